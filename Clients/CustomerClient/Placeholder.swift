@@ -1,0 +1,1 @@
+// Placeholder until the CustomerClient module lands.

@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// CustomerCard: customer records served over a binary RPC protocol on Unix sockets.
+// No package dependencies by design: Foundation, Dispatch, Glibc and the system SQLite only.
+import PackageDescription
+
+let package = Package(
+    name: "CustomerCard",
+    products: [
+        .library(name: "CustomerClient", targets: ["CustomerClient"]),
+        .library(name: "CustomerAPI", targets: ["CustomerAPI"]),
+        .library(name: "BinaryCoding", targets: ["BinaryCoding"]),
+        .library(name: "RPC", targets: ["RPC"]),
+        .executable(name: "customerd", targets: ["customerd"]),
+        .executable(name: "customerctl", targets: ["customerctl"]),
+        .executable(name: "customer-bench", targets: ["customer-bench"]),
+    ],
+    targets: [
+        // Layer 0: the binary Codable format (knows nothing of sockets or customers).
+        .target(name: "BinaryCoding", path: "Protocol/BinaryCoding"),
+
+        // One-line structured logging shared by the server side and the tools.
+        .target(name: "Logging", path: "Sources/Logging"),
+
+        // Layer 1: frames, status, deadlines, Unix-socket transport, client channel, server dispatch.
+        .target(name: "RPC", dependencies: ["BinaryCoding", "Logging"], path: "Sources/RPC"),
+
+        // Layer 2: messages and service descriptors of the customer API.
+        .target(name: "CustomerAPI", dependencies: ["BinaryCoding", "RPC"], path: "Protocol/CustomerAPI"),
+
+        // The system SQLite (Debian's libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Layer 2: SQLite wrapper, migrations, queries.
+        .target(name: "CustomerStore", dependencies: ["CSQLite"], path: "Sources/CustomerStore"),
+
+        // VAT numbers and business ids with their check digits, per country.
+        .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),
+
+        // National business registries (Finland's PRH, Norway's Brønnøysund) over HTTP.
+        .target(name: "BusinessRegistry", dependencies: ["BusinessIdentifiers"], path: "Sources/BusinessRegistry"),
+
+        // Layer 3: service handlers, identity, permissions, audit.
+        .target(name: "CustomerServer",
+                dependencies: ["RPC", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry", "Logging"],
+                path: "Sources/CustomerServer"),
+
+        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging"], path: "Sources/customerd"),
+
+        // Clients.
+        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI"], path: "Clients/CustomerClient"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient"], path: "Clients/customerctl"),
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite"], path: "Clients/customer-bench"),
+
+        // Tests mirror the modules; EndToEndTests start real servers on real sockets.
+        .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
+        .testTarget(name: "RPCTests", dependencies: ["RPC", "BinaryCoding"], path: "Tests/RPCTests"),
+        .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
+        .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
+        .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry"], path: "Tests/BusinessRegistryTests"),
+        .testTarget(name: "EndToEndTests",
+                    dependencies: ["CustomerClient", "CustomerServer", "RPC", "customerd", "customerctl"],
+                    path: "Tests/EndToEndTests"),
+    ]
+)
