@@ -1,0 +1,158 @@
+import Glibc
+import Synchronization
+
+/// One connection of a ``ClientChannel``: the socket, the calls in flight on it, and the reader
+/// thread that routes every incoming frame to its call.
+final class ClientConnection: Sendable {
+    let path: String
+    let socket: UnixSocket
+    let writer: FrameWriter
+    let server: ServerHello
+    let configuration: ClientConfiguration
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var calls: [UInt32: ClientCall] = [:]
+        var nextStreamID: UInt32 = 1
+        /// Set once the connection cannot take new calls (GOAWAY, failure, close).
+        var refusal: RPCError?
+    }
+
+    private init(path: String, socket: UnixSocket, server: ServerHello, configuration: ClientConfiguration) {
+        self.path = path
+        self.socket = socket
+        self.server = server
+        self.configuration = configuration
+        writer = FrameWriter(socket: socket)
+    }
+
+    /// Connects, performs the handshake within `connectTimeout` and starts the reader thread.
+    static func open(path: String, configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
+        let socket: UnixSocket
+        do {
+            socket = try UnixSocket.connect(to: path)
+        } catch {
+            throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)")
+        }
+        do {
+            let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
+            let connection = ClientConnection(path: path, socket: socket, server: hello, configuration: configuration)
+            try ThreadLauncher.start { connection.readLoop(reader) }
+            return connection
+        } catch {
+            socket.close()
+            switch error {
+            case let error as RPCError:
+                throw error
+            case let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK:
+                throw RPCError(.unavailable, "handshake with \(path) timed out")
+            case let error as IOError:
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error.reason)")
+            default:
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error)")
+            }
+        }
+    }
+
+    /// Sends the magic and HELLO, reads the server's HELLO (or the GOAWAY refusing us).
+    /// Returns the reader too: bytes after the HELLO already belong to the connection.
+    private static func handshake(socket: UnixSocket, path: String,
+                                  configuration: ClientConfiguration) throws -> (ServerHello, FrameReader) {
+        let hello = ClientHello(versions: Handshake.supportedVersions,
+                                initialWindow: UInt32(clamping: configuration.initialStreamWindow),
+                                maxFrameSize: UInt32(clamping: configuration.maxFrameSize), name: configuration.clientName)
+        var reader = FrameReader(maxFrameSize: configuration.maxFrameSize)
+        try socket.setReceiveTimeout(configuration.connectTimeout)
+        try socket.writeAll(Handshake.magic + hello.frame())
+        while true {
+            switch try reader.next() {
+            case .frame(let header, let range) where header.type == .hello:
+                let answer = try ServerHello(payload: reader.payload(in: range))
+                try socket.setReceiveTimeout(nil)
+                return (answer, reader)
+            case .frame(let header, let range) where header.type == .goAway:
+                let refusal = try GoAway(payload: reader.payload(in: range))
+                throw RPCError(refusal.code == .ok ? .unavailable : refusal.code,
+                               "\(path) refused the connection: \(refusal.message)")
+            case .frame(let header, _), .oversized(let header):
+                throw RPCError(.unavailable, "handshake with \(path) failed: unexpected \(header.type) frame")
+            case nil:
+                let count = try reader.fill { buffer in try socket.read(into: buffer) }
+                if count == 0 { throw RPCError(.unavailable, "\(path) closed the connection during the handshake") }
+            }
+        }
+    }
+
+    /// False once GOAWAY arrived or the connection failed: the channel then opens a new one.
+    var acceptsCalls: Bool { state.withLock { $0.refusal == nil } }
+
+    /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
+    /// under the writer's lock, so stream ids reach the server in increasing order.
+    func startCall(kind: MethodKind, build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
+        var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
+        do {
+            try writer.write { buffer in
+                result = state.withLock { state in
+                    if let refusal = state.refusal { return .failure(refusal) }
+                    let streamID = state.nextStreamID
+                    guard streamID < UInt32.max else {
+                        state.refusal = RPCError(.unavailable, "stream ids of the connection to \(path) are used up")
+                        return .failure(state.refusal ?? RPCError(.unavailable, "closed"))
+                    }
+                    state.nextStreamID += 1
+                    let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
+                                          receiveWindow: configuration.initialStreamWindow)
+                    state.calls[streamID] = call
+                    return .success(call)
+                }
+                if case .success(let call) = result { build(call.streamID, &buffer) }
+            }
+        } catch {
+            if case .success(let call) = result { forget(call) }
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
+        }
+        return try result.get()
+    }
+
+    /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
+    func send(_ build: (inout [UInt8]) -> Void) throws(RPCError) {
+        do {
+            try writer.write(build)
+        } catch {
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
+        }
+    }
+
+    /// Ends `call` locally (cancel, deadline, failed producer): CANCEL goes to the server unless the
+    /// call had already ended. The write is best effort: a dead connection needs no cancel.
+    func cancel(_ call: ClientCall, with error: RPCError) {
+        guard call.finish(.failure(error), local: true) else { return }
+        forget(call)
+        try? send { FrameBuilder.append(.cancel, streamID: call.streamID, to: &$0) }
+    }
+
+    func forget(_ call: ClientCall) {
+        _ = state.withLock { $0.calls.removeValue(forKey: call.streamID) }
+    }
+
+    func call(_ streamID: UInt32) -> ClientCall? {
+        state.withLock { $0.calls[streamID] }
+    }
+
+    /// No new calls; with `failAll`, every call in flight ends with `error` too.
+    func refuseNewCalls(_ error: RPCError, failAll: Bool) {
+        let calls: [ClientCall] = state.withLock { state in
+            if state.refusal == nil { state.refusal = error }
+            guard failAll else { return [] }
+            defer { state.calls = [:] }
+            return Array(state.calls.values)
+        }
+        for call in calls { call.finish(.failure(error), local: true) }
+    }
+
+    /// Closes the connection: the reader thread wakes up, fails what is in flight and releases the socket.
+    func close() {
+        refuseNewCalls(RPCError(.cancelled, "the channel was closed"), failAll: true)
+        socket.shutdownBothWays()
+    }
+}

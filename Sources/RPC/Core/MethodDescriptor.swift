@@ -1,0 +1,29 @@
+/// How many messages each side of a call sends.
+public enum MethodKind: UInt8, Sendable, Codable {
+    /// One request, one response.
+    case unary = 0
+    /// One request, a stream of responses.
+    case serverStreaming = 1
+    /// A stream of requests, one response.
+    case clientStreaming = 2
+    /// Streams both ways (reserved: not served by this version's ``Router``).
+    case bidirectionalStreaming = 3
+}
+
+/// Names one method of one service, e.g. `customer.v1.CustomerService/GetCustomer`.
+public struct MethodDescriptor: Sendable, Hashable {
+    /// The fully qualified service name, `package.Service`.
+    public let service: String
+    /// The method name within the service.
+    public let method: String
+    public let kind: MethodKind
+
+    public init(service: String, method: String, kind: MethodKind) {
+        self.service = service
+        self.method = method
+        self.kind = kind
+    }
+
+    /// `service/method`, the name that travels in a CALL_START frame.
+    public var fullName: String { "\(service)/\(method)" }
+}

@@ -1,0 +1,60 @@
+/// One machine-readable detail of a failed call, e.g. which field was invalid and why.
+public struct ErrorDetail: Sendable, Hashable, Codable {
+    /// The request field the detail is about (`"name"`, `"address.postcode"`), or empty.
+    public var field: String
+    /// A short machine-readable reason (`"required"`, `"too_long"`).
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case field = 1
+        case reason = 2
+    }
+}
+
+/// The one error that crosses the wire: a status code, a human message, details and trailing metadata.
+///
+/// Every error thrown by ``ClientChannel`` is an `RPCError`. A handler may throw it directly; other
+/// errors are converted (see ``RPCErrorConvertible``) or become `INTERNAL` with a generic message.
+public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: StatusCode
+    public var message: String
+    public var details: [ErrorDetail]
+    public var trailers: Metadata
+
+    public init(_ code: StatusCode, _ message: String, details: [ErrorDetail] = [], trailers: Metadata = Metadata()) {
+        self.code = code
+        self.message = message
+        self.details = details
+        self.trailers = trailers
+    }
+
+    /// `"INVALID_ARGUMENT: name is required (name: required)"`.
+    public var description: String {
+        var text = "\(code): \(message)"
+        if !details.isEmpty {
+            text += " (" + details.map { "\($0.field): \($0.reason)" }.joined(separator: ", ") + ")"
+        }
+        return text
+    }
+}
+
+/// An error that knows which status it stands for, so domain errors convert themselves
+/// (e.g. a validation error becomes `INVALID_ARGUMENT` with field details).
+public protocol RPCErrorConvertible: Error {
+    var rpcError: RPCError { get }
+}
+
+extension RPCError {
+    /// The status a handler's error becomes on the wire, and whether its cause must be logged
+    /// because the client only sees a generic message.
+    static func from(handlerError error: any Error) -> (error: RPCError, isUnexpected: Bool) {
+        if let error = error as? RPCError { return (error, false) }
+        if let convertible = error as? any RPCErrorConvertible { return (convertible.rpcError, false) }
+        return (RPCError(.internalError, "internal error"), true)
+    }
+}

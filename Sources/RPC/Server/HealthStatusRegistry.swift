@@ -1,0 +1,40 @@
+import Synchronization
+
+/// Serving status of the server and of each service, as the health service reports it
+/// (numbers as in grpc.health.v1).
+public enum ServingStatus: UInt8, Sendable, Codable, CaseIterable {
+    case unknown = 0
+    case serving = 1
+    case notServing = 2
+    /// Only in answers: the asked-for service is not registered.
+    case serviceUnknown = 3
+}
+
+/// What the health service answers. The empty service name stands for the whole server.
+/// Every registered service starts as SERVING; shutdown turns everything NOT_SERVING.
+public final class HealthStatusRegistry: Sendable {
+    private let statuses = Mutex<[String: ServingStatus]>([:])
+
+    init(services: [String]) {
+        statuses.withLock { statuses in
+            statuses[""] = .serving
+            for service in services { statuses[service] = .serving }
+        }
+    }
+
+    /// Sets the status of `service` (the empty name: the server as a whole).
+    public func setStatus(_ status: ServingStatus, forService service: String = "") {
+        statuses.withLock { $0[service] = status }
+    }
+
+    /// The status of `service`, SERVICE_UNKNOWN for names never registered or set.
+    public func status(forService service: String = "") -> ServingStatus {
+        statuses.withLock { $0[service] } ?? .serviceUnknown
+    }
+
+    func setAll(_ status: ServingStatus) {
+        statuses.withLock { statuses in
+            for key in statuses.keys { statuses[key] = status }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import BinaryCoding
+
+/// Maps fully qualified method names (`package.Service/Method`) to synchronous handlers.
+///
+/// Handlers run on the connection thread that read the call (see ``RPCServer``), so they are plain
+/// blocking closures: they may wait on SQLite or a lock without holding up other connections.
+/// Registering a name twice keeps the last handler.
+public struct Router: Sendable {
+    private(set) var handlers: [String: RegisteredMethod] = [:]
+    private var order: [MethodDescriptor] = []
+
+    public init() {}
+
+    /// Every registered method, in registration order.
+    public var methods: [MethodDescriptor] { order }
+
+    public mutating func registerUnary<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, _ handler: @escaping @Sendable (Req, ServerContext) throws -> Res
+    ) {
+        add(method, .unary { payload, context in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            return try Self.encode(try handler(request, context), for: method)
+        })
+    }
+
+    public mutating func registerServerStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor,
+        _ handler: @escaping @Sendable (Req, ServerStreamWriter<Res>, ServerContext) throws -> Void
+    ) {
+        add(method, .serverStreaming { payload, context in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            try handler(request, ServerStreamWriter<Res>(context: context), context)
+        })
+    }
+
+    public mutating func registerClientStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, _ handler: @escaping @Sendable (ClientStreamReader<Req>, ServerContext) throws -> Res
+    ) {
+        add(method, .clientStreaming { context in
+            try Self.encode(try handler(ClientStreamReader<Req>(context: context), context), for: method)
+        })
+    }
+
+    func lookup(_ fullName: String) -> RegisteredMethod? { handlers[fullName] }
+
+    private mutating func add(_ method: MethodDescriptor, _ handler: MethodHandler) {
+        if handlers.updateValue(RegisteredMethod(descriptor: method, handler: handler), forKey: method.fullName) == nil {
+            order.append(method)
+        } else if let index = order.firstIndex(where: { $0.fullName == method.fullName }) {
+            order[index] = method
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], for method: MethodDescriptor) throws -> T {
+        do {
+            return try BinaryDecoder().decode(type, from: payload)
+        } catch {
+            throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error)")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws -> [UInt8] {
+        do {
+            return try BinaryEncoder().encode(value)
+        } catch {
+            throw RPCError(.internalError, "cannot encode the response message of \(method.fullName)")
+        }
+    }
+}
+
+/// A method with its type-erased handler working on encoded messages.
+struct RegisteredMethod: Sendable {
+    let descriptor: MethodDescriptor
+    let handler: MethodHandler
+}
+
+enum MethodHandler: Sendable {
+    /// Request bytes in, response bytes out.
+    case unary(@Sendable ([UInt8], ServerContext) throws -> [UInt8])
+    /// Request bytes in; responses go out through the context's stream.
+    case serverStreaming(@Sendable ([UInt8], ServerContext) throws -> Void)
+    /// Requests come in through the context's stream; response bytes out.
+    case clientStreaming(@Sendable (ServerContext) throws -> [UInt8])
+}

@@ -1,0 +1,247 @@
+import Glibc
+
+/// The leader's side: handshake, reading, and the frames handled inline without a thread hand-off.
+extension ServerConnection {
+    /// Reads and handles frames until one starts a call (returned to be run) or the connection ends.
+    func lead() -> LeadOutcome {
+        if !handshakeDone {
+            guard performHandshake() else { return .close }
+            handshakeDone = true
+        }
+        while true {
+            do {
+                while let event = try reader.next() {
+                    if let call = try handle(event) { return .run(call) }
+                }
+            } catch {
+                runtime.logger.warning("closing connection after a protocol violation",
+                                       [("peer_pid", "\(peer.pid)"), ("error", error.description)])
+                try? writer.write(frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
+                return .close
+            }
+            switch readMore() {
+            case .data: continue
+            case .closed: return .close
+            case .timedOut:
+                if calls.withLock({ $0.active.isEmpty }) {
+                    try? writer.write(frame: GoAway(code: .ok, message: "idle timeout").frame())
+                    return .close
+                }
+            }
+        }
+    }
+
+    enum ReadResult { case data, closed, timedOut }
+
+    /// One `read(2)` of up to 64 KiB into the frame reader.
+    func readMore() -> ReadResult {
+        do {
+            let count = try reader.fill { buffer in try socket.read(into: buffer) }
+            return count == 0 ? .closed : .data
+        } catch let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+            return .timedOut
+        } catch {
+            return .closed
+        }
+    }
+
+    /// Reads the magic and the client's HELLO within the handshake timeout, answers with ours.
+    private func performHandshake() -> Bool {
+        let configuration = runtime.configuration
+        func refuse(_ code: StatusCode, _ message: String) -> Bool {
+            runtime.logger.info("refusing connection", [("peer_pid", "\(peer.pid)"), ("reason", message)])
+            try? writer.write(frame: GoAway(code: code, message: message).frame())
+            return false
+        }
+        do {
+            try socket.setReceiveTimeout(configuration.handshakeTimeout)
+        } catch {
+            return false
+        }
+        var magicChecked = false
+        while true {
+            if !magicChecked, let magic = reader.take(Handshake.magic.count) {
+                guard magic == Handshake.magic else {
+                    return refuse(.unimplemented, "not a CustomerCard RPC client: the connection must start with \"CCRP\"")
+                }
+                magicChecked = true
+            }
+            if magicChecked {
+                let event: FrameReader.Event?
+                do { event = try reader.next() } catch { return refuse(.internalError, "protocol violation: \(error)") }
+                if let event {
+                    guard case .frame(let header, let range) = event, header.type == .hello, header.streamID == 0 else {
+                        return refuse(.internalError, "protocol violation: the first frame must be HELLO on stream 0")
+                    }
+                    let hello: ClientHello
+                    do { hello = try ClientHello(payload: reader.payload(in: range)) } catch {
+                        return refuse(.internalError, "protocol violation: \(error)")
+                    }
+                    return accept(hello)
+                }
+            }
+            switch readMore() {
+            case .data: continue
+            case .closed: return false
+            case .timedOut: return refuse(.deadlineExceeded, "handshake timed out")
+            }
+        }
+
+        func accept(_ hello: ClientHello) -> Bool {
+            guard let version = Handshake.chooseVersion(offered: hello.versions) else {
+                let offered = hello.versions.map(String.init).joined(separator: ", ")
+                let spoken = Handshake.supportedVersions.map(String.init).joined(separator: ", ")
+                return refuse(.unimplemented, "no common protocol version: the client offers \(offered), the server speaks \(spoken)")
+            }
+            clientWindow = Int(hello.initialWindow)
+            clientMaxFrameSize = Int(hello.maxFrameSize)
+            let answer = ServerHello(
+                version: version, maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
+                maxConcurrentCalls: UInt32(clamping: configuration.maxConcurrentCallsPerConnection),
+                initialWindow: UInt32(clamping: configuration.initialStreamWindow),
+                serverName: configuration.serverName, serverVersion: configuration.serverVersion)
+            do {
+                try writer.write(frame: answer.frame())
+                try socket.setReceiveTimeout(configuration.idleTimeout)
+            } catch {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Handles one frame; returns a call to run when the frame started one.
+    private func handle(_ event: FrameReader.Event) throws(ProtocolViolation) -> PendingCall? {
+        switch event {
+        case .oversized(let header):
+            try handleOversized(header)
+            return nil
+        case .frame(let header, let range):
+            let payload = reader.payload(in: range)
+            switch header.type {
+            case .callStart:
+                return try startCall(header, payload)
+            case .message:
+                try handleMessage(header, payload)
+            case .cancel:
+                try requireStream(header)
+                if let context = calls.withLock({ $0.active.removeValue(forKey: header.streamID) }) {
+                    let error = RPCError(.cancelled, "the client cancelled the call")
+                    context.cancel(error)
+                    endWithoutAnswer(context, code: .cancelled)
+                }
+            case .windowUpdate:
+                try requireStream(header)
+                let increment = try WindowUpdate.parse(payload)
+                calls.withLock { $0.active[header.streamID] }?.stream?.addCredit(Int(increment))
+            case .ping:
+                try? writer.write { FrameBuilder.append(.pong, streamID: 0, to: &$0) { $0.append(contentsOf: payload) } }
+            case .pong, .goAway:
+                break
+            case .hello, .status:
+                throw ProtocolViolation("a client may not send \(header.type) frames after the handshake")
+            }
+            return nil
+        }
+    }
+
+    private func requireStream(_ header: FrameHeader) throws(ProtocolViolation) {
+        guard header.streamID != 0 else { throw ProtocolViolation("\(header.type) frame on stream 0") }
+    }
+
+    /// A frame over the limit: its payload is being skipped, so only its call fails.
+    private func handleOversized(_ header: FrameHeader) throws(ProtocolViolation) {
+        let limit = runtime.configuration.maxFrameSize
+        let error = RPCError(.resourceExhausted, "a frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+        guard header.streamID != 0, header.type == .callStart || header.type == .message else {
+            throw ProtocolViolation("\(header.type) frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+        }
+        if header.type == .callStart {
+            try claimStreamID(header.streamID)
+            reject(streamID: header.streamID, error)
+        } else if let context = calls.withLock({ $0.active[header.streamID] }) {
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+        }
+    }
+
+    private func claimStreamID(_ streamID: UInt32) throws(ProtocolViolation) {
+        guard streamID > lastStreamID else {
+            throw ProtocolViolation("CALL_START on stream \(streamID), not above the previous stream \(lastStreamID)")
+        }
+        lastStreamID = streamID
+    }
+
+    /// Validates a CALL_START and registers the call; errors that concern only this call are answered
+    /// with a STATUS and leave the connection alone.
+    private func startCall(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> PendingCall? {
+        try claimStreamID(header.streamID)
+        let streamID = header.streamID
+        let head: CallStartHead
+        let message: ArraySlice<UInt8>
+        do {
+            (head, message) = try CallStartHead.parse(payload)
+        } catch {
+            reject(streamID: streamID, RPCError(.internalError, "malformed CALL_START: \(error)"))
+            return nil
+        }
+        do {
+            try head.metadata.validate()
+        } catch {
+            reject(streamID: streamID, error)
+            return nil
+        }
+        guard let registered = runtime.router.lookup(head.method) else {
+            reject(streamID: streamID, RPCError(.unimplemented, "unknown method \(head.method)"))
+            return nil
+        }
+        let kind = registered.descriptor.kind
+        let hasMessage = header.flags.contains(.hasMessage)
+        if kind != .clientStreaming && !(hasMessage && header.flags.contains(.endStream)) {
+            reject(streamID: streamID, RPCError(.internalError, "a \(kind) call must carry its one request in CALL_START"))
+            return nil
+        }
+        let deadline = head.timeoutMicroseconds == 0
+            ? nil : ContinuousClock.now.advanced(by: .microseconds(head.timeoutMicroseconds))
+        let configuration = runtime.configuration
+        let stream = kind == .unary ? nil : CallStream(
+            sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize)
+        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream) {
+            _ = stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream))
+        }
+        let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
+                                    streamID: streamID, connection: self, stream: stream)
+        let refusal: RPCError? = calls.withLock { table in
+            if table.draining { return RPCError(.unavailable, "the server is shutting down") }
+            if table.active.count >= configuration.maxConcurrentCallsPerConnection {
+                return RPCError(.resourceExhausted,
+                                "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))")
+            }
+            table.active[streamID] = context
+            return nil
+        }
+        if let refusal {
+            reject(streamID: streamID, refusal)
+            return nil
+        }
+        if let deadline { scheduleDeadline(deadline, for: context) }
+        return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message))
+    }
+
+    private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
+        try requireStream(header)
+        guard let context = calls.withLock({ $0.active[header.streamID] }) else { return }   // call already ended
+        guard context.method.kind == .clientStreaming, let stream = context.stream else {
+            let error = RPCError(.internalError, "MESSAGE frame on a call that takes no client stream")
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+            return
+        }
+        let message = header.flags.contains(.hasMessage) ? Array(payload) : nil
+        if !stream.deliver(message, endOfStream: header.flags.contains(.endStream)) {
+            let error = RPCError(.resourceExhausted, "the client overran its flow-control window")
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Glibc
+import Synchronization
+
+/// One accepted connection, served by its own threads with a leader/follower scheme.
+///
+/// Exactly one thread at a time is the *leader*: it reads the socket and handles control frames
+/// inline. When it reads a CALL_START it hands the leader role to an idle follower of this
+/// connection (or starts one, up to the call limit + 1) and then runs the handler itself and writes
+/// the answer. A call is therefore read, handled and answered on the same thread, with no hop,
+/// while the next call on the connection can already be read by the new leader and complete out of
+/// order. See ``RPCServer`` for why this design was chosen.
+final class ServerConnection: @unchecked Sendable {
+    // Safety: `coordination` guards the leader/follower fields; the reader state is only touched by
+    // the current leader, and leadership changes hands under `coordination`, which orders those
+    // accesses; `calls` is a Mutex; the rest is immutable.
+    let socket: UnixSocket
+    let runtime: ServerRuntime
+    let writer: FrameWriter
+    let peer: PeerCredentials
+
+    private let coordination = ConditionLock()
+    private var hasLeader = false
+    private var idleFollowers = 0
+    private var threadCount = 1
+    private var isClosed = false
+    private let maxThreads: Int
+    /// Followers beyond this many idle ones exit, so a burst does not leave threads behind.
+    private static let maxIdleFollowers = 2
+
+    // Leader-owned.
+    var reader: FrameReader
+    var lastStreamID: UInt32 = 0
+    var handshakeDone = false
+    /// What the client announced in HELLO.
+    var clientWindow = 0
+    private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
+
+    let calls = Mutex(CallTable())
+
+    struct CallTable: ~Copyable {
+        var active: [UInt32: ServerContext] = [:]
+        var draining = false
+    }
+
+    /// The largest frame the client accepts (from its HELLO); responses beyond it become errors.
+    var clientMaxFrameSize: Int {
+        get { clientMaxFrameSizeStorage.load(ordering: .relaxed) }
+        set { clientMaxFrameSizeStorage.store(newValue, ordering: .relaxed) }
+    }
+
+    init(socket: UnixSocket, runtime: ServerRuntime) throws(IOError) {
+        self.socket = socket
+        self.runtime = runtime
+        writer = FrameWriter(socket: socket)
+        peer = try socket.peerCredentials()
+        reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
+        maxThreads = max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1
+    }
+
+    /// What a leader stops leading for.
+    enum LeadOutcome {
+        case run(PendingCall)
+        case close
+    }
+
+    /// A call read by the leader, to be run by the same thread once it gave up leadership.
+    struct PendingCall {
+        let context: ServerContext
+        let handler: MethodHandler
+        let request: [UInt8]
+    }
+
+    /// The body of every thread of this connection (the first one is started by the accept loop).
+    func run() {
+        coordination.lock()
+        while !isClosed {
+            if hasLeader {
+                if idleFollowers >= Self.maxIdleFollowers { break }
+                idleFollowers += 1
+                coordination.wait()
+                idleFollowers -= 1
+                continue
+            }
+            hasLeader = true
+            coordination.unlock()
+            let outcome = lead()
+            coordination.lock()
+            hasLeader = false
+            switch outcome {
+            case .run(let call):
+                handOffLeadership()
+                coordination.unlock()
+                execute(call)
+                coordination.lock()
+            case .close:
+                isClosed = true
+                coordination.broadcast()
+                coordination.unlock()
+                cancelAllCalls(RPCError(.cancelled, "the connection closed"))
+                coordination.lock()
+            }
+        }
+        threadCount -= 1
+        let isLastThread = threadCount == 0
+        coordination.unlock()
+        if isLastThread { tearDown() }
+    }
+
+    /// Wakes an idle follower to lead, or starts a new thread (caller holds `coordination`).
+    private func handOffLeadership() {
+        if idleFollowers > 0 {
+            coordination.signal()
+            return
+        }
+        guard threadCount < maxThreads else { return }
+        threadCount += 1
+        do {
+            try ThreadLauncher.start { [self] in run() }
+        } catch {
+            // Without a new thread the next call is read once this handler is done: slower, still correct.
+            threadCount -= 1
+            runtime.logger.warning("cannot start a connection thread", [("error", "\(error)")])
+        }
+    }
+
+    /// Runs once, on the last thread: every writer is done, so the descriptor can be released.
+    private func tearDown() {
+        writer.closeSocket()
+        runtime.connectionClosed(self)
+    }
+
+    /// Cancels every call in flight and forgets it (its answer, if any, is discarded).
+    func cancelAllCalls(_ error: RPCError) {
+        let active = calls.withLock { table in
+            defer { table.active = [:] }
+            return Array(table.active.values)
+        }
+        for context in active {
+            context.cancel(error)
+            if context.markFinished().claimed { runtime.statistics.callEnded(error.code) }
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Graceful shutdown: GOAWAY, no new calls; the read side closes once the last call finished.
+    func beginDrain() {
+        let idle = calls.withLock { table in
+            table.draining = true
+            return table.active.isEmpty
+        }
+        try? writer.write(frame: GoAway(code: .ok, message: "the server is shutting down").frame())
+        if idle { stopReading() }
+    }
+
+    /// Ends the grace period: cancels what still runs and cuts the socket both ways.
+    func forceClose() {
+        cancelAllCalls(RPCError(.unavailable, "the server shut down before the call finished"))
+        socket.shutdownBothWays()
+    }
+
+    /// Makes the leader's blocked read return end-of-file (Linux `shutdown(SHUT_RD)` on a Unix
+    /// socket wakes readers), while answers already written still reach the client.
+    func stopReading() {
+        _ = Glibc.shutdown(socket.fd, Int32(SHUT_RD))
+    }
+}

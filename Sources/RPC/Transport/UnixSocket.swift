@@ -1,0 +1,107 @@
+import Glibc
+
+/// A connected or listening Unix domain stream socket: a thin, typed layer over the file descriptor.
+///
+/// It does not own the descriptor's lifetime: the connection or listener holding it closes it
+/// exactly once, after every thread using it is done (a closed number can be reused at once).
+struct UnixSocket: Sendable, Hashable {
+    let fd: Int32
+
+    /// `sun_path` holds 108 bytes on Linux, one of which is the terminating NUL.
+    static let maxPathLength = 107
+
+    /// A new blocking stream socket, close-on-exec so handlers that spawn processes do not leak it.
+    static func makeStreamSocket() throws(IOError) -> UnixSocket {
+        UnixSocket(fd: try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) })
+    }
+
+    /// Connects to `path`; the error keeps `errno` (ENOENT: no such file, ECONNREFUSED: stale socket).
+    static func connect(to path: String) throws(IOError) -> UnixSocket {
+        let socket = try makeStreamSocket()
+        do {
+            try withAddress(path) { address, length throws(IOError) in
+                _ = try syscall("connect") { Glibc.connect(socket.fd, address, length) }
+            }
+        } catch {
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+
+    /// Calls `body` with a `sockaddr_un` for `path`; a path too long for `sun_path` is ENAMETOOLONG.
+    static func withAddress<T>(_ path: String,
+                               _ body: (UnsafePointer<sockaddr>, socklen_t) throws(IOError) -> T) throws(IOError) -> T {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let utf8 = Array(path.utf8)
+        guard !utf8.isEmpty, utf8.count <= maxPathLength else { throw IOError(call: "sockaddr_un", errno: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: utf8)
+            raw[utf8.count] = 0
+        }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + utf8.count + 1)
+        let result: Result<T, IOError> = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                do throws(IOError) { return .success(try body(generic, length)) } catch { return .failure(error) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Reads what is available (blocking until something is); 0 means the peer closed.
+    /// With a receive timeout set, an expired wait throws EAGAIN.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
+        try syscall("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Writes every byte. MSG_NOSIGNAL: a peer that went away yields EPIPE instead of killing the
+    /// process with SIGPIPE (POSIX send(2)).
+    func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            offset += try syscall("send") { send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+        }
+    }
+
+    func writeAll(_ bytes: [UInt8]) throws(IOError) {
+        let result: Result<Void, IOError> = bytes.withUnsafeBytes { raw in
+            do throws(IOError) { try writeAll(raw); return .success(()) } catch { return .failure(error) }
+        }
+        try result.get()
+    }
+
+    /// The kernel's record of the peer process (`SO_PEERCRED`: pid, uid, gid as three 32-bit ints;
+    /// Glibc only exposes `struct ucred` to C under _GNU_SOURCE, so it is read as raw integers).
+    func peerCredentials() throws(IOError) -> PeerCredentials {
+        var raw: (Int32, UInt32, UInt32) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout.size(ofValue: raw))
+        _ = try syscall("getsockopt(SO_PEERCRED)") { getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &raw, &length) }
+        return PeerCredentials(uid: raw.1, gid: raw.2, pid: raw.0)
+    }
+
+    /// Bounds how long a blocking read waits (`SO_RCVTIMEO`); nil waits forever.
+    func setReceiveTimeout(_ timeout: Duration?) throws(IOError) {
+        var value = timeval()
+        if let timeout, timeout > .zero {
+            let (seconds, attoseconds) = timeout.components
+            value.tv_sec = Int(seconds)
+            value.tv_usec = max(Int(attoseconds / 1_000_000_000_000), seconds == 0 ? 1 : 0)
+        }
+        _ = try syscall("setsockopt(SO_RCVTIMEO)") {
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+        }
+    }
+
+    /// Wakes every thread blocked on this socket (reads return 0, writes fail) without releasing the
+    /// descriptor number, so threads still using it cannot hit a reused descriptor.
+    func shutdownBothWays() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
+    func close() {
+        // close(2) must not be retried on EINTR on Linux: the descriptor is released either way.
+        _ = Glibc.close(fd)
+    }
+}

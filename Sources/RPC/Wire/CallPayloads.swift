@@ -1,0 +1,112 @@
+import BinaryCoding
+
+/// The head of a CALL_START payload; the request message (flag HAS_MESSAGE) follows it.
+struct CallStartHead: Sendable, Equatable {
+    static let maxMethodLength = 1024
+
+    /// Relative deadline in microseconds; 0 means none.
+    var timeoutMicroseconds: UInt64
+    var method: String
+    var metadata: Metadata
+
+    func write(into buffer: inout [UInt8]) {
+        buffer.appendVarint(timeoutMicroseconds)
+        buffer.appendLengthPrefixed(method)
+        metadata.write(into: &buffer)
+    }
+
+    /// Parses the head; `message` is the rest of the payload.
+    static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStartHead, message: ArraySlice<UInt8>) {
+        var reader = ByteReader(payload)
+        let timeout = try reader.readVarint("timeout")
+        let method = try reader.readString("method name", limit: maxMethodLength)
+        let metadata = try Metadata.read(from: &reader)
+        return (CallStartHead(timeoutMicroseconds: timeout, method: method, metadata: metadata), reader.readRest())
+    }
+}
+
+/// The STATUS payload: code, message, details, trailers; the final response message (flag HAS_MESSAGE) follows.
+struct CallStatus: Sendable, Equatable {
+    static let maxMessageLength = 64 * 1024
+
+    var error: RPCError
+
+    static let ok = CallStatus(error: RPCError(.ok, ""))
+
+    func write(into buffer: inout [UInt8]) {
+        buffer.append(error.code.rawValue)
+        buffer.appendLengthPrefixed(String(error.message.utf8.prefix(Self.maxMessageLength)) ?? "")
+        if error.details.isEmpty {
+            buffer.appendVarint(0)
+        } else {
+            // Details are a BinaryCoding message; encoding plain strings cannot fail, and if it
+            // ever did the status would still go out, without details.
+            buffer.appendLengthPrefixed((try? BinaryEncoder().encode(StatusDetails(details: error.details))) ?? [])
+        }
+        error.trailers.write(into: &buffer)
+    }
+
+    static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStatus, message: ArraySlice<UInt8>) {
+        var reader = ByteReader(payload)
+        let code = StatusCode(wireValue: try reader.readByte("status code"))
+        let message = try reader.readString("status message", limit: maxMessageLength)
+        let detailBytes = try reader.readLengthPrefixedBytes("status details", limit: maxMessageLength)
+        var details: [ErrorDetail] = []
+        if !detailBytes.isEmpty {
+            do {
+                details = try BinaryDecoder().decode(StatusDetails.self, from: Array(detailBytes)).details
+            } catch {
+                throw ProtocolViolation("status details do not decode: \(error)")
+            }
+        }
+        let trailers = try Metadata.read(from: &reader)
+        return (CallStatus(error: RPCError(code, message, details: details, trailers: trailers)), reader.readRest())
+    }
+}
+
+/// The BinaryCoding message carried in a STATUS frame's details field.
+struct StatusDetails: Codable, Sendable {
+    var details: [ErrorDetail]
+
+    enum CodingKeys: Int, CodingKey {
+        case details = 1
+    }
+}
+
+/// GOAWAY payload: why the connection stops taking calls (OK for a graceful shutdown).
+struct GoAway: Sendable, Equatable {
+    var code: StatusCode
+    var message: String
+
+    func frame() -> [UInt8] {
+        FrameBuilder.frame(.goAway, streamID: 0) { buffer in
+            buffer.append(code.rawValue)
+            buffer.appendLengthPrefixed(String(message.utf8.prefix(CallStatus.maxMessageLength)) ?? "")
+        }
+    }
+
+    init(code: StatusCode, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
+        var reader = ByteReader(payload)
+        code = StatusCode(wireValue: try reader.readByte("goaway code"))
+        message = try reader.readString("goaway message", limit: CallStatus.maxMessageLength)
+    }
+}
+
+/// WINDOW_UPDATE payload: the credit (in frame bytes) the receiver returns for one stream.
+enum WindowUpdate {
+    static func append(streamID: UInt32, increment: UInt32, to buffer: inout [UInt8]) {
+        FrameBuilder.append(.windowUpdate, streamID: streamID, to: &buffer) { $0.appendBigEndian(increment) }
+    }
+
+    static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> UInt32 {
+        var reader = ByteReader(payload)
+        let increment = try reader.readBigEndianUInt32("window increment")
+        try reader.expectEnd("WINDOW_UPDATE")
+        return increment
+    }
+}

@@ -1,0 +1,55 @@
+import BinaryCoding
+import Glibc
+@testable import RPC
+
+/// A hand-driven client speaking raw frames, for what ClientChannel never does on purpose
+/// (garbage, wrong versions, ignoring deadlines).
+final class RawConnection {
+    let socket: UnixSocket
+    private var reader = FrameReader(maxFrameSize: 16 * 1024 * 1024)
+
+    /// Connects; with `versions` set, performs the handshake offering those versions.
+    init(path: String, handshake versions: [UInt16]? = [1]) throws {
+        socket = try UnixSocket.connect(to: path)
+        try socket.setReceiveTimeout(.seconds(20))
+        if let versions {
+            try write(Handshake.magic + ClientHello(versions: versions, initialWindow: 1 << 20, maxFrameSize: 1 << 24,
+                                                     name: "raw").frame())
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws { try socket.writeAll(bytes) }
+
+    func close() { socket.close() }
+
+    /// The next complete frame (header and a copy of its payload); nil when the server closed.
+    func readFrame() throws -> (FrameHeader, [UInt8])? {
+        while true {
+            if case .frame(let header, let range) = try reader.next() {
+                return (header, Array(reader.payload(in: range)))
+            }
+            let count = try reader.fill { try socket.read(into: $0) }
+            if count == 0 { return nil }
+        }
+    }
+
+    /// Skips frames until a STATUS arrives.
+    func readStatus() throws -> (streamID: UInt32, error: RPCError) {
+        while let (header, payload) = try readFrame() {
+            if header.type == .status {
+                return (header.streamID, try CallStatus.parse(payload[...]).0.error)
+            }
+        }
+        throw RPCError(.unavailable, "connection closed before a STATUS")
+    }
+
+    func startUnary<T: Encodable>(streamID: UInt32, method: MethodDescriptor, request: T,
+                                  timeoutMicroseconds: UInt64 = 0) throws {
+        let message = try BinaryEncoder().encode(request)
+        try write(FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: streamID) { payload in
+            CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName, metadata: Metadata())
+                .write(into: &payload)
+            payload.append(contentsOf: message)
+        })
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RPC
+
+struct EchoRequest: Codable, Sendable, Equatable {
+    var text: String
+    var padding: [UInt8] = []
+    enum CodingKeys: Int, CodingKey {
+        case text = 1
+        case padding = 2
+    }
+}
+
+struct EchoResponse: Codable, Sendable, Equatable {
+    var text: String
+    enum CodingKeys: Int, CodingKey {
+        case text = 1
+    }
+}
+
+struct Number: Codable, Sendable, Equatable {
+    var value: Int64
+    enum CodingKeys: Int, CodingKey {
+        case value = 1
+    }
+}
+
+struct PeerResponse: Codable, Sendable, Equatable {
+    var uid: UInt32
+    var gid: UInt32
+    var pid: Int32
+    enum CodingKeys: Int, CodingKey {
+        case uid = 1
+        case gid = 2
+        case pid = 3
+    }
+}
+
+struct SomeDomainFailure: Error {}
+
+/// `test.v1.Test`: the behaviours the tests need, each reporting to a ``Probe``.
+struct TestService: RPCService {
+    static let service = "test.v1.Test"
+    static let echo = MethodDescriptor(service: service, method: "Echo", kind: .unary)
+    static let slowEcho = MethodDescriptor(service: service, method: "SlowEcho", kind: .unary)
+    static let waitForCancel = MethodDescriptor(service: service, method: "WaitForCancel", kind: .unary)
+    static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
+    static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
+    static let count = MethodDescriptor(service: service, method: "Count", kind: .serverStreaming)
+    static let sum = MethodDescriptor(service: service, method: "Sum", kind: .clientStreaming)
+
+    let probe: Probe
+
+    func register(with router: inout Router) {
+        router.registerUnary(Self.echo) { (request: EchoRequest, _) in EchoResponse(text: request.text) }
+        router.registerUnary(Self.slowEcho) { (request: EchoRequest, context) in
+            // Answers only once the test says so, so "the fast call overtakes it" needs no timing.
+            probe.record("slow started")
+            while !probe.recorded.contains("release slow") {
+                try context.checkCancellation()
+                usleep(1000)
+            }
+            return EchoResponse(text: request.text)
+        }
+        router.registerUnary(Self.waitForCancel) { (request: EchoRequest, context) -> EchoResponse in
+            probe.record("\(request.text) started")
+            while !context.isCancelled { usleep(1000) }
+            probe.record("\(request.text) saw cancellation")
+            return EchoResponse(text: "late answer")
+        }
+        router.registerUnary(Self.fail) { (_: EchoRequest, _) -> EchoResponse in throw SomeDomainFailure() }
+        router.registerUnary(Self.whoAmI) { (_: EchoRequest, context) in
+            PeerResponse(uid: context.peer.uid, gid: context.peer.gid, pid: context.peer.pid)
+        }
+        router.registerServerStreaming(Self.count) { (request: Number, writer: ServerStreamWriter<Number>, _) in
+            for value in 0..<request.value { try writer.send(Number(value: value)) }
+        }
+        router.registerClientStreaming(Self.sum) { (reader: ClientStreamReader<Number>, context) -> Number in
+            var total: Int64 = 0
+            do {
+                while let number = try reader.next() { total += number.value }
+            } catch let error as RPCError {
+                probe.record("sum ended with \(error.code)")
+                throw error
+            }
+            return Number(value: total)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Glibc
+import Logging
+@testable import RPC
+import Synchronization
+
+/// A fresh directory under the system temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array((base + "/rpct-XXXXXX").utf8CString)
+        guard let created = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }) else {
+            throw IOError(call: "mkdtemp", errno: errno)
+        }
+        path = String(cString: created)
+    }
+
+    var socketPath: String { path + "/rpc.sock" }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Log lines of a test server, kept for assertions instead of cluttering the test output.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        Logger(label: "rpc-test", level: .info, sink: LogSink { [self] line in lines.withLock { $0.append(line) } })
+    }
+
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A running server on a socket in a fresh temporary directory.
+struct TestServer {
+    let directory: TemporaryDirectory
+    let server: RPCServer
+    let logs: LogCapture
+    var socketPath: String { directory.socketPath }
+
+    static func start(probe: Probe = Probe(), configure: (inout ServerConfiguration) -> Void = { _ in },
+                      interceptors: [any ServerInterceptor] = []) throws -> TestServer {
+        let directory = try TemporaryDirectory()
+        var configuration = ServerConfiguration(socketPath: directory.socketPath)
+        configuration.serverName = "test-server"
+        configuration.serverVersion = "1.2.3"
+        configure(&configuration)
+        let logs = LogCapture()
+        let server = RPCServer(configuration: configuration, services: [TestService(probe: probe)],
+                               interceptors: interceptors, logger: logs.logger)
+        try server.start()
+        return TestServer(directory: directory, server: server, logs: logs)
+    }
+
+    func stop() {
+        server.shutdown()
+        directory.remove()
+    }
+
+    func channel() -> ClientChannel { ClientChannel(socketPath: socketPath) }
+}
+
+/// Runs `body` against a fresh server and always stops it afterwards.
+func withTestServer(probe: Probe = Probe(), configure: (inout ServerConfiguration) -> Void = { _ in },
+                    _ body: (TestServer, ClientChannel) async throws -> Void) async throws {
+    let server = try TestServer.start(probe: probe, configure: configure)
+    let channel = server.channel()
+    defer {
+        channel.close()
+        server.stop()
+    }
+    try await body(server, channel)
+}
+
+/// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.
+final class Probe: Sendable {
+    private let events = Mutex<[String]>([])
+    private let signal = DispatchSemaphore(value: 0)
+
+    func record(_ event: String) {
+        events.withLock { $0.append(event) }
+        signal.signal()
+    }
+
+    var recorded: [String] { events.withLock { $0 } }
+
+    /// Waits until `event` was recorded; gives up after a generous bound so a bug fails instead of hanging.
+    func wait(for event: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [self] in
+                let giveUp = DispatchTime.now() + .seconds(20)
+                while !recorded.contains(event) {
+                    if signal.wait(timeout: giveUp) == .timedOut { break }
+                }
+                continuation.resume(returning: recorded.contains(event))
+            }
+        }
+    }
+}
+
+/// Expects `body` to throw an RPCError and returns it.
+func rpcError(_ body: () async throws -> Void) async -> RPCError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        return RPCError(.unknown, "not an RPCError: \(error)")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+@testable import RPC
+import Testing
+
+@Suite struct UnaryCallTests {
+    @Test func unaryRoundTrip() async throws {
+        try await withTestServer { _, channel in
+            let response = try await channel.unary(TestService.echo, EchoRequest(text: "hello"), as: EchoResponse.self)
+            #expect(response == EchoResponse(text: "hello"))
+            let again = try await channel.unary(TestService.echo, EchoRequest(text: "again"), as: EchoResponse.self)
+            #expect(again.text == "again")
+        }
+    }
+
+    @Test func aFastCallOvertakesASlowOneOnTheSameConnection() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "slow"), as: EchoResponse.self)
+            #expect(await probe.wait(for: "slow started"))
+            let fast = try await channel.unary(TestService.echo, EchoRequest(text: "fast"), as: EchoResponse.self)
+            #expect(fast.text == "fast")
+            probe.record("fast answered")
+            probe.record("release slow")
+            let slowResponse = try await slow
+            #expect(slowResponse.text == "slow")
+            #expect(probe.recorded.firstIndex(of: "fast answered")! < probe.recorded.firstIndex(of: "release slow")!)
+        }
+    }
+
+    @Test func unknownMethodIsUnimplementedAndNamesTheMethod() async throws {
+        try await withTestServer { _, channel in
+            let missing = MethodDescriptor(service: "test.v1.Test", method: "Nope", kind: .unary)
+            let error = await rpcError { _ = try await channel.unary(missing, EchoRequest(text: ""), as: EchoResponse.self) }
+            #expect(error?.code == .unimplemented)
+            #expect(error?.message.contains("test.v1.Test/Nope") == true)
+        }
+    }
+
+    @Test func aThrownNonRPCErrorBecomesInternalWithAGenericMessage() async throws {
+        try await withTestServer { server, channel in
+            let error = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            #expect(error?.code == .internalError)
+            #expect(error?.message == "internal error")
+            #expect(server.logs.all.contains { $0.contains("SomeDomainFailure") })
+            // The connection survived: the next call works.
+            let next = try await channel.unary(TestService.echo, EchoRequest(text: "ok"), as: EchoResponse.self)
+            #expect(next.text == "ok")
+        }
+    }
+
+    @Test func deadlineExpiryAnswersDeadlineExceededAndTheHandlerSeesIt() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            let error = await rpcError {
+                _ = try await channel.unary(TestService.waitForCancel, EchoRequest(text: "deadline"), as: EchoResponse.self,
+                                            options: CallOptions(timeout: .milliseconds(200)))
+            }
+            #expect(error?.code == .deadlineExceeded)
+            #expect(await probe.wait(for: "deadline saw cancellation"))
+        }
+    }
+
+    @Test func serverAnswersDeadlineExceededItself() async throws {
+        // A raw client that never gives up on its own receives the server's DEADLINE_EXCEEDED.
+        let probe = Probe()
+        try await withTestServer(probe: probe) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try raw.startUnary(streamID: 1, method: TestService.waitForCancel, request: EchoRequest(text: "raw"),
+                               timeoutMicroseconds: 100_000)
+            let status = try raw.readStatus()
+            #expect(status.streamID == 1)
+            #expect(status.error.code == .deadlineExceeded)
+            #expect(await probe.wait(for: "raw saw cancellation"))
+        }
+    }
+
+    @Test func cancellingTheTaskCancelsTheCallOnTheServer() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            let task = Task {
+                try await channel.unary(TestService.waitForCancel, EchoRequest(text: "cancel"), as: EchoResponse.self)
+            }
+            #expect(await probe.wait(for: "cancel started"))
+            task.cancel()
+            let error = await rpcError { _ = try await task.value }
+            #expect(error?.code == .cancelled)
+            #expect(await probe.wait(for: "cancel saw cancellation"))
+        }
+    }
+
+    @Test func anOversizedRequestIsResourceExhaustedAndTheConnectionStillWorks() async throws {
+        try await withTestServer(configure: { $0.maxFrameSize = 64 * 1024 }) { _, channel in
+            let big = EchoRequest(text: "big", padding: [UInt8](repeating: 7, count: 100 * 1024))
+            let error = await rpcError { _ = try await channel.unary(TestService.echo, big, as: EchoResponse.self) }
+            #expect(error?.code == .resourceExhausted)
+            let after = try await channel.unary(TestService.echo, EchoRequest(text: "after"), as: EchoResponse.self)
+            #expect(after.text == "after")
+        }
+    }
+
+    @Test func manyConcurrentCallsOnOneConnectionAllComplete() async throws {
+        try await withTestServer { _, channel in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        try await channel.unary(TestService.echo, EchoRequest(text: "\(index)"), as: EchoResponse.self).text == "\(index)"
+                    }
+                }
+                for try await matched in group { #expect(matched) }
+            }
+        }
+    }
+}
