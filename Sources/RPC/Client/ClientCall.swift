@@ -114,7 +114,29 @@ final class ClientCall: Sendable {
 
     /// The next server-stream message (nil after an OK status), and the credit to return if due.
     func nextMessage() async throws -> (message: [UInt8]?, creditToReturn: Int) {
-        let immediate: Result<[UInt8]?, RPCError>? = state.withLock { state in
+        let message: [UInt8]?
+        if let ready = takeMessage(orPark: nil) {
+            message = try ready.get()
+        } else {
+            message = try await withCheckedThrowingContinuation { continuation in
+                if let ready = takeMessage(orPark: continuation) {
+                    continuation.resume(with: ready.mapError { $0 as any Error })
+                }
+            }
+        }
+        let credit = state.withLock { state -> Int in
+            guard state.consumedSinceUpdate >= receiveWindow / 2, state.outcome == nil else { return 0 }
+            defer { state.consumedSinceUpdate = 0 }
+            return state.consumedSinceUpdate
+        }
+        return (message, credit)
+    }
+
+    /// Pops the next queued message, or reports the end; otherwise parks `waiter` (if given), which
+    /// ``deliver(_:)`` or ``finish(_:local:)`` resumes. Checking and parking under one lock is what
+    /// keeps a message from slipping in between.
+    private func takeMessage(orPark waiter: CheckedContinuation<[UInt8]?, any Error>?) -> Result<[UInt8]?, RPCError>? {
+        state.withLock { state in
             if state.messagesHead < state.messages.count {
                 let message = state.messages[state.messagesHead]
                 state.messages[state.messagesHead] = []
@@ -126,27 +148,10 @@ final class ClientCall: Sendable {
                 state.consumedSinceUpdate += CallStream.cost(ofPayload: message.count)
                 return .success(message)
             }
-            return state.outcome.map { outcome in outcome.map { _ in nil } }
+            if let outcome = state.outcome { return outcome.map { _ in nil } }
+            if let waiter { state.messageWaiter = waiter }
+            return nil
         }
-        let message: [UInt8]?
-        if let immediate {
-            message = try immediate.get()
-        } else {
-            message = try await withCheckedThrowingContinuation { continuation in
-                let ready: Result<[UInt8]?, RPCError>? = state.withLock { state in
-                    if let outcome = state.outcome { return outcome.map { _ in nil } }
-                    state.messageWaiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(with: ready.mapError { $0 as any Error }) }
-            }
-        }
-        let credit = state.withLock { state -> Int in
-            guard state.consumedSinceUpdate >= receiveWindow / 2, state.outcome == nil else { return 0 }
-            defer { state.consumedSinceUpdate = 0 }
-            return state.consumedSinceUpdate
-        }
-        return (message, credit)
     }
 
     /// Waits for send credit, then spends `cost`. Throws the call's error once it ended with one.

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The reader thread: one per connection, it routes frames to calls and resumes their tasks.
 extension ClientConnection {
     func readLoop(_ initialReader: FrameReader) {
@@ -19,7 +21,7 @@ extension ClientConnection {
             }
         }
         refuseNewCalls(failure, failAll: true)
-        socket.shutdownBothWays()
+        writer.shutdown(Int32(SHUT_RDWR))   // fail any write still blocked, before the close waits for it
         writer.closeSocket()
     }
 

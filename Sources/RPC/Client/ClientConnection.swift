@@ -63,7 +63,14 @@ final class ClientConnection: Sendable {
                                 maxFrameSize: UInt32(clamping: configuration.maxFrameSize), name: configuration.clientName)
         var reader = FrameReader(maxFrameSize: configuration.maxFrameSize)
         try socket.setReceiveTimeout(configuration.connectTimeout)
-        try socket.writeAll(Handshake.magic + hello.frame())
+        // A server refusing the connection (limit reached) writes GOAWAY and closes at once, so our
+        // write may fail with EPIPE while its answer waits to be read: read it before giving up.
+        var writeFailure: IOError?
+        do throws(IOError) {
+            try socket.writeAll(Handshake.magic + hello.frame())
+        } catch {
+            writeFailure = error
+        }
         while true {
             switch try reader.next() {
             case .frame(let header, let range) where header.type == .hello:
@@ -77,8 +84,16 @@ final class ClientConnection: Sendable {
             case .frame(let header, _), .oversized(let header):
                 throw RPCError(.unavailable, "handshake with \(path) failed: unexpected \(header.type) frame")
             case nil:
-                let count = try reader.fill { buffer in try socket.read(into: buffer) }
-                if count == 0 { throw RPCError(.unavailable, "\(path) closed the connection during the handshake") }
+                let count: Int
+                do {
+                    count = try reader.fill { buffer in try socket.read(into: buffer) }
+                } catch {
+                    throw writeFailure ?? error
+                }
+                if count == 0 {
+                    if let writeFailure { throw writeFailure }
+                    throw RPCError(.unavailable, "\(path) closed the connection during the handshake")
+                }
             }
         }
     }
@@ -153,6 +168,6 @@ final class ClientConnection: Sendable {
     /// Closes the connection: the reader thread wakes up, fails what is in flight and releases the socket.
     func close() {
         refuseNewCalls(RPCError(.cancelled, "the channel was closed"), failAll: true)
-        socket.shutdownBothWays()
+        writer.shutdown(Int32(SHUT_RDWR))
     }
 }

@@ -102,7 +102,7 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
             try ThreadLauncher.start { connection.run() }
         } catch {
             runtime.logger.error("cannot start a connection thread", [("error", error.description)])
-            socket.close()
+            connection.writer.closeSocket()
             runtime.connectionClosed(connection)
         }
     }

@@ -156,12 +156,12 @@ final class ServerConnection: @unchecked Sendable {
     /// Ends the grace period: cancels what still runs and cuts the socket both ways.
     func forceClose() {
         cancelAllCalls(RPCError(.unavailable, "the server shut down before the call finished"))
-        socket.shutdownBothWays()
+        writer.shutdown(Int32(SHUT_RDWR))
     }
 
     /// Makes the leader's blocked read return end-of-file (Linux `shutdown(SHUT_RD)` on a Unix
     /// socket wakes readers), while answers already written still reach the client.
     func stopReading() {
-        _ = Glibc.shutdown(socket.fd, Int32(SHUT_RD))
+        writer.shutdown(Int32(SHUT_RD))
     }
 }

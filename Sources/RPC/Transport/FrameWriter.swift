@@ -1,6 +1,7 @@
 import Glibc
 
-/// Serialises the frames of many threads onto one socket, coalescing those that queue up.
+/// Serialises the frames of many threads onto one socket, coalescing those that queue up, and owns
+/// the release of the descriptor (``closeSocket()``), so nothing touches it once it may be reused.
 ///
 /// A writer appends its frame to the pending buffer under the lock. If no thread is writing, it
 /// becomes the flusher and writes everything pending with one `send`, looping while others append;
@@ -16,6 +17,7 @@ final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by
     private var spare: [UInt8] = []
     private var flushing = false
     private var failure: IOError?
+    private var isClosed = false
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -70,14 +72,25 @@ final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by
         try write { $0.append(contentsOf: frame) }
     }
 
-    /// Waits for the write in progress, then closes the socket; later writes throw EBADF, so no
-    /// thread (a late deadline answer, a cancel) can write to a descriptor number reused since.
+    /// Waits for the write in progress, then closes the socket; later writes throw EBADF and later
+    /// shutdowns do nothing, so no thread (a late deadline answer, a cancel, a drain) can touch a
+    /// descriptor number the kernel has handed to another connection since.
     func closeSocket() {
         lock.lock()
         while flushing { lock.wait() }
         if failure == nil { failure = IOError(call: "send", errno: EBADF) }
         pending = []
+        isClosed = true
         lock.unlock()
         socket.close()
+    }
+
+    /// `shutdown(2)` the socket (wakes blocked readers, and writers for SHUT_RDWR) unless it was
+    /// already closed. The lock is not held across blocking calls, so this never waits for a flush.
+    func shutdown(_ how: Int32) {
+        lock.withLock {
+            guard !isClosed else { return }
+            _ = Glibc.shutdown(socket.fd, how)
+        }
     }
 }

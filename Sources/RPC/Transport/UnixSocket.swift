@@ -94,12 +94,6 @@ struct UnixSocket: Sendable, Hashable {
         }
     }
 
-    /// Wakes every thread blocked on this socket (reads return 0, writes fail) without releasing the
-    /// descriptor number, so threads still using it cannot hit a reused descriptor.
-    func shutdownBothWays() {
-        _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
-    }
-
     func close() {
         // close(2) must not be retried on EINTR on Linux: the descriptor is released either way.
         _ = Glibc.close(fd)

@@ -1,0 +1,56 @@
+import Glibc
+@testable import RPC
+import Testing
+
+@Suite struct BuiltinServiceTests {
+    @Test func healthReportsOverallAndPerServiceStatus() async throws {
+        try await withTestServer { server, channel in
+            func check(_ service: String) async throws -> ServingStatus {
+                try await channel.unary(RPCHealth.Check.descriptor, HealthCheckRequest(service: service),
+                                        as: HealthCheckResponse.self).status
+            }
+            let overall = try await check("")
+            let test = try await check(TestService.service)
+            let unknown = try await check("no.such.Service")
+            #expect([overall, test, unknown] == [.serving, .serving, .serviceUnknown])
+            server.server.health.setStatus(.notServing, forService: TestService.service)
+            let after = try await check(TestService.service)
+            #expect(after == .notServing)
+        }
+    }
+
+    @Test func serverInfoReportsIdentityLimitsAndCounters() async throws {
+        try await withTestServer(configure: { $0.maxConnections = 77 }) { _, channel in
+            _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            #expect(info.protocolVersion == 1)
+            #expect(info.serverName == "test-server")
+            #expect(info.serverVersion == "1.2.3")
+            #expect(info.maxFrameSize == 4 << 20)
+            #expect(info.maxConnections == 77)
+            #expect(info.connectionsCurrent == 1)
+            #expect(info.connectionsTotal == 1)
+            #expect(info.calls(withStatus: .internalError) == 1)
+        }
+    }
+
+    @Test func reflectionListsEveryServiceWithMethodKinds() async throws {
+        try await withTestServer { _, channel in
+            let list = try await channel.unary(RPCReflection.ListServices.descriptor, ListServicesRequest(), as: ListServicesResponse.self)
+            let names = list.services.map(\.name)
+            #expect(names == names.sorted())
+            #expect(Set(names) == [RPCHealth.serviceName, RPCServerInfo.serviceName, RPCReflection.serviceName, TestService.service])
+            let test = try #require(list.services.first { $0.name == TestService.service })
+            #expect(test.methods.contains(MethodDescription(name: "Count", kind: .serverStreaming)))
+            #expect(test.methods.contains(MethodDescription(name: "Sum", kind: .clientStreaming)))
+            #expect(test.methods.contains(MethodDescription(name: "Echo", kind: .unary)))
+        }
+    }
+
+    @Test func handlersSeeThePeerCredentialsOfTheCaller() async throws {
+        try await withTestServer { _, channel in
+            let peer = try await channel.unary(TestService.whoAmI, EchoRequest(text: ""), as: PeerResponse.self)
+            #expect(peer == PeerResponse(uid: getuid(), gid: getgid(), pid: getpid()))
+        }
+    }
+}

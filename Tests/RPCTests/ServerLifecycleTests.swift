@@ -1,0 +1,173 @@
+import Foundation
+import Glibc
+@testable import RPC
+import Testing
+
+@Suite struct ServerLifecycleTests {
+    @Test func theSocketFileIsCreatedWithMode0600() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        var info = stat()
+        #expect(lstat(server.socketPath, &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func aConfiguredModeIsApplied() throws {
+        let server = try TestServer.start(configure: { $0.socketMode = 0o660 })
+        defer { server.stop() }
+        var info = stat()
+        #expect(lstat(server.socketPath, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+    }
+
+    @Test func startingOverALiveServerIsRefused() throws {
+        let first = try TestServer.start()
+        defer { first.stop() }
+        let second = RPCServer(configuration: ServerConfiguration(socketPath: first.socketPath), services: [],
+                               logger: LogCapture().logger)
+        #expect(throws: RPCServerError.self) { try second.start() }
+        do {
+            try second.start()
+        } catch let error as RPCServerError {
+            #expect(error.code == .addressInUse)
+            #expect(error.message.contains(first.socketPath))
+        }
+    }
+
+    @Test func aStaleSocketFileIsReplaced() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // A socket file nobody listens on, as a crashed server leaves behind.
+        let stale = try UnixSocket.makeStreamSocket()
+        try UnixSocket.withAddress(directory.socketPath) { address, length throws(IOError) in
+            _ = try syscall("bind") { bind(stale.fd, address, length) }
+        }
+        stale.close()
+        let server = RPCServer(configuration: ServerConfiguration(socketPath: directory.socketPath),
+                               services: [TestService(probe: Probe())], logger: LogCapture().logger)
+        try server.start()
+        defer { server.shutdown() }
+        let channel = ClientChannel(socketPath: directory.socketPath)
+        defer { channel.close() }
+        let echo = try await channel.unary(TestService.echo, EchoRequest(text: "fresh"), as: EchoResponse.self)
+        #expect(echo.text == "fresh")
+    }
+
+    @Test func aPathThatIsNotASocketIsLeftAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(FileManager.default.createFile(atPath: directory.socketPath, contents: Data("keep me".utf8)))
+        let server = RPCServer(configuration: ServerConfiguration(socketPath: directory.socketPath), services: [],
+                               logger: LogCapture().logger)
+        do {
+            try server.start()
+            Issue.record("start succeeded over a regular file")
+        } catch let error as RPCServerError {
+            #expect(error.code == .invalidSocketPath)
+        }
+        #expect(FileManager.default.contents(atPath: directory.socketPath) == Data("keep me".utf8))
+    }
+
+    @Test func gracefulShutdownFinishesTheCallInFlightThenRefusesAndRemovesTheSocket() async throws {
+        let probe = Probe()
+        let server = try TestServer.start(probe: probe)
+        defer { server.directory.remove() }
+        let channel = server.channel()
+        defer { channel.close() }
+        async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
+        #expect(await probe.wait(for: "slow started"))
+        let stopped = Task.detached { server.server.shutdown() }
+        // Once the socket file is gone the server has stopped accepting; then let the call finish.
+        while FileManager.default.fileExists(atPath: server.socketPath) { try await Task.sleep(for: .milliseconds(5)) }
+        probe.record("release slow")
+        let answer = try await slow
+        #expect(answer.text == "in flight")
+        await stopped.value
+        let refused = await rpcError { _ = try await channel.unary(TestService.echo, EchoRequest(text: "late"), as: EchoResponse.self) }
+        #expect(refused?.code == .unavailable)
+        #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+    }
+
+    @Test func theClientReconnectsAfterAServerRestart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        func makeServer() -> RPCServer {
+            RPCServer(configuration: ServerConfiguration(socketPath: directory.socketPath),
+                      services: [TestService(probe: Probe())], logger: LogCapture().logger)
+        }
+        let channel = ClientChannel(socketPath: directory.socketPath)
+        defer { channel.close() }
+        let first = makeServer()
+        try first.start()
+        let one = try await channel.unary(TestService.echo, EchoRequest(text: "one"), as: EchoResponse.self)
+        #expect(one.text == "one")
+        first.shutdown()
+        let second = makeServer()
+        try second.start()
+        defer { second.shutdown() }
+        // The first call after the restart may still see the old connection's end; a later one must work.
+        var answer: EchoResponse?
+        for _ in 0..<2 where answer == nil {
+            answer = try? await channel.unary(TestService.echo, EchoRequest(text: "two"), as: EchoResponse.self)
+        }
+        #expect(answer?.text == "two")
+    }
+
+    @Test func connectingToAMissingSocketIsUnavailableWithPathAndReason() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let channel = ClientChannel(socketPath: directory.socketPath)
+        let error = await rpcError { _ = try await channel.unary(TestService.echo, EchoRequest(text: ""), as: EchoResponse.self) }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message == "cannot connect to \(directory.socketPath): No such file or directory")
+    }
+
+    @Test func twoHundredFiftySixConcurrentConnectionsAreServed() async throws {
+        try await withTestServer { server, _ in
+            let channels = (0..<256).map { _ in server.channel() }
+            defer { channels.forEach { $0.close() } }
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, channel) in channels.enumerated() {
+                    group.addTask {
+                        let echo = try await channel.unary(TestService.echo, EchoRequest(text: "\(index)"), as: EchoResponse.self)
+                        return echo.text == "\(index)"
+                    }
+                }
+                var answered = 0
+                for try await matched in group where matched { answered += 1 }
+                #expect(answered == 256)
+            }
+            let info = try await channels[0].unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(),
+                                                   as: ServerInfoResponse.self)
+            #expect(info.connectionsCurrent >= 256)
+        }
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedWithResourceExhausted() async throws {
+        try await withTestServer(configure: { $0.maxConnections = 1 }) { server, channel in
+            _ = try await channel.unary(TestService.echo, EchoRequest(text: "first"), as: EchoResponse.self)
+            let other = server.channel()
+            defer { other.close() }
+            let error = await rpcError { _ = try await other.unary(TestService.echo, EchoRequest(text: ""), as: EchoResponse.self) }
+            #expect(error?.code == .resourceExhausted)
+        }
+    }
+
+    @Test func anIdleConnectionIsClosedAndTheNextCallReconnects() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .milliseconds(50) }) { server, channel in
+            _ = try await channel.unary(TestService.echo, EchoRequest(text: "first"), as: EchoResponse.self)
+            // Wait until the server counted the idle connection as closed.
+            while true {
+                let stats = server.server.runtime.statistics.snapshot
+                if stats.connectionsCurrent == 0 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            var answer: EchoResponse?
+            for _ in 0..<2 where answer == nil {
+                answer = try? await channel.unary(TestService.echo, EchoRequest(text: "again"), as: EchoResponse.self)
+            }
+            #expect(answer?.text == "again")
+        }
+    }
+}
