@@ -45,12 +45,17 @@ let package = Package(
                 dependencies: ["RPC", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry", "Logging"],
                 path: "Sources/CustomerServer"),
 
-        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging"], path: "Sources/customerd"),
+        // Argument parsing and help conventions shared by the executables.
+        .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
+
+        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging", "CommandLineKit"],
+                          path: "Sources/customerd"),
 
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI"], path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite"], path: "Clients/customer-bench"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/customerctl"),
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit"],
+                          path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
