@@ -63,8 +63,9 @@ let package = Package(
         .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry"], path: "Tests/BusinessRegistryTests"),
+        .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["CustomerClient", "CustomerServer", "RPC", "customerd", "customerctl"],
+                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl"],
                     path: "Tests/EndToEndTests"),
     ]
 )
