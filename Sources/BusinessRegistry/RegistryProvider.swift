@@ -1,0 +1,1 @@
+// Registry providers land here.
