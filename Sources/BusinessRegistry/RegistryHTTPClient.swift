@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -14,8 +15,10 @@ final class RegistryHTTPClient: Sendable {
         self.timeout = seconds
         // Ephemeral: no cookies, cache or credentials persist between lookups of different customers.
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = seconds
-        configuration.timeoutIntervalForResource = seconds
+        // swift-corelibs-foundation truncates these intervals to whole seconds (0.5 s fails at
+        // once), so they are only a backstop a second later; `RequestTimer` enforces `timeout`.
+        configuration.timeoutIntervalForRequest = seconds.rounded(.up) + 1
+        configuration.timeoutIntervalForResource = seconds.rounded(.up) + 1
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         session = URLSession(configuration: configuration)
     }
@@ -26,10 +29,11 @@ final class RegistryHTTPClient: Sendable {
 
     /// GETs `url` and returns the HTTP status and body; transport failures become `.unavailable`.
     func get(_ url: URL) async throws(RegistryError) -> (status: Int, body: Data) {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData,
+                                 timeoutInterval: timeout.rounded(.up) + 1)
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         do {
-            let (body, response) = try await session.data(for: request)
+            let (body, response) = try await perform(request)
             guard let http = response as? HTTPURLResponse else {
                 throw RegistryError.badResponse(reason: "not an HTTP response", url: url.absoluteString)
             }
@@ -42,6 +46,33 @@ final class RegistryHTTPClient: Sendable {
             throw .unavailable(reason: "the lookup was cancelled", url: url.absoluteString)
         } catch {
             throw .unavailable(reason: String(describing: error), url: url.absoluteString)
+        }
+    }
+
+    /// Runs one data task that is cancelled when `timeout` passes (failing as `URLError(.timedOut)`)
+    /// or when the calling task is cancelled.
+    private func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+        let timer = RequestTimer()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let task = session.dataTask(with: request) { data, response, error in
+                    let timedOut = timer.finish()
+                    if timedOut {
+                        continuation.resume(throwing: URLError(.timedOut))
+                    } else if let error {
+                        continuation.resume(throwing: error)
+                    } else if let data, let response {
+                        continuation.resume(returning: (data, response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                timer.start(task)
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { timer.expire() }
+                task.resume()
+            }
+        } onCancel: {
+            timer.cancel()
         }
     }
 
@@ -68,8 +99,7 @@ enum RegistryStatus {
             throw .notFound(id: id, url: url.absoluteString, detail: detail)
         }
         if status == 429 || (500...599).contains(status) {
-            let text = HTTPURLResponse.localizedString(forStatusCode: status)
-            throw .unavailable(reason: "HTTP \(status) \(text)", url: url.absoluteString)
+            throw .unavailable(reason: "HTTP \(status)", url: url.absoluteString)
         }
         throw .badResponse(reason: "unexpected HTTP status \(status)", url: url.absoluteString)
     }
@@ -103,5 +133,51 @@ enum RegistryStatus {
         @unknown default:
             return "unexpected shape"
         }
+    }
+}
+
+/// The state one request shares between its completion, its deadline and task cancellation.
+private final class RequestTimer: Sendable {
+    private struct State {
+        var task: URLSessionDataTask?
+        var timedOut = false
+        var finished = false
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ task: URLSessionDataTask) {
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
+        }
+        if cancelled { task.cancel() }
+    }
+
+    /// Called by the completion handler; tells whether the deadline had cancelled the task.
+    func finish() -> Bool {
+        state.withLock { state in
+            state.finished = true
+            state.task = nil
+            return state.timedOut
+        }
+    }
+
+    func expire() {
+        let task = state.withLock { state -> URLSessionDataTask? in
+            guard !state.finished else { return nil }
+            state.timedOut = true
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    func cancel() {
+        let task = state.withLock { state -> URLSessionDataTask? in
+            state.cancelled = true
+            return state.task
+        }
+        task?.cancel()
     }
 }
