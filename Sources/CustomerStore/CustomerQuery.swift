@@ -44,13 +44,8 @@ struct CustomerQuery {
         fingerprint = PageToken.fingerprint(canonical.joined(separator: "\u{1F}"))
     }
 
-    /// One page: at most `limit` customers after `position`, whether more follow, and where it ended.
-    ///
-    /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
-    /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
-    /// page one index range scan, whatever its depth (no OFFSET).
-    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
-        throws -> (customers: [Customer], last: ListPosition?, hasMore: Bool) {
+    /// The SELECT of one page and its bound values (the keyset condition only after a position).
+    func sqlText(after position: ListPosition?, limit: Int) -> (sql: String, values: [SQLValue]) {
         var conditions = self.conditions
         var values = self.values
         if let position {
@@ -69,6 +64,17 @@ struct CustomerQuery {
         sql += " LIMIT ?"
         values.append(.integer(Int64(limit) + 1))
 
+        return (sql, values)
+    }
+
+    /// One page: at most `limit` customers after `position`, whether more follow, and where it ended.
+    ///
+    /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
+    /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
+    /// page one index range scan, whatever its depth (no OFFSET).
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
+        throws -> (customers: [Customer], last: ListPosition?, hasMore: Bool) {
+        let (sql, values) = sqlText(after: position, limit: limit)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
             var customers: [Customer] = []
