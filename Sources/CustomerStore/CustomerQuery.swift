@@ -20,7 +20,7 @@ struct CustomerQuery {
             conditions.append("c.search_text LIKE ? ESCAPE '\\'")
             values.append(.text(SearchKey.containsPattern(term)))
         }
-        let country = filter.country?.trimmingCharacters(in: .whitespaces).uppercased()
+        let country = filter.country?.trimmingWhitespace().uppercased()
         if let country, !country.isEmpty {
             guard CountryCodes.assigned.contains(country) else {
                 throw StoreError.invalid("country", "must be an assigned ISO 3166-1 alpha-2 code")

@@ -16,7 +16,7 @@ extension CustomerStore {
 
     /// The user with this name (compared case-insensitively, after trimming), or `nil`.
     public func user(name: String) throws -> User? {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = name.trimmingWhitespace()
         return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE name = ?", .text(trimmed)) }
     }
 
@@ -73,7 +73,7 @@ extension CustomerStore {
 
     /// A user name trimmed, 1-64 characters.
     static func validUserName(_ raw: String) throws -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = raw.trimmingWhitespace()
         guard !name.isEmpty, name.count <= maxUserName else {
             throw StoreError.invalid("name", "must be 1 to \(maxUserName) characters after trimming")
         }

@@ -72,7 +72,7 @@ enum CustomerValidator {
         func normalise(_ raw: String?, _ rule: (String) -> Checked,
                        _ target: inout String?) {
             guard let raw else { return }
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = raw.trimmingWhitespace()
             if trimmed.isEmpty {
                 target = nil
                 return
@@ -100,7 +100,7 @@ enum CustomerValidator {
     }
 
     private static func name(_ raw: String, into violations: inout [FieldViolation]) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmingWhitespace()
         if trimmed.isEmpty {
             violations.append(FieldViolation(field: "name", reason: "must not be empty"))
         } else if trimmed.count > maxName {
@@ -140,7 +140,7 @@ enum CustomerValidator {
         guard value.utf8.count <= maxEmail else {
             return .failure(FieldViolation(field: "email", reason: "must be at most \(maxEmail) bytes"))
         }
-        guard !value.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
+        guard !value.containsWhitespace else {
             return invalid
         }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
@@ -155,7 +155,7 @@ enum CustomerValidator {
         let invalid = Checked.failure(
             FieldViolation(field: "website", reason: "must be an http or https address with a host"))
         guard value.count <= maxWebsite,
-              !value.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) }) else {
+              !value.containsWhitespace else {
             return invalid
         }
         // A bare host ("example.com") gets https; anything else must say http or https itself.

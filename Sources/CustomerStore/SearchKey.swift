@@ -24,7 +24,7 @@ enum SearchKey {
     /// The folded, trimmed search term, or `nil` when there is nothing to search for.
     static func term(_ search: String?) -> String? {
         guard let search else { return nil }
-        let folded = fold(search.trimmingCharacters(in: .whitespacesAndNewlines))
+        let folded = fold(search.trimmingWhitespace())
         return folded.isEmpty ? nil : folded
     }
 

@@ -24,7 +24,7 @@ extension StoreError {
         case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
             // The message reads "UNIQUE constraint failed: customers.number".
             let column = message.split(separator: ":", maxSplits: 1).last
-                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                .map { String($0).trimmingWhitespace() } ?? ""
             let field = uniqueFields[column] ?? column
             return .alreadyExists("\(field) is already taken", field: field)
         case sqliteConstraintForeignKey:
