@@ -62,4 +62,20 @@ import Testing
         #expect(all.count == 160)
         #expect(Set(all) == Set(10_001...10_160))
     }
+
+    /// A read block is one snapshot: a write committed while it runs is not seen until the next one.
+    @Test func readBlockSeesOneSnapshot() throws {
+        let fixture = try Fixture()
+        try fixture.create("Before")
+        func count(_ connection: SQLiteConnection) throws -> Int64 {
+            try connection.withStatement("SELECT count(*) FROM customers") { try $0.step() ? $0.int64(0) : -1 }
+        }
+        let (inside, later) = try fixture.store.read { connection -> (Int64, Int64) in
+            let first = try count(connection)
+            try fixture.create("During")  // commits on the writer connection meanwhile
+            return (first, try count(connection))
+        }
+        #expect(inside == 1 && later == 1)
+        #expect(try allPages(fixture.store).count == 2)
+    }
 }
