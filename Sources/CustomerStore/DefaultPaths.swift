@@ -3,13 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// Where the server keeps its database and socket when not told otherwise.
+/// Where the server keeps its database when not told otherwise (the socket's rule is
+/// `CustomerAPI.DefaultEndpoint`, shared with the clients, which never see the database).
 ///
 /// Database: `$CUSTOMER_DATABASE`, else `$XDG_DATA_HOME/customercard/customers.sqlite`, else
 /// `$HOME/.local/share/customercard/customers.sqlite`, else `/tmp/customercard-<uid>/customers.sqlite`.
-/// Socket: `$CUSTOMER_SOCKET`, else `$XDG_RUNTIME_DIR/customercard/customerd.sock`, else
-/// `/tmp/customercard-<uid>/customerd.sock`. Empty or relative XDG values are ignored, as the XDG
-/// Base Directory spec requires.
+/// Empty or relative XDG values are ignored, as the XDG Base Directory spec requires.
 public enum DefaultPaths {
     static let directoryName = "customercard"
 
@@ -20,13 +19,6 @@ public enum DefaultPaths {
         if let data = absolute(environment["XDG_DATA_HOME"]) { return "\(data)/\(file)" }
         if let home = absolute(environment["HOME"]) { return "\(home)/.local/share/\(file)" }
         return "\(fallbackDirectory())/customers.sqlite"
-    }
-
-    /// The socket path for this environment.
-    public static func socket(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let explicit = nonEmpty(environment["CUSTOMER_SOCKET"]) { return explicit }
-        if let runtime = absolute(environment["XDG_RUNTIME_DIR"]) { return "\(runtime)/\(directoryName)/customerd.sock" }
-        return "\(fallbackDirectory())/customerd.sock"
     }
 
     /// Creates the missing directories above `path` with mode 0700 (only the owner may enter:

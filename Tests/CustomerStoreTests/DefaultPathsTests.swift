@@ -16,15 +16,6 @@ import Testing
         #expect(DefaultPaths.database(environment: environment) == expected)
     }
 
-    @Test(arguments: [
-        (["CUSTOMER_SOCKET": "/run/x.sock", "XDG_RUNTIME_DIR": "/run/user/1"], "/run/x.sock"),
-        (["XDG_RUNTIME_DIR": "/run/user/1000"], "/run/user/1000/customercard/customerd.sock"),
-        (["HOME": "/home/u"], "\(fallback)/customerd.sock"),
-    ])
-    func socketPath(_ environment: [String: String], _ expected: String) {
-        #expect(DefaultPaths.socket(environment: environment) == expected)
-    }
-
     @Test func fallbackIsPerUser() {
         #expect(Self.fallback == "/tmp/customercard-\(getuid())")
     }
