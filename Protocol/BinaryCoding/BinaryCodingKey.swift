@@ -39,7 +39,7 @@ struct BinaryCodingKey: CodingKey {
 extension FieldNumber {
     /// The field number of `key`: its `intValue`, which must be in 1...2^29-1.
     static func of(_ key: some CodingKey) throws(WireFailure) -> UInt32 {
-        let keyName = "key \"\(key.stringValue)\" of \(String(reflecting: type(of: key)))"
+        let keyName = "key \"\(key.stringValue)\" of \(typeName(type(of: key)))"
         guard let number = key.intValue else {
             throw WireFailure(message: "\(keyName) has no intValue; the binary format identifies a field by "
                 + "CodingKey.intValue (its field number): declare `enum CodingKeys: Int, CodingKey`")
@@ -49,4 +49,10 @@ extension FieldNumber {
         }
         return UInt32(number)
     }
+}
+
+/// The qualified name of `type` without the "(unknown context at $…)" parts Swift prints for
+/// types declared inside functions or as private, e.g. "Module.Customer.CodingKeys".
+func typeName(_ type: Any.Type) -> String {
+    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context") }.joined(separator: ".")
 }
