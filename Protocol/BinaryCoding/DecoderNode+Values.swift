@@ -6,27 +6,38 @@ extension DecoderNode {
     /// Reads a scalar (integer, Bool, Float, Double, Date) from `slot`.
     @inline(__always)
     func scalar<S: WireScalar>(_ type: S.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> S {
-        switch slot {
-        case .root(let index):
-            return try scalar(type, from: field(1, of: index, key: key), key: key)
-        case .field(let index, let number):
-            return try scalar(type, from: field(number, of: index, key: key), key: key)
-        case .element(let cursor):
+        guard let entry = try fieldEntry(in: slot, key: key) else {
+            guard case .element(let cursor) = slot else { throw corrupted("internal: no slot", key: key) }
             return try cursor.readScalar(type, for: self)
         }
+        return try scalar(type, from: entry, key: key)
     }
 
     /// Reads a length-delimited primitive (String, Data, UUID, URL, Decimal) from `slot`.
     @inline(__always)
     func bytes<B: WireBytes>(_ type: B.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> B {
-        switch slot {
-        case .root(let index):
-            return try bytes(type, from: field(1, of: index, key: key), key: key)
-        case .field(let index, let number):
-            return try bytes(type, from: field(number, of: index, key: key), key: key)
-        case .element(let cursor):
+        guard let entry = try fieldEntry(in: slot, key: key) else {
+            guard case .element(let cursor) = slot else { throw corrupted("internal: no slot", key: key) }
             return try bytes(type, from: cursor.takeLengthDelimited(type, for: self), key: key)
         }
+        return try bytes(type, from: entry, key: key)
+    }
+
+    /// The last occurrence of the field `slot` names, `keyNotFound` if it is absent, or nil for
+    /// an element (which the cursor reads).
+    @inline(__always)
+    private func fieldEntry(in slot: DecodingSlot, key: (any CodingKey)?) throws -> FieldEntry? {
+        let index: MessageIndex
+        let number: UInt32
+        switch slot {
+        case .root(let root): (index, number) = (root, 1)
+        case .field(let parent, let field): (index, number) = (parent, field)
+        case .element: return nil
+        }
+        guard let entry = index.last(number) else {
+            throw notFound(number, "no field \(number) in the message", key: key)
+        }
+        return entry
     }
 
     /// Whether `slot` holds nil: an absent field, or an empty wrapper element.
@@ -36,15 +47,6 @@ extension DecoderNode {
         case .field(let index, let number): return !index.contains(number)
         case .element(let cursor): return cursor.nextIsNil
         }
-    }
-
-    /// The last occurrence of field `number`, or `keyNotFound`.
-    @inline(__always)
-    private func field(_ number: UInt32, of index: MessageIndex, key: (any CodingKey)?) throws -> FieldEntry {
-        guard let entry = index.last(number) else {
-            throw notFound(number, "no field \(number) in the message", key: key)
-        }
-        return entry
     }
 
     @inline(__always)

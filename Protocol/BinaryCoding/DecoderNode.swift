@@ -23,7 +23,7 @@ enum DecodingSlot {
 }
 
 /// The `Decoder` handed to a value's `init(from:)`: one value in one slot.
-final class DecoderNode: Decoder {
+final class DecoderNode: Decoder, CodingPathNode {
     let state: DecodingState
     let slot: DecodingSlot
     let parent: DecoderNode?
@@ -37,16 +37,6 @@ final class DecoderNode: Decoder {
     }
 
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
-
-    var codingPath: [any CodingKey] {
-        var path: [any CodingKey] = []
-        var node: DecoderNode? = self
-        while let current = node {
-            if let key = current.key { path.append(key) }
-            node = current.parent
-        }
-        return path.reversed()
-    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         KeyedDecodingContainer(KeyedBinaryDecodingContainer<Key>(node: self, index: try messageIndex(for: type)))

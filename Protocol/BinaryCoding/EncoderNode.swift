@@ -10,7 +10,7 @@ enum EncodingSlot {
 }
 
 /// The `Encoder` handed to a value's `encode(to:)`: one value in one slot.
-final class EncoderNode: Encoder {
+final class EncoderNode: Encoder, CodingPathNode {
     enum Shape { case none, keyed, unkeyed, single }
 
     let buffer: EncodingBuffer
@@ -47,16 +47,6 @@ final class EncoderNode: Encoder {
         self.parent = parent
         self.key = key
         self.userInfo = userInfo
-    }
-
-    var codingPath: [any CodingKey] {
-        var path: [any CodingKey] = []
-        var node: EncoderNode? = self
-        while let current = node {
-            if let key = current.key { path.append(key) }
-            node = current.parent
-        }
-        return path.reversed()
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
