@@ -45,21 +45,28 @@ let package = Package(
                 dependencies: ["RPC", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry", "Logging"],
                 path: "Sources/CustomerServer"),
 
-        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging"], path: "Sources/customerd"),
+        // Argument parsing and help conventions shared by the executables.
+        .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
+
+        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging", "CommandLineKit"],
+                          path: "Sources/customerd"),
 
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI"], path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite"], path: "Clients/customer-bench"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/customerctl"),
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit"],
+                          path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
-        .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry"], path: "Tests/BusinessRegistryTests"),
+        .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry", "BusinessIdentifiers"],
+                    path: "Tests/BusinessRegistryTests", exclude: ["Fixtures"]),
+        .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["CustomerClient", "CustomerServer", "RPC", "customerd", "customerctl"],
+                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl"],
                     path: "Tests/EndToEndTests"),
     ]
 )

@@ -1,0 +1,58 @@
+/// The coding keys this module makes itself: map entry fields, array indices, `super`.
+struct BinaryCodingKey: CodingKey {
+    private enum Kind { case field, index, superclass }
+
+    let intValue: Int?
+    private let kind: Kind
+
+    var stringValue: String {
+        let number = intValue ?? 0
+        switch kind {
+        case .field: return String(number)
+        case .index: return "Index \(number)"
+        case .superclass: return "super"
+        }
+    }
+
+    init(intValue: Int) {
+        self.intValue = intValue
+        kind = .field
+    }
+
+    init?(stringValue: String) {
+        guard let number = Int(stringValue) else { return nil }
+        self.init(intValue: number)
+    }
+
+    private init(intValue: Int, kind: Kind) {
+        self.intValue = intValue
+        self.kind = kind
+    }
+
+    /// The key of element `index` of an array, as JSONDecoder names it ("Index 3").
+    static func index(_ index: Int) -> BinaryCodingKey { BinaryCodingKey(intValue: index, kind: .index) }
+
+    /// The key of `superEncoder()` / `superDecoder()`: field `FieldNumber.superclass`.
+    static let superclass = BinaryCodingKey(intValue: Int(FieldNumber.superclass), kind: .superclass)
+}
+
+extension FieldNumber {
+    /// The field number of `key`: its `intValue`, which must be in 1...2^29-1.
+    static func of(_ key: some CodingKey) throws(WireFailure) -> UInt32 {
+        let keyName = "key \"\(key.stringValue)\" of \(typeName(type(of: key)))"
+        guard let number = key.intValue else {
+            throw WireFailure(message: "\(keyName) has no intValue; the binary format identifies a field by "
+                + "CodingKey.intValue (its field number): declare `enum CodingKeys: Int, CodingKey`")
+        }
+        guard number >= Int(min), number <= Int(max) else {
+            throw WireFailure(message: "\(keyName) has field number \(number), outside \(min)...\(max)")
+        }
+        return UInt32(number)
+    }
+}
+
+/// The qualified name of `type` without the "(unknown context at $…)" parts Swift prints for
+/// types declared inside functions or as private, e.g. "Module.Customer.CodingKeys".
+func typeName(_ type: Any.Type) -> String {
+    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context") }.joined(separator: ".")
+}

@@ -1,0 +1,20 @@
+/// Encodes `Encodable` values into the binary format described in Protocol/ENCODING.md:
+/// protobuf-style fields identified by `CodingKey.intValue`.
+public struct BinaryEncoder: Sendable {
+    /// Passed to the values being encoded as `Encoder.userInfo`.
+    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+
+    /// Creates an encoder.
+    public init() {}
+
+    /// Encodes `value`. A keyed value (a struct or class) becomes its fields with no outer
+    /// length; any other value (a number, a string, an array, a dictionary) is written as
+    /// field 1 of an implicit message.
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let buffer = EncodingBuffer(capacity: 256)
+        let top = EncoderNode(buffer: buffer, slot: .root, level: 0, parent: nil, key: nil, userInfo: userInfo)
+        try top.put(value, in: .root, key: nil)
+        try top.finish()
+        return buffer.bytes
+    }
+}

@@ -1,0 +1,115 @@
+/// What every node of one decoding shares.
+final class DecodingState {
+    /// Valid for the duration of the top-level `decode` call only.
+    let buffer: UnsafeRawBufferPointer
+    let maxDepth: Int
+    let userInfo: [CodingUserInfoKey: Any]
+
+    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+        self.buffer = buffer
+        self.maxDepth = maxDepth
+        self.userInfo = userInfo
+    }
+}
+
+/// Where a value being decoded comes from.
+enum DecodingSlot {
+    /// The top-level value: a keyed value is the whole message; anything else is field 1.
+    case root(MessageIndex)
+    /// Field `number` of a message.
+    case field(MessageIndex, UInt32)
+    /// The next element of a repeated field.
+    case element(ElementCursor)
+}
+
+/// The `Decoder` handed to a value's `init(from:)`: one value in one slot.
+final class DecoderNode: Decoder, CodingPathNode {
+    let state: DecodingState
+    let slot: DecodingSlot
+    let parent: DecoderNode?
+    let key: (any CodingKey)?
+
+    init(state: DecodingState, slot: DecodingSlot, parent: DecoderNode?, key: (any CodingKey)?) {
+        self.state = state
+        self.slot = slot
+        self.parent = parent
+        self.key = key
+    }
+
+    var userInfo: [CodingUserInfoKey: Any] { state.userInfo }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(KeyedBinaryDecodingContainer<Key>(node: self, index: try messageIndex(for: type)))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        UnkeyedBinaryDecodingContainer(node: self, cursor: try repeatedCursor(in: slot))
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleValueBinaryDecodingContainer(node: self)
+    }
+
+    /// The message this node's value is: the top-level one, all length-delimited occurrences of
+    /// its field merged (protobuf's rule for a message field seen twice), or the next element.
+    private func messageIndex(for type: Any.Type) throws -> MessageIndex {
+        switch slot {
+        case .root(let index):
+            return index
+        case .field(let parentIndex, let number):
+            var merged = try nested(depth: parentIndex.depth + 1, at: nil)
+            for entry in parentIndex.entries where entry.number == number {
+                guard entry.wireType == .lengthDelimited else {
+                    throw mismatch(type, field: number, expected: .lengthDelimited, found: entry)
+                }
+                try scan(&merged, entry)
+            }
+            guard !merged.entries.isEmpty || parentIndex.contains(number) else {
+                throw notFound(number, "no field \(number) holding a message")
+            }
+            return merged
+        case .element(let cursor):
+            let entry = try cursor.takeLengthDelimited(type, for: self)
+            return try index(of: entry, depth: cursor.index.depth + 1)
+        }
+    }
+
+    /// The elements of the repeated field `slot` holds: field 1 of the top-level message, the
+    /// field's occurrences, or (an array inside an array) field 1 of the next element's wrapper.
+    func repeatedCursor(in slot: DecodingSlot) throws -> ElementCursor {
+        switch slot {
+        case .root(let index):
+            return ElementCursor(index: index, number: 1)
+        case .field(let index, let number):
+            return ElementCursor(index: index, number: number)
+        case .element(let cursor):
+            let entry = try cursor.takeLengthDelimited([Any].self, for: self)
+            return ElementCursor(index: try index(of: entry, depth: cursor.index.depth + 1), number: 1)
+        }
+    }
+
+    /// Indexes the message in the content of `entry`.
+    func index(of entry: FieldEntry, depth: Int) throws -> MessageIndex {
+        var index = try nested(depth: depth, at: entry.offset)
+        try scan(&index, entry)
+        return index
+    }
+
+    /// An empty index at `depth`, refused beyond `maxDepth` so hostile nesting cannot exhaust
+    /// the stack.
+    private func nested(depth: Int, at offset: Int?) throws -> MessageIndex {
+        guard depth <= state.maxDepth else {
+            throw corrupted("messages nested deeper than the limit of \(state.maxDepth)"
+                + (offset.map { " at byte offset \($0)" } ?? ""))
+        }
+        return MessageIndex(depth: depth)
+    }
+
+    private func scan(_ index: inout MessageIndex, _ entry: FieldEntry) throws {
+        do {
+            try index.scan(state.buffer, from: entry.offset, to: entry.end)
+        } catch {
+            throw corrupted(error.message)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// Reads the elements of one repeated field in order: its occurrences anywhere in the message,
+/// each either one element or (for numeric scalars) a packed run of elements. Both forms are
+/// accepted, mixed, as protobuf requires of a reader.
+final class ElementCursor {
+    let index: MessageIndex
+    let number: UInt32
+    /// Position in `index.entries` of the next occurrence not yet read.
+    private var next: Int
+    /// The rest of the packed run being read.
+    private var runPosition = 0
+    private var runEnd = 0
+    /// Elements read so far.
+    private(set) var count = 0
+
+    init(index: MessageIndex, number: UInt32) {
+        self.index = index
+        self.number = number
+        next = 0
+        next = occurrence(from: 0)
+    }
+
+    private func occurrence(from start: Int) -> Int {
+        var position = start
+        while position < index.entries.count, index.entries[position].number != number { position += 1 }
+        return position
+    }
+
+    private var inRun: Bool { runPosition < runEnd }
+
+    var isAtEnd: Bool { !inRun && next >= index.entries.count }
+
+    /// Whether the next element is nil: an empty length-delimited occurrence (an empty wrapper).
+    var nextIsNil: Bool {
+        guard !inRun, next < index.entries.count else { return false }
+        let entry = index.entries[next]
+        return entry.wireType == .lengthDelimited && entry.value == 0
+    }
+
+    /// Reads the next scalar element, from the packed run or from the next occurrence.
+    func readScalar<S: WireScalar>(_ type: S.Type, for node: DecoderNode) throws -> S {
+        while !inRun {
+            guard next < index.entries.count else { throw pastEnd(type, node) }
+            let entry = index.entries[next]
+            if entry.wireType == .lengthDelimited {
+                next = occurrence(from: next + 1)
+                runPosition = entry.offset
+                runEnd = entry.end
+                continue  // an empty run holds no elements
+            }
+            guard entry.wireType == S.wireType else {
+                throw node.mismatch(type, field: number, expected: S.wireType, found: entry, key: elementKey)
+            }
+            let value = try decodeScalar(S.self, entry.value, at: entry.offset, node)
+            next = occurrence(from: next + 1)
+            count += 1
+            return value
+        }
+        let offset = runPosition
+        let bits: UInt64
+        do {
+            bits = try MessageIndex.packed(node.state.buffer, &runPosition, runEnd, S.wireType)
+        } catch {
+            throw node.corrupted("field \(number), packed: \(error.message)", key: elementKey)
+        }
+        let value = try decodeScalar(S.self, bits, at: offset, node)
+        count += 1
+        return value
+    }
+
+    private func decodeScalar<S: WireScalar>(_ type: S.Type, _ bits: UInt64, at offset: Int, _ node: DecoderNode) throws -> S {
+        do {
+            return try S(wireBits: bits)
+        } catch {
+            throw node.corrupted("field \(number): \(error.message) at byte offset \(offset)", key: elementKey)
+        }
+    }
+
+    /// Takes the next element, which must be one length-delimited occurrence.
+    func takeLengthDelimited(_ type: Any.Type, for node: DecoderNode) throws -> FieldEntry {
+        guard !inRun else {
+            throw node.corrupted("field \(number): a length-delimited element was expected where packed scalars "
+                + "remain at byte offset \(runPosition)", key: elementKey)
+        }
+        guard next < index.entries.count else { throw pastEnd(type, node) }
+        let entry = index.entries[next]
+        guard entry.wireType == .lengthDelimited else {
+            throw node.mismatch(type, field: number, expected: .lengthDelimited, found: entry, key: elementKey)
+        }
+        next = occurrence(from: next + 1)
+        count += 1
+        return entry
+    }
+
+    /// Passes over one element that its decoder did not read (a value that decodes from nothing),
+    /// so a loop over the elements always moves on.
+    func skip() {
+        if inRun {
+            runPosition = runEnd
+        } else if next < index.entries.count {
+            next = occurrence(from: next + 1)
+        }
+        count += 1
+    }
+
+    private var elementKey: BinaryCodingKey { .index(count) }
+
+    private func pastEnd(_ type: Any.Type, _ node: DecoderNode) -> DecodingError {
+        .valueNotFound(type, DecodingError.Context(
+            codingPath: node.path(elementKey),
+            debugDescription: "field \(number): no element \(count), the repeated field has \(count)"))
+    }
+}

@@ -1,0 +1,121 @@
+/// The fields of a message, looked up by the field number of each key.
+struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let node: DecoderNode
+    let index: MessageIndex
+
+    var codingPath: [any CodingKey] { node.codingPath }
+
+    /// The keys of the fields present that `Key` knows, in the order they first appear.
+    var allKeys: [Key] {
+        var numbers: [UInt32] = []
+        for entry in index.entries where !numbers.contains(entry.number) { numbers.append(entry.number) }
+        return numbers.compactMap { Key(intValue: Int($0)) }
+    }
+
+    func contains(_ key: Key) -> Bool {
+        guard let number = try? FieldNumber.of(key) else { return false }
+        return index.contains(number)
+    }
+
+    @inline(__always)
+    private func slot(_ key: Key) throws -> DecodingSlot {
+        .field(index, try node.fieldNumber(key))
+    }
+
+    /// The slot of `key` if the field is present (absent means nil).
+    @inline(__always)
+    private func presentSlot(_ key: Key) throws -> DecodingSlot? {
+        let number = try node.fieldNumber(key)
+        return index.contains(number) ? .field(index, number) : nil
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try presentSlot(key) == nil }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try node.bytes(type, in: slot(key), key: key) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try node.scalar(type, in: slot(key), key: key) }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try node.value(type, in: slot(key), key: key)
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try presentSlot(key).map { try node.bytes(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+    }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try presentSlot(key).map { try node.value(type, in: $0, key: key) }
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        try nestedDecoder(key).container(keyedBy: type)
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try nestedDecoder(key).unkeyedContainer()
+    }
+
+    func superDecoder() throws -> any Decoder {
+        DecoderNode(
+            state: node.state, slot: .field(index, FieldNumber.superclass), parent: node, key: BinaryCodingKey.superclass)
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        try nestedDecoder(key)
+    }
+
+    private func nestedDecoder(_ key: Key) throws -> DecoderNode {
+        DecoderNode(state: node.state, slot: try slot(key), parent: node, key: key)
+    }
+}

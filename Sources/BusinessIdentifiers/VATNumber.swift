@@ -1,0 +1,75 @@
+/// A VAT number in its one canonical form, with the national business id registries are queried by.
+///
+/// Build it with ``parse(_:country:)``; for the checked countries (FI, NO, SE, DK, EE, NL, DE, BE)
+/// a value exists only when the format and the check digits are right.
+public struct VATNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The customer's country, an upper-case ISO 3166 alpha-2 code.
+    public let country: String
+    /// The VAT form with the country prefix: `FI01120389`, `NO923609016MVA`, `SE556012579001`,
+    /// `DK13585628`, `EE100931558`, `NL004495445B01`, `DE136695976`, `BE0403019261`.
+    /// For an unchecked country: the input upper-cased without spaces, dashes or dots.
+    public let canonical: String
+    /// The national business id: Finland's Y-tunnus `0112038-9`, Norway's organisasjonsnummer
+    /// `923609016`, Sweden's organisationsnummer `556012-5790`, Denmark's CVR `13585628`,
+    /// Belgium's enterprise number `0403.019.261`; `nil` elsewhere.
+    public let businessID: String?
+    /// Whether the country's format and check digit rule was applied (`false`: normalised only).
+    public let isChecked: Bool
+
+    /// The canonical form.
+    public var description: String { canonical }
+
+    /// The countries whose numbers are checked, in upper case.
+    public static var checkedCountries: [String] { CountryRule.all.map(\.country) }
+}
+
+extension VATNumber {
+    /// Validates and normalises what a person typed as the VAT number of a customer in `country`.
+    ///
+    /// Accepts spaces, dashes and dots anywhere, lower case, the number with or without its
+    /// country prefix, Norway's `MVA` suffix and a Finnish Y-tunnus with its dash.
+    /// - Throws: ``VATNumberError`` naming the precise reason: a prefix of another country,
+    ///   a foreign character, a wrong length or format, a wrong check digit.
+    public static func parse(_ raw: String, country: String) throws(VATNumberError) -> VATNumber {
+        let code = country.filter { !$0.isWhitespace }.uppercased()
+        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw .invalidCountry(country)
+        }
+        let cleaned = normalise(raw)
+        guard !cleaned.isEmpty else { throw .empty }
+
+        guard let rule = CountryRule.rule(for: code) else {
+            return try unchecked(cleaned, country: code)
+        }
+        var body = Substring(cleaned)
+        let prefix = body.prefix(2)
+        if prefix.count == 2, prefix.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            guard prefix == code else {
+                throw .countryMismatch(prefix: String(prefix), country: code)
+            }
+            body = body.dropFirst(2)
+        }
+        let parsed = try rule.parseBody(String(body))
+        return VATNumber(country: code, canonical: parsed.canonical, businessID: parsed.businessID, isChecked: true)
+    }
+
+    /// Upper case without whitespace, dashes (ASCII and Unicode) and dots: the separators people type.
+    static func normalise(_ raw: String) -> String {
+        let separators: Set<Character> = ["-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "."]
+        return raw.filter { !$0.isWhitespace && !separators.contains($0) }.uppercased()
+    }
+
+    /// A number of a country without a rule here: kept as typed (normalised), refusing only
+    /// symbols no VAT number uses and a prefix of a checked country that contradicts `country`.
+    private static func unchecked(_ cleaned: String, country: String) throws(VATNumberError) -> VATNumber {
+        // Irish numbers of the old format use "+" and "*"; every other EU format is letters and digits.
+        if let bad = cleaned.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber)) && $0 != "+" && $0 != "*" }) {
+            throw .unexpectedCharacter(country: country, character: bad)
+        }
+        let prefix = String(cleaned.prefix(2))
+        if prefix != country, CountryRule.rule(for: prefix) != nil {
+            throw .countryMismatch(prefix: prefix, country: country)
+        }
+        return VATNumber(country: country, canonical: cleaned, businessID: nil, isChecked: false)
+    }
+}

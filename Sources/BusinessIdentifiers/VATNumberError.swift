@@ -1,0 +1,56 @@
+/// Why a typed VAT number or business id was refused.
+///
+/// Each case's `description` is the human reason, precise enough to show to the
+/// person who typed the number (the server sends it as the message of an
+/// INVALID_ARGUMENT status on the field `vatNumber`).
+public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nothing but separators was typed.
+    case empty
+    /// The customer's country is not a two-letter ISO 3166 code.
+    case invalidCountry(String)
+    /// The number carries a two-letter prefix of another country than the customer's.
+    case countryMismatch(prefix: String, country: String)
+    /// A character that has no place in this country's number (a letter among digits, a symbol).
+    case unexpectedCharacter(country: String, character: Character)
+    /// The number has the wrong count of digits.
+    case wrongLength(country: String, expected: Int, got: Int)
+    /// The digits are well-formed in count but break a structural rule (a fixed suffix, a first digit).
+    case wrongFormat(country: String, reason: String)
+    /// The check digit(s) typed differ from the ones the country's rule computes.
+    case checkDigitMismatch(country: String, found: String, expected: String)
+    /// The country's rule yields no valid check digit for these leading digits,
+    /// so no number starting with them exists (e.g. Finland's remainder 1).
+    case noValidCheckDigit(country: String, digits: String)
+    /// A rule without a single expected digit failed (the Dutch number passes neither of its two checks).
+    case checksumFailed(country: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "the VAT number is empty"
+        case .invalidCountry(let country):
+            return "country \"\(country)\" is not a two-letter ISO 3166 code"
+        case .countryMismatch(let prefix, let country):
+            return "the prefix \(prefix) does not belong to the customer's country \(country)"
+        case .unexpectedCharacter(let country, let character):
+            return "\(Self.adjective(country)) VAT numbers cannot contain \"\(character)\""
+        case .wrongLength(let country, let expected, let got):
+            return "\(Self.adjective(country)) VAT numbers have \(expected) digits, got \(got)"
+        case .wrongFormat(let country, let reason):
+            return "\(Self.adjective(country)) VAT numbers \(reason)"
+        case .checkDigitMismatch(let country, let found, let expected):
+            let noun = expected.count == 1 ? "check digit" : "check digits"
+            let verb = expected.count == 1 ? "does" : "do"
+            return "\(Self.adjective(country)) \(noun) \(found) \(verb) not match the expected \(expected)"
+        case .noValidCheckDigit(let country, let digits):
+            return "no valid \(Self.adjective(country)) number starts with \(digits): the check digit rule has no solution"
+        case .checksumFailed(let country, let reason):
+            return "\(Self.adjective(country)) VAT number \(reason)"
+        }
+    }
+
+    /// The English adjective for the checked countries, the code otherwise.
+    static func adjective(_ country: String) -> String {
+        CountryRule.rule(for: country)?.adjective ?? country
+    }
+}

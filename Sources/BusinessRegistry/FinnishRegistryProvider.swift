@@ -1,0 +1,99 @@
+import BusinessIdentifiers
+import Foundation
+
+/// Finland's Patent and Registration Office (PRH), open data YTJ API v3:
+/// `GET {base}/companies?businessId=0112038-9`.
+struct FinnishRegistryProvider: RegistryProvider {
+    static let registryName = "PRH YTJ open data v3"
+    let country = "FI"
+    let baseURL: URL
+    let http: RegistryHTTPClient
+
+    func lookup(_ id: VATNumber) async throws(RegistryError) -> RegistryRecord {
+        let businessID = try businessID(of: id)
+        let url = try url(for: businessID)
+        let (status, body) = try await http.get(url)
+        try RegistryStatus.check(status, id: businessID, url: url, notFoundStatuses: [404: "HTTP 404 Not Found"])
+        let response = try RegistryStatus.decode(PRHCompaniesResponse.self, from: body, url: url)
+        // The v3 API answers an unknown id with an empty list rather than always with 404.
+        guard let company = response.companies.first(where: { $0.businessId.value == businessID })
+                ?? response.companies.first else {
+            throw .notFound(id: businessID, url: url.absoluteString, detail: "no company in the answer")
+        }
+        return try company.record(url: url)
+    }
+
+    func url(for businessID: String) throws(RegistryError) -> URL {
+        var components = URLComponents(url: baseURL.appendingPathComponent("companies"), resolvingAgainstBaseURL: false)
+        components?.queryItems = [URLQueryItem(name: "businessId", value: businessID)]
+        guard let url = components?.url else {
+            throw .unsupported(reason: "cannot build a PRH URL from \(baseURL.absoluteString)")
+        }
+        return url
+    }
+}
+
+extension PRHCompany {
+    /// Maps the YTJ shape: the current name of type 1 (toiminimi), address type 1 (street)
+    /// and 2 (postal), `website.url`, and `endDate` as the end of the business id.
+    func record(url: URL) throws(RegistryError) -> RegistryRecord {
+        guard let name = officialName else {
+            throw .badResponse(reason: "no official name (a name of type 1) for \(businessId.value)",
+                               url: url.absoluteString)
+        }
+        return RegistryRecord(
+            businessID: businessId.value,
+            officialName: name,
+            streetAddress: latestAddress(type: 1)?.registryAddress,
+            postalAddress: latestAddress(type: 2)?.registryAddress,
+            email: nil,
+            emailAvailability: .notProvidedByRegistry,
+            website: website?.url?.nonBlank,
+            deregistered: endDate?.nonBlank.map {
+                Deregistration(date: $0, reason: "the business id has ended in the YTJ register")
+            },
+            registry: FinnishRegistryProvider.registryName,
+            sourceURL: url)
+    }
+
+    /// The current trade name: type 1 without an end date, the latest registered;
+    /// for an ended company whose names all ended, the one that ended last.
+    var officialName: String? {
+        let tradeNames = names.filter { $0.type == "1" && !$0.name.trimmingCharacters(in: .whitespaces).isEmpty }
+        let current = tradeNames.filter { $0.endDate == nil }
+        if let latest = current.max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") }) {
+            return latest.name
+        }
+        return tradeNames.max(by: { ($0.endDate ?? "") < ($1.endDate ?? "") })?.name
+    }
+
+    func latestAddress(type: Int) -> Address? {
+        (addresses ?? []).filter { $0.type == type }
+            .max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") })
+    }
+}
+
+extension PRHCompany.Address {
+    /// Finnish address lines: `c/o …`, `Street 7 A 12`, `PL 226` (postilokero, a PO box).
+    var registryAddress: RegistryAddress {
+        var lines: [String] = []
+        if let co = co?.nonBlank { lines.append("c/o \(co)") }
+        if let street = street?.nonBlank {
+            let apartment = [apartmentNumber?.nonBlank, apartmentIdSuffix?.nonBlank].compactMap { $0 }.joined()
+            let parts = [street, buildingNumber?.nonBlank, entrance?.nonBlank, apartment.nonBlank].compactMap { $0 }
+            lines.append(parts.joined(separator: " "))
+        }
+        if let box = postOfficeBox?.nonBlank { lines.append("PL \(box)") }
+        // Language code 1 is Finnish; Swedish (2) only when no Finnish name is given.
+        let office = postOffices?.first { $0.languageCode == "1" } ?? postOffices?.first
+        return RegistryAddress(lines: lines, postalCode: postCode?.nonBlank, city: office?.city.nonBlank, country: "FI")
+    }
+}
+
+extension String {
+    /// The string without surrounding whitespace, or `nil` when nothing remains.
+    var nonBlank: String? {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A customer record as stored. Optional text fields are `nil` when not set (never empty).
+public struct Customer: Sendable, Hashable {
+    /// The row id (stable, never reused while the row exists).
+    public var id: Int64
+    /// The customer number people use (unique; assigned from 10001 upward when not given).
+    public var number: Int64
+    public var name: String
+    public var accountManager: UserRef?
+    public var description: String?
+    /// Normalised: upper case letters and digits only.
+    public var vatNumber: String?
+    /// ISO 3166-1 alpha-2, upper case.
+    public var country: String?
+    public var industry: String?
+    public var email: String?
+    /// Always with a scheme (`https://` added when the input had none).
+    public var website: String?
+    public var phone: String?
+    public var active: Bool
+    /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
+    public var version: Int64
+    /// UTC, millisecond precision.
+    public var createdAt: Date
+    public var createdBy: UserRef
+    /// UTC, millisecond precision; strictly increases on every write of this record.
+    public var updatedAt: Date
+    public var updatedBy: UserRef
+
+    public init(id: Int64, number: Int64, name: String, accountManager: UserRef? = nil,
+                description: String? = nil, vatNumber: String? = nil, country: String? = nil,
+                industry: String? = nil, email: String? = nil, website: String? = nil, phone: String? = nil,
+                active: Bool, version: Int64, createdAt: Date, createdBy: UserRef,
+                updatedAt: Date, updatedBy: UserRef) {
+        self.id = id
+        self.number = number
+        self.name = name
+        self.accountManager = accountManager
+        self.description = description
+        self.vatNumber = vatNumber
+        self.country = country
+        self.industry = industry
+        self.email = email
+        self.website = website
+        self.phone = phone
+        self.active = active
+        self.version = version
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+}

@@ -1,0 +1,93 @@
+/// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
+struct CustomerQuery {
+    let order: CustomerOrder
+    /// Identifies the filter and order inside page tokens.
+    let fingerprint: UInt64
+    private let conditions: [String]
+    private let values: [SQLValue]
+
+    init(_ filter: CustomerFilter, order: CustomerOrder) throws {
+        self.order = order
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        switch filter.status {
+        case .active: conditions.append("c.active = 1")
+        case .inactive: conditions.append("c.active = 0")
+        case .all: break
+        }
+        let term = SearchKey.term(filter.search)
+        if let term {
+            conditions.append("c.search_text LIKE ? ESCAPE '\\'")
+            values.append(.text(SearchKey.containsPattern(term)))
+        }
+        let country = filter.country?.trimmingWhitespace().uppercased()
+        if let country, !country.isEmpty {
+            guard CountryCodes.assigned.contains(country) else {
+                throw StoreError.invalid("country", "must be an assigned ISO 3166-1 alpha-2 code")
+            }
+            conditions.append("c.country = ?")
+            values.append(.text(country))
+        }
+        if let manager = filter.accountManagerID {
+            conditions.append("c.account_manager_id = ?")
+            values.append(.integer(manager))
+        }
+        let changedSince = filter.changedSince?.milliseconds
+        if let changedSince {
+            conditions.append("c.updated_at >= ?")
+            values.append(.integer(changedSince))
+        }
+        self.conditions = conditions
+        self.values = values
+        let canonical = [order.rawValue, filter.status.rawValue, term ?? "", country ?? "",
+                         filter.accountManagerID.map(String.init) ?? "", changedSince.map(String.init) ?? ""]
+        fingerprint = PageToken.fingerprint(canonical.joined(separator: "\u{1F}"))
+    }
+
+    /// The SELECT of one page and its bound values (the keyset condition only after a position).
+    func sqlText(after position: ListPosition?, limit: Int) -> (sql: String, values: [SQLValue]) {
+        var conditions = self.conditions
+        var values = self.values
+        if let position {
+            switch order {
+            case .byName:
+                conditions.append("(c.name_key, c.id) > (?, ?)")
+                values += [.text(position.nameKey), .integer(position.id)]
+            case .byNumber:
+                conditions.append("c.number > ?")
+                values.append(.integer(position.number))
+            }
+        }
+        var sql = CustomerRow.select
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += order == .byName ? " ORDER BY c.name_key, c.id" : " ORDER BY c.number"
+        sql += " LIMIT ?"
+        values.append(.integer(Int64(limit) + 1))
+
+        return (sql, values)
+    }
+
+    /// One page: at most `limit` customers after `position`, whether more follow, and where it ended.
+    ///
+    /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
+    /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
+    /// page one index range scan, whatever its depth (no OFFSET).
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
+        throws -> (customers: [Customer], last: ListPosition?, hasMore: Bool) {
+        let (sql, values) = sqlText(after: position, limit: limit)
+        return try connection.withStatement(sql) { statement in
+            try statement.bind(values)
+            var customers: [Customer] = []
+            customers.reserveCapacity(limit)
+            var last: ListPosition?
+            while try statement.step() {
+                if customers.count == limit { return (customers, last, true) }
+                let customer = CustomerRow.decode(statement)
+                last = ListPosition(id: customer.id, number: customer.number,
+                                    nameKey: statement.text(CustomerRow.nameKeyColumn))
+                customers.append(customer)
+            }
+            return (customers, last, false)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// The SELECT that reads customers with their users' names, and its decoding.
+///
+/// One column list for every read, so point reads and listings decode the same way.
+enum CustomerRow {
+    static let select = """
+        SELECT c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
+               c.country, c.industry, c.email, c.website, c.phone, c.active, c.version,
+               c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
+        FROM customers c
+        LEFT JOIN users am ON am.id = c.account_manager_id
+        JOIN users cb ON cb.id = c.created_by
+        JOIN users ub ON ub.id = c.updated_by
+        """
+    static let byID = select + " WHERE c.id = ?"
+    static let byNumber = select + " WHERE c.number = ?"
+
+    /// Column of `name_key`, the name sort key that page tokens carry.
+    static let nameKeyColumn: Int32 = 20
+
+    static func decode(_ statement: SQLiteStatement) -> Customer {
+        let manager = statement.optionalInt64(3).map { UserRef(id: $0, name: statement.text(4)) }
+        return Customer(
+            id: statement.int64(0), number: statement.int64(1), name: statement.text(2),
+            accountManager: manager, description: statement.optionalText(5),
+            vatNumber: statement.optionalText(6), country: statement.optionalText(7),
+            industry: statement.optionalText(8), email: statement.optionalText(9),
+            website: statement.optionalText(10), phone: statement.optionalText(11),
+            active: statement.int64(12) != 0, version: statement.int64(13),
+            createdAt: .init(milliseconds: statement.int64(14)),
+            createdBy: UserRef(id: statement.int64(15), name: statement.text(16)),
+            updatedAt: .init(milliseconds: statement.int64(17)),
+            updatedBy: UserRef(id: statement.int64(18), name: statement.text(19)))
+    }
+
+    /// The writable fields of a stored customer, to apply changes on.
+    static func fields(of customer: Customer) -> CustomerFields {
+        CustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
+                       description: customer.description, vatNumber: customer.vatNumber, country: customer.country,
+                       industry: customer.industry, email: customer.email, website: customer.website,
+                       phone: customer.phone)
+    }
+
+    /// Reads one customer by a unique key (`byID` or `byNumber`), or `nil`.
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> Customer? {
+        try connection.withStatement(sql) { statement in
+            try statement.bind(key, at: 1)
+            return try statement.step() ? decode(statement) : nil
+        }
+    }
+}

@@ -1,0 +1,48 @@
+extension CustomerStore {
+    /// The most customers one page may hold.
+    public static let maxPageSize = 1_000
+    /// Rows per read transaction when streaming.
+    static let streamBatchSize = 500
+
+    /// One page of customers matching `filter`, in `order`, read in one snapshot.
+    ///
+    /// - Parameters:
+    ///   - limit: 1...1000.
+    ///   - pageToken: `nil` (or empty) for the first page, else the previous page's `nextPageToken`,
+    ///     used with the same filter and order. A row that exists throughout a paging session is
+    ///     returned exactly once, whatever is inserted or deleted between pages.
+    /// - Throws: `invalidArgument` on `limit`, `country` or `pageToken`.
+    public func listCustomers(_ filter: CustomerFilter, order: CustomerOrder, limit: Int,
+                              pageToken: String?) throws -> CustomerPage {
+        guard (1...Self.maxPageSize).contains(limit) else {
+            throw StoreError.invalid("limit", "must be between 1 and \(Self.maxPageSize)")
+        }
+        let query = try CustomerQuery(filter, order: order)
+        var position: ListPosition?
+        if let pageToken, !pageToken.isEmpty {
+            position = try PageToken.decode(pageToken, order: order, fingerprint: query.fingerprint)
+        }
+        let page = try read { try query.page($0, after: position, limit: limit) }
+        let next = page.hasMore
+            ? page.last.map { PageToken(order: order, fingerprint: query.fingerprint, position: $0).encoded() }
+            : nil
+        return CustomerPage(customers: page.customers, nextPageToken: next)
+    }
+
+    /// Calls `body` for every customer matching `filter`, in `order`, in constant memory.
+    ///
+    /// Rows are read in keyset batches of 500, each in its own read transaction, and `body` runs
+    /// between batches, not inside one, so a slow consumer never holds a reader or a snapshot.
+    /// Like paging, a row that exists throughout is delivered exactly once.
+    public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
+                                _ body: (Customer) throws -> Void) throws {
+        let query = try CustomerQuery(filter, order: order)
+        var position: ListPosition?
+        while true {
+            let batch = try read { try query.page($0, after: position, limit: Self.streamBatchSize) }
+            for customer in batch.customers { try body(customer) }
+            guard batch.hasMore, let last = batch.last else { return }
+            position = last
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The SQLite store of users and customers: one writer connection, a pool of readers, WAL mode.
+///
+/// Thread-safe: any number of threads may call it at once. Reads run on a pooled reader, each in
+/// one consistent snapshot; writes are serialized on the writer, each in one `BEGIN IMMEDIATE`
+/// transaction, so a call either changes everything it says or nothing.
+public final class CustomerStore: Sendable {
+    /// The database file.
+    public let path: String
+    let writer: ConnectionPool
+    let readers: ConnectionPool
+    let clock: @Sendable () -> Date
+    /// The migrations this open applied (empty when the schema was current); for tests and logs.
+    let appliedMigrations: [Int]
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    ///
+    /// - Throws: `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
+    ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
+    public init(path: String, options: StoreOptions = .init()) throws {
+        self.path = path
+        clock = options.clock
+        let openWriter: @Sendable () throws -> SQLiteConnection = {
+            let connection = try SQLiteConnection(path: path, role: .writer, options: options)
+            // Checked before WAL is switched on, because that writes the file header: a database
+            // this binary does not understand is never written to.
+            try Migrations.checkNotTooNew(connection)
+            try connection.enableWAL(synchronous: options.synchronous)
+            return connection
+        }
+        let writerConnection = try openWriter()
+        appliedMigrations = try Migrations.migrate(writerConnection,
+                                                   upTo: options.migrateUpTo ?? Migrations.latestVersion)
+        writer = ConnectionPool(capacity: 1, initial: [writerConnection], makeConnection: openWriter)
+        readers = ConnectionPool(capacity: options.readerCount) {
+            try SQLiteConnection(path: path, role: .reader, options: options)
+        }
+    }
+
+    /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
+    public func close() {
+        readers.close()
+        writer.close()
+    }
+
+    deinit {
+        close()
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` on a reader inside one deferred transaction: every query in it sees the same
+    /// snapshot of the database (WAL readers never wait for the writer).
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try readers.withConnection { connection in
+            try connection.transaction("BEGIN DEFERRED") { try body(connection) }
+        }
+    }
+
+    /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
+    /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
+    func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try readers.withConnection(body)
+    }
+
+    /// Runs `body` on the writer inside one `BEGIN IMMEDIATE` transaction: the write lock is taken
+    /// up front, so the transaction cannot fail half-way with SQLITE_BUSY on its first write.
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try writer.withConnection { connection in
+            try connection.transaction("BEGIN IMMEDIATE") { try body(connection) }
+        }
+    }
+
+    // MARK: Time
+
+    /// Now, in whole milliseconds since 1970 UTC (the stored precision).
+    func nowMilliseconds() -> Int64 {
+        clock().milliseconds
+    }
+}
+
+extension Date {
+    /// A stored timestamp (milliseconds since 1970 UTC).
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    }
+
+    /// Milliseconds since 1970 UTC, rounded to nearest so a stored value survives the round trip
+    /// through `Double` exactly.
+    var milliseconds: Int64 {
+        Int64((timeIntervalSince1970 * 1_000).rounded())
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// The writable fields of a customer after validation and normalisation.
+struct CustomerFields: Sendable, Hashable {
+    /// `nil` only before a number was assigned from the sequence.
+    var number: Int64?
+    var name: String
+    var accountManagerID: Int64?
+    var description: String?
+    var vatNumber: String?
+    var country: String?
+    var industry: String?
+    var email: String?
+    var website: String?
+    var phone: String?
+}
+
+/// The one place customer input is checked. It reports every violation at once, naming fields as
+/// the API does, and returns normalised values (trimmed, upper-cased VAT and country, https added).
+enum CustomerValidator {
+    static let maxName = 200
+    static let maxDescription = 4_000
+    static let maxIndustry = 100
+    static let maxEmail = 254
+    static let maxWebsite = 2_048
+
+    /// Validates a new customer. The store adds the checks that need the database (account
+    /// manager exists) before it refuses the call with all violations together.
+    static func validate(_ new: NewCustomer) -> (CustomerFields, [FieldViolation]) {
+        var violations: [FieldViolation] = []
+        var fields = CustomerFields(number: new.number, name: "", accountManagerID: new.accountManagerID)
+        if let number = new.number { check(number: number, into: &violations) }
+        fields.name = name(new.name, into: &violations)
+        apply(optionalText: OptionalText(description: new.description, vatNumber: new.vatNumber,
+                                         country: new.country, industry: new.industry, email: new.email,
+                                         website: new.website, phone: new.phone),
+              to: &fields, into: &violations)
+        return (fields, violations)
+    }
+
+    /// Applies and validates changes on top of the current fields.
+    static func apply(_ changes: CustomerChanges, to current: CustomerFields) -> (CustomerFields, [FieldViolation]) {
+        var violations: [FieldViolation] = []
+        var fields = current
+        if let number = changes.number {
+            check(number: number, into: &violations)
+            fields.number = number
+        }
+        if let newName = changes.name { fields.name = name(newName, into: &violations) }
+        if let manager = changes.accountManagerID { fields.accountManagerID = manager }
+        apply(optionalText: OptionalText(description: changes.description, vatNumber: changes.vatNumber,
+                                         country: changes.country, industry: changes.industry, email: changes.email,
+                                         website: changes.website, phone: changes.phone),
+              to: &fields, into: &violations)
+        return (fields, violations)
+    }
+
+    /// A rule's outcome: the normalised value or why it was refused.
+    enum Checked: Equatable {
+        case success(String)
+        case failure(FieldViolation)
+    }
+
+    /// The optional text inputs shared by creation and update (`nil` = not given).
+    private struct OptionalText {
+        var description, vatNumber, country, industry, email, website, phone: String?
+    }
+
+    /// Normalises each given optional field; a blank input clears it.
+    private static func apply(optionalText input: OptionalText, to fields: inout CustomerFields,
+                              into violations: inout [FieldViolation]) {
+        func normalise(_ raw: String?, _ rule: (String) -> Checked,
+                       _ target: inout String?) {
+            guard let raw else { return }
+            let trimmed = raw.trimmingWhitespace()
+            if trimmed.isEmpty {
+                target = nil
+                return
+            }
+            switch rule(trimmed) {
+            case .success(let value): target = value
+            case .failure(let violation): violations.append(violation)
+            }
+        }
+        normalise(input.description, { maxLength($0, maxDescription, "description") }, &fields.description)
+        normalise(input.vatNumber, vatNumber, &fields.vatNumber)
+        normalise(input.country, country, &fields.country)
+        normalise(input.industry, { maxLength($0, maxIndustry, "industry") }, &fields.industry)
+        normalise(input.email, email, &fields.email)
+        normalise(input.website, website, &fields.website)
+        normalise(input.phone, phone, &fields.phone)
+    }
+
+    // MARK: Rules
+
+    private static func check(number: Int64, into violations: inout [FieldViolation]) {
+        if number < 1 {
+            violations.append(FieldViolation(field: "number", reason: "must be a positive number"))
+        }
+    }
+
+    private static func name(_ raw: String, into violations: inout [FieldViolation]) -> String {
+        let trimmed = raw.trimmingWhitespace()
+        if trimmed.isEmpty {
+            violations.append(FieldViolation(field: "name", reason: "must not be empty"))
+        } else if trimmed.count > maxName {
+            violations.append(FieldViolation(field: "name", reason: "must be at most \(maxName) characters"))
+        }
+        return trimmed
+    }
+
+    private static func maxLength(_ value: String, _ limit: Int, _ field: String) -> Checked {
+        value.count <= limit
+            ? .success(value)
+            : .failure(FieldViolation(field: field, reason: "must be at most \(limit) characters"))
+    }
+
+    /// Upper case letters and digits only, 4-20 of them, after removing spaces, dashes and dots.
+    static func vatNumber(_ value: String) -> Checked {
+        let compact = String(value.unicodeScalars.filter { !" -.".unicodeScalars.contains($0) }).uppercased()
+        let allowed = compact.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        guard allowed, (4...20).contains(compact.unicodeScalars.count) else {
+            return .failure(FieldViolation(field: "vatNumber",
+                                           reason: "must be 4 to 20 letters A-Z and digits (spaces, dashes and dots are ignored)"))
+        }
+        return .success(compact)
+    }
+
+    static func country(_ value: String) -> Checked {
+        let code = value.uppercased()
+        guard CountryCodes.assigned.contains(code) else {
+            return .failure(FieldViolation(field: "country", reason: "must be an assigned ISO 3166-1 alpha-2 code"))
+        }
+        return .success(code)
+    }
+
+    static func email(_ value: String) -> Checked {
+        let invalid = Checked.failure(
+            FieldViolation(field: "email", reason: "must be an address like name@example.com"))
+        guard value.utf8.count <= maxEmail else {
+            return .failure(FieldViolation(field: "email", reason: "must be at most \(maxEmail) bytes"))
+        }
+        guard !value.containsWhitespace else {
+            return invalid
+        }
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return invalid }
+        let domain = parts[1]
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { return invalid }
+        return .success(value)
+    }
+
+    static func website(_ value: String) -> Checked {
+        let invalid = Checked.failure(
+            FieldViolation(field: "website", reason: "must be an http or https address with a host"))
+        guard value.count <= maxWebsite,
+              !value.containsWhitespace else {
+            return invalid
+        }
+        // A bare host ("example.com") gets https; anything else must say http or https itself.
+        let candidate = value.contains("://") ? value : "https://" + value
+        guard let components = URLComponents(string: candidate),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty else {
+            return invalid
+        }
+        return .success(candidate)
+    }
+
+    /// Digits with an optional leading `+`, and spaces, dashes, parentheses and dots; 5-20 digits.
+    static func phone(_ value: String) -> Checked {
+        var digits = 0
+        for (offset, scalar) in value.unicodeScalars.enumerated() {
+            switch scalar {
+            case "0"..."9": digits += 1
+            case " ", "-", "(", ")", ".": continue
+            case "+" where offset == 0: continue
+            default:
+                return .failure(FieldViolation(field: "phone",
+                                               reason: "may hold only digits, a leading +, spaces, dashes, parentheses and dots"))
+            }
+        }
+        guard (5...20).contains(digits) else {
+            return .failure(FieldViolation(field: "phone", reason: "must have 5 to 20 digits"))
+        }
+        return .success(value)
+    }
+}

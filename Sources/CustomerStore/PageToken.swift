@@ -1,0 +1,57 @@
+import Foundation
+
+/// Where a listing page ended: the last row's sort key and id. Keyset pagination resumes
+/// strictly after it, so rows inserted or deleted between pages never shift the others.
+struct ListPosition: Sendable, Hashable {
+    var id: Int64
+    var number: Int64
+    var nameKey: String
+}
+
+/// The opaque `nextPageToken`: base64url of `1|order|fingerprint|id|number|nameKey`.
+///
+/// The fingerprint (FNV-1a of the normalised filter) ties a token to the listing that made it;
+/// a token presented with another order or filter, or one that does not parse, is refused.
+struct PageToken: Sendable, Hashable {
+    static let formatVersion = "1"
+
+    var order: CustomerOrder
+    var fingerprint: UInt64
+    var position: ListPosition
+
+    func encoded() -> String {
+        let text = [PageToken.formatVersion, order.rawValue, String(fingerprint, radix: 16),
+                    String(position.id), String(position.number), position.nameKey].joined(separator: "|")
+        return Data(text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Decodes a token and checks it belongs to this order and filter.
+    static func decode(_ token: String, order: CustomerOrder, fingerprint: UInt64) throws -> ListPosition {
+        let invalid = StoreError.invalid("pageToken", "is not a page token of this listing (order and filter must not change)")
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { throw invalid }
+        // The name key comes last and may itself contain "|".
+        let parts = text.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == formatVersion,
+              let tokenOrder = CustomerOrder(rawValue: String(parts[1])), tokenOrder == order,
+              let tokenFingerprint = UInt64(parts[2], radix: 16), tokenFingerprint == fingerprint,
+              let id = Int64(parts[3]), let number = Int64(parts[4]) else {
+            throw invalid
+        }
+        return ListPosition(id: id, number: number, nameKey: String(parts[5]))
+    }
+
+    /// FNV-1a (64-bit) of a canonical text; stable across processes, unlike `Hasher`.
+    static func fingerprint(_ canonical: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in canonical.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,205 @@
+import CSQLite
+
+/// One SQLite connection (`sqlite3*`) with its statement cache.
+///
+/// Safety of `@unchecked Sendable`: a connection is only ever used by one thread at a time. The
+/// store's `ConnectionPool` hands each connection to exactly one caller between checkout and
+/// check-in (the writer pool has one connection, so writes are serialized too), and the handle is
+/// opened with `SQLITE_OPEN_NOMUTEX` because SQLite's own per-connection mutex would be redundant.
+final class SQLiteConnection: @unchecked Sendable {
+    /// What the connection is for; it decides the open flags and the checks at open.
+    enum Role: Sendable {
+        case writer
+        case reader
+    }
+
+    let path: String
+    let role: Role
+    private let handle: OpaquePointer
+    /// Prepared statements keyed by their SQL text; finalized in `close()`.
+    private var statements: [String: SQLiteStatement] = [:]
+    private var isClosed = false
+
+    /// Opens and configures a connection, in the order GRDB's `Database.setUp` uses: extended
+    /// codes first (so every later error is precise), the busy timeout, then a probe that fails
+    /// fast on a file that is not a database, then foreign keys.
+    init(path: String, role: Role, options: StoreOptions) throws {
+        self.path = path
+        self.role = role
+        var flags = SQLITE_OPEN_NOMUTEX
+        flags |= role == .writer ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard let db else {
+            throw StoreError.sqlite(code: code, message: "out of memory", context: "opening \(path)")
+        }
+        guard code == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_close(db)
+            throw StoreError.fromSQLite(code: code, message: message, context: "opening \(path)")
+        }
+        handle = db
+        do {
+            try configure(options: options)
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    private func configure(options: StoreOptions) throws {
+        sqlite3_extended_result_codes(handle, 1)
+        // Waits this long for another process's write lock before SQLITE_BUSY.
+        sqlite3_busy_timeout(handle, Int32(clamping: options.busyTimeoutMilliseconds))
+        try probe()
+        try execute("PRAGMA foreign_keys = ON")
+        guard try pragma("foreign_keys") == "1" else {
+            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "foreign keys could not be enabled",
+                                    context: "opening \(path)")
+        }
+        if role == .writer {
+            // SQLITE_DBCONFIG_DEFENSIVE forbids writes that can corrupt the file (writable_schema,
+            // direct shadow-table writes) even from SQL we run.
+            _ = customercard_sqlite3_db_config_defensive(handle, 1)
+        } else {
+            // The file was put in WAL mode by the writer; a reader must see it, or its reads would
+            // take shared locks that block the writer.
+            try requireWAL()
+            try execute("PRAGMA query_only = 1")
+        }
+    }
+
+    /// Reads the schema: on a file that is not a database, `sqlite3_open_v2` still succeeds (it
+    /// reads nothing), and this is the first statement that fails, with SQLITE_NOTADB.
+    private func probe() throws {
+        do {
+            try withStatement("SELECT count(*) FROM sqlite_master") { _ = try $0.step() }
+        } catch StoreError.notADatabase {
+            throw StoreError.notADatabase(path)
+        }
+    }
+
+    /// Turns on WAL (persistent in the file) and the synchronous level; writer only, after the
+    /// schema version was accepted, because switching the journal mode writes the file header.
+    func enableWAL(synchronous: StoreOptions.Synchronous) throws {
+        let mode = try withStatement("PRAGMA journal_mode = WAL") { statement -> String? in
+            try statement.step() ? statement.optionalText(0) : nil
+        }
+        guard mode?.lowercased() == "wal" else {
+            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "WAL mode did not take (journal_mode is \(mode ?? "unknown"))",
+                                    context: "opening \(path)")
+        }
+        // NORMAL in WAL mode: a committed transaction survives a process crash; only a power loss
+        // may roll back the last transactions (SQLite docs, "PRAGMA synchronous").
+        try execute("PRAGMA synchronous = \(synchronous.rawValue)")
+    }
+
+    private func requireWAL() throws {
+        let mode = try pragma("journal_mode")
+        guard mode?.lowercased() == "wal" else {
+            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "database is not in WAL mode (\(mode ?? "unknown"))",
+                                    context: "opening \(path) for reading")
+        }
+    }
+
+    /// The value of a read-only pragma such as `user_version`.
+    func pragma(_ name: String) throws -> String? {
+        try withStatement("PRAGMA \(name)") { statement in
+            try statement.step() ? statement.optionalText(0) : nil
+        }
+    }
+
+    // MARK: Statements
+
+    /// The cached prepared statement for `sql`, prepared on first use.
+    func statement(_ sql: String) throws -> SQLiteStatement {
+        if let cached = statements[sql] { return cached }
+        guard !isClosed else { throw StoreError.closed }
+        var prepared: OpaquePointer?
+        // SQLITE_PREPARE_PERSISTENT: the statement is kept for the connection's lifetime.
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+        guard code == SQLITE_OK, let prepared else {
+            throw error(code: code, context: sql)
+        }
+        let statement = SQLiteStatement(handle: prepared, sql: sql, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` with the cached statement for `sql`, then resets it and clears its bindings.
+    func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        let statement = try statement(sql)
+        defer { statement.reset() }
+        return try body(statement)
+    }
+
+    /// Runs one statement that returns no rows, with optional bound values.
+    func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        try withStatement(sql) { statement in
+            try statement.bind(values)
+            try statement.run()
+        }
+    }
+
+    /// Runs a script of several statements (migrations); never used with input values.
+    func execute(_ script: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, script, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard code == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            throw StoreError.fromSQLite(code: sqlite3_extended_errcode(handle), message: text, context: script)
+        }
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    var lastInsertRowID: Int64 {
+        sqlite3_last_insert_rowid(handle)
+    }
+
+    /// Number of rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int {
+        Int(sqlite3_changes(handle))
+    }
+
+    /// The store error for a failed call; reads the connection's message for `code`.
+    func error(code: Int32, context: String) -> StoreError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        // The connection's extended code is more precise when it belongs to this failure.
+        let last = sqlite3_extended_errcode(handle)
+        let extended = last & 0xFF == code & 0xFF ? last : code
+        return StoreError.fromSQLite(code: extended, message: message, context: context)
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` between `begin` (`BEGIN DEFERRED` or `BEGIN IMMEDIATE`) and `COMMIT`; any error
+    /// rolls the whole transaction back, so a refused call changes nothing.
+    func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        try run(begin)
+        do {
+            let result = try body()
+            try run("COMMIT")
+            return result
+        } catch {
+            // If COMMIT itself failed SQLite may already have rolled back; ROLLBACK then fails with
+            // "no transaction is active", which is harmless, so its result is ignored.
+            _ = try? run("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Finalizes every cached statement, then closes the handle (`sqlite3_close` refuses while
+    /// statements are unfinalized). Safe to call twice.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        for statement in statements.values { statement.finalize() }
+        statements.removeAll()
+        sqlite3_close(handle)
+    }
+}

@@ -1,0 +1,118 @@
+import CSQLite
+
+/// SQLite's `SQLITE_TRANSIENT`: makes SQLite copy bound text before the call returns, so Swift's
+/// temporary C string may go away (the C macro is `((sqlite3_destructor_type)-1)`, not importable).
+private let transient = unsafeBitCast(-1 as Int, to: sqlite3_destructor_type.self)
+
+/// A value bound to a `?` parameter.
+enum SQLValue: Sendable, Hashable {
+    case integer(Int64)
+    case text(String)
+    case null
+}
+
+/// One prepared statement, owned and cached by its `SQLiteConnection`.
+///
+/// Not thread-safe: it is used only by the thread that holds its connection.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    /// The SQL text, kept for error contexts (never the bound values).
+    let sql: String
+    private unowned let connection: SQLiteConnection
+
+    init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
+        self.handle = handle
+        self.sql = sql
+        self.connection = connection
+    }
+
+    /// Finalizes the statement; called by the connection before `sqlite3_close`.
+    func finalize() {
+        sqlite3_finalize(handle)
+    }
+
+    // MARK: Binding (1-based parameter indexes, as in the C API)
+
+    func bind(_ values: [SQLValue]) throws {
+        for (offset, value) in values.enumerated() {
+            try bind(value, at: Int32(offset + 1))
+        }
+    }
+
+    func bind(_ value: SQLValue, at index: Int32) throws {
+        switch value {
+        case .integer(let int): try bind(int, at: index)
+        case .text(let text): try bind(text, at: index)
+        case .null: try check(sqlite3_bind_null(handle, index))
+        }
+    }
+
+    func bind(_ value: Int64, at index: Int32) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    func bind(_ value: String?, at index: Int32) throws {
+        guard let value else {
+            try check(sqlite3_bind_null(handle, index))
+            return
+        }
+        try check(sqlite3_bind_text(handle, index, value, -1, transient))
+    }
+
+    func bind(_ value: Int64?, at index: Int32) throws {
+        guard let value else {
+            try check(sqlite3_bind_null(handle, index))
+            return
+        }
+        try bind(value, at: index)
+    }
+
+    // MARK: Stepping
+
+    /// Advances to the next row; `false` when the statement is done.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(code: code, context: sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws {
+        while try step() {}
+    }
+
+    /// Makes the statement ready for its next use and drops bound text (which may be personal data).
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    // MARK: Columns (0-based, as in the C API)
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    func optionalInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    func text(_ column: Int32) -> String {
+        optionalText(column) ?? ""
+    }
+
+    func optionalText(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        // sqlite3_column_bytes must be called after sqlite3_column_text (SQLite docs, "Result
+        // Values From A Query"); decoding with the length avoids a strlen and keeps embedded NULs.
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    private func check(_ code: Int32) throws {
+        if code != SQLITE_OK { throw connection.error(code: code, context: sql) }
+    }
+}

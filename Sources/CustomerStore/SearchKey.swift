@@ -1,0 +1,42 @@
+import Foundation
+
+/// Case- and accent-insensitive keys for sorting and searching customers.
+///
+/// Keys are computed in Swift when a row is written (SQLite's own `lower()` and `LIKE` fold only
+/// ASCII) and stored, so queries compare plain text and can use indexes.
+enum SearchKey {
+    /// "Müller" -> "muller", "ÅS" -> "as".
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// The text a search matches: folded name, number, VAT number and email, one per line so a
+    /// term never matches across two fields.
+    static func searchText(of fields: CustomerFields, number: Int64) -> String {
+        var text = fold(fields.name)
+        text += "\n\(number)\n"
+        text += fold(fields.vatNumber ?? "")
+        text += "\n"
+        text += fold(fields.email ?? "")
+        return text
+    }
+
+    /// The folded, trimmed search term, or `nil` when there is nothing to search for.
+    static func term(_ search: String?) -> String? {
+        guard let search else { return nil }
+        let folded = fold(search.trimmingWhitespace())
+        return folded.isEmpty ? nil : folded
+    }
+
+    /// A `LIKE ... ESCAPE '\'` pattern matching `term` anywhere; `%`, `_` and `\` in the term
+    /// are escaped so they match themselves.
+    static func containsPattern(_ term: String) -> String {
+        var pattern = "%"
+        for character in term {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        pattern.append("%")
+        return pattern
+    }
+}

@@ -1,0 +1,66 @@
+/// One invalid input field: its API name (camelCase) and why it was refused.
+public struct FieldViolation: Sendable, Hashable, CustomStringConvertible {
+    /// The field's name as the API spells it, e.g. `vatNumber`.
+    public var field: String
+    /// A human sentence saying what is wrong, without echoing the value.
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+}
+
+/// Every way a store call can fail. The server maps each case to one RPC status code.
+///
+/// Messages never contain bound values (names, emails, ...), only identifiers and field names,
+/// so they are safe to log and to send to any caller.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The record does not exist (status NOT_FOUND).
+    case notFound(String)
+    /// A unique value is taken; `field` names it in the API's spelling (status ALREADY_EXISTS).
+    case alreadyExists(String, field: String)
+    /// Input broke one or more rules; all of them are listed (status INVALID_ARGUMENT).
+    case invalidArgument([FieldViolation])
+    /// An optimistic-concurrency conflict: the record changed since the caller read it (status ABORTED).
+    case aborted(String)
+    /// The operation is refused in the record's current state, e.g. a referenced row is missing
+    /// (status FAILED_PRECONDITION).
+    case failedPrecondition(String)
+    /// The database is busy or locked beyond the busy timeout; retrying may succeed (status UNAVAILABLE).
+    case unavailable(String)
+    /// The database was written by a newer binary; it is refused and left untouched.
+    case schemaTooNew(found: Int, known: Int)
+    /// The file exists but is not an SQLite database (or is encrypted).
+    case notADatabase(String)
+    /// The store was closed; no further calls are served.
+    case closed
+    /// Any other SQLite failure, with its extended result code and what the store was doing.
+    case sqlite(code: Int32, message: String, context: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let message): return "not found: \(message)"
+        case .alreadyExists(let message, let field): return "already exists (\(field)): \(message)"
+        case .invalidArgument(let violations):
+            return "invalid argument: " + violations.map(\.description).joined(separator: "; ")
+        case .aborted(let message): return "aborted: \(message)"
+        case .failedPrecondition(let message): return "failed precondition: \(message)"
+        case .unavailable(let message): return "unavailable: \(message)"
+        case .schemaTooNew(let found, let known):
+            return "database schema version \(found) is newer than this program knows (\(known)); "
+                + "refusing to open it. Upgrade the program"
+        case .notADatabase(let path): return "not an SQLite database: \(path)"
+        case .closed: return "the store is closed"
+        case .sqlite(let code, let message, let context):
+            return "SQLite error \(code) while \(context): \(message)"
+        }
+    }
+
+    /// A single-field `invalidArgument`.
+    static func invalid(_ field: String, _ reason: String) -> StoreError {
+        .invalidArgument([FieldViolation(field: field, reason: reason)])
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// How a `CustomerStore` opens its database.
+public struct StoreOptions: Sendable {
+    /// SQLite's `PRAGMA synchronous` level for the writer.
+    public enum Synchronous: String, Sendable {
+        /// In WAL mode a process crash (even `kill -9`) loses no committed transaction; a power
+        /// loss or OS crash may roll back the most recent ones. SQLite's recommended WAL setting.
+        case normal = "NORMAL"
+        /// Every commit is synced to disk before it returns: survives power loss, costs an fsync.
+        case full = "FULL"
+    }
+
+    /// Reader connections in the pool (at least 1).
+    public var readerCount: Int
+    /// How long a connection waits for another process's lock before the call fails as unavailable.
+    public var busyTimeoutMilliseconds: Int
+    /// Durability level; `.normal` by default.
+    public var synchronous: Synchronous
+
+    /// Test hook: migrate only up to this version instead of the latest (builds "old" databases).
+    var migrateUpTo: Int?
+    /// Test hook: the clock used for created/updated timestamps.
+    var clock: @Sendable () -> Date = { Date() }
+
+    public init(readerCount: Int = 4, busyTimeoutMilliseconds: Int = 5_000, synchronous: Synchronous = .normal) {
+        self.readerCount = max(1, readerCount)
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.synchronous = synchronous
+    }
+}

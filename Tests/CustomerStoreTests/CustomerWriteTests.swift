@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct CustomerWriteTests {
+    @Test func createdCustomerHasVersionOneAndCreatorAsUpdater() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Alpha Oy")
+        #expect(customer.version == 1)
+        #expect(customer.active)
+        #expect(customer.createdBy == fixture.admin.ref && customer.updatedBy == fixture.admin.ref)
+        #expect(customer.createdAt == fixture.clock.now && customer.updatedAt == fixture.clock.now)
+        #expect(try fixture.store.customer(id: customer.id) == customer)
+        #expect(try fixture.store.customer(number: customer.number) == customer)
+    }
+
+    @Test func numbersComeFromASequenceThatNeverReusesOne() throws {
+        let fixture = try Fixture()
+        #expect(try fixture.create("A").number == 10_001)
+        let second = try fixture.create("B")
+        #expect(second.number == 10_002)
+        #expect(try fixture.create("Explicit", number: 20_000).number == 20_000)
+        #expect(try fixture.create("C").number == 20_001)
+        let last = try fixture.create("D")
+        try fixture.store.deleteCustomer(id: last.id, by: fixture.admin.id)
+        #expect(try fixture.create("E").number == last.number + 1)
+    }
+
+    @Test func takenNumberIsAlreadyExistsAndWritesNothing() throws {
+        let fixture = try Fixture()
+        let first = try fixture.create("A", number: 500)
+        #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
+            try fixture.create("B", number: 500)
+        }
+        let second = try fixture.create("B")
+        #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
+            try fixture.store.updateCustomer(id: second.id, CustomerChanges(number: first.number),
+                                             expectedVersion: nil, by: fixture.admin.id)
+        }
+        #expect(try allPages(fixture.store).map(\.name) == ["A", "B"])
+        #expect(try fixture.store.customer(id: second.id).version == 1)
+    }
+
+    @Test func sameVATNumberIsAllowedForNow() throws {
+        let fixture = try Fixture()
+        try fixture.create("Group A", vatNumber: "NO123456789")
+        #expect(try fixture.create("Group B", vatNumber: "NO 123 456 789").vatNumber == "NO123456789")
+    }
+
+    @Test func unknownActingUserIsFailedPrecondition() throws {
+        let fixture = try Fixture()
+        #expect(throws: StoreError.failedPrecondition("the acting user 77 does not exist")) {
+            try fixture.store.createCustomer(NewCustomer(name: "A"), by: 77)
+        }
+    }
+
+    @Test func partialUpdateChangesOnlyGivenFields() throws {
+        let fixture = try Fixture()
+        let original = try fixture.store.createCustomer(NewCustomer(
+            name: "Beta AS", accountManagerID: fixture.admin.id, description: "Old", vatNumber: "NO999888777",
+            country: "NO", industry: "Shipping", email: "post@beta.no", website: "beta.no", phone: "+47 22 00 00 00"),
+            by: fixture.admin.id)
+        fixture.clock.advance(milliseconds: 1_500)
+
+        let updated = try fixture.store.updateCustomer(
+            id: original.id, CustomerChanges(accountManagerID: .some(fixture.other.id), description: "", email: "sales@beta.no"),
+            expectedVersion: 1, by: fixture.other.id)
+
+        var expected = original
+        expected.accountManager = fixture.other.ref
+        expected.description = nil
+        expected.email = "sales@beta.no"
+        expected.version = 2
+        expected.updatedAt = fixture.clock.now
+        expected.updatedBy = fixture.other.ref
+        #expect(updated == expected)
+        #expect(try fixture.store.customer(id: original.id) == expected)
+
+        let cleared = try fixture.store.updateCustomer(id: original.id, .clearingAccountManager(),
+                                                       expectedVersion: nil, by: fixture.admin.id)
+        #expect(cleared.accountManager == nil && cleared.version == 3 && cleared.email == "sales@beta.no")
+    }
+
+    @Test func everyWriteMovesUpdatedAtForwardEvenWithinOneMillisecond() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Gamma")
+        let first = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(industry: "IT"),
+                                                     expectedVersion: nil, by: fixture.admin.id)
+        let second = try fixture.store.setCustomerActive(id: customer.id, false, expectedVersion: 2, by: fixture.other.id)
+        #expect(customer.updatedAt < first.updatedAt && first.updatedAt < second.updatedAt)
+        #expect(second.version == 3 && !second.active && second.updatedBy == fixture.other.ref)
+        #expect(second.createdAt == customer.createdAt && second.createdBy == fixture.admin.ref)
+    }
+
+    @Test func staleVersionIsAbortedAndChangesNothing() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Delta")
+        let current = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(name: "Delta 2"),
+                                                       expectedVersion: 1, by: fixture.admin.id)
+        let error = storeError {
+            _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(name: "Lost update"),
+                                                 expectedVersion: 1, by: fixture.other.id)
+        }
+        guard case .aborted(let message) = error else {
+            Issue.record("expected aborted, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("expected version 1") && message.contains("current version is 2"))
+        #expect(throws: StoreError.self) {
+            try fixture.store.setCustomerActive(id: customer.id, false, expectedVersion: 1, by: fixture.admin.id)
+        }
+        #expect(try fixture.store.customer(id: customer.id) == current)
+    }
+
+    @Test func missingCustomerIsNotFound() throws {
+        let fixture = try Fixture()
+        #expect(throws: StoreError.notFound("customer 9 does not exist")) { try fixture.store.customer(id: 9) }
+        #expect(throws: StoreError.notFound("no customer has number 9")) { try fixture.store.customer(number: 9) }
+        #expect(throws: StoreError.notFound("customer 9 does not exist")) {
+            try fixture.store.updateCustomer(id: 9, CustomerChanges(name: "X"), expectedVersion: nil, by: fixture.admin.id)
+        }
+        #expect(throws: StoreError.notFound("customer 9 does not exist")) {
+            try fixture.store.deleteCustomer(id: 9, by: fixture.admin.id)
+        }
+    }
+
+    @Test func deleteRemovesTheCustomer() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Epsilon")
+        try fixture.store.deleteCustomer(id: customer.id, by: fixture.admin.id)
+        #expect(throws: StoreError.notFound("customer \(customer.id) does not exist")) {
+            try fixture.store.customer(id: customer.id)
+        }
+    }
+
+    @Test func foreignKeyViolationMapsToFailedPrecondition() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Zeta")
+        // A user referenced as creator cannot be deleted: SQLite reports SQLITE_CONSTRAINT_FOREIGNKEY.
+        let error = storeError {
+            try fixture.store.write { try $0.run("DELETE FROM users WHERE id = ?", [.integer(fixture.admin.id)]) }
+        }
+        guard case .failedPrecondition = error else {
+            Issue.record("expected failedPrecondition, got \(String(describing: error))")
+            return
+        }
+        #expect(try fixture.store.customer(id: customer.id).createdBy == fixture.admin.ref)
+    }
+
+    @Test func bulkCreateIsAllOrNothing() throws {
+        let fixture = try Fixture()
+        let ids = try fixture.store.createCustomers((1...20).map { NewCustomer(name: "Bulk \($0)") }, by: fixture.admin.id)
+        #expect(ids.count == 20)
+        let bad = [NewCustomer(name: "Fine"), NewCustomer(name: "Broken", email: "x")]
+        #expect(violations { try fixture.store.createCustomers(bad, by: fixture.admin.id) }?.map(\.field) == ["email"])
+        #expect(try allPages(fixture.store).count == 20)
+    }
+}

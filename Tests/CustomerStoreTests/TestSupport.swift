@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+@testable import CustomerStore
+
+/// A fresh directory under the system temporary directory, removed when the value goes away.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("CustomerStoreTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// A path inside the directory.
+    func path(_ name: String) -> String {
+        url.appendingPathComponent(name).path
+    }
+
+    var databasePath: String { path("customers.sqlite") }
+}
+
+/// A clock the test moves by hand, so timestamps are exact and tests never depend on real time.
+final class TestClock: Sendable {
+    private let milliseconds: Mutex<Int64>
+
+    init(milliseconds: Int64 = 1_800_000_000_000) {
+        self.milliseconds = Mutex(milliseconds)
+    }
+
+    var now: Date { Date(milliseconds: milliseconds.withLock { $0 }) }
+
+    func advance(milliseconds delta: Int64) {
+        milliseconds.withLock { $0 += delta }
+    }
+}
+
+/// A store in a temporary directory with two users: an administrator and a second user.
+struct Fixture {
+    let directory: TemporaryDirectory
+    let clock: TestClock
+    let store: CustomerStore
+    let admin: User
+    let other: User
+
+    init(readerCount: Int = 4) throws {
+        directory = try TemporaryDirectory()
+        clock = TestClock()
+        store = try CustomerStore(path: directory.databasePath, options: Self.options(clock: clock, readerCount: readerCount))
+        admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
+        other = try store.addUser(uid: 1001, name: "bob")
+    }
+
+    static func options(clock: TestClock, readerCount: Int = 4) -> StoreOptions {
+        var options = StoreOptions(readerCount: readerCount)
+        options.clock = { clock.now }
+        return options
+    }
+
+    /// Creates a customer with just a name (and optionally more), by the administrator.
+    @discardableResult
+    func create(_ name: String, number: Int64? = nil, vatNumber: String? = nil, email: String? = nil,
+                country: String? = nil) throws -> Customer {
+        try store.createCustomer(NewCustomer(number: number, name: name, vatNumber: vatNumber, country: country,
+                                             email: email), by: admin.id)
+    }
+}
+
+/// The violations of an `invalidArgument` error, or `nil` for any other outcome.
+func violations(of body: () throws -> Void) -> [FieldViolation]? {
+    do {
+        try body()
+        return nil
+    } catch StoreError.invalidArgument(let violations) {
+        return violations
+    } catch {
+        return nil
+    }
+}
+
+/// The error a call throws as a `StoreError`, or `nil` if it succeeds or throws something else.
+func storeError(of body: () throws -> Void) -> StoreError? {
+    do {
+        try body()
+        return nil
+    } catch let error as StoreError {
+        return error
+    } catch {
+        return nil
+    }
+}
+
+/// Every customer of a listing, page by page.
+func allPages(_ store: CustomerStore, _ filter: CustomerFilter = .init(), order: CustomerOrder = .byName,
+              limit: Int = 50) throws -> [Customer] {
+    var customers: [Customer] = []
+    var token: String?
+    repeat {
+        let page = try store.listCustomers(filter, order: order, limit: limit, pageToken: token)
+        customers += page.customers
+        token = page.nextPageToken
+    } while token != nil
+    return customers
+}
