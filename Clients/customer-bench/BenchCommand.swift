@@ -1,0 +1,103 @@
+/// The command line of customer-bench, parsed without dependencies (help on stdout, errors on stderr).
+enum BenchCommand {
+    case help(String)
+    case ping(PingOptions)
+
+    static let usageLine = "Usage: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--json]"
+
+    static let overview = """
+        OVERVIEW: Load and latency measurements for CustomerCard.
+
+        USAGE: customer-bench <subcommand>
+
+        SUBCOMMANDS:
+          ping                    Health-check round trip beside a bare Unix-socket ping-pong.
+
+          See 'customer-bench help <subcommand>' for detailed help.
+        """
+
+    static let pingHelp = """
+        OVERVIEW: Health-check round trip beside a bare Unix-socket ping-pong of the same byte counts.
+
+        Measures p50/p99 latency and calls/s with 1 caller, N callers on one multiplexed
+        connection and N callers on N connections; then the same byte counts over plain
+        blocking sockets with 1 and N connections, and prints both with their ratio.
+
+        USAGE: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--json]
+
+        OPTIONS:
+          --socket <path>         Measure a running server instead of an in-process one.
+          --connections <n>       Concurrent callers and connections (default: 16).
+          --duration <seconds>    Measured time per scenario, after a warm-up (default: 3).
+          --json                  One JSON object per scenario instead of the table.
+          -h, --help              Show help information.
+        """
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> BenchCommand {
+        guard let subcommand = arguments.first else { return .help(overview) }
+        switch subcommand {
+        case "-h", "--help": return .help(overview)
+        case "help":
+            guard arguments.count > 1 else { return .help(overview) }
+            guard arguments[1] == "ping" else { throw UsageError("unknown subcommand '\(arguments[1])'") }
+            return .help(pingHelp)
+        case "ping":
+            let rest = Array(arguments.dropFirst())
+            if rest.contains("-h") || rest.contains("--help") { return .help(pingHelp) }
+            return .ping(try PingOptions.parse(rest))
+        default:
+            let hint = "ping".hasPrefix(subcommand.prefix(2)) ? " Did you mean 'ping'?" : ""
+            throw UsageError("unknown subcommand '\(subcommand)'.\(hint)")
+        }
+    }
+}
+
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Options of `customer-bench ping`.
+struct PingOptions {
+    var socketPath: String?
+    var concurrency = 16
+    var durationSeconds = 3.0
+    var json = false
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> PingOptions {
+        var options = PingOptions()
+        var index = 0
+        func value(for flag: String) throws(UsageError) -> String {
+            index += 1
+            guard index < arguments.count else { throw UsageError("missing value for '\(flag)'") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--socket":
+                options.socketPath = try value(for: argument)
+            case "--connections":
+                let text = try value(for: argument)
+                guard let count = Int(text), (1...1024).contains(count) else {
+                    throw UsageError("'--connections' needs a number from 1 to 1024, not '\(text)'")
+                }
+                options.concurrency = count
+            case "--duration":
+                let text = try value(for: argument)
+                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                    throw UsageError("'--duration' needs a positive number of seconds, not '\(text)'")
+                }
+                options.durationSeconds = seconds
+            case "--json":
+                options.json = true
+            default:
+                let known = ["--socket", "--connections", "--duration", "--json"]
+                let hint = known.first { $0.hasPrefix(String(argument.prefix(4))) }.map { " Did you mean '\($0)'?" } ?? ""
+                throw UsageError("unknown option '\(argument)'.\(hint)")
+            }
+            index += 1
+        }
+        return options
+    }
+}

@@ -1,0 +1,102 @@
+import BinaryCoding
+import Foundation
+import Logging
+import RPC
+
+/// `customer-bench ping`: the RPC health check beside the bare socket floor, same run, same bytes.
+struct PingCommand {
+    let options: PingOptions
+
+    /// One row of the report: an RPC scenario and the bare floor it is compared with.
+    struct Row {
+        let rpc: any Scenario
+        let floor: any Scenario
+    }
+
+    func run() async -> Int32 {
+        var temporaryServer: (server: RPCServer, directory: String)?
+        let socketPath: String
+        if let path = options.socketPath {
+            socketPath = path
+        } else {
+            do {
+                temporaryServer = try Self.startInProcessServer()
+            } catch {
+                StandardError.write("Error: cannot start the in-process server: \(error)\n")
+                return 1
+            }
+            socketPath = (temporaryServer?.directory ?? "") + "/bench.sock"
+        }
+        defer {
+            if let temporaryServer {
+                temporaryServer.server.shutdown()
+                try? FileManager.default.removeItem(atPath: temporaryServer.directory)
+            }
+        }
+        let sizes: (request: Int, response: Int)
+        do {
+            sizes = try Self.healthCheckFrameSizes()
+        } catch {
+            StandardError.write("Error: \(error)\n")
+            return 1
+        }
+        let callers = options.concurrency
+        func floor(_ connections: Int) -> BarePingPongScenario {
+            BarePingPongScenario(name: "bare, \(connections) connection\(connections == 1 ? "" : "s")", connections: connections,
+                                 requestBytes: sizes.request, responseBytes: sizes.response)
+        }
+        let rows = [
+            Row(rpc: HealthCheckScenario(name: "1 caller, 1 connection", socketPath: socketPath, callers: 1, connections: 1),
+                floor: floor(1)),
+            Row(rpc: HealthCheckScenario(name: "\(callers) callers, 1 connection", socketPath: socketPath,
+                                         callers: callers, connections: 1), floor: floor(callers)),
+            Row(rpc: HealthCheckScenario(name: "\(callers) callers, \(callers) connections", socketPath: socketPath,
+                                         callers: callers, connections: callers), floor: floor(callers)),
+        ]
+        let report = PingReport(json: options.json, requestBytes: sizes.request, responseBytes: sizes.response,
+                                socketPath: options.socketPath)
+        report.printHeader(durationSeconds: options.durationSeconds)
+        let duration = Duration.milliseconds(Int64(options.durationSeconds * 1000))
+        let warmUp = Duration.milliseconds(500)
+        var floors: [String: LatencySamples] = [:]
+        do {
+            for row in rows {
+                let rpc = try await row.rpc.run(warmUp: warmUp, duration: duration)
+                if floors[row.floor.name] == nil {
+                    floors[row.floor.name] = try await row.floor.run(warmUp: warmUp, duration: duration)
+                }
+                report.printRow(rpcName: row.rpc.name, rpc: rpc, floorName: row.floor.name, floor: floors[row.floor.name] ?? rpc)
+            }
+        } catch {
+            StandardError.write("Error: \(error)\n")
+            return 1
+        }
+        return 0
+    }
+
+    private static func startInProcessServer() throws -> (server: RPCServer, directory: String) {
+        let directory = FileManager.default.temporaryDirectory.path + "/customer-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var configuration = ServerConfiguration(socketPath: directory + "/bench.sock")
+        configuration.serverName = "customer-bench"
+        let server = RPCServer(configuration: configuration, services: [], logger: Logger(label: "customer-bench", level: .warning))
+        try server.start()
+        return (server, directory)
+    }
+
+    /// The frame sizes of one health check (PROTOCOL.md): a CALL_START with the request and a STATUS
+    /// with the response, each behind the 10-byte header.
+    static func healthCheckFrameSizes() throws -> (request: Int, response: Int) {
+        func varintLength(_ value: Int) -> Int { value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x20_0000 ? 3 : 4 }
+        let method = RPCHealth.Check.descriptor.fullName.utf8.count
+        let request = try BinaryEncoder().encode(HealthCheckRequest()).count
+        let response = try BinaryEncoder().encode(HealthCheckResponse(status: .serving)).count
+        let header = 10
+        // CALL_START: timeout varint (0), method length + name, metadata count (0), request message.
+        let callStart = header + 1 + varintLength(method) + method + 1 + request
+        // STATUS: code, message length (0), details length (0), trailer count (0), response message.
+        let status = header + 4 + response
+        return (callStart, status)
+    }
+}

@@ -1,0 +1,58 @@
+/// Prints the ping results: a table with the floor beside each RPC row, or JSON lines.
+struct PingReport {
+    let json: Bool
+    let requestBytes: Int
+    let responseBytes: Int
+    let socketPath: String?
+
+    func printHeader(durationSeconds: Double) {
+        guard !json else { return }
+        let target = socketPath.map { "server at \($0)" } ?? "in-process server"
+        print("customer-bench ping: rpc.health.v1.Health/Check against the \(target)")
+        print("frames: \(requestBytes)-byte request, \(responseBytes)-byte response; "
+              + "\(format(durationSeconds, 1)) s measured per scenario after 0.5 s warm-up; "
+              + "\(BuildMode.isDebug ? "DEBUG build (meaningless)" : "release build")")
+        print("")
+        print(pad("RPC scenario", 28) + pad("calls/s", 10, right: true) + pad("p50 µs", 9, right: true) + pad("p99 µs", 9, right: true)
+              + "  | " + pad("bare floor", 20) + pad("calls/s", 10, right: true) + pad("p50 µs", 9, right: true)
+              + pad("p99 µs", 9, right: true) + "  | " + pad("p50 ratio", 10, right: true) + pad("thru ratio", 11, right: true))
+    }
+
+    func printRow(rpcName: String, rpc: LatencySamples, floorName: String, floor: LatencySamples) {
+        let latencyRatio = floor.percentileMicroseconds(0.5) > 0 ? rpc.percentileMicroseconds(0.5) / floor.percentileMicroseconds(0.5) : 0
+        let throughputRatio = floor.callsPerSecond > 0 ? rpc.callsPerSecond / floor.callsPerSecond : 0
+        if json {
+            print("{\"scenario\":\"\(rpcName)\",\"callsPerSecond\":\(format(rpc.callsPerSecond, 0)),"
+                  + "\"p50Microseconds\":\(format(rpc.percentileMicroseconds(0.5), 1)),"
+                  + "\"p99Microseconds\":\(format(rpc.percentileMicroseconds(0.99), 1)),\"samples\":\(rpc.count),"
+                  + "\"floor\":{\"scenario\":\"\(floorName)\",\"callsPerSecond\":\(format(floor.callsPerSecond, 0)),"
+                  + "\"p50Microseconds\":\(format(floor.percentileMicroseconds(0.5), 1)),"
+                  + "\"p99Microseconds\":\(format(floor.percentileMicroseconds(0.99), 1))},"
+                  + "\"p50Ratio\":\(format(latencyRatio, 2)),\"throughputRatio\":\(format(throughputRatio, 2))}")
+            return
+        }
+        print(pad(rpcName, 28) + pad(format(rpc.callsPerSecond, 0), 10, right: true)
+              + pad(format(rpc.percentileMicroseconds(0.5), 1), 9, right: true)
+              + pad(format(rpc.percentileMicroseconds(0.99), 1), 9, right: true)
+              + "  | " + pad(floorName, 20) + pad(format(floor.callsPerSecond, 0), 10, right: true)
+              + pad(format(floor.percentileMicroseconds(0.5), 1), 9, right: true)
+              + pad(format(floor.percentileMicroseconds(0.99), 1), 9, right: true)
+              + "  | " + pad(format(latencyRatio, 2) + "x", 10, right: true) + pad(format(throughputRatio, 2) + "x", 11, right: true))
+    }
+
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return right ? padding + text : text + padding
+    }
+
+    private func format(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        guard decimals > 0 else { return String(Int(rounded)) }
+        let text = String(rounded)
+        let parts = text.split(separator: ".", maxSplits: 1)
+        let fraction = parts.count > 1 ? String(parts[1].prefix(decimals)) : ""
+        return parts[0] + "." + fraction + String(repeating: "0", count: decimals - fraction.count)
+    }
+}
