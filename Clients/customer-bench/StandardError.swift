@@ -1,19 +1,8 @@
-import Glibc
+import Logging
 
-/// Writes to standard error with write(2): Glibc's `stderr` is a global C variable that Swift 6
-/// strict concurrency will not let us touch.
+/// Error output of the tool (Glibc's `stderr` is a C global Swift 6 strict concurrency rejects).
 enum StandardError {
     static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDERR_FILENO, base + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        LogSink.writeToStandardError(text)
     }
 }

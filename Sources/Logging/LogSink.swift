@@ -11,15 +11,19 @@ public struct LogSink: Sendable {
 
     /// Standard error, one `write(2)` per line: POSIX makes a single write to a pipe of at most
     /// PIPE_BUF bytes atomic, so lines from concurrent threads do not interleave.
-    public static let standardError = LogSink { line in
-        var line = line
-        line.withUTF8 { bytes in
+    public static let standardError = LogSink { writeToStandardError($0) }
+
+    /// Writes `text` to standard error with write(2), retrying on EINTR and short writes (Glibc's
+    /// `stderr` is a C global that Swift 6 strict concurrency does not allow touching).
+    public static func writeToStandardError(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }
             var offset = 0
             while offset < bytes.count {
                 let written = Glibc.write(STDERR_FILENO, base + offset, bytes.count - offset)
                 if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }   // nowhere left to report a logging failure
+                if written <= 0 { return }   // nowhere left to report a failure to write to stderr
                 offset += written
             }
         }
