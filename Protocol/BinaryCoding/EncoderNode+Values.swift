@@ -50,7 +50,9 @@ extension EncoderNode {
     }
 
     /// Writes any value into `slot`; `key` names it in the coding path of errors.
-    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?) throws {
+    /// `unwrapped` says `value` was taken out of an optional (by `encodeIfPresent`), so a nil
+    /// here is the `.some(.none)` of a nested optional.
+    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?, unwrapped: Bool = false) throws {
         if try putPrimitive(value, in: slot) { return }
         if let special = value as? any EncodingSpecial {
             if let map = special.asMap {
@@ -58,7 +60,7 @@ extension EncoderNode {
                 return
             }
             if let optional = special.asOptional {
-                if optional.isSomeNone {
+                if optional.isSomeNone || (unwrapped && optional.isNone) {
                     throw EncodingError.invalidValue(value, EncodingError.Context(
                         codingPath: codingPath + (key.map { [$0] } ?? []),
                         debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
