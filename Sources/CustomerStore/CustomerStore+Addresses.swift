@@ -53,9 +53,11 @@ extension CustomerStore {
 
     /// Removes an address. Removing the last one leaves the customer without a head office.
     ///
+    /// - Returns: the id of the customer the address belonged to.
     /// - Throws: `notFound`; `failedPrecondition` for the head office while other addresses exist
     ///   (move the head office first), and nothing changes.
-    public func removeAddress(id: Int64, by userID: Int64) throws {
+    @discardableResult
+    public func removeAddress(id: Int64, by userID: Int64) throws -> Int64 {
         try write { connection in
             let current = try requireAddress(connection, id: id)
             let others = try connection.withStatement("SELECT count(*) FROM addresses WHERE customer_id = ? AND id <> ?") {
@@ -74,6 +76,7 @@ extension CustomerStore {
             if current.isHeadOffice {
                 try recordHeadOfficeChange(connection, customerID: current.customerID, from: id, to: nil, by: userID)
             }
+            return current.customerID
         }
     }
 
