@@ -3,6 +3,7 @@ import Foundation
 /// The kinds of record whose changes are kept.
 public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
     case customer, address, contact
+    case project, projectTask, collaborationNote, invoice
 }
 
 /// One field of a change, by its API name, with the values as text.
