@@ -14,7 +14,8 @@ extension CustomerStore {
                                                                         dueOn: dueOn), onto: nil)
         return try write { connection in
             let project = try requireProject(connection, id: projectID)
-            try checkTaskReferences(connection, columns, assigneeChanged: true, violations: violations, by: userID)
+            try Self.checkReferences(connection, user: columns.assigneeID, field: "assigneeId", violations: violations,
+                                     by: userID)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO project_tasks (project_id, name, assignee_id, due_on, status, version, created_at,
@@ -37,8 +38,8 @@ extension CustomerStore {
             let current = try requireProjectTask(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project task \(id)")
             let (columns, violations) = Self.taskColumns(changes, onto: current)
-            try checkTaskReferences(connection, columns, assigneeChanged: changes.assigneeID != nil,
-                                    violations: violations, by: userID)
+            try Self.checkReferences(connection, user: changes.assigneeID != nil ? columns.assigneeID : nil,
+                                     field: "assigneeId", violations: violations, by: userID)
             return try rewriteTask(connection, current, at: nextUpdatedAt(after: current.updatedAt), sql: """
                 UPDATE project_tasks SET name = ?, assignee_id = ?, due_on = ?, version = version + 1, updated_at = ?,
                     updated_by = ?
@@ -92,16 +93,6 @@ extension CustomerStore {
         if let assignee = changes.assigneeID { columns.assigneeID = assignee }
         CustomerValidator.normalise(changes.dueOn, { CalendarText.day($0, field: "dueOn") }, &columns.dueOn, &violations)
         return (columns, violations)
-    }
-
-    private func checkTaskReferences(_ connection: SQLiteConnection, _ columns: TaskColumns, assigneeChanged: Bool,
-                                     violations: [FieldViolation], by userID: Int64) throws {
-        var violations = violations
-        if assigneeChanged, let assignee = columns.assigneeID, try !Self.userExists(connection, id: assignee) {
-            violations.append(FieldViolation(field: "assigneeId", reason: "no user has id \(assignee)"))
-        }
-        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, userID)
     }
 
     /// Runs an UPDATE whose last three parameters are updated at, updated by and the id, then

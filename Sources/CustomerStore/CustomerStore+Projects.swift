@@ -24,8 +24,8 @@ extension CustomerStore {
             let current = try requireProject(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project \(id)")
             let (columns, violations) = ProjectValidator.apply(changes, kind: current.kind, onto: ProjectColumns(current))
-            try checkProjectReferences(connection, columns, managerChanged: changes.managerID != nil,
-                                       violations: violations, by: userID)
+            try Self.checkReferences(connection, user: changes.managerID != nil ? columns.managerID : nil,
+                                     field: "managerId", violations: violations, by: userID)
             return try rewrite(connection, current, kind: current.kind, outcome: current.outcome,
                                lostReason: current.lostReason, columns: columns, action: .updated, by: userID)
         }
@@ -62,7 +62,8 @@ extension CustomerStore {
         var (columns, violations) = ProjectValidator.apply(ProjectChanges(fields), kind: kind, onto: ProjectColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
-            try checkProjectReferences(connection, columns, managerChanged: true, violations: violations, by: userID)
+            try Self.checkReferences(connection, user: columns.managerID, field: "managerId", violations: violations,
+                                     by: userID)
             if kind == .project, columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             let now = nowMilliseconds()
             try connection.run("""
@@ -99,16 +100,17 @@ extension CustomerStore {
         return updated
     }
 
-    /// Adds the checks that need the database (a newly set manager exists) to the validator's
-    /// violations, refuses them all together, then checks the acting user.
-    func checkProjectReferences(_ connection: SQLiteConnection, _ columns: ProjectColumns, managerChanged: Bool,
+    /// Adds the check that needs the database (a newly set user reference, e.g. the manager, exists)
+    /// to the validator's violations, refuses them all together, then checks the acting user.
+    /// - Parameter user: the referenced user id when the call sets it, else nil; `field` is its API name.
+    static func checkReferences(_ connection: SQLiteConnection, user: Int64?, field: String,
                                 violations: [FieldViolation], by userID: Int64) throws {
         var violations = violations
-        if managerChanged, let manager = columns.managerID, try !Self.userExists(connection, id: manager) {
-            violations.append(FieldViolation(field: "managerId", reason: "no user has id \(manager)"))
+        if let user, try !userExists(connection, id: user) {
+            violations.append(FieldViolation(field: field, reason: "no user has id \(user)"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, userID)
+        try requireActingUser(connection, userID)
     }
 
     func requireProject(_ connection: SQLiteConnection, id: Int64) throws -> Project {

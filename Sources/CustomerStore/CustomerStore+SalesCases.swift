@@ -16,8 +16,8 @@ extension CustomerStore {
             var changes = projectFields
             if changes.currency == nil { changes.currency = current.expectedCurrency }
             var (columns, violations) = ProjectValidator.apply(changes, kind: .project, onto: ProjectColumns(current))
-            try checkProjectReferences(connection, columns, managerChanged: projectFields.managerID != nil,
-                                       violations: violations, by: userID)
+            try Self.checkReferences(connection, user: projectFields.managerID != nil ? columns.managerID : nil,
+                                     field: "managerId", violations: violations, by: userID)
             if columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             return try rewrite(connection, current, kind: .project, outcome: .won, lostReason: nil, columns: columns,
                                action: .won, by: userID)
