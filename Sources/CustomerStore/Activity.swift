@@ -3,6 +3,8 @@ import Foundation
 /// What an activity of a customer is.
 public enum ActivityKind: String, Sendable, Hashable, CaseIterable {
     case note, task, event
+    /// A task of one of the customer's projects (a `ProjectTask`): `id` is the project task's id.
+    case projectTask
 }
 
 /// A note, task or calendar event of a customer (later also the tasks of its projects).
@@ -12,7 +14,7 @@ public struct Activity: Sendable, Hashable {
     public var kind: ActivityKind
     /// The note's text for a note.
     public var subject: String
-    /// Tasks only.
+    /// Tasks only; for a project task its due date at 00:00 UTC.
     public var dueAt: Date?
     /// Events only.
     public var startsAt: Date?

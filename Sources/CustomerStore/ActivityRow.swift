@@ -8,7 +8,7 @@ enum ActivityRow {
                i.assignee_id, au.name, i.contact_id, k.first_name, k.last_name, k.deleted,
                i.completed_at, i.completed_by, cu.name, i.project_id, i.project_name,
                i.version, i.created_at, i.created_by, cb.name, i.updated_at, i.updated_by, ub.name,
-               CASE WHEN (i.kind = 'task' AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
+               CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
                     THEN 0 ELSE 1 END AS done
         FROM customer_activity_items i
         LEFT JOIN users au ON au.id = i.assignee_id
@@ -27,7 +27,7 @@ enum ActivityRow {
                  CASE WHEN done = 0 THEN coalesce(i.due_at, i.starts_at) END,
                  CASE WHEN done = 0 THEN i.id END,
                  CASE WHEN done = 1 THEN coalesce(i.completed_at, i.ends_at, i.created_at) END DESC,
-                 i.id DESC
+                 i.id DESC, i.kind
         """
 
     private static func decode(_ statement: SQLiteStatement) -> Activity {

@@ -108,8 +108,8 @@ extension CustomerStore {
         }
     }
 
-    /// An activity may name a contact of the same customer that is not deleted.
-    private static func checkActivityContact(_ connection: SQLiteConnection, contactID: Int64, customerID: Int64,
+    /// An activity (or an invoice) may name a contact of the same customer that is not deleted.
+    static func checkActivityContact(_ connection: SQLiteConnection, contactID: Int64, customerID: Int64,
                                              violations: inout [FieldViolation]) throws {
         let found = try connection.withStatement("SELECT customer_id, deleted FROM contacts WHERE id = ?") { statement in
             try statement.bind(contactID, at: 1)

@@ -11,11 +11,17 @@ extension CustomerStore {
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw StoreError.notFound("customer \(customerID) does not exist")
             }
-            return ContactInformation(
-                customer: customer,
-                addresses: try AddressRow.fetchAll(connection, customerID: customerID),
-                contacts: try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: false),
-                activities: try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds))
+            return try Self.contactInformation(connection, customer: customer, now: now)
         }
+    }
+
+    /// The tab's reads for a customer already read, inside the caller's transaction (also used by `cardTabs`).
+    static func contactInformation(_ connection: SQLiteConnection, customer: Customer,
+                                   now: Date) throws -> ContactInformation {
+        ContactInformation(
+            customer: customer,
+            addresses: try AddressRow.fetchAll(connection, customerID: customer.id),
+            contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false),
+            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds))
     }
 }

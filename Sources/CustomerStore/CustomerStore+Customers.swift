@@ -95,8 +95,8 @@ extension CustomerStore {
 
     /// Deletes a customer for good, with its addresses (and the tombstones of deleted contacts).
     /// Its number is never handed out again; its history stays, ending with a `deleted` entry.
-    /// - Throws: `notFound`; `failedPrecondition` while it has contacts or activities (deactivate
-    ///   it instead, or remove them first).
+    /// - Throws: `notFound`; `failedPrecondition` while it has contacts, activities, projects or
+    ///   invoices (deactivate it instead, or remove them first).
     public func deleteCustomer(id: Int64, by userID: Int64) throws {
         try write { connection in
             try Self.requireActingUser(connection, userID)
@@ -108,20 +108,26 @@ extension CustomerStore {
         }
     }
 
-    /// Live contacts and activities are history a customer must keep: deleting it is refused, saying how many.
+    /// Live contacts, activities, projects (sales cases included) and invoices are history a customer
+    /// must keep: deleting it is refused, saying how many of each.
     private func refuseDeletionWhileReferenced(_ connection: SQLiteConnection, id: Int64) throws {
-        let (contacts, activities) = try connection.withStatement("""
+        let counts = try connection.withStatement("""
             SELECT (SELECT count(*) FROM contacts WHERE customer_id = ?1 AND deleted = 0),
-                   (SELECT count(*) FROM activities WHERE customer_id = ?1)
+                   (SELECT count(*) FROM activities WHERE customer_id = ?1),
+                   (SELECT count(*) FROM projects WHERE customer_id = ?1),
+                   (SELECT count(*) FROM invoices WHERE customer_id = ?1)
             """) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? (statement.int64(0), statement.int64(1)) : (0, 0)
+            return try statement.step() ? (0..<4).map { statement.int64(Int32($0)) } : [0, 0, 0, 0]
         }
-        let held = [(contacts, "contact", "contacts"), (activities, "activity", "activities")]
+        let held = zip(counts, [("contact", "contacts"), ("activity", "activities"), ("project", "projects"),
+                                ("invoice", "invoices")])
             .filter { $0.0 > 0 }
-            .map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
-        if !held.isEmpty {
-            throw StoreError.failedPrecondition("customer \(id) has \(held.joined(separator: " and ")): "
+            .map { "\($0.0) \($0.0 == 1 ? $0.1.0 : $0.1.1)" }
+        if let last = held.last {
+            // "3 contacts and 2 invoices", "1 contact, 3 projects and 2 invoices".
+            let list = held.count == 1 ? last : held.dropLast().joined(separator: ", ") + " and " + last
+            throw StoreError.failedPrecondition("customer \(id) has \(list): "
                 + "deactivate it instead, or remove them first")
         }
     }

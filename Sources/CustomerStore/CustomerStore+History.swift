@@ -22,6 +22,10 @@ extension CustomerStore {
         case .customer: "customers"
         case .address: "addresses"
         case .contact: "contacts"
+        case .project: "projects"
+        case .projectTask: "project_tasks"
+        case .collaborationNote: "collaboration_notes"
+        case .invoice: "invoices"
         }
         return try connection.withStatement("SELECT 1 FROM \(table) WHERE id = ?") { statement in
             try statement.bind(id, at: 1)

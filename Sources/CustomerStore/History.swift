@@ -3,6 +3,7 @@ import Foundation
 /// The kinds of record whose changes are kept.
 public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
     case customer, address, contact
+    case project, projectTask, collaborationNote, invoice
 }
 
 /// One field of a change, by its API name, with the values as text.
@@ -21,13 +22,15 @@ public struct FieldChange: Sendable, Hashable {
     }
 }
 
-/// One write of a customer, address or contact.
+/// One write of a customer, address, contact, project, project task, collaboration note or invoice.
 public struct HistoryEntry: Sendable, Hashable {
     public var id: Int64
     public var entity: HistoryEntity
     public var entityID: Int64
     public var customerID: Int64
-    /// created, updated, deactivated, activated, deleted, headOfficeSet, tagged or untagged.
+    /// created, updated, deactivated, activated, deleted, headOfficeSet, tagged or untagged; for
+    /// projects also won, lost, forecastSet and forecastRemoved; for project tasks completed and
+    /// reopened; for invoices issued.
     public var action: String
     public var at: Date
     public var by: UserRef

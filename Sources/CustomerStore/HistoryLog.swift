@@ -1,6 +1,7 @@
 /// What a history entry records.
 enum HistoryAction: String, Sendable {
     case created, updated, deactivated, activated, deleted, headOfficeSet, tagged, untagged
+    case won, lost, completed, reopened, forecastSet, forecastRemoved, issued
 }
 
 /// Writes and reads the change history (tables `history` and `history_changes`).

@@ -19,6 +19,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Prepared statements keyed by their SQL text; finalized in `close()`.
     private var statements: [String: SQLiteStatement] = [:]
     private var isClosed = false
+    /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
+    /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).
+    private(set) var statementsRun = 0
 
     /// Opens and configures a connection, in the order GRDB's `Database.setUp` uses: extended
     /// codes first (so every later error is precise), the busy timeout, then a probe that fails
@@ -133,6 +136,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Runs `body` with the cached statement for `sql`, then resets it and clears its bindings.
     func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try statement(sql)
+        statementsRun += 1
         defer { statement.reset() }
         return try body(statement)
     }

@@ -11,6 +11,7 @@ extension StoreError {
     /// Field names (API spelling) of the unique columns, keyed by SQLite's `table.column`.
     private static let uniqueFields: [String: String] = [
         "customers.number": "number",
+        "projects.number": "number",
         "users.uid": "uid",
         "users.name": "name",
         "labels.kind, labels.name": "name",

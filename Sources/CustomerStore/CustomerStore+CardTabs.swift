@@ -1,0 +1,32 @@
+import Foundation
+
+extension CustomerStore {
+    /// The asked-for tabs of a customer's card in ONE read transaction (a consistent snapshot).
+    ///
+    /// A fixed number of indexed statements whatever the number of projects, tasks, notes or
+    /// forecasts (no N+1): the customer (1), contact information (4), sales and projects (1),
+    /// collaboration (1), financial (1, over all months).
+    ///
+    /// - Throws: `notFound` (customer).
+    public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>) throws -> CardTabs {
+        try read { connection in
+            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
+                throw StoreError.notFound("customer \(customerID) does not exist")
+            }
+            var card = CardTabs(customer: customer)
+            if tabs.contains(.contactInformation) {
+                card.contactInformation = try Self.contactInformation(connection, customer: customer, now: now)
+            }
+            if tabs.contains(.salesAndProjects) {
+                card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID)
+            }
+            if tabs.contains(.collaboration) {
+                card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID)
+            }
+            if tabs.contains(.financial) {
+                card.financial = try ForecastRow.summary(connection, customerID: customerID, from: nil, to: nil)
+            }
+            return card
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct CardTabsTests {
+    /// Seeds `projects` projects with 12 forecast months each and `tasks` tasks spread over them.
+    private static func seed(_ fixture: Fixture, _ customer: Customer, projects: Int, tasks: Int) throws {
+        let store = fixture.store
+        let ids = try (0..<projects).map { index in
+            try store.createProject(customerID: customer.id, ProjectFields(name: "Project \(index)",
+                                                                           currency: index % 3 == 0 ? "NOK" : "EUR"),
+                                    by: fixture.admin.id).id
+        }
+        for id in ids {
+            for month in 1...12 {
+                _ = try store.setForecast(projectID: id, month: String(format: "2027-%02d", month), revenue: 100,
+                                          cost: Decimal(month), billing: 50, hours: 1, by: fixture.admin.id)
+            }
+        }
+        for index in 0..<tasks {
+            _ = try store.addProjectTask(projectID: ids[index % ids.count], name: "Task \(index)", assigneeID: nil,
+                                         dueOn: nil, by: fixture.admin.id)
+            if index % 10 == 0 {
+                _ = try store.addCollaborationNote(projectID: ids[index % ids.count], text: "Note \(index)",
+                                                   by: fixture.admin.id)
+            }
+        }
+    }
+
+    /// How many statements `body` runs on the store's only reader.
+    private static func statements(_ store: CustomerStore, _ body: () throws -> Void) throws -> Int {
+        let before = try store.readers.withConnection { $0.statementsRun }
+        try body()
+        return try store.readers.withConnection { $0.statementsRun } - before
+    }
+
+    @Test func theCardIsOneSnapshotOfAFixedNumberOfQueries() throws {
+        let fixture = try Fixture(readerCount: 1)
+        let store = fixture.store
+        let small = try fixture.create("Small")
+        let big = try fixture.create("Big")
+        try Self.seed(fixture, small, projects: 1, tasks: 1)
+        try Self.seed(fixture, big, projects: 20, tasks: 200)
+        let now = fixture.clock.now
+        let all = Set(CardTabSelection.allCases)
+
+        var card: CardTabs?
+        let bigCount = try Self.statements(store) { card = try store.cardTabs(customerID: big.id, now: now, tabs: all) }
+        let smallCount = try Self.statements(store) { _ = try store.cardTabs(customerID: small.id, now: now, tabs: all) }
+        // BEGIN, customer, addresses, contacts (+ labels only when there are contacts), activities,
+        // projects, collaboration, forecasts, COMMIT: the same for 1 project as for 20 (no N+1).
+        #expect(bigCount == smallCount && bigCount <= 10)
+
+        let tabs = try #require(card)
+        #expect(tabs.customer == (try store.customer(id: big.id)))
+        #expect(tabs.contactInformation == (try store.contactInformation(customerID: big.id, now: now)))
+        #expect(tabs.salesAndProjects == (try store.salesAndProjects(customerID: big.id)))
+        #expect(tabs.collaboration == (try store.collaboration(customerID: big.id)))
+        #expect(tabs.financial == (try store.financialSummary(customerID: big.id)))
+        #expect(tabs.salesAndProjects?.projects.count == 20 && tabs.collaboration?.count == 220)
+        #expect(tabs.contactInformation?.activities.planned.count == 200)
+        let euro = try #require(tabs.financial?.currencies.first { $0.currency == "EUR" })
+        // 13 EUR projects: revenue 13 * 12 * 100; cost 13 * (1 + ... + 12).
+        #expect(euro.months.count == 12 && euro.total.revenue == 15_600 && euro.total.cost == 1_014)
+
+        let financialOnly = try store.cardTabs(customerID: big.id, now: now, tabs: [.financial])
+        #expect(financialOnly.financial == tabs.financial && financialOnly.contactInformation == nil)
+        #expect(financialOnly.salesAndProjects == nil && financialOnly.collaboration == nil)
+        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+            try store.cardTabs(customerID: 999, now: now, tabs: all)
+        }
+    }
+}
