@@ -25,7 +25,8 @@ extension CustomerStore {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let current = try Self.fetchSettings(connection, customerID: customerID)
-            try Self.checkVersion(expectedVersion, current: current.version, of: "the settings of customer \(customerID)")
+            try Self.checkVersion(expectedVersion, current: current.version,
+                                  of: "the settings record of customer \(customerID)")
             let before = CustomerSettingsColumns(current)
             let (columns, violations) = CustomerSettingsValidator.apply(changes, to: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }

@@ -112,7 +112,7 @@ import Testing
     @Test func staleVersionIsAbortedAndChangesAreInTheCustomersHistory() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("History Oy")
-        #expect(throws: StoreError.aborted("the settings of customer \(customer.id) was changed by someone else: "
+        #expect(throws: StoreError.aborted("the settings record of customer \(customer.id) was changed by someone else: "
                                            + "expected version 1, current version is 0; read it again and retry")) {
             try fixture.store.updateCustomerSettings(customerID: customer.id, .init(currency: "EUR"), expectedVersion: 1,
                                                      by: fixture.admin.id)
