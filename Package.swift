@@ -31,8 +31,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
                        providers: [.apt(["libsqlite3-dev"])]),
 
+        // SHA-256 (FIPS 180-4), incremental; shared by the store (file blobs) and the client library.
+        .target(name: "Hashing", path: "Sources/Hashing"),
+
         // Layer 2: SQLite wrapper, migrations, queries.
-        .target(name: "CustomerStore", dependencies: ["CSQLite"], path: "Sources/CustomerStore"),
+        .target(name: "CustomerStore", dependencies: ["CSQLite", "Hashing"], path: "Sources/CustomerStore"),
 
         // VAT numbers and business ids with their check digits, per country.
         .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),
@@ -60,6 +63,7 @@ let package = Package(
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "BinaryCoding"], path: "Tests/RPCTests"),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"], path: "Tests/HashingTests"),
         .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry", "BusinessIdentifiers"],

@@ -21,9 +21,11 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.failedPrecondition, message)
         case .unavailable(let message):
             return RPCError(.unavailable, message)
+        case .resourceExhausted(let message):
+            return RPCError(.resourceExhausted, message)
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
-        case .schemaTooNew, .notADatabase, .sqlite:
+        case .schemaTooNew, .notADatabase, .sqlite, .io:
             return RPCError(.internalError, "the store failed; the server log has the cause")
         }
     }

@@ -1,6 +1,6 @@
 /// A tab of the customer card that `cardTabs` can read.
 public enum CardTabSelection: String, Sendable, Hashable, CaseIterable {
-    case contactInformation, salesAndProjects, collaboration, financial
+    case contactInformation, salesAndProjects, collaboration, financial, settings, files
 }
 
 /// The tabs of one customer's card asked for, read in ONE consistent snapshot. A tab not asked
@@ -12,8 +12,12 @@ public struct CardTabs: Sendable, Hashable {
     public var salesAndProjects: SalesAndProjects?
     /// Newest first.
     public var collaboration: [CollaborationItem]?
-    /// Over all months.
+    /// Over the period asked for (all months when none).
     public var financial: FinancialSummary?
+    /// The invoicing settings and the chosen market segments (sorted by path).
+    public var settings: (settings: CustomerSettings, segments: [Segment])?
+    /// Customer files and links and those of its projects.
+    public var files: (files: [StoredFile], links: [StoredLink])?
 
     public init(customer: Customer, contactInformation: ContactInformation? = nil,
                 salesAndProjects: SalesAndProjects? = nil, collaboration: [CollaborationItem]? = nil,
@@ -23,5 +27,17 @@ public struct CardTabs: Sendable, Hashable {
         self.salesAndProjects = salesAndProjects
         self.collaboration = collaboration
         self.financial = financial
+    }
+
+    public static func == (lhs: CardTabs, rhs: CardTabs) -> Bool {
+        lhs.customer == rhs.customer && lhs.contactInformation == rhs.contactInformation
+            && lhs.salesAndProjects == rhs.salesAndProjects && lhs.collaboration == rhs.collaboration
+            && lhs.financial == rhs.financial && lhs.settings?.settings == rhs.settings?.settings
+            && lhs.settings?.segments == rhs.settings?.segments && lhs.files?.files == rhs.files?.files
+            && lhs.files?.links == rhs.files?.links
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(customer)
     }
 }

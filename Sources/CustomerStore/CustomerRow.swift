@@ -4,12 +4,13 @@
 enum CustomerRow {
     private static let columns = """
         c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
-        c.country, c.industry, c.email, c.website, c.phone, c.active, c.version,
+        c.country, ind.name, c.email, c.website, c.phone, c.active, c.version,
         c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
         """
     private static let joins = """
         FROM customers c
         LEFT JOIN users am ON am.id = c.account_manager_id
+        LEFT JOIN industries ind ON ind.id = c.industry_id
         JOIN users cb ON cb.id = c.created_by
         JOIN users ub ON ub.id = c.updated_by
         """

@@ -5,10 +5,14 @@ extension CustomerStore {
     ///
     /// A fixed number of indexed statements whatever the number of projects, tasks, notes or
     /// forecasts (no N+1): the customer (1), contact information (4), sales and projects (1),
-    /// collaboration (1), financial (1, over all months).
+    /// collaboration (1), financial (1), settings (2), files (2).
     ///
+    /// - Parameters:
+    ///   - from: first month (YYYY-MM) of the financial tab; nil = from the first forecast.
+    ///   - to: last month (YYYY-MM) of the financial tab; nil = to the last forecast.
     /// - Throws: `notFound` (customer).
-    public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>) throws -> CardTabs {
+    public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
+                         to: String? = nil) throws -> CardTabs {
         try read { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw StoreError.notFound("customer \(customerID) does not exist")
@@ -24,7 +28,15 @@ extension CustomerStore {
                 card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID)
             }
             if tabs.contains(.financial) {
-                card.financial = try ForecastRow.summary(connection, customerID: customerID, from: nil, to: nil)
+                card.financial = try ForecastRow.summary(connection, customerID: customerID, from: from, to: to)
+            }
+            if tabs.contains(.settings) {
+                card.settings = (try Self.fetchSettings(connection, customerID: customerID),
+                                 try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID))
+            }
+            if tabs.contains(.files) {
+                card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true),
+                              try AttachmentRow.links(connection, key: customerID, byCustomer: true))
             }
             return card
         }

@@ -62,7 +62,8 @@ extension CustomerStore {
             let number = fields.number ?? current.number
             try connection.run("""
                 UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
-                    description = ?, vat_number = ?, country = ?, industry = ?, email = ?, website = ?, phone = ?,
+                    description = ?, vat_number = ?, country = ?,
+                    industry_id = (SELECT id FROM industries WHERE name = ?), email = ?, website = ?, phone = ?,
                     version = version + 1, updated_at = ?, updated_by = ?
                 WHERE id = ?
                 """, Self.values(of: fields, number: number) + [
@@ -95,8 +96,8 @@ extension CustomerStore {
 
     /// Deletes a customer for good, with its addresses (and the tombstones of deleted contacts).
     /// Its number is never handed out again; its history stays, ending with a `deleted` entry.
-    /// - Throws: `notFound`; `failedPrecondition` while it has contacts, activities, projects or
-    ///   invoices (deactivate it instead, or remove them first).
+    /// - Throws: `notFound`; `failedPrecondition` while it has contacts, activities, projects,
+    ///   invoices, files or links (deactivate it instead, or remove them first).
     public func deleteCustomer(id: Int64, by userID: Int64) throws {
         try write { connection in
             try Self.requireActingUser(connection, userID)
@@ -108,20 +109,23 @@ extension CustomerStore {
         }
     }
 
-    /// Live contacts, activities, projects (sales cases included) and invoices are history a customer
-    /// must keep: deleting it is refused, saying how many of each.
+    /// Live contacts, activities, projects (sales cases included), invoices, files and links are
+    /// history a customer must keep: deleting it is refused, saying how many of each.
     private func refuseDeletionWhileReferenced(_ connection: SQLiteConnection, id: Int64) throws {
+        let kinds = [("contact", "contacts"), ("activity", "activities"), ("project", "projects"),
+                     ("invoice", "invoices"), ("file", "files"), ("link", "links")]
         let counts = try connection.withStatement("""
             SELECT (SELECT count(*) FROM contacts WHERE customer_id = ?1 AND deleted = 0),
                    (SELECT count(*) FROM activities WHERE customer_id = ?1),
                    (SELECT count(*) FROM projects WHERE customer_id = ?1),
-                   (SELECT count(*) FROM invoices WHERE customer_id = ?1)
+                   (SELECT count(*) FROM invoices WHERE customer_id = ?1),
+                   (SELECT count(*) FROM files WHERE customer_id = ?1),
+                   (SELECT count(*) FROM links WHERE customer_id = ?1)
             """) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? (0..<4).map { statement.int64(Int32($0)) } : [0, 0, 0, 0]
+            return try statement.step() ? (0..<kinds.count).map { statement.int64(Int32($0)) } : kinds.map { _ in 0 }
         }
-        let held = zip(counts, [("contact", "contacts"), ("activity", "activities"), ("project", "projects"),
-                                ("invoice", "invoices")])
+        let held = zip(counts, kinds)
             .filter { $0.0 > 0 }
             .map { "\($0.0) \($0.0 == 1 ? $0.1.0 : $0.1.1)" }
         if let last = held.last {
@@ -140,8 +144,8 @@ extension CustomerStore {
         let now = nowMilliseconds()
         try connection.run("""
             INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
-                country, industry, email, website, phone, active, version, created_at, created_by, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
+                country, industry_id, email, website, phone, active, version, created_at, created_by, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, 1, 1, ?, ?, ?, ?)
             """, Self.values(of: fields, number: number) + [
                 .integer(now), .integer(userID), .integer(now), .integer(userID),
             ])
@@ -151,7 +155,8 @@ extension CustomerStore {
         return id
     }
 
-    /// The bound values of the columns `number` ... `phone`, in table order.
+    /// The bound values of the columns `number` ... `phone`, in table order (the industry by name:
+    /// the statements look its id up in the managed list).
     private static func values(of fields: CustomerFields, number: Int64) -> [SQLValue] {
         [
             .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
@@ -195,6 +200,9 @@ extension CustomerStore {
         var violations = violations
         if managerChanged, let manager = fields?.accountManagerID, try !Self.userExists(connection, id: manager) {
             violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
+        }
+        if let industry = fields?.industry, try Self.industry(connection, name: industry) == nil {
+            violations.append(Self.unknownIndustry(industry))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try Self.requireActingUser(connection, userID)

@@ -32,6 +32,8 @@ public final class CustomerStore: Sendable {
         let writerConnection = try openWriter()
         appliedMigrations = try Migrations.migrate(writerConnection,
                                                    upTo: options.migrateUpTo ?? Migrations.latestVersion)
+        // Uploads that a crash interrupted left temporary files; none is running yet.
+        try BlobStore(databasePath: path).removeStaleUploads()
         writer = ConnectionPool(capacity: 1, initial: [writerConnection], makeConnection: openWriter)
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)

@@ -64,6 +64,7 @@ enum Migrations {
             """),
         contactInformation,
         projects,
+        customerSettings,
     ]
 
     /// The newest schema version this binary knows.

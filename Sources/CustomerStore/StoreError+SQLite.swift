@@ -15,6 +15,8 @@ extension StoreError {
         "users.uid": "uid",
         "users.name": "name",
         "labels.kind, labels.name": "name",
+        "industries.name": "name",
+        "index 'segments_by_parent_name'": "name",
     ]
 
     /// The one place where SQLite result codes become store errors.

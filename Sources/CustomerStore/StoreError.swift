@@ -35,6 +35,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case schemaTooNew(found: Int, known: Int)
     /// The file exists but is not an SQLite database (or is encrypted).
     case notADatabase(String)
+    /// A limit was reached, e.g. an upload over the file size limit or a full disk (status RESOURCE_EXHAUSTED).
+    case resourceExhausted(String)
+    /// A file-system call failed; the message names the call, the path and errno's text (status INTERNAL).
+    case io(String)
     /// The store was closed; no further calls are served.
     case closed
     /// Any other SQLite failure, with its extended result code and what the store was doing.
@@ -53,6 +57,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "database schema version \(found) is newer than this program knows (\(known)); "
                 + "refusing to open it. Upgrade the program"
         case .notADatabase(let path): return "not an SQLite database: \(path)"
+        case .resourceExhausted(let message): return "resource exhausted: \(message)"
+        case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
         case .sqlite(let code, let message, let context):
             return "SQLite error \(code) while \(context): \(message)"

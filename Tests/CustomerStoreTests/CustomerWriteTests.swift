@@ -56,6 +56,7 @@ import Testing
 
     @Test func partialUpdateChangesOnlyGivenFields() throws {
         let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "Shipping")
         let original = try fixture.store.createCustomer(NewCustomer(
             name: "Beta AS", accountManagerID: fixture.admin.id, description: "Old", vatNumber: "NO999888777",
             country: "NO", industry: "Shipping", email: "post@beta.no", website: "beta.no", phone: "+47 22 00 00 00"),
@@ -83,6 +84,7 @@ import Testing
 
     @Test func everyWriteMovesUpdatedAtForwardEvenWithinOneMillisecond() throws {
         let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "IT")
         let customer = try fixture.create("Gamma")
         let first = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(industry: "IT"),
                                                      expectedVersion: nil, by: fixture.admin.id)

@@ -92,6 +92,7 @@ import Testing
 
     @Test func changedSinceSelectsRowsUpdatedAtOrAfter() throws {
         let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "Retail")
         let old = try fixture.create("Old")
         fixture.clock.advance(milliseconds: 60_000)
         let cutoff = fixture.clock.now

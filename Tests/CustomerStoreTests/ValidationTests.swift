@@ -65,6 +65,7 @@ import Testing
 
     @Test func validInputIsNormalised() throws {
         let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "Telecom")
         let customer = try fixture.store.createCustomer(NewCustomer(
             name: "  Nokia Oyj \n", accountManagerID: fixture.other.id, description: " Phones ",
             vatNumber: "fi 0112-0389.", country: " fi", industry: "Telecom", email: " info@nokia.com ",

@@ -1,0 +1,58 @@
+import Foundation
+
+/// What files and links share: where they may be attached, how their names are checked, and how
+/// their changes are recorded (on the customer, as fields `files.<id>` and `links.<id>`, because
+/// the history keeps entities customer, address and contact only).
+extension CustomerStore {
+    /// The customer must exist; the project, when given, must be one of the customer's; the acting
+    /// user must exist.
+    /// - Throws: `notFound` (customer), `invalidArgument` on `projectId`, `failedPrecondition` (user).
+    static func checkAttachmentTarget(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64?,
+                                      by userID: Int64) throws {
+        _ = try headOfficeID(connection, customerID: customerID)
+        if let projectID {
+            let found = try connection.withStatement("SELECT EXISTS (SELECT 1 FROM projects WHERE id = ? AND customer_id = ?)") {
+                try $0.bind([.integer(projectID), .integer(customerID)])
+                return try $0.step() && $0.int64(0) != 0
+            }
+            if !found {
+                throw StoreError.invalid("projectId", "customer \(customerID) has no project \(projectID)")
+            }
+        }
+        try requireActingUser(connection, userID)
+    }
+
+    /// Appends the customer's history entry for a change of one of its files or links.
+    static func recordAttachmentChange(_ connection: SQLiteConnection, customerID: Int64, field: String,
+                                       from old: String?, to new: String?, at: Int64, by userID: Int64) throws {
+        try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: at, by: userID,
+                              changes: [FieldChange(field: field, oldValue: old, newValue: new)])
+    }
+
+    static let maxFileName = 255
+
+    /// A file name: trimmed, 1-255 characters (Unicode scalars, as SQLite's length() counts them),
+    /// not "." or "..", without '/' or NUL (it is offered as a file name on download).
+    static func validFileName(_ raw: String, field: String) -> CustomerValidator.Checked {
+        let name = raw.trimmingWhitespace()
+        guard !name.isEmpty, name.unicodeScalars.count <= maxFileName else {
+            return .failure(FieldViolation(field: field, reason: "must be 1 to \(maxFileName) characters"))
+        }
+        guard name != ".", name != "..", !name.unicodeScalars.contains(where: { $0 == "/" || $0 == "\0" }) else {
+            return .failure(FieldViolation(field: field, reason: "must not be . or .. nor contain '/' or NUL"))
+        }
+        return .success(name)
+    }
+}
+
+extension CustomerValidator.Checked {
+    /// The accepted value, or nil after adding the refusal to `violations`.
+    func value(into violations: inout [FieldViolation]) -> String? {
+        switch self {
+        case .success(let value): return value
+        case .failure(let violation):
+            violations.append(violation)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A customer's default invoicing settings (Customer settings tab).
+extension CustomerStore {
+    /// The customer's settings; when none were ever set, every setting is nil (the documented
+    /// defaults apply) and `version` is 0.
+    /// - Throws: `notFound` (customer).
+    public func customerSettings(customerID: Int64) throws -> CustomerSettings {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try Self.fetchSettings(connection, customerID: customerID)
+        }
+    }
+
+    /// Changes the given settings only (partial: nil leaves a setting alone, "" clears it), in one
+    /// transaction; the first write creates the stored row with version 1. The changed settings are
+    /// recorded in the customer's history as fields `settings.<name>`.
+    ///
+    /// - Parameter expectedVersion: when given and the stored version differs (0 when nothing was
+    ///   ever stored), the call is refused with `aborted` and nothing changes.
+    /// - Throws: `notFound` (customer), `aborted`, `invalidArgument` listing every invalid setting
+    ///   (including what the chosen channel requires), `failedPrecondition` for an unknown acting user.
+    public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
+                                       by userID: Int64) throws -> CustomerSettings {
+        try write { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            let current = try Self.fetchSettings(connection, customerID: customerID)
+            try Self.checkVersion(expectedVersion, current: current.version,
+                                  of: "the settings record of customer \(customerID)")
+            let before = CustomerSettingsColumns(current)
+            let (columns, violations) = CustomerSettingsValidator.apply(changes, to: before)
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            try Self.requireActingUser(connection, userID)
+            let now = current.updatedAt.map { nextUpdatedAt(after: $0) } ?? nowMilliseconds()
+            // One statement for the first write and every later one (SQLite "UPSERT", 3.24+).
+            try connection.run("""
+                INSERT INTO customer_settings (customer_id, invoice_channel, invoice_email, e_invoice_address,
+                    e_invoice_operator, payment_term_days, currency, vat_rate, invoice_language, reference,
+                    invoice_template, version, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+                ON CONFLICT (customer_id) DO UPDATE SET invoice_channel = excluded.invoice_channel,
+                    invoice_email = excluded.invoice_email, e_invoice_address = excluded.e_invoice_address,
+                    e_invoice_operator = excluded.e_invoice_operator, payment_term_days = excluded.payment_term_days,
+                    currency = excluded.currency, vat_rate = excluded.vat_rate,
+                    invoice_language = excluded.invoice_language, reference = excluded.reference,
+                    invoice_template = excluded.invoice_template, version = version + 1,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID)])
+            let changed = HistoryLog.changes(from: before.historyValues, to: columns.historyValues)
+            if !changed.isEmpty {
+                try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: now,
+                                      by: userID, changes: changed)
+            }
+            return try Self.fetchSettings(connection, customerID: customerID)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> CustomerSettings {
+        try connection.withStatement("""
+            SELECT s.invoice_channel, s.invoice_email, s.e_invoice_address, s.e_invoice_operator, s.payment_term_days,
+                   s.currency, s.vat_rate, s.invoice_language, s.reference, s.invoice_template, s.version,
+                   s.updated_at, s.updated_by, u.name
+            FROM customer_settings s JOIN users u ON u.id = s.updated_by
+            WHERE s.customer_id = ?
+            """) { statement in
+            try statement.bind(customerID, at: 1)
+            guard try statement.step() else { return CustomerSettings(customerID: customerID) }
+            return CustomerSettings(
+                customerID: customerID, invoiceChannel: statement.optionalText(0).flatMap(InvoiceChannel.init(rawValue:)),
+                invoiceEmail: statement.optionalText(1), eInvoiceAddress: statement.optionalText(2),
+                eInvoiceOperator: statement.optionalText(3), paymentTermDays: statement.optionalInt64(4).map { Int($0) },
+                currency: statement.optionalText(5),
+                vatRate: statement.optionalText(6).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
+                invoiceLanguage: statement.optionalText(7), reference: statement.optionalText(8),
+                invoiceTemplate: statement.optionalText(9), version: statement.int64(10),
+                updatedAt: Date(milliseconds: statement.int64(11)),
+                updatedBy: UserRef(id: statement.int64(12), name: statement.text(13)))
+        }
+    }
+}
+
+extension CustomerSettingsColumns {
+    /// The columns of stored settings.
+    init(_ settings: CustomerSettings) {
+        self.init(invoiceChannel: settings.invoiceChannel, invoiceEmail: settings.invoiceEmail,
+                  eInvoiceAddress: settings.eInvoiceAddress, eInvoiceOperator: settings.eInvoiceOperator,
+                  paymentTermDays: settings.paymentTermDays, currency: settings.currency,
+                  vatRate: settings.vatRate.map { "\($0)" }, invoiceLanguage: settings.invoiceLanguage,
+                  reference: settings.reference, invoiceTemplate: settings.invoiceTemplate)
+    }
+}

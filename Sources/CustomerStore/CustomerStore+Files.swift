@@ -1,0 +1,209 @@
+import Foundation
+import Hashing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files of customers and their projects: metadata in SQLite, content in a `BlobStore`.
+extension CustomerStore {
+    /// The default chunk size of `readFile`.
+    public static let defaultReadChunkSize = 64 * 1024
+    static let maxContentType = 255
+
+    var blobs: BlobStore { BlobStore(databasePath: path) }
+
+    /// Starts an upload; feed it with `append` and complete it with `finish()` (or `abort()`).
+    ///
+    /// - Parameters:
+    ///   - projectID: a project of the same customer, or nil for a file of the customer itself.
+    ///   - expectedSize, expectedSHA256: what the content must be (nil: not checked); the hash as hex.
+    ///   - limit: the largest upload accepted (default 100 MiB).
+    /// - Throws: `invalidArgument` listing every invalid field; `resourceExhausted` when the
+    ///   announced size is over the limit; `notFound` (customer); `failedPrecondition` (user).
+    public func beginUpload(customerID: Int64, projectID: Int64?, name: String, contentType: String? = nil,
+                            expectedSize: Int64?, expectedSHA256: String?, limit: Int64 = FileUpload.defaultLimit,
+                            by userID: Int64) throws -> FileUpload {
+        var violations: [FieldViolation] = []
+        let validName = Self.validFileName(name, field: "name").value(into: &violations)
+        var validType: String?
+        CustomerValidator.normalise(contentType, Self.validContentType, &validType, &violations)
+        var hash: String?
+        CustomerValidator.normalise(expectedSHA256, Self.validSHA256, &hash, &violations)
+        if let expectedSize, expectedSize < 0 {
+            violations.append(FieldViolation(field: "expectedSize", reason: "must not be negative"))
+        }
+        if limit < 1 { violations.append(FieldViolation(field: "limit", reason: "must be at least 1 byte")) }
+        guard let validName, violations.isEmpty else { throw StoreError.invalidArgument(violations) }
+        if let expectedSize, expectedSize > limit {
+            throw StoreError.resourceExhausted("a file of \(expectedSize) bytes exceeds the limit of \(limit) bytes")
+        }
+        try read { try Self.checkAttachmentTarget($0, customerID: customerID, projectID: projectID, by: userID) }
+        let (descriptor, temporaryPath) = try blobs.makeTemporaryFile()
+        let target = FileUpload.Target(customerID: customerID, projectID: projectID, name: validName,
+                                       contentType: validType, expectedSize: expectedSize, expectedSHA256: hash,
+                                       limit: limit, userID: userID)
+        return FileUpload(store: self, target: target, descriptor: descriptor, temporaryPath: temporaryPath)
+    }
+
+    /// The files of a customer and of its projects: the customer's own first, then by project, each by id.
+    /// - Throws: `notFound` (customer).
+    public func files(customerID: Int64) throws -> [StoredFile] {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try AttachmentRow.files(connection, key: customerID, byCustomer: true)
+        }
+    }
+
+    /// The file with this id. - Throws: `notFound`.
+    public func file(id: Int64) throws -> StoredFile {
+        try read { try Self.requireFile($0, id: id) }
+    }
+
+    /// Streams a file's content to `body` in chunks of at most `chunkSize` bytes, checking it
+    /// against the stored size and SHA-256 on the way (a damaged blob fails after its last chunk).
+    ///
+    /// The blob is opened once; a concurrent removal does not cut the download short (an unlinked
+    /// file stays readable through an open descriptor).
+    /// - Returns: the file's metadata.
+    /// - Throws: `notFound` (file or its content), `invalidArgument` on `chunkSize`, `io`, or what `body` throws.
+    @discardableResult
+    public func readFile(id: Int64, chunkSize: Int = defaultReadChunkSize,
+                         _ body: ([UInt8]) throws -> Void) throws -> StoredFile {
+        guard chunkSize > 0 else { throw StoreError.invalid("chunkSize", "must be at least 1 byte") }
+        let file = try self.file(id: id)
+        let path = blobs.path(of: file.sha256)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { throw StoreError.notFound("the content of file \(id) is missing") }
+            throw FileSystem.error("open", path, code)
+        }
+        defer { Glibc.close(descriptor) }
+        var hasher = SHA256()
+        var total: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { bytes in
+                try FileSystem.call("read", path) { Glibc.read(descriptor, bytes.baseAddress, bytes.count) }
+            }
+            if count == 0 { break }
+            let chunk = Array(buffer[..<count])
+            hasher.update(chunk)
+            total += Int64(count)
+            try body(chunk)
+        }
+        guard total == file.size, hasher.finalizeHex() == file.sha256 else {
+            throw StoreError.io("the content of file \(id) is damaged: it no longer matches its size and SHA-256")
+        }
+        return file
+    }
+
+    /// Renames a file. - Throws: `notFound`, `invalidArgument` on `name`, `failedPrecondition` (user).
+    public func renameFile(id: Int64, name: String, by userID: Int64) throws -> StoredFile {
+        var violations: [FieldViolation] = []
+        guard let validName = Self.validFileName(name, field: "name").value(into: &violations) else {
+            throw StoreError.invalidArgument(violations)
+        }
+        return try write { connection in
+            let current = try Self.requireFile(connection, id: id)
+            try Self.requireActingUser(connection, userID)
+            guard validName != current.name else { return current }
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("UPDATE files SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                               [.text(validName), .integer(now), .integer(userID), .integer(id)])
+            try Self.recordAttachmentChange(connection, customerID: current.customerID, field: "files.\(id)",
+                                            from: current.name, to: validName, at: now, by: userID)
+            return try Self.requireFile(connection, id: id)
+        }
+    }
+
+    /// Removes a file; its content is deleted when no other file has the same content.
+    /// - Returns: the removed file's metadata.
+    /// - Throws: `notFound`, `failedPrecondition` (user).
+    @discardableResult
+    public func removeFile(id: Int64, by userID: Int64) throws -> StoredFile {
+        // The blob is deleted after the commit but before the writer is released, so an upload of
+        // the same content (which places its blob under the writer too) cannot reuse it in between.
+        try writer.withConnection { connection in
+            let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
+                let file = try Self.requireFile(connection, id: id)
+                try Self.requireActingUser(connection, userID)
+                try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
+                try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",
+                                                from: file.name, to: nil, at: nowMilliseconds(), by: userID)
+                return (file, try Self.blobIsReferenced(connection, sha256: file.sha256))
+            }
+            // The row is gone (committed); a blob that cannot be unlinked only wastes space.
+            if !referenced { try? blobs.remove(sha256: file.sha256) }
+            return file
+        }
+    }
+
+    // MARK: Upload completion
+
+    /// Places an upload's content at its address and inserts its row, holding the writer from the
+    /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is removed.
+    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
+        try writer.withConnection { connection in
+            let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size)
+            do {
+                return try connection.transaction("BEGIN IMMEDIATE") {
+                    try Self.checkAttachmentTarget(connection, customerID: target.customerID, projectID: target.projectID,
+                                                   by: target.userID)
+                    let now = nowMilliseconds()
+                    try connection.run("""
+                        INSERT INTO files (customer_id, project_id, name, size, sha256, content_type, created_at, created_by,
+                            updated_at, updated_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, [.integer(target.customerID), SQLValue(target.projectID), .text(target.name), .integer(size),
+                              .text(sha256), SQLValue(target.contentType), .integer(now), .integer(target.userID),
+                              .integer(now), .integer(target.userID)])
+                    let id = connection.lastInsertRowID
+                    try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
+                                                    from: nil, to: target.name, at: now, by: target.userID)
+                    return try Self.requireFile(connection, id: id)
+                }
+            } catch {
+                if isNew, (try? Self.blobIsReferenced(connection, sha256: sha256)) == false {
+                    try? blobs.remove(sha256: sha256)
+                }
+                throw error
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func requireFile(_ connection: SQLiteConnection, id: Int64) throws -> StoredFile {
+        guard let file = try AttachmentRow.files(connection, key: id, byCustomer: false).first else {
+            throw StoreError.notFound("file \(id) does not exist")
+        }
+        return file
+    }
+
+    private static func blobIsReferenced(_ connection: SQLiteConnection, sha256: String) throws -> Bool {
+        try connection.withStatement("SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?)") {
+            try $0.bind(.text(sha256), at: 1)
+            return try $0.step() && $0.int64(0) != 0
+        }
+    }
+
+    /// 64 hex digits, either case; normalised to lower case.
+    static func validSHA256(_ raw: String) -> CustomerValidator.Checked {
+        let hex = raw.lowercased()
+        guard hex.utf8.count == 64, Hex.decode(hex) != nil else {
+            return .failure(FieldViolation(field: "expectedSHA256", reason: "must be 64 hexadecimal digits"))
+        }
+        return .success(hex)
+    }
+
+    /// A media type "type/subtype" (parameters allowed), printable ASCII, at most 255 characters.
+    static func validContentType(_ raw: String) -> CustomerValidator.Checked {
+        let value = raw
+        let printable = value.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) || $0 == " " }
+        guard value.count <= maxContentType, printable, value.contains("/") else {
+            return .failure(FieldViolation(field: "contentType", reason: "must be a media type such as application/pdf"))
+        }
+        return .success(value)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The managed list of industries. A customer's `industry` is the name of one of its entries:
+/// creating or updating a customer accepts only a listed name (or "" to clear it).
+extension CustomerStore {
+    /// Adds an industry to the list.
+    /// - Throws: `invalidArgument` on `name` (blank or over 100 characters); `alreadyExists` on `name`
+    ///   (compared case-insensitively).
+    public func createIndustry(name: String) throws -> Industry {
+        let name = try Self.validName(name, maxLength: CustomerValidator.maxIndustry, field: "name")
+        return try write { connection in
+            try connection.run("INSERT INTO industries (name) VALUES (?)", [.text(name)])
+            return Industry(id: connection.lastInsertRowID, name: name, customerCount: 0)
+        }
+    }
+
+    /// Renames an industry; its customers read the new name (their versions do not change, as with
+    /// keywords and roles: the list is shared, not part of each record).
+    /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
+    public func renameIndustry(name: String, to newName: String) throws -> Industry {
+        let validName = try Self.validName(newName, maxLength: CustomerValidator.maxIndustry, field: "newName")
+        return try write { connection in
+            let industry = try Self.requireIndustry(connection, name: name)
+            try connection.run("UPDATE industries SET name = ? WHERE id = ?", [.text(validName), .integer(industry.id)])
+            return try Self.requireIndustry(connection, name: validName)
+        }
+    }
+
+    /// Deletes an industry. One still set on customers is only deleted with `force`, which clears
+    /// it on them.
+    ///
+    /// - Returns: the number of customers it was cleared on.
+    /// - Throws: `notFound`; `failedPrecondition` when in use and not forced.
+    @discardableResult
+    public func deleteIndustry(name: String, force: Bool) throws -> Int64 {
+        try write { connection in
+            let industry = try Self.requireIndustry(connection, name: name)
+            if industry.customerCount > 0, !force {
+                let customers = industry.customerCount == 1 ? "1 customer is" : "\(industry.customerCount) customers are"
+                throw StoreError.failedPrecondition("\(customers) in the industry '\(industry.name)': "
+                    + "delete it with force to clear it on them")
+            }
+            try connection.run("UPDATE customers SET industry_id = NULL WHERE industry_id = ?", [.integer(industry.id)])
+            try connection.run("DELETE FROM industries WHERE id = ?", [.integer(industry.id)])
+            return industry.customerCount
+        }
+    }
+
+    /// Every industry with its customer count, by name.
+    public func industries() throws -> [Industry] {
+        try readOne { connection in
+            try connection.withStatement(Self.industrySelect + " ORDER BY i.name, i.id") { statement in
+                var industries: [Industry] = []
+                while try statement.step() { industries.append(Self.decodeIndustry(statement)) }
+                return industries
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private static let industrySelect = """
+        SELECT i.id, i.name, (SELECT count(*) FROM customers c WHERE c.industry_id = i.id) FROM industries i
+        """
+
+    private static func decodeIndustry(_ statement: SQLiteStatement) -> Industry {
+        Industry(id: statement.int64(0), name: statement.text(1), customerCount: statement.int64(2))
+    }
+
+    /// The industry with this name (case-insensitive, trimmed), or nil.
+    static func industry(_ connection: SQLiteConnection, name: String) throws -> Industry? {
+        try connection.withStatement(industrySelect + " WHERE i.name = ?") { statement in
+            try statement.bind(.text(name.trimmingWhitespace()), at: 1)
+            return try statement.step() ? decodeIndustry(statement) : nil
+        }
+    }
+
+    private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> Industry {
+        guard let industry = try industry(connection, name: name) else {
+            throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'")
+        }
+        return industry
+    }
+
+    /// The violation of a customer naming an industry that is not in the list.
+    static func unknownIndustry(_ name: String) -> FieldViolation {
+        FieldViolation(field: "industry", reason: "unknown industry '\(name)': add it with customerctl industries add")
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Links (web addresses) of customers and their projects.
+extension CustomerStore {
+    static let maxLinkTitle = 200
+
+    /// Adds a link to a customer or one of its projects.
+    /// - Parameters:
+    ///   - url: http or https (a bare host gets `https://`), at most 2048 characters.
+    ///   - title: optional, at most 200 characters.
+    /// - Throws: `invalidArgument` listing every invalid field; `notFound` (customer); `failedPrecondition` (user).
+    public func addLink(customerID: Int64, projectID: Int64?, url: String, title: String?,
+                        by userID: Int64) throws -> StoredLink {
+        var violations: [FieldViolation] = []
+        var validURL: String?
+        CustomerValidator.normalise(url, { CustomerValidator.website($0).on("url") }, &validURL, &violations)
+        if validURL == nil, violations.isEmpty {
+            violations.append(FieldViolation(field: "url", reason: "is required (an http or https address)"))
+        }
+        let validTitle = Self.validLinkTitle(title, into: &violations)
+        guard let validURL, violations.isEmpty else { throw StoreError.invalidArgument(violations) }
+        return try write { connection in
+            try Self.checkAttachmentTarget(connection, customerID: customerID, projectID: projectID, by: userID)
+            let now = nowMilliseconds()
+            try connection.run("""
+                INSERT INTO links (customer_id, project_id, url, title, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(customerID), SQLValue(projectID), .text(validURL), SQLValue(validTitle), .integer(now),
+                      .integer(userID), .integer(now), .integer(userID)])
+            let id = connection.lastInsertRowID
+            try Self.recordAttachmentChange(connection, customerID: customerID, field: "links.\(id)", from: nil,
+                                            to: validURL, at: now, by: userID)
+            return try Self.requireLink(connection, id: id)
+        }
+    }
+
+    /// The links of a customer and of its projects: the customer's own first, then by project, each by id.
+    /// - Throws: `notFound` (customer).
+    public func links(customerID: Int64) throws -> [StoredLink] {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try AttachmentRow.links(connection, key: customerID, byCustomer: true)
+        }
+    }
+
+    /// Sets a link's title ("" clears it). - Throws: `notFound`, `invalidArgument` on `title`, `failedPrecondition` (user).
+    public func renameLink(id: Int64, title: String, by userID: Int64) throws -> StoredLink {
+        var violations: [FieldViolation] = []
+        let validTitle = Self.validLinkTitle(title, into: &violations)
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+        return try write { connection in
+            let current = try Self.requireLink(connection, id: id)
+            try Self.requireActingUser(connection, userID)
+            guard validTitle != current.title else { return current }
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("UPDATE links SET title = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+                               [SQLValue(validTitle), .integer(now), .integer(userID), .integer(id)])
+            try Self.recordAttachmentChange(connection, customerID: current.customerID, field: "links.\(id).title",
+                                            from: current.title, to: validTitle, at: now, by: userID)
+            return try Self.requireLink(connection, id: id)
+        }
+    }
+
+    /// Removes a link. - Returns: the removed link. - Throws: `notFound`, `failedPrecondition` (user).
+    @discardableResult
+    public func removeLink(id: Int64, by userID: Int64) throws -> StoredLink {
+        try write { connection in
+            let link = try Self.requireLink(connection, id: id)
+            try Self.requireActingUser(connection, userID)
+            try connection.run("DELETE FROM links WHERE id = ?", [.integer(id)])
+            try Self.recordAttachmentChange(connection, customerID: link.customerID, field: "links.\(id)",
+                                            from: link.url, to: nil, at: nowMilliseconds(), by: userID)
+            return link
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func requireLink(_ connection: SQLiteConnection, id: Int64) throws -> StoredLink {
+        guard let link = try AttachmentRow.links(connection, key: id, byCustomer: false).first else {
+            throw StoreError.notFound("link \(id) does not exist")
+        }
+        return link
+    }
+
+    /// A trimmed title of at most 200 characters; nil when not given or blank.
+    private static func validLinkTitle(_ raw: String?, into violations: inout [FieldViolation]) -> String? {
+        var title: String?
+        CustomerValidator.normalise(raw, { CustomerValidator.maxLength($0, maxLinkTitle, "title") }, &title, &violations)
+        return title
+    }
+}

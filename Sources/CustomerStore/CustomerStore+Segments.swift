@@ -1,0 +1,151 @@
+import Foundation
+
+/// The managed tree of market segments and each customer's chosen segments (Customer settings).
+extension CustomerStore {
+    static let maxSegmentName = 100
+
+    /// Adds a segment under `parentID` (nil: top level).
+    /// - Throws: `invalidArgument` on `name` (blank, over 100 characters, control characters) or
+    ///   `parentID` (no such segment); `alreadyExists` on `name` when a sibling has it (ignoring case).
+    public func createSegment(name: String, parentID: Int64?) throws -> Segment {
+        let name = try Self.validSegmentName(name, field: "name")
+        return try write { connection in
+            if let parentID, try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
+                throw StoreError.invalid("parentID", "no segment has id \(parentID)")
+            }
+            try connection.run("INSERT INTO segments (parent_id, name) VALUES (?, ?)", [SQLValue(parentID), .text(name)])
+            return try Self.requireSegment(connection, id: connection.lastInsertRowID)
+        }
+    }
+
+    /// Renames a segment; its sub-segments' paths follow.
+    /// - Throws: `notFound`; `invalidArgument` on `name`; `alreadyExists` on `name` (a sibling has it).
+    public func renameSegment(id: Int64, name: String) throws -> Segment {
+        let name = try Self.validSegmentName(name, field: "name")
+        return try write { connection in
+            _ = try Self.requireSegment(connection, id: id)
+            try connection.run("UPDATE segments SET name = ? WHERE id = ?", [.text(name), .integer(id)])
+            return try Self.requireSegment(connection, id: id)
+        }
+    }
+
+    /// Moves a segment (with its sub-segments) under another parent (nil: top level).
+    /// - Throws: `notFound`; `invalidArgument` on `parentID` (no such segment); `failedPrecondition`
+    ///   when the new parent is the segment itself or one of its sub-segments (a cycle);
+    ///   `alreadyExists` on `name` when the new parent already has a child of that name.
+    public func moveSegment(id: Int64, parentID: Int64?) throws -> Segment {
+        try write { connection in
+            _ = try Self.requireSegment(connection, id: id)
+            if let parentID {
+                if try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
+                    throw StoreError.invalid("parentID", "no segment has id \(parentID)")
+                }
+                let cycle = try connection.withStatement(SegmentTree.isSelfOrAncestor) { statement in
+                    try statement.bind([.integer(parentID), .integer(id)])
+                    return try statement.step() && statement.int64(0) != 0
+                }
+                if cycle {
+                    throw StoreError.failedPrecondition("segment \(id) cannot move under segment \(parentID): "
+                        + "that is the segment itself or one of its sub-segments")
+                }
+            }
+            try connection.run("UPDATE segments SET parent_id = ? WHERE id = ?", [SQLValue(parentID), .integer(id)])
+            return try Self.requireSegment(connection, id: id)
+        }
+    }
+
+    /// Deletes a segment. One with sub-segments is always refused (delete or move them first); one
+    /// chosen for customers is only deleted with `force`, which removes it from them.
+    ///
+    /// - Returns: the number of customers it was removed from.
+    /// - Throws: `notFound`; `failedPrecondition` with sub-segments, or when in use and not forced.
+    @discardableResult
+    public func deleteSegment(id: Int64, force: Bool) throws -> Int64 {
+        try write { connection in
+            let segment = try Self.requireSegment(connection, id: id)
+            let children = try connection.withStatement("SELECT count(*) FROM segments WHERE parent_id = ?") {
+                try $0.bind(id, at: 1)
+                return try $0.step() ? $0.int64(0) : 0
+            }
+            if children > 0 {
+                throw StoreError.failedPrecondition("segment \(id) has \(children) sub-segment\(children == 1 ? "" : "s"): "
+                    + "delete or move them first")
+            }
+            if segment.customerCount > 0, !force {
+                let customers = segment.customerCount == 1 ? "1 customer has" : "\(segment.customerCount) customers have"
+                throw StoreError.failedPrecondition("\(customers) segment \(id) chosen: "
+                    + "delete it with force to remove it from them")
+            }
+            try connection.run("DELETE FROM customer_segments WHERE segment_id = ?", [.integer(id)])
+            try connection.run("DELETE FROM segments WHERE id = ?", [.integer(id)])
+            return segment.customerCount
+        }
+    }
+
+    /// Every segment with its path, ordered by path (sub-segments right after their parent).
+    public func segments() throws -> [Segment] {
+        try readOne { try SegmentTree.fetch($0, SegmentTree.all) }
+    }
+
+    /// The segments chosen for a customer, with paths, ordered by path. - Throws: `notFound` (customer).
+    public func customerSegments(customerID: Int64) throws -> [Segment] {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+        }
+    }
+
+    /// Replaces the set of segments chosen for a customer (an empty list clears it). A real change
+    /// is recorded in the customer's history as field `segments` (the paths, "; "-separated).
+    ///
+    /// - Returns: the customer's segments, ordered by path.
+    /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIDs` naming every unknown id;
+    ///   `failedPrecondition` for an unknown acting user.
+    public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by userID: Int64) throws -> [Segment] {
+        try write { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            let wanted = Array(Set(segmentIDs)).sorted()
+            let unknown = try wanted.filter { try SegmentTree.fetch(connection, SegmentTree.byID, key: $0).isEmpty }
+            if !unknown.isEmpty {
+                throw StoreError.invalid("segmentIDs", "no segment has id " + unknown.map(String.init).joined(separator: ", "))
+            }
+            try Self.requireActingUser(connection, userID)
+            let before = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+            try connection.run("DELETE FROM customer_segments WHERE customer_id = ?", [.integer(customerID)])
+            for segmentID in wanted {
+                try connection.run("INSERT INTO customer_segments (customer_id, segment_id) VALUES (?, ?)",
+                                   [.integer(customerID), .integer(segmentID)])
+            }
+            let after = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+            let changes = HistoryLog.changes(from: [("segments", Self.historyText(before))],
+                                             to: [("segments", Self.historyText(after))])
+            if !changes.isEmpty {
+                try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated,
+                                      at: nowMilliseconds(), by: userID, changes: changes)
+            }
+            return after
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func historyText(_ segments: [Segment]) -> String? {
+        segments.isEmpty ? nil : segments.map(\.displayPath).joined(separator: "; ")
+    }
+
+    private static func requireSegment(_ connection: SQLiteConnection, id: Int64) throws -> Segment {
+        guard let segment = try SegmentTree.fetch(connection, SegmentTree.byID, key: id).first else {
+            throw StoreError.notFound("segment \(id) does not exist")
+        }
+        return segment
+    }
+
+    /// A trimmed name of 1-100 characters without control characters (they would break paths apart).
+    private static func validSegmentName(_ raw: String, field: String) throws -> String {
+        let name = try validName(raw, maxLength: maxSegmentName, field: field)
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw StoreError.invalid(field, "must not contain control characters")
+        }
+        return name
+    }
+}

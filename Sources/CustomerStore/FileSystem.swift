@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The store's one wrapper for the POSIX file calls behind file blobs: it retries on EINTR and
+/// turns a failure into a `StoreError` naming the call, the path and errno's text.
+enum FileSystem {
+    /// Runs `body` (a system call returning -1 with `errno` on failure) until it is not interrupted.
+    @discardableResult
+    static func call<Result: BinaryInteger>(_ name: String, _ path: String, _ body: () -> Result) throws -> Result {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = errno
+            // EINTR: a signal arrived before the call did anything; POSIX says to simply retry.
+            if code == EINTR { continue }
+            throw error(name, path, code)
+        }
+    }
+
+    /// The store error for errno `code`: a full disk or quota is a resource limit, anything else an I/O error.
+    static func error(_ name: String, _ path: String, _ code: Int32) -> StoreError {
+        let reason = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT {
+            return .resourceExhausted("no space left for file content (\(name) \(path): \(reason))")
+        }
+        return .io("\(name) \(path): \(reason)")
+    }
+
+    /// Creates a directory with mode 0700 (file content is customer data: owner only).
+    /// - Returns: whether it was created now (false when it already existed).
+    @discardableResult
+    static func makeDirectory(_ path: String) throws -> Bool {
+        while mkdir(path, 0o700) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EEXIST { return false }
+            throw error("mkdir", path, code)
+        }
+        return true
+    }
+
+    /// Makes a directory's entries (a rename or an unlink in it) durable: POSIX only promises that
+    /// for a rename once the directory itself is fsync'ed (fsync(2), "calling fsync() on the file
+    /// does not ensure that the entry in the directory containing the file has also reached disk").
+    static func syncDirectory(_ path: String) throws {
+        let descriptor = try call("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(descriptor) }
+        try call("fsync", path) { fsync(descriptor) }
+    }
+
+    /// Writes every byte, continuing after short writes (write(2) may write less than asked).
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = try call("write", path) {
+                write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            }
+            offset += written
+        }
+    }
+
+    /// The size of the regular file at `path`, or nil when there is none.
+    static func regularFileSize(_ path: String) -> Int64? {
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(status.st_size)
+    }
+
+    /// Removes a file; one already gone is fine (another remover got there first).
+    static func removeFile(_ path: String) throws {
+        while unlink(path) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == ENOENT { return }
+            throw error("unlink", path, code)
+        }
+    }
+}

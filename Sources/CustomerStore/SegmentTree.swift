@@ -1,0 +1,51 @@
+/// The SQL that reads the segment tree with each segment's path, and its decoding.
+enum SegmentTree {
+    /// Joins path names in SQL; a control character, which names may not contain, so it splits back exactly.
+    static let separator: Character = "\u{1F}"
+
+    /// Every segment with its path, built top-down by a recursive CTE (SQLite docs, "The WITH
+    /// Clause", 3.2). `UNION` rather than `UNION ALL` ends the walk even on a damaged tree with a cycle.
+    /// Ordered by path, case-insensitively, so sub-segments follow their parent.
+    static let withTree = """
+        WITH RECURSIVE tree(id, parent_id, name, path) AS (
+            SELECT id, parent_id, name, name FROM segments WHERE parent_id IS NULL
+            UNION
+            SELECT s.id, s.parent_id, s.name, tree.path || char(31) || s.name FROM segments s JOIN tree ON s.parent_id = tree.id
+        )
+        """
+    private static let columns = """
+        t.id, t.parent_id, t.name, t.path, (SELECT count(*) FROM customer_segments cs WHERE cs.segment_id = t.id)
+        """
+    static let all = withTree + " SELECT \(columns) FROM tree t ORDER BY t.path COLLATE NOCASE, t.id"
+    static let byID = withTree + " SELECT \(columns) FROM tree t WHERE t.id = ?"
+    static let ofCustomer = withTree + """
+         SELECT \(columns) FROM tree t JOIN customer_segments c ON c.segment_id = t.id
+        WHERE c.customer_id = ? ORDER BY t.path COLLATE NOCASE, t.id
+        """
+    /// 1 when segment ?2 is segment ?1 or one of its ancestors: walking up from the new parent ?1
+    /// reaches the moved segment ?2 exactly when the move would close a cycle.
+    static let isSelfOrAncestor = """
+        WITH RECURSIVE up(id) AS (
+            SELECT ?1
+            UNION
+            SELECT s.parent_id FROM segments s JOIN up ON s.id = up.id WHERE s.parent_id IS NOT NULL
+        )
+        SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)
+        """
+
+    static func decode(_ statement: SQLiteStatement) -> Segment {
+        Segment(id: statement.int64(0), parentID: statement.optionalInt64(1), name: statement.text(2),
+                path: statement.text(3).split(separator: separator, omittingEmptySubsequences: false).map(String.init),
+                customerCount: statement.int64(4))
+    }
+
+    /// Runs one of the statements above (with `key` bound to its `?`, if any) and decodes every row.
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64? = nil) throws -> [Segment] {
+        try connection.withStatement(sql) { statement in
+            if let key { try statement.bind(key, at: 1) }
+            var segments: [Segment] = []
+            while try statement.step() { segments.append(decode(statement)) }
+            return segments
+        }
+    }
+}

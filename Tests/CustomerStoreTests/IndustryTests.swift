@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct IndustryTests {
+    @Test func customersNameAListedIndustryOrNone() throws {
+        let fixture = try Fixture()
+        let retail = try fixture.store.createIndustry(name: " Retail ")
+        #expect(retail.name == "Retail" && retail.customerCount == 0)
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.createIndustry(name: "RETAIL")
+        }
+        #expect(violations { _ = try fixture.store.createIndustry(name: "") }?.map(\.field) == ["name"])
+
+        #expect(violations {
+            _ = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "Mining"), by: fixture.admin.id)
+        } == [FieldViolation(field: "industry", reason: "unknown industry 'Mining': add it with customerctl industries add")])
+        #expect(try allPages(fixture.store).isEmpty)
+
+        // Named in any case, it reads back as the list spells it.
+        let shop = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "retail"), by: fixture.admin.id)
+        #expect(shop.industry == "Retail")
+        #expect(try fixture.store.industries() == [Industry(id: retail.id, name: "Retail", customerCount: 1)])
+        #expect(violations {
+            _ = try fixture.store.updateCustomer(id: shop.id, CustomerChanges(industry: "Mining"), expectedVersion: nil,
+                                                 by: fixture.admin.id)
+        }?.map(\.field) == ["industry"])
+        let cleared = try fixture.store.updateCustomer(id: shop.id, CustomerChanges(industry: ""), expectedVersion: nil,
+                                                       by: fixture.admin.id)
+        #expect(cleared.industry == nil)
+        #expect(try fixture.store.history(.customer, id: shop.id).last?.changes
+                == [FieldChange(field: "industry", oldValue: "Retail", newValue: nil)])
+    }
+
+    @Test func renameIsSeenByItsCustomersAndDeletionNeedsForce() throws {
+        let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "IT")
+        _ = try fixture.store.createIndustry(name: "Energy")
+        let ids = try fixture.store.createCustomers([NewCustomer(name: "A", industry: "it"), NewCustomer(name: "B", industry: "IT")],
+                                                    by: fixture.admin.id)
+        let renamed = try fixture.store.renameIndustry(name: "it", to: "Software")
+        #expect(renamed.name == "Software" && renamed.customerCount == 2)
+        #expect(try ids.map { try fixture.store.customer(id: $0).industry } == ["Software", "Software"])
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.renameIndustry(name: "Software", to: "energy")
+        }
+        #expect(throws: StoreError.notFound("no industry is named 'Mining'")) {
+            try fixture.store.renameIndustry(name: "Mining", to: "Ore")
+        }
+        #expect(throws: StoreError.failedPrecondition("2 customers are in the industry 'Software': "
+            + "delete it with force to clear it on them")) {
+            try fixture.store.deleteIndustry(name: "software", force: false)
+        }
+        #expect(try fixture.store.deleteIndustry(name: "software", force: true) == 2)
+        #expect(try ids.map { try fixture.store.customer(id: $0).industry } == [nil, nil])
+        #expect(try fixture.store.industries().map(\.name) == ["Energy"])
+        #expect(try fixture.store.deleteIndustry(name: "Energy", force: false) == 0)
+    }
+}
+
+@Suite struct IndustryMigrationTests {
+    /// A version-3 database with free-text industries: after the upgrade every distinct text is an
+    /// entry of the list (spellings equal ignoring case merged, the first one kept) and every
+    /// customer reads the same industry as before.
+    @Test func freeTextIndustriesBecomeTheList() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        var old = StoreOptions()
+        old.migrateUpTo = 3
+        let texts: [String?] = ["Retail", "IT", "retail", nil, "Shipping", "IT"]
+        do {
+            let store = try CustomerStore(path: path, options: old)
+            let admin = try store.addUser(uid: 7, name: "dora", isAdministrator: true)
+            try store.write { connection in
+                for (index, text) in texts.enumerated() {
+                    let number = Int64(10_001 + index)
+                    try connection.run("""
+                        INSERT INTO customers (number, name, name_key, search_text, industry, created_at, created_by,
+                            updated_at, updated_by)
+                        VALUES (?, ?, ?, ?, ?, 1000, ?, 1000, ?)
+                        """, [.integer(number), .text("C\(index)"), .text("c\(index)"), .text("c\(index) \(number)"),
+                              SQLValue(text), .integer(admin.id), .integer(admin.id)])
+                }
+            }
+            store.close()
+        }
+
+        let upgraded = try CustomerStore(path: path)
+        #expect(upgraded.appliedMigrations == [4, 5])
+        #expect(try upgraded.industries().map { "\($0.name)=\($0.customerCount)" } == ["IT=2", "Retail=2", "Shipping=1"])
+        let read = try texts.indices.map { try upgraded.customer(number: Int64(10_001 + $0)).industry }
+        #expect(read == ["Retail", "IT", "Retail", nil, "Shipping", "IT"])
+        // The free-text column is gone: the list is the only place the name lives.
+        let columns = try upgraded.write { connection in
+            try connection.withStatement("SELECT name FROM pragma_table_info('customers')") { statement in
+                var names: [String] = []
+                while try statement.step() { names.append(statement.text(0)) }
+                return names
+            }
+        }
+        #expect(columns.contains("industry_id") && !columns.contains("industry"))
+        upgraded.close()
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct SegmentTests {
+    /// Industry / Manufacturing / Machinery, Industry / Services, Public sector.
+    struct Tree {
+        let industry, manufacturing, machinery, services, publicSector: Segment
+
+        init(_ store: CustomerStore) throws {
+            industry = try store.createSegment(name: "Industry", parentID: nil)
+            manufacturing = try store.createSegment(name: "Manufacturing", parentID: industry.id)
+            machinery = try store.createSegment(name: " Machinery ", parentID: manufacturing.id)
+            services = try store.createSegment(name: "Services", parentID: industry.id)
+            publicSector = try store.createSegment(name: "Public sector", parentID: nil)
+        }
+    }
+
+    @Test func pathsAreComputedAndListedParentFirst() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        #expect(tree.machinery == Segment(id: tree.machinery.id, parentID: tree.manufacturing.id, name: "Machinery",
+                                          path: ["Industry", "Manufacturing", "Machinery"], customerCount: 0))
+        #expect(tree.machinery.displayPath == "Industry / Manufacturing / Machinery")
+        #expect(try fixture.store.segments().map(\.displayPath) == [
+            "Industry", "Industry / Manufacturing", "Industry / Manufacturing / Machinery", "Industry / Services",
+            "Public sector",
+        ])
+    }
+
+    @Test func namesAreUniqueAmongSiblingsIgnoringCase() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.createSegment(name: "SERVICES", parentID: tree.industry.id)
+        }
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.createSegment(name: "industry", parentID: nil)
+        }
+        // The same name elsewhere in the tree is fine.
+        _ = try fixture.store.createSegment(name: "Services", parentID: tree.publicSector.id)
+        #expect(violations { _ = try fixture.store.createSegment(name: " ", parentID: nil) }?.map(\.field) == ["name"])
+        #expect(violations { _ = try fixture.store.createSegment(name: "a\u{1F}b", parentID: nil) }?.map(\.field) == ["name"])
+        #expect(violations { _ = try fixture.store.createSegment(name: "Orphan", parentID: 999) }?.map(\.field) == ["parentID"])
+    }
+
+    @Test func renameAndMoveCarryTheSubtree() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        _ = try fixture.store.renameSegment(id: tree.manufacturing.id, name: "Production")
+        let moved = try fixture.store.moveSegment(id: tree.manufacturing.id, parentID: tree.publicSector.id)
+        #expect(moved.path == ["Public sector", "Production"] && moved.parentID == tree.publicSector.id)
+        let top = try fixture.store.moveSegment(id: tree.machinery.id, parentID: nil)
+        #expect(top.path == ["Machinery"] && top.parentID == nil)
+        #expect(try fixture.store.segments().map(\.displayPath) == [
+            "Industry", "Industry / Services", "Machinery", "Public sector", "Public sector / Production",
+        ])
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.renameSegment(id: tree.publicSector.id, name: "machinery")
+        }
+    }
+
+    @Test func aMoveThatWouldCloseACycleIsRefused() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        for target in [tree.industry, tree.manufacturing, tree.machinery] {
+            #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) cannot move under segment "
+                + "\(target.id): that is the segment itself or one of its sub-segments")) {
+                try fixture.store.moveSegment(id: tree.industry.id, parentID: target.id)
+            }
+        }
+        #expect(try fixture.store.segments().map(\.displayPath).first == "Industry")
+        #expect(throws: StoreError.notFound("segment 999 does not exist")) {
+            try fixture.store.moveSegment(id: 999, parentID: nil)
+        }
+    }
+
+    @Test func deletionRefusesChildrenAlwaysAndAssignedCustomersUnlessForced() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        let customers = try ["A", "B"].map { try fixture.create($0) }
+        for customer in customers {
+            _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.machinery.id],
+                                                      by: fixture.admin.id)
+        }
+        for force in [false, true] {
+            #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) has 2 sub-segments: "
+                + "delete or move them first")) {
+                try fixture.store.deleteSegment(id: tree.industry.id, force: force)
+            }
+        }
+        #expect(throws: StoreError.failedPrecondition("2 customers have segment \(tree.machinery.id) chosen: "
+            + "delete it with force to remove it from them")) {
+            try fixture.store.deleteSegment(id: tree.machinery.id, force: false)
+        }
+        #expect(try fixture.store.deleteSegment(id: tree.machinery.id, force: true) == 2)
+        #expect(try fixture.store.customerSegments(customerID: customers[0].id) == [])
+        #expect(try fixture.store.deleteSegment(id: tree.manufacturing.id, force: false) == 0)
+        #expect(try fixture.store.segments().count == 3)
+    }
+
+    @Test func aCustomersSegmentsAreReplacedAsASetAndRecorded() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        let customer = try fixture.create("Segmented Oy")
+        let chosen = try fixture.store.setCustomerSegments(
+            customerID: customer.id, segmentIDs: [tree.publicSector.id, tree.machinery.id, tree.machinery.id],
+            by: fixture.admin.id)
+        #expect(chosen.map(\.displayPath) == ["Industry / Manufacturing / Machinery", "Public sector"])
+        #expect(chosen.map(\.customerCount) == [1, 1])
+        #expect(try fixture.store.customerSegments(customerID: customer.id) == chosen)
+        let replaced = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id],
+                                                             by: fixture.other.id)
+        #expect(replaced.map(\.name) == ["Services"])
+        #expect(violations {
+            _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.industry.id, 998, 999],
+                                                      by: fixture.admin.id)
+        } == [FieldViolation(field: "segmentIDs", reason: "no segment has id 998, 999")])
+        #expect(try fixture.store.customerSegments(customerID: customer.id).map(\.name) == ["Services"])
+        _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id], by: fixture.admin.id)
+
+        let entries = try fixture.store.history(.customer, id: customer.id)
+        #expect(entries.map(\.action) == ["created", "updated", "updated"])  // the unchanged set is not recorded
+        #expect(entries.last?.changes == [FieldChange(
+            field: "segments", oldValue: "Industry / Manufacturing / Machinery; Public sector",
+            newValue: "Industry / Services")])
+        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+            try fixture.store.setCustomerSegments(customerID: 999, segmentIDs: [], by: fixture.admin.id)
+        }
+    }
+}
