@@ -55,7 +55,7 @@ let package = Package(
                           path: "Sources/customerd"),
 
         // Clients.
-        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI"], path: "Clients/CustomerClient"),
+        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit"],
                           path: "Clients/customer-bench"),

@@ -23,6 +23,10 @@ public final class CustomerClient: Sendable {
     public let activities: Activities
     public let history: History
     public let cards: Cards
+    public let projects: Projects
+    public let settings: Settings
+    public let files: Files
+    public let invoices: Invoices
     public let server: Server
 
     /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
@@ -38,6 +42,10 @@ public final class CustomerClient: Sendable {
         self.activities = Activities(channel: channel)
         self.history = History(channel: channel)
         self.cards = Cards(channel: channel)
+        self.projects = Projects(channel: channel)
+        self.settings = Settings(channel: channel)
+        self.files = Files(channel: channel)
+        self.invoices = Invoices(channel: channel)
         self.server = Server(channel: channel)
     }
 

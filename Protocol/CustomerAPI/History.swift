@@ -4,7 +4,7 @@ import Foundation
 /// went from what to what.
 public struct HistoryEntry: Codable, Sendable, Hashable {
     public enum Entity: Int, Codable, Sendable, CaseIterable {
-        case customer = 0, address = 1, contact = 2
+        case customer = 0, address = 1, contact = 2, project = 3, projectTask = 4, collaborationNote = 5, invoice = 6
     }
 
     public var id: Int64

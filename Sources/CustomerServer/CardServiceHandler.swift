@@ -1,25 +1,56 @@
 import CustomerAPI
+import CustomerStore
 import Foundation
 import RPC
 
-/// Serves `customer.v1.CardService`: the tabs asked for, read in one snapshot.
+/// Serves `customer.v1.CardService`: the tabs asked for, read in one store snapshot.
 struct CardServiceHandler: RPCService {
     let store: Store
 
     func register(with router: inout Router) {
         router.register(CardService.getCustomerCard) { request, context in
             _ = try Caller.of(context)
-            let tabs = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
-            guard tabs.contains(.contactInformation) else {
-                return CustomerCard(customer: APICustomer(try store.customer(id: request.customerId)), contactInformation: nil)
-            }
-            let information = try store.contactInformation(customerID: request.customerId, now: Date())
-            return CustomerCard(
-                customer: APICustomer(information.customer),
-                contactInformation: CustomerAPI.ContactInformation(
+            let asked = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
+            let tabs = try store.cardTabs(
+                customerID: request.customerId, now: Date(), tabs: Set(asked.map(\.stored)), from: request.from, to: request.to)
+            var card = CustomerCard(customer: APICustomer(tabs.customer))
+            if let information = tabs.contactInformation {
+                card.contactInformation = CustomerAPI.ContactInformation(
                     addresses: information.addresses.map(CustomerAPI.Address.init),
                     contacts: information.contacts.map(CustomerAPI.Contact.init),
-                    activities: CustomerAPI.ActivityList(information.activities)))
+                    activities: CustomerAPI.ActivityList(information.activities))
+            }
+            if let sales = tabs.salesAndProjects {
+                card.salesAndProjects = ProjectList(projects: (sales.salesCases + sales.projects).map(CustomerAPI.Project.init))
+            }
+            if let items = tabs.collaboration {
+                card.collaboration = CollaborationTab(items: items.map(CustomerAPI.CollaborationItem.init))
+            }
+            if let financial = tabs.financial {
+                card.financial = CustomerAPI.FinancialTab(financial)
+            }
+            if let settings = tabs.settings {
+                card.settings = SettingsTab(
+                    settings: CustomerAPI.CustomerSettings(settings.settings),
+                    segments: settings.segments.map(CustomerAPI.Segment.init))
+            }
+            if let files = tabs.files {
+                card.files = FilesTab(files: files.files, links: files.links)
+            }
+            return card
+        }
+    }
+}
+
+extension CardTab {
+    var stored: CardTabSelection {
+        switch self {
+        case .contactInformation: return .contactInformation
+        case .salesAndProjects: return .salesAndProjects
+        case .collaboration: return .collaboration
+        case .financial: return .financial
+        case .settings: return .settings
+        case .files: return .files
         }
     }
 }

@@ -86,6 +86,7 @@ extension CustomerAPI.Activity {
         case .note: kind = .note
         case .task: kind = .task
         case .event: kind = .event
+        case .projectTask: kind = .projectTask
         }
         self.init(
             id: stored.id, customerId: stored.customerID, kind: kind, subject: stored.subject, dueDate: stored.dueAt,
@@ -109,6 +110,10 @@ extension CustomerAPI.HistoryEntry.Entity {
         case .customer: return .customer
         case .address: return .address
         case .contact: return .contact
+        case .project: return .project
+        case .projectTask: return .projectTask
+        case .collaborationNote: return .collaborationNote
+        case .invoice: return .invoice
         }
     }
 
@@ -117,6 +122,10 @@ extension CustomerAPI.HistoryEntry.Entity {
         case .customer: self = .customer
         case .address: self = .address
         case .contact: self = .contact
+        case .project: self = .project
+        case .projectTask: self = .projectTask
+        case .collaborationNote: self = .collaborationNote
+        case .invoice: self = .invoice
         }
     }
 }

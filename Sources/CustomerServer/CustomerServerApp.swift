@@ -32,6 +32,11 @@ public final class CustomerServerApp: Sendable {
                 ActivityServiceHandler(store: store),
                 HistoryServiceHandler(store: store),
                 CardServiceHandler(store: store),
+                ProjectServiceHandler(store: store),
+                FinancialServiceHandler(store: store),
+                SettingsServiceHandler(store: store),
+                FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
+                InvoiceServiceHandler(store: store),
             ],
             interceptors: [IdentityInterceptor(users: users)],
             logger: logger)

@@ -11,6 +11,8 @@ public struct CustomerServerConfiguration: Sendable {
     public var durability: Durability
     /// Limits and timeouts of the RPC runtime; the socket path above wins over the one in here.
     public var rpc: ServerConfiguration
+    /// The largest file an upload may carry, in bytes (default 100 MiB).
+    public var maxUploadSize: Int64 = 100 * 1024 * 1024
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]
 

@@ -1,0 +1,237 @@
+import CustomerAPI
+import CustomerStore
+import Foundation
+import RPC
+
+// Store records to API messages for the sales, collaboration, financial, settings and files tabs.
+
+extension CustomerAPI.Project {
+    init(_ stored: StoredProject) {
+        self.init(
+            id: stored.id, customerId: stored.customerID, kind: stored.kind == .salesCase ? .salesCase : .project,
+            name: stored.name, stage: stored.stage, probability: stored.probability.map { Int32($0) },
+            expectedValue: stored.expectedValue, expectedCurrency: stored.expectedCurrency,
+            expectedClose: stored.expectedClose, outcome: stored.outcome.map(Outcome.init), lostReason: stored.lostReason,
+            number: stored.number, status: stored.status.map { $0 == .open ? .open : .closed },
+            manager: stored.manager.map(APIUserRef.init), startsOn: stored.startsOn, endsOn: stored.endsOn,
+            currency: stored.currency, version: stored.version, createdAt: stored.createdAt,
+            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.Project.Outcome {
+    init(_ stored: ProjectOutcome) {
+        switch stored {
+        case .open: self = .open
+        case .won: self = .won
+        case .lost: self = .lost
+        }
+    }
+}
+
+extension CustomerAPI.Project.Status {
+    var stored: ProjectStatus { self == .open ? .open : .closed }
+}
+
+extension CustomerAPI.ListProjectsRequest.Filter {
+    var stored: ProjectFilter {
+        switch self {
+        case .all: return .all
+        case .salesCases: return .salesCases
+        case .projects: return .projects
+        case .open: return .open
+        case .closed: return .closed
+        }
+    }
+}
+
+extension CustomerAPI.ProjectFields {
+    /// The store's fields for a new sales case or project; the manager is resolved by name.
+    func storedForCreate(resolvingWith store: Store) throws -> StoredProjectFields {
+        StoredProjectFields(
+            name: name ?? "", stage: stage, probability: probability.map { Int($0) }, expectedValue: expectedValue,
+            expectedCurrency: expectedCurrency, expectedClose: expectedClose, number: number, status: status?.stored,
+            managerID: try manager.map { try store.userID(named: $0, field: "manager") }, startsOn: startsOn,
+            endsOn: endsOn, currency: currency)
+    }
+
+    /// The store's partial changes: absent fields stay; "" clears a text or the manager.
+    func storedChanges(resolvingWith store: Store) throws -> ProjectChanges {
+        var changes = ProjectChanges()
+        changes.name = name
+        changes.stage = stage
+        if let probability { changes.probability = .some(Int(probability)) }
+        if let expectedValue { changes.expectedValue = .some(expectedValue) }
+        changes.expectedCurrency = expectedCurrency
+        changes.expectedClose = expectedClose
+        changes.number = number
+        changes.status = status?.stored
+        if let manager {
+            changes.managerID = manager.isEmpty ? .some(nil) : .some(try store.userID(named: manager, field: "manager"))
+        }
+        changes.startsOn = startsOn
+        changes.endsOn = endsOn
+        changes.currency = currency
+        return changes
+    }
+}
+
+extension CustomerAPI.ProjectTask {
+    init(_ stored: StoredProjectTask) {
+        self.init(
+            id: stored.id, projectId: stored.projectID, projectName: stored.projectName, name: stored.name,
+            assignee: stored.assignee.map(APIUserRef.init), dueOn: stored.dueOn,
+            status: stored.status == .done ? .done : .planned, completedAt: stored.completedAt,
+            completedBy: stored.completedBy.map(APIUserRef.init), version: stored.version, createdAt: stored.createdAt,
+            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.CollaborationNote {
+    init(_ stored: StoredCollaborationNote) {
+        self.init(
+            id: stored.id, projectId: stored.projectID, projectName: stored.projectName,
+            author: APIUserRef(stored.author), text: stored.text, createdAt: stored.createdAt)
+    }
+}
+
+extension CustomerAPI.CollaborationItem {
+    init(_ stored: StoredCollaborationItem) {
+        switch stored {
+        case .task(let task): self.init(task: CustomerAPI.ProjectTask(task))
+        case .note(let note): self.init(note: CustomerAPI.CollaborationNote(note))
+        }
+    }
+}
+
+extension CustomerAPI.Forecast {
+    init(_ stored: StoredForecast) {
+        self.init(
+            projectId: stored.projectID, month: stored.month, revenue: stored.revenue, cost: stored.cost,
+            billing: stored.billing, hours: stored.hours, currency: stored.currency)
+    }
+}
+
+extension CustomerAPI.MonthFigures {
+    init(month: String?, _ figures: FinancialFigures) {
+        self.init(
+            month: month, revenue: figures.revenue, cost: figures.cost, billing: figures.billing, hours: figures.hours,
+            margin: figures.margin, marginPercent: figures.marginPercent)
+    }
+}
+
+extension CustomerAPI.FinancialTab {
+    init(_ stored: StoredFinancialSummary) {
+        self.init(
+            from: stored.from, to: stored.to,
+            currencies: stored.currencies.map { currency in
+                CustomerAPI.CurrencySummary(
+                    currency: currency.currency,
+                    months: currency.months.map { CustomerAPI.MonthFigures(month: $0.month, $0.figures) },
+                    total: CustomerAPI.MonthFigures(month: nil, currency.total))
+            })
+    }
+}
+
+extension CustomerAPI.CustomerSettings {
+    init(_ stored: StoredCustomerSettings) {
+        self.init(
+            customerId: stored.customerID, invoiceChannel: stored.invoiceChannel.map(InvoiceChannel.init),
+            invoiceEmail: stored.invoiceEmail, eInvoiceAddress: stored.eInvoiceAddress,
+            eInvoiceOperator: stored.eInvoiceOperator, paymentTermDays: stored.paymentTermDays.map { Int32($0) },
+            currency: stored.currency, vatRate: stored.vatRate, invoiceLanguage: stored.invoiceLanguage,
+            reference: stored.reference, invoiceTemplate: stored.invoiceTemplate, version: stored.version,
+            updatedAt: stored.updatedAt, updatedBy: stored.updatedBy.map(APIUserRef.init))
+    }
+}
+
+extension CustomerAPI.CustomerSettings.InvoiceChannel {
+    init(_ stored: InvoiceChannel) {
+        switch stored {
+        case .email: self = .email
+        case .eInvoice: self = .eInvoice
+        case .paper: self = .paper
+        }
+    }
+
+    var stored: InvoiceChannel {
+        switch self {
+        case .email: return .email
+        case .eInvoice: return .eInvoice
+        case .paper: return .paper
+        }
+    }
+}
+
+extension CustomerAPI.CustomerSettingsFields {
+    var storedChanges: CustomerSettingsChanges {
+        var changes = CustomerSettingsChanges()
+        if let invoiceChannel { changes.invoiceChannel = .some(invoiceChannel.stored) }
+        changes.invoiceEmail = invoiceEmail
+        changes.eInvoiceAddress = eInvoiceAddress
+        changes.eInvoiceOperator = eInvoiceOperator
+        if let paymentTermDays { changes.paymentTermDays = .some(Int(paymentTermDays)) }
+        changes.currency = currency
+        changes.vatRate = vatRate.map { "\($0)" }
+        changes.invoiceLanguage = invoiceLanguage
+        changes.reference = reference
+        changes.invoiceTemplate = invoiceTemplate
+        return changes
+    }
+}
+
+extension CustomerAPI.Segment {
+    init(_ stored: StoredSegment) {
+        self.init(id: stored.id, parentId: stored.parentID, name: stored.name, path: stored.path, customerCount: stored.customerCount)
+    }
+}
+
+extension CustomerAPI.Industry {
+    init(_ stored: StoredIndustry) {
+        self.init(id: stored.id, name: stored.name, customerCount: stored.customerCount)
+    }
+}
+
+extension CustomerAPI.FileInfo {
+    init(_ stored: StoredFile) {
+        self.init(
+            id: stored.id, customerId: stored.customerID, projectId: stored.projectID, projectName: stored.projectName,
+            name: stored.name, size: stored.size, sha256: stored.sha256, contentType: stored.contentType,
+            createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt,
+            updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.Link {
+    init(_ stored: StoredLink) {
+        self.init(
+            id: stored.id, customerId: stored.customerID, projectId: stored.projectID, projectName: stored.projectName,
+            url: stored.url, title: stored.title ?? "", createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
+            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.FilesTab {
+    init(files: [StoredFile], links: [StoredLink]) {
+        self.init(files: files.map(CustomerAPI.FileInfo.init), links: links.map(CustomerAPI.Link.init))
+    }
+}
+
+extension CustomerAPI.Invoice {
+    /// The stored snapshot; the settings were snapshotted as JSON of the API's `CustomerSettings`.
+    init(_ stored: StoredInvoice) {
+        let settings = stored.settingsSnapshot.flatMap {
+            try? JSONDecoder().decode(CustomerAPI.CustomerSettings.self, from: Data($0.utf8))
+        }
+        let headOffice = stored.headOffice.map { address in
+            let place = [address.postalCode, address.city].compactMap { $0 }.joined(separator: " ")
+            return (address.street + [place, address.region, address.country].compactMap { $0 }.filter { !$0.isEmpty })
+                .joined(separator: ", ")
+        }
+        self.init(
+            id: stored.id, customerId: stored.customerID, number: stored.number, issuedAt: stored.issuedAt,
+            issuedBy: APIUserRef(stored.issuedBy), customerName: stored.customerName, headOffice: headOffice,
+            contactName: stored.contactName, settings: settings, currency: stored.currency, total: stored.total,
+            description: stored.description)
+    }
+}

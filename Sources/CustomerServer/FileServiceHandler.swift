@@ -1,0 +1,89 @@
+import CustomerAPI
+import CustomerStore
+import Foundation
+import RPC
+
+/// Serves `customer.v1.FileService`: uploads arrive as a client stream (a header, then chunks)
+/// and are checked against the announced size and SHA-256 before anything is kept; downloads
+/// leave as a server stream.
+struct FileServiceHandler: RPCService {
+    let store: Store
+    /// Largest file accepted, in bytes.
+    let uploadLimit: Int64
+
+    /// Download chunk size: small enough to interleave with other calls on the connection.
+    static let downloadChunkSize = 64 * 1024
+
+    func register(with router: inout Router) {
+        router.registerClientStreaming(FileService.uploadFile) { (messages: ClientStreamReader<UploadFileMessage>, context) in
+            let caller = try Caller.of(context)
+            guard let first = try messages.next(), let header = first.header, first.data == nil else {
+                throw RPCError(
+                    .invalidArgument, "an upload starts with one message carrying only the header",
+                    details: [ErrorDetail(field: "header", reason: "required first")])
+            }
+            let upload = try store.beginUpload(
+                customerID: header.customerId, projectID: header.projectId, name: header.name,
+                contentType: header.contentType, expectedSize: header.size, expectedSHA256: header.sha256,
+                limit: uploadLimit, by: caller.user.id)
+            // Whatever ends this call early (the client cancelling or disconnecting, a bad chunk,
+            // the deadline) aborts the upload, so an interrupted upload leaves nothing behind.
+            do {
+                while let message = try messages.next() {
+                    guard message.header == nil, let data = message.data else {
+                        throw RPCError(
+                            .invalidArgument, "after the header an upload carries only data chunks",
+                            details: [ErrorDetail(field: "header", reason: "only in the first message")])
+                    }
+                    try context.checkCancellation()
+                    try data.withUnsafeBytes { try upload.append($0) }
+                }
+                try context.checkCancellation()
+                return CustomerAPI.FileInfo(try upload.finish())
+            } catch {
+                upload.abort()
+                throw error
+            }
+        }
+        router.register(FileService.downloadFile) { request, writer, context in
+            _ = try Caller.of(context)
+            _ = try store.readFile(id: request.id, chunkSize: Self.downloadChunkSize) { bytes in
+                try context.checkCancellation()
+                try writer.send(FileChunk(data: Data(bytes)))
+            }
+        }
+        router.register(FileService.renameFile) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.FileInfo(try store.renameFile(id: request.id, name: request.name, by: caller.user.id))
+        }
+        router.register(FileService.removeFile) { request, context in
+            let caller = try Caller.of(context)
+            let removed = try store.removeFile(id: request.id, by: caller.user.id)
+            return try filesTab(customerID: removed.customerID)
+        }
+        router.register(FileService.addLink) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Link(
+                try store.addLink(
+                    customerID: request.customerId, projectID: request.projectId, url: request.url, title: request.title,
+                    by: caller.user.id))
+        }
+        router.register(FileService.renameLink) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Link(try store.renameLink(id: request.id, title: request.name, by: caller.user.id))
+        }
+        router.register(FileService.removeLink) { request, context in
+            let caller = try Caller.of(context)
+            let removed = try store.removeLink(id: request.id, by: caller.user.id)
+            return try filesTab(customerID: removed.customerID)
+        }
+        router.register(FileService.listFiles) { request, context in
+            _ = try Caller.of(context)
+            return try filesTab(customerID: request.customerId)
+        }
+    }
+
+    private func filesTab(customerID: Int64) throws -> FilesTab {
+        FilesTab(files: try store.files(customerID: customerID), links: try store.links(customerID: customerID))
+    }
+}

@@ -1,0 +1,33 @@
+import CustomerAPI
+import Foundation
+import RPC
+
+/// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
+struct InvoiceServiceHandler: RPCService {
+    let store: Store
+
+    func register(with router: inout Router) {
+        router.register(InvoiceService.issueInvoice) { request, context in
+            let caller = try Caller.of(context)
+            // The invoicing settings are snapshotted as the API's JSON so that the invoice keeps
+            // saying what they were, whatever changes later.
+            let settings = CustomerAPI.CustomerSettings(try store.customerSettings(customerID: request.customerId))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let snapshot = String(decoding: try encoder.encode(settings), as: UTF8.self)
+            let currency = request.currency ?? settings.currency ?? "EUR"
+            return CustomerAPI.Invoice(
+                try store.issueInvoice(
+                    customerID: request.customerId, contactID: request.contactId, total: request.total, currency: currency,
+                    description: request.description, settingsSnapshot: snapshot, by: caller.user.id))
+        }
+        router.register(InvoiceService.getInvoice) { request, context in
+            _ = try Caller.of(context)
+            return CustomerAPI.Invoice(try store.invoice(id: request.id))
+        }
+        router.register(InvoiceService.listInvoices) { request, context in
+            _ = try Caller.of(context)
+            return InvoiceList(invoices: try store.invoices(customerID: request.customerId).map(CustomerAPI.Invoice.init))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import CustomerAPI
+import RPC
+
+/// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
+struct ProjectServiceHandler: RPCService {
+    let store: Store
+
+    func register(with router: inout Router) {
+        router.register(ProjectService.createProject) { request, context in
+            let caller = try Caller.of(context)
+            let fields = try request.fields.storedForCreate(resolvingWith: store)
+            let created = request.kind == .salesCase
+                ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.user.id)
+                : try store.createProject(customerID: request.customerId, fields, by: caller.user.id)
+            return CustomerAPI.Project(created)
+        }
+        router.register(ProjectService.updateProject) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Project(
+                try store.updateProject(
+                    id: request.id, try request.fields.storedChanges(resolvingWith: store),
+                    expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(ProjectService.getProject) { request, context in
+            _ = try Caller.of(context)
+            return CustomerAPI.Project(try store.project(id: request.id))
+        }
+        router.register(ProjectService.listProjects) { request, context in
+            _ = try Caller.of(context)
+            let projects = try store.projects(customerID: request.customerId, filter: (request.filter ?? .all).stored)
+            return ProjectList(projects: projects.map(CustomerAPI.Project.init))
+        }
+        router.register(ProjectService.winSalesCase) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Project(
+                try store.winSalesCase(
+                    id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.user.id))
+        }
+        router.register(ProjectService.loseSalesCase) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.user.id))
+        }
+
+        router.register(CollaborationService.addProjectTask) { request, context in
+            let caller = try Caller.of(context)
+            let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") }
+            return CustomerAPI.ProjectTask(
+                try store.addProjectTask(
+                    projectID: request.projectId, name: request.name, assigneeID: assignee, dueOn: request.dueOn,
+                    by: caller.user.id))
+        }
+        router.register(CollaborationService.setProjectTaskStatus) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.user.id))
+        }
+        router.register(CollaborationService.addNote) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.CollaborationNote(
+                try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.user.id))
+        }
+        router.register(CollaborationService.listCollaboration) { request, context in
+            _ = try Caller.of(context)
+            return CollaborationTab(items: try store.collaboration(customerID: request.customerId).map(CustomerAPI.CollaborationItem.init))
+        }
+    }
+}
