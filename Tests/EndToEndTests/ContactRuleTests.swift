@@ -155,18 +155,19 @@ import Testing
         // through the server: the stream has to carry every one, in order, in constant memory.
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let expected = try StoreSeeder.seedMailingList(
-            databasePath: directory.appendingPathComponent("customers.sqlite").path, customers: 100, contactsEach: 100,
-            keyword: "newsletter")
+        let databasePath = directory.appendingPathComponent("customers.sqlite").path
+        let expected = try await offPool {
+            try StoreSeeder.seedMailingList(databasePath: databasePath, customers: 100, contactsEach: 100, keyword: "newsletter")
+        }
 
-        let server = try TestServer(directory: directory)
-        defer { server.stopKeepingData() }
+        let server = try await offPool { try TestServer(directory: directory) }
         let client = server.client()
-        defer { client.close() }
         var streamed: [Int64] = []
         for try await entry in client.contacts.mailingList(keyword: "newsletter") {
             streamed.append(entry.contactId)
         }
+        client.close()
+        try await offPool { server.stopKeepingData() }
         #expect(streamed == expected)
     }
 }

@@ -7,6 +7,7 @@ import Testing
     @Test func createGetUpdateDeactivateActivateDelete() async throws {
         try await withServer { _, client in
             let me = try await client.users.whoAmI()
+            _ = try await client.settings.createIndustry("Manufacturing")
             let created = try await client.customers.create(
                 CustomerFields(
                     name: "  Acme Oy  ", accountManager: me.name, description: "Machines", vatNumber: "fi 0112-038.9",
@@ -79,6 +80,7 @@ import Testing
 
     @Test func aStaleVersionIsRefusedAndChangesNothing() async throws {
         try await withServer { _, client in
+            _ = try await client.settings.createIndustry("Retail")
             let customer = try await client.customers.create(CustomerFields(name: "Versioned"))
             _ = try await client.customers.update(id: customer.id, CustomerFields(industry: "Retail"), expectedVersion: 1)
             let error = await #expect(throws: RPCError.self) {

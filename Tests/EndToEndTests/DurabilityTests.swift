@@ -6,16 +6,16 @@ import Testing
 /// Acknowledged writes survive a restart and a kill -9 of the server process.
 @Suite struct DurabilityTests {
     @Test func dataIsStillThereAfterARestart() async throws {
-        let first = try TestServer()
+        let first = try await offPool { try TestServer() }
         let client = first.client()
         let created = try await client.customers.create(CustomerFields(name: "Persistent", country: "NL"))
-        first.stopKeepingData()
+        try await offPool { first.stopKeepingData() }
 
-        let second = try TestServer(directory: first.directory)
-        defer { second.stop() }
+        let second = try await offPool { try TestServer(directory: first.directory) }
         // The same client reconnects on its next call after the restart.
         #expect(try await client.customers.get(id: created.id) == created)
         client.close()
+        try await offPool { second.stop() }
     }
 
     @Test func anAcknowledgedWriteSurvivesKillNine() async throws {

@@ -37,15 +37,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let someoneElse = CustomerServerConfiguration.InitialUser(uid: getuid() == 4242 ? 4243 : 4242, name: "admin")
         // Make this process's uid a plain user, straight in the store, before the server starts.
-        let store = try CustomerStore(path: directory.appendingPathComponent("customers.sqlite").path)
-        try store.bootstrap(administrators: [(uid: someoneElse.uid, name: someoneElse.name)])
-        _ = try store.addUser(uid: getuid(), name: "plain", isAdministrator: false)
-        store.close()
+        let databasePath = directory.appendingPathComponent("customers.sqlite").path
+        try await offPool {
+            let store = try CustomerStore(path: databasePath)
+            try store.bootstrap(administrators: [(uid: someoneElse.uid, name: someoneElse.name)])
+            _ = try store.addUser(uid: getuid(), name: "plain", isAdministrator: false)
+            store.close()
+        }
 
-        let server = try TestServer(directory: directory, administrators: [someoneElse])
-        defer { server.stopKeepingData() }
+        let server = try await offPool { try TestServer(directory: directory, administrators: [someoneElse]) }
         let client = server.client()
-        defer { client.close() }
+        defer {
+            client.close()
+            server.stopKeepingData()
+        }
         #expect(try await client.users.whoAmI().name == "plain")
         let error = await #expect(throws: RPCError.self) {
             try await client.users.add(uid: 5555, name: "mallory", isAdministrator: true)

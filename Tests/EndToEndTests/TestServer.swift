@@ -52,21 +52,35 @@ final class TestServer: Sendable {
     }
 }
 
+/// Runs blocking work (opening a database, a graceful server stop, seeding thousands of rows) on
+/// a Dispatch thread instead of the test's task.
+///
+/// Swift Testing runs tests in parallel on the cooperative pool, which has one thread per core
+/// (two here). A test that blocks one of them for seconds starves every other test's tasks, and
+/// their clients then cannot even send a call: so nothing that blocks runs on the pool.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}
+
 /// Runs `body` against a fresh server and stops it afterwards, also when `body` throws.
 func withServer<T>(
     administrators: [CustomerServerConfiguration.InitialUser]? = nil,
     _ body: (TestServer, CustomerClient) async throws -> T
 ) async throws -> T {
-    let server = try TestServer(administrators: administrators)
+    let server = try await offPool { try TestServer(administrators: administrators) }
     let client = server.client()
     do {
         let result = try await body(server, client)
         client.close()
-        server.stop()
+        try await offPool { server.stop() }
         return result
     } catch {
         client.close()
-        server.stop()
+        try await offPool { server.stop() }
         throw error
     }
 }
