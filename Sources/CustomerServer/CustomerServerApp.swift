@@ -32,6 +32,7 @@ public final class CustomerServerApp: Sendable {
                 ActivityServiceHandler(store: store),
                 HistoryServiceHandler(store: store),
                 CardServiceHandler(store: store),
+                RegistryRefreshHandler(store: store, registries: configuration.registries),
             ],
             interceptors: [IdentityInterceptor(users: users)],
             logger: logger)
@@ -66,6 +67,7 @@ extension CustomerServerConfiguration {
     var storeOptions: StoreOptions {
         var options = StoreOptions()
         options.synchronous = durability == .full ? .full : .normal
+        options.vatNormaliser = VATNumberRules.normaliser
         return options
     }
 }
