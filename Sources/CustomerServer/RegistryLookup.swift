@@ -8,10 +8,11 @@ import Synchronization
 ///
 /// Handlers run on the RPC server's connection threads: plain POSIX threads of our own, not
 /// threads of Swift's cooperative pool. So the handler's thread may block: the lookup runs in a
-/// detached task on the pool and the handler waits on a semaphore until it signals. The reverse
-/// would be wrong: a pool thread blocked on a semaphore waits for work that needs a pool thread,
-/// and the pool has only as many threads as cores (two on the CI machine), so a few concurrent
-/// refreshes could deadlock it. The task itself never blocks.
+/// detached task and the handler waits on a semaphore until it signals. The reverse would be
+/// wrong: a pool thread blocked on a semaphore waits for work that needs a pool thread, and the
+/// pool has only as many threads as cores (two on the CI machine), so a few concurrent refreshes
+/// could deadlock it. The task itself never blocks, and it prefers `RegistryLookupExecutor`, so
+/// it runs even while something else in the process holds every pool thread.
 ///
 /// The wait is bounded: the provider enforces the directory's timeout itself, and the semaphore
 /// waits that long plus `margin`, so even a provider that failed to stop cannot hold the
@@ -26,7 +27,7 @@ enum RegistryLookup {
     static func record(from provider: any RegistryProvider, for id: VATNumber, timeout: Duration, url: String,
                        context: ServerContext) throws(RegistryError) -> RegistryRecord {
         let outcome = Outcome()
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: RegistryLookupExecutor.shared) {
             let result: Result<RegistryRecord, RegistryError>
             do throws(RegistryError) {
                 result = .success(try await provider.lookup(id))

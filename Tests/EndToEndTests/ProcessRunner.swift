@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The built executables (customerctl, customerd) beside the test bundle.
 enum Products {
@@ -35,12 +34,6 @@ struct ProcessResult: Sendable {
 }
 
 /// Runs a built executable to completion and captures what it printed.
-///
-/// The child is read and awaited on threads of its own, never on the cooperative pool's: a pool
-/// thread blocked in `read(2)` or `waitpid(2)` is lost to every task in this process while the
-/// child runs, and the pool has only as many threads as cores. The in-process test servers need
-/// pool threads too (a registry refresh runs its HTTP lookup as a task), so a blocked pool would
-/// stall the very call the child is waiting for.
 func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
     let process = Process()
     process.executableURL = try Products.url(of: name)
@@ -53,23 +46,12 @@ func runProduct(_ name: String, _ arguments: [String], environment: [String: Str
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
-    return await withCheckedContinuation { continuation in
-        Thread {
-            // Both pipes are read to the end before waiting, each on its own thread, so a large
-            // output on either cannot block the child.
-            let errorsRead = DispatchSemaphore(value: 0)
-            let errors = Mutex(Data())
-            Thread {
-                let data = stderr.fileHandleForReading.readDataToEndOfFile()
-                errors.withLock { $0 = data }
-                errorsRead.signal()
-            }.start()
-            let outData = stdout.fileHandleForReading.readDataToEndOfFile()
-            errorsRead.wait()
-            process.waitUntilExit()
-            continuation.resume(returning: ProcessResult(
-                status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                stderr: String(decoding: errors.withLock { $0 }, as: UTF8.self)))
-        }.start()
-    }
+    // Read both pipes to the end before waiting, so a large output cannot block the child.
+    async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
+    async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
+    let (outData, errData) = await (out, err)
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
