@@ -51,7 +51,8 @@ let package = Package(
         // Argument parsing and help conventions shared by the executables.
         .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
 
-        .executableTarget(name: "customerd", dependencies: ["CustomerServer", "RPC", "Logging", "CommandLineKit"],
+        .executableTarget(name: "customerd",
+                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "Logging", "CommandLineKit"],
                           path: "Sources/customerd"),
 
         // Clients.
@@ -61,17 +62,22 @@ let package = Package(
                           path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
+        // A loopback HTTP server and registry answer documents, shared by the registry and end-to-end tests.
+        .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
+                exclude: ["Fixtures"]),
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "RPCTests", dependencies: ["RPC", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], path: "Tests/HashingTests"),
         .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
-        .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry", "BusinessIdentifiers"],
-                    path: "Tests/BusinessRegistryTests", exclude: ["Fixtures"]),
+        .testTarget(name: "BusinessRegistryTests",
+                    dependencies: ["BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],
+                    path: "Tests/BusinessRegistryTests"),
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl"],
+                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl",
+                                   "BusinessRegistry", "RegistryTestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
 )

@@ -2,10 +2,13 @@
 public struct Customers: Sendable {
     let channel: ClientChannel
 
-    /// Creates a customer; the number is assigned when `fields.number` is nil.
-    public func create(_ fields: CustomerFields, options: CallOptions = CallOptions()) async throws -> Customer {
+    /// Creates a customer; the number is assigned when `fields.number` is nil. A VAT number
+    /// another customer already has is refused (ALREADY_EXISTS naming it) unless `allowDuplicateVat`.
+    public func create(_ fields: CustomerFields, allowDuplicateVat: Bool = false,
+                       options: CallOptions = CallOptions()) async throws -> Customer {
         try await channel.call(
-            CustomerService.createCustomer, CreateCustomerRequest(fields: fields), options: options)
+            CustomerService.createCustomer,
+            CreateCustomerRequest(fields: fields, allowDuplicateVat: allowDuplicateVat ? true : nil), options: options)
     }
 
     public func get(id: Int64, options: CallOptions = CallOptions()) async throws -> Customer {
@@ -20,12 +23,16 @@ public struct Customers: Sendable {
 
     /// Changes only the fields given; an empty string clears an optional field.
     /// With `expectedVersion`, a concurrent change since is refused with ABORTED.
+    /// A VAT number another customer already has is refused unless `allowDuplicateVat`.
     public func update(
-        id: Int64, _ fields: CustomerFields, expectedVersion: Int64? = nil, options: CallOptions = CallOptions()
+        id: Int64, _ fields: CustomerFields, expectedVersion: Int64? = nil, allowDuplicateVat: Bool = false,
+        options: CallOptions = CallOptions()
     ) async throws -> Customer {
         try await channel.call(
             CustomerService.updateCustomer,
-            UpdateCustomerRequest(id: id, expectedVersion: expectedVersion, fields: fields), options: options)
+            UpdateCustomerRequest(id: id, expectedVersion: expectedVersion, fields: fields,
+                                  allowDuplicateVat: allowDuplicateVat ? true : nil),
+            options: options)
     }
 
     /// One page; pass the returned `nextPageToken` with the same query for the next one.

@@ -5,7 +5,8 @@ import Foundation
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {
     static let commands: [CommandSpec] =
-        ServerCommands.all + CustomerCommands.all + ContactCommands.all + ActivityCommands.all + UserCommands.all
+        ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
+        + UserCommands.all
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })

@@ -11,7 +11,8 @@ enum CustomerCommands {
     static let fieldHelp = """
           --name NAME              The customer's name (required on create; at most 200 characters).
           --number N               The customer number (unique; assigned from a sequence when not given).
-          --vat V                  VAT number; stored normalised (upper case, no spaces, dashes or dots).
+          --vat V                  VAT number or business id, checked for the country's check digits and
+                                   stored in one form (fi 0112038-9 becomes FI01120389).
           --country CC             ISO 3166-1 alpha-2 country code, e.g. FI, NO, NL.
           --email E                Email address.
           --website URL            Website (http or https; 'example.com' becomes 'https://example.com').
@@ -19,6 +20,8 @@ enum CustomerCommands {
           --industry I             Industry.
           --account-manager USER   The user name of the account manager.
           --description D          Free text.
+          --allow-duplicate-vat    Keep a VAT number another customer already has (otherwise refused,
+                                   naming that customer); the number is checked for the country.
         """
 
     static let filterOptions: Set<String> = ["search", "country", "account-manager", "changed-since", "order"]
@@ -75,7 +78,7 @@ enum CustomerCommands {
     static let all: [CommandSpec] = [
         CommandSpec(
             ["customers", "create"], summary: "Create a customer.",
-            usage: "customers create --name NAME [--number N] [--vat V] [--country CC] [--email E] [--website URL] [--phone P] [--industry I] [--account-manager USER] [--description D]",
+            usage: "customers create --name NAME [--number N] [--vat V] [--country CC] [--email E] [--website URL] [--phone P] [--industry I] [--account-manager USER] [--description D] [--allow-duplicate-vat]",
             details: """
                 OPTIONS:
                 \(fieldHelp)
@@ -84,11 +87,12 @@ enum CustomerCommands {
                   customerctl customers create --name "Acme Oy" --country FI --vat FI01120389 --email info@acme.fi
 
                 """,
-            options: fieldOptions
+            options: fieldOptions, flags: ["allow-duplicate-vat"]
         ) { invocation in
             let fields = try fields(from: invocation.arguments)
             guard fields.name != nil else { throw UsageError("missing --name") }
-            let customer = try await invocation.client.customers.create(fields, options: invocation.callOptions)
+            let customer = try await invocation.client.customers.create(
+                fields, allowDuplicateVat: invocation.arguments.flag("allow-duplicate-vat"), options: invocation.callOptions)
             try Output(format: invocation.output).customer(customer)
         },
         CommandSpec(
@@ -136,14 +140,14 @@ enum CustomerCommands {
                   customerctl customers update 42 --expect-version 3 --email billing@acme.fi
 
                 """,
-            options: fieldOptions.union(["expect-version"]), maxPositionals: 1
+            options: fieldOptions.union(["expect-version"]), flags: ["allow-duplicate-vat"], maxPositionals: 1
         ) { invocation in
             let id = try invocation.requiredID()
             let fields = try fields(from: invocation.arguments)
             guard !fields.isEmpty else { throw UsageError("nothing to change: give at least one field option") }
             let customer = try await invocation.client.customers.update(
                 id: id, fields, expectedVersion: try invocation.arguments.integer("expect-version"),
-                options: invocation.callOptions)
+                allowDuplicateVat: invocation.arguments.flag("allow-duplicate-vat"), options: invocation.callOptions)
             try Output(format: invocation.output).customer(customer)
         },
         CommandSpec(

@@ -120,6 +120,9 @@ extension Output {
             if entry.contact?.deleted == true {
                 action += " (Contact deleted)"
             }
+            if let source = entry.source {
+                action += " [\(source)]"
+            }
             let changes = entry.changes.map { change in
                 change.erased
                     ? "\(change.field): erased"

@@ -25,7 +25,8 @@ public struct Customer: Codable, Sendable, Hashable {
     public var name: String
     public var accountManager: UserRef?
     public var description: String?
-    /// Normalised: upper case, no spaces, dashes or dots.
+    /// Canonical for the country, its check digits verified where the country has a rule
+    /// (`FI01120389`, `NO923609016MVA`); else upper case without spaces, dashes or dots.
     public var vatNumber: String?
     /// ISO 3166-1 alpha-2, upper case.
     public var country: String?

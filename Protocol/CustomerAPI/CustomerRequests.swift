@@ -2,10 +2,17 @@ import Foundation
 
 public struct CreateCustomerRequest: Codable, Sendable, Hashable {
     public var fields: CustomerFields
+    /// True: a second customer with a VAT number another customer (active or not) already has is
+    /// intended (e.g. two departments of one company). Otherwise it is refused with ALREADY_EXISTS
+    /// on `vatNumber`, naming the other customer.
+    public var allowDuplicateVat: Bool?
 
-    public init(fields: CustomerFields) { self.fields = fields }
+    public init(fields: CustomerFields, allowDuplicateVat: Bool? = nil) {
+        self.fields = fields
+        self.allowDuplicateVat = allowDuplicateVat
+    }
 
-    enum CodingKeys: Int, CodingKey { case fields = 1 }
+    enum CodingKeys: Int, CodingKey { case fields = 1, allowDuplicateVat = 2 }
 }
 
 /// Names one customer: by id or by number, exactly one of them.
@@ -27,14 +34,18 @@ public struct UpdateCustomerRequest: Codable, Sendable, Hashable {
     /// When given and not the current version, the update is refused with ABORTED and nothing changes.
     public var expectedVersion: Int64?
     public var fields: CustomerFields
+    /// True: giving the customer a VAT number another customer already has is intended
+    /// (see `CreateCustomerRequest.allowDuplicateVat`).
+    public var allowDuplicateVat: Bool?
 
-    public init(id: Int64, expectedVersion: Int64? = nil, fields: CustomerFields) {
+    public init(id: Int64, expectedVersion: Int64? = nil, fields: CustomerFields, allowDuplicateVat: Bool? = nil) {
         self.id = id
         self.expectedVersion = expectedVersion
         self.fields = fields
+        self.allowDuplicateVat = allowDuplicateVat
     }
 
-    enum CodingKeys: Int, CodingKey { case id = 1, expectedVersion = 2, fields = 3 }
+    enum CodingKeys: Int, CodingKey { case id = 1, expectedVersion = 2, fields = 3, allowDuplicateVat = 4 }
 }
 
 /// Deactivate or activate a customer.

@@ -15,4 +15,7 @@ public enum CustomerService {
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(service: name, method: "ActivateCustomer")
     /// Needs confirm = true; refused (FAILED_PRECONDITION) while records still hang on the customer.
     public static let deleteCustomer = UnaryMethod<DeleteCustomerRequest, DeleteCustomerResponse>(service: name, method: "DeleteCustomer")
+    /// Finland and Norway only: the differences with the national business registry and, unless
+    /// a dry run, the chosen fields taken from it in one transaction (history marks the source).
+    public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(service: name, method: "RefreshFromRegistry")
 }

@@ -19,10 +19,13 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     public var changes: [FieldChange]
     /// For a contact's entries: the contact, with the deleted marker once it is deleted.
     public var contact: ContactRef?
+    /// Where the change came from when the caller did not type it: `registry: NAME URL` for a
+    /// refresh from a business registry. Absent for the caller's own edits.
+    public var source: String?
 
     public init(
         id: Int64, entity: Entity, entityId: Int64, customerId: Int64, action: String, at: Date, by: UserRef,
-        changes: [FieldChange], contact: ContactRef? = nil
+        changes: [FieldChange], contact: ContactRef? = nil, source: String? = nil
     ) {
         self.id = id
         self.entity = entity
@@ -33,10 +36,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
         self.by = by
         self.changes = changes
         self.contact = contact
+        self.source = source
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, entity = 2, entityId = 3, customerId = 4, action = 5, at = 6, by = 7, changes = 8, contact = 9
+        case source = 10
     }
 }
 

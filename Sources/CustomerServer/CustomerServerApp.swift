@@ -37,6 +37,7 @@ public final class CustomerServerApp: Sendable {
                 SettingsServiceHandler(store: store),
                 FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: store),
+                RegistryRefreshHandler(store: store, registries: configuration.registries),
             ],
             interceptors: [IdentityInterceptor(users: users)],
             logger: logger)
@@ -71,6 +72,7 @@ extension CustomerServerConfiguration {
     var storeOptions: StoreOptions {
         var options = StoreOptions()
         options.synchronous = durability == .full ? .full : .normal
+        options.vatNormaliser = VATNumberRules.normaliser
         return options
     }
 }

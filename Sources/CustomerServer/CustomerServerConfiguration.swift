@@ -1,3 +1,4 @@
+import BusinessRegistry
 import CustomerAPI
 import CustomerStore
 import Foundation
@@ -15,6 +16,9 @@ public struct CustomerServerConfiguration: Sendable {
     public var maxUploadSize: Int64 = 100 * 1024 * 1024
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]
+    /// The national business registries `RefreshFromRegistry` asks (base URLs and timeout);
+    /// default: the public PRH and Brønnøysund APIs, 10 seconds.
+    public var registries: RegistryDirectory
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32
@@ -37,6 +41,7 @@ public struct CustomerServerConfiguration: Sendable {
         self.rpc.serverName = "customerd"
         self.rpc.serverVersion = CustomerServerVersion.current
         self.initialAdministrators = Self.defaultAdministrators()
+        self.registries = RegistryDirectory()
     }
 
     /// The OS user running the server, and root: the two people who can always reach the socket.

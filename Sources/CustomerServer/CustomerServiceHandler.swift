@@ -14,7 +14,9 @@ struct CustomerServiceHandler: RPCService {
     func register(with router: inout Router) {
         router.register(CustomerService.createCustomer) { (request: CreateCustomerRequest, context) in
             let caller = try Caller.of(context)
-            let created = try store.createCustomer(try newCustomer(from: request.fields), by: caller.user.id)
+            let created = try store.createCustomer(
+                try newCustomer(from: request.fields), allowDuplicateVAT: request.allowDuplicateVat ?? false,
+                by: caller.user.id)
             return APICustomer(created)
         }
         router.register(CustomerService.getCustomer) { (request: GetCustomerRequest, context) in
@@ -34,7 +36,7 @@ struct CustomerServiceHandler: RPCService {
             let caller = try Caller.of(context)
             let updated = try store.updateCustomer(
                 id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
-                by: caller.user.id)
+                allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.user.id)
             return APICustomer(updated)
         }
         router.register(CustomerService.listCustomers) { (request: ListCustomersRequest, context) in

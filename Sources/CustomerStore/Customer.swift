@@ -9,7 +9,8 @@ public struct Customer: Sendable, Hashable {
     public var name: String
     public var accountManager: UserRef?
     public var description: String?
-    /// Normalised: upper case letters and digits only.
+    /// Upper case letters and digits only; with `StoreOptions.vatNormaliser` set, the canonical
+    /// form for the country (`FI01120389`, `NO923609016MVA`). Unique unless a duplicate was intended.
     public var vatNumber: String?
     /// ISO 3166-1 alpha-2, upper case.
     public var country: String?

@@ -7,24 +7,30 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
     ///   `failedPrecondition` for an unknown acting user.
     public func addAddress(customerID: Int64, _ fields: AddressFields, by userID: Int64) throws -> Address {
+        try write { connection in try addAddress(connection, customerID: customerID, fields, by: userID) }
+    }
+
+    /// `addAddress` inside the caller's write transaction (shared with the registry refresh).
+    /// - Parameter source: recorded in the history entries when the change did not come from the caller.
+    func addAddress(_ connection: SQLiteConnection, customerID: Int64, _ fields: AddressFields, by userID: Int64,
+                    source: String? = nil) throws -> Address {
         let (columns, violations) = AddressValidator.validate(fields, onto: nil)
-        return try write { connection in
-            let headOffice = try Self.headOfficeID(connection, customerID: customerID)
-            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
-            let now = nowMilliseconds()
-            try connection.run("""
-                INSERT INTO addresses (customer_id, street1, street2, street3, postal_code, city, region, country, kind,
-                    version, created_at, created_by, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
-            let id = connection.lastInsertRowID
-            try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: userID)
-            if headOffice == nil {
-                try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: userID)
-            }
-            return try requireAddress(connection, id: id)
+        let headOffice = try Self.headOfficeID(connection, customerID: customerID)
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+        try Self.requireActingUser(connection, userID)
+        let now = nowMilliseconds()
+        try connection.run("""
+            INSERT INTO addresses (customer_id, street1, street2, street3, postal_code, city, region, country, kind,
+                version, created_at, created_by, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+        let id = connection.lastInsertRowID
+        try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: userID,
+                              source: source)
+        if headOffice == nil {
+            try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: userID, source: source)
         }
+        return try requireAddress(connection, id: id)
     }
 
     /// Changes the given fields of an address (partial; an empty string clears an optional field).
@@ -35,20 +41,28 @@ extension CustomerStore {
         try write { connection in
             let current = try requireAddress(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "address \(id)")
-            let (columns, violations) = AddressValidator.validate(fields, onto: current)
-            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
-            let now = nextUpdatedAt(after: current.updatedAt)
-            try connection.run("""
-                UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,
-                    country = ?, kind = ?, version = version + 1, updated_at = ?, updated_by = ?
-                WHERE id = ?
-                """, columns.values + [.integer(now), .integer(userID), .integer(id)])
-            try HistoryLog.append(connection, .address, id: id, customerID: current.customerID, .updated, at: now,
-                                  by: userID, changes: HistoryLog.changes(from: AddressColumns(current).historyValues,
-                                                                          to: columns.historyValues))
-            return try requireAddress(connection, id: id)
+            return try updateAddress(connection, current, fields, by: userID)
         }
+    }
+
+    /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
+    /// - Parameter source: recorded in the history entry when the change did not come from the caller.
+    func updateAddress(_ connection: SQLiteConnection, _ current: Address, _ fields: AddressFields, by userID: Int64,
+                       source: String? = nil) throws -> Address {
+        let (columns, violations) = AddressValidator.validate(fields, onto: current)
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+        try Self.requireActingUser(connection, userID)
+        let now = nextUpdatedAt(after: current.updatedAt)
+        try connection.run("""
+            UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,
+                country = ?, kind = ?, version = version + 1, updated_at = ?, updated_by = ?
+            WHERE id = ?
+            """, columns.values + [.integer(now), .integer(userID), .integer(current.id)])
+        try HistoryLog.append(connection, .address, id: current.id, customerID: current.customerID, .updated, at: now,
+                              by: userID, changes: HistoryLog.changes(from: AddressColumns(current).historyValues,
+                                                                      to: columns.historyValues),
+                              source: source)
+        return try requireAddress(connection, id: current.id)
     }
 
     /// Removes an address. Removing the last one leaves the customer without a head office.

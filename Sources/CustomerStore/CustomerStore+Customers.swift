@@ -3,13 +3,15 @@ import Foundation
 extension CustomerStore {
     /// Creates a customer (version 1, active) in one transaction.
     ///
-    /// - Throws: `invalidArgument` listing every invalid field (nothing written); `alreadyExists`
-    ///   on field `number`; `failedPrecondition` when `userID` is not a user.
-    public func createCustomer(_ new: NewCustomer, by userID: Int64) throws -> Customer {
-        let (fields, violations) = CustomerValidator.validate(new)
+    /// - Parameter allowDuplicateVAT: the caller means to create a second customer with a VAT
+    ///   number another customer already has.
+    /// - Throws: `invalidArgument` listing every invalid field, the VAT number checked for the
+    ///   country (nothing written); `alreadyExists` on field `number`, or on `vatNumber` naming the
+    ///   customer that has it; `failedPrecondition` when `userID` is not a user.
+    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by userID: Int64) throws -> Customer {
+        let validated = CustomerValidator.validate(new)
         return try write { connection in
-            try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: userID)
-            let id = try insert(connection, fields, by: userID)
+            let id = try insert(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: userID)
             return try requireCustomer(connection, id: id)
         }
     }
@@ -17,15 +19,14 @@ extension CustomerStore {
     /// Creates many customers in ONE transaction (bulk import, seeding benchmarks and tests): all
     /// are created or, on the first invalid one, none. Returns their ids in input order.
     @discardableResult
-    public func createCustomers(_ batch: [NewCustomer], by userID: Int64) throws -> [Int64] {
+    public func createCustomers(_ batch: [NewCustomer], allowDuplicateVAT: Bool = false,
+                                by userID: Int64) throws -> [Int64] {
         try write { connection in
             var ids: [Int64] = []
             ids.reserveCapacity(batch.count)
             for new in batch {
-                let (fields, violations) = CustomerValidator.validate(new)
-                try checkReferences(connection, fields: fields, managerChanged: true,
-                                    violations: violations, by: userID)
-                ids.append(try insert(connection, fields, by: userID))
+                ids.append(try insert(connection, CustomerValidator.validate(new), allowDuplicateVAT: allowDuplicateVAT,
+                                      by: userID))
             }
             return ids
         }
@@ -51,31 +52,51 @@ extension CustomerStore {
     ///
     /// - Parameter expectedVersion: when given and the stored version differs, the call is refused
     ///   with `aborted` and nothing changes (optimistic concurrency).
-    /// - Throws: `notFound`, `aborted`, `invalidArgument` (all invalid fields), `alreadyExists` (number).
+    /// A new VAT number, or a new country, checks the VAT number for the customer's country (the
+    /// new one when it changes, else the stored one) inside the transaction.
+    /// - Parameter allowDuplicateVAT: the caller means to give the customer a VAT number another
+    ///   customer already has.
+    /// - Throws: `notFound`, `aborted`, `invalidArgument` (all invalid fields), `alreadyExists`
+    ///   (number, or VAT number naming the customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
-                               by userID: Int64) throws -> Customer {
+                               allowDuplicateVAT: Bool = false, by userID: Int64) throws -> Customer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
-            let (fields, violations) = CustomerValidator.apply(changes, to: CustomerRow.fields(of: current))
-            try checkReferences(connection, fields: fields, managerChanged: changes.accountManagerID != nil,
-                                violations: violations, by: userID)
-            let number = fields.number ?? current.number
-            try connection.run("""
-                UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
-                    description = ?, vat_number = ?, country = ?,
-                    industry_id = (SELECT id FROM industries WHERE name = ?), email = ?, website = ?, phone = ?,
-                    version = version + 1, updated_at = ?, updated_by = ?
-                WHERE id = ?
-                """, Self.values(of: fields, number: number) + [
-                    .integer(nextUpdatedAt(after: current.updatedAt)), .integer(userID), .integer(id),
-                ])
-            try advanceNumberSequence(connection, past: number)
-            let updated = try requireCustomer(connection, id: id)
-            try HistoryLog.append(connection, .customer, id: id, customerID: id, .updated,
-                                  at: updated.updatedAt.milliseconds, by: userID,
-                                  changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues))
-            return updated
+            return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: userID)
         }
+    }
+
+    /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
+    /// - Parameter source: recorded in the history entry when the change did not come from the caller.
+    func update(_ connection: SQLiteConnection, _ current: Customer, _ changes: CustomerChanges,
+                allowDuplicateVAT: Bool, by userID: Int64, source: String? = nil) throws -> Customer {
+        var (fields, violations) = CustomerValidator.apply(changes, to: CustomerRow.fields(of: current))
+        // A new country re-checks the stored number: it may not be valid (or canonical) there.
+        if changes.vatNumber != nil || changes.country != nil {
+            canonicaliseVATNumber(&fields, violations: &violations)
+        }
+        try checkReferences(connection, fields: fields, managerChanged: changes.accountManagerID != nil,
+                            violations: violations, by: userID)
+        if fields.vatNumber != current.vatNumber {
+            try refuseDuplicateVATNumber(connection, fields.vatNumber, of: current.id, allowed: allowDuplicateVAT)
+        }
+        let number = fields.number ?? current.number
+        try connection.run("""
+            UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
+                description = ?, vat_number = ?, country = ?,
+                industry_id = (SELECT id FROM industries WHERE name = ?), email = ?, website = ?, phone = ?,
+                version = version + 1, updated_at = ?, updated_by = ?
+            WHERE id = ?
+            """, Self.values(of: fields, number: number) + [
+                .integer(nextUpdatedAt(after: current.updatedAt)), .integer(userID), .integer(current.id),
+            ])
+        try advanceNumberSequence(connection, past: number)
+        let updated = try requireCustomer(connection, id: current.id)
+        try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
+                              at: updated.updatedAt.milliseconds, by: userID,
+                              changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues),
+                              source: source)
+        return updated
     }
 
     /// Activates or deactivates a customer; a write like any other (version +1, updated at/by).
@@ -138,8 +159,14 @@ extension CustomerStore {
 
     // MARK: Writing helpers
 
-    /// Inserts validated fields, taking the next number from the sequence when none was given.
-    private func insert(_ connection: SQLiteConnection, _ fields: CustomerFields, by userID: Int64) throws -> Int64 {
+    /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
+    /// inserts them, taking the next number from the sequence when none was given.
+    private func insert(_ connection: SQLiteConnection, _ validated: (CustomerFields, [FieldViolation]),
+                        allowDuplicateVAT: Bool, by userID: Int64) throws -> Int64 {
+        var (fields, violations) = validated
+        canonicaliseVATNumber(&fields, violations: &violations)
+        try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: userID)
+        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
         let number = try fields.number ?? nextNumber(connection)
         let now = nowMilliseconds()
         try connection.run("""
@@ -180,13 +207,13 @@ extension CustomerStore {
     }
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
-    private func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Customer {
+    func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Customer {
         let current = try requireCustomer(connection, id: id)
         try Self.checkVersion(expectedVersion, current: current.version, of: "customer \(id)")
         return current
     }
 
-    private func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> Customer {
+    func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> Customer {
         guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: id) else {
             throw StoreError.notFound("customer \(id) does not exist")
         }

@@ -11,6 +11,8 @@ public final class CustomerStore: Sendable {
     let writer: ConnectionPool
     let readers: ConnectionPool
     let clock: @Sendable () -> Date
+    /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
+    let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
     let appliedMigrations: [Int]
 
@@ -21,6 +23,7 @@ public final class CustomerStore: Sendable {
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
         clock = options.clock
+        vatNormaliser = options.vatNormaliser
         let openWriter: @Sendable () throws -> SQLiteConnection = {
             let connection = try SQLiteConnection(path: path, role: .writer, options: options)
             // Checked before WAL is switched on, because that writes the file header: a database

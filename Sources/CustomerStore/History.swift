@@ -38,9 +38,12 @@ public struct HistoryEntry: Sendable, Hashable {
     public var changes: [FieldChange]
     /// For contact entries: the contact as it is now (the deleted marker once deleted).
     public var contact: ContactRef?
+    /// Where the change came from when the caller did not type it, e.g.
+    /// `registry: PRH YTJ open data v3 <URL>` for a registry refresh; `nil` for the caller's own edit.
+    public var source: String?
 
     public init(id: Int64, entity: HistoryEntity, entityID: Int64, customerID: Int64, action: String, at: Date,
-                by: UserRef, changes: [FieldChange], contact: ContactRef?) {
+                by: UserRef, changes: [FieldChange], contact: ContactRef?, source: String? = nil) {
         self.id = id
         self.entity = entity
         self.entityID = entityID
@@ -50,5 +53,6 @@ public struct HistoryEntry: Sendable, Hashable {
         self.by = by
         self.changes = changes
         self.contact = contact
+        self.source = source
     }
 }

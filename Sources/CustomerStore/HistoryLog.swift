@@ -26,12 +26,15 @@ enum HistoryLog {
     }
 
     /// Appends one entry with its field changes.
+    /// - Parameter source: where the change came from when the caller did not type it
+    ///   (a registry refresh); `nil` for the caller's own edit.
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
-                       _ action: HistoryAction, at: Int64, by userID: Int64, changes: [FieldChange] = []) throws {
+                       _ action: HistoryAction, at: Int64, by userID: Int64, changes: [FieldChange] = [],
+                       source: String? = nil) throws {
         try connection.run("""
-            INSERT INTO history (entity, entity_id, customer_id, action, at, by_user) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(entity.rawValue), .integer(id), .integer(customerID), .text(action.rawValue), .integer(at),
-                  .integer(userID)])
+                  .integer(userID), SQLValue(source)])
         let entryID = connection.lastInsertRowID
         for (position, change) in changes.enumerated() {
             try connection.run("""
@@ -54,7 +57,7 @@ enum HistoryLog {
     static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
         try connection.withStatement("""
             SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name,
-                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted
+                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source
             FROM history h
             JOIN users u ON u.id = h.by_user
             LEFT JOIN history_changes ch ON ch.history_id = h.id
@@ -77,7 +80,8 @@ enum HistoryLog {
                     entries.append(HistoryEntry(
                         id: entryID, entity: entity, entityID: id, customerID: statement.int64(1),
                         action: statement.text(2), at: .init(milliseconds: statement.int64(3)),
-                        by: UserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact))
+                        by: UserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact,
+                        source: statement.optionalText(13)))
                 }
                 if let field = statement.optionalText(6) {
                     entries[entries.count - 1].changes.append(FieldChange(

@@ -65,6 +65,7 @@ enum Migrations {
         contactInformation,
         projects,
         customerSettings,
+        registryRefresh,
     ]
 
     /// The newest schema version this binary knows.

@@ -17,6 +17,10 @@ public struct StoreOptions: Sendable {
     public var busyTimeoutMilliseconds: Int
     /// Durability level; `.normal` by default.
     public var synchronous: Synchronous
+    /// Checks a customer's VAT number against its country's rules and returns its canonical form;
+    /// `nil`: VAT numbers are only normalised (upper case, no spaces, dashes or dots).
+    /// See ``VATNumberNormaliser`` for why the rule is injected rather than imported.
+    public var vatNormaliser: VATNumberNormaliser?
 
     /// Test hook: migrate only up to this version instead of the latest (builds "old" databases).
     var migrateUpTo: Int?

@@ -19,6 +19,7 @@ let help = """
     One log line goes to stderr per start, stop and failure.
 
     USAGE: customerd [--socket PATH] [--database PATH] [--log-level LEVEL] [--durability MODE]
+                     [--registry-url CC=URL ...] [--registry-timeout SECONDS]
 
     OPTIONS:
       --socket PATH        The Unix socket to listen on (created with mode 0600).
@@ -31,6 +32,13 @@ let help = """
       --durability MODE    normal: a crash of the process never loses an acknowledged write (SQLite
                            synchronous=NORMAL in WAL mode); full: neither does a power cut
                            (synchronous=FULL, slower writes). Default: normal.
+      --registry-url CC=URL
+                           The business registry a customer refresh asks for country CC (fi or no);
+                           repeat it for both. Default: fi=https://avoindata.prh.fi/opendata-ytj-api/v3
+                           and no=https://data.brreg.no/enhetsregisteret/api (the public APIs).
+      --registry-timeout SECONDS
+                           How long one registry lookup may take before the refresh fails with
+                           UNAVAILABLE. Default: 10.
       --version            Print the version and exit.
       -h, --help           Show this help and exit.
 
@@ -41,6 +49,7 @@ let help = """
 
     EXAMPLE:
       customerd --socket /tmp/cc.sock --database /tmp/cc.sqlite
+      customerd --registry-url fi=http://127.0.0.1:8080/v3 --registry-url no=http://127.0.0.1:8080/api --registry-timeout 3
 
     """
 
@@ -49,10 +58,11 @@ func run() -> Int32 {
     do {
         arguments = try ParsedArguments(
             CommandLine.arguments.dropFirst(),
-            options: ["socket", "database", "log-level", "durability"], flags: ["version"])
+            options: ["socket", "database", "log-level", "durability", "registry-url", "registry-timeout"],
+            flags: ["version"])
         try arguments.expectPositionals(atMost: 0)
     } catch {
-        FileHandle.standardError.write(Data("Error: \(error)\nUsage: customerd [--socket PATH] [--database PATH] [--log-level LEVEL] [--durability MODE]\nSee 'customerd --help'.\n".utf8))
+        FileHandle.standardError.write(Data("Error: \(error)\nUsage: customerd [--socket PATH] [--database PATH] [--log-level LEVEL] [--durability MODE] [--registry-url CC=URL ...] [--registry-timeout SECONDS]\nSee 'customerd --help'.\n".utf8))
         return ExitCode.usage
     }
     if arguments.wantsHelp {
@@ -86,6 +96,13 @@ func run() -> Int32 {
             return ExitCode.usage
         }
         configuration.durability = durability
+    }
+    do {
+        configuration.registries = try RegistryOptions.directory(
+            urls: arguments.allValues("registry-url"), timeout: arguments.value("registry-timeout"))
+    } catch {
+        FileHandle.standardError.write(Data("Error: \(error)\nSee 'customerd --help'.\n".utf8))
+        return ExitCode.usage
     }
 
     do {

@@ -1,6 +1,7 @@
 import BusinessIdentifiers
 import BusinessRegistry
 import Foundation
+import RegistryTestSupport
 import Testing
 
 struct NorwegianRegistryProviderTests {

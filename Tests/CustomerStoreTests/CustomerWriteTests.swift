@@ -41,10 +41,15 @@ import Testing
         #expect(try fixture.store.customer(id: second.id).version == 1)
     }
 
-    @Test func sameVATNumberIsAllowedForNow() throws {
+    @Test func sameVATNumberIsRefusedUnlessIntended() throws {
         let fixture = try Fixture()
-        try fixture.create("Group A", vatNumber: "NO123456789")
-        #expect(try fixture.create("Group B", vatNumber: "NO 123 456 789").vatNumber == "NO123456789")
+        let first = try fixture.create("Group A", vatNumber: "NO123456789")
+        #expect(storeError { try fixture.create("Group B", vatNumber: "NO 123 456 789") } == .alreadyExists(
+            "customer \(first.id) (number \(first.number), \"Group A\") already has this VAT number; "
+                + "send allowDuplicateVat if both records are intended", field: "vatNumber"))
+        let second = try fixture.store.createCustomer(NewCustomer(name: "Group B", vatNumber: "NO 123 456 789"),
+                                                      allowDuplicateVAT: true, by: fixture.admin.id)
+        #expect(second.vatNumber == "NO123456789")
     }
 
     @Test func unknownActingUserIsFailedPrecondition() throws {

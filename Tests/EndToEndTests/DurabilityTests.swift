@@ -62,26 +62,4 @@ import Testing
         #expect(daemon.terminationStatus == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
-
-    private func startDaemon(socket: String, database: String) throws -> Process {
-        let process = Process()
-        process.executableURL = try Products.url(of: "customerd")
-        process.arguments = ["--socket", socket, "--database", database, "--log-level", "warning"]
-        try process.run()
-        return process
-    }
-
-    /// Polls the health check until the daemon answers; a start-up failure shows as the last error.
-    private func waitUntilServing(_ client: CustomerClient) async throws {
-        var lastError: Error?
-        for _ in 0..<800 {
-            do {
-                if try await client.server.health() == .serving { return }
-            } catch {
-                lastError = error
-            }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw lastError ?? RPCError(.unavailable, "customerd did not start")
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The built executables (customerctl, customerd) beside the test bundle.
 enum Products {
@@ -34,6 +35,12 @@ struct ProcessResult: Sendable {
 }
 
 /// Runs a built executable to completion and captures what it printed.
+///
+/// The child is read and awaited on threads of its own, never on the cooperative pool's: a pool
+/// thread blocked in `read(2)` or `waitpid(2)` is lost to every task in this process while the
+/// child runs, and the pool has only as many threads as cores (two on CI). Every async test in the
+/// bundle resumes on those threads, so with several children running at once the rest of the
+/// suite would stall (tests that wait for a call with a bound then fail under load).
 func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
     let process = Process()
     process.executableURL = try Products.url(of: name)
@@ -46,12 +53,23 @@ func runProduct(_ name: String, _ arguments: [String], environment: [String: Str
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
-    // Read both pipes to the end before waiting, so a large output cannot block the child.
-    async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-    async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
-    let (outData, errData) = await (out, err)
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    return await withCheckedContinuation { continuation in
+        Thread {
+            // Both pipes are read to the end before waiting, each on its own thread, so a large
+            // output on either cannot block the child.
+            let errorsRead = DispatchSemaphore(value: 0)
+            let errors = Mutex(Data())
+            Thread {
+                let data = stderr.fileHandleForReading.readDataToEndOfFile()
+                errors.withLock { $0 = data }
+                errorsRead.signal()
+            }.start()
+            let outData = stdout.fileHandleForReading.readDataToEndOfFile()
+            errorsRead.wait()
+            process.waitUntilExit()
+            continuation.resume(returning: ProcessResult(
+                status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                stderr: String(decoding: errors.withLock { $0 }, as: UTF8.self)))
+        }.start()
+    }
 }

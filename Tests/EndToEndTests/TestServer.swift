@@ -13,8 +13,11 @@ final class TestServer: Sendable {
     var socketPath: String { configuration.socketPath }
     var databasePath: String { configuration.databasePath }
 
-    /// - Parameter directory: reuse an existing directory (its database) instead of a new one.
-    init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil) throws {
+    /// - Parameters:
+    ///   - directory: reuse an existing directory (its database) instead of a new one.
+    ///   - configure: last changes to the configuration (e.g. registry URLs) before the server starts.
+    init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil,
+         configure: (inout CustomerServerConfiguration) -> Void = { _ in }) throws {
         let directory = try directory ?? Self.makeTemporaryDirectory()
         var configuration = CustomerServerConfiguration(
             socketPath: directory.appendingPathComponent("customerd.sock").path,
@@ -23,6 +26,7 @@ final class TestServer: Sendable {
         if let administrators {
             configuration.initialAdministrators = administrators
         }
+        configure(&configuration)
         self.directory = directory
         self.configuration = configuration
         self.app = try CustomerServerApp(configuration: configuration, logger: Logger(label: "test-customerd", level: .warning))

@@ -5,22 +5,31 @@ import Synchronization
 /// A canned-answer HTTP/1.1 server on 127.0.0.1 with an ephemeral port, so the real provider
 /// code (URLSession included) runs without reaching the internet. One thread accepts; each
 /// connection gets one request, one answer and `Connection: close`.
-final class LoopbackHTTPServer: Sendable {
-    struct Response: Sendable {
-        var status: Int
-        var body: Data
+public final class LoopbackHTTPServer: Sendable {
+    /// A canned answer.
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: Data
         /// Seconds to wait before answering; the wait ends early when the client hangs up.
-        var delay: Double = 0
+        public var delay: Double = 0
 
-        static func json(_ text: String, status: Int = 200) -> Response {
+        public init(status: Int, body: Data, delay: Double = 0) {
+            self.status = status
+            self.body = body
+            self.delay = delay
+        }
+
+        /// A JSON document with `status`.
+        public static func json(_ text: String, status: Int = 200) -> Response {
             Response(status: status, body: Data(text.utf8))
         }
     }
 
-    struct SocketError: Error, CustomStringConvertible {
-        let call: String
-        let code: Int32
-        var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
+    /// A socket call that failed while starting the server.
+    public struct SocketError: Error, CustomStringConvertible {
+        public let call: String
+        public let code: Int32
+        public var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
     }
 
     private struct State {
@@ -28,7 +37,8 @@ final class LoopbackHTTPServer: Sendable {
         var openConnections = 0
     }
 
-    let port: UInt16
+    /// The TCP port on 127.0.0.1 the kernel chose.
+    public let port: UInt16
     private let listener: Int32
     private let routes: [String: Response]
     private let state = Mutex(State())
@@ -37,7 +47,7 @@ final class LoopbackHTTPServer: Sendable {
 
     /// Starts serving `routes`, keyed by request target (`/v3/companies?businessId=0112038-9`);
     /// any other target gets 404.
-    init(routes: [String: Response]) throws {
+    public init(routes: [String: Response]) throws {
         self.routes = routes
         (listener, port) = try Self.listen()
         let server = self
@@ -45,15 +55,15 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// `http://127.0.0.1:PORT` followed by `path`.
-    func url(_ path: String = "") -> URL {
+    public func url(_ path: String = "") -> URL {
         URL(string: "http://127.0.0.1:\(port)\(path)") ?? URL(fileURLWithPath: "/")
     }
 
     /// The request targets received so far, in order.
-    var requests: [String] { state.withLock { $0.requests } }
+    public var requests: [String] { state.withLock { $0.requests } }
 
     /// Stops accepting and waits for every connection to finish (a delayed one ends when its client hangs up).
-    func stop() {
+    public func stop() {
         // shutdown(2) wakes the thread blocked in accept(2), which then fails with EINVAL.
         shutdown(listener, Int32(SHUT_RDWR))
         acceptLoopEnded.wait()
@@ -151,7 +161,7 @@ final class LoopbackHTTPServer: Sendable {
 }
 
 /// A loopback port that nothing listens on: bound by the kernel, then closed.
-func closedLoopbackPort() throws -> UInt16 {
+public func closedLoopbackPort() throws -> UInt16 {
     let (fd, port) = try LoopbackHTTPServer.listen()
     close(fd)
     return port

@@ -1,0 +1,58 @@
+import CommandLineKit
+import CustomerClient
+
+/// `customerctl customers refresh`: the national business registry's name, address, email and website.
+enum RegistryCommands {
+    static let all: [CommandSpec] = [
+        CommandSpec(
+            ["customers", "refresh"],
+            summary: "Refresh a Finnish or Norwegian customer from its national business registry.",
+            usage: "customers refresh ID [--fields name,address,email,website] [--dry-run]",
+            details: """
+                ARGUMENTS:
+                  ID                       The customer's id. It must be in Finland (FI) or Norway (NO) and
+                                           have a VAT number: the registry (PRH's YTJ or Brønnøysund's
+                                           Enhetsregisteret) is asked by it.
+
+                OPTIONS:
+                  --fields LIST            The fields to compare and refresh, comma-separated: name, address,
+                                           email, website. Default: all four. The address is the head office
+                                           (updated, or added when the customer has no address).
+                  --dry-run                Show the differences only; change nothing.
+
+                Prints the differences as FIELD, BEFORE and AFTER (the registry's value), then whether
+                they were applied. A field the registry has no value for is left as it is. A company the
+                registry reports deregistered is reported, never deactivated. Finland's registry has no
+                email addresses. The history marks the changes as made from the registry.
+
+                EXAMPLE:
+                  customerctl customers refresh 42 --dry-run
+                  customerctl customers refresh 42 --fields name,website
+
+                """,
+            options: ["fields"], flags: ["dry-run"], maxPositionals: 1
+        ) { invocation in
+            let id = try invocation.requiredID()
+            let fields = try refreshFields(invocation.arguments.value("fields"))
+            let result = try await invocation.client.customers.refreshFromRegistry(
+                id: id, fields: fields, dryRun: invocation.arguments.flag("dry-run"), options: invocation.callOptions)
+            try Output(format: invocation.output).refresh(result, dryRun: invocation.arguments.flag("dry-run"))
+        },
+    ]
+
+    /// `name,website` as fields, in the order given, without repeats; nil or empty means all.
+    static func refreshFields(_ text: String?) throws -> [RefreshField] {
+        guard let text else { return [] }
+        var fields: [RefreshField] = []
+        for word in text.split(separator: ",") {
+            let name = word.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let field = RefreshField(rawValue: name) else {
+                let names = RefreshField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw UsageError("--fields takes \(names) (comma-separated), got '\(name)'")
+            }
+            if !fields.contains(field) { fields.append(field) }
+        }
+        guard !fields.isEmpty else { throw UsageError("--fields needs at least one of name, address, email, website") }
+        return fields
+    }
+}

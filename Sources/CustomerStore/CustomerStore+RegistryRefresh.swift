@@ -1,0 +1,90 @@
+/// What a refresh from a national business registry writes: the registry's values of the fields
+/// the caller chose. `nil` leaves a field as it is: a refresh never clears anything.
+public struct RegistryUpdate: Sendable, Hashable {
+    public var name: String?
+    public var email: String?
+    public var website: String?
+    /// The registry's address for the customer's head office.
+    public var headOffice: RegistryHeadOffice?
+    /// Recorded as the source of every history entry the refresh writes, so the history shows the
+    /// change came from the registry, e.g. `registry: PRH YTJ open data v3 <URL>`.
+    public var source: String
+
+    public init(name: String? = nil, email: String? = nil, website: String? = nil,
+                headOffice: RegistryHeadOffice? = nil, source: String) {
+        self.name = name
+        self.email = email
+        self.website = website
+        self.headOffice = headOffice
+        self.source = source
+    }
+
+    /// True when nothing would be written.
+    public var isEmpty: Bool { name == nil && email == nil && website == nil && headOffice == nil }
+}
+
+/// A registry's address as the head office takes it.
+public struct RegistryHeadOffice: Sendable, Hashable {
+    /// The street, box and c/o lines in order; a fourth line and beyond join the third.
+    public var street: [String]
+    public var postalCode: String?
+    public var city: String?
+    /// ISO 3166-1 alpha-2.
+    public var country: String
+    /// The kind of a new head office (an existing one keeps its kind and region).
+    public var kind: AddressKind
+
+    public init(street: [String], postalCode: String?, city: String?, country: String, kind: AddressKind) {
+        self.street = street
+        self.postalCode = postalCode
+        self.city = city
+        self.country = country
+        self.kind = kind
+    }
+
+    /// The whole address as fields: lines, postal code and city the registry lacks are cleared
+    /// (an empty string clears, see `AddressFields`).
+    var fields: AddressFields {
+        let lines = street.count <= 3 ? street : Array(street.prefix(2)) + [street.dropFirst(2).joined(separator: ", ")]
+        func line(_ index: Int) -> String { lines.indices.contains(index) ? lines[index] : "" }
+        return AddressFields(street1: line(0), street2: line(1), street3: line(2), postalCode: postalCode ?? "",
+                             city: city ?? "", country: country)
+    }
+}
+
+extension CustomerStore {
+    /// Writes a registry refresh in ONE transaction: the name, email and website on the customer
+    /// (validated like any update: a website gets its scheme), and the address as the customer's
+    /// head office: updated when it has one, else added, which makes it the head office. Every
+    /// history entry carries `update.source`.
+    ///
+    /// - Parameter expectedVersion: the version the refresh was computed from; a customer changed
+    ///   meanwhile (while the registry was asked) is refused with `aborted` and nothing changes.
+    /// - Returns: the customer afterwards, with its head office.
+    /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
+    ///   `failedPrecondition` for an unknown acting user.
+    public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
+                                    by userID: Int64) throws -> Customer {
+        try write { connection in
+            var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
+            try Self.requireActingUser(connection, userID)
+            if update.name != nil || update.email != nil || update.website != nil {
+                // The VAT number is not touched, so the duplicate rule has nothing to check.
+                customer = try self.update(connection, customer,
+                                           CustomerChanges(name: update.name, email: update.email,
+                                                           website: update.website),
+                                           allowDuplicateVAT: false, by: userID, source: update.source)
+            }
+            if let office = update.headOffice {
+                if let headOffice = customer.headOffice {
+                    _ = try updateAddress(connection, headOffice, office.fields, by: userID, source: update.source)
+                } else {
+                    var fields = office.fields
+                    fields.kind = office.kind
+                    _ = try addAddress(connection, customerID: customerID, fields, by: userID, source: update.source)
+                }
+            }
+            return try requireCustomer(connection, id: customerID)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Checks a VAT number against the rules of the customer's country and returns its canonical
+/// form, or throws why it is wrong (the error's description is the reason the caller sees on the
+/// field `vatNumber`). It gets the number as the store normalised it (upper-case letters and
+/// digits) and the customer's country code, `nil` when the customer has none.
+///
+/// Why injected: the check-digit rules live in BusinessIdentifiers, and the store depends on
+/// SQLite only (its tests need no country rules, and the rules need no database); the server
+/// wires the two together through `StoreOptions.vatNormaliser`. Why a closure the store calls
+/// rather than a check the server runs before calling the store: the store runs it INSIDE the
+/// write transaction, on the country it reads there. Two updates of one customer serialize on
+/// the write lock, so a country change commits either before this check (which then sees the new
+/// country) or after it (and that update re-checks the stored number for its own country): a
+/// number can never end up stored against a country it was not checked for.
+public typealias VATNumberNormaliser = @Sendable (_ vatNumber: String, _ country: String?) throws -> String
+
+extension CustomerStore {
+    /// Replaces `fields.vatNumber` by its canonical form for `fields.country`, or adds a
+    /// `vatNumber` violation with the rule's reason. Does nothing without a number or a rule, and
+    /// when the validator already refused the number or the country (one reason per field).
+    func canonicaliseVATNumber(_ fields: inout CustomerFields, violations: inout [FieldViolation]) {
+        guard let normaliser = vatNormaliser, let vatNumber = fields.vatNumber,
+              !violations.contains(where: { $0.field == "vatNumber" || $0.field == "country" }) else {
+            return
+        }
+        do {
+            fields.vatNumber = try normaliser(vatNumber, fields.country)
+        } catch {
+            violations.append(FieldViolation(field: "vatNumber", reason: String(describing: error)))
+        }
+    }
+
+    /// Refuses a VAT number that another customer, active or not, already has, unless the caller
+    /// said the duplicate is intended.
+    ///
+    /// The message names the other customer by id, number and name so the caller can decide; it is
+    /// the one store message with a stored value in it: a company's name is not personal data,
+    /// and every caller of this service may read customers anyway.
+    /// - Parameter customerID: the customer being written (`nil` on create), never its own duplicate.
+    /// - Throws: `alreadyExists` on the field `vatNumber`.
+    func refuseDuplicateVATNumber(_ connection: SQLiteConnection, _ vatNumber: String?, of customerID: Int64?,
+                                  allowed: Bool) throws {
+        guard let vatNumber, !allowed else { return }
+        // One probe of the partial index `customers_by_vat_number`.
+        let other = try connection.withStatement("""
+            SELECT id, number, name FROM customers WHERE vat_number = ? AND id IS NOT ? ORDER BY id LIMIT 1
+            """) { statement -> (id: Int64, number: Int64, name: String)? in
+            try statement.bind([.text(vatNumber), SQLValue(customerID)])
+            return try statement.step() ? (statement.int64(0), statement.int64(1), statement.text(2)) : nil
+        }
+        if let other {
+            throw StoreError.alreadyExists(
+                "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "
+                    + "send allowDuplicateVat if both records are intended", field: "vatNumber")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import CustomerClient
+import Foundation
+
+/// Starts the built customerd as a child process on `socket` and `database`, with `arguments` after those.
+func startDaemon(socket: String, database: String, arguments: [String] = []) throws -> Process {
+    let process = Process()
+    process.executableURL = try Products.url(of: "customerd")
+    process.arguments = ["--socket", socket, "--database", database, "--log-level", "warning"] + arguments
+    try process.run()
+    return process
+}
+
+/// Polls the health check until the daemon answers; a start-up failure shows as the last error.
+func waitUntilServing(_ client: CustomerClient) async throws {
+    var lastError: Error?
+    for _ in 0..<800 {
+        do {
+            if try await client.server.health() == .serving { return }
+        } catch {
+            lastError = error
+        }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw lastError ?? RPCError(.unavailable, "customerd did not start")
+}

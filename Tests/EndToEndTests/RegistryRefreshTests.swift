@@ -1,0 +1,209 @@
+import CustomerClient
+import Foundation
+import RegistryTestSupport
+import Testing
+
+/// RefreshFromRegistry against a real server whose registries are a loopback HTTP server serving
+/// the PRH and Brønnøysund documents.
+@Suite struct RegistryRefreshTests {
+    /// A Finnish customer that differs from Nokia's registry entry in name and website, with an email.
+    func acme(_ client: CustomerClient) async throws -> Customer {
+        try await client.customers.create(CustomerFields(
+            name: "Acme Oy", vatNumber: RegistryCompanies.nokiaVAT, country: "FI", email: "info@acme.fi",
+            website: "acme.fi"))
+    }
+
+    @Test func customersOutsideFinlandAndNorwayOrWithoutAVATNumberAreRefusedSayingWhy() async throws {
+        try await withRegistryServer { _, client, registry in
+            let swedish = try await client.customers.create(
+                CustomerFields(name: "Volvo AB", vatNumber: "SE556012579001", country: "SE"))
+            let nowhere = try await client.customers.create(CustomerFields(name: "Somewhere", vatNumber: "FI01120389"))
+            let noVAT = try await client.customers.create(CustomerFields(name: "Nokia?", country: "FI"))
+            let cases: [(Customer, String, String)] = [
+                (swedish, "is in SE", "country"), (nowhere, "has no country", "country"),
+                (noVAT, "has no VAT number", "vatNumber"),
+            ]
+            for (customer, reason, field) in cases {
+                let error = await #expect(throws: RPCError.self) {
+                    try await client.customers.refreshFromRegistry(id: customer.id)
+                }
+                #expect(error?.code == .failedPrecondition)
+                #expect(error?.message.contains("customer \(customer.id) \(reason)") == true, "\(error?.message ?? "")")
+                #expect(error?.details.map(\.field) == [field])
+                #expect(try await client.customers.get(id: customer.id) == customer)
+            }
+            #expect(registry.requests.isEmpty)
+        }
+    }
+
+    @Test func aDryRunReturnsTheDifferencesAndChangesNothing() async throws {
+        try await withRegistryServer { _, client, registry in
+            let customer = try await acme(client)
+            let result = try await client.customers.refreshFromRegistry(id: customer.id, dryRun: true)
+
+            #expect(result.differences == [
+                RegistryDifference(field: .name, current: "Acme Oy", registry: "Nokia Oyj"),
+                RegistryDifference(field: .address, current: nil, registry: "Karakaari 7, 02610 ESPOO, FI"),
+                RegistryDifference(field: .website, current: "https://acme.fi", registry: "www.nokia.com"),
+            ])
+            #expect(!result.applied)
+            #expect(result.deregistered == nil)
+            #expect(result.emailNote?.contains("publishes no email addresses (Finland's registry has none)") == true)
+            let path = RegistryPath.finnishCompany("0112038-9")
+            #expect(result.registry == RegistrySource(name: "PRH YTJ open data v3", url: registry.url(path).absoluteString))
+            #expect(registry.requests == [path])
+            #expect(result.customer == customer)
+            #expect(try await client.customers.get(id: customer.id) == customer)
+            #expect(try await client.history.list(.customer, id: customer.id).map(\.action) == ["created"])
+        }
+    }
+
+    @Test func onlyTheChosenFieldsAreApplied() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await acme(client)
+            let result = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
+
+            #expect(result.differences == [
+                RegistryDifference(field: .website, current: "https://acme.fi", registry: "www.nokia.com"),
+            ])
+            #expect(result.applied)
+            #expect(result.emailNote == nil)  // email was not chosen
+            let stored = try await client.customers.get(id: customer.id)
+            #expect(result.customer == stored)
+            #expect(stored.website == "https://www.nokia.com")
+            #expect(stored.name == "Acme Oy")
+            #expect(stored.email == "info@acme.fi")
+            #expect(stored.headOffice == nil)
+            #expect(stored.version == customer.version + 1)
+
+            // The same refresh again finds nothing left to do and writes nothing.
+            let again = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
+            #expect(again.differences.isEmpty)
+            #expect(!again.applied)
+            #expect(try await client.customers.get(id: customer.id) == stored)
+        }
+    }
+
+    @Test func theAddressIsAddedAsTheHeadOfficeWhenThereIsNone() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await acme(client)
+            let result = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.address])
+
+            let office = try #require(result.customer.headOffice)
+            #expect(office.street == ["Karakaari 7"])
+            #expect(office.postalCode == "02610")
+            #expect(office.city == "ESPOO")
+            #expect(office.country == "FI")
+            #expect(office.kind == .visiting)
+            #expect(office.isHeadOffice)
+            #expect(try await client.addresses.list(customerID: customer.id) == [office])
+            #expect(result.customer.name == "Acme Oy")
+        }
+    }
+
+    @Test func theAddressUpdatesTheExistingHeadOfficeAndNothingElse() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await client.customers.create(
+                CustomerFields(name: "EQUINOR ASA", vatNumber: "923609016", country: "NO", website: "www.equinor.com"))
+            let head = try await client.addresses.add(customerID: customer.id, AddressFields(
+                street1: "Gamle vei 1", street2: "2. etasje", postalCode: "0150", city: "Oslo", region: "Oslo",
+                country: "NO", kind: .billing))
+            let other = try await client.addresses.add(
+                customerID: customer.id, AddressFields(street1: "Lager 9", city: "Bergen", country: "NO"))
+
+            let result = try await client.customers.refreshFromRegistry(id: customer.id)
+            #expect(result.differences == [RegistryDifference(
+                field: .address, current: "Gamle vei 1, 2. etasje, 0150 Oslo, NO",
+                registry: "Forusbeen 50, 4035 STAVANGER, NO")])
+            #expect(result.emailNote?.contains("has no email address registered") == true)
+
+            let addresses = try await client.addresses.list(customerID: customer.id)
+            #expect(addresses.map(\.id) == [head.id, other.id])
+            let updated = addresses[0]
+            #expect(updated.isHeadOffice)
+            #expect(updated.street == ["Forusbeen 50"])
+            #expect(updated.postalCode == "4035")
+            #expect(updated.city == "STAVANGER")
+            // What the registry does not give stays the customer's own.
+            #expect(updated.region == "Oslo")
+            #expect(updated.kind == .billing)
+            #expect(addresses[1] == other)
+            #expect(result.customer.headOffice == updated)
+        }
+    }
+
+    @Test func theHistoryShowsTheChangesAsMadeFromTheRegistry() async throws {
+        try await withRegistryServer { _, client, registry in
+            let customer = try await acme(client)
+            let result = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.name, .address])
+            let source = "registry: PRH YTJ open data v3 "
+                + registry.url(RegistryPath.finnishCompany("0112038-9")).absoluteString
+
+            let history = try await client.history.list(.customer, id: customer.id)
+            #expect(history.map(\.action) == ["created", "updated", "headOfficeSet"])
+            #expect(history.map(\.source) == [nil, source, source])
+            #expect(history[1].changes == [FieldChange(field: "name", oldValue: "Acme Oy", newValue: "Nokia Oyj")])
+            let office = try #require(result.customer.headOffice)
+            let addressHistory = try await client.history.list(.address, id: office.id)
+            #expect(addressHistory.map(\.action) == ["created"])
+            #expect(addressHistory.map(\.source) == [source])
+        }
+    }
+
+    @Test func aDeregisteredCompanyIsReportedAndNotApplied() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await client.customers.create(
+                CustomerFields(name: "Eksempel AS", vatNumber: RegistryCompanies.deletedVAT, country: "NO",
+                               website: "eksempel.no"))
+            let result = try await client.customers.refreshFromRegistry(id: customer.id)
+
+            #expect(result.deregistered == RegistryDeregistration(date: "2023-11-30",
+                                                                 reason: "deleted from Enhetsregisteret (slettet)"))
+            // The deleted unit has no address or website: nothing is cleared, the customer stays active.
+            #expect(result.differences == [RegistryDifference(field: .name, current: "Eksempel AS",
+                                                              registry: "EKSEMPEL SLETTET AS")])
+            let stored = try await client.customers.get(id: customer.id)
+            #expect(stored.active)
+            #expect(stored.website == "https://eksempel.no")
+            #expect(stored.name == "EKSEMPEL SLETTET AS")
+        }
+    }
+
+    @Test func registryFailuresMapToStatusesAndWriteNothing() async throws {
+        try await withRegistryServer { _, client, registry in
+            let unknown = try await client.customers.create(
+                CustomerFields(name: "Unknown Oy", vatNumber: RegistryCompanies.unknownVAT, country: "FI"))
+            let notFound = await #expect(throws: RPCError.self) {
+                try await client.customers.refreshFromRegistry(id: unknown.id)
+            }
+            #expect(notFound?.code == .notFound)
+            #expect(notFound?.message.contains("has no company 1234567-1 (HTTP 404 Not Found)") == true)
+
+            let failing = try await client.customers.create(
+                CustomerFields(name: "Failing AS", vatNumber: RegistryCompanies.failingVAT, country: "NO"))
+            let unavailable = await #expect(throws: RPCError.self) {
+                try await client.customers.refreshFromRegistry(id: failing.id)
+            }
+            #expect(unavailable?.code == .unavailable)
+            let url = registry.url(RegistryPath.norwegianUnit("974760673")).absoluteString
+            #expect(unavailable?.message == "the registry is unavailable: HTTP 500 (\(url))")
+
+            #expect(try await client.customers.get(id: unknown.id) == unknown)
+            #expect(try await client.customers.get(id: failing.id) == failing)
+        }
+    }
+
+    @Test func aStoredVATNumberWithAWrongCheckDigitIsRefusedBeforeTheRegistryIsAsked() async throws {
+        // Stored by a server from before the VAT rules; FI01120388's check digit should be 9.
+        let legacy = try LegacyCustomerSeeder.seed(name: "Old Oy", vatNumber: "FI01120388", country: "FI")
+        try await withRegistryServer(directory: legacy.directory) { _, client, registry in
+            let error = await #expect(throws: RPCError.self) {
+                try await client.customers.refreshFromRegistry(id: legacy.id)
+            }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.details == [ErrorDetail(field: "vatNumber",
+                                                   reason: "Finnish check digit 8 does not match the expected 9")])
+            #expect(registry.requests.isEmpty)
+        }
+    }
+}

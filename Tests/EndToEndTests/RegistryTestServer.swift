@@ -1,0 +1,45 @@
+import BusinessRegistry
+import CustomerClient
+import CustomerServer
+import Foundation
+import RegistryTestSupport
+
+/// The companies the loopback registry knows in these tests (fixtures from RegistryTestSupport).
+enum RegistryCompanies {
+    /// Nokia Oyj (the PRH sample): Karakaari 7, 02610 ESPOO; www.nokia.com; PRH has no emails.
+    static let nokiaVAT = "FI01120389"
+    /// Equinor ASA (the Brønnøysund sample): Forusbeen 50, 4035 STAVANGER; www.equinor.com; no email registered.
+    static let equinorVAT = "NO923609016MVA"
+    /// EKSEMPEL SLETTET AS, deleted on 2023-11-30 (synthetic).
+    static let deletedVAT = "NO812345672MVA"
+    /// A valid Norwegian number whose lookup answers HTTP 500.
+    static let failingVAT = "NO974760673MVA"
+    /// A valid Finnish business id the registry does not know (HTTP 404).
+    static let unknownVAT = "FI12345671"
+
+    static func routes() throws -> [String: LoopbackHTTPServer.Response] {
+        [
+            RegistryPath.finnishCompany("0112038-9"): try Fixture.response(Fixture.nokia),
+            RegistryPath.norwegianUnit("923609016"): try Fixture.response(Fixture.equinor),
+            RegistryPath.norwegianUnit("812345672"): try Fixture.response(Fixture.norwegianDeleted),
+            RegistryPath.norwegianUnit("974760673"): .json(#"{"status":500,"error":"Internal Server Error"}"#, status: 500),
+        ]
+    }
+}
+
+/// Runs `body` against a fresh server whose registry URLs point at a loopback registry serving
+/// `RegistryCompanies`; both are stopped afterwards, also when `body` throws.
+/// - Parameter directory: a directory with a database to start from (see `LegacyCustomerSeeder`).
+func withRegistryServer<T>(
+    directory: URL? = nil, _ body: (TestServer, CustomerClient, LoopbackHTTPServer) async throws -> T
+) async throws -> T {
+    let registry = try LoopbackHTTPServer(routes: try RegistryCompanies.routes())
+    defer { registry.stop() }
+    let server = try TestServer(directory: directory) { $0.registries = registry.registryDirectory(timeout: .seconds(5)) }
+    let client = server.client()
+    defer {
+        client.close()
+        server.stop()
+    }
+    return try await body(server, client, registry)
+}

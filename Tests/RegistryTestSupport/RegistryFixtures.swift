@@ -1,0 +1,53 @@
+import BusinessRegistry
+import Foundation
+
+/// The registry answer documents in `Fixtures/`, found next to this file (CI runs on a clean clone).
+public enum Fixture {
+    /// PRH YTJ v3 `/companies?businessId=0112038-9`: Nokia Oyj (a verbatim sample).
+    public static let nokia = "fi-prh-ytj-v3-companies-0112038-9-nokia.json"
+    /// PRH YTJ v3, synthetic: 1234567-1, ended on 2023-05-31.
+    public static let finnishEnded = "fi-prh-ytj-v3-companies-1234567-1-ended.json"
+    /// Enhetsregisteret `/enheter/923609016`: Equinor ASA (a verbatim sample).
+    public static let equinor = "no-brreg-enhet-923609016-equinor.json"
+    /// Enhetsregisteret, synthetic: 812345672, deleted (`slettedato` 2023-11-30).
+    public static let norwegianDeleted = "no-brreg-enhet-812345672-deleted.json"
+
+    public static func data(_ name: String) throws -> Data {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        return try Data(contentsOf: folder.appendingPathComponent(name))
+    }
+
+    /// The document as a 200 answer.
+    public static func response(_ name: String) throws -> LoopbackHTTPServer.Response {
+        LoopbackHTTPServer.Response(status: 200, body: try data(name))
+    }
+}
+
+/// Path prefixes like the real registries', so base URLs with a path are exercised.
+public enum RegistryPath {
+    public static let finland = "/opendata-ytj-api/v3"
+    public static let norway = "/enhetsregisteret/api"
+
+    public static func finnishCompany(_ businessID: String) -> String { "\(finland)/companies?businessId=\(businessID)" }
+    public static func norwegianUnit(_ number: String) -> String { "\(norway)/enheter/\(number)" }
+}
+
+extension LoopbackHTTPServer {
+    /// A directory whose Finnish and Norwegian base URLs point at this server.
+    public func registryDirectory(timeout: Duration = .seconds(10)) -> RegistryDirectory {
+        RegistryDirectory(baseURLs: ["fi": url(RegistryPath.finland), "no": url(RegistryPath.norway)], timeout: timeout)
+    }
+
+    /// The `--registry-url` values of `customerd` that point at this server.
+    public var registryURLOptions: [String] {
+        ["fi=\(url(RegistryPath.finland).absoluteString)", "no=\(url(RegistryPath.norway).absoluteString)"]
+    }
+}
+
+/// Runs `body` against a loopback server serving `routes`, with a directory pointed at it.
+public func withRegistry<T>(_ routes: [String: LoopbackHTTPServer.Response], timeout: Duration = .seconds(10),
+                            _ body: (RegistryDirectory, LoopbackHTTPServer) async throws -> T) async throws -> T {
+    let server = try LoopbackHTTPServer(routes: routes)
+    defer { server.stop() }
+    return try await body(server.registryDirectory(timeout: timeout), server)
+}
