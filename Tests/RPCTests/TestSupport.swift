@@ -113,3 +113,11 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
         return RPCError(.unknown, "not an RPCError: \(error)")
     }
 }
+
+/// Runs a blocking call (shutdown, runUntilTerminated) on its own thread: blocking one of the few
+/// cooperative-pool threads would starve the very calls the test waits for.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}

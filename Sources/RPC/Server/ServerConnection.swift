@@ -88,9 +88,14 @@ final class ServerConnection: @unchecked Sendable {
             hasLeader = false
             switch outcome {
             case .run(let call):
-                handOffLeadership()
+                // A unary call with nothing else buffered runs inline with the reader role left
+                // vacant and watched (see LeadershipWatchdog); anything else hands the role on now.
+                let watched = call.handler.isUnary && reader.bufferedByteCount == 0
+                    ? LeadershipWatchdog.shared.handlerStarted(on: self) : nil
+                if watched == nil { handOffLeadership() }
                 coordination.unlock()
                 execute(call)
+                if let watched { LeadershipWatchdog.shared.handlerEnded(watched) }
                 coordination.lock()
             case .close:
                 isClosed = true
@@ -120,6 +125,14 @@ final class ServerConnection: @unchecked Sendable {
             // Without a new thread the next call is read once this handler is done: slower, still correct.
             threadCount -= 1
             runtime.logger.warning("cannot start a connection thread", [("error", "\(error)")])
+        }
+    }
+
+    /// Called by the watchdog when an inline handler runs long: if nobody reads, someone must.
+    func promoteReaderIfNeeded() {
+        coordination.withLock {
+            guard !hasLeader, !isClosed else { return }
+            handOffLeadership()
         }
     }
 
