@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests", dependencies: ["BusinessRegistry", "BusinessIdentifiers"],
                     path: "Tests/BusinessRegistryTests", exclude: ["Fixtures"]),
+        .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl"],

@@ -1,1 +1,3 @@
-print("not built yet")
+import Foundation
+
+exit(await CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,36 @@
+@_exported import CustomerAPI
+@_exported import RPC
+
+/// A typed client of the customer service over one multiplexed connection.
+///
+/// ```swift
+/// let client = CustomerClient()                       // the default socket, as customerd uses
+/// let created = try await client.customers.create(CustomerFields(name: "Acme Oy", country: "FI"))
+/// let page = try await client.customers.list(CustomerQuery(search: "acme"))
+/// for try await customer in client.customers.stream() { ... }
+/// ```
+///
+/// Every failure is an `RPCError` carrying the status code, a message and field details
+/// (`error.details`, e.g. `field: "email"`). Calls may run concurrently from many tasks; after a
+/// server restart the next call reconnects.
+public final class CustomerClient: Sendable {
+    public let channel: ClientChannel
+    public let customers: Customers
+    public let users: Users
+    public let server: Server
+
+    /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
+    ///   (`CUSTOMER_SOCKET`, then `$XDG_RUNTIME_DIR/customercard/customerd.sock`, then `/tmp/customercard-UID/`).
+    public init(socketPath: String = DefaultEndpoint.socketPath(), configuration: ClientConfiguration = ClientConfiguration()) {
+        let channel = ClientChannel(socketPath: socketPath, configuration: configuration)
+        self.channel = channel
+        self.customers = Customers(channel: channel)
+        self.users = Users(channel: channel)
+        self.server = Server(channel: channel)
+    }
+
+    /// Closes the connection; calls after this fail with UNAVAILABLE.
+    public func close() {
+        channel.close()
+    }
+}

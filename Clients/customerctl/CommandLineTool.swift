@@ -1,0 +1,145 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+
+/// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
+enum CommandLineTool {
+    static let commands: [CommandSpec] = ServerCommands.all + CustomerCommands.all + UserCommands.all
+
+    static var overview: String {
+        let groups = Dictionary(grouping: commands, by: { $0.path[0] })
+        var lines: [String] = []
+        for group in commandGroups(groups) {
+            let members = groups[group] ?? []
+            if members.count == 1, members[0].path.count == 1 {
+                lines.append("  " + group.padding(toLength: 22, withPad: " ", startingAt: 0) + members[0].summary)
+            } else {
+                for command in members {
+                    lines.append("  " + command.name.padding(toLength: 22, withPad: " ", startingAt: 0) + command.summary)
+                }
+            }
+        }
+        return """
+            OVERVIEW: customerctl talks to customerd, the customer card service, over its Unix socket.
+
+            USAGE: customerctl [--socket PATH] [--output table|json] [--timeout SECONDS] COMMAND
+
+            COMMANDS:
+            \(lines.joined(separator: "\n"))
+
+            GLOBAL OPTIONS:
+            \(GlobalOptions.helpLines)
+            EXIT CODES:
+            \(ExitStatus.helpLines)
+
+            See 'customerctl help COMMAND' (or 'customerctl COMMAND --help') for a command's options.
+
+            EXAMPLE:
+              customerctl customers create --name "Acme Oy" --country FI
+              customerctl customers list --search acme
+
+            """
+    }
+
+    private static func commandGroups(_ groups: [String: [CommandSpec]]) -> [String] {
+        var seen: [String] = []
+        for command in commands where !seen.contains(command.path[0]) {
+            seen.append(command.path[0])
+        }
+        return seen
+    }
+
+    static func main(_ argv: [String]) async -> Int32 {
+        let global: GlobalOptions
+        var words: [String]
+        do {
+            (global, words) = try GlobalOptions.extract(from: argv)
+        } catch {
+            return usageFailure(error, usage: "customerctl [--socket PATH] [--output table|json] COMMAND")
+        }
+
+        var explicitHelp = false
+        if words.first == "help" {
+            explicitHelp = true
+            words.removeFirst()
+        }
+        guard let first = words.first, !first.hasPrefix("-") || explicitHelp else {
+            if words.isEmpty || words.first == "--help" || words.first == "-h" || explicitHelp {
+                print(overview, terminator: "")
+                return words.isEmpty && !explicitHelp ? ExitStatus.usage : ExitStatus.success
+            }
+            return usageFailure(UsageError("missing command"), usage: "customerctl COMMAND")
+        }
+
+        // The longest command path that the words start with.
+        let match = commands
+            .filter { words.starts(with: $0.path) }
+            .max { $0.path.count < $1.path.count }
+        guard let command = match else {
+            return unknownCommand(words, explicitHelp: explicitHelp)
+        }
+        let rest = Array(words.dropFirst(command.path.count))
+        if explicitHelp {
+            print(command.helpText, terminator: "")
+            return ExitStatus.success
+        }
+
+        let arguments: ParsedArguments
+        do {
+            arguments = try ParsedArguments(rest, options: command.options, flags: command.flags)
+            if arguments.wantsHelp {
+                print(command.helpText, terminator: "")
+                return ExitStatus.success
+            }
+            try arguments.expectPositionals(atMost: command.maxPositionals)
+        } catch {
+            return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
+        }
+
+        let client = CustomerClient(socketPath: global.socketPath)
+        defer { client.close() }
+        let invocation = Invocation(
+            arguments: arguments, client: client, output: global.output,
+            callOptions: CallOptions(timeout: .milliseconds(Int64(global.timeoutSeconds * 1000))))
+        do {
+            try await command.run(invocation)
+            return ExitStatus.success
+        } catch let error as UsageError {
+            return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
+        } catch let error as RPCError {
+            printError(error.description)
+            return ExitStatus.code(for: error.code)
+        } catch {
+            printError("\(error)")
+            return ExitStatus.failure
+        }
+    }
+
+    private static func unknownCommand(_ words: [String], explicitHelp: Bool) -> Int32 {
+        // A group name alone ("customerctl customers") lists the group's commands.
+        let group = commands.filter { $0.path.count > 1 && $0.path[0] == words[0] }
+        if !group.isEmpty, words.count == 1 || words[1] == "--help" || words[1] == "-h" || explicitHelp {
+            var lines = ["USAGE: customerctl \(words[0]) SUBCOMMAND", "", "SUBCOMMANDS:"]
+            for command in group {
+                lines.append("  " + command.path[1].padding(toLength: 14, withPad: " ", startingAt: 0) + command.summary)
+            }
+            lines.append("")
+            lines.append("See 'customerctl help \(words[0]) SUBCOMMAND' for details.")
+            print(lines.joined(separator: "\n"))
+            return words.count == 1 && !explicitHelp ? ExitStatus.usage : ExitStatus.success
+        }
+        let typed = group.isEmpty ? words[0] : words[0] + " " + words[1]
+        let candidates = group.isEmpty ? commands.map { $0.path[0] } : group.map(\.name)
+        let error = UsageError("unknown command '\(typed)'", suggestion: Suggestion.closest(to: typed, among: candidates))
+        return usageFailure(error, usage: "customerctl COMMAND")
+    }
+
+    private static func usageFailure(_ error: Error, usage: String, help: String? = nil) -> Int32 {
+        printError("\(error)\nUsage: \(usage)\nSee 'customerctl help\(help.map { " " + $0 } ?? "")'.")
+        return ExitStatus.usage
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    }
+}

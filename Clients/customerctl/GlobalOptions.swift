@@ -1,0 +1,74 @@
+import CommandLineKit
+import CustomerClient
+
+/// Options every command accepts, anywhere on the line before `--`.
+struct GlobalOptions: Sendable {
+    var socketPath: String = DefaultEndpoint.socketPath()
+    var output: OutputFormat = .table
+    var timeoutSeconds: Double = 30
+
+    static let helpLines = """
+          --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
+                                 $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
+          --output table|json    Aligned table for people (default) or JSON for programs.
+          --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED). Default: 30.
+          -h, --help             Show help for the command.
+
+        """
+
+    /// Takes the global options out of `arguments`, wherever they stand, and returns the rest.
+    static func extract(from arguments: [String]) throws(UsageError) -> (GlobalOptions, [String]) {
+        var options = GlobalOptions()
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                rest.append(contentsOf: arguments[index...])
+                break
+            }
+            let (name, inline) = split(argument)
+            guard ["--socket", "--output", "--timeout"].contains(name) else {
+                rest.append(argument)
+                index += 1
+                continue
+            }
+            let value: String
+            if let inline {
+                value = inline
+                index += 1
+            } else if index + 1 < arguments.count {
+                value = arguments[index + 1]
+                index += 2
+            } else {
+                throw UsageError("option '\(name)' needs a value")
+            }
+            switch name {
+            case "--socket":
+                options.socketPath = value
+            case "--output":
+                guard let format = OutputFormat(rawValue: value) else {
+                    throw UsageError("--output takes 'table' or 'json', got '\(value)'")
+                }
+                options.output = format
+            default:
+                guard let seconds = Double(value), seconds > 0 else {
+                    throw UsageError("--timeout takes a positive number of seconds, got '\(value)'")
+                }
+                options.timeoutSeconds = seconds
+            }
+        }
+        return (options, rest)
+    }
+
+    private static func split(_ argument: String) -> (String, String?) {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else {
+            return (argument, nil)
+        }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+    }
+}
+
+enum OutputFormat: String, Sendable {
+    case table, json
+}

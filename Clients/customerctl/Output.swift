@@ -1,0 +1,159 @@
+import CustomerClient
+import Foundation
+
+/// Writes results in the chosen format: tables for people, JSON (camelCase keys, stable,
+/// ISO-8601 UTC timestamps) for programs.
+struct Output: Sendable {
+    let format: OutputFormat
+
+    func customer(_ customer: Customer) throws {
+        switch format {
+        case .json:
+            try printJSON(customer)
+        case .table:
+            var fields = FieldList()
+            fields.add("id", String(customer.id))
+            fields.add("number", String(customer.number))
+            fields.add("name", customer.name)
+            fields.add("active", customer.active ? "yes" : "no")
+            fields.add("account manager", customer.accountManager.map(Self.describe))
+            fields.add("vat number", customer.vatNumber)
+            fields.add("country", customer.country)
+            fields.add("industry", customer.industry)
+            fields.add("email", customer.email)
+            fields.add("website", customer.website)
+            fields.add("phone", customer.phone)
+            fields.add("description", customer.description)
+            fields.add("version", String(customer.version))
+            fields.add("created", "\(Self.timestamp(customer.createdAt)) by \(customer.createdBy.name)")
+            fields.add("updated", "\(Self.timestamp(customer.updatedAt)) by \(customer.updatedBy.name)")
+            print(fields.render(), terminator: "")
+        }
+    }
+
+    func customers(_ customers: [Customer]) throws {
+        switch format {
+        case .json:
+            try printJSON(customers)
+        case .table:
+            var table = TextTable(["ID", "NUMBER", "NAME", "COUNTRY", "VAT NUMBER", "ACTIVE", "VERSION"])
+            for customer in customers {
+                table.append([
+                    String(customer.id), String(customer.number), customer.name, customer.country ?? "-",
+                    customer.vatNumber ?? "-", customer.active ? "yes" : "no", String(customer.version),
+                ])
+            }
+            print(table.render(), terminator: "")
+        }
+    }
+
+    func users(_ users: [User]) throws {
+        switch format {
+        case .json:
+            try printJSON(users)
+        case .table:
+            var table = TextTable(["ID", "UID", "NAME", "ADMINISTRATOR", "ACTIVE", "CREATED"])
+            for user in users {
+                table.append([
+                    String(user.id), String(user.uid), user.name, user.isAdministrator ? "yes" : "no",
+                    user.active ? "yes" : "no", Self.timestamp(user.createdAt),
+                ])
+            }
+            print(table.render(), terminator: "")
+        }
+    }
+
+    func user(_ user: User) throws {
+        try users([user])
+    }
+
+    /// One compact JSON object on one line: the JSON Lines format exports use.
+    func jsonLine(_ value: some Encodable) throws {
+        let data = try Self.compactEncoder.encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    func printJSON(_ value: some Encodable) throws {
+        let data = try Self.prettyEncoder.encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    static func describe(_ user: UserRef) -> String {
+        "\(user.name) (id \(user.id))"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.ISO8601Format()
+    }
+
+    private static let prettyEncoder = makeEncoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    private static let compactEncoder = makeEncoder([.sortedKeys, .withoutEscapingSlashes])
+
+    private static func makeEncoder(_ formatting: JSONEncoder.OutputFormatting) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = formatting
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date))
+        }
+        return encoder
+    }
+}
+
+extension Output {
+    static func describe(_ status: ServingStatus) -> String {
+        switch status {
+        case .serving: return "SERVING"
+        case .notServing: return "NOT_SERVING"
+        case .serviceUnknown: return "SERVICE_UNKNOWN"
+        case .unknown: return "UNKNOWN"
+        }
+    }
+
+    func serverInfo(_ info: ServerInfoResponse) throws {
+        guard format == .table else {
+            return try printJSON(ServerInfoJSON(info))
+        }
+        var fields = FieldList()
+        fields.add("server", "\(info.serverName) \(info.serverVersion)")
+        fields.add("protocol version", String(info.protocolVersion))
+        fields.add("uptime", String(format: "%.1f s", Double(info.uptimeMilliseconds) / 1000))
+        fields.add("max frame size", "\(info.maxFrameSize) bytes")
+        fields.add("max calls/connection", String(info.maxConcurrentCallsPerConnection))
+        fields.add("max connections", String(info.maxConnections))
+        fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
+        fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
+        let calls = info.callsByStatus.map { "\($0.code) \($0.count)" }.joined(separator: ", ")
+        fields.add("calls by status", calls.isEmpty ? "none yet" : calls)
+        print(fields.render(), terminator: "")
+    }
+}
+
+/// The server info with stable camelCase keys and status names instead of numbers.
+private struct ServerInfoJSON: Encodable {
+    let protocolVersion: UInt32
+    let serverName: String
+    let serverVersion: String
+    let uptimeMilliseconds: UInt64
+    let maxFrameSize: UInt64
+    let maxConcurrentCallsPerConnection: UInt64
+    let maxConnections: UInt64
+    let idleTimeoutMilliseconds: UInt64
+    let connectionsCurrent: UInt64
+    let connectionsTotal: UInt64
+    let callsByStatus: [String: UInt64]
+
+    init(_ info: ServerInfoResponse) {
+        protocolVersion = info.protocolVersion
+        serverName = info.serverName
+        serverVersion = info.serverVersion
+        uptimeMilliseconds = info.uptimeMilliseconds
+        maxFrameSize = info.maxFrameSize
+        maxConcurrentCallsPerConnection = info.maxConcurrentCallsPerConnection
+        maxConnections = info.maxConnections
+        idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
+        connectionsCurrent = info.connectionsCurrent
+        connectionsTotal = info.connectionsTotal
+        callsByStatus = Dictionary(uniqueKeysWithValues: info.callsByStatus.map { ("\($0.code)", $0.count) })
+    }
+}

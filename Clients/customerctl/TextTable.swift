@@ -1,0 +1,46 @@
+/// Rows of text in aligned columns, for people reading a terminal.
+struct TextTable {
+    let headers: [String]
+    var rows: [[String]] = []
+
+    init(_ headers: [String]) {
+        self.headers = headers
+    }
+
+    mutating func append(_ row: [String]) {
+        rows.append(row)
+    }
+
+    func render() -> String {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], cell.count)
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (column, cell) in cells.enumerated() {
+                let isLast = column == cells.count - 1
+                text += isLast ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
+            }
+            return text
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+/// "label  value" lines for one record, labels aligned.
+struct FieldList {
+    private var fields: [(String, String)] = []
+
+    mutating func add(_ label: String, _ value: String?) {
+        fields.append((label, value ?? "-"))
+    }
+
+    func render() -> String {
+        let width = fields.map(\.0.count).max() ?? 0
+        return fields.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
+            .joined(separator: "\n") + "\n"
+    }
+}

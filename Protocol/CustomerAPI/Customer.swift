@@ -1,0 +1,74 @@
+import Foundation
+
+/// A user of the service as other records refer to it: by id, with the name for display.
+public struct UserRef: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, name = 2
+    }
+}
+
+/// The customer's own fields: the top of the card's contact-information tab.
+///
+/// Field numbers are the wire contract (see Protocol/ENCODING.md): never renumber, only add.
+public struct Customer: Codable, Sendable, Hashable {
+    public var id: Int64
+    /// The customer number people quote; unique, assigned from a sequence when not given.
+    public var number: Int64
+    public var name: String
+    public var accountManager: UserRef?
+    public var description: String?
+    /// Normalised: upper case, no spaces, dashes or dots.
+    public var vatNumber: String?
+    /// ISO 3166-1 alpha-2, upper case.
+    public var country: String?
+    public var industry: String?
+    public var email: String?
+    public var website: String?
+    public var phone: String?
+    public var active: Bool
+    /// Increases by one on every write; send it back as `expectedVersion` to refuse lost updates.
+    public var version: Int64
+    public var createdAt: Date
+    public var createdBy: UserRef
+    public var updatedAt: Date
+    public var updatedBy: UserRef
+
+    public init(
+        id: Int64, number: Int64, name: String, accountManager: UserRef? = nil, description: String? = nil,
+        vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
+        website: String? = nil, phone: String? = nil, active: Bool, version: Int64,
+        createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef
+    ) {
+        self.id = id
+        self.number = number
+        self.name = name
+        self.accountManager = accountManager
+        self.description = description
+        self.vatNumber = vatNumber
+        self.country = country
+        self.industry = industry
+        self.email = email
+        self.website = website
+        self.phone = phone
+        self.active = active
+        self.version = version
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
+        case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
+        case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17
+    }
+}

@@ -1,0 +1,41 @@
+/// The editable fields of a customer, shared by create and update requests.
+///
+/// `nil` means "not given". In an update an empty string clears an optional field
+/// (the name cannot be cleared). The account manager is named by user name.
+public struct CustomerFields: Codable, Sendable, Hashable {
+    public var number: Int64?
+    public var name: String?
+    public var accountManager: String?
+    public var description: String?
+    public var vatNumber: String?
+    public var country: String?
+    public var industry: String?
+    public var email: String?
+    public var website: String?
+    public var phone: String?
+
+    public init(
+        number: Int64? = nil, name: String? = nil, accountManager: String? = nil, description: String? = nil,
+        vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
+        website: String? = nil, phone: String? = nil
+    ) {
+        self.number = number
+        self.name = name
+        self.accountManager = accountManager
+        self.description = description
+        self.vatNumber = vatNumber
+        self.country = country
+        self.industry = industry
+        self.email = email
+        self.website = website
+        self.phone = phone
+    }
+
+    /// True when no field is given: an update that would change nothing.
+    public var isEmpty: Bool { self == CustomerFields() }
+
+    enum CodingKeys: Int, CodingKey {
+        case number = 1, name = 2, accountManager = 3, description = 4, vatNumber = 5, country = 6
+        case industry = 7, email = 8, website = 9, phone = 10
+    }
+}

@@ -1,0 +1,6 @@
+// See StoreTypes.swift: unambiguous names for the API's records.
+import CustomerAPI
+
+typealias APICustomer = Customer
+typealias APIUser = User
+typealias APIUserRef = UserRef

@@ -1,0 +1,67 @@
+import CustomerAPI
+import CustomerStore
+import RPC
+
+extension APIUserRef {
+    init(_ stored: StoredUserRef) {
+        self.init(id: stored.id, name: stored.name)
+    }
+}
+
+extension APIUser {
+    init(_ stored: StoredUser) {
+        self.init(
+            id: stored.id, uid: stored.uid, name: stored.name, isAdministrator: stored.isAdministrator,
+            active: stored.active, createdAt: stored.createdAt)
+    }
+}
+
+extension APICustomer {
+    init(_ stored: StoredCustomer) {
+        self.init(
+            id: stored.id, number: stored.number, name: stored.name,
+            accountManager: stored.accountManager.map(APIUserRef.init), description: stored.description,
+            vatNumber: stored.vatNumber, country: stored.country, industry: stored.industry, email: stored.email,
+            website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
+            createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
+            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerQuery {
+    /// The store's filter for this query; the account manager is resolved from its name.
+    func storeFilter(resolvingWith store: Store) throws -> CustomerFilter {
+        var filter = CustomerFilter()
+        switch status ?? .active {
+        case .active: filter.status = .active
+        case .inactive: filter.status = .inactive
+        case .all: filter.status = .all
+        }
+        filter.search = search
+        filter.country = country
+        filter.changedSince = changedSince
+        if let accountManager {
+            filter.accountManagerID = try store.userID(named: accountManager, field: "query.accountManager")
+        }
+        return filter
+    }
+
+    var storeOrder: CustomerOrder {
+        switch order ?? .name {
+        case .name: return .byName
+        case .number: return .byNumber
+        }
+    }
+}
+
+extension Store {
+    /// The id of the user with this name, or INVALID_ARGUMENT on `field` when there is none.
+    func userID(named name: String, field: String) throws -> Int64 {
+        guard let user = try user(name: name) else {
+            throw RPCError(
+                .invalidArgument, "\(field): no user is named '\(name)'",
+                details: [ErrorDetail(field: field, reason: "no user is named '\(name)'")])
+        }
+        return user.id
+    }
+}

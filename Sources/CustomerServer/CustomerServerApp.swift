@@ -1,0 +1,65 @@
+import CustomerStore
+import Logging
+import RPC
+
+/// The customer service assembled: the store opened and migrated, identity in front of every
+/// handler, and the RPC server on the socket.
+public final class CustomerServerApp: Sendable {
+    public let configuration: CustomerServerConfiguration
+    private let store: Store
+    private let server: RPCServer
+    private let logger: Logger
+
+    /// Opens (and migrates) the database; does not touch the socket yet.
+    public init(configuration: CustomerServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        try DefaultPaths.ensureParentDirectory(of: configuration.databasePath)
+        let store = try Store(path: configuration.databasePath, options: configuration.storeOptions)
+        try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })
+        self.store = store
+        let users = UserDirectory(store: store)
+        var rpc = configuration.rpc
+        rpc.socketPath = configuration.socketPath
+        self.server = RPCServer(
+            configuration: rpc,
+            services: [
+                CustomerServiceHandler(store: store),
+                UserServiceHandler(store: store, users: users),
+            ],
+            interceptors: [IdentityInterceptor(users: users)],
+            logger: logger)
+    }
+
+    /// Starts accepting calls; the socket's directory is created (mode 0700) when missing.
+    public func start() throws {
+        try DefaultPaths.ensureParentDirectory(of: configuration.socketPath)
+        try server.start()
+        logger.notice(
+            "started", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
+    }
+
+    /// Graceful stop: calls in flight finish within the grace period, then the store closes.
+    public func shutdown() {
+        server.shutdown()
+        server.waitUntilStopped()
+        store.close()
+        logger.notice("stopped", [("socket", configuration.socketPath)])
+    }
+
+    /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
+    public func runUntilTerminated() -> Int32 {
+        let code = server.runUntilTerminated()
+        store.close()
+        logger.notice("stopped", [("socket", configuration.socketPath)])
+        return code
+    }
+}
+
+extension CustomerServerConfiguration {
+    var storeOptions: StoreOptions {
+        var options = StoreOptions()
+        options.synchronous = durability == .full ? .full : .normal
+        return options
+    }
+}

@@ -1,0 +1,69 @@
+import CustomerAPI
+import CustomerStore
+import Foundation
+import Glibc
+import RPC
+
+/// Everything `customerd` needs to start; defaults work on a fresh machine with no flags.
+public struct CustomerServerConfiguration: Sendable {
+    public var socketPath: String
+    public var databasePath: String
+    public var durability: Durability
+    /// Limits and timeouts of the RPC runtime; the socket path above wins over the one in here.
+    public var rpc: ServerConfiguration
+    /// Made administrators on the first start of an empty database.
+    public var initialAdministrators: [InitialUser]
+
+    public struct InitialUser: Sendable, Hashable {
+        public var uid: UInt32
+        public var name: String
+
+        public init(uid: UInt32, name: String) {
+            self.uid = uid
+            self.name = name
+        }
+    }
+
+    public init(
+        socketPath: String = DefaultEndpoint.socketPath(),
+        databasePath: String = DefaultPaths.database(environment: ProcessInfo.processInfo.environment)
+    ) {
+        self.socketPath = socketPath
+        self.databasePath = databasePath
+        self.durability = .normal
+        self.rpc = ServerConfiguration(socketPath: socketPath)
+        self.rpc.serverName = "customerd"
+        self.rpc.serverVersion = CustomerServerVersion.current
+        self.initialAdministrators = Self.defaultAdministrators()
+    }
+
+    /// The OS user running the server, and root: the two people who can always reach the socket.
+    public static func defaultAdministrators() -> [InitialUser] {
+        let uid = getuid()
+        var users = [InitialUser(uid: uid, name: Self.loginName(of: uid))]
+        if uid != 0 {
+            users.append(InitialUser(uid: 0, name: "root"))
+        }
+        return users
+    }
+
+    private static func loginName(of uid: uid_t) -> String {
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            return String(cString: name)
+        }
+        return "uid\(uid)"
+    }
+}
+
+/// How hard a commit is pushed to disk before the call is answered.
+public enum Durability: String, Sendable, CaseIterable {
+    /// SQLite `synchronous=NORMAL` in WAL mode: a killed or crashed process loses no acknowledged
+    /// write; a power cut may lose the last few.
+    case normal
+    /// `synchronous=FULL`: every acknowledged write also survives a power cut; writes cost an fsync.
+    case full
+}
+
+public enum CustomerServerVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,113 @@
+import CustomerAPI
+import CustomerStore
+import Foundation
+import RPC
+
+/// Serves `customer.v1.CustomerService` from the store.
+///
+/// Handlers run synchronously on the connection's thread (see `RPCServer`), so each one is a
+/// straight line: resolve the caller, translate the request, one store call (one transaction),
+/// translate the answer.
+struct CustomerServiceHandler: RPCService {
+    let store: Store
+
+    func register(with router: inout Router) {
+        router.register(CustomerService.createCustomer) { (request: CreateCustomerRequest, context) in
+            let caller = try Caller.of(context)
+            let created = try store.createCustomer(try newCustomer(from: request.fields), by: caller.user.id)
+            return APICustomer(created)
+        }
+        router.register(CustomerService.getCustomer) { (request: GetCustomerRequest, context) in
+            _ = try Caller.of(context)
+            switch (request.id, request.number) {
+            case (let id?, nil):
+                return APICustomer(try store.customer(id: id))
+            case (nil, let number?):
+                return APICustomer(try store.customer(number: number))
+            default:
+                throw RPCError(
+                    .invalidArgument, "name the customer by id or by number, exactly one of them",
+                    details: [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
+            }
+        }
+        router.register(CustomerService.updateCustomer) { (request: UpdateCustomerRequest, context) in
+            let caller = try Caller.of(context)
+            let updated = try store.updateCustomer(
+                id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
+                by: caller.user.id)
+            return APICustomer(updated)
+        }
+        router.register(CustomerService.listCustomers) { (request: ListCustomersRequest, context) in
+            _ = try Caller.of(context)
+            let limit = Int(request.limit ?? Int32(ListCustomersRequest.defaultLimit))
+            guard (1...ListCustomersRequest.maximumLimit).contains(limit) else {
+                throw RPCError(
+                    .invalidArgument, "limit must be between 1 and \(ListCustomersRequest.maximumLimit), got \(limit)",
+                    details: [ErrorDetail(field: "limit", reason: "out of range 1...\(ListCustomersRequest.maximumLimit)")])
+            }
+            let page = try store.listCustomers(
+                try request.query.storeFilter(resolvingWith: store), order: request.query.storeOrder,
+                limit: limit, pageToken: request.pageToken)
+            return ListCustomersResponse(customers: page.customers.map(APICustomer.init), nextPageToken: page.nextPageToken)
+        }
+        router.register(CustomerService.streamCustomers) {
+            (request: StreamCustomersRequest, writer: ServerStreamWriter<APICustomer>, context) in
+            _ = try Caller.of(context)
+            try store.streamCustomers(
+                try request.query.storeFilter(resolvingWith: store), order: request.query.storeOrder
+            ) { customer in
+                try context.checkCancellation()
+                try writer.send(APICustomer(customer))
+            }
+        }
+        router.register(CustomerService.deactivateCustomer) { (request: SetCustomerActiveRequest, context) in
+            let caller = try Caller.of(context)
+            return APICustomer(
+                try store.setCustomerActive(
+                    id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(CustomerService.activateCustomer) { (request: SetCustomerActiveRequest, context) in
+            let caller = try Caller.of(context)
+            return APICustomer(
+                try store.setCustomerActive(
+                    id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(CustomerService.deleteCustomer) { (request: DeleteCustomerRequest, context) in
+            let caller = try Caller.of(context)
+            guard request.confirm else {
+                throw RPCError(
+                    .failedPrecondition,
+                    "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead",
+                    details: [ErrorDetail(field: "confirm", reason: "must be true")])
+            }
+            try store.deleteCustomer(id: request.id, by: caller.user.id)
+            return DeleteCustomerResponse(id: request.id)
+        }
+    }
+
+    private func newCustomer(from fields: CustomerFields) throws -> NewCustomer {
+        NewCustomer(
+            number: fields.number, name: fields.name ?? "",
+            accountManagerID: try fields.accountManager.map { try store.userID(named: $0, field: "accountManager") },
+            description: fields.description, vatNumber: fields.vatNumber, country: fields.country,
+            industry: fields.industry, email: fields.email, website: fields.website, phone: fields.phone)
+    }
+
+    private func changes(from fields: CustomerFields) throws -> CustomerChanges {
+        var changes = CustomerChanges()
+        changes.number = fields.number
+        changes.name = fields.name
+        if let manager = fields.accountManager {
+            // An empty name clears the account manager, like every other optional field.
+            changes.accountManagerID = manager.isEmpty ? .some(nil) : try store.userID(named: manager, field: "accountManager")
+        }
+        changes.description = fields.description
+        changes.vatNumber = fields.vatNumber
+        changes.country = fields.country
+        changes.industry = fields.industry
+        changes.email = fields.email
+        changes.website = fields.website
+        changes.phone = fields.phone
+        return changes
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder until the CustomerServer module lands.

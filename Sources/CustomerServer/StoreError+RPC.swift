@@ -1,0 +1,30 @@
+import CustomerStore
+import RPC
+
+/// The one place store failures become wire statuses; causes that say nothing useful to a
+/// caller (SQLite internals) stay in the server's log.
+extension StoreError: RPCErrorConvertible {
+    public var rpcError: RPCError {
+        switch self {
+        case .notFound(let message):
+            return RPCError(.notFound, message)
+        case .alreadyExists(let message, let field):
+            return RPCError(.alreadyExists, message, details: [ErrorDetail(field: field, reason: "already exists")])
+        case .invalidArgument(let violations):
+            let summary = violations.map { "\($0.field): \($0.reason)" }.joined(separator: "; ")
+            return RPCError(
+                .invalidArgument, "invalid customer data: \(summary)",
+                details: violations.map { ErrorDetail(field: $0.field, reason: $0.reason) })
+        case .aborted(let message):
+            return RPCError(.aborted, message)
+        case .failedPrecondition(let message):
+            return RPCError(.failedPrecondition, message)
+        case .unavailable(let message):
+            return RPCError(.unavailable, message)
+        case .closed:
+            return RPCError(.unavailable, "the server is shutting down")
+        case .schemaTooNew, .notADatabase, .sqlite:
+            return RPCError(.internalError, "the store failed; the server log has the cause")
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import CustomerClient
+import CustomerServer
+import Foundation
+import Logging
+
+/// A real customerd (in this process) on a real socket and a real SQLite file in a fresh
+/// temporary directory, removed again by `stop()`.
+final class TestServer: Sendable {
+    let directory: URL
+    let configuration: CustomerServerConfiguration
+    private let app: CustomerServerApp
+
+    var socketPath: String { configuration.socketPath }
+    var databasePath: String { configuration.databasePath }
+
+    /// - Parameter directory: reuse an existing directory (its database) instead of a new one.
+    init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil) throws {
+        let directory = try directory ?? Self.makeTemporaryDirectory()
+        var configuration = CustomerServerConfiguration(
+            socketPath: directory.appendingPathComponent("customerd.sock").path,
+            databasePath: directory.appendingPathComponent("customers.sqlite").path)
+        configuration.rpc.shutdownGracePeriod = .seconds(2)
+        if let administrators {
+            configuration.initialAdministrators = administrators
+        }
+        self.directory = directory
+        self.configuration = configuration
+        self.app = try CustomerServerApp(configuration: configuration, logger: Logger(label: "test-customerd", level: .warning))
+        try app.start()
+    }
+
+    func client() -> CustomerClient {
+        CustomerClient(socketPath: socketPath)
+    }
+
+    /// Stops the server and keeps the directory, so a new server can open the same database.
+    func stopKeepingData() {
+        app.shutdown()
+    }
+
+    /// Stops the server and removes its directory.
+    func stop() {
+        app.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func makeTemporaryDirectory() throws -> URL {
+        // Short paths: a Unix socket path must fit in sun_path (108 bytes).
+        let url = URL(fileURLWithPath: "/tmp/cc-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Runs `body` against a fresh server and stops it afterwards, also when `body` throws.
+func withServer<T>(
+    administrators: [CustomerServerConfiguration.InitialUser]? = nil,
+    _ body: (TestServer, CustomerClient) async throws -> T
+) async throws -> T {
+    let server = try TestServer(administrators: administrators)
+    let client = server.client()
+    do {
+        let result = try await body(server, client)
+        client.close()
+        server.stop()
+        return result
+    } catch {
+        client.close()
+        server.stop()
+        throw error
+    }
+}
