@@ -5,7 +5,8 @@ import Glibc
 ///
 /// Unlike a dispatch signal source (registered asynchronously, with the signal ignored meanwhile),
 /// the handlers are in place when `init` returns, so no signal is lost, and unlike sigwait(2) it does
-/// not require the signals to be blocked in every thread of the process.
+/// not require the signals to be blocked in every thread of the process: it only needs one thread
+/// that does not block them, which `init` makes sure of for the calling thread.
 final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by `lock`; fds immutable
     static let watched = [SIGTERM, SIGINT]
 
@@ -18,6 +19,7 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
     private let lock = ConditionLock()
     private var isClosed = false
     private var previous: [Int32: sigaction] = [:]
+    private var previousMask = sigset_t()
 
     /// Installs the handlers; only one instance may exist at a time.
     init() throws(IOError) {
@@ -41,6 +43,13 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
             sigaction(number, &action, &old)
             previous[number] = old
         }
+        // A process started by a thread that blocks signals (Foundation's Process spawns from such
+        // threads) inherits that mask, and a blocked SIGTERM would stay pending forever: unblock
+        // the watched signals in this thread, the one that waits, so the handler can run here.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for number in Self.watched { sigaddset(&unblock, number) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, &previousMask)
     }
 
     /// Blocks until a signal arrives (its number) or ``wake()`` is called (0).
@@ -63,8 +72,10 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
         }
     }
 
-    /// Puts the previous signal actions back and releases the pipe.
+    /// Puts the previous signal actions and mask back (call it on the thread that created this)
+    /// and releases the pipe.
     func restore() {
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
         for (number, old) in previous {
             var old = old
             sigaction(number, &old, nil)
