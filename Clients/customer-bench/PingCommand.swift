@@ -62,10 +62,11 @@ struct PingCommand {
         do {
             for row in rows {
                 let rpc = try await row.rpc.run(warmUp: warmUp, duration: duration)
-                if floors[row.floor.name] == nil {
+                if options.measureFloor && floors[row.floor.name] == nil {
                     floors[row.floor.name] = try await row.floor.run(warmUp: warmUp, duration: duration)
                 }
-                report.printRow(rpcName: row.rpc.name, rpc: rpc, floorName: row.floor.name, floor: floors[row.floor.name] ?? rpc)
+                report.printRow(rpcName: row.rpc.name, rpc: rpc, floorName: row.floor.name,
+                                floor: floors[row.floor.name] ?? LatencySamples())
             }
         } catch {
             StandardError.write("Error: \(error)\n")
