@@ -17,6 +17,12 @@ public final class CustomerClient: Sendable {
     public let channel: ClientChannel
     public let customers: Customers
     public let users: Users
+    public let addresses: Addresses
+    public let contacts: Contacts
+    public let labels: Labels
+    public let activities: Activities
+    public let history: History
+    public let cards: Cards
     public let server: Server
 
     /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
@@ -26,6 +32,12 @@ public final class CustomerClient: Sendable {
         self.channel = channel
         self.customers = Customers(channel: channel)
         self.users = Users(channel: channel)
+        self.addresses = Addresses(channel: channel)
+        self.contacts = Contacts(channel: channel)
+        self.labels = Labels(channel: channel)
+        self.activities = Activities(channel: channel)
+        self.history = History(channel: channel)
+        self.cards = Cards(channel: channel)
         self.server = Server(channel: channel)
     }
 

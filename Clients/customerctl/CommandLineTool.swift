@@ -4,7 +4,8 @@ import Foundation
 
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {
-    static let commands: [CommandSpec] = ServerCommands.all + CustomerCommands.all + UserCommands.all
+    static let commands: [CommandSpec] =
+        ServerCommands.all + CustomerCommands.all + ContactCommands.all + ActivityCommands.all + UserCommands.all
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
@@ -12,10 +13,10 @@ enum CommandLineTool {
         for group in commandGroups(groups) {
             let members = groups[group] ?? []
             if members.count == 1, members[0].path.count == 1 {
-                lines.append("  " + group.padding(toLength: 22, withPad: " ", startingAt: 0) + members[0].summary)
+                lines.append("  " + column(group) + members[0].summary)
             } else {
                 for command in members {
-                    lines.append("  " + command.name.padding(toLength: 22, withPad: " ", startingAt: 0) + command.summary)
+                    lines.append("  " + column(command.name) + command.summary)
                 }
             }
         }
@@ -39,6 +40,11 @@ enum CommandLineTool {
               customerctl customers list --search acme
 
             """
+    }
+
+    /// A command name padded to the summary column (always at least two spaces before it).
+    private static func column(_ name: String) -> String {
+        name.padding(toLength: max(28, name.count + 2), withPad: " ", startingAt: 0)
     }
 
     private static func commandGroups(_ groups: [String: [CommandSpec]]) -> [String] {
@@ -121,7 +127,7 @@ enum CommandLineTool {
         if !group.isEmpty, words.count == 1 || words[1] == "--help" || words[1] == "-h" || explicitHelp {
             var lines = ["USAGE: customerctl \(words[0]) SUBCOMMAND", "", "SUBCOMMANDS:"]
             for command in group {
-                lines.append("  " + command.path[1].padding(toLength: 14, withPad: " ", startingAt: 0) + command.summary)
+                lines.append("  " + column(command.path[1]) + command.summary)
             }
             lines.append("")
             lines.append("See 'customerctl help \(words[0]) SUBCOMMAND' for details.")

@@ -10,7 +10,8 @@ struct GlobalOptions: Sendable {
     static let helpLines = """
           --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
                                  $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
-          --output table|json    Aligned table for people (default) or JSON for programs.
+          --output table|json    Aligned table for people (default) or JSON for programs
+                                 (mailing-list also writes csv).
           --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED). Default: 30.
           -h, --help             Show help for the command.
 
@@ -48,7 +49,7 @@ struct GlobalOptions: Sendable {
                 options.socketPath = value
             case "--output":
                 guard let format = OutputFormat(rawValue: value) else {
-                    throw UsageError("--output takes 'table' or 'json', got '\(value)'")
+                    throw UsageError("--output takes 'table', 'json' or (for mailing-list) 'csv', got '\(value)'")
                 }
                 options.output = format
             default:
@@ -70,5 +71,7 @@ struct GlobalOptions: Sendable {
 }
 
 enum OutputFormat: String, Sendable {
-    case table, json
+    /// `csv` is accepted by the commands that produce a flat list for other tools (mailing-list);
+    /// the others print a table instead.
+    case table, json, csv
 }

@@ -10,7 +10,7 @@ struct Output: Sendable {
         switch format {
         case .json:
             try printJSON(customer)
-        case .table:
+        case .table, .csv:
             var fields = FieldList()
             fields.add("id", String(customer.id))
             fields.add("number", String(customer.number))
@@ -27,6 +27,7 @@ struct Output: Sendable {
             fields.add("version", String(customer.version))
             fields.add("created", "\(Self.timestamp(customer.createdAt)) by \(customer.createdBy.name)")
             fields.add("updated", "\(Self.timestamp(customer.updatedAt)) by \(customer.updatedBy.name)")
+            fields.add("head office", customer.headOffice.map(Self.oneLine))
             print(fields.render(), terminator: "")
         }
     }
@@ -35,7 +36,7 @@ struct Output: Sendable {
         switch format {
         case .json:
             try printJSON(customers)
-        case .table:
+        case .table, .csv:
             var table = TextTable(["ID", "NUMBER", "NAME", "COUNTRY", "VAT NUMBER", "ACTIVE", "VERSION"])
             for customer in customers {
                 table.append([
@@ -51,7 +52,7 @@ struct Output: Sendable {
         switch format {
         case .json:
             try printJSON(users)
-        case .table:
+        case .table, .csv:
             var table = TextTable(["ID", "UID", "NAME", "ADMINISTRATOR", "ACTIVE", "CREATED"])
             for user in users {
                 table.append([

@@ -38,16 +38,20 @@ struct BinaryCodingKey: CodingKey {
 
 extension FieldNumber {
     /// The field number of `key`: its `intValue`, which must be in 1...2^29-1.
+    @inline(__always)
     static func of(_ key: some CodingKey) throws(WireFailure) -> UInt32 {
-        let keyName = "key \"\(key.stringValue)\" of \(typeName(type(of: key)))"
         guard let number = key.intValue else {
-            throw WireFailure(message: "\(keyName) has no intValue; the binary format identifies a field by "
+            throw WireFailure(message: "\(describe(key)) has no intValue; the binary format identifies a field by "
                 + "CodingKey.intValue (its field number): declare `enum CodingKeys: Int, CodingKey`")
         }
         guard number >= Int(min), number <= Int(max) else {
-            throw WireFailure(message: "\(keyName) has field number \(number), outside \(min)...\(max)")
+            throw WireFailure(message: "\(describe(key)) has field number \(number), outside \(min)...\(max)")
         }
-        return UInt32(number)
+        return UInt32(truncatingIfNeeded: number)
+    }
+
+    private static func describe(_ key: some CodingKey) -> String {
+        "key \"\(key.stringValue)\" of \(typeName(type(of: key)))"
     }
 }
 

@@ -73,24 +73,11 @@ extension DecoderNode {
         }
     }
 
-    /// Reads any value from `slot`; `key` names it in the coding path.
+    /// Reads any value from `slot`; `key` names it in the coding path. The types with a fixed
+    /// wire mapping are recognised by identity (no dynamic casts) and read without their own
+    /// Codable; the chain is written out here rather than in a helper returning `T?`, because an
+    /// unspecialized `T?` costs a generic metadata lookup on every call.
     func value<T: Decodable>(_ type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> T {
-        if let value = try primitive(type, in: slot, key: key) { return value }
-        if let mapType = type as? any DecodableMap.Type {
-            return try map(mapType, as: type, in: slot, key: key)
-        }
-        if case .element(let cursor) = slot, type is any OptionalMarker.Type {
-            // An element of an array of optionals: field 1 of a wrapper message, absent for nil.
-            let entry = try cursor.takeLengthDelimited(type, for: self)
-            let wrapper = try index(of: entry, depth: cursor.index.depth + 1)
-            return try value(type, in: .field(wrapper, 1), key: key)
-        }
-        return try T(from: DecoderNode(state: state, slot: slot, parent: self, key: key))
-    }
-
-    /// Reads the types with a fixed wire mapping, recognised by identity; nil for other types.
-    @inline(__always)
-    private func primitive<T>(_ type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> T? {
         if T.self == String.self { return same(try bytes(String.self, in: slot, key: key), T.self) }
         if T.self == Int.self { return same(try scalar(Int.self, in: slot, key: key), T.self) }
         if T.self == Int64.self { return same(try scalar(Int64.self, in: slot, key: key), T.self) }
@@ -110,7 +97,16 @@ extension DecoderNode {
         if T.self == UUID.self { return same(try bytes(UUID.self, in: slot, key: key), T.self) }
         if T.self == Data.self { return same(try bytes(Data.self, in: slot, key: key), T.self) }
         if T.self == URL.self { return same(try bytes(URL.self, in: slot, key: key), T.self) }
-        return nil
+        if let mapType = type as? any DecodableMap.Type {
+            return try map(mapType, as: type, in: slot, key: key)
+        }
+        if case .element(let cursor) = slot, type is any OptionalMarker.Type {
+            // An element of an array of optionals: field 1 of a wrapper message, absent for nil.
+            let entry = try cursor.takeLengthDelimited(type, for: self)
+            let wrapper = try index(of: entry, depth: cursor.index.depth + 1)
+            return try value(type, in: .field(wrapper, 1), key: key)
+        }
+        return try T(from: DecoderNode(state: state, slot: slot, parent: self, key: key))
     }
 
     /// A dictionary from map entries (see `EncoderNode.putMap`).

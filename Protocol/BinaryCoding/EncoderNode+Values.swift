@@ -50,21 +50,25 @@ extension EncoderNode {
     }
 
     /// Writes any value into `slot`; `key` names it in the coding path of errors.
-    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?) throws {
+    /// `unwrapped` says `value` was taken out of an optional (by `encodeIfPresent`), so a nil
+    /// here is the `.some(.none)` of a nested optional.
+    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?, unwrapped: Bool = false) throws {
         if try putPrimitive(value, in: slot) { return }
-        if let map = value as? any EncodableMap {
-            try putMap(map, in: slot)
-            return
-        }
-        if let optional = value as? any OptionalMarker {
-            if optional.isSomeNone {
-                throw EncodingError.invalidValue(value, EncodingError.Context(
-                    codingPath: codingPath + (key.map { [$0] } ?? []),
-                    debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
-            }
-            if case .element = slot {
-                try putWrapped(value, in: slot)
+        if let special = value as? any EncodingSpecial {
+            if let map = special.asMap {
+                try putMap(map, in: slot)
                 return
+            }
+            if let optional = special.asOptional {
+                if optional.isSomeNone || (unwrapped && optional.isNone) {
+                    throw EncodingError.invalidValue(value, EncodingError.Context(
+                        codingPath: codingPath + (key.map { [$0] } ?? []),
+                        debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
+                }
+                if case .element = slot {
+                    try putWrapped(value, in: slot)
+                    return
+                }
             }
         }
         try checkWritable()

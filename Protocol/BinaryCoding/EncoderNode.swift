@@ -34,7 +34,8 @@ final class EncoderNode: Encoder, CodingPathNode {
     /// time, and are spliced in at the recorded offset when this node finishes.
     private var deferred: [(offset: Int, node: EncoderNode)] = []
     /// A misuse noticed where the protocol gives no way to throw, thrown at the next write.
-    private var misuse: EncodingError?
+    /// (`any Error` so the check on every write is a pointer test.)
+    private var misuse: (any Error)?
     private var finished = false
 
     init(
@@ -106,7 +107,7 @@ final class EncoderNode: Encoder, CodingPathNode {
 
     /// Keeps an error found where the Encoder protocol cannot throw, for the next write.
     func recordMisuse(_ error: any Error) {
-        if misuse == nil, let error = error as? EncodingError { misuse = error }
+        if misuse == nil { misuse = error }
     }
 
     /// Throws unless this node may write now.

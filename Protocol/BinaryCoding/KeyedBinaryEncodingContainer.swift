@@ -52,13 +52,7 @@ struct KeyedBinaryEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
         guard let value else { return }
-        // `.some(.none)` of a nested optional would vanish like `.none`; refuse it.
-        if let inner = value as? any OptionalMarker, inner.isNone {
-            throw EncodingError.invalidValue(value, EncodingError.Context(
-                codingPath: codingPath + [key],
-                debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
-        }
-        try encode(value, forKey: key)
+        try node.put(value, in: slot(key, value), key: key, unwrapped: true)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(

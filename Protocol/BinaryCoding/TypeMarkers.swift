@@ -18,6 +18,23 @@ extension Optional: OptionalMarker {
     }
 }
 
+/// The types the encoder must recognise that `T.self == X.self` cannot name (any Optional, any
+/// Dictionary): one conformance check per value tells both apart from everything else.
+protocol EncodingSpecial {
+    var asOptional: (any OptionalMarker)? { get }
+    var asMap: (any EncodableMap)? { get }
+}
+
+extension Optional: EncodingSpecial {
+    var asOptional: (any OptionalMarker)? { .some(self as any OptionalMarker) }
+    var asMap: (any EncodableMap)? { nil }
+}
+
+extension Dictionary: EncodingSpecial where Key: Encodable, Value: Encodable {
+    var asOptional: (any OptionalMarker)? { nil }
+    var asMap: (any EncodableMap)? { self }
+}
+
 /// Lets the encoder write a Dictionary as a protobuf map: Swift's own Dictionary Codable
 /// uses a keyed container with string keys (or integer keys that are not field numbers).
 protocol EncodableMap {

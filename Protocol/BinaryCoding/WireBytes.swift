@@ -17,9 +17,16 @@ extension String: WireBytes {
         }
     }
 
+    /// `String(decoding:)` is the standard library's fast validating path, but it repairs bad
+    /// input with U+FFFD instead of failing; comparing the result with the input detects a repair.
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
-        let decoded = wireContent.withMemoryRebound(to: UInt8.self) { String(validating: $0, as: UTF8.self) }
-        guard let decoded else { throw WireFailure(message: "invalid UTF-8 in a string") }
+        var decoded = String(decoding: wireContent, as: UTF8.self)
+        let unchanged = decoded.withUTF8 { utf8 -> Bool in
+            guard utf8.count == wireContent.count else { return false }
+            guard let mine = utf8.baseAddress, let theirs = wireContent.baseAddress else { return true }  // both empty
+            return memcmp(mine, theirs, utf8.count) == 0
+        }
+        guard unchanged else { throw WireFailure(message: "invalid UTF-8 in a string") }
         self = decoded
     }
 }
@@ -68,31 +75,110 @@ extension URL: WireBytes {
 /// A Decimal is its `description` ("-1234.5", "0.005", "NaN"), a string that parses back to
 /// the same value in every language's decimal type. Foundation's own Decimal Codable is a keyed
 /// container with string keys, which this format cannot carry, so it is special-cased.
+/// `description` and `Decimal(string:)` cost microseconds, so the usual case (a mantissa of at
+/// most 19 digits) is formatted and parsed here, producing exactly what they would.
 extension Decimal: WireBytes {
     func appendWire(to bytes: inout [UInt8]) {
-        description.appendWire(to: &bytes)
+        guard let digits = fastDescription() else {
+            description.appendWire(to: &bytes)
+            return
+        }
+        Varint.append(UInt64(digits.count), to: &bytes)
+        bytes.append(contentsOf: digits)
+    }
+
+    /// `description` as UTF-8, or nil when the mantissa does not fit in 64 bits (or NaN).
+    private func fastDescription() -> [UInt8]? {
+        guard !isNaN else { return nil }
+        let significand = self.significand
+        let mantissa = NSDecimalNumber(decimal: significand).uint64Value
+        guard Decimal(mantissa) == significand else { return nil }
+        if mantissa == 0 { return [UInt8(ascii: "0")] }
+        var digits: [UInt8] = sign == .minus ? [UInt8(ascii: "-")] : []
+        let mantissaDigits = String(mantissa).utf8
+        if exponent >= 0 {
+            digits.append(contentsOf: mantissaDigits)
+            digits.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent))
+            return digits
+        }
+        let fraction = -exponent
+        let whole = mantissaDigits.count - fraction
+        if whole <= 0 {
+            digits.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: ".")])
+            digits.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -whole))
+            digits.append(contentsOf: mantissaDigits)
+        } else {
+            digits.append(contentsOf: mantissaDigits.prefix(whole))
+            digits.append(UInt8(ascii: "."))
+            digits.append(contentsOf: mantissaDigits.dropFirst(whole))
+        }
+        return digits
     }
 
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
+        if let value = Decimal.parseCanonical(wireContent) {
+            self = value
+            return
+        }
         let text = try String(wireContent: wireContent)
         if text == "NaN" {
             self = .nan
             return
         }
-        // Decimal(string:) accepts a valid prefix ("12abc" is 12), so check the whole shape first.
-        guard Decimal.isCanonical(text), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        // Decimal(string:) accepts a valid prefix ("12abc" is 12), so parseCanonical checked the
+        // shape; this handles the long mantissas it leaves over.
+        guard Decimal.isCanonical(wireContent), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
         else { throw WireFailure(message: "invalid decimal \"\(text)\"") }
         self = value
     }
 
-    /// `-?[0-9]+(\.[0-9]+)?`: the shape `description` writes.
-    private static func isCanonical(_ text: String) -> Bool {
-        var utf8 = Substring(text).utf8
-        if utf8.first == UInt8(ascii: "-") { utf8 = utf8.dropFirst() }
-        let parts = utf8.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-        let isDigits = { (part: Substring.UTF8View.SubSequence) in
-            !part.isEmpty && part.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    /// Whether `text` has the shape `description` writes: `-?[0-9]+(\.[0-9]+)?`.
+    private static func isCanonical(_ text: UnsafeRawBufferPointer) -> Bool {
+        var sawDigit = false
+        var sawPoint = false
+        var afterPoint = false
+        for (position, byte) in text.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where position == 0:
+                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sawDigit = true
+                afterPoint = sawPoint
+            case UInt8(ascii: ".") where sawDigit && !sawPoint:
+                sawPoint = true
+            default:
+                return false
+            }
         }
-        return parts.allSatisfy(isDigits)
+        return sawDigit && (!sawPoint || afterPoint)
+    }
+
+    /// Parses the canonical shape when the mantissa has at most 19 digits (fits in 64 bits);
+    /// nil otherwise, leaving the rest to `Decimal(string:)`.
+    private static func parseCanonical(_ text: UnsafeRawBufferPointer) -> Decimal? {
+        guard isCanonical(text) else { return nil }
+        var mantissa: UInt64 = 0
+        var digitCount = 0
+        var fraction = 0
+        var sawPoint = false
+        for byte in text where byte != UInt8(ascii: "-") {
+            if byte == UInt8(ascii: ".") {
+                sawPoint = true
+                continue
+            }
+            if mantissa == 0 && byte == UInt8(ascii: "0") {
+                if sawPoint { fraction += 1 }
+                continue  // leading zeros add no digits
+            }
+            digitCount += 1
+            guard digitCount <= 19 else { return nil }
+            mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+            if sawPoint { fraction += 1 }
+        }
+        guard fraction <= 127 else { return nil }
+        // Zero has no sign in Decimal (a negative zero would be NaN).
+        if mantissa == 0 { return Decimal.zero }
+        let negative = text.first == UInt8(ascii: "-")
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
     }
 }

@@ -40,12 +40,15 @@ public struct Customer: Codable, Sendable, Hashable {
     public var createdBy: UserRef
     public var updatedAt: Date
     public var updatedBy: UserRef
+    /// The head office address; present on single-customer answers (get, create, update), absent
+    /// in lists and streams.
+    public var headOffice: Address?
 
     public init(
         id: Int64, number: Int64, name: String, accountManager: UserRef? = nil, description: String? = nil,
         vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
         website: String? = nil, phone: String? = nil, active: Bool, version: Int64,
-        createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef
+        createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil
     ) {
         self.id = id
         self.number = number
@@ -64,11 +67,12 @@ public struct Customer: Codable, Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
+        self.headOffice = headOffice
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
         case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
-        case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17
+        case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18
     }
 }

@@ -24,7 +24,8 @@ extension APICustomer {
             vatNumber: stored.vatNumber, country: stored.country, industry: stored.industry, email: stored.email,
             website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
             createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
-            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy),
+            headOffice: stored.headOffice.map(CustomerAPI.Address.init))
     }
 }
 

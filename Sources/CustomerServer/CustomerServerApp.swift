@@ -26,6 +26,12 @@ public final class CustomerServerApp: Sendable {
             services: [
                 CustomerServiceHandler(store: store),
                 UserServiceHandler(store: store, users: users),
+                AddressServiceHandler(store: store),
+                ContactServiceHandler(store: store),
+                LabelServiceHandler(store: store),
+                ActivityServiceHandler(store: store),
+                HistoryServiceHandler(store: store),
+                CardServiceHandler(store: store),
             ],
             interceptors: [IdentityInterceptor(users: users)],
             logger: logger)

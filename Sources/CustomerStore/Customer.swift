@@ -27,12 +27,15 @@ public struct Customer: Sendable, Hashable {
     /// UTC, millisecond precision; strictly increases on every write of this record.
     public var updatedAt: Date
     public var updatedBy: UserRef
+    /// The head office address. Filled by point reads (`customer(id:)`, `customer(number:)`) and
+    /// by the results of writes; nil in listings and streams (which stay one index scan).
+    public var headOffice: Address?
 
     public init(id: Int64, number: Int64, name: String, accountManager: UserRef? = nil,
                 description: String? = nil, vatNumber: String? = nil, country: String? = nil,
                 industry: String? = nil, email: String? = nil, website: String? = nil, phone: String? = nil,
                 active: Bool, version: Int64, createdAt: Date, createdBy: UserRef,
-                updatedAt: Date, updatedBy: UserRef) {
+                updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil) {
         self.id = id
         self.number = number
         self.name = name
@@ -50,5 +53,6 @@ public struct Customer: Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
+        self.headOffice = headOffice
     }
 }

@@ -2,17 +2,29 @@
 ///
 /// One column list for every read, so point reads and listings decode the same way.
 enum CustomerRow {
-    static let select = """
-        SELECT c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
-               c.country, c.industry, c.email, c.website, c.phone, c.active, c.version,
-               c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
+    private static let columns = """
+        c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
+        c.country, c.industry, c.email, c.website, c.phone, c.active, c.version,
+        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
+        """
+    private static let joins = """
         FROM customers c
         LEFT JOIN users am ON am.id = c.account_manager_id
         JOIN users cb ON cb.id = c.created_by
         JOIN users ub ON ub.id = c.updated_by
         """
-    static let byID = select + " WHERE c.id = ?"
-    static let byNumber = select + " WHERE c.number = ?"
+    /// Listings: the customer without its head office.
+    static let select = "SELECT \(columns) \(joins)"
+    /// Point reads: the head office folded into the same statement (rowid lookups of the address
+    /// and its two users), so `customer(id:)` stays one statement.
+    private static let selectWithHeadOffice = """
+        SELECT \(columns), \(AddressRow.columns("ho")) \(joins)
+        LEFT JOIN addresses ho ON ho.id = c.head_office_address_id \(AddressRow.userJoins("ho", outer: true))
+        """
+    static let byID = selectWithHeadOffice + " WHERE c.id = ?"
+    static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
+    /// Column where the head office's columns start in `byID` and `byNumber`.
+    private static let headOfficeColumn: Int32 = 21
 
     /// Column of `name_key`, the name sort key that page tokens carry.
     static let nameKeyColumn: Int32 = 20
@@ -44,7 +56,10 @@ enum CustomerRow {
     static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> Customer? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            return try statement.step() ? decode(statement) : nil
+            guard try statement.step() else { return nil }
+            var customer = decode(statement)
+            customer.headOffice = AddressRow.decode(statement, at: headOfficeColumn)
+            return customer
         }
     }
 }

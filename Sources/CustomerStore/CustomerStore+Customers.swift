@@ -66,10 +66,14 @@ extension CustomerStore {
                     version = version + 1, updated_at = ?, updated_by = ?
                 WHERE id = ?
                 """, Self.values(of: fields, number: number) + [
-                    .integer(nextUpdatedAt(after: current)), .integer(userID), .integer(id),
+                    .integer(nextUpdatedAt(after: current.updatedAt)), .integer(userID), .integer(id),
                 ])
             try advanceNumberSequence(connection, past: number)
-            return try requireCustomer(connection, id: id)
+            let updated = try requireCustomer(connection, id: id)
+            try HistoryLog.append(connection, .customer, id: id, customerID: id, .updated,
+                                  at: updated.updatedAt.milliseconds, by: userID,
+                                  changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues))
+            return updated
         }
     }
 
@@ -79,20 +83,46 @@ extension CustomerStore {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: userID)
+            let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE customers SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
-                """, [.integer(active ? 1 : 0), .integer(nextUpdatedAt(after: current)), .integer(userID), .integer(id)])
+                """, [.integer(active ? 1 : 0), .integer(now), .integer(userID), .integer(id)])
+            try HistoryLog.append(connection, .customer, id: id, customerID: id, active ? .activated : .deactivated,
+                                  at: now, by: userID, changes: HistoryLog.activeChange(from: current.active, to: active))
             return try requireCustomer(connection, id: id)
         }
     }
 
-    /// Deletes a customer for good. Its number is never handed out again.
-    /// - Throws: `notFound`; `failedPrecondition` once records that reference customers exist.
+    /// Deletes a customer for good, with its addresses (and the tombstones of deleted contacts).
+    /// Its number is never handed out again; its history stays, ending with a `deleted` entry.
+    /// - Throws: `notFound`; `failedPrecondition` while it has contacts or activities (deactivate
+    ///   it instead, or remove them first).
     public func deleteCustomer(id: Int64, by userID: Int64) throws {
         try write { connection in
-            try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: userID)
+            try Self.requireActingUser(connection, userID)
+            try refuseDeletionWhileReferenced(connection, id: id)
             try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
             if connection.changes == 0 { throw StoreError.notFound("customer \(id) does not exist") }
+            try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: nowMilliseconds(),
+                                  by: userID)
+        }
+    }
+
+    /// Live contacts and activities are history a customer must keep: deleting it is refused, saying how many.
+    private func refuseDeletionWhileReferenced(_ connection: SQLiteConnection, id: Int64) throws {
+        let (contacts, activities) = try connection.withStatement("""
+            SELECT (SELECT count(*) FROM contacts WHERE customer_id = ?1 AND deleted = 0),
+                   (SELECT count(*) FROM activities WHERE customer_id = ?1)
+            """) { statement in
+            try statement.bind(id, at: 1)
+            return try statement.step() ? (statement.int64(0), statement.int64(1)) : (0, 0)
+        }
+        let held = [(contacts, "contact", "contacts"), (activities, "activity", "activities")]
+            .filter { $0.0 > 0 }
+            .map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }
+        if !held.isEmpty {
+            throw StoreError.failedPrecondition("customer \(id) has \(held.joined(separator: " and ")): "
+                + "deactivate it instead, or remove them first")
         }
     }
 
@@ -111,18 +141,17 @@ extension CustomerStore {
             ])
         let id = connection.lastInsertRowID
         try advanceNumberSequence(connection, past: number)
+        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: userID)
         return id
     }
 
     /// The bound values of the columns `number` ... `phone`, in table order.
     private static func values(of fields: CustomerFields, number: Int64) -> [SQLValue] {
-        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
-        return [
+        [
             .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
-            .text(SearchKey.searchText(of: fields, number: number)),
-            fields.accountManagerID.map(SQLValue.integer) ?? .null,
-            text(fields.description), text(fields.vatNumber), text(fields.country), text(fields.industry),
-            text(fields.email), text(fields.website), text(fields.phone),
+            .text(SearchKey.searchText(of: fields, number: number)), SQLValue(fields.accountManagerID),
+            SQLValue(fields.description), SQLValue(fields.vatNumber), SQLValue(fields.country), SQLValue(fields.industry),
+            SQLValue(fields.email), SQLValue(fields.website), SQLValue(fields.phone),
         ]
     }
 
@@ -139,19 +168,10 @@ extension CustomerStore {
                            [.integer(number)])
     }
 
-    /// `updated_at` for a write: now, but always after the previous value, so every write is
-    /// visible to a "changed since" query even within one millisecond or after a clock step back.
-    private func nextUpdatedAt(after current: Customer) -> Int64 {
-        max(nowMilliseconds(), current.updatedAt.milliseconds + 1)
-    }
-
     /// The stored customer, refused when `expectedVersion` is given and stale.
     private func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Customer {
         let current = try requireCustomer(connection, id: id)
-        if let expectedVersion, expectedVersion != current.version {
-            throw StoreError.aborted("customer \(id) was changed by someone else: expected version \(expectedVersion), "
-                + "current version is \(current.version); read it again and retry")
-        }
+        try Self.checkVersion(expectedVersion, current: current.version, of: "customer \(id)")
         return current
     }
 
@@ -171,8 +191,15 @@ extension CustomerStore {
             violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        guard try Self.userExists(connection, id: userID) else {
-            throw StoreError.failedPrecondition("the acting user \(userID) does not exist")
-        }
+        try Self.requireActingUser(connection, userID)
+    }
+}
+
+extension Customer {
+    /// The fields the history compares, by API name, as text (the account manager by name).
+    var historyValues: HistoryLog.Values {
+        [("number", String(number)), ("name", name), ("accountManager", accountManager?.name),
+         ("description", description), ("vatNumber", vatNumber), ("country", country), ("industry", industry),
+         ("email", email), ("website", website), ("phone", phone)]
     }
 }

@@ -73,9 +73,15 @@ extension CustomerStore {
 
     /// A user name trimmed, 1-64 characters.
     static func validUserName(_ raw: String) throws -> String {
+        try validName(raw, maxLength: maxUserName, field: "name")
+    }
+
+    /// A name (of a user, keyword or role) trimmed, 1 to `maxLength` characters.
+    /// - Throws: `invalidArgument` on `field`.
+    static func validName(_ raw: String, maxLength: Int, field: String) throws -> String {
         let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= maxUserName else {
-            throw StoreError.invalid("name", "must be 1 to \(maxUserName) characters after trimming")
+        guard !name.isEmpty, name.count <= maxLength else {
+            throw StoreError.invalid(field, "must be 1 to \(maxLength) characters after trimming")
         }
         return name
     }

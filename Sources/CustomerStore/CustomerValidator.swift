@@ -69,26 +69,30 @@ enum CustomerValidator {
     /// Normalises each given optional field; a blank input clears it.
     private static func apply(optionalText input: OptionalText, to fields: inout CustomerFields,
                               into violations: inout [FieldViolation]) {
-        func normalise(_ raw: String?, _ rule: (String) -> Checked,
-                       _ target: inout String?) {
-            guard let raw else { return }
-            let trimmed = raw.trimmingWhitespace()
-            if trimmed.isEmpty {
-                target = nil
-                return
-            }
-            switch rule(trimmed) {
-            case .success(let value): target = value
-            case .failure(let violation): violations.append(violation)
-            }
+        normalise(input.description, { maxLength($0, maxDescription, "description") }, &fields.description, &violations)
+        normalise(input.vatNumber, vatNumber, &fields.vatNumber, &violations)
+        normalise(input.country, country, &fields.country, &violations)
+        normalise(input.industry, { maxLength($0, maxIndustry, "industry") }, &fields.industry, &violations)
+        normalise(input.email, email, &fields.email, &violations)
+        normalise(input.website, website, &fields.website, &violations)
+        normalise(input.phone, { phone($0) }, &fields.phone, &violations)
+    }
+
+    /// Applies one optional text input: `nil` leaves `target` alone, a blank input clears it,
+    /// anything else is trimmed and checked by `rule` (a refusal is added to `violations`).
+    /// Shared by every validator of the store, so all fields follow the same convention.
+    static func normalise(_ raw: String?, _ rule: (String) -> Checked, _ target: inout String?,
+                          _ violations: inout [FieldViolation]) {
+        guard let raw else { return }
+        let trimmed = raw.trimmingWhitespace()
+        if trimmed.isEmpty {
+            target = nil
+            return
         }
-        normalise(input.description, { maxLength($0, maxDescription, "description") }, &fields.description)
-        normalise(input.vatNumber, vatNumber, &fields.vatNumber)
-        normalise(input.country, country, &fields.country)
-        normalise(input.industry, { maxLength($0, maxIndustry, "industry") }, &fields.industry)
-        normalise(input.email, email, &fields.email)
-        normalise(input.website, website, &fields.website)
-        normalise(input.phone, phone, &fields.phone)
+        switch rule(trimmed) {
+        case .success(let value): target = value
+        case .failure(let violation): violations.append(violation)
+        }
     }
 
     // MARK: Rules
@@ -109,7 +113,7 @@ enum CustomerValidator {
         return trimmed
     }
 
-    private static func maxLength(_ value: String, _ limit: Int, _ field: String) -> Checked {
+    static func maxLength(_ value: String, _ limit: Int, _ field: String) -> Checked {
         value.count <= limit
             ? .success(value)
             : .failure(FieldViolation(field: field, reason: "must be at most \(limit) characters"))
@@ -169,7 +173,8 @@ enum CustomerValidator {
     }
 
     /// Digits with an optional leading `+`, and spaces, dashes, parentheses and dots; 5-20 digits.
-    static func phone(_ value: String) -> Checked {
+    /// - Parameter field: the API name reported on refusal (`phone`, `mobile`).
+    static func phone(_ value: String, field: String = "phone") -> Checked {
         var digits = 0
         for (offset, scalar) in value.unicodeScalars.enumerated() {
             switch scalar {
@@ -177,12 +182,12 @@ enum CustomerValidator {
             case " ", "-", "(", ")", ".": continue
             case "+" where offset == 0: continue
             default:
-                return .failure(FieldViolation(field: "phone",
+                return .failure(FieldViolation(field: field,
                                                reason: "may hold only digits, a leading +, spaces, dashes, parentheses and dots"))
             }
         }
         guard (5...20).contains(digits) else {
-            return .failure(FieldViolation(field: "phone", reason: "must have 5 to 20 digits"))
+            return .failure(FieldViolation(field: field, reason: "must have 5 to 20 digits"))
         }
         return .success(value)
     }

@@ -62,6 +62,7 @@ enum Migrations {
             );
             INSERT INTO customer_number_sequence (singleton, last_number) VALUES (1, 10000);
             """),
+        contactInformation,
     ]
 
     /// The newest schema version this binary knows.

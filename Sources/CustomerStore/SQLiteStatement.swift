@@ -9,6 +9,16 @@ enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case text(String)
     case null
+
+    /// `.text`, or `.null` for nil.
+    init(_ value: String?) {
+        self = value.map(SQLValue.text) ?? .null
+    }
+
+    /// `.integer`, or `.null` for nil.
+    init(_ value: Int64?) {
+        self = value.map(SQLValue.integer) ?? .null
+    }
 }
 
 /// One prepared statement, owned and cached by its `SQLiteConnection`.

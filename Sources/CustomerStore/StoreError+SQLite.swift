@@ -4,6 +4,7 @@ import CSQLite
 /// SQLite's extended constraint codes: function-like macros in sqlite3.h that Swift does not import.
 let sqliteConstraintForeignKey = SQLITE_CONSTRAINT | (3 << 8)
 let sqliteConstraintPrimaryKey = SQLITE_CONSTRAINT | (6 << 8)
+let sqliteConstraintTrigger = SQLITE_CONSTRAINT | (7 << 8)
 let sqliteConstraintUnique = SQLITE_CONSTRAINT | (8 << 8)
 
 extension StoreError {
@@ -12,6 +13,7 @@ extension StoreError {
         "customers.number": "number",
         "users.uid": "uid",
         "users.name": "name",
+        "labels.kind, labels.name": "name",
     ]
 
     /// The one place where SQLite result codes become store errors.
@@ -29,6 +31,9 @@ extension StoreError {
             return .alreadyExists("\(field) is already taken", field: field)
         case sqliteConstraintForeignKey:
             return .failedPrecondition("a referenced record does not exist or is still referenced (\(context))")
+        case sqliteConstraintTrigger:
+            // RAISE(ABORT, ...) in the schema's triggers: the message is ours and names no values.
+            return .failedPrecondition(message)
         default:
             break
         }

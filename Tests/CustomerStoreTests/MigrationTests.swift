@@ -46,3 +46,43 @@ import Testing
         #expect(tables == ["users"])
     }
 }
+
+@Suite struct ContactInformationMigrationTests {
+    /// A database of the issue-3 schema (version 2) with customers is upgraded in place: the data
+    /// is kept and the new features work on the old rows.
+    @Test func version2DatabaseWithCustomersIsUpgraded() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        var old = StoreOptions()
+        old.migrateUpTo = 2
+        let admin: User
+        do {
+            let store = try CustomerStore(path: path, options: old)
+            admin = try store.addUser(uid: 7, name: "dora", isAdministrator: true)
+            // The row as the version-2 code wrote it (today's createCustomer also writes history).
+            try store.write { connection in
+                try connection.run("""
+                    INSERT INTO customers (id, number, name, name_key, search_text, vat_number, country, created_at,
+                        created_by, updated_at, updated_by)
+                    VALUES (5, 10001, 'Legacy AB', 'legacy ab', 'legacy ab 10001', 'SE556677889901', 'SE', 1000, ?, 2000, ?)
+                    """, [.integer(admin.id), .integer(admin.id)])
+            }
+            store.close()
+        }
+
+        let upgraded = try CustomerStore(path: path)
+        #expect(upgraded.appliedMigrations == [3])
+        let before = Customer(id: 5, number: 10_001, name: "Legacy AB", vatNumber: "SE556677889901", country: "SE",
+                              active: true, version: 1, createdAt: Date(milliseconds: 1_000), createdBy: admin.ref,
+                              updatedAt: Date(milliseconds: 2_000), updatedBy: admin.ref)
+        #expect(try upgraded.customer(id: before.id) == before)
+        #expect(try upgraded.history(.customer, id: before.id) == [])  // older than the history
+        let address = try upgraded.addAddress(customerID: before.id, AddressFields(city: "Malmö", country: "SE"),
+                                              by: before.createdBy.id)
+        #expect(try upgraded.customer(id: before.id).headOffice == address)
+        let contact = try upgraded.createContact(customerID: before.id, ContactFields(lastName: "Berg"), keywords: [],
+                                                 roles: [], by: before.createdBy.id)
+        #expect(try upgraded.contacts(customerID: before.id, includeDeactivated: false) == [contact])
+        upgraded.close()
+    }
+}

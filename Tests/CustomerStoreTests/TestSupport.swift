@@ -106,3 +106,20 @@ func allPages(_ store: CustomerStore, _ filter: CustomerFilter = .init(), order:
     } while token != nil
     return customers
 }
+
+extension Fixture {
+    /// The single integer a raw SQL query returns, read on the writer (tests of the schema itself).
+    func rawCount(_ sql: String, _ values: [SQLValue] = []) throws -> Int64 {
+        try store.write { connection in
+            try connection.withStatement(sql) { statement in
+                try statement.bind(values)
+                return try statement.step() ? statement.int64(0) : 0
+            }
+        }
+    }
+
+    /// Runs raw SQL on the writer in its own transaction; for tests that the schema refuses it.
+    func rawWrite(_ sql: String, _ values: [SQLValue] = []) throws {
+        try store.write { try $0.run(sql, values) }
+    }
+}

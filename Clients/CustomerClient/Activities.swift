@@ -1,0 +1,49 @@
+import Foundation
+
+/// `customer.v1.ActivityService` as Swift calls.
+public struct Activities: Sendable {
+    let channel: ClientChannel
+
+    /// A quick note: only the text.
+    public func note(customerID: Int64, _ text: String, contactID: Int64? = nil, options: CallOptions = CallOptions())
+        async throws -> Activity
+    {
+        try await channel.call(
+            ActivityService.addNote, AddNoteRequest(customerId: customerID, text: text, contactId: contactID), options: options)
+    }
+
+    /// A task; the assignee (a user name) defaults to the caller.
+    public func task(
+        customerID: Int64, _ subject: String, due: Date? = nil, assignee: String? = nil, contactID: Int64? = nil,
+        options: CallOptions = CallOptions()
+    ) async throws -> Activity {
+        try await channel.call(
+            ActivityService.addTask,
+            AddTaskRequest(customerId: customerID, subject: subject, dueDate: due, assignee: assignee, contactId: contactID),
+            options: options)
+    }
+
+    /// A calendar entry.
+    public func event(
+        customerID: Int64, _ subject: String, from start: Date, to end: Date, contactID: Int64? = nil,
+        options: CallOptions = CallOptions()
+    ) async throws -> Activity {
+        try await channel.call(
+            ActivityService.addEvent,
+            AddEventRequest(customerId: customerID, subject: subject, startsAt: start, endsAt: end, contactId: contactID),
+            options: options)
+    }
+
+    public func complete(taskID: Int64, options: CallOptions = CallOptions()) async throws -> Activity {
+        try await channel.call(ActivityService.completeTask, TaskIDRequest(id: taskID), options: options)
+    }
+
+    public func reopen(taskID: Int64, options: CallOptions = CallOptions()) async throws -> Activity {
+        try await channel.call(ActivityService.reopenTask, TaskIDRequest(id: taskID), options: options)
+    }
+
+    /// Planned (open tasks, coming events) and done (completed tasks, past events, notes).
+    public func list(customerID: Int64, options: CallOptions = CallOptions()) async throws -> ActivityList {
+        try await channel.call(ActivityService.listActivities, CustomerIDRequest(customerId: customerID), options: options)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A note, task or calendar entry on a customer (and, once projects exist, a project task).
+public struct Activity: Codable, Sendable, Hashable {
+    public enum Kind: Int, Codable, Sendable, CaseIterable {
+        case note = 0, task = 1, event = 2, projectTask = 3
+    }
+
+    public var id: Int64
+    public var customerId: Int64
+    public var kind: Kind
+    /// The subject of a task or event; the text of a note.
+    public var subject: String
+    public var dueDate: Date?
+    public var startsAt: Date?
+    public var endsAt: Date?
+    public var assignee: UserRef?
+    public var contact: ContactRef?
+    /// Done: a completed task, an event that has ended, a note.
+    public var done: Bool
+    public var completedAt: Date?
+    public var completedBy: UserRef?
+    /// The project it belongs to (project tasks), so the list can link to it.
+    public var projectId: Int64?
+    public var projectName: String?
+    public var version: Int64
+    public var createdAt: Date
+    public var createdBy: UserRef
+    public var updatedAt: Date
+    public var updatedBy: UserRef
+
+    public init(
+        id: Int64, customerId: Int64, kind: Kind, subject: String, dueDate: Date? = nil, startsAt: Date? = nil,
+        endsAt: Date? = nil, assignee: UserRef? = nil, contact: ContactRef? = nil, done: Bool,
+        completedAt: Date? = nil, completedBy: UserRef? = nil, projectId: Int64? = nil, projectName: String? = nil,
+        version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef
+    ) {
+        self.id = id
+        self.customerId = customerId
+        self.kind = kind
+        self.subject = subject
+        self.dueDate = dueDate
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.assignee = assignee
+        self.contact = contact
+        self.done = done
+        self.completedAt = completedAt
+        self.completedBy = completedBy
+        self.projectId = projectId
+        self.projectName = projectName
+        self.version = version
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, customerId = 2, kind = 3, subject = 4, dueDate = 5, startsAt = 6, endsAt = 7, assignee = 8
+        case contact = 9, done = 10, completedAt = 11, completedBy = 12, projectId = 13, projectName = 14
+        case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19
+    }
+}
+
+/// A quick note: one call with only the text.
+public struct AddNoteRequest: Codable, Sendable, Hashable {
+    public var customerId: Int64
+    public var text: String
+    public var contactId: Int64?
+
+    public init(customerId: Int64, text: String, contactId: Int64? = nil) {
+        self.customerId = customerId
+        self.text = text
+        self.contactId = contactId
+    }
+
+    enum CodingKeys: Int, CodingKey { case customerId = 1, text = 2, contactId = 3 }
+}
+
+public struct AddTaskRequest: Codable, Sendable, Hashable {
+    public var customerId: Int64
+    public var subject: String
+    public var dueDate: Date?
+    /// A user name; default: the caller.
+    public var assignee: String?
+    public var contactId: Int64?
+
+    public init(customerId: Int64, subject: String, dueDate: Date? = nil, assignee: String? = nil, contactId: Int64? = nil) {
+        self.customerId = customerId
+        self.subject = subject
+        self.dueDate = dueDate
+        self.assignee = assignee
+        self.contactId = contactId
+    }
+
+    enum CodingKeys: Int, CodingKey { case customerId = 1, subject = 2, dueDate = 3, assignee = 4, contactId = 5 }
+}
+
+public struct AddEventRequest: Codable, Sendable, Hashable {
+    public var customerId: Int64
+    public var subject: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var contactId: Int64?
+
+    public init(customerId: Int64, subject: String, startsAt: Date, endsAt: Date, contactId: Int64? = nil) {
+        self.customerId = customerId
+        self.subject = subject
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.contactId = contactId
+    }
+
+    enum CodingKeys: Int, CodingKey { case customerId = 1, subject = 2, startsAt = 3, endsAt = 4, contactId = 5 }
+}
+
+/// Names one task (complete, reopen).
+public struct TaskIDRequest: Codable, Sendable, Hashable {
+    public var id: Int64
+
+    public init(id: Int64) { self.id = id }
+
+    enum CodingKeys: Int, CodingKey { case id = 1 }
+}
+
+/// A customer's activities split into planned (in progress) and done, each ordered by date.
+public struct ActivityList: Codable, Sendable, Hashable {
+    public var planned: [Activity]
+    public var done: [Activity]
+
+    public init(planned: [Activity], done: [Activity]) {
+        self.planned = planned
+        self.done = done
+    }
+
+    enum CodingKeys: Int, CodingKey { case planned = 1, done = 2 }
+}

@@ -1,0 +1,71 @@
+import RPC
+
+/// `customer.v1.AddressService`: a customer's addresses and its head office.
+public enum AddressService {
+    public static let name = "customer.v1.AddressService"
+
+    /// The customer's first address becomes its head office in the same transaction.
+    public static let addAddress = UnaryMethod<AddAddressRequest, Address>(service: name, method: "AddAddress")
+    public static let updateAddress = UnaryMethod<UpdateAddressRequest, Address>(service: name, method: "UpdateAddress")
+    /// Refused (FAILED_PRECONDITION) for the head office while other addresses exist.
+    public static let removeAddress = UnaryMethod<AddressIDRequest, AddressList>(service: name, method: "RemoveAddress")
+    public static let listAddresses = UnaryMethod<CustomerIDRequest, AddressList>(service: name, method: "ListAddresses")
+    /// Moves the head office atomically.
+    public static let setHeadOffice = UnaryMethod<AddressIDRequest, AddressList>(service: name, method: "SetHeadOffice")
+    /// Head office and VAT number present? Answers with the missing items.
+    public static let getInvoicingReadiness = UnaryMethod<CustomerIDRequest, InvoicingReadiness>(service: name, method: "GetInvoicingReadiness")
+}
+
+/// `customer.v1.ContactService`: contact persons, their keywords and roles, the mailing list.
+public enum ContactService {
+    public static let name = "customer.v1.ContactService"
+
+    public static let createContact = UnaryMethod<CreateContactRequest, Contact>(service: name, method: "CreateContact")
+    public static let updateContact = UnaryMethod<UpdateContactRequest, Contact>(service: name, method: "UpdateContact")
+    public static let getContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "GetContact")
+    public static let listContacts = UnaryMethod<ListContactsRequest, ContactList>(service: name, method: "ListContacts")
+    public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "DeactivateContact")
+    public static let activateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "ActivateContact")
+    /// Erases the person's data for good; needs confirm = true.
+    public static let deleteContact = UnaryMethod<DeleteContactRequest, Contact>(service: name, method: "DeleteContact")
+    public static let tagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "TagContact")
+    public static let untagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "UntagContact")
+    /// One MailingListEntry per contact, for lists of any size.
+    public static let streamMailingList = ServerStreamingMethod<MailingListRequest, MailingListEntry>(service: name, method: "StreamMailingList")
+}
+
+/// `customer.v1.LabelService`: the managed lists of keywords and roles.
+public enum LabelService {
+    public static let name = "customer.v1.LabelService"
+
+    public static let createLabel = UnaryMethod<CreateLabelRequest, Label>(service: name, method: "CreateLabel")
+    public static let renameLabel = UnaryMethod<RenameLabelRequest, Label>(service: name, method: "RenameLabel")
+    public static let deleteLabel = UnaryMethod<DeleteLabelRequest, DeleteLabelResponse>(service: name, method: "DeleteLabel")
+    public static let listLabels = UnaryMethod<ListLabelsRequest, LabelList>(service: name, method: "ListLabels")
+}
+
+/// `customer.v1.ActivityService`: notes, tasks and calendar entries.
+public enum ActivityService {
+    public static let name = "customer.v1.ActivityService"
+
+    public static let addNote = UnaryMethod<AddNoteRequest, Activity>(service: name, method: "AddNote")
+    public static let addTask = UnaryMethod<AddTaskRequest, Activity>(service: name, method: "AddTask")
+    public static let addEvent = UnaryMethod<AddEventRequest, Activity>(service: name, method: "AddEvent")
+    public static let completeTask = UnaryMethod<TaskIDRequest, Activity>(service: name, method: "CompleteTask")
+    public static let reopenTask = UnaryMethod<TaskIDRequest, Activity>(service: name, method: "ReopenTask")
+    public static let listActivities = UnaryMethod<CustomerIDRequest, ActivityList>(service: name, method: "ListActivities")
+}
+
+/// `customer.v1.HistoryService`: who changed what, when.
+public enum HistoryService {
+    public static let name = "customer.v1.HistoryService"
+
+    public static let listHistory = UnaryMethod<ListHistoryRequest, HistoryList>(service: name, method: "ListHistory")
+}
+
+/// `customer.v1.CardService`: the whole card in one round trip.
+public enum CardService {
+    public static let name = "customer.v1.CardService"
+
+    public static let getCustomerCard = UnaryMethod<GetCustomerCardRequest, CustomerCard>(service: name, method: "GetCustomerCard")
+}

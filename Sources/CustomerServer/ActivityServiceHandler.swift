@@ -1,0 +1,43 @@
+import CustomerAPI
+import Foundation
+import RPC
+
+/// Serves `customer.v1.ActivityService`.
+struct ActivityServiceHandler: RPCService {
+    let store: Store
+
+    func register(with router: inout Router) {
+        router.register(ActivityService.addNote) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Activity(
+                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId, by: caller.user.id))
+        }
+        router.register(ActivityService.addTask) { request, context in
+            let caller = try Caller.of(context)
+            let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") } ?? caller.user.id
+            return CustomerAPI.Activity(
+                try store.addTask(
+                    customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
+                    assigneeID: assignee, contactID: request.contactId, by: caller.user.id))
+        }
+        router.register(ActivityService.addEvent) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Activity(
+                try store.addEvent(
+                    customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
+                    endsAt: request.endsAt, contactID: request.contactId, by: caller.user.id))
+        }
+        router.register(ActivityService.completeTask) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Activity(try store.completeTask(id: request.id, by: caller.user.id))
+        }
+        router.register(ActivityService.reopenTask) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Activity(try store.reopenTask(id: request.id, by: caller.user.id))
+        }
+        router.register(ActivityService.listActivities) { request, context in
+            _ = try Caller.of(context)
+            return CustomerAPI.ActivityList(try store.activities(customerID: request.customerId, now: Date()))
+        }
+    }
+}

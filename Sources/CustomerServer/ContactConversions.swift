@@ -1,0 +1,134 @@
+import CustomerAPI
+import CustomerStore
+import Foundation
+import RPC
+
+// Store records to API messages for the contact-information tab. The store's records are named
+// through StoreTypes.swift where the API uses the same names.
+
+extension CustomerAPI.Address {
+    init(_ stored: StoredAddress) {
+        self.init(
+            id: stored.id, customerId: stored.customerID, street: stored.street, postalCode: stored.postalCode,
+            city: stored.city, region: stored.region, country: stored.country, kind: Kind(stored.kind),
+            isHeadOffice: stored.isHeadOffice, version: stored.version, createdAt: stored.createdAt,
+            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.Address.Kind {
+    init(_ stored: AddressKind) {
+        switch stored {
+        case .visiting: self = .visiting
+        case .postal: self = .postal
+        case .billing: self = .billing
+        case .delivery: self = .delivery
+        }
+    }
+
+    var stored: AddressKind {
+        switch self {
+        case .visiting: return .visiting
+        case .postal: return .postal
+        case .billing: return .billing
+        case .delivery: return .delivery
+        }
+    }
+}
+
+extension CustomerAPI.AddressFields {
+    var stored: StoredAddressFields {
+        StoredAddressFields(
+            street1: street1, street2: street2, street3: street3, postalCode: postalCode, city: city, region: region,
+            country: country, kind: kind?.stored)
+    }
+}
+
+extension CustomerAPI.ContactRef {
+    init(_ stored: StoredContactRef) {
+        self.init(id: stored.id, name: stored.name, deleted: stored.deleted)
+    }
+}
+
+extension CustomerAPI.Contact {
+    init(_ stored: StoredContact) {
+        self.init(
+            id: stored.id, customerId: stored.customerID, firstName: stored.firstName, lastName: stored.lastName,
+            title: stored.title, email: stored.email, phone: stored.phone, mobile: stored.mobile,
+            language: stored.language, notes: stored.notes, keywords: stored.keywords, roles: stored.roles,
+            active: stored.active, deleted: stored.deleted, version: stored.version, createdAt: stored.createdAt,
+            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.ContactFields {
+    var stored: StoredContactFields {
+        StoredContactFields(
+            firstName: firstName, lastName: lastName, title: title, email: email, phone: phone, mobile: mobile,
+            language: language, notes: notes)
+    }
+}
+
+extension CustomerAPI.Label.Kind {
+    var stored: LabelKind { self == .keyword ? .keyword : .role }
+}
+
+extension CustomerAPI.Label {
+    init(_ stored: StoredLabel) {
+        self.init(id: stored.id, kind: stored.kind == .keyword ? .keyword : .role, name: stored.name, contactCount: stored.contactCount)
+    }
+}
+
+extension CustomerAPI.Activity {
+    init(_ stored: StoredActivity) {
+        let kind: Kind
+        switch stored.kind {
+        case .note: kind = .note
+        case .task: kind = .task
+        case .event: kind = .event
+        }
+        self.init(
+            id: stored.id, customerId: stored.customerID, kind: kind, subject: stored.subject, dueDate: stored.dueAt,
+            startsAt: stored.startsAt, endsAt: stored.endsAt, assignee: stored.assignee.map(APIUserRef.init),
+            contact: stored.contact.map(CustomerAPI.ContactRef.init), done: stored.done, completedAt: stored.completedAt,
+            completedBy: stored.completedBy.map(APIUserRef.init), projectId: stored.projectID,
+            projectName: stored.projectName, version: stored.version, createdAt: stored.createdAt,
+            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+    }
+}
+
+extension CustomerAPI.ActivityList {
+    init(_ stored: StoredActivityList) {
+        self.init(planned: stored.planned.map(CustomerAPI.Activity.init), done: stored.done.map(CustomerAPI.Activity.init))
+    }
+}
+
+extension CustomerAPI.HistoryEntry.Entity {
+    var stored: HistoryEntity {
+        switch self {
+        case .customer: return .customer
+        case .address: return .address
+        case .contact: return .contact
+        }
+    }
+
+    init(_ stored: HistoryEntity) {
+        switch stored {
+        case .customer: self = .customer
+        case .address: self = .address
+        case .contact: self = .contact
+        }
+    }
+}
+
+extension CustomerAPI.HistoryEntry {
+    init(_ stored: StoredHistoryEntry) {
+        self.init(
+            id: stored.id, entity: Entity(stored.entity), entityId: stored.entityID, customerId: stored.customerID,
+            action: stored.action, at: stored.at, by: APIUserRef(stored.by),
+            changes: stored.changes.map {
+                CustomerAPI.FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
+            },
+            contact: stored.contact.map(CustomerAPI.ContactRef.init))
+    }
+}

@@ -1,0 +1,74 @@
+import CustomerAPI
+import RPC
+
+/// Serves `customer.v1.ContactService`.
+struct ContactServiceHandler: RPCService {
+    let store: Store
+
+    func register(with router: inout Router) {
+        router.register(ContactService.createContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.createContact(
+                    customerID: request.customerId, request.fields.stored, keywords: request.keywords,
+                    roles: request.roles, by: caller.user.id))
+        }
+        router.register(ContactService.updateContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.updateContact(
+                    id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(ContactService.getContact) { request, context in
+            _ = try Caller.of(context)
+            return CustomerAPI.Contact(try store.contact(id: request.id))
+        }
+        router.register(ContactService.listContacts) { request, context in
+            _ = try Caller.of(context)
+            let contacts = try store.contacts(
+                customerID: request.customerId, includeDeactivated: request.includeDeactivated ?? false)
+            return ContactList(contacts: contacts.map(CustomerAPI.Contact.init))
+        }
+        router.register(ContactService.deactivateContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(ContactService.activateContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
+        }
+        router.register(ContactService.deleteContact) { request, context in
+            let caller = try Caller.of(context)
+            guard request.confirm else {
+                throw RPCError(
+                    .failedPrecondition,
+                    "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete, or deactivate instead",
+                    details: [ErrorDetail(field: "confirm", reason: "must be true")])
+            }
+            return CustomerAPI.Contact(try store.deleteContact(id: request.id, by: caller.user.id))
+        }
+        router.register(ContactService.tagContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
+        }
+        router.register(ContactService.untagContact) { request, context in
+            let caller = try Caller.of(context)
+            return CustomerAPI.Contact(
+                try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
+        }
+        router.register(ContactService.streamMailingList) { request, writer, context in
+            _ = try Caller.of(context)
+            try store.mailingList(keyword: request.keyword, role: request.role) { entry in
+                try context.checkCancellation()
+                try writer.send(
+                    MailingListEntry(
+                        contactId: entry.contactID, firstName: entry.firstName, lastName: entry.lastName,
+                        email: entry.email, customerId: entry.customerID, customerName: entry.customerName,
+                        customerEmail: entry.customerEmail))
+            }
+        }
+    }
+}

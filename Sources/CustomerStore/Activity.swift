@@ -1,0 +1,74 @@
+import Foundation
+
+/// What an activity of a customer is.
+public enum ActivityKind: String, Sendable, Hashable, CaseIterable {
+    case note, task, event
+}
+
+/// A note, task or calendar event of a customer (later also the tasks of its projects).
+public struct Activity: Sendable, Hashable {
+    public var id: Int64
+    public var customerID: Int64
+    public var kind: ActivityKind
+    /// The note's text for a note.
+    public var subject: String
+    /// Tasks only.
+    public var dueAt: Date?
+    /// Events only.
+    public var startsAt: Date?
+    public var endsAt: Date?
+    /// Tasks only.
+    public var assignee: UserRef?
+    public var contact: ContactRef?
+    /// In the "done" list: a completed task, an event that has ended (at the time of the read), a note.
+    public var done: Bool
+    public var completedAt: Date?
+    public var completedBy: UserRef?
+    /// The project of a project task; nil for the customer's own activities.
+    public var projectID: Int64?
+    public var projectName: String?
+    public var version: Int64
+    public var createdAt: Date
+    public var createdBy: UserRef
+    public var updatedAt: Date
+    public var updatedBy: UserRef
+
+    public init(id: Int64, customerID: Int64, kind: ActivityKind, subject: String, dueAt: Date? = nil,
+                startsAt: Date? = nil, endsAt: Date? = nil, assignee: UserRef? = nil, contact: ContactRef? = nil,
+                done: Bool, completedAt: Date? = nil, completedBy: UserRef? = nil, projectID: Int64? = nil,
+                projectName: String? = nil, version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date,
+                updatedBy: UserRef) {
+        self.id = id
+        self.customerID = customerID
+        self.kind = kind
+        self.subject = subject
+        self.dueAt = dueAt
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.assignee = assignee
+        self.contact = contact
+        self.done = done
+        self.completedAt = completedAt
+        self.completedBy = completedBy
+        self.projectID = projectID
+        self.projectName = projectName
+        self.version = version
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+}
+
+/// A customer's activities split as the card shows them.
+public struct ActivityList: Sendable, Hashable {
+    /// Open tasks and events that have not ended: by due or start date, earliest first, undated last.
+    public var planned: [Activity]
+    /// Completed tasks, ended events and notes: by completion, end or creation date, newest first.
+    public var done: [Activity]
+
+    public init(planned: [Activity], done: [Activity]) {
+        self.planned = planned
+        self.done = done
+    }
+}

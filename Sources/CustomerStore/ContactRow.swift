@@ -1,0 +1,91 @@
+/// The SELECTs that read contacts with their users' names and labels, and their decoding.
+enum ContactRow {
+    private static let select = """
+        SELECT k.id, k.customer_id, k.first_name, k.last_name, k.title, k.email, k.phone, k.mobile, k.language,
+               k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, cb.name, k.updated_at,
+               k.updated_by, ub.name
+        FROM contacts k
+        JOIN users cb ON cb.id = k.created_by
+        JOIN users ub ON ub.id = k.updated_by
+        """
+    private static let byID = select + " WHERE k.id = ?"
+    /// A customer's live contacts by name; deactivated ones only when `?2` is 1.
+    private static let byCustomer = select + """
+         WHERE k.customer_id = ?1 AND k.deleted = 0 AND (k.active = 1 OR ?2)
+        ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
+        """
+
+    private static func decode(_ statement: SQLiteStatement) -> Contact {
+        Contact(
+            id: statement.int64(0), customerID: statement.int64(1), firstName: statement.optionalText(2),
+            lastName: statement.optionalText(3), title: statement.optionalText(4), email: statement.optionalText(5),
+            phone: statement.optionalText(6), mobile: statement.optionalText(7), language: statement.optionalText(8),
+            notes: statement.optionalText(9), active: statement.int64(10) != 0, deleted: statement.int64(11) != 0,
+            version: statement.int64(12), createdAt: .init(milliseconds: statement.int64(13)),
+            createdBy: UserRef(id: statement.int64(14), name: statement.text(15)),
+            updatedAt: .init(milliseconds: statement.int64(16)),
+            updatedBy: UserRef(id: statement.int64(17), name: statement.text(18)))
+    }
+
+    /// One contact (a tombstone when deleted) with its labels, or nil.
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Contact? {
+        let found = try connection.withStatement(byID) { statement in
+            try statement.bind(id, at: 1)
+            return try statement.step() ? decode(statement) : nil
+        }
+        guard var contact = found else { return nil }
+        try attachLabels(connection, to: &contact)
+        return contact
+    }
+
+    /// A customer's contacts with their labels: two queries whatever their number.
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [Contact] {
+        var contacts = try connection.withStatement(byCustomer) { statement in
+            try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
+            var contacts: [Contact] = []
+            while try statement.step() { contacts.append(decode(statement)) }
+            return contacts
+        }
+        guard !contacts.isEmpty else { return contacts }
+        let positions = Dictionary(uniqueKeysWithValues: contacts.enumerated().map { ($0.element.id, $0.offset) })
+        try labels(connection, """
+            SELECT cl.contact_id, l.kind, l.name FROM contacts k
+            JOIN contact_labels cl ON cl.contact_id = k.id JOIN labels l ON l.id = cl.label_id
+            WHERE k.customer_id = ? ORDER BY l.name, l.id
+            """, key: customerID) { contactID, kind, name in
+            if let position = positions[contactID] { contacts[position].add(kind, name) }
+        }
+        return contacts
+    }
+
+    /// Loads one contact's keywords and roles, sorted by name.
+    static func attachLabels(_ connection: SQLiteConnection, to contact: inout Contact) throws {
+        contact.keywords = []
+        contact.roles = []
+        var loaded = contact
+        try labels(connection, """
+            SELECT cl.contact_id, l.kind, l.name FROM contact_labels cl JOIN labels l ON l.id = cl.label_id
+            WHERE cl.contact_id = ? ORDER BY l.name, l.id
+            """, key: contact.id) { _, kind, name in loaded.add(kind, name) }
+        contact = loaded
+    }
+
+    private static func labels(_ connection: SQLiteConnection, _ sql: String, key: Int64,
+                               _ body: (Int64, LabelKind, String) -> Void) throws {
+        try connection.withStatement(sql) { statement in
+            try statement.bind(key, at: 1)
+            while try statement.step() {
+                if let kind = LabelKind(rawValue: statement.text(1)) { body(statement.int64(0), kind, statement.text(2)) }
+            }
+        }
+    }
+}
+
+extension Contact {
+    fileprivate mutating func add(_ kind: LabelKind, _ name: String) {
+        switch kind {
+        case .keyword: keywords.append(name)
+        case .role: roles.append(name)
+        }
+    }
+}

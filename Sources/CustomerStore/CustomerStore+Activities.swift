@@ -1,0 +1,151 @@
+import Foundation
+
+extension CustomerStore {
+    static let maxNote = 4_000
+    static let maxSubject = 200
+
+    /// Adds a note (done from the start) to a customer, optionally about one of its contacts.
+    /// - Throws: `notFound` (customer); `invalidArgument` on `text` or `contactId`;
+    ///   `failedPrecondition` for a deleted contact or an unknown acting user.
+    public func addNote(customerID: Int64, text: String, contactID: Int64?, by userID: Int64) throws -> Activity {
+        let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text")
+        return try insertActivity(ActivityColumns(customerID: customerID, kind: .note, subject: subject,
+                                                  contactID: contactID),
+                                  violations: violations, by: userID)
+    }
+
+    /// Adds an open task, assigned to `assigneeID` or else to the caller.
+    /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and `assignee` (no such user).
+    public func addTask(customerID: Int64, subject: String, dueAt: Date?, assigneeID: Int64?, contactID: Int64?,
+                        by userID: Int64) throws -> Activity {
+        let (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
+        return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
+                                                  dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? userID,
+                                                  contactID: contactID),
+                                  violations: violations, by: userID)
+    }
+
+    /// Adds a calendar event; it is planned until it ends.
+    /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and on `endsAt` before `startsAt`.
+    public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, contactID: Int64?,
+                         by userID: Int64) throws -> Activity {
+        var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
+        if endsAt < startsAt {
+            violations.append(FieldViolation(field: "endsAt", reason: "must not be before startsAt"))
+        }
+        return try insertActivity(ActivityColumns(customerID: customerID, kind: .event, subject: subject,
+                                                  startsAt: startsAt.milliseconds, endsAt: endsAt.milliseconds,
+                                                  contactID: contactID),
+                                  violations: violations, by: userID)
+    }
+
+    /// Marks a task done (now, by the caller); an already completed task is returned unchanged.
+    /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
+    public func completeTask(id: Int64, by userID: Int64) throws -> Activity {
+        try setTaskCompletion(id: id, completed: true, by: userID)
+    }
+
+    /// Makes a completed task open again; an open task is returned unchanged.
+    /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
+    public func reopenTask(id: Int64, by userID: Int64) throws -> Activity {
+        try setTaskCompletion(id: id, completed: false, by: userID)
+    }
+
+    /// The customer's activities split into planned and done as of `now`, read with ONE query.
+    /// - Throws: `notFound` (customer).
+    public func activities(customerID: Int64, now: Date) throws -> ActivityList {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds)
+        }
+    }
+
+    // MARK: Writing
+
+    /// The columns of a new activity.
+    private struct ActivityColumns {
+        var customerID: Int64
+        var kind: ActivityKind
+        var subject: String
+        var dueAt: Int64?
+        var startsAt: Int64?
+        var endsAt: Int64?
+        var assigneeID: Int64?
+        var contactID: Int64?
+    }
+
+    private static func subject(_ raw: String, maxLength: Int, field: String) -> (String, [FieldViolation]) {
+        let trimmed = raw.trimmingWhitespace()
+        guard !trimmed.isEmpty, trimmed.count <= maxLength else {
+            return (trimmed, [FieldViolation(field: field, reason: "must be 1 to \(maxLength) characters after trimming")])
+        }
+        return (trimmed, [])
+    }
+
+    private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by userID: Int64) throws -> Activity {
+        try write { connection in
+            _ = try Self.headOfficeID(connection, customerID: columns.customerID)
+            var violations = violations
+            if let assignee = columns.assigneeID, assignee != userID, try !Self.userExists(connection, id: assignee) {
+                violations.append(FieldViolation(field: "assignee", reason: "no user has id \(assignee)"))
+            }
+            if let contactID = columns.contactID {
+                try Self.checkActivityContact(connection, contactID: contactID, customerID: columns.customerID,
+                                              violations: &violations)
+            }
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            try Self.requireActingUser(connection, userID)
+            let now = nowMilliseconds()
+            try connection.run("""
+                INSERT INTO activities (customer_id, kind, subject, due_at, starts_at, ends_at, assignee_id, contact_id,
+                    version, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                """, [.integer(columns.customerID), .text(columns.kind.rawValue), .text(columns.subject),
+                      SQLValue(columns.dueAt), SQLValue(columns.startsAt), SQLValue(columns.endsAt),
+                      SQLValue(columns.assigneeID), SQLValue(columns.contactID),
+                      .integer(now), .integer(userID), .integer(now), .integer(userID)])
+            return try requireActivity(connection, id: connection.lastInsertRowID)
+        }
+    }
+
+    /// An activity may name a contact of the same customer that is not deleted.
+    private static func checkActivityContact(_ connection: SQLiteConnection, contactID: Int64, customerID: Int64,
+                                             violations: inout [FieldViolation]) throws {
+        let found = try connection.withStatement("SELECT customer_id, deleted FROM contacts WHERE id = ?") { statement in
+            try statement.bind(contactID, at: 1)
+            return try statement.step() ? (customer: statement.int64(0), deleted: statement.int64(1) != 0) : nil
+        }
+        guard let found, found.customer == customerID else {
+            violations.append(FieldViolation(field: "contactId",
+                                             reason: "customer \(customerID) has no contact with id \(contactID)"))
+            return
+        }
+        if found.deleted { throw StoreError.failedPrecondition("contact \(contactID) is deleted") }
+    }
+
+    private func setTaskCompletion(id: Int64, completed: Bool, by userID: Int64) throws -> Activity {
+        try write { connection in
+            let current = try requireActivity(connection, id: id)
+            guard current.kind == .task else {
+                throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task")
+            }
+            guard (current.completedAt != nil) != completed else { return current }
+            try Self.requireActingUser(connection, userID)
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("""
+                UPDATE activities SET completed_at = ?, completed_by = ?, version = version + 1, updated_at = ?,
+                    updated_by = ?
+                WHERE id = ?
+                """, [completed ? .integer(now) : .null, completed ? .integer(userID) : .null, .integer(now),
+                      .integer(userID), .integer(id)])
+            return try requireActivity(connection, id: id)
+        }
+    }
+
+    private func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> Activity {
+        guard let activity = try ActivityRow.fetch(connection, id: id, now: nowMilliseconds()) else {
+            throw StoreError.notFound("activity \(id) does not exist")
+        }
+        return activity
+    }
+}

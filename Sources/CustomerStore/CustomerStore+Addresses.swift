@@ -1,0 +1,132 @@
+import Foundation
+
+extension CustomerStore {
+    /// Adds an address to a customer. The customer's FIRST address becomes its head office in the
+    /// same transaction (the schema's trigger sets it; the customer's version and history record it).
+    ///
+    /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
+    ///   `failedPrecondition` for an unknown acting user.
+    public func addAddress(customerID: Int64, _ fields: AddressFields, by userID: Int64) throws -> Address {
+        let (columns, violations) = AddressValidator.validate(fields, onto: nil)
+        return try write { connection in
+            let headOffice = try Self.headOfficeID(connection, customerID: customerID)
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            try Self.requireActingUser(connection, userID)
+            let now = nowMilliseconds()
+            try connection.run("""
+                INSERT INTO addresses (customer_id, street1, street2, street3, postal_code, city, region, country, kind,
+                    version, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+            let id = connection.lastInsertRowID
+            try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: userID)
+            if headOffice == nil {
+                try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: userID)
+            }
+            return try requireAddress(connection, id: id)
+        }
+    }
+
+    /// Changes the given fields of an address (partial; an empty string clears an optional field).
+    ///
+    /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (all invalid fields).
+    public func updateAddress(id: Int64, _ fields: AddressFields, expectedVersion: Int64?,
+                              by userID: Int64) throws -> Address {
+        try write { connection in
+            let current = try requireAddress(connection, id: id)
+            try Self.checkVersion(expectedVersion, current: current.version, of: "address \(id)")
+            let (columns, violations) = AddressValidator.validate(fields, onto: current)
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            try Self.requireActingUser(connection, userID)
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("""
+                UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,
+                    country = ?, kind = ?, version = version + 1, updated_at = ?, updated_by = ?
+                WHERE id = ?
+                """, columns.values + [.integer(now), .integer(userID), .integer(id)])
+            try HistoryLog.append(connection, .address, id: id, customerID: current.customerID, .updated, at: now,
+                                  by: userID, changes: HistoryLog.changes(from: AddressColumns(current).historyValues,
+                                                                          to: columns.historyValues))
+            return try requireAddress(connection, id: id)
+        }
+    }
+
+    /// Removes an address. Removing the last one leaves the customer without a head office.
+    ///
+    /// - Returns: the id of the customer the address belonged to.
+    /// - Throws: `notFound`; `failedPrecondition` for the head office while other addresses exist
+    ///   (move the head office first), and nothing changes.
+    @discardableResult
+    public func removeAddress(id: Int64, by userID: Int64) throws -> Int64 {
+        try write { connection in
+            let current = try requireAddress(connection, id: id)
+            let others = try connection.withStatement("SELECT count(*) FROM addresses WHERE customer_id = ? AND id <> ?") {
+                try $0.bind([.integer(current.customerID), .integer(id)])
+                return try $0.step() ? $0.int64(0) : 0
+            }
+            if current.isHeadOffice, others > 0 {
+                throw StoreError.failedPrecondition("address \(id) is the head office of customer \(current.customerID): "
+                    + "move the head office to another address first (set-head-office)")
+            }
+            try Self.requireActingUser(connection, userID)
+            // The foreign key's ON DELETE SET NULL clears the head office when this was the last address.
+            try connection.run("DELETE FROM addresses WHERE id = ?", [.integer(id)])
+            try HistoryLog.append(connection, .address, id: id, customerID: current.customerID, .deleted,
+                                  at: nowMilliseconds(), by: userID)
+            if current.isHeadOffice {
+                try recordHeadOfficeChange(connection, customerID: current.customerID, from: id, to: nil, by: userID)
+            }
+            return current.customerID
+        }
+    }
+
+    /// Makes an address its customer's head office. One UPDATE of the customer's single head-office
+    /// column under the write lock, so concurrent moves serialize and never leave two or none.
+    ///
+    /// - Returns: the customer's addresses, head office first.
+    /// - Throws: `notFound`. Setting the current head office again changes nothing.
+    public func setHeadOffice(addressID: Int64, by userID: Int64) throws -> [Address] {
+        try write { connection in
+            let address = try requireAddress(connection, id: addressID)
+            try Self.requireActingUser(connection, userID)
+            if !address.isHeadOffice {
+                let previous = try Self.headOfficeID(connection, customerID: address.customerID)
+                try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
+                                   [.integer(addressID), .integer(address.customerID)])
+                try recordHeadOfficeChange(connection, customerID: address.customerID, from: previous, to: addressID,
+                                           by: userID)
+            }
+            return try AddressRow.fetchAll(connection, customerID: address.customerID)
+        }
+    }
+
+    /// A customer's addresses, head office first, then by id. - Throws: `notFound` (customer).
+    public func addresses(customerID: Int64) throws -> [Address] {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try AddressRow.fetchAll(connection, customerID: customerID)
+        }
+    }
+
+    /// The customer's head office, or nil when it has no address. - Throws: `notFound` (customer).
+    public func headOffice(customerID: Int64) throws -> Address? {
+        try customer(id: customerID).headOffice
+    }
+
+    /// What an invoicing integration needs of the customer (head office and VAT number) and which are missing.
+    /// - Throws: `notFound` (customer).
+    public func invoicingReadiness(customerID: Int64) throws -> InvoicingReadiness {
+        let customer = try customer(id: customerID)
+        var missing: [String] = []
+        if customer.headOffice == nil { missing.append("headOffice") }
+        if customer.vatNumber == nil { missing.append("vatNumber") }
+        return InvoicingReadiness(missing: missing, headOffice: customer.headOffice, vatNumber: customer.vatNumber)
+    }
+
+    func requireAddress(_ connection: SQLiteConnection, id: Int64) throws -> Address {
+        guard let address = try AddressRow.fetch(connection, id: id) else {
+            throw StoreError.notFound("address \(id) does not exist")
+        }
+        return address
+    }
+}

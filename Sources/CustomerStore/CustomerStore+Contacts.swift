@@ -1,0 +1,133 @@
+import Foundation
+
+extension CustomerStore {
+    /// Creates an active contact person of a customer with the given keywords and roles (existing labels).
+    ///
+    /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
+    ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
+    public func createContact(customerID: Int64, _ fields: ContactFields, keywords: [String], roles: [String],
+                              by userID: Int64) throws -> Contact {
+        let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
+        return try write { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
+            try Self.requireActingUser(connection, userID)
+            let now = nowMilliseconds()
+            try connection.run("""
+                INSERT INTO contacts (customer_id, first_name, last_name, title, email, phone, mobile, language, notes,
+                    active, deleted, version, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)
+                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+            let id = connection.lastInsertRowID
+            for label in labels {
+                try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
+                                   [.integer(id), .integer(label)])
+            }
+            try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: userID)
+            return try requireContact(connection, id: id)
+        }
+    }
+
+    /// Changes the given fields of a contact (partial; an empty string clears a field).
+    ///
+    /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale
+    ///   `expectedVersion`; `invalidArgument` listing every invalid field.
+    public func updateContact(id: Int64, _ fields: ContactFields, expectedVersion: Int64?,
+                              by userID: Int64) throws -> Contact {
+        try write { connection in
+            let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
+            let before = ContactColumns(current)
+            let (columns, violations) = ContactValidator.validate(fields, onto: before)
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            try Self.requireActingUser(connection, userID)
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("""
+                UPDATE contacts SET first_name = ?, last_name = ?, title = ?, email = ?, phone = ?, mobile = ?,
+                    language = ?, notes = ?, version = version + 1, updated_at = ?, updated_by = ?
+                WHERE id = ?
+                """, columns.values + [.integer(now), .integer(userID), .integer(id)])
+            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, .updated, at: now,
+                                  by: userID, changes: HistoryLog.changes(from: before.historyValues,
+                                                                          to: columns.historyValues))
+            return try requireContact(connection, id: id)
+        }
+    }
+
+    /// The contact with this id; a deleted one is returned as its tombstone. - Throws: `notFound`.
+    public func contact(id: Int64) throws -> Contact {
+        try read { try requireContact($0, id: id) }
+    }
+
+    /// A customer's contacts by name: active ones, plus deactivated ones when asked; deleted never.
+    /// - Throws: `notFound` (customer).
+    public func contacts(customerID: Int64, includeDeactivated: Bool) throws -> [Contact] {
+        try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: includeDeactivated)
+        }
+    }
+
+    /// Activates or deactivates a contact (a deactivated one is hidden from the normal list).
+    /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale `expectedVersion`.
+    public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by userID: Int64) throws -> Contact {
+        try write { connection in
+            let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
+            try Self.requireActingUser(connection, userID)
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("""
+                UPDATE contacts SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
+                """, [.integer(active ? 1 : 0), .integer(now), .integer(userID), .integer(id)])
+            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID,
+                                  active ? .activated : .deactivated, at: now, by: userID,
+                                  changes: HistoryLog.activeChange(from: current.active, to: active))
+            return try requireContact(connection, id: id)
+        }
+    }
+
+    /// Deletes a contact for good, in one transaction: every personal field is erased (NULL), its
+    /// keywords and roles are unassigned, its history keeps its entries but loses their values,
+    /// and only a tombstone (id, customer id, `deleted`) stays so references remain valid and
+    /// show "Contact deleted". Deleting a deleted contact returns the tombstone unchanged.
+    ///
+    /// - Throws: `notFound`.
+    public func deleteContact(id: Int64, by userID: Int64) throws -> Contact {
+        try write { connection in
+            let current = try requireContact(connection, id: id)
+            if current.deleted { return current }
+            try Self.requireActingUser(connection, userID)
+            // secure_delete makes SQLite overwrite the freed bytes of the old row with zeros instead
+            // of leaving them in the page (SQLite docs, "PRAGMA secure_delete"): erased means gone.
+            try connection.run("PRAGMA secure_delete = ON")
+            defer { _ = try? connection.run("PRAGMA secure_delete = OFF") }
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("""
+                UPDATE contacts SET first_name = NULL, last_name = NULL, title = NULL, email = NULL, phone = NULL,
+                    mobile = NULL, language = NULL, notes = NULL, active = 0, deleted = 1, version = version + 1,
+                    updated_at = ?, updated_by = ?
+                WHERE id = ?
+                """, [.integer(now), .integer(userID), .integer(id)])
+            try connection.run("DELETE FROM contact_labels WHERE contact_id = ?", [.integer(id)])
+            try HistoryLog.eraseValues(connection, .contact, id: id)
+            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, .deleted, at: now,
+                                  by: userID)
+            return try requireContact(connection, id: id)
+        }
+    }
+
+    // MARK: Helpers
+
+    func requireContact(_ connection: SQLiteConnection, id: Int64) throws -> Contact {
+        guard let contact = try ContactRow.fetch(connection, id: id) else {
+            throw StoreError.notFound("contact \(id) does not exist")
+        }
+        return contact
+    }
+
+    /// The stored contact for a change: it must exist, not be deleted, and match `expectedVersion`.
+    func liveContact(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Contact {
+        let current = try requireContact(connection, id: id)
+        if current.deleted { throw StoreError.failedPrecondition("contact \(id) is deleted") }
+        try Self.checkVersion(expectedVersion, current: current.version, of: "contact \(id)")
+        return current
+    }
+}

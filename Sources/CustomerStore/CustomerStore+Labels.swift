@@ -1,0 +1,105 @@
+import Foundation
+
+extension CustomerStore {
+    static let maxLabelName = 100
+
+    /// Adds a keyword or role to its managed list.
+    /// - Throws: `invalidArgument` on `name` (blank or too long); `alreadyExists` on `name`
+    ///   (compared case-insensitively).
+    public func createLabel(_ kind: LabelKind, name: String) throws -> Label {
+        let name = try Self.validName(name, maxLength: Self.maxLabelName, field: "name")
+        return try write { connection in
+            try connection.run("INSERT INTO labels (kind, name) VALUES (?, ?)", [.text(kind.rawValue), .text(name)])
+            return Label(id: connection.lastInsertRowID, kind: kind, name: name, contactCount: 0)
+        }
+    }
+
+    /// Renames a keyword or role; the contacts carrying it carry the new name.
+    /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
+    public func renameLabel(_ kind: LabelKind, name: String, to newName: String) throws -> Label {
+        let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
+        return try write { connection in
+            let label = try Self.requireLabel(connection, kind, name: name)
+            try connection.run("UPDATE labels SET name = ? WHERE id = ?", [.text(validName), .integer(label.id)])
+            return try Self.requireLabel(connection, kind, name: validName)
+        }
+    }
+
+    /// Deletes a keyword or role. One still carried by contacts is only deleted with `force`,
+    /// which unassigns it from them.
+    ///
+    /// - Returns: the number of contacts it was unassigned from.
+    /// - Throws: `notFound`; `failedPrecondition` when in use and not forced.
+    public func deleteLabel(_ kind: LabelKind, name: String, force: Bool) throws -> Int64 {
+        try write { connection in
+            let label = try Self.requireLabel(connection, kind, name: name)
+            if label.contactCount > 0, !force {
+                let contacts = label.contactCount == 1 ? "1 contact carries" : "\(label.contactCount) contacts carry"
+                throw StoreError.failedPrecondition("\(contacts) the \(kind.rawValue) '\(label.name)': "
+                    + "delete it with force to unassign it from them")
+            }
+            try connection.run("DELETE FROM contact_labels WHERE label_id = ?", [.integer(label.id)])
+            try connection.run("DELETE FROM labels WHERE id = ?", [.integer(label.id)])
+            return label.contactCount
+        }
+    }
+
+    /// Every keyword or every role with its contact count, by name.
+    public func labels(_ kind: LabelKind) throws -> [Label] {
+        try readOne { connection in
+            try connection.withStatement(Self.labelSelect + " WHERE l.kind = ? ORDER BY l.name, l.id") { statement in
+                try statement.bind(.text(kind.rawValue), at: 1)
+                var labels: [Label] = []
+                while try statement.step() { labels.append(Self.decodeLabel(statement)) }
+                return labels
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private static let labelSelect = """
+        SELECT l.id, l.kind, l.name, (SELECT count(*) FROM contact_labels cl WHERE cl.label_id = l.id) FROM labels l
+        """
+
+    private static func decodeLabel(_ statement: SQLiteStatement) -> Label {
+        Label(id: statement.int64(0), kind: LabelKind(rawValue: statement.text(1)) ?? .keyword,
+              name: statement.text(2), contactCount: statement.int64(3))
+    }
+
+    /// The label of this kind and name (case-insensitive), or nil.
+    static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> Label? {
+        try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name = ?") { statement in
+            try statement.bind([.text(kind.rawValue), .text(name.trimmingWhitespace())])
+            return try statement.step() ? decodeLabel(statement) : nil
+        }
+    }
+
+    private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> Label {
+        guard let label = try label(connection, kind, name: name) else {
+            throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'")
+        }
+        return label
+    }
+
+    /// The ids of the named keywords and roles; unknown names are added to `violations` (on field
+    /// `fields.keywords` or `fields.roles`, naming the label) and then every violation is thrown together.
+    static func labelIDs(_ connection: SQLiteConnection, keywords: [String], roles: [String],
+                         fields: (keywords: String, roles: String) = ("keywords", "roles"),
+                         violations: [FieldViolation]) throws -> [Int64] {
+        var violations = violations
+        var ids: [Int64] = []
+        for (kind, names, field) in [(LabelKind.keyword, keywords, fields.keywords), (.role, roles, fields.roles)] {
+            for name in names {
+                if let label = try label(connection, kind, name: name) {
+                    ids.append(label.id)
+                } else {
+                    violations.append(FieldViolation(
+                        field: field, reason: "no \(kind.rawValue) is named '\(name.trimmingWhitespace())'; create it first"))
+                }
+            }
+        }
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+        return ids
+    }
+}

@@ -1,0 +1,75 @@
+extension CustomerStore {
+    /// Calls `body` for every active, not deleted contact of an active customer, across all
+    /// customers, that carries `keyword` and/or `role` (both given: both required), ordered by
+    /// customer name, then customer, then contact id.
+    ///
+    /// Like `streamCustomers`, rows are read in keyset batches of 500, each in its own read
+    /// transaction, and `body` runs between batches, so memory stays constant and a slow consumer
+    /// holds no reader. A contact that qualifies throughout is delivered exactly once.
+    ///
+    /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
+    public func mailingList(keyword: String?, role: String?, _ body: (MailingListEntry) throws -> Void) throws {
+        let keywords = [keyword?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
+        let roles = [role?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
+        guard !keywords.isEmpty || !roles.isEmpty else {
+            throw StoreError.invalidArgument(["keyword", "role"].map {
+                FieldViolation(field: $0, reason: "give a keyword, a role or both")
+            })
+        }
+        let labelIDs = try read { connection in
+            try Self.labelIDs(connection, keywords: keywords, roles: roles, fields: ("keyword", "role"), violations: [])
+        }
+        var position: MailingListPosition?
+        while true {
+            let batch = try read { try Self.mailingListBatch($0, labelIDs: labelIDs, after: position) }
+            for entry in batch.entries { try body(entry) }
+            guard batch.entries.count == Self.streamBatchSize, let last = batch.last else { return }
+            position = last
+        }
+    }
+
+    /// Where a mailing-list batch ended: the keyset of its last row.
+    private struct MailingListPosition {
+        var nameKey: String
+        var customerID: Int64
+        var contactID: Int64
+    }
+
+    /// One batch after `position`. Driven by the customers' (active, name_key, id) index, so rows
+    /// come in order without a sort, and the keyset condition makes each batch start where the
+    /// previous one ended.
+    private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], after position: MailingListPosition?)
+        throws -> (entries: [MailingListEntry], last: MailingListPosition?) {
+        var sql = """
+            SELECT k.id, k.first_name, k.last_name, k.email, c.id, c.name, c.email, c.name_key
+            FROM customers c
+            JOIN contacts k ON k.customer_id = c.id
+            """
+        var values: [SQLValue] = []
+        for (index, label) in labelIDs.enumerated() {
+            sql += " JOIN contact_labels l\(index) ON l\(index).contact_id = k.id AND l\(index).label_id = ?"
+            values.append(.integer(label))
+        }
+        sql += " WHERE c.active = 1 AND k.active = 1 AND k.deleted = 0"
+        if let position {
+            sql += " AND (c.name_key, c.id, k.id) > (?, ?, ?)"
+            values += [.text(position.nameKey), .integer(position.customerID), .integer(position.contactID)]
+        }
+        sql += " ORDER BY c.name_key, c.id, k.id LIMIT ?"
+        values.append(.integer(Int64(streamBatchSize)))
+        return try connection.withStatement(sql) { statement in
+            try statement.bind(values)
+            var entries: [MailingListEntry] = []
+            var last: MailingListPosition?
+            while try statement.step() {
+                let entry = MailingListEntry(
+                    contactID: statement.int64(0), firstName: statement.optionalText(1), lastName: statement.optionalText(2),
+                    email: statement.optionalText(3), customerID: statement.int64(4), customerName: statement.text(5),
+                    customerEmail: statement.optionalText(6))
+                entries.append(entry)
+                last = MailingListPosition(nameKey: statement.text(7), customerID: entry.customerID, contactID: entry.contactID)
+            }
+            return (entries, last)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+extension CustomerStore {
+    /// Assigns existing keywords and roles to a contact; ones it already carries are left alone.
+    ///
+    /// - Throws: `notFound`; `failedPrecondition` when deleted; `invalidArgument` naming each
+    ///   unknown label on field `keywords` or `roles`.
+    public func tagContact(id: Int64, keywords: [String], roles: [String], by userID: Int64) throws -> Contact {
+        try retag(id: id, keywords: keywords, roles: roles, action: .tagged, by: userID,
+                  sql: "INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)")
+    }
+
+    /// Unassigns keywords and roles from a contact; ones it does not carry are ignored.
+    ///
+    /// - Throws: as `tagContact`.
+    public func untagContact(id: Int64, keywords: [String], roles: [String], by userID: Int64) throws -> Contact {
+        try retag(id: id, keywords: keywords, roles: roles, action: .untagged, by: userID,
+                  sql: "DELETE FROM contact_labels WHERE contact_id = ? AND label_id = ?")
+    }
+
+    /// Runs `sql` for each label; when the labels really changed, the contact is written (version
+    /// +1, updated at/by) and a history entry lists the keywords / roles before and after.
+    private func retag(id: Int64, keywords: [String], roles: [String], action: HistoryAction, by userID: Int64,
+                       sql: String) throws -> Contact {
+        try write { connection in
+            let current = try liveContact(connection, id: id, expectedVersion: nil)
+            let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: [])
+            try Self.requireActingUser(connection, userID)
+            var changed = false
+            for label in labels {
+                try connection.run(sql, [.integer(id), .integer(label)])
+                changed = changed || connection.changes > 0
+            }
+            guard changed else { return current }
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                               [.integer(now), .integer(userID), .integer(id)])
+            let updated = try requireContact(connection, id: id)
+            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, action, at: now,
+                                  by: userID, changes: HistoryLog.changes(from: current.labelHistoryValues,
+                                                                          to: updated.labelHistoryValues))
+            return updated
+        }
+    }
+}
+
+extension Contact {
+    /// The keywords and roles as the history records them: names joined by ", ", nil when none.
+    var labelHistoryValues: HistoryLog.Values {
+        func joined(_ names: [String]) -> String? { names.isEmpty ? nil : names.joined(separator: ", ") }
+        return [("keywords", joined(keywords)), ("roles", joined(roles))]
+    }
+}

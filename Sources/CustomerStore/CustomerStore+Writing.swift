@@ -1,0 +1,49 @@
+import Foundation
+
+/// Checks and stamps shared by every write of a versioned record (customer, address, contact, activity).
+extension CustomerStore {
+    /// `updated_at` for a write: now, but always after the previous value, so every write is
+    /// visible to a "changed since" query even within one millisecond or after a clock step back.
+    func nextUpdatedAt(after previous: Date) -> Int64 {
+        max(nowMilliseconds(), previous.milliseconds + 1)
+    }
+
+    /// Refuses a write whose `expectedVersion` is given and stale (optimistic concurrency).
+    /// - Parameter record: how the message names the record, e.g. "contact 7".
+    static func checkVersion(_ expected: Int64?, current: Int64, of record: String) throws {
+        if let expected, expected != current {
+            throw StoreError.aborted("\(record) was changed by someone else: expected version \(expected), "
+                + "current version is \(current); read it again and retry")
+        }
+    }
+
+    /// The acting user must exist (the server maps callers to users; a stale id is a precondition failure).
+    static func requireActingUser(_ connection: SQLiteConnection, _ userID: Int64) throws {
+        guard try userExists(connection, id: userID) else {
+            throw StoreError.failedPrecondition("the acting user \(userID) does not exist")
+        }
+    }
+
+    /// The customer's head office address id, after checking that the customer exists.
+    /// - Throws: `notFound`.
+    static func headOfficeID(_ connection: SQLiteConnection, customerID: Int64) throws -> Int64? {
+        try connection.withStatement("SELECT head_office_address_id FROM customers WHERE id = ?") { statement in
+            try statement.bind(customerID, at: 1)
+            guard try statement.step() else { throw StoreError.notFound("customer \(customerID) does not exist") }
+            return statement.optionalInt64(0)
+        }
+    }
+
+    /// Records that a customer's head office changed (it is part of the customer record): the
+    /// customer's version +1, updated at/by, and a `headOfficeSet` history entry.
+    func recordHeadOfficeChange(_ connection: SQLiteConnection, customerID: Int64, from old: Int64?, to new: Int64?,
+                                by userID: Int64) throws {
+        let now = nowMilliseconds()
+        try connection.run("""
+            UPDATE customers SET version = version + 1, updated_at = max(?, updated_at + 1), updated_by = ? WHERE id = ?
+            """, [.integer(now), .integer(userID), .integer(customerID)])
+        try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .headOfficeSet, at: now,
+                              by: userID, changes: [FieldChange(field: "headOffice", oldValue: old.map { String($0) },
+                                                                newValue: new.map { String($0) })])
+    }
+}

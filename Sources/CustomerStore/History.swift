@@ -1,0 +1,51 @@
+import Foundation
+
+/// The kinds of record whose changes are kept.
+public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
+    case customer, address, contact
+}
+
+/// One field of a change, by its API name, with the values as text.
+public struct FieldChange: Sendable, Hashable {
+    public var field: String
+    public var oldValue: String?
+    public var newValue: String?
+    /// The values were erased (the contact they described was deleted); both are nil then.
+    public var erased: Bool
+
+    public init(field: String, oldValue: String?, newValue: String?, erased: Bool = false) {
+        self.field = field
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.erased = erased
+    }
+}
+
+/// One write of a customer, address or contact.
+public struct HistoryEntry: Sendable, Hashable {
+    public var id: Int64
+    public var entity: HistoryEntity
+    public var entityID: Int64
+    public var customerID: Int64
+    /// created, updated, deactivated, activated, deleted, headOfficeSet, tagged or untagged.
+    public var action: String
+    public var at: Date
+    public var by: UserRef
+    /// The fields that really changed (none for created and deleted).
+    public var changes: [FieldChange]
+    /// For contact entries: the contact as it is now (the deleted marker once deleted).
+    public var contact: ContactRef?
+
+    public init(id: Int64, entity: HistoryEntity, entityID: Int64, customerID: Int64, action: String, at: Date,
+                by: UserRef, changes: [FieldChange], contact: ContactRef?) {
+        self.id = id
+        self.entity = entity
+        self.entityID = entityID
+        self.customerID = customerID
+        self.action = action
+        self.at = at
+        self.by = by
+        self.changes = changes
+        self.contact = contact
+    }
+}

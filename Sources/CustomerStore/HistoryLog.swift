@@ -1,0 +1,90 @@
+/// What a history entry records.
+enum HistoryAction: String, Sendable {
+    case created, updated, deactivated, activated, deleted, headOfficeSet, tagged, untagged
+}
+
+/// Writes and reads the change history (tables `history` and `history_changes`).
+///
+/// Every write of a customer, address or contact appends its entry through `append` on the same
+/// connection, inside the caller's transaction, so the record and its history commit together.
+enum HistoryLog {
+    /// A record's fields by API name, as text, in a fixed order.
+    typealias Values = [(field: String, value: String?)]
+
+    /// The fields whose value differs between two snapshots of the same record (same field order).
+    static func changes(from old: Values, to new: Values) -> [FieldChange] {
+        zip(old, new).compactMap { before, after in
+            before.value == after.value
+                ? nil : FieldChange(field: after.field, oldValue: before.value, newValue: after.value)
+        }
+    }
+
+    /// The `active` field's change for an activate/deactivate entry; none when it did not change.
+    static func activeChange(from old: Bool, to new: Bool) -> [FieldChange] {
+        old == new ? [] : [FieldChange(field: "active", oldValue: String(old), newValue: String(new))]
+    }
+
+    /// Appends one entry with its field changes.
+    static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
+                       _ action: HistoryAction, at: Int64, by userID: Int64, changes: [FieldChange] = []) throws {
+        try connection.run("""
+            INSERT INTO history (entity, entity_id, customer_id, action, at, by_user) VALUES (?, ?, ?, ?, ?, ?)
+            """, [.text(entity.rawValue), .integer(id), .integer(customerID), .text(action.rawValue), .integer(at),
+                  .integer(userID)])
+        let entryID = connection.lastInsertRowID
+        for (position, change) in changes.enumerated() {
+            try connection.run("""
+                INSERT INTO history_changes (history_id, position, field, old_value, new_value) VALUES (?, ?, ?, ?, ?)
+                """, [.integer(entryID), .integer(Int64(position)), .text(change.field),
+                      SQLValue(change.oldValue), SQLValue(change.newValue)])
+        }
+    }
+
+    /// Erases every value ever recorded for one record (the entries and field names stay).
+    static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws {
+        try connection.run("""
+            UPDATE history_changes SET old_value = NULL, new_value = NULL, erased = 1
+            WHERE history_id IN (SELECT id FROM history WHERE entity = ? AND entity_id = ?)
+            """, [.text(entity.rawValue), .integer(id)])
+    }
+
+    /// A record's entries, oldest first. For a contact, each carries the contact's reference as it
+    /// is now; a contact whose row is gone (with its customer) reads as deleted.
+    static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
+        try connection.withStatement("""
+            SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name,
+                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted
+            FROM history h
+            JOIN users u ON u.id = h.by_user
+            LEFT JOIN history_changes ch ON ch.history_id = h.id
+            LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
+            WHERE h.entity = ? AND h.entity_id = ?
+            ORDER BY h.id, ch.position
+            """) { statement in
+            try statement.bind(.text(entity.rawValue), at: 1)
+            try statement.bind(id, at: 2)
+            var entries: [HistoryEntry] = []
+            while try statement.step() {
+                let entryID = statement.int64(0)
+                if entries.last?.id != entryID {
+                    let deleted = statement.optionalInt64(12).map { $0 != 0 } ?? true
+                    let contact = entity == .contact
+                        ? ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(statement.optionalText(10),
+                                                                                          statement.optionalText(11)),
+                                     deleted: deleted)
+                        : nil
+                    entries.append(HistoryEntry(
+                        id: entryID, entity: entity, entityID: id, customerID: statement.int64(1),
+                        action: statement.text(2), at: .init(milliseconds: statement.int64(3)),
+                        by: UserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact))
+                }
+                if let field = statement.optionalText(6) {
+                    entries[entries.count - 1].changes.append(FieldChange(
+                        field: field, oldValue: statement.optionalText(7), newValue: statement.optionalText(8),
+                        erased: statement.int64(9) != 0))
+                }
+            }
+            return entries
+        }
+    }
+}

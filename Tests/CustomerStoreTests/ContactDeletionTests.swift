@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct ContactDeletionTests {
+    /// A contact with personal data, a keyword, an update in its history and an activity naming it.
+    private struct Setup {
+        let fixture: Fixture
+        let customer: Customer
+        let contact: Contact
+        let note: Activity
+
+        init() throws {
+            fixture = try Fixture()
+            customer = try fixture.create("Privacy Oy")
+            _ = try fixture.store.createLabel(.keyword, name: "newsletter")
+            let created = try fixture.store.createContact(customerID: customer.id, ContactFields(
+                firstName: "Matti", lastName: "Meikäläinen", title: "CTO", email: "matti@privacy.fi", phone: "+358 40 111 2222",
+                language: "fi", notes: "Secret hobby"), keywords: ["newsletter"], roles: [], by: fixture.admin.id)
+            contact = try fixture.store.updateContact(id: created.id, ContactFields(email: "matti.m@privacy.fi"),
+                                                      expectedVersion: nil, by: fixture.admin.id)
+            note = try fixture.store.addNote(customerID: customer.id, text: "Called him", contactID: contact.id,
+                                             by: fixture.admin.id)
+        }
+    }
+
+    @Test func deletionErasesThePersonEverywhereAndLeavesATombstone() throws {
+        let setup = try Setup()
+        let fixture = setup.fixture
+        let tombstone = try fixture.store.deleteContact(id: setup.contact.id, by: fixture.other.id)
+        #expect(tombstone == Contact(id: setup.contact.id, customerID: setup.customer.id, active: false, deleted: true,
+                                     version: setup.contact.version + 1, createdAt: setup.contact.createdAt,
+                                     createdBy: fixture.admin.ref, updatedAt: tombstone.updatedAt,
+                                     updatedBy: fixture.other.ref))
+        #expect(try fixture.store.contact(id: setup.contact.id) == tombstone)
+        #expect(tombstone.ref == ContactRef(id: setup.contact.id, name: nil, deleted: true))
+
+        // The raw tables hold none of the personal values any more.
+        for value in ["Matti", "Meikäläinen", "matti@privacy.fi", "matti.m@privacy.fi", "Secret hobby", "CTO"] {
+            let pattern = SQLValue.text("%\(value)%")
+            #expect(try fixture.rawCount("""
+                SELECT count(*) FROM contacts WHERE coalesce(first_name, '') || coalesce(last_name, '') || coalesce(title, '')
+                    || coalesce(email, '') || coalesce(notes, '') LIKE ?
+                """, [pattern]) == 0)
+            #expect(try fixture.rawCount("""
+                SELECT count(*) FROM history_changes WHERE coalesce(old_value, '') || coalesce(new_value, '') LIKE ?
+                """, [pattern]) == 0)
+        }
+        #expect(try fixture.rawCount("SELECT count(*) FROM contact_labels") == 0)
+        #expect(try fixture.store.labels(.keyword).map(\.contactCount) == [0])
+
+        // The history keeps its entries, their values marked erased, each naming the deleted contact.
+        let history = try fixture.store.history(.contact, id: setup.contact.id)
+        #expect(history.map(\.action) == ["created", "updated", "deleted"])
+        #expect(history[1].changes == [FieldChange(field: "email", oldValue: nil, newValue: nil, erased: true)])
+        #expect(history.allSatisfy { $0.contact == ContactRef(id: setup.contact.id, name: nil, deleted: true) })
+
+        // Records that name the contact show the deleted marker.
+        let activities = try fixture.store.activities(customerID: setup.customer.id, now: fixture.clock.now)
+        #expect(activities.done.map(\.contact) == [ContactRef(id: setup.contact.id, name: nil, deleted: true)])
+        #expect(try fixture.store.contacts(customerID: setup.customer.id, includeDeactivated: true) == [])
+        // Deleting again returns the same tombstone.
+        #expect(try fixture.store.deleteContact(id: setup.contact.id, by: fixture.admin.id) == tombstone)
+    }
+
+    @Test func aDeletedContactCannotBeChanged() throws {
+        let setup = try Setup()
+        let fixture = setup.fixture
+        let id = setup.contact.id
+        _ = try fixture.store.deleteContact(id: id, by: fixture.admin.id)
+        let refused = StoreError.failedPrecondition("contact \(id) is deleted")
+        #expect(throws: refused) {
+            try fixture.store.updateContact(id: id, ContactFields(firstName: "Back"), expectedVersion: nil, by: fixture.admin.id)
+        }
+        #expect(throws: refused) { try fixture.store.setContactActive(id: id, true, expectedVersion: nil, by: fixture.admin.id) }
+        #expect(throws: refused) { try fixture.store.setContactActive(id: id, false, expectedVersion: nil, by: fixture.admin.id) }
+        #expect(throws: refused) { try fixture.store.tagContact(id: id, keywords: ["newsletter"], roles: [], by: fixture.admin.id) }
+        #expect(throws: refused) { try fixture.store.untagContact(id: id, keywords: [], roles: [], by: fixture.admin.id) }
+        #expect(throws: refused) {
+            try fixture.store.addTask(customerID: setup.customer.id, subject: "Call", dueAt: nil, assigneeID: nil,
+                                      contactID: id, by: fixture.admin.id)
+        }
+    }
+
+    @Test func theSchemaRefusesATombstoneWithPersonalData() throws {
+        let setup = try Setup()
+        let error = storeError {
+            try setup.fixture.rawWrite("UPDATE contacts SET deleted = 1, active = 0 WHERE id = ?", [.integer(setup.contact.id)])
+        }
+        guard case .sqlite = error else {
+            Issue.record("expected a CHECK failure, got \(String(describing: error))")
+            return
+        }
+        #expect(try !setup.fixture.store.contact(id: setup.contact.id).deleted)
+    }
+}

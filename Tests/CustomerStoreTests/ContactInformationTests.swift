@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct ContactInformationTests {
+    @Test func theTabIsOneConsistentSnapshotOfEverything() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Card Oy")
+        _ = try store.createLabel(.keyword, name: "vip")
+        _ = try store.createLabel(.role, name: "owner")
+        let head = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
+        let billing = try store.addAddress(customerID: customer.id, AddressFields(country: "FI", kind: .billing),
+                                           by: fixture.admin.id)
+        let contacts = try (0..<50).map { index in
+            try store.createContact(customerID: customer.id, ContactFields(lastName: String(format: "Person %02d", index)),
+                                    keywords: index % 2 == 0 ? ["vip"] : [], roles: index % 5 == 0 ? ["owner"] : [],
+                                    by: fixture.admin.id)
+        }
+        _ = try store.setContactActive(id: contacts[49].id, false, expectedVersion: nil, by: fixture.admin.id)
+        for index in 0..<500 {
+            if index % 2 == 0 {
+                _ = try store.addNote(customerID: customer.id, text: "Note \(index)", contactID: contacts[index % 49].id,
+                                      by: fixture.admin.id)
+            } else {
+                _ = try store.addTask(customerID: customer.id, subject: "Task \(index)", dueAt: nil, assigneeID: nil,
+                                      contactID: nil, by: fixture.admin.id)
+            }
+        }
+
+        let card = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)
+        #expect(card.customer == (try store.customer(id: customer.id)))
+        #expect(card.customer.headOffice == head)
+        #expect(card.addresses == [head, billing])
+        #expect(card.contacts == (try store.contacts(customerID: customer.id, includeDeactivated: false)))
+        #expect(card.contacts.count == 49)
+        #expect(card.contacts[0].keywords == ["vip"] && card.contacts[0].roles == ["owner"])
+        #expect(card.contacts[1].keywords == [] && card.contacts[1].roles == [])
+        #expect(card.activities == (try store.activities(customerID: customer.id, now: fixture.clock.now)))
+        #expect(card.activities.planned.count == 250 && card.activities.done.count == 250)
+        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+            try store.contactInformation(customerID: 999, now: fixture.clock.now)
+        }
+    }
+}

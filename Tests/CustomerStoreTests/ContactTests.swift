@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct ContactTests {
+    @Test func createdContactIsNormalisedAndCarriesItsLabelsSorted() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Alpha Oy")
+        for name in ["vip", "Newsletter"] { _ = try fixture.store.createLabel(.keyword, name: name) }
+        _ = try fixture.store.createLabel(.role, name: "Decision maker")
+        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(
+            firstName: " Aino ", lastName: "Virtanen", title: "CEO", email: "aino@alpha.fi", phone: "+358 9 123 456",
+            mobile: "040 123 4567", language: "FI_fi", notes: "Prefers mornings"),
+            keywords: ["VIP", "newsletter"], roles: ["decision maker"], by: fixture.other.id)
+        #expect(contact.firstName == "Aino" && contact.language == "fi-FI")
+        #expect(contact.keywords == ["Newsletter", "vip"] && contact.roles == ["Decision maker"])
+        #expect(contact.active && !contact.deleted && contact.version == 1)
+        #expect(contact.createdBy == fixture.other.ref && contact.updatedAt == fixture.clock.now)
+        #expect(contact.ref == ContactRef(id: contact.id, name: "Aino Virtanen", deleted: false))
+        #expect(try fixture.store.contact(id: contact.id) == contact)
+    }
+
+    @Test(arguments: [
+        (ContactFields(), ["firstName", "lastName"]),
+        (ContactFields(lastName: "Ok", email: "nope", phone: "12", mobile: "abc", language: "english"),
+         ["email", "phone", "mobile", "language"]),
+        (ContactFields(firstName: String(repeating: "x", count: 101), title: String(repeating: "t", count: 101),
+                       notes: String(repeating: "n", count: 4_001)), ["firstName", "title", "notes"]),
+    ])
+    func invalidContactListsEveryField(fields: ContactFields, expected: [String]) throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Beta")
+        #expect(violations {
+            _ = try fixture.store.createContact(customerID: customer.id, fields, keywords: [], roles: [], by: fixture.admin.id)
+        }?.map(\.field) == expected)
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true) == [])
+    }
+
+    @Test func unknownLabelsAreNamedAndNothingIsWritten() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Gamma")
+        let found = violations {
+            _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Lee"),
+                                                keywords: ["ghost"], roles: ["phantom"], by: fixture.admin.id)
+        }
+        #expect(found?.map(\.field) == ["keywords", "roles"])
+        #expect(found?.first?.reason.contains("'ghost'") == true)
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true) == [])
+    }
+
+    @Test func updateChangesGivenFieldsAndKeepsANameRequired() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Delta")
+        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(firstName: "Ola", lastName: "Nord"),
+                                                      keywords: [], roles: [], by: fixture.admin.id)
+        fixture.clock.advance(milliseconds: 3)
+        let updated = try fixture.store.updateContact(id: contact.id, ContactFields(firstName: "", email: "ola@nord.no"),
+                                                      expectedVersion: 1, by: fixture.other.id)
+        #expect(updated.firstName == nil && updated.lastName == "Nord" && updated.email == "ola@nord.no")
+        #expect(updated.version == 2 && updated.updatedBy == fixture.other.ref && updated.updatedAt == fixture.clock.now)
+        #expect(violations {
+            _ = try fixture.store.updateContact(id: contact.id, ContactFields(lastName: " "), expectedVersion: nil,
+                                                by: fixture.admin.id)
+        }?.map(\.field) == ["firstName", "lastName"])
+        let stale = storeError {
+            _ = try fixture.store.updateContact(id: contact.id, ContactFields(title: "X"), expectedVersion: 1, by: fixture.admin.id)
+        }
+        guard case .aborted = stale else {
+            Issue.record("expected aborted, got \(String(describing: stale))")
+            return
+        }
+        #expect(try fixture.store.contact(id: contact.id) == updated)
+    }
+
+    @Test func deactivatedContactsAreHiddenUnlessAsked() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Epsilon")
+        let names = ["Berg", "aalto", "Candel"]
+        let contacts = try names.map {
+            try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: $0), keywords: [], roles: [],
+                                            by: fixture.admin.id)
+        }
+        let hidden = try fixture.store.setContactActive(id: contacts[0].id, false, expectedVersion: 1, by: fixture.admin.id)
+        #expect(!hidden.active && hidden.version == 2)
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: false).map(\.lastName)
+            == ["aalto", "Candel"])
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true).map(\.lastName)
+            == ["aalto", "Berg", "Candel"])
+        let back = try fixture.store.setContactActive(id: hidden.id, true, expectedVersion: 2, by: fixture.admin.id)
+        #expect(back.active)
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: false).count == 3)
+        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+            try fixture.store.contacts(customerID: 99, includeDeactivated: false)
+        }
+    }
+
+    @Test func tagAndUntagAreHarmlessTwiceAndVersionOnlyRealChanges() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Zeta")
+        _ = try fixture.store.createLabel(.keyword, name: "press")
+        _ = try fixture.store.createLabel(.role, name: "buyer")
+        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Koski"),
+                                                      keywords: [], roles: [], by: fixture.admin.id)
+        let tagged = try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: ["BUYER"], by: fixture.admin.id)
+        #expect(tagged.keywords == ["press"] && tagged.roles == ["buyer"] && tagged.version == 2)
+        #expect(try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: [], by: fixture.admin.id) == tagged)
+        let untagged = try fixture.store.untagContact(id: contact.id, keywords: ["press"], roles: [], by: fixture.admin.id)
+        #expect(untagged.keywords == [] && untagged.roles == ["buyer"] && untagged.version == 3)
+        #expect(violations {
+            _ = try fixture.store.tagContact(id: contact.id, keywords: [], roles: ["nobody"], by: fixture.admin.id)
+        }?.map(\.field) == ["roles"])
+    }
+}

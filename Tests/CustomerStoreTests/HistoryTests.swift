@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct HistoryTests {
+    /// An entry as "action field:old>new,..." for compact comparisons.
+    private static func summary(_ entries: [HistoryEntry]) -> [String] {
+        entries.map { entry in
+            ([entry.action] + entry.changes.map { "\($0.field):\($0.oldValue ?? "-")>\($0.newValue ?? "-")" })
+                .joined(separator: " ")
+        }
+    }
+
+    @Test func customerWritesAreRecordedWithChangedFieldsOnly() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try store.createCustomer(NewCustomer(name: "Alpha", email: "a@alpha.fi"), by: fixture.admin.id)
+        fixture.clock.advance(milliseconds: 10)
+        _ = try store.updateCustomer(id: customer.id, CustomerChanges(name: "Alpha Oy", accountManagerID: .some(fixture.other.id),
+                                                                      email: "a@alpha.fi", phone: "+358 9 1234"),
+                                     expectedVersion: nil, by: fixture.other.id)
+        _ = try store.setCustomerActive(id: customer.id, false, expectedVersion: nil, by: fixture.admin.id)
+        _ = try store.setCustomerActive(id: customer.id, true, expectedVersion: nil, by: fixture.admin.id)
+        let first = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
+        let second = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
+        _ = try store.setHeadOffice(addressID: second.id, by: fixture.admin.id)
+        try store.deleteCustomer(id: customer.id, by: fixture.other.id)
+
+        let history = try store.history(.customer, id: customer.id)
+        #expect(Self.summary(history) == [
+            "created",
+            "updated name:Alpha>Alpha Oy accountManager:->bob phone:->+358 9 1234",
+            "deactivated active:true>false",
+            "activated active:false>true",
+            "headOfficeSet headOffice:->\(first.id)",
+            "headOfficeSet headOffice:\(first.id)>\(second.id)",
+            "deleted",
+        ])
+        #expect(history.map(\.by.name) == ["alice", "bob", "alice", "alice", "alice", "alice", "bob"])
+        #expect(history[1].at == fixture.clock.now && history[0].at < history[1].at)
+        #expect(history.allSatisfy { $0.customerID == customer.id && $0.entity == .customer && $0.contact == nil })
+        #expect(history.map(\.id) == history.map(\.id).sorted())
+    }
+
+    @Test func addressWritesAreRecorded() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Beta")
+        let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(street1: "Road 1", city: "Oslo",
+                                                                                            country: "NO"), by: fixture.admin.id)
+        _ = try fixture.store.updateAddress(id: address.id, AddressFields(street1: "Road 2", city: "Oslo", kind: .billing),
+                                            expectedVersion: nil, by: fixture.admin.id)
+        try fixture.store.removeAddress(id: address.id, by: fixture.admin.id)
+        #expect(Self.summary(try fixture.store.history(.address, id: address.id)) == [
+            "created", "updated street1:Road 1>Road 2 kind:visiting>billing", "deleted",
+        ])
+        #expect(Self.summary(try fixture.store.history(.customer, id: customer.id)).suffix(1) == [
+            "headOfficeSet headOffice:\(address.id)>-",
+        ])
+    }
+
+    @Test func contactWritesAreRecordedWithTheContactReference() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Gamma")
+        _ = try store.createLabel(.keyword, name: "a")
+        _ = try store.createLabel(.keyword, name: "b")
+        let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Eva", lastName: "Lind"),
+                                              keywords: ["a"], roles: [], by: fixture.admin.id)
+        _ = try store.updateContact(id: contact.id, ContactFields(firstName: "Eva", title: "CFO"), expectedVersion: nil,
+                                    by: fixture.admin.id)
+        _ = try store.setContactActive(id: contact.id, false, expectedVersion: nil, by: fixture.admin.id)
+        _ = try store.setContactActive(id: contact.id, true, expectedVersion: nil, by: fixture.admin.id)
+        _ = try store.tagContact(id: contact.id, keywords: ["b"], roles: [], by: fixture.admin.id)
+        _ = try store.untagContact(id: contact.id, keywords: ["a"], roles: [], by: fixture.admin.id)
+        let history = try store.history(.contact, id: contact.id)
+        #expect(Self.summary(history) == [
+            "created", "updated title:->CFO", "deactivated active:true>false", "activated active:false>true",
+            "tagged keywords:a>a, b", "untagged keywords:a, b>b",
+        ])
+        #expect(history.allSatisfy { $0.contact == ContactRef(id: contact.id, name: "Eva Lind", deleted: false) })
+    }
+
+    @Test func bulkCreateRecordsOneEntryPerCustomerAndUnknownRecordsAreNotFound() throws {
+        let fixture = try Fixture()
+        let ids = try fixture.store.createCustomers((1...5).map { NewCustomer(name: "Bulk \($0)") }, by: fixture.admin.id)
+        for id in ids {
+            #expect(try fixture.store.history(.customer, id: id).map(\.action) == ["created"])
+        }
+        #expect(try fixture.rawCount("SELECT count(*) FROM history") == 5)
+        for entity in HistoryEntity.allCases {
+            #expect(throws: StoreError.notFound("\(entity.rawValue) 999 does not exist")) {
+                try fixture.store.history(entity, id: 999)
+            }
+        }
+    }
+
+    @Test func aRefusedWriteLeavesNoHistory() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Delta")
+        #expect(violations {
+            _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(email: "bad"), expectedVersion: nil,
+                                                 by: fixture.admin.id)
+        } != nil)
+        #expect(try fixture.store.history(.customer, id: customer.id).map(\.action) == ["created"])
+    }
+}

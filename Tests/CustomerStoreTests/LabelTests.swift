@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+@Suite struct LabelTests {
+    @Test func labelsAreUniquePerKindIgnoringCaseAndListedByNameWithCounts() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Alpha")
+        let beta = try fixture.store.createLabel(.keyword, name: " beta ")
+        _ = try fixture.store.createLabel(.keyword, name: "Alpha")
+        _ = try fixture.store.createLabel(.role, name: "beta")  // the same name in the other list is fine
+        #expect(beta.name == "beta" && beta.contactCount == 0)
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.createLabel(.keyword, name: "BETA")
+        }
+        #expect(violations { _ = try fixture.store.createLabel(.role, name: "  ") }?.map(\.field) == ["name"])
+        _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "One"), keywords: ["beta"],
+                                            roles: [], by: fixture.admin.id)
+        #expect(try fixture.store.labels(.keyword).map { "\($0.name)=\($0.contactCount)" } == ["Alpha=0", "beta=1"])
+        #expect(try fixture.store.labels(.role).map(\.name) == ["beta"])
+    }
+
+    @Test func renameCarriesOverToContacts() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Beta")
+        _ = try fixture.store.createLabel(.role, name: "buyer")
+        _ = try fixture.store.createLabel(.role, name: "owner")
+        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Two"),
+                                                      keywords: [], roles: ["buyer"], by: fixture.admin.id)
+        let renamed = try fixture.store.renameLabel(.role, name: "BUYER", to: "Purchaser")
+        #expect(renamed.name == "Purchaser" && renamed.contactCount == 1)
+        #expect(try fixture.store.contact(id: contact.id).roles == ["Purchaser"])
+        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+            try fixture.store.renameLabel(.role, name: "Purchaser", to: "Owner")
+        }
+        #expect(throws: StoreError.notFound("no role is named 'nobody'")) {
+            try fixture.store.renameLabel(.role, name: "nobody", to: "x")
+        }
+        #expect(violations { _ = try fixture.store.renameLabel(.role, name: "owner", to: "") }?.map(\.field) == ["newName"])
+    }
+
+    @Test func deletingALabelInUseNeedsForceAndUnassignsIt() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Gamma")
+        _ = try fixture.store.createLabel(.keyword, name: "event")
+        let contacts = try (1...3).map {
+            try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "C\($0)"), keywords: ["event"],
+                                            roles: [], by: fixture.admin.id)
+        }
+        #expect(throws: StoreError.failedPrecondition(
+            "3 contacts carry the keyword 'event': delete it with force to unassign it from them")) {
+            try fixture.store.deleteLabel(.keyword, name: "event", force: false)
+        }
+        #expect(try fixture.store.contact(id: contacts[0].id).keywords == ["event"])
+        #expect(try fixture.store.deleteLabel(.keyword, name: "Event", force: true) == 3)
+        #expect(try fixture.store.labels(.keyword) == [])
+        #expect(try contacts.allSatisfy { try fixture.store.contact(id: $0.id).keywords.isEmpty })
+        _ = try fixture.store.createLabel(.keyword, name: "unused")
+        #expect(try fixture.store.deleteLabel(.keyword, name: "unused", force: false) == 0)
+        #expect(throws: StoreError.notFound("no keyword is named 'unused'")) {
+            try fixture.store.deleteLabel(.keyword, name: "unused", force: true)
+        }
+    }
+}
