@@ -30,8 +30,8 @@ import Testing
         var expectedClient = Handshake.magic + ClientHello(
             versions: [1], initialWindow: UInt32(configuration.initialStreamWindow),
             maxFrameSize: UInt32(configuration.maxFrameSize), name: configuration.clientName).frame()
-        ClientChannel.appendCallStart(RPCHealth.Check.descriptor, options: CallOptions(timeout: .seconds(5)), streamID: 1,
-                                      request: [0x0A, 0x00], to: &expectedClient)
+        ClientChannel.appendCallStart(RPCHealth.Check.descriptor, options: CallOptions(), streamID: 1,
+                                      timeoutMicroseconds: 5_000_000, request: [0x0A, 0x00], to: &expectedClient)
         #expect(client == expectedClient)
         #expect(server.count == 40 + 16)
     }
