@@ -70,7 +70,7 @@ final class ClientConnection: Sendable {
                                 initialWindow: UInt32(clamping: configuration.initialStreamWindow),
                                 maxFrameSize: UInt32(clamping: configuration.maxFrameSize), name: configuration.clientName)
         var reader = FrameReader(maxFrameSize: configuration.maxFrameSize)
-        try socket.setReceiveTimeout(configuration.connectTimeout)
+        let deadline = ContinuousClock.now + configuration.connectTimeout
         // A server refusing the connection (limit reached) writes GOAWAY and closes at once, so our
         // write may fail with EPIPE while its answer waits to be read: read it before giving up.
         var writeFailure: IOError?
@@ -82,9 +82,7 @@ final class ClientConnection: Sendable {
         while true {
             switch try reader.next() {
             case .frame(let header, let range) where header.type == .hello:
-                let answer = try ServerHello(payload: reader.payload(in: range))
-                try socket.setReceiveTimeout(nil)
-                return (answer, reader)
+                return (try ServerHello(payload: reader.payload(in: range)), reader)
             case .frame(let header, let range) where header.type == .goAway:
                 let refusal = try GoAway(payload: reader.payload(in: range))
                 throw RPCError(refusal.code == .ok ? .unavailable : refusal.code,
@@ -94,7 +92,9 @@ final class ClientConnection: Sendable {
             case nil:
                 let count: Int
                 do {
-                    count = try reader.fill { buffer in try socket.read(into: buffer) }
+                    let remaining = ContinuousClock.now.duration(to: deadline)
+                    guard remaining > .zero else { throw IOError(call: "poll", errno: EAGAIN) }
+                    count = try reader.fill { buffer in try socket.read(into: buffer, timeout: remaining) }
                 } catch {
                     throw writeFailure ?? error
                 }
