@@ -20,7 +20,9 @@ import Logging
 /// hop, and the lone-call case does not even wake a follower beside it: `perf stat` on
 /// `customer-bench ping` measured 4.9 context switches per lone call with inline calls against
 /// 10.5 with an unconditional hand-off. Writes from concurrent handlers are coalesced into one
-/// `send`. Blocking system calls give back-pressure for free: a client that stops reading blocks
+/// `send`. Readers wait in poll(POLLIN) before read(2), which spares them the spurious wake-up a
+/// Unix socket gives a blocked reader each time the peer consumes what was written (2.6 instead of
+/// 3.4+ context switches per call at 16 callers). Blocking system calls give back-pressure for free: a client that stops reading blocks
 /// only its own connection's writers, and streams are bounded by per-stream credit (PROTOCOL.md,
 /// "Flow control"). Deadlines use one shared timer thread that is signalled only when a new
 /// deadline is earlier than its planned wake-up, so timeouts add no wake-ups in the steady state.
