@@ -3,7 +3,7 @@ enum BenchCommand {
     case help(String)
     case ping(PingOptions)
 
-    static let usageLine = "Usage: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--json]"
+    static let usageLine = "Usage: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--runs <n>] [--no-floor] [--json]"
 
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
@@ -23,12 +23,15 @@ enum BenchCommand {
         connection and N callers on N connections; then the same byte counts over plain
         blocking sockets with 1 and N connections, and prints both with their ratio.
 
-        USAGE: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--json]
+        USAGE: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--runs <n>] [--no-floor] [--json]
 
         OPTIONS:
           --socket <path>         Measure a running server instead of an in-process one.
           --connections <n>       Concurrent callers and connections (default: 16).
-          --duration <seconds>    Measured time per scenario, after a warm-up (default: 3).
+          --duration <seconds>    Measured time per scenario and run, after a warm-up (default: 2).
+          --runs <n>              Rounds over all scenarios, interleaved so the RPC and the floor
+                                  see the same machine load; the median round is shown (default: 3).
+          --no-floor              Skip the bare ping-pong (e.g. to profile only the RPC path).
           --json                  One JSON object per scenario instead of the table.
           -h, --help              Show help information.
         """
@@ -61,8 +64,10 @@ struct UsageError: Error {
 struct PingOptions {
     var socketPath: String?
     var concurrency = 16
-    var durationSeconds = 3.0
+    var durationSeconds = 2.0
+    var runs = 3
     var json = false
+    var measureFloor = true
 
     static func parse(_ arguments: [String]) throws(UsageError) -> PingOptions {
         var options = PingOptions()
@@ -89,10 +94,18 @@ struct PingOptions {
                     throw UsageError("'--duration' needs a positive number of seconds, not '\(text)'")
                 }
                 options.durationSeconds = seconds
+            case "--runs":
+                let text = try value(for: argument)
+                guard let runs = Int(text), (1...100).contains(runs) else {
+                    throw UsageError("'--runs' needs a number from 1 to 100, not '\(text)'")
+                }
+                options.runs = runs
             case "--json":
                 options.json = true
+            case "--no-floor":
+                options.measureFloor = false
             default:
-                let known = ["--socket", "--connections", "--duration", "--json"]
+                let known = ["--socket", "--connections", "--duration", "--runs", "--no-floor", "--json"]
                 let hint = known.first { $0.hasPrefix(String(argument.prefix(4))) }.map { " Did you mean '\($0)'?" } ?? ""
                 throw UsageError("unknown option '\(argument)'.\(hint)")
             }

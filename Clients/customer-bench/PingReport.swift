@@ -5,12 +5,12 @@ struct PingReport {
     let responseBytes: Int
     let socketPath: String?
 
-    func printHeader(durationSeconds: Double) {
+    func printHeader(durationSeconds: Double, runs: Int) {
         guard !json else { return }
         let target = socketPath.map { "server at \($0)" } ?? "in-process server"
         print("customer-bench ping: rpc.health.v1.Health/Check against the \(target)")
         print("frames: \(requestBytes)-byte request, \(responseBytes)-byte response; "
-              + "\(format(durationSeconds, 1)) s measured per scenario after 0.5 s warm-up; "
+              + "\(format(durationSeconds, 1)) s measured per scenario after 0.5 s warm-up, median of \(runs) interleaved runs; "
               + "\(BuildMode.isDebug ? "DEBUG build (meaningless)" : "release build")")
         print("")
         print(pad("RPC scenario", 28) + pad("calls/s", 10, right: true) + pad("p50 µs", 9, right: true) + pad("p99 µs", 9, right: true)

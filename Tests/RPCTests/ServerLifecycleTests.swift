@@ -77,13 +77,13 @@ import Testing
         defer { channel.close() }
         async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
         #expect(await probe.wait(for: "slow started"))
-        let stopped = Task.detached { server.server.shutdown() }
+        async let stopped: Void = onThread { server.server.shutdown() }
         // Once the socket file is gone the server has stopped accepting; then let the call finish.
         while FileManager.default.fileExists(atPath: server.socketPath) { try await Task.sleep(for: .milliseconds(5)) }
         probe.record("release slow")
         let answer = try await slow
         #expect(answer.text == "in flight")
-        await stopped.value
+        await stopped
         let refused = await rpcError { _ = try await channel.unary(TestService.echo, EchoRequest(text: "late"), as: EchoResponse.self) }
         #expect(refused?.code == .unavailable)
         #expect(!FileManager.default.fileExists(atPath: server.socketPath))

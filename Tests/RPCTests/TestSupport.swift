@@ -88,16 +88,15 @@ final class Probe: Sendable {
 
     var recorded: [String] { events.withLock { $0 } }
 
-    /// Waits until `event` was recorded; gives up after a generous bound so a bug fails instead of hanging.
+    /// Waits until `event` was recorded; gives up after a generous bound so a bug fails instead of
+    /// hanging. The wait blocks its own thread: a Dispatch worker would starve the cooperative pool.
     func wait(for event: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [self] in
-                let giveUp = DispatchTime.now() + .seconds(20)
-                while !recorded.contains(event) {
-                    if signal.wait(timeout: giveUp) == .timedOut { break }
-                }
-                continuation.resume(returning: recorded.contains(event))
+        await onThread { [self] in
+            let giveUp = DispatchTime.now() + .seconds(20)
+            while !recorded.contains(event) {
+                if signal.wait(timeout: giveUp) == .timedOut { break }
             }
+            return recorded.contains(event)
         }
     }
 }
@@ -111,5 +110,13 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
         return error
     } catch {
         return RPCError(.unknown, "not an RPCError: \(error)")
+    }
+}
+
+/// Runs a blocking call (shutdown, runUntilTerminated) on its own thread: blocking one of the few
+/// cooperative-pool threads would starve the very calls the test waits for.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
     }
 }

@@ -99,6 +99,24 @@ import Testing
         }
     }
 
+    @Test func callsBeyondTheServersConcurrencyLimitWaitInsteadOfFailing() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe, configure: { $0.maxConcurrentCallsPerConnection = 2 }) { _, channel in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await channel.unary(TestService.slowEcho, EchoRequest(text: "\(index)"), as: EchoResponse.self).text
+                    }
+                }
+                #expect(await probe.wait(for: "slow started"))
+                probe.record("release slow")
+                var answers: Set<String> = []
+                for try await text in group { answers.insert(text) }
+                #expect(answers == Set((0..<10).map(String.init)))
+            }
+        }
+    }
+
     @Test func manyConcurrentCallsOnOneConnectionAllComplete() async throws {
         try await withTestServer { _, channel in
             try await withThrowingTaskGroup(of: Bool.self) { group in

@@ -1,5 +1,4 @@
 import BinaryCoding
-import Dispatch
 import Synchronization
 
 /// A client of one server socket: concurrent `async` calls multiplexed on one connection.
@@ -31,8 +30,9 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
     ) async throws -> Res {
         let payload = try Self.encode(request, for: method)
-        let (connection, call) = try startCall(method, options: options) { streamID, buffer in
-            Self.appendCallStart(method, options: options, streamID: streamID, request: payload, to: &buffer)
+        let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
+            Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                 request: payload, to: &buffer)
         }
         return try Self.decode(Res.self, from: try await awaitResponse(call, on: connection), for: method)
     }
@@ -52,8 +52,9 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, as: Res.Type = Res.self, options: CallOptions = CallOptions(),
         _ produce: (ClientStreamSender<Req>) async throws -> Void
     ) async throws -> Res {
-        let (connection, call) = try startCall(method, options: options) { streamID, buffer in
-            Self.appendCallStart(method, options: options, streamID: streamID, request: nil, to: &buffer)
+        let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
+            Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                 request: nil, to: &buffer)
         }
         let sender = ClientStreamSender<Req>(method: method, call: call, connection: connection)
         do {
@@ -94,22 +95,38 @@ public final class ClientChannel: Sendable {
         }
     }
 
-    /// Validates the options, registers the call, writes its first frame(s), arms its deadline.
+    /// Validates the options, waits for a call slot if the server's concurrency limit is reached,
+    /// registers the call, writes its first frame(s) and arms its deadline. The timeout counts from
+    /// here, so time spent waiting for a slot is part of it; the server is sent what remains.
     func startCall(_ method: MethodDescriptor, options: CallOptions,
-                   build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> (ClientConnection, ClientCall) {
+                   build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         try options.metadata.validate()
-        if let timeout = options.timeout, timeout <= .zero {
-            throw RPCError(.deadlineExceeded, "the timeout of \(method.fullName) is not positive")
-        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let expired = RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(options.timeout ?? .zero)")
+        if let timeout = options.timeout, timeout <= .zero { throw expired }
         let connection = try connection()
-        let call = try connection.startCall(kind: method.kind, build: build)
-        if let timeout = options.timeout {
-            let entry = DeadlineScheduler.shared.schedule(at: .now + timeout) { [weak call] in
+        do {
+            try await connection.acquireCallSlot()
+        } catch {
+            throw error as? RPCError ?? RPCError(.cancelled, "\(error)")
+        }
+        var timeoutMicroseconds: UInt64 = 0
+        if let deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                connection.releaseCallSlot()
+                throw expired
+            }
+            timeoutMicroseconds = Self.microseconds(remaining)
+        }
+        let call = try connection.startCall(kind: method.kind) { streamID, buffer in
+            build(streamID, timeoutMicroseconds, &buffer)
+        }
+        if let deadline {
+            let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call] in
                 guard let call else { return }
                 // The CANCEL write may block: keep it off the scheduler thread.
-                DispatchQueue.global().async {
-                    connection.cancel(call, with: RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(timeout)"))
-                }
+                BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }
             }
             if !call.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
         }
@@ -135,13 +152,14 @@ public final class ClientChannel: Sendable {
         }
     }
 
-    static func appendCallStart(_ method: MethodDescriptor, options: CallOptions, streamID: UInt32,
+    /// A CALL_START frame; `timeoutMicroseconds` is what remains of the call's timeout (0: none).
+    static func appendCallStart(_ method: MethodDescriptor, options: CallOptions, streamID: UInt32, timeoutMicroseconds: UInt64,
                                 request: [UInt8]?, to buffer: inout [UInt8]) {
         var flags: FrameFlags = []
         if request != nil { flags = [.hasMessage, .endStream] }
         FrameBuilder.append(.callStart, flags: flags, streamID: streamID, to: &buffer) { payload in
-            CallStartHead(timeoutMicroseconds: options.timeout.map(Self.microseconds) ?? 0,
-                          method: method.fullName, metadata: options.metadata).write(into: &payload)
+            CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName,
+                          metadata: options.metadata).write(into: &payload)
             if let request { payload.append(contentsOf: request) }
         }
     }

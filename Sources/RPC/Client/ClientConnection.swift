@@ -9,13 +9,20 @@ final class ClientConnection: Sendable {
     let writer: FrameWriter
     let server: ServerHello
     let configuration: ClientConfiguration
-    private let state = Mutex(State())
+    let state = Mutex(State())
+    /// Calls the server lets this connection have in flight (from its HELLO).
+    let callLimit: Int
 
-    private struct State: ~Copyable {
+    struct State: ~Copyable {
         var calls: [UInt32: ClientCall] = [:]
         var nextStreamID: UInt32 = 1
         /// Set once the connection cannot take new calls (GOAWAY, failure, close).
         var refusal: RPCError?
+        /// Call slots taken (see ClientConnection+CallSlots), and the calls waiting for one.
+        var activeCalls = 0
+        var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextWaiterID: UInt64 = 0
+        var abandonedWaiters: Set<UInt64> = []
     }
 
     private init(path: String, socket: UnixSocket, server: ServerHello, configuration: ClientConfiguration) {
@@ -24,6 +31,7 @@ final class ClientConnection: Sendable {
         self.server = server
         self.configuration = configuration
         writer = FrameWriter(socket: socket)
+        callLimit = max(Int(server.maxConcurrentCalls), 1)
     }
 
     /// Connects, performs the handshake within `connectTimeout` and starts the reader thread.
@@ -62,7 +70,7 @@ final class ClientConnection: Sendable {
                                 initialWindow: UInt32(clamping: configuration.initialStreamWindow),
                                 maxFrameSize: UInt32(clamping: configuration.maxFrameSize), name: configuration.clientName)
         var reader = FrameReader(maxFrameSize: configuration.maxFrameSize)
-        try socket.setReceiveTimeout(configuration.connectTimeout)
+        let deadline = ContinuousClock.now + configuration.connectTimeout
         // A server refusing the connection (limit reached) writes GOAWAY and closes at once, so our
         // write may fail with EPIPE while its answer waits to be read: read it before giving up.
         var writeFailure: IOError?
@@ -74,9 +82,7 @@ final class ClientConnection: Sendable {
         while true {
             switch try reader.next() {
             case .frame(let header, let range) where header.type == .hello:
-                let answer = try ServerHello(payload: reader.payload(in: range))
-                try socket.setReceiveTimeout(nil)
-                return (answer, reader)
+                return (try ServerHello(payload: reader.payload(in: range)), reader)
             case .frame(let header, let range) where header.type == .goAway:
                 let refusal = try GoAway(payload: reader.payload(in: range))
                 throw RPCError(refusal.code == .ok ? .unavailable : refusal.code,
@@ -86,7 +92,9 @@ final class ClientConnection: Sendable {
             case nil:
                 let count: Int
                 do {
-                    count = try reader.fill { buffer in try socket.read(into: buffer) }
+                    let remaining = ContinuousClock.now.duration(to: deadline)
+                    guard remaining > .zero else { throw IOError(call: "poll", errno: EAGAIN) }
+                    count = try reader.fill { buffer in try socket.read(into: buffer, timeout: remaining) }
                 } catch {
                     throw writeFailure ?? error
                 }
@@ -102,7 +110,8 @@ final class ClientConnection: Sendable {
     var acceptsCalls: Bool { state.withLock { $0.refusal == nil } }
 
     /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
-    /// under the writer's lock, so stream ids reach the server in increasing order.
+    /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
+    /// caller's call slot: released here on failure, or when the call ends.
     func startCall(kind: MethodKind, build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
         do {
@@ -123,10 +132,14 @@ final class ClientConnection: Sendable {
                 if case .success(let call) = result { build(call.streamID, &buffer) }
             }
         } catch {
-            if case .success(let call) = result { forget(call) }
+            if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
             throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
         }
-        return try result.get()
+        guard case .success(let call) = result else {
+            releaseCallSlot()
+            return try result.get()
+        }
+        return call
     }
 
     /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
@@ -146,8 +159,9 @@ final class ClientConnection: Sendable {
         try? send { FrameBuilder.append(.cancel, streamID: call.streamID, to: &$0) }
     }
 
+    /// Drops a call from the table and gives its slot back (once, however often it is called).
     func forget(_ call: ClientCall) {
-        _ = state.withLock { $0.calls.removeValue(forKey: call.streamID) }
+        if state.withLock({ $0.calls.removeValue(forKey: call.streamID) }) != nil { releaseCallSlot() }
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {
@@ -156,12 +170,19 @@ final class ClientConnection: Sendable {
 
     /// No new calls; with `failAll`, every call in flight ends with `error` too.
     func refuseNewCalls(_ error: RPCError, failAll: Bool) {
-        let calls: [ClientCall] = state.withLock { state in
+        let (calls, waiters): ([ClientCall], [CheckedContinuation<Bool, Never>]) = state.withLock { state in
             if state.refusal == nil { state.refusal = error }
-            guard failAll else { return [] }
-            defer { state.calls = [:] }
-            return Array(state.calls.values)
+            // Calls still waiting for a slot will never get one here: they fail (and reconnect next time).
+            let waiters = state.slotWaiters.map(\.continuation)
+            state.slotWaiters = []
+            guard failAll else { return ([], waiters) }
+            defer {
+                state.activeCalls -= state.calls.count
+                state.calls = [:]
+            }
+            return (Array(state.calls.values), waiters)
         }
+        for waiter in waiters { waiter.resume(returning: false) }
         for call in calls { call.finish(.failure(error), local: true) }
     }
 

@@ -27,7 +27,7 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
         public mutating func next() async throws -> Element? {
             guard !done else { return nil }
             do {
-                if active == nil { active = try source.start() }
+                if active == nil { active = try await source.start() }
                 guard let active else { return nil }
                 guard let bytes = try await active.next() else {
                     done = true
@@ -42,10 +42,11 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
         }
     }
 
-    fileprivate func start() throws(RPCError) -> ActiveStream {
+    fileprivate func start() async throws(RPCError) -> ActiveStream {
         let payload = try request.get()
-        let (connection, call) = try channel.startCall(method, options: options) { streamID, buffer in
-            ClientChannel.appendCallStart(method, options: options, streamID: streamID, request: payload, to: &buffer)
+        let (connection, call) = try await channel.startCall(method, options: options) { streamID, timeout, buffer in
+            ClientChannel.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                          request: payload, to: &buffer)
         }
         return ActiveStream(connection: connection, call: call)
     }

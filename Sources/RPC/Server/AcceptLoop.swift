@@ -99,11 +99,9 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
             return
         }
         do {
-            try ThreadLauncher.start { connection.run() }
+            try connection.start()
         } catch {
             runtime.logger.error("cannot start a connection thread", [("error", error.description)])
-            connection.writer.closeSocket()
-            runtime.connectionClosed(connection)
         }
     }
 }

@@ -6,6 +6,7 @@ final class Lifecycle: @unchecked Sendable {   // `state` guarded by `lock`
 
     private let lock = ConditionLock()
     private var state = State.idle
+    private var stopObservers: [@Sendable () -> Void] = []
 
     func beginStarting() throws(RPCServerError) {
         lock.lock()
@@ -40,10 +41,26 @@ final class Lifecycle: @unchecked Sendable {   // `state` guarded by `lock`
     }
 
     func stopped() {
-        lock.withLock {
+        let observers = lock.withLock {
             state = .stopped
             lock.broadcast()
+            defer { stopObservers = [] }
+            return stopObservers
         }
+        for observer in observers { observer() }
+    }
+
+    /// Runs `observer` once the server has stopped (at once if it already has, or never started).
+    func onStopped(_ observer: @escaping @Sendable () -> Void) {
+        let runNow = lock.withLock {
+            switch state {
+            case .stopped, .idle: return true
+            case .starting, .running, .stopping:
+                stopObservers.append(observer)
+                return false
+            }
+        }
+        if runNow { observer() }
     }
 
     var isRunning: Bool {

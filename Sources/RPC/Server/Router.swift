@@ -75,6 +75,11 @@ struct RegisteredMethod: Sendable {
 }
 
 enum MethodHandler: Sendable {
+    var isUnary: Bool {
+        if case .unary = self { return true }
+        return false
+    }
+
     /// Request bytes in, response bytes out.
     case unary(@Sendable ([UInt8], ServerContext) throws -> [UInt8])
     /// Request bytes in; responses go out through the context's stream.

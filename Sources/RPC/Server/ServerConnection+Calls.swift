@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Running calls and answering them.
 extension ServerConnection {
     /// Runs interceptors and the handler on the current thread, then writes the answer.
@@ -93,7 +91,7 @@ extension ServerConnection {
             let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
             context.cancel(error)
             // The write may block on a client that does not read: keep it off the scheduler thread.
-            DispatchQueue.global().async { context.connection.answer(context, status: error, response: nil) }
+            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil) }
         }
         if !context.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
     }

@@ -19,7 +19,7 @@ extension ServerConnection {
                 try? writer.write(frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
-            switch readMore() {
+            switch readMore(timeout: runtime.configuration.idleTimeout) {
             case .data: continue
             case .closed: return .close
             case .timedOut:
@@ -33,10 +33,10 @@ extension ServerConnection {
 
     enum ReadResult { case data, closed, timedOut }
 
-    /// One `read(2)` of up to 64 KiB into the frame reader.
-    func readMore() -> ReadResult {
+    /// One `read(2)` of up to 64 KiB into the frame reader, waiting at most `timeout` for input.
+    func readMore(timeout: Duration) -> ReadResult {
         do {
-            let count = try reader.fill { buffer in try socket.read(into: buffer) }
+            let count = try reader.fill { buffer in try socket.read(into: buffer, timeout: timeout) }
             return count == 0 ? .closed : .data
         } catch let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
             return .timedOut
@@ -53,11 +53,7 @@ extension ServerConnection {
             try? writer.write(frame: GoAway(code: code, message: message).frame())
             return false
         }
-        do {
-            try socket.setReceiveTimeout(configuration.handshakeTimeout)
-        } catch {
-            return false
-        }
+        let handshakeDeadline = ContinuousClock.now + configuration.handshakeTimeout
         var magicChecked = false
         while true {
             if !magicChecked, let magic = reader.take(Handshake.magic.count) {
@@ -80,7 +76,8 @@ extension ServerConnection {
                     return accept(hello)
                 }
             }
-            switch readMore() {
+            let remaining = ContinuousClock.now.duration(to: handshakeDeadline)
+            switch remaining > .zero ? readMore(timeout: remaining) : .timedOut {
             case .data: continue
             case .closed: return false
             case .timedOut: return refuse(.deadlineExceeded, "handshake timed out")
@@ -102,7 +99,6 @@ extension ServerConnection {
                 serverName: configuration.serverName, serverVersion: configuration.serverVersion)
             do {
                 try writer.write(frame: answer.frame())
-                try socket.setReceiveTimeout(configuration.idleTimeout)
             } catch {
                 return false
             }

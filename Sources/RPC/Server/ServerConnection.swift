@@ -3,12 +3,13 @@ import Synchronization
 
 /// One accepted connection, served by its own threads with a leader/follower scheme.
 ///
-/// Exactly one thread at a time is the *leader*: it reads the socket and handles control frames
-/// inline. When it reads a CALL_START it hands the leader role to an idle follower of this
-/// connection (or starts one, up to the call limit + 1) and then runs the handler itself and writes
-/// the answer. A call is therefore read, handled and answered on the same thread, with no hop,
-/// while the next call on the connection can already be read by the new leader and complete out of
-/// order. See ``RPCServer`` for why this design was chosen.
+/// At most one thread at a time is the *leader*: it reads the socket and handles control frames
+/// inline. When it reads a CALL_START it runs the handler itself and writes the answer, so a call
+/// is read, handled and answered on the same thread, with no hop. Before that it either hands the
+/// leader role to an idle follower of this connection (or starts one, up to the call limit + 1), or,
+/// for a lone unary call, leaves the role vacant under the watch of ``LeadershipWatchdog``, which
+/// promotes a follower if the handler runs long. Either way the next call on the connection can
+/// be read while this one runs, and calls complete out of order. See ``RPCServer`` for why.
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards the leader/follower fields; the reader state is only touched by
     // the current leader, and leadership changes hands under `coordination`, which orders those
@@ -37,6 +38,12 @@ final class ServerConnection: @unchecked Sendable {
 
     let calls = Mutex(CallTable())
 
+    /// When the handler running inline (reader role vacant) started, 0 when none; see LeadershipWatchdog.
+    let inlineHandlerSince = Atomic<UInt64>(0)
+    /// Whether the watchdog watches this connection; without it, every call hands leadership off.
+    /// Set by ``start()`` before the first thread exists, read-only afterwards.
+    private var isWatched = false
+
     struct CallTable: ~Copyable {
         var active: [UInt32: ServerContext] = [:]
         var draining = false
@@ -55,6 +62,19 @@ final class ServerConnection: @unchecked Sendable {
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
         maxThreads = max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1
+    }
+
+    /// Starts the connection's first thread (the accept loop calls this once, after admitting it).
+    func start() throws(IOError) {
+        isWatched = LeadershipWatchdog.shared.add(self)
+        do {
+            try ThreadLauncher.start { [self] in run() }
+        } catch {
+            LeadershipWatchdog.shared.remove(self)
+            writer.closeSocket()
+            runtime.connectionClosed(self)
+            throw error
+        }
     }
 
     /// What a leader stops leading for.
@@ -88,9 +108,14 @@ final class ServerConnection: @unchecked Sendable {
             hasLeader = false
             switch outcome {
             case .run(let call):
-                handOffLeadership()
+                // A unary call with nothing else buffered runs inline with the reader role left
+                // vacant and watched (see LeadershipWatchdog); anything else hands the role on now.
+                let inline = isWatched && call.handler.isUnary && reader.bufferedByteCount == 0
+                    && LeadershipWatchdog.shared.handlerStarted(on: self)
+                if !inline { handOffLeadership() }
                 coordination.unlock()
                 execute(call)
+                if inline { LeadershipWatchdog.shared.handlerEnded(on: self) }
                 coordination.lock()
             case .close:
                 isClosed = true
@@ -123,8 +148,17 @@ final class ServerConnection: @unchecked Sendable {
         }
     }
 
+    /// Called by the watchdog when an inline handler runs long: if nobody reads, someone must.
+    func promoteReaderIfNeeded() {
+        coordination.withLock {
+            guard !hasLeader, !isClosed else { return }
+            handOffLeadership()
+        }
+    }
+
     /// Runs once, on the last thread: every writer is done, so the descriptor can be released.
     private func tearDown() {
+        LeadershipWatchdog.shared.remove(self)
         writer.closeSocket()
         runtime.connectionClosed(self)
     }

@@ -1,0 +1,36 @@
+@testable import RPC
+import Synchronization
+import Testing
+
+@Suite struct DeadlineSchedulerTests {
+    @Test func actionsFireInDeadlineOrderAndCancelledOnesNever() async {
+        let scheduler = DeadlineScheduler()
+        let fired = Mutex<[Int]>([])
+        let probe = Probe()
+        let start = ContinuousClock.now
+        // Scheduled out of order; 3 is cancelled before it is due.
+        var entries: [Int: DeadlineScheduler.Entry] = [:]
+        for (index, offset) in [(4, 40), (1, 10), (3, 30), (2, 20), (5, 50)] {
+            entries[index] = scheduler.schedule(at: start + .milliseconds(offset)) {
+                fired.withLock { $0.append(index) }
+                probe.record("fired \(index)")
+            }
+        }
+        if let third = entries[3] { scheduler.cancel(third) }
+        #expect(await probe.wait(for: "fired 5"))
+        #expect(fired.withLock { $0 } == [1, 2, 4, 5])
+    }
+
+    @Test func aDeadlineEarlierThanThePlannedWakeUpStillFiresFirst() async {
+        let scheduler = DeadlineScheduler()
+        let fired = Mutex<[String]>([])
+        let probe = Probe()
+        _ = scheduler.schedule(at: .now + .seconds(30)) { fired.withLock { $0.append("late") } }
+        _ = scheduler.schedule(at: .now + .milliseconds(5)) {
+            fired.withLock { $0.append("early") }
+            probe.record("early")
+        }
+        #expect(await probe.wait(for: "early"))
+        #expect(fired.withLock { $0 } == ["early"])
+    }
+}
