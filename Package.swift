@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "customerd", "customerctl",
+                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",
                                    "BusinessRegistry", "RegistryTestSupport"],
                     path: "Tests/EndToEndTests"),
     ]
