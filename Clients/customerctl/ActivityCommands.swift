@@ -129,24 +129,44 @@ enum ActivityCommands {
                 try await invocation.client.history.list(entity, id: id, options: invocation.callOptions))
         },
         CommandSpec(
-            ["customers", "show"], summary: "The customer card's contact-information tab, readable.",
-            usage: "customers show ID",
+            ["customers", "show"], summary: "The customer card, readable: one tab or all of them.",
+            usage: "customers show ID [--tab contact|sales|collaboration|financial|settings|files|all] [--from YYYY-MM] [--to YYYY-MM]",
             details: """
                 ARGUMENTS:
                   ID                       The customer's id.
 
-                Shows the customer's fields, its addresses (head office first), its active contacts and its
-                planned and done activities, read in one consistent snapshot.
+                OPTIONS:
+                  --tab TAB                contact (default): fields, addresses (head office first), active contacts,
+                                           planned and done activities; sales: sales cases and projects;
+                                           collaboration: project tasks and notes; financial: forecasts by month;
+                                           settings: invoicing defaults and segments; files: files and links; all.
+                                           Repeat it for several tabs.
+                  --from, --to YYYY-MM     The financial tab's period.
+
+                Every tab asked for is read in one consistent snapshot, in one call.
 
                 EXAMPLE:
                   customerctl customers show 42
+                  customerctl customers show 42 --tab all
 
                 """,
-            maxPositionals: 1
+            options: ["tab", "from", "to"], maxPositionals: 1
         ) { invocation in
-            try Output(format: invocation.output).card(
+            let names: [String: [CardTab]] = [
+                "contact": [.contactInformation], "sales": [.salesAndProjects], "collaboration": [.collaboration],
+                "financial": [.financial], "settings": [.settings], "files": [.files], "all": CardTab.allCases,
+            ]
+            var tabs: [CardTab] = []
+            for name in invocation.arguments.allValues("tab") {
+                guard let chosen = names[name] else {
+                    throw UsageError("unknown tab '\(name)'", suggestion: Suggestion.closest(to: name, among: names.keys))
+                }
+                tabs += chosen.filter { !tabs.contains($0) }
+            }
+            try Output(format: invocation.output).fullCard(
                 try await invocation.client.cards.get(
-                    customerID: try invocation.requiredID(), tabs: [.contactInformation], options: invocation.callOptions))
+                    customerID: try invocation.requiredID(), tabs: tabs.isEmpty ? [.contactInformation] : tabs,
+                    from: invocation.arguments.value("from"), to: invocation.arguments.value("to"), options: invocation.callOptions))
         },
     ]
 

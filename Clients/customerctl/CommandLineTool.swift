@@ -6,7 +6,7 @@ import Foundation
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + UserCommands.all
+        + ProjectCommands.all + SettingsCommands.all + UserCommands.all
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
