@@ -19,10 +19,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     public var changes: [FieldChange]
     /// For a contact's entries: the contact, with the deleted marker once it is deleted.
     public var contact: ContactRef?
+    /// The trusted service the change came through, acting for the person in `by`.
+    public var via: UserRef?
 
     public init(
         id: Int64, entity: Entity, entityId: Int64, customerId: Int64, action: String, at: Date, by: UserRef,
-        changes: [FieldChange], contact: ContactRef? = nil
+        changes: [FieldChange], contact: ContactRef? = nil, via: UserRef? = nil
     ) {
         self.id = id
         self.entity = entity
@@ -33,10 +35,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
         self.by = by
         self.changes = changes
         self.contact = contact
+        self.via = via
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, entity = 2, entityId = 3, customerId = 4, action = 5, at = 6, by = 7, changes = 8, contact = 9
+        case via = 10
     }
 }
 

@@ -3,12 +3,12 @@ import Foundation
 import RPC
 
 /// Serves `customer.v1.CardService`: the tabs asked for, read in one snapshot.
-struct CardServiceHandler: RPCService {
+struct CardServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(CardService.getCustomerCard) { request, context in
-            _ = try Caller.of(context)
+    func register(with router: inout GuardedRouter) {
+        router.register(CardService.getCustomerCard,
+                        requires: .customers(.read, customer: \.customerId)) { request, context in
             let tabs = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
             guard tabs.contains(.contactInformation) else {
                 return CustomerCard(customer: APICustomer(try store.customer(id: request.customerId)), contactInformation: nil)

@@ -129,6 +129,6 @@ extension CustomerAPI.HistoryEntry {
             changes: stored.changes.map {
                 CustomerAPI.FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
             },
-            contact: stored.contact.map(CustomerAPI.ContactRef.init))
+            contact: stored.contact.map(CustomerAPI.ContactRef.init), via: stored.via.map(APIUserRef.init))
     }
 }

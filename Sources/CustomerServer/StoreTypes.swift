@@ -19,3 +19,5 @@ typealias StoredHistoryEntry = HistoryEntry
 typealias StoredContactInformation = ContactInformation
 typealias StoredInvoicingReadiness = InvoicingReadiness
 typealias Store = CustomerStore
+typealias StoredCustomerScope = CustomerScope
+typealias StoredPermissionProfile = PermissionProfile

@@ -35,9 +35,11 @@ public struct HistoryEntry: Sendable, Hashable {
     public var changes: [FieldChange]
     /// For contact entries: the contact as it is now (the deleted marker once deleted).
     public var contact: ContactRef?
+    /// The trusted service the change was made through, acting for `by`; nil when `by` called itself.
+    public var via: UserRef?
 
     public init(id: Int64, entity: HistoryEntity, entityID: Int64, customerID: Int64, action: String, at: Date,
-                by: UserRef, changes: [FieldChange], contact: ContactRef?) {
+                by: UserRef, changes: [FieldChange], contact: ContactRef?, via: UserRef? = nil) {
         self.id = id
         self.entity = entity
         self.entityID = entityID
@@ -47,5 +49,6 @@ public struct HistoryEntry: Sendable, Hashable {
         self.by = by
         self.changes = changes
         self.contact = contact
+        self.via = via
     }
 }

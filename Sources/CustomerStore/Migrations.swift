@@ -63,6 +63,7 @@ enum Migrations {
             INSERT INTO customer_number_sequence (singleton, last_number) VALUES (1, 10000);
             """),
         contactInformation,
+        permissionProfiles,
     ]
 
     /// The newest schema version this binary knows.

@@ -14,6 +14,7 @@ extension StoreError {
         "users.uid": "uid",
         "users.name": "name",
         "labels.kind, labels.name": "name",
+        "permission_profiles.name": "name",
     ]
 
     /// The one place where SQLite result codes become store errors.
