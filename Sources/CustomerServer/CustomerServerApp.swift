@@ -42,8 +42,8 @@ public final class CustomerServerApp: Sendable {
             logger: logger)
     }
 
-    /// What each customer method needs, by full method name (one line each, for tests and docs).
-    var methodRequirements: [String: String] { services.requirements }
+    /// What each customer method needs (its permission requirement in one line), by full method name.
+    public var methodRequirements: [String: String] { services.requirements }
 
     /// Starts accepting calls; the socket's directory is created (mode 0700) when missing.
     public func start() throws {

@@ -8,13 +8,16 @@ import Logging
 final class TestServer: Sendable {
     let directory: URL
     let configuration: CustomerServerConfiguration
-    private let app: CustomerServerApp
+    let app: CustomerServerApp
 
     var socketPath: String { configuration.socketPath }
     var databasePath: String { configuration.databasePath }
 
-    /// - Parameter directory: reuse an existing directory (its database) instead of a new one.
-    init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil) throws {
+    /// - Parameters:
+    ///   - directory: reuse an existing directory (its database) instead of a new one.
+    ///   - logger: where the server logs (default: warnings and worse to stderr).
+    init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil,
+         logger: Logger? = nil) throws {
         let directory = try directory ?? Self.makeTemporaryDirectory()
         var configuration = CustomerServerConfiguration(
             socketPath: directory.appendingPathComponent("customerd.sock").path,
@@ -25,7 +28,8 @@ final class TestServer: Sendable {
         }
         self.directory = directory
         self.configuration = configuration
-        self.app = try CustomerServerApp(configuration: configuration, logger: Logger(label: "test-customerd", level: .warning))
+        self.app = try CustomerServerApp(
+            configuration: configuration, logger: logger ?? Logger(label: "test-customerd", level: .warning))
         try app.start()
     }
 
