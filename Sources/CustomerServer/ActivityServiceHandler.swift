@@ -39,8 +39,8 @@ struct ActivityServiceHandler: GuardedService {
             return CustomerAPI.Activity(try store.reopenTask(id: request.id, by: caller.user.id))
         }
         router.register(ActivityService.listActivities,
-                        requires: .customers(.read, customer: \.customerId)) { request, context in
-            return CustomerAPI.ActivityList(try store.activities(customerID: request.customerId, now: Date()))
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
+            CustomerAPI.ActivityList(try store.activities(customerID: request.customerId, now: Date()))
         }
     }
 }

@@ -23,8 +23,8 @@ struct AddressServiceHandler: GuardedService {
             return AddressList(addresses: try store.addresses(customerID: removed).map(CustomerAPI.Address.init))
         }
         router.register(AddressService.listAddresses,
-                        requires: .customers(.read, customer: \.customerId)) { request, context in
-            return AddressList(addresses: try store.addresses(customerID: request.customerId).map(CustomerAPI.Address.init))
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
+            AddressList(addresses: try store.addresses(customerID: request.customerId).map(CustomerAPI.Address.init))
         }
         router.register(AddressService.setHeadOffice, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
@@ -32,7 +32,7 @@ struct AddressServiceHandler: GuardedService {
                 addresses: try store.setHeadOffice(addressID: request.id, by: caller.user.id).map(CustomerAPI.Address.init))
         }
         router.register(AddressService.getInvoicingReadiness,
-                        requires: .customers(.read, customer: \.customerId)) { request, context in
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
             let readiness = try store.invoicingReadiness(customerID: request.customerId)
             return CustomerAPI.InvoicingReadiness(
                 ready: readiness.missing.isEmpty, missing: readiness.missing,

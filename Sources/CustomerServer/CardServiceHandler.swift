@@ -8,7 +8,7 @@ struct CardServiceHandler: GuardedService {
 
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard,
-                        requires: .customers(.read, customer: \.customerId)) { request, context in
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
             let tabs = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
             guard tabs.contains(.contactInformation) else {
                 return CustomerCard(customer: APICustomer(try store.customer(id: request.customerId)), contactInformation: nil)

@@ -21,11 +21,11 @@ struct ContactServiceHandler: GuardedService {
                 try store.updateContact(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, context in
-            return CustomerAPI.Contact(try store.contact(id: request.id))
+        router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, _ in
+            CustomerAPI.Contact(try store.contact(id: request.id))
         }
         router.register(ContactService.listContacts,
-                        requires: .customers(.read, customer: \.customerId)) { request, context in
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
             let contacts = try store.contacts(
                 customerID: request.customerId, includeDeactivated: request.includeDeactivated ?? false)
             return ContactList(contacts: contacts.map(CustomerAPI.Contact.init))

@@ -6,8 +6,8 @@ struct HistoryServiceHandler: GuardedService {
     let store: Store
 
     func register(with router: inout GuardedRouter) {
-        router.register(HistoryService.listHistory, requires: .customers(.read, record: \.target)) { request, context in
-            return HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(CustomerAPI.HistoryEntry.init))
+        router.register(HistoryService.listHistory, requires: .customers(.read, record: \.target)) { request, _ in
+            HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(CustomerAPI.HistoryEntry.init))
         }
     }
 }

@@ -6,18 +6,18 @@ struct LabelServiceHandler: GuardedService {
     let store: Store
 
     func register(with router: inout GuardedRouter) {
-        router.register(LabelService.createLabel, requires: .administration) { request, context in
-            return CustomerAPI.Label(try store.createLabel(request.kind.stored, name: request.name))
+        router.register(LabelService.createLabel, requires: .administration) { request, _ in
+            CustomerAPI.Label(try store.createLabel(request.kind.stored, name: request.name))
         }
-        router.register(LabelService.renameLabel, requires: .administration) { request, context in
-            return CustomerAPI.Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName))
+        router.register(LabelService.renameLabel, requires: .administration) { request, _ in
+            CustomerAPI.Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName))
         }
-        router.register(LabelService.deleteLabel, requires: .administration) { request, context in
-            return DeleteLabelResponse(
+        router.register(LabelService.deleteLabel, requires: .administration) { request, _ in
+            DeleteLabelResponse(
                 unassigned: try store.deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false))
         }
-        router.register(LabelService.listLabels, requires: .signedIn) { request, context in
-            return LabelList(labels: try store.labels(request.kind.stored).map(CustomerAPI.Label.init))
+        router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
+            LabelList(labels: try store.labels(request.kind.stored).map(CustomerAPI.Label.init))
         }
     }
 }

@@ -10,14 +10,14 @@ struct PermissionCheck: Sendable {
 
     /// A right that is held or not (a flag, or a Customers right at any scope).
     func require(_ right: Right) throws {
-        guard caller.rights.scope(right) > .none else { throw missing(right) }
+        guard caller.rights.grants(right) else { throw missing(right) }
     }
 
     /// Customers `access` on the customer of `record`: at once with scope all; with scope own the
     /// caller must be that customer's account manager. A record that does not exist is refused in
     /// the same words as someone else's, so the answer says nothing about customers out of scope.
     func requireCustomers(_ access: CustomerAccess, on record: OwnedRecord?) throws {
-        switch caller.rights.scope(access.right) {
+        switch caller.rights.scope(access) {
         case .all:
             return
         case .none:

@@ -19,15 +19,20 @@ enum Right: String, Sendable, CaseIterable {
 }
 
 extension PermissionRights {
-    /// How far a Customers right reaches.
-    func scope(_ right: Right) -> CustomerScope {
+    /// Whether the right is held at all (a Customers right: for own or all customers).
+    func grants(_ right: Right) -> Bool {
         switch right {
-        case .readCustomers: readCustomers
-        case .editCustomers: editCustomers
-        case .financialFigures: financialFigures ? .all : .none
-        case .deleteCustomers: deleteCustomers ? .all : .none
-        case .manageContacts: manageContacts ? .all : .none
-        case .administration: administration ? .all : .none
+        case .readCustomers: readCustomers > .none
+        case .editCustomers: editCustomers > .none
+        case .financialFigures: financialFigures
+        case .deleteCustomers: deleteCustomers
+        case .manageContacts: manageContacts
+        case .administration: administration
         }
+    }
+
+    /// How far reading or editing customers reaches.
+    func scope(_ access: CustomerAccess) -> CustomerScope {
+        access == .read ? readCustomers : editCustomers
     }
 }
