@@ -57,7 +57,7 @@ let package = Package(
 
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/customerctl"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing"], path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit"],
                           path: "Clients/customer-bench"),
 

@@ -77,6 +77,10 @@ out.append('Services, methods and messages of the customer card service, as they
            'This file is generated from `Protocol/CustomerAPI/*.swift` (the field numbers are the `CodingKeys`) by\n'
            '`python3 Protocol/generate-api-doc.py .`;\n'
            'a test checks that every method the server registers is listed here.\n')
+out.append('Every call runs as the user the caller\'s OS uid maps to, and each method needs a right of that\n'
+           'user\'s permission profile (README.md, "Permissions"); a refusal is `PERMISSION_DENIED` with the detail\n'
+           '`right` naming the missing right (`Rights` field name). A user flagged as a trusted service may send the\n'
+           'call metadata `acting-for: USER NAME`: the call then runs as that person; from anyone else it is refused.\n')
 out.append('## Services\n')
 for svc, methods in services:
     out.append(f'### `{svc}`\n')

@@ -13,10 +13,14 @@
 /// Every failure is an `RPCError` carrying the status code, a message and field details
 /// (`error.details`, e.g. `field: "email"`). Calls may run concurrently from many tasks; after a
 /// server restart the next call reconnects.
+///
+/// A trusted service acting for a person passes `options: .acting(for: "alice")` to any call:
+/// the call is checked, and recorded in the history, as that person.
 public final class CustomerClient: Sendable {
     public let channel: ClientChannel
     public let customers: Customers
     public let users: Users
+    public let profiles: Profiles
     public let addresses: Addresses
     public let contacts: Contacts
     public let labels: Labels
@@ -36,6 +40,7 @@ public final class CustomerClient: Sendable {
         self.channel = channel
         self.customers = Customers(channel: channel)
         self.users = Users(channel: channel)
+        self.profiles = Profiles(channel: channel)
         self.addresses = Addresses(channel: channel)
         self.contacts = Contacts(channel: channel)
         self.labels = Labels(channel: channel)

@@ -6,7 +6,7 @@ import Foundation
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all
+        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
@@ -24,7 +24,7 @@ enum CommandLineTool {
         return """
             OVERVIEW: customerctl talks to customerd, the customer card service, over its Unix socket.
 
-            USAGE: customerctl [--socket PATH] [--output table|json] [--timeout SECONDS] COMMAND
+            USAGE: customerctl [--socket PATH] [--output table|json] [--timeout SECONDS] [--as USER] COMMAND
 
             COMMANDS:
             \(lines.joined(separator: "\n"))
@@ -39,6 +39,7 @@ enum CommandLineTool {
             EXAMPLE:
               customerctl customers create --name "Acme Oy" --country FI
               customerctl customers list --search acme
+              customerctl whoami                      # your profile and rights
 
             """
     }
@@ -106,8 +107,7 @@ enum CommandLineTool {
         let client = CustomerClient(socketPath: global.socketPath)
         defer { client.close() }
         let invocation = Invocation(
-            arguments: arguments, client: client, output: global.output,
-            callOptions: CallOptions(timeout: .milliseconds(Int64(global.timeoutSeconds * 1000))))
+            arguments: arguments, client: client, output: global.output, callOptions: global.callOptions)
         do {
             try await command.run(invocation)
             return ExitStatus.success

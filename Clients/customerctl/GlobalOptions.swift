@@ -6,6 +6,8 @@ struct GlobalOptions: Sendable {
     var socketPath: String = DefaultEndpoint.socketPath()
     var output: OutputFormat = .table
     var timeoutSeconds: Double = 30
+    /// The person a trusted service acts for (sent as `acting-for` metadata).
+    var actingFor: String?
 
     static let helpLines = """
           --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
@@ -13,6 +15,8 @@ struct GlobalOptions: Sendable {
           --output table|json    Aligned table for people (default) or JSON for programs
                                  (mailing-list also writes csv).
           --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED). Default: 30.
+          --as USER              Act for USER (trusted services only: see `customerctl users trust`);
+                                 the call is checked and recorded as USER. Anyone else gets PERMISSION_DENIED.
           -h, --help             Show help for the command.
 
         """
@@ -29,7 +33,7 @@ struct GlobalOptions: Sendable {
                 break
             }
             let (name, inline) = split(argument)
-            guard ["--socket", "--output", "--timeout"].contains(name) else {
+            guard ["--socket", "--output", "--timeout", "--as"].contains(name) else {
                 rest.append(argument)
                 index += 1
                 continue
@@ -47,6 +51,8 @@ struct GlobalOptions: Sendable {
             switch name {
             case "--socket":
                 options.socketPath = value
+            case "--as":
+                options.actingFor = value
             case "--output":
                 guard let format = OutputFormat(rawValue: value) else {
                     throw UsageError("--output takes 'table', 'json' or (for mailing-list) 'csv', got '\(value)'")
@@ -60,6 +66,13 @@ struct GlobalOptions: Sendable {
             }
         }
         return (options, rest)
+    }
+
+    /// Per-call options: the timeout, and the person acted for.
+    var callOptions: CallOptions {
+        var options = CallOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        if let actingFor { options.act(for: actingFor) }
+        return options
     }
 
     private static func split(_ argument: String) -> (String, String?) {

@@ -128,7 +128,9 @@ extension Output {
                     ? "\(change.field): erased"
                     : "\(change.field): \(change.oldValue ?? "-") -> \(change.newValue ?? "-")"
             }
-            table.append([Self.timestamp(entry.at), entry.by.name, action, changes.joined(separator: "; ")])
+            // A change a trusted service made for a person names both.
+            let who = entry.via.map { "\(entry.by.name) via \($0.name)" } ?? entry.by.name
+            table.append([Self.timestamp(entry.at), who, action, changes.joined(separator: "; ")])
         }
         print(table.render(), terminator: "")
     }

@@ -48,26 +48,6 @@ struct Output: Sendable {
         }
     }
 
-    func users(_ users: [User]) throws {
-        switch format {
-        case .json:
-            try printJSON(users)
-        case .table, .csv:
-            var table = TextTable(["ID", "UID", "NAME", "ADMINISTRATOR", "ACTIVE", "CREATED"])
-            for user in users {
-                table.append([
-                    String(user.id), String(user.uid), user.name, user.isAdministrator ? "yes" : "no",
-                    user.active ? "yes" : "no", Self.timestamp(user.createdAt),
-                ])
-            }
-            print(table.render(), terminator: "")
-        }
-    }
-
-    func user(_ user: User) throws {
-        try users([user])
-    }
-
     /// One compact JSON object on one line: the JSON Lines format exports use.
     func jsonLine(_ value: some Encodable) throws {
         let data = try Self.compactEncoder.encode(value)

@@ -22,10 +22,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
     /// Where the change came from when the caller did not type it: `registry: NAME URL` for a
     /// refresh from a business registry. Absent for the caller's own edits.
     public var source: String?
+    /// The trusted service the change came through, acting for the person in `by`.
+    public var via: UserRef?
 
     public init(
         id: Int64, entity: Entity, entityId: Int64, customerId: Int64, action: String, at: Date, by: UserRef,
-        changes: [FieldChange], contact: ContactRef? = nil, source: String? = nil
+        changes: [FieldChange], contact: ContactRef? = nil, source: String? = nil, via: UserRef? = nil
     ) {
         self.id = id
         self.entity = entity
@@ -37,11 +39,12 @@ public struct HistoryEntry: Codable, Sendable, Hashable {
         self.changes = changes
         self.contact = contact
         self.source = source
+        self.via = via
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, entity = 2, entityId = 3, customerId = 4, action = 5, at = 6, by = 7, changes = 8, contact = 9
-        case source = 10
+        case source = 10, via = 11
     }
 }
 

@@ -19,22 +19,9 @@ public struct ServerStreamingMethod<Input: Codable & Sendable, Output: Codable &
     }
 }
 
-extension Router {
-    /// Registers the handler of a typed unary method.
-    public mutating func register<Input, Output>(
-        _ method: UnaryMethod<Input, Output>, _ handler: @escaping @Sendable (Input, ServerContext) throws -> Output
-    ) {
-        registerUnary(method.descriptor, handler)
-    }
-
-    /// Registers the handler of a typed server-streaming method.
-    public mutating func register<Input, Output>(
-        _ method: ServerStreamingMethod<Input, Output>,
-        _ handler: @escaping @Sendable (Input, ServerStreamWriter<Output>, ServerContext) throws -> Void
-    ) {
-        registerServerStreaming(method.descriptor, handler)
-    }
-}
+// Servers register typed methods through CustomerServer's `GuardedRouter`, which takes each
+// method together with what it needs (its permission requirement); there is deliberately no
+// typed `Router.register` here, so no method can be registered without one.
 
 extension ClientChannel {
     /// Calls a typed unary method.

@@ -4,3 +4,5 @@ import CustomerAPI
 typealias APICustomer = Customer
 typealias APIUser = User
 typealias APIUserRef = UserRef
+typealias APICustomerScope = CustomerScope
+typealias APIPermissionProfile = PermissionProfile

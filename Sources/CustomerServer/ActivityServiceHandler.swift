@@ -3,16 +3,18 @@ import Foundation
 import RPC
 
 /// Serves `customer.v1.ActivityService`.
-struct ActivityServiceHandler: RPCService {
+struct ActivityServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(ActivityService.addNote) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(ActivityService.addNote,
+                        requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Activity(
                 try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId, by: caller.user.id))
         }
-        router.register(ActivityService.addTask) { request, context in
+        router.register(ActivityService.addTask,
+                        requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") } ?? caller.user.id
             return CustomerAPI.Activity(
@@ -20,24 +22,25 @@ struct ActivityServiceHandler: RPCService {
                     customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
                     assigneeID: assignee, contactID: request.contactId, by: caller.user.id))
         }
-        router.register(ActivityService.addEvent) { request, context in
+        router.register(ActivityService.addEvent,
+                        requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Activity(
                 try store.addEvent(
                     customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
                     endsAt: request.endsAt, contactID: request.contactId, by: caller.user.id))
         }
-        router.register(ActivityService.completeTask) { request, context in
+        router.register(ActivityService.completeTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Activity(try store.completeTask(id: request.id, by: caller.user.id))
         }
-        router.register(ActivityService.reopenTask) { request, context in
+        router.register(ActivityService.reopenTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Activity(try store.reopenTask(id: request.id, by: caller.user.id))
         }
-        router.register(ActivityService.listActivities) { request, context in
-            _ = try Caller.of(context)
-            return CustomerAPI.ActivityList(try store.activities(customerID: request.customerId, now: Date()))
+        router.register(ActivityService.listActivities,
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
+            CustomerAPI.ActivityList(try store.activities(customerID: request.customerId, now: Date()))
         }
     }
 }

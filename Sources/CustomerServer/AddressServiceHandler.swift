@@ -2,36 +2,37 @@ import CustomerAPI
 import RPC
 
 /// Serves `customer.v1.AddressService`.
-struct AddressServiceHandler: RPCService {
+struct AddressServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(AddressService.addAddress) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(AddressService.addAddress,
+                        requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.user.id))
         }
-        router.register(AddressService.updateAddress) { request, context in
+        router.register(AddressService.updateAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Address(
                 try store.updateAddress(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(AddressService.removeAddress) { request, context in
+        router.register(AddressService.removeAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             let removed = try store.removeAddress(id: request.id, by: caller.user.id)
             return AddressList(addresses: try store.addresses(customerID: removed).map(CustomerAPI.Address.init))
         }
-        router.register(AddressService.listAddresses) { request, context in
-            _ = try Caller.of(context)
-            return AddressList(addresses: try store.addresses(customerID: request.customerId).map(CustomerAPI.Address.init))
+        router.register(AddressService.listAddresses,
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
+            AddressList(addresses: try store.addresses(customerID: request.customerId).map(CustomerAPI.Address.init))
         }
-        router.register(AddressService.setHeadOffice) { request, context in
+        router.register(AddressService.setHeadOffice, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return AddressList(
                 addresses: try store.setHeadOffice(addressID: request.id, by: caller.user.id).map(CustomerAPI.Address.init))
         }
-        router.register(AddressService.getInvoicingReadiness) { request, context in
-            _ = try Caller.of(context)
+        router.register(AddressService.getInvoicingReadiness,
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
             let readiness = try store.invoicingReadiness(customerID: request.customerId)
             return CustomerAPI.InvoicingReadiness(
                 ready: readiness.missing.isEmpty, missing: readiness.missing,

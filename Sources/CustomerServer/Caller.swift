@@ -1,8 +1,13 @@
+import CustomerStore
 import RPC
 
-/// The user a call runs as, resolved from the socket's peer uid before the handler runs.
+/// Who a call runs as, resolved before the handler runs (see `IdentityInterceptor`): the user
+/// its socket's uid maps to, or the person a trusted service named in the call's metadata.
 struct Caller: Sendable {
+    /// The person the call is checked as and recorded as (created/updated by, history `by`).
     let user: StoredUser
+    /// The trusted service that named `user` (acting for them); nil when the user called itself.
+    let service: StoredUser?
 
     /// The caller the identity interceptor attached to this call.
     ///
@@ -15,9 +20,47 @@ struct Caller: Sendable {
         return caller
     }
 
-    func requireAdministrator(for action: String) throws {
-        guard user.isAdministrator else {
-            throw RPCError(.permissionDenied, "\(action) needs an administrator; user '\(user.name)' is not one")
+    /// What the person's profile grants (a trusted service adds nothing of its own).
+    var rights: PermissionRights { user.rights }
+
+    /// Whether answers may carry money; without it handlers pass results through `shown(_:)`
+    /// (see `MoneyBearing`), which removes them and marks them hidden.
+    var financialFiguresVisible: Bool { rights.financialFigures }
+
+    /// The customers lists and streams show this caller.
+    var visibleCustomers: CustomerVisibility {
+        rights.readCustomers == .all ? .all : .managedBy(user.id)
+    }
+
+    /// "user 'bob' has profile 'Read only'", naming the service when one acts for the user.
+    var described: String {
+        let through = service.map { " (acting through the service '\($0.name)')" } ?? ""
+        return "user '\(user.name)'\(through) has profile '\(user.profile.name)'"
+    }
+}
+
+/// Which customers a list or stream may include for a caller.
+enum CustomerVisibility: Sendable, Hashable {
+    case all
+    /// Only the customers whose account manager is this user.
+    case managedBy(Int64)
+
+    /// The account manager a listing must be restricted to; nil for all customers.
+    var accountManagerID: Int64? {
+        switch self {
+        case .all: nil
+        case .managedBy(let id): id
         }
+    }
+
+    /// `filter` narrowed to what the caller may see; nil when it asks only for customers out of
+    /// scope (another account manager's), which the caller then gets as an empty answer, exactly
+    /// as if there were none.
+    func restrict(_ filter: CustomerFilter) -> CustomerFilter? {
+        guard let own = accountManagerID else { return filter }
+        if let asked = filter.accountManagerID, asked != own { return nil }
+        var restricted = filter
+        restricted.accountManagerID = own
+        return restricted
     }
 }

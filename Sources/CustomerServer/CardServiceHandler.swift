@@ -4,13 +4,19 @@ import Foundation
 import RPC
 
 /// Serves `customer.v1.CardService`: the tabs asked for, read in one store snapshot.
-struct CardServiceHandler: RPCService {
+struct CardServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(CardService.getCustomerCard) { request, context in
-            _ = try Caller.of(context)
-            let asked = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
+    func register(with router: inout GuardedRouter) {
+        router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId)) { request, context in
+            let caller = try Caller.of(context)
+            var asked = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
+            // Without the financial-figures right the financial tab is not even read: it is
+            // absent and marked hidden, and the money fields elsewhere are stripped.
+            let financialHidden = asked.contains(.financial) && !caller.financialFiguresVisible
+            if financialHidden {
+                asked.remove(.financial)
+            }
             let tabs = try store.cardTabs(
                 customerID: request.customerId, now: Date(), tabs: Set(asked.map(\.stored)), from: request.from, to: request.to)
             var card = CustomerCard(customer: APICustomer(tabs.customer))
@@ -21,7 +27,8 @@ struct CardServiceHandler: RPCService {
                     activities: CustomerAPI.ActivityList(information.activities))
             }
             if let sales = tabs.salesAndProjects {
-                card.salesAndProjects = ProjectList(projects: (sales.salesCases + sales.projects).map(CustomerAPI.Project.init))
+                card.salesAndProjects = ProjectList(
+                    projects: caller.shown((sales.salesCases + sales.projects).map(CustomerAPI.Project.init)))
             }
             if let items = tabs.collaboration {
                 card.collaboration = CollaborationTab(items: items.map(CustomerAPI.CollaborationItem.init))
@@ -36,6 +43,9 @@ struct CardServiceHandler: RPCService {
             }
             if let files = tabs.files {
                 card.files = FilesTab(files: files.files, links: files.links)
+            }
+            if financialHidden {
+                card.financialHidden = true
             }
             return card
         }

@@ -138,6 +138,7 @@ extension CustomerAPI.HistoryEntry {
             changes: stored.changes.map {
                 CustomerAPI.FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
             },
-            contact: stored.contact.map(CustomerAPI.ContactRef.init), source: stored.source)
+            contact: stored.contact.map(CustomerAPI.ContactRef.init), source: stored.source,
+            via: stored.via.map(APIUserRef.init))
     }
 }

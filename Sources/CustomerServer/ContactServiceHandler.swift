@@ -2,44 +2,48 @@ import CustomerAPI
 import RPC
 
 /// Serves `customer.v1.ContactService`.
-struct ContactServiceHandler: RPCService {
+struct ContactServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(ContactService.createContact) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(ContactService.createContact,
+                        requires: .manageContacts.and(.customers(.read, customer: \.customerId))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.createContact(
                     customerID: request.customerId, request.fields.stored, keywords: request.keywords,
                     roles: request.roles, by: caller.user.id))
         }
-        router.register(ContactService.updateContact) { request, context in
+        router.register(ContactService.updateContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.updateContact(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(ContactService.getContact) { request, context in
-            _ = try Caller.of(context)
-            return CustomerAPI.Contact(try store.contact(id: request.id))
+        router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, _ in
+            CustomerAPI.Contact(try store.contact(id: request.id))
         }
-        router.register(ContactService.listContacts) { request, context in
-            _ = try Caller.of(context)
+        router.register(ContactService.listContacts,
+                        requires: .customers(.read, customer: \.customerId)) { request, _ in
             let contacts = try store.contacts(
                 customerID: request.customerId, includeDeactivated: request.includeDeactivated ?? false)
             return ContactList(contacts: contacts.map(CustomerAPI.Contact.init))
         }
-        router.register(ContactService.deactivateContact) { request, context in
+        router.register(ContactService.deactivateContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(ContactService.activateContact) { request, context in
+        router.register(ContactService.activateContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(ContactService.deleteContact) { request, context in
+        router.register(ContactService.deleteContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             guard request.confirm else {
                 throw RPCError(
@@ -49,19 +53,21 @@ struct ContactServiceHandler: RPCService {
             }
             return CustomerAPI.Contact(try store.deleteContact(id: request.id, by: caller.user.id))
         }
-        router.register(ContactService.tagContact) { request, context in
+        router.register(ContactService.tagContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
         }
-        router.register(ContactService.untagContact) { request, context in
+        router.register(ContactService.untagContact,
+                        requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
         }
-        router.register(ContactService.streamMailingList) { request, writer, context in
-            _ = try Caller.of(context)
-            try store.mailingList(keyword: request.keyword, role: request.role) { entry in
+        router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in
+            let manager = try Caller.of(context).visibleCustomers.accountManagerID
+            try store.mailingList(keyword: request.keyword, role: request.role, accountManagerID: manager) { entry in
                 try context.checkCancellation()
                 try writer.send(
                     MailingListEntry(

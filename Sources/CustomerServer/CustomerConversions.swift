@@ -9,10 +9,13 @@ extension APIUserRef {
 }
 
 extension APIUser {
-    init(_ stored: StoredUser) {
+    /// - Parameter service: the trusted service acting for the user in this call (WhoAmI only).
+    init(_ stored: StoredUser, actingService service: StoredUser? = nil) {
         self.init(
             id: stored.id, uid: stored.uid, name: stored.name, isAdministrator: stored.isAdministrator,
-            active: stored.active, createdAt: stored.createdAt)
+            active: stored.active, createdAt: stored.createdAt, profile: stored.profile.name,
+            trustedService: stored.trustedService, rights: Rights(stored.rights),
+            actingService: service.map { APIUserRef($0.ref) })
     }
 }
 

@@ -3,10 +3,11 @@ import Logging
 import RPC
 
 /// The customer service assembled: the store opened and migrated, identity in front of every
-/// handler, and the RPC server on the socket.
+/// handler, each method's permission requirement checked before it, and the RPC server on the socket.
 public final class CustomerServerApp: Sendable {
     public let configuration: CustomerServerConfiguration
     private let store: Store
+    private let services: GuardedServices
     private let server: RPCServer
     private let logger: Logger
 
@@ -19,13 +20,13 @@ public final class CustomerServerApp: Sendable {
         try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })
         self.store = store
         let users = UserDirectory(store: store)
-        var rpc = configuration.rpc
-        rpc.socketPath = configuration.socketPath
-        self.server = RPCServer(
-            configuration: rpc,
+        let audit = PermissionAudit(logger: logger)
+        // Only guarded services reach the RPC server: every method declares what it needs.
+        services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
                 UserServiceHandler(store: store, users: users),
+                ProfileServiceHandler(store: store, users: users),
                 AddressServiceHandler(store: store),
                 ContactServiceHandler(store: store),
                 LabelServiceHandler(store: store),
@@ -39,9 +40,16 @@ public final class CustomerServerApp: Sendable {
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries),
             ],
-            interceptors: [IdentityInterceptor(users: users)],
+            checker: PermissionChecker(store: store, audit: audit))
+        var rpc = configuration.rpc
+        rpc.socketPath = configuration.socketPath
+        self.server = RPCServer(
+            configuration: rpc, services: [services], interceptors: [IdentityInterceptor(users: users, audit: audit)],
             logger: logger)
     }
+
+    /// What each customer method needs (its permission requirement in one line), by full method name.
+    public var methodRequirements: [String: String] { services.requirements }
 
     /// Starts accepting calls; the socket's directory is created (mode 0700) when missing.
     public func start() throws {

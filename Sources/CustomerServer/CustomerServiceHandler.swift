@@ -8,19 +8,20 @@ import RPC
 /// Handlers run synchronously on the connection's thread (see `RPCServer`), so each one is a
 /// straight line: resolve the caller, translate the request, one store call (one transaction),
 /// translate the answer.
-struct CustomerServiceHandler: RPCService {
+struct CustomerServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(CustomerService.createCustomer) { (request: CreateCustomerRequest, context) in
+    func register(with router: inout GuardedRouter) {
+        router.register(CustomerService.createCustomer,
+                        requires: .newCustomer(accountManager: \.fields.accountManager)) { request, context in
             let caller = try Caller.of(context)
             let created = try store.createCustomer(
                 try newCustomer(from: request.fields), allowDuplicateVAT: request.allowDuplicateVat ?? false,
                 by: caller.user.id)
             return APICustomer(created)
         }
-        router.register(CustomerService.getCustomer) { (request: GetCustomerRequest, context) in
-            _ = try Caller.of(context)
+        router.register(CustomerService.getCustomer,
+                        requires: .customers(.read, record: \.target)) { (request: GetCustomerRequest, context) in
             switch (request.id, request.number) {
             case (let id?, nil):
                 return APICustomer(try store.customer(id: id))
@@ -32,49 +33,55 @@ struct CustomerServiceHandler: RPCService {
                     details: [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
             }
         }
-        router.register(CustomerService.updateCustomer) { (request: UpdateCustomerRequest, context) in
+        router.register(CustomerService.updateCustomer,
+                        requires: .customers(.edit, customer: \.id)) { (request: UpdateCustomerRequest, context) in
             let caller = try Caller.of(context)
             let updated = try store.updateCustomer(
                 id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
                 allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.user.id)
             return APICustomer(updated)
         }
-        router.register(CustomerService.listCustomers) { (request: ListCustomersRequest, context) in
-            _ = try Caller.of(context)
+        router.register(CustomerService.listCustomers,
+                        requires: .visibleCustomers) { (request: ListCustomersRequest, context) in
             let limit = Int(request.limit ?? Int32(ListCustomersRequest.defaultLimit))
             guard (1...ListCustomersRequest.maximumLimit).contains(limit) else {
                 throw RPCError(
                     .invalidArgument, "limit must be between 1 and \(ListCustomersRequest.maximumLimit), got \(limit)",
                     details: [ErrorDetail(field: "limit", reason: "out of range 1...\(ListCustomersRequest.maximumLimit)")])
             }
+            let visible = try Caller.of(context).visibleCustomers
+            guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else {
+                return ListCustomersResponse(customers: [], nextPageToken: nil)
+            }
             let page = try store.listCustomers(
-                try request.query.storeFilter(resolvingWith: store), order: request.query.storeOrder,
-                limit: limit, pageToken: request.pageToken)
+                filter, order: request.query.storeOrder, limit: limit, pageToken: request.pageToken)
             return ListCustomersResponse(customers: page.customers.map(APICustomer.init), nextPageToken: page.nextPageToken)
         }
-        router.register(CustomerService.streamCustomers) {
+        router.register(CustomerService.streamCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<APICustomer>, context) in
-            _ = try Caller.of(context)
-            try store.streamCustomers(
-                try request.query.storeFilter(resolvingWith: store), order: request.query.storeOrder
-            ) { customer in
+            let visible = try Caller.of(context).visibleCustomers
+            guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else { return }
+            try store.streamCustomers(filter, order: request.query.storeOrder) { customer in
                 try context.checkCancellation()
                 try writer.send(APICustomer(customer))
             }
         }
-        router.register(CustomerService.deactivateCustomer) { (request: SetCustomerActiveRequest, context) in
+        router.register(CustomerService.deactivateCustomer,
+                        requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
             return APICustomer(
                 try store.setCustomerActive(
                     id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(CustomerService.activateCustomer) { (request: SetCustomerActiveRequest, context) in
+        router.register(CustomerService.activateCustomer,
+                        requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
             return APICustomer(
                 try store.setCustomerActive(
                     id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
         }
-        router.register(CustomerService.deleteCustomer) { (request: DeleteCustomerRequest, context) in
+        router.register(CustomerService.deleteCustomer,
+                        requires: .deleteCustomers.and(.customers(.edit, customer: \.id))) { request, context in
             let caller = try Caller.of(context)
             guard request.confirm else {
                 throw RPCError(

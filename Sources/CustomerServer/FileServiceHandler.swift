@@ -6,7 +6,7 @@ import RPC
 /// Serves `customer.v1.FileService`: uploads arrive as a client stream (a header, then chunks)
 /// and are checked against the announced size and SHA-256 before anything is kept; downloads
 /// leave as a server stream.
-struct FileServiceHandler: RPCService {
+struct FileServiceHandler: GuardedService {
     let store: Store
     /// Largest file accepted, in bytes.
     let uploadLimit: Int64
@@ -14,14 +14,20 @@ struct FileServiceHandler: RPCService {
     /// Download chunk size: small enough to interleave with other calls on the connection.
     static let downloadChunkSize = 64 * 1024
 
-    func register(with router: inout Router) {
-        router.registerClientStreaming(FileService.uploadFile) { (messages: ClientStreamReader<UploadFileMessage>, context) in
+    func register(with router: inout GuardedRouter) {
+        router.register(
+            clientStreaming: FileService.uploadFile,
+            first: { (message: UploadFileMessage) -> UploadFileMessage.Header in
+                guard let header = message.header, message.data == nil else {
+                    throw RPCError(
+                        .invalidArgument, "an upload starts with one message carrying only the header",
+                        details: [ErrorDetail(field: "header", reason: "required first")])
+                }
+                return header
+            },
+            requires: .customers(.edit, customer: \.customerId)
+        ) { (header: UploadFileMessage.Header, messages: ClientStreamReader<UploadFileMessage>, context) -> CustomerAPI.FileInfo in
             let caller = try Caller.of(context)
-            guard let first = try messages.next(), let header = first.header, first.data == nil else {
-                throw RPCError(
-                    .invalidArgument, "an upload starts with one message carrying only the header",
-                    details: [ErrorDetail(field: "header", reason: "required first")])
-            }
             let upload = try store.beginUpload(
                 customerID: header.customerId, projectID: header.projectId, name: header.name,
                 contentType: header.contentType, expectedSize: header.size, expectedSHA256: header.sha256,
@@ -45,39 +51,39 @@ struct FileServiceHandler: RPCService {
                 throw error
             }
         }
-        router.register(FileService.downloadFile) { request, writer, context in
+        router.register(FileService.downloadFile, requires: .customers(.read, record: { .file(id: $0.id) })) { request, writer, context in
             _ = try Caller.of(context)
             _ = try store.readFile(id: request.id, chunkSize: Self.downloadChunkSize) { bytes in
                 try context.checkCancellation()
                 try writer.send(FileChunk(data: Data(bytes)))
             }
         }
-        router.register(FileService.renameFile) { request, context in
+        router.register(FileService.renameFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.FileInfo(try store.renameFile(id: request.id, name: request.name, by: caller.user.id))
         }
-        router.register(FileService.removeFile) { request, context in
+        router.register(FileService.removeFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let removed = try store.removeFile(id: request.id, by: caller.user.id)
             return try filesTab(customerID: removed.customerID)
         }
-        router.register(FileService.addLink) { request, context in
+        router.register(FileService.addLink, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Link(
                 try store.addLink(
                     customerID: request.customerId, projectID: request.projectId, url: request.url, title: request.title,
                     by: caller.user.id))
         }
-        router.register(FileService.renameLink) { request, context in
+        router.register(FileService.renameLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Link(try store.renameLink(id: request.id, title: request.name, by: caller.user.id))
         }
-        router.register(FileService.removeLink) { request, context in
+        router.register(FileService.removeLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let removed = try store.removeLink(id: request.id, by: caller.user.id)
             return try filesTab(customerID: removed.customerID)
         }
-        router.register(FileService.listFiles) { request, context in
+        router.register(FileService.listFiles, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
             return try filesTab(customerID: request.customerId)
         }

@@ -2,13 +2,12 @@ import CustomerAPI
 import RPC
 
 /// Serves `customer.v1.HistoryService`.
-struct HistoryServiceHandler: RPCService {
+struct HistoryServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(HistoryService.listHistory) { request, context in
-            _ = try Caller.of(context)
-            return HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(CustomerAPI.HistoryEntry.init))
+    func register(with router: inout GuardedRouter) {
+        router.register(HistoryService.listHistory, requires: .customers(.read, record: \.target)) { request, _ in
+            HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(CustomerAPI.HistoryEntry.init))
         }
     }
 }

@@ -1,12 +1,19 @@
+import CustomerAPI
 import RPC
 
 /// Resolves the caller's OS uid (from `SO_PEERCRED`, never from anything the client sends)
 /// to a known user, and refuses unknown or deactivated users before any handler runs.
 ///
+/// A user flagged as a trusted service may name, in the call's metadata (`acting-for`), the
+/// person it acts for: the call then runs as that person (checked against the person's profile,
+/// recorded as the person with the service beside them). Anyone else naming someone is refused
+/// with PERMISSION_DENIED, and the refusal is logged.
+///
 /// The runtime's built-in services (health, server info, reflection, under `rpc.`) answer
 /// anyone who can open the socket, as a liveness probe must.
 struct IdentityInterceptor: ServerInterceptor {
     let users: UserDirectory
+    let audit: PermissionAudit
 
     func intercept(_ context: ServerContext) throws {
         if context.method.service.hasPrefix("rpc.") {
@@ -22,6 +29,23 @@ struct IdentityInterceptor: ServerInterceptor {
         guard user.active else {
             throw RPCError(.unauthenticated, "user '\(user.name)' (uid \(uid)) is deactivated")
         }
-        context.attachment = Caller(user: user)
+        guard let person = context.metadata[ActingFor.metadataKey] else {
+            context.attachment = Caller(user: user, service: nil)
+            return
+        }
+        let key = ActingFor.metadataKey
+        guard user.trustedService else {
+            throw audit.refuse(
+                context, user: user.name, service: nil, detail: ErrorDetail(field: key, reason: "not a trusted service"),
+                message: "user '\(user.name)' is not a trusted service, so it may not act for someone else ('\(key)' metadata); "
+                    + "an administrator can allow it with: customerctl users trust \(user.name)")
+        }
+        guard let named = try users.user(name: person), named.active else {
+            throw audit.refuse(
+                context, code: .unauthenticated, user: person, service: user.name,
+                detail: ErrorDetail(field: key, reason: "no active user has that name"),
+                message: "the service '\(user.name)' acts for '\(person)', who is not an active user")
+        }
+        context.attachment = Caller(user: named, service: named.id == user.id ? nil : user)
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 import RPC
 
 /// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
-struct InvoiceServiceHandler: RPCService {
+struct InvoiceServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(InvoiceService.issueInvoice) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(InvoiceService.issueInvoice, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             // The invoicing settings are snapshotted as the API's JSON so that the invoice keeps
             // saying what they were, whatever changes later.
@@ -16,18 +16,16 @@ struct InvoiceServiceHandler: RPCService {
             encoder.outputFormatting = .sortedKeys
             let snapshot = String(decoding: try encoder.encode(settings), as: UTF8.self)
             let currency = request.currency ?? settings.currency ?? "EUR"
-            return CustomerAPI.Invoice(
+            return caller.shown(CustomerAPI.Invoice(
                 try store.issueInvoice(
                     customerID: request.customerId, contactID: request.contactId, total: request.total, currency: currency,
-                    description: request.description, settingsSnapshot: snapshot, by: caller.user.id))
+                    description: request.description, settingsSnapshot: snapshot, by: caller.user.id)))
         }
-        router.register(InvoiceService.getInvoice) { request, context in
-            _ = try Caller.of(context)
-            return CustomerAPI.Invoice(try store.invoice(id: request.id))
+        router.register(InvoiceService.getInvoice, requires: .customers(.read, record: { .invoice(id: $0.id) })) { request, context in
+            try Caller.of(context).shown(CustomerAPI.Invoice(try store.invoice(id: request.id)))
         }
-        router.register(InvoiceService.listInvoices) { request, context in
-            _ = try Caller.of(context)
-            return InvoiceList(invoices: try store.invoices(customerID: request.customerId).map(CustomerAPI.Invoice.init))
+        router.register(InvoiceService.listInvoices, requires: .customers(.read, customer: \.customerId)) { request, context in
+            InvoiceList(invoices: try Caller.of(context).shown(try store.invoices(customerID: request.customerId).map(CustomerAPI.Invoice.init)))
         }
     }
 }

@@ -2,46 +2,44 @@ import CustomerAPI
 import RPC
 
 /// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
-struct ProjectServiceHandler: RPCService {
+struct ProjectServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(ProjectService.createProject) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(ProjectService.createProject, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             let fields = try request.fields.storedForCreate(resolvingWith: store)
             let created = request.kind == .salesCase
                 ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.user.id)
                 : try store.createProject(customerID: request.customerId, fields, by: caller.user.id)
-            return CustomerAPI.Project(created)
+            return caller.shown(CustomerAPI.Project(created))
         }
-        router.register(ProjectService.updateProject) { request, context in
+        router.register(ProjectService.updateProject, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Project(
-                try store.updateProject(
-                    id: request.id, try request.fields.storedChanges(resolvingWith: store),
-                    expectedVersion: request.expectedVersion, by: caller.user.id))
+            let updated = try store.updateProject(
+                id: request.id, try request.fields.storedChanges(resolvingWith: store),
+                expectedVersion: request.expectedVersion, by: caller.user.id)
+            return caller.shown(CustomerAPI.Project(updated))
         }
-        router.register(ProjectService.getProject) { request, context in
-            _ = try Caller.of(context)
-            return CustomerAPI.Project(try store.project(id: request.id))
+        router.register(ProjectService.getProject, requires: .customers(.read, record: { .project(id: $0.id) })) { request, context in
+            try Caller.of(context).shown(CustomerAPI.Project(try store.project(id: request.id)))
         }
-        router.register(ProjectService.listProjects) { request, context in
-            _ = try Caller.of(context)
+        router.register(ProjectService.listProjects, requires: .customers(.read, customer: \.customerId)) { request, context in
             let projects = try store.projects(customerID: request.customerId, filter: (request.filter ?? .all).stored)
-            return ProjectList(projects: projects.map(CustomerAPI.Project.init))
+            return ProjectList(projects: try Caller.of(context).shown(projects.map(CustomerAPI.Project.init)))
         }
-        router.register(ProjectService.winSalesCase) { request, context in
+        router.register(ProjectService.winSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Project(
-                try store.winSalesCase(
-                    id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.user.id))
+            let won = try store.winSalesCase(
+                id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.user.id)
+            return caller.shown(CustomerAPI.Project(won))
         }
-        router.register(ProjectService.loseSalesCase) { request, context in
+        router.register(ProjectService.loseSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.user.id))
+            return caller.shown(CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.user.id)))
         }
 
-        router.register(CollaborationService.addProjectTask) { request, context in
+        router.register(CollaborationService.addProjectTask, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") }
             return CustomerAPI.ProjectTask(
@@ -49,16 +47,16 @@ struct ProjectServiceHandler: RPCService {
                     projectID: request.projectId, name: request.name, assigneeID: assignee, dueOn: request.dueOn,
                     by: caller.user.id))
         }
-        router.register(CollaborationService.setProjectTaskStatus) { request, context in
+        router.register(CollaborationService.setProjectTaskStatus, requires: .customers(.edit, record: { .projectTask(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.user.id))
         }
-        router.register(CollaborationService.addNote) { request, context in
+        router.register(CollaborationService.addNote, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.CollaborationNote(
                 try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.user.id))
         }
-        router.register(CollaborationService.listCollaboration) { request, context in
+        router.register(CollaborationService.listCollaboration, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
             return CollaborationTab(items: try store.collaboration(customerID: request.customerId).map(CustomerAPI.CollaborationItem.init))
         }

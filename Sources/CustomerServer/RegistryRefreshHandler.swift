@@ -9,12 +9,12 @@ import RPC
 ///
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
-struct RegistryRefreshHandler: RPCService {
+struct RegistryRefreshHandler: GuardedService {
     let store: Store
     let registries: RegistryDirectory
 
-    func register(with router: inout Router) {
-        router.register(CustomerService.refreshFromRegistry) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(CustomerService.refreshFromRegistry, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return try refresh(request, by: caller, context: context)
         }

@@ -3,27 +3,25 @@ import RPC
 
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.
-struct SettingsServiceHandler: RPCService {
+struct SettingsServiceHandler: GuardedService {
     let store: Store
 
-    func register(with router: inout Router) {
-        router.register(SettingsService.getSettings) { request, context in
+    func register(with router: inout GuardedRouter) {
+        router.register(SettingsService.getSettings, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
             return CustomerAPI.CustomerSettings(try store.customerSettings(customerID: request.customerId))
         }
-        router.register(SettingsService.updateSettings) { request, context in
+        router.register(SettingsService.updateSettings, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.CustomerSettings(
                 try store.updateCustomerSettings(
                     customerID: request.customerId, request.fields.storedChanges, expectedVersion: request.expectedVersion,
                     by: caller.user.id))
         }
-        router.register(SettingsService.createSegment) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the market segments")
+        router.register(SettingsService.createSegment, requires: .administration) { request, context in
             return CustomerAPI.Segment(try store.createSegment(name: request.name, parentID: request.parentId))
         }
-        router.register(SettingsService.updateSegment) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the market segments")
+        router.register(SettingsService.updateSegment, requires: .administration) { request, context in
             var segment: StoredSegment?
             if let name = request.name {
                 segment = try store.renameSegment(id: request.id, name: name)
@@ -38,28 +36,25 @@ struct SettingsServiceHandler: RPCService {
             }
             return CustomerAPI.Segment(segment)
         }
-        router.register(SettingsService.deleteSegment) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the market segments")
+        router.register(SettingsService.deleteSegment, requires: .administration) { request, context in
             _ = try store.deleteSegment(id: request.id, force: request.force ?? false)
             return SegmentList(segments: try store.segments().map(CustomerAPI.Segment.init))
         }
-        router.register(SettingsService.listSegments) { _, context in
+        router.register(SettingsService.listSegments, requires: .signedIn) { _, context in
             _ = try Caller.of(context)
             return SegmentList(segments: try store.segments().map(CustomerAPI.Segment.init))
         }
-        router.register(SettingsService.setCustomerSegments) { request, context in
+        router.register(SettingsService.setCustomerSegments, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return SegmentList(
                 segments: try store.setCustomerSegments(
                     customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.user.id
                 ).map(CustomerAPI.Segment.init))
         }
-        router.register(SettingsService.createIndustry) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the industry list")
+        router.register(SettingsService.createIndustry, requires: .administration) { request, context in
             return CustomerAPI.Industry(try store.createIndustry(name: request.name))
         }
-        router.register(SettingsService.renameIndustry) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the industry list")
+        router.register(SettingsService.renameIndustry, requires: .administration) { request, context in
             guard let newName = request.newName else {
                 throw RPCError(
                     .invalidArgument, "newName is required to rename an industry",
@@ -67,12 +62,11 @@ struct SettingsServiceHandler: RPCService {
             }
             return CustomerAPI.Industry(try store.renameIndustry(name: request.name, to: newName))
         }
-        router.register(SettingsService.deleteIndustry) { request, context in
-            try Caller.of(context).requireAdministrator(for: "changing the industry list")
+        router.register(SettingsService.deleteIndustry, requires: .administration) { request, context in
             _ = try store.deleteIndustry(name: request.name, force: request.force ?? false)
             return IndustryList(industries: try store.industries().map(CustomerAPI.Industry.init))
         }
-        router.register(SettingsService.listIndustries) { _, context in
+        router.register(SettingsService.listIndustries, requires: .signedIn) { _, context in
             _ = try Caller.of(context)
             return IndustryList(industries: try store.industries().map(CustomerAPI.Industry.init))
         }

@@ -32,3 +32,5 @@ typealias StoredSegment = Segment
 typealias StoredIndustry = Industry
 typealias StoredCardTabs = CardTabs
 typealias Store = CustomerStore
+typealias StoredCustomerScope = CustomerScope
+typealias StoredPermissionProfile = PermissionProfile

@@ -1,24 +1,40 @@
 import CustomerAPI
 import RPC
 
-/// Serves `customer.v1.UserService`: mapping OS uids to named users.
-struct UserServiceHandler: RPCService {
+/// Serves `customer.v1.UserService`: mapping OS uids to named users with permission profiles.
+/// Everything but WhoAmI is administration.
+struct UserServiceHandler: GuardedService {
     let store: Store
     let users: UserDirectory
 
-    func register(with router: inout Router) {
-        router.register(UserService.addUser) { (request: AddUserRequest, context) in
+    func register(with router: inout GuardedRouter) {
+        router.register(UserService.addUser, requires: .administration) { request, _ in
+            let added = try users.changing {
+                if let profile = request.profile {
+                    return try store.addUser(uid: request.uid, name: request.name, profileName: profile)
+                }
+                return try store.addUser(uid: request.uid, name: request.name, isAdministrator: request.isAdministrator ?? false)
+            }
+            return APIUser(added)
+        }
+        router.register(UserService.listUsers, requires: .administration) { _, _ in
+            ListUsersResponse(users: try store.listUsers().map { APIUser($0) })
+        }
+        router.register(UserService.whoAmI, requires: .signedIn) { _, context in
             let caller = try Caller.of(context)
-            try caller.requireAdministrator(for: "adding a user")
-            return APIUser(
-                try users.addUser(uid: request.uid, name: request.name, isAdministrator: request.isAdministrator ?? false))
+            return APIUser(caller.user, actingService: caller.service)
         }
-        router.register(UserService.listUsers) { (_: ListUsersRequest, context) in
-            _ = try Caller.of(context)
-            return ListUsersResponse(users: try store.listUsers().map(APIUser.init))
+        router.register(UserService.setUserProfile, requires: .administration) { request, _ in
+            APIUser(try users.changing { try store.setUserProfile(userName: request.user, profileName: request.profile) })
         }
-        router.register(UserService.whoAmI) { (_: WhoAmIRequest, context) in
-            APIUser(try Caller.of(context).user)
+        router.register(UserService.deactivateUser, requires: .administration) { request, _ in
+            APIUser(try users.changing { try store.setUserActive(userName: request.user, false) })
+        }
+        router.register(UserService.activateUser, requires: .administration) { request, _ in
+            APIUser(try users.changing { try store.setUserActive(userName: request.user, true) })
+        }
+        router.register(UserService.setTrustedService, requires: .administration) { request, _ in
+            APIUser(try users.changing { try store.setTrustedService(userName: request.user, request.trusted) })
         }
     }
 }

@@ -7,8 +7,11 @@ extension CustomerStore {
     /// transaction, and `body` runs between batches, so memory stays constant and a slow consumer
     /// holds no reader. A contact that qualifies throughout is delivered exactly once.
     ///
+    /// - Parameter accountManagerID: when given, only customers this user is the account manager of
+    ///   (a caller whose Customers right covers only its own customers).
     /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
-    public func mailingList(keyword: String?, role: String?, _ body: (MailingListEntry) throws -> Void) throws {
+    public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil,
+                            _ body: (MailingListEntry) throws -> Void) throws {
         let keywords = [keyword?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         let roles = [role?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         guard !keywords.isEmpty || !roles.isEmpty else {
@@ -21,7 +24,9 @@ extension CustomerStore {
         }
         var position: MailingListPosition?
         while true {
-            let batch = try read { try Self.mailingListBatch($0, labelIDs: labelIDs, after: position) }
+            let batch = try read {
+                try Self.mailingListBatch($0, labelIDs: labelIDs, accountManagerID: accountManagerID, after: position)
+            }
             for entry in batch.entries { try body(entry) }
             guard batch.entries.count == Self.streamBatchSize, let last = batch.last else { return }
             position = last
@@ -38,7 +43,8 @@ extension CustomerStore {
     /// One batch after `position`. Driven by the customers' (active, name_key, id) index, so rows
     /// come in order without a sort, and the keyset condition makes each batch start where the
     /// previous one ended.
-    private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], after position: MailingListPosition?)
+    private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], accountManagerID: Int64?,
+                                         after position: MailingListPosition?)
         throws -> (entries: [MailingListEntry], last: MailingListPosition?) {
         var sql = """
             SELECT k.id, k.first_name, k.last_name, k.email, c.id, c.name, c.email, c.name_key
@@ -51,6 +57,10 @@ extension CustomerStore {
             values.append(.integer(label))
         }
         sql += " WHERE c.active = 1 AND k.active = 1 AND k.deleted = 0"
+        if let accountManagerID {
+            sql += " AND c.account_manager_id = ?"
+            values.append(.integer(accountManagerID))
+        }
         if let position {
             sql += " AND (c.name_key, c.id, k.id) > (?, ?, ?)"
             values += [.text(position.nameKey), .integer(position.customerID), .integer(position.contactID)]

@@ -1,29 +1,33 @@
 import Foundation
 
 extension CustomerStore {
-    static let userColumns = "SELECT id, uid, name, is_administrator, active, created_at FROM users"
+    /// A user with its profile's rights: one indexed join, so resolving a caller is one read.
+    static let userColumns = """
+        SELECT u.id, u.uid, u.name, u.active, u.created_at, u.trusted_service, p.id, p.name, \(rightsColumns)
+        FROM users u JOIN permission_profiles p ON p.id = u.profile_id
+        """
     static let maxUserName = 64
 
     /// The user with this OS uid, or `nil` when the uid is not registered.
     public func user(uid: UInt32) throws -> User? {
-        try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE uid = ?", .integer(Int64(uid))) }
+        try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.uid = ?", .integer(Int64(uid))) }
     }
 
     /// The user with this id, or `nil`.
     public func user(id: Int64) throws -> User? {
-        try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE id = ?", .integer(id)) }
+        try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.id = ?", .integer(id)) }
     }
 
     /// The user with this name (compared case-insensitively, after trimming), or `nil`.
     public func user(name: String) throws -> User? {
         let trimmed = name.trimmingWhitespace()
-        return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE name = ?", .text(trimmed)) }
+        return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.name = ?", .text(trimmed)) }
     }
 
     /// Every user, ordered by name.
     public func listUsers() throws -> [User] {
         try read { connection in
-            try connection.withStatement("\(Self.userColumns) ORDER BY name, id") { statement in
+            try connection.withStatement("\(Self.userColumns) ORDER BY u.name, u.id") { statement in
                 var users: [User] = []
                 while try statement.step() { users.append(Self.decodeUser(statement)) }
                 return users
@@ -31,14 +35,30 @@ extension CustomerStore {
         }
     }
 
-    /// Registers a user.
+    /// Registers a user with the built-in Administrator profile, or else the default profile
+    /// (`BuiltInProfile.defaultForNewUsers`).
     ///
     /// - Throws: `invalidArgument` on field `name` (blank or over 64 characters);
     ///   `alreadyExists` with field `uid` or `name` when either is taken.
     @discardableResult
     public func addUser(uid: UInt32, name: String, isAdministrator: Bool = false) throws -> User {
         let name = try Self.validUserName(name)
-        return try write { connection in try insertUser(connection, uid: uid, name: name, isAdministrator: isAdministrator) }
+        let profile = isAdministrator ? BuiltInProfile.administrator : .defaultForNewUsers
+        return try write { connection in
+            try insertUser(connection, uid: uid, name: name, profileID: try Self.profileID(connection, builtIn: profile))
+        }
+    }
+
+    /// Registers a user with the named permission profile.
+    ///
+    /// - Throws: as `addUser(uid:name:isAdministrator:)`, and `invalidArgument` on field `profile`
+    ///   when no profile has that name.
+    @discardableResult
+    public func addUser(uid: UInt32, name: String, profileName: String) throws -> User {
+        let name = try Self.validUserName(name)
+        return try write { connection in
+            try insertUser(connection, uid: uid, name: name, profileID: try Self.profileID(connection, named: profileName))
+        }
     }
 
     /// On first start (no users yet) registers the given administrators, typically the OS user
@@ -55,20 +75,23 @@ extension CustomerStore {
             }
             guard count == 0 else { return [] }
             var created: [User] = []
+            let profileID = try Self.profileID(connection, builtIn: .administrator)
             for administrator in validated where !created.contains(where: { $0.uid == administrator.uid }) {
                 created.append(try insertUser(connection, uid: administrator.uid, name: administrator.name,
-                                              isAdministrator: true))
+                                              profileID: profileID))
             }
             return created
         }
     }
 
-    private func insertUser(_ connection: SQLiteConnection, uid: UInt32, name: String, isAdministrator: Bool) throws -> User {
-        let createdAt = nowMilliseconds()
-        try connection.run("INSERT INTO users (uid, name, is_administrator, active, created_at) VALUES (?, ?, ?, 1, ?)",
-                           [.integer(Int64(uid)), .text(name), .integer(isAdministrator ? 1 : 0), .integer(createdAt)])
-        return User(id: connection.lastInsertRowID, uid: uid, name: name, isAdministrator: isAdministrator, active: true,
-                    createdAt: Date(milliseconds: createdAt))
+    /// Inserts a user with its profile; `is_administrator` is written for the record only (the
+    /// profile decides, see `Migrations.permissionProfiles`).
+    private func insertUser(_ connection: SQLiteConnection, uid: UInt32, name: String, profileID: Int64) throws -> User {
+        try connection.run("""
+            INSERT INTO users (uid, name, is_administrator, active, created_at, profile_id)
+            VALUES (?, ?, (SELECT administration FROM permission_profiles WHERE id = ?), 1, ?, ?)
+            """, [.integer(Int64(uid)), .text(name), .integer(profileID), .integer(nowMilliseconds()), .integer(profileID)])
+        return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(connection.lastInsertRowID))
     }
 
     /// A user name trimmed, 1-64 characters.
@@ -88,10 +111,18 @@ extension CustomerStore {
 
     /// Whether a user id exists; used to validate references before writing them.
     static func userExists(_ connection: SQLiteConnection, id: Int64) throws -> Bool {
-        try fetchUser(connection, "\(userColumns) WHERE id = ?", .integer(id)) != nil
+        try fetchUser(connection, "\(userColumns) WHERE u.id = ?", .integer(id)) != nil
     }
 
-    private static func fetchUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> User? {
+    /// The user `sql` selects by `key`. - Throws: `notFound`.
+    static func requireUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> User {
+        guard let user = try fetchUser(connection, sql, key) else {
+            throw StoreError.notFound("no user has that name or id")
+        }
+        return user
+    }
+
+    static func fetchUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> User? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             return try statement.step() ? decodeUser(statement) : nil
@@ -100,7 +131,8 @@ extension CustomerStore {
 
     private static func decodeUser(_ statement: SQLiteStatement) -> User {
         User(id: statement.int64(0), uid: UInt32(truncatingIfNeeded: statement.int64(1)), name: statement.text(2),
-             isAdministrator: statement.int64(3) != 0, active: statement.int64(4) != 0,
-             createdAt: Date(milliseconds: statement.int64(5)))
+             active: statement.int64(3) != 0, createdAt: Date(milliseconds: statement.int64(4)),
+             profile: ProfileRef(id: statement.int64(6), name: statement.text(7)),
+             rights: decodeRights(statement, from: 8), trustedService: statement.int64(5) != 0)
     }
 }

@@ -41,9 +41,11 @@ public struct HistoryEntry: Sendable, Hashable {
     /// Where the change came from when the caller did not type it, e.g.
     /// `registry: PRH YTJ open data v3 <URL>` for a registry refresh; `nil` for the caller's own edit.
     public var source: String?
+    /// The trusted service the change was made through, acting for `by`; nil when `by` called itself.
+    public var via: UserRef?
 
     public init(id: Int64, entity: HistoryEntity, entityID: Int64, customerID: Int64, action: String, at: Date,
-                by: UserRef, changes: [FieldChange], contact: ContactRef?, source: String? = nil) {
+                by: UserRef, changes: [FieldChange], contact: ContactRef?, source: String? = nil, via: UserRef? = nil) {
         self.id = id
         self.entity = entity
         self.entityID = entityID
@@ -54,5 +56,6 @@ public struct HistoryEntry: Sendable, Hashable {
         self.changes = changes
         self.contact = contact
         self.source = source
+        self.via = via
     }
 }

@@ -25,16 +25,18 @@ enum HistoryLog {
         old == new ? [] : [FieldChange(field: "active", oldValue: String(old), newValue: String(new))]
     }
 
-    /// Appends one entry with its field changes.
+    /// Appends one entry with its field changes, naming the trusted service the call came
+    /// through (`ActingService.userID`) beside the person in `userID`.
     /// - Parameter source: where the change came from when the caller did not type it
     ///   (a registry refresh); `nil` for the caller's own edit.
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
                        _ action: HistoryAction, at: Int64, by userID: Int64, changes: [FieldChange] = [],
                        source: String? = nil) throws {
         try connection.run("""
-            INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(entity.rawValue), .integer(id), .integer(customerID), .text(action.rawValue), .integer(at),
-                  .integer(userID), SQLValue(source)])
+                  .integer(userID), SQLValue(source), SQLValue(ActingService.userID)])
         let entryID = connection.lastInsertRowID
         for (position, change) in changes.enumerated() {
             try connection.run("""
@@ -57,9 +59,11 @@ enum HistoryLog {
     static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
         try connection.withStatement("""
             SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name,
-                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source
+                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
+                   h.via_user, v.name
             FROM history h
             JOIN users u ON u.id = h.by_user
+            LEFT JOIN users v ON v.id = h.via_user
             LEFT JOIN history_changes ch ON ch.history_id = h.id
             LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
             WHERE h.entity = ? AND h.entity_id = ?
@@ -81,7 +85,8 @@ enum HistoryLog {
                         id: entryID, entity: entity, entityID: id, customerID: statement.int64(1),
                         action: statement.text(2), at: .init(milliseconds: statement.int64(3)),
                         by: UserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact,
-                        source: statement.optionalText(13)))
+                        source: statement.optionalText(13),
+                        via: statement.optionalInt64(14).map { UserRef(id: $0, name: statement.text(15)) }))
                 }
                 if let field = statement.optionalText(6) {
                     entries[entries.count - 1].changes.append(FieldChange(

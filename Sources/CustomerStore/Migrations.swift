@@ -66,6 +66,7 @@ enum Migrations {
         projects,
         customerSettings,
         registryRefresh,
+        permissionProfiles,
     ]
 
     /// The newest schema version this binary knows.

@@ -17,6 +17,7 @@ extension StoreError {
         "labels.kind, labels.name": "name",
         "industries.name": "name",
         "index 'segments_by_parent_name'": "name",
+        "permission_profiles.name": "name",
     ]
 
     /// The one place where SQLite result codes become store errors.

@@ -11,6 +11,17 @@ public struct UserRef: Sendable, Hashable {
     }
 }
 
+/// A permission profile as a user names it: id and name.
+public struct ProfileRef: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
 /// A person who may use the service, identified by an OS user id (from the socket's peer credentials).
 public struct User: Sendable, Hashable {
     public var id: Int64
@@ -18,18 +29,29 @@ public struct User: Sendable, Hashable {
     public var uid: UInt32
     /// The display name (unique, case-insensitively; 1-64 characters, trimmed).
     public var name: String
-    public var isAdministrator: Bool
     public var active: Bool
     public var createdAt: Date
+    /// The user's permission profile.
+    public var profile: ProfileRef
+    /// What the profile grants, read together with the user.
+    public var rights: PermissionRights
+    /// May name, in a call's metadata, the person it acts for (a web front end, another service).
+    public var trustedService: Bool
 
-    public init(id: Int64, uid: UInt32, name: String, isAdministrator: Bool, active: Bool, createdAt: Date) {
+    public init(id: Int64, uid: UInt32, name: String, active: Bool, createdAt: Date, profile: ProfileRef,
+                rights: PermissionRights, trustedService: Bool) {
         self.id = id
         self.uid = uid
         self.name = name
-        self.isAdministrator = isAdministrator
         self.active = active
         self.createdAt = createdAt
+        self.profile = profile
+        self.rights = rights
+        self.trustedService = trustedService
     }
+
+    /// Holds the Administration right (through its profile).
+    public var isAdministrator: Bool { rights.administration }
 
     /// The reference other records use.
     public var ref: UserRef { UserRef(id: id, name: name) }

@@ -15,7 +15,7 @@ import Testing
         do {
             let store = try CustomerStore(path: path, options: old)
             #expect(store.appliedMigrations == Array(1..<Migrations.latestVersion))
-            try store.addUser(uid: 42, name: "carol", isAdministrator: true)
+            try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true)
             store.close()
         }
 
@@ -55,10 +55,10 @@ import Testing
         let path = directory.databasePath
         var old = StoreOptions()
         old.migrateUpTo = 2
-        let admin: User
+        let admin: UserRef
         do {
             let store = try CustomerStore(path: path, options: old)
-            admin = try store.addUser(uid: 7, name: "dora", isAdministrator: true)
+            admin = UserRef(id: try insertLegacyUser(store, uid: 7, name: "dora", isAdministrator: true), name: "dora")
             // The row as the version-2 code wrote it (today's createCustomer also writes history).
             try store.write { connection in
                 try connection.run("""
@@ -73,8 +73,8 @@ import Testing
         let upgraded = try CustomerStore(path: path)
         #expect(upgraded.appliedMigrations == Array(3...Migrations.latestVersion))
         let before = Customer(id: 5, number: 10_001, name: "Legacy AB", vatNumber: "SE556677889901", country: "SE",
-                              active: true, version: 1, createdAt: Date(milliseconds: 1_000), createdBy: admin.ref,
-                              updatedAt: Date(milliseconds: 2_000), updatedBy: admin.ref)
+                              active: true, version: 1, createdAt: Date(milliseconds: 1_000), createdBy: admin,
+                              updatedAt: Date(milliseconds: 2_000), updatedBy: admin)
         #expect(try upgraded.customer(id: before.id) == before)
         #expect(try upgraded.history(.customer, id: before.id) == [])  // older than the history
         let address = try upgraded.addAddress(customerID: before.id, AddressFields(city: "Malmö", country: "SE"),

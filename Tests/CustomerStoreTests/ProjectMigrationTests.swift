@@ -14,20 +14,21 @@ import Testing
         let path = directory.databasePath
         var old = StoreOptions()
         old.migrateUpTo = 3
-        let admin: User
+        let adminID: Int64 = 1
         let rowsBefore: [String]
         do {
             let store = try CustomerStore(path: path, options: old)
-            admin = try store.addUser(uid: 7, name: "dora", isAdministrator: true)
             rowsBefore = try store.write { connection in
+                // Version-3 SQL: today's addUser reads permission profiles, a later migration.
+                try connection.run("INSERT INTO users (id, uid, name, is_administrator, created_at) VALUES (1, 7, 'dora', 1, 1000)")
                 try connection.run("""
                     INSERT INTO customers (id, number, name, name_key, search_text, created_at, created_by, updated_at, updated_by)
                     VALUES (1, 10001, 'Legacy AB', 'legacy ab', 'legacy ab 10001', 1000, ?1, 1000, ?1)
-                    """, [.integer(admin.id)])
+                    """, [.integer(adminID)])
                 try connection.run("""
                     INSERT INTO history (id, entity, entity_id, customer_id, action, at, by_user)
                     VALUES (1, 'customer', 1, 1, 'created', 1000, ?1), (2, 'contact', 5, 1, 'updated', 2000, ?1)
-                    """, [.integer(admin.id)])
+                    """, [.integer(adminID)])
                 try connection.run("""
                     INSERT INTO history_changes (history_id, position, field, old_value, new_value, erased)
                     VALUES (2, 0, 'email', NULL, NULL, 1), (2, 1, 'title', 'CFO', 'CEO', 0)
@@ -44,12 +45,12 @@ import Testing
         #expect(history.first?.changes.contains { $0.field == "email" && $0.erased } == true)
 
         // The rebuilt history takes the new entities and still refuses unknown actions.
-        let sale = try upgraded.createSalesCase(customerID: 1, ProjectFields(name: "Deal"), by: admin.id)
-        _ = try upgraded.winSalesCase(id: sale.id, by: admin.id)
+        let sale = try upgraded.createSalesCase(customerID: 1, ProjectFields(name: "Deal"), by: adminID)
+        _ = try upgraded.winSalesCase(id: sale.id, by: adminID)
         #expect(try upgraded.history(.project, id: sale.id).map(\.action) == ["created", "won"])
         #expect(storeError { try upgraded.write { try $0.run("""
             INSERT INTO history (entity, entity_id, customer_id, action, at, by_user) VALUES ('project', 1, 1, 'sold', 0, ?)
-            """, [.integer(admin.id)]) } } != nil)
+            """, [.integer(adminID)]) } } != nil)
         upgraded.close()
     }
 

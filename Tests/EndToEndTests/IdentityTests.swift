@@ -36,30 +36,30 @@ import Testing
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let someoneElse = CustomerServerConfiguration.InitialUser(uid: getuid() == 4242 ? 4243 : 4242, name: "admin")
-        // Make this process's uid a plain user, straight in the store, before the server starts.
+        // Make this process's uid a user without Administration, straight in the store, before the server starts.
         let databasePath = directory.appendingPathComponent("customers.sqlite").path
         try await offPool {
             let store = try CustomerStore(path: databasePath)
             try store.bootstrap(administrators: [(uid: someoneElse.uid, name: someoneElse.name)])
-            _ = try store.addUser(uid: getuid(), name: "plain", isAdministrator: false)
+            _ = try store.addUser(uid: getuid(), name: "plain", profileName: "Sales")
             store.close()
         }
 
         let server = try await offPool { try TestServer(directory: directory, administrators: [someoneElse]) }
         let client = server.client()
-        defer {
-            client.close()
-            server.stopKeepingData()
-        }
         #expect(try await client.users.whoAmI().name == "plain")
         let error = await #expect(throws: RPCError.self) {
             try await client.users.add(uid: 5555, name: "mallory", isAdministrator: true)
         }
         #expect(error?.code == .permissionDenied)
-        #expect(try await client.users.list().map(\.name).sorted() == ["admin", "plain"])
-        // A plain user still works with customers, and is recorded as the creator.
-        let customer = try await client.customers.create(CustomerFields(name: "Made by plain"))
+        // A user without Administration still works with customers, and is recorded as the creator.
+        let customer = try await client.customers.create(CustomerFields(name: "Made by plain", accountManager: "plain"))
         #expect(customer.createdBy.name == "plain")
+        client.close()
+        try await offPool { server.stopKeepingData() }
+        let after = try CustomerStore(path: databasePath)
+        defer { after.close() }
+        #expect(try after.listUsers().map(\.name) == ["admin", "plain"])
     }
 
     @Test func anAdministratorAddsAUserAndTakenUidsOrNamesAreRefused() async throws {

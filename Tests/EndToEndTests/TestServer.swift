@@ -8,16 +8,17 @@ import Logging
 final class TestServer: Sendable {
     let directory: URL
     let configuration: CustomerServerConfiguration
-    private let app: CustomerServerApp
+    let app: CustomerServerApp
 
     var socketPath: String { configuration.socketPath }
     var databasePath: String { configuration.databasePath }
 
     /// - Parameters:
     ///   - directory: reuse an existing directory (its database) instead of a new one.
+    ///   - logger: where the server logs (default: warnings and worse to stderr).
     ///   - configure: last changes to the configuration (e.g. registry URLs) before the server starts.
     init(directory: URL? = nil, administrators: [CustomerServerConfiguration.InitialUser]? = nil,
-         configure: (inout CustomerServerConfiguration) -> Void = { _ in }) throws {
+         logger: Logger? = nil, configure: (inout CustomerServerConfiguration) -> Void = { _ in }) throws {
         let directory = try directory ?? Self.makeTemporaryDirectory()
         var configuration = CustomerServerConfiguration(
             socketPath: directory.appendingPathComponent("customerd.sock").path,
@@ -29,7 +30,8 @@ final class TestServer: Sendable {
         configure(&configuration)
         self.directory = directory
         self.configuration = configuration
-        self.app = try CustomerServerApp(configuration: configuration, logger: Logger(label: "test-customerd", level: .warning))
+        self.app = try CustomerServerApp(
+            configuration: configuration, logger: logger ?? Logger(label: "test-customerd", level: .warning))
         try app.start()
     }
 

@@ -1,0 +1,116 @@
+// HOW A METHOD DECLARES WHAT IT NEEDS (issue 6, permission profiles)
+//
+// Every customer method is registered through a `GuardedRouter`, and a `GuardedRouter` only
+// registers a method together with its `Requirement` (see Requirement.swift for the parts).
+// The requirement is checked here, in one place, after the request is decoded and before the
+// handler runs; a refusal is logged and answered PERMISSION_DENIED naming the missing right,
+// and the handler never runs, so nothing changes. The typed `Router.register` without a
+// requirement no longer exists, and CustomerServerApp hands the RPC server only
+// `GuardedServices`, so a method cannot be registered without saying what it needs.
+//
+// A new handler adopts it with one line per method:
+//
+//     struct ProjectServiceHandler: GuardedService {            // was: RPCService
+//         let store: Store
+//
+//         func register(with router: inout GuardedRouter) {     // was: inout Router
+//             router.register(ProjectService.createProject,
+//                             requires: .customers(.edit, customer: \.customerId)) { request, context in
+//                 let caller = try Caller.of(context)            // the person, for created/updated by
+//                 ...
+//                 return caller.shown(project)                    // money hidden without Financial figures
+//             }
+//             router.register(ProjectService.listProjects, requires: .visibleCustomers) { request, context in
+//                 // lists filter by Caller.of(context).visibleCustomers themselves
+//             }
+//         }
+//     }
+//
+// and is listed in CustomerServerApp's `GuardedServices`. A record of a new kind (project,
+// invoice, file) names its customer through a new `OwnedRecord` case, e.g.
+// `.customers(.edit, record: { .project(id: $0.id) })`. Files follow Customers: read to list and
+// download, edit to add, rename and remove. Administration-only methods: `requires: .administration`.
+import CustomerAPI
+import CustomerStore
+import RPC
+
+/// A service whose methods each declare what they need.
+protocol GuardedService: Sendable {
+    func register(with router: inout GuardedRouter)
+}
+
+/// Registers methods only together with their requirement, and runs the check before the handler.
+struct GuardedRouter {
+    private(set) var router: Router
+    let checker: PermissionChecker
+    /// What each registered method needs, by full method name.
+    private(set) var requirements: [String: String] = [:]
+
+    init(router: Router, checker: PermissionChecker) {
+        self.router = router
+        self.checker = checker
+    }
+
+    /// Registers a unary method that runs only when `requirement` holds.
+    mutating func register<Input, Output>(
+        _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
+        _ handler: @escaping @Sendable (Input, ServerContext) throws -> Output
+    ) {
+        requirements[method.descriptor.fullName] = requirement.summary
+        let checker = checker
+        router.registerUnary(method.descriptor) { (request: Input, context: ServerContext) in
+            try checker.run(requirement, request, context) { try handler(request, context) }
+        }
+    }
+
+    /// Registers a client-streaming method whose requirement is checked on its first message
+    /// (e.g. an upload's header naming the customer) before the handler reads the rest.
+    mutating func register<First: Decodable & Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
+        clientStreaming method: MethodDescriptor, first: @escaping @Sendable (Message) throws -> First,
+        requires requirement: Requirement<First>,
+        _ handler: @escaping @Sendable (First, ClientStreamReader<Message>, ServerContext) throws -> Output
+    ) {
+        requirements[method.fullName] = requirement.summary
+        let checker = checker
+        router.registerClientStreaming(method) { (messages: ClientStreamReader<Message>, context: ServerContext) -> Output in
+            guard let opening = try messages.next() else {
+                throw RPCError(.invalidArgument, "the stream ended before its first message")
+            }
+            let head = try first(opening)
+            return try checker.run(requirement, head, context) { try handler(head, messages, context) }
+        }
+    }
+
+    /// Registers a server-streaming method that runs only when `requirement` holds.
+    mutating func register<Input, Output>(
+        _ method: ServerStreamingMethod<Input, Output>, requires requirement: Requirement<Input>,
+        _ handler: @escaping @Sendable (Input, ServerStreamWriter<Output>, ServerContext) throws -> Void
+    ) {
+        requirements[method.descriptor.fullName] = requirement.summary
+        let checker = checker
+        router.registerServerStreaming(method.descriptor) {
+            (request: Input, writer: ServerStreamWriter<Output>, context: ServerContext) in
+            try checker.run(requirement, request, context) { try handler(request, writer, context) }
+        }
+    }
+}
+
+/// The customer services as the RPC server sees them: one `RPCService` that registers every
+/// `GuardedService` through a `GuardedRouter`.
+struct GuardedServices: RPCService {
+    let services: [any GuardedService]
+    let checker: PermissionChecker
+
+    func register(with router: inout Router) {
+        var guarded = GuardedRouter(router: router, checker: checker)
+        for service in services { service.register(with: &guarded) }
+        router = guarded.router
+    }
+
+    /// What each method needs, by full method name.
+    var requirements: [String: String] {
+        var guarded = GuardedRouter(router: Router(), checker: checker)
+        for service in services { service.register(with: &guarded) }
+        return guarded.requirements
+    }
+}

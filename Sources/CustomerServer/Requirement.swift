@@ -1,0 +1,106 @@
+import CustomerStore
+import RPC
+
+/// What a method needs before its handler runs: declared once, at registration, for every method
+/// (see `GuardedRouter`), and checked by `PermissionCheck` in one place.
+///
+/// Build one from the parts below and combine them with `and`, flags first so a refusal names
+/// the flag:
+///
+///     .signedIn                                          // any active user
+///     .administration                                    // users, profiles, keywords, roles, ...
+///     .customers(.read, customer: \.customerId)           // read on the customer the request names
+///     .customers(.edit, address: \.id)                    // ... on the customer of an address
+///     .manageContacts.and(.customers(.read, contact: \.id))
+///     .deleteCustomers.and(.customers(.edit, customer: \.id))
+///     .visibleCustomers                                   // lists and streams: the handler filters
+///     .newCustomer(accountManager: \.fields.accountManager)
+///
+/// A customer target is checked against the caller's scope: with *all* nothing is looked up;
+/// with *own* the target's customer must have the caller as account manager (one indexed read);
+/// a target that does not exist is refused like someone else's, so own-scope callers learn
+/// nothing about customers they may not see.
+struct Requirement<Input: Sendable>: Sendable {
+    /// For logs and the method table, e.g. "Customers: edit (on the customer named)".
+    let summary: String
+    let check: @Sendable (Input, PermissionCheck) throws -> Void
+
+    init(_ summary: String, check: @escaping @Sendable (Input, PermissionCheck) throws -> Void) {
+        self.summary = summary
+        self.check = check
+    }
+
+    /// Both requirements, `self` checked first.
+    func and(_ other: Requirement) -> Requirement {
+        let (first, second) = (check, other.check)
+        return Requirement("\(summary) and \(other.summary)") { input, permission in
+            try first(input, permission)
+            try second(input, permission)
+        }
+    }
+}
+
+/// Reading or editing customers.
+enum CustomerAccess: Sendable {
+    case read, edit
+
+    var right: Right { self == .read ? .readCustomers : .editCustomers }
+}
+
+extension Requirement {
+    /// Any active user: the identity interceptor has already refused everyone else.
+    static var signedIn: Requirement { Requirement("signed in") { _, _ in } }
+
+    static var administration: Requirement { flag(.administration) }
+    static var manageContacts: Requirement { flag(.manageContacts) }
+    static var deleteCustomers: Requirement { flag(.deleteCustomers) }
+    /// For methods that return nothing but money (most only hide money fields, see `MoneyBearing`).
+    static var financialFigures: Requirement { flag(.financialFigures) }
+
+    private static func flag(_ right: Right) -> Requirement {
+        Requirement(right.title) { _, permission in try permission.require(right) }
+    }
+
+    /// Customers `access` on the customer of the record `target` names; a nil target (the request
+    /// names none) is left to the handler to refuse.
+    static func customers(_ access: CustomerAccess, record target: @escaping @Sendable (Input) -> OwnedRecord?)
+        -> Requirement {
+        Requirement("\(access.right.title) (on the customer named)") { input, permission in
+            try permission.requireCustomers(access, on: target(input))
+        }
+    }
+
+    static func customers(_ access: CustomerAccess, customer id: @escaping @Sendable (Input) -> Int64) -> Requirement {
+        customers(access, record: { .customer(id: id($0)) })
+    }
+
+    static func customers(_ access: CustomerAccess, address id: @escaping @Sendable (Input) -> Int64) -> Requirement {
+        customers(access, record: { .address(id: id($0)) })
+    }
+
+    static func customers(_ access: CustomerAccess, contact id: @escaping @Sendable (Input) -> Int64) -> Requirement {
+        customers(access, record: { .contact(id: id($0)) })
+    }
+
+    static func customers(_ access: CustomerAccess, activity id: @escaping @Sendable (Input) -> Int64) -> Requirement {
+        customers(access, record: { .activity(id: id($0)) })
+    }
+
+    /// Lists and streams of customers (or of what hangs on them): Customers read for own or all
+    /// customers. The handler must show only `caller.visibleCustomers`, so a caller never learns
+    /// how many others exist.
+    static var visibleCustomers: Requirement {
+        Requirement("\(Right.readCustomers.title) (lists show only the customers in scope)") { _, permission in
+            try permission.requireCustomers(.read, on: nil)
+        }
+    }
+
+    /// Creating a customer: Customers edit for all customers, or for own customers when the new
+    /// customer's account manager (a user name) is the caller.
+    static func newCustomer(accountManager: @escaping @Sendable (Input) -> String?) -> Requirement {
+        Requirement("\(Right.editCustomers.title) (own scope: only as the new customer's account manager)") {
+            input, permission in
+            try permission.requireNewCustomer(accountManager: accountManager(input))
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Permission profiles: created, changed, listed. Assigning them to users is in
+/// `CustomerStore+UserAdministration.swift`.
+extension CustomerStore {
+    static let maxProfileName = 64
+    /// The rights columns of `permission_profiles` (aliased `p`), in `decodeRights` order.
+    static let rightsColumns = """
+        p.read_customers, p.edit_customers, p.financial_figures, p.delete_customers, p.manage_contacts, p.administration
+        """
+    static let profileColumns = """
+        SELECT p.id, p.name, p.built_in, p.version, p.created_at, p.updated_at, \(rightsColumns)
+        FROM permission_profiles p
+        """
+
+    /// Every profile, ordered by name.
+    public func profiles() throws -> [PermissionProfile] {
+        try read { connection in
+            try connection.withStatement("\(Self.profileColumns) ORDER BY p.name, p.id") { statement in
+                var profiles: [PermissionProfile] = []
+                while try statement.step() { profiles.append(Self.decodeProfile(statement)) }
+                return profiles
+            }
+        }
+    }
+
+    /// The profile with this name (compared case-insensitively, after trimming). - Throws: `notFound`.
+    public func profile(named name: String) throws -> PermissionProfile {
+        try readOne { try Self.requireProfile($0, named: name) }
+    }
+
+    /// Creates a profile (version 1).
+    ///
+    /// - Throws: `invalidArgument` on `name` or on rights that contradict each other (editing
+    ///   further than reading, deleting without editing); `alreadyExists` on `name`.
+    public func createProfile(name: String, rights: PermissionRights) throws -> PermissionProfile {
+        let name = try Self.validName(name, maxLength: Self.maxProfileName, field: "name")
+        try Self.check(rights)
+        return try write { connection in
+            let now = nowMilliseconds()
+            try connection.run("""
+                INSERT INTO permission_profiles (name, read_customers, edit_customers, financial_figures,
+                    delete_customers, manage_contacts, administration, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(name)] + Self.values(of: rights) + [.integer(now), .integer(now)])
+            return try Self.requireProfile(connection, id: connection.lastInsertRowID)
+        }
+    }
+
+    /// Changes the given fields of a profile (built-in ones too); version +1. Takes effect for
+    /// every user of the profile at once.
+    ///
+    /// - Throws: `notFound`; `aborted` on a stale `expectedVersion`; `invalidArgument` as
+    ///   `createProfile`; `alreadyExists` on `name`; `failedPrecondition` when the change would
+    ///   leave no active user with the Administration right.
+    public func updateProfile(named name: String, _ changes: ProfileChanges, expectedVersion: Int64?) throws
+        -> PermissionProfile {
+        let newName = try changes.name.map { try Self.validName($0, maxLength: Self.maxProfileName, field: "name") }
+        return try write { connection in
+            let current = try Self.requireProfile(connection, named: name)
+            try Self.checkVersion(expectedVersion, current: current.version, of: "profile \(current.id)")
+            let rights = changes.applied(to: current.rights)
+            try Self.check(rights)
+            try connection.run("""
+                UPDATE permission_profiles SET name = ?, read_customers = ?, edit_customers = ?, financial_figures = ?,
+                    delete_customers = ?, manage_contacts = ?, administration = ?, version = version + 1,
+                    updated_at = max(?, updated_at + 1)
+                WHERE id = ?
+                """, [.text(newName ?? current.name)] + Self.values(of: rights)
+                    + [.integer(nowMilliseconds()), .integer(current.id)])
+            try Self.requireAnAdministrator(connection)
+            return try Self.requireProfile(connection, id: current.id)
+        }
+    }
+
+    // MARK: Shared with the user administration
+
+    /// The id of a built-in profile (it exists from the migration on and is never removed).
+    static func profileID(_ connection: SQLiteConnection, builtIn: BuiltInProfile) throws -> Int64 {
+        try requireProfile(connection, "\(profileColumns) WHERE p.built_in = ?", .text(builtIn.rawValue)).id
+    }
+
+    /// The id of the profile a request names. - Throws: `invalidArgument` on field `profile`.
+    static func profileID(_ connection: SQLiteConnection, named name: String) throws -> Int64 {
+        guard let profile = try fetchProfile(connection, "\(profileColumns) WHERE p.name = ?",
+                                             .text(name.trimmingWhitespace())) else {
+            throw StoreError.invalid("profile", "no permission profile has that name")
+        }
+        return profile.id
+    }
+
+    /// Refuses (and so rolls back) a change that leaves nobody able to administer the service.
+    static func requireAnAdministrator(_ connection: SQLiteConnection) throws {
+        let exists = try connection.withStatement("""
+            SELECT EXISTS (SELECT 1 FROM users u JOIN permission_profiles p ON p.id = u.profile_id
+                           WHERE u.active = 1 AND p.administration = 1)
+            """) { statement in try statement.step() && statement.int64(0) != 0 }
+        guard exists else {
+            throw StoreError.failedPrecondition(
+                "the change would leave no active user with the Administration right; give it to someone else first")
+        }
+    }
+
+    /// Rights read from six columns starting at `column` (the order of `rightsColumns`).
+    static func decodeRights(_ statement: SQLiteStatement, from column: Int32) -> PermissionRights {
+        PermissionRights(
+            readCustomers: CustomerScope(rawValue: statement.text(column)) ?? .none,
+            editCustomers: CustomerScope(rawValue: statement.text(column + 1)) ?? .none,
+            financialFigures: statement.int64(column + 2) != 0, deleteCustomers: statement.int64(column + 3) != 0,
+            manageContacts: statement.int64(column + 4) != 0, administration: statement.int64(column + 5) != 0)
+    }
+
+    // MARK: Private
+
+    private static func check(_ rights: PermissionRights) throws {
+        let violations = rights.violations()
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+    }
+
+    private static func values(of rights: PermissionRights) -> [SQLValue] {
+        [.text(rights.readCustomers.rawValue), .text(rights.editCustomers.rawValue),
+         .integer(rights.financialFigures ? 1 : 0), .integer(rights.deleteCustomers ? 1 : 0),
+         .integer(rights.manageContacts ? 1 : 0), .integer(rights.administration ? 1 : 0)]
+    }
+
+    private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> PermissionProfile {
+        try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(name.trimmingWhitespace()))
+    }
+
+    private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> PermissionProfile {
+        try requireProfile(connection, "\(profileColumns) WHERE p.id = ?", .integer(id))
+    }
+
+    private static func requireProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
+        -> PermissionProfile {
+        guard let profile = try fetchProfile(connection, sql, key) else {
+            throw StoreError.notFound("no permission profile has that name")
+        }
+        return profile
+    }
+
+    private static func fetchProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
+        -> PermissionProfile? {
+        try connection.withStatement(sql) { statement in
+            try statement.bind(key, at: 1)
+            return try statement.step() ? decodeProfile(statement) : nil
+        }
+    }
+
+    private static func decodeProfile(_ statement: SQLiteStatement) -> PermissionProfile {
+        PermissionProfile(
+            id: statement.int64(0), name: statement.text(1), rights: decodeRights(statement, from: 6),
+            builtIn: statement.optionalText(2).flatMap(BuiltInProfile.init(rawValue:)), version: statement.int64(3),
+            createdAt: Date(milliseconds: statement.int64(4)), updatedAt: Date(milliseconds: statement.int64(5)))
+    }
+}

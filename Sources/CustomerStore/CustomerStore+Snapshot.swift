@@ -1,0 +1,45 @@
+import CSQLite
+import Foundation
+
+/// Every row of every table, as text, read in one consistent snapshot.
+///
+/// What "a refused call changes nothing" is checked against: two snapshots taken around a
+/// refused call must be equal. Tables added by later migrations are included without listing them.
+public struct StoreSnapshot: Sendable, Hashable {
+    /// Table name to its rows (each row its columns as text, nil for NULL), rows sorted.
+    public var tables: [String: [[String?]]]
+
+    /// The tables whose rows differ between the two snapshots, by name.
+    public func changedTables(comparedTo other: StoreSnapshot) -> [String] {
+        Set(tables.keys).union(other.tables.keys).filter { tables[$0] != other.tables[$0] }.sorted()
+    }
+}
+
+extension CustomerStore {
+    /// Reads every table (schema tables of SQLite aside) in one read transaction.
+    public func snapshot() throws -> StoreSnapshot {
+        try read { connection in
+            let names = try connection.withStatement("""
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
+                """) { statement in
+                var names: [String] = []
+                while try statement.step() { names.append(statement.text(0)) }
+                return names
+            }
+            var tables: [String: [[String?]]] = [:]
+            for name in names {
+                // Names come from sqlite_master; quoting keeps any name a single identifier.
+                let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                tables[name] = try connection.withStatement("SELECT * FROM \(quoted)") { statement in
+                    var rows: [[String?]] = []
+                    let columns = sqlite3_column_count(statement.handle)
+                    while try statement.step() {
+                        rows.append((0..<columns).map { statement.optionalText($0) })
+                    }
+                    return rows.sorted { $0.lexicographicallyPrecedes($1) { ($0 ?? "") < ($1 ?? "") } }
+                }
+            }
+            return StoreSnapshot(tables: tables)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import CustomerClient
+import Foundation
+import Testing
+
+/// A trusted service (this process, as `tester`) names the person it acts for in the call's
+/// metadata; the call is checked and recorded as that person, with the service named too.
+@Suite struct ActingForTests {
+    /// The service itself may do everything, so any refusal below comes from the person's profile.
+    static let serviceProfile = BuiltIn.administrator.rawValue
+
+    @Test func aTrustedServiceActsAsThePersonAndTheHistoryNamesBoth() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let client = fixture.client
+            let asColleague = CallOptions.acting(for: PermissionSeed.colleague)
+            let me = try await client.users.whoAmI(options: asColleague)
+            #expect(me.name == PermissionSeed.colleague && me.profile == "Sales")
+            #expect(me.actingService?.name == PermissionSeed.me)
+
+            // Checked as the colleague (Sales: edit own only), not as the service (Administrator).
+            let refused = await outcome {
+                _ = try await client.customers.update(id: fixture.seed.ownCustomer, CustomerFields(industry: "x"), options: asColleague)
+            }
+            #expect(refused?.code == .permissionDenied)
+            #expect(refused?.message.contains("user '\(PermissionSeed.colleague)' (acting through the service '\(PermissionSeed.me)')") == true)
+
+            let updated = try await client.customers.update(
+                id: fixture.seed.otherCustomer, CustomerFields(industry: "Mining"), options: asColleague)
+            #expect(updated.updatedBy.name == PermissionSeed.colleague)
+            let entry = try #require(try await client.history.list(.customer, id: fixture.seed.otherCustomer).last)
+            #expect(entry.by.name == PermissionSeed.colleague)
+            #expect(entry.via?.name == PermissionSeed.me)
+            // The service's own calls are recorded as itself, with no one in between.
+            _ = try await client.customers.update(id: fixture.seed.otherCustomer, CustomerFields(industry: "Energy"))
+            let own = try #require(try await client.history.list(.customer, id: fixture.seed.otherCustomer).last)
+            #expect(own.by.name == PermissionSeed.me && own.via == nil)
+        }
+    }
+
+    @Test func namingSomeoneWithoutTrustIsRefusedLoggedAndChangesNothing() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: false) { fixture in
+            let before = try fixture.snapshot()
+            let error = await outcome {
+                _ = try await fixture.client.customers.create(
+                    CustomerFields(name: "Sneaky"), options: .acting(for: PermissionSeed.colleague))
+            }
+            #expect(error?.code == .permissionDenied)
+            #expect(error?.message.contains("is not a trusted service") == true)
+            #expect(error?.details == [ErrorDetail(field: "acting-for", reason: "not a trusted service")])
+            #expect(try fixture.snapshot() == before)
+            #expect(fixture.log.refusals.count == 1)
+            #expect(fixture.log.refusals.first?.contains("method=customer.v1.CustomerService/CreateCustomer") == true)
+        }
+    }
+
+    @Test func anUnknownOrDeactivatedPersonIsRefused() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let client = fixture.client
+            let unknown = await outcome { _ = try await client.users.whoAmI(options: .acting(for: "nobody")) }
+            #expect(unknown?.code == .unauthenticated)
+            _ = try await client.users.deactivate(user: PermissionSeed.spare)
+            let deactivated = await outcome { _ = try await client.users.whoAmI(options: .acting(for: PermissionSeed.spare)) }
+            #expect(deactivated?.code == .unauthenticated)
+            #expect(deactivated?.message.contains("who is not an active user") == true)
+        }
+    }
+
+    @Test func trustIsGrantedAndTakenAwayByAnAdministrator() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile) { fixture in
+            let client = fixture.client
+            let asSpare = CallOptions.acting(for: PermissionSeed.spare)
+            let untrusted = await outcome { _ = try await client.users.whoAmI(options: asSpare) }
+            #expect(untrusted?.code == .permissionDenied)
+            let trusted = try await client.users.setTrustedService(user: PermissionSeed.me)
+            #expect(trusted.trustedService == true)
+            let person = try await client.users.whoAmI(options: asSpare)
+            #expect(person.name == PermissionSeed.spare)
+            let revoked = try await client.users.setTrustedService(user: PermissionSeed.me, false)
+            #expect(revoked.trustedService == false)
+            let again = await outcome { _ = try await client.users.whoAmI(options: asSpare) }
+            #expect(again?.code == .permissionDenied)
+        }
+    }
+}

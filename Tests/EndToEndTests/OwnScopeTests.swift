@@ -1,0 +1,103 @@
+import CustomerClient
+import Foundation
+import Testing
+
+/// Own scope: a Customers right for "own" customers reaches exactly the customers the caller is
+/// the account manager of. Lists and streams show only those, and tell nothing of the others.
+@Suite struct OwnScopeTests {
+    /// Consultant: read own, edit own.
+    static let consultant = BuiltIn.consultant.rawValue
+
+    @Test func listsStreamsAndTheMailingListShowOnlyOwnCustomersAndRevealNoCount() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let second = try await client.customers.create(CustomerFields(name: "Own Too Oy", accountManager: PermissionSeed.me))
+            let own = [fixture.seed.ownCustomer, second.id]
+
+            let all = try await client.customers.list(CustomerQuery(status: .all))
+            #expect(all.customers.map(\.id) == own)
+            #expect(all.nextPageToken == nil)
+            // Paging ends with the caller's own customers: no token hints at more.
+            let first = try await client.customers.list(CustomerQuery(status: .all), limit: 1)
+            #expect(first.customers.map(\.id) == [own[0]])
+            let rest = try await client.customers.list(CustomerQuery(status: .all), limit: 1, pageToken: first.nextPageToken)
+            #expect(rest.customers.map(\.id) == [own[1]] && rest.nextPageToken == nil)
+            // Asking for someone else's customers, or searching for one by name, finds nothing (not a refusal).
+            #expect(try await client.customers.list(CustomerQuery(accountManager: PermissionSeed.colleague)).customers.isEmpty)
+            #expect(try await client.customers.list(CustomerQuery(search: "Other AB")).customers.isEmpty)
+
+            var streamed: [Int64] = []
+            for try await customer in client.customers.stream(CustomerQuery(status: .all)) { streamed.append(customer.id) }
+            #expect(streamed == own)
+
+            var mailed: [Int64] = []
+            for try await entry in client.contacts.mailingList(keyword: PermissionSeed.keyword) { mailed.append(entry.contactId) }
+            #expect(mailed == [fixture.seed.ownContact])
+        }
+    }
+
+    @Test func singleCustomerCallsReachOwnCustomersOnlyAndAnUnknownOneLooksTheSame() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let seed = fixture.seed
+            // Own customer: read and edit, directly and through its address, contact and history.
+            #expect(try await client.customers.get(id: seed.ownCustomer).name == "Own Oy")
+            #expect(try await client.customers.update(id: seed.ownCustomer, CustomerFields(industry: "Retail")).industry == "Retail")
+            #expect(try await client.addresses.update(id: seed.ownAddress, AddressFields(postalCode: "02150")).postalCode == "02150")
+            #expect(try await client.contacts.get(id: seed.ownContact).lastName == "Own")
+            #expect(try await client.history.list(.customer, id: seed.ownCustomer).count >= 2)
+            _ = try await client.activities.note(customerID: seed.ownCustomer, "Visited")
+
+            // Someone else's: refused, whichever way it is named.
+            let refusals: [(String, @Sendable () async throws -> Void)] = [
+                ("GetCustomer", { _ = try await client.customers.get(id: seed.otherCustomer) }),
+                ("GetCustomer", { _ = try await client.customers.get(number: seed.otherCustomerNumber) }),
+                ("UpdateAddress", { _ = try await client.addresses.update(id: seed.secondAddress, AddressFields(city: "X")) }),
+                ("GetContact", { _ = try await client.contacts.get(id: seed.contact) }),
+                ("CompleteTask", { _ = try await client.activities.complete(taskID: seed.task) }),
+                ("ListHistory", { _ = try await client.history.list(.address, id: seed.headOffice) }),
+                ("GetCustomerCard", { _ = try await client.cards.get(customerID: seed.otherCustomer) }),
+            ]
+            for (method, call) in refusals {
+                let error = await outcome(of: call)
+                #expect(error?.code == .permissionDenied, "\(method): \(String(describing: error))")
+                #expect(error?.message.contains("grants it for own customers only") == true)
+            }
+            // A customer that does not exist is refused in the same words as someone else's.
+            let other = await outcome { _ = try await client.customers.get(id: seed.otherCustomer) }
+            let unknown = await outcome { _ = try await client.customers.get(id: 999_999) }
+            #expect(unknown?.code == .permissionDenied)
+            #expect(unknown?.message == other?.message.replacingOccurrences(of: "customer \(seed.otherCustomer)",
+                                                                           with: "customer 999999"))
+        }
+    }
+
+    @Test func ownScopeCreatesACustomerOnlyAsItsAccountManager() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let mine = try await client.customers.create(CustomerFields(name: "Mine Oy", accountManager: PermissionSeed.me))
+            #expect(mine.accountManager?.name == PermissionSeed.me)
+            for manager in [nil, PermissionSeed.colleague] {
+                let error = await outcome { _ = try await client.customers.create(CustomerFields(name: "Not mine", accountManager: manager)) }
+                #expect(error?.code == .permissionDenied)
+                #expect(error?.message.contains("naming yourself as the new customer's account manager") == true)
+            }
+        }
+    }
+
+    @Test func salesReadsAllCustomersAndEditsOnlyItsOwn() async throws {
+        try await withPermissionServer(profile: BuiltIn.sales.rawValue) { fixture in
+            let client = fixture.client
+            let seed = fixture.seed
+            #expect(try await client.customers.list(CustomerQuery(status: .all)).customers.count == 3)
+            #expect(try await client.customers.get(id: seed.otherCustomer).name == "Other AB")
+            _ = try await client.customers.update(id: seed.ownCustomer, CustomerFields(description: "mine"))
+            let error = await outcome { _ = try await client.customers.update(id: seed.otherCustomer, CustomerFields(description: "x")) }
+            #expect(error?.code == .permissionDenied)
+            #expect(error?.message.contains("needs the right 'Customers: edit' for all customers") == true)
+            #expect(error?.details == [ErrorDetail(field: "right", reason: "editCustomers")])
+            // Contacts follow Manage contacts and the read scope: someone else's contact too.
+            #expect(try await client.contacts.update(id: seed.contact, ContactFields(title: "CFO")).title == "CFO")
+        }
+    }
+}

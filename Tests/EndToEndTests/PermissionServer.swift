@@ -1,0 +1,76 @@
+import CustomerClient
+import CustomerServer
+import CustomerStore
+import Foundation
+import Logging
+import Synchronization
+
+/// The lines a test server logged, to check that refusals are logged.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// A logger at notice level (where refusals are logged) that writes here.
+    var logger: Logger {
+        Logger(label: "test-customerd", level: .notice, sink: LogSink { line in self.lines.withLock { $0.append(line) } })
+    }
+
+    var all: [String] { lines.withLock { $0 } }
+
+    /// The refusals logged so far.
+    var refusals: [String] { all.filter { $0.contains("permission denied") } }
+}
+
+/// A real server on a seeded database (see `PermissionSeeder`) where this process's uid is the
+/// user `tester` with one permission profile.
+final class PermissionServer: Sendable {
+    let server: TestServer
+    let client: CustomerClient
+    let seed: PermissionSeed
+    let log = LogRecorder()
+    /// Reads snapshots beside the server (WAL lets a reader in while the server writes).
+    private let observer: CustomerStore
+
+    init(profile: String, trusted: Bool = false) throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        let databasePath = directory.appendingPathComponent("customers.sqlite").path
+        seed = try PermissionSeeder.seed(databasePath: databasePath, profile: profile, trusted: trusted)
+        observer = try CustomerStore(path: databasePath)
+        server = try TestServer(
+            directory: directory,
+            administrators: [CustomerServerConfiguration.InitialUser(uid: seed.bossUID, name: PermissionSeed.boss)],
+            logger: log.logger)
+        client = server.client()
+    }
+
+    /// Every row of every table, now.
+    func snapshot() throws -> StoreSnapshot {
+        try observer.snapshot()
+    }
+
+    func stop() {
+        client.close()
+        observer.close()
+        server.stop()
+    }
+}
+
+/// Runs `body` against a fresh seeded server where this process has `profile`, and stops it afterwards.
+func withPermissionServer<T>(
+    profile: String, trusted: Bool = false, _ body: (PermissionServer) async throws -> T
+) async throws -> T {
+    let server = try PermissionServer(profile: profile, trusted: trusted)
+    defer { server.stop() }
+    return try await body(server)
+}
+
+/// The error a call failed with, or nil when it succeeded.
+func outcome(of call: () async throws -> Void) async -> RPCError? {
+    do {
+        try await call()
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        return RPCError(.unknown, "\(error)")
+    }
+}
