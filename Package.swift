@@ -58,7 +58,7 @@ let package = Package(
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit"],
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore"],
                           path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
@@ -74,6 +74,7 @@ let package = Package(
                     dependencies: ["BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],
                     path: "Tests/BusinessRegistryTests"),
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
+        .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench"], path: "Tests/CustomerBenchTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",

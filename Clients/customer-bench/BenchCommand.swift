@@ -2,8 +2,9 @@
 enum BenchCommand {
     case help(String)
     case ping(PingOptions)
+    case run(RunOptions)
 
-    static let usageLine = "Usage: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--runs <n>] [--no-floor] [--json]"
+    static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options]; see 'customer-bench --help'"
 
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
@@ -11,6 +12,7 @@ enum BenchCommand {
         USAGE: customer-bench <subcommand>
 
         SUBCOMMANDS:
+          run                     The customer scenarios (get, card, list, create, ...) beside their floors.
           ping                    Health-check round trip beside a bare Unix-socket ping-pong.
 
           See 'customer-bench help <subcommand>' for detailed help.
@@ -42,14 +44,21 @@ enum BenchCommand {
         case "-h", "--help": return .help(overview)
         case "help":
             guard arguments.count > 1 else { return .help(overview) }
-            guard arguments[1] == "ping" else { throw UsageError("unknown subcommand '\(arguments[1])'") }
-            return .help(pingHelp)
+            switch arguments[1] {
+            case "ping": return .help(pingHelp)
+            case "run": return .help(RunOptions.help)
+            default: throw UsageError("unknown subcommand '\(arguments[1])'")
+            }
         case "ping":
             let rest = Array(arguments.dropFirst())
             if rest.contains("-h") || rest.contains("--help") { return .help(pingHelp) }
             return .ping(try PingOptions.parse(rest))
+        case "run":
+            let rest = Array(arguments.dropFirst())
+            if rest.contains("-h") || rest.contains("--help") { return .help(RunOptions.help) }
+            return .run(try RunOptions.parse(rest))
         default:
-            let hint = "ping".hasPrefix(subcommand.prefix(2)) ? " Did you mean 'ping'?" : ""
+            let hint = ["ping", "run"].first { $0.hasPrefix(subcommand.prefix(2)) }.map { " Did you mean '\($0)'?" } ?? ""
             throw UsageError("unknown subcommand '\(subcommand)'.\(hint)")
         }
     }

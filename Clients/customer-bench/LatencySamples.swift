@@ -22,9 +22,17 @@ struct LatencySamples: Sendable {
 
     /// The `fraction` quantile (0.5 = median) in microseconds, nearest-rank.
     func percentileMicroseconds(_ fraction: Double) -> Double {
-        guard !nanoseconds.isEmpty else { return 0 }
+        percentilesMicroseconds([fraction])[0]
+    }
+
+    /// Several quantiles from one sort, in microseconds, nearest-rank: the smallest sample with at
+    /// least `fraction` of all samples at or below it. 0 for each when there is no sample.
+    func percentilesMicroseconds(_ fractions: [Double]) -> [Double] {
+        guard !nanoseconds.isEmpty else { return fractions.map { _ in 0 } }
         let sorted = nanoseconds.sorted()
-        let rank = min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))
-        return Double(sorted[rank]) / 1000
+        return fractions.map { fraction in
+            let rank = min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))
+            return Double(sorted[rank]) / 1000
+        }
     }
 }

@@ -101,18 +101,10 @@ struct PingCommand {
         return (server, directory)
     }
 
-    /// The frame sizes of one health check (PROTOCOL.md): a CALL_START with the request and a STATUS
-    /// with the response, each behind the 10-byte header.
+    /// The frame sizes of one health check.
     static func healthCheckFrameSizes() throws -> (request: Int, response: Int) {
-        func varintLength(_ value: Int) -> Int { value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x20_0000 ? 3 : 4 }
-        let method = RPCHealth.Check.descriptor.fullName.utf8.count
-        let request = try BinaryEncoder().encode(HealthCheckRequest()).count
-        let response = try BinaryEncoder().encode(HealthCheckResponse(status: .serving)).count
-        let header = 10
-        // CALL_START: timeout varint (0), method length + name, metadata count (0), request message.
-        let callStart = header + 1 + varintLength(method) + method + 1 + request
-        // STATUS: code, message length (0), details length (0), trailer count (0), response message.
-        let status = header + 4 + response
-        return (callStart, status)
+        FrameSizes.unaryCall(methodName: RPCHealth.Check.descriptor.fullName,
+                             requestMessage: try BinaryEncoder().encode(HealthCheckRequest()).count,
+                             responseMessage: try BinaryEncoder().encode(HealthCheckResponse(status: .serving)).count)
     }
 }

@@ -40,19 +40,7 @@ struct PingReport {
               + "  | " + pad(format(latencyRatio, 2) + "x", 10, right: true) + pad(format(throughputRatio, 2) + "x", 11, right: true))
     }
 
-    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
-        return right ? padding + text : text + padding
-    }
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String { TextFormat.pad(text, width, right: right) }
 
-    private func format(_ value: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        guard decimals > 0 else { return String(Int(rounded)) }
-        let text = String(rounded)
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let fraction = parts.count > 1 ? String(parts[1].prefix(decimals)) : ""
-        return parts[0] + "." + fraction + String(repeating: "0", count: decimals - fraction.count)
-    }
+    private func format(_ value: Double, _ decimals: Int) -> String { TextFormat.fixed(value, decimals) }
 }

@@ -1,6 +1,6 @@
 // customer-bench: load and latency measurements for CustomerCard.
-// For now one subcommand, `ping`: the RPC health-check round trip beside a bare Unix-socket
-// ping-pong of the same byte counts, measured in the same run.
+// `run`: the customer scenarios beside their floors; `ping`: the RPC health-check round trip beside
+// a bare Unix-socket ping-pong of the same byte counts. Both measure floor and service in the same run.
 import Glibc
 
 BuildMode.warnIfDebug()
@@ -16,4 +16,6 @@ case .help(let text):
     print(text)
 case .ping(let options):
     exit(await PingCommand(options: options).run())
+case .run(let options):
+    exit(await RunCommand(options: options).run())
 }

@@ -1,0 +1,125 @@
+import BinaryCoding
+import CustomerClient
+
+/// One named scenario of `run`: how a caller makes its calls, and the frames one call exchanges.
+struct CustomerScenario: Sendable {
+    let name: String
+    /// The RPC method, for the frame-size floor.
+    let method: MethodDescriptor
+    /// Makes caller `index`'s round trip on `client` (its connection).
+    let makeCaller: @Sendable (_ client: CustomerClient, _ index: Int) -> RoundTrip
+    /// One call made for real, encoded: the request and response message sizes.
+    let sampleMessages: @Sendable (_ client: CustomerClient) async throws -> (request: Int, response: Int)
+}
+
+/// What the scenarios need to know about the data.
+struct ScenarioData: Sendable {
+    /// Customers have ids 1...customers.
+    let customers: Int
+    /// Page tokens of the by-name listing, 50 per page, `nil` for the first page.
+    let pageTokens: [String?]
+}
+
+extension CustomerScenario {
+    static let pageSize = 50
+
+    static func named(_ name: String, data: ScenarioData) -> CustomerScenario? {
+        let maxID = Int64(max(1, data.customers))
+        switch name {
+        case "ping":
+            return make(name, RPCHealth.Check.descriptor, request: { _ in HealthCheckRequest() }) { client, request in
+                try await client.channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self)
+            }
+        case "get":
+            return make(name, CustomerService.getCustomer.descriptor,
+                        request: { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }) { client, request in
+                try await client.channel.call(CustomerService.getCustomer, request)
+            }
+        case "card":
+            return make(name, CardService.getCustomerCard.descriptor,
+                        request: { GetCustomerCardRequest(customerId: $0.int64(in: 1...maxID), tabs: [.contactInformation]) }) {
+                client, request in try await client.channel.call(CardService.getCustomerCard, request)
+            }
+        case "list":
+            let tokens = data.pageTokens.isEmpty ? [nil] : data.pageTokens
+            return make(name, CustomerService.listCustomers.descriptor, request: { state in
+                ListCustomersRequest(query: CustomerQuery(), limit: Int32(pageSize),
+                                     pageToken: tokens[state.int(below: tokens.count)])
+            }) { client, request in try await client.channel.call(CustomerService.listCustomers, request) }
+        case "create":
+            return make(name, CustomerService.createCustomer.descriptor, request: { state in
+                state.counter += 1
+                return CreateCustomerRequest(fields: CustomerFields(name: "Bench \(state.caller)-\(state.counter) Oy", country: "FI"),
+                                             allowDuplicateVat: nil)
+            }) { client, request in try await client.channel.call(CustomerService.createCustomer, request) }
+        case "update":
+            return make(name, CustomerService.updateCustomer.descriptor, request: { updateRequest($0, maxID: maxID) }) {
+                client, request in try await client.channel.call(CustomerService.updateCustomer, request)
+            }
+        case "mixed":
+            // 90 % reads, 10 % writes; the frame-size floor is the read's (nine calls in ten).
+            let get = named("get", data: data)
+            return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
+                let state = CallerState(caller: index)
+                return {
+                    if state.int(below: 10) == 0 {
+                        _ = try await client.channel.call(CustomerService.updateCustomer, updateRequest(state, maxID: maxID))
+                    } else {
+                        _ = try await client.channel.call(CustomerService.getCustomer,
+                                                          GetCustomerRequest(id: state.int64(in: 1...maxID)))
+                    }
+                }
+            }, sampleMessages: { client in try await get?.sampleMessages(client) ?? (0, 0) })
+        default:
+            return nil
+        }
+    }
+
+    private static func updateRequest(_ state: CallerState, maxID: Int64) -> UpdateCustomerRequest {
+        UpdateCustomerRequest(id: state.int64(in: 1...maxID), expectedVersion: nil,
+                              fields: CustomerFields(phone: "+358 9 \(state.int(below: 1_000_000))"), allowDuplicateVat: nil)
+    }
+
+    /// A scenario whose caller loops `call(request(state))`; the sample encodes one real exchange.
+    private static func make<Request: Encodable & Sendable, Response: Encodable & Sendable>(
+        _ name: String, _ method: MethodDescriptor, request: @escaping @Sendable (CallerState) -> Request,
+        call: @escaping @Sendable (CustomerClient, Request) async throws -> Response
+    ) -> CustomerScenario {
+        CustomerScenario(name: name, method: method, makeCaller: { client, index in
+            let state = CallerState(caller: index)
+            return { _ = try await call(client, request(state)) }
+        }, sampleMessages: { client in
+            let sample = request(CallerState(caller: -1))
+            let response = try await call(client, sample)
+            return (try BinaryEncoder().encode(sample).count, try BinaryEncoder().encode(response).count)
+        })
+    }
+}
+
+/// A caller's own random numbers and counter. SplitMix64 (Steele et al. 2014) rather than
+/// `SystemRandomNumberGenerator`, whose getrandom(2) per call would be measured as client CPU.
+/// `@unchecked Sendable`: each instance belongs to one caller, whose calls run one after another.
+final class CallerState: @unchecked Sendable {
+    let caller: Int
+    var counter = 0
+    private var seed: UInt64
+
+    init(caller: Int) {
+        self.caller = caller
+        seed = 0x9E37_79B9_7F4A_7C15 &* UInt64(bitPattern: Int64(caller) &+ 1)
+    }
+
+    func next() -> UInt64 {
+        seed &+= 0x9E37_79B9_7F4A_7C15
+        var z = seed
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    func int(below bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+
+    func int64(in range: ClosedRange<Int64>) -> Int64 {
+        range.lowerBound + Int64(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+}

@@ -1,0 +1,51 @@
+import CustomerClient
+import Foundation
+import Glibc
+
+/// A `customerd` this tool started on its temporary database, stopped with SIGTERM at the end.
+final class ServerProcess {
+    let process: Process
+    /// From spawning the process to its first answered health check.
+    let startUpSeconds: Double
+
+    var pid: Int32 { process.processIdentifier }
+
+    init(executable: String, database: BenchDatabase, durability: String) async throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw BenchFailure("no customerd at \(executable): build it (swift build -c release --scratch-path .build-release) "
+                               + "or pass --customerd <path>")
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--socket", database.socketPath, "--database", database.path,
+                             "--durability", durability, "--log-level", "warning"]
+        let clock = ContinuousClock()
+        let started = clock.now
+        try process.run()
+        let client = CustomerClient(socketPath: database.socketPath)
+        defer { client.close() }
+        while true {
+            if (try? await client.server.health()) != nil { break }
+            guard process.isRunning else { throw BenchFailure("customerd exited with status \(process.terminationStatus)") }
+            guard clock.now - started < .seconds(30) else {
+                process.terminate()
+                throw BenchFailure("customerd did not answer within 30 s")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        let (seconds, attoseconds) = (clock.now - started).components
+        startUpSeconds = Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// The `customerd` built beside this executable (`swift build` puts all products in one directory).
+    static func defaultExecutable() -> String {
+        let bench = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("customerd").path
+    }
+}

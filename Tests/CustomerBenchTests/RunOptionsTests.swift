@@ -1,0 +1,60 @@
+import Testing
+@testable import customer_bench
+
+@Suite struct RunOptionsTests {
+    @Test func defaultsRunEveryScenarioOnOneCaller() throws {
+        let options = try RunOptions.parse([])
+        #expect(options.scenarios == RunOptions.scenarioNames)
+        #expect(options.customers == 100_000)
+        #expect(options.callers == 1)
+        #expect(options.socketPath == nil)
+        #expect(!options.json)
+    }
+
+    @Test func scenariosAndOptionsAreRead() throws {
+        let options = try RunOptions.parse(["get", "create", "--connections", "4", "--in-flight", "16",
+                                            "--customers", "20_000", "--calls", "5000", "--output", "json",
+                                            "--durability", "full", "--warmup", "0"])
+        #expect(options.scenarios == ["get", "create"])
+        #expect(options.connections == 4)
+        #expect(options.inFlight == 16)
+        #expect(options.callers == 64)
+        #expect(options.customers == 20_000)
+        #expect(options.calls == 5000)
+        #expect(options.json)
+        #expect(options.durability == "full")
+        #expect(options.warmUpSeconds == 0)
+    }
+
+    @Test(arguments: [
+        (["--connections", "0"], "'--connections' needs a number from 1 to 1024, not '0'"),
+        (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
+        (["--output", "xml"], "'--output' is json or table, not 'xml'"),
+        (["--durability", "off"], "'--durability' is normal or full, not 'off'"),
+        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed)"),
+        (["--verbose"], "unknown option '--verbose'"),
+        (["--socket"], "missing value for '--socket'"),
+        (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),
+    ])
+    func wrongCommandLinesAreRefusedWithTheReason(arguments: [String], message: String) {
+        #expect(throws: UsageError.self) { try RunOptions.parse(arguments) }
+        do {
+            _ = try RunOptions.parse(arguments)
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
+    @Test func benchCommandDispatchesRunAndItsHelp() throws {
+        guard case .run(let options) = try BenchCommand.parse(["run", "ping"]) else {
+            Issue.record("'run ping' did not parse as run")
+            return
+        }
+        #expect(options.scenarios == ["ping"])
+        guard case .help(let text) = try BenchCommand.parse(["help", "run"]) else {
+            Issue.record("'help run' did not give help")
+            return
+        }
+        #expect(text.contains("customer-bench run"))
+    }
+}
