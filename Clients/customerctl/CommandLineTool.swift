@@ -11,7 +11,7 @@ enum CommandLineTool {
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
         var lines: [String] = []
-        for group in commandGroups(groups) {
+        for group in commandGroups {
             let members = groups[group] ?? []
             if members.count == 1, members[0].path.count == 1 {
                 lines.append("  " + column(group) + members[0].summary)
@@ -49,7 +49,8 @@ enum CommandLineTool {
         name.padding(toLength: max(28, name.count + 2), withPad: " ", startingAt: 0)
     }
 
-    private static func commandGroups(_ groups: [String: [CommandSpec]]) -> [String] {
+    /// The first words of the commands, in the order the commands are listed.
+    private static var commandGroups: [String] {
         var seen: [String] = []
         for command in commands where !seen.contains(command.path[0]) {
             seen.append(command.path[0])

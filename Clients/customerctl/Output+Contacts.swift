@@ -18,12 +18,6 @@ extension Output {
         }
     }
 
-    static func oneLine(_ address: Address) -> String {
-        let place = [address.postalCode, address.city].compactMap { $0 }.joined(separator: " ")
-        return (address.street + [place, address.region, address.country].compactMap { $0 }.filter { !$0.isEmpty })
-            .joined(separator: ", ")
-    }
-
     func address(_ address: Address) throws {
         try addresses([address])
     }
@@ -33,7 +27,7 @@ extension Output {
         var table = TextTable(["ID", "HEAD OFFICE", "KIND", "ADDRESS", "VERSION", "UPDATED"])
         for address in addresses {
             table.append([
-                String(address.id), address.isHeadOffice ? "yes" : "", Self.describe(address.kind), Self.oneLine(address),
+                String(address.id), address.isHeadOffice ? "yes" : "", Self.describe(address.kind), address.oneLine,
                 String(address.version), "\(Self.timestamp(address.updatedAt)) by \(address.updatedBy.name)",
             ])
         }

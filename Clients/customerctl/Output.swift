@@ -27,7 +27,7 @@ struct Output: Sendable {
             fields.add("version", String(customer.version))
             fields.add("created", "\(Self.timestamp(customer.createdAt)) by \(customer.createdBy.name)")
             fields.add("updated", "\(Self.timestamp(customer.updatedAt)) by \(customer.updatedBy.name)")
-            fields.add("head office", customer.headOffice.map(Self.oneLine))
+            fields.add("head office", customer.headOffice?.oneLine)
             print(fields.render(), terminator: "")
         }
     }

@@ -81,3 +81,16 @@ public struct AddressFields: Codable, Sendable, Hashable {
         case street1 = 1, street2 = 2, street3 = 3, postalCode = 4, city = 5, region = 6, country = 7, kind = 8
     }
 }
+
+extension Address {
+    /// "Keilalahdentie 4, 02150 Espoo, FI": street lines, postal code and city, region, country.
+    /// The one way an address is written on a line, by the CLI and in an invoice's snapshot.
+    public static func oneLine(street: [String], postalCode: String?, city: String?, region: String?, country: String) -> String {
+        let place = [postalCode, city].compactMap { $0 }.joined(separator: " ")
+        return (street + [place, region, country].compactMap { $0 }.filter { !$0.isEmpty }).joined(separator: ", ")
+    }
+
+    public var oneLine: String {
+        Self.oneLine(street: street, postalCode: postalCode, city: city, region: region, country: country)
+    }
+}

@@ -223,10 +223,9 @@ extension CustomerAPI.Invoice {
         let settings = stored.settingsSnapshot.flatMap {
             try? JSONDecoder().decode(CustomerAPI.CustomerSettings.self, from: Data($0.utf8))
         }
-        let headOffice = stored.headOffice.map { address in
-            let place = [address.postalCode, address.city].compactMap { $0 }.joined(separator: " ")
-            return (address.street + [place, address.region, address.country].compactMap { $0 }.filter { !$0.isEmpty })
-                .joined(separator: ", ")
+        let headOffice = stored.headOffice.map {
+            CustomerAPI.Address.oneLine(
+                street: $0.street, postalCode: $0.postalCode, city: $0.city, region: $0.region, country: $0.country)
         }
         self.init(
             id: stored.id, customerId: stored.customerID, number: stored.number, issuedAt: stored.issuedAt,

@@ -63,16 +63,20 @@ public final class CustomerServerApp: Sendable {
     public func shutdown() {
         server.shutdown()
         server.waitUntilStopped()
-        store.close()
-        logger.notice("stopped", [("socket", configuration.socketPath)])
+        closeStore()
     }
 
     /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
     public func runUntilTerminated() -> Int32 {
         let code = server.runUntilTerminated()
+        closeStore()
+        return code
+    }
+
+    /// After the server has stopped: no call can reach the store any more.
+    private func closeStore() {
         store.close()
         logger.notice("stopped", [("socket", configuration.socketPath)])
-        return code
     }
 }
 

@@ -16,7 +16,7 @@ let help = """
     OVERVIEW: customerd serves the customer card over a binary RPC protocol on a Unix socket.
 
     It owns the SQLite database: clients (customerctl, the CustomerClient library) never open it.
-    One log line goes to stderr per start, stop and failure.
+    Start, stop and failure are logged to stderr, one line each, with the paths it uses.
 
     USAGE: customerd [--socket PATH] [--database PATH] [--log-level LEVEL] [--durability MODE]
                      [--registry-url CC=URL ...] [--registry-timeout SECONDS]
