@@ -30,10 +30,13 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
     ) async throws -> Res {
         let payload = try Self.encode(request, for: method)
-        let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
+        let isLone = UnaryCallCounter.begin()
+        defer { UnaryCallCounter.end() }
+        let (connection, call) = try await startCall(method, options: options, callerReads: isLone) { streamID, timeout, buffer in
             Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
                                  request: payload, to: &buffer)
         }
+        if isLone { connection.readOwnResponse(of: call) }
         return try Self.decode(Res.self, from: try await awaitResponse(call, on: connection), for: method)
     }
 
@@ -84,11 +87,15 @@ public final class ClientChannel: Sendable {
 
     // MARK: Internals shared by the call kinds
 
-    /// The open connection, or a new one if there is none or it stopped taking calls.
+    /// The open connection, or a new one if there is none or it stopped taking calls (noticed on
+    /// an idle connection just before use: see ``ClientConnection/checkWhileIdle()``).
     func connection() throws(RPCError) -> ClientConnection {
         try state.withLock { (state: inout State) throws(RPCError) -> ClientConnection in
             guard !state.isClosed else { throw RPCError(.unavailable, "the channel to \(socketPath) is closed") }
-            if let connection = state.connection, connection.acceptsCalls { return connection }
+            if let connection = state.connection {
+                connection.checkWhileIdle()
+                if connection.acceptsCalls { return connection }
+            }
             let connection = try ClientConnection.open(path: socketPath, configuration: configuration)
             state.connection = connection
             return connection
@@ -98,7 +105,8 @@ public final class ClientChannel: Sendable {
     /// Validates the options, waits for a call slot if the server's concurrency limit is reached,
     /// registers the call, writes its first frame(s) and arms its deadline. The timeout counts from
     /// here, so time spent waiting for a slot is part of it; the server is sent what remains.
-    func startCall(_ method: MethodDescriptor, options: CallOptions,
+    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
+    func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
                    build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         try options.metadata.validate()
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
@@ -119,7 +127,7 @@ public final class ClientChannel: Sendable {
             }
             timeoutMicroseconds = Self.microseconds(remaining)
         }
-        let call = try connection.startCall(kind: method.kind) { streamID, buffer in
+        let call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
             build(streamID, timeoutMicroseconds, &buffer)
         }
         if let deadline {

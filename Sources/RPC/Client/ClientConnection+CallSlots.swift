@@ -8,7 +8,7 @@ extension ClientConnection {
     }
 
     /// Waits until the connection has room for one more call. The slot belongs to the caller until
-    /// ``startCall(kind:build:)`` takes it over (it releases it on failure, or when the call ends).
+    /// ``startCall(kind:callerReads:build:)`` takes it over (it releases it on failure, or when the call ends).
     func acquireCallSlot() async throws {
         let admission: Admission = state.withLock { state in
             if let refusal = state.refusal { return .refused(refusal) }

@@ -23,10 +23,27 @@ final class ClientConnection: Sendable {
         var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
         var nextWaiterID: UInt64 = 0
         var abandonedWaiters: Set<UInt64> = []
+        /// Who may read the socket now (see ClientConnection+Reading).
+        var reader = ReaderRole.nobody
+        /// Reading stopped for good (end of stream, failure, close): the reader thread then
+        /// releases the socket and exits.
+        var readingEnded = false
     }
 
-    private init(path: String, socket: UnixSocket, server: ServerHello, configuration: ClientConfiguration) {
+    /// The bytes read and not yet handled. Touched only by the holder of the `reader` role.
+    final class ReadBuffer: @unchecked Sendable {   // safe: one role holder at a time, handed over under `state`
+        var reader: FrameReader
+        init(_ reader: FrameReader) { self.reader = reader }
+    }
+
+    let readBuffer: ReadBuffer
+    /// Wakes the reader thread when the role passes to it, or when reading has ended.
+    let readerDoorbell = Doorbell()
+
+    private init(path: String, socket: UnixSocket, server: ServerHello, reader: FrameReader,
+                 configuration: ClientConfiguration) {
         self.path = path
+        readBuffer = ReadBuffer(reader)
         self.socket = socket
         self.server = server
         self.configuration = configuration
@@ -34,7 +51,8 @@ final class ClientConnection: Sendable {
         callLimit = max(Int(server.maxConcurrentCalls), 1)
     }
 
-    /// Connects, performs the handshake within `connectTimeout` and starts the reader thread.
+    /// Connects, performs the handshake within `connectTimeout` and starts the reader thread (parked
+    /// until a call needs it).
     static func open(path: String, configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
         let socket: UnixSocket
         do {
@@ -44,8 +62,9 @@ final class ClientConnection: Sendable {
         }
         do {
             let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
-            let connection = ClientConnection(path: path, socket: socket, server: hello, configuration: configuration)
-            try ThreadLauncher.start { connection.readLoop(reader) }
+            let connection = ClientConnection(path: path, socket: socket, server: hello, reader: reader,
+                                              configuration: configuration)
+            try ThreadLauncher.start { connection.readerThreadLoop() }
             return connection
         } catch {
             socket.close()
@@ -111,8 +130,10 @@ final class ClientConnection: Sendable {
 
     /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
     /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
-    /// caller's call slot: released here on failure, or when the call ends.
-    func startCall(kind: MethodKind, build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
+    /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
+    /// (the caller then calls ``readOwnResponse(of:)``), the reader thread is woken if nobody reads.
+    func startCall(kind: MethodKind, callerReads: Bool = false,
+                   build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
         do {
             try writer.write { buffer in
@@ -139,6 +160,7 @@ final class ClientConnection: Sendable {
             releaseCallSlot()
             return try result.get()
         }
+        if !callerReads { ensureReader() }
         return call
     }
 
@@ -186,9 +208,12 @@ final class ClientConnection: Sendable {
         for call in calls { call.finish(.failure(error), local: true) }
     }
 
-    /// Closes the connection: the reader thread wakes up, fails what is in flight and releases the socket.
+    /// Closes the connection: what is in flight fails, and the reader thread releases the socket
+    /// once nobody reads any more (a reader in poll(2) is woken by the end of stream of the shutdown).
     func close() {
         refuseNewCalls(RPCError(.cancelled, "the channel was closed"), failAll: true)
         writer.shutdown(Int32(SHUT_RDWR))
+        state.withLock { $0.readingEnded = true }
+        readerDoorbell.ring()
     }
 }

@@ -1,0 +1,62 @@
+import Foundation
+import Glibc
+@testable import RPC
+import Testing
+
+/// Who reads a client connection: a lone caller for its own response, or the reader thread.
+@Suite(.timeLimit(.minutes(1))) struct ClientReadingTests {
+    @Test func aLoneCallSlowerThanTheCallersReadBudgetIsAnsweredByTheReaderThread() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "slow"), as: EchoResponse.self)
+            #expect(await probe.wait(for: "slow started"))
+            // Ten budgets later the caller has given up reading for itself and awaits its response.
+            try await Task.sleep(for: ClientConnection.ownReadBudget * 10)
+            probe.record("release slow")
+            #expect(try await slow.text == "slow")
+            let next = try await channel.unary(TestService.echo, EchoRequest(text: "next"), as: EchoResponse.self)
+            #expect(next.text == "next")
+        }
+    }
+
+    @Test func manyCallsAtOnceAndThenOneAloneAreAllAnswered() async throws {
+        try await withTestServer { _, channel in
+            for round in 0..<20 {
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for index in 0..<(round % 4 + 1) {
+                        group.addTask {
+                            let text = "\(round).\(index)"
+                            return try await channel.unary(TestService.echo, EchoRequest(text: text), as: EchoResponse.self).text == text
+                        }
+                    }
+                    for try await matched in group { #expect(matched) }
+                }
+                let alone = try await channel.unary(TestService.echo, EchoRequest(text: "alone \(round)"), as: EchoResponse.self)
+                #expect(alone.text == "alone \(round)")
+            }
+        }
+    }
+
+    @Test func closingAnIdleConnectionReleasesItsSocket() async throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        let connection = try ClientConnection.open(path: server.socketPath, configuration: ClientConfiguration())
+        let descriptor = connection.socket.fd
+        let socketName = try #require(Self.fileName(of: descriptor))
+        #expect(socketName.hasPrefix("socket:"))
+        connection.close()
+        // The reader thread releases the descriptor (it is parked while nobody calls); the number
+        // may be reused at once by another test, so the check is that it no longer names our socket.
+        var released = false
+        for _ in 0..<500 where !released {
+            released = Self.fileName(of: descriptor) != socketName
+            if !released { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(released)
+    }
+
+    /// What /proc says descriptor `fd` of this process is, e.g. "socket:[12345]"; nil if closed.
+    private static func fileName(of fd: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")
+    }
+}
