@@ -22,6 +22,8 @@ struct ScenarioData: Sendable {
 
 extension CustomerScenario {
     static let pageSize = 50
+    /// The page `list-deep` reads (1-based).
+    static let deepPage = 10_000
 
     static func named(_ name: String, data: ScenarioData) -> CustomerScenario? {
         let maxID = Int64(max(1, data.customers))
@@ -40,11 +42,16 @@ extension CustomerScenario {
                         request: { GetCustomerCardRequest(customerId: $0.int64(in: 1...maxID), tabs: [.contactInformation]) }) {
                 client, request in try await client.channel.call(CardService.getCustomerCard, request)
             }
-        case "list":
+        case "list", "list-first", "list-deep":
             let tokens = data.pageTokens.isEmpty ? [nil] : data.pageTokens
+            let fixedPage: Int? = switch name {
+            case "list-first": 0
+            case "list-deep": min(deepPage, tokens.count) - 1
+            default: nil
+            }
             return make(name, CustomerService.listCustomers.descriptor, request: { state in
                 ListCustomersRequest(query: CustomerQuery(), limit: Int32(pageSize),
-                                     pageToken: tokens[state.int(below: tokens.count)])
+                                     pageToken: tokens[fixedPage ?? state.int(below: tokens.count)])
             }) { client, request in try await client.channel.call(CustomerService.listCustomers, request) }
         case "create":
             return make(name, CustomerService.createCustomer.descriptor, request: { state in

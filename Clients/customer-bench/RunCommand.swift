@@ -41,7 +41,10 @@ struct RunCommand {
             for client in clients { _ = try await client.server.health() }
             report.note("server RSS with \(options.connections) connection(s) open: "
                         + report.mebibytes(serverPID.flatMap(residentBytes(ofProcess:))))
-            let tokens = options.scenarios.contains("list") ? try await collectPageTokens(clients[0]) : []
+            let tokens = options.scenarios.contains { $0.hasPrefix("list") } ? try await collectPageTokens(clients[0]) : []
+            if tokens.count > 1 {
+                report.note("listing by name: \(tokens.count) pages of \(CustomerScenario.pageSize) (tokens collected once)")
+            }
             let data = ScenarioData(customers: options.customers, pageTokens: tokens)
             var floors = FloorCache(options: options, database: database)
             report.printHeader()

@@ -1,7 +1,9 @@
 /// Options of `customer-bench run`.
 struct RunOptions: Equatable {
-    /// The scenarios `run` knows, in the order they run by default.
+    /// The scenarios `run` runs by default, in this order.
     static let scenarioNames = ["ping", "get", "card", "list", "create", "update", "mixed"]
+    /// Scenarios run only when named: the list at a fixed depth, for the page-cost-by-depth check.
+    static let onRequestScenarioNames = ["list-first", "list-deep"]
 
     var scenarios = RunOptions.scenarioNames
     /// A running server; `nil`: start `customerd` on a temporary, freshly seeded database.
@@ -71,8 +73,9 @@ struct RunOptions: Equatable {
             case "--no-floor": options.measureFloor = false
             default:
                 guard !argument.hasPrefix("-") else { throw UsageError("unknown option '\(argument)'") }
-                guard scenarioNames.contains(argument) else {
-                    throw UsageError("unknown scenario '\(argument)' (one of: \(scenarioNames.joined(separator: ", ")))")
+                let known = scenarioNames + onRequestScenarioNames
+                guard known.contains(argument) else {
+                    throw UsageError("unknown scenario '\(argument)' (one of: \(known.joined(separator: ", ")))")
                 }
                 named.append(argument)
             }
@@ -107,6 +110,11 @@ struct RunOptions: Equatable {
           create   CreateCustomer (acknowledged after commit: durable per --durability)
           update   UpdateCustomer of a random customer's phone number
           mixed    90 % get, 10 % update
+
+        ON REQUEST (named only):
+          list-first  ListCustomers by name, 50 per page: always page 1
+          list-deep   the same, always page 10 000 (or the last page when there are fewer);
+                      with list-first it shows whether a page's cost grows with its depth
 
         OPTIONS:
           --socket <path>          Measure a running server (its data must have customers 1...N).

@@ -31,7 +31,7 @@ import Testing
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
         (["--output", "xml"], "'--output' is json or table, not 'xml'"),
         (["--durability", "off"], "'--durability' is normal or full, not 'off'"),
-        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed)"),
+        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep)"),
         (["--verbose"], "unknown option '--verbose'"),
         (["--socket"], "missing value for '--socket'"),
         (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),
@@ -43,6 +43,11 @@ import Testing
         } catch {
             #expect(error.message == message)
         }
+    }
+
+    @Test func theFixedDepthListScenariosRunOnlyWhenNamed() throws {
+        #expect(!RunOptions.scenarioNames.contains("list-deep"))
+        #expect(try RunOptions.parse(["list-first", "list-deep"]).scenarios == ["list-first", "list-deep"])
     }
 
     @Test func benchCommandDispatchesRunAndItsHelp() throws {
