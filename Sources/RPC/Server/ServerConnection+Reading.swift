@@ -33,7 +33,7 @@ extension ServerConnection {
 
     enum ReadResult { case data, closed, timedOut }
 
-    /// One `read(2)` of up to 64 KiB into the frame reader, waiting at most `timeout` for input.
+    /// One `read(2)` into the frame reader's free space, waiting at most `timeout` for input.
     func readMore(timeout: Duration) -> ReadResult {
         do {
             let count = try reader.fill { buffer in try socket.read(into: buffer, timeout: timeout) }
