@@ -10,6 +10,8 @@ public final class CustomerStore: Sendable {
     public let path: String
     let writer: ConnectionPool
     let readers: ConnectionPool
+    /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
+    let checkpointer: Checkpointer
     let clock: @Sendable () -> Date
     /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
     let vatNormaliser: VATNumberNormaliser?
@@ -24,12 +26,15 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        let checkpointer = Checkpointer(path: path, options: options)
+        self.checkpointer = checkpointer
         let openWriter: @Sendable () throws -> SQLiteConnection = {
             let connection = try SQLiteConnection(path: path, role: .writer, options: options)
             // Checked before WAL is switched on, because that writes the file header: a database
             // this binary does not understand is never written to.
             try Migrations.checkNotTooNew(connection)
             try connection.enableWAL(synchronous: options.synchronous)
+            checkpointer.watch(connection)
             return connection
         }
         let writerConnection = try openWriter()
@@ -47,6 +52,7 @@ public final class CustomerStore: Sendable {
     public func close() {
         readers.close()
         writer.close()
+        checkpointer.close()
     }
 
     deinit {
