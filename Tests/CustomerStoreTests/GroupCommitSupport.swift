@@ -44,9 +44,19 @@ final class RunLog: Sendable {
 }
 
 extension Fixture {
-    /// A scratch table `log (id, name)` the test bodies write to.
-    func makeLogTable() throws {
-        try rawWrite("CREATE TABLE log (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+    /// A fixture with a scratch table `log (id, name)` the test bodies write to.
+    static func withLogTable() throws -> Fixture {
+        let fixture = try Fixture()
+        try fixture.rawWrite("CREATE TABLE log (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        return fixture
+    }
+
+    /// Starts a write of `name` to `log` on its own thread, held inside its body by `gate` (so it
+    /// keeps the writer's lead until the gate opens); returns once it is held.
+    func startHeldWrite(_ gate: Gate, _ name: String = "A") async throws -> Task<Int64, any Error> {
+        let task = Task { try await onThread { try store.write { gate.hold(); return try insertLog($0, name) } } }
+        try await gate.waitUntilHeld()
+        return task
     }
 
     /// The names in `log`, by id (committed rows only: read on a reader).

@@ -41,12 +41,10 @@ import Testing
     /// A body that throws in the middle of a group leaves none of its rows; the bodies before and
     /// after it in the same transaction keep theirs, and its caller gets its own error, typed.
     @Test func aThrowingBodyIsUndoneAloneInItsGroup() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         let before = fixture.store.writer.statistics
         let gate = Gate()
-        let first = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "A") } } }
-        try await gate.waitUntilHeld()
+        let first = try await fixture.startHeldWrite(gate)
         let second = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
         let failing = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
             try insertLog(connection, "C")
@@ -68,11 +66,9 @@ import Testing
 
     /// Bodies run in the order their calls queued, and each sees what the earlier ones wrote.
     @Test func bodiesRunInQueueOrder() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         let gate = Gate()
-        let first = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "0") } } }
-        try await gate.waitUntilHeld()
+        let first = try await fixture.startHeldWrite(gate, "0")
         var queued: [Task<Int64, any Error>] = []
         for index in 1...5 {
             queued.append(await fixture.startQueuedWrite(queued: index) { try insertLog($0, "\(index)") })
@@ -90,15 +86,13 @@ import Testing
     /// stays. Forced honestly with a deferred foreign key: SQLite checks it only at COMMIT
     /// (SQLite docs, "Deferred Foreign Key Constraints"), not at a nested savepoint's RELEASE.
     @Test func aFailingCommitFailsTheWholeGroup() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         try fixture.rawWrite("""
             CREATE TABLE child (id INTEGER PRIMARY KEY,
                                 log_id INTEGER REFERENCES log (id) DEFERRABLE INITIALLY DEFERRED)
             """)
         let gate = Gate()
-        let first = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "A") } } }
-        try await gate.waitUntilHeld()
+        let first = try await fixture.startHeldWrite(gate)
         let before = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
         let dangling = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
             try connection.run("INSERT INTO child (log_id) VALUES (999)")
@@ -124,11 +118,9 @@ import Testing
 
     /// `close()` fails the queued writes with `.closed` at once; the write already running commits.
     @Test func closeFailsQueuedWrites() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         let gate = Gate()
-        let running = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "A") } } }
-        try await gate.waitUntilHeld()
+        let running = try await fixture.startHeldWrite(gate)
         let queued = [await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") },
                       await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") }]
         fixture.store.close()
@@ -150,12 +142,10 @@ import Testing
     /// `withConnection` (file uploads and removals) waits its turn among the writes and runs alone,
     /// between two groups' commits: it sees A committed and not B, which queued after it.
     @Test func exclusiveUseTakesItsTurnBetweenGroups() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         let before = fixture.store.writer.statistics
         let gate = Gate()
-        let first = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "A") } } }
-        try await gate.waitUntilHeld()
+        let first = try await fixture.startHeldWrite(gate)
         let exclusive = Task {
             try await onThread {
                 try fixture.store.writer.withConnection { connection in
@@ -176,12 +166,10 @@ import Testing
     /// A group stops taking members once it has run longer than its budget; the ones left out
     /// form the next group together, still in order.
     @Test func aGroupOverItsBudgetLeavesTheRestToTheNext() async throws {
-        let fixture = try Fixture()
-        try fixture.makeLogTable()
+        let fixture = try Fixture.withLogTable()
         let before = fixture.store.writer.statistics
         let gate = Gate()
-        let first = Task { try await onThread { try fixture.store.write { gate.hold(); return try insertLog($0, "A") } } }
-        try await gate.waitUntilHeld()
+        let first = try await fixture.startHeldWrite(gate)
         let slow = await fixture.startQueuedWrite(queued: 1) { connection -> Int64 in
             // Longer than the budget, so the group ends after this member.
             Thread.sleep(forTimeInterval: Double(GroupCommitWriter.groupBudgetNanoseconds) / 1e9 * 2)
