@@ -132,22 +132,25 @@ final class GroupCommitWriter: @unchecked Sendable {
         lock.unlock()
 
         var ran = group.count
+        var isGroup = false
         if closed {
             first.fail(StoreError.closed)
         } else if first.isExclusive {
             try? first.run(connection)  // The call recorded its own error.
         } else {
             ran = commitGroup(group)
+            isGroup = true
         }
-        finish(answering: group[..<ran], requeueing: group[ran...])
+        finish(answering: group[..<ran], requeueing: group[ran...], ofGroup: isGroup)
     }
 
     /// Answers the members that ran, puts back the ones a group budget left out (at the front, in
     /// order), and passes the lead on.
+    /// - Parameter ofGroup: whether they ran in a transaction of `commitGroup` (counted in `statistics`).
     private func finish(answering answered: ArraySlice<any PendingWrite>,
-                        requeueing unrun: ArraySlice<any PendingWrite>) {
+                        requeueing unrun: ArraySlice<any PendingWrite>, ofGroup: Bool) {
         lock.lock()
-        if !answered.isEmpty, !answered[answered.startIndex].isExclusive {
+        if ofGroup {
             groups += 1
             writes += answered.count
         }

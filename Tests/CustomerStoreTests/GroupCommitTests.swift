@@ -116,6 +116,35 @@ import Testing
         #expect(try fixture.store.write { try insertLog($0, "E") } == 2)
     }
 
+    /// A body whose error makes SQLite roll back the whole transaction, not just its statement
+    /// (here RAISE(ROLLBACK) in a trigger; SQLITE_FULL or SQLITE_IOERR may do the same), takes the
+    /// members before it down with it: they get its error, as nothing of theirs was committed.
+    /// The members after it had not run; they form the next group and succeed.
+    @Test func aBodyThatEndsTheTransactionFailsTheMembersBeforeIt() async throws {
+        let fixture = try Fixture.withLogTable()
+        try fixture.rawWrite("CREATE TABLE refused (id INTEGER PRIMARY KEY)")
+        try fixture.rawWrite("""
+            CREATE TRIGGER refuse_all BEFORE INSERT ON refused BEGIN SELECT RAISE(ROLLBACK, 'refused by trigger'); END
+            """)
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let earlier = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let ending = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+            try insertLog(connection, "C")
+            try connection.run("INSERT INTO refused DEFAULT VALUES")
+            return 0
+        }
+        let later = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        for task in [earlier, ending] {
+            await #expect(throws: StoreError.failedPrecondition("refused by trigger")) { try await task.value }
+        }
+        #expect(try await later.value == 2)
+        #expect(try fixture.loggedNames() == ["A", "D"])
+    }
+
     /// `close()` fails the queued writes with `.closed` at once; the write already running commits.
     @Test func closeFailsQueuedWrites() async throws {
         let fixture = try Fixture.withLogTable()
