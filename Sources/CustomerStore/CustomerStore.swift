@@ -3,12 +3,13 @@ import Foundation
 /// The SQLite store of users and customers: one writer connection, a pool of readers, WAL mode.
 ///
 /// Thread-safe: any number of threads may call it at once. Reads run on a pooled reader, each in
-/// one consistent snapshot; writes are serialized on the writer, each in one `BEGIN IMMEDIATE`
-/// transaction, so a call either changes everything it says or nothing.
+/// one consistent snapshot; writes are serialized on the writer, each in its own savepoint of a
+/// `BEGIN IMMEDIATE` transaction that writes queued at the same time share (group commit), so a
+/// call either changes everything it says or nothing, and is answered only after the COMMIT.
 public final class CustomerStore: Sendable {
     /// The database file.
     public let path: String
-    let writer: ConnectionPool
+    let writer: GroupCommitWriter
     let readers: ConnectionPool
     /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
     let checkpointer: Checkpointer
@@ -28,21 +29,17 @@ public final class CustomerStore: Sendable {
         vatNormaliser = options.vatNormaliser
         let checkpointer = Checkpointer(path: path, options: options)
         self.checkpointer = checkpointer
-        let openWriter: @Sendable () throws -> SQLiteConnection = {
-            let connection = try SQLiteConnection(path: path, role: .writer, options: options)
-            // Checked before WAL is switched on, because that writes the file header: a database
-            // this binary does not understand is never written to.
-            try Migrations.checkNotTooNew(connection)
-            try connection.enableWAL(synchronous: options.synchronous)
-            checkpointer.watch(connection)
-            return connection
-        }
-        let writerConnection = try openWriter()
+        let writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
+        // Checked before WAL is switched on, because that writes the file header: a database
+        // this binary does not understand is never written to.
+        try Migrations.checkNotTooNew(writerConnection)
+        try writerConnection.enableWAL(synchronous: options.synchronous)
+        checkpointer.watch(writerConnection)
         appliedMigrations = try Migrations.migrate(writerConnection,
                                                    upTo: options.migrateUpTo ?? Migrations.latestVersion)
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
-        writer = ConnectionPool(capacity: 1, initial: [writerConnection], makeConnection: openWriter)
+        writer = GroupCommitWriter(connection: writerConnection)
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
@@ -75,12 +72,14 @@ public final class CustomerStore: Sendable {
         try readers.withConnection(body)
     }
 
-    /// Runs `body` on the writer inside one `BEGIN IMMEDIATE` transaction: the write lock is taken
-    /// up front, so the transaction cannot fail half-way with SQLITE_BUSY on its first write.
+    /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction (the write lock is taken
+    /// up front, so it cannot fail half-way with SQLITE_BUSY on its first write), possibly shared
+    /// with other writes queued at the same time, each in its own savepoint: `body` sees every
+    /// earlier write, a throwing `body` is undone alone, and the call returns after the COMMIT.
+    /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
+    /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try writer.withConnection { connection in
-            try connection.transaction("BEGIN IMMEDIATE") { try body(connection) }
-        }
+        try writer.write(body)
     }
 
     // MARK: Time

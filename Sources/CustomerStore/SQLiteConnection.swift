@@ -3,8 +3,8 @@ import CSQLite
 /// One SQLite connection (`sqlite3*`) with its statement cache.
 ///
 /// Safety of `@unchecked Sendable`: a connection is only ever used by one thread at a time. The
-/// store's `ConnectionPool` hands each connection to exactly one caller between checkout and
-/// check-in (the writer pool has one connection, so writes are serialized too), and the handle is
+/// store's `ConnectionPool` hands each reader to exactly one caller between checkout and check-in,
+/// the `GroupCommitWriter` lets only its one leader use the writer, and the handle is
 /// opened with `SQLITE_OPEN_NOMUTEX` because SQLite's own per-connection mutex would be redundant.
 final class SQLiteConnection: @unchecked Sendable {
     /// What the connection is for; it decides the open flags and the checks at open.

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+@testable import CustomerStore
+
+/// Runs blocking `body` on a thread of its own, so it never blocks the cooperative pool that
+/// Swift Testing runs tests on (two threads here: two blocked tests would stall every other one).
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Holds a write inside its body (and so the writer's lead) until the test opens it, so the
+/// writes started meanwhile queue up and form the next group deterministically.
+final class Gate: Sendable {
+    private let entered = DispatchSemaphore(value: 0)
+    private let opened = DispatchSemaphore(value: 0)
+
+    /// Called inside the held body: tells the test it is in, then waits to be let go.
+    func hold() {
+        entered.signal()
+        opened.wait()
+    }
+
+    /// Returns once a body is inside `hold()`.
+    func waitUntilHeld() async throws {
+        try await onThread { self.entered.wait() }
+    }
+
+    func open() {
+        opened.signal()
+    }
+}
+
+/// What the bodies of a test did, in the order they ran.
+final class RunLog: Sendable {
+    private let entries = Mutex<[String]>([])
+
+    func append(_ entry: String) {
+        entries.withLock { $0.append(entry) }
+    }
+
+    var all: [String] { entries.withLock { $0 } }
+}
+
+extension Fixture {
+    /// A fixture with a scratch table `log (id, name)` the test bodies write to.
+    static func withLogTable() throws -> Fixture {
+        let fixture = try Fixture()
+        try fixture.rawWrite("CREATE TABLE log (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        return fixture
+    }
+
+    /// Starts a write of `name` to `log` on its own thread, held inside its body by `gate` (so it
+    /// keeps the writer's lead until the gate opens); returns once it is held.
+    func startHeldWrite(_ gate: Gate, _ name: String = "A") async throws -> Task<Int64, any Error> {
+        let task = Task { try await onThread { try store.write { gate.hold(); return try insertLog($0, name) } } }
+        try await gate.waitUntilHeld()
+        return task
+    }
+
+    /// The names in `log`, by id (committed rows only: read on a reader).
+    func loggedNames() throws -> [String] {
+        try store.read { connection in
+            try connection.withStatement("SELECT name FROM log ORDER BY id") { statement in
+                var names: [String] = []
+                while try statement.step() { names.append(statement.text(0)) }
+                return names
+            }
+        }
+    }
+
+    /// Starts `body` as a write on its own thread while the writer is held, and returns once the
+    /// call is queued (the writer then has `queued` calls waiting), so calls queue in start order.
+    func startQueuedWrite<T: Sendable>(queued: Int, _ body: @escaping @Sendable (SQLiteConnection) throws -> T)
+        async -> Task<T, any Error> {
+        let task = Task { try await onThread { try store.write(body) } }
+        await waitUntilQueued(queued)
+        return task
+    }
+
+    /// Returns once `count` calls wait in the writer's queue.
+    func waitUntilQueued(_ count: Int) async {
+        while store.writer.statistics.waiting < count {
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+    }
+}
+
+/// Inserts `name` into `log` and returns how many rows the body then sees (its own included).
+@discardableResult
+func insertLog(_ connection: SQLiteConnection, _ name: String) throws -> Int64 {
+    try connection.run("INSERT INTO log (name) VALUES (?)", [.text(name)])
+    return try connection.withStatement("SELECT count(*) FROM log") { try $0.step() ? $0.int64(0) : -1 }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+/// Group commit in the writer: writes queued while one runs share the next transaction, each in its
+/// own savepoint, and hear of their outcome only after its COMMIT. Groups are formed on purpose by
+/// holding the first write inside its body (a `Gate`) until the others have queued.
+@Suite struct GroupCommitTests {
+    struct BodyError: Error, Equatable {
+        let name: String
+    }
+
+    /// Many threads create customers at once: every call succeeds, every customer is there (with a
+    /// distinct number) after reopening the file, and every write went through the writer once.
+    @Test func manyConcurrentWritersAllLand() async throws {
+        let fixture = try Fixture()
+        let before = fixture.store.writer.statistics
+        let threads = 32
+        let perThread = 10
+        let created = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for thread in 0..<threads {
+                group.addTask {
+                    try await onThread { try (0..<perThread).map { try fixture.create("Thread \(thread) #\($0)").number } }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(created.count == threads * perThread)
+        let after = fixture.store.writer.statistics
+        #expect(after.writes - before.writes == threads * perThread)
+        #expect(after.waiting == 0)
+
+        fixture.store.close()
+        let reopened = try CustomerStore(path: fixture.directory.databasePath, options: Fixture.options(clock: fixture.clock))
+        defer { reopened.close() }
+        let numbers = try allPages(reopened).map(\.number)
+        #expect(Set(numbers) == Set(10_001...Int64(10_000 + threads * perThread)))
+        #expect(numbers.count == threads * perThread)
+    }
+
+    /// A body that throws in the middle of a group leaves none of its rows; the bodies before and
+    /// after it in the same transaction keep theirs, and its caller gets its own error, typed.
+    @Test func aThrowingBodyIsUndoneAloneInItsGroup() async throws {
+        let fixture = try Fixture.withLogTable()
+        let before = fixture.store.writer.statistics
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let second = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let failing = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+            try insertLog(connection, "C")
+            throw BodyError(name: "C")
+        }
+        let fourth = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await second.value == 2)
+        await #expect(throws: BodyError(name: "C")) { try await failing.value }
+        #expect(try await fourth.value == 3)  // C's row was gone before D ran.
+        #expect(try fixture.loggedNames() == ["A", "B", "D"])
+        let after = fixture.store.writer.statistics
+        // A alone (the group it led had formed before the others queued), then B, C, D together.
+        #expect(after.groups - before.groups == 2)
+        #expect(after.writes - before.writes == 4)
+    }
+
+    /// Bodies run in the order their calls queued, and each sees what the earlier ones wrote.
+    @Test func bodiesRunInQueueOrder() async throws {
+        let fixture = try Fixture.withLogTable()
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate, "0")
+        var queued: [Task<Int64, any Error>] = []
+        for index in 1...5 {
+            queued.append(await fixture.startQueuedWrite(queued: index) { try insertLog($0, "\(index)") })
+        }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        var seen: [Int64] = []
+        for task in queued { seen.append(try await task.value) }
+        #expect(seen == [2, 3, 4, 5, 6])
+        #expect(try fixture.loggedNames() == ["0", "1", "2", "3", "4", "5"])
+    }
+
+    /// When the group's COMMIT fails, no member of the group is acknowledged and none of its rows
+    /// stays. Forced honestly with a deferred foreign key: SQLite checks it only at COMMIT
+    /// (SQLite docs, "Deferred Foreign Key Constraints"), not at a nested savepoint's RELEASE.
+    @Test func aFailingCommitFailsTheWholeGroup() async throws {
+        let fixture = try Fixture.withLogTable()
+        try fixture.rawWrite("""
+            CREATE TABLE child (id INTEGER PRIMARY KEY,
+                                log_id INTEGER REFERENCES log (id) DEFERRABLE INITIALLY DEFERRED)
+            """)
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let before = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let dangling = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+            try connection.run("INSERT INTO child (log_id) VALUES (999)")
+            return try insertLog(connection, "C")
+        }
+        let after = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        for task in [before, dangling, after] {
+            let outcome = await task.result
+            guard case .failure(StoreError.failedPrecondition(let message)) = outcome else {
+                Issue.record("expected the COMMIT's foreign key failure, got \(outcome)")
+                continue
+            }
+            #expect(message.contains("COMMIT"))
+        }
+        #expect(try fixture.loggedNames() == ["A"])
+        #expect(try fixture.rawCount("SELECT count(*) FROM child") == 0)
+        // The writer is usable again: the failed transaction was rolled back.
+        #expect(try fixture.store.write { try insertLog($0, "E") } == 2)
+    }
+
+    /// A body whose error makes SQLite roll back the whole transaction, not just its statement
+    /// (here RAISE(ROLLBACK) in a trigger; SQLITE_FULL or SQLITE_IOERR may do the same), takes the
+    /// members before it down with it: they get its error, as nothing of theirs was committed.
+    /// The members after it had not run; they form the next group and succeed.
+    @Test func aBodyThatEndsTheTransactionFailsTheMembersBeforeIt() async throws {
+        let fixture = try Fixture.withLogTable()
+        try fixture.rawWrite("CREATE TABLE refused (id INTEGER PRIMARY KEY)")
+        try fixture.rawWrite("""
+            CREATE TRIGGER refuse_all BEFORE INSERT ON refused BEGIN SELECT RAISE(ROLLBACK, 'refused by trigger'); END
+            """)
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let earlier = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let ending = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+            try insertLog(connection, "C")
+            try connection.run("INSERT INTO refused DEFAULT VALUES")
+            return 0
+        }
+        let later = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        for task in [earlier, ending] {
+            await #expect(throws: StoreError.failedPrecondition("refused by trigger")) { try await task.value }
+        }
+        #expect(try await later.value == 2)
+        #expect(try fixture.loggedNames() == ["A", "D"])
+    }
+
+    /// `close()` fails the queued writes with `.closed` at once; the write already running commits.
+    @Test func closeFailsQueuedWrites() async throws {
+        let fixture = try Fixture.withLogTable()
+        let gate = Gate()
+        let running = try await fixture.startHeldWrite(gate)
+        let queued = [await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") },
+                      await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") }]
+        fixture.store.close()
+        for task in queued {
+            await #expect(throws: StoreError.closed) { try await task.value }
+        }
+        gate.open()
+
+        #expect(try await running.value == 1)
+        #expect(throws: StoreError.closed) { try fixture.store.write { try insertLog($0, "D") } }
+        let reopened = try CustomerStore(path: fixture.directory.databasePath, options: Fixture.options(clock: fixture.clock))
+        defer { reopened.close() }
+        let names = try reopened.read { connection in
+            try connection.withStatement("SELECT group_concat(name, ',') FROM log") { try $0.step() ? $0.text(0) : "" }
+        }
+        #expect(names == "A")
+    }
+
+    /// `withConnection` (file uploads and removals) waits its turn among the writes and runs alone,
+    /// between two groups' commits: it sees A committed and not B, which queued after it.
+    @Test func exclusiveUseTakesItsTurnBetweenGroups() async throws {
+        let fixture = try Fixture.withLogTable()
+        let before = fixture.store.writer.statistics
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let exclusive = Task {
+            try await onThread {
+                try fixture.store.writer.withConnection { connection in
+                    try connection.withStatement("SELECT group_concat(name, ',') FROM log") { try $0.step() ? $0.text(0) : "" }
+                }
+            }
+        }
+        await fixture.waitUntilQueued(1)
+        let last = await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "B") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await exclusive.value == "A")
+        #expect(try await last.value == 2)
+        #expect(fixture.store.writer.statistics.groups - before.groups == 2)  // A, then B: not one group.
+    }
+
+    /// A group stops taking members once it has run longer than its budget; the ones left out
+    /// form the next group together, still in order.
+    @Test func aGroupOverItsBudgetLeavesTheRestToTheNext() async throws {
+        let fixture = try Fixture.withLogTable()
+        let before = fixture.store.writer.statistics
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        let slow = await fixture.startQueuedWrite(queued: 1) { connection -> Int64 in
+            // Longer than the budget, so the group ends after this member.
+            Thread.sleep(forTimeInterval: Double(GroupCommitWriter.groupBudgetNanoseconds) / 1e9 * 2)
+            return try insertLog(connection, "B")
+        }
+        let leftOut = [await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") },
+                       await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }]
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await slow.value == 2)
+        #expect(try await leftOut[0].value == 3)
+        #expect(try await leftOut[1].value == 4)
+        let after = fixture.store.writer.statistics
+        #expect(after.groups - before.groups == 3)  // A; B (C and D left out); C with D.
+        #expect(after.writes - before.writes == 4)
+        #expect(try fixture.loggedNames() == ["A", "B", "C", "D"])
+    }
+}
