@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",
-                                   "BusinessRegistry", "RegistryTestSupport"],
+                                   "BusinessRegistry", "RegistryTestSupport", "CommandLineKit"],
                     path: "Tests/EndToEndTests"),
     ]
 )

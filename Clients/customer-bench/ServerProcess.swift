@@ -1,32 +1,32 @@
+import CommandLineKit
 import CustomerClient
 import Foundation
 import Glibc
 
 /// A `customerd` this tool started on its temporary database, stopped with SIGTERM at the end.
 final class ServerProcess {
-    let process: Process
+    let process: ChildProcess
     /// From spawning the process to its first answered health check.
     let startUpSeconds: Double
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     init(executable: String, database: BenchDatabase, durability: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw BenchFailure("no customerd at \(executable): build it (swift build -c release --scratch-path .build-release) "
                                + "or pass --customerd <path>")
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--socket", database.socketPath, "--database", database.path,
-                             "--durability", durability, "--log-level", "warning"]
         let clock = ContinuousClock()
         let started = clock.now
-        try process.run()
+        process = try ChildProcess.spawn(executable, ["--socket", database.socketPath, "--database", database.path,
+                                                      "--durability", durability, "--log-level", "warning"])
         let client = CustomerClient(socketPath: database.socketPath)
         defer { client.close() }
         while true {
             if (try? await client.server.health()) != nil { break }
-            guard process.isRunning else { throw BenchFailure("customerd exited with status \(process.terminationStatus)") }
+            guard process.isRunning else {
+                throw BenchFailure("customerd exited with status \(process.terminationStatus.map(String.init) ?? "unknown")")
+            }
             guard clock.now - started < .seconds(30) else {
                 process.terminate()
                 throw BenchFailure("customerd did not answer within 30 s")
@@ -38,7 +38,6 @@ final class ServerProcess {
     }
 
     func stop() {
-        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }

@@ -80,8 +80,7 @@ final class Checkpointer: Sendable {
                     try connection.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
                     state.connection = connection
                 }
-                try state.connection?.checkpointPassive()
-                state.checkpoints += 1
+                if try state.connection?.checkpointPassive() == true { state.checkpoints += 1 }
             } catch {
                 // Tried again after the next commit; the WAL keeps every committed write meanwhile.
                 state.lastError = error as? StoreError ?? .sqlite(code: SQLITE_ERROR, message: "\(error)", context: "checkpoint")

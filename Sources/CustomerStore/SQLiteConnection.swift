@@ -118,10 +118,14 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Copies what the WAL holds back into the database file as far as readers allow, without
-    /// taking the write lock or waiting (`SQLITE_CHECKPOINT_PASSIVE`).
-    func checkpointPassive() throws {
+    /// taking the write lock or waiting (`SQLITE_CHECKPOINT_PASSIVE`). Returns false when a lock
+    /// it needs is held at that moment (SQLITE_BUSY: the writer restarting the log, say), which
+    /// only means "later".
+    func checkpointPassive() throws -> Bool {
         let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        if code & 0xff == SQLITE_BUSY { return false }
         guard code == SQLITE_OK else { throw error(code: code, context: "checkpoint of \(path)") }
+        return true
     }
 
     private func requireWAL() throws {

@@ -1,13 +1,11 @@
+import CommandLineKit
 import CustomerClient
 import Foundation
 
 /// Starts the built customerd as a child process on `socket` and `database`, with `arguments` after those.
-func startDaemon(socket: String, database: String, arguments: [String] = []) throws -> Process {
-    let process = Process()
-    process.executableURL = try Products.url(of: "customerd")
-    process.arguments = ["--socket", socket, "--database", database, "--log-level", "warning"] + arguments
-    try process.run()
-    return process
+func startDaemon(socket: String, database: String, arguments: [String] = []) throws -> ChildProcess {
+    try ChildProcess.spawn(try Products.url(of: "customerd").path,
+                           ["--socket", socket, "--database", database, "--log-level", "warning"] + arguments)
 }
 
 /// Polls the health check until the daemon answers; a start-up failure shows as the last error.
