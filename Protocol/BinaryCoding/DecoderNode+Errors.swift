@@ -25,6 +25,7 @@ extension DecoderNode {
     }
 
     /// The field number of `key`, or a `typeMismatch` naming the key and its type.
+    @inline(__always)
     func fieldNumber(_ key: some CodingKey) throws -> UInt32 {
         do {
             return try FieldNumber.of(key)

@@ -50,7 +50,7 @@ extension DecoderNode {
     }
 
     @inline(__always)
-    private func scalar<S: WireScalar>(_ type: S.Type, from entry: FieldEntry, key: (any CodingKey)?) throws -> S {
+    func scalar<S: WireScalar>(_ type: S.Type, from entry: FieldEntry, key: (any CodingKey)?) throws -> S {
         guard entry.wireType == S.wireType else {
             throw mismatch(type, field: entry.number, expected: S.wireType, found: entry, key: key)
         }
@@ -62,7 +62,7 @@ extension DecoderNode {
     }
 
     @inline(__always)
-    private func bytes<B: WireBytes>(_ type: B.Type, from entry: FieldEntry, key: (any CodingKey)?) throws -> B {
+    func bytes<B: WireBytes>(_ type: B.Type, from entry: FieldEntry, key: (any CodingKey)?) throws -> B {
         guard entry.wireType == .lengthDelimited else {
             throw mismatch(type, field: entry.number, expected: .lengthDelimited, found: entry, key: key)
         }
@@ -74,39 +74,47 @@ extension DecoderNode {
     }
 
     /// Reads any value from `slot`; `key` names it in the coding path. The types with a fixed
-    /// wire mapping are recognised by identity (no dynamic casts) and read without their own
-    /// Codable; the chain is written out here rather than in a helper returning `T?`, because an
-    /// unspecialized `T?` costs a generic metadata lookup on every call.
+    /// wire mapping are read without their own Codable; `TypeKind` tells them, and Optional and
+    /// Dictionary, apart with one cached lookup (see there for why not casts).
     func value<T: Decodable>(_ type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> T {
-        if T.self == String.self { return same(try bytes(String.self, in: slot, key: key), T.self) }
-        if T.self == Int.self { return same(try scalar(Int.self, in: slot, key: key), T.self) }
-        if T.self == Int64.self { return same(try scalar(Int64.self, in: slot, key: key), T.self) }
-        if T.self == Int32.self { return same(try scalar(Int32.self, in: slot, key: key), T.self) }
-        if T.self == Int16.self { return same(try scalar(Int16.self, in: slot, key: key), T.self) }
-        if T.self == Int8.self { return same(try scalar(Int8.self, in: slot, key: key), T.self) }
-        if T.self == UInt.self { return same(try scalar(UInt.self, in: slot, key: key), T.self) }
-        if T.self == UInt64.self { return same(try scalar(UInt64.self, in: slot, key: key), T.self) }
-        if T.self == UInt32.self { return same(try scalar(UInt32.self, in: slot, key: key), T.self) }
-        if T.self == UInt16.self { return same(try scalar(UInt16.self, in: slot, key: key), T.self) }
-        if T.self == UInt8.self { return same(try scalar(UInt8.self, in: slot, key: key), T.self) }
-        if T.self == Bool.self { return same(try scalar(Bool.self, in: slot, key: key), T.self) }
-        if T.self == Double.self { return same(try scalar(Double.self, in: slot, key: key), T.self) }
-        if T.self == Float.self { return same(try scalar(Float.self, in: slot, key: key), T.self) }
-        if T.self == Date.self { return same(try scalar(Date.self, in: slot, key: key), T.self) }
-        if T.self == Decimal.self { return same(try bytes(Decimal.self, in: slot, key: key), T.self) }
-        if T.self == UUID.self { return same(try bytes(UUID.self, in: slot, key: key), T.self) }
-        if T.self == Data.self { return same(try bytes(Data.self, in: slot, key: key), T.self) }
-        if T.self == URL.self { return same(try bytes(URL.self, in: slot, key: key), T.self) }
-        if let mapType = type as? any DecodableMap.Type {
-            return try map(mapType, as: type, in: slot, key: key)
+        switch TypeKind.of(T.self) {
+        case .string: return same(try bytes(String.self, in: slot, key: key), T.self)
+        case .int: return same(try scalar(Int.self, in: slot, key: key), T.self)
+        case .int64: return same(try scalar(Int64.self, in: slot, key: key), T.self)
+        case .int32: return same(try scalar(Int32.self, in: slot, key: key), T.self)
+        case .int16: return same(try scalar(Int16.self, in: slot, key: key), T.self)
+        case .int8: return same(try scalar(Int8.self, in: slot, key: key), T.self)
+        case .uint: return same(try scalar(UInt.self, in: slot, key: key), T.self)
+        case .uint64: return same(try scalar(UInt64.self, in: slot, key: key), T.self)
+        case .uint32: return same(try scalar(UInt32.self, in: slot, key: key), T.self)
+        case .uint16: return same(try scalar(UInt16.self, in: slot, key: key), T.self)
+        case .uint8: return same(try scalar(UInt8.self, in: slot, key: key), T.self)
+        case .bool: return same(try scalar(Bool.self, in: slot, key: key), T.self)
+        case .double: return same(try scalar(Double.self, in: slot, key: key), T.self)
+        case .float: return same(try scalar(Float.self, in: slot, key: key), T.self)
+        case .date: return same(try scalar(Date.self, in: slot, key: key), T.self)
+        case .decimal: return same(try bytes(Decimal.self, in: slot, key: key), T.self)
+        case .uuid: return same(try bytes(UUID.self, in: slot, key: key), T.self)
+        case .data: return same(try bytes(Data.self, in: slot, key: key), T.self)
+        case .url: return same(try bytes(URL.self, in: slot, key: key), T.self)
+        case .dictionary:
+            if let mapType = type as? any DecodableMap.Type {
+                return try map(mapType, as: type, in: slot, key: key)
+            }
+        case .optional:
+            if case .element(let cursor) = slot {
+                // An element of an array of optionals: field 1 of a wrapper message, absent for nil.
+                let entry = try cursor.takeLengthDelimited(type, for: self)
+                let wrapper = try index(of: entry, depth: cursor.index.depth + 1)
+                return try value(type, in: .field(wrapper, 1), key: key)
+            }
+        case .other:
+            break
         }
-        if case .element(let cursor) = slot, type is any OptionalMarker.Type {
-            // An element of an array of optionals: field 1 of a wrapper message, absent for nil.
-            let entry = try cursor.takeLengthDelimited(type, for: self)
-            let wrapper = try index(of: entry, depth: cursor.index.depth + 1)
-            return try value(type, in: .field(wrapper, 1), key: key)
-        }
-        return try T(from: DecoderNode(state: state, slot: slot, parent: self, key: key))
+        var child = state.node(slot: slot, parent: self, key: key)
+        let result = try T(from: child)
+        state.recycle(&child)
+        return result
     }
 
     /// A dictionary from map entries (see `EncoderNode.putMap`).

@@ -3,12 +3,41 @@ final class DecodingState {
     /// Valid for the duration of the top-level `decode` call only.
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
-    let userInfo: [CodingUserInfoKey: Any]
+    /// The decoder's `userInfo` as given; converted to `[CodingUserInfoKey: Any]` (a copy) only
+    /// when a value asks for it, which almost none do.
+    private let sendableUserInfo: [CodingUserInfoKey: any Sendable]
+    private lazy var userInfoAsAny: [CodingUserInfoKey: Any] = sendableUserInfo
 
-    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+    /// Finished nodes for the next values (see `NodePool`). `@exclusivity(unchecked)`: used by
+    /// the one thread running the decoding, never in overlapping accesses, so the runtime's
+    /// checks would only cost time.
+    @exclusivity(unchecked) private var spares = NodePool<DecoderNode>()
+
+    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.buffer = buffer
         self.maxDepth = maxDepth
-        self.userInfo = userInfo
+        sendableUserInfo = userInfo
+    }
+
+    var userInfo: [CodingUserInfoKey: Any] { userInfoAsAny }
+
+    /// A node for a value in `slot` below `parent`: a pooled one or a new one.
+    func node(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?) -> DecoderNode {
+        if let spare = spares.take() {
+            spare.reuse(slot: slot, parent: parent, key: key)
+            return spare
+        }
+        return DecoderNode(state: self, slot: slot, parent: parent, key: key)
+    }
+
+    /// Pools `node`, whose value has been decoded, unless something else holds it.
+    func recycle(_ node: inout DecoderNode) {
+        spares.recycle(&node) { $0.release() }
+    }
+
+    /// Drops the pool, which would otherwise keep this state and its nodes alive in a cycle.
+    func releaseSpares() {
+        spares.removeAll()
     }
 }
 
@@ -25,15 +54,32 @@ enum DecodingSlot {
 /// The `Decoder` handed to a value's `init(from:)`: one value in one slot.
 final class DecoderNode: Decoder, CodingPathNode {
     let state: DecodingState
-    let slot: DecodingSlot
-    let parent: DecoderNode?
-    let key: (any CodingKey)?
+    // Changed only when the state's pool hands the node out again; `@exclusivity(unchecked)` as
+    // on `DecodingState.spares`.
+    @exclusivity(unchecked) private(set) var slot: DecodingSlot
+    @exclusivity(unchecked) private(set) var parent: DecoderNode?
+    @exclusivity(unchecked) private(set) var key: (any CodingKey)?
 
     init(state: DecodingState, slot: DecodingSlot, parent: DecoderNode?, key: (any CodingKey)?) {
         self.state = state
         self.slot = slot
         self.parent = parent
         self.key = key
+    }
+
+    /// Makes this pooled node new again, for a value in `slot`.
+    func reuse(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?) {
+        self.slot = slot
+        self.parent = parent
+        self.key = key
+    }
+
+    /// Lets go of what this pooled node refers to, so its parent can be pooled (uniquely held)
+    /// too and no message index stays alive for it.
+    func release() {
+        slot = .root(MessageIndex(depth: 0))
+        parent = nil
+        key = nil
     }
 
     var userInfo: [CodingUserInfoKey: Any] { state.userInfo }

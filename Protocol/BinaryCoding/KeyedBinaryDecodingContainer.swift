@@ -29,6 +29,13 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         return index.contains(number) ? .field(index, number) : nil
     }
 
+    /// The last occurrence of the field of `key`, if present: one scan of the index, where
+    /// `presentSlot` and then the read would scan it twice.
+    @inline(__always)
+    private func presentEntry(_ key: Key) throws -> FieldEntry? {
+        index.last(try node.fieldNumber(key))
+    }
+
     func decodeNil(forKey key: Key) throws -> Bool { try presentSlot(key) == nil }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try node.scalar(type, in: slot(key), key: key) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try node.bytes(type, in: slot(key), key: key) }
@@ -50,50 +57,53 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        try presentSlot(key).map { try node.bytes(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.bytes(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try presentSlot(key).map { try node.value(type, in: $0, key: key) }
+        // Not `presentSlot(key).map`: its closure, generic over an unspecialized `T`, cost a
+        // metadata lookup per call.
+        guard let slot = try presentSlot(key) else { return nil }
+        return try node.value(type, in: slot, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(
