@@ -54,7 +54,19 @@ final class EncodingBuffer {
     /// Appends the tag of field `number` with `wireType`.
     @inline(__always)
     func appendTag(_ number: UInt32, _ wireType: WireType) {
-        FieldNumber.appendTag(number, wireType, to: &bytes)
+        appendVarint(UInt64(number) << 3 | UInt64(wireType.rawValue))
+    }
+
+    /// Appends `value` as a varint. Most are one byte (the tags of fields 1 to 15, small
+    /// numbers), appended here; under callgrind the call to `Varint.append` for every tag cost
+    /// about 40 instructions, 3 000 per Customer.
+    @inline(__always)
+    func appendVarint(_ value: UInt64) {
+        if value < 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value))
+        } else {
+            Varint.append(value, to: &bytes)
+        }
     }
 
     /// Appends a scalar payload: a varint, or 8 or 4 little-endian bytes.
@@ -62,7 +74,7 @@ final class EncodingBuffer {
     func appendPayload(_ bits: UInt64, _ wireType: WireType) {
         switch wireType {
         case .varint:
-            Varint.append(bits, to: &bytes)
+            appendVarint(bits)
         case .fixed64:
             withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
         case .fixed32:

@@ -5,8 +5,9 @@
 /// next one. A small stack (not one slot per depth) is enough, because a value's children are
 /// done before the value is: after a nested message, the stack holds the message's node and
 /// its last child's node, ready for the next message and its first child. Fixed size, so a
-/// one-field message pays for no pool array. Under callgrind this took a Customer (13 nested
-/// values) from 11 node allocations to 3 in each direction.
+/// one-field message pays for no pool array. Under callgrind this took a Customer (8 nested
+/// values: 4 user references, an address, its street lines and kind) from 10 node allocations
+/// to 3 in each direction.
 ///
 /// The owner (the encoding buffer or decoding state) must call `removeAll` when its coding
 /// ends, successfully or not: pooled nodes refer back to their owner.
