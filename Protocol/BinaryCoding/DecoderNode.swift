@@ -59,6 +59,10 @@ final class DecoderNode: Decoder, CodingPathNode {
     @exclusivity(unchecked) private(set) var slot: DecodingSlot
     @exclusivity(unchecked) private(set) var parent: DecoderNode?
     @exclusivity(unchecked) private(set) var key: (any CodingKey)?
+    /// The storage of the last message index this node built, for the next one: a pooled node
+    /// indexes the next sibling's message into it instead of allocating an array per message.
+    /// (If that index is still in use, copy-on-write makes the next one fresh storage.)
+    @exclusivity(unchecked) private var spareEntries: [FieldEntry] = []
 
     init(state: DecodingState, slot: DecodingSlot, parent: DecoderNode?, key: (any CodingKey)?) {
         self.state = state
@@ -113,6 +117,7 @@ final class DecoderNode: Decoder, CodingPathNode {
             guard !merged.entries.isEmpty || parentIndex.contains(number) else {
                 throw notFound(number, "no field \(number) holding a message")
             }
+            spareEntries = merged.entries
             return merged
         case .element(let cursor):
             let entry = try cursor.takeLengthDelimited(type, for: self)
@@ -138,6 +143,7 @@ final class DecoderNode: Decoder, CodingPathNode {
     func index(of entry: FieldEntry, depth: Int) throws -> MessageIndex {
         var index = try nested(depth: depth, at: entry.offset)
         try scan(&index, entry)
+        spareEntries = index.entries
         return index
     }
 
@@ -148,7 +154,10 @@ final class DecoderNode: Decoder, CodingPathNode {
             throw corrupted("messages nested deeper than the limit of \(state.maxDepth)"
                 + (offset.map { " at byte offset \($0)" } ?? ""))
         }
-        return MessageIndex(depth: depth)
+        var index = MessageIndex(depth: depth)
+        swap(&index.entries, &spareEntries)
+        index.entries.removeAll(keepingCapacity: true)
+        return index
     }
 
     private func scan(_ index: inout MessageIndex, _ entry: FieldEntry) throws {

@@ -49,10 +49,11 @@ extension EncoderNode {
         }
     }
 
-    /// Writes any value into `slot`; `key` names it in the coding path of errors.
+    /// Writes any value into `slot`; `key` names it in the coding path of errors (an
+    /// autoclosure, evaluated only for a child node or an error: see `DecoderNode.value`).
     /// `unwrapped` says `value` was taken out of an optional (by `encodeIfPresent`), so a nil
     /// here is the `.some(.none)` of a nested optional.
-    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?, unwrapped: Bool = false) throws {
+    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: @autoclosure () -> (any CodingKey)?, unwrapped: Bool = false) throws {
         let kind = TypeKind.of(T.self)
         switch kind {
         case .other:
@@ -61,7 +62,7 @@ extension EncoderNode {
             if let optional = value as? any OptionalMarker {
                 if optional.isSomeNone || (unwrapped && optional.isNone) {
                     throw EncodingError.invalidValue(value, EncodingError.Context(
-                        codingPath: codingPath + (key.map { [$0] } ?? []),
+                        codingPath: codingPath + (key().map { [$0] } ?? []),
                         debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
                 }
                 if case .element = slot {
@@ -79,7 +80,7 @@ extension EncoderNode {
             return
         }
         try checkWritable()
-        var child = buffer.node(slot: slot, parent: self, key: key)
+        var child = buffer.node(slot: slot, parent: self, key: key())
         buffer.activeLevel = level + 1
         defer { buffer.activeLevel = level }
         try value.encode(to: child)
