@@ -6,9 +6,10 @@ import Synchronization
 /// or anything else (its own `encode(to:)` / `init(from:)`).
 ///
 /// Decided once per type and cached: the coders are called with an unspecialized `T` for every
-/// nested value, where asking the runtime (`as? any EncodingSpecial`, `is any OptionalMarker.Type`)
-/// cost about 1 000 to 2 000 instructions per value under callgrind, and the chain of 19
-/// `T.self == X.self` tests another 100 to 200 for a value that is none of them.
+/// nested value, where asking the runtime (`as? any EncodingSpecial`, `as? any DecodableMap.Type`)
+/// cost about 300 instructions per value under callgrind (6 100 per Customer encode and decode,
+/// 1 300 per health check's), and the chain of up to 19 `T.self == X.self` tests came on top for
+/// every value that is none of them. A cached lookup is about 30.
 enum TypeKind: UInt8 {
     case string = 1, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8
     case bool, double, float, date, decimal, uuid, data, url
