@@ -1,7 +1,8 @@
 /// The fields of a message, looked up by the field number of each key.
 struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let node: DecoderNode
-    let index: MessageIndex
+    /// The message: kept by the node (see `DecoderNode.fields`).
+    private var index: MessageIndex { node.fields }
 
     var codingPath: [any CodingKey] { node.codingPath }
 

@@ -184,6 +184,37 @@ private struct PlainPair: Codable, Equatable {
         #expect(context.codingPath.map(\.intValue) == [2, 1])
     }
 
+    @Test func aSecondKeyedContainerLeavesTheFirstItsMessage() throws {
+        /// Asks its decoder for two keyed containers, reading the second first.
+        struct Twice: Decodable {
+            var first: Int
+            var second: Int
+            init(from decoder: any Decoder) throws {
+                let one = try decoder.container(keyedBy: ValueKeys.self)
+                let two = try decoder.container(keyedBy: ValueKeys.self)
+                second = try two.decode(Int.self, forKey: .number)
+                first = try one.decode(Int.self, forKey: .number)
+            }
+        }
+        struct Holder: Decodable {
+            var value: Twice
+            enum CodingKeys: Int, CodingKey { case value = 1 }
+        }
+        let pair = try BinaryEncoder().encode(PlainPair(first: .init(number: 7), second: .init(number: 8)))
+        let held = try BinaryDecoder().decode(Holder.self, from: pair).value
+        #expect(held.first == 7)
+        #expect(held.second == 7)
+        let top = try BinaryDecoder().decode(Twice.self, from: BinaryEncoder().encode(PlainPair.Value(number: 5)))
+        #expect(top.first == 5)
+        #expect(top.second == 5)
+        // An array element's decoder takes the next element for each container it is asked for.
+        let elements = try BinaryEncoder().encode([PlainPair.Value(number: 1), PlainPair.Value(number: 2)])
+        let fromArray = try BinaryDecoder().decode([Twice].self, from: elements)
+        #expect(fromArray.count == 1)
+        #expect(fromArray.first?.first == 1)
+        #expect(fromArray.first?.second == 2)
+    }
+
     @Test func userInfoReachesNestedValues() throws {
         struct Probe: Codable {
             var seen: String
