@@ -1,9 +1,13 @@
 // customer-bench: load and latency measurements for CustomerCard.
 // `run`: the customer scenarios beside their floors; `ping`: the RPC health-check round trip beside
 // a bare Unix-socket ping-pong of the same byte counts. Both measure floor and service in the same run.
+// `codec`: the binary coder's cost per encode and decode, in process, beside Foundation's JSON.
 import Glibc
 
 BuildMode.warnIfDebug()
+if CodecCommand.handles(Array(CommandLine.arguments.dropFirst())) {
+    exit(CodecCommand.main(Array(CommandLine.arguments.dropFirst())))
+}
 let command: BenchCommand
 do {
     command = try BenchCommand.parse(Array(CommandLine.arguments.dropFirst()))

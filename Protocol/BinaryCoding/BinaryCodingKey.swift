@@ -37,17 +37,24 @@ struct BinaryCodingKey: CodingKey {
 }
 
 extension FieldNumber {
-    /// The field number of `key`: its `intValue`, which must be in 1...2^29-1.
+    /// The field number of `key`: its `intValue`, which must be in 1...2^29-1. The check is
+    /// inlined into every keyed call; only a bad key calls out, to build the message.
     @inline(__always)
     static func of(_ key: some CodingKey) throws(WireFailure) -> UInt32 {
+        if let number = key.intValue, number >= Int(min), number <= Int(max) {
+            return UInt32(truncatingIfNeeded: number)
+        }
+        throw invalid(key)
+    }
+
+    /// Why `key` has no field number.
+    @inline(never)
+    private static func invalid(_ key: some CodingKey) -> WireFailure {
         guard let number = key.intValue else {
-            throw WireFailure(message: "\(describe(key)) has no intValue; the binary format identifies a field by "
+            return WireFailure(message: "\(describe(key)) has no intValue; the binary format identifies a field by "
                 + "CodingKey.intValue (its field number): declare `enum CodingKeys: Int, CodingKey`")
         }
-        guard number >= Int(min), number <= Int(max) else {
-            throw WireFailure(message: "\(describe(key)) has field number \(number), outside \(min)...\(max)")
-        }
-        return UInt32(truncatingIfNeeded: number)
+        return WireFailure(message: "\(describe(key)) has field number \(number), outside \(min)...\(max)")
     }
 
     private static func describe(_ key: some CodingKey) -> String {

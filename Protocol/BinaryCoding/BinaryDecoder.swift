@@ -26,6 +26,7 @@ public struct BinaryDecoder: Sendable {
     /// in error messages count from the start of `buffer`.
     public func decode<T: Decodable>(_ type: T.Type, from buffer: UnsafeRawBufferPointer) throws -> T {
         let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo)
+        defer { state.releaseSpares() }
         var root = MessageIndex(depth: 0)
         do {
             try root.scan(buffer, from: 0, to: buffer.count)
@@ -33,6 +34,9 @@ public struct BinaryDecoder: Sendable {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
         let top = DecoderNode(state: state, slot: .root(root), parent: nil, key: nil)
+        // A message (or any value with its own Codable) at the top: the top node is its
+        // decoder, rather than the parent of one more node that would do the same.
+        if TypeKind.of(T.self) == .other { return try T(from: top) }
         return try top.value(type, in: .root(root), key: nil)
     }
 }

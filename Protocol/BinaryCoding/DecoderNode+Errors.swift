@@ -15,6 +15,11 @@ extension DecoderNode {
         return .keyNotFound(missing, DecodingError.Context(codingPath: parentPath, debugDescription: message))
     }
 
+    /// A field that must be present is not.
+    func missingField(_ number: UInt32, key: (any CodingKey)?) -> DecodingError {
+        notFound(number, "no field \(number) in the message", key: key)
+    }
+
     func mismatch(
         _ type: Any.Type, field number: UInt32, expected: WireType, found entry: FieldEntry, key: (any CodingKey)? = nil
     ) -> DecodingError {
@@ -25,6 +30,7 @@ extension DecoderNode {
     }
 
     /// The field number of `key`, or a `typeMismatch` naming the key and its type.
+    @inline(__always)
     func fieldNumber(_ key: some CodingKey) throws -> UInt32 {
         do {
             return try FieldNumber.of(key)

@@ -4,13 +4,15 @@
 final class ElementCursor {
     let index: MessageIndex
     let number: UInt32
+    // `@exclusivity(unchecked)`: a cursor is used by the one thread running its decoding, and no
+    // access to these overlaps another (plain reads and writes), so the runtime checks only cost.
     /// Position in `index.entries` of the next occurrence not yet read.
-    private var next: Int
+    @exclusivity(unchecked) private var next: Int
     /// The rest of the packed run being read.
-    private var runPosition = 0
-    private var runEnd = 0
+    @exclusivity(unchecked) private var runPosition = 0
+    @exclusivity(unchecked) private var runEnd = 0
     /// Elements read so far.
-    private(set) var count = 0
+    @exclusivity(unchecked) private(set) var count = 0
 
     init(index: MessageIndex, number: UInt32) {
         self.index = index

@@ -49,20 +49,20 @@ extension EncoderNode {
         }
     }
 
-    /// Writes any value into `slot`; `key` names it in the coding path of errors.
+    /// Writes any value into `slot`; `key` names it in the coding path of errors (an
+    /// autoclosure, evaluated only for a child node or an error: see `DecoderNode.value`).
     /// `unwrapped` says `value` was taken out of an optional (by `encodeIfPresent`), so a nil
     /// here is the `.some(.none)` of a nested optional.
-    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: (any CodingKey)?, unwrapped: Bool = false) throws {
-        if try putPrimitive(value, in: slot) { return }
-        if let special = value as? any EncodingSpecial {
-            if let map = special.asMap {
-                try putMap(map, in: slot)
-                return
-            }
-            if let optional = special.asOptional {
+    func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: @autoclosure () -> (any CodingKey)?, unwrapped: Bool = false) throws {
+        let kind = TypeKind.of(T.self)
+        switch kind {
+        case .other:
+            break
+        case .optional:
+            if let optional = value as? any OptionalMarker {
                 if optional.isSomeNone || (unwrapped && optional.isNone) {
                     throw EncodingError.invalidValue(value, EncodingError.Context(
-                        codingPath: codingPath + (key.map { [$0] } ?? []),
+                        codingPath: codingPath + (key().map { [$0] } ?? []),
                         debugDescription: "a nested optional holding .some(nil) cannot be encoded: absent means nil"))
                 }
                 if case .element = slot {
@@ -70,41 +70,50 @@ extension EncoderNode {
                     return
                 }
             }
+        case .dictionary:
+            if let map = value as? any EncodableMap {
+                try putMap(map, in: slot)
+                return
+            }
+        default:
+            try putPrimitive(value, kind, in: slot)
+            return
         }
         try checkWritable()
-        let child = EncoderNode(buffer: buffer, slot: slot, level: level + 1, parent: self, key: key, userInfo: userInfo)
-        buffer.activeLevel = child.level
+        var child = buffer.node(slot: slot, parent: self, key: key())
+        buffer.activeLevel = level + 1
         defer { buffer.activeLevel = level }
         try value.encode(to: child)
         try child.finish()
+        buffer.recycle(&child)
     }
 
-    /// Recognises the types with a fixed wire mapping by identity (no dynamic casts), and writes
-    /// them without their own Codable (Foundation's Decimal, URL and Data conformances would
-    /// write keyed or unkeyed containers). Returns false for any other type.
-    @inline(__always)
-    private func putPrimitive<T>(_ value: T, in slot: EncodingSlot) throws -> Bool {
-        if T.self == String.self { try put(bytes: same(value, String.self), in: slot) }
-        else if T.self == Int.self { try put(scalar: same(value, Int.self), in: slot) }
-        else if T.self == Int64.self { try put(scalar: same(value, Int64.self), in: slot) }
-        else if T.self == Int32.self { try put(scalar: same(value, Int32.self), in: slot) }
-        else if T.self == Int16.self { try put(scalar: same(value, Int16.self), in: slot) }
-        else if T.self == Int8.self { try put(scalar: same(value, Int8.self), in: slot) }
-        else if T.self == UInt.self { try put(scalar: same(value, UInt.self), in: slot) }
-        else if T.self == UInt64.self { try put(scalar: same(value, UInt64.self), in: slot) }
-        else if T.self == UInt32.self { try put(scalar: same(value, UInt32.self), in: slot) }
-        else if T.self == UInt16.self { try put(scalar: same(value, UInt16.self), in: slot) }
-        else if T.self == UInt8.self { try put(scalar: same(value, UInt8.self), in: slot) }
-        else if T.self == Bool.self { try put(scalar: same(value, Bool.self), in: slot) }
-        else if T.self == Double.self { try put(scalar: same(value, Double.self), in: slot) }
-        else if T.self == Float.self { try put(scalar: same(value, Float.self), in: slot) }
-        else if T.self == Date.self { try put(scalar: same(value, Date.self), in: slot) }
-        else if T.self == Decimal.self { try put(bytes: same(value, Decimal.self), in: slot) }
-        else if T.self == UUID.self { try put(bytes: same(value, UUID.self), in: slot) }
-        else if T.self == Data.self { try put(bytes: same(value, Data.self), in: slot) }
-        else if T.self == URL.self { try put(bytes: same(value, URL.self), in: slot) }
-        else { return false }
-        return true
+    /// Writes the types with a fixed wire mapping without their own Codable (Foundation's
+    /// Decimal, URL and Data conformances would write keyed or unkeyed containers). `kind` is
+    /// `T`'s, so each `same` is the identity.
+    private func putPrimitive<T>(_ value: T, _ kind: TypeKind, in slot: EncodingSlot) throws {
+        switch kind {
+        case .string: try put(bytes: same(value, String.self), in: slot)
+        case .int: try put(scalar: same(value, Int.self), in: slot)
+        case .int64: try put(scalar: same(value, Int64.self), in: slot)
+        case .int32: try put(scalar: same(value, Int32.self), in: slot)
+        case .int16: try put(scalar: same(value, Int16.self), in: slot)
+        case .int8: try put(scalar: same(value, Int8.self), in: slot)
+        case .uint: try put(scalar: same(value, UInt.self), in: slot)
+        case .uint64: try put(scalar: same(value, UInt64.self), in: slot)
+        case .uint32: try put(scalar: same(value, UInt32.self), in: slot)
+        case .uint16: try put(scalar: same(value, UInt16.self), in: slot)
+        case .uint8: try put(scalar: same(value, UInt8.self), in: slot)
+        case .bool: try put(scalar: same(value, Bool.self), in: slot)
+        case .double: try put(scalar: same(value, Double.self), in: slot)
+        case .float: try put(scalar: same(value, Float.self), in: slot)
+        case .date: try put(scalar: same(value, Date.self), in: slot)
+        case .decimal: try put(bytes: same(value, Decimal.self), in: slot)
+        case .uuid: try put(bytes: same(value, UUID.self), in: slot)
+        case .data: try put(bytes: same(value, Data.self), in: slot)
+        case .url: try put(bytes: same(value, URL.self), in: slot)
+        case .optional, .dictionary, .other: break
+        }
     }
 
     /// An element of an array of optionals: a wrapper message whose field 1 holds the value
@@ -143,7 +152,7 @@ extension EncoderNode {
     }
 }
 
-/// Returns `value` as `U`; callers have checked that `T.self == U.self`, so this is the identity
+/// Returns `value` as `U`; callers have checked that `T.self == U.self` (or its `TypeKind`), so this is the identity
 /// and costs nothing, where `as!` would go through the runtime's dynamic cast.
 @inline(__always)
 func same<T, U>(_ value: T, _ type: U.Type) -> U {

@@ -14,40 +14,63 @@ final class EncoderNode: Encoder, CodingPathNode {
     enum Shape { case none, keyed, unkeyed, single }
 
     let buffer: EncodingBuffer
-    let slot: EncodingSlot
-    /// Depth among the nodes sharing `buffer`; only the node at `buffer.activeLevel` writes.
-    let level: Int
-    let parent: EncoderNode?
-    let key: (any CodingKey)?
-    let userInfo: [CodingUserInfoKey: Any]
 
-    private(set) var shape = Shape.none
+    // `@exclusivity(unchecked)` on the mutable state, for the reason given on `EncodingBuffer`:
+    // one thread per encoding, and no access to these overlaps another.
+    // `slot`, `level`, `parent` and `key` change only when the buffer's pool hands the node out again.
+    @exclusivity(unchecked) private(set) var slot: EncodingSlot
+    /// Depth among the nodes sharing `buffer`; only the node at `buffer.activeLevel` writes.
+    @exclusivity(unchecked) private(set) var level: Int
+    @exclusivity(unchecked) private(set) var parent: EncoderNode?
+    @exclusivity(unchecked) private(set) var key: (any CodingKey)?
+    @exclusivity(unchecked) private(set) var shape = Shape.none
     /// The field number this node's unkeyed container repeats.
-    private(set) var repeatedNumber: UInt32 = 1
+    @exclusivity(unchecked) private(set) var repeatedNumber: UInt32 = 1
     /// Elements written by this node's unkeyed container.
-    var elementCount = 0
+    @exclusivity(unchecked) var elementCount = 0
     /// Offset of the length placeholder of this node's message or wrapper, while open.
-    private var regionStart: Int?
+    @exclusivity(unchecked) private var regionStart: Int?
     /// Offset of the length placeholder of the open packed run of this node's repeated field.
-    private var packedStart: Int?
+    @exclusivity(unchecked) private var packedStart: Int?
     /// Nodes of nested containers and super encoders: they write into their own buffers at any
     /// time, and are spliced in at the recorded offset when this node finishes.
-    private var deferred: [(offset: Int, node: EncoderNode)] = []
+    @exclusivity(unchecked) private var deferred: [(offset: Int, node: EncoderNode)] = []
     /// A misuse noticed where the protocol gives no way to throw, thrown at the next write.
     /// (`any Error` so the check on every write is a pointer test.)
-    private var misuse: (any Error)?
-    private var finished = false
+    @exclusivity(unchecked) private var misuse: (any Error)?
+    @exclusivity(unchecked) private var finished = false
 
-    init(
-        buffer: EncodingBuffer, slot: EncodingSlot, level: Int,
-        parent: EncoderNode?, key: (any CodingKey)?, userInfo: [CodingUserInfoKey: Any]
-    ) {
+    init(buffer: EncodingBuffer, slot: EncodingSlot, level: Int, parent: EncoderNode?, key: (any CodingKey)?) {
         self.buffer = buffer
         self.slot = slot
         self.level = level
         self.parent = parent
         self.key = key
-        self.userInfo = userInfo
+    }
+
+    var userInfo: [CodingUserInfoKey: Any] { buffer.userInfo }
+
+    /// Makes this pooled node new again, for a value in `slot`.
+    func reuse(slot: EncodingSlot, level: Int, parent: EncoderNode, key: (any CodingKey)?) {
+        self.slot = slot
+        self.level = level
+        self.parent = parent
+        self.key = key
+        shape = .none
+        repeatedNumber = 1
+        elementCount = 0
+        regionStart = nil
+        packedStart = nil
+        deferred = []
+        misuse = nil
+        finished = false
+    }
+
+    /// Lets go of the nodes this pooled one refers to, so they can be pooled (uniquely held) too.
+    func release() {
+        slot = .root
+        parent = nil
+        key = nil
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -146,7 +169,8 @@ final class EncoderNode: Encoder, CodingPathNode {
     func deferredChild(slot: EncodingSlot, key: any CodingKey) -> EncoderNode {
         closePackedRun()
         let child = EncoderNode(
-            buffer: EncodingBuffer(capacity: 64), slot: slot, level: 0, parent: self, key: key, userInfo: userInfo)
+            buffer: EncodingBuffer(capacity: 64, userInfo: buffer.sendableUserInfo, keepsSpares: false),
+            slot: slot, level: 0, parent: self, key: key)
         if canWrite {
             deferred.append((buffer.bytes.count, child))
         } else {

@@ -1,7 +1,8 @@
 /// The fields of a message, looked up by the field number of each key.
 struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let node: DecoderNode
-    let index: MessageIndex
+    /// The message: kept by the node (see `DecoderNode.fields`).
+    private var index: MessageIndex { node.fields }
 
     var codingPath: [any CodingKey] { node.codingPath }
 
@@ -29,71 +30,91 @@ struct KeyedBinaryDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         return index.contains(number) ? .field(index, number) : nil
     }
 
+    /// The last occurrence of the field of `key`, if present: one scan of the index, where
+    /// `presentSlot` and then the read would scan it twice.
+    @inline(__always)
+    private func presentEntry(_ key: Key) throws -> FieldEntry? {
+        index.last(try node.fieldNumber(key))
+    }
+
+    /// The last occurrence of the field of `key`, which must be present. The primitives read
+    /// it straight from the entry, without a `DecodingSlot` (whose copy of the index cost a
+    /// retain and release per field).
+    @inline(__always)
+    private func entry(_ key: Key) throws -> FieldEntry {
+        let number = try node.fieldNumber(key)
+        guard let entry = index.last(number) else { throw node.missingField(number, key: key) }
+        return entry
+    }
+
     func decodeNil(forKey key: Key) throws -> Bool { try presentSlot(key) == nil }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try node.bytes(type, in: slot(key), key: key) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try node.scalar(type, in: slot(key), key: key) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try node.scalar(type, in: slot(key), key: key) }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try node.bytes(type, from: entry(key), key: key) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try node.scalar(type, from: entry(key), key: key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try node.scalar(type, from: entry(key), key: key) }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try node.value(type, in: slot(key), key: key)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        try presentSlot(key).map { try node.bytes(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.bytes(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
     func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
-        try presentSlot(key).map { try node.scalar(type, in: $0, key: key) }
+        try presentEntry(key).map { try node.scalar(type, from: $0, key: key) }
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        try presentSlot(key).map { try node.value(type, in: $0, key: key) }
+        // Not `presentSlot(key).map`: its closure, generic over an unspecialized `T`, cost a
+        // metadata lookup per call.
+        guard let slot = try presentSlot(key) else { return nil }
+        return try node.value(type, in: slot, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(

@@ -5,8 +5,9 @@ struct KeyedBinaryEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     var codingPath: [any CodingKey] { node.codingPath }
 
     /// The slot of `key`, or an `EncodingError.invalidValue` naming the key and its type.
+    /// (Generic in `value` so that it is boxed as `Any` only on the error path, not per field.)
     @inline(__always)
-    private func slot(_ key: Key, _ value: Any) throws -> EncodingSlot {
+    private func slot<V>(_ key: Key, _ value: V) throws -> EncodingSlot {
         do {
             return .field(try FieldNumber.of(key))
         } catch {
@@ -15,7 +16,7 @@ struct KeyedBinaryEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         }
     }
 
-    mutating func encodeNil(forKey key: Key) throws { try node.putNil(in: slot(key, Optional<Int>.none as Any)) }
+    mutating func encodeNil(forKey key: Key) throws { try node.putNil(in: slot(key, Optional<Int>.none)) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { try node.put(scalar: value, in: slot(key, value)) }
     mutating func encode(_ value: String, forKey key: Key) throws { try node.put(bytes: value, in: slot(key, value)) }
     mutating func encode(_ value: Double, forKey key: Key) throws { try node.put(scalar: value, in: slot(key, value)) }

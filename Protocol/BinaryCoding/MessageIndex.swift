@@ -81,9 +81,17 @@ struct MessageIndex {
         }
     }
 
-    /// Reads a varint that must end before `end`.
+    /// Reads a varint that must end before `end`. One-byte varints (tags of fields 1 to 15,
+    /// short lengths, small values) are read here; `Varint.read`, a call, reads the rest.
     @inline(__always)
     static func varint(_ buffer: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(WireFailure) -> UInt64 {
+        if position < end, position < buffer.count {
+            let first = buffer[position]
+            if first < 0x80 {
+                position += 1
+                return UInt64(first)
+            }
+        }
         do {
             return try Varint.read(from: buffer, at: &position, limit: end)
         } catch {

@@ -26,12 +26,6 @@ enum FieldNumber {
     /// The field that `superEncoder()` / `superDecoder()` use: the highest number, so it never
     /// collides with a type's own keys in practice.
     static let superclass: UInt32 = max
-
-    /// Appends the tag of field `number` with `wireType`.
-    @inline(__always)
-    static func appendTag(_ number: UInt32, _ wireType: WireType, to bytes: inout [UInt8]) {
-        Varint.append(UInt64(number) << 3 | UInt64(wireType.rawValue), to: &bytes)
-    }
 }
 
 /// A decoding failure found below the coder layer; the decoder adds the coding path.

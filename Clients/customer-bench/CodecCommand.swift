@@ -1,0 +1,194 @@
+import BinaryCoding
+import CommandLineKit
+import CustomerAPI
+import Foundation
+import RPC
+
+/// `customer-bench codec`: what one encode and one decode of a message cost in process, with the
+/// binary coder and with Foundation's JSON coders for reference. Measurement only, never asserted:
+/// wall-clock numbers here are noisy on a shared machine; callgrind on this command gives the
+/// stable instruction counts (use `--no-reference` and one message to isolate a coder).
+struct CodecCommand {
+    static let usageLine = "Usage: customer-bench codec [customer] [health] [--iterations <n>] [--batches <n>] "
+        + "[--no-reference] [--output table|json]; see 'customer-bench help codec'"
+
+    static let help = """
+        OVERVIEW: Encode and decode cost per call of the binary coder, in process, beside JSON.
+
+        Times batches of encodes and decodes of a Customer as GetCustomer returns it (every field
+        set, with its head office address) and of a HealthCheckResponse, and prints the median
+        batch's nanoseconds per call and the encoded size. A new BinaryEncoder and BinaryDecoder
+        per call, as the server makes them; one JSONEncoder and JSONDecoder reused throughout,
+        JSON's most favourable case.
+
+        USAGE: customer-bench codec [<message> ...] [options]
+
+        ARGUMENTS:
+          <message>               customer or health (default: both).
+
+        OPTIONS:
+          --iterations <n>        Calls per timed batch (default: 10000).
+          --batches <n>           Timed batches after one warm-up batch; the median is shown (default: 5).
+          --no-reference          Skip Foundation's JSONEncoder/JSONDecoder (e.g. under callgrind).
+          --output <format>       table, or json for one object per line (default: table).
+          -h, --help              Show help information.
+        """
+
+    enum Message: String, CaseIterable {
+        case customer, health
+    }
+
+    var messages = Message.allCases
+    var iterations = 10_000
+    var batches = 5
+    var reference = true
+    var json = false
+
+    /// Whether `arguments` (without the program name) are this subcommand's, so `main.swift`
+    /// hands them here before the other subcommands' parser sees them.
+    static func handles(_ arguments: [String]) -> Bool {
+        arguments.first == "codec" || Array(arguments.prefix(2)) == ["help", "codec"]
+    }
+
+    /// Parses, runs and reports; returns the exit status (64 for a usage error, as the others).
+    static func main(_ arguments: [String]) -> Int32 {
+        let rest = Array(arguments.drop { $0 == "help" }.dropFirst())
+        let parsed: ParsedArguments
+        var command = CodecCommand()
+        do {
+            parsed = try ParsedArguments(rest, options: ["iterations", "batches", "output"], flags: ["no-reference"])
+            if arguments.first == "help" || parsed.wantsHelp {
+                print(help)
+                return 0
+            }
+            try command.apply(parsed)
+        } catch {
+            StandardError.write("Error: \(error.description)\n\(usageLine)\n")
+            return 64
+        }
+        do {
+            try command.run()
+        } catch {
+            StandardError.write("Error: \(error)\n")
+            return 1
+        }
+        return 0
+    }
+
+    private mutating func apply(_ parsed: ParsedArguments) throws(CommandLineKit.UsageError) {
+        if !parsed.positionals.isEmpty {
+            messages = []
+            for name in parsed.positionals {
+                guard let message = Message(rawValue: name) else {
+                    throw CommandLineKit.UsageError("unknown message '\(name)' (one of: customer, health)",
+                                                    suggestion: Suggestion.closest(to: name, among: Message.allCases.map(\.rawValue)))
+                }
+                messages.append(message)
+            }
+        }
+        iterations = try parsed.integer("iterations") ?? iterations
+        batches = try parsed.integer("batches") ?? batches
+        guard (1...10_000_000).contains(iterations) else {
+            throw CommandLineKit.UsageError("option '--iterations' needs a number from 1 to 10000000")
+        }
+        guard (1...1000).contains(batches) else {
+            throw CommandLineKit.UsageError("option '--batches' needs a number from 1 to 1000")
+        }
+        switch parsed.value("output") ?? "table" {
+        case "table": json = false
+        case "json": json = true
+        case let other: throw CommandLineKit.UsageError("option '--output' is table or json, not '\(other)'")
+        }
+        reference = !parsed.flag("no-reference")
+    }
+
+    /// One coder on one message: `encode` and `decode` each do one call.
+    struct Case {
+        let message: String
+        let coder: String
+        let bytes: Int
+        let encode: () throws -> Void
+        let decode: () throws -> Void
+    }
+
+    func run() throws {
+        var cases: [Case] = []
+        for message in messages {
+            switch message {
+            case .customer: cases += try Self.cases("Customer", Self.sampleCustomer, reference: reference)
+            case .health: cases += try Self.cases("HealthCheckResponse", HealthCheckResponse(status: .serving), reference: reference)
+            }
+        }
+        if !json {
+            print("codec: \(iterations) calls per batch, median of \(batches) batches, nanoseconds per call")
+            print(TextFormat.pad("message", 22) + TextFormat.pad("coder", 8) + TextFormat.pad("encode ns", 12, right: true)
+                  + TextFormat.pad("decode ns", 12, right: true) + TextFormat.pad("bytes", 8, right: true))
+        }
+        for item in cases {
+            let encode = try medianNanoseconds(item.encode)
+            let decode = try medianNanoseconds(item.decode)
+            if json {
+                print("{\"message\":\"\(item.message)\",\"coder\":\"\(item.coder)\",\"debugBuild\":\(BuildMode.isDebug),"
+                      + "\"iterations\":\(iterations),\"batches\":\(batches),"
+                      + "\"encodeNanoseconds\":\(TextFormat.fixed(encode, 1)),\"decodeNanoseconds\":\(TextFormat.fixed(decode, 1)),"
+                      + "\"bytes\":\(item.bytes)}")
+            } else {
+                print(TextFormat.pad(item.message, 22) + TextFormat.pad(item.coder, 8)
+                      + TextFormat.pad(TextFormat.fixed(encode, 1), 12, right: true)
+                      + TextFormat.pad(TextFormat.fixed(decode, 1), 12, right: true) + TextFormat.pad(String(item.bytes), 8, right: true))
+            }
+        }
+    }
+
+    /// The binary case (checked to round-trip first) and, with `reference`, the JSON one.
+    private static func cases<M: Codable & Equatable>(_ name: String, _ value: M, reference: Bool) throws -> [Case] {
+        let binary = try BinaryEncoder().encode(value)
+        guard try BinaryDecoder().decode(M.self, from: binary) == value else {
+            throw BenchFailure("\(name) does not decode to what was encoded")
+        }
+        var cases = [Case(message: name, coder: "binary", bytes: binary.count,
+                          encode: { _ = try BinaryEncoder().encode(value) },
+                          decode: { _ = try BinaryDecoder().decode(M.self, from: binary) })]
+        if reference {
+            let encoder = JSONEncoder()
+            let decoder = JSONDecoder()
+            let text = try encoder.encode(value)
+            cases.append(Case(message: name, coder: "JSON", bytes: text.count,
+                              encode: { _ = try encoder.encode(value) },
+                              decode: { _ = try decoder.decode(M.self, from: text) }))
+        }
+        return cases
+    }
+
+    /// One warm-up batch, then `batches` timed ones; the median batch's time per call.
+    private func medianNanoseconds(_ body: () throws -> Void) throws -> Double {
+        for _ in 0..<iterations { try body() }
+        var perCall: [Double] = []
+        for _ in 0..<batches {
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { try body() }
+            let elapsed = (ContinuousClock.now - start).components
+            perCall.append((Double(elapsed.seconds) * 1e9 + Double(elapsed.attoseconds) / 1e9) / Double(iterations))
+        }
+        return perCall.sorted()[perCall.count / 2]
+    }
+
+    /// A customer as GetCustomer answers: every optional field set, the head office included.
+    static let sampleCustomer: Customer = {
+        let created = Date(timeIntervalSince1970: 1_700_000_000.125)
+        let updated = Date(timeIntervalSince1970: 1_764_000_000.750)
+        let manager = UserRef(id: 7, name: "Maija Virtanen")
+        let clerk = UserRef(id: 12, name: "Juha Nieminen")
+        let office = Address(
+            id: 96_427, customerId: 48_213, street: ["Keilalahdentie 4", "PL 226"], postalCode: "02150", city: "Espoo",
+            region: "Uusimaa", country: "FI", kind: .visiting, isHeadOffice: true, version: 3,
+            createdAt: created, createdBy: clerk, updatedAt: updated, updatedBy: manager)
+        return Customer(
+            id: 48_213, number: 10_482, name: "Aalto Consulting Oy", accountManager: manager,
+            description: "IT consulting for the public sector; framework agreement since 2019.",
+            vatNumber: "FI01120389", country: "FI", industry: "Computer programming and consultancy",
+            email: "office@aaltoconsulting.fi", website: "https://www.aaltoconsulting.fi", phone: "+358 9 123 4567",
+            active: true, version: 12, createdAt: created, createdBy: clerk, updatedAt: updated, updatedBy: manager,
+            headOffice: office)
+    }()
+}
