@@ -4,7 +4,8 @@ enum BenchCommand {
     case ping(PingOptions)
     case run(RunOptions)
 
-    static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options]; see 'customer-bench --help'"
+    static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options] "
+        + "| customer-bench codec [options]; see 'customer-bench --help'"
 
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
@@ -14,6 +15,7 @@ enum BenchCommand {
         SUBCOMMANDS:
           run                     The customer scenarios (get, card, list, create, ...) beside their floors.
           ping                    Health-check round trip beside a bare Unix-socket ping-pong.
+          codec                   Encode and decode cost per call of the binary coder, beside JSON.
 
           See 'customer-bench help <subcommand>' for detailed help.
         """
@@ -58,7 +60,7 @@ enum BenchCommand {
             if rest.contains("-h") || rest.contains("--help") { return .help(RunOptions.help) }
             return .run(try RunOptions.parse(rest))
         default:
-            let hint = ["ping", "run"].first { $0.hasPrefix(subcommand.prefix(2)) }.map { " Did you mean '\($0)'?" } ?? ""
+            let hint = ["ping", "run", "codec"].first { $0.hasPrefix(subcommand.prefix(2)) }.map { " Did you mean '\($0)'?" } ?? ""
             throw UsageError("unknown subcommand '\(subcommand)'.\(hint)")
         }
     }
