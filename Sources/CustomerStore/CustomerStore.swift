@@ -11,6 +11,8 @@ public final class CustomerStore: Sendable {
     public let path: String
     let writer: GroupCommitWriter
     let readers: ConnectionPool
+    /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
+    let checkpointer: Checkpointer
     let clock: @Sendable () -> Date
     /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
     let vatNormaliser: VATNumberNormaliser?
@@ -25,11 +27,14 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        let checkpointer = Checkpointer(path: path, options: options)
+        self.checkpointer = checkpointer
         let writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
         // Checked before WAL is switched on, because that writes the file header: a database
         // this binary does not understand is never written to.
         try Migrations.checkNotTooNew(writerConnection)
         try writerConnection.enableWAL(synchronous: options.synchronous)
+        checkpointer.watch(writerConnection)
         appliedMigrations = try Migrations.migrate(writerConnection,
                                                    upTo: options.migrateUpTo ?? Migrations.latestVersion)
         // Uploads that a crash interrupted left temporary files; none is running yet.
@@ -44,6 +49,7 @@ public final class CustomerStore: Sendable {
     public func close() {
         readers.close()
         writer.close()
+        checkpointer.close()
     }
 
     deinit {

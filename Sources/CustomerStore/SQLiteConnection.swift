@@ -109,6 +109,33 @@ final class SQLiteConnection: @unchecked Sendable {
         try execute("PRAGMA synchronous = \(synchronous.rawValue)")
     }
 
+    /// The commit hook of a WAL database: called after each commit with the WAL's size in pages.
+    typealias WALHook = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<CChar>?, Int32) -> Int32
+
+    /// Registers `hook` (which replaces SQLite's automatic checkpoint on this connection).
+    func setWALHook(context: UnsafeMutableRawPointer, _ hook: WALHook) {
+        _ = sqlite3_wal_hook(handle, hook, context)
+    }
+
+    /// Copies what the WAL holds back into the database file as far as readers allow, without
+    /// taking the write lock or waiting (`SQLITE_CHECKPOINT_PASSIVE`). Returns false when a lock
+    /// it needs is held at that moment (SQLITE_BUSY: the writer restarting the log, say), which
+    /// only means "later".
+    func checkpointPassive() throws -> Bool {
+        try Self.checkpointPassive(handle, path: path)
+    }
+
+    /// The same on a bare handle: the writer's, inside its WAL hook.
+    static func checkpointPassive(_ handle: OpaquePointer, path: String) throws -> Bool {
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        if code & 0xff == SQLITE_BUSY { return false }
+        guard code == SQLITE_OK else {
+            throw StoreError.fromSQLite(code: code, message: String(cString: sqlite3_errmsg(handle)),
+                                        context: "checkpoint of \(path)")
+        }
+        return true
+    }
+
     private func requireWAL() throws {
         let mode = try pragma("journal_mode")
         guard mode?.lowercased() == "wal" else {
