@@ -68,6 +68,15 @@ struct UnixSocket: Sendable, Hashable {
         return try syscall("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
+    /// Reads what is available without waiting: nil when nothing is (EAGAIN), 0 when the peer closed.
+    func readIfAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int? {
+        let count = recv(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+        if count >= 0 { return count }
+        let code = errno
+        if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return nil }
+        throw IOError(call: "recv", errno: code)
+    }
+
     /// Writes every byte. MSG_NOSIGNAL: a peer that went away yields EPIPE instead of killing the
     /// process with SIGPIPE (POSIX send(2)).
     func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
