@@ -86,6 +86,7 @@ extension ClientConnection {
     func readOwnResponse(of call: ClientCall) {
         guard claimReadingForCaller() else { return }
         let deadline = ContinuousClock.now + Self.ownReadBudget
+        var mayStillSpin = spinAdvisor.shouldSpin()
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
@@ -94,7 +95,13 @@ extension ClientConnection {
             if call.isFinished { break }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { break }
-            switch spinForData() ?? readOnce(timeout: remaining) {
+            var spun: ReadOutcome?
+            if mayStillSpin {
+                mayStillSpin = false
+                spun = spinForData()
+                spinAdvisor.record(answeredWhileSpinning: spun != nil)
+            }
+            switch spun ?? readOnce(timeout: remaining) {
             case .data: continue
             case .timedOut: break
             case .ended(let failure):
@@ -176,13 +183,14 @@ extension ClientConnection {
     }
 
     /// How long a lone caller polls the socket without sleeping (non-blocking recv) before it
-    /// sleeps in poll(2). A wake-up costs tens of µs on this VM, more than a whole health check, and
-    /// only one caller in the process spins at a time (the lone one), so the CPU it burns is bounded.
-    /// `customer-bench run ping get mixed --no-floor`, 1 caller, three alternations in one session,
-    /// without the spin -> with 100 µs: ping p50 147-157 -> 69-77 µs (5 000-6 600 -> 12 000-13 000
-    /// calls/s), get p50 246-254 -> 167-175 µs, mixed 229-244 -> 215-219 µs; client CPU per get
-    /// 116-124 -> 164-166 µs. 60 µs helped ping as much and get less; 200 µs no more than 100.
-    static let spinBudget = Duration.microseconds(100)
+    /// sleeps in poll(2), while its connection's ``SpinAdvisor`` says spinning pays. A wake-up costs
+    /// tens of µs on this VM, more than a whole health check, and only one caller in the process
+    /// spins at a time (the lone one), so the CPU it burns is bounded.
+    /// `customer-bench run ping get create --no-floor`, 1 caller, three alternations in one session,
+    /// no spin -> 200 µs with the advisor: ping p50 138-160 -> 60-81 µs, get 223-303 -> 125-160 µs,
+    /// create 330-484 -> 354-402 µs (client CPU per get 86-154 -> 131-166 µs). 100 µs helped ping as
+    /// much and get far less (its answers often take longer); always spinning made create slower.
+    static let spinBudget = Duration.microseconds(200)
 
     /// Reads without sleeping for up to ``spinBudget``; nil when nothing came meanwhile.
     private func spinForData() -> ReadOutcome? {

@@ -39,6 +39,8 @@ final class ClientConnection: Sendable {
     let readBuffer: ReadBuffer
     /// Wakes the reader thread when the role passes to it, or when reading has ended.
     let readerDoorbell = Doorbell()
+    /// Whether lone callers on this connection spin before sleeping.
+    let spinAdvisor = SpinAdvisor()
 
     private init(path: String, socket: UnixSocket, server: ServerHello, reader: FrameReader,
                  configuration: ClientConfiguration) {
