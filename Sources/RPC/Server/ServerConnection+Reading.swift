@@ -19,6 +19,7 @@ extension ServerConnection {
                 try? writer.write(frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
+            if spinForInput() { continue }
             switch readMore(timeout: runtime.configuration.idleTimeout) {
             case .data: continue
             case .closed: return .close
@@ -32,6 +33,22 @@ extension ServerConnection {
     }
 
     enum ReadResult { case data, closed, timedOut }
+
+    /// Checks the socket without blocking for a moment, while the server is idle (see ``IdleSpin``);
+    /// true when bytes arrived. An end of stream or an error is left for ``readMore(timeout:)`` to see.
+    private func spinForInput() -> Bool {
+        var received = 0
+        let arrived = runtime.idleSpin.spin(for: self) {
+            do {
+                let count = try reader.fill { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
+                received = count
+                return count >= 0
+            } catch {
+                return true
+            }
+        }
+        return arrived && received > 0
+    }
 
     /// One `read(2)` into the frame reader's free space, waiting at most `timeout` for input.
     func readMore(timeout: Duration) -> ReadResult {

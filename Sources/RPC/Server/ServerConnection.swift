@@ -118,7 +118,9 @@ final class ServerConnection: @unchecked Sendable {
                     && LeadershipWatchdog.shared.handlerStarted(on: self)
                 if !inline { handOffLeadership() }
                 coordination.unlock()
+                runtime.idleSpin.handlerStarted(on: self)
                 execute(call)
+                runtime.idleSpin.handlerEnded()
                 if inline { LeadershipWatchdog.shared.handlerEnded(on: self) }
                 coordination.lock()
             case .close:

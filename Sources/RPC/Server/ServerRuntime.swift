@@ -10,6 +10,8 @@ final class ServerRuntime: Sendable {
     let logger: Logger
     let statistics: ServerStatistics
     let health: HealthStatusRegistry
+    /// Waiting for the next request without sleeping while the server is otherwise idle.
+    let idleSpin = IdleSpin()
 
     private let registry = ConnectionRegistry()
 
