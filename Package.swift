@@ -74,7 +74,7 @@ let package = Package(
                     dependencies: ["BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],
                     path: "Tests/BusinessRegistryTests"),
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
-        .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench"], path: "Tests/CustomerBenchTests"),
+        .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",

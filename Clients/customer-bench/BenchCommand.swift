@@ -1,8 +1,11 @@
+import CommandLineKit
+
 /// The command line of customer-bench, parsed without dependencies (help on stdout, errors on stderr).
 enum BenchCommand {
     case help(String)
     case ping(PingOptions)
     case run(RunOptions)
+    case codec(CodecCommand)
 
     static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options] "
         + "| customer-bench codec [options]; see 'customer-bench --help'"
@@ -49,6 +52,7 @@ enum BenchCommand {
             switch arguments[1] {
             case "ping": return .help(pingHelp)
             case "run": return .help(RunOptions.help)
+            case "codec": return .help(CodecCommand.help)
             default: throw UsageError("unknown subcommand '\(arguments[1])'")
             }
         case "ping":
@@ -59,16 +63,15 @@ enum BenchCommand {
             let rest = Array(arguments.dropFirst())
             if rest.contains("-h") || rest.contains("--help") { return .help(RunOptions.help) }
             return .run(try RunOptions.parse(rest))
+        case "codec":
+            let rest = Array(arguments.dropFirst())
+            if rest.contains("-h") || rest.contains("--help") { return .help(CodecCommand.help) }
+            return .codec(try CodecCommand.parse(rest))
         default:
             let hint = ["ping", "run", "codec"].first { $0.hasPrefix(subcommand.prefix(2)) }.map { " Did you mean '\($0)'?" } ?? ""
             throw UsageError("unknown subcommand '\(subcommand)'.\(hint)")
         }
     }
-}
-
-struct UsageError: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
 }
 
 /// Options of `customer-bench ping`.

@@ -12,7 +12,7 @@ enum BuildMode {
         StandardError.write("""
         \(banner)
         !!! WARNING: customer-bench is a DEBUG build: its numbers are meaningless.
-        !!! Build it with: swift build -c release --product customer-bench --scratch-path .build-release
+        !!! Build it with: swift build -c release --product customer-bench
         \(banner)
 
         """)

@@ -9,9 +9,6 @@ import RPC
 /// wall-clock numbers here are noisy on a shared machine; callgrind on this command gives the
 /// stable instruction counts (use `--no-reference` and one message to isolate a coder).
 struct CodecCommand {
-    static let usageLine = "Usage: customer-bench codec [customer] [health] [--iterations <n>] [--batches <n>] "
-        + "[--no-reference] [--output table|json]; see 'customer-bench help codec'"
-
     static let help = """
         OVERVIEW: Encode and decode cost per call of the binary coder, in process, beside JSON.
 
@@ -44,43 +41,19 @@ struct CodecCommand {
     var reference = true
     var json = false
 
-    /// Whether `arguments` (without the program name) are this subcommand's, so `main.swift`
-    /// hands them here before the other subcommands' parser sees them.
-    static func handles(_ arguments: [String]) -> Bool {
-        arguments.first == "codec" || Array(arguments.prefix(2)) == ["help", "codec"]
-    }
-
-    /// Parses, runs and reports; returns the exit status (64 for a usage error, as the others).
-    static func main(_ arguments: [String]) -> Int32 {
-        let rest = Array(arguments.drop { $0 == "help" }.dropFirst())
-        let parsed: ParsedArguments
+    /// The options after `codec`.
+    static func parse(_ arguments: [String]) throws(UsageError) -> CodecCommand {
         var command = CodecCommand()
-        do {
-            parsed = try ParsedArguments(rest, options: ["iterations", "batches", "output"], flags: ["no-reference"])
-            if arguments.first == "help" || parsed.wantsHelp {
-                print(help)
-                return 0
-            }
-            try command.apply(parsed)
-        } catch {
-            StandardError.write("Error: \(error.description)\n\(usageLine)\n")
-            return 64
-        }
-        do {
-            try command.run()
-        } catch {
-            StandardError.write("Error: \(error)\n")
-            return 1
-        }
-        return 0
+        try command.apply(try ParsedArguments(arguments, options: ["iterations", "batches", "output"], flags: ["no-reference"]))
+        return command
     }
 
-    private mutating func apply(_ parsed: ParsedArguments) throws(CommandLineKit.UsageError) {
+    private mutating func apply(_ parsed: ParsedArguments) throws(UsageError) {
         if !parsed.positionals.isEmpty {
             messages = []
             for name in parsed.positionals {
                 guard let message = Message(rawValue: name) else {
-                    throw CommandLineKit.UsageError("unknown message '\(name)' (one of: customer, health)",
+                    throw UsageError("unknown message '\(name)' (one of: customer, health)",
                                                     suggestion: Suggestion.closest(to: name, among: Message.allCases.map(\.rawValue)))
                 }
                 messages.append(message)
@@ -89,15 +62,15 @@ struct CodecCommand {
         iterations = try parsed.integer("iterations") ?? iterations
         batches = try parsed.integer("batches") ?? batches
         guard (1...10_000_000).contains(iterations) else {
-            throw CommandLineKit.UsageError("option '--iterations' needs a number from 1 to 10000000")
+            throw UsageError("option '--iterations' needs a number from 1 to 10000000")
         }
         guard (1...1000).contains(batches) else {
-            throw CommandLineKit.UsageError("option '--batches' needs a number from 1 to 1000")
+            throw UsageError("option '--batches' needs a number from 1 to 1000")
         }
         switch parsed.value("output") ?? "table" {
         case "table": json = false
         case "json": json = true
-        case let other: throw CommandLineKit.UsageError("option '--output' is table or json, not '\(other)'")
+        case let other: throw UsageError("option '--output' is table or json, not '\(other)'")
         }
         reference = !parsed.flag("no-reference")
     }

@@ -41,9 +41,10 @@ struct RunCommand {
             for client in clients { _ = try await client.server.health() }
             report.note("server RSS with \(options.connections) connection(s) open: "
                         + report.mebibytes(serverPID.flatMap(residentBytes(ofProcess:))))
-            let tokens = options.scenarios.contains { $0.hasPrefix("list") } ? try await collectPageTokens(clients[0]) : []
+            let tokens = try await collectPageTokens(clients[0], pages: pagesNeeded)
             if tokens.count > 1 {
-                report.note("listing by name: \(tokens.count) pages of \(CustomerScenario.pageSize) (tokens collected once)")
+                report.note("listing by name: the tokens of its first \(tokens.count) pages of \(CustomerScenario.pageSize) "
+                            + "collected once")
             }
             let data = ScenarioData(customers: options.customers, pageTokens: tokens)
             var floors = FloorCache(options: options, database: database)
@@ -73,14 +74,24 @@ struct RunCommand {
         options.calls.map { .calls($0) } ?? .duration(.milliseconds(Int64(options.durationSeconds * 1000)))
     }
 
-    /// Walks the whole by-name listing once, keeping every page's token (at most 20 000 pages).
-    private func collectPageTokens(_ client: CustomerClient) async throws -> [String?] {
+    /// The page tokens the chosen scenarios use: every page's for `list` (at most 20 000), up to
+    /// page 10 000 for `list-deep`, the first page's alone for `list-first`, none otherwise.
+    private var pagesNeeded: Int {
+        if options.scenarios.contains("list") { return 20_000 }
+        if options.scenarios.contains("list-deep") { return CustomerScenario.deepPage }
+        return options.scenarios.contains("list-first") ? 1 : 0
+    }
+
+    /// Walks the by-name listing once, keeping the tokens of its first `pages` pages (nil: page 1).
+    private func collectPageTokens(_ client: CustomerClient, pages: Int) async throws -> [String?] {
+        guard pages > 0 else { return [] }
         var tokens: [String?] = [nil]
         var token: String?
-        repeat {
+        while tokens.count < pages {
             token = try await client.customers.list(limit: CustomerScenario.pageSize, pageToken: token).nextPageToken
-            if let token { tokens.append(token) }
-        } while token != nil && tokens.count < 20_000
+            guard let token else { break }
+            tokens.append(token)
+        }
         return tokens
     }
 }

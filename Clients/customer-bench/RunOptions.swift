@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// Options of `customer-bench run`.
 struct RunOptions: Equatable {
     /// The scenarios `run` runs by default, in this order.

@@ -13,7 +13,7 @@ final class ServerProcess {
 
     init(executable: String, database: BenchDatabase, durability: String) async throws {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw BenchFailure("no customerd at \(executable): build it (swift build -c release --scratch-path .build-release) "
+            throw BenchFailure("no customerd at \(executable): build it (swift build -c release --product customerd) "
                                + "or pass --customerd <path>")
         }
         let clock = ContinuousClock()

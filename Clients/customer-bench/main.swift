@@ -5,14 +5,11 @@
 import Glibc
 
 BuildMode.warnIfDebug()
-if CodecCommand.handles(Array(CommandLine.arguments.dropFirst())) {
-    exit(CodecCommand.main(Array(CommandLine.arguments.dropFirst())))
-}
 let command: BenchCommand
 do {
     command = try BenchCommand.parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
-    StandardError.write("Error: \(error.message)\n\(BenchCommand.usageLine)\n")
+    StandardError.write("Error: \(error.description)\n\(BenchCommand.usageLine)\n")
     exit(64)
 }
 switch command {
@@ -22,4 +19,11 @@ case .ping(let options):
     exit(await PingCommand(options: options).run())
 case .run(let options):
     exit(await RunCommand(options: options).run())
+case .codec(let codec):
+    do {
+        try codec.run()
+    } catch {
+        StandardError.write("Error: \(error)\n")
+        exit(1)
+    }
 }

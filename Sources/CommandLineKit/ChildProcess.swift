@@ -173,7 +173,6 @@ private final class CStringArray {
 private final class Pipe: Sendable {
     let readEnd: Int32
     let writeEnd: Int32
-    private let writeOpen = Atomic<Bool>(true)
 
     init(executable: String) throws(SpawnError) {
         var ends: [Int32] = [0, 0]
@@ -183,8 +182,9 @@ private final class Pipe: Sendable {
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
     }
 
+    /// Called once: after the spawn (the child holds its own copy), or by ``closeBoth()``.
     func closeWriteEnd() {
-        if writeOpen.exchange(false, ordering: .relaxed) { close(writeEnd) }
+        close(writeEnd)
     }
 
     func closeBoth() {

@@ -12,13 +12,9 @@ final class ConnectionPool: @unchecked Sendable {
     private var created = 0
     private var isClosed = false
 
-    /// - Parameters:
-    ///   - capacity: the most connections that ever exist at once.
-    ///   - initial: connections already open (e.g. the writer that ran the migrations).
-    init(capacity: Int, initial: [SQLiteConnection] = [], makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
-        self.capacity = max(capacity, initial.count)
-        self.idle = initial
-        self.created = initial.count
+    /// - Parameter capacity: the most connections that ever exist at once.
+    init(capacity: Int, makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
+        self.capacity = capacity
         self.makeConnection = makeConnection
     }
 

@@ -115,16 +115,16 @@ extension ClientConnection {
 
     /// Before a call is written on a connection nobody reads: handles what arrived while it was
     /// idle (a GOAWAY, or the end of stream of a server that stopped), so the channel can open a
-    /// new connection instead of writing into a dead one. One poll(2) with a zero timeout.
+    /// new connection instead of writing into a dead one. One non-blocking read when nothing came.
     func checkWhileIdle() {
         guard claimReadingForCaller() else { return }
-        var outcome = readOnce(timeout: .zero)
+        var outcome = readNow()
         while case .data = outcome {
             if let failure = handleBufferedFrames() {
                 outcome = .ended(failure)
                 break
             }
-            outcome = readOnce(timeout: .zero)
+            outcome = readNow()
         }
         if case .ended(let failure) = outcome {
             endReading(failure)
@@ -196,21 +196,28 @@ extension ClientConnection {
     private func spinForData() -> ReadOutcome? {
         let deadline = ContinuousClock.now + Self.spinBudget
         repeat {
-            do {
-                let count = try readBuffer.reader.fill { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
-                if count > 0 { return .data }
-                if count == 0 { return .ended(RPCError(.unavailable, "the connection to \(path) closed")) }
-            } catch {
-                return .ended(RPCError(.unavailable, "the connection to \(path) failed: \(error)"))
-            }
+            let outcome = readNow()
+            if case .timedOut = outcome { continue }
+            return outcome
         } while ContinuousClock.now < deadline
         return nil
     }
 
     /// One read of what is available, waiting at most `timeout` (nil: as long as it takes).
     private func readOnce(timeout: Duration?) -> ReadOutcome {
+        read { buffer in try socket.read(into: buffer, timeout: timeout) }
+    }
+
+    /// One read of what is available now, without waiting (`.timedOut` when nothing is).
+    private func readNow() -> ReadOutcome {
+        read { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
+    }
+
+    /// Fills the read buffer with `attempt` (a byte count, 0 at the end of stream, -1 for nothing yet).
+    private func read(_ attempt: (UnsafeMutableRawBufferPointer) throws -> Int) -> ReadOutcome {
         do {
-            let count = try readBuffer.reader.fill { buffer in try socket.read(into: buffer, timeout: timeout) }
+            let count = try readBuffer.reader.fill(using: attempt)
+            if count < 0 { return .timedOut }
             return count == 0 ? .ended(RPCError(.unavailable, "the connection to \(path) closed")) : .data
         } catch let error as IOError where error.call == "poll" && error.errno == EAGAIN {
             return .timedOut

@@ -47,6 +47,6 @@ final class IdleSpin: Sendable {
     }
 
     private static func key(_ connection: AnyObject) -> UInt {
-        UInt(bitPattern: ObjectIdentifier(connection).hashValue)
+        UInt(bitPattern: ObjectIdentifier(connection))
     }
 }

@@ -92,7 +92,7 @@ struct FrameReader {
     }
 
     /// Makes the free tail hold the rest of the pending frame (so a frame is always contiguous), and at
-    /// least `minimumReadSize` bytes: compacts consumed bytes away first, grows only when that is not
+    /// least `initialSize` bytes: compacts consumed bytes away first, grows only when that is not
     /// enough, and shrinks back once a large frame has been consumed.
     private mutating func makeRoom() {
         if start == end {
@@ -102,7 +102,7 @@ struct FrameReader {
                 storage = [UInt8](repeating: 0, count: Self.initialSize)
             }
         }
-        var wantedFree = Self.minimumReadSize
+        var wantedFree = Self.initialSize
         if skipRemaining == 0, end - start >= FrameHeader.size {
             let length = Int(UInt32(bigEndianBytes: storage, at: start))
             if length <= maxFrameSize { wantedFree = max(wantedFree, FrameHeader.size + length - (end - start)) }
@@ -121,6 +121,4 @@ struct FrameReader {
             storage.append(contentsOf: repeatElement(0, count: wantedFree - (storage.count - end)))
         }
     }
-
-    private static let minimumReadSize = initialSize
 }
