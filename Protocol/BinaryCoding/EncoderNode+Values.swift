@@ -75,6 +75,12 @@ extension EncoderNode {
                 try putMap(map, in: slot)
                 return
             }
+        case .intEnum:
+            // The raw value itself, whatever the type's own Codable would write (see `EnumNumber`).
+            if let number = (value as? any RawRepresentable<Int>)?.rawValue {
+                try put(scalar: EnumNumber(number), in: slot)
+                return
+            }
         default:
             try putPrimitive(value, kind, in: slot)
             return
@@ -112,7 +118,7 @@ extension EncoderNode {
         case .uuid: try put(bytes: same(value, UUID.self), in: slot)
         case .data: try put(bytes: same(value, Data.self), in: slot)
         case .url: try put(bytes: same(value, URL.self), in: slot)
-        case .optional, .dictionary, .other: break
+        case .optional, .dictionary, .intEnum, .other: break
         }
     }
 
