@@ -60,6 +60,8 @@ import Testing
             #expect(uploadMethod.request == "UploadFileMessage")
             #expect(uploadMethod.response == "FileInfo")
             #expect(uploadMethod.requirement == "Customers: edit (on the customer named)")
+            let customers = try #require(api.services.first { $0.name == "customer.v1.CustomerService" })
+            #expect(customers.methods.first { $0.name == "DeleteCustomer" }?.summary?.hasPrefix("Needs confirm = true") == true)
             let status = try #require(schema.enumeration(named: "CustomerQuery.Status"))
             #expect(status.values == [
                 EnumValueSchema(name: "active", number: 0), EnumValueSchema(name: "inactive", number: 1),

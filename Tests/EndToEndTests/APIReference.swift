@@ -18,10 +18,10 @@ enum APIReference {
         out.append("## Services\n")
         for service in description.services {
             out.append("### `\(service.name)`\n")
-            out.append("| method | kind | request | response | requires |\n| --- | --- | --- | --- | --- |")
+            out.append("| method | kind | request | response | requires | notes |\n| --- | --- | --- | --- | --- | --- |")
             for method in service.methods {
                 out.append("| `\(method.name)` | \(kindName(method.kind)) | \(link(method.request, description.schema)) "
-                    + "| \(link(method.response, description.schema)) | \(method.requirement ?? "") |")
+                    + "| \(link(method.response, description.schema)) | \(method.requirement ?? "") | \(method.summary ?? "") |")
             }
             out.append("")
         }

@@ -132,7 +132,7 @@ final class MethodCatalog: Sendable {
                 return MethodSchema(
                     name: method.descriptor.method, kind: method.descriptor.kind,
                     request: Schema.name(of: method.types.request), response: Schema.name(of: method.types.response),
-                    requirement: method.types.requirement)
+                    requirement: method.types.requirement, summary: method.descriptor.summary)
             })
         }
         let schema: Schema

@@ -69,14 +69,17 @@ public struct MethodSchema: Codable, Sendable, Hashable {
     public var request: String
     public var response: String
     public var requirement: String?
+    /// What a caller should know beyond the messages (a rule, a refusal).
+    public var summary: String?
 
-    public init(name: String, kind: MethodKind, request: String, response: String, requirement: String?) {
+    public init(name: String, kind: MethodKind, request: String, response: String, requirement: String?, summary: String?) {
         self.name = name
         self.kind = kind
         self.request = request
         self.response = response
         self.requirement = requirement
+        self.summary = summary
     }
 
-    enum CodingKeys: Int, CodingKey { case name = 1, kind = 2, request = 3, response = 4, requirement = 5 }
+    enum CodingKeys: Int, CodingKey { case name = 1, kind = 2, request = 3, response = 4, requirement = 5, summary = 6 }
 }
