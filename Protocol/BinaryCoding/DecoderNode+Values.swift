@@ -102,7 +102,8 @@ extension DecoderNode {
         case .data: return same(try bytes(Data.self, in: slot, key: key()), T.self)
         case .url: return same(try bytes(URL.self, in: slot, key: key()), T.self)
         case .intEnum:
-            if let enumType = type as? any RawRepresentable<Int>.Type {
+            // The plain `RawRepresentable`, not `RawRepresentable<Int>`: see `EncoderNode.put`.
+            if let enumType = type as? any RawRepresentable.Type {
                 return try enumCase(enumType, as: type, in: slot, key: key())
             }
         case .dictionary:
@@ -128,11 +129,12 @@ extension DecoderNode {
     /// The case of an enum from its number (see `EnumNumber`). A number the type has no case for
     /// is refused, not skipped: a Swift enum cannot hold it, and reading it as absent would turn a
     /// newer writer's value into "not given".
-    private func enumCase<E: RawRepresentable<Int>, T>(
+    private func enumCase<E: RawRepresentable, T>(
         _ enumType: E.Type, as type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?
     ) throws -> T {
         let number = try scalar(EnumNumber.self, in: slot, key: key).value
-        guard let value = E(rawValue: number) else {
+        // `TypeKind` put only `Int` raw values here; the check keeps the bit cast honest.
+        guard E.RawValue.self == Int.self, let value = E(rawValue: same(number, E.RawValue.self)) else {
             var known = ""
             if let cases = E.self as? any CaseIterable.Type {
                 known = " (known: " + Self.enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
