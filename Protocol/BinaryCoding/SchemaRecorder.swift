@@ -78,12 +78,17 @@ final class SchemaRecorder {
         }
         let name = Schema.name(of: type)
         if kind == .intEnum, let enumType = type as? any (RawRepresentable<Int> & CaseIterable).Type {
-            recordEnum(enumType, name: name) { EnumValueSchema(name: String(describing: $0), number: $0.rawValue) }
+            recordEnum(enumType, name: name) { Self.values(enumType) { EnumValueSchema(name: String(describing: $0), number: $0.rawValue) } }
             return TypeReference(name: name, wireType: .varint)
         }
         if let enumType = type as? any (RawRepresentable<String> & CaseIterable & Decodable).Type {
-            recordEnum(enumType, name: name) { EnumValueSchema(name: String(describing: $0), text: $0.rawValue) }
+            recordEnum(enumType, name: name) { Self.values(enumType) { EnumValueSchema(name: String(describing: $0), text: $0.rawValue) } }
             return TypeReference(name: name, wireType: .lengthDelimited)
+        }
+        if let enumType = type as? any (RawRepresentable & CaseIterable).Type, let values = Self.unsignedValues(enumType) {
+            // An unsigned raw value travels as itself through the type's own Codable: a plain varint too.
+            recordEnum(enumType, name: name) { values }
+            return TypeReference(name: name, wireType: .varint)
         }
         if kind == .intEnum || type is any RawRepresentable<String>.Type {
             throw DecodingError.dataCorrupted(DecodingError.Context(
@@ -92,9 +97,13 @@ final class SchemaRecorder {
         return try recordMessage(type, name: name)
     }
 
-    private func recordEnum<E: CaseIterable>(_ type: E.Type, name: String, _ value: (E) -> EnumValueSchema) {
+    private func recordEnum(_ type: Any.Type, name: String, _ values: () -> [EnumValueSchema]) {
         guard described.insert(ObjectIdentifier(type)).inserted else { return }
-        schema.enums.append(EnumSchema(name: name, values: E.allCases.map(value)))
+        schema.enums.append(EnumSchema(name: name, values: values()))
+    }
+
+    private static func values<E: CaseIterable>(_ type: E.Type, _ value: (E) -> EnumValueSchema) -> [EnumValueSchema] {
+        E.allCases.map(value)
     }
 
     /// Records a message type; a type that decodes itself from a single value (a wrapper) is
@@ -148,6 +157,14 @@ final class SchemaRecorder {
         }
         // Optional, Array, Dictionary and messages: their own init, reading nothing (nil, empty).
         return try T(from: RecordingDecoder(recorder: self, records: false, codingPath: codingPath))
+    }
+
+    /// The cases of an enum with an unsigned integer raw value, or nil for another raw type.
+    private static func unsignedValues<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> [EnumValueSchema]? {
+        guard E.RawValue.self is any UnsignedInteger.Type else { return nil }
+        return E.allCases.map { value in
+            EnumValueSchema(name: String(describing: value), number: (value.rawValue as? any UnsignedInteger).flatMap { Int(exactly: $0) })
+        }
     }
 
     private static func firstCase<C: CaseIterable>(_ type: C.Type) -> Any? { C.allCases.first }

@@ -63,6 +63,12 @@ import Testing
                 FieldSchema(number: 2, name: "padding", label: .repeated, type: "uint8", wireType: 0),
             ])
             #expect(description.schema.message(named: "PeerResponse")?.fields.map(\.type) == ["uint32", "uint32", "sint32"])
+            let health = try await channel.unary(
+                RPCReflection.DescribeServices.descriptor, DescribeServicesRequest(services: [RPCHealth.serviceName]),
+                as: DescribeServicesResponse.self)
+            #expect(health.schema.message(named: "HealthCheckResponse")?.fields
+                == [FieldSchema(number: 1, name: "status", label: .optional, type: "ServingStatus", wireType: 0)])
+            #expect(health.schema.enumeration(named: "ServingStatus")?.values.map(\.number) == [0, 1, 2, 3])
             // Only what the services asked for reach: none of the built-in services' messages.
             #expect(description.schema.message(named: "HealthCheckRequest") == nil)
         }
