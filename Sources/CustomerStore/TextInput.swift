@@ -1,0 +1,78 @@
+/// The checks every text field of the store gets, whatever its own rule: lengths counted the way
+/// the schema counts them, and no control characters. Every validator goes through here (for
+/// optional fields through `CustomerValidator.normalise`), so no field can be forgotten.
+enum TextInput {
+    /// Whether a field may hold line breaks.
+    enum Lines: Sendable {
+        /// One line (names, titles, codes): no control character at all.
+        case single
+        /// Free text (descriptions, notes): line feeds and tabs, no other control character.
+        case multiple
+    }
+
+    /// The length of `text` as the schema counts it.
+    ///
+    /// SQLite's `length()`, which the tables' CHECK constraints use, counts the Unicode code
+    /// points of a TEXT value. `String.count` counts grapheme clusters instead: a name of 150
+    /// "é" written with a combining accent is 150 of those but 300 code points, so it passed the
+    /// validator and then failed the CHECK as INTERNAL. Every limit is counted here, in code points.
+    static func length(_ text: some StringProtocol) -> Int {
+        text.unicodeScalars.count
+    }
+
+    /// Why `text` may not be stored in a field of `lines`, or nil.
+    ///
+    /// Control characters (Unicode category Cc: C0, DEL and C1) are refused rather than removed:
+    /// SQLite ends a C string at NUL (text was silently cut there), and escape sequences in stored
+    /// text reach every terminal that prints it. Line and paragraph separators count as line breaks.
+    static func controlViolation(in text: String, field: String, lines: Lines) -> FieldViolation? {
+        guard let refused = text.unicodeScalars.first(where: { isRefused($0, lines: lines) }) else { return nil }
+        let allowed = lines == .multiple ? " (line feeds and tabs are allowed)" : " (it is one line)"
+        return FieldViolation(field: field,
+                              reason: "must not contain control characters such as \(describe(refused))\(allowed)")
+    }
+
+    /// The rule of an optional text field for `CustomerValidator.normalise`: at most `maxLength`
+    /// code points (the value arrives trimmed, non-empty and free of refused control characters).
+    static func atMost(_ maxLength: Int, field: String) -> (String) -> CustomerValidator.Checked {
+        { value in
+            length(value) <= maxLength
+                ? .success(value)
+                : .failure(FieldViolation(field: field, reason: "must be at most \(maxLength) characters"))
+        }
+    }
+
+    /// A text a record cannot do without: trimmed, 1 to `maxLength` code points, no refused control
+    /// characters. Returns the trimmed text and, when it is refused, why.
+    static func required(_ raw: String, field: String, maxLength: Int,
+                         lines: Lines = .single) -> (value: String, violation: FieldViolation?) {
+        let trimmed = raw.trimmingWhitespace()
+        if let violation = controlViolation(in: trimmed, field: field, lines: lines) {
+            return (trimmed, violation)
+        }
+        guard !trimmed.isEmpty, length(trimmed) <= maxLength else {
+            return (trimmed, FieldViolation(field: field, reason: "must be 1 to \(maxLength) characters after trimming"))
+        }
+        return (trimmed, nil)
+    }
+
+    private static func isRefused(_ scalar: Unicode.Scalar, lines: Lines) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control:
+            return lines == .single || (scalar != "\n" && scalar != "\t")
+        case .lineSeparator, .paragraphSeparator:
+            return lines == .single
+        default:
+            return false
+        }
+    }
+
+    /// `U+001B`, with the name of the common ones: a message must not carry the character itself.
+    private static func describe(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        let names: [UInt32: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return",
+                                       0x1B: "escape", 0x7F: "delete"]
+        return names[scalar.value].map { "\(code) (\($0))" } ?? code
+    }
+}
