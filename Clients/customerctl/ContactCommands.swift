@@ -355,7 +355,7 @@ enum ContactCommands {
                 if invocation.output == .json {
                     try Output(format: .json).printJSON(["deleted": name, "unassignedFrom": String(unassigned)])
                 } else {
-                    print("Deleted \(noun) '\(name)' (unassigned from \(unassigned) contacts).")
+                    print("Deleted \(noun) '\(TerminalText.escaped(name))' (unassigned from \(unassigned) contacts).")
                 }
             },
             CommandSpec(
