@@ -27,9 +27,10 @@ enum TextInput {
     /// text reach every terminal that prints it. Line and paragraph separators count as line breaks.
     static func controlViolation(in text: String, field: String, lines: Lines) -> FieldViolation? {
         guard let refused = text.unicodeScalars.first(where: { isRefused($0, lines: lines) }) else { return nil }
-        let allowed = lines == .multiple ? " (line feeds and tabs are allowed)" : " (it is one line)"
-        return FieldViolation(field: field,
-                              reason: "must not contain control characters such as \(describe(refused))\(allowed)")
+        let rule = lines == .multiple
+            ? "must not contain control characters other than line feeds and tabs"
+            : "must be one line without control characters"
+        return FieldViolation(field: field, reason: "\(rule) (found \(describe(refused)))")
     }
 
     /// The rule of an optional text field for `CustomerValidator.normalise`: at most `maxLength`

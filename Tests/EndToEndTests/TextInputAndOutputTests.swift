@@ -29,7 +29,7 @@ import Testing
                                                 "--description", "ok\nfine", "--industry", "Red\u{1B}[31m"])
             #expect(result.status == 13)  // 10 + INVALID_ARGUMENT
             #expect(result.stderr.hasPrefix("Error: INVALID_ARGUMENT"))
-            #expect(result.stderr.contains("industry: must not contain control characters such as U+001B (escape)"))
+            #expect(result.stderr.contains("industry: must be one line without control characters (found U+001B (escape))"))
             #expect(!result.stderr.contains("\u{1B}"))
             #expect(try await client.customers.list(CustomerQuery(status: .all)).customers.isEmpty)
         }
