@@ -19,7 +19,7 @@ enum CustomerCommands {
           --phone P                Phone number (digits, optional leading +, spaces, dashes).
           --industry I             Industry.
           --account-manager USER   The user name of the account manager.
-          --description D          Free text.
+          --description D          Free text: line breaks and tabs allowed, no other control characters.
           --allow-duplicate-vat    Keep a VAT number another customer already has (otherwise refused,
                                    naming that customer); the number is checked for the country.
         """
