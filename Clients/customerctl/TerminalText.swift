@@ -27,10 +27,10 @@ enum TerminalText {
         return result
     }
 
+    /// Category Cc is U+0000-001F and U+007F-009F, and U+2028 and U+2029 are the only line and
+    /// paragraph separators: range checks, as a `generalCategory` lookup per code point is slow.
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: true
-        default: false
-        }
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
     }
 }

@@ -21,6 +21,21 @@ import Testing
         #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 0)
     }
 
+    /// The screen matches UTF-8 encodings: the code points either side of each refused range.
+    @Test func theRefusedRangesEndExactlyWhereUnicodeEndsThem() {
+        let refused: [Unicode.Scalar] = ["\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}"]
+        let accepted: [Unicode.Scalar] = [" ", "~", "\u{A0}", "\u{FF}", "\u{2027}", "\u{202A}", "\u{1F600}"]
+        for scalar in refused {
+            #expect(TextInput.controlViolation(in: "a\(scalar)b", field: "f", lines: .single) != nil, "\(scalar.value)")
+        }
+        for scalar in accepted {
+            #expect(TextInput.controlViolation(in: "a\(scalar)b", field: "f", lines: .single) == nil, "\(scalar.value)")
+        }
+        #expect(TextInput.controlViolation(in: "a\n\tb", field: "f", lines: .multiple) == nil)
+        #expect(TextInput.controlViolation(in: "a\u{2028}b", field: "f", lines: .multiple) == nil)
+        #expect(TextInput.length("e\u{301}€🇫🇮") == 5)
+    }
+
     @Test func aNULByteIsNeverCutShortEvenWhereTextIsOnlyLookedUp() throws {
         let fixture = try Fixture()
         // Before: "alice\0x" was bound up to its NUL and found alice.
