@@ -1,9 +1,10 @@
 /// The checks every text field of the store gets, whatever its own rule: lengths counted the way
 /// the schema counts them, and no control characters. Every validator goes through here (for
-/// optional fields through `CustomerValidator.normalise`), so no field can be forgotten.
-enum TextInput {
+/// optional fields through `CustomerValidator.normalise`), so no field can be forgotten. Public for
+/// the server's own lookups by name, which refuse such text by the same rule.
+public enum TextInput {
     /// Whether a field may hold line breaks.
-    enum Lines: Sendable {
+    public enum Lines: Sendable {
         /// One line (names, titles, codes): no control character at all.
         case single
         /// Free text (descriptions, notes): line feeds and tabs, no other control character.
@@ -32,12 +33,21 @@ enum TextInput {
     /// Control characters (Unicode category Cc: C0, DEL and C1) are refused rather than removed:
     /// SQLite ends a C string at NUL (text was silently cut there), and escape sequences in stored
     /// text reach every terminal that prints it. Line and paragraph separators count as line breaks.
-    static func controlViolation(in text: String, field: String, lines: Lines) -> FieldViolation? {
+    public static func controlViolation(in text: String, field: String, lines: Lines) -> FieldViolation? {
         guard let refused = firstRefused(in: text, lines: lines) else { return nil }
         let rule = lines == .multiple
             ? "must not contain control characters other than line feeds and tabs"
             : "must be one line without control characters"
         return FieldViolation(field: field, reason: "\(rule) (found \(describe(refused)))")
+    }
+
+    /// Refuses a name looked up (a user, label or industry) that holds a control character: no
+    /// stored name has one, and the "not found" answer would echo it to the caller.
+    /// - Throws: `invalidArgument` on `field`.
+    public static func refuseControlCharacters(inName name: String, field: String) throws {
+        if let violation = controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
+            throw StoreError.invalidArgument([violation])
+        }
     }
 
     /// The rule of an optional text field for `CustomerValidator.normalise`: at most `maxLength`

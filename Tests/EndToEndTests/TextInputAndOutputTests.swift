@@ -35,6 +35,33 @@ import Testing
         }
     }
 
+    /// A name only looked up (a user, a keyword) is refused by the same rule, and the refusal
+    /// does not echo the control character as a "no user is named ..." answer did.
+    @Test func aNameLookedUpWithAControlCharacterIsRefusedByFieldWithoutEchoingIt() async throws {
+        try await withServer { _, client in
+            let manager = await #expect(throws: RPCError.self) {
+                try await client.customers.create(CustomerFields(name: "Acme", accountManager: "alice\u{1B}[2J"))
+            }
+            #expect(manager?.code == .invalidArgument)
+            #expect(manager?.details.map(\.field) == ["accountManager"])
+            let managerMessage = manager?.message ?? ""
+            #expect(managerMessage.contains("accountManager: must be one line without control characters"))
+            #expect(!managerMessage.unicodeScalars.contains("\u{1B}"))
+            let customer = try await client.customers.create(CustomerFields(name: "Acme"))
+            let contact = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Aino"))
+            let keyword = await #expect(throws: RPCError.self) {
+                try await client.contacts.tag(id: contact.id, keywords: ["news\u{7}letter"])
+            }
+            #expect(keyword?.code == .invalidArgument)
+            #expect(keyword?.details.map(\.field) == ["keywords"])
+            let keywordMessage = keyword?.message ?? ""
+            #expect(keywordMessage.contains("keywords: must be one line without control characters"))
+            #expect(!keywordMessage.unicodeScalars.contains("\u{7}"))
+            let written = try await client.customers.list(CustomerQuery(status: .all)).customers
+            #expect(written.map(\.name) == ["Acme"])
+        }
+    }
+
     @Test func notesKeepTheirLinesAndTablesPrintThemEscaped() async throws {
         try await withServer { server, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
