@@ -87,7 +87,8 @@ out.append('**Text.** A text field is stored trimmed of white space at both ends
            'line or paragraph separator, except the free texts, which may hold line feeds and tabs: a customer\'s\n'
            '`description`, a contact\'s `notes`, the `text` of an activity note and of a collaboration note, a lost\n'
            'sales case\'s `reason` and an invoice\'s `description`. A refusal is `INVALID_ARGUMENT` with the field\n'
-           'in the details; the `search` of a customer query refuses control characters the same way.\n')
+           'in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a\n'
+           'customer query refuse control characters the same way.\n')
 out.append('## Services\n')
 for svc, methods in services:
     out.append(f'### `{svc}`\n')
