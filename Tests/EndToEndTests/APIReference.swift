@@ -78,6 +78,15 @@ enum APIReference {
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
         then runs as that person; from anyone else it is refused.
 
+        **Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit
+        counts Unicode code points, as SQLite's `length()` does (`é` written as `e` and a combining accent is
+        two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a
+        line or paragraph separator, except the free texts, which may hold line feeds and tabs: a customer's
+        `description`, a contact's `notes`, the `text` of an activity note and of a collaboration note, a lost
+        sales case's `reason` and an invoice's `description`. A refusal is `INVALID_ARGUMENT` with the field
+        in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a
+        customer query refuse control characters the same way.
+
         **Labels.** *singular*: always written, even when 0, `false` or empty; a request without it is
         `INVALID_ARGUMENT`. *optional*: absent means not set. *repeated*: one occurrence per element,
         absent when empty (scalars packed into one wire-type-2 occurrence). *map*: one entry message per
