@@ -38,8 +38,10 @@ import Testing
     }
 
     @Test func closingAnIdleConnectionReleasesItsSocket() async throws {
-        let server = try TestServer.start()
-        defer { server.stop() }
+        try await withTestServer { server, _ in try await Self.checkReleasesSocket(server) }
+    }
+
+    private static func checkReleasesSocket(_ server: TestServer) async throws {
         let connection = try ClientConnection.open(path: server.socketPath, configuration: ClientConfiguration())
         let descriptor = connection.socket.fd
         let socketName = try #require(Self.fileName(of: descriptor))

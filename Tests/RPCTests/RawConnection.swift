@@ -4,7 +4,12 @@ import Glibc
 
 /// A hand-driven client speaking raw frames, for what ClientChannel never does on purpose
 /// (garbage, wrong versions, ignoring deadlines).
-final class RawConnection {
+///
+/// Reads wait on a thread of their own (``onThread(_:)``): a test task blocked in poll(2) would hold
+/// one of the cooperative pool's two threads, and with it the very calls the test waits for.
+/// `@unchecked Sendable`: one test task drives a connection, one operation at a time; a read runs
+/// on its helper thread while that task awaits it, so the reader is never touched by two threads at once.
+final class RawConnection: @unchecked Sendable {
     let socket: UnixSocket
     private var reader = FrameReader(maxFrameSize: 16 * 1024 * 1024)
 
@@ -22,7 +27,11 @@ final class RawConnection {
     func close() { socket.close() }
 
     /// The next complete frame (header and a copy of its payload); nil when the server closed.
-    func readFrame() throws -> (FrameHeader, [UInt8])? {
+    func readFrame() async throws -> (FrameHeader, [UInt8])? {
+        try await onThread { [self] in Result { try readFrameBlocking() } }.get()
+    }
+
+    private func readFrameBlocking() throws -> (FrameHeader, [UInt8])? {
         while true {
             if case .frame(let header, let range) = try reader.next() {
                 return (header, Array(reader.payload(in: range)))
@@ -34,8 +43,8 @@ final class RawConnection {
     }
 
     /// Skips frames until a STATUS arrives.
-    func readStatus() throws -> (streamID: UInt32, error: RPCError) {
-        while let (header, payload) = try readFrame() {
+    func readStatus() async throws -> (streamID: UInt32, error: RPCError) {
+        while let (header, payload) = try await readFrame() {
             if header.type == .status {
                 return (header.streamID, try CallStatus.parse(payload[...]).0.error)
             }
@@ -43,6 +52,7 @@ final class RawConnection {
         throw RPCError(.unavailable, "connection closed before a STATUS")
     }
 
+    /// Starts a call whose one request travels in CALL_START (unary or server-streaming).
     func startUnary<T: Encodable>(streamID: UInt32, method: MethodDescriptor, request: T,
                                   timeoutMicroseconds: UInt64 = 0) throws {
         let message = try BinaryEncoder().encode(request)

@@ -56,24 +56,40 @@ struct TestServer {
         return TestServer(directory: directory, server: server, logs: logs)
     }
 
-    func stop() {
-        server.shutdown()
+    /// Stops the server (waiting for its calls on a thread of its own) and removes the directory.
+    func stop() async {
+        await server.shutdown()
         directory.remove()
     }
 
     func channel() -> ClientChannel { ClientChannel(socketPath: socketPath) }
 }
 
-/// Runs `body` against a fresh server and always stops it afterwards.
+/// Runs `body` against a fresh server and always stops it afterwards, without blocking the
+/// task's thread (a `defer` cannot await).
 func withTestServer(probe: Probe = Probe(), configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ body: (TestServer, ClientChannel) async throws -> Void) async throws {
     let server = try TestServer.start(probe: probe, configure: configure)
     let channel = server.channel()
-    defer {
+    try await withCleanup {
+        try await body(server, channel)
+    } cleanup: {
         channel.close()
-        server.stop()
+        await server.stop()
     }
-    try await body(server, channel)
+}
+
+/// An async `defer`: runs `body`, then `cleanup` whether `body` returned or threw.
+func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+    let result: T
+    do {
+        result = try await body()
+    } catch {
+        await cleanup()
+        throw error
+    }
+    await cleanup()
+    return result
 }
 
 /// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.

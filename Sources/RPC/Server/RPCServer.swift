@@ -105,4 +105,17 @@ public final class RPCServer: Sendable {
     public func waitUntilStopped() {
         lifecycle.waitUntilStopped()
     }
+
+    /// ``shutdown()`` for async code: the waiting (for calls to drain, up to the grace period) happens
+    /// on a thread of its own while the task is suspended. Blocking a cooperative-pool thread instead
+    /// starves every task of the process for that long: two servers stopping at once take both
+    /// threads of a 2-core machine.
+    public func shutdown() async {
+        await ThreadLauncher.run { [self] in shutdown() }
+    }
+
+    /// ``waitUntilStopped()`` for async code, waiting on a thread of its own.
+    public func waitUntilStopped() async {
+        await ThreadLauncher.run { [self] in waitUntilStopped() }
+    }
 }
