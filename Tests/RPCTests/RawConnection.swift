@@ -3,7 +3,7 @@ import Glibc
 @testable import RPC
 
 /// A hand-driven client speaking raw frames, for what ClientChannel never does on purpose
-/// (garbage, wrong versions, ignoring deadlines).
+/// (garbage, wrong versions, ignoring deadlines, never reading).
 ///
 /// Reads wait on a thread of their own (``onThread(_:)``): a test task blocked in poll(2) would hold
 /// one of the cooperative pool's two threads, and with it the very calls the test waits for.
@@ -13,15 +13,17 @@ final class RawConnection: @unchecked Sendable {
     let socket: UnixSocket
     private var reader = FrameReader(maxFrameSize: 16 * 1024 * 1024)
 
-    /// Connects; with `versions` set, performs the handshake offering those versions.
-    init(path: String, handshake versions: [UInt16]? = [1]) throws {
+    /// Connects; with `versions` set, performs the handshake offering those versions and granting
+    /// `initialWindow` bytes of flow-control credit per stream.
+    init(path: String, handshake versions: [UInt16]? = [1], initialWindow: UInt32 = 1 << 20) throws {
         socket = try UnixSocket.connect(to: path)
         if let versions {
-            try write(Handshake.magic + ClientHello(versions: versions, initialWindow: 1 << 20, maxFrameSize: 1 << 24,
+            try write(Handshake.magic + ClientHello(versions: versions, initialWindow: initialWindow, maxFrameSize: 1 << 24,
                                                      name: "raw").frame())
         }
     }
 
+    /// Writes every byte (a full socket buffer makes this wait: only for tests whose server reads).
     func write(_ bytes: [UInt8]) throws { try socket.writeAll(bytes) }
 
     func close() { socket.close() }

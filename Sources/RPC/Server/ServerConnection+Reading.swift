@@ -16,7 +16,7 @@ extension ServerConnection {
             } catch {
                 runtime.logger.warning("closing connection after a protocol violation",
                                        [("peer_pid", "\(peer.pid)"), ("error", error.description)])
-                try? writer.write(frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
+                try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
             if spinForInput() { continue }
@@ -25,7 +25,7 @@ extension ServerConnection {
             case .closed: return .close
             case .timedOut:
                 if calls.withLock({ $0.active.isEmpty }) {
-                    try? writer.write(frame: GoAway(code: .ok, message: "idle timeout").frame())
+                    try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
                     return .close
                 }
             }
@@ -67,7 +67,7 @@ extension ServerConnection {
         let configuration = runtime.configuration
         func refuse(_ code: StatusCode, _ message: String) -> Bool {
             runtime.logger.info("refusing connection", [("peer_pid", "\(peer.pid)"), ("reason", message)])
-            try? writer.write(frame: GoAway(code: code, message: message).frame())
+            try? writer.write(.immediate, frame: GoAway(code: code, message: message).frame())
             return false
         }
         let handshakeDeadline = ContinuousClock.now + configuration.handshakeTimeout

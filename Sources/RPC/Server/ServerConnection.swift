@@ -58,7 +58,8 @@ final class ServerConnection: @unchecked Sendable {
     init(socket: UnixSocket, runtime: ServerRuntime) throws(IOError) {
         self.socket = socket
         self.runtime = runtime
-        writer = FrameWriter(socket: socket)
+        writer = FrameWriter(socket: socket, queueLimit: runtime.configuration.maxQueuedBytesPerConnection,
+                             statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
         maxThreads = max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1
@@ -189,7 +190,7 @@ final class ServerConnection: @unchecked Sendable {
             table.draining = true
             return table.active.isEmpty
         }
-        try? writer.write(frame: GoAway(code: .ok, message: "the server is shutting down").frame())
+        try? writer.write(.immediate, frame: GoAway(code: .ok, message: "the server is shutting down").frame())
         if idle { stopReading() }
     }
 
