@@ -47,4 +47,32 @@ import Testing
             #expect(statistics.peakQueuedBytes <= limits.bound)
         }
     }
+
+    /// A slowloris: one byte of a frame at a time, each well within the idle timeout, never the
+    /// last one. Only complete frames restart the idle clock, so the connection is closed as idle.
+    @Test func aFrameTrickledByteByByteDoesNotKeepTheConnectionOpen() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .milliseconds(500) }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            let hello = try #require(try await raw.readFrame())
+            #expect(hello.0.type == .hello)
+            let frame = FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: 1) {
+                $0.append(contentsOf: [UInt8](repeating: 0, count: 500))
+            }
+            var sent = 0
+            // 40 ms a byte: the whole frame but its last byte would take 20 s.
+            while sent < frame.count - 1 && !raw.hasInput() {
+                do { try raw.write([frame[sent]]) } catch { break }
+                sent += 1
+                try await Task.sleep(for: .milliseconds(40))
+            }
+            let (header, payload) = try #require(try await raw.readFrame())
+            #expect(header.type == .goAway)
+            let goAway = try GoAway(payload: payload[...])
+            #expect(goAway.code == .ok)
+            #expect(goAway.message == "idle timeout")
+            #expect(sent < frame.count - 1)
+            #expect(try await raw.readFrame() == nil)
+        }
+    }
 }

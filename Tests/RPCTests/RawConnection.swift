@@ -28,6 +28,12 @@ final class RawConnection: @unchecked Sendable {
 
     func close() { socket.close() }
 
+    /// Whether the server has sent something (or closed) that was not read yet; never waits.
+    func hasInput() -> Bool {
+        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
+    }
+
     /// The next complete frame (header and a copy of its payload); nil when the server closed.
     func readFrame() async throws -> (FrameHeader, [UInt8])? {
         try await onThread { [self] in Result { try readFrameBlocking() } }.get()

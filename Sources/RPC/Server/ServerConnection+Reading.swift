@@ -7,10 +7,12 @@ extension ServerConnection {
         if !handshakeDone {
             guard performHandshake() else { return .close }
             handshakeDone = true
+            idleSince = .now
         }
         while true {
             do {
                 while let event = try reader.next() {
+                    receivedFrame = true
                     if let call = try handle(event) { return .run(call) }
                 }
             } catch {
@@ -20,7 +22,7 @@ extension ServerConnection {
                 return .close
             }
             if spinForInput() { continue }
-            switch readMore(timeout: runtime.configuration.idleTimeout) {
+            switch readMore(timeout: idleTimeRemaining()) {
             case .data: continue
             case .closed: return .close
             case .timedOut:
@@ -28,8 +30,21 @@ extension ServerConnection {
                     try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
                     return .close
                 }
+                idleSince = .now   // busy with calls until now
             }
         }
+    }
+
+    /// How long the leader may wait for input before the connection counts as idle. Only complete
+    /// frames restart the clock, so a client trickling a frame byte by byte (slowloris) is closed
+    /// like a silent one.
+    private func idleTimeRemaining() -> Duration {
+        let now = ContinuousClock.now
+        if receivedFrame {
+            receivedFrame = false
+            idleSince = now
+        }
+        return max(now.duration(to: idleSince + runtime.configuration.idleTimeout), .zero)
     }
 
     enum ReadResult { case data, closed, timedOut }
