@@ -5,13 +5,13 @@ import Testing
 
 /// Who reads a client connection: a lone caller for its own response, or the reader thread.
 @Suite(.timeLimit(.minutes(1))) struct ClientReadingTests {
-    @Test func aLoneCallSlowerThanTheCallersReadBudgetIsAnsweredByTheReaderThread() async throws {
+    @Test func aLoneCallSlowerThanTheCallersSpinIsAnsweredByTheReaderThread() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in
             async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "slow"), as: EchoResponse.self)
             #expect(await probe.wait(for: "slow started"))
-            // Ten budgets later the caller has given up reading for itself and awaits its response.
-            try await Task.sleep(for: ClientConnection.ownReadBudget * 10)
+            // Ten spins later the caller has given up reading for itself and awaits its response.
+            try await Task.sleep(for: ClientConnection.spinBudget * 10)
             probe.record("release slow")
             #expect(try await slow.text == "slow")
             let next = try await channel.unary(TestService.echo, EchoRequest(text: "next"), as: EchoResponse.self)
