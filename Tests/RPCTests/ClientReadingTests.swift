@@ -4,7 +4,7 @@ import Glibc
 import Testing
 
 /// Who reads a client connection: a lone caller for its own response, or the reader thread.
-@Suite(.timeLimit(.minutes(1))) struct ClientReadingTests {
+@Suite(.timeLimit(.minutes(10))) struct ClientReadingTests {
     @Test func aLoneCallSlowerThanTheCallersSpinIsAnsweredByTheReaderThread() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in

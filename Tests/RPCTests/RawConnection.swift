@@ -45,7 +45,7 @@ final class RawConnection: @unchecked Sendable {
                 return (header, Array(reader.payload(in: range)))
             }
             // Bounded, so a server bug fails the test instead of hanging it.
-            let count = try reader.fill { try socket.read(into: $0, timeout: .seconds(20)) }
+            let count = try reader.fill { try socket.read(into: $0, timeout: hangGuard) }
             if count == 0 { return nil }
         }
     }

@@ -92,6 +92,10 @@ func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) asy
     return result
 }
 
+/// How long a test waits for something before it fails instead of hanging: a bound for bugs, far
+/// beyond what a loaded machine takes (see ``Probe/wait(for:)``).
+let hangGuard = Duration.seconds(600)
+
 /// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.
 final class Probe: Sendable {
     private let events = Mutex<[String]>([])
@@ -104,11 +108,16 @@ final class Probe: Sendable {
 
     var recorded: [String] { events.withLock { $0 } }
 
-    /// Waits until `event` was recorded; gives up after a generous bound so a bug fails instead of
-    /// hanging. The wait blocks its own thread: a Dispatch worker would starve the cooperative pool.
+    /// Waits until `event` was recorded. The wait blocks its own thread: a Dispatch worker would
+    /// starve the cooperative pool.
+    ///
+    /// It gives up only after ``hangGuard``, so a bug fails instead of hanging, but never because
+    /// the machine is busy: all tests of the bundle share the pool's two threads, and a task the
+    /// event depends on (the call that records it) may queue behind every other test's work for a
+    /// long time (with both cores busy, a 20 s bound failed five tests of a run).
     func wait(for event: String) async -> Bool {
         await onThread { [self] in
-            let giveUp = DispatchTime.now() + .seconds(20)
+            let giveUp = DispatchTime.now() + .seconds(Int(hangGuard.components.seconds))
             while !recorded.contains(event) {
                 if signal.wait(timeout: giveUp) == .timedOut { break }
             }
