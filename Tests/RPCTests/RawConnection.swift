@@ -28,6 +28,9 @@ final class RawConnection: @unchecked Sendable {
 
     func close() { socket.close() }
 
+    /// Half-closes: the server reads end of input, and this side can still read.
+    func shutdownWrite() { _ = Glibc.shutdown(socket.fd, Int32(SHUT_WR)) }
+
     /// Whether the server has sent something (or closed) that was not read yet; never waits.
     func hasInput() -> Bool {
         var descriptor = pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)

@@ -47,6 +47,9 @@ struct TestService: RPCService {
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
     static let count = MethodDescriptor(service: service, method: "Count", kind: .serverStreaming)
     static let sum = MethodDescriptor(service: service, method: "Sum", kind: .clientStreaming)
+    /// Reads the client's stream to its end, then answers only once cancelled: a client-streaming
+    /// call that stays open whatever the client does, until the server ends it.
+    static let holdStream = MethodDescriptor(service: service, method: "HoldStream", kind: .clientStreaming)
     /// Streams `value` copies of ``floodMessage``, then records "flood done".
     static let flood = MethodDescriptor(service: service, method: "Flood", kind: .serverStreaming)
     static let floodMessage = EchoRequest(text: "flood", padding: [UInt8](repeating: 0xF1, count: 16 * 1024))
@@ -80,6 +83,12 @@ struct TestService: RPCService {
         router.registerServerStreaming(Self.flood) { (request: Number, writer: ServerStreamWriter<EchoRequest>, _) in
             for _ in 0..<request.value { try writer.send(Self.floodMessage) }
             probe.record("flood done")
+        }
+        router.registerClientStreaming(Self.holdStream) { (reader: ClientStreamReader<Number>, context) -> Number in
+            while try reader.next() != nil {}
+            while !context.isCancelled { usleep(1000) }
+            probe.record("hold ended")
+            return Number(value: 0)
         }
         router.registerClientStreaming(Self.sum) { (reader: ClientStreamReader<Number>, context) -> Number in
             var total: Int64 = 0

@@ -36,6 +36,12 @@ public struct Metadata: Sendable, Hashable, Sequence {
         pairs.append(Pair(key: key.lowercased(), value: value))
     }
 
+    /// Appends a pair exactly as it came off the wire, so ``validate()`` refuses a key that breaks
+    /// the rules (an upper-case one included) instead of silently repairing it.
+    mutating func addReceived(_ key: String, _ value: String) {
+        pairs.append(Pair(key: key, value: value))
+    }
+
     public var isEmpty: Bool { pairs.isEmpty }
 
     public var count: Int { pairs.count }

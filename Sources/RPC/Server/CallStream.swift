@@ -15,6 +15,8 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     private var clientEnded = false
     private var consumedSinceUpdate = 0
     private var isWoken = false
+    /// The client shut down its side of the connection: no WINDOW_UPDATE can come any more.
+    private var creditEnded = false
     let receiveWindow: Int
     private let maxFrameSize: Int
     /// The connection writer's position just past this stream's last message (see
@@ -38,11 +40,25 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
     func spendCredit(_ cost: Int, context: ServerContext) throws {
         lock.lock()
-        while sendCredit <= 0 && !isWoken { lock.wait() }
+        while sendCredit <= 0 && !isWoken && !creditEnded { lock.wait() }
         let stop = isWoken
-        if !stop { sendCredit -= cost }
+        let starved = !stop && sendCredit <= 0
+        if !stop && !starved { sendCredit -= cost }
         lock.unlock()
         if stop { try context.checkCancellation() }
+        if starved {
+            throw RPCError(.resourceExhausted, "the client shut down its side of the connection with no flow-control credit left")
+        }
+    }
+
+    /// The client shut down its side of the connection (PROTOCOL.md section 11, "Half-close"): a
+    /// sender waiting for credit would wait for ever. Returns whether the client had ended its stream.
+    func clientInputEnded() -> Bool {
+        lock.withLock {
+            creditEnded = true
+            lock.broadcast()
+            return clientEnded
+        }
     }
 
     func addCredit(_ increment: Int) {
@@ -53,17 +69,21 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
         }
     }
 
-    /// Queues a client message (nil: end of stream only). False when the client overran its window.
-    func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Bool {
+    enum Delivery { case accepted, overrun, afterEnd }
+
+    /// Queues a client message (nil: end of stream only). Refused when the client overran its window
+    /// or had already ended its stream.
+    func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Delivery {
         lock.withLock {
+            if clientEnded { return .afterEnd }
             if let message {
                 inboxBytes += Self.cost(ofPayload: message.count)
-                guard inboxBytes <= receiveWindow + Self.cost(ofPayload: maxFrameSize) else { return false }
+                guard inboxBytes <= receiveWindow + Self.cost(ofPayload: maxFrameSize) else { return .overrun }
                 inbox.append(message)
             }
             if endOfStream { clientEnded = true }
             lock.broadcast()
-            return true
+            return .accepted
         }
     }
 

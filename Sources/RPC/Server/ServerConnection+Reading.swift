@@ -24,7 +24,7 @@ extension ServerConnection {
             if spinForInput() { continue }
             switch readMore(timeout: idleTimeRemaining()) {
             case .data: continue
-            case .closed: return .close
+            case .closed: return inputEnded()
             case .timedOut:
                 if calls.withLock({ $0.active.isEmpty }) {
                     try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
@@ -33,6 +33,35 @@ extension ServerConnection {
                 idleSince = .now   // busy with calls until now
             }
         }
+    }
+
+    /// The client shut down its writing side (or closed): calls that need nothing more from it run
+    /// to their STATUS, a client stream it never ended is cancelled (PROTOCOL.md section 11).
+    private func inputEnded() -> LeadOutcome {
+        guard !peerClosed() else { return .close }
+        let active = calls.withLock { table in
+            table.draining = true
+            return Array(table.active.values)
+        }
+        var running = false
+        for context in active {
+            if let stream = context.stream, !stream.clientInputEnded(), context.method.kind == .clientStreaming,
+               let ended = calls.withLock({ $0.active.removeValue(forKey: context.streamID) }) {
+                // Claimed before the handler learns of it, so its reaction cannot send a STATUS.
+                endWithoutAnswer(ended, code: .cancelled)
+                ended.cancel(RPCError(.cancelled, "the client closed the connection before ending its stream"))
+            } else {
+                running = true
+            }
+        }
+        return running ? .inputEnded : .close
+    }
+
+    /// Whether the client closed both directions (its process ended or it closed the socket), as
+    /// opposed to `shutdown(SHUT_WR)`: on a Unix socket only the former raises POLLHUP.
+    private func peerClosed() -> Bool {
+        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) < 0 || descriptor.revents & Int16(POLLHUP | POLLERR) != 0
     }
 
     /// How long the leader may wait for input before the connection counts as idle. Only complete
@@ -122,6 +151,14 @@ extension ServerConnection {
                 let spoken = Handshake.supportedVersions.map(String.init).joined(separator: ", ")
                 return refuse(.unimplemented, "no common protocol version: the client offers \(offered), the server speaks \(spoken)")
             }
+            guard hello.initialWindow >= Handshake.minimumInitialWindow else {
+                return refuse(.internalError, "protocol violation: HELLO initial window \(hello.initialWindow)"
+                              + " is below the minimum of \(Handshake.minimumInitialWindow)")
+            }
+            guard hello.maxFrameSize >= Handshake.minimumMaxFrameSize else {
+                return refuse(.internalError, "protocol violation: HELLO max frame size \(hello.maxFrameSize)"
+                              + " is below the minimum of \(Handshake.minimumMaxFrameSize)")
+            }
             clientWindow = Int(hello.initialWindow)
             clientMaxFrameSize = Int(hello.maxFrameSize)
             let answer = ServerHello(
@@ -146,6 +183,7 @@ extension ServerConnection {
             return nil
         case .frame(let header, let range):
             let payload = reader.payload(in: range)
+            try checkFlags(header)
             switch header.type {
             case .callStart:
                 return try startCall(header, payload)
@@ -153,23 +191,36 @@ extension ServerConnection {
                 try handleMessage(header, payload)
             case .cancel:
                 try requireStream(header)
+                guard payload.isEmpty else { throw ProtocolViolation("CANCEL with a \(payload.count)-byte payload") }
                 if let context = calls.withLock({ $0.active.removeValue(forKey: header.streamID) }) {
-                    let error = RPCError(.cancelled, "the client cancelled the call")
-                    context.cancel(error)
+                    // Claimed before the handler learns of it, so its reaction cannot send a STATUS.
                     endWithoutAnswer(context, code: .cancelled)
+                    context.cancel(RPCError(.cancelled, "the client cancelled the call"))
                 }
             case .windowUpdate:
                 try requireStream(header)
                 let increment = try WindowUpdate.parse(payload)
+                guard increment > 0 else { throw ProtocolViolation("WINDOW_UPDATE of 0 on stream \(header.streamID)") }
                 calls.withLock { $0.active[header.streamID] }?.stream?.addCredit(Int(increment))
             case .ping:
+                guard header.streamID == 0 else { throw ProtocolViolation("PING on stream \(header.streamID), not 0") }
+                guard payload.count == 8 else { throw ProtocolViolation("PING with \(payload.count) payload bytes, not 8") }
                 try? writer.write { FrameBuilder.append(.pong, streamID: 0, to: &$0) { $0.append(contentsOf: payload) } }
             case .pong, .goAway:
+                // A client's GOAWAY only says it starts no more calls here; what is in flight goes on.
                 break
             case .hello, .status:
                 throw ProtocolViolation("a client may not send \(header.type) frames after the handshake")
             }
             return nil
+        }
+    }
+
+    /// Bits a client may set per frame type (PROTOCOL.md section 5); any other bit is a violation.
+    private func checkFlags(_ header: FrameHeader) throws(ProtocolViolation) {
+        let allowed: FrameFlags = header.type == .callStart || header.type == .message ? [.endStream, .hasMessage] : []
+        guard header.flags.isSubset(of: allowed) else {
+            throw ProtocolViolation("\(header.type) frame with undefined flag bits 0x\(String(header.flags.rawValue, radix: 16))")
         }
     }
 
@@ -260,16 +311,21 @@ extension ServerConnection {
         try requireStream(header)
         guard let context = calls.withLock({ $0.active[header.streamID] }) else { return }   // call already ended
         guard context.method.kind == .clientStreaming, let stream = context.stream else {
+            // A bare END_STREAM is the client half-closing after the request it sent in CALL_START.
+            if !header.flags.contains(.hasMessage) && header.flags.contains(.endStream) { return }
             let error = RPCError(.internalError, "MESSAGE frame on a call that takes no client stream")
             finish(context, status: error, response: nil)
             context.cancel(error)
             return
         }
         let message = header.flags.contains(.hasMessage) ? Array(payload) : nil
-        if !stream.deliver(message, endOfStream: header.flags.contains(.endStream)) {
-            let error = RPCError(.resourceExhausted, "the client overran its flow-control window")
-            finish(context, status: error, response: nil)
-            context.cancel(error)
+        let error: RPCError
+        switch stream.deliver(message, endOfStream: header.flags.contains(.endStream)) {
+        case .accepted: return
+        case .overrun: error = RPCError(.resourceExhausted, "the client overran its flow-control window")
+        case .afterEnd: error = RPCError(.internalError, "MESSAGE frame after the client's END_STREAM")
         }
+        finish(context, status: error, response: nil)
+        context.cancel(error)
     }
 }

@@ -88,6 +88,8 @@ final class ServerConnection: @unchecked Sendable {
     enum LeadOutcome {
         case run(PendingCall)
         case close
+        /// The client half-closed: nothing more to read, but calls in flight still answer.
+        case inputEnded
     }
 
     /// A call read by the leader, to be run by the same thread once it gave up leadership.
@@ -136,6 +138,10 @@ final class ServerConnection: @unchecked Sendable {
                 coordination.unlock()
                 cancelAllCalls(RPCError(.cancelled, "the connection closed"))
                 coordination.lock()
+            case .inputEnded:
+                // The threads running calls answer them, then leave; the last one tears down.
+                isClosed = true
+                coordination.broadcast()
             }
         }
         threadCount -= 1

@@ -37,7 +37,7 @@ extension Metadata {
         for _ in 0..<count {
             let key = try reader.readString("metadata key", limit: maxKeyLength)
             let value = try reader.readString("metadata value", limit: maxTotalSize)
-            metadata.add(key, value)
+            metadata.addReceived(key, value)
         }
         return metadata
     }

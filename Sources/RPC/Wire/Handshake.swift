@@ -6,6 +6,11 @@ enum Handshake {
     static let supportedVersions: [UInt16] = [1]
     /// Names in HELLO are at most this many UTF-8 bytes.
     static let maxNameLength = 255
+    /// The smallest window a HELLO may grant: with none, no stream message could ever be sent.
+    static let minimumInitialWindow: UInt32 = 1
+    /// The smallest frame limit a HELLO may announce (HTTP/2's minimum), so an error STATUS and
+    /// its details fit in one frame.
+    static let minimumMaxFrameSize: UInt32 = 16 * 1024
 
     /// The newest version both sides speak, or nil.
     static func chooseVersion(offered: [UInt16], supported: [UInt16] = supportedVersions) -> UInt16? {

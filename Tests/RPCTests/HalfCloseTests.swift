@@ -1,0 +1,54 @@
+import BinaryCoding
+@testable import RPC
+import Testing
+
+/// PROTOCOL.md section 11, "Half-close": a client that has sent its last request may say so and
+/// still receives every message and the STATUS.
+@Suite struct HalfCloseTests {
+    enum HalfClose: String, Sendable, CaseIterable {
+        case endStream = "a bare END_STREAM"
+        case shutdownWrite = "shutdown(SHUT_WR)"
+    }
+
+    @Test(arguments: HalfClose.allCases)
+    func aServerStreamHalfClosedAfterItsRequestDeliversEverything(_ halfClose: HalfClose) async throws {
+        try await withTestServer { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            #expect(try await raw.readFrame()?.0.type == .hello)
+            try raw.startUnary(streamID: 1, method: TestService.count, request: Number(value: 100))
+            switch halfClose {
+            case .endStream: try raw.write(FrameBuilder.frame(.message, flags: .endStream, streamID: 1))
+            case .shutdownWrite: raw.shutdownWrite()
+            }
+            var values: [Int64] = []
+            while let (header, payload) = try await raw.readFrame() {
+                if header.type == .status {
+                    let status = try CallStatus.parse(payload[...]).0.error
+                    #expect(status.code == .ok, "\(status.message)")
+                    break
+                }
+                #expect(header.type == .message)
+                values.append(try BinaryDecoder().decode(Number.self, from: payload).value)
+            }
+            #expect(values == Array(0..<100))
+        }
+    }
+
+    /// A client-streaming call never ended by the client cannot complete: end of input cancels it.
+    @Test func endOfInputCancelsAClientStreamThatWasNotEnded() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            #expect(try await raw.readFrame()?.0.type == .hello)
+            try raw.write(FrameBuilder.frame(.callStart, streamID: 1) {
+                CallStartHead(timeoutMicroseconds: 0, method: TestService.sum.fullName, metadata: Metadata()).write(into: &$0)
+            })
+            raw.shutdownWrite()
+            let frame = try await raw.readFrame()
+            #expect(frame == nil, "\(String(describing: frame))")
+            #expect(await probe.wait(for: "sum ended with CANCELLED"))
+        }
+    }
+}
