@@ -52,14 +52,16 @@ for path in files:
         methods = []
         body = m.group(3)
         pending_doc = []
-        for line in body.split('\n'):
+        # A declaration too long for one line continues on the next: join them first.
+        for line in re.sub(r'\(\n\s*', '(', body).split('\n'):
             s = line.strip()
             if s.startswith('///'):
                 pending_doc.append(s[3:].strip()); continue
-            mm = re.match(r'public static let \w+ = (UnaryMethod|ServerStreamingMethod)<(\w+), (\w+)>\(service: name, method: "(\w+)"\)', s)
+            mm = re.match(r'public static let \w+ = (UnaryMethod|ServerStreamingMethod)<(\w+), (\w+)>\(service: name, method: "(\w+)"(, acceptsIdempotencyKey: true)?\)', s)
             if mm:
                 kind = 'unary' if mm.group(1) == 'UnaryMethod' else 'server streaming'
-                methods.append((mm.group(4), kind, mm.group(2), mm.group(3), ' '.join(pending_doc)))
+                notes = ' '.join(pending_doc + (['Takes an `idempotency-key`.'] if mm.group(5) else []))
+                methods.append((mm.group(4), kind, mm.group(2), mm.group(3), notes))
             mm = re.match(r'public static let \w+ = MethodDescriptor\(service: name, method: "(\w+)", kind: \.(\w+)\)', s)
             if mm:
                 methods.append((mm.group(1), mm.group(2), 'stream UploadFileMessage', 'FileInfo', ' '.join(pending_doc)))
@@ -81,6 +83,9 @@ out.append('Every call runs as the user the caller\'s OS uid maps to, and each m
            'user\'s permission profile (README.md, "Permissions"); a refusal is `PERMISSION_DENIED` with the detail\n'
            '`right` naming the missing right (`Rights` field name). A user flagged as a trusted service may send the\n'
            'call metadata `acting-for: USER NAME`: the call then runs as that person; from anyone else it is refused.\n')
+out.append('A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again with\n'
+           'the same `idempotency-key` metadata by the same user within 24 hours, it is not done twice and gets\n'
+           'the first answer (PROTOCOL.md, 7.1). The Swift client library sends a new key with every such call.\n')
 out.append('## Services\n')
 for svc, methods in services:
     out.append(f'### `{svc}`\n')

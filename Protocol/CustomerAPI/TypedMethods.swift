@@ -4,9 +4,13 @@ import RPC
 /// handlers are type-checked against the same declaration.
 public struct UnaryMethod<Input: Codable & Sendable, Output: Codable & Sendable>: Sendable {
     public let descriptor: MethodDescriptor
+    /// A write that honours an `idempotency-key` (see ``IdempotencyKey``): the client library
+    /// sends one with every call of it, and the server runs the call once per key.
+    public let acceptsIdempotencyKey: Bool
 
-    public init(service: String, method: String) {
+    public init(service: String, method: String, acceptsIdempotencyKey: Bool = false) {
         descriptor = MethodDescriptor(service: service, method: method, kind: .unary)
+        self.acceptsIdempotencyKey = acceptsIdempotencyKey
     }
 }
 
@@ -24,11 +28,18 @@ public struct ServerStreamingMethod<Input: Codable & Sendable, Output: Codable &
 // typed `Router.register` here, so no method can be registered without one.
 
 extension ClientChannel {
-    /// Calls a typed unary method.
+    /// Calls a typed unary method. A write that accepts an idempotency key gets a fresh one when
+    /// `options` carries none: to retry a call safely, set ``CallOptions/idempotencyKey`` and send
+    /// the same options again.
     public func call<Input, Output>(
         _ method: UnaryMethod<Input, Output>, _ request: Input, options: CallOptions = CallOptions()
     ) async throws -> Output {
-        try await unary(method.descriptor, request, as: Output.self, options: options)
+        guard method.acceptsIdempotencyKey, options.idempotencyKey == nil else {
+            return try await unary(method.descriptor, request, as: Output.self, options: options)
+        }
+        var keyed = options
+        keyed.idempotencyKey = IdempotencyKey.generate()
+        return try await unary(method.descriptor, request, as: Output.self, options: keyed)
     }
 
     /// Starts a typed server-streaming call; iterating the result runs it.
