@@ -11,6 +11,10 @@ public enum IdempotencyKey {
     public static let metadataKey = "idempotency-key"
     /// The longest key, in characters.
     public static let maxLength = 128
+    /// How often the client library sends a keyed write that keeps failing UNAVAILABLE, in all.
+    public static let attempts = 3
+    /// The pause before the second attempt; it grows by as much before each further one.
+    public static let retryPause = Duration.milliseconds(50)
 
     /// A new random key (a UUID, 36 characters).
     public static func generate() -> String {
