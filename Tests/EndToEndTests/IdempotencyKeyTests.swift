@@ -139,9 +139,17 @@ import Testing
         #expect(try await offPool { daemon.waitUntilExit() } == 128 + SIGKILL)
 
         let restarted = try startDaemon(socket: socket, database: database)
-        try await waitUntilServing(client)
-        let retry = try await client.customers.create(fields, options: keyed("after-crash"))
-        let count = try await customerCount(client)
+        let retry: CustomerAPI.Customer
+        let count: Int
+        do {
+            try await waitUntilServing(client)
+            retry = try await client.customers.create(fields, options: keyed("after-crash"))
+            count = try await customerCount(client)
+        } catch {
+            restarted.terminate()
+            _ = try await offPool { restarted.waitUntilExit() }
+            throw error
+        }
         restarted.terminate()
         _ = try await offPool { restarted.waitUntilExit() }
         #expect(retry == first)
