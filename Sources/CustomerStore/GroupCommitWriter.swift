@@ -14,9 +14,9 @@ import Foundation
 /// With 64 concurrent creates this raised customer-bench's creates/s from ~2 000 to ~3 300 at
 /// NORMAL and from ~1 300 to ~3 200 at FULL; a lone write costs the same (numbers at `commitGroup`).
 ///
-/// Safety of `@unchecked Sendable`: the mutable state (`queue`, `hasLeader`, `isClosed`, the
-/// counters) is read and written only while `lock` is held; the connection is used only by the
-/// leader, and there is at most one (`hasLeader`). The queued calls cross threads as `PendingCall`
+/// Safety of `@unchecked Sendable`: the mutable state (`queue`, `hasLeader`, `leaderThread`,
+/// `isClosed`, the counters) is read and written only while `lock` is held; the connection is used
+/// only by the leader, and there is at most one (`hasLeader`). The queued calls cross threads as `PendingCall`
 /// explains.
 final class GroupCommitWriter: @unchecked Sendable {
     /// The most writes in one transaction, so a group's callers wait a bounded time.
