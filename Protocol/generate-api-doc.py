@@ -86,6 +86,14 @@ out.append('Every call runs as the user the caller\'s OS uid maps to, and each m
 out.append('A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again with\n'
            'the same `idempotency-key` metadata by the same user within 24 hours, it is not done twice and gets\n'
            'the first answer (PROTOCOL.md, 7.1). The Swift client library sends a new key with every such call.\n')
+out.append('**Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit\n'
+           'counts Unicode code points, as SQLite\'s `length()` does (`é` written as `e` and a combining accent is\n'
+           'two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a\n'
+           'line or paragraph separator, except the free texts, which may hold line feeds and tabs: a customer\'s\n'
+           '`description`, a contact\'s `notes`, the `text` of an activity note and of a collaboration note, a lost\n'
+           'sales case\'s `reason` and an invoice\'s `description`. A refusal is `INVALID_ARGUMENT` with the field\n'
+           'in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a\n'
+           'customer query refuse control characters the same way.\n')
 out.append('## Services\n')
 for svc, methods in services:
     out.append(f'### `{svc}`\n')
