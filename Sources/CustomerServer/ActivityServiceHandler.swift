@@ -4,7 +4,7 @@ import RPC
 
 /// Serves `customer.v1.ActivityService`.
 struct ActivityServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(ActivityService.addNote,

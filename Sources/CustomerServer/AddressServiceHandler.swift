@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.AddressService`.
 struct AddressServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(AddressService.addAddress,

@@ -40,7 +40,7 @@ public final class CustomerServerApp: Sendable {
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries),
             ],
-            checker: PermissionChecker(store: store, audit: audit))
+            checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
         self.server = RPCServer(

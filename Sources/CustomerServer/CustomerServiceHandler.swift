@@ -9,7 +9,7 @@ import RPC
 /// straight line: resolve the caller, translate the request, one store call (one transaction),
 /// translate the answer.
 struct CustomerServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(CustomerService.createCustomer,

@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.FinancialService`: forecasts per project and month, and the financial tab.
 struct FinancialServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(FinancialService.setForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in

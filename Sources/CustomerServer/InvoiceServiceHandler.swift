@@ -4,7 +4,7 @@ import RPC
 
 /// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
 struct InvoiceServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(InvoiceService.issueInvoice, requires: .customers(.edit, customer: \.customerId)) { request, context in

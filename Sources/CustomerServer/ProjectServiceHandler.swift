@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
 struct ProjectServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(ProjectService.createProject, requires: .customers(.edit, customer: \.customerId)) { request, context in

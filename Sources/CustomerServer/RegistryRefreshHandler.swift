@@ -10,7 +10,7 @@ import RPC
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
 struct RegistryRefreshHandler: GuardedService {
-    let store: Store
+    var store: Store
     let registries: RegistryDirectory
 
     func register(with router: inout GuardedRouter) {

@@ -4,7 +4,7 @@ import RPC
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.
 struct SettingsServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(SettingsService.getSettings, requires: .customers(.read, customer: \.customerId)) { request, context in

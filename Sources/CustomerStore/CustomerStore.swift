@@ -18,6 +18,17 @@ public final class CustomerStore: Sendable {
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
     let appliedMigrations: [Int]
+    /// Where reads and writes run: pooled, or on the writer inside a keyed write's transaction
+    /// (see ``insideKeyedWrites()``).
+    let access: Access
+
+    enum Access {
+        /// Reads on a pooled reader, writes through group commit: the store as opened.
+        case pooled
+        /// Everything on the writer connection, inside the transaction of the keyed write that is
+        /// running (`keyedWrite`): the view may be used only from within a `keyedWrite` body.
+        case insideKeyedWrite
+    }
 
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
     ///
@@ -43,10 +54,25 @@ public final class CustomerStore: Sendable {
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
+        access = .pooled
+    }
+
+    /// A second view of `opened`'s connections (see ``insideKeyedWrites()``).
+    init(viewOf opened: CustomerStore, access: Access) {
+        path = opened.path
+        writer = opened.writer
+        readers = opened.readers
+        checkpointer = opened.checkpointer
+        clock = opened.clock
+        vatNormaliser = opened.vatNormaliser
+        appliedMigrations = []
+        self.access = access
     }
 
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
+    /// A view from ``insideKeyedWrites()`` closes nothing: the store it views owns the connections.
     public func close() {
+        guard access == .pooled else { return }
         readers.close()
         writer.close()
         checkpointer.close()
@@ -61,7 +87,8 @@ public final class CustomerStore: Sendable {
     /// Runs `body` on a reader inside one deferred transaction: every query in it sees the same
     /// snapshot of the database (WAL readers never wait for the writer).
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try readers.withConnection { connection in
+        if access == .insideKeyedWrite { return try body(writer.connection) }
+        return try readers.withConnection { connection in
             try connection.transaction("BEGIN DEFERRED") { try body(connection) }
         }
     }
@@ -69,7 +96,8 @@ public final class CustomerStore: Sendable {
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try readers.withConnection(body)
+        if access == .insideKeyedWrite { return try body(writer.connection) }
+        return try readers.withConnection(body)
     }
 
     /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction (the write lock is taken
@@ -79,7 +107,8 @@ public final class CustomerStore: Sendable {
     /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
     /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try writer.write(body)
+        if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
+        return try writer.write(body)
     }
 
     // MARK: Time

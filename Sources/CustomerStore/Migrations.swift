@@ -67,6 +67,7 @@ enum Migrations {
         customerSettings,
         registryRefresh,
         permissionProfiles,
+        idempotencyKeys,
     ]
 
     /// The newest schema version this binary knows.

@@ -247,6 +247,25 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` inside `SAVEPOINT k` of the transaction that is open, so a throwing `body` is
+    /// undone alone and the transaction goes on (`ROLLBACK TO` then `RELEASE`, because ROLLBACK TO
+    /// leaves the savepoint open: SQLite docs, "SAVEPOINT"). Savepoints nest, so this works inside
+    /// a group commit's own `SAVEPOINT w`.
+    func savepoint<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try run("SAVEPOINT k")
+        do {
+            let result = try body(self)
+            try run("RELEASE k")
+            return result
+        } catch {
+            // After an error that rolled back the whole transaction the savepoint is gone and
+            // these fail too; the body's error is the cause either way.
+            _ = try? run("ROLLBACK TO k")
+            _ = try? run("RELEASE k")
+            throw error
+        }
+    }
+
     /// Finalizes every cached statement, then closes the handle (`sqlite3_close` refuses while
     /// statements are unfinalized). Safe to call twice.
     func close() {
