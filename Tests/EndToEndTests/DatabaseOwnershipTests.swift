@@ -38,7 +38,7 @@ import Testing
         }
         let staging = database + ".files/tmp"
         var staged: [String] = []
-        for _ in 0..<2_000 where staged.isEmpty {
+        for _ in 0..<6_000 where staged.isEmpty {
             staged = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
             if staged.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         }
