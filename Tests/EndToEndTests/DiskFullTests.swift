@@ -40,17 +40,34 @@ import Testing
             Issue.record("mount -t tmpfs failed although running as root")
             return
         }
-        let server: TestServer
+        // The mount goes away whatever happens in between.
         do {
-            server = try await offPool { try TestServer(directory: disk) }
+            try await Self.checkFullDisk(disk)
         } catch {
             try await Self.unmount(disk)
             throw error
         }
+        try await Self.unmount(disk)
+    }
+
+    static func checkFullDisk(_ disk: URL) async throws {
+        let server = try await offPool { try TestServer(directory: disk) }
         let client = server.client()
+        do {
+            try await checkFullDisk(disk, client: client)
+        } catch {
+            client.close()
+            try await offPool { server.stopKeepingData() }
+            throw error
+        }
+        client.close()
+        try await offPool { server.stopKeepingData() }
+    }
+
+    static func checkFullDisk(_ disk: URL, client: CustomerClient) async throws {
         let kept = try await client.customers.create(CustomerFields(name: "Before the disk filled"))
         let customer = kept.id
-        try await offPool { try Self.fill(disk.path + "/filler") }
+        try await offPool { try fill(disk.path + "/filler") }
 
         // The log may still have room from earlier writes, so write until the disk says no.
         var refusal: RPCError?
@@ -76,9 +93,5 @@ import Testing
         #expect(try await client.customers.get(id: after.id).name == "After space was freed")
         let file = try await client.files.upload(customerID: customer, name: "small.bin", data: Data(repeating: 2, count: 10_000))
         #expect(file.size == 10_000)
-
-        client.close()
-        try await offPool { server.stopKeepingData() }
-        try await Self.unmount(disk)
     }
 }
