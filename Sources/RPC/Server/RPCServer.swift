@@ -46,7 +46,7 @@ public final class RPCServer: Sendable {
             ReflectionService(catalog: catalog),
         ]
         for service in builtins + services { service.register(with: &router) }
-        catalog.set(router.methods)
+        catalog.set(router.registrations)
         for service in Set(router.methods.map(\.service)) { health.setStatus(.serving, forService: service) }
         runtime = ServerRuntime(configuration: configuration, router: router, interceptors: interceptors,
                                 logger: logger, health: health, statistics: statistics)
