@@ -29,4 +29,12 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.internalError, "the store failed; the server log has the cause")
         }
     }
+
+    /// The SQLite or file-system detail behind a generic `INTERNAL`, for the server's log only.
+    public var hiddenCause: String? {
+        switch self {
+        case .schemaTooNew, .notADatabase, .sqlite, .io: return description
+        default: return nil
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The SQLite store of users and customers: one writer connection, a pool of readers, WAL mode.
@@ -30,20 +31,45 @@ public final class CustomerStore: Sendable {
         case insideKeyedWrite
     }
 
+    /// This store's claim on the database, held until `close()`.
+    private let lock: DatabaseLock
+    /// The database was too large to check at open (see `StoreOptions.integrityCheckAtOpenLimit`):
+    /// the owner should run ``checkIntegrity()`` now, beside serving.
+    public let isIntegrityCheckDeferred: Bool
+    private let options: StoreOptions
+
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
     ///
-    /// - Throws: `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
+    /// Nothing is read, created or cleaned before this process holds the database's lock; the
+    /// database and its WAL and shared-memory files are the owner's alone (mode 0600).
+    ///
+    /// - Throws: ``StoreOpeningError`` when another process holds the database, or it is damaged or
+    ///   read-only; `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        lock = try DatabaseLock(databasePath: path)
         let checkpointer = Checkpointer(path: path, options: options)
         self.checkpointer = checkpointer
-        let writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
+        // SQLite would create the file 0644 less the umask, and gives its WAL and shared-memory
+        // files the database file's mode (os_unix.c, findCreateFileMode).
+        try FileSystem.createOwnerOnlyFile(path)
+        for file in [path, path + "-wal", path + "-shm"] { try FileSystem.restrictToOwner(file) }
+        let writerConnection: SQLiteConnection
+        do {
+            writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
+        } catch StoreError.sqlite(let code, let message, _) where code & 0xFF == SQLITE_CORRUPT {
+            throw StoreOpeningError(path: path, reason: .damaged(findings: [message]))
+        }
+        try writerConnection.requireWritable()
         // Checked before WAL is switched on, because that writes the file header: a database
         // this binary does not understand is never written to.
         try Migrations.checkNotTooNew(writerConnection)
+        isIntegrityCheckDeferred = try writerConnection.databaseSize() > options.integrityCheckAtOpenLimit
+        if !isIntegrityCheckDeferred { try writerConnection.requireIntact() }
+        self.options = options
         try writerConnection.enableWAL(synchronous: options.synchronous)
         checkpointer.watch(writerConnection)
         appliedMigrations = try Migrations.migrate(writerConnection,
@@ -66,7 +92,20 @@ public final class CustomerStore: Sendable {
         clock = opened.clock
         vatNormaliser = opened.vatNormaliser
         appliedMigrations = []
+        lock = opened.lock
+        isIntegrityCheckDeferred = false
+        options = opened.options
         self.access = access
+    }
+
+    /// Runs SQLite's quick_check on a connection of its own (readers and the writer go on meanwhile);
+    /// blocks for as long as it reads the whole file, so call it on a thread of its own.
+    ///
+    /// - Throws: ``StoreOpeningError`` `.damaged` with SQLite's findings.
+    public func checkIntegrity() throws {
+        let connection = try SQLiteConnection(path: path, role: .reader, options: options)
+        defer { connection.close() }
+        try connection.requireIntact()
     }
 
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
@@ -76,6 +115,7 @@ public final class CustomerStore: Sendable {
         readers.close()
         writer.close()
         checkpointer.close()
+        lock.release()
     }
 
     deinit {

@@ -15,7 +15,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     let path: String
     let role: Role
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Prepared statements keyed by their SQL text; finalized in `close()`.
     private var statements: [String: SQLiteStatement] = [:]
     /// The last few statements looked up, checked before `statements`: the SQL of a query is a

@@ -176,6 +176,8 @@ extension Fixture {
         // As a crash leaves it: the temporary file is there when the next process opens the store.
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: fixture.blobRoot + "/tmp/left-over.upload"))
         #expect(fixture.temporaryFiles().count == 2)
+        // One owner per database: the next store opens once this one has closed, as after a crash.
+        fixture.store.close()
         let reopened = try CustomerStore(path: fixture.store.path)
         #expect(fixture.temporaryFiles().isEmpty)
         reopened.close()
