@@ -89,7 +89,7 @@ extension CustomerStore {
             """, Self.values(of: fields, number: number) + [
                 .integer(nextUpdatedAt(after: current.updatedAt)), .integer(author.userID), .integer(current.id),
             ])
-        try advanceNumberSequence(connection, past: number)
+        if number != current.number { try retireNumber(connection, current.number) }
         let updated = try requireCustomer(connection, id: current.id)
         try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
                               at: updated.updatedAt.milliseconds, by: author,
@@ -121,8 +121,9 @@ extension CustomerStore {
         try write { connection in
             try Self.requireActingUser(connection, author.userID)
             try refuseDeletionWhileReferenced(connection, id: id)
+            let number = try requireCustomer(connection, id: id).number
             try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
-            if connection.changes == 0 { throw StoreError.notFound("customer \(id) does not exist") }
+            try retireNumber(connection, number)
             try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: nowMilliseconds(),
                                   by: author)
         }
@@ -175,7 +176,6 @@ extension CustomerStore {
                 .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
         let id = connection.lastInsertRowID
-        try advanceNumberSequence(connection, past: number)
         try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author)
         return id
     }
@@ -191,17 +191,40 @@ extension CustomerStore {
         ]
     }
 
-    /// The sequence's next number. It is at least every number ever used (see
-    /// `advanceNumberSequence`), so it is free, and a deleted customer's number is never reused.
+    /// The next automatic number: the first above the last one handed out that no customer has and
+    /// none had (`retired_customer_numbers`), so a deleted customer's number is never handed out
+    /// again. Numbers people give do not move the sequence, they are only skipped: however large
+    /// one is, automatic numbering goes on (issue 12). The walk reads only the numbers above the
+    /// sequence, which people gave: usually none.
+    /// - Throws: `resourceExhausted` once every number of `CustomerNumber.range` above it is taken.
     private func nextNumber(_ connection: SQLiteConnection) throws -> Int64 {
-        try connection.withStatement("SELECT last_number + 1 FROM customer_number_sequence WHERE singleton = 1") {
-            try $0.step() ? $0.int64(0) : 10_001
+        let last = try connection.withStatement("SELECT last_number FROM customer_number_sequence WHERE singleton = 1") {
+            try $0.step() ? $0.int64(0) : 10_000
         }
+        var candidate = max(last, CustomerNumber.range.lowerBound - 1)
+        try connection.withStatement("""
+            SELECT number FROM customers WHERE number > ?1
+            UNION SELECT number FROM retired_customer_numbers WHERE number > ?1
+            ORDER BY 1
+            """) { statement in
+            try statement.bind(candidate, at: 1)
+            while candidate < CustomerNumber.range.upperBound, try statement.step() {
+                let taken = statement.int64(0)
+                guard taken == candidate + 1 else { break }
+                candidate = taken
+            }
+        }
+        guard candidate < CustomerNumber.range.upperBound else {
+            throw StoreError.resourceExhausted("every customer number up to \(CustomerNumber.range.upperBound) is taken")
+        }
+        candidate += 1
+        try connection.run("UPDATE customer_number_sequence SET last_number = ? WHERE singleton = 1", [.integer(candidate)])
+        return candidate
     }
 
-    private func advanceNumberSequence(_ connection: SQLiteConnection, past number: Int64) throws {
-        try connection.run("UPDATE customer_number_sequence SET last_number = max(last_number, ?) WHERE singleton = 1",
-                           [.integer(number)])
+    /// Keeps a number a customer no longer has (deleted or renumbered) from automatic numbering.
+    private func retireNumber(_ connection: SQLiteConnection, _ number: Int64) throws {
+        try connection.run("INSERT OR IGNORE INTO retired_customer_numbers (number) VALUES (?)", [.integer(number)])
     }
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
