@@ -53,6 +53,10 @@ struct FileServiceHandler: GuardedService {
         }
         router.register(FileService.downloadFile, requires: .customers(.read, record: { .file(id: $0.id) })) { request, writer, context in
             _ = try Caller.of(context)
+            // A file's content never changes (a new upload is a new file), so what this announces
+            // is what readFile checks the stream against.
+            let file = try store.file(id: request.id)
+            try writer.send(FileChunk(data: Data(), size: file.size, sha256: file.sha256))
             _ = try store.readFile(id: request.id, chunkSize: Self.downloadChunkSize) { bytes in
                 try context.checkCancellation()
                 try writer.send(FileChunk(data: Data(bytes)))

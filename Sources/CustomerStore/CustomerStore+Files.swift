@@ -60,40 +60,24 @@ extension CustomerStore {
     }
 
     /// Streams a file's content to `body` in chunks of at most `chunkSize` bytes, checking it
-    /// against the stored size and SHA-256 on the way (a damaged blob fails after its last chunk).
+    /// against the stored size and SHA-256 on the way: a damaged blob fails after its last chunk,
+    /// so a reader must keep what it got until the call succeeds (`customerctl files download --to`
+    /// renames its temporary file only then).
     ///
-    /// The blob is opened once; a concurrent removal does not cut the download short (an unlinked
-    /// file stays readable through an open descriptor).
     /// - Returns: the file's metadata.
-    /// - Throws: `notFound` (file or its content), `invalidArgument` on `chunkSize`, `io`, or what `body` throws.
+    /// - Throws: `notFound` (file), `dataLoss` (its content is missing or damaged: uploading the
+    ///   same content again repairs it), `invalidArgument` on `chunkSize`, `io`, or what `body` throws.
     @discardableResult
     public func readFile(id: Int64, chunkSize: Int = defaultReadChunkSize,
                          _ body: ([UInt8]) throws -> Void) throws -> StoredFile {
         guard chunkSize > 0 else { throw StoreError.invalid("chunkSize", "must be at least 1 byte") }
         let file = try self.file(id: id)
-        let path = blobs.path(of: file.sha256)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { throw StoreError.notFound("the content of file \(id) is missing") }
-            throw FileSystem.error("open", path, code)
+        guard let content = try blobs.read(sha256: file.sha256, chunkSize: chunkSize, body) else {
+            throw StoreError.dataLoss("the content of file \(id) is missing; upload it again to restore it")
         }
-        defer { Glibc.close(descriptor) }
-        var hasher = SHA256()
-        var total: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { bytes in
-                try FileSystem.call("read", path) { Glibc.read(descriptor, bytes.baseAddress, bytes.count) }
-            }
-            if count == 0 { break }
-            let chunk = Array(buffer[..<count])
-            hasher.update(chunk)
-            total += Int64(count)
-            try body(chunk)
-        }
-        guard total == file.size, hasher.finalizeHex() == file.sha256 else {
-            throw StoreError.io("the content of file \(id) is damaged: it no longer matches its size and SHA-256")
+        guard content == BlobContent(size: file.size, sha256: file.sha256) else {
+            throw StoreError.dataLoss("the content of file \(id) is damaged: it no longer matches its size and "
+                + "SHA-256; upload it again to repair it")
         }
         return file
     }

@@ -225,17 +225,39 @@ extension Fixture {
         }
     }
 
-    @Test func aDamagedBlobFailsTheDownloadAndAMissingOneIsNotFound() throws {
+    @Test func aDamagedOrMissingBlobIsDataLoss() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Damage Oy")
         let file = try fixture.upload(sampleBytes(100), name: "d.bin", customerID: customer.id)
         let blob = fixture.blobRoot + "/" + fixture.blobPaths()[0]
         try Data(sampleBytes(100, seed: 3)).write(to: URL(fileURLWithPath: blob))
-        #expect(throws: StoreError.io("the content of file \(file.id) is damaged: it no longer matches its size and SHA-256")) {
+        #expect(throws: StoreError.dataLoss("the content of file \(file.id) is damaged: it no longer matches its size and "
+                                            + "SHA-256; upload it again to repair it")) {
             _ = try fixture.download(file.id)
         }
         try FileManager.default.removeItem(atPath: blob)
-        #expect(throws: StoreError.notFound("the content of file \(file.id) is missing")) { _ = try fixture.download(file.id) }
+        #expect(throws: StoreError.dataLoss("the content of file \(file.id) is missing; upload it again to restore it")) {
+            _ = try fixture.download(file.id)
+        }
+    }
+
+    /// A blob damaged on disk keeps its size; an upload of the same content used to be
+    /// acknowledged on the size alone and then could never be read back. Now the upload checks
+    /// the stored blob's hash and replaces it, which repairs every file with that content.
+    @Test func reuploadingTheContentOfADamagedBlobRepairsIt() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Repair Oy")
+        let bytes = sampleBytes(5_000)
+        let damaged = try fixture.upload(bytes, name: "first.bin", customerID: customer.id)
+        let blob = fixture.blobRoot + "/" + fixture.blobPaths()[0]
+        try Data(sampleBytes(5_000, seed: 4)).write(to: URL(fileURLWithPath: blob))
+        #expect(throws: StoreError.self) { _ = try fixture.download(damaged.id) }
+
+        let again = try fixture.upload(bytes, name: "again.bin", customerID: customer.id)
+        #expect(again.sha256 == damaged.sha256)
+        #expect(try fixture.download(again.id).bytes == bytes)
+        #expect(try fixture.download(damaged.id).bytes == bytes)
+        #expect(fixture.blobPaths().count == 1 && fixture.temporaryFiles().isEmpty)
     }
 
     @Test func aCustomerWithFilesOrLinksIsNotDeleted() throws {
