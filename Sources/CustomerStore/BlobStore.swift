@@ -45,16 +45,17 @@ struct BlobStore: Sendable {
     /// file was fsync'ed by the caller; the rename is made durable by syncing the directory. When
     /// an intact blob with that digest is there already the temporary file is dropped instead.
     ///
-    /// Intact means its content still hashes to its name: comparing sizes only would acknowledge
-    /// an upload whose existing blob was damaged on disk, and it could never be read back. A
-    /// damaged blob is replaced, so uploading the right content again repairs it.
+    /// Intact means its content still hashes to its name (`isIntact`): comparing sizes only would
+    /// acknowledge an upload whose existing blob was damaged on disk, and it could never be read
+    /// back. A damaged blob is replaced, so uploading the right content again repairs it.
     ///
+    /// - Parameter existingIsIntact: what `isIntact` said before the caller took the writer (the
+    ///   hash is read outside it, so a large blob does not hold up every other write); the size is
+    ///   checked again here, in case the blob was removed meanwhile.
     /// - Returns: whether the temporary file became the blob (false: the existing one is reused).
-    func place(temporaryPath: String, sha256: String, size: Int64) throws -> Bool {
+    func place(temporaryPath: String, sha256: String, size: Int64, existingIsIntact: Bool) throws -> Bool {
         let destination = path(of: sha256)
-        if FileSystem.regularFileSize(destination) == size,
-           let existing = try read(sha256: sha256, chunkSize: Self.hashingChunkSize, { _ in }),
-           existing == BlobContent(size: size, sha256: sha256) {
+        if existingIsIntact, FileSystem.regularFileSize(destination) == size {
             try FileSystem.removeFile(temporaryPath)
             return false
         }
@@ -100,6 +101,14 @@ struct BlobStore: Sendable {
             try body(chunk)
         }
         return BlobContent(size: total, sha256: hasher.finalizeHex())
+    }
+
+    /// Whether a blob with this content is stored and still hashes to its name.
+    func isIntact(sha256: String, size: Int64) -> Bool {
+        guard FileSystem.regularFileSize(path(of: sha256)) == size else { return false }
+        // An unreadable blob is treated as damaged: the upload then replaces it.
+        let content = try? read(sha256: sha256, chunkSize: Self.hashingChunkSize) { _ in }
+        return content == BlobContent(size: size, sha256: sha256)
     }
 
     /// The chunk size for checking a blob's hash.

@@ -128,8 +128,10 @@ extension CustomerStore {
     /// Places an upload's content at its address and inserts its row, holding the writer from the
     /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is removed.
     func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
-        try writer.withConnection { connection in
-            let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size)
+        let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
+        return try writer.withConnection { connection in
+            let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
+                                        existingIsIntact: existingIsIntact)
             do {
                 return try connection.transaction("BEGIN IMMEDIATE") {
                     try Self.checkAttachmentTarget(connection, customerID: target.customerID, projectID: target.projectID,
