@@ -44,9 +44,9 @@ struct KeyedWrites: Sendable {
             request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
         var answer: Output?
         let outcome = try store.keyedWrite(claim) {
-            // The body may run on the thread of another call leading the writer's group, so the acting
-            // service is bound again here, on the thread that runs the handler.
-            let output = try ActingService.$userID.withValue(caller.service?.id) { try handler.run(request, context) }
+            // The handler passes its author (acting service included) to the store explicitly, so it
+            // may run on the thread of another call leading the writer's group.
+            let output = try handler.run(request, context)
             answer = output
             return try Self.encode(output, of: name)
         }

@@ -43,7 +43,7 @@ struct RegistryRefreshHandler: GuardedService {
             try context.checkCancellation()
             after = try store.applyRegistryUpdate(
                 customerID: customer.id, RegistryRefreshPlan.update(for: differences, from: record),
-                expectedVersion: customer.version, by: caller.user.id)
+                expectedVersion: customer.version, by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {

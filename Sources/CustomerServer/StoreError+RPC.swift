@@ -23,6 +23,8 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.unavailable, message)
         case .resourceExhausted(let message):
             return RPCError(.resourceExhausted, message)
+        case .dataLoss(let message):
+            return RPCError(.dataLoss, message)
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
         case .schemaTooNew, .notADatabase, .sqlite, .io:

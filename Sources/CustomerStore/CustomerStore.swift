@@ -76,7 +76,7 @@ public final class CustomerStore: Sendable {
                                                    upTo: options.migrateUpTo ?? Migrations.latestVersion)
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
-        writer = GroupCommitWriter(connection: writerConnection)
+        writer = GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds)
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }

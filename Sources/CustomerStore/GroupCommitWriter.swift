@@ -46,8 +46,12 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var groups = 0
     private var writes = 0
 
-    init(connection: SQLiteConnection) {
+    /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
+    let budgetNanoseconds: UInt64
+
+    init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds) {
         self.connection = connection
+        budgetNanoseconds = groupBudgetNanoseconds
     }
 
     /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction, possibly shared with other

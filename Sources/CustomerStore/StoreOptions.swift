@@ -29,6 +29,9 @@ public struct StoreOptions: Sendable {
 
     /// Test hook: migrate only up to this version instead of the latest (builds "old" databases).
     var migrateUpTo: Int?
+    /// Test hook: how long a commit group takes further members (see `GroupCommitWriter`), so a
+    /// test on a busy machine can form the group it means to.
+    var groupBudgetNanoseconds = GroupCommitWriter.groupBudgetNanoseconds
     /// Test hook: the clock used for created/updated timestamps.
     var clock: @Sendable () -> Date = { Date() }
 
