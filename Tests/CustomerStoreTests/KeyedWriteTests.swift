@@ -10,7 +10,7 @@ import Testing
 
     /// Creates a customer through the keyed view, as a handler does, and answers with its id.
     func createInside(_ fixture: Fixture, _ name: String) throws -> [UInt8] {
-        let created = try fixture.store.insideKeyedWrites().createCustomer(NewCustomer(name: name), by: fixture.admin.id)
+        let created = try fixture.store.insideKeyedWrites().createCustomer(NewCustomer(name: name), by: .user(fixture.admin.id))
         return Array(String(created.id).utf8)
     }
 
