@@ -45,7 +45,8 @@ let package = Package(
 
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
-                dependencies: ["RPC", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry", "Logging"],
+                dependencies: ["RPC", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
+                               "Logging"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.

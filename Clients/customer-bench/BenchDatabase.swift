@@ -45,7 +45,7 @@ struct BenchDatabase {
                 NewCustomer(name: Self.companyName(created + offset, using: &generator), country: "FI",
                             email: "office\(created + offset)@example.com", phone: "+358 9 \(100_000 + created + offset)")
             }
-            try store.createCustomers(batch, by: user.id)
+            try store.createCustomers(batch, by: .user(user.id))
             created += count
         }
         store.close()

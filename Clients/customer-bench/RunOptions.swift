@@ -5,7 +5,7 @@ struct RunOptions: Equatable {
     /// The scenarios `run` runs by default, in this order.
     static let scenarioNames = ["ping", "get", "card", "list", "create", "update", "mixed"]
     /// Scenarios run only when named: the list at a fixed depth, for the page-cost-by-depth check.
-    static let onRequestScenarioNames = ["list-first", "list-deep"]
+    static let onRequestScenarioNames = ["list-first", "list-deep", "create-keyed", "update-keyed"]
 
     var scenarios = RunOptions.scenarioNames
     /// A running server; `nil`: start `customerd` on a temporary, freshly seeded database.
@@ -109,14 +109,18 @@ struct RunOptions: Equatable {
           card     GetCustomerCard, contact-information tab, random customer
           list     ListCustomers by name, 50 per page, from a random depth: the page tokens of the
                    whole listing are collected once before measuring, each call resumes at a random one
-          create   CreateCustomer (acknowledged after commit: durable per --durability)
-          update   UpdateCustomer of a random customer's phone number
+          create   CreateCustomer (acknowledged after commit: durable per --durability), sent
+                   without an idempotency key
+          update   UpdateCustomer of a random customer's phone number, without a key
           mixed    90 % get, 10 % update
 
         ON REQUEST (named only):
           list-first  ListCustomers by name, 50 per page: always page 1
           list-deep   the same, always page 10 000 (or the last page when there are fewer);
                       with list-first it shows whether a page's cost grows with its depth
+          create-keyed, update-keyed
+                      create and update with a new idempotency key each, as the client library
+                      sends them: the server stores each answer with its key
 
         OPTIONS:
           --socket <path>          Measure a running server (its data must have customers 1...N).

@@ -10,7 +10,9 @@ enum CustomerCommands {
 
     static let fieldHelp = """
           --name NAME              The customer's name (required on create; at most 200 characters).
-          --number N               The customer number (unique; assigned from a sequence when not given).
+          --number N               The customer number: unique, 1 to 9999999999. Without it the next
+                                   number of the sequence, which skips numbers given here and never
+                                   hands out a deleted or changed customer's number.
           --vat V                  VAT number or business id, checked for the country's check digits and
                                    stored in one form (fi 0112038-9 becomes FI01120389).
           --country CC             ISO 3166-1 alpha-2 country code, e.g. FI, NO, NL.

@@ -8,6 +8,8 @@ struct GlobalOptions: Sendable {
     var timeoutSeconds: Double = 30
     /// The person a trusted service acts for (sent as `acting-for` metadata).
     var actingFor: String?
+    /// Sent as the write's `idempotency-key`; nil: the client library sends a new one.
+    var idempotencyKey: String?
 
     static let helpLines = """
           --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
@@ -17,6 +19,9 @@ struct GlobalOptions: Sendable {
           --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED). Default: 30.
           --as USER              Act for USER (trusted services only: see `customerctl users trust`);
                                  the call is checked and recorded as USER. Anyone else gets PERMISSION_DENIED.
+          --idempotency-key KEY  Send the command's write with this key (1-128 of A-Z a-z 0-9 - _ . :).
+                                 Run it again with the same KEY after a timeout: within 24 hours the server
+                                 answers as the first time instead of writing twice. Default: a new key.
           -h, --help             Show help for the command.
 
         """
@@ -33,7 +38,7 @@ struct GlobalOptions: Sendable {
                 break
             }
             let (name, inline) = split(argument)
-            guard ["--socket", "--output", "--timeout", "--as"].contains(name) else {
+            guard ["--socket", "--output", "--timeout", "--as", "--idempotency-key"].contains(name) else {
                 rest.append(argument)
                 index += 1
                 continue
@@ -53,6 +58,11 @@ struct GlobalOptions: Sendable {
                 options.socketPath = value
             case "--as":
                 options.actingFor = value
+            case "--idempotency-key":
+                if let problem = IdempotencyKey.problem(with: value) {
+                    throw UsageError("--idempotency-key \(problem)")
+                }
+                options.idempotencyKey = value
             case "--output":
                 guard let format = OutputFormat(rawValue: value) else {
                     throw UsageError("--output takes 'table', 'json' or (for mailing-list) 'csv', got '\(value)'")
@@ -68,10 +78,11 @@ struct GlobalOptions: Sendable {
         return (options, rest)
     }
 
-    /// Per-call options: the timeout, and the person acted for.
+    /// Per-call options: the timeout, the person acted for, and the idempotency key.
     var callOptions: CallOptions {
         var options = CallOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
         if let actingFor { options.act(for: actingFor) }
+        if let idempotencyKey { options.idempotencyKey = idempotencyKey }
         return options
     }
 

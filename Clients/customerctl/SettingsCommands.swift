@@ -175,23 +175,22 @@ enum SettingsCommands {
         CommandSpec(
             ["files", "download"], summary: "Download a file (to --to PATH, or to stdout).",
             usage: "files download ID [--to PATH]",
-            details: "OPTIONS:\n  --to PATH                Write it here instead of to standard output.\n\nEXAMPLE:\n  customerctl files download 3 --to offer.pdf\n\n",
+            details: """
+                OPTIONS:
+                  --to PATH                Write it here instead of to standard output.
+
+                With --to, the content goes to a temporary file beside PATH, which becomes PATH only
+                once every byte arrived and its SHA-256 matched: a failed or damaged download leaves
+                PATH as it was. A file whose stored content was damaged fails with DATA_LOSS.
+
+                EXAMPLE:
+                  customerctl files download 3 --to offer.pdf
+
+                """,
             options: ["to"], maxPositionals: 1
         ) { invocation in
-            let destination: FileHandle
-            if let path = invocation.arguments.value("to") {
-                guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                    throw UsageError("cannot create \(path)")
-                }
-                guard let handle = FileHandle(forWritingAtPath: path) else { throw UsageError("cannot write \(path)") }
-                destination = handle
-            } else {
-                destination = FileHandle.standardOutput
-            }
-            for try await chunk in invocation.client.files.download(id: try invocation.requiredID(), options: invocation.callOptions) {
-                try destination.write(contentsOf: chunk.data)
-            }
-            try destination.synchronize()
+            try await FileDownloader.download(id: try invocation.requiredID(), to: invocation.arguments.value("to"),
+                                              invocation: invocation)
         },
         CommandSpec(
             ["files", "list"], summary: "A customer's files and links, and those of its projects.", usage: "files list CUSTOMER_ID",

@@ -4,23 +4,29 @@ import RPC
 public enum ProjectService {
     public static let name = "customer.v1.ProjectService"
 
-    public static let createProject = UnaryMethod<CreateProjectRequest, Project>(service: name, method: "CreateProject")
-    public static let updateProject = UnaryMethod<UpdateProjectRequest, Project>(service: name, method: "UpdateProject")
+    public static let createProject = UnaryMethod<CreateProjectRequest, Project>(
+        service: name, method: "CreateProject", acceptsIdempotencyKey: true)
+    public static let updateProject = UnaryMethod<UpdateProjectRequest, Project>(
+        service: name, method: "UpdateProject", acceptsIdempotencyKey: true)
     public static let getProject = UnaryMethod<ProjectIDRequest, Project>(service: name, method: "GetProject")
     public static let listProjects = UnaryMethod<ListProjectsRequest, ProjectList>(service: name, method: "ListProjects")
     public static let winSalesCase = UnaryMethod<WinSalesCaseRequest, Project>(
         service: name, method: "WinSalesCase",
-        summary: "The sales case becomes a project: same id, same history.")
-    public static let loseSalesCase = UnaryMethod<LoseSalesCaseRequest, Project>(service: name, method: "LoseSalesCase")
+        summary: "The sales case becomes a project: same id, same history.", acceptsIdempotencyKey: true)
+    public static let loseSalesCase = UnaryMethod<LoseSalesCaseRequest, Project>(
+        service: name, method: "LoseSalesCase", acceptsIdempotencyKey: true)
 }
 
 /// `customer.v1.CollaborationService`: project tasks and collaboration notes.
 public enum CollaborationService {
     public static let name = "customer.v1.CollaborationService"
 
-    public static let addProjectTask = UnaryMethod<AddProjectTaskRequest, ProjectTask>(service: name, method: "AddProjectTask")
-    public static let setProjectTaskStatus = UnaryMethod<SetProjectTaskStatusRequest, ProjectTask>(service: name, method: "SetProjectTaskStatus")
-    public static let addNote = UnaryMethod<AddCollaborationNoteRequest, CollaborationNote>(service: name, method: "AddNote")
+    public static let addProjectTask = UnaryMethod<AddProjectTaskRequest, ProjectTask>(
+        service: name, method: "AddProjectTask", acceptsIdempotencyKey: true)
+    public static let setProjectTaskStatus = UnaryMethod<SetProjectTaskStatusRequest, ProjectTask>(
+        service: name, method: "SetProjectTaskStatus", acceptsIdempotencyKey: true)
+    public static let addNote = UnaryMethod<AddCollaborationNoteRequest, CollaborationNote>(
+        service: name, method: "AddNote", acceptsIdempotencyKey: true)
     public static let listCollaboration = UnaryMethod<CustomerIDRequest, CollaborationTab>(
         service: name, method: "ListCollaboration",
         summary: "Every task and note of every project of the customer, newest first.")
@@ -30,8 +36,10 @@ public enum CollaborationService {
 public enum FinancialService {
     public static let name = "customer.v1.FinancialService"
 
-    public static let setForecast = UnaryMethod<SetForecastRequest, Forecast>(service: name, method: "SetForecast")
-    public static let removeForecast = UnaryMethod<ForecastMonthRequest, ForecastList>(service: name, method: "RemoveForecast")
+    public static let setForecast = UnaryMethod<SetForecastRequest, Forecast>(
+        service: name, method: "SetForecast", acceptsIdempotencyKey: true)
+    public static let removeForecast = UnaryMethod<ForecastMonthRequest, ForecastList>(
+        service: name, method: "RemoveForecast", acceptsIdempotencyKey: true)
     public static let listForecasts = UnaryMethod<ProjectIDRequest, ForecastList>(service: name, method: "ListForecasts")
     public static let getFinancialSummary = UnaryMethod<GetFinancialSummaryRequest, FinancialTab>(service: name, method: "GetFinancialSummary")
 }
@@ -41,15 +49,23 @@ public enum SettingsService {
     public static let name = "customer.v1.SettingsService"
 
     public static let getSettings = UnaryMethod<CustomerIDRequest, CustomerSettings>(service: name, method: "GetSettings")
-    public static let updateSettings = UnaryMethod<UpdateCustomerSettingsRequest, CustomerSettings>(service: name, method: "UpdateSettings")
-    public static let createSegment = UnaryMethod<CreateSegmentRequest, Segment>(service: name, method: "CreateSegment")
-    public static let updateSegment = UnaryMethod<UpdateSegmentRequest, Segment>(service: name, method: "UpdateSegment")
-    public static let deleteSegment = UnaryMethod<DeleteSegmentRequest, SegmentList>(service: name, method: "DeleteSegment")
+    public static let updateSettings = UnaryMethod<UpdateCustomerSettingsRequest, CustomerSettings>(
+        service: name, method: "UpdateSettings", acceptsIdempotencyKey: true)
+    public static let createSegment = UnaryMethod<CreateSegmentRequest, Segment>(
+        service: name, method: "CreateSegment", acceptsIdempotencyKey: true)
+    public static let updateSegment = UnaryMethod<UpdateSegmentRequest, Segment>(
+        service: name, method: "UpdateSegment", acceptsIdempotencyKey: true)
+    public static let deleteSegment = UnaryMethod<DeleteSegmentRequest, SegmentList>(
+        service: name, method: "DeleteSegment", acceptsIdempotencyKey: true)
     public static let listSegments = UnaryMethod<EmptyRequest, SegmentList>(service: name, method: "ListSegments")
-    public static let setCustomerSegments = UnaryMethod<SetCustomerSegmentsRequest, SegmentList>(service: name, method: "SetCustomerSegments")
-    public static let createIndustry = UnaryMethod<IndustryRequest, Industry>(service: name, method: "CreateIndustry")
-    public static let renameIndustry = UnaryMethod<IndustryRequest, Industry>(service: name, method: "RenameIndustry")
-    public static let deleteIndustry = UnaryMethod<IndustryRequest, IndustryList>(service: name, method: "DeleteIndustry")
+    public static let setCustomerSegments = UnaryMethod<SetCustomerSegmentsRequest, SegmentList>(
+        service: name, method: "SetCustomerSegments", acceptsIdempotencyKey: true)
+    public static let createIndustry = UnaryMethod<IndustryRequest, Industry>(
+        service: name, method: "CreateIndustry", acceptsIdempotencyKey: true)
+    public static let renameIndustry = UnaryMethod<IndustryRequest, Industry>(
+        service: name, method: "RenameIndustry", acceptsIdempotencyKey: true)
+    public static let deleteIndustry = UnaryMethod<IndustryRequest, IndustryList>(
+        service: name, method: "DeleteIndustry", acceptsIdempotencyKey: true)
     public static let listIndustries = UnaryMethod<EmptyRequest, IndustryList>(service: name, method: "ListIndustries")
 }
 
@@ -61,11 +77,15 @@ public enum FileService {
         service: name, method: "UploadFile", kind: .clientStreaming,
         summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival.")
     public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(service: name, method: "DownloadFile")
-    public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(service: name, method: "RenameFile")
+    public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(
+        service: name, method: "RenameFile", acceptsIdempotencyKey: true)
     public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile")
-    public static let addLink = UnaryMethod<AddLinkRequest, Link>(service: name, method: "AddLink")
-    public static let renameLink = UnaryMethod<RenameRequest, Link>(service: name, method: "RenameLink")
-    public static let removeLink = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveLink")
+    public static let addLink = UnaryMethod<AddLinkRequest, Link>(
+        service: name, method: "AddLink", acceptsIdempotencyKey: true)
+    public static let renameLink = UnaryMethod<RenameRequest, Link>(
+        service: name, method: "RenameLink", acceptsIdempotencyKey: true)
+    public static let removeLink = UnaryMethod<FileIDRequest, FilesTab>(
+        service: name, method: "RemoveLink", acceptsIdempotencyKey: true)
     public static let listFiles = UnaryMethod<CustomerIDRequest, FilesTab>(
         service: name, method: "ListFiles",
         summary: "Customer files and links and those of its projects.")
@@ -75,7 +95,8 @@ public enum FileService {
 public enum InvoiceService {
     public static let name = "customer.v1.InvoiceService"
 
-    public static let issueInvoice = UnaryMethod<IssueInvoiceRequest, Invoice>(service: name, method: "IssueInvoice")
+    public static let issueInvoice = UnaryMethod<IssueInvoiceRequest, Invoice>(
+        service: name, method: "IssueInvoice", acceptsIdempotencyKey: true)
     public static let getInvoice = UnaryMethod<InvoiceIDRequest, Invoice>(service: name, method: "GetInvoice")
     public static let listInvoices = UnaryMethod<CustomerIDRequest, InvoiceList>(service: name, method: "ListInvoices")
 }

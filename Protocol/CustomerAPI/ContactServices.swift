@@ -6,15 +6,16 @@ public enum AddressService {
 
     public static let addAddress = UnaryMethod<AddAddressRequest, Address>(
         service: name, method: "AddAddress",
-        summary: "The customer's first address becomes its head office in the same transaction.")
-    public static let updateAddress = UnaryMethod<UpdateAddressRequest, Address>(service: name, method: "UpdateAddress")
+        summary: "The customer's first address becomes its head office in the same transaction.", acceptsIdempotencyKey: true)
+    public static let updateAddress = UnaryMethod<UpdateAddressRequest, Address>(
+        service: name, method: "UpdateAddress", acceptsIdempotencyKey: true)
     public static let removeAddress = UnaryMethod<AddressIDRequest, AddressList>(
         service: name, method: "RemoveAddress",
-        summary: "Refused (FAILED_PRECONDITION) for the head office while other addresses exist.")
+        summary: "Refused (FAILED_PRECONDITION) for the head office while other addresses exist.", acceptsIdempotencyKey: true)
     public static let listAddresses = UnaryMethod<CustomerIDRequest, AddressList>(service: name, method: "ListAddresses")
     public static let setHeadOffice = UnaryMethod<AddressIDRequest, AddressList>(
         service: name, method: "SetHeadOffice",
-        summary: "Moves the head office atomically.")
+        summary: "Moves the head office atomically.", acceptsIdempotencyKey: true)
     public static let getInvoicingReadiness = UnaryMethod<CustomerIDRequest, InvoicingReadiness>(
         service: name, method: "GetInvoicingReadiness",
         summary: "Head office and VAT number present? Answers with the missing items.")
@@ -24,17 +25,23 @@ public enum AddressService {
 public enum ContactService {
     public static let name = "customer.v1.ContactService"
 
-    public static let createContact = UnaryMethod<CreateContactRequest, Contact>(service: name, method: "CreateContact")
-    public static let updateContact = UnaryMethod<UpdateContactRequest, Contact>(service: name, method: "UpdateContact")
+    public static let createContact = UnaryMethod<CreateContactRequest, Contact>(
+        service: name, method: "CreateContact", acceptsIdempotencyKey: true)
+    public static let updateContact = UnaryMethod<UpdateContactRequest, Contact>(
+        service: name, method: "UpdateContact", acceptsIdempotencyKey: true)
     public static let getContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "GetContact")
     public static let listContacts = UnaryMethod<ListContactsRequest, ContactList>(service: name, method: "ListContacts")
-    public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "DeactivateContact")
-    public static let activateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "ActivateContact")
+    public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(
+        service: name, method: "DeactivateContact", acceptsIdempotencyKey: true)
+    public static let activateContact = UnaryMethod<ContactIDRequest, Contact>(
+        service: name, method: "ActivateContact", acceptsIdempotencyKey: true)
     public static let deleteContact = UnaryMethod<DeleteContactRequest, Contact>(
         service: name, method: "DeleteContact",
-        summary: "Erases the person's data for good; needs confirm = true.")
-    public static let tagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "TagContact")
-    public static let untagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "UntagContact")
+        summary: "Erases the person's data for good; needs confirm = true.", acceptsIdempotencyKey: true)
+    public static let tagContact = UnaryMethod<TagContactRequest, Contact>(
+        service: name, method: "TagContact", acceptsIdempotencyKey: true)
+    public static let untagContact = UnaryMethod<TagContactRequest, Contact>(
+        service: name, method: "UntagContact", acceptsIdempotencyKey: true)
     public static let streamMailingList = ServerStreamingMethod<MailingListRequest, MailingListEntry>(
         service: name, method: "StreamMailingList",
         summary: "One MailingListEntry per contact, for lists of any size.")
@@ -44,9 +51,12 @@ public enum ContactService {
 public enum LabelService {
     public static let name = "customer.v1.LabelService"
 
-    public static let createLabel = UnaryMethod<CreateLabelRequest, Label>(service: name, method: "CreateLabel")
-    public static let renameLabel = UnaryMethod<RenameLabelRequest, Label>(service: name, method: "RenameLabel")
-    public static let deleteLabel = UnaryMethod<DeleteLabelRequest, DeleteLabelResponse>(service: name, method: "DeleteLabel")
+    public static let createLabel = UnaryMethod<CreateLabelRequest, Label>(
+        service: name, method: "CreateLabel", acceptsIdempotencyKey: true)
+    public static let renameLabel = UnaryMethod<RenameLabelRequest, Label>(
+        service: name, method: "RenameLabel", acceptsIdempotencyKey: true)
+    public static let deleteLabel = UnaryMethod<DeleteLabelRequest, DeleteLabelResponse>(
+        service: name, method: "DeleteLabel", acceptsIdempotencyKey: true)
     public static let listLabels = UnaryMethod<ListLabelsRequest, LabelList>(service: name, method: "ListLabels")
 }
 
@@ -54,11 +64,16 @@ public enum LabelService {
 public enum ActivityService {
     public static let name = "customer.v1.ActivityService"
 
-    public static let addNote = UnaryMethod<AddNoteRequest, Activity>(service: name, method: "AddNote")
-    public static let addTask = UnaryMethod<AddTaskRequest, Activity>(service: name, method: "AddTask")
-    public static let addEvent = UnaryMethod<AddEventRequest, Activity>(service: name, method: "AddEvent")
-    public static let completeTask = UnaryMethod<TaskIDRequest, Activity>(service: name, method: "CompleteTask")
-    public static let reopenTask = UnaryMethod<TaskIDRequest, Activity>(service: name, method: "ReopenTask")
+    public static let addNote = UnaryMethod<AddNoteRequest, Activity>(
+        service: name, method: "AddNote", acceptsIdempotencyKey: true)
+    public static let addTask = UnaryMethod<AddTaskRequest, Activity>(
+        service: name, method: "AddTask", acceptsIdempotencyKey: true)
+    public static let addEvent = UnaryMethod<AddEventRequest, Activity>(
+        service: name, method: "AddEvent", acceptsIdempotencyKey: true)
+    public static let completeTask = UnaryMethod<TaskIDRequest, Activity>(
+        service: name, method: "CompleteTask", acceptsIdempotencyKey: true)
+    public static let reopenTask = UnaryMethod<TaskIDRequest, Activity>(
+        service: name, method: "ReopenTask", acceptsIdempotencyKey: true)
     public static let listActivities = UnaryMethod<CustomerIDRequest, ActivityList>(service: name, method: "ListActivities")
 }
 

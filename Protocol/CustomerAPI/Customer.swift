@@ -17,10 +17,14 @@ public struct UserRef: Codable, Sendable, Hashable {
 
 /// The customer's own fields: the top of the card's contact-information tab.
 ///
+/// `id` names this customer forever: a deleted customer's id is never given to another one (the
+/// same holds for the ids of every other record). `number` is 1 to 9999999999.
+///
 /// Field numbers are the wire contract (see Protocol/ENCODING.md): never renumber, only add.
 public struct Customer: Codable, Sendable, Hashable {
     public var id: Int64
-    /// The customer number people quote; unique, assigned from a sequence when not given.
+    /// The customer number people quote: unique, 1 to 9999999999, assigned from a sequence when
+    /// not given (the sequence skips numbers people gave and never hands out one a customer had).
     public var number: Int64
     public var name: String
     public var accountManager: UserRef?

@@ -1,7 +1,10 @@
 /// The editable fields of a customer, shared by create and update requests.
 ///
 /// `nil` means "not given". In an update an empty string clears an optional field
-/// (the name cannot be cleared). The account manager is named by user name.
+/// (the name cannot be cleared). The account manager is named by user name. A `number` must be
+/// 1 to 9999999999 (else INVALID_ARGUMENT on `number`); without one, a create takes the next
+/// number of the sequence, which skips numbers people gave and never reuses a deleted or
+/// changed customer's number.
 public struct CustomerFields: Codable, Sendable, Hashable {
     public var number: Int64?
     public var name: String?

@@ -79,13 +79,23 @@ public struct UploadFileMessage: Codable, Sendable, Hashable {
     enum CodingKeys: Int, CodingKey { case header = 1, data = 2 }
 }
 
-/// One chunk of a download (server-streaming), in order.
+/// One chunk of a download (server-streaming), in order. The first message announces the
+/// file's size and SHA-256 (with no data), so a client can check what it received before it
+/// keeps it: the call also fails with DATA_LOSS when the stored content no longer matches.
 public struct FileChunk: Codable, Sendable, Hashable {
     public var data: Data
+    /// The whole file's size in bytes: only in the first message.
+    public var size: Int64?
+    /// The whole file's SHA-256 as 64 lower-case hex digits: only in the first message.
+    public var sha256: String?
 
-    public init(data: Data) { self.data = data }
+    public init(data: Data, size: Int64? = nil, sha256: String? = nil) {
+        self.data = data
+        self.size = size
+        self.sha256 = sha256
+    }
 
-    enum CodingKeys: Int, CodingKey { case data = 1 }
+    enum CodingKeys: Int, CodingKey { case data = 1, size = 2, sha256 = 3 }
 }
 
 public struct FileIDRequest: Codable, Sendable, Hashable {

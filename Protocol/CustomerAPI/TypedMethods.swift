@@ -4,9 +4,17 @@ import RPC
 /// handlers are type-checked against the same declaration.
 public struct UnaryMethod<Input: Codable & Sendable, Output: Codable & Sendable>: Sendable {
     public let descriptor: MethodDescriptor
+    /// A write that honours an `idempotency-key` (see ``IdempotencyKey``): the client library
+    /// sends one with every call of it, and the server runs the call once per key.
+    public let acceptsIdempotencyKey: Bool
 
-    public init(service: String, method: String, summary: String? = nil) {
-        descriptor = MethodDescriptor(service: service, method: method, kind: .unary, summary: summary)
+    public init(service: String, method: String, summary: String? = nil, acceptsIdempotencyKey: Bool = false) {
+        // The reflection service (and so CUSTOMER-API.md) tells retry-safe writes by their summary.
+        let keyNote = acceptsIdempotencyKey ? "Takes an `idempotency-key`." : nil
+        let notes = [summary, keyNote].compactMap { $0 }
+        descriptor = MethodDescriptor(service: service, method: method, kind: .unary,
+                                      summary: notes.isEmpty ? nil : notes.joined(separator: " "))
+        self.acceptsIdempotencyKey = acceptsIdempotencyKey
     }
 }
 
@@ -25,10 +33,36 @@ public struct ServerStreamingMethod<Input: Codable & Sendable, Output: Codable &
 
 extension ClientChannel {
     /// Calls a typed unary method.
+    ///
+    /// A write that accepts an idempotency key gets a new one when `options` carries none, and is
+    /// sent again with that same key while it fails UNAVAILABLE (the connection dropped, the server
+    /// was stopping or busy), up to ``IdempotencyKey/attempts`` times in all and within the call's
+    /// timeout: a first attempt that committed after all is then answered, not done twice. To retry
+    /// later yourself, set ``CallOptions/idempotencyKey`` and send the same options again.
     public func call<Input, Output>(
         _ method: UnaryMethod<Input, Output>, _ request: Input, options: CallOptions = CallOptions()
     ) async throws -> Output {
-        try await unary(method.descriptor, request, as: Output.self, options: options)
+        guard method.acceptsIdempotencyKey else {
+            return try await unary(method.descriptor, request, as: Output.self, options: options)
+        }
+        var keyed = options
+        if keyed.idempotencyKey == nil { keyed.idempotencyKey = IdempotencyKey.generate() }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var attempt = 1
+        while true {
+            do {
+                return try await unary(method.descriptor, request, as: Output.self, options: keyed)
+            } catch let error as RPCError where error.code == .unavailable && attempt < IdempotencyKey.attempts {
+                let pause = IdempotencyKey.retryPause * attempt
+                if let deadline {
+                    let left = deadline - ContinuousClock.now - pause
+                    guard left > .zero else { throw error }
+                    keyed.timeout = left
+                }
+                try await Task.sleep(for: pause)
+                attempt += 1
+            }
+        }
     }
 
     /// Starts a typed server-streaming call; iterating the result runs it.

@@ -4,14 +4,14 @@ import RPC
 
 /// Serves `customer.v1.ActivityService`.
 struct ActivityServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(ActivityService.addNote,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Activity(
-                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId, by: caller.user.id))
+                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId, by: caller.author))
         }
         router.register(ActivityService.addTask,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -20,7 +20,7 @@ struct ActivityServiceHandler: GuardedService {
             return CustomerAPI.Activity(
                 try store.addTask(
                     customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
-                    assigneeID: assignee, contactID: request.contactId, by: caller.user.id))
+                    assigneeID: assignee, contactID: request.contactId, by: caller.author))
         }
         router.register(ActivityService.addEvent,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -28,15 +28,15 @@ struct ActivityServiceHandler: GuardedService {
             return CustomerAPI.Activity(
                 try store.addEvent(
                     customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
-                    endsAt: request.endsAt, contactID: request.contactId, by: caller.user.id))
+                    endsAt: request.endsAt, contactID: request.contactId, by: caller.author))
         }
         router.register(ActivityService.completeTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Activity(try store.completeTask(id: request.id, by: caller.user.id))
+            return CustomerAPI.Activity(try store.completeTask(id: request.id, by: caller.author))
         }
         router.register(ActivityService.reopenTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Activity(try store.reopenTask(id: request.id, by: caller.user.id))
+            return CustomerAPI.Activity(try store.reopenTask(id: request.id, by: caller.author))
         }
         router.register(ActivityService.listActivities,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in

@@ -3,23 +3,23 @@ import RPC
 
 /// Serves `customer.v1.AddressService`.
 struct AddressServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(AddressService.addAddress,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.user.id))
+            return CustomerAPI.Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.author))
         }
         router.register(AddressService.updateAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Address(
                 try store.updateAddress(
-                    id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
+                    id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(AddressService.removeAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeAddress(id: request.id, by: caller.user.id)
+            let removed = try store.removeAddress(id: request.id, by: caller.author)
             return AddressList(addresses: try store.addresses(customerID: removed).map(CustomerAPI.Address.init))
         }
         router.register(AddressService.listAddresses,
@@ -29,7 +29,7 @@ struct AddressServiceHandler: GuardedService {
         router.register(AddressService.setHeadOffice, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return AddressList(
-                addresses: try store.setHeadOffice(addressID: request.id, by: caller.user.id).map(CustomerAPI.Address.init))
+                addresses: try store.setHeadOffice(addressID: request.id, by: caller.author).map(CustomerAPI.Address.init))
         }
         router.register(AddressService.getInvoicingReadiness,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in

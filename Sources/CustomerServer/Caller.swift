@@ -20,6 +20,10 @@ struct Caller: Sendable {
         return caller
     }
 
+    /// Who the store records as making this call's writes: the person, with the service named
+    /// beside them when one acts for them.
+    var author: Author { Author(userID: user.id, via: service?.id) }
+
     /// What the person's profile grants (a trusted service adds nothing of its own).
     var rights: PermissionRights { user.rights }
 

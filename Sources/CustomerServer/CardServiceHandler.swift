@@ -5,7 +5,7 @@ import RPC
 
 /// Serves `customer.v1.CardService`: the tabs asked for, read in one store snapshot.
 struct CardServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId)) { request, context in

@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.ContactService`.
 struct ContactServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(ContactService.createContact,
@@ -12,14 +12,14 @@ struct ContactServiceHandler: GuardedService {
             return CustomerAPI.Contact(
                 try store.createContact(
                     customerID: request.customerId, request.fields.stored, keywords: request.keywords,
-                    roles: request.roles, by: caller.user.id))
+                    roles: request.roles, by: caller.author))
         }
         router.register(ContactService.updateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
                 try store.updateContact(
-                    id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.user.id))
+                    id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, _ in
             CustomerAPI.Contact(try store.contact(id: request.id))
@@ -34,13 +34,13 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
-                try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
+                try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.activateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
-                try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
+                try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.deleteContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
@@ -51,19 +51,19 @@ struct ContactServiceHandler: GuardedService {
                     "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete, or deactivate instead",
                     details: [ErrorDetail(field: "confirm", reason: "must be true")])
             }
-            return CustomerAPI.Contact(try store.deleteContact(id: request.id, by: caller.user.id))
+            return CustomerAPI.Contact(try store.deleteContact(id: request.id, by: caller.author))
         }
         router.register(ContactService.tagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
-                try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
+                try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
         }
         router.register(ContactService.untagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Contact(
-                try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.user.id))
+                try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
         }
         router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in
             let manager = try Caller.of(context).visibleCustomers.accountManagerID

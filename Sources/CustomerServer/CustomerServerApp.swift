@@ -1,6 +1,8 @@
 import CustomerStore
+import Foundation
 import Logging
 import RPC
+import Synchronization
 
 /// The customer service assembled: the store opened and migrated, identity in front of every
 /// handler, each method's permission requirement checked before it, and the RPC server on the socket.
@@ -10,6 +12,11 @@ public final class CustomerServerApp: Sendable {
     private let services: GuardedServices
     private let server: RPCServer
     private let logger: Logger
+    private let lateFailure = Mutex<StartFailure?>(nil)
+
+    /// Set when the database was refused after the server had started (a large database's
+    /// integrity check runs beside serving): the server has then stopped itself.
+    public var failureAfterStart: StartFailure? { lateFailure.withLock { $0 } }
 
     /// Opens (and migrates) the database; does not touch the socket yet.
     public init(configuration: CustomerServerConfiguration, logger: Logger) throws {
@@ -40,7 +47,7 @@ public final class CustomerServerApp: Sendable {
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries),
             ],
-            checker: PermissionChecker(store: store, audit: audit))
+            checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
         self.server = RPCServer(
@@ -51,12 +58,29 @@ public final class CustomerServerApp: Sendable {
     /// What each customer method needs (its permission requirement in one line), by full method name.
     public var methodRequirements: [String: String] { services.requirements }
 
-    /// Starts accepting calls; the socket's directory is created (mode 0700) when missing.
+    /// Starts accepting calls; the socket's directory is created (mode 0700) when missing, and
+    /// refused when it is not the server user's alone (see `RPCServer.start`).
     public func start() throws {
-        try DefaultPaths.ensureParentDirectory(of: configuration.socketPath)
         try server.start()
         logger.notice(
             "started", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
+        if store.isIntegrityCheckDeferred { startIntegrityCheck() }
+    }
+
+    /// A database too large to check within the start-up budget is checked now, on a thread of
+    /// its own; damage stops the server as if it had been refused at start (same message).
+    private func startIntegrityCheck() {
+        logger.info("checking the database beside serving (SQLite quick_check)", [("database", configuration.databasePath)])
+        Thread { [self] in
+            do {
+                try store.checkIntegrity()
+                logger.info("database check passed", [("database", configuration.databasePath)])
+            } catch {
+                logger.critical("refusing the database, stopping: \(error)", [("database", configuration.databasePath)])
+                lateFailure.withLock { $0 = StartFailure(error) }
+                server.shutdown()
+            }
+        }.start()
     }
 
     /// Graceful stop: calls in flight finish within the grace period, then the store closes.
@@ -85,6 +109,7 @@ extension CustomerServerConfiguration {
         var options = StoreOptions()
         options.synchronous = durability == .full ? .full : .normal
         options.vatNormaliser = VATNumberRules.normaliser
+        options.integrityCheckAtOpenLimit = integrityCheckBeforeServingLimit
         return options
     }
 }

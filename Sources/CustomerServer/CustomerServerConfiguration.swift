@@ -19,6 +19,9 @@ public struct CustomerServerConfiguration: Sendable {
     /// The national business registries `RefreshFromRegistry` asks (base URLs and timeout);
     /// default: the public PRH and Brønnøysund APIs, 10 seconds.
     public var registries: RegistryDirectory
+    /// Databases up to this size are checked (SQLite quick_check) before the socket opens, larger
+    /// ones right after, beside serving (see `StoreOptions.integrityCheckAtOpenLimit`).
+    public var integrityCheckBeforeServingLimit: Int64 = StoreOptions().integrityCheckAtOpenLimit
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32

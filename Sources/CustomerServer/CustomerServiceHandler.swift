@@ -9,7 +9,7 @@ import RPC
 /// straight line: resolve the caller, translate the request, one store call (one transaction),
 /// translate the answer.
 struct CustomerServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(CustomerService.createCustomer,
@@ -17,7 +17,7 @@ struct CustomerServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             let created = try store.createCustomer(
                 try newCustomer(from: request.fields), allowDuplicateVAT: request.allowDuplicateVat ?? false,
-                by: caller.user.id)
+                by: caller.author)
             return APICustomer(created)
         }
         router.register(CustomerService.getCustomer,
@@ -38,7 +38,7 @@ struct CustomerServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             let updated = try store.updateCustomer(
                 id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
-                allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.user.id)
+                allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.author)
             return APICustomer(updated)
         }
         router.register(CustomerService.listCustomers,
@@ -71,14 +71,14 @@ struct CustomerServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             return APICustomer(
                 try store.setCustomerActive(
-                    id: request.id, false, expectedVersion: request.expectedVersion, by: caller.user.id))
+                    id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(CustomerService.activateCustomer,
                         requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
             return APICustomer(
                 try store.setCustomerActive(
-                    id: request.id, true, expectedVersion: request.expectedVersion, by: caller.user.id))
+                    id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(CustomerService.deleteCustomer,
                         requires: .deleteCustomers.and(.customers(.edit, customer: \.id))) { request, context in
@@ -89,7 +89,7 @@ struct CustomerServiceHandler: GuardedService {
                     "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead",
                     details: [ErrorDetail(field: "confirm", reason: "must be true")])
             }
-            try store.deleteCustomer(id: request.id, by: caller.user.id)
+            try store.deleteCustomer(id: request.id, by: caller.author)
             return DeleteCustomerResponse(id: request.id)
         }
     }

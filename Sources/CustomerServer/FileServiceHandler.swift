@@ -7,7 +7,7 @@ import RPC
 /// and are checked against the announced size and SHA-256 before anything is kept; downloads
 /// leave as a server stream.
 struct FileServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
     /// Largest file accepted, in bytes.
     let uploadLimit: Int64
 
@@ -31,7 +31,7 @@ struct FileServiceHandler: GuardedService {
             let upload = try store.beginUpload(
                 customerID: header.customerId, projectID: header.projectId, name: header.name,
                 contentType: header.contentType, expectedSize: header.size, expectedSHA256: header.sha256,
-                limit: uploadLimit, by: caller.user.id)
+                limit: uploadLimit, by: caller.author)
             // Whatever ends this call early (the client cancelling or disconnecting, a bad chunk,
             // the deadline) aborts the upload, so an interrupted upload leaves nothing behind.
             do {
@@ -53,6 +53,10 @@ struct FileServiceHandler: GuardedService {
         }
         router.register(FileService.downloadFile, requires: .customers(.read, record: { .file(id: $0.id) })) { request, writer, context in
             _ = try Caller.of(context)
+            // A file's content never changes (a new upload is a new file), so what this announces
+            // is what readFile checks the stream against.
+            let file = try store.file(id: request.id)
+            try writer.send(FileChunk(data: Data(), size: file.size, sha256: file.sha256))
             _ = try store.readFile(id: request.id, chunkSize: Self.downloadChunkSize) { bytes in
                 try context.checkCancellation()
                 try writer.send(FileChunk(data: Data(bytes)))
@@ -60,11 +64,11 @@ struct FileServiceHandler: GuardedService {
         }
         router.register(FileService.renameFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.FileInfo(try store.renameFile(id: request.id, name: request.name, by: caller.user.id))
+            return CustomerAPI.FileInfo(try store.renameFile(id: request.id, name: request.name, by: caller.author))
         }
         router.register(FileService.removeFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeFile(id: request.id, by: caller.user.id)
+            let removed = try store.removeFile(id: request.id, by: caller.author)
             return try filesTab(customerID: removed.customerID)
         }
         router.register(FileService.addLink, requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -72,15 +76,15 @@ struct FileServiceHandler: GuardedService {
             return CustomerAPI.Link(
                 try store.addLink(
                     customerID: request.customerId, projectID: request.projectId, url: request.url, title: request.title,
-                    by: caller.user.id))
+                    by: caller.author))
         }
         router.register(FileService.renameLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Link(try store.renameLink(id: request.id, title: request.name, by: caller.user.id))
+            return CustomerAPI.Link(try store.renameLink(id: request.id, title: request.name, by: caller.author))
         }
         router.register(FileService.removeLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeLink(id: request.id, by: caller.user.id)
+            let removed = try store.removeLink(id: request.id, by: caller.author)
             return try filesTab(customerID: removed.customerID)
         }
         router.register(FileService.listFiles, requires: .customers(.read, customer: \.customerId)) { request, context in

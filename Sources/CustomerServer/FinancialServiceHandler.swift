@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.FinancialService`: forecasts per project and month, and the financial tab.
 struct FinancialServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(FinancialService.setForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
@@ -11,11 +11,11 @@ struct FinancialServiceHandler: GuardedService {
             return CustomerAPI.Forecast(
                 try store.setForecast(
                     projectID: request.projectId, month: request.month, revenue: request.revenue, cost: request.cost,
-                    billing: request.billing, hours: request.hours, by: caller.user.id))
+                    billing: request.billing, hours: request.hours, by: caller.author))
         }
         router.register(FinancialService.removeForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
             let caller = try Caller.of(context)
-            try store.removeForecast(projectID: request.projectId, month: request.month, by: caller.user.id)
+            try store.removeForecast(projectID: request.projectId, month: request.month, by: caller.author)
             return ForecastList(forecasts: try store.forecasts(projectID: request.projectId).map(CustomerAPI.Forecast.init))
         }
         router.register(FinancialService.listForecasts, requires: .financialFigures.and(.customers(.read, record: { .project(id: $0.id) }))) { request, context in

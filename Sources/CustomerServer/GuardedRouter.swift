@@ -36,7 +36,26 @@ import RPC
 
 /// A service whose methods each declare what they need.
 protocol GuardedService: Sendable {
+    /// The store its handlers use; replaced by the keyed view for the copy that serves calls with
+    /// an idempotency key (see `KeyedWrites`).
+    var store: Store { get set }
+
     func register(with router: inout GuardedRouter)
+
+    /// Runs after a call with an idempotency key has committed (e.g. to empty a cache that a change
+    /// inside the transaction emptied too early). Does nothing unless a service needs it.
+    func keyedWriteCommitted()
+}
+
+extension GuardedService {
+    func keyedWriteCommitted() {}
+
+    /// This service with its handlers on `store`.
+    func using(_ store: Store) -> Self {
+        var copy = self
+        copy.store = store
+        return copy
+    }
 }
 
 /// Registers methods only together with their requirement, and runs the check before the handler.
@@ -45,6 +64,13 @@ struct GuardedRouter {
     let checker: PermissionChecker
     /// What each registered method needs, by full method name.
     private(set) var requirements: [String: String] = [:]
+    /// Serves calls with an idempotency key; nil: keys are not looked at (e.g. while collecting
+    /// `keyedHandlers` or requirements).
+    var keyedWrites: KeyedWrites?
+    /// The handler of each method that accepts an idempotency key, by full method name (a `KeyedHandler`).
+    private(set) var keyedHandlers: [String: any Sendable] = [:]
+    /// The `keyedWriteCommitted` of the service registering now.
+    var keyedWriteCommitted: @Sendable () -> Void = {}
 
     init(router: Router, checker: PermissionChecker) {
         self.router = router
@@ -58,8 +84,22 @@ struct GuardedRouter {
     ) {
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
+        guard method.acceptsIdempotencyKey else {
+            router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
+                try checker.run(requirement, request, context) { try handler(request, context) }
+            }
+            return
+        }
+        keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
+        let keyedWrites = keyedWrites
         router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-            try checker.run(requirement, request, context) { try handler(request, context) }
+            try checker.run(requirement, request, context) {
+                // The permission is checked first, so a refused call leaves no trace under its key.
+                guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
+                    return try handler(request, context)
+                }
+                return try keyedWrites.run(method, key: key, request, context)
+            }
         }
     }
 
@@ -100,9 +140,21 @@ struct GuardedRouter {
 struct GuardedServices: RPCService {
     let services: [any GuardedService]
     let checker: PermissionChecker
+    /// The store the services use, for calls with an idempotency key.
+    let store: Store
 
+    /// Registers every service twice: on its store for ordinary calls, and on the store's keyed view
+    /// for the calls with an idempotency key (see `KeyedWrites`).
     func register(with router: inout Router) {
+        let view = store.insideKeyedWrites()
+        var keyed = GuardedRouter(router: Router(), checker: checker)
+        for service in services {
+            let copy = service.using(view)
+            keyed.keyedWriteCommitted = { copy.keyedWriteCommitted() }
+            copy.register(with: &keyed)
+        }
         var guarded = GuardedRouter(router: router, checker: checker)
+        guarded.keyedWrites = KeyedWrites(store: store, handlers: keyed.keyedHandlers)
         for service in services { service.register(with: &guarded) }
         router = guarded.router
     }

@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.HistoryService`.
 struct HistoryServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(HistoryService.listHistory, requires: .customers(.read, record: \.target)) { request, _ in

@@ -4,7 +4,7 @@ import RPC
 
 /// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
 struct InvoiceServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(InvoiceService.issueInvoice, requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -19,7 +19,7 @@ struct InvoiceServiceHandler: GuardedService {
             return caller.shown(CustomerAPI.Invoice(
                 try store.issueInvoice(
                     customerID: request.customerId, contactID: request.contactId, total: request.total, currency: currency,
-                    description: request.description, settingsSnapshot: snapshot, by: caller.user.id)))
+                    description: request.description, settingsSnapshot: snapshot, by: caller.author)))
         }
         router.register(InvoiceService.getInvoice, requires: .customers(.read, record: { .invoice(id: $0.id) })) { request, context in
             try Caller.of(context).shown(CustomerAPI.Invoice(try store.invoice(id: request.id)))

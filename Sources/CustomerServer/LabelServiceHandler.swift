@@ -3,7 +3,7 @@ import RPC
 
 /// Serves `customer.v1.LabelService`: keywords and roles. Changing the lists is administration.
 struct LabelServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(LabelService.createLabel, requires: .administration) { request, _ in

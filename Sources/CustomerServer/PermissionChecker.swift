@@ -7,8 +7,7 @@ struct PermissionChecker: Sendable {
     let audit: PermissionAudit
 
     /// Checks `requirement` for this call's caller, then runs `body`; a refusal is logged and
-    /// thrown as PERMISSION_DENIED without running `body`. When a trusted service acts for the
-    /// caller, the store records the service beside the person in every history entry `body` writes.
+    /// thrown as PERMISSION_DENIED without running `body`.
     func run<Input, Result>(_ requirement: Requirement<Input>, _ input: Input, _ context: ServerContext,
                             _ body: () throws -> Result) throws -> Result {
         let caller = try Caller.of(context)
@@ -17,7 +16,6 @@ struct PermissionChecker: Sendable {
         } catch let denied as PermissionDenied {
             throw audit.refuse(context, caller, denied)
         }
-        guard let service = caller.service else { return try body() }
-        return try ActingService.$userID.withValue(service.id) { try body() }
+        return try body()
     }
 }

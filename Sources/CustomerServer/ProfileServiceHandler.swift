@@ -3,8 +3,12 @@ import RPC
 
 /// Serves `customer.v1.ProfileService`: permission profiles. All of it is administration.
 struct ProfileServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
     let users: UserDirectory
+
+    func keyedWriteCommitted() {
+        users.forgetAll()
+    }
 
     func register(with router: inout GuardedRouter) {
         router.register(ProfileService.createProfile, requires: .administration) { request, _ in

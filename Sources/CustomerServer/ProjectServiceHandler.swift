@@ -3,22 +3,22 @@ import RPC
 
 /// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
 struct ProjectServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(ProjectService.createProject, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             let fields = try request.fields.storedForCreate(resolvingWith: store)
             let created = request.kind == .salesCase
-                ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.user.id)
-                : try store.createProject(customerID: request.customerId, fields, by: caller.user.id)
+                ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.author)
+                : try store.createProject(customerID: request.customerId, fields, by: caller.author)
             return caller.shown(CustomerAPI.Project(created))
         }
         router.register(ProjectService.updateProject, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let updated = try store.updateProject(
                 id: request.id, try request.fields.storedChanges(resolvingWith: store),
-                expectedVersion: request.expectedVersion, by: caller.user.id)
+                expectedVersion: request.expectedVersion, by: caller.author)
             return caller.shown(CustomerAPI.Project(updated))
         }
         router.register(ProjectService.getProject, requires: .customers(.read, record: { .project(id: $0.id) })) { request, context in
@@ -31,12 +31,12 @@ struct ProjectServiceHandler: GuardedService {
         router.register(ProjectService.winSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let won = try store.winSalesCase(
-                id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.user.id)
+                id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.author)
             return caller.shown(CustomerAPI.Project(won))
         }
         router.register(ProjectService.loseSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return caller.shown(CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.user.id)))
+            return caller.shown(CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.author)))
         }
 
         router.register(CollaborationService.addProjectTask, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
@@ -45,16 +45,16 @@ struct ProjectServiceHandler: GuardedService {
             return CustomerAPI.ProjectTask(
                 try store.addProjectTask(
                     projectID: request.projectId, name: request.name, assigneeID: assignee, dueOn: request.dueOn,
-                    by: caller.user.id))
+                    by: caller.author))
         }
         router.register(CollaborationService.setProjectTaskStatus, requires: .customers(.edit, record: { .projectTask(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.user.id))
+            return CustomerAPI.ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.author))
         }
         router.register(CollaborationService.addNote, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.CollaborationNote(
-                try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.user.id))
+                try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.author))
         }
         router.register(CollaborationService.listCollaboration, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)

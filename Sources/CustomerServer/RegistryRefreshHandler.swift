@@ -10,7 +10,7 @@ import RPC
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
 struct RegistryRefreshHandler: GuardedService {
-    let store: Store
+    var store: Store
     let registries: RegistryDirectory
 
     func register(with router: inout GuardedRouter) {
@@ -43,7 +43,7 @@ struct RegistryRefreshHandler: GuardedService {
             try context.checkCancellation()
             after = try store.applyRegistryUpdate(
                 customerID: customer.id, RegistryRefreshPlan.update(for: differences, from: record),
-                expectedVersion: customer.version, by: caller.user.id)
+                expectedVersion: customer.version, by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {

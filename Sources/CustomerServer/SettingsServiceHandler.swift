@@ -4,7 +4,7 @@ import RPC
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.
 struct SettingsServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
 
     func register(with router: inout GuardedRouter) {
         router.register(SettingsService.getSettings, requires: .customers(.read, customer: \.customerId)) { request, context in
@@ -16,7 +16,7 @@ struct SettingsServiceHandler: GuardedService {
             return CustomerAPI.CustomerSettings(
                 try store.updateCustomerSettings(
                     customerID: request.customerId, request.fields.storedChanges, expectedVersion: request.expectedVersion,
-                    by: caller.user.id))
+                    by: caller.author))
         }
         router.register(SettingsService.createSegment, requires: .administration) { request, context in
             return CustomerAPI.Segment(try store.createSegment(name: request.name, parentID: request.parentId))
@@ -48,7 +48,7 @@ struct SettingsServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             return SegmentList(
                 segments: try store.setCustomerSegments(
-                    customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.user.id
+                    customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.author
                 ).map(CustomerAPI.Segment.init))
         }
         router.register(SettingsService.createIndustry, requires: .administration) { request, context in

@@ -23,10 +23,20 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.unavailable, message)
         case .resourceExhausted(let message):
             return RPCError(.resourceExhausted, message)
+        case .dataLoss(let message):
+            return RPCError(.dataLoss, message)
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
         case .schemaTooNew, .notADatabase, .sqlite, .io:
             return RPCError(.internalError, "the store failed; the server log has the cause")
+        }
+    }
+
+    /// The SQLite or file-system detail behind a generic `INTERNAL`, for the server's log only.
+    public var hiddenCause: String? {
+        switch self {
+        case .schemaTooNew, .notADatabase, .sqlite, .io: return description
+        default: return nil
         }
     }
 }

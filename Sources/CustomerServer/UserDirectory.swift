@@ -45,7 +45,13 @@ final class UserDirectory: Sendable {
     /// Runs a change of users or profiles, then forgets every cached user (one profile change
     /// alters the rights of many users).
     func changing<T>(_ change: () throws -> T) throws -> T {
-        defer { cache.withLock { $0 = Cache() } }
+        defer { forgetAll() }
         return try change()
+    }
+
+    /// Forgets every cached user. Also run after a keyed write has committed: inside one, `changing`
+    /// runs before the COMMIT, and a call in between may have cached the old row again.
+    func forgetAll() {
+        cache.withLock { $0 = Cache() }
     }
 }

@@ -4,8 +4,12 @@ import RPC
 /// Serves `customer.v1.UserService`: mapping OS uids to named users with permission profiles.
 /// Everything but WhoAmI is administration.
 struct UserServiceHandler: GuardedService {
-    let store: Store
+    var store: Store
     let users: UserDirectory
+
+    func keyedWriteCommitted() {
+        users.forgetAll()
+    }
 
     func register(with router: inout GuardedRouter) {
         router.register(UserService.addUser, requires: .administration) { request, _ in

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,10 +45,17 @@ struct BlobStore: Sendable {
     /// file was fsync'ed by the caller; the rename is made durable by syncing the directory. When
     /// an intact blob with that digest is there already the temporary file is dropped instead.
     ///
-    /// - Returns: whether the blob is new (false: the existing one is reused).
-    func place(temporaryPath: String, sha256: String, size: Int64) throws -> Bool {
+    /// Intact means its content still hashes to its name (`isIntact`): comparing sizes only would
+    /// acknowledge an upload whose existing blob was damaged on disk, and it could never be read
+    /// back. A damaged blob is replaced, so uploading the right content again repairs it.
+    ///
+    /// - Parameter existingIsIntact: what `isIntact` said before the caller took the writer (the
+    ///   hash is read outside it, so a large blob does not hold up every other write); the size is
+    ///   checked again here, in case the blob was removed meanwhile.
+    /// - Returns: whether the temporary file became the blob (false: the existing one is reused).
+    func place(temporaryPath: String, sha256: String, size: Int64, existingIsIntact: Bool) throws -> Bool {
         let destination = path(of: sha256)
-        if FileSystem.regularFileSize(destination) == size {
+        if existingIsIntact, FileSystem.regularFileSize(destination) == size {
             try FileSystem.removeFile(temporaryPath)
             return false
         }
@@ -63,6 +71,49 @@ struct BlobStore: Sendable {
         return true
     }
 
+    /// Reads the blob stored under `sha256` in chunks of at most `chunkSize` bytes, passing each
+    /// to `body` and hashing it on the way.
+    ///
+    /// The blob is opened once: a concurrent removal does not cut the read short (an unlinked file
+    /// stays readable through an open descriptor).
+    /// - Returns: the size and SHA-256 of what was read; nil when no blob is stored there.
+    /// - Throws: `io`, or what `body` throws.
+    func read(sha256: String, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws -> BlobContent? {
+        let path = path(of: sha256)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw FileSystem.error("open", path, code)
+        }
+        defer { Glibc.close(descriptor) }
+        var hasher = SHA256()
+        var total: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: max(1, chunkSize))
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { bytes in
+                try FileSystem.call("read", path) { Glibc.read(descriptor, bytes.baseAddress, bytes.count) }
+            }
+            if count == 0 { break }
+            let chunk = Array(buffer[..<count])
+            hasher.update(chunk)
+            total += Int64(count)
+            try body(chunk)
+        }
+        return BlobContent(size: total, sha256: hasher.finalizeHex())
+    }
+
+    /// Whether a blob with this content is stored and still hashes to its name.
+    func isIntact(sha256: String, size: Int64) -> Bool {
+        guard FileSystem.regularFileSize(path(of: sha256)) == size else { return false }
+        // An unreadable blob is treated as damaged: the upload then replaces it.
+        let content = try? read(sha256: sha256, chunkSize: Self.hashingChunkSize) { _ in }
+        return content == BlobContent(size: size, sha256: sha256)
+    }
+
+    /// The chunk size for checking a blob's hash.
+    static let hashingChunkSize = 64 * 1024
+
     /// Deletes a blob (no row references it any more).
     func remove(sha256: String) throws {
         try FileSystem.removeFile(path(of: sha256))
@@ -76,4 +127,11 @@ struct BlobStore: Sendable {
             try FileSystem.removeFile("\(temporaryDirectory)/\(name)")
         }
     }
+}
+
+/// What a blob holds, as read from disk.
+struct BlobContent: Equatable {
+    var size: Int64
+    /// Lower-case hex.
+    var sha256: String
 }

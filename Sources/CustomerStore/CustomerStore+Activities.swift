@@ -7,28 +7,28 @@ extension CustomerStore {
     /// Adds a note (done from the start) to a customer, optionally about one of its contacts.
     /// - Throws: `notFound` (customer); `invalidArgument` on `text` or `contactId`;
     ///   `failedPrecondition` for a deleted contact or an unknown acting user.
-    public func addNote(customerID: Int64, text: String, contactID: Int64?, by userID: Int64) throws -> Activity {
+    public func addNote(customerID: Int64, text: String, contactID: Int64?, by author: Author) throws -> Activity {
         let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text", lines: .multiple)
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .note, subject: subject,
                                                   contactID: contactID),
-                                  violations: violations, by: userID)
+                                  violations: violations, by: author)
     }
 
     /// Adds an open task, assigned to `assigneeID` or else to the caller.
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and `assignee` (no such user).
     public func addTask(customerID: Int64, subject: String, dueAt: Date?, assigneeID: Int64?, contactID: Int64?,
-                        by userID: Int64) throws -> Activity {
+                        by author: Author) throws -> Activity {
         let (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
-                                                  dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? userID,
+                                                  dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? author.userID,
                                                   contactID: contactID),
-                                  violations: violations, by: userID)
+                                  violations: violations, by: author)
     }
 
     /// Adds a calendar event; it is planned until it ends.
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and on `endsAt` before `startsAt`.
     public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, contactID: Int64?,
-                         by userID: Int64) throws -> Activity {
+                         by author: Author) throws -> Activity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         if endsAt < startsAt {
             violations.append(FieldViolation(field: "endsAt", reason: "must not be before startsAt"))
@@ -36,19 +36,19 @@ extension CustomerStore {
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .event, subject: subject,
                                                   startsAt: startsAt.milliseconds, endsAt: endsAt.milliseconds,
                                                   contactID: contactID),
-                                  violations: violations, by: userID)
+                                  violations: violations, by: author)
     }
 
     /// Marks a task done (now, by the caller); an already completed task is returned unchanged.
     /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
-    public func completeTask(id: Int64, by userID: Int64) throws -> Activity {
-        try setTaskCompletion(id: id, completed: true, by: userID)
+    public func completeTask(id: Int64, by author: Author) throws -> Activity {
+        try setTaskCompletion(id: id, completed: true, by: author)
     }
 
     /// Makes a completed task open again; an open task is returned unchanged.
     /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
-    public func reopenTask(id: Int64, by userID: Int64) throws -> Activity {
-        try setTaskCompletion(id: id, completed: false, by: userID)
+    public func reopenTask(id: Int64, by author: Author) throws -> Activity {
+        try setTaskCompletion(id: id, completed: false, by: author)
     }
 
     /// The customer's activities split into planned and done as of `now`, read with ONE query.
@@ -81,11 +81,11 @@ extension CustomerStore {
         return (trimmed, violation.map { [$0] } ?? [])
     }
 
-    private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by userID: Int64) throws -> Activity {
+    private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by author: Author) throws -> Activity {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: columns.customerID)
             var violations = violations
-            if let assignee = columns.assigneeID, assignee != userID, try !Self.userExists(connection, id: assignee) {
+            if let assignee = columns.assigneeID, assignee != author.userID, try !Self.userExists(connection, id: assignee) {
                 violations.append(FieldViolation(field: "assignee", reason: "no user has id \(assignee)"))
             }
             if let contactID = columns.contactID {
@@ -93,7 +93,7 @@ extension CustomerStore {
                                               violations: &violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO activities (customer_id, kind, subject, due_at, starts_at, ends_at, assignee_id, contact_id,
@@ -102,7 +102,7 @@ extension CustomerStore {
                 """, [.integer(columns.customerID), .text(columns.kind.rawValue), .text(columns.subject),
                       SQLValue(columns.dueAt), SQLValue(columns.startsAt), SQLValue(columns.endsAt),
                       SQLValue(columns.assigneeID), SQLValue(columns.contactID),
-                      .integer(now), .integer(userID), .integer(now), .integer(userID)])
+                      .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             return try requireActivity(connection, id: connection.lastInsertRowID)
         }
     }
@@ -122,21 +122,21 @@ extension CustomerStore {
         if found.deleted { throw StoreError.failedPrecondition("contact \(contactID) is deleted") }
     }
 
-    private func setTaskCompletion(id: Int64, completed: Bool, by userID: Int64) throws -> Activity {
+    private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> Activity {
         try write { connection in
             let current = try requireActivity(connection, id: id)
             guard current.kind == .task else {
                 throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task")
             }
             guard (current.completedAt != nil) != completed else { return current }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE activities SET completed_at = ?, completed_by = ?, version = version + 1, updated_at = ?,
                     updated_by = ?
                 WHERE id = ?
-                """, [completed ? .integer(now) : .null, completed ? .integer(userID) : .null, .integer(now),
-                      .integer(userID), .integer(id)])
+                """, [completed ? .integer(now) : .null, completed ? .integer(author.userID) : .null, .integer(now),
+                      .integer(author.userID), .integer(id)])
             return try requireActivity(connection, id: id)
         }
     }

@@ -6,29 +6,27 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
     ///   `failedPrecondition` for an unknown acting user.
-    public func addAddress(customerID: Int64, _ fields: AddressFields, by userID: Int64) throws -> Address {
-        try write { connection in try addAddress(connection, customerID: customerID, fields, by: userID) }
+    public func addAddress(customerID: Int64, _ fields: AddressFields, by author: Author) throws -> Address {
+        try write { connection in try addAddress(connection, customerID: customerID, fields, by: author) }
     }
 
     /// `addAddress` inside the caller's write transaction (shared with the registry refresh).
-    /// - Parameter source: recorded in the history entries when the change did not come from the caller.
-    func addAddress(_ connection: SQLiteConnection, customerID: Int64, _ fields: AddressFields, by userID: Int64,
-                    source: String? = nil) throws -> Address {
+    func addAddress(_ connection: SQLiteConnection, customerID: Int64, _ fields: AddressFields, by author: Author) throws
+        -> Address {
         let (columns, violations) = AddressValidator.validate(fields, onto: nil)
         let headOffice = try Self.headOfficeID(connection, customerID: customerID)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, userID)
+        try Self.requireActingUser(connection, author.userID)
         let now = nowMilliseconds()
         try connection.run("""
             INSERT INTO addresses (customer_id, street1, street2, street3, postal_code, city, region, country, kind,
                 version, created_at, created_by, updated_at, updated_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
         let id = connection.lastInsertRowID
-        try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: userID,
-                              source: source)
+        try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: author)
         if headOffice == nil {
-            try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: userID, source: source)
+            try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: author)
         }
         return try requireAddress(connection, id: id)
     }
@@ -37,31 +35,29 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (all invalid fields).
     public func updateAddress(id: Int64, _ fields: AddressFields, expectedVersion: Int64?,
-                              by userID: Int64) throws -> Address {
+                              by author: Author) throws -> Address {
         try write { connection in
             let current = try requireAddress(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "address \(id)")
-            return try updateAddress(connection, current, fields, by: userID)
+            return try updateAddress(connection, current, fields, by: author)
         }
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
-    /// - Parameter source: recorded in the history entry when the change did not come from the caller.
-    func updateAddress(_ connection: SQLiteConnection, _ current: Address, _ fields: AddressFields, by userID: Int64,
-                       source: String? = nil) throws -> Address {
+    func updateAddress(_ connection: SQLiteConnection, _ current: Address, _ fields: AddressFields, by author: Author) throws
+        -> Address {
         let (columns, violations) = AddressValidator.validate(fields, onto: current)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, userID)
+        try Self.requireActingUser(connection, author.userID)
         let now = nextUpdatedAt(after: current.updatedAt)
         try connection.run("""
             UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,
                 country = ?, kind = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
-            """, columns.values + [.integer(now), .integer(userID), .integer(current.id)])
+            """, columns.values + [.integer(now), .integer(author.userID), .integer(current.id)])
         try HistoryLog.append(connection, .address, id: current.id, customerID: current.customerID, .updated, at: now,
-                              by: userID, changes: HistoryLog.changes(from: AddressColumns(current).historyValues,
-                                                                      to: columns.historyValues),
-                              source: source)
+                              by: author, changes: HistoryLog.changes(from: AddressColumns(current).historyValues,
+                                                                      to: columns.historyValues))
         return try requireAddress(connection, id: current.id)
     }
 
@@ -71,7 +67,7 @@ extension CustomerStore {
     /// - Throws: `notFound`; `failedPrecondition` for the head office while other addresses exist
     ///   (move the head office first), and nothing changes.
     @discardableResult
-    public func removeAddress(id: Int64, by userID: Int64) throws -> Int64 {
+    public func removeAddress(id: Int64, by author: Author) throws -> Int64 {
         try write { connection in
             let current = try requireAddress(connection, id: id)
             let others = try connection.withStatement("SELECT count(*) FROM addresses WHERE customer_id = ? AND id <> ?") {
@@ -82,13 +78,13 @@ extension CustomerStore {
                 throw StoreError.failedPrecondition("address \(id) is the head office of customer \(current.customerID): "
                     + "move the head office to another address first (set-head-office)")
             }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             // The foreign key's ON DELETE SET NULL clears the head office when this was the last address.
             try connection.run("DELETE FROM addresses WHERE id = ?", [.integer(id)])
             try HistoryLog.append(connection, .address, id: id, customerID: current.customerID, .deleted,
-                                  at: nowMilliseconds(), by: userID)
+                                  at: nowMilliseconds(), by: author)
             if current.isHeadOffice {
-                try recordHeadOfficeChange(connection, customerID: current.customerID, from: id, to: nil, by: userID)
+                try recordHeadOfficeChange(connection, customerID: current.customerID, from: id, to: nil, by: author)
             }
             return current.customerID
         }
@@ -99,16 +95,16 @@ extension CustomerStore {
     ///
     /// - Returns: the customer's addresses, head office first.
     /// - Throws: `notFound`. Setting the current head office again changes nothing.
-    public func setHeadOffice(addressID: Int64, by userID: Int64) throws -> [Address] {
+    public func setHeadOffice(addressID: Int64, by author: Author) throws -> [Address] {
         try write { connection in
             let address = try requireAddress(connection, id: addressID)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             if !address.isHeadOffice {
                 let previous = try Self.headOfficeID(connection, customerID: address.customerID)
                 try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                    [.integer(addressID), .integer(address.customerID)])
                 try recordHeadOfficeChange(connection, customerID: address.customerID, from: previous, to: addressID,
-                                           by: userID)
+                                           by: author)
             }
             return try AddressRow.fetchAll(connection, customerID: address.customerID)
         }

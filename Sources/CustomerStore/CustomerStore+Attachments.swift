@@ -8,7 +8,7 @@ extension CustomerStore {
     /// user must exist.
     /// - Throws: `notFound` (customer), `invalidArgument` on `projectId`, `failedPrecondition` (user).
     static func checkAttachmentTarget(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64?,
-                                      by userID: Int64) throws {
+                                      by author: Author) throws {
         _ = try headOfficeID(connection, customerID: customerID)
         if let projectID {
             let found = try connection.withStatement("SELECT EXISTS (SELECT 1 FROM projects WHERE id = ? AND customer_id = ?)") {
@@ -19,13 +19,13 @@ extension CustomerStore {
                 throw StoreError.invalid("projectId", "customer \(customerID) has no project \(projectID)")
             }
         }
-        try requireActingUser(connection, userID)
+        try requireActingUser(connection, author.userID)
     }
 
     /// Appends the customer's history entry for a change of one of its files or links.
     static func recordAttachmentChange(_ connection: SQLiteConnection, customerID: Int64, field: String,
-                                       from old: String?, to new: String?, at: Int64, by userID: Int64) throws {
-        try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: at, by: userID,
+                                       from old: String?, to new: String?, at: Int64, by author: Author) throws {
+        try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: at, by: author,
                               changes: [FieldChange(field: field, oldValue: old, newValue: new)])
     }
 

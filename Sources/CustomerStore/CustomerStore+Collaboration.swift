@@ -6,19 +6,19 @@ extension CustomerStore {
     /// Adds a note (by the caller, now) to the collaboration tab of a sales case or project.
     /// - Throws: `notFound` (project); `invalidArgument` on `text` (blank or over 4000 characters);
     ///   `failedPrecondition` for an unknown acting user.
-    public func addCollaborationNote(projectID: Int64, text: String, by userID: Int64) throws -> CollaborationNote {
+    public func addCollaborationNote(projectID: Int64, text: String, by author: Author) throws -> CollaborationNote {
         let (text, violation) = TextInput.required(text, field: "text", maxLength: Self.maxCollaborationNote,
                                                    lines: .multiple)
         return try write { connection in
             let project = try requireProject(connection, id: projectID)
             if let violation { throw StoreError.invalidArgument([violation]) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()
             try connection.run("INSERT INTO collaboration_notes (project_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
-                               [.integer(projectID), .integer(userID), .text(text), .integer(now)])
+                               [.integer(projectID), .integer(author.userID), .text(text), .integer(now)])
             let id = connection.lastInsertRowID
             try HistoryLog.append(connection, .collaborationNote, id: id, customerID: project.customerID, .created,
-                                  at: now, by: userID)
+                                  at: now, by: author)
             guard let note = try ProjectTaskRow.fetchNote(connection, id: id) else {
                 throw StoreError.notFound("collaboration note \(id) does not exist")
             }

@@ -6,24 +6,24 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
     ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
     public func createContact(customerID: Int64, _ fields: ContactFields, keywords: [String], roles: [String],
-                              by userID: Int64) throws -> Contact {
+                              by author: Author) throws -> Contact {
         let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO contacts (customer_id, first_name, last_name, title, email, phone, mobile, language, notes,
                     active, deleted, version, created_at, created_by, updated_at, updated_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)
-                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             for label in labels {
                 try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
                                    [.integer(id), .integer(label)])
             }
-            try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: userID)
+            try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author)
             return try requireContact(connection, id: id)
         }
     }
@@ -33,21 +33,21 @@ extension CustomerStore {
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale
     ///   `expectedVersion`; `invalidArgument` listing every invalid field.
     public func updateContact(id: Int64, _ fields: ContactFields, expectedVersion: Int64?,
-                              by userID: Int64) throws -> Contact {
+                              by author: Author) throws -> Contact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
             let before = ContactColumns(current)
             let (columns, violations) = ContactValidator.validate(fields, onto: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET first_name = ?, last_name = ?, title = ?, email = ?, phone = ?, mobile = ?,
                     language = ?, notes = ?, version = version + 1, updated_at = ?, updated_by = ?
                 WHERE id = ?
-                """, columns.values + [.integer(now), .integer(userID), .integer(id)])
+                """, columns.values + [.integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, .updated, at: now,
-                                  by: userID, changes: HistoryLog.changes(from: before.historyValues,
+                                  by: author, changes: HistoryLog.changes(from: before.historyValues,
                                                                           to: columns.historyValues))
             return try requireContact(connection, id: id)
         }
@@ -69,16 +69,16 @@ extension CustomerStore {
 
     /// Activates or deactivates a contact (a deactivated one is hidden from the normal list).
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale `expectedVersion`.
-    public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by userID: Int64) throws -> Contact {
+    public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> Contact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
-                """, [.integer(active ? 1 : 0), .integer(now), .integer(userID), .integer(id)])
+                """, [.integer(active ? 1 : 0), .integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID,
-                                  active ? .activated : .deactivated, at: now, by: userID,
+                                  active ? .activated : .deactivated, at: now, by: author,
                                   changes: HistoryLog.activeChange(from: current.active, to: active))
             return try requireContact(connection, id: id)
         }
@@ -90,11 +90,11 @@ extension CustomerStore {
     /// show "Contact deleted". Deleting a deleted contact returns the tombstone unchanged.
     ///
     /// - Throws: `notFound`.
-    public func deleteContact(id: Int64, by userID: Int64) throws -> Contact {
+    public func deleteContact(id: Int64, by author: Author) throws -> Contact {
         try write { connection in
             let current = try requireContact(connection, id: id)
             if current.deleted { return current }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             // secure_delete makes SQLite overwrite the freed bytes of the old row with zeros instead
             // of leaving them in the page (SQLite docs, "PRAGMA secure_delete"): erased means gone.
             try connection.run("PRAGMA secure_delete = ON")
@@ -105,11 +105,11 @@ extension CustomerStore {
                     mobile = NULL, language = NULL, notes = NULL, active = 0, deleted = 1, version = version + 1,
                     updated_at = ?, updated_by = ?
                 WHERE id = ?
-                """, [.integer(now), .integer(userID), .integer(id)])
+                """, [.integer(now), .integer(author.userID), .integer(id)])
             try connection.run("DELETE FROM contact_labels WHERE contact_id = ?", [.integer(id)])
             try HistoryLog.eraseValues(connection, .contact, id: id)
             try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, .deleted, at: now,
-                                  by: userID)
+                                  by: author)
             return try requireContact(connection, id: id)
         }
     }

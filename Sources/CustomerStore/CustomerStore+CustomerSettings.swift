@@ -21,7 +21,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer), `aborted`, `invalidArgument` listing every invalid setting
     ///   (including what the chosen channel requires), `failedPrecondition` for an unknown acting user.
     public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
-                                       by userID: Int64) throws -> CustomerSettings {
+                                       by author: Author) throws -> CustomerSettings {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let current = try Self.fetchSettings(connection, customerID: customerID)
@@ -30,7 +30,7 @@ extension CustomerStore {
             let before = CustomerSettingsColumns(current)
             let (columns, violations) = CustomerSettingsValidator.apply(changes, to: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = current.updatedAt.map { nextUpdatedAt(after: $0) } ?? nowMilliseconds()
             // One statement for the first write and every later one (SQLite "UPSERT", 3.24+).
             try connection.run("""
@@ -45,11 +45,11 @@ extension CustomerStore {
                     invoice_language = excluded.invoice_language, reference = excluded.reference,
                     invoice_template = excluded.invoice_template, version = version + 1,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by
-                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(userID)])
+                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID)])
             let changed = HistoryLog.changes(from: before.historyValues, to: columns.historyValues)
             if !changed.isEmpty {
                 try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: now,
-                                      by: userID, changes: changed)
+                                      by: author, changes: changed)
             }
             return try Self.fetchSettings(connection, customerID: customerID)
         }

@@ -7,11 +7,11 @@ extension CustomerStore {
     ///   number another customer already has.
     /// - Throws: `invalidArgument` listing every invalid field, the VAT number checked for the
     ///   country (nothing written); `alreadyExists` on field `number`, or on `vatNumber` naming the
-    ///   customer that has it; `failedPrecondition` when `userID` is not a user.
-    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by userID: Int64) throws -> Customer {
+    ///   customer that has it; `failedPrecondition` when the author is not a user.
+    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> Customer {
         let validated = CustomerValidator.validate(new)
         return try write { connection in
-            let id = try insert(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: userID)
+            let id = try insert(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
             return try requireCustomer(connection, id: id)
         }
     }
@@ -20,13 +20,13 @@ extension CustomerStore {
     /// are created or, on the first invalid one, none. Returns their ids in input order.
     @discardableResult
     public func createCustomers(_ batch: [NewCustomer], allowDuplicateVAT: Bool = false,
-                                by userID: Int64) throws -> [Int64] {
+                                by author: Author) throws -> [Int64] {
         try write { connection in
             var ids: [Int64] = []
             ids.reserveCapacity(batch.count)
             for new in batch {
                 ids.append(try insert(connection, CustomerValidator.validate(new), allowDuplicateVAT: allowDuplicateVAT,
-                                      by: userID))
+                                      by: author))
             }
             return ids
         }
@@ -59,24 +59,23 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (all invalid fields), `alreadyExists`
     ///   (number, or VAT number naming the customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
-                               allowDuplicateVAT: Bool = false, by userID: Int64) throws -> Customer {
+                               allowDuplicateVAT: Bool = false, by author: Author) throws -> Customer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
-            return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: userID)
+            return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
-    /// - Parameter source: recorded in the history entry when the change did not come from the caller.
     func update(_ connection: SQLiteConnection, _ current: Customer, _ changes: CustomerChanges,
-                allowDuplicateVAT: Bool, by userID: Int64, source: String? = nil) throws -> Customer {
+                allowDuplicateVAT: Bool, by author: Author) throws -> Customer {
         var (fields, violations) = CustomerValidator.apply(changes, to: CustomerRow.fields(of: current))
         // A new country re-checks the stored number: it may not be valid (or canonical) there.
         if changes.vatNumber != nil || changes.country != nil {
             canonicaliseVATNumber(&fields, violations: &violations)
         }
         try checkReferences(connection, fields: fields, managerChanged: changes.accountManagerID != nil,
-                            violations: violations, by: userID)
+                            violations: violations, by: author)
         if fields.vatNumber != current.vatNumber {
             try refuseDuplicateVATNumber(connection, fields.vatNumber, of: current.id, allowed: allowDuplicateVAT)
         }
@@ -88,29 +87,28 @@ extension CustomerStore {
                 version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
             """, Self.values(of: fields, number: number) + [
-                .integer(nextUpdatedAt(after: current.updatedAt)), .integer(userID), .integer(current.id),
+                .integer(nextUpdatedAt(after: current.updatedAt)), .integer(author.userID), .integer(current.id),
             ])
-        try advanceNumberSequence(connection, past: number)
+        if number != current.number { try retireNumber(connection, current.number) }
         let updated = try requireCustomer(connection, id: current.id)
         try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
-                              at: updated.updatedAt.milliseconds, by: userID,
-                              changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues),
-                              source: source)
+                              at: updated.updatedAt.milliseconds, by: author,
+                              changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues))
         return updated
     }
 
     /// Activates or deactivates a customer; a write like any other (version +1, updated at/by).
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `failedPrecondition` for an unknown user.
-    public func setCustomerActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by userID: Int64) throws -> Customer {
+    public func setCustomerActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> Customer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
-            try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: userID)
+            try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: author)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE customers SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
-                """, [.integer(active ? 1 : 0), .integer(now), .integer(userID), .integer(id)])
+                """, [.integer(active ? 1 : 0), .integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .customer, id: id, customerID: id, active ? .activated : .deactivated,
-                                  at: now, by: userID, changes: HistoryLog.activeChange(from: current.active, to: active))
+                                  at: now, by: author, changes: HistoryLog.activeChange(from: current.active, to: active))
             return try requireCustomer(connection, id: id)
         }
     }
@@ -119,14 +117,15 @@ extension CustomerStore {
     /// Its number is never handed out again; its history stays, ending with a `deleted` entry.
     /// - Throws: `notFound`; `failedPrecondition` while it has contacts, activities, projects,
     ///   invoices, files or links (deactivate it instead, or remove them first).
-    public func deleteCustomer(id: Int64, by userID: Int64) throws {
+    public func deleteCustomer(id: Int64, by author: Author) throws {
         try write { connection in
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             try refuseDeletionWhileReferenced(connection, id: id)
+            let number = try requireCustomer(connection, id: id).number
             try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
-            if connection.changes == 0 { throw StoreError.notFound("customer \(id) does not exist") }
+            try retireNumber(connection, number)
             try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: nowMilliseconds(),
-                                  by: userID)
+                                  by: author)
         }
     }
 
@@ -162,10 +161,10 @@ extension CustomerStore {
     /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
     /// inserts them, taking the next number from the sequence when none was given.
     private func insert(_ connection: SQLiteConnection, _ validated: (CustomerFields, [FieldViolation]),
-                        allowDuplicateVAT: Bool, by userID: Int64) throws -> Int64 {
+                        allowDuplicateVAT: Bool, by author: Author) throws -> Int64 {
         var (fields, violations) = validated
         canonicaliseVATNumber(&fields, violations: &violations)
-        try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: userID)
+        try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
         try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
         let number = try fields.number ?? nextNumber(connection)
         let now = nowMilliseconds()
@@ -174,11 +173,10 @@ extension CustomerStore {
                 country, industry_id, email, website, phone, active, version, created_at, created_by, updated_at, updated_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, 1, 1, ?, ?, ?, ?)
             """, Self.values(of: fields, number: number) + [
-                .integer(now), .integer(userID), .integer(now), .integer(userID),
+                .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
         let id = connection.lastInsertRowID
-        try advanceNumberSequence(connection, past: number)
-        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: userID)
+        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author)
         return id
     }
 
@@ -193,17 +191,40 @@ extension CustomerStore {
         ]
     }
 
-    /// The sequence's next number. It is at least every number ever used (see
-    /// `advanceNumberSequence`), so it is free, and a deleted customer's number is never reused.
+    /// The next automatic number: the first above the last one handed out that no customer has and
+    /// none had (`retired_customer_numbers`), so a deleted customer's number is never handed out
+    /// again. Numbers people give do not move the sequence, they are only skipped: however large
+    /// one is, automatic numbering goes on (issue 12). The walk reads only the numbers above the
+    /// sequence, which people gave: usually none.
+    /// - Throws: `resourceExhausted` once every number of `CustomerNumber.range` above it is taken.
     private func nextNumber(_ connection: SQLiteConnection) throws -> Int64 {
-        try connection.withStatement("SELECT last_number + 1 FROM customer_number_sequence WHERE singleton = 1") {
-            try $0.step() ? $0.int64(0) : 10_001
+        let last = try connection.withStatement("SELECT last_number FROM customer_number_sequence WHERE singleton = 1") {
+            try $0.step() ? $0.int64(0) : 10_000
         }
+        var candidate = max(last, CustomerNumber.range.lowerBound - 1)
+        try connection.withStatement("""
+            SELECT number FROM customers WHERE number > ?1
+            UNION SELECT number FROM retired_customer_numbers WHERE number > ?1
+            ORDER BY 1
+            """) { statement in
+            try statement.bind(candidate, at: 1)
+            while candidate < CustomerNumber.range.upperBound, try statement.step() {
+                let taken = statement.int64(0)
+                guard taken == candidate + 1 else { break }
+                candidate = taken
+            }
+        }
+        guard candidate < CustomerNumber.range.upperBound else {
+            throw StoreError.resourceExhausted("every customer number up to \(CustomerNumber.range.upperBound) is taken")
+        }
+        candidate += 1
+        try connection.run("UPDATE customer_number_sequence SET last_number = ? WHERE singleton = 1", [.integer(candidate)])
+        return candidate
     }
 
-    private func advanceNumberSequence(_ connection: SQLiteConnection, past number: Int64) throws {
-        try connection.run("UPDATE customer_number_sequence SET last_number = max(last_number, ?) WHERE singleton = 1",
-                           [.integer(number)])
+    /// Keeps a number a customer no longer has (deleted or renumbered) from automatic numbering.
+    private func retireNumber(_ connection: SQLiteConnection, _ number: Int64) throws {
+        try connection.run("INSERT OR IGNORE INTO retired_customer_numbers (number) VALUES (?)", [.integer(number)])
     }
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
@@ -223,7 +244,7 @@ extension CustomerStore {
     /// Checks what needs the database: the acting user exists, and a newly set account manager
     /// exists (added to the validator's violations, so all are reported together).
     private func checkReferences(_ connection: SQLiteConnection, fields: CustomerFields?, managerChanged: Bool,
-                                 violations: [FieldViolation], by userID: Int64) throws {
+                                 violations: [FieldViolation], by author: Author) throws {
         var violations = violations
         if managerChanged, let manager = fields?.accountManagerID, try !Self.userExists(connection, id: manager) {
             violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
@@ -232,7 +253,7 @@ extension CustomerStore {
             violations.append(Self.unknownIndustry(industry))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, userID)
+        try Self.requireActingUser(connection, author.userID)
     }
 }
 

@@ -22,7 +22,7 @@ extension CustomerStore {
     ///   announced size is over the limit; `notFound` (customer); `failedPrecondition` (user).
     public func beginUpload(customerID: Int64, projectID: Int64?, name: String, contentType: String? = nil,
                             expectedSize: Int64?, expectedSHA256: String?, limit: Int64 = FileUpload.defaultLimit,
-                            by userID: Int64) throws -> FileUpload {
+                            by author: Author) throws -> FileUpload {
         var violations: [FieldViolation] = []
         let validName = Self.validFileName(name, field: "name").value(into: &violations)
         var validType: String?
@@ -37,11 +37,11 @@ extension CustomerStore {
         if let expectedSize, expectedSize > limit {
             throw StoreError.resourceExhausted("a file of \(expectedSize) bytes exceeds the limit of \(limit) bytes")
         }
-        try read { try Self.checkAttachmentTarget($0, customerID: customerID, projectID: projectID, by: userID) }
+        try read { try Self.checkAttachmentTarget($0, customerID: customerID, projectID: projectID, by: author) }
         let (descriptor, temporaryPath) = try blobs.makeTemporaryFile()
         let target = FileUpload.Target(customerID: customerID, projectID: projectID, name: validName,
                                        contentType: validType, expectedSize: expectedSize, expectedSHA256: hash,
-                                       limit: limit, userID: userID)
+                                       limit: limit, author: author)
         return FileUpload(store: self, target: target, descriptor: descriptor, temporaryPath: temporaryPath)
     }
 
@@ -60,59 +60,43 @@ extension CustomerStore {
     }
 
     /// Streams a file's content to `body` in chunks of at most `chunkSize` bytes, checking it
-    /// against the stored size and SHA-256 on the way (a damaged blob fails after its last chunk).
+    /// against the stored size and SHA-256 on the way: a damaged blob fails after its last chunk,
+    /// so a reader must keep what it got until the call succeeds (`customerctl files download --to`
+    /// renames its temporary file only then).
     ///
-    /// The blob is opened once; a concurrent removal does not cut the download short (an unlinked
-    /// file stays readable through an open descriptor).
     /// - Returns: the file's metadata.
-    /// - Throws: `notFound` (file or its content), `invalidArgument` on `chunkSize`, `io`, or what `body` throws.
+    /// - Throws: `notFound` (file), `dataLoss` (its content is missing or damaged: uploading the
+    ///   same content again repairs it), `invalidArgument` on `chunkSize`, `io`, or what `body` throws.
     @discardableResult
     public func readFile(id: Int64, chunkSize: Int = defaultReadChunkSize,
                          _ body: ([UInt8]) throws -> Void) throws -> StoredFile {
         guard chunkSize > 0 else { throw StoreError.invalid("chunkSize", "must be at least 1 byte") }
         let file = try self.file(id: id)
-        let path = blobs.path(of: file.sha256)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            if code == ENOENT { throw StoreError.notFound("the content of file \(id) is missing") }
-            throw FileSystem.error("open", path, code)
+        guard let content = try blobs.read(sha256: file.sha256, chunkSize: chunkSize, body) else {
+            throw StoreError.dataLoss("the content of file \(id) is missing; upload it again to restore it")
         }
-        defer { Glibc.close(descriptor) }
-        var hasher = SHA256()
-        var total: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { bytes in
-                try FileSystem.call("read", path) { Glibc.read(descriptor, bytes.baseAddress, bytes.count) }
-            }
-            if count == 0 { break }
-            let chunk = Array(buffer[..<count])
-            hasher.update(chunk)
-            total += Int64(count)
-            try body(chunk)
-        }
-        guard total == file.size, hasher.finalizeHex() == file.sha256 else {
-            throw StoreError.io("the content of file \(id) is damaged: it no longer matches its size and SHA-256")
+        guard content == BlobContent(size: file.size, sha256: file.sha256) else {
+            throw StoreError.dataLoss("the content of file \(id) is damaged: it no longer matches its size and "
+                + "SHA-256; upload it again to repair it")
         }
         return file
     }
 
     /// Renames a file. - Throws: `notFound`, `invalidArgument` on `name`, `failedPrecondition` (user).
-    public func renameFile(id: Int64, name: String, by userID: Int64) throws -> StoredFile {
+    public func renameFile(id: Int64, name: String, by author: Author) throws -> StoredFile {
         var violations: [FieldViolation] = []
         guard let validName = Self.validFileName(name, field: "name").value(into: &violations) else {
             throw StoreError.invalidArgument(violations)
         }
         return try write { connection in
             let current = try Self.requireFile(connection, id: id)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             guard validName != current.name else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE files SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-                               [.text(validName), .integer(now), .integer(userID), .integer(id)])
+                               [.text(validName), .integer(now), .integer(author.userID), .integer(id)])
             try Self.recordAttachmentChange(connection, customerID: current.customerID, field: "files.\(id)",
-                                            from: current.name, to: validName, at: now, by: userID)
+                                            from: current.name, to: validName, at: now, by: author)
             return try Self.requireFile(connection, id: id)
         }
     }
@@ -121,16 +105,16 @@ extension CustomerStore {
     /// - Returns: the removed file's metadata.
     /// - Throws: `notFound`, `failedPrecondition` (user).
     @discardableResult
-    public func removeFile(id: Int64, by userID: Int64) throws -> StoredFile {
+    public func removeFile(id: Int64, by author: Author) throws -> StoredFile {
         // The blob is deleted after the commit but before the writer is released, so an upload of
         // the same content (which places its blob under the writer too) cannot reuse it in between.
         try writer.withConnection { connection in
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
-                try Self.requireActingUser(connection, userID)
+                try Self.requireActingUser(connection, author.userID)
                 try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
                 try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",
-                                                from: file.name, to: nil, at: nowMilliseconds(), by: userID)
+                                                from: file.name, to: nil, at: nowMilliseconds(), by: author)
                 return (file, try Self.blobIsReferenced(connection, sha256: file.sha256))
             }
             // The row is gone (committed); a blob that cannot be unlinked only wastes space.
@@ -144,23 +128,25 @@ extension CustomerStore {
     /// Places an upload's content at its address and inserts its row, holding the writer from the
     /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is removed.
     func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
-        try writer.withConnection { connection in
-            let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size)
+        let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
+        return try writer.withConnection { connection in
+            let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
+                                        existingIsIntact: existingIsIntact)
             do {
                 return try connection.transaction("BEGIN IMMEDIATE") {
                     try Self.checkAttachmentTarget(connection, customerID: target.customerID, projectID: target.projectID,
-                                                   by: target.userID)
+                                                   by: target.author)
                     let now = nowMilliseconds()
                     try connection.run("""
                         INSERT INTO files (customer_id, project_id, name, size, sha256, content_type, created_at, created_by,
                             updated_at, updated_by)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.integer(target.customerID), SQLValue(target.projectID), .text(target.name), .integer(size),
-                              .text(sha256), SQLValue(target.contentType), .integer(now), .integer(target.userID),
-                              .integer(now), .integer(target.userID)])
+                              .text(sha256), SQLValue(target.contentType), .integer(now), .integer(target.author.userID),
+                              .integer(now), .integer(target.author.userID)])
                     let id = connection.lastInsertRowID
                     try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
-                                                    from: nil, to: target.name, at: now, by: target.userID)
+                                                    from: nil, to: target.name, at: now, by: target.author)
                     return try Self.requireFile(connection, id: id)
                 }
             } catch {

@@ -9,7 +9,7 @@ extension CustomerStore {
     ///   `invalidArgument` on `month`, the amounts (not negative, at most 4 decimals) and `currency`
     ///   (required when the project has none).
     public func setForecast(projectID: Int64, month: String, revenue: Decimal, cost: Decimal, billing: Decimal,
-                            hours: Decimal, currency: String? = nil, by userID: Int64) throws -> Forecast {
+                            hours: Decimal, currency: String? = nil, by author: Author) throws -> Forecast {
         var violations: [FieldViolation] = []
         let month = Self.forecastMonth(month, violations: &violations)
         violations += [(revenue, "revenue"), (cost, "cost"), (billing, "billing"), (hours, "hours")]
@@ -23,7 +23,7 @@ extension CustomerStore {
                 throw StoreError.invalidArgument(violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let before = try ForecastRow.fetch(connection, projectID: projectID, month: month)
             let now = nowMilliseconds()
             try connection.run("""
@@ -33,12 +33,12 @@ extension CustomerStore {
                     billing = excluded.billing, hours = excluded.hours, currency = excluded.currency,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by
                 """, [.integer(projectID), .text(month)] + [revenue, cost, billing, hours].map { .text(DecimalText.text($0)) }
-                    + [.text(currency), .integer(now), .integer(userID)])
+                    + [.text(currency), .integer(now), .integer(author.userID)])
             guard let after = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
                 throw StoreError.notFound("project \(projectID) has no forecast for \(month)")
             }
             try HistoryLog.append(connection, .project, id: projectID, customerID: project.customerID, .forecastSet,
-                                  at: now, by: userID, changes: HistoryLog.changes(from: Self.historyValues(before, month),
+                                  at: now, by: author, changes: HistoryLog.changes(from: Self.historyValues(before, month),
                                                                                    to: Self.historyValues(after, month)))
             return after
         }
@@ -46,20 +46,20 @@ extension CustomerStore {
 
     /// Removes a project's forecast for one month (recorded as `forecastRemoved` on the project).
     /// - Throws: `notFound` (project, or no forecast for that month); `invalidArgument` on `month`.
-    public func removeForecast(projectID: Int64, month: String, by userID: Int64) throws {
+    public func removeForecast(projectID: Int64, month: String, by author: Author) throws {
         var violations: [FieldViolation] = []
         let month = Self.forecastMonth(month, violations: &violations)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try write { connection in
             let project = try requireProject(connection, id: projectID)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             guard let before = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
                 throw StoreError.notFound("project \(projectID) has no forecast for \(month)")
             }
             try connection.run("DELETE FROM forecasts WHERE project_id = ? AND month = ?",
                                [.integer(projectID), .text(month)])
             try HistoryLog.append(connection, .project, id: projectID, customerID: project.customerID, .forecastRemoved,
-                                  at: nowMilliseconds(), by: userID,
+                                  at: nowMilliseconds(), by: author,
                                   changes: HistoryLog.changes(from: Self.historyValues(before, month),
                                                               to: Self.historyValues(nil, month)))
         }

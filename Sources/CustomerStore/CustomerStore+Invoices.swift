@@ -14,7 +14,7 @@ extension CustomerStore {
     ///   `settingsSnapshot` (not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
     ///   `failedPrecondition` for a deleted contact or an unknown acting user.
     public func issueInvoice(customerID: Int64, contactID: Int64?, total: Decimal, currency: String,
-                             description: String?, settingsSnapshot: String?, by userID: Int64) throws -> Invoice {
+                             description: String?, settingsSnapshot: String?, by author: Author) throws -> Invoice {
         var violations = Self.invoiceViolations(total: total, settingsSnapshot: settingsSnapshot)
         var currencyCode: String?
         CustomerValidator.normalise(currency, field: "currency", CurrencyCodes.check, &currencyCode, &violations)
@@ -34,7 +34,7 @@ extension CustomerStore {
                                               violations: &violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let contactName = try contactID.map { try requireContact(connection, id: $0).ref.name ?? "" }
             let number = try NumberSequence.invoices.next(connection)
             let office = customer.headOffice.map(AddressColumns.init)
@@ -44,7 +44,7 @@ extension CustomerStore {
                     vat_number, street1, street2, street3, postal_code, city, region, country, contact_id, contact_name,
                     settings, currency, total, description)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(customerID), .integer(number), .integer(now), .integer(userID), .text(customer.name),
+                """, [.integer(customerID), .integer(number), .integer(now), .integer(author.userID), .text(customer.name),
                       .integer(customer.number), SQLValue(customer.vatNumber),
                       SQLValue(office?.line(0)), SQLValue(office?.line(1)), SQLValue(office?.line(2)),
                       SQLValue(office?.postalCode), SQLValue(office?.city), SQLValue(office?.region),
@@ -52,7 +52,7 @@ extension CustomerStore {
                       .text(currencyCode ?? ""), .text(DecimalText.text(total)), SQLValue(text)])
             let id = connection.lastInsertRowID
             try NumberSequence.invoices.advance(connection, past: number)
-            try HistoryLog.append(connection, .invoice, id: id, customerID: customerID, .issued, at: now, by: userID)
+            try HistoryLog.append(connection, .invoice, id: id, customerID: customerID, .issued, at: now, by: author)
             return try requireInvoice(connection, id: id)
         }
     }

@@ -10,7 +10,7 @@ extension CustomerStore {
     ///   - title: optional, at most 200 characters.
     /// - Throws: `invalidArgument` listing every invalid field; `notFound` (customer); `failedPrecondition` (user).
     public func addLink(customerID: Int64, projectID: Int64?, url: String, title: String?,
-                        by userID: Int64) throws -> StoredLink {
+                        by author: Author) throws -> StoredLink {
         var violations: [FieldViolation] = []
         var validURL: String?
         CustomerValidator.normalise(url, field: "url", { CustomerValidator.website($0).on("url") }, &validURL,
@@ -21,16 +21,16 @@ extension CustomerStore {
         let validTitle = Self.validLinkTitle(title, into: &violations)
         guard let validURL, violations.isEmpty else { throw StoreError.invalidArgument(violations) }
         return try write { connection in
-            try Self.checkAttachmentTarget(connection, customerID: customerID, projectID: projectID, by: userID)
+            try Self.checkAttachmentTarget(connection, customerID: customerID, projectID: projectID, by: author)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO links (customer_id, project_id, url, title, created_at, created_by, updated_at, updated_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(customerID), SQLValue(projectID), .text(validURL), SQLValue(validTitle), .integer(now),
-                      .integer(userID), .integer(now), .integer(userID)])
+                      .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             try Self.recordAttachmentChange(connection, customerID: customerID, field: "links.\(id)", from: nil,
-                                            to: validURL, at: now, by: userID)
+                                            to: validURL, at: now, by: author)
             return try Self.requireLink(connection, id: id)
         }
     }
@@ -45,32 +45,32 @@ extension CustomerStore {
     }
 
     /// Sets a link's title ("" clears it). - Throws: `notFound`, `invalidArgument` on `title`, `failedPrecondition` (user).
-    public func renameLink(id: Int64, title: String, by userID: Int64) throws -> StoredLink {
+    public func renameLink(id: Int64, title: String, by author: Author) throws -> StoredLink {
         var violations: [FieldViolation] = []
         let validTitle = Self.validLinkTitle(title, into: &violations)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         return try write { connection in
             let current = try Self.requireLink(connection, id: id)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             guard validTitle != current.title else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE links SET title = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-                               [SQLValue(validTitle), .integer(now), .integer(userID), .integer(id)])
+                               [SQLValue(validTitle), .integer(now), .integer(author.userID), .integer(id)])
             try Self.recordAttachmentChange(connection, customerID: current.customerID, field: "links.\(id).title",
-                                            from: current.title, to: validTitle, at: now, by: userID)
+                                            from: current.title, to: validTitle, at: now, by: author)
             return try Self.requireLink(connection, id: id)
         }
     }
 
     /// Removes a link. - Returns: the removed link. - Throws: `notFound`, `failedPrecondition` (user).
     @discardableResult
-    public func removeLink(id: Int64, by userID: Int64) throws -> StoredLink {
+    public func removeLink(id: Int64, by author: Author) throws -> StoredLink {
         try write { connection in
             let link = try Self.requireLink(connection, id: id)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             try connection.run("DELETE FROM links WHERE id = ?", [.integer(id)])
             try Self.recordAttachmentChange(connection, customerID: link.customerID, field: "links.\(id)",
-                                            from: link.url, to: nil, at: nowMilliseconds(), by: userID)
+                                            from: link.url, to: nil, at: nowMilliseconds(), by: author)
             return link
         }
     }

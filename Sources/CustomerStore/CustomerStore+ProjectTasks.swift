@@ -9,23 +9,23 @@ extension CustomerStore {
     /// - Throws: `notFound` (project); `invalidArgument` on `name`, `assigneeId`, `dueOn`;
     ///   `failedPrecondition` for an unknown acting user.
     public func addProjectTask(projectID: Int64, name: String, assigneeID: Int64?, dueOn: String?,
-                               by userID: Int64) throws -> ProjectTask {
+                               by author: Author) throws -> ProjectTask {
         let (columns, violations) = Self.taskColumns(ProjectTaskChanges(name: name, assigneeID: .some(assigneeID),
                                                                         dueOn: dueOn), onto: nil)
         return try write { connection in
             let project = try requireProject(connection, id: projectID)
             try Self.checkReferences(connection, user: columns.assigneeID, field: "assigneeId", violations: violations,
-                                     by: userID)
+                                     by: author)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO project_tasks (project_id, name, assignee_id, due_on, status, version, created_at,
                     created_by, updated_at, updated_by)
                 VALUES (?, ?, ?, ?, 'planned', 1, ?, ?, ?, ?)
                 """, [.integer(projectID), .text(columns.name), SQLValue(columns.assigneeID), SQLValue(columns.dueOn),
-                      .integer(now), .integer(userID), .integer(now), .integer(userID)])
+                      .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             try HistoryLog.append(connection, .projectTask, id: id, customerID: project.customerID, .created, at: now,
-                                  by: userID)
+                                  by: author)
             return try requireProjectTask(connection, id: id)
         }
     }
@@ -33,36 +33,36 @@ extension CustomerStore {
     /// Changes the given fields of a project task; version +1.
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid field).
     public func updateProjectTask(id: Int64, _ changes: ProjectTaskChanges, expectedVersion: Int64?,
-                                  by userID: Int64) throws -> ProjectTask {
+                                  by author: Author) throws -> ProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project task \(id)")
             let (columns, violations) = Self.taskColumns(changes, onto: current)
             try Self.checkReferences(connection, user: changes.assigneeID != nil ? columns.assigneeID : nil,
-                                     field: "assigneeId", violations: violations, by: userID)
+                                     field: "assigneeId", violations: violations, by: author)
             return try rewriteTask(connection, current, at: nextUpdatedAt(after: current.updatedAt), sql: """
                 UPDATE project_tasks SET name = ?, assignee_id = ?, due_on = ?, version = version + 1, updated_at = ?,
                     updated_by = ?
                 WHERE id = ?
                 """, values: [.text(columns.name), SQLValue(columns.assigneeID), SQLValue(columns.dueOn)],
-                action: .updated, by: userID)
+                action: .updated, by: author)
         }
     }
 
     /// Marks a project task done (now, by the caller) or planned again; unchanged when already so.
     /// - Throws: `notFound`; `failedPrecondition` for an unknown acting user.
-    public func setProjectTaskDone(id: Int64, _ done: Bool, by userID: Int64) throws -> ProjectTask {
+    public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> ProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
             guard (current.status == .done) != done else { return current }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)
             return try rewriteTask(connection, current, at: now, sql: """
                 UPDATE project_tasks SET status = ?, completed_at = ?, completed_by = ?, version = version + 1,
                     updated_at = ?, updated_by = ?
                 WHERE id = ?
-                """, values: [.text(done ? "done" : "planned"), done ? .integer(now) : .null, done ? .integer(userID) : .null],
-                action: done ? .completed : .reopened, by: userID)
+                """, values: [.text(done ? "done" : "planned"), done ? .integer(now) : .null, done ? .integer(author.userID) : .null],
+                action: done ? .completed : .reopened, by: author)
         }
     }
 
@@ -96,12 +96,12 @@ extension CustomerStore {
     /// Runs an UPDATE whose last three parameters are updated at, updated by and the id, then
     /// appends the task's history entry with the fields that changed.
     private func rewriteTask(_ connection: SQLiteConnection, _ current: ProjectTask, at now: Int64, sql: String,
-                             values: [SQLValue], action: HistoryAction, by userID: Int64) throws -> ProjectTask {
-        try connection.run(sql, values + [.integer(now), .integer(userID), .integer(current.id)])
+                             values: [SQLValue], action: HistoryAction, by author: Author) throws -> ProjectTask {
+        try connection.run(sql, values + [.integer(now), .integer(author.userID), .integer(current.id)])
         let updated = try requireProjectTask(connection, id: current.id)
         let customerID = try requireProject(connection, id: current.projectID).customerID
         try HistoryLog.append(connection, .projectTask, id: current.id, customerID: customerID, action, at: now,
-                              by: userID, changes: HistoryLog.changes(from: current.historyValues,
+                              by: author, changes: HistoryLog.changes(from: current.historyValues,
                                                                       to: updated.historyValues))
         return updated
     }

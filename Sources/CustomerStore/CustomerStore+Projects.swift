@@ -4,30 +4,30 @@ extension CustomerStore {
     /// Creates an open sales case of a customer.
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
     ///   project fields given to a sales case; `failedPrecondition` for an unknown acting user.
-    public func createSalesCase(customerID: Int64, _ fields: ProjectFields, by userID: Int64) throws -> Project {
-        try insertProject(customerID: customerID, kind: .salesCase, fields, by: userID)
+    public func createSalesCase(customerID: Int64, _ fields: ProjectFields, by author: Author) throws -> Project {
+        try insertProject(customerID: customerID, kind: .salesCase, fields, by: author)
     }
 
     /// Creates a project of a customer, open unless `status` says otherwise, numbered from the
     /// sequence (1001 upward) unless `number` is given.
     /// - Throws: as `createSalesCase` (sales case fields are refused); `alreadyExists` on `number`.
-    public func createProject(customerID: Int64, _ fields: ProjectFields, by userID: Int64) throws -> Project {
-        try insertProject(customerID: customerID, kind: .project, fields, by: userID)
+    public func createProject(customerID: Int64, _ fields: ProjectFields, by author: Author) throws -> Project {
+        try insertProject(customerID: customerID, kind: .project, fields, by: author)
     }
 
     /// Changes the given fields of a sales case or project (only fields of its kind); version +1.
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid
     ///   field, wrong-kind fields named), `alreadyExists` on `number`.
     public func updateProject(id: Int64, _ changes: ProjectChanges, expectedVersion: Int64?,
-                              by userID: Int64) throws -> Project {
+                              by author: Author) throws -> Project {
         try write { connection in
             let current = try requireProject(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project \(id)")
             let (columns, violations) = ProjectValidator.apply(changes, kind: current.kind, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: changes.managerID != nil ? columns.managerID : nil,
-                                     field: "managerId", violations: violations, by: userID)
+                                     field: "managerId", violations: violations, by: author)
             return try rewrite(connection, current, kind: current.kind, outcome: current.outcome,
-                               lostReason: current.lostReason, columns: columns, action: .updated, by: userID)
+                               lostReason: current.lostReason, columns: columns, action: .updated, by: author)
         }
     }
 
@@ -58,12 +58,12 @@ extension CustomerStore {
     // MARK: Writing helpers
 
     private func insertProject(customerID: Int64, kind: ProjectKind, _ fields: ProjectFields,
-                               by userID: Int64) throws -> Project {
+                               by author: Author) throws -> Project {
         var (columns, violations) = ProjectValidator.apply(ProjectChanges(fields), kind: kind, onto: ProjectColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             try Self.checkReferences(connection, user: columns.managerID, field: "managerId", violations: violations,
-                                     by: userID)
+                                     by: author)
             if kind == .project, columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             let now = nowMilliseconds()
             try connection.run("""
@@ -72,10 +72,10 @@ extension CustomerStore {
                     version, created_at, created_by, updated_at, updated_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                 """, [.integer(customerID), .text(kind.rawValue), kind == .salesCase ? .text("open") : .null]
-                    + columns.values + [.integer(now), .integer(userID), .integer(now), .integer(userID)])
+                    + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             if let number = columns.number { try NumberSequence.projects.advance(connection, past: number) }
-            try HistoryLog.append(connection, .project, id: id, customerID: customerID, .created, at: now, by: userID)
+            try HistoryLog.append(connection, .project, id: id, customerID: customerID, .created, at: now, by: author)
             return try requireProject(connection, id: id)
         }
     }
@@ -83,7 +83,7 @@ extension CustomerStore {
     /// Writes every column of a stored record, version +1, and appends its history entry with the
     /// fields that really changed. Shared by update, win and lose.
     func rewrite(_ connection: SQLiteConnection, _ current: Project, kind: ProjectKind, outcome: ProjectOutcome?,
-                 lostReason: String?, columns: ProjectColumns, action: HistoryAction, by userID: Int64) throws -> Project {
+                 lostReason: String?, columns: ProjectColumns, action: HistoryAction, by author: Author) throws -> Project {
         let now = nextUpdatedAt(after: current.updatedAt)
         try connection.run("""
             UPDATE projects SET kind = ?, outcome = ?, lost_reason = ?, name = ?, stage = ?, probability = ?,
@@ -91,11 +91,11 @@ extension CustomerStore {
                 starts_on = ?, ends_on = ?, currency = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
             """, [.text(kind.rawValue), SQLValue(outcome?.rawValue), SQLValue(lostReason)] + columns.values
-                + [.integer(now), .integer(userID), .integer(current.id)])
+                + [.integer(now), .integer(author.userID), .integer(current.id)])
         if let number = columns.number { try NumberSequence.projects.advance(connection, past: number) }
         let updated = try requireProject(connection, id: current.id)
         try HistoryLog.append(connection, .project, id: current.id, customerID: current.customerID, action, at: now,
-                              by: userID, changes: HistoryLog.changes(from: current.historyValues,
+                              by: author, changes: HistoryLog.changes(from: current.historyValues,
                                                                       to: updated.historyValues))
         return updated
     }
@@ -104,13 +104,13 @@ extension CustomerStore {
     /// to the validator's violations, refuses them all together, then checks the acting user.
     /// - Parameter user: the referenced user id when the call sets it, else nil; `field` is its API name.
     static func checkReferences(_ connection: SQLiteConnection, user: Int64?, field: String,
-                                violations: [FieldViolation], by userID: Int64) throws {
+                                violations: [FieldViolation], by author: Author) throws {
         var violations = violations
         if let user, try !userExists(connection, id: user) {
             violations.append(FieldViolation(field: field, reason: "no user has id \(user)"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try requireActingUser(connection, userID)
+        try requireActingUser(connection, author.userID)
     }
 
     func requireProject(_ connection: SQLiteConnection, id: Int64) throws -> Project {

@@ -64,24 +64,25 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
     ///   `failedPrecondition` for an unknown acting user.
     public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
-                                    by userID: Int64) throws -> Customer {
-        try write { connection in
+                                    by author: Author) throws -> Customer {
+        let author = author.from(update.source)
+        return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.
                 customer = try self.update(connection, customer,
                                            CustomerChanges(name: update.name, email: update.email,
                                                            website: update.website),
-                                           allowDuplicateVAT: false, by: userID, source: update.source)
+                                           allowDuplicateVAT: false, by: author)
             }
             if let office = update.headOffice {
                 if let headOffice = customer.headOffice {
-                    _ = try updateAddress(connection, headOffice, office.fields, by: userID, source: update.source)
+                    _ = try updateAddress(connection, headOffice, office.fields, by: author)
                 } else {
                     var fields = office.fields
                     fields.kind = office.kind
-                    _ = try addAddress(connection, customerID: customerID, fields, by: userID, source: update.source)
+                    _ = try addAddress(connection, customerID: customerID, fields, by: author)
                 }
             }
             return try requireCustomer(connection, id: customerID)

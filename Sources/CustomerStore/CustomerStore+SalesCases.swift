@@ -10,31 +10,31 @@ extension CustomerStore {
     ///   case fields are refused.
     /// - Throws: `notFound`; `failedPrecondition` when it is not an open sales case;
     ///   `invalidArgument`; `alreadyExists` on `number`.
-    public func winSalesCase(id: Int64, projectFields: ProjectChanges = .init(), by userID: Int64) throws -> Project {
+    public func winSalesCase(id: Int64, projectFields: ProjectChanges = .init(), by author: Author) throws -> Project {
         try write { connection in
             let current = try openSalesCase(connection, id: id)
             var changes = projectFields
             if changes.currency == nil { changes.currency = current.expectedCurrency }
             var (columns, violations) = ProjectValidator.apply(changes, kind: .project, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: projectFields.managerID != nil ? columns.managerID : nil,
-                                     field: "managerId", violations: violations, by: userID)
+                                     field: "managerId", violations: violations, by: author)
             if columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             return try rewrite(connection, current, kind: .project, outcome: .won, lostReason: nil, columns: columns,
-                               action: .won, by: userID)
+                               action: .won, by: author)
         }
     }
 
     /// Loses an open sales case, with the reason why (required).
     /// - Throws: `notFound`; `failedPrecondition` when it is not an open sales case;
     ///   `invalidArgument` on `reason` (blank or over 1000 characters).
-    public func loseSalesCase(id: Int64, reason: String, by userID: Int64) throws -> Project {
+    public func loseSalesCase(id: Int64, reason: String, by author: Author) throws -> Project {
         let (reason, violations) = ProjectValidator.lostReason(reason)
         return try write { connection in
             let current = try openSalesCase(connection, id: id)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             return try rewrite(connection, current, kind: .salesCase, outcome: .lost, lostReason: reason,
-                               columns: ProjectColumns(current), action: .lost, by: userID)
+                               columns: ProjectColumns(current), action: .lost, by: author)
         }
     }
 

@@ -101,7 +101,7 @@ extension CustomerStore {
     /// - Returns: the customer's segments, ordered by path.
     /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIDs` naming every unknown id;
     ///   `failedPrecondition` for an unknown acting user.
-    public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by userID: Int64) throws -> [Segment] {
+    public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [Segment] {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let wanted = Array(Set(segmentIDs)).sorted()
@@ -109,7 +109,7 @@ extension CustomerStore {
             if !unknown.isEmpty {
                 throw StoreError.invalid("segmentIDs", "no segment has id " + unknown.map(String.init).joined(separator: ", "))
             }
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             let before = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
             try connection.run("DELETE FROM customer_segments WHERE customer_id = ?", [.integer(customerID)])
             for segmentID in wanted {
@@ -121,7 +121,7 @@ extension CustomerStore {
                                              to: [("segments", Self.historyText(after))])
             if !changes.isEmpty {
                 try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated,
-                                      at: nowMilliseconds(), by: userID, changes: changes)
+                                      at: nowMilliseconds(), by: author, changes: changes)
             }
             return after
         }

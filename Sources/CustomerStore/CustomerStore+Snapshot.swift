@@ -18,28 +18,41 @@ public struct StoreSnapshot: Sendable, Hashable {
 extension CustomerStore {
     /// Reads every table (schema tables of SQLite aside) in one read transaction.
     public func snapshot() throws -> StoreSnapshot {
-        try read { connection in
-            let names = try connection.withStatement("""
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
-                """) { statement in
-                var names: [String] = []
-                while try statement.step() { names.append(statement.text(0)) }
-                return names
-            }
-            var tables: [String: [[String?]]] = [:]
-            for name in names {
-                // Names come from sqlite_master; quoting keeps any name a single identifier.
-                let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                tables[name] = try connection.withStatement("SELECT * FROM \(quoted)") { statement in
-                    var rows: [[String?]] = []
-                    let columns = sqlite3_column_count(statement.handle)
-                    while try statement.step() {
-                        rows.append((0..<columns).map { statement.optionalText($0) })
-                    }
-                    return rows.sorted { $0.lexicographicallyPrecedes($1) { ($0 ?? "") < ($1 ?? "") } }
-                }
-            }
-            return StoreSnapshot(tables: tables)
+        try read(StoreSnapshot.read(from:))
+    }
+}
+
+extension StoreSnapshot {
+    /// The snapshot of a database another process serves, read on a read-only connection of its
+    /// own: an observer, not an owner, so it takes no lock and changes nothing (WAL lets it in
+    /// beside the server's writes).
+    public static func read(databasePath: String) throws -> StoreSnapshot {
+        let connection = try SQLiteConnection(path: databasePath, role: .reader, options: StoreOptions())
+        defer { connection.close() }
+        return try connection.transaction("BEGIN DEFERRED") { try read(from: connection) }
+    }
+
+    static func read(from connection: SQLiteConnection) throws -> StoreSnapshot {
+        let names = try connection.withStatement("""
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
+            """) { statement in
+            var names: [String] = []
+            while try statement.step() { names.append(statement.text(0)) }
+            return names
         }
+        var tables: [String: [[String?]]] = [:]
+        for name in names {
+            // Names come from sqlite_master; quoting keeps any name a single identifier.
+            let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            tables[name] = try connection.withStatement("SELECT * FROM \(quoted)") { statement in
+                var rows: [[String?]] = []
+                let columns = sqlite3_column_count(statement.handle)
+                while try statement.step() {
+                    rows.append((0..<columns).map { statement.optionalText($0) })
+                }
+                return rows.sorted { $0.lexicographicallyPrecedes($1) { ($0 ?? "") < ($1 ?? "") } }
+            }
+        }
+        return StoreSnapshot(tables: tables)
     }
 }

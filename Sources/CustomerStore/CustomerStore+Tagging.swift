@@ -5,27 +5,27 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `invalidArgument` naming each
     ///   unknown label on field `keywords` or `roles`.
-    public func tagContact(id: Int64, keywords: [String], roles: [String], by userID: Int64) throws -> Contact {
-        try retag(id: id, keywords: keywords, roles: roles, action: .tagged, by: userID,
+    public func tagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> Contact {
+        try retag(id: id, keywords: keywords, roles: roles, action: .tagged, by: author,
                   sql: "INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)")
     }
 
     /// Unassigns keywords and roles from a contact; ones it does not carry are ignored.
     ///
     /// - Throws: as `tagContact`.
-    public func untagContact(id: Int64, keywords: [String], roles: [String], by userID: Int64) throws -> Contact {
-        try retag(id: id, keywords: keywords, roles: roles, action: .untagged, by: userID,
+    public func untagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> Contact {
+        try retag(id: id, keywords: keywords, roles: roles, action: .untagged, by: author,
                   sql: "DELETE FROM contact_labels WHERE contact_id = ? AND label_id = ?")
     }
 
     /// Runs `sql` for each label; when the labels really changed, the contact is written (version
     /// +1, updated at/by) and a history entry lists the keywords / roles before and after.
-    private func retag(id: Int64, keywords: [String], roles: [String], action: HistoryAction, by userID: Int64,
+    private func retag(id: Int64, keywords: [String], roles: [String], action: HistoryAction, by author: Author,
                        sql: String) throws -> Contact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: nil)
             let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: [])
-            try Self.requireActingUser(connection, userID)
+            try Self.requireActingUser(connection, author.userID)
             var changed = false
             for label in labels {
                 try connection.run(sql, [.integer(id), .integer(label)])
@@ -34,10 +34,10 @@ extension CustomerStore {
             guard changed else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-                               [.integer(now), .integer(userID), .integer(id)])
+                               [.integer(now), .integer(author.userID), .integer(id)])
             let updated = try requireContact(connection, id: id)
             try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, action, at: now,
-                                  by: userID, changes: HistoryLog.changes(from: current.labelHistoryValues,
+                                  by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
                                                                           to: updated.labelHistoryValues))
             return updated
         }

@@ -37,14 +37,13 @@ extension CustomerStore {
     /// Records that a customer's head office changed (it is part of the customer record): the
     /// customer's version +1, updated at/by, and a `headOfficeSet` history entry.
     func recordHeadOfficeChange(_ connection: SQLiteConnection, customerID: Int64, from old: Int64?, to new: Int64?,
-                                by userID: Int64, source: String? = nil) throws {
+                                by author: Author) throws {
         let now = nowMilliseconds()
         try connection.run("""
             UPDATE customers SET version = version + 1, updated_at = max(?, updated_at + 1), updated_by = ? WHERE id = ?
-            """, [.integer(now), .integer(userID), .integer(customerID)])
+            """, [.integer(now), .integer(author.userID), .integer(customerID)])
         try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .headOfficeSet, at: now,
-                              by: userID, changes: [FieldChange(field: "headOffice", oldValue: old.map { String($0) },
-                                                                newValue: new.map { String($0) })],
-                              source: source)
+                              by: author, changes: [FieldChange(field: "headOffice", oldValue: old.map { String($0) },
+                                                                newValue: new.map { String($0) })])
     }
 }

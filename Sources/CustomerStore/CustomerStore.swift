@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The SQLite store of users and customers: one writer connection, a pool of readers, WAL mode.
@@ -18,38 +19,103 @@ public final class CustomerStore: Sendable {
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
     let appliedMigrations: [Int]
+    /// Where reads and writes run: pooled, or on the writer inside a keyed write's transaction
+    /// (see ``insideKeyedWrites()``).
+    let access: Access
+
+    enum Access {
+        /// Reads on a pooled reader, writes through group commit: the store as opened.
+        case pooled
+        /// Everything on the writer connection, inside the transaction of the keyed write that is
+        /// running (`keyedWrite`): the view may be used only from within a `keyedWrite` body.
+        case insideKeyedWrite
+    }
+
+    /// This store's claim on the database, held until `close()`.
+    private let lock: DatabaseLock
+    /// The database was too large to check at open (see `StoreOptions.integrityCheckAtOpenLimit`):
+    /// the owner should run ``checkIntegrity()`` now, beside serving.
+    public let isIntegrityCheckDeferred: Bool
+    private let options: StoreOptions
 
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
     ///
-    /// - Throws: `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
+    /// Nothing is read, created or cleaned before this process holds the database's lock; the
+    /// database and its WAL and shared-memory files are the owner's alone (mode 0600).
+    ///
+    /// - Throws: ``StoreOpeningError`` when another process holds the database, or it is damaged or
+    ///   read-only; `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        lock = try DatabaseLock(databasePath: path)
         let checkpointer = Checkpointer(path: path, options: options)
         self.checkpointer = checkpointer
-        let writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
+        // SQLite would create the file 0644 less the umask, and gives its WAL and shared-memory
+        // files the database file's mode (os_unix.c, findCreateFileMode).
+        try FileSystem.createOwnerOnlyFile(path)
+        for file in [path, path + "-wal", path + "-shm"] { try FileSystem.restrictToOwner(file) }
+        let writerConnection: SQLiteConnection
+        do {
+            writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
+        } catch StoreError.sqlite(let code, let message, _) where code & 0xFF == SQLITE_CORRUPT {
+            throw StoreOpeningError(path: path, reason: .damaged(findings: [message]))
+        }
+        try writerConnection.requireWritable()
         // Checked before WAL is switched on, because that writes the file header: a database
         // this binary does not understand is never written to.
         try Migrations.checkNotTooNew(writerConnection)
+        isIntegrityCheckDeferred = try writerConnection.databaseSize() > options.integrityCheckAtOpenLimit
+        if !isIntegrityCheckDeferred { try writerConnection.requireIntact() }
+        self.options = options
         try writerConnection.enableWAL(synchronous: options.synchronous)
         checkpointer.watch(writerConnection)
         appliedMigrations = try Migrations.migrate(writerConnection,
                                                    upTo: options.migrateUpTo ?? Migrations.latestVersion)
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
-        writer = GroupCommitWriter(connection: writerConnection)
+        writer = GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds)
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
+        access = .pooled
+    }
+
+    /// A second view of `opened`'s connections (see ``insideKeyedWrites()``).
+    init(viewOf opened: CustomerStore, access: Access) {
+        path = opened.path
+        writer = opened.writer
+        readers = opened.readers
+        checkpointer = opened.checkpointer
+        clock = opened.clock
+        vatNormaliser = opened.vatNormaliser
+        appliedMigrations = []
+        lock = opened.lock
+        isIntegrityCheckDeferred = false
+        options = opened.options
+        self.access = access
+    }
+
+    /// Runs SQLite's quick_check on a connection of its own (readers and the writer go on meanwhile);
+    /// blocks for as long as it reads the whole file, so call it on a thread of its own.
+    ///
+    /// - Throws: ``StoreOpeningError`` `.damaged` with SQLite's findings.
+    public func checkIntegrity() throws {
+        let connection = try SQLiteConnection(path: path, role: .reader, options: options)
+        defer { connection.close() }
+        try connection.requireIntact()
     }
 
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
+    /// A view from ``insideKeyedWrites()`` closes nothing: the store it views owns the connections.
     public func close() {
+        guard access == .pooled else { return }
         readers.close()
         writer.close()
         checkpointer.close()
+        lock.release()
     }
 
     deinit {
@@ -61,7 +127,8 @@ public final class CustomerStore: Sendable {
     /// Runs `body` on a reader inside one deferred transaction: every query in it sees the same
     /// snapshot of the database (WAL readers never wait for the writer).
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try readers.withConnection { connection in
+        if access == .insideKeyedWrite { return try body(writer.connection) }
+        return try readers.withConnection { connection in
             try connection.transaction("BEGIN DEFERRED") { try body(connection) }
         }
     }
@@ -69,7 +136,8 @@ public final class CustomerStore: Sendable {
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try readers.withConnection(body)
+        if access == .insideKeyedWrite { return try body(writer.connection) }
+        return try readers.withConnection(body)
     }
 
     /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction (the write lock is taken
@@ -79,7 +147,8 @@ public final class CustomerStore: Sendable {
     /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
     /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try writer.write(body)
+        if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
+        return try writer.write(body)
     }
 
     // MARK: Time

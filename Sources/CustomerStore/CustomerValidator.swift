@@ -116,8 +116,8 @@ enum CustomerValidator {
     // MARK: Rules
 
     private static func check(number: Int64, into violations: inout [FieldViolation]) {
-        if number < 1 {
-            violations.append(FieldViolation(field: "number", reason: "must be a positive number"))
+        if !CustomerNumber.range.contains(number) {
+            violations.append(FieldViolation(field: "number", reason: CustomerNumber.rangeReason))
         }
     }
 

@@ -41,6 +41,31 @@ enum FileSystem {
         return true
     }
 
+    /// Creates `path` as an empty file with mode 0600 unless something is there already
+    /// (O_EXCL); O_NOFOLLOW: a symbolic link at the path is not followed.
+    static func createOwnerOnlyFile(_ path: String) throws {
+        while true {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if descriptor >= 0 {
+                close(descriptor)
+                return
+            }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EEXIST { return }
+            throw error("open", path, code)
+        }
+    }
+
+    /// Takes group and other permissions off an existing file of ours (databases made by earlier
+    /// versions were 0644); a missing file or one owned by someone else is left alone.
+    static func restrictToOwner(_ path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_uid == geteuid(),
+              status.st_mode & 0o077 != 0 else { return }
+        try call("chmod", path) { chmod(path, status.st_mode & 0o700) }
+    }
+
     /// Makes a directory's entries (a rename or an unlink in it) durable: POSIX only promises that
     /// for a rename once the directory itself is fsync'ed (fsync(2), "calling fsync() on the file
     /// does not ensure that the entry in the directory containing the file has also reached disk").

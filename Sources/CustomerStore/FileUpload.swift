@@ -27,7 +27,7 @@ public final class FileUpload: Sendable {
         var expectedSize: Int64?
         var expectedSHA256: String?
         var limit: Int64
-        var userID: Int64
+        var author: Author
     }
 
     private enum Phase: Sendable {

@@ -46,7 +46,7 @@ extension GroupCommitWriter {
         succeeded.reserveCapacity(group.count)
         do {
             for call in group {
-                if ran > 0, DispatchTime.now().uptimeNanoseconds - start > Self.groupBudgetNanoseconds { break }
+                if ran > 0, DispatchTime.now().uptimeNanoseconds - start > budgetNanoseconds { break }
                 ran += 1
                 do {
                     if try runInSavepoint(call) { succeeded.append(call) }

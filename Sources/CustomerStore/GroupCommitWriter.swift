@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The store's one writer connection, shared by group commit: the writes that queue up while a
@@ -13,9 +14,9 @@ import Foundation
 /// With 64 concurrent creates this raised customer-bench's creates/s from ~2 000 to ~3 300 at
 /// NORMAL and from ~1 300 to ~3 200 at FULL; a lone write costs the same (numbers at `commitGroup`).
 ///
-/// Safety of `@unchecked Sendable`: the mutable state (`queue`, `hasLeader`, `isClosed`, the
-/// counters) is read and written only while `lock` is held; the connection is used only by the
-/// leader, and there is at most one (`hasLeader`). The queued calls cross threads as `PendingCall`
+/// Safety of `@unchecked Sendable`: the mutable state (`queue`, `hasLeader`, `leaderThread`,
+/// `isClosed`, the counters) is read and written only while `lock` is held; the connection is used
+/// only by the leader, and there is at most one (`hasLeader`). The queued calls cross threads as `PendingCall`
 /// explains.
 final class GroupCommitWriter: @unchecked Sendable {
     /// The most writes in one transaction, so a group's callers wait a bounded time.
@@ -37,12 +38,20 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var queue: [any PendingWrite] = []
     private var hasLeader = false
+    /// The thread running the current group; nil between leaders. A write submitted from it would
+    /// wait for itself (a keyed write's body runs on it, see `CustomerStore.keyedWrite`), so such
+    /// a write is refused instead of hanging every writer.
+    private var leaderThread: pthread_t?
     private var isClosed = false
     private var groups = 0
     private var writes = 0
 
-    init(connection: SQLiteConnection) {
+    /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
+    let budgetNanoseconds: UInt64
+
+    init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds) {
         self.connection = connection
+        budgetNanoseconds = groupBudgetNanoseconds
     }
 
     /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction, possibly shared with other
@@ -100,6 +109,12 @@ final class GroupCommitWriter: @unchecked Sendable {
             lock.unlock()
             return  // The call keeps its initial outcome, `.closed`.
         }
+        if let leaderThread, pthread_equal(leaderThread, pthread_self()) != 0 {
+            lock.unlock()
+            call.fail(StoreError.sqlite(code: SQLITE_MISUSE, message: "a write was started inside a running write",
+                                        context: "group commit on the writer's own thread"))
+            return
+        }
         guard hasLeader else {
             hasLeader = true
             lock.unlock()
@@ -122,6 +137,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// them; then hands the lead to the next queued call, or gives it up.
     private func lead(_ first: any PendingWrite) {
         lock.lock()
+        leaderThread = pthread_self()
         var group = [first]
         if !isClosed, !first.isExclusive {
             let joining = queue.prefix(Self.maxGroupSize - 1).prefix { !$0.isExclusive }
@@ -154,6 +170,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             groups += 1
             writes += answered.count
         }
+        leaderThread = nil
         var wakeUps = answered.compactMap { answer($0, failing: nil) }
         queue.insert(contentsOf: unrun, at: 0)
         if isClosed {

@@ -25,18 +25,15 @@ enum HistoryLog {
         old == new ? [] : [FieldChange(field: "active", oldValue: String(old), newValue: String(new))]
     }
 
-    /// Appends one entry with its field changes, naming the trusted service the call came
-    /// through (`ActingService.userID`) beside the person in `userID`.
-    /// - Parameter source: where the change came from when the caller did not type it
-    ///   (a registry refresh); `nil` for the caller's own edit.
+    /// Appends one entry with its field changes, recording the author whole: the person, the
+    /// trusted service it came through and its source.
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
-                       _ action: HistoryAction, at: Int64, by userID: Int64, changes: [FieldChange] = [],
-                       source: String? = nil) throws {
+                       _ action: HistoryAction, at: Int64, by author: Author, changes: [FieldChange] = []) throws {
         try connection.run("""
             INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(entity.rawValue), .integer(id), .integer(customerID), .text(action.rawValue), .integer(at),
-                  .integer(userID), SQLValue(source), SQLValue(ActingService.userID)])
+                  .integer(author.userID), SQLValue(author.source), SQLValue(author.viaUserID)])
         let entryID = connection.lastInsertRowID
         for (position, change) in changes.enumerated() {
             try connection.run("""

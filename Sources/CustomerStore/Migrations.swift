@@ -2,7 +2,29 @@
 struct Migration: Sendable {
     let version: Int
     let name: String
-    let sql: String
+    /// Makes the change inside the migration's transaction.
+    let apply: @Sendable (SQLiteConnection) throws -> Void
+    /// Runs with foreign key enforcement off and checks every foreign key before it commits: the
+    /// way SQLite documents for rebuilding a table that others reference (SQLite docs, "ALTER
+    /// TABLE", 7: with enforcement on, DROP TABLE would first delete the rows and run the other
+    /// tables' ON DELETE actions).
+    let rebuildsTables: Bool
+
+    /// A migration that is one SQL script.
+    init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        apply = { try $0.execute(sql) }
+        rebuildsTables = false
+    }
+
+    /// A migration that rebuilds tables, in code (see `rebuildsTables`).
+    init(version: Int, name: String, rebuildingTables apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+        rebuildsTables = true
+    }
 }
 
 /// The schema history, append-only: a migration that has shipped is never edited or removed; a
@@ -67,6 +89,8 @@ enum Migrations {
         customerSettings,
         registryRefresh,
         permissionProfiles,
+        identity,
+        idempotencyKeys,
     ]
 
     /// The newest schema version this binary knows.
@@ -90,19 +114,45 @@ enum Migrations {
     static func migrate(_ connection: SQLiteConnection, upTo target: Int = latestVersion) throws -> [Int] {
         var applied: [Int] = []
         for migration in all where migration.version <= target {
-            let ran = try connection.transaction("BEGIN IMMEDIATE") { () throws -> Bool in
-                // Read inside the write lock: another process may have migrated meanwhile.
-                let current = try currentVersion(of: connection)
-                if current > latestVersion {
-                    throw StoreError.schemaTooNew(found: current, known: latestVersion)
-                }
-                guard current < migration.version else { return false }
-                try connection.execute(migration.sql)
-                try connection.execute("PRAGMA user_version = \(migration.version)")
-                return true
+            guard migration.rebuildsTables else {
+                if try apply(migration, connection) { applied.append(migration.version) }
+                continue
             }
-            if ran { applied.append(migration.version) }
+            // Enforcement can only be switched outside a transaction (SQLite docs, "PRAGMA
+            // foreign_keys"); it is switched back on whatever the migration did.
+            try connection.execute("PRAGMA foreign_keys = OFF")
+            let outcome = Result { try apply(migration, connection) }
+            try connection.execute("PRAGMA foreign_keys = ON")
+            if try outcome.get() { applied.append(migration.version) }
         }
         return applied
+    }
+
+    /// Applies one migration and its bookkeeping in an immediate transaction, unless the
+    /// database has it already. - Returns: whether it ran.
+    private static func apply(_ migration: Migration, _ connection: SQLiteConnection) throws -> Bool {
+        try connection.transaction("BEGIN IMMEDIATE") { () throws -> Bool in
+            // Read inside the write lock: another process may have migrated meanwhile.
+            let current = try currentVersion(of: connection)
+            if current > latestVersion {
+                throw StoreError.schemaTooNew(found: current, known: latestVersion)
+            }
+            guard current < migration.version else { return false }
+            try migration.apply(connection)
+            if migration.rebuildsTables { try checkForeignKeys(connection, after: migration) }
+            try connection.execute("PRAGMA user_version = \(migration.version)")
+            return true
+        }
+    }
+
+    /// Refuses to commit a rebuild that left a reference dangling (it rolls back whole).
+    private static func checkForeignKeys(_ connection: SQLiteConnection, after migration: Migration) throws {
+        let dangling = try connection.withStatement("PRAGMA foreign_key_check") { statement in
+            try statement.step() ? "\(statement.text(0)) row \(statement.int64(1))" : nil
+        }
+        if let dangling {
+            throw StoreError.failedPrecondition(
+                "migration \(migration.version) (\(migration.name)) would leave a broken reference in \(dangling)")
+        }
     }
 }

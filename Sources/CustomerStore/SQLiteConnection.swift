@@ -15,7 +15,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     let path: String
     let role: Role
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Prepared statements keyed by their SQL text; finalized in `close()`.
     private var statements: [String: SQLiteStatement] = [:]
     /// The last few statements looked up, checked before `statements`: the SQL of a query is a
@@ -243,6 +243,25 @@ final class SQLiteConnection: @unchecked Sendable {
             // If COMMIT itself failed SQLite may already have rolled back; ROLLBACK then fails with
             // "no transaction is active", which is harmless, so its result is ignored.
             _ = try? run("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` inside `SAVEPOINT k` of the transaction that is open, so a throwing `body` is
+    /// undone alone and the transaction goes on (`ROLLBACK TO` then `RELEASE`, because ROLLBACK TO
+    /// leaves the savepoint open: SQLite docs, "SAVEPOINT"). Savepoints nest, so this works inside
+    /// a group commit's own `SAVEPOINT w`.
+    func savepoint<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try run("SAVEPOINT k")
+        do {
+            let result = try body(self)
+            try run("RELEASE k")
+            return result
+        } catch {
+            // After an error that rolled back the whole transaction the savepoint is gone and
+            // these fail too; the body's error is the cause either way.
+            _ = try? run("ROLLBACK TO k")
+            _ = try? run("RELEASE k")
             throw error
         }
     }

@@ -93,6 +93,14 @@ final class SQLiteStatement {
         try bind(value, at: index)
     }
 
+    func bind(_ bytes: [UInt8], at index: Int32) throws {
+        // A zero-length blob needs a non-null pointer, or SQLite stores NULL (SQLite docs, "Binding Values").
+        try bytes.withUnsafeBytes { buffer in
+            try check(sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                                        Int32(clamping: buffer.count), transient))
+        }
+    }
+
     // MARK: Stepping
 
     /// Advances to the next row; `false` when the statement is done.
@@ -136,6 +144,12 @@ final class SQLiteStatement {
         // Values From A Query"); decoding with the length avoids a strlen and keeps embedded NULs.
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        guard let bytes = sqlite3_column_blob(handle, column) else { return [] }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
     private func check(_ code: Int32) throws {

@@ -46,6 +46,10 @@ extension StoreError {
             return .unavailable("the database is busy (\(context)); try again")
         case SQLITE_NOTADB:
             return .notADatabase(context)
+        case SQLITE_FULL:
+            // unixWrite turns ENOSPC (and EDQUOT) into SQLITE_FULL; the transaction is rolled back,
+            // readers are unaffected, and the next write works once space is freed.
+            return .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")
         default:
             return .sqlite(code: code, message: message, context: context)
         }

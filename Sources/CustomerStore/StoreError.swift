@@ -37,6 +37,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notADatabase(String)
     /// A limit was reached, e.g. an upload over the file size limit or a full disk (status RESOURCE_EXHAUSTED).
     case resourceExhausted(String)
+    /// Stored content is missing or no longer matches its hash (status DATA_LOSS).
+    case dataLoss(String)
     /// A file-system call failed; the message names the call, the path and errno's text (status INTERNAL).
     case io(String)
     /// The store was closed; no further calls are served.
@@ -58,6 +60,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "refusing to open it. Upgrade the program"
         case .notADatabase(let path): return "not an SQLite database: \(path)"
         case .resourceExhausted(let message): return "resource exhausted: \(message)"
+        case .dataLoss(let message): return "data loss: \(message)"
         case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
         case .sqlite(let code, let message, let context):

@@ -32,7 +32,7 @@ import Testing
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
         (["--output", "xml"], "'--output' is json or table, not 'xml'"),
         (["--durability", "off"], "'--durability' is normal or full, not 'off'"),
-        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep)"),
+        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep, create-keyed, update-keyed)"),
         (["--verbose"], "unknown option '--verbose'"),
         (["--socket"], "missing value for '--socket'"),
         (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),

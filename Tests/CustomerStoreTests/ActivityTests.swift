@@ -11,22 +11,22 @@ import Testing
         let customer = try fixture.create("Alpha")
         let now = fixture.clock.now
         let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Aino", lastName: "V"),
-                                              keywords: [], roles: [], by: fixture.admin.id)
+                                              keywords: [], roles: [], by: .user(fixture.admin.id))
         let undated = try store.addTask(customerID: customer.id, subject: "Someday", dueAt: nil, assigneeID: nil,
-                                        contactID: nil, by: fixture.admin.id)
+                                        contactID: nil, by: .user(fixture.admin.id))
         let later = try store.addTask(customerID: customer.id, subject: "Later", dueAt: now + 48 * Self.hour,
-                                      assigneeID: fixture.other.id, contactID: contact.id, by: fixture.admin.id)
+                                      assigneeID: fixture.other.id, contactID: contact.id, by: .user(fixture.admin.id))
         let meeting = try store.addEvent(customerID: customer.id, subject: "Meeting", startsAt: now + Self.hour,
-                                         endsAt: now + 2 * Self.hour, contactID: nil, by: fixture.admin.id)
+                                         endsAt: now + 2 * Self.hour, contactID: nil, by: .user(fixture.admin.id))
         let overdue = try store.addTask(customerID: customer.id, subject: "Overdue", dueAt: now - Self.hour,
-                                        assigneeID: nil, contactID: nil, by: fixture.admin.id)
+                                        assigneeID: nil, contactID: nil, by: .user(fixture.admin.id))
         let pastEvent = try store.addEvent(customerID: customer.id, subject: "Fair", startsAt: now - 5 * Self.hour,
-                                           endsAt: now - 4 * Self.hour, contactID: nil, by: fixture.admin.id)
+                                           endsAt: now - 4 * Self.hour, contactID: nil, by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 1_000)
         let note = try store.addNote(customerID: customer.id, text: "  Spoke to Aino  ", contactID: contact.id,
-                                     by: fixture.other.id)
+                                     by: .user(fixture.other.id))
         fixture.clock.advance(milliseconds: 1_000)
-        let completed = try store.completeTask(id: undated.id, by: fixture.other.id)
+        let completed = try store.completeTask(id: undated.id, by: .user(fixture.other.id))
 
         #expect(undated.assignee == fixture.admin.ref && later.assignee == fixture.other.ref)
         #expect(later.contact == ContactRef(id: contact.id, name: "Aino V", deleted: false))
@@ -45,7 +45,7 @@ import Testing
         let tomorrow = try store.activities(customerID: customer.id, now: now + 3 * Self.hour)
         #expect(tomorrow.done.map(\.subject).contains(meeting.subject))
 
-        let reopened = try store.reopenTask(id: undated.id, by: fixture.admin.id)
+        let reopened = try store.reopenTask(id: undated.id, by: .user(fixture.admin.id))
         #expect(!reopened.done && reopened.completedAt == nil && reopened.completedBy == nil && reopened.version == 3)
         #expect(try store.activities(customerID: customer.id, now: now).planned.last?.id == undated.id)
     }
@@ -53,15 +53,15 @@ import Testing
     @Test func onlyTasksCanBeCompleted() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
-        let note = try fixture.store.addNote(customerID: customer.id, text: "Hi", contactID: nil, by: fixture.admin.id)
+        let note = try fixture.store.addNote(customerID: customer.id, text: "Hi", contactID: nil, by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task")) {
-            try fixture.store.completeTask(id: note.id, by: fixture.admin.id)
+            try fixture.store.completeTask(id: note.id, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task")) {
-            try fixture.store.reopenTask(id: note.id, by: fixture.admin.id)
+            try fixture.store.reopenTask(id: note.id, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("activity 99 does not exist")) {
-            try fixture.store.completeTask(id: 99, by: fixture.admin.id)
+            try fixture.store.completeTask(id: 99, by: .user(fixture.admin.id))
         }
     }
 
@@ -71,22 +71,22 @@ import Testing
         let customer = try fixture.create("Gamma")
         let elsewhere = try fixture.create("Elsewhere")
         let stranger = try store.createContact(customerID: elsewhere.id, ContactFields(lastName: "Stranger"), keywords: [],
-                                               roles: [], by: fixture.admin.id)
+                                               roles: [], by: .user(fixture.admin.id))
         let now = fixture.clock.now
         #expect(violations {
             _ = try store.addNote(customerID: customer.id, text: String(repeating: "n", count: 4_001), contactID: stranger.id,
-                                  by: fixture.admin.id)
+                                  by: .user(fixture.admin.id))
         }?.map(\.field) == ["text", "contactId"])
         #expect(violations {
             _ = try store.addTask(customerID: customer.id, subject: " ", dueAt: nil, assigneeID: 77, contactID: nil,
-                                  by: fixture.admin.id)
+                                  by: .user(fixture.admin.id))
         }?.map(\.field) == ["subject", "assignee"])
         #expect(violations {
             _ = try store.addEvent(customerID: customer.id, subject: String(repeating: "s", count: 201), startsAt: now,
-                                   endsAt: now - 1, contactID: nil, by: fixture.admin.id)
+                                   endsAt: now - 1, contactID: nil, by: .user(fixture.admin.id))
         }?.map(\.field) == ["subject", "endsAt"])
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
-            try store.addNote(customerID: 99, text: "x", contactID: nil, by: fixture.admin.id)
+            try store.addNote(customerID: 99, text: "x", contactID: nil, by: .user(fixture.admin.id))
         }
         #expect(try store.activities(customerID: customer.id, now: now) == ActivityList(planned: [], done: []))
     }
@@ -97,25 +97,25 @@ import Testing
         let customer = try fixture.create("Delta")
         let contacts = try (1...3).map {
             try store.createContact(customerID: customer.id, ContactFields(lastName: "C\($0)"), keywords: [], roles: [],
-                                    by: fixture.admin.id)
+                                    by: .user(fixture.admin.id))
         }
         for index in 0..<12 {
-            _ = try store.addNote(customerID: customer.id, text: "Note \(index)", contactID: nil, by: fixture.admin.id)
+            _ = try store.addNote(customerID: customer.id, text: "Note \(index)", contactID: nil, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(
             "customer \(customer.id) has 3 contacts and 12 activities: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: fixture.admin.id)
+            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
         let other = try fixture.create("Epsilon")
         let only = try store.createContact(customerID: other.id, ContactFields(lastName: "Solo"), keywords: [], roles: [],
-                                           by: fixture.admin.id)
+                                           by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition(
             "customer \(other.id) has 1 contact: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: other.id, by: fixture.admin.id)
+            try store.deleteCustomer(id: other.id, by: .user(fixture.admin.id))
         }
         // A deleted contact's tombstone does not hold the customer back; it goes with it.
-        _ = try store.deleteContact(id: only.id, by: fixture.admin.id)
-        try store.deleteCustomer(id: other.id, by: fixture.admin.id)
+        _ = try store.deleteContact(id: only.id, by: .user(fixture.admin.id))
+        try store.deleteCustomer(id: other.id, by: .user(fixture.admin.id))
         #expect(throws: StoreError.notFound("contact \(only.id) does not exist")) { try store.contact(id: only.id) }
         #expect(try store.contact(id: contacts[0].id).customerID == customer.id)
     }

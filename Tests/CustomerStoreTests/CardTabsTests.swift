@@ -9,20 +9,20 @@ import Testing
         let ids = try (0..<projects).map { index in
             try store.createProject(customerID: customer.id, ProjectFields(name: "Project \(index)",
                                                                            currency: index % 3 == 0 ? "NOK" : "EUR"),
-                                    by: fixture.admin.id).id
+                                    by: .user(fixture.admin.id)).id
         }
         for id in ids {
             for month in 1...12 {
                 _ = try store.setForecast(projectID: id, month: String(format: "2027-%02d", month), revenue: 100,
-                                          cost: Decimal(month), billing: 50, hours: 1, by: fixture.admin.id)
+                                          cost: Decimal(month), billing: 50, hours: 1, by: .user(fixture.admin.id))
             }
         }
         for index in 0..<tasks {
             _ = try store.addProjectTask(projectID: ids[index % ids.count], name: "Task \(index)", assigneeID: nil,
-                                         dueOn: nil, by: fixture.admin.id)
+                                         dueOn: nil, by: .user(fixture.admin.id))
             if index % 10 == 0 {
                 _ = try store.addCollaborationNote(projectID: ids[index % ids.count], text: "Note \(index)",
-                                                   by: fixture.admin.id)
+                                                   by: .user(fixture.admin.id))
             }
         }
     }

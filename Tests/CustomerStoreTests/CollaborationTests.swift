@@ -7,19 +7,19 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Alpha")
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Sale"), by: fixture.admin.id)
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: fixture.admin.id)
+        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Sale"), by: .user(fixture.admin.id))
+        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
         let elsewhere = try store.createProject(customerID: (try fixture.create("Other")).id, ProjectFields(name: "X"),
-                                                by: fixture.admin.id)
+                                                by: .user(fixture.admin.id))
         var expected: [String] = []
         for (index, projectID) in [project.id, sale.id, project.id, elsewhere.id, sale.id].enumerated() {
             fixture.clock.advance(milliseconds: 1)
             if index % 2 == 0 {
                 let task = try store.addProjectTask(projectID: projectID, name: "Task \(index)", assigneeID: fixture.other.id,
-                                                    dueOn: "2027-01-0\(index + 1)", by: fixture.admin.id)
+                                                    dueOn: "2027-01-0\(index + 1)", by: .user(fixture.admin.id))
                 if projectID != elsewhere.id { expected.insert("task \(task.name) @\(task.projectName)", at: 0) }
             } else {
-                let note = try store.addCollaborationNote(projectID: projectID, text: " Note \(index) ", by: fixture.other.id)
+                let note = try store.addCollaborationNote(projectID: projectID, text: " Note \(index) ", by: .user(fixture.other.id))
                 #expect(note.text == "Note \(index)" && note.author == fixture.other.ref)
                 if projectID != elsewhere.id { expected.insert("note \(note.text) @\(note.projectName)", at: 0) }
             }
@@ -41,29 +41,29 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Beta")
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: fixture.admin.id)
+        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.addProjectTask(projectID: project.id, name: "", assigneeID: 77, dueOn: "2027-13-01",
-                                         by: fixture.admin.id)
+                                         by: .user(fixture.admin.id))
         }?.map(\.field) == ["name", "dueOn", "assigneeId"])
         #expect(throws: StoreError.notFound("project 99 does not exist")) {
-            try store.addProjectTask(projectID: 99, name: "T", assigneeID: nil, dueOn: nil, by: fixture.admin.id)
+            try store.addProjectTask(projectID: 99, name: "T", assigneeID: nil, dueOn: nil, by: .user(fixture.admin.id))
         }
-        #expect(violations { _ = try store.addCollaborationNote(projectID: project.id, text: " ", by: fixture.admin.id) }?
+        #expect(violations { _ = try store.addCollaborationNote(projectID: project.id, text: " ", by: .user(fixture.admin.id)) }?
             .map(\.field) == ["text"])
 
         let task = try store.addProjectTask(projectID: project.id, name: "Design", assigneeID: nil, dueOn: "2027-02-01",
-                                            by: fixture.admin.id)
+                                            by: .user(fixture.admin.id))
         #expect(task.status == .planned && task.assignee == nil && task.projectName == "Build" && task.version == 1)
         let updated = try store.updateProjectTask(id: task.id, ProjectTaskChanges(assigneeID: .some(fixture.other.id),
                                                                                   dueOn: ""),
-                                                  expectedVersion: 1, by: fixture.admin.id)
+                                                  expectedVersion: 1, by: .user(fixture.admin.id))
         #expect(updated.assignee == fixture.other.ref && updated.dueOn == nil && updated.name == "Design")
         fixture.clock.advance(milliseconds: 3)
-        let done = try store.setProjectTaskDone(id: task.id, true, by: fixture.other.id)
+        let done = try store.setProjectTaskDone(id: task.id, true, by: .user(fixture.other.id))
         #expect(done.status == .done && done.completedAt == fixture.clock.now && done.completedBy == fixture.other.ref)
-        #expect(try store.setProjectTaskDone(id: task.id, true, by: fixture.admin.id) == done)
-        let reopened = try store.setProjectTaskDone(id: task.id, false, by: fixture.admin.id)
+        #expect(try store.setProjectTaskDone(id: task.id, true, by: .user(fixture.admin.id)) == done)
+        let reopened = try store.setProjectTaskDone(id: task.id, false, by: .user(fixture.admin.id))
         #expect(reopened.status == .planned && reopened.completedAt == nil && reopened.version == 4)
         #expect(ProjectTests.summary(try store.history(.projectTask, id: task.id)) == [
             "created", "updated assignee:->bob dueOn:2027-02-01>-", "completed status:planned>done",
@@ -77,19 +77,19 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         let now = fixture.clock.now
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: fixture.admin.id)
+        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
         // Equal ids in both tables: the list still tells them apart by kind (Activity.identity).
         let ownTask = try store.addTask(customerID: customer.id, subject: "Call", dueAt: now + 86_400 * 400,
-                                        assigneeID: nil, contactID: nil, by: fixture.admin.id)
+                                        assigneeID: nil, contactID: nil, by: .user(fixture.admin.id))
         let planned = try store.addProjectTask(projectID: project.id, name: "Plan", assigneeID: fixture.other.id,
-                                               dueOn: "2027-01-15", by: fixture.admin.id)
+                                               dueOn: "2027-01-15", by: .user(fixture.admin.id))
         let finished = try store.addProjectTask(projectID: project.id, name: "Kick-off", assigneeID: nil, dueOn: nil,
-                                                by: fixture.admin.id)
+                                                by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 1_000)
-        _ = try store.setProjectTaskDone(id: finished.id, true, by: fixture.admin.id)
+        _ = try store.setProjectTaskDone(id: finished.id, true, by: .user(fixture.admin.id))
         _ = try store.addProjectTask(projectID: (try store.createProject(customerID: (try fixture.create("Other")).id,
-                                                                          ProjectFields(name: "X"), by: fixture.admin.id)).id,
-                                     name: "Not ours", assigneeID: nil, dueOn: nil, by: fixture.admin.id)
+                                                                          ProjectFields(name: "X"), by: .user(fixture.admin.id))).id,
+                                     name: "Not ours", assigneeID: nil, dueOn: nil, by: .user(fixture.admin.id))
 
         let list = try store.activities(customerID: customer.id, now: now)
         #expect(ownTask.id == planned.id)
@@ -105,7 +105,7 @@ import Testing
         #expect(list.done.first?.completedBy == fixture.admin.ref && list.done.first?.projectID == project.id)
         // The customer's own activity calls never reach a project task.
         #expect(throws: StoreError.notFound("activity \(finished.id) does not exist")) {
-            try store.completeTask(id: finished.id, by: fixture.admin.id)
+            try store.completeTask(id: finished.id, by: .user(fixture.admin.id))
         }
     }
 }

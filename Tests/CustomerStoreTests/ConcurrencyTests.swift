@@ -31,7 +31,7 @@ import Testing
                         let current = try store.customer(id: target)
                         do {
                             _ = try store.updateCustomer(id: target, CustomerChanges(description: "w\(worker) s\(step)"),
-                                                         expectedVersion: current.version, by: fixture.admin.id)
+                                                         expectedVersion: current.version, by: .user(fixture.admin.id))
                             break
                         } catch StoreError.aborted {
                             continue  // Someone else wrote first: read again and retry, as a client would.

@@ -16,18 +16,18 @@ import Testing
             _ = try fixture.store.createLabel(.keyword, name: "newsletter")
             let created = try fixture.store.createContact(customerID: customer.id, ContactFields(
                 firstName: "Matti", lastName: "Meikäläinen", title: "CTO", email: "matti@privacy.fi", phone: "+358 40 111 2222",
-                language: "fi", notes: "Secret hobby"), keywords: ["newsletter"], roles: [], by: fixture.admin.id)
+                language: "fi", notes: "Secret hobby"), keywords: ["newsletter"], roles: [], by: .user(fixture.admin.id))
             contact = try fixture.store.updateContact(id: created.id, ContactFields(email: "matti.m@privacy.fi"),
-                                                      expectedVersion: nil, by: fixture.admin.id)
+                                                      expectedVersion: nil, by: .user(fixture.admin.id))
             note = try fixture.store.addNote(customerID: customer.id, text: "Called him", contactID: contact.id,
-                                             by: fixture.admin.id)
+                                             by: .user(fixture.admin.id))
         }
     }
 
     @Test func deletionErasesThePersonEverywhereAndLeavesATombstone() throws {
         let setup = try Setup()
         let fixture = setup.fixture
-        let tombstone = try fixture.store.deleteContact(id: setup.contact.id, by: fixture.other.id)
+        let tombstone = try fixture.store.deleteContact(id: setup.contact.id, by: .user(fixture.other.id))
         #expect(tombstone == Contact(id: setup.contact.id, customerID: setup.customer.id, active: false, deleted: true,
                                      version: setup.contact.version + 1, createdAt: setup.contact.createdAt,
                                      createdBy: fixture.admin.ref, updatedAt: tombstone.updatedAt,
@@ -60,25 +60,25 @@ import Testing
         #expect(activities.done.map(\.contact) == [ContactRef(id: setup.contact.id, name: nil, deleted: true)])
         #expect(try fixture.store.contacts(customerID: setup.customer.id, includeDeactivated: true) == [])
         // Deleting again returns the same tombstone.
-        #expect(try fixture.store.deleteContact(id: setup.contact.id, by: fixture.admin.id) == tombstone)
+        #expect(try fixture.store.deleteContact(id: setup.contact.id, by: .user(fixture.admin.id)) == tombstone)
     }
 
     @Test func aDeletedContactCannotBeChanged() throws {
         let setup = try Setup()
         let fixture = setup.fixture
         let id = setup.contact.id
-        _ = try fixture.store.deleteContact(id: id, by: fixture.admin.id)
+        _ = try fixture.store.deleteContact(id: id, by: .user(fixture.admin.id))
         let refused = StoreError.failedPrecondition("contact \(id) is deleted")
         #expect(throws: refused) {
-            try fixture.store.updateContact(id: id, ContactFields(firstName: "Back"), expectedVersion: nil, by: fixture.admin.id)
+            try fixture.store.updateContact(id: id, ContactFields(firstName: "Back"), expectedVersion: nil, by: .user(fixture.admin.id))
         }
-        #expect(throws: refused) { try fixture.store.setContactActive(id: id, true, expectedVersion: nil, by: fixture.admin.id) }
-        #expect(throws: refused) { try fixture.store.setContactActive(id: id, false, expectedVersion: nil, by: fixture.admin.id) }
-        #expect(throws: refused) { try fixture.store.tagContact(id: id, keywords: ["newsletter"], roles: [], by: fixture.admin.id) }
-        #expect(throws: refused) { try fixture.store.untagContact(id: id, keywords: [], roles: [], by: fixture.admin.id) }
+        #expect(throws: refused) { try fixture.store.setContactActive(id: id, true, expectedVersion: nil, by: .user(fixture.admin.id)) }
+        #expect(throws: refused) { try fixture.store.setContactActive(id: id, false, expectedVersion: nil, by: .user(fixture.admin.id)) }
+        #expect(throws: refused) { try fixture.store.tagContact(id: id, keywords: ["newsletter"], roles: [], by: .user(fixture.admin.id)) }
+        #expect(throws: refused) { try fixture.store.untagContact(id: id, keywords: [], roles: [], by: .user(fixture.admin.id)) }
         #expect(throws: refused) {
             try fixture.store.addTask(customerID: setup.customer.id, subject: "Call", dueAt: nil, assigneeID: nil,
-                                      contactID: id, by: fixture.admin.id)
+                                      contactID: id, by: .user(fixture.admin.id))
         }
     }
 

@@ -9,22 +9,22 @@ import Testing
         let customer = try fixture.create("Card Oy")
         _ = try store.createLabel(.keyword, name: "vip")
         _ = try store.createLabel(.role, name: "owner")
-        let head = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
+        let head = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
         let billing = try store.addAddress(customerID: customer.id, AddressFields(country: "FI", kind: .billing),
-                                           by: fixture.admin.id)
+                                           by: .user(fixture.admin.id))
         let contacts = try (0..<50).map { index in
             try store.createContact(customerID: customer.id, ContactFields(lastName: String(format: "Person %02d", index)),
                                     keywords: index % 2 == 0 ? ["vip"] : [], roles: index % 5 == 0 ? ["owner"] : [],
-                                    by: fixture.admin.id)
+                                    by: .user(fixture.admin.id))
         }
-        _ = try store.setContactActive(id: contacts[49].id, false, expectedVersion: nil, by: fixture.admin.id)
+        _ = try store.setContactActive(id: contacts[49].id, false, expectedVersion: nil, by: .user(fixture.admin.id))
         for index in 0..<500 {
             if index % 2 == 0 {
                 _ = try store.addNote(customerID: customer.id, text: "Note \(index)", contactID: contacts[index % 49].id,
-                                      by: fixture.admin.id)
+                                      by: .user(fixture.admin.id))
             } else {
                 _ = try store.addTask(customerID: customer.id, subject: "Task \(index)", dueAt: nil, assigneeID: nil,
-                                      contactID: nil, by: fixture.admin.id)
+                                      contactID: nil, by: .user(fixture.admin.id))
             }
         }
 

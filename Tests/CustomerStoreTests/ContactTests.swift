@@ -11,7 +11,7 @@ import Testing
         let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(
             firstName: " Aino ", lastName: "Virtanen", title: "CEO", email: "aino@alpha.fi", phone: "+358 9 123 456",
             mobile: "040 123 4567", language: "FI_fi", notes: "Prefers mornings"),
-            keywords: ["VIP", "newsletter"], roles: ["decision maker"], by: fixture.other.id)
+            keywords: ["VIP", "newsletter"], roles: ["decision maker"], by: .user(fixture.other.id))
         #expect(contact.firstName == "Aino" && contact.language == "fi-FI")
         #expect(contact.keywords == ["Newsletter", "vip"] && contact.roles == ["Decision maker"])
         #expect(contact.active && !contact.deleted && contact.version == 1)
@@ -31,7 +31,7 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         #expect(violations {
-            _ = try fixture.store.createContact(customerID: customer.id, fields, keywords: [], roles: [], by: fixture.admin.id)
+            _ = try fixture.store.createContact(customerID: customer.id, fields, keywords: [], roles: [], by: .user(fixture.admin.id))
         }?.map(\.field) == expected)
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true) == [])
     }
@@ -41,7 +41,7 @@ import Testing
         let customer = try fixture.create("Gamma")
         let found = violations {
             _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Lee"),
-                                                keywords: ["ghost"], roles: ["phantom"], by: fixture.admin.id)
+                                                keywords: ["ghost"], roles: ["phantom"], by: .user(fixture.admin.id))
         }
         #expect(found?.map(\.field) == ["keywords", "roles"])
         #expect(found?.first?.reason.contains("'ghost'") == true)
@@ -52,18 +52,18 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
         let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(firstName: "Ola", lastName: "Nord"),
-                                                      keywords: [], roles: [], by: fixture.admin.id)
+                                                      keywords: [], roles: [], by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 3)
         let updated = try fixture.store.updateContact(id: contact.id, ContactFields(firstName: "", email: "ola@nord.no"),
-                                                      expectedVersion: 1, by: fixture.other.id)
+                                                      expectedVersion: 1, by: .user(fixture.other.id))
         #expect(updated.firstName == nil && updated.lastName == "Nord" && updated.email == "ola@nord.no")
         #expect(updated.version == 2 && updated.updatedBy == fixture.other.ref && updated.updatedAt == fixture.clock.now)
         #expect(violations {
             _ = try fixture.store.updateContact(id: contact.id, ContactFields(lastName: " "), expectedVersion: nil,
-                                                by: fixture.admin.id)
+                                                by: .user(fixture.admin.id))
         }?.map(\.field) == ["firstName", "lastName"])
         let stale = storeError {
-            _ = try fixture.store.updateContact(id: contact.id, ContactFields(title: "X"), expectedVersion: 1, by: fixture.admin.id)
+            _ = try fixture.store.updateContact(id: contact.id, ContactFields(title: "X"), expectedVersion: 1, by: .user(fixture.admin.id))
         }
         guard case .aborted = stale else {
             Issue.record("expected aborted, got \(String(describing: stale))")
@@ -78,15 +78,15 @@ import Testing
         let names = ["Berg", "aalto", "Candel"]
         let contacts = try names.map {
             try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: $0), keywords: [], roles: [],
-                                            by: fixture.admin.id)
+                                            by: .user(fixture.admin.id))
         }
-        let hidden = try fixture.store.setContactActive(id: contacts[0].id, false, expectedVersion: 1, by: fixture.admin.id)
+        let hidden = try fixture.store.setContactActive(id: contacts[0].id, false, expectedVersion: 1, by: .user(fixture.admin.id))
         #expect(!hidden.active && hidden.version == 2)
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: false).map(\.lastName)
             == ["aalto", "Candel"])
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true).map(\.lastName)
             == ["aalto", "Berg", "Candel"])
-        let back = try fixture.store.setContactActive(id: hidden.id, true, expectedVersion: 2, by: fixture.admin.id)
+        let back = try fixture.store.setContactActive(id: hidden.id, true, expectedVersion: 2, by: .user(fixture.admin.id))
         #expect(back.active)
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: false).count == 3)
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
@@ -100,14 +100,14 @@ import Testing
         _ = try fixture.store.createLabel(.keyword, name: "press")
         _ = try fixture.store.createLabel(.role, name: "buyer")
         let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Koski"),
-                                                      keywords: [], roles: [], by: fixture.admin.id)
-        let tagged = try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: ["BUYER"], by: fixture.admin.id)
+                                                      keywords: [], roles: [], by: .user(fixture.admin.id))
+        let tagged = try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: ["BUYER"], by: .user(fixture.admin.id))
         #expect(tagged.keywords == ["press"] && tagged.roles == ["buyer"] && tagged.version == 2)
-        #expect(try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: [], by: fixture.admin.id) == tagged)
-        let untagged = try fixture.store.untagContact(id: contact.id, keywords: ["press"], roles: [], by: fixture.admin.id)
+        #expect(try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: [], by: .user(fixture.admin.id)) == tagged)
+        let untagged = try fixture.store.untagContact(id: contact.id, keywords: ["press"], roles: [], by: .user(fixture.admin.id))
         #expect(untagged.keywords == [] && untagged.roles == ["buyer"] && untagged.version == 3)
         #expect(violations {
-            _ = try fixture.store.tagContact(id: contact.id, keywords: [], roles: ["nobody"], by: fixture.admin.id)
+            _ = try fixture.store.tagContact(id: contact.id, keywords: [], roles: ["nobody"], by: .user(fixture.admin.id))
         }?.map(\.field) == ["roles"])
     }
 }

@@ -48,7 +48,7 @@ import Testing
         let customer = try fixture.create("Settings Oy")
         let found = violations {
             _ = try fixture.store.updateCustomerSettings(customerID: customer.id, testCase.changes, expectedVersion: nil,
-                                                         by: fixture.admin.id)
+                                                         by: .user(fixture.admin.id))
         }
         #expect(found?.map(\.field) == testCase.fields)
         #expect(try fixture.store.customerSettings(customerID: customer.id) == CustomerSettings(customerID: customer.id))
@@ -73,7 +73,7 @@ import Testing
         let first = try fixture.store.updateCustomerSettings(customerID: customer.id, CustomerSettingsChanges(
             invoiceChannel: .eInvoice, eInvoiceAddress: " 0037-1234 5678 ", eInvoiceOperator: "E204503",
             paymentTermDays: .some(30), currency: "eur", vatRate: "025,50", invoiceLanguage: "FI", reference: " PO 42 ",
-            invoiceTemplate: "Standard"), expectedVersion: 0, by: fixture.admin.id)
+            invoiceTemplate: "Standard"), expectedVersion: 0, by: .user(fixture.admin.id))
         let expected = CustomerSettings(
             customerID: customer.id, invoiceChannel: .eInvoice, eInvoiceAddress: "003712345678",
             eInvoiceOperator: "E204503", paymentTermDays: 30, currency: "EUR", vatRate: Decimal(string: "25.5"),
@@ -86,7 +86,7 @@ import Testing
         let second = try fixture.store.updateCustomerSettings(
             customerID: customer.id, CustomerSettingsChanges(paymentTermDays: .some(nil), currency: "sek", vatRate: "100",
                                                              reference: ""),
-            expectedVersion: 1, by: fixture.other.id)
+            expectedVersion: 1, by: .user(fixture.other.id))
         var partly = expected
         partly.paymentTermDays = nil
         partly.currency = "SEK"
@@ -100,11 +100,11 @@ import Testing
         // Switching to email needs an email; given together it is accepted, and the e-invoice data may stay.
         #expect(violations {
             _ = try fixture.store.updateCustomerSettings(customerID: customer.id, .init(invoiceChannel: .email),
-                                                         expectedVersion: nil, by: fixture.admin.id)
+                                                         expectedVersion: nil, by: .user(fixture.admin.id))
         }?.map(\.field) == ["invoiceEmail"])
         let email = try fixture.store.updateCustomerSettings(
             customerID: customer.id, .init(invoiceChannel: .email, invoiceEmail: "ap@invoiced.fi", vatRate: "0.0"),
-            expectedVersion: 2, by: fixture.admin.id)
+            expectedVersion: 2, by: .user(fixture.admin.id))
         #expect(email.invoiceChannel == .email && email.invoiceEmail == "ap@invoiced.fi" && email.vatRate == 0)
         #expect(email.eInvoiceAddress == "003712345678" && email.version == 3)
     }
@@ -115,13 +115,13 @@ import Testing
         #expect(throws: StoreError.aborted("the settings record of customer \(customer.id) was changed by someone else: "
                                            + "expected version 1, current version is 0; read it again and retry")) {
             try fixture.store.updateCustomerSettings(customerID: customer.id, .init(currency: "EUR"), expectedVersion: 1,
-                                                     by: fixture.admin.id)
+                                                     by: .user(fixture.admin.id))
         }
         _ = try fixture.store.updateCustomerSettings(customerID: customer.id, .init(paymentTermDays: .some(21), currency: "NOK"),
-                                                     expectedVersion: 0, by: fixture.other.id)
+                                                     expectedVersion: 0, by: .user(fixture.other.id))
         // Re-sending the same values records nothing new.
         _ = try fixture.store.updateCustomerSettings(customerID: customer.id, .init(currency: "nok"), expectedVersion: 1,
-                                                     by: fixture.other.id)
+                                                     by: .user(fixture.other.id))
         let entries = try fixture.store.history(.customer, id: customer.id)
         #expect(entries.map(\.action) == ["created", "updated"])
         #expect(entries.last?.changes == [FieldChange(field: "settings.paymentTermDays", oldValue: nil, newValue: "21"),
@@ -133,8 +133,8 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Gone Oy")
         _ = try fixture.store.updateCustomerSettings(customerID: customer.id, .init(currency: "EUR"), expectedVersion: nil,
-                                                     by: fixture.admin.id)
-        try fixture.store.deleteCustomer(id: customer.id, by: fixture.admin.id)
+                                                     by: .user(fixture.admin.id))
+        try fixture.store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         #expect(try fixture.rawCount("SELECT count(*) FROM customer_settings") == 0)
     }
 }

@@ -12,23 +12,23 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Alpha")
         let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build", currency: "EUR"),
-                                              by: fixture.admin.id)
+                                              by: .user(fixture.admin.id))
         let first = try store.setForecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 400, billing: 900,
-                                          hours: Self.decimal("12.5"), by: fixture.admin.id)
+                                          hours: Self.decimal("12.5"), by: .user(fixture.admin.id))
         #expect(first == Forecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 400, billing: 900,
                                   hours: Self.decimal("12.5"), currency: "EUR", updatedAt: fixture.clock.now,
                                   updatedBy: fixture.admin.ref))
         _ = try store.setForecast(projectID: project.id, month: "2027-01", revenue: 10, cost: 0, billing: 0, hours: 0,
-                                  currency: "usd", by: fixture.admin.id)
+                                  currency: "usd", by: .user(fixture.admin.id))
         let replaced = try store.setForecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 500,
-                                             billing: 900, hours: Self.decimal("12.5"), by: fixture.other.id)
+                                             billing: 900, hours: Self.decimal("12.5"), by: .user(fixture.other.id))
         #expect(replaced.cost == 500 && replaced.updatedBy == fixture.other.ref)
         #expect(try store.forecasts(projectID: project.id).map { "\($0.month) \($0.currency) \($0.cost)" }
             == ["2027-01 USD 0", "2027-03 EUR 500"])
-        try store.removeForecast(projectID: project.id, month: "2027-01", by: fixture.admin.id)
+        try store.removeForecast(projectID: project.id, month: "2027-01", by: .user(fixture.admin.id))
         #expect(try store.forecasts(projectID: project.id) == [replaced])
         #expect(throws: StoreError.notFound("project \(project.id) has no forecast for 2027-01")) {
-            try store.removeForecast(projectID: project.id, month: "2027-01", by: fixture.admin.id)
+            try store.removeForecast(projectID: project.id, month: "2027-01", by: .user(fixture.admin.id))
         }
         #expect(ProjectTests.summary(try store.history(.project, id: project.id)) == [
             "created",
@@ -46,15 +46,15 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Beta")
-        let noCurrency = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: fixture.admin.id)
+        let noCurrency = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.setForecast(projectID: noCurrency.id, month: "2027-13", revenue: Self.decimal("0.00001"),
-                                      cost: -1, billing: Self.decimal("1e15"), hours: 1, by: fixture.admin.id)
+                                      cost: -1, billing: Self.decimal("1e15"), hours: 1, by: .user(fixture.admin.id))
         }?.map(\.field) == ["month", "revenue", "cost", "billing", "currency"])
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "S"), by: fixture.admin.id)
+        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "S"), by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition("project \(sale.id) is a sales case: win it before forecasting")) {
             try store.setForecast(projectID: sale.id, month: "2027-01", revenue: 1, cost: 1, billing: 1, hours: 1,
-                                  currency: "EUR", by: fixture.admin.id)
+                                  currency: "EUR", by: .user(fixture.admin.id))
         }
         #expect(violations {
             _ = try store.financialSummary(customerID: customer.id, from: "2027-05", to: "2027-04")
@@ -67,7 +67,7 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Gamma")
-        let by = fixture.admin.id
+        let by = Author.user(fixture.admin.id)
         let euro1 = try store.createProject(customerID: customer.id, ProjectFields(name: "E1", currency: "EUR"), by: by)
         let euro2 = try store.createProject(customerID: customer.id, ProjectFields(name: "E2", currency: "EUR"), by: by)
         let krone = try store.createProject(customerID: customer.id, ProjectFields(name: "N", currency: "NOK"), by: by)
@@ -120,9 +120,9 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
         let project = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "P", currency: "EUR"),
-                                                      by: fixture.admin.id)
+                                                      by: .user(fixture.admin.id))
         _ = try fixture.store.setForecast(projectID: project.id, month: "2027-01", revenue: Self.decimal(revenue),
-                                          cost: Self.decimal(cost), billing: 0, hours: 0, by: fixture.admin.id)
+                                          cost: Self.decimal(cost), billing: 0, hours: 0, by: .user(fixture.admin.id))
         let total = try #require(try fixture.store.financialSummary(customerID: customer.id).currencies.first).total
         #expect(total.marginPercent == Self.decimal(percent))
     }

@@ -45,8 +45,8 @@ final class RunLog: Sendable {
 
 extension Fixture {
     /// A fixture with a scratch table `log (id, name)` the test bodies write to.
-    static func withLogTable() throws -> Fixture {
-        let fixture = try Fixture()
+    static func withLogTable(groupBudgetNanoseconds: UInt64 = GroupCommitWriter.groupBudgetNanoseconds) throws -> Fixture {
+        let fixture = try Fixture(groupBudgetNanoseconds: groupBudgetNanoseconds)
         try fixture.rawWrite("CREATE TABLE log (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
         return fixture
     }

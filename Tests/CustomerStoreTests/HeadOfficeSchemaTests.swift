@@ -15,10 +15,10 @@ import Testing
         init() throws {
             fixture = try Fixture()
             customer = try fixture.create("Schema Oy")
-            head = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
-            other = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
+            head = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+            other = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
             let second = try fixture.create("Elsewhere AB")
-            foreign = try fixture.store.addAddress(customerID: second.id, AddressFields(country: "SE"), by: fixture.admin.id)
+            foreign = try fixture.store.addAddress(customerID: second.id, AddressFields(country: "SE"), by: .user(fixture.admin.id))
         }
 
         func headOffices() throws -> Int64 {

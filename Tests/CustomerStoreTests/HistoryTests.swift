@@ -14,17 +14,17 @@ import Testing
     @Test func customerWritesAreRecordedWithChangedFieldsOnly() throws {
         let fixture = try Fixture()
         let store = fixture.store
-        let customer = try store.createCustomer(NewCustomer(name: "Alpha", email: "a@alpha.fi"), by: fixture.admin.id)
+        let customer = try store.createCustomer(NewCustomer(name: "Alpha", email: "a@alpha.fi"), by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 10)
         _ = try store.updateCustomer(id: customer.id, CustomerChanges(name: "Alpha Oy", accountManagerID: .some(fixture.other.id),
                                                                       email: "a@alpha.fi", phone: "+358 9 1234"),
-                                     expectedVersion: nil, by: fixture.other.id)
-        _ = try store.setCustomerActive(id: customer.id, false, expectedVersion: nil, by: fixture.admin.id)
-        _ = try store.setCustomerActive(id: customer.id, true, expectedVersion: nil, by: fixture.admin.id)
-        let first = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
-        let second = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: fixture.admin.id)
-        _ = try store.setHeadOffice(addressID: second.id, by: fixture.admin.id)
-        try store.deleteCustomer(id: customer.id, by: fixture.other.id)
+                                     expectedVersion: nil, by: .user(fixture.other.id))
+        _ = try store.setCustomerActive(id: customer.id, false, expectedVersion: nil, by: .user(fixture.admin.id))
+        _ = try store.setCustomerActive(id: customer.id, true, expectedVersion: nil, by: .user(fixture.admin.id))
+        let first = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let second = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
+        try store.deleteCustomer(id: customer.id, by: .user(fixture.other.id))
 
         let history = try store.history(.customer, id: customer.id)
         #expect(Self.summary(history) == [
@@ -46,10 +46,10 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(street1: "Road 1", city: "Oslo",
-                                                                                            country: "NO"), by: fixture.admin.id)
+                                                                                            country: "NO"), by: .user(fixture.admin.id))
         _ = try fixture.store.updateAddress(id: address.id, AddressFields(street1: "Road 2", city: "Oslo", kind: .billing),
-                                            expectedVersion: nil, by: fixture.admin.id)
-        try fixture.store.removeAddress(id: address.id, by: fixture.admin.id)
+                                            expectedVersion: nil, by: .user(fixture.admin.id))
+        try fixture.store.removeAddress(id: address.id, by: .user(fixture.admin.id))
         #expect(Self.summary(try fixture.store.history(.address, id: address.id)) == [
             "created", "updated street1:Road 1>Road 2 kind:visiting>billing", "deleted",
         ])
@@ -65,13 +65,13 @@ import Testing
         _ = try store.createLabel(.keyword, name: "a")
         _ = try store.createLabel(.keyword, name: "b")
         let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Eva", lastName: "Lind"),
-                                              keywords: ["a"], roles: [], by: fixture.admin.id)
+                                              keywords: ["a"], roles: [], by: .user(fixture.admin.id))
         _ = try store.updateContact(id: contact.id, ContactFields(firstName: "Eva", title: "CFO"), expectedVersion: nil,
-                                    by: fixture.admin.id)
-        _ = try store.setContactActive(id: contact.id, false, expectedVersion: nil, by: fixture.admin.id)
-        _ = try store.setContactActive(id: contact.id, true, expectedVersion: nil, by: fixture.admin.id)
-        _ = try store.tagContact(id: contact.id, keywords: ["b"], roles: [], by: fixture.admin.id)
-        _ = try store.untagContact(id: contact.id, keywords: ["a"], roles: [], by: fixture.admin.id)
+                                    by: .user(fixture.admin.id))
+        _ = try store.setContactActive(id: contact.id, false, expectedVersion: nil, by: .user(fixture.admin.id))
+        _ = try store.setContactActive(id: contact.id, true, expectedVersion: nil, by: .user(fixture.admin.id))
+        _ = try store.tagContact(id: contact.id, keywords: ["b"], roles: [], by: .user(fixture.admin.id))
+        _ = try store.untagContact(id: contact.id, keywords: ["a"], roles: [], by: .user(fixture.admin.id))
         let history = try store.history(.contact, id: contact.id)
         #expect(Self.summary(history) == [
             "created", "updated title:->CFO", "deactivated active:true>false", "activated active:false>true",
@@ -82,7 +82,7 @@ import Testing
 
     @Test func bulkCreateRecordsOneEntryPerCustomerAndUnknownRecordsAreNotFound() throws {
         let fixture = try Fixture()
-        let ids = try fixture.store.createCustomers((1...5).map { NewCustomer(name: "Bulk \($0)") }, by: fixture.admin.id)
+        let ids = try fixture.store.createCustomers((1...5).map { NewCustomer(name: "Bulk \($0)") }, by: .user(fixture.admin.id))
         for id in ids {
             #expect(try fixture.store.history(.customer, id: id).map(\.action) == ["created"])
         }
@@ -99,7 +99,7 @@ import Testing
         let customer = try fixture.create("Delta")
         #expect(violations {
             _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(email: "bad"), expectedVersion: nil,
-                                                 by: fixture.admin.id)
+                                                 by: .user(fixture.admin.id))
         } != nil)
         #expect(try fixture.store.history(.customer, id: customer.id).map(\.action) == ["created"])
     }

@@ -13,20 +13,20 @@ import Testing
         #expect(violations { _ = try fixture.store.createIndustry(name: "") }?.map(\.field) == ["name"])
 
         #expect(violations {
-            _ = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "Mining"), by: fixture.admin.id)
+            _ = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "Mining"), by: .user(fixture.admin.id))
         } == [FieldViolation(field: "industry", reason: "unknown industry 'Mining': add it with customerctl industries add")])
         #expect(try allPages(fixture.store).isEmpty)
 
         // Named in any case, it reads back as the list spells it.
-        let shop = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "retail"), by: fixture.admin.id)
+        let shop = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "retail"), by: .user(fixture.admin.id))
         #expect(shop.industry == "Retail")
         #expect(try fixture.store.industries() == [Industry(id: retail.id, name: "Retail", customerCount: 1)])
         #expect(violations {
             _ = try fixture.store.updateCustomer(id: shop.id, CustomerChanges(industry: "Mining"), expectedVersion: nil,
-                                                 by: fixture.admin.id)
+                                                 by: .user(fixture.admin.id))
         }?.map(\.field) == ["industry"])
         let cleared = try fixture.store.updateCustomer(id: shop.id, CustomerChanges(industry: ""), expectedVersion: nil,
-                                                       by: fixture.admin.id)
+                                                       by: .user(fixture.admin.id))
         #expect(cleared.industry == nil)
         #expect(try fixture.store.history(.customer, id: shop.id).last?.changes
                 == [FieldChange(field: "industry", oldValue: "Retail", newValue: nil)])
@@ -37,7 +37,7 @@ import Testing
         _ = try fixture.store.createIndustry(name: "IT")
         _ = try fixture.store.createIndustry(name: "Energy")
         let ids = try fixture.store.createCustomers([NewCustomer(name: "A", industry: "it"), NewCustomer(name: "B", industry: "IT")],
-                                                    by: fixture.admin.id)
+                                                    by: .user(fixture.admin.id))
         let renamed = try fixture.store.renameIndustry(name: "it", to: "Software")
         #expect(renamed.name == "Software" && renamed.customerCount == 2)
         #expect(try ids.map { try fixture.store.customer(id: $0).industry } == ["Software", "Software"])

@@ -10,14 +10,14 @@ import Testing
         let head = try store.addAddress(customerID: customer.id, AddressFields(street1: "Mannerheimintie 1",
                                                                                street2: "B 12", postalCode: "00100",
                                                                                city: "Helsinki", country: "FI"),
-                                        by: fixture.admin.id)
+                                        by: .user(fixture.admin.id))
         let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Aino", lastName: "Virtanen"),
-                                              keywords: [], roles: [], by: fixture.admin.id)
+                                              keywords: [], roles: [], by: .user(fixture.admin.id))
         let settings = #"{"channel":"eInvoice","paymentTermDays":14}"#
         let invoice = try store.issueInvoice(customerID: customer.id, contactID: contact.id,
                                              total: Decimal(string: "1234.50") ?? 0, currency: "eur",
                                              description: " Consulting, March ", settingsSnapshot: settings,
-                                             by: fixture.other.id)
+                                             by: .user(fixture.other.id))
         let expected = Invoice(
             id: invoice.id, customerID: customer.id, number: 1, issuedAt: fixture.clock.now, issuedBy: fixture.other.ref,
             customerName: "Alpha Oy", customerNumber: customer.number, vatNumber: "FI12345678",
@@ -29,23 +29,23 @@ import Testing
 
         // Everything the invoice copied changes or goes away afterwards.
         _ = try store.updateAddress(id: head.id, AddressFields(street1: "Aleksanterinkatu 5", street2: "", city: "Espoo"),
-                                    expectedVersion: nil, by: fixture.admin.id)
+                                    expectedVersion: nil, by: .user(fixture.admin.id))
         let second = try store.addAddress(customerID: customer.id, AddressFields(city: "Oulu", country: "FI"),
-                                          by: fixture.admin.id)
-        _ = try store.setHeadOffice(addressID: second.id, by: fixture.admin.id)
+                                          by: .user(fixture.admin.id))
+        _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
         _ = try store.updateCustomer(id: customer.id, CustomerChanges(name: "Alpha Group Oy", vatNumber: ""),
-                                     expectedVersion: nil, by: fixture.admin.id)
-        _ = try store.deleteContact(id: contact.id, by: fixture.admin.id)
+                                     expectedVersion: nil, by: .user(fixture.admin.id))
+        _ = try store.deleteContact(id: contact.id, by: .user(fixture.admin.id))
 
         #expect(try store.invoice(id: invoice.id) == expected)
         #expect(try store.invoices(customerID: customer.id) == [expected])
         #expect(try store.contact(id: contact.id).ref.deleted)
         #expect(throws: StoreError.failedPrecondition("contact \(contact.id) is deleted")) {
             try store.issueInvoice(customerID: customer.id, contactID: contact.id, total: 1, currency: "EUR",
-                                   description: nil, settingsSnapshot: nil, by: fixture.admin.id)
+                                   description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
         let next = try store.issueInvoice(customerID: customer.id, contactID: nil, total: -100, currency: "EUR",
-                                          description: nil, settingsSnapshot: nil, by: fixture.admin.id)
+                                          description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         #expect(next.number == 2 && next.contactName == nil && next.headOffice?.city == "Oulu" && next.total == -100)
         #expect(try store.invoices(customerID: customer.id).map(\.number) == [2, 1])
         #expect(ProjectTests.summary(try store.history(.invoice, id: invoice.id)) == ["issued"])
@@ -56,18 +56,18 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Beta")
         let stranger = try store.createContact(customerID: (try fixture.create("Other")).id,
-                                               ContactFields(lastName: "S"), keywords: [], roles: [], by: fixture.admin.id)
+                                               ContactFields(lastName: "S"), keywords: [], roles: [], by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.issueInvoice(customerID: customer.id, contactID: stranger.id,
                                        total: Decimal(string: "0.12345") ?? 0, currency: "", description: nil,
-                                       settingsSnapshot: "[1, 2]", by: fixture.admin.id)
+                                       settingsSnapshot: "[1, 2]", by: .user(fixture.admin.id))
         }?.map(\.field) == ["total", "settingsSnapshot", "currency", "contactId"])
         let invoice = try store.issueInvoice(customerID: customer.id, contactID: nil, total: 0, currency: "SEK",
-                                             description: nil, settingsSnapshot: nil, by: fixture.admin.id)
+                                             description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         #expect(invoice.headOffice == nil && invoice.vatNumber == nil)
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
             try store.issueInvoice(customerID: 99, contactID: nil, total: 1, currency: "EUR", description: nil,
-                                   settingsSnapshot: nil, by: fixture.admin.id)
+                                   settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("invoice 99 does not exist")) { try store.invoice(id: 99) }
     }
@@ -77,27 +77,27 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         for index in 0..<3 {
-            _ = try store.createProject(customerID: customer.id, ProjectFields(name: "P\(index)"), by: fixture.admin.id)
+            _ = try store.createProject(customerID: customer.id, ProjectFields(name: "P\(index)"), by: .user(fixture.admin.id))
         }
         for _ in 0..<2 {
             _ = try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
-                                       description: nil, settingsSnapshot: nil, by: fixture.admin.id)
+                                       description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(
             "customer \(customer.id) has 3 projects and 2 invoices: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: fixture.admin.id)
+            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
         _ = try store.createContact(customerID: customer.id, ContactFields(lastName: "C"), keywords: [], roles: [],
-                                    by: fixture.admin.id)
+                                    by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition("customer \(customer.id) has 1 contact, 3 projects and 2 invoices: "
             + "deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: fixture.admin.id)
+            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
         let onlySale = try fixture.create("Delta")
-        _ = try store.createSalesCase(customerID: onlySale.id, ProjectFields(name: "S"), by: fixture.admin.id)
+        _ = try store.createSalesCase(customerID: onlySale.id, ProjectFields(name: "S"), by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition(
             "customer \(onlySale.id) has 1 project: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: onlySale.id, by: fixture.admin.id)
+            try store.deleteCustomer(id: onlySale.id, by: .user(fixture.admin.id))
         }
         #expect(try store.customer(id: customer.id).name == "Gamma")
     }

@@ -15,7 +15,7 @@ import Testing
         }
         #expect(violations { _ = try fixture.store.createLabel(.role, name: "  ") }?.map(\.field) == ["name"])
         _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "One"), keywords: ["beta"],
-                                            roles: [], by: fixture.admin.id)
+                                            roles: [], by: .user(fixture.admin.id))
         #expect(try fixture.store.labels(.keyword).map { "\($0.name)=\($0.contactCount)" } == ["Alpha=0", "beta=1"])
         #expect(try fixture.store.labels(.role).map(\.name) == ["beta"])
     }
@@ -26,7 +26,7 @@ import Testing
         _ = try fixture.store.createLabel(.role, name: "buyer")
         _ = try fixture.store.createLabel(.role, name: "owner")
         let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Two"),
-                                                      keywords: [], roles: ["buyer"], by: fixture.admin.id)
+                                                      keywords: [], roles: ["buyer"], by: .user(fixture.admin.id))
         let renamed = try fixture.store.renameLabel(.role, name: "BUYER", to: "Purchaser")
         #expect(renamed.name == "Purchaser" && renamed.contactCount == 1)
         #expect(try fixture.store.contact(id: contact.id).roles == ["Purchaser"])
@@ -45,7 +45,7 @@ import Testing
         _ = try fixture.store.createLabel(.keyword, name: "event")
         let contacts = try (1...3).map {
             try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "C\($0)"), keywords: ["event"],
-                                            roles: [], by: fixture.admin.id)
+                                            roles: [], by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(
             "3 contacts carry the keyword 'event': delete it with force to unassign it from them")) {

@@ -26,7 +26,7 @@ import Testing
         let customer = try fixture.create("Links Oy")
         #expect(violations {
             _ = try fixture.store.addLink(customerID: customer.id, projectID: nil, url: testCase.url, title: testCase.title,
-                                          by: fixture.admin.id)
+                                          by: .user(fixture.admin.id))
         }?.map(\.field) == testCase.fields)
         #expect(try fixture.store.links(customerID: customer.id).isEmpty)
     }
@@ -35,24 +35,24 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Links Oy")
         let wiki = try fixture.store.addLink(customerID: customer.id, projectID: nil, url: " wiki.example.com/customer ",
-                                             title: " Wiki ", by: fixture.admin.id)
+                                             title: " Wiki ", by: .user(fixture.admin.id))
         #expect(wiki == StoredLink(id: wiki.id, customerID: customer.id, projectID: nil, projectName: nil,
                                    url: "https://wiki.example.com/customer", title: "Wiki", createdAt: fixture.clock.now,
                                    createdBy: fixture.admin.ref, updatedAt: fixture.clock.now, updatedBy: fixture.admin.ref))
-        let project = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "Rollout"), by: fixture.admin.id)
+        let project = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "Rollout"), by: .user(fixture.admin.id))
         let plan = try fixture.store.addLink(customerID: customer.id, projectID: project.id, url: "http://intranet.example/plan",
-                                             title: nil, by: fixture.other.id)
+                                             title: nil, by: .user(fixture.other.id))
         #expect(try fixture.store.links(customerID: customer.id) == [wiki, plan])
 
         fixture.clock.advance(milliseconds: 5)
-        let retitled = try fixture.store.renameLink(id: plan.id, title: "Project plan", by: fixture.admin.id)
+        let retitled = try fixture.store.renameLink(id: plan.id, title: "Project plan", by: .user(fixture.admin.id))
         #expect(retitled.title == "Project plan" && retitled.updatedAt == fixture.clock.now && retitled.url == plan.url)
-        #expect(try fixture.store.renameLink(id: plan.id, title: "", by: fixture.admin.id).title == nil)
+        #expect(try fixture.store.renameLink(id: plan.id, title: "", by: .user(fixture.admin.id)).title == nil)
 
-        #expect(try fixture.store.removeLink(id: wiki.id, by: fixture.admin.id) == wiki)
+        #expect(try fixture.store.removeLink(id: wiki.id, by: .user(fixture.admin.id)) == wiki)
         #expect(try fixture.store.links(customerID: customer.id).map(\.id) == [plan.id])
         #expect(throws: StoreError.notFound("link \(wiki.id) does not exist")) {
-            try fixture.store.removeLink(id: wiki.id, by: fixture.admin.id)
+            try fixture.store.removeLink(id: wiki.id, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.history(.customer, id: customer.id).suffix(4).flatMap(\.changes) == [
             FieldChange(field: "links.\(plan.id)", oldValue: nil, newValue: "http://intranet.example/plan"),
@@ -61,7 +61,7 @@ import Testing
             FieldChange(field: "links.\(wiki.id)", oldValue: "https://wiki.example.com/customer", newValue: nil),
         ])
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {
-            try fixture.store.addLink(customerID: 999, projectID: nil, url: "example.com", title: nil, by: fixture.admin.id)
+            try fixture.store.addLink(customerID: 999, projectID: nil, url: "example.com", title: nil, by: .user(fixture.admin.id))
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let fixture = try Fixture()
         // Names that fold to the same key ("Ab", "ab", "áb") exercise the id tie-break.
         let names = (0..<60).map { ["Ab", "ab", "áb", "Öljy \($0)", "zeta \($0)", "Mäki \($0)"][$0 % 6] }
-        let ids = try fixture.store.createCustomers(names.map { NewCustomer(name: $0) }, by: fixture.admin.id)
+        let ids = try fixture.store.createCustomers(names.map { NewCustomer(name: $0) }, by: .user(fixture.admin.id))
         var survivors = Set(ids)
         var seen: [Customer] = []
         var token: String?
@@ -25,11 +25,11 @@ import Testing
             try fixture.create("Zzz new \(round)")
             let unseen = survivors.subtracting(seen.map(\.id)).sorted()
             if let victim = unseen.last {
-                try fixture.store.deleteCustomer(id: victim, by: fixture.admin.id)
+                try fixture.store.deleteCustomer(id: victim, by: .user(fixture.admin.id))
                 survivors.remove(victim)
             }
             if let seenVictim = seen.first(where: { survivors.contains($0.id) }) {
-                try fixture.store.deleteCustomer(id: seenVictim.id, by: fixture.admin.id)
+                try fixture.store.deleteCustomer(id: seenVictim.id, by: .user(fixture.admin.id))
                 survivors.remove(seenVictim.id)
             }
         } while token != nil
@@ -77,9 +77,9 @@ import Testing
     @Test func statusCountryAndAccountManagerFilters() throws {
         let fixture = try Fixture()
         let active = try fixture.store.createCustomer(NewCustomer(name: "Active FI", accountManagerID: fixture.other.id,
-                                                                  country: "FI"), by: fixture.admin.id)
+                                                                  country: "FI"), by: .user(fixture.admin.id))
         let inactive = try fixture.create("Inactive NO", country: "NO")
-        _ = try fixture.store.setCustomerActive(id: inactive.id, false, expectedVersion: nil, by: fixture.admin.id)
+        _ = try fixture.store.setCustomerActive(id: inactive.id, false, expectedVersion: nil, by: .user(fixture.admin.id))
 
         #expect(try allPages(fixture.store).map(\.id) == [active.id])
         #expect(try allPages(fixture.store, CustomerFilter(status: .inactive)).map(\.id) == [inactive.id])
@@ -99,7 +99,7 @@ import Testing
         let new = try fixture.create("New")
         fixture.clock.advance(milliseconds: 60_000)
         let touched = try fixture.store.updateCustomer(id: old.id, CustomerChanges(industry: "Retail"),
-                                                       expectedVersion: nil, by: fixture.admin.id)
+                                                       expectedVersion: nil, by: .user(fixture.admin.id))
         #expect(try allPages(fixture.store, CustomerFilter(changedSince: cutoff)).map(\.id) == [new.id, touched.id])
         #expect(try allPages(fixture.store, CustomerFilter(changedSince: touched.updatedAt)).map(\.id) == [touched.id])
     }
@@ -132,7 +132,7 @@ import Testing
     @Test func streamDeliversEveryRowOnceInOrder() throws {
         let fixture = try Fixture()
         let count = CustomerStore.streamBatchSize * 2 + 37
-        try fixture.store.createCustomers((1...count).map { NewCustomer(name: "Streamed \($0)") }, by: fixture.admin.id)
+        try fixture.store.createCustomers((1...count).map { NewCustomer(name: "Streamed \($0)") }, by: .user(fixture.admin.id))
         var numbers: [Int64] = []
         try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber) { numbers.append($0.number) }
         #expect(numbers == Array(10_001...Int64(10_000 + count)))

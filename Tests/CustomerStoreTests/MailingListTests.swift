@@ -12,7 +12,7 @@ import Testing
         _ = try fixture.store.createLabel(.role, name: "buyer")
         let ids = try fixture.store.createCustomers((0..<100).map {
             NewCustomer(name: "Customer \(String(format: "%03d", 99 - $0))", email: "c\($0)@example.com")
-        }, by: fixture.admin.id)
+        }, by: .user(fixture.admin.id))
         // One raw transaction seeds the contacts quickly; the API is tested by the other suites.
         try fixture.store.write { connection in
             for (index, customerID) in ids.enumerated() {

@@ -22,7 +22,7 @@ import Testing
         let upgraded = try CustomerStore(path: path)
         #expect(upgraded.appliedMigrations == [Migrations.latestVersion])
         let carol = try #require(try upgraded.user(uid: 42))
-        let customer = try upgraded.createCustomer(NewCustomer(name: "Migrated Oy"), by: carol.id)
+        let customer = try upgraded.createCustomer(NewCustomer(name: "Migrated Oy"), by: .user(carol.id))
         #expect(customer.number == 10_001)
         upgraded.close()
 
@@ -78,10 +78,10 @@ import Testing
         #expect(try upgraded.customer(id: before.id) == before)
         #expect(try upgraded.history(.customer, id: before.id) == [])  // older than the history
         let address = try upgraded.addAddress(customerID: before.id, AddressFields(city: "Malmö", country: "SE"),
-                                              by: before.createdBy.id)
+                                              by: .user(before.createdBy.id))
         #expect(try upgraded.customer(id: before.id).headOffice == address)
         let contact = try upgraded.createContact(customerID: before.id, ContactFields(lastName: "Berg"), keywords: [],
-                                                 roles: [], by: before.createdBy.id)
+                                                 roles: [], by: .user(before.createdBy.id))
         #expect(try upgraded.contacts(customerID: before.id, includeDeactivated: false) == [contact])
         upgraded.close()
     }

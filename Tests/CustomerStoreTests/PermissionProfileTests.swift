@@ -136,14 +136,14 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try store.createCustomer(NewCustomer(name: "Owned Oy", accountManagerID: fixture.other.id),
-                                                by: fixture.admin.id)
+                                                by: .user(fixture.admin.id))
         let address = try store.addAddress(customerID: customer.id, AddressFields(city: "Turku", country: "FI"),
-                                           by: fixture.admin.id)
+                                           by: .user(fixture.admin.id))
         let second = try store.addAddress(customerID: customer.id, AddressFields(city: "Pori", country: "FI"),
-                                          by: fixture.admin.id)
+                                          by: .user(fixture.admin.id))
         let contact = try store.createContact(customerID: customer.id, ContactFields(lastName: "Nieminen"), keywords: [],
-                                              roles: [], by: fixture.admin.id)
-        let note = try store.addNote(customerID: customer.id, text: "Hello", contactID: nil, by: fixture.admin.id)
+                                              roles: [], by: .user(fixture.admin.id))
+        let note = try store.addNote(customerID: customer.id, text: "Hello", contactID: nil, by: .user(fixture.admin.id))
         let owned = CustomerOwnership(customerID: customer.id, accountManagerID: fixture.other.id)
         let records: [OwnedRecord] = [
             .customer(id: customer.id), .customerNumber(customer.number), .address(id: address.id),
@@ -154,7 +154,7 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
             #expect(try store.ownership(of: record) == owned, "\(record)")
         }
         // A removed address is still found through its history; unknown records are nil.
-        _ = try store.removeAddress(id: second.id, by: fixture.admin.id)
+        _ = try store.removeAddress(id: second.id, by: .user(fixture.admin.id))
         #expect(try store.ownership(of: .history(.address, id: second.id)) == owned)
         for missing: OwnedRecord in [.customer(id: 999), .customerNumber(1), .address(id: 999), .contact(id: 999),
                                      .activity(id: 999), .history(.address, id: 999)] {
@@ -166,10 +166,9 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let fixture = try Fixture()
         let store = fixture.store
         let service = try store.addUser(uid: 1500, name: "web")
-        let direct = try store.createCustomer(NewCustomer(name: "Direct"), by: fixture.other.id)
-        let viaService = try ActingService.$userID.withValue(service.id) {
-            try store.createCustomer(NewCustomer(name: "Through the web"), by: fixture.other.id)
-        }
+        let direct = try store.createCustomer(NewCustomer(name: "Direct"), by: .user(fixture.other.id))
+        let viaService = try store.createCustomer(NewCustomer(name: "Through the web"),
+                                                  by: Author(userID: fixture.other.id, via: service.id))
         let directEntry = try #require(try store.history(.customer, id: direct.id).first)
         #expect(directEntry.by == fixture.other.ref && directEntry.via == nil)
         let serviceEntry = try #require(try store.history(.customer, id: viaService.id).first)
@@ -184,9 +183,9 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         var expected: [Int64] = []
         for (index, manager) in [fixture.admin.id, fixture.other.id, fixture.other.id].enumerated() {
             let customer = try store.createCustomer(NewCustomer(name: "Customer \(index)", accountManagerID: manager),
-                                                    by: fixture.admin.id)
+                                                    by: .user(fixture.admin.id))
             let contact = try store.createContact(customerID: customer.id, ContactFields(lastName: "P\(index)"),
-                                                  keywords: ["news"], roles: [], by: fixture.admin.id)
+                                                  keywords: ["news"], roles: [], by: .user(fixture.admin.id))
             if manager == fixture.other.id { expected.append(contact.id) }
         }
         var own: [Int64] = []

@@ -16,7 +16,7 @@ import Testing
         let customer = try fixture.create("Alpha")
         let sale = try fixture.store.createSalesCase(customerID: customer.id, ProjectFields(
             name: "  Website renewal ", stage: "offer", probability: 60, expectedValue: Decimal(string: "12500.50"),
-            expectedCurrency: "eur", expectedClose: "2027-02-28"), by: fixture.admin.id)
+            expectedCurrency: "eur", expectedClose: "2027-02-28"), by: .user(fixture.admin.id))
         #expect(sale == Project(
             id: sale.id, customerID: customer.id, kind: .salesCase, name: "Website renewal", stage: "offer",
             probability: 60, expectedValue: Decimal(string: "12500.50"), expectedCurrency: "EUR",
@@ -29,17 +29,17 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         let store = fixture.store
-        let first = try store.createProject(customerID: customer.id, ProjectFields(name: "One"), by: fixture.admin.id)
+        let first = try store.createProject(customerID: customer.id, ProjectFields(name: "One"), by: .user(fixture.admin.id))
         let picked = try store.createProject(customerID: customer.id, ProjectFields(name: "Two", number: 2000),
-                                             by: fixture.admin.id)
+                                             by: .user(fixture.admin.id))
         let next = try store.createProject(customerID: customer.id, ProjectFields(
             name: "Three", managerID: fixture.other.id, startsOn: "2027-01-01", endsOn: "2027-01-01", currency: "nok"),
-            by: fixture.admin.id)
+            by: .user(fixture.admin.id))
         #expect([first.number, picked.number, next.number] == [1001, 2000, 2001])
         #expect(first.status == .open && first.outcome == nil && first.kind == .project)
         #expect(next.manager == fixture.other.ref && next.currency == "NOK")
         #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
-            try store.createProject(customerID: customer.id, ProjectFields(name: "Dup", number: 1001), by: fixture.admin.id)
+            try store.createProject(customerID: customer.id, ProjectFields(name: "Dup", number: 1001), by: .user(fixture.admin.id))
         }
     }
 
@@ -51,20 +51,20 @@ import Testing
             _ = try store.createSalesCase(customerID: customer.id, ProjectFields(
                 name: " ", stage: String(repeating: "s", count: 51), probability: 101,
                 expectedValue: Decimal(string: "1.23456"), expectedCurrency: "EURO", expectedClose: "2027-02-29",
-                number: 5, currency: "EUR"), by: fixture.admin.id)
+                number: 5, currency: "EUR"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["number", "currency", "name", "stage", "probability", "expectedValue", "expectedCurrency",
                             "expectedClose"])
         #expect(violations {
             _ = try store.createProject(customerID: customer.id, ProjectFields(
                 name: "P", stage: "lead", number: 0, managerID: 99, startsOn: "2027-03-02", endsOn: "2027-03-01",
-                currency: "XAU"), by: fixture.admin.id)
+                currency: "XAU"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["stage", "number", "endsOn", "currency", "managerId"])
         #expect(violations {
             _ = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "S", expectedValue: -1),
-                                          by: fixture.admin.id)
+                                          by: .user(fixture.admin.id))
         } == [FieldViolation(field: "expectedValue", reason: "must not be negative")])
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
-            try store.createProject(customerID: 99, ProjectFields(name: "P"), by: fixture.admin.id)
+            try store.createProject(customerID: 99, ProjectFields(name: "P"), by: .user(fixture.admin.id))
         }
         #expect(try store.projects(customerID: customer.id) == [])
     }
@@ -74,21 +74,21 @@ import Testing
         let customer = try fixture.create("Delta")
         let store = fixture.store
         let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build", currency: "EUR"),
-                                              by: fixture.admin.id)
+                                              by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 5)
         let updated = try store.updateProject(id: project.id, ProjectChanges(
             name: "Build 2", status: .closed, managerID: .some(fixture.other.id), endsOn: "2027-06-30", currency: ""),
-            expectedVersion: 1, by: fixture.other.id)
+            expectedVersion: 1, by: .user(fixture.other.id))
         #expect(updated.name == "Build 2" && updated.status == .closed && updated.manager == fixture.other.ref)
         #expect(updated.endsOn == "2027-06-30" && updated.currency == nil && updated.number == project.number)
         #expect(updated.version == 2 && updated.updatedAt == fixture.clock.now && updated.updatedBy == fixture.other.ref)
         #expect(throws: StoreError.aborted("project \(project.id) was changed by someone else: expected version 1, "
             + "current version is 2; read it again and retry")) {
-            try store.updateProject(id: project.id, ProjectChanges(name: "X"), expectedVersion: 1, by: fixture.admin.id)
+            try store.updateProject(id: project.id, ProjectChanges(name: "X"), expectedVersion: 1, by: .user(fixture.admin.id))
         }
         #expect(violations {
             _ = try store.updateProject(id: project.id, ProjectChanges(probability: .some(50), expectedClose: "2027-01-01"),
-                                        expectedVersion: nil, by: fixture.admin.id)
+                                        expectedVersion: nil, by: .user(fixture.admin.id))
         }?.map(\.field) == ["probability", "expectedClose"])
         #expect(Self.summary(try store.history(.project, id: project.id)) == [
             "created",
@@ -100,15 +100,15 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Epsilon")
         let store = fixture.store
-        _ = try store.createProject(customerID: customer.id, ProjectFields(name: "Earlier"), by: fixture.admin.id)
+        _ = try store.createProject(customerID: customer.id, ProjectFields(name: "Earlier"), by: .user(fixture.admin.id))
         let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(
             name: "Deal", stage: "offer", probability: 80, expectedValue: 9_000, expectedCurrency: "SEK"),
-            by: fixture.admin.id)
+            by: .user(fixture.admin.id))
         let task = try store.addProjectTask(projectID: sale.id, name: "Prepare offer", assigneeID: nil, dueOn: nil,
-                                            by: fixture.admin.id)
+                                            by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 10)
         let won = try store.winSalesCase(id: sale.id, projectFields: ProjectChanges(managerID: .some(fixture.other.id)),
-                                         by: fixture.other.id)
+                                         by: .user(fixture.other.id))
         #expect(won.id == sale.id && won.kind == .project && won.outcome == .won && won.status == .open)
         #expect(won.number == 1002 && won.currency == "SEK" && won.manager == fixture.other.ref)
         #expect(won.stage == "offer" && won.expectedValue == 9_000 && won.version == 2)
@@ -118,13 +118,13 @@ import Testing
             "won kind:salesCase>project outcome:open>won number:->1002 status:->open manager:->bob currency:->SEK",
         ])
         let otherCurrency = try store.createSalesCase(customerID: customer.id, ProjectFields(
-            name: "Deal 2", expectedCurrency: "SEK"), by: fixture.admin.id)
+            name: "Deal 2", expectedCurrency: "SEK"), by: .user(fixture.admin.id))
         #expect(try store.winSalesCase(id: otherCurrency.id, projectFields: ProjectChanges(number: 7, currency: "EUR"),
-                                       by: fixture.admin.id).currency == "EUR")
+                                       by: .user(fixture.admin.id)).currency == "EUR")
         #expect(violations {
             _ = try store.winSalesCase(id: (try store.createSalesCase(customerID: customer.id, ProjectFields(name: "D3"),
-                                                                      by: fixture.admin.id)).id,
-                                       projectFields: ProjectChanges(stage: "won"), by: fixture.admin.id)
+                                                                      by: .user(fixture.admin.id))).id,
+                                       projectFields: ProjectChanges(stage: "won"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["stage"])
     }
 
@@ -132,24 +132,24 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Zeta")
         let store = fixture.store
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Maybe"), by: fixture.admin.id)
-        #expect(violations { _ = try store.loseSalesCase(id: sale.id, reason: "  ", by: fixture.admin.id) }?
+        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Maybe"), by: .user(fixture.admin.id))
+        #expect(violations { _ = try store.loseSalesCase(id: sale.id, reason: "  ", by: .user(fixture.admin.id)) }?
             .map(\.field) == ["reason"])
         #expect(try store.project(id: sale.id).outcome == .open)
-        let lost = try store.loseSalesCase(id: sale.id, reason: " Too expensive ", by: fixture.admin.id)
+        let lost = try store.loseSalesCase(id: sale.id, reason: " Too expensive ", by: .user(fixture.admin.id))
         #expect(lost.outcome == .lost && lost.lostReason == "Too expensive" && lost.kind == .salesCase)
         #expect(Self.summary(try store.history(.project, id: sale.id)).last
             == "lost outcome:open>lost lostReason:->Too expensive")
 
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: fixture.admin.id)
+        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: .user(fixture.admin.id))
         let refusals: [(Int64, String)] = [(sale.id, "a lost sales case"), (project.id, "a project")]
         for (id, state) in refusals {
             let expected = StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))")
-            #expect(throws: expected) { try store.winSalesCase(id: id, by: fixture.admin.id) }
-            #expect(throws: expected) { try store.loseSalesCase(id: id, reason: "No", by: fixture.admin.id) }
+            #expect(throws: expected) { try store.winSalesCase(id: id, by: .user(fixture.admin.id)) }
+            #expect(throws: expected) { try store.loseSalesCase(id: id, reason: "No", by: .user(fixture.admin.id)) }
         }
         #expect(throws: StoreError.notFound("project 999 does not exist")) {
-            try store.winSalesCase(id: 999, by: fixture.admin.id)
+            try store.winSalesCase(id: 999, by: .user(fixture.admin.id))
         }
     }
 
@@ -164,7 +164,7 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Eta")
         let store = fixture.store
-        let by = fixture.admin.id
+        let by = Author.user(fixture.admin.id)
         _ = try store.createProject(customerID: customer.id, ProjectFields(name: "open project"), by: by)
         _ = try store.createProject(customerID: customer.id, ProjectFields(name: "closed project", status: .closed), by: by)
         _ = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "open sale"), by: by)

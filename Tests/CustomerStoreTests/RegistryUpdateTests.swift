@@ -14,7 +14,7 @@ import Testing
         let after = try fixture.store.applyRegistryUpdate(
             customerID: customer.id,
             RegistryUpdate(name: "Nokia Oyj", website: "www.nokia.com", headOffice: Self.karakaari, source: Self.source),
-            expectedVersion: customer.version, by: fixture.admin.id)
+            expectedVersion: customer.version, by: .user(fixture.admin.id))
 
         #expect(after.name == "Nokia Oyj")
         #expect(after.website == "https://www.nokia.com")
@@ -35,12 +35,12 @@ import Testing
         let customer = try fixture.create("Acme Oy", country: "FI")
         let head = try fixture.store.addAddress(customerID: customer.id, AddressFields(
             street1: "Old 1", street2: "B", street3: "C", postalCode: "00100", city: "Helsinki", region: "Uusimaa",
-            country: "FI", kind: .billing), by: fixture.admin.id)
+            country: "FI", kind: .billing), by: .user(fixture.admin.id))
         let long = RegistryHeadOffice(street: ["c/o X", "Street 2", "PL 3", "Extra 4"], postalCode: nil, city: "ESPOO",
                                       country: "FI", kind: .postal)
         let after = try fixture.store.applyRegistryUpdate(
             customerID: customer.id, RegistryUpdate(headOffice: long, source: Self.source),
-            expectedVersion: nil, by: fixture.admin.id)
+            expectedVersion: nil, by: .user(fixture.admin.id))
 
         let office = try #require(after.headOffice)
         #expect(office.id == head.id)
@@ -58,11 +58,11 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Acme Oy", country: "FI")
         _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(email: "x@acme.fi"),
-                                             expectedVersion: nil, by: fixture.admin.id)
+                                             expectedVersion: nil, by: .user(fixture.admin.id))
         let error = storeError {
             _ = try fixture.store.applyRegistryUpdate(
                 customerID: customer.id, RegistryUpdate(name: "Nokia Oyj", headOffice: Self.karakaari, source: Self.source),
-                expectedVersion: customer.version, by: fixture.admin.id)
+                expectedVersion: customer.version, by: .user(fixture.admin.id))
         }
         guard case .aborted = error else {
             Issue.record("expected aborted, got \(String(describing: error))")

@@ -81,7 +81,7 @@ import Testing
         let customers = try ["A", "B"].map { try fixture.create($0) }
         for customer in customers {
             _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.machinery.id],
-                                                      by: fixture.admin.id)
+                                                      by: .user(fixture.admin.id))
         }
         for force in [false, true] {
             #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) has 2 sub-segments: "
@@ -105,19 +105,19 @@ import Testing
         let customer = try fixture.create("Segmented Oy")
         let chosen = try fixture.store.setCustomerSegments(
             customerID: customer.id, segmentIDs: [tree.publicSector.id, tree.machinery.id, tree.machinery.id],
-            by: fixture.admin.id)
+            by: .user(fixture.admin.id))
         #expect(chosen.map(\.displayPath) == ["Industry / Manufacturing / Machinery", "Public sector"])
         #expect(chosen.map(\.customerCount) == [1, 1])
         #expect(try fixture.store.customerSegments(customerID: customer.id) == chosen)
         let replaced = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id],
-                                                             by: fixture.other.id)
+                                                             by: .user(fixture.other.id))
         #expect(replaced.map(\.name) == ["Services"])
         #expect(violations {
             _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.industry.id, 998, 999],
-                                                      by: fixture.admin.id)
+                                                      by: .user(fixture.admin.id))
         } == [FieldViolation(field: "segmentIDs", reason: "no segment has id 998, 999")])
         #expect(try fixture.store.customerSegments(customerID: customer.id).map(\.name) == ["Services"])
-        _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id], by: fixture.admin.id)
+        _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id], by: .user(fixture.admin.id))
 
         let entries = try fixture.store.history(.customer, id: customer.id)
         #expect(entries.map(\.action) == ["created", "updated", "updated"])  // the unchanged set is not recorded
@@ -125,7 +125,7 @@ import Testing
             field: "segments", oldValue: "Industry / Manufacturing / Machinery; Public sector",
             newValue: "Industry / Services")])
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {
-            try fixture.store.setCustomerSegments(customerID: 999, segmentIDs: [], by: fixture.admin.id)
+            try fixture.store.setCustomerSegments(customerID: 999, segmentIDs: [], by: .user(fixture.admin.id))
         }
     }
 }

@@ -14,7 +14,7 @@ import Testing
             try fixture.store.createCustomers((batchStart..<batchStart + 10_000).map {
                 NewCustomer(name: "Customer \($0)", accountManagerID: fixture.other.id, vatNumber: "FI\(10_000_000 + $0)",
                             country: "FI", email: "info\($0)@example.com", website: "example\($0).com", phone: "+358 40 123 4567")
-            }, by: fixture.admin.id)
+            }, by: .user(fixture.admin.id))
         }
         let seedTime = ContinuousClock.now - seedStart
 

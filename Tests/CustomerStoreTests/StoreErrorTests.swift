@@ -13,7 +13,9 @@ import Testing
         (517, "database is locked", .unavailable("the database is busy (ctx); try again")),
         (6, "database table is locked", .unavailable("the database is busy (ctx); try again")),
         (26, "file is not a database", .notADatabase("ctx")),
-        (13, "database or disk is full", .sqlite(code: 13, message: "database or disk is full", context: "ctx")),
+        (13, "database or disk is full",
+         .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")),
+        (11, "database disk image is malformed", .sqlite(code: 11, message: "database disk image is malformed", context: "ctx")),
     ])
     func sqliteCodesMapToStoreErrors(_ code: Int32, _ message: String, _ expected: StoreError) {
         #expect(StoreError.fromSQLite(code: code, message: message, context: "ctx") == expected)

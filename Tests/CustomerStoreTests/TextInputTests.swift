@@ -46,16 +46,16 @@ import Testing
     @Test func freeTextKeepsLineFeedsAndTabsButNoOtherControlCharacter() throws {
         let fixture = try Fixture()
         let text = "First line\n\tindented second line"
-        let customer = try fixture.store.createCustomer(NewCustomer(name: "Acme", description: text), by: fixture.admin.id)
+        let customer = try fixture.store.createCustomer(NewCustomer(name: "Acme", description: text), by: .user(fixture.admin.id))
         #expect(customer.description == text)
         for refused in ["a\u{1B}]0;title\u{7}", "a\r\nb", "a\0b"] {
             let found = violations {
-                _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", description: refused), by: fixture.admin.id)
+                _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", description: refused), by: .user(fixture.admin.id))
             }
             #expect(found?.map(\.field) == ["description"])
         }
         let found = violations {
-            _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", industry: "a\nb"), by: fixture.admin.id)
+            _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", industry: "a\nb"), by: .user(fixture.admin.id))
         }
         #expect(found?.map(\.field) == ["industry"])
         #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 1)

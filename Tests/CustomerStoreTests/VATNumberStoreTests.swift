@@ -43,16 +43,16 @@ import Testing
         let rule = RecordingRule()
         let fixture = try RuleStore(rule)
         let (store, admin) = (fixture.store, fixture.admin)
-        let created = try store.createCustomer(NewCustomer(name: "A", vatNumber: "fi 123-4", country: "fi"), by: admin.id)
+        let created = try store.createCustomer(NewCustomer(name: "A", vatNumber: "fi 123-4", country: "fi"), by: .user(admin.id))
         #expect(created.vatNumber == "FI1234OK")
         #expect(rule.calls.withLock { $0 } == ["FI1234/FI"])
 
         #expect(violations { _ = try store.createCustomer(NewCustomer(name: "B", vatNumber: "SE1234", country: "FI"),
-                                                          by: admin.id) }
+                                                          by: .user(admin.id)) }
                 == [FieldViolation(field: "vatNumber", reason: "not a FI number")])
         // A number the store's own format check refuses never reaches the rule.
         #expect(violations { _ = try store.createCustomer(NewCustomer(name: "C", vatNumber: "F!", country: "FI"),
-                                                          by: admin.id) }?.map(\.field) == ["vatNumber"])
+                                                          by: .user(admin.id)) }?.map(\.field) == ["vatNumber"])
         #expect(rule.calls.withLock { $0 } == ["FI1234/FI", "SE1234/FI"])
         #expect(try allPages(store).map(\.name) == ["A"])
     }
@@ -61,21 +61,21 @@ import Testing
         let rule = RecordingRule()
         let fixture = try RuleStore(rule)
         let (store, admin) = (fixture.store, fixture.admin)
-        let customer = try store.createCustomer(NewCustomer(name: "A", vatNumber: "FI1234", country: "FI"), by: admin.id)
+        let customer = try store.createCustomer(NewCustomer(name: "A", vatNumber: "FI1234", country: "FI"), by: .user(admin.id))
         _ = try store.updateCustomer(id: customer.id, CustomerChanges(email: "a@b.fi"), expectedVersion: nil,
-                                     by: admin.id)
+                                     by: .user(admin.id))
         #expect(rule.calls.withLock { $0 } == ["FI1234/FI"])
 
         // The stored number (in its stored form) is re-checked for the new country.
         #expect(violations { _ = try store.updateCustomer(id: customer.id, CustomerChanges(country: "NO"),
-                                                          expectedVersion: nil, by: admin.id) }
+                                                          expectedVersion: nil, by: .user(admin.id)) }
                 == [FieldViolation(field: "vatNumber", reason: "not a NO number")])
         #expect(rule.calls.withLock { $0 }.last == "FI1234OK/NO")
         let moved = try store.updateCustomer(id: customer.id, CustomerChanges(vatNumber: "NO5678", country: "NO"),
-                                             expectedVersion: nil, by: admin.id)
+                                             expectedVersion: nil, by: .user(admin.id))
         #expect(moved.vatNumber == "NO5678OK")
         let cleared = try store.updateCustomer(id: customer.id, CustomerChanges(country: ""), expectedVersion: nil,
-                                               by: admin.id)
+                                               by: .user(admin.id))
         #expect(rule.calls.withLock { $0 }.last == "NO5678OK/-")
         #expect(cleared.vatNumber == "NO5678OK")
     }

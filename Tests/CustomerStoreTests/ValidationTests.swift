@@ -46,7 +46,7 @@ import Testing
     @Test(arguments: invalidCases)
     func invalidFieldIsNamedAndNothingWritten(_ testCase: Case) throws {
         let fixture = try Fixture()
-        let found = violations { _ = try fixture.store.createCustomer(testCase.customer, by: fixture.admin.id) }
+        let found = violations { _ = try fixture.store.createCustomer(testCase.customer, by: .user(fixture.admin.id)) }
         #expect(found?.map(\.field) == [testCase.field])
         #expect(try allPages(fixture.store, CustomerFilter(status: .all)).isEmpty)
     }
@@ -56,7 +56,7 @@ import Testing
         let bad = NewCustomer(number: -1, name: "", accountManagerID: 999, description: String(repeating: "d", count: 4_001),
                               vatNumber: "??", country: "ZZ", industry: String(repeating: "i", count: 101),
                               email: "nope", website: "gopher://x", phone: "abc")
-        let found = violations { _ = try fixture.store.createCustomer(bad, by: fixture.admin.id) }
+        let found = violations { _ = try fixture.store.createCustomer(bad, by: .user(fixture.admin.id)) }
         #expect(Set(found?.map(\.field) ?? []) == ["number", "name", "accountManager", "description", "vatNumber",
                                                    "country", "industry", "email", "website", "phone"])
         // Messages never echo the rejected values.
@@ -69,7 +69,7 @@ import Testing
         let customer = try fixture.store.createCustomer(NewCustomer(
             name: "  Nokia Oyj \n", accountManagerID: fixture.other.id, description: " Phones ",
             vatNumber: "fi 0112-0389.", country: " fi", industry: "Telecom", email: " info@nokia.com ",
-            website: "nokia.com", phone: "+358 (10) 44-88.000"), by: fixture.admin.id)
+            website: "nokia.com", phone: "+358 (10) 44-88.000"), by: .user(fixture.admin.id))
         #expect(customer.name == "Nokia Oyj")
         #expect(customer.accountManager == fixture.other.ref)
         #expect(customer.description == "Phones")
@@ -79,13 +79,13 @@ import Testing
         #expect(customer.website == "https://nokia.com")
         #expect(customer.phone == "+358 (10) 44-88.000")
         #expect(try fixture.store.createCustomer(NewCustomer(name: "B", website: "HTTP://Example.org/x"),
-                                                 by: fixture.admin.id).website == "HTTP://Example.org/x")
+                                                 by: .user(fixture.admin.id)).website == "HTTP://Example.org/x")
     }
 
     @Test func blankOptionalFieldsOnCreateAreNotStored() throws {
         let fixture = try Fixture()
         let customer = try fixture.store.createCustomer(NewCustomer(name: "A", description: " ", vatNumber: "",
-                                                                    email: "  "), by: fixture.admin.id)
+                                                                    email: "  "), by: .user(fixture.admin.id))
         #expect(customer.description == nil && customer.vatNumber == nil && customer.email == nil)
     }
 
@@ -104,7 +104,7 @@ import Testing
         let customer = try fixture.create("Valid Oy", email: "a@valid.fi")
         let changes = CustomerChanges(name: " ", accountManagerID: .some(12345), email: "broken")
         let found = violations {
-            _ = try fixture.store.updateCustomer(id: customer.id, changes, expectedVersion: nil, by: fixture.admin.id)
+            _ = try fixture.store.updateCustomer(id: customer.id, changes, expectedVersion: nil, by: .user(fixture.admin.id))
         }
         #expect(Set(found?.map(\.field) ?? []) == ["name", "accountManager", "email"])
         #expect(try fixture.store.customer(id: customer.id) == customer)

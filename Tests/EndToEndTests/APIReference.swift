@@ -78,6 +78,11 @@ enum APIReference {
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
         then runs as that person; from anyone else it is refused.
 
+        A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again
+        with the same `idempotency-key` metadata by the same user within 24 hours, it is not done twice and
+        gets the first answer (PROTOCOL.md, 7.1). The Swift client library sends a new key with every such
+        call.
+
         **Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit
         counts Unicode code points, as SQLite's `length()` does (`é` written as `e` and a combining accent is
         two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a

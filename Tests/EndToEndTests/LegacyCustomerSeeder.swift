@@ -13,7 +13,7 @@ enum LegacyCustomerSeeder {
         defer { store.close() }
         let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
         guard let me = admins.first?.id else { throw StoreError.notFound("no administrator was made") }
-        let customer = try store.createCustomer(NewCustomer(name: name, vatNumber: vatNumber, country: country), by: me)
+        let customer = try store.createCustomer(NewCustomer(name: name, vatNumber: vatNumber, country: country), by: .user(me))
         return (directory, customer.id)
     }
 }

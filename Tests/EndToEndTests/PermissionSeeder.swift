@@ -67,7 +67,7 @@ enum PermissionSeeder {
         for keyword in [PermissionSeed.keyword, "temp", "gone"] { _ = try store.createLabel(.keyword, name: keyword) }
         _ = try store.createLabel(.role, name: "buyer")
 
-        let by = boss.id
+        let by = Author.user(boss.id)
         let own = try store.createCustomer(NewCustomer(name: "Own Oy", accountManagerID: me.id), by: by)
         let ownAddress = try store.addAddress(customerID: own.id, AddressFields(city: "Espoo", country: "FI"), by: by)
         let ownContact = try store.createContact(customerID: own.id, ContactFields(lastName: "Own"),

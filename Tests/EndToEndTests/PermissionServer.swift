@@ -27,14 +27,14 @@ final class PermissionServer: Sendable {
     let client: CustomerClient
     let seed: PermissionSeed
     let log = LogRecorder()
-    /// Reads snapshots beside the server (WAL lets a reader in while the server writes).
-    private let observer: CustomerStore
+    /// Snapshots are read beside the server (WAL lets a reader in while the server writes).
+    private let databasePath: String
 
     init(profile: String, trusted: Bool = false) throws {
         let directory = try TestServer.makeTemporaryDirectory()
         let databasePath = directory.appendingPathComponent("customers.sqlite").path
         seed = try PermissionSeeder.seed(databasePath: databasePath, profile: profile, trusted: trusted)
-        observer = try CustomerStore(path: databasePath)
+        self.databasePath = databasePath
         server = try TestServer(
             directory: directory,
             administrators: [CustomerServerConfiguration.InitialUser(uid: seed.bossUID, name: PermissionSeed.boss)],
@@ -44,12 +44,11 @@ final class PermissionServer: Sendable {
 
     /// Every row of every table, now.
     func snapshot() throws -> StoreSnapshot {
-        try observer.snapshot()
+        try StoreSnapshot.read(databasePath: databasePath)
     }
 
     func stop() {
         client.close()
-        observer.close()
         server.stop()
     }
 }

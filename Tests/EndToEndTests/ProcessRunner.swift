@@ -43,7 +43,11 @@ struct ProcessResult: Sendable {
 /// suite would stall (tests that wait for a call with a bound then fail under load).
 /// `ChildProcess`, not Foundation's `Process`: see why in its documentation.
 func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
-    let executable = try Products.url(of: name).path
+    try await runExecutable(try Products.url(of: name).path, arguments, environment: environment)
+}
+
+/// Runs any executable (a path) to completion the same way.
+func runExecutable(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
     let output = try await withCheckedThrowingContinuation { continuation in
         Thread {
             continuation.resume(with: Result { try ChildProcess.run(executable, arguments, environment: environment) })

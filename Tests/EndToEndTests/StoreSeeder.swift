@@ -16,12 +16,12 @@ enum StoreSeeder {
         _ = try store.createLabel(.keyword, name: keyword)
         var ids: [Int64] = []
         for customerIndex in 0..<customers {
-            let customer = try store.createCustomer(NewCustomer(name: String(format: "Customer %05d", customerIndex)), by: me)
+            let customer = try store.createCustomer(NewCustomer(name: String(format: "Customer %05d", customerIndex)), by: .user(me))
             for contactIndex in 0..<contactsEach {
                 let contact = try store.createContact(
                     customerID: customer.id,
                     ContactFields(firstName: "Person \(contactIndex)", email: "p\(contactIndex)@c\(customerIndex).example"),
-                    keywords: [keyword], roles: [], by: me)
+                    keywords: [keyword], roles: [], by: .user(me))
                 ids.append(contact.id)
             }
         }

@@ -40,8 +40,14 @@ import Testing
         try await withTestServer { server, channel in
             let error = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
             #expect(error?.code == .internalError)
-            #expect(error?.message == "internal error")
-            #expect(server.logs.all.contains { $0.contains("SomeDomainFailure") })
+            // The cause stays in the server's log, found there by the reference the caller got.
+            let message = error?.message ?? ""
+            #expect(message.hasPrefix("internal error; the server log has the cause (ref "), "\(message)")
+            let reference = String(message.split(separator: "(ref ").last?.dropLast() ?? "")
+            let logged = server.logs.all.filter { $0.contains("ref=\(reference)") }
+            #expect(logged.count == 1)
+            #expect(logged.first?.contains("SomeDomainFailure") == true)
+            #expect(logged.first?.contains("method=test.v1.Test/Fail") == true, "\(logged)")
             // The connection survived: the next call works.
             let next = try await channel.unary(TestService.echo, EchoRequest(text: "ok"), as: EchoResponse.self)
             #expect(next.text == "ok")

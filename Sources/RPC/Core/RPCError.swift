@@ -47,14 +47,21 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 /// (e.g. a validation error becomes `INVALID_ARGUMENT` with field details).
 public protocol RPCErrorConvertible: Error {
     var rpcError: RPCError { get }
+    /// What the server logs when `rpcError` keeps the cause from the caller (its message then says
+    /// the server log has it); nil when the status says all there is.
+    var hiddenCause: String? { get }
+}
+
+extension RPCErrorConvertible {
+    public var hiddenCause: String? { nil }
 }
 
 extension RPCError {
-    /// The status a handler's error becomes on the wire, and whether its cause must be logged
-    /// because the client only sees a generic message.
-    static func from(handlerError error: any Error) -> (error: RPCError, isUnexpected: Bool) {
-        if let error = error as? RPCError { return (error, false) }
-        if let convertible = error as? any RPCErrorConvertible { return (convertible.rpcError, false) }
-        return (RPCError(.internalError, "internal error"), true)
+    /// The status a handler's error becomes on the wire, and the cause to log when the client
+    /// only sees a generic message.
+    static func from(handlerError error: any Error) -> (error: RPCError, hiddenCause: String?) {
+        if let error = error as? RPCError { return (error, nil) }
+        if let convertible = error as? any RPCErrorConvertible { return (convertible.rpcError, convertible.hiddenCause) }
+        return (RPCError(.internalError, "internal error; the server log has the cause"), "\(error)")
     }
 }

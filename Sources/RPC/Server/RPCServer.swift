@@ -67,7 +67,8 @@ public final class RPCServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
         do {
             let listener = try SocketFileListener.open(path: runtime.configuration.socketPath,
-                                                       mode: runtime.configuration.socketMode)
+                                                       mode: runtime.configuration.socketMode,
+                                                       group: runtime.configuration.socketGroup)
             let acceptLoop = try AcceptLoop(listener: listener, runtime: runtime)
             lifecycle.started(acceptLoop)
             runtime.logger.info("listening", [("socket", listener.path),

@@ -5,6 +5,9 @@ public struct RPCServerError: Error, Sendable, Hashable, CustomStringConvertible
         case addressInUse
         /// The path is too long, or something that is not a socket is in the way.
         case invalidSocketPath
+        /// The socket's directory is not the server user's alone (another owner, or writable by
+        /// group or others), or is a symbolic link.
+        case unsafeSocketDirectory
         /// The process may not create or replace the socket file.
         case permissionDenied
         /// Any other failed system call.

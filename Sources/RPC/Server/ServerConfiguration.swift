@@ -4,6 +4,9 @@ public struct ServerConfiguration: Sendable {
     public var socketPath: String
     /// Permission bits of the socket file (default 0o600: only the server's user may connect).
     public var socketMode: UInt32 = 0o600
+    /// The group the socket file is given (nil: the server's group). With a `socketMode` such as
+    /// 0o660 it lets that group's members connect; who they are is still read off the socket.
+    public var socketGroup: UInt32?
     /// Largest frame accepted, header excluded (default 4 MiB). Larger CALL_START or MESSAGE
     /// frames fail that call with RESOURCE_EXHAUSTED; the connection stays usable.
     public var maxFrameSize: Int = 4 * 1024 * 1024

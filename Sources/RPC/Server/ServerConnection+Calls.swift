@@ -16,12 +16,22 @@ extension ServerConnection {
                 finish(context, status: CallStatus.ok.error, response: try handler(context))
             }
         } catch {
-            let (status, isUnexpected) = RPCError.from(handlerError: error)
-            if isUnexpected {
-                runtime.logger.error("handler failed", [("method", context.method.fullName), ("error", "\(error)")])
+            var (status, hiddenCause) = RPCError.from(handlerError: error)
+            if let hiddenCause {
+                // The caller quotes the reference; the operator finds the one line with the cause.
+                let reference = Self.makeCorrelationID()
+                status.message += " (ref \(reference))"
+                runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
+                                                     ("code", "\(status.code)"), ("cause", hiddenCause)])
             }
             finish(context, status: status, response: nil)
         }
+    }
+
+    /// 16 hex digits, random: unique enough to find one failure among a server's log lines.
+    static func makeCorrelationID() -> String {
+        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// Ends a call with a STATUS frame (carrying the response message when there is one).

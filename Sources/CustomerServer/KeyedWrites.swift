@@ -1,0 +1,97 @@
+import BinaryCoding
+import CustomerAPI
+import CustomerStore
+import RPC
+
+/// Runs the writes sent with an `idempotency-key` once per (user, key): the first call runs inside
+/// `CustomerStore.keyedWrite`, which stores its answer with the key in the write's own transaction;
+/// a retry gets that answer back. See Protocol/PROTOCOL.md, "Idempotency keys".
+///
+/// The handler of a keyed call is the method's handler registered a second time, on a copy of its
+/// service whose store is `Store.insideKeyedWrites()`, so everything it reads and writes happens in
+/// the keyed write's transaction. A call without a key takes the ordinary path and costs one
+/// metadata lookup more.
+struct KeyedWrites: Sendable {
+    let store: Store
+    /// The handlers registered on the keyed view, by full method name (each a `KeyedHandler`).
+    let handlers: [String: any Sendable]
+
+    /// The call's key, checked; nil when it carries none.
+    /// - Throws: INVALID_ARGUMENT naming `idempotency-key` when the key is malformed.
+    static func key(of context: ServerContext) throws -> String? {
+        guard !context.metadata.isEmpty, let key = context.metadata[IdempotencyKey.metadataKey] else { return nil }
+        if let problem = IdempotencyKey.problem(with: key) {
+            throw RPCError(.invalidArgument, "the metadata idempotency-key \(problem)",
+                           details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: problem)])
+        }
+        return key
+    }
+
+    /// The first answer for `key` when the caller used it for this same request before, otherwise
+    /// the answer of running the method now (stored with the key when it succeeds).
+    /// - Throws: FAILED_PRECONDITION naming `idempotency-key` when the key was used for another
+    ///   method or request; whatever the handler throws (the key stays free for a corrected retry).
+    func run<Input, Output>(_ method: UnaryMethod<Input, Output>, key: String, _ request: Input,
+                            _ context: ServerContext) throws -> Output {
+        let name = method.descriptor.fullName
+        guard let handler = handlers[name] as? KeyedHandler<Input, Output> else {
+            throw RPCError(.internalError, "\(name) has no handler for calls with an idempotency key")
+        }
+        let caller = try Caller.of(context)
+        let claim = IdempotencyClaim(
+            // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
+            userID: caller.service?.id ?? caller.user.id, key: key, method: name,
+            request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
+        var answer: Output?
+        let outcome = try store.keyedWrite(claim) {
+            // The handler passes its author (acting service included) to the store explicitly, so it
+            // may run on the thread of another call leading the writer's group.
+            let output = try handler.run(request, context)
+            answer = output
+            return try Self.encode(output, of: name)
+        }
+        switch outcome {
+        case .ran:
+            handler.committed()
+            guard let answer else { throw RPCError(.internalError, "\(name) ran without an answer") }
+            return answer
+        case .replayed(let bytes):
+            do {
+                return try BinaryDecoder().decode(Output.self, from: bytes)
+            } catch {
+                throw RPCError(.internalError, "the stored answer of \(name) cannot be decoded")
+            }
+        case .conflict(let first):
+            let reason = "already used for another request"
+            throw RPCError(
+                .failedPrecondition,
+                "the idempotency-key was \(reason) (\(first)) within the last 24 hours; use a new key for a new request",
+                details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: reason)])
+        }
+    }
+
+    /// The request as the server decoded it, re-encoded (the canonical bytes: field order and
+    /// unknown fields of the sender do not matter), followed by the person a service acts for.
+    private static func fingerprint<Input: Encodable>(of request: Input, actingFor person: Int64?) throws -> [UInt8] {
+        var bytes = try encode(request, of: "the request")
+        if let person {
+            withUnsafeBytes(of: person.bigEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    private static func encode<Value: Encodable>(_ value: Value, of what: String) throws -> [UInt8] {
+        do {
+            return try BinaryEncoder().encode(value)
+        } catch {
+            throw RPCError(.internalError, "cannot encode \(what) for its idempotency key")
+        }
+    }
+}
+
+/// One method's handler registered on the keyed view of the store, and what to do once a call of it
+/// has committed.
+struct KeyedHandler<Input, Output>: Sendable {
+    let run: @Sendable (Input, ServerContext) throws -> Output
+    let committed: @Sendable () -> Void
+}

@@ -1,0 +1,67 @@
+/// Writes sent with an idempotency key: run once per (user, key), answered the same way after.
+///
+/// The key's row and the write it records commit in ONE transaction, so a crash leaves either
+/// both or neither: a retry after a restart finds the first answer exactly when the first write
+/// committed. The whole call runs inside that transaction, answer encoding included, because the
+/// row holds the encoded answer: the body reaches the store only through the view from
+/// ``insideKeyedWrites()``, whose reads and writes run on the writer connection, in the keyed
+/// write's transaction (its writes each in their own savepoint).
+///
+/// Calls with the same key are serialized by the writer: a duplicate sent while the first is
+/// still running waits for it and then gets its answer. A body that throws stores nothing (its
+/// savepoint is undone), so a refused first call never blocks a corrected retry under the same key.
+extension CustomerStore {
+    /// This store's connections as a body of ``keyedWrite(_:_:)`` must use them. Use the view only
+    /// inside such a body: outside one it would touch the writer connection while another thread
+    /// holds it. A write through the pooled store from inside a body is refused (it would wait
+    /// for itself), never left hanging.
+    public func insideKeyedWrites() -> CustomerStore {
+        CustomerStore(viewOf: self, access: .insideKeyedWrite)
+    }
+
+    /// Runs `body` unless `claim`'s user already used its key within the retention period.
+    ///
+    /// - Returns: `.ran` with `body`'s answer, stored with the key; `.replayed` with the first
+    ///   answer when the key was used for the same method and request; `.conflict` when it was used
+    ///   for another one (nothing runs, nothing is stored).
+    /// - Throws: what `body` throws (nothing is stored, the key stays free); the transaction's error.
+    public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
+        try writer.write { connection in
+            let now = nowMilliseconds()
+            // Pruned here, inside the writes that add keys, so the table stays one day deep
+            // without a timer; expired rows are gone before the lookup below.
+            try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
+                               [.integer(now - IdempotencyClaim.retentionMilliseconds)])
+            if let first = try Self.firstUse(connection, of: claim) {
+                guard first.method == claim.method, first.requestSHA256 == claim.requestSHA256 else {
+                    return .conflict(method: first.method)
+                }
+                return .replayed(first.response)
+            }
+            let response = try body()
+            try connection.withStatement("""
+                INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """) { statement in
+                try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
+                                    .text(claim.requestSHA256)])
+                try statement.bind(response, at: 5)
+                try statement.bind(now, at: 6)
+                try statement.run()
+            }
+            return .ran(response)
+        }
+    }
+
+    private static func firstUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim) throws
+        -> (method: String, requestSHA256: String, response: [UInt8])?
+    {
+        try connection.withStatement("""
+            SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ?
+            """) { statement in
+            try statement.bind([.integer(claim.userID), .text(claim.key)])
+            guard try statement.step() else { return nil }
+            return (statement.text(0), statement.text(1), statement.blob(2))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+/// `keyedWrite`: once per (user, key) within the retention period, and in the write's own transaction.
+@Suite struct KeyedWriteTests {
+    func claim(_ fixture: Fixture, user: User? = nil, key: String = "k", request: String = "create Acme") -> IdempotencyClaim {
+        IdempotencyClaim(userID: (user ?? fixture.admin).id, key: key, method: "test/Create", request: Array(request.utf8))
+    }
+
+    /// Creates a customer through the keyed view, as a handler does, and answers with its id.
+    func createInside(_ fixture: Fixture, _ name: String) throws -> [UInt8] {
+        let created = try fixture.store.insideKeyedWrites().createCustomer(NewCustomer(name: name), by: .user(fixture.admin.id))
+        return Array(String(created.id).utf8)
+    }
+
+    @Test func aSecondCallWithTheKeyGetsTheFirstAnswerWithoutRunning() throws {
+        let fixture = try Fixture()
+        let first = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Acme") }
+        let second = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Acme") }
+        guard case .ran(let answer) = first else { Issue.record("first: \(first)"); return }
+        #expect(second == .replayed(answer))
+        #expect(try allPages(fixture.store).map(\.name) == ["Acme"])
+    }
+
+    @Test func theKeyIsForgottenAfterTwentyFourHours() throws {
+        let fixture = try Fixture()
+        _ = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }
+        fixture.clock.advance(milliseconds: IdempotencyClaim.retentionMilliseconds - 1)
+        #expect(try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }.isReplay)
+        fixture.clock.advance(milliseconds: 2)
+        #expect(try !fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }.isReplay)
+        #expect(try fixture.rawCount("SELECT count(*) FROM idempotency_keys") == 1)
+        #expect(try allPages(fixture.store).count == 2)
+    }
+
+    @Test func keysAreScopedPerUser() throws {
+        let fixture = try Fixture()
+        let mine = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Mine") }
+        let theirs = try fixture.store.keyedWrite(claim(fixture, user: fixture.other)) { try createInside(fixture, "Theirs") }
+        #expect(!mine.isReplay && !theirs.isReplay)
+        #expect(try allPages(fixture.store).count == 2)
+    }
+
+    @Test func anotherRequestUnderTheKeyIsAConflictAndRunsNothing() throws {
+        let fixture = try Fixture()
+        _ = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Acme") }
+        let other = try fixture.store.keyedWrite(claim(fixture, request: "create Beta")) { try createInside(fixture, "Beta") }
+        #expect(other == .conflict(method: "test/Create"))
+        #expect(try allPages(fixture.store).map(\.name) == ["Acme"])
+    }
+
+    @Test func aFailedBodyStoresNeitherItsWritesNorTheKey() throws {
+        let fixture = try Fixture()
+        #expect(throws: StoreError.self) {
+            try fixture.store.keyedWrite(claim(fixture)) {
+                _ = try createInside(fixture, "Half")
+                throw StoreError.aborted("refused after the insert")
+            }
+        }
+        #expect(try fixture.rawCount("SELECT count(*) FROM idempotency_keys") == 0)
+        #expect(try allPages(fixture.store).isEmpty)
+        let retry = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Whole") }
+        #expect(!retry.isReplay)
+        #expect(try allPages(fixture.store).map(\.name) == ["Whole"])
+    }
+
+    @Test func aWriteThroughThePooledStoreInsideTheBodyIsRefusedNotLeftHanging() throws {
+        let fixture = try Fixture()
+        let error = storeError {
+            _ = try fixture.store.keyedWrite(claim(fixture)) {
+                _ = try fixture.create("Would wait for itself")
+                return []
+            }
+        }
+        guard case .sqlite = error else { Issue.record("expected the misuse error, got \(String(describing: error))"); return }
+        // The writer is free again.
+        #expect(try fixture.create("Afterwards").name == "Afterwards")
+    }
+}
+
+extension IdempotentOutcome {
+    var isReplay: Bool {
+        if case .replayed = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,36 @@
+import CustomerClient
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// A failure the caller only hears about as "the server log has the cause" is logged once, with
+/// the call's method and a reference that the caller's message carries too.
+@Suite struct ErrorCorrelationTests {
+    @Test func theReferenceInTheCallersMessageFindsTheCauseInTheServersLog() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await offPool { try TestServer(directory: root) }
+        let customer = try await first.client().customers.create(CustomerFields(name: "Acme Oy"))
+        try await offPool { first.stopKeepingData() }
+        try await offPool { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: first.databasePath) }
+
+        let lines = Mutex<[String]>([])
+        let logger = Logger(label: "test-customerd", level: .warning, sink: LogSink { line in lines.withLock { $0.append(line) } })
+        let server = try await offPool { try TestServer(directory: root, logger: logger) }
+        let client = server.client()
+        let error = await #expect(throws: RPCError.self) { _ = try await client.invoices.list(customerID: customer.id) }
+        client.close()
+        try await offPool { server.stop() }
+
+        #expect(error?.code == .internalError)
+        let message = error?.message ?? ""
+        #expect(message.hasPrefix("the store failed; the server log has the cause (ref "), "\(message)")
+        let reference = String(message.split(separator: "(ref ").last?.dropLast() ?? "")
+        #expect(reference.count == 16)
+        let logged = lines.withLock { $0 }.filter { $0.contains("ref=\(reference)") }
+        #expect(logged.count == 1, "\(lines.withLock { $0 })")
+        #expect(logged.first?.contains("method=customer.v1.InvoiceService/ListInvoices") == true, "\(logged)")
+        #expect(logged.first?.contains("no such table: invoices") == true, "\(logged)")
+    }
+}

@@ -1,0 +1,142 @@
+import CustomerClient
+import Foundation
+import Glibc
+import Testing
+
+/// The socket belongs to the server's user alone: its directory must be theirs and writable by
+/// nobody else, a symbolic link is never followed, and other OS users get in only through
+/// `--socket-mode`/`--socket-group`, then as whoever SO_PEERCRED says they are.
+@Suite struct SocketSafetyTests {
+    static func mode(_ path: String) -> UInt32 {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        return UInt32(info.st_mode) & 0o7777
+    }
+
+    @Test func aSocketDirectoryOthersMayWriteToIsRefused() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // As another local user could pre-create the default /tmp/customercard-UID.
+        let shared = root.appendingPathComponent("shared").path
+        #expect(mkdir(shared, 0o700) == 0 && chmod(shared, 0o777) == 0)
+        let result = try await refusedStart(["--socket", shared + "/d.sock", "--database", root.path + "/c.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the socket directory \(shared) has mode 777"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: shared + "/d.sock"))
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to give a directory to another owner"))
+    func aSocketDirectoryOwnedBySomeoneElseIsRefused() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let foreign = root.appendingPathComponent("foreign").path
+        #expect(mkdir(foreign, 0o700) == 0 && chown(foreign, 4242, 4242) == 0)
+        let result = try await refusedStart(["--socket", foreign + "/d.sock", "--database", root.path + "/c.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the socket directory \(foreign) belongs to uid 4242"), "\(result.stderr)")
+    }
+
+    @Test func aSymbolicLinkAtTheSocketPathIsNeitherFollowedNorReplaced() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let victim = root.appendingPathComponent("victim").path
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: victim))
+        let socket = root.appendingPathComponent("d.sock").path
+        #expect(symlink(victim, socket) == 0)
+        let result = try await refusedStart(["--socket", socket, "--database", root.path + "/c.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(socket) is a symbolic link; refusing to follow or replace it"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: socket) == victim)
+    }
+
+    @Test func aSymbolicLinkAsTheSocketDirectoryIsRefused() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let real = root.appendingPathComponent("real").path
+        let link = root.appendingPathComponent("link").path
+        #expect(mkdir(real, 0o700) == 0 && symlink(real, link) == 0)
+        let result = try await refusedStart(["--socket", link + "/d.sock", "--database", root.path + "/c.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the socket directory \(link) is a symbolic link"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: real).isEmpty)
+    }
+
+    @Test func missingSocketDirectoriesAreCreatedForTheOwnerAlone() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let socket = root.path + "/a/b/d.sock"
+        let server = try await offPool {
+            try TestServer(directory: root) { $0.socketPath = socket; $0.rpc.socketPath = socket }
+        }
+        #expect(try await server.client().server.health() == .serving)
+        #expect(Self.mode(root.path + "/a") == 0o700)
+        #expect(Self.mode(root.path + "/a/b") == 0o700)
+        #expect(Self.mode(socket) == 0o600)
+        try await offPool { server.stop() }
+    }
+
+    @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
+    func anotherOSUserGetsInOnlyThroughSocketModeAndGroupThenAsItself() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // The test's own directory must let the other user through to the socket's.
+        #expect(chmod(root.path, 0o711) == 0)
+        // An existing group (customerd checks the name) that neither test user belongs to otherwise.
+        let group = try #require(getgrnam("users")?.pointee.gr_gid, "no group 'users' on this machine")
+        let socket = root.path + "/run/d.sock"
+        let daemon = try startDaemon(socket: socket, database: root.path + "/c.sqlite",
+                                     arguments: ["--socket-mode", "0660", "--socket-group", "users"])
+        defer {
+            daemon.terminate()
+            _ = daemon.waitUntilExit()
+        }
+        let admin = CustomerClient(socketPath: socket)
+        defer { admin.close() }
+        try await waitUntilServing(admin)
+        var info = stat()
+        #expect(lstat(socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660 && info.st_gid == group)
+        // Search, not read or write: others can reach the socket, not list or replace anything.
+        #expect(Self.mode(root.path + "/run") == 0o711)
+        _ = try await admin.users.add(uid: 4242, name: "alice")
+
+        // A member of the group, known as alice: in, with alice's (read-only) rights.
+        let whoami = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "whoami"])
+        #expect(whoami.status == 0, "\(whoami.stdout) \(whoami.stderr)")
+        #expect(whoami.stdout.contains("alice"))
+        let create = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "customers", "create", "--name", "X"])
+        #expect(create.status != 0 && create.stderr.contains("PERMISSION_DENIED"), "\(create.stderr)")
+        // A member of the group the server does not know: the socket lets it in, the server does not.
+        let stranger = try await OtherUser.run(uid: 4243, gid: group, "customerctl", ["--socket", socket, "whoami"])
+        #expect(stranger.status != 0 && stranger.stderr.contains("UNAUTHENTICATED"), "\(stranger.stderr)")
+        // alice outside the group: the socket's mode keeps her out before the server sees her.
+        let outside = try await OtherUser.run(uid: 4242, gid: 4301, "customerctl", ["--socket", socket, "whoami"])
+        #expect(outside.status != 0 && outside.stderr.contains("ermission denied"), "\(outside.stderr)")
+        #expect(try await admin.customers.list().customers.isEmpty)
+    }
+
+    @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
+    func byDefaultNoOtherOSUserCanConnect() async throws {
+        try await withServer { server, _ in
+            #expect(chmod(server.directory.path, 0o755) == 0)
+            let result = try await OtherUser.run(uid: 4242, gid: 4242, "customerctl", ["--socket", server.socketPath, "whoami"])
+            #expect(result.status != 0 && result.stderr.contains("ermission denied"), "\(result.stderr)")
+        }
+    }
+
+    @Test func socketModeAndGroupAreValidated() async throws {
+        for (arguments, message) in [
+            (["--socket-mode", "0777"], "only read and write bits may be given"),
+            (["--socket-mode", "0066"], "the owner needs read and write"),
+            (["--socket-mode", "rw"], "--socket-mode needs an octal mode"),
+            (["--socket-mode", "+660"], "--socket-mode needs an octal mode"),
+            (["--socket-group", "no-such-group-here"], "no group 'no-such-group-here'"),
+            (["--socket-mode", "0600", "--socket-group", "0"], "has no effect with --socket-mode 600"),
+        ] {
+            let result = try await runProduct("customerd", arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+}
