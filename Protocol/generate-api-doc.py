@@ -81,6 +81,14 @@ out.append('Every call runs as the user the caller\'s OS uid maps to, and each m
            'user\'s permission profile (README.md, "Permissions"); a refusal is `PERMISSION_DENIED` with the detail\n'
            '`right` naming the missing right (`Rights` field name). A user flagged as a trusted service may send the\n'
            'call metadata `acting-for: USER NAME`: the call then runs as that person; from anyone else it is refused.\n')
+out.append('**Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit\n'
+           'counts Unicode code points, as SQLite\'s `length()` does (`é` written as `e` and a combining accent is\n'
+           'two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a\n'
+           'line or paragraph separator, except the free texts, which may hold line feeds and tabs: a customer\'s\n'
+           '`description`, a contact\'s `notes`, the `text` of an activity note and of a collaboration note, a lost\n'
+           'sales case\'s `reason` and an invoice\'s `description`. A refusal is `INVALID_ARGUMENT` with the field\n'
+           'in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a\n'
+           'customer query refuse control characters the same way.\n')
 out.append('## Services\n')
 for svc, methods in services:
     out.append(f'### `{svc}`\n')

@@ -4,13 +4,15 @@ import Foundation
 
 /// `customerctl activities ...`, `history ...`, `customers show`.
 enum ActivityCommands {
-    static func date(_ arguments: ParsedArguments, _ name: String) throws -> Date? {
-        guard let text = arguments.value(name) else { return nil }
-        guard let date = CustomerCommands.parseTimestamp(text) else {
-            throw UsageError("--\(name) needs an ISO 8601 date or time (2026-12-01 or 2026-12-01T09:00:00Z), got '\(text)'")
-        }
-        return date
-    }
+    /// How a TIME option is written: the help of every command that takes one says it.
+    static let timeHelp = """
+        TIMES:
+          ISO 8601: a date (2026-12-15, its midnight) or a date and time with minutes, optionally
+          seconds and a fraction (2026-12-15T10:00, 2026-12-15 10:00:30.5). A zone may follow: Z,
+          +02:00, +0200 or +02. Without a zone it is local time on this machine (TZ sets the zone).
+          Anything else is refused. Times are shown in UTC.
+        """
+
 
     static let all: [CommandSpec] = [
         CommandSpec(
@@ -34,13 +36,15 @@ enum ActivityCommands {
         },
         CommandSpec(
             ["activities", "task"], summary: "Add a task to a customer.",
-            usage: "activities task CUSTOMER_ID --subject S [--due DATE] [--assignee USER] [--contact CONTACT_ID]",
+            usage: "activities task CUSTOMER_ID --subject S [--due TIME] [--assignee USER] [--contact CONTACT_ID]",
             details: """
                 OPTIONS:
                   --subject S              What is to be done.
-                  --due DATE               When (ISO 8601).
+                  --due TIME               When it is due (see TIMES).
                   --assignee USER          Who does it (a user name). Default: you.
                   --contact CONTACT_ID     The contact person it concerns.
+
+                \(timeHelp)
 
                 EXAMPLE:
                   customerctl activities task 42 --subject "Send the offer" --due 2026-12-15
@@ -50,7 +54,7 @@ enum ActivityCommands {
         ) { invocation in
             guard let subject = invocation.arguments.value("subject") else { throw UsageError("missing --subject") }
             let activity = try await invocation.client.activities.task(
-                customerID: try invocation.requiredID("CUSTOMER_ID"), subject, due: try date(invocation.arguments, "due"),
+                customerID: try invocation.requiredID("CUSTOMER_ID"), subject, due: try invocation.arguments.dateTime("due"),
                 assignee: invocation.arguments.value("assignee"), contactID: try invocation.arguments.integer("contact"),
                 options: invocation.callOptions)
             try Output(format: invocation.output).activity(activity)
@@ -61,19 +65,21 @@ enum ActivityCommands {
             details: """
                 OPTIONS:
                   --subject S              What it is.
-                  --start TIME             Start (ISO 8601).
-                  --end TIME               End (ISO 8601), not before the start.
+                  --start TIME             Start (see TIMES).
+                  --end TIME               End, not before the start.
                   --contact CONTACT_ID     The contact person it is with.
 
+                \(timeHelp)
+
                 EXAMPLE:
-                  customerctl activities event 42 --subject Kick-off --start 2026-12-01T09:00:00Z --end 2026-12-01T10:00:00Z
+                  customerctl activities event 42 --subject Kick-off --start 2026-12-01T09:00 --end 2026-12-01T10:00
 
                 """,
             options: ["subject", "start", "end", "contact"], maxPositionals: 1
         ) { invocation in
             guard let subject = invocation.arguments.value("subject") else { throw UsageError("missing --subject") }
-            guard let start = try date(invocation.arguments, "start") else { throw UsageError("missing --start") }
-            guard let end = try date(invocation.arguments, "end") else { throw UsageError("missing --end") }
+            guard let start = try invocation.arguments.dateTime("start") else { throw UsageError("missing --start") }
+            guard let end = try invocation.arguments.dateTime("end") else { throw UsageError("missing --end") }
             let activity = try await invocation.client.activities.event(
                 customerID: try invocation.requiredID("CUSTOMER_ID"), subject, from: start, to: end,
                 contactID: try invocation.arguments.integer("contact"), options: invocation.callOptions)

@@ -147,7 +147,9 @@ enum CommandLineTool {
         return ExitStatus.usage
     }
 
+    /// The message is escaped: it may quote what a server or a command line said.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }
+        FileHandle.standardError.write(Data("Error: \(lines.joined(separator: "\n"))\n".utf8))
     }
 }

@@ -39,7 +39,7 @@ enum ContactCommands {
           --phone P                Phone number.
           --mobile P               Mobile number.
           --language L             Language, e.g. fi, en, nb.
-          --notes TEXT             Free text.
+          --notes TEXT             Free text: line breaks and tabs allowed, no other control characters.
         """
 
     static func contactFields(_ arguments: ParsedArguments) -> ContactFields {
@@ -355,7 +355,7 @@ enum ContactCommands {
                 if invocation.output == .json {
                     try Output(format: .json).printJSON(["deleted": name, "unassignedFrom": String(unassigned)])
                 } else {
-                    print("Deleted \(noun) '\(name)' (unassigned from \(unassigned) contacts).")
+                    print("Deleted \(noun) '\(TerminalText.escaped(name))' (unassigned from \(unassigned) contacts).")
                 }
             },
             CommandSpec(

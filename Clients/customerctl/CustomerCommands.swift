@@ -19,7 +19,7 @@ enum CustomerCommands {
           --phone P                Phone number (digits, optional leading +, spaces, dashes).
           --industry I             Industry.
           --account-manager USER   The user name of the account manager.
-          --description D          Free text.
+          --description D          Free text: line breaks and tabs allowed, no other control characters.
           --allow-duplicate-vat    Keep a VAT number another customer already has (otherwise refused,
                                    naming that customer); the number is checked for the country.
         """
@@ -33,7 +33,8 @@ enum CustomerCommands {
           --search TEXT            Match name, number, VAT number or email, ignoring case and accents.
           --country CC             Only customers in this country.
           --account-manager USER   Only customers of this account manager.
-          --changed-since TIME     Only customers changed at or after TIME (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z).
+          --changed-since TIME     Only customers changed at or after TIME (ISO 8601: 2026-01-31, 2026-01-31T12:00,
+                                   2026-01-31T12:00:00Z; without a zone, local time as TZ sets it).
           --order name|number      Sort order. Default: name.
         """
 
@@ -53,12 +54,7 @@ enum CustomerCommands {
             status: arguments.flag("all") ? .all : arguments.flag("inactive") ? .inactive : nil,
             search: arguments.value("search"), country: arguments.value("country"),
             accountManager: arguments.value("account-manager"))
-        if let since = arguments.value("changed-since") {
-            guard let date = parseTimestamp(since) else {
-                throw UsageError("--changed-since needs an ISO 8601 date or time, got '\(since)'")
-            }
-            query.changedSince = date
-        }
+        query.changedSince = try arguments.dateTime("changed-since")
         if let order = arguments.value("order") {
             switch order {
             case "name": query.order = .name
@@ -67,12 +63,6 @@ enum CustomerCommands {
             }
         }
         return query
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        if let full = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return full }
-        if let plain = try? Date.ISO8601FormatStyle().parse(text) { return plain }
-        return try? Date.ISO8601FormatStyle().year().month().day().parse(text)
     }
 
     static let all: [CommandSpec] = [

@@ -94,7 +94,7 @@ extension Output {
                     "\(month.margin)", month.marginPercent.map { "\($0)" } ?? "-",
                 ])
             }
-            print(currency.currency)
+            print(TerminalText.escaped(currency.currency))
             print(table.render(), terminator: "")
         }
     }
@@ -183,7 +183,8 @@ extension Output {
         if let settings = card.settings {
             print("\nCUSTOMER SETTINGS")
             try self.settings(settings.settings)
-            print("segments         \(settings.segments.isEmpty ? "-" : settings.segments.map(\.pathText).joined(separator: "; "))")
+            let segments = settings.segments.isEmpty ? "-" : settings.segments.map(\.pathText).joined(separator: "; ")
+            print("segments         \(TerminalText.escaped(segments))")
         }
         if let files = card.files {
             print("\nFILES AND LINKS")

@@ -5,7 +5,8 @@ extension Output {
     /// what was done, and the notes (email, deregistration).
     func refresh(_ result: RefreshFromRegistryResponse, dryRun: Bool) throws {
         guard format == .table else { return try printJSON(result) }
-        print("Registry: \(result.registry.name) (\(result.registry.url))")
+        // A registry's words are someone else's data: printed escaped like table cells.
+        print(TerminalText.escaped("Registry: \(result.registry.name) (\(result.registry.url))"))
         if result.differences.isEmpty {
             print("No differences: customer \(result.customer.id) matches the registry.")
         } else {
@@ -22,11 +23,11 @@ extension Output {
             }
         }
         if let note = result.emailNote {
-            print("Email: \(note).")
+            print(TerminalText.escaped("Email: \(note)."))
         }
         if let ended = result.deregistered {
             let date = ended.date.map { " on \($0)" } ?? ""
-            print("Deregistered\(date): \(ended.reason). Not applied: the customer stays as it is; deactivate it yourself if it has ended.")
+            print(TerminalText.escaped("Deregistered\(date): \(ended.reason). Not applied: the customer stays as it is; deactivate it yourself if it has ended."))
         }
     }
 }

@@ -260,7 +260,7 @@ enum ProjectCommands {
                   --total X                The total, an exact decimal (negative for a credit note).
                   --currency C             Default: the customer's invoicing currency.
                   --contact CONTACT_ID     The contact person it is addressed to.
-                  --description D          Free text.
+                  --description D          Free text: line breaks and tabs allowed, no other control characters.
 
                 EXAMPLE:
                   customerctl invoices issue 42 --total 1240.00 --contact 9 --description November

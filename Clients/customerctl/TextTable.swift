@@ -1,4 +1,5 @@
-/// Rows of text in aligned columns, for people reading a terminal.
+/// Rows of text in aligned columns, for people reading a terminal. Cells are printed escaped
+/// (`TerminalText`): a cell is one line and never a terminal command.
 struct TextTable {
     let headers: [String]
     var rows: [[String]] = []
@@ -8,7 +9,7 @@ struct TextTable {
     }
 
     mutating func append(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map(TerminalText.escaped))
     }
 
     func render() -> String {
@@ -30,12 +31,12 @@ struct TextTable {
     }
 }
 
-/// "label  value" lines for one record, labels aligned.
+/// "label  value" lines for one record, labels aligned; values escaped as table cells are.
 struct FieldList {
     private var fields: [(String, String)] = []
 
     mutating func add(_ label: String, _ value: String?) {
-        fields.append((label, value ?? "-"))
+        fields.append((label, value.map(TerminalText.escaped) ?? "-"))
     }
 
     func render() -> String {

@@ -63,8 +63,10 @@ extension CustomerQuery {
 }
 
 extension Store {
-    /// The id of the user with this name, or INVALID_ARGUMENT on `field` when there is none.
+    /// The id of the user with this name, or INVALID_ARGUMENT on `field` when there is none (or
+    /// the name holds a control character, which no user name has and no message should echo).
     func userID(named name: String, field: String) throws -> Int64 {
+        try TextInput.refuseControlCharacters(inName: name, field: field)
         guard let user = try user(name: name) else {
             throw RPCError(
                 .invalidArgument, "\(field): no user is named '\(name)'",

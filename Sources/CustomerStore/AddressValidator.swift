@@ -39,16 +39,16 @@ enum AddressValidator {
         let streetInputs = [fields.street1, fields.street2, fields.street3]
         for line in 0..<3 {
             let field = "street\(line + 1)"
-            CustomerValidator.normalise(streetInputs[line], { CustomerValidator.maxLength($0, maxStreet, field) },
+            CustomerValidator.normalise(streetInputs[line], field: field, maxLength: maxStreet,
                                         &street[line], &violations)
         }
-        CustomerValidator.normalise(fields.postalCode, { CustomerValidator.maxLength($0, maxPostalCode, "postalCode") },
+        CustomerValidator.normalise(fields.postalCode, field: "postalCode", maxLength: maxPostalCode,
                                     &postalCode, &violations)
-        CustomerValidator.normalise(fields.city, { CustomerValidator.maxLength($0, maxCity, "city") }, &city, &violations)
-        CustomerValidator.normalise(fields.region, { CustomerValidator.maxLength($0, maxRegion, "region") },
+        CustomerValidator.normalise(fields.city, field: "city", maxLength: maxCity, &city, &violations)
+        CustomerValidator.normalise(fields.region, field: "region", maxLength: maxRegion,
                                     &region, &violations)
         let before = violations.count
-        CustomerValidator.normalise(fields.country, CustomerValidator.country, &country, &violations)
+        CustomerValidator.normalise(fields.country, field: "country", CustomerValidator.country, &country, &violations)
         if country == nil, violations.count == before {
             violations.append(FieldViolation(field: "country", reason: "is required (an ISO 3166-1 alpha-2 code)"))
         }

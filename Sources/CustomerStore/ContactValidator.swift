@@ -32,18 +32,18 @@ enum ContactValidator {
     static func validate(_ fields: ContactFields, onto current: ContactColumns) -> (ContactColumns, [FieldViolation]) {
         var violations: [FieldViolation] = []
         var columns = current
-        CustomerValidator.normalise(fields.firstName, { CustomerValidator.maxLength($0, maxName, "firstName") },
+        CustomerValidator.normalise(fields.firstName, field: "firstName", maxLength: maxName,
                                     &columns.firstName, &violations)
-        CustomerValidator.normalise(fields.lastName, { CustomerValidator.maxLength($0, maxName, "lastName") },
+        CustomerValidator.normalise(fields.lastName, field: "lastName", maxLength: maxName,
                                     &columns.lastName, &violations)
-        CustomerValidator.normalise(fields.title, { CustomerValidator.maxLength($0, maxTitle, "title") },
+        CustomerValidator.normalise(fields.title, field: "title", maxLength: maxTitle,
                                     &columns.title, &violations)
-        CustomerValidator.normalise(fields.email, CustomerValidator.email, &columns.email, &violations)
-        CustomerValidator.normalise(fields.phone, { CustomerValidator.phone($0) }, &columns.phone, &violations)
-        CustomerValidator.normalise(fields.mobile, { CustomerValidator.phone($0, field: "mobile") }, &columns.mobile,
+        CustomerValidator.normalise(fields.email, field: "email", CustomerValidator.email, &columns.email, &violations)
+        CustomerValidator.normalise(fields.phone, field: "phone", CustomerValidator.phone, &columns.phone, &violations)
+        CustomerValidator.normalise(fields.mobile, field: "mobile", CustomerValidator.phone, &columns.mobile,
                                     &violations)
-        CustomerValidator.normalise(fields.language, language, &columns.language, &violations)
-        CustomerValidator.normalise(fields.notes, { CustomerValidator.maxLength($0, maxNotes, "notes") },
+        CustomerValidator.normalise(fields.language, field: "language", language, &columns.language, &violations)
+        CustomerValidator.normalise(fields.notes, field: "notes", maxLength: maxNotes, lines: .multiple,
                                     &columns.notes, &violations)
         if columns.firstName == nil, columns.lastName == nil,
            !violations.contains(where: { $0.field == "firstName" || $0.field == "lastName" }) {

@@ -15,6 +15,11 @@ struct CustomerQuery {
         case .inactive: conditions.append("c.active = 0")
         case .all: break
         }
+        // The search column separates fields with line feeds: a term must not reach across them.
+        if let search = filter.search,
+           let violation = TextInput.controlViolation(in: search.trimmingWhitespace(), field: "search", lines: .single) {
+            throw StoreError.invalidArgument([violation])
+        }
         let term = SearchKey.term(filter.search)
         if let term {
             conditions.append("c.search_text LIKE ? ESCAPE '\\'")

@@ -51,17 +51,20 @@ enum CustomerSettingsValidator {
                 columns.paymentTermDays = days
             }
         }
-        CustomerValidator.normalise(changes.invoiceEmail, { CustomerValidator.email($0).on("invoiceEmail") },
-                                    &columns.invoiceEmail, &violations)
-        CustomerValidator.normalise(changes.eInvoiceAddress, eInvoiceAddress, &columns.eInvoiceAddress, &violations)
-        CustomerValidator.normalise(changes.eInvoiceOperator, eInvoiceOperator, &columns.eInvoiceOperator, &violations)
-        CustomerValidator.normalise(changes.currency, currency, &columns.currency, &violations)
-        CustomerValidator.normalise(changes.vatRate, vatRate, &columns.vatRate, &violations)
-        CustomerValidator.normalise(changes.invoiceLanguage, language, &columns.invoiceLanguage, &violations)
-        CustomerValidator.normalise(changes.reference, { CustomerValidator.maxLength($0, maxReference, "reference") },
+        CustomerValidator.normalise(changes.invoiceEmail, field: "invoiceEmail",
+                                    { CustomerValidator.email($0).on("invoiceEmail") }, &columns.invoiceEmail,
+                                    &violations)
+        CustomerValidator.normalise(changes.eInvoiceAddress, field: "eInvoiceAddress", eInvoiceAddress,
+                                    &columns.eInvoiceAddress, &violations)
+        CustomerValidator.normalise(changes.eInvoiceOperator, field: "eInvoiceOperator", eInvoiceOperator,
+                                    &columns.eInvoiceOperator, &violations)
+        CustomerValidator.normalise(changes.currency, field: "currency", currency, &columns.currency, &violations)
+        CustomerValidator.normalise(changes.vatRate, field: "vatRate", vatRate, &columns.vatRate, &violations)
+        CustomerValidator.normalise(changes.invoiceLanguage, field: "invoiceLanguage", language,
+                                    &columns.invoiceLanguage, &violations)
+        CustomerValidator.normalise(changes.reference, field: "reference", maxLength: maxReference,
                                     &columns.reference, &violations)
-        CustomerValidator.normalise(changes.invoiceTemplate,
-                                    { CustomerValidator.maxLength($0, maxInvoiceTemplate, "invoiceTemplate") },
+        CustomerValidator.normalise(changes.invoiceTemplate, field: "invoiceTemplate", maxLength: maxInvoiceTemplate,
                                     &columns.invoiceTemplate, &violations)
         requireWhatTheChannelNeeds(columns, given: violations, into: &violations)
         return (columns, violations)
@@ -98,10 +101,10 @@ enum CustomerSettingsValidator {
         return .success(compact)
     }
 
-    /// An operator code (e.g. "003721291126", "E204503") or short name: 1-35 characters, no control characters.
+    /// An operator code (e.g. "003721291126", "E204503") or short name: 1-35 characters (control
+    /// characters are refused before, by `normalise`).
     static func eInvoiceOperator(_ value: String) -> CustomerValidator.Checked {
-        guard value.count <= maxOperator,
-              !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard TextInput.length(value) <= maxOperator else {
             return .failure(FieldViolation(field: "eInvoiceOperator",
                                            reason: "must be at most \(maxOperator) characters without control characters"))
         }

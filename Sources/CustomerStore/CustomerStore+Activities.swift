@@ -8,7 +8,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer); `invalidArgument` on `text` or `contactId`;
     ///   `failedPrecondition` for a deleted contact or an unknown acting user.
     public func addNote(customerID: Int64, text: String, contactID: Int64?, by userID: Int64) throws -> Activity {
-        let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text")
+        let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text", lines: .multiple)
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .note, subject: subject,
                                                   contactID: contactID),
                                   violations: violations, by: userID)
@@ -76,12 +76,11 @@ extension CustomerStore {
         var contactID: Int64?
     }
 
-    private static func subject(_ raw: String, maxLength: Int, field: String) -> (String, [FieldViolation]) {
-        let trimmed = raw.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed.count <= maxLength else {
-            return (trimmed, [FieldViolation(field: field, reason: "must be 1 to \(maxLength) characters after trimming")])
-        }
-        return (trimmed, [])
+    /// A note's text (several lines) or a task's or event's subject (one line).
+    private static func subject(_ raw: String, maxLength: Int, field: String,
+                                lines: TextInput.Lines = .single) -> (String, [FieldViolation]) {
+        let (trimmed, violation) = TextInput.required(raw, field: field, maxLength: maxLength, lines: lines)
+        return (trimmed, violation.map { [$0] } ?? [])
     }
 
     private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by userID: Int64) throws -> Activity {

@@ -31,15 +31,13 @@ extension CustomerStore {
 
     static let maxFileName = 255
 
-    /// A file name: trimmed, 1-255 characters (Unicode scalars, as SQLite's length() counts them),
-    /// not "." or "..", without '/' or NUL (it is offered as a file name on download).
+    /// A file name: trimmed, 1-255 characters on one line (`TextInput`), not "." or "..", without
+    /// '/' (it is offered as a file name on download).
     static func validFileName(_ raw: String, field: String) -> CustomerValidator.Checked {
-        let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.unicodeScalars.count <= maxFileName else {
-            return .failure(FieldViolation(field: field, reason: "must be 1 to \(maxFileName) characters"))
-        }
-        guard name != ".", name != "..", !name.unicodeScalars.contains(where: { $0 == "/" || $0 == "\0" }) else {
-            return .failure(FieldViolation(field: field, reason: "must not be . or .. nor contain '/' or NUL"))
+        let (name, violation) = TextInput.required(raw, field: field, maxLength: maxFileName)
+        if let violation { return .failure(violation) }
+        guard name != ".", name != "..", !name.unicodeScalars.contains("/") else {
+            return .failure(FieldViolation(field: field, reason: "must not be . or .. nor contain '/'"))
         }
         return .success(name)
     }

@@ -7,12 +7,11 @@ extension CustomerStore {
     /// - Throws: `notFound` (project); `invalidArgument` on `text` (blank or over 4000 characters);
     ///   `failedPrecondition` for an unknown acting user.
     public func addCollaborationNote(projectID: Int64, text: String, by userID: Int64) throws -> CollaborationNote {
-        let text = text.trimmingWhitespace()
+        let (text, violation) = TextInput.required(text, field: "text", maxLength: Self.maxCollaborationNote,
+                                                   lines: .multiple)
         return try write { connection in
             let project = try requireProject(connection, id: projectID)
-            guard !text.isEmpty, text.count <= Self.maxCollaborationNote else {
-                throw StoreError.invalid("text", "must be 1 to \(Self.maxCollaborationNote) characters after trimming")
-            }
+            if let violation { throw StoreError.invalidArgument([violation]) }
             try Self.requireActingUser(connection, userID)
             let now = nowMilliseconds()
             try connection.run("INSERT INTO collaboration_notes (project_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",

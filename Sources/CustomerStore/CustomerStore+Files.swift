@@ -26,9 +26,9 @@ extension CustomerStore {
         var violations: [FieldViolation] = []
         let validName = Self.validFileName(name, field: "name").value(into: &violations)
         var validType: String?
-        CustomerValidator.normalise(contentType, Self.validContentType, &validType, &violations)
+        CustomerValidator.normalise(contentType, field: "contentType", Self.validContentType, &validType, &violations)
         var hash: String?
-        CustomerValidator.normalise(expectedSHA256, Self.validSHA256, &hash, &violations)
+        CustomerValidator.normalise(expectedSHA256, field: "expectedSHA256", Self.validSHA256, &hash, &violations)
         if let expectedSize, expectedSize < 0 {
             violations.append(FieldViolation(field: "expectedSize", reason: "must not be negative"))
         }
@@ -201,7 +201,7 @@ extension CustomerStore {
     static func validContentType(_ raw: String) -> CustomerValidator.Checked {
         let value = raw
         let printable = value.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) || $0 == " " }
-        guard value.count <= maxContentType, printable, value.contains("/") else {
+        guard TextInput.length(value) <= maxContentType, printable, value.contains("/") else {
             return .failure(FieldViolation(field: "contentType", reason: "must be a media type such as application/pdf"))
         }
         return .success(value)

@@ -15,7 +15,7 @@ extension CustomerStore {
         violations += [(revenue, "revenue"), (cost, "cost"), (billing, "billing"), (hours, "hours")]
             .compactMap { DecimalText.violation($0.0, field: $0.1) }
         var currencyCode: String?
-        CustomerValidator.normalise(currency, { CurrencyCodes.check($0, field: "currency") }, &currencyCode, &violations)
+        CustomerValidator.normalise(currency, field: "currency", CurrencyCodes.check, &currencyCode, &violations)
         return try write { connection in
             let project = try forecastProject(connection, id: projectID)
             guard let currency = currencyCode ?? project.currency else {
@@ -81,8 +81,8 @@ extension CustomerStore {
     public func financialSummary(customerID: Int64, from: String? = nil, to: String? = nil) throws -> FinancialSummary {
         var violations: [FieldViolation] = []
         var bounds: (from: String?, to: String?)
-        CustomerValidator.normalise(from, { CalendarText.month($0, field: "from") }, &bounds.from, &violations)
-        CustomerValidator.normalise(to, { CalendarText.month($0, field: "to") }, &bounds.to, &violations)
+        CustomerValidator.normalise(from, field: "from", CalendarText.month, &bounds.from, &violations)
+        CustomerValidator.normalise(to, field: "to", CalendarText.month, &bounds.to, &violations)
         if let first = bounds.from, let last = bounds.to, last < first {
             violations.append(FieldViolation(field: "to", reason: "must not be before from"))
         }
@@ -98,7 +98,7 @@ extension CustomerStore {
     private static func forecastMonth(_ raw: String, violations: inout [FieldViolation]) -> String {
         var month: String?
         let before = violations.count
-        CustomerValidator.normalise(raw, { CalendarText.month($0, field: "month") }, &month, &violations)
+        CustomerValidator.normalise(raw, field: "month", CalendarText.month, &month, &violations)
         if month == nil, violations.count == before {
             violations.append(FieldViolation(field: "month", reason: "must be a month written YYYY-MM"))
         }

@@ -76,6 +76,7 @@ extension CustomerStore {
     }
 
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> Industry {
+        try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {
             throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'")
         }

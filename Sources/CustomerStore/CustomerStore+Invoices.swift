@@ -17,13 +17,13 @@ extension CustomerStore {
                              description: String?, settingsSnapshot: String?, by userID: Int64) throws -> Invoice {
         var violations = Self.invoiceViolations(total: total, settingsSnapshot: settingsSnapshot)
         var currencyCode: String?
-        CustomerValidator.normalise(currency, { CurrencyCodes.check($0, field: "currency") }, &currencyCode, &violations)
+        CustomerValidator.normalise(currency, field: "currency", CurrencyCodes.check, &currencyCode, &violations)
         if currencyCode == nil, !violations.contains(where: { $0.field == "currency" }) {
             violations.append(FieldViolation(field: "currency", reason: "is required (an ISO 4217 code)"))
         }
         var text: String?
-        CustomerValidator.normalise(description, { CustomerValidator.maxLength($0, Self.maxInvoiceDescription,
-                                                                                "description") },
+        CustomerValidator.normalise(description, field: "description", maxLength: Self.maxInvoiceDescription,
+                                    lines: .multiple,
                                     &text, &violations)
         return try write { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {

@@ -76,6 +76,7 @@ extension CustomerStore {
     }
 
     private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> Label {
+        try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let label = try label(connection, kind, name: name) else {
             throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'")
         }
@@ -91,7 +92,9 @@ extension CustomerStore {
         var ids: [Int64] = []
         for (kind, names, field) in [(LabelKind.keyword, keywords, fields.keywords), (.role, roles, fields.roles)] {
             for name in names {
-                if let label = try label(connection, kind, name: name) {
+                if let violation = TextInput.controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
+                    violations.append(violation)
+                } else if let label = try label(connection, kind, name: name) {
                     ids.append(label.id)
                 } else {
                     violations.append(FieldViolation(

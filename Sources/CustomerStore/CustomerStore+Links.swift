@@ -13,7 +13,8 @@ extension CustomerStore {
                         by userID: Int64) throws -> StoredLink {
         var violations: [FieldViolation] = []
         var validURL: String?
-        CustomerValidator.normalise(url, { CustomerValidator.website($0).on("url") }, &validURL, &violations)
+        CustomerValidator.normalise(url, field: "url", { CustomerValidator.website($0).on("url") }, &validURL,
+                                    &violations)
         if validURL == nil, violations.isEmpty {
             violations.append(FieldViolation(field: "url", reason: "is required (an http or https address)"))
         }
@@ -86,7 +87,7 @@ extension CustomerStore {
     /// A trimmed title of at most 200 characters; nil when not given or blank.
     private static func validLinkTitle(_ raw: String?, into violations: inout [FieldViolation]) -> String? {
         var title: String?
-        CustomerValidator.normalise(raw, { CustomerValidator.maxLength($0, maxLinkTitle, "title") }, &title, &violations)
+        CustomerValidator.normalise(raw, field: "title", maxLength: maxLinkTitle, &title, &violations)
         return title
     }
 }

@@ -84,14 +84,12 @@ extension CustomerStore {
         var violations: [FieldViolation] = []
         var columns = TaskColumns(name: current?.name ?? "", assigneeID: current?.assignee?.id, dueOn: current?.dueOn)
         if let name = changes.name {
-            columns.name = name.trimmingWhitespace()
-            if columns.name.isEmpty || columns.name.count > maxProjectTaskName {
-                violations.append(FieldViolation(field: "name",
-                                                 reason: "must be 1 to \(maxProjectTaskName) characters after trimming"))
-            }
+            let (trimmed, violation) = TextInput.required(name, field: "name", maxLength: maxProjectTaskName)
+            columns.name = trimmed
+            if let violation { violations.append(violation) }
         }
         if let assignee = changes.assigneeID { columns.assigneeID = assignee }
-        CustomerValidator.normalise(changes.dueOn, { CalendarText.day($0, field: "dueOn") }, &columns.dueOn, &violations)
+        CustomerValidator.normalise(changes.dueOn, field: "dueOn", CalendarText.day, &columns.dueOn, &violations)
         return (columns, violations)
     }
 

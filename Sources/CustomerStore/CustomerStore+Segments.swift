@@ -140,12 +140,8 @@ extension CustomerStore {
         return segment
     }
 
-    /// A trimmed name of 1-100 characters without control characters (they would break paths apart).
+    /// A trimmed name of 1-100 characters on one line (a line break would break paths apart).
     private static func validSegmentName(_ raw: String, field: String) throws -> String {
-        let name = try validName(raw, maxLength: maxSegmentName, field: field)
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw StoreError.invalid(field, "must not contain control characters")
-        }
-        return name
+        try validName(raw, maxLength: maxSegmentName, field: field)
     }
 }

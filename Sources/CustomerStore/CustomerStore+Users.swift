@@ -99,13 +99,12 @@ extension CustomerStore {
         try validName(raw, maxLength: maxUserName, field: "name")
     }
 
-    /// A name (of a user, keyword or role) trimmed, 1 to `maxLength` characters.
+    /// A name (of a user, profile, keyword, role, industry or segment): trimmed, 1 to `maxLength`
+    /// characters on one line (`TextInput`).
     /// - Throws: `invalidArgument` on `field`.
     static func validName(_ raw: String, maxLength: Int, field: String) throws -> String {
-        let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= maxLength else {
-            throw StoreError.invalid(field, "must be 1 to \(maxLength) characters after trimming")
-        }
+        let (name, violation) = TextInput.required(raw, field: field, maxLength: maxLength)
+        if let violation { throw StoreError.invalidArgument([violation]) }
         return name
     }
 

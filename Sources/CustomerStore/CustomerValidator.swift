@@ -69,30 +69,48 @@ enum CustomerValidator {
     /// Normalises each given optional field; a blank input clears it.
     private static func apply(optionalText input: OptionalText, to fields: inout CustomerFields,
                               into violations: inout [FieldViolation]) {
-        normalise(input.description, { maxLength($0, maxDescription, "description") }, &fields.description, &violations)
-        normalise(input.vatNumber, vatNumber, &fields.vatNumber, &violations)
-        normalise(input.country, country, &fields.country, &violations)
-        normalise(input.industry, { maxLength($0, maxIndustry, "industry") }, &fields.industry, &violations)
-        normalise(input.email, email, &fields.email, &violations)
-        normalise(input.website, website, &fields.website, &violations)
-        normalise(input.phone, { phone($0) }, &fields.phone, &violations)
+        normalise(input.description, field: "description", maxLength: maxDescription, lines: .multiple,
+                  &fields.description, &violations)
+        normalise(input.vatNumber, field: "vatNumber", vatNumber, &fields.vatNumber, &violations)
+        normalise(input.country, field: "country", country, &fields.country, &violations)
+        normalise(input.industry, field: "industry", maxLength: maxIndustry, &fields.industry, &violations)
+        normalise(input.email, field: "email", email, &fields.email, &violations)
+        normalise(input.website, field: "website", website, &fields.website, &violations)
+        normalise(input.phone, field: "phone", phone, &fields.phone, &violations)
     }
 
     /// Applies one optional text input: `nil` leaves `target` alone, a blank input clears it,
-    /// anything else is trimmed and checked by `rule` (a refusal is added to `violations`).
-    /// Shared by every validator of the store, so all fields follow the same convention.
-    static func normalise(_ raw: String?, _ rule: (String) -> Checked, _ target: inout String?,
-                          _ violations: inout [FieldViolation]) {
+    /// anything else is trimmed, screened for control characters (`TextInput`) and checked by
+    /// `rule` (a refusal is added to `violations`). Shared by every validator of the store, so all
+    /// fields follow the same convention.
+    static func normalise(_ raw: String?, field: String, lines: TextInput.Lines = .single,
+                          _ rule: (String) -> Checked, _ target: inout String?, _ violations: inout [FieldViolation]) {
         guard let raw else { return }
         let trimmed = raw.trimmingWhitespace()
         if trimmed.isEmpty {
             target = nil
             return
         }
+        if let violation = TextInput.controlViolation(in: trimmed, field: field, lines: lines) {
+            violations.append(violation)
+            return
+        }
         switch rule(trimmed) {
         case .success(let value): target = value
         case .failure(let violation): violations.append(violation)
         }
+    }
+
+    /// `normalise` with a rule that names the field itself (`CalendarText.day`, `CurrencyCodes.check`, ...).
+    static func normalise(_ raw: String?, field: String, _ rule: (_ value: String, _ field: String) -> Checked,
+                          _ target: inout String?, _ violations: inout [FieldViolation]) {
+        normalise(raw, field: field, { rule($0, field) }, &target, &violations)
+    }
+
+    /// `normalise` for free text whose only rule is its length: at most `maxLength` characters.
+    static func normalise(_ raw: String?, field: String, maxLength: Int, lines: TextInput.Lines = .single,
+                          _ target: inout String?, _ violations: inout [FieldViolation]) {
+        normalise(raw, field: field, lines: lines, TextInput.atMost(maxLength, field: field), &target, &violations)
     }
 
     // MARK: Rules
@@ -104,19 +122,9 @@ enum CustomerValidator {
     }
 
     private static func name(_ raw: String, into violations: inout [FieldViolation]) -> String {
-        let trimmed = raw.trimmingWhitespace()
-        if trimmed.isEmpty {
-            violations.append(FieldViolation(field: "name", reason: "must not be empty"))
-        } else if trimmed.count > maxName {
-            violations.append(FieldViolation(field: "name", reason: "must be at most \(maxName) characters"))
-        }
+        let (trimmed, violation) = TextInput.required(raw, field: "name", maxLength: maxName)
+        if let violation { violations.append(violation) }
         return trimmed
-    }
-
-    static func maxLength(_ value: String, _ limit: Int, _ field: String) -> Checked {
-        value.count <= limit
-            ? .success(value)
-            : .failure(FieldViolation(field: field, reason: "must be at most \(limit) characters"))
     }
 
     /// Upper case letters and digits only, 4-20 of them, after removing spaces, dashes and dots.
@@ -158,7 +166,7 @@ enum CustomerValidator {
     static func website(_ value: String) -> Checked {
         let invalid = Checked.failure(
             FieldViolation(field: "website", reason: "must be an http or https address with a host"))
-        guard value.count <= maxWebsite,
+        guard TextInput.length(value) <= maxWebsite,
               !value.containsWhitespace else {
             return invalid
         }

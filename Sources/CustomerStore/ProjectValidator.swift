@@ -52,13 +52,11 @@ enum ProjectValidator {
         var violations = wrongKind(changes, kind: kind)
         var columns = current
         if let name = changes.name {
-            let trimmed = name.trimmingWhitespace()
-            if trimmed.isEmpty || trimmed.count > maxName {
-                violations.append(FieldViolation(field: "name", reason: "must be 1 to \(maxName) characters after trimming"))
-            }
+            let (trimmed, violation) = TextInput.required(name, field: "name", maxLength: maxName)
+            if let violation { violations.append(violation) }
             columns.name = trimmed
         }
-        CustomerValidator.normalise(changes.stage, { CustomerValidator.maxLength($0, maxStage, "stage") },
+        CustomerValidator.normalise(changes.stage, field: "stage", maxLength: maxStage,
                                     &columns.stage, &violations)
         if let probability = changes.probability {
             if let value = probability, !(0...100).contains(value) {
@@ -72,9 +70,9 @@ enum ProjectValidator {
             }
             columns.expectedValue = expectedValue
         }
-        CustomerValidator.normalise(changes.expectedCurrency, { CurrencyCodes.check($0, field: "expectedCurrency") },
+        CustomerValidator.normalise(changes.expectedCurrency, field: "expectedCurrency", CurrencyCodes.check,
                                     &columns.expectedCurrency, &violations)
-        CustomerValidator.normalise(changes.expectedClose, { CalendarText.day($0, field: "expectedClose") },
+        CustomerValidator.normalise(changes.expectedClose, field: "expectedClose", CalendarText.day,
                                     &columns.expectedClose, &violations)
         if let number = changes.number {
             if number < 1 { violations.append(FieldViolation(field: "number", reason: "must be a positive number")) }
@@ -83,27 +81,23 @@ enum ProjectValidator {
         if let status = changes.status { columns.status = status }
         if kind == .project, columns.status == nil { columns.status = .open }
         if let manager = changes.managerID { columns.managerID = manager }
-        CustomerValidator.normalise(changes.startsOn, { CalendarText.day($0, field: "startsOn") }, &columns.startsOn,
+        CustomerValidator.normalise(changes.startsOn, field: "startsOn", CalendarText.day, &columns.startsOn,
                                     &violations)
-        CustomerValidator.normalise(changes.endsOn, { CalendarText.day($0, field: "endsOn") }, &columns.endsOn,
+        CustomerValidator.normalise(changes.endsOn, field: "endsOn", CalendarText.day, &columns.endsOn,
                                     &violations)
         if let starts = columns.startsOn, let ends = columns.endsOn, ends < starts,
            !violations.contains(where: { $0.field == "startsOn" || $0.field == "endsOn" }) {
             violations.append(FieldViolation(field: "endsOn", reason: "must not be before startsOn"))
         }
-        CustomerValidator.normalise(changes.currency, { CurrencyCodes.check($0, field: "currency") }, &columns.currency,
+        CustomerValidator.normalise(changes.currency, field: "currency", CurrencyCodes.check, &columns.currency,
                                     &violations)
         return (columns, violations)
     }
 
-    /// A lost sales case's reason: trimmed, 1 to `maxLostReason` characters.
+    /// A lost sales case's reason: trimmed, 1 to `maxLostReason` characters, several lines allowed.
     static func lostReason(_ raw: String) -> (String, [FieldViolation]) {
-        let trimmed = raw.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed.count <= maxLostReason else {
-            return (trimmed, [FieldViolation(field: "reason",
-                                             reason: "a lost sales case needs a reason of 1 to \(maxLostReason) characters")])
-        }
-        return (trimmed, [])
+        let (trimmed, violation) = TextInput.required(raw, field: "reason", maxLength: maxLostReason, lines: .multiple)
+        return (trimmed, violation.map { [$0] } ?? [])
     }
 
     /// One violation per given field that a record of `kind` does not have.

@@ -66,7 +66,23 @@ final class SQLiteStatement {
             try check(sqlite3_bind_null(handle, index))
             return
         }
-        try check(sqlite3_bind_text(handle, index, value, -1, transient))
+        // With its byte count, not -1: SQLite reads a -1 string up to its first NUL, which cut
+        // "Acme\0Hidden" to "Acme" without a word. (Validators refuse NUL in stored text; a key
+        // looked up must not match a shorter one either.)
+        var text = value
+        try text.withUTF8 { bytes in
+            guard let count = Int32(exactly: bytes.count) else {
+                throw StoreError.sqlite(code: SQLITE_TOOBIG, message: "text of \(bytes.count) bytes is too long to bind",
+                                        context: sql)
+            }
+            guard let base = bytes.baseAddress else {
+                // A nil pointer would bind NULL: empty text is bound as an empty C string.
+                return try check(sqlite3_bind_text(handle, index, "", 0, transient))
+            }
+            try base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { characters in
+                try check(sqlite3_bind_text(handle, index, characters, count, transient))
+            }
+        }
     }
 
     func bind(_ value: Int64?, at index: Int32) throws {

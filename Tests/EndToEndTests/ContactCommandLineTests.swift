@@ -43,13 +43,13 @@ import Testing
             _ = try await client.contacts.create(
                 customerID: acme.id, ContactFields(firstName: "Aino", lastName: "Virtanen", email: "aino@acme.fi"), keywords: ["newsletter"])
             _ = try await client.contacts.create(
-                customerID: acme.id, ContactFields(firstName: "Line\nBreak", email: "lb@acme.fi"), keywords: ["newsletter"])
+                customerID: acme.id, ContactFields(firstName: "Comma, Inside", email: "lb@acme.fi"), keywords: ["newsletter"])
             let csv = try await ctl(server, "mailing-list", "--keyword", "newsletter", "--output", "csv")
             #expect(csv.status == 0, "\(csv.stderr)")
             #expect(csv.stdout == """
                 first_name,last_name,email,customer,customer_email\r
                 Aino,Virtanen,aino@acme.fi,"Acme, ""The"" Company",info@acme.fi\r
-                "Line\nBreak",,lb@acme.fi,"Acme, ""The"" Company",info@acme.fi\r
+                "Comma, Inside",,lb@acme.fi,"Acme, ""The"" Company",info@acme.fi\r
 
                 """)
             let missing = try await ctl(server, "mailing-list")

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+/// Text input as every validator screens it (`TextInput`): control characters refused by field
+/// name, never cut short, and lengths counted as the schema counts them.
+@Suite struct TextInputTests {
+    /// A name of `count` code points that is half as many characters on screen: "é" written as
+    /// "e" and a combining acute accent.
+    static func combining(_ count: Int) -> String {
+        String(repeating: "e\u{301}", count: count / 2) + (count % 2 == 1 ? "a" : "")
+    }
+
+    @Test(arguments: ["Acme\0Hidden", "Acme\u{1B}[31mRed", "Acme\nOy", "Acme\tOy", "Acme\rOy", "Acme\u{7F}",
+                      "Acme\u{9B}31m", "Acme\u{2028}Oy"])
+    func aControlCharacterInANameIsRefusedAndNothingIsStored(_ name: String) throws {
+        let fixture = try Fixture()
+        let found = violations { try fixture.create(name) }
+        #expect(found?.map(\.field) == ["name"])
+        #expect(found?.first?.reason.contains("control characters") == true)
+        #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 0)
+    }
+
+    /// The screen matches UTF-8 encodings: the code points either side of each refused range.
+    @Test func theRefusedRangesEndExactlyWhereUnicodeEndsThem() {
+        let refused: [Unicode.Scalar] = ["\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}"]
+        let accepted: [Unicode.Scalar] = [" ", "~", "\u{A0}", "\u{FF}", "\u{2027}", "\u{202A}", "\u{1F600}"]
+        for scalar in refused {
+            #expect(TextInput.controlViolation(in: "a\(scalar)b", field: "f", lines: .single) != nil, "\(scalar.value)")
+        }
+        for scalar in accepted {
+            #expect(TextInput.controlViolation(in: "a\(scalar)b", field: "f", lines: .single) == nil, "\(scalar.value)")
+        }
+        #expect(TextInput.controlViolation(in: "a\n\tb", field: "f", lines: .multiple) == nil)
+        #expect(TextInput.controlViolation(in: "a\u{2028}b", field: "f", lines: .multiple) == nil)
+        #expect(TextInput.length("e\u{301}€🇫🇮") == 5)
+    }
+
+    @Test func aNULByteIsNeverCutShortEvenWhereTextIsOnlyLookedUp() throws {
+        let fixture = try Fixture()
+        // Before: "alice\0x" was bound up to its NUL and found alice.
+        #expect(try fixture.store.user(name: "alice\0x") == nil)
+        #expect(try fixture.store.user(name: "alice")?.id == fixture.admin.id)
+    }
+
+    @Test func freeTextKeepsLineFeedsAndTabsButNoOtherControlCharacter() throws {
+        let fixture = try Fixture()
+        let text = "First line\n\tindented second line"
+        let customer = try fixture.store.createCustomer(NewCustomer(name: "Acme", description: text), by: fixture.admin.id)
+        #expect(customer.description == text)
+        for refused in ["a\u{1B}]0;title\u{7}", "a\r\nb", "a\0b"] {
+            let found = violations {
+                _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", description: refused), by: fixture.admin.id)
+            }
+            #expect(found?.map(\.field) == ["description"])
+        }
+        let found = violations {
+            _ = try fixture.store.createCustomer(NewCustomer(name: "Beta", industry: "a\nb"), by: fixture.admin.id)
+        }
+        #expect(found?.map(\.field) == ["industry"])
+        #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 1)
+    }
+
+    /// 200 code points is the schema's limit (`length(name) BETWEEN 1 AND 200`). Counting characters
+    /// as Swift does (grapheme clusters), 101 "é" with combining accents (201 code points) passed
+    /// the validator and failed the CHECK: INTERNAL instead of INVALID_ARGUMENT on `name`.
+    @Test func aCustomerNameIsCountedAsTheSchemaCountsIt() throws {
+        let fixture = try Fixture()
+        for accepted in [Self.combining(200), String(repeating: "€", count: 200), String(repeating: "🇫🇮", count: 100)] {
+            #expect(try fixture.create(accepted).name == accepted)
+        }
+        for refused in [Self.combining(201), String(repeating: "€", count: 201), String(repeating: "🇫🇮", count: 100) + "a"] {
+            let found = violations { try fixture.create(refused) }
+            #expect(found == [FieldViolation(field: "name", reason: "must be 1 to 200 characters after trimming")])
+        }
+        #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 3)
+    }
+
+    @Test func namesOfUsersAndLabelsAreCountedAsTheSchemaCountsThem() throws {
+        let fixture = try Fixture()
+        #expect(try fixture.store.addUser(uid: 2000, name: Self.combining(64)).name == Self.combining(64))
+        #expect(violations { _ = try fixture.store.addUser(uid: 2001, name: Self.combining(65)) }?.map(\.field) == ["name"])
+        #expect(try fixture.store.createLabel(.keyword, name: Self.combining(100)).name == Self.combining(100))
+        #expect(violations { _ = try fixture.store.createLabel(.role, name: Self.combining(101)) }?.map(\.field) == ["name"])
+        #expect(violations { _ = try fixture.store.createLabel(.role, name: "new\nsletter") }?.map(\.field) == ["name"])
+    }
+
+    @Test func aSearchWithAControlCharacterIsRefusedByName() throws {
+        let fixture = try Fixture()
+        try fixture.create("Acme")
+        let found = violations { _ = try allPages(fixture.store, CustomerFilter(search: "acme\n1")) }
+        #expect(found?.map(\.field) == ["search"])
+    }
+}
