@@ -24,4 +24,14 @@ public struct Server: Sendable {
             options: options
         ).services
     }
+
+    /// The services named (every one when none) with each method's request and response message,
+    /// and those messages field by field (names, numbers, types) with the enums they use: enough
+    /// to build any request by field name. NOT_FOUND for a service the server does not have.
+    public func describe(services: [String] = [], options: CallOptions = CallOptions()) async throws
+        -> DescribeServicesResponse {
+        try await channel.unary(
+            RPCReflection.DescribeServices.descriptor, DescribeServicesRequest(services: services),
+            as: DescribeServicesResponse.self, options: options)
+    }
 }

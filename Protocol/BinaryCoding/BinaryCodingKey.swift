@@ -67,3 +67,11 @@ extension FieldNumber {
 func typeName(_ type: Any.Type) -> String {
     String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context") }.joined(separator: ".")
 }
+
+/// `typeName(type)` without its module, e.g. "Address.Kind": how schemas and errors name a type to
+/// readers of the API, who never see Swift modules.
+func unqualifiedTypeName(_ type: Any.Type) -> String {
+    let qualified = typeName(type)
+    guard let dot = qualified.firstIndex(of: ".") else { return qualified }
+    return String(qualified[qualified.index(after: dot)...])
+}

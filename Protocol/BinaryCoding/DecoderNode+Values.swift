@@ -101,6 +101,11 @@ extension DecoderNode {
         case .uuid: return same(try bytes(UUID.self, in: slot, key: key()), T.self)
         case .data: return same(try bytes(Data.self, in: slot, key: key()), T.self)
         case .url: return same(try bytes(URL.self, in: slot, key: key()), T.self)
+        case .intEnum:
+            // The plain `RawRepresentable`, not `RawRepresentable<Int>`: see `EncoderNode.put`.
+            if let enumType = type as? any RawRepresentable.Type {
+                return try enumCase(enumType, as: type, in: slot, key: key())
+            }
         case .dictionary:
             if let mapType = type as? any DecodableMap.Type {
                 return try map(mapType, as: type, in: slot, key: key())
@@ -119,6 +124,33 @@ extension DecoderNode {
         let result = try T(from: child)
         state.recycle(&child)
         return result
+    }
+
+    /// The case of an enum from its number (see `EnumNumber`). A number the type has no case for
+    /// is refused, not skipped: a Swift enum cannot hold it, and reading it as absent would turn a
+    /// newer writer's value into "not given".
+    private func enumCase<E: RawRepresentable, T>(
+        _ enumType: E.Type, as type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?
+    ) throws -> T {
+        let number = try scalar(EnumNumber.self, in: slot, key: key).value
+        // `TypeKind` put only `Int` raw values here; the check keeps the bit cast honest.
+        guard E.RawValue.self == Int.self, let value = E(rawValue: same(number, E.RawValue.self)) else {
+            var known = ""
+            if let cases = E.self as? any CaseIterable.Type {
+                known = " (known: " + Self.enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
+            }
+            var field = ""
+            if case .field(_, let fieldNumber) = slot {
+                let name = key.map { $0.stringValue } ?? ""
+                field = name.isEmpty || name == String(fieldNumber) ? "field \(fieldNumber): " : "field \(fieldNumber) (\(name)): "
+            }
+            throw corrupted("\(field)\(number) is not a value of the enum \(unqualifiedTypeName(E.self))\(known)", key: key)
+        }
+        return same(value, T.self)
+    }
+
+    private static func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {
+        C.allCases.compactMap { ($0 as? any RawRepresentable<Int>)?.rawValue }
     }
 
     /// A dictionary from map entries (see `EncoderNode.putMap`).

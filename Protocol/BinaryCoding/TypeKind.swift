@@ -13,6 +13,9 @@ import Synchronization
 enum TypeKind: UInt8 {
     case string = 1, int, int64, int32, int16, int8, uint, uint64, uint32, uint16, uint8
     case bool, double, float, date, decimal, uuid, data, url
+    /// A `RawRepresentable` type with an `Int` raw value (an enum): its number as a plain varint,
+    /// as protobuf writes an enum, not the zigzag varint of an `Int` field.
+    case intEnum
     /// Any `Optional<Wrapped>`.
     case optional
     /// Any `Dictionary<Key, Value>`: a protobuf map.
@@ -35,6 +38,7 @@ enum TypeKind: UInt8 {
             (Decimal.self, .decimal), (UUID.self, .uuid), (Data.self, .data), (URL.self, .url),
         ]
         if let primitive = primitives.first(where: { $0.0 == type }) { return primitive.1 }
+        if type is any RawRepresentable<Int>.Type { return .intEnum }
         if type is any OptionalMarker.Type { return .optional }
         if type is any DictionaryMarker.Type { return .dictionary }
         return .other

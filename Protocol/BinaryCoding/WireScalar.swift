@@ -78,3 +78,20 @@ extension Date: WireScalar {
         self.init(timeIntervalSinceReferenceDate: Double(bitPattern: wireBits))
     }
 }
+
+/// The number of an enum case (a type with an `Int` raw value): a plain varint, as protobuf writes
+/// an enum, so a foreign reader sees the number itself. A negative number is its 64-bit two's
+/// complement (10 bytes), as protobuf writes a negative enum value.
+struct EnumNumber: WireScalar {
+    let value: Int
+
+    init(_ value: Int) {
+        self.value = value
+    }
+
+    static var wireType: WireType { .varint }
+    var wireBits: UInt64 { UInt64(bitPattern: Int64(value)) }
+    init(wireBits: UInt64) throws(WireFailure) {
+        value = Int(truncatingIfNeeded: Int64(bitPattern: wireBits))
+    }
+}

@@ -8,8 +8,9 @@ public enum ProjectService {
     public static let updateProject = UnaryMethod<UpdateProjectRequest, Project>(service: name, method: "UpdateProject")
     public static let getProject = UnaryMethod<ProjectIDRequest, Project>(service: name, method: "GetProject")
     public static let listProjects = UnaryMethod<ListProjectsRequest, ProjectList>(service: name, method: "ListProjects")
-    /// The sales case becomes a project: same id, same history.
-    public static let winSalesCase = UnaryMethod<WinSalesCaseRequest, Project>(service: name, method: "WinSalesCase")
+    public static let winSalesCase = UnaryMethod<WinSalesCaseRequest, Project>(
+        service: name, method: "WinSalesCase",
+        summary: "The sales case becomes a project: same id, same history.")
     public static let loseSalesCase = UnaryMethod<LoseSalesCaseRequest, Project>(service: name, method: "LoseSalesCase")
 }
 
@@ -20,8 +21,9 @@ public enum CollaborationService {
     public static let addProjectTask = UnaryMethod<AddProjectTaskRequest, ProjectTask>(service: name, method: "AddProjectTask")
     public static let setProjectTaskStatus = UnaryMethod<SetProjectTaskStatusRequest, ProjectTask>(service: name, method: "SetProjectTaskStatus")
     public static let addNote = UnaryMethod<AddCollaborationNoteRequest, CollaborationNote>(service: name, method: "AddNote")
-    /// Every task and note of every project of the customer, newest first.
-    public static let listCollaboration = UnaryMethod<CustomerIDRequest, CollaborationTab>(service: name, method: "ListCollaboration")
+    public static let listCollaboration = UnaryMethod<CustomerIDRequest, CollaborationTab>(
+        service: name, method: "ListCollaboration",
+        summary: "Every task and note of every project of the customer, newest first.")
 }
 
 /// `customer.v1.FinancialService`: forecasts and the financial tab. Needs the financial-figures right.
@@ -55,16 +57,18 @@ public enum SettingsService {
 public enum FileService {
     public static let name = "customer.v1.FileService"
 
-    /// Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival.
-    public static let uploadFile = MethodDescriptor(service: name, method: "UploadFile", kind: .clientStreaming)
+    public static let uploadFile = MethodDescriptor(
+        service: name, method: "UploadFile", kind: .clientStreaming,
+        summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival.")
     public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(service: name, method: "DownloadFile")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(service: name, method: "RenameFile")
     public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile")
     public static let addLink = UnaryMethod<AddLinkRequest, Link>(service: name, method: "AddLink")
     public static let renameLink = UnaryMethod<RenameRequest, Link>(service: name, method: "RenameLink")
     public static let removeLink = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveLink")
-    /// Customer files and links and those of its projects.
-    public static let listFiles = UnaryMethod<CustomerIDRequest, FilesTab>(service: name, method: "ListFiles")
+    public static let listFiles = UnaryMethod<CustomerIDRequest, FilesTab>(
+        service: name, method: "ListFiles",
+        summary: "Customer files and links and those of its projects.")
 }
 
 /// `customer.v1.InvoiceService`: minimal invoices (snapshots), for the deletion rule.

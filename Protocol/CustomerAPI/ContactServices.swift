@@ -4,16 +4,20 @@ import RPC
 public enum AddressService {
     public static let name = "customer.v1.AddressService"
 
-    /// The customer's first address becomes its head office in the same transaction.
-    public static let addAddress = UnaryMethod<AddAddressRequest, Address>(service: name, method: "AddAddress")
+    public static let addAddress = UnaryMethod<AddAddressRequest, Address>(
+        service: name, method: "AddAddress",
+        summary: "The customer's first address becomes its head office in the same transaction.")
     public static let updateAddress = UnaryMethod<UpdateAddressRequest, Address>(service: name, method: "UpdateAddress")
-    /// Refused (FAILED_PRECONDITION) for the head office while other addresses exist.
-    public static let removeAddress = UnaryMethod<AddressIDRequest, AddressList>(service: name, method: "RemoveAddress")
+    public static let removeAddress = UnaryMethod<AddressIDRequest, AddressList>(
+        service: name, method: "RemoveAddress",
+        summary: "Refused (FAILED_PRECONDITION) for the head office while other addresses exist.")
     public static let listAddresses = UnaryMethod<CustomerIDRequest, AddressList>(service: name, method: "ListAddresses")
-    /// Moves the head office atomically.
-    public static let setHeadOffice = UnaryMethod<AddressIDRequest, AddressList>(service: name, method: "SetHeadOffice")
-    /// Head office and VAT number present? Answers with the missing items.
-    public static let getInvoicingReadiness = UnaryMethod<CustomerIDRequest, InvoicingReadiness>(service: name, method: "GetInvoicingReadiness")
+    public static let setHeadOffice = UnaryMethod<AddressIDRequest, AddressList>(
+        service: name, method: "SetHeadOffice",
+        summary: "Moves the head office atomically.")
+    public static let getInvoicingReadiness = UnaryMethod<CustomerIDRequest, InvoicingReadiness>(
+        service: name, method: "GetInvoicingReadiness",
+        summary: "Head office and VAT number present? Answers with the missing items.")
 }
 
 /// `customer.v1.ContactService`: contact persons, their keywords and roles, the mailing list.
@@ -26,12 +30,14 @@ public enum ContactService {
     public static let listContacts = UnaryMethod<ListContactsRequest, ContactList>(service: name, method: "ListContacts")
     public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "DeactivateContact")
     public static let activateContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "ActivateContact")
-    /// Erases the person's data for good; needs confirm = true.
-    public static let deleteContact = UnaryMethod<DeleteContactRequest, Contact>(service: name, method: "DeleteContact")
+    public static let deleteContact = UnaryMethod<DeleteContactRequest, Contact>(
+        service: name, method: "DeleteContact",
+        summary: "Erases the person's data for good; needs confirm = true.")
     public static let tagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "TagContact")
     public static let untagContact = UnaryMethod<TagContactRequest, Contact>(service: name, method: "UntagContact")
-    /// One MailingListEntry per contact, for lists of any size.
-    public static let streamMailingList = ServerStreamingMethod<MailingListRequest, MailingListEntry>(service: name, method: "StreamMailingList")
+    public static let streamMailingList = ServerStreamingMethod<MailingListRequest, MailingListEntry>(
+        service: name, method: "StreamMailingList",
+        summary: "One MailingListEntry per contact, for lists of any size.")
 }
 
 /// `customer.v1.LabelService`: the managed lists of keywords and roles.

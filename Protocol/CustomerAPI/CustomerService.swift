@@ -6,16 +6,19 @@ public enum CustomerService {
 
     public static let createCustomer = UnaryMethod<CreateCustomerRequest, Customer>(service: name, method: "CreateCustomer")
     public static let getCustomer = UnaryMethod<GetCustomerRequest, Customer>(service: name, method: "GetCustomer")
-    /// Partial: only the fields given change; a stale expected version is ABORTED.
-    public static let updateCustomer = UnaryMethod<UpdateCustomerRequest, Customer>(service: name, method: "UpdateCustomer")
+    public static let updateCustomer = UnaryMethod<UpdateCustomerRequest, Customer>(
+        service: name, method: "UpdateCustomer",
+        summary: "Partial: only the fields given change; a stale expected version is ABORTED.")
     public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(service: name, method: "ListCustomers")
-    /// One `Customer` message per row, for exports of any size.
-    public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(service: name, method: "StreamCustomers")
+    public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
+        service: name, method: "StreamCustomers",
+        summary: "One `Customer` message per row, for exports of any size.")
     public static let deactivateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(service: name, method: "DeactivateCustomer")
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(service: name, method: "ActivateCustomer")
-    /// Needs confirm = true; refused (FAILED_PRECONDITION) while records still hang on the customer.
-    public static let deleteCustomer = UnaryMethod<DeleteCustomerRequest, DeleteCustomerResponse>(service: name, method: "DeleteCustomer")
-    /// Finland and Norway only: the differences with the national business registry and, unless
-    /// a dry run, the chosen fields taken from it in one transaction (history marks the source).
-    public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(service: name, method: "RefreshFromRegistry")
+    public static let deleteCustomer = UnaryMethod<DeleteCustomerRequest, DeleteCustomerResponse>(
+        service: name, method: "DeleteCustomer",
+        summary: "Needs confirm = true; refused (FAILED_PRECONDITION) while records still hang on the customer.")
+    public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(
+        service: name, method: "RefreshFromRegistry",
+        summary: "Finland and Norway only: the differences with the national business registry and, unless a dry run, the chosen fields taken from it in one transaction (history marks the source).")
 }

@@ -5,8 +5,9 @@ public enum ProfileService {
     public static let name = "customer.v1.ProfileService"
 
     public static let createProfile = UnaryMethod<CreateProfileRequest, PermissionProfile>(service: name, method: "CreateProfile")
-    /// Partial; takes effect for every user of the profile at once. Refused (FAILED_PRECONDITION) when no active administrator would remain.
-    public static let updateProfile = UnaryMethod<UpdateProfileRequest, PermissionProfile>(service: name, method: "UpdateProfile")
+    public static let updateProfile = UnaryMethod<UpdateProfileRequest, PermissionProfile>(
+        service: name, method: "UpdateProfile",
+        summary: "Partial; takes effect for every user of the profile at once. Refused (FAILED_PRECONDITION) when no active administrator would remain.")
     public static let listProfiles = UnaryMethod<ListProfilesRequest, ProfileList>(service: name, method: "ListProfiles")
     public static let getProfile = UnaryMethod<GetProfileRequest, PermissionProfile>(service: name, method: "GetProfile")
 }

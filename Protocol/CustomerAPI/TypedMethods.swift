@@ -5,8 +5,8 @@ import RPC
 public struct UnaryMethod<Input: Codable & Sendable, Output: Codable & Sendable>: Sendable {
     public let descriptor: MethodDescriptor
 
-    public init(service: String, method: String) {
-        descriptor = MethodDescriptor(service: service, method: method, kind: .unary)
+    public init(service: String, method: String, summary: String? = nil) {
+        descriptor = MethodDescriptor(service: service, method: method, kind: .unary, summary: summary)
     }
 }
 
@@ -14,8 +14,8 @@ public struct UnaryMethod<Input: Codable & Sendable, Output: Codable & Sendable>
 public struct ServerStreamingMethod<Input: Codable & Sendable, Output: Codable & Sendable>: Sendable {
     public let descriptor: MethodDescriptor
 
-    public init(service: String, method: String) {
-        descriptor = MethodDescriptor(service: service, method: method, kind: .serverStreaming)
+    public init(service: String, method: String, summary: String? = nil) {
+        descriptor = MethodDescriptor(service: service, method: method, kind: .serverStreaming, summary: summary)
     }
 }
 

@@ -4,16 +4,21 @@ import RPC
 public enum UserService {
     public static let name = "customer.v1.UserService"
 
-    /// Administration right (as every method here but WhoAmI).
-    public static let addUser = UnaryMethod<AddUserRequest, User>(service: name, method: "AddUser")
+    public static let addUser = UnaryMethod<AddUserRequest, User>(
+        service: name, method: "AddUser",
+        summary: "Administration right (as every method here but WhoAmI).")
     public static let listUsers = UnaryMethod<ListUsersRequest, ListUsersResponse>(service: name, method: "ListUsers")
-    /// The user the caller's uid maps to (or the person a trusted service acts for), with profile and rights.
-    public static let whoAmI = UnaryMethod<WhoAmIRequest, User>(service: name, method: "WhoAmI")
-    /// Takes effect on the user's next call. Refused (FAILED_PRECONDITION) when no active administrator would remain.
-    public static let setUserProfile = UnaryMethod<SetUserProfileRequest, User>(service: name, method: "SetUserProfile")
-    /// The user's calls are refused (UNAUTHENTICATED) from then on; same last-administrator rule.
-    public static let deactivateUser = UnaryMethod<UserNameRequest, User>(service: name, method: "DeactivateUser")
+    public static let whoAmI = UnaryMethod<WhoAmIRequest, User>(
+        service: name, method: "WhoAmI",
+        summary: "The user the caller's uid maps to (or the person a trusted service acts for), with profile and rights.")
+    public static let setUserProfile = UnaryMethod<SetUserProfileRequest, User>(
+        service: name, method: "SetUserProfile",
+        summary: "Takes effect on the user's next call. Refused (FAILED_PRECONDITION) when no active administrator would remain.")
+    public static let deactivateUser = UnaryMethod<UserNameRequest, User>(
+        service: name, method: "DeactivateUser",
+        summary: "The user's calls are refused (UNAUTHENTICATED) from then on; same last-administrator rule.")
     public static let activateUser = UnaryMethod<UserNameRequest, User>(service: name, method: "ActivateUser")
-    /// Lets the user (a service) name the person it acts for, or takes that away.
-    public static let setTrustedService = UnaryMethod<SetTrustedServiceRequest, User>(service: name, method: "SetTrustedService")
+    public static let setTrustedService = UnaryMethod<SetTrustedServiceRequest, User>(
+        service: name, method: "SetTrustedService",
+        summary: "Lets the user (a service) name the person it acts for, or takes that away.")
 }

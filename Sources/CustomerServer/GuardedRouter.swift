@@ -58,7 +58,7 @@ struct GuardedRouter {
     ) {
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
-        router.registerUnary(method.descriptor) { (request: Input, context: ServerContext) in
+        router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
             try checker.run(requirement, request, context) { try handler(request, context) }
         }
     }
@@ -72,7 +72,7 @@ struct GuardedRouter {
     ) {
         requirements[method.fullName] = requirement.summary
         let checker = checker
-        router.registerClientStreaming(method) { (messages: ClientStreamReader<Message>, context: ServerContext) -> Output in
+        router.registerClientStreaming(method, requirement: requirement.summary) { (messages: ClientStreamReader<Message>, context: ServerContext) -> Output in
             guard let opening = try messages.next() else {
                 throw RPCError(.invalidArgument, "the stream ended before its first message")
             }
@@ -88,7 +88,7 @@ struct GuardedRouter {
     ) {
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
-        router.registerServerStreaming(method.descriptor) {
+        router.registerServerStreaming(method.descriptor, requirement: requirement.summary) {
             (request: Input, writer: ServerStreamWriter<Output>, context: ServerContext) in
             try checker.run(requirement, request, context) { try handler(request, writer, context) }
         }

@@ -34,6 +34,8 @@ import Testing
         vector("optionals-and-messages", "arrays of optionals, messages, nested arrays, an Int-keyed map",
                Collections(optionals: [1, nil], messages: [Address(street: "a", city: "b", postalCode: "c", country: "d")],
                            nested: [[1], []], byNumber: [-1: "minus one", 2: "two"], optionalStrings: [nil, "x"])),
+        vector("enums", "enums as plain varints: a field, a negative optional, a packed repeated field",
+               Signals(one: .high, maybe: .fault, many: [.off, .high, .fault])),
     ]
 
     static func url(_ name: String) -> URL { vectorsDirectory.appendingPathComponent("\(name).hex") }

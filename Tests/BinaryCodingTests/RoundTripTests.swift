@@ -256,8 +256,8 @@ struct Manual: Codable, Equatable {
     @Test func enumsUseTheirRawValues() throws {
         #expect(try roundTrip(CustomerStatus.closed) == .closed)
         #expect(try roundTrip([Tier.gold, .standard, .platinum]) == [.gold, .standard, .platinum])
-        // An Int raw value is a zigzag varint: Tier.gold (1) is field 1 holding 2.
-        #expect(try BinaryEncoder().encode(Tier.gold) == [0x08, 0x02])
+        // An Int raw value is a plain varint, as protobuf writes an enum: Tier.gold (1) is field 1 holding 1.
+        #expect(try BinaryEncoder().encode(Tier.gold) == [0x08, 0x01])
     }
 
     @Test func emptyStructs() throws {

@@ -15,11 +15,11 @@ struct Address: Codable, Equatable {
     }
 }
 
-enum CustomerStatus: String, Codable {
+enum CustomerStatus: String, Codable, CaseIterable {
     case active, dormant, closed
 }
 
-enum Tier: Int, Codable {
+enum Tier: Int, Codable, CaseIterable {
     case standard = 0, gold = 1, platinum = 2
 }
 

@@ -22,7 +22,7 @@ private enum Color: Int, Codable { case red = 1 }
         (Int?.self, .optional), (Int??.self, .optional), (Address?.self, .optional), ([String: Int]?.self, .optional),
         ([String: Int].self, .dictionary), ([Int: [String?]].self, .dictionary), ([String: Int?].self, .dictionary),
         ([Int?].self, .other), ([Address?].self, .other), ([[String: Int]].self, .other), (Address.self, .other),
-        (Color.self, .other), (Customer.self, .other),
+        (Color.self, .intEnum), (Customer.self, .other),
     ]
 
     @Test func classifiesOptionalsDictionariesAndPrimitives() {

@@ -58,9 +58,7 @@ final class PermissionServer: Sendable {
 func withPermissionServer<T>(
     profile: String, trusted: Bool = false, _ body: (PermissionServer) async throws -> T
 ) async throws -> T {
-    let server = try PermissionServer(profile: profile, trusted: trusted)
-    defer { server.stop() }
-    return try await body(server)
+    try await withOffPool(start: { try PermissionServer(profile: profile, trusted: trusted) }, stop: { $0.stop() }, body)
 }
 
 /// The error a call failed with, or nil when it succeeded.

@@ -33,13 +33,21 @@ enum RegistryCompanies {
 func withRegistryServer<T>(
     directory: URL? = nil, _ body: (TestServer, CustomerClient, LoopbackHTTPServer) async throws -> T
 ) async throws -> T {
-    let registry = try LoopbackHTTPServer(routes: try RegistryCompanies.routes())
-    defer { registry.stop() }
-    let server = try TestServer(directory: directory) { $0.registries = registry.registryDirectory(timeout: .seconds(5)) }
-    let client = server.client()
-    defer {
-        client.close()
+    let routes = try RegistryCompanies.routes()
+    return try await withOffPool(start: {
+        let registry = try LoopbackHTTPServer(routes: routes)
+        do {
+            return (try TestServer(directory: directory) { $0.registries = registry.registryDirectory(timeout: .seconds(5)) }, registry)
+        } catch {
+            registry.stop()
+            throw error
+        }
+    }, stop: { server, registry in
         server.stop()
+        registry.stop()
+    }) { server, registry in
+        let client = server.client()
+        defer { client.close() }
+        return try await body(server, client, registry)
     }
-    return try await body(server, client, registry)
 }

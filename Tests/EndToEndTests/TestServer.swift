@@ -59,16 +59,15 @@ final class TestServer: Sendable {
 }
 
 /// Runs blocking work (opening a database, a graceful server stop, seeding thousands of rows) on
-/// a Dispatch thread instead of the test's task.
+/// a thread of its own instead of the test's task.
 ///
 /// Swift Testing runs tests in parallel on the cooperative pool, which has one thread per core
 /// (two here). A test that blocks one of them for seconds starves every other test's tasks, and
-/// their clients then cannot even send a call: so nothing that blocks runs on the pool.
+/// their clients then cannot even send a call: so nothing that blocks runs on the pool. Nor on
+/// Dispatch's global queues: on Linux they share their worker threads with that pool.
 func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try body() })
-        }
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 
@@ -77,16 +76,27 @@ func withServer<T>(
     administrators: [CustomerServerConfiguration.InitialUser]? = nil,
     _ body: (TestServer, CustomerClient) async throws -> T
 ) async throws -> T {
-    let server = try await offPool { try TestServer(administrators: administrators) }
-    let client = server.client()
+    try await withOffPool(start: { try TestServer(administrators: administrators) }, stop: { $0.stop() }) { server in
+        let client = server.client()
+        defer { client.close() }
+        return try await body(server, client)
+    }
+}
+
+/// Starts a resource off the pool (a server opening its database), runs `body` with it, and stops it
+/// off the pool afterwards (a graceful stop waits for calls to drain), also when `body` throws.
+func withOffPool<Resource: Sendable, T>(
+    start: @escaping @Sendable () throws -> Resource, stop: @escaping @Sendable (Resource) -> Void,
+    _ body: (Resource) async throws -> T
+) async throws -> T {
+    let resource = try await offPool(start)
+    let result: T
     do {
-        let result = try await body(server, client)
-        client.close()
-        try await offPool { server.stop() }
-        return result
+        result = try await body(resource)
     } catch {
-        client.close()
-        try await offPool { server.stop() }
+        _ = try? await offPool { stop(resource) }
         throw error
     }
+    try await offPool { stop(resource) }
+    return result
 }

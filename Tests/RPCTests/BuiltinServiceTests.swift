@@ -1,3 +1,4 @@
+import BinaryCoding
 import Glibc
 @testable import RPC
 import Testing
@@ -44,6 +45,32 @@ import Testing
             #expect(test.methods.contains(MethodDescription(name: "Count", kind: .serverStreaming)))
             #expect(test.methods.contains(MethodDescription(name: "Sum", kind: .clientStreaming)))
             #expect(test.methods.contains(MethodDescription(name: "Echo", kind: .unary)))
+        }
+    }
+
+    @Test func describeServicesGivesEachMethodsMessagesFieldByField() async throws {
+        try await withTestServer { _, channel in
+            let description = try await channel.unary(
+                RPCReflection.DescribeServices.descriptor, DescribeServicesRequest(services: [TestService.service]),
+                as: DescribeServicesResponse.self)
+            #expect(description.services.map(\.name) == [TestService.service])
+            let methods = try #require(description.services.first).methods
+            let sum = try #require(methods.first { $0.name == "Sum" })
+            #expect(sum == MethodSchema(name: "Sum", kind: .clientStreaming, request: "Number", response: "Number",
+                                        requirement: nil, summary: nil))
+            #expect(description.schema.message(named: "EchoRequest")?.fields == [
+                FieldSchema(number: 1, name: "text", label: .singular, type: "string", wireType: 2),
+                FieldSchema(number: 2, name: "padding", label: .repeated, type: "uint8", wireType: 0),
+            ])
+            #expect(description.schema.message(named: "PeerResponse")?.fields.map(\.type) == ["uint32", "uint32", "sint32"])
+            let health = try await channel.unary(
+                RPCReflection.DescribeServices.descriptor, DescribeServicesRequest(services: [RPCHealth.serviceName]),
+                as: DescribeServicesResponse.self)
+            #expect(health.schema.message(named: "HealthCheckResponse")?.fields
+                == [FieldSchema(number: 1, name: "status", label: .optional, type: "ServingStatus", wireType: 0)])
+            #expect(health.schema.enumeration(named: "ServingStatus")?.values.map(\.number) == [0, 1, 2, 3])
+            // Only what the services asked for reach: none of the built-in services' messages.
+            #expect(description.schema.message(named: "HealthCheckRequest") == nil)
         }
     }
 

@@ -31,6 +31,7 @@ import Testing
             probe.record("early")
         }
         #expect(await probe.wait(for: "early"))
-        #expect(fired.withLock { $0 } == ["early"])
+        // The order, not the list now: a busy machine may resume this task after "late" fired too.
+        #expect(fired.withLock { $0 }.first == "early")
     }
 }

@@ -36,7 +36,7 @@ import Testing
         #expect(server.count == 40 + 16)
     }
 
-    @Test func aRealServerAnswersTheWalkthroughByteForByte() throws {
+    @Test func aRealServerAnswersTheWalkthroughByteForByte() async throws {
         let (client, server) = try Self.walkthrough()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -45,21 +45,26 @@ import Testing
         configuration.serverVersion = "1.0.0"
         let rpcServer = RPCServer(configuration: configuration, services: [], logger: LogCapture().logger)
         try rpcServer.start()
-        defer { rpcServer.shutdown() }
-        let raw = try RawConnection(path: directory.socketPath, handshake: nil)
-        defer { raw.close() }
-        let helloEnd = 4 + FrameHeader.size + 22
-        try raw.write(Array(client[..<helloEnd]))
         var answer: [UInt8] = []
-        if let (header, payload) = try raw.readFrame() {
-            header.write(into: &answer)
-            answer += payload
+        do {
+            let raw = try RawConnection(path: directory.socketPath, handshake: nil)
+            defer { raw.close() }
+            let helloEnd = 4 + FrameHeader.size + 22
+            try raw.write(Array(client[..<helloEnd]))
+            if let (header, payload) = try await raw.readFrame() {
+                header.write(into: &answer)
+                answer += payload
+            }
+            try raw.write(Array(client[helloEnd...]))
+            if let (header, payload) = try await raw.readFrame() {
+                header.write(into: &answer)
+                answer += payload
+            }
+        } catch {
+            await rpcServer.shutdown()
+            throw error
         }
-        try raw.write(Array(client[helloEnd...]))
-        if let (header, payload) = try raw.readFrame() {
-            header.write(into: &answer)
-            answer += payload
-        }
+        await rpcServer.shutdown()
         #expect(answer == server)
     }
 }

@@ -3,39 +3,56 @@ import Glibc
 @testable import RPC
 
 /// A hand-driven client speaking raw frames, for what ClientChannel never does on purpose
-/// (garbage, wrong versions, ignoring deadlines).
-final class RawConnection {
+/// (garbage, wrong versions, ignoring deadlines, never reading).
+///
+/// Reads wait on a thread of their own (``onThread(_:)``): a test task blocked in poll(2) would hold
+/// one of the cooperative pool's two threads, and with it the very calls the test waits for.
+/// `@unchecked Sendable`: one test task drives a connection, one operation at a time; a read runs
+/// on its helper thread while that task awaits it, so the reader is never touched by two threads at once.
+final class RawConnection: @unchecked Sendable {
     let socket: UnixSocket
     private var reader = FrameReader(maxFrameSize: 16 * 1024 * 1024)
 
-    /// Connects; with `versions` set, performs the handshake offering those versions.
-    init(path: String, handshake versions: [UInt16]? = [1]) throws {
+    /// Connects; with `versions` set, performs the handshake offering those versions and granting
+    /// `initialWindow` bytes of flow-control credit per stream.
+    init(path: String, handshake versions: [UInt16]? = [1], initialWindow: UInt32 = 1 << 20) throws {
         socket = try UnixSocket.connect(to: path)
         if let versions {
-            try write(Handshake.magic + ClientHello(versions: versions, initialWindow: 1 << 20, maxFrameSize: 1 << 24,
+            try write(Handshake.magic + ClientHello(versions: versions, initialWindow: initialWindow, maxFrameSize: 1 << 24,
                                                      name: "raw").frame())
         }
     }
 
+    /// Writes every byte (a full socket buffer makes this wait: only for tests whose server reads).
     func write(_ bytes: [UInt8]) throws { try socket.writeAll(bytes) }
 
     func close() { socket.close() }
 
+    /// Whether the server has sent something (or closed) that was not read yet; never waits.
+    func hasInput() -> Bool {
+        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
+    }
+
     /// The next complete frame (header and a copy of its payload); nil when the server closed.
-    func readFrame() throws -> (FrameHeader, [UInt8])? {
+    func readFrame() async throws -> (FrameHeader, [UInt8])? {
+        try await onThread { [self] in Result { try readFrameBlocking() } }.get()
+    }
+
+    private func readFrameBlocking() throws -> (FrameHeader, [UInt8])? {
         while true {
             if case .frame(let header, let range) = try reader.next() {
                 return (header, Array(reader.payload(in: range)))
             }
             // Bounded, so a server bug fails the test instead of hanging it.
-            let count = try reader.fill { try socket.read(into: $0, timeout: .seconds(20)) }
+            let count = try reader.fill { try socket.read(into: $0, timeout: hangGuard) }
             if count == 0 { return nil }
         }
     }
 
     /// Skips frames until a STATUS arrives.
-    func readStatus() throws -> (streamID: UInt32, error: RPCError) {
-        while let (header, payload) = try readFrame() {
+    func readStatus() async throws -> (streamID: UInt32, error: RPCError) {
+        while let (header, payload) = try await readFrame() {
             if header.type == .status {
                 return (header.streamID, try CallStatus.parse(payload[...]).0.error)
             }
@@ -43,6 +60,7 @@ final class RawConnection {
         throw RPCError(.unavailable, "connection closed before a STATUS")
     }
 
+    /// Starts a call whose one request travels in CALL_START (unary or server-streaming).
     func startUnary<T: Encodable>(streamID: UInt32, method: MethodDescriptor, request: T,
                                   timeoutMicroseconds: UInt64 = 0) throws {
         let message = try BinaryEncoder().encode(request)

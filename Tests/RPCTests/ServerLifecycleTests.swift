@@ -4,34 +4,34 @@ import Glibc
 import Testing
 
 @Suite struct ServerLifecycleTests {
-    @Test func theSocketFileIsCreatedWithMode0600() throws {
-        let server = try TestServer.start()
-        defer { server.stop() }
-        var info = stat()
-        #expect(lstat(server.socketPath, &info) == 0)
-        #expect(info.st_mode & S_IFMT == S_IFSOCK)
-        #expect(info.st_mode & 0o777 == 0o600)
+    @Test func theSocketFileIsCreatedWithMode0600() async throws {
+        try await withTestServer { server, _ in
+            var info = stat()
+            #expect(lstat(server.socketPath, &info) == 0)
+            #expect(info.st_mode & S_IFMT == S_IFSOCK)
+            #expect(info.st_mode & 0o777 == 0o600)
+        }
     }
 
-    @Test func aConfiguredModeIsApplied() throws {
-        let server = try TestServer.start(configure: { $0.socketMode = 0o660 })
-        defer { server.stop() }
-        var info = stat()
-        #expect(lstat(server.socketPath, &info) == 0)
-        #expect(info.st_mode & 0o777 == 0o660)
+    @Test func aConfiguredModeIsApplied() async throws {
+        try await withTestServer(configure: { $0.socketMode = 0o660 }) { server, _ in
+            var info = stat()
+            #expect(lstat(server.socketPath, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o660)
+        }
     }
 
-    @Test func startingOverALiveServerIsRefused() throws {
-        let first = try TestServer.start()
-        defer { first.stop() }
-        let second = RPCServer(configuration: ServerConfiguration(socketPath: first.socketPath), services: [],
-                               logger: LogCapture().logger)
-        #expect(throws: RPCServerError.self) { try second.start() }
-        do {
-            try second.start()
-        } catch let error as RPCServerError {
-            #expect(error.code == .addressInUse)
-            #expect(error.message.contains(first.socketPath))
+    @Test func startingOverALiveServerIsRefused() async throws {
+        try await withTestServer { first, _ in
+            let second = RPCServer(configuration: ServerConfiguration(socketPath: first.socketPath), services: [],
+                                   logger: LogCapture().logger)
+            #expect(throws: RPCServerError.self) { try second.start() }
+            do {
+                try second.start()
+            } catch let error as RPCServerError {
+                #expect(error.code == .addressInUse)
+                #expect(error.message.contains(first.socketPath))
+            }
         }
     }
 
@@ -47,11 +47,14 @@ import Testing
         let server = RPCServer(configuration: ServerConfiguration(socketPath: directory.socketPath),
                                services: [TestService(probe: Probe())], logger: LogCapture().logger)
         try server.start()
-        defer { server.shutdown() }
         let channel = ClientChannel(socketPath: directory.socketPath)
-        defer { channel.close() }
-        let echo = try await channel.unary(TestService.echo, EchoRequest(text: "fresh"), as: EchoResponse.self)
-        #expect(echo.text == "fresh")
+        try await withCleanup {
+            let echo = try await channel.unary(TestService.echo, EchoRequest(text: "fresh"), as: EchoResponse.self)
+            #expect(echo.text == "fresh")
+        } cleanup: {
+            channel.close()
+            await server.shutdown()
+        }
     }
 
     @Test func aPathThatIsNotASocketIsLeftAlone() throws {
@@ -77,7 +80,7 @@ import Testing
         defer { channel.close() }
         async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
         #expect(await probe.wait(for: "slow started"))
-        async let stopped: Void = onThread { server.server.shutdown() }
+        async let stopped: Void = server.server.shutdown()
         // Once the socket file is gone the server has stopped accepting; then let the call finish.
         while FileManager.default.fileExists(atPath: server.socketPath) { try await Task.sleep(for: .milliseconds(5)) }
         probe.record("release slow")
@@ -102,14 +105,17 @@ import Testing
         try first.start()
         let one = try await channel.unary(TestService.echo, EchoRequest(text: "one"), as: EchoResponse.self)
         #expect(one.text == "one")
-        first.shutdown()
+        await first.shutdown()
         let second = makeServer()
         try second.start()
-        defer { second.shutdown() }
-        // The client checks an idle connection before writing on it, sees the old server's end of
-        // stream and opens a new connection: the very first call after the restart succeeds.
-        let two = try await channel.unary(TestService.echo, EchoRequest(text: "two"), as: EchoResponse.self)
-        #expect(two.text == "two")
+        try await withCleanup {
+            // The client checks an idle connection before writing on it, sees the old server's end of
+            // stream and opens a new connection: the very first call after the restart succeeds.
+            let two = try await channel.unary(TestService.echo, EchoRequest(text: "two"), as: EchoResponse.self)
+            #expect(two.text == "two")
+        } cleanup: {
+            await second.shutdown()
+        }
     }
 
     @Test func connectingToAMissingSocketIsUnavailableWithPathAndReason() async throws {

@@ -47,6 +47,9 @@ struct TestService: RPCService {
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
     static let count = MethodDescriptor(service: service, method: "Count", kind: .serverStreaming)
     static let sum = MethodDescriptor(service: service, method: "Sum", kind: .clientStreaming)
+    /// Streams `value` copies of ``floodMessage``, then records "flood done".
+    static let flood = MethodDescriptor(service: service, method: "Flood", kind: .serverStreaming)
+    static let floodMessage = EchoRequest(text: "flood", padding: [UInt8](repeating: 0xF1, count: 16 * 1024))
 
     let probe: Probe
 
@@ -73,6 +76,10 @@ struct TestService: RPCService {
         }
         router.registerServerStreaming(Self.count) { (request: Number, writer: ServerStreamWriter<Number>, _) in
             for value in 0..<request.value { try writer.send(Number(value: value)) }
+        }
+        router.registerServerStreaming(Self.flood) { (request: Number, writer: ServerStreamWriter<EchoRequest>, _) in
+            for _ in 0..<request.value { try writer.send(Self.floodMessage) }
+            probe.record("flood done")
         }
         router.registerClientStreaming(Self.sum) { (reader: ClientStreamReader<Number>, context) -> Number in
             var total: Int64 = 0

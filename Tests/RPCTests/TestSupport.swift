@@ -56,25 +56,45 @@ struct TestServer {
         return TestServer(directory: directory, server: server, logs: logs)
     }
 
-    func stop() {
-        server.shutdown()
+    /// Stops the server (waiting for its calls on a thread of its own) and removes the directory.
+    func stop() async {
+        await server.shutdown()
         directory.remove()
     }
 
     func channel() -> ClientChannel { ClientChannel(socketPath: socketPath) }
 }
 
-/// Runs `body` against a fresh server and always stops it afterwards.
+/// Runs `body` against a fresh server and always stops it afterwards, without blocking the
+/// task's thread (a `defer` cannot await).
 func withTestServer(probe: Probe = Probe(), configure: (inout ServerConfiguration) -> Void = { _ in },
                     _ body: (TestServer, ClientChannel) async throws -> Void) async throws {
     let server = try TestServer.start(probe: probe, configure: configure)
     let channel = server.channel()
-    defer {
+    try await withCleanup {
+        try await body(server, channel)
+    } cleanup: {
         channel.close()
-        server.stop()
+        await server.stop()
     }
-    try await body(server, channel)
 }
+
+/// An async `defer`: runs `body`, then `cleanup` whether `body` returned or threw.
+func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) async throws -> T {
+    let result: T
+    do {
+        result = try await body()
+    } catch {
+        await cleanup()
+        throw error
+    }
+    await cleanup()
+    return result
+}
+
+/// How long a test waits for something before it fails instead of hanging: a bound for bugs, far
+/// beyond what a loaded machine takes (see ``Probe/wait(for:)``).
+let hangGuard = Duration.seconds(600)
 
 /// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.
 final class Probe: Sendable {
@@ -88,11 +108,16 @@ final class Probe: Sendable {
 
     var recorded: [String] { events.withLock { $0 } }
 
-    /// Waits until `event` was recorded; gives up after a generous bound so a bug fails instead of
-    /// hanging. The wait blocks its own thread: a Dispatch worker would starve the cooperative pool.
+    /// Waits until `event` was recorded. The wait blocks its own thread: a Dispatch worker would
+    /// starve the cooperative pool.
+    ///
+    /// It gives up only after ``hangGuard``, so a bug fails instead of hanging, but never because
+    /// the machine is busy: all tests of the bundle share the pool's two threads, and a task the
+    /// event depends on (the call that records it) may queue behind every other test's work for a
+    /// long time (with both cores busy, a 20 s bound failed five tests of a run).
     func wait(for event: String) async -> Bool {
         await onThread { [self] in
-            let giveUp = DispatchTime.now() + .seconds(20)
+            let giveUp = DispatchTime.now() + .seconds(Int(hangGuard.components.seconds))
             while !recorded.contains(event) {
                 if signal.wait(timeout: giveUp) == .timedOut { break }
             }

@@ -68,7 +68,7 @@ import Testing
             defer { raw.close() }
             try raw.startUnary(streamID: 1, method: TestService.waitForCancel, request: EchoRequest(text: "raw"),
                                timeoutMicroseconds: 100_000)
-            let status = try raw.readStatus()
+            let status = try await raw.readStatus()
             #expect(status.streamID == 1)
             #expect(status.error.code == .deadlineExceeded)
             #expect(await probe.wait(for: "raw saw cancellation"))

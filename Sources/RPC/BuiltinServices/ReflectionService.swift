@@ -1,6 +1,8 @@
+import BinaryCoding
 import Synchronization
 
-/// `rpc.reflection.v1.Reflection`: the services and methods a server offers, with their kinds.
+/// `rpc.reflection.v1.Reflection`: the services and methods a server offers, with their kinds,
+/// and (DescribeServices) their messages field by field, so a generic client can build any request.
 public enum RPCReflection {
     public static let serviceName = "rpc.reflection.v1.Reflection"
 
@@ -9,6 +11,13 @@ public enum RPCReflection {
         public static let descriptor = MethodDescriptor(service: serviceName, method: "ListServices", kind: .unary)
         public typealias Input = ListServicesRequest
         public typealias Output = ListServicesResponse
+    }
+
+    /// `rpc.reflection.v1.Reflection/DescribeServices` (unary).
+    public enum DescribeServices {
+        public static let descriptor = MethodDescriptor(service: serviceName, method: "DescribeServices", kind: .unary)
+        public typealias Input = DescribeServicesRequest
+        public typealias Output = DescribeServicesResponse
     }
 }
 
@@ -85,18 +94,54 @@ public struct ListServicesResponse: Codable, Sendable, Hashable {
 
 /// The methods of a server, filled in once its router is complete (reflection lists itself too).
 final class MethodCatalog: Sendable {
-    private let methods = Mutex<[MethodDescriptor]>([])
+    private let methods = Mutex<[RegisteredMethod]>([])
 
-    func set(_ methods: [MethodDescriptor]) {
+    func set(_ methods: [RegisteredMethod]) {
         self.methods.withLock { $0 = methods }
     }
 
-    var services: [ServiceDescription] {
+    /// The registered methods by service, services sorted by name, methods in registration order.
+    private var byService: [(name: String, methods: [RegisteredMethod])] {
         let methods = self.methods.withLock { $0 }
-        let byService = Dictionary(grouping: methods, by: \.service)
-        return byService.keys.sorted().map { name in
-            ServiceDescription(name: name, methods: (byService[name] ?? []).map { MethodDescription(name: $0.method, kind: $0.kind) })
+        let grouped = Dictionary(grouping: methods, by: \.descriptor.service)
+        return grouped.keys.sorted().map { ($0, grouped[$0] ?? []) }
+    }
+
+    var services: [ServiceDescription] {
+        byService.map { service in
+            ServiceDescription(
+                name: service.name,
+                methods: service.methods.map { MethodDescription(name: $0.descriptor.method, kind: $0.descriptor.kind) })
         }
+    }
+
+    /// The services named (all when `names` is empty) with their methods' messages. Recorded
+    /// from the registered types on each call: reflection is rare, and nothing is kept.
+    func describe(_ names: [String]) throws -> DescribeServicesResponse {
+        let known = byService
+        if let unknown = names.first(where: { name in !known.contains { $0.name == name } }) {
+            throw RPCError(.notFound, "no service named \"\(unknown)\"",
+                           details: [ErrorDetail(field: "services", reason: "unknown service \(unknown)")])
+        }
+        let chosen = names.isEmpty ? known : known.filter { names.contains($0.name) }
+        var messageTypes: [any Decodable.Type] = []
+        let services = chosen.map { service in
+            ServiceSchema(name: service.name, methods: service.methods.map { method in
+                if let request = method.types.request as? any Decodable.Type { messageTypes.append(request) }
+                if let response = method.types.response as? any Decodable.Type { messageTypes.append(response) }
+                return MethodSchema(
+                    name: method.descriptor.method, kind: method.descriptor.kind,
+                    request: Schema.name(of: method.types.request), response: Schema.name(of: method.types.response),
+                    requirement: method.types.requirement, summary: method.descriptor.summary)
+            })
+        }
+        let schema: Schema
+        do {
+            schema = try Schema.of(messageTypes)
+        } catch {
+            throw RPCError(.internalError, "the messages of the services cannot be described: \(error)")
+        }
+        return DescribeServicesResponse(services: services, messages: schema.messages, enums: schema.enums)
     }
 }
 
@@ -106,6 +151,9 @@ struct ReflectionService: RPCService {
     func register(with router: inout Router) {
         router.registerUnary(RPCReflection.ListServices.descriptor) { (_: ListServicesRequest, _) in
             ListServicesResponse(services: catalog.services)
+        }
+        router.registerUnary(RPCReflection.DescribeServices.descriptor) { (request: DescribeServicesRequest, _) in
+            try catalog.describe(request.services)
         }
     }
 }

@@ -4,25 +4,21 @@ import Glibc
 ///
 /// Why a caller may read: handing a response from a reader thread to the awaiting task wakes two
 /// threads per call (the reader blocked in poll(2), then a cooperative-pool thread for the task),
-/// where a blocking ping-pong wakes one; and a lone caller first spins briefly (``spinBudget``),
-/// so a quick answer wakes none. Measured with `customer-bench run ping` (1 caller):
-/// context switches per call in the client went from ~2 to ~1 (`perf stat`), and the futex pair per
-/// call left the client's `strace -c` (see the numbers in the commit that added this).
+/// where a quick answer caught by a lone caller spinning briefly (``spinBudget``) wakes none.
+/// The caller never sleeps, though: its thread belongs to the cooperative pool, and a pool thread
+/// asleep in poll(2) is lost to every task of the process (on a loaded 2-core machine, tests
+/// starved). An answer that takes longer than the spin is left to the reader thread.
 ///
 /// Who reads is the connection's `reader` role, changed only under the state lock together with the
 /// table of calls, so "nobody reads" and "a call waits for its response" are never true at once:
-/// - `.caller`: a unary call that was the only one in flight in this process reads until its own
-///   response arrived or ``ownReadBudget`` passed, delivering any other frame it meets;
+/// - `.caller`: a unary call that was the only one in flight in this process reads, without
+///   sleeping, until its own response arrived or ``spinBudget`` passed, delivering any other frame
+///   it meets;
 /// - `.thread`: the reader thread reads while any call is in flight, then parks;
 /// - `.nobody`: no call in flight; the next call checks for a GOAWAY or an end of stream that
 ///   arrived meanwhile (``checkWhileIdle()``) before it writes on this connection.
 extension ClientConnection {
     enum ReaderRole { case nobody, thread, caller }
-
-    /// How long a lone caller may block its (cooperative-pool) thread waiting for its own response
-    /// before it hands the reading to the reader thread and suspends: long enough for an ordinary
-    /// call (tens to hundreds of µs), short enough that a slow handler never holds a pool thread.
-    static let ownReadBudget = Duration.milliseconds(2)
 
     enum ReadOutcome {
         case data
@@ -81,35 +77,25 @@ extension ClientConnection {
 
     // MARK: A caller reading
 
-    /// Reads until `call` has its outcome or ``ownReadBudget`` passed, if nobody else is reading;
-    /// then gives the role back (to the reader thread if other calls are still in flight).
+    /// Spins on non-blocking reads until `call` has its outcome or ``spinBudget`` passed, if nobody
+    /// else is reading and the ``SpinAdvisor`` says spinning pays; then gives the role back (to the
+    /// reader thread if the call, or another, is still in flight).
     func readOwnResponse(of call: ClientCall) {
+        guard spinAdvisor.shouldSpin() else { return ensureReader() }
         guard claimReadingForCaller() else { return }
-        let deadline = ContinuousClock.now + Self.ownReadBudget
-        var mayStillSpin = spinAdvisor.shouldSpin()
+        let deadline = ContinuousClock.now + Self.spinBudget
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
                 return
             }
-            if call.isFinished { break }
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { break }
-            var spun: ReadOutcome?
-            if mayStillSpin {
-                mayStillSpin = false
-                spun = spinForData()
-                spinAdvisor.record(answeredWhileSpinning: spun != nil)
-            }
-            switch spun ?? readOnce(timeout: remaining) {
-            case .data: continue
-            case .timedOut: break
-            case .ended(let failure):
+            if call.isFinished || ContinuousClock.now >= deadline { break }
+            if case .ended(let failure) = readNow() {
                 endReading(failure)
                 return
             }
-            break
         }
+        spinAdvisor.record(answeredWhileSpinning: call.isFinished)
         releaseReadingByCaller()
     }
 
@@ -191,17 +177,6 @@ extension ClientConnection {
     /// create 330-484 -> 354-402 µs (client CPU per get 86-154 -> 131-166 µs). 100 µs helped ping as
     /// much and get far less (its answers often take longer); always spinning made create slower.
     static let spinBudget = Duration.microseconds(200)
-
-    /// Reads without sleeping for up to ``spinBudget``; nil when nothing came meanwhile.
-    private func spinForData() -> ReadOutcome? {
-        let deadline = ContinuousClock.now + Self.spinBudget
-        repeat {
-            let outcome = readNow()
-            if case .timedOut = outcome { continue }
-            return outcome
-        } while ContinuousClock.now < deadline
-        return nil
-    }
 
     /// One read of what is available, waiting at most `timeout` (nil: as long as it takes).
     private func readOnce(timeout: Duration?) -> ReadOutcome {

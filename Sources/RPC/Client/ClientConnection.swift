@@ -169,7 +169,7 @@ final class ClientConnection: Sendable {
     /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
     func send(_ build: (inout [UInt8]) -> Void) throws(RPCError) {
         do {
-            try writer.write(build)
+            try writer.write(.bounded, build)
         } catch {
             throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
         }

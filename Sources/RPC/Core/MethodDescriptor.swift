@@ -17,11 +17,15 @@ public struct MethodDescriptor: Sendable, Hashable {
     /// The method name within the service.
     public let method: String
     public let kind: MethodKind
+    /// What a caller should know beyond the messages (a rule, a refusal), for reflection and the
+    /// API reference.
+    public let summary: String?
 
-    public init(service: String, method: String, kind: MethodKind) {
+    public init(service: String, method: String, kind: MethodKind, summary: String? = nil) {
         self.service = service
         self.method = method
         self.kind = kind
+        self.summary = summary
     }
 
     /// `service/method`, the name that travels in a CALL_START frame.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Per-stream flow control of a streaming call on the server (PROTOCOL.md, "Flow control").
 ///
 /// Outgoing: `sendCredit` starts at the client's announced window; a MESSAGE may be sent while it is
@@ -15,6 +17,14 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     private var isWoken = false
     let receiveWindow: Int
     private let maxFrameSize: Int
+    /// The connection writer's position just past this stream's last message (see
+    /// ``FrameWriter/writeStreamFrame(after:streamLimit:abandon:_:)``); only the sending handler uses it.
+    private let queuedEndStorage = Atomic<Int>(0)
+
+    var queuedEnd: Int {
+        get { queuedEndStorage.load(ordering: .relaxed) }
+        set { queuedEndStorage.store(newValue, ordering: .relaxed) }
+    }
 
     init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int) {
         self.sendCredit = sendCredit

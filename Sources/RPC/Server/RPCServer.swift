@@ -26,8 +26,8 @@ import Logging
 /// `send`. Readers wait in poll(POLLIN) before read(2), which spares them the spurious wake-up a
 /// Unix socket gives a blocked reader each time the peer consumes what was written (2.6 instead of
 /// 3.4+ context switches per call at 16 callers). Blocking system calls give back-pressure for free: a client that stops reading blocks
-/// only its own connection's writers, and streams are bounded by per-stream credit (PROTOCOL.md,
-/// "Flow control"). Deadlines use one shared timer thread that is signalled only when a new
+/// only its own connection's writers, which wait once the connection (or the stream) holds its
+/// queue limit, whatever window the client granted (``FrameWriter``; PROTOCOL.md, "Flow control"). Deadlines use one shared timer thread that is signalled only when a new
 /// deadline is earlier than its planned wake-up, so timeouts add no wake-ups in the steady state.
 public final class RPCServer: Sendable {
     let runtime: ServerRuntime
@@ -46,7 +46,7 @@ public final class RPCServer: Sendable {
             ReflectionService(catalog: catalog),
         ]
         for service in builtins + services { service.register(with: &router) }
-        catalog.set(router.methods)
+        catalog.set(router.registrations)
         for service in Set(router.methods.map(\.service)) { health.setStatus(.serving, forService: service) }
         runtime = ServerRuntime(configuration: configuration, router: router, interceptors: interceptors,
                                 logger: logger, health: health, statistics: statistics)
@@ -104,5 +104,18 @@ public final class RPCServer: Sendable {
     /// Blocks until the server has stopped (returns at once if it never started).
     public func waitUntilStopped() {
         lifecycle.waitUntilStopped()
+    }
+
+    /// ``shutdown()`` for async code: the waiting (for calls to drain, up to the grace period) happens
+    /// on a thread of its own while the task is suspended. Blocking a cooperative-pool thread instead
+    /// starves every task of the process for that long: two servers stopping at once take both
+    /// threads of a 2-core machine.
+    public func shutdown() async {
+        await ThreadLauncher.run { [self] in shutdown() }
+    }
+
+    /// ``waitUntilStopped()`` for async code, waiting on a thread of its own.
+    public func waitUntilStopped() async {
+        await ThreadLauncher.run { [self] in waitUntilStopped() }
     }
 }

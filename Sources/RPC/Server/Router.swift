@@ -14,37 +14,45 @@ public struct Router: Sendable {
     /// Every registered method, in registration order.
     public var methods: [MethodDescriptor] { order }
 
+    /// Every registered method with its message types, in registration order (for reflection).
+    var registrations: [RegisteredMethod] { order.compactMap { handlers[$0.fullName] } }
+
+    /// Registers a unary method. `requirement` says, for reflection and the API reference, what a
+    /// caller needs (e.g. a right); the router does not check it.
     public mutating func registerUnary<Req: Decodable & Sendable, Res: Encodable & Sendable>(
-        _ method: MethodDescriptor, _ handler: @escaping @Sendable (Req, ServerContext) throws -> Res
+        _ method: MethodDescriptor, requirement: String? = nil,
+        _ handler: @escaping @Sendable (Req, ServerContext) throws -> Res
     ) {
-        add(method, .unary { payload, context in
+        add(method, MethodTypes(Req.self, Res.self, requirement), .unary { payload, context in
             let request = try Self.decode(Req.self, from: payload, for: method)
             return try Self.encode(try handler(request, context), for: method)
         })
     }
 
     public mutating func registerServerStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
-        _ method: MethodDescriptor,
+        _ method: MethodDescriptor, requirement: String? = nil,
         _ handler: @escaping @Sendable (Req, ServerStreamWriter<Res>, ServerContext) throws -> Void
     ) {
-        add(method, .serverStreaming { payload, context in
+        add(method, MethodTypes(Req.self, Res.self, requirement), .serverStreaming { payload, context in
             let request = try Self.decode(Req.self, from: payload, for: method)
             try handler(request, ServerStreamWriter<Res>(context: context), context)
         })
     }
 
     public mutating func registerClientStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
-        _ method: MethodDescriptor, _ handler: @escaping @Sendable (ClientStreamReader<Req>, ServerContext) throws -> Res
+        _ method: MethodDescriptor, requirement: String? = nil,
+        _ handler: @escaping @Sendable (ClientStreamReader<Req>, ServerContext) throws -> Res
     ) {
-        add(method, .clientStreaming { context in
+        add(method, MethodTypes(Req.self, Res.self, requirement), .clientStreaming { context in
             try Self.encode(try handler(ClientStreamReader<Req>(context: context), context), for: method)
         })
     }
 
     func lookup(_ fullName: String) -> RegisteredMethod? { handlers[fullName] }
 
-    private mutating func add(_ method: MethodDescriptor, _ handler: MethodHandler) {
-        if handlers.updateValue(RegisteredMethod(descriptor: method, handler: handler), forKey: method.fullName) == nil {
+    private mutating func add(_ method: MethodDescriptor, _ types: MethodTypes, _ handler: MethodHandler) {
+        let registered = RegisteredMethod(descriptor: method, types: types, handler: handler)
+        if handlers.updateValue(registered, forKey: method.fullName) == nil {
             order.append(method)
         } else if let index = order.firstIndex(where: { $0.fullName == method.fullName }) {
             order[index] = method
@@ -71,7 +79,24 @@ public struct Router: Sendable {
 /// A method with its type-erased handler working on encoded messages.
 struct RegisteredMethod: Sendable {
     let descriptor: MethodDescriptor
+    let types: MethodTypes
     let handler: MethodHandler
+}
+
+/// A method's messages (of one request or response; of each, for a stream) and what a caller
+/// needs, as reflection describes them.
+struct MethodTypes: Sendable {
+    /// Decodable, always (kept as `Any.Type`, which is Sendable where `any Decodable.Type` is not).
+    let request: Any.Type
+    /// Decodable too for every method of this repository, but a handler may answer an Encodable only.
+    let response: Any.Type
+    let requirement: String?
+
+    init(_ request: any Decodable.Type, _ response: Any.Type, _ requirement: String?) {
+        self.request = request
+        self.response = response
+        self.requirement = requirement
+    }
 }
 
 enum MethodHandler: Sendable {

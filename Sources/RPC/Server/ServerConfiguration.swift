@@ -17,6 +17,13 @@ public struct ServerConfiguration: Sendable {
     public var handshakeTimeout: Duration = .seconds(5)
     /// On shutdown, calls in flight get this long to finish before they are cancelled (default 10 s).
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Bytes of outgoing frames one connection may hold queued for a client that does not read
+    /// (default 1 MiB); past it, handlers wait to write (one frame may exceed it). Bounds memory
+    /// whatever flow-control window the client grants.
+    public var maxQueuedBytesPerConnection: Int = 1024 * 1024
+    /// Of those, what one stream's messages may hold (default 256 KiB), so one stream cannot take
+    /// the whole connection's share.
+    public var maxQueuedBytesPerStream: Int = 256 * 1024
     /// Per-stream flow-control window this server grants for client-to-server messages (default 256 KiB).
     public var initialStreamWindow: Int = 256 * 1024
     /// Reported in HELLO and by the server-info service.

@@ -38,8 +38,10 @@ extension ServerConnection {
         return claimed
     }
 
-    /// Writes the STATUS of a claimed call and forgets the call.
-    private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?) {
+    /// Writes the STATUS of a claimed call and forgets the call. `admission` is `.immediate` only
+    /// for the deadline's answer, written from a shared thread that must not wait for a client.
+    private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?,
+                        admission: FrameWriter.Admission = .bounded) {
         var status = status
         var response = response
         if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {
@@ -48,7 +50,7 @@ extension ServerConnection {
             response = nil
         }
         runtime.statistics.callEnded(status.code)
-        writeStatus(streamID: context.streamID, status, response: response)
+        writeStatus(streamID: context.streamID, status, response: response, admission: admission)
         let drained = calls.withLock { table in
             table.active[context.streamID] = nil
             return table.draining && table.active.isEmpty
@@ -67,12 +69,12 @@ extension ServerConnection {
     /// Answers a call that was never started (unknown method, limits, malformed CALL_START).
     func reject(streamID: UInt32, _ error: RPCError) {
         runtime.statistics.callEnded(error.code)
-        writeStatus(streamID: streamID, error, response: nil)
+        writeStatus(streamID: streamID, error, response: nil, admission: .bounded)
     }
 
-    private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?) {
+    private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission) {
         do {
-            try writer.write { buffer in
+            try writer.write(admission) { buffer in
                 FrameBuilder.append(.status, flags: response == nil ? [] : .hasMessage, streamID: streamID, to: &buffer) {
                     CallStatus(error: status).write(into: &$0)
                     if let response { $0.append(contentsOf: response) }
@@ -91,7 +93,7 @@ extension ServerConnection {
             let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
             context.cancel(error)
             // The write may block on a client that does not read: keep it off the scheduler thread.
-            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil) }
+            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil, admission: .immediate) }
         }
         if !context.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
     }
@@ -108,11 +110,14 @@ extension ServerConnection {
         }
         try stream.spendCredit(cost, context: context)
         do {
-            try writer.write { buffer in
+            let end = try writer.writeStreamFrame(after: stream.queuedEnd, streamLimit: runtime.configuration.maxQueuedBytesPerStream,
+                                                  abandon: { context.isCancelled }) { buffer in
                 FrameBuilder.append(.message, flags: .hasMessage, streamID: context.streamID, to: &buffer) {
                     $0.append(contentsOf: bytes)
                 }
             }
+            guard let end else { return try context.checkCancellation() }
+            stream.queuedEnd = end
         } catch {
             context.cancel(RPCError(.cancelled, "the connection closed"))
             try context.checkCancellation()

@@ -7,29 +7,44 @@ extension ServerConnection {
         if !handshakeDone {
             guard performHandshake() else { return .close }
             handshakeDone = true
+            idleSince = .now
         }
         while true {
             do {
                 while let event = try reader.next() {
+                    receivedFrame = true
                     if let call = try handle(event) { return .run(call) }
                 }
             } catch {
                 runtime.logger.warning("closing connection after a protocol violation",
                                        [("peer_pid", "\(peer.pid)"), ("error", error.description)])
-                try? writer.write(frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
+                try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
             if spinForInput() { continue }
-            switch readMore(timeout: runtime.configuration.idleTimeout) {
+            switch readMore(timeout: idleTimeRemaining()) {
             case .data: continue
             case .closed: return .close
             case .timedOut:
                 if calls.withLock({ $0.active.isEmpty }) {
-                    try? writer.write(frame: GoAway(code: .ok, message: "idle timeout").frame())
+                    try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
                     return .close
                 }
+                idleSince = .now   // busy with calls until now
             }
         }
+    }
+
+    /// How long the leader may wait for input before the connection counts as idle. Only complete
+    /// frames restart the clock, so a client trickling a frame byte by byte (slowloris) is closed
+    /// like a silent one.
+    private func idleTimeRemaining() -> Duration {
+        let now = ContinuousClock.now
+        if receivedFrame {
+            receivedFrame = false
+            idleSince = now
+        }
+        return max(now.duration(to: idleSince + runtime.configuration.idleTimeout), .zero)
     }
 
     enum ReadResult { case data, closed, timedOut }
@@ -67,7 +82,7 @@ extension ServerConnection {
         let configuration = runtime.configuration
         func refuse(_ code: StatusCode, _ message: String) -> Bool {
             runtime.logger.info("refusing connection", [("peer_pid", "\(peer.pid)"), ("reason", message)])
-            try? writer.write(frame: GoAway(code: code, message: message).frame())
+            try? writer.write(.immediate, frame: GoAway(code: code, message: message).frame())
             return false
         }
         let handshakeDeadline = ContinuousClock.now + configuration.handshakeTimeout

@@ -32,6 +32,12 @@ final class ServerConnection: @unchecked Sendable {
     var reader: FrameReader
     var lastStreamID: UInt32 = 0
     var handshakeDone = false
+    /// Where the idle clock starts: the handshake, the last complete frame, or the last time the
+    /// timeout found a call in flight. Bytes of an incomplete frame never move it (PROTOCOL.md, "Limits").
+    var idleSince = ContinuousClock.now
+    /// A complete frame arrived since `idleSince` was last set (read before the leader blocks,
+    /// so the hot path reads no clock per frame).
+    var receivedFrame = false
     /// What the client announced in HELLO.
     var clientWindow = 0
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
@@ -58,7 +64,8 @@ final class ServerConnection: @unchecked Sendable {
     init(socket: UnixSocket, runtime: ServerRuntime) throws(IOError) {
         self.socket = socket
         self.runtime = runtime
-        writer = FrameWriter(socket: socket)
+        writer = FrameWriter(socket: socket, queueLimit: runtime.configuration.maxQueuedBytesPerConnection,
+                             statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
         maxThreads = max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1
@@ -189,7 +196,7 @@ final class ServerConnection: @unchecked Sendable {
             table.draining = true
             return table.active.isEmpty
         }
-        try? writer.write(frame: GoAway(code: .ok, message: "the server is shutting down").frame())
+        try? writer.write(.immediate, frame: GoAway(code: .ok, message: "the server is shutting down").frame())
         if idle { stopReading() }
     }
 

@@ -102,6 +102,7 @@ public final class ServerContext: Sendable {
         guard let handlers else { return }
         cancelled.store(true, ordering: .releasing)
         stream?.wakeAll()
+        if stream != nil { connection.writer.wakeWaiters() }
         for handler in handlers { handler() }
     }
 

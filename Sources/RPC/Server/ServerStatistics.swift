@@ -11,6 +11,8 @@ final class ServerStatistics: Sendable {
 
     private let counters = Mutex(Snapshot())
     let startedAt = ContinuousClock.now
+    /// The connections' outgoing queues (PROTOCOL.md, "Limits": queued bytes).
+    let writeQueue = WriteQueueStatistics()
 
     var snapshot: Snapshot { counters.withLock { $0 } }
 

@@ -33,3 +33,18 @@ enum ThreadLauncher {
         }
     }
 }
+
+extension ThreadLauncher {
+    /// Runs blocking `body` on a new thread and suspends the calling task until it returns, so no
+    /// cooperative-pool thread waits. Should no thread start (out of resources), `body` runs on the
+    /// caller's thread: late, but never lost.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            do {
+                try start { continuation.resume(returning: body()) }
+            } catch {
+                continuation.resume(returning: body())
+            }
+        }
+    }
+}
