@@ -77,9 +77,22 @@ let package = Package(
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
+        // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
+        .target(name: "FuzzTargets",
+                dependencies: ["BinaryCoding", "RPC", "CustomerAPI", "CustomerServer", "BusinessRegistry", "Logging"],
+                path: "Tests/Fuzz/Targets"),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "BinaryCoding", "CustomerAPI", "RPC"],
+                    path: "Tests/FuzzReplayTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",
                                    "BusinessRegistry", "RegistryTestSupport", "CommandLineKit"],
                     path: "Tests/EndToEndTests"),
     ]
 )
+
+// The libFuzzer binary exists only in the fuzzing build (Tests/Fuzz/run sets CUSTOMERCARD_FUZZ=1 and
+// `-sanitize=fuzzer,address`): libFuzzer supplies its `main`, so a plain build could not link it.
+if Context.environment["CUSTOMERCARD_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "customercard-fuzz", dependencies: ["FuzzTargets"], path: "Tests/Fuzz/Runner"))
+    package.products.append(.executable(name: "customercard-fuzz", targets: ["customercard-fuzz"]))
+}

@@ -11,12 +11,16 @@ struct GlobalOptions: Sendable {
     /// Sent as the write's `idempotency-key`; nil: the client library sends a new one.
     var idempotencyKey: String?
 
+    /// A year: far beyond any call, and its milliseconds fit the client's `Duration` (`inf` or 1e300 would trap).
+    static let maxTimeoutSeconds: Double = 31_536_000
+
     static let helpLines = """
           --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
                                  $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
           --output table|json    Aligned table for people (default) or JSON for programs
                                  (mailing-list also writes csv).
-          --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED). Default: 30.
+          --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED); at most 31536000
+                                 (a year). Default: 30.
           --as USER              Act for USER (trusted services only: see `customerctl users trust`);
                                  the call is checked and recorded as USER. Anyone else gets PERMISSION_DENIED.
           --idempotency-key KEY  Send the command's write with this key (1-128 of A-Z a-z 0-9 - _ . :).
@@ -69,8 +73,8 @@ struct GlobalOptions: Sendable {
                 }
                 options.output = format
             default:
-                guard let seconds = Double(value), seconds > 0 else {
-                    throw UsageError("--timeout takes a positive number of seconds, got '\(value)'")
+                guard let seconds = Double(value), seconds > 0, seconds <= maxTimeoutSeconds else {
+                    throw UsageError("--timeout takes a positive number of seconds up to \(Int(maxTimeoutSeconds)), got '\(value)'")
                 }
                 options.timeoutSeconds = seconds
             }

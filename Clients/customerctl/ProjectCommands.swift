@@ -16,7 +16,7 @@ enum ProjectCommands {
           --value-currency C       Currency of the expected value (ISO 4217).
           --close DATE             Expected close date (YYYY-MM-DD).
           Project:
-          --number N               Project number (assigned when not given).
+          --number N               Project number, 1 to 9999999999 (assigned when not given).
           --status open|closed     Status.
           --manager USER           Project manager (a user name; "" clears).
           --start DATE, --end DATE Start and end dates (YYYY-MM-DD).

@@ -43,6 +43,10 @@ extension CustomerQuery {
         }
         filter.search = search
         filter.country = country
+        // Checked here too, not only by the store: a caller who sees no customer is never asked the store.
+        if let changedSince, let violation = TimestampRange.violation(changedSince, field: "query.changedSince") {
+            throw StoreError.invalidArgument([violation])
+        }
         filter.changedSince = changedSince
         if let accountManager {
             filter.accountManagerID = try store.userID(named: accountManager, field: "query.accountManager")

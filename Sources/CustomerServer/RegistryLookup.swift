@@ -48,9 +48,7 @@ enum RegistryLookup {
 
     /// Whole nanoseconds of `duration`, saturated for `DispatchTimeInterval`.
     static func nanoseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int.max : Int(clamping: scaled.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
+        Int(clamping: duration.saturatingCount(of: .nanoseconds(1)))
     }
 
     /// The lookup's result, handed from the task to the waiting thread.

@@ -37,7 +37,7 @@ struct CustomerQuery {
             conditions.append("c.account_manager_id = ?")
             values.append(.integer(manager))
         }
-        let changedSince = filter.changedSince?.milliseconds
+        let changedSince = try filter.changedSince.map { try TimestampRange.milliseconds($0, field: "changedSince") }
         if let changedSince {
             conditions.append("c.updated_at >= ?")
             values.append(.integer(changedSince))

@@ -18,7 +18,8 @@ extension CustomerStore {
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and `assignee` (no such user).
     public func addTask(customerID: Int64, subject: String, dueAt: Date?, assigneeID: Int64?, contactID: Int64?,
                         by author: Author) throws -> Activity {
-        let (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
+        var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
+        if let dueAt, let violation = TimestampRange.violation(dueAt, field: "dueDate") { violations.append(violation) }
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
                                                   dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? author.userID,
                                                   contactID: contactID),
@@ -30,6 +31,7 @@ extension CustomerStore {
     public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, contactID: Int64?,
                          by author: Author) throws -> Activity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
+        violations += [(startsAt, "startsAt"), (endsAt, "endsAt")].compactMap { TimestampRange.violation($0.0, field: $0.1) }
         if endsAt < startsAt {
             violations.append(FieldViolation(field: "endsAt", reason: "must not be before startsAt"))
         }

@@ -166,8 +166,10 @@ extension Date {
     }
 
     /// Milliseconds since 1970 UTC, rounded to nearest so a stored value survives the round trip
-    /// through `Double` exactly.
+    /// through `Double` exactly. Saturates (NaN reads as 0) instead of trapping; a caller's date is
+    /// checked against ``TimestampRange`` first, so only the store's own clock relies on this.
     var milliseconds: Int64 {
-        Int64((timeIntervalSince1970 * 1_000).rounded())
+        let value = (timeIntervalSince1970 * 1_000).rounded()
+        return Int64(exactly: value) ?? (value.isNaN ? 0 : value < 0 ? .min : .max)
     }
 }

@@ -75,7 +75,11 @@ enum ProjectValidator {
         CustomerValidator.normalise(changes.expectedClose, field: "expectedClose", CalendarText.day,
                                     &columns.expectedClose, &violations)
         if let number = changes.number {
-            if number < 1 { violations.append(FieldViolation(field: "number", reason: "must be a positive number")) }
+            // Bounded as customer numbers are: the sequence follows a given number, and one near
+            // Int64.max would leave automatic numbering nowhere to go.
+            if !CustomerNumber.range.contains(number) {
+                violations.append(FieldViolation(field: "number", reason: CustomerNumber.rangeReason))
+            }
             columns.number = number
         }
         if let status = changes.status { columns.status = status }

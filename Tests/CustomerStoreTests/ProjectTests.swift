@@ -43,6 +43,20 @@ import Testing
         }
     }
 
+    @Test func aProjectNumberOutsideTheRangeIsRefusedAndAutomaticNumberingGoesOn() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Gamma")
+        let store = fixture.store
+        for number in [Int64.max, 10_000_000_000, 0, -1] {
+            #expect(violations {
+                _ = try store.createProject(customerID: customer.id, ProjectFields(name: "Far", number: number),
+                                            by: .user(fixture.admin.id))
+            }?.map(\.field) == ["number"], "number \(number)")
+        }
+        let next = try store.createProject(customerID: customer.id, ProjectFields(name: "Next"), by: .user(fixture.admin.id))
+        #expect(next.number == 1001)
+    }
+
     @Test func invalidInputListsEveryFieldAndFieldsOfTheOtherKind() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Gamma")

@@ -133,7 +133,6 @@ struct ServerInfoService: RPCService {
     }
 
     static func milliseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(max(seconds, 0)) * 1000 + UInt64(max(attoseconds, 0) / 1_000_000_000_000_000)
+        duration.saturatingCount(of: .milliseconds(1))
     }
 }

@@ -174,9 +174,7 @@ public final class ClientChannel: Sendable {
 
     /// Rounded up, so a timeout never reaches the server as "none" (0).
     static func microseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        let micro = UInt64(max(seconds, 0)) * 1_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000_000)
-        return max(micro, 1)
+        max(duration.saturatingCount(of: .microseconds(1), roundingUp: true), 1)
     }
 
     static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws(RPCError) -> [UInt8] {

@@ -58,11 +58,7 @@ struct UnixSocket: Sendable, Hashable {
     /// spurious wake-ups as a large share of the RPC's context switches).
     func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration? = nil) throws(IOError) -> Int {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let milliseconds = timeout.map { timeout -> Int32 in
-            let (seconds, attoseconds) = timeout.components
-            let total = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-            return Int32(clamping: max(total, 0))
-        } ?? -1
+        let milliseconds = timeout.map { Int32(clamping: $0.saturatingCount(of: .milliseconds(1), roundingUp: true)) } ?? -1
         let ready = try syscall("poll") { poll(&descriptor, 1, milliseconds) }
         guard ready > 0 else { throw IOError(call: "poll", errno: EAGAIN) }
         return try syscall("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }

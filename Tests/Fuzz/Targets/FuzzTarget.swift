@@ -1,0 +1,41 @@
+import Foundation
+
+/// The fuzz targets, one input at a time: what libFuzzer's `LLVMFuzzerTestOneInput` calls in the
+/// fuzzing build and what the test suite replays its seeds and saved crash inputs through.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// (a) BinaryDecoder on every request message of the customer API.
+    case decoder
+    /// (b) FrameReader and the handshake, on the server's and the client's side.
+    case frames
+    /// (c) The whole request path of a real in-process server: decode, permission, handler, store.
+    case requests
+
+    /// Runs one input; returns normally whatever the bytes, a trap is a finding.
+    public func run(_ input: UnsafeRawBufferPointer) {
+        switch self {
+        case .decoder: DecoderFuzzTarget.run(input)
+        case .frames: FrameFuzzTarget.run(input)
+        case .requests: RequestPathFuzzTarget.run(input)
+        }
+    }
+
+    /// The seed inputs: Protocol/vectors/ and a few valid requests, shaped for this target.
+    public var seeds: [[UInt8]] { FuzzSeeds.seeds(for: self) }
+
+    /// Saved inputs that once crashed this target (Tests/Fuzz/crashes/NAME/), by file name.
+    public var crashInputs: [(name: String, bytes: [UInt8])] {
+        let directory = FuzzSeeds.repository.appendingPathComponent("Tests/Fuzz/crashes/\(rawValue)")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().compactMap { name in
+            (try? Data(contentsOf: directory.appendingPathComponent(name))).map { (name, [UInt8]($0)) }
+        }
+    }
+
+    /// Writes the seeds into `directory` (the fuzzer's starting corpus), one file each.
+    public func writeSeeds(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (index, seed) in seeds.enumerated() {
+            try Data(seed).write(to: URL(fileURLWithPath: directory).appendingPathComponent("seed-\(index)"))
+        }
+    }
+}
