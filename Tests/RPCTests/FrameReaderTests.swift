@@ -139,6 +139,18 @@ import Testing
         #expect(error.description == "INVALID_ARGUMENT: name is required (name: required)")
     }
 
+    @Test func aLongStatusMessageIsCutAtACharacterBoundaryToFitTheSmallestFrame() throws {
+        // 3 000 two-byte characters: the 4 KiB cut would fall inside one of them.
+        let long = String(repeating: "é", count: 3_000) + "!"
+        var payload: [UInt8] = []
+        CallStatus(error: RPCError(.internalError, long)).write(into: &payload)
+        let (status, _) = try CallStatus.parse(payload[...])
+        #expect(status.error.message == String(repeating: "é", count: 2_048))
+        #expect(payload.count < 16 * 1024)
+        let goAway = try GoAway(payload: GoAway(code: .unavailable, message: long).frame().dropFirst(FrameHeader.size))
+        #expect(goAway.message == String(repeating: "é", count: 2_048))
+    }
+
     @Test func helloFramesRoundTrip() throws {
         let client = ClientHello(versions: [1, 2], initialWindow: 65_536, maxFrameSize: 1 << 22, name: "ctl")
         let server = ServerHello(version: 1, maxFrameSize: 1 << 22, maxConcurrentCalls: 100, initialWindow: 262_144,

@@ -28,6 +28,24 @@ struct CallStartHead: Sendable, Equatable {
 /// The STATUS payload: code, message, details, trailers; the final response message (flag HAS_MESSAGE) follows.
 struct CallStatus: Sendable, Equatable {
     static let maxMessageLength = 64 * 1024
+    /// What a sender writes of a message at most: well inside the smallest max frame size a peer
+    /// may announce (16 KiB), so a STATUS or GOAWAY always fits beside its details.
+    static let maxSentMessageLength = 4 * 1024
+
+    /// `text` cut to at most `maxSentMessageLength` UTF-8 bytes, at a Unicode scalar boundary so
+    /// that the cut never makes the whole message invalid UTF-8.
+    static func sendable(_ text: String) -> String {
+        guard text.utf8.count > maxSentMessageLength else { return text }
+        let scalars = text.unicodeScalars
+        var end = scalars.startIndex
+        var bytes = 0
+        for index in scalars.indices {
+            bytes += UTF8.width(scalars[index])
+            if bytes > maxSentMessageLength { break }
+            end = scalars.index(after: index)
+        }
+        return String(scalars[..<end])
+    }
 
     var error: RPCError
 
@@ -35,7 +53,7 @@ struct CallStatus: Sendable, Equatable {
 
     func write(into buffer: inout [UInt8]) {
         buffer.append(error.code.rawValue)
-        buffer.appendLengthPrefixed(String(error.message.utf8.prefix(Self.maxMessageLength)) ?? "")
+        buffer.appendLengthPrefixed(Self.sendable(error.message))
         if error.details.isEmpty {
             buffer.appendVarint(0)
         } else {
@@ -81,7 +99,7 @@ struct GoAway: Sendable, Equatable {
     func frame() -> [UInt8] {
         FrameBuilder.frame(.goAway, streamID: 0) { buffer in
             buffer.append(code.rawValue)
-            buffer.appendLengthPrefixed(String(message.utf8.prefix(CallStatus.maxMessageLength)) ?? "")
+            buffer.appendLengthPrefixed(CallStatus.sendable(message))
         }
     }
 
