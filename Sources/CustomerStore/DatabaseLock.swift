@@ -24,10 +24,19 @@ final class DatabaseLock: Sendable {
         let descriptor = try FileSystem.call("open", path) {
             open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         }
+        // This process's own lock, just released, can stay held for a moment: a child spawned by
+        // another thread holds a copy of the descriptor from fork until exec closes it (O_CLOEXEC),
+        // which on a busy machine can take milliseconds. Only then is the lock waited for, briefly.
+        var ownLockWaitsLeft = 1_000
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
             let owner = Self.recordedPID(descriptor)
+            if code == EWOULDBLOCK, owner == getpid(), ownLockWaitsLeft > 0 {
+                ownLockWaitsLeft -= 1
+                usleep(1_000)
+                continue
+            }
             close(descriptor)
             if code == EWOULDBLOCK {
                 throw StoreOpeningError(path: databasePath, reason: .inUse(ownerPID: owner))
