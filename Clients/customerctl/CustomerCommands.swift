@@ -13,8 +13,11 @@ enum CustomerCommands {
           --number N               The customer number: unique, 1 to 9999999999. Without it the next
                                    number of the sequence, which skips numbers given here and never
                                    hands out a deleted or changed customer's number.
-          --vat V                  VAT number or business id, checked for the country's check digits and
-                                   stored in one form (fi 0112038-9 becomes FI01120389).
+          --vat V                  VAT number or business id as pasted (any spaces, dashes, dots,
+                                   full-width digits), checked for the country's check digits and
+                                   stored in one form (fi 0112038-9 becomes FI01120389). Without
+                                   --country its prefix names the country (FI 20774740). A bare
+                                   Norwegian organisation number is kept as the business id only.
           --country CC             ISO 3166-1 alpha-2 country code, e.g. FI, NO, NL.
           --email E                Email address.
           --website URL            Website (http or https; 'example.com' becomes 'https://example.com').
@@ -32,7 +35,9 @@ enum CustomerCommands {
     static let filterHelp = """
           --inactive               Only deactivated customers (default: only active ones).
           --all                    Active and deactivated customers.
-          --search TEXT            Match name, number, VAT number or email, ignoring case and accents.
+          --search TEXT            Match name, number, VAT number, business id or email, ignoring case
+                                   and accents; a VAT number or business id in any spelling
+                                   (0250345-3, FI02503453, fi 0250345 3).
           --country CC             Only customers in this country.
           --account-manager USER   Only customers of this account manager.
           --changed-since TIME     Only customers changed at or after TIME (ISO 8601: 2026-01-31, 2026-01-31T12:00,

@@ -28,7 +28,8 @@ extension APICustomer {
             website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
             createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
             updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy),
-            headOffice: stored.headOffice.map(CustomerAPI.Address.init))
+            headOffice: stored.headOffice.map(CustomerAPI.Address.init), businessId: stored.businessID,
+            registryStatus: stored.registryStatus, registryCheckedAt: stored.registryCheckedAt)
     }
 }
 
