@@ -36,7 +36,7 @@ extension VATNumber {
     /// letters), every kind of space (no-break, thin), dashes of every width, dots and invisible
     /// format characters (soft hyphen, zero-width space) anywhere; lower case; the number with or
     /// without its country prefix, Norway's `MVA` suffix and a Finnish Y-tunnus with its dash.
-    /// Without `country`, the number's own two-letter prefix names the country (`FI 20774741`).
+    /// Without `country`, the number's own two-letter prefix names the country (`FI 0250345-3`).
     /// - Throws: ``VATNumberError`` naming the precise reason: no country at all, a prefix of
     ///   another country, a foreign character, a wrong length or format, a wrong check digit.
     public static func parse(_ raw: String, country: String?) throws(VATNumberError) -> VATNumber {

@@ -34,7 +34,7 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
             return "country \"\(country)\" is not a two-letter ISO 3166 code"
         case .countryMissing:
             return "the VAT number has no country: give the customer's country, or start the number with "
-                + "its country prefix (e.g. FI 20774741)"
+                + "its country prefix (e.g. FI 0112038-9)"
         case .countryMismatch(let prefix, let country):
             return "the prefix \(prefix) does not belong to the customer's country \(country)"
         case .unexpectedCharacter(let country, let character):

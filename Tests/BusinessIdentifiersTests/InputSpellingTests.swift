@@ -150,7 +150,7 @@ struct InputSpellingTests {
         #expect(throws: VATNumberError.countryMissing) { try VATNumber.parse("0112038-9", country: nil) }
         #expect(VATNumberError.countryMissing.description
             == "the VAT number has no country: give the customer's country, or start the number with "
-            + "its country prefix (e.g. FI 20774741)")
+            + "its country prefix (e.g. FI 0112038-9)")
     }
 
     @Test("a bare Norwegian organisation number is told apart from the VAT form",

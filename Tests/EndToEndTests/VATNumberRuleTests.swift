@@ -92,7 +92,7 @@ import Testing
             #expect(bare?.code == .invalidArgument)
             #expect(bare?.details == [ErrorDetail(
                 field: "vatNumber", reason: "the VAT number has no country: give the customer's country, "
-                    + "or start the number with its country prefix (e.g. FI 20774741)")])
+                    + "or start the number with its country prefix (e.g. FI 0112038-9)")])
             #expect(try await client.customers.list(CustomerQuery(status: .all)).customers.map(\.id) == [prefixed.id])
         }
     }
