@@ -43,7 +43,9 @@ extension ShellCompletion {
                 line += " -F"
             }
         }
-        let summary = option.help.split(separator: "\n").first.map(String.init) ?? ""
+        // The help's first sentence, its lines joined: fish shows one line beside each option.
+        let help = option.help.split(separator: "\n").joined(separator: " ")
+        let summary = help.range(of: ". ").map { String(help[..<$0.lowerBound]) + "." } ?? help
         return line + " -d " + quoted(summary)
     }
 }

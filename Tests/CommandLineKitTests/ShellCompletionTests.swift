@@ -8,7 +8,7 @@ import Testing
         ])),
         ShellCompletion.Command(path: ["customers", "list"], summary: "List customers.", signature: Signature(options: [
             .value("order", help: "Sort order.", choices: ["name", "number"]),
-            .flag("all", help: "Active and deactivated."),
+            .flag("all", help: "Active and deactivated.\nDefault: only active. Second sentence."),
         ])),
         ShellCompletion.Command(path: ["files", "download"], summary: "Download a file.", signature: Signature(
             arguments: [Argument("ID")], options: [.value("to", "PATH", help: "Where.", completion: .file)])),
@@ -37,5 +37,6 @@ import Testing
             "complete -c tool -f -n '__fish_seen_subcommand_from customers; and not __fish_seen_subcommand_from list' -a list"))
         #expect(script.contains("-l order -r -f -a 'name number'"))
         #expect(script.contains("complete -c tool -l socket -r -F -d 'The socket.'"))
+        #expect(script.contains("-l all -d 'Active and deactivated.'"))
     }
 }
