@@ -11,7 +11,7 @@
 // A new handler adopts it with one line per method:
 //
 //     struct ProjectServiceHandler: GuardedService {            // was: RPCService
-//         let store: Store
+//         let store: CustomerStore
 //
 //         func register(with router: inout GuardedRouter) {     // was: inout Router
 //             router.register(ProjectService.createProject,
@@ -38,7 +38,7 @@ import RPC
 protocol GuardedService: Sendable {
     /// The store its handlers use; replaced by the keyed view for the copy that serves calls with
     /// an idempotency key (see `KeyedWrites`).
-    var store: Store { get set }
+    var store: CustomerStore { get set }
 
     func register(with router: inout GuardedRouter)
 
@@ -51,7 +51,7 @@ extension GuardedService {
     func keyedWriteCommitted() {}
 
     /// This service with its handlers on `store`.
-    func using(_ store: Store) -> Self {
+    func using(_ store: CustomerStore) -> Self {
         var copy = self
         copy.store = store
         return copy
@@ -141,7 +141,7 @@ struct GuardedServices: RPCService {
     let services: [any GuardedService]
     let checker: PermissionChecker
     /// The store the services use, for calls with an idempotency key.
-    let store: Store
+    let store: CustomerStore
 
     /// Registers every service twice: on its store for ordinary calls, and on the store's keyed view
     /// for the calls with an idempotency key (see `KeyedWrites`).

@@ -8,11 +8,11 @@ import RPC
 /// a retry gets that answer back. See Protocol/PROTOCOL.md, "Idempotency keys".
 ///
 /// The handler of a keyed call is the method's handler registered a second time, on a copy of its
-/// service whose store is `Store.insideKeyedWrites()`, so everything it reads and writes happens in
+/// service whose store is `CustomerStore.insideKeyedWrites()`, so everything it reads and writes happens in
 /// the keyed write's transaction. A call without a key takes the ordinary path and costs one
 /// metadata lookup more.
 struct KeyedWrites: Sendable {
-    let store: Store
+    let store: CustomerStore
     /// The handlers registered on the keyed view, by full method name (each a `KeyedHandler`).
     let handlers: [String: any Sendable]
 

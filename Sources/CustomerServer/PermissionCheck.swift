@@ -6,7 +6,7 @@ import RPC
 struct PermissionCheck: Sendable {
     let caller: Caller
     let method: MethodDescriptor
-    let store: Store
+    let store: CustomerStore
 
     /// A right that is held or not (a flag, or a Customers right at any scope).
     func require(_ right: Right) throws {
