@@ -1,6 +1,5 @@
 import CustomerAPI
 import CustomerStore
-import RPC
 
 extension UserRef {
     init(_ stored: StoredUserRef) {
@@ -59,19 +58,5 @@ extension CustomerQuery {
         case .name: return .byName
         case .number: return .byNumber
         }
-    }
-}
-
-extension CustomerStore {
-    /// The id of the user with this name, or INVALID_ARGUMENT on `field` when there is none (or
-    /// the name holds a control character, which no user name has and no message should echo).
-    func userID(named name: String, field: String) throws -> Int64 {
-        try TextInput.refuseControlCharacters(inName: name, field: field)
-        guard let user = try user(name: name) else {
-            throw RPCError(
-                .invalidArgument, "\(field): no user is named '\(name)'",
-                details: [ErrorDetail(field: field, reason: "no user is named '\(name)'")])
-        }
-        return user.id
     }
 }

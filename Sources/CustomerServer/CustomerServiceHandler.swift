@@ -12,12 +12,15 @@ struct CustomerServiceHandler: GuardedService {
     var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
-        router.register(CustomerService.createCustomer,
-                        requires: .newCustomer(accountManager: \.fields.accountManager)) { request, context in
+        router.register(CustomerService.createCustomer, resolving: { [store] request in
+            CustomerCreation(
+                request: request,
+                accountManager: try request.fields.accountManager.map { try store.namedUser($0, field: "accountManager") })
+        }, requires: .newCustomer(accountManager: \.accountManager)) { creation, context in
             let caller = try Caller.of(context)
             let created = try store.createCustomer(
-                try newCustomer(from: request.fields), allowDuplicateVAT: request.allowDuplicateVat ?? false,
-                by: caller.author)
+                try newCustomer(from: creation.request.fields, accountManager: creation.accountManager),
+                allowDuplicateVAT: creation.request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(created)
         }
         router.register(CustomerService.getCustomer,
@@ -94,10 +97,10 @@ struct CustomerServiceHandler: GuardedService {
         }
     }
 
-    private func newCustomer(from fields: CustomerFields) throws -> NewCustomer {
+    private func newCustomer(from fields: CustomerFields, accountManager: NamedUser?) throws -> NewCustomer {
         NewCustomer(
             number: fields.number, name: fields.name ?? "",
-            accountManagerID: try fields.accountManager.map { try store.userID(named: $0, field: "accountManager") },
+            accountManagerID: try accountManager?.id(),
             description: fields.description, vatNumber: fields.vatNumber, country: fields.country,
             industry: fields.industry, email: fields.email, website: fields.website, phone: fields.phone)
     }

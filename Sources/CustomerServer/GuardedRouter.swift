@@ -82,23 +82,38 @@ struct GuardedRouter {
         _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
         _ handler: @escaping @Sendable (Input, ServerContext) throws -> Output
     ) {
+        register(method, resolving: { $0 }, requires: requirement, handler)
+    }
+
+    /// Registers a unary method whose request names records by name (e.g. a user): `resolve` looks
+    /// them up once per call, before the requirement, and the requirement and the handler both get
+    /// its result, so they cannot disagree about what a name meant. `resolve` must not refuse a
+    /// name (see `NamedUser`): the requirement decides first, and refuses an unknown name like any
+    /// other it may not use.
+    mutating func register<Input, Resolved: Sendable, Output>(
+        _ method: UnaryMethod<Input, Output>, resolving resolve: @escaping @Sendable (Input) throws -> Resolved,
+        requires requirement: Requirement<Resolved>,
+        _ handler: @escaping @Sendable (Resolved, ServerContext) throws -> Output
+    ) {
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
         guard method.acceptsIdempotencyKey else {
             router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-                try checker.run(requirement, request, context) { try handler(request, context) }
+                let resolved = try resolve(request)
+                return try checker.run(requirement, resolved, context) { try handler(resolved, context) }
             }
             return
         }
         keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
         let keyedWrites = keyedWrites
         router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-            try checker.run(requirement, request, context) {
+            let resolved = try resolve(request)
+            return try checker.run(requirement, resolved, context) {
                 // The permission is checked first, so a refused call leaves no trace under its key.
                 guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
-                    return try handler(request, context)
+                    return try handler(resolved, context)
                 }
-                return try keyedWrites.run(method, key: key, request, context)
+                return try keyedWrites.run(method, key: key, request, resolved, context)
             }
         }
     }

@@ -30,15 +30,16 @@ struct PermissionCheck: Sendable {
         }
     }
 
-    /// Customers edit for a new customer: scope all, or scope own with the caller as its account manager.
-    func requireNewCustomer(accountManager: String?) throws {
+    /// Customers edit for a new customer: scope all, or scope own with the caller as its account
+    /// manager. An account manager no user has is refused in the same words as someone else.
+    func requireNewCustomer(accountManager: NamedUser?) throws {
         switch caller.rights.editCustomers {
         case .all:
             return
         case .none:
             throw missing(.editCustomers)
         case .own:
-            guard let accountManager, try store.user(name: accountManager)?.id == caller.user.id else {
+            guard case .user(let manager)? = accountManager, manager.id == caller.user.id else {
                 throw notOwn(.editCustomers, "naming yourself as the new customer's account manager")
             }
         }
