@@ -1,6 +1,7 @@
 import BusinessIdentifiers
 import BusinessRegistry
 import CustomerAPI
+import CustomerStore
 import Logging
 import RPC
 
@@ -12,7 +13,7 @@ import RPC
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
 struct RegistryRefreshHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
     let registries: RegistryDirectory
     /// Registry failures are the server operator's business too: a registry that stopped
     /// answering, or changed its documents, shows in the log and not only to the caller.
@@ -72,7 +73,7 @@ struct RegistryRefreshHandler: GuardedService {
             deregistered: record.deregistered.map { RegistryDeregistration(date: $0.date, reason: $0.reason) },
             emailNote: fields.contains(.email) ? RegistryRefreshPlan.emailNote(for: record) : nil,
             registry: RegistrySource(name: record.registry, url: record.sourceURL.absoluteString),
-            customer: APICustomer(after),
+            customer: Customer(after),
             standing: record.standing,
             situations: record.situations.map {
                 RegistrySituation(kind: $0.kind == .other ? "situation" : $0.kind.rawValue, code: $0.code,

@@ -47,11 +47,11 @@ public struct RegistryHeadOffice: Sendable, Hashable {
     }
 
     /// The whole address as fields: lines, postal code and city the registry lacks are cleared
-    /// (an empty string clears, see `AddressFields`).
-    var fields: AddressFields {
+    /// (an empty string clears, see `StoredAddressFields`).
+    var fields: StoredAddressFields {
         let lines = street.count <= 3 ? street : Array(street.prefix(2)) + [street.dropFirst(2).joined(separator: ", ")]
         func line(_ index: Int) -> String { lines.indices.contains(index) ? lines[index] : "" }
-        return AddressFields(street1: line(0), street2: line(1), street3: line(2), postalCode: postalCode ?? "",
+        return StoredAddressFields(street1: line(0), street2: line(1), street3: line(2), postalCode: postalCode ?? "",
                              city: city ?? "", country: country)
     }
 }
@@ -68,7 +68,7 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
     ///   `failedPrecondition` for an unknown acting user.
     public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
-                                    by author: Author) throws -> Customer {
+                                    by author: Author) throws -> StoredCustomer {
         let author = author.from(update.source)
         return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
@@ -102,7 +102,7 @@ extension CustomerStore {
     /// status read even when it did not change (the entry itself is the record of the check).
     /// - Parameter bumpVersion: false when the refresh already wrote the customer in this
     ///   transaction: one refresh is one new version.
-    private func recordRegistryStatus(_ connection: SQLiteConnection, _ customer: Customer, status: String,
+    private func recordRegistryStatus(_ connection: SQLiteConnection, _ customer: StoredCustomer, status: String,
                                       bumpVersion: Bool, by author: Author) throws {
         let now = bumpVersion ? nextUpdatedAt(after: customer.updatedAt) : customer.updatedAt.milliseconds
         try connection.run("""
@@ -112,7 +112,7 @@ extension CustomerStore {
             """, [.text(status), .integer(now), .integer(bumpVersion ? 1 : 0), .integer(now), .integer(author.userID),
                   .integer(customer.id)])
         try HistoryLog.append(connection, .customer, id: customer.id, customerID: customer.id, .updated, at: now,
-                              by: author, changes: [FieldChange(field: "registryStatus",
+                              by: author, changes: [StoredFieldChange(field: "registryStatus",
                                                                 oldValue: customer.registryStatus, newValue: status)])
     }
 }

@@ -34,7 +34,7 @@ extension CustomerStore {
     /// number clears the business id; a business id kept without a VAT number (a bare Norwegian
     /// organisation number) stays when only the country changes. Does nothing without a rule,
     /// and when the validator already refused the number or the country (one reason per field).
-    func canonicaliseVATNumber(_ fields: inout CustomerFields, violations: inout [FieldViolation],
+    func canonicaliseVATNumber(_ fields: inout StoredCustomerFields, violations: inout [FieldViolation],
                                vatNumberChanged: Bool = true) {
         guard let normaliser = vatNormaliser,
               !violations.contains(where: { $0.field == "vatNumber" || $0.field == "country" }) else {
