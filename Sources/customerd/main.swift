@@ -34,7 +34,8 @@ let help = """
                            be writable by nobody else (else anyone who can write there could put their
                            own socket in its place): one owned by another user, writable by group or
                            others (such as /tmp itself), or a symbolic link is refused, and so is a
-                           symbolic link at the socket path.
+                           symbolic link at the socket path. Under socket activation (below) the
+                           passed socket is served instead.
       --socket-mode MODE   The socket file's mode, octal: 0600 (default, only this user), 0660 (also the
                            socket's group), 0666 (every local user). Read and write bits only. Callers
                            are still identified by their OS user (SO_PEERCRED) and limited by their
@@ -65,9 +66,21 @@ let help = """
       --version            Print the version and exit.
       -h, --help           Show this help and exit.
 
+    SOCKET ACTIVATION (systemd; units in contrib/systemd):
+      Started with LISTEN_FDS=1 and LISTEN_PID set to its own pid, customerd serves the listening
+      socket it inherited as file descriptor 3 instead of creating one: --socket, --socket-mode and
+      --socket-group are then ignored (the socket unit sets path, mode and group), and the socket file
+      is left in place at exit. Descriptor 3 must be a listening Unix stream socket and exactly one
+      socket must be passed; anything else is refused (exit code 1, saying what was passed).
+      LISTEN_PID naming another process means the sockets are not for it: they are left alone.
+      With NOTIFY_SOCKET set (Type=notify), it reports READY=1 once it accepts calls, STOPPING=1 when
+      a stop begins, and a STATUS= line at each step (opening the database, serving, failed to start).
+      These variables are removed from its environment once read.
+
     EXIT CODES:
       0   stopped cleanly (SIGTERM or SIGINT)
-      1   could not start (the message says why: socket in use, unsafe socket directory, ...)
+      1   could not start (the message says why: socket in use, unsafe socket directory, inherited
+          socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
       3   database refused: damaged, read-only, not an SQLite database, or from a newer version
       64  wrong command line
@@ -134,13 +147,26 @@ func run() -> Int32 {
         return ExitCode.usage
     }
 
+    let notifier = ServiceManagerNotifier.fromEnvironment(logger: logger)
+    do {
+        let socketOptions = ["socket", "socket-mode", "socket-group"].filter { arguments.value($0) != nil }
+        try SocketActivation.apply(to: &configuration, explicitOptions: socketOptions.map { "--" + $0 }, logger: logger)
+    } catch {
+        logger.critical("failed to start: \(error)")
+        notifier?.failed(error.description)
+        return ExitCode.startFailed
+    }
+
+    notifier?.starting(database: configuration.databasePath)
     do {
         let app = try CustomerServerApp(configuration: configuration, logger: logger)
         try app.start()
-        let code = app.runUntilTerminated()
+        let code = app.runUntilTerminated(whenReady: { notifier?.ready(socket: configuration.socketPath) },
+                                          whenStopping: { notifier?.stopping(signal: $0) })
         return app.failureAfterStart.map(exitCode(for:)) ?? code
     } catch {
         logger.critical("failed to start: \(error)", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
+        notifier?.failed("\(error)")
         return exitCode(forStartFailure: error)
     }
 }
