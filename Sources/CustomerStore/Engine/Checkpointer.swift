@@ -1,5 +1,6 @@
 import CSQLite
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Copies most of the write-ahead log back into the database file beside the writer, so that the
@@ -51,6 +52,8 @@ final class Checkpointer: Sendable {
         var byWriter = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
         var lastError: StoreError?
+        /// When the last checkpoint of either finished; nil before the first.
+        var lastCheckpointAt: Date?
     }
 
     init(path: String, options: StoreOptions) {
@@ -101,7 +104,10 @@ final class Checkpointer: Sendable {
             let failure: (any Error)? = state.withLock { state in
                 guard !state.isClosed else { return nil }
                 do {
-                    if try SQLiteConnection.checkpointPassive(database, path: path) { state.statistics.byWriter += 1 }
+                    if try SQLiteConnection.checkpointPassive(database, path: path) {
+                        state.statistics.byWriter += 1
+                        state.statistics.lastCheckpointAt = Date()
+                    }
                     return nil
                 } catch {
                     return error
@@ -129,7 +135,10 @@ final class Checkpointer: Sendable {
                     try connection.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
                     state.connection = connection
                 }
-                if try state.connection?.checkpointPassive() == true { state.statistics.background += 1 }
+                if try state.connection?.checkpointPassive() == true {
+                    state.statistics.background += 1
+                    state.statistics.lastCheckpointAt = Date()
+                }
                 return nil
             } catch {
                 return error

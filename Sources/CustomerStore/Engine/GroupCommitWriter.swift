@@ -32,6 +32,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         var writes = 0
         /// Calls queued now, waiting for a leader.
         var waiting = 0
+        /// The most writes one transaction held.
+        var largestGroup = 0
     }
 
     let connection: SQLiteConnection
@@ -45,6 +47,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var isClosed = false
     private var groups = 0
     private var writes = 0
+    private var largestGroup = 0
 
     /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
     let budgetNanoseconds: UInt64
@@ -74,7 +77,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     var statistics: Statistics {
         lock.lock()
         defer { lock.unlock() }
-        return Statistics(groups: groups, writes: writes, waiting: queue.count)
+        return Statistics(groups: groups, writes: writes, waiting: queue.count, largestGroup: largestGroup)
     }
 
     /// Refuses later calls with `.closed`, fails the queued ones with `.closed` now, and closes the
@@ -169,6 +172,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         if ofGroup {
             groups += 1
             writes += answered.count
+            largestGroup = max(largestGroup, answered.count)
         }
         leaderThread = nil
         var wakeUps = answered.compactMap { answer($0, failing: nil) }

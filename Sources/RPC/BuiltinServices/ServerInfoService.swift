@@ -57,6 +57,12 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var connectionsTotal: UInt64 = 0
     /// Only codes with a non-zero count, in code order.
     public var callsByStatus: [StatusCount] = []
+    /// Every registered method that was called at least once, by name.
+    public var methods: [MethodCallStatistics] = []
+    /// Calls in flight on all connections now (each is one stream).
+    public var callsInFlight: UInt64 = 0
+    /// Calls slower than this are logged one line each; 0 when none are.
+    public var slowCallThresholdMilliseconds: UInt64 = 0
 
     public init() {}
 
@@ -74,6 +80,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case connectionsCurrent = 11
         case connectionsTotal = 12
         case callsByStatus = 13
+        case methods = 14
+        case callsInFlight = 15
+        case slowCallThresholdMilliseconds = 16
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +101,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         connectionsCurrent = try number(.connectionsCurrent)
         connectionsTotal = try number(.connectionsTotal)
         callsByStatus = try container.decodeIfPresent([StatusCount].self, forKey: .callsByStatus) ?? []
+        methods = try container.decodeIfPresent([MethodCallStatistics].self, forKey: .methods) ?? []
+        callsInFlight = try number(.callsInFlight)
+        slowCallThresholdMilliseconds = try number(.slowCallThresholdMilliseconds)
     }
 
     /// The count for `code` (0 when absent).
@@ -103,6 +115,8 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
 struct ServerInfoService: RPCService {
     let configuration: ServerConfiguration
     let statistics: ServerStatistics
+    /// The registered methods, each with its counters (filled once the router is complete).
+    let catalog: MethodCatalog
 
     func register(with router: inout Router) {
         router.registerUnary(RPCServerInfo.GetServerInfo.descriptor) { (_: ServerInfoRequest, _) in
@@ -125,10 +139,13 @@ struct ServerInfoService: RPCService {
         info.initialStreamWindow = UInt64(configuration.initialStreamWindow)
         info.connectionsCurrent = snapshot.connectionsCurrent
         info.connectionsTotal = snapshot.connectionsTotal
-        info.callsByStatus = StatusCode.allCases.compactMap { code in
-            let count = snapshot.callsByStatus[Int(code.rawValue)]
-            return count == 0 ? nil : StatusCount(code: code, count: count)
-        }
+        info.callsByStatus = StatusCount.nonZero(snapshot.callsByStatus)
+        info.methods = catalog.registrations
+            .map { $0.statistics.snapshot(method: $0.descriptor.fullName) }
+            .filter { $0.calls > 0 }
+            .sorted { $0.method < $1.method }
+        info.callsInFlight = UInt64(statistics.callsInFlight)
+        info.slowCallThresholdMilliseconds = configuration.slowCallThreshold.map(Self.milliseconds) ?? 0
         return info
     }
 
