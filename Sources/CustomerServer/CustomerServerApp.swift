@@ -47,6 +47,7 @@ public final class CustomerServerApp: Sendable {
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
                 ServerStatusServiceHandler(store: store),
+                DossierServiceHandler(store: store),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
