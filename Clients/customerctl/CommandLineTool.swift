@@ -139,7 +139,7 @@ enum CommandLineTool {
         } catch let error as UsageError {
             return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
         } catch let error as RPCError {
-            printError(error.description)
+            printError(CommandFailure.text(for: error, options: command.signature.options))
             return ExitStatus.code(for: error.code)
         } catch {
             printError("\(error)")
