@@ -61,7 +61,8 @@ let package = Package(
                           path: "Sources/customerd"),
 
         // Clients.
-        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
+        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing", "BinaryCoding"],
+                path: "Clients/CustomerClient"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion"],
                           path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore",
