@@ -1,13 +1,15 @@
 import Foundation
 
 /// The writable fields of a customer after validation and normalisation.
-struct CustomerFields: Sendable, Hashable {
+struct StoredCustomerFields: Sendable, Hashable {
     /// `nil` only before a number was assigned from the sequence.
     var number: Int64?
     var name: String
     var accountManagerID: Int64?
     var description: String?
     var vatNumber: String?
+    /// Derived from the VAT number by the injected rule (never typed on its own).
+    var businessID: String?
     var country: String?
     var industry: String?
     var email: String?
@@ -26,9 +28,9 @@ enum CustomerValidator {
 
     /// Validates a new customer. The store adds the checks that need the database (account
     /// manager exists) before it refuses the call with all violations together.
-    static func validate(_ new: NewCustomer) -> (CustomerFields, [FieldViolation]) {
+    static func validate(_ new: NewCustomer) -> (StoredCustomerFields, [FieldViolation]) {
         var violations: [FieldViolation] = []
-        var fields = CustomerFields(number: new.number, name: "", accountManagerID: new.accountManagerID)
+        var fields = StoredCustomerFields(number: new.number, name: "", accountManagerID: new.accountManagerID)
         if let number = new.number { check(number: number, into: &violations) }
         fields.name = name(new.name, into: &violations)
         apply(optionalText: OptionalText(description: new.description, vatNumber: new.vatNumber,
@@ -39,7 +41,7 @@ enum CustomerValidator {
     }
 
     /// Applies and validates changes on top of the current fields.
-    static func apply(_ changes: CustomerChanges, to current: CustomerFields) -> (CustomerFields, [FieldViolation]) {
+    static func apply(_ changes: CustomerChanges, to current: StoredCustomerFields) -> (StoredCustomerFields, [FieldViolation]) {
         var violations: [FieldViolation] = []
         var fields = current
         if let number = changes.number {
@@ -67,7 +69,7 @@ enum CustomerValidator {
     }
 
     /// Normalises each given optional field; a blank input clears it.
-    private static func apply(optionalText input: OptionalText, to fields: inout CustomerFields,
+    private static func apply(optionalText input: OptionalText, to fields: inout StoredCustomerFields,
                               into violations: inout [FieldViolation]) {
         normalise(input.description, field: "description", maxLength: maxDescription, lines: .multiple,
                   &fields.description, &violations)
@@ -127,13 +129,13 @@ enum CustomerValidator {
         return trimmed
     }
 
-    /// Upper case letters and digits only, 4-20 of them, after removing spaces, dashes and dots.
+    /// Upper case letters and digits only, 4-20 of them, after the folding of `IdentifierText`.
     static func vatNumber(_ value: String) -> Checked {
-        let compact = String(value.unicodeScalars.filter { !" -.".unicodeScalars.contains($0) }).uppercased()
+        let compact = IdentifierText.compact(value)
         let allowed = compact.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
         guard allowed, (4...20).contains(compact.unicodeScalars.count) else {
             return .failure(FieldViolation(field: "vatNumber",
-                                           reason: "must be 4 to 20 letters A-Z and digits (spaces, dashes and dots are ignored)"))
+                                           reason: "must be 4 to 20 letters A-Z and digits (\(IdentifierText.ignored))"))
         }
         return .success(compact)
     }

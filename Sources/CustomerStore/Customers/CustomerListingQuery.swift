@@ -1,5 +1,5 @@
 /// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
-struct CustomerQuery {
+struct CustomerListingQuery {
     let order: CustomerOrder
     /// Identifies the filter and order inside page tokens.
     let fingerprint: UInt64
@@ -22,8 +22,15 @@ struct CustomerQuery {
         }
         let term = SearchKey.term(filter.search)
         if let term {
-            conditions.append("c.search_text LIKE ? ESCAPE '\\'")
-            values.append(.text(SearchKey.containsPattern(term)))
+            // A VAT number or business id matches in any spelling: the stored ones have no
+            // separators, so the term is also tried without them.
+            if let identifier = SearchKey.identifierTerm(term) {
+                conditions.append("(c.search_text LIKE ? ESCAPE '\\' OR c.search_text LIKE ? ESCAPE '\\')")
+                values += [.text(SearchKey.containsPattern(term)), .text(SearchKey.containsPattern(identifier))]
+            } else {
+                conditions.append("c.search_text LIKE ? ESCAPE '\\'")
+                values.append(.text(SearchKey.containsPattern(term)))
+            }
         }
         let country = filter.country?.trimmingWhitespace().uppercased()
         if let country, !country.isEmpty {
@@ -78,11 +85,11 @@ struct CustomerQuery {
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
     /// page one index range scan, whatever its depth (no OFFSET).
     func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
-        throws -> (customers: [Customer], last: ListPosition?, hasMore: Bool) {
+        throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
         let (sql, values) = sqlText(after: position, limit: limit)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var customers: [Customer] = []
+            var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
             while try statement.step() {
