@@ -132,19 +132,26 @@ def _encode_repeated(schema: Schema, number: int, type_name: str, values, path: 
 
 def _encode_map(schema: Schema, number: int, key_type: str, value_type: str, values: dict, path: str,
                 out: bytearray) -> None:
-    optional_values = value_type.endswith("?")
-    value_type = value_type[:-1] if optional_values else value_type
+    key_field, value_field = _entry_fields(key_type, value_type)
     occurrences = []
     for key, item in values.items():
         entry = bytearray()
         entry_path = f"{path}[{key!r}]"
-        _encode_field(schema, FieldSchema(1, "key", SINGULAR, key_type), key, entry_path, entry)
-        _encode_field(schema, FieldSchema(2, "value", OPTIONAL if optional_values else SINGULAR, value_type),
-                      item, entry_path, entry)
+        _encode_field(schema, key_field, key, entry_path, entry)
+        _encode_field(schema, value_field, item, entry_path, entry)
         occurrences.append(_tag(number, LENGTH_DELIMITED) + varint(len(entry)) + entry)
     # Sorted by the bytes of each whole occurrence, so a dictionary always gives the same bytes (§6).
     for occurrence in sorted(occurrences):
         out += occurrence
+
+
+@lru_cache(maxsize=None)
+def _entry_fields(key_type: str, value_type: str) -> tuple[FieldSchema, FieldSchema]:
+    """A map entry's key (field 1) and value (field 2). A value spelled `T?`, `[T]` or `[K: V]` is
+    not wrapped: field 2 itself is optional, repeated or a map (ENCODING.md §6)."""
+    wrapped = wrapper(value_type)
+    value = FieldSchema(2, "value", *wrapped) if wrapped else FieldSchema(2, "value", SINGULAR, value_type)
+    return FieldSchema(1, "key", SINGULAR, key_type), value
 
 
 def _encode_value(schema: Schema, type_name: str, value, path: str) -> tuple[int, bytes]:
@@ -355,11 +362,8 @@ def _decode_repeated(schema: Schema, field: FieldSchema, occurrences, depth: int
 
 
 def _decode_map(schema: Schema, field: FieldSchema, occurrences, depth: int, path: str) -> dict:
-    optional_values = field.type.endswith("?")
-    value_type = field.type[:-1] if optional_values else field.type
-    entry_schema = MessageSchema(f"map entry of {field.name}", [
-        FieldSchema(1, "key", SINGULAR, field.key_type or "string"),
-        FieldSchema(2, "value", OPTIONAL if optional_values else SINGULAR, value_type)])
+    entry_schema = MessageSchema(f"map entry of {field.name}", list(_entry_fields(field.key_type or "string",
+                                                                                  field.type)))
     result = {}
     for wire_type, value, offset in occurrences:
         _expect(wire_type, LENGTH_DELIMITED, field.number, "a map entry", offset, path)

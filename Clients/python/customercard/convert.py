@@ -27,31 +27,31 @@ def to_wire(value):
     return value
 
 
-@lru_cache(maxsize=None)
-def _hints(cls: type) -> tuple[tuple[str, str, object], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, wire_name(f.name), hints[f.name]) for f in dataclasses.fields(cls))
-
-
 def from_wire(cls: type, data: dict):
     """The dataclass `cls` from a decoded dict; fields the class does not know are skipped."""
     values = {}
-    for attribute, name, hint in _hints(cls):
+    for attribute, name, convert in _plan(cls):
         if name in data:
-            values[attribute] = _convert(hint, data[name])
+            value = data[name]
+            values[attribute] = value if convert is None or value is None else convert(value)
     return cls(**values)
 
 
-def _convert(hint, value):
-    if value is None:
-        return None
+@lru_cache(maxsize=None)
+def _plan(cls: type) -> tuple[tuple[str, str, object], ...]:
+    """Per field: the attribute, the wire name and how to convert the value (None: as it is)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, wire_name(f.name), _converter(hints[f.name])) for f in dataclasses.fields(cls))
+
+
+def _converter(hint):
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return _convert(inner[0], value) if len(inner) == 1 else value
+        return _converter(inner[0]) if len(inner) == 1 else None
     if origin is list:
-        (element,) = typing.get_args(hint)
-        return [_convert(element, item) for item in value]
+        element = _converter(typing.get_args(hint)[0])
+        return None if element is None else (lambda values: [element(value) for value in values])
     if dataclasses.is_dataclass(hint):
-        return from_wire(hint, value)
-    return value
+        return lambda value: from_wire(hint, value)
+    return None

@@ -142,6 +142,14 @@ class MalformedInputTests(unittest.TestCase):
         self.assertEqual(decode(self.schema, "IntArray", bytes.fromhex("0a 02 02 04 08 06 0a 01 08")),
                          {"value": [1, 2, 3, 4]})
 
+    def test_a_map_value_spelled_optional_or_repeated_is_field_2_itself_not_a_wrapper(self):
+        schema = test_schema()
+        schema.add_message("Maps", (1, "maybe", MAP, "sint64?", "string"), (2, "lists", MAP, "[sint64]", "string"))
+        value = {"maybe": {"a": 1, "b": None}, "lists": {"c": [1, 2]}}
+        data = encode(schema, "Maps", value)
+        self.assertEqual(data.hex(" "), "0a 03 0a 01 62 0a 05 0a 01 61 10 02 12 07 0a 01 63 12 02 02 04")
+        self.assertEqual(decode(schema, "Maps", data), value)
+
     def test_a_repeated_message_field_is_merged(self):
         merged = decode(self.schema, "Customer", golden("customer-basic") + bytes.fromhex("2a 04 22 02 53 45"))
         self.assertEqual(merged["address"]["country"], "SE")
