@@ -269,17 +269,31 @@ def _index(data: bytes, path: str) -> dict[int, list[tuple[int, object, int]]]:
     for a varint, bytes otherwise."""
     fields: dict[int, list] = {}
     reader = Reader(data)
+    end = len(data)
     try:
-        while not reader.at_end():
+        while reader.pos < end:
             offset = reader.pos
-            tag = reader.varint()
+            tag = data[offset]
+            if tag < 0x80:  # one-byte tags (fields 1 to 15) are nearly all of them
+                reader.pos = offset + 1
+            else:
+                tag = reader.varint()
             number, wire_type = tag >> 3, tag & 7
             if number == 0 or number > MAX_FIELD_NUMBER:
                 raise CodecError(path, f"invalid field number {number} at byte offset {offset}")
+            position = reader.pos
             if wire_type == VARINT:
-                value = reader.varint()
+                if position < end and data[position] < 0x80:
+                    value = data[position]
+                    reader.pos = position + 1
+                else:
+                    value = reader.varint()
             elif wire_type == LENGTH_DELIMITED:
-                value = reader.length_prefixed(f"field {number}")
+                if position < end and data[position] < 0x80 and position + 1 + data[position] <= end:
+                    reader.pos = position + 1 + data[position]
+                    value = data[position + 1:reader.pos]
+                else:
+                    value = reader.length_prefixed(f"field {number}")
             elif wire_type == FIXED64:
                 value = reader.take(8, f"truncated fixed64 of field {number}")
             elif wire_type == FIXED32:
@@ -288,10 +302,25 @@ def _index(data: bytes, path: str) -> dict[int, list[tuple[int, object, int]]]:
                 raise CodecError(path, f"wire type {wire_type} (group) at byte offset {offset} is not supported")
             else:
                 raise CodecError(path, f"invalid wire type {wire_type} at byte offset {offset}")
-            fields.setdefault(number, []).append((wire_type, value, offset))
+            found = fields.get(number)
+            if found is None:
+                fields[number] = [(wire_type, value, offset)]
+            else:
+                found.append((wire_type, value, offset))
     except WireError as error:
         raise CodecError(path, str(error)) from None
     return fields
+
+
+def _plan(schema: Schema, message: MessageSchema) -> list[tuple]:
+    """Per field, what decoding needs, worked out once per message type: (field, expected wire
+    type, the scalar decoder of a singular or optional scalar field or None)."""
+    plan = []
+    for field in message.fields:
+        direct = field.label in (SINGULAR, OPTIONAL) and field.type in _SCALAR_DECODERS
+        plan.append((field, schema.wire_type(field.type), _SCALAR_DECODERS[field.type] if direct else None))
+    message.__dict__["decoding_plan"] = plan
+    return plan
 
 
 def _decode_message(schema: Schema, message: MessageSchema, data: bytes, depth: int, path: str) -> dict:
@@ -299,8 +328,17 @@ def _decode_message(schema: Schema, message: MessageSchema, data: bytes, depth: 
         raise CodecError(path, f"messages nested deeper than the limit of {MAX_DEPTH}")
     fields = _index(data, path)
     result = {}
-    for field in message.fields:
+    plan = message.__dict__.get("decoding_plan") or _plan(schema, message)
+    for field, expected, scalar in plan:
         occurrences = fields.get(field.number)
+        if occurrences and scalar is not None:
+            wire_type, value, offset = occurrences[-1]  # a scalar that occurs more than once takes its last value
+            if wire_type == expected:
+                try:
+                    result[field.name] = scalar(value)
+                    continue
+                except _Fault as fault:
+                    raise CodecError(_join(path, field.name), str(fault)) from None
         field_path = _join(path, field.name)
         if not occurrences:
             if field.label == SINGULAR:
@@ -400,44 +438,72 @@ def _decode_value(schema: Schema, type_name: str, wire_type: int, value, depth: 
     return _decode_message(schema, message, value, depth + 1, path)
 
 
+class _Fault(ValueError):
+    """A scalar's bytes that do not hold a valid value; the caller adds the field's path."""
+
+
 def _decode_scalar(type_name: str, value, path: str):
-    bounds = INTEGER_RANGES.get(type_name)
-    if bounds is not None:
-        number = unzigzag(value) if type_name[0] == "s" else value
-        if not bounds[0] <= number <= bounds[1]:
-            raise CodecError(path, f"value {number} does not fit in {type_name}")
+    decoder = _SCALAR_DECODERS.get(type_name)
+    if decoder is None:
+        raise CodecError(path, f"unknown scalar type {type_name!r}")
+    try:
+        return decoder(value)
+    except _Fault as fault:
+        raise CodecError(path, str(fault)) from None
+
+
+def _integer_decoder(type_name: str):
+    low, high = INTEGER_RANGES[type_name]
+    signed = type_name[0] == "s"
+
+    def decode(value: int) -> int:
+        number = unzigzag(value) if signed else value
+        if not low <= number <= high:
+            raise _Fault(f"value {number} does not fit in {type_name}")
         return number
-    if type_name in ("string", "url", "decimal"):
-        try:
-            text = value.decode("utf-8")
-        except UnicodeDecodeError:
-            raise CodecError(path, "invalid UTF-8 in a string") from None
-        if type_name != "decimal":
-            return text
-        if not DECIMAL_TEXT.fullmatch(text):
-            raise CodecError(path, f"{text!r} is not a decimal")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise CodecError(path, f"{text!r} is not a decimal") from None
-    if type_name == "bool":
-        if value > 1:
-            raise CodecError(path, f"value {value} is not a bool (0 or 1)")
-        return value == 1
-    if type_name == "double":
-        return _DOUBLE.unpack(value)[0]
-    if type_name == "float":
-        return _FLOAT.unpack(value)[0]
-    if type_name == "timestamp":
-        seconds = _DOUBLE.unpack(value)[0]
-        try:
-            return REFERENCE_DATE + _dt.timedelta(seconds=seconds)
-        except (OverflowError, ValueError):
-            raise CodecError(path, f"timestamp {seconds} is outside the years 1 to 9999") from None
-    if type_name == "bytes":
-        return value
-    if type_name == "uuid":
-        if len(value) != 16:
-            raise CodecError(path, f"a UUID takes 16 bytes, got {len(value)}")
-        return _uuid.UUID(bytes=value)
-    raise CodecError(path, f"unknown scalar type {type_name!r}")
+    return decode
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Fault("invalid UTF-8 in a string") from None
+
+
+def _decimal(value: bytes) -> Decimal:
+    text = _text(value)
+    if not DECIMAL_TEXT.fullmatch(text):
+        raise _Fault(f"{text!r} is not a decimal")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise _Fault(f"{text!r} is not a decimal") from None
+
+
+def _bool(value: int) -> bool:
+    if value > 1:
+        raise _Fault(f"value {value} is not a bool (0 or 1)")
+    return value == 1
+
+
+def _timestamp(value: bytes) -> _dt.datetime:
+    seconds = _DOUBLE.unpack(value)[0]
+    try:
+        return REFERENCE_DATE + _dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise _Fault(f"timestamp {seconds} is outside the years 1 to 9999") from None
+
+
+def _uuid_value(value: bytes) -> _uuid.UUID:
+    if len(value) != 16:
+        raise _Fault(f"a UUID takes 16 bytes, got {len(value)}")
+    return _uuid.UUID(bytes=value)
+
+
+_SCALAR_DECODERS = {
+    **{name: _integer_decoder(name) for name in INTEGER_RANGES},
+    "string": _text, "url": _text, "decimal": _decimal, "bool": _bool, "bytes": bytes,
+    "double": lambda value: _DOUBLE.unpack(value)[0], "float": lambda value: _FLOAT.unpack(value)[0],
+    "timestamp": _timestamp, "uuid": _uuid_value,
+}
