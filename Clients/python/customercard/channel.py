@@ -96,12 +96,14 @@ class Channel:
     """A connection to customerd by socket path, opened at the first call and again after it was
     lost or the server said GOAWAY. Thread-safe: calls from many threads share one connection.
 
-    `timeout` (seconds) is the default deadline of every call; None means none.
+    `timeout` (seconds) is the default deadline of every call; None means none. `schema` adds
+    messages and methods known without asking the reflection service (a server without it, tests).
     """
 
     def __init__(self, socket_path: str | None = None, *, timeout: float | None = None,
                  metadata: Iterable[tuple[str, str]] = (), name: str = "customercard-python",
-                 initial_window: int = 256 * 1024, max_frame_size: int = 4 * 1024 * 1024):
+                 initial_window: int = 256 * 1024, max_frame_size: int = 4 * 1024 * 1024,
+                 schema: Schema | None = None):
         self.socket_path = socket_path or default_socket_path()
         self.timeout = timeout
         self.metadata = list(metadata)
@@ -111,6 +113,10 @@ class Channel:
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._schema = builtin_schema()
+        if schema is not None:
+            self._schema.messages.update(schema.messages)
+            self._schema.enums.update(schema.enums)
+            self._schema.methods.update(schema.methods)
         self._reflected = False
 
     # -- generic calls --------------------------------------------------------------------------
