@@ -85,6 +85,13 @@ class ServerStream:
 
     close = cancel
 
+    def __del__(self) -> None:
+        # A stream dropped unread would hold its call slot and the server's handler.
+        try:
+            self.cancel()
+        except Exception:
+            pass
+
     def __enter__(self) -> "ServerStream":
         return self
 

@@ -181,11 +181,25 @@ class CustomerCallTests(ServerTestCase):
             self.assertEqual(list(stream), [])
             self.assertEqual(channel.call("customer.v1.CustomerService/GetCustomer", {"id": customer.id})["name"],
                              "Peru Oy")
-        for _ in range(3000):  # the server counts the call once its handler has seen the CANCEL
-            if self.cancelled_calls() > cancelled_before:
-                break
+        self.assertEqual(self.cancelled_calls_after(cancelled_before), cancelled_before + 1)
+
+    def test_a_stream_dropped_unread_is_cancelled(self):
+        customer = self.new_customer("Unohdettu Oy")
+        info = self.client.files.upload(customer.id, "big.bin", os.urandom(600_000))
+        cancelled_before = self.cancelled_calls()
+        with Channel(self.daemon.socket, timeout=TIMEOUT, initial_window=1) as channel:
+            channel.server_stream("customer.v1.FileService/DownloadFile", {"id": info.id})  # dropped at once
+            self.assertEqual(self.cancelled_calls_after(cancelled_before), cancelled_before + 1)
+
+    def cancelled_calls_after(self, before: int) -> int:
+        """The count of CANCELLED calls once it has grown past `before`: the server counts a call
+        when its handler has seen the CANCEL."""
+        for _ in range(3000):
+            count = self.cancelled_calls()
+            if count > before:
+                return count
             time.sleep(0.02)
-        self.assertEqual(self.cancelled_calls(), cancelled_before + 1)
+        return self.cancelled_calls()
 
     def cancelled_calls(self) -> int:
         counts = self.client.call("rpc.info.v1.ServerInfo/GetServerInfo")["calls_by_status"]
