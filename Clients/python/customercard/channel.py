@@ -285,7 +285,9 @@ class Channel:
             if self._connection is not None and self._connection.usable:
                 return self._connection
             old, self._connection = self._connection, None
-        if old is not None:
+        if old is not None and not old.streams:
+            # With calls in flight it stays: after a GOAWAY OK they run to completion, and the
+            # server closes it after the last one.
             old.close()
         connection = Connection(self.socket_path, name=self._name, initial_window=self._initial_window,
                                 max_frame_size=self._max_frame_size, deadline=deadline)

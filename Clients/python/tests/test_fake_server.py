@@ -80,21 +80,24 @@ class FakeServer:
             except OSError:
                 return
             self.connections += 1
-            connection = FakeConnection(sock)
-            try:
-                assert connection.read(4) == frames.MAGIC
-                assert connection.frame()[0] == frames.HELLO
-                hello = (frames.PROTOCOL_VERSION.to_bytes(2, "big") + (1 << 20).to_bytes(4, "big")
-                         + (10).to_bytes(4, "big") + (1 << 18).to_bytes(4, "big") + string_bytes("fake")
-                         + string_bytes("0"))
-                sock.sendall(frames.frame(frames.HELLO, 0, 0, hello))
-                self.script(self.connections, connection)
-            except EOFError:
-                pass
-            except BaseException as error:  # reported by the test through `failures`
-                self.failures.append(error)
-            finally:
-                sock.close()
+            threading.Thread(target=self.run, args=(self.connections, sock), daemon=True).start()
+
+    def run(self, number: int, sock: socket.socket) -> None:
+        connection = FakeConnection(sock)
+        try:
+            assert connection.read(4) == frames.MAGIC
+            assert connection.frame()[0] == frames.HELLO
+            hello = (frames.PROTOCOL_VERSION.to_bytes(2, "big") + (1 << 20).to_bytes(4, "big")
+                     + (10).to_bytes(4, "big") + (1 << 18).to_bytes(4, "big") + string_bytes("fake")
+                     + string_bytes("0"))
+            sock.sendall(frames.frame(frames.HELLO, 0, 0, hello))
+            self.script(number, connection)
+        except EOFError:
+            pass
+        except BaseException as error:  # reported by the test through `failures`
+            self.failures.append(error)
+        finally:
+            sock.close()
 
 
 class WireBehaviourTests(unittest.TestCase):
@@ -146,6 +149,31 @@ class WireBehaviourTests(unittest.TestCase):
         channel.call(WRITE, {})
         self.assertEqual(server.failures, [])
         self.assertEqual(server.connections, 2)
+
+    def test_a_call_in_flight_at_a_goaway_ok_completes_while_the_next_call_uses_a_new_connection(self):
+        goaway_seen, second_done = threading.Event(), threading.Event()
+
+        def script(number, connection):
+            stream_id, _, _, _ = connection.call_start()
+            if number == 2:
+                connection.answer(stream_id)
+                return
+            connection.sock.sendall(frames.goaway(0, "shutting down") + frames.frame(frames.PING, 0, 0, b"barrier!"))
+            assert connection.frame()[0] == frames.PONG  # the client has read the GOAWAY before the PING
+            goaway_seen.set()
+            assert second_done.wait(timeout=600)
+            connection.answer(stream_id)
+
+        server = FakeServer(self, script)
+        channel = self.channel(server, timeout=600)
+        outcome = []
+        first = threading.Thread(target=lambda: outcome.append(channel.call(WRITE, {})))
+        first.start()
+        self.assertTrue(goaway_seen.wait(timeout=600))
+        channel.call(WRITE, {})
+        second_done.set()
+        first.join()
+        self.assertEqual((outcome, server.failures, server.connections), ([{}], [], 2))
 
     def test_a_ping_is_answered_with_its_bytes(self):
         pongs = []
