@@ -84,12 +84,14 @@ class Stream:
                 if left is not None and left <= 0:
                     break
                 connection.credit_changed.wait(left)
-            if self.ended:
-                return False
-            if self.credit <= 0:
-                self.cancel()
-                raise RPCError(StatusCode.DEADLINE_EXCEEDED, "the deadline passed while waiting for flow-control credit")
-            self.credit -= size
+            ended, starved = self.ended, self.credit <= 0
+            if not ended and not starved:
+                self.credit -= size
+        if ended:
+            return False
+        if starved:
+            self.cancel()  # outside the lock: ending the stream takes it
+            raise RPCError(StatusCode.DEADLINE_EXCEEDED, "the deadline passed while waiting for flow-control credit")
         connection.write(frames.frame(MESSAGE, HAS_MESSAGE, self.id, message))
         return True
 

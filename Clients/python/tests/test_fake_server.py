@@ -20,6 +20,7 @@ def test_schema() -> Schema:
     schema.add_message("Empty")
     schema.add_method(MethodSchema("test.v1.Test", "Write", "unary", "Empty", "Empty",
                                    "Takes an `idempotency-key`."))
+    schema.add_method(MethodSchema("test.v1.Test", "Upload", "client_streaming", "Empty", "Empty"))
     return schema
 
 
@@ -59,7 +60,7 @@ class FakeServer:
     """Accepts connections on a socket in a temporary directory; `script(number, connection)`
     runs for each after the handshake."""
 
-    def __init__(self, test: unittest.TestCase, script):
+    def __init__(self, test: unittest.TestCase, script, initial_window: int = 1 << 18):
         directory = tempfile.TemporaryDirectory()
         test.addCleanup(directory.cleanup)
         self.path = str(pathlib.Path(directory.name) / "fake.sock")
@@ -67,6 +68,7 @@ class FakeServer:
         self.listener.bind(self.path)
         self.listener.listen()
         self.script = script
+        self.initial_window = initial_window
         self.failures: list[BaseException] = []
         self.connections = 0
         self.thread = threading.Thread(target=self.serve, daemon=True)
@@ -88,7 +90,7 @@ class FakeServer:
             assert connection.read(4) == frames.MAGIC
             assert connection.frame()[0] == frames.HELLO
             hello = (frames.PROTOCOL_VERSION.to_bytes(2, "big") + (1 << 20).to_bytes(4, "big")
-                     + (10).to_bytes(4, "big") + (1 << 18).to_bytes(4, "big") + string_bytes("fake")
+                     + (10).to_bytes(4, "big") + self.initial_window.to_bytes(4, "big") + string_bytes("fake")
                      + string_bytes("0"))
             sock.sendall(frames.frame(frames.HELLO, 0, 0, hello))
             self.script(number, connection)
@@ -205,6 +207,24 @@ class WireBehaviourTests(unittest.TestCase):
         self.assertTrue(read.wait(timeout=600), "the fake server read no CANCEL")
         self.assertTrue(0 < seen[0] <= 200_000, seen)
         self.assertEqual(seen[1], (frames.CANCEL, 0, 1, b""))
+
+    def test_a_client_stream_without_credit_ends_at_its_deadline_with_cancel(self):
+        frames_after_start = []
+        read = threading.Event()
+
+        def script(number, connection):
+            connection.call_start()
+            # A 1-byte window and no WINDOW_UPDATE: the client may send one message, not two.
+            frames_after_start.append(connection.frame())
+            frames_after_start.append(connection.frame())
+            read.set()
+
+        server = FakeServer(self, script, initial_window=1)
+        with self.assertRaises(RPCError) as caught:
+            self.channel(server).client_stream("test.v1.Test/Upload", [{}, {}], timeout=0.2)
+        self.assertEqual(caught.exception.code, StatusCode.DEADLINE_EXCEEDED)
+        self.assertTrue(read.wait(timeout=600), "the fake server read no CANCEL")
+        self.assertEqual(frames_after_start, [(frames.MESSAGE, frames.HAS_MESSAGE, 1, b""), (frames.CANCEL, 0, 1, b"")])
 
     def test_a_server_error_keeps_its_code_message_and_details(self):
         def script(number, connection):
