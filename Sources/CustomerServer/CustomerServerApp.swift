@@ -45,7 +45,7 @@ public final class CustomerServerApp: Sendable {
                 SettingsServiceHandler(store: store),
                 FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: store),
-                RegistryRefreshHandler(store: store, registries: configuration.registries),
+                RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
