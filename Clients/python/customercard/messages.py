@@ -83,6 +83,9 @@ class Customer:
     updated_at: dt.datetime | None = None
     updated_by: UserRef | None = None
     head_office: Address | None = None
+    business_id: str | None = None
+    registry_status: str | None = None
+    registry_checked_at: dt.datetime | None = None
 
 
 @dataclass(kw_only=True)
