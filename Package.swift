@@ -19,10 +19,10 @@ let package = Package(
         .target(name: "BinaryCoding", path: "Protocol/BinaryCoding"),
 
         // One-line structured logging shared by the server side and the tools.
-        .target(name: "Logging", path: "Sources/Logging"),
+        .target(name: "ServiceLog", path: "Sources/ServiceLog"),
 
         // Layer 1: frames, status, deadlines, Unix-socket transport, client channel, server dispatch.
-        .target(name: "RPC", dependencies: ["BinaryCoding", "Logging"], path: "Sources/RPC"),
+        .target(name: "RPC", dependencies: ["BinaryCoding", "ServiceLog"], path: "Sources/RPC"),
 
         // Layer 2: messages and service descriptors of the customer API.
         .target(name: "CustomerAPI", dependencies: ["BinaryCoding", "RPC"], path: "Protocol/CustomerAPI"),
@@ -46,14 +46,14 @@ let package = Package(
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
                 dependencies: ["RPC", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "Logging"],
+                               "ServiceLog"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.
         .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
 
         .executableTarget(name: "customerd",
-                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "Logging", "CommandLineKit"],
+                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "ServiceLog", "CommandLineKit"],
                           path: "Sources/customerd"),
 
         // Clients.
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
-                dependencies: ["BinaryCoding", "RPC", "CustomerAPI", "CustomerServer", "BusinessRegistry", "Logging"],
+                dependencies: ["BinaryCoding", "RPC", "CustomerAPI", "CustomerServer", "BusinessRegistry", "ServiceLog"],
                 path: "Tests/Fuzz/Targets"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "BinaryCoding", "CustomerAPI", "RPC"],
                     path: "Tests/FuzzReplayTests"),

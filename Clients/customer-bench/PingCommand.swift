@@ -1,6 +1,6 @@
 import BinaryCoding
 import Foundation
-import Logging
+import ServiceLog
 import RPC
 
 /// `customer-bench ping`: the RPC health check beside the bare socket floor, same run, same bytes.

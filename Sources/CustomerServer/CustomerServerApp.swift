@@ -1,6 +1,6 @@
 import CustomerStore
 import Foundation
-import Logging
+import ServiceLog
 import RPC
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Logging
+import ServiceLog
 import RPC
 
 /// Where refusals are logged, so an administrator can see who was refused what (notice level:

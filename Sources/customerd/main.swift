@@ -1,7 +1,7 @@
 import CommandLineKit
 import CustomerServer
 import Foundation
-import Logging
+import ServiceLog
 
 /// Exit codes (documented in `--help` and README.md).
 enum ExitCode {

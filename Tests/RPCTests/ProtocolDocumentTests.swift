@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+import ServiceLog
 @testable import RPC
 import Testing
 

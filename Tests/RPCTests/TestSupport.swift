@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Logging
+import ServiceLog
 @testable import RPC
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Glibc
-import Logging
+import ServiceLog
 
 /// A server for the CustomerCard RPC protocol on a Unix domain socket.
 ///

@@ -1,4 +1,4 @@
-import Logging
+import ServiceLog
 import Synchronization
 
 /// What every connection of one server shares: configuration, router, interceptors, counters,

@@ -2,7 +2,7 @@ import BusinessRegistry
 import CustomerServer
 import Foundation
 import Glibc
-import Logging
+import ServiceLog
 @_spi(Fuzzing) import RPC
 
 /// Fuzz target (c): the whole request path in process. A real customerd (`CustomerServerApp`: its
