@@ -1,6 +1,6 @@
 import CustomerAPI
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.ActivityService`.
 struct ActivityServiceHandler: GuardedService {

@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.AddressService`.
 struct AddressServiceHandler: GuardedService {

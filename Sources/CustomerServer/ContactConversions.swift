@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 // Store records to API messages for the contact-information tab. The store's records are named
 // through StoreTypes.swift where the API uses the same names.

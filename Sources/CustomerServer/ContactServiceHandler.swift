@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.ContactService`.
 struct ContactServiceHandler: GuardedService {

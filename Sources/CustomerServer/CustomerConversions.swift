@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 extension APIUserRef {
     init(_ stored: StoredUserRef) {

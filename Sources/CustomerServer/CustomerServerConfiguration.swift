@@ -3,7 +3,7 @@ import CustomerAPI
 import CustomerStore
 import Foundation
 import Glibc
-import RPC
+import RPCServing
 
 /// Everything `customerd` needs to start; defaults work on a fresh machine with no flags.
 public struct CustomerServerConfiguration: Sendable {

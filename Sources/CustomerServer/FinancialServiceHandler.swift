@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.FinancialService`: forecasts per project and month, and the financial tab.
 struct FinancialServiceHandler: GuardedService {

@@ -1,6 +1,6 @@
 import CustomerAPI
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
 struct InvoiceServiceHandler: GuardedService {

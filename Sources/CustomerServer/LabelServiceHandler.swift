@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.LabelService`: keywords and roles. Changing the lists is administration.
 struct LabelServiceHandler: GuardedService {

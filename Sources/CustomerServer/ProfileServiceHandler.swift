@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.ProfileService`: permission profiles. All of it is administration.
 struct ProfileServiceHandler: GuardedService {

@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
 struct ProjectServiceHandler: GuardedService {

@@ -1,7 +1,7 @@
 import BusinessIdentifiers
 import BusinessRegistry
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.CustomerService/RefreshFromRegistry`: compares a Finnish or Norwegian
 /// customer with its national business registry and takes the registry's values of the chosen

@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.

@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// The one place store failures become wire statuses; causes that say nothing useful to a
 /// caller (SQLite internals) stay in the server's log.

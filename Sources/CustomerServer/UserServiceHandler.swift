@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.UserService`: mapping OS uids to named users with permission profiles.
 /// Everything but WhoAmI is administration.

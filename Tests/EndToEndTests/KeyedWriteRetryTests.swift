@@ -1,7 +1,8 @@
 import CustomerClient
 import Foundation
 import ServiceLog
-import RPC
+import RPCClient
+import RPCServing
 import Synchronization
 import Testing
 

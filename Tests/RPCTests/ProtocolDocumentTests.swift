@@ -1,6 +1,9 @@
 import Foundation
 import ServiceLog
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// Keeps Protocol/PROTOCOL.md honest: its walk-through bytes are what this implementation sends and

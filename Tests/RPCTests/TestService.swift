@@ -1,5 +1,8 @@
 import Foundation
-import RPC
+import RPCClient
+import RPCCore
+import RPCServing
+import RPCTransport
 
 struct EchoRequest: Codable, Sendable, Equatable {
     var text: String

@@ -1,7 +1,10 @@
 import Foundation
 import Glibc
 import ServiceLog
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Synchronization
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.

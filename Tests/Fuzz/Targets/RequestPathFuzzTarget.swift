@@ -3,7 +3,8 @@ import CustomerServer
 import Foundation
 import Glibc
 import ServiceLog
-@_spi(Fuzzing) import RPC
+@_spi(Fuzzing) import RPCTransport
+import RPCServing
 
 /// Fuzz target (c): the whole request path in process. A real customerd (`CustomerServerApp`: its
 /// router, identity, permission checks, handlers and store) on a temporary SQLite database and a

@@ -1,0 +1,34 @@
+import Glibc
+import RPCCore
+import RPCTransport
+
+extension RPCServer {
+    /// Starts the server if needed, blocks until SIGTERM or SIGINT (or until another thread shuts it
+    /// down), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
+    /// or could not install its signal handlers.
+    public func runUntilTerminated() -> Int32 {
+        let signals: TerminationSignals
+        do {
+            signals = try TerminationSignals()
+        } catch {
+            runtime.logger.critical("cannot install the SIGTERM/SIGINT handlers", [("error", error.description)])
+            return 1
+        }
+        defer { signals.restore() }
+        if lifecycle.isIdle {
+            do {
+                try start()
+            } catch {
+                runtime.logger.critical("cannot start", [("error", "\(error)")])
+                return 1
+            }
+        }
+        lifecycle.onStopped { signals.wake() }
+        let received = signals.wait()
+        if received != 0 {
+            runtime.logger.notice("received signal, shutting down", [("signal", received == SIGTERM ? "SIGTERM" : "SIGINT")])
+        }
+        shutdown()
+        return 0
+    }
+}
