@@ -118,7 +118,7 @@ public final class ClientChannel: Sendable {
         do {
             try await connection.acquireCallSlot()
         } catch {
-            throw error as? RPCError ?? RPCError(.cancelled, "\(error)")
+            throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
         }
         var timeoutMicroseconds: UInt64 = 0
         if let deadline {
@@ -158,7 +158,7 @@ public final class ClientChannel: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(.unknown, "\(error)")
+            throw RPCError(.unknown, "\(error)", cause: error)
         }
     }
 

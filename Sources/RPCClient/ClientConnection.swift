@@ -62,7 +62,7 @@ final class ClientConnection: Sendable {
         do {
             socket = try UnixSocket.connect(to: path)
         } catch {
-            throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)")
+            throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)", cause: error)
         }
         do {
             let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
@@ -76,11 +76,11 @@ final class ClientConnection: Sendable {
             case let error as RPCError:
                 throw error
             case let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK:
-                throw RPCError(.unavailable, "handshake with \(path) timed out")
+                throw RPCError(.unavailable, "handshake with \(path) timed out", cause: error)
             case let error as IOError:
-                throw RPCError(.unavailable, "handshake with \(path) failed: \(error.reason)")
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error.reason)", cause: error)
             default:
-                throw RPCError(.unavailable, "handshake with \(path) failed: \(error)")
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error)", cause: error)
             }
         }
     }
@@ -158,7 +158,7 @@ final class ClientConnection: Sendable {
             }
         } catch {
             if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
-            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
         }
         guard case .success(let call) = result else {
             releaseCallSlot()
@@ -173,7 +173,7 @@ final class ClientConnection: Sendable {
         do {
             try writer.write(.bounded, build)
         } catch {
-            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)")
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
         }
     }
 

@@ -18,19 +18,37 @@ public struct ErrorDetail: Sendable, Hashable, Codable {
 
 /// The one error that crosses the wire: a status code, a human message, details and trailing metadata.
 ///
-/// Every error thrown by ``ClientChannel`` is an `RPCError`. A handler may throw it directly; other
+/// Every error thrown by the client channel is an `RPCError`. A handler may throw it directly; other
 /// errors are converted (see ``RPCErrorConvertible``) or become `INTERNAL` with a generic message.
 public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: StatusCode
     public var message: String
     public var details: [ErrorDetail]
     public var trailers: Metadata
+    /// What caused this error on this side of the connection, when it came from another error (as
+    /// grpc-swift-2's `RPCError.cause`): the `IOError` of a failed connect, the SQLite failure behind
+    /// an `INTERNAL`. It never crosses the wire: the server logs it with a reference the caller gets.
+    public var cause: (any Error)?
 
-    public init(_ code: StatusCode, _ message: String, details: [ErrorDetail] = [], trailers: Metadata = Metadata()) {
+    public init(_ code: StatusCode, _ message: String, details: [ErrorDetail] = [], trailers: Metadata = Metadata(),
+                cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.details = details
         self.trailers = trailers
+        self.cause = cause
+    }
+
+    /// Equal when what the wire carries is equal; the cause, which stays home, is left out.
+    public static func == (lhs: RPCError, rhs: RPCError) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.details == rhs.details && lhs.trailers == rhs.trailers
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+        hasher.combine(details)
+        hasher.combine(trailers)
     }
 
     /// `"INVALID_ARGUMENT: name is required (name: required)"`.
@@ -44,24 +62,19 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// An error that knows which status it stands for, so domain errors convert themselves
-/// (e.g. a validation error becomes `INVALID_ARGUMENT` with field details).
+/// (e.g. a validation error becomes `INVALID_ARGUMENT` with field details). When the status keeps
+/// the detail from the caller (its message then says the server log has it), `rpcError` carries
+/// the error itself as its ``RPCError/cause``, and the server logs it.
 public protocol RPCErrorConvertible: Error {
     var rpcError: RPCError { get }
-    /// What the server logs when `rpcError` keeps the cause from the caller (its message then says
-    /// the server log has it); nil when the status says all there is.
-    var hiddenCause: String? { get }
-}
-
-extension RPCErrorConvertible {
-    public var hiddenCause: String? { nil }
 }
 
 extension RPCError {
-    /// The status a handler's error becomes on the wire, and the cause to log when the client
-    /// only sees a generic message.
-    package static func from(handlerError error: any Error) -> (error: RPCError, hiddenCause: String?) {
-        if let error = error as? RPCError { return (error, nil) }
-        if let convertible = error as? any RPCErrorConvertible { return (convertible.rpcError, convertible.hiddenCause) }
-        return (RPCError(.internalError, "internal error; the server log has the cause"), "\(error)")
+    /// The status a handler's error becomes on the wire; anything that is neither an `RPCError` nor
+    /// convertible becomes `INTERNAL` with a generic message and itself as the cause.
+    package static func from(handlerError error: any Error) -> RPCError {
+        if let error = error as? RPCError { return error }
+        if let convertible = error as? any RPCErrorConvertible { return convertible.rpcError }
+        return RPCError(.internalError, "internal error; the server log has the cause", cause: error)
     }
 }

@@ -19,13 +19,13 @@ extension ServerConnection {
                 finish(context, status: CallStatus.ok.error, response: try handler(context))
             }
         } catch {
-            var (status, hiddenCause) = RPCError.from(handlerError: error)
-            if let hiddenCause {
+            var status = RPCError.from(handlerError: error)
+            if let cause = status.cause {
                 // The caller quotes the reference; the operator finds the one line with the cause.
                 let reference = Self.makeCorrelationID()
                 status.message += " (ref \(reference))"
                 runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
-                                                     ("code", "\(status.code)"), ("cause", hiddenCause)])
+                                                     ("code", "\(status.code)"), ("cause", "\(cause)")])
             }
             finish(context, status: status, response: nil)
         }
