@@ -30,33 +30,33 @@ enum ActivityRow {
                  i.id DESC, i.kind
         """
 
-    private static func decode(_ statement: SQLiteStatement) -> Activity {
+    private static func decode(_ statement: SQLiteStatement) -> StoredActivity {
         func date(_ column: Int32) -> Date? { statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        func user(_ column: Int32) -> UserRef? {
-            statement.optionalInt64(column).map { UserRef(id: $0, name: statement.text(column + 1)) }
+        func user(_ column: Int32) -> StoredUserRef? {
+            statement.optionalInt64(column).map { StoredUserRef(id: $0, name: statement.text(column + 1)) }
         }
         let contact = statement.optionalInt64(9).map { id in
             // A contact row is never removed while an activity names it (foreign key), so a missing
             // one cannot occur; it would read as deleted.
             let deleted = statement.optionalInt64(12).map { $0 != 0 } ?? true
-            return ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(statement.optionalText(10),
+            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(statement.optionalText(10),
                                                                                  statement.optionalText(11)),
                               deleted: deleted)
         }
-        return Activity(
+        return StoredActivity(
             id: statement.int64(0), customerID: statement.int64(1),
             kind: ActivityKind(rawValue: statement.text(2)) ?? .note, subject: statement.text(3),
             dueAt: date(4), startsAt: date(5), endsAt: date(6), assignee: user(7), contact: contact,
             done: statement.int64(25) != 0, completedAt: date(13), completedBy: user(14),
             projectID: statement.optionalInt64(16), projectName: statement.optionalText(17),
             version: statement.int64(18), createdAt: Date(milliseconds: statement.int64(19)),
-            createdBy: UserRef(id: statement.int64(20), name: statement.text(21)),
+            createdBy: StoredUserRef(id: statement.int64(20), name: statement.text(21)),
             updatedAt: Date(milliseconds: statement.int64(22)),
-            updatedBy: UserRef(id: statement.int64(23), name: statement.text(24)))
+            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)))
     }
 
     /// One of the customer's own activities, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> Activity? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
             return try statement.step() ? decode(statement) : nil
@@ -64,10 +64,10 @@ enum ActivityRow {
     }
 
     /// The customer's activities split into planned and done, as of `now`.
-    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64) throws -> ActivityList {
+    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64) throws -> StoredActivityList {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(now), .integer(customerID)])
-            var list = ActivityList(planned: [], done: [])
+            var list = StoredActivityList(planned: [], done: [])
             while try statement.step() {
                 let activity = decode(statement)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }

@@ -29,24 +29,24 @@ enum AddressRow {
     static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id IS c.head_office_address_id DESC, a.id"
 
     /// Decodes the `columnCount` columns starting at `offset`; nil when they are NULL (no address).
-    static func decode(_ statement: SQLiteStatement, at offset: Int32 = 0) -> Address? {
+    static func decode(_ statement: SQLiteStatement, at offset: Int32 = 0) -> StoredAddress? {
         guard let id = statement.optionalInt64(offset) else { return nil }
         let street = [statement.optionalText(offset + 2), statement.optionalText(offset + 3),
                       statement.optionalText(offset + 4)].compactMap { $0 }
-        return Address(
+        return StoredAddress(
             id: id, customerID: statement.int64(offset + 1), street: street,
             postalCode: statement.optionalText(offset + 5), city: statement.optionalText(offset + 6),
             region: statement.optionalText(offset + 7), country: statement.text(offset + 8),
             kind: AddressKind(rawValue: statement.text(offset + 9)) ?? .visiting,
             isHeadOffice: statement.int64(offset + 10) != 0, version: statement.int64(offset + 11),
             createdAt: .init(milliseconds: statement.int64(offset + 12)),
-            createdBy: UserRef(id: statement.int64(offset + 13), name: statement.text(offset + 14)),
+            createdBy: StoredUserRef(id: statement.int64(offset + 13), name: statement.text(offset + 14)),
             updatedAt: .init(milliseconds: statement.int64(offset + 15)),
-            updatedBy: UserRef(id: statement.int64(offset + 16), name: statement.text(offset + 17)))
+            updatedBy: StoredUserRef(id: statement.int64(offset + 16), name: statement.text(offset + 17)))
     }
 
     /// Reads one address by id, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Address? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decode(statement) : nil
@@ -54,10 +54,10 @@ enum AddressRow {
     }
 
     /// A customer's addresses, head office first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [Address] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredAddress] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var addresses: [Address] = []
+            var addresses: [StoredAddress] = []
             while try statement.step() {
                 if let address = decode(statement) { addresses.append(address) }
             }

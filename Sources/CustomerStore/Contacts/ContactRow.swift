@@ -15,20 +15,20 @@ enum ContactRow {
         ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
         """
 
-    private static func decode(_ statement: SQLiteStatement) -> Contact {
-        Contact(
+    private static func decode(_ statement: SQLiteStatement) -> StoredContact {
+        StoredContact(
             id: statement.int64(0), customerID: statement.int64(1), firstName: statement.optionalText(2),
             lastName: statement.optionalText(3), title: statement.optionalText(4), email: statement.optionalText(5),
             phone: statement.optionalText(6), mobile: statement.optionalText(7), language: statement.optionalText(8),
             notes: statement.optionalText(9), active: statement.int64(10) != 0, deleted: statement.int64(11) != 0,
             version: statement.int64(12), createdAt: .init(milliseconds: statement.int64(13)),
-            createdBy: UserRef(id: statement.int64(14), name: statement.text(15)),
+            createdBy: StoredUserRef(id: statement.int64(14), name: statement.text(15)),
             updatedAt: .init(milliseconds: statement.int64(16)),
-            updatedBy: UserRef(id: statement.int64(17), name: statement.text(18)))
+            updatedBy: StoredUserRef(id: statement.int64(17), name: statement.text(18)))
     }
 
     /// One contact (a tombstone when deleted) with its labels, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Contact? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decode(statement) : nil
@@ -39,10 +39,10 @@ enum ContactRow {
     }
 
     /// A customer's contacts with their labels: two queries whatever their number.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [Contact] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [StoredContact] {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
-            var contacts: [Contact] = []
+            var contacts: [StoredContact] = []
             while try statement.step() { contacts.append(decode(statement)) }
             return contacts
         }
@@ -59,7 +59,7 @@ enum ContactRow {
     }
 
     /// Loads one contact's keywords and roles, sorted by name.
-    static func attachLabels(_ connection: SQLiteConnection, to contact: inout Contact) throws {
+    static func attachLabels(_ connection: SQLiteConnection, to contact: inout StoredContact) throws {
         contact.keywords = []
         contact.roles = []
         var loaded = contact
@@ -81,7 +81,7 @@ enum ContactRow {
     }
 }
 
-extension Contact {
+extension StoredContact {
     fileprivate mutating func add(_ kind: LabelKind, _ name: String) {
         switch kind {
         case .keyword: keywords.append(name)

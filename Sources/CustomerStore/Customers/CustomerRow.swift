@@ -30,9 +30,9 @@ enum CustomerRow {
     /// Column of `name_key`, the name sort key that page tokens carry.
     static let nameKeyColumn: Int32 = 20
 
-    static func decode(_ statement: SQLiteStatement) -> Customer {
-        let manager = statement.optionalInt64(3).map { UserRef(id: $0, name: statement.text(4)) }
-        return Customer(
+    static func decode(_ statement: SQLiteStatement) -> StoredCustomer {
+        let manager = statement.optionalInt64(3).map { StoredUserRef(id: $0, name: statement.text(4)) }
+        return StoredCustomer(
             id: statement.int64(0), number: statement.int64(1), name: statement.text(2),
             accountManager: manager, description: statement.optionalText(5),
             vatNumber: statement.optionalText(6), country: statement.optionalText(7),
@@ -40,21 +40,21 @@ enum CustomerRow {
             website: statement.optionalText(10), phone: statement.optionalText(11),
             active: statement.int64(12) != 0, version: statement.int64(13),
             createdAt: .init(milliseconds: statement.int64(14)),
-            createdBy: UserRef(id: statement.int64(15), name: statement.text(16)),
+            createdBy: StoredUserRef(id: statement.int64(15), name: statement.text(16)),
             updatedAt: .init(milliseconds: statement.int64(17)),
-            updatedBy: UserRef(id: statement.int64(18), name: statement.text(19)))
+            updatedBy: StoredUserRef(id: statement.int64(18), name: statement.text(19)))
     }
 
     /// The writable fields of a stored customer, to apply changes on.
-    static func fields(of customer: Customer) -> CustomerFields {
-        CustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
+    static func fields(of customer: StoredCustomer) -> StoredCustomerFields {
+        StoredCustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
                        description: customer.description, vatNumber: customer.vatNumber, country: customer.country,
                        industry: customer.industry, email: customer.email, website: customer.website,
                        phone: customer.phone)
     }
 
     /// Reads one customer by a unique key (`byID` or `byNumber`), or `nil`.
-    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> Customer? {
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> StoredCustomer? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }

@@ -11,7 +11,7 @@ extension CustomerStore {
     ///   (a caller whose Customers right covers only its own customers).
     /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
     public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil,
-                            _ body: (MailingListEntry) throws -> Void) throws {
+                            _ body: (StoredMailingListEntry) throws -> Void) throws {
         let keywords = [keyword?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         let roles = [role?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         guard !keywords.isEmpty || !roles.isEmpty else {
@@ -45,7 +45,7 @@ extension CustomerStore {
     /// previous one ended.
     private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], accountManagerID: Int64?,
                                          after position: MailingListPosition?)
-        throws -> (entries: [MailingListEntry], last: MailingListPosition?) {
+        throws -> (entries: [StoredMailingListEntry], last: MailingListPosition?) {
         var sql = """
             SELECT k.id, k.first_name, k.last_name, k.email, c.id, c.name, c.email, c.name_key
             FROM customers c
@@ -69,10 +69,10 @@ extension CustomerStore {
         values.append(.integer(Int64(streamBatchSize)))
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var entries: [MailingListEntry] = []
+            var entries: [StoredMailingListEntry] = []
             var last: MailingListPosition?
             while try statement.step() {
-                let entry = MailingListEntry(
+                let entry = StoredMailingListEntry(
                     contactID: statement.int64(0), firstName: statement.optionalText(1), lastName: statement.optionalText(2),
                     email: statement.optionalText(3), customerID: statement.int64(4), customerName: statement.text(5),
                     customerEmail: statement.optionalText(6))

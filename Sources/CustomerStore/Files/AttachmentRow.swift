@@ -43,17 +43,17 @@ enum AttachmentRow {
 
     private struct Stamps {
         var createdAt: Date
-        var createdBy: UserRef
+        var createdBy: StoredUserRef
         var updatedAt: Date
-        var updatedBy: UserRef
+        var updatedBy: StoredUserRef
         var projectName: String?
     }
 
     private static func decodeStamps(_ statement: SQLiteStatement, at offset: Int32) -> Stamps {
         Stamps(createdAt: .init(milliseconds: statement.int64(offset)),
-               createdBy: UserRef(id: statement.int64(offset + 1), name: statement.text(offset + 2)),
+               createdBy: StoredUserRef(id: statement.int64(offset + 1), name: statement.text(offset + 2)),
                updatedAt: .init(milliseconds: statement.int64(offset + 3)),
-               updatedBy: UserRef(id: statement.int64(offset + 4), name: statement.text(offset + 5)),
+               updatedBy: StoredUserRef(id: statement.int64(offset + 4), name: statement.text(offset + 5)),
                projectName: statement.optionalText(offset + 6))
     }
 

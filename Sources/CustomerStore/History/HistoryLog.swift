@@ -13,22 +13,22 @@ enum HistoryLog {
     typealias Values = [(field: String, value: String?)]
 
     /// The fields whose value differs between two snapshots of the same record (same field order).
-    static func changes(from old: Values, to new: Values) -> [FieldChange] {
+    static func changes(from old: Values, to new: Values) -> [StoredFieldChange] {
         zip(old, new).compactMap { before, after in
             before.value == after.value
-                ? nil : FieldChange(field: after.field, oldValue: before.value, newValue: after.value)
+                ? nil : StoredFieldChange(field: after.field, oldValue: before.value, newValue: after.value)
         }
     }
 
     /// The `active` field's change for an activate/deactivate entry; none when it did not change.
-    static func activeChange(from old: Bool, to new: Bool) -> [FieldChange] {
-        old == new ? [] : [FieldChange(field: "active", oldValue: String(old), newValue: String(new))]
+    static func activeChange(from old: Bool, to new: Bool) -> [StoredFieldChange] {
+        old == new ? [] : [StoredFieldChange(field: "active", oldValue: String(old), newValue: String(new))]
     }
 
     /// Appends one entry with its field changes, recording the author whole: the person, the
     /// trusted service it came through and its source.
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
-                       _ action: HistoryAction, at: Int64, by author: Author, changes: [FieldChange] = []) throws {
+                       _ action: HistoryAction, at: Int64, by author: Author, changes: [StoredFieldChange] = []) throws {
         try connection.run("""
             INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -53,7 +53,7 @@ enum HistoryLog {
 
     /// A record's entries, oldest first. For a contact, each carries the contact's reference as it
     /// is now; a contact whose row is gone (with its customer) reads as deleted.
-    static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
+    static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [StoredHistoryEntry] {
         try connection.withStatement("""
             SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name,
                    ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
@@ -68,25 +68,25 @@ enum HistoryLog {
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
-            var entries: [HistoryEntry] = []
+            var entries: [StoredHistoryEntry] = []
             while try statement.step() {
                 let entryID = statement.int64(0)
                 if entries.last?.id != entryID {
                     let deleted = statement.optionalInt64(12).map { $0 != 0 } ?? true
                     let contact = entity == .contact
-                        ? ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(statement.optionalText(10),
+                        ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(statement.optionalText(10),
                                                                                           statement.optionalText(11)),
                                      deleted: deleted)
                         : nil
-                    entries.append(HistoryEntry(
+                    entries.append(StoredHistoryEntry(
                         id: entryID, entity: entity, entityID: id, customerID: statement.int64(1),
                         action: statement.text(2), at: .init(milliseconds: statement.int64(3)),
-                        by: UserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact,
+                        by: StoredUserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact,
                         source: statement.optionalText(13),
-                        via: statement.optionalInt64(14).map { UserRef(id: $0, name: statement.text(15)) }))
+                        via: statement.optionalInt64(14).map { StoredUserRef(id: $0, name: statement.text(15)) }))
                 }
                 if let field = statement.optionalText(6) {
-                    entries[entries.count - 1].changes.append(FieldChange(
+                    entries[entries.count - 1].changes.append(StoredFieldChange(
                         field: field, oldValue: statement.optionalText(7), newValue: statement.optionalText(8),
                         erased: statement.int64(9) != 0))
                 }

@@ -5,7 +5,7 @@ extension CustomerStore {
     /// The customer's settings; when none were ever set, every setting is nil (the documented
     /// defaults apply) and `version` is 0.
     /// - Throws: `notFound` (customer).
-    public func customerSettings(customerID: Int64) throws -> CustomerSettings {
+    public func customerSettings(customerID: Int64) throws -> StoredCustomerSettings {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try Self.fetchSettings(connection, customerID: customerID)
@@ -21,7 +21,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer), `aborted`, `invalidArgument` listing every invalid setting
     ///   (including what the chosen channel requires), `failedPrecondition` for an unknown acting user.
     public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
-                                       by author: Author) throws -> CustomerSettings {
+                                       by author: Author) throws -> StoredCustomerSettings {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let current = try Self.fetchSettings(connection, customerID: customerID)
@@ -57,7 +57,7 @@ extension CustomerStore {
 
     // MARK: Helpers
 
-    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> CustomerSettings {
+    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> StoredCustomerSettings {
         try connection.withStatement("""
             SELECT s.invoice_channel, s.invoice_email, s.e_invoice_address, s.e_invoice_operator, s.payment_term_days,
                    s.currency, s.vat_rate, s.invoice_language, s.reference, s.invoice_template, s.version,
@@ -66,9 +66,9 @@ extension CustomerStore {
             WHERE s.customer_id = ?
             """) { statement in
             try statement.bind(customerID, at: 1)
-            guard try statement.step() else { return CustomerSettings(customerID: customerID) }
-            return CustomerSettings(
-                customerID: customerID, invoiceChannel: statement.optionalText(0).flatMap(InvoiceChannel.init(rawValue:)),
+            guard try statement.step() else { return StoredCustomerSettings(customerID: customerID) }
+            return StoredCustomerSettings(
+                customerID: customerID, invoiceChannel: statement.optionalText(0).flatMap(StoredInvoiceChannel.init(rawValue:)),
                 invoiceEmail: statement.optionalText(1), eInvoiceAddress: statement.optionalText(2),
                 eInvoiceOperator: statement.optionalText(3), paymentTermDays: statement.optionalInt64(4).map { Int($0) },
                 currency: statement.optionalText(5),
@@ -76,14 +76,14 @@ extension CustomerStore {
                 invoiceLanguage: statement.optionalText(7), reference: statement.optionalText(8),
                 invoiceTemplate: statement.optionalText(9), version: statement.int64(10),
                 updatedAt: Date(milliseconds: statement.int64(11)),
-                updatedBy: UserRef(id: statement.int64(12), name: statement.text(13)))
+                updatedBy: StoredUserRef(id: statement.int64(12), name: statement.text(13)))
         }
     }
 }
 
 extension CustomerSettingsColumns {
     /// The columns of stored settings.
-    init(_ settings: CustomerSettings) {
+    init(_ settings: StoredCustomerSettings) {
         self.init(invoiceChannel: settings.invoiceChannel, invoiceEmail: settings.invoiceEmail,
                   eInvoiceAddress: settings.eInvoiceAddress, eInvoiceOperator: settings.eInvoiceOperator,
                   paymentTermDays: settings.paymentTermDays, currency: settings.currency,

@@ -17,11 +17,11 @@ enum ForecastRow {
         ORDER BY f.currency, f.month
         """
 
-    private static func decode(_ statement: SQLiteStatement) -> Forecast {
-        Forecast(projectID: statement.int64(0), month: statement.text(1), revenue: amount(statement, 2),
+    private static func decode(_ statement: SQLiteStatement) -> StoredForecast {
+        StoredForecast(projectID: statement.int64(0), month: statement.text(1), revenue: amount(statement, 2),
                  cost: amount(statement, 3), billing: amount(statement, 4), hours: amount(statement, 5),
                  currency: statement.text(6), updatedAt: .init(milliseconds: statement.int64(7)),
-                 updatedBy: UserRef(id: statement.int64(8), name: statement.text(9)))
+                 updatedBy: StoredUserRef(id: statement.int64(8), name: statement.text(9)))
     }
 
     /// A stored amount; the store only writes text `DecimalText` made, so 0 stands for nothing that occurs.
@@ -30,17 +30,17 @@ enum ForecastRow {
     }
 
     /// A project's forecasts by month.
-    static func fetchAll(_ connection: SQLiteConnection, projectID: Int64) throws -> [Forecast] {
+    static func fetchAll(_ connection: SQLiteConnection, projectID: Int64) throws -> [StoredForecast] {
         try connection.withStatement(byProject) { statement in
             try statement.bind(projectID, at: 1)
-            var forecasts: [Forecast] = []
+            var forecasts: [StoredForecast] = []
             while try statement.step() { forecasts.append(decode(statement)) }
             return forecasts
         }
     }
 
     /// One project's forecast of one month, or nil.
-    static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> Forecast? {
+    static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> StoredForecast? {
         try connection.withStatement(byKey) { statement in
             try statement.bind([.integer(projectID), .text(month)])
             return try statement.step() ? decode(statement) : nil
@@ -53,18 +53,18 @@ enum ForecastRow {
         try connection.withStatement(byCustomer) { statement in
             // Month text sorts in time order, so these bounds include every valid month.
             try statement.bind([.integer(customerID), .text(from ?? "0000-00"), .text(to ?? "9999-99")])
-            var currencies: [CurrencySummary] = []
-            var months: [MonthFigures] = []
+            var currencies: [StoredCurrencySummary] = []
+            var months: [StoredMonthFigures] = []
             var month = Sums()
             var total = Sums()
             var current: (currency: String, month: String)?
             func closeMonth() {
-                if let current { months.append(MonthFigures(month: current.month, figures: month.figures)) }
+                if let current { months.append(StoredMonthFigures(month: current.month, figures: month.figures)) }
                 month = Sums()
             }
             func closeCurrency() {
                 closeMonth()
-                if let current { currencies.append(CurrencySummary(currency: current.currency, months: months,
+                if let current { currencies.append(StoredCurrencySummary(currency: current.currency, months: months,
                                                                    total: total.figures)) }
                 months = []
                 total = Sums()

@@ -12,15 +12,15 @@ enum InvoiceRow {
     /// A customer's invoices, newest first.
     private static let byCustomer = select + " WHERE i.customer_id = ? ORDER BY i.id DESC"
 
-    private static func decode(_ statement: SQLiteStatement) -> Invoice {
+    private static func decode(_ statement: SQLiteStatement) -> StoredInvoice {
         let address = statement.optionalText(15).map { country in
             InvoiceAddress(street: (9...11).compactMap { statement.optionalText($0) }, postalCode: statement.optionalText(12),
                            city: statement.optionalText(13), region: statement.optionalText(14), country: country)
         }
-        return Invoice(
+        return StoredInvoice(
             id: statement.int64(0), customerID: statement.int64(1), number: statement.int64(2),
             issuedAt: .init(milliseconds: statement.int64(3)),
-            issuedBy: UserRef(id: statement.int64(4), name: statement.text(5)), customerName: statement.text(6),
+            issuedBy: StoredUserRef(id: statement.int64(4), name: statement.text(5)), customerName: statement.text(6),
             customerNumber: statement.int64(7), vatNumber: statement.optionalText(8), headOffice: address,
             contactID: statement.optionalInt64(16), contactName: statement.optionalText(17),
             settingsSnapshot: statement.optionalText(18), currency: statement.text(19),
@@ -28,7 +28,7 @@ enum InvoiceRow {
     }
 
     /// One invoice, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Invoice? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredInvoice? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decode(statement) : nil
@@ -36,10 +36,10 @@ enum InvoiceRow {
     }
 
     /// A customer's invoices, newest first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [Invoice] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredInvoice] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var invoices: [Invoice] = []
+            var invoices: [StoredInvoice] = []
             while try statement.step() { invoices.append(decode(statement)) }
             return invoices
         }

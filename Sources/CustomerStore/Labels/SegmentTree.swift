@@ -33,17 +33,17 @@ enum SegmentTree {
         SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)
         """
 
-    static func decode(_ statement: SQLiteStatement) -> Segment {
-        Segment(id: statement.int64(0), parentID: statement.optionalInt64(1), name: statement.text(2),
+    static func decode(_ statement: SQLiteStatement) -> StoredSegment {
+        StoredSegment(id: statement.int64(0), parentID: statement.optionalInt64(1), name: statement.text(2),
                 path: statement.text(3).split(separator: separator, omittingEmptySubsequences: false).map(String.init),
                 customerCount: statement.int64(4))
     }
 
     /// Runs one of the statements above (with `key` bound to its `?`, if any) and decodes every row.
-    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64? = nil) throws -> [Segment] {
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64? = nil) throws -> [StoredSegment] {
         try connection.withStatement(sql) { statement in
             if let key { try statement.bind(key, at: 1) }
-            var segments: [Segment] = []
+            var segments: [StoredSegment] = []
             while try statement.step() { segments.append(decode(statement)) }
             return segments
         }

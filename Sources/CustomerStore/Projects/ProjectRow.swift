@@ -23,8 +23,8 @@ enum ProjectRow {
         return select + " WHERE p.customer_id = ? AND \(condition) ORDER BY p.id DESC"
     }
 
-    private static func decode(_ statement: SQLiteStatement) -> Project {
-        Project(
+    private static func decode(_ statement: SQLiteStatement) -> StoredProject {
+        StoredProject(
             id: statement.int64(0), customerID: statement.int64(1),
             kind: ProjectKind(rawValue: statement.text(2)) ?? .project, name: statement.text(3),
             stage: statement.optionalText(4), probability: statement.optionalInt64(5).map { Int($0) },
@@ -32,16 +32,16 @@ enum ProjectRow {
             expectedClose: statement.optionalText(8), outcome: statement.optionalText(9).flatMap(ProjectOutcome.init),
             lostReason: statement.optionalText(10), number: statement.optionalInt64(11),
             status: statement.optionalText(12).flatMap(ProjectStatus.init),
-            manager: statement.optionalInt64(13).map { UserRef(id: $0, name: statement.text(14)) },
+            manager: statement.optionalInt64(13).map { StoredUserRef(id: $0, name: statement.text(14)) },
             startsOn: statement.optionalText(15), endsOn: statement.optionalText(16), currency: statement.optionalText(17),
             version: statement.int64(18), createdAt: .init(milliseconds: statement.int64(19)),
-            createdBy: UserRef(id: statement.int64(20), name: statement.text(21)),
+            createdBy: StoredUserRef(id: statement.int64(20), name: statement.text(21)),
             updatedAt: .init(milliseconds: statement.int64(22)),
-            updatedBy: UserRef(id: statement.int64(23), name: statement.text(24)))
+            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)))
     }
 
     /// One record by id, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Project? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decode(statement) : nil
@@ -49,10 +49,10 @@ enum ProjectRow {
     }
 
     /// A customer's records passing `filter`, newest first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter) throws -> [Project] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter) throws -> [StoredProject] {
         try connection.withStatement(byCustomer(filter)) { statement in
             try statement.bind(customerID, at: 1)
-            var projects: [Project] = []
+            var projects: [StoredProject] = []
             while try statement.step() { projects.append(decode(statement)) }
             return projects
         }
@@ -65,7 +65,7 @@ enum ProjectRow {
     }
 }
 
-extension Project {
+extension StoredProject {
     /// The fields the history compares, by API name, as text (the manager by name).
     var historyValues: HistoryLog.Values {
         [("kind", kind.rawValue), ("name", name), ("stage", stage), ("probability", probability.map { String($0) }),

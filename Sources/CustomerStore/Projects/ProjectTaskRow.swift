@@ -31,29 +31,29 @@ enum ProjectTaskRow {
     private static let byCustomer = taskSelect + " WHERE p.customer_id = ?1 UNION ALL " + noteSelect
         + " WHERE p.customer_id = ?1 ORDER BY 14 DESC, 1 DESC, 2 DESC"
 
-    private static func decodeTask(_ statement: SQLiteStatement) -> ProjectTask {
-        func user(_ column: Int32) -> UserRef? {
-            statement.optionalInt64(column).map { UserRef(id: $0, name: statement.text(column + 1)) }
+    private static func decodeTask(_ statement: SQLiteStatement) -> StoredProjectTask {
+        func user(_ column: Int32) -> StoredUserRef? {
+            statement.optionalInt64(column).map { StoredUserRef(id: $0, name: statement.text(column + 1)) }
         }
-        return ProjectTask(
+        return StoredProjectTask(
             id: statement.int64(1), projectID: statement.int64(2), projectName: statement.text(3),
             name: statement.text(4), assignee: user(5), dueOn: statement.optionalText(7),
             status: ProjectTaskStatus(rawValue: statement.text(8)) ?? .planned,
             completedAt: statement.optionalInt64(9).map(Date.init(milliseconds:)), completedBy: user(10),
             version: statement.int64(12), createdAt: .init(milliseconds: statement.int64(13)),
-            createdBy: UserRef(id: statement.int64(14), name: statement.text(15)),
+            createdBy: StoredUserRef(id: statement.int64(14), name: statement.text(15)),
             updatedAt: .init(milliseconds: statement.int64(16)),
-            updatedBy: UserRef(id: statement.int64(17), name: statement.text(18)))
+            updatedBy: StoredUserRef(id: statement.int64(17), name: statement.text(18)))
     }
 
-    private static func decodeNote(_ statement: SQLiteStatement) -> CollaborationNote {
-        CollaborationNote(id: statement.int64(1), projectID: statement.int64(2), projectName: statement.text(3),
-                          author: UserRef(id: statement.int64(14), name: statement.text(15)), text: statement.text(4),
+    private static func decodeNote(_ statement: SQLiteStatement) -> StoredCollaborationNote {
+        StoredCollaborationNote(id: statement.int64(1), projectID: statement.int64(2), projectName: statement.text(3),
+                          author: StoredUserRef(id: statement.int64(14), name: statement.text(15)), text: statement.text(4),
                           createdAt: .init(milliseconds: statement.int64(13)))
     }
 
     /// One project task, or nil.
-    static func fetchTask(_ connection: SQLiteConnection, id: Int64) throws -> ProjectTask? {
+    static func fetchTask(_ connection: SQLiteConnection, id: Int64) throws -> StoredProjectTask? {
         try connection.withStatement(taskByID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decodeTask(statement) : nil
@@ -61,7 +61,7 @@ enum ProjectTaskRow {
     }
 
     /// One collaboration note, or nil.
-    static func fetchNote(_ connection: SQLiteConnection, id: Int64) throws -> CollaborationNote? {
+    static func fetchNote(_ connection: SQLiteConnection, id: Int64) throws -> StoredCollaborationNote? {
         try connection.withStatement(noteByID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? decodeNote(statement) : nil
@@ -69,10 +69,10 @@ enum ProjectTaskRow {
     }
 
     /// The collaboration tab of a customer: ONE query whatever the number of projects.
-    static func collaboration(_ connection: SQLiteConnection, customerID: Int64) throws -> [CollaborationItem] {
+    static func collaboration(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredCollaborationItem] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var items: [CollaborationItem] = []
+            var items: [StoredCollaborationItem] = []
             while try statement.step() {
                 items.append(statement.text(0) == "task" ? .task(decodeTask(statement)) : .note(decodeNote(statement)))
             }
@@ -81,7 +81,7 @@ enum ProjectTaskRow {
     }
 }
 
-extension ProjectTask {
+extension StoredProjectTask {
     /// The fields the history compares, by API name, as text (the assignee by name).
     var historyValues: HistoryLog.Values {
         [("name", name), ("assignee", assignee?.name), ("dueOn", dueOn), ("status", status.rawValue)]

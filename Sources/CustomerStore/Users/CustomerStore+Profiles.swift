@@ -14,10 +14,10 @@ extension CustomerStore {
         """
 
     /// Every profile, ordered by name.
-    public func profiles() throws -> [PermissionProfile] {
+    public func profiles() throws -> [StoredPermissionProfile] {
         try read { connection in
             try connection.withStatement("\(Self.profileColumns) ORDER BY p.name, p.id") { statement in
-                var profiles: [PermissionProfile] = []
+                var profiles: [StoredPermissionProfile] = []
                 while try statement.step() { profiles.append(Self.decodeProfile(statement)) }
                 return profiles
             }
@@ -25,7 +25,7 @@ extension CustomerStore {
     }
 
     /// The profile with this name (compared case-insensitively, after trimming). - Throws: `notFound`.
-    public func profile(named name: String) throws -> PermissionProfile {
+    public func profile(named name: String) throws -> StoredPermissionProfile {
         try readOne { try Self.requireProfile($0, named: name) }
     }
 
@@ -33,7 +33,7 @@ extension CustomerStore {
     ///
     /// - Throws: `invalidArgument` on `name` or on rights that contradict each other (editing
     ///   further than reading, deleting without editing); `alreadyExists` on `name`.
-    public func createProfile(name: String, rights: PermissionRights) throws -> PermissionProfile {
+    public func createProfile(name: String, rights: PermissionRights) throws -> StoredPermissionProfile {
         let name = try Self.validName(name, maxLength: Self.maxProfileName, field: "name")
         try Self.check(rights)
         return try write { connection in
@@ -54,7 +54,7 @@ extension CustomerStore {
     ///   `createProfile`; `alreadyExists` on `name`; `failedPrecondition` when the change would
     ///   leave no active user with the Administration right.
     public func updateProfile(named name: String, _ changes: ProfileChanges, expectedVersion: Int64?) throws
-        -> PermissionProfile {
+        -> StoredPermissionProfile {
         let newName = try changes.name.map { try Self.validName($0, maxLength: Self.maxProfileName, field: "name") }
         return try write { connection in
             let current = try Self.requireProfile(connection, named: name)
@@ -104,8 +104,8 @@ extension CustomerStore {
     /// Rights read from six columns starting at `column` (the order of `rightsColumns`).
     static func decodeRights(_ statement: SQLiteStatement, from column: Int32) -> PermissionRights {
         PermissionRights(
-            readCustomers: CustomerScope(rawValue: statement.text(column)) ?? .none,
-            editCustomers: CustomerScope(rawValue: statement.text(column + 1)) ?? .none,
+            readCustomers: StoredCustomerScope(rawValue: statement.text(column)) ?? .none,
+            editCustomers: StoredCustomerScope(rawValue: statement.text(column + 1)) ?? .none,
             financialFigures: statement.int64(column + 2) != 0, deleteCustomers: statement.int64(column + 3) != 0,
             manageContacts: statement.int64(column + 4) != 0, administration: statement.int64(column + 5) != 0)
     }
@@ -123,16 +123,16 @@ extension CustomerStore {
          .integer(rights.manageContacts ? 1 : 0), .integer(rights.administration ? 1 : 0)]
     }
 
-    private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> PermissionProfile {
+    private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> StoredPermissionProfile {
         try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(name.trimmingWhitespace()))
     }
 
-    private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> PermissionProfile {
+    private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> StoredPermissionProfile {
         try requireProfile(connection, "\(profileColumns) WHERE p.id = ?", .integer(id))
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
-        -> PermissionProfile {
+        -> StoredPermissionProfile {
         guard let profile = try fetchProfile(connection, sql, key) else {
             throw StoreError.notFound("no permission profile has that name")
         }
@@ -140,15 +140,15 @@ extension CustomerStore {
     }
 
     private static func fetchProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
-        -> PermissionProfile? {
+        -> StoredPermissionProfile? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             return try statement.step() ? decodeProfile(statement) : nil
         }
     }
 
-    private static func decodeProfile(_ statement: SQLiteStatement) -> PermissionProfile {
-        PermissionProfile(
+    private static func decodeProfile(_ statement: SQLiteStatement) -> StoredPermissionProfile {
+        StoredPermissionProfile(
             id: statement.int64(0), name: statement.text(1), rights: decodeRights(statement, from: 6),
             builtIn: statement.optionalText(2).flatMap(BuiltInProfile.init(rawValue:)), version: statement.int64(3),
             createdAt: Date(milliseconds: statement.int64(4)), updatedAt: Date(milliseconds: statement.int64(5)))
