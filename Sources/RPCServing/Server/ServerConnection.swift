@@ -13,22 +13,18 @@ import Synchronization
 /// promotes a follower if the handler runs long. Either way the next call on the connection can
 /// be read while this one runs, and calls complete out of order. See ``RPCServer`` for why.
 final class ServerConnection: @unchecked Sendable {
-    // Safety: `coordination` guards the leader/follower fields; the reader state is only touched by
-    // the current leader, and leadership changes hands under `coordination`, which orders those
-    // accesses; `calls` is a Mutex; the rest is immutable.
+    // Safety: `coordination` guards `threads`; the reader state is only touched by the current
+    // leader, and leadership changes hands under `coordination`, which orders those accesses;
+    // `calls` is a Mutex; `isWatched` is written once before the first thread starts; the rest is
+    // immutable or atomic.
     let socket: UnixSocket
     let runtime: ServerRuntime
     let writer: FrameWriter
     let peer: PeerCredentials
 
     private let coordination = ConditionLock()
-    private var hasLeader = false
-    private var idleFollowers = 0
-    private var threadCount = 1
-    private var isClosed = false
-    private let maxThreads: Int
-    /// Followers beyond this many idle ones exit, so a burst does not leave threads behind.
-    private static let maxIdleFollowers = 2
+    /// The leader/follower state machine, under `coordination`.
+    private var threads: ConnectionThreads
 
     // Leader-owned.
     var reader: FrameReader
@@ -70,7 +66,8 @@ final class ServerConnection: @unchecked Sendable {
                              statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
-        maxThreads = max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1
+        threads = ConnectionThreads(maxThreads: max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1,
+                                    maxIdleFollowers: 2)
     }
 
     /// Starts the connection's first thread (the accept loop calls this once, after admitting it).
@@ -104,19 +101,21 @@ final class ServerConnection: @unchecked Sendable {
     /// The body of every thread of this connection (the first one is started by the accept loop).
     func run() {
         coordination.lock()
-        while !isClosed {
-            if hasLeader {
-                if idleFollowers >= Self.maxIdleFollowers { break }
-                idleFollowers += 1
+        turns: while true {
+            switch threads.nextTurn() {
+            case .leave:
+                break turns
+            case .follow:
                 coordination.wait()
-                idleFollowers -= 1
+                threads.followerWoke()
                 continue
+            case .lead:
+                break
             }
-            hasLeader = true
             coordination.unlock()
             let outcome = lead()
             coordination.lock()
-            hasLeader = false
+            threads.leaderStopped()
             switch outcome {
             case .run(let call):
                 // A unary call runs inline with the reader role left vacant and watched (see
@@ -135,45 +134,49 @@ final class ServerConnection: @unchecked Sendable {
                 if inline { LeadershipWatchdog.shared.handlerEnded(on: self) }
                 coordination.lock()
             case .close:
-                isClosed = true
+                threads.close()
                 coordination.broadcast()
                 coordination.unlock()
                 cancelAllCalls(RPCError(.cancelled, "the connection closed"))
                 coordination.lock()
             case .inputEnded:
                 // The threads running calls answer them, then leave; the last one tears down.
-                isClosed = true
+                threads.close()
                 coordination.broadcast()
             }
         }
-        threadCount -= 1
-        let isLastThread = threadCount == 0
+        let isLastThread = threads.threadLeaves()
         coordination.unlock()
         if isLastThread { tearDown() }
     }
 
     /// Wakes an idle follower to lead, or starts a new thread (caller holds `coordination`).
     private func handOffLeadership() {
-        if idleFollowers > 0 {
+        carryOut(threads.handOff())
+    }
+
+    /// Does what the state machine decided (caller holds `coordination`).
+    private func carryOut(_ handOff: ConnectionThreads.HandOff) {
+        switch handOff {
+        case .wakeFollower:
             coordination.signal()
-            return
-        }
-        guard threadCount < maxThreads else { return }
-        threadCount += 1
-        do {
-            try ThreadLauncher.start { [self] in run() }
-        } catch {
-            // Without a new thread the next call is read once this handler is done: slower, still correct.
-            threadCount -= 1
-            runtime.logger.warning("cannot start a connection thread", [("error", "\(error)")])
+        case .startThread:
+            do {
+                try ThreadLauncher.start { [self] in run() }
+            } catch {
+                // Without a new thread the next call is read once this handler is done: slower, still correct.
+                threads.threadFailedToStart()
+                runtime.logger.warning("cannot start a connection thread", [("error", "\(error)")])
+            }
+        case .none:
+            break
         }
     }
 
     /// Called by the watchdog when an inline handler runs long: if nobody reads, someone must.
     func promoteReaderIfNeeded() {
         coordination.withLock {
-            guard !hasLeader, !isClosed else { return }
-            handOffLeadership()
+            carryOut(threads.handOffIfVacant())
         }
     }
 
