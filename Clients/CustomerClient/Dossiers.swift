@@ -1,3 +1,6 @@
+import CustomerAPI
+import RPCClient
+
 extension Customers {
     /// Everything stored about the customer (`customer.v1.DossierService/GetCustomerDossier`).
     public func dossier(id: Int64, options: CallOptions = CallOptions()) async throws -> CustomerDossier {

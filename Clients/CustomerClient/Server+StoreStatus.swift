@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCClient
 
 extension Server {
     /// customerd's store: writer queue and groups, write-ahead log, checkpoints, database size.

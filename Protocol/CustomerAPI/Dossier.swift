@@ -1,5 +1,5 @@
 import Foundation
-import RPC
+import RPCCore
 
 /// `customer.v1.DossierService`: everything stored about one customer or one person, in one
 /// message (the answer to a data-subject access request). Permissions apply as for reading: money

@@ -1,5 +1,5 @@
 import Foundation
-import RPC
+import RPCCore
 
 /// `customer.v1.ServerStatusService`: what customerd's store is doing, beside the runtime's
 /// `rpc.info.v1.ServerInfo` (which knows nothing of SQLite). `customerctl server-info` shows both.

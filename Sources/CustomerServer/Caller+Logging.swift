@@ -1,4 +1,4 @@
-import RPC
+import RPCServing
 
 /// The slow-call log line names the user, and the service acting for them, beside the socket's uid.
 extension Caller: LoggableCaller {

@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.DossierService`: everything about one customer or person, checked as a read
 /// of that customer; money is shown only with the Financial figures right, and without it the

@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.ServerStatusService`: the store's counters and sizes, for any signed-in user
 /// (like the runtime's server info, it shows no customer data).

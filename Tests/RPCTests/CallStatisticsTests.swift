@@ -1,5 +1,7 @@
 import Glibc
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
 import Testing
 
 /// Per-method counters and latencies in server-info, calls in flight, and the slow-call log line.
