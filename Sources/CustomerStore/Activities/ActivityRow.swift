@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read activities through the `customer_activity_items` view, and their decoding.
 enum ActivityRow {

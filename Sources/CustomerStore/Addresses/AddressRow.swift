@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SELECT that reads addresses with their users' names, and its decoding.
 ///
 /// The column list takes a table alias so the customer point read can fold the head office into

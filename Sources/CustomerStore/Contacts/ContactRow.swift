@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SELECTs that read contacts with their users' names and labels, and their decoding.
 enum ContactRow {
     private static let select = """

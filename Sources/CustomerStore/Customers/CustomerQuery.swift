@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
 struct CustomerQuery {
     let order: CustomerOrder

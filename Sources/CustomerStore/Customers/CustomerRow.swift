@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SELECT that reads customers with their users' names, and its decoding.
 ///
 /// One column list for every read, so point reads and listings decode the same way.

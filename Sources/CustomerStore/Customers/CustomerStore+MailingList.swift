@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension CustomerStore {
     /// Calls `body` for every active, not deleted contact of an active customer, across all
     /// customers, that carries `keyword` and/or `role` (both given: both required), ordered by

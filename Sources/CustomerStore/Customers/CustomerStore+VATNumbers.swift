@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// Checks a VAT number against the rules of the customer's country and returns its canonical
 /// form, or throws why it is wrong (the error's description is the reason the caller sees on the
 /// field `vatNumber`). It gets the number as the store normalised it (upper-case letters and

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs of files and links with their users' and project's names, and their decoding.
 enum AttachmentRow {

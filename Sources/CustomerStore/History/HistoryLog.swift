@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// What a history entry records.
 enum HistoryAction: String, Sendable {
     case created, updated, deactivated, activated, deleted, headOfficeSet, tagged, untagged

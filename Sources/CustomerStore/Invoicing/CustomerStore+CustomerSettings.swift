@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// A customer's default invoicing settings (Customer settings tab).
 extension CustomerStore {

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read forecasts, and the exact adding-up of the financial tab.
 enum ForecastRow {

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read invoices (their snapshot columns), and their decoding.
 enum InvoiceRow {

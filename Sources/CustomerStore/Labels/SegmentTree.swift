@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SQL that reads the segment tree with each segment's path, and its decoding.
 enum SegmentTree {
     /// Joins path names in SQL; a control character, which names may not contain, so it splits back exactly.

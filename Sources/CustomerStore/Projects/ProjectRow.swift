@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SELECTs that read sales cases and projects with their users' names, and their decoding.
 enum ProjectRow {
     private static let select = """

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read project tasks and collaboration notes with their project's and users'
 /// names, and their decoding. Both share one column layout, so the collaboration tab is one

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// Permission profiles: created, changed, listed. Assigning them to users is in
 /// `CustomerStore+UserAdministration.swift`.

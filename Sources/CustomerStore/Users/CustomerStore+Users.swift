@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// A user with its profile's rights: one indexed join, so resolving a caller is one read.
