@@ -63,7 +63,7 @@ let package = Package(
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore"],
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "SQLiteEngine", "CommandLineKit", "CustomerStore"],
                           path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
