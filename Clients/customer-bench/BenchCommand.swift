@@ -23,6 +23,9 @@ enum BenchCommand {
           See 'customer-bench help <subcommand>' for detailed help.
         """
 
+    /// Every subcommand's `-h, --help`, in customer-bench's wording.
+    static let helpOption = Option.flag("help", short: "h", help: "Show help information.")
+
     static let pingHelp = """
         OVERVIEW: Health-check round trip beside a bare Unix-socket ping-pong of the same byte counts.
 
@@ -30,18 +33,10 @@ enum BenchCommand {
         connection and N callers on N connections; then the same byte counts over plain
         blocking sockets with 1 and N connections, and prints both with their ratio.
 
-        USAGE: customer-bench ping [--socket <path>] [--connections <n>] [--duration <seconds>] [--runs <n>] [--no-floor] [--json]
+        USAGE: customer-bench ping \(PingOptions.signature.usage)
 
-        OPTIONS:
-          --socket <path>         Measure a running server instead of an in-process one.
-          --connections <n>       Concurrent callers and connections (default: 16).
-          --duration <seconds>    Measured time per scenario and run, after a warm-up (default: 2).
-          --runs <n>              Rounds over all scenarios, interleaved so the RPC and the floor
-                                  see the same machine load; the median round is shown (default: 3).
-          --no-floor              Skip the bare ping-pong (e.g. to profile only the RPC path).
-          --json                  One JSON object per scenario instead of the table.
-          -h, --help              Show help information.
-        """
+
+        """ + PingOptions.signature.help().dropLast(2)
 
     static func parse(_ arguments: [String]) throws(UsageError) -> BenchCommand {
         guard let subcommand = arguments.first else { return .help(overview) }
@@ -68,8 +63,8 @@ enum BenchCommand {
             if rest.contains("-h") || rest.contains("--help") { return .help(CodecCommand.help) }
             return .codec(try CodecCommand.parse(rest))
         default:
-            let hint = ["ping", "run", "codec"].first { $0.hasPrefix(subcommand.prefix(2)) }.map { " Did you mean '\($0)'?" } ?? ""
-            throw UsageError("unknown subcommand '\(subcommand)'.\(hint)")
+            throw UsageError("unknown subcommand '\(subcommand)'",
+                             suggestion: Suggestion.closest(to: subcommand, among: ["ping", "run", "codec"]))
         }
     }
 }
@@ -83,48 +78,29 @@ struct PingOptions {
     var json = false
     var measureFloor = true
 
+    static let socket = Option.value(
+        "socket", "<path>", help: "Measure a running server instead of an in-process one.", completion: .file)
+    static let connections = Option.value("connections", "<n>", help: "Concurrent callers and connections (default: 16).")
+    static let duration = Option.value(
+        "duration", "<seconds>", help: "Measured time per scenario and run, after a warm-up (default: 2).")
+    static let runs = Option.value("runs", "<n>", help: """
+        Rounds over all scenarios, interleaved so the RPC and the floor
+        see the same machine load; the median round is shown (default: 3).
+        """)
+    static let noFloor = Option.flag("no-floor", help: "Skip the bare ping-pong (e.g. to profile only the RPC path).")
+    static let json = Option.flag("json", help: "One JSON object per scenario instead of the table.")
+
+    static let signature = Signature(options: [socket, connections, duration, runs, noFloor, json, BenchCommand.helpOption])
+
     static func parse(_ arguments: [String]) throws(UsageError) -> PingOptions {
+        let parsed = try signature.parse(arguments)
         var options = PingOptions()
-        var index = 0
-        func value(for flag: String) throws(UsageError) -> String {
-            index += 1
-            guard index < arguments.count else { throw UsageError("missing value for '\(flag)'") }
-            return arguments[index]
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--socket":
-                options.socketPath = try value(for: argument)
-            case "--connections":
-                let text = try value(for: argument)
-                guard let count = Int(text), (1...1024).contains(count) else {
-                    throw UsageError("'--connections' needs a number from 1 to 1024, not '\(text)'")
-                }
-                options.concurrency = count
-            case "--duration":
-                let text = try value(for: argument)
-                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
-                    throw UsageError("'--duration' needs a positive number of seconds, not '\(text)'")
-                }
-                options.durationSeconds = seconds
-            case "--runs":
-                let text = try value(for: argument)
-                guard let runs = Int(text), (1...100).contains(runs) else {
-                    throw UsageError("'--runs' needs a number from 1 to 100, not '\(text)'")
-                }
-                options.runs = runs
-            case "--json":
-                options.json = true
-            case "--no-floor":
-                options.measureFloor = false
-            default:
-                let known = ["--socket", "--connections", "--duration", "--runs", "--no-floor", "--json"]
-                let hint = known.first { $0.hasPrefix(String(argument.prefix(4))) }.map { " Did you mean '\($0)'?" } ?? ""
-                throw UsageError("unknown option '\(argument)'.\(hint)")
-            }
-            index += 1
-        }
+        options.socketPath = parsed.value(socket)
+        options.concurrency = try parsed.count(connections, in: 1...1024) ?? options.concurrency
+        options.durationSeconds = try parsed.seconds(duration, allowZero: false) ?? options.durationSeconds
+        options.runs = try parsed.count(runs, in: 1...100) ?? options.runs
+        options.json = parsed.flag(json)
+        options.measureFloor = !parsed.flag(noFloor)
         return options
     }
 }

@@ -18,18 +18,21 @@ struct CodecCommand {
         per call, as the server makes them; one JSONEncoder and JSONDecoder reused throughout,
         JSON's most favourable case.
 
-        USAGE: customer-bench codec [<message> ...] [options]
+        USAGE: customer-bench codec \(signature.usage)
 
-        ARGUMENTS:
-          <message>               customer or health (default: both).
 
-        OPTIONS:
-          --iterations <n>        Calls per timed batch (default: 10000).
-          --batches <n>           Timed batches after one warm-up batch; the median is shown (default: 5).
-          --no-reference          Skip Foundation's JSONEncoder/JSONDecoder (e.g. under callgrind).
-          --output <format>       table, or json for one object per line (default: table).
-          -h, --help              Show help information.
-        """
+        """ + signature.help().dropLast(2)
+
+    static let iterationsOption = Option.value("iterations", "<n>", help: "Calls per timed batch (default: 10000).")
+    static let batchesOption = Option.value(
+        "batches", "<n>", help: "Timed batches after one warm-up batch; the median is shown (default: 5).")
+    static let noReference = Option.flag(
+        "no-reference", help: "Skip Foundation's JSONEncoder/JSONDecoder (e.g. under callgrind).")
+    static let output = Option.value(
+        "output", "<format>", help: "table, or json for one object per line (default: table).", choices: ["table", "json"])
+    static let signature = Signature(
+        arguments: [Argument("<message>", help: "customer or health (default: both).", optional: true)],
+        options: [iterationsOption, batchesOption, noReference, output, BenchCommand.helpOption], acceptsMoreArguments: true)
 
     enum Message: String, CaseIterable {
         case customer, health
@@ -44,7 +47,7 @@ struct CodecCommand {
     /// The options after `codec`.
     static func parse(_ arguments: [String]) throws(UsageError) -> CodecCommand {
         var command = CodecCommand()
-        try command.apply(try ParsedArguments(arguments, options: ["iterations", "batches", "output"], flags: ["no-reference"]))
+        try command.apply(try signature.parse(arguments))
         return command
     }
 
@@ -59,20 +62,10 @@ struct CodecCommand {
                 messages.append(message)
             }
         }
-        iterations = try parsed.integer("iterations") ?? iterations
-        batches = try parsed.integer("batches") ?? batches
-        guard (1...10_000_000).contains(iterations) else {
-            throw UsageError("option '--iterations' needs a number from 1 to 10000000")
-        }
-        guard (1...1000).contains(batches) else {
-            throw UsageError("option '--batches' needs a number from 1 to 1000")
-        }
-        switch parsed.value("output") ?? "table" {
-        case "table": json = false
-        case "json": json = true
-        case let other: throw UsageError("option '--output' is table or json, not '\(other)'")
-        }
-        reference = !parsed.flag("no-reference")
+        iterations = try parsed.count(Self.iterationsOption, in: 1...10_000_000) ?? iterations
+        batches = try parsed.count(Self.batchesOption, in: 1...1000) ?? batches
+        json = parsed.value(Self.output) == "json"
+        reference = !parsed.flag(Self.noReference)
     }
 
     /// One coder on one message: `encode` and `decode` each do one call.

@@ -26,67 +26,52 @@ struct RunOptions: Equatable {
     /// Concurrent callers: `inFlight` on each of `connections` connections.
     var callers: Int { connections * inFlight }
 
+    static let socket = Option.value(
+        "socket", "<path>", help: "Measure a running server (its data must have customers 1...N).", completion: .file)
+    static let customerd = Option.value(
+        "customerd", "<path>", help: "The server executable to start (default: next to customer-bench).", completion: .file)
+    static let customersOption = Option.value("customers", "<n>", help: "Customers to seed (default: 100000).")
+    static let connectionsOption = Option.value("connections", "<n>", help: "Connections (default: 1).")
+    static let inFlightOption = Option.value("in-flight", "<n>", help: "Calls in flight per connection (default: 1).")
+    static let duration = Option.value("duration", "<seconds>", help: "Measured time per scenario (default: 2).")
+    static let callsOption = Option.value("calls", "<n>", help: "Measured calls per scenario instead of a duration.")
+    static let warmup = Option.value("warmup", "<seconds>", help: "Unmeasured time before each scenario (default: 0.5).")
+    static let durabilityOption = Option.value(
+        "durability", "<mode>", help: "normal or full: the server's SQLite synchronous level (default: normal).",
+        choices: ["normal", "full"])
+    static let output = Option.value(
+        "output", "<format>", help: "table (default) or json (one object per line).", choices: ["table", "json"])
+    static let noFloor = Option.flag("no-floor", help: "Skip the floors.")
+    static let scenario = Argument("<scenario>", optional: true)
+
+    static let signature = Signature(
+        arguments: [scenario],
+        options: [socket, customerd, customersOption, connectionsOption, inFlightOption, duration, callsOption, warmup,
+                  durabilityOption, output, noFloor, BenchCommand.helpOption],
+        acceptsMoreArguments: true)
+
     static func parse(_ arguments: [String]) throws(UsageError) -> RunOptions {
+        let parsed = try signature.parse(arguments)
+        let known = scenarioNames + onRequestScenarioNames
+        for name in parsed.positionals where !known.contains(name) {
+            throw UsageError("unknown scenario '\(name)' (one of: \(known.joined(separator: ", ")))")
+        }
         var options = RunOptions()
-        var named: [String] = []
-        var index = 0
-        func value(for flag: String) throws(UsageError) -> String {
-            index += 1
-            guard index < arguments.count else { throw UsageError("missing value for '\(flag)'") }
-            return arguments[index]
-        }
-        func integer(_ flag: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {
-            let text = try value(for: flag)
-            guard let number = Int(text.replacingOccurrences(of: "_", with: "")), range.contains(number) else {
-                throw UsageError("'\(flag)' needs a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
-            }
-            return number
-        }
-        func seconds(_ flag: String, allowZero: Bool) throws(UsageError) -> Double {
-            let text = try value(for: flag)
-            guard let seconds = Double(text), allowZero ? seconds >= 0 : seconds > 0, seconds <= 3600 else {
-                throw UsageError("'\(flag)' needs a \(allowZero ? "non-negative" : "positive") number of seconds, not '\(text)'")
-            }
-            return seconds
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--socket": options.socketPath = try value(for: argument)
-            case "--customerd": options.serverExecutable = try value(for: argument)
-            case "--customers": options.customers = try integer(argument, 1...10_000_000)
-            case "--connections": options.connections = try integer(argument, 1...1024)
-            case "--in-flight": options.inFlight = try integer(argument, 1...1024)
-            case "--duration": options.durationSeconds = try seconds(argument, allowZero: false)
-            case "--calls": options.calls = try integer(argument, 1...100_000_000)
-            case "--warmup": options.warmUpSeconds = try seconds(argument, allowZero: true)
-            case "--durability":
-                let mode = try value(for: argument)
-                guard ["normal", "full"].contains(mode) else {
-                    throw UsageError("'--durability' is normal or full, not '\(mode)'")
-                }
-                options.durability = mode
-            case "--output":
-                let format = try value(for: argument)
-                guard ["json", "table"].contains(format) else {
-                    throw UsageError("'--output' is json or table, not '\(format)'")
-                }
-                options.json = format == "json"
-            case "--no-floor": options.measureFloor = false
-            default:
-                guard !argument.hasPrefix("-") else { throw UsageError("unknown option '\(argument)'") }
-                let known = scenarioNames + onRequestScenarioNames
-                guard known.contains(argument) else {
-                    throw UsageError("unknown scenario '\(argument)' (one of: \(known.joined(separator: ", ")))")
-                }
-                named.append(argument)
-            }
-            index += 1
-        }
+        if !parsed.positionals.isEmpty { options.scenarios = parsed.positionals }
+        options.socketPath = parsed.value(socket)
+        options.serverExecutable = parsed.value(customerd)
+        options.customers = try parsed.count(customersOption, in: 1...10_000_000) ?? options.customers
+        options.connections = try parsed.count(connectionsOption, in: 1...1024) ?? options.connections
+        options.inFlight = try parsed.count(inFlightOption, in: 1...1024) ?? options.inFlight
+        options.calls = try parsed.count(callsOption, in: 1...100_000_000)
+        options.durationSeconds = try parsed.seconds(duration, allowZero: false) ?? options.durationSeconds
+        options.warmUpSeconds = try parsed.seconds(warmup, allowZero: true) ?? options.warmUpSeconds
+        options.durability = parsed.value(durabilityOption) ?? options.durability
+        options.json = parsed.value(output) == "json"
+        options.measureFloor = !parsed.flag(noFloor)
         guard options.callers <= 4096 else {
-            throw UsageError("--connections × --in-flight is at most 4096, not \(options.callers)")
+            throw UsageError("\(connectionsOption.spelling) × \(inFlightOption.spelling) is at most 4096, not \(options.callers)")
         }
-        if !named.isEmpty { options.scenarios = named }
         return options
     }
 
@@ -101,7 +86,7 @@ struct RunOptions: Equatable {
         Unix-socket ping-pong of the same frame sizes (1 connection, and one per caller) plus an
         in-process SQLite read by primary key on a copy of the same database.
 
-        USAGE: customer-bench run [<scenario> ...] [options]
+        USAGE: customer-bench run \(signature.usage)
 
         SCENARIOS (default: all, in this order):
           ping     rpc.health.v1.Health/Check
@@ -122,18 +107,6 @@ struct RunOptions: Equatable {
                       create and update with a new idempotency key each, as the client library
                       sends them: the server stores each answer with its key
 
-        OPTIONS:
-          --socket <path>          Measure a running server (its data must have customers 1...N).
-          --customerd <path>       The server executable to start (default: next to customer-bench).
-          --customers <n>          Customers to seed (default: 100000).
-          --connections <n>        Connections (default: 1).
-          --in-flight <n>          Calls in flight per connection (default: 1).
-          --duration <seconds>     Measured time per scenario (default: 2).
-          --calls <n>              Measured calls per scenario instead of a duration.
-          --warmup <seconds>       Unmeasured time before each scenario (default: 0.5).
-          --durability <mode>      normal or full: the server's SQLite synchronous level (default: normal).
-          --output <format>        table (default) or json (one object per line).
-          --no-floor               Skip the floors.
-          -h, --help               Show help information.
-        """
+
+        """ + signature.help().dropLast(2)
 }

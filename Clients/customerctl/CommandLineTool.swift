@@ -6,7 +6,7 @@ import Foundation
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + [CompletionCommand.spec]
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
@@ -24,7 +24,7 @@ enum CommandLineTool {
         return """
             OVERVIEW: customerctl talks to customerd, the customer card service, over its Unix socket.
 
-            USAGE: customerctl [--socket PATH] [--output table|json] [--timeout SECONDS] [--as USER] COMMAND
+            USAGE: customerctl \(GlobalOptions.usage) COMMAND
 
             COMMANDS:
             \(lines.joined(separator: "\n"))
@@ -64,7 +64,7 @@ enum CommandLineTool {
         do {
             (global, words) = try GlobalOptions.extract(from: argv)
         } catch {
-            return usageFailure(error, usage: "customerctl [--socket PATH] [--output table|json] COMMAND")
+            return usageFailure(error, usage: "customerctl \(GlobalOptions.usage) COMMAND")
         }
 
         var explicitHelp = false
@@ -95,12 +95,11 @@ enum CommandLineTool {
 
         let arguments: ParsedArguments
         do {
-            arguments = try ParsedArguments(rest, options: command.options, flags: command.flags)
+            arguments = try command.signature.parse(rest)
             if arguments.wantsHelp {
                 print(command.helpText, terminator: "")
                 return ExitStatus.success
             }
-            try arguments.expectPositionals(atMost: command.maxPositionals)
         } catch {
             return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
         }

@@ -2,35 +2,34 @@ import CommandLineKit
 import CustomerClient
 
 /// One leaf command of customerctl: its place in the tree, its help, what it accepts, what it does.
+/// Its usage line and its ARGUMENTS and OPTIONS help are written from `signature`.
 struct CommandSpec: Sendable {
     /// e.g. ["customers", "create"].
     let path: [String]
     let summary: String
-    /// The usage line without the leading "customerctl".
-    let usage: String
-    /// OPTIONS / ARGUMENTS / EXAMPLE sections, already formatted.
-    let details: String
-    let options: Set<String>
-    let flags: Set<String>
-    let maxPositionals: Int
+    let signature: Signature
+    /// Free text between the OPTIONS and the EXAMPLE sections.
+    let notes: String
+    /// Example command lines, each shown on a line of its own.
+    let examples: [String]
     let run: @Sendable (Invocation) async throws -> Void
 
     init(
-        _ path: [String], summary: String, usage: String, details: String,
-        options: Set<String> = [], flags: Set<String> = [], maxPositionals: Int = 0,
-        run: @escaping @Sendable (Invocation) async throws -> Void
+        _ path: [String], summary: String, arguments: [Argument] = [], moreArguments: Bool = false, options: [Option] = [],
+        notes: String = "", examples: [String], run: @escaping @Sendable (Invocation) async throws -> Void
     ) {
         self.path = path
         self.summary = summary
-        self.usage = usage
-        self.details = details
-        self.options = options
-        self.flags = flags
-        self.maxPositionals = maxPositionals
+        self.signature = Signature(arguments: arguments, options: options, acceptsMoreArguments: moreArguments)
+        self.notes = notes
+        self.examples = examples
         self.run = run
     }
 
     var name: String { path.joined(separator: " ") }
+
+    /// The usage line without the leading "customerctl".
+    var usage: String { signature.usage.isEmpty ? name : name + " " + signature.usage }
 
     var helpText: String {
         """
@@ -38,7 +37,9 @@ struct CommandSpec: Sendable {
 
         USAGE: customerctl \(usage)
 
-        \(details)
+        \(signature.help())\(notes.isEmpty ? "" : notes + "\n\n")EXAMPLE:
+        \(examples.map { "  " + $0 }.joined(separator: "\n"))
+
         GLOBAL OPTIONS:
         \(GlobalOptions.helpLines)
         """
@@ -52,14 +53,28 @@ struct Invocation: Sendable {
     let output: OutputFormat
     let callOptions: CallOptions
 
-    /// The single positional argument as an id, or a usage error naming what is missing.
-    func requiredID(_ what: String = "ID") throws -> Int64 {
-        guard let text = arguments.positionals.first else {
-            throw UsageError("missing \(what)")
-        }
+    /// The positional `argument` (the first unless `at` says otherwise), or a usage error naming it.
+    func text(_ argument: Argument, at index: Int = 0) throws -> String {
+        guard index < arguments.positionals.count else { throw UsageError("missing \(argument.name)") }
+        return arguments.positionals[index]
+    }
+
+    /// The positional `argument` as an id, or a usage error naming what is missing or wrong.
+    func id(_ argument: Argument = CommandArguments.id, at index: Int = 0) throws -> Int64 {
+        let text = try text(argument, at: index)
         guard let id = Int64(text) else {
-            throw UsageError("\(what) must be a whole number, got '\(text)'")
+            throw UsageError("\(argument.name) must be a whole number, got '\(text)'")
         }
         return id
     }
+
+    func value(_ option: Option) -> String? { arguments.value(option) }
+    func values(_ option: Option) -> [String] { arguments.allValues(option) }
+    func flag(_ option: Option) -> Bool { arguments.flag(option) }
+    func integer<T: FixedWidthInteger>(_ option: Option, as type: T.Type = T.self) throws -> T? {
+        try arguments.integer(option, as: type)
+    }
+
+    /// The output in the format the command line asked for.
+    var printer: Output { Output(format: output) }
 }

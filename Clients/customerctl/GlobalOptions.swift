@@ -14,21 +14,40 @@ struct GlobalOptions: Sendable {
     /// A year: far beyond any call, and its milliseconds fit the client's `Duration` (`inf` or 1e300 would trap).
     static let maxTimeoutSeconds: Double = 31_536_000
 
-    static let helpLines = """
-          --socket PATH          The server's socket. Default: $CUSTOMER_SOCKET, else
-                                 $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
-          --output table|json    Aligned table for people (default) or JSON for programs
-                                 (mailing-list also writes csv).
-          --timeout SECONDS      Give up on a call after this long (DEADLINE_EXCEEDED); at most 31536000
-                                 (a year). Default: 30.
-          --as USER              Act for USER (trusted services only: see `customerctl users trust`);
-                                 the call is checked and recorded as USER. Anyone else gets PERMISSION_DENIED.
-          --idempotency-key KEY  Send the command's write with this key (1-128 of A-Z a-z 0-9 - _ . :).
-                                 Run it again with the same KEY after a timeout: within 24 hours the server
-                                 answers as the first time instead of writing twice. Default: a new key.
-          -h, --help             Show help for the command.
+    static let socket = Option.value(
+        "socket", "PATH", help: """
+            The server's socket. Default: $CUSTOMER_SOCKET, else
+            $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
+            """, completion: .file)
+    static let output = Option.value(
+        "output", "table|json", help: """
+            Aligned table for people (default) or JSON for programs
+            (mailing-list also writes csv).
+            """, choices: OutputFormat.allCases.map(\.rawValue))
+    static let timeout = Option.value(
+        "timeout", "SECONDS", help: """
+            Give up on a call after this long (DEADLINE_EXCEEDED); at most 31536000
+            (a year). Default: 30.
+            """)
+    static let actAs = Option.value(
+        "as", "USER", help: """
+            Act for USER (trusted services only: see `customerctl users trust`);
+            the call is checked and recorded as USER. Anyone else gets PERMISSION_DENIED.
+            """)
+    static let idempotency = Option.value(
+        "idempotency-key", "KEY", help: """
+            Send the command's write with this key (1-128 of A-Z a-z 0-9 - _ . :).
+            Run it again with the same KEY after a timeout: within 24 hours the server
+            answers as the first time instead of writing twice. Default: a new key.
+            """)
 
-        """
+    static let all = [socket, output, timeout, actAs, idempotency]
+
+    /// The global options' help rows, at their own column (they are read apart from a command's).
+    static let helpLines = HelpLayout.rows((all + [.help]).map(HelpLayout.row), column: 25)
+
+    /// `[--socket PATH] [--output table|json] ...` for the overview's USAGE line.
+    static let usage = all.map(\.usage).joined(separator: " ")
 
     /// Takes the global options out of `arguments`, wherever they stand, and returns the rest.
     static func extract(from arguments: [String]) throws(UsageError) -> (GlobalOptions, [String]) {
@@ -41,8 +60,8 @@ struct GlobalOptions: Sendable {
                 rest.append(contentsOf: arguments[index...])
                 break
             }
-            let (name, inline) = split(argument)
-            guard ["--socket", "--output", "--timeout", "--as", "--idempotency-key"].contains(name) else {
+            let (name, inline) = ParsedArguments.split(argument)
+            guard let option = all.first(where: { $0.spelling == name }) else {
                 rest.append(argument)
                 index += 1
                 continue
@@ -57,29 +76,34 @@ struct GlobalOptions: Sendable {
             } else {
                 throw UsageError("option '\(name)' needs a value")
             }
-            switch name {
-            case "--socket":
-                options.socketPath = value
-            case "--as":
-                options.actingFor = value
-            case "--idempotency-key":
-                if let problem = IdempotencyKey.problem(with: value) {
-                    throw UsageError("--idempotency-key \(problem)")
-                }
-                options.idempotencyKey = value
-            case "--output":
-                guard let format = OutputFormat(rawValue: value) else {
-                    throw UsageError("--output takes 'table', 'json' or (for mailing-list) 'csv', got '\(value)'")
-                }
-                options.output = format
-            default:
-                guard let seconds = Double(value), seconds > 0, seconds <= maxTimeoutSeconds else {
-                    throw UsageError("--timeout takes a positive number of seconds up to \(Int(maxTimeoutSeconds)), got '\(value)'")
-                }
-                options.timeoutSeconds = seconds
-            }
+            try options.apply(option, value)
         }
         return (options, rest)
+    }
+
+    private mutating func apply(_ option: Option, _ value: String) throws(UsageError) {
+        switch option {
+        case Self.socket:
+            socketPath = value
+        case Self.actAs:
+            actingFor = value
+        case Self.idempotency:
+            if let problem = IdempotencyKey.problem(with: value) {
+                throw UsageError("\(option.spelling) \(problem)")
+            }
+            idempotencyKey = value
+        case Self.output:
+            guard let format = OutputFormat(rawValue: value) else {
+                throw UsageError("--output takes 'table', 'json' or (for mailing-list) 'csv', got '\(value)'",
+                                 suggestion: Suggestion.closest(to: value, among: option.choices))
+            }
+            output = format
+        default:
+            guard let seconds = Double(value), seconds > 0, seconds <= Self.maxTimeoutSeconds else {
+                throw UsageError("--timeout takes a positive number of seconds up to \(Int(Self.maxTimeoutSeconds)), got '\(value)'")
+            }
+            timeoutSeconds = seconds
+        }
     }
 
     /// Per-call options: the timeout, the person acted for, and the idempotency key.
@@ -89,16 +113,9 @@ struct GlobalOptions: Sendable {
         if let idempotencyKey { options.idempotencyKey = idempotencyKey }
         return options
     }
-
-    private static func split(_ argument: String) -> (String, String?) {
-        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else {
-            return (argument, nil)
-        }
-        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
-    }
 }
 
-enum OutputFormat: String, Sendable {
+enum OutputFormat: String, Sendable, CaseIterable {
     /// `csv` is accepted by the commands that produce a flat list for other tools (mailing-list);
     /// the others print a table instead.
     case table, json, csv

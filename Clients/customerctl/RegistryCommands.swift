@@ -3,40 +3,38 @@ import CustomerClient
 
 /// `customerctl customers refresh`: the national business registry's name, address, email and website.
 enum RegistryCommands {
+    static let fields = Option.value(
+        "fields", RefreshField.allCases.map(\.rawValue).joined(separator: ","), help: """
+            The fields to compare and refresh, comma-separated: name, address,
+            email, website. Default: all four. The address is the head office
+            (updated, or added when the customer has no address).
+            """)
+    static let registeredCustomer = Argument("ID", help: """
+        The customer's id. It must be in Finland (FI) or Norway (NO) and
+        have a VAT number: the registry (PRH's YTJ or Brønnøysund's
+        Enhetsregisteret) is asked by it.
+        """)
+    static let dryRun = Option.flag("dry-run", help: "Show the differences only; change nothing.")
+
     static let all: [CommandSpec] = [
         CommandSpec(
             ["customers", "refresh"],
             summary: "Refresh a Finnish or Norwegian customer from its national business registry.",
-            usage: "customers refresh ID [--fields name,address,email,website] [--dry-run]",
-            details: """
-                ARGUMENTS:
-                  ID                       The customer's id. It must be in Finland (FI) or Norway (NO) and
-                                           have a VAT number: the registry (PRH's YTJ or Brønnøysund's
-                                           Enhetsregisteret) is asked by it.
-
-                OPTIONS:
-                  --fields LIST            The fields to compare and refresh, comma-separated: name, address,
-                                           email, website. Default: all four. The address is the head office
-                                           (updated, or added when the customer has no address).
-                  --dry-run                Show the differences only; change nothing.
-
+            arguments: [registeredCustomer],
+            options: [fields, dryRun],
+            notes: """
                 Prints the differences as FIELD, BEFORE and AFTER (the registry's value), then whether
                 they were applied. A field the registry has no value for is left as it is. A company the
                 registry reports deregistered is reported, never deactivated. Finland's registry has no
                 email addresses. The history marks the changes as made from the registry.
-
-                EXAMPLE:
-                  customerctl customers refresh 42 --dry-run
-                  customerctl customers refresh 42 --fields name,website
-
                 """,
-            options: ["fields"], flags: ["dry-run"], maxPositionals: 1
+            examples: ["customerctl customers refresh 42 --dry-run", "customerctl customers refresh 42 --fields name,website"]
         ) { invocation in
-            let id = try invocation.requiredID()
-            let fields = try refreshFields(invocation.arguments.value("fields"))
+            let id = try invocation.id(registeredCustomer)
+            let chosen = try refreshFields(invocation.value(fields))
             let result = try await invocation.client.customers.refreshFromRegistry(
-                id: id, fields: fields, dryRun: invocation.arguments.flag("dry-run"), options: invocation.callOptions)
-            try Output(format: invocation.output).refresh(result, dryRun: invocation.arguments.flag("dry-run"))
+                id: id, fields: chosen, dryRun: invocation.flag(dryRun), options: invocation.callOptions)
+            try invocation.printer.refresh(result, dryRun: invocation.flag(dryRun))
         },
     ]
 

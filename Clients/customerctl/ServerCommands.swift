@@ -4,22 +4,16 @@ import Foundation
 
 /// `customerctl health`, `customerctl server-info`, `customerctl services`: the runtime's built-ins.
 enum ServerCommands {
+    static let service = Option.value(
+        "service", "NAME", help: "One service, e.g. customer.v1.CustomerService. Default: the server as a whole.")
+
     static let all: [CommandSpec] = [
         CommandSpec(
             ["health"], summary: "Ask whether the server is serving (exit 0 only when it is).",
-            usage: "health [--service NAME]",
-            details: """
-                OPTIONS:
-                  --service NAME           One service, e.g. customer.v1.CustomerService. Default: the server as a whole.
-
-                EXAMPLE:
-                  customerctl health && echo up
-
-                """,
-            options: ["service"]
+            options: [service], examples: ["customerctl health && echo up"]
         ) { invocation in
             let status = try await invocation.client.server.health(
-                service: invocation.arguments.value("service") ?? "", options: invocation.callOptions)
+                service: invocation.value(service) ?? "", options: invocation.callOptions)
             let name = Output.describe(status)
             if invocation.output == .json {
                 try Output(format: .json).printJSON(["status": name])
@@ -32,23 +26,12 @@ enum ServerCommands {
         },
         CommandSpec(
             ["server-info"], summary: "Show the server's versions, uptime, limits and call counters.",
-            usage: "server-info",
-            details: """
-                EXAMPLE:
-                  customerctl server-info --output json
-
-                """
+            examples: ["customerctl server-info --output json"]
         ) { invocation in
-            try Output(format: invocation.output).serverInfo(try await invocation.client.server.info(options: invocation.callOptions))
+            try invocation.printer.serverInfo(try await invocation.client.server.info(options: invocation.callOptions))
         },
         CommandSpec(
-            ["services"], summary: "List the services and methods the server offers.",
-            usage: "services",
-            details: """
-                EXAMPLE:
-                  customerctl services
-
-                """
+            ["services"], summary: "List the services and methods the server offers.", examples: ["customerctl services"]
         ) { invocation in
             let services = try await invocation.client.server.services(options: invocation.callOptions)
             if invocation.output == .json {

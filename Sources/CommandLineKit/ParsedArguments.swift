@@ -1,17 +1,17 @@
-/// Command-line arguments parsed against a declared set of options and flags.
+/// Command-line arguments parsed against a command's declared options.
 ///
 /// Declaring every option up front is what lets an unknown one fail with
 /// "Did you mean …?" instead of being silently taken as a value or ignored.
-/// Accepted spellings: `--name value`, `--name=value`, `--flag`, `-h`; `--` ends options.
+/// Accepted spellings: `--name value`, `--name=value`, `-n value`, `--flag`, `-h`; `--` ends options.
+/// Values are read back by the declaration, never by a spelled-out name.
 public struct ParsedArguments: Sendable {
     public private(set) var positionals: [String] = []
     private var values: [String: [String]] = [:]
     private var flags: Set<String> = []
 
-    /// - Parameters:
-    ///   - options: names (without `--`) that take a value.
-    ///   - flags: names (without `--`) that take none; `help` is always accepted, `-h` is its short form.
-    public init(_ arguments: some Sequence<String>, options: Set<String>, flags: Set<String>) throws(UsageError) {
+    /// Prefer `Signature.parse`, which also checks required options and the positionals' count.
+    public init(_ arguments: some Sequence<String>, options: [Option]) throws(UsageError) {
+        let options = options.contains { $0.name == Option.help.name } ? options : options + [.help]
         var iterator = arguments.makeIterator()
         var optionsEnded = false
         while let argument = iterator.next() {
@@ -23,63 +23,59 @@ public struct ParsedArguments: Sendable {
                 optionsEnded = true
                 continue
             }
-            if argument == "-h" || argument == "--help" {
-                self.flags.insert("help")
+            let (typed, inlineValue) = Self.split(argument)
+            let option: Option?
+            if typed.hasPrefix("--") {
+                option = options.first { $0.spelling == typed }
+            } else {
+                option = typed.count == 2 ? options.first { $0.shortName.map { "-\($0)" } == typed } : nil
+            }
+            guard let option else {
+                let known = options.map(\.spelling)
+                throw UsageError("unknown option '\(typed)'",
+                                 suggestion: typed.hasPrefix("--") ? Suggestion.closest(to: typed, among: known) : nil)
+            }
+            if option.kind == .flag {
+                if inlineValue != nil {
+                    throw UsageError("flag '\(option.spelling)' takes no value")
+                }
+                flags.insert(option.name)
                 continue
             }
-            guard argument.hasPrefix("--") else {
-                throw UsageError("unknown option '\(argument)'")
+            guard let value = inlineValue ?? iterator.next() else {
+                throw UsageError("option '\(option.spelling)' needs a value")
             }
-            let body = argument.dropFirst(2)
-            let name: String
-            var inlineValue: String?
-            if let equals = body.firstIndex(of: "=") {
-                name = String(body[..<equals])
-                inlineValue = String(body[body.index(after: equals)...])
-            } else {
-                name = String(body)
-            }
-            if options.contains(name) {
-                guard let value = inlineValue ?? iterator.next() else {
-                    throw UsageError("option '--\(name)' needs a value")
-                }
-                values[name, default: []].append(value)
-            } else if flags.contains(name) {
-                if inlineValue != nil {
-                    throw UsageError("flag '--\(name)' takes no value")
-                }
-                self.flags.insert(name)
-            } else {
-                let known = (options.union(flags).union(["help"])).map { "--" + $0 }
-                throw UsageError("unknown option '--\(name)'", suggestion: Suggestion.closest(to: "--" + name, among: known))
-            }
+            try option.check(value)
+            values[option.name, default: []].append(value)
         }
     }
 
-    public var wantsHelp: Bool { flags.contains("help") }
+    public var wantsHelp: Bool { flags.contains(Option.help.name) }
 
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
+    public func flag(_ option: Option) -> Bool { flags.contains(option.name) }
+
+    /// Whether the option was given at all (a flag, or a value, even an empty one).
+    public func isGiven(_ option: Option) -> Bool { flag(option) || values[option.name] != nil }
 
     /// The last value given for an option (a repeated option overrides, as in most tools).
-    public func value(_ name: String) -> String? { values[name]?.last }
+    public func value(_ option: Option) -> String? { values[option.name]?.last }
 
     /// Every value given for a repeatable option, in order.
-    public func allValues(_ name: String) -> [String] { values[name] ?? [] }
+    public func allValues(_ option: Option) -> [String] { values[option.name] ?? [] }
 
     /// The option's value as an integer, or a usage error naming the option.
-    public func integer<T: FixedWidthInteger>(_ name: String, as type: T.Type = T.self) throws(UsageError) -> T? {
-        guard let text = value(name) else { return nil }
+    public func integer<T: FixedWidthInteger>(_ option: Option, as type: T.Type = T.self) throws(UsageError) -> T? {
+        guard let text = value(option) else { return nil }
         guard let number = T(text) else {
-            throw UsageError("option '--\(name)' needs a whole number, got '\(text)'")
+            throw UsageError("option '\(option.spelling)' needs a whole number, got '\(text)'")
         }
         return number
     }
 
-    /// Fails when more positional arguments were given than the command takes.
-    public func expectPositionals(atMost count: Int) throws(UsageError) {
-        if positionals.count > count {
-            throw UsageError("unexpected argument '\(positionals[count])'")
-        }
+    /// `--name=value` as the name and the value; anything else as itself and no value.
+    public static func split(_ argument: String) -> (String, String?) {
+        guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
+        return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
     }
 
     private static func isNegativeNumber(_ argument: String) -> Bool {

@@ -1,5 +1,5 @@
 /// A mistake in how a command was called: printed as `Error: …`, the usage line and a hint.
-public struct UsageError: Error, Sendable, CustomStringConvertible {
+public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var suggestion: String?
 

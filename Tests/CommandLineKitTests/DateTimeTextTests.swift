@@ -47,13 +47,14 @@ import Testing
     }
 
     @Test func anOptionNamesItselfWhenItsTimeIsRefused() throws {
-        let parsed = try ParsedArguments(["--start", "2026-12-15T10"], options: ["start"], flags: [])
-        #expect(throws: UsageError.self) { try parsed.dateTime("start") }
+        let start = Option.value("start", "TIME", help: "Start.")
+        let parsed = try ParsedArguments(["--start", "2026-12-15T10"], options: [start])
+        #expect(throws: UsageError.self) { try parsed.dateTime(start) }
         do {
-            _ = try parsed.dateTime("start")
+            _ = try parsed.dateTime(start)
         } catch {
             #expect("\(error)".hasPrefix("option '--start' needs an ISO 8601 date or date-time"))
         }
-        #expect(try ParsedArguments([], options: ["start"], flags: []).dateTime("start") == nil)
+        #expect(try ParsedArguments([], options: [start]).dateTime(start) == nil)
     }
 }

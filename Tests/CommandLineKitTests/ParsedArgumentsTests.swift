@@ -2,31 +2,43 @@ import CommandLineKit
 import Testing
 
 @Suite struct ParsedArgumentsTests {
+    static let name = Option.value("name", "NAME", help: "The name.")
+    static let country = Option.value("country", "CC", help: "Country.")
+    static let confirm = Option.flag("confirm", help: "Says you mean it.")
+    static let url = Option.repeatable("url", "URL", help: "A URL.")
+    static let limit = Option.value("limit", "N", help: "How many.")
+    static let output = Option.value("output", short: "o", help: "Format.", choices: ["table", "json"])
+
     @Test func optionsFlagsAndPositionalsInAnyOrder() throws {
         let parsed = try ParsedArguments(
             ["42", "--name", "Acme Oy", "--confirm", "--country=FI", "--", "--not-an-option"],
-            options: ["name", "country"], flags: ["confirm"])
+            options: [Self.name, Self.country, Self.confirm])
         #expect(parsed.positionals == ["42", "--not-an-option"])
-        #expect(parsed.value("name") == "Acme Oy")
-        #expect(parsed.value("country") == "FI")
-        #expect(parsed.flag("confirm"))
+        #expect(parsed.value(Self.name) == "Acme Oy")
+        #expect(parsed.value(Self.country) == "FI")
+        #expect(parsed.flag(Self.confirm))
         #expect(!parsed.wantsHelp)
     }
 
     @Test func aRepeatedOptionKeepsEveryValueAndTheLastWins() throws {
-        let parsed = try ParsedArguments(["--url", "a", "--url", "b"], options: ["url"], flags: [])
-        #expect(parsed.allValues("url") == ["a", "b"])
-        #expect(parsed.value("url") == "b")
+        let parsed = try ParsedArguments(["--url", "a", "--url", "b"], options: [Self.url])
+        #expect(parsed.allValues(Self.url) == ["a", "b"])
+        #expect(parsed.value(Self.url) == "b")
     }
 
     @Test func helpInEverySpelling() throws {
         for spelling in ["-h", "--help"] {
-            #expect(try ParsedArguments([spelling], options: [], flags: []).wantsHelp)
+            #expect(try ParsedArguments([spelling], options: []).wantsHelp)
         }
     }
 
+    @Test func aShortNameIsTheOptionItself() throws {
+        let parsed = try ParsedArguments(["-o", "json"], options: [Self.output])
+        #expect(parsed.value(Self.output) == "json")
+    }
+
     @Test func negativeNumbersArePositionals() throws {
-        #expect(try ParsedArguments(["-5"], options: [], flags: []).positionals == ["-5"])
+        #expect(try ParsedArguments(["-5"], options: []).positionals == ["-5"])
     }
 
     @Test(arguments: [
@@ -35,10 +47,11 @@ import Testing
         (["--confirm=yes"], "flag '--confirm' takes no value", nil),
         (["-x"], "unknown option '-x'", nil),
         (["--zzzzzzzz"], "unknown option '--zzzzzzzz'", nil),
+        (["--output", "jsno"], "--output takes 'table' or 'json', got 'jsno'", "json"),
     ] as [([String], String, String?)])
     func mistakesAreNamedWithASuggestionWhenOneIsClose(arguments: [String], message: String, suggestion: String?) {
         #expect {
-            try ParsedArguments(arguments, options: ["name"], flags: ["confirm"])
+            try ParsedArguments(arguments, options: [Self.name, Self.confirm, Self.output])
         } throws: { error in
             let usage = error as? UsageError
             return usage?.message == message && usage?.suggestion == suggestion
@@ -46,14 +59,9 @@ import Testing
     }
 
     @Test func integersAreCheckedAndNamed() throws {
-        let parsed = try ParsedArguments(["--limit", "ten"], options: ["limit"], flags: [])
-        #expect(throws: UsageError.self) { try parsed.integer("limit", as: Int.self) }
-        #expect(try ParsedArguments(["--limit", "10"], options: ["limit"], flags: []).integer("limit", as: Int.self) == 10)
-    }
-
-    @Test func tooManyPositionalsAreRefused() throws {
-        let parsed = try ParsedArguments(["1", "2"], options: [], flags: [])
-        #expect(throws: UsageError.self) { try parsed.expectPositionals(atMost: 1) }
+        let parsed = try ParsedArguments(["--limit", "ten"], options: [Self.limit])
+        #expect(throws: UsageError.self) { try parsed.integer(Self.limit, as: Int.self) }
+        #expect(try ParsedArguments(["--limit", "10"], options: [Self.limit]).integer(Self.limit, as: Int.self) == 10)
     }
 
     @Test func suggestionsOnlyWhenClose() {

@@ -30,11 +30,11 @@ import Testing
     @Test(arguments: [
         (["--connections", "0"], "'--connections' needs a number from 1 to 1024, not '0'"),
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
-        (["--output", "xml"], "'--output' is json or table, not 'xml'"),
-        (["--durability", "off"], "'--durability' is normal or full, not 'off'"),
+        (["--output", "xml"], "--output takes 'table' or 'json', got 'xml'"),
+        (["--durability", "off"], "--durability takes 'normal' or 'full', got 'off'"),
         (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep, create-keyed, update-keyed)"),
         (["--verbose"], "unknown option '--verbose'"),
-        (["--socket"], "missing value for '--socket'"),
+        (["--socket"], "option '--socket' needs a value"),
         (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),
     ])
     func wrongCommandLinesAreRefusedWithTheReason(arguments: [String], message: String) {

@@ -1,0 +1,29 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+import Hashing
+
+/// Streams a file from disk: one pass to hash it (the header carries size and SHA-256), one to send it.
+enum FileUploader {
+    static func upload(
+        path: String, customerID: Int64, projectID: Int64?, name: String, contentType: String?, invocation: Invocation
+    ) async throws -> FileInfo {
+        guard let hashing = FileHandle(forReadingAtPath: path) else { throw UsageError("cannot read \(path)") }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let chunk = try hashing.read(upToCount: Files.chunkSize), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0) }
+            size += Int64(chunk.count)
+        }
+        try hashing.close()
+        guard let reading = FileHandle(forReadingAtPath: path) else { throw UsageError("cannot read \(path)") }
+        defer { try? reading.close() }
+        let header = UploadFileMessage.Header(
+            customerId: customerID, projectId: projectID, name: name, size: size, sha256: hasher.finalizeHex(), contentType: contentType)
+        return try await invocation.client.files.upload(header, options: invocation.callOptions) { send in
+            while let chunk = try reading.read(upToCount: Files.chunkSize), !chunk.isEmpty {
+                try await send(chunk)
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import CommandLineKit
+
+/// customerd's options, each declared once: the parser, the USAGE line and `--help` read them.
+enum DaemonOptions {
+    static let socket = Option.value("socket", "PATH", help: """
+        The Unix socket to listen on (created with mode 0600).
+        Default: $CUSTOMER_SOCKET, else $XDG_RUNTIME_DIR/customercard/customerd.sock,
+        else /tmp/customercard-UID/customerd.sock. Missing directories are created
+        with mode 0700. The socket's directory must belong to the server's user and
+        be writable by nobody else (else anyone who can write there could put their
+        own socket in its place): one owned by another user, writable by group or
+        others (such as /tmp itself), or a symbolic link is refused, and so is a
+        symbolic link at the socket path.
+        """, completion: .file)
+    static let socketMode = Option.value("socket-mode", "MODE", help: """
+        The socket file's mode, octal: 0600 (default, only this user), 0660 (also the
+        socket's group), 0666 (every local user). Read and write bits only. Callers
+        are still identified by their OS user (SO_PEERCRED) and limited by their
+        permission profile; an OS user that is not a CustomerCard user is refused.
+        """)
+    static let socketGroup = Option.value("socket-group", "GROUP", help: """
+        The socket file's group (name or gid), e.g. with --socket-mode 0660;
+        alone it means --socket-mode 0660. When the mode lets others in, the
+        socket's directory gets search permission (x, never read or write) for them.
+        """)
+    static let database = Option.value("database", "PATH", help: """
+        The SQLite database file (created and migrated when missing). It, its -wal
+        and -shm files and stored file content are created mode 0600, directories
+        0700. One server per database: customerd holds PATH.lock (flock) while it
+        runs; a second one exits with code 2 naming the owner's pid. The database
+        is checked with SQLite's quick_check (over 16 MiB: right after the socket
+        opens, beside serving) and refused when damaged or when it cannot be
+        written (exit code 3).
+        Default: $CUSTOMER_DATABASE, else $XDG_DATA_HOME/customercard/customers.sqlite,
+        else ~/.local/share/customercard/customers.sqlite.
+        """, completion: .file)
+    static let logLevel = Option.value(
+        "log-level", "LEVEL", help: "trace, debug, info, notice, warning, error or critical. Default: info.",
+        choices: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+    static let durability = Option.value("durability", "MODE", help: """
+        normal: a crash of the process never loses an acknowledged write (SQLite
+        synchronous=NORMAL in WAL mode); full: neither does a power cut
+        (synchronous=FULL, slower writes). Default: normal.
+        """, choices: ["normal", "full"])
+    static let registryURL = Option.repeatable("registry-url", "CC=URL", help: """
+        The business registry a customer refresh asks for country CC (fi or no);
+        repeat it for both. Default: fi=https://avoindata.prh.fi/opendata-ytj-api/v3
+        and no=https://data.brreg.no/enhetsregisteret/api (the public APIs).
+        """)
+    static let registryTimeout = Option.value("registry-timeout", "SECONDS", help: """
+        How long one registry lookup may take before the refresh fails with
+        UNAVAILABLE. Default: 10.
+        """)
+    static let version = Option.flag("version", help: "Print the version and exit.")
+    static let helpFlag = Option.flag("help", short: "h", help: "Show this help and exit.")
+
+    static let signature = Signature(options: [
+        socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, version, helpFlag,
+    ])
+
+    static var usage: String { "customerd " + signature.usage }
+}
