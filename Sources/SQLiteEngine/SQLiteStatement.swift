@@ -29,6 +29,14 @@ public final class SQLiteStatement {
     /// The SQL text, kept for error contexts (never the bound values).
     public let sql: String
     private unowned let connection: SQLiteConnection
+    /// The result columns' names, read once (see `SQLiteStatement+Columns.swift`); a name that
+    /// two columns share is replaced by `ambiguousName` so it is never taken for either.
+    var columnNames: [String]?
+    /// Index of each unique column name; -1 for a name two columns share.
+    var columnIndexes: [String: Int32] = [:]
+    /// The column after the last one read by name: decoders read in SELECT order, so the next
+    /// name asked for is almost always this one's, found with one comparison instead of a hash.
+    var nextColumn: Int32 = 0
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle
@@ -111,6 +119,7 @@ public final class SQLiteStatement {
 
     /// Advances to the next row; `false` when the statement is done.
     public func step() throws -> Bool {
+        nextColumn = 0
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
