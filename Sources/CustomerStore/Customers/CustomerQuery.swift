@@ -89,9 +89,9 @@ struct CustomerQuery {
             var last: ListPosition?
             while try statement.step() {
                 if customers.count == limit { return (customers, last, true) }
-                let customer = CustomerRow.decode(statement)
+                let customer = try CustomerRow.decode(statement)
                 last = ListPosition(id: customer.id, number: customer.number,
-                                    nameKey: statement.text(CustomerRow.nameKeyColumn))
+                                    nameKey: try statement.text(CustomerRow.nameKeyColumn))
                 customers.append(customer)
             }
             return (customers, last, false)
