@@ -65,7 +65,7 @@ extension CustomerStore {
             """) { statement in
             try statement.bind([.integer(claim.userID), .text(claim.key)])
             guard try statement.step() else { return nil }
-            return (statement.text(0), statement.text(1), statement.blob(2))
+            return (try statement.text("method"), try statement.text("request_sha256"), try statement.blob("response"))
         }
     }
 }
