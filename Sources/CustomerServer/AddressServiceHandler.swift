@@ -1,42 +1,43 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.AddressService`.
 struct AddressServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(AddressService.addAddress,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.author))
+            return Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.author))
         }
         router.register(AddressService.updateAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Address(
+            return Address(
                 try store.updateAddress(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(AddressService.removeAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             let removed = try store.removeAddress(id: request.id, by: caller.author)
-            return AddressList(addresses: try store.addresses(customerID: removed).map(CustomerAPI.Address.init))
+            return AddressList(addresses: try store.addresses(customerID: removed).map(Address.init))
         }
         router.register(AddressService.listAddresses,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in
-            AddressList(addresses: try store.addresses(customerID: request.customerId).map(CustomerAPI.Address.init))
+            AddressList(addresses: try store.addresses(customerID: request.customerId).map(Address.init))
         }
         router.register(AddressService.setHeadOffice, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return AddressList(
-                addresses: try store.setHeadOffice(addressID: request.id, by: caller.author).map(CustomerAPI.Address.init))
+                addresses: try store.setHeadOffice(addressID: request.id, by: caller.author).map(Address.init))
         }
         router.register(AddressService.getInvoicingReadiness,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in
             let readiness = try store.invoicingReadiness(customerID: request.customerId)
-            return CustomerAPI.InvoicingReadiness(
+            return InvoicingReadiness(
                 ready: readiness.missing.isEmpty, missing: readiness.missing,
-                headOffice: readiness.headOffice.map(CustomerAPI.Address.init), vatNumber: readiness.vatNumber)
+                headOffice: readiness.headOffice.map(Address.init), vatNumber: readiness.vatNumber)
         }
     }
 }

@@ -5,7 +5,7 @@ import RPC
 
 // Store records to API messages for the sales, collaboration, financial, settings and files tabs.
 
-extension CustomerAPI.Project {
+extension Project {
     init(_ stored: StoredProject) {
         self.init(
             id: stored.id, customerId: stored.customerID, kind: stored.kind == .salesCase ? .salesCase : .project,
@@ -13,13 +13,13 @@ extension CustomerAPI.Project {
             expectedValue: stored.expectedValue, expectedCurrency: stored.expectedCurrency,
             expectedClose: stored.expectedClose, outcome: stored.outcome.map(Outcome.init), lostReason: stored.lostReason,
             number: stored.number, status: stored.status.map { $0 == .open ? .open : .closed },
-            manager: stored.manager.map(APIUserRef.init), startsOn: stored.startsOn, endsOn: stored.endsOn,
+            manager: stored.manager.map(UserRef.init), startsOn: stored.startsOn, endsOn: stored.endsOn,
             currency: stored.currency, version: stored.version, createdAt: stored.createdAt,
-            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
-extension CustomerAPI.Project.Outcome {
+extension Project.Outcome {
     init(_ stored: ProjectOutcome) {
         switch stored {
         case .open: self = .open
@@ -29,7 +29,7 @@ extension CustomerAPI.Project.Outcome {
     }
 }
 
-extension CustomerAPI.Project.Status {
+extension Project.Status {
     var stored: ProjectStatus { self == .open ? .open : .closed }
 }
 
@@ -45,9 +45,9 @@ extension CustomerAPI.ListProjectsRequest.Filter {
     }
 }
 
-extension CustomerAPI.ProjectFields {
+extension ProjectFields {
     /// The store's fields for a new sales case or project; the manager is resolved by name.
-    func storedForCreate(resolvingWith store: Store) throws -> StoredProjectFields {
+    func storedForCreate(resolvingWith store: CustomerStore) throws -> StoredProjectFields {
         StoredProjectFields(
             name: name ?? "", stage: stage, probability: probability.map { Int($0) }, expectedValue: expectedValue,
             expectedCurrency: expectedCurrency, expectedClose: expectedClose, number: number, status: status?.stored,
@@ -56,7 +56,7 @@ extension CustomerAPI.ProjectFields {
     }
 
     /// The store's partial changes: absent fields stay; "" clears a text or the manager.
-    func storedChanges(resolvingWith store: Store) throws -> ProjectChanges {
+    func storedChanges(resolvingWith store: CustomerStore) throws -> ProjectChanges {
         var changes = ProjectChanges()
         changes.name = name
         changes.stage = stage
@@ -76,35 +76,35 @@ extension CustomerAPI.ProjectFields {
     }
 }
 
-extension CustomerAPI.ProjectTask {
+extension ProjectTask {
     init(_ stored: StoredProjectTask) {
         self.init(
             id: stored.id, projectId: stored.projectID, projectName: stored.projectName, name: stored.name,
-            assignee: stored.assignee.map(APIUserRef.init), dueOn: stored.dueOn,
+            assignee: stored.assignee.map(UserRef.init), dueOn: stored.dueOn,
             status: stored.status == .done ? .done : .planned, completedAt: stored.completedAt,
-            completedBy: stored.completedBy.map(APIUserRef.init), version: stored.version, createdAt: stored.createdAt,
-            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            completedBy: stored.completedBy.map(UserRef.init), version: stored.version, createdAt: stored.createdAt,
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
-extension CustomerAPI.CollaborationNote {
+extension CollaborationNote {
     init(_ stored: StoredCollaborationNote) {
         self.init(
             id: stored.id, projectId: stored.projectID, projectName: stored.projectName,
-            author: APIUserRef(stored.author), text: stored.text, createdAt: stored.createdAt)
+            author: UserRef(stored.author), text: stored.text, createdAt: stored.createdAt)
     }
 }
 
-extension CustomerAPI.CollaborationItem {
+extension CollaborationItem {
     init(_ stored: StoredCollaborationItem) {
         switch stored {
-        case .task(let task): self.init(task: CustomerAPI.ProjectTask(task))
-        case .note(let note): self.init(note: CustomerAPI.CollaborationNote(note))
+        case .task(let task): self.init(task: ProjectTask(task))
+        case .note(let note): self.init(note: CollaborationNote(note))
         }
     }
 }
 
-extension CustomerAPI.Forecast {
+extension Forecast {
     init(_ stored: StoredForecast) {
         self.init(
             projectId: stored.projectID, month: stored.month, revenue: stored.revenue, cost: stored.cost,
@@ -112,7 +112,7 @@ extension CustomerAPI.Forecast {
     }
 }
 
-extension CustomerAPI.MonthFigures {
+extension MonthFigures {
     init(month: String?, _ figures: FinancialFigures) {
         self.init(
             month: month, revenue: figures.revenue, cost: figures.cost, billing: figures.billing, hours: figures.hours,
@@ -121,19 +121,19 @@ extension CustomerAPI.MonthFigures {
 }
 
 extension CustomerAPI.FinancialTab {
-    init(_ stored: StoredFinancialSummary) {
+    init(_ stored: FinancialSummary) {
         self.init(
             from: stored.from, to: stored.to,
             currencies: stored.currencies.map { currency in
-                CustomerAPI.CurrencySummary(
+                CurrencySummary(
                     currency: currency.currency,
-                    months: currency.months.map { CustomerAPI.MonthFigures(month: $0.month, $0.figures) },
-                    total: CustomerAPI.MonthFigures(month: nil, currency.total))
+                    months: currency.months.map { MonthFigures(month: $0.month, $0.figures) },
+                    total: MonthFigures(month: nil, currency.total))
             })
     }
 }
 
-extension CustomerAPI.CustomerSettings {
+extension CustomerSettings {
     init(_ stored: StoredCustomerSettings) {
         self.init(
             customerId: stored.customerID, invoiceChannel: stored.invoiceChannel.map(InvoiceChannel.init),
@@ -141,12 +141,12 @@ extension CustomerAPI.CustomerSettings {
             eInvoiceOperator: stored.eInvoiceOperator, paymentTermDays: stored.paymentTermDays.map { Int32($0) },
             currency: stored.currency, vatRate: stored.vatRate, invoiceLanguage: stored.invoiceLanguage,
             reference: stored.reference, invoiceTemplate: stored.invoiceTemplate, version: stored.version,
-            updatedAt: stored.updatedAt, updatedBy: stored.updatedBy.map(APIUserRef.init))
+            updatedAt: stored.updatedAt, updatedBy: stored.updatedBy.map(UserRef.init))
     }
 }
 
-extension CustomerAPI.CustomerSettings.InvoiceChannel {
-    init(_ stored: InvoiceChannel) {
+extension CustomerSettings.InvoiceChannel {
+    init(_ stored: StoredInvoiceChannel) {
         switch stored {
         case .email: self = .email
         case .eInvoice: self = .eInvoice
@@ -154,7 +154,7 @@ extension CustomerAPI.CustomerSettings.InvoiceChannel {
         }
     }
 
-    var stored: InvoiceChannel {
+    var stored: StoredInvoiceChannel {
         switch self {
         case .email: return .email
         case .eInvoice: return .eInvoice
@@ -180,13 +180,13 @@ extension CustomerAPI.CustomerSettingsFields {
     }
 }
 
-extension CustomerAPI.Segment {
+extension Segment {
     init(_ stored: StoredSegment) {
         self.init(id: stored.id, parentId: stored.parentID, name: stored.name, path: stored.path, customerCount: stored.customerCount)
     }
 }
 
-extension CustomerAPI.Industry {
+extension Industry {
     init(_ stored: StoredIndustry) {
         self.init(id: stored.id, name: stored.name, customerCount: stored.customerCount)
     }
@@ -197,8 +197,8 @@ extension CustomerAPI.FileInfo {
         self.init(
             id: stored.id, customerId: stored.customerID, projectId: stored.projectID, projectName: stored.projectName,
             name: stored.name, size: stored.size, sha256: stored.sha256, contentType: stored.contentType,
-            createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt,
-            updatedBy: APIUserRef(stored.updatedBy))
+            createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt,
+            updatedBy: UserRef(stored.updatedBy))
     }
 }
 
@@ -206,8 +206,8 @@ extension CustomerAPI.Link {
     init(_ stored: StoredLink) {
         self.init(
             id: stored.id, customerId: stored.customerID, projectId: stored.projectID, projectName: stored.projectName,
-            url: stored.url, title: stored.title ?? "", createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
-            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            url: stored.url, title: stored.title ?? "", createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy),
+            updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
@@ -217,19 +217,19 @@ extension CustomerAPI.FilesTab {
     }
 }
 
-extension CustomerAPI.Invoice {
+extension Invoice {
     /// The stored snapshot; the settings were snapshotted as JSON of the API's `CustomerSettings`.
     init(_ stored: StoredInvoice) {
         let settings = stored.settingsSnapshot.flatMap {
-            try? JSONDecoder().decode(CustomerAPI.CustomerSettings.self, from: Data($0.utf8))
+            try? JSONDecoder().decode(CustomerSettings.self, from: Data($0.utf8))
         }
         let headOffice = stored.headOffice.map {
-            CustomerAPI.Address.oneLine(
+            Address.oneLine(
                 street: $0.street, postalCode: $0.postalCode, city: $0.city, region: $0.region, country: $0.country)
         }
         self.init(
             id: stored.id, customerId: stored.customerID, number: stored.number, issuedAt: stored.issuedAt,
-            issuedBy: APIUserRef(stored.issuedBy), customerName: stored.customerName, headOffice: headOffice,
+            issuedBy: UserRef(stored.issuedBy), customerName: stored.customerName, headOffice: headOffice,
             contactName: stored.contactName, settings: settings, currency: stored.currency, total: stored.total,
             description: stored.description)
     }

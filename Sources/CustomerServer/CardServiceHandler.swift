@@ -5,7 +5,7 @@ import RPC
 
 /// Serves `customer.v1.CardService`: the tabs asked for, read in one store snapshot.
 struct CardServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId)) { request, context in
@@ -19,27 +19,27 @@ struct CardServiceHandler: GuardedService {
             }
             let tabs = try store.cardTabs(
                 customerID: request.customerId, now: Date(), tabs: Set(asked.map(\.stored)), from: request.from, to: request.to)
-            var card = CustomerCard(customer: APICustomer(tabs.customer))
+            var card = CustomerCard(customer: Customer(tabs.customer))
             if let information = tabs.contactInformation {
-                card.contactInformation = CustomerAPI.ContactInformation(
-                    addresses: information.addresses.map(CustomerAPI.Address.init),
-                    contacts: information.contacts.map(CustomerAPI.Contact.init),
-                    activities: CustomerAPI.ActivityList(information.activities))
+                card.contactInformation = ContactInformation(
+                    addresses: information.addresses.map(Address.init),
+                    contacts: information.contacts.map(Contact.init),
+                    activities: ActivityList(information.activities))
             }
             if let sales = tabs.salesAndProjects {
                 card.salesAndProjects = ProjectList(
-                    projects: caller.shown((sales.salesCases + sales.projects).map(CustomerAPI.Project.init)))
+                    projects: caller.shown((sales.salesCases + sales.projects).map(Project.init)))
             }
             if let items = tabs.collaboration {
-                card.collaboration = CollaborationTab(items: items.map(CustomerAPI.CollaborationItem.init))
+                card.collaboration = CollaborationTab(items: items.map(CollaborationItem.init))
             }
             if let financial = tabs.financial {
                 card.financial = CustomerAPI.FinancialTab(financial)
             }
             if let settings = tabs.settings {
                 card.settings = SettingsTab(
-                    settings: CustomerAPI.CustomerSettings(settings.settings),
-                    segments: settings.segments.map(CustomerAPI.Segment.init))
+                    settings: CustomerSettings(settings.settings),
+                    segments: settings.segments.map(Segment.init))
             }
             if let files = tabs.files {
                 card.files = FilesTab(files: files.files, links: files.links)

@@ -3,20 +3,19 @@ import CustomerStore
 import Foundation
 import RPC
 
-// Store records to API messages for the contact-information tab. The store's records are named
-// through StoreTypes.swift where the API uses the same names.
+// Store records to API messages for the contact-information tab.
 
-extension CustomerAPI.Address {
+extension Address {
     init(_ stored: StoredAddress) {
         self.init(
             id: stored.id, customerId: stored.customerID, street: stored.street, postalCode: stored.postalCode,
             city: stored.city, region: stored.region, country: stored.country, kind: Kind(stored.kind),
             isHeadOffice: stored.isHeadOffice, version: stored.version, createdAt: stored.createdAt,
-            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
-extension CustomerAPI.Address.Kind {
+extension Address.Kind {
     init(_ stored: AddressKind) {
         switch stored {
         case .visiting: self = .visiting
@@ -36,7 +35,7 @@ extension CustomerAPI.Address.Kind {
     }
 }
 
-extension CustomerAPI.AddressFields {
+extension AddressFields {
     var stored: StoredAddressFields {
         StoredAddressFields(
             street1: street1, street2: street2, street3: street3, postalCode: postalCode, city: city, region: region,
@@ -44,24 +43,24 @@ extension CustomerAPI.AddressFields {
     }
 }
 
-extension CustomerAPI.ContactRef {
+extension ContactRef {
     init(_ stored: StoredContactRef) {
         self.init(id: stored.id, name: stored.name, deleted: stored.deleted)
     }
 }
 
-extension CustomerAPI.Contact {
+extension Contact {
     init(_ stored: StoredContact) {
         self.init(
             id: stored.id, customerId: stored.customerID, firstName: stored.firstName, lastName: stored.lastName,
             title: stored.title, email: stored.email, phone: stored.phone, mobile: stored.mobile,
             language: stored.language, notes: stored.notes, keywords: stored.keywords, roles: stored.roles,
             active: stored.active, deleted: stored.deleted, version: stored.version, createdAt: stored.createdAt,
-            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
-extension CustomerAPI.ContactFields {
+extension ContactFields {
     var stored: StoredContactFields {
         StoredContactFields(
             firstName: firstName, lastName: lastName, title: title, email: email, phone: phone, mobile: mobile,
@@ -69,17 +68,17 @@ extension CustomerAPI.ContactFields {
     }
 }
 
-extension CustomerAPI.Label.Kind {
+extension Label.Kind {
     var stored: LabelKind { self == .keyword ? .keyword : .role }
 }
 
-extension CustomerAPI.Label {
+extension Label {
     init(_ stored: StoredLabel) {
         self.init(id: stored.id, kind: stored.kind == .keyword ? .keyword : .role, name: stored.name, contactCount: stored.contactCount)
     }
 }
 
-extension CustomerAPI.Activity {
+extension Activity {
     init(_ stored: StoredActivity) {
         let kind: Kind
         switch stored.kind {
@@ -90,21 +89,21 @@ extension CustomerAPI.Activity {
         }
         self.init(
             id: stored.id, customerId: stored.customerID, kind: kind, subject: stored.subject, dueDate: stored.dueAt,
-            startsAt: stored.startsAt, endsAt: stored.endsAt, assignee: stored.assignee.map(APIUserRef.init),
-            contact: stored.contact.map(CustomerAPI.ContactRef.init), done: stored.done, completedAt: stored.completedAt,
-            completedBy: stored.completedBy.map(APIUserRef.init), projectId: stored.projectID,
+            startsAt: stored.startsAt, endsAt: stored.endsAt, assignee: stored.assignee.map(UserRef.init),
+            contact: stored.contact.map(ContactRef.init), done: stored.done, completedAt: stored.completedAt,
+            completedBy: stored.completedBy.map(UserRef.init), projectId: stored.projectID,
             projectName: stored.projectName, version: stored.version, createdAt: stored.createdAt,
-            createdBy: APIUserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy))
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
     }
 }
 
-extension CustomerAPI.ActivityList {
+extension ActivityList {
     init(_ stored: StoredActivityList) {
-        self.init(planned: stored.planned.map(CustomerAPI.Activity.init), done: stored.done.map(CustomerAPI.Activity.init))
+        self.init(planned: stored.planned.map(Activity.init), done: stored.done.map(Activity.init))
     }
 }
 
-extension CustomerAPI.HistoryEntry.Entity {
+extension HistoryEntry.Entity {
     var stored: HistoryEntity {
         switch self {
         case .customer: return .customer
@@ -130,15 +129,15 @@ extension CustomerAPI.HistoryEntry.Entity {
     }
 }
 
-extension CustomerAPI.HistoryEntry {
+extension HistoryEntry {
     init(_ stored: StoredHistoryEntry) {
         self.init(
             id: stored.id, entity: Entity(stored.entity), entityId: stored.entityID, customerId: stored.customerID,
-            action: stored.action, at: stored.at, by: APIUserRef(stored.by),
+            action: stored.action, at: stored.at, by: UserRef(stored.by),
             changes: stored.changes.map {
-                CustomerAPI.FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
+                FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
             },
-            contact: stored.contact.map(CustomerAPI.ContactRef.init), source: stored.source,
-            via: stored.via.map(APIUserRef.init))
+            contact: stored.contact.map(ContactRef.init), source: stored.source,
+            via: stored.via.map(UserRef.init))
     }
 }

@@ -1,15 +1,16 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.ContactService`.
 struct ContactServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(ContactService.createContact,
                         requires: .manageContacts.and(.customers(.read, customer: \.customerId))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.createContact(
                     customerID: request.customerId, request.fields.stored, keywords: request.keywords,
                     roles: request.roles, by: caller.author))
@@ -17,29 +18,29 @@ struct ContactServiceHandler: GuardedService {
         router.register(ContactService.updateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.updateContact(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, _ in
-            CustomerAPI.Contact(try store.contact(id: request.id))
+            Contact(try store.contact(id: request.id))
         }
         router.register(ContactService.listContacts,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in
             let contacts = try store.contacts(
                 customerID: request.customerId, includeDeactivated: request.includeDeactivated ?? false)
-            return ContactList(contacts: contacts.map(CustomerAPI.Contact.init))
+            return ContactList(contacts: contacts.map(Contact.init))
         }
         router.register(ContactService.deactivateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.activateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.deleteContact,
@@ -51,18 +52,18 @@ struct ContactServiceHandler: GuardedService {
                     "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete, or deactivate instead",
                     details: [ErrorDetail(field: "confirm", reason: "must be true")])
             }
-            return CustomerAPI.Contact(try store.deleteContact(id: request.id, by: caller.author))
+            return Contact(try store.deleteContact(id: request.id, by: caller.author))
         }
         router.register(ContactService.tagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
         }
         router.register(ContactService.untagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Contact(
+            return Contact(
                 try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
         }
         router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in

@@ -1,40 +1,39 @@
 import CustomerAPI
 import CustomerStore
-import RPC
 
-extension APIUserRef {
+extension UserRef {
     init(_ stored: StoredUserRef) {
         self.init(id: stored.id, name: stored.name)
     }
 }
 
-extension APIUser {
+extension User {
     /// - Parameter service: the trusted service acting for the user in this call (WhoAmI only).
     init(_ stored: StoredUser, actingService service: StoredUser? = nil) {
         self.init(
             id: stored.id, uid: stored.uid, name: stored.name, isAdministrator: stored.isAdministrator,
             active: stored.active, createdAt: stored.createdAt, profile: stored.profile.name,
             trustedService: stored.trustedService, rights: Rights(stored.rights),
-            actingService: service.map { APIUserRef($0.ref) })
+            actingService: service.map { UserRef($0.ref) })
     }
 }
 
-extension APICustomer {
+extension Customer {
     init(_ stored: StoredCustomer) {
         self.init(
             id: stored.id, number: stored.number, name: stored.name,
-            accountManager: stored.accountManager.map(APIUserRef.init), description: stored.description,
+            accountManager: stored.accountManager.map(UserRef.init), description: stored.description,
             vatNumber: stored.vatNumber, country: stored.country, industry: stored.industry, email: stored.email,
             website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
-            createdAt: stored.createdAt, createdBy: APIUserRef(stored.createdBy),
-            updatedAt: stored.updatedAt, updatedBy: APIUserRef(stored.updatedBy),
-            headOffice: stored.headOffice.map(CustomerAPI.Address.init))
+            createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy),
+            updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy),
+            headOffice: stored.headOffice.map(Address.init))
     }
 }
 
 extension CustomerQuery {
     /// The store's filter for this query; the account manager is resolved from its name.
-    func storeFilter(resolvingWith store: Store) throws -> CustomerFilter {
+    func storeFilter(resolvingWith store: CustomerStore) throws -> CustomerFilter {
         var filter = CustomerFilter()
         switch status ?? .active {
         case .active: filter.status = .active
@@ -59,19 +58,5 @@ extension CustomerQuery {
         case .name: return .byName
         case .number: return .byNumber
         }
-    }
-}
-
-extension Store {
-    /// The id of the user with this name, or INVALID_ARGUMENT on `field` when there is none (or
-    /// the name holds a control character, which no user name has and no message should echo).
-    func userID(named name: String, field: String) throws -> Int64 {
-        try TextInput.refuseControlCharacters(inName: name, field: field)
-        guard let user = try user(name: name) else {
-            throw RPCError(
-                .invalidArgument, "\(field): no user is named '\(name)'",
-                details: [ErrorDetail(field: field, reason: "no user is named '\(name)'")])
-        }
-        return user.id
     }
 }

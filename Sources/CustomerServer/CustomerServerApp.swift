@@ -8,7 +8,7 @@ import Synchronization
 /// handler, each method's permission requirement checked before it, and the RPC server on the socket.
 public final class CustomerServerApp: Sendable {
     public let configuration: CustomerServerConfiguration
-    private let store: Store
+    private let store: CustomerStore
     private let services: GuardedServices
     private let server: RPCServer
     private let logger: Logger
@@ -23,7 +23,7 @@ public final class CustomerServerApp: Sendable {
         self.configuration = configuration
         self.logger = logger
         try DefaultPaths.ensureParentDirectory(of: configuration.databasePath)
-        let store = try Store(path: configuration.databasePath, options: configuration.storeOptions)
+        let store = try CustomerStore(path: configuration.databasePath, options: configuration.storeOptions)
         try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })
         self.store = store
         let users = UserDirectory(store: store)

@@ -9,24 +9,27 @@ import RPC
 /// straight line: resolve the caller, translate the request, one store call (one transaction),
 /// translate the answer.
 struct CustomerServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
-        router.register(CustomerService.createCustomer,
-                        requires: .newCustomer(accountManager: \.fields.accountManager)) { request, context in
+        router.register(CustomerService.createCustomer, resolving: { [store] request in
+            CustomerCreation(
+                request: request,
+                accountManager: try request.fields.accountManager.map { try store.namedUser($0, field: "accountManager") })
+        }, requires: .newCustomer(accountManager: \.accountManager)) { creation, context in
             let caller = try Caller.of(context)
             let created = try store.createCustomer(
-                try newCustomer(from: request.fields), allowDuplicateVAT: request.allowDuplicateVat ?? false,
-                by: caller.author)
-            return APICustomer(created)
+                try newCustomer(from: creation.request.fields, accountManager: creation.accountManager),
+                allowDuplicateVAT: creation.request.allowDuplicateVat ?? false, by: caller.author)
+            return Customer(created)
         }
         router.register(CustomerService.getCustomer,
                         requires: .customers(.read, record: \.target)) { (request: GetCustomerRequest, context) in
             switch (request.id, request.number) {
             case (let id?, nil):
-                return APICustomer(try store.customer(id: id))
+                return Customer(try store.customer(id: id))
             case (nil, let number?):
-                return APICustomer(try store.customer(number: number))
+                return Customer(try store.customer(number: number))
             default:
                 throw RPCError(
                     .invalidArgument, "name the customer by id or by number, exactly one of them",
@@ -39,7 +42,7 @@ struct CustomerServiceHandler: GuardedService {
             let updated = try store.updateCustomer(
                 id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
                 allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.author)
-            return APICustomer(updated)
+            return Customer(updated)
         }
         router.register(CustomerService.listCustomers,
                         requires: .visibleCustomers) { (request: ListCustomersRequest, context) in
@@ -55,28 +58,28 @@ struct CustomerServiceHandler: GuardedService {
             }
             let page = try store.listCustomers(
                 filter, order: request.query.storeOrder, limit: limit, pageToken: request.pageToken)
-            return ListCustomersResponse(customers: page.customers.map(APICustomer.init), nextPageToken: page.nextPageToken)
+            return ListCustomersResponse(customers: page.customers.map(Customer.init), nextPageToken: page.nextPageToken)
         }
         router.register(CustomerService.streamCustomers, requires: .visibleCustomers) {
-            (request: StreamCustomersRequest, writer: ServerStreamWriter<APICustomer>, context) in
+            (request: StreamCustomersRequest, writer: ServerStreamWriter<Customer>, context) in
             let visible = try Caller.of(context).visibleCustomers
             guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else { return }
             try store.streamCustomers(filter, order: request.query.storeOrder) { customer in
                 try context.checkCancellation()
-                try writer.send(APICustomer(customer))
+                try writer.send(Customer(customer))
             }
         }
         router.register(CustomerService.deactivateCustomer,
                         requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
-            return APICustomer(
+            return Customer(
                 try store.setCustomerActive(
                     id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(CustomerService.activateCustomer,
                         requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
-            return APICustomer(
+            return Customer(
                 try store.setCustomerActive(
                     id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
         }
@@ -94,10 +97,10 @@ struct CustomerServiceHandler: GuardedService {
         }
     }
 
-    private func newCustomer(from fields: CustomerFields) throws -> NewCustomer {
+    private func newCustomer(from fields: CustomerFields, accountManager: NamedUser?) throws -> NewCustomer {
         NewCustomer(
             number: fields.number, name: fields.name ?? "",
-            accountManagerID: try fields.accountManager.map { try store.userID(named: $0, field: "accountManager") },
+            accountManagerID: try accountManager?.id(),
             description: fields.description, vatNumber: fields.vatNumber, country: fields.country,
             industry: fields.industry, email: fields.email, website: fields.website, phone: fields.phone)
     }

@@ -7,7 +7,7 @@ import RPC
 /// and are checked against the announced size and SHA-256 before anything is kept; downloads
 /// leave as a server stream.
 struct FileServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
     /// Largest file accepted, in bytes.
     let uploadLimit: Int64
 

@@ -1,14 +1,15 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.FinancialService`: forecasts per project and month, and the financial tab.
 struct FinancialServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(FinancialService.setForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Forecast(
+            return Forecast(
                 try store.setForecast(
                     projectID: request.projectId, month: request.month, revenue: request.revenue, cost: request.cost,
                     billing: request.billing, hours: request.hours, by: caller.author))
@@ -16,11 +17,11 @@ struct FinancialServiceHandler: GuardedService {
         router.register(FinancialService.removeForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
             let caller = try Caller.of(context)
             try store.removeForecast(projectID: request.projectId, month: request.month, by: caller.author)
-            return ForecastList(forecasts: try store.forecasts(projectID: request.projectId).map(CustomerAPI.Forecast.init))
+            return ForecastList(forecasts: try store.forecasts(projectID: request.projectId).map(Forecast.init))
         }
         router.register(FinancialService.listForecasts, requires: .financialFigures.and(.customers(.read, record: { .project(id: $0.id) }))) { request, context in
             _ = try Caller.of(context)
-            return ForecastList(forecasts: try store.forecasts(projectID: request.id).map(CustomerAPI.Forecast.init))
+            return ForecastList(forecasts: try store.forecasts(projectID: request.id).map(Forecast.init))
         }
         router.register(FinancialService.getFinancialSummary, requires: .financialFigures.and(.customers(.read, customer: \.customerId))) { request, context in
             _ = try Caller.of(context)

@@ -11,7 +11,7 @@
 // A new handler adopts it with one line per method:
 //
 //     struct ProjectServiceHandler: GuardedService {            // was: RPCService
-//         let store: Store
+//         let store: CustomerStore
 //
 //         func register(with router: inout GuardedRouter) {     // was: inout Router
 //             router.register(ProjectService.createProject,
@@ -38,7 +38,7 @@ import RPC
 protocol GuardedService: Sendable {
     /// The store its handlers use; replaced by the keyed view for the copy that serves calls with
     /// an idempotency key (see `KeyedWrites`).
-    var store: Store { get set }
+    var store: CustomerStore { get set }
 
     func register(with router: inout GuardedRouter)
 
@@ -51,7 +51,7 @@ extension GuardedService {
     func keyedWriteCommitted() {}
 
     /// This service with its handlers on `store`.
-    func using(_ store: Store) -> Self {
+    func using(_ store: CustomerStore) -> Self {
         var copy = self
         copy.store = store
         return copy
@@ -82,23 +82,38 @@ struct GuardedRouter {
         _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
         _ handler: @escaping @Sendable (Input, ServerContext) throws -> Output
     ) {
+        register(method, resolving: { $0 }, requires: requirement, handler)
+    }
+
+    /// Registers a unary method whose request names records by name (e.g. a user): `resolve` looks
+    /// them up once per call, before the requirement, and the requirement and the handler both get
+    /// its result, so they cannot disagree about what a name meant. `resolve` must not refuse a
+    /// name (see `NamedUser`): the requirement decides first, and refuses an unknown name like any
+    /// other it may not use.
+    mutating func register<Input, Resolved: Sendable, Output>(
+        _ method: UnaryMethod<Input, Output>, resolving resolve: @escaping @Sendable (Input) throws -> Resolved,
+        requires requirement: Requirement<Resolved>,
+        _ handler: @escaping @Sendable (Resolved, ServerContext) throws -> Output
+    ) {
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
         guard method.acceptsIdempotencyKey else {
             router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-                try checker.run(requirement, request, context) { try handler(request, context) }
+                let resolved = try resolve(request)
+                return try checker.run(requirement, resolved, context) { try handler(resolved, context) }
             }
             return
         }
         keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
         let keyedWrites = keyedWrites
         router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-            try checker.run(requirement, request, context) {
+            let resolved = try resolve(request)
+            return try checker.run(requirement, resolved, context) {
                 // The permission is checked first, so a refused call leaves no trace under its key.
                 guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
-                    return try handler(request, context)
+                    return try handler(resolved, context)
                 }
-                return try keyedWrites.run(method, key: key, request, context)
+                return try keyedWrites.run(method, key: key, request, resolved, context)
             }
         }
     }
@@ -141,7 +156,7 @@ struct GuardedServices: RPCService {
     let services: [any GuardedService]
     let checker: PermissionChecker
     /// The store the services use, for calls with an idempotency key.
-    let store: Store
+    let store: CustomerStore
 
     /// Registers every service twice: on its store for ordinary calls, and on the store's keyed view
     /// for the calls with an idempotency key (see `KeyedWrites`).

@@ -1,13 +1,14 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.HistoryService`.
 struct HistoryServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(HistoryService.listHistory, requires: .customers(.read, record: \.target)) { request, _ in
-            HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(CustomerAPI.HistoryEntry.init))
+            HistoryList(entries: try store.history(request.entity.stored, id: request.id).map(HistoryEntry.init))
         }
     }
 }

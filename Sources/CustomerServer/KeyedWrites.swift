@@ -8,11 +8,11 @@ import RPC
 /// a retry gets that answer back. See Protocol/PROTOCOL.md, "Idempotency keys".
 ///
 /// The handler of a keyed call is the method's handler registered a second time, on a copy of its
-/// service whose store is `Store.insideKeyedWrites()`, so everything it reads and writes happens in
+/// service whose store is `CustomerStore.insideKeyedWrites()`, so everything it reads and writes happens in
 /// the keyed write's transaction. A call without a key takes the ordinary path and costs one
 /// metadata lookup more.
 struct KeyedWrites: Sendable {
-    let store: Store
+    let store: CustomerStore
     /// The handlers registered on the keyed view, by full method name (each a `KeyedHandler`).
     let handlers: [String: any Sendable]
 
@@ -31,10 +31,12 @@ struct KeyedWrites: Sendable {
     /// the answer of running the method now (stored with the key when it succeeds).
     /// - Throws: FAILED_PRECONDITION naming `idempotency-key` when the key was used for another
     ///   method or request; whatever the handler throws (the key stays free for a corrected retry).
-    func run<Input, Output>(_ method: UnaryMethod<Input, Output>, key: String, _ request: Input,
-                            _ context: ServerContext) throws -> Output {
+    /// `request` is what the key stands for; the handler gets `resolved`, the request with the names
+    /// it holds already looked up (see `GuardedRouter.register(_:resolving:requires:_:)`).
+    func run<Input, Resolved, Output>(_ method: UnaryMethod<Input, Output>, key: String, _ request: Input,
+                                      _ resolved: Resolved, _ context: ServerContext) throws -> Output {
         let name = method.descriptor.fullName
-        guard let handler = handlers[name] as? KeyedHandler<Input, Output> else {
+        guard let handler = handlers[name] as? KeyedHandler<Resolved, Output> else {
             throw RPCError(.internalError, "\(name) has no handler for calls with an idempotency key")
         }
         let caller = try Caller.of(context)
@@ -46,7 +48,7 @@ struct KeyedWrites: Sendable {
         let outcome = try store.keyedWrite(claim) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
-            let output = try handler.run(request, context)
+            let output = try handler.run(resolved, context)
             answer = output
             return try Self.encode(output, of: name)
         }

@@ -1,23 +1,24 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.LabelService`: keywords and roles. Changing the lists is administration.
 struct LabelServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(LabelService.createLabel, requires: .administration) { request, _ in
-            CustomerAPI.Label(try store.createLabel(request.kind.stored, name: request.name))
+            Label(try store.createLabel(request.kind.stored, name: request.name))
         }
         router.register(LabelService.renameLabel, requires: .administration) { request, _ in
-            CustomerAPI.Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName))
+            Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName))
         }
         router.register(LabelService.deleteLabel, requires: .administration) { request, _ in
             DeleteLabelResponse(
                 unassigned: try store.deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false))
         }
         router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
-            LabelList(labels: try store.labels(request.kind.stored).map(CustomerAPI.Label.init))
+            LabelList(labels: try store.labels(request.kind.stored).map(Label.init))
         }
     }
 }

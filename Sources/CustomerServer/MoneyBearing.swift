@@ -41,8 +41,8 @@ extension Caller {
 
 // The messages that carry money. Each hides every money field and says so.
 
-extension CustomerAPI.Project: MoneyBearing {
-    func withFinancialFiguresHidden() -> CustomerAPI.Project {
+extension Project: MoneyBearing {
+    func withFinancialFiguresHidden() -> Project {
         var copy = self
         copy.expectedValue = nil
         copy.moneyHidden = true
@@ -50,8 +50,8 @@ extension CustomerAPI.Project: MoneyBearing {
     }
 }
 
-extension CustomerAPI.Invoice: MoneyBearing {
-    func withFinancialFiguresHidden() -> CustomerAPI.Invoice {
+extension Invoice: MoneyBearing {
+    func withFinancialFiguresHidden() -> Invoice {
         var copy = self
         copy.total = nil
         copy.moneyHidden = true

@@ -6,7 +6,7 @@ import RPC
 struct PermissionCheck: Sendable {
     let caller: Caller
     let method: MethodDescriptor
-    let store: Store
+    let store: CustomerStore
 
     /// A right that is held or not (a flag, or a Customers right at any scope).
     func require(_ right: Right) throws {
@@ -30,15 +30,16 @@ struct PermissionCheck: Sendable {
         }
     }
 
-    /// Customers edit for a new customer: scope all, or scope own with the caller as its account manager.
-    func requireNewCustomer(accountManager: String?) throws {
+    /// Customers edit for a new customer: scope all, or scope own with the caller as its account
+    /// manager. An account manager no user has is refused in the same words as someone else.
+    func requireNewCustomer(accountManager: NamedUser?) throws {
         switch caller.rights.editCustomers {
         case .all:
             return
         case .none:
             throw missing(.editCustomers)
         case .own:
-            guard let accountManager, try store.user(name: accountManager)?.id == caller.user.id else {
+            guard case .user(let manager)? = accountManager, manager.id == caller.user.id else {
                 throw notOwn(.editCustomers, "naming yourself as the new customer's account manager")
             }
         }

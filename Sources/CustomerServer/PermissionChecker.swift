@@ -3,7 +3,7 @@ import RPC
 
 /// Runs a method's requirement before its handler: the one place permissions are enforced.
 struct PermissionChecker: Sendable {
-    let store: Store
+    let store: CustomerStore
     let audit: PermissionAudit
 
     /// Checks `requirement` for this call's caller, then runs `body`; a refusal is logged and

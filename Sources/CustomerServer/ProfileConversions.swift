@@ -5,7 +5,7 @@ import CustomerStore
 // `CustomerScope` and their profile `PermissionProfile`; StoreTypes.swift and APITypes.swift
 // give them unambiguous names here.
 
-extension APICustomerScope {
+extension CustomerScope {
     init(_ stored: StoredCustomerScope) {
         switch stored {
         case .none: self = .none
@@ -26,7 +26,7 @@ extension APICustomerScope {
 extension Rights {
     init(_ stored: PermissionRights) {
         self.init(
-            readCustomers: APICustomerScope(stored.readCustomers), editCustomers: APICustomerScope(stored.editCustomers),
+            readCustomers: CustomerScope(stored.readCustomers), editCustomers: CustomerScope(stored.editCustomers),
             financialFigures: stored.financialFigures, deleteCustomers: stored.deleteCustomers,
             manageContacts: stored.manageContacts, administration: stored.administration)
     }
@@ -47,7 +47,7 @@ extension UpdateProfileRequest {
     }
 }
 
-extension APIPermissionProfile {
+extension PermissionProfile {
     init(_ stored: StoredPermissionProfile) {
         self.init(
             id: stored.id, name: stored.name, rights: Rights(stored.rights), builtIn: stored.builtIn != nil,

@@ -1,9 +1,10 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.ProfileService`: permission profiles. All of it is administration.
 struct ProfileServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
     let users: UserDirectory
 
     func keyedWriteCommitted() {
@@ -12,20 +13,20 @@ struct ProfileServiceHandler: GuardedService {
 
     func register(with router: inout GuardedRouter) {
         router.register(ProfileService.createProfile, requires: .administration) { request, _ in
-            APIPermissionProfile(try store.createProfile(name: request.name, rights: request.rights.stored))
+            PermissionProfile(try store.createProfile(name: request.name, rights: request.rights.stored))
         }
         router.register(ProfileService.updateProfile, requires: .administration) { request, _ in
             // Every user of the profile gets the new rights from their next call on.
             let updated = try users.changing {
                 try store.updateProfile(named: request.name, request.storedChanges, expectedVersion: request.expectedVersion)
             }
-            return APIPermissionProfile(updated)
+            return PermissionProfile(updated)
         }
         router.register(ProfileService.listProfiles, requires: .administration) { _, _ in
-            ProfileList(profiles: try store.profiles().map(APIPermissionProfile.init))
+            ProfileList(profiles: try store.profiles().map(PermissionProfile.init))
         }
         router.register(ProfileService.getProfile, requires: .administration) { request, _ in
-            APIPermissionProfile(try store.profile(named: request.name))
+            PermissionProfile(try store.profile(named: request.name))
         }
     }
 }

@@ -1,9 +1,10 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.ProjectService` and `customer.v1.CollaborationService`.
 struct ProjectServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(ProjectService.createProject, requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -12,53 +13,53 @@ struct ProjectServiceHandler: GuardedService {
             let created = request.kind == .salesCase
                 ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.author)
                 : try store.createProject(customerID: request.customerId, fields, by: caller.author)
-            return caller.shown(CustomerAPI.Project(created))
+            return caller.shown(Project(created))
         }
         router.register(ProjectService.updateProject, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let updated = try store.updateProject(
                 id: request.id, try request.fields.storedChanges(resolvingWith: store),
                 expectedVersion: request.expectedVersion, by: caller.author)
-            return caller.shown(CustomerAPI.Project(updated))
+            return caller.shown(Project(updated))
         }
         router.register(ProjectService.getProject, requires: .customers(.read, record: { .project(id: $0.id) })) { request, context in
-            try Caller.of(context).shown(CustomerAPI.Project(try store.project(id: request.id)))
+            try Caller.of(context).shown(Project(try store.project(id: request.id)))
         }
         router.register(ProjectService.listProjects, requires: .customers(.read, customer: \.customerId)) { request, context in
             let projects = try store.projects(customerID: request.customerId, filter: (request.filter ?? .all).stored)
-            return ProjectList(projects: try Caller.of(context).shown(projects.map(CustomerAPI.Project.init)))
+            return ProjectList(projects: try Caller.of(context).shown(projects.map(Project.init)))
         }
         router.register(ProjectService.winSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
             let won = try store.winSalesCase(
                 id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.author)
-            return caller.shown(CustomerAPI.Project(won))
+            return caller.shown(Project(won))
         }
         router.register(ProjectService.loseSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return caller.shown(CustomerAPI.Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.author)))
+            return caller.shown(Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.author)))
         }
 
         router.register(CollaborationService.addProjectTask, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") }
-            return CustomerAPI.ProjectTask(
+            return ProjectTask(
                 try store.addProjectTask(
                     projectID: request.projectId, name: request.name, assigneeID: assignee, dueOn: request.dueOn,
                     by: caller.author))
         }
         router.register(CollaborationService.setProjectTaskStatus, requires: .customers(.edit, record: { .projectTask(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.author))
+            return ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.author))
         }
         router.register(CollaborationService.addNote, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.CollaborationNote(
+            return CollaborationNote(
                 try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.author))
         }
         router.register(CollaborationService.listCollaboration, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
-            return CollaborationTab(items: try store.collaboration(customerID: request.customerId).map(CustomerAPI.CollaborationItem.init))
+            return CollaborationTab(items: try store.collaboration(customerID: request.customerId).map(CollaborationItem.init))
         }
     }
 }

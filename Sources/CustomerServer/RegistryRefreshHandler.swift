@@ -1,6 +1,7 @@
 import BusinessIdentifiers
 import BusinessRegistry
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.CustomerService/RefreshFromRegistry`: compares a Finnish or Norwegian
@@ -10,7 +11,7 @@ import RPC
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
 struct RegistryRefreshHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
     let registries: RegistryDirectory
 
     func register(with router: inout GuardedRouter) {
@@ -53,7 +54,7 @@ struct RegistryRefreshHandler: GuardedService {
             deregistered: record.deregistered.map { RegistryDeregistration(date: $0.date, reason: $0.reason) },
             emailNote: fields.contains(.email) ? RegistryRefreshPlan.emailNote(for: record) : nil,
             registry: RegistrySource(name: record.registry, url: record.sourceURL.absoluteString),
-            customer: APICustomer(after))
+            customer: Customer(after))
     }
 
     /// The provider of the customer's country and its checked VAT number, or the reason the

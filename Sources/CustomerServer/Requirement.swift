@@ -14,7 +14,7 @@ import RPC
 ///     .manageContacts.and(.customers(.read, contact: \.id))
 ///     .deleteCustomers.and(.customers(.edit, customer: \.id))
 ///     .visibleCustomers                                   // lists and streams: the handler filters
-///     .newCustomer(accountManager: \.fields.accountManager)
+///     .newCustomer(accountManager: \.accountManager)           // the user the request names, looked up
 ///
 /// A customer target is checked against the caller's scope: with *all* nothing is looked up;
 /// with *own* the target's customer must have the caller as account manager (one indexed read);
@@ -96,8 +96,8 @@ extension Requirement {
     }
 
     /// Creating a customer: Customers edit for all customers, or for own customers when the new
-    /// customer's account manager (a user name) is the caller.
-    static func newCustomer(accountManager: @escaping @Sendable (Input) -> String?) -> Requirement {
+    /// customer's account manager (the user the request names, looked up once) is the caller.
+    static func newCustomer(accountManager: @escaping @Sendable (Input) -> NamedUser?) -> Requirement {
         Requirement("\(Right.editCustomers.title) (own scope: only as the new customer's account manager)") {
             input, permission in
             try permission.requireNewCustomer(accountManager: accountManager(input))

@@ -32,7 +32,7 @@ extension PermissionRights {
     }
 
     /// How far reading or editing customers reaches.
-    func scope(_ access: CustomerAccess) -> CustomerScope {
+    func scope(_ access: CustomerAccess) -> StoredCustomerScope {
         access == .read ? readCustomers : editCustomers
     }
 }

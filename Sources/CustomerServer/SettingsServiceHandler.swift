@@ -1,25 +1,26 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.
 struct SettingsServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
         router.register(SettingsService.getSettings, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
-            return CustomerAPI.CustomerSettings(try store.customerSettings(customerID: request.customerId))
+            return CustomerSettings(try store.customerSettings(customerID: request.customerId))
         }
         router.register(SettingsService.updateSettings, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.CustomerSettings(
+            return CustomerSettings(
                 try store.updateCustomerSettings(
                     customerID: request.customerId, request.fields.storedChanges, expectedVersion: request.expectedVersion,
                     by: caller.author))
         }
         router.register(SettingsService.createSegment, requires: .administration) { request, context in
-            return CustomerAPI.Segment(try store.createSegment(name: request.name, parentID: request.parentId))
+            return Segment(try store.createSegment(name: request.name, parentID: request.parentId))
         }
         router.register(SettingsService.updateSegment, requires: .administration) { request, context in
             var segment: StoredSegment?
@@ -34,25 +35,25 @@ struct SettingsServiceHandler: GuardedService {
                     .invalidArgument, "nothing to change: give a new name, a parent or moveToRoot",
                     details: [ErrorDetail(field: "name", reason: "give name, parentId or moveToRoot")])
             }
-            return CustomerAPI.Segment(segment)
+            return Segment(segment)
         }
         router.register(SettingsService.deleteSegment, requires: .administration) { request, context in
             _ = try store.deleteSegment(id: request.id, force: request.force ?? false)
-            return SegmentList(segments: try store.segments().map(CustomerAPI.Segment.init))
+            return SegmentList(segments: try store.segments().map(Segment.init))
         }
         router.register(SettingsService.listSegments, requires: .signedIn) { _, context in
             _ = try Caller.of(context)
-            return SegmentList(segments: try store.segments().map(CustomerAPI.Segment.init))
+            return SegmentList(segments: try store.segments().map(Segment.init))
         }
         router.register(SettingsService.setCustomerSegments, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return SegmentList(
                 segments: try store.setCustomerSegments(
                     customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.author
-                ).map(CustomerAPI.Segment.init))
+                ).map(Segment.init))
         }
         router.register(SettingsService.createIndustry, requires: .administration) { request, context in
-            return CustomerAPI.Industry(try store.createIndustry(name: request.name))
+            return Industry(try store.createIndustry(name: request.name))
         }
         router.register(SettingsService.renameIndustry, requires: .administration) { request, context in
             guard let newName = request.newName else {
@@ -60,15 +61,15 @@ struct SettingsServiceHandler: GuardedService {
                     .invalidArgument, "newName is required to rename an industry",
                     details: [ErrorDetail(field: "newName", reason: "required")])
             }
-            return CustomerAPI.Industry(try store.renameIndustry(name: request.name, to: newName))
+            return Industry(try store.renameIndustry(name: request.name, to: newName))
         }
         router.register(SettingsService.deleteIndustry, requires: .administration) { request, context in
             _ = try store.deleteIndustry(name: request.name, force: request.force ?? false)
-            return IndustryList(industries: try store.industries().map(CustomerAPI.Industry.init))
+            return IndustryList(industries: try store.industries().map(Industry.init))
         }
         router.register(SettingsService.listIndustries, requires: .signedIn) { _, context in
             _ = try Caller.of(context)
-            return IndustryList(industries: try store.industries().map(CustomerAPI.Industry.init))
+            return IndustryList(industries: try store.industries().map(Industry.init))
         }
     }
 }

@@ -1,3 +1,4 @@
+import CustomerStore
 import Synchronization
 
 /// Maps OS uids (and, for trusted services, user names) to users with their profile's rights,
@@ -7,7 +8,7 @@ import Synchronization
 /// and only through this server (it alone owns the database), so every change goes through
 /// `changing(_:)`, which empties the cache: a new profile or a deactivation holds from the next call.
 final class UserDirectory: Sendable {
-    private let store: Store
+    private let store: CustomerStore
     private let cache = Mutex(Cache())
 
     private struct Cache {
@@ -16,7 +17,7 @@ final class UserDirectory: Sendable {
         var byName: [String: StoredUser] = [:]
     }
 
-    init(store: Store) {
+    init(store: CustomerStore) {
         self.store = store
     }
 

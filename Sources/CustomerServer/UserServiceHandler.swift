@@ -1,10 +1,11 @@
 import CustomerAPI
+import CustomerStore
 import RPC
 
 /// Serves `customer.v1.UserService`: mapping OS uids to named users with permission profiles.
 /// Everything but WhoAmI is administration.
 struct UserServiceHandler: GuardedService {
-    var store: Store
+    var store: CustomerStore
     let users: UserDirectory
 
     func keyedWriteCommitted() {
@@ -19,26 +20,26 @@ struct UserServiceHandler: GuardedService {
                 }
                 return try store.addUser(uid: request.uid, name: request.name, isAdministrator: request.isAdministrator ?? false)
             }
-            return APIUser(added)
+            return User(added)
         }
         router.register(UserService.listUsers, requires: .administration) { _, _ in
-            ListUsersResponse(users: try store.listUsers().map { APIUser($0) })
+            ListUsersResponse(users: try store.listUsers().map { User($0) })
         }
         router.register(UserService.whoAmI, requires: .signedIn) { _, context in
             let caller = try Caller.of(context)
-            return APIUser(caller.user, actingService: caller.service)
+            return User(caller.user, actingService: caller.service)
         }
         router.register(UserService.setUserProfile, requires: .administration) { request, _ in
-            APIUser(try users.changing { try store.setUserProfile(userName: request.user, profileName: request.profile) })
+            User(try users.changing { try store.setUserProfile(userName: request.user, profileName: request.profile) })
         }
         router.register(UserService.deactivateUser, requires: .administration) { request, _ in
-            APIUser(try users.changing { try store.setUserActive(userName: request.user, false) })
+            User(try users.changing { try store.setUserActive(userName: request.user, false) })
         }
         router.register(UserService.activateUser, requires: .administration) { request, _ in
-            APIUser(try users.changing { try store.setUserActive(userName: request.user, true) })
+            User(try users.changing { try store.setUserActive(userName: request.user, true) })
         }
         router.register(UserService.setTrustedService, requires: .administration) { request, _ in
-            APIUser(try users.changing { try store.setTrustedService(userName: request.user, request.trusted) })
+            User(try users.changing { try store.setTrustedService(userName: request.user, request.trusted) })
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Alpha")
         let now = fixture.clock.now
-        let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Aino", lastName: "V"),
+        let contact = try store.createContact(customerID: customer.id, StoredContactFields(firstName: "Aino", lastName: "V"),
                                               keywords: [], roles: [], by: .user(fixture.admin.id))
         let undated = try store.addTask(customerID: customer.id, subject: "Someday", dueAt: nil, assigneeID: nil,
                                         contactID: nil, by: .user(fixture.admin.id))
@@ -29,7 +29,7 @@ import Testing
         let completed = try store.completeTask(id: undated.id, by: .user(fixture.other.id))
 
         #expect(undated.assignee == fixture.admin.ref && later.assignee == fixture.other.ref)
-        #expect(later.contact == ContactRef(id: contact.id, name: "Aino V", deleted: false))
+        #expect(later.contact == StoredContactRef(id: contact.id, name: "Aino V", deleted: false))
         #expect(note.subject == "Spoke to Aino" && note.done && note.kind == .note)
         #expect(completed.done && completed.completedBy == fixture.other.ref && completed.completedAt == fixture.clock.now)
         #expect(completed.version == 2)
@@ -70,7 +70,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         let elsewhere = try fixture.create("Elsewhere")
-        let stranger = try store.createContact(customerID: elsewhere.id, ContactFields(lastName: "Stranger"), keywords: [],
+        let stranger = try store.createContact(customerID: elsewhere.id, StoredContactFields(lastName: "Stranger"), keywords: [],
                                                roles: [], by: .user(fixture.admin.id))
         let now = fixture.clock.now
         #expect(violations {
@@ -88,7 +88,7 @@ import Testing
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
             try store.addNote(customerID: 99, text: "x", contactID: nil, by: .user(fixture.admin.id))
         }
-        #expect(try store.activities(customerID: customer.id, now: now) == ActivityList(planned: [], done: []))
+        #expect(try store.activities(customerID: customer.id, now: now) == StoredActivityList(planned: [], done: []))
     }
 
     @Test func customerWithContactsOrActivitiesCannotBeDeleted() throws {
@@ -96,7 +96,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Delta")
         let contacts = try (1...3).map {
-            try store.createContact(customerID: customer.id, ContactFields(lastName: "C\($0)"), keywords: [], roles: [],
+            try store.createContact(customerID: customer.id, StoredContactFields(lastName: "C\($0)"), keywords: [], roles: [],
                                     by: .user(fixture.admin.id))
         }
         for index in 0..<12 {
@@ -107,7 +107,7 @@ import Testing
             try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
         let other = try fixture.create("Epsilon")
-        let only = try store.createContact(customerID: other.id, ContactFields(lastName: "Solo"), keywords: [], roles: [],
+        let only = try store.createContact(customerID: other.id, StoredContactFields(lastName: "Solo"), keywords: [], roles: [],
                                            by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition(
             "customer \(other.id) has 1 contact: deactivate it instead, or remove them first")) {

@@ -8,13 +8,13 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Alpha Oy")
         fixture.clock.advance(milliseconds: 10)
-        let first = try fixture.store.addAddress(customerID: customer.id, AddressFields(
+        let first = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(
             street1: " Mannerheimintie 1 ", street2: "", postalCode: "00100", city: "Helsinki", country: "fi"),
             by: .user(fixture.other.id))
         #expect(first.isHeadOffice && first.version == 1 && first.kind == .visiting)
         #expect(first.street == ["Mannerheimintie 1"] && first.country == "FI" && first.region == nil)
         #expect(first.createdBy == fixture.other.ref && first.createdAt == fixture.clock.now)
-        let second = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "SE", kind: .billing),
+        let second = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "SE", kind: .billing),
                                                   by: .user(fixture.admin.id))
         #expect(!second.isHeadOffice)
 
@@ -30,8 +30,8 @@ import Testing
     @Test func movingTheHeadOfficeKeepsExactlyOne() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
-        let first = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "NO"), by: .user(fixture.admin.id))
-        let second = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "NO"), by: .user(fixture.admin.id))
+        let first = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "NO"), by: .user(fixture.admin.id))
+        let second = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "NO"), by: .user(fixture.admin.id))
         let moved = try fixture.store.setHeadOffice(addressID: second.id, by: .user(fixture.other.id))
         #expect(moved.map(\.id) == [second.id, first.id])
         #expect(moved.map(\.isHeadOffice) == [true, false])
@@ -46,8 +46,8 @@ import Testing
     @Test func removingTheHeadOfficeWhileOthersExistIsRefusedAndChangesNothing() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Gamma")
-        let head = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
-        let other = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let head = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let other = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         let before = try fixture.store.customer(id: customer.id)
         #expect(throws: StoreError.failedPrecondition("address \(head.id) is the head office of customer \(customer.id): "
             + "move the head office to another address first (set-head-office)")) {
@@ -62,37 +62,37 @@ import Testing
         let after = try fixture.store.customer(id: customer.id)
         #expect(after.headOffice == nil && after.version == before.version + 1)
         // A new first address becomes the head office again.
-        let next = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let next = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         #expect(next.isHeadOffice)
     }
 
     @Test func updateChangesGivenFieldsAndPacksStreetLines() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
-        let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(
+        let address = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(
             street1: "c/o Delta", street2: "Main Street 5", postalCode: "12345", city: "Oslo", country: "NO"),
             by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 5)
-        let updated = try fixture.store.updateAddress(id: address.id, AddressFields(street1: "", city: "Bergen", kind: .postal),
+        let updated = try fixture.store.updateAddress(id: address.id, StoredAddressFields(street1: "", city: "Bergen", kind: .postal),
                                                       expectedVersion: 1, by: .user(fixture.other.id))
         #expect(updated.street == ["Main Street 5"] && updated.city == "Bergen" && updated.postalCode == "12345")
         #expect(updated.kind == .postal && updated.version == 2 && updated.updatedBy == fixture.other.ref)
         #expect(updated.updatedAt == fixture.clock.now && updated.createdAt == address.createdAt)
         #expect(throws: StoreError.self) {
-            try fixture.store.updateAddress(id: address.id, AddressFields(city: "Lost"), expectedVersion: 1, by: .user(fixture.admin.id))
+            try fixture.store.updateAddress(id: address.id, StoredAddressFields(city: "Lost"), expectedVersion: 1, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.addresses(customerID: customer.id) == [updated])
     }
 
     @Test(arguments: [
-        (AddressFields(), ["country"]),
-        (AddressFields(country: "XX"), ["country"]),
-        (AddressFields(street1: String(repeating: "a", count: 201), street3: String(repeating: "b", count: 201),
+        (StoredAddressFields(), ["country"]),
+        (StoredAddressFields(country: "XX"), ["country"]),
+        (StoredAddressFields(street1: String(repeating: "a", count: 201), street3: String(repeating: "b", count: 201),
                        postalCode: String(repeating: "1", count: 21), city: String(repeating: "c", count: 101),
                        region: String(repeating: "r", count: 101), country: "FI"),
          ["street1", "street3", "postalCode", "city", "region"]),
     ])
-    func invalidAddressListsEveryField(fields: AddressFields, expected: [String]) throws {
+    func invalidAddressListsEveryField(fields: StoredAddressFields, expected: [String]) throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Epsilon")
         #expect(violations { _ = try fixture.store.addAddress(customerID: customer.id, fields, by: .user(fixture.admin.id)) }?
@@ -103,13 +103,13 @@ import Testing
     @Test func countryCannotBeClearedAndUnknownRecordsAreNotFound() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Zeta")
-        let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let address = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         #expect(violations {
-            _ = try fixture.store.updateAddress(id: address.id, AddressFields(country: " "), expectedVersion: nil,
+            _ = try fixture.store.updateAddress(id: address.id, StoredAddressFields(country: " "), expectedVersion: nil,
                                             by: .user(fixture.admin.id))
         }?.map(\.field) == ["country"])
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
-            try fixture.store.addAddress(customerID: 99, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+            try fixture.store.addAddress(customerID: 99, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("customer 99 does not exist")) { try fixture.store.addresses(customerID: 99) }
         #expect(throws: StoreError.notFound("address 99 does not exist")) {
@@ -121,22 +121,22 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Eta")
         let bare = try fixture.store.invoicingReadiness(customerID: customer.id)
-        #expect(bare == InvoicingReadiness(missing: ["headOffice", "vatNumber"], headOffice: nil, vatNumber: nil))
-        let head = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        #expect(bare == StoredInvoicingReadiness(missing: ["headOffice", "vatNumber"], headOffice: nil, vatNumber: nil))
+        let head = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(vatNumber: "FI12345671"),
                                              expectedVersion: nil, by: .user(fixture.admin.id))
         let ready = try fixture.store.invoicingReadiness(customerID: customer.id)
-        #expect(ready == InvoicingReadiness(missing: [], headOffice: head, vatNumber: "FI12345671"))
+        #expect(ready == StoredInvoicingReadiness(missing: [], headOffice: head, vatNumber: "FI12345671"))
     }
 
     @Test func deletingTheCustomerTakesItsAddresses() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Theta")
-        let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
-        _ = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let address = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
+        _ = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         try fixture.store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         #expect(throws: StoreError.notFound("address \(address.id) does not exist")) {
-            try fixture.store.updateAddress(id: address.id, AddressFields(), expectedVersion: nil, by: .user(fixture.admin.id))
+            try fixture.store.updateAddress(id: address.id, StoredAddressFields(), expectedVersion: nil, by: .user(fixture.admin.id))
         }
         #expect(try fixture.rawCount("SELECT count(*) FROM addresses") == 0)
     }
@@ -147,7 +147,7 @@ import Testing
         let fixture = try Fixture(readerCount: 2)
         let customer = try fixture.create("Iota")
         let addresses = try (0..<4).map { _ in
-            try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+            try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         }
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 4) { worker in

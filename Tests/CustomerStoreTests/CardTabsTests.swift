@@ -4,10 +4,10 @@ import Testing
 
 @Suite struct CardTabsTests {
     /// Seeds `projects` projects with 12 forecast months each and `tasks` tasks spread over them.
-    private static func seed(_ fixture: Fixture, _ customer: Customer, projects: Int, tasks: Int) throws {
+    private static func seed(_ fixture: Fixture, _ customer: StoredCustomer, projects: Int, tasks: Int) throws {
         let store = fixture.store
         let ids = try (0..<projects).map { index in
-            try store.createProject(customerID: customer.id, ProjectFields(name: "Project \(index)",
+            try store.createProject(customerID: customer.id, StoredProjectFields(name: "Project \(index)",
                                                                            currency: index % 3 == 0 ? "NOK" : "EUR"),
                                     by: .user(fixture.admin.id)).id
         }

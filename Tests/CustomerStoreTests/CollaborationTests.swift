@@ -7,9 +7,9 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Alpha")
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Sale"), by: .user(fixture.admin.id))
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
-        let elsewhere = try store.createProject(customerID: (try fixture.create("Other")).id, ProjectFields(name: "X"),
+        let sale = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "Sale"), by: .user(fixture.admin.id))
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build"), by: .user(fixture.admin.id))
+        let elsewhere = try store.createProject(customerID: (try fixture.create("Other")).id, StoredProjectFields(name: "X"),
                                                 by: .user(fixture.admin.id))
         var expected: [String] = []
         for (index, projectID) in [project.id, sale.id, project.id, elsewhere.id, sale.id].enumerated() {
@@ -41,7 +41,7 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Beta")
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build"), by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.addProjectTask(projectID: project.id, name: "", assigneeID: 77, dueOn: "2027-13-01",
                                          by: .user(fixture.admin.id))
@@ -77,7 +77,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         let now = fixture.clock.now
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build"), by: .user(fixture.admin.id))
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build"), by: .user(fixture.admin.id))
         // Equal ids in both tables: the list still tells them apart by kind (Activity.identity).
         let ownTask = try store.addTask(customerID: customer.id, subject: "Call", dueAt: now + 86_400 * 400,
                                         assigneeID: nil, contactID: nil, by: .user(fixture.admin.id))
@@ -88,7 +88,7 @@ import Testing
         fixture.clock.advance(milliseconds: 1_000)
         _ = try store.setProjectTaskDone(id: finished.id, true, by: .user(fixture.admin.id))
         _ = try store.addProjectTask(projectID: (try store.createProject(customerID: (try fixture.create("Other")).id,
-                                                                          ProjectFields(name: "X"), by: .user(fixture.admin.id))).id,
+                                                                          StoredProjectFields(name: "X"), by: .user(fixture.admin.id))).id,
                                      name: "Not ours", assigneeID: nil, dueOn: nil, by: .user(fixture.admin.id))
 
         let list = try store.activities(customerID: customer.id, now: now)

@@ -9,11 +9,11 @@ import Testing
         let customer = try fixture.create("Card Oy")
         _ = try store.createLabel(.keyword, name: "vip")
         _ = try store.createLabel(.role, name: "owner")
-        let head = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
-        let billing = try store.addAddress(customerID: customer.id, AddressFields(country: "FI", kind: .billing),
+        let head = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let billing = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI", kind: .billing),
                                            by: .user(fixture.admin.id))
         let contacts = try (0..<50).map { index in
-            try store.createContact(customerID: customer.id, ContactFields(lastName: String(format: "Person %02d", index)),
+            try store.createContact(customerID: customer.id, StoredContactFields(lastName: String(format: "Person %02d", index)),
                                     keywords: index % 2 == 0 ? ["vip"] : [], roles: index % 5 == 0 ? ["owner"] : [],
                                     by: .user(fixture.admin.id))
         }

@@ -8,7 +8,7 @@ import Testing
         let customer = try fixture.create("Alpha Oy")
         for name in ["vip", "Newsletter"] { _ = try fixture.store.createLabel(.keyword, name: name) }
         _ = try fixture.store.createLabel(.role, name: "Decision maker")
-        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(
+        let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(
             firstName: " Aino ", lastName: "Virtanen", title: "CEO", email: "aino@alpha.fi", phone: "+358 9 123 456",
             mobile: "040 123 4567", language: "FI_fi", notes: "Prefers mornings"),
             keywords: ["VIP", "newsletter"], roles: ["decision maker"], by: .user(fixture.other.id))
@@ -16,18 +16,18 @@ import Testing
         #expect(contact.keywords == ["Newsletter", "vip"] && contact.roles == ["Decision maker"])
         #expect(contact.active && !contact.deleted && contact.version == 1)
         #expect(contact.createdBy == fixture.other.ref && contact.updatedAt == fixture.clock.now)
-        #expect(contact.ref == ContactRef(id: contact.id, name: "Aino Virtanen", deleted: false))
+        #expect(contact.ref == StoredContactRef(id: contact.id, name: "Aino Virtanen", deleted: false))
         #expect(try fixture.store.contact(id: contact.id) == contact)
     }
 
     @Test(arguments: [
-        (ContactFields(), ["firstName", "lastName"]),
-        (ContactFields(lastName: "Ok", email: "nope", phone: "12", mobile: "abc", language: "english"),
+        (StoredContactFields(), ["firstName", "lastName"]),
+        (StoredContactFields(lastName: "Ok", email: "nope", phone: "12", mobile: "abc", language: "english"),
          ["email", "phone", "mobile", "language"]),
-        (ContactFields(firstName: String(repeating: "x", count: 101), title: String(repeating: "t", count: 101),
+        (StoredContactFields(firstName: String(repeating: "x", count: 101), title: String(repeating: "t", count: 101),
                        notes: String(repeating: "n", count: 4_001)), ["firstName", "title", "notes"]),
     ])
-    func invalidContactListsEveryField(fields: ContactFields, expected: [String]) throws {
+    func invalidContactListsEveryField(fields: StoredContactFields, expected: [String]) throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         #expect(violations {
@@ -40,7 +40,7 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Gamma")
         let found = violations {
-            _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Lee"),
+            _ = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Lee"),
                                                 keywords: ["ghost"], roles: ["phantom"], by: .user(fixture.admin.id))
         }
         #expect(found?.map(\.field) == ["keywords", "roles"])
@@ -51,19 +51,19 @@ import Testing
     @Test func updateChangesGivenFieldsAndKeepsANameRequired() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
-        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(firstName: "Ola", lastName: "Nord"),
+        let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(firstName: "Ola", lastName: "Nord"),
                                                       keywords: [], roles: [], by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 3)
-        let updated = try fixture.store.updateContact(id: contact.id, ContactFields(firstName: "", email: "ola@nord.no"),
+        let updated = try fixture.store.updateContact(id: contact.id, StoredContactFields(firstName: "", email: "ola@nord.no"),
                                                       expectedVersion: 1, by: .user(fixture.other.id))
         #expect(updated.firstName == nil && updated.lastName == "Nord" && updated.email == "ola@nord.no")
         #expect(updated.version == 2 && updated.updatedBy == fixture.other.ref && updated.updatedAt == fixture.clock.now)
         #expect(violations {
-            _ = try fixture.store.updateContact(id: contact.id, ContactFields(lastName: " "), expectedVersion: nil,
+            _ = try fixture.store.updateContact(id: contact.id, StoredContactFields(lastName: " "), expectedVersion: nil,
                                                 by: .user(fixture.admin.id))
         }?.map(\.field) == ["firstName", "lastName"])
         let stale = storeError {
-            _ = try fixture.store.updateContact(id: contact.id, ContactFields(title: "X"), expectedVersion: 1, by: .user(fixture.admin.id))
+            _ = try fixture.store.updateContact(id: contact.id, StoredContactFields(title: "X"), expectedVersion: 1, by: .user(fixture.admin.id))
         }
         guard case .aborted = stale else {
             Issue.record("expected aborted, got \(String(describing: stale))")
@@ -77,7 +77,7 @@ import Testing
         let customer = try fixture.create("Epsilon")
         let names = ["Berg", "aalto", "Candel"]
         let contacts = try names.map {
-            try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: $0), keywords: [], roles: [],
+            try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: $0), keywords: [], roles: [],
                                             by: .user(fixture.admin.id))
         }
         let hidden = try fixture.store.setContactActive(id: contacts[0].id, false, expectedVersion: 1, by: .user(fixture.admin.id))
@@ -99,7 +99,7 @@ import Testing
         let customer = try fixture.create("Zeta")
         _ = try fixture.store.createLabel(.keyword, name: "press")
         _ = try fixture.store.createLabel(.role, name: "buyer")
-        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Koski"),
+        let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Koski"),
                                                       keywords: [], roles: [], by: .user(fixture.admin.id))
         let tagged = try fixture.store.tagContact(id: contact.id, keywords: ["press"], roles: ["BUYER"], by: .user(fixture.admin.id))
         #expect(tagged.keywords == ["press"] && tagged.roles == ["buyer"] && tagged.version == 2)

@@ -51,14 +51,14 @@ import Testing
                                                          by: .user(fixture.admin.id))
         }
         #expect(found?.map(\.field) == testCase.fields)
-        #expect(try fixture.store.customerSettings(customerID: customer.id) == CustomerSettings(customerID: customer.id))
+        #expect(try fixture.store.customerSettings(customerID: customer.id) == StoredCustomerSettings(customerID: customer.id))
     }
 
     @Test func aCustomerWithoutSettingsGetsTheDefaults() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Plain Oy")
         let settings = try fixture.store.customerSettings(customerID: customer.id)
-        #expect(settings == CustomerSettings(customerID: customer.id))
+        #expect(settings == StoredCustomerSettings(customerID: customer.id))
         #expect(settings.version == 0 && settings.updatedAt == nil)
         #expect(settings.effectiveInvoiceChannel == .paper && settings.effectivePaymentTermDays == 14
                 && settings.effectiveCurrency == "EUR")
@@ -74,7 +74,7 @@ import Testing
             invoiceChannel: .eInvoice, eInvoiceAddress: " 0037-1234 5678 ", eInvoiceOperator: "E204503",
             paymentTermDays: .some(30), currency: "eur", vatRate: "025,50", invoiceLanguage: "FI", reference: " PO 42 ",
             invoiceTemplate: "Standard"), expectedVersion: 0, by: .user(fixture.admin.id))
-        let expected = CustomerSettings(
+        let expected = StoredCustomerSettings(
             customerID: customer.id, invoiceChannel: .eInvoice, eInvoiceAddress: "003712345678",
             eInvoiceOperator: "E204503", paymentTermDays: 30, currency: "EUR", vatRate: Decimal(string: "25.5"),
             invoiceLanguage: "fi", reference: "PO 42", invoiceTemplate: "Standard", version: 1,
@@ -124,8 +124,8 @@ import Testing
                                                      by: .user(fixture.other.id))
         let entries = try fixture.store.history(.customer, id: customer.id)
         #expect(entries.map(\.action) == ["created", "updated"])
-        #expect(entries.last?.changes == [FieldChange(field: "settings.paymentTermDays", oldValue: nil, newValue: "21"),
-                                          FieldChange(field: "settings.currency", oldValue: nil, newValue: "NOK")])
+        #expect(entries.last?.changes == [StoredFieldChange(field: "settings.paymentTermDays", oldValue: nil, newValue: "21"),
+                                          StoredFieldChange(field: "settings.currency", oldValue: nil, newValue: "NOK")])
         #expect(entries.last?.by == fixture.other.ref)
     }
 

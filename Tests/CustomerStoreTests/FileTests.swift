@@ -72,7 +72,7 @@ extension Fixture {
         #expect(try fixture.store.files(customerID: customer.id) == [file])
         #expect(try fixture.store.file(id: file.id) == file)
         #expect(try fixture.store.history(.customer, id: customer.id).last?.changes
-                == [FieldChange(field: "files.\(file.id)", oldValue: nil, newValue: "report.pdf")])
+                == [StoredFieldChange(field: "files.\(file.id)", oldValue: nil, newValue: "report.pdf")])
         // The blob directory is the owner's only.
         let attributes = try FileManager.default.attributesOfItem(atPath: fixture.blobRoot)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
@@ -202,7 +202,7 @@ extension Fixture {
         #expect(fixture.blobPaths() == [fixture.blobPaths().first { $0.hasSuffix(third.sha256) } ?? "missing"])
         #expect(throws: StoreError.notFound("file \(first.id) does not exist")) { try fixture.store.file(id: first.id) }
         #expect(try fixture.store.history(.customer, id: customer.id).last?.changes
-                == [FieldChange(field: "files.\(first.id)", oldValue: "one.bin", newValue: nil)])
+                == [StoredFieldChange(field: "files.\(first.id)", oldValue: "one.bin", newValue: nil)])
     }
 
     @Test func renameValidatesTheName() throws {
@@ -279,8 +279,8 @@ extension Fixture {
         let fixture = try Fixture()
         let customer = try fixture.create("Projects Oy")
         let other = try fixture.create("Other Oy")
-        let rollout = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "Rollout"), by: .user(fixture.admin.id))
-        let elsewhere = try fixture.store.createProject(customerID: other.id, ProjectFields(name: "Elsewhere"), by: .user(fixture.admin.id))
+        let rollout = try fixture.store.createProject(customerID: customer.id, StoredProjectFields(name: "Rollout"), by: .user(fixture.admin.id))
+        let elsewhere = try fixture.store.createProject(customerID: other.id, StoredProjectFields(name: "Elsewhere"), by: .user(fixture.admin.id))
         let early = try fixture.upload(sampleBytes(5), name: "early.bin", customerID: customer.id, projectID: rollout.id)
         #expect(early.projectID == rollout.id && early.projectName == "Rollout")
         #expect(violations { _ = try fixture.upload(sampleBytes(5), name: "p.bin", customerID: customer.id, projectID: elsewhere.id) }

@@ -11,11 +11,11 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Alpha")
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build", currency: "EUR"),
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build", currency: "EUR"),
                                               by: .user(fixture.admin.id))
         let first = try store.setForecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 400, billing: 900,
                                           hours: Self.decimal("12.5"), by: .user(fixture.admin.id))
-        #expect(first == Forecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 400, billing: 900,
+        #expect(first == StoredForecast(projectID: project.id, month: "2027-03", revenue: 1_000, cost: 400, billing: 900,
                                   hours: Self.decimal("12.5"), currency: "EUR", updatedAt: fixture.clock.now,
                                   updatedBy: fixture.admin.ref))
         _ = try store.setForecast(projectID: project.id, month: "2027-01", revenue: 10, cost: 0, billing: 0, hours: 0,
@@ -46,12 +46,12 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Beta")
-        let noCurrency = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: .user(fixture.admin.id))
+        let noCurrency = try store.createProject(customerID: customer.id, StoredProjectFields(name: "P"), by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.setForecast(projectID: noCurrency.id, month: "2027-13", revenue: Self.decimal("0.00001"),
                                       cost: -1, billing: Self.decimal("1e15"), hours: 1, by: .user(fixture.admin.id))
         }?.map(\.field) == ["month", "revenue", "cost", "billing", "currency"])
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "S"), by: .user(fixture.admin.id))
+        let sale = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "S"), by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition("project \(sale.id) is a sales case: win it before forecasting")) {
             try store.setForecast(projectID: sale.id, month: "2027-01", revenue: 1, cost: 1, billing: 1, hours: 1,
                                   currency: "EUR", by: .user(fixture.admin.id))
@@ -68,13 +68,13 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         let by = Author.user(fixture.admin.id)
-        let euro1 = try store.createProject(customerID: customer.id, ProjectFields(name: "E1", currency: "EUR"), by: by)
-        let euro2 = try store.createProject(customerID: customer.id, ProjectFields(name: "E2", currency: "EUR"), by: by)
-        let krone = try store.createProject(customerID: customer.id, ProjectFields(name: "N", currency: "NOK"), by: by)
-        let dollar = try store.createProject(customerID: customer.id, ProjectFields(name: "U", currency: "USD"), by: by)
+        let euro1 = try store.createProject(customerID: customer.id, StoredProjectFields(name: "E1", currency: "EUR"), by: by)
+        let euro2 = try store.createProject(customerID: customer.id, StoredProjectFields(name: "E2", currency: "EUR"), by: by)
+        let krone = try store.createProject(customerID: customer.id, StoredProjectFields(name: "N", currency: "NOK"), by: by)
+        let dollar = try store.createProject(customerID: customer.id, StoredProjectFields(name: "U", currency: "USD"), by: by)
         let stranger = try store.createProject(customerID: (try fixture.create("Other")).id,
-                                               ProjectFields(name: "X", currency: "EUR"), by: by)
-        func set(_ project: Project, _ month: String, _ revenue: String, _ cost: String, _ billing: String = "0",
+                                               StoredProjectFields(name: "X", currency: "EUR"), by: by)
+        func set(_ project: StoredProject, _ month: String, _ revenue: String, _ cost: String, _ billing: String = "0",
                  _ hours: String = "0") throws {
             _ = try store.setForecast(projectID: project.id, month: month, revenue: Self.decimal(revenue),
                                       cost: Self.decimal(cost), billing: Self.decimal(billing), hours: Self.decimal(hours),
@@ -119,7 +119,7 @@ import Testing
     func marginPercentIsRoundedToTwoDecimalsHalfAwayFromZero(revenue: String, cost: String, percent: String) throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
-        let project = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "P", currency: "EUR"),
+        let project = try fixture.store.createProject(customerID: customer.id, StoredProjectFields(name: "P", currency: "EUR"),
                                                       by: .user(fixture.admin.id))
         _ = try fixture.store.setForecast(projectID: project.id, month: "2027-01", revenue: Self.decimal(revenue),
                                           cost: Self.decimal(cost), billing: 0, hours: 0, by: .user(fixture.admin.id))

@@ -7,18 +7,18 @@ import Testing
     /// A customer with two addresses (the first is the head office) and a second customer with one.
     private struct Setup {
         let fixture: Fixture
-        let customer: Customer
-        let head: Address
-        let other: Address
-        let foreign: Address
+        let customer: StoredCustomer
+        let head: StoredAddress
+        let other: StoredAddress
+        let foreign: StoredAddress
 
         init() throws {
             fixture = try Fixture()
             customer = try fixture.create("Schema Oy")
-            head = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
-            other = try fixture.store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+            head = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
+            other = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
             let second = try fixture.create("Elsewhere AB")
-            foreign = try fixture.store.addAddress(customerID: second.id, AddressFields(country: "SE"), by: .user(fixture.admin.id))
+            foreign = try fixture.store.addAddress(customerID: second.id, StoredAddressFields(country: "SE"), by: .user(fixture.admin.id))
         }
 
         func headOffices() throws -> Int64 {

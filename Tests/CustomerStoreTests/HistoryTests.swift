@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HistoryTests {
     /// An entry as "action field:old>new,..." for compact comparisons.
-    private static func summary(_ entries: [HistoryEntry]) -> [String] {
+    private static func summary(_ entries: [StoredHistoryEntry]) -> [String] {
         entries.map { entry in
             ([entry.action] + entry.changes.map { "\($0.field):\($0.oldValue ?? "-")>\($0.newValue ?? "-")" })
                 .joined(separator: " ")
@@ -21,8 +21,8 @@ import Testing
                                      expectedVersion: nil, by: .user(fixture.other.id))
         _ = try store.setCustomerActive(id: customer.id, false, expectedVersion: nil, by: .user(fixture.admin.id))
         _ = try store.setCustomerActive(id: customer.id, true, expectedVersion: nil, by: .user(fixture.admin.id))
-        let first = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
-        let second = try store.addAddress(customerID: customer.id, AddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let first = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
+        let second = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
         try store.deleteCustomer(id: customer.id, by: .user(fixture.other.id))
 
@@ -45,9 +45,9 @@ import Testing
     @Test func addressWritesAreRecorded() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
-        let address = try fixture.store.addAddress(customerID: customer.id, AddressFields(street1: "Road 1", city: "Oslo",
+        let address = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(street1: "Road 1", city: "Oslo",
                                                                                             country: "NO"), by: .user(fixture.admin.id))
-        _ = try fixture.store.updateAddress(id: address.id, AddressFields(street1: "Road 2", city: "Oslo", kind: .billing),
+        _ = try fixture.store.updateAddress(id: address.id, StoredAddressFields(street1: "Road 2", city: "Oslo", kind: .billing),
                                             expectedVersion: nil, by: .user(fixture.admin.id))
         try fixture.store.removeAddress(id: address.id, by: .user(fixture.admin.id))
         #expect(Self.summary(try fixture.store.history(.address, id: address.id)) == [
@@ -64,9 +64,9 @@ import Testing
         let customer = try fixture.create("Gamma")
         _ = try store.createLabel(.keyword, name: "a")
         _ = try store.createLabel(.keyword, name: "b")
-        let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Eva", lastName: "Lind"),
+        let contact = try store.createContact(customerID: customer.id, StoredContactFields(firstName: "Eva", lastName: "Lind"),
                                               keywords: ["a"], roles: [], by: .user(fixture.admin.id))
-        _ = try store.updateContact(id: contact.id, ContactFields(firstName: "Eva", title: "CFO"), expectedVersion: nil,
+        _ = try store.updateContact(id: contact.id, StoredContactFields(firstName: "Eva", title: "CFO"), expectedVersion: nil,
                                     by: .user(fixture.admin.id))
         _ = try store.setContactActive(id: contact.id, false, expectedVersion: nil, by: .user(fixture.admin.id))
         _ = try store.setContactActive(id: contact.id, true, expectedVersion: nil, by: .user(fixture.admin.id))
@@ -77,7 +77,7 @@ import Testing
             "created", "updated title:->CFO", "deactivated active:true>false", "activated active:false>true",
             "tagged keywords:a>a, b", "untagged keywords:a, b>b",
         ])
-        #expect(history.allSatisfy { $0.contact == ContactRef(id: contact.id, name: "Eva Lind", deleted: false) })
+        #expect(history.allSatisfy { $0.contact == StoredContactRef(id: contact.id, name: "Eva Lind", deleted: false) })
     }
 
     @Test func bulkCreateRecordsOneEntryPerCustomerAndUnknownRecordsAreNotFound() throws {

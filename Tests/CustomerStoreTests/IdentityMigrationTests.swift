@@ -61,7 +61,7 @@ import SQLiteEngine
         let customer = try store.createCustomer(NewCustomer(name: "New Oy"), by: admin)
         #expect(customer.id == 4)
         #expect(try store.history(.customer, id: customer.id).map(\.action) == ["created"])
-        let address = try store.addAddress(customerID: customer.id, AddressFields(city: "Oulu", country: "FI"), by: admin)
+        let address = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Oulu", country: "FI"), by: admin)
         #expect(address.id == 8)
         let upload = try store.beginUpload(customerID: customer.id, projectID: nil, name: "new.txt", expectedSize: nil,
                                            expectedSHA256: nil, by: admin)

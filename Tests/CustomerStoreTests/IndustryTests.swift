@@ -21,7 +21,7 @@ import SQLiteEngine
         // Named in any case, it reads back as the list spells it.
         let shop = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "retail"), by: .user(fixture.admin.id))
         #expect(shop.industry == "Retail")
-        #expect(try fixture.store.industries() == [Industry(id: retail.id, name: "Retail", customerCount: 1)])
+        #expect(try fixture.store.industries() == [StoredIndustry(id: retail.id, name: "Retail", customerCount: 1)])
         #expect(violations {
             _ = try fixture.store.updateCustomer(id: shop.id, CustomerChanges(industry: "Mining"), expectedVersion: nil,
                                                  by: .user(fixture.admin.id))
@@ -30,7 +30,7 @@ import SQLiteEngine
                                                        by: .user(fixture.admin.id))
         #expect(cleared.industry == nil)
         #expect(try fixture.store.history(.customer, id: shop.id).last?.changes
-                == [FieldChange(field: "industry", oldValue: "Retail", newValue: nil)])
+                == [StoredFieldChange(field: "industry", oldValue: "Retail", newValue: nil)])
     }
 
     @Test func renameIsSeenByItsCustomersAndDeletionNeedsForce() throws {

@@ -7,18 +7,18 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Alpha Oy", vatNumber: "FI12345678")
-        let head = try store.addAddress(customerID: customer.id, AddressFields(street1: "Mannerheimintie 1",
+        let head = try store.addAddress(customerID: customer.id, StoredAddressFields(street1: "Mannerheimintie 1",
                                                                                street2: "B 12", postalCode: "00100",
                                                                                city: "Helsinki", country: "FI"),
                                         by: .user(fixture.admin.id))
-        let contact = try store.createContact(customerID: customer.id, ContactFields(firstName: "Aino", lastName: "Virtanen"),
+        let contact = try store.createContact(customerID: customer.id, StoredContactFields(firstName: "Aino", lastName: "Virtanen"),
                                               keywords: [], roles: [], by: .user(fixture.admin.id))
         let settings = #"{"channel":"eInvoice","paymentTermDays":14}"#
         let invoice = try store.issueInvoice(customerID: customer.id, contactID: contact.id,
                                              total: Decimal(string: "1234.50") ?? 0, currency: "eur",
                                              description: " Consulting, March ", settingsSnapshot: settings,
                                              by: .user(fixture.other.id))
-        let expected = Invoice(
+        let expected = StoredInvoice(
             id: invoice.id, customerID: customer.id, number: 1, issuedAt: fixture.clock.now, issuedBy: fixture.other.ref,
             customerName: "Alpha Oy", customerNumber: customer.number, vatNumber: "FI12345678",
             headOffice: InvoiceAddress(street: ["Mannerheimintie 1", "B 12"], postalCode: "00100", city: "Helsinki",
@@ -28,9 +28,9 @@ import Testing
         #expect(invoice == expected)
 
         // Everything the invoice copied changes or goes away afterwards.
-        _ = try store.updateAddress(id: head.id, AddressFields(street1: "Aleksanterinkatu 5", street2: "", city: "Espoo"),
+        _ = try store.updateAddress(id: head.id, StoredAddressFields(street1: "Aleksanterinkatu 5", street2: "", city: "Espoo"),
                                     expectedVersion: nil, by: .user(fixture.admin.id))
-        let second = try store.addAddress(customerID: customer.id, AddressFields(city: "Oulu", country: "FI"),
+        let second = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Oulu", country: "FI"),
                                           by: .user(fixture.admin.id))
         _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
         _ = try store.updateCustomer(id: customer.id, CustomerChanges(name: "Alpha Group Oy", vatNumber: ""),
@@ -56,7 +56,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Beta")
         let stranger = try store.createContact(customerID: (try fixture.create("Other")).id,
-                                               ContactFields(lastName: "S"), keywords: [], roles: [], by: .user(fixture.admin.id))
+                                               StoredContactFields(lastName: "S"), keywords: [], roles: [], by: .user(fixture.admin.id))
         #expect(violations {
             _ = try store.issueInvoice(customerID: customer.id, contactID: stranger.id,
                                        total: Decimal(string: "0.12345") ?? 0, currency: "", description: nil,
@@ -77,7 +77,7 @@ import Testing
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         for index in 0..<3 {
-            _ = try store.createProject(customerID: customer.id, ProjectFields(name: "P\(index)"), by: .user(fixture.admin.id))
+            _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "P\(index)"), by: .user(fixture.admin.id))
         }
         for _ in 0..<2 {
             _ = try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
@@ -87,14 +87,14 @@ import Testing
             "customer \(customer.id) has 3 projects and 2 invoices: deactivate it instead, or remove them first")) {
             try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
-        _ = try store.createContact(customerID: customer.id, ContactFields(lastName: "C"), keywords: [], roles: [],
+        _ = try store.createContact(customerID: customer.id, StoredContactFields(lastName: "C"), keywords: [], roles: [],
                                     by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition("customer \(customer.id) has 1 contact, 3 projects and 2 invoices: "
             + "deactivate it instead, or remove them first")) {
             try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
         }
         let onlySale = try fixture.create("Delta")
-        _ = try store.createSalesCase(customerID: onlySale.id, ProjectFields(name: "S"), by: .user(fixture.admin.id))
+        _ = try store.createSalesCase(customerID: onlySale.id, StoredProjectFields(name: "S"), by: .user(fixture.admin.id))
         #expect(throws: StoreError.failedPrecondition(
             "customer \(onlySale.id) has 1 project: deactivate it instead, or remove them first")) {
             try store.deleteCustomer(id: onlySale.id, by: .user(fixture.admin.id))

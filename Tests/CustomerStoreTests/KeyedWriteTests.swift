@@ -4,7 +4,7 @@ import Testing
 
 /// `keyedWrite`: once per (user, key) within the retention period, and in the write's own transaction.
 @Suite struct KeyedWriteTests {
-    func claim(_ fixture: Fixture, user: User? = nil, key: String = "k", request: String = "create Acme") -> IdempotencyClaim {
+    func claim(_ fixture: Fixture, user: StoredUser? = nil, key: String = "k", request: String = "create Acme") -> IdempotencyClaim {
         IdempotencyClaim(userID: (user ?? fixture.admin).id, key: key, method: "test/Create", request: Array(request.utf8))
     }
 

@@ -14,7 +14,7 @@ import Testing
             try fixture.store.createLabel(.keyword, name: "BETA")
         }
         #expect(violations { _ = try fixture.store.createLabel(.role, name: "  ") }?.map(\.field) == ["name"])
-        _ = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "One"), keywords: ["beta"],
+        _ = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "One"), keywords: ["beta"],
                                             roles: [], by: .user(fixture.admin.id))
         #expect(try fixture.store.labels(.keyword).map { "\($0.name)=\($0.contactCount)" } == ["Alpha=0", "beta=1"])
         #expect(try fixture.store.labels(.role).map(\.name) == ["beta"])
@@ -25,7 +25,7 @@ import Testing
         let customer = try fixture.create("Beta")
         _ = try fixture.store.createLabel(.role, name: "buyer")
         _ = try fixture.store.createLabel(.role, name: "owner")
-        let contact = try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "Two"),
+        let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Two"),
                                                       keywords: [], roles: ["buyer"], by: .user(fixture.admin.id))
         let renamed = try fixture.store.renameLabel(.role, name: "BUYER", to: "Purchaser")
         #expect(renamed.name == "Purchaser" && renamed.contactCount == 1)
@@ -44,7 +44,7 @@ import Testing
         let customer = try fixture.create("Gamma")
         _ = try fixture.store.createLabel(.keyword, name: "event")
         let contacts = try (1...3).map {
-            try fixture.store.createContact(customerID: customer.id, ContactFields(lastName: "C\($0)"), keywords: ["event"],
+            try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "C\($0)"), keywords: ["event"],
                                             roles: [], by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(

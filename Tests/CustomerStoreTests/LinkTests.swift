@@ -39,7 +39,7 @@ import Testing
         #expect(wiki == StoredLink(id: wiki.id, customerID: customer.id, projectID: nil, projectName: nil,
                                    url: "https://wiki.example.com/customer", title: "Wiki", createdAt: fixture.clock.now,
                                    createdBy: fixture.admin.ref, updatedAt: fixture.clock.now, updatedBy: fixture.admin.ref))
-        let project = try fixture.store.createProject(customerID: customer.id, ProjectFields(name: "Rollout"), by: .user(fixture.admin.id))
+        let project = try fixture.store.createProject(customerID: customer.id, StoredProjectFields(name: "Rollout"), by: .user(fixture.admin.id))
         let plan = try fixture.store.addLink(customerID: customer.id, projectID: project.id, url: "http://intranet.example/plan",
                                              title: nil, by: .user(fixture.other.id))
         #expect(try fixture.store.links(customerID: customer.id) == [wiki, plan])
@@ -55,10 +55,10 @@ import Testing
             try fixture.store.removeLink(id: wiki.id, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.history(.customer, id: customer.id).suffix(4).flatMap(\.changes) == [
-            FieldChange(field: "links.\(plan.id)", oldValue: nil, newValue: "http://intranet.example/plan"),
-            FieldChange(field: "links.\(plan.id).title", oldValue: nil, newValue: "Project plan"),
-            FieldChange(field: "links.\(plan.id).title", oldValue: "Project plan", newValue: nil),
-            FieldChange(field: "links.\(wiki.id)", oldValue: "https://wiki.example.com/customer", newValue: nil),
+            StoredFieldChange(field: "links.\(plan.id)", oldValue: nil, newValue: "http://intranet.example/plan"),
+            StoredFieldChange(field: "links.\(plan.id).title", oldValue: nil, newValue: "Project plan"),
+            StoredFieldChange(field: "links.\(plan.id).title", oldValue: "Project plan", newValue: nil),
+            StoredFieldChange(field: "links.\(wiki.id)", oldValue: "https://wiki.example.com/customer", newValue: nil),
         ])
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {
             try fixture.store.addLink(customerID: 999, projectID: nil, url: "example.com", title: nil, by: .user(fixture.admin.id))

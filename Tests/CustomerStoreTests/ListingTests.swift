@@ -12,7 +12,7 @@ import Testing
         let names = (0..<60).map { ["Ab", "ab", "áb", "Öljy \($0)", "zeta \($0)", "Mäki \($0)"][$0 % 6] }
         let ids = try fixture.store.createCustomers(names.map { NewCustomer(name: $0) }, by: .user(fixture.admin.id))
         var survivors = Set(ids)
-        var seen: [Customer] = []
+        var seen: [StoredCustomer] = []
         var token: String?
         var round = 0
         repeat {
@@ -146,7 +146,7 @@ import Testing
         let fixture = try Fixture()
         let position = ListPosition(id: 5, number: 10_005, nameKey: "m")
         let queries = try [CustomerOrder.byName, .byNumber].flatMap { order in
-            try [ActivityFilter.active, .all].map { try CustomerQuery(CustomerFilter(status: $0), order: order) }
+            try [ActivityFilter.active, .all].map { try CustomerListingQuery(CustomerFilter(status: $0), order: order) }
         }
         let plans = try fixture.store.read { connection in
             try queries.map { query in

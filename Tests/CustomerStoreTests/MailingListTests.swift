@@ -6,7 +6,7 @@ import Testing
     /// 100 customers with 100 contacts each (10 000 contacts). Contact j of every customer carries
     /// the keyword when j is even and the role when j % 3 == 0; contacts with j % 10 == 1 are
     /// deactivated, and every customer whose index is a multiple of 7 is deactivated.
-    private static func seed() throws -> (Fixture, [Customer]) {
+    private static func seed() throws -> (Fixture, [StoredCustomer]) {
         let fixture = try Fixture()
         _ = try fixture.store.createLabel(.keyword, name: "newsletter")
         _ = try fixture.store.createLabel(.role, name: "buyer")
@@ -40,7 +40,7 @@ import Testing
 
     /// The contact ids the list must hold, in order: contacts were inserted customer by customer
     /// into an empty table, so contact j of customer `index` has id index * 100 + j + 1.
-    private static func expected(_ customers: [Customer], _ predicate: (Int) -> Bool) -> [Int64] {
+    private static func expected(_ customers: [StoredCustomer], _ predicate: (Int) -> Bool) -> [Int64] {
         customers.enumerated()
             .filter { $0.offset % 7 != 0 }
             .sorted { $0.element.name < $1.element.name }
@@ -56,7 +56,7 @@ import Testing
             (nil, "BUYER", { (j: Int) in j % 3 == 0 }),
             ("Newsletter", "buyer", { (j: Int) in j % 6 == 0 }),
         ] as [(String?, String?, (Int) -> Bool)] {
-            var entries: [MailingListEntry] = []
+            var entries: [StoredMailingListEntry] = []
             try fixture.store.mailingList(keyword: keyword, role: role) { entries.append($0) }
             #expect(entries.map(\.contactID) == Self.expected(customers, predicate), "keyword \(keyword ?? "-") role \(role ?? "-")")
             #expect(entries.count > CustomerStore.streamBatchSize)  // so several batches were read

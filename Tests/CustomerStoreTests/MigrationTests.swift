@@ -56,10 +56,10 @@ import SQLiteEngine
         let path = directory.databasePath
         var old = StoreOptions()
         old.migrateUpTo = 2
-        let admin: UserRef
+        let admin: StoredUserRef
         do {
             let store = try CustomerStore(path: path, options: old)
-            admin = UserRef(id: try insertLegacyUser(store, uid: 7, name: "dora", isAdministrator: true), name: "dora")
+            admin = StoredUserRef(id: try insertLegacyUser(store, uid: 7, name: "dora", isAdministrator: true), name: "dora")
             // The row as the version-2 code wrote it (today's createCustomer also writes history).
             try store.write { connection in
                 try connection.run("""
@@ -73,15 +73,15 @@ import SQLiteEngine
 
         let upgraded = try CustomerStore(path: path)
         #expect(upgraded.appliedMigrations == Array(3...Migrations.latestVersion))
-        let before = Customer(id: 5, number: 10_001, name: "Legacy AB", vatNumber: "SE556677889901", country: "SE",
+        let before = StoredCustomer(id: 5, number: 10_001, name: "Legacy AB", vatNumber: "SE556677889901", country: "SE",
                               active: true, version: 1, createdAt: Date(milliseconds: 1_000), createdBy: admin,
                               updatedAt: Date(milliseconds: 2_000), updatedBy: admin)
         #expect(try upgraded.customer(id: before.id) == before)
         #expect(try upgraded.history(.customer, id: before.id) == [])  // older than the history
-        let address = try upgraded.addAddress(customerID: before.id, AddressFields(city: "Malmö", country: "SE"),
+        let address = try upgraded.addAddress(customerID: before.id, StoredAddressFields(city: "Malmö", country: "SE"),
                                               by: .user(before.createdBy.id))
         #expect(try upgraded.customer(id: before.id).headOffice == address)
-        let contact = try upgraded.createContact(customerID: before.id, ContactFields(lastName: "Berg"), keywords: [],
+        let contact = try upgraded.createContact(customerID: before.id, StoredContactFields(lastName: "Berg"), keywords: [],
                                                  roles: [], by: .user(before.createdBy.id))
         #expect(try upgraded.contacts(customerID: before.id, includeDeactivated: false) == [contact])
         upgraded.close()

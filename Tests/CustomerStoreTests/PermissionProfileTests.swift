@@ -137,11 +137,11 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let store = fixture.store
         let customer = try store.createCustomer(NewCustomer(name: "Owned Oy", accountManagerID: fixture.other.id),
                                                 by: .user(fixture.admin.id))
-        let address = try store.addAddress(customerID: customer.id, AddressFields(city: "Turku", country: "FI"),
+        let address = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Turku", country: "FI"),
                                            by: .user(fixture.admin.id))
-        let second = try store.addAddress(customerID: customer.id, AddressFields(city: "Pori", country: "FI"),
+        let second = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Pori", country: "FI"),
                                           by: .user(fixture.admin.id))
-        let contact = try store.createContact(customerID: customer.id, ContactFields(lastName: "Nieminen"), keywords: [],
+        let contact = try store.createContact(customerID: customer.id, StoredContactFields(lastName: "Nieminen"), keywords: [],
                                               roles: [], by: .user(fixture.admin.id))
         let note = try store.addNote(customerID: customer.id, text: "Hello", contactID: nil, by: .user(fixture.admin.id))
         let owned = CustomerOwnership(customerID: customer.id, accountManagerID: fixture.other.id)
@@ -184,7 +184,7 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         for (index, manager) in [fixture.admin.id, fixture.other.id, fixture.other.id].enumerated() {
             let customer = try store.createCustomer(NewCustomer(name: "Customer \(index)", accountManagerID: manager),
                                                     by: .user(fixture.admin.id))
-            let contact = try store.createContact(customerID: customer.id, ContactFields(lastName: "P\(index)"),
+            let contact = try store.createContact(customerID: customer.id, StoredContactFields(lastName: "P\(index)"),
                                                   keywords: ["news"], roles: [], by: .user(fixture.admin.id))
             if manager == fixture.other.id { expected.append(contact.id) }
         }
@@ -206,9 +206,9 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
     }
 }
 
-extension User {
+extension StoredUser {
     /// A copy changed by `change`.
-    func with(_ change: (inout User) -> Void) -> User {
+    func with(_ change: (inout StoredUser) -> Void) -> StoredUser {
         var copy = self
         change(&copy)
         return copy

@@ -46,7 +46,7 @@ import SQLiteEngine
         #expect(history.first?.changes.contains { $0.field == "email" && $0.erased } == true)
 
         // The rebuilt history takes the new entities and still refuses unknown actions.
-        let sale = try upgraded.createSalesCase(customerID: 1, ProjectFields(name: "Deal"), by: .user(adminID))
+        let sale = try upgraded.createSalesCase(customerID: 1, StoredProjectFields(name: "Deal"), by: .user(adminID))
         _ = try upgraded.winSalesCase(id: sale.id, by: .user(adminID))
         #expect(try upgraded.history(.project, id: sale.id).map(\.action) == ["created", "won"])
         #expect(storeError { try upgraded.write { try $0.run("""

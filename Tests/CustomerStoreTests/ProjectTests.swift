@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ProjectTests {
     /// An entry as "action field:old>new,..." for compact comparisons.
-    static func summary(_ entries: [HistoryEntry]) -> [String] {
+    static func summary(_ entries: [StoredHistoryEntry]) -> [String] {
         entries.map { entry in
             ([entry.action] + entry.changes.map { "\($0.field):\($0.oldValue ?? "-")>\($0.newValue ?? "-")" })
                 .joined(separator: " ")
@@ -14,10 +14,10 @@ import Testing
     @Test func salesCaseIsCreatedOpenWithItsFields() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Alpha")
-        let sale = try fixture.store.createSalesCase(customerID: customer.id, ProjectFields(
+        let sale = try fixture.store.createSalesCase(customerID: customer.id, StoredProjectFields(
             name: "  Website renewal ", stage: "offer", probability: 60, expectedValue: Decimal(string: "12500.50"),
             expectedCurrency: "eur", expectedClose: "2027-02-28"), by: .user(fixture.admin.id))
-        #expect(sale == Project(
+        #expect(sale == StoredProject(
             id: sale.id, customerID: customer.id, kind: .salesCase, name: "Website renewal", stage: "offer",
             probability: 60, expectedValue: Decimal(string: "12500.50"), expectedCurrency: "EUR",
             expectedClose: "2027-02-28", outcome: .open, version: 1, createdAt: fixture.clock.now,
@@ -29,17 +29,17 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         let store = fixture.store
-        let first = try store.createProject(customerID: customer.id, ProjectFields(name: "One"), by: .user(fixture.admin.id))
-        let picked = try store.createProject(customerID: customer.id, ProjectFields(name: "Two", number: 2000),
+        let first = try store.createProject(customerID: customer.id, StoredProjectFields(name: "One"), by: .user(fixture.admin.id))
+        let picked = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Two", number: 2000),
                                              by: .user(fixture.admin.id))
-        let next = try store.createProject(customerID: customer.id, ProjectFields(
+        let next = try store.createProject(customerID: customer.id, StoredProjectFields(
             name: "Three", managerID: fixture.other.id, startsOn: "2027-01-01", endsOn: "2027-01-01", currency: "nok"),
             by: .user(fixture.admin.id))
         #expect([first.number, picked.number, next.number] == [1001, 2000, 2001])
         #expect(first.status == .open && first.outcome == nil && first.kind == .project)
         #expect(next.manager == fixture.other.ref && next.currency == "NOK")
         #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
-            try store.createProject(customerID: customer.id, ProjectFields(name: "Dup", number: 1001), by: .user(fixture.admin.id))
+            try store.createProject(customerID: customer.id, StoredProjectFields(name: "Dup", number: 1001), by: .user(fixture.admin.id))
         }
     }
 
@@ -49,11 +49,11 @@ import Testing
         let store = fixture.store
         for number in [Int64.max, 10_000_000_000, 0, -1] {
             #expect(violations {
-                _ = try store.createProject(customerID: customer.id, ProjectFields(name: "Far", number: number),
+                _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Far", number: number),
                                             by: .user(fixture.admin.id))
             }?.map(\.field) == ["number"], "number \(number)")
         }
-        let next = try store.createProject(customerID: customer.id, ProjectFields(name: "Next"), by: .user(fixture.admin.id))
+        let next = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Next"), by: .user(fixture.admin.id))
         #expect(next.number == 1001)
     }
 
@@ -62,23 +62,23 @@ import Testing
         let customer = try fixture.create("Gamma")
         let store = fixture.store
         #expect(violations {
-            _ = try store.createSalesCase(customerID: customer.id, ProjectFields(
+            _ = try store.createSalesCase(customerID: customer.id, StoredProjectFields(
                 name: " ", stage: String(repeating: "s", count: 51), probability: 101,
                 expectedValue: Decimal(string: "1.23456"), expectedCurrency: "EURO", expectedClose: "2027-02-29",
                 number: 5, currency: "EUR"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["number", "currency", "name", "stage", "probability", "expectedValue", "expectedCurrency",
                             "expectedClose"])
         #expect(violations {
-            _ = try store.createProject(customerID: customer.id, ProjectFields(
+            _ = try store.createProject(customerID: customer.id, StoredProjectFields(
                 name: "P", stage: "lead", number: 0, managerID: 99, startsOn: "2027-03-02", endsOn: "2027-03-01",
                 currency: "XAU"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["stage", "number", "endsOn", "currency", "managerId"])
         #expect(violations {
-            _ = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "S", expectedValue: -1),
+            _ = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "S", expectedValue: -1),
                                           by: .user(fixture.admin.id))
         } == [FieldViolation(field: "expectedValue", reason: "must not be negative")])
         #expect(throws: StoreError.notFound("customer 99 does not exist")) {
-            try store.createProject(customerID: 99, ProjectFields(name: "P"), by: .user(fixture.admin.id))
+            try store.createProject(customerID: 99, StoredProjectFields(name: "P"), by: .user(fixture.admin.id))
         }
         #expect(try store.projects(customerID: customer.id) == [])
     }
@@ -87,7 +87,7 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")
         let store = fixture.store
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "Build", currency: "EUR"),
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build", currency: "EUR"),
                                               by: .user(fixture.admin.id))
         fixture.clock.advance(milliseconds: 5)
         let updated = try store.updateProject(id: project.id, ProjectChanges(
@@ -114,8 +114,8 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Epsilon")
         let store = fixture.store
-        _ = try store.createProject(customerID: customer.id, ProjectFields(name: "Earlier"), by: .user(fixture.admin.id))
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(
+        _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Earlier"), by: .user(fixture.admin.id))
+        let sale = try store.createSalesCase(customerID: customer.id, StoredProjectFields(
             name: "Deal", stage: "offer", probability: 80, expectedValue: 9_000, expectedCurrency: "SEK"),
             by: .user(fixture.admin.id))
         let task = try store.addProjectTask(projectID: sale.id, name: "Prepare offer", assigneeID: nil, dueOn: nil,
@@ -131,12 +131,12 @@ import Testing
             "created",
             "won kind:salesCase>project outcome:open>won number:->1002 status:->open manager:->bob currency:->SEK",
         ])
-        let otherCurrency = try store.createSalesCase(customerID: customer.id, ProjectFields(
+        let otherCurrency = try store.createSalesCase(customerID: customer.id, StoredProjectFields(
             name: "Deal 2", expectedCurrency: "SEK"), by: .user(fixture.admin.id))
         #expect(try store.winSalesCase(id: otherCurrency.id, projectFields: ProjectChanges(number: 7, currency: "EUR"),
                                        by: .user(fixture.admin.id)).currency == "EUR")
         #expect(violations {
-            _ = try store.winSalesCase(id: (try store.createSalesCase(customerID: customer.id, ProjectFields(name: "D3"),
+            _ = try store.winSalesCase(id: (try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "D3"),
                                                                       by: .user(fixture.admin.id))).id,
                                        projectFields: ProjectChanges(stage: "won"), by: .user(fixture.admin.id))
         }?.map(\.field) == ["stage"])
@@ -146,7 +146,7 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Zeta")
         let store = fixture.store
-        let sale = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "Maybe"), by: .user(fixture.admin.id))
+        let sale = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "Maybe"), by: .user(fixture.admin.id))
         #expect(violations { _ = try store.loseSalesCase(id: sale.id, reason: "  ", by: .user(fixture.admin.id)) }?
             .map(\.field) == ["reason"])
         #expect(try store.project(id: sale.id).outcome == .open)
@@ -155,7 +155,7 @@ import Testing
         #expect(Self.summary(try store.history(.project, id: sale.id)).last
             == "lost outcome:open>lost lostReason:->Too expensive")
 
-        let project = try store.createProject(customerID: customer.id, ProjectFields(name: "P"), by: .user(fixture.admin.id))
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "P"), by: .user(fixture.admin.id))
         let refusals: [(Int64, String)] = [(sale.id, "a lost sales case"), (project.id, "a project")]
         for (id, state) in refusals {
             let expected = StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))")
@@ -179,16 +179,16 @@ import Testing
         let customer = try fixture.create("Eta")
         let store = fixture.store
         let by = Author.user(fixture.admin.id)
-        _ = try store.createProject(customerID: customer.id, ProjectFields(name: "open project"), by: by)
-        _ = try store.createProject(customerID: customer.id, ProjectFields(name: "closed project", status: .closed), by: by)
-        _ = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "open sale"), by: by)
-        let wonOpen = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "won open"), by: by)
+        _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "open project"), by: by)
+        _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "closed project", status: .closed), by: by)
+        _ = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "open sale"), by: by)
+        let wonOpen = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "won open"), by: by)
         _ = try store.winSalesCase(id: wonOpen.id, by: by)
-        let wonClosed = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "won closed"), by: by)
+        let wonClosed = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "won closed"), by: by)
         _ = try store.winSalesCase(id: wonClosed.id, projectFields: ProjectChanges(status: .closed), by: by)
-        let lost = try store.createSalesCase(customerID: customer.id, ProjectFields(name: "lost"), by: by)
+        let lost = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "lost"), by: by)
         _ = try store.loseSalesCase(id: lost.id, reason: "Budget", by: by)
-        _ = try store.createProject(customerID: (try fixture.create("Other")).id, ProjectFields(name: "elsewhere"), by: by)
+        _ = try store.createProject(customerID: (try fixture.create("Other")).id, StoredProjectFields(name: "elsewhere"), by: by)
 
         #expect(try store.projects(customerID: customer.id, filter: filter).map(\.name) == expected)
         let tab = try store.salesAndProjects(customerID: customer.id)

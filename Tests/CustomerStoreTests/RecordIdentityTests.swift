@@ -25,13 +25,13 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Addresses Oy")
-        _ = try store.addAddress(customerID: customer.id, AddressFields(city: "Oulu", country: "FI"),
+        _ = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Oulu", country: "FI"),
                                  by: .user(fixture.admin.id))
-        let removed = try store.addAddress(customerID: customer.id, AddressFields(city: "Turku", country: "FI"),
+        let removed = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Turku", country: "FI"),
                                            by: .user(fixture.admin.id))
         _ = try store.removeAddress(id: removed.id, by: .user(fixture.admin.id))
 
-        let fresh = try store.addAddress(customerID: customer.id, AddressFields(city: "Vaasa", country: "FI"),
+        let fresh = try store.addAddress(customerID: customer.id, StoredAddressFields(city: "Vaasa", country: "FI"),
                                          by: .user(fixture.admin.id))
         #expect(fresh.id > removed.id)
         #expect(try store.history(.address, id: fresh.id).map(\.action) == ["created"])

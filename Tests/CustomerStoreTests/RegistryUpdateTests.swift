@@ -33,7 +33,7 @@ import Testing
     @Test func anExistingHeadOfficeIsUpdatedKeepingItsKindAndRegion() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Acme Oy", country: "FI")
-        let head = try fixture.store.addAddress(customerID: customer.id, AddressFields(
+        let head = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(
             street1: "Old 1", street2: "B", street3: "C", postalCode: "00100", city: "Helsinki", region: "Uusimaa",
             country: "FI", kind: .billing), by: .user(fixture.admin.id))
         let long = RegistryHeadOffice(street: ["c/o X", "Street 2", "PL 3", "Extra 4"], postalCode: nil, city: "ESPOO",

@@ -5,7 +5,7 @@ import Testing
 @Suite struct SegmentTests {
     /// Industry / Manufacturing / Machinery, Industry / Services, Public sector.
     struct Tree {
-        let industry, manufacturing, machinery, services, publicSector: Segment
+        let industry, manufacturing, machinery, services, publicSector: StoredSegment
 
         init(_ store: CustomerStore) throws {
             industry = try store.createSegment(name: "Industry", parentID: nil)
@@ -19,7 +19,7 @@ import Testing
     @Test func pathsAreComputedAndListedParentFirst() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)
-        #expect(tree.machinery == Segment(id: tree.machinery.id, parentID: tree.manufacturing.id, name: "Machinery",
+        #expect(tree.machinery == StoredSegment(id: tree.machinery.id, parentID: tree.manufacturing.id, name: "Machinery",
                                           path: ["Industry", "Manufacturing", "Machinery"], customerCount: 0))
         #expect(tree.machinery.displayPath == "Industry / Manufacturing / Machinery")
         #expect(try fixture.store.segments().map(\.displayPath) == [
@@ -121,7 +121,7 @@ import Testing
 
         let entries = try fixture.store.history(.customer, id: customer.id)
         #expect(entries.map(\.action) == ["created", "updated", "updated"])  // the unchanged set is not recorded
-        #expect(entries.last?.changes == [FieldChange(
+        #expect(entries.last?.changes == [StoredFieldChange(
             field: "segments", oldValue: "Industry / Manufacturing / Machinery; Public sector",
             newValue: "Industry / Services")])
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {

@@ -45,8 +45,8 @@ struct Fixture {
     let directory: TemporaryDirectory
     let clock: TestClock
     let store: CustomerStore
-    let admin: User
-    let other: User
+    let admin: StoredUser
+    let other: StoredUser
 
     /// - Parameter groupBudgetNanoseconds: how long a commit group takes further members (a test
     ///   that forms a group on purpose makes it long, so a busy machine does not split the group).
@@ -69,7 +69,7 @@ struct Fixture {
     /// Creates a customer with just a name (and optionally more), by the administrator.
     @discardableResult
     func create(_ name: String, number: Int64? = nil, vatNumber: String? = nil, email: String? = nil,
-                country: String? = nil) throws -> Customer {
+                country: String? = nil) throws -> StoredCustomer {
         try store.createCustomer(NewCustomer(number: number, name: name, vatNumber: vatNumber, country: country,
                                              email: email), by: .user(admin.id))
     }
@@ -101,8 +101,8 @@ func storeError(of body: () throws -> Void) -> StoreError? {
 
 /// Every customer of a listing, page by page.
 func allPages(_ store: CustomerStore, _ filter: CustomerFilter = .init(), order: CustomerOrder = .byName,
-              limit: Int = 50) throws -> [Customer] {
-    var customers: [Customer] = []
+              limit: Int = 50) throws -> [StoredCustomer] {
+    var customers: [StoredCustomer] = []
     var token: String?
     repeat {
         let page = try store.listCustomers(filter, order: order, limit: limit, pageToken: token)

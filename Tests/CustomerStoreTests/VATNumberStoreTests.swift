@@ -28,7 +28,7 @@ import Testing
     struct RuleStore {
         let directory: TemporaryDirectory
         let store: CustomerStore
-        let admin: User
+        let admin: StoredUser
 
         init(_ rule: RecordingRule) throws {
             directory = try TemporaryDirectory()

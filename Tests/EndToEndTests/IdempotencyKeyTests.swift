@@ -109,12 +109,12 @@ import Testing
             defer { for client in clients { client.close() } }
             let fields = CustomerFields(name: "Concurrent", country: "SE")
             let options = keyed("at-once")
-            let answers = try await withThrowingTaskGroup(of: CustomerAPI.Customer.self) { group in
+            let answers = try await withThrowingTaskGroup(of: Customer.self) { group in
                 for index in 0..<8 {
                     let client = clients[index % clients.count]
                     group.addTask { try await client.customers.create(fields, options: options) }
                 }
-                return try await group.reduce(into: [CustomerAPI.Customer]()) { $0.append($1) }
+                return try await group.reduce(into: [Customer]()) { $0.append($1) }
             }
             #expect(answers.count == 8)
             #expect(Set(answers.map(\.id)).count == 1)
@@ -139,7 +139,7 @@ import Testing
         #expect(try await offPool { daemon.waitUntilExit() } == 128 + SIGKILL)
 
         let restarted = try startDaemon(socket: socket, database: database)
-        let retry: CustomerAPI.Customer
+        let retry: Customer
         let count: Int
         do {
             try await waitUntilServing(client)

@@ -85,6 +85,54 @@ import Testing
         }
     }
 
+    /// The account manager a create names is looked up once per call, and the permission check and
+    /// the write use that one answer: however the caller spells its own name, with or without an
+    /// idempotency key, the customer is created with the caller as its account manager; a name that
+    /// is no user's is refused exactly like a colleague's, and nothing is written.
+    @Test func ownScopeCreateChecksAndWritesTheSameAccountManager() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let me = try #require(try await client.customers.get(id: fixture.seed.ownCustomer).accountManager)
+            var keyed = CallOptions()
+            keyed.idempotencyKey = "create-as-myself"
+            for (manager, options) in [("  \(PermissionSeed.me.uppercased()) ", CallOptions()), (PermissionSeed.me, keyed)] {
+                let created = try await client.customers.create(CustomerFields(name: "Spelled Oy", accountManager: manager),
+                                                                options: options)
+                #expect(created.accountManager == me, "\(manager)")
+            }
+
+            let before = try fixture.snapshot()
+            let colleague = await outcome {
+                _ = try await client.customers.create(CustomerFields(name: "Not mine", accountManager: PermissionSeed.colleague))
+            }
+            for manager in ["nobody-by-that-name", "", "tes\u{7}ter"] {
+                for options in [CallOptions(), keyed] {
+                    let error = await outcome {
+                        _ = try await client.customers.create(CustomerFields(name: "Not mine", accountManager: manager),
+                                                              options: options)
+                    }
+                    #expect(error?.code == .permissionDenied, "\(manager.debugDescription)")
+                    #expect(error?.message == colleague?.message, "\(manager.debugDescription)")
+                }
+            }
+            #expect(try fixture.snapshot().changedTables(comparedTo: before) == [])
+        }
+    }
+
+    /// Looking the account manager up before the permission check tells a caller without the right
+    /// nothing: an unknown name is refused for the missing right, not answered "no user is named".
+    @Test func aCallerWhoMayNotCreateLearnsNothingAboutAccountManagerNames() async throws {
+        try await withPermissionServer(profile: BuiltIn.readOnly.rawValue) { fixture in
+            for manager in [PermissionSeed.colleague, "nobody-by-that-name"] {
+                let error = await outcome {
+                    _ = try await fixture.client.customers.create(CustomerFields(name: "Nope", accountManager: manager))
+                }
+                #expect(error?.code == .permissionDenied)
+                #expect(error?.details == [ErrorDetail(field: "right", reason: "editCustomers")])
+            }
+        }
+    }
+
     @Test func salesReadsAllCustomersAndEditsOnlyItsOwn() async throws {
         try await withPermissionServer(profile: BuiltIn.sales.rawValue) { fixture in
             let client = fixture.client

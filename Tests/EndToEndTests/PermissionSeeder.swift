@@ -69,23 +69,23 @@ enum PermissionSeeder {
 
         let by = Author.user(boss.id)
         let own = try store.createCustomer(NewCustomer(name: "Own Oy", accountManagerID: me.id), by: by)
-        let ownAddress = try store.addAddress(customerID: own.id, AddressFields(city: "Espoo", country: "FI"), by: by)
-        let ownContact = try store.createContact(customerID: own.id, ContactFields(lastName: "Own"),
+        let ownAddress = try store.addAddress(customerID: own.id, StoredAddressFields(city: "Espoo", country: "FI"), by: by)
+        let ownContact = try store.createContact(customerID: own.id, StoredContactFields(lastName: "Own"),
                                                  keywords: [PermissionSeed.keyword], roles: [], by: by)
         let other = try store.createCustomer(NewCustomer(name: "Other AB", accountManagerID: colleague.id), by: by)
         let deletable = try store.createCustomer(NewCustomer(name: "Deletable AS", accountManagerID: colleague.id), by: by)
         let addresses = try ["Solna", "Malmö", "Lund"].map {
-            try store.addAddress(customerID: other.id, AddressFields(city: $0, country: "SE"), by: by).id
+            try store.addAddress(customerID: other.id, StoredAddressFields(city: $0, country: "SE"), by: by).id
         }
-        let contact = try store.createContact(customerID: other.id, ContactFields(lastName: "Other"),
+        let contact = try store.createContact(customerID: other.id, StoredContactFields(lastName: "Other"),
                                               keywords: [PermissionSeed.keyword], roles: [], by: by)
-        let deletableContact = try store.createContact(customerID: other.id, ContactFields(lastName: "Gone"),
+        let deletableContact = try store.createContact(customerID: other.id, StoredContactFields(lastName: "Gone"),
                                                        keywords: [], roles: [], by: by)
         let task = try store.addTask(customerID: other.id, subject: "Call back", dueAt: nil, assigneeID: nil,
                                      contactID: nil, by: by)
-        let salesCase = try store.createSalesCase(customerID: other.id, ProjectFields(name: "Deal"), by: by)
-        let salesCaseToLose = try store.createSalesCase(customerID: other.id, ProjectFields(name: "Long shot"), by: by)
-        let project = try store.createProject(customerID: other.id, ProjectFields(name: "Rollout", currency: "EUR"), by: by)
+        let salesCase = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Deal"), by: by)
+        let salesCaseToLose = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Long shot"), by: by)
+        let project = try store.createProject(customerID: other.id, StoredProjectFields(name: "Rollout", currency: "EUR"), by: by)
         _ = try store.setForecast(projectID: project.id, month: "2027-01", revenue: 100, cost: 40, billing: 100, hours: 10, by: by)
         let projectTask = try store.addProjectTask(projectID: project.id, name: "Plan", assigneeID: nil, dueOn: nil, by: by)
         let upload = try store.beginUpload(customerID: other.id, projectID: nil, name: "spec.txt", expectedSize: 5,

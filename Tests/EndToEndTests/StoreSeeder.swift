@@ -20,7 +20,7 @@ enum StoreSeeder {
             for contactIndex in 0..<contactsEach {
                 let contact = try store.createContact(
                     customerID: customer.id,
-                    ContactFields(firstName: "Person \(contactIndex)", email: "p\(contactIndex)@c\(customerIndex).example"),
+                    StoredContactFields(firstName: "Person \(contactIndex)", email: "p\(contactIndex)@c\(customerIndex).example"),
                     keywords: [keyword], roles: [], by: .user(me))
                 ids.append(contact.id)
             }

@@ -32,10 +32,10 @@ enum ActivityRow {
                  i.id DESC, i.kind
         """
 
-    private static func decode(_ statement: SQLiteStatement) throws -> Activity {
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredActivity {
         func date(_ column: String) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        func user(_ idColumn: String, _ nameColumn: String) throws -> UserRef? {
-            try statement.optionalInt64(idColumn).map { UserRef(id: $0, name: try statement.text(nameColumn)) }
+        func user(_ idColumn: String, _ nameColumn: String) throws -> StoredUserRef? {
+            try statement.optionalInt64(idColumn).map { StoredUserRef(id: $0, name: try statement.text(nameColumn)) }
         }
         let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
         let kind = ActivityKind(rawValue: try statement.text("kind")) ?? .note, subject = try statement.text("subject")
@@ -46,21 +46,21 @@ enum ActivityRow {
             // A contact row is never removed while an activity names it (foreign key), so a missing
             // one cannot occur; it would read as deleted.
             let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
-            return ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(firstName, lastName), deleted: deleted)
+            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
         }
-        return Activity(
+        return StoredActivity(
             id: id, customerID: customerID, kind: kind, subject: subject,
             dueAt: dueAt, startsAt: startsAt, endsAt: endsAt, assignee: assignee, contact: contact,
             done: try statement.bool("done"), completedAt: try date("completed_at"), completedBy: try user("completed_by", "completed_by_name"),
             projectID: try statement.optionalInt64("project_id"), projectName: try statement.optionalText("project_name"),
             version: try statement.int64("version"), createdAt: Date(milliseconds: try statement.int64("created_at")),
-            createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: Date(milliseconds: try statement.int64("updated_at")),
-            updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// One of the customer's own activities, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> Activity? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
             return try statement.step() ? try decode(statement) : nil
@@ -68,10 +68,10 @@ enum ActivityRow {
     }
 
     /// The customer's activities split into planned and done, as of `now`.
-    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64) throws -> ActivityList {
+    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64) throws -> StoredActivityList {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(now), .integer(customerID)])
-            var list = ActivityList(planned: [], done: [])
+            var list = StoredActivityList(planned: [], done: [])
             while try statement.step() {
                 let activity = try decode(statement)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }

@@ -8,7 +8,7 @@ extension CustomerStore {
     /// Adds a note (done from the start) to a customer, optionally about one of its contacts.
     /// - Throws: `notFound` (customer); `invalidArgument` on `text` or `contactId`;
     ///   `failedPrecondition` for a deleted contact or an unknown acting user.
-    public func addNote(customerID: Int64, text: String, contactID: Int64?, by author: Author) throws -> Activity {
+    public func addNote(customerID: Int64, text: String, contactID: Int64?, by author: Author) throws -> StoredActivity {
         let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text", lines: .multiple)
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .note, subject: subject,
                                                   contactID: contactID),
@@ -18,7 +18,7 @@ extension CustomerStore {
     /// Adds an open task, assigned to `assigneeID` or else to the caller.
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and `assignee` (no such user).
     public func addTask(customerID: Int64, subject: String, dueAt: Date?, assigneeID: Int64?, contactID: Int64?,
-                        by author: Author) throws -> Activity {
+                        by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         if let dueAt, let violation = TimestampRange.violation(dueAt, field: "dueDate") { violations.append(violation) }
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
@@ -30,7 +30,7 @@ extension CustomerStore {
     /// Adds a calendar event; it is planned until it ends.
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and on `endsAt` before `startsAt`.
     public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, contactID: Int64?,
-                         by author: Author) throws -> Activity {
+                         by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         violations += [(startsAt, "startsAt"), (endsAt, "endsAt")].compactMap { TimestampRange.violation($0.0, field: $0.1) }
         if endsAt < startsAt {
@@ -44,19 +44,19 @@ extension CustomerStore {
 
     /// Marks a task done (now, by the caller); an already completed task is returned unchanged.
     /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
-    public func completeTask(id: Int64, by author: Author) throws -> Activity {
+    public func completeTask(id: Int64, by author: Author) throws -> StoredActivity {
         try setTaskCompletion(id: id, completed: true, by: author)
     }
 
     /// Makes a completed task open again; an open task is returned unchanged.
     /// - Throws: `notFound`; `failedPrecondition` when the activity is not a task.
-    public func reopenTask(id: Int64, by author: Author) throws -> Activity {
+    public func reopenTask(id: Int64, by author: Author) throws -> StoredActivity {
         try setTaskCompletion(id: id, completed: false, by: author)
     }
 
     /// The customer's activities split into planned and done as of `now`, read with ONE query.
     /// - Throws: `notFound` (customer).
-    public func activities(customerID: Int64, now: Date) throws -> ActivityList {
+    public func activities(customerID: Int64, now: Date) throws -> StoredActivityList {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds)
@@ -84,7 +84,7 @@ extension CustomerStore {
         return (trimmed, violation.map { [$0] } ?? [])
     }
 
-    private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by author: Author) throws -> Activity {
+    private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by author: Author) throws -> StoredActivity {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: columns.customerID)
             var violations = violations
@@ -125,7 +125,7 @@ extension CustomerStore {
         if found.deleted { throw StoreError.failedPrecondition("contact \(contactID) is deleted") }
     }
 
-    private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> Activity {
+    private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> StoredActivity {
         try write { connection in
             let current = try requireActivity(connection, id: id)
             guard current.kind == .task else {
@@ -144,7 +144,7 @@ extension CustomerStore {
         }
     }
 
-    private func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> Activity {
+    private func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> StoredActivity {
         guard let activity = try ActivityRow.fetch(connection, id: id, now: nowMilliseconds()) else {
             throw StoreError.notFound("activity \(id) does not exist")
         }

@@ -53,25 +53,25 @@ enum AddressRow {
     static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id IS c.head_office_address_id DESC, a.id"
 
     /// Decodes the columns named by `names`; nil when they are NULL (no address).
-    static func decode(_ statement: SQLiteStatement, _ names: Columns = plain) throws -> Address? {
+    static func decode(_ statement: SQLiteStatement, _ names: Columns = plain) throws -> StoredAddress? {
         guard let id = try statement.optionalInt64(names.id) else { return nil }
         let customerID = try statement.int64(names.customerID)
         let street = [try statement.optionalText(names.street1), try statement.optionalText(names.street2),
                       try statement.optionalText(names.street3)].compactMap { $0 }
-        return Address(
+        return StoredAddress(
             id: id, customerID: customerID, street: street,
             postalCode: try statement.optionalText(names.postalCode), city: try statement.optionalText(names.city),
             region: try statement.optionalText(names.region), country: try statement.text(names.country),
             kind: AddressKind(rawValue: try statement.text(names.kind)) ?? .visiting,
             isHeadOffice: try statement.bool(names.isHeadOffice), version: try statement.int64(names.version),
             createdAt: .init(milliseconds: try statement.int64(names.createdAt)),
-            createdBy: UserRef(id: try statement.int64(names.createdBy), name: try statement.text(names.createdByName)),
+            createdBy: StoredUserRef(id: try statement.int64(names.createdBy), name: try statement.text(names.createdByName)),
             updatedAt: .init(milliseconds: try statement.int64(names.updatedAt)),
-            updatedBy: UserRef(id: try statement.int64(names.updatedBy), name: try statement.text(names.updatedByName)))
+            updatedBy: StoredUserRef(id: try statement.int64(names.updatedBy), name: try statement.text(names.updatedByName)))
     }
 
     /// Reads one address by id, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Address? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decode(statement) : nil
@@ -79,10 +79,10 @@ enum AddressRow {
     }
 
     /// A customer's addresses, head office first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [Address] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredAddress] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var addresses: [Address] = []
+            var addresses: [StoredAddress] = []
             while try statement.step() {
                 if let address = try decode(statement) { addresses.append(address) }
             }

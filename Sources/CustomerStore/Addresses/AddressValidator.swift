@@ -30,7 +30,7 @@ enum AddressValidator {
     static let maxRegion = 100
 
     /// Validates `fields` on top of `current` (nil for a new address, where the country is required).
-    static func validate(_ fields: AddressFields, onto current: Address?) -> (AddressColumns, [FieldViolation]) {
+    static func validate(_ fields: StoredAddressFields, onto current: StoredAddress?) -> (AddressColumns, [FieldViolation]) {
         var violations: [FieldViolation] = []
         let currentStreet = current?.street ?? []
         var street: [String?] = (0..<3).map { currentStreet.indices.contains($0) ? currentStreet[$0] : nil }
@@ -63,7 +63,7 @@ enum AddressValidator {
 
 extension AddressColumns {
     /// The columns of a stored address.
-    init(_ address: Address) {
+    init(_ address: StoredAddress) {
         self.init(street: address.street, postalCode: address.postalCode, city: address.city, region: address.region,
                   country: address.country, kind: address.kind)
     }

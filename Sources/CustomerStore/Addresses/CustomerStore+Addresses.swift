@@ -7,13 +7,13 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
     ///   `failedPrecondition` for an unknown acting user.
-    public func addAddress(customerID: Int64, _ fields: AddressFields, by author: Author) throws -> Address {
+    public func addAddress(customerID: Int64, _ fields: StoredAddressFields, by author: Author) throws -> StoredAddress {
         try write { connection in try addAddress(connection, customerID: customerID, fields, by: author) }
     }
 
     /// `addAddress` inside the caller's write transaction (shared with the registry refresh).
-    func addAddress(_ connection: SQLiteConnection, customerID: Int64, _ fields: AddressFields, by author: Author) throws
-        -> Address {
+    func addAddress(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredAddressFields, by author: Author) throws
+        -> StoredAddress {
         let (columns, violations) = AddressValidator.validate(fields, onto: nil)
         let headOffice = try Self.headOfficeID(connection, customerID: customerID)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
@@ -35,8 +35,8 @@ extension CustomerStore {
     /// Changes the given fields of an address (partial; an empty string clears an optional field).
     ///
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (all invalid fields).
-    public func updateAddress(id: Int64, _ fields: AddressFields, expectedVersion: Int64?,
-                              by author: Author) throws -> Address {
+    public func updateAddress(id: Int64, _ fields: StoredAddressFields, expectedVersion: Int64?,
+                              by author: Author) throws -> StoredAddress {
         try write { connection in
             let current = try requireAddress(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "address \(id)")
@@ -45,8 +45,8 @@ extension CustomerStore {
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
-    func updateAddress(_ connection: SQLiteConnection, _ current: Address, _ fields: AddressFields, by author: Author) throws
-        -> Address {
+    func updateAddress(_ connection: SQLiteConnection, _ current: StoredAddress, _ fields: StoredAddressFields, by author: Author) throws
+        -> StoredAddress {
         let (columns, violations) = AddressValidator.validate(fields, onto: current)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try Self.requireActingUser(connection, author.userID)
@@ -96,7 +96,7 @@ extension CustomerStore {
     ///
     /// - Returns: the customer's addresses, head office first.
     /// - Throws: `notFound`. Setting the current head office again changes nothing.
-    public func setHeadOffice(addressID: Int64, by author: Author) throws -> [Address] {
+    public func setHeadOffice(addressID: Int64, by author: Author) throws -> [StoredAddress] {
         try write { connection in
             let address = try requireAddress(connection, id: addressID)
             try Self.requireActingUser(connection, author.userID)
@@ -112,7 +112,7 @@ extension CustomerStore {
     }
 
     /// A customer's addresses, head office first, then by id. - Throws: `notFound` (customer).
-    public func addresses(customerID: Int64) throws -> [Address] {
+    public func addresses(customerID: Int64) throws -> [StoredAddress] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try AddressRow.fetchAll(connection, customerID: customerID)
@@ -120,21 +120,21 @@ extension CustomerStore {
     }
 
     /// The customer's head office, or nil when it has no address. - Throws: `notFound` (customer).
-    public func headOffice(customerID: Int64) throws -> Address? {
+    public func headOffice(customerID: Int64) throws -> StoredAddress? {
         try customer(id: customerID).headOffice
     }
 
     /// What an invoicing integration needs of the customer (head office and VAT number) and which are missing.
     /// - Throws: `notFound` (customer).
-    public func invoicingReadiness(customerID: Int64) throws -> InvoicingReadiness {
+    public func invoicingReadiness(customerID: Int64) throws -> StoredInvoicingReadiness {
         let customer = try customer(id: customerID)
         var missing: [String] = []
         if customer.headOffice == nil { missing.append("headOffice") }
         if customer.vatNumber == nil { missing.append("vatNumber") }
-        return InvoicingReadiness(missing: missing, headOffice: customer.headOffice, vatNumber: customer.vatNumber)
+        return StoredInvoicingReadiness(missing: missing, headOffice: customer.headOffice, vatNumber: customer.vatNumber)
     }
 
-    func requireAddress(_ connection: SQLiteConnection, id: Int64) throws -> Address {
+    func requireAddress(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress {
         guard let address = try AddressRow.fetch(connection, id: id) else {
             throw StoreError.notFound("address \(id) does not exist")
         }

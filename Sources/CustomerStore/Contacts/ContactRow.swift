@@ -17,8 +17,8 @@ enum ContactRow {
         ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
         """
 
-    private static func decode(_ statement: SQLiteStatement) throws -> Contact {
-        Contact(
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredContact {
+        StoredContact(
             id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
             firstName: try statement.optionalText("first_name"), lastName: try statement.optionalText("last_name"),
             title: try statement.optionalText("title"), email: try statement.optionalText("email"),
@@ -26,13 +26,13 @@ enum ContactRow {
             language: try statement.optionalText("language"), notes: try statement.optionalText("notes"),
             active: try statement.bool("active"), deleted: try statement.bool("deleted"),
             version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// One contact (a tombstone when deleted) with its labels, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Contact? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decode(statement) : nil
@@ -43,10 +43,10 @@ enum ContactRow {
     }
 
     /// A customer's contacts with their labels: two queries whatever their number.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [Contact] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [StoredContact] {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
-            var contacts: [Contact] = []
+            var contacts: [StoredContact] = []
             while try statement.step() { contacts.append(try decode(statement)) }
             return contacts
         }
@@ -63,7 +63,7 @@ enum ContactRow {
     }
 
     /// Loads one contact's keywords and roles, sorted by name.
-    static func attachLabels(_ connection: SQLiteConnection, to contact: inout Contact) throws {
+    static func attachLabels(_ connection: SQLiteConnection, to contact: inout StoredContact) throws {
         contact.keywords = []
         contact.roles = []
         var loaded = contact
@@ -86,7 +86,7 @@ enum ContactRow {
     }
 }
 
-extension Contact {
+extension StoredContact {
     fileprivate mutating func add(_ kind: LabelKind, _ name: String) {
         switch kind {
         case .keyword: keywords.append(name)

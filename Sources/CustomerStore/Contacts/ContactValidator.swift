@@ -18,7 +18,7 @@ struct ContactColumns: Sendable, Hashable {
 
 extension ContactColumns {
     /// The columns of a stored contact.
-    init(_ contact: Contact) {
+    init(_ contact: StoredContact) {
         self.init(firstName: contact.firstName, lastName: contact.lastName, title: contact.title, email: contact.email,
                   phone: contact.phone, mobile: contact.mobile, language: contact.language, notes: contact.notes)
     }
@@ -31,7 +31,7 @@ enum ContactValidator {
     static let maxNotes = 4_000
 
     /// Validates `fields` on top of `current` (empty columns for a new contact).
-    static func validate(_ fields: ContactFields, onto current: ContactColumns) -> (ContactColumns, [FieldViolation]) {
+    static func validate(_ fields: StoredContactFields, onto current: ContactColumns) -> (ContactColumns, [FieldViolation]) {
         var violations: [FieldViolation] = []
         var columns = current
         CustomerValidator.normalise(fields.firstName, field: "firstName", maxLength: maxName,

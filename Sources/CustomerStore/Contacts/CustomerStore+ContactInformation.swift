@@ -7,7 +7,7 @@ extension CustomerStore {
     /// activities as of `now`. Five indexed statements whatever the number of rows (no N+1).
     ///
     /// - Throws: `notFound` (customer).
-    public func contactInformation(customerID: Int64, now: Date) throws -> ContactInformation {
+    public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
         try read { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw StoreError.notFound("customer \(customerID) does not exist")
@@ -17,9 +17,9 @@ extension CustomerStore {
     }
 
     /// The tab's reads for a customer already read, inside the caller's transaction (also used by `cardTabs`).
-    static func contactInformation(_ connection: SQLiteConnection, customer: Customer,
-                                   now: Date) throws -> ContactInformation {
-        ContactInformation(
+    static func contactInformation(_ connection: SQLiteConnection, customer: StoredCustomer,
+                                   now: Date) throws -> StoredContactInformation {
+        StoredContactInformation(
             customer: customer,
             addresses: try AddressRow.fetchAll(connection, customerID: customer.id),
             contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false),

@@ -6,8 +6,8 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
     ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
-    public func createContact(customerID: Int64, _ fields: ContactFields, keywords: [String], roles: [String],
-                              by author: Author) throws -> Contact {
+    public func createContact(customerID: Int64, _ fields: StoredContactFields, keywords: [String], roles: [String],
+                              by author: Author) throws -> StoredContact {
         let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
@@ -33,8 +33,8 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale
     ///   `expectedVersion`; `invalidArgument` listing every invalid field.
-    public func updateContact(id: Int64, _ fields: ContactFields, expectedVersion: Int64?,
-                              by author: Author) throws -> Contact {
+    public func updateContact(id: Int64, _ fields: StoredContactFields, expectedVersion: Int64?,
+                              by author: Author) throws -> StoredContact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
             let before = ContactColumns(current)
@@ -55,13 +55,13 @@ extension CustomerStore {
     }
 
     /// The contact with this id; a deleted one is returned as its tombstone. - Throws: `notFound`.
-    public func contact(id: Int64) throws -> Contact {
+    public func contact(id: Int64) throws -> StoredContact {
         try read { try requireContact($0, id: id) }
     }
 
     /// A customer's contacts by name: active ones, plus deactivated ones when asked; deleted never.
     /// - Throws: `notFound` (customer).
-    public func contacts(customerID: Int64, includeDeactivated: Bool) throws -> [Contact] {
+    public func contacts(customerID: Int64, includeDeactivated: Bool) throws -> [StoredContact] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: includeDeactivated)
@@ -70,7 +70,7 @@ extension CustomerStore {
 
     /// Activates or deactivates a contact (a deactivated one is hidden from the normal list).
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale `expectedVersion`.
-    public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> Contact {
+    public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> StoredContact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
             try Self.requireActingUser(connection, author.userID)
@@ -91,7 +91,7 @@ extension CustomerStore {
     /// show "Contact deleted". Deleting a deleted contact returns the tombstone unchanged.
     ///
     /// - Throws: `notFound`.
-    public func deleteContact(id: Int64, by author: Author) throws -> Contact {
+    public func deleteContact(id: Int64, by author: Author) throws -> StoredContact {
         try write { connection in
             let current = try requireContact(connection, id: id)
             if current.deleted { return current }
@@ -117,7 +117,7 @@ extension CustomerStore {
 
     // MARK: Helpers
 
-    func requireContact(_ connection: SQLiteConnection, id: Int64) throws -> Contact {
+    func requireContact(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact {
         guard let contact = try ContactRow.fetch(connection, id: id) else {
             throw StoreError.notFound("contact \(id) does not exist")
         }
@@ -125,7 +125,7 @@ extension CustomerStore {
     }
 
     /// The stored contact for a change: it must exist, not be deleted, and match `expectedVersion`.
-    func liveContact(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Contact {
+    func liveContact(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredContact {
         let current = try requireContact(connection, id: id)
         if current.deleted { throw StoreError.failedPrecondition("contact \(id) is deleted") }
         try Self.checkVersion(expectedVersion, current: current.version, of: "contact \(id)")

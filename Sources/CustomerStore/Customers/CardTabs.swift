@@ -7,20 +7,20 @@ public enum CardTabSelection: String, Sendable, Hashable, CaseIterable {
 /// for is nil (the server leaves out what the caller may not see, e.g. the financial tab).
 public struct CardTabs: Sendable, Hashable {
     /// With its head office; always read.
-    public var customer: Customer
-    public var contactInformation: ContactInformation?
+    public var customer: StoredCustomer
+    public var contactInformation: StoredContactInformation?
     public var salesAndProjects: SalesAndProjects?
     /// Newest first.
-    public var collaboration: [CollaborationItem]?
+    public var collaboration: [StoredCollaborationItem]?
     /// Over the period asked for (all months when none).
     public var financial: FinancialSummary?
     /// The invoicing settings and the chosen market segments (sorted by path).
-    public var settings: (settings: CustomerSettings, segments: [Segment])?
+    public var settings: (settings: StoredCustomerSettings, segments: [StoredSegment])?
     /// Customer files and links and those of its projects.
     public var files: (files: [StoredFile], links: [StoredLink])?
 
-    public init(customer: Customer, contactInformation: ContactInformation? = nil,
-                salesAndProjects: SalesAndProjects? = nil, collaboration: [CollaborationItem]? = nil,
+    public init(customer: StoredCustomer, contactInformation: StoredContactInformation? = nil,
+                salesAndProjects: SalesAndProjects? = nil, collaboration: [StoredCollaborationItem]? = nil,
                 financial: FinancialSummary? = nil) {
         self.customer = customer
         self.contactInformation = contactInformation

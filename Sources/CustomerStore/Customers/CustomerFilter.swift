@@ -38,11 +38,11 @@ public enum CustomerOrder: String, Sendable, Hashable {
 
 /// One page of a listing.
 public struct CustomerPage: Sendable, Hashable {
-    public var customers: [Customer]
+    public var customers: [StoredCustomer]
     /// Pass to the next call for the following page; `nil` on the last page.
     public var nextPageToken: String?
 
-    public init(customers: [Customer], nextPageToken: String?) {
+    public init(customers: [StoredCustomer], nextPageToken: String?) {
         self.customers = customers
         self.nextPageToken = nextPageToken
     }

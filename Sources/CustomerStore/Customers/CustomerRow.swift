@@ -33,12 +33,12 @@ enum CustomerRow {
     /// Column name of the name sort key that page tokens carry.
     static let nameKeyColumn = "name_key"
 
-    static func decode(_ statement: SQLiteStatement) throws -> Customer {
+    static func decode(_ statement: SQLiteStatement) throws -> StoredCustomer {
         let id = try statement.int64("id"), number = try statement.int64("number"), name = try statement.text("name")
         let manager = try statement.optionalInt64("account_manager_id").map {
-            UserRef(id: $0, name: try statement.text("account_manager_name"))
+            StoredUserRef(id: $0, name: try statement.text("account_manager_name"))
         }
-        return Customer(
+        return StoredCustomer(
             id: id, number: number, name: name,
             accountManager: manager, description: try statement.optionalText("description"),
             vatNumber: try statement.optionalText("vat_number"), country: try statement.optionalText("country"),
@@ -46,21 +46,21 @@ enum CustomerRow {
             website: try statement.optionalText("website"), phone: try statement.optionalText("phone"),
             active: try statement.bool("active"), version: try statement.int64("version"),
             createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// The writable fields of a stored customer, to apply changes on.
-    static func fields(of customer: Customer) -> CustomerFields {
-        CustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
+    static func fields(of customer: StoredCustomer) -> StoredCustomerFields {
+        StoredCustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
                        description: customer.description, vatNumber: customer.vatNumber, country: customer.country,
                        industry: customer.industry, email: customer.email, website: customer.website,
                        phone: customer.phone)
     }
 
     /// Reads one customer by a unique key (`byID` or `byNumber`), or `nil`.
-    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> Customer? {
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> StoredCustomer? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }

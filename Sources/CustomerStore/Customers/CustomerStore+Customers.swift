@@ -9,7 +9,7 @@ extension CustomerStore {
     /// - Throws: `invalidArgument` listing every invalid field, the VAT number checked for the
     ///   country (nothing written); `alreadyExists` on field `number`, or on `vatNumber` naming the
     ///   customer that has it; `failedPrecondition` when the author is not a user.
-    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> Customer {
+    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
         let validated = CustomerValidator.validate(new)
         return try write { connection in
             let id = try insert(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
@@ -34,7 +34,7 @@ extension CustomerStore {
     }
 
     /// The customer with this id. - Throws: `notFound`.
-    public func customer(id: Int64) throws -> Customer {
+    public func customer(id: Int64) throws -> StoredCustomer {
         guard let customer = try readOne({ try CustomerRow.fetch($0, CustomerRow.byID, key: id) }) else {
             throw StoreError.notFound("customer \(id) does not exist")
         }
@@ -42,7 +42,7 @@ extension CustomerStore {
     }
 
     /// The customer with this customer number. - Throws: `notFound`.
-    public func customer(number: Int64) throws -> Customer {
+    public func customer(number: Int64) throws -> StoredCustomer {
         guard let customer = try readOne({ try CustomerRow.fetch($0, CustomerRow.byNumber, key: number) }) else {
             throw StoreError.notFound("no customer has number \(number)")
         }
@@ -60,7 +60,7 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (all invalid fields), `alreadyExists`
     ///   (number, or VAT number naming the customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
-                               allowDuplicateVAT: Bool = false, by author: Author) throws -> Customer {
+                               allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
@@ -68,8 +68,8 @@ extension CustomerStore {
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
-    func update(_ connection: SQLiteConnection, _ current: Customer, _ changes: CustomerChanges,
-                allowDuplicateVAT: Bool, by author: Author) throws -> Customer {
+    func update(_ connection: SQLiteConnection, _ current: StoredCustomer, _ changes: CustomerChanges,
+                allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         var (fields, violations) = CustomerValidator.apply(changes, to: CustomerRow.fields(of: current))
         // A new country re-checks the stored number: it may not be valid (or canonical) there.
         if changes.vatNumber != nil || changes.country != nil {
@@ -100,7 +100,7 @@ extension CustomerStore {
 
     /// Activates or deactivates a customer; a write like any other (version +1, updated at/by).
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `failedPrecondition` for an unknown user.
-    public func setCustomerActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> Customer {
+    public func setCustomerActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> StoredCustomer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: author)
@@ -161,7 +161,7 @@ extension CustomerStore {
 
     /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
     /// inserts them, taking the next number from the sequence when none was given.
-    private func insert(_ connection: SQLiteConnection, _ validated: (CustomerFields, [FieldViolation]),
+    private func insert(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
                         allowDuplicateVAT: Bool, by author: Author) throws -> Int64 {
         var (fields, violations) = validated
         canonicaliseVATNumber(&fields, violations: &violations)
@@ -183,7 +183,7 @@ extension CustomerStore {
 
     /// The bound values of the columns `number` ... `phone`, in table order (the industry by name:
     /// the statements look its id up in the managed list).
-    private static func values(of fields: CustomerFields, number: Int64) -> [SQLValue] {
+    private static func values(of fields: StoredCustomerFields, number: Int64) -> [SQLValue] {
         [
             .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
             .text(SearchKey.searchText(of: fields, number: number)), SQLValue(fields.accountManagerID),
@@ -229,13 +229,13 @@ extension CustomerStore {
     }
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
-    func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> Customer {
+    func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredCustomer {
         let current = try requireCustomer(connection, id: id)
         try Self.checkVersion(expectedVersion, current: current.version, of: "customer \(id)")
         return current
     }
 
-    func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> Customer {
+    func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> StoredCustomer {
         guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: id) else {
             throw StoreError.notFound("customer \(id) does not exist")
         }
@@ -244,7 +244,7 @@ extension CustomerStore {
 
     /// Checks what needs the database: the acting user exists, and a newly set account manager
     /// exists (added to the validator's violations, so all are reported together).
-    private func checkReferences(_ connection: SQLiteConnection, fields: CustomerFields?, managerChanged: Bool,
+    private func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
                                  violations: [FieldViolation], by author: Author) throws {
         var violations = violations
         if managerChanged, let manager = fields?.accountManagerID, try !Self.userExists(connection, id: manager) {
@@ -258,7 +258,7 @@ extension CustomerStore {
     }
 }
 
-extension Customer {
+extension StoredCustomer {
     /// The fields the history compares, by API name, as text (the account manager by name).
     var historyValues: HistoryLog.Values {
         [("number", String(number)), ("name", name), ("accountManager", accountManager?.name),

@@ -17,7 +17,7 @@ extension CustomerStore {
         guard (1...Self.maxPageSize).contains(limit) else {
             throw StoreError.invalid("limit", "must be between 1 and \(Self.maxPageSize)")
         }
-        let query = try CustomerQuery(filter, order: order)
+        let query = try CustomerListingQuery(filter, order: order)
         var position: ListPosition?
         if let pageToken, !pageToken.isEmpty {
             position = try PageToken.decode(pageToken, order: order, fingerprint: query.fingerprint)
@@ -35,8 +35,8 @@ extension CustomerStore {
     /// between batches, not inside one, so a slow consumer never holds a reader or a snapshot.
     /// Like paging, a row that exists throughout is delivered exactly once.
     public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
-                                _ body: (Customer) throws -> Void) throws {
-        let query = try CustomerQuery(filter, order: order)
+                                _ body: (StoredCustomer) throws -> Void) throws {
+        let query = try CustomerListingQuery(filter, order: order)
         var position: ListPosition?
         while true {
             let batch = try read { try query.page($0, after: position, limit: Self.streamBatchSize) }

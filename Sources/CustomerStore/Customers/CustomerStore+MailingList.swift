@@ -13,7 +13,7 @@ extension CustomerStore {
     ///   (a caller whose Customers right covers only its own customers).
     /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
     public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil,
-                            _ body: (MailingListEntry) throws -> Void) throws {
+                            _ body: (StoredMailingListEntry) throws -> Void) throws {
         let keywords = [keyword?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         let roles = [role?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
         guard !keywords.isEmpty || !roles.isEmpty else {
@@ -47,7 +47,7 @@ extension CustomerStore {
     /// previous one ended.
     private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], accountManagerID: Int64?,
                                          after position: MailingListPosition?)
-        throws -> (entries: [MailingListEntry], last: MailingListPosition?) {
+        throws -> (entries: [StoredMailingListEntry], last: MailingListPosition?) {
         var sql = """
             SELECT k.id AS contact_id, k.first_name, k.last_name, k.email AS contact_email, c.id AS customer_id,
                    c.name AS customer_name, c.email AS customer_email, c.name_key
@@ -72,10 +72,10 @@ extension CustomerStore {
         values.append(.integer(Int64(streamBatchSize)))
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var entries: [MailingListEntry] = []
+            var entries: [StoredMailingListEntry] = []
             var last: MailingListPosition?
             while try statement.step() {
-                let entry = MailingListEntry(
+                let entry = StoredMailingListEntry(
                     contactID: try statement.int64("contact_id"), firstName: try statement.optionalText("first_name"),
                     lastName: try statement.optionalText("last_name"), email: try statement.optionalText("contact_email"),
                     customerID: try statement.int64("customer_id"), customerName: try statement.text("customer_name"),

@@ -43,11 +43,11 @@ public struct RegistryHeadOffice: Sendable, Hashable {
     }
 
     /// The whole address as fields: lines, postal code and city the registry lacks are cleared
-    /// (an empty string clears, see `AddressFields`).
-    var fields: AddressFields {
+    /// (an empty string clears, see `StoredAddressFields`).
+    var fields: StoredAddressFields {
         let lines = street.count <= 3 ? street : Array(street.prefix(2)) + [street.dropFirst(2).joined(separator: ", ")]
         func line(_ index: Int) -> String { lines.indices.contains(index) ? lines[index] : "" }
-        return AddressFields(street1: line(0), street2: line(1), street3: line(2), postalCode: postalCode ?? "",
+        return StoredAddressFields(street1: line(0), street2: line(1), street3: line(2), postalCode: postalCode ?? "",
                              city: city ?? "", country: country)
     }
 }
@@ -64,7 +64,7 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
     ///   `failedPrecondition` for an unknown acting user.
     public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
-                                    by author: Author) throws -> Customer {
+                                    by author: Author) throws -> StoredCustomer {
         let author = author.from(update.source)
         return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)

@@ -19,7 +19,7 @@ extension CustomerStore {
     /// Replaces `fields.vatNumber` by its canonical form for `fields.country`, or adds a
     /// `vatNumber` violation with the rule's reason. Does nothing without a number or a rule, and
     /// when the validator already refused the number or the country (one reason per field).
-    func canonicaliseVATNumber(_ fields: inout CustomerFields, violations: inout [FieldViolation]) {
+    func canonicaliseVATNumber(_ fields: inout StoredCustomerFields, violations: inout [FieldViolation]) {
         guard let normaliser = vatNormaliser, let vatNumber = fields.vatNumber,
               !violations.contains(where: { $0.field == "vatNumber" || $0.field == "country" }) else {
             return

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The writable fields of a customer after validation and normalisation.
-struct CustomerFields: Sendable, Hashable {
+struct StoredCustomerFields: Sendable, Hashable {
     /// `nil` only before a number was assigned from the sequence.
     var number: Int64?
     var name: String
@@ -26,9 +26,9 @@ enum CustomerValidator {
 
     /// Validates a new customer. The store adds the checks that need the database (account
     /// manager exists) before it refuses the call with all violations together.
-    static func validate(_ new: NewCustomer) -> (CustomerFields, [FieldViolation]) {
+    static func validate(_ new: NewCustomer) -> (StoredCustomerFields, [FieldViolation]) {
         var violations: [FieldViolation] = []
-        var fields = CustomerFields(number: new.number, name: "", accountManagerID: new.accountManagerID)
+        var fields = StoredCustomerFields(number: new.number, name: "", accountManagerID: new.accountManagerID)
         if let number = new.number { check(number: number, into: &violations) }
         fields.name = name(new.name, into: &violations)
         apply(optionalText: OptionalText(description: new.description, vatNumber: new.vatNumber,
@@ -39,7 +39,7 @@ enum CustomerValidator {
     }
 
     /// Applies and validates changes on top of the current fields.
-    static func apply(_ changes: CustomerChanges, to current: CustomerFields) -> (CustomerFields, [FieldViolation]) {
+    static func apply(_ changes: CustomerChanges, to current: StoredCustomerFields) -> (StoredCustomerFields, [FieldViolation]) {
         var violations: [FieldViolation] = []
         var fields = current
         if let number = changes.number {
@@ -67,7 +67,7 @@ enum CustomerValidator {
     }
 
     /// Normalises each given optional field; a blank input clears it.
-    private static func apply(optionalText input: OptionalText, to fields: inout CustomerFields,
+    private static func apply(optionalText input: OptionalText, to fields: inout StoredCustomerFields,
                               into violations: inout [FieldViolation]) {
         normalise(input.description, field: "description", maxLength: maxDescription, lines: .multiple,
                   &fields.description, &violations)

@@ -12,7 +12,7 @@ enum SearchKey {
 
     /// The text a search matches: folded name, number, VAT number and email, one per line so a
     /// term never matches across two fields.
-    static func searchText(of fields: CustomerFields, number: Int64) -> String {
+    static func searchText(of fields: StoredCustomerFields, number: Int64) -> String {
         var text = fold(fields.name)
         text += "\n\(number)\n"
         text += fold(fields.vatNumber ?? "")

@@ -47,17 +47,17 @@ enum AttachmentRow {
 
     private struct Stamps {
         var createdAt: Date
-        var createdBy: UserRef
+        var createdBy: StoredUserRef
         var updatedAt: Date
-        var updatedBy: UserRef
+        var updatedBy: StoredUserRef
         var projectName: String?
     }
 
     private static func decodeStamps(_ statement: SQLiteStatement) throws -> Stamps {
         Stamps(createdAt: .init(milliseconds: try statement.int64("created_at")),
-               createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+               createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
                updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-               updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+               updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
                projectName: try statement.optionalText("project_name"))
     }
 

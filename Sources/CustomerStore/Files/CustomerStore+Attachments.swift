@@ -27,7 +27,7 @@ extension CustomerStore {
     static func recordAttachmentChange(_ connection: SQLiteConnection, customerID: Int64, field: String,
                                        from old: String?, to new: String?, at: Int64, by author: Author) throws {
         try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .updated, at: at, by: author,
-                              changes: [FieldChange(field: field, oldValue: old, newValue: new)])
+                              changes: [StoredFieldChange(field: field, oldValue: old, newValue: new)])
     }
 
     static let maxFileName = 255

@@ -18,13 +18,13 @@ public struct StoredFile: Sendable, Hashable {
     /// A media type such as "application/pdf", when the uploader gave one.
     public var contentType: String?
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, projectID: Int64?, projectName: String?, name: String, size: Int64,
-                sha256: String, contentType: String?, createdAt: Date, createdBy: UserRef, updatedAt: Date,
-                updatedBy: UserRef) {
+                sha256: String, contentType: String?, createdAt: Date, createdBy: StoredUserRef, updatedAt: Date,
+                updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.projectID = projectID
@@ -51,12 +51,12 @@ public struct StoredLink: Sendable, Hashable {
     /// At most 200 characters; nil when not given.
     public var title: String?
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, projectID: Int64?, projectName: String?, url: String, title: String?,
-                createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef) {
+                createdAt: Date, createdBy: StoredUserRef, updatedAt: Date, updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.projectID = projectID

@@ -8,7 +8,7 @@ extension CustomerStore {
     /// their values read as erased.
     ///
     /// - Throws: `notFound` when the record has no history and does not exist.
-    public func history(_ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
+    public func history(_ entity: HistoryEntity, id: Int64) throws -> [StoredHistoryEntry] {
         try read { connection in
             let entries = try HistoryLog.entries(connection, entity, id: id)
             if entries.isEmpty, try !Self.exists(connection, entity, id: id) {

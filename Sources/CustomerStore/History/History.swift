@@ -7,7 +7,7 @@ public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One field of a change, by its API name, with the values as text.
-public struct FieldChange: Sendable, Hashable {
+public struct StoredFieldChange: Sendable, Hashable {
     public var field: String
     public var oldValue: String?
     public var newValue: String?
@@ -23,7 +23,7 @@ public struct FieldChange: Sendable, Hashable {
 }
 
 /// One write of a customer, address, contact, project, project task, collaboration note or invoice.
-public struct HistoryEntry: Sendable, Hashable {
+public struct StoredHistoryEntry: Sendable, Hashable {
     public var id: Int64
     public var entity: HistoryEntity
     public var entityID: Int64
@@ -33,19 +33,19 @@ public struct HistoryEntry: Sendable, Hashable {
     /// reopened; for invoices issued.
     public var action: String
     public var at: Date
-    public var by: UserRef
+    public var by: StoredUserRef
     /// The fields that really changed (none for created and deleted).
-    public var changes: [FieldChange]
+    public var changes: [StoredFieldChange]
     /// For contact entries: the contact as it is now (the deleted marker once deleted).
-    public var contact: ContactRef?
+    public var contact: StoredContactRef?
     /// Where the change came from when the caller did not type it, e.g.
     /// `registry: PRH YTJ open data v3 <URL>` for a registry refresh; `nil` for the caller's own edit.
     public var source: String?
     /// The trusted service the change was made through, acting for `by`; nil when `by` called itself.
-    public var via: UserRef?
+    public var via: StoredUserRef?
 
     public init(id: Int64, entity: HistoryEntity, entityID: Int64, customerID: Int64, action: String, at: Date,
-                by: UserRef, changes: [FieldChange], contact: ContactRef?, source: String? = nil, via: UserRef? = nil) {
+                by: StoredUserRef, changes: [StoredFieldChange], contact: StoredContactRef?, source: String? = nil, via: StoredUserRef? = nil) {
         self.id = id
         self.entity = entity
         self.entityID = entityID

@@ -15,22 +15,22 @@ enum HistoryLog {
     typealias Values = [(field: String, value: String?)]
 
     /// The fields whose value differs between two snapshots of the same record (same field order).
-    static func changes(from old: Values, to new: Values) -> [FieldChange] {
+    static func changes(from old: Values, to new: Values) -> [StoredFieldChange] {
         zip(old, new).compactMap { before, after in
             before.value == after.value
-                ? nil : FieldChange(field: after.field, oldValue: before.value, newValue: after.value)
+                ? nil : StoredFieldChange(field: after.field, oldValue: before.value, newValue: after.value)
         }
     }
 
     /// The `active` field's change for an activate/deactivate entry; none when it did not change.
-    static func activeChange(from old: Bool, to new: Bool) -> [FieldChange] {
-        old == new ? [] : [FieldChange(field: "active", oldValue: String(old), newValue: String(new))]
+    static func activeChange(from old: Bool, to new: Bool) -> [StoredFieldChange] {
+        old == new ? [] : [StoredFieldChange(field: "active", oldValue: String(old), newValue: String(new))]
     }
 
     /// Appends one entry with its field changes, recording the author whole: the person, the
     /// trusted service it came through and its source.
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
-                       _ action: HistoryAction, at: Int64, by author: Author, changes: [FieldChange] = []) throws {
+                       _ action: HistoryAction, at: Int64, by author: Author, changes: [StoredFieldChange] = []) throws {
         try connection.run("""
             INSERT INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -55,7 +55,7 @@ enum HistoryLog {
 
     /// A record's entries, oldest first. For a contact, each carries the contact's reference as it
     /// is now; a contact whose row is gone (with its customer) reads as deleted.
-    static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [HistoryEntry] {
+    static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [StoredHistoryEntry] {
         try connection.withStatement("""
             SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name AS by_user_name,
                    ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
@@ -70,26 +70,26 @@ enum HistoryLog {
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
-            var entries: [HistoryEntry] = []
+            var entries: [StoredHistoryEntry] = []
             while try statement.step() {
                 let entryID = try statement.int64("id")
                 if entries.last?.id != entryID {
                     let customerID = try statement.int64("customer_id"), action = try statement.text("action")
                     let at = try statement.int64("at")
-                    let by = UserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
+                    let by = StoredUserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
                     let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
                     let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
                     let contact = entity == .contact
-                        ? ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(firstName, lastName), deleted: deleted)
+                        ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
                         : nil
-                    entries.append(HistoryEntry(
+                    entries.append(StoredHistoryEntry(
                         id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
                         at: .init(milliseconds: at), by: by, changes: [], contact: contact,
                         source: try statement.optionalText("source"),
-                        via: try statement.optionalInt64("via_user").map { UserRef(id: $0, name: try statement.text("via_user_name")) }))
+                        via: try statement.optionalInt64("via_user").map { StoredUserRef(id: $0, name: try statement.text("via_user_name")) }))
                 }
                 if let field = try statement.optionalText("field") {
-                    entries[entries.count - 1].changes.append(FieldChange(
+                    entries[entries.count - 1].changes.append(StoredFieldChange(
                         field: field, oldValue: try statement.optionalText("old_value"),
                         newValue: try statement.optionalText("new_value"), erased: try statement.bool("erased")))
                 }

@@ -3,7 +3,7 @@ import SQLiteEngine
 
 /// The stored columns of a customer's settings after validation and normalisation.
 struct CustomerSettingsColumns: Sendable, Hashable {
-    var invoiceChannel: InvoiceChannel?
+    var invoiceChannel: StoredInvoiceChannel?
     var invoiceEmail: String?
     var eInvoiceAddress: String?
     var eInvoiceOperator: String?

@@ -6,7 +6,7 @@ extension CustomerStore {
     /// The customer's settings; when none were ever set, every setting is nil (the documented
     /// defaults apply) and `version` is 0.
     /// - Throws: `notFound` (customer).
-    public func customerSettings(customerID: Int64) throws -> CustomerSettings {
+    public func customerSettings(customerID: Int64) throws -> StoredCustomerSettings {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try Self.fetchSettings(connection, customerID: customerID)
@@ -22,7 +22,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer), `aborted`, `invalidArgument` listing every invalid setting
     ///   (including what the chosen channel requires), `failedPrecondition` for an unknown acting user.
     public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
-                                       by author: Author) throws -> CustomerSettings {
+                                       by author: Author) throws -> StoredCustomerSettings {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let current = try Self.fetchSettings(connection, customerID: customerID)
@@ -58,7 +58,7 @@ extension CustomerStore {
 
     // MARK: Helpers
 
-    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> CustomerSettings {
+    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> StoredCustomerSettings {
         try connection.withStatement("""
             SELECT s.invoice_channel, s.invoice_email, s.e_invoice_address, s.e_invoice_operator, s.payment_term_days,
                    s.currency, s.vat_rate, s.invoice_language, s.reference, s.invoice_template, s.version,
@@ -67,10 +67,10 @@ extension CustomerStore {
             WHERE s.customer_id = ?
             """) { statement in
             try statement.bind(customerID, at: 1)
-            guard try statement.step() else { return CustomerSettings(customerID: customerID) }
-            return CustomerSettings(
+            guard try statement.step() else { return StoredCustomerSettings(customerID: customerID) }
+            return StoredCustomerSettings(
                 customerID: customerID,
-                invoiceChannel: try statement.optionalText("invoice_channel").flatMap(InvoiceChannel.init(rawValue:)),
+                invoiceChannel: try statement.optionalText("invoice_channel").flatMap(StoredInvoiceChannel.init(rawValue:)),
                 invoiceEmail: try statement.optionalText("invoice_email"),
                 eInvoiceAddress: try statement.optionalText("e_invoice_address"),
                 eInvoiceOperator: try statement.optionalText("e_invoice_operator"),
@@ -82,14 +82,14 @@ extension CustomerStore {
                 invoiceLanguage: try statement.optionalText("invoice_language"), reference: try statement.optionalText("reference"),
                 invoiceTemplate: try statement.optionalText("invoice_template"), version: try statement.int64("version"),
                 updatedAt: Date(milliseconds: try statement.int64("updated_at")),
-                updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+                updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
         }
     }
 }
 
 extension CustomerSettingsColumns {
     /// The columns of stored settings.
-    init(_ settings: CustomerSettings) {
+    init(_ settings: StoredCustomerSettings) {
         self.init(invoiceChannel: settings.invoiceChannel, invoiceEmail: settings.invoiceEmail,
                   eInvoiceAddress: settings.eInvoiceAddress, eInvoiceOperator: settings.eInvoiceOperator,
                   paymentTermDays: settings.paymentTermDays, currency: settings.currency,

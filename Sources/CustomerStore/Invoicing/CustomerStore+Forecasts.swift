@@ -10,7 +10,7 @@ extension CustomerStore {
     ///   `invalidArgument` on `month`, the amounts (not negative, at most 4 decimals) and `currency`
     ///   (required when the project has none).
     public func setForecast(projectID: Int64, month: String, revenue: Decimal, cost: Decimal, billing: Decimal,
-                            hours: Decimal, currency: String? = nil, by author: Author) throws -> Forecast {
+                            hours: Decimal, currency: String? = nil, by author: Author) throws -> StoredForecast {
         var violations: [FieldViolation] = []
         let month = Self.forecastMonth(month, violations: &violations)
         violations += [(revenue, "revenue"), (cost, "cost"), (billing, "billing"), (hours, "hours")]
@@ -67,7 +67,7 @@ extension CustomerStore {
     }
 
     /// A project's forecasts by month. - Throws: `notFound` (project).
-    public func forecasts(projectID: Int64) throws -> [Forecast] {
+    public func forecasts(projectID: Int64) throws -> [StoredForecast] {
         try read { connection in
             _ = try requireProject(connection, id: projectID)
             return try ForecastRow.fetchAll(connection, projectID: projectID)
@@ -107,7 +107,7 @@ extension CustomerStore {
     }
 
     /// Forecasts belong to projects: a sales case is won first.
-    private func forecastProject(_ connection: SQLiteConnection, id: Int64) throws -> Project {
+    private func forecastProject(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
         let project = try requireProject(connection, id: id)
         guard project.kind == .project else {
             throw StoreError.failedPrecondition("project \(id) is a sales case: win it before forecasting")
@@ -116,7 +116,7 @@ extension CustomerStore {
     }
 
     /// A forecast's fields for the project's history, named `forecast.<month>.<field>`.
-    private static func historyValues(_ forecast: Forecast?, _ month: String) -> HistoryLog.Values {
+    private static func historyValues(_ forecast: StoredForecast?, _ month: String) -> HistoryLog.Values {
         let amounts = [("revenue", forecast?.revenue), ("cost", forecast?.cost), ("billing", forecast?.billing),
                        ("hours", forecast?.hours)]
         return amounts.map { ("forecast.\(month).\($0.0)", $0.1.map(DecimalText.text)) }

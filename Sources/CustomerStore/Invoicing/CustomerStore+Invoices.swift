@@ -15,7 +15,7 @@ extension CustomerStore {
     ///   `settingsSnapshot` (not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
     ///   `failedPrecondition` for a deleted contact or an unknown acting user.
     public func issueInvoice(customerID: Int64, contactID: Int64?, total: Decimal, currency: String,
-                             description: String?, settingsSnapshot: String?, by author: Author) throws -> Invoice {
+                             description: String?, settingsSnapshot: String?, by author: Author) throws -> StoredInvoice {
         var violations = Self.invoiceViolations(total: total, settingsSnapshot: settingsSnapshot)
         var currencyCode: String?
         CustomerValidator.normalise(currency, field: "currency", CurrencyCodes.check, &currencyCode, &violations)
@@ -59,7 +59,7 @@ extension CustomerStore {
     }
 
     /// A customer's invoices, newest first. - Throws: `notFound` (customer).
-    public func invoices(customerID: Int64) throws -> [Invoice] {
+    public func invoices(customerID: Int64) throws -> [StoredInvoice] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try InvoiceRow.fetchAll(connection, customerID: customerID)
@@ -67,7 +67,7 @@ extension CustomerStore {
     }
 
     /// The invoice with this id. - Throws: `notFound`.
-    public func invoice(id: Int64) throws -> Invoice {
+    public func invoice(id: Int64) throws -> StoredInvoice {
         try readOne { try requireInvoice($0, id: id) }
     }
 
@@ -87,7 +87,7 @@ extension CustomerStore {
         return violations
     }
 
-    private func requireInvoice(_ connection: SQLiteConnection, id: Int64) throws -> Invoice {
+    private func requireInvoice(_ connection: SQLiteConnection, id: Int64) throws -> StoredInvoice {
         guard let invoice = try InvoiceRow.fetch(connection, id: id) else {
             throw StoreError.notFound("invoice \(id) does not exist")
         }

@@ -19,12 +19,12 @@ enum ForecastRow {
         ORDER BY f.currency, f.month
         """
 
-    private static func decode(_ statement: SQLiteStatement) throws -> Forecast {
-        Forecast(projectID: try statement.int64("project_id"), month: try statement.text("month"),
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredForecast {
+        StoredForecast(projectID: try statement.int64("project_id"), month: try statement.text("month"),
                  revenue: try amount(statement, "revenue"), cost: try amount(statement, "cost"),
                  billing: try amount(statement, "billing"), hours: try amount(statement, "hours"),
                  currency: try statement.text("currency"), updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-                 updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+                 updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// A stored amount; the store only writes text `DecimalText` made, so 0 stands for nothing that occurs.
@@ -33,17 +33,17 @@ enum ForecastRow {
     }
 
     /// A project's forecasts by month.
-    static func fetchAll(_ connection: SQLiteConnection, projectID: Int64) throws -> [Forecast] {
+    static func fetchAll(_ connection: SQLiteConnection, projectID: Int64) throws -> [StoredForecast] {
         try connection.withStatement(byProject) { statement in
             try statement.bind(projectID, at: 1)
-            var forecasts: [Forecast] = []
+            var forecasts: [StoredForecast] = []
             while try statement.step() { forecasts.append(try decode(statement)) }
             return forecasts
         }
     }
 
     /// One project's forecast of one month, or nil.
-    static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> Forecast? {
+    static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> StoredForecast? {
         try connection.withStatement(byKey) { statement in
             try statement.bind([.integer(projectID), .text(month)])
             return try statement.step() ? try decode(statement) : nil
@@ -56,18 +56,18 @@ enum ForecastRow {
         try connection.withStatement(byCustomer) { statement in
             // Month text sorts in time order, so these bounds include every valid month.
             try statement.bind([.integer(customerID), .text(from ?? "0000-00"), .text(to ?? "9999-99")])
-            var currencies: [CurrencySummary] = []
-            var months: [MonthFigures] = []
+            var currencies: [StoredCurrencySummary] = []
+            var months: [StoredMonthFigures] = []
             var month = Sums()
             var total = Sums()
             var current: (currency: String, month: String)?
             func closeMonth() {
-                if let current { months.append(MonthFigures(month: current.month, figures: month.figures)) }
+                if let current { months.append(StoredMonthFigures(month: current.month, figures: month.figures)) }
                 month = Sums()
             }
             func closeCurrency() {
                 closeMonth()
-                if let current { currencies.append(CurrencySummary(currency: current.currency, months: months,
+                if let current { currencies.append(StoredCurrencySummary(currency: current.currency, months: months,
                                                                    total: total.figures)) }
                 months = []
                 total = Sums()

@@ -14,10 +14,10 @@ enum InvoiceRow {
     /// A customer's invoices, newest first.
     private static let byCustomer = select + " WHERE i.customer_id = ? ORDER BY i.id DESC"
 
-    private static func decode(_ statement: SQLiteStatement) throws -> Invoice {
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredInvoice {
         let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
         let number = try statement.int64("number"), issuedAt = try statement.int64("issued_at")
-        let issuedBy = UserRef(id: try statement.int64("issued_by"), name: try statement.text("issued_by_name"))
+        let issuedBy = StoredUserRef(id: try statement.int64("issued_by"), name: try statement.text("issued_by_name"))
         let customerName = try statement.text("customer_name"), customerNumber = try statement.int64("customer_number")
         let vatNumber = try statement.optionalText("vat_number")
         let street = try ["street1", "street2", "street3"].compactMap { try statement.optionalText($0) }
@@ -26,7 +26,7 @@ enum InvoiceRow {
         let address = try statement.optionalText("country").map { country in
             InvoiceAddress(street: street, postalCode: postalCode, city: city, region: region, country: country)
         }
-        return Invoice(
+        return StoredInvoice(
             id: id, customerID: customerID, number: number, issuedAt: .init(milliseconds: issuedAt), issuedBy: issuedBy,
             customerName: customerName, customerNumber: customerNumber, vatNumber: vatNumber, headOffice: address,
             contactID: try statement.optionalInt64("contact_id"), contactName: try statement.optionalText("contact_name"),
@@ -35,7 +35,7 @@ enum InvoiceRow {
     }
 
     /// One invoice, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Invoice? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredInvoice? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decode(statement) : nil
@@ -43,10 +43,10 @@ enum InvoiceRow {
     }
 
     /// A customer's invoices, newest first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [Invoice] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredInvoice] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var invoices: [Invoice] = []
+            var invoices: [StoredInvoice] = []
             while try statement.step() { invoices.append(try decode(statement)) }
             return invoices
         }

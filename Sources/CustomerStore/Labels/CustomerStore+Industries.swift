@@ -7,18 +7,18 @@ extension CustomerStore {
     /// Adds an industry to the list.
     /// - Throws: `invalidArgument` on `name` (blank or over 100 characters); `alreadyExists` on `name`
     ///   (compared case-insensitively).
-    public func createIndustry(name: String) throws -> Industry {
+    public func createIndustry(name: String) throws -> StoredIndustry {
         let name = try Self.validName(name, maxLength: CustomerValidator.maxIndustry, field: "name")
         return try write { connection in
             try connection.run("INSERT INTO industries (name) VALUES (?)", [.text(name)])
-            return Industry(id: connection.lastInsertRowID, name: name, customerCount: 0)
+            return StoredIndustry(id: connection.lastInsertRowID, name: name, customerCount: 0)
         }
     }
 
     /// Renames an industry; its customers read the new name (their versions do not change, as with
     /// keywords and roles: the list is shared, not part of each record).
     /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
-    public func renameIndustry(name: String, to newName: String) throws -> Industry {
+    public func renameIndustry(name: String, to newName: String) throws -> StoredIndustry {
         let validName = try Self.validName(newName, maxLength: CustomerValidator.maxIndustry, field: "newName")
         return try write { connection in
             let industry = try Self.requireIndustry(connection, name: name)
@@ -48,10 +48,10 @@ extension CustomerStore {
     }
 
     /// Every industry with its customer count, by name.
-    public func industries() throws -> [Industry] {
+    public func industries() throws -> [StoredIndustry] {
         try readOne { connection in
             try connection.withStatement(Self.industrySelect + " ORDER BY i.name, i.id") { statement in
-                var industries: [Industry] = []
+                var industries: [StoredIndustry] = []
                 while try statement.step() { industries.append(Self.decodeIndustry(statement)) }
                 return industries
             }
@@ -64,19 +64,19 @@ extension CustomerStore {
         SELECT i.id, i.name, (SELECT count(*) FROM customers c WHERE c.industry_id = i.id) FROM industries i
         """
 
-    private static func decodeIndustry(_ statement: SQLiteStatement) -> Industry {
-        Industry(id: statement.int64(0), name: statement.text(1), customerCount: statement.int64(2))
+    private static func decodeIndustry(_ statement: SQLiteStatement) -> StoredIndustry {
+        StoredIndustry(id: statement.int64(0), name: statement.text(1), customerCount: statement.int64(2))
     }
 
     /// The industry with this name (case-insensitive, trimmed), or nil.
-    static func industry(_ connection: SQLiteConnection, name: String) throws -> Industry? {
+    static func industry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry? {
         try connection.withStatement(industrySelect + " WHERE i.name = ?") { statement in
             try statement.bind(.text(name.trimmingWhitespace()), at: 1)
             return try statement.step() ? decodeIndustry(statement) : nil
         }
     }
 
-    private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> Industry {
+    private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {
             throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'")

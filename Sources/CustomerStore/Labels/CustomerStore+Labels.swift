@@ -7,17 +7,17 @@ extension CustomerStore {
     /// Adds a keyword or role to its managed list.
     /// - Throws: `invalidArgument` on `name` (blank or too long); `alreadyExists` on `name`
     ///   (compared case-insensitively).
-    public func createLabel(_ kind: LabelKind, name: String) throws -> Label {
+    public func createLabel(_ kind: LabelKind, name: String) throws -> StoredLabel {
         let name = try Self.validName(name, maxLength: Self.maxLabelName, field: "name")
         return try write { connection in
             try connection.run("INSERT INTO labels (kind, name) VALUES (?, ?)", [.text(kind.rawValue), .text(name)])
-            return Label(id: connection.lastInsertRowID, kind: kind, name: name, contactCount: 0)
+            return StoredLabel(id: connection.lastInsertRowID, kind: kind, name: name, contactCount: 0)
         }
     }
 
     /// Renames a keyword or role; the contacts carrying it carry the new name.
     /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
-    public func renameLabel(_ kind: LabelKind, name: String, to newName: String) throws -> Label {
+    public func renameLabel(_ kind: LabelKind, name: String, to newName: String) throws -> StoredLabel {
         let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
         return try write { connection in
             let label = try Self.requireLabel(connection, kind, name: name)
@@ -46,11 +46,11 @@ extension CustomerStore {
     }
 
     /// Every keyword or every role with its contact count, by name.
-    public func labels(_ kind: LabelKind) throws -> [Label] {
+    public func labels(_ kind: LabelKind) throws -> [StoredLabel] {
         try readOne { connection in
             try connection.withStatement(Self.labelSelect + " WHERE l.kind = ? ORDER BY l.name, l.id") { statement in
                 try statement.bind(.text(kind.rawValue), at: 1)
-                var labels: [Label] = []
+                var labels: [StoredLabel] = []
                 while try statement.step() { labels.append(Self.decodeLabel(statement)) }
                 return labels
             }
@@ -63,20 +63,20 @@ extension CustomerStore {
         SELECT l.id, l.kind, l.name, (SELECT count(*) FROM contact_labels cl WHERE cl.label_id = l.id) FROM labels l
         """
 
-    private static func decodeLabel(_ statement: SQLiteStatement) -> Label {
-        Label(id: statement.int64(0), kind: LabelKind(rawValue: statement.text(1)) ?? .keyword,
+    private static func decodeLabel(_ statement: SQLiteStatement) -> StoredLabel {
+        StoredLabel(id: statement.int64(0), kind: LabelKind(rawValue: statement.text(1)) ?? .keyword,
               name: statement.text(2), contactCount: statement.int64(3))
     }
 
     /// The label of this kind and name (case-insensitive), or nil.
-    static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> Label? {
+    static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel? {
         try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name = ?") { statement in
             try statement.bind([.text(kind.rawValue), .text(name.trimmingWhitespace())])
             return try statement.step() ? decodeLabel(statement) : nil
         }
     }
 
-    private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> Label {
+    private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let label = try label(connection, kind, name: name) else {
             throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'")

@@ -8,7 +8,7 @@ extension CustomerStore {
     /// Adds a segment under `parentID` (nil: top level).
     /// - Throws: `invalidArgument` on `name` (blank, over 100 characters, control characters) or
     ///   `parentID` (no such segment); `alreadyExists` on `name` when a sibling has it (ignoring case).
-    public func createSegment(name: String, parentID: Int64?) throws -> Segment {
+    public func createSegment(name: String, parentID: Int64?) throws -> StoredSegment {
         let name = try Self.validSegmentName(name, field: "name")
         return try write { connection in
             if let parentID, try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
@@ -21,7 +21,7 @@ extension CustomerStore {
 
     /// Renames a segment; its sub-segments' paths follow.
     /// - Throws: `notFound`; `invalidArgument` on `name`; `alreadyExists` on `name` (a sibling has it).
-    public func renameSegment(id: Int64, name: String) throws -> Segment {
+    public func renameSegment(id: Int64, name: String) throws -> StoredSegment {
         let name = try Self.validSegmentName(name, field: "name")
         return try write { connection in
             _ = try Self.requireSegment(connection, id: id)
@@ -34,7 +34,7 @@ extension CustomerStore {
     /// - Throws: `notFound`; `invalidArgument` on `parentID` (no such segment); `failedPrecondition`
     ///   when the new parent is the segment itself or one of its sub-segments (a cycle);
     ///   `alreadyExists` on `name` when the new parent already has a child of that name.
-    public func moveSegment(id: Int64, parentID: Int64?) throws -> Segment {
+    public func moveSegment(id: Int64, parentID: Int64?) throws -> StoredSegment {
         try write { connection in
             _ = try Self.requireSegment(connection, id: id)
             if let parentID {
@@ -84,12 +84,12 @@ extension CustomerStore {
     }
 
     /// Every segment with its path, ordered by path (sub-segments right after their parent).
-    public func segments() throws -> [Segment] {
+    public func segments() throws -> [StoredSegment] {
         try readOne { try SegmentTree.fetch($0, SegmentTree.all) }
     }
 
     /// The segments chosen for a customer, with paths, ordered by path. - Throws: `notFound` (customer).
-    public func customerSegments(customerID: Int64) throws -> [Segment] {
+    public func customerSegments(customerID: Int64) throws -> [StoredSegment] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
@@ -102,7 +102,7 @@ extension CustomerStore {
     /// - Returns: the customer's segments, ordered by path.
     /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIDs` naming every unknown id;
     ///   `failedPrecondition` for an unknown acting user.
-    public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [Segment] {
+    public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [StoredSegment] {
         try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             let wanted = Array(Set(segmentIDs)).sorted()
@@ -130,11 +130,11 @@ extension CustomerStore {
 
     // MARK: Helpers
 
-    private static func historyText(_ segments: [Segment]) -> String? {
+    private static func historyText(_ segments: [StoredSegment]) -> String? {
         segments.isEmpty ? nil : segments.map(\.displayPath).joined(separator: "; ")
     }
 
-    private static func requireSegment(_ connection: SQLiteConnection, id: Int64) throws -> Segment {
+    private static func requireSegment(_ connection: SQLiteConnection, id: Int64) throws -> StoredSegment {
         guard let segment = try SegmentTree.fetch(connection, SegmentTree.byID, key: id).first else {
             throw StoreError.notFound("segment \(id) does not exist")
         }

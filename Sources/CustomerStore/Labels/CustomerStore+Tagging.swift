@@ -5,7 +5,7 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `invalidArgument` naming each
     ///   unknown label on field `keywords` or `roles`.
-    public func tagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> Contact {
+    public func tagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> StoredContact {
         try retag(id: id, keywords: keywords, roles: roles, action: .tagged, by: author,
                   sql: "INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)")
     }
@@ -13,7 +13,7 @@ extension CustomerStore {
     /// Unassigns keywords and roles from a contact; ones it does not carry are ignored.
     ///
     /// - Throws: as `tagContact`.
-    public func untagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> Contact {
+    public func untagContact(id: Int64, keywords: [String], roles: [String], by author: Author) throws -> StoredContact {
         try retag(id: id, keywords: keywords, roles: roles, action: .untagged, by: author,
                   sql: "DELETE FROM contact_labels WHERE contact_id = ? AND label_id = ?")
     }
@@ -21,7 +21,7 @@ extension CustomerStore {
     /// Runs `sql` for each label; when the labels really changed, the contact is written (version
     /// +1, updated at/by) and a history entry lists the keywords / roles before and after.
     private func retag(id: Int64, keywords: [String], roles: [String], action: HistoryAction, by author: Author,
-                       sql: String) throws -> Contact {
+                       sql: String) throws -> StoredContact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: nil)
             let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: [])
@@ -44,7 +44,7 @@ extension CustomerStore {
     }
 }
 
-extension Contact {
+extension StoredContact {
     /// The keywords and roles as the history records them: names joined by ", ", nil when none.
     var labelHistoryValues: HistoryLog.Values {
         func joined(_ names: [String]) -> String? { names.isEmpty ? nil : names.joined(separator: ", ") }

@@ -36,17 +36,17 @@ enum SegmentTree {
         SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)
         """
 
-    static func decode(_ statement: SQLiteStatement) throws -> Segment {
-        Segment(id: try statement.int64("id"), parentID: try statement.optionalInt64("parent_id"), name: try statement.text("name"),
+    static func decode(_ statement: SQLiteStatement) throws -> StoredSegment {
+        StoredSegment(id: try statement.int64("id"), parentID: try statement.optionalInt64("parent_id"), name: try statement.text("name"),
                 path: try statement.text("path").split(separator: separator, omittingEmptySubsequences: false).map(String.init),
                 customerCount: try statement.int64("customer_count"))
     }
 
     /// Runs one of the statements above (with `key` bound to its `?`, if any) and decodes every row.
-    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64? = nil) throws -> [Segment] {
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64? = nil) throws -> [StoredSegment] {
         try connection.withStatement(sql) { statement in
             if let key { try statement.bind(key, at: 1) }
-            var segments: [Segment] = []
+            var segments: [StoredSegment] = []
             while try statement.step() { segments.append(try decode(statement)) }
             return segments
         }

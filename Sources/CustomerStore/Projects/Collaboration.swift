@@ -1,15 +1,15 @@
 import Foundation
 
 /// A note on the collaboration tab of a sales case or project. Notes are written once (no edits).
-public struct CollaborationNote: Sendable, Hashable {
+public struct StoredCollaborationNote: Sendable, Hashable {
     public var id: Int64
     public var projectID: Int64
     public var projectName: String
-    public var author: UserRef
+    public var author: StoredUserRef
     public var text: String
     public var createdAt: Date
 
-    public init(id: Int64, projectID: Int64, projectName: String, author: UserRef, text: String, createdAt: Date) {
+    public init(id: Int64, projectID: Int64, projectName: String, author: StoredUserRef, text: String, createdAt: Date) {
         self.id = id
         self.projectID = projectID
         self.projectName = projectName
@@ -20,9 +20,9 @@ public struct CollaborationNote: Sendable, Hashable {
 }
 
 /// One entry of the card's collaboration tab: a project task or a collaboration note.
-public enum CollaborationItem: Sendable, Hashable {
-    case task(ProjectTask)
-    case note(CollaborationNote)
+public enum StoredCollaborationItem: Sendable, Hashable {
+    case task(StoredProjectTask)
+    case note(StoredCollaborationNote)
 
     /// The sales case or project it belongs to.
     public var projectID: Int64 {

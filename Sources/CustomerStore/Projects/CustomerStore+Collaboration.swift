@@ -6,7 +6,7 @@ extension CustomerStore {
     /// Adds a note (by the caller, now) to the collaboration tab of a sales case or project.
     /// - Throws: `notFound` (project); `invalidArgument` on `text` (blank or over 4000 characters);
     ///   `failedPrecondition` for an unknown acting user.
-    public func addCollaborationNote(projectID: Int64, text: String, by author: Author) throws -> CollaborationNote {
+    public func addCollaborationNote(projectID: Int64, text: String, by author: Author) throws -> StoredCollaborationNote {
         let (text, violation) = TextInput.required(text, field: "text", maxLength: Self.maxCollaborationNote,
                                                    lines: .multiple)
         return try write { connection in
@@ -29,7 +29,7 @@ extension CustomerStore {
     /// The card's collaboration tab: every task and note of every sales case and project of the
     /// customer, newest first (by creation time), each with its project's id and name. One query.
     /// - Throws: `notFound` (customer).
-    public func collaboration(customerID: Int64) throws -> [CollaborationItem] {
+    public func collaboration(customerID: Int64) throws -> [StoredCollaborationItem] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try ProjectTaskRow.collaboration(connection, customerID: customerID)

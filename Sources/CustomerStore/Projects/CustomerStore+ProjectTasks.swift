@@ -10,7 +10,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (project); `invalidArgument` on `name`, `assigneeId`, `dueOn`;
     ///   `failedPrecondition` for an unknown acting user.
     public func addProjectTask(projectID: Int64, name: String, assigneeID: Int64?, dueOn: String?,
-                               by author: Author) throws -> ProjectTask {
+                               by author: Author) throws -> StoredProjectTask {
         let (columns, violations) = Self.taskColumns(ProjectTaskChanges(name: name, assigneeID: .some(assigneeID),
                                                                         dueOn: dueOn), onto: nil)
         return try write { connection in
@@ -34,7 +34,7 @@ extension CustomerStore {
     /// Changes the given fields of a project task; version +1.
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid field).
     public func updateProjectTask(id: Int64, _ changes: ProjectTaskChanges, expectedVersion: Int64?,
-                                  by author: Author) throws -> ProjectTask {
+                                  by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project task \(id)")
@@ -52,7 +52,7 @@ extension CustomerStore {
 
     /// Marks a project task done (now, by the caller) or planned again; unchanged when already so.
     /// - Throws: `notFound`; `failedPrecondition` for an unknown acting user.
-    public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> ProjectTask {
+    public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
             guard (current.status == .done) != done else { return current }
@@ -68,7 +68,7 @@ extension CustomerStore {
     }
 
     /// The project task with this id. - Throws: `notFound`.
-    public func projectTask(id: Int64) throws -> ProjectTask {
+    public func projectTask(id: Int64) throws -> StoredProjectTask {
         try readOne { try requireProjectTask($0, id: id) }
     }
 
@@ -81,7 +81,7 @@ extension CustomerStore {
         var dueOn: String?
     }
 
-    private static func taskColumns(_ changes: ProjectTaskChanges, onto current: ProjectTask?) -> (TaskColumns, [FieldViolation]) {
+    private static func taskColumns(_ changes: ProjectTaskChanges, onto current: StoredProjectTask?) -> (TaskColumns, [FieldViolation]) {
         var violations: [FieldViolation] = []
         var columns = TaskColumns(name: current?.name ?? "", assigneeID: current?.assignee?.id, dueOn: current?.dueOn)
         if let name = changes.name {
@@ -96,8 +96,8 @@ extension CustomerStore {
 
     /// Runs an UPDATE whose last three parameters are updated at, updated by and the id, then
     /// appends the task's history entry with the fields that changed.
-    private func rewriteTask(_ connection: SQLiteConnection, _ current: ProjectTask, at now: Int64, sql: String,
-                             values: [SQLValue], action: HistoryAction, by author: Author) throws -> ProjectTask {
+    private func rewriteTask(_ connection: SQLiteConnection, _ current: StoredProjectTask, at now: Int64, sql: String,
+                             values: [SQLValue], action: HistoryAction, by author: Author) throws -> StoredProjectTask {
         try connection.run(sql, values + [.integer(now), .integer(author.userID), .integer(current.id)])
         let updated = try requireProjectTask(connection, id: current.id)
         let customerID = try requireProject(connection, id: current.projectID).customerID
@@ -107,7 +107,7 @@ extension CustomerStore {
         return updated
     }
 
-    func requireProjectTask(_ connection: SQLiteConnection, id: Int64) throws -> ProjectTask {
+    func requireProjectTask(_ connection: SQLiteConnection, id: Int64) throws -> StoredProjectTask {
         guard let task = try ProjectTaskRow.fetchTask(connection, id: id) else {
             throw StoreError.notFound("project task \(id) does not exist")
         }

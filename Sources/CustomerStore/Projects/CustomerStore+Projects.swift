@@ -5,14 +5,14 @@ extension CustomerStore {
     /// Creates an open sales case of a customer.
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
     ///   project fields given to a sales case; `failedPrecondition` for an unknown acting user.
-    public func createSalesCase(customerID: Int64, _ fields: ProjectFields, by author: Author) throws -> Project {
+    public func createSalesCase(customerID: Int64, _ fields: StoredProjectFields, by author: Author) throws -> StoredProject {
         try insertProject(customerID: customerID, kind: .salesCase, fields, by: author)
     }
 
     /// Creates a project of a customer, open unless `status` says otherwise, numbered from the
     /// sequence (1001 upward) unless `number` is given.
     /// - Throws: as `createSalesCase` (sales case fields are refused); `alreadyExists` on `number`.
-    public func createProject(customerID: Int64, _ fields: ProjectFields, by author: Author) throws -> Project {
+    public func createProject(customerID: Int64, _ fields: StoredProjectFields, by author: Author) throws -> StoredProject {
         try insertProject(customerID: customerID, kind: .project, fields, by: author)
     }
 
@@ -20,7 +20,7 @@ extension CustomerStore {
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid
     ///   field, wrong-kind fields named), `alreadyExists` on `number`.
     public func updateProject(id: Int64, _ changes: ProjectChanges, expectedVersion: Int64?,
-                              by author: Author) throws -> Project {
+                              by author: Author) throws -> StoredProject {
         try write { connection in
             let current = try requireProject(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project \(id)")
@@ -33,14 +33,14 @@ extension CustomerStore {
     }
 
     /// The sales case or project with this id. - Throws: `notFound`.
-    public func project(id: Int64) throws -> Project {
+    public func project(id: Int64) throws -> StoredProject {
         try readOne { try requireProject($0, id: id) }
     }
 
     /// A customer's sales cases and projects passing `filter`, newest first (by id).
     /// `.open`: open projects and open sales cases; `.closed`: closed projects and lost sales cases.
     /// - Throws: `notFound` (customer).
-    public func projects(customerID: Int64, filter: ProjectFilter = .all) throws -> [Project] {
+    public func projects(customerID: Int64, filter: ProjectFilter = .all) throws -> [StoredProject] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
             return try ProjectRow.fetchAll(connection, customerID: customerID, filter: filter)
@@ -58,8 +58,8 @@ extension CustomerStore {
 
     // MARK: Writing helpers
 
-    private func insertProject(customerID: Int64, kind: ProjectKind, _ fields: ProjectFields,
-                               by author: Author) throws -> Project {
+    private func insertProject(customerID: Int64, kind: ProjectKind, _ fields: StoredProjectFields,
+                               by author: Author) throws -> StoredProject {
         var (columns, violations) = ProjectValidator.apply(ProjectChanges(fields), kind: kind, onto: ProjectColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
@@ -83,8 +83,8 @@ extension CustomerStore {
 
     /// Writes every column of a stored record, version +1, and appends its history entry with the
     /// fields that really changed. Shared by update, win and lose.
-    func rewrite(_ connection: SQLiteConnection, _ current: Project, kind: ProjectKind, outcome: ProjectOutcome?,
-                 lostReason: String?, columns: ProjectColumns, action: HistoryAction, by author: Author) throws -> Project {
+    func rewrite(_ connection: SQLiteConnection, _ current: StoredProject, kind: ProjectKind, outcome: ProjectOutcome?,
+                 lostReason: String?, columns: ProjectColumns, action: HistoryAction, by author: Author) throws -> StoredProject {
         let now = nextUpdatedAt(after: current.updatedAt)
         try connection.run("""
             UPDATE projects SET kind = ?, outcome = ?, lost_reason = ?, name = ?, stage = ?, probability = ?,
@@ -114,7 +114,7 @@ extension CustomerStore {
         try requireActingUser(connection, author.userID)
     }
 
-    func requireProject(_ connection: SQLiteConnection, id: Int64) throws -> Project {
+    func requireProject(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
         guard let project = try ProjectRow.fetch(connection, id: id) else {
             throw StoreError.notFound("project \(id) does not exist")
         }

@@ -11,7 +11,7 @@ extension CustomerStore {
     ///   case fields are refused.
     /// - Throws: `notFound`; `failedPrecondition` when it is not an open sales case;
     ///   `invalidArgument`; `alreadyExists` on `number`.
-    public func winSalesCase(id: Int64, projectFields: ProjectChanges = .init(), by author: Author) throws -> Project {
+    public func winSalesCase(id: Int64, projectFields: ProjectChanges = .init(), by author: Author) throws -> StoredProject {
         try write { connection in
             let current = try openSalesCase(connection, id: id)
             var changes = projectFields
@@ -28,7 +28,7 @@ extension CustomerStore {
     /// Loses an open sales case, with the reason why (required).
     /// - Throws: `notFound`; `failedPrecondition` when it is not an open sales case;
     ///   `invalidArgument` on `reason` (blank or over 1000 characters).
-    public func loseSalesCase(id: Int64, reason: String, by author: Author) throws -> Project {
+    public func loseSalesCase(id: Int64, reason: String, by author: Author) throws -> StoredProject {
         let (reason, violations) = ProjectValidator.lostReason(reason)
         return try write { connection in
             let current = try openSalesCase(connection, id: id)
@@ -40,7 +40,7 @@ extension CustomerStore {
     }
 
     /// The stored record, which must be a sales case that is still open.
-    private func openSalesCase(_ connection: SQLiteConnection, id: Int64) throws -> Project {
+    private func openSalesCase(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
         let current = try requireProject(connection, id: id)
         guard current.kind == .salesCase, current.outcome == .open else {
             let state = current.kind == .project ? "a project" : "a \(current.outcome?.rawValue ?? "closed") sales case"

@@ -26,8 +26,8 @@ enum ProjectRow {
         return select + " WHERE p.customer_id = ? AND \(condition) ORDER BY p.id DESC"
     }
 
-    private static func decode(_ statement: SQLiteStatement) throws -> Project {
-        Project(
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredProject {
+        StoredProject(
             id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
             kind: ProjectKind(rawValue: try statement.text("kind")) ?? .project, name: try statement.text("name"),
             stage: try statement.optionalText("stage"),
@@ -38,17 +38,17 @@ enum ProjectRow {
             outcome: try statement.optionalText("outcome").flatMap(ProjectOutcome.init),
             lostReason: try statement.optionalText("lost_reason"), number: try statement.optionalInt64("number"),
             status: try statement.optionalText("status").flatMap(ProjectStatus.init),
-            manager: try statement.optionalInt64("manager_id").map { UserRef(id: $0, name: try statement.text("manager_name")) },
+            manager: try statement.optionalInt64("manager_id").map { StoredUserRef(id: $0, name: try statement.text("manager_name")) },
             startsOn: try statement.optionalText("starts_on"), endsOn: try statement.optionalText("ends_on"),
             currency: try statement.optionalText("currency"),
             version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// One record by id, or nil.
-    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> Project? {
+    static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decode(statement) : nil
@@ -56,10 +56,10 @@ enum ProjectRow {
     }
 
     /// A customer's records passing `filter`, newest first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter) throws -> [Project] {
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter) throws -> [StoredProject] {
         try connection.withStatement(byCustomer(filter)) { statement in
             try statement.bind(customerID, at: 1)
-            var projects: [Project] = []
+            var projects: [StoredProject] = []
             while try statement.step() { projects.append(try decode(statement)) }
             return projects
         }
@@ -72,7 +72,7 @@ enum ProjectRow {
     }
 }
 
-extension Project {
+extension StoredProject {
     /// The fields the history compares, by API name, as text (the manager by name).
     var historyValues: HistoryLog.Values {
         [("kind", kind.rawValue), ("name", name), ("stage", stage), ("probability", probability.map { String($0) }),

@@ -36,11 +36,11 @@ enum ProjectTaskRow {
     private static let byCustomer = taskSelect + " WHERE p.customer_id = ?1 UNION ALL " + noteSelect
         + " WHERE p.customer_id = ?1 ORDER BY created_at DESC, item_kind DESC, id DESC"
 
-    private static func decodeTask(_ statement: SQLiteStatement) throws -> ProjectTask {
-        func user(_ idColumn: String, _ nameColumn: String) throws -> UserRef? {
-            try statement.optionalInt64(idColumn).map { UserRef(id: $0, name: try statement.text(nameColumn)) }
+    private static func decodeTask(_ statement: SQLiteStatement) throws -> StoredProjectTask {
+        func user(_ idColumn: String, _ nameColumn: String) throws -> StoredUserRef? {
+            try statement.optionalInt64(idColumn).map { StoredUserRef(id: $0, name: try statement.text(nameColumn)) }
         }
-        return ProjectTask(
+        return StoredProjectTask(
             id: try statement.int64("id"), projectID: try statement.int64("project_id"),
             projectName: try statement.text("project_name"), name: try statement.text("name"),
             assignee: try user("assignee_id", "assignee_name"), dueOn: try statement.optionalText("due_on"),
@@ -48,21 +48,21 @@ enum ProjectTaskRow {
             completedAt: try statement.optionalInt64("completed_at").map(Date.init(milliseconds:)),
             completedBy: try user("completed_by", "completed_by_name"),
             version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: UserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
-    private static func decodeNote(_ statement: SQLiteStatement) throws -> CollaborationNote {
+    private static func decodeNote(_ statement: SQLiteStatement) throws -> StoredCollaborationNote {
         let id = try statement.int64("id"), projectID = try statement.int64("project_id")
         let projectName = try statement.text("project_name"), text = try statement.text("name")
-        return CollaborationNote(id: id, projectID: projectID, projectName: projectName,
-                                 author: UserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+        return StoredCollaborationNote(id: id, projectID: projectID, projectName: projectName,
+                                 author: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
                                  text: text, createdAt: .init(milliseconds: try statement.int64("created_at")))
     }
 
     /// One project task, or nil.
-    static func fetchTask(_ connection: SQLiteConnection, id: Int64) throws -> ProjectTask? {
+    static func fetchTask(_ connection: SQLiteConnection, id: Int64) throws -> StoredProjectTask? {
         try connection.withStatement(taskByID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decodeTask(statement) : nil
@@ -70,7 +70,7 @@ enum ProjectTaskRow {
     }
 
     /// One collaboration note, or nil.
-    static func fetchNote(_ connection: SQLiteConnection, id: Int64) throws -> CollaborationNote? {
+    static func fetchNote(_ connection: SQLiteConnection, id: Int64) throws -> StoredCollaborationNote? {
         try connection.withStatement(noteByID) { statement in
             try statement.bind(id, at: 1)
             return try statement.step() ? try decodeNote(statement) : nil
@@ -78,10 +78,10 @@ enum ProjectTaskRow {
     }
 
     /// The collaboration tab of a customer: ONE query whatever the number of projects.
-    static func collaboration(_ connection: SQLiteConnection, customerID: Int64) throws -> [CollaborationItem] {
+    static func collaboration(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredCollaborationItem] {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
-            var items: [CollaborationItem] = []
+            var items: [StoredCollaborationItem] = []
             while try statement.step() {
                 items.append(try statement.text("item_kind") == "task" ? .task(try decodeTask(statement))
                                                                        : .note(try decodeNote(statement)))
@@ -91,7 +91,7 @@ enum ProjectTaskRow {
     }
 }
 
-extension ProjectTask {
+extension StoredProjectTask {
     /// The fields the history compares, by API name, as text (the assignee by name).
     var historyValues: HistoryLog.Values {
         [("name", name), ("assignee", assignee?.name), ("dueOn", dueOn), ("status", status.rawValue)]

@@ -27,7 +27,7 @@ struct ProjectColumns: Sendable, Hashable {
 
 extension ProjectColumns {
     /// The columns of a stored record.
-    init(_ project: Project) {
+    init(_ project: StoredProject) {
         self.init(name: project.name, stage: project.stage, probability: project.probability,
                   expectedValue: project.expectedValue, expectedCurrency: project.expectedCurrency,
                   expectedClose: project.expectedClose, number: project.number, status: project.status,

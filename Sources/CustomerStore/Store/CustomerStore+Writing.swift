@@ -44,7 +44,7 @@ extension CustomerStore {
             UPDATE customers SET version = version + 1, updated_at = max(?, updated_at + 1), updated_by = ? WHERE id = ?
             """, [.integer(now), .integer(author.userID), .integer(customerID)])
         try HistoryLog.append(connection, .customer, id: customerID, customerID: customerID, .headOfficeSet, at: now,
-                              by: author, changes: [FieldChange(field: "headOffice", oldValue: old.map { String($0) },
+                              by: author, changes: [StoredFieldChange(field: "headOffice", oldValue: old.map { String($0) },
                                                                 newValue: new.map { String($0) })])
     }
 }

@@ -15,10 +15,10 @@ extension CustomerStore {
         """
 
     /// Every profile, ordered by name.
-    public func profiles() throws -> [PermissionProfile] {
+    public func profiles() throws -> [StoredPermissionProfile] {
         try read { connection in
             try connection.withStatement("\(Self.profileColumns) ORDER BY p.name, p.id") { statement in
-                var profiles: [PermissionProfile] = []
+                var profiles: [StoredPermissionProfile] = []
                 while try statement.step() { profiles.append(try Self.decodeProfile(statement)) }
                 return profiles
             }
@@ -26,7 +26,7 @@ extension CustomerStore {
     }
 
     /// The profile with this name (compared case-insensitively, after trimming). - Throws: `notFound`.
-    public func profile(named name: String) throws -> PermissionProfile {
+    public func profile(named name: String) throws -> StoredPermissionProfile {
         try readOne { try Self.requireProfile($0, named: name) }
     }
 
@@ -34,7 +34,7 @@ extension CustomerStore {
     ///
     /// - Throws: `invalidArgument` on `name` or on rights that contradict each other (editing
     ///   further than reading, deleting without editing); `alreadyExists` on `name`.
-    public func createProfile(name: String, rights: PermissionRights) throws -> PermissionProfile {
+    public func createProfile(name: String, rights: PermissionRights) throws -> StoredPermissionProfile {
         let name = try Self.validName(name, maxLength: Self.maxProfileName, field: "name")
         try Self.check(rights)
         return try write { connection in
@@ -55,7 +55,7 @@ extension CustomerStore {
     ///   `createProfile`; `alreadyExists` on `name`; `failedPrecondition` when the change would
     ///   leave no active user with the Administration right.
     public func updateProfile(named name: String, _ changes: ProfileChanges, expectedVersion: Int64?) throws
-        -> PermissionProfile {
+        -> StoredPermissionProfile {
         let newName = try changes.name.map { try Self.validName($0, maxLength: Self.maxProfileName, field: "name") }
         return try write { connection in
             let current = try Self.requireProfile(connection, named: name)
@@ -105,8 +105,8 @@ extension CustomerStore {
     /// Rights read from six columns starting at `column` (the order of `rightsColumns`).
     static func decodeRights(_ statement: SQLiteStatement) throws -> PermissionRights {
         PermissionRights(
-            readCustomers: CustomerScope(rawValue: try statement.text("read_customers")) ?? .none,
-            editCustomers: CustomerScope(rawValue: try statement.text("edit_customers")) ?? .none,
+            readCustomers: StoredCustomerScope(rawValue: try statement.text("read_customers")) ?? .none,
+            editCustomers: StoredCustomerScope(rawValue: try statement.text("edit_customers")) ?? .none,
             financialFigures: try statement.bool("financial_figures"), deleteCustomers: try statement.bool("delete_customers"),
             manageContacts: try statement.bool("manage_contacts"), administration: try statement.bool("administration"))
     }
@@ -124,16 +124,16 @@ extension CustomerStore {
          .integer(rights.manageContacts ? 1 : 0), .integer(rights.administration ? 1 : 0)]
     }
 
-    private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> PermissionProfile {
+    private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> StoredPermissionProfile {
         try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(name.trimmingWhitespace()))
     }
 
-    private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> PermissionProfile {
+    private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> StoredPermissionProfile {
         try requireProfile(connection, "\(profileColumns) WHERE p.id = ?", .integer(id))
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
-        -> PermissionProfile {
+        -> StoredPermissionProfile {
         guard let profile = try fetchProfile(connection, sql, key) else {
             throw StoreError.notFound("no permission profile has that name")
         }
@@ -141,19 +141,19 @@ extension CustomerStore {
     }
 
     private static func fetchProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
-        -> PermissionProfile? {
+        -> StoredPermissionProfile? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             return try statement.step() ? try decodeProfile(statement) : nil
         }
     }
 
-    private static func decodeProfile(_ statement: SQLiteStatement) throws -> PermissionProfile {
+    private static func decodeProfile(_ statement: SQLiteStatement) throws -> StoredPermissionProfile {
         let id = try statement.int64("id"), name = try statement.text("name")
         let builtIn = try statement.optionalText("built_in").flatMap(BuiltInProfile.init(rawValue:))
         let version = try statement.int64("version"), createdAt = try statement.int64("created_at")
         let updatedAt = try statement.int64("updated_at")
-        return PermissionProfile(
+        return StoredPermissionProfile(
             id: id, name: name, rights: try decodeRights(statement), builtIn: builtIn, version: version,
             createdAt: Date(milliseconds: createdAt), updatedAt: Date(milliseconds: updatedAt))
     }

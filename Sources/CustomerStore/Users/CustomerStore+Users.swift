@@ -11,26 +11,26 @@ extension CustomerStore {
     static let maxUserName = 64
 
     /// The user with this OS uid, or `nil` when the uid is not registered.
-    public func user(uid: UInt32) throws -> User? {
+    public func user(uid: UInt32) throws -> StoredUser? {
         try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.uid = ?", .integer(Int64(uid))) }
     }
 
     /// The user with this id, or `nil`.
-    public func user(id: Int64) throws -> User? {
+    public func user(id: Int64) throws -> StoredUser? {
         try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.id = ?", .integer(id)) }
     }
 
     /// The user with this name (compared case-insensitively, after trimming), or `nil`.
-    public func user(name: String) throws -> User? {
+    public func user(name: String) throws -> StoredUser? {
         let trimmed = name.trimmingWhitespace()
         return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.name = ?", .text(trimmed)) }
     }
 
     /// Every user, ordered by name.
-    public func listUsers() throws -> [User] {
+    public func listUsers() throws -> [StoredUser] {
         try read { connection in
             try connection.withStatement("\(Self.userColumns) ORDER BY u.name, u.id") { statement in
-                var users: [User] = []
+                var users: [StoredUser] = []
                 while try statement.step() { users.append(try Self.decodeUser(statement)) }
                 return users
             }
@@ -43,7 +43,7 @@ extension CustomerStore {
     /// - Throws: `invalidArgument` on field `name` (blank or over 64 characters);
     ///   `alreadyExists` with field `uid` or `name` when either is taken.
     @discardableResult
-    public func addUser(uid: UInt32, name: String, isAdministrator: Bool = false) throws -> User {
+    public func addUser(uid: UInt32, name: String, isAdministrator: Bool = false) throws -> StoredUser {
         let name = try Self.validUserName(name)
         let profile = isAdministrator ? BuiltInProfile.administrator : .defaultForNewUsers
         return try write { connection in
@@ -56,7 +56,7 @@ extension CustomerStore {
     /// - Throws: as `addUser(uid:name:isAdministrator:)`, and `invalidArgument` on field `profile`
     ///   when no profile has that name.
     @discardableResult
-    public func addUser(uid: UInt32, name: String, profileName: String) throws -> User {
+    public func addUser(uid: UInt32, name: String, profileName: String) throws -> StoredUser {
         let name = try Self.validUserName(name)
         return try write { connection in
             try insertUser(connection, uid: uid, name: name, profileID: try Self.profileID(connection, named: profileName))
@@ -69,14 +69,14 @@ extension CustomerStore {
     ///
     /// - Returns: the users it created (empty when the store was already bootstrapped).
     @discardableResult
-    public func bootstrap(administrators: [(uid: UInt32, name: String)]) throws -> [User] {
+    public func bootstrap(administrators: [(uid: UInt32, name: String)]) throws -> [StoredUser] {
         let validated = try administrators.map { (uid: $0.uid, name: try Self.validUserName($0.name)) }
         return try write { connection in
             let count = try connection.withStatement("SELECT count(*) FROM users") { statement in
                 try statement.step() ? statement.int64(0) : 0
             }
             guard count == 0 else { return [] }
-            var created: [User] = []
+            var created: [StoredUser] = []
             let profileID = try Self.profileID(connection, builtIn: .administrator)
             for administrator in validated where !created.contains(where: { $0.uid == administrator.uid }) {
                 created.append(try insertUser(connection, uid: administrator.uid, name: administrator.name,
@@ -88,7 +88,7 @@ extension CustomerStore {
 
     /// Inserts a user with its profile; `is_administrator` is written for the record only (the
     /// profile decides, see `Migrations.permissionProfiles`).
-    private func insertUser(_ connection: SQLiteConnection, uid: UInt32, name: String, profileID: Int64) throws -> User {
+    private func insertUser(_ connection: SQLiteConnection, uid: UInt32, name: String, profileID: Int64) throws -> StoredUser {
         try connection.run("""
             INSERT INTO users (uid, name, is_administrator, active, created_at, profile_id)
             VALUES (?, ?, (SELECT administration FROM permission_profiles WHERE id = ?), 1, ?, ?)
@@ -116,26 +116,26 @@ extension CustomerStore {
     }
 
     /// The user `sql` selects by `key`. - Throws: `notFound`.
-    static func requireUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> User {
+    static func requireUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> StoredUser {
         guard let user = try fetchUser(connection, sql, key) else {
             throw StoreError.notFound("no user has that name or id")
         }
         return user
     }
 
-    static func fetchUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> User? {
+    static func fetchUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> StoredUser? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             return try statement.step() ? try decodeUser(statement) : nil
         }
     }
 
-    private static func decodeUser(_ statement: SQLiteStatement) throws -> User {
+    private static func decodeUser(_ statement: SQLiteStatement) throws -> StoredUser {
         let id = try statement.int64("id"), uid = UInt32(truncatingIfNeeded: try statement.int64("uid"))
         let name = try statement.text("name"), active = try statement.bool("active")
         let createdAt = Date(milliseconds: try statement.int64("created_at"))
         let trustedService = try statement.bool("trusted_service")
-        return User(id: id, uid: uid, name: name, active: active, createdAt: createdAt,
+        return StoredUser(id: id, uid: uid, name: name, active: active, createdAt: createdAt,
                     profile: ProfileRef(id: try statement.int64("profile_id"), name: try statement.text("profile_name")),
                     rights: try decodeRights(statement), trustedService: trustedService)
     }

@@ -3,12 +3,12 @@ import Foundation
 /// How far a right over customers reaches.
 ///
 /// Ordered: `none < own < all`. *Own* customers are those whose account manager is the user.
-public enum CustomerScope: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum StoredCustomerScope: String, Sendable, Hashable, CaseIterable, Comparable {
     case none
     case own
     case all
 
-    public static func < (lhs: CustomerScope, rhs: CustomerScope) -> Bool {
+    public static func < (lhs: StoredCustomerScope, rhs: StoredCustomerScope) -> Bool {
         lhs.rank < rhs.rank
     }
 
@@ -25,10 +25,10 @@ public enum CustomerScope: String, Sendable, Hashable, CaseIterable, Comparable 
 public struct PermissionRights: Sendable, Hashable {
     /// Customers: read (and everything that hangs on a customer: addresses, contacts, activities,
     /// history, files), for no, own or all customers.
-    public var readCustomers: CustomerScope
+    public var readCustomers: StoredCustomerScope
     /// Customers: edit (create, change, deactivate; add addresses, activities, files). Never
     /// reaches further than `readCustomers`.
-    public var editCustomers: CustomerScope
+    public var editCustomers: StoredCustomerScope
     /// Financial figures visible; without it money fields are absent from answers and marked hidden.
     public var financialFigures: Bool
     /// May delete customers (within the edit scope).
@@ -38,7 +38,7 @@ public struct PermissionRights: Sendable, Hashable {
     /// Users, profiles, keywords, roles, segments, industries.
     public var administration: Bool
 
-    public init(readCustomers: CustomerScope = .none, editCustomers: CustomerScope = .none,
+    public init(readCustomers: StoredCustomerScope = .none, editCustomers: StoredCustomerScope = .none,
                 financialFigures: Bool = false, deleteCustomers: Bool = false, manageContacts: Bool = false,
                 administration: Bool = false) {
         self.readCustomers = readCustomers
@@ -82,7 +82,7 @@ public enum BuiltInProfile: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A named set of rights that users are given.
-public struct PermissionProfile: Sendable, Hashable {
+public struct StoredPermissionProfile: Sendable, Hashable {
     public var id: Int64
     /// Unique, case-insensitively; 1-64 characters, trimmed.
     public var name: String
@@ -109,14 +109,14 @@ public struct PermissionProfile: Sendable, Hashable {
 /// A partial change of a profile: nil leaves a field as it is.
 public struct ProfileChanges: Sendable, Hashable {
     public var name: String?
-    public var readCustomers: CustomerScope?
-    public var editCustomers: CustomerScope?
+    public var readCustomers: StoredCustomerScope?
+    public var editCustomers: StoredCustomerScope?
     public var financialFigures: Bool?
     public var deleteCustomers: Bool?
     public var manageContacts: Bool?
     public var administration: Bool?
 
-    public init(name: String? = nil, readCustomers: CustomerScope? = nil, editCustomers: CustomerScope? = nil,
+    public init(name: String? = nil, readCustomers: StoredCustomerScope? = nil, editCustomers: StoredCustomerScope? = nil,
                 financialFigures: Bool? = nil, deleteCustomers: Bool? = nil, manageContacts: Bool? = nil,
                 administration: Bool? = nil) {
         self.name = name

@@ -22,13 +22,13 @@ public struct InvoiceAddress: Sendable, Hashable {
 /// An issued invoice. Everything it says about the customer is a SNAPSHOT taken when it was issued:
 /// editing the customer, moving or changing its head office, or deleting the contact later does
 /// not change it (invoices keep what they said; bookkeeping law outranks the contact's erasure).
-public struct Invoice: Sendable, Hashable {
+public struct StoredInvoice: Sendable, Hashable {
     public var id: Int64
     public var customerID: Int64
     /// From its own sequence, 1 upward; never reused.
     public var number: Int64
     public var issuedAt: Date
-    public var issuedBy: UserRef
+    public var issuedBy: StoredUserRef
     public var customerName: String
     public var customerNumber: Int64
     public var vatNumber: String?
@@ -44,7 +44,7 @@ public struct Invoice: Sendable, Hashable {
     public var total: Decimal
     public var description: String?
 
-    public init(id: Int64, customerID: Int64, number: Int64, issuedAt: Date, issuedBy: UserRef, customerName: String,
+    public init(id: Int64, customerID: Int64, number: Int64, issuedAt: Date, issuedBy: StoredUserRef, customerName: String,
                 customerNumber: Int64, vatNumber: String? = nil, headOffice: InvoiceAddress? = nil, contactID: Int64? = nil,
                 contactName: String? = nil, settingsSnapshot: String? = nil, currency: String, total: Decimal,
                 description: String? = nil) {

@@ -5,7 +5,7 @@ import Foundation
 /// Sales case fields: `stage`, `probability`, `expectedValue`, `expectedCurrency`, `expectedClose`.
 /// Project fields: `number`, `status`, `managerID`, `startsOn`, `endsOn`, `currency`. Giving a field
 /// of the other kind is refused with `invalidArgument` naming it.
-public struct ProjectFields: Sendable, Hashable {
+public struct StoredProjectFields: Sendable, Hashable {
     public var name: String
     public var stage: String?
     public var probability: Int?
@@ -79,7 +79,7 @@ public struct ProjectChanges: Sendable, Hashable {
 
 extension ProjectChanges {
     /// The changes that create a record with `fields` on top of empty columns.
-    init(_ fields: ProjectFields) {
+    init(_ fields: StoredProjectFields) {
         self.init(name: fields.name, stage: fields.stage, probability: fields.probability.map { .some($0) },
                   expectedValue: fields.expectedValue.map { .some($0) }, expectedCurrency: fields.expectedCurrency,
                   expectedClose: fields.expectedClose, number: fields.number, status: fields.status,

@@ -1,22 +1,22 @@
 import Foundation
 
 /// How invoices reach the customer.
-public enum InvoiceChannel: String, Sendable, Hashable, CaseIterable {
+public enum StoredInvoiceChannel: String, Sendable, Hashable, CaseIterable {
     case email, eInvoice, paper
 }
 
 /// A customer's default invoicing settings. Every setting is optional: `nil` means "not set",
 /// and the invoicing side then uses the documented default (`CustomerSettings.default...`).
-public struct CustomerSettings: Sendable, Hashable {
+public struct StoredCustomerSettings: Sendable, Hashable {
     /// Used when `invoiceChannel` is not set: paper needs no address beyond the head office.
-    public static let defaultInvoiceChannel = InvoiceChannel.paper
+    public static let defaultInvoiceChannel = StoredInvoiceChannel.paper
     /// Used when `paymentTermDays` is not set.
     public static let defaultPaymentTermDays = 14
     /// Used when `currency` is not set.
     public static let defaultCurrency = "EUR"
 
     public var customerID: Int64
-    public var invoiceChannel: InvoiceChannel?
+    public var invoiceChannel: StoredInvoiceChannel?
     /// Required when the channel is `email`.
     public var invoiceEmail: String?
     /// The e-invoice address (Finnish OVT/EDI code: 12-17 upper-case letters and digits); required for `eInvoice`.
@@ -39,13 +39,13 @@ public struct CustomerSettings: Sendable, Hashable {
     public var version: Int64
     /// nil while nothing was ever set.
     public var updatedAt: Date?
-    public var updatedBy: UserRef?
+    public var updatedBy: StoredUserRef?
 
-    public init(customerID: Int64, invoiceChannel: InvoiceChannel? = nil, invoiceEmail: String? = nil,
+    public init(customerID: Int64, invoiceChannel: StoredInvoiceChannel? = nil, invoiceEmail: String? = nil,
                 eInvoiceAddress: String? = nil, eInvoiceOperator: String? = nil, paymentTermDays: Int? = nil,
                 currency: String? = nil, vatRate: Decimal? = nil, invoiceLanguage: String? = nil,
                 reference: String? = nil, invoiceTemplate: String? = nil, version: Int64 = 0,
-                updatedAt: Date? = nil, updatedBy: UserRef? = nil) {
+                updatedAt: Date? = nil, updatedBy: StoredUserRef? = nil) {
         self.customerID = customerID
         self.invoiceChannel = invoiceChannel
         self.invoiceEmail = invoiceEmail
@@ -63,7 +63,7 @@ public struct CustomerSettings: Sendable, Hashable {
     }
 
     /// The channel to use: the set one or the default.
-    public var effectiveInvoiceChannel: InvoiceChannel { invoiceChannel ?? Self.defaultInvoiceChannel }
+    public var effectiveInvoiceChannel: StoredInvoiceChannel { invoiceChannel ?? Self.defaultInvoiceChannel }
     /// The payment term to use: the set one or the default.
     public var effectivePaymentTermDays: Int { paymentTermDays ?? Self.defaultPaymentTermDays }
     /// The currency to use: the set one or the default.
@@ -73,7 +73,7 @@ public struct CustomerSettings: Sendable, Hashable {
 /// The input of `updateCustomerSettings`: `nil` leaves a setting unchanged; an empty (or blank)
 /// string clears a text setting; `.some(nil)` clears the channel or the payment term.
 public struct CustomerSettingsChanges: Sendable, Hashable {
-    public var invoiceChannel: InvoiceChannel??
+    public var invoiceChannel: StoredInvoiceChannel??
     public var invoiceEmail: String?
     public var eInvoiceAddress: String?
     public var eInvoiceOperator: String?
@@ -85,7 +85,7 @@ public struct CustomerSettingsChanges: Sendable, Hashable {
     public var reference: String?
     public var invoiceTemplate: String?
 
-    public init(invoiceChannel: InvoiceChannel?? = nil, invoiceEmail: String? = nil, eInvoiceAddress: String? = nil,
+    public init(invoiceChannel: StoredInvoiceChannel?? = nil, invoiceEmail: String? = nil, eInvoiceAddress: String? = nil,
                 eInvoiceOperator: String? = nil, paymentTermDays: Int?? = nil, currency: String? = nil,
                 vatRate: String? = nil, invoiceLanguage: String? = nil, reference: String? = nil,
                 invoiceTemplate: String? = nil) {

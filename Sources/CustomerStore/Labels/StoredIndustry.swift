@@ -1,5 +1,5 @@
 /// An entry of the managed list of industries, with the number of customers in it.
-public struct Industry: Sendable, Hashable {
+public struct StoredIndustry: Sendable, Hashable {
     public var id: Int64
     /// Unique, compared case-insensitively (ASCII), 1-100 characters.
     public var name: String

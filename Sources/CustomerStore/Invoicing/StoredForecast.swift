@@ -1,7 +1,7 @@
 import Foundation
 
 /// A project's forecast for one month. Money and hours are exact decimals.
-public struct Forecast: Sendable, Hashable {
+public struct StoredForecast: Sendable, Hashable {
     public var projectID: Int64
     /// 'YYYY-MM'.
     public var month: String
@@ -12,10 +12,10 @@ public struct Forecast: Sendable, Hashable {
     /// ISO 4217: the project's currency unless another was given.
     public var currency: String
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(projectID: Int64, month: String, revenue: Decimal, cost: Decimal, billing: Decimal, hours: Decimal,
-                currency: String, updatedAt: Date, updatedBy: UserRef) {
+                currency: String, updatedAt: Date, updatedBy: StoredUserRef) {
         self.projectID = projectID
         self.month = month
         self.revenue = revenue
@@ -51,7 +51,7 @@ public struct FinancialFigures: Sendable, Hashable {
 }
 
 /// One month's figures.
-public struct MonthFigures: Sendable, Hashable {
+public struct StoredMonthFigures: Sendable, Hashable {
     /// 'YYYY-MM'.
     public var month: String
     public var figures: FinancialFigures
@@ -63,15 +63,15 @@ public struct MonthFigures: Sendable, Hashable {
 }
 
 /// One currency's months and total. Different currencies are never added together.
-public struct CurrencySummary: Sendable, Hashable {
+public struct StoredCurrencySummary: Sendable, Hashable {
     /// ISO 4217.
     public var currency: String
     /// The months that have forecasts in this currency, in order.
-    public var months: [MonthFigures]
+    public var months: [StoredMonthFigures]
     /// The sum over `months`.
     public var total: FinancialFigures
 
-    public init(currency: String, months: [MonthFigures], total: FinancialFigures) {
+    public init(currency: String, months: [StoredMonthFigures], total: FinancialFigures) {
         self.currency = currency
         self.months = months
         self.total = total
@@ -84,9 +84,9 @@ public struct FinancialSummary: Sendable, Hashable {
     public var from: String?
     public var to: String?
     /// By currency code, alphabetically.
-    public var currencies: [CurrencySummary]
+    public var currencies: [StoredCurrencySummary]
 
-    public init(from: String?, to: String?, currencies: [CurrencySummary]) {
+    public init(from: String?, to: String?, currencies: [StoredCurrencySummary]) {
         self.from = from
         self.to = to
         self.currencies = currencies

@@ -4,7 +4,7 @@ public enum LabelKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A keyword or role with the number of contacts carrying it.
-public struct Label: Sendable, Hashable {
+public struct StoredLabel: Sendable, Hashable {
     public var id: Int64
     public var kind: LabelKind
     /// Unique per kind, compared case-insensitively (ASCII), 1-100 characters.

@@ -8,7 +8,7 @@ public enum ActivityIdentity: Sendable, Hashable {
     case projectTask(Int64)
 }
 
-extension Activity {
+extension StoredActivity {
     /// The entry's stable identity in the list (see `ActivityIdentity`).
     public var identity: ActivityIdentity {
         kind == .projectTask ? .projectTask(id) : .activity(id)

@@ -1,7 +1,7 @@
 import SQLiteEngine
 
 /// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
-struct CustomerQuery {
+struct CustomerListingQuery {
     let order: CustomerOrder
     /// Identifies the filter and order inside page tokens.
     let fingerprint: UInt64
@@ -80,11 +80,11 @@ struct CustomerQuery {
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
     /// page one index range scan, whatever its depth (no OFFSET).
     func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
-        throws -> (customers: [Customer], last: ListPosition?, hasMore: Bool) {
+        throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
         let (sql, values) = sqlText(after: position, limit: limit)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var customers: [Customer] = []
+            var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
             while try statement.step() {

@@ -19,7 +19,7 @@ public enum ProjectStatus: String, Sendable, Hashable, CaseIterable {
 ///
 /// Dates are 'YYYY-MM-DD' text (a calendar day, no time zone); money is an exact `Decimal` with its
 /// ISO 4217 currency code beside it.
-public struct Project: Sendable, Hashable {
+public struct StoredProject: Sendable, Hashable {
     public var id: Int64
     public var customerID: Int64
     public var kind: ProjectKind
@@ -39,23 +39,23 @@ public struct Project: Sendable, Hashable {
     /// Unique; assigned from 1001 upward when not given.
     public var number: Int64?
     public var status: ProjectStatus?
-    public var manager: UserRef?
+    public var manager: StoredUserRef?
     public var startsOn: String?
     public var endsOn: String?
     public var currency: String?
     /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, kind: ProjectKind, name: String, stage: String? = nil,
                 probability: Int? = nil, expectedValue: Decimal? = nil, expectedCurrency: String? = nil,
                 expectedClose: String? = nil, outcome: ProjectOutcome? = nil, lostReason: String? = nil,
-                number: Int64? = nil, status: ProjectStatus? = nil, manager: UserRef? = nil, startsOn: String? = nil,
-                endsOn: String? = nil, currency: String? = nil, version: Int64, createdAt: Date, createdBy: UserRef,
-                updatedAt: Date, updatedBy: UserRef) {
+                number: Int64? = nil, status: ProjectStatus? = nil, manager: StoredUserRef? = nil, startsOn: String? = nil,
+                endsOn: String? = nil, currency: String? = nil, version: Int64, createdAt: Date, createdBy: StoredUserRef,
+                updatedAt: Date, updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.kind = kind
@@ -95,11 +95,11 @@ public enum ProjectFilter: String, Sendable, Hashable, CaseIterable {
 /// The card's sales-and-projects tab.
 public struct SalesAndProjects: Sendable, Hashable {
     /// Open and lost sales cases, newest first.
-    public var salesCases: [Project]
+    public var salesCases: [StoredProject]
     /// Projects (including won sales cases), newest first.
-    public var projects: [Project]
+    public var projects: [StoredProject]
 
-    public init(salesCases: [Project], projects: [Project]) {
+    public init(salesCases: [StoredProject], projects: [StoredProject]) {
         self.salesCases = salesCases
         self.projects = projects
     }

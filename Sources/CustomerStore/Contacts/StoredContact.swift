@@ -2,7 +2,7 @@ import Foundation
 
 /// How other records name a contact person. A deleted contact keeps its id and loses its name:
 /// `deleted` is true and `name` nil, and clients show "Contact deleted".
-public struct ContactRef: Sendable, Hashable {
+public struct StoredContactRef: Sendable, Hashable {
     public var id: Int64
     /// "First Last" (either part alone when the other is not set); nil once deleted.
     public var name: String?
@@ -17,7 +17,7 @@ public struct ContactRef: Sendable, Hashable {
 
 /// A contact person of a customer as stored. After deletion only the tombstone remains: id,
 /// customer id, `deleted` true, inactive, every personal field nil and no keywords or roles.
-public struct Contact: Sendable, Hashable {
+public struct StoredContact: Sendable, Hashable {
     public var id: Int64
     public var customerID: Int64
     public var firstName: String?
@@ -38,14 +38,14 @@ public struct Contact: Sendable, Hashable {
     /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, firstName: String? = nil, lastName: String? = nil, title: String? = nil,
                 email: String? = nil, phone: String? = nil, mobile: String? = nil, language: String? = nil,
                 notes: String? = nil, keywords: [String] = [], roles: [String] = [], active: Bool, deleted: Bool,
-                version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef) {
+                version: Int64, createdAt: Date, createdBy: StoredUserRef, updatedAt: Date, updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.firstName = firstName
@@ -68,12 +68,12 @@ public struct Contact: Sendable, Hashable {
     }
 
     /// The reference other records carry.
-    public var ref: ContactRef {
-        ContactRef(id: id, name: deleted ? nil : ContactRef.displayName(firstName, lastName), deleted: deleted)
+    public var ref: StoredContactRef {
+        StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
     }
 }
 
-extension ContactRef {
+extension StoredContactRef {
     /// "First Last", or whichever part is set.
     static func displayName(_ first: String?, _ last: String?) -> String? {
         let parts = [first, last].compactMap { $0 }
@@ -83,7 +83,7 @@ extension ContactRef {
 
 /// The input of `createContact` and `updateContact`: `nil` means "not given" (unchanged on update);
 /// an empty or blank string clears a field. A contact always keeps a first or a last name.
-public struct ContactFields: Sendable, Hashable {
+public struct StoredContactFields: Sendable, Hashable {
     public var firstName: String?
     public var lastName: String?
     public var title: String?
@@ -107,7 +107,7 @@ public struct ContactFields: Sendable, Hashable {
 }
 
 /// One line of a mailing list: an active contact of an active customer.
-public struct MailingListEntry: Sendable, Hashable {
+public struct StoredMailingListEntry: Sendable, Hashable {
     public var contactID: Int64
     public var firstName: String?
     public var lastName: String?

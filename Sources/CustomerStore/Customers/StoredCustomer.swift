@@ -1,13 +1,13 @@
 import Foundation
 
 /// A customer record as stored. Optional text fields are `nil` when not set (never empty).
-public struct Customer: Sendable, Hashable {
+public struct StoredCustomer: Sendable, Hashable {
     /// The row id (stable, never reused while the row exists).
     public var id: Int64
     /// The customer number people use (unique; assigned from 10001 upward when not given).
     public var number: Int64
     public var name: String
-    public var accountManager: UserRef?
+    public var accountManager: StoredUserRef?
     public var description: String?
     /// Upper case letters and digits only; with `StoreOptions.vatNormaliser` set, the canonical
     /// form for the country (`FI01120389`, `NO923609016MVA`). Unique unless a duplicate was intended.
@@ -24,19 +24,19 @@ public struct Customer: Sendable, Hashable {
     public var version: Int64
     /// UTC, millisecond precision.
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     /// UTC, millisecond precision; strictly increases on every write of this record.
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
     /// The head office address. Filled by point reads (`customer(id:)`, `customer(number:)`) and
     /// by the results of writes; nil in listings and streams (which stay one index scan).
-    public var headOffice: Address?
+    public var headOffice: StoredAddress?
 
-    public init(id: Int64, number: Int64, name: String, accountManager: UserRef? = nil,
+    public init(id: Int64, number: Int64, name: String, accountManager: StoredUserRef? = nil,
                 description: String? = nil, vatNumber: String? = nil, country: String? = nil,
                 industry: String? = nil, email: String? = nil, website: String? = nil, phone: String? = nil,
-                active: Bool, version: Int64, createdAt: Date, createdBy: UserRef,
-                updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil) {
+                active: Bool, version: Int64, createdAt: Date, createdBy: StoredUserRef,
+                updatedAt: Date, updatedBy: StoredUserRef, headOffice: StoredAddress? = nil) {
         self.id = id
         self.number = number
         self.name = name

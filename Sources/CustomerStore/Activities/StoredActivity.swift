@@ -8,7 +8,7 @@ public enum ActivityKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A note, task or calendar event of a customer (later also the tasks of its projects).
-public struct Activity: Sendable, Hashable {
+public struct StoredActivity: Sendable, Hashable {
     public var id: Int64
     public var customerID: Int64
     public var kind: ActivityKind
@@ -20,26 +20,26 @@ public struct Activity: Sendable, Hashable {
     public var startsAt: Date?
     public var endsAt: Date?
     /// Tasks only.
-    public var assignee: UserRef?
-    public var contact: ContactRef?
+    public var assignee: StoredUserRef?
+    public var contact: StoredContactRef?
     /// In the "done" list: a completed task, an event that has ended (at the time of the read), a note.
     public var done: Bool
     public var completedAt: Date?
-    public var completedBy: UserRef?
+    public var completedBy: StoredUserRef?
     /// The project of a project task; nil for the customer's own activities.
     public var projectID: Int64?
     public var projectName: String?
     public var version: Int64
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, kind: ActivityKind, subject: String, dueAt: Date? = nil,
-                startsAt: Date? = nil, endsAt: Date? = nil, assignee: UserRef? = nil, contact: ContactRef? = nil,
-                done: Bool, completedAt: Date? = nil, completedBy: UserRef? = nil, projectID: Int64? = nil,
-                projectName: String? = nil, version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date,
-                updatedBy: UserRef) {
+                startsAt: Date? = nil, endsAt: Date? = nil, assignee: StoredUserRef? = nil, contact: StoredContactRef? = nil,
+                done: Bool, completedAt: Date? = nil, completedBy: StoredUserRef? = nil, projectID: Int64? = nil,
+                projectName: String? = nil, version: Int64, createdAt: Date, createdBy: StoredUserRef, updatedAt: Date,
+                updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.kind = kind
@@ -63,13 +63,13 @@ public struct Activity: Sendable, Hashable {
 }
 
 /// A customer's activities split as the card shows them.
-public struct ActivityList: Sendable, Hashable {
+public struct StoredActivityList: Sendable, Hashable {
     /// Open tasks and events that have not ended: by due or start date, earliest first, undated last.
-    public var planned: [Activity]
+    public var planned: [StoredActivity]
     /// Completed tasks, ended events and notes: by completion, end or creation date, newest first.
-    public var done: [Activity]
+    public var done: [StoredActivity]
 
-    public init(planned: [Activity], done: [Activity]) {
+    public init(planned: [StoredActivity], done: [StoredActivity]) {
         self.planned = planned
         self.done = done
     }

@@ -6,7 +6,7 @@ public enum AddressKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// An address of a customer as stored. Optional text fields are `nil` when not set (never empty).
-public struct Address: Sendable, Hashable {
+public struct StoredAddress: Sendable, Hashable {
     public var id: Int64
     public var customerID: Int64
     /// 0 to 3 non-empty street lines, in order.
@@ -22,13 +22,13 @@ public struct Address: Sendable, Hashable {
     /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
     public init(id: Int64, customerID: Int64, street: [String], postalCode: String?, city: String?, region: String?,
                 country: String, kind: AddressKind, isHeadOffice: Bool, version: Int64, createdAt: Date,
-                createdBy: UserRef, updatedAt: Date, updatedBy: UserRef) {
+                createdBy: StoredUserRef, updatedAt: Date, updatedBy: StoredUserRef) {
         self.id = id
         self.customerID = customerID
         self.street = street
@@ -51,7 +51,7 @@ public struct Address: Sendable, Hashable {
 ///
 /// `street1` to `street3` address the lines of `Address.street` by position; lines are stored packed,
 /// so clearing line 1 of two moves line 2 up.
-public struct AddressFields: Sendable, Hashable {
+public struct StoredAddressFields: Sendable, Hashable {
     public var street1: String?
     public var street2: String?
     public var street3: String?
@@ -75,13 +75,13 @@ public struct AddressFields: Sendable, Hashable {
 }
 
 /// What an invoicing integration needs of a customer, and what is missing of it.
-public struct InvoicingReadiness: Sendable, Hashable {
+public struct StoredInvoicingReadiness: Sendable, Hashable {
     /// The missing items by API name: `headOffice`, `vatNumber`; empty when ready.
     public var missing: [String]
-    public var headOffice: Address?
+    public var headOffice: StoredAddress?
     public var vatNumber: String?
 
-    public init(missing: [String], headOffice: Address?, vatNumber: String?) {
+    public init(missing: [String], headOffice: StoredAddress?, vatNumber: String?) {
         self.missing = missing
         self.headOffice = headOffice
         self.vatNumber = vatNumber

@@ -1,5 +1,5 @@
 /// A market segment: a node of the managed segment tree.
-public struct Segment: Sendable, Hashable {
+public struct StoredSegment: Sendable, Hashable {
     public var id: Int64
     /// nil for a top-level segment.
     public var parentID: Int64?

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A user as other records name it: id and name.
-public struct UserRef: Sendable, Hashable {
+public struct StoredUserRef: Sendable, Hashable {
     public var id: Int64
     public var name: String
 
@@ -23,7 +23,7 @@ public struct ProfileRef: Sendable, Hashable {
 }
 
 /// A person who may use the service, identified by an OS user id (from the socket's peer credentials).
-public struct User: Sendable, Hashable {
+public struct StoredUser: Sendable, Hashable {
     public var id: Int64
     /// The OS user id (unique).
     public var uid: UInt32
@@ -54,5 +54,5 @@ public struct User: Sendable, Hashable {
     public var isAdministrator: Bool { rights.administration }
 
     /// The reference other records use.
-    public var ref: UserRef { UserRef(id: id, name: name) }
+    public var ref: StoredUserRef { StoredUserRef(id: id, name: name) }
 }

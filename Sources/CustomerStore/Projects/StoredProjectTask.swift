@@ -7,28 +7,28 @@ public enum ProjectTaskStatus: String, Sendable, Hashable, CaseIterable {
 
 /// A task of a sales case or project. It also shows in the customer's activity list as an
 /// `Activity` of kind `.projectTask` with the same `id`.
-public struct ProjectTask: Sendable, Hashable {
+public struct StoredProjectTask: Sendable, Hashable {
     public var id: Int64
     public var projectID: Int64
     public var projectName: String
     public var name: String
-    public var assignee: UserRef?
+    public var assignee: StoredUserRef?
     /// 'YYYY-MM-DD'.
     public var dueOn: String?
     public var status: ProjectTaskStatus
     /// Set exactly when done.
     public var completedAt: Date?
-    public var completedBy: UserRef?
+    public var completedBy: StoredUserRef?
     /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
-    public var createdBy: UserRef
+    public var createdBy: StoredUserRef
     public var updatedAt: Date
-    public var updatedBy: UserRef
+    public var updatedBy: StoredUserRef
 
-    public init(id: Int64, projectID: Int64, projectName: String, name: String, assignee: UserRef? = nil,
-                dueOn: String? = nil, status: ProjectTaskStatus, completedAt: Date? = nil, completedBy: UserRef? = nil,
-                version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef) {
+    public init(id: Int64, projectID: Int64, projectName: String, name: String, assignee: StoredUserRef? = nil,
+                dueOn: String? = nil, status: ProjectTaskStatus, completedAt: Date? = nil, completedBy: StoredUserRef? = nil,
+                version: Int64, createdAt: Date, createdBy: StoredUserRef, updatedAt: Date, updatedBy: StoredUserRef) {
         self.id = id
         self.projectID = projectID
         self.projectName = projectName
