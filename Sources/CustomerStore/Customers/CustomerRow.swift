@@ -1,3 +1,4 @@
+import Foundation
 import SQLiteEngine
 
 /// The SELECT that reads customers with their users' names, and its decoding.
@@ -8,7 +9,7 @@ enum CustomerRow {
         c.id, c.number, c.name, c.account_manager_id, am.name AS account_manager_name, c.description, c.vat_number,
         c.country, ind.name AS industry, c.email, c.website, c.phone, c.active, c.version,
         c.created_at, c.created_by, cb.name AS created_by_name, c.updated_at, c.updated_by, ub.name AS updated_by_name,
-        c.name_key
+        c.name_key, c.business_id, c.registry_status, c.registry_checked_at
         """
     private static let joins = """
         FROM customers c
@@ -48,13 +49,17 @@ enum CustomerRow {
             createdAt: .init(milliseconds: try statement.int64("created_at")),
             createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+            businessID: try statement.optionalText("business_id"),
+            registryStatus: try statement.optionalText("registry_status"),
+            registryCheckedAt: try statement.optionalInt64("registry_checked_at").map { Date(milliseconds: $0) })
     }
 
     /// The writable fields of a stored customer, to apply changes on.
     static func fields(of customer: StoredCustomer) -> StoredCustomerFields {
         StoredCustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
-                       description: customer.description, vatNumber: customer.vatNumber, country: customer.country,
+                       description: customer.description, vatNumber: customer.vatNumber,
+                       businessID: customer.businessID, country: customer.country,
                        industry: customer.industry, email: customer.email, website: customer.website,
                        phone: customer.phone)
     }

@@ -61,6 +61,7 @@ enum Migrations {
         permissionProfiles,
         identity,
         idempotencyKeys,
+        registryStanding,
     ]
 
     /// The runner of `all`.
