@@ -20,15 +20,16 @@ import Synchronization
 /// in one session: p99 update 9.8 / 11.2 / 13.2 ms -> 5.7 / 6.8 ms, create 4.7 / 5.4 / 6.5 ms ->
 /// 2.2 / 2.5 ms; p50 and p90 within the run-to-run noise; the log stays near 1 000 pages.
 /// (A step of 250 pages measured the same p99 with more checkpoints.)
-final class Checkpointer: Sendable {
+public final class Checkpointer: Sendable {
     /// New log pages between two checkpoints beside the writer.
-    static let backgroundStep: Int32 = 450
+    public static let backgroundStep: Int32 = 450
     /// The log size at which the writer finishes the copy itself: SQLite's own automatic threshold.
-    static let writerThreshold: Int32 = 1_000
+    public static let writerThreshold: Int32 = 1_000
 
     private let path: String
-    private let options: StoreOptions
-    private let queue = DispatchQueue(label: "customercard.store.checkpoint")
+    private let busyTimeoutMilliseconds: Int
+    private let synchronous: SynchronousLevel
+    private let queue = DispatchQueue(label: "customercard.sqlite.checkpoint")
     /// The log size when the last checkpoint beside the writer was queued (0 after a restart).
     /// Written by the writer's commit hook only.
     private let pagesAtLastQueued = Atomic<Int32>(0)
@@ -44,23 +45,28 @@ final class Checkpointer: Sendable {
     }
 
     /// Checkpoints done, for tests and diagnostics.
-    struct Statistics: Sendable {
+    public struct Statistics: Sendable {
         /// By the checkpoint connection beside the writer.
-        var background = 0
+        public var background = 0
         /// By the writer after its commit.
-        var byWriter = 0
+        public var byWriter = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
-        var lastError: StoreError?
+        public var lastError: SQLiteError?
     }
 
-    init(path: String, options: StoreOptions) {
+    /// - Parameters:
+    ///   - path: the database whose writer ``watch(_:)`` is given.
+    ///   - busyTimeoutMilliseconds: for the checkpoint connection, as for the writer.
+    ///   - synchronous: the writer's level: the checkpoint syncs as it does (PRAGMA synchronous is per connection).
+    public init(path: String, busyTimeoutMilliseconds: Int, synchronous: SynchronousLevel) {
         self.path = path
-        self.options = options
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.synchronous = synchronous
     }
 
     /// Makes `writer` report its log size here after each commit, instead of checkpointing by
     /// itself (registering a WAL hook turns SQLite's automatic checkpoint off for that connection).
-    func watch(_ writer: SQLiteConnection) {
+    public func watch(_ writer: SQLiteConnection) {
         writer.setWALHook(context: Unmanaged.passUnretained(self).toOpaque()) { context, database, _, pages in
             guard let context, let database else { return SQLITE_OK }
             Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages, on: database)
@@ -68,10 +74,10 @@ final class Checkpointer: Sendable {
         }
     }
 
-    var statistics: Statistics { state.withLock { $0.statistics } }
+    public var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// Closes the checkpoint connection once a running checkpoint is done; later ones are skipped.
-    func close() {
+    public func close() {
         queue.sync {
             let connection = state.withLock { state in
                 state.isClosed = true
@@ -124,9 +130,10 @@ final class Checkpointer: Sendable {
             guard !state.isClosed else { return nil }
             do {
                 if state.connection == nil {
-                    let connection = try SQLiteConnection(path: path, role: .writer, options: options)
+                    let connection = try SQLiteConnection(path: path, role: .writer,
+                                                          busyTimeoutMilliseconds: busyTimeoutMilliseconds)
                     // The checkpoint syncs as the writer's level asks (PRAGMA synchronous is per connection).
-                    try connection.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+                    try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
                     state.connection = connection
                 }
                 if try state.connection?.checkpointPassive() == true { state.statistics.background += 1 }
@@ -140,8 +147,8 @@ final class Checkpointer: Sendable {
 
     private func record(_ error: any Error) {
         state.withLock { state in
-            state.statistics.lastError = error as? StoreError
-                ?? .sqlite(code: SQLITE_ERROR, message: "\(error)", context: "checkpoint")
+            state.statistics.lastError = error as? SQLiteError
+                ?? SQLiteError(code: SQLITE_ERROR, message: "\(error)", context: "checkpoint of \(path)")
         }
     }
 }
