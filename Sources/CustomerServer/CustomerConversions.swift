@@ -24,7 +24,8 @@ extension Customer {
             id: stored.id, number: stored.number, name: stored.name,
             accountManager: stored.accountManager.map(UserRef.init), description: stored.description,
             vatNumber: stored.vatNumber, country: stored.country, industry: stored.industry, email: stored.email,
-            website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
+            website: stored.website, phone: stored.phone, active: stored.active, deleted: stored.deleted ? true : nil,
+            version: stored.version,
             createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy),
             updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy),
             headOffice: stored.headOffice.map(Address.init))

@@ -5,7 +5,7 @@ enum CustomerRow {
     private static let columns = """
         c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
         c.country, ind.name, c.email, c.website, c.phone, c.active, c.version,
-        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
+        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key, c.deleted
         """
     private static let joins = """
         FROM customers c
@@ -25,20 +25,22 @@ enum CustomerRow {
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
     /// Column where the head office's columns start in `byID` and `byNumber`.
-    private static let headOfficeColumn: Int32 = 21
+    private static let headOfficeColumn: Int32 = 22
 
     /// Column of `name_key`, the name sort key that page tokens carry.
     static let nameKeyColumn: Int32 = 20
 
     static func decode(_ statement: SQLiteStatement) -> StoredCustomer {
         let manager = statement.optionalInt64(3).map { StoredUserRef(id: $0, name: statement.text(4)) }
+        let deleted = statement.int64(21) != 0
         return StoredCustomer(
-            id: statement.int64(0), number: statement.int64(1), name: statement.text(2),
+            // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 10).
+            id: statement.int64(0), number: statement.int64(1), name: deleted ? "" : statement.text(2),
             accountManager: manager, description: statement.optionalText(5),
             vatNumber: statement.optionalText(6), country: statement.optionalText(7),
             industry: statement.optionalText(8), email: statement.optionalText(9),
             website: statement.optionalText(10), phone: statement.optionalText(11),
-            active: statement.int64(12) != 0, version: statement.int64(13),
+            active: statement.int64(12) != 0, deleted: deleted, version: statement.int64(13),
             createdAt: .init(milliseconds: statement.int64(14)),
             createdBy: StoredUserRef(id: statement.int64(15), name: statement.text(16)),
             updatedAt: .init(milliseconds: statement.int64(17)),
