@@ -109,8 +109,8 @@ enum ActivityCommands {
     ]
     private static let cardTabs = Dictionary(uniqueKeysWithValues: tabNames)
     static let tab = Option.repeatable("tab", "TAB", help: """
-        contact (default): fields, addresses (head office first), active contacts,
-        planned and done activities; sales: sales cases and projects;
+        contact (default): fields and segments, addresses (head office first), active
+        contacts, planned and done activities; sales: sales cases and projects;
         collaboration: project tasks and notes; financial: forecasts by month;
         settings: invoicing defaults and segments; files: files and links; all.
         Repeat it for several tabs.
