@@ -5,7 +5,7 @@ import Foundation
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {
     static let commands: [CommandSpec] =
-        ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
+        ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all + ActivityEditCommands.all
         + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + [CompletionCommand.spec]
 
     static var overview: String {

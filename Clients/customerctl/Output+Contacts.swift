@@ -100,7 +100,8 @@ extension Output {
         for activity in activities {
             let when = activity.completedAt ?? activity.dueDate ?? activity.startsAt ?? activity.createdAt
             table.append([
-                String(activity.id), "\(activity.kind)", timestamp(when), activity.subject, describe(activity.contact),
+                String(activity.id), "\(activity.kind)", timestamp(when, zone: activity.timeZone), activity.subject,
+                describe(activity.contact),
                 activity.assignee?.name ?? "-", activity.projectName ?? "-",
             ])
         }

@@ -2,14 +2,15 @@ import Foundation
 
 /// The SELECTs that read activities through the `customer_activity_items` view, and their decoding.
 enum ActivityRow {
-    /// `?1` is now (milliseconds): it decides whether an event has ended. `done` is column 25.
+    /// `?1` is now (milliseconds): it decides whether an event has ended. `done` is column 25,
+    /// the time zone 26.
     private static let select = """
         SELECT i.id, i.customer_id, i.kind, i.subject, i.due_at, i.starts_at, i.ends_at,
                i.assignee_id, au.name, i.contact_id, k.first_name, k.last_name, k.deleted,
                i.completed_at, i.completed_by, cu.name, i.project_id, i.project_name,
                i.version, i.created_at, i.created_by, cb.name, i.updated_at, i.updated_by, ub.name,
                CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
-                    THEN 0 ELSE 1 END AS done
+                    THEN 0 ELSE 1 END AS done, i.time_zone
         FROM customer_activity_items i
         LEFT JOIN users au ON au.id = i.assignee_id
         LEFT JOIN contacts k ON k.id = i.contact_id
@@ -52,7 +53,8 @@ enum ActivityRow {
             version: statement.int64(18), createdAt: Date(milliseconds: statement.int64(19)),
             createdBy: StoredUserRef(id: statement.int64(20), name: statement.text(21)),
             updatedAt: Date(milliseconds: statement.int64(22)),
-            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)))
+            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)),
+            timeZone: statement.optionalText(26))
     }
 
     /// One of the customer's own activities, or nil.
