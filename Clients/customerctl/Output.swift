@@ -22,7 +22,11 @@ struct Output: Sendable {
             fields.add("active", customer.active ? "yes" : "no")
             fields.add("account manager", customer.accountManager.map(Self.describe))
             fields.add("vat number", customer.vatNumber)
+            fields.add("business id", customer.businessId)
             fields.add("country", customer.country)
+            fields.add("registry status", customer.registryStatus.map { status in
+                status + (customer.registryCheckedAt.map { " (checked \(Self.timestamp($0)))" } ?? "")
+            })
             fields.add("industry", customer.industry)
             fields.add("email", customer.email)
             fields.add("website", customer.website)

@@ -28,7 +28,8 @@ extension Customer {
             version: stored.version,
             createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy),
             updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy),
-            headOffice: stored.headOffice.map(Address.init))
+            headOffice: stored.headOffice.map(Address.init), businessId: stored.businessID,
+            registryStatus: stored.registryStatus, registryCheckedAt: stored.registryCheckedAt)
     }
 }
 

@@ -61,7 +61,7 @@ struct PermissionCheck: Sendable {
     private static func describe(_ record: OwnedRecord) -> String {
         switch record {
         case .customer(let id): "customer \(id)"
-        case .customerNumber(let number): "the customer numbered \(number)"
+        case .customerNumber(let number), .customerNumbered(let number, _): "the customer numbered \(number)"
         case .address(let id): "the customer of address \(id)"
         case .contact(let id): "the customer of contact \(id)"
         case .activity(let id): "the customer of activity \(id)"

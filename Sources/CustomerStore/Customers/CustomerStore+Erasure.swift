@@ -20,8 +20,8 @@ extension CustomerStore {
             let current = try requireCustomer(connection, id: id)
             if current.deleted { return }
             var erased = try HistoryLog.eraseValues(connection, .customer, id: id)
-            erased += [current.name, current.description, current.vatNumber, current.email, current.website,
-                       current.phone].compactMap { $0 }
+            erased += [current.name, current.description, current.vatNumber, current.businessID, current.email,
+                       current.website, current.phone].compactMap { $0 }
             for contact in try ContactRow.fetchAll(connection, customerID: id, includeDeactivated: true) {
                 try erase(connection, contact: contact, by: author)
             }
@@ -33,7 +33,8 @@ extension CustomerStore {
                 try connection.run("""
                     UPDATE customers SET name = CAST(number AS TEXT), name_key = '', search_text = '',
                         account_manager_id = NULL, description = NULL, vat_number = NULL, country = NULL,
-                        industry_id = NULL, email = NULL, website = NULL, phone = NULL, active = 0, deleted = 1,
+                        industry_id = NULL, email = NULL, website = NULL, phone = NULL, business_id = NULL,
+                        registry_status = NULL, registry_checked_at = NULL, active = 0, deleted = 1,
                         version = version + 1, updated_at = ?, updated_by = ?
                     WHERE id = ?
                     """, [.integer(now), .integer(author.userID), .integer(id)])

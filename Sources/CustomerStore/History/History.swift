@@ -4,7 +4,7 @@ import Foundation
 public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
     case customer, address, contact
     case project, projectTask, collaborationNote, invoice
-    /// A note, task or event of a customer (history since schema version 10).
+    /// A note, task or event of a customer (history since schema version 11).
     case activity
 }
 

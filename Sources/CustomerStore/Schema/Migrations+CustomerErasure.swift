@@ -1,5 +1,5 @@
 extension Migrations {
-    /// Version 10: customers can be erased, activities edited and removed (issue 16 §3-4).
+    /// Version 11: customers can be erased, activities edited and removed (issue 16 §3-4).
     ///
     /// - `customers.deleted`: an erased customer leaves a tombstone, as a contact does. A column
     ///   and not a rebuild: `name` stays NOT NULL with its length CHECK (changing either means
@@ -11,7 +11,7 @@ extension Migrations {
     /// - History entries for activities: one more entity.
     /// ADD COLUMN with a constant or NULL default leaves existing rows as they are (SQLite docs,
     /// "ALTER TABLE").
-    static let customerErasure = Migration(version: 10, name: "customer tombstones, activity history and zones", sql: """
+    static let customerErasure = Migration(version: 11, name: "customer tombstones, activity history and zones", sql: """
         ALTER TABLE customers ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));
         ALTER TABLE activities ADD COLUMN time_zone TEXT CHECK (time_zone IS NULL OR length(time_zone) BETWEEN 1 AND 64);
         INSERT INTO history_entities (name) VALUES ('activity');

@@ -91,6 +91,7 @@ enum Migrations {
         permissionProfiles,
         identity,
         idempotencyKeys,
+        registryStanding,
         customerErasure,
     ]
 
