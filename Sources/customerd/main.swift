@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerServer
 import Foundation
 import Logging
+import ProductVersion
 
 /// Exit codes (documented in `--help` and README.md).
 enum ExitCode {
@@ -63,7 +64,7 @@ func run() -> Int32 {
         return ExitCode.success
     }
     if arguments.flag(DaemonOptions.version) {
-        print("customerd \(CustomerServerVersion.current)")
+        print(CustomerCardVersion.line(for: "customerd"))
         return ExitCode.success
     }
 
