@@ -16,7 +16,7 @@ enum ActivityEditCommands {
         CommandSpec(
             ["activities", "update"], summary: "Change a note, task or event: subject, time, contact, assignee.",
             arguments: [activityID], options: [subject, due, start, end, assignee, contact, expectVersion],
-            notes: ActivityCommands.timeHelp + "\nThe history keeps each change: customerctl history activity ID.",
+            notes: ActivityCommands.timeHelp + "\n\nThe history keeps each change: customerctl history activity ID.",
             examples: ["customerctl activities update 17 --due 2026-12-18T14:00 --assignee maija",
                        "customerctl activities update 17 --contact none"]
         ) { invocation in
