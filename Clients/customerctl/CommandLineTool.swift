@@ -7,7 +7,8 @@ import ProductVersion
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + DossierCommands.all
-        + ActivityCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        + ActivityCommands.all + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all
+        + ProfileCommands.all
         + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {
