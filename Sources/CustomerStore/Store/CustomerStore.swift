@@ -36,7 +36,7 @@ public final class CustomerStore: Sendable {
     /// The database was too large to check at open (see `StoreOptions.integrityCheckAtOpenLimit`):
     /// the owner should run ``checkIntegrity()`` now, beside serving.
     public let isIntegrityCheckDeferred: Bool
-    private let options: StoreOptions
+    let options: StoreOptions
 
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
     ///
