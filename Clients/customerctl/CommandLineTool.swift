@@ -6,7 +6,8 @@ import Foundation
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + [CompletionCommand.spec]
+        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + AdminCommands.all
+        + [CompletionCommand.spec]
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })

@@ -46,6 +46,7 @@ public final class CustomerServerApp: Sendable {
                 FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
+                MaintenanceServiceHandler(store: store),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
