@@ -18,6 +18,9 @@ let package = Package(
         // Layer 0: the binary Codable format (knows nothing of sockets or customers).
         .target(name: "BinaryCoding", path: "Protocol/BinaryCoding"),
 
+        // The product's version, one constant for every executable and the server's handshake.
+        .target(name: "ProductVersion", path: "Sources/ProductVersion"),
+
         // One-line structured logging shared by the server side and the tools.
         .target(name: "Logging", path: "Sources/Logging"),
 
@@ -46,20 +49,24 @@ let package = Package(
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
                 dependencies: ["RPC", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "Logging"],
+                               "Logging", "ProductVersion"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.
         .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
 
         .executableTarget(name: "customerd",
-                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "Logging", "CommandLineKit"],
+                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "Logging", "CommandLineKit",
+                                         "ProductVersion"],
                           path: "Sources/customerd"),
 
         // Clients.
-        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore"],
+        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing", "BinaryCoding"],
+                path: "Clients/CustomerClient"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion"],
+                          path: "Clients/customerctl"),
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore",
+                                                                "ProductVersion"],
                           path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.

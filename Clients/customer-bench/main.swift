@@ -4,7 +4,6 @@
 // `codec`: the binary coder's cost per encode and decode, in process, beside Foundation's JSON.
 import Glibc
 
-BuildMode.warnIfDebug()
 let command: BenchCommand
 do {
     command = try BenchCommand.parse(Array(CommandLine.arguments.dropFirst()))
@@ -12,6 +11,8 @@ do {
     StandardError.write("Error: \(error.description)\n\(BenchCommand.usageLine)\n")
     exit(64)
 }
+// Measurements only: help and --version are not numbers to be misread.
+if case .help = command {} else { BuildMode.warnIfDebug() }
 switch command {
 case .help(let text):
     print(text)

@@ -92,8 +92,9 @@ public final class CustomerServerApp: Sendable {
     }
 
     /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
-    public func runUntilTerminated() -> Int32 {
-        let code = server.runUntilTerminated()
+    /// `whenReady` and `whenStopping`: see `RPCServer.runUntilTerminated`.
+    public func runUntilTerminated(whenReady: () -> Void = {}, whenStopping: (_ signal: Int32?) -> Void = { _ in }) -> Int32 {
+        let code = server.runUntilTerminated(whenReady: whenReady, whenStopping: whenStopping)
         closeStore()
         return code
     }

@@ -23,7 +23,7 @@ import Testing
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.details == [ErrorDetail(field: "vatNumber", reason: reason)])
-            #expect(error?.message == "invalid customer data: vatNumber: \(reason)")
+            #expect(error?.message == "vatNumber: \(reason)")
             let written = try await client.customers.list(CustomerQuery(status: .all)).customers
             #expect(written.isEmpty)
         }

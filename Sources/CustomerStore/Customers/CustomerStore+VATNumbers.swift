@@ -74,7 +74,7 @@ extension CustomerStore {
         if let other {
             throw StoreError.alreadyExists(
                 "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "
-                    + "send allowDuplicateVat if both records are intended", field: "vatNumber")
+                    + "send allowDuplicateVat=true if both records are intended", field: "vatNumber")
         }
     }
 }

@@ -30,6 +30,12 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
     ) async throws -> Res {
         let payload = try Self.encode(request, for: method)
+        return try Self.decode(Res.self, from: try await unary(method, payload: payload, options: options), for: method)
+    }
+
+    /// One request, one response, as encoded bytes: for a client that builds messages from a
+    /// reflected schema (`customerctl call`) rather than from Swift types.
+    public func unary(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions = CallOptions()) async throws -> [UInt8] {
         let isLone = UnaryCallCounter.begin()
         defer { UnaryCallCounter.end() }
         let (connection, call) = try await startCall(method, options: options, callerReads: isLone) { streamID, timeout, buffer in
@@ -37,7 +43,7 @@ public final class ClientChannel: Sendable {
                                  request: payload, to: &buffer)
         }
         if isLone { connection.readOwnResponse(of: call) }
-        return try Self.decode(Res.self, from: try await awaitResponse(call, on: connection), for: method)
+        return try await awaitResponse(call, on: connection)
     }
 
     /// One request, a stream of responses: iterating the result starts the call; the consumer's

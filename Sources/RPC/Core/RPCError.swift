@@ -10,6 +10,9 @@ public struct ErrorDetail: Sendable, Hashable, Codable {
         self.reason = reason
     }
 
+    /// `field: reason`, or the reason alone when no field is named.
+    public var text: String { field.isEmpty ? reason : "\(field): \(reason)" }
+
     enum CodingKeys: Int, CodingKey {
         case field = 1
         case reason = 2
@@ -33,13 +36,20 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         self.trailers = trailers
     }
 
-    /// `"INVALID_ARGUMENT: name is required (name: required)"`.
+    /// `"INVALID_ARGUMENT: name is required (name: required)"`: each detail the message does not
+    /// already state, so a detail is said once.
     public var description: String {
         var text = "\(code): \(message)"
-        if !details.isEmpty {
-            text += " (" + details.map { "\($0.field): \($0.reason)" }.joined(separator: ", ") + ")"
+        let unstated = unstatedDetails
+        if !unstated.isEmpty {
+            text += " (" + unstated.map(\.text).joined(separator: ", ") + ")"
         }
         return text
+    }
+
+    /// The details whose text (`field: reason`) the message does not already contain.
+    public var unstatedDetails: [ErrorDetail] {
+        details.filter { !message.contains($0.text) }
     }
 }
 

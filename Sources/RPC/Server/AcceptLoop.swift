@@ -5,14 +5,14 @@ import Glibc
 /// It waits in poll(2) on the listening socket and a wake-up pipe: closing a descriptor another
 /// thread is blocked on does not reliably wake it on Linux, a byte in the pipe does.
 final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`; the rest is immutable
-    private let listener: SocketFileListener
+    private let listener: any ListeningSocket
     private let runtime: ServerRuntime
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let lock = ConditionLock()
     private var finished = false
 
-    init(listener: SocketFileListener, runtime: ServerRuntime) throws(RPCServerError) {
+    init(listener: any ListeningSocket, runtime: ServerRuntime) throws(RPCServerError) {
         var pipeEnds: [Int32] = [0, 0]
         // pipe2/accept4 are GNU extensions Glibc's Swift module does not export: set FD_CLOEXEC
         // right after; this process does not fork while starting.
@@ -35,7 +35,7 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
         }
     }
 
-    /// Stops accepting, waits for the thread to leave, then closes and removes the socket file.
+    /// Stops accepting, waits for the thread to leave, then closes the listener (removing a socket file it created).
     func stop() {
         var byte: UInt8 = 1
         _ = Glibc.write(wakeWrite, &byte, 1)

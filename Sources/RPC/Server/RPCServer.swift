@@ -58,7 +58,7 @@ public final class RPCServer: Sendable {
     /// The socket path this server listens on.
     public var socketPath: String { runtime.configuration.socketPath }
 
-    /// Creates the socket file and starts accepting connections.
+    /// Creates the socket file (or takes the inherited socket) and starts accepting connections.
     /// Throws ``RPCServerError`` when a live server holds the path, permissions forbid it, and so on.
     public func start() throws {
         try lifecycle.beginStarting()
@@ -66,13 +66,21 @@ public final class RPCServer: Sendable {
         // pass MSG_NOSIGNAL; this covers any other write path, e.g. in handlers).
         signal(SIGPIPE, SIG_IGN)
         do {
-            let listener = try SocketFileListener.open(path: runtime.configuration.socketPath,
-                                                       mode: runtime.configuration.socketMode,
-                                                       group: runtime.configuration.socketGroup)
+            let configuration = runtime.configuration
+            let listener: any ListeningSocket
+            if let inherited = configuration.inheritedSocket {
+                listener = inherited
+            } else {
+                listener = try SocketFileListener.open(path: configuration.socketPath, mode: configuration.socketMode,
+                                                       group: configuration.socketGroup)
+            }
             let acceptLoop = try AcceptLoop(listener: listener, runtime: runtime)
             lifecycle.started(acceptLoop)
-            runtime.logger.info("listening", [("socket", listener.path),
-                                              ("mode", String(runtime.configuration.socketMode, radix: 8))])
+            if configuration.inheritedSocket == nil {
+                runtime.logger.info("listening", [("socket", listener.path), ("mode", String(configuration.socketMode, radix: 8))])
+            } else {
+                runtime.logger.info("listening on the inherited socket", [("socket", listener.path)])
+            }
         } catch {
             lifecycle.failedToStart()
             throw error

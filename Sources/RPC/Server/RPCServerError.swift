@@ -12,6 +12,9 @@ public struct RPCServerError: Error, Sendable, Hashable, CustomStringConvertible
         case permissionDenied
         /// Any other failed system call.
         case systemCallFailed
+        /// A socket handed to the process (socket activation) is not a listening Unix stream
+        /// socket, or not the one socket expected.
+        case invalidInheritedSocket
         /// `start()` on a server that is running or already stopped.
         case invalidState
     }

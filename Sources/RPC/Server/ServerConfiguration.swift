@@ -7,6 +7,10 @@ public struct ServerConfiguration: Sendable {
     /// The group the socket file is given (nil: the server's group). With a `socketMode` such as
     /// 0o660 it lets that group's members connect; who they are is still read off the socket.
     public var socketGroup: UInt32?
+    /// A listening socket handed over by a service manager (socket activation): served instead of
+    /// creating `socketPath`, so `socketMode` and `socketGroup` do not apply (the service manager
+    /// set them), and it is closed but not removed at shutdown.
+    public var inheritedSocket: InheritedListeningSocket?
     /// Largest frame accepted, header excluded (default 4 MiB). Larger CALL_START or MESSAGE
     /// frames fail that call with RESOURCE_EXHAUSTED; the connection stays usable.
     public var maxFrameSize: Int = 4 * 1024 * 1024
