@@ -12,7 +12,7 @@ enum AdminCommands {
         """, required: true, completion: .file)
     static let pagesPerStep = Option.value("pages-per-step", "N", help: """
         Database pages copied per step, 1 to 4096; writers wait for at most one
-        step. Default: 256 (1 MiB).
+        step. Default: 64 (256 KiB).
         """)
 
     static let all: [CommandSpec] = [
@@ -44,7 +44,7 @@ enum AdminCommands {
             fields.add("customers", String(backup.customers))
             fields.add("files", "\(backup.files) (\(backup.fileBytes) bytes)")
             fields.add("duration", "\(backup.durationMilliseconds) ms")
-            fields.add("writers held", "at most \(backup.longestStepMicroseconds) µs at a time (\(backup.steps) steps)")
+            fields.add("writers held", "\(backup.steps) steps: median \(backup.medianStepMicroseconds) µs, longest \(backup.longestStepMicroseconds) µs")
             print(fields.render(), terminator: "")
         },
     ]

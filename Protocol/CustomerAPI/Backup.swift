@@ -3,7 +3,7 @@ public struct BackupRequest: Codable, Sendable, Hashable {
     /// An absolute path on the server's machine: nothing there yet, or an empty folder, in a folder
     /// that exists. Written by the server's OS user, not the caller's.
     public var to: String
-    /// Database pages copied per step, each step holding writers up once. Default: 256 (1 MiB).
+    /// Database pages copied per step, each step holding writers up once. Default: 64 (256 KiB).
     public var pagesPerStep: Int32?
 
     public init(to: String, pagesPerStep: Int32? = nil) {
@@ -26,12 +26,13 @@ public struct BackupResponse: Codable, Sendable, Hashable {
     public var fileBytes: Int64
     /// From the first page copied to the checked backup in place.
     public var durationMilliseconds: Int64
-    /// Steps of the online copy, and the longest time one held up writers.
+    /// Steps of the online copy, and the median and longest time one held up writers.
     public var steps: Int64
     public var longestStepMicroseconds: Int64
+    public var medianStepMicroseconds: Int64
 
     public init(path: String, databaseBytes: Int64, customers: Int64, files: Int64, fileBytes: Int64,
-                durationMilliseconds: Int64, steps: Int64, longestStepMicroseconds: Int64) {
+                durationMilliseconds: Int64, steps: Int64, longestStepMicroseconds: Int64, medianStepMicroseconds: Int64) {
         self.path = path
         self.databaseBytes = databaseBytes
         self.customers = customers
@@ -40,10 +41,11 @@ public struct BackupResponse: Codable, Sendable, Hashable {
         self.durationMilliseconds = durationMilliseconds
         self.steps = steps
         self.longestStepMicroseconds = longestStepMicroseconds
+        self.medianStepMicroseconds = medianStepMicroseconds
     }
 
     enum CodingKeys: Int, CodingKey {
         case path = 1, databaseBytes = 2, customers = 3, files = 4, fileBytes = 5, durationMilliseconds = 6
-        case steps = 7, longestStepMicroseconds = 8
+        case steps = 7, longestStepMicroseconds = 8, medianStepMicroseconds = 9
     }
 }

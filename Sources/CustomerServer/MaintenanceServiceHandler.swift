@@ -24,7 +24,8 @@ struct MaintenanceServiceHandler: GuardedService {
                 files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,
                 durationMilliseconds: Int64(clamping: summary.durationNanoseconds / 1_000_000),
                 steps: Int64(clamping: summary.steps),
-                longestStepMicroseconds: Int64(clamping: summary.longestStepNanoseconds / 1_000))
+                longestStepMicroseconds: Int64(clamping: summary.longestStepNanoseconds / 1_000),
+                medianStepMicroseconds: Int64(clamping: summary.medianStepNanoseconds / 1_000))
         }
     }
 }

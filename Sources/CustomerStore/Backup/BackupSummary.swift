@@ -7,6 +7,8 @@ public struct BackupSummary: Sendable, Hashable {
     public var durationNanoseconds: UInt64
     /// Steps of the online copy, each holding the writer once.
     public var steps: Int
+    /// The median time one step held the writer.
+    public var medianStepNanoseconds: UInt64
     /// The longest time one step held the writer: the most a write waited for the backup.
     public var longestStepNanoseconds: UInt64
 }
