@@ -1,5 +1,3 @@
-import CustomerAPI
-import RPC
 
 /// `customer.v1.MaintenanceService` as Swift calls. Needs the Administration right.
 public struct Maintenance: Sendable {

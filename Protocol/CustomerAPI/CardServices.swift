@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.ProjectService`: sales cases and projects.
 public enum ProjectService {

@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.CustomerService`: create, read, change, list, deactivate and delete customers.
 public enum CustomerService {

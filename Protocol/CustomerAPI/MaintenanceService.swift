@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.MaintenanceService`: looking after the server's data while it serves.
 public enum MaintenanceService {

@@ -1,5 +1,6 @@
 import CustomerAPI
 import CustomerStore
+import RPCServing
 
 extension UserRef {
     init(_ stored: StoredUserRef) {

@@ -1,7 +1,7 @@
 import CustomerStore
 import Foundation
-import Logging
-import RPC
+import ServiceLog
+import RPCServing
 import Synchronization
 
 /// The customer service assembled: the store opened and migrated, identity in front of every

@@ -4,7 +4,7 @@ import CustomerStore
 import Foundation
 import Glibc
 import ProductVersion
-import RPC
+import RPCServing
 
 /// Everything `customerd` needs to start; defaults work on a fresh machine with no flags.
 public struct CustomerServerConfiguration: Sendable {

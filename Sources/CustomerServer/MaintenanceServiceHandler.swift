@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.MaintenanceService`: online backup. Administration only: a backup holds
 /// every record, hidden financial figures included.

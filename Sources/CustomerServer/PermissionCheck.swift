@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// The checks a `Requirement` is made of, for one call: its caller, its method and the store to
 /// find a target's customer in. Each throws `PermissionDenied` naming the missing right.

@@ -2,8 +2,8 @@ import BusinessIdentifiers
 import BusinessRegistry
 import CustomerAPI
 import CustomerStore
-import Logging
-import RPC
+import RPCServing
+import ServiceLog
 
 /// Serves `customer.v1.CustomerService/RefreshFromRegistry`: compares a Finnish or Norwegian
 /// customer with its national business registry and takes the registry's values of the chosen

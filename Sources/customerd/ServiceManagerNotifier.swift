@@ -1,6 +1,6 @@
 import Glibc
-import Logging
-import RPC
+import ServiceLog
+import RPCTransport
 
 /// Tells the service manager how customerd is doing (systemd's `Type=notify`), as sd_notify(3)
 /// does, written by hand: one datagram of newline-separated `KEY=value` assignments sent to the

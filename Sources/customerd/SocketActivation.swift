@@ -1,7 +1,7 @@
 import CustomerServer
 import Glibc
-import Logging
-import RPC
+import ServiceLog
+import RPCServing
 
 /// systemd's socket activation, read by hand (the protocol of sd_listen_fds(3), no libsystemd):
 /// the service manager binds the socket, and starts customerd with it open as descriptor 3,

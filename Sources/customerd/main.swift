@@ -1,8 +1,8 @@
 import CommandLineKit
 import CustomerServer
 import Foundation
-import Logging
 import ProductVersion
+import ServiceLog
 
 /// Exit codes (documented in `--help` and README.md).
 enum ExitCode {

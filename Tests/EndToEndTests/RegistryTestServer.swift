@@ -2,7 +2,7 @@ import BusinessRegistry
 import CustomerClient
 import CustomerServer
 import Foundation
-import Logging
+import ServiceLog
 import RegistryTestSupport
 
 /// The companies the loopback registry knows in these tests (fixtures from RegistryTestSupport).

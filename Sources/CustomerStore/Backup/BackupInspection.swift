@@ -1,4 +1,4 @@
-import CSQLite
+import SQLiteEngine
 
 /// What a database copy holds, read on a connection to the copy after SQLite's full
 /// `integrity_check` found nothing: the facts a manifest records and a restore checks.
@@ -17,28 +17,19 @@ struct BackupInspection {
     /// reads its counts.
     /// - Throws: `dataLoss` with SQLite's findings when the copy is damaged.
     init(checking connection: SQLiteConnection) throws {
-        var findings: [String] = []
-        do {
-            try connection.withStatement("PRAGMA integrity_check(\(Self.findingsListed))") { statement in
-                while try statement.step() { findings.append(statement.optionalText(0) ?? "") }
-            }
-        } catch StoreError.sqlite(let code, let message, _) where code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB {
-            findings = [message]
-        } catch StoreError.notADatabase {
-            findings = ["file is not a database"]
-        }
+        let findings = try connection.integrityCheck(limit: Self.findingsListed)
         guard findings == ["ok"] else {
             throw StoreError.dataLoss(
                 "the copy \(connection.path) is damaged (SQLite integrity_check: \(findings.joined(separator: "; ")))")
         }
-        schemaVersion = Int(try connection.pragma("user_version") ?? "0") ?? 0
-        customers = try connection.withStatement("SELECT count(*) FROM customers") { statement in
-            try statement.step() ? statement.int64(0) : 0
+        schemaVersion = try Migrations.currentVersion(of: connection)
+        customers = try connection.withStatement("SELECT count(*) AS customers FROM customers") { statement in
+            try statement.step() ? try statement.int64("customers") : 0
         }
         var blobs: [(sha256: String, size: Int64)] = []
-        try connection.withStatement("SELECT sha256, max(size) FROM files GROUP BY sha256 ORDER BY sha256") { statement in
+        try connection.withStatement("SELECT sha256, max(size) AS size FROM files GROUP BY sha256 ORDER BY sha256") { statement in
             while try statement.step() {
-                blobs.append((statement.optionalText(0) ?? "", statement.int64(1)))
+                blobs.append((try statement.text("sha256"), try statement.int64("size")))
             }
         }
         self.blobs = blobs

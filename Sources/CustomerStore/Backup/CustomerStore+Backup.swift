@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import SQLiteEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +29,10 @@ extension CustomerStore {
     ///   removed while the backup ran, `dataLoss` when the copy or a stored blob is damaged, `io` or
     ///   `resourceExhausted` from writing.
     public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep) throws -> BackupSummary {
+        try StoreError.mappingEngineErrors { try writeBackup(to: target, pagesPerStep: pagesPerStep) }
+    }
+
+    private func writeBackup(to target: String, pagesPerStep: Int) throws -> BackupSummary {
         let started = ContinuousClock.now
         let destination = try BackupTarget(target)
         let staging = try destination.makeStagingDirectory()
@@ -82,7 +86,7 @@ extension CustomerStore {
             let (isDone, held, total) = try writer.withConnection { _ in
                 let stepStarted = ContinuousClock.now
                 let isDone = try backup.step(pages: pagesPerStep)
-                return (isDone, (ContinuousClock.now - stepStarted).nanoseconds, backup.progress.total)
+                return (isDone, (ContinuousClock.now - stepStarted).nanoseconds, backup.totalPages)
             }
             holds.append(held)
             if isDone { break }

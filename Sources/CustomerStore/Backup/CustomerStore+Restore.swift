@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,10 @@ extension CustomerStore {
     /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup or for existing data,
     ///   `dataLoss` for damage, `schemaTooNew`, ``StoreOpeningError`` `.inUse` while a server runs.
     public static func restore(from backup: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
+        try StoreError.mappingEngineErrors { try restoreChecked(from: backup, toDatabase: path, force: force) }
+    }
+
+    private static func restoreChecked(from backup: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
         let manifest = try BackupManifest(readingFrom: backup)
         let backupDatabase = backup + "/" + BackupManifest.databaseName
         guard FileSystem.regularFileSize(backupDatabase) == manifest.databaseBytes else {
@@ -37,7 +42,7 @@ extension CustomerStore {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
-        let lock = try DatabaseLock(databasePath: path)
+        let lock = try takeLock(of: path)
         defer { lock.release() }
         let live = BlobStore(databasePath: path)
         if hasData(at: path) {
@@ -74,7 +79,7 @@ extension CustomerStore {
     private static func checkedContents(of database: String, against manifest: BackupManifest) throws -> BackupInspection {
         let connection = try SQLiteConnection(path: database, role: .writer, options: StoreOptions())
         defer { connection.close() }
-        try Migrations.checkNotTooNew(connection)
+        try Migrations.migrator.checkNotTooNew(connection)
         let contents = try BackupInspection(checking: connection)
         guard contents.customers == manifest.customers, Int64(contents.blobs.count) == manifest.files,
               contents.schemaVersion == manifest.schemaVersion else {

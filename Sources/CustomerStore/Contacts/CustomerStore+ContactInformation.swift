@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// The card's contact-information tab in ONE read transaction (a consistent snapshot): the

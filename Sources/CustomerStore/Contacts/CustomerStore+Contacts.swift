@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Creates an active contact person of a customer with the given keywords and roles (existing labels).

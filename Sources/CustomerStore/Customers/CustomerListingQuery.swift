@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
 struct CustomerListingQuery {
     let order: CustomerOrder
@@ -94,9 +96,9 @@ struct CustomerListingQuery {
             var last: ListPosition?
             while try statement.step() {
                 if customers.count == limit { return (customers, last, true) }
-                let customer = CustomerRow.decode(statement)
+                let customer = try CustomerRow.decode(statement)
                 last = ListPosition(id: customer.id, number: customer.number,
-                                    nameKey: statement.text(CustomerRow.nameKeyColumn))
+                                    nameKey: try statement.text(CustomerRow.nameKeyColumn))
                 customers.append(customer)
             }
             return (customers, last, false)

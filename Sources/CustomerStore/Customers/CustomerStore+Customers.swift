@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Creates a customer (version 1, active) in one transaction.

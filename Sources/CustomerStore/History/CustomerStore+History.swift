@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension CustomerStore {
     /// The change history of one customer, address or contact, oldest first.
     ///

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// Checks and stamps shared by every write of a versioned record (customer, address, contact, activity).
 extension CustomerStore {

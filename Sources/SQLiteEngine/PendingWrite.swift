@@ -1,0 +1,68 @@
+import Dispatch
+
+/// Where a call of the writer is between enqueueing and its answer.
+enum PendingWriteState: Equatable {
+    /// Waiting in the writer's queue.
+    case queued
+    /// Chosen to lead the next group: its thread wakes up and runs it (and what queued behind it).
+    case leading
+    /// Done: its result is final and its caller may return.
+    case answered
+}
+
+/// One call waiting for the writer connection, with its type erased so calls of every result type
+/// share one queue (see `GroupCommitWriter`).
+protocol PendingWrite: AnyObject {
+    /// Runs alone, outside any transaction of the writer (`withConnection`), instead of in a group.
+    var isExclusive: Bool { get }
+    /// Read and written only while the writer's lock is held.
+    var state: PendingWriteState { get set }
+    /// Signalled once, when the call is answered or chosen to lead; `nil` while nobody waits on it.
+    var wakeUp: DispatchSemaphore? { get set }
+    /// Runs the body (once) and records its value or error; rethrows the body's error.
+    func run(_ connection: SQLiteConnection) throws
+    /// Records `error` as the call's outcome instead of whatever the body returned (its group did not
+    /// commit, or the writer closed first), and drops the body if it has not run.
+    func fail(_ error: any Error)
+}
+
+/// A call of `GroupCommitWriter.write` or `withConnection` returning `T`.
+///
+/// It crosses threads without being `Sendable`: the caller creates it, the leader (often another
+/// caller's thread) runs its body and records the result, the caller then reads the result. That is
+/// safe because
+/// - the caller is blocked in `GroupCommitWriter.perform` from enqueueing until the call is answered,
+///   so the body and everything it captures are used by one thread at a time;
+/// - the leader records the result before it marks the call answered under the writer's lock, and the
+///   caller reads it only after seeing that mark under the same lock (the lock orders the accesses);
+/// - the body is dropped before the call is answered, so the caller's `withoutActuallyEscaping`
+///   finds it unescaped.
+final class PendingCall<T>: PendingWrite {
+    let isExclusive: Bool
+    var state = PendingWriteState.queued
+    var wakeUp: DispatchSemaphore?
+    private var body: ((SQLiteConnection) throws -> T)?
+    /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
+    private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
+
+    init(isExclusive: Bool, _ body: @escaping (SQLiteConnection) throws -> T) {
+        self.isExclusive = isExclusive
+        self.body = body
+    }
+
+    func run(_ connection: SQLiteConnection) throws {
+        guard let body else { return }
+        self.body = nil
+        do {
+            result = .success(try body(connection))
+        } catch {
+            result = .failure(error)
+            throw error
+        }
+    }
+
+    func fail(_ error: any Error) {
+        body = nil
+        result = .failure(error)
+    }
+}
