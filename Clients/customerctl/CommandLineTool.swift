@@ -7,7 +7,8 @@ import ProductVersion
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + AdminCommands.all
+        + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        + AdminCommands.all
         + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {
