@@ -31,6 +31,7 @@ public final class CustomerClient: Sendable {
     public let settings: Settings
     public let files: Files
     public let invoices: Invoices
+    public let maintenance: Maintenance
     public let server: Server
 
     /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
@@ -51,6 +52,7 @@ public final class CustomerClient: Sendable {
         self.settings = Settings(channel: channel)
         self.files = Files(channel: channel)
         self.invoices = Invoices(channel: channel)
+        self.maintenance = Maintenance(channel: channel)
         self.server = Server(channel: channel)
     }
 

@@ -9,7 +9,7 @@ enum CommandTabs {
         ("Financial", ["forecasts", "invoices", "settings"]),
         ("Classification", ["segments", "industries"]),
         ("Files and links", ["files", "links"]),
-        ("Administration", ["users", "whoami", "profiles"]),
+        ("Administration", ["users", "whoami", "profiles", "admin"]),
         ("Server and tools", ["health", "server-info", "services", "call", "completion"]),
     ]
 

@@ -48,6 +48,7 @@ public final class CustomerServerApp: Sendable {
                 RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
                 ServerStatusServiceHandler(store: store),
                 DossierServiceHandler(store: store),
+                MaintenanceServiceHandler(store: store),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc

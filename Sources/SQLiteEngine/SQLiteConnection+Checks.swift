@@ -16,9 +16,19 @@ extension SQLiteConnection {
     /// - Returns: `["ok"]` for an intact database, otherwise up to `limit` findings as SQLite
     ///   words them (SQLite stopping on a corrupt page, or a file that is not a database, is one finding).
     public func quickCheck(limit: Int) throws -> [String] {
+        try findings(of: "quick_check", limit: limit)
+    }
+
+    /// `PRAGMA integrity_check(limit)`: quick_check's checks, and that every index matches its
+    /// table. Returns as ``quickCheck(limit:)`` does.
+    public func integrityCheck(limit: Int) throws -> [String] {
+        try findings(of: "integrity_check", limit: limit)
+    }
+
+    private func findings(of check: String, limit: Int) throws -> [String] {
         var findings: [String] = []
         do {
-            try withStatement("PRAGMA quick_check(\(limit))") { statement in
+            try withStatement("PRAGMA \(check)(\(limit))") { statement in
                 while try statement.step() {
                     findings.append(statement.optionalText(0) ?? "")
                 }

@@ -58,11 +58,23 @@ enum DaemonOptions {
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
         logged. Default: 500.
         """)
+    static let restore = Option.value("restore", "BACKUP", help: """
+        Restore the backup in folder BACKUP (made by `customerctl admin backup`)
+        as the --database, then exit; the server must be stopped (its lock is
+        taken). The backup is checked first (its MANIFEST, SQLite integrity_check,
+        every file's SHA-256); an incomplete or damaged one is refused and nothing
+        changes. A database location that already holds data is refused too.
+        """, completion: .file)
+    static let force = Option.flag("force", help: """
+        With --restore: replace the data already there (the database, its WAL and
+        every stored file are deleted first).
+        """)
     static let version = Option.flag("version", help: "Print the version and exit.")
     static let helpFlag = Option.flag("help", short: "h", help: "Show this help and exit.")
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
+        restore, force,
         version, helpFlag,
     ])
 

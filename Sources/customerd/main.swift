@@ -13,6 +13,8 @@ enum ExitCode {
     static let databaseInUse: Int32 = 2
     /// The database was refused: damaged, read-only, not SQLite, or from a newer version.
     static let databaseRefused: Int32 = 3
+    /// --restore refused the backup (incomplete, damaged) or the data already there (no --force).
+    static let restoreRefused: Int32 = 4
     /// The command line was wrong.
     static let usage: Int32 = 64
 }
@@ -42,11 +44,13 @@ let helpText = """
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
       3   database refused: damaged, read-only, not an SQLite database, or from a newer version
+      4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
       64  wrong command line
 
     EXAMPLE:
       customerd --socket /tmp/cc/customerd.sock --database /tmp/cc/customers.sqlite
       customerd --socket-mode 0660 --socket-group staff
+      customerd --database /srv/cc/customers.sqlite --restore /var/backups/customercard/2026-12-03
       customerd --registry-url fi=http://127.0.0.1:8080/v3 --registry-url no=http://127.0.0.1:8080/api --registry-timeout 3
 
     """
@@ -96,6 +100,13 @@ func run() -> Int32 {
         return ExitCode.usage
     }
 
+    if arguments.flag(DaemonOptions.force), arguments.value(DaemonOptions.restore) == nil {
+        FileHandle.standardError.write(Data("Error: --force only goes with --restore\nSee 'customerd --help'.\n".utf8))
+        return ExitCode.usage
+    }
+    if let backup = arguments.value(DaemonOptions.restore) {
+        return restore(from: backup, configuration: configuration, force: arguments.flag(DaemonOptions.force), logger: logger)
+    }
     let notifier = ServiceManagerNotifier.fromEnvironment(logger: logger)
     do {
         let socketOptions = [DaemonOptions.socket, DaemonOptions.socketMode, DaemonOptions.socketGroup]
@@ -118,6 +129,17 @@ func run() -> Int32 {
         logger.critical("failed to start: \(error)", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
         notifier?.failed("\(error)")
         return exitCode(forStartFailure: error)
+    }
+}
+
+/// `--restore`: one line on stdout when it worked, the reason on stderr when not.
+func restore(from backup: String, configuration: CustomerServerConfiguration, force: Bool, logger: Logger) -> Int32 {
+    do {
+        print(try BackupRestore.restore(from: backup, configuration: configuration, force: force))
+        return ExitCode.success
+    } catch {
+        logger.critical("restore refused: \(error)", [("backup", backup), ("database", configuration.databasePath)])
+        return StartFailure(error) == .databaseInUse ? ExitCode.databaseInUse : ExitCode.restoreRefused
     }
 }
 

@@ -84,6 +84,12 @@ enum PermissionMatrix {
             _ = try await client.users.setTrustedService(user: PermissionSeed.spare)
         },
 
+        "customer.v1.MaintenanceService/Backup": MatrixRow(administrators) { client, _ in
+            let target = FileManager.default.temporaryDirectory.path + "/cc-matrix-backup-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: target) }
+            _ = try await client.maintenance.backup(to: target)
+        },
+
         "customer.v1.ProfileService/CreateProfile": MatrixRow(administrators) { client, _ in
             _ = try await client.profiles.create(name: "Matrix", rights: Rights(readCustomers: .own))
         },

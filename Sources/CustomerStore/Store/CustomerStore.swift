@@ -37,7 +37,7 @@ public final class CustomerStore: Sendable {
     /// The database was too large to check at open (see `StoreOptions.integrityCheckAtOpenLimit`):
     /// the owner should run ``checkIntegrity()`` now, beside serving.
     public let isIntegrityCheckDeferred: Bool
-    private let options: StoreOptions
+    let options: StoreOptions
 
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
     ///
@@ -51,13 +51,7 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
-        do {
-            lock = try DatabaseLock(databasePath: path)
-        } catch DatabaseLockError.inUse(let owner) {
-            throw StoreOpeningError(path: path, reason: .inUse(ownerPID: owner))
-        } catch DatabaseLockError.systemCall(let name, let lockPath, let code) {
-            throw FileSystem.error(name, lockPath, code)
-        }
+        lock = try Self.takeLock(of: path)
         let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
                                         synchronous: options.synchronous)
         self.checkpointer = checkpointer
@@ -93,6 +87,18 @@ public final class CustomerStore: Sendable {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
         access = .pooled
+    }
+
+    /// Takes the database's one-owner lock (see `DatabaseLock`), as opening and restoring do.
+    /// - Throws: ``StoreOpeningError`` `.inUse` naming the owner's pid, or the file-system error.
+    static func takeLock(of path: String) throws -> DatabaseLock {
+        do {
+            return try DatabaseLock(databasePath: path)
+        } catch DatabaseLockError.inUse(let owner) {
+            throw StoreOpeningError(path: path, reason: .inUse(ownerPID: owner))
+        } catch DatabaseLockError.systemCall(let name, let lockPath, let code) {
+            throw FileSystem.error(name, lockPath, code)
+        }
     }
 
     /// A second view of `opened`'s connections (see ``insideKeyedWrites()``).

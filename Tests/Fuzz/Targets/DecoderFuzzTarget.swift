@@ -11,7 +11,7 @@ enum DecoderFuzzTarget {
     static let requestTypes: [any (Codable & Sendable).Type] = [
         AddAddressRequest.self, AddCollaborationNoteRequest.self, AddEventRequest.self, AddLinkRequest.self,
         AddNoteRequest.self, AddProjectTaskRequest.self, AddTaskRequest.self, AddUserRequest.self,
-        AddressIDRequest.self, ContactIDRequest.self, CreateContactRequest.self, CreateCustomerRequest.self,
+        AddressIDRequest.self, BackupRequest.self, ContactIDRequest.self, CreateContactRequest.self, CreateCustomerRequest.self,
         CreateLabelRequest.self, CreateProfileRequest.self, CreateProjectRequest.self, CreateSegmentRequest.self,
         CustomerIDRequest.self, DeleteActivityRequest.self, DeleteContactRequest.self, DeleteCustomerRequest.self,
         DeleteLabelRequest.self,

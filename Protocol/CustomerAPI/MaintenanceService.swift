@@ -1,0 +1,12 @@
+import RPCCore
+
+/// `customer.v1.MaintenanceService`: looking after the server's data while it serves.
+public enum MaintenanceService {
+    public static let name = "customer.v1.MaintenanceService"
+
+    public static let backup = UnaryMethod<BackupRequest, BackupResponse>(
+        service: name, method: "Backup",
+        summary: "Writes a checked copy of the database and its files into the folder `to`, as the server's user, "
+            + "while serving; writers wait for one step at a time. A missing `to` folder is created, an existing "
+            + "non-empty one refused (ALREADY_EXISTS); a relative path is INVALID_ARGUMENT.")
+}

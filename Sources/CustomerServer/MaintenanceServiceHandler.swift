@@ -1,0 +1,31 @@
+import CustomerAPI
+import CustomerStore
+import RPCServing
+
+/// Serves `customer.v1.MaintenanceService`: online backup. Administration only: a backup holds
+/// every record, hidden financial figures included.
+struct MaintenanceServiceHandler: GuardedService {
+    var store: CustomerStore
+
+    /// The most pages one step may copy: 16 MiB at 4 KiB pages, already long enough to be felt by writers.
+    static let maxPagesPerStep: Int32 = 4_096
+
+    func register(with router: inout GuardedRouter) {
+        router.register(MaintenanceService.backup, requires: .administration) { request, _ in
+            let pages = request.pagesPerStep ?? Int32(CustomerStore.backupPagesPerStep)
+            guard (1...Self.maxPagesPerStep).contains(pages) else {
+                throw RPCError(
+                    .invalidArgument, "pagesPerStep must be 1 to \(Self.maxPagesPerStep)",
+                    details: [ErrorDetail(field: "pagesPerStep", reason: "out of range")])
+            }
+            let summary = try store.backup(to: request.to, pagesPerStep: Int(pages))
+            return BackupResponse(
+                path: summary.path, databaseBytes: summary.manifest.databaseBytes, customers: summary.manifest.customers,
+                files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,
+                durationMilliseconds: Int64(clamping: summary.durationNanoseconds / 1_000_000),
+                steps: Int64(clamping: summary.steps),
+                longestStepMicroseconds: Int64(clamping: summary.longestStepNanoseconds / 1_000),
+                medianStepMicroseconds: Int64(clamping: summary.medianStepNanoseconds / 1_000))
+        }
+    }
+}

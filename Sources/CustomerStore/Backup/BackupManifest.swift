@@ -1,0 +1,81 @@
+import Foundation
+
+/// The last file a backup writes (`MANIFEST`, beside `customers.sqlite` and its `.files` folder):
+/// what the backup holds, so a restore can check it got all of it.
+///
+/// Written after the copy was checked and synced, into a folder that is renamed into place only
+/// afterwards: a folder without a manifest is a backup cut off midway and is refused.
+public struct BackupManifest: Sendable, Hashable {
+    /// The format's first line; a later format gets a new number, and an older binary refuses it.
+    static let header = "customercard-backup 1"
+    static let fileName = "MANIFEST"
+    /// The database's name inside a backup; its blobs are in `customers.sqlite.files`, as beside a
+    /// live database, so `BlobStore` addresses both the same way.
+    static let databaseName = "customers.sqlite"
+
+    /// When the copy was complete (milliseconds since 1970 UTC).
+    public var createdAt: Int64
+    /// The schema version (`PRAGMA user_version`) of the copy.
+    public var schemaVersion: Int
+    /// The database file's size in bytes.
+    public var databaseBytes: Int64
+    public var customers: Int64
+    /// Distinct stored file contents (blobs) the copy references.
+    public var files: Int64
+    /// Their total size in bytes.
+    public var fileBytes: Int64
+
+    /// The manifest's text: one `key value` line each, so an operator can read it with `cat`.
+    var text: String {
+        """
+        \(Self.header)
+        created-at \(createdAt)
+        schema-version \(schemaVersion)
+        database-bytes \(databaseBytes)
+        customers \(customers)
+        files \(files)
+        file-bytes \(fileBytes)
+
+        """
+    }
+
+    init(createdAt: Int64, schemaVersion: Int, databaseBytes: Int64, customers: Int64, files: Int64, fileBytes: Int64) {
+        self.createdAt = createdAt
+        self.schemaVersion = schemaVersion
+        self.databaseBytes = databaseBytes
+        self.customers = customers
+        self.files = files
+        self.fileBytes = fileBytes
+    }
+
+    /// Reads the manifest of the backup in `directory`.
+    /// - Throws: `failedPrecondition` naming what is missing or malformed.
+    init(readingFrom directory: String) throws {
+        let path = directory + "/" + Self.fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StoreError.failedPrecondition(
+                "\(directory) is not a complete backup: it has no \(Self.fileName) (a backup cut off midway has none)")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard lines.first == Self.header else {
+            throw StoreError.failedPrecondition("\(path) does not start with '\(Self.header)'")
+        }
+        var values: [String: Int64] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2, let value = Int64(parts[1]) { values[parts[0]] = value }
+        }
+        func value(_ key: String) throws -> Int64 {
+            guard let value = values[key], value >= 0 else {
+                throw StoreError.failedPrecondition("\(path) has no valid '\(key)' line")
+            }
+            return value
+        }
+        createdAt = try value("created-at")
+        schemaVersion = Int(clamping: try value("schema-version"))
+        databaseBytes = try value("database-bytes")
+        customers = try value("customers")
+        files = try value("files")
+        fileBytes = try value("file-bytes")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a backup goes: an absolute path with nothing there (or an empty folder), in a folder that
+/// exists. The backup is built in a hidden staging folder beside it and renamed to it when done.
+struct BackupTarget {
+    /// The target, standardized (no trailing slash, no `.` or `..`).
+    let path: String
+    let parent: String
+
+    /// Checks the target before anything is copied.
+    /// - Throws: `invalidArgument` (field `to`) for a relative path or `/`; `alreadyExists` when
+    ///   something other than an empty folder is there; `failedPrecondition` for a missing folder.
+    init(_ target: String) throws {
+        guard target.hasPrefix("/") else {
+            throw StoreError.invalid(
+                "to", "must be an absolute path: the server writes it, and the caller's working directory means nothing there")
+        }
+        path = (target as NSString).standardizingPath
+        parent = (path as NSString).deletingLastPathComponent
+        guard path != "/", !path.contains("\0") else { throw StoreError.invalid("to", "must name a folder below /") }
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            let isEmptyFolder = (status.st_mode & S_IFMT) == S_IFDIR
+                && (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) == true
+            guard isEmptyFolder else {
+                throw StoreError.alreadyExists("\(path) exists and is not an empty folder; a backup never replaces anything", field: "to")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError.failedPrecondition("the folder \(parent) does not exist (a backup creates only its own folder)")
+        }
+    }
+
+    /// Creates the hidden staging folder (mode 0700) beside the target.
+    func makeStagingDirectory() throws -> String {
+        let name = (path as NSString).lastPathComponent
+        let staging = "\(parent)/.\(name).partial-\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        while mkdir(staging, 0o700) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EACCES || code == EPERM || code == EROFS {
+                // The caller cannot see why from its side: the server, not the caller, writes here.
+                throw StoreError.failedPrecondition(
+                    "the server's user (uid \(geteuid())) may not write in \(parent): \(String(cString: strerror(code)))")
+            }
+            throw FileSystem.error("mkdir", staging, code)
+        }
+        return staging
+    }
+
+    /// Renames the finished staging folder to the target (rename(2) replaces an empty folder) and
+    /// makes that durable.
+    func moveIntoPlace(_ staging: String) throws {
+        try FileSystem.call("rename", path) { rename(staging, path) }
+        try FileSystem.syncDirectory(parent)
+    }
+}

@@ -1,0 +1,217 @@
+import CustomerClient
+import CustomerStore
+import Foundation
+import Glibc
+import Testing
+
+/// `customerctl admin backup` (MaintenanceService.Backup) and `customerd --restore`, on real
+/// servers, sockets and files.
+@Suite struct BackupTests {
+    @Test func aBackupUnderWriteLoadRestoresEveryWriteAcknowledgedBeforeIt() async throws {
+        try await withServer { server, client in
+            let owner = try await client.customers.create(CustomerFields(name: "Has a file"))
+            let content = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) })
+            let file = try await client.files.upload(customerID: owner.id, name: "contract.pdf", data: content)
+            let log = WriteLog()
+            let writers = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for writer in 0..<3 {
+                        group.addTask {
+                            var count = 0
+                            while await !log.isStopped {
+                                let created = try await client.customers.create(CustomerFields(name: "Writer \(writer) #\(count)"))
+                                await log.acknowledge(created.id, name: created.name)
+                                count += 1
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            while await log.count < 50 { try await Task.sleep(for: .milliseconds(5)) }
+            let before = await log.acknowledged
+            let target = server.directory.path + "/backup"
+            // One page per step: many steps, with the writers' writes in between.
+            let backup = try await client.maintenance.backup(to: target, pagesPerStep: 1)
+            let afterCount = await log.count
+            await log.stop()
+            try await writers.value
+
+            #expect(afterCount > before.count, "the writers kept writing while the backup ran")
+            #expect(backup.steps > 1)
+            #expect(backup.customers >= Int64(before.count + 1))
+            #expect(backup.files == 1 && backup.fileBytes == Int64(content.count))
+            #expect(FileManager.default.fileExists(atPath: target + "/MANIFEST"))
+            #expect(try Self.stagingFolders(in: server.directory.path).isEmpty)
+
+            let fresh = try TestServer.makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: fresh) }
+            let restored = try await runProduct(
+                "customerd", ["--database", fresh.path + "/customers.sqlite", "--restore", target, "--log-level", "warning"])
+            #expect(restored.status == 0, "\(restored.stderr)")
+            #expect(restored.stdout.contains("\(backup.customers) customers, 1 files"))
+            try await withOffPool(start: { try TestServer(directory: fresh) }, stop: { $0.stop() }) { second in
+                let reader = second.client()
+                defer { reader.close() }
+                for (id, name) in before {
+                    let customer = try await reader.customers.get(id: id)
+                    #expect(customer.name == name)
+                }
+                var downloaded = Data()
+                for try await chunk in reader.files.download(id: file.id) { downloaded.append(chunk.data) }
+                #expect(downloaded == content)
+            }
+        }
+    }
+
+    @Test func aBackupKilledMidwayLeavesNothingThatRestores() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.path + "/customers.sqlite"
+        // Large enough (some 20 MiB) that copying it a page per step outlasts the kill below.
+        try await offPool {
+            let store = try CustomerStore(path: database)
+            defer { store.close() }
+            let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
+            guard let me = admins.first?.id else { throw StoreError.notFound("no administrator was made") }
+            for batch in 0..<4 {
+                try store.createCustomers(
+                    (0..<10_000).map { NewCustomer(name: "Customer \(batch)-\($0)", email: "office\($0)@example.com") },
+                    by: .user(me))
+            }
+        }
+        let socket = directory.path + "/customerd.sock"
+        let daemon = try startDaemon(socket: socket, database: database)
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        let target = directory.path + "/backup"
+        var staging: [String] = []
+        do {
+            try await waitUntilServing(client)
+            let call = Task { try await client.maintenance.backup(to: target, pagesPerStep: 1) }
+            for _ in 0..<60_000 where staging.isEmpty {
+                staging = try Self.stagingFolders(in: directory.path)
+                if staging.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            daemon.terminate(SIGKILL)
+            _ = try await offPool { daemon.waitUntilExit() }
+            if case .success = await call.result {
+                Issue.record("the backup finished before the server was killed")
+            }
+        } catch {
+            daemon.terminate(SIGKILL)
+            _ = try await offPool { daemon.waitUntilExit() }
+            throw error
+        }
+
+        #expect(staging.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: target))
+        let fresh = directory.path + "/fresh/customers.sqlite"
+        for leftover in [target] + staging.map({ directory.path + "/" + $0 }) {
+            #expect(!FileManager.default.fileExists(atPath: leftover + "/MANIFEST"))
+            let refused = try await runProduct("customerd", ["--database", fresh, "--restore", leftover])
+            #expect(refused.status == 4)
+            #expect(refused.stderr.contains("is not a complete backup: it has no MANIFEST"), "\(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
+    @Test func onlyAnAdministratorMayBackUp() async throws {
+        try await withServer { server, client in
+            _ = try await client.users.add(uid: getuid() == 4242 ? 4243 : 4242, name: "other-admin", isAdministrator: true)
+            let me = try await client.users.whoAmI()
+            _ = try await client.users.setProfile(user: me.name, profile: "Sales")
+            let target = server.directory.path + "/backup"
+            let error = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: target) }
+            #expect(error?.code == .permissionDenied)
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+    }
+
+    @Test func relativeOccupiedAndHomelessTargetsAreRefused() async throws {
+        try await withServer { server, client in
+            let relative = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: "backups/today") }
+            #expect(relative?.code == .invalidArgument)
+            #expect(relative?.details.map(\.field) == ["to"])
+
+            let occupied = server.directory.path + "/occupied"
+            try FileManager.default.createDirectory(atPath: occupied, withIntermediateDirectories: false)
+            try Data("keep me".utf8).write(to: URL(fileURLWithPath: occupied + "/notes.txt"))
+            let taken = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: occupied) }
+            #expect(taken?.code == .alreadyExists)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: occupied) == ["notes.txt"])
+
+            let homeless = await #expect(throws: RPCError.self) {
+                try await client.maintenance.backup(to: server.directory.path + "/no-such-folder/backup")
+            }
+            #expect(homeless?.code == .failedPrecondition)
+
+            let steps = await #expect(throws: RPCError.self) {
+                try await client.maintenance.backup(to: server.directory.path + "/b", pagesPerStep: 0)
+            }
+            #expect(steps?.details.map(\.field) == ["pagesPerStep"])
+            #expect(try Self.stagingFolders(in: server.directory.path).isEmpty)
+        }
+    }
+
+    @Test func restoringOverExistingDataNeedsForce() async throws {
+        let backups = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: backups) }
+        let target = backups.path + "/nightly"
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (kept, later) = try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let kept = try await client.customers.create(CustomerFields(name: "In the backup"))
+            _ = try await client.maintenance.backup(to: target)
+            let later = try await client.customers.create(CustomerFields(name: "After the backup"))
+            let whileServing = try await runProduct("customerd", ["--database", server.databasePath, "--restore", target])
+            #expect(whileServing.status == 2, "a running server holds the database: \(whileServing.stderr)")
+            return (kept.id, later.id)
+        }
+        let database = directory.path + "/customers.sqlite"
+        let refused = try await runProduct("customerd", ["--database", database, "--restore", target])
+        #expect(refused.status == 4)
+        #expect(refused.stderr.contains("already holds data"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--force"))
+        try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let untouched = try await client.customers.get(id: later)
+            #expect(untouched.name == "After the backup")
+        }
+
+        let forced = try await runProduct("customerd", ["--database", database, "--restore", target, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let restored = try await client.customers.get(id: kept)
+            #expect(restored.name == "In the backup")
+            let gone = await #expect(throws: RPCError.self) { try await client.customers.get(id: later) }
+            #expect(gone?.code == .notFound)
+        }
+    }
+
+    /// The hidden folders a backup builds in before it is renamed into place.
+    static func stagingFolders(in directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".partial-") }
+    }
+}
+
+/// The writes the load test's writers had acknowledged, in order.
+private actor WriteLog {
+    private(set) var acknowledged: [(id: Int64, name: String)] = []
+    private(set) var isStopped = false
+
+    var count: Int { acknowledged.count }
+
+    func acknowledge(_ id: Int64, name: String) {
+        acknowledged.append((id, name))
+    }
+
+    func stop() {
+        isStopped = true
+    }
+}
