@@ -46,7 +46,7 @@ let package = Package(
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
                 dependencies: ["RPC", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "Logging"],
+                               "Logging", "Hashing"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.
@@ -76,6 +76,8 @@ let package = Package(
                     path: "Tests/BusinessRegistryTests"),
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
+        .testTarget(name: "CustomerCtlTests", dependencies: ["customerctl", "CommandLineKit", "CustomerClient"],
+                    path: "Tests/CustomerCtlTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
