@@ -59,8 +59,12 @@ struct CustomerImportHandler: GuardedService {
         }
     }
 
+    /// The most problems a refusal lists as details: a STATUS must stay small (PROTOCOL.md 5.3);
+    /// a dry run's answer lists up to `ImportCustomersResponse.maxProblems`.
+    static let maxDetails = 100
+
     /// The call's answer; an all-or-nothing import with a refused row is refused as a whole,
-    /// INVALID_ARGUMENT with one detail per problem (field `line N: column`), up to the answer's limit.
+    /// INVALID_ARGUMENT with one detail per problem (field `line N: column`), the first `maxDetails`.
     private static func answer(_ outcome: CustomerImportOutcome, mode: CustomerImportMode) throws -> ImportCustomersResponse {
         let problems = outcome.problems.prefix(ImportCustomersResponse.maxProblems).map {
             ImportProblem(line: $0.line, field: $0.violation.field, reason: $0.violation.reason)
@@ -70,7 +74,7 @@ struct CustomerImportHandler: GuardedService {
             throw RPCError(
                 .invalidArgument,
                 "\(outcome.rejectedRows) of \(outcome.rows) rows are invalid and nothing was imported\(first)",
-                details: problems.map { ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason) })
+                details: problems.prefix(maxDetails).map { ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason) })
         }
         return ImportCustomersResponse(
             rows: Int64(outcome.rows), imported: Int64(outcome.imported), rejectedRows: Int64(outcome.rejectedRows),
@@ -87,7 +91,6 @@ private struct ImportRows {
     init(store: CustomerStore) { self.store = store }
 
     mutating func add(_ records: [CustomerRecord]) throws {
-        rows.reserveCapacity(rows.count + records.count)
         for record in records {
             let line = record.line ?? Int64(rows.count + 1)
             var problems: [FieldViolation] = []
