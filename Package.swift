@@ -9,7 +9,8 @@ let package = Package(
         .library(name: "CustomerClient", targets: ["CustomerClient"]),
         .library(name: "CustomerAPI", targets: ["CustomerAPI"]),
         .library(name: "BinaryCoding", targets: ["BinaryCoding"]),
-        .library(name: "RPC", targets: ["RPC"]),
+        .library(name: "RPCClient", targets: ["RPCClient"]),
+        .library(name: "RPCServing", targets: ["RPCServing"]),
         .executable(name: "customerd", targets: ["customerd"]),
         .executable(name: "customerctl", targets: ["customerctl"]),
         .executable(name: "customer-bench", targets: ["customer-bench"]),
@@ -18,14 +19,25 @@ let package = Package(
         // Layer 0: the binary Codable format (knows nothing of sockets or customers).
         .target(name: "BinaryCoding", path: "Protocol/BinaryCoding"),
 
-        // One-line structured logging shared by the server side and the tools.
-        .target(name: "Logging", path: "Sources/Logging"),
+        // The product's version, one constant for every executable and the server's handshake.
+        .target(name: "ProductVersion", path: "Sources/ProductVersion"),
 
-        // Layer 1: frames, status, deadlines, Unix-socket transport, client channel, server dispatch.
-        .target(name: "RPC", dependencies: ["BinaryCoding", "Logging"], path: "Sources/RPC"),
+        // One-line structured logging shared by the server side and the tools.
+        .target(name: "ServiceLog", path: "Sources/ServiceLog"),
+
+        // Layer 1, the RPC runtime, in four parts so each user takes only what it needs:
+        // the core types (status codes, errors, metadata, method descriptors, the built-in services' messages),
+        .target(name: "RPCCore", dependencies: ["BinaryCoding"], path: "Sources/RPCCore"),
+        // frames, the handshake and the Unix-socket transport, shared by both ends,
+        .target(name: "RPCTransport", dependencies: ["RPCCore", "BinaryCoding"], path: "Sources/RPCTransport"),
+        // the client channel,
+        .target(name: "RPCClient", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding"], path: "Sources/RPCClient"),
+        // and the server: connections, dispatch, lifecycle and the built-in services.
+        .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog"],
+                path: "Sources/RPCServing"),
 
         // Layer 2: messages and service descriptors of the customer API.
-        .target(name: "CustomerAPI", dependencies: ["BinaryCoding", "RPC"], path: "Protocol/CustomerAPI"),
+        .target(name: "CustomerAPI", dependencies: ["BinaryCoding", "RPCCore"], path: "Protocol/CustomerAPI"),
 
         // The system SQLite (Debian's libsqlite3-dev).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite",
@@ -45,21 +57,25 @@ let package = Package(
 
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
-                dependencies: ["RPC", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "Logging", "Hashing"],
+                dependencies: ["RPCServing", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
+                               "ServiceLog", "ProductVersion", "Hashing"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.
         .target(name: "CommandLineKit", path: "Sources/CommandLineKit"),
 
         .executableTarget(name: "customerd",
-                          dependencies: ["CustomerServer", "BusinessRegistry", "RPC", "Logging", "CommandLineKit"],
+                          dependencies: ["CustomerServer", "BusinessRegistry", "RPCServing", "RPCTransport", "ServiceLog",
+                                         "CommandLineKit", "ProductVersion"],
                           path: "Sources/customerd"),
 
         // Clients.
-        .target(name: "CustomerClient", dependencies: ["RPC", "CustomerAPI", "Hashing"], path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing"], path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPC", "CSQLite", "CommandLineKit", "CustomerStore"],
+        .target(name: "CustomerClient", dependencies: ["RPCClient", "CustomerAPI", "Hashing", "BinaryCoding"],
+                path: "Clients/CustomerClient"),
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion"],
+                          path: "Clients/customerctl"),
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "CSQLite",
+                                                                   "CommandLineKit", "CustomerStore", "ProductVersion"],
                           path: "Clients/customer-bench"),
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
@@ -67,26 +83,27 @@ let package = Package(
         .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
                 exclude: ["Fixtures"]),
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
-        .testTarget(name: "RPCTests", dependencies: ["RPC", "BinaryCoding"], path: "Tests/RPCTests"),
+        .testTarget(name: "RPCTests", dependencies: ["RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], path: "Tests/HashingTests"),
         .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests",
                     dependencies: ["BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],
                     path: "Tests/BusinessRegistryTests"),
-        .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "BinaryCoding"], path: "Tests/CustomerAPITests"),
+        .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "RPCCore", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
         .testTarget(name: "CustomerCtlTests", dependencies: ["customerctl", "CommandLineKit", "CustomerClient"],
                     path: "Tests/CustomerCtlTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
-                dependencies: ["BinaryCoding", "RPC", "CustomerAPI", "CustomerServer", "BusinessRegistry", "Logging"],
+                dependencies: ["BinaryCoding", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer", "BusinessRegistry",
+                               "ServiceLog"],
                 path: "Tests/Fuzz/Targets"),
-        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "BinaryCoding", "CustomerAPI", "RPC"],
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "BinaryCoding", "CustomerAPI", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPC", "Hashing", "customerd", "customerctl",
+                    dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPCClient", "RPCServing", "ServiceLog", "Hashing", "customerd", "customerctl",
                                    "BusinessRegistry", "RegistryTestSupport", "CommandLineKit"],
                     path: "Tests/EndToEndTests"),
     ]

@@ -1,5 +1,5 @@
 @_exported import CustomerAPI
-@_exported import RPC
+@_exported import RPCClient
 
 /// A typed client of the customer service over one multiplexed connection.
 ///

@@ -1,4 +1,5 @@
 import CommandLineKit
+import ProductVersion
 
 /// The command line of customer-bench, parsed without dependencies (help on stdout, errors on stderr).
 enum BenchCommand {
@@ -14,7 +15,7 @@ enum BenchCommand {
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
 
-        USAGE: customer-bench <subcommand>
+        USAGE: customer-bench <subcommand> | customer-bench --version
 
         SUBCOMMANDS:
           run                     The customer scenarios (get, card, list, create, ...) beside their floors.
@@ -44,6 +45,7 @@ enum BenchCommand {
         guard let subcommand = arguments.first else { return .help(overview) }
         switch subcommand {
         case "-h", "--help": return .help(overview)
+        case "--version": return .help(CustomerCardVersion.line(for: "customer-bench"))
         case "help":
             guard arguments.count > 1 else { return .help(overview) }
             switch arguments[1] {

@@ -2,7 +2,8 @@ import BinaryCoding
 import CommandLineKit
 import CustomerAPI
 import Foundation
-import RPC
+import RPCClient
+import RPCServing
 
 /// `customer-bench codec`: what one encode and one decode of a message cost in process, with the
 /// binary coder and with Foundation's JSON coders for reference. Measurement only, never asserted:

@@ -1,4 +1,5 @@
-import RPC
+import RPCClient
+import RPCServing
 
 /// `rpc.health.v1.Health/Check` round trips: `callers` concurrent loops spread over `connections` channels.
 struct HealthCheckScenario: Scenario {

@@ -1,7 +1,8 @@
 import BinaryCoding
 import Foundation
-import Logging
-import RPC
+import ServiceLog
+import RPCClient
+import RPCServing
 
 /// `customer-bench ping`: the RPC health check beside the bare socket floor, same run, same bytes.
 struct PingCommand {

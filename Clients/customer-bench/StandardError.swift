@@ -1,4 +1,4 @@
-import Logging
+import ServiceLog
 
 /// Error output of the tool (Glibc's `stderr` is a C global Swift 6 strict concurrency rejects).
 enum StandardError {

@@ -5,7 +5,6 @@
 // `import`: ImportCustomers into an empty database, in rows/s.
 import Glibc
 
-BuildMode.warnIfDebug()
 let command: BenchCommand
 do {
     command = try BenchCommand.parse(Array(CommandLine.arguments.dropFirst()))
@@ -13,6 +12,8 @@ do {
     StandardError.write("Error: \(error.description)\n\(BenchCommand.usageLine)\n")
     exit(64)
 }
+// Measurements only: help and --version are not numbers to be misread.
+if case .help = command {} else { BuildMode.warnIfDebug() }
 switch command {
 case .help(let text):
     print(text)

@@ -1,33 +1,31 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import ProductVersion
 
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all + [CompletionCommand.spec]
+        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {
         let groups = Dictionary(grouping: commands, by: { $0.path[0] })
         var lines: [String] = []
-        for group in commandGroups {
-            let members = groups[group] ?? []
-            if members.count == 1, members[0].path.count == 1 {
-                lines.append("  " + column(group) + members[0].summary)
-            } else {
-                for command in members {
-                    lines.append("  " + column(command.name) + command.summary)
-                }
+        for tab in CommandTabs.arrange(commandGroups) {
+            lines.append("")
+            lines.append("  \(tab.title):")
+            for command in tab.groups.flatMap({ groups[$0] ?? [] }) {
+                lines.append("    " + column(command.name) + command.summary)
             }
         }
         return """
             OVERVIEW: customerctl talks to customerd, the customer card service, over its Unix socket.
 
-            USAGE: customerctl \(GlobalOptions.usage) COMMAND
+            USAGE: customerctl \(GlobalOptions.usage) COMMAND [OPTIONS]
 
-            COMMANDS:
-            \(lines.joined(separator: "\n"))
+            COMMANDS (by tab of the customer card):\(lines.joined(separator: "\n"))
 
             GLOBAL OPTIONS:
             \(GlobalOptions.helpLines)
@@ -40,6 +38,25 @@ enum CommandLineTool {
               customerctl customers create --name "Acme Oy" --country FI
               customerctl customers list --search acme
               customerctl whoami                      # your profile and rights
+
+            """
+    }
+
+    /// What a bare `customerctl` prints: the usage line and the command groups by tab, short
+    /// enough to read at a glance (the full list is `--help`).
+    static var shortUsage: String {
+        let arranged = CommandTabs.arrange(commandGroups)
+        let width = (arranged.map(\.title.count).max() ?? 0) + 3
+        let rows = arranged.map { tab in
+            "  " + (tab.title + ":").padding(toLength: width, withPad: " ", startingAt: 0) + tab.groups.joined(separator: ", ")
+        }
+        return """
+            USAGE: customerctl \(GlobalOptions.usage) COMMAND [OPTIONS]
+
+            COMMAND GROUPS:
+            \(rows.joined(separator: "\n"))
+
+            See 'customerctl --help' for every command, 'customerctl help GROUP' for a group's.
 
             """
     }
@@ -72,10 +89,18 @@ enum CommandLineTool {
             explicitHelp = true
             words.removeFirst()
         }
+        if words.isEmpty, !explicitHelp {
+            FileHandle.standardError.write(Data(shortUsage.utf8))
+            return ExitStatus.usage
+        }
+        if words == [GlobalOptions.version.spelling], !explicitHelp {
+            print(CustomerCardVersion.line(for: "customerctl"))
+            return ExitStatus.success
+        }
         guard let first = words.first, !first.hasPrefix("-") || explicitHelp else {
             if words.isEmpty || words.first == "--help" || words.first == "-h" || explicitHelp {
                 print(overview, terminator: "")
-                return words.isEmpty && !explicitHelp ? ExitStatus.usage : ExitStatus.success
+                return ExitStatus.success
             }
             return usageFailure(UsageError("missing command"), usage: "customerctl COMMAND")
         }
@@ -114,7 +139,7 @@ enum CommandLineTool {
         } catch let error as UsageError {
             return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
         } catch let error as RPCError {
-            printError(error.description)
+            printError(CommandFailure.text(for: error, options: command.signature.options))
             return ExitStatus.code(for: error.code)
         } catch {
             printError("\(error)")

@@ -10,8 +10,11 @@ enum CustomerOptions {
         hands out a deleted or changed customer's number.
         """)
     static let vat = Option.value("vat", "V", help: """
-        VAT number or business id, checked for the country's check digits and
-        stored in one form (fi 0112038-9 becomes FI01120389).
+        VAT number or business id as pasted (any spaces, dashes, dots,
+        full-width digits), checked for the country's check digits and
+        stored in one form (fi 0112038-9 becomes FI01120389). Without
+        --country its prefix names the country (FI 0250345-3). A bare
+        Norwegian organisation number is kept as the business id only.
         """)
     static let country = Option.value("country", "CC", help: "ISO 3166-1 alpha-2 country code, e.g. FI, NO, NL.")
     static let email = Option.value("email", "E", help: "Email address.")
@@ -40,7 +43,11 @@ enum CustomerOptions {
 
     static let inactive = Option.flag("inactive", help: "Only deactivated customers (default: only active ones).")
     static let all = Option.flag("all", help: "Active and deactivated customers.")
-    static let search = Option.value("search", "TEXT", help: "Match name, number, VAT number or email, ignoring case and accents.")
+    static let search = Option.value("search", "TEXT", help: """
+        Match name, number, VAT number, business id or email, ignoring case
+        and accents; a VAT number or business id in any spelling
+        (0250345-3, FI02503453, fi 0250345 3).
+        """)
     static let inCountry = Option.value("country", "CC", help: "Only customers in this country.")
     static let ofAccountManager = Option.value("account-manager", "USER", help: "Only customers of this account manager.")
     static let changedSince = Option.value("changed-since", "TIME", help: """

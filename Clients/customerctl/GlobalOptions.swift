@@ -20,7 +20,7 @@ struct GlobalOptions: Sendable {
             $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
             """, completion: .file)
     static let output = Option.value(
-        "output", "table|json", help: """
+        "output", "table|json", short: "o", help: """
             Aligned table for people (default) or JSON for programs
             (mailing-list also writes csv).
             """, choices: OutputFormat.allCases.map(\.rawValue))
@@ -43,8 +43,11 @@ struct GlobalOptions: Sendable {
 
     static let all = [socket, output, timeout, actAs, idempotency]
 
+    /// `customerctl --version`: alone on the line, instead of a command.
+    static let version = Option.flag("version", help: "Print customerctl's version and exit.")
+
     /// The global options' help rows, at their own column (they are read apart from a command's).
-    static let helpLines = HelpLayout.rows((all + [.help]).map(HelpLayout.row), column: 25)
+    static let helpLines = HelpLayout.rows((all + [.help, version]).map(HelpLayout.row), column: 25)
 
     /// `[--socket PATH] [--output table|json] ...` for the overview's USAGE line.
     static let usage = all.map(\.usage).joined(separator: " ")
@@ -61,7 +64,7 @@ struct GlobalOptions: Sendable {
                 break
             }
             let (name, inline) = ParsedArguments.split(argument)
-            guard let option = all.first(where: { $0.spelling == name }) else {
+            guard let option = all.first(where: { $0.spelling == name || $0.shortName.map { "-\($0)" } == name }) else {
                 rest.append(argument)
                 index += 1
                 continue

@@ -6,7 +6,7 @@ extension Output {
     static func describe(_ money: Decimal?, _ currency: String?, hidden: Bool?) -> String {
         if hidden == true { return "hidden" }
         guard let money else { return "-" }
-        return "\(money)" + (currency.map { " \($0)" } ?? "")
+        return MoneyText.format(money, currency: currency) + (currency.map { " \($0)" } ?? "")
     }
 
     func project(_ project: Project) throws {
@@ -55,13 +55,14 @@ extension Output {
 
     func collaboration(_ items: [CollaborationItem]) throws {
         guard format == .table else { return try printJSON(items) }
-        var table = TextTable(["WHEN", "PROJECT", "KIND", "TEXT", "WHO", "STATUS"])
+        // The id is what `tasks done ID` and `tasks reopen ID` need.
+        var table = TextTable(["ID", "WHEN", "PROJECT", "KIND", "TEXT", "WHO", "STATUS"])
         for item in items {
             if let task = item.task {
-                table.append([Self.timestamp(task.createdAt), task.projectName, "task", task.name, task.assignee?.name ?? "-",
+                table.append([String(task.id), Self.timestamp(task.createdAt), task.projectName, "task", task.name, task.assignee?.name ?? "-",
                               task.status == .done ? "done" : "planned\(task.dueOn.map { ", due \($0)" } ?? "")"])
             } else if let note = item.note {
-                table.append([Self.timestamp(note.createdAt), note.projectName, "note", note.text, note.author.name, "-"])
+                table.append([String(note.id), Self.timestamp(note.createdAt), note.projectName, "note", note.text, note.author.name, "-"])
             }
         }
         print(table.render(), terminator: "")
@@ -75,7 +76,9 @@ extension Output {
         guard format == .table else { return try printJSON(forecasts) }
         var table = TextTable(["MONTH", "REVENUE", "COST", "BILLING", "HOURS", "CURRENCY"])
         for forecast in forecasts {
-            table.append([forecast.month, "\(forecast.revenue)", "\(forecast.cost)", "\(forecast.billing)", "\(forecast.hours)", forecast.currency])
+            let money = { (amount: Decimal) in MoneyText.format(amount, currency: forecast.currency) }
+            table.append([forecast.month, money(forecast.revenue), money(forecast.cost), money(forecast.billing), "\(forecast.hours)",
+                          forecast.currency])
         }
         print(table.render(), terminator: "")
     }
@@ -87,11 +90,12 @@ extension Output {
             return
         }
         for currency in tab.currencies {
+            let money = { (amount: Decimal) in MoneyText.format(amount, currency: currency.currency) }
             var table = TextTable(["MONTH", "REVENUE", "COST", "BILLING", "HOURS", "MARGIN", "MARGIN %"])
             for month in currency.months + [currency.total] {
                 table.append([
-                    month.month ?? "TOTAL", "\(month.revenue)", "\(month.cost)", "\(month.billing)", "\(month.hours)",
-                    "\(month.margin)", month.marginPercent.map { "\($0)" } ?? "-",
+                    month.month ?? "TOTAL", money(month.revenue), money(month.cost), money(month.billing), "\(month.hours)",
+                    money(month.margin), month.marginPercent.map { "\($0)" } ?? "-",
                 ])
             }
             print(TerminalText.escaped(currency.currency))

@@ -18,7 +18,11 @@ struct Output: Sendable {
             fields.add("active", customer.active ? "yes" : "no")
             fields.add("account manager", customer.accountManager.map(Self.describe))
             fields.add("vat number", customer.vatNumber)
+            fields.add("business id", customer.businessId)
             fields.add("country", customer.country)
+            fields.add("registry status", customer.registryStatus.map { status in
+                status + (customer.registryCheckedAt.map { " (checked \(Self.timestamp($0)))" } ?? "")
+            })
             fields.add("industry", customer.industry)
             fields.add("email", customer.email)
             fields.add("website", customer.website)
@@ -50,12 +54,16 @@ struct Output: Sendable {
 
     /// One compact JSON object on one line: the JSON Lines format exports use.
     func jsonLine(_ value: some Encodable) throws {
-        let data = try Self.compactEncoder.encode(value)
+        let data = try MessageJSON.value(of: value).map { try Self.compactEncoder.encode($0) }
+            ?? Self.compactEncoder.encode(value)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
+    /// An API record (or a list of them) through its schema (see `MessageJSON`); anything else as
+    /// JSONEncoder writes it.
     func printJSON(_ value: some Encodable) throws {
-        let data = try Self.prettyEncoder.encode(value)
+        let data = try MessageJSON.value(of: value).map { try Self.prettyEncoder.encode($0) }
+            ?? Self.prettyEncoder.encode(value)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 

@@ -23,10 +23,14 @@ enum RegistryCommands {
             arguments: [registeredCustomer],
             options: [fields, dryRun],
             notes: """
-                Prints the differences as FIELD, BEFORE and AFTER (the registry's value), then whether
-                they were applied. A field the registry has no value for is left as it is. A company the
-                registry reports deregistered is reported, never deactivated. Finland's registry has no
-                email addresses. The history marks the changes as made from the registry.
+                Prints the company's standing (bankruptcy, liquidation, restructuring, VAT register,
+                deregistration; a Norwegian branch with its parent), the differences as FIELD, BEFORE
+                and AFTER (the registry's value), then whether they were applied, and warnings. A field
+                the registry has no value for is left as it is. A company the registry reports
+                deregistered or wound up is never deactivated, and its name is taken only when --fields
+                names it. A real run keeps the standing on the customer (customers get shows it).
+                Finland's registry has no email addresses. The history marks the changes as made from
+                the registry. A dry run needs only Customers: read.
                 """,
             examples: ["customerctl customers refresh 42 --dry-run", "customerctl customers refresh 42 --fields name,website"]
         ) { invocation in

@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// How a trusted service names the person it acts for: the call's metadata carries the person's
 /// user name under ``metadataKey``. The server checks the call, and records its changes, as that

@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.ProjectService`: sales cases and projects.
 public enum ProjectService {
@@ -76,7 +76,9 @@ public enum FileService {
     public static let uploadFile = MethodDescriptor(
         service: name, method: "UploadFile", kind: .clientStreaming,
         summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival.")
-    public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(service: name, method: "DownloadFile")
+    public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(
+        service: name, method: "DownloadFile",
+        summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks.")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(
         service: name, method: "RenameFile", acceptsIdempotencyKey: true)
     public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile")

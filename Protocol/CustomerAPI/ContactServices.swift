@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.AddressService`: a customer's addresses and its head office.
 public enum AddressService {

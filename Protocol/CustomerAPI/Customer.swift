@@ -48,12 +48,22 @@ public struct Customer: Codable, Sendable, Hashable {
     /// The head office address; present on single-customer answers (get, create, update), absent
     /// in lists and streams.
     public var headOffice: Address?
+    /// The national business id the VAT number names (`0112038-9`, `923609016`); also set alone
+    /// when a bare Norwegian organisation number was typed as `vatNumber`, which asserts no VAT
+    /// registration and so is not kept as one. Derived by the server, never sent by clients.
+    public var businessId: String?
+    /// The company's standing as the last registry refresh (not a dry run) read it, e.g.
+    /// `bankruptcy since 2024-01-15 (KONK)`, `active; VAT registered since 1989-07-01`.
+    public var registryStatus: String?
+    /// When `registryStatus` was read.
+    public var registryCheckedAt: Date?
 
     public init(
         id: Int64, number: Int64, name: String, accountManager: UserRef? = nil, description: String? = nil,
         vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
         website: String? = nil, phone: String? = nil, active: Bool, version: Int64,
-        createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil
+        createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil,
+        businessId: String? = nil, registryStatus: String? = nil, registryCheckedAt: Date? = nil
     ) {
         self.id = id
         self.number = number
@@ -73,11 +83,15 @@ public struct Customer: Codable, Sendable, Hashable {
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
         self.headOffice = headOffice
+        self.businessId = businessId
+        self.registryStatus = registryStatus
+        self.registryCheckedAt = registryCheckedAt
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
         case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
         case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18
+        case businessId = 19, registryStatus = 20, registryCheckedAt = 21
     }
 }

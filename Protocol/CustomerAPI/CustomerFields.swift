@@ -10,6 +10,10 @@ public struct CustomerFields: Codable, Sendable, Hashable {
     public var name: String?
     public var accountManager: String?
     public var description: String?
+    /// Any spelling people paste (spaces of every kind, dashes, dots, full-width digits, with or
+    /// without the country prefix), checked by the rule of `country`, or without a country by
+    /// the rule of the number's own prefix (`FI 20774740`); with neither it is refused. A bare
+    /// Norwegian organisation number is kept as the customer's `businessId`, not as a VAT number.
     public var vatNumber: String?
     public var country: String?
     public var industry: String?

@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.CustomerService`: create, read, change, list, deactivate and delete customers.
 public enum CustomerService {
@@ -33,5 +33,5 @@ public enum CustomerService {
         summary: "Needs confirm = true; refused (FAILED_PRECONDITION) while records still hang on the customer.", acceptsIdempotencyKey: true)
     public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(
         service: name, method: "RefreshFromRegistry",
-        summary: "Finland and Norway only: the differences with the national business registry and, unless a dry run, the chosen fields taken from it in one transaction (history marks the source).")
+        summary: "Finland and Norway only: the company's standing (proceedings, VAT register, deregistration, branch) and the differences with the national business registry and, unless a dry run, the chosen fields and the standing taken from it in one transaction (history marks the source).")
 }

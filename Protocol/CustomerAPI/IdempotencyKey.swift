@@ -1,5 +1,5 @@
 import Foundation
-import RPC
+import RPCCore
 import Synchronization
 
 /// The request metadata that makes a write safe to retry (Protocol/PROTOCOL.md, "Idempotency keys").

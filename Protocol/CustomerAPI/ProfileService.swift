@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.ProfileService`: the permission profiles users are given. Administration right.
 public enum ProfileService {

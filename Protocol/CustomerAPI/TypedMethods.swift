@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// A unary method with its request and response types, so that client calls and server
 /// handlers are type-checked against the same declaration.
@@ -29,57 +29,5 @@ public struct ServerStreamingMethod<Input: Codable & Sendable, Output: Codable &
 
 // Servers register typed methods through CustomerServer's `GuardedRouter`, which takes each
 // method together with what it needs (its permission requirement); there is deliberately no
-// typed `Router.register` here, so no method can be registered without one.
-
-extension ClientChannel {
-    /// Calls a typed unary method.
-    ///
-    /// A write that accepts an idempotency key gets a new one when `options` carries none, and is
-    /// sent again with that same key while it fails UNAVAILABLE (the connection dropped, the server
-    /// was stopping or busy), up to ``IdempotencyKey/attempts`` times in all and within the call's
-    /// timeout: a first attempt that committed after all is then answered, not done twice. To retry
-    /// later yourself, set ``CallOptions/idempotencyKey`` and send the same options again.
-    public func call<Input, Output>(
-        _ method: UnaryMethod<Input, Output>, _ request: Input, options: CallOptions = CallOptions()
-    ) async throws -> Output {
-        guard method.acceptsIdempotencyKey else {
-            return try await unary(method.descriptor, request, as: Output.self, options: options)
-        }
-        return try await keyedRetries(options) { keyed in
-            try await unary(method.descriptor, request, as: Output.self, options: keyed)
-        }
-    }
-
-    /// Runs `attempt` with `options` given an idempotency key (a new one when it carries none), and
-    /// again with that same key while it fails UNAVAILABLE, as ``call(_:_:options:)-swift.method``
-    /// describes; `attempt` must be able to run again from its start (e.g. re-read its input).
-    public func keyedRetries<Output>(
-        _ options: CallOptions, _ attempt: (CallOptions) async throws -> Output
-    ) async throws -> Output {
-        var keyed = options
-        if keyed.idempotencyKey == nil { keyed.idempotencyKey = IdempotencyKey.generate() }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        var number = 1
-        while true {
-            do {
-                return try await attempt(keyed)
-            } catch let error as RPCError where error.code == .unavailable && number < IdempotencyKey.attempts {
-                let pause = IdempotencyKey.retryPause * number
-                if let deadline {
-                    let left = deadline - ContinuousClock.now - pause
-                    guard left > .zero else { throw error }
-                    keyed.timeout = left
-                }
-                try await Task.sleep(for: pause)
-                number += 1
-            }
-        }
-    }
-
-    /// Starts a typed server-streaming call; iterating the result runs it.
-    public func call<Input, Output>(
-        _ method: ServerStreamingMethod<Input, Output>, _ request: Input, options: CallOptions = CallOptions()
-    ) -> ServerStreamResponse<Output> {
-        serverStreaming(method.descriptor, request, as: Output.self, options: options)
-    }
-}
+// typed `Router.register` here, so no method can be registered without one. Clients call them
+// through CustomerClient's `ClientChannel.call` (this module knows no channel and no server).

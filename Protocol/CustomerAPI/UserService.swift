@@ -1,4 +1,4 @@
-import RPC
+import RPCCore
 
 /// `customer.v1.UserService`: the users that OS uids map to.
 public enum UserService {

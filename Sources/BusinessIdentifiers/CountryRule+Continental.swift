@@ -8,7 +8,8 @@ extension CountryRule {
         return Parsed(canonical: "EE" + body, businessID: nil)
     }
 
-    /// The Netherlands: `NL` + 9 digits + `B` + 2 digits (the establishment, never 00).
+    /// The Netherlands: `NL` + 9 digits + `B` + 2 digits (the establishment, never 00); 7 or 8
+    /// digits gain their omitted leading zeros.
     /// Numbers issued before 2020 carry an RSIN/BSN that passes the elfproef; the
     /// btw-identificatienummers issued to sole traders since 2020 pass MOD 97-10 instead,
     /// so a number is valid when either holds (Belastingdienst, 2020 change).
@@ -16,7 +17,10 @@ extension CountryRule {
         guard let letter = body.firstIndex(of: "B") else {
             throw .wrongFormat(country: "NL", reason: "have the form NL123456789B01: 9 digits, the letter B, 2 digits")
         }
-        let number = try CountryRule.digits(body[..<letter], country: "NL", count: 9)
+        // RSINs start with zeros that people drop (`NL4495445B01`), as Belgium's old 9-digit form does.
+        let typed = body[..<letter]
+        let full = (7...8).contains(typed.count) ? String(repeating: "0", count: 9 - typed.count) + typed : String(typed)
+        let number = try CountryRule.digits(full, country: "NL", count: 9)
         let establishment = body[body.index(after: letter)...]
         guard establishment.count == 2 else {
             throw .wrongFormat(country: "NL", reason: "end in B and 2 digits, got B\(establishment)")
@@ -26,12 +30,13 @@ extension CountryRule {
             throw .wrongFormat(country: "NL", reason: "never end in B00")
         }
         let elevenTest = CheckDigit.dutchElevenTest(Array(number.prefix(8)))
-        guard elevenTest == number[8] || CheckDigit.isMod97Valid("NL" + body) else {
+        let canonical = "NL" + full + "B" + establishment
+        guard elevenTest == number[8] || CheckDigit.isMod97Valid(canonical) else {
             let expected = elevenTest.map { "expected check digit \($0)" } ?? "no check digit fits"
             throw .checksumFailed(country: "NL",
                                   reason: "fails both the mod-11 test (\(expected)) and the mod-97 test")
         }
-        return Parsed(canonical: "NL" + body, businessID: nil)
+        return Parsed(canonical: canonical, businessID: nil)
     }
 
     /// Germany: USt-IdNr. `DE` + 9 digits, the last an ISO 7064 MOD 11,10 check digit;

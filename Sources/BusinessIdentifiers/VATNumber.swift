@@ -1,3 +1,5 @@
+import Foundation
+
 /// A VAT number in its one canonical form, with the national business id registries are queried by.
 ///
 /// Build it with ``parse(_:country:)``; for the checked countries (FI, NO, SE, DK, EE, NL, DE, BE)
@@ -15,6 +17,10 @@ public struct VATNumber: Sendable, Hashable, CustomStringConvertible {
     public let businessID: String?
     /// Whether the country's format and check digit rule was applied (`false`: normalised only).
     public let isChecked: Bool
+    /// A Norwegian organisation number typed bare (no `NO`, no `MVA`): it names the company but
+    /// says nothing about VAT registration, so it is a business id rather than a VAT number
+    /// (only the registry's `registrertIMvaregisteret` can confirm the `MVA`).
+    public let isBareOrganisationNumber: Bool
 
     /// The canonical form.
     public var description: String { canonical }
@@ -26,37 +32,66 @@ public struct VATNumber: Sendable, Hashable, CustomStringConvertible {
 extension VATNumber {
     /// Validates and normalises what a person typed as the VAT number of a customer in `country`.
     ///
-    /// Accepts spaces, dashes and dots anywhere, lower case, the number with or without its
-    /// country prefix, Norway's `MVA` suffix and a Finnish Y-tunnus with its dash.
-    /// - Throws: ``VATNumberError`` naming the precise reason: a prefix of another country,
-    ///   a foreign character, a wrong length or format, a wrong check digit.
-    public static func parse(_ raw: String, country: String) throws(VATNumberError) -> VATNumber {
-        let code = country.filter { !$0.isWhitespace }.uppercased()
-        guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw .invalidCountry(country)
-        }
+    /// Accepts what pasting brings along: Unicode compatibility forms (full-width digits and
+    /// letters), every kind of space (no-break, thin), dashes of every width, dots and invisible
+    /// format characters (soft hyphen, zero-width space) anywhere; lower case; the number with or
+    /// without its country prefix, Norway's `MVA` suffix and a Finnish Y-tunnus with its dash.
+    /// Without `country`, the number's own two-letter prefix names the country (`FI 0250345-3`).
+    /// - Throws: ``VATNumberError`` naming the precise reason: no country at all, a prefix of
+    ///   another country, a foreign character, a wrong length or format, a wrong check digit.
+    public static func parse(_ raw: String, country: String?) throws(VATNumberError) -> VATNumber {
         let cleaned = normalise(raw)
         guard !cleaned.isEmpty else { throw .empty }
+        let prefix = cleaned.prefix(2)
+        let hasPrefix = prefix.count == 2 && prefix.allSatisfy { $0.isASCII && $0.isLetter }
+        let code: String
+        if let country {
+            code = country.filter { !$0.isWhitespace }.uppercased()
+            guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw .invalidCountry(country)
+            }
+        } else if hasPrefix {
+            code = String(prefix)
+        } else {
+            throw .countryMissing
+        }
 
         guard let rule = CountryRule.rule(for: code) else {
             return try unchecked(cleaned, country: code)
         }
         var body = Substring(cleaned)
-        let prefix = body.prefix(2)
-        if prefix.count == 2, prefix.allSatisfy({ $0.isASCII && $0.isLetter }) {
+        if hasPrefix {
             guard prefix == code else {
                 throw .countryMismatch(prefix: String(prefix), country: code)
             }
             body = body.dropFirst(2)
         }
         let parsed = try rule.parseBody(String(body))
-        return VATNumber(country: code, canonical: parsed.canonical, businessID: parsed.businessID, isChecked: true)
+        return VATNumber(country: code, canonical: parsed.canonical, businessID: parsed.businessID, isChecked: true,
+                         isBareOrganisationNumber: code == "NO" && !hasPrefix && !body.hasSuffix("MVA"))
     }
 
-    /// Upper case without whitespace, dashes (ASCII and Unicode) and dots: the separators people type.
+    /// Upper case after Unicode compatibility folding (NFKC: `０１` becomes `01`, a no-break space
+    /// a space), without what ``ignoredSeparators`` describes. The store's `IdentifierText` is its
+    /// twin (the store does not import this module): both ignore the same characters.
     static func normalise(_ raw: String) -> String {
-        let separators: Set<Character> = ["-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "."]
-        return raw.filter { !$0.isWhitespace && !separators.contains($0) }.uppercased()
+        raw.precomposedStringWithCompatibilityMapping
+            .filter { !$0.isWhitespace && !separators.contains($0) && !$0.unicodeScalars.allSatisfy(isInvisible) }
+            .uppercased()
+    }
+
+    /// What ``normalise(_:)`` drops, in the words every refusal repeats so it never claims more.
+    public static let ignoredSeparators = "spaces, dashes, dots and invisible formatting characters are ignored"
+
+    /// The ASCII hyphen, the Unicode hyphens and dashes (U+2010 to U+2015), the minus sign and the dot.
+    private static let separators: Set<Character> = [
+        "-", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}", ".",
+    ]
+
+    /// Soft hyphen, zero-width space and joiners, word joiner and byte order mark: invisible in
+    /// the text they were copied from, so nobody typed them on purpose.
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF].contains(scalar.value)
     }
 
     /// A number of a country without a rule here: kept as typed (normalised), refusing only
@@ -70,6 +105,7 @@ extension VATNumber {
         if prefix != country, CountryRule.rule(for: prefix) != nil {
             throw .countryMismatch(prefix: prefix, country: country)
         }
-        return VATNumber(country: country, canonical: cleaned, businessID: nil, isChecked: false)
+        return VATNumber(country: country, canonical: cleaned, businessID: nil, isChecked: false,
+                         isBareOrganisationNumber: false)
     }
 }

@@ -8,6 +8,8 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
     case empty
     /// The customer's country is not a two-letter ISO 3166 code.
     case invalidCountry(String)
+    /// Neither a country for the customer nor a two-letter prefix on the number: no rule can be chosen.
+    case countryMissing
     /// The number carries a two-letter prefix of another country than the customer's.
     case countryMismatch(prefix: String, country: String)
     /// A character that has no place in this country's number (a letter among digits, a symbol).
@@ -30,10 +32,14 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
             return "the VAT number is empty"
         case .invalidCountry(let country):
             return "country \"\(country)\" is not a two-letter ISO 3166 code"
+        case .countryMissing:
+            return "the VAT number has no country: give the customer's country, or start the number with "
+                + "its country prefix (e.g. FI 0112038-9)"
         case .countryMismatch(let prefix, let country):
             return "the prefix \(prefix) does not belong to the customer's country \(country)"
         case .unexpectedCharacter(let country, let character):
-            return "\(Self.adjective(country)) VAT numbers cannot contain \"\(character)\""
+            return "\(Self.adjective(country)) VAT numbers cannot contain \(Self.shown(character)) "
+                + "(\(VATNumber.ignoredSeparators))"
         case .wrongLength(let country, let expected, let got):
             return "\(Self.adjective(country)) VAT numbers have \(expected) digits, got \(got)"
         case .wrongFormat(let country, let reason):
@@ -47,6 +53,17 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
         case .checksumFailed(let country, let reason):
             return "\(Self.adjective(country)) VAT number \(reason)"
         }
+    }
+
+    /// The character quoted, with its code points when it is not plain ASCII (`"–" (U+2013)`), so
+    /// a look-alike pasted from a document is recognisable.
+    static func shown(_ character: Character) -> String {
+        guard !(character.isASCII && !character.isWhitespace) else { return "\"\(character)\"" }
+        let points = character.unicodeScalars.map { scalar in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        return "\"\(character)\" (\(points.joined(separator: " ")))"
     }
 
     /// The English adjective for the checked countries, the code otherwise.

@@ -34,42 +34,72 @@ struct FinnishRegistryProvider: RegistryProvider {
 }
 
 extension PRHCompany {
-    /// Maps the YTJ shape: the current name of type 1 (toiminimi), address type 1 (street)
-    /// and 2 (postal), `website.url`, and `endDate` as the end of the business id.
+    /// Maps the YTJ shape: the current name of type 1 (toiminimi), the current address of type 1
+    /// (street) and 2 (postal), `website.url`, `endDate` as the end of the business id, the
+    /// proceedings in force and the VAT register's entries (register 6).
     func record(url: URL) throws(RegistryError) -> RegistryRecord {
-        guard let name = officialName else {
+        let name = officialName
+        // A company in force always has a trade name; only an ended one may have none left.
+        guard name != nil || endDate?.nonBlank != nil else {
             throw .badResponse(reason: "no official name (a name of type 1) for \(businessId.value)",
                                url: url.absoluteString)
         }
         return RegistryRecord(
             businessID: businessId.value,
             officialName: name,
-            streetAddress: latestAddress(type: 1)?.registryAddress,
-            postalAddress: latestAddress(type: 2)?.registryAddress,
+            streetAddress: currentAddress(type: 1)?.registryAddress,
+            postalAddress: currentAddress(type: 2)?.registryAddress,
             email: nil,
             emailAvailability: .notProvidedByRegistry,
             website: website?.url?.nonBlank,
             deregistered: endDate?.nonBlank.map {
                 Deregistration(date: $0, reason: "the business id has ended in the YTJ register")
             },
+            situations: situations,
+            vatRegistration: vatRegistration,
             registry: FinnishRegistryProvider.registryName,
             sourceURL: url)
     }
 
-    /// The current trade name: type 1 without an end date, the latest registered;
-    /// for an ended company whose names all ended, the one that ended last.
+    /// The current trade name: type 1 without an end date, the latest registered. An ended name
+    /// is never offered as the current one, not even when it is the only one left.
     var officialName: String? {
-        let tradeNames = names.filter { $0.type == "1" && !$0.name.trimmingCharacters(in: .whitespaces).isEmpty }
-        let current = tradeNames.filter { $0.endDate == nil }
-        if let latest = current.max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") }) {
-            return latest.name
-        }
-        return tradeNames.max(by: { ($0.endDate ?? "") < ($1.endDate ?? "") })?.name
+        names.filter { $0.type == "1" && $0.endDate?.nonBlank == nil && $0.name.nonBlank != nil }
+            .max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") })?.name
     }
 
-    func latestAddress(type: Int) -> Address? {
-        (addresses ?? []).filter { $0.type == type }
+    /// The latest address of `type` that has not ended.
+    func currentAddress(type: Int) -> Address? {
+        (addresses ?? []).filter { $0.type == type && $0.endDate?.nonBlank == nil }
             .max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") })
+    }
+
+    /// The proceedings without an end date, oldest first.
+    var situations: [CompanySituation] {
+        (companySituations ?? []).filter { $0.endDate?.nonBlank == nil }
+            .sorted { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") }
+            .map { situation in
+                let kind: CompanySituation.Kind
+                switch situation.type.uppercased() {
+                case "KONK": kind = .bankruptcy
+                case "SELTILA": kind = .liquidation
+                case "SANE": kind = .restructuring
+                default: kind = .other
+                }
+                return CompanySituation(kind: kind, code: situation.type, since: situation.registrationDate?.nonBlank)
+            }
+    }
+
+    /// Register 6: registered while an entry has no end date; otherwise the entry that ended
+    /// last; `nil` when the answer lists no registers at all.
+    var vatRegistration: VATRegistration? {
+        guard let entries = registeredEntries, !entries.isEmpty else { return nil }
+        let vat = entries.filter { $0.register == "6" }
+        let current = vat.filter { $0.endDate?.nonBlank == nil }
+        if !current.isEmpty {
+            return VATRegistration(registered: true, date: current.compactMap { $0.registrationDate?.nonBlank }.min())
+        }
+        return VATRegistration(registered: false, date: vat.compactMap { $0.endDate?.nonBlank }.max())
     }
 }
 

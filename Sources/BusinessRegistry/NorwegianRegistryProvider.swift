@@ -1,7 +1,8 @@
 import BusinessIdentifiers
 import Foundation
 
-/// Norway's Brønnøysund Register Centre, Enhetsregisteret open data: `GET {base}/enheter/{orgnr}`.
+/// Norway's Brønnøysund Register Centre, Enhetsregisteret open data: `GET {base}/enheter/{orgnr}`,
+/// and for a number that is no main unit's, `GET {base}/underenheter/{orgnr}` (a branch).
 struct NorwegianRegistryProvider: RegistryProvider {
     static let registryName = "Brønnøysund Enhetsregisteret"
     let country = "NO"
@@ -10,20 +11,55 @@ struct NorwegianRegistryProvider: RegistryProvider {
 
     func lookup(_ id: VATNumber) async throws(RegistryError) -> RegistryRecord {
         let organisationNumber = try businessID(of: id)
-        let url = baseURL.appendingPathComponent("enheter").appendingPathComponent(organisationNumber)
-        let (status, body) = try await http.get(url)
-        // A deleted unit answers 200 with `slettedato`; 410 Gone means the unit was removed
-        // from public view (a legal requirement), so nothing about it may be shown.
-        try RegistryStatus.check(status, id: organisationNumber, url: url, notFoundStatuses: [
-            404: "HTTP 404 Not Found",
-            410: "HTTP 410 Gone: removed from the public register",
+        let unitURL = url("enheter", organisationNumber)
+        let (status, body) = try await http.get(unitURL)
+        switch status {
+        case 200:
+            return try RegistryStatus.decode(BrregUnit.self, from: body, url: unitURL).record(url: unitURL)
+        case 410:
+            return BrregUnit.gone(organisationNumber, body: body, url: unitURL, branch: false)
+        case 404:
+            return try await subUnit(organisationNumber)
+        default:
+            try RegistryStatus.check(status, id: organisationNumber, url: unitURL, notFoundStatuses: [:])
+            throw .badResponse(reason: "unexpected HTTP status \(status)", url: unitURL.absoluteString)
+        }
+    }
+
+    /// A number that is no main unit's may be a branch's (underenhet): its own address, and the
+    /// main unit (`overordnetEnhet`) it belongs to, whose name is asked for too.
+    private func subUnit(_ organisationNumber: String) async throws(RegistryError) -> RegistryRecord {
+        let subUnitURL = url("underenheter", organisationNumber)
+        let (status, body) = try await http.get(subUnitURL)
+        if status == 410 {
+            return BrregUnit.gone(organisationNumber, body: body, url: subUnitURL, branch: true)
+        }
+        try RegistryStatus.check(status, id: organisationNumber, url: subUnitURL, notFoundStatuses: [
+            404: "HTTP 404 Not Found, neither as a unit nor as a sub-unit",
         ])
-        return try RegistryStatus.decode(BrregUnit.self, from: body, url: url).record(url: url)
+        let unit = try RegistryStatus.decode(BrregUnit.self, from: body, url: subUnitURL)
+        var record = try unit.record(url: subUnitURL, branch: true)
+        if let parent = unit.overordnetEnhet?.nonBlank {
+            record.parent = ParentUnit(businessID: parent, name: await parentName(parent))
+        }
+        return record
+    }
+
+    /// The main unit's name, or `nil` when it cannot be had: the branch's own record stands without it.
+    private func parentName(_ organisationNumber: String) async -> String? {
+        let parentURL = url("enheter", organisationNumber)
+        guard let (status, body) = try? await http.get(parentURL), status == 200 else { return nil }
+        return (try? RegistryStatus.decode(BrregUnit.self, from: body, url: parentURL))?.navn?.nonBlank
+    }
+
+    private func url(_ collection: String, _ organisationNumber: String) -> URL {
+        baseURL.appendingPathComponent(collection).appendingPathComponent(organisationNumber)
     }
 }
 
-/// The part of an Enhetsregisteret unit that is read (shape as in `no-brreg-enhet-923609016-equinor.json`;
-/// a deleted unit has only `organisasjonsnummer`, `navn`, `organisasjonsform` and `slettedato`).
+/// The part of an Enhetsregisteret unit or sub-unit that is read (shape as in
+/// `no-brreg-enhet-923609016-equinor.json`; field names as in Brønnøysund's OpenAPI document).
+/// A deleted unit has only `organisasjonsnummer`, `navn`, `organisasjonsform` and `slettedato`.
 struct BrregUnit: Decodable {
     struct Address: Decodable {
         var adresse: [String]?
@@ -33,28 +69,100 @@ struct BrregUnit: Decodable {
     }
 
     var organisasjonsnummer: String
-    var navn: String
+    var navn: String?
     var forretningsadresse: Address?
+    /// A sub-unit's own (location) address, in place of `forretningsadresse`.
+    var beliggenhetsadresse: Address?
     var postadresse: Address?
     var epostadresse: String?
     var hjemmeside: String?
     var slettedato: String?
+    /// A sub-unit's closing date (nedlagt): it no longer operates.
+    var nedleggelsesdato: String?
+    /// A sub-unit's main unit.
+    var overordnetEnhet: String?
+    var konkurs: Bool?
+    var konkursdato: String?
+    var underAvvikling: Bool?
+    var underAvviklingDato: String?
+    var underTvangsavviklingEllerTvangsopplosning: Bool?
+    var tvangsavvikletPgaManglendeSlettingDato: String?
+    var tvangsopplostPgaManglendeDagligLederDato: String?
+    var tvangsopplostPgaManglendeRevisorDato: String?
+    var tvangsopplostPgaManglendeRegnskapDato: String?
+    var tvangsopplostPgaMangelfulltStyreDato: String?
+    var registrertIMvaregisteret: Bool?
+    var registreringsdatoMerverdiavgiftsregisteret: String?
 
-    func record(url: URL) -> RegistryRecord {
+    /// - Parameter branch: the answer came from `/underenheter` (a deleted sub-unit may no longer
+    ///   name its main unit).
+    /// - Throws: `badResponse` for a unit in force without `navn`.
+    func record(url: URL, branch: Bool = false) throws(RegistryError) -> RegistryRecord {
+        let deregistered = deregistration(branch: branch)
+        guard navn?.nonBlank != nil || deregistered != nil else {
+            throw .badResponse(reason: "missing \"navn\"", url: url.absoluteString)
+        }
         let email = epostadresse?.nonBlank
         return RegistryRecord(
             businessID: organisasjonsnummer,
-            officialName: navn,
-            streetAddress: forretningsadresse?.registryAddress,
+            officialName: navn?.nonBlank,
+            streetAddress: (forretningsadresse ?? beliggenhetsadresse)?.registryAddress,
             postalAddress: postadresse?.registryAddress,
             email: email,
             emailAvailability: email == nil ? .notRegistered : .provided,
             website: hjemmeside?.nonBlank,
-            deregistered: slettedato?.nonBlank.map {
-                Deregistration(date: $0, reason: "deleted from Enhetsregisteret (slettet)")
+            deregistered: deregistered,
+            situations: situations,
+            vatRegistration: registrertIMvaregisteret.map {
+                VATRegistration(registered: $0, date: $0 ? registreringsdatoMerverdiavgiftsregisteret?.nonBlank : nil)
             },
             registry: NorwegianRegistryProvider.registryName,
             sourceURL: url)
+    }
+
+    private func deregistration(branch: Bool) -> Deregistration? {
+        let unit = branch ? "sub-unit" : "unit"
+        if let date = slettedato?.nonBlank {
+            return Deregistration(date: date, reason: "the \(unit) was deleted from Enhetsregisteret (slettet)")
+        }
+        if let date = nedleggelsesdato?.nonBlank {
+            return Deregistration(date: date, reason: "the \(unit) was closed down (nedlagt)")
+        }
+        return nil
+    }
+
+    /// `konkurs`, `underAvvikling` and `underTvangsavviklingEllerTvangsopplosning` with their dates
+    /// (the compulsory one dated by whichever ground the registry gives).
+    private var situations: [CompanySituation] {
+        var situations: [CompanySituation] = []
+        if konkurs == true {
+            situations.append(CompanySituation(kind: .bankruptcy, code: "konkurs", since: konkursdato?.nonBlank))
+        }
+        if underAvvikling == true {
+            situations.append(CompanySituation(kind: .liquidation, code: "underAvvikling",
+                                               since: underAvviklingDato?.nonBlank))
+        }
+        if underTvangsavviklingEllerTvangsopplosning == true {
+            let dates = [tvangsavvikletPgaManglendeSlettingDato, tvangsopplostPgaManglendeDagligLederDato,
+                         tvangsopplostPgaManglendeRevisorDato, tvangsopplostPgaManglendeRegnskapDato,
+                         tvangsopplostPgaMangelfulltStyreDato].compactMap { $0?.nonBlank }
+            situations.append(CompanySituation(kind: .compulsoryDissolution,
+                                               code: "underTvangsavviklingEllerTvangsopplosning", since: dates.min()))
+        }
+        return situations.sorted { ($0.since ?? "") < ($1.since ?? "") }
+    }
+
+    /// HTTP 410 Gone: the registry serves a deleted unit that way to third parties. It is a
+    /// deregistration (dated when the body gives `slettedato`), not an unknown number.
+    static func gone(_ organisationNumber: String, body: Data, url: URL, branch: Bool) -> RegistryRecord {
+        let unit = try? RegistryStatus.decode(BrregUnit.self, from: body, url: url)
+        let kind = branch ? "sub-unit" : "unit"
+        return RegistryRecord(
+            businessID: organisationNumber, officialName: unit?.navn?.nonBlank, streetAddress: nil, postalAddress: nil,
+            email: nil, emailAvailability: .notRegistered, website: nil,
+            deregistered: Deregistration(date: unit?.slettedato?.nonBlank,
+                                         reason: "the \(kind) was deleted from Enhetsregisteret (HTTP 410 Gone)"),
+            registry: NorwegianRegistryProvider.registryName, sourceURL: url)
     }
 }
 

@@ -40,6 +40,26 @@ struct PRHCompany: Decodable {
         var apartmentIdSuffix: String?
         var co: String?
         var registrationDate: String?
+        /// Set on a former address: never offered as the current one.
+        var endDate: String?
+    }
+
+    /// A proceeding: `type` `KONK` bankruptcy (konkurssi), `SELTILA` liquidation (selvitystila),
+    /// `SANE` restructuring (yrityssaneeraus); in force while it has no `endDate`.
+    struct Situation: Decodable {
+        var type: String
+        var registrationDate: String?
+        var endDate: String?
+    }
+
+    /// An entry in one of the registers YTJ gathers; `register` "1" is the Trade Register,
+    /// "4" the Tax Administration's, "5" prepayment, "6" the VAT register, "7" employers.
+    /// An entry with an `endDate` has ended.
+    struct RegisteredEntry: Decodable {
+        var type: String?
+        var register: String?
+        var registrationDate: String?
+        var endDate: String?
     }
 
     var businessId: Identifier
@@ -48,4 +68,6 @@ struct PRHCompany: Decodable {
     var addresses: [Address]?
     /// The date the business id ended (the company was deregistered); absent while it is in force.
     var endDate: String?
+    var companySituations: [Situation]?
+    var registeredEntries: [RegisteredEntry]?
 }

@@ -1,6 +1,6 @@
 /// Why a registry lookup gave no record.
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The registry does not know the id (HTTP 404, an empty result, or Norway's 410 Gone).
+    /// The registry does not know the id (HTTP 404, an empty result; Norway's 410 Gone is a deregistration, not this).
     case notFound(id: String, url: String, detail: String)
     /// The registry could not be asked or did not answer in time: connection refused,
     /// timeout, HTTP 429 or 5xx. Worth retrying later.

@@ -4,8 +4,9 @@ import Foundation
 public struct RegistryRecord: Sendable, Equatable {
     /// The business id the registry answered for (`0112038-9`, `923609016`).
     public var businessID: String
-    /// The current official name (never a former or auxiliary one).
-    public var officialName: String
+    /// The current official name (never a former, ended or auxiliary one); `nil` when the
+    /// registry gives none in force (a deleted company's names have all ended).
+    public var officialName: String?
     /// The street (visiting) address: Finland's address type 1, Norway's `forretningsadresse`.
     public var streetAddress: RegistryAddress?
     /// The postal address: Finland's address type 2, Norway's `postadresse`.
@@ -18,14 +19,21 @@ public struct RegistryRecord: Sendable, Equatable {
     public var website: String?
     /// Set when the registry reports the company as ended or deleted; reported, never applied.
     public var deregistered: Deregistration?
+    /// The proceedings in force (bankruptcy, liquidation, restructuring), oldest first.
+    public var situations: [CompanySituation]
+    /// The VAT register's word on the company; `nil` when the registry's answer says nothing.
+    public var vatRegistration: VATRegistration?
+    /// Set when the number is a branch's (Norway's underenhet): the unit it belongs to.
+    public var parent: ParentUnit?
     /// Which registry answered, e.g. `PRH YTJ open data v3` or `Brønnøysund Enhetsregisteret`.
     public var registry: String
     /// The exact URL that was asked.
     public var sourceURL: URL
 
-    public init(businessID: String, officialName: String, streetAddress: RegistryAddress?,
+    public init(businessID: String, officialName: String?, streetAddress: RegistryAddress?,
                 postalAddress: RegistryAddress?, email: String?, emailAvailability: EmailAvailability,
-                website: String?, deregistered: Deregistration?, registry: String, sourceURL: URL) {
+                website: String?, deregistered: Deregistration?, situations: [CompanySituation] = [],
+                vatRegistration: VATRegistration? = nil, parent: ParentUnit? = nil, registry: String, sourceURL: URL) {
         self.businessID = businessID
         self.officialName = officialName
         self.streetAddress = streetAddress
@@ -34,6 +42,9 @@ public struct RegistryRecord: Sendable, Equatable {
         self.emailAvailability = emailAvailability
         self.website = website
         self.deregistered = deregistered
+        self.situations = situations
+        self.vatRegistration = vatRegistration
+        self.parent = parent
         self.registry = registry
         self.sourceURL = sourceURL
     }

@@ -21,14 +21,30 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable` (a path) with `arguments`, in `environment` (nil: this process's).
     /// `standardOutput`/`standardError`: descriptors the child writes to instead of ours.
+    /// `passing`: descriptors the child gets open as 3, 4, ... (as a service manager passes
+    /// sockets); every other descriptor above 2 is closed in the child.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                             standardOutput: Int32? = nil, standardError: Int32? = nil) throws(SpawnError) -> ChildProcess {
+                             standardOutput: Int32? = nil, standardError: Int32? = nil,
+                             passing descriptors: [Int32] = []) throws(SpawnError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let standardOutput { posix_spawn_file_actions_adddup2(&actions, standardOutput, 1) }
         if let standardError { posix_spawn_file_actions_adddup2(&actions, standardError, 2) }
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        let firstFree = 3 + Int32(descriptors.count)
+        // dup2 onto its own number keeps close-on-exec set (and one source may sit on another's
+        // target): copy every source above the targets first; the copies close on exec.
+        var sources: [Int32] = []
+        defer { for source in sources { close(source) } }
+        for descriptor in descriptors {
+            let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, firstFree)
+            guard copy >= 0 else { throw SpawnError(executable: executable, errno: errno) }
+            sources.append(copy)
+        }
+        for (index, source) in sources.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, source, 3 + Int32(index))
+        }
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, firstFree) }
         // The child starts with no blocked signals and default handlers: it inherits the spawning
         // thread's mask otherwise, and runtime threads here block SIGTERM (then terminate() would not).
         var attributes = posix_spawnattr_t()

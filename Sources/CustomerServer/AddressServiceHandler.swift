@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.AddressService`.
 struct AddressServiceHandler: GuardedService {

@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Who a call runs as, resolved before the handler runs (see `IdentityInterceptor`): the user
 /// its socket's uid maps to, or the person a trusted service named in the call's metadata.

@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.CardService`: the tabs asked for, read in one store snapshot.
 struct CardServiceHandler: GuardedService {

@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 // Store records to API messages for the contact-information tab.
 

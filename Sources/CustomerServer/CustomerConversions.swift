@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 extension UserRef {
     init(_ stored: StoredUserRef) {
@@ -28,7 +28,8 @@ extension Customer {
             website: stored.website, phone: stored.phone, active: stored.active, version: stored.version,
             createdAt: stored.createdAt, createdBy: UserRef(stored.createdBy),
             updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy),
-            headOffice: stored.headOffice.map(Address.init))
+            headOffice: stored.headOffice.map(Address.init), businessId: stored.businessID,
+            registryStatus: stored.registryStatus, registryCheckedAt: stored.registryCheckedAt)
     }
 }
 

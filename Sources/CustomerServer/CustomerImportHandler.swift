@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Hashing
-import RPC
+import RPCServing
 
 /// Serves the bulk side of `customer.v1.CustomerService`: ImportCustomers (a client stream of rows,
 /// all written in one transaction) and ExportCustomers (a server stream of the same records).

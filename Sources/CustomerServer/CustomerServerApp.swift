@@ -1,7 +1,7 @@
 import CustomerStore
 import Foundation
-import Logging
-import RPC
+import ServiceLog
+import RPCServing
 import Synchronization
 
 /// The customer service assembled: the store opened and migrated, identity in front of every
@@ -46,7 +46,7 @@ public final class CustomerServerApp: Sendable {
                 SettingsServiceHandler(store: store),
                 FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: store),
-                RegistryRefreshHandler(store: store, registries: configuration.registries),
+                RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
@@ -92,8 +92,9 @@ public final class CustomerServerApp: Sendable {
     }
 
     /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
-    public func runUntilTerminated() -> Int32 {
-        let code = server.runUntilTerminated()
+    /// `whenReady` and `whenStopping`: see `RPCServer.runUntilTerminated`.
+    public func runUntilTerminated(whenReady: () -> Void = {}, whenStopping: (_ signal: Int32?) -> Void = { _ in }) -> Int32 {
+        let code = server.runUntilTerminated(whenReady: whenReady, whenStopping: whenStopping)
         closeStore()
         return code
     }

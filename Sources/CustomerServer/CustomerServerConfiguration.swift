@@ -3,7 +3,8 @@ import CustomerAPI
 import CustomerStore
 import Foundation
 import Glibc
-import RPC
+import ProductVersion
+import RPCServing
 
 /// Everything `customerd` needs to start; defaults work on a fresh machine with no flags.
 public struct CustomerServerConfiguration: Sendable {
@@ -42,7 +43,7 @@ public struct CustomerServerConfiguration: Sendable {
         self.durability = .normal
         self.rpc = ServerConfiguration(socketPath: socketPath)
         self.rpc.serverName = "customerd"
-        self.rpc.serverVersion = CustomerServerVersion.current
+        self.rpc.serverVersion = CustomerCardVersion.current
         self.initialAdministrators = Self.defaultAdministrators()
         self.registries = RegistryDirectory()
     }
@@ -72,8 +73,4 @@ public enum Durability: String, Sendable, CaseIterable {
     case normal
     /// `synchronous=FULL`: every acknowledged write also survives a power cut; writes cost an fsync.
     case full
-}
-
-public enum CustomerServerVersion {
-    public static let current = "0.1.0"
 }

@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.CustomerService` from the store.
 ///
@@ -23,13 +23,13 @@ struct CustomerServiceHandler: GuardedService {
                 allowDuplicateVAT: creation.request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(created)
         }
-        router.register(CustomerService.getCustomer,
-                        requires: .customers(.read, record: \.target)) { (request: GetCustomerRequest, context) in
-            switch (request.id, request.number) {
+        router.register(CustomerService.getCustomer, resolving: { [store] request in CustomerLookup(request, in: store) },
+                        requires: .customers(.read, record: \.target)) { lookup, context in
+            switch (lookup.request.id, lookup.request.number) {
             case (let id?, nil):
                 return Customer(try store.customer(id: id))
             case (nil, let number?):
-                return Customer(try store.customer(number: number))
+                return Customer(try lookup.numbered ?? store.customer(number: number))
             default:
                 throw RPCError(
                     .invalidArgument, "name the customer by id or by number, exactly one of them",

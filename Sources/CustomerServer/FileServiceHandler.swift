@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.FileService`: uploads arrive as a client stream (a header, then chunks)
 /// and are checked against the announced size and SHA-256 before anything is kept; downloads

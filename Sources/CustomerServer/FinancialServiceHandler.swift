@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.FinancialService`: forecasts per project and month, and the financial tab.
 struct FinancialServiceHandler: GuardedService {

@@ -32,7 +32,7 @@
 // download, edit to add, rename and remove. Administration-only methods: `requires: .administration`.
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// A service whose methods each declare what they need.
 protocol GuardedService: Sendable {

@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCServing
 
 /// Resolves the caller's OS uid (from `SO_PEERCRED`, never from anything the client sends)
 /// to a known user, and refuses unknown or deactivated users before any handler runs.

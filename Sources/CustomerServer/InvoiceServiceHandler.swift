@@ -1,7 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.InvoiceService`: minimal invoices that keep a snapshot of what they said.
 struct InvoiceServiceHandler: GuardedService {

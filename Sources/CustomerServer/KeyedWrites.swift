@@ -2,7 +2,7 @@ import BinaryCoding
 import CustomerAPI
 import CustomerStore
 import Hashing
-import RPC
+import RPCServing
 
 /// Runs the writes sent with an `idempotency-key` once per (user, key): the first call runs inside
 /// `CustomerStore.keyedWrite`, which stores its answer with the key in the write's own transaction;

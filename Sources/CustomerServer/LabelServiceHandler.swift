@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.LabelService`: keywords and roles. Changing the lists is administration.
 struct LabelServiceHandler: GuardedService {

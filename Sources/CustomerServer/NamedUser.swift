@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// A user that a request names by name, looked up once per call.
 ///

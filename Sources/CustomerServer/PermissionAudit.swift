@@ -1,5 +1,5 @@
-import Logging
-import RPC
+import ServiceLog
+import RPCServing
 
 /// Where refusals are logged, so an administrator can see who was refused what (notice level:
 /// a refusal is the service working as meant, but one worth a line).

@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// The checks a `Requirement` is made of, for one call: its caller, its method and the store to
 /// find a target's customer in. Each throws `PermissionDenied` naming the missing right.
@@ -74,7 +74,7 @@ struct PermissionCheck: Sendable {
     private static func describe(_ record: OwnedRecord) -> String {
         switch record {
         case .customer(let id): "customer \(id)"
-        case .customerNumber(let number): "the customer numbered \(number)"
+        case .customerNumber(let number), .customerNumbered(let number, _): "the customer numbered \(number)"
         case .address(let id): "the customer of address \(id)"
         case .contact(let id): "the customer of contact \(id)"
         case .activity(let id): "the customer of activity \(id)"

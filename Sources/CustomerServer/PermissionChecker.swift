@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Runs a method's requirement before its handler: the one place permissions are enforced.
 struct PermissionChecker: Sendable {

@@ -1,5 +1,5 @@
 import BusinessRegistry
-import RPC
+import RPCServing
 
 /// Registry failures as wire statuses. The messages name the URL that was asked and why it
 /// failed: they hold no customer data, only the business id and the registry's address.

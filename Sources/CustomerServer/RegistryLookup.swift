@@ -1,7 +1,7 @@
 import BusinessIdentifiers
 import BusinessRegistry
 import Dispatch
-import RPC
+import RPCServing
 import Synchronization
 
 /// Runs a registry lookup, which is `async` (URLSession), from a synchronous handler.

@@ -2,75 +2,107 @@ import BusinessIdentifiers
 import BusinessRegistry
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
+import ServiceLog
 
 /// Serves `customer.v1.CustomerService/RefreshFromRegistry`: compares a Finnish or Norwegian
 /// customer with its national business registry and takes the registry's values of the chosen
-/// fields, in one store transaction, recorded in the history as coming from the registry.
+/// fields and the company's standing, in one store transaction, recorded in the history as coming
+/// from the registry. A dry run changes nothing, so Customers read is enough for it.
 ///
 /// A method of CustomerService registered by its own service value: the router keys handlers by
 /// full method name, and this one needs the registries, which the other customer methods do not.
 struct RegistryRefreshHandler: GuardedService {
     var store: CustomerStore
     let registries: RegistryDirectory
+    /// Registry failures are the server operator's business too: a registry that stopped
+    /// answering, or changed its documents, shows in the log and not only to the caller.
+    let logger: Logger
 
     func register(with router: inout GuardedRouter) {
-        router.register(CustomerService.refreshFromRegistry, requires: .customers(.edit, customer: \.customerId)) { request, context in
+        router.register(CustomerService.refreshFromRegistry, requires: .registryRefresh) { request, context in
             let caller = try Caller.of(context)
             return try refresh(request, by: caller, context: context)
         }
     }
 
     /// Straight line: check the customer, ask the registry (outside any transaction: it may take
-    /// seconds), compare, and unless a dry run write the differences in one transaction that is
-    /// refused (ABORTED) if the customer changed meanwhile.
+    /// seconds), compare, and unless a dry run write the differences and the standing in one
+    /// transaction that is refused (ABORTED) if the customer changed meanwhile.
     private func refresh(_ request: RefreshFromRegistryRequest, by caller: Caller,
                          context: ServerContext) throws -> RefreshFromRegistryResponse {
         let customer = try store.customer(id: request.customerId)
         let (provider, vatNumber) = try registryTarget(of: customer)
-        let record = try RegistryLookup.record(
-            from: provider, for: vatNumber, timeout: registries.timeout,
-            url: registries.baseURLs[provider.country]?.absoluteString ?? provider.country, context: context)
+        let record: RegistryRecord
+        do {
+            record = try RegistryLookup.record(
+                from: provider, for: vatNumber, timeout: registries.timeout,
+                url: registries.baseURLs[provider.country]?.absoluteString ?? provider.country, context: context)
+        } catch {
+            logger.warning("registry lookup failed: \(error)", [
+                ("customer", String(customer.id)), ("businessId", vatNumber.businessID ?? vatNumber.canonical),
+                ("registry", provider.country),
+            ])
+            throw error
+        }
 
-        let fields = request.fields.isEmpty ? Set(RegistryField.allCases) : Set(request.fields.map(\.registryField))
+        let explicit = Set(request.fields.map(\.registryField))
+        let fields = explicit.isEmpty ? Set(RegistryField.allCases) : explicit
         // A field the registry has no value for is not refreshed: an unregistered website or a
         // deleted company's missing address says nothing about the customer's own.
         let differences = RegistryDiff.differences(current: customer.registryValues, registry: record, fields: fields)
             .filter { $0.registry != nil }
+        let withheld = RegistryRefreshPlan.withheldName(record, explicitlyChosen: explicit.contains(.name))
+        let taken = differences.filter { $0.field != .name || withheld == nil }
         var after = customer
-        let apply = !request.dryRun && !differences.isEmpty
-        if apply {
+        let apply = !request.dryRun && !taken.isEmpty
+        if !request.dryRun {
             // The client may have given up while the registry was asked: a call it sees fail writes nothing.
             try context.checkCancellation()
-            after = try store.applyRegistryUpdate(
-                customerID: customer.id, RegistryRefreshPlan.update(for: differences, from: record),
-                expectedVersion: customer.version, by: caller.author)
+            var update = RegistryRefreshPlan.update(for: taken, from: record)
+            update.status = record.standing
+            after = try store.applyRegistryUpdate(customerID: customer.id, update, expectedVersion: customer.version,
+                                                  by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {
-                RegistryDifference(field: RefreshField($0.field), current: $0.current, registry: $0.registry)
+                RegistryDifference(field: RefreshField($0.field), current: $0.current, registry: $0.registry,
+                                   withheld: $0.field == .name ? withheld : nil)
             },
             applied: apply,
             deregistered: record.deregistered.map { RegistryDeregistration(date: $0.date, reason: $0.reason) },
             emailNote: fields.contains(.email) ? RegistryRefreshPlan.emailNote(for: record) : nil,
             registry: RegistrySource(name: record.registry, url: record.sourceURL.absoluteString),
-            customer: Customer(after))
+            customer: Customer(after),
+            standing: record.standing,
+            situations: record.situations.map {
+                RegistrySituation(kind: $0.kind == .other ? "situation" : $0.kind.rawValue, code: $0.code,
+                                  since: $0.since)
+            },
+            vatRegistration: record.vatRegistration.map {
+                RegistryVATRegistration(registered: $0.registered, date: $0.date)
+            },
+            parent: record.parent.map { RegistryParentUnit(businessId: $0.businessID, name: $0.name) },
+            warnings: RegistryRefreshPlan.warnings(for: record, customerVATNumber: customer.vatNumber))
     }
 
-    /// The provider of the customer's country and its checked VAT number, or the reason the
-    /// customer cannot be refreshed: outside Finland and Norway (FAILED_PRECONDITION), without a
-    /// VAT number (FAILED_PRECONDITION), or with one its country's rule refuses (INVALID_ARGUMENT,
-    /// checked before anything is asked of a registry).
+    /// The provider of the customer's country (or, without one, of its VAT number's prefix) and
+    /// its checked VAT number or business id, or the reason the customer cannot be refreshed:
+    /// outside Finland and Norway (FAILED_PRECONDITION), with neither a VAT number nor a business
+    /// id (FAILED_PRECONDITION), or with one its country's rule refuses (INVALID_ARGUMENT, checked
+    /// before anything is asked of a registry).
     private func registryTarget(of customer: StoredCustomer) throws -> (any RegistryProvider, VATNumber) {
         let supported = RegistryDirectory.supportedCountries.joined(separator: " and ")
-        guard let country = customer.country, let provider = registries.provider(for: country) else {
-            let place = customer.country.map { "is in \($0)" } ?? "has no country"
+        let typed = customer.vatNumber ?? customer.businessID
+        let country = customer.country ?? typed.flatMap { try? VATNumber.parse($0, country: nil).country }
+        guard let country, let provider = registries.provider(for: country) else {
+            let place = (customer.country ?? country).map { "is in \($0)" } ?? "has no country"
             throw RPCError(
                 .failedPrecondition,
                 "customer \(customer.id) \(place): a registry refresh is only possible for customers in \(supported)",
                 details: [ErrorDetail(field: "country", reason: "must be one of \(supported)")])
         }
-        guard let typed = customer.vatNumber else {
+        guard let typed else {
             throw RPCError(
                 .failedPrecondition,
                 "customer \(customer.id) has no VAT number: enter it first, the registry is asked by it",
@@ -82,6 +114,17 @@ struct RegistryRefreshHandler: GuardedService {
             throw RPCError(
                 .invalidArgument, "customer \(customer.id)'s VAT number is not valid in \(country): \(error)",
                 details: [ErrorDetail(field: "vatNumber", reason: error.description)])
+        }
+    }
+}
+
+extension Requirement where Input == RefreshFromRegistryRequest {
+    /// Customers read for a dry run (it changes nothing: the Read only profile may look),
+    /// Customers edit otherwise, on the customer named.
+    static var registryRefresh: Requirement {
+        Requirement("\(Right.readCustomers.title) for a dry run, \(Right.editCustomers.title) otherwise "
+            + "(on the customer named)") { input, permission in
+            try permission.requireCustomers(input.dryRun ? .read : .edit, on: .customer(id: input.customerId))
         }
     }
 }

@@ -23,6 +23,38 @@ enum RegistryRefreshPlan {
         return update
     }
 
+    /// Why the registry's name is not taken although `name` was among the fields: the company is
+    /// deregistered or being wound up, so its registered name is an estate's or an ended one
+    /// (`... UNDER SLETTING`, `... KONKURSBO`). `nil` when it may be taken, or when the caller
+    /// listed `name` explicitly (then the caller knows).
+    static func withheldName(_ record: RegistryRecord, explicitlyChosen: Bool) -> String? {
+        guard !explicitlyChosen else { return nil }
+        if record.deregistered != nil {
+            return "the company is deregistered: its name is taken only with --fields name"
+        }
+        if let situation = record.situations.first(where: \.windsUpTheCompany) {
+            return "the company is in \(situation.kind.rawValue): its name is taken only with --fields name"
+        }
+        return nil
+    }
+
+    /// What the caller should act on before money moves to or from the company.
+    static func warnings(for record: RegistryRecord, customerVATNumber: String?) -> [String] {
+        var warnings: [String] = []
+        if let ended = record.deregistered {
+            warnings.append("the company is deregistered" + (ended.date.map { " since \($0)" } ?? "")
+                + ": \(ended.reason); the customer was not deactivated")
+        }
+        for situation in record.situations {
+            warnings.append("the company is in \(situation.summary)")
+        }
+        if let vat = record.vatRegistration, !vat.registered, let customerVATNumber {
+            warnings.append("the customer's VAT number \(customerVATNumber) is not backed by the VAT register "
+                + "(\(vat.summary)): do not invoice it as VAT registered")
+        }
+        return warnings
+    }
+
     /// Why the email was not compared or will not be refreshed; `nil` when the registry gave one.
     static func emailNote(for record: RegistryRecord) -> String? {
         switch record.emailAvailability {

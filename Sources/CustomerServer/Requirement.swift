@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// What a method needs before its handler runs: declared once, at registration, for every method
 /// (see `GuardedRouter`), and checked by `PermissionCheck` in one place.

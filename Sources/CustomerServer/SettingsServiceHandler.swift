@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.SettingsService`: invoicing defaults, market segments and industries.
 /// Changing the segment tree and the industry list is administration.

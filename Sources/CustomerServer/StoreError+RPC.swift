@@ -1,5 +1,5 @@
 import CustomerStore
-import RPC
+import RPCServing
 
 /// The one place store failures become wire statuses; causes that say nothing useful to a
 /// caller (SQLite internals) stay in the server's log.
@@ -11,9 +11,11 @@ extension StoreError: RPCErrorConvertible {
         case .alreadyExists(let message, let field):
             return RPCError(.alreadyExists, message, details: [ErrorDetail(field: field, reason: "already exists")])
         case .invalidArgument(let violations):
+            // The violations are the message: every record family (not only customers) says
+            // which field is wrong and why, once; the details carry the same for programs.
             let summary = violations.map { "\($0.field): \($0.reason)" }.joined(separator: "; ")
             return RPCError(
-                .invalidArgument, "invalid customer data: \(summary)",
+                .invalidArgument, summary,
                 details: violations.map { ErrorDetail(field: $0.field, reason: $0.reason) })
         case .aborted(let message):
             return RPCError(.aborted, message)
@@ -28,15 +30,8 @@ extension StoreError: RPCErrorConvertible {
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
         case .schemaTooNew, .notADatabase, .sqlite, .io:
-            return RPCError(.internalError, "the store failed; the server log has the cause")
-        }
-    }
-
-    /// The SQLite or file-system detail behind a generic `INTERNAL`, for the server's log only.
-    public var hiddenCause: String? {
-        switch self {
-        case .schemaTooNew, .notADatabase, .sqlite, .io: return description
-        default: return nil
+            // The SQLite or file-system detail stays in the server's log (the cause is never sent).
+            return RPCError(.internalError, "the store failed; the server log has the cause", cause: self)
         }
     }
 }

@@ -1,6 +1,6 @@
 import CustomerAPI
 import CustomerStore
-import RPC
+import RPCServing
 
 /// Serves `customer.v1.UserService`: mapping OS uids to named users with permission profiles.
 /// Everything but WhoAmI is administration.

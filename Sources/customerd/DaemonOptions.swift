@@ -10,7 +10,8 @@ enum DaemonOptions {
         be writable by nobody else (else anyone who can write there could put their
         own socket in its place): one owned by another user, writable by group or
         others (such as /tmp itself), or a symbolic link is refused, and so is a
-        symbolic link at the socket path.
+        symbolic link at the socket path. Under socket activation (below) the
+        passed socket is served instead.
         """, completion: .file)
     static let socketMode = Option.value("socket-mode", "MODE", help: """
         The socket file's mode, octal: 0600 (default, only this user), 0660 (also the

@@ -1,7 +1,8 @@
 import CommandLineKit
 import CustomerServer
 import Foundation
-import Logging
+import ProductVersion
+import ServiceLog
 
 /// Exit codes (documented in `--help` and README.md).
 enum ExitCode {
@@ -24,9 +25,21 @@ let helpText = """
 
     USAGE: \(DaemonOptions.usage)
 
-    \(DaemonOptions.signature.help(column: 25))EXIT CODES:
+    \(DaemonOptions.signature.help(column: 25))SOCKET ACTIVATION (systemd; units in contrib/systemd):
+      Started with LISTEN_FDS=1 and LISTEN_PID set to its own pid, customerd serves the listening
+      socket it inherited as file descriptor 3 instead of creating one: --socket, --socket-mode and
+      --socket-group are then ignored (the socket unit sets path, mode and group), and the socket file
+      is left in place at exit. Descriptor 3 must be a listening Unix stream socket and exactly one
+      socket must be passed; anything else is refused (exit code 1, saying what was passed).
+      LISTEN_PID naming another process means the sockets are not for it: they are left alone.
+      With NOTIFY_SOCKET set (Type=notify), it reports READY=1 once it accepts calls, STOPPING=1 when
+      a stop begins, and a STATUS= line at each step (opening the database, serving, failed to start).
+      These variables are removed from its environment once read.
+
+    EXIT CODES:
       0   stopped cleanly (SIGTERM or SIGINT)
-      1   could not start (the message says why: socket in use, unsafe socket directory, ...)
+      1   could not start (the message says why: socket in use, unsafe socket directory, inherited
+          socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
       3   database refused: damaged, read-only, not an SQLite database, or from a newer version
       64  wrong command line
@@ -51,7 +64,7 @@ func run() -> Int32 {
         return ExitCode.success
     }
     if arguments.flag(DaemonOptions.version) {
-        print("customerd \(CustomerServerVersion.current)")
+        print(CustomerCardVersion.line(for: "customerd"))
         return ExitCode.success
     }
 
@@ -80,13 +93,27 @@ func run() -> Int32 {
         return ExitCode.usage
     }
 
+    let notifier = ServiceManagerNotifier.fromEnvironment(logger: logger)
+    do {
+        let socketOptions = [DaemonOptions.socket, DaemonOptions.socketMode, DaemonOptions.socketGroup]
+            .filter { arguments.value($0) != nil }
+        try SocketActivation.apply(to: &configuration, explicitOptions: socketOptions.map(\.spelling), logger: logger)
+    } catch {
+        logger.critical("failed to start: \(error)")
+        notifier?.failed(error.description)
+        return ExitCode.startFailed
+    }
+
+    notifier?.starting(database: configuration.databasePath)
     do {
         let app = try CustomerServerApp(configuration: configuration, logger: logger)
         try app.start()
-        let code = app.runUntilTerminated()
+        let code = app.runUntilTerminated(whenReady: { notifier?.ready(socket: configuration.socketPath) },
+                                          whenStopping: { notifier?.stopping(signal: $0) })
         return app.failureAfterStart.map(exitCode(for:)) ?? code
     } catch {
         logger.critical("failed to start: \(error)", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
+        notifier?.failed("\(error)")
         return exitCode(forStartFailure: error)
     }
 }

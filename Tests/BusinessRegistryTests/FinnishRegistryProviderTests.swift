@@ -25,6 +25,10 @@ struct FinnishRegistryProviderTests {
             #expect(record.emailAvailability == .notProvidedByRegistry)
             #expect(record.website == "www.nokia.com")
             #expect(record.deregistered == nil)
+            #expect(record.situations.isEmpty)
+            // Register 6 (VAT) holds three entries in force; the earliest began on 1994-06-01.
+            #expect(record.vatRegistration == VATRegistration(registered: true, date: "1994-06-01"))
+            #expect(record.standing == "active; VAT registered since 1994-06-01")
             #expect(record.registry == "PRH YTJ open data v3")
             #expect(record.sourceURL == server.url(path))
         }
@@ -45,6 +49,56 @@ struct FinnishRegistryProviderTests {
             #expect(record.postalAddress == nil)
             #expect(record.website == nil)
             #expect(record.preferredAddress == record.streetAddress)
+        }
+    }
+
+    @Test("companySituations in force are read with their dates; an ended one and an ended VAT entry are not current")
+    func bankruptCompany() async throws {
+        let path = RegistryPath.finnishCompany("7654321-2")
+        try await withRegistry([path: try Fixture.response(Fixture.finnishBankrupt)]) { directory, _ in
+            let record = try await #require(directory.provider(for: "FI"))
+                .lookup(try VATNumber.parse("FI76543212", country: "FI"))
+
+            // The restructuring (SANE) ended on 2023-01-31; the bankruptcy (KONK) is in force.
+            #expect(record.situations == [CompanySituation(kind: .bankruptcy, code: "KONK", since: "2024-01-15")])
+            #expect(record.vatRegistration == VATRegistration(registered: false, date: "2024-03-31"))
+            #expect(record.standing == "bankruptcy since 2024-01-15 (KONK); VAT-register entry ended on 2024-03-31")
+            // The street address that ended in 2019 is never offered as the current one.
+            #expect(record.streetAddress == RegistryAddress(lines: ["Hämeenkatu 5"], postalCode: "33200",
+                                                            city: "TAMPERE", country: "FI"))
+        }
+    }
+
+    @Test("the other situation codes are liquidation and restructuring; an unknown one is kept as its code")
+    func situationCodes() async throws {
+        let path = RegistryPath.finnishCompany("0112038-9")
+        let body = #"""
+            {"companies":[{"businessId":{"value":"0112038-9"},"names":[{"name":"Nokia Oyj","type":"1"}],
+             "companySituations":[{"type":"SELTILA","registrationDate":"2024-05-02"},
+                                  {"type":"SANE","registrationDate":"2024-01-10"},
+                                  {"type":"UUSI"}]}]}
+            """#
+        try await withRegistry([path: .json(body)]) { directory, _ in
+            let record = try await #require(directory.provider(for: "FI"))
+                .lookup(try VATNumber.parse("FI01120389", country: "FI"))
+            #expect(record.situations.map(\.summary)
+                == ["situation (UUSI)", "restructuring since 2024-01-10 (SANE)", "liquidation since 2024-05-02 (SELTILA)"])
+            #expect(record.vatRegistration == nil)
+        }
+    }
+
+    @Test("an ended company whose names all ended offers no name")
+    func endedNamesOnly() async throws {
+        let path = RegistryPath.finnishCompany("0112038-9")
+        let body = #"""
+            {"companies":[{"businessId":{"value":"0112038-9"},"endDate":"2020-01-01",
+             "names":[{"name":"Vanha Oy","type":"1","endDate":"2019-12-31"}]}]}
+            """#
+        try await withRegistry([path: .json(body)]) { directory, _ in
+            let record = try await #require(directory.provider(for: "FI"))
+                .lookup(try VATNumber.parse("FI01120389", country: "FI"))
+            #expect(record.officialName == nil)
+            #expect(record.standing == "deregistered on 2020-01-01")
         }
     }
 

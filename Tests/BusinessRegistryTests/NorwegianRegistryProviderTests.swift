@@ -24,6 +24,9 @@ struct NorwegianRegistryProviderTests {
             #expect(record.emailAvailability == .notRegistered)
             #expect(record.website == "www.equinor.com")
             #expect(record.deregistered == nil)
+            #expect(record.situations.isEmpty)
+            #expect(record.vatRegistration == VATRegistration(registered: true, date: "1989-07-01"))
+            #expect(record.parent == nil)
             #expect(record.registry == "Brønnøysund Enhetsregisteret")
             #expect(record.sourceURL == server.url(path))
         }
@@ -50,20 +53,93 @@ struct NorwegianRegistryProviderTests {
                 .lookup(try VATNumber.parse("812345672", country: "NO"))
             #expect(record.officialName == "EKSEMPEL SLETTET AS")
             #expect(record.deregistered == Deregistration(date: "2023-11-30",
-                                                          reason: "deleted from Enhetsregisteret (slettet)"))
+                                                          reason: "the unit was deleted from Enhetsregisteret (slettet)"))
             #expect(record.streetAddress == nil)
             #expect(record.postalAddress == nil)
             #expect(record.website == nil)
         }
     }
 
-    @Test("404 and 410 Gone are not found, each with its own detail",
-          arguments: [(404, "HTTP 404 Not Found"), (410, "HTTP 410 Gone: removed from the public register")])
-    func notFound(status: Int, detail: String) async throws {
-        let path = RegistryPath.norwegianUnit("923609016")
-        try await withRegistry([path: .json(#"{"status":\#(status)}"#, status: status)]) { directory, server in
+    @Test("404 as a unit and as a sub-unit is not found")
+    func notFound() async throws {
+        try await withRegistry([:]) { directory, server in
             let error = try await lookupError(directory, "923609016", country: "NO")
-            #expect(error == .notFound(id: "923609016", url: server.url(path).absoluteString, detail: detail))
+            #expect(error == .notFound(id: "923609016",
+                                       url: server.url(RegistryPath.norwegianSubUnit("923609016")).absoluteString,
+                                       detail: "HTTP 404 Not Found, neither as a unit nor as a sub-unit"))
+            #expect(server.requests == [RegistryPath.norwegianUnit("923609016"),
+                                        RegistryPath.norwegianSubUnit("923609016")])
+        }
+    }
+
+    @Test("410 Gone is a deregistration with its date, not an unknown company")
+    func gone() async throws {
+        let path = RegistryPath.norwegianUnit("998877660")
+        let body = #"{"organisasjonsnummer":"998877660","slettedato":"2021-06-30"}"#
+        try await withRegistry([path: .json(body, status: 410)]) { directory, server in
+            let record = try await #require(directory.provider(for: "NO"))
+                .lookup(try VATNumber.parse("998877660", country: "NO"))
+            #expect(record.deregistered == Deregistration(
+                date: "2021-06-30", reason: "the unit was deleted from Enhetsregisteret (HTTP 410 Gone)"))
+            #expect(record.officialName == nil)
+            #expect(record.standing == "deregistered on 2021-06-30")
+            #expect(server.requests == [path])
+        }
+    }
+
+    @Test("konkurs, underAvvikling and underTvangsavviklingEllerTvangsopplosning are read with their dates")
+    func situations() async throws {
+        let bankrupt = RegistryPath.norwegianUnit("973123459")
+        let winding = RegistryPath.norwegianUnit("923609016")
+        let body = #"""
+            {"organisasjonsnummer":"923609016","navn":"EKSEMPEL AS UNDER AVVIKLING","underAvvikling":true,
+             "underAvviklingDato":"2024-03-01","underTvangsavviklingEllerTvangsopplosning":true,
+             "tvangsopplostPgaManglendeRevisorDato":"2024-04-05","konkurs":false}
+            """#
+        try await withRegistry([bankrupt: try Fixture.response(Fixture.norwegianBankrupt),
+                                winding: .json(body)]) { directory, _ in
+            let provider = try #require(directory.provider(for: "NO"))
+            let record = try await provider.lookup(try VATNumber.parse("NO973123459MVA", country: "NO"))
+            #expect(record.situations == [CompanySituation(kind: .bankruptcy, code: "konkurs", since: "2024-02-20")])
+            #expect(record.vatRegistration == VATRegistration(registered: false, date: nil))
+            #expect(record.standing == "bankruptcy since 2024-02-20 (konkurs); not VAT registered")
+
+            let other = try await provider.lookup(try VATNumber.parse("923609016", country: "NO"))
+            #expect(other.situations.map(\.summary) == [
+                "liquidation since 2024-03-01 (underAvvikling)",
+                "compulsory dissolution since 2024-04-05 (underTvangsavviklingEllerTvangsopplosning)",
+            ])
+            #expect(other.vatRegistration == nil)
+        }
+    }
+
+    @Test("a sub-unit's number is looked up at /underenheter: its own address, its parent's number and name")
+    func branch() async throws {
+        let unit = RegistryPath.norwegianUnit("971234563")
+        let subUnit = RegistryPath.norwegianSubUnit("971234563")
+        let parent = RegistryPath.norwegianUnit("923609016")
+        try await withRegistry([subUnit: try Fixture.response(Fixture.norwegianBranch),
+                                parent: try Fixture.response(Fixture.equinor)]) { directory, server in
+            let record = try await #require(directory.provider(for: "NO"))
+                .lookup(try VATNumber.parse("971234563", country: "NO"))
+            #expect(server.requests == [unit, subUnit, parent])
+            #expect(record.officialName == "EQUINOR ASA AVD SANDSLI")
+            #expect(record.streetAddress == RegistryAddress(lines: ["Sandsliveien 90"], postalCode: "5254",
+                                                            city: "SANDSLI", country: "NO"))
+            #expect(record.parent == ParentUnit(businessID: "923609016", name: "EQUINOR ASA"))
+            #expect(record.standing == "active; branch of 923609016 EQUINOR ASA; VAT registered")
+            #expect(record.sourceURL == server.url(subUnit))
+        }
+    }
+
+    @Test("a deleted sub-unit is reported deleted")
+    func deletedBranch() async throws {
+        let subUnit = RegistryPath.norwegianSubUnit("812345001")
+        try await withRegistry([subUnit: try Fixture.response(Fixture.norwegianDeletedBranch)]) { directory, _ in
+            let record = try await #require(directory.provider(for: "NO"))
+                .lookup(try VATNumber.parse("812345001", country: "NO"))
+            #expect(record.deregistered == Deregistration(
+                date: "2022-08-31", reason: "the sub-unit was deleted from Enhetsregisteret (slettet)"))
         }
     }
 

@@ -1,5 +1,5 @@
 import CustomerAPI
-import RPC
+import RPCCore
 import Testing
 
 /// The key's syntax, and how `CallOptions` carries it.

@@ -49,7 +49,7 @@ import Testing
         let first = try fixture.create("Group A", vatNumber: "NO123456789")
         #expect(storeError { try fixture.create("Group B", vatNumber: "NO 123 456 789") } == .alreadyExists(
             "customer \(first.id) (number \(first.number), \"Group A\") already has this VAT number; "
-                + "send allowDuplicateVat if both records are intended", field: "vatNumber"))
+                + "send allowDuplicateVat=true if both records are intended", field: "vatNumber"))
         let second = try fixture.store.createCustomer(NewCustomer(name: "Group B", vatNumber: "NO 123 456 789"),
                                                       allowDuplicateVAT: true, by: .user(fixture.admin.id))
         #expect(second.vatNumber == "NO123456789")

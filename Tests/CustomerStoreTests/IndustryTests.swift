@@ -48,7 +48,7 @@ import Testing
             try fixture.store.renameIndustry(name: "Mining", to: "Ore")
         }
         #expect(throws: StoreError.failedPrecondition("2 customers are in the industry 'Software': "
-            + "delete it with force to clear it on them")) {
+            + "delete it with force=true to clear it on them")) {
             try fixture.store.deleteIndustry(name: "software", force: false)
         }
         #expect(try fixture.store.deleteIndustry(name: "software", force: true) == 2)

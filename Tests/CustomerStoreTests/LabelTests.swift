@@ -48,7 +48,7 @@ import Testing
                                             roles: [], by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(
-            "3 contacts carry the keyword 'event': delete it with force to unassign it from them")) {
+            "3 contacts carry the keyword 'event': delete it with force=true to unassign it from them")) {
             try fixture.store.deleteLabel(.keyword, name: "event", force: false)
         }
         #expect(try fixture.store.contact(id: contacts[0].id).keywords == ["event"])

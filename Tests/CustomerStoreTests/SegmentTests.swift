@@ -90,7 +90,7 @@ import Testing
             }
         }
         #expect(throws: StoreError.failedPrecondition("2 customers have segment \(tree.machinery.id) chosen: "
-            + "delete it with force to remove it from them")) {
+            + "delete it with force=true to remove it from them")) {
             try fixture.store.deleteSegment(id: tree.machinery.id, force: false)
         }
         #expect(try fixture.store.deleteSegment(id: tree.machinery.id, force: true) == 2)

@@ -17,9 +17,9 @@ import Testing
         var normaliser: VATNumberNormaliser {
             { [self] vatNumber, country in
                 calls.withLock { $0.append("\(vatNumber)/\(country ?? "-")") }
-                guard let country else { return vatNumber }
+                guard let country else { return NormalisedVATNumber(vatNumber: vatNumber, businessID: nil) }
                 guard vatNumber.hasPrefix(country) else { throw Refusal(description: "not a \(country) number") }
-                return vatNumber + "OK"
+                return NormalisedVATNumber(vatNumber: vatNumber + "OK", businessID: "ID" + vatNumber)
             }
         }
     }

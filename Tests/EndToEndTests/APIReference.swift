@@ -1,5 +1,6 @@
 import BinaryCoding
-import RPC
+import RPCClient
+import RPCServing
 
 /// Protocol/CUSTOMER-API.md, rendered from what a running server's reflection service answers
 /// (`DescribeServices`): the field tables are the coding keys the messages' decoders ask for.

@@ -33,7 +33,7 @@ import Testing
             #expect(try await ctl(server, "settings", "update", id, "--channel", "email", "--invoice-email", "ap@acme.fi", "--payment-term", "30").status == 0)
             let invoice = try await ctl(server, "invoices", "issue", id, "--total", "1240.00", "--currency", "EUR")
             #expect(invoice.status == 0, "\(invoice.stderr)")
-            #expect(invoice.stdout.contains("1240 EUR"))
+            #expect(invoice.stdout.contains("1240.00 EUR"))
 
             let show = try await ctl(server, "customers", "show", id, "--tab", "all")
             #expect(show.status == 0, "\(show.stderr)")

@@ -7,8 +7,10 @@ import Testing
     /// The commands of the overview's COMMANDS section ("customers create", "health", ...).
     static func listedCommands() async throws -> [String] {
         let overview = try await runProduct("customerctl", ["--help"])
-        let section = overview.stdout.components(separatedBy: "COMMANDS:\n")[1].components(separatedBy: "\n\n")[0]
-        return section.split(separator: "\n").map { line in
+        // Grouped by tab: a "  Title:" line, then the tab's commands indented by four.
+        let section = overview.stdout.components(separatedBy: "COMMANDS (by tab of the customer card):\n").dropFirst().first?
+            .components(separatedBy: "\n\nGLOBAL OPTIONS:").first ?? ""
+        return section.split(separator: "\n").filter { $0.hasPrefix("    ") }.map { line in
             line.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ")[0]
         }
     }

@@ -1,6 +1,6 @@
 import CustomerClient
 import Foundation
-import Logging
+import ServiceLog
 import Synchronization
 import Testing
 

@@ -1,7 +1,8 @@
 import CustomerClient
 import Foundation
-import Logging
-import RPC
+import ServiceLog
+import RPCClient
+import RPCServing
 import Synchronization
 import Testing
 

@@ -69,6 +69,18 @@ import Testing
             #expect(unknown?.code == .permissionDenied)
             #expect(unknown?.message == other?.message.replacingOccurrences(of: "customer \(seed.otherCustomer)",
                                                                            with: "customer 999999"))
+
+            // By number: the own customer is found; someone else's is refused naming the number,
+            // never its id, and a number no customer has reads the same.
+            let ownNumber = try await client.customers.get(id: seed.ownCustomer).number
+            #expect(try await client.customers.get(number: ownNumber).id == seed.ownCustomer)
+            let otherByNumber = await outcome { _ = try await client.customers.get(number: seed.otherCustomerNumber) }
+            #expect(otherByNumber?.message.contains("the customer numbered \(seed.otherCustomerNumber)") == true)
+            #expect(otherByNumber?.message.contains("customer \(seed.otherCustomer) ") == false)
+            let unknownNumber = await outcome { _ = try await client.customers.get(number: 9_999_999) }
+            #expect(unknownNumber?.code == .permissionDenied)
+            #expect(unknownNumber?.message == otherByNumber?.message.replacingOccurrences(
+                of: "numbered \(seed.otherCustomerNumber)", with: "numbered 9999999"))
         }
     }
 

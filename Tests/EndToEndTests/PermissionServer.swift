@@ -2,7 +2,7 @@ import CustomerClient
 import CustomerServer
 import CustomerStore
 import Foundation
-import Logging
+import ServiceLog
 import Synchronization
 
 /// The lines a test server logged, to check that refusals are logged.

@@ -10,7 +10,7 @@ import Testing
         try await withServer { _, client in
             let created = try await client.customers.create(CustomerFields(name: "Built By Name Oy", country: "FI"))
             let schema = try await client.server.describe(services: ["customer.v1.CustomerService"]).schema
-            let request = try DynamicMessage("GetCustomerRequest", in: schema, [("id", .integer(created.id))])
+            let request = try DynamicMessage("GetCustomerRequest", in: schema, .object([.init("id", .integer(created.id))]))
             let customer = try await client.channel.unary(CustomerService.getCustomer.descriptor, request, as: Customer.self)
             #expect(customer.id == created.id)
             #expect(customer.name == "Built By Name Oy")
@@ -25,7 +25,7 @@ import Testing
             let schema = try await client.server.describe(services: ["customer.v1.CustomerService"]).schema
             func names(_ status: String) async throws -> [String] {
                 let request = try DynamicMessage(
-                    "ListCustomersRequest", in: schema, [("query", .message([("status", .enumeration(status))]))])
+                    "ListCustomersRequest", in: schema, .object([.init("query", .object([.init("status", .string(status))]))]))
                 return try await client.channel.unary(
                     CustomerService.listCustomers.descriptor, request, as: ListCustomersResponse.self
                 ).customers.map(\.name)
@@ -42,11 +42,11 @@ import Testing
             let customer = try await client.customers.create(CustomerFields(name: "Addressed Oy", country: "FI"))
             let schema = try await client.server.describe(services: ["customer.v1.AddressService"]).schema
             func add(kind: Int64) throws -> DynamicMessage {
-                try DynamicMessage("AddAddressRequest", in: schema, [
-                    ("customerId", .integer(customer.id)),
-                    ("fields", .message([("street1", .text("Aurakatu 1")), ("city", .text("Turku")),
-                                         ("country", .text("FI")), ("kind", .enumNumber(kind))])),
-                ])
+                try DynamicMessage("AddAddressRequest", in: schema, .object([
+                    .init("customerId", .integer(customer.id)),
+                    .init("fields", .object([.init("street1", .string("Aurakatu 1")), .init("city", .string("Turku")),
+                                             .init("country", .string("FI")), .init("kind", .integer(kind))])),
+                ]))
             }
             let error = await #expect(throws: RPCError.self) {
                 try await client.channel.unary(AddressService.addAddress.descriptor, try add(kind: 9), as: Address.self)

@@ -20,6 +20,7 @@ import Testing
             let url = registry.url(RegistryPath.finnishCompany("0112038-9")).absoluteString
             #expect(result.stdout == """
                 Registry: PRH YTJ open data v3 (\(url))
+                Status: active; VAT registered since 1994-06-01
                 FIELD    BEFORE           AFTER (REGISTRY)
                 name     Acme Oy          Nokia Oyj
                 address  -                Karakaari 7, 02610 ESPOO, FI
@@ -41,7 +42,9 @@ import Testing
             #expect(table.status == 0, "\(table.stderr)")
             #expect(table.stdout.contains("name   Eksempel AS  EKSEMPEL SLETTET AS\n"))
             #expect(table.stdout.contains("Applied: 1 field of customer \(customer.id) changed (now version 2).\n"))
-            #expect(table.stdout.contains("Deregistered on 2023-11-30: deleted from Enhetsregisteret (slettet). Not applied"))
+            #expect(table.stdout.contains("Warning: the company is deregistered since 2023-11-30: "
+                + "the unit was deleted from Enhetsregisteret (slettet); the customer was not deactivated.\n"))
+            #expect(!table.stdout.contains("Not applied"))
             #expect(try await client.customers.get(id: customer.id).name == "EKSEMPEL SLETTET AS")
 
             let json = try await ctl(server, "customers", "refresh", String(customer.id), "--fields", "name, website",

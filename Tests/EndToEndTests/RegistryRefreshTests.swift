@@ -17,7 +17,7 @@ import Testing
         try await withRegistryServer { _, client, registry in
             let swedish = try await client.customers.create(
                 CustomerFields(name: "Volvo AB", vatNumber: "SE556012579001", country: "SE"))
-            let nowhere = try await client.customers.create(CustomerFields(name: "Somewhere", vatNumber: "FI01120389"))
+            let nowhere = try await client.customers.create(CustomerFields(name: "Somewhere"))
             let noVAT = try await client.customers.create(CustomerFields(name: "Nokia?", country: "FI"))
             let cases: [(Customer, String, String)] = [
                 (swedish, "is in SE", "country"), (nowhere, "has no country", "country"),
@@ -75,12 +75,18 @@ import Testing
             #expect(stored.email == "info@acme.fi")
             #expect(stored.headOffice == nil)
             #expect(stored.version == customer.version + 1)
+            #expect(stored.registryStatus == "active; VAT registered since 1994-06-01")
 
-            // The same refresh again finds nothing left to do and writes nothing.
+            // The same refresh again finds no field left to change; it only notes the new check.
             let again = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
             #expect(again.differences.isEmpty)
             #expect(!again.applied)
-            #expect(try await client.customers.get(id: customer.id) == stored)
+            var expected = stored
+            let after = try await client.customers.get(id: customer.id)
+            expected.version += 1
+            expected.updatedAt = after.updatedAt
+            expected.registryCheckedAt = after.registryCheckedAt
+            #expect(after == expected)
         }
     }
 
@@ -140,8 +146,10 @@ import Testing
                 + registry.url(RegistryPath.finnishCompany("0112038-9")).absoluteString
 
             let history = try await client.history.list(.customer, id: customer.id)
-            #expect(history.map(\.action) == ["created", "updated", "headOfficeSet"])
-            #expect(history.map(\.source) == [nil, source, source])
+            #expect(history.map(\.action) == ["created", "updated", "headOfficeSet", "updated"])
+            #expect(history.map(\.source) == [nil, source, source, source])
+            #expect(history[3].changes == [FieldChange(field: "registryStatus", oldValue: nil,
+                                                       newValue: "active; VAT registered since 1994-06-01")])
             #expect(history[1].changes == [FieldChange(field: "name", oldValue: "Acme Oy", newValue: "Nokia Oyj")])
             let office = try #require(result.customer.headOffice)
             let addressHistory = try await client.history.list(.address, id: office.id)
@@ -150,22 +158,29 @@ import Testing
         }
     }
 
-    @Test func aDeregisteredCompanyIsReportedAndNotApplied() async throws {
+    @Test func aDeregisteredCompanyIsReportedAndItsNameNotTakenUnlessNamed() async throws {
         try await withRegistryServer { _, client, _ in
             let customer = try await client.customers.create(
                 CustomerFields(name: "Eksempel AS", vatNumber: RegistryCompanies.deletedVAT, country: "NO",
                                website: "eksempel.no"))
             let result = try await client.customers.refreshFromRegistry(id: customer.id)
 
-            #expect(result.deregistered == RegistryDeregistration(date: "2023-11-30",
-                                                                 reason: "deleted from Enhetsregisteret (slettet)"))
+            #expect(result.deregistered == RegistryDeregistration(
+                date: "2023-11-30", reason: "the unit was deleted from Enhetsregisteret (slettet)"))
             // The deleted unit has no address or website: nothing is cleared, the customer stays active.
-            #expect(result.differences == [RegistryDifference(field: .name, current: "Eksempel AS",
-                                                              registry: "EKSEMPEL SLETTET AS")])
+            #expect(result.differences == [RegistryDifference(
+                field: .name, current: "Eksempel AS", registry: "EKSEMPEL SLETTET AS",
+                withheld: "the company is deregistered: its name is taken only with --fields name")])
+            #expect(!result.applied)
             let stored = try await client.customers.get(id: customer.id)
             #expect(stored.active)
             #expect(stored.website == "https://eksempel.no")
-            #expect(stored.name == "EKSEMPEL SLETTET AS")
+            #expect(stored.name == "Eksempel AS")
+            #expect(stored.registryStatus == "deregistered on 2023-11-30")
+
+            let named = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.name])
+            #expect(named.applied)
+            #expect(try await client.customers.get(id: customer.id).name == "EKSEMPEL SLETTET AS")
         }
     }
 

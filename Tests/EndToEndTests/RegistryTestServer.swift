@@ -2,6 +2,7 @@ import BusinessRegistry
 import CustomerClient
 import CustomerServer
 import Foundation
+import ServiceLog
 import RegistryTestSupport
 
 /// The companies the loopback registry knows in these tests (fixtures from RegistryTestSupport).
@@ -16,6 +17,16 @@ enum RegistryCompanies {
     static let failingVAT = "NO974760673MVA"
     /// A valid Finnish business id the registry does not know (HTTP 404).
     static let unknownVAT = "FI12345671"
+    /// Konkurssi Esimerkki Oy (synthetic): bankrupt (KONK) since 2024-01-15, VAT entry ended 2024-03-31.
+    static let finnishBankruptVAT = "FI76543212"
+    /// EKSEMPEL HANDEL AS KONKURSBO (synthetic): konkurs since 2024-02-20, not in the VAT register.
+    static let norwegianBankruptVAT = "NO973123459MVA"
+    /// EQUINOR ASA AVD SANDSLI (synthetic): a sub-unit of 923609016.
+    static let branchNumber = "971234563"
+    /// EKSEMPEL AS AVD TROMSØ (synthetic): a sub-unit deleted on 2022-08-31.
+    static let deletedBranchNumber = "812345001"
+    /// A unit the registry answers with HTTP 410 Gone, deleted on 2021-06-30.
+    static let goneVAT = "NO998877660MVA"
 
     static func routes() throws -> [String: LoopbackHTTPServer.Response] {
         [
@@ -23,6 +34,12 @@ enum RegistryCompanies {
             RegistryPath.norwegianUnit("923609016"): try Fixture.response(Fixture.equinor),
             RegistryPath.norwegianUnit("812345672"): try Fixture.response(Fixture.norwegianDeleted),
             RegistryPath.norwegianUnit("974760673"): .json(#"{"status":500,"error":"Internal Server Error"}"#, status: 500),
+            RegistryPath.finnishCompany("7654321-2"): try Fixture.response(Fixture.finnishBankrupt),
+            RegistryPath.norwegianUnit("973123459"): try Fixture.response(Fixture.norwegianBankrupt),
+            RegistryPath.norwegianSubUnit("971234563"): try Fixture.response(Fixture.norwegianBranch),
+            RegistryPath.norwegianSubUnit("812345001"): try Fixture.response(Fixture.norwegianDeletedBranch),
+            RegistryPath.norwegianUnit("998877660"):
+                .json(#"{"organisasjonsnummer":"998877660","slettedato":"2021-06-30"}"#, status: 410),
         ]
     }
 }
@@ -30,14 +47,18 @@ enum RegistryCompanies {
 /// Runs `body` against a fresh server whose registry URLs point at a loopback registry serving
 /// `RegistryCompanies`; both are stopped afterwards, also when `body` throws.
 /// - Parameter directory: a directory with a database to start from (see `LegacyCustomerSeeder`).
+/// - Parameter logger: where the server logs (default: warnings and worse to stderr).
 func withRegistryServer<T>(
-    directory: URL? = nil, _ body: (TestServer, CustomerClient, LoopbackHTTPServer) async throws -> T
+    directory: URL? = nil, logger: Logger? = nil,
+    _ body: (TestServer, CustomerClient, LoopbackHTTPServer) async throws -> T
 ) async throws -> T {
     let routes = try RegistryCompanies.routes()
     return try await withOffPool(start: {
         let registry = try LoopbackHTTPServer(routes: routes)
         do {
-            return (try TestServer(directory: directory) { $0.registries = registry.registryDirectory(timeout: .seconds(5)) }, registry)
+            return (try TestServer(directory: directory, logger: logger) {
+                $0.registries = registry.registryDirectory(timeout: .seconds(5))
+            }, registry)
         } catch {
             registry.stop()
             throw error

@@ -1,7 +1,7 @@
 import CustomerClient
 import CustomerServer
 import Foundation
-import Logging
+import ServiceLog
 
 /// A real customerd (in this process) on a real socket and a real SQLite file in a fresh
 /// temporary directory, removed again by `stop()`.

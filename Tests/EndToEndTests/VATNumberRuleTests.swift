@@ -23,7 +23,7 @@ import Testing
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.details == [ErrorDetail(field: "vatNumber", reason: reason)])
-            #expect(error?.message == "invalid customer data: vatNumber: \(reason)")
+            #expect(error?.message == "vatNumber: \(reason)")
             let written = try await client.customers.list(CustomerQuery(status: .all)).customers
             #expect(written.isEmpty)
         }
@@ -33,7 +33,10 @@ import Testing
         ("fi 0112038-9", "FI", "FI01120389"),
         ("923 609 016 mva", "NO", "NO923609016MVA"),
         ("gb 123.456.789", "GB", "GB123456789"),  // no rule for GB: normalised only
-        ("fi 0112-038.9", nil, "FI01120389"),  // no country: normalised only
+        ("fi 0112-038.9", nil, "FI01120389"),  // no country: the prefix's rule
+        ("FI\u{00A0}0112\u{2009}038\u{2013}9", "FI", "FI01120389"),  // no-break and thin space, en dash
+        ("\u{FF10}\u{FF11}\u{FF11}\u{FF12}\u{FF10}\u{FF13}\u{FF18}\u{2014}\u{FF19}", "FI", "FI01120389"),  // full-width, em dash
+        ("nl 4495445 b01", "NL", "NL004495445B01"),  // the RSIN's leading zeros omitted
     ]
 
     @Test(arguments: canonicalForms)
@@ -63,9 +66,79 @@ import Testing
 
             // Both at once: the number is checked for the new country.
             let norwegian = try await client.customers.update(
-                id: customer.id, CustomerFields(vatNumber: "923609016", country: "no"))
+                id: customer.id, CustomerFields(vatNumber: "923609016MVA", country: "no"))
             #expect(norwegian.vatNumber == "NO923609016MVA")
+            #expect(norwegian.businessId == "923609016")
             #expect(norwegian.country == "NO")
+        }
+    }
+
+    @Test func withoutACountryThePrefixChoosesTheRuleAndWithoutEitherTheNumberIsRefused() async throws {
+        try await withServer { _, client in
+            let prefixed = try await client.customers.create(CustomerFields(name: "Prefixed", vatNumber: "FI 0250345-3"))
+            #expect(prefixed.vatNumber == "FI02503453")
+            #expect(prefixed.businessId == "0250345-3")
+            #expect(prefixed.country == nil)
+
+            // 2077474's check digit is 0: the Finnish rule is applied although no country was given.
+            let wrong = await #expect(throws: RPCError.self) {
+                try await client.customers.create(CustomerFields(name: "Wrong", vatNumber: "FI 20774741"))
+            }
+            #expect(wrong?.details == [ErrorDetail(field: "vatNumber",
+                                                   reason: "Finnish check digit 1 does not match the expected 0")])
+            let bare = await #expect(throws: RPCError.self) {
+                try await client.customers.create(CustomerFields(name: "Bare", vatNumber: "0112038-9"))
+            }
+            #expect(bare?.code == .invalidArgument)
+            #expect(bare?.details == [ErrorDetail(
+                field: "vatNumber", reason: "the VAT number has no country: give the customer's country, "
+                    + "or start the number with its country prefix (e.g. FI 0112038-9)")])
+            #expect(try await client.customers.list(CustomerQuery(status: .all)).customers.map(\.id) == [prefixed.id])
+        }
+    }
+
+    @Test func aPastedCharacterThatIsNotIgnoredIsNamedHonestly() async throws {
+        try await withServer { _, client in
+            let error = await #expect(throws: RPCError.self) {
+                try await client.customers.create(CustomerFields(name: "Acme", vatNumber: "0112038/9", country: "FI"))
+            }
+            #expect(error?.details == [ErrorDetail(
+                field: "vatNumber",
+                reason: "must be 4 to 20 letters A-Z and digits (spaces, dashes, dots and invisible formatting "
+                    + "characters are ignored)")])
+        }
+    }
+
+    @Test func aBareNorwegianOrganisationNumberIsKeptAsTheBusinessIdNotAsAVATNumber() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(
+                CustomerFields(name: "Equinor", vatNumber: "923 609 016", country: "NO"))
+            #expect(customer.vatNumber == nil)
+            #expect(customer.businessId == "923609016")
+            // Clearing the number clears the business id it named.
+            let typed = try await client.customers.update(id: customer.id, CustomerFields(vatNumber: "NO923609016MVA"))
+            #expect(typed.vatNumber == "NO923609016MVA")
+            let cleared = try await client.customers.update(id: customer.id, CustomerFields(vatNumber: ""))
+            #expect(cleared.vatNumber == nil)
+            #expect(cleared.businessId == nil)
+        }
+    }
+
+    @Test func searchFindsACustomerByItsVATNumberOrBusinessIdInAnyAcceptedSpelling() async throws {
+        try await withServer { _, client in
+            let finnish = try await client.customers.create(
+                CustomerFields(name: "Suomi Oy", vatNumber: "0250345-3", country: "FI"))
+            let norwegian = try await client.customers.create(
+                CustomerFields(name: "Norge AS", vatNumber: "923609016", country: "NO"))
+            _ = try await client.customers.create(CustomerFields(name: "Other Oy", country: "FI"))
+            for term in ["0250345-3", "FI02503453", "fi 0250345 3", "02503453", "FI\u{00A0}0250345\u{2013}3"] {
+                let found = try await client.customers.list(CustomerQuery(search: term)).customers.map(\.id)
+                #expect(found == [finnish.id], "\(term)")
+            }
+            for term in ["923609016", "923 609 016", "923.609.016"] {
+                let found = try await client.customers.list(CustomerQuery(search: term)).customers.map(\.id)
+                #expect(found == [norwegian.id], "\(term)")
+            }
         }
     }
 

@@ -2,7 +2,8 @@ import BinaryCoding
 import CustomerAPI
 import Foundation
 @testable import FuzzTargets
-import RPC
+import RPCClient
+import RPCServing
 import Testing
 
 /// Replays every fuzz target's seed corpus and every saved crash input (Tests/Fuzz/crashes/) through

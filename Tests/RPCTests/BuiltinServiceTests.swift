@@ -1,6 +1,9 @@
 import BinaryCoding
 import Glibc
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 @Suite struct BuiltinServiceTests {

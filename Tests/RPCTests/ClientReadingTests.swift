@@ -1,6 +1,9 @@
 import Foundation
 import Glibc
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// Who reads a client connection: a lone caller for its own response, or the reader thread.

@@ -1,6 +1,9 @@
 import BinaryCoding
 import Glibc
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// PROTOCOL.md section 10.1 as a table: each frame a client should not send, sent to a real server,

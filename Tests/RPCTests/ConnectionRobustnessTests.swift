@@ -1,5 +1,8 @@
 import BinaryCoding
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 @Suite struct ConnectionRobustnessTests {

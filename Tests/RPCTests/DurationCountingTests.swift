@@ -1,4 +1,7 @@
-import RPC
+import RPCClient
+import RPCCore
+import RPCServing
+import RPCTransport
 import Testing
 
 /// Durations become the wire's and the system calls' integer counts without trapping.

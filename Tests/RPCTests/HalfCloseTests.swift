@@ -1,5 +1,8 @@
 import BinaryCoding
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// PROTOCOL.md section 11, "Half-close": a client that has sent its last request may say so and

@@ -1,5 +1,8 @@
 import BinaryCoding
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// Clients that try to make the server hold memory or a connection slot for free (PROTOCOL.md,

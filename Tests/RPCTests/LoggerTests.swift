@@ -1,4 +1,4 @@
-import Logging
+import ServiceLog
 import Synchronization
 import Testing
 

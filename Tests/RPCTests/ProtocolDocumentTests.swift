@@ -1,6 +1,9 @@
 import Foundation
-import Logging
-@testable import RPC
+import ServiceLog
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 /// Keeps Protocol/PROTOCOL.md honest: its walk-through bytes are what this implementation sends and

@@ -1,6 +1,9 @@
 import BinaryCoding
 import Glibc
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 
 /// A hand-driven client speaking raw frames, for what ClientChannel never does on purpose
 /// (garbage, wrong versions, ignoring deadlines, never reading).

@@ -1,4 +1,7 @@
-@testable import RPC
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Testing
 
 @Suite struct SpinAdvisorTests {

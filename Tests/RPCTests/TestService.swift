@@ -1,5 +1,8 @@
 import Foundation
-import RPC
+import RPCClient
+import RPCCore
+import RPCServing
+import RPCTransport
 
 struct EchoRequest: Codable, Sendable, Equatable {
     var text: String
@@ -37,6 +40,12 @@ struct PeerResponse: Codable, Sendable, Equatable {
 
 struct SomeDomainFailure: Error {}
 
+/// A domain error whose status keeps its detail from the caller: the detail is only in the cause.
+struct DiskFailure: RPCErrorConvertible, CustomStringConvertible {
+    var description: String { "disk failure: the journal is on fire" }
+    var rpcError: RPCError { RPCError(.internalError, "the disk failed; the server log has the cause", cause: self) }
+}
+
 /// `test.v1.Test`: the behaviours the tests need, each reporting to a ``Probe``.
 struct TestService: RPCService {
     static let service = "test.v1.Test"
@@ -44,6 +53,7 @@ struct TestService: RPCService {
     static let slowEcho = MethodDescriptor(service: service, method: "SlowEcho", kind: .unary)
     static let waitForCancel = MethodDescriptor(service: service, method: "WaitForCancel", kind: .unary)
     static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
+    static let failWithCause = MethodDescriptor(service: service, method: "FailWithCause", kind: .unary)
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
     static let count = MethodDescriptor(service: service, method: "Count", kind: .serverStreaming)
     static let sum = MethodDescriptor(service: service, method: "Sum", kind: .clientStreaming)
@@ -74,6 +84,7 @@ struct TestService: RPCService {
             return EchoResponse(text: "late answer")
         }
         router.registerUnary(Self.fail) { (_: EchoRequest, _) -> EchoResponse in throw SomeDomainFailure() }
+        router.registerUnary(Self.failWithCause) { (_: EchoRequest, _) -> EchoResponse in throw DiskFailure() }
         router.registerUnary(Self.whoAmI) { (_: EchoRequest, context) in
             PeerResponse(uid: context.peer.uid, gid: context.peer.gid, pid: context.peer.pid)
         }

@@ -1,7 +1,10 @@
 import Foundation
 import Glibc
-import Logging
-@testable import RPC
+import ServiceLog
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
 import Synchronization
 
 /// A fresh directory under the system temporary directory, removed by `remove()`.

@@ -11,6 +11,14 @@ public enum Fixture {
     public static let equinor = "no-brreg-enhet-923609016-equinor.json"
     /// Enhetsregisteret, synthetic: 812345672, deleted (`slettedato` 2023-11-30).
     public static let norwegianDeleted = "no-brreg-enhet-812345672-deleted.json"
+    /// PRH YTJ v3, synthetic: 7654321-2, bankrupt (KONK) since 2024-01-15, VAT entry ended 2024-03-31.
+    public static let finnishBankrupt = "fi-prh-ytj-v3-companies-7654321-2-bankrupt.json"
+    /// Enhetsregisteret, synthetic: 973123459, konkurs since 2024-02-20, not in the VAT register.
+    public static let norwegianBankrupt = "no-brreg-enhet-973123459-bankrupt.json"
+    /// Enhetsregisteret `/underenheter`, synthetic: 971234563, a branch of 923609016 (Equinor).
+    public static let norwegianBranch = "no-brreg-underenhet-971234563-branch.json"
+    /// Enhetsregisteret `/underenheter`, synthetic: 812345001, deleted on 2022-08-31.
+    public static let norwegianDeletedBranch = "no-brreg-underenhet-812345001-deleted.json"
 
     public static func data(_ name: String) throws -> Data {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -30,6 +38,7 @@ public enum RegistryPath {
 
     public static func finnishCompany(_ businessID: String) -> String { "\(finland)/companies?businessId=\(businessID)" }
     public static func norwegianUnit(_ number: String) -> String { "\(norway)/enheter/\(number)" }
+    public static func norwegianSubUnit(_ number: String) -> String { "\(norway)/underenheter/\(number)" }
 }
 
 extension LoopbackHTTPServer {

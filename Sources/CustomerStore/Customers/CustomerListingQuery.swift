@@ -22,8 +22,15 @@ struct CustomerListingQuery {
         }
         let term = SearchKey.term(filter.search)
         if let term {
-            conditions.append("c.search_text LIKE ? ESCAPE '\\'")
-            values.append(.text(SearchKey.containsPattern(term)))
+            // A VAT number or business id matches in any spelling: the stored ones have no
+            // separators, so the term is also tried without them.
+            if let identifier = SearchKey.identifierTerm(term) {
+                conditions.append("(c.search_text LIKE ? ESCAPE '\\' OR c.search_text LIKE ? ESCAPE '\\')")
+                values += [.text(SearchKey.containsPattern(term)), .text(SearchKey.containsPattern(identifier))]
+            } else {
+                conditions.append("c.search_text LIKE ? ESCAPE '\\'")
+                values.append(.text(SearchKey.containsPattern(term)))
+            }
         }
         let country = filter.country?.trimmingWhitespace().uppercased()
         if let country, !country.isEmpty {

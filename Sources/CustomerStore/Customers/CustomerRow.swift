@@ -1,3 +1,5 @@
+import Foundation
+
 /// The SELECT that reads customers with their users' names, and its decoding.
 ///
 /// One column list for every read, so point reads and listings decode the same way.
@@ -5,7 +7,8 @@ enum CustomerRow {
     private static let columns = """
         c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
         c.country, ind.name, c.email, c.website, c.phone, c.active, c.version,
-        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key
+        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key,
+        c.business_id, c.registry_status, c.registry_checked_at
         """
     private static let joins = """
         FROM customers c
@@ -25,7 +28,7 @@ enum CustomerRow {
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
     /// Column where the head office's columns start in `byID` and `byNumber`.
-    private static let headOfficeColumn: Int32 = 21
+    private static let headOfficeColumn: Int32 = 24
 
     /// Column of `name_key`, the name sort key that page tokens carry.
     static let nameKeyColumn: Int32 = 20
@@ -42,13 +45,16 @@ enum CustomerRow {
             createdAt: .init(milliseconds: statement.int64(14)),
             createdBy: StoredUserRef(id: statement.int64(15), name: statement.text(16)),
             updatedAt: .init(milliseconds: statement.int64(17)),
-            updatedBy: StoredUserRef(id: statement.int64(18), name: statement.text(19)))
+            updatedBy: StoredUserRef(id: statement.int64(18), name: statement.text(19)),
+            businessID: statement.optionalText(21), registryStatus: statement.optionalText(22),
+            registryCheckedAt: statement.optionalInt64(23).map { Date(milliseconds: $0) })
     }
 
     /// The writable fields of a stored customer, to apply changes on.
     static func fields(of customer: StoredCustomer) -> StoredCustomerFields {
         StoredCustomerFields(number: customer.number, name: customer.name, accountManagerID: customer.accountManager?.id,
-                       description: customer.description, vatNumber: customer.vatNumber, country: customer.country,
+                       description: customer.description, vatNumber: customer.vatNumber,
+                       businessID: customer.businessID, country: customer.country,
                        industry: customer.industry, email: customer.email, website: customer.website,
                        phone: customer.phone)
     }

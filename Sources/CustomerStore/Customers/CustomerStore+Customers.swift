@@ -72,7 +72,7 @@ extension CustomerStore {
         var (fields, violations) = CustomerValidator.apply(changes, to: CustomerRow.fields(of: current))
         // A new country re-checks the stored number: it may not be valid (or canonical) there.
         if changes.vatNumber != nil || changes.country != nil {
-            canonicaliseVATNumber(&fields, violations: &violations)
+            canonicaliseVATNumber(&fields, violations: &violations, vatNumberChanged: changes.vatNumber != nil)
         }
         try checkReferences(connection, fields: fields, managerChanged: changes.accountManagerID != nil,
                             violations: violations, by: author)
@@ -84,7 +84,7 @@ extension CustomerStore {
             UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
                 description = ?, vat_number = ?, country = ?,
                 industry_id = (SELECT id FROM industries WHERE name = ?), email = ?, website = ?, phone = ?,
-                version = version + 1, updated_at = ?, updated_by = ?
+                business_id = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
             """, Self.values(of: fields, number: number) + [
                 .integer(nextUpdatedAt(after: current.updatedAt)), .integer(author.userID), .integer(current.id),
@@ -170,8 +170,9 @@ extension CustomerStore {
         let now = nowMilliseconds()
         try connection.run("""
             INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
-                country, industry_id, email, website, phone, active, version, created_at, created_by, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, 1, 1, ?, ?, ?, ?)
+                country, industry_id, email, website, phone, business_id, active, version, created_at, created_by,
+                updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
             """, Self.values(of: fields, number: number) + [
                 .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
@@ -180,14 +181,14 @@ extension CustomerStore {
         return id
     }
 
-    /// The bound values of the columns `number` ... `phone`, in table order (the industry by name:
-    /// the statements look its id up in the managed list).
+    /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
+    /// industry by name: the statements look its id up in the managed list).
     private static func values(of fields: StoredCustomerFields, number: Int64) -> [SQLValue] {
         [
             .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
             .text(SearchKey.searchText(of: fields, number: number)), SQLValue(fields.accountManagerID),
             SQLValue(fields.description), SQLValue(fields.vatNumber), SQLValue(fields.country), SQLValue(fields.industry),
-            SQLValue(fields.email), SQLValue(fields.website), SQLValue(fields.phone),
+            SQLValue(fields.email), SQLValue(fields.website), SQLValue(fields.phone), SQLValue(fields.businessID),
         ]
     }
 
@@ -262,6 +263,6 @@ extension StoredCustomer {
     var historyValues: HistoryLog.Values {
         [("number", String(number)), ("name", name), ("accountManager", accountManager?.name),
          ("description", description), ("vatNumber", vatNumber), ("country", country), ("industry", industry),
-         ("email", email), ("website", website), ("phone", phone)]
+         ("email", email), ("website", website), ("phone", phone), ("businessId", businessID)]
     }
 }

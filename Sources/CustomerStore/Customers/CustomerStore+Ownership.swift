@@ -5,6 +5,10 @@
 public enum OwnedRecord: Sendable, Hashable {
     case customer(id: Int64)
     case customerNumber(Int64)
+    /// A customer a request named by its number, already looked up (in the snapshot that read the
+    /// record the caller gets): its owner is found by the id, so the check and the answer are about
+    /// the same customer even when numbers change in between; refusals still speak of the number.
+    case customerNumbered(Int64, id: Int64)
     case address(id: Int64)
     case contact(id: Int64)
     case activity(id: Int64)
@@ -35,7 +39,7 @@ extension CustomerStore {
     public func ownership(of record: OwnedRecord) throws -> CustomerOwnership? {
         try readOne { connection in
             switch record {
-            case .customer(let id), .history(.customer, let id):
+            case .customer(let id), .customerNumbered(_, let id), .history(.customer, let id):
                 return try Self.ownership(connection, "SELECT id, account_manager_id FROM customers WHERE id = ?", id)
             case .customerNumber(let number):
                 return try Self.ownership(connection, "SELECT id, account_manager_id FROM customers WHERE number = ?", number)

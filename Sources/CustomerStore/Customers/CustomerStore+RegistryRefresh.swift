@@ -9,14 +9,18 @@ public struct RegistryUpdate: Sendable, Hashable {
     /// Recorded as the source of every history entry the refresh writes, so the history shows the
     /// change came from the registry, e.g. `registry: PRH YTJ open data v3 <URL>`.
     public var source: String
+    /// The company's standing as the registry gave it (`bankruptcy since 2024-01-15 (KONK)`), kept
+    /// on the customer with the time of the check; `nil` leaves the last one as it is.
+    public var status: String?
 
     public init(name: String? = nil, email: String? = nil, website: String? = nil,
-                headOffice: RegistryHeadOffice? = nil, source: String) {
+                headOffice: RegistryHeadOffice? = nil, source: String, status: String? = nil) {
         self.name = name
         self.email = email
         self.website = website
         self.headOffice = headOffice
         self.source = source
+        self.status = status
     }
 
     /// True when nothing would be written.
@@ -55,8 +59,8 @@ public struct RegistryHeadOffice: Sendable, Hashable {
 extension CustomerStore {
     /// Writes a registry refresh in ONE transaction: the name, email and website on the customer
     /// (validated like any update: a website gets its scheme), and the address as the customer's
-    /// head office: updated when it has one, else added, which makes it the head office. Every
-    /// history entry carries `update.source`.
+    /// head office: updated when it has one, else added, which makes it the head office; then the
+    /// registry status and the time of the check. Every history entry carries `update.source`.
     ///
     /// - Parameter expectedVersion: the version the refresh was computed from; a customer changed
     ///   meanwhile (while the registry was asked) is refused with `aborted` and nothing changes.
@@ -68,6 +72,7 @@ extension CustomerStore {
         let author = author.from(update.source)
         return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
+            let before = customer
             try Self.requireActingUser(connection, author.userID)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.
@@ -85,7 +90,29 @@ extension CustomerStore {
                     _ = try addAddress(connection, customerID: customerID, fields, by: author)
                 }
             }
+            if let status = update.status {
+                try recordRegistryStatus(connection, customer, status: status,
+                                         bumpVersion: customer.version == before.version, by: author)
+            }
             return try requireCustomer(connection, id: customerID)
         }
+    }
+
+    /// Keeps the registry's word and the time it was read, with a history entry that shows the
+    /// status read even when it did not change (the entry itself is the record of the check).
+    /// - Parameter bumpVersion: false when the refresh already wrote the customer in this
+    ///   transaction: one refresh is one new version.
+    private func recordRegistryStatus(_ connection: SQLiteConnection, _ customer: StoredCustomer, status: String,
+                                      bumpVersion: Bool, by author: Author) throws {
+        let now = bumpVersion ? nextUpdatedAt(after: customer.updatedAt) : customer.updatedAt.milliseconds
+        try connection.run("""
+            UPDATE customers SET registry_status = ?, registry_checked_at = ?, version = version + ?, updated_at = ?,
+                updated_by = ?
+            WHERE id = ?
+            """, [.text(status), .integer(now), .integer(bumpVersion ? 1 : 0), .integer(now), .integer(author.userID),
+                  .integer(customer.id)])
+        try HistoryLog.append(connection, .customer, id: customer.id, customerID: customer.id, .updated, at: now,
+                              by: author, changes: [StoredFieldChange(field: "registryStatus",
+                                                                oldValue: customer.registryStatus, newValue: status)])
     }
 }

@@ -1,7 +1,8 @@
-/// Checks a VAT number against the rules of the customer's country and returns its canonical
-/// form, or throws why it is wrong (the error's description is the reason the caller sees on the
-/// field `vatNumber`). It gets the number as the store normalised it (upper-case letters and
-/// digits) and the customer's country code, `nil` when the customer has none.
+/// Checks a VAT number against the rules of the customer's country (or, without one, of the
+/// country its prefix names) and returns its canonical form with the business id it names, or
+/// throws why it is wrong (the error's description is the reason the caller sees on the field
+/// `vatNumber`). It gets the number as the store normalised it (upper-case letters and digits)
+/// and the customer's country code, `nil` when the customer has none.
 ///
 /// Why injected: the check-digit rules live in BusinessIdentifiers, and the store depends on
 /// SQLite only (its tests need no country rules, and the rules need no database); the server
@@ -11,19 +12,42 @@
 /// the write lock, so a country change commits either before this check (which then sees the new
 /// country) or after it (and that update re-checks the stored number for its own country): a
 /// number can never end up stored against a country it was not checked for.
-public typealias VATNumberNormaliser = @Sendable (_ vatNumber: String, _ country: String?) throws -> String
+public typealias VATNumberNormaliser = @Sendable (_ vatNumber: String, _ country: String?) throws -> NormalisedVATNumber
+
+/// What a `VATNumberNormaliser` makes of a typed number.
+public struct NormalisedVATNumber: Sendable, Hashable {
+    /// The canonical VAT number; `nil` when what was typed is only a business id (a bare
+    /// Norwegian organisation number says nothing about VAT registration).
+    public var vatNumber: String?
+    /// The national business id it names, when the country has one.
+    public var businessID: String?
+
+    public init(vatNumber: String?, businessID: String?) {
+        self.vatNumber = vatNumber
+        self.businessID = businessID
+    }
+}
 
 extension CustomerStore {
-    /// Replaces `fields.vatNumber` by its canonical form for `fields.country`, or adds a
-    /// `vatNumber` violation with the rule's reason. Does nothing without a number or a rule, and
-    /// when the validator already refused the number or the country (one reason per field).
-    func canonicaliseVATNumber(_ fields: inout StoredCustomerFields, violations: inout [FieldViolation]) {
-        guard let normaliser = vatNormaliser, let vatNumber = fields.vatNumber,
+    /// Replaces `fields.vatNumber` by its canonical form for `fields.country` and sets the
+    /// business id it names, or adds a `vatNumber` violation with the rule's reason. A cleared
+    /// number clears the business id; a business id kept without a VAT number (a bare Norwegian
+    /// organisation number) stays when only the country changes. Does nothing without a rule,
+    /// and when the validator already refused the number or the country (one reason per field).
+    func canonicaliseVATNumber(_ fields: inout StoredCustomerFields, violations: inout [FieldViolation],
+                               vatNumberChanged: Bool = true) {
+        guard let normaliser = vatNormaliser,
               !violations.contains(where: { $0.field == "vatNumber" || $0.field == "country" }) else {
             return
         }
+        guard let vatNumber = fields.vatNumber else {
+            if vatNumberChanged { fields.businessID = nil }
+            return
+        }
         do {
-            fields.vatNumber = try normaliser(vatNumber, fields.country)
+            let normalised = try normaliser(vatNumber, fields.country)
+            fields.vatNumber = normalised.vatNumber
+            fields.businessID = normalised.businessID
         } catch {
             violations.append(FieldViolation(field: "vatNumber", reason: String(describing: error)))
         }
@@ -50,7 +74,7 @@ extension CustomerStore {
         if let other {
             throw StoreError.alreadyExists(
                 "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "
-                    + "send allowDuplicateVat if both records are intended", field: "vatNumber")
+                    + "send allowDuplicateVat=true if both records are intended", field: "vatNumber")
         }
     }
 }

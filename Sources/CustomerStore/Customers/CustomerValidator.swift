@@ -8,6 +8,8 @@ struct StoredCustomerFields: Sendable, Hashable {
     var accountManagerID: Int64?
     var description: String?
     var vatNumber: String?
+    /// Derived from the VAT number by the injected rule (never typed on its own).
+    var businessID: String?
     var country: String?
     var industry: String?
     var email: String?
@@ -127,13 +129,13 @@ enum CustomerValidator {
         return trimmed
     }
 
-    /// Upper case letters and digits only, 4-20 of them, after removing spaces, dashes and dots.
+    /// Upper case letters and digits only, 4-20 of them, after the folding of `IdentifierText`.
     static func vatNumber(_ value: String) -> Checked {
-        let compact = String(value.unicodeScalars.filter { !" -.".unicodeScalars.contains($0) }).uppercased()
+        let compact = IdentifierText.compact(value)
         let allowed = compact.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
         guard allowed, (4...20).contains(compact.unicodeScalars.count) else {
             return .failure(FieldViolation(field: "vatNumber",
-                                           reason: "must be 4 to 20 letters A-Z and digits (spaces, dashes and dots are ignored)"))
+                                           reason: "must be 4 to 20 letters A-Z and digits (\(IdentifierText.ignored))"))
         }
         return .success(compact)
     }

@@ -10,15 +10,26 @@ enum SearchKey {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
-    /// The text a search matches: folded name, number, VAT number and email, one per line so a
-    /// term never matches across two fields.
+    /// The text a search matches: folded name, number, VAT number, email and business id without
+    /// separators, one per line so a term never matches across two fields.
     static func searchText(of fields: StoredCustomerFields, number: Int64) -> String {
         var text = fold(fields.name)
         text += "\n\(number)\n"
         text += fold(fields.vatNumber ?? "")
         text += "\n"
         text += fold(fields.email ?? "")
+        text += "\n"
+        text += fold(IdentifierText.compact(fields.businessID ?? ""))
         return text
+    }
+
+    /// A term that may be an identifier typed with separators (`0250345-3`, `fi 0250345 3`),
+    /// reduced as stored VAT numbers and business ids are (`02503453`, `fi02503453`); `nil` when
+    /// the term has no digit (a name) or nothing to reduce, so names are matched as typed.
+    static func identifierTerm(_ term: String) -> String? {
+        guard term.contains(where: \.isNumber) else { return nil }
+        let compact = fold(IdentifierText.compact(term))
+        return compact.isEmpty || compact == term ? nil : compact
     }
 
     /// The folded, trimmed search term, or `nil` when there is nothing to search for.

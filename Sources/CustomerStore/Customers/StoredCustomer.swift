@@ -14,6 +14,13 @@ public struct StoredCustomer: Sendable, Hashable {
     public var vatNumber: String?
     /// ISO 3166-1 alpha-2, upper case.
     public var country: String?
+    /// The national business id the VAT number names (`0112038-9`), or a Norwegian organisation
+    /// number typed bare, which is kept here rather than asserted as a VAT number.
+    public var businessID: String?
+    /// The standing the last registry refresh read, e.g. `bankruptcy since 2024-01-15 (KONK)`.
+    public var registryStatus: String?
+    /// When the last registry refresh read `registryStatus` (UTC, millisecond precision).
+    public var registryCheckedAt: Date?
     public var industry: String?
     public var email: String?
     /// Always with a scheme (`https://` added when the input had none).
@@ -36,7 +43,8 @@ public struct StoredCustomer: Sendable, Hashable {
                 description: String? = nil, vatNumber: String? = nil, country: String? = nil,
                 industry: String? = nil, email: String? = nil, website: String? = nil, phone: String? = nil,
                 active: Bool, version: Int64, createdAt: Date, createdBy: StoredUserRef,
-                updatedAt: Date, updatedBy: StoredUserRef, headOffice: StoredAddress? = nil) {
+                updatedAt: Date, updatedBy: StoredUserRef, headOffice: StoredAddress? = nil, businessID: String? = nil,
+                registryStatus: String? = nil, registryCheckedAt: Date? = nil) {
         self.id = id
         self.number = number
         self.name = name
@@ -55,5 +63,8 @@ public struct StoredCustomer: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
         self.headOffice = headOffice
+        self.businessID = businessID
+        self.registryStatus = registryStatus
+        self.registryCheckedAt = registryCheckedAt
     }
 }

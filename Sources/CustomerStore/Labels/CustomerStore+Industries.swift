@@ -38,7 +38,7 @@ extension CustomerStore {
             if industry.customerCount > 0, !force {
                 let customers = industry.customerCount == 1 ? "1 customer is" : "\(industry.customerCount) customers are"
                 throw StoreError.failedPrecondition("\(customers) in the industry '\(industry.name)': "
-                    + "delete it with force to clear it on them")
+                    + "delete it with force=true to clear it on them")
             }
             try connection.run("UPDATE customers SET industry_id = NULL WHERE industry_id = ?", [.integer(industry.id)])
             try connection.run("DELETE FROM industries WHERE id = ?", [.integer(industry.id)])

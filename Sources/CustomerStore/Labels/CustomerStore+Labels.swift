@@ -36,7 +36,7 @@ extension CustomerStore {
             if label.contactCount > 0, !force {
                 let contacts = label.contactCount == 1 ? "1 contact carries" : "\(label.contactCount) contacts carry"
                 throw StoreError.failedPrecondition("\(contacts) the \(kind.rawValue) '\(label.name)': "
-                    + "delete it with force to unassign it from them")
+                    + "delete it with force=true to unassign it from them")
             }
             try connection.run("DELETE FROM contact_labels WHERE label_id = ?", [.integer(label.id)])
             try connection.run("DELETE FROM labels WHERE id = ?", [.integer(label.id)])

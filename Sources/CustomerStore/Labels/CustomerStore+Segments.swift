@@ -74,7 +74,7 @@ extension CustomerStore {
             if segment.customerCount > 0, !force {
                 let customers = segment.customerCount == 1 ? "1 customer has" : "\(segment.customerCount) customers have"
                 throw StoreError.failedPrecondition("\(customers) segment \(id) chosen: "
-                    + "delete it with force to remove it from them")
+                    + "delete it with force=true to remove it from them")
             }
             try connection.run("DELETE FROM customer_segments WHERE segment_id = ?", [.integer(id)])
             try connection.run("DELETE FROM segments WHERE id = ?", [.integer(id)])

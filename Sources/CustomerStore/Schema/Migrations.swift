@@ -91,6 +91,7 @@ enum Migrations {
         permissionProfiles,
         identity,
         idempotencyKeys,
+        registryStanding,
     ]
 
     /// The newest schema version this binary knows.

@@ -1,4 +1,5 @@
-@_spi(Fuzzing) import RPC
+@_spi(Fuzzing) import RPCTransport
+import RPCServing
 
 /// Fuzz target (b): the FrameReader and the handshake, on the server's side and the client's.
 ///

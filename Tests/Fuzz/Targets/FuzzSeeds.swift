@@ -1,7 +1,8 @@
 import BinaryCoding
 import CustomerAPI
 import Foundation
-@_spi(Fuzzing) import RPC
+@_spi(Fuzzing) import RPCTransport
+import RPCServing
 
 /// The seed inputs of each target: the golden vectors of Protocol/vectors/ and a few valid requests,
 /// each put in the target's input shape.

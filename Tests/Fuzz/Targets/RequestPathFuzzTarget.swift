@@ -2,8 +2,9 @@ import BusinessRegistry
 import CustomerServer
 import Foundation
 import Glibc
-import Logging
-@_spi(Fuzzing) import RPC
+import ServiceLog
+@_spi(Fuzzing) import RPCTransport
+import RPCServing
 
 /// Fuzz target (c): the whole request path in process. A real customerd (`CustomerServerApp`: its
 /// router, identity, permission checks, handlers and store) on a temporary SQLite database and a

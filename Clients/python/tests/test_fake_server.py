@@ -1,0 +1,271 @@
+"""What the client does on the wire where a real server cannot be made to misbehave on cue: a
+scripted server on a real socket reads the client's frames and answers as each test needs."""
+
+import pathlib
+import socket
+import tempfile
+import threading
+import unittest
+
+from customercard import Channel, RPCError, StatusCode
+from customercard import frames
+from customercard.schema import MethodSchema, Schema
+from customercard.wire import Reader, string_bytes
+
+WRITE = "test.v1.Test/Write"
+
+
+def test_schema() -> Schema:
+    schema = Schema()
+    schema.add_message("Empty")
+    schema.add_method(MethodSchema("test.v1.Test", "Write", "unary", "Empty", "Empty",
+                                   "Takes an `idempotency-key`."))
+    schema.add_method(MethodSchema("test.v1.Test", "Upload", "client_streaming", "Empty", "Empty"))
+    return schema
+
+
+class FakeConnection:
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buffer = b""
+
+    def read(self, count: int) -> bytes:
+        while len(self.buffer) < count:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+    def frame(self) -> tuple[int, int, int, bytes]:
+        length, frame_type, flags, stream_id = frames.HEADER.unpack(self.read(frames.HEADER_SIZE))
+        return frame_type, flags, stream_id, self.read(length)
+
+    def call_start(self) -> tuple[int, int, str, dict]:
+        """The next frame, a CALL_START: (stream id, timeout µs, method, metadata)."""
+        frame_type, _, stream_id, payload = self.frame()
+        assert frame_type == frames.CALL_START, frame_type
+        reader = Reader(payload)
+        timeout = reader.varint()
+        method = reader.string("method")
+        return stream_id, timeout, method, dict(frames.read_metadata(reader))
+
+    def answer(self, stream_id: int, code: int = 0, message: str = "") -> None:
+        payload = bytes((code,)) + string_bytes(message) + b"\0\0"
+        self.sock.sendall(frames.frame(frames.STATUS, frames.HAS_MESSAGE if code == 0 else 0, stream_id, payload))
+
+
+class FakeServer:
+    """Accepts connections on a socket in a temporary directory; `script(number, connection)`
+    runs for each after the handshake."""
+
+    def __init__(self, test: unittest.TestCase, script, initial_window: int = 1 << 18):
+        directory = tempfile.TemporaryDirectory()
+        test.addCleanup(directory.cleanup)
+        self.path = str(pathlib.Path(directory.name) / "fake.sock")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.path)
+        self.listener.listen()
+        self.script = script
+        self.initial_window = initial_window
+        self.failures: list[BaseException] = []
+        self.connections = 0
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+        test.addCleanup(self.listener.close)
+
+    def serve(self) -> None:
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.run, args=(self.connections, sock), daemon=True).start()
+
+    def run(self, number: int, sock: socket.socket) -> None:
+        connection = FakeConnection(sock)
+        try:
+            assert connection.read(4) == frames.MAGIC
+            assert connection.frame()[0] == frames.HELLO
+            hello = (frames.PROTOCOL_VERSION.to_bytes(2, "big") + (1 << 20).to_bytes(4, "big")
+                     + (10).to_bytes(4, "big") + self.initial_window.to_bytes(4, "big") + string_bytes("fake")
+                     + string_bytes("0"))
+            sock.sendall(frames.frame(frames.HELLO, 0, 0, hello))
+            self.script(number, connection)
+        except EOFError:
+            pass
+        except BaseException as error:  # reported by the test through `failures`
+            self.failures.append(error)
+        finally:
+            sock.close()
+
+
+class WireBehaviourTests(unittest.TestCase):
+    def channel(self, server: FakeServer, **options) -> Channel:
+        channel = Channel(server.path, schema=test_schema(), **options)
+        self.addCleanup(channel.close)
+        return channel
+
+    def test_a_keyed_write_lost_with_its_connection_is_sent_again_with_the_same_key(self):
+        keys = []
+
+        def script(number, connection):
+            stream_id, _, method, metadata = connection.call_start()
+            keys.append(metadata.get("idempotency-key"))
+            if number == 2:
+                connection.answer(stream_id)
+            # the first connection closes without an answer, as a crashed server's would
+
+        server = FakeServer(self, script)
+        self.assertEqual(self.channel(server, timeout=60).call(WRITE, {}), {})
+        self.assertEqual(server.failures, [])
+        self.assertEqual(len(keys), 2)
+        self.assertTrue(keys[0])
+        self.assertEqual(keys[1], keys[0])
+
+    def test_an_explicit_key_is_sent_as_given(self):
+        keys = []
+
+        def script(number, connection):
+            stream_id, _, _, metadata = connection.call_start()
+            keys.append(metadata.get("idempotency-key"))
+            connection.answer(stream_id)
+
+        server = FakeServer(self, script)
+        self.channel(server).call(WRITE, {}, idempotency_key="order-42:attempt")
+        self.assertEqual(keys, ["order-42:attempt"])
+
+    def test_after_goaway_the_next_call_opens_a_new_connection(self):
+        def script(number, connection):
+            stream_id, _, _, _ = connection.call_start()
+            if number == 1:
+                connection.sock.sendall(frames.goaway(0, "shutting down"))
+            connection.answer(stream_id)
+            connection.frame()  # until the client closes the connection
+
+        server = FakeServer(self, script)
+        channel = self.channel(server, timeout=60)
+        channel.call(WRITE, {})
+        channel.call(WRITE, {})
+        self.assertEqual(server.failures, [])
+        self.assertEqual(server.connections, 2)
+
+    def test_a_call_in_flight_at_a_goaway_ok_completes_while_the_next_call_uses_a_new_connection(self):
+        goaway_seen, second_done = threading.Event(), threading.Event()
+
+        def script(number, connection):
+            stream_id, _, _, _ = connection.call_start()
+            if number == 2:
+                connection.answer(stream_id)
+                return
+            connection.sock.sendall(frames.goaway(0, "shutting down") + frames.frame(frames.PING, 0, 0, b"barrier!"))
+            assert connection.frame()[0] == frames.PONG  # the client has read the GOAWAY before the PING
+            goaway_seen.set()
+            assert second_done.wait(timeout=600)
+            connection.answer(stream_id)
+
+        server = FakeServer(self, script)
+        channel = self.channel(server, timeout=600)
+        outcome = []
+        first = threading.Thread(target=lambda: outcome.append(channel.call(WRITE, {})))
+        first.start()
+        self.assertTrue(goaway_seen.wait(timeout=600))
+        channel.call(WRITE, {})
+        second_done.set()
+        first.join()
+        self.assertEqual((outcome, server.failures, server.connections), ([{}], [], 2))
+
+    def test_a_ping_is_answered_with_its_bytes(self):
+        pongs = []
+
+        def script(number, connection):
+            connection.sock.sendall(frames.frame(frames.PING, 0, 0, b"12345678"))
+            call = None
+            while not pongs:
+                frame = connection.frame()
+                if frame[0] == frames.CALL_START:
+                    call = frame  # the call may be on its way before the PONG
+                else:
+                    pongs.append(frame)
+            connection.answer(call[2] if call else connection.call_start()[0])
+
+        server = FakeServer(self, script)
+        self.channel(server, timeout=60).call(WRITE, {})
+        self.assertEqual(pongs, [(frames.PONG, 0, 0, b"12345678")])
+
+    def test_at_its_deadline_the_client_raises_deadline_exceeded_and_sends_cancel(self):
+        seen = []
+        read = threading.Event()
+
+        def script(number, connection):
+            stream_id, timeout, _, _ = connection.call_start()
+            seen.append(timeout)
+            seen.append(connection.frame())  # never answered: the next frame is the client's CANCEL
+            read.set()
+
+        server = FakeServer(self, script)
+        with self.assertRaises(RPCError) as caught:
+            self.channel(server).call(WRITE, {}, timeout=0.2)
+        self.assertEqual(caught.exception.code, StatusCode.DEADLINE_EXCEEDED)
+        self.assertTrue(read.wait(timeout=600), "the fake server read no CANCEL")
+        self.assertTrue(0 < seen[0] <= 200_000, seen)
+        self.assertEqual(seen[1], (frames.CANCEL, 0, 1, b""))
+
+    def test_a_client_stream_without_credit_ends_at_its_deadline_with_cancel(self):
+        frames_after_start = []
+        read = threading.Event()
+
+        def script(number, connection):
+            connection.call_start()
+            # A 1-byte window and no WINDOW_UPDATE: the client may send one message, not two.
+            frames_after_start.append(connection.frame())
+            frames_after_start.append(connection.frame())
+            read.set()
+
+        server = FakeServer(self, script, initial_window=1)
+        with self.assertRaises(RPCError) as caught:
+            self.channel(server).client_stream("test.v1.Test/Upload", [{}, {}], timeout=0.2)
+        self.assertEqual(caught.exception.code, StatusCode.DEADLINE_EXCEEDED)
+        self.assertTrue(read.wait(timeout=600), "the fake server read no CANCEL")
+        self.assertEqual(frames_after_start, [(frames.MESSAGE, frames.HAS_MESSAGE, 1, b""), (frames.CANCEL, 0, 1, b"")])
+
+    def test_a_server_error_keeps_its_code_message_and_details(self):
+        def script(number, connection):
+            stream_id, _, _, _ = connection.call_start()
+            details = bytes.fromhex("0a 0f 0a 05 65 6d 61 69 6c 12 06 66 6f 72 6d 61 74")  # email: format
+            payload = bytes((3,)) + string_bytes("bad email") + bytes((len(details),)) + details + b"\0"
+            connection.sock.sendall(frames.frame(frames.STATUS, 0, stream_id, payload))
+
+        server = FakeServer(self, script)
+        with self.assertRaises(RPCError) as caught:
+            self.channel(server, timeout=60).call(WRITE, {})
+        error = caught.exception
+        self.assertEqual((error.code, error.message, error.fields), (StatusCode.INVALID_ARGUMENT, "bad email", ["email"]))
+        self.assertEqual(error.details[0].reason, "format")
+
+    def test_a_refusal_goaway_in_the_handshake_raises_its_code(self):
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = str(pathlib.Path(directory.name) / "busy.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen()
+        self.addCleanup(listener.close)
+
+        def refuse():
+            sock, _ = listener.accept()
+            sock.sendall(frames.goaway(StatusCode.RESOURCE_EXHAUSTED, "too many connections"))
+            sock.close()
+
+        thread = threading.Thread(target=refuse, daemon=True)
+        thread.start()
+        with self.assertRaises(RPCError) as caught:
+            Channel(path, schema=test_schema(), timeout=60).call(WRITE, {}, idempotency_key="k")
+        self.assertEqual(caught.exception.code, StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("too many connections", caught.exception.message)
+
+
+if __name__ == "__main__":
+    unittest.main()

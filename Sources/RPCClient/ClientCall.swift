@@ -1,0 +1,187 @@
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// The client side of one call: where the reader thread drops what arrives and the awaiting task
+/// picks it up. Every continuation is resumed exactly once, under the state lock's rules.
+final class ClientCall: Sendable {
+    let streamID: UInt32
+    let kind: MethodKind
+    let receiveWindow: Int
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        var outcome: Result<[UInt8]?, RPCError>?
+        var responseWaiter: CheckedContinuation<[UInt8]?, any Error>?
+        var messages: [[UInt8]] = []
+        var messagesHead = 0
+        var messageWaiter: CheckedContinuation<[UInt8]?, any Error>?
+        var consumedSinceUpdate = 0
+        var sendCredit: Int
+        var creditWaiter: CheckedContinuation<Bool, any Error>?
+        var deadlineEntry: DeadlineScheduler.Entry?
+    }
+
+    init(streamID: UInt32, kind: MethodKind, sendCredit: Int, receiveWindow: Int) {
+        self.streamID = streamID
+        self.kind = kind
+        self.receiveWindow = receiveWindow
+        state = Mutex(State(sendCredit: sendCredit))
+    }
+
+    var isFinished: Bool { state.withLock { $0.outcome != nil } }
+
+    func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
+        state.withLock { state in
+            guard state.outcome == nil else { return false }
+            state.deadlineEntry = entry
+            return true
+        }
+    }
+
+    // MARK: From the reader thread (or a local cancel/deadline)
+
+    /// Ends the call; the first ending wins. `local` endings (cancel, deadline, connection loss)
+    /// drop buffered stream messages. Returns false if the call had already ended.
+    @discardableResult
+    func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool) -> Bool {
+        let (waiters, entry): ((CheckedContinuation<[UInt8]?, any Error>?, CheckedContinuation<[UInt8]?, any Error>?,
+                                CheckedContinuation<Bool, any Error>?)?, DeadlineScheduler.Entry?) = state.withLock { state in
+            guard state.outcome == nil else { return (nil, nil) }
+            state.outcome = outcome
+            if local {
+                state.messages = []
+                state.messagesHead = 0
+            }
+            // A consumer only waits on an empty queue, so a waiting consumer has nothing left to read.
+            defer {
+                state.responseWaiter = nil
+                state.messageWaiter = nil
+                state.creditWaiter = nil
+                state.deadlineEntry = nil
+            }
+            return ((state.responseWaiter, state.messageWaiter, state.creditWaiter), state.deadlineEntry)
+        }
+        if let entry { DeadlineScheduler.shared.cancel(entry) }
+        guard let (responseWaiter, messageWaiter, creditWaiter) = waiters else { return false }
+        responseWaiter?.resume(with: outcome.mapError { $0 as any Error })
+        switch outcome {
+        case .success:
+            messageWaiter?.resume(returning: nil)
+            creditWaiter?.resume(returning: true)
+        case .failure(let error):
+            messageWaiter?.resume(throwing: error)
+            creditWaiter?.resume(throwing: error)
+        }
+        return true
+    }
+
+    /// Queues a server-stream message, or hands it to the waiting consumer.
+    func deliver(_ message: [UInt8]) {
+        let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
+            guard state.outcome == nil else { return nil }
+            if let waiter = state.messageWaiter {
+                state.messageWaiter = nil
+                state.consumedSinceUpdate += FrameHeader.cost(ofPayload: message.count)
+                return waiter
+            }
+            state.messages.append(message)
+            return nil
+        }
+        waiter?.resume(returning: message)
+    }
+
+    func addCredit(_ increment: Int) {
+        let waiter: CheckedContinuation<Bool, any Error>? = state.withLock { state in
+            state.sendCredit += increment
+            guard state.sendCredit > 0 else { return nil }
+            defer { state.creditWaiter = nil }
+            return state.creditWaiter
+        }
+        waiter?.resume(returning: false)   // the sender retries and spends the credit itself
+    }
+
+    // MARK: From the awaiting task
+
+    /// The final outcome: the response message (unary, client streaming) or nil.
+    func response() async throws -> [UInt8]? {
+        try await withCheckedThrowingContinuation { continuation in
+            let outcome: Result<[UInt8]?, RPCError>? = state.withLock { state in
+                if state.outcome == nil { state.responseWaiter = continuation }
+                return state.outcome
+            }
+            if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+        }
+    }
+
+    /// The next server-stream message (nil after an OK status), and the credit to return if due.
+    func nextMessage() async throws -> (message: [UInt8]?, creditToReturn: Int) {
+        let message: [UInt8]?
+        if let ready = takeMessage(orPark: nil) {
+            message = try ready.get()
+        } else {
+            message = try await withCheckedThrowingContinuation { continuation in
+                if let ready = takeMessage(orPark: continuation) {
+                    continuation.resume(with: ready.mapError { $0 as any Error })
+                }
+            }
+        }
+        let credit = state.withLock { state -> Int in
+            guard state.consumedSinceUpdate >= receiveWindow / 2, state.outcome == nil else { return 0 }
+            defer { state.consumedSinceUpdate = 0 }
+            return state.consumedSinceUpdate
+        }
+        return (message, credit)
+    }
+
+    /// Pops the next queued message, or reports the end; otherwise parks `waiter` (if given), which
+    /// ``deliver(_:)`` or ``finish(_:local:)`` resumes. Checking and parking under one lock is what
+    /// keeps a message from slipping in between.
+    private func takeMessage(orPark waiter: CheckedContinuation<[UInt8]?, any Error>?) -> Result<[UInt8]?, RPCError>? {
+        state.withLock { state in
+            if state.messagesHead < state.messages.count {
+                let message = state.messages[state.messagesHead]
+                state.messages[state.messagesHead] = []
+                state.messagesHead += 1
+                if state.messagesHead == state.messages.count {
+                    state.messages.removeAll(keepingCapacity: true)
+                    state.messagesHead = 0
+                }
+                state.consumedSinceUpdate += FrameHeader.cost(ofPayload: message.count)
+                return .success(message)
+            }
+            if let outcome = state.outcome { return outcome.map { _ in nil } }
+            if let waiter { state.messageWaiter = waiter }
+            return nil
+        }
+    }
+
+    /// Waits for send credit, then spends `cost`. Throws the call's error once it ended with one.
+    func spendCredit(_ cost: Int) async throws {
+        while true {
+            if let ready = trySpendCredit(cost, waiter: nil) {
+                return try ready.get()
+            }
+            let spent = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Bool, any Error>) in
+                if let ready = trySpendCredit(cost, waiter: continuation) {
+                    continuation.resume(with: ready.map { true }.mapError { $0 as any Error })
+                }
+            }
+            if spent { return }
+        }
+    }
+
+    /// Spends credit if there is some (or reports the call's end); otherwise parks `waiter`, which
+    /// ``addCredit(_:)`` resumes with false (retry) and ``finish(_:local:)`` with the outcome.
+    private func trySpendCredit(_ cost: Int, waiter: CheckedContinuation<Bool, any Error>?) -> Result<Void, RPCError>? {
+        state.withLock { state in
+            if let outcome = state.outcome { return outcome.map { _ in () } }
+            if state.sendCredit > 0 {
+                state.sendCredit -= cost
+                return .success(())
+            }
+            if let waiter { state.creditWaiter = waiter }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import BinaryCoding
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// A client of one server socket: concurrent `async` calls multiplexed on one connection.
+///
+/// The connection is opened by the first call and reopened by the first call after it was lost:
+/// a call that fails because the connection dropped throws UNAVAILABLE, the next one reconnects.
+/// Every error thrown is an ``RPCError``.
+public final class ClientChannel: Sendable {
+    public let socketPath: String
+    public let configuration: ClientConfiguration
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var connection: ClientConnection?
+        var isClosed = false
+    }
+
+    public init(socketPath: String, configuration: ClientConfiguration = ClientConfiguration()) {
+        self.socketPath = socketPath
+        self.configuration = configuration
+    }
+
+    deinit {
+        state.withLock { $0.connection }?.close()
+    }
+
+    /// One request, one response.
+    public func unary<Req: Encodable & Sendable, Res: Decodable & Sendable>(
+        _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
+    ) async throws -> Res {
+        let payload = try Self.encode(request, for: method)
+        return try Self.decode(Res.self, from: try await unary(method, payload: payload, options: options), for: method)
+    }
+
+    /// One request, one response, as encoded bytes: for a client that builds messages from a
+    /// reflected schema (`customerctl call`) rather than from Swift types.
+    public func unary(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions = CallOptions()) async throws -> [UInt8] {
+        let isLone = UnaryCallCounter.begin()
+        defer { UnaryCallCounter.end() }
+        let (connection, call) = try await startCall(method, options: options, callerReads: isLone) { streamID, timeout, buffer in
+            Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                 request: payload, to: &buffer)
+        }
+        if isLone { connection.readOwnResponse(of: call) }
+        return try await awaitResponse(call, on: connection)
+    }
+
+    /// One request, a stream of responses: iterating the result starts the call; the consumer's
+    /// pace is the stream's pace (the server waits once this client's window is full).
+    public func serverStreaming<Req: Encodable & Sendable, Res: Decodable & Sendable>(
+        _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
+    ) -> ServerStreamResponse<Res> {
+        ServerStreamResponse(channel: self, method: method, request: Result { try Self.encode(request, for: method) }
+            .mapError { $0 as? RPCError ?? RPCError(.internalError, "\($0)") }, options: options)
+    }
+
+    /// A stream of requests produced by `produce`, then one response. If `produce` throws, the call
+    /// is cancelled (the server sees CANCELLED) and the error is rethrown as an RPCError.
+    public func clientStreaming<Req: Encodable & Sendable, Res: Decodable & Sendable>(
+        _ method: MethodDescriptor, as: Res.Type = Res.self, options: CallOptions = CallOptions(),
+        _ produce: (ClientStreamSender<Req>) async throws -> Void
+    ) async throws -> Res {
+        let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
+            Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                 request: nil, to: &buffer)
+        }
+        let sender = ClientStreamSender<Req>(method: method, call: call, connection: connection)
+        do {
+            try await withTaskCancellationHandler {
+                try await produce(sender)
+            } onCancel: {
+                connection.cancel(call, with: RPCError(.cancelled, "the calling task was cancelled"))
+            }
+        } catch {
+            let failure = error as? RPCError ?? RPCError(.cancelled, "the request stream failed: \(error)")
+            connection.cancel(call, with: failure)
+            throw failure
+        }
+        try? connection.send { FrameBuilder.append(.message, flags: .endStream, streamID: call.streamID, to: &$0) }
+        return try Self.decode(Res.self, from: try await awaitResponse(call, on: connection), for: method)
+    }
+
+    /// Closes the connection; calls in flight end with CANCELLED, later calls throw UNAVAILABLE.
+    public func close() {
+        let connection = state.withLock { state in
+            state.isClosed = true
+            defer { state.connection = nil }
+            return state.connection
+        }
+        connection?.close()
+    }
+
+    // MARK: Internals shared by the call kinds
+
+    /// The open connection, or a new one if there is none or it stopped taking calls (noticed on
+    /// an idle connection just before use: see ``ClientConnection/checkWhileIdle()``).
+    func connection() throws(RPCError) -> ClientConnection {
+        try state.withLock { (state: inout State) throws(RPCError) -> ClientConnection in
+            guard !state.isClosed else { throw RPCError(.unavailable, "the channel to \(socketPath) is closed") }
+            if let connection = state.connection {
+                connection.checkWhileIdle()
+                if connection.acceptsCalls { return connection }
+            }
+            let connection = try ClientConnection.open(path: socketPath, configuration: configuration)
+            state.connection = connection
+            return connection
+        }
+    }
+
+    /// Validates the options, waits for a call slot if the server's concurrency limit is reached,
+    /// registers the call, writes its first frame(s) and arms its deadline. The timeout counts from
+    /// here, so time spent waiting for a slot is part of it; the server is sent what remains.
+    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
+    func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
+                   build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
+        try options.metadata.validate()
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let expired = RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(options.timeout ?? .zero)")
+        if let timeout = options.timeout, timeout <= .zero { throw expired }
+        let connection = try connection()
+        do {
+            try await connection.acquireCallSlot()
+        } catch {
+            throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
+        }
+        var timeoutMicroseconds: UInt64 = 0
+        if let deadline {
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            guard remaining > .zero else {
+                connection.releaseCallSlot()
+                throw expired
+            }
+            timeoutMicroseconds = Self.microseconds(remaining)
+        }
+        let call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
+            build(streamID, timeoutMicroseconds, &buffer)
+        }
+        if let deadline {
+            let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call] in
+                guard let call else { return }
+                // The CANCEL write may block: keep it off the scheduler thread.
+                BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }
+            }
+            if !call.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
+        }
+        return (connection, call)
+    }
+
+    /// Waits for the final response; cancelling the task sends CANCEL and throws CANCELLED.
+    func awaitResponse(_ call: ClientCall, on connection: ClientConnection) async throws(RPCError) -> [UInt8] {
+        do {
+            let response = try await withTaskCancellationHandler {
+                try await call.response()
+            } onCancel: {
+                connection.cancel(call, with: RPCError(.cancelled, "the calling task was cancelled"))
+            }
+            guard let response else {
+                throw RPCError(.internalError, "the server ended the call without a response message")
+            }
+            return response
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(.unknown, "\(error)", cause: error)
+        }
+    }
+
+    /// A CALL_START frame; `timeoutMicroseconds` is what remains of the call's timeout (0: none).
+    static func appendCallStart(_ method: MethodDescriptor, options: CallOptions, streamID: UInt32, timeoutMicroseconds: UInt64,
+                                request: [UInt8]?, to buffer: inout [UInt8]) {
+        var flags: FrameFlags = []
+        if request != nil { flags = [.hasMessage, .endStream] }
+        FrameBuilder.append(.callStart, flags: flags, streamID: streamID, to: &buffer) { payload in
+            CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName,
+                          metadata: options.metadata).write(into: &payload)
+            if let request { payload.append(contentsOf: request) }
+        }
+    }
+
+    /// Rounded up, so a timeout never reaches the server as "none" (0).
+    static func microseconds(_ duration: Duration) -> UInt64 {
+        max(duration.saturatingCount(of: .microseconds(1), roundingUp: true), 1)
+    }
+
+    static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws(RPCError) -> [UInt8] {
+        do {
+            return try BinaryEncoder().encode(value)
+        } catch {
+            throw RPCError(.invalidArgument, "cannot encode the request message of \(method.fullName): \(error)")
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], for method: MethodDescriptor) throws(RPCError) -> T {
+        do {
+            return try BinaryDecoder().decode(type, from: bytes)
+        } catch {
+            throw RPCError(.internalError, "cannot decode the response message of \(method.fullName): \(error)")
+        }
+    }
+}

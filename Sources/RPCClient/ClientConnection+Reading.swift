@@ -1,0 +1,248 @@
+import Glibc
+import RPCCore
+import RPCTransport
+
+/// Reading the socket: by a lone caller for its own response, or by the connection's reader thread.
+///
+/// Why a caller may read: handing a response from a reader thread to the awaiting task wakes two
+/// threads per call (the reader blocked in poll(2), then a cooperative-pool thread for the task),
+/// where a quick answer caught by a lone caller spinning briefly (``spinBudget``) wakes none.
+/// The caller never sleeps, though: its thread belongs to the cooperative pool, and a pool thread
+/// asleep in poll(2) is lost to every task of the process (on a loaded 2-core machine, tests
+/// starved). An answer that takes longer than the spin is left to the reader thread.
+///
+/// Who reads is the connection's `reader` role, changed only under the state lock together with the
+/// table of calls, so "nobody reads" and "a call waits for its response" are never true at once:
+/// - `.caller`: a unary call that was the only one in flight in this process reads, without
+///   sleeping, until its own response arrived or ``spinBudget`` passed, delivering any other frame
+///   it meets;
+/// - `.thread`: the reader thread reads while any call is in flight, then parks;
+/// - `.nobody`: no call in flight; the next call checks for a GOAWAY or an end of stream that
+///   arrived meanwhile (``checkWhileIdle()``) before it writes on this connection.
+extension ClientConnection {
+    enum ReaderRole { case nobody, thread, caller }
+
+    enum ReadOutcome {
+        case data
+        case timedOut
+        case ended(RPCError)
+    }
+
+    // MARK: The reader thread
+
+    /// The reader thread's life: read while holding the role, park while not, and release the
+    /// socket once reading has ended for good (no one can touch the descriptor after that).
+    func readerThreadLoop() {
+        while true {
+            switch waitForReaderTurn() {
+            case .read:
+                readAsThread()
+            case .exit:
+                writer.closeSocket()
+                return
+            }
+        }
+    }
+
+    private enum ReaderTurn { case read, exit }
+
+    private func waitForReaderTurn() -> ReaderTurn {
+        while true {
+            let turn: ReaderTurn? = state.withLock { state in
+                if state.reader == .thread { return .read }
+                if state.readingEnded, state.reader == .nobody { return .exit }
+                return nil
+            }
+            if let turn { return turn }
+            readerDoorbell.wait()
+        }
+    }
+
+    private func readAsThread() {
+        while true {
+            if let failure = handleBufferedFrames() {
+                endReading(failure)
+                return
+            }
+            let keepReading = state.withLock { state in
+                guard state.calls.isEmpty || state.readingEnded else { return true }
+                state.reader = .nobody
+                return false
+            }
+            guard keepReading else { return }
+            if case .ended(let failure) = readOnce(timeout: nil) {
+                endReading(failure)
+                return
+            }
+        }
+    }
+
+    // MARK: A caller reading
+
+    /// Spins on non-blocking reads until `call` has its outcome or ``spinBudget`` passed, if nobody
+    /// else is reading and the ``SpinAdvisor`` says spinning pays; then gives the role back (to the
+    /// reader thread if the call, or another, is still in flight).
+    func readOwnResponse(of call: ClientCall) {
+        guard spinAdvisor.shouldSpin() else { return ensureReader() }
+        guard claimReadingForCaller() else { return }
+        let deadline = ContinuousClock.now + Self.spinBudget
+        while true {
+            if let failure = handleBufferedFrames() {
+                endReading(failure)
+                return
+            }
+            if call.isFinished || ContinuousClock.now >= deadline { break }
+            if case .ended(let failure) = readNow() {
+                endReading(failure)
+                return
+            }
+        }
+        spinAdvisor.record(answeredWhileSpinning: call.isFinished)
+        releaseReadingByCaller()
+    }
+
+    /// Before a call is written on a connection nobody reads: handles what arrived while it was
+    /// idle (a GOAWAY, or the end of stream of a server that stopped), so the channel can open a
+    /// new connection instead of writing into a dead one. One non-blocking read when nothing came.
+    func checkWhileIdle() {
+        guard claimReadingForCaller() else { return }
+        var outcome = readNow()
+        while case .data = outcome {
+            if let failure = handleBufferedFrames() {
+                outcome = .ended(failure)
+                break
+            }
+            outcome = readNow()
+        }
+        if case .ended(let failure) = outcome {
+            endReading(failure)
+        } else {
+            releaseReadingByCaller()
+        }
+    }
+
+    /// Makes sure someone reads for a call just started: wakes the reader thread if nobody reads.
+    func ensureReader() {
+        let wake = state.withLock { state in
+            guard state.reader == .nobody, !state.readingEnded else { return false }
+            state.reader = .thread
+            return true
+        }
+        if wake { readerDoorbell.ring() }
+    }
+
+    private func claimReadingForCaller() -> Bool {
+        state.withLock { state in
+            guard state.reader == .nobody, !state.readingEnded else { return false }
+            state.reader = .caller
+            return true
+        }
+    }
+
+    private func releaseReadingByCaller() {
+        let wake = state.withLock { state in
+            state.reader = state.calls.isEmpty || state.readingEnded ? .nobody : .thread
+            return state.reader == .thread || state.readingEnded
+        }
+        if wake { readerDoorbell.ring() }
+    }
+
+    // MARK: Shared by both readers (only the holder of the role calls these)
+
+    /// Fails every call, stops the socket and lets the reader thread release it.
+    private func endReading(_ failure: RPCError) {
+        refuseNewCalls(failure, failAll: true)
+        writer.shutdown(Int32(SHUT_RDWR))   // fail any write still blocked, before the close waits for it
+        state.withLock { state in
+            state.readingEnded = true
+            state.reader = .nobody
+        }
+        readerDoorbell.ring()
+    }
+
+    /// Handles every complete frame buffered; a protocol violation ends the connection.
+    private func handleBufferedFrames() -> RPCError? {
+        do {
+            while let event = try readBuffer.reader.next() { try handle(event, readBuffer.reader) }
+            return nil
+        } catch {
+            return RPCError(.unavailable, "protocol violation by the server at \(path): \(error)")
+        }
+    }
+
+    /// How long a lone caller polls the socket without sleeping (non-blocking recv) before it
+    /// sleeps in poll(2), while its connection's ``SpinAdvisor`` says spinning pays. A wake-up costs
+    /// tens of µs on this VM, more than a whole health check, and only one caller in the process
+    /// spins at a time (the lone one), so the CPU it burns is bounded.
+    /// `customer-bench run ping get create --no-floor`, 1 caller, three alternations in one session,
+    /// no spin -> 200 µs with the advisor: ping p50 138-160 -> 60-81 µs, get 223-303 -> 125-160 µs,
+    /// create 330-484 -> 354-402 µs (client CPU per get 86-154 -> 131-166 µs). 100 µs helped ping as
+    /// much and get far less (its answers often take longer); always spinning made create slower.
+    static let spinBudget = Duration.microseconds(200)
+
+    /// One read of what is available, waiting at most `timeout` (nil: as long as it takes).
+    private func readOnce(timeout: Duration?) -> ReadOutcome {
+        read { buffer in try socket.read(into: buffer, timeout: timeout) }
+    }
+
+    /// One read of what is available now, without waiting (`.timedOut` when nothing is).
+    private func readNow() -> ReadOutcome {
+        read { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
+    }
+
+    /// Fills the read buffer with `attempt` (a byte count, 0 at the end of stream, -1 for nothing yet).
+    private func read(_ attempt: (UnsafeMutableRawBufferPointer) throws -> Int) -> ReadOutcome {
+        do {
+            let count = try readBuffer.reader.fill(using: attempt)
+            if count < 0 { return .timedOut }
+            return count == 0 ? .ended(RPCError(.unavailable, "the connection to \(path) closed")) : .data
+        } catch let error as IOError where error.call == "poll" && error.errno == EAGAIN {
+            return .timedOut
+        } catch {
+            return .ended(RPCError(.unavailable, "the connection to \(path) failed: \(error)"))
+        }
+    }
+
+    private func handle(_ event: FrameReader.Event, _ reader: FrameReader) throws(ProtocolViolation) {
+        switch event {
+        case .oversized(let header):
+            guard header.streamID != 0, let call = call(header.streamID) else {
+                throw ProtocolViolation("\(header.type) frame of \(header.payloadLength) bytes exceeds the limit")
+            }
+            cancel(call, with: RPCError(.resourceExhausted, "a frame of \(header.payloadLength) bytes from the server "
+                                        + "exceeds this client's limit of \(configuration.maxFrameSize) bytes"))
+        case .frame(let header, let range):
+            let payload = reader.payload(in: range)
+            switch header.type {
+            case .status:
+                let (status, message) = try CallStatus.parse(payload)
+                guard let call = call(header.streamID) else { return }
+                forget(call)
+                if status.error.code == .ok {
+                    call.finish(.success(header.flags.contains(.hasMessage) ? Array(message) : nil), local: false)
+                } else {
+                    call.finish(.failure(status.error), local: false)
+                }
+            case .message:
+                if header.flags.contains(.hasMessage) { call(header.streamID)?.deliver(Array(payload)) }
+            case .windowUpdate:
+                let increment = try WindowUpdate.parse(payload)
+                call(header.streamID)?.addCredit(Int(increment))
+            case .ping:
+                try? send { buffer in FrameBuilder.append(.pong, streamID: 0, to: &buffer) { $0.append(contentsOf: payload) } }
+            case .pong:
+                break
+            case .goAway:
+                let goAway = try GoAway(payload: payload)
+                if goAway.code == .ok {
+                    refuseNewCalls(RPCError(.unavailable, "the server at \(path) is shutting down: \(goAway.message)"), failAll: false)
+                } else {
+                    refuseNewCalls(RPCError(goAway.code, "the server at \(path) closed the connection: \(goAway.message)"),
+                                   failAll: true)
+                }
+            case .hello, .callStart, .cancel:
+                throw ProtocolViolation("a server may not send \(header.type) frames")
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Glibc
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// One connection of a ``ClientChannel``: the socket, the calls in flight on it, and the reader
+/// thread that routes every incoming frame to its call.
+final class ClientConnection: Sendable {
+    let path: String
+    let socket: UnixSocket
+    let writer: FrameWriter
+    let server: ServerHello
+    let configuration: ClientConfiguration
+    let state = Mutex(State())
+    /// Calls the server lets this connection have in flight (from its HELLO).
+    let callLimit: Int
+
+    struct State: ~Copyable {
+        var calls: [UInt32: ClientCall] = [:]
+        var nextStreamID: UInt32 = 1
+        /// Set once the connection cannot take new calls (GOAWAY, failure, close).
+        var refusal: RPCError?
+        /// Call slots taken (see ClientConnection+CallSlots), and the calls waiting for one.
+        var activeCalls = 0
+        var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextWaiterID: UInt64 = 0
+        var abandonedWaiters: Set<UInt64> = []
+        /// Who may read the socket now (see ClientConnection+Reading).
+        var reader = ReaderRole.nobody
+        /// Reading stopped for good (end of stream, failure, close): the reader thread then
+        /// releases the socket and exits.
+        var readingEnded = false
+    }
+
+    /// The bytes read and not yet handled. Touched only by the holder of the `reader` role.
+    final class ReadBuffer: @unchecked Sendable {   // safe: one role holder at a time, handed over under `state`
+        var reader: FrameReader
+        init(_ reader: FrameReader) { self.reader = reader }
+    }
+
+    let readBuffer: ReadBuffer
+    /// Wakes the reader thread when the role passes to it, or when reading has ended.
+    let readerDoorbell = Doorbell()
+    /// Whether lone callers on this connection spin before sleeping.
+    let spinAdvisor = SpinAdvisor()
+
+    private init(path: String, socket: UnixSocket, server: ServerHello, reader: FrameReader,
+                 configuration: ClientConfiguration) {
+        self.path = path
+        readBuffer = ReadBuffer(reader)
+        self.socket = socket
+        self.server = server
+        self.configuration = configuration
+        writer = FrameWriter(socket: socket)
+        callLimit = max(Int(server.maxConcurrentCalls), 1)
+    }
+
+    /// Connects, performs the handshake within `connectTimeout` and starts the reader thread (parked
+    /// until a call needs it).
+    static func open(path: String, configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
+        let socket: UnixSocket
+        do {
+            socket = try UnixSocket.connect(to: path)
+        } catch {
+            throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)", cause: error)
+        }
+        do {
+            let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
+            let connection = ClientConnection(path: path, socket: socket, server: hello, reader: reader,
+                                              configuration: configuration)
+            try ThreadLauncher.start { connection.readerThreadLoop() }
+            return connection
+        } catch {
+            socket.close()
+            switch error {
+            case let error as RPCError:
+                throw error
+            case let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK:
+                throw RPCError(.unavailable, "handshake with \(path) timed out", cause: error)
+            case let error as IOError:
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error.reason)", cause: error)
+            default:
+                throw RPCError(.unavailable, "handshake with \(path) failed: \(error)", cause: error)
+            }
+        }
+    }
+
+    /// Sends the magic and HELLO, reads the server's HELLO (or the GOAWAY refusing us).
+    /// Returns the reader too: bytes after the HELLO already belong to the connection.
+    private static func handshake(socket: UnixSocket, path: String,
+                                  configuration: ClientConfiguration) throws -> (ServerHello, FrameReader) {
+        let hello = ClientHello(versions: Handshake.supportedVersions,
+                                initialWindow: UInt32(clamping: configuration.initialStreamWindow),
+                                maxFrameSize: UInt32(clamping: configuration.maxFrameSize), name: configuration.clientName)
+        var reader = FrameReader(maxFrameSize: configuration.maxFrameSize)
+        let deadline = ContinuousClock.now + configuration.connectTimeout
+        // A server refusing the connection (limit reached) writes GOAWAY and closes at once, so our
+        // write may fail with EPIPE while its answer waits to be read: read it before giving up.
+        var writeFailure: IOError?
+        do throws(IOError) {
+            try socket.writeAll(Handshake.magic + hello.frame())
+        } catch {
+            writeFailure = error
+        }
+        while true {
+            switch try reader.next() {
+            case .frame(let header, let range) where header.type == .hello:
+                return (try ServerHello(payload: reader.payload(in: range)), reader)
+            case .frame(let header, let range) where header.type == .goAway:
+                let refusal = try GoAway(payload: reader.payload(in: range))
+                throw RPCError(refusal.code == .ok ? .unavailable : refusal.code,
+                               "\(path) refused the connection: \(refusal.message)")
+            case .frame(let header, _), .oversized(let header):
+                throw RPCError(.unavailable, "handshake with \(path) failed: unexpected \(header.type) frame")
+            case nil:
+                let count: Int
+                do {
+                    let remaining = ContinuousClock.now.duration(to: deadline)
+                    guard remaining > .zero else { throw IOError(call: "poll", errno: EAGAIN) }
+                    count = try reader.fill { buffer in try socket.read(into: buffer, timeout: remaining) }
+                } catch {
+                    throw writeFailure ?? error
+                }
+                if count == 0 {
+                    if let writeFailure { throw writeFailure }
+                    throw RPCError(.unavailable, "\(path) closed the connection during the handshake")
+                }
+            }
+        }
+    }
+
+    /// False once GOAWAY arrived or the connection failed: the channel then opens a new one.
+    var acceptsCalls: Bool { state.withLock { $0.refusal == nil } }
+
+    /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
+    /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
+    /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
+    /// (the caller then calls ``readOwnResponse(of:)``), the reader thread is woken if nobody reads.
+    func startCall(kind: MethodKind, callerReads: Bool = false,
+                   build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
+        var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
+        do {
+            try writer.write { buffer in
+                result = state.withLock { state in
+                    if let refusal = state.refusal { return .failure(refusal) }
+                    let streamID = state.nextStreamID
+                    guard streamID < UInt32.max else {
+                        state.refusal = RPCError(.unavailable, "stream ids of the connection to \(path) are used up")
+                        return .failure(state.refusal ?? RPCError(.unavailable, "closed"))
+                    }
+                    state.nextStreamID += 1
+                    let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
+                                          receiveWindow: configuration.initialStreamWindow)
+                    state.calls[streamID] = call
+                    return .success(call)
+                }
+                if case .success(let call) = result { build(call.streamID, &buffer) }
+            }
+        } catch {
+            if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+        }
+        guard case .success(let call) = result else {
+            releaseCallSlot()
+            return try result.get()
+        }
+        if !callerReads { ensureReader() }
+        return call
+    }
+
+    /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
+    func send(_ build: (inout [UInt8]) -> Void) throws(RPCError) {
+        do {
+            try writer.write(.bounded, build)
+        } catch {
+            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+        }
+    }
+
+    /// Ends `call` locally (cancel, deadline, failed producer): CANCEL goes to the server unless the
+    /// call had already ended. The write is best effort: a dead connection needs no cancel.
+    func cancel(_ call: ClientCall, with error: RPCError) {
+        guard call.finish(.failure(error), local: true) else { return }
+        forget(call)
+        try? send { FrameBuilder.append(.cancel, streamID: call.streamID, to: &$0) }
+    }
+
+    /// Drops a call from the table and gives its slot back (once, however often it is called).
+    func forget(_ call: ClientCall) {
+        if state.withLock({ $0.calls.removeValue(forKey: call.streamID) }) != nil { releaseCallSlot() }
+    }
+
+    func call(_ streamID: UInt32) -> ClientCall? {
+        state.withLock { $0.calls[streamID] }
+    }
+
+    /// No new calls; with `failAll`, every call in flight ends with `error` too.
+    func refuseNewCalls(_ error: RPCError, failAll: Bool) {
+        let (calls, waiters): ([ClientCall], [CheckedContinuation<Bool, Never>]) = state.withLock { state in
+            if state.refusal == nil { state.refusal = error }
+            // Calls still waiting for a slot will never get one here: they fail (and reconnect next time).
+            let waiters = state.slotWaiters.map(\.continuation)
+            state.slotWaiters = []
+            guard failAll else { return ([], waiters) }
+            defer {
+                state.activeCalls -= state.calls.count
+                state.calls = [:]
+            }
+            return (Array(state.calls.values), waiters)
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
+        for call in calls { call.finish(.failure(error), local: true) }
+    }
+
+    /// Closes the connection: what is in flight fails, and the reader thread releases the socket
+    /// once nobody reads any more (a reader in poll(2) is woken by the end of stream of the shutdown).
+    func close() {
+        refuseNewCalls(RPCError(.cancelled, "the channel was closed"), failAll: true)
+        writer.shutdown(Int32(SHUT_RDWR))
+        state.withLock { $0.readingEnded = true }
+        readerDoorbell.ring()
+    }
+}

@@ -1,0 +1,87 @@
+import RPCCore
+import RPCTransport
+
+/// The responses of a server-streaming call, as an `AsyncSequence` with back-pressure.
+///
+/// Iterating starts the call (each iteration starts its own call). Messages are buffered up to the
+/// client's stream window; the server waits beyond it. Ending the iteration early (or cancelling
+/// the task) cancels the call on the server. Errors are ``RPCError``.
+public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence, Sendable {
+    public typealias Failure = any Error
+
+    let channel: ClientChannel
+    let method: MethodDescriptor
+    let request: Result<[UInt8], RPCError>
+    let options: CallOptions
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(source: self)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        private let source: ServerStreamResponse
+        private var active: ActiveStream?
+        private var done = false
+
+        init(source: ServerStreamResponse) {
+            self.source = source
+        }
+
+        public mutating func next() async throws -> Element? {
+            guard !done else { return nil }
+            do {
+                if active == nil { active = try await source.start() }
+                guard let active else { return nil }
+                guard let bytes = try await active.next() else {
+                    done = true
+                    return nil
+                }
+                return try ClientChannel.decode(Element.self, from: bytes, for: source.method)
+            } catch {
+                done = true
+                active?.cancel(RPCError(.cancelled, "the stream consumer failed"))
+                throw error as? RPCError ?? RPCError(.unknown, "\(error)")
+            }
+        }
+    }
+
+    fileprivate func start() async throws(RPCError) -> ActiveStream {
+        let payload = try request.get()
+        let (connection, call) = try await channel.startCall(method, options: options) { streamID, timeout, buffer in
+            ClientChannel.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                          request: payload, to: &buffer)
+        }
+        return ActiveStream(connection: connection, call: call)
+    }
+}
+
+/// A started server stream; cancels the call if the iterator is dropped before the end.
+private final class ActiveStream: Sendable {
+    let connection: ClientConnection
+    let call: ClientCall
+
+    init(connection: ClientConnection, call: ClientCall) {
+        self.connection = connection
+        self.call = call
+    }
+
+    deinit {
+        cancel(RPCError(.cancelled, "the stream was abandoned by its consumer"))
+    }
+
+    func cancel(_ error: RPCError) {
+        connection.cancel(call, with: error)
+    }
+
+    func next() async throws -> [UInt8]? {
+        let (message, credit) = try await withTaskCancellationHandler {
+            try await call.nextMessage()
+        } onCancel: {
+            cancel(RPCError(.cancelled, "the calling task was cancelled"))
+        }
+        if credit > 0 {
+            try? connection.send { WindowUpdate.append(streamID: call.streamID, increment: UInt32(clamping: credit), to: &$0) }
+        }
+        return message
+    }
+}

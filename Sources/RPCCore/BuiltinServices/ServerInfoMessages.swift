@@ -1,0 +1,101 @@
+/// `rpc.info.v1.ServerInfo`: protocol version, name, uptime, limits and counters of the server.
+public enum RPCServerInfo {
+    public static let serviceName = "rpc.info.v1.ServerInfo"
+
+    /// `rpc.info.v1.ServerInfo/GetServerInfo` (unary).
+    public enum GetServerInfo {
+        public static let descriptor = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary)
+        public typealias Input = ServerInfoRequest
+        public typealias Output = ServerInfoResponse
+    }
+}
+
+/// No fields.
+public struct ServerInfoRequest: Codable, Sendable, Hashable {
+    public init() {}
+    public init(from decoder: any Decoder) throws {}
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: NoFields.self)
+    }
+}
+
+/// How many calls ended with one status code. Field 1: code, 2: count.
+public struct StatusCount: Codable, Sendable, Hashable {
+    public var code: StatusCode
+    public var count: UInt64
+
+    public init(code: StatusCode, count: UInt64) {
+        self.code = code
+        self.count = count
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case code = 1
+        case count = 2
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decodeIfPresent(StatusCode.self, forKey: .code) ?? .ok
+        count = try container.decodeIfPresent(UInt64.self, forKey: .count) ?? 0
+    }
+}
+
+/// The server's identity, limits and counters (field numbers in `CodingKeys`, see PROTOCOL.md).
+public struct ServerInfoResponse: Codable, Sendable, Hashable {
+    public var protocolVersion: UInt32 = 0
+    public var serverName: String = ""
+    public var serverVersion: String = ""
+    public var uptimeMilliseconds: UInt64 = 0
+    public var maxFrameSize: UInt64 = 0
+    public var maxConcurrentCallsPerConnection: UInt64 = 0
+    public var maxConnections: UInt64 = 0
+    public var idleTimeoutMilliseconds: UInt64 = 0
+    public var handshakeTimeoutMilliseconds: UInt64 = 0
+    public var initialStreamWindow: UInt64 = 0
+    public var connectionsCurrent: UInt64 = 0
+    public var connectionsTotal: UInt64 = 0
+    /// Only codes with a non-zero count, in code order.
+    public var callsByStatus: [StatusCount] = []
+
+    public init() {}
+
+    enum CodingKeys: Int, CodingKey {
+        case protocolVersion = 1
+        case serverName = 2
+        case serverVersion = 3
+        case uptimeMilliseconds = 4
+        case maxFrameSize = 5
+        case maxConcurrentCallsPerConnection = 6
+        case maxConnections = 7
+        case idleTimeoutMilliseconds = 8
+        case handshakeTimeoutMilliseconds = 9
+        case initialStreamWindow = 10
+        case connectionsCurrent = 11
+        case connectionsTotal = 12
+        case callsByStatus = 13
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func number(_ key: CodingKeys) throws -> UInt64 { try container.decodeIfPresent(UInt64.self, forKey: key) ?? 0 }
+        protocolVersion = try container.decodeIfPresent(UInt32.self, forKey: .protocolVersion) ?? 0
+        serverName = try container.decodeIfPresent(String.self, forKey: .serverName) ?? ""
+        serverVersion = try container.decodeIfPresent(String.self, forKey: .serverVersion) ?? ""
+        uptimeMilliseconds = try number(.uptimeMilliseconds)
+        maxFrameSize = try number(.maxFrameSize)
+        maxConcurrentCallsPerConnection = try number(.maxConcurrentCallsPerConnection)
+        maxConnections = try number(.maxConnections)
+        idleTimeoutMilliseconds = try number(.idleTimeoutMilliseconds)
+        handshakeTimeoutMilliseconds = try number(.handshakeTimeoutMilliseconds)
+        initialStreamWindow = try number(.initialStreamWindow)
+        connectionsCurrent = try number(.connectionsCurrent)
+        connectionsTotal = try number(.connectionsTotal)
+        callsByStatus = try container.decodeIfPresent([StatusCount].self, forKey: .callsByStatus) ?? []
+    }
+
+    /// The count for `code` (0 when absent).
+    public func calls(withStatus code: StatusCode) -> UInt64 {
+        callsByStatus.first { $0.code == code }?.count ?? 0
+    }
+}

@@ -1,0 +1,109 @@
+import Glibc
+import RPCCore
+import RPCTransport
+
+/// The thread that accepts connections and starts each one's first thread.
+///
+/// It waits in poll(2) on the listening socket and a wake-up pipe: closing a descriptor another
+/// thread is blocked on does not reliably wake it on Linux, a byte in the pipe does.
+final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`; the rest is immutable
+    private let listener: any ListeningSocket
+    private let runtime: ServerRuntime
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let lock = ConditionLock()
+    private var finished = false
+
+    init(listener: any ListeningSocket, runtime: ServerRuntime) throws(RPCServerError) {
+        var pipeEnds: [Int32] = [0, 0]
+        // pipe2/accept4 are GNU extensions Glibc's Swift module does not export: set FD_CLOEXEC
+        // right after; this process does not fork while starting.
+        guard pipe(&pipeEnds) == 0 else {
+            listener.close()
+            throw RPCServerError(.systemCallFailed, "cannot create the accept loop's wake-up pipe: \(String(cString: strerror(errno)))")
+        }
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        self.listener = listener
+        self.runtime = runtime
+        wakeRead = pipeEnds[0]
+        wakeWrite = pipeEnds[1]
+        do {
+            try ThreadLauncher.start { [self] in run() }
+        } catch {
+            listener.close()
+            Glibc.close(wakeRead)
+            Glibc.close(wakeWrite)
+            throw RPCServerError(.systemCallFailed, "cannot start the accept thread: \(error.reason)")
+        }
+    }
+
+    /// Stops accepting, waits for the thread to leave, then closes the listener (removing a socket file it created).
+    func stop() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeWrite, &byte, 1)
+        lock.withLock {
+            while !finished { lock.wait() }
+        }
+        listener.close()
+        Glibc.close(wakeRead)
+        Glibc.close(wakeWrite)
+    }
+
+    private func run() {
+        var descriptors = [pollfd(fd: listener.socket.fd, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        while true {
+            do {
+                _ = try syscall("poll") { poll(&descriptors, 2, -1) }
+            } catch {
+                runtime.logger.error("poll on the listening socket failed", [("error", error.description)])
+                break
+            }
+            if descriptors[1].revents != 0 { break }
+            if descriptors[0].revents != 0 { acceptOne() }
+        }
+        lock.withLock {
+            finished = true
+            lock.broadcast()
+        }
+    }
+
+    private func acceptOne() {
+        let fd: Int32
+        do {
+            fd = try syscall("accept") { accept(listener.socket.fd, nil, nil) }
+        } catch {
+            switch error.errno {
+            case EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO:
+                return
+            default:
+                // EMFILE/ENFILE/ENOBUFS: out of resources; pause instead of spinning on a ready listener.
+                runtime.logger.error("accept failed", [("error", error.description)])
+                usleep(10_000)
+                return
+            }
+        }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        let socket = UnixSocket(fd: fd)
+        let connection: ServerConnection
+        do {
+            connection = try ServerConnection(socket: socket, runtime: runtime)
+        } catch {
+            runtime.logger.warning("dropping a connection whose peer cannot be identified", [("error", error.description)])
+            socket.close()
+            return
+        }
+        guard runtime.admit(connection) else {
+            let limit = runtime.configuration.maxConnections
+            runtime.logger.warning("refusing a connection: limit reached", [("limit", "\(limit)")])
+            try? socket.writeAll(GoAway(code: .resourceExhausted, message: "too many connections (limit \(limit))").frame())
+            socket.close()
+            return
+        }
+        do {
+            try connection.start()
+        } catch {
+            runtime.logger.error("cannot start a connection thread", [("error", error.description)])
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// Per-stream flow control of a streaming call on the server (PROTOCOL.md, "Flow control").
+///
+/// Outgoing: `sendCredit` starts at the client's announced window; a MESSAGE may be sent while it is
+/// positive and costs its frame size; WINDOW_UPDATE frames add to it. Incoming: messages queue in
+/// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame;
+/// consumed bytes are returned as credit once half the window has been consumed.
+final class CallStream: @unchecked Sendable {   // all mutable state guarded by `lock`
+    private let lock = ConditionLock()
+    private var sendCredit: Int
+    private var inbox: [[UInt8]] = []
+    private var inboxHead = 0
+    private var inboxBytes = 0
+    private var clientEnded = false
+    private var consumedSinceUpdate = 0
+    private var isWoken = false
+    /// The client shut down its side of the connection: no WINDOW_UPDATE can come any more.
+    private var creditEnded = false
+    let receiveWindow: Int
+    private let maxFrameSize: Int
+    /// The connection writer's position just past this stream's last message (see
+    /// ``FrameWriter/writeStreamFrame(after:streamLimit:abandon:_:)``); only the sending handler uses it.
+    private let queuedEndStorage = Atomic<Int>(0)
+
+    var queuedEnd: Int {
+        get { queuedEndStorage.load(ordering: .relaxed) }
+        set { queuedEndStorage.store(newValue, ordering: .relaxed) }
+    }
+
+    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int) {
+        self.sendCredit = sendCredit
+        self.receiveWindow = receiveWindow
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
+    func spendCredit(_ cost: Int, context: ServerContext) throws {
+        lock.lock()
+        while sendCredit <= 0 && !isWoken && !creditEnded { lock.wait() }
+        let stop = isWoken
+        let starved = !stop && sendCredit <= 0
+        if !stop && !starved { sendCredit -= cost }
+        lock.unlock()
+        if stop { try context.checkCancellation() }
+        if starved {
+            throw RPCError(.resourceExhausted, "the client shut down its side of the connection with no flow-control credit left")
+        }
+    }
+
+    /// The client shut down its side of the connection (PROTOCOL.md section 11, "Half-close"): a
+    /// sender waiting for credit would wait for ever. Returns whether the client had ended its stream.
+    func clientInputEnded() -> Bool {
+        lock.withLock {
+            creditEnded = true
+            lock.broadcast()
+            return clientEnded
+        }
+    }
+
+    func addCredit(_ increment: Int) {
+        lock.withLock {
+            let wasBlocked = sendCredit <= 0
+            sendCredit += increment
+            if wasBlocked && sendCredit > 0 { lock.broadcast() }
+        }
+    }
+
+    enum Delivery { case accepted, overrun, afterEnd }
+
+    /// Queues a client message (nil: end of stream only). Refused when the client overran its window
+    /// or had already ended its stream.
+    func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Delivery {
+        lock.withLock {
+            if clientEnded { return .afterEnd }
+            if let message {
+                inboxBytes += FrameHeader.cost(ofPayload: message.count)
+                guard inboxBytes <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
+                inbox.append(message)
+            }
+            if endOfStream { clientEnded = true }
+            lock.broadcast()
+            return .accepted
+        }
+    }
+
+    /// The next client message, nil at end of stream, and the credit to return to the client if due.
+    func nextMessage(context: ServerContext) throws -> (message: [UInt8]?, creditToReturn: Int) {
+        lock.lock()
+        while inboxHead == inbox.count && !clientEnded && !isWoken { lock.wait() }
+        if isWoken {
+            lock.unlock()
+            try context.checkCancellation()
+            return (nil, 0)
+        }
+        guard inboxHead < inbox.count else {
+            lock.unlock()
+            return (nil, 0)
+        }
+        let message = inbox[inboxHead]
+        inbox[inboxHead] = []
+        inboxHead += 1
+        if inboxHead == inbox.count {
+            inbox.removeAll(keepingCapacity: true)
+            inboxHead = 0
+        }
+        let cost = FrameHeader.cost(ofPayload: message.count)
+        inboxBytes -= cost
+        consumedSinceUpdate += cost
+        var credit = 0
+        if consumedSinceUpdate >= receiveWindow / 2 {
+            credit = consumedSinceUpdate
+            consumedSinceUpdate = 0
+        }
+        lock.unlock()
+        return (message, credit)
+    }
+
+    /// Wakes blocked senders and receivers for good (the call was cancelled).
+    func wakeAll() {
+        lock.withLock {
+            isWoken = true
+            lock.broadcast()
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// What the health service answers. The empty service name stands for the whole server.
+/// Every registered service starts as SERVING; shutdown turns everything NOT_SERVING.
+public final class HealthStatusRegistry: Sendable {
+    private let statuses = Mutex<[String: ServingStatus]>([:])
+
+    init(services: [String]) {
+        statuses.withLock { statuses in
+            statuses[""] = .serving
+            for service in services { statuses[service] = .serving }
+        }
+    }
+
+    /// Sets the status of `service` (the empty name: the server as a whole).
+    public func setStatus(_ status: ServingStatus, forService service: String = "") {
+        statuses.withLock { $0[service] = status }
+    }
+
+    /// The status of `service`, SERVICE_UNKNOWN for names never registered or set.
+    public func status(forService service: String = "") -> ServingStatus {
+        statuses.withLock { $0[service] } ?? .serviceUnknown
+    }
+
+    func setAll(_ status: ServingStatus) {
+        statuses.withLock { statuses in
+            for key in statuses.keys { statuses[key] = status }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Glibc
+import RPCCore
+import RPCTransport
+
+extension RPCServer {
+    /// Starts the server if needed, blocks until SIGTERM or SIGINT (or until another thread shuts it
+    /// down), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
+    /// or could not install its signal handlers.
+    ///
+    /// `whenReady` runs once the server accepts calls and a SIGTERM would be handled (so a service
+    /// manager told "ready" there can stop it at once); `whenStopping` runs before the shutdown,
+    /// with the signal received or nil when the server was stopped from within.
+    public func runUntilTerminated(whenReady: () -> Void = {}, whenStopping: (_ signal: Int32?) -> Void = { _ in }) -> Int32 {
+        let signals: TerminationSignals
+        do {
+            signals = try TerminationSignals()
+        } catch {
+            runtime.logger.critical("cannot install the SIGTERM/SIGINT handlers", [("error", error.description)])
+            return 1
+        }
+        defer { signals.restore() }
+        if lifecycle.isIdle {
+            do {
+                try start()
+            } catch {
+                runtime.logger.critical("cannot start", [("error", "\(error)")])
+                return 1
+            }
+        }
+        lifecycle.onStopped { signals.wake() }
+        whenReady()
+        let received = signals.wait()
+        if received != 0 {
+            runtime.logger.notice("received signal, shutting down", [("signal", received == SIGTERM ? "SIGTERM" : "SIGINT")])
+        }
+        whenStopping(received == 0 ? nil : received)
+        shutdown()
+        return 0
+    }
+}

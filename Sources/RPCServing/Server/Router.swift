@@ -1,0 +1,116 @@
+import BinaryCoding
+import RPCCore
+import RPCTransport
+
+/// Maps fully qualified method names (`package.Service/Method`) to synchronous handlers.
+///
+/// Handlers run on the connection thread that read the call (see ``RPCServer``), so they are plain
+/// blocking closures: they may wait on SQLite or a lock without holding up other connections.
+/// Registering a name twice keeps the last handler.
+public struct Router: Sendable {
+    private(set) var handlers: [String: RegisteredMethod] = [:]
+    private var order: [MethodDescriptor] = []
+
+    public init() {}
+
+    /// Every registered method, in registration order.
+    public var methods: [MethodDescriptor] { order }
+
+    /// Every registered method with its message types, in registration order (for reflection).
+    var registrations: [RegisteredMethod] { order.compactMap { handlers[$0.fullName] } }
+
+    /// Registers a unary method. `requirement` says, for reflection and the API reference, what a
+    /// caller needs (e.g. a right); the router does not check it.
+    public mutating func registerUnary<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, requirement: String? = nil,
+        _ handler: @escaping @Sendable (Req, ServerContext) throws -> Res
+    ) {
+        add(method, MethodTypes(Req.self, Res.self, requirement), .unary { payload, context in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            return try Self.encode(try handler(request, context), for: method)
+        })
+    }
+
+    public mutating func registerServerStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, requirement: String? = nil,
+        _ handler: @escaping @Sendable (Req, ServerStreamWriter<Res>, ServerContext) throws -> Void
+    ) {
+        add(method, MethodTypes(Req.self, Res.self, requirement), .serverStreaming { payload, context in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            try handler(request, ServerStreamWriter<Res>(context: context), context)
+        })
+    }
+
+    public mutating func registerClientStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, requirement: String? = nil,
+        _ handler: @escaping @Sendable (ClientStreamReader<Req>, ServerContext) throws -> Res
+    ) {
+        add(method, MethodTypes(Req.self, Res.self, requirement), .clientStreaming { context in
+            try Self.encode(try handler(ClientStreamReader<Req>(context: context), context), for: method)
+        })
+    }
+
+    func lookup(_ fullName: String) -> RegisteredMethod? { handlers[fullName] }
+
+    private mutating func add(_ method: MethodDescriptor, _ types: MethodTypes, _ handler: MethodHandler) {
+        let registered = RegisteredMethod(descriptor: method, types: types, handler: handler)
+        if handlers.updateValue(registered, forKey: method.fullName) == nil {
+            order.append(method)
+        } else if let index = order.firstIndex(where: { $0.fullName == method.fullName }) {
+            order[index] = method
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], for method: MethodDescriptor) throws -> T {
+        do {
+            return try BinaryDecoder().decode(type, from: payload)
+        } catch {
+            throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error)")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws -> [UInt8] {
+        do {
+            return try BinaryEncoder().encode(value)
+        } catch {
+            throw RPCError(.internalError, "cannot encode the response message of \(method.fullName)")
+        }
+    }
+}
+
+/// A method with its type-erased handler working on encoded messages.
+struct RegisteredMethod: Sendable {
+    let descriptor: MethodDescriptor
+    let types: MethodTypes
+    let handler: MethodHandler
+}
+
+/// A method's messages (of one request or response; of each, for a stream) and what a caller
+/// needs, as reflection describes them.
+struct MethodTypes: Sendable {
+    /// Decodable, always (kept as `Any.Type`, which is Sendable where `any Decodable.Type` is not).
+    let request: Any.Type
+    /// Decodable too for every method of this repository, but a handler may answer an Encodable only.
+    let response: Any.Type
+    let requirement: String?
+
+    init(_ request: any Decodable.Type, _ response: Any.Type, _ requirement: String?) {
+        self.request = request
+        self.response = response
+        self.requirement = requirement
+    }
+}
+
+enum MethodHandler: Sendable {
+    var isUnary: Bool {
+        if case .unary = self { return true }
+        return false
+    }
+
+    /// Request bytes in, response bytes out.
+    case unary(@Sendable ([UInt8], ServerContext) throws -> [UInt8])
+    /// Request bytes in; responses go out through the context's stream.
+    case serverStreaming(@Sendable ([UInt8], ServerContext) throws -> Void)
+    /// Requests come in through the context's stream; response bytes out.
+    case clientStreaming(@Sendable (ServerContext) throws -> [UInt8])
+}

@@ -1,0 +1,46 @@
+import RPCCore
+import RPCTransport
+
+/// Everything a server can be tuned by; every limit has a documented default (PROTOCOL.md, "Limits").
+public struct ServerConfiguration: Sendable {
+    /// Where the Unix socket file is created.
+    public var socketPath: String
+    /// Permission bits of the socket file (default 0o600: only the server's user may connect).
+    public var socketMode: UInt32 = 0o600
+    /// The group the socket file is given (nil: the server's group). With a `socketMode` such as
+    /// 0o660 it lets that group's members connect; who they are is still read off the socket.
+    public var socketGroup: UInt32?
+    /// A listening socket handed over by a service manager (socket activation): served instead of
+    /// creating `socketPath`, so `socketMode` and `socketGroup` do not apply (the service manager
+    /// set them), and it is closed but not removed at shutdown.
+    public var inheritedSocket: InheritedListeningSocket?
+    /// Largest frame accepted, header excluded (default 4 MiB). Larger CALL_START or MESSAGE
+    /// frames fail that call with RESOURCE_EXHAUSTED; the connection stays usable.
+    public var maxFrameSize: Int = 4 * 1024 * 1024
+    /// Calls in flight on one connection (default 100); more are refused with RESOURCE_EXHAUSTED.
+    public var maxConcurrentCallsPerConnection: Int = 100
+    /// Open connections (default 1024); more are refused with a GOAWAY RESOURCE_EXHAUSTED.
+    public var maxConnections: Int = 1024
+    /// A connection with no call in flight and no frame received for this long is closed (default 5 min).
+    public var idleTimeout: Duration = .seconds(300)
+    /// A client must complete its HELLO within this time (default 5 s).
+    public var handshakeTimeout: Duration = .seconds(5)
+    /// On shutdown, calls in flight get this long to finish before they are cancelled (default 10 s).
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Bytes of outgoing frames one connection may hold queued for a client that does not read
+    /// (default 1 MiB); past it, handlers wait to write (one frame may exceed it). Bounds memory
+    /// whatever flow-control window the client grants.
+    public var maxQueuedBytesPerConnection: Int = 1024 * 1024
+    /// Of those, what one stream's messages may hold (default 256 KiB), so one stream cannot take
+    /// the whole connection's share.
+    public var maxQueuedBytesPerStream: Int = 256 * 1024
+    /// Per-stream flow-control window this server grants for client-to-server messages (default 256 KiB).
+    public var initialStreamWindow: Int = 256 * 1024
+    /// Reported in HELLO and by the server-info service.
+    public var serverName: String = "rpc-server"
+    public var serverVersion: String = "0.0.0"
+
+    public init(socketPath: String) {
+        self.socketPath = socketPath
+    }
+}

@@ -1,0 +1,149 @@
+import RPCCore
+import RPCTransport
+
+/// Running calls and answering them.
+extension ServerConnection {
+    /// Runs interceptors and the handler on the current thread, then writes the answer.
+    func execute(_ call: PendingCall) {
+        let context = call.context
+        do {
+            try context.checkCancellation()
+            for interceptor in runtime.interceptors { try interceptor.intercept(context) }
+            switch call.handler {
+            case .unary(let handler):
+                finish(context, status: CallStatus.ok.error, response: try handler(call.request, context))
+            case .serverStreaming(let handler):
+                try handler(call.request, context)
+                finish(context, status: CallStatus.ok.error, response: nil)
+            case .clientStreaming(let handler):
+                finish(context, status: CallStatus.ok.error, response: try handler(context))
+            }
+        } catch {
+            var status = RPCError.from(handlerError: error)
+            if let cause = status.cause {
+                // The caller quotes the reference; the operator finds the one line with the cause.
+                let reference = Self.makeCorrelationID()
+                status.message += " (ref \(reference))"
+                runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
+                                                     ("code", "\(status.code)"), ("cause", "\(cause)")])
+            }
+            finish(context, status: status, response: nil)
+        }
+    }
+
+    /// 16 hex digits, random: unique enough to find one failure among a server's log lines.
+    static func makeCorrelationID() -> String {
+        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Ends a call with a STATUS frame (carrying the response message when there is one).
+    /// Only the first ending counts: a handler's answer after the deadline answered is discarded.
+    func finish(_ context: ServerContext, status: RPCError, response: [UInt8]?) {
+        guard claimEnd(of: context) else { return }
+        answer(context, status: status, response: response)
+    }
+
+    /// Claims the right to answer; false when the call was already answered or abandoned.
+    private func claimEnd(of context: ServerContext) -> Bool {
+        let (claimed, deadlineEntry) = context.markFinished()
+        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
+        return claimed
+    }
+
+    /// Writes the STATUS of a claimed call and forgets the call. `admission` is `.immediate` only
+    /// for the deadline's answer, written from a shared thread that must not wait for a client.
+    private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?,
+                        admission: FrameWriter.Admission = .bounded) {
+        var status = status
+        var response = response
+        if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {
+            status = RPCError(.resourceExhausted,
+                              "the response of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
+            response = nil
+        }
+        runtime.statistics.callEnded(status.code)
+        writeStatus(streamID: context.streamID, status, response: response, admission: admission)
+        let drained = calls.withLock { table in
+            table.active[context.streamID] = nil
+            return table.draining && table.active.isEmpty
+        }
+        if drained { stopReading() }
+    }
+
+    /// Records the end of a call the client gave up on: nothing is sent back.
+    func endWithoutAnswer(_ context: ServerContext, code: StatusCode) {
+        let (claimed, deadlineEntry) = context.markFinished()
+        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
+        if claimed { runtime.statistics.callEnded(code) }
+        if calls.withLock({ $0.draining && $0.active.isEmpty }) { stopReading() }
+    }
+
+    /// Answers a call that was never started (unknown method, limits, malformed CALL_START).
+    func reject(streamID: UInt32, _ error: RPCError) {
+        runtime.statistics.callEnded(error.code)
+        writeStatus(streamID: streamID, error, response: nil, admission: .bounded)
+    }
+
+    private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission) {
+        do {
+            try writer.write(admission) { buffer in
+                FrameBuilder.append(.status, flags: response == nil ? [] : .hasMessage, streamID: streamID, to: &buffer) {
+                    CallStatus(error: status).write(into: &$0)
+                    if let response { $0.append(contentsOf: response) }
+                }
+            }
+        } catch {
+            // The client is gone; the leader's next read sees the end of the connection.
+        }
+    }
+
+    /// At the deadline: cancel the handler and answer DEADLINE_EXCEEDED now, even if it still runs.
+    func scheduleDeadline(_ deadline: ContinuousClock.Instant, for context: ServerContext) {
+        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak context] in
+            // Claim the answer before cancelling, so the handler's reaction cannot answer first.
+            guard let context, context.connection.claimEnd(of: context) else { return }
+            let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
+            context.cancel(error)
+            // The write may block on a client that does not read: keep it off the scheduler thread.
+            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil, admission: .immediate) }
+        }
+        if !context.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
+    }
+
+    // MARK: Streams
+
+    /// Sends one server-stream message once flow control allows it.
+    func sendStreamMessage(_ bytes: [UInt8], context: ServerContext) throws {
+        guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
+        let cost = FrameHeader.cost(ofPayload: bytes.count)
+        guard cost <= clientMaxFrameSize else {
+            throw RPCError(.resourceExhausted,
+                           "a stream message of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
+        }
+        try stream.spendCredit(cost, context: context)
+        do {
+            let end = try writer.writeStreamFrame(after: stream.queuedEnd, streamLimit: runtime.configuration.maxQueuedBytesPerStream,
+                                                  abandon: { context.isCancelled }) { buffer in
+                FrameBuilder.append(.message, flags: .hasMessage, streamID: context.streamID, to: &buffer) {
+                    $0.append(contentsOf: bytes)
+                }
+            }
+            guard let end else { return try context.checkCancellation() }
+            stream.queuedEnd = end
+        } catch {
+            context.cancel(RPCError(.cancelled, "the connection closed"))
+            try context.checkCancellation()
+        }
+    }
+
+    /// The next client-stream message (nil at its end), returning flow-control credit when due.
+    func receiveStreamMessage(context: ServerContext) throws -> [UInt8]? {
+        guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
+        let (message, credit) = try stream.nextMessage(context: context)
+        if credit > 0 {
+            try? writer.write { WindowUpdate.append(streamID: context.streamID, increment: UInt32(credit), to: &$0) }
+        }
+        return message
+    }
+}

@@ -1,0 +1,333 @@
+import Glibc
+import RPCCore
+import RPCTransport
+
+/// The leader's side: handshake, reading, and the frames handled inline without a thread hand-off.
+extension ServerConnection {
+    /// Reads and handles frames until one starts a call (returned to be run) or the connection ends.
+    func lead() -> LeadOutcome {
+        if !handshakeDone {
+            guard performHandshake() else { return .close }
+            handshakeDone = true
+            idleSince = .now
+        }
+        while true {
+            do {
+                while let event = try reader.next() {
+                    receivedFrame = true
+                    if let call = try handle(event) { return .run(call) }
+                }
+            } catch {
+                runtime.logger.warning("closing connection after a protocol violation",
+                                       [("peer_pid", "\(peer.pid)"), ("error", error.description)])
+                try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
+                return .close
+            }
+            if spinForInput() { continue }
+            switch readMore(timeout: idleTimeRemaining()) {
+            case .data: continue
+            case .closed: return inputEnded()
+            case .timedOut:
+                if calls.withLock({ $0.active.isEmpty }) {
+                    try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
+                    return .close
+                }
+                idleSince = .now   // busy with calls until now
+            }
+        }
+    }
+
+    /// The client shut down its writing side (or closed): calls that need nothing more from it run
+    /// to their STATUS, a client stream it never ended is cancelled (PROTOCOL.md section 11).
+    private func inputEnded() -> LeadOutcome {
+        guard !peerClosed() else { return .close }
+        let active = calls.withLock { table in
+            table.draining = true
+            return Array(table.active.values)
+        }
+        var running = false
+        for context in active {
+            if let stream = context.stream, !stream.clientInputEnded(), context.method.kind == .clientStreaming,
+               let ended = calls.withLock({ $0.active.removeValue(forKey: context.streamID) }) {
+                // Claimed before the handler learns of it, so its reaction cannot send a STATUS.
+                endWithoutAnswer(ended, code: .cancelled)
+                ended.cancel(RPCError(.cancelled, "the client closed the connection before ending its stream"))
+            } else {
+                running = true
+            }
+        }
+        return running ? .inputEnded : .close
+    }
+
+    /// Whether the client closed both directions (its process ended or it closed the socket), as
+    /// opposed to `shutdown(SHUT_WR)`: on a Unix socket only the former raises POLLHUP.
+    private func peerClosed() -> Bool {
+        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) < 0 || descriptor.revents & Int16(POLLHUP | POLLERR) != 0
+    }
+
+    /// How long the leader may wait for input before the connection counts as idle. Only complete
+    /// frames restart the clock, so a client trickling a frame byte by byte (slowloris) is closed
+    /// like a silent one.
+    private func idleTimeRemaining() -> Duration {
+        let now = ContinuousClock.now
+        if receivedFrame {
+            receivedFrame = false
+            idleSince = now
+        }
+        return max(now.duration(to: idleSince + runtime.configuration.idleTimeout), .zero)
+    }
+
+    enum ReadResult { case data, closed, timedOut }
+
+    /// Checks the socket without blocking for a moment, while the server is idle (see ``IdleSpin``);
+    /// true when bytes arrived. An end of stream or an error is left for ``readMore(timeout:)`` to see.
+    private func spinForInput() -> Bool {
+        var received = 0
+        let arrived = runtime.idleSpin.spin(for: self) {
+            do {
+                let count = try reader.fill { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
+                received = count
+                return count >= 0
+            } catch {
+                return true
+            }
+        }
+        return arrived && received > 0
+    }
+
+    /// One `read(2)` into the frame reader's free space, waiting at most `timeout` for input.
+    func readMore(timeout: Duration) -> ReadResult {
+        do {
+            let count = try reader.fill { buffer in try socket.read(into: buffer, timeout: timeout) }
+            return count == 0 ? .closed : .data
+        } catch let error as IOError where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+            return .timedOut
+        } catch {
+            return .closed
+        }
+    }
+
+    /// Reads the magic and the client's HELLO within the handshake timeout, answers with ours.
+    private func performHandshake() -> Bool {
+        let configuration = runtime.configuration
+        func refuse(_ code: StatusCode, _ message: String) -> Bool {
+            runtime.logger.info("refusing connection", [("peer_pid", "\(peer.pid)"), ("reason", message)])
+            try? writer.write(.immediate, frame: GoAway(code: code, message: message).frame())
+            return false
+        }
+        let handshakeDeadline = ContinuousClock.now + configuration.handshakeTimeout
+        var magicChecked = false
+        while true {
+            if !magicChecked, let magic = reader.take(Handshake.magic.count) {
+                guard magic == Handshake.magic else {
+                    return refuse(.unimplemented, "not a CustomerCard RPC client: the connection must start with \"CCRP\"")
+                }
+                magicChecked = true
+            }
+            if magicChecked {
+                let event: FrameReader.Event?
+                do { event = try reader.next() } catch { return refuse(.internalError, "protocol violation: \(error)") }
+                if let event {
+                    guard case .frame(let header, let range) = event, header.type == .hello, header.streamID == 0 else {
+                        return refuse(.internalError, "protocol violation: the first frame must be HELLO on stream 0")
+                    }
+                    let hello: ClientHello
+                    do { hello = try ClientHello(payload: reader.payload(in: range)) } catch {
+                        return refuse(.internalError, "protocol violation: \(error)")
+                    }
+                    return accept(hello)
+                }
+            }
+            let remaining = ContinuousClock.now.duration(to: handshakeDeadline)
+            switch remaining > .zero ? readMore(timeout: remaining) : .timedOut {
+            case .data: continue
+            case .closed: return false
+            case .timedOut: return refuse(.deadlineExceeded, "handshake timed out")
+            }
+        }
+
+        func accept(_ hello: ClientHello) -> Bool {
+            guard let version = Handshake.chooseVersion(offered: hello.versions) else {
+                let offered = hello.versions.map(String.init).joined(separator: ", ")
+                let spoken = Handshake.supportedVersions.map(String.init).joined(separator: ", ")
+                return refuse(.unimplemented, "no common protocol version: the client offers \(offered), the server speaks \(spoken)")
+            }
+            guard hello.initialWindow >= Handshake.minimumInitialWindow else {
+                return refuse(.internalError, "protocol violation: HELLO initial window \(hello.initialWindow)"
+                              + " is below the minimum of \(Handshake.minimumInitialWindow)")
+            }
+            guard hello.maxFrameSize >= Handshake.minimumMaxFrameSize else {
+                return refuse(.internalError, "protocol violation: HELLO max frame size \(hello.maxFrameSize)"
+                              + " is below the minimum of \(Handshake.minimumMaxFrameSize)")
+            }
+            clientWindow = Int(hello.initialWindow)
+            clientMaxFrameSize = Int(hello.maxFrameSize)
+            let answer = ServerHello(
+                version: version, maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
+                maxConcurrentCalls: UInt32(clamping: configuration.maxConcurrentCallsPerConnection),
+                initialWindow: UInt32(clamping: configuration.initialStreamWindow),
+                serverName: configuration.serverName, serverVersion: configuration.serverVersion)
+            do {
+                try writer.write(frame: answer.frame())
+            } catch {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Handles one frame; returns a call to run when the frame started one.
+    private func handle(_ event: FrameReader.Event) throws(ProtocolViolation) -> PendingCall? {
+        switch event {
+        case .oversized(let header):
+            try handleOversized(header)
+            return nil
+        case .frame(let header, let range):
+            let payload = reader.payload(in: range)
+            try checkFlags(header)
+            switch header.type {
+            case .callStart:
+                return try startCall(header, payload)
+            case .message:
+                try handleMessage(header, payload)
+            case .cancel:
+                try requireStream(header)
+                guard payload.isEmpty else { throw ProtocolViolation("CANCEL with a \(payload.count)-byte payload") }
+                if let context = calls.withLock({ $0.active.removeValue(forKey: header.streamID) }) {
+                    // Claimed before the handler learns of it, so its reaction cannot send a STATUS.
+                    endWithoutAnswer(context, code: .cancelled)
+                    context.cancel(RPCError(.cancelled, "the client cancelled the call"))
+                }
+            case .windowUpdate:
+                try requireStream(header)
+                let increment = try WindowUpdate.parse(payload)
+                guard increment > 0 else { throw ProtocolViolation("WINDOW_UPDATE of 0 on stream \(header.streamID)") }
+                calls.withLock { $0.active[header.streamID] }?.stream?.addCredit(Int(increment))
+            case .ping:
+                guard header.streamID == 0 else { throw ProtocolViolation("PING on stream \(header.streamID), not 0") }
+                guard payload.count == 8 else { throw ProtocolViolation("PING with \(payload.count) payload bytes, not 8") }
+                try? writer.write { FrameBuilder.append(.pong, streamID: 0, to: &$0) { $0.append(contentsOf: payload) } }
+            case .pong, .goAway:
+                // A client's GOAWAY only says it starts no more calls here; what is in flight goes on.
+                break
+            case .hello, .status:
+                throw ProtocolViolation("a client may not send \(header.type) frames after the handshake")
+            }
+            return nil
+        }
+    }
+
+    /// Bits a client may set per frame type (PROTOCOL.md section 5); any other bit is a violation.
+    private func checkFlags(_ header: FrameHeader) throws(ProtocolViolation) {
+        let allowed: FrameFlags = header.type == .callStart || header.type == .message ? [.endStream, .hasMessage] : []
+        guard header.flags.isSubset(of: allowed) else {
+            throw ProtocolViolation("\(header.type) frame with undefined flag bits 0x\(String(header.flags.rawValue, radix: 16))")
+        }
+    }
+
+    private func requireStream(_ header: FrameHeader) throws(ProtocolViolation) {
+        guard header.streamID != 0 else { throw ProtocolViolation("\(header.type) frame on stream 0") }
+    }
+
+    /// A frame over the limit: its payload is being skipped, so only its call fails.
+    private func handleOversized(_ header: FrameHeader) throws(ProtocolViolation) {
+        let limit = runtime.configuration.maxFrameSize
+        let error = RPCError(.resourceExhausted, "a frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+        guard header.streamID != 0, header.type == .callStart || header.type == .message else {
+            throw ProtocolViolation("\(header.type) frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+        }
+        if header.type == .callStart {
+            try claimStreamID(header.streamID)
+            reject(streamID: header.streamID, error)
+        } else if let context = calls.withLock({ $0.active[header.streamID] }) {
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+        }
+    }
+
+    private func claimStreamID(_ streamID: UInt32) throws(ProtocolViolation) {
+        guard streamID > lastStreamID else {
+            throw ProtocolViolation("CALL_START on stream \(streamID), not above the previous stream \(lastStreamID)")
+        }
+        lastStreamID = streamID
+    }
+
+    /// Validates a CALL_START and registers the call; errors that concern only this call are answered
+    /// with a STATUS and leave the connection alone.
+    private func startCall(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> PendingCall? {
+        try claimStreamID(header.streamID)
+        let streamID = header.streamID
+        let head: CallStartHead
+        let message: ArraySlice<UInt8>
+        do {
+            (head, message) = try CallStartHead.parse(payload)
+        } catch {
+            reject(streamID: streamID, RPCError(.internalError, "malformed CALL_START: \(error)"))
+            return nil
+        }
+        do {
+            try head.metadata.validate()
+        } catch {
+            reject(streamID: streamID, error)
+            return nil
+        }
+        guard let registered = runtime.router.lookup(head.method) else {
+            reject(streamID: streamID, RPCError(.unimplemented, "unknown method \(head.method)"))
+            return nil
+        }
+        let kind = registered.descriptor.kind
+        let hasMessage = header.flags.contains(.hasMessage)
+        if kind != .clientStreaming && !(hasMessage && header.flags.contains(.endStream)) {
+            reject(streamID: streamID, RPCError(.internalError, "a \(kind) call must carry its one request in CALL_START"))
+            return nil
+        }
+        let deadline = head.timeoutMicroseconds == 0
+            ? nil : ContinuousClock.now.advanced(by: .microseconds(head.timeoutMicroseconds))
+        let configuration = runtime.configuration
+        let stream = kind == .unary ? nil : CallStream(
+            sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize)
+        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream) {
+            _ = stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream))
+        }
+        let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
+                                    streamID: streamID, connection: self, stream: stream)
+        let refusal: RPCError? = calls.withLock { table in
+            if table.draining { return RPCError(.unavailable, "the server is shutting down") }
+            if table.active.count >= configuration.maxConcurrentCallsPerConnection {
+                return RPCError(.resourceExhausted,
+                                "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))")
+            }
+            table.active[streamID] = context
+            return nil
+        }
+        if let refusal {
+            reject(streamID: streamID, refusal)
+            return nil
+        }
+        if let deadline { scheduleDeadline(deadline, for: context) }
+        return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message))
+    }
+
+    private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
+        try requireStream(header)
+        guard let context = calls.withLock({ $0.active[header.streamID] }) else { return }   // call already ended
+        guard context.method.kind == .clientStreaming, let stream = context.stream else {
+            // A bare END_STREAM is the client half-closing after the request it sent in CALL_START.
+            if !header.flags.contains(.hasMessage) && header.flags.contains(.endStream) { return }
+            let error = RPCError(.internalError, "MESSAGE frame on a call that takes no client stream")
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+            return
+        }
+        let message = header.flags.contains(.hasMessage) ? Array(payload) : nil
+        let error: RPCError
+        switch stream.deliver(message, endOfStream: header.flags.contains(.endStream)) {
+        case .accepted: return
+        case .overrun: error = RPCError(.resourceExhausted, "the client overran its flow-control window")
+        case .afterEnd: error = RPCError(.internalError, "MESSAGE frame after the client's END_STREAM")
+        }
+        finish(context, status: error, response: nil)
+        context.cancel(error)
+    }
+}

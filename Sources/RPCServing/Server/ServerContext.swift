@@ -1,0 +1,135 @@
+import RPCCore
+import RPCTransport
+import Synchronization
+
+/// Everything a handler knows about its call: method, caller, metadata, deadline, cancellation.
+///
+/// One context exists per call. It is cancelled when the client cancels, the deadline passes, the
+/// connection closes or the server stops waiting at shutdown; handlers poll ``isCancelled`` (or call
+/// ``checkCancellation()``) between units of work, and stream readers and writers throw once it is set.
+public final class ServerContext: Sendable {
+    /// The method being called.
+    public let method: MethodDescriptor
+    /// The calling process, from the socket (`SO_PEERCRED`).
+    public let peer: PeerCredentials
+    /// The metadata the client sent with the call.
+    public let metadata: Metadata
+    /// When the client stops waiting; nil when it set no timeout.
+    public let deadline: ContinuousClock.Instant?
+
+    let streamID: UInt32
+    let connection: ServerConnection
+    /// Flow-control state of a streaming call; nil for unary calls.
+    let stream: CallStream?
+
+    private let cancelled = Atomic<Bool>(false)
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var cancellation: RPCError?
+        var finished = false
+        var attachment: (any Sendable)?
+        var cancelHandlers: [UInt64: @Sendable () -> Void] = [:]
+        var nextHandlerID: UInt64 = 0
+        var deadlineEntry: DeadlineScheduler.Entry?
+    }
+
+    init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
+         streamID: UInt32, connection: ServerConnection, stream: CallStream?) {
+        self.method = method
+        self.peer = peer
+        self.metadata = metadata
+        self.deadline = deadline
+        self.streamID = streamID
+        self.connection = connection
+        self.stream = stream
+    }
+
+    /// True once the call was cancelled by the client, passed its deadline, lost its connection,
+    /// or was cut off by a server shutdown. Cheap to poll (one atomic load).
+    public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    /// Throws `CANCELLED`, `DEADLINE_EXCEEDED` or `UNAVAILABLE` (shutdown) once the call is cancelled.
+    public func checkCancellation() throws {
+        guard isCancelled, let error = state.withLock({ $0.cancellation }) else { return }
+        throw error
+    }
+
+    /// A value set by an interceptor (e.g. the resolved user) for the handler to read.
+    public var attachment: (any Sendable)? {
+        get { state.withLock { $0.attachment } }
+        set { state.withLock { $0.attachment = newValue } }
+    }
+
+    /// Runs `handler` once when the call is cancelled (at once if it already is), on the thread
+    /// that cancels it: keep it short and non-blocking (e.g. `sqlite3_interrupt`).
+    @discardableResult
+    public func onCancel(_ handler: @escaping @Sendable () -> Void) -> CancelRegistration {
+        let id: UInt64? = state.withLock { state in
+            guard state.cancellation == nil else { return nil }
+            state.nextHandlerID += 1
+            state.cancelHandlers[state.nextHandlerID] = handler
+            return state.nextHandlerID
+        }
+        guard let id else {
+            handler()
+            return CancelRegistration(id: 0)
+        }
+        return CancelRegistration(id: id)
+    }
+
+    /// Forgets a handler registered with ``onCancel(_:)`` (e.g. when the query it would interrupt is done).
+    public func removeCancelHandler(_ registration: CancelRegistration) {
+        _ = state.withLock { $0.cancelHandlers.removeValue(forKey: registration.id) }
+    }
+
+    /// Runs `operation` with `handler` registered for cancellation only while it runs.
+    public func withCancelHandler<T>(_ handler: @escaping @Sendable () -> Void, operation: () throws -> T) rethrows -> T {
+        let registration = onCancel(handler)
+        defer { removeCancelHandler(registration) }
+        return try operation()
+    }
+
+    // MARK: Lifecycle (server internal)
+
+    /// Marks the call cancelled with `error` (first reason wins), wakes a blocked stream reader or
+    /// writer and runs the cancel handlers.
+    func cancel(_ error: RPCError) {
+        let handlers: [@Sendable () -> Void]? = state.withLock { state in
+            guard state.cancellation == nil else { return nil }
+            state.cancellation = error
+            defer { state.cancelHandlers = [:] }
+            return Array(state.cancelHandlers.values)
+        }
+        guard let handlers else { return }
+        cancelled.store(true, ordering: .releasing)
+        stream?.wakeAll()
+        if stream != nil { connection.writer.wakeWaiters() }
+        for handler in handlers { handler() }
+    }
+
+    /// Claims the right to end the call; only the first caller (handler, deadline, cancel) gets true.
+    /// Returns the deadline entry to cancel, if any.
+    func markFinished() -> (claimed: Bool, deadlineEntry: DeadlineScheduler.Entry?) {
+        state.withLock { state in
+            guard !state.finished else { return (false, nil) }
+            state.finished = true
+            defer { state.deadlineEntry = nil }
+            return (true, state.deadlineEntry)
+        }
+    }
+
+    /// Records the scheduled deadline; false if the call already ended (the caller cancels the entry).
+    func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
+        state.withLock { state in
+            guard !state.finished else { return false }
+            state.deadlineEntry = entry
+            return true
+        }
+    }
+}
+
+/// Identifies a handler registered with ``ServerContext/onCancel(_:)``.
+public struct CancelRegistration: Sendable, Hashable {
+    let id: UInt64
+}

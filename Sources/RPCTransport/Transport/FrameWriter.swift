@@ -1,0 +1,200 @@
+import Glibc
+import RPCCore
+
+/// Serialises the frames of many threads onto one socket, coalescing those that queue up, bounds
+/// the bytes queued for a peer that does not read, and owns the release of the descriptor
+/// (``closeSocket()``), so nothing touches it once it may be reused.
+///
+/// A writer appends its frame to the pending buffer under the lock. If no thread is writing, it
+/// becomes the flusher and writes everything pending with one `send`, looping while others append;
+/// if a thread is already flushing, it returns at once and its frame goes out with that thread's
+/// next batch. The common one-call-at-a-time path thus costs one `send` per frame and no hand-off,
+/// and bursts from many handler threads leave in few system calls.
+///
+/// Why a queue limit: a flusher blocked in `send` on a peer that stopped reading lets every other
+/// writer return at once, so without a bound the frames of all other calls (stream messages within a
+/// window the peer may set to 4 GiB, answers, pongs) pile up in memory. A ``Admission/bounded`` write
+/// first waits while `queueLimit` bytes or more are queued (appended and not yet accepted by the
+/// kernel), so the queue never exceeds the limit plus one frame; a stream's frames may also wait for
+/// the stream's own earlier frames (``writeStreamFrame(after:streamLimit:abandon:_:)``). Waiting
+/// blocks the writing thread: servers write from threads of their own, never from the cooperative
+/// pool. Waiting is always safe: bytes queued means a flusher exists, which either gets them to the
+/// kernel or fails, and a failure wakes every waiter.
+package final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by `lock`
+    private let socket: UnixSocket
+    private let queueLimit: Int
+    private let statistics: WriteQueueStatistics?
+    private let lock = ConditionLock()
+    private var pending: [UInt8] = []
+    private var spare: [UInt8] = []
+    private var flushing = false
+    private var failure: IOError?
+    private var isClosed = false
+    /// Bytes appended and not yet accepted by the kernel: `pending` plus the batch being sent.
+    private var queued = 0
+    /// Bytes accepted by the kernel since the writer was created; positions of frames count from here.
+    private var flushedTotal = 0
+    private var waiters = 0
+    /// Bytes of `.immediate` frames appended since the queue was last empty (see ``write(_:_:)``).
+    private var immediateSinceEmpty = 0
+
+    /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
+    private static let retainedCapacity = 256 * 1024
+
+    /// Whether a write waits for room in the queue.
+    package enum Admission {
+        /// Waits while the queue is at its limit: data, and frames whose number the peer controls
+        /// (a PONG per PING, a refusal per CALL_START).
+        case bounded
+        /// Never waits: frames bounded in number by the connection or its calls (GOAWAY, the
+        /// STATUS of a deadline), which must not wait behind a peer that does not read.
+        case immediate
+    }
+
+    /// - Parameters:
+    ///   - queueLimit: bytes queued at which bounded writes wait (`Int.max`: never).
+    ///   - statistics: where the queue's peak and waiting writers are reported, if anywhere.
+    package init(socket: UnixSocket, queueLimit: Int = .max, statistics: WriteQueueStatistics? = nil) {
+        self.socket = socket
+        self.queueLimit = queueLimit
+        self.statistics = statistics
+    }
+
+    /// Appends one or more frames built by `build` and makes sure they get written.
+    /// Throws the socket error once the connection has failed.
+    ///
+    /// `.immediate` frames are few per call or connection, but a peer that never reads while
+    /// calls keep ending at their deadlines could still pile them up: once more than `queueLimit`
+    /// bytes of them were appended since the queue was last empty, the peer is given up on (the
+    /// socket is shut down, and this and every later write fails with ENOBUFS).
+    package func write(_ admission: Admission = .bounded, _ build: (inout [UInt8]) -> Void) throws(IOError) {
+        lock.lock()
+        switch admission {
+        case .bounded:
+            waitForRoom { queued < queueLimit }
+        case .immediate:
+            if failure == nil && queued > 0 && immediateSinceEmpty > queueLimit {
+                failure = IOError(call: "send", errno: ENOBUFS)
+                pending = []
+                queued = spare.count
+                if !isClosed { _ = Glibc.shutdown(socket.fd, Int32(SHUT_RDWR)) }
+                lock.broadcast()
+            }
+        }
+        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, build)
+    }
+
+    /// Writes a complete, already built frame.
+    package func write(_ admission: Admission = .bounded, frame: [UInt8]) throws(IOError) {
+        try write(admission) { $0.append(contentsOf: frame) }
+    }
+
+    /// Appends a stream's frame once the connection's queue has room and fewer than `streamLimit`
+    /// bytes lie between the kernel and the end of the stream's previous frame (`previousEnd`, as
+    /// returned by the previous call; 0 for the first). That span also holds other streams' frames,
+    /// so it bounds the stream's own queued bytes from above. Returns the position just past the
+    /// new frame, or nil without writing when `abandon` turned true while waiting (see ``wakeWaiters()``).
+    package func writeStreamFrame(after previousEnd: Int, streamLimit: Int, abandon: () -> Bool,
+                          _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int? {
+        lock.lock()
+        waitForRoom { queued < queueLimit && previousEnd - flushedTotal < streamLimit || abandon() }
+        if failure == nil && abandon() {
+            lock.unlock()
+            return nil
+        }
+        return try appendAndFlush(countsAsImmediate: false, build)
+    }
+
+    /// Wakes writers waiting for room so they re-check their `abandon` condition (a call was cancelled).
+    package func wakeWaiters() {
+        lock.withLock {
+            if waiters > 0 { lock.broadcast() }
+        }
+    }
+
+    /// Waits (lock held) until `hasRoom` or the connection failed.
+    private func waitForRoom(_ hasRoom: () -> Bool) {
+        guard failure == nil, !hasRoom() else { return }
+        waiters += 1
+        statistics?.writerStartedWaiting()
+        while failure == nil && !hasRoom() { lock.wait() }
+        statistics?.writerStoppedWaiting()
+        waiters -= 1
+    }
+
+    /// Appends (lock held on entry, released on return) and flushes unless another thread is
+    /// flushing; returns the position just past the appended bytes.
+    private func appendAndFlush(countsAsImmediate: Bool, _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int {
+        if let failure {
+            lock.unlock()
+            throw failure
+        }
+        let before = pending.count
+        build(&pending)
+        queued += pending.count - before
+        if countsAsImmediate { immediateSinceEmpty += pending.count - before }
+        statistics?.record(queuedBytes: queued)
+        let end = flushedTotal + queued
+        if flushing {
+            lock.unlock()
+            return end
+        }
+        flushing = true
+        while !pending.isEmpty {
+            swap(&pending, &spare)
+            lock.unlock()
+            do {
+                try socket.writeAll(spare)
+            } catch {
+                lock.lock()
+                if failure == nil { failure = error }
+                flushing = false
+                pending = []
+                spare = []
+                queued = 0
+                lock.broadcast()
+                lock.unlock()
+                throw error
+            }
+            let sent = spare.count
+            if spare.capacity > Self.retainedCapacity {
+                spare = []
+            } else {
+                spare.removeAll(keepingCapacity: true)
+            }
+            lock.lock()
+            flushedTotal += sent
+            queued -= sent
+            if queued == 0 { immediateSinceEmpty = 0 }
+            if waiters > 0 { lock.broadcast() }
+        }
+        flushing = false
+        lock.broadcast()
+        lock.unlock()
+        return end
+    }
+
+    /// Waits for the write in progress, then closes the socket; later writes throw EBADF and later
+    /// shutdowns do nothing, so no thread (a late deadline answer, a cancel, a drain) can touch a
+    /// descriptor number the kernel has handed to another connection since.
+    package func closeSocket() {
+        lock.lock()
+        while flushing { lock.wait() }
+        if failure == nil { failure = IOError(call: "send", errno: EBADF) }
+        pending = []
+        queued = 0
+        isClosed = true
+        lock.broadcast()
+        lock.unlock()
+        socket.close()
+    }
+
+    /// `shutdown(2)` the socket (wakes blocked readers, and writers for SHUT_RDWR) unless it was
+    /// already closed. The lock is not held across blocking calls, so this never waits for a flush.
+    package func shutdown(_ how: Int32) {
+        lock.withLock {
+            guard !isClosed else { return }
+            _ = Glibc.shutdown(socket.fd, how)
+        }
+    }
+}

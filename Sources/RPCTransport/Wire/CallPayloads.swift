@@ -1,0 +1,139 @@
+import BinaryCoding
+import RPCCore
+
+/// The head of a CALL_START payload; the request message (flag HAS_MESSAGE) follows it.
+package struct CallStartHead: Sendable, Equatable {
+    package static let maxMethodLength = 1024
+
+    /// Relative deadline in microseconds; 0 means none.
+    package var timeoutMicroseconds: UInt64
+    package var method: String
+    package var metadata: Metadata
+
+    package init(timeoutMicroseconds: UInt64, method: String, metadata: Metadata) {
+        self.timeoutMicroseconds = timeoutMicroseconds
+        self.method = method
+        self.metadata = metadata
+    }
+
+    package func write(into buffer: inout [UInt8]) {
+        buffer.appendVarint(timeoutMicroseconds)
+        buffer.appendLengthPrefixed(method)
+        metadata.write(into: &buffer)
+    }
+
+    /// Parses the head; `message` is the rest of the payload.
+    package static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStartHead, message: ArraySlice<UInt8>) {
+        var reader = ByteReader(payload)
+        let timeout = try reader.readVarint("timeout")
+        let method = try reader.readString("method name", limit: maxMethodLength)
+        let metadata = try Metadata.read(from: &reader)
+        return (CallStartHead(timeoutMicroseconds: timeout, method: method, metadata: metadata), reader.readRest())
+    }
+}
+
+/// The STATUS payload: code, message, details, trailers; the final response message (flag HAS_MESSAGE) follows.
+package struct CallStatus: Sendable, Equatable {
+    package static let maxMessageLength = 64 * 1024
+    /// What a sender writes of a message at most: well inside the smallest max frame size a peer
+    /// may announce (16 KiB), so a STATUS or GOAWAY always fits beside its details.
+    package static let maxSentMessageLength = 4 * 1024
+
+    /// `text` cut to at most `maxSentMessageLength` UTF-8 bytes, at a Unicode scalar boundary so
+    /// that the cut never makes the whole message invalid UTF-8.
+    package static func sendable(_ text: String) -> String {
+        guard text.utf8.count > maxSentMessageLength else { return text }
+        let scalars = text.unicodeScalars
+        var end = scalars.startIndex
+        var bytes = 0
+        for index in scalars.indices {
+            bytes += UTF8.width(scalars[index])
+            if bytes > maxSentMessageLength { break }
+            end = scalars.index(after: index)
+        }
+        return String(scalars[..<end])
+    }
+
+    package var error: RPCError
+
+    package init(error: RPCError) { self.error = error }
+
+    package static let ok = CallStatus(error: RPCError(.ok, ""))
+
+    package func write(into buffer: inout [UInt8]) {
+        buffer.append(error.code.rawValue)
+        buffer.appendLengthPrefixed(Self.sendable(error.message))
+        if error.details.isEmpty {
+            buffer.appendVarint(0)
+        } else {
+            // Details are a BinaryCoding message; encoding plain strings cannot fail, and if it
+            // ever did the status would still go out, without details.
+            buffer.appendLengthPrefixed((try? BinaryEncoder().encode(StatusDetails(details: error.details))) ?? [])
+        }
+        error.trailers.write(into: &buffer)
+    }
+
+    package static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStatus, message: ArraySlice<UInt8>) {
+        var reader = ByteReader(payload)
+        let code = StatusCode(wireValue: try reader.readByte("status code"))
+        let message = try reader.readString("status message", limit: maxMessageLength)
+        let detailBytes = try reader.readLengthPrefixedBytes("status details", limit: maxMessageLength)
+        var details: [ErrorDetail] = []
+        if !detailBytes.isEmpty {
+            do {
+                details = try BinaryDecoder().decode(StatusDetails.self, from: Array(detailBytes)).details
+            } catch {
+                throw ProtocolViolation("status details do not decode: \(error)")
+            }
+        }
+        let trailers = try Metadata.read(from: &reader)
+        return (CallStatus(error: RPCError(code, message, details: details, trailers: trailers)), reader.readRest())
+    }
+}
+
+/// The BinaryCoding message carried in a STATUS frame's details field.
+package struct StatusDetails: Codable, Sendable {
+    package var details: [ErrorDetail]
+
+    enum CodingKeys: Int, CodingKey {
+        case details = 1
+    }
+}
+
+/// GOAWAY payload: why the connection stops taking calls (OK for a graceful shutdown).
+package struct GoAway: Sendable, Equatable {
+    package var code: StatusCode
+    package var message: String
+
+    package func frame() -> [UInt8] {
+        FrameBuilder.frame(.goAway, streamID: 0) { buffer in
+            buffer.append(code.rawValue)
+            buffer.appendLengthPrefixed(CallStatus.sendable(message))
+        }
+    }
+
+    package init(code: StatusCode, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    package init(payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
+        var reader = ByteReader(payload)
+        code = StatusCode(wireValue: try reader.readByte("goaway code"))
+        message = try reader.readString("goaway message", limit: CallStatus.maxMessageLength)
+    }
+}
+
+/// WINDOW_UPDATE payload: the credit (in frame bytes) the receiver returns for one stream.
+package enum WindowUpdate {
+    package static func append(streamID: UInt32, increment: UInt32, to buffer: inout [UInt8]) {
+        FrameBuilder.append(.windowUpdate, streamID: streamID, to: &buffer) { $0.appendBigEndian(increment) }
+    }
+
+    package static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> UInt32 {
+        var reader = ByteReader(payload)
+        let increment = try reader.readBigEndianUInt32("window increment")
+        try reader.expectEnd("WINDOW_UPDATE")
+        return increment
+    }
+}

@@ -1,0 +1,46 @@
+import RPCCore
+
+/// Appends complete frames to an output buffer: header with a placeholder length, the payload,
+/// then the length patched in, so the payload is written once and never copied.
+package enum FrameBuilder {
+    package static func append(_ type: FrameType, flags: FrameFlags = [], streamID: UInt32, to buffer: inout [UInt8],
+                       payload: (inout [UInt8]) -> Void = { _ in }) {
+        let headerOffset = buffer.count
+        FrameHeader(payloadLength: 0, type: type, flags: flags, streamID: streamID).write(into: &buffer)
+        payload(&buffer)
+        buffer.patchBigEndian(UInt32(buffer.count - headerOffset - FrameHeader.size), at: headerOffset)
+    }
+
+    package static func frame(_ type: FrameType, flags: FrameFlags = [], streamID: UInt32,
+                      payload: (inout [UInt8]) -> Void = { _ in }) -> [UInt8] {
+        var buffer: [UInt8] = []
+        append(type, flags: flags, streamID: streamID, to: &buffer, payload: payload)
+        return buffer
+    }
+}
+
+/// The metadata block shared by CALL_START and STATUS: a varint count, then per entry a
+/// length-prefixed key and a length-prefixed value.
+extension Metadata {
+    package func write(into buffer: inout [UInt8]) {
+        buffer.appendVarint(UInt64(count))
+        for (key, value) in self {
+            buffer.appendLengthPrefixed(key)
+            buffer.appendLengthPrefixed(value)
+        }
+    }
+
+    package static func read(from reader: inout ByteReader) throws(ProtocolViolation) -> Metadata {
+        let count = try reader.readVarint("metadata count")
+        guard count <= UInt64(maxEntries) else {
+            throw ProtocolViolation("metadata has \(count) entries, the limit is \(maxEntries)")
+        }
+        var metadata = Metadata()
+        for _ in 0..<count {
+            let key = try reader.readString("metadata key", limit: maxKeyLength)
+            let value = try reader.readString("metadata value", limit: maxTotalSize)
+            metadata.addReceived(key, value)
+        }
+        return metadata
+    }
+}

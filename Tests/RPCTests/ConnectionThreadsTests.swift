@@ -1,0 +1,59 @@
+@testable import RPCServing
+import Testing
+
+/// The leader/follower rules of a server connection's threads, without threads.
+@Suite struct ConnectionThreadsTests {
+    @Test func theFirstThreadLeadsAndLaterOnesFollowUpToTheIdleLimit() {
+        var threads = ConnectionThreads(maxThreads: 5, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        #expect(threads.nextTurn() == .follow)
+        #expect(threads.nextTurn() == .follow)
+        // A third idle follower would only cost memory: it leaves.
+        #expect(threads.nextTurn() == .leave)
+        #expect(threads.idleFollowers == 2)
+    }
+
+    @Test func aLeaderRunningACallWakesAnIdleFollowerBeforeStartingAThread() {
+        var threads = ConnectionThreads(maxThreads: 5, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        #expect(threads.nextTurn() == .follow)
+        threads.leaderStopped()
+        #expect(threads.handOff() == .wakeFollower)
+        threads.followerWoke()
+        #expect(threads.nextTurn() == .lead)
+        #expect(threads.threadCount == 1)
+    }
+
+    @Test func newThreadsStopAtTheLimitAndAFailedStartGivesItsPlaceBack() {
+        var threads = ConnectionThreads(maxThreads: 2, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        threads.leaderStopped()
+        #expect(threads.handOff() == .startThread)
+        #expect(threads.threadCount == 2)
+        #expect(threads.handOff() == .none)
+        threads.threadFailedToStart()
+        #expect(threads.handOff() == .startThread)
+    }
+
+    @Test func theWatchdogPromotesOnlyWhenTheRoleIsVacantAndTheConnectionOpen() {
+        var threads = ConnectionThreads(maxThreads: 3, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        #expect(threads.handOffIfVacant() == .none)
+        threads.leaderStopped()
+        #expect(threads.handOffIfVacant() == .startThread)
+        threads.close()
+        #expect(threads.handOffIfVacant() == .none)
+    }
+
+    @Test func afterCloseEveryThreadLeavesAndTheLastOneIsTold() {
+        var threads = ConnectionThreads(maxThreads: 3, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        threads.leaderStopped()
+        #expect(threads.handOff() == .startThread)
+        threads.close()
+        #expect(threads.nextTurn() == .leave)
+        #expect(threads.nextTurn() == .leave)
+        #expect(threads.threadLeaves() == false)
+        #expect(threads.threadLeaves() == true)
+    }
+}
