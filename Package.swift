@@ -46,8 +46,12 @@ let package = Package(
         // SHA-256 (FIPS 180-4), incremental; shared by the store (file blobs) and the client library.
         .target(name: "Hashing", path: "Sources/Hashing"),
 
-        // Layer 2: SQLite wrapper, migrations, queries.
-        .target(name: "CustomerStore", dependencies: ["CSQLite", "Hashing"], path: "Sources/CustomerStore"),
+        // Layer 2: the SQLite engine: connection, statements, reader pool, group-commit writer,
+        // checkpoints, migration runner, database lock. Knows nothing of customers.
+        .target(name: "SQLiteEngine", dependencies: ["CSQLite"], path: "Sources/SQLiteEngine"),
+
+        // Layer 2: the customer records: rows, validators, queries, history, the schema's migrations.
+        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing"], path: "Sources/CustomerStore"),
 
         // VAT numbers and business ids with their check digits, per country.
         .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),
@@ -74,7 +78,7 @@ let package = Package(
                 path: "Clients/CustomerClient"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion"],
                           path: "Clients/customerctl"),
-        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "CSQLite",
+        .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "SQLiteEngine",
                                                                    "CommandLineKit", "CustomerStore", "ProductVersion"],
                           path: "Clients/customer-bench"),
 
@@ -85,7 +89,8 @@ let package = Package(
         .testTarget(name: "BinaryCodingTests", dependencies: ["BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "RPCTests", dependencies: ["RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"], path: "Tests/HashingTests"),
-        .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore"], path: "Tests/CustomerStoreTests"),
+        .testTarget(name: "SQLiteEngineTests", dependencies: ["SQLiteEngine", "CSQLite"], path: "Tests/SQLiteEngineTests"),
+        .testTarget(name: "CustomerStoreTests", dependencies: ["CustomerStore", "SQLiteEngine"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests",
                     dependencies: ["BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],

@@ -1,14 +1,15 @@
-import CSQLite
 import CustomerStore
 import Foundation
 import Glibc
+import SQLiteEngine
 
 /// The temporary database a self-started server runs on, seeded before the server starts.
 ///
 /// Customers go in through `CustomerStore.createCustomers` (validation, name keys, numbers: the
 /// real write path, in bulk transactions); their addresses, contacts and activities through
-/// `INSERT ... SELECT` over the customers, one statement per kind, because the store only adds
-/// them one call and one transaction at a time (minutes for a million rows instead of seconds).
+/// `INSERT ... SELECT` over the customers, one statement per kind, on the engine's connection,
+/// because the store only adds them one call and one transaction at a time (minutes for a
+/// million rows instead of seconds): the one place the bench writes SQL against the schema.
 /// The schema's triggers still run: the first address becomes each customer's head office.
 struct BenchDatabase {
     let directory: String
@@ -61,15 +62,11 @@ struct BenchDatabase {
     }
 
     private func addChildren(userID: Int64) throws {
-        var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db else {
-            throw BenchFailure("cannot open \(path) to seed it")
-        }
-        defer { sqlite3_close_v2(db) }
+        let connection = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 5_000)
+        defer { connection.close() }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let stamps = "\(now), \(userID), \(now), \(userID)"
-        let statements = ["BEGIN IMMEDIATE"]
-            + ["visiting", "postal"].map { kind in
+        let statements = ["visiting", "postal"].map { kind in
                 """
                 INSERT INTO addresses (customer_id, street1, postal_code, city, country, kind,
                                        created_at, created_by, updated_at, updated_by)
@@ -91,16 +88,10 @@ struct BenchDatabase {
                 FROM customers
                 """
             }
-            + ["COMMIT"]
-        for sql in statements {
-            var message: UnsafeMutablePointer<CChar>?
-            guard sqlite3_exec(db, sql, nil, nil, &message) == SQLITE_OK else {
-                let text = message.map { String(cString: $0) } ?? "unknown error"
-                sqlite3_free(message)
-                throw BenchFailure("seeding failed: \(text)")
-            }
+        try connection.transaction("BEGIN IMMEDIATE") {
+            for sql in statements { try connection.execute(sql) }
         }
         // Folds the WAL into the main file, so the copy is complete and the server starts clean.
-        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nil, nil, nil)
+        try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 }

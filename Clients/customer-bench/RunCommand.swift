@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import SQLiteEngine
 
 /// `customer-bench run`: seeds and starts a server (or uses `--socket`), then measures each
 /// scenario and its floors in the same run.
@@ -129,8 +130,11 @@ struct FloorCache {
         var storageP50: Double?
         if let operation, let database {
             if storage[operation] == nil {
+                guard let synchronous = SynchronousLevel(rawValue: options.durability.uppercased()) else {
+                    throw BenchFailure("no SQLite synchronous level for durability '\(options.durability)'")
+                }
                 storage[operation] = try await SQLiteFloor(path: database.floorCopyPath, customers: options.customers,
-                                                           operation: operation, synchronous: options.durability.uppercased())
+                                                           operation: operation, synchronous: synchronous)
                     .run(warmUp: warmUp, duration: duration)
             }
             storageP50 = storage[operation]?.percentileMicroseconds(0.5)

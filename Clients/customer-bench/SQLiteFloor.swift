@@ -1,8 +1,13 @@
-import CSQLite
+import SQLiteEngine
 
-/// The storage floors, in-process through the C API with prepared statements, on a copy of the
-/// same database: a read by primary key, and a one-row INSERT in its own transaction (WAL, at the
-/// server's `synchronous` level) into a scratch table.
+/// The storage floors, in-process through the store's own engine on a copy of the same database:
+/// a read by primary key, and a one-row INSERT in its own transaction (WAL, at the server's
+/// `synchronous` level) into a scratch table.
+///
+/// What it measures: SQLite's cost of the step plus the engine's statement-cache lookup, reset
+/// and rebinding (what every store statement pays): no RPC, no transaction around the read, no
+/// row decoding beyond one column, no validation or history. A call's distance from this floor is
+/// what the server and the store add.
 struct SQLiteFloor {
     enum Operation: String, Sendable {
         case read, insert
@@ -11,40 +16,38 @@ struct SQLiteFloor {
     let path: String
     let customers: Int
     let operation: Operation
-    /// `NORMAL` or `FULL`, as the server runs.
-    let synchronous: String
+    /// The server's level.
+    let synchronous: SynchronousLevel
 
     func run(warmUp: Duration, duration: Duration) async throws -> LatencySamples {
         let floor = self
         return try await runOnThread {
-            let connection = try FloorConnection(path: floor.path)
-            defer { connection.close() }
             let step: () throws -> Void
+            let connection: SQLiteConnection
             switch floor.operation {
             case .read:
-                let select = try connection.prepare("SELECT * FROM customers WHERE id = ?")
+                // The copy is in WAL mode (the server's file was), so a reader opens it as the store's readers do.
+                connection = try SQLiteConnection(path: floor.path, role: .reader, busyTimeoutMilliseconds: 5_000)
                 let random = CallerState(caller: 0)
                 let maxID = Int64(max(1, floor.customers))
                 step = {
-                    sqlite3_bind_int64(select, 1, random.int64(in: 1...maxID))
-                    try connection.expect(sqlite3_step(select), SQLITE_ROW)
-                    _ = sqlite3_column_text(select, 2)
-                    sqlite3_reset(select)
+                    try connection.withStatement("SELECT * FROM customers WHERE id = ?") { select in
+                        try select.bind(random.int64(in: 1...maxID), at: 1)
+                        guard try select.step() else { throw BenchFailure("floor: no customer row") }
+                        _ = select.optionalText(2)
+                    }
                 }
             case .insert:
-                try connection.execute("PRAGMA journal_mode = WAL")
-                try connection.execute("PRAGMA synchronous = \(floor.synchronous)")
+                connection = try SQLiteConnection(path: floor.path, role: .writer, busyTimeoutMilliseconds: 5_000)
+                try connection.enableWAL(synchronous: floor.synchronous)
                 try connection.execute("CREATE TABLE IF NOT EXISTS floor_writes (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-                let begin = try connection.prepare("BEGIN IMMEDIATE")
-                let insert = try connection.prepare("INSERT INTO floor_writes (name) VALUES ('Bench Oy')")
-                let commit = try connection.prepare("COMMIT")
                 step = {
-                    for statement in [begin, insert, commit] {
-                        try connection.expect(sqlite3_step(statement), SQLITE_DONE)
-                        sqlite3_reset(statement)
+                    try connection.transaction("BEGIN IMMEDIATE") {
+                        try connection.run("INSERT INTO floor_writes (name) VALUES ('Bench Oy')")
                     }
                 }
             }
+            defer { connection.close() }
             let clock = ContinuousClock()
             let warmUpEnd = clock.now + warmUp
             while clock.now < warmUpEnd { try step() }
@@ -60,46 +63,5 @@ struct SQLiteFloor {
             samples.elapsedSeconds = Double(seconds) + Double(attoseconds) / 1e18
             return samples
         }
-    }
-}
-
-/// One connection of a floor, with its prepared statements finalized on close.
-private final class FloorConnection {
-    let db: OpaquePointer
-    private var statements: [OpaquePointer] = []
-
-    init(path: String) throws {
-        var db: OpaquePointer?
-        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else {
-            throw BenchFailure("cannot open the floor copy \(path)")
-        }
-        self.db = db
-    }
-
-    func prepare(_ sql: String) throws -> OpaquePointer {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-              let statement else {
-            throw BenchFailure("floor: cannot prepare \(sql): \(String(cString: sqlite3_errmsg(db)))")
-        }
-        statements.append(statement)
-        return statement
-    }
-
-    /// Runs a statement to its end and finalizes it (a PRAGMA's result row left pending would
-    /// keep a read open, and COMMIT refuses while a statement is in progress).
-    func execute(_ sql: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else {
-            throw BenchFailure("floor: \(sql): \(String(cString: sqlite3_errmsg(db)))")
-        }
-    }
-
-    func expect(_ code: Int32, _ wanted: Int32) throws {
-        guard code == wanted else { throw BenchFailure("floor: \(String(cString: sqlite3_errmsg(db)))") }
-    }
-
-    func close() {
-        statements.forEach { sqlite3_finalize($0) }
-        sqlite3_close_v2(db)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct CheckpointTests {
     /// Writes one after another, as a busy writer does: most of the log is copied beside the writer,

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct ConcurrencyTests {
     /// Threads update the same customers with optimistic retries while others read: every update

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct ContactDeletionTests {
     /// A contact with personal data, a keyword, an update in its history and an activity naming it.

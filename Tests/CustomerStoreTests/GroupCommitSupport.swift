@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 @testable import CustomerStore
+import SQLiteEngine
 
 /// Runs blocking `body` on a thread of its own, so it never blocks the cooperative pool that
 /// Swift Testing runs tests on (two threads here: two blocked tests would stall every other one).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 /// Migration 8 on a database that version 7 wrote: every row keeps its id, ids the history still
 /// names are never handed out again, and a blocked customer number sequence works again.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct IndustryTests {
     @Test func customersNameAListedIndustryOrNone() throws {

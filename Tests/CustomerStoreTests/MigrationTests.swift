@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct MigrationTests {
     @Test func versionsAreNumberedFromOneWithoutGaps() {

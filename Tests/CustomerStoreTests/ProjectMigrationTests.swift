@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct ProjectMigrationTests {
     /// A database of the contact-information schema (version 3) is upgraded in place: the history

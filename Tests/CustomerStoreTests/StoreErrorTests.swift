@@ -1,5 +1,6 @@
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct StoreErrorTests {
     /// The one mapping from SQLite's extended result codes to store errors.
@@ -15,10 +16,10 @@ import Testing
         (26, "file is not a database", .notADatabase("ctx")),
         (13, "database or disk is full",
          .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")),
-        (11, "database disk image is malformed", .sqlite(code: 11, message: "database disk image is malformed", context: "ctx")),
+        (11, "database disk image is malformed", .sqlite(SQLiteError(code: 11, message: "database disk image is malformed", context: "ctx"))),
     ])
     func sqliteCodesMapToStoreErrors(_ code: Int32, _ message: String, _ expected: StoreError) {
-        #expect(StoreError.fromSQLite(code: code, message: message, context: "ctx") == expected)
+        #expect(StoreError(SQLiteError(code: code, message: message, context: "ctx")) == expected)
     }
 
     @Test func descriptionsNameTheProblem() {

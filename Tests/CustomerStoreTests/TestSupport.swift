@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 @testable import CustomerStore
+import SQLiteEngine
 
 /// A fresh directory under the system temporary directory, removed when the value goes away.
 final class TemporaryDirectory: Sendable {

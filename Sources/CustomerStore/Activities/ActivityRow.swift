@@ -1,15 +1,17 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read activities through the `customer_activity_items` view, and their decoding.
 enum ActivityRow {
-    /// `?1` is now (milliseconds): it decides whether an event has ended. `done` is column 25.
+    /// `?1` is now (milliseconds): it decides whether an event has ended.
     private static let select = """
         SELECT i.id, i.customer_id, i.kind, i.subject, i.due_at, i.starts_at, i.ends_at,
-               i.assignee_id, au.name, i.contact_id, k.first_name, k.last_name, k.deleted,
-               i.completed_at, i.completed_by, cu.name, i.project_id, i.project_name,
-               i.version, i.created_at, i.created_by, cb.name, i.updated_at, i.updated_by, ub.name,
+               i.assignee_id, au.name AS assignee_name, i.contact_id, k.first_name, k.last_name, k.deleted,
+               i.completed_at, i.completed_by, cu.name AS completed_by_name, i.project_id, i.project_name,
+               i.version, i.created_at, i.created_by, cb.name AS created_by_name, i.updated_at, i.updated_by,
+               ub.name AS updated_by_name,
                CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
-                    THEN 0 ELSE 1 END AS done
+                    THEN 0 ELSE 1 END AS done, i.time_zone
         FROM customer_activity_items i
         LEFT JOIN users au ON au.id = i.assignee_id
         LEFT JOIN contacts k ON k.id = i.contact_id
@@ -30,36 +32,39 @@ enum ActivityRow {
                  i.id DESC, i.kind
         """
 
-    private static func decode(_ statement: SQLiteStatement) -> StoredActivity {
-        func date(_ column: Int32) -> Date? { statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        func user(_ column: Int32) -> StoredUserRef? {
-            statement.optionalInt64(column).map { StoredUserRef(id: $0, name: statement.text(column + 1)) }
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredActivity {
+        func date(_ column: String) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
+        func user(_ idColumn: String, _ nameColumn: String) throws -> StoredUserRef? {
+            try statement.optionalInt64(idColumn).map { StoredUserRef(id: $0, name: try statement.text(nameColumn)) }
         }
-        let contact = statement.optionalInt64(9).map { id in
+        let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
+        let kind = ActivityKind(rawValue: try statement.text("kind")) ?? .note, subject = try statement.text("subject")
+        let dueAt = try date("due_at"), startsAt = try date("starts_at"), endsAt = try date("ends_at")
+        let assignee = try user("assignee_id", "assignee_name")
+        let contact = try statement.optionalInt64("contact_id").map { id in
+            let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
             // A contact row is never removed while an activity names it (foreign key), so a missing
             // one cannot occur; it would read as deleted.
-            let deleted = statement.optionalInt64(12).map { $0 != 0 } ?? true
-            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(statement.optionalText(10),
-                                                                                 statement.optionalText(11)),
-                              deleted: deleted)
+            let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
+            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
         }
         return StoredActivity(
-            id: statement.int64(0), customerID: statement.int64(1),
-            kind: ActivityKind(rawValue: statement.text(2)) ?? .note, subject: statement.text(3),
-            dueAt: date(4), startsAt: date(5), endsAt: date(6), assignee: user(7), contact: contact,
-            done: statement.int64(25) != 0, completedAt: date(13), completedBy: user(14),
-            projectID: statement.optionalInt64(16), projectName: statement.optionalText(17),
-            version: statement.int64(18), createdAt: Date(milliseconds: statement.int64(19)),
-            createdBy: StoredUserRef(id: statement.int64(20), name: statement.text(21)),
-            updatedAt: Date(milliseconds: statement.int64(22)),
-            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)))
+            id: id, customerID: customerID, kind: kind, subject: subject,
+            dueAt: dueAt, startsAt: startsAt, endsAt: endsAt, assignee: assignee, contact: contact,
+            done: try statement.bool("done"), completedAt: try date("completed_at"), completedBy: try user("completed_by", "completed_by_name"),
+            projectID: try statement.optionalInt64("project_id"), projectName: try statement.optionalText("project_name"),
+            version: try statement.int64("version"), createdAt: Date(milliseconds: try statement.int64("created_at")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            updatedAt: Date(milliseconds: try statement.int64("updated_at")),
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+            timeZone: try statement.optionalText("time_zone"))
     }
 
     /// One of the customer's own activities, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
     }
 
@@ -69,7 +74,7 @@ enum ActivityRow {
             try statement.bind([.integer(now), .integer(customerID)])
             var list = StoredActivityList(planned: [], done: [])
             while try statement.step() {
-                let activity = decode(statement)
+                let activity = try decode(statement)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }
             return list

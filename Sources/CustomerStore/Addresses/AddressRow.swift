@@ -1,19 +1,43 @@
+import SQLiteEngine
+
 /// The SELECT that reads addresses with their users' names, and its decoding.
 ///
 /// The column list takes a table alias so the customer point read can fold the head office into
-/// its own statement (one extra rowid lookup instead of a second query).
+/// its own statement (one extra rowid lookup instead of a second query); each column is named
+/// after that alias (`ho_city`), so it never shares a name with the customer's own.
 enum AddressRow {
-    /// Number of columns `columns(_:)` yields.
-    static let columnCount: Int32 = 18
+    /// The result column names of `columns(_:)` for one table alias.
+    struct Columns: Sendable {
+        let id, customerID, street1, street2, street3, postalCode, city, region, country, kind, isHeadOffice,
+            version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: String
 
-    /// The columns of the address aliased `a`; needs the customer aliased `c` and the joins of `joins`.
+        init(_ a: String) {
+            (id, customerID, street1, street2, street3) = ("\(a)_id", "\(a)_customer_id", "\(a)_street1", "\(a)_street2",
+                                                           "\(a)_street3")
+            (postalCode, city, region, country, kind) = ("\(a)_postal_code", "\(a)_city", "\(a)_region", "\(a)_country",
+                                                         "\(a)_kind")
+            (isHeadOffice, version, createdAt, createdBy) = ("\(a)_is_head_office", "\(a)_version", "\(a)_created_at",
+                                                             "\(a)_created_by")
+            (createdByName, updatedAt, updatedBy, updatedByName) = ("\(a)_created_by_name", "\(a)_updated_at",
+                                                                    "\(a)_updated_by", "\(a)_updated_by_name")
+        }
+    }
+
+    /// The columns of the address aliased `a`, named as `Columns(a)` says; needs the customer
+    /// aliased `c` and the joins of `userJoins`.
     static func columns(_ a: String) -> String {
         """
-        \(a).id, \(a).customer_id, \(a).street1, \(a).street2, \(a).street3, \(a).postal_code, \(a).city, \
-        \(a).region, \(a).country, \(a).kind, \(a).id IS c.head_office_address_id, \(a).version, \(a).created_at, \
-        \(a).created_by, \(a)_cb.name, \(a).updated_at, \(a).updated_by, \(a)_ub.name
+        \(a).id AS \(a)_id, \(a).customer_id AS \(a)_customer_id, \(a).street1 AS \(a)_street1, \
+        \(a).street2 AS \(a)_street2, \(a).street3 AS \(a)_street3, \(a).postal_code AS \(a)_postal_code, \
+        \(a).city AS \(a)_city, \(a).region AS \(a)_region, \(a).country AS \(a)_country, \(a).kind AS \(a)_kind, \
+        \(a).id IS c.head_office_address_id AS \(a)_is_head_office, \(a).version AS \(a)_version, \
+        \(a).created_at AS \(a)_created_at, \(a).created_by AS \(a)_created_by, \(a)_cb.name AS \(a)_created_by_name, \
+        \(a).updated_at AS \(a)_updated_at, \(a).updated_by AS \(a)_updated_by, \(a)_ub.name AS \(a)_updated_by_name
         """
     }
+
+    /// The names of `select`'s columns.
+    private static let plain = Columns("a")
 
     /// The joins of the address's creator and updater; LEFT when the address itself is optional.
     static func userJoins(_ a: String, outer: Bool) -> String {
@@ -32,28 +56,29 @@ enum AddressRow {
     /// whole batch of an export, cached like any other).
     static let headOfficesOf = select + " WHERE a.id = c.head_office_address_id AND c.id IN (SELECT value FROM json_each(?1))"
 
-    /// Decodes the `columnCount` columns starting at `offset`; nil when they are NULL (no address).
-    static func decode(_ statement: SQLiteStatement, at offset: Int32 = 0) -> StoredAddress? {
-        guard let id = statement.optionalInt64(offset) else { return nil }
-        let street = [statement.optionalText(offset + 2), statement.optionalText(offset + 3),
-                      statement.optionalText(offset + 4)].compactMap { $0 }
+    /// Decodes the columns named by `names`; nil when they are NULL (no address).
+    static func decode(_ statement: SQLiteStatement, _ names: Columns = plain) throws -> StoredAddress? {
+        guard let id = try statement.optionalInt64(names.id) else { return nil }
+        let customerID = try statement.int64(names.customerID)
+        let street = [try statement.optionalText(names.street1), try statement.optionalText(names.street2),
+                      try statement.optionalText(names.street3)].compactMap { $0 }
         return StoredAddress(
-            id: id, customerID: statement.int64(offset + 1), street: street,
-            postalCode: statement.optionalText(offset + 5), city: statement.optionalText(offset + 6),
-            region: statement.optionalText(offset + 7), country: statement.text(offset + 8),
-            kind: AddressKind(rawValue: statement.text(offset + 9)) ?? .visiting,
-            isHeadOffice: statement.int64(offset + 10) != 0, version: statement.int64(offset + 11),
-            createdAt: .init(milliseconds: statement.int64(offset + 12)),
-            createdBy: StoredUserRef(id: statement.int64(offset + 13), name: statement.text(offset + 14)),
-            updatedAt: .init(milliseconds: statement.int64(offset + 15)),
-            updatedBy: StoredUserRef(id: statement.int64(offset + 16), name: statement.text(offset + 17)))
+            id: id, customerID: customerID, street: street,
+            postalCode: try statement.optionalText(names.postalCode), city: try statement.optionalText(names.city),
+            region: try statement.optionalText(names.region), country: try statement.text(names.country),
+            kind: AddressKind(rawValue: try statement.text(names.kind)) ?? .visiting,
+            isHeadOffice: try statement.bool(names.isHeadOffice), version: try statement.int64(names.version),
+            createdAt: .init(milliseconds: try statement.int64(names.createdAt)),
+            createdBy: StoredUserRef(id: try statement.int64(names.createdBy), name: try statement.text(names.createdByName)),
+            updatedAt: .init(milliseconds: try statement.int64(names.updatedAt)),
+            updatedBy: StoredUserRef(id: try statement.int64(names.updatedBy), name: try statement.text(names.updatedByName)))
     }
 
     /// Reads one address by id, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
     }
 
@@ -63,7 +88,7 @@ enum AddressRow {
             try statement.bind([.text(jsonArray(customerIDs))])
             var found: [Int64: StoredAddress] = [:]
             while try statement.step() {
-                if let address = decode(statement) { found[address.customerID] = address }
+                if let address = try decode(statement) { found[address.customerID] = address }
             }
             return found
         }
@@ -80,7 +105,7 @@ enum AddressRow {
             try statement.bind(customerID, at: 1)
             var addresses: [StoredAddress] = []
             while try statement.step() {
-                if let address = decode(statement) { addresses.append(address) }
+                if let address = try decode(statement) { addresses.append(address) }
             }
             return addresses
         }

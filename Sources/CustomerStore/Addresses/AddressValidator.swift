@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The stored columns of an address after validation and normalisation.
 struct AddressColumns: Sendable, Hashable {
     /// Packed: 0-3 non-empty lines.

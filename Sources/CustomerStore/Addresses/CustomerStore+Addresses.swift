@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Adds an address to a customer. The customer's FIRST address becomes its head office in the

@@ -1,9 +1,11 @@
+import SQLiteEngine
+
 /// The SELECTs that read contacts with their users' names and labels, and their decoding.
 enum ContactRow {
     private static let select = """
         SELECT k.id, k.customer_id, k.first_name, k.last_name, k.title, k.email, k.phone, k.mobile, k.language,
-               k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, cb.name, k.updated_at,
-               k.updated_by, ub.name
+               k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, cb.name AS created_by_name,
+               k.updated_at, k.updated_by, ub.name AS updated_by_name
         FROM contacts k
         JOIN users cb ON cb.id = k.created_by
         JOIN users ub ON ub.id = k.updated_by
@@ -29,30 +31,32 @@ enum ContactRow {
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
             while try statement.step() {
-                let contact = decode(statement)
+                let contact = try decode(statement)
                 found[contact.customerID] = contact
             }
             return found
         }
     }
 
-    private static func decode(_ statement: SQLiteStatement) -> StoredContact {
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredContact {
         StoredContact(
-            id: statement.int64(0), customerID: statement.int64(1), firstName: statement.optionalText(2),
-            lastName: statement.optionalText(3), title: statement.optionalText(4), email: statement.optionalText(5),
-            phone: statement.optionalText(6), mobile: statement.optionalText(7), language: statement.optionalText(8),
-            notes: statement.optionalText(9), active: statement.int64(10) != 0, deleted: statement.int64(11) != 0,
-            version: statement.int64(12), createdAt: .init(milliseconds: statement.int64(13)),
-            createdBy: StoredUserRef(id: statement.int64(14), name: statement.text(15)),
-            updatedAt: .init(milliseconds: statement.int64(16)),
-            updatedBy: StoredUserRef(id: statement.int64(17), name: statement.text(18)))
+            id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
+            firstName: try statement.optionalText("first_name"), lastName: try statement.optionalText("last_name"),
+            title: try statement.optionalText("title"), email: try statement.optionalText("email"),
+            phone: try statement.optionalText("phone"), mobile: try statement.optionalText("mobile"),
+            language: try statement.optionalText("language"), notes: try statement.optionalText("notes"),
+            active: try statement.bool("active"), deleted: try statement.bool("deleted"),
+            version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            updatedAt: .init(milliseconds: try statement.int64("updated_at")),
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// One contact (a tombstone when deleted) with its labels, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
         guard var contact = found else { return nil }
         try attachLabels(connection, to: &contact)
@@ -64,7 +68,7 @@ enum ContactRow {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
             var contacts: [StoredContact] = []
-            while try statement.step() { contacts.append(decode(statement)) }
+            while try statement.step() { contacts.append(try decode(statement)) }
             return contacts
         }
         guard !contacts.isEmpty else { return contacts }
@@ -96,7 +100,8 @@ enum ContactRow {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             while try statement.step() {
-                if let kind = LabelKind(rawValue: statement.text(1)) { body(statement.int64(0), kind, statement.text(2)) }
+                let contactID = try statement.int64("contact_id")
+                if let kind = LabelKind(rawValue: try statement.text("kind")) { body(contactID, kind, try statement.text("name")) }
             }
         }
     }

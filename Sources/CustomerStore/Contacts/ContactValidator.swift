@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The stored personal columns of a contact after validation and normalisation.
 struct ContactColumns: Sendable, Hashable {
     var firstName, lastName, title, email, phone, mobile, language, notes: String?

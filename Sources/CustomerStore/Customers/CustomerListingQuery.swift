@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A listing's filter and order, normalised once, turned into keyset-paginated SQL.
 struct CustomerListingQuery {
     let order: CustomerOrder
@@ -48,6 +50,10 @@ struct CustomerListingQuery {
         if let changedSince {
             conditions.append("c.updated_at >= ?")
             values.append(.integer(changedSince))
+        } else if filter.status != .active {
+            // An erased customer (inactive by then) is listed only to those who sync changes,
+            // so they learn of the erasure; an active one is never deleted.
+            conditions.append("c.deleted = 0")
         }
         self.conditions = conditions
         self.values = values
@@ -94,9 +100,9 @@ struct CustomerListingQuery {
             var last: ListPosition?
             while try statement.step() {
                 if customers.count == limit { return (customers, last, true) }
-                let customer = CustomerRow.decode(statement)
+                let customer = try CustomerRow.decode(statement)
                 last = ListPosition(id: customer.id, number: customer.number,
-                                    nameKey: statement.text(CustomerRow.nameKeyColumn))
+                                    nameKey: try statement.text(CustomerRow.nameKeyColumn))
                 customers.append(customer)
             }
             return (customers, last, false)

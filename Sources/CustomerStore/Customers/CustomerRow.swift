@@ -1,14 +1,15 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECT that reads customers with their users' names, and its decoding.
 ///
 /// One column list for every read, so point reads and listings decode the same way.
 enum CustomerRow {
     private static let columns = """
-        c.id, c.number, c.name, c.account_manager_id, am.name, c.description, c.vat_number,
-        c.country, ind.name, c.email, c.website, c.phone, c.active, c.version,
-        c.created_at, c.created_by, cb.name, c.updated_at, c.updated_by, ub.name, c.name_key,
-        c.business_id, c.registry_status, c.registry_checked_at
+        c.id, c.number, c.name, c.account_manager_id, am.name AS account_manager_name, c.description, c.vat_number,
+        c.country, ind.name AS industry, c.email, c.website, c.phone, c.active, c.version,
+        c.created_at, c.created_by, cb.name AS created_by_name, c.updated_at, c.updated_by, ub.name AS updated_by_name,
+        c.name_key, c.business_id, c.registry_status, c.registry_checked_at, c.deleted
         """
     private static let joins = """
         FROM customers c
@@ -27,27 +28,33 @@ enum CustomerRow {
         """
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
-    /// Column where the head office's columns start in `byID` and `byNumber`.
-    private static let headOfficeColumn: Int32 = 24
+    /// The names of the head office's columns in `byID` and `byNumber`.
+    private static let headOffice = AddressRow.Columns("ho")
 
-    /// Column of `name_key`, the name sort key that page tokens carry.
-    static let nameKeyColumn: Int32 = 20
+    /// Column name of the name sort key that page tokens carry.
+    static let nameKeyColumn = "name_key"
 
-    static func decode(_ statement: SQLiteStatement) -> StoredCustomer {
-        let manager = statement.optionalInt64(3).map { StoredUserRef(id: $0, name: statement.text(4)) }
+    static func decode(_ statement: SQLiteStatement) throws -> StoredCustomer {
+        let deleted = try statement.bool("deleted")
+        // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
+        let id = try statement.int64("id"), number = try statement.int64("number"), name = deleted ? "" : try statement.text("name")
+        let manager = try statement.optionalInt64("account_manager_id").map {
+            StoredUserRef(id: $0, name: try statement.text("account_manager_name"))
+        }
         return StoredCustomer(
-            id: statement.int64(0), number: statement.int64(1), name: statement.text(2),
-            accountManager: manager, description: statement.optionalText(5),
-            vatNumber: statement.optionalText(6), country: statement.optionalText(7),
-            industry: statement.optionalText(8), email: statement.optionalText(9),
-            website: statement.optionalText(10), phone: statement.optionalText(11),
-            active: statement.int64(12) != 0, version: statement.int64(13),
-            createdAt: .init(milliseconds: statement.int64(14)),
-            createdBy: StoredUserRef(id: statement.int64(15), name: statement.text(16)),
-            updatedAt: .init(milliseconds: statement.int64(17)),
-            updatedBy: StoredUserRef(id: statement.int64(18), name: statement.text(19)),
-            businessID: statement.optionalText(21), registryStatus: statement.optionalText(22),
-            registryCheckedAt: statement.optionalInt64(23).map { Date(milliseconds: $0) })
+            id: id, number: number, name: name,
+            accountManager: manager, description: try statement.optionalText("description"),
+            vatNumber: try statement.optionalText("vat_number"), country: try statement.optionalText("country"),
+            industry: try statement.optionalText("industry"), email: try statement.optionalText("email"),
+            website: try statement.optionalText("website"), phone: try statement.optionalText("phone"),
+            active: try statement.bool("active"), deleted: deleted, version: try statement.int64("version"),
+            createdAt: .init(milliseconds: try statement.int64("created_at")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            updatedAt: .init(milliseconds: try statement.int64("updated_at")),
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+            businessID: try statement.optionalText("business_id"),
+            registryStatus: try statement.optionalText("registry_status"),
+            registryCheckedAt: try statement.optionalInt64("registry_checked_at").map { Date(milliseconds: $0) })
     }
 
     /// The writable fields of a stored customer, to apply changes on.
@@ -64,8 +71,8 @@ enum CustomerRow {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }
-            var customer = decode(statement)
-            customer.headOffice = AddressRow.decode(statement, at: headOfficeColumn)
+            var customer = try decode(statement)
+            customer.headOffice = try AddressRow.decode(statement, headOffice)
             return customer
         }
     }

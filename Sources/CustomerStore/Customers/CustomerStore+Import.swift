@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// One row of a bulk import: a new customer, with its head office address and first contact when
 /// the row has them.
 public struct CustomerImportRow: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension CustomerStore {
     /// Calls `body` for every active, not deleted contact of an active customer, across all
     /// customers, that carries `keyword` and/or `role` (both given: both required), ordered by
@@ -47,7 +49,8 @@ extension CustomerStore {
                                          after position: MailingListPosition?)
         throws -> (entries: [StoredMailingListEntry], last: MailingListPosition?) {
         var sql = """
-            SELECT k.id, k.first_name, k.last_name, k.email, c.id, c.name, c.email, c.name_key
+            SELECT k.id AS contact_id, k.first_name, k.last_name, k.email AS contact_email, c.id AS customer_id,
+                   c.name AS customer_name, c.email AS customer_email, c.name_key
             FROM customers c
             JOIN contacts k ON k.customer_id = c.id
             """
@@ -73,11 +76,13 @@ extension CustomerStore {
             var last: MailingListPosition?
             while try statement.step() {
                 let entry = StoredMailingListEntry(
-                    contactID: statement.int64(0), firstName: statement.optionalText(1), lastName: statement.optionalText(2),
-                    email: statement.optionalText(3), customerID: statement.int64(4), customerName: statement.text(5),
-                    customerEmail: statement.optionalText(6))
+                    contactID: try statement.int64("contact_id"), firstName: try statement.optionalText("first_name"),
+                    lastName: try statement.optionalText("last_name"), email: try statement.optionalText("contact_email"),
+                    customerID: try statement.int64("customer_id"), customerName: try statement.text("customer_name"),
+                    customerEmail: try statement.optionalText("customer_email"))
                 entries.append(entry)
-                last = MailingListPosition(nameKey: statement.text(7), customerID: entry.customerID, contactID: entry.contactID)
+                last = MailingListPosition(nameKey: try statement.text("name_key"), customerID: entry.customerID,
+                                           contactID: entry.contactID)
             }
             return (entries, last)
         }

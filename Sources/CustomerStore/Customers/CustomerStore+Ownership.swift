@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A record that belongs to one customer, as a permission check names the target of a call.
 ///
 /// New kinds of customer records (projects, invoices, files, ...) add a case here with the one

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// What a refresh from a national business registry writes: the registry's values of the fields
 /// the caller chose. `nil` leaves a field as it is: a refresh never clears anything.
 public struct RegistryUpdate: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// Checks a VAT number against the rules of the customer's country (or, without one, of the
 /// country its prefix names) and returns its canonical form with the business id it names, or
 /// throws why it is wrong (the error's description is the reason the caller sees on the field

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// What files and links share: where they may be attached, how their names are checked, and how
 /// their changes are recorded (on the customer, as fields `files.<id>` and `links.<id>`, because

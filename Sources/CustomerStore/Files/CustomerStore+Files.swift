@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import SQLiteEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -108,7 +109,7 @@ extension CustomerStore {
     public func removeFile(id: Int64, by author: Author) throws -> StoredFile {
         // The blob is deleted after the commit but before the writer is released, so an upload of
         // the same content (which places its blob under the writer too) cannot reuse it in between.
-        try writer.withConnection { connection in
+        try withWriter { connection in
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
                 try Self.requireActingUser(connection, author.userID)
@@ -129,7 +130,7 @@ extension CustomerStore {
     /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is removed.
     func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
         let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
-        return try writer.withConnection { connection in
+        return try withWriter { connection in
             let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
                                         existingIsIntact: existingIsIntact)
             do {

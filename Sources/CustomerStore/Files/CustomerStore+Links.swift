@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// Links (web addresses) of customers and their projects.
 extension CustomerStore {

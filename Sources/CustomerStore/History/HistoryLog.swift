@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// What a history entry records.
 enum HistoryAction: String, Sendable {
     case created, updated, deactivated, activated, deleted, headOfficeSet, tagged, untagged
@@ -44,20 +46,36 @@ enum HistoryLog {
     }
 
     /// Erases every value ever recorded for one record (the entries and field names stay).
-    static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws {
+    /// - Returns: the values it erased, so that copies elsewhere can go too (not the `active`
+    ///   flags: "true" says nothing of anyone).
+    @discardableResult
+    static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [String] {
+        let erased = try connection.withStatement("""
+            SELECT ch.old_value, ch.new_value FROM history_changes ch JOIN history h ON h.id = ch.history_id
+            WHERE h.entity = ? AND h.entity_id = ? AND ch.field <> 'active'
+            """) { statement in
+            try statement.bind(.text(entity.rawValue), at: 1)
+            try statement.bind(id, at: 2)
+            var values: [String] = []
+            while try statement.step() {
+                values += [statement.optionalText(0), statement.optionalText(1)].compactMap { $0 }
+            }
+            return values
+        }
         try connection.run("""
             UPDATE history_changes SET old_value = NULL, new_value = NULL, erased = 1
             WHERE history_id IN (SELECT id FROM history WHERE entity = ? AND entity_id = ?)
             """, [.text(entity.rawValue), .integer(id)])
+        return erased
     }
 
     /// A record's entries, oldest first. For a contact, each carries the contact's reference as it
     /// is now; a contact whose row is gone (with its customer) reads as deleted.
     static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [StoredHistoryEntry] {
         try connection.withStatement("""
-            SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name,
+            SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name AS by_user_name,
                    ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
-                   h.via_user, v.name
+                   h.via_user, v.name AS via_user_name
             FROM history h
             JOIN users u ON u.id = h.by_user
             LEFT JOIN users v ON v.id = h.via_user
@@ -70,25 +88,26 @@ enum HistoryLog {
             try statement.bind(id, at: 2)
             var entries: [StoredHistoryEntry] = []
             while try statement.step() {
-                let entryID = statement.int64(0)
+                let entryID = try statement.int64("id")
                 if entries.last?.id != entryID {
-                    let deleted = statement.optionalInt64(12).map { $0 != 0 } ?? true
+                    let customerID = try statement.int64("customer_id"), action = try statement.text("action")
+                    let at = try statement.int64("at")
+                    let by = StoredUserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
+                    let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
+                    let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
                     let contact = entity == .contact
-                        ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(statement.optionalText(10),
-                                                                                          statement.optionalText(11)),
-                                     deleted: deleted)
+                        ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
                         : nil
                     entries.append(StoredHistoryEntry(
-                        id: entryID, entity: entity, entityID: id, customerID: statement.int64(1),
-                        action: statement.text(2), at: .init(milliseconds: statement.int64(3)),
-                        by: StoredUserRef(id: statement.int64(4), name: statement.text(5)), changes: [], contact: contact,
-                        source: statement.optionalText(13),
-                        via: statement.optionalInt64(14).map { StoredUserRef(id: $0, name: statement.text(15)) }))
+                        id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
+                        at: .init(milliseconds: at), by: by, changes: [], contact: contact,
+                        source: try statement.optionalText("source"),
+                        via: try statement.optionalInt64("via_user").map { StoredUserRef(id: $0, name: try statement.text("via_user_name")) }))
                 }
-                if let field = statement.optionalText(6) {
+                if let field = try statement.optionalText("field") {
                     entries[entries.count - 1].changes.append(StoredFieldChange(
-                        field: field, oldValue: statement.optionalText(7), newValue: statement.optionalText(8),
-                        erased: statement.int64(9) != 0))
+                        field: field, oldValue: try statement.optionalText("old_value"),
+                        newValue: try statement.optionalText("new_value"), erased: try statement.bool("erased")))
                 }
             }
             return entries

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The stored columns of a customer's settings after validation and normalisation.
 struct CustomerSettingsColumns: Sendable, Hashable {

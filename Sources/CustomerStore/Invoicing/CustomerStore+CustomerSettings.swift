@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// A customer's default invoicing settings (Customer settings tab).
 extension CustomerStore {
@@ -61,22 +62,27 @@ extension CustomerStore {
         try connection.withStatement("""
             SELECT s.invoice_channel, s.invoice_email, s.e_invoice_address, s.e_invoice_operator, s.payment_term_days,
                    s.currency, s.vat_rate, s.invoice_language, s.reference, s.invoice_template, s.version,
-                   s.updated_at, s.updated_by, u.name
+                   s.updated_at, s.updated_by, u.name AS updated_by_name
             FROM customer_settings s JOIN users u ON u.id = s.updated_by
             WHERE s.customer_id = ?
             """) { statement in
             try statement.bind(customerID, at: 1)
             guard try statement.step() else { return StoredCustomerSettings(customerID: customerID) }
             return StoredCustomerSettings(
-                customerID: customerID, invoiceChannel: statement.optionalText(0).flatMap(StoredInvoiceChannel.init(rawValue:)),
-                invoiceEmail: statement.optionalText(1), eInvoiceAddress: statement.optionalText(2),
-                eInvoiceOperator: statement.optionalText(3), paymentTermDays: statement.optionalInt64(4).map { Int($0) },
-                currency: statement.optionalText(5),
-                vatRate: statement.optionalText(6).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) },
-                invoiceLanguage: statement.optionalText(7), reference: statement.optionalText(8),
-                invoiceTemplate: statement.optionalText(9), version: statement.int64(10),
-                updatedAt: Date(milliseconds: statement.int64(11)),
-                updatedBy: StoredUserRef(id: statement.int64(12), name: statement.text(13)))
+                customerID: customerID,
+                invoiceChannel: try statement.optionalText("invoice_channel").flatMap(StoredInvoiceChannel.init(rawValue:)),
+                invoiceEmail: try statement.optionalText("invoice_email"),
+                eInvoiceAddress: try statement.optionalText("e_invoice_address"),
+                eInvoiceOperator: try statement.optionalText("e_invoice_operator"),
+                paymentTermDays: try statement.optionalInt64("payment_term_days").map { Int(truncatingIfNeeded: $0) },
+                currency: try statement.optionalText("currency"),
+                vatRate: try statement.optionalText("vat_rate").flatMap {
+                    Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX"))
+                },
+                invoiceLanguage: try statement.optionalText("invoice_language"), reference: try statement.optionalText("reference"),
+                invoiceTemplate: try statement.optionalText("invoice_template"), version: try statement.int64("version"),
+                updatedAt: Date(milliseconds: try statement.int64("updated_at")),
+                updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Sets a project's forecast for one month (insert or replace), in the project's currency

@@ -1,9 +1,11 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read forecasts, and the exact adding-up of the financial tab.
 enum ForecastRow {
     private static let select = """
-        SELECT f.project_id, f.month, f.revenue, f.cost, f.billing, f.hours, f.currency, f.updated_at, f.updated_by, u.name
+        SELECT f.project_id, f.month, f.revenue, f.cost, f.billing, f.hours, f.currency, f.updated_at, f.updated_by,
+               u.name AS updated_by_name
         FROM forecasts f JOIN users u ON u.id = f.updated_by
         """
     private static let byProject = select + " WHERE f.project_id = ? ORDER BY f.month"
@@ -17,16 +19,17 @@ enum ForecastRow {
         ORDER BY f.currency, f.month
         """
 
-    private static func decode(_ statement: SQLiteStatement) -> StoredForecast {
-        StoredForecast(projectID: statement.int64(0), month: statement.text(1), revenue: amount(statement, 2),
-                 cost: amount(statement, 3), billing: amount(statement, 4), hours: amount(statement, 5),
-                 currency: statement.text(6), updatedAt: .init(milliseconds: statement.int64(7)),
-                 updatedBy: StoredUserRef(id: statement.int64(8), name: statement.text(9)))
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredForecast {
+        StoredForecast(projectID: try statement.int64("project_id"), month: try statement.text("month"),
+                 revenue: try amount(statement, "revenue"), cost: try amount(statement, "cost"),
+                 billing: try amount(statement, "billing"), hours: try amount(statement, "hours"),
+                 currency: try statement.text("currency"), updatedAt: .init(milliseconds: try statement.int64("updated_at")),
+                 updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// A stored amount; the store only writes text `DecimalText` made, so 0 stands for nothing that occurs.
-    private static func amount(_ statement: SQLiteStatement, _ column: Int32) -> Decimal {
-        DecimalText.value(statement.text(column)) ?? 0
+    private static func amount(_ statement: SQLiteStatement, _ column: String) throws -> Decimal {
+        DecimalText.value(try statement.text(column)) ?? 0
     }
 
     /// A project's forecasts by month.
@@ -34,7 +37,7 @@ enum ForecastRow {
         try connection.withStatement(byProject) { statement in
             try statement.bind(projectID, at: 1)
             var forecasts: [StoredForecast] = []
-            while try statement.step() { forecasts.append(decode(statement)) }
+            while try statement.step() { forecasts.append(try decode(statement)) }
             return forecasts
         }
     }
@@ -43,7 +46,7 @@ enum ForecastRow {
     static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> StoredForecast? {
         try connection.withStatement(byKey) { statement in
             try statement.bind([.integer(projectID), .text(month)])
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
     }
 
@@ -70,15 +73,15 @@ enum ForecastRow {
                 total = Sums()
             }
             while try statement.step() {
-                let row = (currency: statement.text(0), month: statement.text(1))
+                let row = (currency: try statement.text("currency"), month: try statement.text("month"))
                 if row.currency != current?.currency {
                     closeCurrency()
                 } else if row.month != current?.month {
                     closeMonth()
                 }
                 current = row
-                let amounts = Sums(revenue: amount(statement, 2), cost: amount(statement, 3),
-                                   billing: amount(statement, 4), hours: amount(statement, 5))
+                let amounts = Sums(revenue: try amount(statement, "revenue"), cost: try amount(statement, "cost"),
+                                   billing: try amount(statement, "billing"), hours: try amount(statement, "hours"))
                 month.add(amounts)
                 total.add(amounts)
             }

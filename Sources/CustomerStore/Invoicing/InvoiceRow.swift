@@ -1,9 +1,11 @@
 import Foundation
+import SQLiteEngine
 
 /// The SELECTs that read invoices (their snapshot columns), and their decoding.
 enum InvoiceRow {
     private static let select = """
-        SELECT i.id, i.customer_id, i.number, i.issued_at, i.issued_by, u.name, i.customer_name, i.customer_number,
+        SELECT i.id, i.customer_id, i.number, i.issued_at, i.issued_by, u.name AS issued_by_name, i.customer_name,
+               i.customer_number,
                i.vat_number, i.street1, i.street2, i.street3, i.postal_code, i.city, i.region, i.country,
                i.contact_id, i.contact_name, i.settings, i.currency, i.total, i.description
         FROM invoices i JOIN users u ON u.id = i.issued_by
@@ -12,26 +14,31 @@ enum InvoiceRow {
     /// A customer's invoices, newest first.
     private static let byCustomer = select + " WHERE i.customer_id = ? ORDER BY i.id DESC"
 
-    private static func decode(_ statement: SQLiteStatement) -> StoredInvoice {
-        let address = statement.optionalText(15).map { country in
-            InvoiceAddress(street: (9...11).compactMap { statement.optionalText($0) }, postalCode: statement.optionalText(12),
-                           city: statement.optionalText(13), region: statement.optionalText(14), country: country)
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredInvoice {
+        let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
+        let number = try statement.int64("number"), issuedAt = try statement.int64("issued_at")
+        let issuedBy = StoredUserRef(id: try statement.int64("issued_by"), name: try statement.text("issued_by_name"))
+        let customerName = try statement.text("customer_name"), customerNumber = try statement.int64("customer_number")
+        let vatNumber = try statement.optionalText("vat_number")
+        let street = try ["street1", "street2", "street3"].compactMap { try statement.optionalText($0) }
+        let postalCode = try statement.optionalText("postal_code"), city = try statement.optionalText("city")
+        let region = try statement.optionalText("region")
+        let address = try statement.optionalText("country").map { country in
+            InvoiceAddress(street: street, postalCode: postalCode, city: city, region: region, country: country)
         }
         return StoredInvoice(
-            id: statement.int64(0), customerID: statement.int64(1), number: statement.int64(2),
-            issuedAt: .init(milliseconds: statement.int64(3)),
-            issuedBy: StoredUserRef(id: statement.int64(4), name: statement.text(5)), customerName: statement.text(6),
-            customerNumber: statement.int64(7), vatNumber: statement.optionalText(8), headOffice: address,
-            contactID: statement.optionalInt64(16), contactName: statement.optionalText(17),
-            settingsSnapshot: statement.optionalText(18), currency: statement.text(19),
-            total: DecimalText.value(statement.text(20)) ?? 0, description: statement.optionalText(21))
+            id: id, customerID: customerID, number: number, issuedAt: .init(milliseconds: issuedAt), issuedBy: issuedBy,
+            customerName: customerName, customerNumber: customerNumber, vatNumber: vatNumber, headOffice: address,
+            contactID: try statement.optionalInt64("contact_id"), contactName: try statement.optionalText("contact_name"),
+            settingsSnapshot: try statement.optionalText("settings"), currency: try statement.text("currency"),
+            total: DecimalText.value(try statement.text("total")) ?? 0, description: try statement.optionalText("description"))
     }
 
     /// One invoice, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredInvoice? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
     }
 
@@ -40,7 +47,7 @@ enum InvoiceRow {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var invoices: [StoredInvoice] = []
-            while try statement.step() { invoices.append(decode(statement)) }
+            while try statement.step() { invoices.append(try decode(statement)) }
             return invoices
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The managed list of industries. A customer's `industry` is the name of one of its entries:
 /// creating or updating a customer accepts only a listed name (or "" to clear it).

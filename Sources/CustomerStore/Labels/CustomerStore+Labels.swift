@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     static let maxLabelName = 100
@@ -50,7 +51,7 @@ extension CustomerStore {
             try connection.withStatement(Self.labelSelect + " WHERE l.kind = ? ORDER BY l.name, l.id") { statement in
                 try statement.bind(.text(kind.rawValue), at: 1)
                 var labels: [StoredLabel] = []
-                while try statement.step() { labels.append(Self.decodeLabel(statement)) }
+                while try statement.step() { labels.append(try Self.decodeLabel(statement)) }
                 return labels
             }
         }
@@ -59,19 +60,20 @@ extension CustomerStore {
     // MARK: Helpers
 
     private static let labelSelect = """
-        SELECT l.id, l.kind, l.name, (SELECT count(*) FROM contact_labels cl WHERE cl.label_id = l.id) FROM labels l
+        SELECT l.id, l.kind, l.name, (SELECT count(*) FROM contact_labels cl WHERE cl.label_id = l.id) AS contact_count
+        FROM labels l
         """
 
-    private static func decodeLabel(_ statement: SQLiteStatement) -> StoredLabel {
-        StoredLabel(id: statement.int64(0), kind: LabelKind(rawValue: statement.text(1)) ?? .keyword,
-              name: statement.text(2), contactCount: statement.int64(3))
+    private static func decodeLabel(_ statement: SQLiteStatement) throws -> StoredLabel {
+        StoredLabel(id: try statement.int64("id"), kind: LabelKind(rawValue: try statement.text("kind")) ?? .keyword,
+                    name: try statement.text("name"), contactCount: try statement.int64("contact_count"))
     }
 
     /// The label of this kind and name (case-insensitive), or nil.
     static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel? {
         try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name = ?") { statement in
             try statement.bind([.text(kind.rawValue), .text(name.trimmingWhitespace())])
-            return try statement.step() ? decodeLabel(statement) : nil
+            return try statement.step() ? try decodeLabel(statement) : nil
         }
     }
 

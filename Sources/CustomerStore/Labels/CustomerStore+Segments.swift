@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The managed tree of market segments and each customer's chosen segments (Customer settings).
 extension CustomerStore {

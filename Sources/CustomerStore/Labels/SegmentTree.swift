@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// The SQL that reads the segment tree with each segment's path, and its decoding.
 enum SegmentTree {
     /// Joins path names in SQL; a control character, which names may not contain, so it splits back exactly.
@@ -14,7 +16,8 @@ enum SegmentTree {
         )
         """
     private static let columns = """
-        t.id, t.parent_id, t.name, t.path, (SELECT count(*) FROM customer_segments cs WHERE cs.segment_id = t.id)
+        t.id, t.parent_id, t.name, t.path,
+        (SELECT count(*) FROM customer_segments cs WHERE cs.segment_id = t.id) AS customer_count
         """
     static let all = withTree + " SELECT \(columns) FROM tree t ORDER BY t.path COLLATE NOCASE, t.id"
     static let byID = withTree + " SELECT \(columns) FROM tree t WHERE t.id = ?"
@@ -33,10 +36,10 @@ enum SegmentTree {
         SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)
         """
 
-    static func decode(_ statement: SQLiteStatement) -> StoredSegment {
-        StoredSegment(id: statement.int64(0), parentID: statement.optionalInt64(1), name: statement.text(2),
-                path: statement.text(3).split(separator: separator, omittingEmptySubsequences: false).map(String.init),
-                customerCount: statement.int64(4))
+    static func decode(_ statement: SQLiteStatement) throws -> StoredSegment {
+        StoredSegment(id: try statement.int64("id"), parentID: try statement.optionalInt64("parent_id"), name: try statement.text("name"),
+                path: try statement.text("path").split(separator: separator, omittingEmptySubsequences: false).map(String.init),
+                customerCount: try statement.int64("customer_count"))
     }
 
     /// Runs one of the statements above (with `key` bound to its `?`, if any) and decodes every row.
@@ -44,7 +47,7 @@ enum SegmentTree {
         try connection.withStatement(sql) { statement in
             if let key { try statement.bind(key, at: 1) }
             var segments: [StoredSegment] = []
-            while try statement.step() { segments.append(decode(statement)) }
+            while try statement.step() { segments.append(try decode(statement)) }
             return segments
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Wins an open sales case: the SAME row becomes a project (same id, history, tasks and notes),

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A one-row table holding the last number handed out (`project_number_sequence`,
 /// `invoice_number_sequence`), so a number is never reused even after its record is gone.
 ///

@@ -1,9 +1,12 @@
+import SQLiteEngine
+
 /// The SELECTs that read sales cases and projects with their users' names, and their decoding.
 enum ProjectRow {
     private static let select = """
         SELECT p.id, p.customer_id, p.kind, p.name, p.stage, p.probability, p.expected_value, p.expected_currency,
-               p.expected_close, p.outcome, p.lost_reason, p.number, p.status, p.manager_id, m.name, p.starts_on,
-               p.ends_on, p.currency, p.version, p.created_at, p.created_by, cb.name, p.updated_at, p.updated_by, ub.name
+               p.expected_close, p.outcome, p.lost_reason, p.number, p.status, p.manager_id, m.name AS manager_name,
+               p.starts_on, p.ends_on, p.currency, p.version, p.created_at, p.created_by, cb.name AS created_by_name,
+               p.updated_at, p.updated_by, ub.name AS updated_by_name
         FROM projects p
         LEFT JOIN users m ON m.id = p.manager_id
         JOIN users cb ON cb.id = p.created_by
@@ -23,28 +26,32 @@ enum ProjectRow {
         return select + " WHERE p.customer_id = ? AND \(condition) ORDER BY p.id DESC"
     }
 
-    private static func decode(_ statement: SQLiteStatement) -> StoredProject {
+    private static func decode(_ statement: SQLiteStatement) throws -> StoredProject {
         StoredProject(
-            id: statement.int64(0), customerID: statement.int64(1),
-            kind: ProjectKind(rawValue: statement.text(2)) ?? .project, name: statement.text(3),
-            stage: statement.optionalText(4), probability: statement.optionalInt64(5).map { Int($0) },
-            expectedValue: DecimalText.value(statement.optionalText(6)), expectedCurrency: statement.optionalText(7),
-            expectedClose: statement.optionalText(8), outcome: statement.optionalText(9).flatMap(ProjectOutcome.init),
-            lostReason: statement.optionalText(10), number: statement.optionalInt64(11),
-            status: statement.optionalText(12).flatMap(ProjectStatus.init),
-            manager: statement.optionalInt64(13).map { StoredUserRef(id: $0, name: statement.text(14)) },
-            startsOn: statement.optionalText(15), endsOn: statement.optionalText(16), currency: statement.optionalText(17),
-            version: statement.int64(18), createdAt: .init(milliseconds: statement.int64(19)),
-            createdBy: StoredUserRef(id: statement.int64(20), name: statement.text(21)),
-            updatedAt: .init(milliseconds: statement.int64(22)),
-            updatedBy: StoredUserRef(id: statement.int64(23), name: statement.text(24)))
+            id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
+            kind: ProjectKind(rawValue: try statement.text("kind")) ?? .project, name: try statement.text("name"),
+            stage: try statement.optionalText("stage"),
+            probability: try statement.optionalInt64("probability").map { Int(truncatingIfNeeded: $0) },
+            expectedValue: DecimalText.value(try statement.optionalText("expected_value")),
+            expectedCurrency: try statement.optionalText("expected_currency"),
+            expectedClose: try statement.optionalText("expected_close"),
+            outcome: try statement.optionalText("outcome").flatMap(ProjectOutcome.init),
+            lostReason: try statement.optionalText("lost_reason"), number: try statement.optionalInt64("number"),
+            status: try statement.optionalText("status").flatMap(ProjectStatus.init),
+            manager: try statement.optionalInt64("manager_id").map { StoredUserRef(id: $0, name: try statement.text("manager_name")) },
+            startsOn: try statement.optionalText("starts_on"), endsOn: try statement.optionalText("ends_on"),
+            currency: try statement.optionalText("currency"),
+            version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
+            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            updatedAt: .init(milliseconds: try statement.int64("updated_at")),
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
     }
 
     /// One record by id, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? decode(statement) : nil
+            return try statement.step() ? try decode(statement) : nil
         }
     }
 
@@ -53,7 +60,7 @@ enum ProjectRow {
         try connection.withStatement(byCustomer(filter)) { statement in
             try statement.bind(customerID, at: 1)
             var projects: [StoredProject] = []
-            while try statement.step() { projects.append(decode(statement)) }
+            while try statement.step() { projects.append(try decode(statement)) }
             return projects
         }
     }

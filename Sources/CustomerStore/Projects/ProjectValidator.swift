@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// The writable columns of a sales case or project after validation and normalisation.
 struct ProjectColumns: Sendable, Hashable {

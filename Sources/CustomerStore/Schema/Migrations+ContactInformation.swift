@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 3: addresses with the head office, contact persons, keywords and roles, activities and
     /// the change history (the customer card's contact-information tab).

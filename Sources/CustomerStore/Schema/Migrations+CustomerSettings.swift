@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 4: default invoicing settings, market segments (a managed tree), industries (a
     /// managed list replacing the free-text column), and files and links of customers and projects

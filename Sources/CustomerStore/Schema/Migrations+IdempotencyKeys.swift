@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 9: the idempotency keys of writes and their first answers (see `IdempotencyClaim`).
     ///

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension Migrations {
     /// Version 8: a record's id and a customer's number are never handed out twice (issue 12).

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Permission profiles (issue 6): the profiles table with the four built-in profiles, every
     /// user given one, the trusted-service flag, and the service a history entry was made through.

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 4: sales cases and projects, project tasks (also in the activity list), collaboration
     /// notes, monthly forecasts, invoices with their issue-time snapshot, and a history that accepts

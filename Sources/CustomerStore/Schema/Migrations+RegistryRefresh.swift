@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 6: what VAT number checks and registry refreshes need.
     ///

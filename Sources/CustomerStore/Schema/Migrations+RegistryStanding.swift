@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 extension Migrations {
     /// Version 10: what a customer keeps of its business identity and its registry's word.
     ///

@@ -1,37 +1,7 @@
-/// One numbered schema change.
-struct Migration: Sendable {
-    let version: Int
-    let name: String
-    /// Makes the change inside the migration's transaction.
-    let apply: @Sendable (SQLiteConnection) throws -> Void
-    /// Runs with foreign key enforcement off and checks every foreign key before it commits: the
-    /// way SQLite documents for rebuilding a table that others reference (SQLite docs, "ALTER
-    /// TABLE", 7: with enforcement on, DROP TABLE would first delete the rows and run the other
-    /// tables' ON DELETE actions).
-    let rebuildsTables: Bool
+import SQLiteEngine
 
-    /// A migration that is one SQL script.
-    init(version: Int, name: String, sql: String) {
-        self.version = version
-        self.name = name
-        apply = { try $0.execute(sql) }
-        rebuildsTables = false
-    }
-
-    /// A migration that rebuilds tables, in code (see `rebuildsTables`).
-    init(version: Int, name: String, rebuildingTables apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
-        self.version = version
-        self.name = name
-        self.apply = apply
-        rebuildsTables = true
-    }
-}
-
-/// The schema history, append-only: a migration that has shipped is never edited or removed; a
-/// change is always a new migration with the next number.
-///
-/// The applied version is `PRAGMA user_version` (an integer in the database header). Setting it
-/// is transactional, so each migration and its bookkeeping commit or roll back together.
+/// The customer schema's history, run by the engine's ``Migrator`` (append-only: a migration that
+/// has shipped is never edited or removed; a change is always a new migration with the next number).
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "users", sql: """
@@ -92,68 +62,17 @@ enum Migrations {
         identity,
         idempotencyKeys,
         registryStanding,
+        customerErasure,
     ]
 
+    /// The runner of `all`.
+    static let migrator = Migrator(all)
+
     /// The newest schema version this binary knows.
-    static var latestVersion: Int { all.last?.version ?? 0 }
+    static var latestVersion: Int { migrator.latestVersion }
 
     /// The schema version recorded in the database.
     static func currentVersion(of connection: SQLiteConnection) throws -> Int {
-        Int(try connection.pragma("user_version") ?? "0") ?? 0
-    }
-
-    /// Refuses a database written by a newer binary, before anything writes to it.
-    static func checkNotTooNew(_ connection: SQLiteConnection) throws {
-        let found = try currentVersion(of: connection)
-        if found > latestVersion {
-            throw StoreError.schemaTooNew(found: found, known: latestVersion)
-        }
-    }
-
-    /// Applies every migration above the database's version, up to `target`, each in its own
-    /// immediate transaction with its bookkeeping. Returns the versions it applied.
-    static func migrate(_ connection: SQLiteConnection, upTo target: Int = latestVersion) throws -> [Int] {
-        var applied: [Int] = []
-        for migration in all where migration.version <= target {
-            guard migration.rebuildsTables else {
-                if try apply(migration, connection) { applied.append(migration.version) }
-                continue
-            }
-            // Enforcement can only be switched outside a transaction (SQLite docs, "PRAGMA
-            // foreign_keys"); it is switched back on whatever the migration did.
-            try connection.execute("PRAGMA foreign_keys = OFF")
-            let outcome = Result { try apply(migration, connection) }
-            try connection.execute("PRAGMA foreign_keys = ON")
-            if try outcome.get() { applied.append(migration.version) }
-        }
-        return applied
-    }
-
-    /// Applies one migration and its bookkeeping in an immediate transaction, unless the
-    /// database has it already. - Returns: whether it ran.
-    private static func apply(_ migration: Migration, _ connection: SQLiteConnection) throws -> Bool {
-        try connection.transaction("BEGIN IMMEDIATE") { () throws -> Bool in
-            // Read inside the write lock: another process may have migrated meanwhile.
-            let current = try currentVersion(of: connection)
-            if current > latestVersion {
-                throw StoreError.schemaTooNew(found: current, known: latestVersion)
-            }
-            guard current < migration.version else { return false }
-            try migration.apply(connection)
-            if migration.rebuildsTables { try checkForeignKeys(connection, after: migration) }
-            try connection.execute("PRAGMA user_version = \(migration.version)")
-            return true
-        }
-    }
-
-    /// Refuses to commit a rebuild that left a reference dangling (it rolls back whole).
-    private static func checkForeignKeys(_ connection: SQLiteConnection, after migration: Migration) throws {
-        let dangling = try connection.withStatement("PRAGMA foreign_key_check") { statement in
-            try statement.step() ? "\(statement.text(0)) row \(statement.int64(1))" : nil
-        }
-        if let dangling {
-            throw StoreError.failedPrecondition(
-                "migration \(migration.version) (\(migration.name)) would leave a broken reference in \(dangling)")
-        }
+        try Migrator.currentVersion(of: connection)
     }
 }

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// Writes sent with an idempotency key: run once per (user, key), answered the same way after.
 ///
 /// The key's row and the write it records commit in ONE transaction, so a crash leaves either
@@ -26,30 +28,32 @@ extension CustomerStore {
     ///   for another one (nothing runs, nothing is stored).
     /// - Throws: what `body` throws (nothing is stored, the key stays free); the transaction's error.
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
-        try writer.write { connection in
-            let now = nowMilliseconds()
-            // Pruned here, inside the writes that add keys, so the table stays one day deep
-            // without a timer; expired rows are gone before the lookup below.
-            try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
-                               [.integer(now - IdempotencyClaim.retentionMilliseconds)])
-            if let first = try Self.firstUse(connection, of: claim) {
-                guard first.method == claim.method, first.requestSHA256 == claim.requestSHA256 else {
-                    return .conflict(method: first.method)
+        try StoreError.mappingEngineErrors {
+            try writer.write { connection in
+                let now = nowMilliseconds()
+                // Pruned here, inside the writes that add keys, so the table stays one day deep
+                // without a timer; expired rows are gone before the lookup below.
+                try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
+                                   [.integer(now - IdempotencyClaim.retentionMilliseconds)])
+                if let first = try Self.firstUse(connection, of: claim) {
+                    guard first.method == claim.method, first.requestSHA256 == claim.requestSHA256 else {
+                        return .conflict(method: first.method)
+                    }
+                    return .replayed(first.response)
                 }
-                return .replayed(first.response)
+                let response = try body()
+                try connection.withStatement("""
+                    INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """) { statement in
+                    try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
+                                        .text(claim.requestSHA256)])
+                    try statement.bind(response, at: 5)
+                    try statement.bind(now, at: 6)
+                    try statement.run()
+                }
+                return .ran(response)
             }
-            let response = try body()
-            try connection.withStatement("""
-                INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """) { statement in
-                try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
-                                    .text(claim.requestSHA256)])
-                try statement.bind(response, at: 5)
-                try statement.bind(now, at: 6)
-                try statement.run()
-            }
-            return .ran(response)
         }
     }
 
@@ -61,7 +65,20 @@ extension CustomerStore {
             """) { statement in
             try statement.bind([.integer(claim.userID), .text(claim.key)])
             guard try statement.step() else { return nil }
-            return (statement.text(0), statement.text(1), statement.blob(2))
+            return (try statement.text("method"), try statement.text("request_sha256"), try statement.blob("response"))
+        }
+    }
+}
+
+extension CustomerStore {
+    /// Drops the remembered answers of keyed writes that carry any of `values` (the encoded answer
+    /// holds a string as its UTF-8 bytes): an erased person's data must not outlive the erasure
+    /// in a replay cache. A retry of such a write under its old key then runs again (its record
+    /// is erased, so it answers `failedPrecondition` or creates anew); that is the price.
+    static func forgetAnswers(_ connection: SQLiteConnection, mentioning values: [String?]) throws {
+        for value in Set(values.compactMap { $0 }) where !value.isEmpty {
+            try connection.run("DELETE FROM idempotency_keys WHERE instr(response, CAST(? AS BLOB)) > 0",
+                               [.text(value)])
         }
     }
 }

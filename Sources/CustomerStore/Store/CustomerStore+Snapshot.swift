@@ -1,5 +1,5 @@
-import CSQLite
 import Foundation
+import SQLiteEngine
 
 /// Every row of every table, as text, read in one consistent snapshot.
 ///
@@ -27,9 +27,11 @@ extension StoreSnapshot {
     /// own: an observer, not an owner, so it takes no lock and changes nothing (WAL lets it in
     /// beside the server's writes).
     public static func read(databasePath: String) throws -> StoreSnapshot {
-        let connection = try SQLiteConnection(path: databasePath, role: .reader, options: StoreOptions())
-        defer { connection.close() }
-        return try connection.transaction("BEGIN DEFERRED") { try read(from: connection) }
+        try StoreError.mappingEngineErrors {
+            let connection = try SQLiteConnection(path: databasePath, role: .reader, options: StoreOptions())
+            defer { connection.close() }
+            return try connection.transaction("BEGIN DEFERRED") { try read(from: connection) }
+        }
     }
 
     static func read(from connection: SQLiteConnection) throws -> StoreSnapshot {
@@ -46,7 +48,7 @@ extension StoreSnapshot {
             let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             tables[name] = try connection.withStatement("SELECT * FROM \(quoted)") { statement in
                 var rows: [[String?]] = []
-                let columns = sqlite3_column_count(statement.handle)
+                let columns = statement.columnCount
                 while try statement.step() {
                     rows.append((0..<columns).map { statement.optionalText($0) })
                 }

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteEngine
 
 /// The SQLite store of users and customers: one writer connection, a pool of readers, WAL mode.
 ///
@@ -12,7 +13,7 @@ public final class CustomerStore: Sendable {
     public let path: String
     let writer: GroupCommitWriter
     let readers: ConnectionPool
-    /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
+    /// Checkpoints the WAL beside the writer (see `Checkpointer`).
     let checkpointer: Checkpointer
     let clock: @Sendable () -> Date
     /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
@@ -50,8 +51,15 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
-        lock = try DatabaseLock(databasePath: path)
-        let checkpointer = Checkpointer(path: path, options: options)
+        do {
+            lock = try DatabaseLock(databasePath: path)
+        } catch DatabaseLockError.inUse(let owner) {
+            throw StoreOpeningError(path: path, reason: .inUse(ownerPID: owner))
+        } catch DatabaseLockError.systemCall(let name, let lockPath, let code) {
+            throw FileSystem.error(name, lockPath, code)
+        }
+        let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+                                        synchronous: options.synchronous)
         self.checkpointer = checkpointer
         // SQLite would create the file 0644 less the umask, and gives its WAL and shared-memory
         // files the database file's mode (os_unix.c, findCreateFileMode).
@@ -60,20 +68,24 @@ public final class CustomerStore: Sendable {
         let writerConnection: SQLiteConnection
         do {
             writerConnection = try SQLiteConnection(path: path, role: .writer, options: options)
-        } catch StoreError.sqlite(let code, let message, _) where code & 0xFF == SQLITE_CORRUPT {
-            throw StoreOpeningError(path: path, reason: .damaged(findings: [message]))
+        } catch let error as SQLiteError where error.primaryCode == SQLITE_CORRUPT {
+            throw StoreOpeningError(path: path, reason: .damaged(findings: [error.message]))
+        } catch {
+            throw StoreError.converting(error)
         }
-        try writerConnection.requireWritable()
-        // Checked before WAL is switched on, because that writes the file header: a database
-        // this binary does not understand is never written to.
-        try Migrations.checkNotTooNew(writerConnection)
-        isIntegrityCheckDeferred = try writerConnection.databaseSize() > options.integrityCheckAtOpenLimit
-        if !isIntegrityCheckDeferred { try writerConnection.requireIntact() }
+        (isIntegrityCheckDeferred, appliedMigrations) = try StoreError.mappingEngineErrors {
+            try writerConnection.requireWritable()
+            // Checked before WAL is switched on, because that writes the file header: a database
+            // this binary does not understand is never written to.
+            try Migrations.migrator.checkNotTooNew(writerConnection)
+            let isIntegrityCheckDeferred = try writerConnection.databaseSize() > options.integrityCheckAtOpenLimit
+            if !isIntegrityCheckDeferred { try writerConnection.requireIntact() }
+            try writerConnection.enableWAL(synchronous: options.synchronous)
+            checkpointer.watch(writerConnection)
+            let applied = try Migrations.migrator.migrate(writerConnection, upTo: options.migrateUpTo)
+            return (isIntegrityCheckDeferred, applied)
+        }
         self.options = options
-        try writerConnection.enableWAL(synchronous: options.synchronous)
-        checkpointer.watch(writerConnection)
-        appliedMigrations = try Migrations.migrate(writerConnection,
-                                                   upTo: options.migrateUpTo ?? Migrations.latestVersion)
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
         writer = GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds)
@@ -103,9 +115,11 @@ public final class CustomerStore: Sendable {
     ///
     /// - Throws: ``StoreOpeningError`` `.damaged` with SQLite's findings.
     public func checkIntegrity() throws {
-        let connection = try SQLiteConnection(path: path, role: .reader, options: options)
-        defer { connection.close() }
-        try connection.requireIntact()
+        try StoreError.mappingEngineErrors {
+            let connection = try SQLiteConnection(path: path, role: .reader, options: options)
+            defer { connection.close() }
+            try connection.requireIntact()
+        }
     }
 
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
@@ -127,17 +141,21 @@ public final class CustomerStore: Sendable {
     /// Runs `body` on a reader inside one deferred transaction: every query in it sees the same
     /// snapshot of the database (WAL readers never wait for the writer).
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if access == .insideKeyedWrite { return try body(writer.connection) }
-        return try readers.withConnection { connection in
-            try connection.transaction("BEGIN DEFERRED") { try body(connection) }
+        try StoreError.mappingEngineErrors {
+            if access == .insideKeyedWrite { return try body(writer.connection) }
+            return try readers.withConnection { connection in
+                try connection.transaction("BEGIN DEFERRED") { try body(connection) }
+            }
         }
     }
 
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if access == .insideKeyedWrite { return try body(writer.connection) }
-        return try readers.withConnection(body)
+        try StoreError.mappingEngineErrors {
+            if access == .insideKeyedWrite { return try body(writer.connection) }
+            return try readers.withConnection(body)
+        }
     }
 
     /// Runs `body` on the writer inside a `BEGIN IMMEDIATE` transaction (the write lock is taken
@@ -147,8 +165,16 @@ public final class CustomerStore: Sendable {
     /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
     /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
-        return try writer.write(body)
+        try StoreError.mappingEngineErrors {
+            if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
+            return try writer.write(body)
+        }
+    }
+
+    /// Runs `body` with the writer to itself, outside any transaction, in its turn among the
+    /// writes (for work that holds the writer across its own transaction and file changes).
+    func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try StoreError.mappingEngineErrors { try writer.withConnection(body) }
     }
 
     // MARK: Time

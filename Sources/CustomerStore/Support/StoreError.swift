@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// One invalid input field: its API name (camelCase) and why it was refused.
 public struct FieldViolation: Sendable, Hashable, CustomStringConvertible {
     /// The field's name as the API spells it, e.g. `vatNumber`.
@@ -43,8 +45,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(String)
     /// The store was closed; no further calls are served.
     case closed
-    /// Any other SQLite failure, with its extended result code and what the store was doing.
-    case sqlite(code: Int32, message: String, context: String)
+    /// Any other SQLite failure: the engine's error, with SQLite's extended result code and
+    /// message and what the store was doing.
+    case sqlite(SQLiteError)
 
     public var description: String {
         switch self {
@@ -63,8 +66,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .dataLoss(let message): return "data loss: \(message)"
         case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
-        case .sqlite(let code, let message, let context):
-            return "SQLite error \(code) while \(context): \(message)"
+        case .sqlite(let cause): return cause.description
         }
     }
 

@@ -1,15 +1,10 @@
 import Foundation
+import SQLiteEngine
 
 /// How a `CustomerStore` opens its database.
 public struct StoreOptions: Sendable {
     /// SQLite's `PRAGMA synchronous` level for the writer.
-    public enum Synchronous: String, Sendable {
-        /// In WAL mode a process crash (even `kill -9`) loses no committed transaction; a power
-        /// loss or OS crash may roll back the most recent ones. SQLite's recommended WAL setting.
-        case normal = "NORMAL"
-        /// Every commit is synced to disk before it returns: survives power loss, costs an fsync.
-        case full = "FULL"
-    }
+    public typealias Synchronous = SynchronousLevel
 
     /// Reader connections in the pool (at least 1).
     public var readerCount: Int

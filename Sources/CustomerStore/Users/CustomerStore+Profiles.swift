@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 /// Permission profiles: created, changed, listed. Assigning them to users is in
 /// `CustomerStore+UserAdministration.swift`.
@@ -18,7 +19,7 @@ extension CustomerStore {
         try read { connection in
             try connection.withStatement("\(Self.profileColumns) ORDER BY p.name, p.id") { statement in
                 var profiles: [StoredPermissionProfile] = []
-                while try statement.step() { profiles.append(Self.decodeProfile(statement)) }
+                while try statement.step() { profiles.append(try Self.decodeProfile(statement)) }
                 return profiles
             }
         }
@@ -102,12 +103,12 @@ extension CustomerStore {
     }
 
     /// Rights read from six columns starting at `column` (the order of `rightsColumns`).
-    static func decodeRights(_ statement: SQLiteStatement, from column: Int32) -> PermissionRights {
+    static func decodeRights(_ statement: SQLiteStatement) throws -> PermissionRights {
         PermissionRights(
-            readCustomers: StoredCustomerScope(rawValue: statement.text(column)) ?? .none,
-            editCustomers: StoredCustomerScope(rawValue: statement.text(column + 1)) ?? .none,
-            financialFigures: statement.int64(column + 2) != 0, deleteCustomers: statement.int64(column + 3) != 0,
-            manageContacts: statement.int64(column + 4) != 0, administration: statement.int64(column + 5) != 0)
+            readCustomers: StoredCustomerScope(rawValue: try statement.text("read_customers")) ?? .none,
+            editCustomers: StoredCustomerScope(rawValue: try statement.text("edit_customers")) ?? .none,
+            financialFigures: try statement.bool("financial_figures"), deleteCustomers: try statement.bool("delete_customers"),
+            manageContacts: try statement.bool("manage_contacts"), administration: try statement.bool("administration"))
     }
 
     // MARK: Private
@@ -143,14 +144,17 @@ extension CustomerStore {
         -> StoredPermissionProfile? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            return try statement.step() ? decodeProfile(statement) : nil
+            return try statement.step() ? try decodeProfile(statement) : nil
         }
     }
 
-    private static func decodeProfile(_ statement: SQLiteStatement) -> StoredPermissionProfile {
-        StoredPermissionProfile(
-            id: statement.int64(0), name: statement.text(1), rights: decodeRights(statement, from: 6),
-            builtIn: statement.optionalText(2).flatMap(BuiltInProfile.init(rawValue:)), version: statement.int64(3),
-            createdAt: Date(milliseconds: statement.int64(4)), updatedAt: Date(milliseconds: statement.int64(5)))
+    private static func decodeProfile(_ statement: SQLiteStatement) throws -> StoredPermissionProfile {
+        let id = try statement.int64("id"), name = try statement.text("name")
+        let builtIn = try statement.optionalText("built_in").flatMap(BuiltInProfile.init(rawValue:))
+        let version = try statement.int64("version"), createdAt = try statement.int64("created_at")
+        let updatedAt = try statement.int64("updated_at")
+        return StoredPermissionProfile(
+            id: id, name: name, rights: try decodeRights(statement), builtIn: builtIn, version: version,
+            createdAt: Date(milliseconds: createdAt), updatedAt: Date(milliseconds: updatedAt))
     }
 }

@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// Changing users after they were added: profile, active flag, trusted-service flag.
 ///
 /// Each change is one transaction that is refused (and rolled back) when it would leave no active

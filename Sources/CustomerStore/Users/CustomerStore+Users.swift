@@ -1,9 +1,11 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// A user with its profile's rights: one indexed join, so resolving a caller is one read.
     static let userColumns = """
-        SELECT u.id, u.uid, u.name, u.active, u.created_at, u.trusted_service, p.id, p.name, \(rightsColumns)
+        SELECT u.id, u.uid, u.name, u.active, u.created_at, u.trusted_service, p.id AS profile_id, p.name AS profile_name,
+               \(rightsColumns)
         FROM users u JOIN permission_profiles p ON p.id = u.profile_id
         """
     static let maxUserName = 64
@@ -29,7 +31,7 @@ extension CustomerStore {
         try read { connection in
             try connection.withStatement("\(Self.userColumns) ORDER BY u.name, u.id") { statement in
                 var users: [StoredUser] = []
-                while try statement.step() { users.append(Self.decodeUser(statement)) }
+                while try statement.step() { users.append(try Self.decodeUser(statement)) }
                 return users
             }
         }
@@ -124,14 +126,17 @@ extension CustomerStore {
     static func fetchUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> StoredUser? {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            return try statement.step() ? decodeUser(statement) : nil
+            return try statement.step() ? try decodeUser(statement) : nil
         }
     }
 
-    private static func decodeUser(_ statement: SQLiteStatement) -> StoredUser {
-        StoredUser(id: statement.int64(0), uid: UInt32(truncatingIfNeeded: statement.int64(1)), name: statement.text(2),
-             active: statement.int64(3) != 0, createdAt: Date(milliseconds: statement.int64(4)),
-             profile: ProfileRef(id: statement.int64(6), name: statement.text(7)),
-             rights: decodeRights(statement, from: 8), trustedService: statement.int64(5) != 0)
+    private static func decodeUser(_ statement: SQLiteStatement) throws -> StoredUser {
+        let id = try statement.int64("id"), uid = UInt32(truncatingIfNeeded: try statement.int64("uid"))
+        let name = try statement.text("name"), active = try statement.bool("active")
+        let createdAt = Date(milliseconds: try statement.int64("created_at"))
+        let trustedService = try statement.bool("trusted_service")
+        return StoredUser(id: id, uid: uid, name: name, active: active, createdAt: createdAt,
+                    profile: ProfileRef(id: try statement.int64("profile_id"), name: try statement.text("profile_name")),
+                    rights: try decodeRights(statement), trustedService: trustedService)
     }
 }

@@ -5,18 +5,18 @@ import CSQLite
 private let transient = unsafeBitCast(-1 as Int, to: sqlite3_destructor_type.self)
 
 /// A value bound to a `?` parameter.
-enum SQLValue: Sendable, Hashable {
+public enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case text(String)
     case null
 
     /// `.text`, or `.null` for nil.
-    init(_ value: String?) {
+    public init(_ value: String?) {
         self = value.map(SQLValue.text) ?? .null
     }
 
     /// `.integer`, or `.null` for nil.
-    init(_ value: Int64?) {
+    public init(_ value: Int64?) {
         self = value.map(SQLValue.integer) ?? .null
     }
 }
@@ -24,11 +24,19 @@ enum SQLValue: Sendable, Hashable {
 /// One prepared statement, owned and cached by its `SQLiteConnection`.
 ///
 /// Not thread-safe: it is used only by the thread that holds its connection.
-final class SQLiteStatement {
-    let handle: OpaquePointer
+public final class SQLiteStatement {
+    @usableFromInline let handle: OpaquePointer
     /// The SQL text, kept for error contexts (never the bound values).
-    let sql: String
+    public let sql: String
     private unowned let connection: SQLiteConnection
+    /// The result columns' names, read once (see `SQLiteStatement+Columns.swift`); a name that
+    /// two columns share is replaced by `ambiguousName` so it is never taken for either.
+    var columnNames: [String]?
+    /// Index of each unique column name; -1 for a name two columns share.
+    var columnIndexes: [String: Int32] = [:]
+    /// The column after the last one read by name: decoders read in SELECT order, so the next
+    /// name asked for is almost always this one's, found with one comparison instead of a hash.
+    var nextColumn: Int32 = 0
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle
@@ -43,13 +51,15 @@ final class SQLiteStatement {
 
     // MARK: Binding (1-based parameter indexes, as in the C API)
 
-    func bind(_ values: [SQLValue]) throws {
+    /// Binds `values` to parameters 1, 2, ... in order.
+    public func bind(_ values: [SQLValue]) throws {
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
         }
     }
 
-    func bind(_ value: SQLValue, at index: Int32) throws {
+    /// Binds one value to parameter `index` (1-based).
+    public func bind(_ value: SQLValue, at index: Int32) throws {
         switch value {
         case .integer(let int): try bind(int, at: index)
         case .text(let text): try bind(text, at: index)
@@ -57,11 +67,13 @@ final class SQLiteStatement {
         }
     }
 
-    func bind(_ value: Int64, at index: Int32) throws {
+    /// Binds an integer to parameter `index` (1-based).
+    public func bind(_ value: Int64, at index: Int32) throws {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    func bind(_ value: String?, at index: Int32) throws {
+    /// Binds text, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ value: String?, at index: Int32) throws {
         guard let value else {
             try check(sqlite3_bind_null(handle, index))
             return
@@ -72,7 +84,7 @@ final class SQLiteStatement {
         var text = value
         try text.withUTF8 { bytes in
             guard let count = Int32(exactly: bytes.count) else {
-                throw StoreError.sqlite(code: SQLITE_TOOBIG, message: "text of \(bytes.count) bytes is too long to bind",
+                throw SQLiteError(code: SQLITE_TOOBIG, message: "text of \(bytes.count) bytes is too long to bind",
                                         context: sql)
             }
             guard let base = bytes.baseAddress else {
@@ -85,7 +97,8 @@ final class SQLiteStatement {
         }
     }
 
-    func bind(_ value: Int64?, at index: Int32) throws {
+    /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
+    public func bind(_ value: Int64?, at index: Int32) throws {
         guard let value else {
             try check(sqlite3_bind_null(handle, index))
             return
@@ -93,7 +106,8 @@ final class SQLiteStatement {
         try bind(value, at: index)
     }
 
-    func bind(_ bytes: [UInt8], at index: Int32) throws {
+    /// Binds a blob to parameter `index` (1-based).
+    public func bind(_ bytes: [UInt8], at index: Int32) throws {
         // A zero-length blob needs a non-null pointer, or SQLite stores NULL (SQLite docs, "Binding Values").
         try bytes.withUnsafeBytes { buffer in
             try check(sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
@@ -104,7 +118,8 @@ final class SQLiteStatement {
     // MARK: Stepping
 
     /// Advances to the next row; `false` when the statement is done.
-    func step() throws -> Bool {
+    public func step() throws -> Bool {
+        nextColumn = 0
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -113,32 +128,39 @@ final class SQLiteStatement {
         }
     }
 
-    /// Runs a statement that returns no rows.
-    func run() throws {
+    /// Steps a statement that returns no rows to its end.
+    public func run() throws {
         while try step() {}
     }
 
     /// Makes the statement ready for its next use and drops bound text (which may be personal data).
-    func reset() {
+    public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     // MARK: Columns (0-based, as in the C API)
 
-    func int64(_ column: Int32) -> Int64 {
+    /// How many columns each row has.
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// The integer in `column` (0 for NULL).
+    @inlinable public func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
     }
 
-    func optionalInt64(_ column: Int32) -> Int64? {
+    /// The integer in `column`, nil for NULL.
+    @inlinable public func optionalInt64(_ column: Int32) -> Int64? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
     }
 
-    func text(_ column: Int32) -> String {
+    /// The text in `column` ("" for NULL).
+    @inlinable public func text(_ column: Int32) -> String {
         optionalText(column) ?? ""
     }
 
-    func optionalText(_ column: Int32) -> String? {
+    /// The text in `column`, nil for NULL.
+    @inlinable public func optionalText(_ column: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, column) else { return nil }
         // sqlite3_column_bytes must be called after sqlite3_column_text (SQLite docs, "Result
         // Values From A Query"); decoding with the length avoids a strlen and keeps embedded NULs.
@@ -146,7 +168,8 @@ final class SQLiteStatement {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    func blob(_ column: Int32) -> [UInt8] {
+    /// The bytes in `column` (empty for NULL).
+    @inlinable public func blob(_ column: Int32) -> [UInt8] {
         guard let bytes = sqlite3_column_blob(handle, column) else { return [] }
         let count = Int(sqlite3_column_bytes(handle, column))
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Safety of `@unchecked Sendable`: all mutable state (`idle`, `created`, `isClosed`) is read and
 /// written only while `condition` is locked.
-final class ConnectionPool: @unchecked Sendable {
+public final class ConnectionPool: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
     private let makeConnection: @Sendable () throws -> SQLiteConnection
@@ -13,13 +13,13 @@ final class ConnectionPool: @unchecked Sendable {
     private var isClosed = false
 
     /// - Parameter capacity: the most connections that ever exist at once.
-    init(capacity: Int, makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
+    public init(capacity: Int, makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
         self.capacity = capacity
         self.makeConnection = makeConnection
     }
 
     /// Runs `body` with a connection of its own, waiting while all are in use.
-    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         let connection = try checkOut()
         defer { checkIn(connection) }
         return try body(connection)
@@ -30,7 +30,7 @@ final class ConnectionPool: @unchecked Sendable {
         while true {
             if isClosed {
                 condition.unlock()
-                throw StoreError.closed
+                throw ConnectionClosedError()
             }
             if let connection = idle.popLast() {
                 condition.unlock()
@@ -67,7 +67,7 @@ final class ConnectionPool: @unchecked Sendable {
     }
 
     /// Closes the idle connections now and the busy ones when they come back; later checkouts fail.
-    func close() {
+    public func close() {
         condition.lock()
         isClosed = true
         let toClose = idle

@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 
-/// The store's one writer connection, shared by group commit: the writes that queue up while a
+/// A database's one writer connection, shared by group commit: the writes that queue up while a
 /// transaction runs are committed together in the next one, each in its own savepoint, and every
 /// caller is answered only after the COMMIT that made its write durable (per `StoreOptions.synchronous`).
 ///
@@ -18,38 +18,40 @@ import Foundation
 /// `isClosed`, the counters) is read and written only while `lock` is held; the connection is used
 /// only by the leader, and there is at most one (`hasLeader`). The queued calls cross threads as `PendingCall`
 /// explains.
-final class GroupCommitWriter: @unchecked Sendable {
+public final class GroupCommitWriter: @unchecked Sendable {
     /// The most writes in one transaction, so a group's callers wait a bounded time.
-    static let maxGroupSize = 256
+    public static let maxGroupSize = 256
     /// A group stops taking further members once it has run this long; they lead the next group.
-    static let groupBudgetNanoseconds: UInt64 = 10_000_000
+    public static let groupBudgetNanoseconds: UInt64 = 10_000_000
 
     /// Counters for tests and diagnostics.
-    struct Statistics: Equatable {
+    public struct Statistics: Equatable, Sendable {
         /// Transactions run for `write` (groups, including groups of one).
-        var groups = 0
+        public var groups = 0
         /// `write` calls run in them.
-        var writes = 0
+        public var writes = 0
         /// Calls queued now, waiting for a leader.
-        var waiting = 0
+        public var waiting = 0
     }
 
-    let connection: SQLiteConnection
+    /// The writer; use it only from a body this writer runs (or before the first write).
+    public let connection: SQLiteConnection
     private let lock = NSLock()
     private var queue: [any PendingWrite] = []
     private var hasLeader = false
     /// The thread running the current group; nil between leaders. A write submitted from it would
-    /// wait for itself (a keyed write's body runs on it, see `CustomerStore.keyedWrite`), so such
-    /// a write is refused instead of hanging every writer.
+    /// wait for itself (a body may run further work on the writer, as the store's keyed writes do),
+    /// so such a write is refused instead of hanging every writer.
     private var leaderThread: pthread_t?
     private var isClosed = false
     private var groups = 0
     private var writes = 0
 
     /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
-    let budgetNanoseconds: UInt64
+    public let budgetNanoseconds: UInt64
 
-    init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds) {
+    /// - Parameter groupBudgetNanoseconds: how long a group takes further members (see ``groupBudgetNanoseconds``).
+    public init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds) {
         self.connection = connection
         budgetNanoseconds = groupBudgetNanoseconds
     }
@@ -59,32 +61,32 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// effects of every earlier one). Returns, or throws what `body` threw, only after the COMMIT.
     ///
     /// - Throws: what `body` throws (its changes are undone, other writes are unaffected); the
-    ///   error that stopped the group's transaction (nothing of it was committed); `StoreError.closed`.
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    ///   error that stopped the group's transaction (nothing of it was committed); ``ConnectionClosedError``.
+    public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try submit(isExclusive: false, body)
     }
 
     /// Runs `body` with the writer connection to itself, outside any transaction, in its turn among
     /// the writes (for work that must hold the writer across its own transaction and file changes).
-    /// - Throws: what `body` throws, or `StoreError.closed`.
-    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    /// - Throws: what `body` throws, or ``ConnectionClosedError``.
+    public func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try submit(isExclusive: true, body)
     }
 
-    var statistics: Statistics {
+    public var statistics: Statistics {
         lock.lock()
         defer { lock.unlock() }
         return Statistics(groups: groups, writes: writes, waiting: queue.count)
     }
 
-    /// Refuses later calls with `.closed`, fails the queued ones with `.closed` now, and closes the
-    /// connection (at once when idle, otherwise when the running group has committed).
-    func close() {
+    /// Refuses later calls with ``ConnectionClosedError``, fails the queued ones with it now, and
+    /// closes the connection (at once when idle, otherwise when the running group has committed).
+    public func close() {
         lock.lock()
         isClosed = true
         let refused = queue
         queue.removeAll()
-        let wakeUps = refused.compactMap { answer($0, failing: StoreError.closed) }
+        let wakeUps = refused.compactMap { answer($0, failing: ConnectionClosedError()) }
         let closeNow = !hasLeader
         lock.unlock()
         for wakeUp in wakeUps { wakeUp.signal() }
@@ -107,12 +109,12 @@ final class GroupCommitWriter: @unchecked Sendable {
         lock.lock()
         if isClosed {
             lock.unlock()
-            return  // The call keeps its initial outcome, `.closed`.
+            return  // The call keeps its initial outcome, closed.
         }
         if let leaderThread, pthread_equal(leaderThread, pthread_self()) != 0 {
             lock.unlock()
-            call.fail(StoreError.sqlite(code: SQLITE_MISUSE, message: "a write was started inside a running write",
-                                        context: "group commit on the writer's own thread"))
+            call.fail(SQLiteError(code: SQLITE_MISUSE, message: "a write was started inside a running write",
+                                  context: "group commit on the writer's own thread"))
             return
         }
         guard hasLeader else {
@@ -150,7 +152,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         var ran = group.count
         var isGroup = false
         if closed {
-            first.fail(StoreError.closed)
+            first.fail(ConnectionClosedError())
         } else if first.isExclusive {
             try? first.run(connection)  // The call recorded its own error.
         } else {
@@ -174,7 +176,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         var wakeUps = answered.compactMap { answer($0, failing: nil) }
         queue.insert(contentsOf: unrun, at: 0)
         if isClosed {
-            wakeUps += queue.compactMap { answer($0, failing: StoreError.closed) }
+            wakeUps += queue.compactMap { answer($0, failing: ConnectionClosedError()) }
             queue.removeAll()
         }
         var closeConnection = false

@@ -2,20 +2,23 @@ import CSQLite
 
 /// One SQLite connection (`sqlite3*`) with its statement cache.
 ///
-/// Safety of `@unchecked Sendable`: a connection is only ever used by one thread at a time. The
-/// store's `ConnectionPool` hands each reader to exactly one caller between checkout and check-in,
+/// Safety of `@unchecked Sendable`: a connection is only ever used by one thread at a time. A
+/// `ConnectionPool` hands each reader to exactly one caller between checkout and check-in,
 /// the `GroupCommitWriter` lets only its one leader use the writer, and the handle is
 /// opened with `SQLITE_OPEN_NOMUTEX` because SQLite's own per-connection mutex would be redundant.
-final class SQLiteConnection: @unchecked Sendable {
+public final class SQLiteConnection: @unchecked Sendable {
     /// What the connection is for; it decides the open flags and the checks at open.
-    enum Role: Sendable {
+    public enum Role: Sendable {
+        /// Read-write, created if missing.
         case writer
+        /// Read-only and `query_only`, on a database the writer already put in WAL mode.
         case reader
     }
 
-    let path: String
-    let role: Role
-    let handle: OpaquePointer
+    /// The database file.
+    public let path: String
+    public let role: Role
+    @usableFromInline let handle: OpaquePointer
     /// Prepared statements keyed by their SQL text; finalized in `close()`.
     private var statements: [String: SQLiteStatement] = [:]
     /// The last few statements looked up, checked before `statements`: the SQL of a query is a
@@ -29,12 +32,16 @@ final class SQLiteConnection: @unchecked Sendable {
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
     /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).
-    private(set) var statementsRun = 0
+    public private(set) var statementsRun = 0
 
     /// Opens and configures a connection, in the order GRDB's `Database.setUp` uses: extended
     /// codes first (so every later error is precise), the busy timeout, then a probe that fails
     /// fast on a file that is not a database, then foreign keys.
-    init(path: String, role: Role, options: StoreOptions) throws {
+    ///
+    /// - Parameter busyTimeoutMilliseconds: how long a call waits for another connection's lock
+    ///   before it fails with SQLITE_BUSY.
+    /// - Throws: ``SQLiteError`` (SQLITE_NOTADB for a file that is not a database).
+    public init(path: String, role: Role, busyTimeoutMilliseconds: Int) throws {
         self.path = path
         self.role = role
         var flags = SQLITE_OPEN_NOMUTEX
@@ -42,16 +49,16 @@ final class SQLiteConnection: @unchecked Sendable {
         var db: OpaquePointer?
         let code = sqlite3_open_v2(path, &db, flags, nil)
         guard let db else {
-            throw StoreError.sqlite(code: code, message: "out of memory", context: "opening \(path)")
+            throw SQLiteError(code: code, message: "out of memory", context: "opening \(path)")
         }
         guard code == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(db))
             sqlite3_close(db)
-            throw StoreError.fromSQLite(code: code, message: message, context: "opening \(path)")
+            throw SQLiteError(code: code, message: message, context: "opening \(path)")
         }
         handle = db
         do {
-            try configure(options: options)
+            try configure(busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         } catch {
             close()
             throw error
@@ -62,20 +69,25 @@ final class SQLiteConnection: @unchecked Sendable {
         close()
     }
 
-    private func configure(options: StoreOptions) throws {
+    private func configure(busyTimeoutMilliseconds: Int) throws {
         sqlite3_extended_result_codes(handle, 1)
         // Waits this long for another process's write lock before SQLITE_BUSY.
-        sqlite3_busy_timeout(handle, Int32(clamping: options.busyTimeoutMilliseconds))
+        sqlite3_busy_timeout(handle, Int32(clamping: busyTimeoutMilliseconds))
         try probe()
         try execute("PRAGMA foreign_keys = ON")
         guard try pragma("foreign_keys") == "1" else {
-            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "foreign keys could not be enabled",
+            throw SQLiteError(code: SQLITE_MISUSE, message: "foreign keys could not be enabled",
                                     context: "opening \(path)")
         }
         if role == .writer {
             // SQLITE_DBCONFIG_DEFENSIVE forbids writes that can corrupt the file (writable_schema,
             // direct shadow-table writes) even from SQL we run.
             _ = customercard_sqlite3_db_config_defensive(handle, 1)
+            // Every byte SQLite frees (an old row version, a deleted index entry, a freed page) is
+            // overwritten with zeros instead of staying readable in the file (SQLite docs, "PRAGMA
+            // secure_delete"; FAST would leave freelist pages as they were). On every write, not only
+            // on an erasure: a contact's earlier email, replaced months ago, is personal data too.
+            try execute("PRAGMA secure_delete = ON")
         } else {
             // The file was put in WAL mode by the writer; a reader must see it, or its reads would
             // take shared locks that block the writer.
@@ -89,19 +101,19 @@ final class SQLiteConnection: @unchecked Sendable {
     private func probe() throws {
         do {
             try withStatement("SELECT count(*) FROM sqlite_master") { _ = try $0.step() }
-        } catch StoreError.notADatabase {
-            throw StoreError.notADatabase(path)
+        } catch let error as SQLiteError where error.primaryCode == SQLITE_NOTADB {
+            throw SQLiteError(code: error.code, message: error.message, context: path)
         }
     }
 
     /// Turns on WAL (persistent in the file) and the synchronous level; writer only, after the
     /// schema version was accepted, because switching the journal mode writes the file header.
-    func enableWAL(synchronous: StoreOptions.Synchronous) throws {
+    public func enableWAL(synchronous: SynchronousLevel) throws {
         let mode = try withStatement("PRAGMA journal_mode = WAL") { statement -> String? in
             try statement.step() ? statement.optionalText(0) : nil
         }
         guard mode?.lowercased() == "wal" else {
-            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "WAL mode did not take (journal_mode is \(mode ?? "unknown"))",
+            throw SQLiteError(code: SQLITE_MISUSE, message: "WAL mode did not take (journal_mode is \(mode ?? "unknown"))",
                                     context: "opening \(path)")
         }
         // NORMAL in WAL mode: a committed transaction survives a process crash; only a power loss
@@ -121,17 +133,28 @@ final class SQLiteConnection: @unchecked Sendable {
     /// taking the write lock or waiting (`SQLITE_CHECKPOINT_PASSIVE`). Returns false when a lock
     /// it needs is held at that moment (SQLITE_BUSY: the writer restarting the log, say), which
     /// only means "later".
-    func checkpointPassive() throws -> Bool {
+    public func checkpointPassive() throws -> Bool {
         try Self.checkpointPassive(handle, path: path)
     }
 
     /// The same on a bare handle: the writer's, inside its WAL hook.
     static func checkpointPassive(_ handle: OpaquePointer, path: String) throws -> Bool {
-        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        try checkpoint(handle, mode: SQLITE_CHECKPOINT_PASSIVE, path: path)
+    }
+
+    /// Copies the whole WAL into the database file and truncates the WAL to zero bytes
+    /// (`SQLITE_CHECKPOINT_TRUNCATE`), waiting through the busy handler for the write lock and for
+    /// readers of older snapshots. Returns false when that wait ran out (SQLITE_BUSY).
+    static func checkpointTruncate(_ handle: OpaquePointer, path: String) throws -> Bool {
+        try checkpoint(handle, mode: SQLITE_CHECKPOINT_TRUNCATE, path: path)
+    }
+
+    /// One checkpoint in `mode`; false when SQLite answered SQLITE_BUSY.
+    private static func checkpoint(_ handle: OpaquePointer, mode: Int32, path: String) throws -> Bool {
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, mode, nil, nil)
         if code & 0xff == SQLITE_BUSY { return false }
         guard code == SQLITE_OK else {
-            throw StoreError.fromSQLite(code: code, message: String(cString: sqlite3_errmsg(handle)),
-                                        context: "checkpoint of \(path)")
+            throw SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), context: "checkpoint of \(path)")
         }
         return true
     }
@@ -139,13 +162,13 @@ final class SQLiteConnection: @unchecked Sendable {
     private func requireWAL() throws {
         let mode = try pragma("journal_mode")
         guard mode?.lowercased() == "wal" else {
-            throw StoreError.sqlite(code: SQLITE_MISUSE, message: "database is not in WAL mode (\(mode ?? "unknown"))",
+            throw SQLiteError(code: SQLITE_MISUSE, message: "database is not in WAL mode (\(mode ?? "unknown"))",
                                     context: "opening \(path) for reading")
         }
     }
 
     /// The value of a read-only pragma such as `user_version`.
-    func pragma(_ name: String) throws -> String? {
+    public func pragma(_ name: String) throws -> String? {
         try withStatement("PRAGMA \(name)") { statement in
             try statement.step() ? statement.optionalText(0) : nil
         }
@@ -154,13 +177,13 @@ final class SQLiteConnection: @unchecked Sendable {
     // MARK: Statements
 
     /// The cached prepared statement for `sql`, prepared on first use.
-    func statement(_ sql: String) throws -> SQLiteStatement {
+    public func statement(_ sql: String) throws -> SQLiteStatement {
         for recent in recentStatements where recent.sql == sql { return recent }
         if let cached = statements[sql] {
             remember(cached)
             return cached
         }
-        guard !isClosed else { throw StoreError.closed }
+        guard !isClosed else { throw ConnectionClosedError() }
         var prepared: OpaquePointer?
         // SQLITE_PREPARE_PERSISTENT: the statement is kept for the connection's lifetime.
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
@@ -184,7 +207,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs `body` with the cached statement for `sql`, then resets it and clears its bindings.
-    func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+    public func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
         let statement = try statement(sql)
         statementsRun += 1
         defer { statement.reset() }
@@ -192,7 +215,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs one statement that returns no rows, with optional bound values.
-    func run(_ sql: String, _ values: [SQLValue] = []) throws {
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
         try withStatement(sql) { statement in
             try statement.bind(values)
             try statement.run()
@@ -200,40 +223,40 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs a script of several statements (migrations); never used with input values.
-    func execute(_ script: String) throws {
+    public func execute(_ script: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, script, nil, nil, &message)
         defer { sqlite3_free(message) }
         guard code == SQLITE_OK else {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
-            throw StoreError.fromSQLite(code: sqlite3_extended_errcode(handle), message: text, context: script)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, context: script)
         }
     }
 
     /// The rowid of the last successful INSERT on this connection.
-    var lastInsertRowID: Int64 {
+    public var lastInsertRowID: Int64 {
         sqlite3_last_insert_rowid(handle)
     }
 
     /// Number of rows the last INSERT, UPDATE or DELETE changed.
-    var changes: Int {
+    public var changes: Int {
         Int(sqlite3_changes(handle))
     }
 
-    /// The store error for a failed call; reads the connection's message for `code`.
-    func error(code: Int32, context: String) -> StoreError {
+    /// The error for a failed call; reads the connection's message for `code`.
+    func error(code: Int32, context: String) -> SQLiteError {
         let message = String(cString: sqlite3_errmsg(handle))
         // The connection's extended code is more precise when it belongs to this failure.
         let last = sqlite3_extended_errcode(handle)
         let extended = last & 0xFF == code & 0xFF ? last : code
-        return StoreError.fromSQLite(code: extended, message: message, context: context)
+        return SQLiteError(code: extended, message: message, context: context)
     }
 
     // MARK: Transactions
 
     /// Runs `body` between `begin` (`BEGIN DEFERRED` or `BEGIN IMMEDIATE`) and `COMMIT`; any error
     /// rolls the whole transaction back, so a refused call changes nothing.
-    func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+    public func transaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
         try run(begin)
         do {
             let result = try body()
@@ -251,7 +274,7 @@ final class SQLiteConnection: @unchecked Sendable {
     /// undone alone and the transaction goes on (`ROLLBACK TO` then `RELEASE`, because ROLLBACK TO
     /// leaves the savepoint open: SQLite docs, "SAVEPOINT"). Savepoints nest, so this works inside
     /// a group commit's own `SAVEPOINT w`.
-    func savepoint<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func savepoint<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try run("SAVEPOINT k")
         do {
             let result = try body(self)
@@ -268,7 +291,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Finalizes every cached statement, then closes the handle (`sqlite3_close` refuses while
     /// statements are unfinalized). Safe to call twice.
-    func close() {
+    public func close() {
         guard !isClosed else { return }
         isClosed = true
         for statement in statements.values { statement.finalize() }

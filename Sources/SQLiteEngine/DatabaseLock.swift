@@ -5,23 +5,26 @@ import Glibc
 #endif
 
 /// The one-owner rule of a database: an exclusive flock(2) on `<database>.lock`, held from before
-/// anything is read, migrated or cleaned until the store closes.
+/// anything is read, migrated or cleaned until its owner releases it.
 ///
-/// SQLite's own locks only serialize transactions; two servers on one file would each think it
-/// owns the upload staging area and the checkpoints. flock is released by the kernel when the
-/// process dies, so a crash never leaves a stale lock behind (the file itself stays, harmlessly).
-final class DatabaseLock: Sendable {
-    let path: String
+/// SQLite's own locks only serialize transactions; two servers on one file would each think they
+/// own what lives beside it (the store's upload staging area, the checkpoints). flock is released
+/// by the kernel when the process dies, so a crash never leaves a stale lock behind (the file
+/// itself stays, harmlessly).
+public final class DatabaseLock: Sendable {
+    /// The lock file: the database's path plus `.lock`.
+    public let path: String
     /// nil once released: close(2) must run once, a closed number is soon reused.
     private let descriptor: Mutex<Int32?>
 
     /// Takes the lock without waiting and writes this process's pid into the file.
     ///
-    /// - Throws: ``StoreOpeningError`` `.inUse` with the owner's pid when another process holds it.
-    init(databasePath: String) throws {
+    /// - Throws: ``DatabaseLockError/inUse(ownerPID:)`` with the owner's pid when another process
+    ///   holds it; ``DatabaseLockError/systemCall(name:path:errno:)`` when a call on the file fails.
+    public init(databasePath: String) throws {
         let path = databasePath + ".lock"
         // O_NOFOLLOW: a link planted at the lock's path is refused, never followed; 0600 whatever the umask.
-        let descriptor = try FileSystem.call("open", path) {
+        let descriptor = try Self.call("open", path) {
             open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         }
         // This process's own lock, just released, can stay held for a moment: a child spawned by
@@ -39,15 +42,15 @@ final class DatabaseLock: Sendable {
             }
             close(descriptor)
             if code == EWOULDBLOCK {
-                throw StoreOpeningError(path: databasePath, reason: .inUse(ownerPID: owner))
+                throw DatabaseLockError.inUse(ownerPID: owner)
             }
-            throw FileSystem.error("flock", path, code)
+            throw DatabaseLockError.systemCall(name: "flock", path: path, errno: code)
         }
         do {
-            try FileSystem.call("ftruncate", path) { ftruncate(descriptor, 0) }
+            try Self.call("ftruncate", path) { ftruncate(descriptor, 0) }
             let pid = Array("\(getpid())\n".utf8)
             _ = try pid.withUnsafeBytes { bytes in
-                try FileSystem.call("pwrite", path) { pwrite(descriptor, bytes.baseAddress, bytes.count, 0) }
+                try Self.call("pwrite", path) { pwrite(descriptor, bytes.baseAddress, bytes.count, 0) }
             }
         } catch {
             close(descriptor)
@@ -55,6 +58,19 @@ final class DatabaseLock: Sendable {
         }
         self.path = path
         self.descriptor = Mutex(descriptor)
+    }
+
+    /// Runs `body` (a system call returning -1 with `errno` on failure) until it is not interrupted.
+    @discardableResult
+    private static func call<Result: BinaryInteger>(_ name: String, _ path: String, _ body: () -> Result) throws -> Result {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = errno
+            // EINTR: a signal arrived before the call did anything; POSIX says to simply retry.
+            if code == EINTR { continue }
+            throw DatabaseLockError.systemCall(name: name, path: path, errno: code)
+        }
     }
 
     /// The pid the owner wrote, or nil (it may not have written it yet).
@@ -66,7 +82,7 @@ final class DatabaseLock: Sendable {
     }
 
     /// Releases the lock (closing the descriptor drops the flock); later calls do nothing.
-    func release() {
+    public func release() {
         if let descriptor = descriptor.withLock({ held in defer { held = nil }; return held }) {
             close(descriptor)
         }

@@ -22,7 +22,7 @@ protocol PendingWrite: AnyObject {
     /// Runs the body (once) and records its value or error; rethrows the body's error.
     func run(_ connection: SQLiteConnection) throws
     /// Records `error` as the call's outcome instead of whatever the body returned (its group did not
-    /// commit, or the store closed first), and drops the body if it has not run.
+    /// commit, or the writer closed first), and drops the body if it has not run.
     func fail(_ error: any Error)
 }
 
@@ -43,7 +43,7 @@ final class PendingCall<T>: PendingWrite {
     var wakeUp: DispatchSemaphore?
     private var body: ((SQLiteConnection) throws -> T)?
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
-    private(set) var result: Result<T, any Error> = .failure(StoreError.closed)
+    private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
 
     init(isExclusive: Bool, _ body: @escaping (SQLiteConnection) throws -> T) {
         self.isExclusive = isExclusive

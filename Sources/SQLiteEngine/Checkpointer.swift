@@ -20,20 +20,27 @@ import Synchronization
 /// in one session: p99 update 9.8 / 11.2 / 13.2 ms -> 5.7 / 6.8 ms, create 4.7 / 5.4 / 6.5 ms ->
 /// 2.2 / 2.5 ms; p50 and p90 within the run-to-run noise; the log stays near 1 000 pages.
 /// (A step of 250 pages measured the same p99 with more checkpoints.)
-final class Checkpointer: Sendable {
+///
+/// After a commit that erased personal data the writer copies the whole log and truncates it
+/// (``truncateLogAfterCommit()``): until then the erased values are still in older log frames.
+public final class Checkpointer: Sendable {
     /// New log pages between two checkpoints beside the writer.
-    static let backgroundStep: Int32 = 450
+    public static let backgroundStep: Int32 = 450
     /// The log size at which the writer finishes the copy itself: SQLite's own automatic threshold.
-    static let writerThreshold: Int32 = 1_000
+    public static let writerThreshold: Int32 = 1_000
 
     private let path: String
-    private let options: StoreOptions
-    private let queue = DispatchQueue(label: "customercard.store.checkpoint")
+    private let busyTimeoutMilliseconds: Int
+    private let synchronous: SynchronousLevel
+    private let queue = DispatchQueue(label: "customercard.sqlite.checkpoint")
     /// The log size when the last checkpoint beside the writer was queued (0 after a restart).
     /// Written by the writer's commit hook only.
     private let pagesAtLastQueued = Atomic<Int32>(0)
     /// True from the moment a checkpoint is queued until it starts, so commits queue at most one.
     private let isQueued = Atomic<Bool>(false)
+    /// Set by a write that erases personal data; the writer's next commit truncates the log. A
+    /// write that sets it and is then rolled back costs one needless checkpoint, nothing more.
+    private let isTruncationDue = Atomic<Bool>(false)
     /// The connection is used only on `queue`; the counters are read from anywhere.
     private let state = Mutex(State())
 
@@ -44,23 +51,30 @@ final class Checkpointer: Sendable {
     }
 
     /// Checkpoints done, for tests and diagnostics.
-    struct Statistics: Sendable {
+    public struct Statistics: Sendable {
         /// By the checkpoint connection beside the writer.
-        var background = 0
+        public var background = 0
         /// By the writer after its commit.
-        var byWriter = 0
+        public var byWriter = 0
+        /// Truncating checkpoints after an erasure.
+        public var truncations = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
-        var lastError: StoreError?
+        public var lastError: SQLiteError?
     }
 
-    init(path: String, options: StoreOptions) {
+    /// - Parameters:
+    ///   - path: the database whose writer ``watch(_:)`` is given.
+    ///   - busyTimeoutMilliseconds: for the checkpoint connection, as for the writer.
+    ///   - synchronous: the writer's level: the checkpoint syncs as it does (PRAGMA synchronous is per connection).
+    public init(path: String, busyTimeoutMilliseconds: Int, synchronous: SynchronousLevel) {
         self.path = path
-        self.options = options
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.synchronous = synchronous
     }
 
     /// Makes `writer` report its log size here after each commit, instead of checkpointing by
     /// itself (registering a WAL hook turns SQLite's automatic checkpoint off for that connection).
-    func watch(_ writer: SQLiteConnection) {
+    public func watch(_ writer: SQLiteConnection) {
         writer.setWALHook(context: Unmanaged.passUnretained(self).toOpaque()) { context, database, _, pages in
             guard let context, let database else { return SQLITE_OK }
             Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages, on: database)
@@ -68,10 +82,23 @@ final class Checkpointer: Sendable {
         }
     }
 
-    var statistics: Statistics { state.withLock { $0.statistics } }
+    public var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// Makes the writer, right after the commit of the transaction that calls this, copy the whole
+    /// log into the database file and truncate the log to zero bytes, before that write is
+    /// answered: freed bytes are zeroed in the new page images (`secure_delete`), but the old
+    /// images stay in earlier log frames until then.
+    ///
+    /// Cost: that commit's caller (and the writes queued behind it) also wait for the copy of up
+    /// to ``writerThreshold`` pages, a sync of the database file, and readers of older snapshots
+    /// to finish (up to the busy timeout). Erasures are rare; the copy is one the background
+    /// checkpoint would have made anyway.
+    public func truncateLogAfterCommit() {
+        isTruncationDue.store(true, ordering: .relaxed)
+    }
 
     /// Closes the checkpoint connection once a running checkpoint is done; later ones are skipped.
-    func close() {
+    public func close() {
         queue.sync {
             let connection = state.withLock { state in
                 state.isClosed = true
@@ -87,6 +114,10 @@ final class Checkpointer: Sendable {
     /// `database` is the writer's handle, on the thread that just committed on it (SQLite's hook
     /// contract: the write lock is released, the connection may checkpoint).
     private func committed(logPages pages: Int32, on database: OpaquePointer) {
+        if isTruncationDue.exchange(false, ordering: .relaxed) {
+            truncate(on: database)
+            return
+        }
         var queuedAt = pagesAtLastQueued.load(ordering: .relaxed)
         if pages < queuedAt {
             queuedAt = 0   // the log restarted
@@ -116,6 +147,28 @@ final class Checkpointer: Sendable {
         queue.async { [self] in checkpointBeside() }
     }
 
+    /// Under the checkpoint lock for the same reason as the writer's copy above. When readers held
+    /// it past the busy timeout the next commit tries again, and the failure is recorded.
+    private func truncate(on database: OpaquePointer) {
+        let failure: (any Error)? = state.withLock { state in
+            guard !state.isClosed else { return nil }
+            do {
+                if try SQLiteConnection.checkpointTruncate(database, path: path) {
+                    state.statistics.truncations += 1
+                    pagesAtLastQueued.store(0, ordering: .relaxed)
+                    return nil
+                }
+                isTruncationDue.store(true, ordering: .relaxed)
+                return SQLiteError(code: SQLITE_BUSY, message: "readers held the log past the busy timeout",
+                                   context: "truncating checkpoint after an erasure")
+            } catch {
+                isTruncationDue.store(true, ordering: .relaxed)
+                return error
+            }
+        }
+        if let failure { record(failure) }
+    }
+
     // MARK: Beside the writer, on `queue`
 
     private func checkpointBeside() {
@@ -124,9 +177,10 @@ final class Checkpointer: Sendable {
             guard !state.isClosed else { return nil }
             do {
                 if state.connection == nil {
-                    let connection = try SQLiteConnection(path: path, role: .writer, options: options)
+                    let connection = try SQLiteConnection(path: path, role: .writer,
+                                                          busyTimeoutMilliseconds: busyTimeoutMilliseconds)
                     // The checkpoint syncs as the writer's level asks (PRAGMA synchronous is per connection).
-                    try connection.execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
+                    try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
                     state.connection = connection
                 }
                 if try state.connection?.checkpointPassive() == true { state.statistics.background += 1 }
@@ -140,8 +194,8 @@ final class Checkpointer: Sendable {
 
     private func record(_ error: any Error) {
         state.withLock { state in
-            state.statistics.lastError = error as? StoreError
-                ?? .sqlite(code: SQLITE_ERROR, message: "\(error)", context: "checkpoint")
+            state.statistics.lastError = error as? SQLiteError
+                ?? SQLiteError(code: SQLITE_ERROR, message: "\(error)", context: "checkpoint of \(path)")
         }
     }
 }

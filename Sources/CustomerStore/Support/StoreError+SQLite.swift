@@ -1,0 +1,81 @@
+import CSQLite
+import Foundation
+import SQLiteEngine
+
+extension StoreError {
+    /// Field names (API spelling) of the unique columns, keyed by SQLite's `table.column`.
+    private static let uniqueFields: [String: String] = [
+        "customers.number": "number",
+        "projects.number": "number",
+        "users.uid": "uid",
+        "users.name": "name",
+        "labels.kind, labels.name": "name",
+        "industries.name": "name",
+        "index 'segments_by_parent_name'": "name",
+        "permission_profiles.name": "name",
+    ]
+
+    /// The one place where SQLite result codes become store errors; any other failure keeps the
+    /// engine's error as its cause (`.sqlite`).
+    ///
+    /// SQLite's own messages for constraints name tables and columns, never the bound values, so
+    /// they can be passed on.
+    init(_ error: SQLiteError) {
+        switch error.code {
+        case SQLiteError.constraintUnique, SQLiteError.constraintPrimaryKey:
+            // The message reads "UNIQUE constraint failed: customers.number".
+            let column = error.message.split(separator: ":", maxSplits: 1).last
+                .map { String($0).trimmingWhitespace() } ?? ""
+            let field = Self.uniqueFields[column] ?? column
+            self = .alreadyExists("\(field) is already taken", field: field)
+            return
+        case SQLiteError.constraintForeignKey:
+            self = .failedPrecondition("a referenced record does not exist or is still referenced (\(error.context))")
+            return
+        case SQLiteError.constraintTrigger:
+            // RAISE(ABORT, ...) in the schema's triggers: the message is ours and names no values.
+            self = .failedPrecondition(error.message)
+            return
+        default:
+            break
+        }
+        switch error.primaryCode {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            self = .unavailable("the database is busy (\(error.context)); try again")
+        case SQLITE_NOTADB:
+            self = .notADatabase(error.context)
+        case SQLITE_FULL:
+            // unixWrite turns ENOSPC (and EDQUOT) into SQLITE_FULL; the transaction is rolled back,
+            // readers are unaffected, and the next write works once space is freed.
+            self = .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")
+        default:
+            self = .sqlite(error)
+        }
+    }
+
+    /// `error` as the store reports it: the engine's errors become store errors, any other
+    /// error (a store error thrown inside a transaction's body, say) is returned as it is.
+    static func converting(_ error: any Error) -> any Error {
+        switch error {
+        case let error as SQLiteError:
+            return StoreError(error)
+        case is ConnectionClosedError:
+            return StoreError.closed
+        case MigrationError.schemaTooNew(let found, let known):
+            return StoreError.schemaTooNew(found: found, known: known)
+        case let error as MigrationError:
+            return StoreError.failedPrecondition(error.description)
+        default:
+            return error
+        }
+    }
+
+    /// Runs `body`, which calls the engine, and throws its errors as store errors (see ``converting(_:)``).
+    static func mappingEngineErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw converting(error)
+        }
+    }
+}

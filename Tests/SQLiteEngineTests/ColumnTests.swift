@@ -1,0 +1,75 @@
+import Testing
+import SQLiteEngine
+
+@Suite struct ColumnTests {
+    static let schema = """
+        CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nickname TEXT, photo BLOB, active INTEGER NOT NULL);
+        INSERT INTO person VALUES (1, 'Anna', NULL, x'0102', 1);
+        """
+
+    /// Columns are found by name (alias or column name) whatever their position, in any order.
+    @Test func columnsAreReadByNameInAnyOrder() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema)
+        let sql = "SELECT photo, nickname, active AS is_active, name, id FROM person"
+        let read = try connection.withStatement(sql) { statement in
+            _ = try statement.step()
+            return (try statement.int64("id"), try statement.text("name"), try statement.optionalText("nickname"),
+                    try statement.bool("is_active"), try statement.blob("photo"), try statement.columnIndex("name"))
+        }
+        #expect(read.0 == 1 && read.1 == "Anna" && read.2 == nil && read.3 && read.4 == [1, 2] && read.5 == 3)
+    }
+
+    /// A name no column has, or two columns share, is refused with the name and the SQL.
+    @Test func missingAndAmbiguousNamesAreRefused() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema)
+        let sql = "SELECT p.name, q.name, p.id FROM person p JOIN person q ON q.id = p.id"
+        try connection.withStatement(sql) { statement in
+            _ = try statement.step()
+            #expect(throws: ColumnError(column: "name", problem: .ambiguous, sql: sql)) { try statement.text("name") }
+            #expect(throws: ColumnError(column: "email", problem: .missing, sql: sql)) { try statement.text("email") }
+            #expect(try statement.int64("id") == 1)
+        }
+    }
+
+    /// A value of another storage class, NULL in a non-optional read included, is refused with
+    /// both types, instead of reading as 0 or "".
+    @Test func wrongTypesAreRefused() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema)
+        let sql = "SELECT id, name, nickname FROM person"
+        try connection.withStatement(sql) { statement in
+            _ = try statement.step()
+            #expect(throws: ColumnError(column: "nickname", problem: .wrongType(expected: "TEXT", found: "NULL"), sql: sql)) {
+                try statement.text("nickname")
+            }
+            #expect(throws: ColumnError(column: "name", problem: .wrongType(expected: "INTEGER or NULL", found: "TEXT"), sql: sql)) {
+                try statement.optionalInt64("name")
+            }
+            #expect(try statement.optionalInt64("id") == 1)
+        }
+    }
+
+    /// The names are resolved once per prepared statement and stay right across rows and uses;
+    /// a `SELECT *` re-prepared after a schema change sees its new column.
+    @Test func resolvedNamesFollowTheStatement() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema + "INSERT INTO person VALUES (2, 'Bo', 'B', x'', 0);")
+        let names = { () throws -> [String] in
+            try connection.withStatement("SELECT * FROM person ORDER BY id") { statement in
+                var names: [String] = []
+                while try statement.step() { names.append(try statement.text("name") + "/" + (try statement.optionalText("nickname") ?? "-")) }
+                return names
+            }
+        }
+        #expect(try names() == ["Anna/-", "Bo/B"])
+        try connection.execute("ALTER TABLE person ADD COLUMN email TEXT")
+        #expect(try names() == ["Anna/-", "Bo/B"])
+        let email = try connection.withStatement("SELECT * FROM person ORDER BY id") { statement in
+            _ = try statement.step()
+            return try statement.optionalText("email")
+        }
+        #expect(email == nil)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SQLiteEngine
+
+/// A fresh directory with a database path in it, removed when the value goes away.
+final class TemporaryDatabase: Sendable {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("SQLiteEngineTests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var path: String { directory.appendingPathComponent("test.sqlite").path }
+
+    /// A writer on the file, in WAL mode, with `schema` run on it.
+    func openWriter(schema: String = "CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
+        throws -> SQLiteConnection {
+        let writer = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 5_000)
+        try writer.enableWAL(synchronous: .normal)
+        try writer.execute(schema)
+        return writer
+    }
+
+    func openReader() throws -> SQLiteConnection {
+        try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 5_000)
+    }
+}
+
+/// Runs blocking `body` on a thread of its own, so it never blocks the cooperative pool that
+/// Swift Testing runs tests on.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// Inserts `name` into `log` and returns how many rows the body then sees (its own included).
+@discardableResult
+func insertLog(_ connection: SQLiteConnection, _ name: String) throws -> Int64 {
+    try connection.run("INSERT INTO log (name) VALUES (?)", [.text(name)])
+    return try connection.withStatement("SELECT count(*) FROM log") { try $0.step() ? $0.int64(0) : -1 }
+}
+
+/// The names in `log`, by id.
+func loggedNames(_ connection: SQLiteConnection) throws -> [String] {
+    try connection.withStatement("SELECT name FROM log ORDER BY id") { statement in
+        var names: [String] = []
+        while try statement.step() { names.append(statement.text(0)) }
+        return names
+    }
+}
+
+/// Holds a body until the test opens it, so calls started meanwhile queue behind it.
+final class Gate: Sendable {
+    private let entered = DispatchSemaphore(value: 0)
+    private let opened = DispatchSemaphore(value: 0)
+
+    func hold() {
+        entered.signal()
+        opened.wait()
+    }
+
+    func waitUntilHeld() async throws {
+        try await onThread { self.entered.wait() }
+    }
+
+    func open() {
+        opened.signal()
+    }
+}

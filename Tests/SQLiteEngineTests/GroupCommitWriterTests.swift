@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import SQLiteEngine
+
+/// The group-commit writer on a bare table: writes queued while one runs share the next
+/// transaction, each in its own savepoint; groups are formed on purpose by holding the first write
+/// inside its body until the others have queued.
+@Suite struct GroupCommitWriterTests {
+    struct BodyError: Error, Equatable {
+        let name: String
+    }
+
+    /// A writer on a fresh `log` table, with a group budget long enough that a busy machine never
+    /// splits a group the test means as one.
+    static func makeWriter(_ database: TemporaryDatabase) throws -> GroupCommitWriter {
+        GroupCommitWriter(connection: try database.openWriter(), groupBudgetNanoseconds: 60_000_000_000)
+    }
+
+    static func startHeldWrite(_ writer: GroupCommitWriter, _ gate: Gate, _ name: String) async throws
+        -> Task<Int64, any Error> {
+        let task = Task { try await onThread { try writer.write { gate.hold(); return try insertLog($0, name) } } }
+        try await gate.waitUntilHeld()
+        return task
+    }
+
+    static func startQueuedWrite(_ writer: GroupCommitWriter, queued: Int,
+                                 _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async -> Task<Int64, any Error> {
+        let task = Task { try await onThread { try writer.write(body) } }
+        while writer.statistics.waiting < queued { try? await Task.sleep(nanoseconds: 1_000_000) }
+        return task
+    }
+
+    /// Writes queued behind a running one run in one transaction, in queue order; a body that
+    /// throws is undone alone and its caller gets its own error; the others commit.
+    @Test func queuedWritesShareOneTransactionAndAFailureIsIsolated() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        let second = await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "B") }
+        let failing = await Self.startQueuedWrite(writer, queued: 2) { connection in
+            try insertLog(connection, "C")
+            throw BodyError(name: "C")
+        }
+        let fourth = await Self.startQueuedWrite(writer, queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await second.value == 2)
+        await #expect(throws: BodyError(name: "C")) { try await failing.value }
+        #expect(try await fourth.value == 3)  // C's row was gone before D ran.
+        let statistics = writer.statistics
+        #expect(statistics.groups == 2 && statistics.writes == 4 && statistics.waiting == 0)
+        let reader = try database.openReader()
+        defer { reader.close() }
+        #expect(try loggedNames(reader) == ["A", "B", "D"])
+    }
+
+    /// A SQLite error in one member (a UNIQUE violation) is that member's alone, with its code.
+    @Test func aConstraintErrorStaysWithItsWrite() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        let duplicate = await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "A") }
+        let other = await Self.startQueuedWrite(writer, queued: 2) { try insertLog($0, "B") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        let error = await #expect(throws: SQLiteError.self) { try await duplicate.value }
+        #expect(error?.code == SQLiteError.constraintUnique)
+        #expect(try await other.value == 2)
+    }
+
+    /// A write started from inside a running write's body is refused, not left waiting for itself.
+    @Test func aWriteInsideAWriteIsRefused() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let nested = try await onThread {
+            try writer.write { _ in Result { try writer.write { try insertLog($0, "nested") } } }
+        }
+        #expect(throws: SQLiteError.self) { try nested.get() }
+    }
+
+    /// `close()` refuses later writes with `ConnectionClosedError`.
+    @Test func aClosedWriterRefusesWrites() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        _ = try await onThread { try writer.write { try insertLog($0, "A") } }
+        writer.close()
+        await #expect(throws: ConnectionClosedError()) { try await onThread { try writer.write { try insertLog($0, "B") } } }
+    }
+}
