@@ -6,8 +6,9 @@ import ProductVersion
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {
     static let commands: [CommandSpec] =
-        ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + DossierCommands.all
+        + ActivityCommands.all + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all
+        + ProfileCommands.all
         + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {

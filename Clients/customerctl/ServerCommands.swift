@@ -25,10 +25,19 @@ enum ServerCommands {
             }
         },
         CommandSpec(
-            ["server-info"], summary: "Show the server's versions, uptime, limits and call counters.",
+            ["server-info"],
+            summary: "Show the server's versions, uptime, limits, call counters and latencies by method, and its store.",
             examples: ["customerctl server-info --output json"]
         ) { invocation in
-            try invocation.printer.serverInfo(try await invocation.client.server.info(options: invocation.callOptions))
+            let server = invocation.client.server
+            let info = try await server.info(options: invocation.callOptions)
+            let store: StoreStatusResponse?
+            do {
+                store = try await server.storeStatus(options: invocation.callOptions)
+            } catch let error as RPCError where error.code == .unimplemented {
+                store = nil   // a server older than customer.v1.ServerStatusService
+            }
+            try invocation.printer.serverInfo(info, store: store)
         },
         CommandSpec(
             ["services"], summary: "List the services and methods the server offers.", examples: ["customerctl services"]

@@ -9,47 +9,56 @@ struct CardServiceHandler: GuardedService {
 
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId)) { request, context in
-            let caller = try Caller.of(context)
-            var asked = request.tabs.isEmpty ? Set(CardTab.allCases) : Set(request.tabs)
-            // Without the financial-figures right the financial tab is not even read: it is
-            // absent and marked hidden, and the money fields elsewhere are stripped.
-            let financialHidden = asked.contains(.financial) && !caller.financialFiguresVisible
-            if financialHidden {
-                asked.remove(.financial)
-            }
-            let tabs = try store.cardTabs(
-                customerID: request.customerId, now: Date(), tabs: Set(asked.map(\.stored)), from: request.from, to: request.to)
-            var card = CustomerCard(customer: Customer(tabs.customer))
-            if let information = tabs.contactInformation {
-                card.contactInformation = ContactInformation(
-                    addresses: information.addresses.map(Address.init),
-                    contacts: information.contacts.map(Contact.init),
-                    activities: ActivityList(information.activities),
-                    segments: information.segments.map(Segment.init))
-            }
-            if let sales = tabs.salesAndProjects {
-                card.salesAndProjects = ProjectList(
-                    projects: caller.shown((sales.salesCases + sales.projects).map(Project.init)))
-            }
-            if let items = tabs.collaboration {
-                card.collaboration = CollaborationTab(items: items.map(CollaborationItem.init))
-            }
-            if let financial = tabs.financial {
-                card.financial = CustomerAPI.FinancialTab(financial)
-            }
-            if let settings = tabs.settings {
-                card.settings = SettingsTab(
-                    settings: CustomerSettings(settings.settings),
-                    segments: settings.segments.map(Segment.init))
-            }
-            if let files = tabs.files {
-                card.files = FilesTab(files: files.files, links: files.links)
-            }
-            if financialHidden {
-                card.financialHidden = true
-            }
-            return card
+            try Self.card(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
+                          for: try Caller.of(context), store: store)
         }
+    }
+}
+
+extension CardServiceHandler {
+    /// The card with the `tabs` asked for (every tab when empty), as `caller` may see it; also
+    /// the core of the customer dossier.
+    static func card(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
+                     store: CustomerStore) throws -> CustomerCard {
+        var asked = tabs.isEmpty ? Set(CardTab.allCases) : Set(tabs)
+        // Without the financial-figures right the financial tab is not even read: it is
+        // absent and marked hidden, and the money fields elsewhere are stripped.
+        let financialHidden = asked.contains(.financial) && !caller.financialFiguresVisible
+        if financialHidden {
+            asked.remove(.financial)
+        }
+        let tabs = try store.cardTabs(
+            customerID: customerID, now: Date(), tabs: Set(asked.map(\.stored)), from: from, to: to)
+        var card = CustomerCard(customer: Customer(tabs.customer))
+        if let information = tabs.contactInformation {
+            card.contactInformation = ContactInformation(
+                addresses: information.addresses.map(Address.init),
+                contacts: information.contacts.map(Contact.init),
+                activities: ActivityList(information.activities),
+                segments: information.segments.map(Segment.init))
+        }
+        if let sales = tabs.salesAndProjects {
+            card.salesAndProjects = ProjectList(
+                projects: caller.shown((sales.salesCases + sales.projects).map(Project.init)))
+        }
+        if let items = tabs.collaboration {
+            card.collaboration = CollaborationTab(items: items.map(CollaborationItem.init))
+        }
+        if let financial = tabs.financial {
+            card.financial = CustomerAPI.FinancialTab(financial)
+        }
+        if let settings = tabs.settings {
+            card.settings = SettingsTab(
+                settings: CustomerSettings(settings.settings),
+                segments: settings.segments.map(Segment.init))
+        }
+        if let files = tabs.files {
+            card.files = FilesTab(files: files.files, links: files.links)
+        }
+        if financialHidden {
+            card.financialHidden = true
+        }
+        return card
     }
 }
 

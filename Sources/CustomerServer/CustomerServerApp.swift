@@ -47,6 +47,8 @@ public final class CustomerServerApp: Sendable {
                 FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: store),
                 RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
+                ServerStatusServiceHandler(store: store),
+                DossierServiceHandler(store: store),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc

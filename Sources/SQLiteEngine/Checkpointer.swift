@@ -1,5 +1,6 @@
 import CSQLite
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Copies most of the write-ahead log back into the database file beside the writer, so that the
@@ -60,6 +61,8 @@ public final class Checkpointer: Sendable {
         public var truncations = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
         public var lastError: SQLiteError?
+        /// When the last checkpoint of either finished; nil before the first.
+        public var lastCheckpointAt: Date?
     }
 
     /// - Parameters:
@@ -132,7 +135,10 @@ public final class Checkpointer: Sendable {
             let failure: (any Error)? = state.withLock { state in
                 guard !state.isClosed else { return nil }
                 do {
-                    if try SQLiteConnection.checkpointPassive(database, path: path) { state.statistics.byWriter += 1 }
+                    if try SQLiteConnection.checkpointPassive(database, path: path) {
+                        state.statistics.byWriter += 1
+                        state.statistics.lastCheckpointAt = Date()
+                    }
                     return nil
                 } catch {
                     return error
@@ -183,7 +189,10 @@ public final class Checkpointer: Sendable {
                     try connection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
                     state.connection = connection
                 }
-                if try state.connection?.checkpointPassive() == true { state.statistics.background += 1 }
+                if try state.connection?.checkpointPassive() == true {
+                    state.statistics.background += 1
+                    state.statistics.lastCheckpointAt = Date()
+                }
                 return nil
             } catch {
                 return error

@@ -32,6 +32,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
         public var writes = 0
         /// Calls queued now, waiting for a leader.
         public var waiting = 0
+        /// The most writes one transaction held.
+        public var largestGroup = 0
     }
 
     /// The writer; use it only from a body this writer runs (or before the first write).
@@ -46,6 +48,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
     private var isClosed = false
     private var groups = 0
     private var writes = 0
+    private var largestGroup = 0
 
     /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
     public let budgetNanoseconds: UInt64
@@ -76,7 +79,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
     public var statistics: Statistics {
         lock.lock()
         defer { lock.unlock() }
-        return Statistics(groups: groups, writes: writes, waiting: queue.count)
+        return Statistics(groups: groups, writes: writes, waiting: queue.count, largestGroup: largestGroup)
     }
 
     /// Refuses later calls with ``ConnectionClosedError``, fails the queued ones with it now, and
@@ -171,6 +174,7 @@ public final class GroupCommitWriter: @unchecked Sendable {
         if ofGroup {
             groups += 1
             writes += answered.count
+            largestGroup = max(largestGroup, answered.count)
         }
         leaderThread = nil
         var wakeUps = answered.compactMap { answer($0, failing: nil) }

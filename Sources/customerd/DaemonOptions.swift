@@ -52,11 +52,18 @@ enum DaemonOptions {
         How long one registry lookup may take before the refresh fails with
         UNAVAILABLE. Default: 10.
         """)
+    static let slowCallThreshold = Option.value("slow-call-threshold", "MS", help: """
+        Log one line (level warning) for each call that takes at least MS
+        milliseconds, with its method, caller (uid and user), duration and status;
+        0 logs none; fractions are allowed (0.5). Ordinary calls are never
+        logged. Default: 500.
+        """)
     static let version = Option.flag("version", help: "Print the version and exit.")
     static let helpFlag = Option.flag("help", short: "h", help: "Show this help and exit.")
 
     static let signature = Signature(options: [
-        socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, version, helpFlag,
+        socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
+        version, helpFlag,
     ])
 
     static var usage: String { "customerd " + signature.usage }

@@ -88,6 +88,9 @@ func run() -> Int32 {
             mode: arguments.value(DaemonOptions.socketMode), group: arguments.value(DaemonOptions.socketGroup))
         configuration.registries = try RegistryOptions.directory(
             urls: arguments.allValues(DaemonOptions.registryURL), timeout: arguments.value(DaemonOptions.registryTimeout))
+        if let threshold = arguments.value(DaemonOptions.slowCallThreshold) {
+            configuration.rpc.slowCallThreshold = try SlowCallOption.threshold(threshold)
+        }
     } catch {
         FileHandle.standardError.write(Data("Error: \(error)\nSee 'customerd --help'.\n".utf8))
         return ExitCode.usage

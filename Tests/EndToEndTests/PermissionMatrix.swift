@@ -322,5 +322,14 @@ enum PermissionMatrix {
         "customer.v1.InvoiceService/ListInvoices": MatrixRow(readers) { client, seed in
             _ = try await client.invoices.list(customerID: seed.otherCustomer)
         },
+        "customer.v1.DossierService/GetCustomerDossier": MatrixRow(readers) { client, seed in
+            _ = try await client.customers.dossier(id: seed.otherCustomer)
+        },
+        "customer.v1.DossierService/GetContactDossier": MatrixRow(readers) { client, seed in
+            _ = try await client.contacts.dossier(id: seed.contact)
+        },
+        "customer.v1.ServerStatusService/GetStoreStatus": MatrixRow(everyone) { client, _ in
+            _ = try await client.server.storeStatus()
+        },
     ]
 }

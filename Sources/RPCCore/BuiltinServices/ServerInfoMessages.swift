@@ -57,6 +57,12 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var connectionsTotal: UInt64 = 0
     /// Only codes with a non-zero count, in code order.
     public var callsByStatus: [StatusCount] = []
+    /// Every registered method that was called at least once, by name.
+    public var methods: [MethodCallStatistics] = []
+    /// Calls in flight on all connections now (each is one stream).
+    public var callsInFlight: UInt64 = 0
+    /// Calls slower than this are logged one line each; 0 when none are.
+    public var slowCallThresholdMilliseconds: UInt64 = 0
 
     public init() {}
 
@@ -74,6 +80,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case connectionsCurrent = 11
         case connectionsTotal = 12
         case callsByStatus = 13
+        case methods = 14
+        case callsInFlight = 15
+        case slowCallThresholdMilliseconds = 16
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +101,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         connectionsCurrent = try number(.connectionsCurrent)
         connectionsTotal = try number(.connectionsTotal)
         callsByStatus = try container.decodeIfPresent([StatusCount].self, forKey: .callsByStatus) ?? []
+        methods = try container.decodeIfPresent([MethodCallStatistics].self, forKey: .methods) ?? []
+        callsInFlight = try number(.callsInFlight)
+        slowCallThresholdMilliseconds = try number(.slowCallThresholdMilliseconds)
     }
 
     /// The count for `code` (0 when absent).

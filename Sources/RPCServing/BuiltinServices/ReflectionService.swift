@@ -11,6 +11,9 @@ final class MethodCatalog: Sendable {
         self.methods.withLock { $0 = methods }
     }
 
+    /// The registered methods in registration order.
+    var registrations: [RegisteredMethod] { methods.withLock { $0 } }
+
     /// The registered methods by service, services sorted by name, methods in registration order.
     private var byService: [(name: String, methods: [RegisteredMethod])] {
         let methods = self.methods.withLock { $0 }

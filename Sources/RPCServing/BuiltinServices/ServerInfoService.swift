@@ -4,6 +4,8 @@ import RPCTransport
 struct ServerInfoService: RPCService {
     let configuration: ServerConfiguration
     let statistics: ServerStatistics
+    /// The registered methods, each with its counters (filled once the router is complete).
+    let catalog: MethodCatalog
 
     func register(with router: inout Router) {
         router.registerUnary(RPCServerInfo.GetServerInfo.descriptor) { (_: ServerInfoRequest, _) in
@@ -26,10 +28,13 @@ struct ServerInfoService: RPCService {
         info.initialStreamWindow = UInt64(configuration.initialStreamWindow)
         info.connectionsCurrent = snapshot.connectionsCurrent
         info.connectionsTotal = snapshot.connectionsTotal
-        info.callsByStatus = StatusCode.allCases.compactMap { code in
-            let count = snapshot.callsByStatus[Int(code.rawValue)]
-            return count == 0 ? nil : StatusCount(code: code, count: count)
-        }
+        info.callsByStatus = StatusCount.nonZero(snapshot.callsByStatus)
+        info.methods = catalog.registrations
+            .map { $0.statistics.snapshot(method: $0.descriptor.fullName) }
+            .filter { $0.calls > 0 }
+            .sorted { $0.method < $1.method }
+        info.callsInFlight = UInt64(statistics.callsInFlight)
+        info.slowCallThresholdMilliseconds = configuration.slowCallThreshold.map(Self.milliseconds) ?? 0
         return info
     }
 

@@ -44,7 +44,7 @@ public final class RPCServer: Sendable {
         var router = Router()
         let builtins: [any RPCService] = [
             HealthService(registry: health),
-            ServerInfoService(configuration: configuration, statistics: statistics),
+            ServerInfoService(configuration: configuration, statistics: statistics, catalog: catalog),
             ReflectionService(catalog: catalog),
         ]
         for service in builtins + services { service.register(with: &router) }

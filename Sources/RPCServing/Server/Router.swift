@@ -83,6 +83,8 @@ struct RegisteredMethod: Sendable {
     let descriptor: MethodDescriptor
     let types: MethodTypes
     let handler: MethodHandler
+    /// Its calls since start, shared by every copy of the router (see server-info).
+    let statistics = MethodStatistics()
 }
 
 /// A method's messages (of one request or response; of each, for a stream) and what a caller

@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable {
     public var maxQueuedBytesPerStream: Int = 256 * 1024
     /// Per-stream flow-control window this server grants for client-to-server messages (default 256 KiB).
     public var initialStreamWindow: Int = 256 * 1024
+    /// A call that takes at least this long is logged, one line at warning level with its method,
+    /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
+    public var slowCallThreshold: Duration? = .milliseconds(500)
     /// Reported in HELLO and by the server-info service.
     public var serverName: String = "rpc-server"
     public var serverVersion: String = "0.0.0"

@@ -62,7 +62,7 @@ extension ServerConnection {
                               "the response of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
             response = nil
         }
-        runtime.statistics.callEnded(status.code)
+        runtime.callEnded(context, status.code)
         writeStatus(streamID: context.streamID, status, response: response, admission: admission)
         let drained = calls.withLock { table in
             table.active[context.streamID] = nil
@@ -75,7 +75,7 @@ extension ServerConnection {
     func endWithoutAnswer(_ context: ServerContext, code: StatusCode) {
         let (claimed, deadlineEntry) = context.markFinished()
         if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
-        if claimed { runtime.statistics.callEnded(code) }
+        if claimed { runtime.callEnded(context, code) }
         if calls.withLock({ $0.draining && $0.active.isEmpty }) { stopReading() }
     }
 

@@ -291,7 +291,8 @@ extension ServerConnection {
             _ = stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream))
         }
         let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
-                                    streamID: streamID, connection: self, stream: stream)
+                                    streamID: streamID, connection: self, stream: stream,
+                                    methodStatistics: registered.statistics)
         let refusal: RPCError? = calls.withLock { table in
             if table.draining { return RPCError(.unavailable, "the server is shutting down") }
             if table.active.count >= configuration.maxConcurrentCallsPerConnection {
@@ -305,6 +306,7 @@ extension ServerConnection {
             reject(streamID: streamID, refusal)
             return nil
         }
+        runtime.statistics.callStarted()
         if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message))
     }

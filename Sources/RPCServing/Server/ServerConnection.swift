@@ -195,7 +195,7 @@ final class ServerConnection: @unchecked Sendable {
         }
         for context in active {
             context.cancel(error)
-            if context.markFinished().claimed { runtime.statistics.callEnded(error.code) }
+            if context.markFinished().claimed { runtime.callEnded(context, error.code) }
         }
     }
 

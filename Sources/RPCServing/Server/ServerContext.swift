@@ -21,6 +21,10 @@ public final class ServerContext: Sendable {
     let connection: ServerConnection
     /// Flow-control state of a streaming call; nil for unary calls.
     let stream: CallStream?
+    /// When the CALL_START frame was read: the call's duration runs from here.
+    let startedAt = ContinuousClock.now
+    /// Where the call's status and duration are counted.
+    let methodStatistics: MethodStatistics
 
     private let cancelled = Atomic<Bool>(false)
     private let state = Mutex(State())
@@ -35,7 +39,7 @@ public final class ServerContext: Sendable {
     }
 
     init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
-         streamID: UInt32, connection: ServerConnection, stream: CallStream?) {
+         streamID: UInt32, connection: ServerConnection, stream: CallStream?, methodStatistics: MethodStatistics) {
         self.method = method
         self.peer = peer
         self.metadata = metadata
@@ -43,6 +47,7 @@ public final class ServerContext: Sendable {
         self.streamID = streamID
         self.connection = connection
         self.stream = stream
+        self.methodStatistics = methodStatistics
     }
 
     /// True once the call was cancelled by the client, passed its deadline, lost its connection,

@@ -12,6 +12,7 @@ final class ServerStatistics: Sendable {
     }
 
     private let counters = Mutex(Snapshot())
+    private let inFlight = Atomic<Int>(0)
     let startedAt = ContinuousClock.now
     /// The connections' outgoing queues (PROTOCOL.md, "Limits": queued bytes).
     let writeQueue = WriteQueueStatistics()
@@ -29,7 +30,17 @@ final class ServerStatistics: Sendable {
         counters.withLock { $0.connectionsCurrent -= 1 }
     }
 
+    /// Counts a call that never started (unknown method, limits) or one that ended: see `callLeftFlight`.
     func callEnded(_ code: StatusCode) {
         counters.withLock { $0.callsByStatus[Int(code.rawValue)] += 1 }
     }
+
+    /// Calls admitted and not yet ended, on all connections.
+    var callsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
+    /// A call was admitted to its connection's table of calls in flight.
+    func callStarted() { inFlight.add(1, ordering: .relaxed) }
+
+    /// An admitted call ended (it is counted by status with `callEnded` too).
+    func callLeftFlight() { inFlight.subtract(1, ordering: .relaxed) }
 }

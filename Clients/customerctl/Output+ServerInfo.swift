@@ -1,0 +1,141 @@
+import CustomerClient
+import Foundation
+
+extension Output {
+    /// The runtime's server info and, when the server has it, its store's status (nil from a
+    /// server older than `customer.v1.ServerStatusService`).
+    func serverInfo(_ info: ServerInfoResponse, store: StoreStatusResponse?) throws {
+        guard format == .table else {
+            return try printJSON(ServerInfoJSON(info, store: store))
+        }
+        var fields = FieldList()
+        fields.add("server", "\(info.serverName) \(info.serverVersion)")
+        fields.add("protocol version", String(info.protocolVersion))
+        fields.add("uptime", String(format: "%.1f s", Double(info.uptimeMilliseconds) / 1000))
+        fields.add("max frame size", "\(info.maxFrameSize) bytes")
+        fields.add("max calls/connection", String(info.maxConcurrentCallsPerConnection))
+        fields.add("max connections", String(info.maxConnections))
+        fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
+        fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
+        fields.add("calls in flight", String(info.callsInFlight))
+        let calls = info.callsByStatus.map { "\($0.code) \($0.count)" }.joined(separator: ", ")
+        fields.add("calls by status", calls.isEmpty ? "none yet" : calls)
+        fields.add("slow-call log", info.slowCallThresholdMilliseconds == 0
+                   ? "off" : "calls of \(info.slowCallThresholdMilliseconds) ms or more")
+        if let store {
+            let meanGroup = store.writeGroups == 0 ? 0 : Double(store.writes) / Double(store.writeGroups)
+            fields.add("database", "\(store.databaseBytes) bytes, write-ahead log \(store.walBytes) bytes")
+            fields.add("writer", "\(store.writerQueueDepth) queued; \(store.writes) writes in \(store.writeGroups) transactions "
+                       + String(format: "(mean group %.1f, largest %d)", meanGroup, store.largestWriteGroup))
+            fields.add("checkpoints", "\(store.checkpoints)"
+                       + (store.lastCheckpointAt.map { ", last at \(Self.timestamp($0))" } ?? ""))
+            fields.add("last checkpoint error", store.lastCheckpointError)
+        }
+        print(fields.render(), terminator: "")
+        guard !info.methods.isEmpty else { return }
+        var table = TextTable(["METHOD", "CALLS", "ERRORS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "ERRORS BY STATUS"])
+        for method in info.methods {
+            let errors = method.callsByStatus.filter { $0.code != .ok }.map { "\($0.code) \($0.count)" }
+            table.append([
+                method.method, String(method.calls), String(method.errors),
+                Self.milliseconds(method.p50Microseconds), Self.milliseconds(method.p90Microseconds),
+                Self.milliseconds(method.p99Microseconds), Self.milliseconds(method.maxMicroseconds),
+                errors.isEmpty ? "-" : errors.joined(separator: ", "),
+            ])
+        }
+        print("")
+        print(table.render(), terminator: "")
+    }
+
+    private static func milliseconds(_ microseconds: UInt64) -> String {
+        String(format: "%.2f", Double(microseconds) / 1000)
+    }
+}
+
+/// The server info with stable camelCase keys and status names instead of numbers.
+private struct ServerInfoJSON: Encodable {
+    let protocolVersion: UInt32
+    let serverName: String
+    let serverVersion: String
+    let uptimeMilliseconds: UInt64
+    let maxFrameSize: UInt64
+    let maxConcurrentCallsPerConnection: UInt64
+    let maxConnections: UInt64
+    let idleTimeoutMilliseconds: UInt64
+    let connectionsCurrent: UInt64
+    let connectionsTotal: UInt64
+    let callsInFlight: UInt64
+    let callsByStatus: [String: UInt64]
+    let slowCallThresholdMilliseconds: UInt64
+    let methods: [MethodJSON]
+    /// Absent from a server without `customer.v1.ServerStatusService`.
+    let store: StoreJSON?
+
+    init(_ info: ServerInfoResponse, store: StoreStatusResponse?) {
+        protocolVersion = info.protocolVersion
+        serverName = info.serverName
+        serverVersion = info.serverVersion
+        uptimeMilliseconds = info.uptimeMilliseconds
+        maxFrameSize = info.maxFrameSize
+        maxConcurrentCallsPerConnection = info.maxConcurrentCallsPerConnection
+        maxConnections = info.maxConnections
+        idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
+        connectionsCurrent = info.connectionsCurrent
+        connectionsTotal = info.connectionsTotal
+        callsInFlight = info.callsInFlight
+        callsByStatus = Self.byName(info.callsByStatus)
+        slowCallThresholdMilliseconds = info.slowCallThresholdMilliseconds
+        methods = info.methods.map(MethodJSON.init)
+        self.store = store.map(StoreJSON.init)
+    }
+
+    static func byName(_ counts: [StatusCount]) -> [String: UInt64] {
+        Dictionary(counts.map { ("\($0.code)", $0.count) }, uniquingKeysWith: +)
+    }
+
+    struct MethodJSON: Encodable {
+        let method: String
+        let calls: UInt64
+        let errors: UInt64
+        let callsByStatus: [String: UInt64]
+        let p50Microseconds: UInt64
+        let p90Microseconds: UInt64
+        let p99Microseconds: UInt64
+        let maxMicroseconds: UInt64
+
+        init(_ method: MethodCallStatistics) {
+            self.method = method.method
+            calls = method.calls
+            errors = method.errors
+            callsByStatus = ServerInfoJSON.byName(method.callsByStatus)
+            p50Microseconds = method.p50Microseconds
+            p90Microseconds = method.p90Microseconds
+            p99Microseconds = method.p99Microseconds
+            maxMicroseconds = method.maxMicroseconds
+        }
+    }
+
+    struct StoreJSON: Encodable {
+        let writerQueueDepth: UInt64
+        let writeGroups: UInt64
+        let writes: UInt64
+        let largestWriteGroup: UInt64
+        let databaseBytes: UInt64
+        let walBytes: UInt64
+        let checkpoints: UInt64
+        let lastCheckpointAt: Date?
+        let lastCheckpointError: String?
+
+        init(_ store: StoreStatusResponse) {
+            writerQueueDepth = store.writerQueueDepth
+            writeGroups = store.writeGroups
+            writes = store.writes
+            largestWriteGroup = store.largestWriteGroup
+            databaseBytes = store.databaseBytes
+            walBytes = store.walBytes
+            checkpoints = store.checkpoints
+            lastCheckpointAt = store.lastCheckpointAt
+            lastCheckpointError = store.lastCheckpointError
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import RPCCore
+
+/// `customer.v1.ServerStatusService`: what customerd's store is doing, beside the runtime's
+/// `rpc.info.v1.ServerInfo` (which knows nothing of SQLite). `customerctl server-info` shows both.
+public enum ServerStatusService {
+    public static let name = "customer.v1.ServerStatusService"
+
+    public static let getStoreStatus = UnaryMethod<EmptyRequest, StoreStatusResponse>(
+        service: name, method: "GetStoreStatus",
+        summary: "Counters since the server started and file sizes now; reads no customer data.")
+}
+
+/// The store's writer, write-ahead log, checkpoints and size.
+public struct StoreStatusResponse: Codable, Sendable, Hashable {
+    /// Writes waiting for the writer now.
+    public var writerQueueDepth: UInt64 = 0
+    /// Write transactions since start (a group of one counts).
+    public var writeGroups: UInt64 = 0
+    /// Writes run in them; `writes / writeGroups` is the mean group size.
+    public var writes: UInt64 = 0
+    /// The most writes one transaction held.
+    public var largestWriteGroup: UInt64 = 0
+    /// Bytes of the database file.
+    public var databaseBytes: UInt64 = 0
+    /// Bytes of the write-ahead log (`-wal` file).
+    public var walBytes: UInt64 = 0
+    /// Checkpoints since start (copies of the log into the database file).
+    public var checkpoints: UInt64 = 0
+    /// When the last checkpoint finished; absent before the first.
+    public var lastCheckpointAt: Date?
+    /// The last checkpoint failure; absent when there was none.
+    public var lastCheckpointError: String?
+
+    public init() {}
+
+    enum CodingKeys: Int, CodingKey {
+        case writerQueueDepth = 1, writeGroups = 2, writes = 3, largestWriteGroup = 4, databaseBytes = 5, walBytes = 6
+        case checkpoints = 7, lastCheckpointAt = 8, lastCheckpointError = 9
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func number(_ key: CodingKeys) throws -> UInt64 { try container.decodeIfPresent(UInt64.self, forKey: key) ?? 0 }
+        writerQueueDepth = try number(.writerQueueDepth)
+        writeGroups = try number(.writeGroups)
+        writes = try number(.writes)
+        largestWriteGroup = try number(.largestWriteGroup)
+        databaseBytes = try number(.databaseBytes)
+        walBytes = try number(.walBytes)
+        checkpoints = try number(.checkpoints)
+        lastCheckpointAt = try container.decodeIfPresent(Date.self, forKey: .lastCheckpointAt)
+        lastCheckpointError = try container.decodeIfPresent(String.self, forKey: .lastCheckpointError)
+    }
+}

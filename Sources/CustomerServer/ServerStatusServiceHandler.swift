@@ -1,0 +1,30 @@
+import CustomerAPI
+import CustomerStore
+import RPCServing
+
+/// Serves `customer.v1.ServerStatusService`: the store's counters and sizes, for any signed-in user
+/// (like the runtime's server info, it shows no customer data).
+struct ServerStatusServiceHandler: GuardedService {
+    var store: CustomerStore
+
+    func register(with router: inout GuardedRouter) {
+        router.register(ServerStatusService.getStoreStatus, requires: .signedIn) { _, _ in
+            StoreStatusResponse(store.status)
+        }
+    }
+}
+
+extension StoreStatusResponse {
+    init(_ status: StoreStatus) {
+        self.init()
+        writerQueueDepth = UInt64(clamping: status.writerQueueDepth)
+        writeGroups = UInt64(clamping: status.writeGroups)
+        writes = UInt64(clamping: status.writes)
+        largestWriteGroup = UInt64(clamping: status.largestWriteGroup)
+        databaseBytes = UInt64(clamping: status.databaseBytes)
+        walBytes = UInt64(clamping: status.walBytes)
+        checkpoints = UInt64(clamping: status.checkpoints)
+        lastCheckpointAt = status.lastCheckpointAt
+        lastCheckpointError = status.lastCheckpointError
+    }
+}

@@ -1,0 +1,38 @@
+import RPCCore
+import ServiceLog
+
+/// What the runtime does when a call it admitted ends: counts it and logs it if it was slow.
+extension ServerRuntime {
+    /// Counts the call under its status and method with its duration, and logs one line when it
+    /// took at least `slowCallThreshold`. Called once per admitted call, by whoever claimed its end.
+    func callEnded(_ context: ServerContext, _ code: StatusCode) {
+        let duration = context.startedAt.duration(to: .now)
+        statistics.callEnded(code)
+        statistics.callLeftFlight()
+        context.methodStatistics.record(code, duration: duration)
+        if let threshold = configuration.slowCallThreshold, duration >= threshold {
+            logSlowCall(context, code: code, duration: duration)
+        }
+    }
+
+    private func logSlowCall(_ context: ServerContext, code: StatusCode, duration: Duration) {
+        var fields = [("method", context.method.fullName), ("uid", "\(context.peer.uid)"), ("pid", "\(context.peer.pid)")]
+        if let caller = context.attachment as? any LoggableCaller { fields += caller.logFields }
+        fields += [("duration_ms", Self.milliseconds(duration)), ("status", "\(code)")]
+        logger.warning("slow call", fields)
+    }
+
+    /// "512.345": milliseconds to the microsecond, as a threshold may be given.
+    static func milliseconds(_ duration: Duration) -> String {
+        let microseconds = duration.saturatingCount(of: .microseconds(1))
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}
+
+/// An interceptor's attachment that can say who the caller is in a log line (e.g. the user the
+/// socket's uid maps to), for the slow-call line.
+public protocol LoggableCaller: Sendable {
+    /// Key-value pairs such as `("user", "alice")`.
+    var logFields: [(String, String)] { get }
+}

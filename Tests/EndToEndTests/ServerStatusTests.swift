@@ -1,0 +1,127 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+import Glibc
+import Testing
+
+/// What the server is doing, as an operator sees it: `customerctl server-info` (methods, store) and
+/// customerd's slow-call log line.
+@Suite struct ServerStatusTests {
+    static let createMethod = "customer.v1.CustomerService/CreateCustomer"
+
+    @Test func theStoreReportsItsWritesDatabaseAndLog() async throws {
+        try await withServer { _, client in
+            for index in 1...3 { _ = try await client.customers.create(CustomerFields(name: "Status \(index) Oy")) }
+            let status = try await client.server.storeStatus()
+            #expect(status.writes >= 3)
+            #expect(status.writeGroups >= 1 && status.writeGroups <= status.writes)
+            #expect(status.largestWriteGroup >= 1)
+            #expect(status.writerQueueDepth == 0)
+            #expect(status.databaseBytes > 0)
+            #expect(status.lastCheckpointError == nil)
+        }
+    }
+
+    @Test func serverInfoAsJSONGivesEachMethodAndTheStore() async throws {
+        try await withServer { server, client in
+            for index in 1...3 { _ = try await client.customers.create(CustomerFields(name: "Info \(index) Oy")) }
+            let result = try await runProduct("customerctl", ["--socket", server.socketPath, "server-info", "--output", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let methods = try #require(json["methods"] as? [[String: Any]])
+            let create = try #require(methods.first { $0["method"] as? String == Self.createMethod })
+            #expect(create["calls"] as? Int == 3)
+            #expect(create["errors"] as? Int == 0)
+            #expect(create["callsByStatus"] as? [String: Int] == ["OK": 3])
+            let p50 = try #require(create["p50Microseconds"] as? Int)
+            let max = try #require(create["maxMicroseconds"] as? Int)
+            #expect(p50 <= max)
+            // customerctl asks for the server info first, alone on its connection.
+            #expect(json["callsInFlight"] as? Int == 1)
+            #expect(json["slowCallThresholdMilliseconds"] as? Int == 500)
+            let store = try #require(json["store"] as? [String: Any])
+            #expect((store["databaseBytes"] as? Int ?? 0) > 0)
+            #expect((store["writes"] as? Int ?? 0) >= 3)
+            #expect(store["writerQueueDepth"] as? Int == 0)
+        }
+    }
+
+    @Test func serverInfoAsATableShowsTheStoreAndAMethodTable() async throws {
+        try await withServer { server, client in
+            _ = try await client.customers.create(CustomerFields(name: "Table Oy"))
+            let result = try await runProduct("customerctl", ["--socket", server.socketPath, "server-info"])
+            #expect(result.status == 0, "\(result.stderr)")
+            for expected in ["calls in flight", "database", "write-ahead log", "writer", "checkpoints",
+                             "METHOD", "P50 MS", "P99 MS", Self.createMethod] {
+                #expect(result.stdout.contains(expected), "\(expected) in \(result.stdout)")
+            }
+        }
+    }
+
+    @Test func customerdLogsACallOverTheThresholdWithMethodCallerDurationAndStatus() async throws {
+        let log = try await daemonLog(arguments: ["--slow-call-threshold", "0.001"]) { client in
+            _ = try await client.customers.create(CustomerFields(name: "Slow Oy"))
+            return true
+        }
+        let line = try #require(log.split(separator: "\n").first { $0.contains("slow call") && $0.contains(Self.createMethod) })
+        #expect(line.contains(" warning customerd: "))
+        #expect(line.contains("uid=\(getuid())"))
+        #expect(line.contains("user="))
+        #expect(line.contains("duration_ms="))
+        #expect(line.contains("status=OK"))
+    }
+
+    @Test func customerdWithTheDefaultThresholdLogsNothingForFastCalls() async throws {
+        let log = try await daemonLog(arguments: []) { client in
+            for index in 1...5 { _ = try await client.customers.create(CustomerFields(name: "Fast \(index) Oy")) }
+            // Whatever the machine's load: the test holds the server to what it measured itself.
+            let info = try await client.server.info()
+            return info.methods.allSatisfy { $0.maxMicroseconds < 500_000 }
+        }
+        #expect(!log.contains("slow call"), "\(log)")
+    }
+
+    @Test func aBadThresholdIsAUsageErrorNamingTheOption() async throws {
+        let result = try await runProduct("customerd", ["--slow-call-threshold", "soon"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--slow-call-threshold needs a number of milliseconds from 0 to 86400000, got 'soon'"),
+                "\(result.stderr)")
+    }
+
+    /// Runs customerd with `arguments`, lets `body` call it, stops it and returns what it wrote to
+    /// standard error; when `body` returns false the log is returned empty (nothing to judge).
+    private func daemonLog(arguments: [String], _ body: (CustomerClient) async throws -> Bool) async throws -> String {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let logPath = directory.appendingPathComponent("stderr.log").path
+        let descriptor = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        try #require(descriptor >= 0)
+        let daemon: ChildProcess
+        do {
+            daemon = try ChildProcess.spawn(
+                try Products.url(of: "customerd").path,
+                ["--socket", directory.appendingPathComponent("d.sock").path,
+                 "--database", directory.appendingPathComponent("c.sqlite").path] + arguments,
+                standardError: descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        close(descriptor)
+        let client = CustomerClient(socketPath: directory.appendingPathComponent("d.sock").path)
+        var judged = false
+        do {
+            try await waitUntilServing(client)
+            judged = try await body(client)
+        } catch {
+            client.close()
+            daemon.terminate()
+            _ = try await offPool { daemon.waitUntilExit() }
+            throw error
+        }
+        client.close()
+        daemon.terminate()
+        _ = try await offPool { daemon.waitUntilExit() }
+        return judged ? try String(contentsOfFile: logPath, encoding: .utf8) : ""
+    }
+}

@@ -1,0 +1,108 @@
+import Glibc
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+import Testing
+
+/// Per-method counters and latencies in server-info, calls in flight, and the slow-call log line.
+@Suite struct CallStatisticsTests {
+    @Test(arguments: [UInt64(0), 1, 3, 4, 5, 7, 8, 15, 16, 100, 999, 1_000, 65_535, 1_000_000, 131_071, 131_072, 1 << 40])
+    func aBucketsUpperBoundHoldsTheDurationAndIsAtMostAQuarterAbove(_ microseconds: UInt64) {
+        let bucket = LatencyHistogram.bucket(of: microseconds)
+        #expect(bucket < LatencyHistogram.bucketCount)
+        let bound = LatencyHistogram.upperBound(ofBucket: bucket)
+        if bucket < LatencyHistogram.bucketCount - 1 {
+            #expect(bound >= microseconds)
+            #expect(Double(bound) <= Double(microseconds) * 1.25 + 1)
+            #expect(LatencyHistogram.bucket(of: bound) == bucket)
+            #expect(LatencyHistogram.bucket(of: bound + 1) == bucket + 1)
+        }
+    }
+
+    @Test func percentilesAreNeverBelowTheTrueValueNorAboveTheLongestCall() {
+        var histogram = LatencyHistogram()
+        for microseconds in 1...1_000 { histogram.record(microseconds: UInt64(microseconds)) }
+        #expect(histogram.total == 1_000)
+        #expect(histogram.maxMicroseconds == 1_000)
+        for (fraction, exact) in [(0.5, 500.0), (0.9, 900.0), (0.99, 990.0)] {
+            let reported = Double(histogram.percentile(fraction))
+            #expect(reported >= exact && reported <= exact * 1.25, "p\(fraction): \(reported)")
+        }
+        #expect(histogram.percentile(1) == 1_000)
+        #expect(LatencyHistogram().percentile(0.5) == 0)
+    }
+
+    @Test func serverInfoCountsEachMethodsCallsByStatusWithOrderedPercentiles() async throws {
+        try await withTestServer { _, channel in
+            for _ in 0..<3 { _ = try await channel.unary(TestService.echo, EchoRequest(text: "x"), as: EchoResponse.self) }
+            _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            let echo = try #require(info.methods.first { $0.method == "test.v1.Test/Echo" })
+            #expect(echo.calls == 3)
+            #expect(echo.callsByStatus == [StatusCount(code: .ok, count: 3)])
+            #expect(echo.errors == 0)
+            #expect(echo.p50Microseconds <= echo.p90Microseconds)
+            #expect(echo.p90Microseconds <= echo.p99Microseconds)
+            #expect(echo.p99Microseconds <= echo.maxMicroseconds)
+            let fail = try #require(info.methods.first { $0.method == "test.v1.Test/Fail" })
+            #expect(fail.callsByStatus == [StatusCount(code: .internalError, count: 1)])
+            #expect(fail.errors == 1)
+            // Methods never called are left out; the list is sorted by name.
+            #expect(!info.methods.contains { $0.method == "test.v1.Test/Sum" })
+            #expect(info.methods.map(\.method) == info.methods.map(\.method).sorted())
+        }
+    }
+
+    @Test func serverInfoCountsTheCallsInFlight() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { _, channel in
+            async let slow = channel.unary(TestService.slowEcho, EchoRequest(text: "slow"), as: EchoResponse.self)
+            #expect(await probe.wait(for: "slow started"))
+            let during = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            probe.record("release slow")
+            _ = try await slow
+            let after = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            // The server-info call itself is in flight while it is answered.
+            #expect(during.callsInFlight == 2)
+            #expect(after.callsInFlight == 1)
+        }
+    }
+
+    @Test func aCallOverTheThresholdIsLoggedOnceWithMethodCallerDurationAndStatus() async throws {
+        try await withTestServer(configure: { $0.slowCallThreshold = .nanoseconds(1) }) { server, channel in
+            _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            let lines = server.logs.all.filter { $0.contains("slow call") }
+            #expect(lines.count == 1, "\(server.logs.all)")
+            let line = try #require(lines.first)
+            #expect(line.contains("method=test.v1.Test/Fail"))
+            #expect(line.contains("uid=\(getuid())"))
+            #expect(line.contains("duration_ms="))
+            #expect(line.contains("status=INTERNAL"))
+            #expect(line.contains(" warning "))
+        }
+    }
+
+    @Test func withTheDefaultThresholdFastCallsLogNothing() async throws {
+        try await withTestServer { server, channel in
+            for _ in 0..<20 { _ = try await channel.unary(TestService.echo, EchoRequest(text: "x"), as: EchoResponse.self) }
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            #expect(info.slowCallThresholdMilliseconds == 500)
+            let echo = try #require(info.methods.first { $0.method == "test.v1.Test/Echo" })
+            // Whatever the machine's load: no call under the threshold gets a line.
+            let slowLines = server.logs.all.filter { $0.contains("slow call") }
+            if echo.maxMicroseconds < 500_000 {
+                #expect(slowLines.isEmpty, "\(slowLines)")
+            }
+            #expect(server.logs.all.allSatisfy { !$0.contains("Echo") })
+        }
+    }
+
+    @Test func withoutAThresholdNoCallIsLogged() async throws {
+        try await withTestServer(configure: { $0.slowCallThreshold = nil }) { server, channel in
+            _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            #expect(!server.logs.all.contains { $0.contains("slow call") })
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            #expect(info.slowCallThresholdMilliseconds == 0)
+        }
+    }
+}
