@@ -62,7 +62,7 @@ let package = Package(
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
                 dependencies: ["RPCServing", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "ServiceLog", "ProductVersion"],
+                               "ServiceLog", "ProductVersion", "Hashing"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.
@@ -97,6 +97,8 @@ let package = Package(
                     path: "Tests/BusinessRegistryTests"),
         .testTarget(name: "CustomerAPITests", dependencies: ["CustomerAPI", "RPCCore", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CustomerBenchTests", dependencies: ["customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
+        .testTarget(name: "CustomerCtlTests", dependencies: ["customerctl", "CommandLineKit", "CustomerClient"],
+                    path: "Tests/CustomerCtlTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",

@@ -15,22 +15,33 @@ extension ClientChannel {
         guard method.acceptsIdempotencyKey else {
             return try await unary(method.descriptor, request, as: Output.self, options: options)
         }
+        return try await keyedRetries(options) { keyed in
+            try await unary(method.descriptor, request, as: Output.self, options: keyed)
+        }
+    }
+
+    /// Runs `attempt` with `options` given an idempotency key (a new one when it carries none), and
+    /// again with that same key while it fails UNAVAILABLE, as ``call(_:_:options:)-swift.method``
+    /// describes; `attempt` must be able to run again from its start (e.g. re-read its input).
+    public func keyedRetries<Output>(
+        _ options: CallOptions, _ attempt: (CallOptions) async throws -> Output
+    ) async throws -> Output {
         var keyed = options
         if keyed.idempotencyKey == nil { keyed.idempotencyKey = IdempotencyKey.generate() }
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        var attempt = 1
+        var number = 1
         while true {
             do {
-                return try await unary(method.descriptor, request, as: Output.self, options: keyed)
-            } catch let error as RPCError where error.code == .unavailable && attempt < IdempotencyKey.attempts {
-                let pause = IdempotencyKey.retryPause * attempt
+                return try await attempt(keyed)
+            } catch let error as RPCError where error.code == .unavailable && number < IdempotencyKey.attempts {
+                let pause = IdempotencyKey.retryPause * number
                 if let deadline {
                     let left = deadline - ContinuousClock.now - pause
                     guard left > .zero else { throw error }
                     keyed.timeout = left
                 }
                 try await Task.sleep(for: pause)
-                attempt += 1
+                number += 1
             }
         }
     }

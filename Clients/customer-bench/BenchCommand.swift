@@ -7,9 +7,10 @@ enum BenchCommand {
     case ping(PingOptions)
     case run(RunOptions)
     case codec(CodecCommand)
+    case importRows(ImportCommand)
 
     static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options] "
-        + "| customer-bench codec [options]; see 'customer-bench --help'"
+        + "| customer-bench codec [options] | customer-bench import [options]; see 'customer-bench --help'"
 
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
@@ -20,6 +21,7 @@ enum BenchCommand {
           run                     The customer scenarios (get, card, list, create, ...) beside their floors.
           ping                    Health-check round trip beside a bare Unix-socket ping-pong.
           codec                   Encode and decode cost per call of the binary coder, beside JSON.
+          import                  ImportCustomers into an empty database: rows/s.
 
           See 'customer-bench help <subcommand>' for detailed help.
         """
@@ -50,6 +52,7 @@ enum BenchCommand {
             case "ping": return .help(pingHelp)
             case "run": return .help(RunOptions.help)
             case "codec": return .help(CodecCommand.help)
+            case "import": return .help(ImportCommand.help)
             default: throw UsageError("unknown subcommand '\(arguments[1])'")
             }
         case "ping":
@@ -64,9 +67,13 @@ enum BenchCommand {
             let rest = Array(arguments.dropFirst())
             if rest.contains("-h") || rest.contains("--help") { return .help(CodecCommand.help) }
             return .codec(try CodecCommand.parse(rest))
+        case "import":
+            let rest = Array(arguments.dropFirst())
+            if rest.contains("-h") || rest.contains("--help") { return .help(ImportCommand.help) }
+            return .importRows(try ImportCommand.parse(rest))
         default:
             throw UsageError("unknown subcommand '\(subcommand)'",
-                             suggestion: Suggestion.closest(to: subcommand, among: ["ping", "run", "codec"]))
+                             suggestion: Suggestion.closest(to: subcommand, among: ["ping", "run", "codec", "import"]))
         }
     }
 }

@@ -2,6 +2,7 @@
 // `run`: the customer scenarios beside their floors; `ping`: the RPC health-check round trip beside
 // a bare Unix-socket ping-pong of the same byte counts. Both measure floor and service in the same run.
 // `codec`: the binary coder's cost per encode and decode, in process, beside Foundation's JSON.
+// `import`: ImportCustomers into an empty database, in rows/s.
 import Glibc
 
 let command: BenchCommand
@@ -20,6 +21,8 @@ case .ping(let options):
     exit(await PingCommand(options: options).run())
 case .run(let options):
     exit(await RunCommand(options: options).run())
+case .importRows(let command):
+    exit(await command.run())
 case .codec(let codec):
     do {
         try codec.run()

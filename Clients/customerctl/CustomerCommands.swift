@@ -65,19 +65,8 @@ enum CustomerCommands {
                 FileHandle.standardError.write(Data("next page: \(pageToken.spelling) \(token)\n".utf8))
             }
         },
-        CommandSpec(
-            ["customers", "export"], summary: "Stream every matching customer as JSON Lines (one object a line).",
-            options: Options.filters,
-            notes: "Streams with flow control: constant memory whatever the number of customers.",
-            examples: ["customerctl customers export --all > customers.jsonl"]
-        ) { invocation in
-            let output = Output(format: .json)
-            for try await customer in invocation.client.customers.stream(
-                try Options.query(from: invocation), options: invocation.callOptions)
-            {
-                try output.jsonLine(customer)
-            }
-        },
+        CustomerTransferCommands.importCommand,
+        CustomerTransferCommands.exportCommand,
         activeCommand("deactivate", summary: "Deactivate a customer (kept, hidden from default lists).") {
             try await $0.client.customers.deactivate(id: $1, expectedVersion: $2, options: $0.callOptions)
         },

@@ -14,6 +14,16 @@ public enum CustomerService {
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",
         summary: "One `Customer` message per row, for exports of any size.")
+    public static let importCustomers = MethodDescriptor(
+        service: name, method: "ImportCustomers", kind: .clientStreaming,
+        summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
+            + "Each row is checked as CreateCustomer checks it, with its head office address and first contact; "
+            + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first 100, "
+            + "field `line N: column`) unless `continueOnError`. All rows commit in one transaction. "
+            + "Takes an `idempotency-key`.")
+    public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
+        service: name, method: "ExportCustomers",
+        summary: "One `CustomerRecord` per customer (head office and first contact included): what ImportCustomers takes.")
     public static let deactivateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(
         service: name, method: "DeactivateCustomer", acceptsIdempotencyKey: true)
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(

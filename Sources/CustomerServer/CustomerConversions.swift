@@ -35,6 +35,12 @@ extension Customer {
 }
 
 extension CustomerQuery {
+    /// The store's filter for this query narrowed to the customers the call's caller may see, or
+    /// nil when that leaves none (lists and streams then answer nothing rather than refuse).
+    func visibleFilter(_ context: ServerContext, resolvingWith store: CustomerStore) throws -> CustomerFilter? {
+        try Caller.of(context).visibleCustomers.restrict(try storeFilter(resolvingWith: store))
+    }
+
     /// The store's filter for this query; the account manager is resolved from its name.
     func storeFilter(resolvingWith store: CustomerStore) throws -> CustomerFilter {
         var filter = CustomerFilter()

@@ -32,6 +32,7 @@ public final class CustomerServerApp: Sendable {
         services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
+                CustomerImportHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),
                 AddressServiceHandler(store: store),

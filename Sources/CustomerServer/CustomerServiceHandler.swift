@@ -62,8 +62,7 @@ struct CustomerServiceHandler: GuardedService {
         }
         router.register(CustomerService.streamCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<Customer>, context) in
-            let visible = try Caller.of(context).visibleCustomers
-            guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else { return }
+            guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
             try store.streamCustomers(filter, order: request.query.storeOrder) { customer in
                 try context.checkCancellation()
                 try writer.send(Customer(customer))

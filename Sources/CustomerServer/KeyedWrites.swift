@@ -1,6 +1,7 @@
 import BinaryCoding
 import CustomerAPI
 import CustomerStore
+import Hashing
 import RPCServing
 
 /// Runs the writes sent with an `idempotency-key` once per (user, key): the first call runs inside
@@ -44,17 +45,46 @@ struct KeyedWrites: Sendable {
             // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
             userID: caller.service?.id ?? caller.user.id, key: key, method: name,
             request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
-        var answer: Output?
-        let outcome = try store.keyedWrite(claim) {
+        return try Self.once(claim, on: store) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
-            let output = try handler.run(resolved, context)
+            try handler.run(resolved, context)
+        } committed: {
+            handler.committed()
+        }
+    }
+
+    /// `body` run once per (user, key) for a client-streaming call, whose request is the whole stream:
+    /// `fingerprint` has hashed its messages as the server decoded them, re-encoded (see
+    /// `fingerprint(of:actingFor:)`); the person a service acts for is added here. `body` gets the
+    /// store view it must use.
+    func runStream<Output: Codable>(_ method: MethodDescriptor, key: String, fingerprint: SHA256, _ context: ServerContext,
+                                    _ body: (CustomerStore) throws -> Output) throws -> Output {
+        let caller = try Caller.of(context)
+        var hasher = fingerprint
+        if caller.service != nil {
+            withUnsafeBytes(of: caller.user.id.bigEndian) { hasher.update(Array($0)) }
+        }
+        let claim = IdempotencyClaim(userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
+                                     requestSHA256: hasher.finalizeHex())
+        let view = store.insideKeyedWrites()
+        return try Self.once(claim, on: store) { try body(view) } committed: {}
+    }
+
+    /// Runs `body` inside `store.keyedWrite(claim)` and answers the call: `body`'s output, the first
+    /// call's stored answer, or FAILED_PRECONDITION when the key was used for another request.
+    private static func once<Output: Codable>(_ claim: IdempotencyClaim, on store: CustomerStore, _ body: () throws -> Output,
+                                              committed: () -> Void) throws -> Output {
+        let name = claim.method
+        var answer: Output?
+        let outcome = try store.keyedWrite(claim) {
+            let output = try body()
             answer = output
-            return try Self.encode(output, of: name)
+            return try encode(output, of: name)
         }
         switch outcome {
         case .ran:
-            handler.committed()
+            committed()
             guard let answer else { throw RPCError(.internalError, "\(name) ran without an answer") }
             return answer
         case .replayed(let bytes):
@@ -70,6 +100,11 @@ struct KeyedWrites: Sendable {
                 "the idempotency-key was \(reason) (\(first)) within the last 24 hours; use a new key for a new request",
                 details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: reason)])
         }
+    }
+
+    /// Adds one message of a client stream to the stream's fingerprint (see `runStream`).
+    static func fingerprint<Message: Encodable>(_ message: Message, into hasher: inout SHA256) throws {
+        hasher.update(try encode(message, of: "the request"))
     }
 
     /// The request as the server decoded it, re-encoded (the canonical bytes: field order and

@@ -30,6 +30,19 @@ struct PermissionCheck: Sendable {
         }
     }
 
+    /// Customers `access` with scope all.
+    func requireAllCustomers(_ access: CustomerAccess) throws {
+        switch caller.rights.scope(access) {
+        case .all: return
+        case .none: throw missing(access.right)
+        case .own:
+            throw PermissionDenied(
+                right: access.right,
+                message: "\(method.fullName) needs the right '\(access.right.title)' for all customers; "
+                    + "\(caller.described), which grants it for own customers only")
+        }
+    }
+
     /// Customers edit for a new customer: scope all, or scope own with the caller as its account
     /// manager. An account manager no user has is refused in the same words as someone else.
     func requireNewCustomer(accountManager: NamedUser?) throws {

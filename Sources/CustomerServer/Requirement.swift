@@ -95,6 +95,14 @@ extension Requirement {
         }
     }
 
+    /// Customers `access` for all customers (scope all): work on many customers at once that names
+    /// none up front, such as an import.
+    static func allCustomers(_ access: CustomerAccess) -> Requirement {
+        Requirement("\(access.right.title) for all customers") { _, permission in
+            try permission.requireAllCustomers(access)
+        }
+    }
+
     /// Creating a customer: Customers edit for all customers, or for own customers when the new
     /// customer's account manager (the user the request names, looked up once) is the caller.
     static func newCustomer(accountManager: @escaping @Sendable (Input) -> NamedUser?) -> Requirement {

@@ -52,6 +52,14 @@ enum PermissionMatrix {
         "customer.v1.CustomerService/StreamCustomers": MatrixRow(everyone) { client, _ in
             for try await _ in client.customers.stream(CustomerQuery(status: .all)) {}
         },
+        "customer.v1.CustomerService/ImportCustomers": MatrixRow(administrators) { client, _ in
+            _ = try await client.customers.importRecords(ImportOptions()) { send in
+                try await send([CustomerRecord(line: 2, fields: CustomerFields(name: "Imported in the matrix"))])
+            }
+        },
+        "customer.v1.CustomerService/ExportCustomers": MatrixRow(everyone) { client, _ in
+            for try await _ in client.customers.export(CustomerQuery(status: .all)) {}
+        },
         "customer.v1.CustomerService/DeactivateCustomer": MatrixRow(administrators) { client, seed in
             _ = try await client.customers.deactivate(id: seed.otherCustomer)
         },

@@ -52,6 +52,10 @@ enum AddressRow {
     /// A customer's addresses, head office first, then by id.
     static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id IS c.head_office_address_id DESC, a.id"
 
+    /// The head offices of the customers whose ids `?1` lists as a JSON array (one statement for a
+    /// whole batch of an export, cached like any other).
+    static let headOfficesOf = select + " WHERE a.id = c.head_office_address_id AND c.id IN (SELECT value FROM json_each(?1))"
+
     /// Decodes the columns named by `names`; nil when they are NULL (no address).
     static func decode(_ statement: SQLiteStatement, _ names: Columns = plain) throws -> StoredAddress? {
         guard let id = try statement.optionalInt64(names.id) else { return nil }
@@ -76,6 +80,23 @@ enum AddressRow {
             try statement.bind(id, at: 1)
             return try statement.step() ? try decode(statement) : nil
         }
+    }
+
+    /// The head offices of `customerIDs`, by customer id (a customer without addresses is absent).
+    static func headOffices(_ connection: SQLiteConnection, customerIDs: [Int64]) throws -> [Int64: StoredAddress] {
+        try connection.withStatement(headOfficesOf) { statement in
+            try statement.bind([.text(jsonArray(customerIDs))])
+            var found: [Int64: StoredAddress] = [:]
+            while try statement.step() {
+                if let address = try decode(statement) { found[address.customerID] = address }
+            }
+            return found
+        }
+    }
+
+    /// `[1,2,3]`: ids for `json_each`, so one prepared statement serves any number of them.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// A customer's addresses, head office first.

@@ -17,6 +17,27 @@ enum ContactRow {
         ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
         """
 
+    /// The earliest live, active contact of each customer whose id `?1` lists as a JSON array.
+    private static let firstContactsOf = select + """
+         WHERE k.id IN (SELECT min(id) FROM contacts
+                        WHERE customer_id IN (SELECT value FROM json_each(?1)) AND deleted = 0 AND active = 1
+                        GROUP BY customer_id)
+        """
+
+    /// The first contact of each of `customerIDs`, by customer id, without labels (for exports,
+    /// which carry none).
+    static func firstContacts(_ connection: SQLiteConnection, customerIDs: [Int64]) throws -> [Int64: StoredContact] {
+        try connection.withStatement(firstContactsOf) { statement in
+            try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
+            var found: [Int64: StoredContact] = [:]
+            while try statement.step() {
+                let contact = try decode(statement)
+                found[contact.customerID] = contact
+            }
+            return found
+        }
+    }
+
     private static func decode(_ statement: SQLiteStatement) throws -> StoredContact {
         StoredContact(
             id: try statement.int64("id"), customerID: try statement.int64("customer_id"),

@@ -8,25 +8,31 @@ extension CustomerStore {
     ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
     public func createContact(customerID: Int64, _ fields: StoredContactFields, keywords: [String], roles: [String],
                               by author: Author) throws -> StoredContact {
-        let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
-        return try write { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
-            let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
-            try Self.requireActingUser(connection, author.userID)
-            let now = nowMilliseconds()
-            try connection.run("""
-                INSERT INTO contacts (customer_id, first_name, last_name, title, email, phone, mobile, language, notes,
-                    active, deleted, version, created_at, created_by, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)
-                """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
-            let id = connection.lastInsertRowID
-            for label in labels {
-                try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
-                                   [.integer(id), .integer(label)])
-            }
-            try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author)
-            return try requireContact(connection, id: id)
+        try write { connection in
+            try createContact(connection, customerID: customerID, fields, keywords: keywords, roles: roles, by: author)
         }
+    }
+
+    /// `createContact` inside the caller's write transaction (shared with the import).
+    func createContact(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredContactFields, keywords: [String],
+                       roles: [String], by author: Author) throws -> StoredContact {
+        let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
+        _ = try Self.headOfficeID(connection, customerID: customerID)
+        let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
+        try Self.requireActingUser(connection, author.userID)
+        let now = nowMilliseconds()
+        try connection.run("""
+            INSERT INTO contacts (customer_id, first_name, last_name, title, email, phone, mobile, language, notes,
+                active, deleted, version, created_at, created_by, updated_at, updated_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)
+            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
+        let id = connection.lastInsertRowID
+        for label in labels {
+            try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
+                               [.integer(id), .integer(label)])
+        }
+        try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author)
+        return try requireContact(connection, id: id)
     }
 
     /// Changes the given fields of a contact (partial; an empty string clears a field).

@@ -117,8 +117,8 @@ extension CustomerStore {
     // MARK: Writing helpers
 
     /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
-    /// inserts them, taking the next number from the sequence when none was given.
-    private func insert(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    /// inserts them, taking the next number from the sequence when none was given (shared with the import).
+    func insert(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
                         allowDuplicateVAT: Bool, by author: Author) throws -> Int64 {
         var (fields, violations) = validated
         canonicaliseVATNumber(&fields, violations: &violations)

@@ -26,6 +26,14 @@ public struct IdempotencyClaim: Sendable, Hashable {
         self.method = method
         requestSHA256 = Hex.encode(SHA256.hash(request))
     }
+
+    /// - Parameter requestSHA256: the SHA-256 (hex) of a request too large to hold at once (a client stream).
+    public init(userID: Int64, key: String, method: String, requestSHA256: String) {
+        self.userID = userID
+        self.key = key
+        self.method = method
+        self.requestSHA256 = requestSHA256
+    }
 }
 
 /// What a keyed write came to.

@@ -1,0 +1,123 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+
+/// `customerctl customers import` and `customers export`: CSV and JSON Lines with the same columns
+/// (`CustomerColumns`), so an export imports again unchanged.
+enum CustomerTransferCommands {
+    static let file = Argument("FILE", help: "The CSV file: a header row, then one customer a row (UTF-8, with or without BOM).")
+    static let map = Option.repeatable("map", "COLUMN=FIELD", help: """
+        Read the column COLUMN as FIELD (see FIELDS below); COLUMN= skips it.
+        Without it a column's header must be a field's name.
+        """)
+    static let delimiter = Option.value("delimiter", "CHAR", help: "The field separator, one character. Default: ','.")
+    static let dryRun = Option.flag("dry-run", help: "Check every row as a create would and report the bad ones; write nothing.")
+    static let continueOnError = Option.flag("continue-on-error", help: """
+        Import the good rows and report the bad ones. Without it one bad
+        row refuses the whole import and nothing is written.
+        """)
+    static let format = Option.value("format", help: "Output format. Default: jsonl.", choices: ["jsonl", "csv"])
+
+    static let fieldsHelp = "FIELDS: " + CustomerColumns.names.joined(separator: ", ") + "."
+
+    static let importCommand = CommandSpec(
+        ["customers", "import"], summary: "Create customers from a CSV file, each row checked as a create would.",
+        arguments: [file],
+        options: [map, delimiter, dryRun, continueOnError, CustomerOptions.allowDuplicateVat],
+        notes: """
+            A row's address.* columns give its head office, its contact.* columns its first contact
+            (left out when all are empty). Quoting as RFC 4180. All rows are written in one
+            transaction; with --idempotency-key a retried import is not done twice. A progress bar
+            shows on stderr when it is a terminal. Problems are listed as 'line N: field: reason'.
+            \(fieldsHelp)
+            """,
+        examples: [
+            "customerctl customers import customers.csv --dry-run",
+            "customerctl customers import asiakkaat.csv --delimiter ';' --map Nimi=name --map Y-tunnus=vatNumber",
+        ]
+    ) { invocation in
+        let path = try invocation.text(file)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("cannot read '\(path)'")
+        }
+        let separator = invocation.value(delimiter) ?? ","
+        guard separator.utf8.count == 1, let byte = separator.utf8.first, byte != UInt8(ascii: "\""),
+              byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
+            throw UsageError("--delimiter must be one ASCII character other than a quote or a line break, got '\(separator)'")
+        }
+        let parsed = try CustomerImport(csv: [UInt8](data), delimiter: byte, maps: invocation.values(map))
+        let options = ImportOptions(
+            dryRun: invocation.flag(dryRun) ? true : nil, continueOnError: invocation.flag(continueOnError) ? true : nil,
+            allowDuplicateVat: invocation.flag(CustomerOptions.allowDuplicateVat) ? true : nil)
+        let refusesAll = !invocation.flag(dryRun) && !invocation.flag(continueOnError)
+        if refusesAll, !parsed.problems.isEmpty {
+            FileHandle.standardError.write(Data(lines(parsed.problems).utf8))
+            throw RPCError(.invalidArgument, "\(parsed.problems.count) problems in the file; nothing was imported")
+        }
+        let progress = ProgressBar(total: parsed.records.count)
+        var response: ImportCustomersResponse
+        do {
+            response = try await invocation.client.customers.importRecords(options, callOptions: invocation.callOptions) {
+                send in try await parsed.send(send, progress: progress)
+            }
+            progress.finish()
+        } catch let error as RPCError where error.code == .invalidArgument && !error.details.isEmpty {
+            progress.finish()
+            FileHandle.standardError.write(Data(error.details.map { "\($0.field): \($0.reason)\n" }.joined().utf8))
+            throw RPCError(error.code, error.message)
+        }
+        response.rows += Int64(parsed.rows - parsed.records.count)
+        response.rejectedRows += Int64(Set(parsed.problems.map(\.line)).count)
+        response.problems = (parsed.problems + response.problems).sorted { $0.line < $1.line }
+        if invocation.output == .json {
+            try invocation.printer.printJSON(response)
+        } else {
+            let verb = response.dryRun ? "Dry run: \(response.rows) rows checked"
+                : "Imported \(response.imported) customer\(response.imported == 1 ? "" : "s")"
+            print(response.rejectedRows == 0 ? "\(verb)." : "\(verb); \(response.rejectedRows) rows rejected:")
+            print(lines(response.problems), terminator: "")
+            if response.dryRun { print("Nothing was written.") }
+        }
+        if response.rejectedRows > 0 {
+            throw RPCError(.invalidArgument, "\(response.rejectedRows) of \(response.rows) rows were rejected")
+        }
+    }
+
+    static let exportCommand = CommandSpec(
+        ["customers", "export"], summary: "Stream every matching customer as JSON Lines or CSV, as import reads it.",
+        options: CustomerOptions.filters + [format],
+        notes: """
+            The columns are import's fields, so an export imports again unchanged: the head office as
+            address.*, the first contact as contact.*. Streams with flow control: constant memory
+            whatever the number of customers.
+            \(fieldsHelp)
+            """,
+        examples: ["customerctl customers export --all > customers.jsonl",
+                   "customerctl customers export --all --format csv > customers.csv"]
+    ) { invocation in
+        let csv = invocation.value(format) == "csv"
+        let output = Output(format: .json)
+        var buffer = Data()
+        if csv { buffer.append(Data(CSV.line(CustomerColumns.names).utf8)) }
+        for try await record in invocation.client.customers.export(
+            try CustomerOptions.query(from: invocation), options: invocation.callOptions)
+        {
+            guard csv else {
+                // One object a line, keyed by column name, holding the columns that have a value.
+                try output.jsonLine(CustomerColumns.all.reduce(into: [String: String]()) { $0[$1.name] = $1.get(record) })
+                continue
+            }
+            buffer.append(Data(CSV.line(CustomerColumns.all.map { $0.get(record) }).utf8))
+            if buffer.count >= 64 * 1024 {
+                FileHandle.standardOutput.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        FileHandle.standardOutput.write(buffer)
+    }
+
+    /// "line 7: email: must be ...", a line each.
+    private static func lines(_ problems: [ImportProblem]) -> String {
+        problems.map { "line \($0.line): \($0.field.isEmpty ? "" : $0.field + ": ")\($0.reason)\n" }.joined()
+    }
+}

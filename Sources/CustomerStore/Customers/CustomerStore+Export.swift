@@ -1,0 +1,33 @@
+/// A customer as an export gives it: what an import takes back.
+public struct StoredCustomerRecord: Sendable, Hashable {
+    public var customer: StoredCustomer
+    public var headOffice: StoredAddress?
+    /// The customer's earliest live, active contact (without its keywords and roles).
+    public var firstContact: StoredContact?
+}
+
+extension CustomerStore {
+    /// Calls `body` for every customer matching `filter`, in `order`, with its head office and first
+    /// contact, in constant memory: `streamCustomers`' keyset batches, each batch's head offices and
+    /// first contacts read in the batch's own snapshot, one statement each.
+    public func streamCustomerRecords(_ filter: CustomerFilter, order: CustomerOrder,
+                                      _ body: (StoredCustomerRecord) throws -> Void) throws {
+        let query = try CustomerListingQuery(filter, order: order)
+        var position: ListPosition?
+        while true {
+            let (records, batch) = try read { connection in
+                let batch = try query.page(connection, after: position, limit: Self.streamBatchSize)
+                let ids = batch.customers.map(\.id)
+                let headOffices = try AddressRow.headOffices(connection, customerIDs: ids)
+                let contacts = try ContactRow.firstContacts(connection, customerIDs: ids)
+                let records = batch.customers.map {
+                    StoredCustomerRecord(customer: $0, headOffice: headOffices[$0.id], firstContact: contacts[$0.id])
+                }
+                return (records, batch)
+            }
+            for record in records { try body(record) }
+            guard batch.hasMore, let last = batch.last else { return }
+            position = last
+        }
+    }
+}

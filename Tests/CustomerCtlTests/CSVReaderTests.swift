@@ -1,0 +1,105 @@
+import Testing
+@testable import customerctl
+
+@Suite struct CSVReaderTests {
+    private func records(_ text: String, delimiter: Character = ",") throws -> [CSVReader.Record] {
+        try records(Array(text.utf8), delimiter: delimiter)
+    }
+
+    private func records(_ bytes: [UInt8], delimiter: Character = ",") throws -> [CSVReader.Record] {
+        var reader = CSVReader(bytes, delimiter: delimiter.asciiValue ?? 0)
+        var all: [CSVReader.Record] = []
+        while let record = try reader.next() { all.append(record) }
+        return all
+    }
+
+    @Test func fieldsRecordsAndTheLineEachStartsOn() throws {
+        #expect(try records("name,country\r\nAcme Oy,FI\r\nBeta AS,NO\r\n") == [
+            .init(line: 1, fields: ["name", "country"]), .init(line: 2, fields: ["Acme Oy", "FI"]),
+            .init(line: 3, fields: ["Beta AS", "NO"]),
+        ])
+        // LF alone, a lone CR, and no line end after the last record.
+        #expect(try records("a,b\nc,d\re,f").map(\.fields) == [["a", "b"], ["c", "d"], ["e", "f"]])
+        #expect(try records("a,,\n,b,\n").map(\.fields) == [["a", "", ""], ["", "b", ""]])
+    }
+
+    @Test func quotedFieldsHoldDelimitersQuotesAndLineBreaks() throws {
+        let text = "name,notes\r\n\"Acme, Oy\",\"say \"\"hi\"\"\"\r\n\"Beta\",\"two\r\nlines\"\r\nGamma,\"\"\r\n"
+        #expect(try records(text) == [
+            .init(line: 1, fields: ["name", "notes"]), .init(line: 2, fields: ["Acme, Oy", "say \"hi\""]),
+            .init(line: 3, fields: ["Beta", "two\r\nlines"]), .init(line: 5, fields: ["Gamma", ""]),
+        ])
+    }
+
+    @Test func aByteOrderMarkIsSkippedAndSemicolonsSeparate() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("nimi;maa\nMäkelä Oy;\"FI;x\"\n".utf8)
+        #expect(try records(bytes, delimiter: ";").map(\.fields) == [["nimi", "maa"], ["Mäkelä Oy", "FI;x"]])
+    }
+
+    @Test(arguments: [
+        ("a,\"b\nc", 1, "a quoted field is not closed before the end of the file"),
+        ("a\nb,\"c\"d\n", 2, "text after a closing quote: a quote inside a field must be doubled"),
+        ("a\nb\nc\"d\n", 3, "a quote inside an unquoted field: quote the field and double the quote"),
+    ])
+    func malformedInputNamesItsLine(text: String, line: Int, reason: String) throws {
+        #expect(throws: CSVError(line: line, reason)) { try records(text) }
+    }
+
+    @Test func bytesThatAreNotUTF8AreRefusedWithTheirLine() throws {
+        #expect(throws: CSVError(line: 2, "the text is not UTF-8 (save the file as UTF-8 and try again)")) {
+            try records(Array("a\n".utf8) + [0x41, 0xFF, 0x0A])
+        }
+    }
+
+    /// What `CSV.line` writes, the reader reads back field for field, whatever the text.
+    @Test func whatTheWriterWritesTheReaderReadsBack() throws {
+        var generator = SeededGenerator(seed: 17)
+        let alphabet: [String] = ["a", "Ä", ",", "\"", "\r", "\n", "\r\n", " ", ";", "€", ""]
+        for _ in 0..<2_000 {
+            let rows = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                (0..<3).map { _ in
+                    (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "" }
+                        .joined()
+                }
+            }
+            let text = rows.map { CSV.line($0) }.joined()
+            #expect(try records(text).map(\.fields) == rows, "\(text.debugDescription)")
+        }
+    }
+
+    /// Any bytes at all: the reader returns records or a `CSVError`, and never traps or loops.
+    @Test func arbitraryBytesNeverTrap() {
+        var generator = SeededGenerator(seed: 4180)
+        let bytes: [UInt8] = [0x2C, 0x3B, 0x22, 0x0D, 0x0A, 0x61, 0xC3, 0xA4, 0xFF, 0xEF, 0xBB, 0xBF, 0x00]
+        for _ in 0..<20_000 {
+            let input = (0..<Int.random(in: 0...40, using: &generator)).map { _ in bytes.randomElement(using: &generator) ?? 0 }
+            var reader = CSVReader(input, delimiter: UInt8(ascii: ","))
+            var count = 0
+            do {
+                while try reader.next() != nil {
+                    count += 1
+                    // A record consumes at least one byte, so there are never more records than bytes.
+                    #expect(count <= input.count)
+                    if count > input.count { break }
+                }
+            } catch {
+                #expect(error is CSVError)
+            }
+        }
+    }
+}
+
+/// A deterministic generator (SplitMix64), so a failing case can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

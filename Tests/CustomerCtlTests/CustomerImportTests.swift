@@ -1,0 +1,54 @@
+import CommandLineKit
+import CustomerClient
+import Testing
+@testable import customerctl
+
+@Suite struct CustomerImportTests {
+    private func parse(_ text: String, maps: [String] = []) throws -> CustomerImport {
+        try CustomerImport(csv: Array(text.utf8), delimiter: UInt8(ascii: ","), maps: maps)
+    }
+
+    @Test func headerNamesTheFieldsAndAddressAndContactColumnsMakeTheirRecords() throws {
+        let parsed = try parse("""
+            number,name,address.city,address.country,address.kind,contact.firstName\r
+            10001,Acme Oy,Espoo,FI,postal,Aino\r
+            ,Beta AS,,,,\r
+
+            """)
+        #expect(parsed.problems.isEmpty)
+        #expect(parsed.records == [
+            CustomerRecord(line: 2, fields: CustomerFields(number: 10001, name: "Acme Oy"),
+                           address: AddressFields(city: "Espoo", country: "FI", kind: .postal),
+                           contact: ContactFields(firstName: "Aino")),
+            CustomerRecord(line: 3, fields: CustomerFields(name: "Beta AS")),
+        ])
+    }
+
+    @Test func mapRenamesAndSkipsColumns() throws {
+        let parsed = try parse("Nimi,Y-tunnus,Muistiinpano\nAcme Oy,FI01120389,x\n",
+                               maps: ["Nimi=name", "Y-tunnus=vatNumber", "Muistiinpano="])
+        #expect(parsed.records.map(\.fields) == [CustomerFields(name: "Acme Oy", vatNumber: "FI01120389")])
+    }
+
+    @Test func anUnknownColumnIsAUsageErrorListingTheFields() throws {
+        let error = try #require(throws: UsageError.self) { try parse("name,Nimi\nAcme,x\n") }
+        #expect(error.message.hasPrefix("column 'Nimi' is no field; name it with --map 'Nimi=FIELD'"))
+        #expect(error.message.contains("address.postalCode"))
+    }
+
+    @Test func cellsThatCannotBeTheirTypeAreProblemsOfTheirLine() throws {
+        let parsed = try parse("number,name,address.kind\nten,Acme,home\n11,Beta,billing,extra\n12,Gamma,\n")
+        #expect(parsed.problems == [
+            ImportProblem(line: 2, field: "number", reason: "must be a whole number"),
+            ImportProblem(line: 2, field: "address.kind", reason: "must be one of visiting, postal, billing, delivery"),
+            ImportProblem(line: 3, field: "", reason: "has 4 cells, the header has 3"),
+        ])
+        #expect(parsed.records.map(\.fields.name) == ["Gamma"])
+        #expect(parsed.rows == 3)
+    }
+
+    @Test func theProgressLineShowsRowsRateAndTimeLeft() {
+        #expect(ProgressBar.line(done: 5_000, total: 20_000, elapsed: .seconds(2))
+            == "[#####...............]  5000/20000 rows  2500 rows/s  ETA 6s")
+    }
+}
