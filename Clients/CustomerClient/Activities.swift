@@ -15,23 +15,36 @@ public struct Activities: Sendable {
     /// A task; the assignee (a user name) defaults to the caller.
     public func task(
         customerID: Int64, _ subject: String, due: Date? = nil, assignee: String? = nil, contactID: Int64? = nil,
-        options: CallOptions = CallOptions()
+        timeZone: String? = nil, options: CallOptions = CallOptions()
     ) async throws -> Activity {
         try await channel.call(
             ActivityService.addTask,
-            AddTaskRequest(customerId: customerID, subject: subject, dueDate: due, assignee: assignee, contactId: contactID),
+            AddTaskRequest(customerId: customerID, subject: subject, dueDate: due, assignee: assignee, contactId: contactID,
+                           timeZone: timeZone),
             options: options)
     }
 
     /// A calendar entry.
     public func event(
         customerID: Int64, _ subject: String, from start: Date, to end: Date, contactID: Int64? = nil,
-        options: CallOptions = CallOptions()
+        timeZone: String? = nil, options: CallOptions = CallOptions()
     ) async throws -> Activity {
         try await channel.call(
             ActivityService.addEvent,
-            AddEventRequest(customerId: customerID, subject: subject, startsAt: start, endsAt: end, contactId: contactID),
+            AddEventRequest(customerId: customerID, subject: subject, startsAt: start, endsAt: end, contactId: contactID,
+                            timeZone: timeZone),
             options: options)
+    }
+
+    /// Changes the fields the request gives (see ``UpdateActivityRequest``).
+    public func update(_ request: UpdateActivityRequest, options: CallOptions = CallOptions()) async throws -> Activity {
+        try await channel.call(ActivityService.updateActivity, request, options: options)
+    }
+
+    /// Removes a note, task or event; its history remains.
+    public func delete(id: Int64, expectedVersion: Int64? = nil, options: CallOptions = CallOptions()) async throws {
+        _ = try await channel.call(ActivityService.deleteActivity,
+                                   DeleteActivityRequest(id: id, expectedVersion: expectedVersion), options: options)
     }
 
     public func complete(taskID: Int64, options: CallOptions = CallOptions()) async throws -> Activity {

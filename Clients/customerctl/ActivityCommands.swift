@@ -10,7 +10,8 @@ enum ActivityCommands {
           ISO 8601: a date (2026-12-15, its midnight) or a date and time with minutes, optionally
           seconds and a fraction (2026-12-15T10:00, 2026-12-15 10:00:30.5). A zone may follow: Z,
           +02:00, +0200 or +02. Without a zone it is local time on this machine (TZ sets the zone).
-          Anything else is refused. Times are shown in UTC.
+          Anything else is refused. The activity keeps the zone (the one given, else this machine's)
+          and its times are shown in it.
         """
 
     static let contact = Option.value("contact", "CONTACT_ID", help: "The contact person it concerns.")
@@ -41,7 +42,8 @@ enum ActivityCommands {
             let activity = try await invocation.client.activities.task(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(taskSubject) ?? "",
                 due: try invocation.arguments.dateTime(due), assignee: invocation.value(assignee),
-                contactID: try invocation.integer(contact), options: invocation.callOptions)
+                contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(due)),
+                options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
         CommandSpec(
@@ -53,7 +55,8 @@ enum ActivityCommands {
             guard let to = try invocation.arguments.dateTime(end) else { throw UsageError("missing \(end.spelling)") }
             let activity = try await invocation.client.activities.event(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(eventSubject) ?? "", from: from, to: to,
-                contactID: try invocation.integer(contact), options: invocation.callOptions)
+                contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(start)),
+                options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
         taskCommand("complete", summary: "Mark a task done.") {
@@ -71,7 +74,7 @@ enum ActivityCommands {
                     customerID: try invocation.id(CommandArguments.customerID), options: invocation.callOptions))
         },
         CommandSpec(
-            ["history"], summary: "Who changed a customer, address or contact, when, and what.",
+            ["history"], summary: "Who changed a customer, address, contact or activity, when, and what.",
             arguments: [recordKind, CommandArguments.id], examples: ["customerctl history customer 42"]
         ) { invocation in
             let kind = try invocation.text(recordKind)
@@ -99,8 +102,16 @@ enum ActivityCommands {
         },
     ]
 
-    static let recordKind = Argument("customer|address|contact", help: "Which kind of record.", choices: ["customer", "address", "contact"])
-    static let entities: [String: HistoryEntry.Entity] = ["customer": .customer, "address": .address, "contact": .contact]
+    static let recordKind = Argument("customer|address|contact|activity", help: "Which kind of record.",
+                                     choices: ["customer", "address", "contact", "activity"])
+    static let entities: [String: HistoryEntry.Entity] = [
+        "customer": .customer, "address": .address, "contact": .contact, "activity": .activity,
+    ]
+
+    /// The zone a TIME was typed in (see TIMES), by the name the server keeps; nil without one.
+    static func zone(of text: String?) -> String? {
+        text.flatMap { DateTimeText.zone(of: $0, localZone: .current) }?.identifier
+    }
 
     /// The card's tabs by the names `--tab` takes, in the order the help lists them.
     static let tabNames: [(String, [CardTab])] = [
@@ -109,8 +120,8 @@ enum ActivityCommands {
     ]
     private static let cardTabs = Dictionary(uniqueKeysWithValues: tabNames)
     static let tab = Option.repeatable("tab", "TAB", help: """
-        contact (default): fields, addresses (head office first), active contacts,
-        planned and done activities; sales: sales cases and projects;
+        contact (default): fields and segments, addresses (head office first), active
+        contacts, planned and done activities; sales: sales cases and projects;
         collaboration: project tasks and notes; financial: forecasts by month;
         settings: invoicing defaults and segments; files: files and links; all.
         Repeat it for several tabs.

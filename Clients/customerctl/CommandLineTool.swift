@@ -7,7 +7,7 @@ import ProductVersion
 enum CommandLineTool {
     static let commands: [CommandSpec] =
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + ActivityCommands.all
-        + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
+        + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all + ProfileCommands.all
         + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {

@@ -85,8 +85,14 @@ enum CustomerCommands {
             try await $0.client.customers.activate(id: $1, expectedVersion: $2, options: $0.callOptions)
         },
         CommandSpec(
-            ["customers", "delete"], summary: "Delete a customer for good (cannot be undone).",
+            ["customers", "delete"], summary: "Erase a customer for good (cannot be undone; deactivate keeps it).",
             arguments: [CommandArguments.customer], options: [confirm],
+            notes: """
+                Needs the delete right. The personal data of the customer and of its contacts is erased
+                (addresses, settings, segments, history values). A customer with activities, projects,
+                invoices, files or links stays as a tombstone they still refer to, shown as "Customer
+                deleted"; issued invoices keep what they said.
+                """,
             examples: ["customerctl customers delete 42 --confirm"]
         ) { invocation in
             let id = try invocation.id()

@@ -24,11 +24,12 @@ extension Output {
 
     func addresses(_ addresses: [Address]) throws {
         guard format == .table else { return try printJSON(addresses) }
-        var table = TextTable(["ID", "HEAD OFFICE", "KIND", "ADDRESS", "VERSION", "UPDATED"])
+        var table = TextTable(["ID", "HEAD OFFICE", "KIND", "ADDRESS", "VERSION", "CREATED", "UPDATED"])
         for address in addresses {
             table.append([
                 String(address.id), address.isHeadOffice ? "yes" : "", Self.describe(address.kind), address.oneLine,
-                String(address.version), "\(Self.timestamp(address.updatedAt)) by \(address.updatedBy.name)",
+                String(address.version), "\(Self.timestamp(address.createdAt)) by \(address.createdBy.name)",
+                "\(Self.timestamp(address.updatedAt)) by \(address.updatedBy.name)",
             ])
         }
         print(table.render(), terminator: "")
@@ -99,7 +100,8 @@ extension Output {
         for activity in activities {
             let when = activity.completedAt ?? activity.dueDate ?? activity.startsAt ?? activity.createdAt
             table.append([
-                String(activity.id), "\(activity.kind)", timestamp(when), activity.subject, describe(activity.contact),
+                String(activity.id), "\(activity.kind)", timestamp(when, zone: activity.timeZone), activity.subject,
+                describe(activity.contact),
                 activity.assignee?.name ?? "-", activity.projectName ?? "-",
             ])
         }
@@ -133,7 +135,9 @@ extension Output {
     func card(_ card: CustomerCard) throws {
         guard format == .table else { return try printJSON(card) }
         try customer(card.customer)
-        guard let tab = card.contactInformation else { return }
+        guard let tab = card.contactInformation, !card.customer.isDeleted else { return }
+        let segments = tab.segments.isEmpty ? "-" : tab.segments.map(\.pathText).joined(separator: "; ")
+        print("segments         \(TerminalText.escaped(segments))")
         print("\nADDRESSES")
         if tab.addresses.isEmpty { print("  none") } else { try addresses(tab.addresses) }
         print("\nCONTACTS")

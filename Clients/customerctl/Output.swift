@@ -11,6 +11,10 @@ struct Output: Sendable {
         case .json:
             try printJSON(customer)
         case .table, .csv:
+            if customer.isDeleted {
+                print("Customer deleted (id \(customer.id), number \(customer.number))")
+                return
+            }
             var fields = FieldList()
             fields.add("id", String(customer.id))
             fields.add("number", String(customer.number))
@@ -73,6 +77,13 @@ struct Output: Sendable {
 
     static func timestamp(_ date: Date) -> String {
         date.ISO8601Format()
+    }
+
+    /// An activity's time in the zone it was given in (`2026-12-15T10:00:00+02:00 Europe/Helsinki`);
+    /// in UTC when it has none or this machine does not know it.
+    static func timestamp(_ date: Date, zone: String?) -> String {
+        guard let zone, let timeZone = TimeZone(identifier: zone) else { return timestamp(date) }
+        return date.ISO8601Format(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone)) + " " + zone
     }
 
     private static let prettyEncoder = makeEncoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -28,12 +28,15 @@ public struct Activity: Codable, Sendable, Hashable {
     public var createdBy: UserRef
     public var updatedAt: Date
     public var updatedBy: UserRef
+    /// The zone its times were given in (an IANA name such as `Europe/Helsinki`, or `GMT+0200`):
+    /// show them there, at the time of day that was meant. Absent for notes and older activities.
+    public var timeZone: String?
 
     public init(
         id: Int64, customerId: Int64, kind: Kind, subject: String, dueDate: Date? = nil, startsAt: Date? = nil,
         endsAt: Date? = nil, assignee: UserRef? = nil, contact: ContactRef? = nil, done: Bool,
         completedAt: Date? = nil, completedBy: UserRef? = nil, projectId: Int64? = nil, projectName: String? = nil,
-        version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef
+        version: Int64, createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef, timeZone: String? = nil
     ) {
         self.id = id
         self.customerId = customerId
@@ -54,12 +57,13 @@ public struct Activity: Codable, Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
+        self.timeZone = timeZone
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, customerId = 2, kind = 3, subject = 4, dueDate = 5, startsAt = 6, endsAt = 7, assignee = 8
         case contact = 9, done = 10, completedAt = 11, completedBy = 12, projectId = 13, projectName = 14
-        case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19
+        case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19, timeZone = 20
     }
 }
 
@@ -85,16 +89,22 @@ public struct AddTaskRequest: Codable, Sendable, Hashable {
     /// A user name; default: the caller.
     public var assignee: String?
     public var contactId: Int64?
+    /// The zone `dueDate` was given in (see ``Activity/timeZone``).
+    public var timeZone: String?
 
-    public init(customerId: Int64, subject: String, dueDate: Date? = nil, assignee: String? = nil, contactId: Int64? = nil) {
+    public init(customerId: Int64, subject: String, dueDate: Date? = nil, assignee: String? = nil, contactId: Int64? = nil,
+                timeZone: String? = nil) {
         self.customerId = customerId
         self.subject = subject
         self.dueDate = dueDate
         self.assignee = assignee
         self.contactId = contactId
+        self.timeZone = timeZone
     }
 
-    enum CodingKeys: Int, CodingKey { case customerId = 1, subject = 2, dueDate = 3, assignee = 4, contactId = 5 }
+    enum CodingKeys: Int, CodingKey {
+        case customerId = 1, subject = 2, dueDate = 3, assignee = 4, contactId = 5, timeZone = 6
+    }
 }
 
 public struct AddEventRequest: Codable, Sendable, Hashable {
@@ -103,16 +113,22 @@ public struct AddEventRequest: Codable, Sendable, Hashable {
     public var startsAt: Date
     public var endsAt: Date
     public var contactId: Int64?
+    /// The zone the times were given in (see ``Activity/timeZone``).
+    public var timeZone: String?
 
-    public init(customerId: Int64, subject: String, startsAt: Date, endsAt: Date, contactId: Int64? = nil) {
+    public init(customerId: Int64, subject: String, startsAt: Date, endsAt: Date, contactId: Int64? = nil,
+                timeZone: String? = nil) {
         self.customerId = customerId
         self.subject = subject
         self.startsAt = startsAt
         self.endsAt = endsAt
         self.contactId = contactId
+        self.timeZone = timeZone
     }
 
-    enum CodingKeys: Int, CodingKey { case customerId = 1, subject = 2, startsAt = 3, endsAt = 4, contactId = 5 }
+    enum CodingKeys: Int, CodingKey {
+        case customerId = 1, subject = 2, startsAt = 3, endsAt = 4, contactId = 5, timeZone = 6
+    }
 }
 
 /// Names one task (complete, reopen).

@@ -75,6 +75,13 @@ public enum ActivityService {
     public static let reopenTask = UnaryMethod<TaskIDRequest, Activity>(
         service: name, method: "ReopenTask", acceptsIdempotencyKey: true)
     public static let listActivities = UnaryMethod<CustomerIDRequest, ActivityList>(service: name, method: "ListActivities")
+    public static let updateActivity = UnaryMethod<UpdateActivityRequest, Activity>(
+        service: name, method: "UpdateActivity",
+        summary: "Changes the given fields of a note, task or event; history records the change.",
+        acceptsIdempotencyKey: true)
+    public static let deleteActivity = UnaryMethod<DeleteActivityRequest, DeleteActivityResponse>(
+        service: name, method: "DeleteActivity",
+        summary: "Removes a note, task or event for good; its history remains.", acceptsIdempotencyKey: true)
 }
 
 /// `customer.v1.HistoryService`: who changed what, when.

@@ -39,6 +39,9 @@ public struct Customer: Codable, Sendable, Hashable {
     public var website: String?
     public var phone: String?
     public var active: Bool
+    /// True for an erased customer (a tombstone): only the id, number and stamps remain, and
+    /// clients show "Customer deleted". Absent otherwise.
+    public var deleted: Bool?
     /// Increases by one on every write; send it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
@@ -61,7 +64,7 @@ public struct Customer: Codable, Sendable, Hashable {
     public init(
         id: Int64, number: Int64, name: String, accountManager: UserRef? = nil, description: String? = nil,
         vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
-        website: String? = nil, phone: String? = nil, active: Bool, version: Int64,
+        website: String? = nil, phone: String? = nil, active: Bool, deleted: Bool? = nil, version: Int64,
         createdAt: Date, createdBy: UserRef, updatedAt: Date, updatedBy: UserRef, headOffice: Address? = nil,
         businessId: String? = nil, registryStatus: String? = nil, registryCheckedAt: Date? = nil
     ) {
@@ -77,6 +80,7 @@ public struct Customer: Codable, Sendable, Hashable {
         self.website = website
         self.phone = phone
         self.active = active
+        self.deleted = deleted
         self.version = version
         self.createdAt = createdAt
         self.createdBy = createdBy
@@ -92,6 +96,9 @@ public struct Customer: Codable, Sendable, Hashable {
         case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
         case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
         case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18
-        case businessId = 19, registryStatus = 20, registryCheckedAt = 21
+        case businessId = 19, registryStatus = 20, registryCheckedAt = 21, deleted = 22
     }
+
+    /// Whether this is an erased customer's tombstone.
+    public var isDeleted: Bool { deleted == true }
 }

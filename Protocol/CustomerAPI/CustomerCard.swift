@@ -26,16 +26,19 @@ public struct ContactInformation: Codable, Sendable, Hashable {
     public var addresses: [Address]
     public var contacts: [Contact]
     public var activities: ActivityList
+    /// The customer's market segments, sorted by path (also on the settings tab).
+    public var segments: [Segment]
 
-    public init(addresses: [Address], contacts: [Contact], activities: ActivityList) {
+    public init(addresses: [Address], contacts: [Contact], activities: ActivityList, segments: [Segment] = []) {
         self.addresses = addresses
         self.contacts = contacts
         self.activities = activities
+        self.segments = segments
     }
 
     public var headOffice: Address? { addresses.first(where: \.isHeadOffice) }
 
-    enum CodingKeys: Int, CodingKey { case addresses = 1, contacts = 2, activities = 3 }
+    enum CodingKeys: Int, CodingKey { case addresses = 1, contacts = 2, activities = 3, segments = 4 }
 }
 
 /// The customer card, read in one consistent snapshot; tabs not asked for are absent.

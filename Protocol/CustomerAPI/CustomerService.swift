@@ -20,7 +20,9 @@ public enum CustomerService {
         service: name, method: "ActivateCustomer", acceptsIdempotencyKey: true)
     public static let deleteCustomer = UnaryMethod<DeleteCustomerRequest, DeleteCustomerResponse>(
         service: name, method: "DeleteCustomer",
-        summary: "Needs confirm = true; refused (FAILED_PRECONDITION) while records still hang on the customer.", acceptsIdempotencyKey: true)
+        summary: "Needs confirm = true and the delete right. Erases the personal data of the customer and its contacts; "
+            + "a customer with activities, projects, invoices, files or links stays as a tombstone (deleted = true).",
+        acceptsIdempotencyKey: true)
     public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(
         service: name, method: "RefreshFromRegistry",
         summary: "Finland and Norway only: the company's standing (proceedings, VAT register, deregistration, branch) and the differences with the national business registry and, unless a dry run, the chosen fields and the standing taken from it in one transaction (history marks the source).")

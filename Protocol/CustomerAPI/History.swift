@@ -5,6 +5,7 @@ import Foundation
 public struct HistoryEntry: Codable, Sendable, Hashable {
     public enum Entity: Int, Codable, Sendable, CaseIterable {
         case customer = 0, address = 1, contact = 2, project = 3, projectTask = 4, collaborationNote = 5, invoice = 6
+        case activity = 7
     }
 
     public var id: Int64

@@ -26,6 +26,13 @@ public enum DateTimeText {
         return Date(timeIntervalSince1970: Double(wallClock - offset) + Double(parts.nanosecond) / 1e9)
     }
 
+    /// The zone `text` was written in: its own offset when it names one (`+02:00` gives
+    /// `GMT+0200`), else `localZone`; nil when `text` is not an accepted form.
+    public static func zone(of text: String, localZone: TimeZone) -> TimeZone? {
+        guard let parts = Parts(text) else { return nil }
+        return parts.offsetSeconds.map { TimeZone(secondsFromGMT: $0) ?? localZone } ?? localZone
+    }
+
     /// The zone's offset from UTC at a wall-clock time (seconds since 1970 as if it were UTC): the
     /// offset at the moment the first guess names. It differs from the guess only near a
     /// daylight-saving change: a time the change skips moves forward by it, a time it repeats

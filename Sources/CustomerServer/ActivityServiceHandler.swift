@@ -21,7 +21,7 @@ struct ActivityServiceHandler: GuardedService {
             return Activity(
                 try store.addTask(
                     customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
-                    assigneeID: assignee, contactID: request.contactId, by: caller.author))
+                    timeZone: request.timeZone, assigneeID: assignee, contactID: request.contactId, by: caller.author))
         }
         router.register(ActivityService.addEvent,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -29,7 +29,7 @@ struct ActivityServiceHandler: GuardedService {
             return Activity(
                 try store.addEvent(
                     customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
-                    endsAt: request.endsAt, contactID: request.contactId, by: caller.author))
+                    endsAt: request.endsAt, timeZone: request.timeZone, contactID: request.contactId, by: caller.author))
         }
         router.register(ActivityService.completeTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
@@ -39,9 +39,41 @@ struct ActivityServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             return Activity(try store.reopenTask(id: request.id, by: caller.author))
         }
+        router.register(ActivityService.updateActivity, requires: .customers(.edit, activity: \.id)) { request, context in
+            let caller = try Caller.of(context)
+            let changes = try activityChanges(from: request)
+            return Activity(try store.updateActivity(id: request.id, changes, expectedVersion: request.expectedVersion,
+                                                     by: caller.author))
+        }
+        router.register(ActivityService.deleteActivity, requires: .customers(.edit, activity: \.id)) { request, context in
+            let caller = try Caller.of(context)
+            try store.deleteActivity(id: request.id, expectedVersion: request.expectedVersion, by: caller.author)
+            return DeleteActivityResponse(id: request.id)
+        }
         router.register(ActivityService.listActivities,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in
             ActivityList(try store.activities(customerID: request.customerId, now: Date()))
         }
+    }
+
+    /// The store's changes for a request; a field both given and cleared is refused by name.
+    private func activityChanges(from request: UpdateActivityRequest) throws -> ActivityChanges {
+        let cleared = Set(request.clear)
+        let both: [(UpdateActivityRequest.ClearableField, String, Bool)] = [
+            (.dueDate, "dueDate", request.dueDate != nil), (.timeZone, "timeZone", request.timeZone != nil),
+            (.contact, "contactId", request.contactId != nil),
+        ]
+        let conflicts = both.filter { cleared.contains($0.0) && $0.2 }.map {
+            ErrorDetail(field: $0.1, reason: "is both given and cleared")
+        }
+        if !conflicts.isEmpty {
+            throw RPCError(.invalidArgument, "a field is both given and cleared", details: conflicts)
+        }
+        var changes = ActivityChanges(subject: request.subject, startsAt: request.startsAt, endsAt: request.endsAt,
+                                      assigneeID: try request.assignee.map { try store.userID(named: $0, field: "assignee") })
+        if cleared.contains(.dueDate) { changes.dueAt = .some(nil) } else if let due = request.dueDate { changes.dueAt = due }
+        if cleared.contains(.timeZone) { changes.timeZone = .some(nil) } else if let zone = request.timeZone { changes.timeZone = zone }
+        if cleared.contains(.contact) { changes.contactID = .some(nil) } else if let id = request.contactId { changes.contactID = id }
+        return changes
     }
 }

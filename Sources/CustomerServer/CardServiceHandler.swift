@@ -24,7 +24,8 @@ struct CardServiceHandler: GuardedService {
                 card.contactInformation = ContactInformation(
                     addresses: information.addresses.map(Address.init),
                     contacts: information.contacts.map(Contact.init),
-                    activities: ActivityList(information.activities))
+                    activities: ActivityList(information.activities),
+                    segments: information.segments.map(Segment.init))
             }
             if let sales = tabs.salesAndProjects {
                 card.salesAndProjects = ProjectList(

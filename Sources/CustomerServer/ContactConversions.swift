@@ -93,7 +93,8 @@ extension Activity {
             contact: stored.contact.map(ContactRef.init), done: stored.done, completedAt: stored.completedAt,
             completedBy: stored.completedBy.map(UserRef.init), projectId: stored.projectID,
             projectName: stored.projectName, version: stored.version, createdAt: stored.createdAt,
-            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy))
+            createdBy: UserRef(stored.createdBy), updatedAt: stored.updatedAt, updatedBy: UserRef(stored.updatedBy),
+            timeZone: stored.timeZone)
     }
 }
 
@@ -113,6 +114,7 @@ extension HistoryEntry.Entity {
         case .projectTask: return .projectTask
         case .collaborationNote: return .collaborationNote
         case .invoice: return .invoice
+        case .activity: return .activity
         }
     }
 
@@ -125,6 +127,7 @@ extension HistoryEntry.Entity {
         case .projectTask: self = .projectTask
         case .collaborationNote: self = .collaborationNote
         case .invoice: self = .invoice
+        case .activity: self = .activity
         }
     }
 }

@@ -20,6 +20,9 @@ import Synchronization
 /// in one session: p99 update 9.8 / 11.2 / 13.2 ms -> 5.7 / 6.8 ms, create 4.7 / 5.4 / 6.5 ms ->
 /// 2.2 / 2.5 ms; p50 and p90 within the run-to-run noise; the log stays near 1 000 pages.
 /// (A step of 250 pages measured the same p99 with more checkpoints.)
+///
+/// After a commit that erased personal data the writer copies the whole log and truncates it
+/// (``truncateLogAfterCommit()``): until then the erased values are still in older log frames.
 public final class Checkpointer: Sendable {
     /// New log pages between two checkpoints beside the writer.
     public static let backgroundStep: Int32 = 450
@@ -35,6 +38,9 @@ public final class Checkpointer: Sendable {
     private let pagesAtLastQueued = Atomic<Int32>(0)
     /// True from the moment a checkpoint is queued until it starts, so commits queue at most one.
     private let isQueued = Atomic<Bool>(false)
+    /// Set by a write that erases personal data; the writer's next commit truncates the log. A
+    /// write that sets it and is then rolled back costs one needless checkpoint, nothing more.
+    private let isTruncationDue = Atomic<Bool>(false)
     /// The connection is used only on `queue`; the counters are read from anywhere.
     private let state = Mutex(State())
 
@@ -50,6 +56,8 @@ public final class Checkpointer: Sendable {
         public var background = 0
         /// By the writer after its commit.
         public var byWriter = 0
+        /// Truncating checkpoints after an erasure.
+        public var truncations = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
         public var lastError: SQLiteError?
     }
@@ -76,6 +84,19 @@ public final class Checkpointer: Sendable {
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
+    /// Makes the writer, right after the commit of the transaction that calls this, copy the whole
+    /// log into the database file and truncate the log to zero bytes, before that write is
+    /// answered: freed bytes are zeroed in the new page images (`secure_delete`), but the old
+    /// images stay in earlier log frames until then.
+    ///
+    /// Cost: that commit's caller (and the writes queued behind it) also wait for the copy of up
+    /// to ``writerThreshold`` pages, a sync of the database file, and readers of older snapshots
+    /// to finish (up to the busy timeout). Erasures are rare; the copy is one the background
+    /// checkpoint would have made anyway.
+    public func truncateLogAfterCommit() {
+        isTruncationDue.store(true, ordering: .relaxed)
+    }
+
     /// Closes the checkpoint connection once a running checkpoint is done; later ones are skipped.
     public func close() {
         queue.sync {
@@ -93,6 +114,10 @@ public final class Checkpointer: Sendable {
     /// `database` is the writer's handle, on the thread that just committed on it (SQLite's hook
     /// contract: the write lock is released, the connection may checkpoint).
     private func committed(logPages pages: Int32, on database: OpaquePointer) {
+        if isTruncationDue.exchange(false, ordering: .relaxed) {
+            truncate(on: database)
+            return
+        }
         var queuedAt = pagesAtLastQueued.load(ordering: .relaxed)
         if pages < queuedAt {
             queuedAt = 0   // the log restarted
@@ -120,6 +145,28 @@ public final class Checkpointer: Sendable {
               isQueued.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         pagesAtLastQueued.store(pages, ordering: .relaxed)
         queue.async { [self] in checkpointBeside() }
+    }
+
+    /// Under the checkpoint lock for the same reason as the writer's copy above. When readers held
+    /// it past the busy timeout the next commit tries again, and the failure is recorded.
+    private func truncate(on database: OpaquePointer) {
+        let failure: (any Error)? = state.withLock { state in
+            guard !state.isClosed else { return nil }
+            do {
+                if try SQLiteConnection.checkpointTruncate(database, path: path) {
+                    state.statistics.truncations += 1
+                    pagesAtLastQueued.store(0, ordering: .relaxed)
+                    return nil
+                }
+                isTruncationDue.store(true, ordering: .relaxed)
+                return SQLiteError(code: SQLITE_BUSY, message: "readers held the log past the busy timeout",
+                                   context: "truncating checkpoint after an erasure")
+            } catch {
+                isTruncationDue.store(true, ordering: .relaxed)
+                return error
+            }
+        }
+        if let failure { record(failure) }
     }
 
     // MARK: Beside the writer, on `queue`

@@ -83,6 +83,11 @@ public final class SQLiteConnection: @unchecked Sendable {
             // SQLITE_DBCONFIG_DEFENSIVE forbids writes that can corrupt the file (writable_schema,
             // direct shadow-table writes) even from SQL we run.
             _ = customercard_sqlite3_db_config_defensive(handle, 1)
+            // Every byte SQLite frees (an old row version, a deleted index entry, a freed page) is
+            // overwritten with zeros instead of staying readable in the file (SQLite docs, "PRAGMA
+            // secure_delete"; FAST would leave freelist pages as they were). On every write, not only
+            // on an erasure: a contact's earlier email, replaced months ago, is personal data too.
+            try execute("PRAGMA secure_delete = ON")
         } else {
             // The file was put in WAL mode by the writer; a reader must see it, or its reads would
             // take shared locks that block the writer.
@@ -134,7 +139,19 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// The same on a bare handle: the writer's, inside its WAL hook.
     static func checkpointPassive(_ handle: OpaquePointer, path: String) throws -> Bool {
-        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        try checkpoint(handle, mode: SQLITE_CHECKPOINT_PASSIVE, path: path)
+    }
+
+    /// Copies the whole WAL into the database file and truncates the WAL to zero bytes
+    /// (`SQLITE_CHECKPOINT_TRUNCATE`), waiting through the busy handler for the write lock and for
+    /// readers of older snapshots. Returns false when that wait ran out (SQLITE_BUSY).
+    static func checkpointTruncate(_ handle: OpaquePointer, path: String) throws -> Bool {
+        try checkpoint(handle, mode: SQLITE_CHECKPOINT_TRUNCATE, path: path)
+    }
+
+    /// One checkpoint in `mode`; false when SQLite answered SQLITE_BUSY.
+    private static func checkpoint(_ handle: OpaquePointer, mode: Int32, path: String) throws -> Bool {
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, mode, nil, nil)
         if code & 0xff == SQLITE_BUSY { return false }
         guard code == SQLITE_OK else {
             throw SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), context: "checkpoint of \(path)")

@@ -91,7 +91,7 @@ import Testing
         #expect(try store.activities(customerID: customer.id, now: now) == StoredActivityList(planned: [], done: []))
     }
 
-    @Test func customerWithContactsOrActivitiesCannotBeDeleted() throws {
+    @Test func aCustomerWithActivitiesIsErasedToATombstoneAndOneWithOnlyContactsRemovedWhole() throws {
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Delta")
@@ -102,21 +102,21 @@ import Testing
         for index in 0..<12 {
             _ = try store.addNote(customerID: customer.id, text: "Note \(index)", contactID: nil, by: .user(fixture.admin.id))
         }
-        #expect(throws: StoreError.failedPrecondition(
-            "customer \(customer.id) has 3 contacts and 12 activities: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
+        try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
+        let tombstone = try store.customer(id: customer.id)
+        #expect(tombstone.deleted && !tombstone.active && tombstone.name.isEmpty)
+        #expect(try contacts.allSatisfy { try store.contact(id: $0.id).deleted })
+        #expect(try store.activities(customerID: customer.id, now: Date()).done.count == 12)
+        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) is deleted")) {
+            try store.addNote(customerID: customer.id, text: "More", contactID: nil, by: .user(fixture.admin.id))
         }
+        #expect(fixture.store.checkpointer.statistics.truncations == 1)
+
         let other = try fixture.create("Epsilon")
         let only = try store.createContact(customerID: other.id, StoredContactFields(lastName: "Solo"), keywords: [], roles: [],
                                            by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition(
-            "customer \(other.id) has 1 contact: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: other.id, by: .user(fixture.admin.id))
-        }
-        // A deleted contact's tombstone does not hold the customer back; it goes with it.
-        _ = try store.deleteContact(id: only.id, by: .user(fixture.admin.id))
         try store.deleteCustomer(id: other.id, by: .user(fixture.admin.id))
         #expect(throws: StoreError.notFound("contact \(only.id) does not exist")) { try store.contact(id: only.id) }
-        #expect(try store.contact(id: contacts[0].id).customerID == customer.id)
+        #expect(throws: StoreError.notFound("customer \(other.id) does not exist")) { try store.customer(id: other.id) }
     }
 }

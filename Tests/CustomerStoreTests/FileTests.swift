@@ -262,16 +262,15 @@ extension Fixture {
         #expect(fixture.blobPaths().count == 1 && fixture.temporaryFiles().isEmpty)
     }
 
-    @Test func aCustomerWithFilesOrLinksIsNotDeleted() throws {
+    @Test func aCustomerWithFilesOrLinksIsErasedToATombstoneThatKeepsThem() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Keep Oy")
         _ = try fixture.upload(sampleBytes(10), name: "k.bin", customerID: customer.id)
         _ = try fixture.store.addLink(customerID: customer.id, projectID: nil, url: "example.com", title: nil,
                                       by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) has 1 file and 1 link: "
-            + "deactivate it instead, or remove them first")) {
-            try fixture.store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
-        }
+        try fixture.store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
+        #expect(try fixture.store.customer(id: customer.id).deleted)
+        #expect(try fixture.store.files(customerID: customer.id).map(\.name) == ["k.bin"])
     }
 
     /// A file's project must be one of the same customer, and listings carry its name.

@@ -24,18 +24,28 @@ import Testing
         let first = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         let second = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
-        try store.deleteCustomer(id: customer.id, by: .user(fixture.other.id))
-
-        let history = try store.history(.customer, id: customer.id)
-        #expect(Self.summary(history) == [
+        #expect(Self.summary(try store.history(.customer, id: customer.id)) == [
             "created",
             "updated name:Alpha>Alpha Oy accountManager:->bob phone:->+358 9 1234",
             "deactivated active:true>false",
             "activated active:false>true",
             "headOfficeSet headOffice:->\(first.id)",
             "headOfficeSet headOffice:\(first.id)>\(second.id)",
+        ])
+        try store.deleteCustomer(id: customer.id, by: .user(fixture.other.id))
+
+        // The deletion erased the values; the entries, their fields and authors stay.
+        let history = try store.history(.customer, id: customer.id)
+        #expect(Self.summary(history) == [
+            "created",
+            "updated name:->- accountManager:->- phone:->-",
+            "deactivated active:->-",
+            "activated active:->-",
+            "headOfficeSet headOffice:->-",
+            "headOfficeSet headOffice:->-",
             "deleted",
         ])
+        #expect(history.flatMap(\.changes).allSatisfy { $0.erased })
         #expect(history.map(\.by.name) == ["alice", "bob", "alice", "alice", "alice", "alice", "bob"])
         #expect(history[1].at == fixture.clock.now && history[0].at < history[1].at)
         #expect(history.allSatisfy { $0.customerID == customer.id && $0.entity == .customer && $0.contact == nil })

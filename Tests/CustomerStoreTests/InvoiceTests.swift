@@ -72,33 +72,24 @@ import Testing
         #expect(throws: StoreError.notFound("invoice 99 does not exist")) { try store.invoice(id: 99) }
     }
 
-    @Test func aCustomerWithProjectsOrInvoicesCannotBeDeleted() throws {
+    @Test func aCustomerWithProjectsOrInvoicesIsErasedAndItsInvoicesKeepTheirSnapshot() throws {
         let fixture = try Fixture()
         let store = fixture.store
         let customer = try fixture.create("Gamma")
         for index in 0..<3 {
             _ = try store.createProject(customerID: customer.id, StoredProjectFields(name: "P\(index)"), by: .user(fixture.admin.id))
         }
-        for _ in 0..<2 {
-            _ = try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
-                                       description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
+        let invoices = try (0..<2).map { _ in
+            try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
+                                   description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
-        #expect(throws: StoreError.failedPrecondition(
-            "customer \(customer.id) has 3 projects and 2 invoices: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
+        try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
+        #expect(try store.customer(id: customer.id).deleted)
+        #expect(try store.invoices(customerID: customer.id).map(\.id).sorted() == invoices.map(\.id).sorted())
+        #expect(try store.invoice(id: invoices[0].id).customerName == "Gamma")
+        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) is deleted")) {
+            try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
+                                   description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
-        _ = try store.createContact(customerID: customer.id, StoredContactFields(lastName: "C"), keywords: [], roles: [],
-                                    by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) has 1 contact, 3 projects and 2 invoices: "
-            + "deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: customer.id, by: .user(fixture.admin.id))
-        }
-        let onlySale = try fixture.create("Delta")
-        _ = try store.createSalesCase(customerID: onlySale.id, StoredProjectFields(name: "S"), by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition(
-            "customer \(onlySale.id) has 1 project: deactivate it instead, or remove them first")) {
-            try store.deleteCustomer(id: onlySale.id, by: .user(fixture.admin.id))
-        }
-        #expect(try store.customer(id: customer.id).name == "Gamma")
     }
 }

@@ -65,15 +65,16 @@ import Testing
         }
     }
 
-    @Test func aCustomerWithContactsOrActivitiesCannotBeDeleted() async throws {
+    @Test func aCustomerWithContactsAndActivitiesIsErasedAndItsActivitiesStay() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
-            _ = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Aino"))
-            _ = try await client.activities.note(customerID: customer.id, "Hello")
-            let error = await #expect(throws: RPCError.self) { try await client.customers.delete(id: customer.id, confirm: true) }
-            #expect(error?.code == .failedPrecondition)
-            #expect(error?.message.range(of: "deactivate") != nil)
-            #expect(try await client.customers.get(id: customer.id).name == "Acme Oy")
+            let aino = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Aino"))
+            _ = try await client.activities.note(customerID: customer.id, "Hello", contactID: aino.id)
+            try await client.customers.delete(id: customer.id, confirm: true)
+            #expect(try await client.customers.get(id: customer.id).isDeleted)
+            let notes = try await client.activities.list(customerID: customer.id).done
+            #expect(notes.map(\.subject) == ["Hello"])
+            #expect(notes.first?.contact == ContactRef(id: aino.id, name: nil, deleted: true))
         }
     }
 

@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    /// Issue 16 §4: the main card shows the market segments, the address table who created each.
+    @Test func theMainCardShowsSegmentsAndTheAddressTableItsCreator() async throws {
+        try await withServer { server, client in
+            let me = try await client.users.whoAmI()
+            let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
+            let industry = try await client.settings.createSegment("Industry")
+            let machinery = try await client.settings.createSegment("Machinery", parentID: industry.id)
+            _ = try await client.settings.setCustomerSegments(customerID: customer.id, [machinery.id])
+            let address = try await client.addresses.add(customerID: customer.id, AddressFields(city: "Espoo", country: "FI"))
+
+            let card = try await ctl(server, "customers", "show", String(customer.id))
+            #expect(card.status == 0, "\(card.stderr)")
+            #expect(card.stdout.contains("segments         Industry / Machinery"), "\(card.stdout)")
+            let addresses = try await ctl(server, "addresses", "list", String(customer.id))
+            #expect(addresses.stdout.contains("CREATED"), "\(addresses.stdout)")
+            #expect(addresses.stdout.contains("\(address.createdAt.ISO8601Format()) by \(me.name)"), "\(addresses.stdout)")
+            let json = try await client.cards.get(customerID: customer.id, tabs: [.contactInformation])
+            #expect(json.contactInformation?.segments.map(\.id) == [machinery.id])
+        }
+    }
+
     @Test func theMailingListIsRFC4180CSV() async throws {
         try await withServer { server, client in
             _ = try await client.labels.create(.keyword, name: "newsletter")

@@ -177,6 +177,12 @@ enum PermissionMatrix {
         "customer.v1.ActivityService/ReopenTask": MatrixRow(administrators) { client, seed in
             _ = try await client.activities.reopen(taskID: seed.task)
         },
+        "customer.v1.ActivityService/UpdateActivity": MatrixRow(administrators) { client, seed in
+            _ = try await client.activities.update(UpdateActivityRequest(id: seed.task, subject: "Call back soon"))
+        },
+        "customer.v1.ActivityService/DeleteActivity": MatrixRow(administrators) { client, seed in
+            try await client.activities.delete(id: seed.deletableNote)
+        },
         "customer.v1.ActivityService/ListActivities": MatrixRow(readers) { client, seed in
             _ = try await client.activities.list(customerID: seed.otherCustomer)
         },

@@ -33,6 +33,8 @@ struct PermissionSeed: Sendable {
     let contact: Int64
     let deletableContact: Int64
     let task: Int64
+    /// Someone else's note, for the delete call.
+    let deletableNote: Int64
     /// Someone else's sales case and project (with a forecast month), a project task, a file, a
     /// link and an invoice.
     let salesCase: Int64
@@ -83,6 +85,7 @@ enum PermissionSeeder {
                                                        keywords: [], roles: [], by: by)
         let task = try store.addTask(customerID: other.id, subject: "Call back", dueAt: nil, assigneeID: nil,
                                      contactID: nil, by: by)
+        let deletableNote = try store.addNote(customerID: other.id, text: "Gone soon", contactID: nil, by: by)
         let salesCase = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Deal"), by: by)
         let salesCaseToLose = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Long shot"), by: by)
         let project = try store.createProject(customerID: other.id, StoredProjectFields(name: "Rollout", currency: "EUR"), by: by)
@@ -101,7 +104,7 @@ enum PermissionSeeder {
             bossUID: bossUID, ownCustomer: own.id, ownContact: ownContact.id, ownAddress: ownAddress.id,
             otherCustomer: other.id, otherCustomerNumber: other.number, deletableCustomer: deletable.id,
             headOffice: addresses[0], secondAddress: addresses[1], thirdAddress: addresses[2], contact: contact.id,
-            deletableContact: deletableContact.id, task: task.id, salesCase: salesCase.id, salesCaseToLose: salesCaseToLose.id, project: project.id,
+            deletableContact: deletableContact.id, task: task.id, deletableNote: deletableNote.id, salesCase: salesCase.id, salesCaseToLose: salesCaseToLose.id, project: project.id,
             projectTask: projectTask.id, file: file.id, link: link.id, invoice: invoice.id)
     }
 }

@@ -11,7 +11,7 @@ enum ActivityRow {
                i.version, i.created_at, i.created_by, cb.name AS created_by_name, i.updated_at, i.updated_by,
                ub.name AS updated_by_name,
                CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
-                    THEN 0 ELSE 1 END AS done
+                    THEN 0 ELSE 1 END AS done, i.time_zone
         FROM customer_activity_items i
         LEFT JOIN users au ON au.id = i.assignee_id
         LEFT JOIN contacts k ON k.id = i.contact_id
@@ -56,7 +56,8 @@ enum ActivityRow {
             version: try statement.int64("version"), createdAt: Date(milliseconds: try statement.int64("created_at")),
             createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: Date(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+            timeZone: try statement.optionalText("time_zone"))
     }
 
     /// One of the customer's own activities, or nil.

@@ -16,29 +16,35 @@ extension CustomerStore {
     }
 
     /// Adds an open task, assigned to `assigneeID` or else to the caller.
-    /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and `assignee` (no such user).
-    public func addTask(customerID: Int64, subject: String, dueAt: Date?, assigneeID: Int64?, contactID: Int64?,
-                        by author: Author) throws -> StoredActivity {
+    /// - Parameter timeZone: the zone `dueAt` was given in (see ``StoredActivity/timeZone``).
+    /// - Throws: as `addNote`, plus `invalidArgument` on `subject`, `assignee` (no such user) and `timeZone`.
+    public func addTask(customerID: Int64, subject: String, dueAt: Date?, timeZone: String? = nil, assigneeID: Int64?,
+                        contactID: Int64?, by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         if let dueAt, let violation = TimestampRange.violation(dueAt, field: "dueDate") { violations.append(violation) }
+        let (zone, zoneViolation) = ActivityTimeZone.validate(timeZone)
+        violations += zoneViolation.map { [$0] } ?? []
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
                                                   dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? author.userID,
-                                                  contactID: contactID),
+                                                  contactID: contactID, timeZone: zone),
                                   violations: violations, by: author)
     }
 
     /// Adds a calendar event; it is planned until it ends.
-    /// - Throws: as `addNote`, plus `invalidArgument` on `subject` and on `endsAt` before `startsAt`.
-    public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, contactID: Int64?,
-                         by author: Author) throws -> StoredActivity {
+    /// - Parameter timeZone: the zone the times were given in (see ``StoredActivity/timeZone``).
+    /// - Throws: as `addNote`, plus `invalidArgument` on `subject`, `timeZone` and on `endsAt` before `startsAt`.
+    public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, timeZone: String? = nil,
+                         contactID: Int64?, by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         violations += [(startsAt, "startsAt"), (endsAt, "endsAt")].compactMap { TimestampRange.violation($0.0, field: $0.1) }
         if endsAt < startsAt {
             violations.append(FieldViolation(field: "endsAt", reason: "must not be before startsAt"))
         }
+        let (zone, zoneViolation) = ActivityTimeZone.validate(timeZone)
+        violations += zoneViolation.map { [$0] } ?? []
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .event, subject: subject,
                                                   startsAt: startsAt.milliseconds, endsAt: endsAt.milliseconds,
-                                                  contactID: contactID),
+                                                  contactID: contactID, timeZone: zone),
                                   violations: violations, by: author)
     }
 
@@ -75,10 +81,11 @@ extension CustomerStore {
         var endsAt: Int64?
         var assigneeID: Int64?
         var contactID: Int64?
+        var timeZone: String?
     }
 
     /// A note's text (several lines) or a task's or event's subject (one line).
-    private static func subject(_ raw: String, maxLength: Int, field: String,
+    static func subject(_ raw: String, maxLength: Int, field: String,
                                 lines: TextInput.Lines = .single) -> (String, [FieldViolation]) {
         let (trimmed, violation) = TextInput.required(raw, field: field, maxLength: maxLength, lines: lines)
         return (trimmed, violation.map { [$0] } ?? [])
@@ -100,13 +107,16 @@ extension CustomerStore {
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO activities (customer_id, kind, subject, due_at, starts_at, ends_at, assignee_id, contact_id,
-                    version, created_at, created_by, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                    time_zone, version, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                 """, [.integer(columns.customerID), .text(columns.kind.rawValue), .text(columns.subject),
                       SQLValue(columns.dueAt), SQLValue(columns.startsAt), SQLValue(columns.endsAt),
-                      SQLValue(columns.assigneeID), SQLValue(columns.contactID),
+                      SQLValue(columns.assigneeID), SQLValue(columns.contactID), SQLValue(columns.timeZone),
                       .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
-            return try requireActivity(connection, id: connection.lastInsertRowID)
+            let id = connection.lastInsertRowID
+            try HistoryLog.append(connection, .activity, id: id, customerID: columns.customerID, .created, at: now,
+                                  by: author)
+            return try requireActivity(connection, id: id)
         }
     }
 
@@ -144,7 +154,7 @@ extension CustomerStore {
         }
     }
 
-    private func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> StoredActivity {
+    func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> StoredActivity {
         guard let activity = try ActivityRow.fetch(connection, id: id, now: nowMilliseconds()) else {
             throw StoreError.notFound("activity \(id) does not exist")
         }

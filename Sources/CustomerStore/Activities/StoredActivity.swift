@@ -34,12 +34,15 @@ public struct StoredActivity: Sendable, Hashable {
     public var createdBy: StoredUserRef
     public var updatedAt: Date
     public var updatedBy: StoredUserRef
+    /// The zone its times were given in (an IANA name such as `Europe/Helsinki`, or `GMT+0200`),
+    /// so they are shown at the time of day that was meant; nil for a note and older activities.
+    public var timeZone: String?
 
     public init(id: Int64, customerID: Int64, kind: ActivityKind, subject: String, dueAt: Date? = nil,
                 startsAt: Date? = nil, endsAt: Date? = nil, assignee: StoredUserRef? = nil, contact: StoredContactRef? = nil,
                 done: Bool, completedAt: Date? = nil, completedBy: StoredUserRef? = nil, projectID: Int64? = nil,
                 projectName: String? = nil, version: Int64, createdAt: Date, createdBy: StoredUserRef, updatedAt: Date,
-                updatedBy: StoredUserRef) {
+                updatedBy: StoredUserRef, timeZone: String? = nil) {
         self.id = id
         self.customerID = customerID
         self.kind = kind
@@ -59,6 +62,7 @@ public struct StoredActivity: Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
+        self.timeZone = timeZone
     }
 }
 

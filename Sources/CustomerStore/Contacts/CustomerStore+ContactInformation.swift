@@ -3,8 +3,9 @@ import SQLiteEngine
 
 extension CustomerStore {
     /// The card's contact-information tab in ONE read transaction (a consistent snapshot): the
-    /// customer with its head office, its addresses, its active contacts with their labels and its
-    /// activities as of `now`. Five indexed statements whatever the number of rows (no N+1).
+    /// customer with its head office, its addresses, its active contacts with their labels, its
+    /// activities as of `now` and its market segments. Six indexed statements whatever the number
+    /// of rows (no N+1).
     ///
     /// - Throws: `notFound` (customer).
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
@@ -23,6 +24,7 @@ extension CustomerStore {
             customer: customer,
             addresses: try AddressRow.fetchAll(connection, customerID: customer.id),
             contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false),
-            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds))
+            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds),
+            segments: try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customer.id))
     }
 }

@@ -96,23 +96,29 @@ extension CustomerStore {
             let current = try requireContact(connection, id: id)
             if current.deleted { return current }
             try Self.requireActingUser(connection, author.userID)
-            // secure_delete makes SQLite overwrite the freed bytes of the old row with zeros instead
-            // of leaving them in the page (SQLite docs, "PRAGMA secure_delete"): erased means gone.
-            try connection.run("PRAGMA secure_delete = ON")
-            defer { _ = try? connection.run("PRAGMA secure_delete = OFF") }
-            let now = nextUpdatedAt(after: current.updatedAt)
-            try connection.run("""
-                UPDATE contacts SET first_name = NULL, last_name = NULL, title = NULL, email = NULL, phone = NULL,
-                    mobile = NULL, language = NULL, notes = NULL, active = 0, deleted = 1, version = version + 1,
-                    updated_at = ?, updated_by = ?
-                WHERE id = ?
-                """, [.integer(now), .integer(author.userID), .integer(id)])
-            try connection.run("DELETE FROM contact_labels WHERE contact_id = ?", [.integer(id)])
-            try HistoryLog.eraseValues(connection, .contact, id: id)
-            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, .deleted, at: now,
-                                  by: author)
+            try erase(connection, contact: current, by: author)
             return try requireContact(connection, id: id)
         }
+    }
+
+    /// Erases one live contact inside the caller's transaction (see ``deleteContact(id:by:)``).
+    /// The writer zeroes the freed bytes (`secure_delete`) and truncates the log after the commit,
+    /// so the old values are in neither file once the call is answered.
+    func erase(_ connection: SQLiteConnection, contact current: StoredContact, by author: Author) throws {
+        let now = nextUpdatedAt(after: current.updatedAt)
+        try connection.run("""
+            UPDATE contacts SET first_name = NULL, last_name = NULL, title = NULL, email = NULL, phone = NULL,
+                mobile = NULL, language = NULL, notes = NULL, active = 0, deleted = 1, version = version + 1,
+                updated_at = ?, updated_by = ?
+            WHERE id = ?
+            """, [.integer(now), .integer(author.userID), .integer(current.id)])
+        try connection.run("DELETE FROM contact_labels WHERE contact_id = ?", [.integer(current.id)])
+        let earlier = try HistoryLog.eraseValues(connection, .contact, id: current.id)
+        try HistoryLog.append(connection, .contact, id: current.id, customerID: current.customerID, .deleted, at: now,
+                              by: author)
+        try Self.forgetAnswers(connection, mentioning: earlier + [current.firstName, current.lastName, current.title,
+                                                                  current.email, current.phone, current.mobile, current.notes])
+        checkpointer.truncateLogAfterCommit()
     }
 
     // MARK: Helpers

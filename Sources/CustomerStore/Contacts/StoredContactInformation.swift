@@ -7,11 +7,15 @@ public struct StoredContactInformation: Sendable, Hashable {
     /// Active, not deleted contacts (the normal view).
     public var contacts: [StoredContact]
     public var activities: StoredActivityList
+    /// The customer's market segments, sorted by path: the main card shows them too.
+    public var segments: [StoredSegment]
 
-    public init(customer: StoredCustomer, addresses: [StoredAddress], contacts: [StoredContact], activities: StoredActivityList) {
+    public init(customer: StoredCustomer, addresses: [StoredAddress], contacts: [StoredContact],
+                activities: StoredActivityList, segments: [StoredSegment] = []) {
         self.customer = customer
         self.addresses = addresses
         self.contacts = contacts
         self.activities = activities
+        self.segments = segments
     }
 }

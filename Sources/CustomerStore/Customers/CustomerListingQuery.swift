@@ -50,6 +50,10 @@ struct CustomerListingQuery {
         if let changedSince {
             conditions.append("c.updated_at >= ?")
             values.append(.integer(changedSince))
+        } else if filter.status != .active {
+            // An erased customer (inactive by then) is listed only to those who sync changes,
+            // so they learn of the erasure; an active one is never deleted.
+            conditions.append("c.deleted = 0")
         }
         self.conditions = conditions
         self.values = values

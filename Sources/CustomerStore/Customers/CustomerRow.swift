@@ -9,7 +9,7 @@ enum CustomerRow {
         c.id, c.number, c.name, c.account_manager_id, am.name AS account_manager_name, c.description, c.vat_number,
         c.country, ind.name AS industry, c.email, c.website, c.phone, c.active, c.version,
         c.created_at, c.created_by, cb.name AS created_by_name, c.updated_at, c.updated_by, ub.name AS updated_by_name,
-        c.name_key, c.business_id, c.registry_status, c.registry_checked_at
+        c.name_key, c.business_id, c.registry_status, c.registry_checked_at, c.deleted
         """
     private static let joins = """
         FROM customers c
@@ -35,7 +35,9 @@ enum CustomerRow {
     static let nameKeyColumn = "name_key"
 
     static func decode(_ statement: SQLiteStatement) throws -> StoredCustomer {
-        let id = try statement.int64("id"), number = try statement.int64("number"), name = try statement.text("name")
+        let deleted = try statement.bool("deleted")
+        // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
+        let id = try statement.int64("id"), number = try statement.int64("number"), name = deleted ? "" : try statement.text("name")
         let manager = try statement.optionalInt64("account_manager_id").map {
             StoredUserRef(id: $0, name: try statement.text("account_manager_name"))
         }
@@ -45,7 +47,7 @@ enum CustomerRow {
             vatNumber: try statement.optionalText("vat_number"), country: try statement.optionalText("country"),
             industry: try statement.optionalText("industry"), email: try statement.optionalText("email"),
             website: try statement.optionalText("website"), phone: try statement.optionalText("phone"),
-            active: try statement.bool("active"), version: try statement.int64("version"),
+            active: try statement.bool("active"), deleted: deleted, version: try statement.int64("version"),
             createdAt: .init(milliseconds: try statement.int64("created_at")),
             createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),

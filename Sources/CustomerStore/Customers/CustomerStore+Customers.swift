@@ -114,49 +114,6 @@ extension CustomerStore {
         }
     }
 
-    /// Deletes a customer for good, with its addresses (and the tombstones of deleted contacts).
-    /// Its number is never handed out again; its history stays, ending with a `deleted` entry.
-    /// - Throws: `notFound`; `failedPrecondition` while it has contacts, activities, projects,
-    ///   invoices, files or links (deactivate it instead, or remove them first).
-    public func deleteCustomer(id: Int64, by author: Author) throws {
-        try write { connection in
-            try Self.requireActingUser(connection, author.userID)
-            try refuseDeletionWhileReferenced(connection, id: id)
-            let number = try requireCustomer(connection, id: id).number
-            try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
-            try retireNumber(connection, number)
-            try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: nowMilliseconds(),
-                                  by: author)
-        }
-    }
-
-    /// Live contacts, activities, projects (sales cases included), invoices, files and links are
-    /// history a customer must keep: deleting it is refused, saying how many of each.
-    private func refuseDeletionWhileReferenced(_ connection: SQLiteConnection, id: Int64) throws {
-        let kinds = [("contact", "contacts"), ("activity", "activities"), ("project", "projects"),
-                     ("invoice", "invoices"), ("file", "files"), ("link", "links")]
-        let counts = try connection.withStatement("""
-            SELECT (SELECT count(*) FROM contacts WHERE customer_id = ?1 AND deleted = 0),
-                   (SELECT count(*) FROM activities WHERE customer_id = ?1),
-                   (SELECT count(*) FROM projects WHERE customer_id = ?1),
-                   (SELECT count(*) FROM invoices WHERE customer_id = ?1),
-                   (SELECT count(*) FROM files WHERE customer_id = ?1),
-                   (SELECT count(*) FROM links WHERE customer_id = ?1)
-            """) { statement in
-            try statement.bind(id, at: 1)
-            return try statement.step() ? (0..<kinds.count).map { statement.int64(Int32($0)) } : kinds.map { _ in 0 }
-        }
-        let held = zip(counts, kinds)
-            .filter { $0.0 > 0 }
-            .map { "\($0.0) \($0.0 == 1 ? $0.1.0 : $0.1.1)" }
-        if let last = held.last {
-            // "3 contacts and 2 invoices", "1 contact, 3 projects and 2 invoices".
-            let list = held.count == 1 ? last : held.dropLast().joined(separator: ", ") + " and " + last
-            throw StoreError.failedPrecondition("customer \(id) has \(list): "
-                + "deactivate it instead, or remove them first")
-        }
-    }
-
     // MARK: Writing helpers
 
     /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
@@ -225,13 +182,15 @@ extension CustomerStore {
     }
 
     /// Keeps a number a customer no longer has (deleted or renumbered) from automatic numbering.
-    private func retireNumber(_ connection: SQLiteConnection, _ number: Int64) throws {
+    func retireNumber(_ connection: SQLiteConnection, _ number: Int64) throws {
         try connection.run("INSERT OR IGNORE INTO retired_customer_numbers (number) VALUES (?)", [.integer(number)])
     }
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
+    /// - Throws: `failedPrecondition` for a deleted (erased) customer: nothing changes it any more.
     func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredCustomer {
         let current = try requireCustomer(connection, id: id)
+        if current.deleted { throw StoreError.failedPrecondition("customer \(id) is deleted") }
         try Self.checkVersion(expectedVersion, current: current.version, of: "customer \(id)")
         return current
     }

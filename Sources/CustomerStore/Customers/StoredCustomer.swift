@@ -27,6 +27,9 @@ public struct StoredCustomer: Sendable, Hashable {
     public var website: String?
     public var phone: String?
     public var active: Bool
+    /// Erased (a tombstone): every field but the ids, number and stamps is gone, and the record
+    /// reads as "Customer deleted"; its activities, projects and invoices still refer to it.
+    public var deleted: Bool
     /// Starts at 1; +1 on every write. Pass it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     /// UTC, millisecond precision.
@@ -42,7 +45,7 @@ public struct StoredCustomer: Sendable, Hashable {
     public init(id: Int64, number: Int64, name: String, accountManager: StoredUserRef? = nil,
                 description: String? = nil, vatNumber: String? = nil, country: String? = nil,
                 industry: String? = nil, email: String? = nil, website: String? = nil, phone: String? = nil,
-                active: Bool, version: Int64, createdAt: Date, createdBy: StoredUserRef,
+                active: Bool, deleted: Bool = false, version: Int64, createdAt: Date, createdBy: StoredUserRef,
                 updatedAt: Date, updatedBy: StoredUserRef, headOffice: StoredAddress? = nil, businessID: String? = nil,
                 registryStatus: String? = nil, registryCheckedAt: Date? = nil) {
         self.id = id
@@ -57,6 +60,7 @@ public struct StoredCustomer: Sendable, Hashable {
         self.website = website
         self.phone = phone
         self.active = active
+        self.deleted = deleted
         self.version = version
         self.createdAt = createdAt
         self.createdBy = createdBy

@@ -28,6 +28,7 @@ extension CustomerStore {
         case .projectTask: "project_tasks"
         case .collaborationNote: "collaboration_notes"
         case .invoice: "invoices"
+        case .activity: "activities"
         }
         return try connection.withStatement("SELECT 1 FROM \(table) WHERE id = ?") { statement in
             try statement.bind(id, at: 1)

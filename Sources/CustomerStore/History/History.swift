@@ -4,6 +4,8 @@ import Foundation
 public enum HistoryEntity: String, Sendable, Hashable, CaseIterable {
     case customer, address, contact
     case project, projectTask, collaborationNote, invoice
+    /// A note, task or event of a customer (history since schema version 11).
+    case activity
 }
 
 /// One field of a change, by its API name, with the values as text.

@@ -46,11 +46,27 @@ enum HistoryLog {
     }
 
     /// Erases every value ever recorded for one record (the entries and field names stay).
-    static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws {
+    /// - Returns: the values it erased, so that copies elsewhere can go too (not the `active`
+    ///   flags: "true" says nothing of anyone).
+    @discardableResult
+    static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [String] {
+        let erased = try connection.withStatement("""
+            SELECT ch.old_value, ch.new_value FROM history_changes ch JOIN history h ON h.id = ch.history_id
+            WHERE h.entity = ? AND h.entity_id = ? AND ch.field <> 'active'
+            """) { statement in
+            try statement.bind(.text(entity.rawValue), at: 1)
+            try statement.bind(id, at: 2)
+            var values: [String] = []
+            while try statement.step() {
+                values += [statement.optionalText(0), statement.optionalText(1)].compactMap { $0 }
+            }
+            return values
+        }
         try connection.run("""
             UPDATE history_changes SET old_value = NULL, new_value = NULL, erased = 1
             WHERE history_id IN (SELECT id FROM history WHERE entity = ? AND entity_id = ?)
             """, [.text(entity.rawValue), .integer(id)])
+        return erased
     }
 
     /// A record's entries, oldest first. For a contact, each carries the contact's reference as it

@@ -30,6 +30,7 @@ extension CustomerStore {
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw StoreError.notFound("customer \(customerID) does not exist")
             }
+            if customer.deleted { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
             if let contactID {
                 try Self.checkActivityContact(connection, contactID: contactID, customerID: customerID,
                                               violations: &violations)

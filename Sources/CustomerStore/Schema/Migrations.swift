@@ -62,6 +62,7 @@ enum Migrations {
         identity,
         idempotencyKeys,
         registryStanding,
+        customerErasure,
     ]
 
     /// The runner of `all`.

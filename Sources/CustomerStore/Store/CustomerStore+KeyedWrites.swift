@@ -69,3 +69,16 @@ extension CustomerStore {
         }
     }
 }
+
+extension CustomerStore {
+    /// Drops the remembered answers of keyed writes that carry any of `values` (the encoded answer
+    /// holds a string as its UTF-8 bytes): an erased person's data must not outlive the erasure
+    /// in a replay cache. A retry of such a write under its old key then runs again (its record
+    /// is erased, so it answers `failedPrecondition` or creates anew); that is the price.
+    static func forgetAnswers(_ connection: SQLiteConnection, mentioning values: [String?]) throws {
+        for value in Set(values.compactMap { $0 }) where !value.isEmpty {
+            try connection.run("DELETE FROM idempotency_keys WHERE instr(response, CAST(? AS BLOB)) > 0",
+                               [.text(value)])
+        }
+    }
+}

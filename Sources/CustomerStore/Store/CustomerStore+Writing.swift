@@ -25,12 +25,15 @@ extension CustomerStore {
         }
     }
 
-    /// The customer's head office address id, after checking that the customer exists.
-    /// - Throws: `notFound`.
+    /// The customer's head office address id, after checking that the customer exists; inside
+    /// a write (on the writer) also that it is not deleted: an erased customer gets no new
+    /// records, while what it keeps (invoices, activities) can still be read.
+    /// - Throws: `notFound`; `failedPrecondition` for a deleted customer inside a write.
     static func headOfficeID(_ connection: SQLiteConnection, customerID: Int64) throws -> Int64? {
-        try connection.withStatement("SELECT head_office_address_id FROM customers WHERE id = ?") { statement in
+        try connection.withStatement("SELECT head_office_address_id, deleted FROM customers WHERE id = ?") { statement in
             try statement.bind(customerID, at: 1)
             guard try statement.step() else { throw StoreError.notFound("customer \(customerID) does not exist") }
+            if statement.int64(1) != 0, connection.role == .writer { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
             return statement.optionalInt64(0)
         }
     }
