@@ -61,7 +61,7 @@ let package = Package(
 
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
-                dependencies: ["RPCServing", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
+                dependencies: ["RPCServing", "RPCTransport", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
                                "ServiceLog", "ProductVersion", "Hashing"],
                 path: "Sources/CustomerServer"),
 
@@ -107,6 +107,10 @@ let package = Package(
                 path: "Tests/Fuzz/Targets"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets", "BinaryCoding", "CustomerAPI", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),
+        // The assembled server on a real SQLite file, called through in-process pairs: no socket files.
+        .testTarget(name: "CustomerServerTests",
+                    dependencies: ["CustomerServer", "CustomerClient", "RPCCore", "RPCTransport", "ServiceLog"],
+                    path: "Tests/CustomerServerTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["CustomerClient", "CustomerServer", "CustomerStore", "RPCClient", "RPCServing", "ServiceLog", "Hashing", "customerd", "customerctl",
                                    "BusinessRegistry", "RegistryTestSupport", "CommandLineKit"],

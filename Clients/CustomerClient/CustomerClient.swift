@@ -36,8 +36,13 @@ public final class CustomerClient: Sendable {
 
     /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
     ///   (`CUSTOMER_SOCKET`, then `$XDG_RUNTIME_DIR/customercard/customerd.sock`, then `/tmp/customercard-UID/`).
-    public init(socketPath: String = DefaultEndpoint.socketPath(), configuration: ClientConfiguration = ClientConfiguration()) {
-        let channel = ClientChannel(socketPath: socketPath, configuration: configuration)
+    public convenience init(socketPath: String = DefaultEndpoint.socketPath(),
+                            configuration: ClientConfiguration = ClientConfiguration()) {
+        self.init(channel: ClientChannel(socketPath: socketPath, configuration: configuration))
+    }
+
+    /// A client over a channel built by the caller (e.g. one connected in process).
+    package init(channel: ClientChannel) {
         self.channel = channel
         self.customers = Customers(channel: channel)
         self.users = Users(channel: channel)

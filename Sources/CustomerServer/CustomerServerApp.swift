@@ -2,6 +2,7 @@ import CustomerStore
 import Foundation
 import ServiceLog
 import RPCServing
+import RPCTransport
 import Synchronization
 
 /// The customer service assembled: the store opened and migrated, identity in front of every
@@ -69,6 +70,13 @@ public final class CustomerServerApp: Sendable {
         logger.notice(
             "started", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
         if store.isIntegrityCheckDeferred { startIntegrityCheck() }
+    }
+
+    /// Serves one connection handed over in process (the server end of an `InProcessStream` pair),
+    /// without a socket file and without ``start()``: tests of handlers and permissions. Close
+    /// the clients before ``shutdown()``, which waits only for connections accepted from the socket.
+    package func serve(connection: any ByteStream) {
+        server.serve(connection: connection)
     }
 
     /// A database too large to check within the start-up budget is checked now, on a thread of

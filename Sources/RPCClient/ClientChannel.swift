@@ -18,9 +18,23 @@ public final class ClientChannel: Sendable {
         var isClosed = false
     }
 
+    /// Opens the byte stream a new connection runs on.
+    package typealias Connector = @Sendable () throws(IOError) -> any ByteStream
+
+    private let connect: Connector
+
     public init(socketPath: String, configuration: ClientConfiguration = ClientConfiguration()) {
         self.socketPath = socketPath
         self.configuration = configuration
+        connect = { () throws(IOError) -> any ByteStream in try UnixSocket.connect(to: socketPath) }
+    }
+
+    /// A channel whose connections run on the streams `connect` opens (e.g. an ``InProcessStream``
+    /// whose other end an in-process server serves); `name` stands for the socket path in messages.
+    package init(name: String, configuration: ClientConfiguration = ClientConfiguration(), connect: @escaping Connector) {
+        socketPath = name
+        self.configuration = configuration
+        self.connect = connect
     }
 
     deinit {
@@ -104,7 +118,7 @@ public final class ClientChannel: Sendable {
                 connection.checkWhileIdle()
                 if connection.acceptsCalls { return connection }
             }
-            let connection = try ClientConnection.open(path: socketPath, configuration: configuration)
+            let connection = try ClientConnection.open(path: socketPath, connect: connect, configuration: configuration)
             state.connection = connection
             return connection
         }

@@ -152,7 +152,7 @@ extension ClientConnection {
     /// Fails every call, stops the socket and lets the reader thread release it.
     private func endReading(_ failure: RPCError) {
         refuseNewCalls(failure, failAll: true)
-        writer.shutdown(Int32(SHUT_RDWR))   // fail any write still blocked, before the close waits for it
+        writer.shutdown(.both)   // fail any write still blocked, before the close waits for it
         state.withLock { state in
             state.readingEnded = true
             state.reader = .nobody

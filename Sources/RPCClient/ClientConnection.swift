@@ -7,7 +7,7 @@ import Synchronization
 /// thread that routes every incoming frame to its call.
 final class ClientConnection: Sendable {
     let path: String
-    let socket: UnixSocket
+    let socket: any ByteStream
     let writer: FrameWriter
     let server: ServerHello
     let configuration: ClientConfiguration
@@ -44,7 +44,7 @@ final class ClientConnection: Sendable {
     /// Whether lone callers on this connection spin before sleeping.
     let spinAdvisor = SpinAdvisor()
 
-    private init(path: String, socket: UnixSocket, server: ServerHello, reader: FrameReader,
+    private init(path: String, socket: any ByteStream, server: ServerHello, reader: FrameReader,
                  configuration: ClientConfiguration) {
         self.path = path
         readBuffer = ReadBuffer(reader)
@@ -55,12 +55,13 @@ final class ClientConnection: Sendable {
         callLimit = max(Int(server.maxConcurrentCalls), 1)
     }
 
-    /// Connects, performs the handshake within `connectTimeout` and starts the reader thread (parked
+    /// Connects (with `connect`), performs the handshake within `connectTimeout` and starts the reader thread (parked
     /// until a call needs it).
-    static func open(path: String, configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
-        let socket: UnixSocket
+    static func open(path: String, connect: ClientChannel.Connector,
+                     configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
+        let socket: any ByteStream
         do {
-            socket = try UnixSocket.connect(to: path)
+            socket = try connect()
         } catch {
             throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)", cause: error)
         }
@@ -87,7 +88,7 @@ final class ClientConnection: Sendable {
 
     /// Sends the magic and HELLO, reads the server's HELLO (or the GOAWAY refusing us).
     /// Returns the reader too: bytes after the HELLO already belong to the connection.
-    private static func handshake(socket: UnixSocket, path: String,
+    private static func handshake(socket: any ByteStream, path: String,
                                   configuration: ClientConfiguration) throws -> (ServerHello, FrameReader) {
         let hello = ClientHello(versions: Handshake.supportedVersions,
                                 initialWindow: UInt32(clamping: configuration.initialStreamWindow),
@@ -216,7 +217,7 @@ final class ClientConnection: Sendable {
     /// once nobody reads any more (a reader in poll(2) is woken by the end of stream of the shutdown).
     func close() {
         refuseNewCalls(RPCError(.cancelled, "the channel was closed"), failAll: true)
-        writer.shutdown(Int32(SHUT_RDWR))
+        writer.shutdown(.both)
         state.withLock { $0.readingEnded = true }
         readerDoorbell.ring()
     }

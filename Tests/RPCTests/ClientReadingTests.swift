@@ -45,8 +45,10 @@ import Testing
     }
 
     private static func checkReleasesSocket(_ server: TestServer) async throws {
-        let connection = try ClientConnection.open(path: server.socketPath, configuration: ClientConfiguration())
-        let descriptor = connection.socket.fd
+        let socket = try UnixSocket.connect(to: server.socketPath)
+        let connection = try ClientConnection.open(path: server.socketPath, connect: { () throws(IOError) -> any ByteStream in socket },
+                                                   configuration: ClientConfiguration())
+        let descriptor = socket.fd
         let socketName = try #require(Self.fileName(of: descriptor))
         #expect(socketName.hasPrefix("socket:"))
         connection.close()

@@ -84,26 +84,6 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
             }
         }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let socket = UnixSocket(fd: fd)
-        let connection: ServerConnection
-        do {
-            connection = try ServerConnection(socket: socket, runtime: runtime)
-        } catch {
-            runtime.logger.warning("dropping a connection whose peer cannot be identified", [("error", error.description)])
-            socket.close()
-            return
-        }
-        guard runtime.admit(connection) else {
-            let limit = runtime.configuration.maxConnections
-            runtime.logger.warning("refusing a connection: limit reached", [("limit", "\(limit)")])
-            try? socket.writeAll(GoAway(code: .resourceExhausted, message: "too many connections (limit \(limit))").frame())
-            socket.close()
-            return
-        }
-        do {
-            try connection.start()
-        } catch {
-            runtime.logger.error("cannot start a connection thread", [("error", error.description)])
-        }
+        runtime.serve(UnixSocket(fd: fd))
     }
 }

@@ -89,6 +89,14 @@ public final class RPCServer: Sendable {
         }
     }
 
+    /// Serves a connection handed over by the caller, e.g. the server end of an ``InProcessStream``
+    /// pair, exactly like one accepted from the socket (handshake, limits, identity from
+    /// ``ByteStream/peerCredentials()``). Works without ``start()``; a server that was never
+    /// started does not wait for such connections in ``shutdown()``: close their clients first.
+    package func serve(connection: any ByteStream) {
+        runtime.serve(connection)
+    }
+
     /// Graceful shutdown: stops accepting, removes the socket file, sends GOAWAY, lets calls in
     /// flight finish within `shutdownGracePeriod`, then cancels what is left. Blocks until stopped;
     /// idempotent (later and concurrent callers wait for the same stop).

@@ -60,10 +60,9 @@ extension ServerConnection {
     }
 
     /// Whether the client closed both directions (its process ended or it closed the socket), as
-    /// opposed to `shutdown(SHUT_WR)`: on a Unix socket only the former raises POLLHUP.
+    /// opposed to `shutdown(SHUT_WR)`.
     private func peerClosed() -> Bool {
-        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLOUT), revents: 0)
-        return poll(&descriptor, 1, 0) < 0 || descriptor.revents & Int16(POLLHUP | POLLERR) != 0
+        socket.isClosedBothWays()
     }
 
     /// How long the leader may wait for input before the connection counts as idle. Only complete

@@ -17,7 +17,7 @@ final class ServerConnection: @unchecked Sendable {
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
     // `calls` is a Mutex; `isWatched` is written once before the first thread starts; the rest is
     // immutable or atomic.
-    let socket: UnixSocket
+    let socket: any ByteStream
     let runtime: ServerRuntime
     let writer: FrameWriter
     let peer: PeerCredentials
@@ -59,7 +59,7 @@ final class ServerConnection: @unchecked Sendable {
         set { clientMaxFrameSizeStorage.store(newValue, ordering: .relaxed) }
     }
 
-    init(socket: UnixSocket, runtime: ServerRuntime) throws(IOError) {
+    init(socket: any ByteStream, runtime: ServerRuntime) throws(IOError) {
         self.socket = socket
         self.runtime = runtime
         writer = FrameWriter(socket: socket, queueLimit: runtime.configuration.maxQueuedBytesPerConnection,
@@ -214,12 +214,12 @@ final class ServerConnection: @unchecked Sendable {
     /// Ends the grace period: cancels what still runs and cuts the socket both ways.
     func forceClose() {
         cancelAllCalls(RPCError(.unavailable, "the server shut down before the call finished"))
-        writer.shutdown(Int32(SHUT_RDWR))
+        writer.shutdown(.both)
     }
 
     /// Makes the leader's blocked read return end-of-file (Linux `shutdown(SHUT_RD)` on a Unix
     /// socket wakes readers), while answers already written still reach the client.
     func stopReading() {
-        writer.shutdown(Int32(SHUT_RD))
+        writer.shutdown(.reading)
     }
 }

@@ -21,7 +21,7 @@ import RPCCore
 /// pool. Waiting is always safe: bytes queued means a flusher exists, which either gets them to the
 /// kernel or fails, and a failure wakes every waiter.
 package final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by `lock`
-    private let socket: UnixSocket
+    private let socket: any ByteStream
     private let queueLimit: Int
     private let statistics: WriteQueueStatistics?
     private let lock = ConditionLock()
@@ -54,7 +54,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// - Parameters:
     ///   - queueLimit: bytes queued at which bounded writes wait (`Int.max`: never).
     ///   - statistics: where the queue's peak and waiting writers are reported, if anywhere.
-    package init(socket: UnixSocket, queueLimit: Int = .max, statistics: WriteQueueStatistics? = nil) {
+    package init(socket: any ByteStream, queueLimit: Int = .max, statistics: WriteQueueStatistics? = nil) {
         self.socket = socket
         self.queueLimit = queueLimit
         self.statistics = statistics
@@ -77,7 +77,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 failure = IOError(call: "send", errno: ENOBUFS)
                 pending = []
                 queued = spare.count
-                if !isClosed { _ = Glibc.shutdown(socket.fd, Int32(SHUT_RDWR)) }
+                if !isClosed { socket.shutdown(.both) }
                 lock.broadcast()
             }
         }
@@ -191,10 +191,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
 
     /// `shutdown(2)` the socket (wakes blocked readers, and writers for SHUT_RDWR) unless it was
     /// already closed. The lock is not held across blocking calls, so this never waits for a flush.
-    package func shutdown(_ how: Int32) {
+    package func shutdown(_ direction: StreamDirection) {
         lock.withLock {
             guard !isClosed else { return }
-            _ = Glibc.shutdown(socket.fd, how)
+            socket.shutdown(direction)
         }
     }
 }

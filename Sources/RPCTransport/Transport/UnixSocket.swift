@@ -5,7 +5,7 @@ import RPCCore
 ///
 /// It does not own the descriptor's lifetime: the connection or listener holding it closes it
 /// exactly once, after every thread using it is done (a closed number can be reused at once).
-package struct UnixSocket: Sendable, Hashable {
+package struct UnixSocket: ByteStream, Hashable {
     package let fd: Int32
 
     package init(fd: Int32) { self.fd = fd }
@@ -59,7 +59,7 @@ package struct UnixSocket: Sendable, Hashable {
     /// queue as writers and is woken every time the peer consumes data we wrote (`unix_write_space`),
     /// i.e. once per call for nothing. A poll for POLLIN is only woken for input (`perf` showed these
     /// spurious wake-ups as a large share of the RPC's context switches).
-    package func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration? = nil) throws(IOError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration?) throws(IOError) -> Int {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let milliseconds = timeout.map { Int32(clamping: $0.saturatingCount(of: .milliseconds(1), roundingUp: true)) } ?? -1
         let ready = try syscall("poll") { poll(&descriptor, 1, milliseconds) }
@@ -86,13 +86,6 @@ package struct UnixSocket: Sendable, Hashable {
         }
     }
 
-    package func writeAll(_ bytes: [UInt8]) throws(IOError) {
-        let result: Result<Void, IOError> = bytes.withUnsafeBytes { raw in
-            do throws(IOError) { try writeAll(raw); return .success(()) } catch { return .failure(error) }
-        }
-        try result.get()
-    }
-
     /// The kernel's record of the peer process (`SO_PEERCRED`: pid, uid, gid as three 32-bit ints;
     /// Glibc only exposes `struct ucred` to C under _GNU_SOURCE, so it is read as raw integers).
     package func peerCredentials() throws(IOError) -> PeerCredentials {
@@ -105,5 +98,20 @@ package struct UnixSocket: Sendable, Hashable {
     package func close() {
         // close(2) must not be retried on EINTR on Linux: the descriptor is released either way.
         _ = Glibc.close(fd)
+    }
+
+    package func shutdown(_ direction: StreamDirection) {
+        switch direction {
+        case .reading: _ = Glibc.shutdown(fd, Int32(SHUT_RD))
+        case .writing: _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        case .both: _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        }
+    }
+
+    /// On a Unix socket only a full close (or shutdowns of both halves) raises POLLHUP, the
+    /// peer's `shutdown(SHUT_WR)` alone does not.
+    package func isClosedBothWays() -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) < 0 || descriptor.revents & Int16(POLLHUP | POLLERR) != 0
     }
 }
