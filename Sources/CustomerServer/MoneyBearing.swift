@@ -58,3 +58,17 @@ extension Invoice: MoneyBearing {
         return copy
     }
 }
+
+extension HistoryEntry: MoneyBearing {
+    /// The fields whose values are money, by the record whose history records them: a sales case's
+    /// expected value. (Invoices' history records no values; forecasts write none.)
+    static let moneyFields: [Entity: Set<String>] = [.project: ["expectedValue"]]
+
+    /// The entry without its money changes: the history must not tell what the record itself hides.
+    func withFinancialFiguresHidden() -> HistoryEntry {
+        guard let money = Self.moneyFields[entity] else { return self }
+        var copy = self
+        copy.changes.removeAll { money.contains($0.field) }
+        return copy
+    }
+}

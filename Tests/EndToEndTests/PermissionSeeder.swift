@@ -87,6 +87,9 @@ enum PermissionSeeder {
                                      contactID: nil, by: by)
         let deletableNote = try store.addNote(customerID: other.id, text: "Gone soon", contactID: nil, by: by)
         let salesCase = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Deal"), by: by)
+        // Valued once, so its history records money (shown only with Financial figures).
+        _ = try store.updateProject(id: salesCase.id, ProjectChanges(expectedValue: .some(Decimal(5000)), expectedCurrency: "EUR"),
+                                    expectedVersion: nil, by: by)
         let salesCaseToLose = try store.createSalesCase(customerID: other.id, StoredProjectFields(name: "Long shot"), by: by)
         let project = try store.createProject(customerID: other.id, StoredProjectFields(name: "Rollout", currency: "EUR"), by: by)
         _ = try store.setForecast(projectID: project.id, month: "2027-01", revenue: 100, cost: 40, billing: 100, hours: 10, by: by)
