@@ -76,7 +76,10 @@ extension VATNumber {
     /// twin (the store does not import this module): both ignore the same characters.
     static func normalise(_ raw: String) -> String {
         raw.precomposedStringWithCompatibilityMapping
-            .filter { !$0.isWhitespace && !separators.contains($0) && !$0.unicodeScalars.allSatisfy(isInvisible) }
+            .filter { character in
+                !character.isWhitespace && !separators.contains(character)
+                    && !character.unicodeScalars.allSatisfy { invisible.contains($0.value) }
+            }
             .uppercased()
     }
 
@@ -90,9 +93,7 @@ extension VATNumber {
 
     /// Soft hyphen, zero-width space and joiners, word joiner and byte order mark: invisible in
     /// the text they were copied from, so nobody typed them on purpose.
-    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF].contains(scalar.value)
-    }
+    private static let invisible: Set<UInt32> = [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 
     /// A number of a country without a rule here: kept as typed (normalised), refusing only
     /// symbols no VAT number uses and a prefix of a checked country that contradicts `country`.
