@@ -93,7 +93,9 @@ final class ClientCall: Sendable {
 
     func addCredit(_ increment: Int) {
         let waiter: CheckedContinuation<Bool, any Error>? = state.withLock { state in
-            state.sendCredit += increment
+            // Saturating: a server repeating WINDOW_UPDATEs of 2^32 - 1 would otherwise overflow it and trap.
+            let (sum, overflow) = state.sendCredit.addingReportingOverflow(increment)
+            state.sendCredit = overflow ? .max : sum
             guard state.sendCredit > 0 else { return nil }
             defer { state.creditWaiter = nil }
             return state.creditWaiter

@@ -63,7 +63,9 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     func addCredit(_ increment: Int) {
         lock.withLock {
             let wasBlocked = sendCredit <= 0
-            sendCredit += increment
+            // Saturating: a client repeating WINDOW_UPDATEs of 2^32 - 1 would otherwise overflow it and trap.
+            let (sum, overflow) = sendCredit.addingReportingOverflow(increment)
+            sendCredit = overflow ? .max : sum
             if wasBlocked && sendCredit > 0 { lock.broadcast() }
         }
     }
