@@ -3,7 +3,7 @@ import CommandLineKit
 /// customerd's options, each declared once: the parser, the USAGE line and `--help` read them.
 enum DaemonOptions {
     static let socket = Option.value("socket", "PATH", help: """
-        The Unix socket to listen on (created with mode 0600).
+        The Unix socket to listen on (created with mode 0600; see --socket-mode).
         Default: $CUSTOMER_SOCKET, else $XDG_RUNTIME_DIR/customercard/customerd.sock,
         else /tmp/customercard-UID/customerd.sock. Missing directories are created
         with mode 0700. The socket's directory must belong to the server's user and
