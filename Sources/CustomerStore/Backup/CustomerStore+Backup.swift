@@ -136,7 +136,8 @@ extension Duration {
     /// Whole nanoseconds, saturating (a negative duration reads as 0).
     var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
+        // Both parts carry the sign: under a second back is (0, -attoseconds), which must not reach UInt64(_:).
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
         let whole = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         return whole.overflow ? .max : whole.partialValue &+ UInt64(attoseconds / 1_000_000_000)
     }
