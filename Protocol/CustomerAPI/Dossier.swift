@@ -24,8 +24,8 @@ public struct CustomerDossier: Codable, Sendable, Hashable {
     public var contacts: [Contact]
     /// Every invoice with what it said when issued (money hidden without the right).
     public var invoices: [Invoice]
-    /// The changes to the customer, its addresses, contacts and collaboration notes, and (with
-    /// the Financial figures right) its projects and invoices, oldest first.
+    /// The changes to the customer, its addresses and contacts, and (with the Financial figures
+    /// right) its projects and invoices, oldest first.
     public var history: [HistoryEntry]
     public var generatedAt: Date
 

@@ -150,8 +150,8 @@ public struct RefreshFromRegistryResponse: Codable, Sendable, Hashable {
     public var vatRegistration: RegistryVATRegistration?
     /// Set when the customer's number is a branch's: the main unit it belongs to.
     public var parent: RegistryParentUnit?
-    /// What the caller should act on before money moves: a VAT number the register does not
-    /// back, a name withheld, a deregistration.
+    /// What the caller should act on before money moves: a deregistration, proceedings in force,
+    /// a VAT number the register does not back. (A withheld name is told by its difference.)
     public var warnings: [String]
 
     public init(differences: [RegistryDifference], applied: Bool, deregistered: RegistryDeregistration?,

@@ -62,9 +62,7 @@ struct KeyedWrites: Sendable {
                                     _ body: (CustomerStore) throws -> Output) throws -> Output {
         let caller = try Caller.of(context)
         var hasher = fingerprint
-        if caller.service != nil {
-            withUnsafeBytes(of: caller.user.id.bigEndian) { hasher.update(Array($0)) }
-        }
+        if caller.service != nil { hasher.update(Self.personBytes(caller.user.id)) }
         let claim = IdempotencyClaim(userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
                                      requestSHA256: hasher.finalizeHex())
         let view = store.insideKeyedWrites()
@@ -111,10 +109,13 @@ struct KeyedWrites: Sendable {
     /// unknown fields of the sender do not matter), followed by the person a service acts for.
     private static func fingerprint<Input: Encodable>(of request: Input, actingFor person: Int64?) throws -> [UInt8] {
         var bytes = try encode(request, of: "the request")
-        if let person {
-            withUnsafeBytes(of: person.bigEndian) { bytes.append(contentsOf: $0) }
-        }
+        if let person { bytes += personBytes(person) }
         return bytes
+    }
+
+    /// The person a service acts for, as a request's fingerprint ends with it.
+    private static func personBytes(_ person: Int64) -> [UInt8] {
+        withUnsafeBytes(of: person.bigEndian) { Array($0) }
     }
 
     private static func encode<Value: Encodable>(_ value: Value, of what: String) throws -> [UInt8] {
