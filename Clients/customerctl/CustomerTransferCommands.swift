@@ -66,8 +66,10 @@ enum CustomerTransferCommands {
             FileHandle.standardError.write(Data(error.details.map { "\($0.field): \($0.reason)\n" }.joined().utf8))
             throw RPCError(error.code, error.message)
         }
-        response.rows += Int64(parsed.rows - parsed.records.count)
-        response.rejectedRows += Int64(Set(parsed.problems.map(\.line)).count)
+        // The server's counts are added to with wrapping: a count near Int64.max from a broken
+        // server must print oddly, not crash the tool.
+        response.rows &+= Int64(parsed.rows - parsed.records.count)
+        response.rejectedRows &+= Int64(Set(parsed.problems.map(\.line)).count)
         response.problems = (parsed.problems + response.problems).sorted { $0.line < $1.line }
         if invocation.output == .json {
             try invocation.printer.printJSON(response)

@@ -47,6 +47,11 @@ struct NorwegianRegistryProvider: RegistryProvider {
 
     /// The main unit's name, or `nil` when it cannot be had: the branch's own record stands without it.
     private func parentName(_ organisationNumber: String) async -> String? {
+        // The number comes from the registry's answer and becomes a path segment: only a real
+        // organisation number (nine digits) is asked for, never text that could point elsewhere.
+        guard organisationNumber.utf8.count == 9, organisationNumber.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
         let parentURL = url("enheter", organisationNumber)
         guard let (status, body) = try? await http.get(parentURL), status == 200 else { return nil }
         return (try? RegistryStatus.decode(BrregUnit.self, from: body, url: parentURL))?.navn?.nonBlank
