@@ -10,12 +10,14 @@ struct LabelServiceHandler: GuardedService {
         router.register(LabelService.createLabel, requires: .administration) { request, _ in
             Label(try store.createLabel(request.kind.stored, name: request.name))
         }
-        router.register(LabelService.renameLabel, requires: .administration) { request, _ in
-            Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName))
+        router.register(LabelService.renameLabel, requires: .administration) { request, context in
+            Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName,
+                                        by: try Caller.of(context).author))
         }
-        router.register(LabelService.deleteLabel, requires: .administration) { request, _ in
+        router.register(LabelService.deleteLabel, requires: .administration) { request, context in
             DeleteLabelResponse(
-                unassigned: try store.deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false))
+                unassigned: try store.deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false,
+                                                  by: try Caller.of(context).author))
         }
         router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
             LabelList(labels: try store.labels(request.kind.stored).map(Label.init))

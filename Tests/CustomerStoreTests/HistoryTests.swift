@@ -24,8 +24,9 @@ import Testing
         let first = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         let second = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         _ = try store.setHeadOffice(addressID: second.id, by: .user(fixture.admin.id))
+        // A created entry lists the values the record was created with (the change feed's event carries them).
         #expect(Self.summary(try store.history(.customer, id: customer.id)) == [
-            "created",
+            "created number:->\(customer.number) name:->Alpha email:->a@alpha.fi",
             "updated name:Alpha>Alpha Oy accountManager:->bob phone:->+358 9 1234",
             "deactivated active:true>false",
             "activated active:false>true",
@@ -37,7 +38,7 @@ import Testing
         // The deletion erased the values; the entries, their fields and authors stay.
         let history = try store.history(.customer, id: customer.id)
         #expect(Self.summary(history) == [
-            "created",
+            "created number:->- name:->- email:->-",
             "updated name:->- accountManager:->- phone:->-",
             "deactivated active:->-",
             "activated active:->-",
@@ -61,7 +62,8 @@ import Testing
                                             expectedVersion: nil, by: .user(fixture.admin.id))
         try fixture.store.removeAddress(id: address.id, by: .user(fixture.admin.id))
         #expect(Self.summary(try fixture.store.history(.address, id: address.id)) == [
-            "created", "updated street1:Road 1>Road 2 kind:visiting>billing", "deleted",
+            "created street1:->Road 1 city:->Oslo country:->NO kind:->visiting",
+            "updated street1:Road 1>Road 2 kind:visiting>billing", "deleted",
         ])
         #expect(Self.summary(try fixture.store.history(.customer, id: customer.id)).suffix(1) == [
             "headOfficeSet headOffice:\(address.id)>-",
@@ -84,7 +86,7 @@ import Testing
         _ = try store.untagContact(id: contact.id, keywords: ["a"], roles: [], by: .user(fixture.admin.id))
         let history = try store.history(.contact, id: contact.id)
         #expect(Self.summary(history) == [
-            "created", "updated title:->CFO", "deactivated active:true>false", "activated active:false>true",
+            "created firstName:->Eva lastName:->Lind", "updated title:->CFO", "deactivated active:true>false", "activated active:false>true",
             "tagged keywords:a>a, b", "untagged keywords:a, b>b",
         ])
         #expect(history.allSatisfy { $0.contact == StoredContactRef(id: contact.id, name: "Eva Lind", deleted: false) })

@@ -27,16 +27,20 @@ import Testing
         _ = try fixture.store.createLabel(.role, name: "owner")
         let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Two"),
                                                       keywords: [], roles: ["buyer"], by: .user(fixture.admin.id))
-        let renamed = try fixture.store.renameLabel(.role, name: "BUYER", to: "Purchaser")
+        let renamed = try fixture.store.renameLabel(.role, name: "BUYER", to: "Purchaser", by: .user(fixture.admin.id))
         #expect(renamed.name == "Purchaser" && renamed.contactCount == 1)
         #expect(try fixture.store.contact(id: contact.id).roles == ["Purchaser"])
+        // The contact's history (and so the change feed) records the rename.
+        let renaming = try #require(try fixture.store.history(.contact, id: contact.id).last)
+        #expect(renaming.action == "updated")
+        #expect(renaming.changes == [StoredFieldChange(field: "roles", oldValue: "buyer", newValue: "Purchaser")])
         #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
-            try fixture.store.renameLabel(.role, name: "Purchaser", to: "Owner")
+            try fixture.store.renameLabel(.role, name: "Purchaser", to: "Owner", by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("no role is named 'nobody'")) {
-            try fixture.store.renameLabel(.role, name: "nobody", to: "x")
+            try fixture.store.renameLabel(.role, name: "nobody", to: "x", by: .user(fixture.admin.id))
         }
-        #expect(violations { _ = try fixture.store.renameLabel(.role, name: "owner", to: "") }?.map(\.field) == ["newName"])
+        #expect(violations { _ = try fixture.store.renameLabel(.role, name: "owner", to: "", by: .user(fixture.admin.id)) }?.map(\.field) == ["newName"])
     }
 
     @Test func deletingALabelInUseNeedsForceAndUnassignsIt() throws {
@@ -49,16 +53,21 @@ import Testing
         }
         #expect(throws: StoreError.failedPrecondition(
             "3 contacts carry the keyword 'event': delete it with force=true to unassign it from them")) {
-            try fixture.store.deleteLabel(.keyword, name: "event", force: false)
+            try fixture.store.deleteLabel(.keyword, name: "event", force: false, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.contact(id: contacts[0].id).keywords == ["event"])
-        #expect(try fixture.store.deleteLabel(.keyword, name: "Event", force: true) == 3)
+        #expect(try fixture.store.deleteLabel(.keyword, name: "Event", force: true, by: .user(fixture.admin.id)) == 3)
         #expect(try fixture.store.labels(.keyword) == [])
         #expect(try contacts.allSatisfy { try fixture.store.contact(id: $0.id).keywords.isEmpty })
+        for contact in contacts {
+            let untagging = try #require(try fixture.store.history(.contact, id: contact.id).last)
+            #expect(untagging.action == "untagged")
+            #expect(untagging.changes == [StoredFieldChange(field: "keywords", oldValue: "event", newValue: nil)])
+        }
         _ = try fixture.store.createLabel(.keyword, name: "unused")
-        #expect(try fixture.store.deleteLabel(.keyword, name: "unused", force: false) == 0)
+        #expect(try fixture.store.deleteLabel(.keyword, name: "unused", force: false, by: .user(fixture.admin.id)) == 0)
         #expect(throws: StoreError.notFound("no keyword is named 'unused'")) {
-            try fixture.store.deleteLabel(.keyword, name: "unused", force: true)
+            try fixture.store.deleteLabel(.keyword, name: "unused", force: true, by: .user(fixture.admin.id))
         }
     }
 }

@@ -25,7 +25,8 @@ extension CustomerStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
             """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
         let id = connection.lastInsertRowID
-        try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: author)
+        try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: author,
+                              changes: HistoryLog.creation(columns.historyValues))
         if headOffice == nil {
             try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: author)
         }

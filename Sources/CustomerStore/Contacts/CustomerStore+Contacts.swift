@@ -31,7 +31,8 @@ extension CustomerStore {
             try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
                                [.integer(id), .integer(label)])
         }
-        try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author)
+        try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author,
+                              changes: HistoryLog.creation(columns.historyValues))
         return try requireContact(connection, id: id)
     }
 

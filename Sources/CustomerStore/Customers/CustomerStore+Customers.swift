@@ -135,7 +135,9 @@ extension CustomerStore {
                 .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
         let id = connection.lastInsertRowID
-        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author)
+        // Read back for its values as stored (the account manager and industry by name).
+        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author,
+                              changes: HistoryLog.creation(try requireCustomer(connection, id: id).historyValues))
         return id
     }
 

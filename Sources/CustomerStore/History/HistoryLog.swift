@@ -22,6 +22,12 @@ enum HistoryLog {
         }
     }
 
+    /// A new record's values as changes from nothing, so a created entry (and the change feed's
+    /// event for it) carries what the record was created with; fields left empty are not listed.
+    static func creation(_ values: Values) -> [StoredFieldChange] {
+        values.compactMap { field, value in value.map { StoredFieldChange(field: field, oldValue: nil, newValue: $0) } }
+    }
+
     /// The `active` field's change for an activate/deactivate entry; none when it did not change.
     static func activeChange(from old: Bool, to new: Bool) -> [StoredFieldChange] {
         old == new ? [] : [StoredFieldChange(field: "active", oldValue: String(old), newValue: String(new))]
@@ -73,44 +79,61 @@ enum HistoryLog {
     /// is now; a contact whose row is gone (with its customer) reads as deleted.
     static func entries(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [StoredHistoryEntry] {
         try connection.withStatement("""
-            SELECT h.id, h.customer_id, h.action, h.at, h.by_user, u.name AS by_user_name,
-                   ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
-                   h.via_user, v.name AS via_user_name
-            FROM history h
-            JOIN users u ON u.id = h.by_user
-            LEFT JOIN users v ON v.id = h.via_user
-            LEFT JOIN history_changes ch ON ch.history_id = h.id
-            LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
+            \(entrySelect)
             WHERE h.entity = ? AND h.entity_id = ?
             ORDER BY h.id, ch.position
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
-            var entries: [StoredHistoryEntry] = []
-            while try statement.step() {
-                let entryID = try statement.int64("id")
-                if entries.last?.id != entryID {
-                    let customerID = try statement.int64("customer_id"), action = try statement.text("action")
-                    let at = try statement.int64("at")
-                    let by = StoredUserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
-                    let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
-                    let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
-                    let contact = entity == .contact
-                        ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
-                        : nil
-                    entries.append(StoredHistoryEntry(
-                        id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
-                        at: .init(milliseconds: at), by: by, changes: [], contact: contact,
-                        source: try statement.optionalText("source"),
-                        via: try statement.optionalInt64("via_user").map { StoredUserRef(id: $0, name: try statement.text("via_user_name")) }))
-                }
-                if let field = try statement.optionalText("field") {
-                    entries[entries.count - 1].changes.append(StoredFieldChange(
-                        field: field, oldValue: try statement.optionalText("old_value"),
-                        newValue: try statement.optionalText("new_value"), erased: try statement.bool("erased")))
-                }
-            }
-            return entries
+            return try collectEntries(statement)
         }
+    }
+
+    /// The columns `collectEntries` reads: an entry with its author, one row per changed field.
+    /// Callers add the WHERE and `ORDER BY h.id, ch.position`.
+    static let entrySelect = """
+        SELECT h.id, h.entity, h.entity_id, h.customer_id, h.action, h.at, h.by_user, u.name AS by_user_name,
+               ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
+               h.via_user, v.name AS via_user_name
+        FROM history h
+        JOIN users u ON u.id = h.by_user
+        LEFT JOIN users v ON v.id = h.via_user
+        LEFT JOIN history_changes ch ON ch.history_id = h.id
+        LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
+        """
+
+    /// The entries of a statement selecting `entrySelect`, its rows ordered by entry, then position.
+    /// - Throws: `dataLoss` for an entry of a record kind this binary does not know.
+    static func collectEntries(_ statement: SQLiteStatement) throws -> [StoredHistoryEntry] {
+        var entries: [StoredHistoryEntry] = []
+        while try statement.step() {
+            let entryID = try statement.int64("id")
+            if entries.last?.id != entryID {
+                let kind = try statement.text("entity")
+                guard let entity = HistoryEntity(rawValue: kind) else {
+                    throw StoreError.dataLoss("history entry \(entryID) is of an unknown kind of record '\(kind)'")
+                }
+                let id = try statement.int64("entity_id")
+                let customerID = try statement.int64("customer_id"), action = try statement.text("action")
+                let at = try statement.int64("at")
+                let by = StoredUserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
+                let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
+                let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
+                let contact = entity == .contact
+                    ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
+                    : nil
+                entries.append(StoredHistoryEntry(
+                    id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
+                    at: .init(milliseconds: at), by: by, changes: [], contact: contact,
+                    source: try statement.optionalText("source"),
+                    via: try statement.optionalInt64("via_user").map { StoredUserRef(id: $0, name: try statement.text("via_user_name")) }))
+            }
+            if let field = try statement.optionalText("field") {
+                entries[entries.count - 1].changes.append(StoredFieldChange(
+                    field: field, oldValue: try statement.optionalText("old_value"),
+                    newValue: try statement.optionalText("new_value"), erased: try statement.bool("erased")))
+            }
+        }
+        return entries
     }
 }

@@ -15,13 +15,17 @@ extension CustomerStore {
         }
     }
 
-    /// Renames a keyword or role; the contacts carrying it carry the new name.
+    /// Renames a keyword or role; the contacts carrying it carry the new name, and each records
+    /// it in its history (an `updated` entry), so the change feed tells copies of them.
     /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
-    public func renameLabel(_ kind: LabelKind, name: String, to newName: String) throws -> StoredLabel {
+    public func renameLabel(_ kind: LabelKind, name: String, to newName: String, by author: Author) throws -> StoredLabel {
         let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
         return try write { connection in
             let label = try Self.requireLabel(connection, kind, name: name)
-            try connection.run("UPDATE labels SET name = ? WHERE id = ?", [.text(validName), .integer(label.id)])
+            try Self.requireActingUser(connection, author.userID)
+            try recordLabelChange(connection, label: label.id, .updated, by: author) {
+                try connection.run("UPDATE labels SET name = ? WHERE id = ?", [.text(validName), .integer(label.id)])
+            }
             return try Self.requireLabel(connection, kind, name: validName)
         }
     }
@@ -31,7 +35,7 @@ extension CustomerStore {
     ///
     /// - Returns: the number of contacts it was unassigned from.
     /// - Throws: `notFound`; `failedPrecondition` when in use and not forced.
-    public func deleteLabel(_ kind: LabelKind, name: String, force: Bool) throws -> Int64 {
+    public func deleteLabel(_ kind: LabelKind, name: String, force: Bool, by author: Author) throws -> Int64 {
         try write { connection in
             let label = try Self.requireLabel(connection, kind, name: name)
             if label.contactCount > 0, !force {
@@ -39,7 +43,11 @@ extension CustomerStore {
                 throw StoreError.failedPrecondition("\(contacts) the \(kind.rawValue) '\(label.name)': "
                     + "delete it with force=true to unassign it from them")
             }
-            try connection.run("DELETE FROM contact_labels WHERE label_id = ?", [.integer(label.id)])
+            try Self.requireActingUser(connection, author.userID)
+            // Each contact that loses it records an `untagged` entry, as if untagged one by one.
+            try recordLabelChange(connection, label: label.id, .untagged, by: author) {
+                try connection.run("DELETE FROM contact_labels WHERE label_id = ?", [.integer(label.id)])
+            }
             try connection.run("DELETE FROM labels WHERE id = ?", [.integer(label.id)])
             return label.contactCount
         }

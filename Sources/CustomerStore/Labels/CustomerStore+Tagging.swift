@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteEngine
 
 extension CustomerStore {
     /// Assigns existing keywords and roles to a contact; ones it already carries are left alone.
@@ -40,6 +41,32 @@ extension CustomerStore {
                                   by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
                                                                           to: updated.labelHistoryValues))
             return updated
+        }
+    }
+}
+
+extension CustomerStore {
+    /// Runs `change` (a rename or removal of one label) and writes every contact that carried the
+    /// label as `retag` does: version +1, updated at/by, and a history entry with the keywords /
+    /// roles before and after.
+    func recordLabelChange(_ connection: SQLiteConnection, label: Int64, _ action: HistoryAction, by author: Author,
+                           _ change: () throws -> Void) throws {
+        let carriers = try connection.withStatement("SELECT contact_id FROM contact_labels WHERE label_id = ? ORDER BY contact_id") { statement in
+            try statement.bind(label, at: 1)
+            var ids: [Int64] = []
+            while try statement.step() { ids.append(statement.int64(0)) }
+            return ids
+        }
+        let before = try carriers.map { try requireContact(connection, id: $0) }
+        try change()
+        for current in before {
+            let now = nextUpdatedAt(after: current.updatedAt)
+            try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                               [.integer(now), .integer(author.userID), .integer(current.id)])
+            let updated = try requireContact(connection, id: current.id)
+            try HistoryLog.append(connection, .contact, id: current.id, customerID: current.customerID, action, at: now,
+                                  by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
+                                                                          to: updated.labelHistoryValues))
         }
     }
 }
