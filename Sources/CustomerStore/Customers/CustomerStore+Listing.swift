@@ -36,11 +36,28 @@ extension CustomerStore {
     /// Like paging, a row that exists throughout is delivered exactly once.
     public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
                                 _ body: (StoredCustomer) throws -> Void) throws {
+        try streamCustomers(filter, order: order, reportingFeedPosition: false) { customer, _ in try body(customer) }
+    }
+
+    /// `streamCustomers`, each customer with the change feed's position of the read transaction
+    /// it was read in (see ``feedPosition(_:)``): the row is as of that sequence number, so a
+    /// consumer that watches from the first row's position and skips a customer's events up to its
+    /// row's position misses no change and applies none twice (issue 18 §1, initial sync).
+    public func streamCustomersWithFeedPosition(_ filter: CustomerFilter, order: CustomerOrder,
+                                                _ body: (StoredCustomer, Int64) throws -> Void) throws {
+        try streamCustomers(filter, order: order, reportingFeedPosition: true, body)
+    }
+
+    private func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder, reportingFeedPosition: Bool,
+                                 _ body: (StoredCustomer, Int64) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
         var position: ListPosition?
         while true {
-            let batch = try read { try query.page($0, after: position, limit: Self.streamBatchSize) }
-            for customer in batch.customers { try body(customer) }
+            let (batch, feedPosition) = try read { connection in
+                (try query.page(connection, after: position, limit: Self.streamBatchSize),
+                 reportingFeedPosition ? try Self.feedPosition(connection) : 0)
+            }
+            for customer in batch.customers { try body(customer, feedPosition) }
             guard batch.hasMore, let last = batch.last else { return }
             position = last
         }

@@ -63,6 +63,7 @@ enum Migrations {
         idempotencyKeys,
         registryStanding,
         customerErasure,
+        changeFeed,
     ]
 
     /// The runner of `all`.

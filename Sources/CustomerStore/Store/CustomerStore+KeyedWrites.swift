@@ -29,7 +29,9 @@ extension CustomerStore {
     /// - Throws: what `body` throws (nothing is stored, the key stays free); the transaction's error.
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
         try StoreError.mappingEngineErrors {
-            try writer.write { connection in
+            // The feed's watchers wake after the COMMIT, as after any write (see `write`).
+            defer { commits.committed() }
+            return try writer.write { connection in
                 let now = nowMilliseconds()
                 // Pruned here, inside the writes that add keys, so the table stays one day deep
                 // without a timer; expired rows are gone before the lookup below.

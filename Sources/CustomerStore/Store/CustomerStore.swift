@@ -23,6 +23,8 @@ public final class CustomerStore: Sendable {
     /// Where reads and writes run: pooled, or on the writer inside a keyed write's transaction
     /// (see ``insideKeyedWrites()``).
     let access: Access
+    /// Counts commits and wakes the change feed's watchers (see ``CommitSignal``).
+    public let commits: CommitSignal
 
     enum Access {
         /// Reads on a pooled reader, writes through group commit: the store as opened.
@@ -87,6 +89,7 @@ public final class CustomerStore: Sendable {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
         access = .pooled
+        commits = CommitSignal()
     }
 
     /// Takes the database's one-owner lock (see `DatabaseLock`), as opening and restoring do.
@@ -114,6 +117,7 @@ public final class CustomerStore: Sendable {
         isIntegrityCheckDeferred = false
         options = opened.options
         self.access = access
+        commits = opened.commits
     }
 
     /// Runs SQLite's quick_check on a connection of its own (readers and the writer go on meanwhile);
@@ -132,6 +136,7 @@ public final class CustomerStore: Sendable {
     /// A view from ``insideKeyedWrites()`` closes nothing: the store it views owns the connections.
     public func close() {
         guard access == .pooled else { return }
+        commits.close()
         readers.close()
         writer.close()
         checkpointer.close()
@@ -173,14 +178,19 @@ public final class CustomerStore: Sendable {
     func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
-            return try writer.write(body)
+            let result = try writer.write(body)
+            commits.committed()
+            return result
         }
     }
 
     /// Runs `body` with the writer to itself, outside any transaction, in its turn among the
     /// writes (for work that holds the writer across its own transaction and file changes).
     func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try StoreError.mappingEngineErrors { try writer.withConnection(body) }
+        try StoreError.mappingEngineErrors {
+            defer { commits.committed() }
+            return try writer.withConnection(body)
+        }
     }
 
     // MARK: Time
