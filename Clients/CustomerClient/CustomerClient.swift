@@ -26,6 +26,7 @@ public final class CustomerClient: Sendable {
     public let labels: Labels
     public let activities: Activities
     public let history: History
+    public let changes: Changes
     public let cards: Cards
     public let projects: Projects
     public let settings: Settings
@@ -52,6 +53,7 @@ public final class CustomerClient: Sendable {
         self.labels = Labels(channel: channel)
         self.activities = Activities(channel: channel)
         self.history = History(channel: channel)
+        self.changes = Changes(channel: channel)
         self.cards = Cards(channel: channel)
         self.projects = Projects(channel: channel)
         self.settings = Settings(channel: channel)

@@ -9,7 +9,7 @@ enum CommandLineTool {
         ServerCommands.all + CustomerCommands.all + RegistryCommands.all + ContactCommands.all + DossierCommands.all
         + ActivityCommands.all + ActivityEditCommands.all + ProjectCommands.all + SettingsCommands.all + UserCommands.all
         + ProfileCommands.all
-        + AdminCommands.all
+        + AdminCommands.all + WatchCommands.all
         + [CallCommand.spec, CompletionCommand.spec]
 
     static var overview: String {

@@ -51,6 +51,8 @@ public final class CustomerServerApp: Sendable {
                 ServerStatusServiceHandler(store: store),
                 DossierServiceHandler(store: store),
                 MaintenanceServiceHandler(store: store),
+                ChangeFeedServiceHandler(store: store, retention: FeedRetention(
+                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount)),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc

@@ -23,6 +23,10 @@ public struct CustomerServerConfiguration: Sendable {
     /// Databases up to this size are checked (SQLite quick_check) before the socket opens, larger
     /// ones right after, beside serving (see `StoreOptions.integrityCheckAtOpenLimit`).
     public var integrityCheckBeforeServingLimit: Int64 = StoreOptions().integrityCheckAtOpenLimit
+    /// How many days back `WatchChanges` serves the change feed (`--feed-retention-days`); nil: no limit.
+    public var feedRetentionDays: Int?
+    /// How many sequence numbers back `WatchChanges` serves (`--feed-retention-count`); nil: no limit.
+    public var feedRetentionCount: Int64?
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32

@@ -58,6 +58,17 @@ enum DaemonOptions {
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
         logged. Default: 500.
         """)
+    static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
+        WatchChanges serves the changes of the last N days (by the time each was
+        written); a consumer whose cursor is older gets OUT_OF_RANGE and must
+        resync. The history itself is kept (ListHistory still shows it).
+        Default: no limit.
+        """)
+    static let feedRetentionCount = Option.value("feed-retention-count", "N", help: """
+        WatchChanges serves the last N sequence numbers of the change feed; an
+        older cursor gets OUT_OF_RANGE. With both options, the smaller window
+        wins. Default: no limit.
+        """)
     static let restore = Option.value("restore", "BACKUP", help: """
         Restore the backup in folder BACKUP (made by `customerctl admin backup`)
         as the --database, then exit; the server must be stopped (its lock is
@@ -74,7 +85,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        restore, force,
+        feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

@@ -95,6 +95,8 @@ func run() -> Int32 {
         if let threshold = arguments.value(DaemonOptions.slowCallThreshold) {
             configuration.rpc.slowCallThreshold = try SlowCallOption.threshold(threshold)
         }
+        configuration.feedRetentionDays = try FeedRetentionOptions.days(arguments.value(DaemonOptions.feedRetentionDays))
+        configuration.feedRetentionCount = try FeedRetentionOptions.count(arguments.value(DaemonOptions.feedRetentionCount))
     } catch {
         FileHandle.standardError.write(Data("Error: \(error)\nSee 'customerd --help'.\n".utf8))
         return ExitCode.usage

@@ -26,6 +26,7 @@ CONTACTS = "customer.v1.ContactService/"
 ACTIVITIES = "customer.v1.ActivityService/"
 CARDS = "customer.v1.CardService/"
 FILES = "customer.v1.FileService/"
+CHANGES = "customer.v1.ChangeFeedService/"
 UPLOAD_CHUNK = 256 * 1024  # well under the frame limit, large enough to keep system calls few
 CARD_TABS = ("contactInformation", "salesAndProjects", "collaboration", "financial", "settings", "files")
 
@@ -223,6 +224,23 @@ class Files(_Service):
         return from_wire(FilesTab, self._call(FILES + "RemoveFile", _request(id=id), options))
 
 
+class Changes(_Service):
+    def watch(self, after: int | None = None, *, kinds: tuple[str, ...] = (), **options) -> Iterator[dict]:
+        """Every change after sequence number `after` (0: all the server keeps; None: from now on), then
+        live changes as they commit, as dicts (`sequence`, `kind`, `action`, `entityId`, `customerId`,
+        `at`, `by`, `changes`, `tombstone`, ...). It never ends by itself: stop iterating (or close the
+        generator) to cancel the call, and resume later with the last `sequence` you applied. A cursor
+        the server no longer keeps raises `RPCError` OUT_OF_RANGE: take a fresh copy and watch from it.
+        Pass no `timeout=` to the client for a watch that should outlive it."""
+        request = _request(after=after, kinds=list(kinds) or None)
+        with self._channel.server_stream(CHANGES + "WatchChanges", request, **options) as stream:
+            yield from stream
+
+    def bounds(self, **options) -> dict:
+        """`{"prunedThrough": N, "last": M}`: the sequence numbers the feed serves now."""
+        return self._call(CHANGES + "GetFeedBounds", {}, options)
+
+
 def _file_digest(path) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
@@ -269,6 +287,7 @@ class CustomerCardClient:
         self.activities = Activities(self.channel)
         self.cards = Cards(self.channel)
         self.files = Files(self.channel)
+        self.changes = Changes(self.channel)
 
     def call(self, method: str, request: dict | None = None, **options) -> dict:
         """Any unary method by name (`package.Service/Method`), with dict messages."""

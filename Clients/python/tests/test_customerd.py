@@ -127,6 +127,23 @@ class CustomerCallTests(ServerTestCase):
             exported = [c.name for c in small.customers.export(CustomerQuery(search="Export", status="all"))]
         self.assertEqual(sorted(exported), sorted(names))
 
+    def test_watch_yields_the_backlog_then_live_changes_in_order(self):
+        first = self.new_customer("Watched Oy")
+        start = self.client.changes.bounds()["last"]
+        second = self.new_customer("Watched Too Oy")
+        events = self.client.changes.watch(after=start - 1, kinds=("customer",))
+        seen = []
+        for event in events:
+            seen.append(event)
+            if event["entityId"] == second.id:
+                break
+        events.close()
+        self.assertEqual([e["entityId"] for e in seen if e["action"] == "created"], [first.id, second.id])
+        self.assertTrue(all(a["sequence"] < b["sequence"] for a, b in zip(seen, seen[1:])))
+        self.assertIn({"field": "name", "newValue": "Watched Too Oy"},
+                      [{k: v for k, v in c.items() if k in ("field", "newValue")} for c in seen[-1]["changes"]])
+        self.assertRefused(StatusCode.OUT_OF_RANGE, lambda: next(self.client.changes.watch(after=10 ** 12)))
+
     def test_a_file_uploads_in_chunks_and_downloads_the_same(self):
         customer = self.new_customer("Tiedosto Oy")
         content = os.urandom(1_300_000)  # several chunks, more than one flow-control window

@@ -1,0 +1,21 @@
+import RPCCore
+
+/// `customer.v1.ChangeFeedService`: the change feed other systems keep their copies with (issue 18).
+public enum ChangeFeedService {
+    public static let name = "customer.v1.ChangeFeedService"
+
+    public static let watchChanges = ServerStreamingMethod<WatchChangesRequest, ChangeEvent>(
+        service: name, method: "WatchChanges",
+        summary: "Every committed change after the cursor `after` (by sequence number), then live changes as they "
+            + "commit, until the call is cancelled; flow-controlled (the server reads pages as the client reads). "
+            + "Only changes of customers the caller may read; money fields hidden without Financial figures. "
+            + "A cursor older than the server keeps (or newer than its newest change) is OUT_OF_RANGE "
+            + "with the detail `after: resync`: take a snapshot (SnapshotCustomers) and watch from it.")
+    public static let getFeedBounds = UnaryMethod<EmptyRequest, FeedBoundsResponse>(
+        service: name, method: "GetFeedBounds",
+        summary: "The sequence numbers the feed serves now: after `prunedThrough` up to `last`.")
+    public static let snapshotCustomers = ServerStreamingMethod<StreamCustomersRequest, SnapshotCustomer>(
+        service: name, method: "SnapshotCustomers",
+        summary: "StreamCustomers with each row's feed position (`asOf`): watch after the first message's `asOf` "
+            + "and skip a customer's events up to its row's `asOf`; nothing is lost or applied twice.")
+}

@@ -1,0 +1,50 @@
+import CustomerAPI
+import CustomerStore
+import RPCServing
+
+/// One `WatchChanges` call: the backlog after the cursor, then live changes, on the call's own
+/// connection thread until the call ends.
+///
+/// Memory stays bounded whatever the consumer's pace: the feed is read a page at a time, each page
+/// in its own short read transaction (no snapshot or reader is held while sending), and `send`
+/// blocks once the client's flow-control window is full, so the next page is read only as the
+/// client takes events. Writers never wait for a watcher: the only thing they share is
+/// ``CommitSignal``, which a write passes with one lock.
+struct ChangeFeedWatch {
+    /// Events read per transaction: enough to amortise the read, few enough to stay small.
+    static let pageSize = 256
+
+    let store: CustomerStore
+    let caller: Caller
+    let context: ServerContext
+    let filter: ChangeFeedFilter
+
+    /// Sends every event after `after` (nil: after the newest one now), then waits for commits and
+    /// sends theirs, until the call is cancelled (which `send` or the wait notices).
+    /// - Throws: `OUT_OF_RANGE` (detail `after: resync`) when the cursor is outside what the feed serves.
+    func run(after: Int64?, retention: FeedRetention, send: (ChangeEvent) throws -> Void) throws {
+        let bounds = try store.feedBounds(applying: retention)
+        var cursor = after ?? bounds.last
+        do {
+            try CustomerStore.checkCursor(cursor, within: bounds)
+        } catch let error as ChangeFeedError {
+            throw RPCError(error)
+        }
+        let signal = store.commits
+        let registration = context.onCancel { signal.wakeAll() }
+        defer { context.removeCancelHandler(registration) }
+        while true {
+            try context.checkCancellation()
+            // Noted before the read, so a commit the read misses still ends the wait below.
+            let seen = signal.count
+            let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
+            for entry in page.entries {
+                try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
+            }
+            if page.through == cursor {
+                _ = signal.wait(after: seen) { context.isCancelled }
+            }
+            cursor = page.through
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+/// A consumer keeps a copy through the change feed across a kill -9 of the server and its own
+/// reconnects, and `customerctl watch` hands over the cursor to resume from on Ctrl-C.
+@Suite struct ChangeFeedResumeTests {
+    @Test func aConsumerResumesAfterKillNineAndItsCopyEqualsTheDatabase() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("d.sock").path
+        let database = directory.appendingPathComponent("customers.sqlite").path
+        var daemon = try startDaemon(socket: socket, database: database)
+        defer {
+            daemon.terminate()
+            daemon.waitUntilExit()
+        }
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+
+        let consumer = FeedCopy(client: CustomerClient(socketPath: socket))
+        let copying = Task { try await consumer.follow(until: "Marker") }
+        let progress = Steps()
+        let writers = (0..<4).map { writer in
+            Task {
+                for step in 0..<25 {
+                    // Failures while the server is down are expected: the copy must match whatever committed.
+                    if let customer = try? await client.customers.create(CustomerFields(name: "W\(writer)-\(step)")) {
+                        _ = try? await client.customers.update(id: customer.id, CustomerFields(name: "W\(writer)-\(step) renamed"))
+                        if step % 5 == 0 { _ = try? await client.customers.delete(id: customer.id, confirm: true) }
+                    }
+                    progress.count.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        while progress.count.load(ordering: .relaxed) < 30 { try await Task.sleep(for: .milliseconds(10)) }
+        daemon.terminate(SIGKILL)
+        #expect(daemon.waitUntilExit() == 128 + SIGKILL)
+        daemon = try startDaemon(socket: socket, database: database)
+        try await waitUntilServing(client)
+        for writer in writers { await writer.value }
+        _ = try await client.customers.create(CustomerFields(name: "Marker"))
+
+        let (copy, sequences) = try await copying.value
+        var stored: [Int64: String?] = [:]
+        for try await customer in client.customers.stream(CustomerQuery(status: .all)) { stored[customer.id] = customer.name }
+        #expect(copy == stored)
+        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "an event came twice or out of order")
+    }
+
+    @Test func watchPrintsJSONLinesAndOnCtrlCTheCursorToResumeFrom() async throws {
+        try await withServer { server, client in
+            let start = try await client.changes.bounds().last
+            let created = try await client.customers.create(CustomerFields(name: "Watched on the command line"))
+            let output = server.directory.appendingPathComponent("watch.out").path
+            let errors = server.directory.appendingPathComponent("watch.err").path
+            let out = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o600), err = open(errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            let watch = try ChildProcess.spawn(
+                try Products.url(of: "customerctl").path,
+                ["--socket", server.socketPath, "watch", "--after", String(start), "--kinds", "customer"],
+                standardOutput: out, standardError: err)
+            close(out)
+            close(err)
+            while !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("\n") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            watch.terminate(SIGINT)
+            #expect(watch.waitUntilExit() == 130)
+            let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+            let event = try JSONSerialization.jsonObject(with: Data(try #require(lines.first).utf8)) as? [String: Any]
+            #expect(event?["entityId"] as? Int == Int(created.id))
+            let sequence = try #require(event?["sequence"] as? Int)
+            #expect(try String(contentsOfFile: errors, encoding: .utf8) == "\nresume with: customerctl watch --after \(sequence)\n")
+        }
+    }
+}
+
+/// How many steps the writers have taken, across their tasks.
+private final class Steps: Sendable {
+    let count = Atomic<Int>(0)
+}
+
+/// A consumer's copy of the customers' names, kept from the change feed alone.
+private struct FeedCopy: Sendable {
+    let client: CustomerClient
+
+    /// Follows the feed from the start, reconnecting after the last event it applied whenever the
+    /// call fails, until a customer named `marker` is created.
+    /// - Returns: the copy and every sequence number applied, in order.
+    func follow(until marker: String) async throws -> ([Int64: String?], [Int64]) {
+        defer { client.close() }
+        var copy: [Int64: String?] = [:], sequences: [Int64] = []
+        while true {
+            do {
+                for try await event in client.changes.watch(after: sequences.last ?? 0, kinds: [.customer]) {
+                    sequences.append(event.sequence)
+                    if event.tombstone {
+                        copy[event.entityId] = nil
+                        continue
+                    }
+                    let name = event.changes.first { $0.field == "name" }
+                    if event.action == "created" { copy[event.entityId] = .some(name?.newValue) }
+                    if let name, event.action != "created" { copy[event.entityId] = .some(name.newValue) }
+                    if event.action == "created", name?.newValue == marker { return (copy, sequences) }
+                }
+            } catch let error as RPCError where error.code == .unavailable || error.code == .cancelled {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
