@@ -8,9 +8,10 @@ enum BenchCommand {
     case run(RunOptions)
     case codec(CodecCommand)
     case importRows(ImportCommand)
+    case watch(WatchCommand)
 
     static let usageLine = "Usage: customer-bench run [<scenario> ...] [options] | customer-bench ping [options] "
-        + "| customer-bench codec [options] | customer-bench import [options]; see 'customer-bench --help'"
+        + "| customer-bench codec [options] | customer-bench import [options] | customer-bench watch [options]; see 'customer-bench --help'"
 
     static let overview = """
         OVERVIEW: Load and latency measurements for CustomerCard.
@@ -22,6 +23,7 @@ enum BenchCommand {
           ping                    Health-check round trip beside a bare Unix-socket ping-pong.
           codec                   Encode and decode cost per call of the binary coder, beside JSON.
           import                  ImportCustomers into an empty database: rows/s.
+          watch                   The change feed: events/s to 1 and 16 watchers under 64 writers, latency.
 
           See 'customer-bench help <subcommand>' for detailed help.
         """
@@ -53,6 +55,7 @@ enum BenchCommand {
             case "run": return .help(RunOptions.help)
             case "codec": return .help(CodecCommand.help)
             case "import": return .help(ImportCommand.help)
+            case "watch": return .help(WatchCommand.help)
             default: throw UsageError("unknown subcommand '\(arguments[1])'")
             }
         case "ping":
@@ -71,9 +74,13 @@ enum BenchCommand {
             let rest = Array(arguments.dropFirst())
             if rest.contains("-h") || rest.contains("--help") { return .help(ImportCommand.help) }
             return .importRows(try ImportCommand.parse(rest))
+        case "watch":
+            let rest = Array(arguments.dropFirst())
+            if rest.contains("-h") || rest.contains("--help") { return .help(WatchCommand.help) }
+            return .watch(try WatchCommand.parse(rest))
         default:
             throw UsageError("unknown subcommand '\(subcommand)'",
-                             suggestion: Suggestion.closest(to: subcommand, among: ["ping", "run", "codec", "import"]))
+                             suggestion: Suggestion.closest(to: subcommand, among: ["ping", "run", "codec", "import", "watch"]))
         }
     }
 }

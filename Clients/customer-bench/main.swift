@@ -3,6 +3,7 @@
 // a bare Unix-socket ping-pong of the same byte counts. Both measure floor and service in the same run.
 // `codec`: the binary coder's cost per encode and decode, in process, beside Foundation's JSON.
 // `import`: ImportCustomers into an empty database, in rows/s.
+// `watch`: the change feed's events/s to 1 and 16 watchers under 64 writers, commit-to-delivery latency.
 import Glibc
 
 let command: BenchCommand
@@ -22,6 +23,8 @@ case .ping(let options):
 case .run(let options):
     exit(await RunCommand(options: options).run())
 case .importRows(let command):
+    exit(await command.run())
+case .watch(let command):
     exit(await command.run())
 case .codec(let codec):
     do {
