@@ -7,6 +7,8 @@ struct ChangeFeedServiceHandler: GuardedService {
     var store: CustomerStore
     /// How far back the feed serves (`customerd --feed-retention-*`).
     var retention: FeedRetention
+    /// Set when the server starts its graceful stop: watches end then.
+    let shutdown: ChangeFeedShutdown
 
     func register(with router: inout GuardedRouter) {
         // A watcher sees what a list shows it: its scope's customers (the handler filters), and
@@ -16,7 +18,8 @@ struct ChangeFeedServiceHandler: GuardedService {
             let watch = ChangeFeedWatch(
                 store: store, caller: caller, context: context,
                 filter: ChangeFeedFilter(kinds: Set(request.kinds.map(\.stored)),
-                                         accountManagerID: caller.visibleCustomers.accountManagerID))
+                                         accountManagerID: caller.visibleCustomers.accountManagerID),
+                shutdown: shutdown)
             try watch.run(after: request.after, retention: retention) { try writer.send($0) }
         }
         router.register(ChangeFeedService.getFeedBounds, requires: .visibleCustomers) { (_: EmptyRequest, _) in

@@ -18,10 +18,12 @@ struct ChangeFeedWatch {
     let caller: Caller
     let context: ServerContext
     let filter: ChangeFeedFilter
+    let shutdown: ChangeFeedShutdown
 
     /// Sends every event after `after` (nil: after the newest one now), then waits for commits and
     /// sends theirs, until the call is cancelled (which `send` or the wait notices).
-    /// - Throws: `OUT_OF_RANGE` (detail `after: resync`) when the cursor is outside what the feed serves.
+    /// - Throws: `OUT_OF_RANGE` (detail `after: resync`) when the cursor is outside what the feed
+    ///   serves; `UNAVAILABLE` naming the cursor to resume after when the server is stopping.
     func run(after: Int64?, retention: FeedRetention, send: (ChangeEvent) throws -> Void) throws {
         let bounds = try store.feedBounds(applying: retention)
         var cursor = after ?? bounds.last
@@ -35,6 +37,9 @@ struct ChangeFeedWatch {
         defer { context.removeCancelHandler(registration) }
         while true {
             try context.checkCancellation()
+            if shutdown.isStopping {
+                throw RPCError(.unavailable, "the server is shutting down: resume after sequence \(cursor)")
+            }
             // Noted before the read, so a commit the read misses still ends the wait below.
             let seen = signal.count
             let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
@@ -42,7 +47,7 @@ struct ChangeFeedWatch {
                 try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
             }
             if page.through == cursor {
-                _ = signal.wait(after: seen) { context.isCancelled }
+                _ = signal.wait(after: seen) { context.isCancelled || shutdown.isStopping }
             }
             cursor = page.through
         }

@@ -11,6 +11,8 @@ public final class CustomerServerApp: Sendable {
     public let configuration: CustomerServerConfiguration
     private let store: CustomerStore
     private let services: GuardedServices
+    /// Ends the change feed's watches when a graceful stop begins.
+    private let feedShutdown: ChangeFeedShutdown
     private let server: RPCServer
     private let logger: Logger
     private let lateFailure = Mutex<StartFailure?>(nil)
@@ -29,6 +31,8 @@ public final class CustomerServerApp: Sendable {
         self.store = store
         let users = UserDirectory(store: store)
         let audit = PermissionAudit(logger: logger)
+        let feedShutdown = ChangeFeedShutdown(signal: store.commits)
+        self.feedShutdown = feedShutdown
         // Only guarded services reach the RPC server: every method declares what it needs.
         services = GuardedServices(
             services: [
@@ -52,7 +56,7 @@ public final class CustomerServerApp: Sendable {
                 DossierServiceHandler(store: store),
                 MaintenanceServiceHandler(store: store),
                 ChangeFeedServiceHandler(store: store, retention: FeedRetention(
-                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount)),
+                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
@@ -99,6 +103,7 @@ public final class CustomerServerApp: Sendable {
 
     /// Graceful stop: calls in flight finish within the grace period, then the store closes.
     public func shutdown() {
+        feedShutdown.stop()
         server.shutdown()
         server.waitUntilStopped()
         closeStore()
@@ -107,7 +112,10 @@ public final class CustomerServerApp: Sendable {
     /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
     /// `whenReady` and `whenStopping`: see `RPCServer.runUntilTerminated`.
     public func runUntilTerminated(whenReady: () -> Void = {}, whenStopping: (_ signal: Int32?) -> Void = { _ in }) -> Int32 {
-        let code = server.runUntilTerminated(whenReady: whenReady, whenStopping: whenStopping)
+        let code = server.runUntilTerminated(whenReady: whenReady) { signal in
+            feedShutdown.stop()
+            whenStopping(signal)
+        }
         closeStore()
         return code
     }

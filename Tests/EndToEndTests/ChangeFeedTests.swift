@@ -100,6 +100,45 @@ import Testing
         }
     }
 
+    /// Initial sync: each snapshot row carries the feed position it is as of, and watching after
+    /// the first one brings exactly the changes the snapshot does not have.
+    @Test func aSnapshotTellsThePositionEachRowIsAsOf() async throws {
+        try await withServer { _, client in
+            let first = try await client.customers.create(CustomerFields(name: "Snapshot One"))
+            let second = try await client.customers.create(CustomerFields(name: "Snapshot Two"))
+            let last = try await client.changes.bounds().last
+            var rows: [SnapshotCustomer] = []
+            for try await row in client.changes.snapshot(CustomerQuery(status: .all)) { rows.append(row) }
+            #expect(Set(rows.map(\.customer.id)) == [first.id, second.id])
+            #expect(rows.allSatisfy { $0.asOf == last })
+
+            let later = try await client.customers.update(id: first.id, CustomerFields(name: "Snapshot One Renamed"))
+            var events = client.changes.watch(after: try #require(rows.first).asOf).makeAsyncIterator()
+            let next = try #require(try await events.next())
+            #expect(next.entityId == later.id && next.action == "updated" && next.sequence == last + 1)
+        }
+    }
+
+    /// A graceful stop does not wait out its grace period for watches (they never end by
+    /// themselves): each ends at once, UNAVAILABLE, naming the cursor to resume after.
+    @Test func aGracefulStopEndsAWatchNamingTheCursorToResumeAfter() async throws {
+        let server = try await offPool { try TestServer() }
+        let client = server.client()
+        defer { client.close() }
+        let created = try await client.customers.create(CustomerFields(name: "Before the stop"))
+        var events = client.changes.watch(after: 0).makeAsyncIterator()
+        var last: Int64 = 0
+        while let event = try await events.next() {
+            last = event.sequence
+            if event.entityId == created.id && event.kind == .customer { break }
+        }
+        let stopping = Task { try await offPool { server.stop() } }
+        let error = await outcome { while try await events.next() != nil {} }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("resume after sequence \(last)") == true, "\(String(describing: error))")
+        try await stopping.value
+    }
+
     /// A watcher that stops reading holds up neither the writers nor the server's memory: the
     /// server stops at the client's small window, the writes all commit, and once the watcher reads
     /// again it gets every event, in order, once.

@@ -60,6 +60,16 @@ enum PermissionMatrix {
         "customer.v1.CustomerService/ExportCustomers": MatrixRow(everyone) { client, _ in
             for try await _ in client.customers.export(CustomerQuery(status: .all)) {}
         },
+        // The change feed answers everyone with Customers: read, own scope filtered (ChangeFeedTests).
+        "customer.v1.ChangeFeedService/WatchChanges": MatrixRow(everyone) { client, _ in
+            for try await _ in client.changes.watch(after: 0) { break }
+        },
+        "customer.v1.ChangeFeedService/GetFeedBounds": MatrixRow(everyone) { client, _ in
+            _ = try await client.changes.bounds()
+        },
+        "customer.v1.ChangeFeedService/SnapshotCustomers": MatrixRow(everyone) { client, _ in
+            for try await _ in client.changes.snapshot(CustomerQuery(status: .all)) {}
+        },
         "customer.v1.CustomerService/DeactivateCustomer": MatrixRow(administrators) { client, seed in
             _ = try await client.customers.deactivate(id: seed.otherCustomer)
         },
