@@ -40,6 +40,7 @@ extension CustomerStore {
                         version = version + 1, updated_at = ?, updated_by = ?
                     WHERE id = ?
                     """, [.integer(now), .integer(author.userID), .integer(id)])
+                try Self.storeMatchKeys(connection, customerID: id)
             } else {
                 try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
                 try retireNumber(connection, current.number)

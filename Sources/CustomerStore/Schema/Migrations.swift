@@ -63,6 +63,7 @@ enum Migrations {
         idempotencyKeys,
         registryStanding,
         customerErasure,
+        customerMerge,
     ]
 
     /// The runner of `all`.
