@@ -14,17 +14,17 @@ extension CustomerStore {
         try insertMatchKeys(connection, keys, customerID: customerID)
     }
 
-    /// Computes every live customer's keys (migration 13, and benchmarks that seed rows in SQL).
+    /// Computes every live customer's keys (migration 13, and benchmarks that seed rows in SQL),
+    /// inserting as it reads: SQLite lets one connection write another table while a SELECT steps.
     static func storeAllMatchKeys(_ connection: SQLiteConnection) throws {
         try connection.execute("DELETE FROM customer_match_keys")
-        let rows = try connection.withStatement("""
+        try connection.withStatement("""
             SELECT id, name, vat_number, business_id, country, email, website, phone FROM customers WHERE deleted = 0
-            """) { statement -> [(Int64, [MatchKey])] in
-            var rows: [(Int64, [MatchKey])] = []
-            while try statement.step() { rows.append((statement.int64(0), matchKeys(statement, from: 1))) }
-            return rows
+            """) { statement in
+            while try statement.step() {
+                try insertMatchKeys(connection, matchKeys(statement, from: 1), customerID: statement.int64(0))
+            }
         }
-        for (id, keys) in rows { try insertMatchKeys(connection, keys, customerID: id) }
     }
 
     /// The keys of the row under `statement`, whose columns from `first` on are name, VAT number,
