@@ -170,4 +170,18 @@ import SQLiteEngine
         #expect(merge.kept.headOffice?.id == office.id)
         #expect(merge.conflicts.isEmpty)
     }
+
+    @Test func erasingTheSurvivorErasesTheAbsorbedCustomersHistoryToo() throws {
+        let fixture = try Fixture()
+        let author = Author.user(fixture.admin.id)
+        let kept = try fixture.create("Kept Oy")
+        let absorbed = try fixture.create("Absorbed Ab")
+        _ = try fixture.store.updateCustomer(id: absorbed.id, CustomerChanges(email: "owner@zqxsecret.example"),
+                                             expectedVersion: nil, by: author)
+        _ = try fixture.store.mergeCustomers(keep: kept.id, absorb: absorbed.id, dryRun: false, by: author)
+        let mentions = "SELECT count(*) FROM history_changes WHERE coalesce(old_value, '') || coalesce(new_value, '') LIKE '%zqxsecret%'"
+        #expect(try fixture.rawCount(mentions) > 0)
+        try fixture.store.deleteCustomer(id: kept.id, by: author)
+        #expect(try fixture.rawCount(mentions) == 0)
+    }
 }

@@ -27,4 +27,21 @@ extension CustomerStore {
             return try statement.step() ? statement.int64(0) : nil
         }
     }
+
+    /// Every customer merged into `id`, directly or through customers merged into those.
+    static func absorbedCustomers(_ connection: SQLiteConnection, into id: Int64) throws -> [Int64] {
+        try connection.withStatement("""
+            WITH RECURSIVE absorbed (id, depth) AS (
+                SELECT absorbed_id, 1 FROM customer_merges WHERE kept_id = ?
+                UNION ALL
+                SELECT m.absorbed_id, a.depth + 1 FROM customer_merges m JOIN absorbed a ON m.kept_id = a.id WHERE a.depth < 1000
+            )
+            SELECT id FROM absorbed
+            """) { statement in
+            try statement.bind(id, at: 1)
+            var ids: [Int64] = []
+            while try statement.step() { ids.append(statement.int64(0)) }
+            return ids
+        }
+    }
 }

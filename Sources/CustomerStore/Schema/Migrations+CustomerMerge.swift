@@ -8,7 +8,8 @@ extension Migrations {
     ///   website host, a phone number in E.164), computed in Swift when a customer is written
     ///   (`MatchKey`). The primary key puts customers sharing a key next to each other, so a
     ///   customer's candidates are one index range; the second index walks customers in id order
-    ///   for paging. A customer's keys go with it (ON DELETE CASCADE).
+    ///   for paging (built after the existing customers' keys). A customer's keys go with it (ON
+    ///   DELETE CASCADE).
     /// - `customer_merges`: which customer an absorbed one was merged into, so its id answers
     ///   NOT_FOUND naming the survivor. No foreign key to `customers`: the absorbed row is gone, and
     ///   the kept one may itself be merged later (the chain is followed).
@@ -25,7 +26,6 @@ extension Migrations {
                 customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
                 PRIMARY KEY (kind, key, customer_id)
             ) WITHOUT ROWID;
-            CREATE INDEX customer_match_keys_by_customer ON customer_match_keys (customer_id, kind, key);
             CREATE TABLE customer_merges (
                 absorbed_id INTEGER PRIMARY KEY,
                 kept_id INTEGER NOT NULL,
@@ -44,5 +44,7 @@ extension Migrations {
             END;
             """)
         try CustomerStore.storeAllMatchKeys(connection)
+        // After the keys: one sorted build is cheaper than keeping the index up to date row by row.
+        try connection.execute("CREATE INDEX customer_match_keys_by_customer ON customer_match_keys (customer_id, kind, key)")
     })
 }
