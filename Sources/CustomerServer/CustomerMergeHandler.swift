@@ -21,8 +21,8 @@ struct CustomerMergeHandler: GuardedService {
         }
         // The absorbed customer stops existing, as a deleted one does: the delete right, and edit on both.
         router.register(CustomerService.mergeCustomers,
-                        requires: .deleteCustomers.and(.customers(.edit, customer: \.keepId))
-                            .and(.customers(.edit, customer: \.absorbId))) { request, context in
+                        requires: .deleteCustomers.and(.customers(.edit, each: { [$0.keepId, $0.absorbId] }))) {
+            request, context in
             let caller = try Caller.of(context)
             let merge = try store.mergeCustomers(keep: request.keepId, absorb: request.absorbId,
                                                  dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
