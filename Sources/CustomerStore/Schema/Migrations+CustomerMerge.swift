@@ -27,7 +27,8 @@ extension Migrations {
                 PRIMARY KEY (kind, key, customer_id)
             ) WITHOUT ROWID;
             CREATE TABLE customer_merges (
-                absorbed_id INTEGER PRIMARY KEY,
+                -- A customer's id, never one SQLite hands out here (so no AUTOINCREMENT).
+                absorbed_id INTEGER NOT NULL PRIMARY KEY,
                 kept_id INTEGER NOT NULL,
                 merged_at INTEGER NOT NULL,
                 merged_by INTEGER NOT NULL REFERENCES users(id)
