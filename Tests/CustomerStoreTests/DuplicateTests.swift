@@ -57,9 +57,10 @@ import SQLiteEngine
 
     @Test func aKeyTooManyShareIsNoReason() throws {
         let fixture = try Fixture()
-        for index in 0...(CustomerStore.duplicateGroupLimit + 1) {
-            _ = try create(fixture, "Franchise \(index)", website: "https://franchise.example")
-        }
+        let limit = CustomerStore.duplicateGroupLimit
+        for index in 1...limit { _ = try create(fixture, "Franchise \(index)", website: "https://franchise.example") }
+        #expect(try allPairs(fixture.store).count == limit * (limit - 1) / 2)
+        _ = try create(fixture, "Franchise \(limit + 1)", website: "https://franchise.example")
         #expect(try allPairs(fixture.store).isEmpty)
     }
 

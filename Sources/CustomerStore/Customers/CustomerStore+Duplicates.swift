@@ -1,8 +1,8 @@
 import SQLiteEngine
 
 extension CustomerStore {
-    /// Customers sharing a key with more than this many others are not paired on that key: a
-    /// key that common (a shared switchboard, a franchise's domain) says nothing about any two.
+    /// A key more customers than this share pairs none of them: a key that common (a shared
+    /// switchboard, a franchise's domain) says nothing about any two.
     public static let duplicateGroupLimit = 50
 
     /// One page of candidate duplicate pairs, in order of the pair's lower customer id, each with
@@ -68,15 +68,15 @@ extension CustomerStore {
         }
     }
 
-    /// The customers that have the key, none when more than `duplicateGroupLimit` + 1 do.
+    /// The customers that have the key, none when more than `duplicateGroupLimit` do.
     private static func sharers(_ connection: SQLiteConnection, _ kind: MatchKey.Kind, _ key: String) throws -> [Int64] {
         try connection.withStatement("""
             SELECT customer_id FROM customer_match_keys WHERE kind = ? AND key = ? ORDER BY customer_id LIMIT ?
             """) { statement in
-            try statement.bind([.text(kind.rawValue), .text(key), .integer(Int64(duplicateGroupLimit) + 2)])
+            try statement.bind([.text(kind.rawValue), .text(key), .integer(Int64(duplicateGroupLimit) + 1)])
             var ids: [Int64] = []
             while try statement.step() { ids.append(statement.int64(0)) }
-            return ids.count > duplicateGroupLimit + 1 ? [] : ids
+            return ids.count > duplicateGroupLimit ? [] : ids
         }
     }
 
