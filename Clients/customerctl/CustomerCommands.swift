@@ -67,6 +67,8 @@ enum CustomerCommands {
         },
         CustomerTransferCommands.importCommand,
         CustomerTransferCommands.exportCommand,
+        CustomerMergeCommands.duplicates,
+        CustomerMergeCommands.merge,
         activeCommand("deactivate", summary: "Deactivate a customer (kept, hidden from default lists).") {
             try await $0.client.customers.deactivate(id: $1, expectedVersion: $2, options: $0.callOptions)
         },

@@ -33,6 +33,19 @@ public enum CustomerService {
         summary: "Needs confirm = true and the delete right. Erases the personal data of the customer and its contacts; "
             + "a customer with activities, projects, invoices, files or links stays as a tombstone (deleted = true).",
         acceptsIdempotencyKey: true)
+    public static let findDuplicates = UnaryMethod<FindDuplicatesRequest, FindDuplicatesResponse>(
+        service: name, method: "FindDuplicates",
+        summary: "Needs Customers read for all customers. Pages of candidate pairs with a score and reasons, found "
+            + "through stored keys (VAT number / business id, folded name without legal form, email domain or website "
+            + "host, E.164 phone), never by comparing every customer with every other; a key more than "
+            + "50 customers share pairs nobody.")
+    public static let mergeCustomers = UnaryMethod<MergeCustomersRequest, MergeCustomersResponse>(
+        service: name, method: "MergeCustomers",
+        summary: "Needs the delete right and Customers edit on both. Moves everything of `absorbId` to `keepId` in one "
+            + "transaction (the kept head office stays), fills fields the kept customer lacks unless named in "
+            + "`doNotFill`, records `merged` in both histories; afterwards `absorbId` answers NOT_FOUND with the "
+            + "detail `mergedInto: <id>`. A dry run changes nothing and answers the same report.",
+        acceptsIdempotencyKey: true)
     public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(
         service: name, method: "RefreshFromRegistry",
         summary: "Finland and Norway only: the company's standing (proceedings, VAT register, deregistration, branch) and the differences with the national business registry and, unless a dry run, the chosen fields and the standing taken from it in one transaction (history marks the source).")

@@ -38,6 +38,7 @@ public final class CustomerServerApp: Sendable {
             services: [
                 CustomerServiceHandler(store: store),
                 CustomerImportHandler(store: store),
+                CustomerMergeHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),
                 AddressServiceHandler(store: store),

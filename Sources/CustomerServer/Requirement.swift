@@ -74,6 +74,13 @@ extension Requirement {
         customers(access, record: { .customer(id: id($0)) })
     }
 
+    /// Customers `access` on every customer the request names (a merge names two).
+    static func customers(_ access: CustomerAccess, each ids: @escaping @Sendable (Input) -> [Int64]) -> Requirement {
+        Requirement("\(access.right.title) (on each customer named)") { input, permission in
+            for id in ids(input) { try permission.requireCustomers(access, on: .customer(id: id)) }
+        }
+    }
+
     static func customers(_ access: CustomerAccess, address id: @escaping @Sendable (Input) -> Int64) -> Requirement {
         customers(access, record: { .address(id: id($0)) })
     }

@@ -8,6 +8,8 @@ extension StoreError: RPCErrorConvertible {
         switch self {
         case .notFound(let message):
             return RPCError(.notFound, message)
+        case .merged(let message, let survivor):
+            return RPCError(.notFound, message, details: [ErrorDetail(field: "mergedInto", reason: String(survivor))])
         case .alreadyExists(let message, let field):
             return RPCError(.alreadyExists, message, details: [ErrorDetail(field: field, reason: "already exists")])
         case .invalidArgument(let violations):

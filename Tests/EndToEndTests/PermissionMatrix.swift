@@ -79,6 +79,14 @@ enum PermissionMatrix {
         "customer.v1.CustomerService/DeleteCustomer": MatrixRow(administrators) { client, seed in
             try await client.customers.delete(id: seed.deletableCustomer, confirm: true)
         },
+        // Pairs name every account manager's customers: Customers read for all customers.
+        "customer.v1.CustomerService/FindDuplicates": MatrixRow(readers) { client, _ in
+            _ = try await client.customers.findDuplicates()
+        },
+        // A dry run (the check is the merge's own) of two customers every row leaves in place.
+        "customer.v1.CustomerService/MergeCustomers": MatrixRow(administrators) { client, seed in
+            _ = try await client.customers.merge(keep: seed.otherCustomer, absorb: seed.ownCustomer, dryRun: true)
+        },
 
         "customer.v1.UserService/AddUser": MatrixRow(administrators) { client, _ in
             _ = try await client.users.add(uid: PermissionSeeder.uid(7777), name: "newcomer")

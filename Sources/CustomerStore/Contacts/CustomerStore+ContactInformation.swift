@@ -11,7 +11,7 @@ extension CustomerStore {
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
         try read { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
-                throw StoreError.notFound("customer \(customerID) does not exist")
+                throw try Self.missingCustomer(connection, id: customerID)
             }
             return try Self.contactInformation(connection, customer: customer, now: now)
         }

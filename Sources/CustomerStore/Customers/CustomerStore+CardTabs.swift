@@ -15,7 +15,7 @@ extension CustomerStore {
                          to: String? = nil) throws -> CardTabs {
         try read { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
-                throw StoreError.notFound("customer \(customerID) does not exist")
+                throw try Self.missingCustomer(connection, id: customerID)
             }
             var card = CardTabs(customer: customer)
             if tabs.contains(.contactInformation) {

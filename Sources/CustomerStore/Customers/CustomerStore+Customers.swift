@@ -36,7 +36,7 @@ extension CustomerStore {
     /// The customer with this id. - Throws: `notFound`.
     public func customer(id: Int64) throws -> StoredCustomer {
         guard let customer = try readOne({ try CustomerRow.fetch($0, CustomerRow.byID, key: id) }) else {
-            throw StoreError.notFound("customer \(id) does not exist")
+            throw try readOne { try Self.missingCustomer($0, id: id) }
         }
         return customer
     }
@@ -91,6 +91,7 @@ extension CustomerStore {
                 .integer(nextUpdatedAt(after: current.updatedAt)), .integer(author.userID), .integer(current.id),
             ])
         if number != current.number { try retireNumber(connection, current.number) }
+        try Self.storeMatchKeys(connection, customerID: current.id)
         let updated = try requireCustomer(connection, id: current.id)
         try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
                               at: updated.updatedAt.milliseconds, by: author,
@@ -135,6 +136,7 @@ extension CustomerStore {
                 .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
         let id = connection.lastInsertRowID
+        try Self.storeMatchKeys(connection, customerID: id)
         // Read back for its values as stored (the account manager and industry by name).
         try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author,
                               changes: HistoryLog.creation(try requireCustomer(connection, id: id).historyValues))
@@ -199,7 +201,7 @@ extension CustomerStore {
 
     func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> StoredCustomer {
         guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: id) else {
-            throw StoreError.notFound("customer \(id) does not exist")
+            throw try Self.missingCustomer(connection, id: id)
         }
         return customer
     }

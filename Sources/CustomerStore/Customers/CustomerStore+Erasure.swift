@@ -22,6 +22,10 @@ extension CustomerStore {
             let current = try requireCustomer(connection, id: id)
             if current.deleted { return }
             var erased = try HistoryLog.eraseValues(connection, .customer, id: id)
+            // The customers merged into it live on in it: their histories hold its data too.
+            for absorbed in try Self.absorbedCustomers(connection, into: id) {
+                erased += try HistoryLog.eraseValues(connection, .customer, id: absorbed)
+            }
             erased += [current.name, current.description, current.vatNumber, current.businessID, current.email,
                        current.website, current.phone].compactMap { $0 }
             for contact in try ContactRow.fetchAll(connection, customerID: id, includeDeactivated: true) {
@@ -40,6 +44,7 @@ extension CustomerStore {
                         version = version + 1, updated_at = ?, updated_by = ?
                     WHERE id = ?
                     """, [.integer(now), .integer(author.userID), .integer(id)])
+                try Self.storeMatchKeys(connection, customerID: id)
             } else {
                 try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
                 try retireNumber(connection, current.number)

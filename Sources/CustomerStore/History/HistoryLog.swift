@@ -4,6 +4,8 @@ import SQLiteEngine
 enum HistoryAction: String, Sendable {
     case created, updated, deactivated, activated, deleted, headOfficeSet, tagged, untagged
     case won, lost, completed, reopened, forecastSet, forecastRemoved, issued
+    /// A customer was merged into another (schema version 13): on both customers.
+    case merged
 }
 
 /// Writes and reads the change history (tables `history` and `history_changes`).

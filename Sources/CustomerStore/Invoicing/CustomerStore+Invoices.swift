@@ -28,7 +28,7 @@ extension CustomerStore {
                                     &text, &violations)
         return try write { connection in
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
-                throw StoreError.notFound("customer \(customerID) does not exist")
+                throw try Self.missingCustomer(connection, id: customerID)
             }
             if customer.deleted { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
             if let contactID {

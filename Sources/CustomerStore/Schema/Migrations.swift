@@ -64,6 +64,7 @@ enum Migrations {
         registryStanding,
         customerErasure,
         changeFeed,
+        customerMerge,
     ]
 
     /// The runner of `all`.

@@ -32,7 +32,7 @@ extension CustomerStore {
     static func headOfficeID(_ connection: SQLiteConnection, customerID: Int64) throws -> Int64? {
         try connection.withStatement("SELECT head_office_address_id, deleted FROM customers WHERE id = ?") { statement in
             try statement.bind(customerID, at: 1)
-            guard try statement.step() else { throw StoreError.notFound("customer \(customerID) does not exist") }
+            guard try statement.step() else { throw try missingCustomer(connection, id: customerID) }
             if statement.int64(1) != 0, connection.role == .writer { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
             return statement.optionalInt64(0)
         }

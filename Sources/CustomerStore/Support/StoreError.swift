@@ -22,6 +22,9 @@ public struct FieldViolation: Sendable, Hashable, CustomStringConvertible {
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The record does not exist (status NOT_FOUND).
     case notFound(String)
+    /// The customer was merged into another (`into`, the end of the chain when that one was merged
+    /// on too); it no longer exists (status NOT_FOUND, with a detail naming the survivor).
+    case merged(String, into: Int64)
     /// A unique value is taken; `field` names it in the API's spelling (status ALREADY_EXISTS).
     case alreadyExists(String, field: String)
     /// Input broke one or more rules; all of them are listed (status INVALID_ARGUMENT).
@@ -52,6 +55,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(let message): return "not found: \(message)"
+        case .merged(let message, _): return "not found: \(message)"
         case .alreadyExists(let message, let field): return "already exists (\(field)): \(message)"
         case .invalidArgument(let violations):
             return "invalid argument: " + violations.map(\.description).joined(separator: "; ")

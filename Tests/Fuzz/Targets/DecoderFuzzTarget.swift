@@ -29,6 +29,7 @@ enum DecoderFuzzTarget {
         UpdateProfileRequest.self, UpdateProjectRequest.self, UpdateSegmentRequest.self, UserNameRequest.self,
         WhoAmIRequest.self, WinSalesCaseRequest.self, UploadFileMessage.self,
         WatchChangesRequest.self,
+        FindDuplicatesRequest.self, MergeCustomersRequest.self,
     ]
 
     static func run(_ input: UnsafeRawBufferPointer) {

@@ -1,0 +1,45 @@
+import SQLiteEngine
+
+extension CustomerStore {
+    /// Replaces a customer's duplicate keys by those of its fields as now stored, inside the
+    /// caller's write (every insert and update of a customer's fields calls it).
+    static func storeMatchKeys(_ connection: SQLiteConnection, customerID: Int64) throws {
+        try connection.run("DELETE FROM customer_match_keys WHERE customer_id = ?", [.integer(customerID)])
+        let keys = try connection.withStatement("""
+            SELECT name, vat_number, business_id, country, email, website, phone FROM customers WHERE id = ? AND deleted = 0
+            """) { statement -> [MatchKey] in
+            try statement.bind(customerID, at: 1)
+            return try statement.step() ? matchKeys(statement) : []
+        }
+        try insertMatchKeys(connection, keys, customerID: customerID)
+    }
+
+    /// Computes every live customer's keys (migration 13, and benchmarks that seed rows in SQL),
+    /// inserting as it reads: SQLite lets one connection write another table while a SELECT steps.
+    static func storeAllMatchKeys(_ connection: SQLiteConnection) throws {
+        try connection.execute("DELETE FROM customer_match_keys")
+        try connection.withStatement("""
+            SELECT id, name, vat_number, business_id, country, email, website, phone FROM customers WHERE deleted = 0
+            """) { statement in
+            while try statement.step() {
+                try insertMatchKeys(connection, matchKeys(statement, from: 1), customerID: statement.int64(0))
+            }
+        }
+    }
+
+    /// The keys of the row under `statement`, whose columns from `first` on are name, VAT number,
+    /// business id, country, email, website and phone.
+    private static func matchKeys(_ statement: SQLiteStatement, from first: Int32 = 0) -> [MatchKey] {
+        MatchKey.keys(name: statement.text(first), vatNumber: statement.optionalText(first + 1),
+                      businessID: statement.optionalText(first + 2), country: statement.optionalText(first + 3),
+                      email: statement.optionalText(first + 4), website: statement.optionalText(first + 5),
+                      phone: statement.optionalText(first + 6))
+    }
+
+    private static func insertMatchKeys(_ connection: SQLiteConnection, _ keys: [MatchKey], customerID: Int64) throws {
+        for key in keys {
+            try connection.run("INSERT OR IGNORE INTO customer_match_keys (kind, key, customer_id) VALUES (?, ?, ?)",
+                               [.text(key.kind.rawValue), .text(key.key), .integer(customerID)])
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import SQLiteEngine
+
+extension CustomerStore {
+    /// The fields a merge may fill on the kept customer, by API name; `doNotFill` names a subset.
+    public static let mergeFillableFields = ["accountManager", "description", "vatNumber", "country", "industry",
+                                             "email", "website", "phone"]
+
+    /// Merges `absorbID` into `keepID` in one transaction, or with `dryRun` only says what it would do.
+    ///
+    /// Addresses, contacts (with their keywords and roles), activities, sales cases and projects
+    /// (with their tasks, notes and forecasts), files, links and invoices (their issue-time snapshot
+    /// untouched) move to the kept customer; its head office stays (it takes the absorbed one's
+    /// when it has none); segment assignments join its own, and the invoicing settings move when it
+    /// has none. Fields it lacks are filled from the absorbed customer unless named in `doNotFill`
+    /// (an `updated` history entry). Both customers' histories get a `merged` entry; the absorbed
+    /// customer is removed, its number retired, and its id answers `merged` (NOT_FOUND naming the
+    /// survivor) from then on.
+    /// - Throws: `invalidArgument` (a customer into itself, an unknown field in `doNotFill`),
+    ///   `notFound` / `merged` for either id, `failedPrecondition` for an erased customer or an
+    ///   unknown acting user, and any refusal of the filled fields (e.g. a VAT number invalid for
+    ///   the kept customer's country).
+    public func mergeCustomers(keep keepID: Int64, absorb absorbID: Int64, dryRun: Bool, doNotFill: [String] = [],
+                               by author: Author) throws -> StoredCustomerMerge {
+        var violations: [FieldViolation] = []
+        if keepID == absorbID {
+            violations.append(FieldViolation(field: "absorbId", reason: "must differ from keepId: a customer cannot absorb itself"))
+        }
+        for field in doNotFill where !Self.mergeFillableFields.contains(field) {
+            violations.append(FieldViolation(
+                field: "doNotFill", reason: "names no fillable field (\(Self.mergeFillableFields.joined(separator: ", ")))"))
+        }
+        if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+        return try write { connection in
+            try Self.requireActingUser(connection, author.userID)
+            let kept = try currentCustomer(connection, id: keepID, expectedVersion: nil)
+            let absorbed = try currentCustomer(connection, id: absorbID, expectedVersion: nil)
+            var plan = try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill))
+            if dryRun { return plan }
+            try moveRecords(connection, plan, kept: kept, absorbed: absorbed, by: author)
+            plan.kept = try fill(connection, keepID, fields: plan.filled, from: absorbed, by: author)
+            let now = nextUpdatedAt(after: plan.kept.updatedAt)
+            try connection.run("UPDATE customers SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                               [.integer(now), .integer(author.userID), .integer(keepID)])
+            let movedChanges = plan.moved.map { records in
+                StoredFieldChange(field: records.kind.rawValue, oldValue: nil,
+                                  newValue: records.ids.map(String.init).joined(separator: ", "))
+            }
+            try HistoryLog.append(connection, .customer, id: keepID, customerID: keepID, .merged, at: now, by: author,
+                                  changes: [StoredFieldChange(field: "absorbed", oldValue: nil, newValue: String(absorbID))]
+                                      + movedChanges)
+            try HistoryLog.append(connection, .customer, id: absorbID, customerID: absorbID, .merged, at: now, by: author,
+                                  changes: [StoredFieldChange(field: "mergedInto", oldValue: nil, newValue: String(keepID))])
+            plan.kept = try requireCustomer(connection, id: keepID)
+            plan.dryRun = false
+            return plan
+        }
+    }
+
+    /// Moves every record of `plan` and removes the absorbed customer (inside the merge's write).
+    private func moveRecords(_ connection: SQLiteConnection, _ plan: StoredCustomerMerge, kept: StoredCustomer,
+                             absorbed: StoredCustomer, by author: Author) throws {
+        let ids: [SQLValue] = [.integer(kept.id), .integer(absorbed.id)]
+        // First the merge's own record: the address trigger lets addresses follow it.
+        try connection.run("INSERT INTO customer_merges (absorbed_id, kept_id, merged_at, merged_by) VALUES (?, ?, ?, ?)",
+                           [.integer(absorbed.id), .integer(kept.id), .integer(nowMilliseconds()), .integer(author.userID)])
+        // Contacts before activities: an activity's contact must belong to the activity's customer.
+        for table in ["contacts", "activities", "projects", "files", "links", "invoices", "addresses"] {
+            try connection.run("UPDATE \(table) SET customer_id = ?1 WHERE customer_id = ?2", ids)
+        }
+        try connection.run("""
+            INSERT OR IGNORE INTO customer_segments (customer_id, segment_id)
+            SELECT ?1, segment_id FROM customer_segments WHERE customer_id = ?2
+            """, ids)
+        if plan.moved.contains(where: { $0.kind == .settings }) {
+            try connection.run("UPDATE customer_settings SET customer_id = ?1 WHERE customer_id = ?2", ids)
+        }
+        // Its segments, settings left behind and duplicate keys go with it (ON DELETE CASCADE).
+        try connection.run("DELETE FROM customers WHERE id = ?", [.integer(absorbed.id)])
+        try retireNumber(connection, absorbed.number)
+        if kept.headOffice == nil, let headOffice = absorbed.headOffice {
+            // Only now: the unique index on head offices held it for the absorbed row until it went.
+            try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
+                               [.integer(headOffice.id), .integer(kept.id)])
+        }
+    }
+
+    /// Writes the filled fields, taken from the absorbed customer, as one update of the kept
+    /// customer (its own `updated` history entry).
+    private func fill(_ connection: SQLiteConnection, _ keepID: Int64, fields filled: [StoredFieldChange],
+                      from absorbed: StoredCustomer, by author: Author) throws -> StoredCustomer {
+        let current = try requireCustomer(connection, id: keepID)
+        guard !filled.isEmpty else { return current }
+        var changes = CustomerChanges()
+        for change in filled {
+            switch change.field {
+            case "accountManager": changes.accountManagerID = .some(absorbed.accountManager?.id)
+            case "description": changes.description = absorbed.description
+            case "vatNumber": changes.vatNumber = absorbed.vatNumber ?? absorbed.businessID
+            case "country": changes.country = absorbed.country
+            case "industry": changes.industry = absorbed.industry
+            case "email": changes.email = absorbed.email
+            case "website": changes.website = absorbed.website
+            case "phone": changes.phone = absorbed.phone
+            default: break
+            }
+        }
+        // The absorbed customer, which may have had the same VAT number, is gone by now.
+        return try update(connection, current, changes, allowDuplicateVAT: true, by: author)
+    }
+}
