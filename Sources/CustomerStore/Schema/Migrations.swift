@@ -63,6 +63,7 @@ enum Migrations {
         idempotencyKeys,
         registryStanding,
         customerErasure,
+        activityProjects,
     ]
 
     /// The runner of `all`.
