@@ -35,7 +35,8 @@ extension Migrations {
                t.version, t.created_at, t.created_by, t.updated_at, t.updated_by, NULL
         FROM project_tasks t JOIN projects p ON p.id = t.project_id;
 
-        CREATE TABLE business_id_backfill (customer_id INTEGER PRIMARY KEY);
+        -- A set of customer ids, not records of its own: no rowid, and no id of its own to expose.
+        CREATE TABLE business_id_backfill (customer_id INTEGER PRIMARY KEY) WITHOUT ROWID;
         INSERT INTO business_id_backfill (customer_id)
         SELECT id FROM customers WHERE business_id IS NULL AND vat_number IS NOT NULL;
         """)

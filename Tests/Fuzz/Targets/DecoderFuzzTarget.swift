@@ -28,6 +28,7 @@ enum DecoderFuzzTarget {
         UpdateContactRequest.self, UpdateCustomerRequest.self, UpdateCustomerSettingsRequest.self,
         UpdateProfileRequest.self, UpdateProjectRequest.self, UpdateSegmentRequest.self, UserNameRequest.self,
         WhoAmIRequest.self, WinSalesCaseRequest.self, UploadFileMessage.self,
+        ListActivitiesRequest.self,
     ]
 
     static func run(_ input: UnsafeRawBufferPointer) {
