@@ -4,35 +4,36 @@ import Foundation
 public struct Activities: Sendable {
     let channel: ClientChannel
 
-    /// A quick note: only the text.
-    public func note(customerID: Int64, _ text: String, contactID: Int64? = nil, options: CallOptions = CallOptions())
-        async throws -> Activity
-    {
+    /// A quick note: only the text (a contact and a project of the customer are optional).
+    public func note(customerID: Int64, _ text: String, contactID: Int64? = nil, projectID: Int64? = nil,
+                     options: CallOptions = CallOptions()) async throws -> Activity {
         try await channel.call(
-            ActivityService.addNote, AddNoteRequest(customerId: customerID, text: text, contactId: contactID), options: options)
+            ActivityService.addNote,
+            AddNoteRequest(customerId: customerID, text: text, contactId: contactID, projectId: projectID),
+            options: options)
     }
 
     /// A task; the assignee (a user name) defaults to the caller.
     public func task(
         customerID: Int64, _ subject: String, due: Date? = nil, assignee: String? = nil, contactID: Int64? = nil,
-        timeZone: String? = nil, options: CallOptions = CallOptions()
+        timeZone: String? = nil, projectID: Int64? = nil, options: CallOptions = CallOptions()
     ) async throws -> Activity {
         try await channel.call(
             ActivityService.addTask,
             AddTaskRequest(customerId: customerID, subject: subject, dueDate: due, assignee: assignee, contactId: contactID,
-                           timeZone: timeZone),
+                           timeZone: timeZone, projectId: projectID),
             options: options)
     }
 
     /// A calendar entry.
     public func event(
         customerID: Int64, _ subject: String, from start: Date, to end: Date, contactID: Int64? = nil,
-        timeZone: String? = nil, options: CallOptions = CallOptions()
+        timeZone: String? = nil, projectID: Int64? = nil, options: CallOptions = CallOptions()
     ) async throws -> Activity {
         try await channel.call(
             ActivityService.addEvent,
             AddEventRequest(customerId: customerID, subject: subject, startsAt: start, endsAt: end, contactId: contactID,
-                            timeZone: timeZone),
+                            timeZone: timeZone, projectId: projectID),
             options: options)
     }
 
@@ -55,8 +56,12 @@ public struct Activities: Sendable {
         try await channel.call(ActivityService.reopenTask, TaskIDRequest(id: taskID), options: options)
     }
 
-    /// Planned (open tasks, coming events) and done (completed tasks, past events, notes).
-    public func list(customerID: Int64, options: CallOptions = CallOptions()) async throws -> ActivityList {
-        try await channel.call(ActivityService.listActivities, CustomerIDRequest(customerId: customerID), options: options)
+    /// Planned (open tasks, coming events) and done (completed tasks, past events, notes); with
+    /// `projectID`, only that project's tasks and the activities linked to it.
+    public func list(customerID: Int64, projectID: Int64? = nil, options: CallOptions = CallOptions())
+        async throws -> ActivityList
+    {
+        try await channel.call(ActivityService.listActivities,
+                               ListActivitiesRequest(customerId: customerID, projectId: projectID), options: options)
     }
 }

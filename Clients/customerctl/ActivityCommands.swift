@@ -15,6 +15,9 @@ enum ActivityCommands {
         """
 
     static let contact = Option.value("contact", "CONTACT_ID", help: "The contact person it concerns.")
+    static let project = Option.value("project", "PROJECT_ID", help: "The customer's project (or sales case) it belongs to.")
+    static let listProject = Option.value("project", "PROJECT_ID",
+                                          help: "Only this project's: its tasks and the activities linked to it.")
     static let taskSubject = Option.value("subject", "S", help: "What is to be done.", required: true)
     static let due = Option.value("due", "TIME", help: "When it is due (see TIMES).")
     static let assignee = Option.value("assignee", "USER", help: "Who does it (a user name). Default: you.")
@@ -26,29 +29,31 @@ enum ActivityCommands {
     static let all: [CommandSpec] = [
         CommandSpec(
             ["activities", "note"], summary: "Add a note to a customer: just the text.",
-            arguments: [CommandArguments.customerID, CommandArguments.text], options: [contact],
-            examples: ["customerctl activities note 42 \"Met Aino at the fair\""]
+            arguments: [CommandArguments.customerID, CommandArguments.text], options: [contact, project],
+            examples: ["customerctl activities note 42 \"Met Aino at the fair\"",
+                       "customerctl activities note 42 \"Scope agreed\" --project 7"]
         ) { invocation in
             let activity = try await invocation.client.activities.note(
                 customerID: try invocation.id(CommandArguments.customerID), try invocation.text(CommandArguments.text, at: 1),
-                contactID: try invocation.integer(contact), options: invocation.callOptions)
+                contactID: try invocation.integer(contact), projectID: try invocation.integer(project),
+                options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
         CommandSpec(
             ["activities", "task"], summary: "Add a task to a customer.",
-            arguments: [CommandArguments.customerID], options: [taskSubject, due, assignee, contact], notes: timeHelp,
+            arguments: [CommandArguments.customerID], options: [taskSubject, due, assignee, contact, project], notes: timeHelp,
             examples: ["customerctl activities task 42 --subject \"Send the offer\" --due 2026-12-15"]
         ) { invocation in
             let activity = try await invocation.client.activities.task(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(taskSubject) ?? "",
                 due: try invocation.arguments.dateTime(due), assignee: invocation.value(assignee),
                 contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(due)),
-                options: invocation.callOptions)
+                projectID: try invocation.integer(project), options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
         CommandSpec(
             ["activities", "event"], summary: "Add a calendar entry to a customer.",
-            arguments: [CommandArguments.customerID], options: [eventSubject, start, end, contact], notes: timeHelp,
+            arguments: [CommandArguments.customerID], options: [eventSubject, start, end, contact, project], notes: timeHelp,
             examples: ["customerctl activities event 42 --subject Kick-off --start 2026-12-01T09:00 --end 2026-12-01T10:00"]
         ) { invocation in
             guard let from = try invocation.arguments.dateTime(start) else { throw UsageError("missing \(start.spelling)") }
@@ -56,7 +61,7 @@ enum ActivityCommands {
             let activity = try await invocation.client.activities.event(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(eventSubject) ?? "", from: from, to: to,
                 contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(start)),
-                options: invocation.callOptions)
+                projectID: try invocation.integer(project), options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
         taskCommand("complete", summary: "Mark a task done.") {
@@ -67,11 +72,13 @@ enum ActivityCommands {
         },
         CommandSpec(
             ["activities", "list"], summary: "A customer's activities: planned, then done.",
-            arguments: [CommandArguments.customerID], examples: ["customerctl activities list 42"]
+            arguments: [CommandArguments.customerID], options: [listProject],
+            examples: ["customerctl activities list 42", "customerctl activities list 42 --project 7"]
         ) { invocation in
             try invocation.printer.activities(
                 try await invocation.client.activities.list(
-                    customerID: try invocation.id(CommandArguments.customerID), options: invocation.callOptions))
+                    customerID: try invocation.id(CommandArguments.customerID),
+                    projectID: try invocation.integer(listProject), options: invocation.callOptions))
         },
         CommandSpec(
             ["history"], summary: "Who changed a customer, address, contact or activity, when, and what.",

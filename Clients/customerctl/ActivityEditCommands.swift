@@ -10,15 +10,17 @@ enum ActivityEditCommands {
     static let end = Option.value("end", "TIME", help: "An event's end, not before its start.")
     static let assignee = Option.value("assignee", "USER", help: "Who does the task (a user name).")
     static let contact = Option.value("contact", "CONTACT_ID", help: "The contact person it concerns, or none.")
+    static let project = Option.value("project", "PROJECT_ID",
+                                      help: "The customer's project (or sales case) it belongs to, or none.")
     static let expectVersion = CommandArguments.expectVersion(of: "the activity")
 
     static let all: [CommandSpec] = [
         CommandSpec(
-            ["activities", "update"], summary: "Change a note, task or event: subject, time, contact, assignee.",
-            arguments: [activityID], options: [subject, due, start, end, assignee, contact, expectVersion],
+            ["activities", "update"], summary: "Change a note, task or event: subject, time, contact, assignee, project.",
+            arguments: [activityID], options: [subject, due, start, end, assignee, contact, project, expectVersion],
             notes: ActivityCommands.timeHelp + "\n\nThe history keeps each change: customerctl history activity ID.",
             examples: ["customerctl activities update 17 --due 2026-12-18T14:00 --assignee maija",
-                       "customerctl activities update 17 --contact none"]
+                       "customerctl activities update 17 --contact none", "customerctl activities update 17 --project 7"]
         ) { invocation in
             var request = UpdateActivityRequest(
                 id: try invocation.id(activityID), expectedVersion: try invocation.integer(expectVersion),
@@ -37,6 +39,11 @@ enum ActivityEditCommands {
                 request.clear.append(.contact)
             } else {
                 request.contactId = try invocation.integer(contact)
+            }
+            if invocation.value(project) == "none" {
+                request.clear.append(.project)
+            } else {
+                request.projectId = try invocation.integer(project)
             }
             try invocation.printer.activity(try await invocation.client.activities.update(request, options: invocation.callOptions))
         },

@@ -20,7 +20,8 @@ public struct Activity: Codable, Sendable, Hashable {
     public var done: Bool
     public var completedAt: Date?
     public var completedBy: UserRef?
-    /// The project it belongs to (project tasks), so the list can link to it.
+    /// The project it belongs to (a project task's, or the one a note, task or event was linked
+    /// to), so the list can link to it.
     public var projectId: Int64?
     public var projectName: String?
     public var version: Int64
@@ -72,14 +73,17 @@ public struct AddNoteRequest: Codable, Sendable, Hashable {
     public var customerId: Int64
     public var text: String
     public var contactId: Int64?
+    /// A project (or sales case) of the same customer the note belongs to.
+    public var projectId: Int64?
 
-    public init(customerId: Int64, text: String, contactId: Int64? = nil) {
+    public init(customerId: Int64, text: String, contactId: Int64? = nil, projectId: Int64? = nil) {
         self.customerId = customerId
         self.text = text
         self.contactId = contactId
+        self.projectId = projectId
     }
 
-    enum CodingKeys: Int, CodingKey { case customerId = 1, text = 2, contactId = 3 }
+    enum CodingKeys: Int, CodingKey { case customerId = 1, text = 2, contactId = 3, projectId = 4 }
 }
 
 public struct AddTaskRequest: Codable, Sendable, Hashable {
@@ -91,19 +95,22 @@ public struct AddTaskRequest: Codable, Sendable, Hashable {
     public var contactId: Int64?
     /// The zone `dueDate` was given in (see ``Activity/timeZone``).
     public var timeZone: String?
+    /// A project (or sales case) of the same customer the task belongs to.
+    public var projectId: Int64?
 
     public init(customerId: Int64, subject: String, dueDate: Date? = nil, assignee: String? = nil, contactId: Int64? = nil,
-                timeZone: String? = nil) {
+                timeZone: String? = nil, projectId: Int64? = nil) {
         self.customerId = customerId
         self.subject = subject
         self.dueDate = dueDate
         self.assignee = assignee
         self.contactId = contactId
         self.timeZone = timeZone
+        self.projectId = projectId
     }
 
     enum CodingKeys: Int, CodingKey {
-        case customerId = 1, subject = 2, dueDate = 3, assignee = 4, contactId = 5, timeZone = 6
+        case customerId = 1, subject = 2, dueDate = 3, assignee = 4, contactId = 5, timeZone = 6, projectId = 7
     }
 }
 
@@ -115,19 +122,22 @@ public struct AddEventRequest: Codable, Sendable, Hashable {
     public var contactId: Int64?
     /// The zone the times were given in (see ``Activity/timeZone``).
     public var timeZone: String?
+    /// A project (or sales case) of the same customer the event belongs to.
+    public var projectId: Int64?
 
     public init(customerId: Int64, subject: String, startsAt: Date, endsAt: Date, contactId: Int64? = nil,
-                timeZone: String? = nil) {
+                timeZone: String? = nil, projectId: Int64? = nil) {
         self.customerId = customerId
         self.subject = subject
         self.startsAt = startsAt
         self.endsAt = endsAt
         self.contactId = contactId
         self.timeZone = timeZone
+        self.projectId = projectId
     }
 
     enum CodingKeys: Int, CodingKey {
-        case customerId = 1, subject = 2, startsAt = 3, endsAt = 4, contactId = 5, timeZone = 6
+        case customerId = 1, subject = 2, startsAt = 3, endsAt = 4, contactId = 5, timeZone = 6, projectId = 7
     }
 }
 
@@ -138,6 +148,22 @@ public struct TaskIDRequest: Codable, Sendable, Hashable {
     public init(id: Int64) { self.id = id }
 
     enum CodingKeys: Int, CodingKey { case id = 1 }
+}
+
+/// Lists a customer's activities; with `projectId`, only that project's: its tasks and the
+/// notes, tasks and events linked to it. (Field 1 is `CustomerIDRequest`'s, so older clients that
+/// send that message are answered as before.)
+public struct ListActivitiesRequest: Codable, Sendable, Hashable {
+    public var customerId: Int64
+    /// A project (or sales case) of the customer.
+    public var projectId: Int64?
+
+    public init(customerId: Int64, projectId: Int64? = nil) {
+        self.customerId = customerId
+        self.projectId = projectId
+    }
+
+    enum CodingKeys: Int, CodingKey { case customerId = 1, projectId = 2 }
 }
 
 /// A customer's activities split into planned (in progress) and done, each ordered by date.

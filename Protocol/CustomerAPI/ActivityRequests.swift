@@ -5,7 +5,7 @@ import Foundation
 public struct UpdateActivityRequest: Codable, Sendable, Hashable {
     /// A field that `clear` can remove.
     public enum ClearableField: Int, Codable, Sendable, CaseIterable {
-        case dueDate = 0, timeZone = 1, contact = 2
+        case dueDate = 0, timeZone = 1, contact = 2, project = 3
     }
 
     public var id: Int64
@@ -26,10 +26,12 @@ public struct UpdateActivityRequest: Codable, Sendable, Hashable {
     public var contactId: Int64?
     /// Fields to remove; a field both set and cleared is refused.
     public var clear: [ClearableField]
+    /// A project (or sales case) of the same customer; NOT_FOUND when there is no such project.
+    public var projectId: Int64?
 
     public init(id: Int64, expectedVersion: Int64? = nil, subject: String? = nil, dueDate: Date? = nil,
                 startsAt: Date? = nil, endsAt: Date? = nil, timeZone: String? = nil, assignee: String? = nil,
-                contactId: Int64? = nil, clear: [ClearableField] = []) {
+                contactId: Int64? = nil, clear: [ClearableField] = [], projectId: Int64? = nil) {
         self.id = id
         self.expectedVersion = expectedVersion
         self.subject = subject
@@ -40,11 +42,12 @@ public struct UpdateActivityRequest: Codable, Sendable, Hashable {
         self.assignee = assignee
         self.contactId = contactId
         self.clear = clear
+        self.projectId = projectId
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, expectedVersion = 2, subject = 3, dueDate = 4, startsAt = 5, endsAt = 6, timeZone = 7
-        case assignee = 8, contactId = 9, clear = 10
+        case assignee = 8, contactId = 9, clear = 10, projectId = 11
     }
 }
 

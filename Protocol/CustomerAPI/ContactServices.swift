@@ -74,7 +74,7 @@ public enum ActivityService {
         service: name, method: "CompleteTask", acceptsIdempotencyKey: true)
     public static let reopenTask = UnaryMethod<TaskIDRequest, Activity>(
         service: name, method: "ReopenTask", acceptsIdempotencyKey: true)
-    public static let listActivities = UnaryMethod<CustomerIDRequest, ActivityList>(service: name, method: "ListActivities")
+    public static let listActivities = UnaryMethod<ListActivitiesRequest, ActivityList>(service: name, method: "ListActivities")
     public static let updateActivity = UnaryMethod<UpdateActivityRequest, Activity>(
         service: name, method: "UpdateActivity",
         summary: "Changes the given fields of a note, task or event; history records the change.",

@@ -58,7 +58,9 @@ public struct Customer: Codable, Sendable, Hashable {
     /// The company's standing as the last registry refresh (not a dry run) read it, e.g.
     /// `bankruptcy since 2024-01-15 (KONK)`, `active; VAT registered since 1989-07-01`.
     public var registryStatus: String?
-    /// When `registryStatus` was read.
+    /// When `registryStatus` was read. Neither field is part of the customer's `version`: a
+    /// refresh that takes nothing changes only these two, so it never makes another client's
+    /// update with `expectedVersion` fail (the history records each check).
     public var registryCheckedAt: Date?
 
     public init(

@@ -68,9 +68,9 @@ extension PRHCompany {
             .max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") })?.name
     }
 
-    /// The latest address of `type` that has not ended.
+    /// The latest registered address of `type` (the answer lists current addresses only).
     func currentAddress(type: Int) -> Address? {
-        (addresses ?? []).filter { $0.type == type && $0.endDate?.nonBlank == nil }
+        (addresses ?? []).filter { $0.type == type }
             .max(by: { ($0.registrationDate ?? "") < ($1.registrationDate ?? "") })
     }
 

@@ -13,6 +13,9 @@ struct NorwegianRegistryProvider: RegistryProvider {
         let organisationNumber = try businessID(of: id)
         let unitURL = url("enheter", organisationNumber)
         let (status, body) = try await http.get(unitURL)
+        // Status codes as Brønnøysund's OpenAPI document gives them for `/enheter/{organisasjonsnummer}`
+        // (github.com/brreg/openAPI, specs/enhetsregisteret.json): 200 the unit (a deleted one too,
+        // then with `slettedato`), 404 "Enheten finnes ikke", 410 "Enheten er fjernet".
         switch status {
         case 200:
             return try RegistryStatus.decode(BrregUnit.self, from: body, url: unitURL).record(url: unitURL)
@@ -62,9 +65,21 @@ struct NorwegianRegistryProvider: RegistryProvider {
     }
 }
 
-/// The part of an Enhetsregisteret unit or sub-unit that is read (shape as in
-/// `no-brreg-enhet-923609016-equinor.json`; field names as in Brønnøysund's OpenAPI document).
-/// A deleted unit has only `organisasjonsnummer`, `navn`, `organisasjonsform` and `slettedato`.
+/// The part of an Enhetsregisteret unit or sub-unit that is read.
+///
+/// Where the names come from: `organisasjonsnummer`, `navn`, `forretningsadresse`, `postadresse`,
+/// `Adresse` (`adresse`, `postnummer`, `poststed`, `landkode`), `konkurs`, `underAvvikling`,
+/// `underTvangsavviklingEllerTvangsopplosning` and `registrertIMvaregisteret` are in Brønnøysund's
+/// OpenAPI document (github.com/brreg/openAPI, specs/enhetsregisteret.json, schema `Enhet`); that
+/// document predates the dates, which are in the API documentation
+/// (https://data.brreg.no/enhetsregisteret/api/dokumentasjon/no/index.html, "Enhet" and
+/// "Underenhet") and in every unit of the bulk download: `konkursdato`, `underAvviklingDato`,
+/// the five `tvangs...Dato` grounds, `underRekonstruksjonsforhandlingDato`,
+/// `registreringsdatoMerverdiavgiftsregisteret`, `slettedato`; and for a sub-unit
+/// `beliggenhetsadresse`, `overordnetEnhet` and `nedleggelsesdato`. `epostadresse` and
+/// `hjemmeside` are as in the captured sample `no-brreg-enhet-923609016-equinor.json`.
+/// A deleted unit answers 200 with only `organisasjonsnummer`, `navn`, `organisasjonsform` and
+/// `slettedato`.
 struct BrregUnit: Decodable {
     struct Address: Decodable {
         var adresse: [String]?
@@ -91,6 +106,9 @@ struct BrregUnit: Decodable {
     var underAvvikling: Bool?
     var underAvviklingDato: String?
     var underTvangsavviklingEllerTvangsopplosning: Bool?
+    /// Restructuring negotiations (rekonstruksjonsforhandling, since 2020).
+    var underRekonstruksjonsforhandling: Bool?
+    var underRekonstruksjonsforhandlingDato: String?
     var tvangsavvikletPgaManglendeSlettingDato: String?
     var tvangsopplostPgaManglendeDagligLederDato: String?
     var tvangsopplostPgaManglendeRevisorDato: String?
@@ -136,8 +154,8 @@ struct BrregUnit: Decodable {
         return nil
     }
 
-    /// `konkurs`, `underAvvikling` and `underTvangsavviklingEllerTvangsopplosning` with their dates
-    /// (the compulsory one dated by whichever ground the registry gives).
+    /// `konkurs`, `underAvvikling`, `underTvangsavviklingEllerTvangsopplosning` and restructuring
+    /// with their dates (the compulsory one dated by whichever ground the registry gives).
     private var situations: [CompanySituation] {
         var situations: [CompanySituation] = []
         if konkurs == true {
@@ -154,11 +172,19 @@ struct BrregUnit: Decodable {
             situations.append(CompanySituation(kind: .compulsoryDissolution,
                                                code: "underTvangsavviklingEllerTvangsopplosning", since: dates.min()))
         }
+        let restructuringSince = underRekonstruksjonsforhandlingDato?.nonBlank
+        if underRekonstruksjonsforhandling == true || restructuringSince != nil {
+            situations.append(CompanySituation(kind: .restructuring, code: "underRekonstruksjonsforhandling",
+                                               since: restructuringSince))
+        }
         return situations.sorted { ($0.since ?? "") < ($1.since ?? "") }
     }
 
-    /// HTTP 410 Gone: the registry serves a deleted unit that way to third parties. It is a
-    /// deregistration (dated when the body gives `slettedato`), not an unknown number.
+    /// HTTP 410 Gone, "Enheten er fjernet" in the OpenAPI document: the unit has been removed from
+    /// the open data (a deleted unit is answered with 200 and `slettedato`; 410 is one the register
+    /// no longer gives out, for legal reasons). It is still a deregistration, not an unknown
+    /// number: nothing should be invoiced to it. The body is the API's error document, so the
+    /// date is known only if it ever carries a `slettedato`.
     static func gone(_ organisationNumber: String, body: Data, url: URL, branch: Bool) -> RegistryRecord {
         let unit = try? RegistryStatus.decode(BrregUnit.self, from: body, url: url)
         let kind = branch ? "sub-unit" : "unit"
@@ -166,7 +192,7 @@ struct BrregUnit: Decodable {
             businessID: organisationNumber, officialName: unit?.navn?.nonBlank, streetAddress: nil, postalAddress: nil,
             email: nil, emailAvailability: .notRegistered, website: nil,
             deregistered: Deregistration(date: unit?.slettedato?.nonBlank,
-                                         reason: "the \(kind) was deleted from Enhetsregisteret (HTTP 410 Gone)"),
+                                         reason: "the \(kind) was removed from Enhetsregisteret's open data (HTTP 410 Gone)"),
             registry: NorwegianRegistryProvider.registryName, sourceURL: url)
     }
 }

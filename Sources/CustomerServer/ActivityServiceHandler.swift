@@ -12,7 +12,8 @@ struct ActivityServiceHandler: GuardedService {
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return Activity(
-                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId, by: caller.author))
+                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId,
+                                  projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.addTask,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -21,7 +22,8 @@ struct ActivityServiceHandler: GuardedService {
             return Activity(
                 try store.addTask(
                     customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
-                    timeZone: request.timeZone, assigneeID: assignee, contactID: request.contactId, by: caller.author))
+                    timeZone: request.timeZone, assigneeID: assignee, contactID: request.contactId,
+                    projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.addEvent,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -29,7 +31,8 @@ struct ActivityServiceHandler: GuardedService {
             return Activity(
                 try store.addEvent(
                     customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
-                    endsAt: request.endsAt, timeZone: request.timeZone, contactID: request.contactId, by: caller.author))
+                    endsAt: request.endsAt, timeZone: request.timeZone, contactID: request.contactId,
+                    projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.completeTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
@@ -52,7 +55,7 @@ struct ActivityServiceHandler: GuardedService {
         }
         router.register(ActivityService.listActivities,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in
-            ActivityList(try store.activities(customerID: request.customerId, now: Date()))
+            ActivityList(try store.activities(customerID: request.customerId, projectID: request.projectId, now: Date()))
         }
     }
 
@@ -61,7 +64,7 @@ struct ActivityServiceHandler: GuardedService {
         let cleared = Set(request.clear)
         let both: [(UpdateActivityRequest.ClearableField, String, Bool)] = [
             (.dueDate, "dueDate", request.dueDate != nil), (.timeZone, "timeZone", request.timeZone != nil),
-            (.contact, "contactId", request.contactId != nil),
+            (.contact, "contactId", request.contactId != nil), (.project, "projectId", request.projectId != nil),
         ]
         let conflicts = both.filter { cleared.contains($0.0) && $0.2 }.map {
             ErrorDetail(field: $0.1, reason: "is both given and cleared")
@@ -74,6 +77,7 @@ struct ActivityServiceHandler: GuardedService {
         if cleared.contains(.dueDate) { changes.dueAt = .some(nil) } else if let due = request.dueDate { changes.dueAt = due }
         if cleared.contains(.timeZone) { changes.timeZone = .some(nil) } else if let zone = request.timeZone { changes.timeZone = zone }
         if cleared.contains(.contact) { changes.contactID = .some(nil) } else if let id = request.contactId { changes.contactID = id }
+        if cleared.contains(.project) { changes.projectID = .some(nil) } else if let id = request.projectId { changes.projectID = id }
         return changes
     }
 }

@@ -72,18 +72,33 @@ struct NorwegianRegistryProviderTests {
         }
     }
 
-    @Test("410 Gone is a deregistration with its date, not an unknown company")
+    /// 410 is "Enheten er fjernet" (brreg/openAPI specs/enhetsregisteret.json): its body is the
+    /// API's error document (`tidspunkt`, `status`, `feilmelding`), not a unit, so no date.
+    @Test("410 Gone is a deregistration, not an unknown company")
     func gone() async throws {
         let path = RegistryPath.norwegianUnit("998877660")
-        let body = #"{"organisasjonsnummer":"998877660","slettedato":"2021-06-30"}"#
+        let body = #"{"tidspunkt":"2026-11-02T10:15:00.000+00:00","status":410,"feilmelding":"Gone"}"#
         try await withRegistry([path: .json(body, status: 410)]) { directory, server in
             let record = try await #require(directory.provider(for: "NO"))
                 .lookup(try VATNumber.parse("998877660", country: "NO"))
             #expect(record.deregistered == Deregistration(
-                date: "2021-06-30", reason: "the unit was deleted from Enhetsregisteret (HTTP 410 Gone)"))
+                date: nil, reason: "the unit was removed from Enhetsregisteret's open data (HTTP 410 Gone)"))
             #expect(record.officialName == nil)
-            #expect(record.standing == "deregistered on 2021-06-30")
+            #expect(record.standing == "deregistered")
             #expect(server.requests == [path])
+        }
+    }
+
+    @Test("Restructuring negotiations (underRekonstruksjonsforhandling) are a situation with their date")
+    func restructuring() async throws {
+        let path = RegistryPath.norwegianUnit("923609016")
+        let body = #"{"organisasjonsnummer":"923609016","navn":"EKSEMPEL AS","underRekonstruksjonsforhandling":true,"underRekonstruksjonsforhandlingDato":"2025-02-03"}"#
+        try await withRegistry([path: .json(body, status: 200)]) { directory, _ in
+            let record = try await #require(directory.provider(for: "NO"))
+                .lookup(try VATNumber.parse("923609016", country: "NO"))
+            #expect(record.situations == [CompanySituation(kind: .restructuring, code: "underRekonstruksjonsforhandling",
+                                                           since: "2025-02-03")])
+            #expect(record.standing == "restructuring since 2025-02-03 (underRekonstruksjonsforhandling)")
         }
     }
 

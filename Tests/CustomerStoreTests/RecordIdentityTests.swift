@@ -56,7 +56,7 @@ import Testing
         let tables = try fixture.store.read { connection in
             try connection.withStatement("""
                 SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%id INTEGER PRIMARY KEY%'
-                  AND sql NOT LIKE '%AUTOINCREMENT%' AND name NOT IN ('customer_settings')
+                  AND sql NOT LIKE '%AUTOINCREMENT%' AND name NOT IN ('customer_settings', 'business_id_backfill')
                 """) { statement in
                 var names: [String] = []
                 while try statement.step() { names.append(statement.text(0)) }

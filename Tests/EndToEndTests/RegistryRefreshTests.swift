@@ -77,16 +77,37 @@ import Testing
             #expect(stored.version == customer.version + 1)
             #expect(stored.registryStatus == "active; VAT registered since 1994-06-01")
 
-            // The same refresh again finds no field left to change; it only notes the new check.
+            // The same refresh again finds no field left to change; it only notes the new check,
+            // which is no new version of the customer.
             let again = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
             #expect(again.differences.isEmpty)
             #expect(!again.applied)
             var expected = stored
             let after = try await client.customers.get(id: customer.id)
-            expected.version += 1
-            expected.updatedAt = after.updatedAt
             expected.registryCheckedAt = after.registryCheckedAt
             #expect(after == expected)
+            // Each check is in the history: the website and the status of the first, the status of the second.
+            let history = try await client.history.list(.customer, id: customer.id)
+            #expect(history.map { $0.changes.map(\.field) } == [[], ["website"], ["registryStatus"], ["registryStatus"]])
+        }
+    }
+
+    /// Another client read the customer before an unchanged refresh: its update with the version
+    /// it read still goes through, because the check changes only the registry status and time.
+    @Test func anUnchangedRefreshDoesNotMakeAnotherClientsUpdateFail() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await acme(client)
+            _ = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
+            let readByOther = try await client.customers.get(id: customer.id)
+
+            let again = try await client.customers.refreshFromRegistry(id: customer.id, fields: [.website])
+            #expect(!again.applied)
+            #expect(again.customer.version == readByOther.version)
+
+            let updated = try await client.customers.update(
+                id: customer.id, CustomerFields(phone: "+358 40 123 4567"), expectedVersion: readByOther.version)
+            #expect(updated.version == readByOther.version + 1)
+            #expect(updated.registryStatus == "active; VAT registered since 1994-06-01")
         }
     }
 

@@ -25,7 +25,7 @@ enum RegistryCompanies {
     static let branchNumber = "971234563"
     /// EKSEMPEL AS AVD TROMSØ (synthetic): a sub-unit deleted on 2022-08-31.
     static let deletedBranchNumber = "812345001"
-    /// A unit the registry answers with HTTP 410 Gone, deleted on 2021-06-30.
+    /// A unit the registry answers with HTTP 410 Gone ("Enheten er fjernet"): its error document.
     static let goneVAT = "NO998877660MVA"
 
     static func routes() throws -> [String: LoopbackHTTPServer.Response] {
@@ -39,7 +39,7 @@ enum RegistryCompanies {
             RegistryPath.norwegianSubUnit("971234563"): try Fixture.response(Fixture.norwegianBranch),
             RegistryPath.norwegianSubUnit("812345001"): try Fixture.response(Fixture.norwegianDeletedBranch),
             RegistryPath.norwegianUnit("998877660"):
-                .json(#"{"organisasjonsnummer":"998877660","slettedato":"2021-06-30"}"#, status: 410),
+                .json(#"{"tidspunkt":"2026-11-02T10:15:00.000+00:00","status":410,"feilmelding":"Gone"}"#, status: 410),
         ]
     }
 }

@@ -137,20 +137,21 @@ class Contacts(_Service):
 
 
 class Activities(_Service):
-    def add_note(self, customer_id: int, text: str, *, contact_id: int | None = None, **options) -> Activity:
-        request = _request(customer_id=customer_id, text=text, contact_id=contact_id)
+    def add_note(self, customer_id: int, text: str, *, contact_id: int | None = None, project_id: int | None = None,
+                 **options) -> Activity:
+        request = _request(customer_id=customer_id, text=text, contact_id=contact_id, project_id=project_id)
         return from_wire(Activity, self._call(ACTIVITIES + "AddNote", request, options))
 
     def add_task(self, customer_id: int, subject: str, *, due_date=None, assignee: str | None = None,
-                 contact_id: int | None = None, **options) -> Activity:
+                 contact_id: int | None = None, project_id: int | None = None, **options) -> Activity:
         request = _request(customer_id=customer_id, subject=subject, due_date=due_date, assignee=assignee,
-                           contact_id=contact_id)
+                           contact_id=contact_id, project_id=project_id)
         return from_wire(Activity, self._call(ACTIVITIES + "AddTask", request, options))
 
     def add_event(self, customer_id: int, subject: str, *, starts_at, ends_at, contact_id: int | None = None,
-                  **options) -> Activity:
+                  project_id: int | None = None, **options) -> Activity:
         request = _request(customer_id=customer_id, subject=subject, starts_at=starts_at, ends_at=ends_at,
-                           contact_id=contact_id)
+                           contact_id=contact_id, project_id=project_id)
         return from_wire(Activity, self._call(ACTIVITIES + "AddEvent", request, options))
 
     def complete_task(self, id: int, **options) -> Activity:
@@ -159,9 +160,10 @@ class Activities(_Service):
     def reopen_task(self, id: int, **options) -> Activity:
         return from_wire(Activity, self._call(ACTIVITIES + "ReopenTask", _request(id=id), options))
 
-    def list(self, customer_id: int, **options) -> ActivityList:
-        return from_wire(ActivityList, self._call(ACTIVITIES + "ListActivities", _request(customer_id=customer_id),
-                                                  options))
+    def list(self, customer_id: int, *, project_id: int | None = None, **options) -> ActivityList:
+        """Planned and done; with `project_id`, only that project's tasks and linked activities."""
+        request = _request(customer_id=customer_id, project_id=project_id)
+        return from_wire(ActivityList, self._call(ACTIVITIES + "ListActivities", request, options))
 
 
 class Cards(_Service):

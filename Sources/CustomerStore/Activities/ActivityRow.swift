@@ -19,11 +19,15 @@ enum ActivityRow {
         JOIN users cb ON cb.id = i.created_by
         JOIN users ub ON ub.id = i.updated_by
         """
-    private static let byID = select + " WHERE i.id = ?2 AND i.project_id IS NULL"
+    /// A customer's own note, task or event (a project task's id is another table's).
+    private static let byID = select + " WHERE i.id = ?2 AND i.kind <> 'projectTask'"
     /// ONE query for the whole list: planned first (by due or start date, undated last, then id),
     /// then done (by completion, end or creation date, newest first, then newest id).
-    private static let byCustomer = select + """
-         WHERE i.customer_id = ?2
+    private static let byCustomer = select + " WHERE i.customer_id = ?2" + order
+    /// The list of one project's entries: its tasks and the activities linked to it.
+    private static let byProject = select + " WHERE i.customer_id = ?2 AND i.project_id = ?3" + order
+    private static let order = """
+
         ORDER BY done,
                  CASE WHEN done = 0 THEN coalesce(i.due_at, i.starts_at) IS NULL END,
                  CASE WHEN done = 0 THEN coalesce(i.due_at, i.starts_at) END,
@@ -68,10 +72,12 @@ enum ActivityRow {
         }
     }
 
-    /// The customer's activities split into planned and done, as of `now`.
-    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64) throws -> StoredActivityList {
-        try connection.withStatement(byCustomer) { statement in
-            try statement.bind([.integer(now), .integer(customerID)])
+    /// The customer's activities split into planned and done, as of `now`; only those of
+    /// `projectID` when it is given.
+    static func list(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64? = nil,
+                     now: Int64) throws -> StoredActivityList {
+        try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
+            try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
             var list = StoredActivityList(planned: [], done: [])
             while try statement.step() {
                 let activity = try decode(statement)

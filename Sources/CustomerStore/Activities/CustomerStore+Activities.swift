@@ -5,13 +5,16 @@ extension CustomerStore {
     static let maxNote = 4_000
     static let maxSubject = 200
 
-    /// Adds a note (done from the start) to a customer, optionally about one of its contacts.
-    /// - Throws: `notFound` (customer); `invalidArgument` on `text` or `contactId`;
-    ///   `failedPrecondition` for a deleted contact or an unknown acting user.
-    public func addNote(customerID: Int64, text: String, contactID: Int64?, by author: Author) throws -> StoredActivity {
+    /// Adds a note (done from the start) to a customer, optionally about one of its contacts and
+    /// belonging to one of its projects.
+    /// - Throws: `notFound` (customer, or a project that does not exist); `invalidArgument` on
+    ///   `text`, `contactId` or `projectId` (another customer's project); `failedPrecondition` for
+    ///   a deleted contact or an unknown acting user.
+    public func addNote(customerID: Int64, text: String, contactID: Int64?, projectID: Int64? = nil,
+                        by author: Author) throws -> StoredActivity {
         let (subject, violations) = Self.subject(text, maxLength: Self.maxNote, field: "text", lines: .multiple)
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .note, subject: subject,
-                                                  contactID: contactID),
+                                                  contactID: contactID, projectID: projectID),
                                   violations: violations, by: author)
     }
 
@@ -19,14 +22,14 @@ extension CustomerStore {
     /// - Parameter timeZone: the zone `dueAt` was given in (see ``StoredActivity/timeZone``).
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject`, `assignee` (no such user) and `timeZone`.
     public func addTask(customerID: Int64, subject: String, dueAt: Date?, timeZone: String? = nil, assigneeID: Int64?,
-                        contactID: Int64?, by author: Author) throws -> StoredActivity {
+                        contactID: Int64?, projectID: Int64? = nil, by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         if let dueAt, let violation = TimestampRange.violation(dueAt, field: "dueDate") { violations.append(violation) }
         let (zone, zoneViolation) = ActivityTimeZone.validate(timeZone)
         violations += zoneViolation.map { [$0] } ?? []
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .task, subject: subject,
                                                   dueAt: dueAt?.milliseconds, assigneeID: assigneeID ?? author.userID,
-                                                  contactID: contactID, timeZone: zone),
+                                                  contactID: contactID, timeZone: zone, projectID: projectID),
                                   violations: violations, by: author)
     }
 
@@ -34,7 +37,7 @@ extension CustomerStore {
     /// - Parameter timeZone: the zone the times were given in (see ``StoredActivity/timeZone``).
     /// - Throws: as `addNote`, plus `invalidArgument` on `subject`, `timeZone` and on `endsAt` before `startsAt`.
     public func addEvent(customerID: Int64, subject: String, startsAt: Date, endsAt: Date, timeZone: String? = nil,
-                         contactID: Int64?, by author: Author) throws -> StoredActivity {
+                         contactID: Int64?, projectID: Int64? = nil, by author: Author) throws -> StoredActivity {
         var (subject, violations) = Self.subject(subject, maxLength: Self.maxSubject, field: "subject")
         violations += [(startsAt, "startsAt"), (endsAt, "endsAt")].compactMap { TimestampRange.violation($0.0, field: $0.1) }
         if endsAt < startsAt {
@@ -44,7 +47,7 @@ extension CustomerStore {
         violations += zoneViolation.map { [$0] } ?? []
         return try insertActivity(ActivityColumns(customerID: customerID, kind: .event, subject: subject,
                                                   startsAt: startsAt.milliseconds, endsAt: endsAt.milliseconds,
-                                                  contactID: contactID, timeZone: zone),
+                                                  contactID: contactID, timeZone: zone, projectID: projectID),
                                   violations: violations, by: author)
     }
 
@@ -60,12 +63,21 @@ extension CustomerStore {
         try setTaskCompletion(id: id, completed: false, by: author)
     }
 
-    /// The customer's activities split into planned and done as of `now`, read with ONE query.
-    /// - Throws: `notFound` (customer).
-    public func activities(customerID: Int64, now: Date) throws -> StoredActivityList {
+    /// The customer's activities split into planned and done as of `now`, read with ONE query;
+    /// with `projectID`, only that project's: its tasks and the activities linked to it.
+    /// - Throws: `notFound` (customer, or a project that does not exist); `invalidArgument` on
+    ///   `projectId` for another customer's project.
+    public func activities(customerID: Int64, projectID: Int64? = nil, now: Date) throws -> StoredActivityList {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
-            return try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds)
+            if let projectID {
+                var violations: [FieldViolation] = []
+                try Self.checkActivityProject(connection, projectID: projectID, customerID: customerID,
+                                              violations: &violations)
+                if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
+            }
+            return try ActivityRow.list(connection, customerID: customerID, projectID: projectID,
+                                        now: now.milliseconds)
         }
     }
 
@@ -82,6 +94,7 @@ extension CustomerStore {
         var assigneeID: Int64?
         var contactID: Int64?
         var timeZone: String?
+        var projectID: Int64?
     }
 
     /// A note's text (several lines) or a task's or event's subject (one line).
@@ -102,16 +115,21 @@ extension CustomerStore {
                 try Self.checkActivityContact(connection, contactID: contactID, customerID: columns.customerID,
                                               violations: &violations)
             }
+            if let projectID = columns.projectID {
+                try Self.checkActivityProject(connection, projectID: projectID, customerID: columns.customerID,
+                                              violations: &violations)
+            }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO activities (customer_id, kind, subject, due_at, starts_at, ends_at, assignee_id, contact_id,
-                    time_zone, version, created_at, created_by, updated_at, updated_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                    time_zone, project_id, version, created_at, created_by, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                 """, [.integer(columns.customerID), .text(columns.kind.rawValue), .text(columns.subject),
                       SQLValue(columns.dueAt), SQLValue(columns.startsAt), SQLValue(columns.endsAt),
                       SQLValue(columns.assigneeID), SQLValue(columns.contactID), SQLValue(columns.timeZone),
+                      SQLValue(columns.projectID),
                       .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             try HistoryLog.append(connection, .activity, id: id, customerID: columns.customerID, .created, at: now,
@@ -133,6 +151,22 @@ extension CustomerStore {
             return
         }
         if found.deleted { throw StoreError.failedPrecondition("contact \(contactID) is deleted") }
+    }
+
+    /// An activity may belong to a project (or sales case) of its own customer. A project that
+    /// does not exist (never did, or was removed) is NOT_FOUND; another customer's is a refused
+    /// field, as a contact of another customer is.
+    static func checkActivityProject(_ connection: SQLiteConnection, projectID: Int64, customerID: Int64,
+                                     violations: inout [FieldViolation]) throws {
+        let owner = try connection.withStatement("SELECT customer_id FROM projects WHERE id = ?") { statement in
+            try statement.bind(projectID, at: 1)
+            return try statement.step() ? statement.int64(0) : nil
+        }
+        guard let owner else { throw StoreError.notFound("project \(projectID) does not exist") }
+        if owner != customerID {
+            violations.append(FieldViolation(field: "projectId",
+                                             reason: "customer \(customerID) has no project with id \(projectID)"))
+        }
     }
 
     private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> StoredActivity {

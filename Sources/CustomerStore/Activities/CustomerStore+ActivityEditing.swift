@@ -16,9 +16,12 @@ public struct ActivityChanges: Sendable, Hashable {
     public var assigneeID: Int64?
     /// `.some(nil)` removes the contact.
     public var contactID: Int64??
+    /// A project of the same customer; `.some(nil)` takes the activity out of its project.
+    public var projectID: Int64??
 
     public init(subject: String? = nil, dueAt: Date?? = nil, startsAt: Date? = nil, endsAt: Date? = nil,
-                timeZone: String?? = nil, assigneeID: Int64? = nil, contactID: Int64?? = nil) {
+                timeZone: String?? = nil, assigneeID: Int64? = nil, contactID: Int64?? = nil,
+                projectID: Int64?? = nil) {
         self.subject = subject
         self.dueAt = dueAt
         self.startsAt = startsAt
@@ -26,6 +29,7 @@ public struct ActivityChanges: Sendable, Hashable {
         self.timeZone = timeZone
         self.assigneeID = assigneeID
         self.contactID = contactID
+        self.projectID = projectID
     }
 }
 
@@ -34,8 +38,9 @@ extension CustomerStore {
     /// edited as a project task), recording the change in its history.
     ///
     /// - Throws: `notFound`; `aborted` on a stale `expectedVersion`; `invalidArgument` listing
-    ///   every invalid field, a field its kind does not have among them; `failedPrecondition`
-    ///   for a deleted contact or customer.
+    ///   every invalid field, a field its kind does not have and another customer's project among
+    ///   them; `notFound` for a project that does not exist; `failedPrecondition` for a deleted
+    ///   contact or customer.
     public func updateActivity(id: Int64, _ changes: ActivityChanges, expectedVersion: Int64?,
                                by author: Author) throws -> StoredActivity {
         try write { connection in
@@ -50,17 +55,21 @@ extension CustomerStore {
                 try Self.checkActivityContact(connection, contactID: contactID, customerID: current.customerID,
                                               violations: &violations)
             }
+            if case .some(.some(let projectID)) = changes.projectID {
+                try Self.checkActivityProject(connection, projectID: projectID, customerID: current.customerID,
+                                              violations: &violations)
+            }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE activities SET subject = ?, due_at = ?, starts_at = ?, ends_at = ?, assignee_id = ?,
-                    contact_id = ?, time_zone = ?, version = version + 1, updated_at = ?, updated_by = ?
+                    contact_id = ?, time_zone = ?, project_id = ?, version = version + 1, updated_at = ?, updated_by = ?
                 WHERE id = ?
                 """, [.text(updated.subject), SQLValue(updated.dueAt?.milliseconds),
                       SQLValue(updated.startsAt?.milliseconds), SQLValue(updated.endsAt?.milliseconds),
                       SQLValue(updated.assignee?.id), SQLValue(updated.contact?.id), SQLValue(updated.timeZone),
-                      .integer(now), .integer(author.userID), .integer(id)])
+                      SQLValue(updated.projectID), .integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .activity, id: id, customerID: current.customerID, .updated, at: now,
                                   by: author, changes: HistoryLog.changes(from: current.historyValues,
                                                                           to: updated.historyValues))
@@ -129,6 +138,10 @@ extension CustomerStore {
         if let contactID = changes.contactID {
             updated.contact = contactID.map { StoredContactRef(id: $0, name: nil, deleted: false) }
         }
+        if let projectID = changes.projectID {
+            updated.projectID = projectID
+            updated.projectName = nil
+        }
         return (updated, violations)
     }
 }
@@ -139,6 +152,6 @@ extension StoredActivity {
         func time(_ date: Date?) -> String? { date?.formatted(.iso8601) }
         return [("subject", subject), ("dueDate", time(dueAt)), ("startsAt", time(startsAt)), ("endsAt", time(endsAt)),
                 ("timeZone", timeZone), ("assignee", assignee.map { String($0.id) }),
-                ("contactId", contact.map { String($0.id) })]
+                ("contactId", contact.map { String($0.id) }), ("projectId", projectID.map { String($0) })]
     }
 }

@@ -26,7 +26,7 @@ public struct StoredActivity: Sendable, Hashable {
     public var done: Bool
     public var completedAt: Date?
     public var completedBy: StoredUserRef?
-    /// The project of a project task; nil for the customer's own activities.
+    /// The project of a project task, or the one a note, task or event belongs to; nil otherwise.
     public var projectID: Int64?
     public var projectName: String?
     public var version: Int64

@@ -64,6 +64,10 @@ extension CustomerStore {
     /// head office: updated when it has one, else added, which makes it the head office; then the
     /// registry status and the time of the check. Every history entry carries `update.source`.
     ///
+    /// The status and the check time do not make a new version of the customer (see
+    /// `recordRegistryStatus`): a refresh that finds nothing to take leaves the version as it
+    /// is, so it never makes another client's update with an expected version fail.
+    ///
     /// - Parameter expectedVersion: the version the refresh was computed from; a customer changed
     ///   meanwhile (while the registry was asked) is refused with `aborted` and nothing changes.
     /// - Returns: the customer afterwards, with its head office.
@@ -74,7 +78,6 @@ extension CustomerStore {
         let author = author.from(update.source)
         return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
-            let before = customer
             try Self.requireActingUser(connection, author.userID)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.
@@ -93,8 +96,9 @@ extension CustomerStore {
                 }
             }
             if let status = update.status {
-                try recordRegistryStatus(connection, customer, status: status,
-                                         bumpVersion: customer.version == before.version, by: author)
+                // Read again: a new head office made a new version after `customer` was read.
+                try recordRegistryStatus(connection, try requireCustomer(connection, id: customerID), status: status,
+                                         by: author)
             }
             return try requireCustomer(connection, id: customerID)
         }
@@ -102,17 +106,17 @@ extension CustomerStore {
 
     /// Keeps the registry's word and the time it was read, with a history entry that shows the
     /// status read even when it did not change (the entry itself is the record of the check).
-    /// - Parameter bumpVersion: false when the refresh already wrote the customer in this
-    ///   transaction: one refresh is one new version.
+    ///
+    /// Only `registry_status` and `registry_checked_at` are written: they are the registry's
+    /// statement about the company, not an edit of the customer, so the version, `updated_at` and
+    /// `updated_by` stay as they are. An unchanged refresh (the everyday case) thus never makes
+    /// another client's optimistic update fail with ABORTED; the history still shows the check.
     private func recordRegistryStatus(_ connection: SQLiteConnection, _ customer: StoredCustomer, status: String,
-                                      bumpVersion: Bool, by author: Author) throws {
-        let now = bumpVersion ? nextUpdatedAt(after: customer.updatedAt) : customer.updatedAt.milliseconds
-        try connection.run("""
-            UPDATE customers SET registry_status = ?, registry_checked_at = ?, version = version + ?, updated_at = ?,
-                updated_by = ?
-            WHERE id = ?
-            """, [.text(status), .integer(now), .integer(bumpVersion ? 1 : 0), .integer(now), .integer(author.userID),
-                  .integer(customer.id)])
+                                      by author: Author) throws {
+        // Not before the customer's last change, so the history stays in time order.
+        let now = max(nowMilliseconds(), customer.updatedAt.milliseconds)
+        try connection.run("UPDATE customers SET registry_status = ?, registry_checked_at = ? WHERE id = ?",
+                           [.text(status), .integer(now), .integer(customer.id)])
         try HistoryLog.append(connection, .customer, id: customer.id, customerID: customer.id, .updated, at: now,
                               by: author, changes: [StoredFieldChange(field: "registryStatus",
                                                                 oldValue: customer.registryStatus, newValue: status)])

@@ -65,6 +65,7 @@ enum Migrations {
         customerErasure,
         changeFeed,
         customerMerge,
+        activityProjects,
     ]
 
     /// The runner of `all`.

@@ -79,6 +79,7 @@ public final class CustomerStore: Sendable {
             try writerConnection.enableWAL(synchronous: options.synchronous)
             checkpointer.watch(writerConnection)
             let applied = try Migrations.migrator.migrate(writerConnection, upTo: options.migrateUpTo)
+            try Self.backfillBusinessIDs(writerConnection, normaliser: options.vatNormaliser)
             return (isIntegrityCheckDeferred, applied)
         }
         self.options = options

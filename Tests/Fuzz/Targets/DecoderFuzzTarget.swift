@@ -30,6 +30,7 @@ enum DecoderFuzzTarget {
         WhoAmIRequest.self, WinSalesCaseRequest.self, UploadFileMessage.self,
         WatchChangesRequest.self,
         FindDuplicatesRequest.self, MergeCustomersRequest.self,
+        ListActivitiesRequest.self,
     ]
 
     static func run(_ input: UnsafeRawBufferPointer) {

@@ -1,0 +1,34 @@
+// Only the store here, @testable: its record names would clash with the API's.
+@testable import CustomerStore
+import Foundation
+import Glibc
+
+/// Writes a database as a server of schema version 9 left it (before `business_id`), so a test can
+/// start today's server on it and see what the upgrade makes of the old rows.
+enum LegacySchemaSeeder {
+    /// A fresh directory with a version-9 database: this process's user as administrator and one
+    /// customer per `(name, vatNumber, country)`, in order, with ids from 1.
+    static func version9(customers: [(name: String, vatNumber: String?, country: String?)]) throws -> URL {
+        let directory = try TestServer.makeTemporaryDirectory()
+        var options = StoreOptions()
+        options.migrateUpTo = 9
+        let store = try CustomerStore(path: directory.appendingPathComponent("customers.sqlite").path, options: options)
+        defer { store.close() }
+        try store.write { connection in
+            try connection.run("""
+                INSERT INTO users (id, uid, name, is_administrator, active, created_at) VALUES (1, ?, 'tester', 1, 1, 0)
+                """, [.integer(Int64(getuid()))])
+            for (index, customer) in customers.enumerated() {
+                let folded = customer.name.lowercased()
+                try connection.run("""
+                    INSERT INTO customers (id, number, name, name_key, search_text, vat_number, country, created_at,
+                        created_by, updated_at, updated_by)
+                    VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, 1000, 1, 1000, 1)
+                    """, [.integer(Int64(index + 1)), .integer(Int64(10_001 + index)), .text(customer.name),
+                          .text(folded), customer.vatNumber.map { .text($0) } ?? .null,
+                          customer.country.map { .text($0) } ?? .null])
+            }
+        }
+        return directory
+    }
+}
