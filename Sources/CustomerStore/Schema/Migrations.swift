@@ -63,6 +63,7 @@ enum Migrations {
         idempotencyKeys,
         registryStanding,
         customerErasure,
+        writePath,
     ]
 
     /// The runner of `all`.
