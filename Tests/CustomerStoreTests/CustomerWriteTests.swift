@@ -14,6 +14,21 @@ import Testing
         #expect(try fixture.store.customer(number: customer.number) == customer)
     }
 
+    /// A create answers with the record it wrote, made from the values it bound rather than read
+    /// back: every field must be what a read of the row returns, the names (users, an industry
+    /// typed in another case) included.
+    @Test func createdRecordIsWhatAReadReturns() throws {
+        let fixture = try Fixture()
+        _ = try fixture.store.createIndustry(name: "Machinery")
+        let customer = try fixture.store.createCustomer(
+            NewCustomer(name: "  Müller GmbH ", accountManagerID: fixture.other.id, description: "Lathes",
+                        vatNumber: "de 123456789", country: "de", industry: "MACHINERY", email: "Info@Mueller.de",
+                        website: "mueller.de", phone: "+49 30 123456"),
+            by: .user(fixture.admin.id))
+        #expect(customer.industry == "Machinery" && customer.accountManager == fixture.other.ref)
+        #expect(try fixture.store.customer(id: customer.id) == customer)
+    }
+
     @Test func numbersComeFromASequenceThatNeverReusesOne() throws {
         let fixture = try Fixture()
         #expect(try fixture.create("A").number == 10_001)

@@ -6,8 +6,13 @@ import Foundation
 /// ASCII) and stored, so queries compare plain text and can use indexes.
 enum SearchKey {
     /// "Müller" -> "muller", "ÅS" -> "as".
+    ///
+    /// ASCII text (most names, and every number, email and identifier) has no diacritics, so its
+    /// fold is its lower case; Foundation's `folding` costs ~10 000 instructions a call (callgrind,
+    /// a create folds four texts), `lowercased()` on ASCII a few hundred.
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The text a search matches: folded name, number, VAT number, email and business id without

@@ -76,6 +76,16 @@ extension CustomerStore {
         }
     }
 
+    /// The stored spelling of the industry named `name` (compared without case), or `nil`: what a
+    /// customer's write checks. One probe of the unique index; `industry(_:name:)` would also count
+    /// the industry's customers, a scan as long as the industry is large, on every create.
+    static func industryName(_ connection: SQLiteConnection, name: String) throws -> String? {
+        try connection.withStatement("SELECT name FROM industries WHERE name = ?") { statement in
+            try statement.bind(.text(name.trimmingWhitespace()), at: 1)
+            return try statement.step() ? statement.text(0) : nil
+        }
+    }
+
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {

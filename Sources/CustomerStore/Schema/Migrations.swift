@@ -66,6 +66,7 @@ enum Migrations {
         changeFeed,
         customerMerge,
         activityProjects,
+        writePath,
     ]
 
     /// The runner of `all`.

@@ -111,8 +111,17 @@ extension CustomerStore {
     }
 
     /// Whether a user id exists; used to validate references before writing them.
+    /// One primary-key probe, not the user with its profile: every create and update asks it.
     static func userExists(_ connection: SQLiteConnection, id: Int64) throws -> Bool {
-        try fetchUser(connection, "\(userColumns) WHERE u.id = ?", .integer(id)) != nil
+        try userName(connection, id: id) != nil
+    }
+
+    /// A user's name by id (one primary-key probe), or `nil` when no user has it.
+    static func userName(_ connection: SQLiteConnection, id: Int64) throws -> String? {
+        try connection.withStatement("SELECT name FROM users WHERE id = ?") { statement in
+            try statement.bind(id, at: 1)
+            return try statement.step() ? statement.text(0) : nil
+        }
     }
 
     /// The user `sql` selects by `key`. - Throws: `notFound`.
