@@ -81,7 +81,7 @@ public enum FileService {
         summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks.")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(
         service: name, method: "RenameFile", acceptsIdempotencyKey: true)
-    public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile")
+    public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile", mayWaitLong: true)
     public static let addLink = UnaryMethod<AddLinkRequest, Link>(
         service: name, method: "AddLink", acceptsIdempotencyKey: true)
     public static let renameLink = UnaryMethod<RenameRequest, Link>(

@@ -48,5 +48,6 @@ public enum CustomerService {
         acceptsIdempotencyKey: true)
     public static let refreshFromRegistry = UnaryMethod<RefreshFromRegistryRequest, RefreshFromRegistryResponse>(
         service: name, method: "RefreshFromRegistry",
-        summary: "Finland and Norway only: the company's standing (proceedings, VAT register, deregistration, branch) and the differences with the national business registry and, unless a dry run, the chosen fields and the standing taken from it in one transaction (history marks the source).")
+        summary: "Finland and Norway only: the company's standing (proceedings, VAT register, deregistration, branch) and the differences with the national business registry and, unless a dry run, the chosen fields and the standing taken from it in one transaction (history marks the source).",
+        mayWaitLong: true)
 }

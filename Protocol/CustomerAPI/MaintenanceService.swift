@@ -8,5 +8,6 @@ public enum MaintenanceService {
         service: name, method: "Backup",
         summary: "Writes a checked copy of the database and its files into the folder `to`, as the server's user, "
             + "while serving; writers wait for one step at a time. A missing `to` folder is created, an existing "
-            + "non-empty one refused (ALREADY_EXISTS); a relative path is INVALID_ARGUMENT.")
+            + "non-empty one refused (ALREADY_EXISTS); a relative path is INVALID_ARGUMENT.",
+        mayWaitLong: true)
 }

@@ -8,12 +8,16 @@ public struct UnaryMethod<Input: Codable & Sendable, Output: Codable & Sendable>
     /// sends one with every call of it, and the server runs the call once per key.
     public let acceptsIdempotencyKey: Bool
 
-    public init(service: String, method: String, summary: String? = nil, acceptsIdempotencyKey: Bool = false) {
+    /// - Parameter mayWaitLong: see ``MethodDescriptor/mayWaitLong``; by default a keyed write,
+    ///   which waits for its group commit.
+    public init(service: String, method: String, summary: String? = nil, acceptsIdempotencyKey: Bool = false,
+                mayWaitLong: Bool? = nil) {
         // The reflection service (and so CUSTOMER-API.md) tells retry-safe writes by their summary.
         let keyNote = acceptsIdempotencyKey ? "Takes an `idempotency-key`." : nil
         let notes = [summary, keyNote].compactMap { $0 }
         descriptor = MethodDescriptor(service: service, method: method, kind: .unary,
-                                      summary: notes.isEmpty ? nil : notes.joined(separator: " "))
+                                      summary: notes.isEmpty ? nil : notes.joined(separator: " "),
+                                      mayWaitLong: mayWaitLong ?? acceptsIdempotencyKey)
         self.acceptsIdempotencyKey = acceptsIdempotencyKey
     }
 }

@@ -20,12 +20,17 @@ public struct MethodDescriptor: Sendable, Hashable {
     /// What a caller should know beyond the messages (a rule, a refusal), for reflection and the
     /// API reference.
     public let summary: String?
+    /// The handler may wait long (a store write waiting for its group commit, a registry over
+    /// HTTP): a server then never runs it in front of calls already read behind it on the same
+    /// connection (docs/ARCHITECTURE.md, "Threads"). Not on the wire.
+    public let mayWaitLong: Bool
 
-    public init(service: String, method: String, kind: MethodKind, summary: String? = nil) {
+    public init(service: String, method: String, kind: MethodKind, summary: String? = nil, mayWaitLong: Bool = false) {
         self.service = service
         self.method = method
         self.kind = kind
         self.summary = summary
+        self.mayWaitLong = mayWaitLong
     }
 
     /// `service/method`, the name that travels in a CALL_START frame.

@@ -35,14 +35,30 @@ import Testing
         #expect(threads.handOff() == .startThread)
     }
 
-    @Test func theWatchdogPromotesOnlyWhenTheRoleIsVacantAndTheConnectionOpen() {
+    @Test func theWatchdogPromotesOnlyWhileTheLeaderRunsACallAndTheConnectionIsOpen() {
         var threads = ConnectionThreads(maxThreads: 3, maxIdleFollowers: 2)
         #expect(threads.nextTurn() == .lead)
-        #expect(threads.handOffIfVacant() == .none)
-        threads.leaderStopped()
-        #expect(threads.handOffIfVacant() == .startThread)
+        // A leader that reads is never replaced.
+        #expect(threads.promoteDuringInlineCall() == .none)
+        let turn = threads.leaderRunsInline()
+        #expect(threads.promoteDuringInlineCall() == .startThread)
+        #expect(threads.nextTurn() == .lead)
+        // The promoted thread's own inline call is not the first one's: that thread no longer leads.
+        _ = threads.leaderRunsInline()
+        #expect(threads.inlineCallEnded(turn) == false)
         threads.close()
-        #expect(threads.handOffIfVacant() == .none)
+        #expect(threads.promoteDuringInlineCall() == .none)
+    }
+
+    @Test func aLeaderWhoseInlineCallEndsUnwatchedKeepsTheRole() {
+        var threads = ConnectionThreads(maxThreads: 3, maxIdleFollowers: 2)
+        #expect(threads.nextTurn() == .lead)
+        let turn = threads.leaderRunsInline()
+        // Meanwhile a thread done with a streaming call looks for work: someone leads, so it follows.
+        #expect(threads.nextTurn() == .follow)
+        let stillLeads = threads.inlineCallEnded(turn)
+        #expect(stillLeads)
+        #expect(threads.hasLeader)
     }
 
     @Test func afterCloseEveryThreadLeavesAndTheLastOneIsTold() {

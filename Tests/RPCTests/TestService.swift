@@ -51,6 +51,12 @@ struct TestService: RPCService {
     static let service = "test.v1.Test"
     static let echo = MethodDescriptor(service: service, method: "Echo", kind: .unary)
     static let slowEcho = MethodDescriptor(service: service, method: "SlowEcho", kind: .unary)
+    /// SlowEcho declared as a method that may wait long: never run in front of calls read behind it.
+    static let slowWrite = MethodDescriptor(service: service, method: "SlowWrite", kind: .unary, mayWaitLong: true)
+    /// Answers `value` letters (at most 1 MiB): a small request with a large answer.
+    static let fill = MethodDescriptor(service: service, method: "Fill", kind: .unary)
+    /// Takes no client-stream message until the test records "release stall", then counts them.
+    static let stall = MethodDescriptor(service: service, method: "Stall", kind: .clientStreaming)
     static let waitForCancel = MethodDescriptor(service: service, method: "WaitForCancel", kind: .unary)
     static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
     static let failWithCause = MethodDescriptor(service: service, method: "FailWithCause", kind: .unary)
@@ -68,14 +74,28 @@ struct TestService: RPCService {
 
     func register(with router: inout Router) {
         router.registerUnary(Self.echo) { (request: EchoRequest, _) in EchoResponse(text: request.text) }
-        router.registerUnary(Self.slowEcho) { (request: EchoRequest, context) in
-            // Answers only once the test says so, so "the fast call overtakes it" needs no timing.
-            probe.record("slow started")
-            while !probe.recorded.contains("release slow") {
+        for method in [Self.slowEcho, Self.slowWrite] {
+            router.registerUnary(method) { (request: EchoRequest, context) in
+                // Answers only once the test says so, so "the fast call overtakes it" needs no timing.
+                probe.record("slow started")
+                while !probe.recorded.contains("release slow") {
+                    try context.checkCancellation()
+                    usleep(1000)
+                }
+                return EchoResponse(text: request.text)
+            }
+        }
+        router.registerUnary(Self.fill) { (request: Number, _) in
+            EchoResponse(text: String(repeating: "x", count: Int(min(max(request.value, 0), 1 << 20))))
+        }
+        router.registerClientStreaming(Self.stall) { (reader: ClientStreamReader<EchoRequest>, context) -> Number in
+            while !probe.recorded.contains("release stall") {
                 try context.checkCancellation()
                 usleep(1000)
             }
-            return EchoResponse(text: request.text)
+            var count: Int64 = 0
+            while try reader.next() != nil { count += 1 }
+            return Number(value: count)
         }
         router.registerUnary(Self.waitForCancel) { (request: EchoRequest, context) -> EchoResponse in
             probe.record("\(request.text) started")

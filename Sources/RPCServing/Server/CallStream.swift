@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Outgoing: `sendCredit` starts at the client's announced window; a MESSAGE may be sent while it is
 /// positive and costs its frame size; WINDOW_UPDATE frames add to it. Incoming: messages queue in
-/// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame;
-/// consumed bytes are returned as credit once half the window has been consumed.
+/// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame, and
+/// all streams of the connection together at most their ``ClientStreamBudget``; consumed bytes are
+/// returned as credit once half the window has been consumed.
 final class CallStream: @unchecked Sendable {   // all mutable state guarded by `lock`
     private let lock = ConditionLock()
     private var sendCredit: Int
@@ -21,6 +22,8 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     private var creditEnded = false
     let receiveWindow: Int
     private let maxFrameSize: Int
+    /// The connection's, shared by its streams; what `inbox` holds is taken from it and given back.
+    private let budget: ClientStreamBudget
     /// The connection writer's position just past this stream's last message (see
     /// ``FrameWriter/writeStreamFrame(after:streamLimit:abandon:_:)``); only the sending handler uses it.
     private let queuedEndStorage = Atomic<Int>(0)
@@ -30,10 +33,16 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
         set { queuedEndStorage.store(newValue, ordering: .relaxed) }
     }
 
-    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int) {
+    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: ClientStreamBudget) {
         self.sendCredit = sendCredit
         self.receiveWindow = receiveWindow
         self.maxFrameSize = maxFrameSize
+        self.budget = budget
+    }
+
+    deinit {
+        // Messages never taken (the call ended first) leave with the stream.
+        budget.giveBack(inboxBytes)
     }
 
     /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
@@ -70,16 +79,18 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
         }
     }
 
-    enum Delivery { case accepted, overrun, afterEnd }
+    enum Delivery { case accepted, overrun, overBudget, afterEnd }
 
-    /// Queues a client message (nil: end of stream only). Refused when the client overran its window
-    /// or had already ended its stream.
+    /// Queues a client message (nil: end of stream only). Refused when the client overran its window,
+    /// the connection's budget has no room for it, or the client had already ended its stream.
     func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Delivery {
         lock.withLock {
             if clientEnded { return .afterEnd }
             if let message {
-                inboxBytes += FrameHeader.cost(ofPayload: message.count)
-                guard inboxBytes <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
+                let cost = FrameHeader.cost(ofPayload: message.count)
+                guard inboxBytes + cost <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
+                guard budget.take(cost) else { return .overBudget }
+                inboxBytes += cost
                 inbox.append(message)
             }
             if endOfStream { clientEnded = true }
@@ -110,6 +121,7 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
         }
         let cost = FrameHeader.cost(ofPayload: message.count)
         inboxBytes -= cost
+        budget.giveBack(cost)
         consumedSinceUpdate += cost
         var credit = 0
         if consumedSinceUpdate >= receiveWindow / 2 {

@@ -1,6 +1,6 @@
 /// Who does what among the threads of one server connection (see ``ServerConnection``): at most one
-/// leader reads the socket, up to ``maxIdleFollowers`` idle followers wait to take over, and no more
-/// than ``maxThreads`` threads exist. A value type with no lock of its own: the connection keeps it
+/// leader reads the socket (or runs a short call in between reads, keeping the role), up to
+/// ``maxIdleFollowers`` idle followers wait to take over, and no more than ``maxThreads`` threads exist. A value type with no lock of its own: the connection keeps it
 /// under its `coordination` lock and acts on the answers (waits, signals, starts a thread).
 struct ConnectionThreads {
     /// What a thread looking for work does next.
@@ -30,6 +30,10 @@ struct ConnectionThreads {
     /// Threads alive, counting the first one (started by the accept loop).
     private(set) var threadCount = 1
     private(set) var isClosed = false
+    /// The leader runs a unary call itself instead of reading (see ``leaderRunsInline()``).
+    private(set) var leaderRunsCall = false
+    /// Counts inline calls, so a thread whose call was taken over cannot mistake a later one for its own.
+    private var inlineCalls: UInt64 = 0
 
     init(maxThreads: Int, maxIdleFollowers: Int) {
         self.maxThreads = maxThreads
@@ -72,9 +76,25 @@ struct ConnectionThreads {
         return .startThread
     }
 
-    /// The watchdog found a handler running long: hand the role on if nobody reads and the connection is open.
-    mutating func handOffIfVacant() -> HandOff {
-        guard !hasLeader, !isClosed else { return .none }
+    /// The leader runs the call it read, keeping the role; returns the turn to hand to ``inlineCallEnded(_:)``.
+    mutating func leaderRunsInline() -> UInt64 {
+        leaderRunsCall = true
+        inlineCalls &+= 1
+        return inlineCalls
+    }
+
+    /// The inline call of `turn` ended: true when its thread still leads (nobody was promoted meanwhile).
+    mutating func inlineCallEnded(_ turn: UInt64) -> Bool {
+        guard leaderRunsCall, inlineCalls == turn else { return false }
+        leaderRunsCall = false
+        return true
+    }
+
+    /// The watchdog found the leader's inline call running long: the role passes on if the connection is open.
+    mutating func promoteDuringInlineCall() -> HandOff {
+        guard leaderRunsCall, !isClosed else { return .none }
+        leaderRunsCall = false
+        hasLeader = false
         return handOff()
     }
 

@@ -3,7 +3,7 @@ import RPCCore
 import RPCTransport
 import Synchronization
 
-/// Promotes a reader for connections whose only reader is busy running a unary handler inline.
+/// Promotes a reader for connections whose leader is busy running a unary handler inline.
 ///
 /// The common call is short: its thread reads it, runs it and is back reading long before another
 /// call could matter, so waking a follower for it would only cost context switches (measured with
@@ -55,11 +55,13 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
         lock.withLock { connections.removeAll { $0 === connection } }
     }
 
-    /// Claims the connection's single inline slot; false when another handler of the same connection
-    /// already runs inline (then the caller hands leadership off as usual).
-    func handlerStarted(on connection: ServerConnection) -> Bool {
-        guard connection.inlineHandlerSince.compareExchange(expected: 0, desired: Self.now(), ordering: .relaxed).exchanged else {
-            return false
+    /// Claims the connection's single inline slot and returns its start, to be given back to
+    /// ``handlerEnded(on:since:)``; nil when another handler of the same connection already runs
+    /// inline (then the caller hands leadership off as usual).
+    func handlerStarted(on connection: ServerConnection) -> UInt64? {
+        let since = Self.now()
+        guard connection.inlineHandlerSince.compareExchange(expected: 0, desired: since, ordering: .relaxed).exchanged else {
+            return nil
         }
         if isSleeping.load(ordering: .relaxed) {
             lock.withLock {
@@ -67,11 +69,13 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
                 lock.signal()
             }
         }
-        return true
+        return since
     }
 
-    func handlerEnded(on connection: ServerConnection) {
-        connection.inlineHandlerSince.store(0, ordering: .relaxed)
+    /// Frees the slot unless the watchdog took it: then it may already belong to the promoted
+    /// thread's own inline handler, which must stay watched.
+    func handlerEnded(on connection: ServerConnection, since: UInt64) {
+        _ = connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed)
     }
 
     private func run() {

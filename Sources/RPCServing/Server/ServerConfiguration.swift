@@ -36,6 +36,10 @@ public struct ServerConfiguration: Sendable {
     public var maxQueuedBytesPerStream: Int = 256 * 1024
     /// Per-stream flow-control window this server grants for client-to-server messages (default 256 KiB).
     public var initialStreamWindow: Int = 256 * 1024
+    /// Client-stream messages one connection's calls may hold received and not yet taken by their
+    /// handlers, all streams together (default 16 MiB); the message that would pass it ends its call
+    /// with RESOURCE_EXHAUSTED. Flow control alone bounds each stream (window + one frame), not the sum.
+    public var maxBufferedClientStreamBytesPerConnection: Int = 16 * 1024 * 1024
     /// A call that takes at least this long is logged, one line at warning level with its method,
     /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
     public var slowCallThreshold: Duration? = .milliseconds(500)

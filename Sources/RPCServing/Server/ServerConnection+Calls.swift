@@ -3,15 +3,17 @@ import RPCTransport
 
 /// Running calls and answering them.
 extension ServerConnection {
-    /// Runs interceptors and the handler on the current thread, then writes the answer.
-    func execute(_ call: PendingCall) {
+    /// Runs interceptors and the handler on the current thread, then writes the answer (with its
+    /// flush deferred, if `deferringFlush`: the caller then owes ``FrameWriter/flushDeferred()``).
+    func execute(_ call: PendingCall, deferringFlush: Bool) {
         let context = call.context
         do {
             try context.checkCancellation()
             for interceptor in runtime.interceptors { try interceptor.intercept(context) }
             switch call.handler {
             case .unary(let handler):
-                finish(context, status: CallStatus.ok.error, response: try handler(call.request, context))
+                finish(context, status: CallStatus.ok.error, response: try handler(call.request, context),
+                       deferringFlush: deferringFlush)
             case .serverStreaming(let handler):
                 try handler(call.request, context)
                 finish(context, status: CallStatus.ok.error, response: nil)
@@ -27,7 +29,7 @@ extension ServerConnection {
                 runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
                                                      ("code", "\(status.code)"), ("cause", "\(cause)")])
             }
-            finish(context, status: status, response: nil)
+            finish(context, status: status, response: nil, deferringFlush: deferringFlush)
         }
     }
 
@@ -39,9 +41,9 @@ extension ServerConnection {
 
     /// Ends a call with a STATUS frame (carrying the response message when there is one).
     /// Only the first ending counts: a handler's answer after the deadline answered is discarded.
-    func finish(_ context: ServerContext, status: RPCError, response: [UInt8]?) {
+    func finish(_ context: ServerContext, status: RPCError, response: [UInt8]?, deferringFlush: Bool = false) {
         guard claimEnd(of: context) else { return }
-        answer(context, status: status, response: response)
+        answer(context, status: status, response: response, deferringFlush: deferringFlush)
     }
 
     /// Claims the right to answer; false when the call was already answered or abandoned.
@@ -54,7 +56,7 @@ extension ServerConnection {
     /// Writes the STATUS of a claimed call and forgets the call. `admission` is `.immediate` only
     /// for the deadline's answer, written from a shared thread that must not wait for a client.
     private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?,
-                        admission: FrameWriter.Admission = .bounded) {
+                        admission: FrameWriter.Admission = .bounded, deferringFlush: Bool = false) {
         var status = status
         var response = response
         if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {
@@ -63,7 +65,8 @@ extension ServerConnection {
             response = nil
         }
         runtime.callEnded(context, status.code)
-        writeStatus(streamID: context.streamID, status, response: response, admission: admission)
+        writeStatus(streamID: context.streamID, status, response: response, admission: admission,
+                    deferringFlush: deferringFlush)
         let drained = calls.withLock { table in
             table.active[context.streamID] = nil
             return table.draining && table.active.isEmpty
@@ -85,9 +88,10 @@ extension ServerConnection {
         writeStatus(streamID: streamID, error, response: nil, admission: .bounded)
     }
 
-    private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission) {
+    private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission,
+                             deferringFlush: Bool = false) {
         do {
-            try writer.write(admission) { buffer in
+            try writer.write(admission, deferringFlush: deferringFlush) { buffer in
                 FrameBuilder.append(.status, flags: response == nil ? [] : .hasMessage, streamID: streamID, to: &buffer) {
                     CallStatus(error: status).write(into: &$0)
                     if let response { $0.append(contentsOf: response) }

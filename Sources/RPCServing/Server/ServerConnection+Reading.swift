@@ -23,6 +23,13 @@ extension ServerConnection {
                 try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
+            if answersHeldBack {
+                answersHeldBack = false
+                // A failed send is seen by the next read as the end of the connection.
+                try? writer.flushDeferred()
+                // A client that sent a batch often has its next one on the way: one recv before poll(2).
+                if readIfAvailable() > 0 { continue }
+            }
             if spinForInput() { continue }
             switch readMore(timeout: idleTimeRemaining()) {
             case .data: continue
@@ -84,15 +91,20 @@ extension ServerConnection {
     private func spinForInput() -> Bool {
         var received = 0
         let arrived = runtime.idleSpin.spin(for: self) {
-            do {
-                let count = try reader.fill { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
-                received = count
-                return count >= 0
-            } catch {
-                return true
-            }
+            received = readIfAvailable()
+            return received != -1
         }
         return arrived && received > 0
+    }
+
+    /// One `recv(2)` that does not wait: the bytes read, 0 at the end of the stream or on an error
+    /// (both left for ``readMore(timeout:)`` to see), -1 when nothing is there yet.
+    private func readIfAvailable() -> Int {
+        do {
+            return try reader.fill { buffer in try socket.readIfAvailable(into: buffer) ?? -1 }
+        } catch {
+            return 0
+        }
     }
 
     /// One `read(2)` into the frame reader's free space, waiting at most `timeout` for input.
@@ -285,9 +297,12 @@ extension ServerConnection {
             ? nil : ContinuousClock.now.advanced(by: .microseconds(head.timeoutMicroseconds))
         let configuration = runtime.configuration
         let stream = kind == .unary ? nil : CallStream(
-            sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize)
-        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream) {
-            _ = stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream))
+            sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize,
+            budget: clientStreamBudget)
+        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream),
+           stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream)) == .overBudget {
+            reject(streamID: streamID, clientStreamBudgetExceeded())
+            return nil
         }
         let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
                                     streamID: streamID, connection: self, stream: stream,
@@ -307,7 +322,8 @@ extension ServerConnection {
         }
         runtime.statistics.callStarted()
         if let deadline { scheduleDeadline(deadline, for: context) }
-        return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message))
+        return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
+                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
     }
 
     private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
@@ -326,9 +342,15 @@ extension ServerConnection {
         switch stream.deliver(message, endOfStream: header.flags.contains(.endStream)) {
         case .accepted: return
         case .overrun: error = RPCError(.resourceExhausted, "the client overran its flow-control window")
+        case .overBudget: error = clientStreamBudgetExceeded()
         case .afterEnd: error = RPCError(.internalError, "MESSAGE frame after the client's END_STREAM")
         }
         finish(context, status: error, response: nil)
         context.cancel(error)
+    }
+
+    private func clientStreamBudgetExceeded() -> RPCError {
+        RPCError(.resourceExhausted, "the client-stream messages buffered on this connection would exceed "
+                 + "\(clientStreamBudget.limit) bytes; send fewer streams at once or wait for their answers")
     }
 }

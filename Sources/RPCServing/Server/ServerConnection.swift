@@ -6,12 +6,15 @@ import Synchronization
 /// One accepted connection, served by its own threads with a leader/follower scheme.
 ///
 /// At most one thread at a time is the *leader*: it reads the socket and handles control frames
-/// inline. When it reads a CALL_START it runs the handler itself and writes the answer, so a call
-/// is read, handled and answered on the same thread, with no hop. Before that it either hands the
-/// leader role to an idle follower of this connection (or starts one, up to the call limit + 1), or,
-/// for a lone unary call, leaves the role vacant under the watch of ``LeadershipWatchdog``, which
-/// promotes a follower if the handler runs long. Either way the next call on the connection can
-/// be read while this one runs, and calls complete out of order. See ``RPCServer`` for why.
+/// inline. When it reads a CALL_START the same thread runs the handler and writes the answer, with no
+/// hop. A short unary call runs *inline*: the leader keeps the role, and once the call is done it goes
+/// on with the next frame already read, holding back the answers of such a batch so they leave in one
+/// `send` before it next reads the socket; ``LeadershipWatchdog`` promotes another thread to lead if
+/// the call runs long. Any other call (streaming, a method that may wait long while calls queue
+/// behind it, a second inline candidate) first hands the role to an idle follower of this connection
+/// (or a new thread, up to the call limit + 1). Either way the next call can be read while one runs,
+/// and calls complete out of order. See ``RPCServer`` for why, and docs/ARCHITECTURE.md ("Threads")
+/// for which calls run inline.
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
@@ -36,11 +39,15 @@ final class ServerConnection: @unchecked Sendable {
     /// A complete frame arrived since `idleSince` was last set (read before the leader blocks,
     /// so the hot path reads no clock per frame).
     var receivedFrame = false
+    /// Answers of this batch were written with a deferred flush; sent before the leader next blocks.
+    var answersHeldBack = false
     /// What the client announced in HELLO.
     var clientWindow = 0
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
 
     let calls = Mutex(CallTable())
+    /// What this connection's client-streaming calls may hold buffered together.
+    let clientStreamBudget: ClientStreamBudget
 
     /// When the handler running inline (reader role vacant) started, 0 when none; see LeadershipWatchdog.
     let inlineHandlerSince = Atomic<UInt64>(0)
@@ -66,6 +73,7 @@ final class ServerConnection: @unchecked Sendable {
                              statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
+        clientStreamBudget = ClientStreamBudget(limit: runtime.configuration.maxBufferedClientStreamBytesPerConnection)
         threads = ConnectionThreads(maxThreads: max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1,
                                     maxIdleFollowers: 2)
     }
@@ -91,49 +99,44 @@ final class ServerConnection: @unchecked Sendable {
         case inputEnded
     }
 
-    /// A call read by the leader, to be run by the same thread once it gave up leadership.
+    /// A call read by the leader, to be run by the same thread.
     struct PendingCall {
         let context: ServerContext
         let handler: MethodHandler
         let request: [UInt8]
+        /// The method may wait long (``MethodDescriptor/mayWaitLong``).
+        let mayWaitLong: Bool
+        /// Another frame was already read when this call was: its answer may wait for the batch's flush.
+        let frameFollows: Bool
     }
 
     /// The body of every thread of this connection (the first one is started by the accept loop).
     func run() {
+        /// This thread led, ran a call inline, and nobody took the role meanwhile: it reads on.
+        var stillLeads = false
         coordination.lock()
         turns: while true {
-            switch threads.nextTurn() {
-            case .leave:
-                break turns
-            case .follow:
-                coordination.wait()
-                threads.followerWoke()
-                continue
-            case .lead:
-                break
+            if !stillLeads {
+                switch threads.nextTurn() {
+                case .leave:
+                    break turns
+                case .follow:
+                    coordination.wait()
+                    threads.followerWoke()
+                    continue
+                case .lead:
+                    break
+                }
             }
+            stillLeads = false
             coordination.unlock()
             let outcome = lead()
             coordination.lock()
-            threads.leaderStopped()
             switch outcome {
             case .run(let call):
-                // A unary call runs inline with the reader role left vacant and watched (see
-                // LeadershipWatchdog); a streaming call hands the role on now. Calls already
-                // buffered behind it wait for it like calls still to arrive: at most the promotion
-                // delay. Handing the role on for them instead woke a follower per pipelined call
-                // (customer-bench run get --in-flight 64, same run: 57.9-78.6 µs of server CPU per
-                // call instead of 77.5-85.7; the machine was too loaded for the rates to say more).
-                let inline = isWatched && call.handler.isUnary
-                    && LeadershipWatchdog.shared.handlerStarted(on: self)
-                if !inline { handOffLeadership() }
-                coordination.unlock()
-                runtime.idleSpin.handlerStarted(on: self)
-                execute(call)
-                runtime.idleSpin.handlerEnded()
-                if inline { LeadershipWatchdog.shared.handlerEnded(on: self) }
-                coordination.lock()
+                stillLeads = runCall(call)
             case .close:
+                threads.leaderStopped()
                 threads.close()
                 coordination.broadcast()
                 coordination.unlock()
@@ -141,6 +144,7 @@ final class ServerConnection: @unchecked Sendable {
                 coordination.lock()
             case .inputEnded:
                 // The threads running calls answer them, then leave; the last one tears down.
+                threads.leaderStopped()
                 threads.close()
                 coordination.broadcast()
             }
@@ -148,6 +152,45 @@ final class ServerConnection: @unchecked Sendable {
         let isLastThread = threads.threadLeaves()
         coordination.unlock()
         if isLastThread { tearDown() }
+    }
+
+    /// Runs a call the leader read (`coordination` held on entry and on return); true when the thread
+    /// still leads afterwards.
+    ///
+    /// A unary call runs inline, the role kept and watched (see LeadershipWatchdog), unless its
+    /// method may wait long while other frames are already buffered behind it; every other call
+    /// hands the role on first. Handing the role on for every pipelined call instead woke a
+    /// follower per call (customer-bench run get --in-flight 64, same run: 57.9-78.6 µs of server
+    /// CPU per call instead of 77.5-85.7).
+    private func runCall(_ call: PendingCall) -> Bool {
+        var inlineSince: UInt64?
+        if isWatched && call.handler.isUnary && !(call.mayWaitLong && call.frameFollows) {
+            inlineSince = LeadershipWatchdog.shared.handlerStarted(on: self)
+        }
+        let turn = inlineSince.map { _ in threads.leaderRunsInline() }
+        if turn == nil {
+            threads.leaderStopped()
+            handOffLeadership()
+        }
+        coordination.unlock()
+        let holdAnswer = turn != nil && call.frameFollows
+        runtime.idleSpin.handlerStarted(on: self)
+        execute(call, deferringFlush: holdAnswer)
+        runtime.idleSpin.handlerEnded()
+        if let inlineSince { LeadershipWatchdog.shared.handlerEnded(on: self, since: inlineSince) }
+        coordination.lock()
+        guard let turn else { return false }
+        if threads.inlineCallEnded(turn) {
+            if holdAnswer { answersHeldBack = true }
+            return true
+        }
+        // Another thread leads now and may already be waiting for input: send the answer held back.
+        if holdAnswer {
+            coordination.unlock()
+            try? writer.flushDeferred()
+            coordination.lock()
+        }
+        return false
     }
 
     /// Wakes an idle follower to lead, or starts a new thread (caller holds `coordination`).
@@ -173,10 +216,11 @@ final class ServerConnection: @unchecked Sendable {
         }
     }
 
-    /// Called by the watchdog when an inline handler runs long: if nobody reads, someone must.
+    /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
+    /// reads, so another thread must.
     func promoteReaderIfNeeded() {
         coordination.withLock {
-            carryOut(threads.handOffIfVacant())
+            carryOut(threads.promoteDuringInlineCall())
         }
     }
 

@@ -18,8 +18,13 @@ import RPCCore
 /// kernel), so the queue never exceeds the limit plus one frame; a stream's frames may also wait for
 /// the stream's own earlier frames (``writeStreamFrame(after:streamLimit:abandon:_:)``). Waiting
 /// blocks the writing thread: servers write from threads of their own, never from the cooperative
-/// pool. Waiting is always safe: bytes queued means a flusher exists, which either gets them to the
-/// kernel or fails, and a failure wakes every waiter.
+/// pool. Waiting is always safe: bytes queued at the limit mean a flusher exists, which either gets
+/// them to the kernel or fails, and a failure wakes every waiter.
+///
+/// Why a write may hold its frame back (`deferringFlush`): a server thread that answers one of
+/// several calls read in one batch would otherwise pay one `send` per answer. It appends without
+/// flushing while the queue is under its limit (so no writer ever waits on bytes nobody flushes),
+/// and promises to call ``flushDeferred()`` before it blocks; any other write flushes them sooner.
 package final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by `lock`
     private let socket: any ByteStream
     private let queueLimit: Int
@@ -67,7 +72,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// calls keep ending at their deadlines could still pile them up: once more than `queueLimit`
     /// bytes of them were appended since the queue was last empty, the peer is given up on (the
     /// socket is shut down, and this and every later write fails with ENOBUFS).
-    package func write(_ admission: Admission = .bounded, _ build: (inout [UInt8]) -> Void) throws(IOError) {
+    package func write(_ admission: Admission = .bounded, deferringFlush: Bool = false,
+                       _ build: (inout [UInt8]) -> Void) throws(IOError) {
         lock.lock()
         switch admission {
         case .bounded:
@@ -81,7 +87,22 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 lock.broadcast()
             }
         }
-        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, build)
+        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush, build)
+    }
+
+    /// Sends what writes with `deferringFlush` left pending, unless another thread is flushing (it
+    /// takes them along). Throws the socket error once the connection has failed.
+    package func flushDeferred() throws(IOError) {
+        lock.lock()
+        if let failure {
+            lock.unlock()
+            throw failure
+        }
+        guard !flushing, !pending.isEmpty else {
+            lock.unlock()
+            return
+        }
+        try flushPending()
     }
 
     /// Writes a complete, already built frame.
@@ -102,7 +123,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.unlock()
             return nil
         }
-        return try appendAndFlush(countsAsImmediate: false, build)
+        return try appendAndFlush(countsAsImmediate: false, deferringFlush: false, build)
     }
 
     /// Wakes writers waiting for room so they re-check their `abandon` condition (a call was cancelled).
@@ -123,8 +144,9 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Appends (lock held on entry, released on return) and flushes unless another thread is
-    /// flushing; returns the position just past the appended bytes.
-    private func appendAndFlush(countsAsImmediate: Bool, _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int {
+    /// flushing or the flush may be deferred; returns the position just past the appended bytes.
+    private func appendAndFlush(countsAsImmediate: Bool, deferringFlush: Bool,
+                                _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int {
         if let failure {
             lock.unlock()
             throw failure
@@ -135,10 +157,16 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         if countsAsImmediate { immediateSinceEmpty += pending.count - before }
         statistics?.record(queuedBytes: queued)
         let end = flushedTotal + queued
-        if flushing {
+        if flushing || deferringFlush && queued < queueLimit {
             lock.unlock()
             return end
         }
+        try flushPending()
+        return end
+    }
+
+    /// Becomes the flusher (lock held on entry, released on return) and sends until nothing is pending.
+    private func flushPending() throws(IOError) {
         flushing = true
         while !pending.isEmpty {
             swap(&pending, &spare)
@@ -171,7 +199,6 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         flushing = false
         lock.broadcast()
         lock.unlock()
-        return end
     }
 
     /// Waits for the write in progress, then closes the socket; later writes throw EBADF and later

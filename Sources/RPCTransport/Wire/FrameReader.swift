@@ -34,6 +34,14 @@ package struct FrameReader {
     /// Bytes received but not consumed yet.
     package var bufferedByteCount: Int { end - start }
 
+    /// Whether ``next()`` would return a frame (or an oversized header) without more input: a
+    /// server holds back the answers of calls read in one batch while this is true.
+    package var hasBufferedFrame: Bool {
+        guard skipRemaining == 0, end - start >= FrameHeader.size else { return false }
+        let length = Int(UInt32(bigEndianBytes: storage, at: start))
+        return length > maxFrameSize || end - start >= FrameHeader.size + length
+    }
+
     /// The payload bytes of a frame returned by ``next()``, valid until the next call that adds bytes.
     package func payload(in range: Range<Int>) -> ArraySlice<UInt8> { storage[range] }
 
