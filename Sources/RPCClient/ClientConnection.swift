@@ -22,11 +22,19 @@ final class ClientConnection: Sendable {
         var refusal: RPCError?
         /// Call slots taken (see ClientConnection+CallSlots), and the calls waiting for one.
         var activeCalls = 0
-        var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var slotWaiters: [(id: UInt64, waiter: SlotWaiter)] = []
         var nextWaiterID: UInt64 = 0
         var abandonedWaiters: Set<UInt64> = []
         /// Who may read the socket now (see ClientConnection+Reading).
         var reader = ReaderRole.nobody
+        /// Callers blocked on their own threads, by stream id, with the doorbell each sleeps on
+        /// (see ClientConnection+Blocking).
+        var blockingCallers: [UInt32: Doorbell] = [:]
+        /// The blocked caller the `.caller` role was handed to, until it wakes and takes it up.
+        var promotedCaller: UInt32?
+        /// Doorbells of finished blocking calls, kept for the next ones (a doorbell is a mutex and
+        /// a condition variable: allocated once, not per call).
+        var spareBells: [Doorbell] = []
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
         /// releases the socket and exits.
         var readingEnded = false
@@ -136,8 +144,9 @@ final class ClientConnection: Sendable {
     /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
     /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
     /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
-    /// (the caller then calls ``readOwnResponse(of:)``), the reader thread is woken if nobody reads.
-    func startCall(kind: MethodKind, callerReads: Bool = false,
+    /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
+    /// calls ``waitBlocking(for:deadline:expired:)``), the reader thread is woken if nobody reads.
+    func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
         do {
@@ -151,8 +160,10 @@ final class ClientConnection: Sendable {
                     }
                     state.nextStreamID += 1
                     let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
-                                          receiveWindow: configuration.initialStreamWindow)
+                                          receiveWindow: configuration.initialStreamWindow, bell: bell)
                     state.calls[streamID] = call
+                    // Registered with the call, so whoever gives up reading sees a blocked caller to promote.
+                    if let bell { state.blockingCallers[streamID] = bell }
                     return .success(call)
                 }
                 if case .success(let call) = result { build(call.streamID, &buffer) }
@@ -165,7 +176,7 @@ final class ClientConnection: Sendable {
             releaseCallSlot()
             return try result.get()
         }
-        if !callerReads { ensureReader() }
+        if !callerReads && bell == nil { ensureReader() }
         return call
     }
 
@@ -188,7 +199,11 @@ final class ClientConnection: Sendable {
 
     /// Drops a call from the table and gives its slot back (once, however often it is called).
     func forget(_ call: ClientCall) {
-        if state.withLock({ $0.calls.removeValue(forKey: call.streamID) }) != nil { releaseCallSlot() }
+        let removed = state.withLock { state in
+            state.blockingCallers[call.streamID] = nil
+            return state.calls.removeValue(forKey: call.streamID)
+        }
+        if removed != nil { releaseCallSlot() }
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {
@@ -197,15 +212,16 @@ final class ClientConnection: Sendable {
 
     /// No new calls; with `failAll`, every call in flight ends with `error` too.
     func refuseNewCalls(_ error: RPCError, failAll: Bool) {
-        let (calls, waiters): ([ClientCall], [CheckedContinuation<Bool, Never>]) = state.withLock { state in
+        let (calls, waiters): ([ClientCall], [SlotWaiter]) = state.withLock { state in
             if state.refusal == nil { state.refusal = error }
             // Calls still waiting for a slot will never get one here: they fail (and reconnect next time).
-            let waiters = state.slotWaiters.map(\.continuation)
+            let waiters = state.slotWaiters.map(\.waiter)
             state.slotWaiters = []
             guard failAll else { return ([], waiters) }
             defer {
                 state.activeCalls -= state.calls.count
                 state.calls = [:]
+                state.blockingCallers = [:]
             }
             return (Array(state.calls.values), waiters)
         }
