@@ -11,6 +11,10 @@ import Synchronization
 public final class ClientChannel: Sendable {
     public let socketPath: String
     public let configuration: ClientConfiguration
+    /// Lets async calls resume on the thread that read their responses, with no hand-off to the
+    /// cooperative pool: run a caller's loop in `withTaskExecutorPreference(channel.executor) { ... }`.
+    /// Code run so must not block (it holds up reading of this channel): see ``ChannelExecutor``.
+    public let executor = ChannelExecutor()
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
@@ -132,10 +136,10 @@ public final class ClientChannel: Sendable {
         case .wait(let opening):
             return try await opening.outcome().get()
         case .open(let opening):
-            let (path, connect, configuration) = (socketPath, connect, configuration)
+            let (path, connect, configuration, executor) = (socketPath, connect, configuration, executor)
             let outcome = await ThreadLauncher.run {
                 Result { () throws(RPCError) -> ClientConnection in
-                    try ClientConnection.open(path: path, connect: connect, configuration: configuration)
+                    try ClientConnection.open(path: path, connect: connect, configuration: configuration, executor: executor)
                 }
             }
             return try publish(outcome, of: opening).get()
@@ -151,7 +155,7 @@ public final class ClientChannel: Sendable {
             return try opening.outcomeBlocking().get()
         case .open(let opening):
             let outcome = Result { () throws(RPCError) -> ClientConnection in
-                try ClientConnection.open(path: socketPath, connect: connect, configuration: configuration)
+                try ClientConnection.open(path: socketPath, connect: connect, configuration: configuration, executor: executor)
             }
             return try publish(outcome, of: opening).get()
         }

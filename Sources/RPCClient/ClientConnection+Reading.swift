@@ -35,11 +35,15 @@ extension ClientConnection {
     /// The reader thread's life: read while holding the role, park while not, and release the
     /// socket once reading has ended for good (no one can touch the descriptor after that).
     func readerThreadLoop() {
+        executor?.adoptCallingThread()
         while true {
             switch waitForReaderTurn() {
             case .read:
                 readAsThread()
+                runBatchedJobs()   // those resumed by the end of reading
             case .exit:
+                runBatchedJobs()
+                executor?.releaseCallingThread()
                 writer.closeSocket()
                 return
             }
@@ -66,6 +70,7 @@ extension ClientConnection {
                 endReading(failure)
                 return
             }
+            runBatchedJobs()
             let keepReading = state.withLock { state in
                 guard state.calls.isEmpty || state.readingEnded else { return true }
                 state.reader = .nobody
