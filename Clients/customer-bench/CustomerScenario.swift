@@ -37,6 +37,14 @@ extension CustomerScenario {
                         request: { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }) { client, request in
                 try await client.channel.call(CustomerService.getCustomer, request)
             }
+        case "get-inline":
+            // Async calls whose tasks resume on the connection's reader thread (ClientChannel.executor).
+            return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
+                let state = CallerState(caller: index)
+                return .task({ _ = try await client.channel.call(CustomerService.getCustomer,
+                                                                 GetCustomerRequest(id: state.int64(in: 1...maxID))) },
+                             preferring: client.channel.executor)
+            }, sampleMessages: { client in try await named("get", data: data)?.sampleMessages(client) ?? (0, 0) })
         case "get-sync":
             // The blocking API: each caller is a thread of its own that writes and reads its calls.
             return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in

@@ -26,7 +26,8 @@ struct LoadResult: Sendable {
 /// One caller of a measured phase: a task making async calls, or a thread of its own making
 /// blocking ones (the blocking client API).
 enum LoadCaller: Sendable {
-    case task(RoundTrip)
+    /// With an executor, the task's loop runs under `withTaskExecutorPreference(executor)`.
+    case task(RoundTrip, preferring: (any TaskExecutor)? = nil)
     case thread(BlockingRoundTrip)
 }
 
@@ -55,14 +56,16 @@ private func runPhase(callers: [LoadCaller], length: PhaseLength, record: Bool) 
             let turns = PhaseTurns(length: length, started: started, caller: index, callers: callers.count)
             group.addTask {
                 switch caller {
-                case .task(let roundTrip):
-                    var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
-                    var turns = turns
-                    while let start = turns.next(clock) {
-                        try await roundTrip()
-                        if record { samples.record(start.duration(to: clock.now)) }
+                case .task(let roundTrip, let executor):
+                    return try await withTaskExecutorPreference(executor) {
+                        var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
+                        var turns = turns
+                        while let start = turns.next(clock) {
+                            try await roundTrip()
+                            if record { samples.record(start.duration(to: clock.now)) }
+                        }
+                        return samples
                     }
-                    return samples
                 case .thread(let roundTrip):
                     return try await runOnThread {
                         var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
