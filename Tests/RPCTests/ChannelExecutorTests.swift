@@ -58,6 +58,8 @@ import Testing
     @Test func aDeadlineEndsACallOfATaskThatPrefersTheExecutor() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in
+            // Open the connection first, so the 200 ms are the call's (see UnaryCallTests).
+            _ = try await channel.unary(TestService.echo, EchoRequest(text: "open"), as: EchoResponse.self)
             let error = await rpcError {
                 try await withTaskExecutorPreference(channel.executor) {
                     _ = try await channel.unary(TestService.waitForCancel, EchoRequest(text: "late"), as: EchoResponse.self,
