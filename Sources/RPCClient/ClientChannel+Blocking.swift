@@ -28,20 +28,25 @@ extension ClientChannel {
                            + "whose thread it would block: call unary (async) there, or call from a thread of your own")
         }
         let timing = try CallTiming(method, options)
-        let connection = try connectionBlocking()
-        try connection.acquireCallSlotBlocking()
-        let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-        let bell = connection.takeBell()
-        let call: ClientCall
-        do {
-            call = try connection.startCall(kind: method.kind, bell: bell) { streamID, buffer in
-                Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
-                                     request: payload, to: &buffer)
+        var resent = false
+        var started: (ClientConnection, ClientCall)?
+        while started == nil {
+            let connection = try connectionBlocking()
+            try connection.acquireCallSlotBlocking()
+            let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
+            let bell = connection.takeBell()
+            do {
+                started = (connection, try connection.startCall(kind: method.kind, bell: bell) { streamID, buffer in
+                    Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
+                                         request: payload, to: &buffer)
+                })
+            } catch {
+                connection.returnBell(bell)
+                guard !resent && ClientConnection.peerClosedBeforeReading(error) else { throw error }
+                resent = true
             }
-        } catch {
-            connection.returnBell(bell)
-            throw error
         }
+        guard let (connection, call) = started else { throw RPCError(.internalError, "\(method.fullName) was not started") }
         timing.armDeadline(of: call, on: connection)
         connection.waitBlocking(for: call, deadline: timing.deadline, expired: timing.expired)
         switch call.outcome {

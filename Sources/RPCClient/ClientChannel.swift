@@ -199,18 +199,27 @@ public final class ClientChannel: Sendable {
     func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
                    build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         let timing = try CallTiming(method, options)
-        let connection = try await connection()
-        do {
-            try await connection.acquireCallSlot()
-        } catch {
-            throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
+        var resent = false
+        while true {
+            let connection = try await connection()
+            do {
+                try await connection.acquireCallSlot()
+            } catch {
+                throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
+            }
+            let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
+            let call: ClientCall
+            do {
+                call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
+                    build(streamID, timeoutMicroseconds, &buffer)
+                }
+            } catch where !resent && ClientConnection.peerClosedBeforeReading(error) {
+                resent = true
+                continue
+            }
+            timing.armDeadline(of: call, on: connection)
+            return (connection, call)
         }
-        let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-        let call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
-            build(streamID, timeoutMicroseconds, &buffer)
-        }
-        timing.armDeadline(of: call, on: connection)
-        return (connection, call)
     }
 
     /// Waits for the final response; cancelling the task sends CANCEL and throws CANCELLED.

@@ -176,9 +176,20 @@ final class ClientConnection: Sendable {
             }
         } catch {
             if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
-            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+            let failure = RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+            // A connection that cannot be written takes no more calls: the next one opens a new one.
+            refuseNewCalls(failure, failAll: false)
+            throw failure
         }
         return try started(result, callerReads: callerReads, bell: bell)
+    }
+
+    /// Whether a call's first frame failed because the server had closed the connection before
+    /// (EPIPE: e.g. its idle timeout ran out between the handshake and the call). The server read
+    /// none of it (a server runs or refuses every call it reads before it closes), so the call
+    /// may be sent once more on a new connection without being done twice.
+    static func peerClosedBeforeReading(_ error: RPCError) -> Bool {
+        (error.cause as? IOError)?.errno == EPIPE
     }
 
     /// Allocates the next stream id and registers a call under it (state lock held).
