@@ -26,22 +26,12 @@ extension ClientChannel {
     public func keyedRetries<Output>(
         _ options: CallOptions, _ attempt: (CallOptions) async throws -> Output
     ) async throws -> Output {
-        var keyed = options
-        if keyed.idempotencyKey == nil { keyed.idempotencyKey = IdempotencyKey.generate() }
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        var number = 1
+        var retries = KeyedRetries(options)
         while true {
             do {
-                return try await attempt(keyed)
-            } catch let error as RPCError where error.code == .unavailable && number < IdempotencyKey.attempts {
-                let pause = IdempotencyKey.retryPause * number
-                if let deadline {
-                    let left = deadline - ContinuousClock.now - pause
-                    guard left > .zero else { throw error }
-                    keyed.timeout = left
-                }
-                try await Task.sleep(for: pause)
-                number += 1
+                return try await attempt(retries.options)
+            } catch let error as RPCError {
+                try await Task.sleep(for: try retries.pause(after: error))
             }
         }
     }

@@ -7,7 +7,7 @@ struct CustomerScenario: Sendable {
     /// The RPC method, for the frame-size floor.
     let method: MethodDescriptor
     /// Makes caller `index`'s round trip on `client` (its connection).
-    let makeCaller: @Sendable (_ client: CustomerClient, _ index: Int) -> RoundTrip
+    let makeCaller: @Sendable (_ client: CustomerClient, _ index: Int) -> LoadCaller
     /// One call made for real, encoded: the request and response message sizes.
     let sampleMessages: @Sendable (_ client: CustomerClient) async throws -> (request: Int, response: Int)
 }
@@ -37,6 +37,21 @@ extension CustomerScenario {
                         request: { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }) { client, request in
                 try await client.channel.call(CustomerService.getCustomer, request)
             }
+        case "get-inline":
+            // Async calls whose tasks resume on the connection's reader thread (ClientChannel.executor).
+            return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
+                let state = CallerState(caller: index)
+                return .task({ _ = try await client.channel.call(CustomerService.getCustomer,
+                                                                 GetCustomerRequest(id: state.int64(in: 1...maxID))) },
+                             preferring: client.channel.executor)
+            }, sampleMessages: { client in try await named("get", data: data)?.sampleMessages(client) ?? (0, 0) })
+        case "get-sync":
+            // The blocking API: each caller is a thread of its own that writes and reads its calls.
+            return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
+                let state = CallerState(caller: index)
+                return .thread { _ = try client.channel.callBlocking(CustomerService.getCustomer,
+                                                                      GetCustomerRequest(id: state.int64(in: 1...maxID))) }
+            }, sampleMessages: { client in try await named("get", data: data)?.sampleMessages(client) ?? (0, 0) })
         case "card":
             return make(name, CardService.getCustomerCard.descriptor,
                         request: { GetCustomerCardRequest(customerId: $0.int64(in: 1...maxID), tabs: [.contactInformation]) }) {
@@ -71,7 +86,7 @@ extension CustomerScenario {
             let get = named("get", data: data)
             return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
                 let state = CallerState(caller: index)
-                return {
+                return .task {
                     if state.int(below: 10) == 0 {
                         _ = try await write(CustomerService.updateCustomer, updateRequest(state, maxID: maxID), keyed: false,
                                             on: client)
@@ -106,7 +121,7 @@ extension CustomerScenario {
     ) -> CustomerScenario {
         CustomerScenario(name: name, method: method, makeCaller: { client, index in
             let state = CallerState(caller: index)
-            return { _ = try await call(client, request(state)) }
+            return .task { _ = try await call(client, request(state)) }
         }, sampleMessages: { client in
             let sample = request(CallerState(caller: -1))
             let response = try await call(client, sample)

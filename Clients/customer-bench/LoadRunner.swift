@@ -23,9 +23,17 @@ struct LoadResult: Sendable {
     }
 }
 
+/// One caller of a measured phase: a task making async calls, or a thread of its own making
+/// blocking ones (the blocking client API).
+enum LoadCaller: Sendable {
+    /// With an executor, the task's loop runs under `withTaskExecutorPreference(executor)`.
+    case task(RoundTrip, preferring: (any TaskExecutor)? = nil)
+    case thread(BlockingRoundTrip)
+}
+
 /// Runs the callers concurrently, first unmeasured for `warmUp`, then measured for `length`.
 /// CPU times are read between the phases and after, so the warm-up's work is not counted.
-func runLoad(callers: [RoundTrip], warmUp: Duration, length: PhaseLength, serverPID: Int32?) async throws -> LoadResult {
+func runLoad(callers: [LoadCaller], warmUp: Duration, length: PhaseLength, serverPID: Int32?) async throws -> LoadResult {
     if warmUp > .zero {
         _ = try await runPhase(callers: callers, length: .duration(warmUp), record: false)
     }
@@ -40,30 +48,35 @@ func runLoad(callers: [RoundTrip], warmUp: Duration, length: PhaseLength, server
                       serverCPUNanoseconds: serverCPU, serverRSSBytes: serverPID.flatMap(residentBytes(ofProcess:)))
 }
 
-private func runPhase(callers: [RoundTrip], length: PhaseLength, record: Bool) async throws -> LatencySamples {
+private func runPhase(callers: [LoadCaller], length: PhaseLength, record: Bool) async throws -> LatencySamples {
     let clock = ContinuousClock()
     let started = clock.now
     var all = try await withThrowingTaskGroup(of: LatencySamples.self) { group in
-        for (index, roundTrip) in callers.enumerated() {
+        for (index, caller) in callers.enumerated() {
+            let turns = PhaseTurns(length: length, started: started, caller: index, callers: callers.count)
             group.addTask {
-                var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
-                switch length {
-                case .duration(let duration):
-                    let stopAt = started + duration
-                    while true {
-                        let start = clock.now
-                        if start >= stopAt { break }
-                        try await roundTrip()
-                        if record { samples.record(start.duration(to: clock.now)) }
+                switch caller {
+                case .task(let roundTrip, let executor):
+                    return try await withTaskExecutorPreference(executor) {
+                        var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
+                        var turns = turns
+                        while let start = turns.next(clock) {
+                            try await roundTrip()
+                            if record { samples.record(start.duration(to: clock.now)) }
+                        }
+                        return samples
                     }
-                case .calls(let total):
-                    for _ in 0..<PhaseLength.share(of: total, caller: index, callers: callers.count) {
-                        let start = clock.now
-                        try await roundTrip()
-                        if record { samples.record(start.duration(to: clock.now)) }
+                case .thread(let roundTrip):
+                    return try await runOnThread {
+                        var samples = LatencySamples(reservingCapacity: record ? 1 << 14 : 0)
+                        var turns = turns
+                        while let start = turns.next(clock) {
+                            try roundTrip()
+                            if record { samples.record(start.duration(to: clock.now)) }
+                        }
+                        return samples
                     }
                 }
-                return samples
             }
         }
         var all = LatencySamples()
@@ -73,4 +86,31 @@ private func runPhase(callers: [RoundTrip], length: PhaseLength, record: Bool) a
     let (seconds, attoseconds) = (clock.now - started).components
     all.elapsedSeconds = Double(seconds) + Double(attoseconds) / 1e18
     return all
+}
+
+/// When one caller of a phase makes its next call: until the phase's time is up, or its share
+/// of the phase's calls is made.
+private struct PhaseTurns: Sendable {
+    let stopAt: ContinuousClock.Instant?
+    var callsLeft: Int
+
+    init(length: PhaseLength, started: ContinuousClock.Instant, caller index: Int, callers: Int) {
+        switch length {
+        case .duration(let duration):
+            stopAt = started + duration
+            callsLeft = .max
+        case .calls(let total):
+            stopAt = nil
+            callsLeft = PhaseLength.share(of: total, caller: index, callers: callers)
+        }
+    }
+
+    /// The start of the next call, or nil when the caller is done.
+    mutating func next(_ clock: ContinuousClock) -> ContinuousClock.Instant? {
+        let now = clock.now
+        if let stopAt, now >= stopAt { return nil }
+        guard callsLeft > 0 else { return nil }
+        callsLeft -= 1
+        return now
+    }
 }

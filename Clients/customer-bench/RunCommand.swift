@@ -55,7 +55,7 @@ struct RunCommand {
                 let messages = try await scenario.sampleMessages(clients[0])
                 let frames = FrameSizes.unaryCall(methodName: scenario.method.fullName, requestMessage: messages.request,
                                                   responseMessage: messages.response)
-                let callers: [RoundTrip] = (0..<options.callers).map { index in
+                let callers: [LoadCaller] = (0..<options.callers).map { index in
                     scenario.makeCaller(clients[index % clients.count], index)
                 }
                 let result = try await runLoad(callers: callers, warmUp: warmUp, length: length, serverPID: serverPID)

@@ -5,7 +5,7 @@ struct RunOptions: Equatable {
     /// The scenarios `run` runs by default, in this order.
     static let scenarioNames = ["ping", "get", "card", "list", "create", "update", "mixed"]
     /// Scenarios run only when named: the list at a fixed depth, for the page-cost-by-depth check.
-    static let onRequestScenarioNames = ["list-first", "list-deep", "create-keyed", "update-keyed"]
+    static let onRequestScenarioNames = ["list-first", "list-deep", "create-keyed", "update-keyed", "get-sync", "get-inline"]
 
     var scenarios = RunOptions.scenarioNames
     /// A running server; `nil`: start `customerd` on a temporary, freshly seeded database.
@@ -106,6 +106,10 @@ struct RunOptions: Equatable {
           create-keyed, update-keyed
                       create and update with a new idempotency key each, as the client library
                       sends them: the server stores each answer with its key
+          get-sync    get through the blocking API (ClientChannel.callBlocking): each caller is a
+                      thread of its own that writes its request and reads its own response
+          get-inline  get from tasks that prefer their channel's executor: each resumes on the
+                      connection's reader thread, which writes their next calls in one batch
 
 
         """ + signature.help().dropLast(2)

@@ -3,11 +3,14 @@ import RPCTransport
 import Synchronization
 
 /// The client side of one call: where the reader thread drops what arrives and the awaiting task
-/// picks it up. Every continuation is resumed exactly once, under the state lock's rules.
+/// (or the blocked caller's thread) picks it up. Every continuation is resumed exactly once, under
+/// the state lock's rules.
 final class ClientCall: Sendable {
     let streamID: UInt32
     let kind: MethodKind
     let receiveWindow: Int
+    /// Rung when the call ends, for a caller blocked on its own thread (see ClientConnection+Blocking).
+    let bell: Doorbell?
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -22,14 +25,18 @@ final class ClientCall: Sendable {
         var deadlineEntry: DeadlineScheduler.Entry?
     }
 
-    init(streamID: UInt32, kind: MethodKind, sendCredit: Int, receiveWindow: Int) {
+    init(streamID: UInt32, kind: MethodKind, sendCredit: Int, receiveWindow: Int, bell: Doorbell? = nil) {
         self.streamID = streamID
         self.kind = kind
         self.receiveWindow = receiveWindow
+        self.bell = bell
         state = Mutex(State(sendCredit: sendCredit))
     }
 
     var isFinished: Bool { state.withLock { $0.outcome != nil } }
+
+    /// The final outcome once the call ended (nil before): what a blocked caller takes home.
+    var outcome: Result<[UInt8]?, RPCError>? { state.withLock { $0.outcome } }
 
     func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
         state.withLock { state in
@@ -64,6 +71,7 @@ final class ClientCall: Sendable {
         }
         if let entry { DeadlineScheduler.shared.cancel(entry) }
         guard let (responseWaiter, messageWaiter, creditWaiter) = waiters else { return false }
+        bell?.ring()
         responseWaiter?.resume(with: outcome.mapError { $0 as any Error })
         switch outcome {
         case .success:

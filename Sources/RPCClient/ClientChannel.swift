@@ -11,10 +11,16 @@ import Synchronization
 public final class ClientChannel: Sendable {
     public let socketPath: String
     public let configuration: ClientConfiguration
+    /// Lets async calls resume on the thread that read their responses, with no hand-off to the
+    /// cooperative pool: run a caller's loop in `withTaskExecutorPreference(channel.executor) { ... }`.
+    /// Code run so must not block (it holds up reading of this channel): see ``ChannelExecutor``.
+    public let executor = ChannelExecutor()
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
         var connection: ClientConnection?
+        /// The connection being opened, which later callers wait for.
+        var opening: ConnectionOpening?
         var isClosed = false
     }
 
@@ -109,19 +115,81 @@ public final class ClientChannel: Sendable {
 
     // MARK: Internals shared by the call kinds
 
+    private enum ConnectionStep {
+        case ready(ClientConnection)
+        /// This caller opens the connection and publishes it.
+        case open(ConnectionOpening)
+        /// Another caller is opening it.
+        case wait(ConnectionOpening)
+    }
+
     /// The open connection, or a new one if there is none or it stopped taking calls (noticed on
     /// an idle connection just before use: see ``ClientConnection/checkWhileIdle()``).
-    func connection() throws(RPCError) -> ClientConnection {
-        try state.withLock { (state: inout State) throws(RPCError) -> ClientConnection in
+    ///
+    /// Opening blocks in connect(2) and the handshake for up to the connect timeout, so it runs on
+    /// a thread of its own while the task is suspended; callers arriving meanwhile wait for the
+    /// same opening, and nothing holds the channel's lock while it lasts.
+    func connection() async throws(RPCError) -> ClientConnection {
+        switch try nextConnectionStep() {
+        case .ready(let connection):
+            return connection
+        case .wait(let opening):
+            return try await opening.outcome().get()
+        case .open(let opening):
+            let (path, connect, configuration, executor) = (socketPath, connect, configuration, executor)
+            let outcome = await ThreadLauncher.run {
+                Result { () throws(RPCError) -> ClientConnection in
+                    try ClientConnection.open(path: path, connect: connect, configuration: configuration, executor: executor)
+                }
+            }
+            return try publish(outcome, of: opening).get()
+        }
+    }
+
+    /// ``connection()`` for a caller blocked on its own thread: it opens on that thread, or waits there.
+    func connectionBlocking() throws(RPCError) -> ClientConnection {
+        switch try nextConnectionStep() {
+        case .ready(let connection):
+            return connection
+        case .wait(let opening):
+            return try opening.outcomeBlocking().get()
+        case .open(let opening):
+            let outcome = Result { () throws(RPCError) -> ClientConnection in
+                try ClientConnection.open(path: socketPath, connect: connect, configuration: configuration, executor: executor)
+            }
+            return try publish(outcome, of: opening).get()
+        }
+    }
+
+    private func nextConnectionStep() throws(RPCError) -> ConnectionStep {
+        try state.withLock { (state: inout State) throws(RPCError) -> ConnectionStep in
             guard !state.isClosed else { throw RPCError(.unavailable, "the channel to \(socketPath) is closed") }
             if let connection = state.connection {
                 connection.checkWhileIdle()
-                if connection.acceptsCalls { return connection }
+                if connection.acceptsCalls { return .ready(connection) }
             }
-            let connection = try ClientConnection.open(path: socketPath, connect: connect, configuration: configuration)
-            state.connection = connection
-            return connection
+            if let opening = state.opening { return .wait(opening) }
+            let opening = ConnectionOpening()
+            state.opening = opening
+            return .open(opening)
         }
+    }
+
+    /// Makes a newly opened connection the channel's (unless the channel was closed meanwhile)
+    /// and tells the callers waiting for it.
+    private func publish(_ outcome: ConnectionOpening.Outcome, of opening: ConnectionOpening) -> ConnectionOpening.Outcome {
+        let (published, unwanted): (ConnectionOpening.Outcome, ClientConnection?) = state.withLock { state in
+            if state.opening === opening { state.opening = nil }
+            guard case .success(let connection) = outcome else { return (outcome, nil) }
+            guard !state.isClosed else {
+                return (.failure(RPCError(.unavailable, "the channel to \(socketPath) is closed")), connection)
+            }
+            state.connection = connection
+            return (outcome, nil)
+        }
+        unwanted?.close()
+        opening.finish(published)
+        return published
     }
 
     /// Validates the options, waits for a call slot if the server's concurrency limit is reached,
@@ -130,37 +198,28 @@ public final class ClientChannel: Sendable {
     /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
     func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
                    build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
-        try options.metadata.validate()
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        let expired = RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(options.timeout ?? .zero)")
-        if let timeout = options.timeout, timeout <= .zero { throw expired }
-        let connection = try connection()
-        do {
-            try await connection.acquireCallSlot()
-        } catch {
-            throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
-        }
-        var timeoutMicroseconds: UInt64 = 0
-        if let deadline {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else {
-                connection.releaseCallSlot()
-                throw expired
+        let timing = try CallTiming(method, options)
+        var resent = false
+        while true {
+            let connection = try await connection()
+            do {
+                try await connection.acquireCallSlot()
+            } catch {
+                throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
             }
-            timeoutMicroseconds = Self.microseconds(remaining)
-        }
-        let call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
-            build(streamID, timeoutMicroseconds, &buffer)
-        }
-        if let deadline {
-            let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call] in
-                guard let call else { return }
-                // The CANCEL write may block: keep it off the scheduler thread.
-                BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }
+            let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
+            let call: ClientCall
+            do {
+                call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
+                    build(streamID, timeoutMicroseconds, &buffer)
+                }
+            } catch where !resent && ClientConnection.peerClosedBeforeReading(error) {
+                resent = true
+                continue
             }
-            if !call.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
+            timing.armDeadline(of: call, on: connection)
+            return (connection, call)
         }
-        return (connection, call)
     }
 
     /// Waits for the final response; cancelling the task sends CANCEL and throws CANCELLED.

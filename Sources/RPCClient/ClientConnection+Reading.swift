@@ -15,7 +15,9 @@ import RPCTransport
 /// table of calls, so "nobody reads" and "a call waits for its response" are never true at once:
 /// - `.caller`: a unary call that was the only one in flight in this process reads, without
 ///   sleeping, until its own response arrived or ``spinBudget`` passed, delivering any other frame
-///   it meets;
+///   it meets; or a caller blocked on a thread of its own reads, sleeping in poll(2) if need be,
+///   until its response arrived (ClientConnection+Blocking), then hands the role to another
+///   blocked caller if one waits;
 /// - `.thread`: the reader thread reads while any call is in flight, then parks;
 /// - `.nobody`: no call in flight; the next call checks for a GOAWAY or an end of stream that
 ///   arrived meanwhile (``checkWhileIdle()``) before it writes on this connection.
@@ -33,11 +35,15 @@ extension ClientConnection {
     /// The reader thread's life: read while holding the role, park while not, and release the
     /// socket once reading has ended for good (no one can touch the descriptor after that).
     func readerThreadLoop() {
+        executor?.adoptCallingThread()
         while true {
             switch waitForReaderTurn() {
             case .read:
                 readAsThread()
+                runBatchedJobs()   // those resumed by the end of reading
             case .exit:
+                runBatchedJobs()
+                executor?.releaseCallingThread()
                 writer.closeSocket()
                 return
             }
@@ -64,6 +70,7 @@ extension ClientConnection {
                 endReading(failure)
                 return
             }
+            runBatchedJobs()
             let keepReading = state.withLock { state in
                 guard state.calls.isEmpty || state.readingEnded else { return true }
                 state.reader = .nobody
@@ -139,18 +146,26 @@ extension ClientConnection {
         }
     }
 
-    private func releaseReadingByCaller() {
-        let wake = state.withLock { state in
+    /// Gives the `.caller` role up: to a caller blocked on its own thread (other than the one of
+    /// `excluded`, whose call is over), or to the reader thread while calls are in flight, or to nobody.
+    func releaseReadingByCaller(excluding excluded: UInt32? = nil) {
+        let (wakeThread, promoted): (Bool, Doorbell?) = state.withLock { state in
+            if !state.readingEnded, let next = state.blockingCallers.first(where: { $0.key != excluded }) {
+                state.reader = .caller
+                state.promotedCaller = next.key
+                return (false, next.value)
+            }
             state.reader = state.calls.isEmpty || state.readingEnded ? .nobody : .thread
-            return state.reader == .thread || state.readingEnded
+            return (state.reader == .thread || state.readingEnded, nil)
         }
-        if wake { readerDoorbell.ring() }
+        promoted?.ring()
+        if wakeThread { readerDoorbell.ring() }
     }
 
-    // MARK: Shared by both readers (only the holder of the role calls these)
+    // MARK: Shared by all readers (only the holder of the role calls these)
 
     /// Fails every call, stops the socket and lets the reader thread release it.
-    private func endReading(_ failure: RPCError) {
+    func endReading(_ failure: RPCError) {
         refuseNewCalls(failure, failAll: true)
         writer.shutdown(.both)   // fail any write still blocked, before the close waits for it
         state.withLock { state in
@@ -161,7 +176,7 @@ extension ClientConnection {
     }
 
     /// Handles every complete frame buffered; a protocol violation ends the connection.
-    private func handleBufferedFrames() -> RPCError? {
+    func handleBufferedFrames() -> RPCError? {
         do {
             while let event = try readBuffer.reader.next() { try handle(event, readBuffer.reader) }
             return nil
@@ -181,7 +196,7 @@ extension ClientConnection {
     static let spinBudget = Duration.microseconds(200)
 
     /// One read of what is available, waiting at most `timeout` (nil: as long as it takes).
-    private func readOnce(timeout: Duration?) -> ReadOutcome {
+    func readOnce(timeout: Duration?) -> ReadOutcome {
         read { buffer in try socket.read(into: buffer, timeout: timeout) }
     }
 

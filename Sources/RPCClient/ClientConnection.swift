@@ -14,6 +14,8 @@ final class ClientConnection: Sendable {
     let state = Mutex(State())
     /// Calls the server lets this connection have in flight (from its HELLO).
     let callLimit: Int
+    /// The channel's executor, whose jobs this connection's reader thread runs (ChannelExecutor).
+    let executor: ChannelExecutor?
 
     struct State: ~Copyable {
         var calls: [UInt32: ClientCall] = [:]
@@ -22,11 +24,23 @@ final class ClientConnection: Sendable {
         var refusal: RPCError?
         /// Call slots taken (see ClientConnection+CallSlots), and the calls waiting for one.
         var activeCalls = 0
-        var slotWaiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var slotWaiters: [(id: UInt64, waiter: SlotWaiter)] = []
         var nextWaiterID: UInt64 = 0
         var abandonedWaiters: Set<UInt64> = []
         /// Who may read the socket now (see ClientConnection+Reading).
         var reader = ReaderRole.nobody
+        /// Callers blocked on their own threads, by stream id, with the doorbell each sleeps on
+        /// (see ClientConnection+Blocking).
+        var blockingCallers: [UInt32: Doorbell] = [:]
+        /// The blocked caller the `.caller` role was handed to, until it wakes and takes it up.
+        var promotedCaller: UInt32?
+        /// Doorbells of finished blocking calls, kept for the next ones (a doorbell is a mutex and
+        /// a condition variable: allocated once, not per call).
+        var spareBells: [Doorbell] = []
+        /// While the reader thread runs its executor's jobs, the frames they write, in order
+        /// (see ClientConnection+Batching).
+        var batch: [UInt8] = []
+        var batching = false
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
         /// releases the socket and exits.
         var readingEnded = false
@@ -45,8 +59,9 @@ final class ClientConnection: Sendable {
     let spinAdvisor = SpinAdvisor()
 
     private init(path: String, socket: any ByteStream, server: ServerHello, reader: FrameReader,
-                 configuration: ClientConfiguration) {
+                 configuration: ClientConfiguration, executor: ChannelExecutor?) {
         self.path = path
+        self.executor = executor
         readBuffer = ReadBuffer(reader)
         self.socket = socket
         self.server = server
@@ -57,8 +72,8 @@ final class ClientConnection: Sendable {
 
     /// Connects (with `connect`), performs the handshake within `connectTimeout` and starts the reader thread (parked
     /// until a call needs it).
-    static func open(path: String, connect: ClientChannel.Connector,
-                     configuration: ClientConfiguration) throws(RPCError) -> ClientConnection {
+    static func open(path: String, connect: ClientChannel.Connector, configuration: ClientConfiguration,
+                     executor: ChannelExecutor? = nil) throws(RPCError) -> ClientConnection {
         let socket: any ByteStream
         do {
             socket = try connect()
@@ -68,7 +83,7 @@ final class ClientConnection: Sendable {
         do {
             let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
             let connection = ClientConnection(path: path, socket: socket, server: hello, reader: reader,
-                                              configuration: configuration)
+                                              configuration: configuration, executor: executor)
             try ThreadLauncher.start { connection.readerThreadLoop() }
             return connection
         } catch {
@@ -136,43 +151,84 @@ final class ClientConnection: Sendable {
     /// Allocates the next stream id, registers the call and writes the frames `build` appends, all
     /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
     /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
-    /// (the caller then calls ``readOwnResponse(of:)``), the reader thread is woken if nobody reads.
-    func startCall(kind: MethodKind, callerReads: Bool = false,
+    /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
+    /// calls ``waitBlocking(for:deadline:expired:)``), the reader thread is woken if nobody reads.
+    func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
+        if executor?.isReaderThread == true {
+            // A job the reader thread runs: its frame joins the batch written after the jobs.
+            let batched: Bool = state.withLock { state in
+                guard state.batching else { return false }
+                result = register(kind: kind, bell: bell, in: &state)
+                if case .success(let call) = result { build(call.streamID, &state.batch) }
+                return true
+            }
+            if batched { return try started(result, callerReads: callerReads, bell: bell) }
+        }
         do {
             try writer.write { buffer in
                 result = state.withLock { state in
-                    if let refusal = state.refusal { return .failure(refusal) }
-                    let streamID = state.nextStreamID
-                    guard streamID < UInt32.max else {
-                        state.refusal = RPCError(.unavailable, "stream ids of the connection to \(path) are used up")
-                        return .failure(state.refusal ?? RPCError(.unavailable, "closed"))
-                    }
-                    state.nextStreamID += 1
-                    let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
-                                          receiveWindow: configuration.initialStreamWindow)
-                    state.calls[streamID] = call
-                    return .success(call)
+                    Self.takeBatch(from: &state, into: &buffer)
+                    return register(kind: kind, bell: bell, in: &state)
                 }
                 if case .success(let call) = result { build(call.streamID, &buffer) }
             }
         } catch {
             if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
-            throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+            let failure = RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
+            // A connection that cannot be written takes no more calls: the next one opens a new one.
+            refuseNewCalls(failure, failAll: false)
+            throw failure
         }
+        return try started(result, callerReads: callerReads, bell: bell)
+    }
+
+    /// Whether a call's first frame failed because the server had closed the connection before
+    /// (EPIPE: e.g. its idle timeout ran out between the handshake and the call). The server read
+    /// none of it (a server runs or refuses every call it reads before it closes), so the call
+    /// may be sent once more on a new connection without being done twice.
+    static func peerClosedBeforeReading(_ error: RPCError) -> Bool {
+        (error.cause as? IOError)?.errno == EPIPE
+    }
+
+    /// Allocates the next stream id and registers a call under it (state lock held).
+    private func register(kind: MethodKind, bell: Doorbell?, in state: inout State) -> Result<ClientCall, RPCError> {
+        if let refusal = state.refusal { return .failure(refusal) }
+        let streamID = state.nextStreamID
+        guard streamID < UInt32.max else {
+            let refusal = RPCError(.unavailable, "stream ids of the connection to \(path) are used up")
+            state.refusal = refusal
+            return .failure(refusal)
+        }
+        state.nextStreamID += 1
+        let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
+                              receiveWindow: configuration.initialStreamWindow, bell: bell)
+        state.calls[streamID] = call
+        // Registered with the call, so whoever gives up reading sees a blocked caller to promote.
+        if let bell { state.blockingCallers[streamID] = bell }
+        return .success(call)
+    }
+
+    /// After the frame was written or batched: a refused call gives its slot back; a call nobody
+    /// reads for wakes the reader thread.
+    private func started(_ result: Result<ClientCall, RPCError>, callerReads: Bool, bell: Doorbell?) throws(RPCError) -> ClientCall {
         guard case .success(let call) = result else {
             releaseCallSlot()
             return try result.get()
         }
-        if !callerReads { ensureReader() }
+        if !callerReads && bell == nil { ensureReader() }
         return call
     }
 
     /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
     func send(_ build: (inout [UInt8]) -> Void) throws(RPCError) {
         do {
-            try writer.write(.bounded, build)
+            try writer.write(.bounded) { buffer in
+                // A call's CALL_START may still wait in the batch: it goes first.
+                state.withLock { Self.takeBatch(from: &$0, into: &buffer) }
+                build(&buffer)
+            }
         } catch {
             throw RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
         }
@@ -188,7 +244,11 @@ final class ClientConnection: Sendable {
 
     /// Drops a call from the table and gives its slot back (once, however often it is called).
     func forget(_ call: ClientCall) {
-        if state.withLock({ $0.calls.removeValue(forKey: call.streamID) }) != nil { releaseCallSlot() }
+        let removed = state.withLock { state in
+            state.blockingCallers[call.streamID] = nil
+            return state.calls.removeValue(forKey: call.streamID)
+        }
+        if removed != nil { releaseCallSlot() }
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {
@@ -197,15 +257,16 @@ final class ClientConnection: Sendable {
 
     /// No new calls; with `failAll`, every call in flight ends with `error` too.
     func refuseNewCalls(_ error: RPCError, failAll: Bool) {
-        let (calls, waiters): ([ClientCall], [CheckedContinuation<Bool, Never>]) = state.withLock { state in
+        let (calls, waiters): ([ClientCall], [SlotWaiter]) = state.withLock { state in
             if state.refusal == nil { state.refusal = error }
             // Calls still waiting for a slot will never get one here: they fail (and reconnect next time).
-            let waiters = state.slotWaiters.map(\.continuation)
+            let waiters = state.slotWaiters.map(\.waiter)
             state.slotWaiters = []
             guard failAll else { return ([], waiters) }
             defer {
                 state.activeCalls -= state.calls.count
                 state.calls = [:]
+                state.blockingCallers = [:]
             }
             return (Array(state.calls.values), waiters)
         }

@@ -32,7 +32,7 @@ import Testing
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
         (["--output", "xml"], "--output takes 'table' or 'json', got 'xml'"),
         (["--durability", "off"], "--durability takes 'normal' or 'full', got 'off'"),
-        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep, create-keyed, update-keyed)"),
+        (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep, create-keyed, update-keyed, get-sync, get-inline)"),
         (["--verbose"], "unknown option '--verbose'"),
         (["--socket"], "option '--socket' needs a value"),
         (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),

@@ -60,6 +60,9 @@ import Testing
     @Test func deadlineExpiryAnswersDeadlineExceededAndTheHandlerSeesIt() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in
+            // Open the connection first: the 200 ms are the call's, not a handshake's on a loaded
+            // machine (a deadline that passes before the call is written never reaches the handler).
+            _ = try await channel.unary(TestService.echo, EchoRequest(text: "open"), as: EchoResponse.self)
             let error = await rpcError {
                 _ = try await channel.unary(TestService.waitForCancel, EchoRequest(text: "deadline"), as: EchoResponse.self,
                                             options: CallOptions(timeout: .milliseconds(200)))

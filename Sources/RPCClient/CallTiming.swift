@@ -1,0 +1,40 @@
+import RPCCore
+import RPCTransport
+
+/// A call's deadline, counted from its start, and the error it ends with when it passes.
+struct CallTiming {
+    let deadline: ContinuousClock.Instant?
+    let expired: RPCError
+
+    /// Checks the options first: invalid metadata, or a timeout already over, end the call here.
+    init(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError) {
+        try options.metadata.validate()
+        deadline = options.timeout.map { ContinuousClock.now + $0 }
+        expired = RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(options.timeout ?? .zero)")
+        if let timeout = options.timeout, timeout <= .zero { throw expired }
+    }
+
+    /// What remains of the timeout for the server (0: none); past the deadline, gives the
+    /// call slot back and throws.
+    func remainingMicroseconds(releasingSlotOf connection: ClientConnection) throws(RPCError) -> UInt64 {
+        guard let deadline else { return 0 }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        guard remaining > .zero else {
+            connection.releaseCallSlot()
+            throw expired
+        }
+        return ClientChannel.microseconds(remaining)
+    }
+
+    /// Has the deadline scheduler end the call at its deadline (sending CANCEL).
+    func armDeadline(of call: ClientCall, on connection: ClientConnection) {
+        guard let deadline else { return }
+        let expired = expired
+        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call] in
+            guard let call else { return }
+            // The CANCEL write may block: keep it off the scheduler thread.
+            BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }
+        }
+        if !call.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
+    }
+}
