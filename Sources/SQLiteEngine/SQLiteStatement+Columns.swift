@@ -10,15 +10,26 @@ import CSQLite
 extension SQLiteStatement {
     /// Stands in for a name two columns share: no decoder asks for it.
     private static let ambiguousName = "\u{0}ambiguous"
+    /// How many names from the hint on `columnIndex` compares before it looks the name up.
+    private static let namesComparedBeforeHashing = 8
 
     /// The index of the result column called `name`.
     /// - Throws: ``ColumnError`` `.missing` or `.ambiguous`.
     public func columnIndex(_ name: String) throws -> Int32 {
         let names = resolvedColumnNames()
-        let hint = Int(nextColumn)
-        if hint < names.count, names[hint] == name {
-            nextColumn += 1
-            return Int32(hint)
+        // A decoder that skips a column (an optional user's name when its id is NULL) or reads
+        // one out of order lands a few places from the hint: comparing the next few names is far
+        // cheaper than hashing the name for the dictionary, which callgrind showed taking most of
+        // the ~280 instructions a column read cost in a page of 50 customers (5 misses a row).
+        let count = names.count
+        var candidate = Int(nextColumn)
+        for _ in 0..<min(count, Self.namesComparedBeforeHashing) {
+            if candidate >= count { candidate = 0 }
+            if names[candidate] == name {
+                nextColumn = Int32(candidate + 1)
+                return Int32(candidate)
+            }
+            candidate += 1
         }
         guard let index = columnIndexes[name] else {
             throw ColumnError(column: name, problem: .missing, sql: sql)
