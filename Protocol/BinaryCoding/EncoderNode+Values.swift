@@ -58,6 +58,11 @@ extension EncoderNode {
         switch kind {
         case .other:
             break
+        case .directMessage:
+            if buffer.encoder.writesDirectly, let direct = value as? any DirectEncodable {
+                try putDirect(direct, in: slot)
+                return
+            }
         case .optional:
             if let optional = value as? any OptionalMarker {
                 if optional.isSomeNone || (unwrapped && optional.isNone) {
@@ -97,6 +102,21 @@ extension EncoderNode {
         buffer.recycle(&child)
     }
 
+    /// A message that writes its own fields: bare at the root, else tagged and length-delimited,
+    /// as `request(.keyed)` and `finish()` would frame it.
+    private func putDirect(_ message: any DirectEncodable, in slot: EncodingSlot) throws {
+        try checkWritable()
+        // Before the bytes move to the writer: ending a packed run writes into them.
+        let number: UInt32? = if case .root = slot { nil } else { openField(in: slot) }
+        var writer = BinaryWriter(bytes: [], encoder: buffer.encoder)
+        swap(&writer.bytes, &buffer.bytes)
+        defer { swap(&writer.bytes, &buffer.bytes) }
+        guard let number else { return try message.encodeFields(to: &writer) }
+        let start = writer.beginMessage(number)
+        try message.encodeFields(to: &writer)
+        writer.endMessage(start)
+    }
+
     /// Writes the types with a fixed wire mapping without their own Codable (Foundation's
     /// Decimal, URL and Data conformances would write keyed or unkeyed containers). `kind` is
     /// `T`'s, so each `same` is the identity.
@@ -121,7 +141,7 @@ extension EncoderNode {
         case .uuid: try put(bytes: same(value, UUID.self), in: slot)
         case .data: try put(bytes: same(value, Data.self), in: slot)
         case .url: try put(bytes: same(value, URL.self), in: slot)
-        case .optional, .dictionary, .intEnum, .other: break
+        case .optional, .dictionary, .intEnum, .other, .directMessage: break
         }
     }
 

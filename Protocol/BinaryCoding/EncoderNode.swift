@@ -169,7 +169,7 @@ final class EncoderNode: Encoder, CodingPathNode {
     func deferredChild(slot: EncodingSlot, key: any CodingKey) -> EncoderNode {
         closePackedRun()
         let child = EncoderNode(
-            buffer: EncodingBuffer(capacity: 64, userInfo: buffer.sendableUserInfo, keepsSpares: false),
+            buffer: EncodingBuffer(capacity: 64, encoder: buffer.encoder, keepsSpares: false),
             slot: slot, level: 0, parent: self, key: key)
         if canWrite {
             deferred.append((buffer.bytes.count, child))

@@ -24,11 +24,13 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// The last few statements looked up, checked before `statements`: the SQL of a query is a
     /// `static let`, so `==` on the very same string returns at its first (storage identity) check,
     /// where the dictionary hashes all of a ~600-byte SELECT on every call. Measured with callgrind
-    /// on 3 000 `get` calls (customer-bench, see README "Performance"): `statement(_:)` fell from
+    /// on 3 000 `get` calls (customer-bench, see docs/PERFORMANCE.md): `statement(_:)` fell from
     /// 21.1 M to 6.9 M instructions (start-up included), `customer(id:)` from 128.4 M to 114.2 M.
     private var recentStatements: [SQLiteStatement] = []
     private var nextRecentSlot = 0
-    private static let recentCapacity = 4
+    /// 16, not 4: the card's contact tab runs 8 statements a call (BEGIN, 6 reads, COMMIT), so with
+    /// 4 every one of them fell through to the dictionary and hashed its SQL again.
+    private static let recentCapacity = 16
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
     /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).

@@ -99,6 +99,24 @@ import Testing
         #expect(try fixture.store.segments().count == 3)
     }
 
+    /// A customer's segments are read by walking up from them, not from the whole tree: the rows
+    /// are the tree's own (path, parent, count, order), at every depth, roots included.
+    @Test func aCustomersSegmentsAreTheTreesRowsForThem() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        let customer = try fixture.create("Walked Oy")
+        let other = try fixture.create("Other Oy")
+        _ = try fixture.store.setCustomerSegments(customerID: other.id, segmentIDs: [tree.machinery.id], by: .user(fixture.admin.id))
+        let chosen: Set = [tree.machinery.id, tree.industry.id, tree.publicSector.id, tree.services.id]
+        let read = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: Array(chosen),
+                                                         by: .user(fixture.admin.id))
+        #expect(read == (try fixture.store.segments().filter { chosen.contains($0.id) }))
+        #expect(read.map(\.displayPath) == [
+            "Industry", "Industry / Manufacturing / Machinery", "Industry / Services", "Public sector",
+        ])
+        #expect(read.first { $0.id == tree.machinery.id }?.customerCount == 2)
+    }
+
     @Test func aCustomersSegmentsAreReplacedAsASetAndRecorded() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)

@@ -35,26 +35,30 @@ enum CustomerRow {
     static let nameKeyColumn = "name_key"
 
     static func decode(_ statement: SQLiteStatement) throws -> StoredCustomer {
-        let deleted = try statement.bool("deleted")
-        // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
-        let id = try statement.int64("id"), number = try statement.int64("number"), name = deleted ? "" : try statement.text("name")
+        // In SELECT order, `deleted` (the last column) included, so each name is found at the
+        // statement's hint (see `SQLiteStatement.columnIndex`).
+        let id = try statement.int64("id"), number = try statement.int64("number"), storedName = try statement.text("name")
         let manager = try statement.optionalInt64("account_manager_id").map {
             StoredUserRef(id: $0, name: try statement.text("account_manager_name"))
         }
+        let description = try statement.optionalText("description"), vatNumber = try statement.optionalText("vat_number")
+        let country = try statement.optionalText("country"), industry = try statement.optionalText("industry")
+        let email = try statement.optionalText("email"), website = try statement.optionalText("website")
+        let phone = try statement.optionalText("phone"), active = try statement.bool("active")
+        let version = try statement.int64("version"), createdAt = Date(milliseconds: try statement.int64("created_at"))
+        let createdBy = StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name"))
+        let updatedAt = Date(milliseconds: try statement.int64("updated_at"))
+        let updatedBy = StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name"))
+        let businessID = try statement.optionalText("business_id"), registryStatus = try statement.optionalText("registry_status")
+        let registryCheckedAt = try statement.optionalInt64("registry_checked_at").map { Date(milliseconds: $0) }
+        let deleted = try statement.bool("deleted")
+        // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
         return StoredCustomer(
-            id: id, number: number, name: name,
-            accountManager: manager, description: try statement.optionalText("description"),
-            vatNumber: try statement.optionalText("vat_number"), country: try statement.optionalText("country"),
-            industry: try statement.optionalText("industry"), email: try statement.optionalText("email"),
-            website: try statement.optionalText("website"), phone: try statement.optionalText("phone"),
-            active: try statement.bool("active"), deleted: deleted, version: try statement.int64("version"),
-            createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
-            updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
-            businessID: try statement.optionalText("business_id"),
-            registryStatus: try statement.optionalText("registry_status"),
-            registryCheckedAt: try statement.optionalInt64("registry_checked_at").map { Date(milliseconds: $0) })
+            id: id, number: number, name: deleted ? "" : storedName, accountManager: manager, description: description,
+            vatNumber: vatNumber, country: country, industry: industry, email: email, website: website, phone: phone,
+            active: active, deleted: deleted, version: version, createdAt: createdAt, createdBy: createdBy,
+            updatedAt: updatedAt, updatedBy: updatedBy, businessID: businessID, registryStatus: registryStatus,
+            registryCheckedAt: registryCheckedAt)
     }
 
     /// The writable fields of a stored customer, to apply changes on.

@@ -22,18 +22,13 @@ struct PageToken: Sendable, Hashable {
     func encoded() -> String {
         let text = [PageToken.formatVersion, order.rawValue, String(fingerprint, radix: 16),
                     String(position.id), String(position.number), position.nameKey].joined(separator: "|")
-        return Data(text.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Array(text.utf8))
     }
 
     /// Decodes a token and checks it belongs to this order and filter.
     static func decode(_ token: String, order: CustomerOrder, fingerprint: UInt64) throws -> ListPosition {
         let invalid = StoreError.invalid("pageToken", "is not a page token of this listing (order and filter must not change)")
-        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { throw invalid }
+        guard let text = canonicalText(token) ?? foundationText(token) else { throw invalid }
         // The name key comes last and may itself contain "|".
         let parts = text.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == formatVersion,
@@ -43,6 +38,19 @@ struct PageToken: Sendable, Hashable {
             throw invalid
         }
         return ListPosition(id: id, number: number, nameKey: String(parts[5]))
+    }
+
+    /// The text of a token as `encoded()` writes it: the usual case, read without Foundation.
+    private static func canonicalText(_ token: String) -> String? {
+        Base64URL.decodeCanonical(token).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The text of any other spelling Foundation's base64 accepts once `-_` become `+/` and the
+    /// padding is restored (with padding, say): tokens were read this way before, so still are.
+    private static func foundationText(_ token: String) -> String? {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     /// FNV-1a (64-bit) of a canonical text; stable across processes, unlike `Hasher`.

@@ -21,9 +21,25 @@ enum SegmentTree {
         """
     static let all = withTree + " SELECT \(columns) FROM tree t ORDER BY t.path COLLATE NOCASE, t.id"
     static let byID = withTree + " SELECT \(columns) FROM tree t WHERE t.id = ?"
-    static let ofCustomer = withTree + """
-         SELECT \(columns) FROM tree t JOIN customer_segments c ON c.segment_id = t.id
-        WHERE c.customer_id = ? ORDER BY t.path COLLATE NOCASE, t.id
+    /// A customer's segments, each walked up to its root for its path: the same rows as the
+    /// whole tree joined to the customer's segments, without building the tree on every read
+    /// (~70 000 instructions per card under callgrind, with no segment at all). A segment whose
+    /// walk never reaches a root (a damaged tree with a cycle) is left out, as the tree leaves it
+    /// out; the walk stops after as many steps as there are segments, so a cycle cannot run on.
+    static let ofCustomer = """
+        WITH RECURSIVE up(segment_id, parent_id, path, steps) AS (
+            SELECT s.id, s.parent_id, s.name, 0 FROM customer_segments c JOIN segments s ON s.id = c.segment_id
+            WHERE c.customer_id = ?
+            UNION ALL
+            SELECT up.segment_id, p.parent_id, p.name || char(31) || up.path, up.steps + 1
+            FROM up JOIN segments p ON p.id = up.parent_id
+            WHERE up.steps < (SELECT count(*) FROM segments)
+        ),
+        tree(id, parent_id, name, path) AS (
+            SELECT s.id, s.parent_id, s.name, up.path FROM up JOIN segments s ON s.id = up.segment_id
+            WHERE up.parent_id IS NULL
+        )
+        SELECT \(columns) FROM tree t ORDER BY t.path COLLATE NOCASE, t.id
         """
     /// 1 when segment ?2 is segment ?1 or one of its ancestors: walking up from the new parent ?1
     /// reaches the moved segment ?2 exactly when the move would close a cycle.

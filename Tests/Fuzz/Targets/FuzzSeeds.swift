@@ -72,6 +72,9 @@ enum FuzzSeeds {
             }
         case .requests:
             return requests.map { RequestPathFuzzTarget.input(method: $0.method.fullName, message: $0.message) }
+        case .responses:
+            return ResponseFuzzTarget.sampleMessages()
+                + vectors.enumerated().map { [UInt8(truncatingIfNeeded: $0.offset)] + $0.element }
         }
     }
 }

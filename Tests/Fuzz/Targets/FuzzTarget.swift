@@ -9,6 +9,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case frames
     /// (c) The whole request path of a real in-process server: decode, permission, handler, store.
     case requests
+    /// (d) The hot response messages' own readers and writers against their `Codable` paths.
+    case responses
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -16,6 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .decoder: DecoderFuzzTarget.run(input)
         case .frames: FrameFuzzTarget.run(input)
         case .requests: RequestPathFuzzTarget.run(input)
+        case .responses: ResponseFuzzTarget.run(input)
         }
     }
 

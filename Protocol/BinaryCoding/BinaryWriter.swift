@@ -1,0 +1,153 @@
+import Foundation
+
+/// Writes the fields of one message for a ``DirectEncodable`` type. Each method writes what the
+/// `Codable` path writes for a value of that Swift type under that key (Protocol/ENCODING.md §2-5):
+/// a nil optional and an empty array write nothing, a non-optional value is always written.
+///
+/// Keys are the message's own `CodingKeys`, so its field numbers stay written down once. The
+/// public methods are inlinable shims, specialised for each key type in the caller's module; the
+/// bytes are written by the non-generic functions below them.
+public struct BinaryWriter {
+    @usableFromInline var bytes: [UInt8]
+    /// The encoder whose `Codable` path writes what is not direct (see `write(_:encoding:)`).
+    @usableFromInline let encoder: BinaryEncoder
+
+    init(bytes: [UInt8], encoder: BinaryEncoder) {
+        self.bytes = bytes
+        self.encoder = encoder
+    }
+
+    // MARK: Scalars
+
+    /// An `Int64`: a zigzag varint.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Int64) throws {
+        varint(try Self.number(key.intValue), ZigZag.encode(value))
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Int64?) throws {
+        if let value { try write(key, value) }
+    }
+
+    /// An `Int32`: a zigzag varint, as an `Int64` of the same value.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Int32) throws {
+        varint(try Self.number(key.intValue), ZigZag.encode(Int64(value)))
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Int32?) throws {
+        if let value { try write(key, value) }
+    }
+
+    /// A `Bool`: varint 0 or 1.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Bool) throws {
+        varint(try Self.number(key.intValue), value ? 1 : 0)
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Bool?) throws {
+        if let value { try write(key, value) }
+    }
+
+    /// A `Date`: the bits of its `timeIntervalSinceReferenceDate`, fixed64.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Date) throws {
+        fixed64(try Self.number(key.intValue), value.timeIntervalSinceReferenceDate.bitPattern)
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: Date?) throws {
+        if let value { try write(key, value) }
+    }
+
+    /// An enum case: its `Int` raw value as a plain varint (two's complement when negative).
+    @inlinable public mutating func write<K: CodingKey, E: RawRepresentable>(_ key: K, _ value: E) throws
+    where E.RawValue == Int {
+        varint(try Self.number(key.intValue), UInt64(bitPattern: Int64(value.rawValue)))
+    }
+
+    @inlinable public mutating func write<K: CodingKey, E: RawRepresentable>(_ key: K, _ value: E?) throws
+    where E.RawValue == Int {
+        if let value { try write(key, value) }
+    }
+
+    // MARK: Text and messages
+
+    /// A `String`: its UTF-8 bytes, length-delimited.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: String) throws {
+        text(try Self.number(key.intValue), value)
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ value: String?) throws {
+        if let value { try write(key, value) }
+    }
+
+    /// A repeated `String` field: one occurrence per element.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, _ values: [String]) throws {
+        guard !values.isEmpty else { return }
+        let number = try Self.number(key.intValue)
+        for value in values { text(number, value) }
+    }
+
+    /// A nested message that writes itself.
+    @inlinable public mutating func write<K: CodingKey, M: DirectEncodable>(_ key: K, _ message: M) throws {
+        try nested(Self.number(key.intValue), message)
+    }
+
+    @inlinable public mutating func write<K: CodingKey, M: DirectEncodable>(_ key: K, _ message: M?) throws {
+        if let message { try write(key, message) }
+    }
+
+    /// A repeated message field: one occurrence per element.
+    @inlinable public mutating func write<K: CodingKey, M: DirectEncodable>(_ key: K, _ messages: [M]) throws {
+        guard !messages.isEmpty else { return }
+        let number = try Self.number(key.intValue)
+        for message in messages { try nested(number, message) }
+    }
+
+    /// Any other value through its `Codable` conformance (a tab of the card that is not hot, say),
+    /// exactly as a keyed container would write it; nil writes nothing.
+    public mutating func write<K: CodingKey, V: Encodable>(_ key: K, encoding value: V?) throws {
+        guard let value else { return }
+        try encoder.append(value, asField: Self.number(key.intValue), to: &bytes)
+    }
+
+    // MARK: Below the keys
+
+    /// The field number of a key's `intValue`: 1 to 2^29 - 1 (ENCODING.md §1).
+    @usableFromInline static func number(_ intValue: Int?) throws -> UInt32 {
+        guard let intValue, intValue >= Int(FieldNumber.min), intValue <= Int(FieldNumber.max) else {
+            throw EncodingError.invalidValue(intValue as Any, EncodingError.Context(
+                codingPath: [], debugDescription: "BinaryWriter: a key needs a field number in 1...\(FieldNumber.max)"))
+        }
+        return UInt32(truncatingIfNeeded: intValue)
+    }
+
+    @usableFromInline mutating func varint(_ number: UInt32, _ value: UInt64) {
+        bytes.appendTag(number, .varint)
+        bytes.appendVarint(value)
+    }
+
+    @usableFromInline mutating func fixed64(_ number: UInt32, _ bits: UInt64) {
+        bytes.appendTag(number, .fixed64)
+        withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    @usableFromInline mutating func text(_ number: UInt32, _ value: String) {
+        bytes.appendTag(number, .lengthDelimited)
+        value.appendWire(to: &bytes)
+    }
+
+    @inlinable mutating func nested<M: DirectEncodable>(_ number: UInt32, _ message: M) throws {
+        let start = beginMessage(number)
+        try message.encodeFields(to: &self)
+        endMessage(start)
+    }
+
+    /// The tag and a one-byte length placeholder; returns the placeholder's offset.
+    @usableFromInline mutating func beginMessage(_ number: UInt32) -> Int {
+        bytes.appendTag(number, .lengthDelimited)
+        bytes.append(0)
+        return bytes.count - 1
+    }
+
+    /// Patches the length of the message begun at `start`, widening it as the `Codable` path does.
+    @usableFromInline mutating func endMessage(_ start: Int) {
+        bytes.patchLength(at: start)
+    }
+}

@@ -1,0 +1,150 @@
+import BinaryCoding
+import CustomerAPI
+import Foundation
+import Testing
+
+/// The hot messages write and read their own fields (`DirectEncodable`, `DirectDecodable`): every
+/// one of them, alone, nested in a message that goes through `Codable`, and holding messages that
+/// do, encodes to exactly the bytes of its `Codable` path, and both decoding paths read them back.
+@Suite struct HotMessageEncodingTests {
+    typealias Sample = MessageRoundTripTests
+    static let at = Sample.at
+    /// Every optional field set, `deleted` included, and a description long enough (over 127
+    /// bytes) that the message's own length and its list page's take two bytes.
+    static let fullCustomer: Customer = {
+        var customer = Sample.customer
+        customer.description = String(repeating: "Pitkä kuvaus ✓ ", count: 12)
+        customer.deleted = true
+        customer.headOffice = Sample.address
+        customer.businessId = "0112038-9"
+        customer.registryStatus = "active; VAT registered since 1989-07-01"
+        customer.registryCheckedAt = at.addingTimeInterval(3_600)
+        return customer
+    }()
+    /// Only what is not optional: every optional field absent.
+    static let bareCustomer = Customer(
+        id: -1, number: 0, name: "", active: false, version: 0, createdAt: Date(timeIntervalSinceReferenceDate: 0),
+        createdBy: UserRef(id: 0, name: ""), updatedAt: Date(timeIntervalSinceReferenceDate: -1.5),
+        updatedBy: UserRef(id: Int64.min, name: "x"))
+    static let event = Activity(
+        id: Int64.max, customerId: 42, kind: .event, subject: "Visit", startsAt: at, endsAt: at.addingTimeInterval(3_600),
+        assignee: Sample.alice, contact: ContactRef(id: 9, name: "Aino Virtanen", deleted: false), done: true,
+        completedAt: at, completedBy: Sample.alice, projectId: 7, projectName: "Rollout", version: 3, createdAt: at,
+        createdBy: Sample.alice, updatedAt: at, updatedBy: Sample.alice, timeZone: "Europe/Helsinki")
+    static let segment = Segment(id: 3, parentId: 1, name: "Machinery", path: ["Industry", "Machinery"], customerCount: 12)
+    static let information = ContactInformation(
+        addresses: [Sample.address, Sample.address], contacts: [Sample.contact],
+        activities: ActivityList(planned: [Sample.activity], done: [event]), segments: [segment])
+
+    /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`
+    /// on both paths.
+    func sameBytes<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var throughCodable = BinaryEncoder()
+        throughCodable.writesDirectly = false
+        let direct = try BinaryEncoder().encode(value)
+        #expect(direct == (try throughCodable.encode(value)), sourceLocation: sourceLocation)
+        var readingCodable = BinaryDecoder()
+        readingCodable.readsDirectly = false
+        #expect(try BinaryDecoder().decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
+        #expect(try readingCodable.decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
+    }
+
+    @Test func aCustomerAndAPageOfThem() throws {
+        for customer in [Sample.customer, Self.fullCustomer, Self.bareCustomer] { try sameBytes(customer) }
+        try sameBytes(ListCustomersResponse(customers: [Sample.customer, Self.fullCustomer, Self.bareCustomer],
+                                            nextPageToken: "next"))
+        try sameBytes(ListCustomersResponse(customers: [], nextPageToken: nil))
+        try sameBytes(UserRef(id: 1, name: "alice"))
+    }
+
+    @Test func theContactInformationTabAndItsParts() throws {
+        try sameBytes(Sample.address)
+        try sameBytes(Sample.contact)
+        try sameBytes(Sample.activity)
+        try sameBytes(Self.event)
+        try sameBytes(Self.segment)
+        try sameBytes(ContactRef(id: 9, name: nil, deleted: true))
+        try sameBytes(ActivityList(planned: [], done: []))
+        try sameBytes(Self.information)
+    }
+
+    @Test func aCardWithEveryKindOfTab() throws {
+        try sameBytes(CustomerCard(customer: Self.bareCustomer))
+        try sameBytes(CustomerCard(customer: Self.fullCustomer, contactInformation: Self.information, financialHidden: true))
+        // The tabs that go through `Codable` from inside the hand-written card.
+        let project = Project(id: 1, customerId: 42, kind: .salesCase, name: "Deal", expectedValue: Decimal(string: "1234.5"),
+                              version: 1, createdAt: Self.at, createdBy: Sample.alice, updatedAt: Self.at,
+                              updatedBy: Sample.alice)
+        let settings = CustomerSettings(customerId: 42, invoiceChannel: .email, paymentTermDays: 14, version: 2)
+        try sameBytes(CustomerCard(
+            customer: Sample.customer, contactInformation: Self.information, salesAndProjects: ProjectList(projects: [project]),
+            collaboration: CollaborationTab(items: []), settings: SettingsTab(settings: settings, segments: [Self.segment]),
+            files: FilesTab(files: [], links: [])))
+    }
+
+    /// A message that goes through `Codable` and holds hot ones (an address list, a history page's
+    /// contact) writes them directly inside its own fields, framed as `Codable` would frame them.
+    @Test func hotMessagesInsideCodableOnes() throws {
+        try sameBytes(AddressList(addresses: [Sample.address, Sample.address]))
+        try sameBytes(ContactList(contacts: [Sample.contact]))
+        try sameBytes(InvoicingReadiness(ready: false, missing: ["vatNumber"], headOffice: Sample.address, vatNumber: nil))
+        try sameBytes([Self.fullCustomer, Self.bareCustomer])
+    }
+}
+
+/// What the direct readers refuse, they refuse as `init(from:)` does: a missing field, a field of
+/// the wrong wire type, a bad enum number; and what they accept beyond the plain encoding (a
+/// message field sent twice is merged, unknown fields are skipped) they accept alike.
+@Suite struct HotMessageDecodingTests {
+    static let customer = HotMessageEncodingTests.fullCustomer
+
+    /// Both decoders give the same value, or both fail with the same kind of error.
+    func sameReading<T: Decodable & Equatable>(_ type: T.Type, _ bytes: [UInt8],
+                                               sourceLocation: SourceLocation = #_sourceLocation) {
+        var readingCodable = BinaryDecoder()
+        readingCodable.readsDirectly = false
+        let direct = Result { try BinaryDecoder().decode(type, from: bytes) }
+        let codable = Result { try readingCodable.decode(type, from: bytes) }
+        switch (direct, codable) {
+        case (.success(let one), .success(let other)):
+            #expect(one == other, sourceLocation: sourceLocation)
+        case (.failure(let one), .failure(let other)):
+            #expect(Self.kind(one) == Self.kind(other), "\(one) vs \(other)", sourceLocation: sourceLocation)
+        default:
+            Issue.record("direct: \(direct), Codable: \(codable)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func kind(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound?: "keyNotFound"
+        case .typeMismatch?: "typeMismatch"
+        case .dataCorrupted?: "dataCorrupted"
+        case .valueNotFound?: "valueNotFound"
+        default: "other"
+        }
+    }
+
+    @Test func refusalsAndMergesAreTheSame() throws {
+        let bytes = try BinaryEncoder().encode(Self.customer)
+        // Field 1 (id) left out: keyNotFound. Tag 0x08 and its varint are the first two bytes.
+        sameReading(Customer.self, Array(bytes.dropFirst(2)))
+        // The account manager (field 4) again, merged: its name (field 2) replaced.
+        sameReading(Customer.self, bytes + [0x22, 0x05, 0x12, 0x03] + Array("bob".utf8))
+        // Field 3 (name) again as a varint: the last occurrence has the wrong wire type.
+        sameReading(Customer.self, bytes + [0x18, 0x01])
+        // An unknown field (99, varint) is skipped.
+        sameReading(Customer.self, bytes + [0x98, 0x06, 0x01])
+        // A bad enum number in an address's kind (field 8 of the head office).
+        let address = try BinaryEncoder().encode(MessageRoundTripTests.address)
+        sameReading(Address.self, address + [0x40, 0x09])
+        // Truncated, and a bad UTF-8 name.
+        sameReading(Customer.self, Array(bytes.dropLast(3)))
+        sameReading(UserRef.self, [0x08, 0x02, 0x12, 0x01, 0xff])
+        let page = try BinaryEncoder().encode(ListCustomersResponse(customers: [Self.customer, Self.customer], nextPageToken: "t"))
+        for cut in stride(from: 0, to: page.count, by: 37) { sameReading(ListCustomersResponse.self, Array(page.prefix(cut))) }
+        let card = try BinaryEncoder().encode(CustomerCard(customer: Self.customer,
+                                                           contactInformation: HotMessageEncodingTests.information))
+        for cut in stride(from: 0, to: card.count, by: 23) { sameReading(CustomerCard.self, Array(card.prefix(cut))) }
+    }
+}

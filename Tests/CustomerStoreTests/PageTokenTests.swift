@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+/// Page tokens are written and read without Foundation's base64 now: the tokens are the very ones
+/// Foundation made (so a client's saved token still resumes), and every spelling read before is
+/// still read.
+@Suite struct PageTokenTests {
+    /// Foundation's base64 with `+/` as `-_` and no padding: how tokens were made before.
+    static func foundationBase64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    @Test func theEncodingIsFoundationsForEveryLengthAndByte() {
+        for length in 0..<70 {
+            // Every byte value across the lengths, so every sextet and every tail (0, 1, 2 bytes) occurs.
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ length &* 11) }
+            let text = Base64URL.encode(bytes)
+            #expect(text == Self.foundationBase64URL(bytes))
+            #expect(Base64URL.decodeCanonical(text) == bytes)
+        }
+    }
+
+    @Test func onlyCanonicalTextDecodesWithoutFoundation() {
+        #expect(Base64URL.decodeCanonical("YQ") == [0x61])
+        // Stray bits, a lone last character, padding and the other alphabet are not canonical.
+        for text in ["YR", "YQB", "Y", "YQ==", "a+/b", "YQ!"] { #expect(Base64URL.decodeCanonical(text) == nil, "\(text)") }
+    }
+
+    @Test func aTokenReadsBackInEitherSpelling() throws {
+        let position = ListPosition(id: 42, number: 10_042, nameKey: "mäki|oy ✓")
+        let token = PageToken(order: .byName, fingerprint: 0xfeed, position: position)
+        let encoded = token.encoded()
+        let text = "1|\(CustomerOrder.byName.rawValue)|feed|42|10042|mäki|oy ✓"
+        #expect(encoded == Self.foundationBase64URL(Array(text.utf8)))
+        #expect(try PageToken.decode(encoded, order: .byName, fingerprint: 0xfeed) == position)
+        // Padded, as Foundation also reads it.
+        let padded = encoded + String(repeating: "=", count: (4 - encoded.count % 4) % 4)
+        #expect(try PageToken.decode(padded, order: .byName, fingerprint: 0xfeed) == position)
+        #expect(throws: StoreError.self) { try PageToken.decode(encoded, order: .byNumber, fingerprint: 0xfeed) }
+        #expect(throws: StoreError.self) { try PageToken.decode("not a token!", order: .byName, fingerprint: 0xfeed) }
+    }
+}

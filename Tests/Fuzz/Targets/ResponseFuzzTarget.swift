@@ -1,0 +1,86 @@
+import BinaryCoding
+import CustomerAPI
+import Foundation
+
+/// Fuzz target (d): the hot response messages, which read and write their own fields
+/// (`DirectDecodable`, `DirectEncodable`), against their `Codable` paths.
+///
+/// Input: one byte choosing the message type, then the bytes to decode. Both decoders must agree,
+/// both refusing or both reading the same value, and a value read must encode to the same bytes on
+/// both encoding paths: a hand-written reader or writer that parts from `Codable` is a finding.
+enum ResponseFuzzTarget {
+    /// Each message type with its comparison, in selector order.
+    static let responseTypes: [(type: Any.Type, compare: @Sendable ([UInt8]) -> Void)] = [
+        entry(Customer.self), entry(ListCustomersResponse.self), entry(CustomerCard.self), entry(ContactInformation.self),
+        entry(Address.self), entry(Contact.self), entry(Activity.self), entry(ActivityList.self), entry(Segment.self),
+        entry(UserRef.self), entry(ContactRef.self),
+    ]
+
+    private static func entry<T: Codable & Equatable & Sendable>(_ type: T.Type) -> (type: Any.Type, compare: @Sendable ([UInt8]) -> Void) {
+        (T.self, { compare(T.self, $0) })
+    }
+
+    static func run(_ input: UnsafeRawBufferPointer) {
+        guard let selector = input.first else { return }
+        responseTypes[Int(selector) % responseTypes.count].compare(Array(input.dropFirst()))
+    }
+
+    /// The input for `message` of `type`: the selector byte, then the message.
+    static func input(_ type: Any.Type, message: [UInt8]) -> [UInt8] {
+        let index = responseTypes.firstIndex { ObjectIdentifier($0.type) == ObjectIdentifier(type) } ?? 0
+        return [UInt8(truncatingIfNeeded: index)] + message
+    }
+
+    private static func compare<T: Codable & Equatable>(_ type: T.Type, _ bytes: [UInt8]) {
+        var readingCodable = BinaryDecoder()
+        readingCodable.readsDirectly = false
+        let direct = try? BinaryDecoder().decode(type, from: bytes)
+        let codable = try? readingCodable.decode(type, from: bytes)
+        guard direct == codable else {
+            fatalError("\(type) from \(bytes): the direct reader gave \(String(describing: direct)), Codable \(String(describing: codable))")
+        }
+        guard let direct else { return }
+        var writingCodable = BinaryEncoder()
+        writingCodable.writesDirectly = false
+        let written = try? BinaryEncoder().encode(direct)
+        guard written != nil, written == (try? writingCodable.encode(direct)) else {
+            fatalError("\(type) decoded from \(bytes) encodes differently on the direct and the Codable path")
+        }
+    }
+
+    /// Seed values: a customer with every field, a page, and a card with its contact tab.
+    static func sampleMessages() -> [[UInt8]] {
+        let at = Date(timeIntervalSince1970: 1_764_384_786.123)
+        let alice = UserRef(id: 1, name: "alice")
+        let address = Address(
+            id: 5, customerId: 42, street: ["Keilalahdentie 4", "PL 226"], postalCode: "02150", city: "Espoo",
+            region: nil, country: "FI", kind: .billing, isHeadOffice: true, version: 1, createdAt: at, createdBy: alice,
+            updatedAt: at, updatedBy: alice)
+        let customer = Customer(
+            id: 42, number: 10_042, name: "Ääkkönen Oy", accountManager: alice, description: "Line 1\nLine 2",
+            vatNumber: "FI01120389", country: "FI", industry: "Manufacturing", email: "info@example.fi",
+            website: "https://example.fi", phone: "+358 40 123 4567", active: true, deleted: true, version: 7,
+            createdAt: at, createdBy: alice, updatedAt: at, updatedBy: alice, headOffice: address, businessId: "0112038-9",
+            registryStatus: "active", registryCheckedAt: at)
+        let contact = Contact(
+            id: 9, customerId: 42, firstName: "Aino", lastName: "Virtanen", title: "CFO", email: "aino@example.fi",
+            phone: nil, mobile: "+358 50 765 4321", language: "fi", notes: nil, keywords: ["xmas"], roles: ["billing"],
+            active: true, deleted: false, version: 2, createdAt: at, createdBy: alice, updatedAt: at, updatedBy: alice)
+        let activity = Activity(
+            id: 3, customerId: 42, kind: .event, subject: "Visit", startsAt: at, endsAt: at, assignee: alice,
+            contact: ContactRef(id: 9, name: "Aino Virtanen", deleted: false), done: true, completedAt: at,
+            completedBy: alice, projectId: 7, projectName: "Rollout", version: 1, createdAt: at, createdBy: alice,
+            updatedAt: at, updatedBy: alice, timeZone: "Europe/Helsinki")
+        let information = ContactInformation(
+            addresses: [address], contacts: [contact], activities: ActivityList(planned: [activity], done: [activity]),
+            segments: [Segment(id: 3, parentId: 1, name: "Machinery", path: ["Industry", "Machinery"], customerCount: 12)])
+        func seed<T: Encodable>(_ value: T) -> [UInt8] {
+            input(T.self, message: (try? BinaryEncoder().encode(value)) ?? [])
+        }
+        return [
+            seed(customer), seed(ListCustomersResponse(customers: [customer, customer], nextPageToken: "next")),
+            seed(CustomerCard(customer: customer, contactInformation: information, financialHidden: true)),
+            seed(information), seed(address), seed(contact), seed(activity), seed(alice),
+        ]
+    }
+}
