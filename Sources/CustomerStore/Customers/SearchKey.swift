@@ -7,7 +7,12 @@ import Foundation
 enum SearchKey {
     /// "Müller" -> "muller", "ÅS" -> "as".
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // Most names, numbers and addresses are ASCII, which folding only lower-cases: done on the
+        // bytes it costs a fraction of Foundation's folding, which a bulk import pays three times a row.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The text a search matches: folded name, number, VAT number, email and business id without
