@@ -26,6 +26,7 @@ enum CustomerColumns {
         text("accountManager", \.fields.accountManager),
         text("description", \.fields.description),
         text("vatNumber", \.fields.vatNumber),
+        text("businessId", \.businessId),
         text("country", \.fields.country),
         text("industry", \.fields.industry),
         text("email", \.fields.email),
@@ -44,6 +45,7 @@ enum CustomerColumns {
         contact("firstName", \.firstName), contact("lastName", \.lastName), contact("title", \.title),
         contact("email", \.email), contact("phone", \.phone), contact("mobile", \.mobile),
         contact("language", \.language), contact("notes", \.notes),
+        list("contact.keywords", \.contactKeywords), list("contact.roles", \.contactRoles),
     ]
 
     static let names = all.map(\.name)
@@ -53,6 +55,13 @@ enum CustomerColumns {
 
     private static func text(_ name: String, _ path: WritableKeyPath<CustomerRecord, String?> & Sendable) -> Column {
         Column(name: name, get: { $0[keyPath: path] }) { record, text in record[keyPath: path] = text }
+    }
+
+    /// A list of names in one cell (see `NameList`).
+    private static func list(_ name: String, _ path: WritableKeyPath<CustomerRecord, [String]> & Sendable) -> Column {
+        Column(name: name, get: { $0[keyPath: path].isEmpty ? nil : NameList.joined($0[keyPath: path]) }) { record, text in
+            record[keyPath: path] = try NameList.split(text)
+        }
     }
 
     private static func address(_ name: String, _ path: WritableKeyPath<AddressFields, String?> & Sendable) -> Column {

@@ -19,6 +19,10 @@ enum CustomerTransferCommands {
     static let format = Option.value("format", help: "Output format. Default: jsonl.", choices: ["jsonl", "csv"])
 
     static let fieldsHelp = "FIELDS: " + CustomerColumns.names.joined(separator: ", ") + "."
+    static let listsHelp = """
+        contact.keywords and contact.roles hold names of existing keywords and
+        roles separated by |, a | or \\ in a name written \\| or \\\\.
+        """
 
     static let importCommand = CommandSpec(
         ["customers", "import"], summary: "Create customers from a CSV file, each row checked as a create would.",
@@ -26,8 +30,11 @@ enum CustomerTransferCommands {
         options: [map, delimiter, dryRun, continueOnError, CustomerOptions.allowDuplicateVat],
         notes: """
             A row's address.* columns give its head office, its contact.* columns its first contact
-            (left out when all are empty). Quoting as RFC 4180. All rows are written in one
-            transaction; with --idempotency-key a retried import is not done twice. A progress bar
+            (left out when all are empty). businessId must be the one the vatNumber names; without
+            a vatNumber it is read as one (a bare Norwegian organisation number stays a business id).
+            \(listsHelp)
+            Quoting as RFC 4180. All rows are written in one transaction, the server taking them as
+            they arrive; with --idempotency-key a retried import is not done twice. A progress bar
             shows on stderr when it is a terminal. Problems are listed as 'line N: field: reason'.
             \(fieldsHelp)
             """,
@@ -90,8 +97,9 @@ enum CustomerTransferCommands {
         options: CustomerOptions.filters + [format],
         notes: """
             The columns are import's fields, so an export imports again unchanged: the head office as
-            address.*, the first contact as contact.*. Streams with flow control: constant memory
-            whatever the number of customers.
+            address.*, the first contact as contact.* with its keywords and roles, the business id
+            as businessId. Streams with flow control: constant memory whatever the number of customers.
+            \(listsHelp)
             \(fieldsHelp)
             """,
         examples: ["customerctl customers export --all > customers.jsonl",

@@ -10,15 +10,28 @@ public struct CustomerRecord: Codable, Sendable, Hashable {
     public var address: AddressFields?
     /// The first contact; absent when the record has none (every contact column empty).
     public var contact: ContactFields?
+    /// The national business id (`0112038-9`). An export gives the stored one. An import checks it
+    /// against the one `fields.vatNumber` names; without a VAT number it is read as one is typed,
+    /// so a bare Norwegian organisation number stays the customer's business id only.
+    public var businessId: String?
+    /// Names of existing keywords and roles of the first contact (an import needs `contact` for them).
+    public var contactKeywords: [String]
+    public var contactRoles: [String]
 
-    public init(line: Int64? = nil, fields: CustomerFields, address: AddressFields? = nil, contact: ContactFields? = nil) {
+    public init(line: Int64? = nil, fields: CustomerFields, address: AddressFields? = nil, contact: ContactFields? = nil,
+                businessId: String? = nil, contactKeywords: [String] = [], contactRoles: [String] = []) {
         self.line = line
         self.fields = fields
         self.address = address
         self.contact = contact
+        self.businessId = businessId
+        self.contactKeywords = contactKeywords
+        self.contactRoles = contactRoles
     }
 
-    enum CodingKeys: Int, CodingKey { case line = 1, fields = 2, address = 3, contact = 4 }
+    enum CodingKeys: Int, CodingKey {
+        case line = 1, fields = 2, address = 3, contact = 4, businessId = 5, contactKeywords = 6, contactRoles = 7
+    }
 }
 
 /// One message of an import (client-streaming): the first carries `options` (and may carry rows),

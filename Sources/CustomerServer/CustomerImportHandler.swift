@@ -12,7 +12,8 @@ struct CustomerImportHandler: GuardedService {
     static let historySource = "import"
 
     func register(with router: inout GuardedRouter) {
-        let keyedWrites = router.keyedWrites
+        // Keys are looked at only where the router serves them (see `GuardedRouter.keyedWrites`).
+        let takesKeys = router.keyedWrites != nil
         router.register(
             clientStreaming: CustomerService.importCustomers,
             first: { (message: ImportCustomersMessage) -> ImportCustomersMessage in message },
@@ -21,33 +22,47 @@ struct CustomerImportHandler: GuardedService {
             -> ImportCustomersResponse in
             let options = first.options ?? ImportOptions()
             let key = try KeyedWrites.key(of: context)
-            var fingerprint = SHA256()
-            var rows = ImportRows(store: store)
-            var message = first
-            while true {
-                if key != nil { try KeyedWrites.fingerprint(message, into: &fingerprint) }
-                try rows.add(message.rows)
-                guard let next = try messages.next() else { break }
-                guard next.options == nil else {
-                    throw RPCError(.invalidArgument, "options: only the first message of an import carries them",
-                                   details: [ErrorDetail(field: "options", reason: "only in the first message")])
-                }
-                try context.checkCancellation()
-                message = next
-            }
             var author = try Caller.of(context).author
             author.source = Self.historySource
             let mode: CustomerImportMode = options.dryRun == true ? .dryRun
                 : options.continueOnError == true ? .continueOnError : .allOrNothing
-            let received = rows.rows
-            let run = { (store: CustomerStore) throws -> ImportCustomersResponse in
-                let outcome = try store.importCustomers(
-                    received, mode: mode, allowDuplicateVAT: options.allowDuplicateVat ?? false, by: author)
-                return try Self.answer(outcome, mode: mode)
+            let allowDuplicateVAT = options.allowDuplicateVat ?? false
+            // The rows go into the store's transaction a message at a time as they arrive: the
+            // server never holds the whole import.
+            var fingerprint = SHA256()
+            var rows = ImportRows(store: store)
+            var unread: ImportCustomersMessage? = first
+            let next = { () throws -> [CustomerImportRow]? in
+                let message: ImportCustomersMessage
+                if let first = unread {
+                    message = first
+                    unread = nil
+                } else {
+                    guard let received = try messages.next() else { return nil }
+                    guard received.options == nil else {
+                        throw RPCError(.invalidArgument, "options: only the first message of an import carries them",
+                                       details: [ErrorDetail(field: "options", reason: "only in the first message")])
+                    }
+                    try context.checkCancellation()
+                    message = received
+                }
+                if key != nil { try KeyedWrites.fingerprint(message, into: &fingerprint) }
+                return try rows.convert(message.rows)
             }
             // A dry run writes nothing, so there is nothing a retry could do twice.
-            guard mode != .dryRun, let key, let keyedWrites else { return try run(store) }
-            return try keyedWrites.runStream(CustomerService.importCustomers, key: key, fingerprint: fingerprint, context, run)
+            guard mode != .dryRun, let key, takesKeys else {
+                return try Self.answer(
+                    store.importCustomers(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: next), mode: mode)
+            }
+            let method = CustomerService.importCustomers
+            let outcome = try store.importCustomers(
+                mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: next,
+                claim: { try KeyedWrites.streamClaim(method, key: key, fingerprint: fingerprint, context) },
+                answer: { try KeyedWrites.encode(Self.answer($0, mode: mode), of: method.fullName) })
+            switch outcome {
+            case .ran(let outcome): return try Self.answer(outcome, mode: mode)
+            case .earlier(let earlier): return try KeyedWrites.earlier(earlier, of: method.fullName)
+            }
         }
         router.register(CustomerService.exportCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<CustomerRecord>, context) in
@@ -85,14 +100,16 @@ struct CustomerImportHandler: GuardedService {
 /// An import's rows as the store takes them, each account manager's name looked up once per import.
 private struct ImportRows {
     let store: CustomerStore
-    var rows: [CustomerImportRow] = []
+    /// Rows converted so far, for the line of a record that names none.
+    private var count: Int64 = 0
     private var managers: [String: NamedUser] = [:]
 
     init(store: CustomerStore) { self.store = store }
 
-    mutating func add(_ records: [CustomerRecord]) throws {
-        for record in records {
-            let line = record.line ?? Int64(rows.count + 1)
+    mutating func convert(_ records: [CustomerRecord]) throws -> [CustomerImportRow] {
+        try records.map { record in
+            count += 1
+            let line = record.line ?? count
             var problems: [FieldViolation] = []
             var managerID: Int64?
             if let name = record.fields.accountManager, !name.isEmpty {
@@ -105,13 +122,14 @@ private struct ImportRows {
                 }
             }
             let fields = record.fields
-            rows.append(CustomerImportRow(
+            return CustomerImportRow(
                 line: line,
                 customer: NewCustomer(
                     number: fields.number, name: fields.name ?? "", accountManagerID: managerID,
                     description: fields.description, vatNumber: fields.vatNumber, country: fields.country,
                     industry: fields.industry, email: fields.email, website: fields.website, phone: fields.phone),
-                address: record.address?.stored, contact: record.contact?.stored, problems: problems))
+                businessID: record.businessId, address: record.address?.stored, contact: record.contact?.stored,
+                contactKeywords: record.contactKeywords, contactRoles: record.contactRoles, problems: problems)
         }
     }
 
@@ -141,6 +159,8 @@ extension CustomerRecord {
                 ContactFields(
                     firstName: contact.firstName, lastName: contact.lastName, title: contact.title, email: contact.email,
                     phone: contact.phone, mobile: contact.mobile, language: contact.language, notes: contact.notes)
-            })
+            },
+            businessId: customer.businessID, contactKeywords: stored.firstContact?.keywords ?? [],
+            contactRoles: stored.firstContact?.roles ?? [])
     }
 }

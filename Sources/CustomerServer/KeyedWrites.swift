@@ -54,19 +54,17 @@ struct KeyedWrites: Sendable {
         }
     }
 
-    /// `body` run once per (user, key) for a client-streaming call, whose request is the whole stream:
-    /// `fingerprint` has hashed its messages as the server decoded them, re-encoded (see
-    /// `fingerprint(of:actingFor:)`); the person a service acts for is added here. `body` gets the
-    /// store view it must use.
-    func runStream<Output: Codable>(_ method: MethodDescriptor, key: String, fingerprint: SHA256, _ context: ServerContext,
-                                    _ body: (CustomerStore) throws -> Output) throws -> Output {
+    /// The claim of a client-streaming call, whose request is the whole stream: `fingerprint` has
+    /// hashed its messages as the server decoded them, re-encoded (see `fingerprint(of:actingFor:)`);
+    /// the person a service acts for is added here. The store looks it up once the stream has
+    /// ended (`CustomerStore.importCustomers(...claim:answer:)`).
+    static func streamClaim(_ method: MethodDescriptor, key: String, fingerprint: SHA256,
+                            _ context: ServerContext) throws -> IdempotencyClaim {
         let caller = try Caller.of(context)
         var hasher = fingerprint
         if caller.service != nil { hasher.update(Self.personBytes(caller.user.id)) }
-        let claim = IdempotencyClaim(userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
-                                     requestSHA256: hasher.finalizeHex())
-        let view = store.insideKeyedWrites()
-        return try Self.once(claim, on: store) { try body(view) } committed: {}
+        return IdempotencyClaim(userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
+                                requestSHA256: hasher.finalizeHex())
     }
 
     /// Runs `body` inside `store.keyedWrite(claim)` and answers the call: `body`'s output, the first
@@ -80,12 +78,17 @@ struct KeyedWrites: Sendable {
             answer = output
             return try encode(output, of: name)
         }
+        guard case .ran = outcome else { return try earlier(outcome, of: name) }
+        committed()
+        guard let answer else { throw RPCError(.internalError, "\(name) ran without an answer") }
+        return answer
+    }
+
+    /// The answer to a call whose key was used before: the first call's answer, decoded, or
+    /// FAILED_PRECONDITION naming `idempotency-key` when it was used for another request.
+    static func earlier<Output: Decodable>(_ outcome: IdempotentOutcome, of name: String) throws -> Output {
         switch outcome {
-        case .ran:
-            committed()
-            guard let answer else { throw RPCError(.internalError, "\(name) ran without an answer") }
-            return answer
-        case .replayed(let bytes):
+        case .ran(let bytes), .replayed(let bytes):
             do {
                 return try BinaryDecoder().decode(Output.self, from: bytes)
             } catch {
@@ -100,7 +103,7 @@ struct KeyedWrites: Sendable {
         }
     }
 
-    /// Adds one message of a client stream to the stream's fingerprint (see `runStream`).
+    /// Adds one message of a client stream to the stream's fingerprint (see `streamClaim`).
     static func fingerprint<Message: Encodable>(_ message: Message, into hasher: inout SHA256) throws {
         hasher.update(try encode(message, of: "the request"))
     }
@@ -118,7 +121,7 @@ struct KeyedWrites: Sendable {
         withUnsafeBytes(of: person.bigEndian) { Array($0) }
     }
 
-    private static func encode<Value: Encodable>(_ value: Value, of what: String) throws -> [UInt8] {
+    static func encode<Value: Encodable>(_ value: Value, of what: String) throws -> [UInt8] {
         do {
             return try BinaryEncoder().encode(value)
         } catch {

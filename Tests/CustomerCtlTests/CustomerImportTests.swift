@@ -24,6 +24,24 @@ import Testing
         ])
     }
 
+    @Test func listCellsSplitOnBarsWithBackslashEscapesAndJoinBackTheSame() throws {
+        let parsed = try parse("""
+            name,businessId,contact.firstName,contact.keywords,contact.roles\r
+            Acme,0112038-9,Aino, VIP | Key\\|Account ||\\\\back ,Buyer\r
+            Beta,,Olli,"trailing\\",\r
+
+            """)
+        let acme = try #require(parsed.records.first)
+        #expect(acme.businessId == "0112038-9")
+        #expect(acme.contactKeywords == ["VIP", "Key|Account", "\\back"])
+        #expect(acme.contactRoles == ["Buyer"])
+        let keywords = try #require(CustomerColumns.all.first { $0.name == "contact.keywords" })
+        #expect(keywords.get(acme) == "VIP|Key\\|Account|\\\\back")
+        #expect(try NameList.split(#require(keywords.get(acme))) == acme.contactKeywords)
+        #expect(parsed.problems == [ImportProblem(line: 3, field: "contact.keywords",
+                                                  reason: "ends in a lone \\; write \\\\ for a backslash in a name")])
+    }
+
     @Test func mapRenamesAndSkipsColumns() throws {
         let parsed = try parse("Nimi,Y-tunnus,Muistiinpano\nAcme Oy,FI01120389,x\n",
                                maps: ["Nimi=name", "Y-tunnus=vatNumber", "Muistiinpano="])

@@ -46,6 +46,13 @@ import Testing
         }
     }
 
+    /// The byte-wise folding of ASCII text keys rows exactly as Foundation's folding did.
+    @Test func foldingASCIIIsFoundationsFolding() {
+        let ascii = String(decoding: Array(UInt8(0x01)...UInt8(0x7F)), as: UTF8.self)
+        #expect(SearchKey.fold(ascii) == ascii.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
+        #expect(SearchKey.fold("Müller ÅS") == "muller as")
+    }
+
     @Test func orderByNameIgnoresCaseAndAccents() throws {
         let fixture = try Fixture()
         for name in ["beta", "Ärla", "alpha", "Öberg", "Ocean"] { try fixture.create(name) }

@@ -24,10 +24,10 @@ enum ContactRow {
                         GROUP BY customer_id)
         """
 
-    /// The first contact of each of `customerIDs`, by customer id, without labels (for exports,
-    /// which carry none).
+    /// The first contact of each of `customerIDs`, by customer id, with its keywords and roles
+    /// (for exports): two queries whatever their number.
     static func firstContacts(_ connection: SQLiteConnection, customerIDs: [Int64]) throws -> [Int64: StoredContact] {
-        try connection.withStatement(firstContactsOf) { statement in
+        var found = try connection.withStatement(firstContactsOf) { statement in
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
             while try statement.step() {
@@ -36,6 +36,15 @@ enum ContactRow {
             }
             return found
         }
+        guard !found.isEmpty else { return found }
+        let customers = Dictionary(uniqueKeysWithValues: found.values.map { ($0.id, $0.customerID) })
+        try labels(connection, """
+            SELECT cl.contact_id, l.kind, l.name FROM contact_labels cl JOIN labels l ON l.id = cl.label_id
+            WHERE cl.contact_id IN (SELECT value FROM json_each(?)) ORDER BY l.name, l.id
+            """, key: .text(AddressRow.jsonArray(Array(customers.keys)))) { contactID, kind, name in
+            if let customerID = customers[contactID] { found[customerID]?.add(kind, name) }
+        }
+        return found
     }
 
     private static func decode(_ statement: SQLiteStatement) throws -> StoredContact {
@@ -77,7 +86,7 @@ enum ContactRow {
             SELECT cl.contact_id, l.kind, l.name FROM contacts k
             JOIN contact_labels cl ON cl.contact_id = k.id JOIN labels l ON l.id = cl.label_id
             WHERE k.customer_id = ? ORDER BY l.name, l.id
-            """, key: customerID) { contactID, kind, name in
+            """, key: .integer(customerID)) { contactID, kind, name in
             if let position = positions[contactID] { contacts[position].add(kind, name) }
         }
         return contacts
@@ -91,11 +100,11 @@ enum ContactRow {
         try labels(connection, """
             SELECT cl.contact_id, l.kind, l.name FROM contact_labels cl JOIN labels l ON l.id = cl.label_id
             WHERE cl.contact_id = ? ORDER BY l.name, l.id
-            """, key: contact.id) { _, kind, name in loaded.add(kind, name) }
+            """, key: .integer(contact.id)) { _, kind, name in loaded.add(kind, name) }
         contact = loaded
     }
 
-    private static func labels(_ connection: SQLiteConnection, _ sql: String, key: Int64,
+    private static func labels(_ connection: SQLiteConnection, _ sql: String, key: SQLValue,
                                _ body: (Int64, LabelKind, String) -> Void) throws {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)

@@ -135,12 +135,7 @@ extension CustomerStore {
         try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
         let number = try fields.number ?? nextNumber(connection)
         let now = nowMilliseconds()
-        try connection.run("""
-            INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
-                country, industry_id, email, website, phone, business_id, active, version, created_at, created_by,
-                updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
-            """, Self.values(of: fields, number: number) + [
+        try connection.run(Self.insertSQL, Self.values(of: fields, number: number) + [
                 .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
             ])
         let id = connection.lastInsertRowID
@@ -158,9 +153,17 @@ extension CustomerStore {
         return record
     }
 
+    /// A new customer's row: `values(of:number:)`, then created at/by and updated at/by.
+    static let insertSQL = """
+        INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
+            country, industry_id, email, website, phone, business_id, active, version, created_at, created_by,
+            updated_at, updated_by)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
+        """
+
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
     /// industry by name: the statements look its id up in the managed list).
-    private static func values(of fields: StoredCustomerFields, number: Int64) -> [SQLValue] {
+    static func values(of fields: StoredCustomerFields, number: Int64) -> [SQLValue] {
         [
             .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
             .text(SearchKey.searchText(of: fields, number: number)), SQLValue(fields.accountManagerID),
@@ -176,28 +179,11 @@ extension CustomerStore {
     /// sequence, which people gave: usually none.
     /// - Throws: `resourceExhausted` once every number of `CustomerNumber.range` above it is taken.
     private func nextNumber(_ connection: SQLiteConnection) throws -> Int64 {
-        let last = try connection.withStatement("SELECT last_number FROM customer_number_sequence WHERE singleton = 1") {
-            try $0.step() ? $0.int64(0) : 10_000
-        }
-        var candidate = max(last, CustomerNumber.range.lowerBound - 1)
-        try connection.withStatement("""
-            SELECT number FROM customers WHERE number > ?1
-            UNION SELECT number FROM retired_customer_numbers WHERE number > ?1
-            ORDER BY 1
-            """) { statement in
-            try statement.bind(candidate, at: 1)
-            while candidate < CustomerNumber.range.upperBound, try statement.step() {
-                let taken = statement.int64(0)
-                guard taken == candidate + 1 else { break }
-                candidate = taken
-            }
-        }
-        guard candidate < CustomerNumber.range.upperBound else {
-            throw StoreError.resourceExhausted("every customer number up to \(CustomerNumber.range.upperBound) is taken")
-        }
-        candidate += 1
-        try connection.run("UPDATE customer_number_sequence SET last_number = ? WHERE singleton = 1", [.integer(candidate)])
-        return candidate
+        var numbers = try CustomerNumberBlock(connection)
+        let number = try numbers.next(connection)
+        numbers.took(number)
+        try numbers.finish(connection)
+        return number
     }
 
     /// Keeps a number a customer no longer has (deleted or renumbered) from automatic numbering.

@@ -2,7 +2,7 @@
 public struct StoredCustomerRecord: Sendable, Hashable {
     public var customer: StoredCustomer
     public var headOffice: StoredAddress?
-    /// The customer's earliest live, active contact (without its keywords and roles).
+    /// The customer's earliest live, active contact, with its keywords and roles.
     public var firstContact: StoredContact?
 }
 

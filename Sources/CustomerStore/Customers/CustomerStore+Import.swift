@@ -6,18 +6,28 @@ public struct CustomerImportRow: Sendable, Hashable {
     /// The line of the file the row starts on, for reporting.
     public var line: Int64
     public var customer: NewCustomer
+    /// The business id the row expects: checked against the one its VAT number names, or, without
+    /// a VAT number, typed as the number (a bare Norwegian organisation number stays a business id).
+    public var businessID: String?
     public var address: StoredAddressFields?
     public var contact: StoredContactFields?
+    /// Names of existing keywords and roles for the contact.
+    public var contactKeywords: [String]
+    public var contactRoles: [String]
     /// What the caller already found wrong (e.g. an account manager no user has); reported together
     /// with the store's own findings, and the row is refused.
     public var problems: [FieldViolation]
 
-    public init(line: Int64, customer: NewCustomer, address: StoredAddressFields? = nil, contact: StoredContactFields? = nil,
+    public init(line: Int64, customer: NewCustomer, businessID: String? = nil, address: StoredAddressFields? = nil,
+                contact: StoredContactFields? = nil, contactKeywords: [String] = [], contactRoles: [String] = [],
                 problems: [FieldViolation] = []) {
         self.line = line
         self.customer = customer
+        self.businessID = businessID
         self.address = address
         self.contact = contact
+        self.contactKeywords = contactKeywords
+        self.contactRoles = contactRoles
         self.problems = problems
     }
 }
@@ -45,114 +55,102 @@ public struct CustomerImportOutcome: Sendable, Hashable {
     /// Customers created and committed; 0 in a dry run and in a refused all-or-nothing import.
     public var imported = 0
     public var rejectedRows = 0
-    /// In row order.
+    /// In row order, at most `problemLimit` of them (`rejectedRows` counts them all).
     public var problems: [CustomerImportProblem] = []
+    /// The most problems an outcome keeps, so a bad million-row file cannot fill the server's memory.
+    public static let problemLimit = 10_000
+}
+
+/// What a keyed import came to (see ``CustomerStore/importCustomers(mode:allowDuplicateVAT:by:rows:claim:answer:)``).
+public enum KeyedImportOutcome: Sendable, Equatable {
+    /// The key was new: the import ran (and committed, unless `mode` or a refused row undid it).
+    case ran(CustomerImportOutcome)
+    /// The key was used before: what it came to then (`.replayed`, `.conflict`); nothing was kept.
+    case earlier(IdempotentOutcome)
 }
 
 extension CustomerStore {
-    /// Creates the customers of `rows` in ONE transaction, each row checked exactly as
-    /// `createCustomer`, `addAddress` and `createContact` check theirs (the same code runs), inside a
-    /// savepoint of its own so a refused row leaves nothing behind, not even a sequence number.
+    /// Creates the customers that `rows` hands over batch by batch (nil when there are no more) in
+    /// ONE transaction, each row checked exactly as `createCustomer`, `addAddress` and
+    /// `createContact` check theirs, so the rows stream into the transaction and are never held
+    /// all at once. A refused row leaves nothing behind, not even a sequence number.
     ///
     /// A row is checked against the rows before it (a customer number or VAT number given twice is
     /// refused on its second row). `mode` decides what is kept: in a dry run and in an
     /// all-or-nothing import with a refused row the transaction is undone, so `imported` is 0.
-    /// - Throws: errors that are not a row's fault (an unknown acting user, SQLite failures); nothing
-    ///   is written then.
-    public func importCustomers(_ rows: [CustomerImportRow], mode: CustomerImportMode, allowDuplicateVAT: Bool,
-                                by author: Author) throws -> CustomerImportOutcome {
-        do {
-            return try write { connection in
-                try Self.requireActingUser(connection, author.userID)
-                var outcome = CustomerImportOutcome()
-                for row in rows {
-                    outcome.rows += 1
-                    let problems = try importRow(connection, row, allowDuplicateVAT: allowDuplicateVAT, by: author)
-                    if problems.isEmpty {
-                        outcome.imported += 1
-                    } else {
-                        outcome.rejectedRows += 1
-                        outcome.problems += problems.map { CustomerImportProblem(line: row.line, violation: $0) }
-                    }
-                }
-                if mode == .dryRun || (mode == .allOrNothing && outcome.rejectedRows > 0) {
-                    outcome.imported = 0
-                    throw ImportUndone(outcome: outcome)
-                }
-                return outcome
+    ///
+    /// The import holds the writer from its first row to its last (writes of other callers wait),
+    /// running on the caller's thread, so `rows` may block reading its input.
+    /// - Throws: errors that are not a row's fault (an unknown acting user, SQLite failures, what
+    ///   `rows` throws); nothing is written then.
+    public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
+                                rows: () throws -> [CustomerImportRow]?) throws -> CustomerImportOutcome {
+        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { _, outcome, kept in
+            (outcome, kept)
+        }
+    }
+
+    /// `importCustomers` for a call with an idempotency key, whose request is the whole stream:
+    /// once `rows` has handed over its last batch, `claim` (its hash now complete) is looked up. A
+    /// key used before undoes this run and says what it came to; a new key is stored with
+    /// `answer(outcome)` in the import's own transaction when the import is kept, so a crash leaves
+    /// both or neither. A dry run or a refused import stores no key (a corrected retry may use it).
+    public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
+                                rows: () throws -> [CustomerImportRow]?, claim: () throws -> IdempotencyClaim,
+                                answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
+        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
+            let claim = try claim()
+            if let earlier = try Self.earlierUse(connection, of: claim, now: nowMilliseconds()) {
+                return (.earlier(earlier), false)
             }
-        } catch let undone as ImportUndone {
-            return undone.outcome
+            if kept { try Self.remember(connection, claim, answer: try answer(outcome), now: nowMilliseconds()) }
+            return (.ran(outcome), kept)
         }
     }
 
-    /// Writes one row in its own savepoint; returns its problems (and writes nothing) when refused.
-    private func importRow(_ connection: SQLiteConnection, _ row: CustomerImportRow, allowDuplicateVAT: Bool,
-                           by author: Author) throws -> [FieldViolation] {
-        do {
-            try connection.savepoint { connection in
-                // Every field of the row is checked before one is written, so a refused row lists them all.
-                var problems = row.problems
-                if let address = row.address {
-                    problems += Self.prefixed("address", AddressValidator.validate(address, onto: nil).1)
-                }
-                if let contact = row.contact {
-                    problems += Self.prefixed("contact", ContactValidator.validate(contact, onto: ContactColumns()).1)
-                }
-                let id: Int64
-                do {
-                    id = try insert(connection, CustomerValidator.validate(row.customer), allowDuplicateVAT: allowDuplicateVAT,
-                                    by: author)
-                } catch let error as StoreError {
-                    guard let refused = Self.violations(of: error) else { throw error }
-                    throw RowRefused(violations: problems + refused)
-                }
-                if !problems.isEmpty { throw RowRefused(violations: problems) }
-                try Self.refusedAs("address") {
-                    if let address = row.address { _ = try addAddress(connection, customerID: id, address, by: author) }
-                }
-                try Self.refusedAs("contact") {
-                    if let contact = row.contact {
-                        _ = try createContact(connection, customerID: id, contact, keywords: [], roles: [], by: author)
-                    }
-                }
+    /// The writer's page cache while an import runs: -N is N KiB (SQLite's convention), 128 MiB.
+    static let importCacheKiB = -131_072
+
+    /// The import's transaction on the writer, held alone (its own thread leads it; no other
+    /// write shares it): rows in, then `settle`, told whether `mode` keeps the rows, says what to
+    /// answer and whether to commit.
+    private func runImport<Result>(
+        mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author, rows: () throws -> [CustomerImportRow]?,
+        settle: (SQLiteConnection, CustomerImportOutcome, _ kept: Bool) throws -> (Result, commit: Bool)
+    ) throws -> Result {
+        try withWriter { connection in
+            // A transaction larger than the page cache writes dirty pages out to the WAL as it goes,
+            // the hot index pages again and again (perf: 40% of an import's time in pwrite); a
+            // larger cache for the import's duration keeps them until the COMMIT.
+            // Every INSERT in a transaction keeps the pages it changes in a statement journal (to undo
+            // it alone on a constraint failure); SQLite spills that journal to a temporary file, so
+            // without this an import made ~22 pwrite calls a row (strace) into /var/tmp. In memory it
+            // holds one statement's pages at most.
+            let cacheSize = try connection.pragma("cache_size") ?? "-2000"
+            let tempStore = try connection.pragma("temp_store") ?? "0"
+            try connection.execute("PRAGMA cache_size = \(Self.importCacheKiB); PRAGMA temp_store = MEMORY")
+            defer {
+                try? connection.execute("PRAGMA cache_size = \(Int(cacheSize) ?? -2000); PRAGMA temp_store = \(Int(tempStore) ?? 0)")
             }
-            return []
-        } catch let refused as RowRefused {
-            return refused.violations
+            try connection.run("BEGIN IMMEDIATE")
+            do {
+                var importer = try CustomerImporter(store: self, connection: connection, allowDuplicateVAT: allowDuplicateVAT,
+                                                    by: author)
+                while let batch = try rows() {
+                    for row in batch { try importer.add(row) }
+                }
+                try importer.finish()
+                var outcome = importer.outcome
+                let kept = mode != .dryRun && !(mode == .allOrNothing && outcome.rejectedRows > 0)
+                if !kept { outcome.imported = 0 }
+                let (result, commit) = try settle(connection, outcome, kept)
+                try connection.run(commit ? "COMMIT" : "ROLLBACK")
+                return result
+            } catch {
+                // After a failed COMMIT SQLite may have rolled back already; this ROLLBACK then fails harmlessly.
+                _ = try? connection.run("ROLLBACK")
+                throw error
+            }
         }
     }
-
-    /// Runs `body`, turning the row's own faults into a `RowRefused` whose fields start with `prefix.`.
-    private static func refusedAs(_ prefix: String, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as StoreError {
-            guard let violations = violations(of: error) else { throw error }
-            throw RowRefused(violations: Self.prefixed(prefix, violations))
-        }
-    }
-
-    /// The fields a store error refuses, or nil when it is not about the input.
-    private static func violations(of error: StoreError) -> [FieldViolation]? {
-        switch error {
-        case .invalidArgument(let violations): violations
-        case .alreadyExists(let message, let field): [FieldViolation(field: field, reason: message)]
-        default: nil
-        }
-    }
-
-    private static func prefixed(_ prefix: String, _ violations: [FieldViolation]) -> [FieldViolation] {
-        violations.map { FieldViolation(field: prefix + "." + $0.field, reason: $0.reason) }
-    }
-}
-
-/// Undoes a dry run's or a refused import's transaction by leaving `write` with an error.
-private struct ImportUndone: Error {
-    let outcome: CustomerImportOutcome
-}
-
-/// A row's problems, thrown to undo its savepoint.
-private struct RowRefused: Error {
-    let violations: [FieldViolation]
 }

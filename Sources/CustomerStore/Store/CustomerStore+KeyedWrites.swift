@@ -33,41 +33,46 @@ extension CustomerStore {
             defer { commits.committed() }
             return try writer.write { connection in
                 let now = nowMilliseconds()
-                // Pruned here, inside the writes that add keys, so the table stays one day deep
-                // without a timer; expired rows are gone before the lookup below.
-                try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
-                                   [.integer(now - IdempotencyClaim.retentionMilliseconds)])
-                if let first = try Self.firstUse(connection, of: claim) {
-                    guard first.method == claim.method, first.requestSHA256 == claim.requestSHA256 else {
-                        return .conflict(method: first.method)
-                    }
-                    return .replayed(first.response)
-                }
+                if let earlier = try Self.earlierUse(connection, of: claim, now: now) { return earlier }
                 let response = try body()
-                try connection.withStatement("""
-                    INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """) { statement in
-                    try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
-                                        .text(claim.requestSHA256)])
-                    try statement.bind(response, at: 5)
-                    try statement.bind(now, at: 6)
-                    try statement.run()
-                }
+                try Self.remember(connection, claim, answer: response, now: now)
                 return .ran(response)
             }
         }
     }
 
-    private static func firstUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim) throws
-        -> (method: String, requestSHA256: String, response: [UInt8])?
+    /// What `claim`'s key came to when its user used it before within the retention period
+    /// (`.replayed` or `.conflict`); nil for a new key. Keys older than that are pruned first:
+    /// here, inside the writes that add keys, so the table stays one day deep without a timer.
+    static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, now: Int64) throws
+        -> IdempotentOutcome?
     {
-        try connection.withStatement("""
+        try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
+                           [.integer(now - IdempotencyClaim.retentionMilliseconds)])
+        return try connection.withStatement("""
             SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ?
             """) { statement in
             try statement.bind([.integer(claim.userID), .text(claim.key)])
             guard try statement.step() else { return nil }
-            return (try statement.text("method"), try statement.text("request_sha256"), try statement.blob("response"))
+            let method = try statement.text("method")
+            guard method == claim.method, try statement.text("request_sha256") == claim.requestSHA256 else {
+                return .conflict(method: method)
+            }
+            return .replayed(try statement.blob("response"))
+        }
+    }
+
+    /// Stores `claim`'s key with the answer of the write it ran, in that write's transaction.
+    static func remember(_ connection: SQLiteConnection, _ claim: IdempotencyClaim, answer: [UInt8], now: Int64) throws {
+        try connection.withStatement("""
+            INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """) { statement in
+            try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
+                                .text(claim.requestSHA256)])
+            try statement.bind(answer, at: 5)
+            try statement.bind(now, at: 6)
+            try statement.run()
         }
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import CustomerStore
+
+/// `importCustomers` in the store: rows streamed in batches into one transaction.
+@Suite struct CustomerImportStoreTests {
+    private func row(_ line: Int64, _ name: String, number: Int64? = nil, vatNumber: String? = nil,
+                     email: String? = nil) -> CustomerImportRow {
+        CustomerImportRow(line: line, customer: NewCustomer(number: number, name: name, vatNumber: vatNumber, email: email))
+    }
+
+    /// Feeds `batches` one at a time, as the server hands over a client stream's messages.
+    private func run(_ fixture: Fixture, _ mode: CustomerImportMode, _ batches: [[CustomerImportRow]]) throws
+        -> CustomerImportOutcome {
+        var remaining = batches[...]
+        return try fixture.store.importCustomers(mode: mode, allowDuplicateVAT: false, by: .user(fixture.admin.id)) {
+            remaining.popFirst()
+        }
+    }
+
+    /// Automatic numbers come from a block, yet they are the ones creates one after another would
+    /// take: numbers given in the same import (or before it, or retired) are skipped, and a refused
+    /// row uses none up.
+    @Test func automaticNumbersSkipGivenOnesAndRefusedRowsTakeNone() throws {
+        let fixture = try Fixture()
+        _ = try fixture.create("Before Oy", number: 10_003)
+        let outcome = try run(fixture, .continueOnError, [
+            [row(2, "A"), row(3, "Given", number: 10_002), row(4, "")],
+            [row(5, "B"), row(6, "C"), row(7, "Far", number: 10_007), row(8, "D"), row(9, "Again", number: 10_002)],
+        ])
+        #expect(outcome.rows == 8 && outcome.imported == 6 && outcome.rejectedRows == 2)
+        #expect(outcome.problems.map(\.line) == [4, 9])
+        #expect(outcome.problems.last?.violation == FieldViolation(field: "number", reason: "number is already taken"))
+        let numbers = try fixture.store.listCustomers(CustomerFilter(status: .all), order: .byNumber, limit: 100, pageToken: nil).customers
+            .map { "\($0.number) \($0.name)" }
+        #expect(numbers == ["10001 A", "10002 Given", "10003 Before Oy", "10004 B", "10005 C", "10006 D", "10007 Far"])
+        // The sequence moved on with the block: the next create continues after it.
+        #expect(try fixture.create("After Oy").number == 10_008)
+    }
+
+    /// Each row is checked against the rows before it, and a refused all-or-nothing import or a dry
+    /// run leaves nothing, not even a sequence number.
+    @Test func aRowIsCheckedAgainstEarlierRowsAndARefusedImportLeavesNothing() throws {
+        let fixture = try Fixture()
+        let rows = [row(2, "First", vatNumber: "FI01120389"), row(3, "Second", vatNumber: "FI01120389"),
+                    row(4, "Bad mail", email: "nope")]
+        for mode in [CustomerImportMode.allOrNothing, .dryRun] {
+            let outcome = try run(fixture, mode, [rows])
+            #expect(outcome.imported == 0 && outcome.rejectedRows == 2)
+            #expect(outcome.problems.map(\.violation.field) == ["vatNumber", "email"])
+        }
+        #expect(try fixture.store.listCustomers(CustomerFilter(status: .all), order: .byNumber, limit: 10, pageToken: nil).customers.isEmpty)
+        #expect(try fixture.create("Later Oy").number == 10_001)
+    }
+}
