@@ -90,6 +90,8 @@ enum CommandLineTool {
         if words.first == "help" {
             explicitHelp = true
             words.removeFirst()
+            // `help --help` and `help customers -h` ask for the same help as without the flag.
+            words.removeAll { $0 == Option.help.spelling || $0 == "-h" }
         }
         if words.isEmpty, !explicitHelp {
             FileHandle.standardError.write(Data(shortUsage.utf8))

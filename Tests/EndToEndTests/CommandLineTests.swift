@@ -120,7 +120,8 @@ import Testing
     }
 
     @Test func helpIsOnStdoutWithExitZeroAtEveryLevel() async throws {
-        for arguments in [["--help"], ["help"], ["-h"], ["help", "customers", "create"], ["customers", "create", "--help"], ["customers", "--help"], ["help", "customers"]] {
+        for arguments in [["--help"], ["help"], ["-h"], ["help", "customers", "create"], ["customers", "create", "--help"], ["customers", "--help"], ["help", "customers"],
+                          ["help", "--help"], ["help", "-h"], ["help", "customers", "create", "--help"]] {
             let result = try await runProduct("customerctl", arguments)
             #expect(result.status == 0, "\(arguments)")
             #expect(result.stderr.isEmpty, "\(arguments)")
