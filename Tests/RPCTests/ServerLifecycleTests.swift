@@ -164,8 +164,8 @@ import Testing
     @Test func anIdleConnectionIsClosedAndTheNextCallReconnects() async throws {
         // The idle timeout must outlast the step from a new connection's handshake to its first
         // call: the connection opens on a thread of its own and the call resumes on the pool, which
-        // a full parallel test run keeps busy for more than 50 ms (it failed so; the server's default is 300 s).
-        try await withTestServer(configure: { $0.idleTimeout = .seconds(1) }) { server, channel in
+        // a full parallel test run keeps busy for more than 50 ms, and once for more than 1 s (it failed so both times; the server's default is 300 s).
+        try await withTestServer(configure: { $0.idleTimeout = .seconds(5) }) { server, channel in
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "first"), as: EchoResponse.self)
             // Wait until the server counted the idle connection as closed.
             while true {
