@@ -3,9 +3,9 @@ import CustomerAPI
 import Foundation
 import Testing
 
-/// The hot messages write and read their own fields (`DirectEncodable`, `DirectDecodable`): every
-/// one of them, alone, nested in a message that goes through `Codable`, and holding messages that
-/// do, encodes to exactly the bytes of its `Codable` path, and both decoding paths read them back.
+/// The hot messages write their own fields (`DirectEncodable`): every one of them, alone, nested in
+/// a message that goes through `Codable`, and holding messages that do, encodes to exactly the
+/// bytes of its `Codable` path, and decodes back.
 @Suite struct HotMessageEncodingTests {
     typealias Sample = MessageRoundTripTests
     static let at = Sample.at
@@ -36,17 +36,13 @@ import Testing
         addresses: [Sample.address, Sample.address], contacts: [Sample.contact],
         activities: ActivityList(planned: [Sample.activity], done: [event]), segments: [segment])
 
-    /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`
-    /// on both paths.
+    /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`.
     func sameBytes<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var throughCodable = BinaryEncoder()
         throughCodable.writesDirectly = false
         let direct = try BinaryEncoder().encode(value)
         #expect(direct == (try throughCodable.encode(value)), sourceLocation: sourceLocation)
-        var readingCodable = BinaryDecoder()
-        readingCodable.readsDirectly = false
         #expect(try BinaryDecoder().decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
-        #expect(try readingCodable.decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
     }
 
     @Test func aCustomerAndAPageOfThem() throws {
@@ -89,62 +85,5 @@ import Testing
         try sameBytes(ContactList(contacts: [Sample.contact]))
         try sameBytes(InvoicingReadiness(ready: false, missing: ["vatNumber"], headOffice: Sample.address, vatNumber: nil))
         try sameBytes([Self.fullCustomer, Self.bareCustomer])
-    }
-}
-
-/// What the direct readers refuse, they refuse as `init(from:)` does: a missing field, a field of
-/// the wrong wire type, a bad enum number; and what they accept beyond the plain encoding (a
-/// message field sent twice is merged, unknown fields are skipped) they accept alike.
-@Suite struct HotMessageDecodingTests {
-    static let customer = HotMessageEncodingTests.fullCustomer
-
-    /// Both decoders give the same value, or both fail with the same kind of error.
-    func sameReading<T: Decodable & Equatable>(_ type: T.Type, _ bytes: [UInt8],
-                                               sourceLocation: SourceLocation = #_sourceLocation) {
-        var readingCodable = BinaryDecoder()
-        readingCodable.readsDirectly = false
-        let direct = Result { try BinaryDecoder().decode(type, from: bytes) }
-        let codable = Result { try readingCodable.decode(type, from: bytes) }
-        switch (direct, codable) {
-        case (.success(let one), .success(let other)):
-            #expect(one == other, sourceLocation: sourceLocation)
-        case (.failure(let one), .failure(let other)):
-            #expect(Self.kind(one) == Self.kind(other), "\(one) vs \(other)", sourceLocation: sourceLocation)
-        default:
-            Issue.record("direct: \(direct), Codable: \(codable)", sourceLocation: sourceLocation)
-        }
-    }
-
-    static func kind(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound?: "keyNotFound"
-        case .typeMismatch?: "typeMismatch"
-        case .dataCorrupted?: "dataCorrupted"
-        case .valueNotFound?: "valueNotFound"
-        default: "other"
-        }
-    }
-
-    @Test func refusalsAndMergesAreTheSame() throws {
-        let bytes = try BinaryEncoder().encode(Self.customer)
-        // Field 1 (id) left out: keyNotFound. Tag 0x08 and its varint are the first two bytes.
-        sameReading(Customer.self, Array(bytes.dropFirst(2)))
-        // The account manager (field 4) again, merged: its name (field 2) replaced.
-        sameReading(Customer.self, bytes + [0x22, 0x05, 0x12, 0x03] + Array("bob".utf8))
-        // Field 3 (name) again as a varint: the last occurrence has the wrong wire type.
-        sameReading(Customer.self, bytes + [0x18, 0x01])
-        // An unknown field (99, varint) is skipped.
-        sameReading(Customer.self, bytes + [0x98, 0x06, 0x01])
-        // A bad enum number in an address's kind (field 8 of the head office).
-        let address = try BinaryEncoder().encode(MessageRoundTripTests.address)
-        sameReading(Address.self, address + [0x40, 0x09])
-        // Truncated, and a bad UTF-8 name.
-        sameReading(Customer.self, Array(bytes.dropLast(3)))
-        sameReading(UserRef.self, [0x08, 0x02, 0x12, 0x01, 0xff])
-        let page = try BinaryEncoder().encode(ListCustomersResponse(customers: [Self.customer, Self.customer], nextPageToken: "t"))
-        for cut in stride(from: 0, to: page.count, by: 37) { sameReading(ListCustomersResponse.self, Array(page.prefix(cut))) }
-        let card = try BinaryEncoder().encode(CustomerCard(customer: Self.customer,
-                                                           contactInformation: HotMessageEncodingTests.information))
-        for cut in stride(from: 0, to: card.count, by: 23) { sameReading(CustomerCard.self, Array(card.prefix(cut))) }
     }
 }
