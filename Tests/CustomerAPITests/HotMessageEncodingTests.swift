@@ -36,6 +36,56 @@ import Testing
         addresses: [Sample.address, Sample.address], contacts: [Sample.contact],
         activities: ActivityList(planned: [Sample.activity], done: [event]), segments: [segment])
 
+    /// An address, a contact and a task with the optional fields the samples above leave out.
+    static let fullAddress: Address = {
+        var address = Sample.address
+        address.region = "Uusimaa"
+        return address
+    }()
+    static let fullContact: Contact = {
+        var contact = Sample.contact
+        contact.phone = "+358 9 123 4567"
+        contact.notes = "Prefers email"
+        return contact
+    }()
+    static let fullTask: Activity = {
+        var task = event
+        task.dueDate = at
+        return task
+    }()
+    /// A card with every tab, financial included.
+    static let fullCard = CustomerCard(
+        customer: fullCustomer, contactInformation: information, salesAndProjects: ProjectList(projects: []),
+        collaboration: CollaborationTab(items: []), financial: FinancialTab(from: "2027-01", to: "2027-12", currencies: []),
+        settings: SettingsTab(settings: CustomerSettings(customerId: 42, invoiceChannel: .email, paymentTermDays: 14,
+                                                         version: 2), segments: []),
+        files: FilesTab(files: [], links: []), financialHidden: false)
+
+    /// The names of `value`'s stored optionals that are nil.
+    static func unsetOptionals(_ value: Any) -> [String] {
+        Mirror(reflecting: value).children.compactMap { child in
+            let field = Mirror(reflecting: child.value)
+            return field.displayStyle == .optional && field.children.isEmpty ? child.label : nil
+        }
+    }
+
+    /// The full samples leave no optional field of a hot message unset, so `sameBytes` on them sees
+    /// a field that `encodeFields(to:)` forgets (a forgotten non-optional field differs in any sample):
+    /// a field added to one of these messages must be set here too.
+    @Test func theFullSamplesSetEveryOptionalField() throws {
+        let samples: [Any] = [
+            Self.fullCustomer, Self.fullAddress, Self.fullContact, Self.fullTask, Self.segment,
+            ContactRef(id: 9, name: "Aino Virtanen", deleted: false), Self.fullCard,
+            ListCustomersResponse(customers: [], nextPageToken: "next"),
+        ]
+        #expect(Self.unsetOptionals(Sample.address) == ["region"])
+        for sample in samples { #expect(Self.unsetOptionals(sample) == [], "\(type(of: sample))") }
+        try sameBytes(Self.fullAddress)
+        try sameBytes(Self.fullContact)
+        try sameBytes(Self.fullTask)
+        try sameBytes(Self.fullCard)
+    }
+
     /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`.
     func sameBytes<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var throughCodable = BinaryEncoder()
