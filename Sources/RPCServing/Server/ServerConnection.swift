@@ -172,7 +172,12 @@ final class ServerConnection: @unchecked Sendable {
             threads.leaderStopped()
             handOffLeadership()
         }
+        // The answers held back for this batch go now rather than wait behind a call that may wait
+        // long (until it ends, or the watchdog promotes a leader that sends them).
+        let sendHeldAnswers = turn != nil && call.mayWaitLong && answersHeldBack
+        if sendHeldAnswers { answersHeldBack = false }
         coordination.unlock()
+        if sendHeldAnswers { try? writer.flushDeferred() }
         let holdAnswer = turn != nil && call.frameFollows
         runtime.idleSpin.handlerStarted(on: self)
         execute(call, deferringFlush: holdAnswer)
