@@ -191,4 +191,22 @@ import Testing
             #expect(answers.statuses[9]?.0.code == .ok)
         }
     }
+
+    /// A client stream whose client sends one message and then nothing, without ending its stream:
+    /// the handler does not wait for ever (it may hold what others need, as an import holds the
+    /// database's writer) but ends the call DEADLINE_EXCEEDED, and the connection serves on.
+    @Test func aClientStreamWhoseClientFallsSilentEndsDeadlineExceeded() async throws {
+        try await withTestServer(configure: { $0.clientStreamMessageTimeout = .milliseconds(200) }) { server, channel in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try raw.write(Self.callStart(1, TestService.sum, request: nil) + Self.message(1, try Self.encode(Number(value: 2))))
+            var answers = Answers()
+            try await Self.readAnswers(raw, for: [1], into: &answers)
+            let status = try #require(answers.statuses[1]?.0)
+            #expect(status.code == .deadlineExceeded)
+            #expect(status.message.contains("the client sent no message"))
+            let other = try await channel.unary(TestService.echo, EchoRequest(text: "still serving"), as: EchoResponse.self)
+            #expect(other.text == "still serving")
+        }
+    }
 }

@@ -100,9 +100,16 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     }
 
     /// The next client message, nil at end of stream, and the credit to return to the client if due.
-    func nextMessage(context: ServerContext) throws -> (message: [UInt8]?, creditToReturn: Int) {
+    /// - Throws: DEADLINE_EXCEEDED when no message (nor the end) came within `timeout`.
+    func nextMessage(context: ServerContext, timeout: Duration) throws -> (message: [UInt8]?, creditToReturn: Int) {
+        let deadline = ContinuousClock.now + timeout
         lock.lock()
-        while inboxHead == inbox.count && !clientEnded && !isWoken { lock.wait() }
+        while inboxHead == inbox.count && !clientEnded && !isWoken {
+            guard lock.wait(until: deadline) || inboxHead < inbox.count || clientEnded || isWoken else {
+                lock.unlock()
+                throw RPCError(.deadlineExceeded, "the client sent no message for \(timeout) while the call waited for one")
+            }
+        }
         if isWoken {
             lock.unlock()
             try context.checkCancellation()

@@ -40,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     /// handlers, all streams together (default 16 MiB); the message that would pass it ends its call
     /// with RESOURCE_EXHAUSTED. Flow control alone bounds each stream (window + one frame), not the sum.
     public var maxBufferedClientStreamBytesPerConnection: Int = 16 * 1024 * 1024
+    /// The longest a client-streaming handler waits for the client's next message (default 60 s);
+    /// past it the call ends DEADLINE_EXCEEDED. A handler may hold something others wait for while
+    /// it reads (an import holds the database's writer), so a client that goes silent must not keep it.
+    public var clientStreamMessageTimeout: Duration = .seconds(60)
     /// A call that takes at least this long is logged, one line at warning level with its method,
     /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
     public var slowCallThreshold: Duration? = .milliseconds(500)

@@ -144,7 +144,7 @@ extension ServerConnection {
     /// The next client-stream message (nil at its end), returning flow-control credit when due.
     func receiveStreamMessage(context: ServerContext) throws -> [UInt8]? {
         guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
-        let (message, credit) = try stream.nextMessage(context: context)
+        let (message, credit) = try stream.nextMessage(context: context, timeout: runtime.configuration.clientStreamMessageTimeout)
         if credit > 0 {
             try? writer.write { WindowUpdate.append(streamID: context.streamID, increment: UInt32(credit), to: &$0) }
         }
