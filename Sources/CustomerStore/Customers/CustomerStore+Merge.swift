@@ -30,13 +30,18 @@ extension CustomerStore {
                 field: "doNotFill", reason: "names no fillable field (\(Self.mergeFillableFields.joined(separator: ", ")))"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        return try write { connection in
+        func planMerge(_ connection: SQLiteConnection) throws -> (plan: StoredCustomerMerge, absorbed: StoredCustomer) {
             try Self.requireActingUser(connection, author.userID)
             let kept = try currentCustomer(connection, id: keepID, expectedVersion: nil)
             let absorbed = try currentCustomer(connection, id: absorbID, expectedVersion: nil)
-            var plan = try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill))
-            if dryRun { return plan }
-            try moveRecords(connection, plan, kept: kept, absorbed: absorbed, by: author)
+            return (try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill)), absorbed)
+        }
+        // A dry run only reads: it neither holds up the writers nor wakes the change feed's watchers.
+        if dryRun { return try read { try planMerge($0).plan } }
+        return try write { connection in
+            let (planned, absorbed) = try planMerge(connection)
+            var plan = planned
+            try moveRecords(connection, plan, kept: planned.kept, absorbed: absorbed, by: author)
             plan.kept = try fill(connection, keepID, fields: plan.filled, from: absorbed, by: author)
             let now = nextUpdatedAt(after: plan.kept.updatedAt)
             try connection.run("UPDATE customers SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",

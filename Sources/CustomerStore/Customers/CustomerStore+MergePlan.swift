@@ -1,8 +1,8 @@
 import SQLiteEngine
 
 extension CustomerStore {
-    /// What merging `absorbed` into `kept` moves, fills and resolves, read inside the merge's
-    /// transaction (so the dry run and the merge see the same).
+    /// What merging `absorbed` into `kept` moves, fills and resolves, read in the transaction of
+    /// the dry run or of the merge itself (the same reads, so both report the same).
     static func mergePlan(_ connection: SQLiteConnection, kept: StoredCustomer, absorbed: StoredCustomer,
                           doNotFill: Set<String>) throws -> StoredCustomerMerge {
         let ids: [SQLValue] = [.integer(kept.id), .integer(absorbed.id)]
