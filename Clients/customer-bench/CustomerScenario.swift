@@ -27,31 +27,25 @@ extension CustomerScenario {
 
     static func named(_ name: String, data: ScenarioData) -> CustomerScenario? {
         let maxID = Int64(max(1, data.customers))
+        let getRequest: @Sendable (CallerState) -> GetCustomerRequest = { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }
         switch name {
         case "ping":
             return make(name, RPCHealth.Check.descriptor, request: { _ in HealthCheckRequest() }) { client, request in
                 try await client.channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self)
             }
-        case "get":
-            return make(name, CustomerService.getCustomer.descriptor,
-                        request: { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }) { client, request in
+        case "get", "get-inline":
+            // get-inline: tasks that resume on the connection's reader thread (ClientChannel.executor).
+            return make(name, CustomerService.getCustomer.descriptor, request: getRequest,
+                        preferringChannelExecutor: name == "get-inline") { client, request in
                 try await client.channel.call(CustomerService.getCustomer, request)
             }
-        case "get-inline":
-            // Async calls whose tasks resume on the connection's reader thread (ClientChannel.executor).
-            return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
-                let state = CallerState(caller: index)
-                return .task({ _ = try await client.channel.call(CustomerService.getCustomer,
-                                                                 GetCustomerRequest(id: state.int64(in: 1...maxID))) },
-                             preferring: client.channel.executor)
-            }, sampleMessages: { client in try await named("get", data: data)?.sampleMessages(client) ?? (0, 0) })
         case "get-sync":
             // The blocking API: each caller is a thread of its own that writes and reads its calls.
+            let get = named("get", data: data)
             return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
                 let state = CallerState(caller: index)
-                return .thread { _ = try client.channel.callBlocking(CustomerService.getCustomer,
-                                                                      GetCustomerRequest(id: state.int64(in: 1...maxID))) }
-            }, sampleMessages: { client in try await named("get", data: data)?.sampleMessages(client) ?? (0, 0) })
+                return .thread { _ = try client.channel.callBlocking(CustomerService.getCustomer, getRequest(state)) }
+            }, sampleMessages: { client in try await get?.sampleMessages(client) ?? (0, 0) })
         case "card":
             return make(name, CardService.getCustomerCard.descriptor,
                         request: { GetCustomerCardRequest(customerId: $0.int64(in: 1...maxID), tabs: [.contactInformation]) }) {
@@ -91,8 +85,7 @@ extension CustomerScenario {
                         _ = try await write(CustomerService.updateCustomer, updateRequest(state, maxID: maxID), keyed: false,
                                             on: client)
                     } else {
-                        _ = try await client.channel.call(CustomerService.getCustomer,
-                                                          GetCustomerRequest(id: state.int64(in: 1...maxID)))
+                        _ = try await client.channel.call(CustomerService.getCustomer, getRequest(state))
                     }
                 }
             }, sampleMessages: { client in try await get?.sampleMessages(client) ?? (0, 0) })
@@ -114,14 +107,16 @@ extension CustomerScenario {
                               fields: CustomerFields(phone: "+358 9 \(state.int(below: 1_000_000))"), allowDuplicateVat: nil)
     }
 
-    /// A scenario whose caller loops `call(request(state))`; the sample encodes one real exchange.
+    /// A scenario whose caller loops `call(request(state))`, in a task that prefers its channel's
+    /// executor if `preferringChannelExecutor`; the sample encodes one real exchange.
     private static func make<Request: Encodable & Sendable, Response: Encodable & Sendable>(
         _ name: String, _ method: MethodDescriptor, request: @escaping @Sendable (CallerState) -> Request,
-        call: @escaping @Sendable (CustomerClient, Request) async throws -> Response
+        preferringChannelExecutor: Bool = false, call: @escaping @Sendable (CustomerClient, Request) async throws -> Response
     ) -> CustomerScenario {
         CustomerScenario(name: name, method: method, makeCaller: { client, index in
             let state = CallerState(caller: index)
-            return .task { _ = try await call(client, request(state)) }
+            return .task({ _ = try await call(client, request(state)) },
+                         preferring: preferringChannelExecutor ? client.channel.executor : nil)
         }, sampleMessages: { client in
             let sample = request(CallerState(caller: -1))
             let response = try await call(client, sample)

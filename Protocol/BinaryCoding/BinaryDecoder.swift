@@ -9,10 +9,6 @@ public struct BinaryDecoder: Sendable {
     /// Passed to the values being decoded as `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
-    /// Whether a ``DirectDecodable`` message reads its own fields (the default) rather than going
-    /// through its `init(from:)`. Both accept the same bytes; tests turn this off to compare them.
-    public var readsDirectly = true
-
     /// Creates a decoder.
     public init() {}
 
@@ -29,7 +25,7 @@ public struct BinaryDecoder: Sendable {
     /// Decodes a `T` from `buffer`, which must stay valid for the duration of the call. Offsets
     /// in error messages count from the start of `buffer`.
     public func decode<T: Decodable>(_ type: T.Type, from buffer: UnsafeRawBufferPointer) throws -> T {
-        let state = DecodingState(buffer: buffer, maxDepth: maxDepth, readsDirectly: readsDirectly, userInfo: userInfo)
+        let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo)
         defer { state.releaseSpares() }
         var root = MessageIndex(depth: 0)
         do {
@@ -41,9 +37,6 @@ public struct BinaryDecoder: Sendable {
         // A message (or any value with its own Codable) at the top: the top node is its
         // decoder, rather than the parent of one more node that would do the same.
         let kind = TypeKind.of(T.self)
-        if kind == .directMessage, readsDirectly, let direct = type as? any DirectDecodable.Type {
-            return try DecoderNode.decodeDirect(direct, as: type, from: top)
-        }
         if kind == .other || kind == .directMessage { return try T(from: top) }
         return try top.value(type, in: .root(root), key: nil)
     }

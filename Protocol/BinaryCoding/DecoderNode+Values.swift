@@ -117,26 +117,13 @@ extension DecoderNode {
                 let wrapper = try index(of: entry, depth: cursor.index.depth + 1)
                 return try value(type, in: .field(wrapper, 1), key: key())
             }
-        case .directMessage:
-            if state.readsDirectly, let direct = type as? any DirectDecodable.Type {
-                var child = state.node(slot: slot, parent: self, key: key())
-                let result = try Self.decodeDirect(direct, as: type, from: child)
-                state.recycle(&child)
-                return result
-            }
-        case .other:
+        case .directMessage, .other:
             break
         }
         var child = state.node(slot: slot, parent: self, key: key())
         let result = try T(from: child)
         state.recycle(&child)
         return result
-    }
-
-    /// A message that reads its own fields, from `node`'s slot. `D` is `T` (the caller found
-    /// `T` to be a `DirectDecodable`), so the bit cast is the identity.
-    static func decodeDirect<D: DirectDecodable, T>(_ direct: D.Type, as type: T.Type, from node: DecoderNode) throws -> T {
-        same(try D(fields: node.directReader(for: D.self)), T.self)
     }
 
     /// The case of an enum from its number (see `EnumNumber`). A number the type has no case for

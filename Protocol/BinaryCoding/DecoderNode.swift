@@ -3,8 +3,6 @@ final class DecodingState {
     /// Valid for the duration of the top-level `decode` call only.
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
-    /// Whether messages that read their own fields do (see `BinaryDecoder.readsDirectly`).
-    let readsDirectly: Bool
     /// The decoder's `userInfo` as given; converted to `[CodingUserInfoKey: Any]` (a copy) only
     /// when a value asks for it, which almost none do.
     private let sendableUserInfo: [CodingUserInfoKey: any Sendable]
@@ -15,10 +13,9 @@ final class DecodingState {
     /// checks would only cost time.
     @exclusivity(unchecked) private var spares = NodePool<DecoderNode>()
 
-    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, readsDirectly: Bool, userInfo: [CodingUserInfoKey: any Sendable]) {
+    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.buffer = buffer
         self.maxDepth = maxDepth
-        self.readsDirectly = readsDirectly
         sendableUserInfo = userInfo
     }
 
@@ -118,13 +115,6 @@ final class DecoderNode: Decoder, CodingPathNode {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
         SingleValueBinaryDecodingContainer(node: self)
-    }
-
-    /// A reader of the message this node's value is, for a type that reads its own fields.
-    func directReader(for type: Any.Type) throws -> BinaryReader {
-        fields = try messageIndex(for: type)
-        keyedContainerMade = true
-        return BinaryReader(node: self)
     }
 
     /// The message this node's value is: the top-level one, all length-delimited occurrences of

@@ -20,8 +20,8 @@ enum TypeKind: UInt8 {
     case optional
     /// Any `Dictionary<Key, Value>`: a protobuf map.
     case dictionary
-    /// A message that writes or reads its own fields (`DirectEncodable`, `DirectDecodable`), and
-    /// otherwise is treated like `other`.
+    /// A message that writes its own fields (`DirectEncodable`); the decoder, and the encoder with
+    /// `writesDirectly` off, treat it like `other`.
     case directMessage
     /// Everything else.
     case other
@@ -44,7 +44,7 @@ enum TypeKind: UInt8 {
         if type is any RawRepresentable<Int>.Type { return .intEnum }
         if type is any OptionalMarker.Type { return .optional }
         if type is any DictionaryMarker.Type { return .dictionary }
-        if type is any DirectEncodable.Type || type is any DirectDecodable.Type { return .directMessage }
+        if type is any DirectEncodable.Type { return .directMessage }
         return .other
     }
 }

@@ -72,6 +72,15 @@ public struct ParsedArguments: Sendable {
         return number
     }
 
+    /// The option's value as an integer within `range`, or a usage error naming the option and the range.
+    public func integer<T: FixedWidthInteger>(_ option: Option, in range: ClosedRange<T>) throws(UsageError) -> T? {
+        guard let text = value(option) else { return nil }
+        guard let number = T(text), range.contains(number) else {
+            throw UsageError("option '\(option.spelling)' needs a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return number
+    }
+
     /// `--name=value` as the name and the value; anything else as itself and no value.
     public static func split(_ argument: String) -> (String, String?) {
         guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }

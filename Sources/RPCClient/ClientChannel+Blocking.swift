@@ -28,25 +28,7 @@ extension ClientChannel {
                            + "whose thread it would block: call unary (async) there, or call from a thread of your own")
         }
         let timing = try CallTiming(method, options)
-        var resent = false
-        var started: (ClientConnection, ClientCall)?
-        while started == nil {
-            let connection = try connectionBlocking()
-            try connection.acquireCallSlotBlocking()
-            let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-            let bell = connection.takeBell()
-            do {
-                started = (connection, try connection.startCall(kind: method.kind, bell: bell) { streamID, buffer in
-                    Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
-                                         request: payload, to: &buffer)
-                })
-            } catch {
-                connection.returnBell(bell)
-                guard !resent && ClientConnection.peerClosedBeforeReading(error) else { throw error }
-                resent = true
-            }
-        }
-        guard let (connection, call) = started else { throw RPCError(.internalError, "\(method.fullName) was not started") }
+        let (connection, call) = try startCallBlocking(method, payload: payload, options: options, timing: timing)
         timing.armDeadline(of: call, on: connection)
         connection.waitBlocking(for: call, deadline: timing.deadline, expired: timing.expired)
         switch call.outcome {
@@ -58,6 +40,37 @@ extension ClientChannel {
             throw error
         case nil:
             throw RPCError(.internalError, "\(method.fullName) stopped waiting before its call ended")
+        }
+    }
+
+    /// Takes a connection and a call slot and writes the CALL_START, once more on a new connection
+    /// if the server had closed the first before it could read any of it (``ClientConnection/CallStart/notSent(_:)``).
+    private func startCallBlocking(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions,
+                                   timing: CallTiming) throws(RPCError) -> (ClientConnection, ClientCall) {
+        var resent = false
+        while true {
+            let connection = try connectionBlocking()
+            try connection.acquireCallSlotBlocking()
+            let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
+            let bell = connection.takeBell()
+            let start: ClientConnection.CallStart
+            do {
+                start = try connection.startCall(kind: method.kind, bell: bell) { streamID, buffer in
+                    Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
+                                         request: payload, to: &buffer)
+                }
+            } catch {
+                connection.returnBell(bell)
+                throw error
+            }
+            switch start {
+            case .started(let call):
+                return (connection, call)
+            case .notSent(let failure):
+                connection.returnBell(bell)
+                guard !resent else { throw failure }
+                resent = true
+            }
         }
     }
 

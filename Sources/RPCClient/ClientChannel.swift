@@ -208,17 +208,17 @@ public final class ClientChannel: Sendable {
                 throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
             }
             let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-            let call: ClientCall
-            do {
-                call = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
-                    build(streamID, timeoutMicroseconds, &buffer)
-                }
-            } catch where !resent && ClientConnection.peerClosedBeforeReading(error) {
-                resent = true
-                continue
+            let start = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
+                build(streamID, timeoutMicroseconds, &buffer)
             }
-            timing.armDeadline(of: call, on: connection)
-            return (connection, call)
+            switch start {
+            case .started(let call):
+                timing.armDeadline(of: call, on: connection)
+                return (connection, call)
+            case .notSent(let failure):
+                guard !resent else { throw failure }
+                resent = true
+            }
         }
     }
 

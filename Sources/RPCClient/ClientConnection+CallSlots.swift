@@ -5,60 +5,43 @@ import Synchronization
 /// The server announces how many calls a connection may have in flight (HELLO); beyond that it
 /// would refuse calls with RESOURCE_EXHAUSTED. The client queues them instead, first come first served.
 extension ClientConnection {
-    enum Admission {
-        case granted
-        case refused(RPCError)
-        case wait(UInt64)
-    }
-
     /// Waits until the connection has room for one more call. The slot belongs to the caller until
     /// ``startCall(kind:callerReads:bell:build:)`` takes it over (it releases it on failure, or when the call ends).
     func acquireCallSlot() async throws {
-        switch admit() {
-        case .granted:
-            return
-        case .refused(let error):
-            throw error
-        case .wait(let id):
-            let granted = await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                    if let answer = admitOrQueue(id, .task(continuation)) { continuation.resume(returning: answer) }
-                }
-            } onCancel: {
-                abandonSlotWait(id)
+        guard let id = try admit() else { return }
+        let granted = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                if let answer = admitOrQueue(id, .task(continuation)) { continuation.resume(returning: answer) }
             }
-            guard granted else {
-                throw state.withLock { $0.refusal } ?? RPCError(.cancelled, "the calling task was cancelled")
-            }
+        } onCancel: {
+            abandonSlotWait(id)
+        }
+        guard granted else {
+            throw state.withLock { $0.refusal } ?? RPCError(.cancelled, "the calling task was cancelled")
         }
     }
 
     /// Waits, blocking the calling thread (never a cooperative-pool thread), until the connection
     /// has room for one more call; the slot is then the caller's as with ``acquireCallSlot()``.
     func acquireCallSlotBlocking() throws(RPCError) {
-        switch admit() {
-        case .granted:
-            return
-        case .refused(let error):
-            throw error
-        case .wait(let id):
-            let wait = ThreadSlotWait()
-            guard admitOrQueue(id, .thread(wait)) ?? wait.granted() else {
-                throw state.withLock { $0.refusal } ?? RPCError(.unavailable, "connection to \(path) is closed")
-            }
+        guard let id = try admit() else { return }
+        let wait = ThreadSlotWait()
+        guard admitOrQueue(id, .thread(wait)) ?? wait.granted() else {
+            throw state.withLock { $0.refusal } ?? RPCError(.unavailable, "connection to \(path) is closed")
         }
     }
 
-    /// Takes a free slot, or draws the number under which the caller will wait for one.
-    private func admit() -> Admission {
-        state.withLock { state in
-            if let refusal = state.refusal { return .refused(refusal) }
+    /// Takes a free slot (nil), or draws the number under which the caller will wait for one;
+    /// throws the connection's refusal once it takes no more calls.
+    private func admit() throws(RPCError) -> UInt64? {
+        try state.withLock { (state: inout State) throws(RPCError) -> UInt64? in
+            if let refusal = state.refusal { throw refusal }
             if state.activeCalls < callLimit {
                 state.activeCalls += 1
-                return .granted
+                return nil
             }
             state.nextWaiterID += 1
-            return .wait(state.nextWaiterID)
+            return state.nextWaiterID
         }
     }
 

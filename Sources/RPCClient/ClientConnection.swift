@@ -154,7 +154,7 @@ final class ClientConnection: Sendable {
     /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
     /// calls ``waitBlocking(for:deadline:expired:)``), the reader thread is woken if nobody reads.
     func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
-                   build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> ClientCall {
+                   build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> CallStart {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
         if executor?.isReaderThread == true {
             // A job the reader thread runs: its frame joins the batch written after the jobs.
@@ -164,10 +164,11 @@ final class ClientConnection: Sendable {
                 if case .success(let call) = result { build(call.streamID, &state.batch) }
                 return true
             }
-            if batched { return try started(result, callerReads: callerReads, bell: bell) }
+            if batched { return .started(try started(result, callerReads: callerReads, bell: bell)) }
         }
+        var mayHaveArrived = false
         do {
-            try writer.write { buffer in
+            try writer.write(mayHaveArrived: &mayHaveArrived) { buffer in
                 result = state.withLock { state in
                     Self.takeBatch(from: &state, into: &buffer)
                     return register(kind: kind, bell: bell, in: &state)
@@ -179,17 +180,21 @@ final class ClientConnection: Sendable {
             let failure = RPCError(.unavailable, "connection to \(path) failed: \(error.reason)", cause: error)
             // A connection that cannot be written takes no more calls: the next one opens a new one.
             refuseNewCalls(failure, failAll: false)
+            if error.errno == EPIPE && !mayHaveArrived { return .notSent(failure) }
             throw failure
         }
-        return try started(result, callerReads: callerReads, bell: bell)
+        return .started(try started(result, callerReads: callerReads, bell: bell))
     }
 
-    /// Whether a call's first frame failed because the server had closed the connection before
-    /// (EPIPE: e.g. its idle timeout ran out between the handshake and the call). The server read
-    /// none of it (a server runs or refuses every call it reads before it closes), so the call
-    /// may be sent once more on a new connection without being done twice.
-    static func peerClosedBeforeReading(_ error: RPCError) -> Bool {
-        (error.cause as? IOError)?.errno == EPIPE
+    /// What ``startCall(kind:callerReads:bell:build:)`` did.
+    enum CallStart {
+        case started(ClientCall)
+        /// The server had closed the connection (EPIPE: e.g. its idle timeout ran out between the
+        /// handshake and the call) and the CALL_START did not reach it whole, so the server cannot
+        /// have run the call: it may be sent once more on a new connection without being done twice.
+        /// (EPIPE alone does not say so: the `send` that failed may have carried later frames, after
+        /// this call's had gone out and been answered.) The slot was given back.
+        case notSent(RPCError)
     }
 
     /// Allocates the next stream id and registers a call under it (state lock held).

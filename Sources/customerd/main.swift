@@ -95,8 +95,8 @@ func run() -> Int32 {
         if let threshold = arguments.value(DaemonOptions.slowCallThreshold) {
             configuration.rpc.slowCallThreshold = try SlowCallOption.threshold(threshold)
         }
-        configuration.feedRetentionDays = try FeedRetentionOptions.days(arguments.value(DaemonOptions.feedRetentionDays))
-        configuration.feedRetentionCount = try FeedRetentionOptions.count(arguments.value(DaemonOptions.feedRetentionCount))
+        configuration.feedRetentionDays = try arguments.integer(DaemonOptions.feedRetentionDays, in: 1...36_500)
+        configuration.feedRetentionCount = try arguments.integer(DaemonOptions.feedRetentionCount, in: 1...1_000_000_000_000)
     } catch {
         FileHandle.standardError.write(Data("Error: \(error)\nSee 'customerd --help'.\n".utf8))
         return ExitCode.usage

@@ -64,6 +64,15 @@ import Testing
         #expect(try ParsedArguments(["--limit", "10"], options: [Self.limit]).integer(Self.limit, as: Int.self) == 10)
     }
 
+    @Test func anIntegerOutsideItsRangeIsRefusedNamingTheRange() throws {
+        let outside = try ParsedArguments(["--limit", "0"], options: [Self.limit])
+        #expect(throws: UsageError("option '--limit' needs a whole number from 1 to 100, got '0'")) {
+            try outside.integer(Self.limit, in: 1...100)
+        }
+        #expect(try ParsedArguments(["--limit", "100"], options: [Self.limit]).integer(Self.limit, in: 1...100) == 100)
+        #expect(try ParsedArguments([], options: [Self.limit]).integer(Self.limit, in: 1...100) == nil)
+    }
+
     @Test func suggestionsOnlyWhenClose() {
         #expect(Suggestion.closest(to: "custmers", among: ["customers", "users"]) == "customers")
         #expect(Suggestion.closest(to: "xyz", among: ["customers", "users"]) == nil)

@@ -3,9 +3,9 @@ import CustomerAPI
 import Foundation
 import Testing
 
-/// The hot messages write and read their own fields (`DirectEncodable`, `DirectDecodable`): every
-/// one of them, alone, nested in a message that goes through `Codable`, and holding messages that
-/// do, encodes to exactly the bytes of its `Codable` path, and both decoding paths read them back.
+/// The hot messages write their own fields (`DirectEncodable`): every one of them, alone, nested in
+/// a message that goes through `Codable`, and holding messages that do, encodes to exactly the
+/// bytes of its `Codable` path, and decodes back.
 @Suite struct HotMessageEncodingTests {
     typealias Sample = MessageRoundTripTests
     static let at = Sample.at
@@ -36,17 +36,63 @@ import Testing
         addresses: [Sample.address, Sample.address], contacts: [Sample.contact],
         activities: ActivityList(planned: [Sample.activity], done: [event]), segments: [segment])
 
-    /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`
-    /// on both paths.
+    /// An address, a contact and a task with the optional fields the samples above leave out.
+    static let fullAddress: Address = {
+        var address = Sample.address
+        address.region = "Uusimaa"
+        return address
+    }()
+    static let fullContact: Contact = {
+        var contact = Sample.contact
+        contact.phone = "+358 9 123 4567"
+        contact.notes = "Prefers email"
+        return contact
+    }()
+    static let fullTask: Activity = {
+        var task = event
+        task.dueDate = at
+        return task
+    }()
+    /// A card with every tab, financial included.
+    static let fullCard = CustomerCard(
+        customer: fullCustomer, contactInformation: information, salesAndProjects: ProjectList(projects: []),
+        collaboration: CollaborationTab(items: []), financial: FinancialTab(from: "2027-01", to: "2027-12", currencies: []),
+        settings: SettingsTab(settings: CustomerSettings(customerId: 42, invoiceChannel: .email, paymentTermDays: 14,
+                                                         version: 2), segments: []),
+        files: FilesTab(files: [], links: []), financialHidden: false)
+
+    /// The names of `value`'s stored optionals that are nil.
+    static func unsetOptionals(_ value: Any) -> [String] {
+        Mirror(reflecting: value).children.compactMap { child in
+            let field = Mirror(reflecting: child.value)
+            return field.displayStyle == .optional && field.children.isEmpty ? child.label : nil
+        }
+    }
+
+    /// The full samples leave no optional field of a hot message unset, so `sameBytes` on them sees
+    /// a field that `encodeFields(to:)` forgets (a forgotten non-optional field differs in any sample):
+    /// a field added to one of these messages must be set here too.
+    @Test func theFullSamplesSetEveryOptionalField() throws {
+        let samples: [Any] = [
+            Self.fullCustomer, Self.fullAddress, Self.fullContact, Self.fullTask, Self.segment,
+            ContactRef(id: 9, name: "Aino Virtanen", deleted: false), Self.fullCard,
+            ListCustomersResponse(customers: [], nextPageToken: "next"),
+        ]
+        #expect(Self.unsetOptionals(Sample.address) == ["region"])
+        for sample in samples { #expect(Self.unsetOptionals(sample) == [], "\(type(of: sample))") }
+        try sameBytes(Self.fullAddress)
+        try sameBytes(Self.fullContact)
+        try sameBytes(Self.fullTask)
+        try sameBytes(Self.fullCard)
+    }
+
+    /// The bytes with hand-written fields equal the `Codable` path's, and decode back to `value`.
     func sameBytes<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var throughCodable = BinaryEncoder()
         throughCodable.writesDirectly = false
         let direct = try BinaryEncoder().encode(value)
         #expect(direct == (try throughCodable.encode(value)), sourceLocation: sourceLocation)
-        var readingCodable = BinaryDecoder()
-        readingCodable.readsDirectly = false
         #expect(try BinaryDecoder().decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
-        #expect(try readingCodable.decode(T.self, from: direct) == value, sourceLocation: sourceLocation)
     }
 
     @Test func aCustomerAndAPageOfThem() throws {
@@ -89,62 +135,5 @@ import Testing
         try sameBytes(ContactList(contacts: [Sample.contact]))
         try sameBytes(InvoicingReadiness(ready: false, missing: ["vatNumber"], headOffice: Sample.address, vatNumber: nil))
         try sameBytes([Self.fullCustomer, Self.bareCustomer])
-    }
-}
-
-/// What the direct readers refuse, they refuse as `init(from:)` does: a missing field, a field of
-/// the wrong wire type, a bad enum number; and what they accept beyond the plain encoding (a
-/// message field sent twice is merged, unknown fields are skipped) they accept alike.
-@Suite struct HotMessageDecodingTests {
-    static let customer = HotMessageEncodingTests.fullCustomer
-
-    /// Both decoders give the same value, or both fail with the same kind of error.
-    func sameReading<T: Decodable & Equatable>(_ type: T.Type, _ bytes: [UInt8],
-                                               sourceLocation: SourceLocation = #_sourceLocation) {
-        var readingCodable = BinaryDecoder()
-        readingCodable.readsDirectly = false
-        let direct = Result { try BinaryDecoder().decode(type, from: bytes) }
-        let codable = Result { try readingCodable.decode(type, from: bytes) }
-        switch (direct, codable) {
-        case (.success(let one), .success(let other)):
-            #expect(one == other, sourceLocation: sourceLocation)
-        case (.failure(let one), .failure(let other)):
-            #expect(Self.kind(one) == Self.kind(other), "\(one) vs \(other)", sourceLocation: sourceLocation)
-        default:
-            Issue.record("direct: \(direct), Codable: \(codable)", sourceLocation: sourceLocation)
-        }
-    }
-
-    static func kind(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound?: "keyNotFound"
-        case .typeMismatch?: "typeMismatch"
-        case .dataCorrupted?: "dataCorrupted"
-        case .valueNotFound?: "valueNotFound"
-        default: "other"
-        }
-    }
-
-    @Test func refusalsAndMergesAreTheSame() throws {
-        let bytes = try BinaryEncoder().encode(Self.customer)
-        // Field 1 (id) left out: keyNotFound. Tag 0x08 and its varint are the first two bytes.
-        sameReading(Customer.self, Array(bytes.dropFirst(2)))
-        // The account manager (field 4) again, merged: its name (field 2) replaced.
-        sameReading(Customer.self, bytes + [0x22, 0x05, 0x12, 0x03] + Array("bob".utf8))
-        // Field 3 (name) again as a varint: the last occurrence has the wrong wire type.
-        sameReading(Customer.self, bytes + [0x18, 0x01])
-        // An unknown field (99, varint) is skipped.
-        sameReading(Customer.self, bytes + [0x98, 0x06, 0x01])
-        // A bad enum number in an address's kind (field 8 of the head office).
-        let address = try BinaryEncoder().encode(MessageRoundTripTests.address)
-        sameReading(Address.self, address + [0x40, 0x09])
-        // Truncated, and a bad UTF-8 name.
-        sameReading(Customer.self, Array(bytes.dropLast(3)))
-        sameReading(UserRef.self, [0x08, 0x02, 0x12, 0x01, 0xff])
-        let page = try BinaryEncoder().encode(ListCustomersResponse(customers: [Self.customer, Self.customer], nextPageToken: "t"))
-        for cut in stride(from: 0, to: page.count, by: 37) { sameReading(ListCustomersResponse.self, Array(page.prefix(cut))) }
-        let card = try BinaryEncoder().encode(CustomerCard(customer: Self.customer,
-                                                           contactInformation: HotMessageEncodingTests.information))
-        for cut in stride(from: 0, to: card.count, by: 23) { sameReading(CustomerCard.self, Array(card.prefix(cut))) }
     }
 }

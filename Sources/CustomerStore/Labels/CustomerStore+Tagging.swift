@@ -33,22 +33,14 @@ extension CustomerStore {
                 changed = changed || connection.changes > 0
             }
             guard changed else { return current }
-            let now = nextUpdatedAt(after: current.updatedAt)
-            try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-                               [.integer(now), .integer(author.userID), .integer(id)])
-            let updated = try requireContact(connection, id: id)
-            try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID, action, at: now,
-                                  by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
-                                                                          to: updated.labelHistoryValues))
-            return updated
+            return try recordRelabelled(connection, current, action, by: author)
         }
     }
 }
 
 extension CustomerStore {
     /// Runs `change` (a rename or removal of one label) and writes every contact that carried the
-    /// label as `retag` does: version +1, updated at/by, and a history entry with the keywords /
-    /// roles before and after.
+    /// label as `retag` does (see `recordRelabelled`).
     func recordLabelChange(_ connection: SQLiteConnection, label: Int64, _ action: HistoryAction, by author: Author,
                            _ change: () throws -> Void) throws {
         let carriers = try connection.withStatement("SELECT contact_id FROM contact_labels WHERE label_id = ? ORDER BY contact_id") { statement in
@@ -59,15 +51,21 @@ extension CustomerStore {
         }
         let before = try carriers.map { try requireContact(connection, id: $0) }
         try change()
-        for current in before {
-            let now = nextUpdatedAt(after: current.updatedAt)
-            try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
-                               [.integer(now), .integer(author.userID), .integer(current.id)])
-            let updated = try requireContact(connection, id: current.id)
-            try HistoryLog.append(connection, .contact, id: current.id, customerID: current.customerID, action, at: now,
-                                  by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
-                                                                          to: updated.labelHistoryValues))
-        }
+        for current in before { _ = try recordRelabelled(connection, current, action, by: author) }
+    }
+
+    /// Writes a contact whose labels changed (it was `current` before): version +1, updated at/by,
+    /// and a history entry with the keywords / roles before and after. Returns it as it is now.
+    private func recordRelabelled(_ connection: SQLiteConnection, _ current: StoredContact, _ action: HistoryAction,
+                                  by author: Author) throws -> StoredContact {
+        let now = nextUpdatedAt(after: current.updatedAt)
+        try connection.run("UPDATE contacts SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                           [.integer(now), .integer(author.userID), .integer(current.id)])
+        let updated = try requireContact(connection, id: current.id)
+        try HistoryLog.append(connection, .contact, id: current.id, customerID: current.customerID, action, at: now,
+                              by: author, changes: HistoryLog.changes(from: current.labelHistoryValues,
+                                                                      to: updated.labelHistoryValues))
+        return updated
     }
 }
 

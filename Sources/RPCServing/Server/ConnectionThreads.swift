@@ -1,7 +1,8 @@
 /// Who does what among the threads of one server connection (see ``ServerConnection``): at most one
 /// leader reads the socket (or runs a short call in between reads, keeping the role), up to
-/// ``maxIdleFollowers`` idle followers wait to take over, and no more than ``maxThreads`` threads exist. A value type with no lock of its own: the connection keeps it
-/// under its `coordination` lock and acts on the answers (waits, signals, starts a thread).
+/// ``maxIdleFollowers`` idle followers wait to take over, and no more than ``maxThreads`` threads
+/// exist. A value type with no lock of its own: the connection keeps it under its `coordination`
+/// lock and acts on the answers (waits, signals, starts a thread).
 struct ConnectionThreads {
     /// What a thread looking for work does next.
     enum Turn: Equatable {

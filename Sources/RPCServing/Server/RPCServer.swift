@@ -9,12 +9,14 @@ import ServiceLog
 /// Handlers are synchronous closures run on the connection's own threads. One thread per
 /// connection reads the socket (the leader) and handles control frames inline. When it reads a
 /// call it runs the handler itself and writes the answer (one `read`, one `send`, no hand-off):
-/// - a unary call runs *inline*, with the reader role left vacant; ``LeadershipWatchdog``
+/// - a unary call runs *inline*, the leader keeping the reader role; ``LeadershipWatchdog``
 ///   promotes a follower if the handler runs longer than 0.5 ms, so a slow call never holds up
 ///   the next one (already buffered or still to arrive) for long; pipelined calls thus run one
-///   after another on one thread without a wake-up each;
-/// - for a streaming call the leader first hands the reading role to an idle follower of the
-///   same connection (started lazily, up to the call limit + 1).
+///   after another on one thread without a wake-up each, and the answers of calls read together
+///   leave in one `send`;
+/// - for a streaming call, or a method that may wait long (``MethodDescriptor/mayWaitLong``) with
+///   frames already read behind it, the leader first hands the reading role to an idle follower
+///   of the same connection (started lazily, up to the call limit + 1).
 /// Either way calls on one connection run concurrently and complete out of order. A thread that
 /// answered a call checks its socket without blocking for a moment before it sleeps, while the
 /// server is otherwise idle (``IdleSpin``), so a client calling in a loop finds it awake.

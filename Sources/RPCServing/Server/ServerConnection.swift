@@ -49,7 +49,7 @@ final class ServerConnection: @unchecked Sendable {
     /// What this connection's client-streaming calls may hold buffered together.
     let clientStreamBudget: ClientStreamBudget
 
-    /// When the handler running inline (reader role vacant) started, 0 when none; see LeadershipWatchdog.
+    /// When the handler the leader runs inline started, 0 when none; see LeadershipWatchdog.
     let inlineHandlerSince = Atomic<UInt64>(0)
     /// Whether the watchdog watches this connection; without it, every call hands leadership off.
     /// Set by ``start()`` before the first thread exists, read-only afterwards.
@@ -172,7 +172,12 @@ final class ServerConnection: @unchecked Sendable {
             threads.leaderStopped()
             handOffLeadership()
         }
+        // The answers held back for this batch go now rather than wait behind a call that may wait
+        // long (until it ends, or the watchdog promotes a leader that sends them).
+        let sendHeldAnswers = turn != nil && call.mayWaitLong && answersHeldBack
+        if sendHeldAnswers { answersHeldBack = false }
         coordination.unlock()
+        if sendHeldAnswers { try? writer.flushDeferred() }
         let holdAnswer = turn != nil && call.frameFollows
         runtime.idleSpin.handlerStarted(on: self)
         execute(call, deferringFlush: holdAnswer)

@@ -74,6 +74,17 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// socket is shut down, and this and every later write fails with ENOBUFS).
     package func write(_ admission: Admission = .bounded, deferringFlush: Bool = false,
                        _ build: (inout [UInt8]) -> Void) throws(IOError) {
+        var mayHaveArrived = false
+        try write(admission, deferringFlush: deferringFlush, mayHaveArrived: &mayHaveArrived, build)
+    }
+
+    /// ``write(_:deferringFlush:_:)`` for a frame its caller may want to send again elsewhere: when it
+    /// throws, `mayHaveArrived` tells whether the kernel may have accepted the appended bytes whole
+    /// (false: the connection had failed before they were appended, or the `send` that failed was to
+    /// carry their end, so the peer cannot have read them whole).
+    package func write(_ admission: Admission = .bounded, deferringFlush: Bool = false, mayHaveArrived: inout Bool,
+                       _ build: (inout [UInt8]) -> Void) throws(IOError) {
+        mayHaveArrived = false
         lock.lock()
         switch admission {
         case .bounded:
@@ -87,7 +98,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 lock.broadcast()
             }
         }
-        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush, build)
+        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush,
+                               mayHaveArrived: &mayHaveArrived, build)
     }
 
     /// Sends what writes with `deferringFlush` left pending, unless another thread is flushing (it
@@ -123,7 +135,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.unlock()
             return nil
         }
-        return try appendAndFlush(countsAsImmediate: false, deferringFlush: false, build)
+        var mayHaveArrived = false
+        return try appendAndFlush(countsAsImmediate: false, deferringFlush: false, mayHaveArrived: &mayHaveArrived, build)
     }
 
     /// Wakes writers waiting for room so they re-check their `abandon` condition (a call was cancelled).
@@ -145,7 +158,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
 
     /// Appends (lock held on entry, released on return) and flushes unless another thread is
     /// flushing or the flush may be deferred; returns the position just past the appended bytes.
-    private func appendAndFlush(countsAsImmediate: Bool, deferringFlush: Bool,
+    /// On a throw, `mayHaveArrived` tells whether those bytes may have reached the kernel whole.
+    private func appendAndFlush(countsAsImmediate: Bool, deferringFlush: Bool, mayHaveArrived: inout Bool,
                                 _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int {
         if let failure {
             lock.unlock()
@@ -161,7 +175,13 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.unlock()
             return end
         }
-        try flushPending()
+        do {
+            try flushPending()
+        } catch {
+            // The rounds sent before the failing one are counted: were these bytes among them?
+            mayHaveArrived = lock.withLock { flushedTotal >= end }
+            throw error
+        }
         return end
     }
 

@@ -9,7 +9,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case frames
     /// (c) The whole request path of a real in-process server: decode, permission, handler, store.
     case requests
-    /// (d) The hot response messages' own readers and writers against their `Codable` paths.
+    /// (d) The hot response messages' own writers against their `Codable` path.
     case responses
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
