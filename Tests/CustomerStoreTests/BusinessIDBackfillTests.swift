@@ -69,6 +69,14 @@ import SQLiteEngine
         #expect(nokia.version == 1 && nokia.updatedAt == Date(milliseconds: 2_000))
         #expect(try upgraded.history(.customer, id: 1).isEmpty)
         #expect(try Self.pending(upgraded) == 0)
+        // Duplicates find it by the business id, as they find a customer stored today with that number.
+        let vatKey = try upgraded.write { connection in
+            try connection.withStatement("SELECT key FROM customer_match_keys WHERE customer_id = 1 AND kind = 'vat'") {
+                try $0.step() ? $0.text(0) : nil
+            }
+        }
+        #expect(vatKey == MatchKey.keys(name: "Nokia Oyj", vatNumber: "FI01120389", businessID: "0112038-9", country: "FI",
+                                        email: nil, website: nil, phone: nil).first { $0.kind == .vat }?.key)
         upgraded.close()
 
         // A second open has nothing left to do and changes nothing.

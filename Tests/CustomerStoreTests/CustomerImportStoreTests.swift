@@ -52,4 +52,22 @@ import Testing
         #expect(try fixture.store.listCustomers(CustomerFilter(status: .all), order: .byNumber, limit: 10, pageToken: nil).customers.isEmpty)
         #expect(try fixture.create("Later Oy").number == 10_001)
     }
+
+    /// An imported customer is written as a create writes one: with its match keys (so
+    /// `findDuplicates` pairs it) and a history entry listing its values.
+    @Test func anImportedCustomerGetsWhatACreateWrites() throws {
+        let fixture = try Fixture()
+        let created = try fixture.create("Twin Oy", email: "info@twin.fi")
+        let outcome = try run(fixture, .allOrNothing, [[row(2, "Twin Oy", email: "sales@twin.fi")]])
+        #expect(outcome.imported == 1)
+        let pairs = try fixture.store.findDuplicates(limit: 10, pageToken: nil).pairs
+        #expect(pairs.count == 1)
+        let pair = try #require(pairs.first)
+        #expect(pair.first.id == created.id && pair.second.name == "Twin Oy")
+        let createdEntry = try #require(try fixture.store.history(.customer, id: created.id).first)
+        let importedEntry = try #require(try fixture.store.history(.customer, id: pair.second.id).first)
+        #expect(importedEntry.action == "created")
+        #expect(importedEntry.changes.map(\.field) == createdEntry.changes.map(\.field))
+        #expect(importedEntry.changes.first { $0.field == "email" }?.newValue == "sales@twin.fi")
+    }
 }

@@ -10,18 +10,20 @@ struct CustomerImporter {
     private let store: CustomerStore
     private let connection: SQLiteConnection
     private let author: Author
+    /// The acting user's name, for the records' history.
+    private let authorName: String
     private let allowDuplicateVAT: Bool
     private let insertCustomer: SQLiteStatement
     private var numbers: CustomerNumberBlock
-    /// Whether a user id exists, per account manager named in the import.
-    private var users: [Int64: Bool] = [:]
-    /// Whether an industry name is in the managed list.
-    private var industries: [String: Bool] = [:]
+    /// The name of each account manager named in the import (nil: no user has the id).
+    private var users: [Int64: String?] = [:]
+    /// The stored spelling of each industry named in the import (nil: not in the managed list).
+    private var industries: [String: String?] = [:]
     private(set) var outcome = CustomerImportOutcome()
 
     /// - Throws: `failedPrecondition` when the acting user does not exist (nothing is imported).
     init(store: CustomerStore, connection: SQLiteConnection, allowDuplicateVAT: Bool, by author: Author) throws {
-        try CustomerStore.requireActingUser(connection, author.userID)
+        authorName = try CustomerStore.actingUserName(connection, author.userID)
         self.store = store
         self.connection = connection
         self.author = author
@@ -83,7 +85,7 @@ struct CustomerImporter {
         store.canonicaliseVATNumber(&fields, violations: &violations)
         if businessIDOnly { Self.renameVATNumberViolations(&violations) }
         violations += Self.businessIDProblems(row, fields: fields, typedAsNumber: businessIDOnly, violations: violations)
-        try checkReferences(fields, into: &violations)
+        let names = try checkReferences(fields, into: &violations)
         if violations.isEmpty {
             do {
                 try store.refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
@@ -95,7 +97,7 @@ struct CustomerImporter {
         guard problems.isEmpty else { return problems }
         let id: Int64
         do {
-            id = try insert(fields)
+            id = try insert(fields, names: names)
         } catch let error as StoreError {
             guard case .alreadyExists(let message, let field) = error else { throw error }
             return [FieldViolation(field: field, reason: message)]
@@ -112,14 +114,13 @@ struct CustomerImporter {
         return []
     }
 
-    /// The customer's row and its history entry, with a number from the block unless it has one.
-    private mutating func insert(_ fields: StoredCustomerFields) throws -> Int64 {
+    /// The customer's row, then what a create writes after it (`recordCreated`), with a number
+    /// from the block unless it has one.
+    private mutating func insert(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames) throws -> Int64 {
         let number = try fields.number ?? numbers.next(connection)
         let now = store.nowMilliseconds()
         defer { insertCustomer.reset() }
-        try insertCustomer.bind(CustomerStore.values(of: fields, number: number) + [
-            .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
-        ])
+        try insertCustomer.bind(CustomerStore.insertValues(of: fields, number: number, at: now, by: author))
         do {
             try insertCustomer.run()
         } catch let error as SQLiteError {
@@ -127,23 +128,32 @@ struct CustomerImporter {
         }
         let id = connection.lastInsertRowID
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
-        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author)
+        _ = try CustomerStore.recordCreated(connection, id: id, fields, number: number, names: names, at: now, by: author)
         return id
     }
 
     /// What `checkReferences` adds for a create, from the import's lookups: the account manager
-    /// and the industry exist (the acting user was checked once, in `init`).
-    private mutating func checkReferences(_ fields: StoredCustomerFields, into violations: inout [FieldViolation]) throws {
+    /// and the industry exist (the acting user was checked once, in `init`). - Returns: their
+    /// names as stored.
+    private mutating func checkReferences(_ fields: StoredCustomerFields,
+                                          into violations: inout [FieldViolation]) throws -> CustomerStore.CheckedNames {
+        var names = CustomerStore.CheckedNames(author: authorName)
         if let manager = fields.accountManagerID {
-            let exists = try users[manager] ?? CustomerStore.userExists(connection, id: manager)
-            users[manager] = exists
-            if !exists { violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)")) }
+            let name = try users[manager] ?? CustomerStore.userName(connection, id: manager)
+            users[manager] = .some(name)
+            if let name {
+                names.accountManager = StoredUserRef(id: manager, name: name)
+            } else {
+                violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
+            }
         }
         if let industry = fields.industry {
-            let exists = try industries[industry] ?? (CustomerStore.industry(connection, name: industry) != nil)
-            industries[industry] = exists
-            if !exists { violations.append(CustomerStore.unknownIndustry(industry)) }
+            let name = try industries[industry] ?? CustomerStore.industryName(connection, name: industry)
+            industries[industry] = .some(name)
+            names.industry = name
+            if name == nil { violations.append(CustomerStore.unknownIndustry(industry)) }
         }
+        return names
     }
 
     /// The contact's keywords and roles must exist (as `createContact` requires) and need a contact.

@@ -3,8 +3,8 @@ import SQLiteEngine
 extension CustomerStore {
     /// Gives the customers that migration 14 listed in `business_id_backfill` (stored with a VAT
     /// number before version 10 added `business_id`) the business id their number names under
-    /// their country's rule, with the search text that finds them by it, then empties the list:
-    /// one transaction, at open, before anything is served.
+    /// their country's rule, with the search text and match keys that find them by it, then
+    /// empties the list: one transaction, at open, before anything is served.
     ///
     /// Idempotent: a crash before the COMMIT leaves the list as it was and the next open does it
     /// again; an empty list costs one probe. Without a rule (a store opened without
@@ -40,6 +40,8 @@ extension CustomerStore {
                 try connection.run("UPDATE customers SET business_id = ?, search_text = ? WHERE id = ?", [
                     .text(businessID), .text(SearchKey.searchText(of: fields, number: customer.number)), .integer(id),
                 ])
+                // Its VAT match key is the business id's now (migration 13 made it from the number).
+                try storeMatchKeys(connection, customerID: id)
                 filled += 1
             }
             if !ids.isEmpty { try connection.run("DELETE FROM business_id_backfill") }

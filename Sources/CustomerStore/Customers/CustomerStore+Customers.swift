@@ -135,11 +135,16 @@ extension CustomerStore {
         try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
         let number = try fields.number ?? nextNumber(connection)
         let now = nowMilliseconds()
-        try connection.run(Self.insertSQL, Self.values(of: fields, number: number) + [
-                .integer(now), .integer(author.userID), .integer(now), .integer(author.userID),
-            ])
-        let id = connection.lastInsertRowID
-        try Self.storeMatchKeys(connection, customerID: id)
+        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, at: now, by: author))
+        return try Self.recordCreated(connection, id: connection.lastInsertRowID, fields, number: number, names: names,
+                                      at: now, by: author)
+    }
+
+    /// What follows a new customer's row, for a create and an import alike: its match keys and its
+    /// history entry listing its values. - Returns: the record as written (see `insertRecord`).
+    static func recordCreated(_ connection: SQLiteConnection, id: Int64, _ fields: StoredCustomerFields, number: Int64,
+                              names: CheckedNames, at now: Int64, by author: Author) throws -> StoredCustomer {
+        try storeMatchKeys(connection, customerID: id)
         let stamp = Date(milliseconds: now), authorRef = StoredUserRef(id: author.userID, name: names.author)
         let record = StoredCustomer(
             id: id, number: number, name: fields.name,
@@ -153,13 +158,18 @@ extension CustomerStore {
         return record
     }
 
-    /// A new customer's row: `values(of:number:)`, then created at/by and updated at/by.
+    /// A new customer's row, bound to `insertValues(of:number:at:by:)`.
     static let insertSQL = """
         INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
             country, industry_id, email, website, phone, business_id, active, version, created_at, created_by,
             updated_at, updated_by)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
         """
+
+    /// `insertSQL`'s values: `values(of:number:)`, then created at/by and updated at/by.
+    static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author) -> [SQLValue] {
+        values(of: fields, number: number) + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
+    }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
     /// industry by name: the statements look its id up in the managed list).
@@ -228,15 +238,12 @@ extension CustomerStore {
             if names.industry == nil { violations.append(Self.unknownIndustry(industry)) }
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        guard let authorName = try Self.userName(connection, id: author.userID) else {
-            throw StoreError.failedPrecondition("the acting user \(author.userID) does not exist")
-        }
-        names.author = authorName
+        names.author = try Self.actingUserName(connection, author.userID)
         return names
     }
 
-    /// What `checkReferences` read: names as stored.
-    private struct CheckedNames {
+    /// What the reference checks of a create read (`checkReferences`, the import's own): names as stored.
+    struct CheckedNames {
         var accountManager: StoredUserRef?
         var industry: String?
         var author = ""

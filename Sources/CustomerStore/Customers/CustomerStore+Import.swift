@@ -128,10 +128,11 @@ extension CustomerStore {
             // holds one statement's pages at most.
             let cacheSize = try connection.pragma("cache_size") ?? "-2000"
             let tempStore = try connection.pragma("temp_store") ?? "0"
-            try connection.execute("PRAGMA cache_size = \(Self.importCacheKiB); PRAGMA temp_store = MEMORY")
+            // Restored however the import ends, also when setting the second pragma failed.
             defer {
                 try? connection.execute("PRAGMA cache_size = \(Int(cacheSize) ?? -2000); PRAGMA temp_store = \(Int(tempStore) ?? 0)")
             }
+            try connection.execute("PRAGMA cache_size = \(Self.importCacheKiB); PRAGMA temp_store = MEMORY")
             try connection.run("BEGIN IMMEDIATE")
             do {
                 var importer = try CustomerImporter(store: self, connection: connection, allowDuplicateVAT: allowDuplicateVAT,

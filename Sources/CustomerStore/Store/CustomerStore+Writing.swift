@@ -20,9 +20,15 @@ extension CustomerStore {
 
     /// The acting user must exist (the server maps callers to users; a stale id is a precondition failure).
     static func requireActingUser(_ connection: SQLiteConnection, _ userID: Int64) throws {
-        guard try userExists(connection, id: userID) else {
+        _ = try actingUserName(connection, userID)
+    }
+
+    /// The acting user's name (for the record a write answers with). - Throws: as `requireActingUser`.
+    static func actingUserName(_ connection: SQLiteConnection, _ userID: Int64) throws -> String {
+        guard let name = try userName(connection, id: userID) else {
             throw StoreError.failedPrecondition("the acting user \(userID) does not exist")
         }
+        return name
     }
 
     /// The customer's head office address id, after checking that the customer exists; inside
