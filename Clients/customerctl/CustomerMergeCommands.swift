@@ -54,6 +54,5 @@ enum CustomerMergeCommands {
     static let confirm = Option.flag("confirm", help: "Required to merge: says you mean it.")
     static let doNotFill = Option.repeatable(
         "do-not-fill", "FIELD", help: "A field KEEP lacks that must stay empty rather than take ABSORB's value.",
-        choices: fillable)
-    static let fillable = ["accountManager", "description", "vatNumber", "country", "industry", "email", "website", "phone"]
+        choices: MergeCustomersRequest.fillableFields)
 }

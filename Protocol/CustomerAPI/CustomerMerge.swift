@@ -73,6 +73,10 @@ public struct CustomerRef: Codable, Sendable, Hashable {
 
 /// Merges the customer `absorbId` into `keepId`.
 public struct MergeCustomersRequest: Codable, Sendable, Hashable {
+    /// The fields a merge fills on the kept customer when it lacks them: what `doNotFill` may name.
+    public static let fillableFields = ["accountManager", "description", "vatNumber", "country", "industry", "email",
+                                        "website", "phone"]
+
     public var keepId: Int64
     public var absorbId: Int64
     /// True: change nothing, answer what the merge would move, fill and resolve.

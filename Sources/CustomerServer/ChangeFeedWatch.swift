@@ -33,23 +33,23 @@ struct ChangeFeedWatch {
             throw RPCError(error)
         }
         let signal = store.commits
-        let registration = context.onCancel { signal.wakeAll() }
-        defer { context.removeCancelHandler(registration) }
-        while true {
-            try context.checkCancellation()
-            if shutdown.isStopping {
-                throw RPCError(.unavailable, "the server is shutting down: resume after sequence \(cursor)")
+        try context.withCancelHandler({ signal.wakeAll() }) {
+            while true {
+                try context.checkCancellation()
+                if shutdown.isStopping {
+                    throw RPCError(.unavailable, "the server is shutting down: resume after sequence \(cursor)")
+                }
+                // Noted before the read, so a commit the read misses still ends the wait below.
+                let seen = signal.count
+                let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
+                for entry in page.entries {
+                    try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
+                }
+                if page.through == cursor {
+                    signal.wait(after: seen) { context.isCancelled || shutdown.isStopping }
+                }
+                cursor = page.through
             }
-            // Noted before the read, so a commit the read misses still ends the wait below.
-            let seen = signal.count
-            let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
-            for entry in page.entries {
-                try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
-            }
-            if page.through == cursor {
-                _ = signal.wait(after: seen) { context.isCancelled || shutdown.isStopping }
-            }
-            cursor = page.through
         }
     }
 }

@@ -93,4 +93,12 @@ import SQLiteEngine
         let byDays = try fixture.store.feedBounds(applying: FeedRetention(days: 2))
         #expect(byDays == FeedBounds(prunedThrough: last, last: last + 1))
     }
+
+    @Test func aDaysWindowTooLongForMillisecondsKeepsEverything() throws {
+        let fixture = try Fixture()
+        try fixture.create("Old")
+        fixture.clock.advance(milliseconds: 3 * 86_400_000)
+        let last = try fixture.store.feedBounds(applying: .unlimited).last
+        #expect(try fixture.store.feedBounds(applying: FeedRetention(days: .max)) == FeedBounds(prunedThrough: 0, last: last))
+    }
 }

@@ -14,42 +14,51 @@ import Testing
         let socket = directory.appendingPathComponent("d.sock").path
         let database = directory.appendingPathComponent("customers.sqlite").path
         var daemon = try startDaemon(socket: socket, database: database)
-        defer {
-            daemon.terminate()
-            daemon.waitUntilExit()
-        }
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
-        try await waitUntilServing(client)
+        do {
+            try await waitUntilServing(client)
 
-        let consumer = FeedCopy(client: CustomerClient(socketPath: socket))
-        let copying = Task { try await consumer.follow(until: "Marker") }
-        let progress = Steps()
-        let writers = (0..<4).map { writer in
-            Task {
-                for step in 0..<25 {
-                    // Failures while the server is down are expected: the copy must match whatever committed.
-                    if let customer = try? await client.customers.create(CustomerFields(name: "W\(writer)-\(step)")) {
-                        _ = try? await client.customers.update(id: customer.id, CustomerFields(name: "W\(writer)-\(step) renamed"))
-                        if step % 5 == 0 { _ = try? await client.customers.delete(id: customer.id, confirm: true) }
+            let consumer = FeedCopy(client: CustomerClient(socketPath: socket))
+            let copying = Task { try await consumer.follow(until: "Marker") }
+            let progress = Steps()
+            let writers = (0..<4).map { writer in
+                Task {
+                    for step in 0..<25 {
+                        // Failures while the server is down are expected: the copy must match whatever committed.
+                        if let customer = try? await client.customers.create(CustomerFields(name: "W\(writer)-\(step)")) {
+                            _ = try? await client.customers.update(id: customer.id, CustomerFields(name: "W\(writer)-\(step) renamed"))
+                            if step % 5 == 0 { _ = try? await client.customers.delete(id: customer.id, confirm: true) }
+                        }
+                        progress.count.add(1, ordering: .relaxed)
                     }
-                    progress.count.add(1, ordering: .relaxed)
                 }
             }
-        }
-        while progress.count.load(ordering: .relaxed) < 30 { try await Task.sleep(for: .milliseconds(10)) }
-        daemon.terminate(SIGKILL)
-        #expect(daemon.waitUntilExit() == 128 + SIGKILL)
-        daemon = try startDaemon(socket: socket, database: database)
-        try await waitUntilServing(client)
-        for writer in writers { await writer.value }
-        _ = try await client.customers.create(CustomerFields(name: "Marker"))
+            while progress.count.load(ordering: .relaxed) < 30 { try await Task.sleep(for: .milliseconds(10)) }
+            let killed = daemon
+            killed.terminate(SIGKILL)
+            #expect(try await offPool { killed.waitUntilExit() } == 128 + SIGKILL)
+            daemon = try startDaemon(socket: socket, database: database)
+            try await waitUntilServing(client)
+            for writer in writers { await writer.value }
+            _ = try await client.customers.create(CustomerFields(name: "Marker"))
 
-        let (copy, sequences) = try await copying.value
-        var stored: [Int64: String?] = [:]
-        for try await customer in client.customers.stream(CustomerQuery(status: .all)) { stored[customer.id] = customer.name }
-        #expect(copy == stored)
-        #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "an event came twice or out of order")
+            let (copy, sequences) = try await copying.value
+            var stored: [Int64: String?] = [:]
+            for try await customer in client.customers.stream(CustomerQuery(status: .all)) { stored[customer.id] = customer.name }
+            #expect(copy == stored)
+            #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "an event came twice or out of order")
+        } catch {
+            await stop(daemon)
+            throw error
+        }
+        await stop(daemon)
+    }
+
+    /// A graceful stop, waited for off the cooperative pool (see `offPool`).
+    private func stop(_ daemon: ChildProcess) async {
+        daemon.terminate()
+        _ = try? await offPool { daemon.waitUntilExit() }
     }
 
     @Test func watchPrintsJSONLinesAndOnCtrlCTheCursorToResumeFrom() async throws {
@@ -69,7 +78,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(20))
             }
             watch.terminate(SIGINT)
-            #expect(watch.waitUntilExit() == 130)
+            #expect(try await offPool { watch.waitUntilExit() } == 130)
             let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
             let event = try JSONSerialization.jsonObject(with: Data(try #require(lines.first).utf8)) as? [String: Any]
             #expect(event?["entityId"] as? Int == Int(created.id))

@@ -145,4 +145,9 @@ import Testing
             #expect(try await client.history.list(.customer, id: kept.id).filter { $0.action == "merged" }.count == 1)
         }
     }
+
+    /// customerctl offers, and the API documents, the fields the store fills.
+    @Test func theAPIsFillableFieldsAreTheStoresOwn() {
+        #expect(MergeCustomersRequest.fillableFields == CustomerStore.mergeFillableFields)
+    }
 }

@@ -2,8 +2,20 @@ import SQLiteEngine
 
 extension CustomerStore {
     /// The fields a merge may fill on the kept customer, by API name; `doNotFill` names a subset.
-    public static let mergeFillableFields = ["accountManager", "description", "vatNumber", "country", "industry",
-                                             "email", "website", "phone"]
+    public static let mergeFillableFields = mergeFillable.map(\.name)
+
+    /// The fields a merge may fill: how each compares (for `filled` and the `field` conflicts) and
+    /// how the absorbed customer's value is written to the kept one.
+    static let mergeFillable: [MergeFillableField] = [
+        MergeFillableField("accountManager", { $0.accountManager?.name }) { $0.accountManagerID = .some($1.accountManager?.id) },
+        MergeFillableField("description", { $0.description }) { $0.description = $1.description },
+        MergeFillableField("vatNumber", { $0.vatNumber ?? $0.businessID }) { $0.vatNumber = $1.vatNumber ?? $1.businessID },
+        MergeFillableField("country", { $0.country }) { $0.country = $1.country },
+        MergeFillableField("industry", { $0.industry }) { $0.industry = $1.industry },
+        MergeFillableField("email", { $0.email }) { $0.email = $1.email },
+        MergeFillableField("website", { $0.website }) { $0.website = $1.website },
+        MergeFillableField("phone", { $0.phone }) { $0.phone = $1.phone },
+    ]
 
     /// Merges `absorbID` into `keepID` in one transaction, or with `dryRun` only says what it would do.
     ///
@@ -30,13 +42,18 @@ extension CustomerStore {
                 field: "doNotFill", reason: "names no fillable field (\(Self.mergeFillableFields.joined(separator: ", ")))"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        return try write { connection in
+        func planMerge(_ connection: SQLiteConnection) throws -> (plan: StoredCustomerMerge, absorbed: StoredCustomer) {
             try Self.requireActingUser(connection, author.userID)
             let kept = try currentCustomer(connection, id: keepID, expectedVersion: nil)
             let absorbed = try currentCustomer(connection, id: absorbID, expectedVersion: nil)
-            var plan = try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill))
-            if dryRun { return plan }
-            try moveRecords(connection, plan, kept: kept, absorbed: absorbed, by: author)
+            return (try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill)), absorbed)
+        }
+        // A dry run only reads: it neither holds up the writers nor wakes the change feed's watchers.
+        if dryRun { return try read { try planMerge($0).plan } }
+        return try write { connection in
+            let (planned, absorbed) = try planMerge(connection)
+            var plan = planned
+            try moveRecords(connection, plan, kept: planned.kept, absorbed: absorbed, by: author)
             plan.kept = try fill(connection, keepID, fields: plan.filled, from: absorbed, by: author)
             let now = nextUpdatedAt(after: plan.kept.updatedAt)
             try connection.run("UPDATE customers SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -91,20 +108,27 @@ extension CustomerStore {
         let current = try requireCustomer(connection, id: keepID)
         guard !filled.isEmpty else { return current }
         var changes = CustomerChanges()
-        for change in filled {
-            switch change.field {
-            case "accountManager": changes.accountManagerID = .some(absorbed.accountManager?.id)
-            case "description": changes.description = absorbed.description
-            case "vatNumber": changes.vatNumber = absorbed.vatNumber ?? absorbed.businessID
-            case "country": changes.country = absorbed.country
-            case "industry": changes.industry = absorbed.industry
-            case "email": changes.email = absorbed.email
-            case "website": changes.website = absorbed.website
-            case "phone": changes.phone = absorbed.phone
-            default: break
-            }
+        for field in Self.mergeFillable where filled.contains(where: { $0.field == field.name }) {
+            field.fill(&changes, absorbed)
         }
         // The absorbed customer, which may have had the same VAT number, is gone by now.
         return try update(connection, current, changes, allowDuplicateVAT: true, by: author)
+    }
+}
+
+/// A field a merge may fill on the kept customer (``CustomerStore/mergeFillable``).
+struct MergeFillableField: Sendable {
+    /// The field's API name, as `doNotFill`, `filled` and conflicts name it.
+    let name: String
+    /// The customer's value as the merge compares it (the account manager by name).
+    let value: @Sendable (StoredCustomer) -> String?
+    /// Sets the absorbed customer's value in the kept customer's changes.
+    let fill: @Sendable (inout CustomerChanges, StoredCustomer) -> Void
+
+    init(_ name: String, _ value: @escaping @Sendable (StoredCustomer) -> String?,
+         fill: @escaping @Sendable (inout CustomerChanges, StoredCustomer) -> Void) {
+        self.name = name
+        self.value = value
+        self.fill = fill
     }
 }

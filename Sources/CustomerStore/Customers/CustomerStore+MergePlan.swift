@@ -1,8 +1,8 @@
 import SQLiteEngine
 
 extension CustomerStore {
-    /// What merging `absorbed` into `kept` moves, fills and resolves, read inside the merge's
-    /// transaction (so the dry run and the merge see the same).
+    /// What merging `absorbed` into `kept` moves, fills and resolves, read in the transaction of
+    /// the dry run or of the merge itself (the same reads, so both report the same).
     static func mergePlan(_ connection: SQLiteConnection, kept: StoredCustomer, absorbed: StoredCustomer,
                           doNotFill: Set<String>) throws -> StoredCustomerMerge {
         let ids: [SQLValue] = [.integer(kept.id), .integer(absorbed.id)]
@@ -62,23 +62,13 @@ extension CustomerStore {
     /// `doNotFill`), and those both have with different values (conflicts: the kept value stays).
     private static func fieldsToFill(kept: StoredCustomer, absorbed: StoredCustomer, doNotFill: Set<String>)
         -> (filled: [StoredFieldChange], conflicts: [StoredMergeConflict]) {
-        let values: [(String, String?, String?)] = [
-            ("accountManager", kept.accountManager?.name, absorbed.accountManager?.name),
-            ("description", kept.description, absorbed.description),
-            ("vatNumber", kept.vatNumber ?? kept.businessID, absorbed.vatNumber ?? absorbed.businessID),
-            ("country", kept.country, absorbed.country),
-            ("industry", kept.industry, absorbed.industry),
-            ("email", kept.email, absorbed.email),
-            ("website", kept.website, absorbed.website),
-            ("phone", kept.phone, absorbed.phone),
-        ]
         var filled: [StoredFieldChange] = [], conflicts: [StoredMergeConflict] = []
-        for (field, mine, theirs) in values {
-            guard let theirs else { continue }
-            if let mine {
-                if mine != theirs { conflicts.append(StoredMergeConflict(kind: .field, subject: field, kept: mine, absorbed: theirs)) }
-            } else if !doNotFill.contains(field) {
-                filled.append(StoredFieldChange(field: field, oldValue: nil, newValue: theirs))
+        for field in mergeFillable {
+            guard let theirs = field.value(absorbed) else { continue }
+            if let mine = field.value(kept) {
+                if mine != theirs { conflicts.append(StoredMergeConflict(kind: .field, subject: field.name, kept: mine, absorbed: theirs)) }
+            } else if !doNotFill.contains(field.name) {
+                filled.append(StoredFieldChange(field: field.name, oldValue: nil, newValue: theirs))
             }
         }
         return (filled, conflicts)

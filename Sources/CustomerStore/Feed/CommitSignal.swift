@@ -36,8 +36,7 @@ public final class CommitSignal: @unchecked Sendable {
     /// the count passes `seen`, `stop` returns true, or the store closes.
     ///
     /// `stop` is checked on every wake-up; whoever makes it true must call ``wakeAll()``.
-    /// - Returns: the count now.
-    public func wait(after seen: UInt64, unless stop: () -> Bool) -> UInt64 {
+    public func wait(after seen: UInt64, unless stop: () -> Bool) {
         condition.lock()
         defer { condition.unlock() }
         waiters += 1
@@ -45,7 +44,6 @@ public final class CommitSignal: @unchecked Sendable {
         while commits == seen, !isClosed, !stop() {
             condition.wait()
         }
-        return commits
     }
 
     /// Wakes every waiter so it checks its `stop` (e.g. its call was cancelled).

@@ -36,8 +36,12 @@ extension CustomerStore {
             var target = bounds.prunedThrough
             if let count = retention.count { target = max(target, bounds.last - max(0, count)) }
             if let days = retention.days {
-                let cutoff = nowMilliseconds() - Int64(max(0, days)) * 86_400_000
-                target = max(target, try Self.lastEntry(connection, after: bounds.prunedThrough, before: cutoff) ?? 0)
+                // A span too long for milliseconds in an Int64 reaches before every entry: nothing to prune.
+                let (span, overflow) = Int64(max(0, days)).multipliedReportingOverflow(by: 86_400_000)
+                if !overflow {
+                    target = max(target, try Self.lastEntry(connection, after: bounds.prunedThrough,
+                                                            before: nowMilliseconds() - span) ?? 0)
+                }
             }
             return (bounds, min(target, bounds.last))
         }
