@@ -11,8 +11,9 @@ enum WatchCommands {
         the server keeps). Default: only changes committed from now on.
         """)
     static let kinds = Option.repeatable("kinds", "KIND[,KIND...]", help: """
-        Only these kinds of record: \(kindNames.keys.sorted().joined(separator: ", ")).
-        Repeat it or separate the kinds with commas. Default: every kind.
+        Only these kinds of record (repeat it or separate the kinds with commas):
+        \(kindNames.keys.sorted().joined(separator: ", ")).
+        Default: every kind.
         """)
 
     static let kindNames: [String: HistoryEntry.Entity] = Dictionary(

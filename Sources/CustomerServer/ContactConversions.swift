@@ -137,10 +137,14 @@ extension HistoryEntry {
         self.init(
             id: stored.id, entity: Entity(stored.entity), entityId: stored.entityID, customerId: stored.customerID,
             action: stored.action, at: stored.at, by: UserRef(stored.by),
-            changes: stored.changes.map {
-                FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, erased: $0.erased)
-            },
+            changes: stored.changes.map(FieldChange.init),
             contact: stored.contact.map(ContactRef.init), source: stored.source,
             via: stored.via.map(UserRef.init))
+    }
+}
+
+extension FieldChange {
+    init(_ stored: StoredFieldChange) {
+        self.init(field: stored.field, oldValue: stored.oldValue, newValue: stored.newValue, erased: stored.erased)
     }
 }

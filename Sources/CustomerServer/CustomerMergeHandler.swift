@@ -10,12 +10,7 @@ struct CustomerMergeHandler: GuardedService {
         // Pairs name customers of every account manager, so only a caller who may read them all asks.
         router.register(CustomerService.findDuplicates,
                         requires: .allCustomers(.read)) { (request: FindDuplicatesRequest, _) in
-            let limit = Int(request.limit ?? Int32(FindDuplicatesRequest.defaultLimit))
-            guard (1...FindDuplicatesRequest.maximumLimit).contains(limit) else {
-                throw RPCError(
-                    .invalidArgument, "limit must be between 1 and \(FindDuplicatesRequest.maximumLimit), got \(limit)",
-                    details: [ErrorDetail(field: "limit", reason: "out of range 1...\(FindDuplicatesRequest.maximumLimit)")])
-            }
+            let limit = try PageLimit.checked(request.limit, default: FindDuplicatesRequest.defaultLimit, maximum: FindDuplicatesRequest.maximumLimit)
             let page = try store.findDuplicates(limit: limit, pageToken: request.pageToken)
             return FindDuplicatesResponse(pairs: page.pairs.map(DuplicatePair.init), nextPageToken: page.nextPageToken)
         }

@@ -46,12 +46,7 @@ struct CustomerServiceHandler: GuardedService {
         }
         router.register(CustomerService.listCustomers,
                         requires: .visibleCustomers) { (request: ListCustomersRequest, context) in
-            let limit = Int(request.limit ?? Int32(ListCustomersRequest.defaultLimit))
-            guard (1...ListCustomersRequest.maximumLimit).contains(limit) else {
-                throw RPCError(
-                    .invalidArgument, "limit must be between 1 and \(ListCustomersRequest.maximumLimit), got \(limit)",
-                    details: [ErrorDetail(field: "limit", reason: "out of range 1...\(ListCustomersRequest.maximumLimit)")])
-            }
+            let limit = try PageLimit.checked(request.limit, default: ListCustomersRequest.defaultLimit, maximum: ListCustomersRequest.maximumLimit)
             let visible = try Caller.of(context).visibleCustomers
             guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else {
                 return ListCustomersResponse(customers: [], nextPageToken: nil)

@@ -19,7 +19,7 @@ extension MergeCustomersResponse {
         self.init(
             dryRun: stored.dryRun, kept: Customer(stored.kept), absorbedId: stored.absorbedID,
             moved: stored.moved.map { MergedRecords(kind: $0.kind.rawValue, ids: $0.ids) },
-            filled: stored.filled.map { FieldChange(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue) },
+            filled: stored.filled.map(FieldChange.init),
             conflicts: stored.conflicts.map {
                 MergeConflict(kind: $0.kind.rawValue, subject: $0.subject, kept: $0.kept, absorbed: $0.absorbed)
             })

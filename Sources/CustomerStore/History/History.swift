@@ -30,13 +30,14 @@ public struct StoredHistoryEntry: Sendable, Hashable {
     public var entity: HistoryEntity
     public var entityID: Int64
     public var customerID: Int64
-    /// created, updated, deactivated, activated, deleted, headOfficeSet, tagged or untagged; for
+    /// created, updated, deactivated, activated, deleted, headOfficeSet, tagged or untagged (customers
+    /// also merged); for
     /// projects also won, lost, forecastSet and forecastRemoved; for project tasks completed and
     /// reopened; for invoices issued.
     public var action: String
     public var at: Date
     public var by: StoredUserRef
-    /// The fields that really changed (none for created and deleted).
+    /// The fields that really changed; for created the values it was created with, none for deleted.
     public var changes: [StoredFieldChange]
     /// For contact entries: the contact as it is now (the deleted marker once deleted).
     public var contact: StoredContactRef?
