@@ -1,3 +1,4 @@
+import TestSupport
 import BinaryCoding
 import Foundation
 import Testing
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func textIsTheDescriptionForRandomValues() throws {
-        var generator = SeededGenerator(state: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<2000 {
             let mantissa = UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator)
             let exponent = Int.random(in: -40...40, using: &generator)

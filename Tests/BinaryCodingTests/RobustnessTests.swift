@@ -1,3 +1,4 @@
+import TestSupport
 import BinaryCoding
 import Foundation
 import Testing
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func randomGarbage() throws {
-        var generator = SeededGenerator(state: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         for _ in 0..<3000 {
             let count = Int.random(in: 0...48, using: &generator)
             decodeAnything((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func mutatedValidMessages() throws {
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         let original = try BinaryEncoder().encode(Fixtures.full)
         for _ in 0..<2000 {
             var bytes = original

@@ -112,19 +112,6 @@ let vectorsDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Protocol/vectors")
 
-/// SplitMix64: a small seeded generator, so the fuzz inputs are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The kind of a DecodingError, for table-driven checks.
 enum DecodingErrorKind: Equatable {
     case dataCorrupted, keyNotFound, typeMismatch, valueNotFound

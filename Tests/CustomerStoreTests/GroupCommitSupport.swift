@@ -1,37 +1,8 @@
+import TestSupport
 import Foundation
 import Synchronization
 @testable import CustomerStore
 import SQLiteEngine
-
-/// Runs blocking `body` on a thread of its own, so it never blocks the cooperative pool that
-/// Swift Testing runs tests on (two threads here: two blocked tests would stall every other one).
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
-/// Holds a write inside its body (and so the writer's lead) until the test opens it, so the
-/// writes started meanwhile queue up and form the next group deterministically.
-final class Gate: Sendable {
-    private let entered = DispatchSemaphore(value: 0)
-    private let opened = DispatchSemaphore(value: 0)
-
-    /// Called inside the held body: tells the test it is in, then waits to be let go.
-    func hold() {
-        entered.signal()
-        opened.wait()
-    }
-
-    /// Returns once a body is inside `hold()`.
-    func waitUntilHeld() async throws {
-        try await onThread { self.entered.wait() }
-    }
-
-    func open() {
-        opened.signal()
-    }
-}
 
 /// What the bodies of a test did, in the order they ran.
 final class RunLog: Sendable {

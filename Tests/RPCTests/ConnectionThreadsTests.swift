@@ -1,4 +1,5 @@
 @testable import RPCServing
+import TestSupport
 import Testing
 
 /// The leader/follower rules of a server connection's threads, without threads.

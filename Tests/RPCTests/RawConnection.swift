@@ -1,3 +1,4 @@
+import TestSupport
 import BinaryCoding
 import Glibc
 @testable import RPCClient

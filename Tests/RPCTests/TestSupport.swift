@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Glibc
 import ServiceLog
@@ -141,10 +142,3 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
     }
 }
 
-/// Runs a blocking call (shutdown, runUntilTerminated) on its own thread: blocking one of the few
-/// cooperative-pool threads would starve the very calls the test waits for.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
-    }
-}

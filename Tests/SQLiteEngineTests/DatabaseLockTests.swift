@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 import SQLiteEngine
@@ -28,11 +29,11 @@ import SQLiteEngine
         holder.standardInput = input
         holder.standardOutput = output
         try holder.run()
-        let line = try await onThread { String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) }
+        let line = await onThread { String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) }
         #expect(line == "locked\n")
         let error = #expect(throws: DatabaseLockError.self) { try DatabaseLock(databasePath: database.path) }
         #expect(error == .inUse(ownerPID: holder.processIdentifier))
         try input.fileHandleForWriting.close()
-        try await onThread { holder.waitUntilExit() }
+        await onThread { holder.waitUntilExit() }
     }
 }

@@ -31,14 +31,6 @@ final class TemporaryDatabase: Sendable {
     }
 }
 
-/// Runs blocking `body` on a thread of its own, so it never blocks the cooperative pool that
-/// Swift Testing runs tests on.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// Inserts `name` into `log` and returns how many rows the body then sees (its own included).
 @discardableResult
 func insertLog(_ connection: SQLiteConnection, _ name: String) throws -> Int64 {
@@ -55,21 +47,3 @@ func loggedNames(_ connection: SQLiteConnection) throws -> [String] {
     }
 }
 
-/// Holds a body until the test opens it, so calls started meanwhile queue behind it.
-final class Gate: Sendable {
-    private let entered = DispatchSemaphore(value: 0)
-    private let opened = DispatchSemaphore(value: 0)
-
-    func hold() {
-        entered.signal()
-        opened.wait()
-    }
-
-    func waitUntilHeld() async throws {
-        try await onThread { self.entered.wait() }
-    }
-
-    func open() {
-        opened.signal()
-    }
-}

@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+
+/// A wait in a test that did not end in time; the test fails with `what` instead of hanging.
+public struct TestTimeout: Error, CustomStringConvertible {
+    public let what: String
+    public let seconds: Double
+    public var description: String { "timed out after \(seconds) s: \(what)" }
+}
+
+/// The bound every wait in a test gets unless it says otherwise: far beyond what any wait needs
+/// on a busy machine, far below CI's limit, so a stuck test fails with a name instead of hanging.
+public let testWaitLimit: Double = 120
+
+/// Runs `body` and returns its result, or throws `TestTimeout` once `seconds` pass first.
+///
+/// The body runs in a task of its own that is cancelled on time-out but never awaited after it:
+/// a body that ignores cancellation (a blocked thread, a stream that never ends) cannot keep the
+/// test from failing.
+public func withDeadline<T: Sendable>(seconds: Double = testWaitLimit, _ what: String,
+                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let race = DeadlineRace<T>()
+    return try await withCheckedThrowingContinuation { continuation in
+        race.start(continuation)
+        let work = Task {
+            do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+        }
+        Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            race.finish(.failure(TestTimeout(what: what, seconds: seconds)))
+            work.cancel()
+        }.start()
+    }
+}
+
+/// The continuation of `withDeadline`, resumed by whichever of the body and the timer ends first.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func start(_ waiting: CheckedContinuation<T, any Error>) {
+        continuation.withLock { $0 = waiting }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        continuation.withLock { waiting in
+            waiting?.resume(with: result)
+            waiting = nil
+        }
+    }
+}
