@@ -86,8 +86,9 @@ let package = Package(
         // A loopback HTTP server and registry answer documents, shared by the registry and end-to-end tests.
         .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
                 exclude: ["Fixtures"]),
-        // Bounded waits, work on threads of its own, seeded randomness: shared by every test target.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Bounded waits (also for child processes), work on threads of its own, seeded randomness:
+        // shared by every test target.
+        .target(name: "TestSupport", dependencies: ["CommandLineKit"], path: "Tests/TestSupport"),
         .testTarget(name: "BinaryCodingTests", dependencies: ["TestSupport", "BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "RPCTests", dependencies: ["TestSupport", "RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["TestSupport", "Hashing"], path: "Tests/HashingTests"),

@@ -79,8 +79,9 @@ public final class ChildProcess: Sendable {
 
     /// Runs `executable` to completion, capturing both of its outputs. Blocks the calling thread
     /// (standard error is drained on a Dispatch thread meanwhile, so neither pipe can fill up).
-    public static func run(_ executable: String, _ arguments: [String],
-                           environment: [String: String]? = nil) throws(SpawnError) -> Output {
+    /// `started` gets the child once it runs, so another thread can end it (a caller's time-out).
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           started: (ChildProcess) -> Void = { _ in }) throws(SpawnError) -> Output {
         let output = try Pipe(executable: executable)
         let errors = try Pipe(executable: executable)
         let child: ChildProcess
@@ -94,6 +95,7 @@ public final class ChildProcess: Sendable {
         }
         output.closeWriteEnd()
         errors.closeWriteEnd()
+        started(child)
         let errorBytes = Mutex<[UInt8]>([])
         let errorsRead = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {

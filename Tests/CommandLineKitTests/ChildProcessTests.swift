@@ -1,38 +1,55 @@
 import CommandLineKit
 import Glibc
+import TestSupport
 import Testing
 
 @Suite struct ChildProcessTests {
-    @Test func runCapturesBothOutputsAndTheExitCode() throws {
-        let result = try ChildProcess.run("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"])
+    @Test func runCapturesBothOutputsAndTheExitCode() async throws {
+        let result = try await ChildProcess.run("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"])
         #expect(result.status == 3)
         #expect(String(decoding: result.standardOutput, as: UTF8.self) == "out\n")
         #expect(String(decoding: result.standardError, as: UTF8.self) == "err\n")
     }
 
-    @Test func theChildGetsTheGivenEnvironmentOnly() throws {
-        let result = try ChildProcess.run("/bin/sh", ["-c", "echo \"$GREETING ${HOME-no home}\""],
+    @Test func theChildGetsTheGivenEnvironmentOnly() async throws {
+        let result = try await ChildProcess.run("/bin/sh", ["-c", "echo \"$GREETING ${HOME-no home}\""],
                                           environment: ["GREETING": "hello"])
         #expect(String(decoding: result.standardOutput, as: UTF8.self) == "hello no home\n")
     }
 
-    @Test func aDescriptorOfTheParentIsNotInheritedByTheChild() throws {
+    @Test func aDescriptorOfTheParentIsNotInheritedByTheChild() async throws {
         var ends: [Int32] = [0, 0]
         try #require(pipe(&ends) == 0)   // no close-on-exec: only the spawn's close-from keeps it out
         defer { ends.forEach { close($0) } }
-        let result = try ChildProcess.run("/bin/sh", ["-c", "ls /proc/self/fd"])
+        let result = try await ChildProcess.run("/bin/sh", ["-c", "ls /proc/self/fd"])
         let open = Set(String(decoding: result.standardOutput, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) })
         #expect(!open.contains(ends[0]) && !open.contains(ends[1]))
         #expect(open.isSubset(of: [0, 1, 2, 3]))   // 3: the directory ls reads
     }
 
-    @Test func terminateEndsALongRunningChildAndTheStatusSaysBySignal() throws {
+    @Test func terminateEndsALongRunningChildAndTheStatusSaysBySignal() async throws {
         let child = try ChildProcess.spawn("/bin/sleep", ["30"])
+        defer { child.killInBackground() }
         #expect(child.isRunning)
         child.terminate()
-        #expect(child.waitUntilExit() == 128 + SIGTERM)
+        #expect(try await child.exitStatus("sleep to end after SIGTERM") == 128 + SIGTERM)
         #expect(!child.isRunning)
         #expect(child.terminationStatus == 128 + SIGTERM)
+    }
+
+    /// The tests' bounded waits (TestSupport): a child still running at the bound is killed, and
+    /// the wait fails naming what it waited for instead of hanging the test.
+    @Test func aChildThatOutlivesItsBoundIsKilledAndTheWaitFailsNamingIt() async throws {
+        let timeout = await #expect(throws: TestTimeout.self) {
+            _ = try await ChildProcess.run(within: 1, "/bin/sleep", ["30"])
+        }
+        #expect(timeout?.what == "/bin/sleep 30 to finish")
+        let child = try ChildProcess.spawn("/bin/sleep", ["30"])
+        defer { child.killInBackground() }
+        let waited = await #expect(throws: TestTimeout.self) { _ = try await child.exitStatus(within: 1, "sleep 30 to end") }
+        #expect(waited?.what == "sleep 30 to end")
+        try await waitUntil("the timed-out child to be killed") { !child.isRunning }
+        #expect(child.terminationStatus == 128 + SIGKILL)
     }
 
     @Test func aMissingExecutableIsASpawnErrorNamingIt() {

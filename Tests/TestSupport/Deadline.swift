@@ -24,9 +24,11 @@ public func withDeadline<T: Sendable>(seconds: Double = testWaitLimit, _ what: S
         race.start(continuation)
         let work = Task {
             do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+            race.bodyEnded.signal()
         }
+        // The timer's thread ends with the body, so waits that end early leave no sleeping thread.
         Thread {
-            Thread.sleep(forTimeInterval: seconds)
+            guard race.bodyEnded.wait(timeout: .now() + seconds) == .timedOut else { return }
             race.finish(.failure(TestTimeout(what: what, seconds: seconds)))
             work.cancel()
         }.start()
@@ -36,6 +38,8 @@ public func withDeadline<T: Sendable>(seconds: Double = testWaitLimit, _ what: S
 /// The continuation of `withDeadline`, resumed by whichever of the body and the timer ends first.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    /// Signalled once the body returned or threw.
+    let bodyEnded = DispatchSemaphore(value: 0)
 
     func start(_ waiting: CheckedContinuation<T, any Error>) {
         continuation.withLock { $0 = waiting }
@@ -46,5 +50,14 @@ private final class DeadlineRace<T: Sendable>: Sendable {
             waiting?.resume(with: result)
             waiting = nil
         }
+    }
+}
+
+/// Checks `condition` every `interval` until it holds, for at most `seconds`: a polling loop that
+/// fails the test naming `what` instead of spinning forever when the awaited state never comes.
+public func waitUntil(seconds: Double = testWaitLimit, _ what: String, every interval: Duration = .milliseconds(1),
+                      _ condition: @escaping @Sendable () async throws -> Bool) async throws {
+    try await withDeadline(seconds: seconds, what) {
+        while try await !condition() { try await Task.sleep(for: interval) }
     }
 }
