@@ -64,7 +64,7 @@ import Testing
 
     @Test func deadlinesEndTheLeaderAndAFollowerAndTheServerSeesTheCancels() async throws {
         let probe = Probe()
-        try await withTestServer(probe: probe) { _, channel in
+        try await withTestServer(probe: probe) { server, channel in
             // The slow call's thread reads (leads) while it waits; the others follow it, then lead in turn.
             async let slow = onThread { Self.echo("slow", method: TestService.slowEcho, on: channel) }
             #expect(await probe.wait(for: "slow started"))
@@ -75,8 +75,9 @@ import Testing
                 }
             }
             #expect(codes == [.deadlineExceeded, .deadlineExceeded])
-            #expect(await probe.wait(for: "deadline 0 saw cancellation"))
-            #expect(await probe.wait(for: "deadline 1 saw cancellation"))
+            try await waitUntil("the server to end both calls") { server.callsEndedByDeadline == 2 }
+            #expect(await probe.waitIfStarted("deadline 0 started", for: "deadline 0 saw cancellation"))
+            #expect(await probe.waitIfStarted("deadline 1 started", for: "deadline 1 saw cancellation"))
             probe.record("release slow")
             #expect(await slow == "slow")
         }

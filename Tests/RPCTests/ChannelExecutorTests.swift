@@ -58,7 +58,7 @@ import Testing
 
     @Test func aDeadlineEndsACallOfATaskThatPrefersTheExecutor() async throws {
         let probe = Probe()
-        try await withTestServer(probe: probe) { _, channel in
+        try await withTestServer(probe: probe) { server, channel in
             // Open the connection first, so the 200 ms are the call's (see UnaryCallTests).
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "open"), as: EchoResponse.self)
             let error = await rpcError {
@@ -68,7 +68,8 @@ import Testing
                 }
             }
             #expect(error?.code == .deadlineExceeded)
-            #expect(await probe.wait(for: "late saw cancellation"))
+            try await waitUntil("the server to end the call") { server.callsEndedByDeadline == 1 }
+            #expect(await probe.waitIfStarted("late started", for: "late saw cancellation"))
         }
     }
 

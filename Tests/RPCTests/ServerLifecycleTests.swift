@@ -4,6 +4,7 @@ import Glibc
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import TestSupport
 import Testing
 
 @Suite struct ServerLifecycleTests {
@@ -168,10 +169,9 @@ import Testing
         try await withTestServer(configure: { $0.idleTimeout = .seconds(5) }) { server, channel in
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "first"), as: EchoResponse.self)
             // Wait until the server counted the idle connection as closed.
-            while true {
-                let stats = server.server.runtime.statistics.snapshot
-                if stats.connectionsCurrent == 0 { break }
-                try await Task.sleep(for: .milliseconds(10))
+            let statistics = server.server.runtime.statistics
+            try await waitUntil("the idle connection to be closed", every: .milliseconds(10)) {
+                statistics.snapshot.connectionsCurrent == 0
             }
             // The GOAWAY and end of stream are read before the next call is written: it reconnects.
             let answer = try await channel.unary(TestService.echo, EchoRequest(text: "again"), as: EchoResponse.self)

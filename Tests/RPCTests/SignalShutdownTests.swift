@@ -21,16 +21,19 @@ import Testing
         defer { server.directory.remove() }
         let channel = server.channel()
         defer { channel.close() }
-        async let exitCode = onThread { server.server.runUntilTerminated() }
-        while !Self.handlerInstalled(SIGTERM) { try await Task.sleep(for: .milliseconds(5)) }
+        // A task, not `async let`: a test that fails before the SIGTERM must not wait for the
+        // server to return on leaving its scope (it never would).
+        let exitCode = Task { await onThread { server.server.runUntilTerminated() } }
+        try await waitUntil("the SIGTERM handler to be installed") { Self.handlerInstalled(SIGTERM) }
         async let inFlight = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
         #expect(await probe.wait(for: "slow started"))
         kill(getpid(), SIGTERM)
-        while FileManager.default.fileExists(atPath: server.socketPath) { try await Task.sleep(for: .milliseconds(5)) }
+        let socketPath = server.socketPath
+        try await waitUntil("the socket file to be removed") { !FileManager.default.fileExists(atPath: socketPath) }
         probe.record("release slow")
         let answer = try await inFlight
         #expect(answer.text == "in flight")
-        #expect(await exitCode == 0)
+        #expect(try await withDeadline("runUntilTerminated to return") { await exitCode.value } == 0)
         #expect(!Self.handlerInstalled(SIGTERM))
     }
 }

@@ -2,6 +2,7 @@
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import TestSupport
 import Testing
 
 @Suite struct StreamingTests {
@@ -36,7 +37,7 @@ import Testing
 
     @Test func aFailingProducerCancelsTheCallAndTheServerSeesCancelled() async throws {
         let probe = Probe()
-        try await withTestServer(probe: probe) { _, channel in
+        try await withTestServer(probe: probe) { server, channel in
             struct ProducerFailure: Error {}
             let error = await rpcError {
                 _ = try await channel.clientStreaming(TestService.sum, as: Number.self) { (sender: ClientStreamSender<Number>) in
@@ -45,7 +46,11 @@ import Testing
                 }
             }
             #expect(error?.code == .cancelled)
-            #expect(await probe.wait(for: "sum ended with CANCELLED"))
+            // The server counts the call CANCELLED once the CANCEL arrived; its handler may not have
+            // run at all (the CANCEL was read before the handler's thread started it), and if it
+            // did, it saw the cancellation.
+            try await waitUntil("the server to count the call CANCELLED") { server.callsEnded(.cancelled) == 1 }
+            #expect(probe.recorded.allSatisfy { $0 == "sum ended with CANCELLED" }, "\(probe.recorded)")
         }
     }
 

@@ -72,16 +72,34 @@ struct TestService: RPCService {
 
     let probe: Probe
 
+    /// Waits until the test records `event`, or the call ends. Bounded by `hangGuard`: a test that
+    /// fails before releasing the handler must not leave its caller (often an `async let`, awaited
+    /// on leaving the test's scope) waiting forever.
+    private func waitForRelease(_ event: String, _ context: ServerContext) throws {
+        let giveUp = ContinuousClock.now + hangGuard
+        while !probe.recorded.contains(event) {
+            try context.checkCancellation()
+            guard ContinuousClock.now < giveUp else { throw RPCError(.deadlineExceeded, "the test never recorded \(event)") }
+            usleep(1000)
+        }
+    }
+
+    /// Waits until the call is cancelled, bounded by `hangGuard` as ``waitForRelease(_:_:)`` is.
+    private func waitForCancellation(_ context: ServerContext) throws {
+        let giveUp = ContinuousClock.now + hangGuard
+        while !context.isCancelled {
+            guard ContinuousClock.now < giveUp else { throw RPCError(.deadlineExceeded, "the call was never cancelled") }
+            usleep(1000)
+        }
+    }
+
     func register(with router: inout Router) {
         router.registerUnary(Self.echo) { (request: EchoRequest, _) in EchoResponse(text: request.text) }
         for method in [Self.slowEcho, Self.slowWrite] {
             router.registerUnary(method) { (request: EchoRequest, context) in
                 // Answers only once the test says so, so "the fast call overtakes it" needs no timing.
                 probe.record("slow started")
-                while !probe.recorded.contains("release slow") {
-                    try context.checkCancellation()
-                    usleep(1000)
-                }
+                try waitForRelease("release slow", context)
                 return EchoResponse(text: request.text)
             }
         }
@@ -89,17 +107,14 @@ struct TestService: RPCService {
             EchoResponse(text: String(repeating: "x", count: Int(min(max(request.value, 0), 1 << 20))))
         }
         router.registerClientStreaming(Self.stall) { (reader: ClientStreamReader<EchoRequest>, context) -> Number in
-            while !probe.recorded.contains("release stall") {
-                try context.checkCancellation()
-                usleep(1000)
-            }
+            try waitForRelease("release stall", context)
             var count: Int64 = 0
             while try reader.next() != nil { count += 1 }
             return Number(value: count)
         }
         router.registerUnary(Self.waitForCancel) { (request: EchoRequest, context) -> EchoResponse in
             probe.record("\(request.text) started")
-            while !context.isCancelled { usleep(1000) }
+            try waitForCancellation(context)
             probe.record("\(request.text) saw cancellation")
             return EchoResponse(text: "late answer")
         }
@@ -117,7 +132,7 @@ struct TestService: RPCService {
         }
         router.registerClientStreaming(Self.holdStream) { (reader: ClientStreamReader<Number>, context) -> Number in
             while try reader.next() != nil {}
-            while !context.isCancelled { usleep(1000) }
+            try waitForCancellation(context)
             probe.record("hold ended")
             return Number(value: 0)
         }

@@ -67,6 +67,16 @@ struct TestServer {
     }
 
     func channel() -> ClientChannel { ClientChannel(socketPath: socketPath) }
+
+    /// Calls the server ended with `code` so far (what its server-info reports), also those ended
+    /// before their handler ran: a call cancelled early never reaches its handler, nor its probe.
+    func callsEnded(_ code: StatusCode) -> UInt64 {
+        server.runtime.statistics.snapshot.callsByStatus[Int(code.rawValue)]
+    }
+
+    /// Calls ended because the client's deadline passed: by the server's own timer
+    /// (DEADLINE_EXCEEDED) or by the CANCEL the client sends when its timer fires first (CANCELLED).
+    var callsEndedByDeadline: UInt64 { callsEnded(.deadlineExceeded) + callsEnded(.cancelled) }
 }
 
 /// Runs `body` against a fresh server and always stops it afterwards, without blocking the
@@ -97,8 +107,8 @@ func withCleanup<T>(_ body: () async throws -> T, cleanup: () async -> Void) asy
 }
 
 /// How long a test waits for something before it fails instead of hanging: a bound for bugs, far
-/// beyond what a loaded machine takes (see ``Probe/wait(for:)``).
-let hangGuard = Duration.seconds(600)
+/// beyond what a loaded machine takes (see ``Probe/wait(for:)``), the one every test target uses.
+let hangGuard = Duration.seconds(testWaitLimit)
 
 /// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.
 final class Probe: Sendable {
@@ -127,6 +137,17 @@ final class Probe: Sendable {
             }
             return recorded.contains(event)
         }
+    }
+}
+
+extension Probe {
+    /// Waits for `ended` only if the handler recorded `started`; true when it never started.
+    ///
+    /// For a call the server already ended (a deadline, a CANCEL, the end of input): its handler
+    /// never runs if that came before the handler's thread reached it (a busy machine), and then
+    /// nothing is recorded; one that started records `ended` once it sees the call end.
+    func waitIfStarted(_ started: String, for ended: String) async -> Bool {
+        recorded.contains(started) ? await wait(for: ended) : true
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import TestSupport
 import Testing
 
 @Suite struct UnaryCallTests {
@@ -59,7 +60,7 @@ import Testing
 
     @Test func deadlineExpiryAnswersDeadlineExceededAndTheHandlerSeesIt() async throws {
         let probe = Probe()
-        try await withTestServer(probe: probe) { _, channel in
+        try await withTestServer(probe: probe) { server, channel in
             // Open the connection first: the 200 ms are the call's, not a handshake's on a loaded
             // machine (a deadline that passes before the call is written never reaches the handler).
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "open"), as: EchoResponse.self)
@@ -68,7 +69,8 @@ import Testing
                                             options: CallOptions(timeout: .milliseconds(200)))
             }
             #expect(error?.code == .deadlineExceeded)
-            #expect(await probe.wait(for: "deadline saw cancellation"))
+            try await waitUntil("the server to end the call") { server.callsEndedByDeadline == 1 }
+            #expect(await probe.waitIfStarted("deadline started", for: "deadline saw cancellation"))
         }
     }
 
@@ -83,7 +85,8 @@ import Testing
             let status = try await raw.readStatus()
             #expect(status.streamID == 1)
             #expect(status.error.code == .deadlineExceeded)
-            #expect(await probe.wait(for: "raw saw cancellation"))
+            try await waitUntil("the server to count the call DEADLINE_EXCEEDED") { server.callsEnded(.deadlineExceeded) == 1 }
+            #expect(await probe.waitIfStarted("raw started", for: "raw saw cancellation"))
         }
     }
 
