@@ -2,6 +2,7 @@ import CustomerClient
 import CustomerStore
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// `customerctl admin backup` (MaintenanceService.Backup) and `customerd --restore`, on real
@@ -28,7 +29,7 @@ import Testing
                     try await group.waitForAll()
                 }
             }
-            while await log.count < 50 { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitUntil("the writers to have 50 creates acknowledged", every: .milliseconds(5)) { await log.count >= 50 }
             let before = await log.acknowledged
             let target = server.directory.path + "/backup"
             // One page per step: many steps, with the writers' writes in between.
@@ -69,7 +70,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.path + "/customers.sqlite"
         // Large enough (some 20 MiB) that copying it a page per step outlasts the kill below.
-        try await offPool {
+        try await onThread {
             let store = try CustomerStore(path: database)
             defer { store.close() }
             let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
@@ -94,13 +95,13 @@ import Testing
                 if staging.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
             }
             daemon.terminate(SIGKILL)
-            _ = try await offPool { daemon.waitUntilExit() }
+            _ = try await daemon.exitStatus("customerd to exit")
             if case .success = await call.result {
                 Issue.record("the backup finished before the server was killed")
             }
         } catch {
             daemon.terminate(SIGKILL)
-            _ = try await offPool { daemon.waitUntilExit() }
+            _ = try? await daemon.exitStatus("customerd to exit")
             throw error
         }
 

@@ -3,6 +3,7 @@ import CustomerClient
 import Foundation
 import Glibc
 import Synchronization
+import TestSupport
 import Testing
 
 /// A consumer keeps a copy through the change feed across a kill -9 of the server and its own
@@ -21,6 +22,8 @@ import Testing
 
             let consumer = FeedCopy(client: CustomerClient(socketPath: socket))
             let copying = Task { try await consumer.follow(until: "Marker") }
+            // A consumer that never sees the marker stops retrying once the test gave up on it.
+            defer { copying.cancel() }
             let progress = Steps()
             let writers = (0..<4).map { writer in
                 Task {
@@ -34,16 +37,18 @@ import Testing
                     }
                 }
             }
-            while progress.count.load(ordering: .relaxed) < 30 { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("the writers to take 30 steps", every: .milliseconds(10)) {
+                progress.count.load(ordering: .relaxed) >= 30
+            }
             let killed = daemon
             killed.terminate(SIGKILL)
-            #expect(try await offPool { killed.waitUntilExit() } == 128 + SIGKILL)
+            #expect(try await killed.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
             daemon = try startDaemon(socket: socket, database: database)
             try await waitUntilServing(client)
             for writer in writers { await writer.value }
             _ = try await client.customers.create(CustomerFields(name: "Marker"))
 
-            let (copy, sequences) = try await copying.value
+            let (copy, sequences) = try await withDeadline("the feed consumer to see the marker") { try await copying.value }
             var stored: [Int64: String?] = [:]
             for try await customer in client.customers.stream(CustomerQuery(status: .all)) { stored[customer.id] = customer.name }
             #expect(copy == stored)
@@ -55,10 +60,10 @@ import Testing
         await stop(daemon)
     }
 
-    /// A graceful stop, waited for off the cooperative pool (see `offPool`).
+    /// A graceful stop, waited for off the cooperative pool and for at most `testWaitLimit`.
     private func stop(_ daemon: ChildProcess) async {
         daemon.terminate()
-        _ = try? await offPool { daemon.waitUntilExit() }
+        _ = try? await daemon.exitStatus("customerd to stop after SIGTERM")
     }
 
     @Test func watchPrintsJSONLinesAndOnCtrlCTheCursorToResumeFrom() async throws {
@@ -72,13 +77,14 @@ import Testing
                 try Products.url(of: "customerctl").path,
                 ["--socket", server.socketPath, "watch", "--after", String(start), "--kinds", "customer"],
                 standardOutput: out, standardError: err)
+            defer { watch.killInBackground() }
             close(out)
             close(err)
-            while !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("\n") {
-                try await Task.sleep(for: .milliseconds(20))
+            try await waitUntil("customerctl watch to print its first event", every: .milliseconds(20)) {
+                ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("\n")
             }
             watch.terminate(SIGINT)
-            #expect(try await offPool { watch.waitUntilExit() } == 130)
+            #expect(try await watch.exitStatus("customerctl watch to end after SIGINT") == 130)
             let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
             let event = try JSONSerialization.jsonObject(with: Data(try #require(lines.first).utf8)) as? [String: Any]
             #expect(event?["entityId"] as? Int == Int(created.id))

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// The change feed (issue 18 §1): backlog then live changes in sequence order, values on created
@@ -122,7 +123,7 @@ import Testing
     /// A graceful stop does not wait out its grace period for watches (they never end by
     /// themselves): each ends at once, UNAVAILABLE, naming the cursor to resume after.
     @Test func aGracefulStopEndsAWatchNamingTheCursorToResumeAfter() async throws {
-        let server = try await offPool { try TestServer() }
+        let server = try await onThread { try TestServer() }
         let client = server.client()
         defer { client.close() }
         let created = try await client.customers.create(CustomerFields(name: "Before the stop"))
@@ -132,11 +133,11 @@ import Testing
             last = event.sequence
             if event.entityId == created.id && event.kind == .customer { break }
         }
-        let stopping = Task { try await offPool { server.stop() } }
+        let stopping = Task { await onThread { server.stop() } }
         let error = await outcome { while try await events.next() != nil {} }
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("resume after sequence \(last)") == true, "\(String(describing: error))")
-        try await stopping.value
+        await stopping.value
     }
 
     /// A watcher that stops reading holds up neither the writers nor the server's memory: the

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// BRIEF.md, Contact persons: every rule, each by name, through a real server.
@@ -156,18 +157,18 @@ import Testing
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let databasePath = directory.appendingPathComponent("customers.sqlite").path
-        let expected = try await offPool {
+        let expected = try await onThread {
             try StoreSeeder.seedMailingList(databasePath: databasePath, customers: 100, contactsEach: 100, keyword: "newsletter")
         }
 
-        let server = try await offPool { try TestServer(directory: directory) }
+        let server = try await onThread { try TestServer(directory: directory) }
         let client = server.client()
         var streamed: [Int64] = []
         for try await entry in client.contacts.mailingList(keyword: "newsletter") {
             streamed.append(entry.contactId)
         }
         client.close()
-        try await offPool { server.stopKeepingData() }
+        await onThread { server.stopKeepingData() }
         #expect(streamed == expected)
     }
 }

@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import TestSupport
 
 /// Starts the built customerd as a child process on `socket` and `database`, with `arguments` after those.
 func startDaemon(socket: String, database: String, arguments: [String] = []) throws -> ChildProcess {
@@ -9,15 +10,18 @@ func startDaemon(socket: String, database: String, arguments: [String] = []) thr
 }
 
 /// Polls the health check until the daemon answers; a start-up failure shows as the last error.
+/// Bounded as a whole (`withDeadline`): a daemon that accepts and never answers fails the test too.
 func waitUntilServing(_ client: CustomerClient) async throws {
-    var lastError: Error?
-    for _ in 0..<800 {
-        do {
-            if try await client.server.health() == .serving { return }
-        } catch {
-            lastError = error
+    try await withDeadline("customerd to answer its health check") {
+        var lastError: Error?
+        for _ in 0..<800 {
+            do {
+                if try await client.server.health() == .serving { return }
+            } catch {
+                lastError = error
+            }
+            try await Task.sleep(for: .milliseconds(25))
         }
-        try await Task.sleep(for: .milliseconds(25))
+        throw lastError ?? RPCError(.unavailable, "customerd did not start")
     }
-    throw lastError ?? RPCError(.unavailable, "customerd did not start")
 }

@@ -3,6 +3,7 @@ import CustomerClient
 import Foundation
 import Glibc
 import Hashing
+import TestSupport
 import Testing
 
 /// One server per database, its files for its user alone, and a database that cannot be served
@@ -13,10 +14,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let database = root.path + "/customers.sqlite"
         let first = try startDaemon(socket: root.path + "/first.sock", database: database)
-        defer {
-            first.terminate()
-            _ = first.waitUntilExit()
-        }
+        defer { first.killInBackground() }
         let client = CustomerClient(socketPath: root.path + "/first.sock")
         defer { client.close() }
         try await waitUntilServing(client)
@@ -65,10 +63,7 @@ import Testing
         // umask 000: every mode below comes from the server's own calls, not from a kind umask.
         let daemon = try ChildProcess.spawn("/bin/sh", ["-c", "umask 000; exec \"$0\" \"$@\"", customerd,
                                                         "--socket", socket, "--database", database, "--log-level", "warning"])
-        defer {
-            daemon.terminate()
-            _ = daemon.waitUntilExit()
-        }
+        defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
         try await waitUntilServing(client)
@@ -90,24 +85,24 @@ import Testing
     @Test func aDatabaseFromAnEarlierVersionIsMadeTheOwnersAlone() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await offPool { try TestServer(directory: root) }
-        try await offPool { first.stopKeepingData() }
+        let first = try await onThread { try TestServer(directory: root) }
+        await onThread { first.stopKeepingData() }
         #expect(chmod(first.databasePath, 0o644) == 0)
-        let second = try await offPool { try TestServer(directory: root) }
+        let second = try await onThread { try TestServer(directory: root) }
         #expect(SocketSafetyTests.mode(second.databasePath) == 0o600)
-        try await offPool { second.stop() }
+        await onThread { second.stop() }
     }
 
     /// A database with 300 customers whose last `bytes` are garbled (default: the second half of
     /// the file); returns its path.
     static func makeDamagedDatabase(in root: URL, bytes: UInt64? = nil) async throws -> String {
-        let server = try await offPool { try TestServer(directory: root) }
+        let server = try await onThread { try TestServer(directory: root) }
         let client = server.client()
         for index in 0..<300 {
             _ = try await client.customers.create(CustomerFields(name: "Customer \(index)", description: String(repeating: "n", count: 400)))
         }
         client.close()
-        try await offPool { server.stopKeepingData() }
+        await onThread { server.stopKeepingData() }
         // The last close checkpointed the log into the file: garble the customers' pages at its end.
         let database = server.databasePath
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: database))
@@ -135,21 +130,21 @@ import Testing
         // Only the last pages (customers written last), which opening the store does not read.
         _ = try await Self.makeDamagedDatabase(in: root, bytes: 4 * 4096)
         // A limit of 0 bytes: every database counts as too large, so the check runs beside serving.
-        let server = try await offPool { try TestServer(directory: root) { $0.integrityCheckBeforeServingLimit = 0 } }
+        let server = try await onThread { try TestServer(directory: root) { $0.integrityCheckBeforeServingLimit = 0 } }
         for _ in 0..<2_000 where server.app.failureAfterStart == nil {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(server.app.failureAfterStart == .databaseRefused)
         // It stopped itself: the socket is gone.
-        try await offPool { server.app.shutdown() }
+        await onThread { server.app.shutdown() }
         #expect(!FileManager.default.fileExists(atPath: server.socketPath))
     }
 
     @Test func aDatabaseThatCannotBeWrittenIsRefusedAtStart() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let server = try await offPool { try TestServer(directory: root) }
-        try await offPool { server.stopKeepingData() }
+        let server = try await onThread { try TestServer(directory: root) }
+        await onThread { server.stopKeepingData() }
         let database = server.databasePath
         #expect(chmod(database, 0o400) == 0)
         let arguments = ["--socket", root.path + "/d.sock", "--database", database]

@@ -1,6 +1,7 @@
 import CustomerClient
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// A full disk is RESOURCE_EXHAUSTED with a message, reads keep working, and writes work again
@@ -48,23 +49,23 @@ import Testing
     }
 
     static func checkFullDisk(_ disk: URL) async throws {
-        let server = try await offPool { try TestServer(directory: disk) }
+        let server = try await onThread { try TestServer(directory: disk) }
         let client = server.client()
         do {
             try await checkFullDisk(disk, client: client)
         } catch {
             client.close()
-            try await offPool { server.stopKeepingData() }
+            await onThread { server.stopKeepingData() }
             throw error
         }
         client.close()
-        try await offPool { server.stopKeepingData() }
+        await onThread { server.stopKeepingData() }
     }
 
     static func checkFullDisk(_ disk: URL, client: CustomerClient) async throws {
         let kept = try await client.customers.create(CustomerFields(name: "Before the disk filled"))
         let customer = kept.id
-        try await offPool { try fill(disk.path + "/filler") }
+        try await onThread { try fill(disk.path + "/filler") }
 
         // The log may still have room from earlier writes, so write until the disk says no.
         var refusal: RPCError?

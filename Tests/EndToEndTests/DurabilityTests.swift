@@ -1,21 +1,22 @@
 import CustomerClient
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// Acknowledged writes survive a restart and a kill -9 of the server process.
 @Suite struct DurabilityTests {
     @Test func dataIsStillThereAfterARestart() async throws {
-        let first = try await offPool { try TestServer() }
+        let first = try await onThread { try TestServer() }
         let client = first.client()
         let created = try await client.customers.create(CustomerFields(name: "Persistent", country: "NL"))
-        try await offPool { first.stopKeepingData() }
+        await onThread { first.stopKeepingData() }
 
-        let second = try await offPool { try TestServer(directory: first.directory) }
+        let second = try await onThread { try TestServer(directory: first.directory) }
         // The same client reconnects on its next call after the restart.
         #expect(try await client.customers.get(id: created.id) == created)
         client.close()
-        try await offPool { second.stop() }
+        await onThread { second.stop() }
     }
 
     @Test func anAcknowledgedWriteSurvivesKillNine() async throws {
@@ -25,6 +26,7 @@ import Testing
         let database = directory.appendingPathComponent("customers.sqlite").path
 
         let daemon = try startDaemon(socket: socket, database: database)
+        defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: socket)
         try await waitUntilServing(client)
         var created: [Customer] = []
@@ -32,14 +34,11 @@ import Testing
             created.append(try await client.customers.create(CustomerFields(name: "Crash \(index)")))
         }
         daemon.terminate(SIGKILL)
-        #expect(daemon.waitUntilExit() == 128 + SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
 
         // The stale socket file left by the crash is replaced by the new server.
         let restarted = try startDaemon(socket: socket, database: database)
-        defer {
-            restarted.terminate()
-            restarted.waitUntilExit()
-        }
+        defer { restarted.killInBackground() }
         try await waitUntilServing(client)
         for customer in created {
             #expect(try await client.customers.get(id: customer.id) == customer)
@@ -52,11 +51,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("d.sock").path
         let daemon = try startDaemon(socket: socket, database: directory.appendingPathComponent("c.sqlite").path)
+        defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: socket)
         try await waitUntilServing(client)
         client.close()
         daemon.terminate()
-        #expect(daemon.waitUntilExit() == 0)
+        #expect(try await daemon.exitStatus("customerd to stop after SIGTERM") == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
 }

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 16 §3: after an erasure the person's data is in none of the database's files: not in
@@ -27,14 +28,14 @@ import Testing
             let contact = try await client.contacts.create(customerID: customer.id, first, options: keyed)
             _ = try await client.contacts.update(id: contact.id, ContactFields(email: Self.person.email))
             _ = try await client.contacts.update(id: contact.id, Self.person)
-            let before = try await offPool { try DatabaseFiles(server.databasePath) }
+            let before = try await onThread { try DatabaseFiles(server.databasePath) }
             for value in Self.personValues + [Self.earlierEmail] {
                 #expect(before.contains(value), "control: \(value) is in the files before the erasure")
             }
 
             _ = try await client.contacts.delete(id: contact.id, confirm: true)
 
-            let files = try await offPool { try DatabaseFiles(server.databasePath) }
+            let files = try await onThread { try DatabaseFiles(server.databasePath) }
             for value in Self.personValues + [Self.earlierEmail] {
                 #expect(!files.contains(value), "\(value) is still in \(files.holding(value))")
             }
@@ -172,12 +173,12 @@ struct DatabaseFiles {
     @Test func anErasedCustomerIsInNoneOfTheDatabaseFiles() async throws {
         try await withServer { server, client in
             let (customer, _, _) = try await Self.seed(client)
-            let before = try await offPool { try DatabaseFiles(server.databasePath) }
+            let before = try await onThread { try DatabaseFiles(server.databasePath) }
             for value in Self.personal + ["+358 9 555 0100"] {
                 #expect(before.contains(value), "control: \(value) is in the files before the erasure")
             }
             try await client.customers.delete(id: customer.id, confirm: true)
-            let after = try await offPool { try DatabaseFiles(server.databasePath) }
+            let after = try await onThread { try DatabaseFiles(server.databasePath) }
             for value in Self.personal + ["+358 9 555 0100"] {
                 #expect(!after.contains(value), "\(value) is still in \(after.holding(value))")
             }

@@ -2,6 +2,7 @@ import CustomerClient
 import Foundation
 import ServiceLog
 import Synchronization
+import TestSupport
 import Testing
 
 /// A failure the caller only hears about as "the server log has the cause" is logged once, with
@@ -10,18 +11,18 @@ import Testing
     @Test func theReferenceInTheCallersMessageFindsTheCauseInTheServersLog() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await offPool { try TestServer(directory: root) }
+        let first = try await onThread { try TestServer(directory: root) }
         let customer = try await first.client().customers.create(CustomerFields(name: "Acme Oy"))
-        try await offPool { first.stopKeepingData() }
-        try await offPool { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: first.databasePath) }
+        await onThread { first.stopKeepingData() }
+        try await onThread { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: first.databasePath) }
 
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "test-customerd", level: .warning, sink: LogSink { line in lines.withLock { $0.append(line) } })
-        let server = try await offPool { try TestServer(directory: root, logger: logger) }
+        let server = try await onThread { try TestServer(directory: root, logger: logger) }
         let client = server.client()
         let error = await #expect(throws: RPCError.self) { _ = try await client.invoices.list(customerID: customer.id) }
         client.close()
-        try await offPool { server.stop() }
+        await onThread { server.stop() }
 
         #expect(error?.code == .internalError)
         let message = error?.message ?? ""

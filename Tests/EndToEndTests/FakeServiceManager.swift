@@ -1,6 +1,7 @@
 import CommandLineKit
 import Foundation
 import Glibc
+import TestSupport
 
 /// What systemd does for a socket-activated `Type=notify` service, done by hand: it binds the
 /// listening socket, starts customerd with it as descriptor 3 and LISTEN_FDS/LISTEN_PID set, and
@@ -66,7 +67,7 @@ final class FakeServiceManager: Sendable {
     /// every datagram read meanwhile is returned, that one last. Throws when none comes within a
     /// generous bound (a hung customerd must fail the test, not hang the suite).
     func waitFor(_ assignment: String) async throws -> [String] {
-        try await offPool { [self] in
+        try await onThread { [self] in
             var received: [String] = []
             while true {
                 var descriptor = pollfd(fd: notifyDescriptor, events: Int16(POLLIN), revents: 0)

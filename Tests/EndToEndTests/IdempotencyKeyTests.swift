@@ -4,6 +4,7 @@ import CustomerServer
 import CustomerStore
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// Writes sent with an `idempotency-key` are done once: a retry gets the first answer.
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func theClientLibrarySendsAKeyWithEveryWriteAndANewOneEachCall() async throws {
-        let server = try await offPool { try TestServer() }
+        let server = try await onThread { try TestServer() }
         let client = server.client()
         let fields = CustomerFields(name: "Twin")
         let first = try await client.customers.create(fields)
@@ -97,10 +98,10 @@ import Testing
         _ = try await client.customers.get(id: first.id)
         // One key per write, none for the read.
         // Read beside the running server (which holds the database's lock) without opening a store.
-        let snapshot = try await offPool { try StoreSnapshot.read(databasePath: server.databasePath) }
+        let snapshot = try await onThread { try StoreSnapshot.read(databasePath: server.databasePath) }
         #expect(snapshot.tables["idempotency_keys"]?.count == 2)
         client.close()
-        try await offPool { server.stop() }
+        await onThread { server.stop() }
     }
 
     @Test func duplicatesSentAtOnceOnSeveralConnectionsMakeOneCustomer() async throws {
@@ -130,13 +131,14 @@ import Testing
         let database = directory.appendingPathComponent("customers.sqlite").path
 
         let daemon = try startDaemon(socket: socket, database: database)
+        defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
         try await waitUntilServing(client)
         let fields = CustomerFields(name: "Crash-proof", country: "NO")
         let first = try await client.customers.create(fields, options: keyed("after-crash"))
         daemon.terminate(SIGKILL)
-        #expect(try await offPool { daemon.waitUntilExit() } == 128 + SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to exit") == 128 + SIGKILL)
 
         let restarted = try startDaemon(socket: socket, database: database)
         let retry: Customer
@@ -147,11 +149,11 @@ import Testing
             count = try await customerCount(client)
         } catch {
             restarted.terminate()
-            _ = try await offPool { restarted.waitUntilExit() }
+            _ = try? await restarted.exitStatus("customerd to exit")
             throw error
         }
         restarted.terminate()
-        _ = try await offPool { restarted.waitUntilExit() }
+        _ = try await restarted.exitStatus("customerd to exit")
         #expect(retry == first)
         #expect(count == 1)
     }
@@ -178,7 +180,7 @@ import Testing
                    "needs root and setpriv(1) to call as a second OS user"))
     func twoUsersMayUseTheSameKeyIndependently() async throws {
         let otherUID: UInt32 = 4242
-        let server = try await offPool {
+        let server = try await onThread {
             try TestServer { $0.rpc.socketMode = 0o666 }  // The second user must reach the socket.
         }
         let client = server.client()
@@ -188,13 +190,11 @@ import Testing
 
         func createAsOtherUser() async throws -> ProcessResult {
             let customerctl = try Products.url(of: "customerctl").path
-            let output = try await offPool {
-                try ChildProcess.run("/usr/bin/setpriv", [
-                    "--reuid=\(otherUID)", "--regid=\(otherUID)", "--clear-groups", customerctl, "--socket",
-                    server.socketPath, "--idempotency-key", "both-of-us", "--output", "json", "customers", "create",
-                    "--name", "Same",
-                ])
-            }
+            let output = try await ChildProcess.run("/usr/bin/setpriv", [
+                "--reuid=\(otherUID)", "--regid=\(otherUID)", "--clear-groups", customerctl, "--socket",
+                server.socketPath, "--idempotency-key", "both-of-us", "--output", "json", "customers", "create",
+                "--name", "Same",
+            ])
             return ProcessResult(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
                                  stderr: String(decoding: output.standardError, as: UTF8.self))
         }
@@ -205,6 +205,6 @@ import Testing
         let customers = try await client.customers.list(limit: 10).customers
         #expect(customers.count == 2)
         #expect(customers.contains { $0.id == mine.id })
-        try await offPool { server.stop() }
+        await onThread { server.stop() }
     }
 }

@@ -3,6 +3,7 @@ import CustomerServer
 import CustomerStore
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// Who calls is read off the socket (SO_PEERCRED) and mapped to a user; unknown uids are refused.
@@ -38,14 +39,14 @@ import Testing
         let someoneElse = CustomerServerConfiguration.InitialUser(uid: getuid() == 4242 ? 4243 : 4242, name: "admin")
         // Make this process's uid a user without Administration, straight in the store, before the server starts.
         let databasePath = directory.appendingPathComponent("customers.sqlite").path
-        try await offPool {
+        try await onThread {
             let store = try CustomerStore(path: databasePath)
             try store.bootstrap(administrators: [(uid: someoneElse.uid, name: someoneElse.name)])
             _ = try store.addUser(uid: getuid(), name: "plain", profileName: "Sales")
             store.close()
         }
 
-        let server = try await offPool { try TestServer(directory: directory, administrators: [someoneElse]) }
+        let server = try await onThread { try TestServer(directory: directory, administrators: [someoneElse]) }
         let client = server.client()
         #expect(try await client.users.whoAmI().name == "plain")
         let error = await #expect(throws: RPCError.self) {
@@ -56,7 +57,7 @@ import Testing
         let customer = try await client.customers.create(CustomerFields(name: "Made by plain", accountManager: "plain"))
         #expect(customer.createdBy.name == "plain")
         client.close()
-        try await offPool { server.stopKeepingData() }
+        await onThread { server.stopKeepingData() }
         let after = try CustomerStore(path: databasePath)
         defer { after.close() }
         #expect(try after.listUsers().map(\.name) == ["admin", "plain"])

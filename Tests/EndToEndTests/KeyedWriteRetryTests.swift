@@ -4,6 +4,7 @@ import ServiceLog
 import RPCClient
 import RPCServing
 import Synchronization
+import TestSupport
 import Testing
 
 /// The client library sends a keyed write again, with the same key, while it fails UNAVAILABLE.
@@ -50,18 +51,18 @@ import Testing
         let service = FlakyService(failures: failures)
         let server = RPCServer(configuration: ServerConfiguration(socketPath: directory.appendingPathComponent("f.sock").path),
                                services: [service], logger: Logger(label: "flaky", level: .warning))
-        try await offPool { try server.start() }
+        try await onThread { try server.start() }
         let client = CustomerClient(socketPath: directory.appendingPathComponent("f.sock").path)
         do {
             try await body(service, client)
         } catch {
             client.close()
-            try await offPool { server.shutdown() }
+            await onThread { server.shutdown() }
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
         client.close()
-        try await offPool { server.shutdown() }
+        await onThread { server.shutdown() }
         try? FileManager.default.removeItem(at: directory)
     }
 

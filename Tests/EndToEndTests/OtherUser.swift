@@ -1,6 +1,7 @@
 import CommandLineKit
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// Runs the built tools as another OS user through setpriv(1) (util-linux): only root can, so
@@ -19,28 +20,25 @@ enum OtherUser {
 }
 
 /// Runs customerd with `arguments` (after `--log-level warning`) expecting it to refuse to start:
-/// one that starts anyway is killed after a generous wait, so the test fails instead of hanging.
+/// one that starts anyway is killed after `testWaitLimit`, so the test fails instead of hanging.
 /// `prefix`: run it through another program (setpriv, a shell), whose own arguments come first.
 func refusedStart(_ arguments: [String], through prefix: (executable: String, arguments: [String])? = nil) async throws -> ProcessResult {
     let customerd = try Products.url(of: "customerd").path
     let (executable, all) = prefix.map { ($0.executable, $0.arguments + [customerd] + arguments + ["--log-level", "warning"]) }
         ?? (customerd, arguments + ["--log-level", "warning"])
-    return try await offPool {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("cc-refused-\(UUID().uuidString)").path
-        let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        defer { unlink(output) }
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(executable, all, standardOutput: descriptor, standardError: descriptor)
-        } catch {
-            close(descriptor)
-            throw error
-        }
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("cc-refused-\(UUID().uuidString)").path
+    let descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    defer { unlink(output) }
+    let child: ChildProcess
+    do {
+        child = try ChildProcess.spawn(executable, all, standardOutput: descriptor, standardError: descriptor)
+    } catch {
         close(descriptor)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { child.terminate(SIGKILL) }
-        let status = child.waitUntilExit()
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return ProcessResult(status: status, stdout: "", stderr: text)
+        throw error
     }
+    close(descriptor)
+    let status = try await child.exitStatus("customerd to refuse to start")
+    let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    return ProcessResult(status: status, stdout: "", stderr: text)
 }

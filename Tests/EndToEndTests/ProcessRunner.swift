@@ -1,5 +1,6 @@
 import CommandLineKit
 import Foundation
+import TestSupport
 
 /// The built executables (customerctl, customerd) beside the test bundle.
 enum Products {
@@ -36,11 +37,11 @@ struct ProcessResult: Sendable {
 
 /// Runs a built executable to completion and captures what it printed.
 ///
-/// The child is read and awaited on a thread of its own, never on the cooperative pool's: a pool
-/// thread blocked in `read(2)` or `waitpid(2)` is lost to every task in this process while the
-/// child runs, and the pool has only as many threads as cores (two on CI). Every async test in the
-/// bundle resumes on those threads, so with several children running at once the rest of the
-/// suite would stall (tests that wait for a call with a bound then fail under load).
+/// The child is read and awaited on a thread of its own, never on the cooperative pool's, and for
+/// at most `testWaitLimit` (``ChildProcess/run(within:_:_:environment:)``): a pool thread blocked
+/// in `read(2)` or `waitpid(2)` is lost to every task in this process while the child runs, and
+/// the pool has only as many threads as cores (two on CI), so with several children running at
+/// once the rest of the suite would stall; a child that never ends is killed and fails its test.
 /// `ChildProcess`, not Foundation's `Process`: see why in its documentation.
 func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
     try await runExecutable(try Products.url(of: name).path, arguments, environment: environment)
@@ -48,11 +49,7 @@ func runProduct(_ name: String, _ arguments: [String], environment: [String: Str
 
 /// Runs any executable (a path) to completion the same way.
 func runExecutable(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
-    let output = try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try ChildProcess.run(executable, arguments, environment: environment) })
-        }.start()
-    }
+    let output = try await ChildProcess.run(executable, arguments, environment: environment)
     return ProcessResult(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
                          stderr: String(decoding: output.standardError, as: UTF8.self))
 }

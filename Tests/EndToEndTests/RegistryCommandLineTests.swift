@@ -1,6 +1,7 @@
 import CustomerClient
 import Foundation
 import RegistryTestSupport
+import TestSupport
 import Testing
 
 /// `customerctl customers refresh` and customerd's registry options, run as built binaries.
@@ -99,10 +100,7 @@ import Testing
         let options = registry.registryURLOptions.flatMap { ["--registry-url", $0] } + ["--registry-timeout", "5"]
         let daemon = try startDaemon(
             socket: socket, database: directory.appendingPathComponent("c.sqlite").path, arguments: options)
-        defer {
-            daemon.terminate()
-            daemon.waitUntilExit()
-        }
+        defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
         try await waitUntilServing(client)

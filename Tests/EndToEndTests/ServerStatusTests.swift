@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerClient
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// What the server is doing, as an operator sees it: `customerctl server-info` (methods, store) and
@@ -116,12 +117,12 @@ import Testing
         } catch {
             client.close()
             daemon.terminate()
-            _ = try await offPool { daemon.waitUntilExit() }
+            _ = try? await daemon.exitStatus("customerd to exit")
             throw error
         }
         client.close()
         daemon.terminate()
-        _ = try await offPool { daemon.waitUntilExit() }
+        _ = try await daemon.exitStatus("customerd to exit")
         return judged ? try String(contentsOfFile: logPath, encoding: .utf8) : ""
     }
 }

@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerClient
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// customerd under a service manager: it serves the socket it is handed (systemd socket
@@ -20,10 +21,7 @@ import Testing
         let ownSocket = root.path + "/own.sock"
         let daemon = try manager.start(["--socket", ownSocket, "--database", root.path + "/customers.sqlite",
                                         "--log-level", "error"], passing: [listener])
-        defer {
-            daemon.terminate(SIGKILL)
-            _ = daemon.waitUntilExit()
-        }
+        defer { daemon.killInBackground() }
 
         let ready = try await manager.waitFor("READY=1")
         #expect(ready.last?.contains("MAINPID=\(daemon.pid)\n") == true, "\(ready)")
@@ -38,7 +36,7 @@ import Testing
         daemon.terminate(SIGTERM)
         let stopping = try await manager.waitFor("STOPPING=1")
         #expect(stopping.last?.contains("STATUS=Stopping (SIGTERM)") == true, "\(stopping)")
-        #expect(try await offPool { daemon.waitUntilExit() } == 0)
+        #expect(try await daemon.exitStatus("customerd to exit") == 0)
         // The socket file is the service manager's: still there, still bound to its listener.
         var info = stat()
         #expect(lstat(socketPath, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK)
@@ -84,7 +82,7 @@ import Testing
         let daemon = try manager.start(["--database", database, "--socket", root.path + "/own.sock"],
                                        passing: descriptors, standardError: errors)
         close(errors)
-        let status = try await offPool { daemon.waitUntilExit() }
+        let status = try await daemon.exitStatus("customerd to exit")
         let stderr = (try? String(contentsOfFile: root.path + "/stderr", encoding: .utf8)) ?? ""
 
         #expect(status == 1, "\(stderr)")
@@ -120,10 +118,7 @@ import Testing
         // LISTEN_PID of another process: the variables leaked to customerd from somewhere else.
         let daemon = try manager.start(["--socket", ownSocket, "--database", root.path + "/customers.sqlite",
                                         "--log-level", "warning"], passing: [listener], listenPID: String(getpid()))
-        defer {
-            daemon.terminate()
-            _ = daemon.waitUntilExit()
-        }
+        defer { daemon.killInBackground() }
         let ready = try await manager.waitFor("READY=1")
         #expect(ready.last?.contains("STATUS=Serving on \(ownSocket)\n") == true, "\(ready)")
         let client = CustomerClient(socketPath: ownSocket)

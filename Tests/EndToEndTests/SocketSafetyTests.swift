@@ -1,6 +1,7 @@
 import CustomerClient
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The socket belongs to the server's user alone: its directory must be theirs and writable by
@@ -66,14 +67,14 @@ import Testing
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let socket = root.path + "/a/b/d.sock"
-        let server = try await offPool {
+        let server = try await onThread {
             try TestServer(directory: root) { $0.socketPath = socket; $0.rpc.socketPath = socket }
         }
         #expect(try await server.client().server.health() == .serving)
         #expect(Self.mode(root.path + "/a") == 0o700)
         #expect(Self.mode(root.path + "/a/b") == 0o700)
         #expect(Self.mode(socket) == 0o600)
-        try await offPool { server.stop() }
+        await onThread { server.stop() }
     }
 
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
@@ -87,10 +88,7 @@ import Testing
         let socket = root.path + "/run/d.sock"
         let daemon = try startDaemon(socket: socket, database: root.path + "/c.sqlite",
                                      arguments: ["--socket-mode", "0660", "--socket-group", "users"])
-        defer {
-            daemon.terminate()
-            _ = daemon.waitUntilExit()
-        }
+        defer { daemon.killInBackground() }
         let admin = CustomerClient(socketPath: socket)
         defer { admin.close() }
         try await waitUntilServing(admin)

@@ -2,6 +2,7 @@ import CustomerClient
 import CustomerServer
 import Foundation
 import ServiceLog
+import TestSupport
 
 /// A real customerd (in this process) on a real socket and a real SQLite file in a fresh
 /// temporary directory, removed again by `stop()`.
@@ -58,19 +59,6 @@ final class TestServer: Sendable {
     }
 }
 
-/// Runs blocking work (opening a database, a graceful server stop, seeding thousands of rows) on
-/// a thread of its own instead of the test's task.
-///
-/// Swift Testing runs tests in parallel on the cooperative pool, which has one thread per core
-/// (two here). A test that blocks one of them for seconds starves every other test's tasks, and
-/// their clients then cannot even send a call: so nothing that blocks runs on the pool. Nor on
-/// Dispatch's global queues: on Linux they share their worker threads with that pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// Runs `body` against a fresh server and stops it afterwards, also when `body` throws.
 func withServer<T>(
     administrators: [CustomerServerConfiguration.InitialUser]? = nil,
@@ -89,14 +77,14 @@ func withOffPool<Resource: Sendable, T>(
     start: @escaping @Sendable () throws -> Resource, stop: @escaping @Sendable (Resource) -> Void,
     _ body: (Resource) async throws -> T
 ) async throws -> T {
-    let resource = try await offPool(start)
+    let resource = try await onThread(start)
     let result: T
     do {
         result = try await body(resource)
     } catch {
-        _ = try? await offPool { stop(resource) }
+        await onThread { stop(resource) }
         throw error
     }
-    try await offPool { stop(resource) }
+    await onThread { stop(resource) }
     return result
 }

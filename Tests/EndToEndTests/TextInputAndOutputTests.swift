@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// Text as a person types and reads it: control characters refused by field, stored text
@@ -77,8 +78,8 @@ import Testing
     /// terminal commands: escape sequences and line breaks come out as visible escapes.
     @Test func storedControlCharactersArePrintedEscapedInTablesAndFieldLists() async throws {
         let name = "Evil\u{1B}]0;pwned\u{07}Corp\nFAKE ROW\u{9B}2J"
-        let (directory, id) = try await offPool { try LegacyTextSeeder.seed(customerName: name) }
-        let server = try await offPool { try TestServer(directory: directory) }
+        let (directory, id) = try await onThread { try LegacyTextSeeder.seed(customerName: name) }
+        let server = try await onThread { try TestServer(directory: directory) }
         do {
             let escaped = "Evil\\u{1B}]0;pwned\\u{7}Corp\\nFAKE ROW\\u{9B}2J"
             let list = try await ctl(server, ["customers", "list"])
@@ -95,9 +96,9 @@ import Testing
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["name"] as? String == name)
         } catch {
-            try await offPool { server.stop() }
+            await onThread { server.stop() }
             throw error
         }
-        try await offPool { server.stop() }
+        await onThread { server.stop() }
     }
 }

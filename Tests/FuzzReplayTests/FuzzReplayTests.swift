@@ -4,6 +4,7 @@ import Foundation
 @testable import FuzzTargets
 import RPCClient
 import RPCServing
+import TestSupport
 import Testing
 
 /// Replays every fuzz target's seed corpus and every saved crash input (Tests/Fuzz/crashes/) through
@@ -14,7 +15,7 @@ import Testing
     func everySeedAndSavedCrashInputRunsToTheEnd(_ target: FuzzTarget) async throws {
         let inputs = target.seeds + target.crashInputs.map(\.bytes)
         #expect(target.seeds.count >= 5, "the seed corpus of \(target) is nearly empty")
-        try await offPool {
+        await onThread {
             for input in inputs { input.withUnsafeBytes(target.run) }
         }
     }
@@ -39,7 +40,7 @@ import Testing
     /// The request path reaches the real handlers and store: after the seeds (a create among them),
     /// customer 1 reads back OK, and an unknown one is NOT_FOUND.
     @Test func theRequestPathTargetCallsTheRealServer() async throws {
-        let codes = try await offPool {
+        let codes = await onThread {
             let server = RequestPathFuzzTarget.server
             for input in FuzzTarget.requests.seeds { _ = input.withUnsafeBytes(server.call) }
             return [Int64(1), 999_999].map { id in
@@ -49,12 +50,5 @@ import Testing
             }
         }
         #expect(codes == [StatusCode.ok.rawValue, StatusCode.notFound.rawValue])
-    }
-}
-
-/// Blocking work (a server round trip per input) on a thread of its own, never on the test's pool thread.
-private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
 }
