@@ -17,11 +17,11 @@ import Testing
         let gate = Gate()
         let leader = try await fixture.startHeldWrite(gate)
         let before = store.writer.statistics
-        let throughService = await fixture.startQueuedCall(queued: 1) {
+        let throughService = try await fixture.startQueuedCall(queued: 1) {
             try store.createCustomer(NewCustomer(name: "Through the web"),
                                      by: Author(userID: fixture.other.id, via: service.id))
         }
-        let byPerson = await fixture.startQueuedCall(queued: 2) {
+        let byPerson = try await fixture.startQueuedCall(queued: 2) {
             try store.createCustomer(NewCustomer(name: "Typed by alice"), by: .user(fixture.admin.id))
         }
         gate.open()
@@ -44,9 +44,9 @@ import Testing
 extension Fixture {
     /// Starts a store call on its own thread while the writer is held, and returns once its write
     /// is queued (the writer then has `queued` calls waiting).
-    func startQueuedCall<T: Sendable>(queued: Int, _ body: @escaping @Sendable () throws -> T) async -> Task<T, any Error> {
+    func startQueuedCall<T: Sendable>(queued: Int, _ body: @escaping @Sendable () throws -> T) async throws -> Task<T, any Error> {
         let task = Task { try await onThread(body) }
-        await waitUntilQueued(queued)
+        try await waitUntilQueued(queued)
         return task
     }
 }

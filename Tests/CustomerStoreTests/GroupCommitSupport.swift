@@ -49,17 +49,16 @@ extension Fixture {
     /// Starts `body` as a write on its own thread while the writer is held, and returns once the
     /// call is queued (the writer then has `queued` calls waiting), so calls queue in start order.
     func startQueuedWrite<T: Sendable>(queued: Int, _ body: @escaping @Sendable (SQLiteConnection) throws -> T)
-        async -> Task<T, any Error> {
+        async throws -> Task<T, any Error> {
         let task = Task { try await onThread { try store.write(body) } }
-        await waitUntilQueued(queued)
+        try await waitUntilQueued(queued)
         return task
     }
 
     /// Returns once `count` calls wait in the writer's queue.
-    func waitUntilQueued(_ count: Int) async {
-        while store.writer.statistics.waiting < count {
-            try? await Task.sleep(nanoseconds: 1_000_000)
-        }
+    func waitUntilQueued(_ count: Int) async throws {
+        let writer = store.writer
+        try await waitUntil("\(count) writes to wait in the writer's queue") { writer.statistics.waiting >= count }
     }
 }
 

@@ -46,12 +46,12 @@ import Testing
         let before = fixture.store.writer.statistics
         let gate = Gate()
         let first = try await fixture.startHeldWrite(gate)
-        let second = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
-        let failing = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+        let second = try await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let failing = try await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
             try insertLog(connection, "C")
             throw BodyError(name: "C")
         }
-        let fourth = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        let fourth = try await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
         gate.open()
 
         #expect(try await first.value == 1)
@@ -72,7 +72,7 @@ import Testing
         let first = try await fixture.startHeldWrite(gate, "0")
         var queued: [Task<Int64, any Error>] = []
         for index in 1...5 {
-            queued.append(await fixture.startQueuedWrite(queued: index) { try insertLog($0, "\(index)") })
+            queued.append(try await fixture.startQueuedWrite(queued: index) { try insertLog($0, "\(index)") })
         }
         gate.open()
 
@@ -94,12 +94,12 @@ import Testing
             """)
         let gate = Gate()
         let first = try await fixture.startHeldWrite(gate)
-        let before = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
-        let dangling = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+        let before = try await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let dangling = try await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
             try connection.run("INSERT INTO child (log_id) VALUES (999)")
             return try insertLog(connection, "C")
         }
-        let after = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        let after = try await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
         gate.open()
 
         #expect(try await first.value == 1)
@@ -129,13 +129,13 @@ import Testing
             """)
         let gate = Gate()
         let first = try await fixture.startHeldWrite(gate)
-        let earlier = await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
-        let ending = await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
+        let earlier = try await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") }
+        let ending = try await fixture.startQueuedWrite(queued: 2) { connection -> Int64 in
             try insertLog(connection, "C")
             try connection.run("INSERT INTO refused DEFAULT VALUES")
             return 0
         }
-        let later = await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
+        let later = try await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }
         gate.open()
 
         #expect(try await first.value == 1)
@@ -151,8 +151,8 @@ import Testing
         let fixture = try Fixture.withLogTable()
         let gate = Gate()
         let running = try await fixture.startHeldWrite(gate)
-        let queued = [await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") },
-                      await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") }]
+        let queued = [try await fixture.startQueuedWrite(queued: 1) { try insertLog($0, "B") },
+                      try await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") }]
         fixture.store.close()
         for task in queued {
             await #expect(throws: StoreError.closed) { try await task.value }
@@ -183,8 +183,8 @@ import Testing
                 }
             }
         }
-        await fixture.waitUntilQueued(1)
-        let last = await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "B") }
+        try await fixture.waitUntilQueued(1)
+        let last = try await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "B") }
         gate.open()
 
         #expect(try await first.value == 1)
@@ -202,13 +202,13 @@ import Testing
         let before = fixture.store.writer.statistics
         let gate = Gate()
         let first = try await fixture.startHeldWrite(gate)
-        let slow = await fixture.startQueuedWrite(queued: 1) { connection -> Int64 in
+        let slow = try await fixture.startQueuedWrite(queued: 1) { connection -> Int64 in
             // Longer than the budget, so the group ends after this member.
             Thread.sleep(forTimeInterval: Double(budget) / 1e9 * 2)
             return try insertLog(connection, "B")
         }
-        let leftOut = [await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") },
-                       await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }]
+        let leftOut = [try await fixture.startQueuedWrite(queued: 2) { try insertLog($0, "C") },
+                       try await fixture.startQueuedWrite(queued: 3) { try insertLog($0, "D") }]
         gate.open()
 
         #expect(try await first.value == 1)

@@ -101,6 +101,10 @@ public final class LoopbackHTTPServer: Sendable {
                 if errno == EINTR { continue }
                 return
             }
+            // A client that connects and never sends a request must not hold its thread, and with
+            // it `stop()`, forever: its read gives up after two minutes.
+            var limit = timeval(tv_sec: 120, tv_usec: 0)
+            _ = setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             state.withLock { $0.openConnections += 1 }
             let server = self
             Thread { server.serve(client) }.start()

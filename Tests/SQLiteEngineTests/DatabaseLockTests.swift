@@ -29,11 +29,15 @@ import SQLiteEngine
         holder.standardInput = input
         holder.standardOutput = output
         try holder.run()
-        let line = await onThread { String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) }
+        // A holder that neither locks nor exits is killed at the bound (which also ends the read).
+        defer { if holder.isRunning { holder.terminate() } }
+        let line = try await withDeadline("flock to take the lock") {
+            await onThread { String(decoding: output.fileHandleForReading.readData(ofLength: 7), as: UTF8.self) }
+        }
         #expect(line == "locked\n")
         let error = #expect(throws: DatabaseLockError.self) { try DatabaseLock(databasePath: database.path) }
         #expect(error == .inUse(ownerPID: holder.processIdentifier))
         try input.fileHandleForWriting.close()
-        await onThread { holder.waitUntilExit() }
+        try await withDeadline("the lock holder to exit once its input closed") { await onThread { holder.waitUntilExit() } }
     }
 }

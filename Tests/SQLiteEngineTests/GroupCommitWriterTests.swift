@@ -25,9 +25,9 @@ import SQLiteEngine
     }
 
     static func startQueuedWrite(_ writer: GroupCommitWriter, queued: Int,
-                                 _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async -> Task<Int64, any Error> {
+                                 _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async throws -> Task<Int64, any Error> {
         let task = Task { try await onThread { try writer.write(body) } }
-        while writer.statistics.waiting < queued { try? await Task.sleep(nanoseconds: 1_000_000) }
+        try await waitUntil("\(queued) writes to wait in the writer's queue") { writer.statistics.waiting >= queued }
         return task
     }
 
@@ -39,12 +39,12 @@ import SQLiteEngine
         defer { writer.close() }
         let gate = Gate()
         let first = try await Self.startHeldWrite(writer, gate, "A")
-        let second = await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "B") }
-        let failing = await Self.startQueuedWrite(writer, queued: 2) { connection in
+        let second = try await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "B") }
+        let failing = try await Self.startQueuedWrite(writer, queued: 2) { connection in
             try insertLog(connection, "C")
             throw BodyError(name: "C")
         }
-        let fourth = await Self.startQueuedWrite(writer, queued: 3) { try insertLog($0, "D") }
+        let fourth = try await Self.startQueuedWrite(writer, queued: 3) { try insertLog($0, "D") }
         gate.open()
 
         #expect(try await first.value == 1)
@@ -65,8 +65,8 @@ import SQLiteEngine
         defer { writer.close() }
         let gate = Gate()
         let first = try await Self.startHeldWrite(writer, gate, "A")
-        let duplicate = await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "A") }
-        let other = await Self.startQueuedWrite(writer, queued: 2) { try insertLog($0, "B") }
+        let duplicate = try await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "A") }
+        let other = try await Self.startQueuedWrite(writer, queued: 2) { try insertLog($0, "B") }
         gate.open()
 
         #expect(try await first.value == 1)
