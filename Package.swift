@@ -90,8 +90,9 @@ let package = Package(
         // A loopback HTTP server and registry answer documents, shared by the registry and end-to-end tests.
         .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
                 exclude: ["Fixtures"]),
-        // Bounded waits, work on threads of its own, seeded randomness: shared by every test target.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Bounded waits, work on threads of its own, seeded randomness, temporary directories and log
+        // captures: shared by every test target.
+        .target(name: "TestSupport", dependencies: ["ServiceLog"], path: "Tests/TestSupport"),
         .testTarget(name: "BinaryCodingTests", dependencies: ["TestSupport", "BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "ThreadSyncTests", dependencies: ["TestSupport", "ThreadSync"], path: "Tests/ThreadSyncTests"),
         .testTarget(name: "RPCTests", dependencies: ["TestSupport", "RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
