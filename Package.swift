@@ -25,15 +25,19 @@ let package = Package(
         // One-line structured logging shared by the server side and the tools.
         .target(name: "ServiceLog", path: "Sources/ServiceLog"),
 
+        // A value shared between threads under one lock and condition variable: the one place the
+        // thread-based parts of the runtime and the engine need `@unchecked Sendable`.
+        .target(name: "ThreadSync", path: "Sources/ThreadSync"),
+
         // Layer 1, the RPC runtime, in four parts so each user takes only what it needs:
         // the core types (status codes, errors, metadata, method descriptors, the built-in services' messages),
         .target(name: "RPCCore", dependencies: ["BinaryCoding"], path: "Sources/RPCCore"),
         // frames, the handshake and the Unix-socket transport, shared by both ends,
-        .target(name: "RPCTransport", dependencies: ["RPCCore", "BinaryCoding"], path: "Sources/RPCTransport"),
+        .target(name: "RPCTransport", dependencies: ["RPCCore", "BinaryCoding", "ThreadSync"], path: "Sources/RPCTransport"),
         // the client channel,
         .target(name: "RPCClient", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding"], path: "Sources/RPCClient"),
         // and the server: connections, dispatch, lifecycle and the built-in services.
-        .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog"],
+        .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog", "ThreadSync"],
                 path: "Sources/RPCServing"),
 
         // Layer 2: messages and service descriptors of the customer API.
@@ -48,10 +52,10 @@ let package = Package(
 
         // Layer 2: the SQLite engine: connection, statements, reader pool, group-commit writer,
         // checkpoints, migration runner, database lock. Knows nothing of customers.
-        .target(name: "SQLiteEngine", dependencies: ["CSQLite"], path: "Sources/SQLiteEngine"),
+        .target(name: "SQLiteEngine", dependencies: ["CSQLite", "ThreadSync"], path: "Sources/SQLiteEngine"),
 
         // Layer 2: the customer records: rows, validators, queries, history, the schema's migrations.
-        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing"], path: "Sources/CustomerStore"),
+        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing", "ThreadSync"], path: "Sources/CustomerStore"),
 
         // VAT numbers and business ids with their check digits, per country.
         .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),
@@ -86,10 +90,11 @@ let package = Package(
         // A loopback HTTP server and registry answer documents, shared by the registry and end-to-end tests.
         .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
                 exclude: ["Fixtures"]),
-        // Bounded waits (also for child processes), work on threads of its own, seeded randomness:
-        // shared by every test target.
-        .target(name: "TestSupport", dependencies: ["CommandLineKit"], path: "Tests/TestSupport"),
+        // Bounded waits (also for child processes), work on threads of its own, seeded randomness,
+        // temporary directories and log captures: shared by every test target.
+        .target(name: "TestSupport", dependencies: ["CommandLineKit", "ServiceLog"], path: "Tests/TestSupport"),
         .testTarget(name: "BinaryCodingTests", dependencies: ["TestSupport", "BinaryCoding"], path: "Tests/BinaryCodingTests"),
+        .testTarget(name: "ThreadSyncTests", dependencies: ["TestSupport", "ThreadSync"], path: "Tests/ThreadSyncTests"),
         .testTarget(name: "RPCTests", dependencies: ["TestSupport", "RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["TestSupport", "Hashing"], path: "Tests/HashingTests"),
         .testTarget(name: "SQLiteEngineTests", dependencies: ["TestSupport", "SQLiteEngine", "CSQLite"], path: "Tests/SQLiteEngineTests"),

@@ -1,16 +1,20 @@
-import Foundation
+import ThreadSync
 
 /// A fixed-size pool of connections, created lazily, each checked out by one thread at a time.
-///
-/// Safety of `@unchecked Sendable`: all mutable state (`idle`, `created`, `isClosed`) is read and
-/// written only while `condition` is locked.
-public final class ConnectionPool: @unchecked Sendable {
-    private let condition = NSCondition()
+public final class ConnectionPool: Sendable {
+    private struct State {
+        var idle: [SQLiteConnection] = []
+        var created = 0
+        var isClosed = false
+    }
+
+    private enum Checkout {
+        case closed, idle(SQLiteConnection), open
+    }
+
+    private let state = ConditionalState(State())
     private let capacity: Int
     private let makeConnection: @Sendable () throws -> SQLiteConnection
-    private var idle: [SQLiteConnection] = []
-    private var created = 0
-    private var isClosed = false
 
     /// - Parameter capacity: the most connections that ever exist at once.
     public init(capacity: Int, makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
@@ -26,54 +30,54 @@ public final class ConnectionPool: @unchecked Sendable {
     }
 
     private func checkOut() throws -> SQLiteConnection {
-        condition.lock()
-        while true {
-            if isClosed {
-                condition.unlock()
-                throw ConnectionClosedError()
-            }
-            if let connection = idle.popLast() {
-                condition.unlock()
-                return connection
-            }
-            if created < capacity {
-                created += 1
-                condition.unlock()
-                // Opening does file I/O, so it runs outside the lock; the slot is reserved above.
-                do {
-                    return try makeConnection()
-                } catch {
-                    condition.lock()
-                    created -= 1
-                    condition.signal()
-                    condition.unlock()
-                    throw error
+        let checkout = state.withCondition { held -> Checkout in
+            while true {
+                if held.state.isClosed { return .closed }
+                if let connection = held.state.idle.popLast() { return .idle(connection) }
+                if held.state.created < capacity {
+                    held.state.created += 1
+                    return .open
                 }
+                held.wait()
             }
-            condition.wait()
+        }
+        switch checkout {
+        case .closed:
+            throw ConnectionClosedError()
+        case .idle(let connection):
+            return connection
+        case .open:
+            // Opening does file I/O, so it runs outside the lock; the slot is reserved above.
+            do {
+                return try makeConnection()
+            } catch {
+                state.withLock { $0.created -= 1 }
+                state.signal()
+                throw error
+            }
         }
     }
 
     private func checkIn(_ connection: SQLiteConnection) {
-        condition.lock()
-        if isClosed {
-            condition.unlock()
-            connection.close()
-            return
+        let isClosed = state.withLock { state in
+            if !state.isClosed { state.idle.append(connection) }
+            return state.isClosed
         }
-        idle.append(connection)
-        condition.signal()
-        condition.unlock()
+        if isClosed {
+            connection.close()
+        } else {
+            state.signal()
+        }
     }
 
     /// Closes the idle connections now and the busy ones when they come back; later checkouts fail.
     public func close() {
-        condition.lock()
-        isClosed = true
-        let toClose = idle
-        idle.removeAll()
-        condition.broadcast()
-        condition.unlock()
+        let toClose = state.withLock { state in
+            state.isClosed = true
+            defer { state.idle.removeAll() }
+            return state.idle
+        }
+        state.broadcast()
         for connection in toClose { connection.close() }
     }
 }

@@ -1,27 +1,10 @@
+import TestSupport
 import Foundation
 import Synchronization
 @testable import CustomerStore
 import SQLiteEngine
 
-/// A fresh directory under the system temporary directory, removed when the value goes away.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("CustomerStoreTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    /// A path inside the directory.
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
+extension TemporaryDirectory {
     var databasePath: String { path("customers.sqlite") }
 }
 

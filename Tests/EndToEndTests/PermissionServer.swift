@@ -1,3 +1,4 @@
+import TestSupport
 import CustomerClient
 import CustomerServer
 import CustomerStore
@@ -5,16 +6,9 @@ import Foundation
 import ServiceLog
 import Synchronization
 
-/// The lines a test server logged, to check that refusals are logged.
-final class LogRecorder: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    /// A logger at notice level (where refusals are logged) that writes here.
-    var logger: Logger {
-        Logger(label: "test-customerd", level: .notice, sink: LogSink { line in self.lines.withLock { $0.append(line) } })
-    }
-
-    var all: [String] { lines.withLock { $0 } }
+extension LogCapture {
+    /// A capture at notice level, where refusals are logged.
+    static func refusalLog() -> LogCapture { LogCapture(label: "test-customerd", level: .notice) }
 
     /// The refusals logged so far.
     var refusals: [String] { all.filter { $0.contains("permission denied") } }
@@ -26,7 +20,7 @@ final class PermissionServer: Sendable {
     let server: TestServer
     let client: CustomerClient
     let seed: PermissionSeed
-    let log = LogRecorder()
+    let log = LogCapture.refusalLog()
     /// Snapshots are read beside the server (WAL lets a reader in while the server writes).
     private let databasePath: String
 

@@ -1,3 +1,4 @@
+import TestSupport
 import CustomerClient
 import Foundation
 import RegistryTestSupport
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func registryFailuresAreLoggedByTheServer() async throws {
-        let log = LogRecorder()
+        let log = LogCapture.refusalLog()
         try await withRegistryServer(logger: log.logger) { _, client, _ in
             let failing = try await client.customers.create(
                 CustomerFields(name: "Failing AS", vatNumber: RegistryCompanies.failingVAT, country: "NO"))

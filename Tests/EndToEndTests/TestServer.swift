@@ -1,3 +1,4 @@
+import TestSupport
 import CustomerClient
 import CustomerServer
 import Foundation
@@ -53,9 +54,7 @@ final class TestServer: Sendable {
 
     static func makeTemporaryDirectory() throws -> URL {
         // Short paths: a Unix socket path must fit in sun_path (108 bytes).
-        let url = URL(fileURLWithPath: "/tmp/cc-e2e-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryDirectory.create(prefix: "cc-e2e", in: "/tmp")
     }
 }
 

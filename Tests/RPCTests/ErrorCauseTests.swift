@@ -1,3 +1,4 @@
+import TestSupport
 import Glibc
 @testable import RPCClient
 @testable import RPCCore

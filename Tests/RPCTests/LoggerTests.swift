@@ -1,16 +1,11 @@
 import ServiceLog
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct LoggerTests {
-    final class Lines: Sendable {
-        let captured = Mutex<[String]>([])
-        var sink: LogSink { LogSink { [self] line in captured.withLock { $0.append(line) } } }
-        var all: [String] { captured.withLock { $0 } }
-    }
-
     @Test func aLineHasTimestampLevelLabelFieldsAndMessage() throws {
-        let lines = Lines()
+        let lines = LogCapture()
         let logger = Logger(label: "customerd", level: .info, sink: lines.sink)
         logger.info("listening", [("socket", "/run/c.sock"), ("note", "v a l"), ("empty", "")])
         let line = try #require(lines.all.first)
@@ -23,7 +18,7 @@ import Testing
     }
 
     @Test func eventsBelowTheLevelAreDroppedWithoutBuildingTheMessage() {
-        let lines = Lines()
+        let lines = LogCapture()
         let logger = Logger(label: "x", level: .warning, sink: lines.sink)
         let built = Mutex(false)
         func expensive() -> String {
@@ -39,7 +34,7 @@ import Testing
     }
 
     @Test func newlinesAndQuotesCannotForgeALine() throws {
-        let lines = Lines()
+        let lines = LogCapture()
         let logger = Logger(label: "x", sink: lines.sink)
         logger.warning("two\nlines", [("value", "a\"b\nc")])
         let line = try #require(lines.all.first)

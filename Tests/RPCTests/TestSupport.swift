@@ -8,35 +8,8 @@ import ServiceLog
 @testable import RPCTransport
 import Synchronization
 
-/// A fresh directory under the system temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        var template = Array((base + "/rpct-XXXXXX").utf8CString)
-        guard let created = template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }) else {
-            throw IOError(call: "mkdtemp", errno: errno)
-        }
-        path = String(cString: created)
-    }
-
+extension TemporaryDirectory {
     var socketPath: String { path + "/rpc.sock" }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
-
-/// Log lines of a test server, kept for assertions instead of cluttering the test output.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        Logger(label: "rpc-test", level: .info, sink: LogSink { [self] line in lines.withLock { $0.append(line) } })
-    }
-
-    var all: [String] { lines.withLock { $0 } }
 }
 
 /// A running server on a socket in a fresh temporary directory.

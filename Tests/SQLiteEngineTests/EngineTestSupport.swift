@@ -1,18 +1,14 @@
 import Foundation
+import TestSupport
 import SQLiteEngine
 
 /// A fresh directory with a database path in it, removed when the value goes away.
 final class TemporaryDatabase: Sendable {
-    let directory: URL
+    private let temporary: TemporaryDirectory
+    var directory: URL { temporary.url }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("SQLiteEngineTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: directory)
+        temporary = try TemporaryDirectory(prefix: "SQLiteEngineTests")
     }
 
     var path: String { directory.appendingPathComponent("test.sqlite").path }

@@ -1,4 +1,4 @@
-import Foundation
+import ThreadSync
 
 /// Tells change-feed watchers that a write committed, so the live part of a watch waits on a
 /// condition instead of polling the database.
@@ -7,29 +7,26 @@ import Foundation
 /// only while the count is still the one it noted, so a commit between its read and its wait is
 /// never missed. A write pays one lock and, only when someone waits, one broadcast.
 ///
-/// Safety of `@unchecked Sendable`: `commits`, `waiters` and `isClosed` are read and written only
-/// while `condition` is locked.
-public final class CommitSignal: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var commits: UInt64 = 0
-    private var waiters = 0
-    private var isClosed = false
+public final class CommitSignal: Sendable {
+    private struct State {
+        var commits: UInt64 = 0
+        var waiters = 0
+        var isClosed = false
+    }
+
+    private let state = ConditionalState(State())
 
     init() {}
 
     /// How many writes have committed since the store opened.
-    public var count: UInt64 {
-        condition.lock()
-        defer { condition.unlock() }
-        return commits
-    }
+    public var count: UInt64 { state.withLock { $0.commits } }
 
     /// Called after a COMMIT (or a write's return, which comes after it).
     func committed() {
-        condition.lock()
-        commits &+= 1
-        if waiters > 0 { condition.broadcast() }
-        condition.unlock()
+        state.withCondition { held in
+            held.state.commits &+= 1
+            if held.state.waiters > 0 { held.broadcast() }
+        }
     }
 
     /// Blocks the calling thread (never a pool thread: a handler's own connection thread) until
@@ -37,27 +34,24 @@ public final class CommitSignal: @unchecked Sendable {
     ///
     /// `stop` is checked on every wake-up; whoever makes it true must call ``wakeAll()``.
     public func wait(after seen: UInt64, unless stop: () -> Bool) {
-        condition.lock()
-        defer { condition.unlock() }
-        waiters += 1
-        defer { waiters -= 1 }
-        while commits == seen, !isClosed, !stop() {
-            condition.wait()
+        state.withCondition { held in
+            held.state.waiters += 1
+            defer { held.state.waiters -= 1 }
+            while held.state.commits == seen, !held.state.isClosed, !stop() {
+                held.wait()
+            }
         }
     }
 
     /// Wakes every waiter so it checks its `stop` (e.g. its call was cancelled).
     public func wakeAll() {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
+        // Taking the lock orders this after a waiter's check of `stop`: it either saw the change or waits already.
+        state.withCondition { $0.broadcast() }
     }
 
     /// Wakes every waiter for good: the store is closing.
     func close() {
-        condition.lock()
-        isClosed = true
-        condition.broadcast()
-        condition.unlock()
+        state.withLock { $0.isClosed = true }
+        state.broadcast()
     }
 }

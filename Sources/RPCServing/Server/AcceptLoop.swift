@@ -1,18 +1,18 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ThreadSync
 
 /// The thread that accepts connections and starts each one's first thread.
 ///
 /// It waits in poll(2) on the listening socket and a wake-up pipe: closing a descriptor another
 /// thread is blocked on does not reliably wake it on Linux, a byte in the pipe does.
-final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`; the rest is immutable
+final class AcceptLoop: Sendable {
     private let listener: any ListeningSocket
     private let runtime: ServerRuntime
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let lock = ConditionLock()
-    private var finished = false
+    private let finished = ConditionalState(false)
 
     init(listener: any ListeningSocket, runtime: ServerRuntime) throws(RPCServerError) {
         var pipeEnds: [Int32] = [0, 0]
@@ -41,9 +41,7 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
     func stop() {
         var byte: UInt8 = 1
         _ = Glibc.write(wakeWrite, &byte, 1)
-        lock.withLock {
-            while !finished { lock.wait() }
-        }
+        finished.withCondition { _ = $0.wait(until: { $0 }) }
         listener.close()
         Glibc.close(wakeRead)
         Glibc.close(wakeWrite)
@@ -62,10 +60,8 @@ final class AcceptLoop: @unchecked Sendable {   // `finished` guarded by `lock`;
             if descriptors[1].revents != 0 { break }
             if descriptors[0].revents != 0 { acceptOne() }
         }
-        lock.withLock {
-            finished = true
-            lock.broadcast()
-        }
+        finished.withLock { $0 = true }
+        finished.broadcast()
     }
 
     private func acceptOne() {

@@ -1,6 +1,7 @@
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// Per-stream flow control of a streaming call on the server (PROTOCOL.md, "Flow control").
 ///
@@ -9,17 +10,22 @@ import Synchronization
 /// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame, and
 /// all streams of the connection together at most their ``ClientStreamBudget``; consumed bytes are
 /// returned as credit once half the window has been consumed.
-final class CallStream: @unchecked Sendable {   // all mutable state guarded by `lock`
-    private let lock = ConditionLock()
-    private var sendCredit: Int
-    private var inbox: [[UInt8]] = []
-    private var inboxHead = 0
-    private var inboxBytes = 0
-    private var clientEnded = false
-    private var consumedSinceUpdate = 0
-    private var isWoken = false
-    /// The client shut down its side of the connection: no WINDOW_UPDATE can come any more.
-    private var creditEnded = false
+final class CallStream: Sendable {
+    private struct State {
+        var sendCredit: Int
+        var inbox: [[UInt8]] = []
+        var inboxHead = 0
+        var inboxBytes = 0
+        var clientEnded = false
+        var consumedSinceUpdate = 0
+        var isWoken = false
+        /// The client shut down its side of the connection: no WINDOW_UPDATE can come any more.
+        var creditEnded = false
+
+        var hasMessage: Bool { inboxHead < inbox.count }
+    }
+
+    private let state: ConditionalState<State>
     let receiveWindow: Int
     private let maxFrameSize: Int
     /// The connection's, shared by its streams; what `inbox` holds is taken from it and given back.
@@ -34,7 +40,7 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     }
 
     init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: ClientStreamBudget) {
-        self.sendCredit = sendCredit
+        state = ConditionalState(State(sendCredit: sendCredit))
         self.receiveWindow = receiveWindow
         self.maxFrameSize = maxFrameSize
         self.budget = budget
@@ -42,17 +48,18 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
 
     deinit {
         // Messages never taken (the call ended first) leave with the stream.
-        budget.giveBack(inboxBytes)
+        budget.giveBack(state.withLock { $0.inboxBytes })
     }
 
     /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
     func spendCredit(_ cost: Int, context: ServerContext) throws {
-        lock.lock()
-        while sendCredit <= 0 && !isWoken && !creditEnded { lock.wait() }
-        let stop = isWoken
-        let starved = !stop && sendCredit <= 0
-        if !stop && !starved { sendCredit -= cost }
-        lock.unlock()
+        let (stop, starved) = state.withCondition { held -> (Bool, Bool) in
+            held.wait(until: { $0.sendCredit > 0 || $0.isWoken || $0.creditEnded })
+            let stop = held.state.isWoken
+            let starved = !stop && held.state.sendCredit <= 0
+            if !stop && !starved { held.state.sendCredit -= cost }
+            return (stop, starved)
+        }
         if stop { try context.checkCancellation() }
         if starved {
             throw RPCError(.resourceExhausted, "the client shut down its side of the connection with no flow-control credit left")
@@ -62,20 +69,20 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     /// The client shut down its side of the connection (PROTOCOL.md section 11, "Half-close"): a
     /// sender waiting for credit would wait for ever. Returns whether the client had ended its stream.
     func clientInputEnded() -> Bool {
-        lock.withLock {
-            creditEnded = true
-            lock.broadcast()
-            return clientEnded
+        state.withCondition { held in
+            held.state.creditEnded = true
+            held.broadcast()
+            return held.state.clientEnded
         }
     }
 
     func addCredit(_ increment: Int) {
-        lock.withLock {
-            let wasBlocked = sendCredit <= 0
+        state.withCondition { held in
+            let wasBlocked = held.state.sendCredit <= 0
             // Saturating: a client repeating WINDOW_UPDATEs of 2^32 - 1 would otherwise overflow it and trap.
-            let (sum, overflow) = sendCredit.addingReportingOverflow(increment)
-            sendCredit = overflow ? .max : sum
-            if wasBlocked && sendCredit > 0 { lock.broadcast() }
+            let (sum, overflow) = held.state.sendCredit.addingReportingOverflow(increment)
+            held.state.sendCredit = overflow ? .max : sum
+            if wasBlocked && held.state.sendCredit > 0 { held.broadcast() }
         }
     }
 
@@ -84,66 +91,68 @@ final class CallStream: @unchecked Sendable {   // all mutable state guarded by 
     /// Queues a client message (nil: end of stream only). Refused when the client overran its window,
     /// the connection's budget has no room for it, or the client had already ended its stream.
     func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Delivery {
-        lock.withLock {
-            if clientEnded { return .afterEnd }
+        state.withCondition { held in
+            if held.state.clientEnded { return .afterEnd }
             if let message {
                 let cost = FrameHeader.cost(ofPayload: message.count)
-                guard inboxBytes + cost <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
+                guard held.state.inboxBytes + cost <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
                 guard budget.take(cost) else { return .overBudget }
-                inboxBytes += cost
-                inbox.append(message)
+                held.state.inboxBytes += cost
+                held.state.inbox.append(message)
             }
-            if endOfStream { clientEnded = true }
-            lock.broadcast()
+            if endOfStream { held.state.clientEnded = true }
+            held.broadcast()
             return .accepted
         }
+    }
+
+    private enum Next {
+        case timedOut, woken, ended
+        case message([UInt8], creditToReturn: Int)
     }
 
     /// The next client message, nil at end of stream, and the credit to return to the client if due.
     /// - Throws: DEADLINE_EXCEEDED when no message (nor the end) came within `timeout`.
     func nextMessage(context: ServerContext, timeout: Duration) throws -> (message: [UInt8]?, creditToReturn: Int) {
         let deadline = ContinuousClock.now + timeout
-        lock.lock()
-        while inboxHead == inbox.count && !clientEnded && !isWoken {
-            guard lock.wait(until: deadline) || inboxHead < inbox.count || clientEnded || isWoken else {
-                lock.unlock()
-                throw RPCError(.deadlineExceeded, "the client sent no message for \(timeout) while the call waited for one")
+        let next = state.withCondition { held -> Next in
+            guard held.wait(until: { $0.hasMessage || $0.clientEnded || $0.isWoken }, deadline: deadline) else { return .timedOut }
+            if held.state.isWoken { return .woken }
+            guard held.state.hasMessage else { return .ended }
+            let message = held.state.inbox[held.state.inboxHead]
+            held.state.inbox[held.state.inboxHead] = []
+            held.state.inboxHead += 1
+            if held.state.inboxHead == held.state.inbox.count {
+                held.state.inbox.removeAll(keepingCapacity: true)
+                held.state.inboxHead = 0
             }
+            let cost = FrameHeader.cost(ofPayload: message.count)
+            held.state.inboxBytes -= cost
+            budget.giveBack(cost)
+            held.state.consumedSinceUpdate += cost
+            var credit = 0
+            if held.state.consumedSinceUpdate >= receiveWindow / 2 {
+                credit = held.state.consumedSinceUpdate
+                held.state.consumedSinceUpdate = 0
+            }
+            return .message(message, creditToReturn: credit)
         }
-        if isWoken {
-            lock.unlock()
+        switch next {
+        case .timedOut:
+            throw RPCError(.deadlineExceeded, "the client sent no message for \(timeout) while the call waited for one")
+        case .woken:
             try context.checkCancellation()
             return (nil, 0)
-        }
-        guard inboxHead < inbox.count else {
-            lock.unlock()
+        case .ended:
             return (nil, 0)
+        case .message(let message, let credit):
+            return (message, credit)
         }
-        let message = inbox[inboxHead]
-        inbox[inboxHead] = []
-        inboxHead += 1
-        if inboxHead == inbox.count {
-            inbox.removeAll(keepingCapacity: true)
-            inboxHead = 0
-        }
-        let cost = FrameHeader.cost(ofPayload: message.count)
-        inboxBytes -= cost
-        budget.giveBack(cost)
-        consumedSinceUpdate += cost
-        var credit = 0
-        if consumedSinceUpdate >= receiveWindow / 2 {
-            credit = consumedSinceUpdate
-            consumedSinceUpdate = 0
-        }
-        lock.unlock()
-        return (message, credit)
     }
 
     /// Wakes blocked senders and receivers for good (the call was cancelled).
     func wakeAll() {
-        lock.withLock {
-            isWoken = true
-            lock.broadcast()
-        }
+        state.withLock { $0.isWoken = true }
+        state.broadcast()
     }
 }

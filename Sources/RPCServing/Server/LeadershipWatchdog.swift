@@ -2,6 +2,7 @@ import Glibc
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// Promotes a reader for connections whose leader is busy running a unary handler inline.
 ///
@@ -14,7 +15,7 @@ import Synchronization
 /// Per call this costs one atomic store on the connection (``ServerConnection/inlineHandlerSince``):
 /// no lock, no allocation. The thread ticks every `tick` while any handler runs inline and sleeps
 /// after a quiet spell; the first inline handler after that wakes it (once per burst, not per call).
-final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threadStarted` guarded by `lock`
+final class LeadershipWatchdog: Sendable {
     static let shared = LeadershipWatchdog()
 
     static let tick = Duration.microseconds(500)
@@ -22,9 +23,12 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
     /// Ticks without any inline handler before the thread goes to sleep.
     private static let idleTicksBeforeSleep = 200
 
-    private let lock = ConditionLock()
-    private var connections: [ServerConnection] = []
-    private var threadStarted = false
+    private struct Watched {
+        var connections: [ServerConnection] = []
+        var threadStarted = false
+    }
+
+    private let watched = ConditionalState(Watched())
     private let isSleeping = Atomic<Bool>(true)
 
     /// Monotonic nanoseconds, never 0 (0 means "no inline handler").
@@ -37,22 +41,22 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
     /// Watches `connection` until ``remove(_:)``; false if the watchdog thread cannot run (then the
     /// connection never runs handlers inline).
     func add(_ connection: ServerConnection) -> Bool {
-        lock.withLock {
-            if !threadStarted {
+        watched.withLock { watched in
+            if !watched.threadStarted {
                 do {
                     try ThreadLauncher.start { [self] in run() }
-                    threadStarted = true
+                    watched.threadStarted = true
                 } catch {
                     return false
                 }
             }
-            connections.append(connection)
+            watched.connections.append(connection)
             return true
         }
     }
 
     func remove(_ connection: ServerConnection) {
-        lock.withLock { connections.removeAll { $0 === connection } }
+        watched.withLock { $0.connections.removeAll { $0 === connection } }
     }
 
     /// Claims the connection's single inline slot and returns its start, to be given back to
@@ -64,10 +68,8 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
             return nil
         }
         if isSleeping.load(ordering: .relaxed) {
-            lock.withLock {
-                isSleeping.store(false, ordering: .relaxed)
-                lock.signal()
-            }
+            watched.withLock { _ in isSleeping.store(false, ordering: .relaxed) }
+            watched.signal()
         }
         return since
     }
@@ -81,32 +83,30 @@ final class LeadershipWatchdog: @unchecked Sendable {   // `connections`, `threa
     private func run() {
         var idleTicks = 0
         var overdue: [ServerConnection] = []
-        lock.lock()
         while true {
-            _ = lock.wait(until: .now + Self.tick)
-            let now = Self.now()
-            var anyInline = false
-            for connection in connections {
-                let since = connection.inlineHandlerSince.load(ordering: .relaxed)
-                guard since != 0 else { continue }
-                anyInline = true
-                if now &- since > Self.promotionDelayNanoseconds,
-                   connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
-                    overdue.append(connection)
+            watched.withCondition { held in
+                held.wait(until: .now + Self.tick)
+                let now = Self.now()
+                var anyInline = false
+                for connection in held.state.connections {
+                    let since = connection.inlineHandlerSince.load(ordering: .relaxed)
+                    guard since != 0 else { continue }
+                    anyInline = true
+                    if now &- since > Self.promotionDelayNanoseconds,
+                       connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
+                        overdue.append(connection)
+                    }
+                }
+                // A promotion below counts as activity: `anyInline` is true whenever `overdue` is not empty.
+                idleTicks = anyInline ? 0 : idleTicks + 1
+                if idleTicks >= Self.idleTicksBeforeSleep {
+                    isSleeping.store(true, ordering: .relaxed)
+                    while isSleeping.load(ordering: .relaxed) { held.wait() }
+                    idleTicks = 0
                 }
             }
-            if !overdue.isEmpty {
-                lock.unlock()
-                for connection in overdue { connection.promoteReaderIfNeeded() }
-                overdue.removeAll(keepingCapacity: true)
-                lock.lock()
-            }
-            idleTicks = anyInline ? 0 : idleTicks + 1
-            if idleTicks >= Self.idleTicksBeforeSleep {
-                isSleeping.store(true, ordering: .relaxed)
-                while isSleeping.load(ordering: .relaxed) { lock.wait() }
-                idleTicks = 0
-            }
+            for connection in overdue { connection.promoteReaderIfNeeded() }
+            overdue.removeAll(keepingCapacity: true)
         }
     }
 }

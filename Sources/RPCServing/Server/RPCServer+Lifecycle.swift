@@ -1,41 +1,47 @@
 import RPCCore
 import RPCTransport
+import ThreadSync
 
 /// Server lifecycle as a small state machine: idle, starting, running, stopping, stopped.
-final class Lifecycle: @unchecked Sendable {   // `state` guarded by `lock`
-    private enum State {
+final class Lifecycle: Sendable {
+    private enum Phase {
         case idle, starting, running(AcceptLoop), stopping, stopped
     }
 
-    private let lock = ConditionLock()
-    private var state = State.idle
-    private var stopObservers: [@Sendable () -> Void] = []
+    private struct State {
+        var phase = Phase.idle
+        var stopObservers: [@Sendable () -> Void] = []
+    }
+
+    private let state = ConditionalState(State())
 
     func beginStarting() throws(RPCServerError) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard case .idle = state else { throw RPCServerError(.invalidState, "the server was already started") }
-        state = .starting
+        let wasIdle = state.withLock { state in
+            guard case .idle = state.phase else { return false }
+            state.phase = .starting
+            return true
+        }
+        guard wasIdle else { throw RPCServerError(.invalidState, "the server was already started") }
     }
 
     func started(_ acceptLoop: AcceptLoop) {
-        lock.withLock { state = .running(acceptLoop) }
+        state.withLock { $0.phase = .running(acceptLoop) }
     }
 
     func failedToStart() {
-        lock.withLock { state = .idle }
+        state.withLock { $0.phase = .idle }
     }
 
     /// The accept loop to stop, or nil when another caller is stopping it (or it never ran).
     func beginStopping() -> AcceptLoop? {
-        lock.withLock {
-            switch state {
+        state.withCondition { held in
+            switch held.state.phase {
             case .running(let acceptLoop):
-                state = .stopping
+                held.state.phase = .stopping
                 return acceptLoop
             case .idle:
-                state = .stopped
-                lock.broadcast()
+                held.state.phase = .stopped
+                held.broadcast()
                 return nil
             case .starting, .stopping, .stopped:
                 return nil
@@ -44,22 +50,22 @@ final class Lifecycle: @unchecked Sendable {   // `state` guarded by `lock`
     }
 
     func stopped() {
-        let observers = lock.withLock {
-            state = .stopped
-            lock.broadcast()
-            defer { stopObservers = [] }
-            return stopObservers
+        let observers = state.withCondition { held in
+            held.state.phase = .stopped
+            held.broadcast()
+            defer { held.state.stopObservers = [] }
+            return held.state.stopObservers
         }
         for observer in observers { observer() }
     }
 
     /// Runs `observer` once the server has stopped (at once if it already has, or never started).
     func onStopped(_ observer: @escaping @Sendable () -> Void) {
-        let runNow = lock.withLock {
-            switch state {
+        let runNow = state.withLock { state in
+            switch state.phase {
             case .stopped, .idle: return true
             case .starting, .running, .stopping:
-                stopObservers.append(observer)
+                state.stopObservers.append(observer)
                 return false
             }
         }
@@ -67,27 +73,27 @@ final class Lifecycle: @unchecked Sendable {   // `state` guarded by `lock`
     }
 
     var isRunning: Bool {
-        lock.withLock {
-            if case .running = state { return true }
+        state.withLock {
+            if case .running = $0.phase { return true }
             return false
         }
     }
 
     var isIdle: Bool {
-        lock.withLock {
-            if case .idle = state { return true }
+        state.withLock {
+            if case .idle = $0.phase { return true }
             return false
         }
     }
 
     func waitUntilStopped() {
-        lock.withLock {
-            while true {
-                switch state {
-                case .stopped, .idle: return
-                case .starting, .running, .stopping: lock.wait()
+        state.withCondition { held in
+            _ = held.wait(until: { state in
+                switch state.phase {
+                case .stopped, .idle: return true
+                case .starting, .running, .stopping: return false
                 }
-            }
+            })
         }
     }
 }

@@ -2,6 +2,7 @@ import Glibc
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// One accepted connection, served by its own threads with a leader/follower scheme.
 ///

@@ -2,6 +2,7 @@ import RPCCore
 import RPCTransport
 import ServiceLog
 import Synchronization
+import ThreadSync
 
 /// What every connection of one server shares: configuration, router, interceptors, counters,
 /// and the set of open connections (so shutdown can reach them).

@@ -1,6 +1,7 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import Synchronization
 
 /// Waits for SIGTERM or SIGINT with the self-pipe trick: a C signal handler writes the signal number
 /// to a non-blocking pipe (write(2) is async-signal-safe), a thread blocks reading it.
@@ -9,7 +10,7 @@ import RPCTransport
 /// the handlers are in place when `init` returns, so no signal is lost, and unlike sigwait(2) it does
 /// not require the signals to be blocked in every thread of the process: it only needs one thread
 /// that does not block them, which `init` makes sure of for the calling thread.
-final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by `lock`; fds immutable
+final class TerminationSignals: Sendable {
     static let watched = [SIGTERM, SIGINT]
 
     /// The pipe the handler writes to. Set before the handlers are installed and reset after they
@@ -18,10 +19,10 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
 
     private let readFD: Int32
     private let writeFD: Int32
-    private let lock = ConditionLock()
-    private var isClosed = false
-    private var previous: [Int32: sigaction] = [:]
-    private var previousMask = sigset_t()
+    /// Held while writing to or closing the pipe, so a wake never writes to a closed (or reused) descriptor.
+    private let isClosed = Mutex(false)
+    private let previous: [Int32: sigaction]
+    private let previousMask: sigset_t
 
     /// Installs the handlers; only one instance may exist at a time.
     init() throws(IOError) {
@@ -33,6 +34,7 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
         // A full pipe must make the handler's write fail, never block inside a signal handler.
         _ = fcntl(writeFD, F_SETFL, fcntl(writeFD, F_GETFL) | O_NONBLOCK)
         Self.handlerWriteFD = writeFD
+        var previous: [Int32: sigaction] = [:]
         for number in Self.watched {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { signal in
@@ -51,7 +53,10 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for number in Self.watched { sigaddset(&unblock, number) }
+        var previousMask = sigset_t()
         pthread_sigmask(SIG_UNBLOCK, &unblock, &previousMask)
+        self.previous = previous
+        self.previousMask = previousMask
     }
 
     /// Blocks until a signal arrives (its number) or ``wake()`` is called (0).
@@ -67,7 +72,7 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
 
     /// Makes ``wait()`` return 0 (the server stopped for another reason); harmless after ``restore()``.
     func wake() {
-        lock.withLock {
+        isClosed.withLock { isClosed in
             guard !isClosed else { return }
             var byte: UInt8 = 0
             _ = write(writeFD, &byte, 1)
@@ -77,12 +82,13 @@ final class TerminationSignals: @unchecked Sendable {   // `isClosed` guarded by
     /// Puts the previous signal actions and mask back (call it on the thread that created this)
     /// and releases the pipe.
     func restore() {
+        var previousMask = previousMask
         pthread_sigmask(SIG_SETMASK, &previousMask, nil)
         for (number, old) in previous {
             var old = old
             sigaction(number, &old, nil)
         }
-        lock.withLock {
+        isClosed.withLock { isClosed in
             isClosed = true
             Self.handlerWriteFD = -1
             close(readFD)

@@ -1,4 +1,6 @@
 import RPCCore
+import Synchronization
+import ThreadSync
 
 /// Runs short actions at deadlines on one shared thread (call deadlines on both sides).
 ///
@@ -8,124 +10,139 @@ import RPCCore
 /// timeouts, registering a deadline wakes nobody (waking a sleeping thread costs ~20 µs here).
 /// Actions run on the scheduler thread and must not block; anything that writes to a socket is
 /// dispatched elsewhere by the action itself.
-package final class DeadlineScheduler: @unchecked Sendable {   // all mutable state guarded by `lock`
+package final class DeadlineScheduler: Sendable {
     package static let shared = DeadlineScheduler()
 
     /// A scheduled action; pass it to ``cancel(_:)`` when the call ends first.
-    package final class Entry: @unchecked Sendable {   // `index` is only touched under the scheduler's lock
+    package final class Entry: Sendable {
         package let deadline: ContinuousClock.Instant
         package let action: @Sendable () -> Void
-        fileprivate var index = -1
+        /// The entry's place in the heap, -1 once out of it. Read and written only under the
+        /// scheduler's lock, so relaxed ordering suffices: the lock orders the accesses.
+        fileprivate let index = Atomic<Int>(-1)
 
         fileprivate init(deadline: ContinuousClock.Instant, action: @escaping @Sendable () -> Void) {
             self.deadline = deadline
             self.action = action
         }
+
+        fileprivate var position: Int {
+            get { index.load(ordering: .relaxed) }
+            set { index.store(newValue, ordering: .relaxed) }
+        }
     }
 
-    private let lock = ConditionLock()
-    private var heap: [Entry] = []
-    /// When the thread will wake by itself; nil while it sleeps without a timeout (or is not started).
-    private var plannedWake: ContinuousClock.Instant?
-    private var threadStarted = false
+    private struct State {
+        var heap = DeadlineHeap()
+        /// When the thread will wake by itself; nil while it sleeps without a timeout (or is not started).
+        var plannedWake: ContinuousClock.Instant?
+        var threadStarted = false
+    }
+
+    private let state = ConditionalState(State())
 
     package func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Entry {
         let entry = Entry(deadline: deadline, action: action)
-        lock.lock()
-        insert(entry)
-        if !threadStarted {
-            threadStarted = true
-            do {
-                try ThreadLauncher.start { [self] in run() }
-            } catch {
-                threadStarted = false   // retried on the next schedule; deadlines still end with the call
+        state.withCondition { held in
+            held.state.heap.insert(entry)
+            if !held.state.threadStarted {
+                held.state.threadStarted = true
+                do {
+                    try ThreadLauncher.start { [self] in run() }
+                } catch {
+                    held.state.threadStarted = false   // retried on the next schedule; deadlines still end with the call
+                }
+            } else if held.state.plannedWake.map({ deadline < $0 }) ?? true {
+                held.signal()
             }
-        } else if plannedWake.map({ deadline < $0 }) ?? true {
-            lock.signal()
         }
-        lock.unlock()
         return entry
     }
 
     /// Removes an entry that has not fired; harmless if it already fired or was cancelled.
     package func cancel(_ entry: Entry) {
-        lock.withLock {
-            guard entry.index >= 0 else { return }
-            remove(at: entry.index)
+        state.withLock { state in
+            guard entry.position >= 0 else { return }
+            state.heap.remove(at: entry.position)
         }
     }
 
     private func run() {
         var due: [Entry] = []
-        lock.lock()
         while true {
-            let now = ContinuousClock.now
-            while let first = heap.first, first.deadline <= now {
-                remove(at: 0)
-                due.append(first)
+            state.withCondition { held in
+                while true {
+                    let now = ContinuousClock.now
+                    while let first = held.state.heap.first, first.deadline <= now {
+                        held.state.heap.remove(at: 0)
+                        due.append(first)
+                    }
+                    if !due.isEmpty { return }
+                    if let first = held.state.heap.first {
+                        held.state.plannedWake = first.deadline
+                        held.wait(until: first.deadline)
+                    } else {
+                        held.state.plannedWake = nil
+                        held.wait()
+                    }
+                }
             }
-            if !due.isEmpty {
-                lock.unlock()
-                for entry in due { entry.action() }
-                due.removeAll(keepingCapacity: true)
-                lock.lock()
-                continue
-            }
-            if let first = heap.first {
-                plannedWake = first.deadline
-                lock.wait(until: first.deadline)
-            } else {
-                plannedWake = nil
-                lock.wait()
-            }
+            for entry in due { entry.action() }
+            due.removeAll(keepingCapacity: true)
         }
     }
+}
 
-    // MARK: Heap (caller holds the lock)
+/// The scheduler's entries as an indexed binary min-heap on their deadlines; each entry knows its
+/// place, so removing one is O(log n). Only used under the scheduler's lock.
+private struct DeadlineHeap {
+    private var entries: [DeadlineScheduler.Entry] = []
 
-    private func insert(_ entry: Entry) {
-        entry.index = heap.count
-        heap.append(entry)
-        siftUp(entry.index)
+    var first: DeadlineScheduler.Entry? { entries.first }
+
+    mutating func insert(_ entry: DeadlineScheduler.Entry) {
+        entry.position = entries.count
+        entries.append(entry)
+        siftUp(entry.position)
     }
 
-    private func remove(at index: Int) {
-        let removed = heap[index]
-        let last = heap.removeLast()
-        removed.index = -1
-        guard index < heap.count else { return }
-        heap[index] = last
-        last.index = index
+    mutating func remove(at index: Int) {
+        let removed = entries[index]
+        let last = entries.removeLast()
+        removed.position = -1
+        guard index < entries.count else { return }
+        entries[index] = last
+        last.position = index
         siftUp(index)
-        siftDown(last.index)
+        siftDown(last.position)
     }
 
-    private func siftUp(_ start: Int) {
+    private mutating func siftUp(_ start: Int) {
         var child = start
         while child > 0 {
             let parent = (child - 1) / 2
-            guard heap[child].deadline < heap[parent].deadline else { return }
+            guard entries[child].deadline < entries[parent].deadline else { return }
             swapAt(child, parent)
             child = parent
         }
     }
 
-    private func siftDown(_ start: Int) {
+    private mutating func siftDown(_ start: Int) {
         var parent = start
         while true {
             var smallest = parent
             let left = 2 * parent + 1
-            if left < heap.count && heap[left].deadline < heap[smallest].deadline { smallest = left }
-            if left + 1 < heap.count && heap[left + 1].deadline < heap[smallest].deadline { smallest = left + 1 }
+            if left < entries.count && entries[left].deadline < entries[smallest].deadline { smallest = left }
+            if left + 1 < entries.count && entries[left + 1].deadline < entries[smallest].deadline { smallest = left + 1 }
             guard smallest != parent else { return }
             swapAt(parent, smallest)
             parent = smallest
         }
     }
 
-    private func swapAt(_ first: Int, _ second: Int) {
-        heap.swapAt(first, second)
-        heap[first].index = first
-        heap[second].index = second
+    private mutating func swapAt(_ first: Int, _ second: Int) {
+        entries.swapAt(first, second)
+        entries[first].position = first
+        entries[second].position = second
     }
 }

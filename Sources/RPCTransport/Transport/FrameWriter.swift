@@ -1,5 +1,6 @@
 import Glibc
 import RPCCore
+import ThreadSync
 
 /// Serialises the frames of many threads onto one socket, coalescing those that queue up, bounds
 /// the bytes queued for a peer that does not read, and owns the release of the descriptor

@@ -1,27 +1,30 @@
 import Glibc
+import ThreadSync
 
 /// One direction of an ``InProcessStream``: bytes written by one end and read by the other, with
 /// a bounded buffer so a writer that outruns its reader waits, as it would on a socket.
-final class InProcessPipe: @unchecked Sendable {
-    // Safety: every stored var is read and written only with `lock` held.
-    private let lock = ConditionLock()
-    private var bytes: [UInt8] = []
-    /// Bytes before this index were read already (compacted once they are half the buffer).
-    private var head = 0
-    /// Set by the writer's shutdown or close, or the reader's: the reader sees the end once the
-    /// buffered bytes are read, the writer gets EPIPE.
-    private var ended = false
+final class InProcessPipe: Sendable {
+    private struct Buffer {
+        var bytes: [UInt8] = []
+        /// Bytes before this index were read already (compacted once they are half the buffer).
+        var head = 0
+        /// Set by the writer's shutdown or close, or the reader's: the reader sees the end once the
+        /// buffered bytes are read, the writer gets EPIPE.
+        var ended = false
+
+        var buffered: Int { bytes.count - head }
+    }
+
+    private let buffer = ConditionalState(Buffer())
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    var isEnded: Bool { lock.withLock { ended } }
+    var isEnded: Bool { buffer.withLock { $0.ended } }
 
     func end() {
-        lock.withLock {
-            ended = true
-            lock.broadcast()
-        }
+        buffer.withLock { $0.ended = true }
+        buffer.broadcast()
     }
 
     /// How long a read may wait for bytes.
@@ -32,47 +35,49 @@ final class InProcessPipe: @unchecked Sendable {
 
     /// Copies what is buffered (at most the buffer's size), after waiting for bytes as `wait` allows.
     /// Returns nil when nothing is buffered and the wait was not allowed or timed out.
-    func read(into buffer: UnsafeMutableRawBufferPointer, wait: Wait) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        while bytes.count == head && !ended {
+    func read(into destination: UnsafeMutableRawBufferPointer, wait: Wait) -> Int? {
+        buffer.withCondition { held -> Int? in
+            let readable: (Buffer) -> Bool = { $0.buffered > 0 || $0.ended }
             switch wait {
-            case .none: return nil
-            case .forever: lock.wait()
-            case .until(let deadline):
-                if !lock.wait(until: deadline) && bytes.count == head && !ended { return nil }
+            case .none: break
+            case .forever: held.wait(until: readable)
+            case .until(let deadline): held.wait(until: readable, deadline: deadline)
             }
+            let available = held.state.buffered
+            if available == 0 { return held.state.ended ? 0 : nil }
+            let count = min(available, destination.count)
+            let head = held.state.head
+            held.state.bytes.withUnsafeBytes { raw in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[head..<head + count]))
+            }
+            held.state.head += count
+            if held.state.head == held.state.bytes.count {
+                held.state.bytes.removeAll(keepingCapacity: true)
+                held.state.head = 0
+            } else if held.state.head > held.state.bytes.count / 2 {
+                held.state.bytes.removeFirst(held.state.head)
+                held.state.head = 0
+            }
+            held.broadcast()
+            return count
         }
-        let available = bytes.count - head
-        if available == 0 { return ended ? 0 : nil }
-        let count = min(available, buffer.count)
-        bytes.withUnsafeBytes { raw in
-            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[head..<head + count]))
-        }
-        head += count
-        if head == bytes.count {
-            bytes.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head > bytes.count / 2 {
-            bytes.removeFirst(head)
-            head = 0
-        }
-        lock.broadcast()
-        return count
     }
 
     /// Appends every byte, waiting while the buffer is full; EPIPE once the direction ended.
     func write(_ source: UnsafeRawBufferPointer) throws(IOError) {
-        var offset = 0
-        lock.lock()
-        defer { lock.unlock() }
-        while offset < source.count {
-            while !ended && bytes.count - head >= capacity { lock.wait() }
-            guard !ended else { throw IOError(call: "send", errno: EPIPE) }
-            let count = min(source.count - offset, capacity - (bytes.count - head))
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count]))
-            offset += count
-            lock.broadcast()
+        let capacity = capacity
+        let ended = buffer.withCondition { held -> Bool in
+            var offset = 0
+            while offset < source.count {
+                held.wait(until: { $0.ended || $0.buffered < capacity })
+                guard !held.state.ended else { return true }
+                let count = min(source.count - offset, capacity - held.state.buffered)
+                held.state.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count]))
+                offset += count
+                held.broadcast()
+            }
+            return false
         }
+        if ended { throw IOError(call: "send", errno: EPIPE) }
     }
 }

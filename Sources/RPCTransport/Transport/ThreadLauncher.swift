@@ -8,7 +8,7 @@ import RPCCore
 package enum ThreadLauncher {
     package static let stackSize = 512 * 1024
 
-    private final class Box: @unchecked Sendable {   // handed to exactly one new thread, then released
+    private final class Box: Sendable {   // carries the body through pthread_create's untyped context
         package let body: @Sendable () -> Void
         package init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }

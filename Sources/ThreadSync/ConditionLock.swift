@@ -1,12 +1,12 @@
 import Glibc
-import RPCCore
 
 /// A pthread mutex with one condition variable, for the few places that must sleep until another
 /// thread changes something (leader hand-off, flow-control credit, deadlines).
 ///
-/// `@unchecked Sendable`: the mutex and condition live in heap memory that never moves, and every
-/// access to the state they protect happens between `lock()` and `unlock()`.
-package final class ConditionLock: @unchecked Sendable {
+/// Not `Sendable` by itself: it guards nothing on its own. Share state through
+/// ``ConditionalState``, which pairs one of these with the value it guards; the two classes that
+/// still hold one beside loose fields (`FrameWriter`, `ServerConnection`) say why they are safe.
+package final class ConditionLock {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
