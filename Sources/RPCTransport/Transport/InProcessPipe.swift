@@ -17,6 +17,9 @@ final class InProcessPipe: @unchecked Sendable {
 
     var isEnded: Bool { lock.withLock { ended } }
 
+    /// Whether a read would return at once: bytes buffered, or the end.
+    var hasInput: Bool { lock.withLock { ended || bytes.count > head } }
+
     func end() {
         lock.withLock {
             ended = true
