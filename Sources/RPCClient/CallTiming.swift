@@ -2,16 +2,24 @@ import RPCCore
 import RPCTransport
 
 /// A call's deadline, counted from its start, and the error it ends with when it passes.
-struct CallTiming {
+struct CallTiming: Sendable {
     let deadline: ContinuousClock.Instant?
-    let expired: RPCError
+    private let method: MethodDescriptor
+    private let timeout: Duration?
 
     /// Checks the options first: invalid metadata, or a timeout already over, end the call here.
     init(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError) {
         try options.metadata.validate()
+        self.method = method
+        timeout = options.timeout
         deadline = options.timeout.map { ContinuousClock.now + $0 }
-        expired = RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(options.timeout ?? .zero)")
         if let timeout = options.timeout, timeout <= .zero { throw expired }
+    }
+
+    /// The error of a call whose deadline passed. Built only then: formatting the method name and
+    /// the duration cost more than the rest of starting a call.
+    var expired: RPCError {
+        RPCError(.deadlineExceeded, "\(method.fullName) did not answer within \(timeout ?? .zero)")
     }
 
     /// What remains of the timeout for the server (0: none); past the deadline, gives the
@@ -29,8 +37,7 @@ struct CallTiming {
     /// Has the deadline scheduler end the call at its deadline (sending CANCEL).
     func armDeadline(of call: ClientCall, on connection: ClientConnection) {
         guard let deadline else { return }
-        let expired = expired
-        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call] in
+        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call, self] in
             guard let call else { return }
             // The CANCEL write may block: keep it off the scheduler thread.
             BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }

@@ -30,7 +30,7 @@ extension ClientChannel {
         let timing = try CallTiming(method, options)
         let (connection, call) = try startCallBlocking(method, payload: payload, options: options, timing: timing)
         timing.armDeadline(of: call, on: connection)
-        connection.waitBlocking(for: call, deadline: timing.deadline, expired: timing.expired)
+        connection.waitBlocking(for: call, timing: timing)
         switch call.outcome {
         case .success(let response?):
             return response
@@ -43,11 +43,12 @@ extension ClientChannel {
         }
     }
 
-    /// Takes a connection and a call slot and writes the CALL_START, once more on a new connection
-    /// if the server had closed the first before it could read any of it (``ClientConnection/CallStart/notSent(_:)``).
+    /// Takes a connection and a call slot and writes the CALL_START, on a new connection (up to
+    /// ``unsentCallAttempts`` in all) while the call provably never reached the server
+    /// (``ClientConnection/CallStart/notSent(_:)``).
     private func startCallBlocking(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions,
                                    timing: CallTiming) throws(RPCError) -> (ClientConnection, ClientCall) {
-        var resent = false
+        var attempts = 1
         while true {
             let connection = try connectionBlocking()
             try connection.acquireCallSlotBlocking()
@@ -68,8 +69,8 @@ extension ClientChannel {
                 return (connection, call)
             case .notSent(let failure):
                 connection.returnBell(bell)
-                guard !resent else { throw failure }
-                resent = true
+                guard attempts < Self.unsentCallAttempts else { throw failure }
+                attempts += 1
             }
         }
     }

@@ -195,11 +195,12 @@ public final class ClientChannel: Sendable {
     /// Validates the options, waits for a call slot if the server's concurrency limit is reached,
     /// registers the call, writes its first frame(s) and arms its deadline. The timeout counts from
     /// here, so time spent waiting for a slot is part of it; the server is sent what remains.
-    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
+    /// A call that provably never reached the server is started again on a new connection, up to
+    /// ``unsentCallAttempts`` in all. With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
     func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
                    build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         let timing = try CallTiming(method, options)
-        var resent = false
+        var attempts = 1
         while true {
             let connection = try await connection()
             do {
@@ -216,11 +217,17 @@ public final class ClientChannel: Sendable {
                 timing.armDeadline(of: call, on: connection)
                 return (connection, call)
             case .notSent(let failure):
-                guard !resent else { throw failure }
-                resent = true
+                guard attempts < Self.unsentCallAttempts else { throw failure }
+                attempts += 1
             }
         }
     }
+
+    /// How many connections a call that was provably never sent (``ClientConnection/CallStart/notSent(_:)``)
+    /// is tried on before its failure is thrown. More than two: the connection opened for the
+    /// second attempt may be lost the same way (a server restarting, idle closes on a loaded
+    /// machine); a bound, because a server that drops every connection must not be retried for ever.
+    static let unsentCallAttempts = 4
 
     /// Waits for the final response; cancelling the task sends CANCEL and throws CANCELLED.
     func awaitResponse(_ call: ClientCall, on connection: ClientConnection) async throws(RPCError) -> [UInt8] {

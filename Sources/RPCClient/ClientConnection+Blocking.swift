@@ -35,14 +35,14 @@ extension ClientConnection {
     private enum Turn { case lead, follow }
 
     /// Blocks the calling thread until `call` (started with its doorbell) has its outcome: reading
-    /// the socket while it leads, sleeping on the doorbell while it follows. Past `deadline` the
-    /// leader ends the call with `expired` itself (a follower is ended by the deadline scheduler).
-    func waitBlocking(for call: ClientCall, deadline: ContinuousClock.Instant?, expired: RPCError) {
+    /// the socket while it leads, sleeping on the doorbell while it follows. Past `timing.deadline` the
+    /// leader ends the call with `timing.expired` itself (a follower is ended by the deadline scheduler).
+    func waitBlocking(for call: ClientCall, timing: CallTiming) {
         guard let bell = call.bell else { return }
         while !call.isFinished {
             switch takeTurn(for: call) {
             case .lead:
-                lead(until: call, deadline: deadline, expired: expired)
+                lead(until: call, timing: timing)
                 releaseReadingByCaller(excluding: call.streamID)
             case .follow:
                 bell.wait()
@@ -72,7 +72,7 @@ extension ClientConnection {
     }
 
     /// Reads and delivers frames until `call` has ended (or reading has ended for good).
-    private func lead(until call: ClientCall, deadline: ContinuousClock.Instant?, expired: RPCError) {
+    private func lead(until call: ClientCall, timing: CallTiming) {
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
@@ -80,11 +80,11 @@ extension ClientConnection {
             }
             if call.isFinished { return }
             var timeout: Duration?
-            if let deadline {
+            if let deadline = timing.deadline {
                 let remaining = ContinuousClock.now.duration(to: deadline)
                 guard remaining > .zero else {
                     // The CANCEL write may block; this thread is the caller's own, so it may wait.
-                    cancel(call, with: expired)
+                    cancel(call, with: timing.expired)
                     return
                 }
                 timeout = remaining

@@ -18,7 +18,8 @@ import RPCTransport
 ///   it meets; or a caller blocked on a thread of its own reads, sleeping in poll(2) if need be,
 ///   until its response arrived (ClientConnection+Blocking), then hands the role to another
 ///   blocked caller if one waits;
-/// - `.thread`: the reader thread reads while any call is in flight, then parks;
+/// - `.thread`: the reader thread reads while any call is in flight, then, if async calls left
+///   reading to it, keeps reading for ``readerLinger`` in case the next one comes, then parks;
 /// - `.nobody`: no call in flight; the next call checks for a GOAWAY or an end of stream that
 ///   arrived meanwhile (``checkWhileIdle()``) before it writes on this connection.
 extension ClientConnection {
@@ -56,6 +57,9 @@ extension ClientConnection {
         while true {
             let turn: ReaderTurn? = state.withLock { state in
                 if state.reader == .thread { return .read }
+                // A connection that takes no more calls and has none left will read nothing anyone
+                // waits for (the channel uses another): the thread exits and releases the socket.
+                if state.refusal != nil, state.calls.isEmpty, state.reader == .nobody { state.readingEnded = true }
                 if state.readingEnded, state.reader == .nobody { return .exit }
                 return nil
             }
@@ -64,25 +68,56 @@ extension ClientConnection {
         }
     }
 
+    private enum ThreadStep { case read, linger, stop }
+
+    /// Reads while calls are in flight; out of calls, lingers (see ``readerLinger``) while the
+    /// connection's calls leave reading to this thread, then gives the role up.
     private func readAsThread() {
+        var lingerEnd: ContinuousClock.Instant?
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
                 return
             }
             runBatchedJobs()
-            let keepReading = state.withLock { state in
-                guard state.calls.isEmpty || state.readingEnded else { return true }
+            let step: ThreadStep = state.withLock { state in
+                if !state.readingEnded {
+                    if !state.calls.isEmpty { return .read }
+                    if state.readerThreadLingers, state.refusal == nil,
+                       lingerEnd.map({ ContinuousClock.now < $0 }) ?? true { return .linger }
+                }
+                // Checked under the lock with the calls: one started meanwhile saw the role taken
+                // and woke nobody, so the thread gives the role up only when none is in flight.
                 state.reader = .nobody
-                return false
+                return .stop
             }
-            guard keepReading else { return }
-            if case .ended(let failure) = readOnce(timeout: nil) {
+            let timeout: Duration?
+            switch step {
+            case .stop:
+                return
+            case .read:
+                lingerEnd = nil
+                timeout = nil
+            case .linger:
+                let now = ContinuousClock.now
+                let end = lingerEnd ?? now + Self.readerLinger
+                lingerEnd = end
+                timeout = now.duration(to: end)
+            }
+            if case .ended(let failure) = readOnce(timeout: timeout) {
                 endReading(failure)
                 return
             }
         }
     }
+
+    /// How long the reader thread, its calls answered, keeps waiting in poll(2) for the next one's
+    /// response before it gives up the role and parks. A caller that calls again at once (a loop of
+    /// calls, one task per connection) then finds the thread still reading: its call costs no
+    /// doorbell ring (a futex wake-up of the parked thread and its wait on each side). Waiting
+    /// in poll(2) costs nothing but the one wake-up at its end; lone and blocked callers, who
+    /// read their own responses, turn it off (``ClientConnection/State/readerThreadLingers``).
+    static let readerLinger = Duration.milliseconds(2)
 
     // MARK: A caller reading
 
@@ -91,7 +126,7 @@ extension ClientConnection {
     /// reader thread if the call, or another, is still in flight).
     func readOwnResponse(of call: ClientCall) {
         guard spinAdvisor.shouldSpin() else { return ensureReader() }
-        guard claimReadingForCaller() else { return }
+        guard claimReadingForCaller(stopLingering: true) else { return }
         let deadline = ContinuousClock.now + Self.spinBudget
         while true {
             if let failure = handleBufferedFrames() {
@@ -131,6 +166,7 @@ extension ClientConnection {
     /// Makes sure someone reads for a call just started: wakes the reader thread if nobody reads.
     func ensureReader() {
         let wake = state.withLock { state in
+            state.readerThreadLingers = true
             guard state.reader == .nobody, !state.readingEnded else { return false }
             state.reader = .thread
             return true
@@ -138,8 +174,12 @@ extension ClientConnection {
         if wake { readerDoorbell.ring() }
     }
 
-    private func claimReadingForCaller() -> Bool {
+    /// Takes the `.caller` role if nobody reads. With `stopLingering`, a caller that wants to read
+    /// its own response also tells a lingering reader thread to give the role up once it is out of
+    /// calls, so the next lone call finds it free.
+    private func claimReadingForCaller(stopLingering: Bool = false) -> Bool {
         state.withLock { state in
+            if stopLingering { state.readerThreadLingers = false }
             guard state.reader == .nobody, !state.readingEnded else { return false }
             state.reader = .caller
             return true
@@ -156,7 +196,7 @@ extension ClientConnection {
                 return (false, next.value)
             }
             state.reader = state.calls.isEmpty || state.readingEnded ? .nobody : .thread
-            return (state.reader == .thread || state.readingEnded, nil)
+            return (state.reader == .thread || state.readingEnded || state.isRetired, nil)
         }
         promoted?.ring()
         if wakeThread { readerDoorbell.ring() }

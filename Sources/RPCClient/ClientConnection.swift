@@ -29,6 +29,10 @@ final class ClientConnection: Sendable {
         var abandonedWaiters: Set<UInt64> = []
         /// Who may read the socket now (see ClientConnection+Reading).
         var reader = ReaderRole.nobody
+        /// Whether the reader thread, out of calls, keeps the role and waits in poll(2) for a
+        /// while before it gives it up (see ``ClientConnection/readerLinger``): true after an async
+        /// call that left reading to it, false once a caller wanted to read its own response.
+        var readerThreadLingers = false
         /// Callers blocked on their own threads, by stream id, with the doorbell each sleeps on
         /// (see ClientConnection+Blocking).
         var blockingCallers: [UInt32: Doorbell] = [:]
@@ -44,6 +48,10 @@ final class ClientConnection: Sendable {
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
         /// releases the socket and exits.
         var readingEnded = false
+
+        /// Refused and out of calls, with nobody reading: the parked reader thread is to be
+        /// woken so it exits (``ClientConnection/readerThreadLoop()``).
+        var isRetired: Bool { refusal != nil && calls.isEmpty && reader == .nobody && !readingEnded }
     }
 
     /// The bytes read and not yet handled. Touched only by the holder of the `reader` role.
@@ -152,7 +160,7 @@ final class ClientConnection: Sendable {
     /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
     /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
     /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
-    /// calls ``waitBlocking(for:deadline:expired:)``), the reader thread is woken if nobody reads.
+    /// calls ``waitBlocking(for:timing:)``), the reader thread is woken if nobody reads.
     func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> CallStart {
         var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
@@ -164,7 +172,7 @@ final class ClientConnection: Sendable {
                 if case .success(let call) = result { build(call.streamID, &state.batch) }
                 return true
             }
-            if batched { return .started(try started(result, callerReads: callerReads, bell: bell)) }
+            if batched { return try started(result, callerReads: callerReads, bell: bell) }
         }
         var mayHaveArrived = false
         do {
@@ -183,17 +191,19 @@ final class ClientConnection: Sendable {
             if error.errno == EPIPE && !mayHaveArrived { return .notSent(failure) }
             throw failure
         }
-        return .started(try started(result, callerReads: callerReads, bell: bell))
+        return try started(result, callerReads: callerReads, bell: bell)
     }
 
     /// What ``startCall(kind:callerReads:bell:build:)`` did.
     enum CallStart {
         case started(ClientCall)
-        /// The server had closed the connection (EPIPE: e.g. its idle timeout ran out between the
-        /// handshake and the call) and the CALL_START did not reach it whole, so the server cannot
-        /// have run the call: it may be sent once more on a new connection without being done twice.
-        /// (EPIPE alone does not say so: the `send` that failed may have carried later frames, after
-        /// this call's had gone out and been answered.) The slot was given back.
+        /// The call never left this process, so the server cannot have run it: it may be sent on a
+        /// new connection without being done twice. Either the connection had stopped taking calls
+        /// before this one was registered (a GOAWAY or end of stream read since the channel chose
+        /// it, e.g. an idle close racing the call), or the server had closed it (EPIPE) and the
+        /// CALL_START did not reach it whole. (EPIPE alone does not say so: the `send` that failed
+        /// may have carried later frames, after this call's had gone out and been answered.)
+        /// The slot was given back.
         case notSent(RPCError)
     }
 
@@ -211,19 +221,24 @@ final class ClientConnection: Sendable {
                               receiveWindow: configuration.initialStreamWindow, bell: bell)
         state.calls[streamID] = call
         // Registered with the call, so whoever gives up reading sees a blocked caller to promote.
-        if let bell { state.blockingCallers[streamID] = bell }
+        if let bell {
+            state.blockingCallers[streamID] = bell
+            state.readerThreadLingers = false
+        }
         return .success(call)
     }
 
-    /// After the frame was written or batched: a refused call gives its slot back; a call nobody
-    /// reads for wakes the reader thread.
-    private func started(_ result: Result<ClientCall, RPCError>, callerReads: Bool, bell: Doorbell?) throws(RPCError) -> ClientCall {
-        guard case .success(let call) = result else {
+    /// After the frame was written or batched: a refused call gives its slot back (it was never
+    /// written); a call nobody reads for wakes the reader thread.
+    private func started(_ result: Result<ClientCall, RPCError>, callerReads: Bool, bell: Doorbell?) -> CallStart {
+        switch result {
+        case .failure(let refusal):
             releaseCallSlot()
-            return try result.get()
+            return .notSent(refusal)
+        case .success(let call):
+            if !callerReads && bell == nil { ensureReader() }
+            return .started(call)
         }
-        if !callerReads && bell == nil { ensureReader() }
-        return call
     }
 
     /// Writes frames for a call that is already registered; a dead socket becomes UNAVAILABLE.
@@ -249,11 +264,13 @@ final class ClientConnection: Sendable {
 
     /// Drops a call from the table and gives its slot back (once, however often it is called).
     func forget(_ call: ClientCall) {
-        let removed = state.withLock { state in
+        let (removed, retired) = state.withLock { state in
             state.blockingCallers[call.streamID] = nil
-            return state.calls.removeValue(forKey: call.streamID)
+            let removed = state.calls.removeValue(forKey: call.streamID)
+            return (removed, removed != nil && state.isRetired)
         }
         if removed != nil { releaseCallSlot() }
+        if retired { readerDoorbell.ring() }
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {
@@ -262,21 +279,22 @@ final class ClientConnection: Sendable {
 
     /// No new calls; with `failAll`, every call in flight ends with `error` too.
     func refuseNewCalls(_ error: RPCError, failAll: Bool) {
-        let (calls, waiters): ([ClientCall], [SlotWaiter]) = state.withLock { state in
+        let (calls, waiters, retired): ([ClientCall], [SlotWaiter], Bool) = state.withLock { state in
             if state.refusal == nil { state.refusal = error }
             // Calls still waiting for a slot will never get one here: they fail (and reconnect next time).
             let waiters = state.slotWaiters.map(\.waiter)
             state.slotWaiters = []
-            guard failAll else { return ([], waiters) }
+            guard failAll else { return ([], waiters, state.isRetired) }
             defer {
                 state.activeCalls -= state.calls.count
                 state.calls = [:]
                 state.blockingCallers = [:]
             }
-            return (Array(state.calls.values), waiters)
+            return (Array(state.calls.values), waiters, false)
         }
         for waiter in waiters { waiter.resume(returning: false) }
         for call in calls { call.finish(.failure(error), local: true) }
+        if retired { readerDoorbell.ring() }
     }
 
     /// Closes the connection: what is in flight fails, and the reader thread releases the socket

@@ -73,4 +73,5 @@ private final class ScriptedStream: ByteStream {
     func close() {}
     func peerCredentials() throws(IOError) -> PeerCredentials { PeerCredentials(uid: 0, gid: 0, pid: 0) }
     func isClosedBothWays() -> Bool { true }
+    func hasInput() -> Bool { true }
 }

@@ -40,6 +40,10 @@ import Testing
     }
 
     /// A client-streaming call never ended by the client cannot complete: end of input cancels it.
+    ///
+    /// The handler must be running before the client shuts down its side: a call cancelled before
+    /// its handler starts never runs it (`execute` checks cancellation first), so the handler
+    /// could not report the cancellation and the wait for it ran into `hangGuard` (600 s, once).
     @Test func endOfInputCancelsAClientStreamThatWasNotEnded() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { server, _ in
@@ -49,6 +53,7 @@ import Testing
             try raw.write(FrameBuilder.frame(.callStart, streamID: 1) {
                 CallStartHead(timeoutMicroseconds: 0, method: TestService.sum.fullName, metadata: Metadata()).write(into: &$0)
             })
+            #expect(await probe.wait(for: "sum started"))
             raw.shutdownWrite()
             let frame = try await raw.readFrame()
             #expect(frame == nil, "\(String(describing: frame))")

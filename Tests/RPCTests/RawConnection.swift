@@ -36,10 +36,7 @@ final class RawConnection: @unchecked Sendable {
     func shutdownWrite() { _ = Glibc.shutdown(socket.fd, Int32(SHUT_WR)) }
 
     /// Whether the server has sent something (or closed) that was not read yet; never waits.
-    func hasInput() -> Bool {
-        var descriptor = pollfd(fd: socket.fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) > 0
-    }
+    func hasInput() -> Bool { socket.hasInput() }
 
     /// The next complete frame (header and a copy of its payload); nil when the server closed.
     func readFrame() async throws -> (FrameHeader, [UInt8])? {

@@ -42,6 +42,8 @@ import Testing
             let error = await rpcError {
                 _ = try await channel.clientStreaming(TestService.sum, as: Number.self) { (sender: ClientStreamSender<Number>) in
                     try await sender.send(Number(value: 1))
+                    // Cancelled before its handler started, the call would never run it (see HalfCloseTests).
+                    #expect(await probe.wait(for: "sum started"))
                     throw ProducerFailure()
                 }
             }

@@ -137,6 +137,7 @@ struct TestService: RPCService {
             return Number(value: 0)
         }
         router.registerClientStreaming(Self.sum) { (reader: ClientStreamReader<Number>, context) -> Number in
+            probe.record("sum started")
             var total: Int64 = 0
             do {
                 while let number = try reader.next() { total += number.value }

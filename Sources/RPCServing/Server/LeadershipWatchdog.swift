@@ -9,8 +9,11 @@ import ThreadSync
 /// The common call is short: its thread reads it, runs it and is back reading long before another
 /// call could matter, so waking a follower for it would only cost context switches (measured with
 /// `perf stat` on customer-bench: 5.4 instead of 10.5 per lone call). A handler that runs longer than
-/// `promotionDelay` gets a follower promoted by this thread, so a slow call never holds up the next
-/// call on its connection for more than about a millisecond.
+/// `promotionDelay` gets a follower promoted by this thread once something waits behind it (see
+/// ``ServerConnection/hasWorkBehindInlineHandler()``: frames read or arriving, answers held back),
+/// so a slow call never holds up the next call on its connection for more than about a
+/// millisecond, and a slow call with nothing behind it (a closed-loop caller's write waiting for its
+/// group commit) does not wake a follower that would only find nothing to read.
 ///
 /// Per call this costs one atomic store on the connection (``ServerConnection/inlineHandlerSince``):
 /// no lock, no allocation. The thread ticks every `tick` while any handler runs inline and sleeps
@@ -62,11 +65,14 @@ final class LeadershipWatchdog: Sendable {
     /// Claims the connection's single inline slot and returns its start, to be given back to
     /// ``handlerEnded(on:since:)``; nil when another handler of the same connection already runs
     /// inline (then the caller hands leadership off as usual).
-    func handlerStarted(on connection: ServerConnection) -> UInt64? {
+    /// `framesBehind`: the leader had already read more frames when it started this call.
+    func handlerStarted(on connection: ServerConnection, framesBehind: Bool) -> UInt64? {
         let since = Self.now()
         guard connection.inlineHandlerSince.compareExchange(expected: 0, desired: since, ordering: .relaxed).exchanged else {
             return nil
         }
+        // A tick reading the previous call's value in between decides one tick early or late: harmless.
+        connection.inlineHandlerHasFramesBehind.store(framesBehind, ordering: .relaxed)
         if isSleeping.load(ordering: .relaxed) {
             watched.withLock { _ in isSleeping.store(false, ordering: .relaxed) }
             watched.signal()
@@ -92,7 +98,9 @@ final class LeadershipWatchdog: Sendable {
                     let since = connection.inlineHandlerSince.load(ordering: .relaxed)
                     guard since != 0 else { continue }
                     anyInline = true
-                    if now &- since > Self.promotionDelayNanoseconds,
+                    // Checked with the lock held: a connection is removed (under it) before its socket
+                    // is closed, so the check never polls a descriptor number reused by another one.
+                    if now &- since > Self.promotionDelayNanoseconds, connection.hasWorkBehindInlineHandler(),
                        connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
                         overdue.append(connection)
                     }

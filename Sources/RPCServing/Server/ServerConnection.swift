@@ -52,6 +52,8 @@ final class ServerConnection: @unchecked Sendable {
 
     /// When the handler the leader runs inline started, 0 when none; see LeadershipWatchdog.
     let inlineHandlerSince = Atomic<UInt64>(0)
+    /// Whether the leader had more frames read when it started that handler.
+    let inlineHandlerHasFramesBehind = Atomic<Bool>(false)
     /// Whether the watchdog watches this connection; without it, every call hands leadership off.
     /// Set by ``start()`` before the first thread exists, read-only afterwards.
     private var isWatched = false
@@ -166,7 +168,7 @@ final class ServerConnection: @unchecked Sendable {
     private func runCall(_ call: PendingCall) -> Bool {
         var inlineSince: UInt64?
         if isWatched && call.handler.isUnary && !(call.mayWaitLong && call.frameFollows) {
-            inlineSince = LeadershipWatchdog.shared.handlerStarted(on: self)
+            inlineSince = LeadershipWatchdog.shared.handlerStarted(on: self, framesBehind: call.frameFollows)
         }
         let turn = inlineSince.map { _ in threads.leaderRunsInline() }
         if turn == nil {
@@ -220,6 +222,13 @@ final class ServerConnection: @unchecked Sendable {
         case .none:
             break
         }
+    }
+
+    /// Whether anything waits behind the handler the leader runs inline: frames it had read, input
+    /// on the socket (a call, a CANCEL of this very call, the end of the stream), or answers of its
+    /// batch held back. Only then is a new reader worth its wake-up (LeadershipWatchdog).
+    func hasWorkBehindInlineHandler() -> Bool {
+        inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames || socket.hasInput()
     }
 
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody

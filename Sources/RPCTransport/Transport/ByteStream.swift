@@ -25,6 +25,8 @@ package protocol ByteStream: Sendable {
     /// Whether both directions have ended (the peer closed, or the stream was shut both ways), as
     /// opposed to the peer only having stopped writing.
     func isClosedBothWays() -> Bool
+    /// Whether a read would return at once (bytes, or the end of the stream), without reading.
+    func hasInput() -> Bool
 }
 
 /// Which half of a ``ByteStream`` a shutdown stops.

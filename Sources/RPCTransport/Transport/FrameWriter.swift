@@ -118,6 +118,12 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         try flushPending()
     }
 
+    /// Whether frames written with `deferringFlush` wait for ``flushDeferred()`` (no flusher is
+    /// sending them).
+    package var hasDeferredFrames: Bool {
+        lock.withLock { !flushing && !pending.isEmpty }
+    }
+
     /// Writes a complete, already built frame.
     package func write(_ admission: Admission = .bounded, frame: [UInt8]) throws(IOError) {
         try write(admission) { $0.append(contentsOf: frame) }

@@ -22,6 +22,9 @@ final class InProcessPipe: Sendable {
 
     var isEnded: Bool { buffer.withLock { $0.ended } }
 
+    /// Whether a read would return at once: bytes buffered, or the end.
+    var hasInput: Bool { lock.withLock { ended || bytes.count > head } }
+
     func end() {
         buffer.withLock { $0.ended = true }
         buffer.broadcast()

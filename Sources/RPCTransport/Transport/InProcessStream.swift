@@ -62,4 +62,6 @@ package final class InProcessStream: ByteStream {
     package func peerCredentials() throws(IOError) -> PeerCredentials { peer }
 
     package func isClosedBothWays() -> Bool { inbound.isEnded && outbound.isEnded }
+
+    package func hasInput() -> Bool { inbound.hasInput }
 }

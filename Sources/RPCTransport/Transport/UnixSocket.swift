@@ -108,6 +108,12 @@ package struct UnixSocket: ByteStream, Hashable {
         }
     }
 
+    /// A poll(2) error counts as input: the read that follows reports it.
+    package func hasInput() -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
     /// On a Unix socket only a full close (or shutdowns of both halves) raises POLLHUP, the
     /// peer's `shutdown(SHUT_WR)` alone does not.
     package func isClosedBothWays() -> Bool {
