@@ -59,7 +59,8 @@ public enum SettingsService {
         service: name, method: "DeleteSegment", acceptsIdempotencyKey: true)
     public static let listSegments = UnaryMethod<EmptyRequest, SegmentList>(service: name, method: "ListSegments")
     public static let setCustomerSegments = UnaryMethod<SetCustomerSegmentsRequest, SegmentList>(
-        service: name, method: "SetCustomerSegments", acceptsIdempotencyKey: true)
+        service: name, method: "SetCustomerSegments",
+        summary: "At most 1000 distinct segment ids (INVALID_ARGUMENT on segmentIds beyond).", acceptsIdempotencyKey: true)
     public static let createIndustry = UnaryMethod<IndustryRequest, Industry>(
         service: name, method: "CreateIndustry", acceptsIdempotencyKey: true)
     public static let renameIndustry = UnaryMethod<IndustryRequest, Industry>(

@@ -9,6 +9,8 @@ public enum ChangeFeedService {
         summary: "Every committed change after the cursor `after` (by sequence number), then live changes as they "
             + "commit, until the call is cancelled; flow-controlled (the server reads pages as the client reads). "
             + "Only changes of customers the caller may read; money fields hidden without Financial figures. "
+            + "The caller is checked again before each page: deactivated, or shown less by a new profile, the "
+            + "watch ends PERMISSION_DENIED naming the sequence to resume after. "
             + "A cursor older than the server keeps (or newer than its newest change) is OUT_OF_RANGE "
             + "with the detail `after: resync`: take a snapshot (SnapshotCustomers) and watch from it.")
     public static let getFeedBounds = UnaryMethod<EmptyRequest, FeedBoundsResponse>(

@@ -9,6 +9,8 @@ struct ChangeFeedServiceHandler: GuardedService {
     var retention: FeedRetention
     /// Set when the server starts its graceful stop: watches end then.
     let shutdown: ChangeFeedShutdown
+    /// Who a caller is now, for the watch's re-check of its caller before each page.
+    let identity: IdentityInterceptor
 
     func register(with router: inout GuardedRouter) {
         // A watcher sees what a list shows it: its scope's customers (the handler filters), and
@@ -19,7 +21,8 @@ struct ChangeFeedServiceHandler: GuardedService {
                 store: store, caller: caller, context: context,
                 filter: ChangeFeedFilter(kinds: Set(request.kinds.map(\.stored)),
                                          accountManagerID: caller.visibleCustomers.accountManagerID),
-                shutdown: shutdown)
+                shutdown: shutdown,
+                recheckCaller: { ending in try identity.recheck(caller, context, ending: ending) })
             try watch.run(after: request.after, retention: retention) { try writer.send($0) }
         }
         router.register(ChangeFeedService.getFeedBounds, requires: .visibleCustomers) { (_: EmptyRequest, _) in

@@ -19,6 +19,9 @@ struct ChangeFeedWatch {
     let context: ServerContext
     let filter: ChangeFeedFilter
     let shutdown: ChangeFeedShutdown
+    /// Throws PERMISSION_DENIED (with `ending` in its message) once `caller` would now be refused
+    /// or shown less: a watch lives for days, its caller's profile may change meanwhile.
+    let recheckCaller: (_ ending: String) throws -> Void
 
     /// Sends every event after `after` (nil: after the newest one now), then waits for commits and
     /// sends theirs, until the call is cancelled (which `send` or the wait notices).
@@ -42,6 +45,8 @@ struct ChangeFeedWatch {
                 // Noted before the read, so a commit the read misses still ends the wait below.
                 let seen = signal.count
                 let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
+                // After the read, so a demotion committed before it stops this page.
+                try recheckCaller("the watch ended after sequence \(cursor)")
                 for entry in page.entries {
                     try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
                 }

@@ -32,6 +32,7 @@ public final class CustomerServerApp: Sendable {
         let users = UserDirectory(store: store)
         let audit = PermissionAudit(logger: logger)
         let feedShutdown = ChangeFeedShutdown(signal: store.commits)
+        let identity = IdentityInterceptor(users: users, audit: audit)
         self.feedShutdown = feedShutdown
         // Only guarded services reach the RPC server: every method declares what it needs.
         services = GuardedServices(
@@ -57,13 +58,14 @@ public final class CustomerServerApp: Sendable {
                 DossierServiceHandler(store: store),
                 MaintenanceServiceHandler(store: store),
                 ChangeFeedServiceHandler(store: store, retention: FeedRetention(
-                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown),
+                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown,
+                    identity: identity),
             ],
             checker: PermissionChecker(store: store, audit: audit), store: store)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
         self.server = RPCServer(
-            configuration: rpc, services: [services], interceptors: [IdentityInterceptor(users: users, audit: audit)],
+            configuration: rpc, services: [services], interceptors: [identity],
             logger: logger)
     }
 

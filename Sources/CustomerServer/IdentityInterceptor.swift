@@ -19,6 +19,12 @@ struct IdentityInterceptor: ServerInterceptor {
         if context.method.service.hasPrefix("rpc.") {
             return
         }
+        context.attachment = try caller(of: context)
+    }
+
+    /// Who the call runs as now: its uid's user, or the person a trusted service names; throws the
+    /// refusal when there is none (unknown, deactivated, not trusted).
+    func caller(of context: ServerContext) throws -> Caller {
         let uid = context.peer.uid
         guard let user = try users.user(uid: uid) else {
             throw RPCError(
@@ -30,8 +36,7 @@ struct IdentityInterceptor: ServerInterceptor {
             throw RPCError(.unauthenticated, "user '\(user.name)' (uid \(uid)) is deactivated")
         }
         guard let person = context.metadata[ActingFor.metadataKey] else {
-            context.attachment = Caller(user: user, service: nil)
-            return
+            return Caller(user: user, service: nil)
         }
         let key = ActingFor.metadataKey
         guard user.trustedService else {
@@ -46,6 +51,6 @@ struct IdentityInterceptor: ServerInterceptor {
                 detail: ErrorDetail(field: key, reason: "no active user has that name"),
                 message: "the service '\(user.name)' acts for '\(person)', who is not an active user")
         }
-        context.attachment = Caller(user: named, service: named.id == user.id ? nil : user)
+        return Caller(user: named, service: named.id == user.id ? nil : user)
     }
 }

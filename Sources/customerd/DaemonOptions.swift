@@ -58,6 +58,12 @@ enum DaemonOptions {
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
         logged. Default: 500.
         """)
+    static let maxConnectionsPerUser = Option.value("max-connections-per-user", "N", help: """
+        Connections one OS user may hold open at once; more are refused with
+        RESOURCE_EXHAUSTED before their handshake, so one user cannot take every
+        connection (and file descriptor) of the server. The server as a whole
+        takes 1024. Default: 512.
+        """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
         WatchChanges serves the changes of the last N days (by the time each was
         written); a consumer whose cursor is older gets OUT_OF_RANGE and must
@@ -85,7 +91,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

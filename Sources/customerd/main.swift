@@ -95,6 +95,9 @@ func run() -> Int32 {
         if let threshold = arguments.value(DaemonOptions.slowCallThreshold) {
             configuration.rpc.slowCallThreshold = try SlowCallOption.threshold(threshold)
         }
+        if let perUser = try arguments.integer(DaemonOptions.maxConnectionsPerUser, in: 1...1_000_000) {
+            configuration.rpc.maxConnectionsPerUser = perUser
+        }
         configuration.feedRetentionDays = try arguments.integer(DaemonOptions.feedRetentionDays, in: 1...36_500)
         configuration.feedRetentionCount = try arguments.integer(DaemonOptions.feedRetentionCount, in: 1...1_000_000_000_000)
     } catch {

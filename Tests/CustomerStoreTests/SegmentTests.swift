@@ -133,7 +133,7 @@ import Testing
         #expect(violations {
             _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.industry.id, 998, 999],
                                                       by: .user(fixture.admin.id))
-        } == [FieldViolation(field: "segmentIDs", reason: "no segment has id 998, 999")])
+        } == [FieldViolation(field: "segmentIds", reason: "no segment has id 998, 999")])
         #expect(try fixture.store.customerSegments(customerID: customer.id).map(\.name) == ["Services"])
         _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.services.id], by: .user(fixture.admin.id))
 

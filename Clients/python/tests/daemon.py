@@ -30,7 +30,9 @@ def customerd_path() -> str:
 
 
 class Daemon:
-    def __init__(self) -> None:
+    def __init__(self, *arguments: str) -> None:
+        """`arguments` are passed to customerd after the socket, database and log level."""
+        self.arguments = list(arguments)
         self.directory = pathlib.Path(tempfile.mkdtemp(prefix="customercard-python-"))
         self.socket = str(self.directory / "customerd.sock")
         self.database = str(self.directory / "customers.sqlite")
@@ -40,7 +42,8 @@ class Daemon:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [customerd_path(), "--socket", self.socket, "--database", self.database, "--log-level", "warning"],
+                [customerd_path(), "--socket", self.socket, "--database", self.database, "--log-level", "warning",
+                 *self.arguments],
                 stdout=log, stderr=log)
         probe = CustomerCardClient(self.socket, timeout=60)
         try:

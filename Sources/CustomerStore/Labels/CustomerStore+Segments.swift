@@ -4,6 +4,12 @@ import SQLiteEngine
 /// The managed tree of market segments and each customer's chosen segments (Customer settings).
 extension CustomerStore {
     static let maxSegmentName = 100
+    /// Distinct segments one customer may be given: far more than a customer has, and few enough
+    /// that a request naming a million ids is refused before the write transaction looks each up
+    /// while every other write waits (docs/HARDENING.md).
+    public static let maxSegmentsPerCustomer = 1000
+    /// Unknown segment ids an error names at most; the rest are counted.
+    static let maxNamedUnknownSegments = 20
 
     /// Adds a segment under `parentID` (nil: top level).
     /// - Throws: `invalidArgument` on `name` (blank, over 100 characters, control characters) or
@@ -100,15 +106,21 @@ extension CustomerStore {
     /// is recorded in the customer's history as field `segments` (the paths, "; "-separated).
     ///
     /// - Returns: the customer's segments, ordered by path.
-    /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIDs` naming every unknown id;
+    /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIds` (the request field) for more than
+    ///   `maxSegmentsPerCustomer` distinct ids, or naming the unknown ids (the first 20);
     ///   `failedPrecondition` for an unknown acting user.
     public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [StoredSegment] {
-        try write { connection in
+        let wanted = Array(Set(segmentIDs)).sorted()
+        guard wanted.count <= Self.maxSegmentsPerCustomer else {
+            throw StoreError.invalid("segmentIds", "at most \(Self.maxSegmentsPerCustomer) distinct segments, got \(wanted.count)")
+        }
+        return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
-            let wanted = Array(Set(segmentIDs)).sorted()
             let unknown = try wanted.filter { try SegmentTree.fetch(connection, SegmentTree.byID, key: $0).isEmpty }
             if !unknown.isEmpty {
-                throw StoreError.invalid("segmentIDs", "no segment has id " + unknown.map(String.init).joined(separator: ", "))
+                let more = unknown.count > Self.maxNamedUnknownSegments ? " and \(unknown.count - Self.maxNamedUnknownSegments) more" : ""
+                throw StoreError.invalid("segmentIds", "no segment has id "
+                    + unknown.prefix(Self.maxNamedUnknownSegments).map(String.init).joined(separator: ", ") + more)
             }
             try Self.requireActingUser(connection, author.userID)
             let before = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)

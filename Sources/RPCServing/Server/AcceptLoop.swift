@@ -73,8 +73,11 @@ final class AcceptLoop: Sendable {
             case EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO:
                 return
             default:
-                // EMFILE/ENFILE/ENOBUFS: out of resources; pause instead of spinning on a ready listener.
-                runtime.logger.error("accept failed", [("error", error.description)])
+                // EMFILE/ENFILE/ENOBUFS: out of resources; pause instead of spinning on a ready
+                // listener, and log a line a second, not one per attempt.
+                if let suppressed = runtime.acceptFailureLog.admit() {
+                    runtime.logger.error("accept failed", LogRateLimiter.fields([("error", error.description)], suppressed: suppressed))
+                }
                 usleep(10_000)
                 return
             }

@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentCallsPerConnection: Int = 100
     /// Open connections (default 1024); more are refused with a GOAWAY RESOURCE_EXHAUSTED.
     public var maxConnections: Int = 1024
+    /// Open connections of one OS user (peer uid) (default 512); more are refused with a GOAWAY
+    /// RESOURCE_EXHAUSTED before any handshake work, so one user cannot take every slot (and with
+    /// them the server's file descriptors) from the others.
+    public var maxConnectionsPerUser: Int = 512
     /// A connection with no call in flight and no frame received for this long is closed (default 5 min).
     public var idleTimeout: Duration = .seconds(300)
     /// A client must complete its HELLO within this time (default 5 s).

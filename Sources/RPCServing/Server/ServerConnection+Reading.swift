@@ -9,6 +9,7 @@ extension ServerConnection {
         if !handshakeDone {
             guard performHandshake() else { return .close }
             handshakeDone = true
+            reader.maxFrameSize = runtime.configuration.maxFrameSize
             idleSince = .now
         }
         while true {
@@ -18,8 +19,10 @@ extension ServerConnection {
                     if let call = try handle(event) { return .run(call) }
                 }
             } catch {
-                runtime.logger.warning("closing connection after a protocol violation",
-                                       [("peer_pid", "\(peer.pid)"), ("error", error.description)])
+                if let suppressed = runtime.violationLog.admit() {
+                    runtime.logger.warning("closing connection after a protocol violation", LogRateLimiter.fields(
+                        [("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"), ("error", error.description)], suppressed: suppressed))
+                }
                 try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
                 return .close
             }
@@ -123,7 +126,10 @@ extension ServerConnection {
     private func performHandshake() -> Bool {
         let configuration = runtime.configuration
         func refuse(_ code: StatusCode, _ message: String) -> Bool {
-            runtime.logger.info("refusing connection", [("peer_pid", "\(peer.pid)"), ("reason", message)])
+            if let suppressed = runtime.violationLog.admit() {
+                runtime.logger.info("refusing connection", LogRateLimiter.fields(
+                    [("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"), ("reason", message)], suppressed: suppressed))
+            }
             try? writer.write(.immediate, frame: GoAway(code: code, message: message).frame())
             return false
         }
@@ -139,6 +145,10 @@ extension ServerConnection {
             if magicChecked {
                 let event: FrameReader.Event?
                 do { event = try reader.next() } catch { return refuse(.internalError, "protocol violation: \(error)") }
+                if case .oversized(let header) = event, header.type == .hello {
+                    return refuse(.internalError, "protocol violation: a HELLO of \(header.payloadLength) bytes exceeds the limit of "
+                                  + "\(Handshake.maxClientHelloSize) bytes")
+                }
                 if let event {
                     guard case .frame(let header, let range) = event, header.type == .hello, header.streamID == 0 else {
                         return refuse(.internalError, "protocol violation: the first frame must be HELLO on stream 0")

@@ -75,7 +75,7 @@ final class ServerConnection: @unchecked Sendable {
         writer = FrameWriter(socket: socket, queueLimit: runtime.configuration.maxQueuedBytesPerConnection,
                              statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
-        reader = FrameReader(maxFrameSize: runtime.configuration.maxFrameSize)
+        reader = FrameReader(maxFrameSize: Handshake.maxClientHelloSize)
         clientStreamBudget = ClientStreamBudget(limit: runtime.configuration.maxBufferedClientStreamBytesPerConnection)
         threads = ConnectionThreads(maxThreads: max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1,
                                     maxIdleFollowers: 2)

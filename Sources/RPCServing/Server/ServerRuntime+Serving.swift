@@ -14,17 +14,27 @@ extension ServerRuntime {
             socket.close()
             return
         }
-        guard admit(connection) else {
-            let limit = configuration.maxConnections
-            logger.warning("refusing a connection: limit reached", [("limit", "\(limit)")])
-            try? socket.writeAll(GoAway(code: .resourceExhausted, message: "too many connections (limit \(limit))").frame())
-            socket.close()
+        let message: String
+        switch admit(connection) {
+        case .admitted:
+            do {
+                try connection.start()
+            } catch {
+                logger.error("cannot start a connection thread", [("error", error.description)])
+            }
             return
+        case .serverFull:
+            message = "too many connections (limit \(configuration.maxConnections))"
+        case .userFull:
+            message = "too many connections from uid \(connection.peer.uid) (limit \(configuration.maxConnectionsPerUser) per user)"
         }
-        do {
-            try connection.start()
-        } catch {
-            logger.error("cannot start a connection thread", [("error", error.description)])
+        if let suppressed = refusalLog.admit() {
+            logger.warning("refusing a connection: \(message)",
+                           LogRateLimiter.fields([("peer_uid", "\(connection.peer.uid)"), ("peer_pid", "\(connection.peer.pid)")],
+                                                 suppressed: suppressed))
         }
+        // A fresh socket's send buffer is empty: this small write does not block the accept thread.
+        try? socket.writeAll(GoAway(code: .resourceExhausted, message: message).frame())
+        socket.close()
     }
 }

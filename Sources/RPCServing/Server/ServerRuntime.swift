@@ -15,6 +15,11 @@ final class ServerRuntime: Sendable {
     let health: HealthStatusRegistry
     /// Waiting for the next request without sleeping while the server is otherwise idle.
     let idleSpin = IdleSpin()
+    /// Refused connections, failed accepts and protocol violations come in floods (a client may
+    /// reconnect and misbehave in a loop): one log line a second of each.
+    let refusalLog = LogRateLimiter()
+    let acceptFailureLog = LogRateLimiter()
+    let violationLog = LogRateLimiter()
 
     private let registry = ConnectionRegistry()
 
@@ -30,11 +35,13 @@ final class ServerRuntime: Sendable {
 
     var openConnectionCount: Int { registry.count }
 
-    /// Registers a new connection; false when the server is at `maxConnections` or draining.
-    func admit(_ connection: ServerConnection) -> Bool {
-        guard registry.add(connection, limit: configuration.maxConnections) else { return false }
-        statistics.connectionOpened()
-        return true
+    /// Registers a new connection unless the server is at `maxConnections` or its user at
+    /// `maxConnectionsPerUser`.
+    func admit(_ connection: ServerConnection) -> Admission {
+        let admission = registry.add(connection, limit: configuration.maxConnections,
+                                     perUserLimit: configuration.maxConnectionsPerUser)
+        if admission == .admitted { statistics.connectionOpened() }
+        return admission
     }
 
     /// Called once by the last thread of a connection, after its socket is closed.
@@ -51,26 +58,43 @@ final class ServerRuntime: Sendable {
     }
 }
 
+/// Whether a new connection may be served.
+enum Admission: Equatable {
+    case admitted
+    /// The server is at `maxConnections`.
+    case serverFull
+    /// The connection's OS user is at `maxConnectionsPerUser`.
+    case userFull
+}
+
 /// The open connections of a server, with a way to wait for the last one to close.
-private final class ConnectionRegistry: @unchecked Sendable {   // `connections` guarded by `lock`
+private final class ConnectionRegistry: @unchecked Sendable {   // `connections`, `perUser` guarded by `lock`
     private let lock = ConditionLock()
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
+    /// Open connections by peer uid (entries at 0 are removed).
+    private var perUser: [UInt32: Int] = [:]
 
     var count: Int { lock.withLock { connections.count } }
 
     var all: [ServerConnection] { lock.withLock { Array(connections.values) } }
 
-    func add(_ connection: ServerConnection, limit: Int) -> Bool {
+    func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int) -> Admission {
         lock.withLock {
-            guard connections.count < limit else { return false }
+            guard connections.count < limit else { return .serverFull }
+            let uid = connection.peer.uid
+            guard perUser[uid, default: 0] < perUserLimit else { return .userFull }
             connections[ObjectIdentifier(connection)] = connection
-            return true
+            perUser[uid, default: 0] += 1
+            return .admitted
         }
     }
 
     func remove(_ connection: ServerConnection) {
         lock.withLock {
-            connections[ObjectIdentifier(connection)] = nil
+            guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
+            let uid = connection.peer.uid
+            let left = perUser[uid, default: 1] - 1
+            perUser[uid] = left > 0 ? left : nil
             if connections.isEmpty { lock.broadcast() }
         }
     }

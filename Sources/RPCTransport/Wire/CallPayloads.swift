@@ -39,16 +39,46 @@ package struct CallStatus: Sendable, Equatable {
     /// may announce (16 KiB), so a STATUS or GOAWAY always fits beside its details.
     package static let maxSentMessageLength = 4 * 1024
 
+    /// What a sender writes of the details at most: the UTF-8 bytes of every field and reason plus
+    /// `detailOverhead` per detail. With the 4 KiB message, a STATUS still fits the smallest max
+    /// frame size a peer may announce (16 KiB), whatever a handler echoed of the caller's input.
+    package static let maxSentDetailsLength = 8 * 1024
+    /// What one detail counts beyond its texts: it bounds the encoding's tags and lengths, so that
+    /// thousands of empty details cannot pass the limit either.
+    package static let detailOverhead = 16
+
     /// `text` cut to at most `maxSentMessageLength` UTF-8 bytes, at a Unicode scalar boundary so
     /// that the cut never makes the whole message invalid UTF-8.
     package static func sendable(_ text: String) -> String {
-        guard text.utf8.count > maxSentMessageLength else { return text }
+        cut(text, toUTF8Count: maxSentMessageLength)
+    }
+
+    /// `details` within `maxSentDetailsLength`: kept in order while they fit, the first one that does
+    /// not fit cut (field first, then reason, each at a Unicode scalar boundary), the rest dropped.
+    package static func sendable(_ details: [ErrorDetail]) -> [ErrorDetail] {
+        var budget = maxSentDetailsLength
+        var kept: [ErrorDetail] = []
+        for detail in details {
+            guard budget > detailOverhead else { break }
+            budget -= detailOverhead
+            let field = cut(detail.field, toUTF8Count: budget)
+            budget -= field.utf8.count
+            let reason = cut(detail.reason, toUTF8Count: budget)
+            budget -= reason.utf8.count
+            kept.append(ErrorDetail(field: field, reason: reason))
+        }
+        return kept
+    }
+
+    /// `text` cut to at most `limit` UTF-8 bytes, at a Unicode scalar boundary.
+    static func cut(_ text: String, toUTF8Count limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
         let scalars = text.unicodeScalars
         var end = scalars.startIndex
         var bytes = 0
         for index in scalars.indices {
             bytes += UTF8.width(scalars[index])
-            if bytes > maxSentMessageLength { break }
+            if bytes > limit { break }
             end = scalars.index(after: index)
         }
         return String(scalars[..<end])
@@ -68,7 +98,7 @@ package struct CallStatus: Sendable, Equatable {
         } else {
             // Details are a BinaryCoding message; encoding plain strings cannot fail, and if it
             // ever did the status would still go out, without details.
-            buffer.appendLengthPrefixed((try? BinaryEncoder().encode(StatusDetails(details: error.details))) ?? [])
+            buffer.appendLengthPrefixed((try? BinaryEncoder().encode(StatusDetails(details: Self.sendable(error.details)))) ?? [])
         }
         error.trailers.write(into: &buffer)
     }

@@ -20,7 +20,9 @@ package struct FrameReader {
     /// RSS (`customer-bench run ping --connections 256`: 34.5 -> 54.4 MiB), 16 KiB ~31 KiB (34.7 -> 42.5).
     package static let initialSize = 16 * 1024
 
-    package let maxFrameSize: Int
+    /// The largest payload buffered; a server starts a connection with the small HELLO limit
+    /// (``Handshake/maxClientHelloSize``) and raises it once the handshake is done.
+    package var maxFrameSize: Int
     private var storage: [UInt8]
     private var start = 0
     private var end = 0
@@ -30,6 +32,9 @@ package struct FrameReader {
         self.maxFrameSize = maxFrameSize
         storage = [UInt8](repeating: 0, count: Self.initialSize)
     }
+
+    /// The buffer's size now (what the reader holds in memory, consumed or not).
+    package var bufferCapacity: Int { storage.count }
 
     /// Bytes received but not consumed yet.
     package var bufferedByteCount: Int { end - start }
@@ -101,9 +106,12 @@ package struct FrameReader {
         skipRemaining -= dropped
     }
 
-    /// Makes the free tail hold the rest of the pending frame (so a frame is always contiguous), and at
-    /// least `initialSize` bytes: compacts consumed bytes away first, grows only when that is not
-    /// enough, and shrinks back once a large frame has been consumed.
+    /// Makes the free tail hold at least `initialSize` bytes, and for a pending frame as much of its
+    /// rest as has already arrived (so a frame stays contiguous, and the buffer at most doubles per
+    /// growth): compacts consumed bytes away first, grows only when that is not enough, and shrinks
+    /// back once a large frame has been consumed. Growing with what arrived, not with what a header
+    /// announces, keeps a peer that sends 10-byte headers of 4 MiB frames and nothing else from
+    /// making the reader reserve 4 MiB each (docs/HARDENING.md).
     private mutating func makeRoom() {
         if start == end {
             start = 0
@@ -115,7 +123,7 @@ package struct FrameReader {
         var wantedFree = Self.initialSize
         if skipRemaining == 0, end - start >= FrameHeader.size {
             let length = Int(UInt32(bigEndianBytes: storage, at: start))
-            if length <= maxFrameSize { wantedFree = max(wantedFree, FrameHeader.size + length - (end - start)) }
+            if length <= maxFrameSize { wantedFree = max(wantedFree, min(FrameHeader.size + length - (end - start), end - start)) }
         }
         guard storage.count - end < wantedFree else { return }
         if start > 0 {

@@ -13,6 +13,10 @@ package enum Handshake {
     /// The smallest frame limit a HELLO may announce (HTTP/2's minimum), so an error STATUS and
     /// its details fit in one frame.
     package static let minimumMaxFrameSize: UInt32 = 16 * 1024
+    /// The largest client HELLO payload a server reads (the largest valid one is 776 bytes: 255
+    /// versions and a 255-byte name). Before the handshake a peer is nobody yet: a HELLO header
+    /// announcing megabytes must not make the server reserve them for every connection it opens.
+    package static let maxClientHelloSize = 1024
 
     /// The newest version both sides speak, or nil.
     package static func chooseVersion(offered: [UInt16], supported: [UInt16] = supportedVersions) -> UInt16? {

@@ -16,7 +16,8 @@ import RPCCore
     /// that side would close the connection. Returns the number of frames accepted; it must never trap.
     @discardableResult
     public static func read(_ bytes: ArraySlice<UInt8>, as side: Side, chunk: Int, maxFrameSize: Int) -> Int {
-        var reader = FrameReader(maxFrameSize: maxFrameSize)
+        // A server reads nothing larger than a HELLO until the handshake is done.
+        var reader = FrameReader(maxFrameSize: side == .server ? min(maxFrameSize, Handshake.maxClientHelloSize) : maxFrameSize)
         var pending = bytes
         var magicChecked = side == .client
         var handshakeDone = false
@@ -29,6 +30,7 @@ import RPCCore
                 }
                 while magicChecked, let event = try reader.next() {
                     guard try handle(event, in: reader, as: side, handshakeDone: &handshakeDone) else { return accepted }
+                    reader.maxFrameSize = handshakeDone ? maxFrameSize : reader.maxFrameSize
                     accepted += 1
                 }
             } catch {

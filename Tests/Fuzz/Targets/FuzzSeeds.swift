@@ -49,9 +49,36 @@ enum FuzzSeeds {
                 projectId: 1, month: "2026-12", revenue: 1000, cost: decimal("0.0001"), billing: decimal("999999999999999.9999"),
                 hours: decimal("7.5"))),
             entry(InvoiceService.issueInvoice.descriptor, IssueInvoiceRequest(customerId: 1, total: decimal("-99.95"), currency: "EUR")),
+            // Out of range (docs/HARDENING.md): refused by field, never a trap.
+            entry(CustomerService.listCustomers.descriptor, ListCustomersRequest(
+                query: CustomerQuery(status: .all, changedSince: Date(timeIntervalSinceReferenceDate: .nan)), limit: Int32.max)),
+            entry(ActivityService.addEvent.descriptor, AddEventRequest(
+                customerId: -1, subject: "\u{202E}\u{0}\u{FEFF}", startsAt: Date(timeIntervalSinceReferenceDate: .infinity),
+                endsAt: Date(timeIntervalSinceReferenceDate: -1e308))),
             entry(FileService.uploadFile, UploadFileMessage(header: .init(
                 customerId: 1, name: "a.txt", size: 0,
                 sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))),
+        ]
+    }
+
+    /// Streams a hostile peer sent (docs/HARDENING.md), each with the side that reads it.
+    static func hostileStreams() -> [(stream: [UInt8], side: WireFuzzing.Side)] {
+        // A HELLO header announcing 4 MiB (length, type 01, flags, stream 0), its payload never sent.
+        let hugeHello: [UInt8] = [0x00, 0x40, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00]
+        let overflowingTimeout = FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: 1) {
+            $0.append(contentsOf: [UInt8](repeating: 0xFF, count: 11))
+        }
+        let hugeMethodLength = FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: 3) {
+            $0.append(contentsOf: [0x00] + [UInt8](repeating: 0xFF, count: 9) + [0x01])
+        }
+        let hello = ServerHello(version: 1, maxFrameSize: 1 << 24, maxConcurrentCalls: 64, initialWindow: 1 << 20,
+                                serverName: "customerd", serverVersion: "fuzz")
+        let echoed = RPCError(.notFound, "no service", details: [ErrorDetail(field: "services", reason: String(repeating: "é", count: 6000))])
+        let bigStatus = FrameBuilder.frame(.status, streamID: 1) { CallStatus(error: echoed).write(into: &$0) }
+        return [
+            (Handshake.magic + hugeHello, .server),
+            (WireFuzzing.clientPreamble() + overflowingTimeout + hugeMethodLength, .server),
+            (hello.frame() + bigStatus, .client),
         ]
     }
 
@@ -69,7 +96,7 @@ enum FuzzSeeds {
                     FrameFuzzTarget.input(WireFuzzing.sampleStream(to: side, message: message), to: side,
                                           chunk: index, smallLimit: index % 3 == 0)
                 }
-            }
+            } + hostileStreams().map { FrameFuzzTarget.input($0.stream, to: $0.side, chunk: 0) }
         case .requests:
             return requests.map { RequestPathFuzzTarget.input(method: $0.method.fullName, message: $0.message) }
         case .responses:
