@@ -98,11 +98,11 @@ struct CustomerListingQuery {
             var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
+            let columns = try statement.layout(CustomerRow.Columns.self)
             while try statement.step() {
                 if customers.count == limit { return (customers, last, true) }
-                let customer = try CustomerRow.decode(statement)
-                last = ListPosition(id: customer.id, number: customer.number,
-                                    nameKey: try statement.text(CustomerRow.nameKeyColumn))
+                let customer = try CustomerRow.decode(statement, columns)
+                last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
                 customers.append(customer)
             }
             return (customers, last, false)
