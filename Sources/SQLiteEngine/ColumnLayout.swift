@@ -26,8 +26,17 @@ extension SQLiteStatement {
         Column(index: try columnIndex(name))
     }
 
+    /// Steps to the next row and returns `Layout` for it; nil when the statement is done.
+    ///
+    /// The layout is taken after the step because SQLite re-prepares a statement whose schema
+    /// changed inside that step: one resolved before it could name the old positions.
+    public func nextRow<Layout: ColumnLayout>(_ type: Layout.Type) throws -> Layout? {
+        try step() ? try layout(type) : nil
+    }
+
     /// `Layout` resolved for this statement: on its first use, and again after SQLite re-prepared
-    /// it with another column count (as a name read does, see `resolvedColumnNames`).
+    /// it with another column count (as a name read does, see `resolvedColumnNames`). Ask for it
+    /// after `step()` returned a row (or use `nextRow(_:)`), for the reason `nextRow` gives.
     public func layout<Layout: ColumnLayout>(_ type: Layout.Type) throws -> Layout {
         let key = ObjectIdentifier(type)
         if sqlite3_column_count(handle) == resolvedColumnCount, let layout = layouts[key] as? Layout {

@@ -89,8 +89,7 @@ import SQLiteEngine
         let read = { () throws -> [String] in
             try connection.withStatement("SELECT photo, nickname, name, active, id FROM person ORDER BY id") { statement in
                 var rows: [String] = []
-                let columns = try statement.layout(PersonColumns.self)
-                while try statement.step() {
+                while let columns = try statement.nextRow(PersonColumns.self) {
                     rows.append("\(try statement.int64(columns.id)) \(try statement.text(columns.name)) "
                                 + (try statement.optionalText(columns.nickname) ?? "-"))
                 }
@@ -107,15 +106,14 @@ import SQLiteEngine
         let database = try TemporaryDatabase()
         let connection = try database.openWriter(schema: Self.schema)
         let missing = "SELECT id, name FROM person"
-        try connection.withStatement(missing) { statement in
+        try connection.withStatement(missing) { statement -> Void in
             #expect(throws: ColumnError(column: "nickname", problem: .missing, sql: missing)) {
                 try statement.layout(PersonColumns.self)
             }
         }
         let swapped = "SELECT name AS id, id AS name, nickname FROM person"
         try connection.withStatement(swapped) { statement in
-            let columns = try statement.layout(PersonColumns.self)
-            _ = try statement.step()
+            let columns = try #require(try statement.nextRow(PersonColumns.self))
             #expect(throws: ColumnError(column: "id", problem: .wrongType(expected: "INTEGER", found: "TEXT"), sql: swapped)) {
                 try statement.int64(columns.id)
             }
@@ -136,8 +134,7 @@ import SQLiteEngine
             """)
         let read = { () throws -> String in
             try connection.withStatement("SELECT * FROM person") { statement in
-                let columns = try statement.layout(PersonColumns.self)
-                _ = try statement.step()
+                let columns = try #require(try statement.nextRow(PersonColumns.self))
                 return try statement.text(columns.name) + "/" + (try statement.optionalText(columns.nickname) ?? "-")
             }
         }

@@ -106,7 +106,7 @@ enum ActivityRow {
     static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
-            return try statement.step() ? try decode(statement, try statement.layout(Columns.self)) : nil
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
         }
     }
 
@@ -117,8 +117,7 @@ enum ActivityRow {
         try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
             try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
             var list = StoredActivityList(planned: [], done: [])
-            let columns = try statement.layout(Columns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(Columns.self) {
                 let activity = try decode(statement, columns)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }

@@ -82,7 +82,7 @@ enum AddressRow {
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement, try statement.layout(Columns.self)) : nil
+            return try statement.nextRow(Columns.self).flatMap { try decode(statement, $0) }
         }
     }
 
@@ -91,8 +91,7 @@ enum AddressRow {
         try connection.withStatement(headOfficesOf) { statement in
             try statement.bind([.text(jsonArray(customerIDs))])
             var found: [Int64: StoredAddress] = [:]
-            let columns = try statement.layout(Columns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(Columns.self) {
                 if let address = try decode(statement, columns) { found[address.customerID] = address }
             }
             return found
@@ -109,8 +108,7 @@ enum AddressRow {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var addresses: [StoredAddress] = []
-            let columns = try statement.layout(Columns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(Columns.self) {
                 if let address = try decode(statement, columns) { addresses.append(address) }
             }
             return addresses

@@ -30,8 +30,7 @@ enum ContactRow {
         var found = try connection.withStatement(firstContactsOf) { statement in
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
-            let columns = try statement.layout(Columns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(Columns.self) {
                 let contact = try decode(statement, columns)
                 found[contact.customerID] = contact
             }
@@ -95,7 +94,7 @@ enum ContactRow {
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement, try statement.layout(Columns.self)) : nil
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
         }
         guard var contact = found else { return nil }
         try attachLabels(connection, to: &contact)
@@ -107,8 +106,7 @@ enum ContactRow {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
             var contacts: [StoredContact] = []
-            let columns = try statement.layout(Columns.self)
-            while try statement.step() { contacts.append(try decode(statement, columns)) }
+            while let columns = try statement.nextRow(Columns.self) { contacts.append(try decode(statement, columns)) }
             return contacts
         }
         guard !contacts.isEmpty else { return contacts }
@@ -139,8 +137,7 @@ enum ContactRow {
                                _ body: (Int64, LabelKind, String) -> Void) throws {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            let columns = try statement.layout(LabelColumns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(LabelColumns.self) {
                 let contactID = try statement.int64(columns.contactID)
                 if let kind = LabelKind(rawValue: try statement.text(columns.kind)) { body(contactID, kind, try statement.text(columns.name)) }
             }

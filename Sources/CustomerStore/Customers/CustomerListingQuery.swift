@@ -98,8 +98,7 @@ struct CustomerListingQuery {
             var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
-            let columns = try statement.layout(CustomerRow.Columns.self)
-            while try statement.step() {
+            while let columns = try statement.nextRow(CustomerRow.Columns.self) {
                 if customers.count == limit { return (customers, last, true) }
                 let customer = try CustomerRow.decode(statement, columns)
                 last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
