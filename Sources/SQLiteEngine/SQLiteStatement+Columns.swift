@@ -82,10 +82,17 @@ extension SQLiteStatement {
         let index = try columnIndex(name)
         let found = sqlite3_column_type(handle, index)
         guard found == type || (optional && found == SQLITE_NULL) else {
-            throw ColumnError(column: name, problem: .wrongType(expected: Self.typeName(type) + (optional ? " or NULL" : ""),
-                                                                found: Self.typeName(found)), sql: sql)
+            throw wrongType(index, expected: type, optional: optional, found: found)
         }
         return index
+    }
+
+    /// The error for column `index` holding storage class `found` where `type` was expected.
+    func wrongType(_ index: Int32, expected type: Int32, optional: Bool, found: Int32) -> ColumnError {
+        let names = resolvedColumnNames()
+        let name = names.indices.contains(Int(index)) ? names[Int(index)] : "#\(index)"
+        return ColumnError(column: name, problem: .wrongType(expected: Self.typeName(type) + (optional ? " or NULL" : ""),
+                                                             found: Self.typeName(found)), sql: sql)
     }
 
     /// The names of the result columns, read from SQLite on first use. Read again when the count
@@ -103,6 +110,8 @@ extension SQLiteStatement {
         names = names.map { indexes[$0] == -1 ? Self.ambiguousName : $0 }
         columnNames = names
         columnIndexes = indexes
+        resolvedColumnCount = Int32(count)
+        layouts = [:]
         return names
     }
 

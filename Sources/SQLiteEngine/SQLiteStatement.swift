@@ -37,6 +37,11 @@ public final class SQLiteStatement {
     /// The column after the last one read by name: decoders read in SELECT order, so the next
     /// name asked for is almost always this one's, found with one comparison instead of a hash.
     var nextColumn: Int32 = 0
+    /// The column count `columnNames` were read for; -1 before.
+    var resolvedColumnCount: Int32 = -1
+    /// The layouts resolved for this statement, by their type (see `ColumnLayout.swift`); dropped
+    /// with the names when SQLite re-prepared the statement with another column count.
+    var layouts: [ObjectIdentifier: any ColumnLayout] = [:]
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle

@@ -93,4 +93,27 @@ import Testing
             ["projectId: - > \(first.id)"], ["projectId: \(first.id) > \(second.id)"], ["projectId: \(second.id) > -"],
         ])
     }
+
+    /// A task and a project task may share an id (two tables) and a due date: the list still has
+    /// one order, the kind deciding ("projectTask" before "task"), dated before undated.
+    @Test func entriesTiedOnDateAndIDAreOrderedByKind() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, author = Author.user(fixture.admin.id)
+        let customer = try fixture.create("Alpha")
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Intranet"), by: author)
+        let midnight = Date(timeIntervalSince1970: 1_894_665_600) // 2030-01-15 00:00 UTC
+        let datedTask = try store.addTask(customerID: customer.id, subject: "Call", dueAt: midnight, assigneeID: nil,
+                                          contactID: nil, by: author)
+        let undatedTask = try store.addTask(customerID: customer.id, subject: "Write", dueAt: nil, assigneeID: nil,
+                                            contactID: nil, by: author)
+        let datedProjectTask = try store.addProjectTask(projectID: project.id, name: "Design", assigneeID: nil,
+                                                        dueOn: "2030-01-15", by: author)
+        let undatedProjectTask = try store.addProjectTask(projectID: project.id, name: "Build", assigneeID: nil,
+                                                          dueOn: nil, by: author)
+        try #require(datedTask.id == datedProjectTask.id && undatedTask.id == undatedProjectTask.id)
+
+        let list = try store.activities(customerID: customer.id, now: fixture.clock.now)
+        #expect(list.planned.map(\.identity) == [.projectTask(datedProjectTask.id), .activity(datedTask.id),
+                                                 .projectTask(undatedProjectTask.id), .activity(undatedTask.id)])
+    }
 }

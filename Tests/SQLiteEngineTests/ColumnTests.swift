@@ -72,4 +72,78 @@ import SQLiteEngine
         }
         #expect(email == nil)
     }
+
+    /// The columns a person decoder reads, found by name once per statement.
+    struct PersonColumns: ColumnLayout {
+        let id, name, nickname: Column
+
+        init(resolving statement: SQLiteStatement) throws {
+            (id, name, nickname) = (try statement.column("id"), try statement.column("name"), try statement.column("nickname"))
+        }
+    }
+
+    /// A layout reads the same values as names do, whatever the columns' order, on every row and use.
+    @Test func aLayoutReadsByTheIndexesItsNamesHave() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema + "INSERT INTO person VALUES (2, 'Bo', 'B', x'', 0);")
+        let read = { () throws -> [String] in
+            try connection.withStatement("SELECT photo, nickname, name, active, id FROM person ORDER BY id") { statement in
+                var rows: [String] = []
+                while let columns = try statement.nextRow(PersonColumns.self) {
+                    rows.append("\(try statement.int64(columns.id)) \(try statement.text(columns.name)) "
+                                + (try statement.optionalText(columns.nickname) ?? "-"))
+                }
+                return rows
+            }
+        }
+        #expect(try read() == ["1 Anna -", "2 Bo B"])
+        #expect(try read() == ["1 Anna -", "2 Bo B"])
+    }
+
+    /// A layout naming a column the SELECT lacks is refused when resolved; a value of the wrong
+    /// storage class is refused naming its column, as a read by name is.
+    @Test func aLayoutRefusesMissingColumnsAndWrongTypes() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema)
+        let missing = "SELECT id, name FROM person"
+        try connection.withStatement(missing) { statement -> Void in
+            #expect(throws: ColumnError(column: "nickname", problem: .missing, sql: missing)) {
+                try statement.layout(PersonColumns.self)
+            }
+        }
+        let swapped = "SELECT name AS id, id AS name, nickname FROM person"
+        try connection.withStatement(swapped) { statement in
+            let columns = try #require(try statement.nextRow(PersonColumns.self))
+            #expect(throws: ColumnError(column: "id", problem: .wrongType(expected: "INTEGER", found: "TEXT"), sql: swapped)) {
+                try statement.int64(columns.id)
+            }
+            #expect(throws: ColumnError(column: "nickname", problem: .wrongType(expected: "TEXT", found: "NULL"), sql: swapped)) {
+                try statement.text(columns.nickname)
+            }
+            #expect(try statement.optionalText(columns.nickname) == nil)
+        }
+    }
+
+    /// A `SELECT *` re-prepared after a schema change resolves its layout again: a column added
+    /// in front of the ones read shifts nothing.
+    @Test func aLayoutFollowsAReprepare() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: """
+            CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL, nickname TEXT);
+            INSERT INTO person VALUES (1, 'Anna', 'A');
+            """)
+        let read = { () throws -> String in
+            try connection.withStatement("SELECT * FROM person") { statement in
+                let columns = try #require(try statement.nextRow(PersonColumns.self))
+                return try statement.text(columns.name) + "/" + (try statement.optionalText(columns.nickname) ?? "-")
+            }
+        }
+        #expect(try read() == "Anna/A")
+        try connection.execute("""
+            ALTER TABLE person RENAME TO old_person;
+            CREATE TABLE person (title TEXT, id INTEGER PRIMARY KEY, nickname TEXT, name TEXT NOT NULL, email TEXT);
+            INSERT INTO person (title, id, nickname, name) SELECT 'Dr', id, nickname, name FROM old_person;
+            """)
+        #expect(try read() == "Anna/A")
+    }
 }

@@ -21,54 +21,92 @@ enum ActivityRow {
         """
     /// A customer's own note, task or event (a project task's id is another table's).
     private static let byID = select + " WHERE i.id = ?2 AND i.kind <> 'projectTask'"
-    /// ONE query for the whole list: planned first (by due or start date, undated last, then id),
-    /// then done (by completion, end or creation date, newest first, then newest id).
-    private static let byCustomer = select + " WHERE i.customer_id = ?2" + order
+    /// ONE query for the whole list, in no order: `list` sorts it (see `isListedBefore`).
+    private static let byCustomer = select + " WHERE i.customer_id = ?2"
     /// The list of one project's entries: its tasks and the activities linked to it.
-    private static let byProject = select + " WHERE i.customer_id = ?2 AND i.project_id = ?3" + order
-    private static let order = """
+    private static let byProject = select + " WHERE i.customer_id = ?2 AND i.project_id = ?3"
 
-        ORDER BY done,
-                 CASE WHEN done = 0 THEN coalesce(i.due_at, i.starts_at) IS NULL END,
-                 CASE WHEN done = 0 THEN coalesce(i.due_at, i.starts_at) END,
-                 CASE WHEN done = 0 THEN i.id END,
-                 CASE WHEN done = 1 THEN coalesce(i.completed_at, i.ends_at, i.created_at) END DESC,
-                 i.id DESC, i.kind
-        """
+    /// The columns `decode` reads, found by name once per prepared statement.
+    private struct Columns: ColumnLayout {
+        let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, assigneeName, contactID, firstName,
+            lastName, contactDeleted, completedAt, completedBy, completedByName, projectID, projectName, version,
+            createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName, done, timeZone: Column
 
-    private static func decode(_ statement: SQLiteStatement) throws -> StoredActivity {
-        func date(_ column: String) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        func user(_ idColumn: String, _ nameColumn: String) throws -> StoredUserRef? {
+        init(resolving statement: SQLiteStatement) throws {
+            func column(_ name: String) throws -> Column { try statement.column(name) }
+            (id, customerID, kind, subject) = (try column("id"), try column("customer_id"), try column("kind"),
+                                               try column("subject"))
+            (dueAt, startsAt, endsAt) = (try column("due_at"), try column("starts_at"), try column("ends_at"))
+            (assigneeID, assigneeName, contactID) = (try column("assignee_id"), try column("assignee_name"),
+                                                     try column("contact_id"))
+            (firstName, lastName, contactDeleted) = (try column("first_name"), try column("last_name"), try column("deleted"))
+            (completedAt, completedBy, completedByName) = (try column("completed_at"), try column("completed_by"),
+                                                           try column("completed_by_name"))
+            (projectID, projectName, version) = (try column("project_id"), try column("project_name"), try column("version"))
+            (createdAt, createdBy, createdByName) = (try column("created_at"), try column("created_by"),
+                                                     try column("created_by_name"))
+            (updatedAt, updatedBy, updatedByName) = (try column("updated_at"), try column("updated_by"),
+                                                     try column("updated_by_name"))
+            (done, timeZone) = (try column("done"), try column("time_zone"))
+        }
+    }
+
+    private static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredActivity {
+        func date(_ column: Column) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
+        func user(_ idColumn: Column, _ nameColumn: Column) throws -> StoredUserRef? {
             try statement.optionalInt64(idColumn).map { StoredUserRef(id: $0, name: try statement.text(nameColumn)) }
         }
-        let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
-        let kind = ActivityKind(rawValue: try statement.text("kind")) ?? .note, subject = try statement.text("subject")
-        let dueAt = try date("due_at"), startsAt = try date("starts_at"), endsAt = try date("ends_at")
-        let assignee = try user("assignee_id", "assignee_name")
-        let contact = try statement.optionalInt64("contact_id").map { id in
-            let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
+        let contact = try statement.optionalInt64(c.contactID).map { id in
+            let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
             // A contact row is never removed while an activity names it (foreign key), so a missing
             // one cannot occur; it would read as deleted.
-            let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
+            let deleted = try statement.optionalInt64(c.contactDeleted).map { $0 != 0 } ?? true
             return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
         }
         return StoredActivity(
-            id: id, customerID: customerID, kind: kind, subject: subject,
-            dueAt: dueAt, startsAt: startsAt, endsAt: endsAt, assignee: assignee, contact: contact,
-            done: try statement.bool("done"), completedAt: try date("completed_at"), completedBy: try user("completed_by", "completed_by_name"),
-            projectID: try statement.optionalInt64("project_id"), projectName: try statement.optionalText("project_name"),
-            version: try statement.int64("version"), createdAt: Date(milliseconds: try statement.int64("created_at")),
-            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
-            updatedAt: Date(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
-            timeZone: try statement.optionalText("time_zone"))
+            id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
+            kind: ActivityKind(rawValue: try statement.text(c.kind)) ?? .note, subject: try statement.text(c.subject),
+            dueAt: try date(c.dueAt), startsAt: try date(c.startsAt), endsAt: try date(c.endsAt),
+            assignee: try user(c.assigneeID, c.assigneeName), contact: contact,
+            done: try statement.bool(c.done), completedAt: try date(c.completedAt),
+            completedBy: try user(c.completedBy, c.completedByName),
+            projectID: try statement.optionalInt64(c.projectID), projectName: try statement.optionalText(c.projectName),
+            version: try statement.int64(c.version), createdAt: Date(milliseconds: try statement.int64(c.createdAt)),
+            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            updatedAt: Date(milliseconds: try statement.int64(c.updatedAt)),
+            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)),
+            timeZone: try statement.optionalText(c.timeZone))
+    }
+
+    /// The list's order: planned by due or start date, undated last, then id; done by completion,
+    /// end or creation date, newest first, then newest id; the kind last (a project task's id is
+    /// another table's, so ids alone may tie). Sorted here rather than by an ORDER BY on those
+    /// computed keys: SQLite's sorter took half of the list query's ~144 000 instructions for a
+    /// customer with 5 activities (callgrind), sorting a handful of rows here a small fraction.
+    static func isListedBefore(_ a: StoredActivity, _ b: StoredActivity) -> Bool {
+        if a.done != b.done { return !a.done }
+        if !a.done {
+            let dateA = a.dueAt ?? a.startsAt, dateB = b.dueAt ?? b.startsAt
+            switch (dateA, dateB) {
+            case (nil, .some): return false
+            case (.some, nil): return true
+            case let (.some(dateA), .some(dateB)) where dateA != dateB: return dateA < dateB
+            default: break
+            }
+            if a.id != b.id { return a.id < b.id }
+        } else {
+            let dateA = a.completedAt ?? a.endsAt ?? a.createdAt, dateB = b.completedAt ?? b.endsAt ?? b.createdAt
+            if dateA != dateB { return dateA > dateB }
+            if a.id != b.id { return a.id > b.id }
+        }
+        return a.kind.rawValue < b.kind.rawValue
     }
 
     /// One of the customer's own activities, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
         }
     }
 
@@ -79,10 +117,12 @@ enum ActivityRow {
         try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
             try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
             var list = StoredActivityList(planned: [], done: [])
-            while try statement.step() {
-                let activity = try decode(statement)
+            while let columns = try statement.nextRow(Columns.self) {
+                let activity = try decode(statement, columns)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }
+            list.planned.sort(by: isListedBefore)
+            list.done.sort(by: isListedBefore)
             return list
         }
     }

@@ -6,20 +6,27 @@ import SQLiteEngine
 /// its own statement (one extra rowid lookup instead of a second query); each column is named
 /// after that alias (`ho_city`), so it never shares a name with the customer's own.
 enum AddressRow {
-    /// The result column names of `columns(_:)` for one table alias.
-    struct Columns: Sendable {
+    /// The columns `decode` reads, found by name once per prepared statement; for one table alias
+    /// (`ho_city`), as `columns(_:)` names them.
+    struct Columns: ColumnLayout {
         let id, customerID, street1, street2, street3, postalCode, city, region, country, kind, isHeadOffice,
-            version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: String
+            version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: Column
 
-        init(_ a: String) {
-            (id, customerID, street1, street2, street3) = ("\(a)_id", "\(a)_customer_id", "\(a)_street1", "\(a)_street2",
-                                                           "\(a)_street3")
-            (postalCode, city, region, country, kind) = ("\(a)_postal_code", "\(a)_city", "\(a)_region", "\(a)_country",
-                                                         "\(a)_kind")
-            (isHeadOffice, version, createdAt, createdBy) = ("\(a)_is_head_office", "\(a)_version", "\(a)_created_at",
-                                                             "\(a)_created_by")
-            (createdByName, updatedAt, updatedBy, updatedByName) = ("\(a)_created_by_name", "\(a)_updated_at",
-                                                                    "\(a)_updated_by", "\(a)_updated_by_name")
+        /// The plain `select`'s columns (alias `a`).
+        init(resolving statement: SQLiteStatement) throws {
+            try self.init(resolving: statement, alias: "a")
+        }
+
+        init(resolving statement: SQLiteStatement, alias a: String) throws {
+            func column(_ name: String) throws -> Column { try statement.column("\(a)_\(name)") }
+            (id, customerID, street1, street2, street3) = (try column("id"), try column("customer_id"), try column("street1"),
+                                                           try column("street2"), try column("street3"))
+            (postalCode, city, region, country, kind) = (try column("postal_code"), try column("city"), try column("region"),
+                                                         try column("country"), try column("kind"))
+            (isHeadOffice, version, createdAt, createdBy) = (try column("is_head_office"), try column("version"),
+                                                             try column("created_at"), try column("created_by"))
+            (createdByName, updatedAt, updatedBy, updatedByName) = (try column("created_by_name"), try column("updated_at"),
+                                                                    try column("updated_by"), try column("updated_by_name"))
         }
     }
 
@@ -35,9 +42,6 @@ enum AddressRow {
         \(a).updated_at AS \(a)_updated_at, \(a).updated_by AS \(a)_updated_by, \(a)_ub.name AS \(a)_updated_by_name
         """
     }
-
-    /// The names of `select`'s columns.
-    private static let plain = Columns("a")
 
     /// The joins of the address's creator and updater; LEFT when the address itself is optional.
     static func userJoins(_ a: String, outer: Bool) -> String {
@@ -56,8 +60,8 @@ enum AddressRow {
     /// whole batch of an export, cached like any other).
     static let headOfficesOf = select + " WHERE a.id = c.head_office_address_id AND c.id IN (SELECT value FROM json_each(?1))"
 
-    /// Decodes the columns named by `names`; nil when they are NULL (no address).
-    static func decode(_ statement: SQLiteStatement, _ names: Columns = plain) throws -> StoredAddress? {
+    /// Decodes the columns of `names`; nil when they are NULL (no address).
+    static func decode(_ statement: SQLiteStatement, _ names: Columns) throws -> StoredAddress? {
         guard let id = try statement.optionalInt64(names.id) else { return nil }
         let customerID = try statement.int64(names.customerID)
         let street = [try statement.optionalText(names.street1), try statement.optionalText(names.street2),
@@ -78,7 +82,7 @@ enum AddressRow {
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
         try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.nextRow(Columns.self).flatMap { try decode(statement, $0) }
         }
     }
 
@@ -87,8 +91,8 @@ enum AddressRow {
         try connection.withStatement(headOfficesOf) { statement in
             try statement.bind([.text(jsonArray(customerIDs))])
             var found: [Int64: StoredAddress] = [:]
-            while try statement.step() {
-                if let address = try decode(statement) { found[address.customerID] = address }
+            while let columns = try statement.nextRow(Columns.self) {
+                if let address = try decode(statement, columns) { found[address.customerID] = address }
             }
             return found
         }
@@ -104,8 +108,8 @@ enum AddressRow {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var addresses: [StoredAddress] = []
-            while try statement.step() {
-                if let address = try decode(statement) { addresses.append(address) }
+            while let columns = try statement.nextRow(Columns.self) {
+                if let address = try decode(statement, columns) { addresses.append(address) }
             }
             return addresses
         }

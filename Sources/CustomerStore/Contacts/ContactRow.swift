@@ -30,8 +30,8 @@ enum ContactRow {
         var found = try connection.withStatement(firstContactsOf) { statement in
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
-            while try statement.step() {
-                let contact = try decode(statement)
+            while let columns = try statement.nextRow(Columns.self) {
+                let contact = try decode(statement, columns)
                 found[contact.customerID] = contact
             }
             return found
@@ -47,25 +47,54 @@ enum ContactRow {
         return found
     }
 
-    private static func decode(_ statement: SQLiteStatement) throws -> StoredContact {
+    /// The columns `decode` reads, found by name once per prepared statement.
+    private struct Columns: ColumnLayout {
+        let id, customerID, firstName, lastName, title, email, phone, mobile, language, notes, active, deleted, version,
+            createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: Column
+
+        init(resolving statement: SQLiteStatement) throws {
+            func column(_ name: String) throws -> Column { try statement.column(name) }
+            (id, customerID, firstName, lastName) = (try column("id"), try column("customer_id"), try column("first_name"),
+                                                     try column("last_name"))
+            (title, email, phone, mobile, language) = (try column("title"), try column("email"), try column("phone"),
+                                                       try column("mobile"), try column("language"))
+            (notes, active, deleted, version) = (try column("notes"), try column("active"), try column("deleted"),
+                                                 try column("version"))
+            (createdAt, createdBy, createdByName) = (try column("created_at"), try column("created_by"),
+                                                     try column("created_by_name"))
+            (updatedAt, updatedBy, updatedByName) = (try column("updated_at"), try column("updated_by"),
+                                                     try column("updated_by_name"))
+        }
+    }
+
+    /// The columns of the label queries.
+    private struct LabelColumns: ColumnLayout {
+        let contactID, kind, name: Column
+
+        init(resolving statement: SQLiteStatement) throws {
+            (contactID, kind, name) = (try statement.column("contact_id"), try statement.column("kind"), try statement.column("name"))
+        }
+    }
+
+    private static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredContact {
         StoredContact(
-            id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
-            firstName: try statement.optionalText("first_name"), lastName: try statement.optionalText("last_name"),
-            title: try statement.optionalText("title"), email: try statement.optionalText("email"),
-            phone: try statement.optionalText("phone"), mobile: try statement.optionalText("mobile"),
-            language: try statement.optionalText("language"), notes: try statement.optionalText("notes"),
-            active: try statement.bool("active"), deleted: try statement.bool("deleted"),
-            version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
-            updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
+            firstName: try statement.optionalText(c.firstName), lastName: try statement.optionalText(c.lastName),
+            title: try statement.optionalText(c.title), email: try statement.optionalText(c.email),
+            phone: try statement.optionalText(c.phone), mobile: try statement.optionalText(c.mobile),
+            language: try statement.optionalText(c.language), notes: try statement.optionalText(c.notes),
+            active: try statement.bool(c.active), deleted: try statement.bool(c.deleted),
+            version: try statement.int64(c.version), createdAt: .init(milliseconds: try statement.int64(c.createdAt)),
+            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            updatedAt: .init(milliseconds: try statement.int64(c.updatedAt)),
+            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)))
     }
 
     /// One contact (a tombstone when deleted) with its labels, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
         }
         guard var contact = found else { return nil }
         try attachLabels(connection, to: &contact)
@@ -77,7 +106,7 @@ enum ContactRow {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
             var contacts: [StoredContact] = []
-            while try statement.step() { contacts.append(try decode(statement)) }
+            while let columns = try statement.nextRow(Columns.self) { contacts.append(try decode(statement, columns)) }
             return contacts
         }
         guard !contacts.isEmpty else { return contacts }
@@ -108,9 +137,9 @@ enum ContactRow {
                                _ body: (Int64, LabelKind, String) -> Void) throws {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            while try statement.step() {
-                let contactID = try statement.int64("contact_id")
-                if let kind = LabelKind(rawValue: try statement.text("kind")) { body(contactID, kind, try statement.text("name")) }
+            while let columns = try statement.nextRow(LabelColumns.self) {
+                let contactID = try statement.int64(columns.contactID)
+                if let kind = LabelKind(rawValue: try statement.text(columns.kind)) { body(contactID, kind, try statement.text(columns.name)) }
             }
         }
     }

@@ -98,11 +98,15 @@ struct CustomerListingQuery {
             var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
+            // Taken once, after the first step (see `SQLiteStatement.nextRow`): looking the layout
+            // up again for each of 51 rows cost ~1 300 instructions a row (callgrind).
+            var resolved: CustomerRow.Columns?
             while try statement.step() {
+                let columns = try resolved ?? statement.layout(CustomerRow.Columns.self)
+                resolved = columns
                 if customers.count == limit { return (customers, last, true) }
-                let customer = try CustomerRow.decode(statement)
-                last = ListPosition(id: customer.id, number: customer.number,
-                                    nameKey: try statement.text(CustomerRow.nameKeyColumn))
+                let customer = try CustomerRow.decode(statement, columns)
+                last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
                 customers.append(customer)
             }
             return (customers, last, false)

@@ -28,37 +28,65 @@ enum CustomerRow {
         """
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
-    /// The names of the head office's columns in `byID` and `byNumber`.
-    private static let headOffice = AddressRow.Columns("ho")
 
     /// Column name of the name sort key that page tokens carry.
     static let nameKeyColumn = "name_key"
 
-    static func decode(_ statement: SQLiteStatement) throws -> StoredCustomer {
-        // In SELECT order, `deleted` (the last column) included, so each name is found at the
-        // statement's hint (see `SQLiteStatement.columnIndex`).
-        let id = try statement.int64("id"), number = try statement.int64("number"), storedName = try statement.text("name")
-        let manager = try statement.optionalInt64("account_manager_id").map {
-            StoredUserRef(id: $0, name: try statement.text("account_manager_name"))
+    /// The columns `decode` reads, found by name once per prepared statement.
+    struct Columns: ColumnLayout {
+        let id, number, name, accountManagerID, accountManagerName, description, vatNumber, country, industry, email,
+            website, phone, active, version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName,
+            nameKey, businessID, registryStatus, registryCheckedAt, deleted: Column
+
+        init(resolving statement: SQLiteStatement) throws {
+            (id, number, name) = (try statement.column("id"), try statement.column("number"), try statement.column("name"))
+            accountManagerID = try statement.column("account_manager_id")
+            accountManagerName = try statement.column("account_manager_name")
+            (description, vatNumber) = (try statement.column("description"), try statement.column("vat_number"))
+            (country, industry) = (try statement.column("country"), try statement.column("industry"))
+            (email, website, phone) = (try statement.column("email"), try statement.column("website"), try statement.column("phone"))
+            (active, version) = (try statement.column("active"), try statement.column("version"))
+            (createdAt, createdBy) = (try statement.column("created_at"), try statement.column("created_by"))
+            createdByName = try statement.column("created_by_name")
+            (updatedAt, updatedBy) = (try statement.column("updated_at"), try statement.column("updated_by"))
+            updatedByName = try statement.column("updated_by_name")
+            nameKey = try statement.column(CustomerRow.nameKeyColumn)
+            (businessID, registryStatus) = (try statement.column("business_id"), try statement.column("registry_status"))
+            registryCheckedAt = try statement.column("registry_checked_at")
+            deleted = try statement.column("deleted")
         }
-        let description = try statement.optionalText("description"), vatNumber = try statement.optionalText("vat_number")
-        let country = try statement.optionalText("country"), industry = try statement.optionalText("industry")
-        let email = try statement.optionalText("email"), website = try statement.optionalText("website")
-        let phone = try statement.optionalText("phone"), active = try statement.bool("active")
-        let version = try statement.int64("version"), createdAt = Date(milliseconds: try statement.int64("created_at"))
-        let createdBy = StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name"))
-        let updatedAt = Date(milliseconds: try statement.int64("updated_at"))
-        let updatedBy = StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name"))
-        let businessID = try statement.optionalText("business_id"), registryStatus = try statement.optionalText("registry_status")
-        let registryCheckedAt = try statement.optionalInt64("registry_checked_at").map { Date(milliseconds: $0) }
-        let deleted = try statement.bool("deleted")
+    }
+
+    /// The columns of `byID` and `byNumber`: the customer's and its head office's.
+    struct ColumnsWithHeadOffice: ColumnLayout {
+        let customer: Columns
+        let headOffice: AddressRow.Columns
+
+        init(resolving statement: SQLiteStatement) throws {
+            customer = try Columns(resolving: statement)
+            headOffice = try AddressRow.Columns(resolving: statement, alias: "ho")
+        }
+    }
+
+    static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredCustomer {
+        let manager = try statement.optionalInt64(c.accountManagerID).map {
+            StoredUserRef(id: $0, name: try statement.text(c.accountManagerName))
+        }
+        let deleted = try statement.bool(c.deleted)
         // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
         return StoredCustomer(
-            id: id, number: number, name: deleted ? "" : storedName, accountManager: manager, description: description,
-            vatNumber: vatNumber, country: country, industry: industry, email: email, website: website, phone: phone,
-            active: active, deleted: deleted, version: version, createdAt: createdAt, createdBy: createdBy,
-            updatedAt: updatedAt, updatedBy: updatedBy, businessID: businessID, registryStatus: registryStatus,
-            registryCheckedAt: registryCheckedAt)
+            id: try statement.int64(c.id), number: try statement.int64(c.number),
+            name: deleted ? "" : try statement.text(c.name), accountManager: manager,
+            description: try statement.optionalText(c.description), vatNumber: try statement.optionalText(c.vatNumber),
+            country: try statement.optionalText(c.country), industry: try statement.optionalText(c.industry),
+            email: try statement.optionalText(c.email), website: try statement.optionalText(c.website),
+            phone: try statement.optionalText(c.phone), active: try statement.bool(c.active), deleted: deleted,
+            version: try statement.int64(c.version), createdAt: Date(milliseconds: try statement.int64(c.createdAt)),
+            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            updatedAt: Date(milliseconds: try statement.int64(c.updatedAt)),
+            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)),
+            businessID: try statement.optionalText(c.businessID), registryStatus: try statement.optionalText(c.registryStatus),
+            registryCheckedAt: try statement.optionalInt64(c.registryCheckedAt).map { Date(milliseconds: $0) })
     }
 
     /// The writable fields of a stored customer, to apply changes on.
@@ -75,8 +103,9 @@ enum CustomerRow {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }
-            var customer = try decode(statement)
-            customer.headOffice = try AddressRow.decode(statement, headOffice)
+            let columns = try statement.layout(ColumnsWithHeadOffice.self)
+            var customer = try decode(statement, columns.customer)
+            customer.headOffice = try AddressRow.decode(statement, columns.headOffice)
             return customer
         }
     }
