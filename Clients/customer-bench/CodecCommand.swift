@@ -14,10 +14,12 @@ struct CodecCommand {
         OVERVIEW: Encode and decode cost per call of the binary coder, in process, beside JSON.
 
         Times batches of encodes and decodes of a Customer as GetCustomer returns it (every field
-        set, with its head office address) and of a HealthCheckResponse, and prints the median
-        batch's nanoseconds per call and the encoded size. A new BinaryEncoder and BinaryDecoder
-        per call, as the server makes them; one JSONEncoder and JSONDecoder reused throughout,
-        JSON's most favourable case.
+        set, with its head office address), of a ListCustomers page of 50 and of a
+        HealthCheckResponse, and prints the median batch's nanoseconds per call and the encoded
+        size. A new BinaryEncoder and BinaryDecoder per call, as the server makes them. Coders:
+        binary (hot messages write and read their own fields), generic (the same bytes through
+        Codable: writesDirectly and readsDirectly off), JSON (one JSONEncoder and JSONDecoder
+        reused throughout, JSON's most favourable case).
 
         USAGE: customer-bench codec \(signature.usage)
 
@@ -28,15 +30,15 @@ struct CodecCommand {
     static let batchesOption = Option.value(
         "batches", "<n>", help: "Timed batches after one warm-up batch; the median is shown (default: 5).")
     static let noReference = Option.flag(
-        "no-reference", help: "Skip Foundation's JSONEncoder/JSONDecoder (e.g. under callgrind).")
+        "no-reference", help: "Skip the generic path and Foundation's JSON coders (e.g. under callgrind).")
     static let output = Option.value(
         "output", "<format>", help: "table, or json for one object per line (default: table).", choices: ["table", "json"])
     static let signature = Signature(
-        arguments: [Argument("<message>", help: "customer or health (default: both).", optional: true)],
+        arguments: [Argument("<message>", help: "customer, page or health (default: all).", optional: true)],
         options: [iterationsOption, batchesOption, noReference, output, BenchCommand.helpOption], acceptsMoreArguments: true)
 
     enum Message: String, CaseIterable {
-        case customer, health
+        case customer, page, health
     }
 
     var messages = Message.allCases
@@ -57,7 +59,7 @@ struct CodecCommand {
             messages = []
             for name in parsed.positionals {
                 guard let message = Message(rawValue: name) else {
-                    throw UsageError("unknown message '\(name)' (one of: customer, health)",
+                    throw UsageError("unknown message '\(name)' (one of: customer, page, health)",
                                                     suggestion: Suggestion.closest(to: name, among: Message.allCases.map(\.rawValue)))
                 }
                 messages.append(message)
@@ -83,6 +85,7 @@ struct CodecCommand {
         for message in messages {
             switch message {
             case .customer: cases += try Self.cases("Customer", Self.sampleCustomer, reference: reference)
+            case .page: cases += try Self.cases("ListCustomersResponse", Self.samplePage, reference: reference)
             case .health: cases += try Self.cases("HealthCheckResponse", HealthCheckResponse(status: .serving), reference: reference)
             }
         }
@@ -107,7 +110,7 @@ struct CodecCommand {
         }
     }
 
-    /// The binary case (checked to round-trip first) and, with `reference`, the JSON one.
+    /// The binary case (checked to round-trip first) and, with `reference`, the generic and JSON ones.
     private static func cases<M: Codable & Equatable>(_ name: String, _ value: M, reference: Bool) throws -> [Case] {
         let binary = try BinaryEncoder().encode(value)
         guard try BinaryDecoder().decode(M.self, from: binary) == value else {
@@ -117,6 +120,13 @@ struct CodecCommand {
                           encode: { _ = try BinaryEncoder().encode(value) },
                           decode: { _ = try BinaryDecoder().decode(M.self, from: binary) })]
         if reference {
+            var genericEncoder = BinaryEncoder()
+            genericEncoder.writesDirectly = false
+            var genericDecoder = BinaryDecoder()
+            genericDecoder.readsDirectly = false
+            cases.append(Case(message: name, coder: "generic", bytes: try genericEncoder.encode(value).count,
+                              encode: { _ = try genericEncoder.encode(value) },
+                              decode: { _ = try genericDecoder.decode(M.self, from: binary) }))
             let encoder = JSONEncoder()
             let decoder = JSONDecoder()
             let text = try encoder.encode(value)
@@ -139,6 +149,19 @@ struct CodecCommand {
         }
         return perCall.sorted()[perCall.count / 2]
     }
+
+    /// A page of 50 customers as ListCustomers answers: the sample without its head office (lists
+    /// leave it out), numbered on.
+    static let samplePage: ListCustomersResponse = {
+        let customers = (0..<50).map { index -> Customer in
+            var customer = sampleCustomer
+            customer.headOffice = nil
+            customer.id += Int64(index)
+            customer.number += Int64(index)
+            return customer
+        }
+        return ListCustomersResponse(customers: customers, nextPageToken: "MTA0ODI7QWFsdG8gQ29uc3VsdGluZyBPeQ")
+    }()
 
     /// A customer as GetCustomer answers: every optional field set, the head office included.
     static let sampleCustomer: Customer = {

@@ -9,6 +9,11 @@ public struct BinaryDecoder: Sendable {
     /// Passed to the values being decoded as `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
+    /// Whether a ``DirectDecodable`` message reads its own fields (the default) rather than going
+    /// through its `init(from:)`. Both give the same value, or the same kind of error; tests turn
+    /// this off to compare them.
+    public var readsDirectly = true
+
     /// Creates a decoder.
     public init() {}
 
@@ -25,6 +30,9 @@ public struct BinaryDecoder: Sendable {
     /// Decodes a `T` from `buffer`, which must stay valid for the duration of the call. Offsets
     /// in error messages count from the start of `buffer`.
     public func decode<T: Decodable>(_ type: T.Type, from buffer: UnsafeRawBufferPointer) throws -> T {
+        if readsDirectly, BinaryReader.canRead(buffer), let direct = directDecodable(T.self) {
+            return try decodeDirectly(direct, as: type, from: buffer)
+        }
         let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo)
         defer { state.releaseSpares() }
         var root = MessageIndex(depth: 0)
@@ -39,5 +47,19 @@ public struct BinaryDecoder: Sendable {
         let kind = TypeKind.of(T.self)
         if kind == .other || kind == .directMessage { return try T(from: top) }
         return try top.value(type, in: .root(root), key: nil)
+    }
+
+    /// A ``DirectDecodable`` message: its fields read from a `BinaryReader` of the whole buffer.
+    private func decodeDirectly<D: DirectDecodable, T>(
+        _ direct: D.Type, as type: T.Type, from buffer: UnsafeRawBufferPointer
+    ) throws -> T {
+        let reader: BinaryReader
+        do {
+            reader = try BinaryReader(buffer, from: 0, to: buffer.count, depth: 0, decoder: self)
+        } catch {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
+        }
+        // `D` is `T` (the cast above found it so).
+        return same(try D(fields: reader), T.self)
     }
 }

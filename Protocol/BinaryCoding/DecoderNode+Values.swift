@@ -135,22 +135,12 @@ extension DecoderNode {
         let number = try scalar(EnumNumber.self, in: slot, key: key).value
         // `TypeKind` put only `Int` raw values here; the check keeps the bit cast honest.
         guard E.RawValue.self == Int.self, let value = E(rawValue: same(number, E.RawValue.self)) else {
-            var known = ""
-            if let cases = E.self as? any CaseIterable.Type {
-                known = " (known: " + Self.enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
-            }
-            var field = ""
-            if case .field(_, let fieldNumber) = slot {
-                let name = key.map { $0.stringValue } ?? ""
-                field = name.isEmpty || name == String(fieldNumber) ? "field \(fieldNumber): " : "field \(fieldNumber) (\(name)): "
-            }
-            throw corrupted("\(field)\(number) is not a value of the enum \(unqualifiedTypeName(E.self))\(known)", key: key)
+            var fieldNumber: UInt32?
+            if case .field(_, let number) = slot { fieldNumber = number }
+            throw corrupted(
+                unknownEnumMessage(E.self, number: number, field: fieldNumber, keyName: key?.stringValue ?? ""), key: key)
         }
         return same(value, T.self)
-    }
-
-    private static func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {
-        C.allCases.compactMap { ($0 as? any RawRepresentable<Int>)?.rawValue }
     }
 
     /// A dictionary from map entries (see `EncoderNode.putMap`).
@@ -162,6 +152,25 @@ extension DecoderNode {
         }
         return result
     }
+}
+
+/// Why an enum number is refused: "field 8 (kind): 9 is not a value of the enum Address.Kind (known:
+/// 0, 1, 2, 3)"; without the field for an element of a repeated field (`field` nil). Shared by the
+/// generic decoder and `BinaryReader`.
+func unknownEnumMessage<E>(_ type: E.Type, number: Int, field: UInt32?, keyName: String) -> String {
+    var known = ""
+    if let cases = E.self as? any CaseIterable.Type {
+        known = " (known: " + enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
+    }
+    var prefix = ""
+    if let field {
+        prefix = keyName.isEmpty || keyName == String(field) ? "field \(field): " : "field \(field) (\(keyName)): "
+    }
+    return "\(prefix)\(number) is not a value of the enum \(unqualifiedTypeName(E.self))\(known)"
+}
+
+private func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {
+    C.allCases.compactMap { ($0 as? any RawRepresentable<Int>)?.rawValue }
 }
 
 /// Hands a Dictionary its entries: each a message with the key in field 1, the value in field 2.

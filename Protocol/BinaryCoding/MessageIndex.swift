@@ -45,39 +45,47 @@ struct MessageIndex {
         entries.reserveCapacity(entries.count + Swift.min((end - start + 1) / 2, 32))
         var position = start
         while position < end {
-            let tagOffset = position
-            let tag = try Self.varint(buffer, &position, end)
-            let number = tag >> 3
-            guard number >= UInt64(FieldNumber.min), number <= UInt64(FieldNumber.max) else {
-                throw WireFailure(message: "invalid field number \(number) in the tag at byte offset \(tagOffset)")
+            entries.append(try Self.field(buffer, &position, end))
+        }
+    }
+
+    /// Reads the field (tag and value) at `position`, which must end before `end`, and moves
+    /// `position` past it: the one reading of a field's structure, shared by `scan` and
+    /// `BinaryReader`, so both refuse the same input with the same message.
+    @inline(__always)
+    static func field(_ buffer: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(WireFailure) -> FieldEntry {
+        let tagOffset = position
+        let tag = try varint(buffer, &position, end)
+        let number = tag >> 3
+        guard number >= UInt64(FieldNumber.min), number <= UInt64(FieldNumber.max) else {
+            throw WireFailure(message: "invalid field number \(number) in the tag at byte offset \(tagOffset)")
+        }
+        let entryNumber = UInt32(truncatingIfNeeded: number)
+        let valueOffset = position
+        switch tag & 7 {
+        case 0:
+            let value = try varint(buffer, &position, end)
+            return FieldEntry(number: entryNumber, wireType: .varint, value: value, offset: valueOffset)
+        case 1:
+            let bits = try fixed(buffer, &position, end, size: 8)
+            return FieldEntry(number: entryNumber, wireType: .fixed64, value: bits, offset: valueOffset)
+        case 5:
+            let bits = try fixed(buffer, &position, end, size: 4)
+            return FieldEntry(number: entryNumber, wireType: .fixed32, value: bits, offset: valueOffset)
+        case 2:
+            let length = try varint(buffer, &position, end)
+            guard length <= UInt64(end - position) else {
+                throw WireFailure(message: "field \(number): length \(length) at byte offset \(valueOffset) "
+                    + "runs past the end of its message (\(end - position) bytes remain)")
             }
-            let entryNumber = UInt32(truncatingIfNeeded: number)
-            let valueOffset = position
-            switch tag & 7 {
-            case 0:
-                let value = try Self.varint(buffer, &position, end)
-                entries.append(FieldEntry(number: entryNumber, wireType: .varint, value: value, offset: valueOffset))
-            case 1:
-                let bits = try Self.fixed(buffer, &position, end, size: 8)
-                entries.append(FieldEntry(number: entryNumber, wireType: .fixed64, value: bits, offset: valueOffset))
-            case 5:
-                let bits = try Self.fixed(buffer, &position, end, size: 4)
-                entries.append(FieldEntry(number: entryNumber, wireType: .fixed32, value: bits, offset: valueOffset))
-            case 2:
-                let length = try Self.varint(buffer, &position, end)
-                guard length <= UInt64(end - position) else {
-                    throw WireFailure(message: "field \(number): length \(length) at byte offset \(valueOffset) "
-                        + "runs past the end of its message (\(end - position) bytes remain)")
-                }
-                entries.append(FieldEntry(
-                    number: entryNumber, wireType: .lengthDelimited, value: length, offset: position))
-                position += Int(length)
-            case 3, 4:
-                throw WireFailure(message: "field \(number): wire type \(tag & 7) (group) at byte offset \(tagOffset) "
-                    + "is not supported")
-            default:
-                throw WireFailure(message: "field \(number): invalid wire type \(tag & 7) at byte offset \(tagOffset)")
-            }
+            let entry = FieldEntry(number: entryNumber, wireType: .lengthDelimited, value: length, offset: position)
+            position += Int(length)
+            return entry
+        case 3, 4:
+            throw WireFailure(message: "field \(number): wire type \(tag & 7) (group) at byte offset \(tagOffset) "
+                + "is not supported")
+        default:
+            throw WireFailure(message: "field \(number): invalid wire type \(tag & 7) at byte offset \(tagOffset)")
         }
     }
 

@@ -102,6 +102,9 @@ enum FuzzSeeds {
         case .responses:
             return ResponseFuzzTarget.sampleMessages()
                 + vectors.enumerated().map { [UInt8(truncatingIfNeeded: $0.offset)] + $0.element }
+        case .direct:
+            return DirectDecodingFuzzTarget.sampleMessages()
+                + vectors.enumerated().map { [UInt8(truncatingIfNeeded: $0.offset)] + $0.element }
         }
     }
 }

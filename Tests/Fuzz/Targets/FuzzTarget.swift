@@ -11,6 +11,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case requests
     /// (d) The hot response messages' own writers against their `Codable` path.
     case responses
+    /// (e) The messages' own readers (`DirectDecodable`) against the generic decoder.
+    case direct
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -19,6 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .frames: FrameFuzzTarget.run(input)
         case .requests: RequestPathFuzzTarget.run(input)
         case .responses: ResponseFuzzTarget.run(input)
+        case .direct: DirectDecodingFuzzTarget.run(input)
         }
     }
 

@@ -1,0 +1,40 @@
+import Synchronization
+
+/// A message that reads its own fields from a ``BinaryReader``, beside its `Decodable` conformance
+/// (which JSON and the generic decoder keep using).
+///
+/// For the hot messages of an API (a customer, a page of them, the card, the get and create
+/// requests): through `Decodable`, every nested message costs a decoder node, a boxed keyed
+/// container, metadata lookups and an index array; read field by field from a table on the stack
+/// it is a fraction of that (docs/PERFORMANCE.md, "Decoding without Codable").
+/// `init(fields:)` must give exactly the value `init(from:)` gives, and fail where it fails with the
+/// same kind of `DecodingError`: it reads the fields in the order the synthesized `init(from:)`
+/// does (the order the stored properties are declared), with the reader method of each field's
+/// Swift type. Tests decode with ``BinaryDecoder/readsDirectly`` on and off and compare.
+public protocol DirectDecodable: Decodable {
+    /// Reads this message's fields from `reader`, which has already checked the structure of the
+    /// whole message (tags, lengths) as the generic decoder does before reading any field.
+    init(fields reader: borrowing BinaryReader) throws
+}
+
+/// The `DirectDecodable` conformance of each type asked for so far. Asking the runtime
+/// (`as? any DirectDecodable.Type`) cost about 2 300 instructions per decode under callgrind; a
+/// type that does not conform is told apart first by `TypeKind`'s lock-free cache, so only the hot
+/// messages take this lock, once per top-level decode.
+private let directConformances = Mutex<[ObjectIdentifier: DirectType]>([:])
+
+/// A conforming type, to keep in the shared table. `@unchecked Sendable`: it holds only a
+/// metatype, which refers to type metadata the runtime never changes or frees.
+private struct DirectType: @unchecked Sendable {
+    let type: any DirectDecodable.Type
+}
+
+/// `type` as a `DirectDecodable` type, or nil.
+func directDecodable(_ type: Any.Type) -> (any DirectDecodable.Type)? {
+    guard TypeKind.readsItself(type) else { return nil }
+    let id = ObjectIdentifier(type)
+    if let known = directConformances.withLock({ $0[id] }) { return known.type }
+    guard let direct = type as? any DirectDecodable.Type else { return nil }
+    directConformances.withLock { $0[id] = DirectType(type: direct) }
+    return direct
+}
