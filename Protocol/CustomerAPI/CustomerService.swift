@@ -19,7 +19,8 @@ public enum CustomerService {
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
             + "Each row is checked as CreateCustomer checks it, with its head office address and first contact; "
             + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first 100, "
-            + "field `line N: column`) unless `continueOnError`. All rows commit in one transaction. "
+            + "field `line N: column`) unless `continueOnError`. The server keeps the stream until it ends, then writes all rows "
+            + "in one transaction (a slow client holds up no other write). "
             + "Takes an `idempotency-key`.")
     public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
         service: name, method: "ExportCustomers",

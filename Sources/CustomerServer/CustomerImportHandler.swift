@@ -4,7 +4,7 @@ import Hashing
 import RPCServing
 
 /// Serves the bulk side of `customer.v1.CustomerService`: ImportCustomers (a client stream of rows,
-/// all written in one transaction) and ExportCustomers (a server stream of the same records).
+/// spooled until the stream ends, then all written in one transaction) and ExportCustomers (a server stream of the same records).
 struct CustomerImportHandler: GuardedService {
     var store: CustomerStore
 
@@ -27,8 +27,15 @@ struct CustomerImportHandler: GuardedService {
             let mode: CustomerImportMode = options.dryRun == true ? .dryRun
                 : options.continueOnError == true ? .continueOnError : .allOrNothing
             let allowDuplicateVAT = options.allowDuplicateVat ?? false
-            // The rows go into the store's transaction a message at a time as they arrive: the
-            // server never holds the whole import.
+            // The stream is spooled to a file while the client sends, and only once it has ended
+            // are its rows written, in one transaction: a slow or silent client never holds the
+            // database's writer (and with it every write of the service). The server holds one
+            // message at a time, never the whole import.
+            let spool = try store.makeImportSpool()
+            while let bytes = try messages.nextEncoded() {
+                try context.checkCancellation()
+                try spool.append(bytes)
+            }
             var fingerprint = SHA256()
             var rows = ImportRows(store: store)
             var unread: ImportCustomersMessage? = first
@@ -38,7 +45,8 @@ struct CustomerImportHandler: GuardedService {
                     message = first
                     unread = nil
                 } else {
-                    guard let received = try messages.next() else { return nil }
+                    guard let bytes = try spool.next() else { return nil }
+                    let received = try messages.decode(bytes)
                     guard received.options == nil else {
                         throw RPCError(.invalidArgument, "options: only the first message of an import carries them",
                                        details: [ErrorDetail(field: "options", reason: "only in the first message")])

@@ -70,4 +70,40 @@ import Testing
         #expect(importedEntry.changes.map(\.field) == createdEntry.changes.map(\.field))
         #expect(importedEntry.changes.first { $0.field == "email" }?.newValue == "sales@twin.fi")
     }
+
+    /// Rows without children are written 64 at a time, yet what is written is what creates one
+    /// after another write: the same ids, numbers, refusals, history and duplicate keys, with a
+    /// VAT number repeated inside a batch, a number given that an earlier row took, and numbers
+    /// given inside the run automatic numbering hands out.
+    @Test func batchedRowsAreWrittenAsCreatesOneAfterAnotherWriteThem() throws {
+        let rows = (0..<150).map { index -> CustomerImportRow in
+            let number: Int64? = index == 100 ? 10_001 : index % 40 == 39 ? 10_060 + Int64(index) : nil
+            return CustomerImportRow(line: Int64(index + 2), customer: NewCustomer(
+                number: number, name: "Row \(index % 70) Oy", vatNumber: index == 5 || index == 7 ? "FI01120389" : nil,
+                country: "FI", email: "office\(index)@row\(index % 50).fi", phone: "+358 (0)9 \(100_000 + index)"))
+        }
+        let imported = try Fixture(), created = try Fixture()
+        var batches = stride(from: 0, to: rows.count, by: 30).map { Array(rows[$0..<min($0 + 30, rows.count)]) }[...]
+        let outcome = try imported.store.importCustomers(mode: .continueOnError, allowDuplicateVAT: false,
+                                                         by: .user(imported.admin.id)) { batches.popFirst() }
+        var refused: [Int64] = []
+        for row in rows {
+            do {
+                _ = try created.store.createCustomer(row.customer, by: .user(created.admin.id))
+            } catch is StoreError {
+                refused.append(row.line)
+            }
+        }
+        #expect(refused == [9, 102])
+        #expect(outcome.problems.map(\.line) == refused)
+        let customers = try allPages(created.store, CustomerFilter(status: .all), order: .byNumber)
+        #expect(customers.count == 148)
+        #expect(try allPages(imported.store, CustomerFilter(status: .all), order: .byNumber) == customers)
+        for customer in customers {
+            #expect(try imported.store.history(.customer, id: customer.id) == created.store.history(.customer, id: customer.id))
+        }
+        #expect(try imported.store.findDuplicates(limit: 1000, pageToken: nil).pairs
+            == created.store.findDuplicates(limit: 1000, pageToken: nil).pairs)
+        #expect(try imported.create("After Oy") == created.create("After Oy"))
+    }
 }

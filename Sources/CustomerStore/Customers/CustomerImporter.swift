@@ -3,9 +3,14 @@ import SQLiteEngine
 /// One import's rows written inside its transaction, each checked as `createCustomer` (and
 /// `addAddress`, `createContact` for its children) checks it, at a bulk price: what every row
 /// shares is looked up once per import (the acting user, each account manager and industry),
-/// automatic numbers come from a `CustomerNumberBlock`, the customer INSERT is one prepared
-/// statement, and a row without children needs no savepoint, because every check runs before its
-/// one INSERT, which either happens whole or fails alone.
+/// automatic numbers come from a `CustomerNumberBlock`, and a row without children needs no
+/// savepoint, because every check runs before anything of it is written.
+///
+/// Rows without children are written 64 at a time (`PendingCustomers`): their customers, match
+/// keys and history entries each with one multi-row INSERT, which cost a row a fraction of its
+/// own statements (issue 17: import speed). Everything a check reads must then be in the table or
+/// in the batch: a VAT number or customer number the batch holds, a row with children (written by
+/// the store's own functions) and a walk for free numbers each write the batch out first.
 struct CustomerImporter {
     private let store: CustomerStore
     private let connection: SQLiteConnection
@@ -15,6 +20,8 @@ struct CustomerImporter {
     private let allowDuplicateVAT: Bool
     private let insertCustomer: SQLiteStatement
     private var numbers: CustomerNumberBlock
+    /// Checked rows without children, not yet written.
+    private var pending = PendingCustomers()
     /// The name of each account manager named in the import (nil: no user has the id).
     private var users: [Int64: String?] = [:]
     /// The stored spelling of each industry named in the import (nil: not in the managed list).
@@ -35,8 +42,13 @@ struct CustomerImporter {
     /// Writes `row`, or counts it refused with its problems (then it wrote nothing).
     mutating func add(_ row: CustomerImportRow) throws {
         outcome.rows += 1
-        let problems = row.address == nil && row.contact == nil
-            ? try write(row) : try withSavepoint(row)
+        let problems: [FieldViolation]
+        if row.address == nil && row.contact == nil {
+            problems = try write(row, batched: true)
+        } else {
+            try flush()
+            problems = try withSavepoint(row)
+        }
         if problems.isEmpty {
             outcome.imported += 1
             return
@@ -46,9 +58,25 @@ struct CustomerImporter {
         outcome.problems += problems.prefix(max(room, 0)).map { CustomerImportProblem(line: row.line, violation: $0) }
     }
 
-    /// Writes the sequence of automatic numbers; call once after the last row.
-    func finish() throws {
+    /// Writes the rows still pending and the sequence of automatic numbers; call once after the last row.
+    mutating func finish() throws {
+        try flush()
         try numbers.finish(connection)
+    }
+
+    /// Writes the pending rows: customers, then their match keys and history entries.
+    /// - Throws: what SQLite refuses (every check ran before a row was queued, so nothing a row
+    ///   is at fault for): the import fails whole.
+    private mutating func flush() throws {
+        guard !pending.customers.isEmpty else { return }
+        do {
+            try connection.insertRows(CustomerStore.insertCustomers, pending.customers)
+        } catch let error as SQLiteError {
+            throw StoreError(error)
+        }
+        try connection.insertRows(CustomerStore.insertKeys, pending.matchKeys)
+        try HistoryLog.append(connection, pending.history)
+        pending = PendingCustomers()
     }
 
     /// A row with children: its address and contact are written by the store's own functions
@@ -57,7 +85,7 @@ struct CustomerImporter {
         let numbersBefore = numbers
         do {
             return try connection.savepoint { _ in
-                let problems = try write(row)
+                let problems = try write(row, batched: false)
                 if !problems.isEmpty { throw RowRefused(violations: problems) }
                 return problems
             }
@@ -67,9 +95,10 @@ struct CustomerImporter {
         }
     }
 
-    /// Checks every field of the row, then writes it; its problems when refused (nothing written
-    /// then, unless a child refused, which the caller's savepoint undoes).
-    private mutating func write(_ row: CustomerImportRow) throws -> [FieldViolation] {
+    /// Checks every field of the row, then writes it (`batched`: queues it, it has no children);
+    /// its problems when refused (nothing written then, unless a child refused, which the caller's
+    /// savepoint undoes).
+    private mutating func write(_ row: CustomerImportRow, batched: Bool) throws -> [FieldViolation] {
         var problems = row.problems
         if let address = row.address {
             problems += Self.prefixed("address", AddressValidator.validate(address, onto: nil).1)
@@ -87,6 +116,8 @@ struct CustomerImporter {
         violations += Self.businessIDProblems(row, fields: fields, typedAsNumber: businessIDOnly, violations: violations)
         let names = try checkReferences(fields, into: &violations)
         if violations.isEmpty {
+            // The check reads the table: a batch holding the number must be written first.
+            if let vatNumber = fields.vatNumber, pending.vatNumbers.contains(vatNumber) { try flush() }
             do {
                 try store.refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
             } catch StoreError.alreadyExists(let message, let field) {
@@ -95,6 +126,7 @@ struct CustomerImporter {
         }
         problems += violations
         guard problems.isEmpty else { return problems }
+        if batched { return try queue(fields, names: names).map { [$0] } ?? [] }
         let id: Int64
         do {
             id = try insert(fields, names: names)
@@ -130,6 +162,38 @@ struct CustomerImporter {
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
         _ = try CustomerStore.recordCreated(connection, id: id, fields, number: number, names: names, at: now, by: author)
         return id
+    }
+
+    /// Adds a checked row without children to the batch, with the id SQLite would give it; writes
+    /// the batch once full. - Returns: the row's problem when its number is taken.
+    private mutating func queue(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames) throws -> FieldViolation? {
+        if let given = fields.number {
+            if pending.numbers.contains(given) { try flush() }
+            // What the customers' UNIQUE number would refuse (`StoreError(SQLiteError)`'s words).
+            if try Self.isTaken(given, connection) { return FieldViolation(field: "number", reason: "number is already taken") }
+        } else if numbers.needsWalk {
+            try flush()  // The walk for free numbers reads the table: it must hold the numbers given.
+        }
+        let number = try fields.number ?? numbers.next(connection)
+        if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID("customers") }
+        let id = pending.firstID + Int64(pending.customers.count)
+        let now = store.nowMilliseconds()
+        pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id))
+        pending.matchKeys += CustomerStore.newMatchKeyRows(customerID: id, fields)
+        let record = CustomerStore.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
+        pending.history.append(CustomerStore.createdEntry(record, at: now, by: author))
+        pending.numbers.insert(number)
+        if let vatNumber = fields.vatNumber { pending.vatNumbers.insert(vatNumber) }
+        if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
+        if pending.customers.count == MultiRowInsert.maxRows { try flush() }
+        return nil
+    }
+
+    private static func isTaken(_ number: Int64, _ connection: SQLiteConnection) throws -> Bool {
+        try connection.withStatement("SELECT 1 FROM customers WHERE number = ?") { statement in
+            try statement.bind(number, at: 1)
+            return try statement.step()
+        }
     }
 
     /// What `checkReferences` adds for a create, from the import's lookups: the account manager
@@ -223,6 +287,19 @@ struct CustomerImporter {
     private static func prefixed(_ prefix: String, _ violations: [FieldViolation]) -> [FieldViolation] {
         violations.map { FieldViolation(field: prefix + "." + $0.field, reason: $0.reason) }
     }
+}
+
+/// An import's checked rows without children, written together by `CustomerImporter.flush`.
+private struct PendingCustomers {
+    /// `CustomerStore.insertCustomers`' values, one row each.
+    var customers: [[SQLValue]] = []
+    var matchKeys: [[SQLValue]] = []
+    var history: [HistoryLog.NewEntry] = []
+    /// The id of the first row: the next one after it are the rows' in order.
+    var firstID: Int64 = 0
+    /// What the checks of later rows must see although the table does not hold it yet.
+    var numbers: Set<Int64> = []
+    var vatNumbers: Set<String> = []
 }
 
 /// A row's problems, thrown to undo its savepoint.

@@ -26,6 +26,9 @@ struct CustomerNumberBlock {
         return free.lowerBound
     }
 
+    /// Whether ``next(_:)`` reads the table first (for the next run of free numbers).
+    var needsWalk: Bool { free.isEmpty }
+
     /// A row was written with `number` from ``next(_:)``.
     mutating func took(_ number: Int64) {
         last = number

@@ -144,31 +144,48 @@ extension CustomerStore {
     /// history entry listing its values. - Returns: the record as written (see `insertRecord`).
     static func recordCreated(_ connection: SQLiteConnection, id: Int64, _ fields: StoredCustomerFields, number: Int64,
                               names: CheckedNames, at now: Int64, by author: Author) throws -> StoredCustomer {
-        try storeMatchKeys(connection, customerID: id)
+        try storeNewMatchKeys(connection, customerID: id, fields)
+        let record = createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
+        try HistoryLog.append(connection, [createdEntry(record, at: now, by: author)])
+        return record
+    }
+
+    /// A new customer's record as its row was written: no head office yet, defaults as `insertSQL` gives them.
+    static func createdRecord(id: Int64, _ fields: StoredCustomerFields, number: Int64, names: CheckedNames,
+                              at now: Int64, by author: Author) -> StoredCustomer {
         let stamp = Date(milliseconds: now), authorRef = StoredUserRef(id: author.userID, name: names.author)
-        let record = StoredCustomer(
+        return StoredCustomer(
             id: id, number: number, name: fields.name,
             accountManager: names.accountManager,
             description: fields.description, vatNumber: fields.vatNumber, country: fields.country,
             industry: names.industry, email: fields.email, website: fields.website, phone: fields.phone,
             active: true, version: 1, createdAt: stamp, createdBy: authorRef, updatedAt: stamp, updatedBy: authorRef,
             businessID: fields.businessID)
-        try HistoryLog.append(connection, .customer, id: id, customerID: id, .created, at: now, by: author,
-                              changes: HistoryLog.creation(record.historyValues))
-        return record
     }
 
-    /// A new customer's row, bound to `insertValues(of:number:at:by:)`.
-    static let insertSQL = """
-        INSERT INTO customers (number, name, name_key, search_text, account_manager_id, description, vat_number,
-            country, industry_id, email, website, phone, business_id, active, version, created_at, created_by,
-            updated_at, updated_by)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
-        """
+    /// The history entry of a new customer, listing the values it was created with.
+    static func createdEntry(_ record: StoredCustomer, at now: Int64, by author: Author) -> HistoryLog.NewEntry {
+        HistoryLog.NewEntry(entity: .customer, id: record.id, customerID: record.id, action: .created, at: now, author: author,
+                            changes: HistoryLog.creation(record.historyValues))
+    }
 
-    /// `insertSQL`'s values: `values(of:number:)`, then created at/by and updated at/by.
-    static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author) -> [SQLValue] {
-        values(of: fields, number: number) + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
+    /// New customers' rows, bound to `insertValues(of:number:at:by:id:)`; the id NULL lets SQLite
+    /// choose it (a bulk import gives its rows' ids, see `CustomerImporter`).
+    static let insertCustomers = MultiRowInsert(
+        into: "customers",
+        columns: ["id", "number", "name", "name_key", "search_text", "account_manager_id", "description", "vat_number",
+                  "country", "industry_id", "email", "website", "phone", "business_id", "active", "version", "created_at",
+                  "created_by", "updated_at", "updated_by"],
+        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)")
+
+    /// One new customer's row (`insertCustomers` for one row).
+    static let insertSQL = insertCustomers.oneRowSQL
+
+    /// `insertCustomers`' values: the id, `values(of:number:)`, then created at/by and updated at/by.
+    static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author,
+                             id: Int64? = nil) -> [SQLValue] {
+        [SQLValue(id)] + values(of: fields, number: number)
+            + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
     }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the

@@ -80,7 +80,8 @@ extension CustomerStore {
     /// all-or-nothing import with a refused row the transaction is undone, so `imported` is 0.
     ///
     /// The import holds the writer from its first row to its last (writes of other callers wait),
-    /// running on the caller's thread, so `rows` may block reading its input.
+    /// running on the caller's thread: `rows` must not wait on a client (the server spools the
+    /// stream first, see `CustomerImportSpool`).
     /// - Throws: errors that are not a row's fault (an unknown acting user, SQLite failures, what
     ///   `rows` throws); nothing is written then.
     public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,

@@ -36,10 +36,27 @@ extension CustomerStore {
                       phone: statement.optionalText(first + 6))
     }
 
-    private static func insertMatchKeys(_ connection: SQLiteConnection, _ keys: [MatchKey], customerID: Int64) throws {
-        for key in keys {
-            try connection.run("INSERT OR IGNORE INTO customer_match_keys (kind, key, customer_id) VALUES (?, ?, ?)",
-                               [.text(key.kind.rawValue), .text(key.key), .integer(customerID)])
-        }
+    /// A new customer's keys, from the fields its row was just written with (the same values
+    /// `storeMatchKeys` would read back; a new id has no keys to replace: ids are never reused).
+    static func storeNewMatchKeys(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredCustomerFields) throws {
+        try connection.insertRows(insertKeys, newMatchKeyRows(customerID: customerID, fields))
     }
+
+    /// `insertKeys`' rows for a new customer's fields (a bulk import inserts many customers' at once).
+    static func newMatchKeyRows(customerID: Int64, _ fields: StoredCustomerFields) -> [[SQLValue]] {
+        keyRows(MatchKey.keys(name: fields.name, vatNumber: fields.vatNumber, businessID: fields.businessID,
+                              country: fields.country, email: fields.email, website: fields.website, phone: fields.phone),
+                customerID: customerID)
+    }
+
+    private static func insertMatchKeys(_ connection: SQLiteConnection, _ keys: [MatchKey], customerID: Int64) throws {
+        try connection.insertRows(insertKeys, keyRows(keys, customerID: customerID))
+    }
+
+    private static func keyRows(_ keys: [MatchKey], customerID: Int64) -> [[SQLValue]] {
+        keys.map { [.text($0.kind.rawValue), .text($0.key), .integer(customerID)] }
+    }
+
+    static let insertKeys = MultiRowInsert(
+        "INSERT OR IGNORE", into: "customer_match_keys", columns: ["kind", "key", "customer_id"])
 }

@@ -34,4 +34,15 @@ public final class ClientStreamReader<Message: Decodable & Sendable>: Sendable {
         guard let bytes = try context.connection.receiveStreamMessage(context: context) else { return nil }
         return try Router.decode(Message.self, from: bytes, for: context.method)
     }
+
+    /// `next()` without decoding: the next message's bytes as received, for a handler that keeps
+    /// them (an import spools its stream) and decodes them later with `decode(_:)`.
+    public func nextEncoded() throws -> [UInt8]? {
+        try context.connection.receiveStreamMessage(context: context)
+    }
+
+    /// Decodes bytes `nextEncoded()` returned, as `next()` would have (`INVALID_ARGUMENT` when they do not decode).
+    public func decode(_ bytes: [UInt8]) throws -> Message {
+        try Router.decode(Message.self, from: bytes, for: context.method)
+    }
 }

@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An import's messages as they arrive, kept in a temporary file until the client has ended its
+/// stream, then read back in order for the import's transaction.
+///
+/// Why: the import's transaction holds the database's one writer, and with it every other write.
+/// Streaming rows into it as they arrive let a slow client, or one gone silent mid-stream, stop
+/// every create and update of the service until its stream ended or timed out. Spooled, the
+/// transaction starts only when every row is there, and lasts as long as writing them takes.
+///
+/// The file is made next to the database (a directory the service owns: under systemd's
+/// `PrivateTmp` and `ProtectSystem=strict` it is where the service may write), owner-only, and
+/// unlinked at once, so it holds no name and disappears with its descriptor, also after a crash.
+/// Each message is stored as its length (4 bytes, big-endian) and its bytes, as received.
+///
+/// Used by one thread at a time (the call's handler); not `Sendable`.
+public final class CustomerImportSpool {
+    /// Where the file was made, for errors (it has no name once made).
+    private let path: String
+    private let descriptor: Int32
+    /// Bytes appended and not yet written; written in blocks of `blockSize`.
+    private var pending: [UInt8] = []
+    /// What was read back and not yet handed out, from `readOffset`.
+    private var readBuffer: [UInt8] = []
+    private var readOffset = 0
+    private var isReading = false
+    private var isAtEnd = false
+    /// Messages appended.
+    public private(set) var count = 0
+
+    static let blockSize = 1 << 20
+
+    /// Makes the unnamed file in `directory`. - Throws: `StoreError.io`, `resourceExhausted`.
+    init(directory: String) throws {
+        var template = Array("\(directory)/.customer-import-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        let name = template.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { String(cString: $0) } ?? directory
+        }
+        guard made >= 0 else { throw FileSystem.error("mkstemp", name, errno) }
+        descriptor = made
+        path = name
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        do {
+            try FileSystem.removeFile(name)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Keeps one message. - Throws: `StoreError` when the file cannot be written (a full disk:
+    /// `resourceExhausted`); after `next()` began reading back.
+    public func append(_ message: [UInt8]) throws {
+        guard !isReading, let length = UInt32(exactly: message.count) else {
+            throw StoreError.invalidArgument([FieldViolation(field: "rows", reason: "a message of the import is too large")])
+        }
+        withUnsafeBytes(of: length.bigEndian) { pending.append(contentsOf: $0) }
+        pending.append(contentsOf: message)
+        count += 1
+        if pending.count >= Self.blockSize { try writePending() }
+    }
+
+    /// The next message in the order they were appended; nil after the last. The first call ends
+    /// appending. - Throws: `StoreError.io` when the file cannot be read, or reads short.
+    public func next() throws -> [UInt8]? {
+        if !isReading {
+            try writePending()
+            try FileSystem.call("lseek", path) { lseek(descriptor, 0, SEEK_SET) }
+            isReading = true
+        }
+        guard let header = try take(4) else { return nil }
+        let length = header.reduce(0) { $0 << 8 | Int($1) }
+        guard let message = try take(length) else {
+            throw StoreError.io("the import's spool file \(path) ended inside a message")
+        }
+        return message
+    }
+
+    private func writePending() throws {
+        try pending.withUnsafeBytes { try FileSystem.writeAll(descriptor, $0, path: path) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The next `count` bytes; nil when the file ends before any of them (`count` 0: an empty array).
+    private func take(_ count: Int) throws -> [UInt8]? {
+        while readBuffer.count - readOffset < count, !isAtEnd {
+            readBuffer.removeFirst(readOffset)
+            readOffset = 0
+            let want = max(Self.blockSize, count - readBuffer.count)
+            let before = readBuffer.count
+            readBuffer.append(contentsOf: repeatElement(0, count: want))
+            let got = try readBuffer.withUnsafeMutableBytes { buffer in
+                try FileSystem.call("read", path) { read(descriptor, buffer.baseAddress.map { $0 + before }, want) }
+            }
+            readBuffer.removeLast(want - got)
+            if got == 0 { isAtEnd = true }
+        }
+        let available = readBuffer.count - readOffset
+        if available < count {
+            if available == 0 { return nil }
+            throw StoreError.io("the import's spool file \(path) ended inside a message")
+        }
+        defer { readOffset += count }
+        return Array(readBuffer[readOffset..<(readOffset + count)])
+    }
+}
+
+extension CustomerStore {
+    /// A new, empty spool for an import's messages, next to the database.
+    public func makeImportSpool() throws -> CustomerImportSpool {
+        let directory = (path as NSString).deletingLastPathComponent
+        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory)
+    }
+}
