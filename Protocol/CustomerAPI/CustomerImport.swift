@@ -97,6 +97,9 @@ public struct ImportCustomersResponse: Codable, Sendable, Hashable {
 
     /// The most problems an answer lists, so it stays well under the frame limit.
     public static let maxProblems = 10_000
+    /// The most problems a refused all-or-nothing import lists as the error's details: a STATUS
+    /// must stay small (PROTOCOL.md 5.3).
+    public static let maxRefusalDetails = 100
 
     public init(rows: Int64, imported: Int64, rejectedRows: Int64, problems: [ImportProblem], dryRun: Bool) {
         self.rows = rows
