@@ -1,3 +1,4 @@
+import CommandLineKit
 import Glibc
 
 /// The floor: the same byte counts as one RPC round trip over socketpair(2) Unix stream sockets,

@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// When a measured phase ends: after a time, or after a number of calls spread over the callers.
 enum PhaseLength: Sendable, Equatable {
     case duration(Duration)

@@ -1,3 +1,4 @@
+import CommandLineKit
 import SQLiteEngine
 
 /// The storage floors, in-process through the store's own engine on a copy of the same database:

@@ -1,3 +1,5 @@
+import CommandLineKit
+
 /// One named measurement: warm up, then run callers for the measured time and collect samples.
 protocol Scenario: Sendable {
     var name: String { get }

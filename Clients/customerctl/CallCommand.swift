@@ -2,8 +2,8 @@ import CommandLineKit
 import CustomerClient
 import Foundation
 
-/// `customerctl call SERVICE/METHOD --data JSON`: any unary method, through the server's
-/// reflection service (like grpcurl), for what the CLI has no command for.
+/// `customerctl call SERVICE/METHOD --data JSON`: any method, unary or streaming, through the
+/// server's reflection service (like grpcurl), for what the CLI has no command for.
 enum CallCommand {
     static let method = Argument("SERVICE/METHOD", help: "The method's full name, e.g. customer.v1.CustomerService/GetCustomer.")
     static let data = Option.value(
@@ -11,39 +11,92 @@ enum CallCommand {
             The request as a JSON object with the message's field names (see `customerctl services`
             and Protocol/CUSTOMER-API.md); `-` reads it from stdin. Default: {} (every field absent).
             Enums by case name, decimals as strings ("1234.50"), times in ISO 8601 with a zone.
+            A client-streaming method takes one JSON object per line (JSON Lines), from stdin
+            unless --data gives them.
             """)
 
     static let spec = CommandSpec(
         ["call"], summary: "Call any method by name with a JSON request (through the server's reflection).",
         arguments: [method], options: [data],
         notes: """
-            The answer is printed as JSON (whatever --output says): one object, the response message,
-            with enums as case names, decimals as strings, times in ISO 8601 UTC. A request the
-            message cannot take is refused before it is sent (exit 64), naming the field.
+            The answer is printed as JSON: one object, the response message, with enums as case
+            names, decimals as strings, times in ISO 8601 UTC. A server-streaming method's answers
+            are printed as they come, one compact object per line (JSON Lines), or as one array
+            with --output json. A request the message cannot take is refused before anything is
+            sent (exit 64), naming the field (and, for a stream, the line).
             """,
         examples: [
             "customerctl call customer.v1.CustomerService/GetCustomer --data '{\"id\": 1}'",
             "echo '{\"query\": {\"status\": \"all\"}}' | customerctl call customer.v1.CustomerService/ListCustomers -d -",
+            "customerctl call customer.v1.CustomerService/StreamCustomers -d '{\"query\": {}}' -o json",
+            "customerctl call customer.v1.CustomerService/ImportCustomers < import-requests.jsonl",
         ]
     ) { invocation in
         let name = try invocation.text(method)
-        let request = try requestValue(invocation.value(data) ?? "{}")
-        let answer: DynamicValue
+        let server = invocation.client.server
+        let target = try await server.method(named: name, options: invocation.callOptions)
+        let output = Output(format: .json)
         do {
-            answer = try await invocation.client.server.call(name, request, options: invocation.callOptions)
+            switch target.kind {
+            case .unary:
+                let request = try requestValue(try await text(of: invocation.value(data) ?? "{}"))
+                try output.printJSON(try await server.call(target, request, options: invocation.callOptions))
+            case .serverStreaming:
+                let request = try requestValue(try await text(of: invocation.value(data) ?? "{}"))
+                if invocation.output == .json {
+                    var answers: [DynamicValue] = []
+                    try await server.serverStream(target, request, options: invocation.callOptions) { answers.append($0) }
+                    try output.printJSON(answers)
+                } else {
+                    try await server.serverStream(target, request, options: invocation.callOptions) { try output.jsonLine($0) }
+                }
+            case .clientStreaming:
+                let payloads = try requestLines(try await text(of: invocation.value(data) ?? "-"), for: target)
+                try output.printJSON(try await server.clientStream(target, payloads: payloads, options: invocation.callOptions))
+            case .bidirectionalStreaming:
+                throw RPCError(.unimplemented, "\(name) streams both ways, which customerctl call cannot do")
+            }
         } catch let error as DynamicMessageError {
             throw UsageError("--data: \(error)")
         }
-        try Output(format: .json).printJSON(answer)
     }
 
-    private static func requestValue(_ text: String) throws -> DynamicValue {
-        let bytes = text == "-" ? FileHandle.standardInput.readDataToEndOfFile() : Data(text.utf8)
+    /// `--data`'s text, or stdin's for `-`, read on a thread of its own: stdin may wait for a
+    /// person or a pipe for as long as they like, and the cooperative pool must not wait with it.
+    private static func text(of data: String) async throws -> Data {
+        guard data == "-" else { return Data(data.utf8) }
+        return try await runOnThread { FileHandle.standardInput.readDataToEndOfFile() }
+    }
+
+    private static func requestValue(_ bytes: Data) throws -> DynamicValue {
         do {
             return try JSONDecoder().decode(DynamicValue.self, from: bytes)
         } catch {
             throw UsageError("--data is not JSON: \(Self.reason(error))")
         }
+    }
+
+    /// One request per non-blank line, each encoded before anything is sent; a line that is not
+    /// JSON or that the message cannot take is refused by its number.
+    private static func requestLines(_ bytes: Data, for target: DynamicMethod) throws -> [[UInt8]] {
+        var requests: [[UInt8]] = []
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard line.contains(where: { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains($0) }) else {
+                continue
+            }
+            let request: DynamicValue
+            do {
+                request = try JSONDecoder().decode(DynamicValue.self, from: Data(line))
+            } catch {
+                throw UsageError("--data: line \(index + 1) is not JSON: \(Self.reason(error))")
+            }
+            do {
+                requests.append(try target.encodeRequest(request))
+            } catch {
+                throw UsageError("--data: line \(index + 1): \(error)")
+            }
+        }
+        return requests
     }
 
     /// JSONDecoder's own words, without the coding path noise.

@@ -12,7 +12,8 @@ enum CompletionCommand {
         arguments: [shell],
         notes: """
             bash: add `eval "$(customerctl completion bash)"` to ~/.bashrc.
-            zsh:  add `eval "$(customerctl completion zsh)"` to ~/.zshrc.
+            zsh:  customerctl completion zsh > ~/.zfunc/_customerctl, with fpath=(~/.zfunc $fpath)
+                  before compinit in ~/.zshrc; or `source <(customerctl completion zsh)` after it.
             fish: customerctl completion fish > ~/.config/fish/completions/customerctl.fish
             """,
         examples: ["customerctl completion bash > /etc/bash_completion.d/customerctl"]

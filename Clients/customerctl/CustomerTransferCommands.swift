@@ -5,7 +5,8 @@ import Foundation
 /// `customerctl customers import` and `customers export`: CSV and JSON Lines with the same columns
 /// (`CustomerColumns`), so an export imports again unchanged.
 enum CustomerTransferCommands {
-    static let file = Argument("FILE", help: "The CSV file: a header row, then one customer a row (UTF-8, with or without BOM).")
+    static let file = Argument(
+        "FILE", help: "The CSV file: a header row, then one customer a row (UTF-8, with or without BOM).", completion: .file)
     static let map = Option.repeatable("map", "COLUMN=FIELD", help: """
         Read the column COLUMN as FIELD (see FIELDS below); COLUMN= skips it.
         Without it a column's header must be a field's name.

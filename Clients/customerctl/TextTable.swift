@@ -23,7 +23,9 @@ struct TextTable {
             var text = ""
             for (column, cell) in cells.enumerated() {
                 let isLast = column == cells.count - 1
-                text += isLast ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
+                // A row with more cells than headers: the extra ones get no column of their own.
+                let width = column < widths.count ? widths[column] : cell.count
+                text += isLast ? cell : cell.padding(toLength: width + 2, withPad: " ", startingAt: 0)
             }
             return text
         }

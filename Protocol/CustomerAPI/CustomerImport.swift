@@ -1,7 +1,7 @@
 /// One customer as an import takes it and an export gives it: the customer's fields, its head
 /// office address and its first contact, each only when it has one. The CSV and JSON Lines
-/// columns of `customerctl customers import` and `export` are these fields' names (README,
-/// "Import and export"), so an export imports again unchanged.
+/// columns of `customerctl customers import` and `export` are these fields' names (docs/CSV.md,
+/// "Columns"), so an export imports again unchanged.
 public struct CustomerRecord: Codable, Sendable, Hashable {
     /// The line of the file the record starts on (an import's row), for reporting; absent in exports.
     public var line: Int64?
@@ -97,6 +97,9 @@ public struct ImportCustomersResponse: Codable, Sendable, Hashable {
 
     /// The most problems an answer lists, so it stays well under the frame limit.
     public static let maxProblems = 10_000
+    /// The most problems a refused all-or-nothing import lists as the error's details: a STATUS
+    /// must stay small (PROTOCOL.md 5.3).
+    public static let maxRefusalDetails = 100
 
     public init(rows: Int64, imported: Int64, rejectedRows: Int64, problems: [ImportProblem], dryRun: Bool) {
         self.rows = rows

@@ -18,7 +18,8 @@ public enum CustomerService {
         service: name, method: "ImportCustomers", kind: .clientStreaming,
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
             + "Each row is checked as CreateCustomer checks it, with its head office address and first contact; "
-            + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first 100, "
+            + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first "
+            + "\(ImportCustomersResponse.maxRefusalDetails), "
             + "field `line N: column`) unless `continueOnError`. The server keeps the stream until it ends, then writes all rows "
             + "in one transaction (a slow client holds up no other write). "
             + "Takes an `idempotency-key`.")

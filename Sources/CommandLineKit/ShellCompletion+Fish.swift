@@ -16,10 +16,19 @@ extension ShellCompletion {
                 lines.append("complete -c \(program) -f -n '__fish_seen_subcommand_from \(group); and not __fish_seen_subcommand_from \(names)' -a \(member.path[1]) -d \(quoted(member.summary))")
             }
         }
+        // Files only where a command or option takes a path.
+        lines.append("complete -c \(program) -f")
         for command in commands {
             let condition = command.path.map { "__fish_seen_subcommand_from \($0)" }.joined(separator: "; and ")
             for option in command.signature.options {
                 lines.append(line(program: program, option, condition: condition))
+            }
+            for argument in command.signature.arguments {
+                if !argument.choices.isEmpty {
+                    lines.append("complete -c \(program) -f -n \(quoted(condition)) -a \(quoted(argument.choices.joined(separator: " ")))")
+                } else if argument.completion != .none {
+                    lines.append("complete -c \(program) -F -n \(quoted(condition))")
+                }
             }
         }
         for option in global + [.help] {
@@ -43,9 +52,6 @@ extension ShellCompletion {
                 line += " -F"
             }
         }
-        // The help's first sentence, its lines joined: fish shows one line beside each option.
-        let help = option.help.split(separator: "\n").joined(separator: " ")
-        let summary = help.range(of: ". ").map { String(help[..<$0.lowerBound]) + "." } ?? help
-        return line + " -d " + quoted(summary)
+        return line + " -d " + quoted(summary(option.help))
     }
 }

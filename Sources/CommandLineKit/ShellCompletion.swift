@@ -25,13 +25,7 @@ public enum ShellCompletion {
         case .bash:
             return bash(program: program, commands: commands, global: global)
         case .zsh:
-            // zsh runs the bash function through its bash compatibility layer: one script to keep right.
-            return """
-                #compdef \(program)
-                # zsh completion for \(program): eval "$(\(program) completion zsh)" in ~/.zshrc.
-                autoload -U +X bashcompinit && bashcompinit
-
-                """ + bash(program: program, commands: commands, global: global)
+            return zsh(program: program, commands: commands, global: global)
         case .fish:
             return fish(program: program, commands: commands, global: global)
         }
@@ -47,6 +41,19 @@ public enum ShellCompletion {
     /// The second words under a group, in order.
     static func subcommands(of group: String, in commands: [Command]) -> [String] {
         commands.filter { $0.path.count > 1 && $0.path[0] == group }.map { $0.path[1] }
+    }
+
+    /// The help's first sentence, its lines joined: zsh and fish show one line beside each option.
+    static func summary(_ help: String) -> String {
+        let text = help.split(separator: "\n").joined(separator: " ")
+        var start = text.startIndex
+        while let stop = text.range(of: ". ", range: start..<text.endIndex) {
+            let sentence = text[..<stop.lowerBound]
+            // "e.g. " and "i.e. " end no sentence.
+            if !sentence.hasSuffix("e.g") && !sentence.hasSuffix("i.e") { return sentence + "." }
+            start = stop.upperBound
+        }
+        return text
     }
 
     /// Safe inside single quotes in every shell here.

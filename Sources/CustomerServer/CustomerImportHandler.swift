@@ -82,12 +82,9 @@ struct CustomerImportHandler: GuardedService {
         }
     }
 
-    /// The most problems a refusal lists as details: a STATUS must stay small (PROTOCOL.md 5.3);
-    /// a dry run's answer lists up to `ImportCustomersResponse.maxProblems`.
-    static let maxDetails = 100
-
     /// The call's answer; an all-or-nothing import with a refused row is refused as a whole,
-    /// INVALID_ARGUMENT with one detail per problem (field `line N: column`), the first `maxDetails`.
+    /// INVALID_ARGUMENT with one detail per problem (field `line N: column`), the first
+    /// `ImportCustomersResponse.maxRefusalDetails`; a dry run's answer lists up to `maxProblems`.
     private static func answer(_ outcome: CustomerImportOutcome, mode: CustomerImportMode) throws -> ImportCustomersResponse {
         let problems = outcome.problems.prefix(ImportCustomersResponse.maxProblems).map {
             ImportProblem(line: $0.line, field: $0.violation.field, reason: $0.violation.reason)
@@ -97,7 +94,7 @@ struct CustomerImportHandler: GuardedService {
             throw RPCError(
                 .invalidArgument,
                 "\(outcome.rejectedRows) of \(outcome.rows) rows are invalid and nothing was imported\(first)",
-                details: problems.prefix(maxDetails).map { ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason) })
+                details: problems.prefix(ImportCustomersResponse.maxRefusalDetails).map { ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason) })
         }
         return ImportCustomersResponse(
             rows: Int64(outcome.rows), imported: Int64(outcome.imported), rejectedRows: Int64(outcome.rejectedRows),

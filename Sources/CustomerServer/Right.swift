@@ -5,7 +5,7 @@ enum Right: String, Sendable, CaseIterable {
     // Raw values are the API's field names in `Rights`, sent in a refusal's details.
     case readCustomers, editCustomers, financialFigures, deleteCustomers, manageContacts, administration
 
-    /// How the README, the CLI and refusals name it.
+    /// How docs/PERMISSIONS.md, the CLI and refusals name it.
     var title: String {
         switch self {
         case .readCustomers: "Customers: read"

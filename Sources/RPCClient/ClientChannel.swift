@@ -74,7 +74,15 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, _ request: Req, as: Res.Type = Res.self, options: CallOptions = CallOptions()
     ) -> ServerStreamResponse<Res> {
         ServerStreamResponse(channel: self, method: method, request: Result { try Self.encode(request, for: method) }
-            .mapError { $0 as? RPCError ?? RPCError(.internalError, "\($0)") }, options: options)
+            .mapError { $0 as? RPCError ?? RPCError(.internalError, "\($0)") }, options: options,
+            decode: { bytes throws(RPCError) in try Self.decode(Res.self, from: bytes, for: method) })
+    }
+
+    /// One request, a stream of responses, as encoded bytes (see `unary(_:payload:options:)`).
+    public func serverStreaming(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions = CallOptions())
+        -> ServerStreamResponse<[UInt8]> {
+        ServerStreamResponse(channel: self, method: method, request: .success(payload), options: options,
+                             decode: { bytes throws(RPCError) in bytes })
     }
 
     /// A stream of requests produced by `produce`, then one response. If `produce` throws, the call
@@ -83,6 +91,21 @@ public final class ClientChannel: Sendable {
         _ method: MethodDescriptor, as: Res.Type = Res.self, options: CallOptions = CallOptions(),
         _ produce: (ClientStreamSender<Req>) async throws -> Void
     ) async throws -> Res {
+        try Self.decode(Res.self, from: try await streamRequests(method, options: options, produce), for: method)
+    }
+
+    /// A stream of requests, then one response, as encoded bytes (see `unary(_:payload:options:)`):
+    /// `produce` sends messages already encoded with `ClientStreamSender.send(payload:)`.
+    public func clientStreamingPayload(
+        _ method: MethodDescriptor, options: CallOptions = CallOptions(),
+        _ produce: (ClientStreamSender<[UInt8]>) async throws -> Void
+    ) async throws -> [UInt8] {
+        try await streamRequests(method, options: options, produce)
+    }
+
+    private func streamRequests<Req: Encodable & Sendable>(
+        _ method: MethodDescriptor, options: CallOptions, _ produce: (ClientStreamSender<Req>) async throws -> Void
+    ) async throws -> [UInt8] {
         let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
             Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
                                  request: nil, to: &buffer)
@@ -100,7 +123,7 @@ public final class ClientChannel: Sendable {
             throw failure
         }
         try? connection.send { FrameBuilder.append(.message, flags: .endStream, streamID: call.streamID, to: &$0) }
-        return try Self.decode(Res.self, from: try await awaitResponse(call, on: connection), for: method)
+        return try await awaitResponse(call, on: connection)
     }
 
     /// Closes the connection; calls in flight end with CANCELLED, later calls throw UNAVAILABLE.

@@ -16,7 +16,12 @@ public final class ClientStreamSender<Message: Encodable & Sendable>: Sendable {
     /// Sends one message, first waiting while the server's flow-control window is used up.
     /// Throws the call's error once it ended (e.g. the server refused it, the deadline passed).
     public func send(_ message: Message) async throws {
-        let bytes = try ClientChannel.encode(message, for: method)
+        try await send(payload: try ClientChannel.encode(message, for: method))
+    }
+
+    /// Sends one message already encoded (built from a reflected schema, as `customerctl call`
+    /// does), waiting for credit as `send(_:)` does.
+    public func send(payload bytes: [UInt8]) async throws {
         try await call.spendCredit(FrameHeader.cost(ofPayload: bytes.count))
         guard !call.isFinished else { return }
         try connection.send { buffer in

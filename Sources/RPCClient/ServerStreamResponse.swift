@@ -13,6 +13,9 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
     let method: MethodDescriptor
     let request: Result<[UInt8], RPCError>
     let options: CallOptions
+    /// How a message's bytes become an `Element`: the binary decoder, or (encoded bytes as they
+    /// came) nothing at all for a client that reads them with a reflected schema.
+    let decode: @Sendable ([UInt8]) throws(RPCError) -> Element
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(source: self)
@@ -36,7 +39,7 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
                     done = true
                     return nil
                 }
-                return try ClientChannel.decode(Element.self, from: bytes, for: source.method)
+                return try source.decode(bytes)
             } catch {
                 done = true
                 active?.cancel(RPCError(.cancelled, "the stream consumer failed"))

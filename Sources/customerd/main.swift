@@ -4,7 +4,7 @@ import Foundation
 import ProductVersion
 import ServiceLog
 
-/// Exit codes (documented in `--help` and README.md).
+/// Exit codes (documented in `--help` and docs/SERVER.md).
 enum ExitCode {
     static let success: Int32 = 0
     /// The server could not start: the socket is taken or unsafe, a directory cannot be made, ...

@@ -23,11 +23,23 @@ import Testing
         }
     }
 
-    @Test func zshReusesTheBashFunction() {
+    @Test func zshIsANativeArgumentsFunction() {
         let script = ShellCompletion.script(for: .zsh, program: "tool", commands: Self.commands, global: Self.global)
         #expect(script.hasPrefix("#compdef tool\n"))
-        #expect(script.contains("bashcompinit"))
-        #expect(script.contains("complete -o default -F _tool tool"))
+        #expect(!script.contains("bashcompinit"))
+        for part in ["'customers list'|'customers list '*)", "'--order=[Sort order.]:name|number:(name number)'",
+                     "'--all[Active and deactivated.]'", "'--to=[Where.]:PATH:_files'", "'1:ID: '",
+                     "'--socket=[The socket.]:PATH:_files'", "'list:List customers.'", "compdef _tool tool"] {
+            #expect(script.contains(part), "\(part)")
+        }
+    }
+
+    @Test func aSummaryEndsAtTheFirstSentenceButNotAtEG() {
+        let commands = [ShellCompletion.Command(path: ["health"], summary: "Is it serving?", signature: Signature(options: [
+            .value("service", "NAME", help: "One service, e.g. customer.v1.CustomerService. Default: all."),
+        ]))]
+        let fish = ShellCompletion.script(for: .fish, program: "tool", commands: commands, global: [])
+        #expect(fish.contains("-d 'One service, e.g. customer.v1.CustomerService.'"))
     }
 
     @Test func fishHasALinePerWordAndOption() {

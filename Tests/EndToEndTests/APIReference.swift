@@ -74,7 +74,7 @@ enum APIReference {
         `\(regenerateCommand)` and review the diff.
 
         Every call runs as the user the caller's OS uid maps to, and each method needs what its
-        "requires" column says, from that user's permission profile (README.md, "Permissions"); a refusal
+        "requires" column says, from that user's permission profile (docs/PERMISSIONS.md); a refusal
         is `PERMISSION_DENIED` with the detail `right` naming the missing right (`Rights` field name). A
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
         then runs as that person; from anyone else it is refused.

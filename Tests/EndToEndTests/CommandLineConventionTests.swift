@@ -135,6 +135,60 @@ import Testing
         }
     }
 
+    @Test func callPrintsAServerStreamAsJSONLinesOrOneArray() async throws {
+        try await withServer { server, client in
+            for name in ["Streamed A Oy", "Streamed B Oy", "Streamed C Oy"] {
+                _ = try await client.customers.create(CustomerFields(name: name, country: "FI"))
+            }
+            let method = "customer.v1.CustomerService/StreamCustomers"
+            let lines = try await ctl(server, "call", method, "--data", "{\"query\": {\"order\": \"name\"}}")
+            #expect(lines.status == 0, "\(lines.stderr)")
+            let rows = try lines.stdout.split(separator: "\n").map { try json(String($0)) as? [String: Any] }
+            #expect(rows.map { $0?["name"] as? String } == ["Streamed A Oy", "Streamed B Oy", "Streamed C Oy"], "\(lines.stdout)")
+            let array = try await ctl(server, "-o", "json", "call", method, "-d", "{\"query\": {\"order\": \"name\"}}")
+            #expect(array.status == 0, "\(array.stderr)")
+            let objects = try json(array.stdout) as? [[String: Any]]
+            #expect(objects?.map { $0["name"] as? String } == ["Streamed A Oy", "Streamed B Oy", "Streamed C Oy"],
+                    "\(array.stdout)")
+            let refused = try await ctl(server, "call", method, "--data", "{\"query\": {\"order\": \"size\"}}")
+            #expect(refused.status == 64, "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+        }
+    }
+
+    @Test func callSendsJSONLinesFromStdinToAClientStream() async throws {
+        try await withServer { server, client in
+            let method = "customer.v1.CustomerService/ImportCustomers"
+            let input = """
+                {"options": {"continueOnError": false}}
+
+                {"rows": [{"line": 2, "fields": {"name": "Piped A Oy", "country": "FI"}}]}
+                {"rows": [{"line": 3, "fields": {"name": "Piped B Oy", "country": "FI"}}]}
+                """
+            let directory = try TestServer.makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("requests.jsonl")
+            try input.write(to: file, atomically: true, encoding: .utf8)
+            let customerctl = try Products.url(of: "customerctl").path
+            let piped = try await runExecutable("/bin/sh", ["-c", "exec \"$0\" --socket \"$1\" call \"$2\" < \"$3\"",
+                                                            customerctl, server.socketPath, method, file.path])
+            #expect(piped.status == 0, "\(piped.stderr)")
+            let answer = try json(piped.stdout) as? [String: Any]
+            #expect(answer?["imported"] as? Int == 2, "\(piped.stdout)")
+            #expect(try await client.customers.list().customers.map(\.name).sorted() == ["Piped A Oy", "Piped B Oy"])
+
+            // A line the message cannot take is refused by its number, and nothing is sent.
+            let bad = try await ctl(server, "call", method, "--data", """
+                {"rows": [{"fields": {"name": "Never Oy", "country": "FI"}}]}
+                {"rows": [{"fields": {"nmae": "X"}}]}
+                """)
+            #expect(bad.status == 64, "\(bad.stderr)")
+            #expect(bad.stderr.contains("line 2"), "\(bad.stderr)")
+            #expect(bad.stderr.contains("has no field nmae"), "\(bad.stderr)")
+            #expect(try await client.customers.list().customers.count == 2)
+        }
+    }
+
     @Test func callRefusesABadRequestBeforeSendingItNamingTheField() async throws {
         try await withServer { server, client in
             let unknownField = try await ctl(server, "call", "customer.v1.CustomerService/CreateCustomer",

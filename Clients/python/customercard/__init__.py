@@ -6,6 +6,7 @@ calls any method by name with dicts. Failures raise `RPCError` (code, message, d
 
 from .channel import Channel, ServerStream, default_socket_path, new_idempotency_key
 from .client import CustomerCardClient
+from .merging import CustomerRef, DuplicatePage, DuplicatePair, FieldChange, MergeConflict, MergedRecords, MergeReport
 from .messages import (Activity, ActivityList, Address, AddressFields, Contact, ContactFields, ContactInformation,
                        ContactRef, Customer, CustomerCard, CustomerFields, CustomerPage, CustomerQuery, FileInfo,
                        FilesTab, Link, UserRef)
@@ -14,6 +15,7 @@ from .status import ErrorDetail, RPCError, StatusCode
 __all__ = [
     "Activity", "ActivityList", "Address", "AddressFields", "Channel", "Contact", "ContactFields",
     "ContactInformation", "ContactRef", "Customer", "CustomerCard", "CustomerCardClient", "CustomerFields",
-    "CustomerPage", "CustomerQuery", "ErrorDetail", "FileInfo", "FilesTab", "Link", "RPCError", "ServerStream",
+    "CustomerPage", "CustomerQuery", "CustomerRef", "DuplicatePage", "DuplicatePair", "ErrorDetail", "FieldChange",
+    "FileInfo", "FilesTab", "Link", "MergeConflict", "MergeReport", "MergedRecords", "RPCError", "ServerStream",
     "StatusCode", "UserRef", "default_socket_path", "new_idempotency_key",
 ]

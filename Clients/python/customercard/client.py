@@ -17,6 +17,7 @@ from typing import Iterator
 from .channel import Channel, ServerStream
 from .convert import from_wire, to_wire, wire_name
 from .status import RPCError, StatusCode
+from .merging import DuplicatePage, DuplicatePair, MergeReport
 from .messages import (Activity, ActivityList, Address, AddressFields, Contact, ContactFields, Customer,
                        CustomerCard, CustomerFields, CustomerPage, CustomerQuery, FileInfo, FilesTab)
 
@@ -82,6 +83,30 @@ class Customers(_Service):
 
     def delete(self, id: int, *, confirm: bool, **options) -> int:
         return self._call(CUSTOMERS + "DeleteCustomer", _request(id=id, confirm=confirm), options)["id"]
+
+    def find_duplicates(self, *, limit: int | None = None, page_token: str | None = None,
+                        **options) -> DuplicatePage:
+        """One page of candidate pairs, best first (Customers: read for all customers)."""
+        request = _request(limit=limit, page_token=page_token)
+        return from_wire(DuplicatePage, self._call(CUSTOMERS + "FindDuplicates", request, options))
+
+    def duplicates(self, *, page_size: int | None = None, **options) -> Iterator[DuplicatePair]:
+        """Every candidate pair, page after page."""
+        token = None
+        while True:
+            page = self.find_duplicates(limit=page_size, page_token=token, **options)
+            yield from page.pairs
+            if not page.next_page_token:
+                return
+            token = page.next_page_token
+
+    def merge(self, keep_id: int, absorb_id: int, *, dry_run: bool | None = None, do_not_fill: tuple[str, ...] = (),
+              **options) -> MergeReport:
+        """Moves everything of `absorb_id` to `keep_id` in one transaction and fills the fields the kept
+        customer lacks, except those named in `do_not_fill`; afterwards a call on `absorb_id` raises
+        NOT_FOUND with the detail `mergedInto`. A dry run changes nothing and reports the same."""
+        request = _request(keep_id=keep_id, absorb_id=absorb_id, dry_run=dry_run, do_not_fill=list(do_not_fill) or None)
+        return from_wire(MergeReport, self._call(CUSTOMERS + "MergeCustomers", request, options))
 
 
 class Addresses(_Service):

@@ -272,5 +272,44 @@ class ReconnectTests(unittest.TestCase):
         self.assertEqual(client.customers.get(created.id).name, "Pysyvä Oy")
 
 
+class DuplicateAndMergeTests(ServerTestCase):
+    """A server of its own, so the duplicate pairs listed are only this test's."""
+
+    def test_duplicates_are_found_and_a_merge_moves_the_absorbed_customers_records(self):
+        keep = self.new_customer("Acme Oy", vat_number="FI01120389", email="info@acme.fi")
+        absorb = self.client.customers.create(
+            CustomerFields(name="ACME oy", country="FI", vat_number="FI 0112038-9", website="acme.fi",
+                           phone="+358 40 123 4567"),
+            allow_duplicate_vat=True)
+        contact = self.client.contacts.create(absorb.id, ContactFields(first_name="Aino", last_name="Virtanen"))
+        self.new_customer("Someone Else Ab", email="info@else.fi")
+
+        pairs = list(self.client.customers.duplicates(page_size=1))
+        self.assertEqual(len(pairs), 1, pairs)
+        self.assertEqual({pairs[0].first.id, pairs[0].second.id}, {keep.id, absorb.id})
+        self.assertIn("sameVatNumber", pairs[0].reasons)
+        self.assertGreater(pairs[0].score, 0)
+
+        dry = self.client.customers.merge(keep.id, absorb.id, dry_run=True)
+        self.assertTrue(dry.dry_run)
+        self.assertEqual(self.client.customers.get(absorb.id).name, "ACME oy")
+        self.assertEqual([c.id for c in self.client.contacts.list(absorb.id)], [contact.id])
+
+        report = self.client.customers.merge(keep.id, absorb.id, do_not_fill=("website",))
+        self.assertFalse(report.dry_run)
+        self.assertEqual((report.kept.id, report.absorbed_id), (keep.id, absorb.id))
+        self.assertEqual({moved.kind: moved.ids for moved in report.moved}.get("contacts"), [contact.id])
+        self.assertEqual([change.field for change in report.filled], ["phone"])
+        self.assertEqual(report.kept.phone, absorb.phone)
+        self.assertIsNone(report.kept.website)
+        self.assertEqual(dry.moved, report.moved)
+
+        gone = self.assertRefused(StatusCode.NOT_FOUND, self.client.customers.get, absorb.id)
+        self.assertEqual([(d.field, d.reason) for d in gone.details], [("mergedInto", str(keep.id))])
+        self.assertEqual([c.id for c in self.client.contacts.list(keep.id)], [contact.id])
+        self.assertEqual(list(self.client.customers.duplicates()), [])
+        self.assertRefused(StatusCode.INVALID_ARGUMENT, self.client.customers.merge, keep.id, keep.id)
+
+
 if __name__ == "__main__":
     unittest.main()
