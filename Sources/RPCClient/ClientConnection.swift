@@ -172,7 +172,7 @@ final class ClientConnection: Sendable {
                 if case .success(let call) = result { build(call.streamID, &state.batch) }
                 return true
             }
-            if batched { return try started(result, callerReads: callerReads, bell: bell) }
+            if batched { return started(result, callerReads: callerReads, bell: bell) }
         }
         var mayHaveArrived = false
         do {
@@ -191,7 +191,7 @@ final class ClientConnection: Sendable {
             if error.errno == EPIPE && !mayHaveArrived { return .notSent(failure) }
             throw failure
         }
-        return try started(result, callerReads: callerReads, bell: bell)
+        return started(result, callerReads: callerReads, bell: bell)
     }
 
     /// What ``startCall(kind:callerReads:bell:build:)`` did.

@@ -1,3 +1,4 @@
+import TestSupport
 import BinaryCoding
 import Foundation
 import Testing
@@ -296,7 +297,7 @@ func expectSameOutcome<T: Codable & Equatable>(
 
     /// Values that are not in the vectors, written by the encoder: both paths read them back.
     @Test func randomCustomersDecodeTheSameOnBothPaths() throws {
-        var random = SeededGenerator(state: 15)
+        var random = SeededGenerator(seed: 15)
         func text() -> String {
             let pool = ["", "a", "Ålands", "日本", "👩‍💼", String(repeating: "x", count: 130), "Oy Ab"]
             return pool[Int(random.next() % UInt64(pool.count))]
@@ -355,7 +356,7 @@ func expectSameOutcome<T: Codable & Equatable>(
     /// path with the error kind of the generic one (and never traps).
     @Test func damagedBytesFailWithTheGenericDecodersErrorKind() throws {
         let inputs = try ["customer-basic", "customer-full"].map(Self.golden)
-        var random = SeededGenerator(state: 1_500)
+        var random = SeededGenerator(seed: 1_500)
         for input in inputs {
             for cut in 0..<input.count { expectSameOutcome(DirectCustomer.self, Array(input[..<cut])) }
             for position in 0..<input.count {

@@ -44,8 +44,8 @@ import Testing
 extension Fixture {
     /// Starts a store call on its own thread while the writer is held, and returns once its write
     /// is queued (the writer then has `queued` calls waiting).
-    func startQueuedCall<T: Sendable>(queued: Int, _ body: @escaping @Sendable () throws -> T) async throws -> Task<T, any Error> {
-        let task = Task { try await onThread(body) }
+    func startQueuedCall<T: Sendable>(queued: Int, _ body: @escaping @Sendable () throws -> T) async throws -> ThreadTask<T> {
+        let task = ThreadTask(body)
         try await waitUntilQueued(queued)
         return task
     }

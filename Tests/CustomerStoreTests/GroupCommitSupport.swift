@@ -29,8 +29,8 @@ extension Fixture {
 
     /// Starts a write of `name` to `log` on its own thread, held inside its body by `gate` (so it
     /// keeps the writer's lead until the gate opens); returns once it is held.
-    func startHeldWrite(_ gate: Gate, _ name: String = "A") async throws -> Task<Int64, any Error> {
-        let task = Task { try await onThread { try store.write { gate.hold(); return try insertLog($0, name) } } }
+    func startHeldWrite(_ gate: Gate, _ name: String = "A") async throws -> ThreadTask<Int64> {
+        let task = ThreadTask { try store.write { gate.hold(); return try insertLog($0, name) } }
         try await gate.waitUntilHeld()
         return task
     }
@@ -49,8 +49,8 @@ extension Fixture {
     /// Starts `body` as a write on its own thread while the writer is held, and returns once the
     /// call is queued (the writer then has `queued` calls waiting), so calls queue in start order.
     func startQueuedWrite<T: Sendable>(queued: Int, _ body: @escaping @Sendable (SQLiteConnection) throws -> T)
-        async throws -> Task<T, any Error> {
-        let task = Task { try await onThread { try store.write(body) } }
+        async throws -> ThreadTask<T> {
+        let task = ThreadTask { try store.write(body) }
         try await waitUntilQueued(queued)
         return task
     }

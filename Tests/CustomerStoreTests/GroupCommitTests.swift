@@ -70,7 +70,7 @@ import Testing
         let fixture = try Fixture.withLogTable()
         let gate = Gate()
         let first = try await fixture.startHeldWrite(gate, "0")
-        var queued: [Task<Int64, any Error>] = []
+        var queued: [ThreadTask<Int64>] = []
         for index in 1...5 {
             queued.append(try await fixture.startQueuedWrite(queued: index) { try insertLog($0, "\(index)") })
         }

@@ -1,6 +1,7 @@
 @testable import RPCClient
 @testable import RPCCore
 @testable import RPCTransport
+import TestSupport
 import Testing
 
 /// A call that provably never reached the server is started again on a new connection, up to

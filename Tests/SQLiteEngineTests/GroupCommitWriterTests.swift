@@ -18,15 +18,15 @@ import SQLiteEngine
     }
 
     static func startHeldWrite(_ writer: GroupCommitWriter, _ gate: Gate, _ name: String) async throws
-        -> Task<Int64, any Error> {
-        let task = Task { try await onThread { try writer.write { gate.hold(); return try insertLog($0, name) } } }
+        -> ThreadTask<Int64> {
+        let task = ThreadTask { try writer.write { gate.hold(); return try insertLog($0, name) } }
         try await gate.waitUntilHeld()
         return task
     }
 
     static func startQueuedWrite(_ writer: GroupCommitWriter, queued: Int,
-                                 _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async throws -> Task<Int64, any Error> {
-        let task = Task { try await onThread { try writer.write(body) } }
+                                 _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async throws -> ThreadTask<Int64> {
+        let task = ThreadTask { try writer.write(body) }
         try await waitUntil("\(queued) writes to wait in the writer's queue") { writer.statistics.waiting >= queued }
         return task
     }

@@ -10,7 +10,7 @@ public struct TestTimeout: Error, CustomStringConvertible {
 
 /// The bound every wait in a test gets unless it says otherwise: far beyond what any wait needs
 /// on a busy machine, far below CI's limit, so a stuck test fails with a name instead of hanging.
-public let testWaitLimit: Double = 120
+public let testWaitLimit: Double = 300
 
 /// Runs `body` and returns its result, or throws `TestTimeout` once `seconds` pass first.
 ///

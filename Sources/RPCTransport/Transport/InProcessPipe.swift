@@ -23,7 +23,7 @@ final class InProcessPipe: Sendable {
     var isEnded: Bool { buffer.withLock { $0.ended } }
 
     /// Whether a read would return at once: bytes buffered, or the end.
-    var hasInput: Bool { lock.withLock { ended || bytes.count > head } }
+    var hasInput: Bool { buffer.withLock { $0.ended || $0.buffered > 0 } }
 
     func end() {
         buffer.withLock { $0.ended = true }
