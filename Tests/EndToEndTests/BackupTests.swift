@@ -69,13 +69,14 @@ import Testing
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.path + "/customers.sqlite"
-        // Large enough (some 20 MiB) that copying it a page per step outlasts the kill below.
+        // Large enough that copying it a page per step (each step a turn of the writer) outlasts the
+        // kill below; history rows became smaller, so 40 000 customers no longer were.
         try await onThread {
             let store = try CustomerStore(path: database)
             defer { store.close() }
             let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
             guard let me = admins.first?.id else { throw StoreError.notFound("no administrator was made") }
-            for batch in 0..<4 {
+            for batch in 0..<10 {
                 try store.createCustomers(
                     (0..<10_000).map { NewCustomer(name: "Customer \(batch)-\($0)", email: "office\($0)@example.com") },
                     by: .user(me))
