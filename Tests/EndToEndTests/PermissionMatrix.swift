@@ -23,8 +23,8 @@ struct MatrixRow: Sendable {
     }
 }
 
-/// Every method the server registers, with what each built-in profile may do (README,
-/// "Permissions"). A method without a row fails the matrix test: a new method needs one here.
+/// Every method the server registers, with what each built-in profile may do (docs/PERMISSIONS.md,
+/// the table). A method without a row fails the matrix test: a new method needs one here.
 enum PermissionMatrix {
     static let everyone = Set(BuiltIn.allCases)
     static let administrators: Set<BuiltIn> = [.administrator]

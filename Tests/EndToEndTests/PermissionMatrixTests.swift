@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Every registered method, called by each built-in profile against someone else's customer:
-/// allowed as the README's table says, or PERMISSION_DENIED naming the right, logged, with the
+/// allowed as docs/PERMISSIONS.md's table says, or PERMISSION_DENIED naming the right, logged, with the
 /// database exactly as it was.
 @Suite struct PermissionMatrixTests {
     static func registeredMethods(_ client: CustomerClient) async throws -> [String] {
