@@ -110,8 +110,8 @@ let package = Package(
         .testTarget(name: "CommandLineKitTests", dependencies: ["TestSupport", "CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
-                dependencies: ["BinaryCoding", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer", "BusinessRegistry",
-                               "ServiceLog"],
+                dependencies: ["BinaryCoding", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
+                               "BusinessRegistry", "ServiceLog"],
                 path: "Tests/Fuzz/Targets"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "CustomerAPI", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),

@@ -51,4 +51,34 @@ import Testing
         }
         #expect(codes == [StatusCode.ok.rawValue, StatusCode.notFound.rawValue])
     }
+
+    /// The handlers target calls as the caller its input names: an administrator reads customer 1,
+    /// a stranger and a deactivated user are UNAUTHENTICATED, a Read-only user may not update it, a
+    /// trusted service acting for that user may not either; after every seed the database is intact.
+    @Test func theHandlersTargetCallsAsTheRoleItsInputNames() async throws {
+        let (codes, integrity) = await onThread {
+            let server = HandlerFuzzTarget.server
+            for input in FuzzTarget.handlers.seeds { _ = input.withUnsafeBytes(server.call) }
+            let get = (try? BinaryEncoder().encode(GetCustomerRequest(id: 1))) ?? []
+            let update = (try? BinaryEncoder().encode(UpdateCustomerRequest(id: 1, fields: CustomerFields(description: "x")))) ?? []
+            let calls: [(String, HandlerFuzzTarget.Role, [UInt8])] = [
+                ("customer.v1.CustomerService/GetCustomer", .administrator, get),
+                ("customer.v1.CustomerService/GetCustomer", .stranger, get),
+                ("customer.v1.CustomerService/GetCustomer", .deactivated, get),
+                ("customer.v1.CustomerService/UpdateCustomer", .readOnly, update),
+                ("customer.v1.CustomerService/UpdateCustomer", .serviceActingForReadOnly, update),
+            ]
+            let codes = calls.map { method, role, message in
+                HandlerFuzzTarget.input(method: method, role: role, message: message).withUnsafeBytes(server.call)?.code
+            }
+            do {
+                try server.checkIntegrity()
+                return (codes, nil as String?)
+            } catch {
+                return (codes, "\(error)")
+            }
+        }
+        #expect(codes == [.ok, .unauthenticated, .unauthenticated, .permissionDenied, .permissionDenied])
+        #expect(integrity == nil, "the database after the seeds: \(integrity ?? "")")
+    }
 }

@@ -105,6 +105,14 @@ enum FuzzSeeds {
         case .direct:
             return DirectDecodingFuzzTarget.sampleMessages()
                 + vectors.enumerated().map { [UInt8(truncatingIfNeeded: $0.offset)] + $0.element }
+        case .handlers:
+            // Each valid request as every caller; each vector to a method and caller of its own.
+            let roles = HandlerFuzzTarget.Role.allCases
+            return requests.flatMap { request in
+                roles.map { HandlerFuzzTarget.input(method: request.method.fullName, role: $0, message: request.message) }
+            } + vectors.enumerated().map { index, vector in
+                [UInt8(truncatingIfNeeded: index * 7), UInt8(truncatingIfNeeded: index)] + vector
+            }
         }
     }
 }

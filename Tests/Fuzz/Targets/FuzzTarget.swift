@@ -13,6 +13,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case responses
     /// (e) The messages' own readers (`DirectDecodable`) against the generic decoder.
     case direct
+    /// (f) Every handler as every kind of caller (a user per profile, a deactivated one, a stranger,
+    /// a trusted service): decode, identity, permission, handler, store, whose integrity is checked.
+    case handlers
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -22,6 +25,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .requests: RequestPathFuzzTarget.run(input)
         case .responses: ResponseFuzzTarget.run(input)
         case .direct: DirectDecodingFuzzTarget.run(input)
+        case .handlers: HandlerFuzzTarget.run(input)
         }
     }
 

@@ -1,4 +1,3 @@
-import BusinessRegistry
 import CustomerServer
 import Foundation
 import Glibc
@@ -17,9 +16,7 @@ final class RequestPathFuzzTarget: @unchecked Sendable {   // the connection and
     let methods: [String]
     private let lock = NSLock()
     private var state: (app: CustomerServerApp, socketPath: String)?
-    private var connection: Int32 = -1
-    private var nextStreamID: UInt32 = 1
-    private var buffer: [UInt8] = []
+    private var connection: FuzzCallConnection?
 
     private init(app: CustomerServerApp, socketPath: String) {
         // Backup writes folders at any absolute path its request names: fuzzed paths would litter the
@@ -34,15 +31,9 @@ final class RequestPathFuzzTarget: @unchecked Sendable {   // the connection and
 
     static let server: RequestPathFuzzTarget = {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let configuration = try CustomerServerConfiguration.fuzzing(
+                in: directory, socketName: "customerd.sock", administrator: .init(uid: getuid(), name: "fuzzer"))
             atexit { try? FileManager.default.removeItem(atPath: RequestPathFuzzTarget.directory) }
-            var configuration = CustomerServerConfiguration(socketPath: directory + "/customerd.sock",
-                                                            databasePath: directory + "/customers.sqlite")
-            configuration.initialAdministrators = [.init(uid: getuid(), name: "fuzzer")]
-            // Nothing leaves the machine: the registries are a closed local port.
-            let closed = URL(string: "http://127.0.0.1:9/")
-            configuration.registries = RegistryDirectory(baseURLs: ["FI": closed, "NO": closed].compactMapValues { $0 },
-                                                         timeout: .seconds(1))
             let app = try CustomerServerApp(configuration: configuration, logger: Logger(label: "fuzz", level: .critical))
             try app.start()
             return RequestPathFuzzTarget(app: app, socketPath: configuration.socketPath)
@@ -67,78 +58,21 @@ final class RequestPathFuzzTarget: @unchecked Sendable {   // the connection and
         let method = methods[Int(selector) % methods.count]
         lock.lock()
         defer { lock.unlock() }
-        if connection < 0 || nextStreamID > 1 << 30 { connect() }
-        let streamID = nextStreamID
-        nextStreamID += 1
-        writeAll(WireFuzzing.callStart(method: method, message: input.dropFirst(), streamID: streamID,
-                                       timeoutMicroseconds: 30_000_000))
-        guard let code = awaitStatus(streamID: streamID) else {
+        if connection == nil || connection?.isWorn == true { connect() }
+        guard let status = connection?.call(method: method, message: input.dropFirst(), timeoutMicroseconds: 30_000_000) else {
             fatalError("\(method): the server closed the connection instead of answering")
         }
-        return code
+        return status.code.rawValue
     }
 
     private func connect() {
-        if connection >= 0 { close(connection) }
-        buffer = []
+        connection?.close()
+        connection = nil
         guard let socketPath = state?.socketPath else { fatalError("the server is not started") }
-        connection = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { path in
-            path.copyBytes(from: socketPath.utf8.prefix(path.count - 1))
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(connection, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard connected == 0 else { fatalError("cannot connect to \(socketPath): errno \(errno)") }
-        nextStreamID = 1
-        writeAll(WireFuzzing.clientPreamble())
-    }
-
-    private func writeAll(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { fatalError("cannot write to the server: errno \(errno)") }
-            offset += written
-        }
-    }
-
-    /// Reads frames (10-byte header: length u32, type, flags, stream u32; PROTOCOL.md) until the
-    /// STATUS of `streamID`, returning its code; nil when the connection ends first. Stream messages
-    /// get their credit back.
-    private func awaitStatus(streamID: UInt32) -> UInt8? {
-        while true {
-            while buffer.count >= 10 {
-                let length = buffer[0..<4].reduce(0) { $0 << 8 | Int($1) }
-                guard buffer.count >= 10 + length else { break }
-                let type = buffer[4]
-                let stream = buffer[6..<10].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                let code = length > 0 ? buffer[10] : 0xff
-                buffer.removeFirst(10 + length)
-                switch type {
-                case 0x04 where stream == streamID: return code
-                case 0x03: writeAll(WireFuzzing.windowUpdate(streamID: stream, increment: UInt32(10 + length)))
-                case 0x09:
-                    close(connection)
-                    connection = -1
-                    return nil
-                default: break
-                }
-            }
-            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-            let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                close(connection)
-                connection = -1
-                return nil
-            }
-            buffer.append(contentsOf: chunk[0..<count])
+        do {
+            connection = try FuzzCallConnection(stream: UnixSocket.connect(to: socketPath))
+        } catch {
+            fatalError("cannot connect to \(socketPath): \(error)")
         }
     }
 }
