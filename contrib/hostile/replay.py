@@ -78,6 +78,31 @@ def call_start(stream: int, method: str, message: bytes | None, metadata: list[t
     return frame(CALL_START, stream, payload, flags)
 
 
+def zigzag(value: int) -> bytes:
+    return varint(((value << 1) ^ (value >> 63)) & 0xFFFFFFFFFFFFFFFF)
+
+
+def field_varint(number: int, value: int) -> bytes:
+    return varint(number << 3) + varint(value & 0xFFFFFFFFFFFFFFFF)
+
+
+def field_sint(number: int, value: int) -> bytes:
+    return varint(number << 3) + zigzag(value)
+
+
+def field_bytes(number: int, value: str | bytes) -> bytes:
+    return varint(number << 3 | 2) + string(value)
+
+
+def field_double(number: int, value: float) -> bytes:
+    return varint(number << 3 | 1) + struct.pack("<d", value)
+
+
+def base64url(text: str) -> str:
+    import base64
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 class Reader:
     """Reads bytes from a payload; raises ValueError when short."""
 
@@ -356,24 +381,30 @@ class Replay:
                                      f"({len(status.details)} of details)")
             return f"STATUS NOT_FOUND of {status.frame_length} bytes ({len(status.details)} of details)"
 
+    @staticmethod
+    def response(conn: Connection, stream: int, name: str) -> bytes:
+        """The response message of a unary call that must succeed: its OK STATUS's payload after the
+        code, message, details and trailing metadata (PROTOCOL.md 5.3)."""
+        got = conn.read_until({STATUS}, stream)
+        if got is None:
+            raise AssertionError(f"{name} got no answer")
+        reader = Reader(got[3])
+        code = reader.take(1)[0]
+        message = reader.string()
+        if code != 0:
+            raise AssertionError(f"{name} failed: {code_name(code)} {message[:120]!r}")
+        reader.take(reader.varint())
+        for _ in range(reader.varint()):
+            reader.string()
+            reader.string()
+        return reader.rest()
+
     def customer_methods(self) -> list[tuple[str, int]]:
         """(full method name, kind) of every customer.v1 method, from the reflection service."""
         with self.session() as conn:
             conn.send(call_start(1, "rpc.reflection.v1.Reflection/ListServices", b""))
-            got = conn.read_until({STATUS}, 1)
-            if got is None:
-                raise AssertionError("ListServices got no answer")
-            reader = Reader(got[3])
-            code = reader.take(1)[0]
-            if code != 0:
-                raise AssertionError(f"ListServices failed: {code_name(code)}")
-            reader.string()
-            reader.take(reader.varint())
-            for _ in range(reader.varint()):
-                reader.string()
-                reader.string()
             methods = []
-            for number, service in fields(reader.rest()):
+            for number, service in fields(self.response(conn, 1, "ListServices")):
                 if number != 1 or not isinstance(service, bytes):
                     continue
                 parts = fields(service)
@@ -426,6 +457,78 @@ class Replay:
                     refused += 1
                     codes.add(code_name(status.code))
         return f"{refused} calls to {len(methods)} methods refused ({', '.join(sorted(codes))})"
+
+    def hostile_values(self) -> str:
+        """Well-formed requests with values out of their range (ENCODING.md "Ranges", CUSTOMER-API.md):
+        page sizes, tampered, foreign and huge page tokens, timestamps before year 1 or NaN, enum
+        values the server does not know, extreme ids, 50 000 repeated ids, client streams that end
+        before their first message. Each is refused with the status the documents give, and the
+        change feed's last sequence shows that none of them changed anything."""
+        def query(*parts: bytes) -> bytes:
+            return field_bytes(1, b"".join(parts))
+
+        list_customers = "customer.v1.CustomerService/ListCustomers"
+        year_zero = -63113904000.0 - 366 * 86400
+        cases: list[tuple[str, str, bytes, set[int]]] = [
+            ("limit 0", list_customers, query() + field_sint(2, 0), {3}),
+            ("limit -1", list_customers, query() + field_sint(2, -1), {3}),
+            ("limit 2^31-1", list_customers, query() + field_sint(2, 2**31 - 1), {3}),
+            ("changedSince in year 0", list_customers, query(field_double(5, year_zero)), {3}),
+            ("changedSince 1e300", list_customers, query(field_double(5, 1e300)), {3}),
+            ("changedSince NaN", list_customers, query(field_double(5, float("nan"))), {3}),
+            ("status 99", list_customers, query(field_varint(1, 99)), {3}),
+            ("order -1", list_customers, query(field_varint(6, -1)), {3}),
+            ("pageToken not base64", list_customers, query() + field_bytes(3, "not a token!"), {3}),
+            ("pageToken of another order", list_customers,
+             query() + field_bytes(3, base64url("1|nope|0|1|1|x")), {3}),
+            ("pageToken of another filter", list_customers,
+             query() + field_bytes(3, base64url("1|name|123|1|1|x")), {3}),
+            ("pageToken of 1 MiB", list_customers, query() + field_bytes(3, "A" * (1 << 20)), {3}),
+            ("FindDuplicates pageToken -1", "customer.v1.CustomerService/FindDuplicates", field_bytes(2, "-1"), {3}),
+            ("FindDuplicates pageToken 2^64", "customer.v1.CustomerService/FindDuplicates",
+             field_bytes(2, "18446744073709551616"), {3}),
+            ("GetCustomer id -2^63", "customer.v1.CustomerService/GetCustomer", field_sint(1, -2**63), {5}),
+            ("GetCustomer number 2^63-1", "customer.v1.CustomerService/GetCustomer", field_sint(2, 2**63 - 1), {5}),
+            # The server may have no customer to name (this script creates none): a missing one is
+            # NOT_FOUND before its fields are looked at.
+            ("AddTask dueDate -inf", "customer.v1.ActivityService/AddTask",
+             field_sint(1, 1) + field_bytes(2, "x") + field_double(3, float("-inf")), {3, 5}),
+            ("AddTask subject with NUL, customer -1", "customer.v1.ActivityService/AddTask",
+             field_sint(1, -1) + field_bytes(2, "a\0b"), {3, 5}),
+            ("SetCustomerSegments with 50 000 ids", "customer.v1.SettingsService/SetCustomerSegments",
+             field_sint(1, 1) + field_bytes(2, b"".join(zigzag(n) for n in range(1, 50_001))), {3}),
+            ("WatchChanges after 2^63-1", "customer.v1.ChangeFeedService/WatchChanges", field_sint(1, 2**63 - 1), {11}),
+            ("UploadFile stream ended before its header", "customer.v1.FileService/UploadFile", None, {3}),
+            ("ImportCustomers stream ended before its header", "customer.v1.CustomerService/ImportCustomers", None, {3}),
+        ]
+        known = {method for method, _ in self.customer_methods()}
+        missing = sorted({method for _, method, _, _ in cases} - known)
+        if missing:
+            raise AssertionError(f"the server lists no {', '.join(missing)}: update the attack")
+        with self.session() as conn:
+            before = self.feed_last(conn, 1)
+            stream = 1
+            for name, method, message, codes in cases:
+                stream += 2
+                if message is None:
+                    # CALL_START without a message, ending the client's side at once.
+                    conn.send(call_start(stream, method, None, flags=END_STREAM))
+                else:
+                    conn.send(call_start(stream, method, message))
+                status = conn.status(stream)
+                if status is None or status.code not in codes:
+                    got = "no STATUS" if status is None else f"STATUS {code_name(status.code)} {status.message[:160]!r}"
+                    raise AssertionError(f"{name}: expected {'/'.join(code_name(c) for c in sorted(codes))}, got {got}")
+            after = self.feed_last(conn, stream + 2)
+        if after != before:
+            raise AssertionError(f"the change feed moved from {before} to {after}: a refused call changed something")
+        return f"{len(cases)} calls refused by field, nothing changed (feed at {after})"
+
+    def feed_last(self, conn: Connection, stream: int) -> int:
+        """The change feed's newest sequence (GetFeedBounds `last`, 0 when absent)."""
+        conn.send(call_start(stream, "customer.v1.ChangeFeedService/GetFeedBounds", b""))
+        last = dict(fields(self.response(conn, stream, "GetFeedBounds"))).get(2, 0)
+        return (last >> 1) ^ -(last & 1) if isinstance(last, int) else 0
 
     def frames_split_at_every_byte(self) -> str:
         with self.session(handshake=False) as conn:
@@ -496,6 +599,7 @@ def main(argv: list[str]) -> int:
         ("unknown method, right-to-left overrides", replay.unknown_method),
         ("1 MiB echoed in an error", replay.echoed_huge_input),
         ("undecodable requests to every method", replay.garbage_requests),
+        ("out-of-range values by field", replay.hostile_values),
         ("frames split at every byte", replay.frames_split_at_every_byte),
     ]
     if options.flood:
