@@ -48,6 +48,27 @@ import Testing
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true) == [])
     }
 
+    /// Each name is looked up inside the write transaction: tens of thousands of them are refused
+    /// before the first lookup, by count, and nothing is written.
+    @Test func tensOfThousandsOfKeywordsAreRefusedByCount() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Delta")
+        _ = try fixture.store.createLabel(.role, name: "buyer")
+        let keywords = (0..<50_000).map { "k\($0)" }
+        let found = violations {
+            _ = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Lee"),
+                                                keywords: keywords, roles: ["buyer"], by: .user(fixture.admin.id))
+        }
+        #expect(found?.map(\.field) == ["keywords"])
+        #expect(found?.first?.reason == "at most 1000 distinct names, got 50000")
+        #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: true) == [])
+        // The same names repeated are one name each: 5000 copies of a known role are accepted.
+        let contact = try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: "Lee"),
+                                                      keywords: [], roles: Array(repeating: "buyer", count: 5_000),
+                                                      by: .user(fixture.admin.id))
+        #expect(contact.roles == ["buyer"])
+    }
+
     @Test func updateChangesGivenFieldsAndKeepsANameRequired() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Delta")

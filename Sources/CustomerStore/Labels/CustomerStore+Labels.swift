@@ -3,6 +3,9 @@ import SQLiteEngine
 
 extension CustomerStore {
     static let maxLabelName = 100
+    /// Distinct keywords, and distinct roles, one request may name: each is looked up inside the
+    /// caller's write transaction, so 4 MiB of names would hold every other write for as long.
+    static let maxLabelsPerRequest = 1000
 
     /// Adds a keyword or role to its managed list.
     /// - Throws: `invalidArgument` on `name` (blank or too long); `alreadyExists` on `name`
@@ -100,6 +103,12 @@ extension CustomerStore {
                          violations: [FieldViolation]) throws -> [Int64] {
         var violations = violations
         var ids: [Int64] = []
+        for (names, field) in [(keywords, fields.keywords), (roles, fields.roles)] where names.count > maxLabelsPerRequest {
+            let distinct = Set(names).count
+            if distinct > maxLabelsPerRequest {
+                throw StoreError.invalid(field, "at most \(maxLabelsPerRequest) distinct names, got \(distinct)")
+            }
+        }
         for (kind, names, field) in [(LabelKind.keyword, keywords, fields.keywords), (.role, roles, fields.roles)] {
             for name in names {
                 if let violation = TextInput.controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
