@@ -12,32 +12,22 @@ import Testing
     /// another OS user is still served.
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
     func anotherOSUserIsServedWhileTheFirstIsAtItsCallBudget() async throws {
-        let root = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        // The test's own directory must let the other user through to the socket's.
-        #expect(chmod(root.path, 0o711) == 0)
-        let group = try #require(getgrnam("users")?.pointee.gr_gid, "no group 'users' on this machine")
-        let socket = root.path + "/run/d.sock"
-        let daemon = try startDaemon(socket: socket, database: root.path + "/c.sqlite",
-                                     arguments: ["--socket-mode", "0660", "--socket-group", "users", "--max-calls-per-user", "1"])
-        defer { daemon.killInBackground() }
-        let admin = CustomerClient(socketPath: socket)
-        defer { admin.close() }
-        try await waitUntilServing(admin)
-        _ = try await admin.users.add(uid: 4242, name: "alice")
-        _ = try await admin.customers.create(CustomerFields(name: "Budget Oy"))
+        try await OtherUser.withSharedDaemon(arguments: ["--max-calls-per-user", "1"]) { socket, group, admin in
+            _ = try await admin.users.add(uid: 4242, name: "alice")
+            _ = try await admin.customers.create(CustomerFields(name: "Budget Oy"))
 
-        // The backlog's first event shows the watch runs; it then waits for the next commit.
-        var events = admin.changes.watch(after: 0).makeAsyncIterator()
-        #expect(try await events.next() != nil)
-        let refused = await outcome { _ = try await admin.customers.list() }
-        #expect(refused?.code == .resourceExhausted)
-        #expect(refused?.message == "too many calls in flight from uid \(getuid()) (limit 1 per user, on all its connections); "
-                + "wait for some to finish")
+            // The backlog's first event shows the watch runs; it then waits for the next commit.
+            var events = admin.changes.watch(after: 0).makeAsyncIterator()
+            #expect(try await events.next() != nil)
+            let refused = await outcome { _ = try await admin.customers.list() }
+            #expect(refused?.code == .resourceExhausted)
+            #expect(refused?.message == "too many calls in flight from uid \(getuid()) (limit 1 per user, on all its connections); "
+                    + "wait for some to finish")
 
-        let whoami = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "whoami"])
-        #expect(whoami.status == 0, "\(whoami.stdout) \(whoami.stderr)")
-        #expect(whoami.stdout.contains("alice"))
+            let whoami = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "whoami"])
+            #expect(whoami.status == 0, "\(whoami.stdout) \(whoami.stderr)")
+            #expect(whoami.stdout.contains("alice"))
+        }
     }
 
     @Test func aBadBudgetIsAUsageErrorNamingTheOption() async throws {
