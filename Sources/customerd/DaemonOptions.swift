@@ -64,6 +64,13 @@ enum DaemonOptions {
         connection (and file descriptor) of the server. The server as a whole
         takes 1024. Default: 512.
         """)
+    static let maxCallsPerUser = Option.value("max-calls-per-user", "N", help: """
+        Calls one OS user may have in flight at once, on all its connections
+        together (running, or waiting for a thread); more are answered
+        RESOURCE_EXHAUSTED, so one user holding many streams or slow calls cannot
+        take every server thread. Each connection takes at most 100.
+        Default: 16384.
+        """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
         WatchChanges serves the changes of the last N days (by the time each was
         written); a consumer whose cursor is older gets OUT_OF_RANGE and must
@@ -91,7 +98,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

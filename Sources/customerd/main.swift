@@ -98,6 +98,9 @@ func run() -> Int32 {
         if let perUser = try arguments.integer(DaemonOptions.maxConnectionsPerUser, in: 1...1_000_000) {
             configuration.rpc.maxConnectionsPerUser = perUser
         }
+        if let calls = try arguments.integer(DaemonOptions.maxCallsPerUser, in: 1...1_000_000) {
+            configuration.rpc.maxCallsPerUser = calls
+        }
         configuration.feedRetentionDays = try arguments.integer(DaemonOptions.feedRetentionDays, in: 1...36_500)
         configuration.feedRetentionCount = try arguments.integer(DaemonOptions.feedRetentionCount, in: 1...1_000_000_000_000)
     } catch {

@@ -1,4 +1,5 @@
 import CommandLineKit
+import CustomerClient
 import Foundation
 import Glibc
 import TestSupport
@@ -17,6 +18,28 @@ enum OtherUser {
         return try await runExecutable(setpriv, ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", executable] + arguments)
     }
 
+    /// Runs `body` against a customerd whose socket (mode 0660, group `users`) other OS users in that
+    /// group can reach through a directory they may only pass through; `admin` is this process's
+    /// client. The daemon is killed and the directory removed afterwards.
+    static func withSharedDaemon(arguments: [String] = [],
+                                 _ body: (_ socket: String, _ group: gid_t, _ admin: CustomerClient) async throws -> Void)
+        async throws
+    {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // The test's own directory must let the other user through to the socket's.
+        #expect(chmod(root.path, 0o711) == 0)
+        // An existing group (customerd checks the name) that neither test user belongs to otherwise.
+        let group = try #require(getgrnam("users")?.pointee.gr_gid, "no group 'users' on this machine")
+        let socket = root.path + "/run/d.sock"
+        let daemon = try startDaemon(socket: socket, database: root.path + "/c.sqlite",
+                                     arguments: ["--socket-mode", "0660", "--socket-group", "users"] + arguments)
+        defer { daemon.killInBackground() }
+        let admin = CustomerClient(socketPath: socket)
+        defer { admin.close() }
+        try await waitUntilServing(admin)
+        try await body(socket, group, admin)
+    }
 }
 
 /// Runs customerd with `arguments` (after `--log-level warning`) expecting it to refuse to start:

@@ -79,39 +79,28 @@ import Testing
 
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
     func anotherOSUserGetsInOnlyThroughSocketModeAndGroupThenAsItself() async throws {
-        let root = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: root) }
-        // The test's own directory must let the other user through to the socket's.
-        #expect(chmod(root.path, 0o711) == 0)
-        // An existing group (customerd checks the name) that neither test user belongs to otherwise.
-        let group = try #require(getgrnam("users")?.pointee.gr_gid, "no group 'users' on this machine")
-        let socket = root.path + "/run/d.sock"
-        let daemon = try startDaemon(socket: socket, database: root.path + "/c.sqlite",
-                                     arguments: ["--socket-mode", "0660", "--socket-group", "users"])
-        defer { daemon.killInBackground() }
-        let admin = CustomerClient(socketPath: socket)
-        defer { admin.close() }
-        try await waitUntilServing(admin)
-        var info = stat()
-        #expect(lstat(socket, &info) == 0)
-        #expect(info.st_mode & 0o777 == 0o660 && info.st_gid == group)
-        // Search, not read or write: others can reach the socket, not list or replace anything.
-        #expect(Self.mode(root.path + "/run") == 0o711)
-        _ = try await admin.users.add(uid: 4242, name: "alice")
+        try await OtherUser.withSharedDaemon { socket, group, admin in
+            var info = stat()
+            #expect(lstat(socket, &info) == 0)
+            #expect(info.st_mode & 0o777 == 0o660 && info.st_gid == group)
+            // Search, not read or write: others can reach the socket, not list or replace anything.
+            #expect(Self.mode(URL(fileURLWithPath: socket).deletingLastPathComponent().path) == 0o711)
+            _ = try await admin.users.add(uid: 4242, name: "alice")
 
-        // A member of the group, known as alice: in, with alice's (read-only) rights.
-        let whoami = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "whoami"])
-        #expect(whoami.status == 0, "\(whoami.stdout) \(whoami.stderr)")
-        #expect(whoami.stdout.contains("alice"))
-        let create = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "customers", "create", "--name", "X"])
-        #expect(create.status != 0 && create.stderr.contains("PERMISSION_DENIED"), "\(create.stderr)")
-        // A member of the group the server does not know: the socket lets it in, the server does not.
-        let stranger = try await OtherUser.run(uid: 4243, gid: group, "customerctl", ["--socket", socket, "whoami"])
-        #expect(stranger.status != 0 && stranger.stderr.contains("UNAUTHENTICATED"), "\(stranger.stderr)")
-        // alice outside the group: the socket's mode keeps her out before the server sees her.
-        let outside = try await OtherUser.run(uid: 4242, gid: 4301, "customerctl", ["--socket", socket, "whoami"])
-        #expect(outside.status != 0 && outside.stderr.contains("ermission denied"), "\(outside.stderr)")
-        #expect(try await admin.customers.list().customers.isEmpty)
+            // A member of the group, known as alice: in, with alice's (read-only) rights.
+            let whoami = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "whoami"])
+            #expect(whoami.status == 0, "\(whoami.stdout) \(whoami.stderr)")
+            #expect(whoami.stdout.contains("alice"))
+            let create = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "customers", "create", "--name", "X"])
+            #expect(create.status != 0 && create.stderr.contains("PERMISSION_DENIED"), "\(create.stderr)")
+            // A member of the group the server does not know: the socket lets it in, the server does not.
+            let stranger = try await OtherUser.run(uid: 4243, gid: group, "customerctl", ["--socket", socket, "whoami"])
+            #expect(stranger.status != 0 && stranger.stderr.contains("UNAUTHENTICATED"), "\(stranger.stderr)")
+            // alice outside the group: the socket's mode keeps her out before the server sees her.
+            let outside = try await OtherUser.run(uid: 4242, gid: 4301, "customerctl", ["--socket", socket, "whoami"])
+            #expect(outside.status != 0 && outside.stderr.contains("ermission denied"), "\(outside.stderr)")
+            #expect(try await admin.customers.list().customers.isEmpty)
+        }
     }
 
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))

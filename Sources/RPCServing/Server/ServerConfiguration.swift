@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     /// RESOURCE_EXHAUSTED before any handshake work, so one user cannot take every slot (and with
     /// them the server's file descriptors) from the others.
     public var maxConnectionsPerUser: Int = 512
+    /// Calls in flight of one OS user (peer uid) on all its connections together (default 16 384:
+    /// customer-bench's 256 connections with 64 calls each); more are refused with RESOURCE_EXHAUSTED.
+    /// Each call in flight may hold a server thread, so one user cannot hold them all.
+    public var maxCallsPerUser: Int = 16_384
     /// A connection with no call in flight and no frame received for this long is closed (default 5 min).
     public var idleTimeout: Duration = .seconds(300)
     /// A client must complete its HELLO within this time (default 5 s).

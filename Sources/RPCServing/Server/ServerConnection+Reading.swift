@@ -323,6 +323,10 @@ extension ServerConnection {
                 return RPCError(.resourceExhausted,
                                 "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))")
             }
+            guard callBudget.admit() else {
+                return RPCError(.resourceExhausted, "too many calls in flight from uid \(peer.uid) "
+                                + "(limit \(callBudget.limit) per user, on all its connections); wait for some to finish")
+            }
             table.active[streamID] = context
             return nil
         }

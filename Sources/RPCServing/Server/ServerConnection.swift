@@ -19,8 +19,8 @@ import ThreadSync
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
-    // `calls` is a Mutex; `isWatched` is written once before the first thread starts; the rest is
-    // immutable or atomic.
+    // `calls` is a Mutex; `isWatched` and `callBudget` are written once before the first thread
+    // starts; the rest is immutable or atomic.
     let socket: any ByteStream
     let runtime: ServerRuntime
     let writer: FrameWriter
@@ -47,6 +47,9 @@ final class ServerConnection: @unchecked Sendable {
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
 
     let calls = Mutex(CallTable())
+    /// The calls of this connection's OS user on all its connections; set by ``ServerRuntime/admit(_:)``
+    /// before ``start()`` (a connection never admitted runs no call).
+    var callBudget = UserCallBudget(limit: 0)
     /// What this connection's client-streaming calls may hold buffered together.
     let clientStreamBudget: ClientStreamBudget
 

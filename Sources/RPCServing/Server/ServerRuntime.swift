@@ -36,11 +36,15 @@ final class ServerRuntime: Sendable {
     var openConnectionCount: Int { registry.count }
 
     /// Registers a new connection unless the server is at `maxConnections` or its user at
-    /// `maxConnectionsPerUser`.
+    /// `maxConnectionsPerUser`; an admitted one is given its user's ``UserCallBudget``.
     func admit(_ connection: ServerConnection) -> Admission {
-        let admission = registry.add(connection, limit: configuration.maxConnections,
-                                     perUserLimit: configuration.maxConnectionsPerUser)
-        if admission == .admitted { statistics.connectionOpened() }
+        let (admission, budget) = registry.add(connection, limit: configuration.maxConnections,
+                                               perUserLimit: configuration.maxConnectionsPerUser,
+                                               callsPerUser: configuration.maxCallsPerUser)
+        if let budget {
+            connection.callBudget = budget
+            statistics.connectionOpened()
+        }
         return admission
     }
 
@@ -71,21 +75,26 @@ enum Admission: Equatable {
 private final class ConnectionRegistry: @unchecked Sendable {   // `connections`, `perUser` guarded by `lock`
     private let lock = ConditionLock()
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
-    /// Open connections by peer uid (entries at 0 are removed).
-    private var perUser: [UInt32: Int] = [:]
+    /// Open connections by peer uid, and the calls budget they share (entries at 0 connections are
+    /// removed; a connection keeps its budget, so a call ending after its connection left still
+    /// gives back to the right counter).
+    private var perUser: [UInt32: (connections: Int, budget: UserCallBudget)] = [:]
 
     var count: Int { lock.withLock { connections.count } }
 
     var all: [ServerConnection] { lock.withLock { Array(connections.values) } }
 
-    func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int) -> Admission {
+    /// Adds the connection unless a limit refuses it; an admitted one gets its user's budget of calls.
+    func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int,
+             callsPerUser: Int) -> (Admission, UserCallBudget?) {
         lock.withLock {
-            guard connections.count < limit else { return .serverFull }
+            guard connections.count < limit else { return (.serverFull, nil) }
             let uid = connection.peer.uid
-            guard perUser[uid, default: 0] < perUserLimit else { return .userFull }
+            let user = perUser[uid] ?? (connections: 0, budget: UserCallBudget(limit: callsPerUser))
+            guard user.connections < perUserLimit else { return (.userFull, nil) }
             connections[ObjectIdentifier(connection)] = connection
-            perUser[uid, default: 0] += 1
-            return .admitted
+            perUser[uid] = (user.connections + 1, user.budget)
+            return (.admitted, user.budget)
         }
     }
 
@@ -93,8 +102,8 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
         lock.withLock {
             guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
             let uid = connection.peer.uid
-            let left = perUser[uid, default: 1] - 1
-            perUser[uid] = left > 0 ? left : nil
+            guard let user = perUser[uid] else { return }
+            perUser[uid] = user.connections > 1 ? (user.connections - 1, user.budget) : nil
             if connections.isEmpty { lock.broadcast() }
         }
     }
