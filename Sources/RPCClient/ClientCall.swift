@@ -15,7 +15,9 @@ final class ClientCall: Sendable {
 
     private struct State: ~Copyable {
         var outcome: Result<[UInt8]?, RPCError>?
-        var responseWaiter: CheckedContinuation<[UInt8]?, any Error>?
+        /// Unsafe rather than checked: the checked kind allocates per call, and this one is resumed
+        /// exactly once by construction (taken out of the state under its lock, or never stored).
+        var responseWaiter: UnsafeContinuation<[UInt8]?, any Error>?
         var messages: [[UInt8]] = []
         var messagesHead = 0
         var messageWaiter: CheckedContinuation<[UInt8]?, any Error>?
@@ -52,7 +54,7 @@ final class ClientCall: Sendable {
     /// drop buffered stream messages. Returns false if the call had already ended.
     @discardableResult
     func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool) -> Bool {
-        let (waiters, entry): ((CheckedContinuation<[UInt8]?, any Error>?, CheckedContinuation<[UInt8]?, any Error>?,
+        let (waiters, entry): ((UnsafeContinuation<[UInt8]?, any Error>?, CheckedContinuation<[UInt8]?, any Error>?,
                                 CheckedContinuation<Bool, any Error>?)?, DeadlineScheduler.Entry?) = state.withLock { state in
             guard state.outcome == nil else { return (nil, nil) }
             state.outcome = outcome
@@ -115,7 +117,7 @@ final class ClientCall: Sendable {
 
     /// The final outcome: the response message (unary, client streaming) or nil.
     func response() async throws -> [UInt8]? {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withUnsafeThrowingContinuation { continuation in
             let outcome: Result<[UInt8]?, RPCError>? = state.withLock { state in
                 if state.outcome == nil { state.responseWaiter = continuation }
                 return state.outcome

@@ -221,7 +221,7 @@ public final class ClientChannel: Sendable {
     /// A call that provably never reached the server is started again on a new connection, up to
     /// ``unsentCallAttempts`` in all. With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
     func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
-                   build: @escaping (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
+                   build: (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         let timing = try CallTiming(method, options)
         var attempts = 1
         while true {

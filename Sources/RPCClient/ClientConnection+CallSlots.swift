@@ -61,12 +61,15 @@ extension ClientConnection {
 
     /// Gives a slot back: to the longest waiting call, or to the pool.
     func releaseCallSlot() {
-        let next: SlotWaiter? = state.withLock { state in
-            guard state.slotWaiters.isEmpty else { return state.slotWaiters.removeFirst().waiter }
-            state.activeCalls -= 1
-            return nil
-        }
-        next?.resume(returning: true)
+        state.withLock { Self.releaseSlot(in: &$0) }?.resume(returning: true)
+    }
+
+    /// Gives a slot back under the state lock: returns the waiter it went to, to be resumed
+    /// once the lock is released.
+    static func releaseSlot(in state: inout State) -> SlotWaiter? {
+        guard state.slotWaiters.isEmpty else { return state.slotWaiters.removeFirst().waiter }
+        state.activeCalls -= 1
+        return nil
     }
 
     /// A waiting task was cancelled: stop waiting (or make sure it never starts to).

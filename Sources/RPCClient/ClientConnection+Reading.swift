@@ -75,11 +75,10 @@ extension ClientConnection {
     private func readAsThread() {
         var lingerEnd: ContinuousClock.Instant?
         while true {
-            if let failure = handleBufferedFrames() {
+            if let failure = handleBufferedFramesBatching() {
                 endReading(failure)
                 return
             }
-            runBatchedJobs()
             let step: ThreadStep = state.withLock { state in
                 if !state.readingEnded {
                     if !state.calls.isEmpty { return .read }
@@ -271,8 +270,7 @@ extension ClientConnection {
             switch header.type {
             case .status:
                 let (status, message) = try CallStatus.parse(payload)
-                guard let call = call(header.streamID) else { return }
-                forget(call)
+                guard let call = forget(streamID: header.streamID) else { return }
                 if status.error.code == .ok {
                     call.finish(.success(header.flags.contains(.hasMessage) ? Array(message) : nil), local: false)
                 } else {

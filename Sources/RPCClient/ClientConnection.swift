@@ -41,8 +41,8 @@ final class ClientConnection: Sendable {
         /// Doorbells of finished blocking calls, kept for the next ones (a doorbell is a mutex and
         /// a condition variable: allocated once, not per call).
         var spareBells: [Doorbell] = []
-        /// While the reader thread runs its executor's jobs, the frames they write, in order
-        /// (see ClientConnection+Batching).
+        /// While the reader thread delivers what it read and runs its executor's jobs, the frames
+        /// written meanwhile, in order (see ClientConnection+Batching).
         var batch: [UInt8] = []
         var batching = false
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
@@ -177,11 +177,18 @@ final class ClientConnection: Sendable {
         var mayHaveArrived = false
         do {
             try writer.write(mayHaveArrived: &mayHaveArrived) { buffer in
-                result = state.withLock { state in
-                    Self.takeBatch(from: &state, into: &buffer)
-                    return register(kind: kind, bell: bell, in: &state)
+                // While the reader thread delivers responses, the tasks they resumed on other
+                // threads add their next calls to its batch too (ClientConnection+Batching).
+                let batched: Bool = state.withLock { state in
+                    result = register(kind: kind, bell: bell, in: &state)
+                    guard state.batching else {
+                        Self.takeBatch(from: &state, into: &buffer)
+                        return false
+                    }
+                    if case .success(let call) = result { build(call.streamID, &state.batch) }
+                    return true
                 }
-                if case .success(let call) = result { build(call.streamID, &buffer) }
+                if !batched, case .success(let call) = result { build(call.streamID, &buffer) }
             }
         } catch {
             if case .success(let call) = result { forget(call) } else { releaseCallSlot() }
@@ -264,13 +271,21 @@ final class ClientConnection: Sendable {
 
     /// Drops a call from the table and gives its slot back (once, however often it is called).
     func forget(_ call: ClientCall) {
-        let (removed, retired) = state.withLock { state in
-            state.blockingCallers[call.streamID] = nil
-            let removed = state.calls.removeValue(forKey: call.streamID)
-            return (removed, removed != nil && state.isRetired)
+        _ = forget(streamID: call.streamID)
+    }
+
+    /// Drops the call of `streamID` from the table and gives its slot back, under one lock;
+    /// returns the call, nil if it was gone already.
+    func forget(streamID: UInt32) -> ClientCall? {
+        let (removed, waiter, retired): (ClientCall?, SlotWaiter?, Bool) = state.withLock { state in
+            state.blockingCallers[streamID] = nil
+            guard let removed = state.calls.removeValue(forKey: streamID) else { return (nil, nil, false) }
+            let waiter = Self.releaseSlot(in: &state)
+            return (removed, waiter, state.isRetired)
         }
-        if removed != nil { releaseCallSlot() }
+        waiter?.resume(returning: true)
         if retired { readerDoorbell.ring() }
+        return removed
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {

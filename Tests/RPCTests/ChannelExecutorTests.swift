@@ -11,14 +11,17 @@ import Testing
 /// right caller, in stream-id order on the wire, and cancellation, deadlines and a lost connection
 /// must still end every call.
 @Suite(.timeLimit(.minutes(10))) struct ChannelExecutorTests {
-    @Test func manyPipelinedTasksOnTheReaderThreadEachGetTheirOwnAnswers() async throws {
+    /// With the preference, the tasks' next calls are written by the reader thread's jobs; without
+    /// it, by pool threads, whose frames join the reader's batch while it delivers a read's answers.
+    @Test(arguments: [true, false])
+    func manyPipelinedTasksEachGetTheirOwnAnswers(preferringTheExecutor: Bool) async throws {
         try await withTestServer { _, channel in
             // The server ends the connection if a CALL_START's stream id is not above every earlier
             // one: a batch written out of order would fail these calls with UNAVAILABLE.
             let wrong = try await withThrowingTaskGroup(of: [String].self) { group in
                 for task in 0..<64 {
                     group.addTask {
-                        try await withTaskExecutorPreference(channel.executor) {
+                        try await withTaskExecutorPreference(preferringTheExecutor ? channel.executor : nil) {
                             var wrong: [String] = []
                             for call in 0..<40 {
                                 let text = "\(task).\(call)"
