@@ -106,4 +106,22 @@ import Testing
             == created.store.findDuplicates(limit: 1000, pageToken: nil).pairs)
         #expect(try imported.create("After Oy") == created.create("After Oy"))
     }
+
+    /// The import writes with foreign keys off (it checks every reference itself); the writer's
+    /// connection enforces them again afterwards, whether the import was kept, refused or failed.
+    @Test func foreignKeysAreEnforcedAgainAfterAnImport() throws {
+        let fixture = try Fixture()
+        _ = try run(fixture, .allOrNothing, [[row(2, "Kept Oy")]])
+        _ = try run(fixture, .allOrNothing, [[row(2, "Refused Oy", email: "nope")]])
+        #expect(throws: StoreError.self) {
+            _ = try fixture.store.importCustomers(mode: .allOrNothing, allowDuplicateVAT: false,
+                                                  by: .user(fixture.admin.id)) { throw StoreError.io("the client went away") }
+        }
+        #expect(try fixture.store.write { try $0.pragma("foreign_keys") } == "1")
+        #expect(throws: (any Error).self) {
+            try fixture.store.write { connection in
+                try connection.run("INSERT INTO customer_match_keys (kind, key, customer_id) VALUES ('name', 'dangling', 999999)")
+            }
+        }
+    }
 }

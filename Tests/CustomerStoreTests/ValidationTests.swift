@@ -32,6 +32,10 @@ import Testing
         Case(label: "email empty local", customer: NewCustomer(name: "A", email: "@example.com"), field: "email"),
         Case(label: "email domain without dot", customer: NewCustomer(name: "A", email: "info@localhost"), field: "email"),
         Case(label: "email with space", customer: NewCustomer(name: "A", email: "in fo@example.com"), field: "email"),
+        Case(label: "email empty domain label", customer: NewCustomer(name: "A", email: "a@example..com"), field: "email"),
+        Case(label: "email domain ends with a dot", customer: NewCustomer(name: "A", email: "a@example.com."), field: "email"),
+        Case(label: "email domain starts with a dot", customer: NewCustomer(name: "A", email: "a@.example.com"), field: "email"),
+        Case(label: "email with no-break space", customer: NewCustomer(name: "A", email: "a\u{00A0}b@example.com"), field: "email"),
         Case(label: "email over 254",
              customer: NewCustomer(name: "A", email: String(repeating: "a", count: 250) + "@ex.com"), field: "email"),
         Case(label: "website ftp", customer: NewCustomer(name: "A", website: "ftp://example.com"), field: "website"),
@@ -80,6 +84,22 @@ import Testing
         #expect(customer.phone == "+358 (10) 44-88.000")
         #expect(try fixture.store.createCustomer(NewCustomer(name: "B", website: "HTTP://Example.org/x"),
                                                  by: .user(fixture.admin.id)).website == "HTTP://Example.org/x")
+    }
+
+    /// ASCII text is trimmed and checked byte by byte, other text character by character: both
+    /// must come to the same (issue 17 made the ASCII path fast).
+    @Test func unicodeWhitespaceIsTrimmedAndNonASCIIAddressesFollowTheSameRules() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.store.createCustomer(NewCustomer(
+            name: "\u{00A0}\u{2003}Nokia Oyj\t", email: "\u{3000}jää@esimerkki.fi\u{00A0}"), by: .user(fixture.admin.id))
+        #expect(customer.name == "Nokia Oyj")
+        #expect(customer.email == "jää@esimerkki.fi")
+        for address in ["ä@example..com", "ä@example.com.", "@esimerkki.fi", "jää@@esimerkki.fi", "jää@localhost"] {
+            #expect(CustomerValidator.email(address) != .success(address), "\(address)")
+        }
+        for address in ["a@b.fi", "first.last@sub.example.com", "jää@esimerkki.fi", "a@b.c\u{301}"] {
+            #expect(CustomerValidator.email(address) == .success(address), "\(address)")
+        }
     }
 
     @Test func blankOptionalFieldsOnCreateAreNotStored() throws {

@@ -86,7 +86,9 @@ struct MatchKey: Sendable, Hashable {
     /// The domain of an address at a company's own domain; nil for public mail services, which
     /// say nothing about whose address it is.
     static func emailDomain(_ email: String) -> String? {
-        guard let at = email.lastIndex(of: "@") else { return nil }
+        // In ASCII text every byte is a character: the byte search skips breaking it into graphemes.
+        let isASCII = email.utf8.allSatisfy { $0 < 0x80 }
+        guard let at = isASCII ? email.utf8.lastIndex(of: UInt8(ascii: "@")) : email.lastIndex(of: "@") else { return nil }
         guard let domain = host(String(email[email.index(after: at)...])), !publicMailDomains.contains(domain) else {
             return nil
         }
@@ -108,6 +110,13 @@ struct MatchKey: Sendable, Hashable {
     /// Lower case, without a trailing dot and a leading `www.`.
     private static func host(_ text: String) -> String? {
         var host = text.lowercased()
+        if host.utf8.allSatisfy({ $0 < 0x80 }) {
+            // The same steps on the bytes (an import computes this for every row).
+            var bytes = Array(host.utf8)
+            if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+            if bytes.starts(with: "www.".utf8) { bytes.removeFirst(4) }
+            return bytes.contains(UInt8(ascii: ".")) ? String(decoding: bytes, as: UTF8.self) : nil
+        }
         if host.hasSuffix(".") { host.removeLast() }
         if host.hasPrefix("www.") { host.removeFirst(4) }
         return host.contains(".") ? host : nil
