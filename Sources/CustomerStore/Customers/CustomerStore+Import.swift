@@ -138,8 +138,9 @@ extension CustomerStore {
             let foreignKeys = try connection.pragma("foreign_keys") ?? "1"
             // Restored however the import ends, also when setting a pragma failed.
             defer {
-                try? connection.execute("PRAGMA cache_size = \(Int(cacheSize) ?? -2000); PRAGMA temp_store = \(Int(tempStore) ?? 0); "
-                                        + "PRAGMA foreign_keys = \(Int(foreignKeys) ?? 1)")
+                // Foreign keys first: a failure of a later pragma must not leave them off.
+                try? connection.execute("PRAGMA foreign_keys = \(Int(foreignKeys) ?? 1); "
+                                        + "PRAGMA cache_size = \(Int(cacheSize) ?? -2000); PRAGMA temp_store = \(Int(tempStore) ?? 0)")
             }
             try connection.execute("PRAGMA cache_size = \(Self.importCacheKiB); PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = OFF")
             try connection.run("BEGIN IMMEDIATE")
