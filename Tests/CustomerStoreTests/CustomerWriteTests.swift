@@ -180,4 +180,57 @@ import Testing
         #expect(violations { try fixture.store.createCustomers(bad, by: .user(fixture.admin.id)) }?.map(\.field) == ["email"])
         #expect(try allPages(fixture.store).count == 20)
     }
+
+    /// An update answers with the record made from the values it bound rather than read back
+    /// (as a create does): after each kind of change it must be what a read returns, the names
+    /// of a new account manager and of an industry typed in another case included, and the head
+    /// office it does not touch kept.
+    @Test func updatedRecordIsWhatAReadReturns() throws {
+        let fixture = try Fixture()
+        let by = Author.user(fixture.admin.id)
+        _ = try fixture.store.createIndustry(name: "Machinery")
+        let created = try fixture.create("Alpha Oy", vatNumber: "FI12345671", email: "info@alpha.fi", country: "FI")
+        _ = try fixture.store.addAddress(customerID: created.id, StoredAddressFields(country: "FI"), by: by)
+        let changes = [
+            CustomerChanges(phone: "+358 9 123 456"),
+            CustomerChanges(accountManagerID: .some(fixture.other.id), industry: "MACHINERY"),
+            CustomerChanges(name: "Alpha Group Oy", description: "Saws", website: "alpha.fi"),
+            CustomerChanges(number: 77, email: ""),
+            CustomerChanges.clearingAccountManager(),
+            CustomerChanges(vatNumber: "SE556677889901", country: "SE", industry: ""),
+        ]
+        for change in changes {
+            let updated = try fixture.store.updateCustomer(id: created.id, change, expectedVersion: nil, by: by)
+            #expect(try fixture.store.customer(id: created.id) == updated, "after \(change)")
+            #expect(updated.headOffice != nil)
+        }
+        #expect(try fixture.store.customer(id: created.id).version == created.version + 7, "the address, then six updates")
+    }
+
+    /// An update writes its duplicate keys from the values it bound, and leaves them alone when
+    /// no field they are made of changed: after every update they are what computing every
+    /// customer's keys afresh gives.
+    @Test func updatedMatchKeysAreTheKeysOfTheStoredFields() throws {
+        let fixture = try Fixture()
+        let by = Author.user(fixture.admin.id)
+        let customer = try fixture.create("Beta Oy", email: "sales@beta.fi", country: "FI")
+        _ = try fixture.create("Gamma Ab")
+        func keys() throws -> [String] {
+            try fixture.store.write { connection in
+                try connection.withStatement("SELECT kind, key, customer_id FROM customer_match_keys ORDER BY 3, 1, 2") {
+                    var rows: [String] = []
+                    while try $0.step() { rows.append("\($0.int64(2)) \($0.text(0)) \($0.text(1))") }
+                    return rows
+                }
+            }
+        }
+        for change in [CustomerChanges(description: "no key field"), CustomerChanges(phone: "09 123 4567"),
+                       CustomerChanges(name: "Beta Group Oy", email: "info@beta.com"), CustomerChanges(phone: "")] {
+            _ = try fixture.store.updateCustomer(id: customer.id, change, expectedVersion: nil, by: by)
+            let stored = try keys()
+            try fixture.store.write { try CustomerStore.storeAllMatchKeys($0) }
+            #expect(try keys() == stored, "after \(change)")
+        }
+        #expect(try keys().contains("\(customer.id) name beta group"))
+    }
 }

@@ -47,11 +47,36 @@ struct CustomerNumberBlock {
     }
 
     /// The free numbers from the first one above `last` that no customer has and none had
-    /// (`retired_customer_numbers`) up to the next taken one. The walk reads only the numbers
-    /// above the sequence, which people gave: usually none.
+    /// (`retired_customer_numbers`) up to the next taken one.
+    ///
+    /// Usually nothing above `last` is taken (numbers people gave are rare), so one statement of
+    /// two index seeks answers; only when the number right above is taken does it walk the taken
+    /// run. The walk (a UNION, sorted) built an ephemeral table for every create: ~15 000
+    /// instructions of a create's ~250 000 (callgrind).
     private static func freeRun(_ connection: SQLiteConnection, above last: Int64) throws -> Range<Int64> {
         let bound = CustomerNumber.range.upperBound
-        var candidate = max(last, CustomerNumber.range.lowerBound - 1)
+        let candidate = max(last, CustomerNumber.range.lowerBound - 1)
+        guard candidate < bound else { throw exhausted(bound) }
+        let next = try connection.withStatement("""
+            SELECT (SELECT min(number) FROM customers WHERE number > ?1),
+                   (SELECT min(number) FROM retired_customer_numbers WHERE number > ?1)
+            """) { statement -> Int64? in
+            try statement.bind(candidate, at: 1)
+            guard try statement.step() else { return nil }
+            switch (statement.optionalInt64(0), statement.optionalInt64(1)) {
+            case let (customer?, retired?): return min(customer, retired)
+            case let (customer, retired): return customer ?? retired
+            }
+        }
+        guard let next else { return (candidate + 1)..<(bound + 1) }
+        if next > candidate + 1 { return (candidate + 1)..<min(next, bound + 1) }
+        return try walk(connection, above: candidate, bound: bound)
+    }
+
+    /// `freeRun` past a run of taken numbers: reads the taken numbers above `candidate` in order
+    /// up to the first gap.
+    private static func walk(_ connection: SQLiteConnection, above start: Int64, bound: Int64) throws -> Range<Int64> {
+        var candidate = start
         var end = bound + 1
         try connection.withStatement("""
             SELECT number FROM customers WHERE number > ?1
@@ -68,9 +93,11 @@ struct CustomerNumberBlock {
                 candidate = taken
             }
         }
-        guard candidate < bound else {
-            throw StoreError.resourceExhausted("every customer number up to \(bound) is taken")
-        }
+        guard candidate < bound else { throw exhausted(bound) }
         return (candidate + 1)..<end
+    }
+
+    private static func exhausted(_ bound: Int64) -> StoreError {
+        StoreError.resourceExhausted("every customer number up to \(bound) is taken")
     }
 }

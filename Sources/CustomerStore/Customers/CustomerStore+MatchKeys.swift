@@ -44,9 +44,24 @@ extension CustomerStore {
 
     /// `insertKeys`' rows for a new customer's fields (a bulk import inserts many customers' at once).
     static func newMatchKeyRows(customerID: Int64, _ fields: StoredCustomerFields) -> [[SQLValue]] {
-        keyRows(MatchKey.keys(name: fields.name, vatNumber: fields.vatNumber, businessID: fields.businessID,
-                              country: fields.country, email: fields.email, website: fields.website, phone: fields.phone),
-                customerID: customerID)
+        keyRows(matchKeys(of: fields), customerID: customerID)
+    }
+
+    /// An updated customer's keys, from its fields before and after the update (the values its row
+    /// was just written with), not read back as `storeMatchKeys` does. Keys that come out the same
+    /// are left as they are: most updates change no field a key is made of (callgrind of `run
+    /// update`: the DELETE, the read-back and the INSERT cost an update ~40 000 instructions).
+    static func storeUpdatedMatchKeys(_ connection: SQLiteConnection, customerID: Int64, from old: StoredCustomerFields,
+                                      to new: StoredCustomerFields) throws {
+        let keys = matchKeys(of: new)
+        guard keys != matchKeys(of: old) else { return }
+        try connection.run("DELETE FROM customer_match_keys WHERE customer_id = ?", [.integer(customerID)])
+        try insertMatchKeys(connection, keys, customerID: customerID)
+    }
+
+    private static func matchKeys(of fields: StoredCustomerFields) -> [MatchKey] {
+        MatchKey.keys(name: fields.name, vatNumber: fields.vatNumber, businessID: fields.businessID,
+                      country: fields.country, email: fields.email, website: fields.website, phone: fields.phone)
     }
 
     private static func insertMatchKeys(_ connection: SQLiteConnection, _ keys: [MatchKey], customerID: Int64) throws {

@@ -67,6 +67,7 @@ enum Migrations {
         customerMerge,
         activityProjects,
         writePath,
+        matchKeyCheck,
     ]
 
     /// The runner of `all`.
