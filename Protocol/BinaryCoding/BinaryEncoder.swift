@@ -16,11 +16,8 @@ public struct BinaryEncoder: Sendable {
     /// field 1 of an implicit message.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let kind = TypeKind.of(T.self)
-        if kind == .directMessage, writesDirectly, let direct = value as? any DirectEncodable {
-            var writer = BinaryWriter(bytes: [], encoder: self)
-            writer.bytes.reserveCapacity(512)
-            try direct.encodeFields(to: &writer)
-            return writer.bytes
+        if writesDirectly, let direct = directEncodable(T.self, kind: kind) {
+            return try encodeDirectly(value, as: direct)
         }
         // 512: a full Customer is about 440 bytes; growing from 256 cost a reallocation and copy.
         let buffer = EncodingBuffer(capacity: 512, encoder: self, keepsSpares: true)
@@ -35,6 +32,15 @@ public struct BinaryEncoder: Sendable {
         }
         try top.finish()
         return buffer.bytes
+    }
+
+    /// A ``DirectEncodable`` message's fields, written by itself.
+    private func encodeDirectly<T, D: DirectEncodable>(_ value: T, as direct: D.Type) throws -> [UInt8] {
+        var writer = BinaryWriter(bytes: [], encoder: self)
+        writer.bytes.reserveCapacity(512)
+        // `D` is `T` (the table found it for `T.self`).
+        try same(value, D.self).encodeFields(to: &writer)
+        return writer.bytes
     }
 
     /// Appends `value` to `bytes` as field `number` of the message they hold, as a keyed container

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A message that reads its own fields from a ``BinaryReader``, beside its `Decodable` conformance
 /// (which JSON and the generic decoder keep using).
 ///
@@ -17,24 +15,10 @@ public protocol DirectDecodable: Decodable {
     init(fields reader: borrowing BinaryReader) throws
 }
 
-/// The `DirectDecodable` conformance of each type asked for so far. Asking the runtime
-/// (`as? any DirectDecodable.Type`) cost about 2 300 instructions per decode under callgrind; a
-/// type that does not conform is told apart first by `TypeKind`'s lock-free cache, so only the hot
-/// messages take this lock, once per top-level decode.
-private let directConformances = Mutex<[ObjectIdentifier: DirectType]>([:])
-
-/// A conforming type, to keep in the shared table. `@unchecked Sendable`: it holds only a
-/// metatype, which refers to type metadata the runtime never changes or frees.
-private struct DirectType: @unchecked Sendable {
-    let type: any DirectDecodable.Type
-}
+private let directDecodables = ConformanceTable<any DirectDecodable.Type>()
 
 /// `type` as a `DirectDecodable` type, or nil.
 func directDecodable(_ type: Any.Type) -> (any DirectDecodable.Type)? {
     guard TypeKind.readsItself(type) else { return nil }
-    let id = ObjectIdentifier(type)
-    if let known = directConformances.withLock({ $0[id] }) { return known.type }
-    guard let direct = type as? any DirectDecodable.Type else { return nil }
-    directConformances.withLock { $0[id] = DirectType(type: direct) }
-    return direct
+    return directDecodables.conformance(of: type) { $0 as? any DirectDecodable.Type }
 }

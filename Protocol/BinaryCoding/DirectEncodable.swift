@@ -11,3 +11,12 @@ public protocol DirectEncodable: Encodable {
     /// Appends this message's fields (no tag, no length of its own) with `writer`.
     func encodeFields(to writer: inout BinaryWriter) throws
 }
+
+private let directEncodables = ConformanceTable<any DirectEncodable.Type>()
+
+/// `type` as a `DirectEncodable` type, or nil; `kind` is its `TypeKind`, which tells the others
+/// apart without the table's lock.
+func directEncodable(_ type: Any.Type, kind: TypeKind) -> (any DirectEncodable.Type)? {
+    guard kind == .directMessage else { return nil }
+    return directEncodables.conformance(of: type) { $0 as? any DirectEncodable.Type }
+}

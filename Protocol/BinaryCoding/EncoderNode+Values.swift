@@ -59,8 +59,8 @@ extension EncoderNode {
         case .other:
             break
         case .directMessage:
-            if buffer.encoder.writesDirectly, let direct = value as? any DirectEncodable {
-                try putDirect(direct, in: slot)
+            if buffer.encoder.writesDirectly, let direct = directEncodable(T.self, kind: kind) {
+                try putDirect(value, as: direct, in: slot)
                 return
             }
         case .optional:
@@ -104,7 +104,9 @@ extension EncoderNode {
 
     /// A message that writes its own fields: bare at the root, else tagged and length-delimited,
     /// as `request(.keyed)` and `finish()` would frame it.
-    private func putDirect(_ message: any DirectEncodable, in slot: EncodingSlot) throws {
+    private func putDirect<T, M: DirectEncodable>(_ value: T, as direct: M.Type, in slot: EncodingSlot) throws {
+        // `M` is `T` (the table found it for `T.self`).
+        let message = same(value, M.self)
         try checkWritable()
         // Before the bytes move to the writer: ending a packed run writes into them.
         let number: UInt32? = if case .root = slot { nil } else { openField(in: slot) }

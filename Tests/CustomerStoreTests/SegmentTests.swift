@@ -117,6 +117,21 @@ import Testing
         #expect(read.first { $0.id == tree.machinery.id }?.customerCount == 2)
     }
 
+    /// The contact-information tab reads a customer's segments only after a probe finds one:
+    /// none before any is chosen and after they are cleared, the chosen ones in between.
+    @Test func theContactTabShowsTheChosenSegmentsAndNoneOtherwise() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        let customer = try fixture.create("Probed Oy")
+        let tab = { try fixture.store.contactInformation(customerID: customer.id, now: Date()).segments.map(\.displayPath) }
+        #expect(try tab() == [])
+        _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [tree.publicSector.id, tree.machinery.id],
+                                                  by: .user(fixture.admin.id))
+        #expect(try tab() == ["Industry / Manufacturing / Machinery", "Public sector"])
+        _ = try fixture.store.setCustomerSegments(customerID: customer.id, segmentIDs: [], by: .user(fixture.admin.id))
+        #expect(try tab() == [])
+    }
+
     @Test func aCustomersSegmentsAreReplacedAsASetAndRecorded() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)

@@ -100,6 +100,44 @@ import SQLiteEngine
         #expect(try read() == ["1 Anna -", "2 Bo B"])
     }
 
+    /// `forEachRow` hands its body every row in order with the layout, none for an empty result,
+    /// stops at the first error, and resolves the layout again after a re-prepare moved the columns.
+    @Test func forEachRowReadsEveryRowWithTheLayout() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema + "INSERT INTO person VALUES (2, 'Bo', 'B', x'', 0);")
+        let read = { (sql: String) throws -> [String] in
+            try connection.withStatement(sql) { statement in
+                var rows: [String] = []
+                try statement.forEachRow(PersonColumns.self) { columns in
+                    rows.append("\(try statement.int64(columns.id)) \(try statement.text(columns.name)) "
+                                + (try statement.optionalText(columns.nickname) ?? "-"))
+                }
+                return rows
+            }
+        }
+        #expect(try read("SELECT nickname, name, id FROM person ORDER BY id") == ["1 Anna -", "2 Bo B"])
+        #expect(try read("SELECT id, name, nickname FROM person WHERE id > 2") == [])
+        #expect(try read("SELECT * FROM person ORDER BY id") == ["1 Anna -", "2 Bo B"])
+        try connection.execute("""
+            ALTER TABLE person RENAME TO old_person;
+            CREATE TABLE person (title TEXT, id INTEGER PRIMARY KEY, nickname TEXT, name TEXT NOT NULL);
+            INSERT INTO person (title, id, nickname, name) SELECT 'Dr', id, nickname, name FROM old_person;
+            """)
+        #expect(try read("SELECT * FROM person ORDER BY id") == ["1 Anna -", "2 Bo B"])
+
+        struct Refused: Error {}
+        var calls = 0
+        #expect(throws: Refused.self) {
+            try connection.withStatement("SELECT id, name, nickname FROM person ORDER BY id") { statement in
+                try statement.forEachRow(PersonColumns.self) { _ in
+                    calls += 1
+                    throw Refused()
+                }
+            }
+        }
+        #expect(calls == 1)
+    }
+
     /// A layout naming a column the SELECT lacks is refused when resolved; a value of the wrong
     /// storage class is refused naming its column, as a read by name is.
     @Test func aLayoutRefusesMissingColumnsAndWrongTypes() throws {

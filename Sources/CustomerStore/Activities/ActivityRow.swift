@@ -117,7 +117,7 @@ enum ActivityRow {
         try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
             try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
             var list = StoredActivityList(planned: [], done: [])
-            while let columns = try statement.nextRow(Columns.self) {
+            try statement.forEachRow(Columns.self) { columns in
                 let activity = try decode(statement, columns)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }

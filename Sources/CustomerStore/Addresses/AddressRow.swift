@@ -91,7 +91,7 @@ enum AddressRow {
         try connection.withStatement(headOfficesOf) { statement in
             try statement.bind([.text(jsonArray(customerIDs))])
             var found: [Int64: StoredAddress] = [:]
-            while let columns = try statement.nextRow(Columns.self) {
+            try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns) { found[address.customerID] = address }
             }
             return found
@@ -108,7 +108,7 @@ enum AddressRow {
         try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var addresses: [StoredAddress] = []
-            while let columns = try statement.nextRow(Columns.self) {
+            try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns) { addresses.append(address) }
             }
             return addresses

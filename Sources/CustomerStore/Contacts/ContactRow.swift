@@ -30,7 +30,7 @@ enum ContactRow {
         var found = try connection.withStatement(firstContactsOf) { statement in
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
-            while let columns = try statement.nextRow(Columns.self) {
+            try statement.forEachRow(Columns.self) { columns in
                 let contact = try decode(statement, columns)
                 found[contact.customerID] = contact
             }
@@ -106,7 +106,7 @@ enum ContactRow {
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
             var contacts: [StoredContact] = []
-            while let columns = try statement.nextRow(Columns.self) { contacts.append(try decode(statement, columns)) }
+            try statement.forEachRow(Columns.self) { contacts.append(try decode(statement, $0)) }
             return contacts
         }
         guard !contacts.isEmpty else { return contacts }
@@ -137,7 +137,7 @@ enum ContactRow {
                                _ body: (Int64, LabelKind, String) -> Void) throws {
         try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            while let columns = try statement.nextRow(LabelColumns.self) {
+            try statement.forEachRow(LabelColumns.self) { columns in
                 let contactID = try statement.int64(columns.contactID)
                 if let kind = LabelKind(rawValue: try statement.text(columns.kind)) { body(contactID, kind, try statement.text(columns.name)) }
             }

@@ -25,6 +25,6 @@ extension CustomerStore {
             addresses: try AddressRow.fetchAll(connection, customerID: customer.id),
             contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false),
             activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds),
-            segments: try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customer.id))
+            segments: try SegmentTree.ofCustomer(connection, customerID: customer.id))
     }
 }

@@ -85,7 +85,8 @@ struct CustomerListingQuery {
         return (sql, values)
     }
 
-    /// One page: at most `limit` customers after `position`, whether more follow, and where it ended.
+    /// One page: at most `limit` customers after `position`, whether more follow, and where it
+    /// ended when it is full (`last` is nil otherwise: only a full page has a next one).
     ///
     /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
@@ -98,18 +99,22 @@ struct CustomerListingQuery {
             var customers: [StoredCustomer] = []
             customers.reserveCapacity(limit)
             var last: ListPosition?
-            // Taken once, after the first step (see `SQLiteStatement.nextRow`): looking the layout
-            // up again for each of 51 rows cost ~1 300 instructions a row (callgrind).
-            var resolved: CustomerRow.Columns?
-            while try statement.step() {
-                let columns = try resolved ?? statement.layout(CustomerRow.Columns.self)
-                resolved = columns
-                if customers.count == limit { return (customers, last, true) }
+            var hasMore = false
+            // At most `limit + 1` rows (the LIMIT): the extra one only says that more follow.
+            try statement.forEachRow(CustomerRow.Columns.self) { columns in
+                if customers.count == limit {
+                    hasMore = true
+                    return
+                }
                 let customer = try CustomerRow.decode(statement, columns)
-                last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
                 customers.append(customer)
+                // The sort key of the page's last row only: reading it for every row cost a
+                // string a row that nothing read.
+                if customers.count == limit {
+                    last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
+                }
             }
-            return (customers, last, false)
+            return (customers, last, hasMore)
         }
     }
 }

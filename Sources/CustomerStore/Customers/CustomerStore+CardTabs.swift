@@ -32,7 +32,7 @@ extension CustomerStore {
             }
             if tabs.contains(.settings) {
                 card.settings = (try Self.fetchSettings(connection, customerID: customerID),
-                                 try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID))
+                                 try SegmentTree.ofCustomer(connection, customerID: customerID))
             }
             if tabs.contains(.files) {
                 card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true),

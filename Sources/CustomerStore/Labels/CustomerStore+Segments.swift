@@ -98,7 +98,7 @@ extension CustomerStore {
     public func customerSegments(customerID: Int64) throws -> [StoredSegment] {
         try read { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
-            return try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+            return try SegmentTree.ofCustomer(connection, customerID: customerID)
         }
     }
 
@@ -123,13 +123,13 @@ extension CustomerStore {
                     + unknown.prefix(Self.maxNamedUnknownSegments).map(String.init).joined(separator: ", ") + more)
             }
             try Self.requireActingUser(connection, author.userID)
-            let before = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+            let before = try SegmentTree.ofCustomer(connection, customerID: customerID)
             try connection.run("DELETE FROM customer_segments WHERE customer_id = ?", [.integer(customerID)])
             for segmentID in wanted {
                 try connection.run("INSERT INTO customer_segments (customer_id, segment_id) VALUES (?, ?)",
                                    [.integer(customerID), .integer(segmentID)])
             }
-            let after = try SegmentTree.fetch(connection, SegmentTree.ofCustomer, key: customerID)
+            let after = try SegmentTree.ofCustomer(connection, customerID: customerID)
             let changes = HistoryLog.changes(from: [("segments", Self.historyText(before))],
                                              to: [("segments", Self.historyText(after))])
             if !changes.isEmpty {
