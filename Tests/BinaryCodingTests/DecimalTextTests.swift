@@ -1,5 +1,6 @@
 import TestSupport
 import BinaryCoding
+import DecodingComparison
 import Foundation
 import Testing
 

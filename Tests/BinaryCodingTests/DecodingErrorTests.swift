@@ -1,4 +1,5 @@
 import BinaryCoding
+import DecodingComparison
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import BinaryCoding
+import DecodingComparison
 import Testing
 
 /// An enum with an `Int` raw value, a negative one among them.

@@ -122,22 +122,7 @@ let vectorsDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Protocol/vectors")
 
-/// The kind of a DecodingError, for table-driven checks.
-enum DecodingErrorKind: Equatable {
-    case dataCorrupted, keyNotFound, typeMismatch, valueNotFound
-}
-
 extension DecodingError {
-    var kind: DecodingErrorKind {
-        switch self {
-        case .dataCorrupted: return .dataCorrupted
-        case .keyNotFound: return .keyNotFound
-        case .typeMismatch: return .typeMismatch
-        case .valueNotFound: return .valueNotFound
-        @unknown default: return .dataCorrupted
-        }
-    }
-
     var context: Context {
         switch self {
         case .dataCorrupted(let context), .keyNotFound(_, let context),
