@@ -93,7 +93,9 @@ let package = Package(
         // Bounded waits (also for child processes), work on threads of its own, seeded randomness,
         // temporary directories and log captures: shared by every test target.
         .target(name: "TestSupport", dependencies: ["CommandLineKit", "ServiceLog"], path: "Tests/TestSupport"),
-        .testTarget(name: "BinaryCodingTests", dependencies: ["TestSupport", "BinaryCoding"], path: "Tests/BinaryCodingTests"),
+        // A DirectDecodable message's own reader against the generic decoder: shared by the codec tests and the fuzz targets.
+        .target(name: "DecodingComparison", dependencies: ["BinaryCoding"], path: "Tests/DecodingComparison"),
+        .testTarget(name: "BinaryCodingTests", dependencies: ["TestSupport", "DecodingComparison", "BinaryCoding"], path: "Tests/BinaryCodingTests"),
         .testTarget(name: "ThreadSyncTests", dependencies: ["TestSupport", "ThreadSync"], path: "Tests/ThreadSyncTests"),
         .testTarget(name: "RPCTests", dependencies: ["TestSupport", "RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["TestSupport", "Hashing"], path: "Tests/HashingTests"),
@@ -103,14 +105,14 @@ let package = Package(
         .testTarget(name: "BusinessRegistryTests",
                     dependencies: ["TestSupport", "BusinessRegistry", "BusinessIdentifiers", "RegistryTestSupport"],
                     path: "Tests/BusinessRegistryTests"),
-        .testTarget(name: "CustomerAPITests", dependencies: ["TestSupport", "CustomerAPI", "RPCCore", "BinaryCoding"], path: "Tests/CustomerAPITests"),
+        .testTarget(name: "CustomerAPITests", dependencies: ["TestSupport", "DecodingComparison", "CustomerAPI", "RPCCore", "BinaryCoding"], path: "Tests/CustomerAPITests"),
         .testTarget(name: "CustomerBenchTests", dependencies: ["TestSupport", "customer-bench", "CommandLineKit"], path: "Tests/CustomerBenchTests"),
         .testTarget(name: "CustomerCtlTests", dependencies: ["TestSupport", "customerctl", "CommandLineKit", "CustomerClient"],
                     path: "Tests/CustomerCtlTests"),
         .testTarget(name: "CommandLineKitTests", dependencies: ["TestSupport", "CommandLineKit"], path: "Tests/CommandLineKitTests"),
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
-                dependencies: ["BinaryCoding", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
+                dependencies: ["BinaryCoding", "DecodingComparison", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
                                "BusinessRegistry", "ServiceLog"],
                 path: "Tests/Fuzz/Targets"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "CustomerAPI", "RPCClient", "RPCServing"],

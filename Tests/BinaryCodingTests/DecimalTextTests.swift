@@ -1,5 +1,6 @@
 import TestSupport
 import BinaryCoding
+import DecodingComparison
 import Foundation
 import Testing
 
@@ -47,8 +48,8 @@ import Testing
 
     @Test func decodingFromARawBufferAndASlice() throws {
         let bytes = [0xff] + (try BinaryEncoder().encode(Fixtures.full))
-        let fromSlice = try BinaryDecoder().decode(Customer.self, from: bytes[1...])
-        let fromBuffer = try bytes.withUnsafeBytes { try BinaryDecoder().decode(Customer.self, from: UnsafeRawBufferPointer(rebasing: $0[1...])) }
+        let fromSlice = try BinaryDecoder.generic.decode(Customer.self, from: bytes[1...])
+        let fromBuffer = try bytes.withUnsafeBytes { try BinaryDecoder.generic.decode(Customer.self, from: UnsafeRawBufferPointer(rebasing: $0[1...])) }
         #expect(fromSlice == Fixtures.full && fromBuffer == Fixtures.full)
     }
 }

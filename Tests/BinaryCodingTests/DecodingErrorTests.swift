@@ -1,4 +1,5 @@
 import BinaryCoding
+import DecodingComparison
 import Foundation
 import Testing
 
@@ -42,7 +43,7 @@ func nestedMessages(depth: Int) -> [UInt8] {
     }
 
     static func decoding<T: Decodable & Sendable>(_ type: T.Type) -> @Sendable ([UInt8]) throws -> Void {
-        { _ = try BinaryDecoder().decode(type, from: $0) }
+        { _ = try BinaryDecoder.generic.decode(type, from: $0) }
     }
 
     static let cases: [Case] = [

@@ -1,4 +1,5 @@
 import BinaryCoding
+import DecodingComparison
 import Testing
 
 /// An enum with an `Int` raw value, a negative one among them.
@@ -19,7 +20,7 @@ struct Signals: Codable, Equatable {
 @Suite struct EnumTests {
     @Test func aPlainVarintIsReadAsTheCaseOfThatNumber() throws {
         // What a foreign client writes for high (2). Read as zigzag it would have been low (1).
-        let signals = try BinaryDecoder().decode(Signals.self, from: [0x08, 0x02])
+        let signals = try BinaryDecoder.generic.decode(Signals.self, from: [0x08, 0x02])
         #expect(signals == Signals(one: .high, maybe: nil, many: []))
     }
 

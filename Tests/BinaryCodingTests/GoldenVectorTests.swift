@@ -19,7 +19,8 @@ import Testing
         Vector(
             name: name, summary: summary,
             encode: { try BinaryEncoder().encode(value) },
-            decodesToValue: { try BinaryDecoder().decode(T.self, from: $0) == value })
+            // Both paths: the fixtures also read their own fields (DirectDecodingTests).
+            decodesToValue: { try BinaryDecoder.generic.decode(T.self, from: $0) == value && BinaryDecoder().decode(T.self, from: $0) == value })
     }
 
     static let vectors: [Vector] = [

@@ -6,18 +6,19 @@ import Testing
 /// The decoder must throw a DecodingError, never trap, whatever it is fed.
 @Suite struct RobustnessTests {
     func decodeAnything(_ bytes: [UInt8]) {
-        let decoder = BinaryDecoder()
-        for attempt in [
-            { _ = try decoder.decode(Customer.self, from: bytes) },
-            { _ = try decoder.decode(Collections.self, from: bytes) },
-            { _ = try decoder.decode(AllWidths.self, from: bytes) },
-            { _ = try decoder.decode([String: [Int?]].self, from: bytes) },
-        ] as [() throws -> Void] {
-            do {
-                try attempt()
-            } catch is DecodingError {
-            } catch {
-                Issue.record("not a DecodingError: \(error)")
+        for decoder in [BinaryDecoder.generic, BinaryDecoder()] {
+            for attempt in [
+                { _ = try decoder.decode(Customer.self, from: bytes) },
+                { _ = try decoder.decode(Collections.self, from: bytes) },
+                { _ = try decoder.decode(AllWidths.self, from: bytes) },
+                { _ = try decoder.decode([String: [Int?]].self, from: bytes) },
+            ] as [() throws -> Void] {
+                do {
+                    try attempt()
+                } catch is DecodingError {
+                } catch {
+                    Issue.record("not a DecodingError: \(error)")
+                }
             }
         }
     }
@@ -27,7 +28,7 @@ import Testing
         var failures = 0
         for end in 0..<full.count {
             do {
-                _ = try BinaryDecoder().decode(Customer.self, from: full[0..<end])
+                _ = try BinaryDecoder.generic.decode(Customer.self, from: full[0..<end])
             } catch is DecodingError {
                 failures += 1
             }

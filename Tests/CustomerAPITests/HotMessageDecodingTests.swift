@@ -1,5 +1,6 @@
 import BinaryCoding
 import CustomerAPI
+import DecodingComparison
 import Foundation
 import Testing
 
@@ -9,27 +10,6 @@ import Testing
 @Suite struct HotMessageDecodingTests {
     typealias Samples = HotMessageEncodingTests
     typealias Sample = MessageRoundTripTests
-
-    /// How one decoding ended: the value's bytes (so NaN compares equal to itself), or the kind of
-    /// `DecodingError`.
-    static func outcome<T: Decodable & Encodable>(_ type: T.Type, _ bytes: [UInt8], direct: Bool) -> String {
-        var decoder = BinaryDecoder()
-        decoder.readsDirectly = direct
-        do {
-            let value = try decoder.decode(type, from: bytes)
-            return "value \((try? BinaryEncoder().encode(value)) ?? [])"
-        } catch let error as DecodingError {
-            switch error {
-            case .dataCorrupted: return "dataCorrupted"
-            case .keyNotFound: return "keyNotFound"
-            case .typeMismatch: return "typeMismatch"
-            case .valueNotFound: return "valueNotFound"
-            @unknown default: return "unknown DecodingError"
-            }
-        } catch {
-            return "other error \(error)"
-        }
-    }
 
     /// `value` decodes directly to itself, and its bytes, cut short at every length and with each
     /// byte replaced, decode to the same outcome on both paths.
@@ -48,8 +28,8 @@ import Testing
             }
         }
         for input in inputs {
-            let direct = Self.outcome(T.self, input, direct: true)
-            let generic = Self.outcome(T.self, input, direct: false)
+            let direct = DecodingOutcome(T.self, input, direct: true)
+            let generic = DecodingOutcome(T.self, input, direct: false)
             #expect(direct == generic, "\(T.self) from \(input)", sourceLocation: sourceLocation)
             if direct != generic { return }
         }
@@ -75,8 +55,8 @@ import Testing
         try check(Samples.fullCard, damaging: false)
         let card = try BinaryEncoder().encode(Samples.fullCard)
         for cut in stride(from: 0, to: card.count, by: 7) {
-            #expect(Self.outcome(CustomerCard.self, Array(card[..<cut]), direct: true)
-                == Self.outcome(CustomerCard.self, Array(card[..<cut]), direct: false))
+            #expect(DecodingOutcome(CustomerCard.self, Array(card[..<cut]), direct: true)
+                == DecodingOutcome(CustomerCard.self, Array(card[..<cut]), direct: false))
         }
     }
 
@@ -130,6 +110,6 @@ import Testing
         let bytes = try BinaryEncoder().encode(Samples.fullCustomer)
         let newer = bytes + [0xb8, 0x01, 0x07, 0xa2, 0x06, 0x01, 0x78]  // field 23 = 7, field 100 = "x"
         #expect(try BinaryDecoder().decode(Customer.self, from: newer) == Samples.fullCustomer)
-        #expect(Self.outcome(Customer.self, newer, direct: false) == Self.outcome(Customer.self, newer, direct: true))
+        #expect(DecodingOutcome(Customer.self, newer, direct: false) == DecodingOutcome(Customer.self, newer, direct: true))
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import CustomerClient
 import CustomerServer
 import Foundation
@@ -67,11 +68,15 @@ final class InProcessServer: Sendable {
     }
 }
 
-/// Runs `body` against a fresh server and stops it afterwards, also when `body` throws.
-func withInProcessServer(_ body: (InProcessServer) async throws -> Void) async throws {
+/// Runs `body` against a fresh server and stops it afterwards, also when `body` throws. A body still
+/// running after `testBodyLimit` fails the test, naming it (`test`): the server is shut down, which
+/// ends every call and stream still waiting on it.
+func withInProcessServer(test: String = #function, _ body: (InProcessServer) async throws -> Void) async throws {
     let server = try await InProcessServer.start()
     do {
-        try await body(server)
+        try await withTimeLimit("\(test): calls to the in-process server", expire: { [app = server.app] in app.shutdown() }) {
+            try await body(server)
+        }
     } catch {
         await server.stop()
         throw error

@@ -51,7 +51,7 @@ import Testing
                 "customerd", ["--database", fresh.path + "/customers.sqlite", "--restore", target, "--log-level", "warning"])
             #expect(restored.status == 0, "\(restored.stderr)")
             #expect(restored.stdout.contains("\(backup.customers) customers, 1 files"))
-            try await withOffPool(start: { try TestServer(directory: fresh) }, stop: { $0.stop() }) { second in
+            try await withTestServer(start: { try TestServer(directory: fresh) }, stop: { $0.stop() }) { second in
                 let reader = second.client()
                 defer { reader.close() }
                 for (id, name) in before {
@@ -162,7 +162,7 @@ import Testing
         let target = backups.path + "/nightly"
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (kept, later) = try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+        let (kept, later) = try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
             let client = server.client()
             defer { client.close() }
             let kept = try await client.customers.create(CustomerFields(name: "In the backup"))
@@ -177,7 +177,7 @@ import Testing
         #expect(refused.status == 4)
         #expect(refused.stderr.contains("already holds data"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--force"))
-        try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+        try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
             let client = server.client()
             defer { client.close() }
             let untouched = try await client.customers.get(id: later)
@@ -186,7 +186,7 @@ import Testing
 
         let forced = try await runProduct("customerd", ["--database", database, "--restore", target, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
-        try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+        try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
             let client = server.client()
             defer { client.close() }
             let restored = try await client.customers.get(id: kept)

@@ -11,7 +11,7 @@ import Testing
             (name: "Equinor ASA", vatNumber: "NO923609016MVA", country: nil),
             (name: "Beispiel GmbH", vatNumber: "DE136695976", country: "DE"),
         ])
-        try await withOffPool(start: { try TestServer(directory: directory) }, stop: { $0.stop() }) { server in
+        try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stop() }) { server in
             let client = server.client()
             defer { client.close() }
             let nokia = try await client.customers.get(id: 1)

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aCursorOutsideWhatIsKeptIsOutOfRangeAndSaysResync() async throws {
-        try await withOffPool(start: { try TestServer(configure: { $0.feedRetentionCount = 2 }) }, stop: { $0.stop() }) { server in
+        try await withTestServer(start: { try TestServer(configure: { $0.feedRetentionCount = 2 }) }, stop: { $0.stop() }) { server in
             let client = server.client()
             defer { client.close() }
             for index in 0..<4 { _ = try await client.customers.create(CustomerFields(name: "Kept \(index)")) }
@@ -126,18 +126,20 @@ import Testing
         let server = try await onThread { try TestServer() }
         let client = server.client()
         defer { client.close() }
-        let created = try await client.customers.create(CustomerFields(name: "Before the stop"))
-        var events = client.changes.watch(after: 0).makeAsyncIterator()
-        var last: Int64 = 0
-        while let event = try await events.next() {
-            last = event.sequence
-            if event.entityId == created.id && event.kind == .customer { break }
+        try await server.withTimeLimit(#function) {
+            let created = try await client.customers.create(CustomerFields(name: "Before the stop"))
+            var events = client.changes.watch(after: 0).makeAsyncIterator()
+            var last: Int64 = 0
+            while let event = try await events.next() {
+                last = event.sequence
+                if event.entityId == created.id && event.kind == .customer { break }
+            }
+            let stopping = Task { await onThread { server.stop() } }
+            let error = await outcome { while try await events.next() != nil {} }
+            #expect(error?.code == .unavailable)
+            #expect(error?.message.contains("resume after sequence \(last)") == true, "\(String(describing: error))")
+            await stopping.value
         }
-        let stopping = Task { await onThread { server.stop() } }
-        let error = await outcome { while try await events.next() != nil {} }
-        #expect(error?.code == .unavailable)
-        #expect(error?.message.contains("resume after sequence \(last)") == true, "\(String(describing: error))")
-        await stopping.value
     }
 
     /// A watcher that stops reading holds up neither the writers nor the server's memory: the

@@ -149,7 +149,8 @@ import Testing
     /// server, exported again: the same file.
     @Test func anExportImportsAgainUnchangedAt100000Customers() async throws {
         let total = 100_000
-        try await withServer { first, client in
+        // Ten minutes on a loaded machine (its calls and commands allow 600 s each): a bound of its own.
+        try await withServer(seconds: 1_500) { first, client in
             try await Self.createLabels(client)
             let response = try await client.customers.importRecords(ImportOptions(), callOptions: CallOptions(timeout: .seconds(600))) {
                 send in
@@ -183,7 +184,7 @@ import Testing
             #expect(csv.stdout.contains(",FI10000004,1000000-4,FI,"))
             #expect(csv.stdout.contains(",,923609016,NO,"))
             #expect(csv.stdout.contains(",Key\\|Account|VIP,Buyer\r\n"))
-            try await withServer { second, copy in
+            try await withServer(seconds: 1_200) { second, copy in
                 try await Self.createLabels(copy)
                 let path = try file(second, "export.csv", csv.stdout)
                 let imported = try await ctl(second, "--timeout", "600", "customers", "import", path)

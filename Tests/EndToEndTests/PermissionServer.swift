@@ -48,10 +48,13 @@ final class PermissionServer: Sendable {
 }
 
 /// Runs `body` against a fresh seeded server where this process has `profile`, and stops it afterwards.
+/// A body still running after `testBodyLimit` fails the test, naming it (`TestServer.withTimeLimit`).
 func withPermissionServer<T>(
-    profile: String, trusted: Bool = false, _ body: (PermissionServer) async throws -> T
+    profile: String, trusted: Bool = false, test: String = #function, _ body: (PermissionServer) async throws -> T
 ) async throws -> T {
-    try await withOffPool(start: { try PermissionServer(profile: profile, trusted: trusted) }, stop: { $0.stop() }, body)
+    try await withOffPool(start: { try PermissionServer(profile: profile, trusted: trusted) }, stop: { $0.stop() }) { fixture in
+        try await fixture.server.withTimeLimit(test) { try await body(fixture) }
+    }
 }
 
 /// The error a call failed with, or nil when it succeeded.

@@ -48,8 +48,9 @@ enum RegistryCompanies {
 /// `RegistryCompanies`; both are stopped afterwards, also when `body` throws.
 /// - Parameter directory: a directory with a database to start from (see `LegacyCustomerSeeder`).
 /// - Parameter logger: where the server logs (default: warnings and worse to stderr).
+/// A body still running after `testBodyLimit` fails the test, naming it (`TestServer.withTimeLimit`).
 func withRegistryServer<T>(
-    directory: URL? = nil, logger: Logger? = nil,
+    directory: URL? = nil, logger: Logger? = nil, test: String = #function,
     _ body: (TestServer, CustomerClient, LoopbackHTTPServer) async throws -> T
 ) async throws -> T {
     let routes = try RegistryCompanies.routes()
@@ -69,6 +70,6 @@ func withRegistryServer<T>(
     }) { server, registry in
         let client = server.client()
         defer { client.close() }
-        return try await body(server, client, registry)
+        return try await server.withTimeLimit(test) { try await body(server, client, registry) }
     }
 }

@@ -3,7 +3,6 @@ import CustomerClient
 import CustomerServer
 import Foundation
 import ServiceLog
-import TestSupport
 
 /// A real customerd (in this process) on a real socket and a real SQLite file in a fresh
 /// temporary directory, removed again by `stop()`.
@@ -46,6 +45,13 @@ final class TestServer: Sendable {
         app.shutdown()
     }
 
+    /// Runs `body`, and if it is still running after `seconds`, shuts the server down (which ends the
+    /// calls waiting on it) and fails the test naming `test` (`withTimeLimit`).
+    func withTimeLimit<T>(seconds: Double = testBodyLimit, _ test: String, _ body: () async throws -> T) async throws -> T {
+        try await TestSupport.withTimeLimit(seconds: seconds, "\(test): calls to the server at \(socketPath)",
+                                            expire: { [app] in app.shutdown() }, body)
+    }
+
     /// Stops the server and removes its directory.
     func stop() {
         app.shutdown()
@@ -58,15 +64,28 @@ final class TestServer: Sendable {
     }
 }
 
-/// Runs `body` against a fresh server and stops it afterwards, also when `body` throws.
+/// Runs `body` against a fresh server and stops it afterwards, also when `body` throws. A body still
+/// running after `seconds` fails the test, naming it (`test`): the server is shut down, which ends
+/// every call and stream still waiting on it.
 func withServer<T>(
-    administrators: [CustomerServerConfiguration.InitialUser]? = nil,
-    _ body: (TestServer, CustomerClient) async throws -> T
+    administrators: [CustomerServerConfiguration.InitialUser]? = nil, seconds: Double = testBodyLimit,
+    test: String = #function, _ body: (TestServer, CustomerClient) async throws -> T
 ) async throws -> T {
-    try await withOffPool(start: { try TestServer(administrators: administrators) }, stop: { $0.stop() }) { server in
+    try await withTestServer(seconds: seconds, test: test, start: { try TestServer(administrators: administrators) },
+                             stop: { $0.stop() }) { server in
         let client = server.client()
         defer { client.close() }
         return try await body(server, client)
+    }
+}
+
+/// `withOffPool` for a `TestServer`, its body bounded as `withServer`'s is.
+func withTestServer<T>(
+    seconds: Double = testBodyLimit, test: String = #function, start: @escaping @Sendable () throws -> TestServer,
+    stop: @escaping @Sendable (TestServer) -> Void, _ body: (TestServer) async throws -> T
+) async throws -> T {
+    try await withOffPool(start: start, stop: stop) { server in
+        try await server.withTimeLimit(seconds: seconds, test) { try await body(server) }
     }
 }
 

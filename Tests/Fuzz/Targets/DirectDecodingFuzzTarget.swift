@@ -1,5 +1,6 @@
 import BinaryCoding
 import CustomerAPI
+import DecodingComparison
 import Foundation
 
 /// Fuzz target (e): the messages that read their own fields (`DirectDecodable`) against the generic
@@ -33,29 +34,9 @@ enum DirectDecodingFuzzTarget {
         return [UInt8(truncatingIfNeeded: index)] + message
     }
 
-    /// The value's encoding, or the kind of error.
-    private static func outcome<T: Codable>(_ type: T.Type, _ bytes: [UInt8], direct: Bool) -> String {
-        var decoder = BinaryDecoder()
-        decoder.readsDirectly = direct
-        do {
-            let value = try decoder.decode(type, from: bytes)
-            return "\((try? BinaryEncoder().encode(value)) ?? [])"
-        } catch let error as DecodingError {
-            switch error {
-            case .dataCorrupted: return "dataCorrupted"
-            case .keyNotFound: return "keyNotFound"
-            case .typeMismatch: return "typeMismatch"
-            case .valueNotFound: return "valueNotFound"
-            @unknown default: return "DecodingError"
-            }
-        } catch {
-            return "\(error)"
-        }
-    }
-
     private static func compare<T: Codable>(_ type: T.Type, _ bytes: [UInt8]) {
-        let direct = outcome(type, bytes, direct: true)
-        let generic = outcome(type, bytes, direct: false)
+        let direct = DecodingOutcome(type, bytes, direct: true)
+        let generic = DecodingOutcome(type, bytes, direct: false)
         guard direct == generic else {
             fatalError("\(type) from \(bytes): the reader gives \(direct), the generic decoder \(generic)")
         }
