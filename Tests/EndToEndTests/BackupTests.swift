@@ -1,3 +1,4 @@
+import CommandLineKit
 import CustomerClient
 import CustomerStore
 import Foundation
@@ -83,7 +84,11 @@ import Testing
             }
         }
         let socket = directory.path + "/customerd.sock"
-        let daemon = try startDaemon(socket: socket, database: database)
+        // At the lowest priority, and watched from a thread of its own below: on a machine whose cores
+        // are busy (CI runs beside busy loops) the copy is what waits, not the watcher, so the kill
+        // lands while pages are still being copied rather than after the backup was written whole.
+        let daemon = try ChildProcess.spawn("/usr/bin/nice", ["-n", "19", try Products.url(of: "customerd").path,
+                                                              "--socket", socket, "--database", database, "--log-level", "warning"])
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
         let target = directory.path + "/backup"
@@ -91,11 +96,19 @@ import Testing
         do {
             try await waitUntilServing(client)
             let call = Task { try await client.maintenance.backup(to: target, pagesPerStep: 1) }
-            for _ in 0..<60_000 where staging.isEmpty {
-                staging = try Self.stagingFolders(in: directory.path)
-                if staging.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+            staging = try await onThread {
+                // Bounded: 300 000 × 0.2 ms is about a minute (more under load) for the folder to appear.
+                for _ in 0..<300_000 {
+                    let found = try Self.stagingFolders(in: directory.path)
+                    if !found.isEmpty {
+                        daemon.terminate(SIGKILL)
+                        return found
+                    }
+                    usleep(200)
+                }
+                daemon.terminate(SIGKILL)
+                return []
             }
-            daemon.terminate(SIGKILL)
             _ = try await daemon.exitStatus("customerd to exit")
             if case .success = await call.result {
                 Issue.record("the backup finished before the server was killed")
