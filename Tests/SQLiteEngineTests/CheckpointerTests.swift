@@ -12,7 +12,7 @@ import SQLiteEngine
         let checkpointer = Checkpointer(path: database.path, busyTimeoutMilliseconds: 5_000, synchronous: .normal)
         let connection = try database.openWriter(schema: "CREATE TABLE pad (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
         checkpointer.watch(connection)
-        let writer = GroupCommitWriter(connection: connection)
+        let writer = try GroupCommitWriter(connection: connection)
         defer {
             writer.close()
             checkpointer.close()

@@ -14,7 +14,7 @@ import SQLiteEngine
     /// A writer on a fresh `log` table, with a group budget long enough that a busy machine never
     /// splits a group the test means as one.
     static func makeWriter(_ database: TemporaryDatabase) throws -> GroupCommitWriter {
-        GroupCommitWriter(connection: try database.openWriter(), groupBudgetNanoseconds: 60_000_000_000)
+        try GroupCommitWriter(connection: try database.openWriter(), groupBudgetNanoseconds: 60_000_000_000)
     }
 
     static func startHeldWrite(_ writer: GroupCommitWriter, _ gate: Gate, _ name: String) async throws
@@ -56,6 +56,40 @@ import SQLiteEngine
         let reader = try database.openReader()
         defer { reader.close() }
         #expect(try loggedNames(reader) == ["A", "B", "D"])
+    }
+
+    /// A member that rewrites far more than 64 KiB of pages an earlier member changed (its
+    /// savepoint journal, kept in memory, holds them all) is still undone alone.
+    @Test func aLargeFailedMemberIsUndoneFromItsInMemoryJournal() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        #expect(try writer.connection.pragma("temp_store") == "2")  // MEMORY
+        let gate = Gate()
+        let filler = String(repeating: "x", count: 1_000)
+        let first = ThreadTask {
+            try writer.write { connection -> Int64 in
+                gate.hold()
+                for index in 0..<400 { try connection.run("INSERT INTO log (name) VALUES (?)", [.text("\(index) \(filler)")]) }
+                return 400
+            }
+        }
+        try await gate.waitUntilHeld()
+        let failing = try await Self.startQueuedWrite(writer, queued: 1) { connection in
+            try connection.run("UPDATE log SET name = 'y' || name")
+            throw BodyError(name: "rewrite")
+        }
+        let last = try await Self.startQueuedWrite(writer, queued: 2) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 400)
+        await #expect(throws: BodyError(name: "rewrite")) { try await failing.value }
+        #expect(try await last.value == 401)
+        let reader = try database.openReader()
+        defer { reader.close() }
+        let names = try loggedNames(reader)
+        #expect(names.count == 401 && names.last == "D")
+        #expect(names.dropLast().allSatisfy { $0.hasSuffix(filler) && !$0.hasPrefix("y") })
     }
 
     /// A SQLite error in one member (a UNIQUE violation) is that member's alone, with its code.

@@ -58,32 +58,10 @@ extension Migrations {
         ("invoices", ["SELECT max(entity_id) FROM history WHERE entity = 'invoice'"]),
     ]
 
-    /// Rebuilds every table of `identityTables` with AUTOINCREMENT, following SQLite's procedure
-    /// for schema changes ALTER TABLE cannot make (SQLite docs, "ALTER TABLE", 7): create the new
-    /// table, copy the rows, drop the old one, rename the new one, then recreate indexes, views
-    /// and triggers from their stored text. Views and triggers go first: since 3.26 RENAME checks
-    /// every one of them and fails on one that names a dropped table. Other tables' REFERENCES
-    /// name tables by name, so they point at the rebuilt tables once those carry the old names.
+    /// Rebuilds every table of `identityTables` with AUTOINCREMENT (`rebuildTables`), then seeds
+    /// their sequences.
     static func rebuildWithAutoincrement(_ connection: SQLiteConnection) throws {
-        let viewsAndTriggers = try schemaText(connection, "type IN ('view', 'trigger') ORDER BY type = 'trigger', rowid")
-        for (name, type) in try schemaNames(connection, "type IN ('view', 'trigger')") {
-            try connection.execute("DROP \(type.uppercased()) \(quoted(name))")
-        }
-        for (table, _) in identityTables {
-            let indexes = try schemaText(connection, "type = 'index' AND tbl_name = '\(table)' AND sql IS NOT NULL")
-            guard let create = try schemaText(connection, "type = 'table' AND name = '\(table)'").first,
-                  let rebuilt = autoincrementing(create, as: "\(table)_v8") else {
-                throw StoreError.failedPrecondition("migration 8: table \(table) is not as version 7 left it")
-            }
-            try connection.execute("""
-                \(rebuilt);
-                INSERT INTO \(table)_v8 SELECT * FROM \(quoted(table));
-                DROP TABLE \(quoted(table));
-                ALTER TABLE \(table)_v8 RENAME TO \(table);
-                """)
-            for index in indexes { try connection.execute(index) }
-        }
-        for text in viewsAndTriggers { try connection.execute(text) }
+        try rebuildTables(connection, identityTables.map(\.table), suffix: "_v8", version: 8, autoincrementing)
         try seedSequences(connection)
     }
 
@@ -108,29 +86,5 @@ extension Migrations {
         guard leading.hasPrefix(key) else { return nil }
         return "CREATE TABLE \(name) (" + columns[columns.startIndex..<leading.startIndex]
             + "id INTEGER PRIMARY KEY AUTOINCREMENT," + leading.dropFirst(key.count)
-    }
-
-    /// The stored `sql` of the schema objects matching `condition`.
-    private static func schemaText(_ connection: SQLiteConnection, _ condition: String) throws -> [String] {
-        try connection.withStatement("SELECT sql FROM sqlite_schema WHERE \(condition)") { statement in
-            var texts: [String] = []
-            while try statement.step() { texts.append(statement.text(0)) }
-            return texts
-        }
-    }
-
-    /// The names and types of the schema objects matching `condition`.
-    private static func schemaNames(_ connection: SQLiteConnection, _ condition: String) throws
-        -> [(name: String, type: String)] {
-        try connection.withStatement("SELECT name, type FROM sqlite_schema WHERE \(condition)") { statement in
-            var names: [(String, String)] = []
-            while try statement.step() { names.append((statement.text(0), statement.text(1))) }
-            return names
-        }
-    }
-
-    /// An SQL identifier in double quotes (a quote inside doubled).
-    private static func quoted(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

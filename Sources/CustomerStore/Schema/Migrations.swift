@@ -68,6 +68,7 @@ enum Migrations {
         activityProjects,
         writePath,
         matchKeyCheck,
+        inListChecks,
     ]
 
     /// The runner of `all`.
