@@ -112,4 +112,23 @@ import Testing
         #expect(try BinaryDecoder().decode(Customer.self, from: newer) == Samples.fullCustomer)
         #expect(DecodingOutcome(Customer.self, newer, direct: false) == DecodingOutcome(Customer.self, newer, direct: true))
     }
+
+    /// The card's tabs ending in an empty packed run (`12 00`): no more tabs, on both paths
+    /// (ENCODING.md §5). The `direct` fuzz target found the generic decoder reading it as one more tab
+    /// and failing with `valueNotFound`; its input is kept in Tests/Fuzz/crashes/direct/ too.
+    @Test func cardTabsEndingInAnEmptyPackedRun() throws {
+        let request: [UInt8] = [0x08, 0x54, 0x10, 0x03, 0x12, 0x01, 0x04, 0x12, 0x00]
+        let expected = GetCustomerCardRequest(customerId: 42, tabs: [.financial, .settings])
+        for direct in [true, false] {
+            var decoder = BinaryDecoder()
+            decoder.readsDirectly = direct
+            #expect(try decoder.decode(GetCustomerCardRequest.self, from: request) == expected, "direct: \(direct)")
+            #expect(try decoder.decode(GetCustomerCardRequest.self, from: [0x08, 0x54, 0x12, 0x00])
+                == GetCustomerCardRequest(customerId: 42), "direct: \(direct)")
+        }
+        let found: [UInt8] = [0x08, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x10, 0x03, 0x20, 0xfe, 0xff, 0xff, 0x01,
+                              0x10, 0x03, 0x20, 0x02, 0x12, 0x00]
+        #expect(DecodingOutcome(GetCustomerCardRequest.self, found, direct: true)
+            == DecodingOutcome(GetCustomerCardRequest.self, found, direct: false))
+    }
 }
