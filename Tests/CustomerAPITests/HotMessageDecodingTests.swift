@@ -131,4 +131,15 @@ import Testing
         #expect(DecodingOutcome(GetCustomerCardRequest.self, found, direct: true)
             == DecodingOutcome(GetCustomerCardRequest.self, found, direct: false))
     }
+
+    /// A customer with two faults, `deleted` (field 22) not a Bool and `createdAt` (field 14) last
+    /// sent length-delimited: both paths fail on the same one, `createdAt`, since the synthesized
+    /// `init(from:)` reads in the order of the `CodingKeys` cases, where `deleted` is last. (The
+    /// reader read `deleted` after `active`, where it is declared; found by the `direct` fuzz target.)
+    @Test func aCustomerWithTwoFaultsFailsOnTheSameFieldBothWays() throws {
+        let bytes = try BinaryEncoder().encode(Samples.fullCustomer) + [0xb0, 0x01, 0x38, 0x72, 0x00]
+        let generic = DecodingOutcome(Customer.self, bytes, direct: false)
+        #expect(generic == .failure(.typeMismatch))
+        #expect(DecodingOutcome(Customer.self, bytes, direct: true) == generic)
+    }
 }
