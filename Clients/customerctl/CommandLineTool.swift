@@ -133,7 +133,12 @@ enum CommandLineTool {
             return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
         }
 
-        let client = CustomerClient(socketPath: global.socketPath)
+        // Connecting is bound by --timeout too, not the library's 5 s: on a loaded machine the server's
+        // HELLO can take longer than that, and a command given 30 s failed UNAVAILABLE after 5
+        // (CustomerImportCommandLineTests under load ~50). A server that is not there still fails at once.
+        var configuration = ClientConfiguration()
+        configuration.connectTimeout = global.timeout
+        let client = CustomerClient(socketPath: global.socketPath, configuration: configuration)
         defer { client.close() }
         let invocation = Invocation(
             arguments: arguments, client: client, output: global.output, callOptions: global.callOptions)

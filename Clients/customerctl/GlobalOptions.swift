@@ -26,8 +26,8 @@ struct GlobalOptions: Sendable {
             """, choices: OutputFormat.allCases.map(\.rawValue))
     static let timeout = Option.value(
         "timeout", "SECONDS", help: """
-            Give up on a call after this long (DEADLINE_EXCEEDED); at most 31536000
-            (a year). Default: 30.
+            Give up on a call after this long (DEADLINE_EXCEEDED), and on connecting
+            to the server (UNAVAILABLE); at most 31536000 (a year). Default: 30.
             """)
     static let actAs = Option.value(
         "as", "USER", help: """
@@ -109,9 +109,12 @@ struct GlobalOptions: Sendable {
         }
     }
 
+    /// `--timeout`, the bound of each call and of connecting.
+    var timeout: Duration { .milliseconds(Int64(timeoutSeconds * 1000)) }
+
     /// Per-call options: the timeout, the person acted for, and the idempotency key.
     var callOptions: CallOptions {
-        var options = CallOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        var options = CallOptions(timeout: timeout)
         if let actingFor { options.act(for: actingFor) }
         if let idempotencyKey { options.idempotencyKey = idempotencyKey }
         return options

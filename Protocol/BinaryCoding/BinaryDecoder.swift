@@ -41,7 +41,7 @@ public struct BinaryDecoder: Sendable {
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
-        let top = DecoderNode(state: state, slot: .root(root), parent: nil, key: nil)
+        let top = DecoderNode(state: state, slot: .root(root), parent: nil, key: nil, type: T.self)
         // A message (or any value with its own Codable) at the top: the top node is its
         // decoder, rather than the parent of one more node that would do the same.
         let kind = TypeKind.of(T.self)

@@ -120,7 +120,7 @@ extension DecoderNode {
         case .directMessage, .other:
             break
         }
-        var child = state.node(slot: slot, parent: self, key: key())
+        var child = state.node(slot: slot, parent: self, key: key(), type: T.self)
         let result = try T(from: child)
         state.recycle(&child)
         return result
@@ -146,7 +146,7 @@ extension DecoderNode {
     /// A dictionary from map entries (see `EncoderNode.putMap`).
     private func map<M: DecodableMap, T>(_ mapType: M.Type, as type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?) throws -> T {
         let owner = DecoderNode(state: state, slot: slot, parent: self, key: key)
-        let reader = MapReader(node: owner, cursor: try owner.repeatedCursor(in: slot), type: type)
+        let reader = MapReader(node: owner, cursor: try owner.repeatedCursor(in: slot, of: nil), type: type)
         guard let result = try M.decodeMap(reader) as? T else {
             throw corrupted("internal: \(M.self) is not \(T.self)", key: key)
         }

@@ -22,12 +22,12 @@ final class DecodingState {
     var userInfo: [CodingUserInfoKey: Any] { userInfoAsAny }
 
     /// A node for a value in `slot` below `parent`: a pooled one or a new one.
-    func node(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?) -> DecoderNode {
+    func node(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?, type: Any.Type) -> DecoderNode {
         if let spare = spares.take() {
-            spare.reuse(slot: slot, parent: parent, key: key)
+            spare.reuse(slot: slot, parent: parent, key: key, type: type)
             return spare
         }
-        return DecoderNode(state: self, slot: slot, parent: parent, key: key)
+        return DecoderNode(state: self, slot: slot, parent: parent, key: key, type: type)
     }
 
     /// Pools `node`, whose value has been decoded, unless something else holds it.
@@ -59,23 +59,28 @@ final class DecoderNode: Decoder, CodingPathNode {
     @exclusivity(unchecked) private(set) var slot: DecodingSlot
     @exclusivity(unchecked) private(set) var parent: DecoderNode?
     @exclusivity(unchecked) private(set) var key: (any CodingKey)?
+    /// The type whose `init(from:)` this node was made for, when known: an array's cursor asks it
+    /// (only on meeting an empty occurrence) whether its elements are packed scalars.
+    @exclusivity(unchecked) private(set) var valueType: Any.Type?
     /// The storage of the last message index this node built, for the next one: a pooled node
     /// indexes the next sibling's message into it instead of allocating an array per message.
     /// (If that index is still in use, copy-on-write makes the next one fresh storage.)
     @exclusivity(unchecked) private var spareEntries: [FieldEntry] = []
 
-    init(state: DecodingState, slot: DecodingSlot, parent: DecoderNode?, key: (any CodingKey)?) {
+    init(state: DecodingState, slot: DecodingSlot, parent: DecoderNode?, key: (any CodingKey)?, type: Any.Type? = nil) {
         self.state = state
         self.slot = slot
         self.parent = parent
         self.key = key
+        valueType = type
     }
 
-    /// Makes this pooled node new again, for a value in `slot`.
-    func reuse(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?) {
+    /// Makes this pooled node new again, for a value of `type` in `slot`.
+    func reuse(slot: DecodingSlot, parent: DecoderNode, key: (any CodingKey)?, type: Any.Type) {
         self.slot = slot
         self.parent = parent
         self.key = key
+        valueType = type
     }
 
     /// Lets go of what this pooled node refers to, so its parent can be pooled (uniquely held)
@@ -84,6 +89,7 @@ final class DecoderNode: Decoder, CodingPathNode {
         slot = .root(MessageIndex(depth: 0))
         parent = nil
         key = nil
+        valueType = nil
         fields = MessageIndex(depth: 0)
         keyedContainerMade = false
     }
@@ -110,7 +116,7 @@ final class DecoderNode: Decoder, CodingPathNode {
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        UnkeyedBinaryDecodingContainer(node: self, cursor: try repeatedCursor(in: slot))
+        UnkeyedBinaryDecodingContainer(node: self, cursor: try repeatedCursor(in: slot, of: valueType))
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
@@ -144,15 +150,16 @@ final class DecoderNode: Decoder, CodingPathNode {
 
     /// The elements of the repeated field `slot` holds: field 1 of the top-level message, the
     /// field's occurrences, or (an array inside an array) field 1 of the next element's wrapper.
-    func repeatedCursor(in slot: DecodingSlot) throws -> ElementCursor {
+    /// `collection` is the type being decoded (an array's), when known.
+    func repeatedCursor(in slot: DecodingSlot, of collection: Any.Type?) throws -> ElementCursor {
         switch slot {
         case .root(let index):
-            return ElementCursor(index: index, number: 1)
+            return ElementCursor(index: index, number: 1, collection: collection)
         case .field(let index, let number):
-            return ElementCursor(index: index, number: number)
+            return ElementCursor(index: index, number: number, collection: collection)
         case .element(let cursor):
             let entry = try cursor.takeLengthDelimited([Any].self, for: self)
-            return ElementCursor(index: try index(of: entry, depth: cursor.index.depth + 1), number: 1)
+            return ElementCursor(index: try index(of: entry, depth: cursor.index.depth + 1), number: 1, collection: collection)
         }
     }
 

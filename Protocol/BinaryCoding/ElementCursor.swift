@@ -14,9 +14,18 @@ final class ElementCursor {
     /// Elements read so far.
     @exclusivity(unchecked) private(set) var count = 0
 
-    init(index: MessageIndex, number: UInt32) {
+    /// The collection type being decoded, if known; asked only when an empty occurrence comes up.
+    private let collection: Any.Type?
+    /// Whether an empty occurrence is an empty packed run (no element), decided on the first one.
+    private lazy var emptyOccurrenceIsRun: Bool = {
+        guard let repeated = collection as? any RepeatedFieldMarker.Type else { return false }
+        return TypeKind.of(repeated.elementType).isPacked
+    }()
+
+    init(index: MessageIndex, number: UInt32, collection: Any.Type?) {
         self.index = index
         self.number = number
+        self.collection = collection
         next = 0
         next = occurrence(from: 0)
     }
@@ -29,7 +38,17 @@ final class ElementCursor {
 
     private var inRun: Bool { runPosition < runEnd }
 
-    var isAtEnd: Bool { !inRun && next >= index.entries.count }
+    /// Whether no element is left. An empty packed run holds no elements (ENCODING.md §5), so in an
+    /// array of packed scalars the empty occurrences at the end are passed over first; elsewhere an
+    /// empty occurrence is an element (an empty string, an empty message, a nil wrapper).
+    var isAtEnd: Bool {
+        while !inRun, next < index.entries.count {
+            let entry = index.entries[next]
+            guard entry.wireType == .lengthDelimited, entry.offset == entry.end, emptyOccurrenceIsRun else { return false }
+            next = occurrence(from: next + 1)
+        }
+        return !inRun && next >= index.entries.count
+    }
 
     /// Whether the next element is nil: an empty length-delimited occurrence (an empty wrapper).
     var nextIsNil: Bool {

@@ -64,3 +64,35 @@ extension Dictionary: DecodableMap where Key: Decodable, Value: Decodable {
         return result
     }
 }
+
+/// Lets the decoder ask a collection whose `init(from:)` reads an unkeyed container for its element
+/// type: an empty length-delimited occurrence is no element of an array of packed scalars (an empty
+/// packed run) but one element of any other array (an empty string, message or wrapper).
+protocol RepeatedFieldMarker {
+    static var elementType: Any.Type { get }
+}
+
+extension Array: RepeatedFieldMarker {
+    static var elementType: Any.Type { Element.self }
+}
+
+extension ContiguousArray: RepeatedFieldMarker {
+    static var elementType: Any.Type { Element.self }
+}
+
+extension Set: RepeatedFieldMarker {
+    static var elementType: Any.Type { Element.self }
+}
+
+extension TypeKind {
+    /// Whether an array of this kind is written as packed runs (ENCODING.md §5).
+    var isPacked: Bool {
+        switch self {
+        case .int, .int64, .int32, .int16, .int8, .uint, .uint64, .uint32, .uint16, .uint8,
+             .bool, .double, .float, .date, .intEnum:
+            return true
+        case .string, .decimal, .uuid, .data, .url, .optional, .dictionary, .directMessage, .other:
+            return false
+        }
+    }
+}

@@ -3,8 +3,8 @@ import Foundation
 
 // The hot messages read their own fields (see `DirectDecodable`): a customer as get, create and
 // update answer it, a page of them, the card with its contact-information tab, and the get, list,
-// card and create requests. Each reads its fields in the order its stored properties are declared,
-// which is the order its synthesized `init(from:)` reads them, so a malformed message fails on the
+// card and create requests. Each reads its fields in the order of its `CodingKeys` cases, which is
+// the order its synthesized `init(from:)` reads them, so a malformed message fails on the
 // same field with the same kind of error; DirectDecodingTests compare both paths for every message
 // here, and the `direct` fuzz target on random bytes.
 
@@ -29,7 +29,6 @@ extension Customer: DirectDecodable {
         website = try reader.decodeIfPresent(String.self, CodingKeys.website)
         phone = try reader.decodeIfPresent(String.self, CodingKeys.phone)
         active = try reader.decode(Bool.self, CodingKeys.active)
-        deleted = try reader.decodeIfPresent(Bool.self, CodingKeys.deleted)
         version = try reader.decode(Int64.self, CodingKeys.version)
         createdAt = try reader.decode(Date.self, CodingKeys.createdAt)
         createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy)
@@ -39,6 +38,9 @@ extension Customer: DirectDecodable {
         businessId = try reader.decodeIfPresent(String.self, CodingKeys.businessId)
         registryStatus = try reader.decodeIfPresent(String.self, CodingKeys.registryStatus)
         registryCheckedAt = try reader.decodeIfPresent(Date.self, CodingKeys.registryCheckedAt)
+        // Declared after `active`, but its key is the last case (22), and that is where the
+        // synthesized `init(from:)` reads it.
+        deleted = try reader.decodeIfPresent(Bool.self, CodingKeys.deleted)
     }
 }
 

@@ -226,6 +226,25 @@ func expectSameOutcome<T: Codable & Equatable>(
         expectSameOutcome(Customer.self, spread)
     }
 
+    /// An empty packed run (`5a 00`) holds no elements wherever it comes (ENCODING.md §5), also last
+    /// or alone, on both paths; an empty occurrence of a string array stays one empty string. (The
+    /// generic decoder took a trailing empty run for one more element and threw `valueNotFound`,
+    /// which the `direct` fuzz target found in a `GetCustomerCardRequest`.)
+    @Test func anEmptyPackedRunHoldsNoElementsEvenAtTheEnd() throws {
+        let basic = try Self.golden("customer-basic")
+        let cases: [(bytes: [UInt8], visits: [Int], tags: [String])] = [
+            (basic + [0x5a, 0x00], [], []),
+            (basic + [0x58, 0x06, 0x5a, 0x00], [3], []),
+            (basic + [0x5a, 0x00, 0x58, 0x06, 0x5a, 0x00, 0x5a, 0x00], [3], []),
+            (basic + [0x5a, 0x01, 0x02, 0x5a, 0x00, 0x52, 0x00], [1], [""]),
+        ]
+        for (bytes, visits, tags) in cases {
+            let decoded = try BinaryDecoder.generic.decode(Customer.self, from: bytes)
+            #expect(decoded.visits == visits && decoded.tags == tags, "\(bytes)")
+            expectSameOutcome(Customer.self, bytes)
+        }
+    }
+
     /// Damaged bytes: every kind of fault ENCODING.md §9 lists, at every place, fails on the direct
     /// path with the error kind of the generic one (and never traps).
     @Test func damagedBytesFailWithTheGenericDecodersErrorKind() throws {

@@ -112,4 +112,34 @@ import Testing
         #expect(try BinaryDecoder().decode(Customer.self, from: newer) == Samples.fullCustomer)
         #expect(DecodingOutcome(Customer.self, newer, direct: false) == DecodingOutcome(Customer.self, newer, direct: true))
     }
+
+    /// The card's tabs ending in an empty packed run (`12 00`): no more tabs, on both paths
+    /// (ENCODING.md §5). The `direct` fuzz target found the generic decoder reading it as one more tab
+    /// and failing with `valueNotFound`; its input is kept in Tests/Fuzz/crashes/direct/ too.
+    @Test func cardTabsEndingInAnEmptyPackedRun() throws {
+        let request: [UInt8] = [0x08, 0x54, 0x10, 0x03, 0x12, 0x01, 0x04, 0x12, 0x00]
+        let expected = GetCustomerCardRequest(customerId: 42, tabs: [.financial, .settings])
+        for direct in [true, false] {
+            var decoder = BinaryDecoder()
+            decoder.readsDirectly = direct
+            #expect(try decoder.decode(GetCustomerCardRequest.self, from: request) == expected, "direct: \(direct)")
+            #expect(try decoder.decode(GetCustomerCardRequest.self, from: [0x08, 0x54, 0x12, 0x00])
+                == GetCustomerCardRequest(customerId: 42), "direct: \(direct)")
+        }
+        let found: [UInt8] = [0x08, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x10, 0x03, 0x20, 0xfe, 0xff, 0xff, 0x01,
+                              0x10, 0x03, 0x20, 0x02, 0x12, 0x00]
+        #expect(DecodingOutcome(GetCustomerCardRequest.self, found, direct: true)
+            == DecodingOutcome(GetCustomerCardRequest.self, found, direct: false))
+    }
+
+    /// A customer with two faults, `deleted` (field 22) not a Bool and `createdAt` (field 14) last
+    /// sent length-delimited: both paths fail on the same one, `createdAt`, since the synthesized
+    /// `init(from:)` reads in the order of the `CodingKeys` cases, where `deleted` is last. (The
+    /// reader read `deleted` after `active`, where it is declared; found by the `direct` fuzz target.)
+    @Test func aCustomerWithTwoFaultsFailsOnTheSameFieldBothWays() throws {
+        let bytes = try BinaryEncoder().encode(Samples.fullCustomer) + [0xb0, 0x01, 0x38, 0x72, 0x00]
+        let generic = DecodingOutcome(Customer.self, bytes, direct: false)
+        #expect(generic == .failure(.typeMismatch))
+        #expect(DecodingOutcome(Customer.self, bytes, direct: true) == generic)
+    }
 }

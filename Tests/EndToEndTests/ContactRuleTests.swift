@@ -161,14 +161,15 @@ import Testing
             try StoreSeeder.seedMailingList(databasePath: databasePath, customers: 100, contactsEach: 100, keyword: "newsletter")
         }
 
-        let server = try await onThread { try TestServer(directory: directory) }
-        let client = server.client()
-        var streamed: [Int64] = []
-        for try await entry in client.contacts.mailingList(keyword: "newsletter") {
-            streamed.append(entry.contactId)
+        let streamed = try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            var streamed: [Int64] = []
+            for try await entry in client.contacts.mailingList(keyword: "newsletter") {
+                streamed.append(entry.contactId)
+            }
+            return streamed
         }
-        client.close()
-        await onThread { server.stopKeepingData() }
         #expect(streamed == expected)
     }
 }

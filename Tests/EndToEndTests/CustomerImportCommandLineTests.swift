@@ -117,13 +117,14 @@ import Testing
             let first = try await ctl(server, "--idempotency-key", "import-1", "customers", "import", path)
             #expect(first.status == 0, "\(first.stderr)")
             let again = try await ctl(server, "--idempotency-key", "import-1", "customers", "import", path)
-            #expect(again.status == 0)
+            #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout == first.stdout)
             #expect(try await allCustomers(client).count == 2)
             // The same key for another file is refused and changes nothing.
             let other = try file(server, "three.csv", "name\nGamma\n")
             let refused = try await ctl(server, "--idempotency-key", "import-1", "customers", "import", other)
-            #expect(refused.status == 19)
+            #expect(refused.status == 19, "\(refused.stderr)")
+            #expect(refused.stderr.contains("idempotency-key"), "\(refused.stderr)")
             #expect(try await allCustomers(client).count == 2)
         }
     }

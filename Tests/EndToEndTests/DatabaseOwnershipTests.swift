@@ -85,26 +85,27 @@ import Testing
     @Test func aDatabaseFromAnEarlierVersionIsMadeTheOwnersAlone() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await onThread { try TestServer(directory: root) }
-        await onThread { first.stopKeepingData() }
-        #expect(chmod(first.databasePath, 0o644) == 0)
-        let second = try await onThread { try TestServer(directory: root) }
-        #expect(SocketSafetyTests.mode(second.databasePath) == 0o600)
-        await onThread { second.stop() }
+        let start: @Sendable () throws -> TestServer = { try TestServer(directory: root) }
+        let databasePath = try await withTestServer(start: start, stop: { $0.stopKeepingData() }) { $0.databasePath }
+        #expect(chmod(databasePath, 0o644) == 0)
+        try await withTestServer(start: start, stop: { $0.stopKeepingData() }) { second in
+            #expect(SocketSafetyTests.mode(second.databasePath) == 0o600)
+        }
     }
 
     /// A database with 300 customers whose last `bytes` are garbled (default: the second half of
     /// the file); returns its path.
-    static func makeDamagedDatabase(in root: URL, bytes: UInt64? = nil) async throws -> String {
-        let server = try await onThread { try TestServer(directory: root) }
-        let client = server.client()
-        for index in 0..<300 {
-            _ = try await client.customers.create(CustomerFields(name: "Customer \(index)", description: String(repeating: "n", count: 400)))
+    static func makeDamagedDatabase(in root: URL, bytes: UInt64? = nil, test: String = #function) async throws -> String {
+        let database = try await withTestServer(test: test, start: { try TestServer(directory: root) },
+                                                stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            for index in 0..<300 {
+                _ = try await client.customers.create(CustomerFields(name: "Customer \(index)", description: String(repeating: "n", count: 400)))
+            }
+            return server.databasePath
         }
-        client.close()
-        await onThread { server.stopKeepingData() }
         // The last close checkpointed the log into the file: garble the customers' pages at its end.
-        let database = server.databasePath
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: database))
         let size = try handle.seekToEnd()
         let start = size - min(bytes ?? size / 2, size / 2)
@@ -130,22 +131,24 @@ import Testing
         // Only the last pages (customers written last), which opening the store does not read.
         _ = try await Self.makeDamagedDatabase(in: root, bytes: 4 * 4096)
         // A limit of 0 bytes: every database counts as too large, so the check runs beside serving.
-        let server = try await onThread { try TestServer(directory: root) { $0.integrityCheckBeforeServingLimit = 0 } }
-        for _ in 0..<2_000 where server.app.failureAfterStart == nil {
-            try await Task.sleep(for: .milliseconds(20))
+        let socketPath = try await withTestServer(start: { try TestServer(directory: root) { $0.integrityCheckBeforeServingLimit = 0 } },
+                                                  stop: { $0.stopKeepingData() }) { server in
+            for _ in 0..<2_000 where server.app.failureAfterStart == nil {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(server.app.failureAfterStart == .databaseRefused)
+            return server.socketPath
         }
-        #expect(server.app.failureAfterStart == .databaseRefused)
         // It stopped itself: the socket is gone.
-        await onThread { server.app.shutdown() }
-        #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+        #expect(!FileManager.default.fileExists(atPath: socketPath))
     }
 
     @Test func aDatabaseThatCannotBeWrittenIsRefusedAtStart() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let server = try await onThread { try TestServer(directory: root) }
-        await onThread { server.stopKeepingData() }
-        let database = server.databasePath
+        let database = try await withTestServer(start: { try TestServer(directory: root) }, stop: { $0.stopKeepingData() }) {
+            $0.databasePath
+        }
         #expect(chmod(database, 0o400) == 0)
         let arguments = ["--socket", root.path + "/d.sock", "--database", database]
         let result: ProcessResult

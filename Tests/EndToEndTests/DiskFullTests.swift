@@ -48,18 +48,12 @@ import Testing
         Self.unmount(disk)
     }
 
-    static func checkFullDisk(_ disk: URL) async throws {
-        let server = try await onThread { try TestServer(directory: disk) }
-        let client = server.client()
-        do {
+    static func checkFullDisk(_ disk: URL, test: String = #function) async throws {
+        try await withTestServer(test: test, start: { try TestServer(directory: disk) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
             try await checkFullDisk(disk, client: client)
-        } catch {
-            client.close()
-            await onThread { server.stopKeepingData() }
-            throw error
         }
-        client.close()
-        await onThread { server.stopKeepingData() }
     }
 
     static func checkFullDisk(_ disk: URL, client: CustomerClient) async throws {

@@ -7,16 +7,18 @@ import Testing
 /// Acknowledged writes survive a restart and a kill -9 of the server process.
 @Suite struct DurabilityTests {
     @Test func dataIsStillThereAfterARestart() async throws {
-        let first = try await onThread { try TestServer() }
-        let client = first.client()
-        let created = try await client.customers.create(CustomerFields(name: "Persistent", country: "NL"))
-        await onThread { first.stopKeepingData() }
-
-        let second = try await onThread { try TestServer(directory: first.directory) }
-        // The same client reconnects on its next call after the restart.
-        #expect(try await client.customers.get(id: created.id) == created)
-        client.close()
-        await onThread { second.stop() }
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let start: @Sendable () throws -> TestServer = { try TestServer(directory: directory) }
+        let client = CustomerClient(socketPath: TestServer.socketPath(in: directory))
+        defer { client.close() }
+        let created = try await withTestServer(start: start, stop: { $0.stopKeepingData() }) { _ in
+            try await client.customers.create(CustomerFields(name: "Persistent", country: "NL"))
+        }
+        try await withTestServer(start: start, stop: { $0.stopKeepingData() }) { _ async throws in
+            // The same client reconnects on its next call after the restart.
+            #expect(try await client.customers.get(id: created.id) == created)
+        }
     }
 
     @Test func anAcknowledgedWriteSurvivesKillNine() async throws {

@@ -11,18 +11,22 @@ import Testing
     @Test func theReferenceInTheCallersMessageFindsTheCauseInTheServersLog() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await onThread { try TestServer(directory: root) }
-        let customer = try await first.client().customers.create(CustomerFields(name: "Acme Oy"))
-        await onThread { first.stopKeepingData() }
-        try await onThread { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: first.databasePath) }
+        let (customer, databasePath) = try await withTestServer(start: { try TestServer(directory: root) },
+                                                                stop: { $0.stopKeepingData() }) { first in
+            let client = first.client()
+            defer { client.close() }
+            return (try await client.customers.create(CustomerFields(name: "Acme Oy")), first.databasePath)
+        }
+        try await onThread { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: databasePath) }
 
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "test-customerd", level: .warning, sink: LogSink { line in lines.withLock { $0.append(line) } })
-        let server = try await onThread { try TestServer(directory: root, logger: logger) }
-        let client = server.client()
-        let error = await #expect(throws: RPCError.self) { _ = try await client.invoices.list(customerID: customer.id) }
-        client.close()
-        await onThread { server.stop() }
+        let error = try await withTestServer(start: { try TestServer(directory: root, logger: logger) },
+                                             stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            return await #expect(throws: RPCError.self) { _ = try await client.invoices.list(customerID: customer.id) }
+        }
 
         #expect(error?.code == .internalError)
         let message = error?.message ?? ""

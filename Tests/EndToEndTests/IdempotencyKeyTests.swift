@@ -89,19 +89,17 @@ import Testing
     }
 
     @Test func theClientLibrarySendsAKeyWithEveryWriteAndANewOneEachCall() async throws {
-        let server = try await onThread { try TestServer() }
-        let client = server.client()
-        let fields = CustomerFields(name: "Twin")
-        let first = try await client.customers.create(fields)
-        let second = try await client.customers.create(fields)
-        #expect(first.id != second.id)
-        _ = try await client.customers.get(id: first.id)
-        // One key per write, none for the read.
-        // Read beside the running server (which holds the database's lock) without opening a store.
-        let snapshot = try await onThread { try StoreSnapshot.read(databasePath: server.databasePath) }
-        #expect(snapshot.tables["idempotency_keys"]?.count == 2)
-        client.close()
-        await onThread { server.stop() }
+        try await withServer { server, client in
+            let fields = CustomerFields(name: "Twin")
+            let first = try await client.customers.create(fields)
+            let second = try await client.customers.create(fields)
+            #expect(first.id != second.id)
+            _ = try await client.customers.get(id: first.id)
+            // One key per write, none for the read.
+            // Read beside the running server (which holds the database's lock) without opening a store.
+            let snapshot = try await onThread { try StoreSnapshot.read(databasePath: server.databasePath) }
+            #expect(snapshot.tables["idempotency_keys"]?.count == 2)
+        }
     }
 
     @Test func duplicatesSentAtOnceOnSeveralConnectionsMakeOneCustomer() async throws {

@@ -46,18 +46,19 @@ import Testing
             store.close()
         }
 
-        let server = try await onThread { try TestServer(directory: directory, administrators: [someoneElse]) }
-        let client = server.client()
-        #expect(try await client.users.whoAmI().name == "plain")
-        let error = await #expect(throws: RPCError.self) {
-            try await client.users.add(uid: 5555, name: "mallory", isAdministrator: true)
+        try await withTestServer(start: { try TestServer(directory: directory, administrators: [someoneElse]) },
+                                 stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            #expect(try await client.users.whoAmI().name == "plain")
+            let error = await #expect(throws: RPCError.self) {
+                try await client.users.add(uid: 5555, name: "mallory", isAdministrator: true)
+            }
+            #expect(error?.code == .permissionDenied)
+            // A user without Administration still works with customers, and is recorded as the creator.
+            let customer = try await client.customers.create(CustomerFields(name: "Made by plain", accountManager: "plain"))
+            #expect(customer.createdBy.name == "plain")
         }
-        #expect(error?.code == .permissionDenied)
-        // A user without Administration still works with customers, and is recorded as the creator.
-        let customer = try await client.customers.create(CustomerFields(name: "Made by plain", accountManager: "plain"))
-        #expect(customer.createdBy.name == "plain")
-        client.close()
-        await onThread { server.stopKeepingData() }
         let after = try CustomerStore(path: databasePath)
         defer { after.close() }
         #expect(try after.listUsers().map(\.name) == ["admin", "plain"])

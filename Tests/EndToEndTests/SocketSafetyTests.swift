@@ -67,14 +67,15 @@ import Testing
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let socket = root.path + "/a/b/d.sock"
-        let server = try await onThread {
-            try TestServer(directory: root) { $0.socketPath = socket; $0.rpc.socketPath = socket }
+        try await withTestServer(start: { try TestServer(directory: root) { $0.socketPath = socket; $0.rpc.socketPath = socket } },
+                                 stop: { $0.stop() }) { server async throws in
+            let client = server.client()
+            defer { client.close() }
+            #expect(try await client.server.health() == .serving)
+            #expect(Self.mode(root.path + "/a") == 0o700)
+            #expect(Self.mode(root.path + "/a/b") == 0o700)
+            #expect(Self.mode(socket) == 0o600)
         }
-        #expect(try await server.client().server.health() == .serving)
-        #expect(Self.mode(root.path + "/a") == 0o700)
-        #expect(Self.mode(root.path + "/a/b") == 0o700)
-        #expect(Self.mode(socket) == 0o600)
-        await onThread { server.stop() }
     }
 
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))

@@ -22,7 +22,7 @@ final class TestServer: Sendable {
          logger: Logger? = nil, configure: (inout CustomerServerConfiguration) -> Void = { _ in }) throws {
         let directory = try directory ?? Self.makeTemporaryDirectory()
         var configuration = CustomerServerConfiguration(
-            socketPath: directory.appendingPathComponent("customerd.sock").path,
+            socketPath: Self.socketPath(in: directory),
             databasePath: directory.appendingPathComponent("customers.sqlite").path)
         configuration.rpc.shutdownGracePeriod = .seconds(2)
         if let administrators {
@@ -56,6 +56,11 @@ final class TestServer: Sendable {
     func stop() {
         app.shutdown()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Where a server in `directory` listens unless configured otherwise.
+    static func socketPath(in directory: URL) -> String {
+        directory.appendingPathComponent("customerd.sock").path
     }
 
     static func makeTemporaryDirectory() throws -> URL {

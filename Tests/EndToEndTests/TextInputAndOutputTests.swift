@@ -79,8 +79,7 @@ import Testing
     @Test func storedControlCharactersArePrintedEscapedInTablesAndFieldLists() async throws {
         let name = "Evil\u{1B}]0;pwned\u{07}Corp\nFAKE ROW\u{9B}2J"
         let (directory, id) = try await onThread { try LegacyTextSeeder.seed(customerName: name) }
-        let server = try await onThread { try TestServer(directory: directory) }
-        do {
+        try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stop() }) { server in
             let escaped = "Evil\\u{1B}]0;pwned\\u{7}Corp\\nFAKE ROW\\u{9B}2J"
             let list = try await ctl(server, ["customers", "list"])
             #expect(list.status == 0, "\(list.stderr)")
@@ -95,10 +94,6 @@ import Testing
             let json = try await ctl(server, ["customers", "get", String(id), "--output", "json"])
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             #expect(object?["name"] as? String == name)
-        } catch {
-            await onThread { server.stop() }
-            throw error
         }
-        await onThread { server.stop() }
     }
 }

@@ -53,13 +53,23 @@ import Testing
         }
     }
 
+    /// The budget behind both limits (calls per user, one a unit; a connection's buffered
+    /// client-stream bytes): a refused take counts nothing, a give-back makes room again.
     @Test func theBudgetCountsAndGivesBack() {
-        let budget = UserCallBudget(limit: 2)
-        #expect(budget.admit() && budget.admit())
-        #expect(!budget.admit())
-        #expect(budget.callsInFlight == 2)
-        budget.release()
-        #expect(budget.admit())
-        #expect(!budget.admit())
+        let calls = SharedBudget(limit: 2)
+        #expect(calls.take(1) && calls.take(1))
+        #expect(!calls.take(1))
+        #expect(calls.inUse == 2)
+        calls.giveBack(1)
+        #expect(calls.take(1))
+        #expect(!calls.take(1))
+
+        let bytes = SharedBudget(limit: 1_000)
+        #expect(bytes.take(600))
+        #expect(!bytes.take(401) && bytes.inUse == 600)
+        #expect(!bytes.take(Int.max) && bytes.inUse == 600)
+        #expect(bytes.take(400) && bytes.inUse == 1_000)
+        bytes.giveBack(1_000)
+        #expect(bytes.inUse == 0)
     }
 }

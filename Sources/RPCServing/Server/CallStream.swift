@@ -8,7 +8,7 @@ import ThreadSync
 /// Outgoing: `sendCredit` starts at the client's announced window; a MESSAGE may be sent while it is
 /// positive and costs its frame size; WINDOW_UPDATE frames add to it. Incoming: messages queue in
 /// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame, and
-/// all streams of the connection together at most their ``ClientStreamBudget``; consumed bytes are
+/// all streams of the connection together at most their ``SharedBudget``; consumed bytes are
 /// returned as credit once half the window has been consumed.
 final class CallStream: Sendable {
     private struct State {
@@ -29,7 +29,7 @@ final class CallStream: Sendable {
     let receiveWindow: Int
     private let maxFrameSize: Int
     /// The connection's, shared by its streams; what `inbox` holds is taken from it and given back.
-    private let budget: ClientStreamBudget
+    private let budget: SharedBudget
     /// The connection writer's position just past this stream's last message (see
     /// ``FrameWriter/writeStreamFrame(after:streamLimit:abandon:_:)``); only the sending handler uses it.
     private let queuedEndStorage = Atomic<Int>(0)
@@ -39,7 +39,7 @@ final class CallStream: Sendable {
         set { queuedEndStorage.store(newValue, ordering: .relaxed) }
     }
 
-    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: ClientStreamBudget) {
+    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: SharedBudget) {
         state = ConditionalState(State(sendCredit: sendCredit))
         self.receiveWindow = receiveWindow
         self.maxFrameSize = maxFrameSize

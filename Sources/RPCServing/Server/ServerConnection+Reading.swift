@@ -323,7 +323,7 @@ extension ServerConnection {
                 return RPCError(.resourceExhausted,
                                 "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))")
             }
-            guard callBudget.admit() else {
+            guard callBudget.take(1) else {
                 return RPCError(.resourceExhausted, "too many calls in flight from uid \(peer.uid) "
                                 + "(limit \(callBudget.limit) per user, on all its connections); wait for some to finish")
             }

@@ -49,9 +49,9 @@ final class ServerConnection: @unchecked Sendable {
     let calls = Mutex(CallTable())
     /// The calls of this connection's OS user on all its connections; set by ``ServerRuntime/admit(_:)``
     /// before ``start()`` (a connection never admitted runs no call).
-    var callBudget = UserCallBudget(limit: 0)
+    var callBudget = SharedBudget(limit: 0)
     /// What this connection's client-streaming calls may hold buffered together.
-    let clientStreamBudget: ClientStreamBudget
+    let clientStreamBudget: SharedBudget
 
     /// When the handler the leader runs inline started, 0 when none; see LeadershipWatchdog.
     let inlineHandlerSince = Atomic<UInt64>(0)
@@ -79,7 +79,7 @@ final class ServerConnection: @unchecked Sendable {
                              statistics: runtime.statistics.writeQueue)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: Handshake.maxClientHelloSize)
-        clientStreamBudget = ClientStreamBudget(limit: runtime.configuration.maxBufferedClientStreamBytesPerConnection)
+        clientStreamBudget = SharedBudget(limit: runtime.configuration.maxBufferedClientStreamBytesPerConnection)
         threads = ConnectionThreads(maxThreads: max(runtime.configuration.maxConcurrentCallsPerConnection, 1) + 1,
                                     maxIdleFollowers: 2)
     }

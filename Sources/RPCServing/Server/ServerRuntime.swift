@@ -36,7 +36,7 @@ final class ServerRuntime: Sendable {
     var openConnectionCount: Int { registry.count }
 
     /// Registers a new connection unless the server is at `maxConnections` or its user at
-    /// `maxConnectionsPerUser`; an admitted one is given its user's ``UserCallBudget``.
+    /// `maxConnectionsPerUser`; an admitted one is given its user's call budget (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
         let (admission, budget) = registry.add(connection, limit: configuration.maxConnections,
                                                perUserLimit: configuration.maxConnectionsPerUser,
@@ -78,7 +78,7 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
     /// Open connections by peer uid, and the calls budget they share (entries at 0 connections are
     /// removed; a connection keeps its budget, so a call ending after its connection left still
     /// gives back to the right counter).
-    private var perUser: [UInt32: (connections: Int, budget: UserCallBudget)] = [:]
+    private var perUser: [UInt32: (connections: Int, budget: SharedBudget)] = [:]
 
     var count: Int { lock.withLock { connections.count } }
 
@@ -86,11 +86,11 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
 
     /// Adds the connection unless a limit refuses it; an admitted one gets its user's budget of calls.
     func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int,
-             callsPerUser: Int) -> (Admission, UserCallBudget?) {
+             callsPerUser: Int) -> (Admission, SharedBudget?) {
         lock.withLock {
             guard connections.count < limit else { return (.serverFull, nil) }
             let uid = connection.peer.uid
-            let user = perUser[uid] ?? (connections: 0, budget: UserCallBudget(limit: callsPerUser))
+            let user = perUser[uid] ?? (connections: 0, budget: SharedBudget(limit: callsPerUser))
             guard user.connections < perUserLimit else { return (.userFull, nil) }
             connections[ObjectIdentifier(connection)] = connection
             perUser[uid] = (user.connections + 1, user.budget)
