@@ -2,6 +2,7 @@ import Glibc
 @testable import RPCClient
 @testable import RPCCore
 @testable import RPCServing
+import TestSupport
 import Testing
 
 /// Per-method counters and latencies in server-info, calls in flight, and the slow-call log line.
@@ -30,6 +31,36 @@ import Testing
         }
         #expect(histogram.percentile(1) == 1_000)
         #expect(LatencyHistogram().percentile(0.5) == 0)
+    }
+
+    /// The lock-free counters are sized by literals (value generics take no expressions).
+    @Test func theCountersHoldEveryStatusCodeAndEveryBucket() {
+        #expect(StatusCode.allCases.count == 17)
+        #expect(StatusCode.allCases.map { Int($0.rawValue) } == Array(0..<17))
+        #expect(LatencyHistogram.bucketCount == 64)
+    }
+
+    /// Threads recording at once lose no call: no lock, so only the atomics keep the counts.
+    @Test func callsRecordedByManyThreadsAtOnceAreAllCounted() async {
+        let statistics = MethodStatistics()
+        let threads = 4, callsEach = 20_000
+        await withTaskGroup(of: Void.self) { group in
+            for thread in 0..<threads {
+                group.addTask {
+                    await onThread {
+                        for call in 0..<callsEach {
+                            let code: StatusCode = call % 4 == 0 ? .notFound : .ok
+                            statistics.record(code, duration: .microseconds(call % 100 + thread * 1_000))
+                        }
+                    }
+                }
+            }
+        }
+        let snapshot = statistics.snapshot(method: "m")
+        #expect(snapshot.calls == UInt64(threads * callsEach))
+        #expect(snapshot.callsByStatus == [StatusCount(code: .ok, count: UInt64(threads * callsEach * 3 / 4)),
+                                           StatusCount(code: .notFound, count: UInt64(threads * callsEach / 4))])
+        #expect(snapshot.maxMicroseconds == UInt64((threads - 1) * 1_000 + 99))
     }
 
     @Test func serverInfoCountsEachMethodsCallsByStatusWithOrderedPercentiles() async throws {

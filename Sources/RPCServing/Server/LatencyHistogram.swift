@@ -13,6 +13,16 @@ struct LatencyHistogram: Sendable, Equatable {
     private(set) var total: UInt64 = 0
     private(set) var maxMicroseconds: UInt64 = 0
 
+    init() {}
+
+    /// A histogram of counts kept elsewhere (``MethodStatistics`` counts with atomics); `counts`
+    /// has ``bucketCount`` entries.
+    init(counts: [UInt64], maxMicroseconds: UInt64) {
+        self.counts = counts
+        total = counts.reduce(0, &+)
+        self.maxMicroseconds = maxMicroseconds
+    }
+
     mutating func record(microseconds: UInt64) {
         counts[Self.bucket(of: microseconds)] += 1
         total += 1

@@ -42,6 +42,8 @@ final class ServerConnection: @unchecked Sendable {
     var receivedFrame = false
     /// Answers of this batch were written with a deferred flush; sent before the leader next blocks.
     var answersHeldBack = false
+    /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
+    var coldWaits: UInt8 = 0
     /// What the client announced in HELLO.
     var clientWindow = 0
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))

@@ -2,7 +2,8 @@ import RPCCore
 import RPCTransport
 import Synchronization
 
-/// Connection and call counters of one server, read by the server-info service.
+/// Connection and call counters of one server, read by the server-info service. Counted with
+/// atomics, no lock (see ``AtomicCounters``).
 final class ServerStatistics: Sendable {
     struct Snapshot: Sendable {
         var connectionsCurrent: UInt64 = 0
@@ -11,28 +12,33 @@ final class ServerStatistics: Sendable {
         var callsByStatus = [UInt64](repeating: 0, count: StatusCode.allCases.count)
     }
 
-    private let counters = Mutex(Snapshot())
+    /// Indexed by `StatusCode.rawValue`: 17 codes, 0...16 (a test checks the count).
+    private let callsByStatus = AtomicCounters<17>()
+    private let connectionsCurrent = Atomic<UInt64>(0)
+    private let connectionsTotal = Atomic<UInt64>(0)
     private let inFlight = Atomic<Int>(0)
     let startedAt = ContinuousClock.now
     /// The connections' outgoing queues (PROTOCOL.md, "Limits": queued bytes).
     let writeQueue = WriteQueueStatistics()
 
-    var snapshot: Snapshot { counters.withLock { $0 } }
+    var snapshot: Snapshot {
+        Snapshot(connectionsCurrent: connectionsCurrent.load(ordering: .relaxed),
+                 connectionsTotal: connectionsTotal.load(ordering: .relaxed),
+                 callsByStatus: callsByStatus.all)
+    }
 
     func connectionOpened() {
-        counters.withLock {
-            $0.connectionsCurrent += 1
-            $0.connectionsTotal += 1
-        }
+        connectionsTotal.wrappingAdd(1, ordering: .relaxed)
+        connectionsCurrent.wrappingAdd(1, ordering: .relaxed)
     }
 
     func connectionClosed() {
-        counters.withLock { $0.connectionsCurrent -= 1 }
+        connectionsCurrent.wrappingSubtract(1, ordering: .relaxed)
     }
 
     /// Counts a call that never started (unknown method, limits) or one that ended: see `callLeftFlight`.
     func callEnded(_ code: StatusCode) {
-        counters.withLock { $0.callsByStatus[Int(code.rawValue)] += 1 }
+        callsByStatus.add(at: Int(code.rawValue))
     }
 
     /// Calls admitted and not yet ended, on all connections.
