@@ -1,23 +1,19 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECTs that read activities through the `customer_activity_items` view, and their decoding.
+/// The SELECTs that read activities through the `customer_activity_items` view, and their
+/// decoding (user names through ``UserNames``: four joins a row were ~20 of a card's ~35).
 enum ActivityRow {
     /// `?1` is now (milliseconds): it decides whether an event has ended.
     private static let select = """
         SELECT i.id, i.customer_id, i.kind, i.subject, i.due_at, i.starts_at, i.ends_at,
-               i.assignee_id, au.name AS assignee_name, i.contact_id, k.first_name, k.last_name, k.deleted,
-               i.completed_at, i.completed_by, cu.name AS completed_by_name, i.project_id, i.project_name,
-               i.version, i.created_at, i.created_by, cb.name AS created_by_name, i.updated_at, i.updated_by,
-               ub.name AS updated_by_name,
+               i.assignee_id, i.contact_id, k.first_name, k.last_name, k.deleted,
+               i.completed_at, i.completed_by, i.project_id, i.project_name,
+               i.version, i.created_at, i.created_by, i.updated_at, i.updated_by,
                CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
                     THEN 0 ELSE 1 END AS done, i.time_zone
         FROM customer_activity_items i
-        LEFT JOIN users au ON au.id = i.assignee_id
         LEFT JOIN contacts k ON k.id = i.contact_id
-        LEFT JOIN users cu ON cu.id = i.completed_by
-        JOIN users cb ON cb.id = i.created_by
-        JOIN users ub ON ub.id = i.updated_by
         """
     /// A customer's own note, task or event (a project task's id is another table's).
     private static let byID = select + " WHERE i.id = ?2 AND i.kind <> 'projectTask'"
@@ -28,34 +24,27 @@ enum ActivityRow {
 
     /// The columns `decode` reads, found by name once per prepared statement.
     private struct Columns: ColumnLayout {
-        let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, assigneeName, contactID, firstName,
-            lastName, contactDeleted, completedAt, completedBy, completedByName, projectID, projectName, version,
-            createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName, done, timeZone: Column
+        let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, contactID, firstName,
+            lastName, contactDeleted, completedAt, completedBy, projectID, projectName, version,
+            createdAt, createdBy, updatedAt, updatedBy, done, timeZone: Column
 
         init(resolving statement: SQLiteStatement) throws {
             func column(_ name: String) throws -> Column { try statement.column(name) }
             (id, customerID, kind, subject) = (try column("id"), try column("customer_id"), try column("kind"),
                                                try column("subject"))
             (dueAt, startsAt, endsAt) = (try column("due_at"), try column("starts_at"), try column("ends_at"))
-            (assigneeID, assigneeName, contactID) = (try column("assignee_id"), try column("assignee_name"),
-                                                     try column("contact_id"))
+            (assigneeID, contactID) = (try column("assignee_id"), try column("contact_id"))
             (firstName, lastName, contactDeleted) = (try column("first_name"), try column("last_name"), try column("deleted"))
-            (completedAt, completedBy, completedByName) = (try column("completed_at"), try column("completed_by"),
-                                                           try column("completed_by_name"))
+            (completedAt, completedBy) = (try column("completed_at"), try column("completed_by"))
             (projectID, projectName, version) = (try column("project_id"), try column("project_name"), try column("version"))
-            (createdAt, createdBy, createdByName) = (try column("created_at"), try column("created_by"),
-                                                     try column("created_by_name"))
-            (updatedAt, updatedBy, updatedByName) = (try column("updated_at"), try column("updated_by"),
-                                                     try column("updated_by_name"))
+            (createdAt, createdBy) = (try column("created_at"), try column("created_by"))
+            (updatedAt, updatedBy) = (try column("updated_at"), try column("updated_by"))
             (done, timeZone) = (try column("done"), try column("time_zone"))
         }
     }
 
-    private static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredActivity {
+    private static func decode(_ statement: SQLiteStatement, _ c: Columns, users: UserNames) throws -> StoredActivity {
         func date(_ column: Column) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        func user(_ idColumn: Column, _ nameColumn: Column) throws -> StoredUserRef? {
-            try statement.optionalInt64(idColumn).map { StoredUserRef(id: $0, name: try statement.text(nameColumn)) }
-        }
         let contact = try statement.optionalInt64(c.contactID).map { id in
             let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
             // A contact row is never removed while an activity names it (foreign key), so a missing
@@ -67,14 +56,14 @@ enum ActivityRow {
             id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
             kind: ActivityKind(rawValue: try statement.text(c.kind)) ?? .note, subject: try statement.text(c.subject),
             dueAt: try date(c.dueAt), startsAt: try date(c.startsAt), endsAt: try date(c.endsAt),
-            assignee: try user(c.assigneeID, c.assigneeName), contact: contact,
+            assignee: try users.optionalRef(statement, c.assigneeID), contact: contact,
             done: try statement.bool(c.done), completedAt: try date(c.completedAt),
-            completedBy: try user(c.completedBy, c.completedByName),
+            completedBy: try users.optionalRef(statement, c.completedBy),
             projectID: try statement.optionalInt64(c.projectID), projectName: try statement.optionalText(c.projectName),
             version: try statement.int64(c.version), createdAt: Date(milliseconds: try statement.int64(c.createdAt)),
-            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            createdBy: try users.ref(statement, c.createdBy),
             updatedAt: Date(milliseconds: try statement.int64(c.updatedAt)),
-            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)),
+            updatedBy: try users.ref(statement, c.updatedBy),
             timeZone: try statement.optionalText(c.timeZone))
     }
 
@@ -104,21 +93,24 @@ enum ActivityRow {
 
     /// One of the customer's own activities, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
-        try connection.withStatement(byID) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byID) { statement in
             try statement.bind([.integer(now), .integer(id)])
-            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0, users: users) }
         }
     }
 
     /// The customer's activities split into planned and done, as of `now`; only those of
     /// `projectID` when it is given.
+    /// - Parameter users: the read's user names, when it reads more rows than these.
     static func list(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64? = nil,
-                     now: Int64) throws -> StoredActivityList {
-        try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
+                     now: Int64, users: UserNames? = nil) throws -> StoredActivityList {
+        let users = UserNames.of(connection, sharing: users)
+        return try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
             try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
             var list = StoredActivityList(planned: [], done: [])
             try statement.forEachRow(Columns.self) { columns in
-                let activity = try decode(statement, columns)
+                let activity = try decode(statement, columns, users: users)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }
             list.planned.sort(by: isListedBefore)

@@ -1,6 +1,6 @@
 import SQLiteEngine
 
-/// The SELECT that reads addresses with their users' names, and its decoding.
+/// The SELECT that reads addresses, and its decoding (user names through ``UserNames``).
 ///
 /// The column list takes a table alias so the customer point read can fold the head office into
 /// its own statement (one extra rowid lookup instead of a second query); each column is named
@@ -10,7 +10,7 @@ enum AddressRow {
     /// (`ho_city`), as `columns(_:)` names them.
     struct Columns: ColumnLayout {
         let id, customerID, street1, street2, street3, postalCode, city, region, country, kind, isHeadOffice,
-            version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: Column
+            version, createdAt, createdBy, updatedAt, updatedBy: Column
 
         /// The plain `select`'s columns (alias `a`).
         init(resolving statement: SQLiteStatement) throws {
@@ -25,43 +25,39 @@ enum AddressRow {
                                                          try column("country"), try column("kind"))
             (isHeadOffice, version, createdAt, createdBy) = (try column("is_head_office"), try column("version"),
                                                              try column("created_at"), try column("created_by"))
-            (createdByName, updatedAt, updatedBy, updatedByName) = (try column("created_by_name"), try column("updated_at"),
-                                                                    try column("updated_by"), try column("updated_by_name"))
+            (updatedAt, updatedBy) = (try column("updated_at"), try column("updated_by"))
         }
     }
 
     /// The columns of the address aliased `a`, named as `Columns(a)` says; needs the customer
-    /// aliased `c` and the joins of `userJoins`.
+    /// aliased `c`.
     static func columns(_ a: String) -> String {
         """
         \(a).id AS \(a)_id, \(a).customer_id AS \(a)_customer_id, \(a).street1 AS \(a)_street1, \
         \(a).street2 AS \(a)_street2, \(a).street3 AS \(a)_street3, \(a).postal_code AS \(a)_postal_code, \
         \(a).city AS \(a)_city, \(a).region AS \(a)_region, \(a).country AS \(a)_country, \(a).kind AS \(a)_kind, \
         \(a).id IS c.head_office_address_id AS \(a)_is_head_office, \(a).version AS \(a)_version, \
-        \(a).created_at AS \(a)_created_at, \(a).created_by AS \(a)_created_by, \(a)_cb.name AS \(a)_created_by_name, \
-        \(a).updated_at AS \(a)_updated_at, \(a).updated_by AS \(a)_updated_by, \(a)_ub.name AS \(a)_updated_by_name
+        \(a).created_at AS \(a)_created_at, \(a).created_by AS \(a)_created_by, \
+        \(a).updated_at AS \(a)_updated_at, \(a).updated_by AS \(a)_updated_by
         """
-    }
-
-    /// The joins of the address's creator and updater; LEFT when the address itself is optional.
-    static func userJoins(_ a: String, outer: Bool) -> String {
-        let join = outer ? "LEFT JOIN" : "JOIN"
-        return "\(join) users \(a)_cb ON \(a)_cb.id = \(a).created_by \(join) users \(a)_ub ON \(a)_ub.id = \(a).updated_by"
     }
 
     static let select = """
-        SELECT \(columns("a")) FROM addresses a JOIN customers c ON c.id = a.customer_id \(userJoins("a", outer: false))
+        SELECT \(columns("a")) FROM addresses a JOIN customers c ON c.id = a.customer_id
         """
     static let byID = select + " WHERE a.id = ?"
-    /// A customer's addresses, head office first, then by id.
-    static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id IS c.head_office_address_id DESC, a.id"
+    /// A customer's addresses by id, in the order of the index `addresses_by_customer`
+    /// (customer_id, id), so without a sorter; `fetchAll` puts the head office first. Ordering
+    /// by "is head office" in SQL made SQLite sort the rows in a temporary B-tree, which cost
+    /// more than reading them (callgrind).
+    static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id"
 
     /// The head offices of the customers whose ids `?1` lists as a JSON array (one statement for a
     /// whole batch of an export, cached like any other).
     static let headOfficesOf = select + " WHERE a.id = c.head_office_address_id AND c.id IN (SELECT value FROM json_each(?1))"
 
     /// Decodes the columns of `names`; nil when they are NULL (no address).
-    static func decode(_ statement: SQLiteStatement, _ names: Columns) throws -> StoredAddress? {
+    static func decode(_ statement: SQLiteStatement, _ names: Columns, users: UserNames) throws -> StoredAddress? {
         guard let id = try statement.optionalInt64(names.id) else { return nil }
         let customerID = try statement.int64(names.customerID)
         let street = [try statement.optionalText(names.street1), try statement.optionalText(names.street2),
@@ -73,26 +69,28 @@ enum AddressRow {
             kind: AddressKind(rawValue: try statement.text(names.kind)) ?? .visiting,
             isHeadOffice: try statement.bool(names.isHeadOffice), version: try statement.int64(names.version),
             createdAt: .init(milliseconds: try statement.int64(names.createdAt)),
-            createdBy: StoredUserRef(id: try statement.int64(names.createdBy), name: try statement.text(names.createdByName)),
+            createdBy: try users.ref(statement, names.createdBy),
             updatedAt: .init(milliseconds: try statement.int64(names.updatedAt)),
-            updatedBy: StoredUserRef(id: try statement.int64(names.updatedBy), name: try statement.text(names.updatedByName)))
+            updatedBy: try users.ref(statement, names.updatedBy))
     }
 
     /// Reads one address by id, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredAddress? {
-        try connection.withStatement(byID) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.nextRow(Columns.self).flatMap { try decode(statement, $0) }
+            return try statement.nextRow(Columns.self).flatMap { try decode(statement, $0, users: users) }
         }
     }
 
     /// The head offices of `customerIDs`, by customer id (a customer without addresses is absent).
     static func headOffices(_ connection: SQLiteConnection, customerIDs: [Int64]) throws -> [Int64: StoredAddress] {
-        try connection.withStatement(headOfficesOf) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(headOfficesOf) { statement in
             try statement.bind([.text(jsonArray(customerIDs))])
             var found: [Int64: StoredAddress] = [:]
             try statement.forEachRow(Columns.self) { columns in
-                if let address = try decode(statement, columns) { found[address.customerID] = address }
+                if let address = try decode(statement, columns, users: users) { found[address.customerID] = address }
             }
             return found
         }
@@ -103,15 +101,23 @@ enum AddressRow {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
-    /// A customer's addresses, head office first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredAddress] {
-        try connection.withStatement(byCustomer) { statement in
+    /// A customer's addresses, head office first, then by id.
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64,
+                         users: UserNames? = nil) throws -> [StoredAddress] {
+        let users = UserNames.of(connection, sharing: users)
+        var addresses = try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var addresses: [StoredAddress] = []
             try statement.forEachRow(Columns.self) { columns in
-                if let address = try decode(statement, columns) { addresses.append(address) }
+                if let address = try decode(statement, columns, users: users) { addresses.append(address) }
             }
             return addresses
         }
+        // By id already; a customer has one head office at most.
+        if let headOffice = addresses.firstIndex(where: \.isHeadOffice), headOffice > 0 {
+            addresses.insert(addresses.remove(at: headOffice), at: 0)
+        }
+        return addresses
     }
 }

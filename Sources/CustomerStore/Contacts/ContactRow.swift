@@ -1,21 +1,16 @@
 import SQLiteEngine
 
-/// The SELECTs that read contacts with their users' names and labels, and their decoding.
+/// The SELECTs that read contacts with their labels, and their decoding (user names through ``UserNames``).
 enum ContactRow {
     private static let select = """
         SELECT k.id, k.customer_id, k.first_name, k.last_name, k.title, k.email, k.phone, k.mobile, k.language,
-               k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, cb.name AS created_by_name,
-               k.updated_at, k.updated_by, ub.name AS updated_by_name
+               k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, k.updated_at, k.updated_by
         FROM contacts k
-        JOIN users cb ON cb.id = k.created_by
-        JOIN users ub ON ub.id = k.updated_by
         """
     private static let byID = select + " WHERE k.id = ?"
-    /// A customer's live contacts by name; deactivated ones only when `?2` is 1.
-    private static let byCustomer = select + """
-         WHERE k.customer_id = ?1 AND k.deleted = 0 AND (k.active = 1 OR ?2)
-        ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
-        """
+    /// A customer's live contacts, in no order (`fetchAll` sorts them, see `isListedBefore`);
+    /// deactivated ones only when `?2` is 1.
+    private static let byCustomer = select + " WHERE k.customer_id = ?1 AND k.deleted = 0 AND (k.active = 1 OR ?2)"
 
     /// The earliest live, active contact of each customer whose id `?1` lists as a JSON array.
     private static let firstContactsOf = select + """
@@ -27,11 +22,12 @@ enum ContactRow {
     /// The first contact of each of `customerIDs`, by customer id, with its keywords and roles
     /// (for exports): two queries whatever their number.
     static func firstContacts(_ connection: SQLiteConnection, customerIDs: [Int64]) throws -> [Int64: StoredContact] {
+        let users = UserNames(connection)
         var found = try connection.withStatement(firstContactsOf) { statement in
             try statement.bind([.text(AddressRow.jsonArray(customerIDs))])
             var found: [Int64: StoredContact] = [:]
             try statement.forEachRow(Columns.self) { columns in
-                let contact = try decode(statement, columns)
+                let contact = try decode(statement, columns, users: users)
                 found[contact.customerID] = contact
             }
             return found
@@ -50,7 +46,7 @@ enum ContactRow {
     /// The columns `decode` reads, found by name once per prepared statement.
     private struct Columns: ColumnLayout {
         let id, customerID, firstName, lastName, title, email, phone, mobile, language, notes, active, deleted, version,
-            createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName: Column
+            createdAt, createdBy, updatedAt, updatedBy: Column
 
         init(resolving statement: SQLiteStatement) throws {
             func column(_ name: String) throws -> Column { try statement.column(name) }
@@ -60,10 +56,8 @@ enum ContactRow {
                                                        try column("mobile"), try column("language"))
             (notes, active, deleted, version) = (try column("notes"), try column("active"), try column("deleted"),
                                                  try column("version"))
-            (createdAt, createdBy, createdByName) = (try column("created_at"), try column("created_by"),
-                                                     try column("created_by_name"))
-            (updatedAt, updatedBy, updatedByName) = (try column("updated_at"), try column("updated_by"),
-                                                     try column("updated_by_name"))
+            (createdAt, createdBy) = (try column("created_at"), try column("created_by"))
+            (updatedAt, updatedBy) = (try column("updated_at"), try column("updated_by"))
         }
     }
 
@@ -76,7 +70,7 @@ enum ContactRow {
         }
     }
 
-    private static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredContact {
+    private static func decode(_ statement: SQLiteStatement, _ c: Columns, users: UserNames) throws -> StoredContact {
         StoredContact(
             id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
             firstName: try statement.optionalText(c.firstName), lastName: try statement.optionalText(c.lastName),
@@ -85,16 +79,17 @@ enum ContactRow {
             language: try statement.optionalText(c.language), notes: try statement.optionalText(c.notes),
             active: try statement.bool(c.active), deleted: try statement.bool(c.deleted),
             version: try statement.int64(c.version), createdAt: .init(milliseconds: try statement.int64(c.createdAt)),
-            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            createdBy: try users.ref(statement, c.createdBy),
             updatedAt: .init(milliseconds: try statement.int64(c.updatedAt)),
-            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)))
+            updatedBy: try users.ref(statement, c.updatedBy))
     }
 
     /// One contact (a tombstone when deleted) with its labels, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredContact? {
+        let users = UserNames(connection)
         let found = try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.nextRow(Columns.self).map { try decode(statement, $0) }
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0, users: users) }
         }
         guard var contact = found else { return nil }
         try attachLabels(connection, to: &contact)
@@ -102,14 +97,18 @@ enum ContactRow {
     }
 
     /// A customer's contacts with their labels: two queries whatever their number.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool) throws -> [StoredContact] {
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool,
+                         users: UserNames? = nil) throws -> [StoredContact] {
+        let users = UserNames.of(connection, sharing: users)
         var contacts = try connection.withStatement(byCustomer) { statement in
             try statement.bind([.integer(customerID), .integer(includeDeactivated ? 1 : 0)])
             var contacts: [StoredContact] = []
-            try statement.forEachRow(Columns.self) { contacts.append(try decode(statement, $0)) }
+            try statement.forEachRow(Columns.self) { contacts.append(try decode(statement, $0, users: users)) }
             return contacts
         }
         guard !contacts.isEmpty else { return contacts }
+        contacts.sort(by: isListedBefore)
         let positions = Dictionary(uniqueKeysWithValues: contacts.enumerated().map { ($0.element.id, $0.offset) })
         try labels(connection, """
             SELECT cl.contact_id, l.kind, l.name FROM contacts k
@@ -119,6 +118,36 @@ enum ContactRow {
             if let position = positions[contactID] { contacts[position].add(kind, name) }
         }
         return contacts
+    }
+
+    /// The order of a customer's contacts: by last name (the first name when there is none), then
+    /// first name, both as SQLite's NOCASE collation compares them, then id. Sorted here rather
+    /// than by an ORDER BY: SQLite sorted the handful of rows in a temporary B-tree, which cost
+    /// more than reading them (callgrind, a card's three contacts).
+    static func isListedBefore(_ a: StoredContact, _ b: StoredContact) -> Bool {
+        let byName = nocaseOrder(a.lastName ?? a.firstName, b.lastName ?? b.firstName)
+        if byName != 0 { return byName < 0 }
+        let byFirstName = nocaseOrder(a.firstName, b.firstName)
+        if byFirstName != 0 { return byFirstName < 0 }
+        return a.id < b.id
+    }
+
+    /// Negative, zero or positive as SQLite orders `a` and `b` under `COLLATE NOCASE`: NULL first,
+    /// then the UTF-8 bytes compared with ASCII letters folded to lower case (no other letter is
+    /// folded), then the shorter first (SQLite's `nocaseCollatingFunc`).
+    static func nocaseOrder(_ a: String?, _ b: String?) -> Int {
+        guard let a, let b else { return a == nil ? (b == nil ? 0 : -1) : 1 }
+        var bytesB = b.utf8.makeIterator()
+        for byteA in a.utf8 {
+            guard let byteB = bytesB.next() else { return 1 }
+            let foldedA = Int(asciiLowercased(byteA)), foldedB = Int(asciiLowercased(byteB))
+            if foldedA != foldedB { return foldedA - foldedB }
+        }
+        return bytesB.next() == nil ? 0 : -1
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
     }
 
     /// Loads one contact's keywords and roles, sorted by name.

@@ -10,21 +10,23 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
         try read { connection in
-            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
+            let users = UserNames(connection)
+            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID, users: users) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            return try Self.contactInformation(connection, customer: customer, now: now)
+            return try Self.contactInformation(connection, customer: customer, now: now, users: users)
         }
     }
 
-    /// The tab's reads for a customer already read, inside the caller's transaction (also used by `cardTabs`).
-    static func contactInformation(_ connection: SQLiteConnection, customer: StoredCustomer,
-                                   now: Date) throws -> StoredContactInformation {
+    /// The tab's reads for a customer already read, inside the caller's transaction (also used by
+    /// `cardTabs`), sharing its user names (`users`): a card names the same few users ~35 times.
+    static func contactInformation(_ connection: SQLiteConnection, customer: StoredCustomer, now: Date,
+                                   users: UserNames) throws -> StoredContactInformation {
         StoredContactInformation(
             customer: customer,
-            addresses: try AddressRow.fetchAll(connection, customerID: customer.id),
-            contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false),
-            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds),
+            addresses: try AddressRow.fetchAll(connection, customerID: customer.id, users: users),
+            contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false, users: users),
+            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds, users: users),
             segments: try SegmentTree.ofCustomer(connection, customerID: customer.id))
     }
 }

@@ -94,6 +94,7 @@ struct CustomerListingQuery {
     func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
         throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
         let (sql, values) = sqlText(after: position, limit: limit)
+        let users = UserNames(connection)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
             var customers: [StoredCustomer] = []
@@ -106,7 +107,7 @@ struct CustomerListingQuery {
                     hasMore = true
                     return
                 }
-                let customer = try CustomerRow.decode(statement, columns)
+                let customer = try CustomerRow.decode(statement, columns, users: users)
                 customers.append(customer)
                 // The sort key of the page's last row only: reading it for every row cost a
                 // string a row that nothing read.

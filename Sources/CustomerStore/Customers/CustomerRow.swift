@@ -1,30 +1,28 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECT that reads customers with their users' names, and its decoding.
+/// The SELECT that reads customers, and its decoding (user names through ``UserNames``).
 ///
 /// One column list for every read, so point reads and listings decode the same way.
 enum CustomerRow {
+    /// User ids only: their names come from ``UserNames``, once per read.
     private static let columns = """
-        c.id, c.number, c.name, c.account_manager_id, am.name AS account_manager_name, c.description, c.vat_number,
+        c.id, c.number, c.name, c.account_manager_id, c.description, c.vat_number,
         c.country, ind.name AS industry, c.email, c.website, c.phone, c.active, c.version,
-        c.created_at, c.created_by, cb.name AS created_by_name, c.updated_at, c.updated_by, ub.name AS updated_by_name,
+        c.created_at, c.created_by, c.updated_at, c.updated_by,
         c.name_key, c.business_id, c.registry_status, c.registry_checked_at, c.deleted
         """
     private static let joins = """
         FROM customers c
-        LEFT JOIN users am ON am.id = c.account_manager_id
         LEFT JOIN industries ind ON ind.id = c.industry_id
-        JOIN users cb ON cb.id = c.created_by
-        JOIN users ub ON ub.id = c.updated_by
         """
     /// Listings: the customer without its head office.
     static let select = "SELECT \(columns) \(joins)"
-    /// Point reads: the head office folded into the same statement (rowid lookups of the address
-    /// and its two users), so `customer(id:)` stays one statement.
+    /// Point reads: the head office folded into the same statement (a rowid lookup of the
+    /// address), so `customer(id:)` stays one statement.
     private static let selectWithHeadOffice = """
         SELECT \(columns), \(AddressRow.columns("ho")) \(joins)
-        LEFT JOIN addresses ho ON ho.id = c.head_office_address_id \(AddressRow.userJoins("ho", outer: true))
+        LEFT JOIN addresses ho ON ho.id = c.head_office_address_id
         """
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
@@ -34,22 +32,19 @@ enum CustomerRow {
 
     /// The columns `decode` reads, found by name once per prepared statement.
     struct Columns: ColumnLayout {
-        let id, number, name, accountManagerID, accountManagerName, description, vatNumber, country, industry, email,
-            website, phone, active, version, createdAt, createdBy, createdByName, updatedAt, updatedBy, updatedByName,
+        let id, number, name, accountManagerID, description, vatNumber, country, industry, email,
+            website, phone, active, version, createdAt, createdBy, updatedAt, updatedBy,
             nameKey, businessID, registryStatus, registryCheckedAt, deleted: Column
 
         init(resolving statement: SQLiteStatement) throws {
             (id, number, name) = (try statement.column("id"), try statement.column("number"), try statement.column("name"))
             accountManagerID = try statement.column("account_manager_id")
-            accountManagerName = try statement.column("account_manager_name")
             (description, vatNumber) = (try statement.column("description"), try statement.column("vat_number"))
             (country, industry) = (try statement.column("country"), try statement.column("industry"))
             (email, website, phone) = (try statement.column("email"), try statement.column("website"), try statement.column("phone"))
             (active, version) = (try statement.column("active"), try statement.column("version"))
             (createdAt, createdBy) = (try statement.column("created_at"), try statement.column("created_by"))
-            createdByName = try statement.column("created_by_name")
             (updatedAt, updatedBy) = (try statement.column("updated_at"), try statement.column("updated_by"))
-            updatedByName = try statement.column("updated_by_name")
             nameKey = try statement.column(CustomerRow.nameKeyColumn)
             (businessID, registryStatus) = (try statement.column("business_id"), try statement.column("registry_status"))
             registryCheckedAt = try statement.column("registry_checked_at")
@@ -68,10 +63,8 @@ enum CustomerRow {
         }
     }
 
-    static func decode(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredCustomer {
-        let manager = try statement.optionalInt64(c.accountManagerID).map {
-            StoredUserRef(id: $0, name: try statement.text(c.accountManagerName))
-        }
+    static func decode(_ statement: SQLiteStatement, _ c: Columns, users: UserNames) throws -> StoredCustomer {
+        let manager = try users.optionalRef(statement, c.accountManagerID)
         let deleted = try statement.bool(c.deleted)
         // A tombstone's name column only holds its number, to satisfy the NOT NULL (migration 11).
         return StoredCustomer(
@@ -82,9 +75,9 @@ enum CustomerRow {
             email: try statement.optionalText(c.email), website: try statement.optionalText(c.website),
             phone: try statement.optionalText(c.phone), active: try statement.bool(c.active), deleted: deleted,
             version: try statement.int64(c.version), createdAt: Date(milliseconds: try statement.int64(c.createdAt)),
-            createdBy: StoredUserRef(id: try statement.int64(c.createdBy), name: try statement.text(c.createdByName)),
+            createdBy: try users.ref(statement, c.createdBy),
             updatedAt: Date(milliseconds: try statement.int64(c.updatedAt)),
-            updatedBy: StoredUserRef(id: try statement.int64(c.updatedBy), name: try statement.text(c.updatedByName)),
+            updatedBy: try users.ref(statement, c.updatedBy),
             businessID: try statement.optionalText(c.businessID), registryStatus: try statement.optionalText(c.registryStatus),
             registryCheckedAt: try statement.optionalInt64(c.registryCheckedAt).map { Date(milliseconds: $0) })
     }
@@ -99,13 +92,16 @@ enum CustomerRow {
     }
 
     /// Reads one customer by a unique key (`byID` or `byNumber`), or `nil`.
-    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64) throws -> StoredCustomer? {
-        try connection.withStatement(sql) { statement in
+    /// - Parameter users: the read's user names, when it reads more rows than this one.
+    static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64,
+                      users: UserNames? = nil) throws -> StoredCustomer? {
+        let users = UserNames.of(connection, sharing: users)
+        return try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }
             let columns = try statement.layout(ColumnsWithHeadOffice.self)
-            var customer = try decode(statement, columns.customer)
-            customer.headOffice = try AddressRow.decode(statement, columns.headOffice)
+            var customer = try decode(statement, columns.customer, users: users)
+            customer.headOffice = try AddressRow.decode(statement, columns.headOffice, users: users)
             return customer
         }
     }

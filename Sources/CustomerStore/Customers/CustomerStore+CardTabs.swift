@@ -14,12 +14,13 @@ extension CustomerStore {
     public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                          to: String? = nil) throws -> CardTabs {
         try read { connection in
-            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
+            let users = UserNames(connection)
+            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID, users: users) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
             var card = CardTabs(customer: customer)
             if tabs.contains(.contactInformation) {
-                card.contactInformation = try Self.contactInformation(connection, customer: customer, now: now)
+                card.contactInformation = try Self.contactInformation(connection, customer: customer, now: now, users: users)
             }
             if tabs.contains(.salesAndProjects) {
                 card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID)

@@ -1,0 +1,63 @@
+import SQLiteEngine
+
+/// The names of the users one read's rows refer to, each looked up once: the row SELECTs read
+/// user ids only, and their decoders ask here for the name.
+///
+/// A card named the same user ~35 times (created by, updated by, assignee … of every row), each a
+/// join costing ~1 100 instructions in `sqlite3_step` plus a new `String`; a page of 50 customers
+/// ~150 times. A read names a handful of distinct users, so one primary-key look-up each and a
+/// shared `String` for every further mention cost a fraction (callgrind, see docs/PERFORMANCE.md).
+///
+/// Consistent with the rows: a look-up runs on the same connection while the row's statement is
+/// still active, so inside the read's snapshot (a read transaction, or an autocommit statement's
+/// own, which lasts until that statement is reset). One per read, on the reader's thread; never
+/// kept across reads, so a renamed user is never shown by an old name.
+final class UserNames {
+    private static let nameByID = "SELECT name FROM users WHERE id = ?"
+
+    private let connection: SQLiteConnection
+    /// The last user looked up or found: rows mostly name the same one over and over.
+    private var last: StoredUserRef?
+    private var found: [Int64: String] = [:]
+
+    init(_ connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// `users` when a caller shares one across several statements of its read, else a new one.
+    static func of(_ connection: SQLiteConnection, sharing users: UserNames?) -> UserNames {
+        users ?? UserNames(connection)
+    }
+
+    /// The user with this id, with its name.
+    /// - Throws: `StoreError.dataLoss` when no user has the id: every user id a row holds is a
+    ///   foreign key, so that means a damaged database (the joins this replaces dropped the row).
+    func ref(_ id: Int64) throws -> StoredUserRef {
+        if let last, last.id == id { return last }
+        let ref = StoredUserRef(id: id, name: try found[id] ?? lookUp(id))
+        last = ref
+        return ref
+    }
+
+    /// The user in `idColumn` of the current row, nil when it is NULL.
+    func optionalRef(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef? {
+        try statement.optionalInt64(idColumn).map(ref)
+    }
+
+    /// The user in `idColumn` of the current row.
+    func ref(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef {
+        try ref(statement.int64(idColumn))
+    }
+
+    private func lookUp(_ id: Int64) throws -> String {
+        let name = try connection.withStatement(Self.nameByID) { statement in
+            try statement.bind(id, at: 1)
+            return try statement.step() ? statement.text(0) : nil
+        }
+        guard let name else {
+            throw StoreError.dataLoss("a row names user \(id), who does not exist (a foreign key is broken)")
+        }
+        found[id] = name
+        return name
+    }
+}
