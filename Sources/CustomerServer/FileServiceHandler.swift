@@ -17,7 +17,7 @@ struct FileServiceHandler: GuardedService {
     func register(with router: inout GuardedRouter) {
         router.register(
             clientStreaming: FileService.uploadFile,
-            first: { (message: UploadFileMessage) -> UploadFileMessage.Header in
+            first: { (message: UploadFileMessage, _) -> UploadFileMessage.Header in
                 guard let header = message.header, message.data == nil else {
                     throw RPCError(
                         .invalidArgument, "an upload starts with one message carrying only the header",

@@ -119,19 +119,20 @@ struct GuardedRouter {
     }
 
     /// Registers a client-streaming method whose requirement is checked on its first message
-    /// (e.g. an upload's header naming the customer) before the handler reads the rest.
-    mutating func register<First: Decodable & Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
-        clientStreaming method: MethodDescriptor, first: @escaping @Sendable (Message) throws -> First,
+    /// (e.g. an upload's header naming the customer) before the handler reads the rest. `first`
+    /// gets that message decoded and its bytes as received (an import's idempotency key hashes them).
+    mutating func register<First: Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
+        clientStreaming method: MethodDescriptor, first: @escaping @Sendable (Message, _ bytes: [UInt8]) throws -> First,
         requires requirement: Requirement<First>,
         _ handler: @escaping @Sendable (First, ClientStreamReader<Message>, ServerContext) throws -> Output
     ) {
         requirements[method.fullName] = requirement.summary
         let checker = checker
         router.registerClientStreaming(method, requirement: requirement.summary) { (messages: ClientStreamReader<Message>, context: ServerContext) -> Output in
-            guard let opening = try messages.next() else {
+            guard let opening = try messages.nextEncoded() else {
                 throw RPCError(.invalidArgument, "the stream ended before its first message")
             }
-            let head = try first(opening)
+            let head = try first(messages.decode(opening), opening)
             return try checker.run(requirement, head, context) { try handler(head, messages, context) }
         }
     }

@@ -55,8 +55,9 @@ struct KeyedWrites: Sendable {
     }
 
     /// The claim of a client-streaming call, whose request is the whole stream: `fingerprint` has
-    /// hashed its messages as the server decoded them, re-encoded (see `fingerprint(of:actingFor:)`);
-    /// the person a service acts for is added here. The store looks it up once the stream has
+    /// hashed its messages' bytes as received, in order (a retry sends the same bytes; a client
+    /// encoding canonically sends what `fingerprint(of:actingFor:)` would re-encode); the person a
+    /// service acts for is added here. The store looks it up once the stream has
     /// ended (`CustomerStore.importCustomers(...claim:answer:)`).
     static func streamClaim(_ method: MethodDescriptor, key: String, fingerprint: SHA256,
                             _ context: ServerContext) throws -> IdempotencyClaim {
@@ -101,11 +102,6 @@ struct KeyedWrites: Sendable {
                 "the idempotency-key was \(reason) (\(first)) within the last 24 hours; use a new key for a new request",
                 details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: reason)])
         }
-    }
-
-    /// Adds one message of a client stream to the stream's fingerprint (see `streamClaim`).
-    static func fingerprint<Message: Encodable>(_ message: Message, into hasher: inout SHA256) throws {
-        hasher.update(try encode(message, of: "the request"))
     }
 
     /// The request as the server decoded it, re-encoded (the canonical bytes: field order and

@@ -52,16 +52,7 @@ extension SQLiteConnection {
         while start < rows.count {
             while insert.statements[choice].rows > rows.count - start { choice += 1 }
             let (size, sql) = insert.statements[choice]
-            try withStatement(sql) { statement in
-                var index: Int32 = 1
-                for row in rows[start..<(start + size)] {
-                    for value in row {
-                        try statement.bind(value, at: index)
-                        index += 1
-                    }
-                }
-                try statement.run()
-            }
+            try withStatement(sql) { statement in try statement.runBinding(rows[start..<(start + size)]) }
             start += size
         }
     }

@@ -180,7 +180,7 @@ public final class SQLiteStatement {
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 
-    private func check(_ code: Int32) throws {
+    func check(_ code: Int32) throws {
         if code != SQLITE_OK { throw connection.error(code: code, context: sql) }
     }
 }
