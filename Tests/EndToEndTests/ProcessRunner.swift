@@ -38,18 +38,21 @@ struct ProcessResult: Sendable {
 /// Runs a built executable to completion and captures what it printed.
 ///
 /// The child is read and awaited on a thread of its own, never on the cooperative pool's, and for
-/// at most `testWaitLimit` (``ChildProcess/run(within:_:_:environment:)``): a pool thread blocked
+/// at most `seconds` (`testWaitLimit` unless a test says otherwise;
+/// ``ChildProcess/run(within:_:_:environment:)``): a pool thread blocked
 /// in `read(2)` or `waitpid(2)` is lost to every task in this process while the child runs, and
 /// the pool has only as many threads as cores (two on CI), so with several children running at
 /// once the rest of the suite would stall; a child that never ends is killed and fails its test.
 /// `ChildProcess`, not Foundation's `Process`: see why in its documentation.
-func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
-    try await runExecutable(try Products.url(of: name).path, arguments, environment: environment)
+func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil,
+                within seconds: Double = testWaitLimit) async throws -> ProcessResult {
+    try await runExecutable(try Products.url(of: name).path, arguments, environment: environment, within: seconds)
 }
 
 /// Runs any executable (a path) to completion the same way.
-func runExecutable(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessResult {
-    let output = try await ChildProcess.run(executable, arguments, environment: environment)
+func runExecutable(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                   within seconds: Double = testWaitLimit) async throws -> ProcessResult {
+    let output = try await ChildProcess.run(within: seconds, executable, arguments, environment: environment)
     return ProcessResult(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
                          stderr: String(decoding: output.standardError, as: UTF8.self))
 }
