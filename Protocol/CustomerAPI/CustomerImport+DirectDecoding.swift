@@ -3,8 +3,9 @@ import BinaryCoding
 // An import's messages read their own fields (see `DirectDecodable`): a million-row import decodes
 // a million records, and through `Decodable` each cost its nested messages' decoder nodes, boxed
 // containers and metadata lookups (~22 000 instructions a row, callgrind, issue 17). Each reads its
-// fields in the order its stored properties are declared, as its synthesized `init(from:)` does;
-// ImportMessageDecodingTests compare both paths, also on damaged bytes.
+// fields in its `CodingKeys` order, as its synthesized `init(from:)` does (so a message with two
+// bad fields fails on the same one both ways); ImportMessageDecodingTests compare both paths, also
+// on damaged bytes.
 
 extension ImportCustomersMessage: DirectDecodable {
     public init(fields reader: borrowing BinaryReader) throws {

@@ -6,9 +6,10 @@ extension SQLiteStatement {
     /// statement, where `bind(_:at:)` has SQLite allocate and copy each value (`SQLITE_TRANSIENT`):
     /// a bulk import binds ~25 texts a row (callgrind, issue 17). The statement is reset (its
     /// bindings cleared) before the buffer goes, so SQLite never holds a pointer into freed memory.
-    /// - Throws: `SQLiteError`; the statement is reset then too.
+    /// Run inside `withStatement`, which resets the statement also when a binding throws before
+    /// any text is bound in place.
+    /// - Throws: `SQLiteError`.
     func runBinding(_ rows: ArraySlice<[SQLValue]>) throws {
-        defer { reset() }
         var arena: [UInt8] = []
         var texts: [(index: Int32, offset: Int, count: Int32)] = []
         var index: Int32 = 1
