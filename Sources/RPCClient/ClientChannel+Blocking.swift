@@ -28,28 +28,34 @@ extension ClientChannel {
                            + "whose thread it would block: call unary (async) there, or call from a thread of your own")
         }
         let timing = try CallTiming(method, options)
-        let (connection, call) = try startCallBlocking(method, payload: payload, options: options, timing: timing)
-        timing.armDeadline(of: call, on: connection)
-        connection.waitBlocking(for: call, timing: timing)
-        switch call.outcome {
-        case .success(let response?):
-            return response
-        case .success(nil):
-            throw RPCError(.internalError, "the server ended the call without a response message")
-        case .failure(let error):
-            throw error
-        case nil:
-            throw RPCError(.internalError, "\(method.fullName) stopped waiting before its call ended")
+        var attempts = 0
+        while true {
+            let (connection, call) = try startCallBlocking(method, payload: payload, options: options, timing: timing,
+                                                           attempts: &attempts)
+            timing.armDeadline(of: call, on: connection)
+            connection.waitBlocking(for: call, timing: timing)
+            switch call.outcome {
+            case .success(let response?):
+                return response
+            case .success(nil):
+                throw RPCError(.internalError, "the server ended the call without a response message")
+            case .failure(let error) where error.callWasNotStarted && attempts < Self.unsentCallAttempts:
+                continue
+            case .failure(let error):
+                throw error
+            case nil:
+                throw RPCError(.internalError, "\(method.fullName) stopped waiting before its call ended")
+            }
         }
     }
 
     /// Takes a connection and a call slot and writes the CALL_START, on a new connection (up to
-    /// ``unsentCallAttempts`` in all) while the call provably never reached the server
-    /// (``ClientConnection/CallStart/notSent(_:)``).
+    /// ``unsentCallAttempts`` in all, counted in `attempts`) while the call provably never reached
+    /// the server (``ClientConnection/CallStart/notSent(_:)``).
     private func startCallBlocking(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions,
-                                   timing: CallTiming) throws(RPCError) -> (ClientConnection, ClientCall) {
-        var attempts = 1
+                                   timing: CallTiming, attempts: inout Int) throws(RPCError) -> (ClientConnection, ClientCall) {
         while true {
+            attempts += 1
             let connection = try connectionBlocking()
             try connection.acquireCallSlotBlocking()
             let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
@@ -70,7 +76,6 @@ extension ClientChannel {
             case .notSent(let failure):
                 connection.returnBell(bell)
                 guard attempts < Self.unsentCallAttempts else { throw failure }
-                attempts += 1
             }
         }
     }

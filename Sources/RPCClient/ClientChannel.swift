@@ -60,12 +60,21 @@ public final class ClientChannel: Sendable {
     public func unary(_ method: MethodDescriptor, payload: [UInt8], options: CallOptions = CallOptions()) async throws -> [UInt8] {
         let isLone = UnaryCallCounter.begin()
         defer { UnaryCallCounter.end() }
-        let (connection, call) = try await startCall(method, options: options, callerReads: isLone) { streamID, timeout, buffer in
-            Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
-                                 request: payload, to: &buffer)
+        let timing = try CallTiming(method, options)
+        var attempts = 0
+        while true {
+            let (connection, call) = try await startCall(method, options: options, timing: timing, attempts: &attempts,
+                                                         callerReads: isLone) { streamID, timeout, buffer in
+                Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
+                                     request: payload, to: &buffer)
+            }
+            if isLone { connection.readOwnResponse(of: call) }
+            do throws(RPCError) {
+                return try await awaitResponse(call, on: connection)
+            } catch {
+                guard error.callWasNotStarted && attempts < Self.unsentCallAttempts else { throw error }
+            }
         }
-        if isLone { connection.readOwnResponse(of: call) }
-        return try await awaitResponse(call, on: connection)
     }
 
     /// One request, a stream of responses: iterating the result starts the call; the consumer's
@@ -106,7 +115,10 @@ public final class ClientChannel: Sendable {
     private func streamRequests<Req: Encodable & Sendable>(
         _ method: MethodDescriptor, options: CallOptions, _ produce: (ClientStreamSender<Req>) async throws -> Void
     ) async throws -> [UInt8] {
-        let (connection, call) = try await startCall(method, options: options) { streamID, timeout, buffer in
+        // Not sent again when the server says it never started it: `produce` has consumed its messages.
+        var attempts = 0
+        let (connection, call) = try await startCall(method, options: options, timing: try CallTiming(method, options),
+                                                     attempts: &attempts) { streamID, timeout, buffer in
             Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
                                  request: nil, to: &buffer)
         }
@@ -219,12 +231,14 @@ public final class ClientChannel: Sendable {
     /// registers the call, writes its first frame(s) and arms its deadline. The timeout counts from
     /// here, so time spent waiting for a slot is part of it; the server is sent what remains.
     /// A call that provably never reached the server is started again on a new connection, up to
-    /// ``unsentCallAttempts`` in all. With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
-    func startCall(_ method: MethodDescriptor, options: CallOptions, callerReads: Bool = false,
+    /// ``unsentCallAttempts`` in all: `attempts` counts the connections the call was tried on,
+    /// also by the caller's own retries of a call the server did not start (``CallNotStarted``).
+    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
+    func startCall(_ method: MethodDescriptor, options: CallOptions, timing: CallTiming, attempts: inout Int,
+                   callerReads: Bool = false,
                    build: (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
-        let timing = try CallTiming(method, options)
-        var attempts = 1
         while true {
+            attempts += 1
             let connection = try await connection()
             do {
                 try await connection.acquireCallSlot()
@@ -241,13 +255,12 @@ public final class ClientChannel: Sendable {
                 return (connection, call)
             case .notSent(let failure):
                 guard attempts < Self.unsentCallAttempts else { throw failure }
-                attempts += 1
             }
         }
     }
 
-    /// How many connections a call that was provably never sent (``ClientConnection/CallStart/notSent(_:)``)
-    /// is tried on before its failure is thrown. More than two: the connection opened for the
+    /// How many connections a call that was provably never sent (``ClientConnection/CallStart/notSent(_:)``),
+    /// or never started by the server (``CallNotStarted``), is tried on before its failure is thrown. More than two: the connection opened for the
     /// second attempt may be lost the same way (a server restarting, idle closes on a loaded
     /// machine); a bound, because a server that drops every connection must not be retried for ever.
     static let unsentCallAttempts = 4

@@ -289,6 +289,7 @@ extension ClientConnection {
                 let goAway = try GoAway(payload: payload)
                 if goAway.code == .ok {
                     refuseNewCalls(RPCError(.unavailable, "the server at \(path) is shutting down: \(goAway.message)"), failAll: false)
+                    if let lastStarted = goAway.lastStartedStreamID { failUnstartedCalls(after: lastStarted, reason: goAway.message) }
                 } else {
                     refuseNewCalls(RPCError(goAway.code, "the server at \(path) closed the connection: \(goAway.message)"),
                                    failAll: true)

@@ -312,6 +312,17 @@ final class ClientConnection: Sendable {
         if retired { readerDoorbell.ring() }
     }
 
+    /// Ends the calls a GOAWAY says the server never started (stream ids above `lastStarted`), each
+    /// with UNAVAILABLE caused by ``CallNotStarted``: the channel sends them again on a new connection.
+    func failUnstartedCalls(after lastStarted: UInt32, reason: String) {
+        let unstarted = state.withLock { state in state.calls.keys.filter { $0 > lastStarted } }
+        for streamID in unstarted {
+            guard let call = forget(streamID: streamID) else { continue }
+            call.finish(.failure(RPCError(.unavailable, "the server at \(path) did not start the call: \(reason)",
+                                          cause: CallNotStarted(reason: reason))), local: true)
+        }
+    }
+
     /// Closes the connection: what is in flight fails, and the reader thread releases the socket
     /// once nobody reads any more (a reader in poll(2) is woken by the end of stream of the shutdown).
     func close() {

@@ -25,6 +25,10 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
         private let source: ServerStreamResponse
         private var active: ActiveStream?
         private var done = false
+        /// Counted across the connections the call is tried on (see ``ClientChannel/startCall``).
+        private var attempts = 0
+        private var timing: CallTiming?
+        private var receivedAny = false
 
         init(source: ServerStreamResponse) {
             self.source = source
@@ -33,13 +37,29 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
         public mutating func next() async throws -> Element? {
             guard !done else { return nil }
             do {
-                if active == nil { active = try await source.start() }
-                guard let active else { return nil }
-                guard let bytes = try await active.next() else {
-                    done = true
-                    return nil
+                while true {
+                    if active == nil {
+                        let timing = try self.timing ?? CallTiming(source.method, source.options)
+                        self.timing = timing
+                        active = try await source.start(timing: timing, attempts: &attempts)
+                    }
+                    guard let active else { return nil }
+                    let bytes: [UInt8]?
+                    do {
+                        bytes = try await active.next()
+                    } catch let error as RPCError where error.callWasNotStarted && !receivedAny
+                                && attempts < ClientChannel.unsentCallAttempts {
+                        // The server never started it (a GOAWAY raced it): no message came, none will.
+                        self.active = nil
+                        continue
+                    }
+                    guard let bytes else {
+                        done = true
+                        return nil
+                    }
+                    receivedAny = true
+                    return try source.decode(bytes)
                 }
-                return try source.decode(bytes)
             } catch {
                 done = true
                 active?.cancel(RPCError(.cancelled, "the stream consumer failed"))
@@ -48,9 +68,10 @@ public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence
         }
     }
 
-    fileprivate func start() async throws(RPCError) -> ActiveStream {
+    fileprivate func start(timing: CallTiming, attempts: inout Int) async throws(RPCError) -> ActiveStream {
         let payload = try request.get()
-        let (connection, call) = try await channel.startCall(method, options: options) { streamID, timeout, buffer in
+        let (connection, call) = try await channel.startCall(method, options: options, timing: timing,
+                                                             attempts: &attempts) { streamID, timeout, buffer in
             ClientChannel.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
                                           request: payload, to: &buffer)
         }

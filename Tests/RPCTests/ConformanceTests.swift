@@ -249,6 +249,7 @@ import Testing
                 let goAway = try GoAway(payload: payload[...])
                 #expect(goAway.code == .internalError)
                 #expect(goAway.message == "protocol violation: \(refusal)")
+                #expect(goAway.lastStartedStreamID == 0)
                 #expect(try await raw.readFrame() == nil)
             } else {
                 #expect(header.type == .hello)

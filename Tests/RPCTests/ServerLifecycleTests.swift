@@ -166,8 +166,10 @@ import Testing
     @Test func anIdleConnectionIsClosedAndTheNextCallReconnects() async throws {
         // The idle timeout must outlast the step from a new connection's handshake to its first
         // call: the connection opens on a thread of its own and the call resumes on the pool, which
-        // a full parallel test run keeps busy for more than 50 ms, and once for more than 1 s (it failed so both times; the server's default is 300 s).
-        try await withTestServer(configure: { $0.idleTimeout = .seconds(5) }) { server, channel in
+        // a full parallel test run on a busy machine kept stalled for more than 50 ms, 1 s, and
+        // 5 s on each of four connections in a row (it failed so each time; the server's default
+        // is 300 s). A call the idle close races is sent again (GOAWAY's last started stream id).
+        try await withTestServer(configure: { $0.idleTimeout = .seconds(30) }) { server, channel in
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "first"), as: EchoResponse.self)
             // Wait until the server counted the idle connection as closed.
             let statistics = server.server.runtime.statistics
@@ -177,6 +179,36 @@ import Testing
             // The GOAWAY and end of stream are read before the next call is written: it reconnects.
             let answer = try await channel.unary(TestService.echo, EchoRequest(text: "again"), as: EchoResponse.self)
             #expect(answer.text == "again")
+        }
+    }
+
+    /// An idle close's GOAWAY names the last call the server started, so a client whose CALL_START
+    /// crossed it knows the call was never run. Either the call came before the close (its STATUS
+    /// arrives, and the GOAWAY names it) or the close came first (no STATUS, and the GOAWAY names
+    /// none): which one depends on how long this test's task waits, never on a clock it checks.
+    @Test func anIdleCloseNamesTheLastCallTheServerStarted() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            let hello = try #require(try await raw.readFrame())
+            #expect(hello.0.type == .hello)
+            try? raw.startUnary(streamID: 5, method: TestService.echo, request: EchoRequest(text: "before the close"))
+            var answered = false
+            var goAway: GoAway?
+            while goAway == nil, let (header, payload) = try await raw.readFrame() {
+                if header.type == .status {
+                    #expect(header.streamID == 5)
+                    answered = true
+                } else {
+                    #expect(header.type == .goAway)
+                    goAway = try GoAway(payload: payload[...])
+                }
+            }
+            #expect(goAway?.code == .ok && goAway?.message == "idle timeout")
+            #expect(goAway?.lastStartedStreamID == (answered ? 5 : 0))
+            // Then the end (or ECONNRESET, when the server closed on a CALL_START it never read).
+            let next = try? await raw.readFrame()
+            #expect(next == nil)
         }
     }
 }

@@ -10,10 +10,10 @@ from .merging import CustomerRef, DuplicatePage, DuplicatePair, FieldChange, Mer
 from .messages import (Activity, ActivityList, Address, AddressFields, Contact, ContactFields, ContactInformation,
                        ContactRef, Customer, CustomerCard, CustomerFields, CustomerPage, CustomerQuery, FileInfo,
                        FilesTab, Link, UserRef)
-from .status import ErrorDetail, RPCError, StatusCode
+from .status import CallNotStarted, ErrorDetail, RPCError, StatusCode
 
 __all__ = [
-    "Activity", "ActivityList", "Address", "AddressFields", "Channel", "Contact", "ContactFields",
+    "Activity", "ActivityList", "Address", "AddressFields", "CallNotStarted", "Channel", "Contact", "ContactFields",
     "ContactInformation", "ContactRef", "Customer", "CustomerCard", "CustomerCardClient", "CustomerFields",
     "CustomerPage", "CustomerQuery", "CustomerRef", "DuplicatePage", "DuplicatePair", "ErrorDetail", "FieldChange",
     "FileInfo", "FilesTab", "Link", "MergeConflict", "MergeReport", "MergedRecords", "RPCError", "ServerStream",

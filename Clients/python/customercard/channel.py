@@ -18,11 +18,12 @@ from typing import Callable, Iterable, Iterator
 from . import codec, frames
 from .connection import Connection, Stream
 from .schema import MethodSchema, Schema, builtin_schema
-from .status import ErrorDetail, RPCError, StatusCode
+from .status import CallNotStarted, ErrorDetail, RPCError, StatusCode
 
 IDEMPOTENCY_KEY = "idempotency-key"
 IDEMPOTENT_ATTEMPTS = 3  # as the Swift client: 3 sends in all, 50 then 100 ms apart (PROTOCOL.md §7.1)
 RETRY_PAUSE = 0.05
+UNSTARTED_ATTEMPTS = 4  # as the Swift client: a call the server never started goes to 4 connections at most
 _KEY_PREFIX = str(uuid.uuid4())
 _key_counter = itertools.count(1)
 
@@ -171,9 +172,16 @@ class Channel:
 
     def unary_bytes(self, method: str, request: bytes, metadata_block: bytes = b"\0",
                     deadline: float | None = None) -> bytes:
-        """One unary call with an encoded request; the encoded response."""
-        stream = self._start(method, metadata_block, request, True, deadline)
-        return self._outcome(stream, deadline)
+        """One unary call with an encoded request; the encoded response. A call the server's GOAWAY
+        says it never started is sent again on a new connection (4 connections in all, §5.4)."""
+        for attempt in range(1, UNSTARTED_ATTEMPTS + 1):
+            stream = self._start(method, metadata_block, request, True, deadline)
+            try:
+                return self._outcome(stream, deadline)
+            except CallNotStarted:
+                if attempt == UNSTARTED_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     def client_stream_bytes(self, method: str, requests: Iterable[bytes], metadata_block: bytes = b"\0",
                             deadline: float | None = None) -> bytes:

@@ -16,7 +16,7 @@ import time
 from . import frames
 from .frames import (CANCEL, END_STREAM, GOAWAY, HAS_MESSAGE, HEADER, HEADER_SIZE, HELLO, MESSAGE, PING, PONG,
                      STATUS, WINDOW_UPDATE, ServerHello)
-from .status import RPCError, StatusCode
+from .status import CallNotStarted, RPCError, StatusCode
 from .wire import WireError
 
 RECEIVE_CHUNK = 256 * 1024
@@ -143,7 +143,7 @@ class Connection:
             raise RPCError(StatusCode.UNAVAILABLE, f"handshake with {self.path} failed: {error}") from error
         try:
             if frame_type == GOAWAY:
-                code, message = frames.parse_goaway(payload)
+                code, message, _ = frames.parse_goaway(payload)
                 code = StatusCode.of(code)
                 raise RPCError(StatusCode.UNAVAILABLE if code == StatusCode.OK else code,
                                f"{self.path} refused the connection: {message}")
@@ -225,8 +225,10 @@ class Connection:
                     raise ProtocolViolation("PING whose payload is not 8 bytes or off stream 0")
                 self.write_quietly(frames.frame(PONG, 0, 0, payload))
             elif frame_type == GOAWAY:
-                code, message = frames.parse_goaway(payload)
+                code, message, last_started = frames.parse_goaway(payload)
                 self._refuse(RPCError(StatusCode.UNAVAILABLE, f"the server at {self.path} is going away: {message}"))
+                if code == StatusCode.OK and last_started is not None:
+                    self._fail_unstarted(last_started, message)
             elif frame_type == HELLO:
                 raise ProtocolViolation("HELLO after the handshake")
         except WireError as error:
@@ -236,6 +238,14 @@ class Connection:
         with self.lock:
             if self.refusal is None:
                 self.refusal = error
+
+    def _fail_unstarted(self, last_started: int, reason: str) -> None:
+        """Ends the calls the GOAWAY says the server never started (ids above `last_started`)."""
+        with self.credit_changed:
+            unstarted = [stream for stream in self.streams.values() if stream.id > last_started]
+        for stream in unstarted:
+            if self.end_stream(stream):
+                stream.events.put(("error", CallNotStarted(f"the server at {self.path} did not start the call: {reason}")))
 
     def _fail_all(self, error: RPCError) -> None:
         self._refuse(error)

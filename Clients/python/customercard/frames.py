@@ -114,10 +114,14 @@ def parse_status(payload: bytes, flags: int) -> Status:
     return Status(code, message, details, trailers, response)
 
 
-def parse_goaway(payload: bytes) -> tuple[int, str]:
+def parse_goaway(payload: bytes) -> tuple[int, str, int | None]:
+    """Code, message and the last started stream id (None when the payload ends after the message,
+    as a server's built before the field existed); bytes after it are ignored (§5.4)."""
     r = Reader(payload)
-    return r.u8(), r.string("GOAWAY message")
+    code, message = r.u8(), r.string("GOAWAY message")
+    last_started = None if r.at_end() else r.u32()
+    return code, message, last_started
 
 
-def goaway(code: int, message: str) -> bytes:
-    return frame(GOAWAY, 0, 0, bytes((code,)) + string_bytes(message))
+def goaway(code: int, message: str, last_started: int = 0) -> bytes:
+    return frame(GOAWAY, 0, 0, bytes((code,)) + string_bytes(message) + last_started.to_bytes(4, "big"))

@@ -65,3 +65,12 @@ class RPCError(Exception):
 
     def __repr__(self) -> str:
         return f"RPCError({self.code.name}, {self.message!r}, details={list(self.details)!r})"
+
+
+class CallNotStarted(RPCError):
+    """UNAVAILABLE for a call the server's GOAWAY says it never started (its last started stream id
+    is lower, PROTOCOL.md §5.4): the call did nothing, so sending it again cannot do it twice.
+    `Channel` sends unary calls again by itself (4 connections in all)."""
+
+    def __init__(self, message: str):
+        super().__init__(StatusCode.UNAVAILABLE, message)

@@ -141,7 +141,7 @@ class WireBehaviourTests(unittest.TestCase):
         def script(number, connection):
             stream_id, _, _, _ = connection.call_start()
             if number == 1:
-                connection.sock.sendall(frames.goaway(0, "shutting down"))
+                connection.sock.sendall(frames.goaway(0, "shutting down", stream_id))
             connection.answer(stream_id)
             connection.frame()  # until the client closes the connection
 
@@ -160,7 +160,7 @@ class WireBehaviourTests(unittest.TestCase):
             if number == 2:
                 connection.answer(stream_id)
                 return
-            connection.sock.sendall(frames.goaway(0, "shutting down") + frames.frame(frames.PING, 0, 0, b"barrier!"))
+            connection.sock.sendall(frames.goaway(0, "shutting down", stream_id) + frames.frame(frames.PING, 0, 0, b"barrier!"))
             assert connection.frame()[0] == frames.PONG  # the client has read the GOAWAY before the PING
             goaway_seen.set()
             assert second_done.wait(timeout=600)
@@ -176,6 +176,22 @@ class WireBehaviourTests(unittest.TestCase):
         second_done.set()
         first.join()
         self.assertEqual((outcome, server.failures, server.connections), ([{}], [], 2))
+
+    def test_a_call_the_servers_goaway_says_it_never_started_is_sent_again(self):
+        started = []
+
+        def script(number, connection):
+            stream_id, _, _, _ = connection.call_start()
+            started.append((number, stream_id))
+            if number == 1:
+                # An idle close racing the call: the GOAWAY names the calls before it as the last started.
+                connection.sock.sendall(frames.goaway(0, "idle timeout", stream_id - 1))
+                return
+            connection.answer(stream_id)
+
+        server = FakeServer(self, script)
+        self.assertEqual(self.channel(server, timeout=60).unary_bytes(WRITE, b""), b"")
+        self.assertEqual((server.failures, started), ([], [(1, 1), (2, 1)]))
 
     def test_a_ping_is_answered_with_its_bytes(self):
         pongs = []

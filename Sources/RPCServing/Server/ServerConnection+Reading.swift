@@ -23,7 +23,9 @@ extension ServerConnection {
                     runtime.logger.warning("closing connection after a protocol violation", LogRateLimiter.fields(
                         [("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"), ("error", error.description)], suppressed: suppressed))
                 }
-                try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)").frame())
+                let lastStarted = calls.withLock { $0.highestStarted }
+                try? writer.write(.immediate, frame: GoAway(code: .internalError, message: "protocol violation: \(error)",
+                                                            lastStartedStreamID: lastStarted).frame())
                 return .close
             }
             if answersHeldBack {
@@ -40,8 +42,16 @@ extension ServerConnection {
             case .data: continue
             case .closed: return inputEnded()
             case .timedOut:
-                if calls.withLock({ $0.active.isEmpty }) {
-                    try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout").frame())
+                let lastStarted: UInt32? = calls.withLock { table in
+                    guard table.active.isEmpty else { return nil }
+                    table.draining = true
+                    return table.highestStarted
+                }
+                if let lastStarted {
+                    // A CALL_START the client wrote meanwhile is never read: the GOAWAY's last
+                    // started id tells the client so, and it sends the call again elsewhere.
+                    try? writer.write(.immediate, frame: GoAway(code: .ok, message: "idle timeout",
+                                                                lastStartedStreamID: lastStarted).frame())
                     return .close
                 }
                 idleSince = .now   // busy with calls until now
@@ -344,6 +354,7 @@ extension ServerConnection {
                                 + "(limit \(callBudget.limit) per user, on all its connections); wait for some to finish")
             }
             table.active[streamID] = context
+            table.highestStarted = streamID
             return nil
         }
         if let refusal {

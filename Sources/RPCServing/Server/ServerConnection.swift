@@ -66,6 +66,9 @@ final class ServerConnection: @unchecked Sendable {
     struct CallTable: ~Copyable {
         var active: [UInt32: ServerContext] = [:]
         var draining = false
+        /// The highest stream id of a call admitted to run: what a GOAWAY names as the last call
+        /// started, so the client may send any later one again elsewhere (PROTOCOL.md section 5.4).
+        var highestStarted: UInt32 = 0
     }
 
     /// The largest frame the client accepts (from its HELLO); responses beyond it become errors.
@@ -267,11 +270,13 @@ final class ServerConnection: @unchecked Sendable {
 
     /// Graceful shutdown: GOAWAY, no new calls; the read side closes once the last call finished.
     func beginDrain() {
-        let idle = calls.withLock { table in
+        // Under the lock that admits calls: no call above the id the GOAWAY names starts afterwards.
+        let (idle, lastStarted) = calls.withLock { table in
             table.draining = true
-            return table.active.isEmpty
+            return (table.active.isEmpty, table.highestStarted)
         }
-        try? writer.write(.immediate, frame: GoAway(code: .ok, message: "the server is shutting down").frame())
+        try? writer.write(.immediate, frame: GoAway(code: .ok, message: "the server is shutting down",
+                                                    lastStartedStreamID: lastStarted).frame())
         if idle { stopReading() }
     }
 

@@ -130,27 +130,37 @@ package struct StatusDetails: Codable, Sendable {
     }
 }
 
-/// GOAWAY payload: why the connection stops taking calls (OK for a graceful shutdown).
+/// GOAWAY payload: why the connection stops taking calls (OK for a graceful shutdown or an idle
+/// close), and the highest stream id of a call the sender started on it (PROTOCOL.md section 5.4).
 package struct GoAway: Sendable, Equatable {
     package var code: StatusCode
     package var message: String
+    /// Every call with a higher stream id was not started and never will be on this connection, so
+    /// it may be sent again elsewhere without being done twice. Nil when the payload ends after the
+    /// message (a peer built before the field existed): then it says nothing about which calls ran.
+    package var lastStartedStreamID: UInt32?
 
     package func frame() -> [UInt8] {
         FrameBuilder.frame(.goAway, streamID: 0) { buffer in
             buffer.append(code.rawValue)
             buffer.appendLengthPrefixed(CallStatus.sendable(message))
+            buffer.appendBigEndian(lastStartedStreamID ?? 0)
         }
     }
 
-    package init(code: StatusCode, message: String) {
+    /// A GOAWAY sent before any call could start (a refused handshake) says so with 0.
+    package init(code: StatusCode, message: String, lastStartedStreamID: UInt32 = 0) {
         self.code = code
         self.message = message
+        self.lastStartedStreamID = lastStartedStreamID
     }
 
+    /// Bytes after the fields read here are ignored: a later version may append fields.
     package init(payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
         var reader = ByteReader(payload)
         code = StatusCode(wireValue: try reader.readByte("goaway code"))
         message = try reader.readString("goaway message", limit: CallStatus.maxMessageLength)
+        lastStartedStreamID = reader.remaining == 0 ? nil : try reader.readBigEndianUInt32("goaway last started stream id")
     }
 }
 
