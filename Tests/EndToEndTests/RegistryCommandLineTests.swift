@@ -97,7 +97,7 @@ import Testing
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("d.sock").path
-        let options = registry.registryURLOptions.flatMap { ["--registry-url", $0] } + ["--registry-timeout", "5"]
+        let options = registry.registryURLOptions.flatMap { ["--registry-url", $0] } + ["--registry-timeout", "60"]
         let daemon = try startDaemon(
             socket: socket, database: directory.appendingPathComponent("c.sqlite").path, arguments: options)
         defer { daemon.killInBackground() }

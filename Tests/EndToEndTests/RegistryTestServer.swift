@@ -58,7 +58,7 @@ func withRegistryServer<T>(
         let registry = try LoopbackHTTPServer(routes: routes)
         do {
             return (try TestServer(directory: directory, logger: logger) {
-                $0.registries = registry.registryDirectory(timeout: .seconds(5))
+                $0.registries = registry.registryDirectory()
             }, registry)
         } catch {
             registry.stop()
