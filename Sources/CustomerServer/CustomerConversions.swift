@@ -20,7 +20,8 @@ extension User {
 }
 
 extension Customer {
-    init(_ stored: StoredCustomer) {
+    /// Consumes the record: its strings move into the message instead of being retained twice.
+    init(_ stored: consuming StoredCustomer) {
         self.init(
             id: stored.id, number: stored.number, name: stored.name,
             accountManager: stored.accountManager.map(UserRef.init), description: stored.description,

@@ -51,9 +51,11 @@ struct CustomerServiceHandler: GuardedService {
             guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else {
                 return ListCustomersResponse(customers: [], nextPageToken: nil)
             }
-            let page = try store.listCustomers(
-                filter, order: request.query.storeOrder, limit: limit, pageToken: request.pageToken)
-            return ListCustomersResponse(customers: page.customers.map(Customer.init), nextPageToken: page.nextPageToken)
+            var customers: [Customer] = []
+            customers.reserveCapacity(limit)
+            let next = try store.listCustomers(filter, order: request.query.storeOrder, limit: limit,
+                                               pageToken: request.pageToken) { customers.append(Customer($0)) }
+            return ListCustomersResponse(customers: customers, nextPageToken: next)
         }
         router.register(CustomerService.streamCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<Customer>, context) in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CustomerStore
+import SQLiteEngine
 
 @Suite struct CardTabsTests {
     /// Seeds `projects` projects with 12 forecast months each and `tasks` tasks spread over them.
@@ -70,5 +71,57 @@ import Testing
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {
             try store.cardTabs(customerID: 999, now: now, tabs: all)
         }
+    }
+}
+
+@Suite struct UserNameTests {
+    /// Every tab names the users its rows refer to through `UserNames`, as the contact tab does;
+    /// a row naming a user who does not exist is a damaged database (DATA_LOSS), never a row left
+    /// out as the joins it replaced did.
+    @Test func theTabsNameTheirUsersAndABrokenUserReferenceIsDataLoss() throws {
+        let fixture = try Fixture(readerCount: 1)
+        let store = fixture.store
+        let customer = try fixture.create("Names Oy")
+        let bob = Author.user(fixture.other.id)
+        let (alice, bobRef) = (fixture.admin.ref, fixture.other.ref)
+        let project = try store.createProject(customerID: customer.id,
+                                              StoredProjectFields(name: "P", managerID: fixture.admin.id,
+                                                                  currency: "EUR"), by: bob)
+        _ = try store.addProjectTask(projectID: project.id, name: "T", assigneeID: fixture.admin.id, dueOn: nil, by: bob)
+        _ = try store.addCollaborationNote(projectID: project.id, text: "N", by: bob)
+        _ = try store.setForecast(projectID: project.id, month: "2027-01", revenue: 1, cost: 0, billing: 0, hours: 0,
+                                  by: bob)
+        _ = try store.updateCustomerSettings(customerID: customer.id, CustomerSettingsChanges(paymentTermDays: 14),
+                                             expectedVersion: nil, by: bob)
+        _ = try store.addLink(customerID: customer.id, projectID: project.id, url: "https://example.com", title: nil,
+                              by: bob)
+
+        let card = try store.cardTabs(customerID: customer.id, now: fixture.clock.now, tabs: Set(CardTabSelection.allCases))
+        let stored = try #require(card.salesAndProjects?.projects.first)
+        #expect(stored.manager == alice && stored.createdBy == bobRef && stored.updatedBy == bobRef)
+        let items = try #require(card.collaboration)
+        #expect(items.count == 2)
+        for item in items {
+            switch item {
+            case .task(let task): #expect(task.assignee == alice && task.createdBy == bobRef && task.updatedBy == bobRef)
+            case .note(let note): #expect(note.author == bobRef)
+            }
+        }
+        #expect(card.settings?.settings.updatedBy == bobRef)
+        #expect(card.files?.links.map(\.createdBy) == [bobRef] && card.files?.links.map(\.updatedBy) == [bobRef])
+        #expect(try store.forecasts(projectID: project.id).map(\.updatedBy) == [bobRef])
+        let authors = try store.history(.project, id: project.id).map(\.by)
+        #expect(!authors.isEmpty && authors.allSatisfy { $0 == bobRef })
+
+        // Damage the database behind the store's back: a second connection without foreign keys.
+        let raw = try SQLiteConnection(path: fixture.directory.databasePath, role: .writer, options: .init())
+        try raw.execute("PRAGMA foreign_keys = OFF")
+        let missing = StoreError.dataLoss("a row names user 999, who does not exist (a foreign key is broken)")
+        try raw.execute("UPDATE projects SET manager_id = 999")
+        #expect(throws: missing) { try store.cardTabs(customerID: customer.id, now: fixture.clock.now, tabs: [.salesAndProjects]) }
+        try raw.execute("UPDATE collaboration_notes SET author_id = 999")
+        #expect(throws: missing) { try store.collaboration(customerID: customer.id) }
+        try raw.execute("UPDATE history SET by_user = 999")
+        #expect(throws: missing) { try store.history(.project, id: project.id) }
     }
 }

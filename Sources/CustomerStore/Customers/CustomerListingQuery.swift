@@ -85,37 +85,47 @@ struct CustomerListingQuery {
         return (sql, values)
     }
 
-    /// One page: at most `limit` customers after `position`, whether more follow, and where it
-    /// ended when it is full (`last` is nil otherwise: only a full page has a next one).
+    /// One page of stored customers (see below).
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
+        throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
+        var customers: [StoredCustomer] = []
+        customers.reserveCapacity(limit)
+        let (last, hasMore) = try page(connection, after: position, limit: limit) { customers.append($0) }
+        return (customers, last, hasMore)
+    }
+
+    /// One page: at most `limit` customers after `position`, each handed to `each` as its row is
+    /// read, whether more follow, and where it ended when it is full (`last` is nil otherwise:
+    /// only a full page has a next one).
     ///
     /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
     /// page one index range scan, whatever its depth (no OFFSET).
-    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
-        throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int,
+              each: (consuming StoredCustomer) throws -> Void) throws -> (last: ListPosition?, hasMore: Bool) {
         let (sql, values) = sqlText(after: position, limit: limit)
         let users = UserNames(connection)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var customers: [StoredCustomer] = []
-            customers.reserveCapacity(limit)
+            var count = 0
             var last: ListPosition?
             var hasMore = false
             // At most `limit + 1` rows (the LIMIT): the extra one only says that more follow.
             try statement.forEachRow(CustomerRow.Columns.self) { columns in
-                if customers.count == limit {
+                if count == limit {
                     hasMore = true
                     return
                 }
                 let customer = try CustomerRow.decode(statement, columns, users: users)
-                customers.append(customer)
+                count += 1
                 // The sort key of the page's last row only: reading it for every row cost a
                 // string a row that nothing read.
-                if customers.count == limit {
+                if count == limit {
                     last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
                 }
+                try each(customer)
             }
-            return (customers, last, hasMore)
+            return (last, hasMore)
         }
     }
 }

@@ -23,21 +23,21 @@ extension CustomerStore {
                 card.contactInformation = try Self.contactInformation(connection, customer: customer, now: now, users: users)
             }
             if tabs.contains(.salesAndProjects) {
-                card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID)
+                card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID, users: users)
             }
             if tabs.contains(.collaboration) {
-                card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID)
+                card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID, users: users)
             }
             if tabs.contains(.financial) {
                 card.financial = try ForecastRow.summary(connection, customerID: customerID, from: from, to: to)
             }
             if tabs.contains(.settings) {
-                card.settings = (try Self.fetchSettings(connection, customerID: customerID),
+                card.settings = (try Self.fetchSettings(connection, customerID: customerID, users: users),
                                  try SegmentTree.ofCustomer(connection, customerID: customerID))
             }
             if tabs.contains(.files) {
-                card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true),
-                              try AttachmentRow.links(connection, key: customerID, byCustomer: true))
+                card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true, users: users),
+                              try AttachmentRow.links(connection, key: customerID, byCustomer: true, users: users))
             }
             return card
         }

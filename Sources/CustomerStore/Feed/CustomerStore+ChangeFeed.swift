@@ -82,7 +82,7 @@ extension CustomerStore {
                 try statement.bind(cursor, at: 1)
                 try statement.bind(through, at: 2)
                 if let manager = filter.accountManagerID { try statement.bind(manager, at: 3) }
-                return try HistoryLog.collectEntries(statement)
+                return try HistoryLog.collectEntries(statement, users: UserNames(connection))
             }
             return ChangePage(entries: entries, through: through)
         }

@@ -1,15 +1,14 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECTs of files and links with their users' and project's names, and their decoding.
+/// The SELECTs of files and links with their project's name, and their decoding (user names
+/// through ``UserNames``).
 enum AttachmentRow {
     /// `SELECT <columns>, <stamps> FROM <table> t ...`, with the given condition and order.
     private static func select(_ table: String, columns: String, where condition: String) -> String {
         """
-        SELECT \(columns), t.created_at, t.created_by, cb.name AS created_by_name, t.updated_at, t.updated_by,
-               ub.name AS updated_by_name, p.name AS project_name
-        FROM \(table) t JOIN users cb ON cb.id = t.created_by JOIN users ub ON ub.id = t.updated_by \
-        LEFT JOIN projects p ON p.id = t.project_id
+        SELECT \(columns), t.created_at, t.created_by, t.updated_at, t.updated_by, p.name AS project_name
+        FROM \(table) t LEFT JOIN projects p ON p.id = t.project_id
         WHERE \(condition)
         ORDER BY t.project_id IS NOT NULL, t.project_id, t.id
         """
@@ -19,10 +18,13 @@ enum AttachmentRow {
     private static let linkColumns = "t.id, t.customer_id, t.project_id, t.url, t.title"
 
     /// Reads files: one by id (`byCustomer` false) or all of a customer, customer files first, then by project.
-    static func files(_ connection: SQLiteConnection, key: Int64, byCustomer: Bool) throws -> [StoredFile] {
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func files(_ connection: SQLiteConnection, key: Int64, byCustomer: Bool,
+                      users: UserNames? = nil) throws -> [StoredFile] {
         let sql = select("files", columns: fileColumns, where: byCustomer ? "t.customer_id = ?" : "t.id = ?")
+        let users = UserNames.of(connection, sharing: users)
         return try fetch(connection, sql, key: key) { statement in
-            let stamps = try decodeStamps(statement)
+            let stamps = try decodeStamps(statement, users: users)
             return StoredFile(id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
                               projectID: try statement.optionalInt64("project_id"), projectName: stamps.projectName,
                               name: try statement.text("name"), size: try statement.int64("size"),
@@ -33,10 +35,13 @@ enum AttachmentRow {
     }
 
     /// Reads links: one by id (`byCustomer` false) or all of a customer, customer links first, then by project.
-    static func links(_ connection: SQLiteConnection, key: Int64, byCustomer: Bool) throws -> [StoredLink] {
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func links(_ connection: SQLiteConnection, key: Int64, byCustomer: Bool,
+                      users: UserNames? = nil) throws -> [StoredLink] {
         let sql = select("links", columns: linkColumns, where: byCustomer ? "t.customer_id = ?" : "t.id = ?")
+        let users = UserNames.of(connection, sharing: users)
         return try fetch(connection, sql, key: key) { statement in
-            let stamps = try decodeStamps(statement)
+            let stamps = try decodeStamps(statement, users: users)
             return StoredLink(id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
                               projectID: try statement.optionalInt64("project_id"), projectName: stamps.projectName,
                               url: try statement.text("url"), title: try statement.optionalText("title"),
@@ -53,11 +58,11 @@ enum AttachmentRow {
         var projectName: String?
     }
 
-    private static func decodeStamps(_ statement: SQLiteStatement) throws -> Stamps {
+    private static func decodeStamps(_ statement: SQLiteStatement, users: UserNames) throws -> Stamps {
         Stamps(createdAt: .init(milliseconds: try statement.int64("created_at")),
-               createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+               createdBy: try users.ref(statement, "created_by"),
                updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-               updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")),
+               updatedBy: try users.ref(statement, "updated_by"),
                projectName: try statement.optionalText("project_name"))
     }
 

@@ -128,26 +128,26 @@ enum HistoryLog {
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
-            return try collectEntries(statement)
+            return try collectEntries(statement, users: UserNames(connection))
         }
     }
 
-    /// The columns `collectEntries` reads: an entry with its author, one row per changed field.
+    /// The columns `collectEntries` reads: an entry with its author's id, one row per changed field.
     /// Callers add the WHERE and `ORDER BY h.id, ch.position`.
     static let entrySelect = """
-        SELECT h.id, h.entity, h.entity_id, h.customer_id, h.action, h.at, h.by_user, u.name AS by_user_name,
+        SELECT h.id, h.entity, h.entity_id, h.customer_id, h.action, h.at, h.by_user,
                ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
-               h.via_user, v.name AS via_user_name
+               h.via_user
         FROM history h
-        JOIN users u ON u.id = h.by_user
-        LEFT JOIN users v ON v.id = h.via_user
         LEFT JOIN history_changes ch ON ch.history_id = h.id
         LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
         """
 
     /// The entries of a statement selecting `entrySelect`, its rows ordered by entry, then position.
-    /// - Throws: `dataLoss` for an entry of a record kind this binary does not know.
-    static func collectEntries(_ statement: SQLiteStatement) throws -> [StoredHistoryEntry] {
+    /// - Parameter users: names the authors, on the statement's connection.
+    /// - Throws: `dataLoss` for an entry of a record kind this binary does not know, or naming a
+    ///   user who does not exist.
+    static func collectEntries(_ statement: SQLiteStatement, users: UserNames) throws -> [StoredHistoryEntry] {
         var entries: [StoredHistoryEntry] = []
         while try statement.step() {
             let entryID = try statement.int64("id")
@@ -159,7 +159,7 @@ enum HistoryLog {
                 let id = try statement.int64("entity_id")
                 let customerID = try statement.int64("customer_id"), action = try statement.text("action")
                 let at = try statement.int64("at")
-                let by = StoredUserRef(id: try statement.int64("by_user"), name: try statement.text("by_user_name"))
+                let by = try users.ref(statement, "by_user")
                 let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
                 let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
                 let contact = entity == .contact
@@ -169,7 +169,7 @@ enum HistoryLog {
                     id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
                     at: .init(milliseconds: at), by: by, changes: [], contact: contact,
                     source: try statement.optionalText("source"),
-                    via: try statement.optionalInt64("via_user").map { StoredUserRef(id: $0, name: try statement.text("via_user_name")) }))
+                    via: try users.optionalRef(statement, "via_user")))
             }
             if let field = try statement.optionalText("field") {
                 entries[entries.count - 1].changes.append(StoredFieldChange(

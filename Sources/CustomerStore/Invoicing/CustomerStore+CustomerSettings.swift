@@ -58,12 +58,15 @@ extension CustomerStore {
 
     // MARK: Helpers
 
-    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64) throws -> StoredCustomerSettings {
-        try connection.withStatement("""
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func fetchSettings(_ connection: SQLiteConnection, customerID: Int64,
+                              users: UserNames? = nil) throws -> StoredCustomerSettings {
+        let users = UserNames.of(connection, sharing: users)
+        return try connection.withStatement("""
             SELECT s.invoice_channel, s.invoice_email, s.e_invoice_address, s.e_invoice_operator, s.payment_term_days,
                    s.currency, s.vat_rate, s.invoice_language, s.reference, s.invoice_template, s.version,
-                   s.updated_at, s.updated_by, u.name AS updated_by_name
-            FROM customer_settings s JOIN users u ON u.id = s.updated_by
+                   s.updated_at, s.updated_by
+            FROM customer_settings s
             WHERE s.customer_id = ?
             """) { statement in
             try statement.bind(customerID, at: 1)
@@ -82,7 +85,7 @@ extension CustomerStore {
                 invoiceLanguage: try statement.optionalText("invoice_language"), reference: try statement.optionalText("reference"),
                 invoiceTemplate: try statement.optionalText("invoice_template"), version: try statement.int64("version"),
                 updatedAt: Date(milliseconds: try statement.int64("updated_at")),
-                updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+                updatedBy: try users.ref(statement, "updated_by"))
         }
     }
 }

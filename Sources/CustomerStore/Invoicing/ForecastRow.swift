@@ -1,12 +1,12 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECTs that read forecasts, and the exact adding-up of the financial tab.
+/// The SELECTs that read forecasts (the updater's name through ``UserNames``), and the exact
+/// adding-up of the financial tab.
 enum ForecastRow {
     private static let select = """
-        SELECT f.project_id, f.month, f.revenue, f.cost, f.billing, f.hours, f.currency, f.updated_at, f.updated_by,
-               u.name AS updated_by_name
-        FROM forecasts f JOIN users u ON u.id = f.updated_by
+        SELECT f.project_id, f.month, f.revenue, f.cost, f.billing, f.hours, f.currency, f.updated_at, f.updated_by
+        FROM forecasts f
         """
     private static let byProject = select + " WHERE f.project_id = ? ORDER BY f.month"
     private static let byKey = select + " WHERE f.project_id = ? AND f.month = ?"
@@ -19,12 +19,12 @@ enum ForecastRow {
         ORDER BY f.currency, f.month
         """
 
-    private static func decode(_ statement: SQLiteStatement) throws -> StoredForecast {
+    private static func decode(_ statement: SQLiteStatement, users: UserNames) throws -> StoredForecast {
         StoredForecast(projectID: try statement.int64("project_id"), month: try statement.text("month"),
                  revenue: try amount(statement, "revenue"), cost: try amount(statement, "cost"),
                  billing: try amount(statement, "billing"), hours: try amount(statement, "hours"),
                  currency: try statement.text("currency"), updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-                 updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+                 updatedBy: try users.ref(statement, "updated_by"))
     }
 
     /// A stored amount; the store only writes text `DecimalText` made, so 0 stands for nothing that occurs.
@@ -34,19 +34,21 @@ enum ForecastRow {
 
     /// A project's forecasts by month.
     static func fetchAll(_ connection: SQLiteConnection, projectID: Int64) throws -> [StoredForecast] {
-        try connection.withStatement(byProject) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byProject) { statement in
             try statement.bind(projectID, at: 1)
             var forecasts: [StoredForecast] = []
-            while try statement.step() { forecasts.append(try decode(statement)) }
+            while try statement.step() { forecasts.append(try decode(statement, users: users)) }
             return forecasts
         }
     }
 
     /// One project's forecast of one month, or nil.
     static func fetch(_ connection: SQLiteConnection, projectID: Int64, month: String) throws -> StoredForecast? {
-        try connection.withStatement(byKey) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byKey) { statement in
             try statement.bind([.integer(projectID), .text(month)])
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.step() ? try decode(statement, users: users) : nil
         }
     }
 

@@ -1,23 +1,24 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECTs that read invoices (their snapshot columns), and their decoding.
+/// The SELECTs that read invoices (their snapshot columns), and their decoding (the issuer's name
+/// through ``UserNames``).
 enum InvoiceRow {
     private static let select = """
-        SELECT i.id, i.customer_id, i.number, i.issued_at, i.issued_by, u.name AS issued_by_name, i.customer_name,
+        SELECT i.id, i.customer_id, i.number, i.issued_at, i.issued_by, i.customer_name,
                i.customer_number,
                i.vat_number, i.street1, i.street2, i.street3, i.postal_code, i.city, i.region, i.country,
                i.contact_id, i.contact_name, i.settings, i.currency, i.total, i.description
-        FROM invoices i JOIN users u ON u.id = i.issued_by
+        FROM invoices i
         """
     private static let byID = select + " WHERE i.id = ?"
     /// A customer's invoices, newest first.
     private static let byCustomer = select + " WHERE i.customer_id = ? ORDER BY i.id DESC"
 
-    private static func decode(_ statement: SQLiteStatement) throws -> StoredInvoice {
+    private static func decode(_ statement: SQLiteStatement, users: UserNames) throws -> StoredInvoice {
         let id = try statement.int64("id"), customerID = try statement.int64("customer_id")
         let number = try statement.int64("number"), issuedAt = try statement.int64("issued_at")
-        let issuedBy = StoredUserRef(id: try statement.int64("issued_by"), name: try statement.text("issued_by_name"))
+        let issuedBy = try users.ref(statement, "issued_by")
         let customerName = try statement.text("customer_name"), customerNumber = try statement.int64("customer_number")
         let vatNumber = try statement.optionalText("vat_number")
         let street = try ["street1", "street2", "street3"].compactMap { try statement.optionalText($0) }
@@ -36,18 +37,20 @@ enum InvoiceRow {
 
     /// One invoice, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredInvoice? {
-        try connection.withStatement(byID) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.step() ? try decode(statement, users: users) : nil
         }
     }
 
     /// A customer's invoices, newest first.
     static func fetchAll(_ connection: SQLiteConnection, customerID: Int64) throws -> [StoredInvoice] {
-        try connection.withStatement(byCustomer) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byCustomer) { statement in
             try statement.bind(customerID, at: 1)
             var invoices: [StoredInvoice] = []
-            while try statement.step() { invoices.append(try decode(statement)) }
+            while try statement.step() { invoices.append(try decode(statement, users: users)) }
             return invoices
         }
     }

@@ -1,16 +1,12 @@
 import SQLiteEngine
 
-/// The SELECTs that read sales cases and projects with their users' names, and their decoding.
+/// The SELECTs that read sales cases and projects, and their decoding (user names through ``UserNames``).
 enum ProjectRow {
     private static let select = """
         SELECT p.id, p.customer_id, p.kind, p.name, p.stage, p.probability, p.expected_value, p.expected_currency,
-               p.expected_close, p.outcome, p.lost_reason, p.number, p.status, p.manager_id, m.name AS manager_name,
-               p.starts_on, p.ends_on, p.currency, p.version, p.created_at, p.created_by, cb.name AS created_by_name,
-               p.updated_at, p.updated_by, ub.name AS updated_by_name
+               p.expected_close, p.outcome, p.lost_reason, p.number, p.status, p.manager_id,
+               p.starts_on, p.ends_on, p.currency, p.version, p.created_at, p.created_by, p.updated_at, p.updated_by
         FROM projects p
-        LEFT JOIN users m ON m.id = p.manager_id
-        JOIN users cb ON cb.id = p.created_by
-        JOIN users ub ON ub.id = p.updated_by
         """
     private static let byID = select + " WHERE p.id = ?"
 
@@ -26,7 +22,7 @@ enum ProjectRow {
         return select + " WHERE p.customer_id = ? AND \(condition) ORDER BY p.id DESC"
     }
 
-    private static func decode(_ statement: SQLiteStatement) throws -> StoredProject {
+    private static func decode(_ statement: SQLiteStatement, users: UserNames) throws -> StoredProject {
         StoredProject(
             id: try statement.int64("id"), customerID: try statement.int64("customer_id"),
             kind: ProjectKind(rawValue: try statement.text("kind")) ?? .project, name: try statement.text("name"),
@@ -38,36 +34,41 @@ enum ProjectRow {
             outcome: try statement.optionalText("outcome").flatMap(ProjectOutcome.init),
             lostReason: try statement.optionalText("lost_reason"), number: try statement.optionalInt64("number"),
             status: try statement.optionalText("status").flatMap(ProjectStatus.init),
-            manager: try statement.optionalInt64("manager_id").map { StoredUserRef(id: $0, name: try statement.text("manager_name")) },
+            manager: try users.optionalRef(statement, "manager_id"),
             startsOn: try statement.optionalText("starts_on"), endsOn: try statement.optionalText("ends_on"),
             currency: try statement.optionalText("currency"),
             version: try statement.int64("version"), createdAt: .init(milliseconds: try statement.int64("created_at")),
-            createdBy: StoredUserRef(id: try statement.int64("created_by"), name: try statement.text("created_by_name")),
+            createdBy: try users.ref(statement, "created_by"),
             updatedAt: .init(milliseconds: try statement.int64("updated_at")),
-            updatedBy: StoredUserRef(id: try statement.int64("updated_by"), name: try statement.text("updated_by_name")))
+            updatedBy: try users.ref(statement, "updated_by"))
     }
 
     /// One record by id, or nil.
     static func fetch(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject? {
-        try connection.withStatement(byID) { statement in
+        let users = UserNames(connection)
+        return try connection.withStatement(byID) { statement in
             try statement.bind(id, at: 1)
-            return try statement.step() ? try decode(statement) : nil
+            return try statement.step() ? try decode(statement, users: users) : nil
         }
     }
 
     /// A customer's records passing `filter`, newest first.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter) throws -> [StoredProject] {
-        try connection.withStatement(byCustomer(filter)) { statement in
+    /// - Parameter users: the read's user names, when it reads more rows than these.
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, filter: ProjectFilter,
+                         users: UserNames? = nil) throws -> [StoredProject] {
+        let users = UserNames.of(connection, sharing: users)
+        return try connection.withStatement(byCustomer(filter)) { statement in
             try statement.bind(customerID, at: 1)
             var projects: [StoredProject] = []
-            while try statement.step() { projects.append(try decode(statement)) }
+            while try statement.step() { projects.append(try decode(statement, users: users)) }
             return projects
         }
     }
 
     /// The sales-and-projects tab: one query, split by kind.
-    static func salesAndProjects(_ connection: SQLiteConnection, customerID: Int64) throws -> SalesAndProjects {
-        let all = try fetchAll(connection, customerID: customerID, filter: .all)
+    static func salesAndProjects(_ connection: SQLiteConnection, customerID: Int64,
+                                 users: UserNames? = nil) throws -> SalesAndProjects {
+        let all = try fetchAll(connection, customerID: customerID, filter: .all, users: users)
         return SalesAndProjects(salesCases: all.filter { $0.kind == .salesCase }, projects: all.filter { $0.kind == .project })
     }
 }

@@ -1,7 +1,8 @@
 import SQLiteEngine
 
 /// The names of the users one read's rows refer to, each looked up once: the row SELECTs read
-/// user ids only, and their decoders ask here for the name.
+/// user ids only, and their decoders ask here for the name. The one way a read names a user:
+/// no SELECT joins `users` for a name (a join drops a row whose user is missing; this fails it).
 ///
 /// A card named the same user ~35 times (created by, updated by, assignee … of every row), each a
 /// join costing ~1 100 instructions in `sqlite3_step` plus a new `String`; a page of 50 customers
@@ -13,8 +14,6 @@ import SQLiteEngine
 /// own, which lasts until that statement is reset). One per read, on the reader's thread; never
 /// kept across reads, so a renamed user is never shown by an old name.
 final class UserNames {
-    private static let nameByID = "SELECT name FROM users WHERE id = ?"
-
     private let connection: SQLiteConnection
     /// The last user looked up or found: rows mostly name the same one over and over.
     private var last: StoredUserRef?
@@ -49,12 +48,19 @@ final class UserNames {
         try ref(statement.int64(idColumn))
     }
 
+    /// The user in the column named `idColumn` of the current row, nil when it is NULL (for the
+    /// decoders that read columns by name).
+    func optionalRef(_ statement: SQLiteStatement, _ idColumn: String) throws -> StoredUserRef? {
+        try statement.optionalInt64(idColumn).map(ref)
+    }
+
+    /// The user in the column named `idColumn` of the current row.
+    func ref(_ statement: SQLiteStatement, _ idColumn: String) throws -> StoredUserRef {
+        try ref(statement.int64(idColumn))
+    }
+
     private func lookUp(_ id: Int64) throws -> String {
-        let name = try connection.withStatement(Self.nameByID) { statement in
-            try statement.bind(id, at: 1)
-            return try statement.step() ? statement.text(0) : nil
-        }
-        guard let name else {
+        guard let name = try CustomerStore.userName(connection, id: id) else {
             throw StoreError.dataLoss("a row names user \(id), who does not exist (a foreign key is broken)")
         }
         found[id] = name
