@@ -107,6 +107,73 @@ import Testing
         #expect(try imported.create("After Oy") == created.create("After Oy"))
     }
 
+    /// Rows with a head office address and a first contact are batched too, yet what is written is
+    /// what `createCustomer`, `addAddress` and `createContact` one after another write: the same
+    /// ids, head offices (with their version and history entry), contacts with their labels (a
+    /// label named twice once), history entries and refusals (a child's field, an unknown label,
+    /// labels without a contact), with rows with and without children mixed in one batch.
+    @Test func rowsWithChildrenAreWrittenAsCreatesOneAfterAnotherWriteThem() throws {
+        let rows = (0..<150).map { index -> CustomerImportRow in
+            let hasContact = index % 4 == 0
+            return CustomerImportRow(
+                line: Int64(index + 2),
+                customer: NewCustomer(name: "Child \(index % 70) Oy", country: "FI", email: "office\(index)@child.fi"),
+                address: index % 3 == 0 || index == 34
+                    ? StoredAddressFields(street1: "Katu \(index)", postalCode: "00100", city: "Helsinki",
+                                          country: index == 33 ? nil : "FI")
+                    : nil,
+                contact: hasContact || index == 44
+                    ? StoredContactFields(firstName: "First\(index)", lastName: "Last", email: "person\(index)@child.fi") : nil,
+                contactKeywords: index == 44 ? ["nope"] : index % 8 == 0 ? ["vip"] : [],
+                contactRoles: index % 16 == 0 || index == 50 ? ["buyer", "buyer"] : [])
+        }
+        let refusedLines: [Int64] = [35, 46, 52]
+        let imported = try Fixture(), created = try Fixture()
+        for fixture in [imported, created] {
+            _ = try fixture.store.createLabel(.keyword, name: "vip")
+            _ = try fixture.store.createLabel(.role, name: "buyer")
+        }
+        var batches = stride(from: 0, to: rows.count, by: 40).map { Array(rows[$0..<min($0 + 40, rows.count)]) }[...]
+        let outcome = try imported.store.importCustomers(mode: .continueOnError, allowDuplicateVAT: false,
+                                                         by: .user(imported.admin.id)) { batches.popFirst() }
+        #expect(outcome.problems.map(\.line) == refusedLines)
+        #expect(outcome.problems.map(\.violation.field) == ["address.country", "contact.keywords", "contact.roles"])
+        let author = Author.user(created.admin.id)
+        for row in rows where !refusedLines.contains(row.line) {
+            let customer = try created.store.createCustomer(row.customer, by: author)
+            if let address = row.address { _ = try created.store.addAddress(customerID: customer.id, address, by: author) }
+            if let contact = row.contact {
+                _ = try created.store.createContact(customerID: customer.id, contact, keywords: row.contactKeywords,
+                                                    roles: row.contactRoles, by: author)
+            }
+        }
+        let customers = try allPages(created.store, CustomerFilter(status: .all), order: .byNumber)
+        #expect(customers.count == 147)
+        #expect(try allPages(imported.store, CustomerFilter(status: .all), order: .byNumber) == customers)
+        var addressCount = 0, contactCount = 0, labelled = 0
+        for customer in customers {
+            #expect(try imported.store.customer(id: customer.id) == created.store.customer(id: customer.id))
+            #expect(try imported.store.history(.customer, id: customer.id) == created.store.history(.customer, id: customer.id))
+            let addresses = try created.store.addresses(customerID: customer.id)
+            #expect(try imported.store.addresses(customerID: customer.id) == addresses)
+            for address in addresses {
+                #expect(try imported.store.history(.address, id: address.id) == created.store.history(.address, id: address.id))
+            }
+            let contacts = try created.store.contacts(customerID: customer.id, includeDeactivated: true)
+            #expect(try imported.store.contacts(customerID: customer.id, includeDeactivated: true) == contacts)
+            for contact in contacts {
+                #expect(try imported.store.history(.contact, id: contact.id) == created.store.history(.contact, id: contact.id))
+                labelled += contact.keywords.count + contact.roles.count
+            }
+            addressCount += addresses.count
+            contactCount += contacts.count
+        }
+        // What the comparison covered: every kind of row, head offices and labels.
+        #expect(addressCount == 50 && contactCount == 37 && labelled == 29)
+        #expect(try customers.filter { try imported.store.customer(id: $0.id).version == 2 }.count == 50)
+        #expect(try imported.create("After Oy") == created.create("After Oy"))
+    }
+
     /// The import writes with foreign keys off (it checks every reference itself); the writer's
     /// connection enforces them again afterwards, whether the import was kept, refused or failed.
     @Test func foreignKeysAreEnforcedAgainAfterAnImport() throws {

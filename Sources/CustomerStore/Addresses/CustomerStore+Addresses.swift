@@ -19,11 +19,7 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try Self.requireActingUser(connection, author.userID)
         let now = nowMilliseconds()
-        try connection.run("""
-            INSERT INTO addresses (customer_id, street1, street2, street3, postal_code, city, region, country, kind,
-                version, created_at, created_by, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
+        try connection.run(Self.insertAddresses.oneRowSQL, Self.insertValues(of: columns, customerID: customerID, at: now, by: author))
         let id = connection.lastInsertRowID
         try HistoryLog.append(connection, .address, id: id, customerID: customerID, .created, at: now, by: author,
                               changes: HistoryLog.creation(columns.historyValues))
@@ -31,6 +27,20 @@ extension CustomerStore {
             try recordHeadOfficeChange(connection, customerID: customerID, from: nil, to: id, by: author)
         }
         return try requireAddress(connection, id: id)
+    }
+
+    /// New addresses' rows, bound to `insertValues(of:customerID:at:by:id:)`; the id NULL lets SQLite
+    /// choose it. The schema's trigger makes a customer's first address its head office.
+    static let insertAddresses = MultiRowInsert(
+        into: "addresses",
+        columns: ["id", "customer_id", "street1", "street2", "street3", "postal_code", "city", "region", "country", "kind",
+                  "version", "created_at", "created_by", "updated_at", "updated_by"],
+        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)")
+
+    static func insertValues(of columns: AddressColumns, customerID: Int64, at now: Int64, by author: Author,
+                             id: Int64? = nil) -> [SQLValue] {
+        [SQLValue(id), .integer(customerID)] + columns.values
+            + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
     }
 
     /// Changes the given fields of an address (partial; an empty string clears an optional field).

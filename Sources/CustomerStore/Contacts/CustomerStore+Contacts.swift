@@ -13,7 +13,7 @@ extension CustomerStore {
         }
     }
 
-    /// `createContact` inside the caller's write transaction (shared with the import).
+    /// `createContact` inside the caller's write transaction.
     func createContact(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredContactFields, keywords: [String],
                        roles: [String], by author: Author) throws -> StoredContact {
         let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
@@ -21,20 +21,29 @@ extension CustomerStore {
         let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
         try Self.requireActingUser(connection, author.userID)
         let now = nowMilliseconds()
-        try connection.run("""
-            INSERT INTO contacts (customer_id, first_name, last_name, title, email, phone, mobile, language, notes,
-                active, deleted, version, created_at, created_by, updated_at, updated_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)
-            """, [.integer(customerID)] + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
+        try connection.run(Self.insertContacts.oneRowSQL, Self.insertValues(of: columns, customerID: customerID, at: now, by: author))
         let id = connection.lastInsertRowID
-        for label in labels {
-            try connection.run("INSERT OR IGNORE INTO contact_labels (contact_id, label_id) VALUES (?, ?)",
-                               [.integer(id), .integer(label)])
-        }
+        try connection.insertRows(Self.insertContactLabels, labels.map { [.integer(id), .integer($0)] })
         try HistoryLog.append(connection, .contact, id: id, customerID: customerID, .created, at: now, by: author,
                               changes: HistoryLog.creation(columns.historyValues))
         return try requireContact(connection, id: id)
     }
+
+    /// New contacts' rows, bound to `insertValues(of:customerID:at:by:id:)`; the id NULL lets SQLite choose it.
+    static let insertContacts = MultiRowInsert(
+        into: "contacts",
+        columns: ["id", "customer_id", "first_name", "last_name", "title", "email", "phone", "mobile", "language", "notes",
+                  "active", "deleted", "version", "created_at", "created_by", "updated_at", "updated_by"],
+        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 1, ?, ?, ?, ?)")
+
+    static func insertValues(of columns: ContactColumns, customerID: Int64, at now: Int64, by author: Author,
+                             id: Int64? = nil) -> [SQLValue] {
+        [SQLValue(id), .integer(customerID)] + columns.values
+            + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
+    }
+
+    /// A contact's labels, `[contact id, label id]` a row; a label named twice is written once.
+    static let insertContactLabels = MultiRowInsert("INSERT OR IGNORE", into: "contact_labels", columns: ["contact_id", "label_id"])
 
     /// Changes the given fields of a contact (partial; an empty string clears a field).
     ///

@@ -2,15 +2,17 @@ import SQLiteEngine
 
 /// One import's rows written inside its transaction, each checked as `createCustomer` (and
 /// `addAddress`, `createContact` for its children) checks it, at a bulk price: what every row
-/// shares is looked up once per import (the acting user, each account manager and industry),
-/// automatic numbers come from a `CustomerNumberBlock`, and a row without children needs no
-/// savepoint, because every check runs before anything of it is written.
+/// shares is looked up once per import (the acting user, each account manager, industry and set
+/// of contact labels), automatic numbers come from a `CustomerNumberBlock`, and a row needs no
+/// savepoint, because every check, its children's included, runs before anything of it is written.
 ///
-/// Rows without children are written 64 at a time (`PendingCustomers`): their customers, match
-/// keys and history entries each with one multi-row INSERT, which cost a row a fraction of its
-/// own statements (issue 17: import speed). Everything a check reads must then be in the table or
-/// in the batch: a VAT number or customer number the batch holds, a row with children (written by
-/// the store's own functions) and a walk for free numbers each write the batch out first.
+/// Rows are written 64 at a time (`PendingCustomers`): their customers, addresses, contacts,
+/// contact labels, match keys and history entries each with one multi-row INSERT, which cost a row
+/// a fraction of its own statements (issue 17: import speed). What is written is what
+/// `createCustomer`, `addAddress` and `createContact` one after another write (the head office
+/// by the schema's trigger, its change in the customer's version and history). Everything a check
+/// reads must then be in the table or in the batch: a VAT number or customer number the batch
+/// holds and a walk for free numbers each write the batch out first.
 struct CustomerImporter {
     private let store: CustomerStore
     private let connection: SQLiteConnection
@@ -18,14 +20,15 @@ struct CustomerImporter {
     /// The acting user's name, for the records' history.
     private let authorName: String
     private let allowDuplicateVAT: Bool
-    private let insertCustomer: SQLiteStatement
     private var numbers: CustomerNumberBlock
-    /// Checked rows without children, not yet written.
+    /// Checked rows, not yet written.
     private var pending = PendingCustomers()
     /// The name of each account manager named in the import (nil: no user has the id).
     private var users: [Int64: String?] = [:]
     /// The stored spelling of each industry named in the import (nil: not in the managed list).
     private var industries: [String: String?] = [:]
+    /// Each set of contact keywords and roles named in the import: its label ids, or its problems.
+    private var labels: [ContactLabelNames: Result<[Int64], LabelsRefused>] = [:]
     private(set) var outcome = CustomerImportOutcome()
 
     /// - Throws: `failedPrecondition` when the acting user does not exist (nothing is imported).
@@ -35,20 +38,13 @@ struct CustomerImporter {
         self.connection = connection
         self.author = author
         self.allowDuplicateVAT = allowDuplicateVAT
-        insertCustomer = try connection.statement(CustomerStore.insertSQL)
         numbers = try CustomerNumberBlock(connection)
     }
 
     /// Writes `row`, or counts it refused with its problems (then it wrote nothing).
     mutating func add(_ row: CustomerImportRow) throws {
         outcome.rows += 1
-        let problems: [FieldViolation]
-        if row.address == nil && row.contact == nil {
-            problems = try write(row, batched: true)
-        } else {
-            try flush()
-            problems = try withSavepoint(row)
-        }
+        let problems = try write(row)
         if problems.isEmpty {
             outcome.imported += 1
             return
@@ -64,7 +60,8 @@ struct CustomerImporter {
         try numbers.finish(connection)
     }
 
-    /// Writes the pending rows: customers, then their match keys and history entries.
+    /// Writes the pending rows: customers first (the addresses' trigger reads them), then what
+    /// names them.
     /// - Throws: what SQLite refuses (every check ran before a row was queued, so nothing a row
     ///   is at fault for): the import fails whole.
     private mutating func flush() throws {
@@ -74,39 +71,33 @@ struct CustomerImporter {
         } catch let error as SQLiteError {
             throw StoreError(error)
         }
+        try connection.insertRows(CustomerStore.insertAddresses, pending.addresses)
+        try connection.insertRows(CustomerStore.insertContacts, pending.contacts)
+        try connection.insertRows(CustomerStore.insertContactLabels, pending.contactLabels)
         try connection.insertRows(CustomerStore.insertKeys, pending.matchKeys)
         try HistoryLog.append(connection, pending.history)
         pending = PendingCustomers()
     }
 
-    /// A row with children: its address and contact are written by the store's own functions
-    /// after the customer, so a refusal there must undo the customer too.
-    private mutating func withSavepoint(_ row: CustomerImportRow) throws -> [FieldViolation] {
-        let numbersBefore = numbers
-        do {
-            return try connection.savepoint { _ in
-                let problems = try write(row, batched: false)
-                if !problems.isEmpty { throw RowRefused(violations: problems) }
-                return problems
-            }
-        } catch let refused as RowRefused {
-            numbers = numbersBefore
-            return refused.violations
-        }
-    }
-
-    /// Checks every field of the row, then writes it (`batched`: queues it, it has no children);
-    /// its problems when refused (nothing written then, unless a child refused, which the caller's
-    /// savepoint undoes).
-    private mutating func write(_ row: CustomerImportRow, batched: Bool) throws -> [FieldViolation] {
+    /// Checks every field of the row, its children's and labels included, then queues it; its
+    /// problems when refused (nothing queued then).
+    private mutating func write(_ row: CustomerImportRow) throws -> [FieldViolation] {
         var problems = row.problems
+        var children = Children()
         if let address = row.address {
-            problems += Self.prefixed("address", AddressValidator.validate(address, onto: nil).1)
+            let (columns, violations) = AddressValidator.validate(address, onto: nil)
+            problems += Self.prefixed("address", violations)
+            children.address = columns
         }
         if let contact = row.contact {
-            problems += Self.prefixed("contact", ContactValidator.validate(contact, onto: ContactColumns()).1)
+            let (columns, violations) = ContactValidator.validate(contact, onto: ContactColumns())
+            problems += Self.prefixed("contact", violations)
+            children.contact = columns
         }
-        problems += try labelProblems(row)
+        switch try labelIDs(row) {
+        case .success(let ids): children.labels = ids
+        case .failure(let refused): problems += refused.violations
+        }
         var customer = row.customer
         let businessIDOnly = Self.isBlank(customer.vatNumber) && !Self.isBlank(row.businessID)
         if businessIDOnly { customer.vatNumber = row.businessID }
@@ -126,47 +117,13 @@ struct CustomerImporter {
         }
         problems += violations
         guard problems.isEmpty else { return problems }
-        if batched { return try queue(fields, names: names).map { [$0] } ?? [] }
-        let id: Int64
-        do {
-            id = try insert(fields, names: names)
-        } catch let error as StoreError {
-            guard case .alreadyExists(let message, let field) = error else { throw error }
-            return [FieldViolation(field: field, reason: message)]
-        }
-        if let address = row.address {
-            try refusedAs("address") { _ = try store.addAddress(connection, customerID: id, address, by: author) }
-        }
-        if let contact = row.contact {
-            try refusedAs("contact") {
-                _ = try store.createContact(connection, customerID: id, contact, keywords: row.contactKeywords,
-                                            roles: row.contactRoles, by: author)
-            }
-        }
-        return []
+        return try queue(fields, names: names, children).map { [$0] } ?? []
     }
 
-    /// The customer's row, then what a create writes after it (`recordCreated`), with a number
-    /// from the block unless it has one.
-    private mutating func insert(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames) throws -> Int64 {
-        let number = try fields.number ?? numbers.next(connection)
-        let now = store.nowMilliseconds()
-        defer { insertCustomer.reset() }
-        try insertCustomer.bind(CustomerStore.insertValues(of: fields, number: number, at: now, by: author))
-        do {
-            try insertCustomer.run()
-        } catch let error as SQLiteError {
-            throw StoreError(error)
-        }
-        let id = connection.lastInsertRowID
-        if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
-        _ = try CustomerStore.recordCreated(connection, id: id, fields, number: number, names: names, at: now, by: author)
-        return id
-    }
-
-    /// Adds a checked row without children to the batch, with the id SQLite would give it; writes
+    /// Adds a checked row to the batch, with the ids SQLite would give it and its children; writes
     /// the batch once full. - Returns: the row's problem when its number is taken.
-    private mutating func queue(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames) throws -> FieldViolation? {
+    private mutating func queue(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames,
+                                _ children: Children) throws -> FieldViolation? {
         if let given = fields.number {
             if pending.numbers.contains(given) { try flush() }
             // What the customers' UNIQUE number would refuse (`StoreError(SQLiteError)`'s words).
@@ -178,10 +135,34 @@ struct CustomerImporter {
         if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID("customers") }
         let id = pending.firstID + Int64(pending.customers.count)
         let now = store.nowMilliseconds()
-        pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id))
-        pending.matchKeys += CustomerStore.newMatchKeyRows(customerID: id, fields)
         let record = CustomerStore.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
         pending.history.append(CustomerStore.createdEntry(record, at: now, by: author))
+        if let address = children.address {
+            if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID("addresses") }
+            let addressID = pending.firstAddressID + Int64(pending.addresses.count)
+            pending.addresses.append(CustomerStore.insertValues(of: address, customerID: id, at: now, by: author, id: addressID))
+            pending.history.append(HistoryLog.NewEntry(
+                entity: .address, id: addressID, customerID: id, action: .created, at: now, author: author,
+                changes: HistoryLog.creation(address.historyValues)))
+            // The trigger makes it the head office; `recordHeadOfficeChange`'s entry and version.
+            pending.history.append(HistoryLog.NewEntry(
+                entity: .customer, id: id, customerID: id, action: .headOfficeSet, at: now, author: author,
+                changes: [StoredFieldChange(field: "headOffice", oldValue: nil, newValue: String(addressID))]))
+            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
+                                                                version: 2, updatedAt: now + 1))
+        } else {
+            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id))
+        }
+        if let contact = children.contact {
+            if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }
+            let contactID = pending.firstContactID + Int64(pending.contacts.count)
+            pending.contacts.append(CustomerStore.insertValues(of: contact, customerID: id, at: now, by: author, id: contactID))
+            pending.contactLabels += children.labels.map { [.integer(contactID), .integer($0)] }
+            pending.history.append(HistoryLog.NewEntry(
+                entity: .contact, id: contactID, customerID: id, action: .created, at: now, author: author,
+                changes: HistoryLog.creation(contact.historyValues)))
+        }
+        pending.matchKeys += CustomerStore.newMatchKeyRows(customerID: id, fields)
         pending.numbers.insert(number)
         if let vatNumber = fields.vatNumber { pending.vatNumbers.insert(vatNumber) }
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
@@ -220,20 +201,28 @@ struct CustomerImporter {
         return names
     }
 
-    /// The contact's keywords and roles must exist (as `createContact` requires) and need a contact.
-    private func labelProblems(_ row: CustomerImportRow) throws -> [FieldViolation] {
-        guard !row.contactKeywords.isEmpty || !row.contactRoles.isEmpty else { return [] }
+    /// The ids of the contact's keywords and roles, which must exist (as `createContact` requires)
+    /// and need a contact; looked up once per import for each set of names (the import holds the
+    /// writer: no label changes meanwhile).
+    private mutating func labelIDs(_ row: CustomerImportRow) throws -> Result<[Int64], LabelsRefused> {
+        guard !row.contactKeywords.isEmpty || !row.contactRoles.isEmpty else { return .success([]) }
         guard row.contact != nil else {
             let field = row.contactKeywords.isEmpty ? "contact.roles" : "contact.keywords"
-            return [FieldViolation(field: field, reason: "needs a contact: the row's other contact columns are empty")]
+            return .failure(LabelsRefused(violations: [
+                FieldViolation(field: field, reason: "needs a contact: the row's other contact columns are empty"),
+            ]))
         }
+        let names = ContactLabelNames(keywords: row.contactKeywords, roles: row.contactRoles)
+        if let known = labels[names] { return known }
+        let result: Result<[Int64], LabelsRefused>
         do {
-            _ = try CustomerStore.labelIDs(connection, keywords: row.contactKeywords, roles: row.contactRoles,
-                                           fields: ("contact.keywords", "contact.roles"), violations: [])
-            return []
+            result = .success(try CustomerStore.labelIDs(connection, keywords: names.keywords, roles: names.roles,
+                                                         fields: ("contact.keywords", "contact.roles"), violations: []))
         } catch StoreError.invalidArgument(let violations) {
-            return violations
+            result = .failure(LabelsRefused(violations: violations))
         }
+        labels[names] = result
+        return result
     }
 
     /// A business id given beside a VAT number must be the one the number names; given alone it
@@ -270,39 +259,43 @@ struct CustomerImporter {
         text?.trimmingWhitespace().isEmpty ?? true
     }
 
-    /// Runs `body`, turning the row's own faults into a `RowRefused` whose fields start with `prefix.`.
-    private func refusedAs(_ prefix: String, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as StoreError {
-            switch error {
-            case .invalidArgument(let violations): throw RowRefused(violations: Self.prefixed(prefix, violations))
-            case .alreadyExists(let message, let field):
-                throw RowRefused(violations: Self.prefixed(prefix, [FieldViolation(field: field, reason: message)]))
-            default: throw error
-            }
-        }
-    }
-
     private static func prefixed(_ prefix: String, _ violations: [FieldViolation]) -> [FieldViolation] {
         violations.map { FieldViolation(field: prefix + "." + $0.field, reason: $0.reason) }
     }
 }
 
-/// An import's checked rows without children, written together by `CustomerImporter.flush`.
+/// An import's checked rows, written together by `CustomerImporter.flush`; each array holds one
+/// table's values (`CustomerStore.insertCustomers`, `insertAddresses`, ...), a row each.
 private struct PendingCustomers {
-    /// `CustomerStore.insertCustomers`' values, one row each.
     var customers: [[SQLValue]] = []
+    var addresses: [[SQLValue]] = []
+    var contacts: [[SQLValue]] = []
+    var contactLabels: [[SQLValue]] = []
     var matchKeys: [[SQLValue]] = []
     var history: [HistoryLog.NewEntry] = []
-    /// The id of the first row: the next one after it are the rows' in order.
+    /// The ids of the first customer, address and contact: the next ones are the rows' in order.
     var firstID: Int64 = 0
+    var firstAddressID: Int64 = 0
+    var firstContactID: Int64 = 0
     /// What the checks of later rows must see although the table does not hold it yet.
     var numbers: Set<Int64> = []
     var vatNumbers: Set<String> = []
 }
 
-/// A row's problems, thrown to undo its savepoint.
-private struct RowRefused: Error {
+/// A row's checked children, as their tables store them.
+private struct Children {
+    var address: AddressColumns?
+    var contact: ContactColumns?
+    var labels: [Int64] = []
+}
+
+/// The contact keywords and roles a row names, as given.
+private struct ContactLabelNames: Hashable {
+    var keywords: [String]
+    var roles: [String]
+}
+
+/// Why a row's contact labels are refused.
+private struct LabelsRefused: Error {
     let violations: [FieldViolation]
 }
