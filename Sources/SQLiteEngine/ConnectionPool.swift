@@ -90,11 +90,13 @@ public final class ConnectionPool: Sendable {
         ringIfSleepers()
     }
 
-    /// Wakes one sleeper after a slot became claimable. The lock is taken so the ring cannot fall
-    /// between a sleeper's last look at the slots and its wait (it looks and waits holding it).
+    /// Wakes one sleeper after a slot became claimable. The lock is taken (and let go) first so the
+    /// ring cannot fall between a sleeper's last look at the slots and its wait (it looks and waits
+    /// holding it); the signal comes after, so the woken thread does not block on a lock still held.
     private func ringIfSleepers() {
         guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        bell.withCondition { $0.signal() }
+        bell.withLock { _ in }
+        bell.signal()
     }
 
     /// Sleeps until a check-in rings, unless a slot is claimable (or the pool closed) by now.
