@@ -46,6 +46,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     public init(path: String, role: Role, busyTimeoutMilliseconds: Int) throws {
         self.path = path
         self.role = role
+        _ = SQLiteLibrary.configured
         var flags = SQLITE_OPEN_NOMUTEX
         flags |= role == .writer ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
         var db: OpaquePointer?

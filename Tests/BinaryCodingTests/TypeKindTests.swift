@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// `Int`, `Int?`, `Int??`, …: `height + 1` distinct types, made at run time.
-private func optionalTower<T>(_ type: T.Type, height: Int) -> [Any.Type] {
+func optionalTower<T>(_ type: T.Type, height: Int) -> [Any.Type] {
     height == 0 ? [type] : [type] + optionalTower(Optional<T>.self, height: height - 1)
 }
 
