@@ -7,7 +7,7 @@ extension SQLiteStatement {
     /// a bulk import binds ~25 texts a row (callgrind, issue 17). The statement is reset (its
     /// bindings cleared) before the buffer goes, so SQLite never holds a pointer into freed memory.
     /// Run inside `withStatement`, which resets the statement also when a binding throws before
-    /// any text is bound in place.
+    /// the buffer is bound.
     /// - Throws: `SQLiteError`.
     func runBinding(_ rows: ArraySlice<[SQLValue]>) throws {
         var arena: [UInt8] = []
@@ -32,6 +32,7 @@ extension SQLiteStatement {
             }
         }
         try arena.withUnsafeBytes { buffer in
+            defer { reset() }  // Before `arena` may move or go, also when a binding fails: SQLite must not keep its pointers.
             if let base = buffer.baseAddress {
                 for text in texts {
                     let characters = (base + text.offset).assumingMemoryBound(to: CChar.self)
@@ -40,7 +41,6 @@ extension SQLiteStatement {
                     try check(sqlite3_bind_text(handle, text.index, characters, text.count, nil))
                 }
             }
-            defer { reset() }  // Before `arena` may move or go: SQLite must not keep its pointers.
             try run()
         }
     }

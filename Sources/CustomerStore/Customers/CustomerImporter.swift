@@ -144,10 +144,9 @@ struct CustomerImporter {
             pending.history.append(HistoryLog.NewEntry(
                 entity: .address, id: addressID, customerID: id, action: .created, at: now, author: author,
                 changes: HistoryLog.creation(address.historyValues)))
-            // The trigger makes it the head office; `recordHeadOfficeChange`'s entry and version.
-            pending.history.append(HistoryLog.NewEntry(
-                entity: .customer, id: id, customerID: id, action: .headOfficeSet, at: now, author: author,
-                changes: [StoredFieldChange(field: "headOffice", oldValue: nil, newValue: String(addressID))]))
+            // The trigger makes it the head office; `recordHeadOfficeChange`'s entry, and its version
+            // and time (version + 1, `max(now, updated_at + 1)`) set in the customer's INSERT.
+            pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
                                                                 version: 2, updatedAt: now + 1))
         } else {
