@@ -174,6 +174,56 @@ import Testing
         #expect(try imported.create("After Oy") == created.create("After Oy"))
     }
 
+    /// The import drops the head office triggers inside its transaction and creates them again
+    /// before it ends: afterwards the schema holds them as before, whether the import was kept,
+    /// refused, a dry run or failed, and they still set a first address as the head office and
+    /// refuse a new customer whose head office is another customer's address.
+    @Test func theTriggersAnImportSetsAsideAreBackAfterIt() throws {
+        let fixture = try Fixture()
+        func triggers() throws -> [String] {
+            try fixture.store.write { connection in
+                try connection.withStatement("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name") {
+                    statement in
+                    var found: [String] = []
+                    while try statement.step() { found.append(statement.text(0) + ": " + statement.text(1)) }
+                    return found
+                }
+            }
+        }
+        let before = try triggers()
+        for name in CustomerImportTriggers.names {
+            #expect(before.contains { $0.hasPrefix(name + ": ") }, "the schema has \(name)")
+        }
+        let address = StoredAddressFields(street1: "Katu 1", city: "Helsinki", country: "FI")
+        let kept = CustomerImportRow(line: 2, customer: NewCustomer(name: "Kept Oy", country: "FI"), address: address)
+        #expect(try run(fixture, .allOrNothing, [[kept]]).imported == 1)
+        #expect(try triggers() == before)
+        #expect(try run(fixture, .allOrNothing, [[row(2, "Refused Oy", email: "nope")]]).imported == 0)
+        #expect(try triggers() == before)
+        #expect(try run(fixture, .dryRun, [[row(2, "Dry Oy")]]).rows == 1)
+        #expect(try triggers() == before)
+        #expect(throws: StoreError.self) {
+            _ = try fixture.store.importCustomers(mode: .allOrNothing, allowDuplicateVAT: false,
+                                                  by: .user(fixture.admin.id)) { throw StoreError.io("the client went away") }
+        }
+        #expect(try triggers() == before)
+        let imported = try #require(try allPages(fixture.store, CustomerFilter(status: .all), order: .byNumber).first)
+        let importedHeadOffice = try #require(try fixture.store.customer(id: imported.id).headOffice)
+        let author = Author.user(fixture.admin.id)
+        let customer = try fixture.store.createCustomer(NewCustomer(name: "After Oy"), by: author)
+        let first = try fixture.store.addAddress(customerID: customer.id, address, by: author)
+        #expect(try fixture.store.customer(id: customer.id).headOffice?.id == first.id)
+        #expect(throws: (any Error).self) {
+            try fixture.store.write { connection in
+                try connection.run("""
+                    INSERT INTO customers (number, name, name_key, search_text, created_at, created_by, updated_at,
+                                           updated_by, head_office_address_id)
+                    VALUES (9999, 'Foreign Oy', 'foreign oy', 'foreign oy', 0, ?, 0, ?, ?)
+                    """, [.integer(fixture.admin.id), .integer(fixture.admin.id), .integer(importedHeadOffice.id)])
+            }
+        }
+    }
+
     /// The import writes with foreign keys off (it checks every reference itself); the writer's
     /// connection enforces them again afterwards, whether the import was kept, refused or failed.
     @Test func foreignKeysAreEnforcedAgainAfterAnImport() throws {

@@ -9,8 +9,9 @@ import SQLiteEngine
 /// Rows are written 64 at a time (`PendingCustomers`): their customers, addresses, contacts,
 /// contact labels, match keys and history entries each with one multi-row INSERT, which cost a row
 /// a fraction of its own statements (issue 17: import speed). What is written is what
-/// `createCustomer`, `addAddress` and `createContact` one after another write (the head office
-/// by the schema's trigger, its change in the customer's version and history). Everything a check
+/// `createCustomer`, `addAddress` and `createContact` one after another write (the head office in
+/// the customer's INSERT, with its change in the customer's version and history: the triggers that
+/// would set and check it are set aside for the import, `CustomerImportTriggers`). Everything a check
 /// reads must then be in the table or in the batch: a VAT number or customer number the batch
 /// holds and a walk for free numbers each write the batch out first.
 struct CustomerImporter {
@@ -21,6 +22,7 @@ struct CustomerImporter {
     private let authorName: String
     private let allowDuplicateVAT: Bool
     private var numbers: CustomerNumberBlock
+    private let triggers: CustomerImportTriggers
     /// Checked rows, not yet written.
     private var pending = PendingCustomers()
     /// The name of each account manager named in the import (nil: no user has the id).
@@ -39,6 +41,7 @@ struct CustomerImporter {
         self.author = author
         self.allowDuplicateVAT = allowDuplicateVAT
         numbers = try CustomerNumberBlock(connection)
+        triggers = try CustomerImportTriggers(settingAsideIn: connection)
     }
 
     /// Writes `row`, or counts it refused with its problems (then it wrote nothing).
@@ -54,14 +57,15 @@ struct CustomerImporter {
         outcome.problems += problems.prefix(max(room, 0)).map { CustomerImportProblem(line: row.line, violation: $0) }
     }
 
-    /// Writes the rows still pending and the sequence of automatic numbers; call once after the last row.
+    /// Writes the rows still pending and the sequence of automatic numbers, and puts the triggers
+    /// back; call once after the last row, before the transaction ends.
     mutating func finish() throws {
         try flush()
         try numbers.finish(connection)
+        try triggers.restore(connection)
     }
 
-    /// Writes the pending rows: customers first (the addresses' trigger reads them), then what
-    /// names them.
+    /// Writes the pending rows: customers first, then what names them.
     /// - Throws: what SQLite refuses (every check ran before a row was queued, so nothing a row
     ///   is at fault for): the import fails whole.
     private mutating func flush() throws {
@@ -144,11 +148,11 @@ struct CustomerImporter {
             pending.history.append(HistoryLog.NewEntry(
                 entity: .address, id: addressID, customerID: id, action: .created, at: now, author: author,
                 changes: HistoryLog.creation(address.historyValues)))
-            // The trigger makes it the head office; `recordHeadOfficeChange`'s entry, and its version
-            // and time (version + 1, `max(now, updated_at + 1)`) set in the customer's INSERT.
+            // The head office, as the schema's trigger makes a first address, with `recordHeadOfficeChange`'s
+            // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
-                                                                version: 2, updatedAt: now + 1))
+                                                                version: 2, updatedAt: now + 1, headOffice: addressID))
         } else {
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id))
         }

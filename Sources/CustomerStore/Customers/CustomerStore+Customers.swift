@@ -204,19 +204,23 @@ extension CustomerStore {
         into: "customers",
         columns: ["id", "number", "name", "name_key", "search_text", "account_manager_id", "description", "vat_number",
                   "country", "industry_id", "email", "website", "phone", "business_id", "active", "version", "created_at",
-                  "created_by", "updated_at", "updated_by"],
-        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)")
+                  "created_by", "updated_at", "updated_by", "head_office_address_id"],
+        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")
 
     /// One new customer's row (`insertCustomers` for one row).
     static let insertSQL = insertCustomers.oneRowSQL
 
-    /// `insertCustomers`' values: the id, `values(of:number:)`, the version, then created at/by and
-    /// updated at/by. An import gives a row with a head office the version and update time its
-    /// head office change would give it (`recordHeadOfficeChange`), as it writes no UPDATE for it.
+    /// `insertCustomers`' values: the id, `values(of:number:)`, the version, created at/by, updated
+    /// at/by and the head office. Only an import gives a head office (its row's address, written in
+    /// the same transaction with the triggers set aside, `CustomerImportTriggers`), with the version
+    /// and update time its head office change would give it (`recordHeadOfficeChange`), as it
+    /// writes no UPDATE for it.
     static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author,
-                             id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil) -> [SQLValue] {
+                             id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
+                             headOffice: Int64? = nil) -> [SQLValue] {
         [SQLValue(id)] + values(of: fields, number: number)
-            + [.integer(version), .integer(now), .integer(author.userID), .integer(updatedAt ?? now), .integer(author.userID)]
+            + [.integer(version), .integer(now), .integer(author.userID), .integer(updatedAt ?? now), .integer(author.userID),
+               SQLValue(headOffice)]
     }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
