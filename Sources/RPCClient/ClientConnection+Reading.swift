@@ -116,11 +116,7 @@ extension ClientConnection {
     /// doorbell ring (a futex wake-up of the parked thread and its wait on each side). Waiting
     /// in poll(2) costs nothing but the one wake-up at its end; lone and blocked callers, who
     /// read their own responses, turn it off (``ClientConnection/State/readerThreadLingers``).
-    /// 10 ms rather than the 2 ms it was: with 16 tasks on 16 connections on a busy 2-core machine
-    /// a task often came back after more than 2 ms (its turn on the pool), and ~0.3 calls per get
-    /// found the thread parked: a ring, its wait and the relock, ~0.9 of the client's ~1.1 futex
-    /// calls per get (`perf record -e syscalls:sys_enter_futex`), plus a context switch.
-    static let readerLinger = Duration.milliseconds(10)
+    static let readerLinger = Duration.milliseconds(2)
 
     // MARK: A caller reading
 
