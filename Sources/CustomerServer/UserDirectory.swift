@@ -1,4 +1,5 @@
 import CustomerStore
+import Glibc
 import Synchronization
 
 /// Maps OS uids (and, for trusted services, user names) to users with their profile's rights,
@@ -6,41 +7,29 @@ import Synchronization
 ///
 /// Every call resolves its caller, so this sits on the hot path; users and profiles change rarely
 /// and only through this server (it alone owns the database), so every change goes through
-/// `changing(_:)`, which empties the cache: a new profile or a deactivation holds from the next call.
+/// `changing(_:)`, which starts a new epoch: a new profile or a deactivation holds from the next call.
+///
+/// The cache is per thread (a connection's threads serve one uid, call after call), tagged with
+/// the epoch it was filled in, so a call takes no lock and writes nothing shared: one atomic load
+/// of the epoch, then the thread's own dictionary. (A `Mutex` around one shared cache was taken by
+/// every call on every connection: its cache line moved between cores on each call, and a thread
+/// preempted while holding it made the others sleep in futex(2).)
 final class UserDirectory: Sendable {
     private let store: CustomerStore
-    private let cache = Mutex(Cache())
-
-    private struct Cache {
-        var byUID: [UInt32: StoredUser] = [:]
-        /// Keyed by the name exactly as asked for (the store compares names ignoring case).
-        var byName: [String: StoredUser] = [:]
-    }
+    /// The epoch the thread caches must carry to be used; a new one after every change.
+    private let epoch = Atomic<UInt64>(UserEpochs.next())
 
     init(store: CustomerStore) {
         self.store = store
     }
 
     func user(uid: UInt32) throws -> StoredUser? {
-        if let cached = cache.withLock({ $0.byUID[uid] }) {
-            return cached
-        }
-        guard let user = try store.user(uid: uid) else {
-            return nil
-        }
-        cache.withLock { $0.byUID[uid] = user }
-        return user
+        try cached(uid, in: \.byUID) { try store.user(uid: uid) }
     }
 
+    /// Keyed by the name exactly as asked for (the store compares names ignoring case).
     func user(name: String) throws -> StoredUser? {
-        if let cached = cache.withLock({ $0.byName[name] }) {
-            return cached
-        }
-        guard let user = try store.user(name: name) else {
-            return nil
-        }
-        cache.withLock { $0.byName[name] = user }
-        return user
+        try cached(name, in: \.byName) { try store.user(name: name) }
     }
 
     /// Runs a change of users or profiles, then forgets every cached user (one profile change
@@ -53,6 +42,73 @@ final class UserDirectory: Sendable {
     /// Forgets every cached user. Also run after a keyed write has committed: inside one, `changing`
     /// runs before the COMMIT, and a call in between may have cached the old row again.
     func forgetAll() {
-        cache.withLock { $0 = Cache() }
+        epoch.store(UserEpochs.next(), ordering: .releasing)
+    }
+
+    /// The user under `key` in this thread's cache if it was filled in the current epoch, else
+    /// from `load`. The epoch is read before the store: a change that commits after that read
+    /// starts a newer epoch, so what this call caches is never used after the change.
+    private func cached<Key: Hashable>(
+        _ key: Key, in table: ReferenceWritableKeyPath<ThreadUsers, [Key: StoredUser]>,
+        load: () throws -> StoredUser?
+    ) throws -> StoredUser? {
+        let current = epoch.load(ordering: .acquiring)
+        guard let users = ThreadUsers.ofThisThread() else { return try load() }
+        if users.epoch != current {
+            users.forget(startingEpoch: current)
+        } else if let user = users[keyPath: table][key] {
+            return user
+        }
+        guard let user = try load() else { return nil }
+        users[keyPath: table][key] = user
+        return user
     }
 }
+
+/// Hands out epochs, process-wide, so that a directory created where another was (tests start
+/// many servers in one process) never takes a thread cache of the old one for its own.
+private enum UserEpochs {
+    private static let last = Atomic<UInt64>(0)
+
+    static func next() -> UInt64 { last.add(1, ordering: .relaxed).newValue }
+}
+
+/// The users one thread has looked up, for one epoch.
+///
+/// Not `Sendable`, and need not be: it is only reached through its thread's pthread key, so only
+/// that thread ever touches it; the key's destructor releases it when the thread ends.
+private final class ThreadUsers {
+    private(set) var epoch: UInt64 = 0
+    var byUID: [UInt32: StoredUser] = [:]
+    var byName: [String: StoredUser] = [:]
+
+    func forget(startingEpoch epoch: UInt64) {
+        self.epoch = epoch
+        byUID.removeAll(keepingCapacity: true)
+        byName.removeAll(keepingCapacity: true)
+    }
+
+    /// This thread's cache, created on first use; nil if the thread cannot have one (no pthread
+    /// key left), and then every call reads the store.
+    static func ofThisThread() -> ThreadUsers? {
+        guard let key = threadUsersKey else { return nil }
+        if let stored = pthread_getspecific(key) {
+            return Unmanaged<ThreadUsers>.fromOpaque(stored).takeUnretainedValue()
+        }
+        let users = Unmanaged.passRetained(ThreadUsers())
+        guard pthread_setspecific(key, users.toOpaque()) == 0 else {
+            users.release()
+            return nil
+        }
+        return users.takeUnretainedValue()
+    }
+}
+
+/// One key for every directory (keys are few: PTHREAD_KEYS_MAX); nil if none could be created.
+private let threadUsersKey: pthread_key_t? = {
+    var key = pthread_key_t()
+    let created = pthread_key_create(&key) { stored in
+        if let stored { Unmanaged<ThreadUsers>.fromOpaque(stored).release() }
+    }
+    return created == 0 ? key : nil
+}()

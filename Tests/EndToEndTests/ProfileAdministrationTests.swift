@@ -63,6 +63,23 @@ import Testing
         }
     }
 
+    /// The server caches callers per connection thread: a change made on one connection must
+    /// hold on the next call of another that resolved (and cached) the same user before it.
+    @Test func aChangeHoldsFromTheNextCallOnEveryConnection() async throws {
+        try await withPermissionServer(profile: BuiltIn.administrator.rawValue) { fixture in
+            let other = fixture.server.client()
+            defer { other.close() }
+            #expect(try await other.users.whoAmI().rights?.financialFigures == true)
+            #expect(try await other.users.list().isEmpty == false)
+            _ = try await fixture.client.profiles.update(name: "Administrator", rights: RightsChanges(financialFigures: false))
+            #expect(try await other.users.whoAmI().rights?.financialFigures == false)
+
+            _ = try await fixture.client.users.setProfile(user: PermissionSeed.me, profile: "Sales")
+            let error = await outcome { _ = try await other.users.list() }
+            #expect(error?.code == .permissionDenied)
+        }
+    }
+
     @Test func theLastActiveAdministratorStays() async throws {
         try await withPermissionServer(profile: BuiltIn.administrator.rawValue) { fixture in
             let client = fixture.client

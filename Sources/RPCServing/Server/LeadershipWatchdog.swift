@@ -19,10 +19,13 @@ import ThreadSync
 /// no lock, no allocation, no wake-up. The thread does not tick: it sleeps until the promotion time
 /// of the oldest inline handler it saw, rechecks a handler past that time every `recheck` while it
 /// runs, and, once no handler has run inline for 10 ms, sleeps without a timeout; only a handler
-/// that starts while it sleeps so wakes it (once per burst, not per call). A handler that starts while it waits
-/// with a timeout needs no wake-up: it started after that wait's scan, so its promotion time is
-/// later than the wait's end. (It used to tick every 0.5 ms while handlers ran and for 100 ms
-/// after: 2 000 wake-ups a second whether or not any handler came near its promotion time.)
+/// that starts while it sleeps so wakes it (once per burst, not per call). A handler that starts
+/// during a timed sleep needs no wake-up: it started after that sleep's scan, so its promotion time
+/// is later than the sleep's end; timed sleeps are `clock_nanosleep`, which takes no lock. While
+/// some connection always runs a handler inline (many busy callers) the thread still wakes up to
+/// once per `recheck` (≤ 2 000 a second, whatever the call rate), one syscall each. (It used to
+/// tick every 0.5 ms while handlers ran and for 100 ms after, whether or not any handler came
+/// near its promotion time.)
 final class LeadershipWatchdog: Sendable {
     static let shared = LeadershipWatchdog()
 
@@ -104,47 +107,64 @@ final class LeadershipWatchdog: Sendable {
         var overdue: [ServerConnection] = []
         var quietScans = 0
         while true {
-            watched.withCondition { held in
-                let now = Self.now()
-                // When to look again: the earliest promotion time still ahead, or a recheck of a
-                // handler past it; nil while no handler runs inline.
-                var wake: UInt64?
-                for connection in held.state.connections {
-                    let since = connection.inlineHandlerSince.load(ordering: .relaxed)
-                    guard since != 0 else { continue }
-                    let promotion = since &+ Self.promotionDelayNanoseconds
-                    guard now >= promotion else {
-                        wake = min(wake ?? promotion, promotion)
-                        continue
-                    }
-                    // Checked with the lock held: a connection is removed (under it) before its socket
-                    // is closed, so the check never polls a descriptor number reused by another one.
-                    if connection.hasWorkBehindInlineHandler(),
-                       connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
-                        overdue.append(connection)
-                    } else {
-                        let recheck = now &+ Self.recheckNanoseconds
-                        wake = min(wake ?? recheck, recheck)
-                    }
-                }
-                guard overdue.isEmpty else { return }
-                quietScans = wake == nil ? quietScans + 1 : 0
-                if let wake {
-                    // At most one wake-up per `recheck`: with many connections, waking at each
-                    // handler's own promotion time woke the thread several times per recheck
-                    // (`perf stat`: 2.8 futex and 5.6 poll per ping at 16 connections instead of
-                    // 1.8 and 2.2 with the tick).
-                    let wait = max(wake &- now, Self.recheckNanoseconds)
-                    _ = held.wait(until: .now + .nanoseconds(Int64(clamping: wait)))
-                } else if quietScans < Self.quietScansBeforeSleep {
-                    _ = held.wait(until: .now + .nanoseconds(Int64(clamping: Self.recheckNanoseconds)))
-                } else {
-                    sleepUnlessInline(held)
-                }
+            let now = Self.now()
+            let wake = watched.withLock { scan($0.connections, now: now, overdue: &overdue) }
+            if !overdue.isEmpty {
+                for connection in overdue { connection.promoteReaderIfNeeded() }
+                overdue.removeAll(keepingCapacity: true)
+                continue
             }
-            for connection in overdue { connection.promoteReaderIfNeeded() }
-            overdue.removeAll(keepingCapacity: true)
+            quietScans = wake == nil ? quietScans + 1 : 0
+            if let wake {
+                // At most one wake-up per `recheck`: with many connections, waking at each
+                // handler's own promotion time woke the thread several times per recheck
+                // (`perf stat`: 2.8 futex and 5.6 poll per ping at 16 connections instead of
+                // 1.8 and 2.2 with the tick).
+                Self.sleep(until: max(wake, now &+ Self.recheckNanoseconds))
+            } else if quietScans < Self.quietScansBeforeSleep {
+                Self.sleep(until: now &+ Self.recheckNanoseconds)
+            } else {
+                watched.withCondition { sleepUnlessInline($0) }
+            }
         }
+    }
+
+    /// Looks at every inline handler (with the lock held: a connection is removed under it before
+    /// its socket is closed, so `hasWorkBehindInlineHandler` never polls a descriptor number reused
+    /// by another one); appends those to promote to `overdue` and returns when to look again: the
+    /// earliest promotion time still ahead, or a recheck of a handler past it; nil while no handler
+    /// runs inline.
+    private func scan(_ connections: [ServerConnection], now: UInt64, overdue: inout [ServerConnection]) -> UInt64? {
+        var wake: UInt64?
+        for connection in connections {
+            let since = connection.inlineHandlerSince.load(ordering: .relaxed)
+            guard since != 0 else { continue }
+            let promotion = since &+ Self.promotionDelayNanoseconds
+            guard now >= promotion else {
+                wake = min(wake ?? promotion, promotion)
+                continue
+            }
+            if connection.hasWorkBehindInlineHandler(),
+               connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
+                overdue.append(connection)
+            } else {
+                let recheck = now &+ Self.recheckNanoseconds
+                wake = min(wake ?? recheck, recheck)
+            }
+        }
+        return wake
+    }
+
+    /// A timed sleep that nobody needs to cut short (a handler starting during it reaches its
+    /// promotion time only after it ends), so a plain `clock_nanosleep` rather than a timed wait
+    /// on the condition: that one cost two futex calls per wake-up (the wait, then the wake glibc
+    /// makes when the lock it took back on waking is released, since it takes it back marked
+    /// contended), ~0.55 futex per get at 16 connections (`perf record -e
+    /// syscalls:sys_enter_futex`), where this costs one `clock_nanosleep`. An early return (a
+    /// signal) only rescans sooner.
+    private static func sleep(until deadline: UInt64) {
+        var target = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        _ = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil)
     }
 
     /// Sleeps until a handler starts inline, unless one already did after the scan that found none.
