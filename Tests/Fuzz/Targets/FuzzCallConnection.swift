@@ -15,13 +15,15 @@ struct FuzzCallConnection {
         case status(RPCError?, response: [UInt8])
         /// The server sent the number of messages the reader asked to stop after.
         case stopped
-        /// The connection ended first (a GOAWAY, or the server closed it) or broke.
-        case closed
+        /// The connection ended first (a GOAWAY, or the server closed it) or broke: how.
+        case closed(String)
     }
 
     private let stream: any ByteStream
     private var reader = FrameReader(maxFrameSize: 1 << 24)
     private var nextStreamID: UInt32 = 1
+    /// After `halfClose()` no credit can be returned: the HELLO's 16 MiB window must do (PROTOCOL.md 11).
+    private var isHalfClosed = false
 
     /// Sends the magic and the HELLO on `stream`.
     init(stream: any ByteStream) throws {
@@ -57,7 +59,7 @@ struct FuzzCallConnection {
                                            timeoutMicroseconds: timeoutMicroseconds))
             return try awaitEnd(of: streamID)
         } catch {
-            return .closed
+            return .closed("\(error)")
         }
     }
 
@@ -72,27 +74,30 @@ struct FuzzCallConnection {
         var messages = 0
         while true {
             while let event = try reader.next() {
-                guard case .frame(let header, let range) = event else { return .closed }
+                guard case .frame(let header, let range) = event else { return .closed("an oversized frame") }
                 switch header.type {
                 case .status where header.streamID == streamID:
                     let (status, response) = try CallStatus.parse(reader.payload(in: range))
                     return .status(status.error, response: Array(response))
                 case .message:
-                    try send(WireFuzzing.windowUpdate(streamID: header.streamID,
-                                                      increment: UInt32(FrameHeader.cost(ofPayload: range.count))))
+                    if !isHalfClosed {
+                        try send(WireFuzzing.windowUpdate(streamID: header.streamID,
+                                                          increment: UInt32(FrameHeader.cost(ofPayload: range.count))))
+                    }
                     if header.streamID == streamID {
                         messages += 1
                         if let stopAfterMessages, messages >= stopAfterMessages { return .stopped }
                     }
                 case .goAway:
-                    return .closed
+                    let away = try GoAway(payload: reader.payload(in: range))
+                    return .closed("GOAWAY \(away.code): \(away.message)")
                 default:
                     break
                 }
             }
             let stream = stream
             let count = try reader.fill { try stream.read(into: $0, timeout: Self.answerLimit) }
-            guard count > 0 else { return .closed }
+            guard count > 0 else { return .closed("the server closed the connection") }
         }
     }
 
@@ -112,7 +117,8 @@ struct FuzzCallConnection {
     }
 
     /// Stops writing (`shutdown(SHUT_WR)` on a socket): the server reads the end of its input.
-    func halfClose() {
+    mutating func halfClose() {
+        isHalfClosed = true
         stream.shutdown(.writing)
     }
 

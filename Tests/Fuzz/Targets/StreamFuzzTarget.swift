@@ -202,7 +202,7 @@ final class StreamFuzzTarget: @unchecked Sendable {   // `feed` and `inputsRun` 
             case .cancel, .drop, .truncatedFrame:
                 let read = try connection.awaitEnd(of: streamID, stopAfterMessages: point % 8)
                 if case .status = read { return read }
-                guard case .stopped = read else { fatalError("\(call): the server closed the connection instead of answering") }
+                guard case .stopped = read else { fatalError("\(call): no answer: \(read)") }
                 return try end(streamID, on: &connection, ending: ending, call: call, clientStreaming: false)
             }
         } catch {
@@ -219,7 +219,7 @@ final class StreamFuzzTarget: @unchecked Sendable {   // `feed` and `inputsRun` 
                 try connection.send(FrameBuilder.frame(.message, flags: .endStream, streamID: streamID))
             }
             let read = try connection.awaitEnd(of: streamID)
-            guard case .status = read else { fatalError("\(call): the server closed the connection instead of answering") }
+            guard case .status = read else { fatalError("\(call): no answer: \(read)") }
             return read
         case .cancel:
             try connection.send(FrameBuilder.frame(.cancel, streamID: streamID))
@@ -235,7 +235,7 @@ final class StreamFuzzTarget: @unchecked Sendable {   // `feed` and `inputsRun` 
             connection.halfClose()
             if !clientStreaming {
                 let read = try connection.awaitEnd(of: streamID)
-                guard case .status = read else { fatalError("\(call): the server closed the connection instead of answering") }
+                guard case .status = read else { fatalError("\(call): no answer: \(read)") }
                 return read
             }
             guard connection.readUntilClosed() else {
