@@ -55,10 +55,12 @@ import Testing
     /// What `CSV.line` writes, the reader reads back field for field, whatever the text.
     @Test func whatTheWriterWritesTheReaderReadsBack() throws {
         var generator = SeededGenerator(seed: 17)
-        let alphabet: [String] = ["a", "Ä", ",", "\"", "\r", "\n", "\r\n", " ", ";", "€", ""]
+        // U+FEFF is the byte order mark's character: a first cell may start with it.
+        let alphabet: [String] = ["a", "Ä", ",", "\"", "\r", "\n", "\r\n", " ", ";", "€", "", "\u{FEFF}", "\t", "\u{0}"]
         for _ in 0..<2_000 {
+            let width = Int.random(in: 1...4, using: &generator)
             let rows = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
-                (0..<3).map { _ in
+                (0..<width).map { _ in
                     (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "" }
                         .joined()
                 }
@@ -66,6 +68,14 @@ import Testing
             let text = rows.map { CSV.line($0) }.joined()
             #expect(try records(text).map(\.fields) == rows, "\(text.debugDescription)")
         }
+    }
+
+    /// A first cell that starts with U+FEFF (the byte order mark's character, as a name pasted
+    /// from a file can) keeps it: the reader skips a mark only outside quotes.
+    @Test func aFirstCellStartingWithAByteOrderMarkIsReadBackWhole() throws {
+        let rows = [["\u{FEFF}Acme Oy", "FI"]]
+        let text = rows.map { CSV.line($0) }.joined()
+        #expect(try records(text).map(\.fields) == rows)
     }
 
     /// Any bytes at all: the reader returns records or a `CSVError`, and never traps or loops.

@@ -81,4 +81,45 @@ import Testing
         #expect(codes == [.ok, .unauthenticated, .unauthenticated, .permissionDenied, .permissionDenied])
         #expect(integrity == nil, "the database after the seeds: \(integrity ?? "")")
     }
+
+    /// The streams target covers every streaming method of the API: each `ServerStreamingMethod`
+    /// and each client-streaming descriptor declared in Protocol/CustomerAPI.
+    @Test func theStreamsTargetCoversEveryStreamingMethodOfTheAPI() throws {
+        let directory = FuzzSeeds.repository.appendingPathComponent("Protocol/CustomerAPI")
+        var declared = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".swift") {
+            let source = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            declared += source.matches(of: /= ServerStreamingMethod<|kind: \.clientStreaming/).count
+        }
+        #expect(StreamFuzzTarget.methods.count == declared)
+        #expect(Set(StreamFuzzTarget.methods.map(\.kind)) == [.clientStreaming, .serverStreaming])
+    }
+
+    /// The streams target ends calls every way and answers as the server does: an import of two
+    /// rows as an administrator creates them (OK); the same as a Read-only user is refused; an
+    /// import cancelled or dropped before its END_STREAM writes nothing (the target checks the feed,
+    /// and the later import of the same numbers still succeeds); an upload short of its size is refused.
+    @Test func theStreamsTargetEndsCallsEveryWay() async throws {
+        let codes = await onThread {
+            let target = StreamFuzzTarget.shared
+            func encoded<T: Encodable>(_ value: T) -> [UInt8] { (try? BinaryEncoder().encode(value)) ?? [] }
+            let rows = [encoded(ImportCustomersMessage(options: ImportOptions(), rows: [
+                CustomerRecord(fields: CustomerFields(number: 7701, name: "Replay One Oy", country: "FI")),
+            ])), encoded(ImportCustomersMessage(rows: [CustomerRecord(fields: CustomerFields(number: 7702, name: "Replay Two Oy"))]))]
+            let upload = [encoded(UploadFileMessage(header: .init(customerId: 1, name: "short.txt", size: 10, sha256: String(repeating: "0", count: 64)))),
+                          encoded(UploadFileMessage(data: Data("abc".utf8)))]
+            let inputs: [[UInt8]] = [
+                StreamFuzzTarget.input(method: CustomerService.importCustomers, role: .administrator, ending: .cancel, messages: rows),
+                StreamFuzzTarget.input(method: CustomerService.importCustomers, role: .administrator, ending: .drop, messages: rows),
+                StreamFuzzTarget.input(method: CustomerService.importCustomers, role: .administrator, ending: .halfCloseSocket, messages: rows),
+                StreamFuzzTarget.input(method: CustomerService.importCustomers, role: .readOnly, ending: .endStream, messages: rows),
+                StreamFuzzTarget.input(method: CustomerService.importCustomers, role: .administrator, ending: .bareEndStream, messages: rows),
+                StreamFuzzTarget.input(method: FileService.uploadFile, role: .administrator, ending: .endStream, messages: upload),
+                StreamFuzzTarget.input(method: CustomerService.exportCustomers.descriptor, role: .stranger, ending: .endStream,
+                                       messages: [encoded(StreamCustomersRequest())]),
+            ]
+            return inputs.map { input in input.withUnsafeBytes(target.call)?.code }
+        }
+        #expect(codes == [nil, nil, nil, .permissionDenied, .ok, .invalidArgument, .unauthenticated])
+    }
 }

@@ -64,4 +64,29 @@ import Testing
             #expect(probe.recorded.filter { $0 != "sum started" }.allSatisfy { $0 == "sum ended with CANCELLED" }, "\(probe.recorded)")
         }
     }
+
+    /// A call whose deadline passes after the client's `shutdown(SHUT_WR)` still gets its
+    /// DEADLINE_EXCEEDED before the connection closes. That STATUS is written off the timer's
+    /// thread, after the handler saw the cancellation and its thread left: the last thread to leave
+    /// closed the socket first, sometimes, and the client saw the end of the connection with no
+    /// STATUS (the `streams` fuzz target found it with WatchChanges). Repeated, since it is a race.
+    @Test func aDeadlinePassingAfterTheClientsShutdownIsStillAnswered() async throws {
+        try await withTestServer { server, _ in
+            for round in 0..<40 {
+                let raw = try RawConnection(path: server.socketPath)
+                defer { raw.close() }
+                #expect(try await raw.readFrame()?.0.type == .hello)
+                try raw.startUnary(streamID: 1, method: TestService.waitForCancel, request: EchoRequest(text: "late"),
+                                   timeoutMicroseconds: UInt64(1_000 + round * 250))
+                raw.shutdownWrite()
+                let frame = try await raw.readFrame()
+                #expect(frame?.0.type == .status, "round \(round): \(String(describing: frame))")
+                if let (header, payload) = frame, header.type == .status {
+                    #expect(try CallStatus.parse(payload[...]).0.error.code == .deadlineExceeded)
+                } else {
+                    break
+                }
+            }
+        }
+    }
 }

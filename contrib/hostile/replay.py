@@ -524,6 +524,62 @@ class Replay:
             raise AssertionError(f"the change feed moved from {before} to {after}: a refused call changed something")
         return f"{len(cases)} calls refused by field, nothing changed (feed at {after})"
 
+    def interrupted_streams(self) -> str:
+        """Client streams that never end well: an import of a valid row cancelled, dropped with its
+        connection, or cut by shutdown(SHUT_WR) before its END_STREAM; an import whose second message
+        carries options; uploads starting with data, or ending short of their size; a watch cancelled.
+        Every refusal is documented (PROTOCOL.md 11, CUSTOMER-API.md), a cancelled call leaves the
+        connection serving, and the change feed shows that nothing was written."""
+        import_method = "customer.v1.CustomerService/ImportCustomers"
+        upload_method = "customer.v1.FileService/UploadFile"
+        # ImportCustomersMessage: options (1, empty: all or nothing), one row (2) named "Replay Oy".
+        row = field_bytes(2, field_bytes(2, field_bytes(2, "Replay Oy")))
+        first = field_bytes(1, b"") + row
+        seen: list[str] = []
+        with self.session() as conn:
+            before = self.feed_last(conn, 1)
+            # Cancelled after a valid row: no STATUS is due, and the connection serves the next call.
+            conn.send(call_start(3, import_method, None) + frame(MESSAGE, 3, first, HAS_MESSAGE) + frame(CANCEL, 3))
+            conn.send(call_start(5, "rpc.health.v1.Health/Check", b"\x0a\x00"))
+            self.expect_status(conn, 5, {0})
+            seen.append("cancelled import: next call OK")
+            # Options again in the second message: the whole import is refused.
+            conn.send(call_start(7, import_method, first, flags=HAS_MESSAGE)
+                      + frame(MESSAGE, 7, field_bytes(1, b"") + row, HAS_MESSAGE | END_STREAM))
+            status = self.expect_status(conn, 7, {3})
+            seen.append(f"options twice: {code_name(status.code)}")
+            # An upload whose first message is a data chunk, not the header.
+            conn.send(call_start(9, upload_method, field_bytes(2, b"abc")))
+            status = self.expect_status(conn, 9, {3})
+            seen.append(f"upload data first: {code_name(status.code)}")
+            # An upload announcing 10 bytes that sends 3 (customer 1 may not exist: NOT_FOUND first).
+            header = (field_sint(1, 1) + field_bytes(3, "short.txt") + field_sint(4, 10) + field_bytes(5, "0" * 64))
+            conn.send(call_start(11, upload_method, field_bytes(1, header), flags=HAS_MESSAGE)
+                      + frame(MESSAGE, 11, field_bytes(2, b"abc"), HAS_MESSAGE | END_STREAM))
+            status = self.expect_status(conn, 11, {3, 5})
+            seen.append(f"upload short: {code_name(status.code)}")
+            # A watch cancelled at once: no STATUS is due, the connection serves on.
+            conn.send(call_start(13, "customer.v1.ChangeFeedService/WatchChanges", field_sint(1, 0)) + frame(CANCEL, 13))
+            conn.send(call_start(15, "rpc.health.v1.Health/Check", b"\x0a\x00"))
+            self.expect_status(conn, 15, {0})
+            seen.append("cancelled watch: next call OK")
+        # The connection dropped after a valid row, without END_STREAM.
+        with self.session() as conn:
+            conn.send(call_start(1, import_method, None) + frame(MESSAGE, 1, first, HAS_MESSAGE))
+        # shutdown(SHUT_WR) after a valid row: the call is cancelled (no STATUS) and the server closes.
+        with self.session() as conn:
+            conn.send(call_start(1, import_method, None) + frame(MESSAGE, 1, first, HAS_MESSAGE))
+            conn.sock.shutdown(socket.SHUT_WR)
+            while (got := conn.read_frame()) is not None:
+                if got[0] == STATUS:
+                    raise AssertionError(f"an import cut by SHUT_WR before its END_STREAM was answered: {describe(got)}")
+            seen.append("import cut by SHUT_WR: closed, no STATUS")
+        with self.session() as conn:
+            after = self.feed_last(conn, 1)
+        if after != before:
+            raise AssertionError(f"the change feed moved from {before} to {after}: an interrupted stream wrote")
+        return "; ".join(seen) + f"; nothing written (feed at {after})"
+
     def feed_last(self, conn: Connection, stream: int) -> int:
         """The change feed's newest sequence (GetFeedBounds `last`, 0 when absent)."""
         conn.send(call_start(stream, "customer.v1.ChangeFeedService/GetFeedBounds", b""))
@@ -600,6 +656,7 @@ def main(argv: list[str]) -> int:
         ("1 MiB echoed in an error", replay.echoed_huge_input),
         ("undecodable requests to every method", replay.garbage_requests),
         ("out-of-range values by field", replay.hostile_values),
+        ("interrupted client streams", replay.interrupted_streams),
         ("frames split at every byte", replay.frames_split_at_every_byte),
     ]
     if options.flood:

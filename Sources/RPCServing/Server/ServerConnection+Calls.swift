@@ -67,11 +67,15 @@ extension ServerConnection {
         runtime.callEnded(context, status.code)
         writeStatus(streamID: context.streamID, status, response: response, admission: admission,
                     deferringFlush: deferringFlush)
-        let drained = calls.withLock { table in
+        let (drained, tearDown) = calls.withLock { table in
             table.active[context.streamID] = nil
-            return table.draining && table.active.isEmpty
+            let tearDown = table.tearDownDue && !table.active.values.contains { $0.isFinished }
+            if tearDown { table.tearDownDue = false }
+            return (table.draining && table.active.isEmpty, tearDown)
         }
         if drained { stopReading() }
+        // The connection's threads have all left (see `tearDown`): this was the answer it waited for.
+        if tearDown { finishTearDown() }
     }
 
     /// Records the end of a call the client gave up on: nothing is sent back.

@@ -69,6 +69,10 @@ final class ServerConnection: @unchecked Sendable {
         /// The highest stream id of a call admitted to run: what a GOAWAY names as the last call
         /// started, so the client may send any later one again elsewhere (PROTOCOL.md section 5.4).
         var highestStarted: UInt32 = 0
+        /// The last thread left while a call whose deadline claimed its answer was still here: that
+        /// STATUS is written off the timer's thread (`scheduleDeadline`), and whoever forgets the
+        /// last such call tears the connection down, after it went out.
+        var tearDownDue = false
     }
 
     /// The largest frame the client accepts (from its HELLO); responses beyond it become errors.
@@ -247,8 +251,17 @@ final class ServerConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs once, on the last thread: every writer is done, so the descriptor can be released.
+    /// Runs once, on the last thread: every writer is done, so the descriptor can be released;
+    /// unless a deadline's STATUS is still on its way, whose writer then calls `finishTearDown`.
     private func tearDown() {
+        let answerPending = calls.withLock { table in
+            table.tearDownDue = table.active.values.contains { $0.isFinished }
+            return table.tearDownDue
+        }
+        if !answerPending { finishTearDown() }
+    }
+
+    func finishTearDown() {
         LeadershipWatchdog.shared.remove(self)
         writer.closeSocket()
         runtime.connectionClosed(self)

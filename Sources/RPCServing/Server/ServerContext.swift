@@ -124,6 +124,9 @@ public final class ServerContext: Sendable {
         }
     }
 
+    /// Whether the call's end was claimed (its answer is written or on its way, or it was abandoned).
+    var isFinished: Bool { state.withLock { $0.finished } }
+
     /// Records the scheduled deadline; false if the call already ended (the caller cancels the entry).
     func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
         state.withLock { state in

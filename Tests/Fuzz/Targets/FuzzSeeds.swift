@@ -113,6 +113,8 @@ enum FuzzSeeds {
             } + vectors.enumerated().map { index, vector in
                 [UInt8(truncatingIfNeeded: index * 7), UInt8(truncatingIfNeeded: index)] + vector
             }
+        case .streams:
+            return StreamFuzzTarget.seeds()
         }
     }
 }

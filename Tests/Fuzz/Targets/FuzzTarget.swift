@@ -16,6 +16,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// (f) Every handler as every kind of caller (a user per profile, a deactivated one, a stranger,
     /// a trusted service): decode, identity, permission, handler, store, whose integrity is checked.
     case handlers
+    /// (g) The client- and server-streaming methods as every kind of caller, each call ended by
+    /// END_STREAM, CANCEL, a dropped connection, a half-closed socket or a cut frame.
+    case streams
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -26,6 +29,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .responses: ResponseFuzzTarget.run(input)
         case .direct: DirectDecodingFuzzTarget.run(input)
         case .handlers: HandlerFuzzTarget.run(input)
+        case .streams: StreamFuzzTarget.run(input)
         }
     }
 

@@ -66,10 +66,17 @@ final class HandlerFuzzTarget: @unchecked Sendable {   // `connections` and `inp
 
     /// The seeded server, once per process (started on first use).
     static let server: HandlerFuzzTarget = {
+        atexit { try? FileManager.default.removeItem(atPath: HandlerFuzzTarget.directory) }
+        return seeded(in: directory)
+    }()
+
+    /// A server on a database of its own in `directory`, seeded
+    /// with the users of every role, customers and records; the `streams` target has one too, so
+    /// that what it checks of the store is not moved by this target's inputs.
+    static func seeded(in directory: String) -> HandlerFuzzTarget {
         do {
             let configuration = try CustomerServerConfiguration.fuzzing(
                 in: directory, socketName: "never-created.sock", administrator: .init(uid: Role.administrator.uid, name: "boss"))
-            atexit { try? FileManager.default.removeItem(atPath: HandlerFuzzTarget.directory) }
             let target = HandlerFuzzTarget(app: try CustomerServerApp(
                 configuration: configuration, logger: Logger(label: "fuzz-handlers", level: .critical)))
             try target.seed()
@@ -77,7 +84,7 @@ final class HandlerFuzzTarget: @unchecked Sendable {   // `connections` and `inp
         } catch {
             fatalError("cannot start the server to fuzz: \(error)")
         }
-    }()
+    }
 
     static func run(_ input: UnsafeRawBufferPointer) {
         _ = server.call(input)
@@ -137,7 +144,8 @@ final class HandlerFuzzTarget: @unchecked Sendable {   // `connections` and `inp
         return status
     }
 
-    private func open(as role: Role) -> FuzzCallConnection {
+    /// A new in-process connection whose peer is `role`'s uid.
+    func open(as role: Role) -> FuzzCallConnection {
         let caller = PeerCredentials(uid: role.uid, gid: role.uid, pid: Int32(bitPattern: role.uid))
         let me = PeerCredentials(uid: getuid(), gid: getgid(), pid: getpid())
         let (client, server) = InProcessStream.pair(clientCredentials: caller, serverCredentials: me)
