@@ -21,7 +21,8 @@ public enum CustomerService {
             + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first "
             + "\(ImportCustomersResponse.maxRefusalDetails), "
             + "field `line N: column`) unless `continueOnError`. The server keeps the stream until it ends, then writes all rows "
-            + "in one transaction (a slow client holds up no other write). "
+            + "in one transaction (a slow client holds up no other write). An import whose messages, as received with 4 bytes "
+            + "each, exceed the server's limit (2 GiB by default) is refused RESOURCE_EXHAUSTED and writes nothing. "
             + "Takes an `idempotency-key`.")
     public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
         service: name, method: "ExportCustomers",

@@ -7,6 +7,8 @@ import RPCServing
 /// spooled until the stream ends, then all written in one transaction) and ExportCustomers (a server stream of the same records).
 struct CustomerImportHandler: GuardedService {
     var store: CustomerStore
+    /// The most bytes one import may send, as spooled (`CustomerServerConfiguration.maxImportSize`).
+    var spoolLimit: Int64
 
     /// The source history records for an imported customer, address and contact.
     static let historySource = "import"
@@ -18,7 +20,7 @@ struct CustomerImportHandler: GuardedService {
             clientStreaming: CustomerService.importCustomers,
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
-        ) { [store] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
+        ) { [store, spoolLimit] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
             -> ImportCustomersResponse in
             let options = first.message.options ?? ImportOptions()
             let key = try KeyedWrites.key(of: context)
@@ -31,7 +33,7 @@ struct CustomerImportHandler: GuardedService {
             // are its rows written, in one transaction: a slow or silent client never holds the
             // database's writer (and with it every write of the service). The server holds one
             // message at a time, never the whole import.
-            let spool = try store.makeImportSpool()
+            let spool = try store.makeImportSpool(limit: spoolLimit)
             while let bytes = try messages.nextEncoded() {
                 try context.checkCancellation()
                 try spool.append(bytes)

@@ -38,7 +38,7 @@ public final class CustomerServerApp: Sendable {
         services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
-                CustomerImportHandler(store: store),
+                CustomerImportHandler(store: store, spoolLimit: configuration.maxImportSize),
                 CustomerMergeHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),

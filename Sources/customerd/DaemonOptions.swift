@@ -71,6 +71,13 @@ enum DaemonOptions {
         take every server thread. Each connection takes at most 100.
         Default: 16384.
         """)
+    static let maxImportSize = Option.value("max-import-size", "MIB", help: """
+        The most one ImportCustomers stream may send, in MiB, as received (its
+        messages and 4 bytes for each); it is kept in a file next to the database
+        until it ends, so this bounds the disk one import can take. A larger
+        import is refused with RESOURCE_EXHAUSTED and writes nothing.
+        Default: 2048.
+        """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
         WatchChanges serves the changes of the last N days (by the time each was
         written); a consumer whose cursor is older gets OUT_OF_RANGE and must
@@ -98,7 +105,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxImportSize, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

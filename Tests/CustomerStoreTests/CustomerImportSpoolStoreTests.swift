@@ -19,4 +19,24 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(!names.contains { $0.hasPrefix(".customer-import") }, "\(names)")
     }
+
+    /// A message that would take the file past its limit is refused, keeps nothing, and the
+    /// messages before it read back as they were.
+    @Test func aMessagePastTheLimitIsRefusedAndTheEarlierOnesStay() throws {
+        let fixture = try Fixture()
+        let spool = try fixture.store.makeImportSpool(limit: 100)
+        try spool.append([UInt8](repeating: 1, count: 60))
+        #expect(spool.size == 64)
+        #expect {
+            try spool.append([UInt8](repeating: 2, count: 33))
+        } throws: { error in
+            guard case StoreError.resourceExhausted(let message) = error else { return false }
+            return message.contains("limit of 100 bytes")
+        }
+        try spool.append([UInt8](repeating: 3, count: 32))
+        #expect(spool.size == 100)
+        #expect(try spool.next() == [UInt8](repeating: 1, count: 60))
+        #expect(try spool.next() == [UInt8](repeating: 3, count: 32))
+        #expect(try spool.next() == nil)
+    }
 }

@@ -35,4 +35,10 @@ import Testing
         #expect(result.status == 64)
         #expect(result.stderr.contains("max-calls-per-user' needs a whole number from 1 to 1000000, got '0'"), "\(result.stderr)")
     }
+
+    @Test func aBadImportSizeIsAUsageErrorNamingTheOption() async throws {
+        let result = try await runProduct("customerd", ["--max-import-size", "0"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("max-import-size' needs a whole number from 1 to 1048576, got '0'"), "\(result.stderr)")
+    }
 }

@@ -43,4 +43,33 @@ import Testing
             #expect(names == ["After the pause Oy", "Before the pause Oy", "Meanwhile Oy"])
         }
     }
+
+    /// An import sending more than the server's `maxImportSize` is refused RESOURCE_EXHAUSTED naming
+    /// the limit, writes nothing, and the server goes on serving (an import under it is written).
+    @Test func anImportPastTheServersSizeLimitIsRefusedAndWritesNothing() async throws {
+        let limit: Int64 = 4096
+        try await withTestServer(start: { try TestServer { $0.maxImportSize = limit } }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let rows = (0..<400).map { CustomerRecord(line: $0 + 2, fields: CustomerFields(name: "Spooled Oy \($0)")) }
+            var refusal: RPCError?
+            do {
+                _ = try await client.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                    for batch in stride(from: 0, to: rows.count, by: 10) {
+                        try await send(Array(rows[batch..<min(batch + 10, rows.count)]))
+                    }
+                }
+            } catch let error as RPCError {
+                refusal = error
+            }
+            #expect(refusal?.code == .resourceExhausted, "\(String(describing: refusal))")
+            #expect(refusal?.message.contains("limit of \(limit) bytes") == true, "\(String(describing: refusal))")
+            #expect(try await client.customers.list(CustomerQuery(status: .all), limit: 10, options: Self.bound).customers.isEmpty)
+
+            let small = try await client.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                try await send(Array(rows.prefix(3)))
+            }
+            #expect(small.imported == 3)
+        }
+    }
 }

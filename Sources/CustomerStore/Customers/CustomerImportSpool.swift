@@ -16,8 +16,19 @@ import Glibc
 /// unlinked at once, so it holds no name and disappears with its descriptor, also after a crash.
 /// Each message is stored as its length (4 bytes, big-endian) and its bytes, as received.
 ///
+/// The file is bounded (`limit`): a caller allowed to import could otherwise send rows until the
+/// disk the database lives on was full, failing every other write of the service meanwhile.
+///
 /// Used by one thread at a time (the call's handler); not `Sendable`.
 public final class CustomerImportSpool {
+    /// The default bound of one import's spool file (2 GiB): about six million rows with an
+    /// address and a contact each, as `customer-bench import --with-children` sends them.
+    public static let defaultLimit: Int64 = 2 << 30
+
+    /// The most bytes the file may hold (each message and its 4-byte length).
+    public let limit: Int64
+    /// Bytes appended so far, lengths included.
+    public private(set) var size: Int64 = 0
     /// Where the file was made, for errors (it has no name once made).
     private let path: String
     private let descriptor: Int32
@@ -33,8 +44,10 @@ public final class CustomerImportSpool {
 
     static let blockSize = 1 << 20
 
-    /// Makes the unnamed file in `directory`. - Throws: `StoreError.io`, `resourceExhausted`.
-    init(directory: String) throws {
+    /// Makes the unnamed file in `directory`, to hold at most `limit` bytes.
+    /// - Throws: `StoreError.io`, `resourceExhausted`.
+    init(directory: String, limit: Int64 = defaultLimit) throws {
+        self.limit = limit
         var template = Array("\(directory)/.customer-import-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -60,11 +73,19 @@ public final class CustomerImportSpool {
     }
 
     /// Keeps one message. - Throws: `StoreError` when the file cannot be written (a full disk:
-    /// `resourceExhausted`); after `next()` began reading back.
+    /// `resourceExhausted`), past `limit` (`resourceExhausted`, nothing kept of the message); after
+    /// `next()` began reading back.
     public func append(_ message: [UInt8]) throws {
         guard !isReading, let length = UInt32(exactly: message.count) else {
             throw StoreError.invalidArgument([FieldViolation(field: "rows", reason: "a message of the import is too large")])
         }
+        let grown = size + 4 + Int64(length)
+        guard grown <= limit else {
+            throw StoreError.resourceExhausted(
+                "the import exceeds the server's limit of \(limit) bytes as received (its messages and 4 bytes for each); "
+                    + "split it into smaller imports")
+        }
+        size = grown
         withUnsafeBytes(of: length.bigEndian) { pending.append(contentsOf: $0) }
         pending.append(contentsOf: message)
         count += 1
@@ -117,9 +138,9 @@ public final class CustomerImportSpool {
 }
 
 extension CustomerStore {
-    /// A new, empty spool for an import's messages, next to the database.
-    public func makeImportSpool() throws -> CustomerImportSpool {
+    /// A new, empty spool for an import's messages, next to the database, holding at most `limit` bytes.
+    public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit) throws -> CustomerImportSpool {
         let directory = (path as NSString).deletingLastPathComponent
-        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory)
+        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit)
     }
 }
