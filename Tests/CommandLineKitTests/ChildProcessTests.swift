@@ -39,15 +39,19 @@ import Testing
 
     /// The tests' bounded waits (TestSupport): a child still running at the bound is killed, and
     /// the wait fails naming what it waited for instead of hanging the test.
+    ///
+    /// The children sleep an hour: the kill comes from the waiting task's cancellation handler, and
+    /// a cooperative pool starved by a busy machine once ran that task only after a 30-second
+    /// sleep had ended by itself (CI with both cores kept busy: exit status 0, not SIGKILL's).
     @Test func aChildThatOutlivesItsBoundIsKilledAndTheWaitFailsNamingIt() async throws {
         let timeout = await #expect(throws: TestTimeout.self) {
-            _ = try await ChildProcess.run(within: 1, "/bin/sleep", ["30"])
+            _ = try await ChildProcess.run(within: 1, "/bin/sleep", ["3600"])
         }
-        #expect(timeout?.what == "/bin/sleep 30 to finish")
-        let child = try ChildProcess.spawn("/bin/sleep", ["30"])
+        #expect(timeout?.what == "/bin/sleep 3600 to finish")
+        let child = try ChildProcess.spawn("/bin/sleep", ["3600"])
         defer { child.killInBackground() }
-        let waited = await #expect(throws: TestTimeout.self) { _ = try await child.exitStatus(within: 1, "sleep 30 to end") }
-        #expect(waited?.what == "sleep 30 to end")
+        let waited = await #expect(throws: TestTimeout.self) { _ = try await child.exitStatus(within: 1, "sleep 3600 to end") }
+        #expect(waited?.what == "sleep 3600 to end")
         try await waitUntil("the timed-out child to be killed") { !child.isRunning }
         #expect(child.terminationStatus == 128 + SIGKILL)
     }
