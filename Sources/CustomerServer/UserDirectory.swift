@@ -60,6 +60,9 @@ final class UserDirectory: Sendable {
             return user
         }
         guard let user = try load() else { return nil }
+        // Bounded: names are kept as asked for, and the store matches them ignoring case, so a
+        // caller naming one user in ever new spellings would otherwise grow the cache without end.
+        if users[keyPath: table].count >= ThreadUsers.capacity { users.forget(startingEpoch: current) }
         users[keyPath: table][key] = user
         return user
     }
@@ -78,6 +81,9 @@ private enum UserEpochs {
 /// Not `Sendable`, and need not be: it is only reached through its thread's pthread key, so only
 /// that thread ever touches it; the key's destructor releases it when the thread ends.
 private final class ThreadUsers {
+    /// The most users one table keeps; a thread serves one caller, which names few.
+    static let capacity = 256
+
     private(set) var epoch: UInt64 = 0
     var byUID: [UInt32: StoredUser] = [:]
     var byName: [String: StoredUser] = [:]
