@@ -51,11 +51,25 @@ final class IdleSpin: Sendable {
         }
         defer { spinnerActive.store(false, ordering: .releasing) }
         let deadline = ContinuousClock.now + Self.budget
-        repeat {
+        var gap = Self.firstGap
+        while true {
             if poll() { return true }
-        } while handlersRunning.load(ordering: .relaxed) == 0 && ContinuousClock.now < deadline
-        return false
+            // Waits the gap out in user space (reading the clock costs no syscall), then polls again.
+            let next = ContinuousClock.now + gap
+            guard next < deadline else { return false }
+            repeat {
+                if handlersRunning.load(ordering: .relaxed) != 0 { return false }
+            } while ContinuousClock.now < next
+            gap = min(gap * 2, Self.longestGap)
+        }
     }
+
+    /// The pause between two non-blocking reads, doubling from ``firstGap`` to ``longestGap``.
+    /// Why: a lone caller's next request takes tens of µs to come (it decodes its answer first),
+    /// and polling back to back made 20–35 `recvfrom` per get; with the gaps ~10, for at most
+    /// ``longestGap`` more latency (see docs/PERFORMANCE.md, "clientbell").
+    static let firstGap = Duration.microseconds(2)
+    static let longestGap = Duration.microseconds(8)
 
     private static func key(_ connection: AnyObject) -> UInt {
         UInt(bitPattern: ObjectIdentifier(connection))
