@@ -141,13 +141,13 @@ import SQLiteEngine
         try writer.run("INSERT INTO log (name) VALUES ('a')")
         let reader = try database.openReader()
         defer { reader.close(); writer.close() }
-        func versionInsideARead() throws -> UInt32 {
-            try reader.withStatement("SELECT count(*) FROM log") { statement in
+        func versionInsideARead() throws -> UInt32? {
+            try reader.withStatement("SELECT count(*) FROM log") { statement throws -> UInt32? in
                 #expect(try statement.step())
-                return try reader.dataVersion()
+                return reader.dataVersion()
             }
         }
-        let first = try versionInsideARead()
+        let first = try #require(try versionInsideARead())
         #expect(try versionInsideARead() == first)
         try writer.run("INSERT INTO log (name) VALUES ('b')")
         #expect(try versionInsideARead() != first)

@@ -24,9 +24,8 @@ final class KeptNames {
 
     /// The names kept with `connection` valid for the read it is in; call it inside the read's
     /// snapshot (while a row's statement is active), as ``UserNames`` does.
-    static func of(_ connection: SQLiteConnection) throws -> KeptNames {
-        guard connection.role == .reader else { return KeptNames(version: 0) }
-        let version = try connection.dataVersion()
+    static func of(_ connection: SQLiteConnection) -> KeptNames {
+        guard connection.role == .reader, let version = connection.dataVersion() else { return KeptNames(version: 0) }
         guard let kept = connection.keptAcrossReads as? KeptNames else {
             let kept = KeptNames(version: version)
             connection.keptAcrossReads = kept

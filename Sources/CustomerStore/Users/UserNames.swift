@@ -62,7 +62,7 @@ final class UserNames {
     }
 
     private func lookUp(_ id: Int64) throws -> String {
-        let kept = try self.kept ?? KeptNames.of(connection)
+        let kept = self.kept ?? KeptNames.of(connection)
         self.kept = kept
         if let name = kept.users[id] { return name }
         guard let name = try CustomerStore.userName(connection, id: id) else {
