@@ -35,6 +35,9 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
     /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).
     public private(set) var statementsRun = 0
+    /// What its user keeps with this connection from one read to the next (the store's names of
+    /// users, see `KeptNames`), valid only while ``dataVersion()`` stays what it was when kept.
+    public var keptAcrossReads: AnyObject?
 
     /// Opens and configures a connection, in the order GRDB's `Database.setUp` uses: extended
     /// codes first (so every later error is precise), the busy timeout, then a probe that fails

@@ -39,9 +39,10 @@ public final class SQLiteStatement {
     var nextColumn: Int32 = 0
     /// The column count `columnNames` were read for; -1 before.
     var resolvedColumnCount: Int32 = -1
-    /// The layouts resolved for this statement, by their type (see `ColumnLayout.swift`); dropped
-    /// with the names when SQLite re-prepared the statement with another column count.
-    var layouts: [ObjectIdentifier: any ColumnLayout] = [:]
+    /// The layouts resolved for this statement, by their type, each in its `LayoutBox` (see
+    /// `ColumnLayout.swift`); dropped with the names when SQLite re-prepared the statement with
+    /// another column count.
+    var layouts: [ObjectIdentifier: AnyObject] = [:]
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle

@@ -46,11 +46,13 @@ import SQLiteEngine
         let all = Set(CardTabSelection.allCases)
 
         var card: CardTabs?
+        // A card read first, so both counted reads find the admin's name kept (`KeptNames`).
+        _ = try store.cardTabs(customerID: small.id, now: now, tabs: all)
         let bigCount = try Self.statements(store) { card = try store.cardTabs(customerID: big.id, now: now, tabs: all) }
         let smallCount = try Self.statements(store) { _ = try store.cardTabs(customerID: small.id, now: now, tabs: all) }
         // BEGIN, customer, addresses, contacts (+ labels only when there are contacts), activities,
         // projects, collaboration, forecasts, COMMIT, and one name look-up per user the rows name
-        // (`UserNames`; here only the admin): the same for 1 project as for 20 (no N+1).
+        // that the reader has not kept (`UserNames`; here none): the same for 1 project as for 20 (no N+1).
         #expect(bigCount == smallCount && bigCount <= 15)
 
         let tabs = try #require(card)
@@ -75,6 +77,28 @@ import SQLiteEngine
 }
 
 @Suite struct UserNameTests {
+    /// A reader keeps the names it looked up for its next reads (`KeptNames`) only while the
+    /// database is unchanged: a read of an unchanged database looks no name up again, and a user
+    /// renamed behind the store's back (no call renames one) is shown by the new name on the very
+    /// next read.
+    @Test func keptNamesLastUntilTheDatabaseChanges() throws {
+        let fixture = try Fixture(readerCount: 1)
+        let store = fixture.store
+        let customer = try fixture.create("Kept Oy")
+        func statementsRun() throws -> Int { try store.readers.withConnection { $0.statementsRun } }
+        #expect(try store.customer(id: customer.id).createdBy == fixture.admin.ref)
+        let before = try statementsRun()
+        #expect(try store.customer(id: customer.id).createdBy == fixture.admin.ref)
+        #expect(try statementsRun() - before == 1, "the customer's SELECT only: the admin's name was kept")
+
+        let raw = try SQLiteConnection(path: fixture.directory.databasePath, role: .writer, options: .init())
+        defer { raw.close() }
+        try raw.execute("UPDATE users SET name = 'renamed' WHERE id = \(fixture.admin.id)")
+        let read = try store.customer(id: customer.id)
+        #expect(read.createdBy == StoredUserRef(id: fixture.admin.id, name: "renamed"))
+        #expect(read.updatedBy.name == "renamed")
+    }
+
     /// Every tab names the users its rows refer to through `UserNames`, as the contact tab does;
     /// a row naming a user who does not exist is a damaged database (DATA_LOSS), never a row left
     /// out as the joins it replaced did.

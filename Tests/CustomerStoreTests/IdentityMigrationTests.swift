@@ -56,7 +56,8 @@ import SQLiteEngine
         #expect(try store.user(id: adminID)?.name == "dora")
         #expect(try store.history(.customer, id: 3).map(\.action) == ["created", "deleted"])
         #expect(try Self.schemaNames(path, type: "trigger") == triggersBefore)
-        #expect(try Self.schemaNames(path, type: "view") == viewsBefore)
+        // Every view but the activity list's, which migration 18 drops (its one reader selects itself).
+        #expect(try Self.schemaNames(path, type: "view") == viewsBefore.filter { $0 != "customer_activity_items" })
 
         // New rows get ids above every id the table or the history ever held.
         let customer = try store.createCustomer(NewCustomer(name: "New Oy"), by: admin)

@@ -44,7 +44,8 @@ import SQLiteEngine
         defer { upgraded.close() }
         #expect(upgraded.appliedMigrations.contains(Migrations.inListChecks.version))
         #expect(try Self.rows(upgraded) == before)
-        #expect(try Self.schema(upgraded) == schemaBefore)
+        // As before but the activity list's view, which migration 18 drops (its one reader selects itself).
+        #expect(try Self.schema(upgraded) == schemaBefore.filter { !$0.hasPrefix("view customer_activity_items ") })
         #expect(try Self.sequences(upgraded) == sequencesBefore)
 
         for (table, column, values) in Migrations.inListCheckedColumns {

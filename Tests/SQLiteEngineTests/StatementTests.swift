@@ -131,3 +131,25 @@ import SQLiteEngine
         #expect(throws: SQLiteError.self) { try insertLog(reader, "A") }
     }
 }
+
+@Suite struct DataVersionTests {
+    /// A reader's data version, asked inside its read, stays while nothing commits and changes
+    /// once another connection has committed: what lets the store keep names across reads.
+    @Test func changesWhenAnotherConnectionCommits() throws {
+        let database = try TemporaryDatabase()
+        let writer = try database.openWriter()
+        try writer.run("INSERT INTO log (name) VALUES ('a')")
+        let reader = try database.openReader()
+        defer { reader.close(); writer.close() }
+        func versionInsideARead() throws -> UInt32? {
+            try reader.withStatement("SELECT count(*) FROM log") { statement throws -> UInt32? in
+                #expect(try statement.step())
+                return reader.dataVersion()
+            }
+        }
+        let first = try #require(try versionInsideARead())
+        #expect(try versionInsideARead() == first)
+        try writer.run("INSERT INTO log (name) VALUES ('b')")
+        #expect(try versionInsideARead() != first)
+    }
+}

@@ -1,26 +1,45 @@
 import Foundation
 import SQLiteEngine
 
-/// The SELECTs that read activities through the `customer_activity_items` view, and their
-/// decoding (user names through ``UserNames``: four joins a row were ~20 of a card's ~35).
+/// The SELECTs that read a customer's activities with its project tasks, and their decoding
+/// (user names through ``UserNames``: four joins a row were ~20 of a card's ~35).
 enum ActivityRow {
-    /// `?1` is now (milliseconds): it decides whether an event has ended.
-    private static let select = """
-        SELECT i.id, i.customer_id, i.kind, i.subject, i.due_at, i.starts_at, i.ends_at,
-               i.assignee_id, i.contact_id, k.first_name, k.last_name, k.deleted,
-               i.completed_at, i.completed_by, i.project_id, i.project_name,
-               i.version, i.created_at, i.created_by, i.updated_at, i.updated_by,
-               CASE WHEN (i.kind IN ('task', 'projectTask') AND i.completed_at IS NULL) OR (i.kind = 'event' AND i.ends_at > ?1)
-                    THEN 0 ELSE 1 END AS done, i.time_zone
-        FROM customer_activity_items i
-        LEFT JOIN contacts k ON k.id = i.contact_id
+    /// The customer's notes, tasks and events, then its projects' tasks, those of the rows each
+    /// condition keeps; `?1` is now (milliseconds): it decides whether an event has ended.
+    ///
+    /// A compound SELECT of its own rather than the view `customer_activity_items` it replaces
+    /// (dropped by migration 18): SQLite read the view as a co-routine, each row copied out of it
+    /// and its contact joined after, which cost 44 400 instructions of `sqlite3_step` for the
+    /// bench's 5 activities, this 29 800 (callgrind, docs/PERFORMANCE.md). A project task names no
+    /// contact, so only the first arm joins `contacts`; the columns are named by the first arm.
+    private static func select(activities: String, tasks: String) -> String {
         """
+        SELECT a.id, a.customer_id, a.kind, a.subject, a.due_at, a.starts_at, a.ends_at,
+               a.assignee_id, a.contact_id, k.first_name, k.last_name, k.deleted,
+               a.completed_at, a.completed_by, a.project_id, p.name AS project_name,
+               a.version, a.created_at, a.created_by, a.updated_at, a.updated_by,
+               CASE WHEN (a.kind = 'task' AND a.completed_at IS NULL) OR (a.kind = 'event' AND a.ends_at > ?1)
+                    THEN 0 ELSE 1 END AS done, a.time_zone
+        FROM activities a LEFT JOIN projects p ON p.id = a.project_id LEFT JOIN contacts k ON k.id = a.contact_id
+        WHERE \(activities)
+        """ + (tasks.isEmpty ? "" : """
+
+        UNION ALL
+        SELECT t.id, p.customer_id, 'projectTask', t.name, CAST(strftime('%s', t.due_on) AS INTEGER) * 1000, NULL, NULL,
+               t.assignee_id, NULL, NULL, NULL, NULL, t.completed_at, t.completed_by, p.id, p.name,
+               t.version, t.created_at, t.created_by, t.updated_at, t.updated_by,
+               CASE WHEN t.completed_at IS NULL THEN 0 ELSE 1 END, NULL
+        FROM project_tasks t JOIN projects p ON p.id = t.project_id
+        WHERE \(tasks)
+        """)
+    }
     /// A customer's own note, task or event (a project task's id is another table's).
-    private static let byID = select + " WHERE i.id = ?2 AND i.kind <> 'projectTask'"
+    private static let byID = select(activities: "a.id = ?2", tasks: "")
     /// ONE query for the whole list, in no order: `list` sorts it (see `isListedBefore`).
-    private static let byCustomer = select + " WHERE i.customer_id = ?2"
+    private static let byCustomer = select(activities: "a.customer_id = ?2", tasks: "p.customer_id = ?2")
     /// The list of one project's entries: its tasks and the activities linked to it.
-    private static let byProject = select + " WHERE i.customer_id = ?2 AND i.project_id = ?3"
+    private static let byProject = select(activities: "a.customer_id = ?2 AND a.project_id = ?3",
+                                          tasks: "p.customer_id = ?2 AND p.id = ?3")
 
     /// The columns `decode` reads, found by name once per prepared statement.
     private struct Columns: ColumnLayout {

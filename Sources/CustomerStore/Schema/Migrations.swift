@@ -69,6 +69,7 @@ enum Migrations {
         writePath,
         matchKeyCheck,
         inListChecks,
+        activityItemsView,
     ]
 
     /// The runner of `all`.

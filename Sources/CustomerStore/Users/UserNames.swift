@@ -11,13 +11,15 @@ import SQLiteEngine
 ///
 /// Consistent with the rows: a look-up runs on the same connection while the row's statement is
 /// still active, so inside the read's snapshot (a read transaction, or an autocommit statement's
-/// own, which lasts until that statement is reset). One per read, on the reader's thread; never
-/// kept across reads, so a renamed user is never shown by an old name.
+/// own, which lasts until that statement is reset). One per read, on the reader's thread; the
+/// names a reader connection found are kept for its next reads only while the database's data
+/// version stays the same (``KeptNames``), so a renamed user is never shown by an old name.
 final class UserNames {
     private let connection: SQLiteConnection
     /// The last user looked up or found: rows mostly name the same one over and over.
     private var last: StoredUserRef?
-    private var found: [Int64: String] = [:]
+    /// The connection's names for this read's snapshot, found at the read's first look-up.
+    private var kept: KeptNames?
 
     init(_ connection: SQLiteConnection) {
         self.connection = connection
@@ -33,7 +35,7 @@ final class UserNames {
     ///   foreign key, so that means a damaged database (the joins this replaces dropped the row).
     func ref(_ id: Int64) throws -> StoredUserRef {
         if let last, last.id == id { return last }
-        let ref = StoredUserRef(id: id, name: try found[id] ?? lookUp(id))
+        let ref = StoredUserRef(id: id, name: try lookUp(id))
         last = ref
         return ref
     }
@@ -60,10 +62,13 @@ final class UserNames {
     }
 
     private func lookUp(_ id: Int64) throws -> String {
+        let kept = self.kept ?? KeptNames.of(connection)
+        self.kept = kept
+        if let name = kept.users[id] { return name }
         guard let name = try CustomerStore.userName(connection, id: id) else {
             throw StoreError.dataLoss("a row names user \(id), who does not exist (a foreign key is broken)")
         }
-        found[id] = name
+        kept.keep(user: id, name: name)
         return name
     }
 }
