@@ -82,8 +82,9 @@ enum DaemonOptions {
     static let maxImportSize = Option.value("max-import-size", "MIB", help: """
         The most one ImportCustomers stream may send, in MiB, as received (its
         messages and 4 bytes for each); it is kept in a file next to the database
-        until it ends, so this bounds the disk one import can take. A larger
-        import is refused with RESOURCE_EXHAUSTED and writes nothing.
+        until it ends, so this bounds the disk imports can take. It bounds all
+        imports in progress together too. An import passing it is refused with
+        RESOURCE_EXHAUSTED and writes nothing.
         Default: 2048.
         """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """

@@ -5,6 +5,7 @@ import Testing
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import ThreadSync
 
 /// The budget of calls in flight per OS user (`maxCallsPerUser`): a user at it is refused, on every
 /// one of its connections, while another user is served; a call that ends gives its place back.
