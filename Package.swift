@@ -66,7 +66,7 @@ let package = Package(
         // Layer 3: service handlers, identity, permissions, audit.
         .target(name: "CustomerServer",
                 dependencies: ["RPCServing", "RPCTransport", "BinaryCoding", "CustomerAPI", "CustomerStore", "BusinessIdentifiers", "BusinessRegistry",
-                               "ServiceLog", "ProductVersion", "Hashing"],
+                               "ServiceLog", "ProductVersion", "Hashing", "ThreadSync"],
                 path: "Sources/CustomerServer"),
 
         // Argument parsing and help conventions shared by the executables.

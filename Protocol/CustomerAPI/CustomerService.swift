@@ -22,7 +22,8 @@ public enum CustomerService {
             + "\(ImportCustomersResponse.maxRefusalDetails), "
             + "field `line N: column`) unless `continueOnError`. The server keeps the stream until it ends, then writes all rows "
             + "in one transaction (a slow client holds up no other write). An import whose messages, as received with 4 bytes "
-            + "each, exceed the server's limit (2 GiB by default) is refused RESOURCE_EXHAUSTED and writes nothing. "
+            + "each, exceed the server's limit (2 GiB by default), or would take all imports in progress at once past it "
+            + "together, is refused RESOURCE_EXHAUSTED and writes nothing. "
             + "Takes an `idempotency-key`.")
     public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
         service: name, method: "ExportCustomers",

@@ -2,6 +2,7 @@ import CustomerAPI
 import CustomerStore
 import Hashing
 import RPCServing
+import ThreadSync
 
 /// Serves the bulk side of `customer.v1.CustomerService`: ImportCustomers (a client stream of rows,
 /// spooled until the stream ends, then all written in one transaction) and ExportCustomers (a server stream of the same records).
@@ -9,6 +10,8 @@ struct CustomerImportHandler: GuardedService {
     var store: CustomerStore
     /// The most bytes one import may send, as spooled (`CustomerServerConfiguration.maxImportSize`).
     var spoolLimit: Int64
+    /// What all imports in progress may spool together (the same limit, shared by the server's imports).
+    var spoolTotal: SharedBudget
 
     /// The source history records for an imported customer, address and contact.
     static let historySource = "import"
@@ -20,7 +23,7 @@ struct CustomerImportHandler: GuardedService {
             clientStreaming: CustomerService.importCustomers,
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
-        ) { [store, spoolLimit] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
+        ) { [store, spoolLimit, spoolTotal] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
             -> ImportCustomersResponse in
             let options = first.message.options ?? ImportOptions()
             let key = try KeyedWrites.key(of: context)
@@ -33,7 +36,7 @@ struct CustomerImportHandler: GuardedService {
             // are its rows written, in one transaction: a slow or silent client never holds the
             // database's writer (and with it every write of the service). The server holds one
             // message at a time, never the whole import.
-            let spool = try store.makeImportSpool(limit: spoolLimit)
+            let spool = try store.makeImportSpool(limit: spoolLimit, total: spoolTotal)
             while let bytes = try messages.nextEncoded() {
                 try context.checkCancellation()
                 try spool.append(bytes)

@@ -4,12 +4,15 @@ import ServiceLog
 import RPCServing
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// The customer service assembled: the store opened and migrated, identity in front of every
 /// handler, each method's permission requirement checked before it, and the RPC server on the socket.
 public final class CustomerServerApp: Sendable {
     public let configuration: CustomerServerConfiguration
     private let store: CustomerStore
+    /// What the imports in progress hold spooled together, against `maxImportSize`.
+    private let importSpools: SharedBudget
     private let services: GuardedServices
     /// Ends the change feed's watches when a graceful stop begins.
     private let feedShutdown: ChangeFeedShutdown
@@ -27,6 +30,8 @@ public final class CustomerServerApp: Sendable {
         self.logger = logger
         try DefaultPaths.ensureParentDirectory(of: configuration.databasePath)
         let store = try CustomerStore(path: configuration.databasePath, options: configuration.storeOptions)
+        let importSpools = SharedBudget(limit: Int(configuration.maxImportSize))
+        self.importSpools = importSpools
         try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })
         self.store = store
         let users = UserDirectory(store: store)
@@ -38,7 +43,7 @@ public final class CustomerServerApp: Sendable {
         services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
-                CustomerImportHandler(store: store, spoolLimit: configuration.maxImportSize),
+                CustomerImportHandler(store: store, spoolLimit: configuration.maxImportSize, spoolTotal: importSpools),
                 CustomerMergeHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),
@@ -71,6 +76,9 @@ public final class CustomerServerApp: Sendable {
 
     /// What each customer method needs (its permission requirement in one line), by full method name.
     public var methodRequirements: [String: String] { services.requirements }
+
+    /// Bytes the imports in progress hold in their spool files together (for tests and statistics).
+    public var importSpoolBytes: Int { importSpools.inUse }
 
     /// Starts accepting calls; the socket's directory is created (mode 0700) when missing, and
     /// refused when it is not the server user's alone (see `RPCServer.start`).

@@ -17,7 +17,8 @@ public struct CustomerServerConfiguration: Sendable {
     public var maxUploadSize: Int64 = 100 * 1024 * 1024
     /// The most bytes one ImportCustomers stream may send, its messages as received with 4 bytes
     /// each (default 2 GiB); more is refused RESOURCE_EXHAUSTED and nothing is written. It bounds
-    /// the spool file the import is kept in until its stream ends, next to the database.
+    /// the spool file the import is kept in until its stream ends, next to the database, and all
+    /// imports in progress together: the message that would pass it fails its own import.
     public var maxImportSize: Int64 = CustomerImportSpool.defaultLimit
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]

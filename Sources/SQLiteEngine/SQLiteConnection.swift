@@ -160,7 +160,8 @@ public final class SQLiteConnection: @unchecked Sendable {
         let code = sqlite3_wal_checkpoint_v2(handle, nil, mode, nil, nil)
         if code & 0xff == SQLITE_BUSY { return false }
         guard code == SQLITE_OK else {
-            throw SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), context: "checkpoint of \(path)")
+            throw SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), context: "checkpoint of \(path)",
+                              systemErrno: sqlite3_system_errno(handle))
         }
         return true
     }
@@ -255,7 +256,8 @@ public final class SQLiteConnection: @unchecked Sendable {
         // The connection's extended code is more precise when it belongs to this failure.
         let last = sqlite3_extended_errcode(handle)
         let extended = last & 0xFF == code & 0xFF ? last : code
-        return SQLiteError(code: extended, message: message, context: context)
+        return SQLiteError(code: extended, message: message, context: context,
+                           systemErrno: extended & 0xFF == SQLITE_IOERR ? sqlite3_system_errno(handle) : 0)
     }
 
     // MARK: Transactions

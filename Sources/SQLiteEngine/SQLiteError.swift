@@ -12,17 +12,23 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
     /// What was running: the statement's SQL, or e.g. "opening /path/db".
     public let context: String
+    /// The operating system's errno behind an I/O error (`sqlite3_system_errno`), 0 when none:
+    /// SQLITE_IOERR_WRITE alone does not tell a file-size limit (EFBIG) from a failing disk (EIO).
+    public let systemErrno: Int32
 
-    public init(code: Int32, message: String, context: String) {
+    public init(code: Int32, message: String, context: String, systemErrno: Int32 = 0) {
         self.code = code
         self.message = message
         self.context = context
+        self.systemErrno = systemErrno
     }
 
     /// The primary result code (the low byte), e.g. `SQLITE_CONSTRAINT` for 2067.
     public var primaryCode: Int32 { code & 0xFF }
 
-    public var description: String { "SQLite error \(code) while \(context): \(message)" }
+    public var description: String {
+        "SQLite error \(code) while \(context): \(message)" + (systemErrno == 0 ? "" : " (errno \(systemErrno))")
+    }
 
     // SQLite's extended constraint codes: function-like macros in sqlite3.h that Swift does not import.
     /// `SQLITE_CONSTRAINT_FOREIGNKEY`.

@@ -71,11 +71,20 @@ enum DaemonOptions {
         take every server thread. Each connection takes at most 100.
         Default: 16384.
         """)
+    static let maxInputPerUser = Option.value("max-input-per-user", "MIB", help: """
+        Input one OS user may have the server hold at once, in MiB, on all its
+        connections together: frames being read (one over 16 KiB counts its
+        announced length from its header on) and client-stream messages not yet
+        taken by their calls. The frame or message that would pass it ends its
+        call with RESOURCE_EXHAUSTED (the connection goes on), so one user cannot
+        take the server's memory from the others. Default: 256.
+        """)
     static let maxImportSize = Option.value("max-import-size", "MIB", help: """
         The most one ImportCustomers stream may send, in MiB, as received (its
         messages and 4 bytes for each); it is kept in a file next to the database
-        until it ends, so this bounds the disk one import can take. A larger
-        import is refused with RESOURCE_EXHAUSTED and writes nothing.
+        until it ends, so this bounds the disk imports can take. It bounds all
+        imports in progress together too. An import passing it is refused with
+        RESOURCE_EXHAUSTED and writes nothing.
         Default: 2048.
         """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
@@ -105,7 +114,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxImportSize, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxImportSize, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

@@ -101,6 +101,9 @@ func run() -> Int32 {
         if let calls = try arguments.integer(DaemonOptions.maxCallsPerUser, in: 1...1_000_000) {
             configuration.rpc.maxCallsPerUser = calls
         }
+        if let mebibytes = try arguments.integer(DaemonOptions.maxInputPerUser, in: 1...1_048_576) {
+            configuration.rpc.maxInputBytesPerUser = mebibytes * 1_048_576
+        }
         if let mebibytes = try arguments.integer(DaemonOptions.maxImportSize, in: Int64(1)...1_048_576) {
             configuration.maxImportSize = mebibytes * 1_048_576
         }

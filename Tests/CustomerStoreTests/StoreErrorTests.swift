@@ -1,5 +1,6 @@
 import Testing
 @testable import CustomerStore
+import Glibc
 import SQLiteEngine
 
 @Suite struct StoreErrorTests {
@@ -15,11 +16,21 @@ import SQLiteEngine
         (6, "database table is locked", .unavailable("the database is busy (ctx); try again")),
         (26, "file is not a database", .notADatabase("ctx")),
         (13, "database or disk is full",
-         .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")),
+         .resourceExhausted(StoreError.diskFullMessage)),
         (11, "database disk image is malformed", .sqlite(SQLiteError(code: 11, message: "database disk image is malformed", context: "ctx"))),
     ])
     func sqliteCodesMapToStoreErrors(_ code: Int32, _ message: String, _ expected: StoreError) {
         #expect(StoreError(SQLiteError(code: code, message: message, context: "ctx")) == expected)
+    }
+
+    /// A write past the file-size limit fails EFBIG, which SQLite reports as SQLITE_IOERR_WRITE
+    /// (778): the same answer as a full disk; an I/O error of a failing disk (EIO) stays what it is.
+    @Test func aWriteRefusedByTheFileSizeLimitIsADiskFull() {
+        let tooBig = SQLiteError(code: 778, message: "disk I/O error", context: "ctx", systemErrno: EFBIG)
+        #expect(StoreError(tooBig) == .resourceExhausted(StoreError.diskFullMessage))
+        #expect(StoreError.diskFullMessage.contains("file size limit reached"))
+        let failing = SQLiteError(code: 778, message: "disk I/O error", context: "ctx", systemErrno: EIO)
+        #expect(StoreError(failing) == .sqlite(failing))
     }
 
     @Test func descriptionsNameTheProblem() {

@@ -4,8 +4,8 @@ import Glibc
 import TestSupport
 import Testing
 
-/// customerd's budget of calls in flight per OS user (`--max-calls-per-user`), seen by two real
-/// OS users on one real socket.
+/// customerd's per-user budgets: calls in flight (`--max-calls-per-user`), seen by two real OS
+/// users on one real socket, and input held (`--max-input-per-user`).
 @Suite struct CallBudgetTests {
     /// With a budget of one call, this test's user holds its call with a watch (it stays open,
     /// waiting for commits); its next call is refused RESOURCE_EXHAUSTED naming the limit, and
@@ -40,5 +40,29 @@ import Testing
         let result = try await runProduct("customerd", ["--max-import-size", "0"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("max-import-size' needs a whole number from 1 to 1048576, got '0'"), "\(result.stderr)")
+    }
+
+    /// `--max-input-per-user` reaches the server: with 1 MiB, a create whose frame announces more
+    /// is refused RESOURCE_EXHAUSTED naming the limit before its payload is read (not judged by its
+    /// fields), and the same client's next call is served.
+    @Test func theInputBudgetOptionBoundsWhatOneUserSends() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("d.sock").path
+        let daemon = try startDaemon(socket: socket, database: directory.appendingPathComponent("c.sqlite").path,
+                                     arguments: ["--max-input-per-user", "1"])
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        let refused = await #expect(throws: RPCError.self) {
+            _ = try await client.customers.create(CustomerFields(name: "Large", description: String(repeating: "x", count: 1_500_000)))
+        }
+        #expect(refused?.code == .resourceExhausted, "\(String(describing: refused))")
+        #expect(refused?.message.contains("past its limit of 1048576 bytes") == true, "\(String(describing: refused))")
+        #expect(try await client.customers.create(CustomerFields(name: "Small")).name == "Small")
+        let usage = try await runProduct("customerd", ["--max-input-per-user", "0"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("max-input-per-user' needs a whole number from 1 to 1048576, got '0'"), "\(usage.stderr)")
     }
 }

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// An import is spooled until its client ends the stream, and only then written: a client that
@@ -70,6 +71,54 @@ import Testing
                 try await send(Array(rows.prefix(3)))
             }
             #expect(small.imported == 3)
+        }
+    }
+
+    /// Two imports at once, each within the server's limit alone but not together: the one whose
+    /// message would pass the limit for all imports in progress is refused RESOURCE_EXHAUSTED
+    /// saying so and writes nothing; the other is written, and once it ended an import as large fits.
+    @Test func importsInProgressAtOnceShareTheServersLimit() async throws {
+        let limit: Int64 = 4096
+        try await withTestServer(start: { try TestServer { $0.maxImportSize = limit } }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            func rows(_ prefix: String) -> [CustomerRecord] {
+                (0..<10).map { CustomerRecord(line: $0 + 2, fields: CustomerFields(name: "\(prefix) Oy \($0)",
+                                                                                  description: String(repeating: "d", count: 200))) }
+            }
+            let importer = server.client()
+            defer { importer.close() }
+            let (gate, release) = AsyncStream.makeStream(of: Void.self)
+            let first = Task {
+                try await importer.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                    try await send(rows("First"))
+                    for await _ in gate { break }
+                }
+            }
+            do {
+                try await waitUntil("the first import's rows to be spooled") { server.app.importSpoolBytes > 2000 }
+                let second = await #expect(throws: RPCError.self) {
+                    _ = try await client.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                        try await send(rows("Second"))
+                    }
+                }
+                #expect(second?.code == .resourceExhausted, "\(String(describing: second))")
+                #expect(second?.message.contains("limit of \(limit) bytes as received for all of them together") == true,
+                        "\(String(describing: second))")
+            } catch {
+                release.finish()
+                throw error
+            }
+            release.finish()
+            #expect(try await first.value.imported == 10)
+            let third = try await client.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                try await send(rows("Third"))
+            }
+            #expect(third.imported == 10)
+            let names = try await client.customers.list(CustomerQuery(status: .all), limit: 50, options: Self.bound).customers.map(\.name)
+            #expect(names.filter { $0.hasPrefix("Second") }.isEmpty)
+            #expect(names.count == 20)
+            #expect(server.app.importSpoolBytes == 0)
         }
     }
 }

@@ -172,4 +172,35 @@ import Testing
         #expect(Handshake.chooseVersion(offered: [1, 2]) == 1)
         #expect(Handshake.chooseVersion(offered: [2, 3]) == nil)
     }
+
+    /// A frame still arriving is reported by its header (what the server charges to its peer's
+    /// input budget); skipped, its payload is dropped as it arrives, split anywhere, and the frame
+    /// after it comes out whole.
+    @Test func aPendingFrameCanBeSkippedAndTheStreamStaysInSync() throws {
+        var reader = FrameReader(maxFrameSize: 64 * 1024)
+        let large = FrameBuilder.frame(.message, flags: .hasMessage, streamID: 3) {
+            $0.append(contentsOf: [UInt8](repeating: 0xAB, count: 40_000))
+        }
+        let after = FrameBuilder.frame(.ping, streamID: 0) { $0.append(contentsOf: [1, 2, 3, 4, 5, 6, 7, 8]) }
+        #expect(reader.pendingHeader == nil)
+        reader.append(large.prefix(5))
+        #expect(reader.pendingHeader == nil, "not a whole header yet")
+        reader.append(large[5..<1000])
+        #expect(try reader.next() == nil)
+        let header = try #require(reader.pendingHeader)
+        #expect(header.type == .message && header.streamID == 3 && header.payloadLength == 40_000)
+        #expect(reader.skipPendingFrame() == header)
+        #expect(reader.pendingHeader == nil && reader.skipPendingFrame() == nil)
+        var rest = large[1000...] + after
+        while !rest.isEmpty {
+            reader.append(rest.prefix(777))
+            rest = rest.dropFirst(777)
+        }
+        guard case .frame(let next, let range) = try #require(try reader.next()) else {
+            Issue.record("expected the PING after the skipped frame")
+            return
+        }
+        #expect(next.type == .ping && Array(reader.payload(in: range)) == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(try reader.next() == nil)
+    }
 }

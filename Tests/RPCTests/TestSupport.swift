@@ -41,6 +41,16 @@ struct TestServer {
 
     func channel() -> ClientChannel { ClientChannel(socketPath: socketPath) }
 
+    /// A channel to this server as another OS user: an in-process connection served with `credentials`.
+    func channel(as credentials: PeerCredentials) -> ClientChannel {
+        ClientChannel(name: "uid \(credentials.uid)") { () throws(IOError) -> any ByteStream in
+            let (client, served) = InProcessStream.pair(clientCredentials: credentials,
+                                                        serverCredentials: PeerCredentials(uid: 0, gid: 0, pid: 1))
+            server.serve(connection: served)
+            return client
+        }
+    }
+
     /// Calls the server ended with `code` so far (what its server-info reports), also those ended
     /// before their handler ran: a call cancelled early never reaches its handler, nor its probe.
     func callsEnded(_ code: StatusCode) -> UInt64 {

@@ -5,6 +5,7 @@ import Testing
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import ThreadSync
 
 /// The budget of calls in flight per OS user (`maxCallsPerUser`): a user at it is refused, on every
 /// one of its connections, while another user is served; a call that ends gives its place back.
@@ -32,12 +33,7 @@ import Testing
             #expect(refused?.message == "too many calls in flight from uid \(getuid()) (limit 2 per user, on all its "
                     + "connections); wait for some to finish")
 
-            let other = ClientChannel(name: "another user") { () throws(IOError) -> any ByteStream in
-                let (client, served) = InProcessStream.pair(clientCredentials: Self.otherUser,
-                                                            serverCredentials: PeerCredentials(uid: 0, gid: 0, pid: 1))
-                server.server.serve(connection: served)
-                return client
-            }
+            let other = server.channel(as: Self.otherUser)
             defer { other.close() }
             let peer = try await other.unary(TestService.whoAmI, EchoRequest(text: ""), as: PeerResponse.self)
             #expect(peer.uid == Self.otherUser.uid)

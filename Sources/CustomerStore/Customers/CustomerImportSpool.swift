@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThreadSync
 
 /// An import's messages as they arrive, kept in a temporary file until the client has ended its
 /// stream, then read back in order for the import's transaction.
@@ -17,7 +18,9 @@ import Glibc
 /// Each message is stored as its length (4 bytes, big-endian) and its bytes, as received.
 ///
 /// The file is bounded (`limit`): a caller allowed to import could otherwise send rows until the
-/// disk the database lives on was full, failing every other write of the service meanwhile.
+/// disk the database lives on was full, failing every other write of the service meanwhile. So are
+/// all imports in progress together (`total`, one ``SharedBudget`` per server): a few imports at
+/// once, each within its own bound, could fill a small disk as well.
 ///
 /// Used by one thread at a time (the call's handler); not `Sendable`.
 public final class CustomerImportSpool {
@@ -27,6 +30,9 @@ public final class CustomerImportSpool {
 
     /// The most bytes the file may hold (each message and its 4-byte length).
     public let limit: Int64
+    /// What every import's spool holds together, shared by the server's imports; this one's `size`
+    /// is taken from it and given back when the spool goes.
+    private let total: SharedBudget?
     /// Bytes appended so far, lengths included.
     public private(set) var size: Int64 = 0
     /// Where the file was made, for errors (it has no name once made).
@@ -46,8 +52,9 @@ public final class CustomerImportSpool {
 
     /// Makes the unnamed file in `directory`, to hold at most `limit` bytes.
     /// - Throws: `StoreError.io`, `resourceExhausted`.
-    init(directory: String, limit: Int64 = defaultLimit) throws {
+    init(directory: String, limit: Int64 = defaultLimit, total: SharedBudget? = nil) throws {
         self.limit = limit
+        self.total = total
         var template = Array("\(directory)/.customer-import-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -70,11 +77,12 @@ public final class CustomerImportSpool {
 
     deinit {
         close(descriptor)
+        total?.giveBack(Int(size))
     }
 
     /// Keeps one message. - Throws: `StoreError` when the file cannot be written (a full disk:
-    /// `resourceExhausted`), past `limit` (`resourceExhausted`, nothing kept of the message); after
-    /// `next()` began reading back.
+    /// `resourceExhausted`), past `limit` or past what the imports in progress may hold together
+    /// (`resourceExhausted`, nothing kept of the message); after `next()` began reading back.
     public func append(_ message: [UInt8]) throws {
         guard !isReading, let length = UInt32(exactly: message.count) else {
             throw StoreError.invalidArgument([FieldViolation(field: "rows", reason: "a message of the import is too large")])
@@ -84,6 +92,11 @@ public final class CustomerImportSpool {
             throw StoreError.resourceExhausted(
                 "the import exceeds the server's limit of \(limit) bytes as received (its messages and 4 bytes for each); "
                     + "split it into smaller imports")
+        }
+        if let total, !total.take(4 + Int(length)) {
+            throw StoreError.resourceExhausted(
+                "the imports in progress at once would pass the server's limit of \(total.limit) bytes as received "
+                    + "for all of them together (this one holds \(size)); try again when other imports have ended")
         }
         size = grown
         withUnsafeBytes(of: length.bigEndian) { pending.append(contentsOf: $0) }
@@ -138,9 +151,11 @@ public final class CustomerImportSpool {
 }
 
 extension CustomerStore {
-    /// A new, empty spool for an import's messages, next to the database, holding at most `limit` bytes.
-    public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit) throws -> CustomerImportSpool {
+    /// A new, empty spool for an import's messages, next to the database, holding at most `limit`
+    /// bytes, and with every other spool of `total` at most its limit.
+    public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit,
+                                total: SharedBudget? = nil) throws -> CustomerImportSpool {
         let directory = (path as NSString).deletingLastPathComponent
-        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit)
+        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit, total: total)
     }
 }

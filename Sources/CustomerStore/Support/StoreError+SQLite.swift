@@ -47,11 +47,32 @@ extension StoreError {
         case SQLITE_FULL:
             // unixWrite turns ENOSPC (and EDQUOT) into SQLITE_FULL; the transaction is rolled back,
             // readers are unaffected, and the next write works once space is freed.
-            self = .resourceExhausted("the database's disk is full; writes fail until space is freed (reads still work)")
+            self = .resourceExhausted(Self.diskFullMessage)
+        case SQLITE_IOERR where [EFBIG, ENOSPC, EDQUOT].contains(error.systemErrno)
+                || (error.code == Self.ioErrorWrite && Self.fileSizeIsLimited):
+            // A write past the file-size limit (RLIMIT_FSIZE: `ulimit -f`, systemd's LimitFSIZE=)
+            // fails EFBIG once SIGXFSZ is ignored (RPCServer), and SQLite reports a write that
+            // failed outright as SQLITE_IOERR_WRITE, not SQLITE_FULL: to the caller it is the same.
+            // SQLite's errno of a failed COMMIT is often 0 (the rollback ran since), so under a
+            // limit a failed write is taken for it.
+            self = .resourceExhausted(Self.diskFullMessage)
         default:
             self = .sqlite(error)
         }
     }
+
+    /// `SQLITE_IOERR_WRITE`: a function-like macro in sqlite3.h.
+    static let ioErrorWrite = SQLITE_IOERR | (3 << 8)
+
+    /// Whether this process runs under a file-size limit (read when a write failed, never cached:
+    /// `prlimit` may change it while the server runs).
+    static var fileSizeIsLimited: Bool {
+        var limit = rlimit()
+        return getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max
+    }
+
+    static let diskFullMessage = "the database's disk is full or its file size limit reached; "
+        + "writes fail until space is freed or the limit raised (reads still work)"
 
     /// `error` as the store reports it: the engine's errors become store errors, any other
     /// error (a store error thrown inside a transaction's body, say) is returned as it is.

@@ -8,8 +8,9 @@ import ThreadSync
 /// Outgoing: `sendCredit` starts at the client's announced window; a MESSAGE may be sent while it is
 /// positive and costs its frame size; WINDOW_UPDATE frames add to it. Incoming: messages queue in
 /// `inbox`; the client may not exceed our window, so the queue holds at most window + one frame, and
-/// all streams of the connection together at most their ``SharedBudget``; consumed bytes are
-/// returned as credit once half the window has been consumed.
+/// all streams of the connection together at most their ``SharedBudget``, and all streams of the
+/// OS user's connections at most the user's; consumed bytes are returned as credit once half the
+/// window has been consumed.
 final class CallStream: Sendable {
     private struct State {
         var sendCredit: Int
@@ -30,6 +31,8 @@ final class CallStream: Sendable {
     private let maxFrameSize: Int
     /// The connection's, shared by its streams; what `inbox` holds is taken from it and given back.
     private let budget: SharedBudget
+    /// The OS user's input budget, shared by all its connections; `inbox` is taken from it too.
+    private let userBudget: SharedBudget
     /// The connection writer's position just past this stream's last message (see
     /// ``FrameWriter/writeStreamFrame(after:streamLimit:abandon:_:)``); only the sending handler uses it.
     private let queuedEndStorage = Atomic<Int>(0)
@@ -39,16 +42,19 @@ final class CallStream: Sendable {
         set { queuedEndStorage.store(newValue, ordering: .relaxed) }
     }
 
-    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: SharedBudget) {
+    init(sendCredit: Int, receiveWindow: Int, maxFrameSize: Int, budget: SharedBudget, userBudget: SharedBudget) {
         state = ConditionalState(State(sendCredit: sendCredit))
         self.receiveWindow = receiveWindow
         self.maxFrameSize = maxFrameSize
         self.budget = budget
+        self.userBudget = userBudget
     }
 
     deinit {
         // Messages never taken (the call ended first) leave with the stream.
-        budget.giveBack(state.withLock { $0.inboxBytes })
+        let held = state.withLock { $0.inboxBytes }
+        budget.giveBack(held)
+        userBudget.giveBack(held)
     }
 
     /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
@@ -86,10 +92,10 @@ final class CallStream: Sendable {
         }
     }
 
-    enum Delivery { case accepted, overrun, overBudget, afterEnd }
+    enum Delivery { case accepted, overrun, overBudget, overUserBudget, afterEnd }
 
     /// Queues a client message (nil: end of stream only). Refused when the client overran its window,
-    /// the connection's budget has no room for it, or the client had already ended its stream.
+    /// the connection's or the user's budget has no room for it, or the client had already ended its stream.
     func deliver(_ message: [UInt8]?, endOfStream: Bool) -> Delivery {
         state.withCondition { held in
             if held.state.clientEnded { return .afterEnd }
@@ -97,6 +103,10 @@ final class CallStream: Sendable {
                 let cost = FrameHeader.cost(ofPayload: message.count)
                 guard held.state.inboxBytes + cost <= receiveWindow + FrameHeader.cost(ofPayload: maxFrameSize) else { return .overrun }
                 guard budget.take(cost) else { return .overBudget }
+                guard userBudget.take(cost) else {
+                    budget.giveBack(cost)
+                    return .overUserBudget
+                }
                 held.state.inboxBytes += cost
                 held.state.inbox.append(message)
             }
@@ -129,6 +139,7 @@ final class CallStream: Sendable {
             let cost = FrameHeader.cost(ofPayload: message.count)
             held.state.inboxBytes -= cost
             budget.giveBack(cost)
+            userBudget.giveBack(cost)
             held.state.consumedSinceUpdate += cost
             var credit = 0
             if held.state.consumedSinceUpdate >= receiveWindow / 2 {

@@ -69,6 +69,9 @@ public final class RPCServer: Sendable {
         // A write to a peer that went away must fail with EPIPE, not kill the process (sends also
         // pass MSG_NOSIGNAL; this covers any other write path, e.g. in handlers).
         signal(SIGPIPE, SIG_IGN)
+        // Under a file-size limit (`ulimit -f`, systemd's LimitFSIZE=) the first write past it would
+        // kill the process with SIGXFSZ; ignored, that write fails EFBIG and only its call fails.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             let configuration = runtime.configuration
             let listener: any ListeningSocket

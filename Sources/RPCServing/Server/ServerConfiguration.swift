@@ -29,6 +29,12 @@ public struct ServerConfiguration: Sendable {
     /// customer-bench's 256 connections with 64 calls each); more are refused with RESOURCE_EXHAUSTED.
     /// Each call in flight may hold a server thread, so one user cannot hold them all.
     public var maxCallsPerUser: Int = 16_384
+    /// Input bytes one OS user (peer uid) may make the server hold on all its connections together
+    /// (default 256 MiB): frames being read (a frame whose payload is over 16 KiB counts its
+    /// announced length from its header on) and client-stream messages buffered for their handlers.
+    /// The frame or message that would pass it ends its call with RESOURCE_EXHAUSTED; the connection
+    /// goes on. Without it one user could hold its connections x (a 4 MiB frame + 16 MiB of streams).
+    public var maxInputBytesPerUser: Int = 256 * 1024 * 1024
     /// A connection with no call in flight and no frame received for this long is closed (default 5 min).
     public var idleTimeout: Duration = .seconds(300)
     /// A client must complete its HELLO within this time (default 5 s).

@@ -16,8 +16,10 @@ extension ServerConnection {
             do {
                 while let event = try reader.next() {
                     receivedFrame = true
+                    releaseFrameReservation()
                     if let call = try handle(event) { return .run(call) }
                 }
+                try reservePendingFrame()
             } catch {
                 if let suppressed = runtime.violationLog.admit() {
                     runtime.logger.warning("closing connection after a protocol violation", LogRateLimiter.fields(
@@ -280,9 +282,45 @@ extension ServerConnection {
     /// A frame over the limit: its payload is being skipped, so only its call fails.
     private func handleOversized(_ header: FrameHeader) throws(ProtocolViolation) {
         let limit = runtime.configuration.maxFrameSize
-        let error = RPCError(.resourceExhausted, "a frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+        try refuseSkippedFrame(header, RPCError(.resourceExhausted,
+                                                "a frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes"),
+                               violation: "exceeds the limit of \(limit) bytes")
+    }
+
+    /// Before the reader grows its buffer for a frame over its initial size, the frame's announced
+    /// payload is taken from the OS user's input budget, once per frame (given back as soon as it is
+    /// complete: a client-stream message is then charged by its stream). When the budget has no
+    /// room, the frame is skipped unread and only its call fails (docs/HARDENING.md): one user's
+    /// connections, each holding most of a 4 MiB frame, held gigabytes.
+    private func reservePendingFrame() throws(ProtocolViolation) {
+        guard frameReservation == 0, let header = reader.pendingHeader,
+              Int(header.payloadLength) > FrameReader.initialSize else { return }
+        let length = Int(header.payloadLength)
+        if inputBudget.take(length) {
+            frameReservation = length
+            return
+        }
+        guard let skipped = reader.skipPendingFrame() else { return }
+        try refuseSkippedFrame(skipped, RPCError(
+            .resourceExhausted, "a frame of \(length) bytes would take the input held for uid \(peer.uid) past its limit of "
+            + "\(inputBudget.limit) bytes (frames being read and client-stream messages buffered, on all its connections); "
+            + "send smaller messages or fewer at once"),
+                               violation: "exceeds what uid \(peer.uid) may have the server hold")
+    }
+
+    /// Gives back what the frame read last took from the user's input budget (the frame is complete,
+    /// or the connection is gone).
+    func releaseFrameReservation() {
+        guard frameReservation > 0 else { return }
+        inputBudget.giveBack(frameReservation)
+        frameReservation = 0
+    }
+
+    /// A frame whose payload is skipped unread: its call ends with `error`, the connection goes on;
+    /// a frame of any other kind cannot be answered alone and is a protocol violation.
+    private func refuseSkippedFrame(_ header: FrameHeader, _ error: RPCError, violation: String) throws(ProtocolViolation) {
         guard header.streamID != 0, header.type == .callStart || header.type == .message else {
-            throw ProtocolViolation("\(header.type) frame of \(header.payloadLength) bytes exceeds the limit of \(limit) bytes")
+            throw ProtocolViolation("\(header.type) frame of \(header.payloadLength) bytes \(violation)")
         }
         if header.type == .callStart {
             try claimStreamID(header.streamID)
@@ -334,11 +372,18 @@ extension ServerConnection {
         let configuration = runtime.configuration
         let stream = kind == .unary ? nil : CallStream(
             sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize,
-            budget: clientStreamBudget)
-        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream),
-           stream?.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream)) == .overBudget {
-            reject(streamID: streamID, clientStreamBudgetExceeded())
-            return nil
+            budget: clientStreamBudget, userBudget: inputBudget)
+        if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream), let stream {
+            switch stream.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream)) {
+            case .overBudget:
+                reject(streamID: streamID, clientStreamBudgetExceeded())
+                return nil
+            case .overUserBudget:
+                reject(streamID: streamID, userInputBudgetExceeded())
+                return nil
+            case .accepted, .overrun, .afterEnd:
+                break
+            }
         }
         let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
                                     streamID: streamID, connection: self, stream: stream,
@@ -384,6 +429,7 @@ extension ServerConnection {
         case .accepted: return
         case .overrun: error = RPCError(.resourceExhausted, "the client overran its flow-control window")
         case .overBudget: error = clientStreamBudgetExceeded()
+        case .overUserBudget: error = userInputBudgetExceeded()
         case .afterEnd: error = RPCError(.internalError, "MESSAGE frame after the client's END_STREAM")
         }
         finish(context, status: error, response: nil)
@@ -393,5 +439,11 @@ extension ServerConnection {
     private func clientStreamBudgetExceeded() -> RPCError {
         RPCError(.resourceExhausted, "the client-stream messages buffered on this connection would exceed "
                  + "\(clientStreamBudget.limit) bytes; send fewer streams at once or wait for their answers")
+    }
+
+    private func userInputBudgetExceeded() -> RPCError {
+        RPCError(.resourceExhausted, "the client-stream messages buffered for uid \(peer.uid) would take its input held past "
+                 + "its limit of \(inputBudget.limit) bytes (frames being read and client-stream messages buffered, on all "
+                 + "its connections); send fewer streams at once or wait for their answers")
     }
 }

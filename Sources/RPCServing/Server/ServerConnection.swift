@@ -19,7 +19,7 @@ import ThreadSync
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
-    // `calls` is a Mutex; `isWatched` and `callBudget` are written once before the first thread
+    // `calls` is a Mutex; `isWatched`, `callBudget` and `inputBudget` are written once before the first thread
     // starts; the rest is immutable or atomic.
     let socket: any ByteStream
     let runtime: ServerRuntime
@@ -44,6 +44,8 @@ final class ServerConnection: @unchecked Sendable {
     var answersHeldBack = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
     var coldWaits: UInt8 = 0
+    /// What the frame being read took from `inputBudget` (its announced payload), 0 when none.
+    var frameReservation = 0
     /// What the client announced in HELLO.
     var clientWindow = 0
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
@@ -52,6 +54,9 @@ final class ServerConnection: @unchecked Sendable {
     /// The calls of this connection's OS user on all its connections; set by ``ServerRuntime/admit(_:)``
     /// before ``start()`` (a connection never admitted runs no call).
     var callBudget = SharedBudget(limit: 0)
+    /// The input bytes held for this connection's OS user on all its connections (frames being
+    /// read, buffered client-stream messages); set with `callBudget`.
+    var inputBudget = SharedBudget(limit: 0)
     /// What this connection's client-streaming calls may hold buffered together.
     let clientStreamBudget: SharedBudget
 
@@ -254,6 +259,7 @@ final class ServerConnection: @unchecked Sendable {
     /// Runs once, on the last thread: every writer is done, so the descriptor can be released;
     /// unless a deadline's STATUS is still on its way, whose writer then calls `finishTearDown`.
     private func tearDown() {
+        releaseFrameReservation()
         let answerPending = calls.withLock { table in
             table.tearDownDue = table.active.values.contains { $0.isFinished }
             return table.tearDownDue

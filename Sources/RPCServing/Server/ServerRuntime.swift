@@ -36,13 +36,16 @@ final class ServerRuntime: Sendable {
     var openConnectionCount: Int { registry.count }
 
     /// Registers a new connection unless the server is at `maxConnections` or its user at
-    /// `maxConnectionsPerUser`; an admitted one is given its user's call budget (``SharedBudget``).
+    /// `maxConnectionsPerUser`; an admitted one is given its user's budgets of calls and of input
+    /// bytes (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
-        let (admission, budget) = registry.add(connection, limit: configuration.maxConnections,
-                                               perUserLimit: configuration.maxConnectionsPerUser,
-                                               callsPerUser: configuration.maxCallsPerUser)
-        if let budget {
-            connection.callBudget = budget
+        let (admission, budgets) = registry.add(connection, limit: configuration.maxConnections,
+                                                perUserLimit: configuration.maxConnectionsPerUser,
+                                                newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),
+                                                                          inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser)) })
+        if let budgets {
+            connection.callBudget = budgets.calls
+            connection.inputBudget = budgets.inputBytes
             statistics.connectionOpened()
         }
         return admission
@@ -71,30 +74,37 @@ enum Admission: Equatable {
     case userFull
 }
 
+/// What one OS user's connections share: its calls in flight and the input bytes held for it.
+struct UserBudgets {
+    let calls: SharedBudget
+    let inputBytes: SharedBudget
+}
+
 /// The open connections of a server, with a way to wait for the last one to close.
 private final class ConnectionRegistry: @unchecked Sendable {   // `connections`, `perUser` guarded by `lock`
     private let lock = ConditionLock()
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
-    /// Open connections by peer uid, and the calls budget they share (entries at 0 connections are
-    /// removed; a connection keeps its budget, so a call ending after its connection left still
+    /// Open connections by peer uid, and the budgets they share (entries at 0 connections are
+    /// removed; a connection keeps its budgets, so a call ending after its connection left still
     /// gives back to the right counter).
-    private var perUser: [UInt32: (connections: Int, budget: SharedBudget)] = [:]
+    private var perUser: [UInt32: (connections: Int, budgets: UserBudgets)] = [:]
 
     var count: Int { lock.withLock { connections.count } }
 
     var all: [ServerConnection] { lock.withLock { Array(connections.values) } }
 
-    /// Adds the connection unless a limit refuses it; an admitted one gets its user's budget of calls.
+    /// Adds the connection unless a limit refuses it; an admitted one gets its user's budgets
+    /// (`newBudgets` for a user with no connection open).
     func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int,
-             callsPerUser: Int) -> (Admission, SharedBudget?) {
+             newBudgets: () -> UserBudgets) -> (Admission, UserBudgets?) {
         lock.withLock {
             guard connections.count < limit else { return (.serverFull, nil) }
             let uid = connection.peer.uid
-            let user = perUser[uid] ?? (connections: 0, budget: SharedBudget(limit: callsPerUser))
+            let user = perUser[uid] ?? (connections: 0, budgets: newBudgets())
             guard user.connections < perUserLimit else { return (.userFull, nil) }
             connections[ObjectIdentifier(connection)] = connection
-            perUser[uid] = (user.connections + 1, user.budget)
-            return (.admitted, user.budget)
+            perUser[uid] = (user.connections + 1, user.budgets)
+            return (.admitted, user.budgets)
         }
     }
 
@@ -103,7 +113,7 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
             guard connections.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return }
             let uid = connection.peer.uid
             guard let user = perUser[uid] else { return }
-            perUser[uid] = user.connections > 1 ? (user.connections - 1, user.budget) : nil
+            perUser[uid] = user.connections > 1 ? (user.connections - 1, user.budgets) : nil
             if connections.isEmpty { lock.broadcast() }
         }
     }

@@ -99,6 +99,26 @@ package struct FrameReader {
         return .frame(header, payloadStart..<start)
     }
 
+    /// The header of a frame within the limit whose payload has not all arrived yet: what the reader
+    /// is about to grow its buffer for (a server charges it to its peer's budget before reading on).
+    package var pendingHeader: FrameHeader? {
+        guard skipRemaining == 0, end - start >= FrameHeader.size,
+              let header = try? FrameHeader.parse(storage, at: start) else { return nil }
+        let length = Int(header.payloadLength)
+        guard length <= maxFrameSize, end - start < FrameHeader.size + length else { return nil }
+        return header
+    }
+
+    /// Gives up the pending frame (``pendingHeader``): its payload is skipped as it arrives, as an
+    /// oversized frame's is, so the stream stays in sync. Returns its header, nil when none is pending.
+    package mutating func skipPendingFrame() -> FrameHeader? {
+        guard let header = pendingHeader else { return nil }
+        start += FrameHeader.size
+        skipRemaining = Int(header.payloadLength)
+        discardSkippedBytes()
+        return header
+    }
+
     private mutating func discardSkippedBytes() {
         guard skipRemaining > 0 else { return }
         let dropped = min(skipRemaining, end - start)

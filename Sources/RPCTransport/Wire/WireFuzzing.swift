@@ -33,6 +33,13 @@ import RPCCore
                     reader.maxFrameSize = handshakeDone ? maxFrameSize : reader.maxFrameSize
                     accepted += 1
                 }
+                // The server refuses a frame its peer's input budget has no room for while it is
+                // still arriving, and skips the rest of it (``FrameReader/skipPendingFrame()``): here
+                // every third length, so the input chooses which.
+                if side == .server, handshakeDone, let header = reader.pendingHeader, header.payloadLength % 3 == 0 {
+                    guard header.streamID != 0, header.type == .callStart || header.type == .message,
+                          reader.skipPendingFrame() == header else { return accepted }
+                }
             } catch {
                 return accepted
             }

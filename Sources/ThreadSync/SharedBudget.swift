@@ -2,7 +2,7 @@ import Synchronization
 
 /// A count that threads take from and give back to, never past its limit, without a lock: one
 /// compare-and-exchange per take (a refused take counts nothing, so it cannot make another one
-/// fail). The server holds two kinds:
+/// fail). The server holds these kinds:
 ///
 /// - **Calls in flight per OS user** (peer uid), on all its connections together, against
 ///   `ServerConfiguration.maxCallsPerUser`, one call a unit. Every call in flight may hold a server
@@ -18,19 +18,23 @@ import Synchronization
 ///   credit left may send a whole frame), but with 100 calls a connection could still make the
 ///   server hold 100 x (256 KiB + 4 MiB). A message that would take the connection past this budget
 ///   ends its own call with RESOURCE_EXHAUSTED (PROTOCOL.md, "Limits"); the others go on.
-final class SharedBudget: Sendable {
-    let limit: Int
+/// - **Input bytes per OS user** (`maxInputBytesPerUser`): frames being read and client-stream
+///   messages buffered, on all the user's connections, handed out with the calls budget.
+/// - **Spool bytes of the imports in progress** (`CustomerServerConfiguration.maxImportSize`):
+///   every import's spool file together, so imports running at once cannot fill the database's disk.
+public final class SharedBudget: Sendable {
+    public let limit: Int
     private let used = Atomic<Int>(0)
 
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = limit
     }
 
     /// Units taken and not given back (calls in flight, bytes buffered), for tests and statistics.
-    var inUse: Int { used.load(ordering: .relaxed) }
+    public var inUse: Int { used.load(ordering: .relaxed) }
 
     /// Takes `amount` unless that would pass the limit; false (and nothing taken) when it would.
-    func take(_ amount: Int) -> Bool {
+    public func take(_ amount: Int) -> Bool {
         var current = used.load(ordering: .relaxed)
         while true {
             let (sum, overflow) = current.addingReportingOverflow(amount)
@@ -42,7 +46,7 @@ final class SharedBudget: Sendable {
     }
 
     /// Gives back `amount` taken before (a call ended, buffered bytes consumed).
-    func giveBack(_ amount: Int) {
+    public func giveBack(_ amount: Int) {
         used.subtract(amount, ordering: .relaxed)
     }
 }

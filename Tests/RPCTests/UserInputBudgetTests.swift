@@ -1,0 +1,117 @@
+import TestSupport
+import BinaryCoding
+import Glibc
+import Testing
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
+
+/// The budget of input bytes the server holds per OS user (`maxInputBytesPerUser`), on all its
+/// connections together: frames being read and buffered client-stream messages. Past it only the
+/// call that would pass it fails, its connection goes on, and another user is served.
+@Suite struct UserInputBudgetTests {
+    typealias Wire = PipelinedCallTests
+    static let otherUser = PeerCredentials(uid: 5002, gid: 500, pid: 102)
+
+    /// What the server holds for this process's uid now (every connection of a test server is ours).
+    static func inputHeld(_ server: TestServer) -> Int {
+        server.server.runtime.connections.first?.inputBudget.inUse ?? 0
+    }
+
+    static func ping() -> [UInt8] {
+        FrameBuilder.frame(.ping, streamID: 0) { $0.append(contentsOf: [UInt8](repeating: 1, count: 8)) }
+    }
+
+    /// Connection A sends all but the last bytes of a 40 KiB CALL_START and stalls: the server
+    /// holds its announced length against the user's 64 KiB. Connection B's own 40 KiB call would
+    /// pass it: refused RESOURCE_EXHAUSTED naming the limit, its payload skipped, and B's next call
+    /// is answered; another OS user sends the same call and is served. Once A's frame is complete
+    /// both of its answers come, and B's large call fits again.
+    @Test func aFrameBeingReadCountsAgainstItsUsersBudget() async throws {
+        let budget = 64 * 1024
+        try await withTestServer(configure: { $0.maxInputBytesPerUser = budget }) { server, _ in
+            let large = try Wire.encode(EchoRequest(text: "large", padding: [UInt8](repeating: 9, count: 40 * 1024)))
+            let a = try RawConnection(path: server.socketPath)
+            defer { a.close() }
+            let held = Wire.callStart(1, TestService.echo, request: large)
+            try a.write(Array(held.dropLast(100)))
+            try await waitUntil("the server reserved A's frame") { Self.inputHeld(server) >= 40 * 1024 }
+
+            let b = try RawConnection(path: server.socketPath)
+            defer { b.close() }
+            try b.write(Wire.callStart(1, TestService.echo, request: large)
+                        + Wire.callStart(3, TestService.echo, request: try Wire.encode(EchoRequest(text: "small"))))
+            var answers = Wire.Answers()
+            try await Wire.readAnswers(b, for: [1, 3], into: &answers)
+            let refused = try #require(answers.statuses[1]?.0)
+            #expect(refused.code == .resourceExhausted)
+            #expect(refused.message.contains("would take the input held for uid \(getuid()) past its limit of \(budget) bytes"),
+                    "\(refused.message)")
+            #expect(answers.statuses[3]?.0.code == .ok)
+
+            let other = server.channel(as: Self.otherUser)
+            defer { other.close() }
+            let otherAnswer = try await other.unary(
+                TestService.echo, EchoRequest(text: "other user", padding: [UInt8](repeating: 9, count: 40 * 1024)), as: EchoResponse.self)
+            #expect(otherAnswer.text == "other user")
+
+            try a.write(Array(held.suffix(100)))
+            var answersOfA = Wire.Answers()
+            try await Wire.readAnswers(a, for: [1], into: &answersOfA)
+            #expect(answersOfA.statuses[1]?.0.code == .ok)
+            try b.write(Wire.callStart(5, TestService.echo, request: large))
+            try await Wire.readAnswers(b, for: [5], into: &answers)
+            #expect(answers.statuses[5]?.0.code == .ok)
+        }
+    }
+
+    /// Client streams on two connections of one user whose handler takes nothing yet: each
+    /// connection is far within its own budget, but the user's 30 000 bytes are passed by the fifth
+    /// 6 KiB message, whose call alone ends RESOURCE_EXHAUSTED; once the others are taken, a new
+    /// stream fits again.
+    @Test func clientStreamMessagesOfAllTheUsersConnectionsShareItsBudget() async throws {
+        let probe = Probe()
+        let budget = 30_000
+        try await withTestServer(probe: probe, configure: {
+            $0.initialStreamWindow = 16 * 1024
+            $0.maxInputBytesPerUser = budget
+        }) { server, _ in
+            let chunk = try Wire.encode(EchoRequest(text: "chunk", padding: [UInt8](repeating: 7, count: 6000)))
+            func stream(_ id: UInt32) -> [UInt8] {
+                Wire.callStart(id, TestService.stall, request: nil) + Wire.message(id, chunk) + Wire.message(id, chunk)
+                    + Wire.message(id, nil)
+            }
+            let a = try RawConnection(path: server.socketPath)
+            defer { a.close() }
+            var answersOfA = Wire.Answers()
+            try a.write(stream(1) + Self.ping())
+            try await Wire.readAnswers(a, until: .pong, into: &answersOfA)
+
+            let b = try RawConnection(path: server.socketPath)
+            defer { b.close() }
+            var answers = Wire.Answers()
+            // The PING's answer comes after whatever the server made of the frames before it.
+            try b.write(stream(1) + stream(3) + Self.ping())
+            try await Wire.readAnswers(b, until: .pong, into: &answers)
+            let refused = try #require(answers.statuses[3]?.0)
+            #expect(refused.code == .resourceExhausted)
+            #expect(refused.message.contains("buffered for uid \(getuid()) would take its input held past its limit of \(budget) bytes"),
+                    "\(refused.message)")
+            #expect(answers.statuses.count == 1)
+            #expect(answersOfA.statuses.isEmpty)
+
+            probe.record("release stall")
+            try await Wire.readAnswers(a, for: [1], into: &answersOfA)
+            try await Wire.readAnswers(b, for: [1], into: &answers)
+            for status in [answersOfA.statuses[1], answers.statuses[1]] {
+                let (error, message) = try #require(status)
+                #expect(error.code == .ok)
+                #expect(try BinaryDecoder().decode(Number.self, from: message) == Number(value: 2))
+            }
+            try b.write(stream(5))
+            try await Wire.readAnswers(b, for: [5], into: &answers)
+            #expect(answers.statuses[5]?.0.code == .ok)
+        }
+    }
+}
