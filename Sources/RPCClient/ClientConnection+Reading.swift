@@ -123,19 +123,10 @@ extension ClientConnection {
     /// Spins on non-blocking reads until `call` has its outcome or ``spinBudget`` passed, if nobody
     /// else is reading and the ``SpinAdvisor`` says spinning pays; then gives the role back (to the
     /// reader thread if the call, or another, is still in flight).
-    ///
-    /// When the reader thread holds the role (it lingers after earlier calls, see ``readerLinger``),
-    /// the caller tells it to give the role up once out of calls and, instead of reading, watches
-    /// its call for as long as it would have spun: an answer the thread delivers meanwhile is
-    /// taken without the task suspending, so the thread resumes nobody (no pool thread woken).
     func readOwnResponse(of call: ClientCall) {
         guard spinAdvisor.shouldSpin() else { return ensureReader() }
+        guard claimReadingForCaller(stopLingering: true) else { return }
         let deadline = ContinuousClock.now + Self.spinBudget
-        guard claimReadingForCaller(stopLingering: true) else {
-            while !call.isFinished && ContinuousClock.now < deadline {}
-            spinAdvisor.record(answeredWhileSpinning: call.isFinished)
-            return
-        }
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
