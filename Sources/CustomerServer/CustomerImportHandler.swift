@@ -8,9 +8,8 @@ import ThreadSync
 /// spooled until the stream ends, then all written in one transaction) and ExportCustomers (a server stream of the same records).
 struct CustomerImportHandler: GuardedService {
     var store: CustomerStore
-    /// The most bytes one import may send, as spooled (`CustomerServerConfiguration.maxImportSize`).
-    var spoolLimit: Int64
-    /// What all imports in progress may spool together (the same limit, shared by the server's imports).
+    /// What all imports in progress may spool together, shared by the server's imports; its limit
+    /// (`CustomerServerConfiguration.maxImportSize`) also bounds each import alone.
     var spoolTotal: SharedBudget
 
     /// The source history records for an imported customer, address and contact.
@@ -23,7 +22,7 @@ struct CustomerImportHandler: GuardedService {
             clientStreaming: CustomerService.importCustomers,
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
-        ) { [store, spoolLimit, spoolTotal] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
+        ) { [store, spoolTotal] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
             -> ImportCustomersResponse in
             let options = first.message.options ?? ImportOptions()
             let key = try KeyedWrites.key(of: context)
@@ -36,7 +35,7 @@ struct CustomerImportHandler: GuardedService {
             // are its rows written, in one transaction: a slow or silent client never holds the
             // database's writer (and with it every write of the service). The server holds one
             // message at a time, never the whole import.
-            let spool = try store.makeImportSpool(limit: spoolLimit, total: spoolTotal)
+            let spool = try store.makeImportSpool(limit: Int64(spoolTotal.limit), total: spoolTotal)
             while let bytes = try messages.nextEncoded() {
                 try context.checkCancellation()
                 try spool.append(bytes)

@@ -43,7 +43,7 @@ public final class CustomerServerApp: Sendable {
         services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
-                CustomerImportHandler(store: store, spoolLimit: configuration.maxImportSize, spoolTotal: importSpools),
+                CustomerImportHandler(store: store, spoolTotal: importSpools),
                 CustomerMergeHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),

@@ -52,7 +52,9 @@ public struct ServerConfiguration: Sendable {
     public var initialStreamWindow: Int = 256 * 1024
     /// Client-stream messages one connection's calls may hold received and not yet taken by their
     /// handlers, all streams together (default 16 MiB); the message that would pass it ends its call
-    /// with RESOURCE_EXHAUSTED. Flow control alone bounds each stream (window + one frame), not the sum.
+    /// with RESOURCE_EXHAUSTED. Flow control alone bounds each stream (window + one frame: a sender
+    /// with any credit left may send a whole frame), not the sum: with 100 calls a connection could
+    /// otherwise make the server hold 100 x (256 KiB + 4 MiB).
     public var maxBufferedClientStreamBytesPerConnection: Int = 16 * 1024 * 1024
     /// The longest a client-streaming handler waits for the client's next message (default 60 s);
     /// past it the call ends DEADLINE_EXCEEDED. A handler may hold something others wait for while
