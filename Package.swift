@@ -119,7 +119,8 @@ let package = Package(
                     path: "Tests/FuzzReplayTests"),
         // The assembled server on a real SQLite file, called through in-process pairs: no socket files.
         .testTarget(name: "CustomerServerTests",
-                    dependencies: ["TestSupport", "CustomerServer", "CustomerClient", "RPCCore", "RPCTransport", "ServiceLog"],
+                    dependencies: ["TestSupport", "CustomerServer", "CustomerClient", "CustomerStore", "CustomerAPI", "BinaryCoding",
+                                   "RPCCore", "RPCTransport", "ServiceLog"],
                     path: "Tests/CustomerServerTests"),
         .testTarget(name: "EndToEndTests",
                     dependencies: ["TestSupport", "CustomerClient", "CustomerServer", "CustomerStore", "RPCClient", "RPCServing", "ServiceLog", "Hashing", "customerd", "customerctl",

@@ -77,6 +77,26 @@ public struct BinaryWriter {
         if let value { try write(key, value) }
     }
 
+    /// A `String` field from bytes meant as UTF-8 that the caller holds (a database row's text),
+    /// without a `String` made of them: the same bytes as `write(_:_: String)` of
+    /// `String(decoding: utf8, as: UTF8.self)`, which repairs invalid UTF-8; such input (never
+    /// plain ASCII) takes that path.
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, utf8: UnsafeRawBufferPointer) throws {
+        text(try Self.number(key.intValue), utf8: utf8)
+    }
+
+    @inlinable public mutating func write<K: CodingKey>(_ key: K, utf8: UnsafeRawBufferPointer?) throws {
+        if let utf8 { try write(key, utf8: utf8) }
+    }
+
+    /// A nested message whose fields `body` writes (for a message written from something other
+    /// than its Swift value, e.g. a database row; `body` must write what its `encodeFields` would).
+    @inlinable public mutating func writeMessage<K: CodingKey>(_ key: K, _ body: (inout BinaryWriter) throws -> Void) throws {
+        let start = beginMessage(try Self.number(key.intValue))
+        try body(&self)
+        endMessage(start)
+    }
+
     /// A repeated `String` field: one occurrence per element.
     @inlinable public mutating func write<K: CodingKey>(_ key: K, _ values: [String]) throws {
         guard !values.isEmpty else { return }
@@ -135,6 +155,18 @@ public struct BinaryWriter {
     @usableFromInline mutating func text(_ number: UInt32, _ value: String) {
         bytes.appendTag(number, .lengthDelimited)
         value.appendWire(to: &bytes)
+    }
+
+    @usableFromInline mutating func text(_ number: UInt32, utf8: UnsafeRawBufferPointer) {
+        // Any byte ≥ 0x80 may start invalid UTF-8: validating here would duplicate the standard
+        // library's repair, so such text is made a `String` as the decoding path makes it.
+        guard !utf8.contains(where: { $0 >= 0x80 }) else {
+            text(number, String(decoding: utf8, as: UTF8.self))
+            return
+        }
+        bytes.appendTag(number, .lengthDelimited)
+        bytes.appendVarint(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
     }
 
     @inlinable mutating func nested<M: DirectEncodable>(_ number: UInt32, _ message: M) throws {

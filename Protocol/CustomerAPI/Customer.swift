@@ -10,7 +10,8 @@ public struct UserRef: Codable, Sendable, Hashable {
         self.name = name
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes a user's reference from a database row (see `Customer`).
+    package enum CodingKeys: Int, CodingKey {
         case id = 1, name = 2
     }
 }
@@ -94,7 +95,9 @@ public struct Customer: Codable, Sendable, Hashable {
         self.registryCheckedAt = registryCheckedAt
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes a listed customer straight from its database row, in the
+    // order of `encodeFields` (HotMessages+DirectEncoding.swift), which CustomerPageEncodingTests checks.
+    package enum CodingKeys: Int, CodingKey {
         case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
         case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
         case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18

@@ -69,7 +69,8 @@ public struct ListCustomersResponse: Codable, Sendable, Hashable {
         self.nextPageToken = nextPageToken
     }
 
-    enum CodingKeys: Int, CodingKey { case customers = 1, nextPageToken = 2 }
+    // Package-wide: the server writes a page as it reads its rows (see `Customer.CodingKeys`).
+    package enum CodingKeys: Int, CodingKey { case customers = 1, nextPageToken = 2 }
 }
 
 public struct StreamCustomersRequest: Codable, Sendable, Hashable {

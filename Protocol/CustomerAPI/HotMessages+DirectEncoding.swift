@@ -12,6 +12,8 @@ extension UserRef: DirectEncodable {
     }
 }
 
+// A listed customer is also written straight from its database row, by the server's
+// `CustomerListingRow.encodeCustomer`: a field added here goes there too.
 extension Customer: DirectEncodable {
     public func encodeFields(to writer: inout BinaryWriter) throws {
         try writer.write(CodingKeys.id, id)

@@ -1,3 +1,4 @@
+import BinaryCoding
 import CustomerAPI
 import CustomerStore
 import Foundation
@@ -44,19 +45,16 @@ struct CustomerServiceHandler: GuardedService {
                 allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(updated)
         }
-        router.register(CustomerService.listCustomers,
-                        requires: .visibleCustomers) { (request: ListCustomersRequest, context) in
+        router.register(CustomerService.listCustomers, requires: .visibleCustomers,
+                        encoding: { (request: ListCustomersRequest, context) in
             let limit = try PageLimit.checked(request.limit, default: ListCustomersRequest.defaultLimit, maximum: ListCustomersRequest.maximumLimit)
             let visible = try Caller.of(context).visibleCustomers
             guard let filter = visible.restrict(try request.query.storeFilter(resolvingWith: store)) else {
-                return ListCustomersResponse(customers: [], nextPageToken: nil)
+                // An empty page: no customers and no token, which is no field at all.
+                return try BinaryEncoder().encodeFields(of: ListCustomersResponse.self, capacity: 0) { _ in }
             }
-            var customers: [Customer] = []
-            customers.reserveCapacity(limit)
-            let next = try store.listCustomers(filter, order: request.query.storeOrder, limit: limit,
-                                               pageToken: request.pageToken) { customers.append(Customer($0)) }
-            return ListCustomersResponse(customers: customers, nextPageToken: next)
-        }
+            return try store.encodedPage(filter, order: request.query.storeOrder, limit: limit, pageToken: request.pageToken)
+        })
         router.register(CustomerService.streamCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<Customer>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }

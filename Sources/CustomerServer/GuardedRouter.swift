@@ -30,6 +30,7 @@
 // invoice, file) names its customer through a new `OwnedRecord` case, e.g.
 // `.customers(.edit, record: { .project(id: $0.id) })`. Files follow Customers: read to list and
 // download, edit to add, rename and remove. Administration-only methods: `requires: .administration`.
+import BinaryCoding
 import CustomerAPI
 import CustomerStore
 import RPCServing
@@ -116,6 +117,22 @@ struct GuardedRouter {
                 return try keyedWrites.run(method, key: key, request, resolved, context)
             }
         }
+    }
+
+    /// Registers a unary read whose handler writes its answer's bytes as it reads (see
+    /// `EncodedMessage`), when `requirement` holds. Not for a method that takes idempotency keys:
+    /// `KeyedWrites` keeps and replays answers as message values.
+    mutating func register<Input, Output>(
+        _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
+        encoding handler: @escaping @Sendable (Input, ServerContext) throws -> EncodedMessage<Output>
+    ) {
+        assert(!method.acceptsIdempotencyKey, "\(method.descriptor.fullName) takes idempotency keys: register its message")
+        requirements[method.descriptor.fullName] = requirement.summary
+        let checker = checker
+        router.registerUnary(method.descriptor, requirement: requirement.summary, encoding: {
+            (request: Input, context: ServerContext) -> EncodedMessage<Output> in
+            try checker.run(requirement, request, context) { try handler(request, context) }
+        })
     }
 
     /// Registers a client-streaming method whose requirement is checked on its first message

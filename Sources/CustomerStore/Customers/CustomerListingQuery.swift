@@ -90,19 +90,19 @@ struct CustomerListingQuery {
         throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
         var customers: [StoredCustomer] = []
         customers.reserveCapacity(limit)
-        let (last, hasMore) = try page(connection, after: position, limit: limit) { customers.append($0) }
+        let (last, hasMore) = try page(connection, after: position, limit: limit) { customers.append(try $0.stored()) }
         return (customers, last, hasMore)
     }
 
-    /// One page: at most `limit` customers after `position`, each handed to `each` as its row is
-    /// read, whether more follow, and where it ended when it is full (`last` is nil otherwise:
+    /// One page: at most `limit` customers after `position`, each row lent to `each` as it is
+    /// read (see ``CustomerListingRow``), whether more follow, and where it ended when it is full (`last` is nil otherwise:
     /// only a full page has a next one).
     ///
     /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
     /// page one index range scan, whatever its depth (no OFFSET).
     func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int,
-              each: (consuming StoredCustomer) throws -> Void) throws -> (last: ListPosition?, hasMore: Bool) {
+              each: (CustomerListingRow) throws -> Void) throws -> (last: ListPosition?, hasMore: Bool) {
         let (sql, values) = sqlText(after: position, limit: limit)
         let users = UserNames(connection)
         return try connection.withStatement(sql) { statement in
@@ -116,14 +116,14 @@ struct CustomerListingQuery {
                     hasMore = true
                     return
                 }
-                let customer = try CustomerRow.decode(statement, columns, users: users)
+                let row = CustomerListingRow(statement: statement, columns: columns, users: users)
                 count += 1
                 // The sort key of the page's last row only: reading it for every row cost a
                 // string a row that nothing read.
                 if count == limit {
-                    last = ListPosition(id: customer.id, number: customer.number, nameKey: try statement.text(columns.nameKey))
+                    last = ListPosition(id: try row.id, number: try row.number, nameKey: try statement.text(columns.nameKey))
                 }
-                try each(customer)
+                try each(row)
             }
             return (last, hasMore)
         }

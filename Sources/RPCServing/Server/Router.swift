@@ -31,6 +31,18 @@ public struct Router: Sendable {
         })
     }
 
+    /// Registers a unary method whose handler writes its response's bytes itself (see
+    /// ``EncodedMessage``); reflection lists `Res` as its response, as for any other.
+    public mutating func registerUnary<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, requirement: String? = nil,
+        encoding handler: @escaping @Sendable (Req, ServerContext) throws -> EncodedMessage<Res>
+    ) {
+        add(method, MethodTypes(Req.self, Res.self, requirement), .unary { payload, context in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            return try handler(request, context).bytes
+        })
+    }
+
     public mutating func registerServerStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
         _ method: MethodDescriptor, requirement: String? = nil,
         _ handler: @escaping @Sendable (Req, ServerStreamWriter<Res>, ServerContext) throws -> Void

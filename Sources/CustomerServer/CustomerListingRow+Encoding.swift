@@ -1,0 +1,49 @@
+import BinaryCoding
+import CustomerAPI
+import CustomerStore
+
+extension CustomerListingRow {
+    /// Writes this row as the `Customer` message `Customer(try stored())` would encode to, field
+    /// for field in the order of `Customer.encodeFields` (CustomerPageEncodingTests compares the
+    /// bytes), text copied from the row instead of made into a `String` and released again.
+    func encodeCustomer(to writer: inout BinaryWriter) throws {
+        typealias Key = Customer.CodingKeys
+        try writer.write(Key.id, try id)
+        try writer.write(Key.number, try number)
+        try writer.write(Key.name, utf8: try name)
+        try writer.write(Key.accountManager, try accountManager.map(UserRef.init))
+        try writer.write(Key.description, utf8: try text(.description))
+        try writer.write(Key.vatNumber, utf8: try text(.vatNumber))
+        try writer.write(Key.country, utf8: try text(.country))
+        try writer.write(Key.industry, utf8: try text(.industry))
+        try writer.write(Key.email, utf8: try text(.email))
+        try writer.write(Key.website, utf8: try text(.website))
+        try writer.write(Key.phone, utf8: try text(.phone))
+        try writer.write(Key.active, try active)
+        try writer.write(Key.version, try version)
+        try writer.write(Key.createdAt, try createdAt)
+        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.updatedAt, try updatedAt)
+        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+        // headOffice: never in a listing (see `StoredCustomer.headOffice`).
+        try writer.write(Key.businessId, utf8: try text(.businessID))
+        try writer.write(Key.registryStatus, utf8: try text(.registryStatus))
+        try writer.write(Key.registryCheckedAt, try registryCheckedAt)
+        try writer.write(Key.deleted, try deleted ? true : nil as Bool?)
+    }
+}
+
+extension CustomerStore {
+    /// A `ListCustomersResponse` of one page, written as the store reads its rows (see
+    /// `listCustomers(_:order:limit:pageToken:each:)`): no `[Customer]` is built and released.
+    func encodedPage(_ filter: CustomerFilter, order: CustomerOrder, limit: Int,
+                     pageToken: String?) throws -> EncodedMessage<ListCustomersResponse> {
+        // ~300 bytes a listed customer: one allocation instead of doubling from 512.
+        try BinaryEncoder().encodeFields(of: ListCustomersResponse.self, capacity: 64 + 320 * limit) { writer in
+            let next = try listCustomers(filter, order: order, limit: limit, pageToken: pageToken) { row in
+                try writer.writeMessage(ListCustomersResponse.CodingKeys.customers) { try row.encodeCustomer(to: &$0) }
+            }
+            try writer.write(ListCustomersResponse.CodingKeys.nextPageToken, next)
+        }
+    }
+}

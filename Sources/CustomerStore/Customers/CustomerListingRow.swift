@@ -1,0 +1,66 @@
+import Foundation
+import SQLiteEngine
+
+/// One customer of a listing, lent to the caller while the read stands on its row. Its fields are
+/// read from the statement when asked for, text as the bytes SQLite holds, so a caller that only
+/// writes them out (the server answering a page) makes no `StoredCustomer`: no `String` per field,
+/// no page of records to release. A page of 50 spent ~440 000 instructions on those (callgrind,
+/// docs/PERFORMANCE.md). What the caller makes of the row is its own business: this knows no wire
+/// format, only the record's fields, as ``StoredCustomer`` names them.
+///
+/// Valid only inside the closure it is handed to: its text points into SQLite's current row,
+/// which the next step overwrites. Each field reads as the stored record's does (the same
+/// `ColumnError`s, a tombstone's name empty, user names through the read's ``UserNames``).
+public struct CustomerListingRow {
+    let statement: SQLiteStatement
+    let columns: CustomerRow.Columns
+    let users: UserNames
+
+    /// The optional text fields, as ``StoredCustomer`` has them.
+    public enum Text: Sendable {
+        case description, vatNumber, country, industry, email, website, phone, businessID, registryStatus
+    }
+
+    /// The record itself, for a caller that keeps it.
+    public func stored() throws -> StoredCustomer {
+        try CustomerRow.decode(statement, columns, users: users)
+    }
+
+    public var id: Int64 { get throws { try statement.int64(columns.id) } }
+    public var number: Int64 { get throws { try statement.int64(columns.number) } }
+    public var deleted: Bool { get throws { try statement.bool(columns.deleted) } }
+    public var active: Bool { get throws { try statement.bool(columns.active) } }
+    public var version: Int64 { get throws { try statement.int64(columns.version) } }
+    public var createdAt: Date { get throws { Date(milliseconds: try statement.int64(columns.createdAt)) } }
+    public var updatedAt: Date { get throws { Date(milliseconds: try statement.int64(columns.updatedAt)) } }
+    public var registryCheckedAt: Date? {
+        get throws { try statement.optionalInt64(columns.registryCheckedAt).map { Date(milliseconds: $0) } }
+    }
+    public var accountManager: StoredUserRef? { get throws { try users.optionalRef(statement, columns.accountManagerID) } }
+    public var createdBy: StoredUserRef { get throws { try users.ref(statement, columns.createdBy) } }
+    public var updatedBy: StoredUserRef { get throws { try users.ref(statement, columns.updatedBy) } }
+
+    /// The name's UTF-8 bytes (as stored, unchecked: see `SQLiteStatement.optionalTextBytes`);
+    /// empty for a tombstone, whose name column only holds its number (migration 11).
+    public var name: UnsafeRawBufferPointer {
+        get throws {
+            try deleted ? UnsafeRawBufferPointer(start: nil, count: 0) : try statement.textBytes(columns.name)
+        }
+    }
+
+    /// An optional text field's UTF-8 bytes (as stored, unchecked), nil when not set.
+    public func text(_ field: Text) throws -> UnsafeRawBufferPointer? {
+        let column = switch field {
+        case .description: columns.description
+        case .vatNumber: columns.vatNumber
+        case .country: columns.country
+        case .industry: columns.industry
+        case .email: columns.email
+        case .website: columns.website
+        case .phone: columns.phone
+        case .businessID: columns.businessID
+        case .registryStatus: columns.registryStatus
+        }
+        return try statement.optionalTextBytes(column)
+    }
+}
