@@ -18,6 +18,15 @@ public struct Migration: Sendable {
         rebuildsTables = false
     }
 
+    /// A migration made in code (rows rewritten with what SQL alone cannot compute), with foreign
+    /// keys enforced as in a script.
+    public init(version: Int, name: String, code apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+        rebuildsTables = false
+    }
+
     /// A migration that rebuilds tables, in code (see `rebuildsTables`).
     public init(version: Int, name: String, rebuildingTables apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
         self.version = version

@@ -44,7 +44,7 @@ import SQLiteEngine
                     || coalesce(email, '') || coalesce(notes, '') LIKE ?
                 """, [pattern]) == 0)
             #expect(try fixture.rawCount("""
-                SELECT count(*) FROM history_changes WHERE coalesce(old_value, '') || coalesce(new_value, '') LIKE ?
+                SELECT count(*) FROM history WHERE changes LIKE ?
                 """, [pattern]) == 0)
         }
         #expect(try fixture.rawCount("SELECT count(*) FROM contact_labels") == 0)

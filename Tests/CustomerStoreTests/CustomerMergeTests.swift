@@ -179,7 +179,7 @@ import SQLiteEngine
         _ = try fixture.store.updateCustomer(id: absorbed.id, CustomerChanges(email: "owner@zqxsecret.example"),
                                              expectedVersion: nil, by: author)
         _ = try fixture.store.mergeCustomers(keep: kept.id, absorb: absorbed.id, dryRun: false, by: author)
-        let mentions = "SELECT count(*) FROM history_changes WHERE coalesce(old_value, '') || coalesce(new_value, '') LIKE '%zqxsecret%'"
+        let mentions = "SELECT count(*) FROM history WHERE changes LIKE '%zqxsecret%'"
         #expect(try fixture.rawCount(mentions) > 0)
         try fixture.store.deleteCustomer(id: kept.id, by: author)
         #expect(try fixture.rawCount(mentions) == 0)

@@ -9,32 +9,21 @@ import Testing
 @Suite struct DuplicateBenchmark {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CUSTOMERSTORE_BENCH"] != nil))
     func findDuplicatesIn1000000Customers() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.databasePath
         let customers = 1_000_000
-        var old = StoreOptions()
-        old.migrateUpTo = Migrations.customerMerge.version - 1
-        do {
-            let store = try CustomerStore(path: path, options: old)
-            defer { store.close() }
-            let admin = try insertLegacyUser(store, uid: 7, name: "dora", isAdministrator: true)
-            // Every customer has a name, a VAT number, an email domain and a phone of its own; every
-            // 100th takes its predecessor's name in another legal form, every 1000th its VAT number too.
-            try store.write { connection in
-                try connection.execute("""
-                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(customers))
-                    INSERT INTO customers (id, number, name, name_key, search_text, vat_number, country, email, phone,
-                                           created_at, created_by, updated_at, updated_by)
-                    SELECT i, 10000 + i,
-                           'Company ' || (i - (i % 100 = 0)) || CASE WHEN i % 2 = 0 THEN ' Oy' ELSE ' AB' END, '', '',
-                           'FI' || printf('%08d', i - (i % 1000 = 0)), 'FI', 'info@c' || i || '.fi', '09 ' || (1000000 + i),
-                           1, \(admin), 1, \(admin) FROM n;
-                    """)
-            }
+        // Every customer has a name, a VAT number, an email domain and a phone of its own; every
+        // 100th takes its predecessor's name in another legal form, every 1000th its VAT number too.
+        let directory = try LegacyDatabaseBenchmark.database(migratedUpTo: Migrations.customerMerge.version - 1) { admin in
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(customers))
+            INSERT INTO customers (id, number, name, name_key, search_text, vat_number, country, email, phone,
+                                   created_at, created_by, updated_at, updated_by)
+            SELECT i, 10000 + i,
+                   'Company ' || (i - (i % 100 = 0)) || CASE WHEN i % 2 = 0 THEN ' Oy' ELSE ' AB' END, '', '',
+                   'FI' || printf('%08d', i - (i % 1000 = 0)), 'FI', 'info@c' || i || '.fi', '09 ' || (1000000 + i),
+                   1, \(admin), 1, \(admin) FROM n;
+            """
         }
-        let start = ContinuousClock.now
-        let store = try CustomerStore(path: path)
-        let migrated = ContinuousClock.now - start
+        let (store, migrated) = try LegacyDatabaseBenchmark.open(directory.databasePath)
         defer { store.close() }
         let walk = ContinuousClock.now
         var pages = 0, pairs = 0, token: String?
@@ -48,8 +37,8 @@ import Testing
         } while token != nil
         let walked = ContinuousClock.now - walk
         #expect(pairs == customers / 100)
-        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("duplicates: \(customers) customers, database \(size / 1_048_576) MiB: migration 13 (keys) \(migrated); "
+        let size = LegacyDatabaseBenchmark.mebibytes(directory.databasePath)
+        print("duplicates: \(customers) customers, database \(size) MiB: migration 13 (keys) \(migrated); "
               + "first page of 1000 pairs \(firstPage ?? .zero); all \(pairs) pairs in \(pages) pages \(walked)")
     }
 }

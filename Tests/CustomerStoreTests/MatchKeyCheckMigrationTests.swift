@@ -17,9 +17,11 @@ import SQLiteEngine
             options.migrateUpTo = Migrations.matchKeyCheck.version - 1
             let store = try CustomerStore(path: path, options: options)
             author = .user(try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true))
-            _ = try store.createCustomer(NewCustomer(name: "Delta Oy", vatNumber: "FI12345671", country: "FI",
-                                                     email: "info@delta.fi", phone: "09 123 4567"), by: author)
-            _ = try store.createCustomer(NewCustomer(name: "Delta Ab", country: "SE"), by: author)
+            try writingTodaysHistory(store) {
+                _ = try store.createCustomer(NewCustomer(name: "Delta Oy", vatNumber: "FI12345671", country: "FI",
+                                                         email: "info@delta.fi", phone: "09 123 4567"), by: author)
+                _ = try store.createCustomer(NewCustomer(name: "Delta Ab", country: "SE"), by: author)
+            }
             before = try Self.keys(store)
             store.close()
         }

@@ -42,7 +42,9 @@ import SQLiteEngine
 
         let upgraded = try CustomerStore(path: path)
         #expect(upgraded.appliedMigrations == Array(4...Migrations.latestVersion))
-        #expect(try upgraded.write { try Self.historyRows($0) } == rowsBefore)
+        // Read back through the store: since version 19 the changes are in the entry's row.
+        let entries = try upgraded.history(.customer, id: 1) + upgraded.history(.contact, id: 5)
+        #expect(Self.historyRows(entries) == rowsBefore)
         let history = try upgraded.history(.contact, id: 5)
         #expect(history.first?.changes.contains { $0.field == "email" && $0.erased } == true)
 
@@ -56,7 +58,20 @@ import SQLiteEngine
         upgraded.close()
     }
 
-    /// Every history row and change, as text, in id order.
+    /// `historyRows(_:)`'s rows made of entries read through the store.
+    static func historyRows(_ entries: [StoredHistoryEntry]) -> [String] {
+        entries.sorted { $0.id < $1.id }.flatMap { entry in
+            let head = ["\(entry.id)", entry.entity.rawValue, "\(entry.entityID)", entry.action,
+                        "\(Int64(entry.at.timeIntervalSince1970 * 1000))"]
+            guard !entry.changes.isEmpty else { return [(head + Array(repeating: "NULL", count: 4)).joined(separator: "|")] }
+            return entry.changes.sorted { $0.field < $1.field }.map { change in
+                (head + [change.field, change.oldValue ?? "NULL", change.newValue ?? "NULL", change.erased ? "1" : "0"])
+                    .joined(separator: "|")
+            }
+        }
+    }
+
+    /// Every history row and change of a version-3 database, as text, in id order.
     static func historyRows(_ connection: SQLiteConnection) throws -> [String] {
         try connection.withStatement("""
             SELECT h.id, h.entity, h.entity_id, h.action, h.at, c.field, c.old_value, c.new_value, c.erased

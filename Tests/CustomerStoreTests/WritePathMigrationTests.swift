@@ -19,7 +19,7 @@ import SQLiteEngine
             options.migrateUpTo = Migrations.writePath.version - 1
             let store = try CustomerStore(path: path, options: options)
             old = StoredUserRef(id: try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true), name: "carol")
-            before = try store.createCustomer(NewCustomer(name: "Before Oy"), by: .user(old.id))
+            before = try writingTodaysHistory(store) { try store.createCustomer(NewCustomer(name: "Before Oy"), by: .user(old.id)) }
             #expect(try Self.indexes(store).isSuperset(of: Self.dropped))
             store.close()
         }

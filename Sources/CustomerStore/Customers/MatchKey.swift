@@ -54,7 +54,7 @@ struct MatchKey: Sendable, Hashable {
     /// `Character` predicates cost an import row several thousand instructions (callgrind); for
     /// ASCII a letter or number is `a-z`, `A-Z`, `0-9`, so both give the same words.
     private static func words(_ folded: String) -> [String] {
-        guard folded.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard folded.isAllASCII else {
             return folded.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: "/", with: "")
                 .split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         }
@@ -87,7 +87,7 @@ struct MatchKey: Sendable, Hashable {
     /// say nothing about whose address it is.
     static func emailDomain(_ email: String) -> String? {
         // In ASCII text every byte is a character: the byte search skips breaking it into graphemes.
-        let isASCII = email.utf8.allSatisfy { $0 < 0x80 }
+        let isASCII = email.isAllASCII
         guard let at = isASCII ? email.utf8.lastIndex(of: UInt8(ascii: "@")) : email.lastIndex(of: "@") else { return nil }
         guard let domain = host(String(email[email.index(after: at)...])), !publicMailDomains.contains(domain) else {
             return nil
@@ -110,7 +110,7 @@ struct MatchKey: Sendable, Hashable {
     /// Lower case, without a trailing dot and a leading `www.`.
     private static func host(_ text: String) -> String? {
         var host = text.lowercased()
-        if host.utf8.allSatisfy({ $0 < 0x80 }) {
+        if host.isAllASCII {
             // The same steps on the bytes (an import computes this for every row).
             var bytes = Array(host.utf8)
             if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
@@ -144,7 +144,7 @@ struct MatchKey: Sendable, Hashable {
     /// "+358 (0)40 ..." is dialled `+35840...`, the zero only from inside the country. ASCII text
     /// (most numbers) is read over its bytes, as `MatchKey.words` explains.
     private static func dialled(_ phone: String) -> (international: Bool, digits: String) {
-        guard phone.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard phone.isAllASCII else {
             let trimmed = phone.replacingOccurrences(of: "(0)", with: "").trimmingCharacters(in: .whitespaces)
             return (trimmed.hasPrefix("+"), trimmed.filter(\.isASCII).filter(\.isNumber))
         }

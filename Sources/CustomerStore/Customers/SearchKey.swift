@@ -11,7 +11,7 @@ enum SearchKey {
     /// fold is its lower case; Foundation's `folding` costs ~10 000 instructions a call (callgrind,
     /// a create folds four texts), `lowercased()` on ASCII a few hundred.
     static func fold(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        if text.isAllASCII { return text.lowercased() }
         return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 

@@ -77,7 +77,7 @@ extension CustomerStore {
             let entries = try connection.withStatement("""
                 \(HistoryLog.entrySelect)
                 WHERE h.id > ?1 AND h.id <= ?2 \(kinds) \(scope)
-                ORDER BY h.id, ch.position
+                ORDER BY h.id
                 """) { statement in
                 try statement.bind(cursor, at: 1)
                 try statement.bind(through, at: 2)

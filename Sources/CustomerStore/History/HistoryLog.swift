@@ -8,7 +8,8 @@ enum HistoryAction: String, Sendable {
     case merged
 }
 
-/// Writes and reads the change history (tables `history` and `history_changes`).
+/// Writes and reads the change history (table `history`, each entry's field changes in its
+/// `changes` column: `HistoryChangesText`).
 ///
 /// Every write of a customer, address or contact appends its entry through `append` on the same
 /// connection, inside the caller's transaction, so the record and its history commit together.
@@ -54,67 +55,46 @@ enum HistoryLog {
         var changes: [StoredFieldChange]
     }
 
-    /// Appends entries with one INSERT per 64 entries and one per 64 field changes: a created
-    /// customer's ~10 changes were ~10 statements, a bulk import's rows two statements per 64.
-    /// The entries' ids are given here (the next ones of the table), so that their changes can
-    /// name them in the same statement.
+    /// Appends entries with one INSERT per 64 entries, each carrying its field changes in its
+    /// `changes` column (`HistoryChangesText`): a bulk import's rows are one statement per 64.
+    /// SQLite gives the ids, in order.
     static func append(_ connection: SQLiteConnection, _ entries: [NewEntry]) throws {
-        guard let only = entries.first else { return }
-        let first: Int64
-        if entries.count == 1 {
-            // One entry (every write but an import's batch): SQLite chooses the id; reading the
-            // next one first cost a create ~12 800 instructions (callgrind).
-            try connection.insertRows(insertEntries, [values(of: only, id: .null)])
-            first = connection.lastInsertRowID
-        } else {
-            first = try connection.nextAutoincrementID("history")
-            try connection.insertRows(insertEntries, entries.enumerated().map { offset, entry in
-                values(of: entry, id: .integer(first + Int64(offset)))
-            })
-        }
-        var changes: [[SQLValue]] = []
-        for (offset, entry) in entries.enumerated() {
-            for (position, change) in entry.changes.enumerated() {
-                changes.append([.integer(first + Int64(offset)), .integer(Int64(position)), .text(change.field),
-                                SQLValue(change.oldValue), SQLValue(change.newValue)])
-            }
-        }
-        try connection.insertRows(insertChanges, changes)
-    }
-
-    /// `insertEntries`' values of one entry; `id` NULL lets SQLite choose it.
-    private static func values(of entry: NewEntry, id: SQLValue) -> [SQLValue] {
-        [id, .text(entry.entity.rawValue), .integer(entry.id), .integer(entry.customerID), .text(entry.action.rawValue),
-         .integer(entry.at), .integer(entry.author.userID), SQLValue(entry.author.source), SQLValue(entry.author.viaUserID)]
+        guard !entries.isEmpty else { return }
+        try connection.insertRows(insertEntries, entries.map { entry in
+            [.text(entry.entity.rawValue), .integer(entry.id), .integer(entry.customerID), .text(entry.action.rawValue),
+             .integer(entry.at), .integer(entry.author.userID), SQLValue(entry.author.source), SQLValue(entry.author.viaUserID),
+             SQLValue(HistoryChangesText.encode(entry.changes))]
+        })
     }
 
     private static let insertEntries = MultiRowInsert(
-        into: "history", columns: ["id", "entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user"])
-
-    private static let insertChanges = MultiRowInsert(
-        into: "history_changes", columns: ["history_id", "position", "field", "old_value", "new_value"])
+        into: "history", columns: ["entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user", "changes"])
 
     /// Erases every value ever recorded for one record (the entries and field names stay).
     /// - Returns: the values it erased, so that copies elsewhere can go too (not the `active`
     ///   flags: "true" says nothing of anyone).
     @discardableResult
     static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [String] {
-        let erased = try connection.withStatement("""
-            SELECT ch.old_value, ch.new_value FROM history_changes ch JOIN history h ON h.id = ch.history_id
-            WHERE h.entity = ? AND h.entity_id = ? AND ch.field <> 'active'
+        let entries = try connection.withStatement("""
+            SELECT id, changes FROM history WHERE entity = ? AND entity_id = ? AND changes IS NOT NULL
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
-            var values: [String] = []
+            var entries: [(id: Int64, changes: [StoredFieldChange])] = []
             while try statement.step() {
-                values += [statement.optionalText(0), statement.optionalText(1)].compactMap { $0 }
+                let entryID = statement.int64(0)
+                entries.append((entryID, try HistoryChangesText.decode(statement.text(1), entryID: entryID)))
             }
-            return values
+            return entries
         }
-        try connection.run("""
-            UPDATE history_changes SET old_value = NULL, new_value = NULL, erased = 1
-            WHERE history_id IN (SELECT id FROM history WHERE entity = ? AND entity_id = ?)
-            """, [.text(entity.rawValue), .integer(id)])
+        var erased: [String] = []
+        for entry in entries {
+            for change in entry.changes where change.field != "active" {
+                erased += [change.oldValue, change.newValue].compactMap { $0 }
+            }
+            try connection.run("UPDATE history SET changes = ? WHERE id = ?",
+                               [SQLValue(HistoryChangesText.encode(HistoryChangesText.erasing(entry.changes))), .integer(entry.id)])
+        }
         return erased
     }
 
@@ -124,7 +104,7 @@ enum HistoryLog {
         try connection.withStatement("""
             \(entrySelect)
             WHERE h.entity = ? AND h.entity_id = ?
-            ORDER BY h.id, ch.position
+            ORDER BY h.id
             """) { statement in
             try statement.bind(.text(entity.rawValue), at: 1)
             try statement.bind(id, at: 2)
@@ -132,50 +112,42 @@ enum HistoryLog {
         }
     }
 
-    /// The columns `collectEntries` reads: an entry with its author's id, one row per changed field.
-    /// Callers add the WHERE and `ORDER BY h.id, ch.position`.
+    /// The columns `collectEntries` reads: an entry with its author's id and its changes, one row
+    /// per entry. Callers add the WHERE and `ORDER BY h.id`.
     static let entrySelect = """
         SELECT h.id, h.entity, h.entity_id, h.customer_id, h.action, h.at, h.by_user,
-               ch.field, ch.old_value, ch.new_value, ch.erased, k.first_name, k.last_name, k.deleted, h.source,
-               h.via_user
+               h.changes, k.first_name, k.last_name, k.deleted, h.source, h.via_user
         FROM history h
-        LEFT JOIN history_changes ch ON ch.history_id = h.id
         LEFT JOIN contacts k ON h.entity = 'contact' AND k.id = h.entity_id
         """
 
-    /// The entries of a statement selecting `entrySelect`, its rows ordered by entry, then position.
+    /// The entries of a statement selecting `entrySelect`, its rows ordered by entry.
     /// - Parameter users: names the authors, on the statement's connection.
-    /// - Throws: `dataLoss` for an entry of a record kind this binary does not know, or naming a
-    ///   user who does not exist.
+    /// - Throws: `dataLoss` for an entry of a record kind this binary does not know, naming a
+    ///   user who does not exist, or with changes not of `HistoryChangesText`'s encoding.
     static func collectEntries(_ statement: SQLiteStatement, users: UserNames) throws -> [StoredHistoryEntry] {
         var entries: [StoredHistoryEntry] = []
         while try statement.step() {
             let entryID = try statement.int64("id")
-            if entries.last?.id != entryID {
-                let kind = try statement.text("entity")
-                guard let entity = HistoryEntity(rawValue: kind) else {
-                    throw StoreError.dataLoss("history entry \(entryID) is of an unknown kind of record '\(kind)'")
-                }
-                let id = try statement.int64("entity_id")
-                let customerID = try statement.int64("customer_id"), action = try statement.text("action")
-                let at = try statement.int64("at")
-                let by = try users.ref(statement, "by_user")
-                let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
-                let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
-                let contact = entity == .contact
-                    ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
-                    : nil
-                entries.append(StoredHistoryEntry(
-                    id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
-                    at: .init(milliseconds: at), by: by, changes: [], contact: contact,
-                    source: try statement.optionalText("source"),
-                    via: try users.optionalRef(statement, "via_user")))
+            let kind = try statement.text("entity")
+            guard let entity = HistoryEntity(rawValue: kind) else {
+                throw StoreError.dataLoss("history entry \(entryID) is of an unknown kind of record '\(kind)'")
             }
-            if let field = try statement.optionalText("field") {
-                entries[entries.count - 1].changes.append(StoredFieldChange(
-                    field: field, oldValue: try statement.optionalText("old_value"),
-                    newValue: try statement.optionalText("new_value"), erased: try statement.bool("erased")))
-            }
+            let id = try statement.int64("entity_id")
+            let customerID = try statement.int64("customer_id"), action = try statement.text("action")
+            let at = try statement.int64("at")
+            let by = try users.ref(statement, "by_user")
+            let firstName = try statement.optionalText("first_name"), lastName = try statement.optionalText("last_name")
+            let deleted = try statement.optionalInt64("deleted").map { $0 != 0 } ?? true
+            let contact = entity == .contact
+                ? StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
+                : nil
+            let changes = try statement.optionalText("changes").map { try HistoryChangesText.decode($0, entryID: entryID) } ?? []
+            entries.append(StoredHistoryEntry(
+                id: entryID, entity: entity, entityID: id, customerID: customerID, action: action,
+                at: .init(milliseconds: at), by: by, changes: changes, contact: contact,
+                source: try statement.optionalText("source"),
+                via: try users.optionalRef(statement, "via_user")))
         }
         return entries
     }

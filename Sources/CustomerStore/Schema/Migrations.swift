@@ -70,6 +70,7 @@ enum Migrations {
         matchKeyCheck,
         inListChecks,
         activityItemsView,
+        compactHistory,
     ]
 
     /// The runner of `all`.

@@ -18,7 +18,7 @@ enum IdentifierText {
         // ASCII text (every import row's empty business id, most pasted numbers) is its own NFKC
         // form and holds no invisible character: only its whitespace, "-" and "." go. Foundation's
         // mapping cost even an empty text ~6 000 instructions (callgrind of an import, issue 17).
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        if text.isAllASCII {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(text.utf8.count)
             for byte in text.utf8 where !Self.isIgnoredASCII(byte) {
