@@ -1,3 +1,4 @@
+import BinaryCoding
 import CustomerAPI
 import CustomerStore
 import Foundation
@@ -8,10 +9,22 @@ struct CardServiceHandler: GuardedService {
     var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
-        router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId)) { request, context in
-            try Self.card(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
-                          for: try Caller.of(context), store: store)
-        }
+        router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId), encoding: {
+            request, context in
+            let card = try Self.card(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
+                                     for: try Caller.of(context), store: store)
+            return try Self.encoded(card)
+        })
+    }
+}
+
+extension CardServiceHandler {
+    /// The card's bytes, written by its own `encodeFields` as `BinaryEncoder.encode` would write
+    /// them (CardEncodingTests compares the two), without asking the encoder's type table what the
+    /// card is, and into one buffer that holds a usual card: the bench's (contact tab: 2 addresses,
+    /// 3 contacts, 5 activities) is ~1.3 KB, which grew from encode's 512 bytes twice.
+    static func encoded(_ card: CustomerCard) throws -> EncodedMessage<CustomerCard> {
+        try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { try card.encodeFields(to: &$0) }
     }
 }
 
