@@ -25,6 +25,9 @@ final class TestServer: Sendable {
             socketPath: Self.socketPath(in: directory),
             databasePath: directory.appendingPathComponent("customers.sqlite").path)
         configuration.rpc.shutdownGracePeriod = .seconds(2)
+        // A client stream's 60 s wait for its next message is shorter than the stalls of a loaded
+        // pool between two messages a test sends (RPCTests' TestServer says what was seen).
+        configuration.rpc.clientStreamMessageTimeout = .seconds(testWaitLimit)
         if let administrators {
             configuration.initialAdministrators = administrators
         }

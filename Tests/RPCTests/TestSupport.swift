@@ -25,6 +25,11 @@ struct TestServer {
         var configuration = ServerConfiguration(socketPath: directory.socketPath)
         configuration.serverName = "test-server"
         configuration.serverVersion = "1.2.3"
+        // A client stream's 60 s wait for its next message is shorter than the stalls of a
+        // loaded pool: in a parallel run at load 17 a test's task resumed over 60 s after its
+        // handler started, so the timer, not the end of input the test was about, ended the call.
+        // Tests of that timer set their own.
+        configuration.clientStreamMessageTimeout = hangGuard
         configure(&configuration)
         let logs = LogCapture()
         let server = RPCServer(configuration: configuration, services: [TestService(probe: probe)],
