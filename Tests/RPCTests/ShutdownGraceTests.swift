@@ -10,10 +10,14 @@ import Testing
 @Suite struct ShutdownGraceTests {
     /// Held calls end only when the server cancels them (they have no deadline), so however long
     /// the machine stalls, they are still running when the grace period ends: each gets
-    /// `UNAVAILABLE` naming the shutdown, after the GOAWAY that named it started.
+    /// `UNAVAILABLE` naming the shutdown, after the GOAWAY that named it started. The wait for
+    /// those writes (600 s) outlasts any stall: the client reads, so the shutdown never waits it out.
     @Test func callsCutAtTheEndOfTheGracePeriodAreAnsweredUnavailable() async throws {
         let probe = Probe()
-        try await withTestServer(probe: probe, configure: { $0.shutdownGracePeriod = .milliseconds(100) }) { server, _ in
+        try await withTestServer(probe: probe, configure: {
+            $0.shutdownGracePeriod = .milliseconds(100)
+            $0.shutdownStatusWait = .seconds(600)
+        }) { server, _ in
             let raw = try RawConnection(path: server.socketPath)
             defer { raw.close() }
             #expect(try await raw.readFrame()?.0.type == .hello)

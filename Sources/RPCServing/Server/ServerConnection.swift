@@ -314,8 +314,8 @@ final class ServerConnection: @unchecked Sendable {
     ///
     /// The STATUS frames are one write on a `BlockingWorkQueue` thread, never on the shutdown's: a
     /// client that does not read could block it. The shutdown waits for them only as long as it
-    /// waits for the connections to close, then calls ``cutOff()``, which fails a write still
-    /// blocked, so the answers are best effort and the shutdown stays bounded.
+    /// waits for the connections to close (`shutdownStatusWait`), then calls ``cutOff()``, which
+    /// fails a write still blocked, so the answers are best effort and the shutdown stays bounded.
     func forceClose(gracePeriod: Duration) {
         let error = RPCError(.unavailable, "the server is shutting down: the call did not finish within the "
                                 + "shutdown's grace period (\(gracePeriod))")
