@@ -42,14 +42,17 @@ import SQLiteEngine
         let reading = ThreadTask { () -> [Int32] in
             let reads = pool.beginInterruptibleReads()
             call.withLock { $0 = reads }
+            // In a read transaction, as the store reads: it must not stay open after the interrupt.
             let endless = Self.outcome { try pool.withConnection { connection in
                 gate.hold()
-                return try Self.count(to: 1_000_000_000, on: connection)
+                return try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 1_000_000_000, on: connection) }
             } }
             let next = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
             pool.end(reads)
             pool.interrupt(reads)
-            let afterEnd = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
+            let afterEnd = Self.outcome { try pool.withConnection { connection in
+                try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 10, on: connection) }
+            } }
             return [endless, next, afterEnd]
         }
         try await gate.waitUntilHeld()
