@@ -15,6 +15,11 @@ extension Output {
         fields.add("max frame size", "\(info.maxFrameSize) bytes")
         fields.add("max calls/connection", String(info.maxConcurrentCallsPerConnection))
         fields.add("max connections", String(info.maxConnections))
+        if info.maxConnectionsPerUser > 0 {
+            // Zero from a server older than these fields: nothing to show.
+            fields.add("per OS user", "\(info.maxConnectionsPerUser) connections, \(info.maxCallsPerUser) calls in flight, "
+                       + "\(info.maxInputBytesPerUser) input bytes held")
+        }
         fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
         fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
         fields.add("calls in flight", String(info.callsInFlight))
@@ -61,6 +66,9 @@ private struct ServerInfoJSON: Encodable {
     let maxFrameSize: UInt64
     let maxConcurrentCallsPerConnection: UInt64
     let maxConnections: UInt64
+    let maxConnectionsPerUser: UInt64
+    let maxCallsPerUser: UInt64
+    let maxInputBytesPerUser: UInt64
     let idleTimeoutMilliseconds: UInt64
     let connectionsCurrent: UInt64
     let connectionsTotal: UInt64
@@ -79,6 +87,9 @@ private struct ServerInfoJSON: Encodable {
         maxFrameSize = info.maxFrameSize
         maxConcurrentCallsPerConnection = info.maxConcurrentCallsPerConnection
         maxConnections = info.maxConnections
+        maxConnectionsPerUser = info.maxConnectionsPerUser
+        maxCallsPerUser = info.maxCallsPerUser
+        maxInputBytesPerUser = info.maxInputBytesPerUser
         idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
         connectionsCurrent = info.connectionsCurrent
         connectionsTotal = info.connectionsTotal

@@ -11,6 +11,8 @@ struct CustomerImportHandler: GuardedService {
     /// What all imports in progress may spool together, shared by the server's imports; its limit
     /// (`CustomerServerConfiguration.maxImportSize`) also bounds each import alone.
     var spoolTotal: SharedBudget
+    /// Free bytes the spools leave on the database's file system (`importFreeSpaceReserve`).
+    var freeSpaceReserve: Int64
 
     /// The source history records for an imported customer, address and contact.
     static let historySource = "import"
@@ -22,7 +24,7 @@ struct CustomerImportHandler: GuardedService {
             clientStreaming: CustomerService.importCustomers,
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
-        ) { [store, spoolTotal] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
+        ) { [store, spoolTotal, freeSpaceReserve] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
             -> ImportCustomersResponse in
             let options = first.message.options ?? ImportOptions()
             let key = try KeyedWrites.key(of: context)
@@ -35,7 +37,8 @@ struct CustomerImportHandler: GuardedService {
             // are its rows written, in one transaction: a slow or silent client never holds the
             // database's writer (and with it every write of the service). The server holds one
             // message at a time, never the whole import.
-            let spool = try store.makeImportSpool(limit: Int64(spoolTotal.limit), total: spoolTotal)
+            let spool = try store.makeImportSpool(limit: Int64(spoolTotal.limit), total: spoolTotal,
+                                                  reserve: freeSpaceReserve)
             while let bytes = try messages.nextEncoded() {
                 try context.checkCancellation()
                 try spool.append(bytes)

@@ -43,7 +43,8 @@ public final class CustomerServerApp: Sendable {
         services = GuardedServices(
             services: [
                 CustomerServiceHandler(store: store),
-                CustomerImportHandler(store: store, spoolTotal: importSpools),
+                CustomerImportHandler(store: store, spoolTotal: importSpools,
+                                      freeSpaceReserve: configuration.importFreeSpaceReserve),
                 CustomerMergeHandler(store: store),
                 UserServiceHandler(store: store, users: users),
                 ProfileServiceHandler(store: store, users: users),

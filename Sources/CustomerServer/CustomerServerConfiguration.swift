@@ -20,6 +20,10 @@ public struct CustomerServerConfiguration: Sendable {
     /// the spool file the import is kept in until its stream ends, next to the database, and all
     /// imports in progress together: the message that would pass it fails its own import.
     public var maxImportSize: Int64 = CustomerImportSpool.defaultLimit
+    /// Free bytes import spools leave on the database's file system (default 256 MiB): an import
+    /// whose next spooled block would eat into them is refused RESOURCE_EXHAUSTED, nothing written,
+    /// so imports cannot fill the disk the database needs (`--import-free-space-reserve`).
+    public var importFreeSpaceReserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]
     /// The national business registries `RefreshFromRegistry` asks (base URLs and timeout);

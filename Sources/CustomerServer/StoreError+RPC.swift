@@ -31,6 +31,10 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.dataLoss, message)
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
+        case .cancelled:
+            // Only a call that was already answered (its deadline's DEADLINE_EXCEEDED) or given
+            // up (CANCELLED, its connection gone) has its reads interrupted: this is never sent.
+            return RPCError(.cancelled, "the call ended before its read did")
         case .schemaTooNew, .notADatabase, .sqlite, .io:
             // The SQLite or file-system detail stays in the server's log (the cause is never sent).
             return RPCError(.internalError, "the store failed; the server log has the cause", cause: self)

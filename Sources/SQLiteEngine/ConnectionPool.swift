@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 import Synchronization
 import ThreadSync
@@ -19,6 +20,11 @@ public final class ConnectionPool: Sendable {
     private let bell = ConditionalState(())
     private let isClosed = Atomic<Bool>(false)
     private let makeConnection: @Sendable () throws -> SQLiteConnection
+    /// Threads whose call was interrupted and has not ended: their checkouts fail at once, so an
+    /// abandoned call that was still waiting for a connection never runs its query.
+    private let interrupted = Mutex<Set<pthread_t>>([])
+    /// `interrupted`'s size, so a checkout looks at the set (and its lock) only while it is not empty.
+    private let interruptedCount = Atomic<Int>(0)
 
     /// - Parameter capacity: the most connections that ever exist at once.
     public init(capacity: Int, makeConnection: @escaping @Sendable () throws -> SQLiteConnection) {
@@ -28,15 +34,62 @@ public final class ConnectionPool: Sendable {
 
     /// Runs `body` with a connection of its own, waiting while all are in use.
     public func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        let (slot, connection) = try checkOut()
-        defer { checkIn(slot) }
+        let thread = pthread_self()
+        let (slot, connection) = try checkOut(thread)
+        slot.hold(by: thread)
+        defer {
+            slot.release()
+            checkIn(slot)
+        }
+        // An interrupt that came between the checkout's look and the hold missed the slot; it is
+        // in the set by now (it inserts before it looks at the slots).
+        if isInterrupted(thread) { throw Self.interruptedBeforeReading }
         return try body(connection)
     }
 
-    private func checkOut() throws -> (Slot, SQLiteConnection) {
+    // MARK: Interruption
+
+    /// Starts a call whose reads ``interrupt(_:)`` may stop; call it on the thread the call's reads
+    /// run on, and ``end(_:)`` once the call is over.
+    public func beginInterruptibleReads() -> ReadInterruption {
+        ReadInterruption(thread: pthread_self())
+    }
+
+    /// Stops the reads of `reads`' call (its caller has gone or its deadline passed): the statement
+    /// running on a connection its thread holds fails with `SQLITE_INTERRUPT`, and so does every
+    /// later step until the connection is given back; every later checkout of the call fails so too,
+    /// also one asleep waiting for a connection. Safe from any thread; never waits for a query.
+    public func interrupt(_ reads: ReadInterruption) {
+        let marked = interrupted.withLock { threads -> Bool in
+            guard !reads.ended.load(ordering: .sequentiallyConsistent) else { return false }
+            if threads.insert(reads.thread).inserted { interruptedCount.add(1, ordering: .sequentiallyConsistent) }
+            // Under the lock: `end` cannot pass meanwhile, so the thread still runs this call.
+            for slot in slots { slot.interrupt(ifHeldBy: reads.thread) }
+            return true
+        }
+        if marked { bell.withCondition { $0.broadcast() } }
+    }
+
+    /// Ends `reads`' call: its thread reads normally again, and a late ``interrupt(_:)`` does nothing.
+    public func end(_ reads: ReadInterruption) {
+        interrupted.withLock { threads in
+            reads.ended.store(true, ordering: .sequentiallyConsistent)
+            if threads.remove(reads.thread) != nil { interruptedCount.subtract(1, ordering: .sequentiallyConsistent) }
+        }
+    }
+
+    private func isInterrupted(_ thread: pthread_t) -> Bool {
+        interruptedCount.load(ordering: .sequentiallyConsistent) > 0 && interrupted.withLock { $0.contains(thread) }
+    }
+
+    static let interruptedBeforeReading = SQLiteError(code: SQLITE_INTERRUPT, message: "interrupted",
+                                                      context: "the call ended before its read began")
+
+    private func checkOut(_ thread: pthread_t) throws -> (Slot, SQLiteConnection) {
         let first = Self.firstSlot(count: slots.count)
         while true {
             if isClosed.load(ordering: .sequentiallyConsistent) { throw ConnectionClosedError() }
+            if isInterrupted(thread) { throw Self.interruptedBeforeReading }
             if let slot = claim(Slot.idle, from: first), let connection = slot.connection {
                 return try handOut(slot, connection)
             }
@@ -50,10 +103,11 @@ public final class ConnectionPool: Sendable {
                     ringIfSleepers()
                     throw error
                 }
+                slot.watch(connection)
                 slot.connection = connection
                 return try handOut(slot, connection)
             }
-            waitForCheckIn()
+            waitForCheckIn(thread)
         }
     }
 
@@ -102,11 +156,12 @@ public final class ConnectionPool: Sendable {
     /// Sleeps until a check-in rings, unless a slot is claimable (or the pool closed) by now.
     /// Counted in `sleepers` before the look, sequentially consistent with a check-in's
     /// store-then-load: either the look sees its slot free, or the check-in sees this sleeper.
-    private func waitForCheckIn() {
+    private func waitForCheckIn(_ thread: pthread_t) {
         sleepers.add(1, ordering: .sequentiallyConsistent)
         defer { sleepers.subtract(1, ordering: .sequentiallyConsistent) }
         bell.withCondition { held in
-            let claimable = isClosed.load(ordering: .sequentiallyConsistent) || slots.contains {
+            // An interrupt inserts before it rings (taking this lock), so this look sees it or the ring wakes us.
+            let claimable = isClosed.load(ordering: .sequentiallyConsistent) || isInterrupted(thread) || slots.contains {
                 let state = $0.state.load(ordering: .sequentiallyConsistent)
                 return state == Slot.idle || state == Slot.empty
             }
@@ -155,4 +210,45 @@ private final class Slot: @unchecked Sendable {
 
     let state = Atomic<Int>(Slot.empty)
     var connection: SQLiteConnection?
+    /// Set while the thread holding the slot is to stop reading; the progress handler reads it
+    /// between SQLite's VM steps, so an interrupt that came between two statements is not lost
+    /// (`sqlite3_interrupt` alone is forgotten once no statement runs).
+    let interrupted = Atomic<Bool>(false)
+    /// Who holds the slot (0: nobody) and its connection's handle, under a lock of the slot's own
+    /// so an interrupt can never reach the next holder of a slot given back meanwhile.
+    private let holder = Mutex<(thread: pthread_t, handle: OpaquePointer?)>((0, nil))
+
+    /// How many VM steps run between two looks at ``interrupted``: a look is one atomic load,
+    /// and 1000 steps take microseconds, so an interrupted query stops within them.
+    static let progressPeriod: Int32 = 1_000
+
+    func hold(by thread: pthread_t) {
+        let handle = connection?.handle
+        holder.withLock { $0 = (thread, handle) }
+    }
+
+    func release() {
+        holder.withLock { $0 = (0, nil) }
+        interrupted.store(false, ordering: .releasing)
+    }
+
+    func interrupt(ifHeldBy thread: pthread_t) {
+        holder.withLock { held in
+            guard held.thread != 0, pthread_equal(held.thread, thread) != 0, let handle = held.handle else { return }
+            interrupted.store(true, ordering: .releasing)
+            // Safe from another thread while the connection is open, and it is: a busy slot's
+            // connection is closed only after its check-in, which first waits for this lock.
+            sqlite3_interrupt(handle)
+        }
+    }
+
+    /// Installs the progress handler that fails the running statement once ``interrupted`` is set.
+    /// The slot outlives its connection (the pool keeps its slots; a connection is closed in them).
+    func watch(_ connection: SQLiteConnection) {
+        sqlite3_progress_handler(connection.handle, Self.progressPeriod, { argument in
+            guard let argument else { return 0 }
+            let slot = Unmanaged<Slot>.fromOpaque(argument).takeUnretainedValue()
+            return slot.interrupted.load(ordering: .acquiring) ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
 }

@@ -74,8 +74,9 @@ enum DaemonOptions {
     static let maxInputPerUser = Option.value("max-input-per-user", "MIB", help: """
         Input one OS user may have the server hold at once, in MiB, on all its
         connections together: frames being read (one over 16 KiB counts its
-        announced length from its header on) and client-stream messages not yet
-        taken by their calls. The frame or message that would pass it ends its
+        announced length from its header on), requests over 16 KiB of its calls
+        until they end, and client-stream messages not yet taken by their
+        calls. The frame or message that would pass it ends its
         call with RESOURCE_EXHAUSTED (the connection goes on), so one user cannot
         take the server's memory from the others. Default: 256.
         """)
@@ -86,6 +87,13 @@ enum DaemonOptions {
         imports in progress together too. An import passing it is refused with
         RESOURCE_EXHAUSTED and writes nothing.
         Default: 2048.
+        """)
+    static let importFreeSpaceReserve = Option.value("import-free-space-reserve", "MIB", help: """
+        Free space, in MiB, that imports being received leave on the file system
+        of the database (they are kept in files next to it until they end): an
+        import whose next MiB would eat into it is refused with
+        RESOURCE_EXHAUSTED and writes nothing, so imports cannot fill the disk the
+        database needs. 0 turns the check off. Default: 256.
         """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
         WatchChanges serves the changes of the last N days (by the time each was
@@ -114,7 +122,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxImportSize, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

@@ -121,4 +121,36 @@ import Testing
             #expect(server.app.importSpoolBytes == 0)
         }
     }
+
+    /// With a free-space reserve larger than the temporary file system has free (no disk is filled
+    /// for it), an import is refused RESOURCE_EXHAUSTED naming the reserve before its spool takes
+    /// any of it, and writes nothing; reads and single writes go on.
+    @Test func anImportThatWouldEatTheFreeSpaceReserveIsRefusedAndWritesNothing() async throws {
+        let reserve = Int64(1) << 60
+        try await withTestServer(start: { try TestServer { $0.importFreeSpaceReserve = reserve } }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            var refusal: RPCError?
+            do {
+                _ = try await client.customers.importRecords(ImportOptions(), callOptions: Self.bound) { send in
+                    try await send([CustomerRecord(line: 2, fields: CustomerFields(name: "Reserve Oy"))])
+                }
+            } catch let error as RPCError {
+                refusal = error
+            }
+            #expect(refusal?.code == .resourceExhausted, "\(String(describing: refusal))")
+            #expect(refusal?.message.contains("reserve of \(reserve) bytes free on the database's file system") == true,
+                    "\(String(describing: refusal))")
+            #expect(try await client.customers.list(CustomerQuery(status: .all), limit: 10, options: Self.bound).customers.isEmpty)
+            let created = try await client.customers.create(CustomerFields(name: "Single Oy"), options: Self.bound)
+            #expect(created.name == "Single Oy")
+        }
+    }
+
+    @Test func aBadFreeSpaceReserveIsAUsageErrorNamingTheOption() async throws {
+        let result = try await runProduct("customerd", ["--import-free-space-reserve", "1048577"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("import-free-space-reserve' needs a whole number from 0 to 1048576, got '1048577'"),
+                "\(result.stderr)")
+    }
 }

@@ -25,4 +25,24 @@ import Testing
             #expect(try await client.settings.setCustomerSegments(customerID: customer.id, [nordics.id]).map(\.id) == [nordics.id])
         }
     }
+
+    /// A search term of 60 000 characters: SQLite refuses LIKE patterns over 50 000 bytes, and the
+    /// listing failed INTERNAL with an error line in the log per call. Now refused by length on
+    /// `search` before the store is read; a term of the longest length still searches.
+    @Test func aSearchLongerThanAnySearchedFieldIsRefusedOnSearch() async throws {
+        try await withServer { _, client in
+            _ = try await client.customers.create(CustomerFields(name: "Searched Oy"))
+            for query in [CustomerQuery(search: String(repeating: "a", count: 60_000)),
+                          CustomerQuery(search: String(repeating: "é", count: 257))] {
+                let error = await outcome { _ = try await client.customers.list(query, limit: 10) }
+                #expect(error?.code == .invalidArgument, "\(String(describing: error))")
+                #expect(error?.details.map(\.field) == ["search"])
+                #expect(error?.message.contains("must be at most 256 characters") == true, "\(String(describing: error))")
+            }
+            let longest = try await client.customers.list(CustomerQuery(search: "searched oy" + String(repeating: " x", count: 120)),
+                                                          limit: 10)
+            #expect(longest.customers.isEmpty)
+            #expect(try await client.customers.list(CustomerQuery(search: "searched"), limit: 10).customers.map(\.name) == ["Searched Oy"])
+        }
+    }
 }

@@ -24,7 +24,12 @@ import Testing
     }
 
     @Test func serverInfoReportsIdentityLimitsAndCounters() async throws {
-        try await withTestServer(configure: { $0.maxConnections = 77 }) { _, channel in
+        try await withTestServer(configure: {
+            $0.maxConnections = 77
+            $0.maxConnectionsPerUser = 7
+            $0.maxCallsPerUser = 99
+            $0.maxInputBytesPerUser = 12_345_678
+        }) { _, channel in
             _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
             let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
             #expect(info.protocolVersion == 1)
@@ -32,6 +37,9 @@ import Testing
             #expect(info.serverVersion == "1.2.3")
             #expect(info.maxFrameSize == 4 << 20)
             #expect(info.maxConnections == 77)
+            #expect(info.maxConnectionsPerUser == 7)
+            #expect(info.maxCallsPerUser == 99)
+            #expect(info.maxInputBytesPerUser == 12_345_678)
             #expect(info.connectionsCurrent == 1)
             #expect(info.connectionsTotal == 1)
             #expect(info.calls(withStatus: .internalError) == 1)

@@ -114,4 +114,38 @@ import Testing
             #expect(answers.statuses[5]?.0.code == .ok)
         }
     }
+
+    /// Unary calls of 24 KiB requests whose handler holds them (until the test releases them): the
+    /// two running keep their requests charged to the user's 64 KiB, so a third is refused
+    /// RESOURCE_EXHAUSTED naming the limit (before: a request was charged only while its frame was
+    /// read, and any number of them could be held at once); once they ended, the charge is given
+    /// back and a call as large is served.
+    @Test func requestsOfUnaryCallsStayChargedWhileTheirHandlersRun() async throws {
+        let probe = Probe()
+        let budget = 64 * 1024
+        try await withTestServer(probe: probe, configure: { $0.maxInputBytesPerUser = budget }) { server, _ in
+            let large = try Wire.encode(EchoRequest(text: "large", padding: [UInt8](repeating: 9, count: 24 * 1024)))
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try raw.write(Wire.callStart(1, TestService.slowEcho, request: large)
+                          + Wire.callStart(3, TestService.slowEcho, request: large))
+            try await waitUntil("both held requests charged") { Self.inputHeld(server) >= 2 * 24 * 1024 }
+            #expect(await probe.wait(for: "slow started"))
+            try raw.write(Wire.callStart(5, TestService.echo, request: large))
+            var answers = Wire.Answers()
+            try await Wire.readAnswers(raw, for: [5], into: &answers)
+            let refused = try #require(answers.statuses[5]?.0)
+            #expect(refused.code == .resourceExhausted)
+            #expect(refused.message.contains("would take the input held for uid \(getuid()) past its limit of \(budget) bytes")
+                    && refused.message.contains("requests of calls running"), "\(refused.message)")
+
+            probe.record("release slow")
+            try await Wire.readAnswers(raw, for: [1, 3], into: &answers)
+            #expect(answers.statuses[1]?.0.code == .ok && answers.statuses[3]?.0.code == .ok)
+            try await waitUntil("the held requests' charge given back") { Self.inputHeld(server) == 0 }
+            try raw.write(Wire.callStart(7, TestService.echo, request: large))
+            try await Wire.readAnswers(raw, for: [7], into: &answers)
+            #expect(answers.statuses[7]?.0.code == .ok)
+        }
+    }
 }

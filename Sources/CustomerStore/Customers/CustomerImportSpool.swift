@@ -22,17 +22,27 @@ import ThreadSync
 /// all imports in progress together (`total`, one ``SharedBudget`` per server): a few imports at
 /// once, each within its own bound, could fill a small disk as well.
 ///
+/// Neither bound knows the disk: on one with less free space than they allow, spools could still
+/// fill it. So each block written first checks the file system's free space (`statvfs`, one call
+/// per MiB spooled) and refuses the import while writing it would leave less than `reserve`
+/// bytes, kept for the database and its write-ahead log.
+///
 /// Used by one thread at a time (the call's handler); not `Sendable`.
 public final class CustomerImportSpool {
     /// The default bound of one import's spool file (2 GiB): about six million rows with an
     /// address and a contact each, as `customer-bench import --with-children` sends them.
     public static let defaultLimit: Int64 = 2 << 30
+    /// The default free space spools leave on the database's file system (256 MiB): room for the
+    /// database and its write-ahead log to grow by about a day of a busy firm's writes meanwhile.
+    public static let defaultFreeSpaceReserve: Int64 = 256 << 20
 
     /// The most bytes the file may hold (each message and its 4-byte length).
     public let limit: Int64
     /// What every import's spool holds together, shared by the server's imports; this one's `size`
     /// is taken from it and given back when the spool goes.
     private let total: SharedBudget?
+    /// Free bytes the spool never takes from its file system (0: no check).
+    public let reserve: Int64
     /// Bytes appended so far, lengths included.
     public private(set) var size: Int64 = 0
     /// Where the file was made, for errors (it has no name once made).
@@ -52,9 +62,11 @@ public final class CustomerImportSpool {
 
     /// Makes the unnamed file in `directory`, to hold at most `limit` bytes.
     /// - Throws: `StoreError.io`, `resourceExhausted`.
-    init(directory: String, limit: Int64 = defaultLimit, total: SharedBudget? = nil) throws {
+    init(directory: String, limit: Int64 = defaultLimit, total: SharedBudget? = nil,
+         reserve: Int64 = defaultFreeSpaceReserve) throws {
         self.limit = limit
         self.total = total
+        self.reserve = reserve
         var template = Array("\(directory)/.customer-import-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -122,8 +134,27 @@ public final class CustomerImportSpool {
     }
 
     private func writePending() throws {
+        guard !pending.isEmpty else { return }
+        try keepReserve(writing: Int64(pending.count))
         try pending.withUnsafeBytes { try FileSystem.writeAll(descriptor, $0, path: path) }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Refuses a write of `count` bytes that would leave less than ``reserve`` free. A file system
+    /// whose free space cannot be read is not refused: the disk-full error still ends the import.
+    private func keepReserve(writing count: Int64) throws {
+        guard reserve > 0, let free = Self.freeBytes(of: descriptor), free - count < reserve else { return }
+        throw StoreError.resourceExhausted(
+            "the import's spool would leave less than the server's reserve of \(reserve) bytes free on the "
+                + "database's file system (\(free) bytes free, the import holds \(size)); try again when space is freed")
+    }
+
+    /// Bytes an unprivileged writer may still take on the file system holding `descriptor`'s file.
+    static func freeBytes(of descriptor: Int32) -> Int64? {
+        var info = statvfs()
+        guard fstatvfs(descriptor, &info) == 0 else { return nil }
+        let (bytes, overflow) = UInt64(info.f_bavail).multipliedReportingOverflow(by: UInt64(info.f_frsize))
+        return overflow ? .max : Int64(clamping: bytes)
     }
 
     /// The next `count` bytes; nil when the file ends before any of them (`count` 0: an empty array).
@@ -152,10 +183,12 @@ public final class CustomerImportSpool {
 
 extension CustomerStore {
     /// A new, empty spool for an import's messages, next to the database, holding at most `limit`
-    /// bytes, and with every other spool of `total` at most its limit.
-    public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit,
-                                total: SharedBudget? = nil) throws -> CustomerImportSpool {
+    /// bytes, with every other spool of `total` at most its limit, and leaving `reserve` bytes free
+    /// on the database's file system.
+    public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit, total: SharedBudget? = nil,
+                                reserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve) throws -> CustomerImportSpool {
         let directory = (path as NSString).deletingLastPathComponent
-        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit, total: total)
+        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit, total: total,
+                                       reserve: reserve)
     }
 }

@@ -8,6 +8,11 @@ struct CustomerListingQuery {
     private let conditions: [String]
     private let values: [SQLValue]
 
+    /// The longest search term, in code points: no searched field is longer (an email's 254 bytes),
+    /// and SQLite fails a LIKE pattern over 50 000 bytes (SQLITE_LIMIT_LIKE_PATTERN_LENGTH) with an
+    /// error, which a 60 000-character search turned into INTERNAL and an error log line per call.
+    static let maxSearchLength = 256
+
     init(_ filter: CustomerFilter, order: CustomerOrder) throws {
         self.order = order
         var conditions: [String] = []
@@ -18,9 +23,14 @@ struct CustomerListingQuery {
         case .all: break
         }
         // The search column separates fields with line feeds: a term must not reach across them.
-        if let search = filter.search,
-           let violation = TextInput.controlViolation(in: search.trimmingWhitespace(), field: "search", lines: .single) {
-            throw StoreError.invalidArgument([violation])
+        if let search = filter.search {
+            let trimmed = search.trimmingWhitespace()
+            if let violation = TextInput.controlViolation(in: trimmed, field: "search", lines: .single) {
+                throw StoreError.invalidArgument([violation])
+            }
+            if case .failure(let violation) = TextInput.atMost(Self.maxSearchLength, field: "search")(trimmed) {
+                throw StoreError.invalidArgument([violation])
+            }
         }
         let term = SearchKey.term(filter.search)
         if let term {

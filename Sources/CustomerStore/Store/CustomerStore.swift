@@ -163,6 +163,12 @@ public final class CustomerStore: Sendable {
         }
     }
 
+    /// Starts a call whose reads may be stopped: call it on the thread the call runs on, and
+    /// ``InterruptibleReads/end()`` when the call is over (see ``InterruptibleReads``).
+    public func beginInterruptibleReads() -> InterruptibleReads {
+        InterruptibleReads(readers: readers, interruption: readers.beginInterruptibleReads())
+    }
+
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {

@@ -42,6 +42,8 @@ extension StoreError {
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED:
             self = .unavailable("the database is busy (\(error.context)); try again")
+        case SQLITE_INTERRUPT:
+            self = .cancelled
         case SQLITE_NOTADB:
             self = .notADatabase(error.context)
         case SQLITE_FULL:

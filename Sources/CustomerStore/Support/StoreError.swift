@@ -48,6 +48,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(String)
     /// The store was closed; no further calls are served.
     case closed
+    /// A read was stopped because the call it served ended first (cancelled, deadline passed, its
+    /// connection gone: see `InterruptibleReads`); nobody waits for its answer.
+    case cancelled
     /// Any other SQLite failure: the engine's error, with SQLite's extended result code and
     /// message and what the store was doing.
     case sqlite(SQLiteError)
@@ -70,6 +73,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .dataLoss(let message): return "data loss: \(message)"
         case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
+        case .cancelled: return "the read was stopped: its call ended first"
         case .sqlite(let cause): return cause.description
         }
     }

@@ -63,6 +63,12 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var callsInFlight: UInt64 = 0
     /// Calls slower than this are logged one line each; 0 when none are.
     public var slowCallThresholdMilliseconds: UInt64 = 0
+    /// Connections one OS user (peer uid) may hold open at once.
+    public var maxConnectionsPerUser: UInt64 = 0
+    /// Calls one OS user may have in flight, on all its connections together.
+    public var maxCallsPerUser: UInt64 = 0
+    /// Input bytes (frames being read, client-stream messages buffered) held for one OS user at once.
+    public var maxInputBytesPerUser: UInt64 = 0
 
     public init() {}
 
@@ -83,6 +89,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case methods = 14
         case callsInFlight = 15
         case slowCallThresholdMilliseconds = 16
+        case maxConnectionsPerUser = 17
+        case maxCallsPerUser = 18
+        case maxInputBytesPerUser = 19
     }
 
     public init(from decoder: any Decoder) throws {
@@ -104,6 +113,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         methods = try container.decodeIfPresent([MethodCallStatistics].self, forKey: .methods) ?? []
         callsInFlight = try number(.callsInFlight)
         slowCallThresholdMilliseconds = try number(.slowCallThresholdMilliseconds)
+        maxConnectionsPerUser = try number(.maxConnectionsPerUser)
+        maxCallsPerUser = try number(.maxCallsPerUser)
+        maxInputBytesPerUser = try number(.maxInputBytesPerUser)
     }
 
     /// The count for `code` (0 when absent).

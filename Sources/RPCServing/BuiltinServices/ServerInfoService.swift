@@ -35,6 +35,9 @@ struct ServerInfoService: RPCService {
             .sorted { $0.method < $1.method }
         info.callsInFlight = UInt64(statistics.callsInFlight)
         info.slowCallThresholdMilliseconds = configuration.slowCallThreshold.map(Self.milliseconds) ?? 0
+        info.maxConnectionsPerUser = UInt64(clamping: configuration.maxConnectionsPerUser)
+        info.maxCallsPerUser = UInt64(clamping: configuration.maxCallsPerUser)
+        info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
         return info
     }
 

@@ -103,7 +103,8 @@ public final class RPCServer: Sendable {
     }
 
     /// Graceful shutdown: stops accepting, removes the socket file, sends GOAWAY, lets calls in
-    /// flight finish within `shutdownGracePeriod`, then cancels what is left. Blocks until stopped;
+    /// flight finish within `shutdownGracePeriod`, then cancels what is left and answers it
+    /// `UNAVAILABLE` (best effort: at most `shutdownStatusWait` is given to those writes). Blocks until stopped;
     /// idempotent (later and concurrent callers wait for the same stop).
     public func shutdown() {
         guard let acceptLoop = lifecycle.beginStopping() else {
@@ -118,8 +119,12 @@ public final class RPCServer: Sendable {
         for connection in connections { connection.beginDrain() }
         if !runtime.waitForConnections(until: .now + configuration.shutdownGracePeriod) {
             runtime.logger.warning("grace period over, cancelling the calls still running")
-            for connection in runtime.connections { connection.forceClose() }
-            _ = runtime.waitForConnections(until: .now + .seconds(1))
+            for connection in runtime.connections { connection.forceClose(gracePeriod: configuration.shutdownGracePeriod) }
+            if !runtime.waitForConnections(until: .now + configuration.shutdownStatusWait) {
+                // A client that does not read may hold its STATUS write: cut it (see forceClose).
+                for connection in runtime.connections { connection.cutOff() }
+                _ = runtime.waitForConnections(until: .now + .seconds(1))
+            }
         }
         lifecycle.stopped()
         runtime.logger.info("stopped")

@@ -41,6 +41,10 @@ public struct ServerConfiguration: Sendable {
     public var handshakeTimeout: Duration = .seconds(5)
     /// On shutdown, calls in flight get this long to finish before they are cancelled (default 10 s).
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// After the grace period, how long the shutdown waits for the `UNAVAILABLE` STATUS of the calls
+    /// it cut to be written before it cuts their sockets (default 1 s): only a client that does not
+    /// read makes it wait this long, and its STATUS is then lost.
+    public var shutdownStatusWait: Duration = .seconds(1)
     /// Bytes of outgoing frames one connection may hold queued for a client that does not read
     /// (default 1 MiB); past it, handlers wait to write (one frame may exceed it). Bounds memory
     /// whatever flow-control window the client grants.

@@ -92,6 +92,22 @@ extension ServerConnection {
         writeStatus(streamID: streamID, error, response: nil, admission: .bounded)
     }
 
+    /// Writes the same STATUS for each of `streamIDs` in one `.immediate` write (calls the server
+    /// ended itself, at the end of a shutdown's grace period); a failure means the client is gone.
+    func writeStatuses(of streamIDs: [UInt32], _ status: RPCError) {
+        do {
+            try writer.write(.immediate) { buffer in
+                for streamID in streamIDs {
+                    FrameBuilder.append(.status, flags: [], streamID: streamID, to: &buffer) {
+                        CallStatus(error: status).write(into: &$0)
+                    }
+                }
+            }
+        } catch {
+            // The client is gone or the socket was cut: nobody is left to tell.
+        }
+    }
+
     private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission,
                              deferringFlush: Bool = false) {
         do {

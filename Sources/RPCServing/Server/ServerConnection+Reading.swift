@@ -16,8 +16,11 @@ extension ServerConnection {
             do {
                 while let event = try reader.next() {
                     receivedFrame = true
-                    releaseFrameReservation()
-                    if let call = try handle(event) { return .run(call) }
+                    // The complete frame's charge, kept by the call whose request it carries (startCall).
+                    let reserved = frameReservation
+                    frameReservation = 0
+                    let charge = reserved > 0 ? HeldRequest(bytes: reserved, of: inputBudget) : nil
+                    if let call = try handle(event, charge: charge) { return .run(call) }
                 }
                 try reservePendingFrame()
             } catch {
@@ -227,7 +230,9 @@ extension ServerConnection {
     }
 
     /// Handles one frame; returns a call to run when the frame started one.
-    private func handle(_ event: FrameReader.Event) throws(ProtocolViolation) -> PendingCall? {
+    /// `charge`: what the frame took from the user's input budget while it was read, given back
+    /// when it goes unless a call keeps it.
+    private func handle(_ event: FrameReader.Event, charge: HeldRequest?) throws(ProtocolViolation) -> PendingCall? {
         switch event {
         case .oversized(let header):
             try handleOversized(header)
@@ -237,7 +242,7 @@ extension ServerConnection {
             try checkFlags(header)
             switch header.type {
             case .callStart:
-                return try startCall(header, payload)
+                return try startCall(header, payload, charge: charge)
             case .message:
                 try handleMessage(header, payload)
             case .cancel:
@@ -288,8 +293,9 @@ extension ServerConnection {
     }
 
     /// Before the reader grows its buffer for a frame over its initial size, the frame's announced
-    /// payload is taken from the OS user's input budget, once per frame (given back as soon as it is
-    /// complete: a client-stream message is then charged by its stream). When the budget has no
+    /// payload is taken from the OS user's input budget, once per frame (given back when it is
+    /// complete, unless it carried a request: then when its call ends; a client-stream message is
+    /// then charged by its stream). When the budget has no
     /// room, the frame is skipped unread and only its call fails (docs/HARDENING.md): one user's
     /// connections, each holding most of a 4 MiB frame, held gigabytes.
     private func reservePendingFrame() throws(ProtocolViolation) {
@@ -301,11 +307,24 @@ extension ServerConnection {
             return
         }
         guard let skipped = reader.skipPendingFrame() else { return }
-        try refuseSkippedFrame(skipped, RPCError(
-            .resourceExhausted, "a frame of \(length) bytes would take the input held for uid \(peer.uid) past its limit of "
-            + "\(inputBudget.limit) bytes (frames being read and client-stream messages buffered, on all its connections); "
-            + "send smaller messages or fewer at once"),
-                               violation: "exceeds what uid \(peer.uid) may have the server hold")
+        try refuseSkippedFrame(skipped, frameOverUserBudget(length), violation: "exceeds what uid \(peer.uid) may have the server hold")
+    }
+
+    private func frameOverUserBudget(_ length: Int) -> RPCError {
+        RPCError(.resourceExhausted, "a frame of \(length) bytes would take the input held for uid \(peer.uid) past its limit "
+                 + "of \(inputBudget.limit) bytes (frames being read, requests of calls running and client-stream messages "
+                 + "buffered, on all its connections); send smaller messages or fewer at once")
+    }
+
+    /// The charge a call's request keeps while the call runs: the frame's own (`charge`), or, for a
+    /// frame read whole without one (the read buffer had grown for an earlier frame), taken now.
+    /// nil with nothing kept for a client stream (its messages are charged by its stream) and for
+    /// requests within the reader's initial buffer; `.failure` when the user's budget has no room.
+    private func requestCharge(_ payloadCount: Int, kind: MethodKind, charge: HeldRequest?) -> Result<HeldRequest?, RPCError> {
+        guard kind != .clientStreaming, payloadCount > FrameReader.initialSize else { return .success(nil) }
+        if let charge { return .success(charge) }
+        guard inputBudget.take(payloadCount) else { return .failure(frameOverUserBudget(payloadCount)) }
+        return .success(HeldRequest(bytes: payloadCount, of: inputBudget))
     }
 
     /// Gives back what the frame read last took from the user's input budget (the frame is complete,
@@ -340,7 +359,8 @@ extension ServerConnection {
 
     /// Validates a CALL_START and registers the call; errors that concern only this call are answered
     /// with a STATUS and leave the connection alone.
-    private func startCall(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> PendingCall? {
+    private func startCall(_ header: FrameHeader, _ payload: ArraySlice<UInt8>,
+                           charge: HeldRequest?) throws(ProtocolViolation) -> PendingCall? {
         try claimStreamID(header.streamID)
         let streamID = header.streamID
         let head: CallStartHead
@@ -365,6 +385,13 @@ extension ServerConnection {
         let hasMessage = header.flags.contains(.hasMessage)
         if kind != .clientStreaming && !(hasMessage && header.flags.contains(.endStream)) {
             reject(streamID: streamID, RPCError(.internalError, "a \(kind) call must carry its one request in CALL_START"))
+            return nil
+        }
+        let held: HeldRequest?
+        switch requestCharge(payload.count, kind: kind, charge: charge) {
+        case .success(let kept): held = kept
+        case .failure(let refusal):
+            reject(streamID: streamID, refusal)
             return nil
         }
         let deadline = head.timeoutMicroseconds == 0
@@ -409,7 +436,7 @@ extension ServerConnection {
         runtime.statistics.callStarted()
         if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
-                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
+                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame, held: held)
     }
 
     private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
@@ -443,7 +470,7 @@ extension ServerConnection {
 
     private func userInputBudgetExceeded() -> RPCError {
         RPCError(.resourceExhausted, "the client-stream messages buffered for uid \(peer.uid) would take its input held past "
-                 + "its limit of \(inputBudget.limit) bytes (frames being read and client-stream messages buffered, on all "
-                 + "its connections); send fewer streams at once or wait for their answers")
+                 + "its limit of \(inputBudget.limit) bytes (frames being read, requests of calls running and client-stream "
+                 + "messages buffered, on all its connections); send fewer streams at once or wait for their answers")
     }
 }

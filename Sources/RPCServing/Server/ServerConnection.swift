@@ -44,7 +44,8 @@ final class ServerConnection: @unchecked Sendable {
     var answersHeldBack = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
     var coldWaits: UInt8 = 0
-    /// What the frame being read took from `inputBudget` (its announced payload), 0 when none.
+    /// What the frame being read took from `inputBudget` (its announced payload), 0 when none; a
+    /// CALL_START's is handed to its call once the frame is complete (``HeldRequest``).
     var frameReservation = 0
     /// What the client announced in HELLO.
     var clientWindow = 0
@@ -128,6 +129,8 @@ final class ServerConnection: @unchecked Sendable {
         let mayWaitLong: Bool
         /// Another frame was already read when this call was: its answer may wait for the batch's flush.
         let frameFollows: Bool
+        /// The request's charge to the user's input budget, kept while the call is (see ``HeldRequest``).
+        let held: HeldRequest?
     }
 
     /// The body of every thread of this connection (the first one is started by the accept loop).
@@ -273,16 +276,23 @@ final class ServerConnection: @unchecked Sendable {
         runtime.connectionClosed(self)
     }
 
-    /// Cancels every call in flight and forgets it (its answer, if any, is discarded).
-    func cancelAllCalls(_ error: RPCError) {
+    /// Cancels every call in flight and forgets it (its answer, if any, is discarded). Returns the
+    /// stream ids of the calls whose end this claimed (those not answered or abandoned before).
+    @discardableResult
+    func cancelAllCalls(_ error: RPCError) -> [UInt32] {
         let active = calls.withLock { table in
             defer { table.active = [:] }
             return Array(table.active.values)
         }
+        var claimed: [UInt32] = []
         for context in active {
             context.cancel(error)
-            if context.markFinished().claimed { runtime.callEnded(context, error.code) }
+            if context.markFinished().claimed {
+                runtime.callEnded(context, error.code)
+                claimed.append(context.streamID)
+            }
         }
+        return claimed
     }
 
     // MARK: Shutdown
@@ -299,9 +309,29 @@ final class ServerConnection: @unchecked Sendable {
         if idle { stopReading() }
     }
 
-    /// Ends the grace period: cancels what still runs and cuts the socket both ways.
-    func forceClose() {
-        cancelAllCalls(RPCError(.unavailable, "the server shut down before the call finished"))
+    /// Ends the grace period: cancels what still runs, answers each such call `UNAVAILABLE`, then
+    /// cuts the socket both ways.
+    ///
+    /// The STATUS frames are one write on a `BlockingWorkQueue` thread, never on the shutdown's: a
+    /// client that does not read could block it. The shutdown waits for them only as long as it
+    /// waits for the connections to close (`shutdownStatusWait`), then calls ``cutOff()``, which
+    /// fails a write still blocked, so the answers are best effort and the shutdown stays bounded.
+    func forceClose(gracePeriod: Duration) {
+        let error = RPCError(.unavailable, "the server is shutting down: the call did not finish within the "
+                                + "shutdown's grace period (\(gracePeriod))")
+        let cut = cancelAllCalls(error)
+        guard !cut.isEmpty else {
+            cutOff()
+            return
+        }
+        BlockingWorkQueue.shared.run { [self] in
+            writeStatuses(of: cut, error)
+            cutOff()
+        }
+    }
+
+    /// Cuts the socket both ways: blocked reads and writes of both ends return.
+    func cutOff() {
         writer.shutdown(.both)
     }
 
