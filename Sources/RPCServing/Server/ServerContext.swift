@@ -33,6 +33,10 @@ public final class ServerContext: Sendable {
         var cancellation: RPCError?
         var finished = false
         var attachment: (any Sendable)?
+        /// The one cancel handler most calls have (every customer call registers its reads'
+        /// interruption for as long as it runs), kept without a dictionary: registering it there
+        /// cost a call ~1 400 instructions (callgrind of a get). Any more go in `cancelHandlers`.
+        var firstCancelHandler: (id: UInt64, run: @Sendable () -> Void)?
         var cancelHandlers: [UInt64: @Sendable () -> Void] = [:]
         var nextHandlerID: UInt64 = 0
         var deadlineEntry: DeadlineScheduler.Entry?
@@ -73,7 +77,11 @@ public final class ServerContext: Sendable {
         let id: UInt64? = state.withLock { state in
             guard state.cancellation == nil else { return nil }
             state.nextHandlerID += 1
-            state.cancelHandlers[state.nextHandlerID] = handler
+            if state.firstCancelHandler == nil {
+                state.firstCancelHandler = (state.nextHandlerID, handler)
+            } else {
+                state.cancelHandlers[state.nextHandlerID] = handler
+            }
             return state.nextHandlerID
         }
         guard let id else {
@@ -85,7 +93,13 @@ public final class ServerContext: Sendable {
 
     /// Forgets a handler registered with ``onCancel(_:)`` (e.g. when the query it would interrupt is done).
     public func removeCancelHandler(_ registration: CancelRegistration) {
-        _ = state.withLock { $0.cancelHandlers.removeValue(forKey: registration.id) }
+        state.withLock { state in
+            if state.firstCancelHandler?.id == registration.id {
+                state.firstCancelHandler = nil
+            } else {
+                state.cancelHandlers.removeValue(forKey: registration.id)
+            }
+        }
     }
 
     /// Runs `operation` with `handler` registered for cancellation only while it runs.
@@ -103,8 +117,11 @@ public final class ServerContext: Sendable {
         let handlers: [@Sendable () -> Void]? = state.withLock { state in
             guard state.cancellation == nil else { return nil }
             state.cancellation = error
-            defer { state.cancelHandlers = [:] }
-            return Array(state.cancelHandlers.values)
+            defer {
+                state.firstCancelHandler = nil
+                state.cancelHandlers = [:]
+            }
+            return (state.firstCancelHandler.map { [$0.run] } ?? []) + state.cancelHandlers.values
         }
         guard let handlers else { return }
         cancelled.store(true, ordering: .releasing)
