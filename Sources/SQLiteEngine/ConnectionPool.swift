@@ -23,7 +23,8 @@ public final class ConnectionPool: Sendable {
     /// Threads whose call was interrupted and has not ended: their checkouts fail at once, so an
     /// abandoned call that was still waiting for a connection never runs its query.
     private let interrupted = Mutex<Set<pthread_t>>([])
-    /// `interrupted`'s size, so a checkout looks at the set (and its lock) only while it is not empty.
+    /// `interrupted`'s size (plus interrupts under way), so a checkout or a call's end looks at the
+    /// set (and its lock) only while it is not empty.
     private let interruptedCount = Atomic<Int>(0)
 
     /// - Parameter capacity: the most connections that ever exist at once.
@@ -61,9 +62,17 @@ public final class ConnectionPool: Sendable {
     /// also one asleep waiting for a connection. Safe from any thread; never waits for a query.
     public func interrupt(_ reads: ReadInterruption) {
         let marked = interrupted.withLock { threads -> Bool in
-            guard !reads.ended.load(ordering: .sequentiallyConsistent) else { return false }
-            if threads.insert(reads.thread).inserted { interruptedCount.add(1, ordering: .sequentiallyConsistent) }
-            // Under the lock: `end` cannot pass meanwhile, so the thread still runs this call.
+            // Counted before `ended` is looked at, pairing with `end`'s store-then-load (both
+            // sequentially consistent): either this load sees the call ended and backs out, or
+            // `end`'s load sees the count and waits for this lock, so it cannot pass meanwhile and
+            // the thread still runs this call while its slots are marked below.
+            interruptedCount.add(1, ordering: .sequentiallyConsistent)
+            guard !reads.ended.load(ordering: .sequentiallyConsistent) else {
+                interruptedCount.subtract(1, ordering: .sequentiallyConsistent)
+                return false
+            }
+            // Counted once per thread in the set: a second interrupt of the call takes its count back.
+            if !threads.insert(reads.thread).inserted { interruptedCount.subtract(1, ordering: .sequentiallyConsistent) }
             for slot in slots { slot.interrupt(ifHeldBy: reads.thread) }
             return true
         }
@@ -71,9 +80,13 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Ends `reads`' call: its thread reads normally again, and a late ``interrupt(_:)`` does nothing.
+    ///
+    /// Lock-free unless some call is interrupted: a store and a load (see `interrupt`), where it
+    /// took the pool's shared lock on every call of every thread.
     public func end(_ reads: ReadInterruption) {
+        reads.ended.store(true, ordering: .sequentiallyConsistent)
+        guard interruptedCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
         interrupted.withLock { threads in
-            reads.ended.store(true, ordering: .sequentiallyConsistent)
             if threads.remove(reads.thread) != nil { interruptedCount.subtract(1, ordering: .sequentiallyConsistent) }
         }
     }

@@ -7,7 +7,8 @@ import Synchronization
 /// it never reaches the thread's next call.
 public final class ReadInterruption: Sendable {
     let thread: pthread_t
-    /// Set under the pool's lock of interrupted threads, which `interrupt` checks it under.
+    /// Set by `end` before it looks whether any call is interrupted; `interrupt` counts itself in
+    /// before it looks at this (see ``ConnectionPool/interrupt(_:)``).
     let ended = Atomic<Bool>(false)
 
     init(thread: pthread_t) {

@@ -119,4 +119,55 @@ import SQLiteEngine
         let counted = try await withDeadline("the uninterrupted count to end") { try await reading.value }
         #expect(counted == 100_000)
     }
+
+    /// `end` takes no lock: an interrupt racing a call's end (another thread interrupting the
+    /// thread's calls as fast as it can) either reaches the call or nothing, never the reads the
+    /// thread runs after the end. Every iteration's read after its call ended must succeed.
+    @Test func anInterruptRacingTheCallsEndNeverReachesTheThreadsLaterReads() async throws {
+        try await Self.withPool(capacity: 1) { try await Self.raceInterruptsWithEnds(on: $0) }
+    }
+
+    /// A pool of `capacity` readers on a new database whose writer stays open, for `body`.
+    static func withPool(capacity: Int, _ body: (ConnectionPool) async throws -> Void) async throws {
+        let database = try TemporaryDatabase()
+        let writer = try database.openWriter()
+        defer { writer.close() }
+        let pool = ConnectionPool(capacity: capacity) { try database.openReader() }
+        defer { pool.close() }
+        try await body(pool)
+    }
+
+    static func raceInterruptsWithEnds(on pool: ConnectionPool) async throws {
+        let call = Mutex<ReadInterruption?>(nil)
+        let finished = Atomic<Bool>(false)
+        let interrupts = Atomic<Int>(0)
+        let interrupter = ThreadTask {
+            while !finished.load(ordering: .relaxed) {
+                if let reads = call.withLock({ $0 }) {
+                    pool.interrupt(reads)
+                    interrupts.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        let reading = ThreadTask { () -> [Int32] in
+            defer { finished.store(true, ordering: .relaxed) }
+            var failures: [Int32] = []
+            // 2 000 calls, more while the interrupter has hardly run yet (a starved machine), bounded.
+            var calls = 0
+            while calls < 2_000 || (interrupts.load(ordering: .relaxed) < 1_000 && calls < 200_000) {
+                calls += 1
+                let reads = pool.beginInterruptibleReads()
+                call.withLock { $0 = reads }
+                _ = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
+                pool.end(reads)
+                let after = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
+                if after != SQLITE_OK { failures.append(after) }
+            }
+            return failures
+        }
+        let failures = try await withDeadline("2 000 calls raced by interrupts to end") { try await reading.value }
+        try await withDeadline("the interrupter to stop") { try await interrupter.value }
+        #expect(failures.isEmpty, "reads after their call ended failed: \(failures.count), codes \(Set(failures))")
+        #expect(interrupts.load(ordering: .relaxed) > 0, "the interrupter never ran")
+    }
 }
