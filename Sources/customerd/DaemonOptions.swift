@@ -26,11 +26,12 @@ enum DaemonOptions {
         """)
     static let database = Option.value("database", "PATH", help: """
         The SQLite database file (created and migrated when missing). It, its -wal
-        and -shm files and stored file content are created mode 0600, directories
-        0700. One server per database: customerd holds PATH.lock (flock) while it
-        runs; a second one exits with code 2 naming the owner's pid. The database
-        is checked with SQLite's quick_check (over 16 MiB: right after the socket
-        opens, beside serving) and refused when damaged or when it cannot be
+        file and stored file content are created mode 0600, directories 0700 (the
+        WAL index stays in memory: no -shm file). One server per database: customerd
+        holds PATH.lock (flock) while it runs; a second one exits with code 2 naming
+        the owner's pid, and no other process can open the database meanwhile. The
+        database is checked with SQLite's quick_check (over 16 MiB: right after the
+        socket opens, beside serving) and refused when damaged or when it cannot be
         written (exit code 3).
         Default: $CUSTOMER_DATABASE, else $XDG_DATA_HOME/customercard/customers.sqlite,
         else ~/.local/share/customercard/customers.sqlite.

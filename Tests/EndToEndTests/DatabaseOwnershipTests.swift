@@ -72,9 +72,11 @@ import Testing
 
         let blobRoot = database + ".files"
         let blob = try #require(FileManager.default.subpaths(atPath: blobRoot)?.first { $0.hasSuffix(file.sha256) })
-        for path in [database, database + "-wal", database + "-shm", database + ".lock", blobRoot + "/" + blob] {
+        for path in [database, database + "-wal", database + ".lock", blobRoot + "/" + blob] {
             #expect(SocketSafetyTests.mode(path) == 0o600, "\(path)")
         }
+        // The WAL index lives in the server's memory (SQLiteConnection.vfs): no -shm file at all.
+        #expect(!FileManager.default.fileExists(atPath: database + "-shm"))
         let blobDirectory = (blobRoot + "/" + blob as NSString).deletingLastPathComponent
         for path in [root.path + "/data", blobRoot, blobRoot + "/tmp", blobDirectory, (blobDirectory as NSString).deletingLastPathComponent] {
             #expect(SocketSafetyTests.mode(path) == 0o700, "\(path)")
