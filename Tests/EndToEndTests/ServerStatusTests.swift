@@ -79,7 +79,10 @@ import Testing
             let info = try await client.server.info()
             return info.methods.allSatisfy { $0.maxMicroseconds < 500_000 }
         }
-        #expect(!log.contains("slow call"), "\(log)")
+        // The server-info call itself is judged by nothing: on a loaded machine it can take longer
+        // than the threshold (805 ms at load 24) and be logged rightly.
+        let slowCalls = log.split(separator: "\n").filter { $0.contains("slow call") && !$0.contains("GetServerInfo") }
+        #expect(slowCalls.isEmpty, "\(log)")
     }
 
     @Test func aBadThresholdIsAUsageErrorNamingTheOption() async throws {
