@@ -432,7 +432,7 @@ class Sweep:
             probe.close()
 
     def feed_sequence(self) -> int:
-        return int(self.admin.call("customer.v1.ChangeFeedService/GetFeedBounds", {}).get("lastSequence", 0))
+        return int(self.admin.call("customer.v1.ChangeFeedService/GetFeedBounds", {}).get("last", 0))
 
     def card(self, customer_id: int, whole: bool) -> bytes:
         """The customer's whole card, or (for a caller who may manage every customer's contacts) its
