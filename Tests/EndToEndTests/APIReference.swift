@@ -77,7 +77,8 @@ enum APIReference {
         "requires" column says, from that user's permission profile (docs/PERMISSIONS.md); a refusal
         is `PERMISSION_DENIED` with the detail `right` naming the missing right (`Rights` field name). A
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
-        then runs as that person; from anyone else it is refused.
+        then runs as that person; from anyone else it is refused. A call names one person: `acting-for` given
+        more than once is refused (`INVALID_ARGUMENT`, detail `acting-for`), whatever the names.
 
         A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again
         with the same `idempotency-key` metadata by the same user within 24 hours, it is not done twice and
