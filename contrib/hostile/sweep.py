@@ -133,6 +133,8 @@ def string_values() -> Iterator[tuple[str, bytes]]:
     yield "non-character U+FFFF", "\uffff".encode()
     yield "emoji", "🏢".encode() * 300
     yield "percent and quotes", b"%_'\"\\;--"
+    yield "path traversal", b"../../../../etc/passwd"
+    yield "absolute path", b"/etc/passwd"
 
 
 def decimal_values() -> Iterator[tuple[str, bytes]]:
@@ -222,6 +224,7 @@ def repeated_fields(schema: Schema, number: int, label: str, type_name: str,
         yield "packed doubles cut", length_delimited(number, b"\0" * 13)
     else:
         yield "100 000 entries of 'a'", length_delimited(number, b"a") * count
+        yield "100 000 distinct entries", b"".join(length_delimited(number, b"n%d" % i) for i in range(count))
         yield "100 000 empty entries", length_delimited(number, b"") * count
         yield "100 000 entries, the same key", length_delimited(number, length_delimited(1, b"k")) * count
     yield "length past the end", tag(number, LENGTH_DELIMITED) + varint(1 << 31)
