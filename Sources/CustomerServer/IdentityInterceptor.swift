@@ -7,7 +7,8 @@ import RPCServing
 /// A user flagged as a trusted service may name, in the call's metadata (`acting-for`), the
 /// person it acts for: the call then runs as that person (checked against the person's profile,
 /// recorded as the person with the service beside them). Anyone else naming someone is refused
-/// with PERMISSION_DENIED, and the refusal is logged.
+/// with PERMISSION_DENIED, and the refusal is logged; a service naming more than one person in a
+/// call is refused with INVALID_ARGUMENT.
 ///
 /// The runtime's built-in services (health, server info, reflection, under `rpc.`) answer
 /// anyone who can open the socket, as a liveness probe must.
@@ -44,6 +45,13 @@ struct IdentityInterceptor: ServerInterceptor {
                 context, user: user.name, service: nil, detail: ErrorDetail(field: key, reason: "not a trusted service"),
                 message: "user '\(user.name)' is not a trusted service, so it may not act for someone else ('\(key)' metadata); "
                     + "an administrator can allow it with: customerctl users trust \(user.name)")
+        }
+        // One person per call: with two entries the first counted, so a client whose metadata a
+        // service forwards before adding its own chose whom the call ran as.
+        let given = context.metadata.reduce(0) { $0 + ($1.key == key ? 1 : 0) }
+        guard given == 1 else {
+            throw RPCError(.invalidArgument, "'\(key)' is given \(given) times; a call acts for one person: send it once",
+                           details: [ErrorDetail(field: key, reason: "given \(given) times; name one person")])
         }
         guard let named = try users.user(name: person), named.active else {
             throw audit.refuse(

@@ -77,7 +77,8 @@ enum APIReference {
         "requires" column says, from that user's permission profile (docs/PERMISSIONS.md); a refusal
         is `PERMISSION_DENIED` with the detail `right` naming the missing right (`Rights` field name). A
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
-        then runs as that person; from anyone else it is refused.
+        then runs as that person; from anyone else it is refused. A call names one person: `acting-for` given
+        more than once is refused (`INVALID_ARGUMENT`, detail `acting-for`), whatever the names.
 
         A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again
         with the same `idempotency-key` metadata by the same user within 24 hours, it is not done twice and
@@ -92,7 +93,8 @@ enum APIReference {
         sales case's `reason` and an invoice's `description`. A refusal is `INVALID_ARGUMENT` with the field
         in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a
         customer query refuse control characters the same way; a `search` is at most 256 characters (no searched field is longer). A request naming more than 1000 distinct keywords,
-        or more than 1000 distinct roles, is refused on that field before any is looked up.
+        or more than 1000 distinct roles, is refused on that field before any is looked up; a name given more than once
+        (white space at its ends aside) is looked up, written and refused once.
 
         **Labels.** *singular*: always written, even when 0, `false` or empty; a request without it is
         `INVALID_ARGUMENT`. *optional*: absent means not set. *repeated*: one occurrence per element,

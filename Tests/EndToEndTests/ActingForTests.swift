@@ -52,6 +52,26 @@ import Testing
         }
     }
 
+    /// Two `acting-for` entries (a service that forwards its client's metadata and adds its own
+    /// after it): the first one counted, so the client chose whom the call ran as. Now refused,
+    /// whatever the names, and nothing is written.
+    @Test func namingTwoPeopleIsRefusedAndChangesNothing() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let before = try fixture.snapshot()
+            for names in [[PermissionSeed.boss, PermissionSeed.colleague], [PermissionSeed.colleague, PermissionSeed.colleague]] {
+                var options = CallOptions()
+                for name in names { options.act(for: name) }
+                let error = await outcome {
+                    _ = try await fixture.client.customers.create(CustomerFields(name: "Smuggled"), options: options)
+                }
+                #expect(error?.code == .invalidArgument, "\(String(describing: error))")
+                #expect(error?.details == [ErrorDetail(field: "acting-for", reason: "given 2 times; name one person")])
+            }
+            #expect(try fixture.snapshot() == before)
+            #expect(try await fixture.client.users.whoAmI(options: .acting(for: PermissionSeed.colleague)).name == PermissionSeed.colleague)
+        }
+    }
+
     @Test func anUnknownOrDeactivatedPersonIsRefused() async throws {
         try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
             let client = fixture.client

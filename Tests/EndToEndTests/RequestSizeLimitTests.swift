@@ -26,6 +26,36 @@ import Testing
         }
     }
 
+    /// 300 000 copies of one keyword (3 MiB, under the frame limit; the distinct-name cap counts
+    /// one): every copy was looked up, and when tagging written, inside the write transaction (a
+    /// million copies held the writer 19 s, every other write waiting), and an unknown one was
+    /// refused once per copy. Now each name is looked up once and refused once.
+    @Test func aKeywordRepeatedThreeHundredThousandTimesIsOneName() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Tagged Oy"))
+            let contact = try await client.contacts.create(customerID: customer.id, ContactFields(lastName: "Lee"))
+            let copies = 300_000
+            let unknown = await outcome {
+                _ = try await client.contacts.tag(id: contact.id, keywords: Array(repeating: "unknown", count: copies))
+            }
+            #expect(unknown?.code == .invalidArgument)
+            #expect(unknown?.details.map(\.field) == ["keywords"], "\(String(describing: unknown))")
+            #expect(unknown?.message.contains("no keyword is named 'unknown'") == true, "\(String(describing: unknown))")
+            let refusedCreate = await outcome {
+                _ = try await client.contacts.create(customerID: customer.id, ContactFields(lastName: "Lee"),
+                                                     roles: Array(repeating: " buyer ", count: copies))
+            }
+            #expect(refusedCreate?.details.map(\.field) == ["roles"], "\(String(describing: refusedCreate))")
+
+            _ = try await client.labels.create(.keyword, name: "xmas")
+            let tagged = try await client.contacts.tag(id: contact.id, keywords: Array(repeating: "xmas", count: copies))
+            #expect(tagged.keywords == ["xmas"])
+            #expect(tagged.version == contact.version + 1)
+            let untagged = try await client.contacts.untag(id: contact.id, keywords: Array(repeating: "xmas", count: copies))
+            #expect(untagged.keywords == [])
+        }
+    }
+
     /// A search term of 60 000 characters: SQLite refuses LIKE patterns over 50 000 bytes, and the
     /// listing failed INTERNAL with an error line in the log per call. Now refused by length on
     /// `search` before the store is read; a term of the longest length still searches.

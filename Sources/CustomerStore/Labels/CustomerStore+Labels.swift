@@ -110,7 +110,11 @@ extension CustomerStore {
             }
         }
         for (kind, names, field) in [(LabelKind.keyword, keywords, fields.keywords), (.role, roles, fields.roles)] {
-            for name in names {
+            // Each name once: this runs inside the write transaction, and a 4 MiB request repeating
+            // one name a million times looked it up (and the caller wrote it) a million times,
+            // every other write waiting; the distinct-name cap above does not count copies.
+            var seen = Set<String>()
+            for name in names where seen.insert(name.trimmingWhitespace()).inserted {
                 if let violation = TextInput.controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
                     violations.append(violation)
                 } else if let label = try label(connection, kind, name: name) {

@@ -14,7 +14,11 @@ enum ResponseFuzzTarget {
         entry(Customer.self), entry(ListCustomersResponse.self), entry(CustomerCard.self), entry(ContactInformation.self),
         entry(Address.self), entry(Contact.self), entry(Activity.self), entry(ActivityList.self), entry(Segment.self),
         entry(UserRef.self), entry(ContactRef.self),
+        (BorrowedText.self, { compareBorrowedText($0) }),
     ]
+
+    /// The selector of `compareBorrowedText`: the bytes are a stored text, not a message.
+    enum BorrowedText {}
 
     private static func entry<T: Codable & Sendable>(_ type: T.Type) -> (type: Any.Type, compare: @Sendable ([UInt8]) -> Void) {
         (T.self, { compare(T.self, $0) })
@@ -38,6 +42,44 @@ enum ResponseFuzzTarget {
         let written = try? BinaryEncoder().encode(value)
         guard written != nil, written == (try? writingCodable.encode(value)) else {
             fatalError("\(type) decoded from \(bytes) encodes differently on the direct and the Codable path")
+        }
+    }
+
+    /// A list page's row writes its text from SQLite's bytes (`BinaryWriter.write(_:utf8:)`, in
+    /// `CustomerListingRow.encodeCustomer`), which are not checked UTF-8 (a database written by
+    /// other tools, a bad import of old): the page must carry the bytes `Customer`'s own encoder
+    /// writes for `String(decoding:as:)` of them, inside a page as the row encoder nests it, and
+    /// what the client decodes is that repaired text.
+    private static func compareBorrowedText(_ text: [UInt8]) {
+        typealias Page = ListCustomersResponse.CodingKeys
+        typealias Key = Customer.CodingKeys
+        let repaired = String(decoding: text, as: UTF8.self)
+        let borrowed = try? text.withUnsafeBytes { utf8 in
+            try BinaryEncoder().encodeFields(of: ListCustomersResponse.self) { writer in
+                try writer.writeMessage(Page.customers) { try $0.write(Key.name, utf8: utf8) }
+                try writer.write(Page.nextPageToken, utf8: utf8)
+            }
+        }
+        let owned = try? BinaryEncoder().encodeFields(of: ListCustomersResponse.self) { writer in
+            try writer.writeMessage(Page.customers) { try $0.write(Key.name, repaired) }
+            try writer.write(Page.nextPageToken, repaired)
+        }
+        guard let borrowed, let owned, borrowed.bytes == owned.bytes else {
+            fatalError("text \(text) written borrowed and as String(decoding:) differ: \(String(describing: borrowed?.bytes)) vs \(String(describing: owned?.bytes))")
+        }
+        // What a client reads of it, by the field numbers of CUSTOMER-API.md.
+        struct Named: Decodable {
+            let name: String
+            enum CodingKeys: Int, CodingKey { case name = 3 }
+        }
+        struct DecodedPage: Decodable {
+            let customers: [Named]
+            let nextPageToken: String?
+            enum CodingKeys: Int, CodingKey { case customers = 1, nextPageToken = 2 }
+        }
+        guard let decoded = try? BinaryDecoder().decode(DecodedPage.self, from: borrowed.bytes),
+              decoded.customers.map(\.name) == [repaired], decoded.nextPageToken == repaired else {
+            fatalError("text \(text) written borrowed does not decode to its repaired String \(repaired.debugDescription)")
         }
     }
 
@@ -74,6 +116,7 @@ enum ResponseFuzzTarget {
             seed(customer), seed(ListCustomersResponse(customers: [customer, customer], nextPageToken: "next")),
             seed(CustomerCard(customer: customer, contactInformation: information, financialHidden: true)),
             seed(information), seed(address), seed(contact), seed(activity), seed(alice),
+            input(BorrowedText.self, message: Array("Ääkkönen Oy".utf8)), input(BorrowedText.self, message: [0x41, 0xC3, 0xFF, 0xED, 0xA0, 0x80]),
         ]
     }
 }
