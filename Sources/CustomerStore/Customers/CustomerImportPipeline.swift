@@ -5,8 +5,7 @@ import ThreadSync
 /// from the caller's `rows` (in the server: the spool read back, decoded, converted, hashed) and
 /// does for every row what needs no database (`CustomerImporter.prepare`), while the writer
 /// checks, binds and steps the batches before it (issue 17: the write phase ran on one thread,
-/// the other core idle, once the client had sent everything). The producer also frees what the
-/// writer is done with (`retire`), until the writer closes the pipeline.
+/// the other core idle, once the client had sent everything).
 ///
 /// At most `capacity` batches wait between the two, so memory stays bounded however far the
 /// producer gets ahead. A failure on either side ends both: what the producer throws is thrown by
@@ -27,8 +26,6 @@ final class CustomerImportPipeline: Sendable {
         var closed = false
         /// The producer's thread is done with `rows` and about to end.
         var producerDone = false
-        /// What the writer is done with, freed by the producer (`retire`).
-        var spent: [any Sendable] = []
     }
 
     private let state = ConditionalState(State())
@@ -47,32 +44,14 @@ final class CustomerImportPipeline: Sendable {
 
     private static func produce(_ source: RowSource, store: CustomerStore, into state: ConditionalState<State>) {
         defer {
+            // Let go of the caller's closure (and what it holds: the spool's file) before the
+            // caller may go on, not whenever this thread's last references go.
+            source.rows = nil
             state.withLock { $0.producerDone = true }
             state.broadcast()
         }
-        prepareRows(source, store: store, into: state)
-        // Let go of the caller's closure (and what it holds: the spool's file) once the rows have
-        // ended, not whenever this thread's last references go.
-        source.rows = nil
-        // Until the writer closes the pipeline, free what it retires.
-        while let spent = state.withCondition({ held -> [any Sendable]? in
-            held.wait(until: { !$0.spent.isEmpty || $0.closed })
-            defer { held.state.spent = [] }
-            return held.state.spent.isEmpty ? nil : held.state.spent
-        }) {
-            _ = consume spent
-        }
-    }
-
-    private static func prepareRows(_ source: RowSource, store: CustomerStore, into state: ConditionalState<State>) {
         do {
             while let rows = source.rows, let batch = try rows() {
-                // Taken out under the lock, freed outside it, here rather than on the writer.
-                let spent = state.withLock { current in
-                    defer { current.spent = [] }
-                    return current.spent
-                }
-                _ = consume spent
                 let prepared = batch.map { CustomerImporter.prepare($0, store: store) }
                 let taken = state.withCondition { held -> Bool in
                     held.wait(until: { $0.closed || $0.batches.count < capacity })
@@ -90,7 +69,6 @@ final class CustomerImportPipeline: Sendable {
                 $0.ended = true
             }
         }
-        state.broadcast()
     }
 
     /// The next batch in order; nil after the last. - Throws: what the producer (the caller's
@@ -104,15 +82,6 @@ final class CustomerImportPipeline: Sendable {
         }
         state.broadcast()
         return batch
-    }
-
-    /// Hands what the writer is done with (a batch, a written batch's values) to the producer
-    /// to free: freeing the rows' arrays and texts was about a tenth of the writer's instructions
-    /// (callgrind, issue 17), and the writer's thread bounds the import's rate. What the producer does
-    /// has not freed when the pipeline closes it frees before it ends.
-    func retire(_ spent: any Sendable) {
-        state.withLock { $0.spent.append(spent) }
-        state.broadcast()
     }
 
     /// Stops the producer and waits until its thread is done with the caller's `rows`; call once,

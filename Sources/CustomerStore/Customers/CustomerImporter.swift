@@ -32,13 +32,9 @@ struct CustomerImporter {
     /// Each set of contact keywords and roles named in the import: its label ids, or its problems.
     private var labels: [ContactLabelNames: Result<[Int64], LabelsRefused>] = [:]
     private(set) var outcome = CustomerImportOutcome()
-    /// Takes a written batch's values, to be freed off the writer's thread (`CustomerImportPipeline.retire`).
-    private let retire: (any Sendable) -> Void
 
     /// - Throws: `failedPrecondition` when the acting user does not exist (nothing is imported).
-    init(store: CustomerStore, connection: SQLiteConnection, allowDuplicateVAT: Bool, by author: Author,
-         retire: @escaping (any Sendable) -> Void = { _ in }) throws {
-        self.retire = retire
+    init(store: CustomerStore, connection: SQLiteConnection, allowDuplicateVAT: Bool, by author: Author) throws {
         authorName = try CustomerStore.actingUserName(connection, author.userID)
         self.store = store
         self.connection = connection
@@ -84,9 +80,7 @@ struct CustomerImporter {
         try connection.insertRows(CustomerStore.insertContactLabels, pending.contactLabels)
         try connection.insertRows(CustomerStore.insertKeys, pending.matchKeys)
         try HistoryLog.append(connection, pending.history)
-        var written = PendingCustomers()
-        swap(&pending, &written)
-        retire(written)
+        pending = PendingCustomers()
     }
 
     /// What of a row's checks and values needs no database, done before the writer takes the row

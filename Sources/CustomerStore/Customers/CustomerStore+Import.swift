@@ -151,10 +151,9 @@ extension CustomerStore {
             try connection.run("BEGIN IMMEDIATE")
             do {
                 var importer = try CustomerImporter(store: self, connection: connection, allowDuplicateVAT: allowDuplicateVAT,
-                                                    by: author, retire: pipeline.retire)
+                                                    by: author)
                 while let batch = try pipeline.next() {
                     for row in batch { try importer.add(row) }
-                    pipeline.retire(batch)
                 }
                 try importer.finish()
                 var outcome = importer.outcome
