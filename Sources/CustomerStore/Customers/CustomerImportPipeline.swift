@@ -19,13 +19,12 @@ final class CustomerImportPipeline: Sendable {
 
     private struct State: Sendable {
         var batches: [[PreparedImportRow]] = []
-        /// The producer has handed over its last batch (or failed).
+        /// The producer has handed over its last batch (or failed, or was stopped) and is done
+        /// with `rows`; its thread is about to end.
         var ended = false
         var failure: (any Error)?
         /// The writer takes nothing more: the producer stops at its next batch.
         var closed = false
-        /// The producer's thread is done with `rows` and about to end.
-        var producerDone = false
     }
 
     private let state = ConditionalState(State())
@@ -43,13 +42,7 @@ final class CustomerImportPipeline: Sendable {
     }
 
     private static func produce(_ source: RowSource, store: CustomerStore, into state: ConditionalState<State>) {
-        defer {
-            // Let go of the caller's closure (and what it holds: the spool's file) before the
-            // caller may go on, not whenever this thread's last references go.
-            source.rows = nil
-            state.withLock { $0.producerDone = true }
-            state.broadcast()
-        }
+        var failure: (any Error)?
         do {
             while let rows = source.rows, let batch = try rows() {
                 let prepared = batch.map { CustomerImporter.prepare($0, store: store) }
@@ -59,16 +52,20 @@ final class CustomerImportPipeline: Sendable {
                     held.state.batches.append(prepared)
                     return true
                 }
-                guard taken else { return }
+                guard taken else { break }
                 state.broadcast()
             }
-            state.withLock { $0.ended = true }
         } catch {
-            state.withLock {
-                $0.failure = error
-                $0.ended = true
-            }
+            failure = error
         }
+        // Let go of the caller's closure (and what it holds: the spool's file) before the caller
+        // learns the rows have ended and may go on, not whenever this thread's last references go.
+        source.rows = nil
+        state.withLock {
+            $0.failure = failure
+            $0.ended = true
+        }
+        state.broadcast()
     }
 
     /// The next batch in order; nil after the last. - Throws: what the producer (the caller's
@@ -91,7 +88,7 @@ final class CustomerImportPipeline: Sendable {
         state.withLock { $0.closed = true }
         state.broadcast()
         state.withCondition { held in
-            _ = held.wait(until: { $0.producerDone })
+            _ = held.wait(until: { $0.ended })
         }
     }
 }
