@@ -35,8 +35,9 @@ struct CustomerImportHandler: GuardedService {
             let allowDuplicateVAT = options.allowDuplicateVat ?? false
             // The stream is spooled to a file while the client sends, and only once it has ended
             // are its rows written, in one transaction: a slow or silent client never holds the
-            // database's writer (and with it every write of the service). The server holds one
-            // message at a time, never the whole import.
+            // database's writer (and with it every write of the service). The server holds a few
+            // messages at a time (`next` runs on the import's own thread, a few batches ahead of
+            // the writer: `CustomerImportPipeline`), never the whole import.
             let spool = try store.makeImportSpool(limit: Int64(spoolTotal.limit), total: spoolTotal,
                                                   reserve: freeSpaceReserve)
             while let bytes = try messages.nextEncoded() {

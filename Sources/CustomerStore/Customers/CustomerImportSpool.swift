@@ -27,7 +27,8 @@ import ThreadSync
 /// per MiB spooled) and refuses the import while writing it would leave less than `reserve`
 /// bytes, kept for the database and its write-ahead log.
 ///
-/// Used by one thread at a time (the call's handler); not `Sendable`.
+/// Used by one thread at a time (the call's handler while it spools, then the import's producer
+/// thread, `CustomerImportPipeline`, while it reads back); not `Sendable`.
 public final class CustomerImportSpool {
     /// The default bound of one import's spool file (2 GiB): about six million rows with an
     /// address and a contact each, as `customer-bench import --with-children` sends them.

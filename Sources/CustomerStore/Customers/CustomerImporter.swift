@@ -44,8 +44,8 @@ struct CustomerImporter {
         triggers = try CustomerImportTriggers(settingAsideIn: connection)
     }
 
-    /// Writes `row`, or counts it refused with its problems (then it wrote nothing).
-    mutating func add(_ row: CustomerImportRow) throws {
+    /// Writes `row` (made by `prepare`), or counts it refused with its problems (then it wrote nothing).
+    mutating func add(_ row: PreparedImportRow) throws {
         outcome.rows += 1
         let problems = try write(row)
         if problems.isEmpty {
@@ -83,24 +83,22 @@ struct CustomerImporter {
         pending = PendingCustomers()
     }
 
-    /// Checks every field of the row, its children's and labels included, then queues it; its
-    /// problems when refused (nothing queued then).
-    private mutating func write(_ row: CustomerImportRow) throws -> [FieldViolation] {
+    /// What of a row's checks and values needs no database, done before the writer takes the row
+    /// (on the import's producer thread, `CustomerImportPipeline`): its fields, its children's
+    /// and the business id checked, and a row that passed them its match keys and search parts.
+    static func prepare(_ row: CustomerImportRow, store: CustomerStore) -> PreparedImportRow {
         var problems = row.problems
-        var children = Children()
-        if let address = row.address {
-            let (columns, violations) = AddressValidator.validate(address, onto: nil)
+        var address: AddressColumns?
+        var contact: ContactColumns?
+        if let fields = row.address {
+            let (columns, violations) = AddressValidator.validate(fields, onto: nil)
             problems += Self.prefixed("address", violations)
-            children.address = columns
+            address = columns
         }
-        if let contact = row.contact {
-            let (columns, violations) = ContactValidator.validate(contact, onto: ContactColumns())
+        if let fields = row.contact {
+            let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
             problems += Self.prefixed("contact", violations)
-            children.contact = columns
-        }
-        switch try labelIDs(row) {
-        case .success(let ids): children.labels = ids
-        case .failure(let refused): problems += refused.violations
+            contact = columns
         }
         var customer = row.customer
         let businessIDOnly = Self.isBlank(customer.vatNumber) && !Self.isBlank(row.businessID)
@@ -109,6 +107,27 @@ struct CustomerImporter {
         store.canonicaliseVATNumber(&fields, violations: &violations)
         if businessIDOnly { Self.renameVATNumberViolations(&violations) }
         violations += Self.businessIDProblems(row, fields: fields, typedAsNumber: businessIDOnly, violations: violations)
+        // A row refused already is never written: its keys and search text would go unused.
+        let passed = problems.isEmpty && violations.isEmpty
+        return PreparedImportRow(
+            row: row, problems: problems, fields: fields, violations: violations, address: address, contact: contact,
+            matchKeys: passed ? CustomerStore.matchKeys(of: fields) : [],
+            search: passed ? SearchKey.SearchParts(fields) : nil)
+    }
+
+    /// Checks what of the prepared row needs the transaction's view (its labels, references and
+    /// VAT number), then queues it; its problems when refused (nothing queued then), in the order
+    /// a create reports them: the row's own, its children's, its labels', its customer fields'.
+    private mutating func write(_ prepared: PreparedImportRow) throws -> [FieldViolation] {
+        let row = prepared.row
+        var problems = prepared.problems
+        var children = Children(address: prepared.address, contact: prepared.contact)
+        switch try labelIDs(row) {
+        case .success(let ids): children.labels = ids
+        case .failure(let refused): problems += refused.violations
+        }
+        let fields = prepared.fields
+        var violations = prepared.violations
         let names = try checkReferences(fields, into: &violations)
         if violations.isEmpty {
             // The check reads the table: a batch holding the number must be written first.
@@ -121,13 +140,14 @@ struct CustomerImporter {
         }
         problems += violations
         guard problems.isEmpty else { return problems }
-        return try queue(fields, names: names, children).map { [$0] } ?? []
+        return try queue(prepared, names: names, children).map { [$0] } ?? []
     }
 
     /// Adds a checked row to the batch, with the ids SQLite would give it and its children; writes
     /// the batch once full. - Returns: the row's problem when its number is taken.
-    private mutating func queue(_ fields: StoredCustomerFields, names: CustomerStore.CheckedNames,
+    private mutating func queue(_ prepared: PreparedImportRow, names: CustomerStore.CheckedNames,
                                 _ children: Children) throws -> FieldViolation? {
+        let fields = prepared.fields
         if let given = fields.number {
             if pending.numbers.contains(given) { try flush() }
             // What the customers' UNIQUE number would refuse (`StoreError(SQLiteError)`'s words).
@@ -152,9 +172,11 @@ struct CustomerImporter {
             // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
-                                                                version: 2, updatedAt: now + 1, headOffice: addressID))
+                                                                version: 2, updatedAt: now + 1, headOffice: addressID,
+                                                                search: prepared.search))
         } else {
-            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id))
+            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
+                                                                search: prepared.search))
         }
         if let contact = children.contact {
             if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }
@@ -165,7 +187,7 @@ struct CustomerImporter {
                 entity: .contact, id: contactID, customerID: id, action: .created, at: now, author: author,
                 changes: HistoryLog.creation(contact.historyValues)))
         }
-        pending.matchKeys += CustomerStore.newMatchKeyRows(customerID: id, fields)
+        pending.matchKeys += CustomerStore.keyRows(prepared.matchKeys, customerID: id)
         pending.numbers.insert(number)
         if let vatNumber = fields.vatNumber { pending.vatNumbers.insert(vatNumber) }
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
@@ -301,4 +323,22 @@ private struct ContactLabelNames: Hashable {
 /// Why a row's contact labels are refused.
 private struct LabelsRefused: Error {
     let violations: [FieldViolation]
+}
+
+/// A row as `CustomerImporter.prepare` left it for the writer: what its checks without the
+/// database found, and the values a row that passed them needs.
+struct PreparedImportRow: Sendable {
+    let row: CustomerImportRow
+    var line: Int64 { row.line }
+    /// The row's own problems and its address's and contact's, prefixed.
+    let problems: [FieldViolation]
+    /// The customer's fields, checked and canonicalised.
+    let fields: StoredCustomerFields
+    /// What the customer's fields' checks refused.
+    let violations: [FieldViolation]
+    let address: AddressColumns?
+    let contact: ContactColumns?
+    /// Empty, and `search` nil, for a row refused already.
+    let matchKeys: [MatchKey]
+    let search: SearchKey.SearchParts?
 }

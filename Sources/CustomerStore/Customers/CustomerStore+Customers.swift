@@ -215,20 +215,23 @@ extension CustomerStore {
     /// the same transaction with the triggers set aside, `CustomerImportTriggers`), with the version
     /// and update time its head office change would give it (`recordHeadOfficeChange`), as it
     /// writes no UPDATE for it.
+    /// `search`: the fields' search parts when made already (an import makes them beside its writer).
     static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author,
                              id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
-                             headOffice: Int64? = nil) -> [SQLValue] {
-        [SQLValue(id)] + values(of: fields, number: number)
+                             headOffice: Int64? = nil, search: SearchKey.SearchParts? = nil) -> [SQLValue] {
+        [SQLValue(id)] + values(of: fields, number: number, search: search)
             + [.integer(version), .integer(now), .integer(author.userID), .integer(updatedAt ?? now), .integer(author.userID),
                SQLValue(headOffice)]
     }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
     /// industry by name: the statements look its id up in the managed list).
-    static func values(of fields: StoredCustomerFields, number: Int64) -> [SQLValue] {
-        [
-            .integer(number), .text(fields.name), .text(SearchKey.fold(fields.name)),
-            .text(SearchKey.searchText(of: fields, number: number)), SQLValue(fields.accountManagerID),
+    static func values(of fields: StoredCustomerFields, number: Int64,
+                       search: SearchKey.SearchParts? = nil) -> [SQLValue] {
+        let search = search ?? SearchKey.SearchParts(fields)
+        return [
+            .integer(number), .text(fields.name), .text(search.nameKey),
+            .text(search.text(number: number)), SQLValue(fields.accountManagerID),
             SQLValue(fields.description), SQLValue(fields.vatNumber), SQLValue(fields.country), SQLValue(fields.industry),
             SQLValue(fields.email), SQLValue(fields.website), SQLValue(fields.phone), SQLValue(fields.businessID),
         ]

@@ -80,12 +80,13 @@ extension CustomerStore {
     /// all-or-nothing import with a refused row the transaction is undone, so `imported` is 0.
     ///
     /// The import holds the writer from its first row to its last (writes of other callers wait),
-    /// running on the caller's thread: `rows` must not wait on a client (the server spools the
-    /// stream first, see `CustomerImportSpool`).
+    /// running on the caller's thread; `rows` is called on a thread of its own beside it
+    /// (`CustomerImportPipeline`, never at once with the caller, and never after this returned)
+    /// and must not wait on a client (the server spools the stream first, see `CustomerImportSpool`).
     /// - Throws: errors that are not a row's fault (an unknown acting user, SQLite failures, what
     ///   `rows` throws); nothing is written then.
     public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
-                                rows: () throws -> [CustomerImportRow]?) throws -> CustomerImportOutcome {
+                                rows: @escaping () throws -> [CustomerImportRow]?) throws -> CustomerImportOutcome {
         try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { _, outcome, kept in
             (outcome, kept)
         }
@@ -97,7 +98,7 @@ extension CustomerStore {
     /// `answer(outcome)` in the import's own transaction when the import is kept, so a crash leaves
     /// both or neither. A dry run or a refused import stores no key (a corrected retry may use it).
     public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
-                                rows: () throws -> [CustomerImportRow]?, claim: () throws -> IdempotencyClaim,
+                                rows: @escaping () throws -> [CustomerImportRow]?, claim: () throws -> IdempotencyClaim,
                                 answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
         try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
             let claim = try claim()
@@ -116,10 +117,14 @@ extension CustomerStore {
     /// write shares it): rows in, then `settle`, told whether `mode` keeps the rows, says what to
     /// answer and whether to commit.
     private func runImport<Result>(
-        mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author, rows: () throws -> [CustomerImportRow]?,
+        mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author, rows: @escaping () throws -> [CustomerImportRow]?,
         settle: (SQLiteConnection, CustomerImportOutcome, _ kept: Bool) throws -> (Result, commit: Bool)
     ) throws -> Result {
-        try withWriter { connection in
+        // `rows` and the checks that need no database run on a thread of their own beside the
+        // writer's (`CustomerImportPipeline`); it is stopped and gone before this returns.
+        let pipeline = CustomerImportPipeline(store: self, rows: rows)
+        defer { pipeline.close() }
+        return try withWriter { connection in
             // A transaction larger than the page cache writes dirty pages out to the WAL as it goes,
             // the hot index pages again and again (perf: 40% of an import's time in pwrite); a
             // larger cache for the import's duration keeps them until the COMMIT.
@@ -147,7 +152,7 @@ extension CustomerStore {
             do {
                 var importer = try CustomerImporter(store: self, connection: connection, allowDuplicateVAT: allowDuplicateVAT,
                                                     by: author)
-                while let batch = try rows() {
+                while let batch = try pipeline.next() {
                     for row in batch { try importer.add(row) }
                 }
                 try importer.finish()

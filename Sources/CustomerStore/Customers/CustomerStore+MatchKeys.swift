@@ -59,7 +59,7 @@ extension CustomerStore {
         try insertMatchKeys(connection, keys, customerID: customerID)
     }
 
-    private static func matchKeys(of fields: StoredCustomerFields) -> [MatchKey] {
+    static func matchKeys(of fields: StoredCustomerFields) -> [MatchKey] {
         MatchKey.keys(name: fields.name, vatNumber: fields.vatNumber, businessID: fields.businessID,
                       country: fields.country, email: fields.email, website: fields.website, phone: fields.phone)
     }
@@ -68,7 +68,7 @@ extension CustomerStore {
         try connection.insertRows(insertKeys, keyRows(keys, customerID: customerID))
     }
 
-    private static func keyRows(_ keys: [MatchKey], customerID: Int64) -> [[SQLValue]] {
+    static func keyRows(_ keys: [MatchKey], customerID: Int64) -> [[SQLValue]] {
         keys.map { [.text($0.kind.rawValue), .text($0.key), .integer(customerID)] }
     }
 

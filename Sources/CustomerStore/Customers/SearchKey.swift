@@ -18,14 +18,33 @@ enum SearchKey {
     /// The text a search matches: folded name, number, VAT number, email and business id without
     /// separators, one per line so a term never matches across two fields.
     static func searchText(of fields: StoredCustomerFields, number: Int64) -> String {
-        var text = fold(fields.name)
-        text += "\n\(number)\n"
-        text += fold(fields.vatNumber ?? "")
-        text += "\n"
-        text += fold(fields.email ?? "")
-        text += "\n"
-        text += fold(IdentifierText.compact(fields.businessID ?? ""))
-        return text
+        SearchParts(fields).text(number: number)
+    }
+
+    /// A customer's name key and search text apart from its number, which an import gives a row
+    /// only on its writer: the folding is done beforehand, beside the writer (`CustomerImportPipeline`).
+    struct SearchParts: Sendable, Hashable {
+        /// The folded name (the `name_key` column, the search text's first line).
+        let nameKey: String
+        /// The search text's lines after the number.
+        private let rest: String
+
+        init(_ fields: StoredCustomerFields) {
+            nameKey = fold(fields.name)
+            var rest = fold(fields.vatNumber ?? "")
+            rest += "\n"
+            rest += fold(fields.email ?? "")
+            rest += "\n"
+            rest += fold(IdentifierText.compact(fields.businessID ?? ""))
+            self.rest = rest
+        }
+
+        func text(number: Int64) -> String {
+            var text = nameKey
+            text += "\n\(number)\n"
+            text += rest
+            return text
+        }
     }
 
     /// A term that may be an identifier typed with separators (`0250345-3`, `fi 0250345 3`),
