@@ -39,12 +39,7 @@ extension CustomerStore {
     /// A new customer's keys, from the fields its row was just written with (the same values
     /// `storeMatchKeys` would read back; a new id has no keys to replace: ids are never reused).
     static func storeNewMatchKeys(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredCustomerFields) throws {
-        try connection.insertRows(insertKeys, newMatchKeyRows(customerID: customerID, fields))
-    }
-
-    /// `insertKeys`' rows for a new customer's fields (a bulk import inserts many customers' at once).
-    static func newMatchKeyRows(customerID: Int64, _ fields: StoredCustomerFields) -> [[SQLValue]] {
-        keyRows(matchKeys(of: fields), customerID: customerID)
+        try insertMatchKeys(connection, matchKeys(of: fields), customerID: customerID)
     }
 
     /// An updated customer's keys, from its fields before and after the update (the values its row

@@ -114,14 +114,16 @@ extension CustomerStore {
             // one name a million times looked it up (and the caller wrote it) a million times,
             // every other write waiting; the distinct-name cap above does not count copies.
             var seen = Set<String>()
-            for name in names where seen.insert(name.trimmingWhitespace()).inserted {
-                if let violation = TextInput.controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
+            for name in names {
+                let trimmed = name.trimmingWhitespace()
+                guard seen.insert(trimmed).inserted else { continue }
+                if let violation = TextInput.controlViolation(in: trimmed, field: field, lines: .single) {
                     violations.append(violation)
-                } else if let label = try label(connection, kind, name: name) {
+                } else if let label = try label(connection, kind, name: trimmed) {
                     ids.append(label.id)
                 } else {
                     violations.append(FieldViolation(
-                        field: field, reason: "no \(kind.rawValue) is named '\(name.trimmingWhitespace())'; create it first"))
+                        field: field, reason: "no \(kind.rawValue) is named '\(trimmed)'; create it first"))
                 }
             }
         }
