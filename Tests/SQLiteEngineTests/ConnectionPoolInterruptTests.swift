@@ -32,92 +32,94 @@ import SQLiteEngine
     /// not, the call's next checkout fails at once too, and once the call ended its thread reads
     /// normally again and a late interrupt does nothing.
     @Test func anInterruptedCallsReadsStopUntilItEnds() async throws {
-        let database = try TemporaryDatabase()
-        let writer = try database.openWriter()
-        defer { writer.close() }
-        let pool = ConnectionPool(capacity: 1) { try database.openReader() }
-        defer { pool.close() }
-        let call = Mutex<ReadInterruption?>(nil)
-        let gate = Gate()
-        let reading = ThreadTask { () -> [Int32] in
-            let reads = pool.beginInterruptibleReads()
-            call.withLock { $0 = reads }
-            // In a read transaction, as the store reads: it must not stay open after the interrupt.
-            let endless = Self.outcome { try pool.withConnection { connection in
-                gate.hold()
-                return try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 1_000_000_000, on: connection) }
-            } }
-            let next = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
-            pool.end(reads)
-            pool.interrupt(reads)
-            let afterEnd = Self.outcome { try pool.withConnection { connection in
-                try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 10, on: connection) }
-            } }
-            return [endless, next, afterEnd]
+        try await Self.withPool(capacity: 1) { pool in
+            let call = Mutex<ReadInterruption?>(nil)
+            let gate = Gate()
+            let reading = ThreadTask { () -> [Int32] in
+                let reads = pool.beginInterruptibleReads()
+                call.withLock { $0 = reads }
+                // In a read transaction, as the store reads: it must not stay open after the interrupt.
+                let endless = Self.outcome { try pool.withConnection { connection in
+                    gate.hold()
+                    return try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 1_000_000_000, on: connection) }
+                } }
+                let next = Self.outcome { try pool.withConnection { try Self.count(to: 10, on: $0) } }
+                pool.end(reads)
+                pool.interrupt(reads)
+                let afterEnd = Self.outcome { try pool.withConnection { connection in
+                    try connection.transaction("BEGIN DEFERRED") { try Self.count(to: 10, on: connection) }
+                } }
+                return [endless, next, afterEnd]
+            }
+            try await gate.waitUntilHeld()
+            // Before its statement started: the interrupt waits in the slot for it.
+            pool.interrupt(try #require(call.withLock { $0 }))
+            gate.open()
+            let codes = try await withDeadline("the interrupted count to a billion to stop") { try await reading.value }
+            #expect(codes == [SQLITE_INTERRUPT, SQLITE_INTERRUPT, SQLITE_OK], "endless, next read, read after the end: \(codes)")
         }
-        try await gate.waitUntilHeld()
-        // Before its statement started: the interrupt waits in the slot for it.
-        pool.interrupt(try #require(call.withLock { $0 }))
-        gate.open()
-        let codes = try await withDeadline("the interrupted count to a billion to stop") { try await reading.value }
-        #expect(codes == [SQLITE_INTERRUPT, SQLITE_INTERRUPT, SQLITE_OK], "endless, next read, read after the end: \(codes)")
     }
 
     /// An interrupted call asleep waiting for a connection (all are held) wakes and fails instead
     /// of running its query once one is free.
     @Test func anInterruptedCallWaitingForAConnectionFailsWithoutReading() async throws {
-        let database = try TemporaryDatabase()
-        let writer = try database.openWriter()
-        defer { writer.close() }
-        let pool = ConnectionPool(capacity: 1) { try database.openReader() }
-        defer { pool.close() }
-        let holder = Gate()
-        let holding = ThreadTask { try pool.withConnection { _ in holder.hold() } }
-        try await holder.waitUntilHeld()
-        let call = Mutex<ReadInterruption?>(nil)
-        let ran = Mutex(false)
-        let waiting = ThreadTask { () -> Int32 in
-            let reads = pool.beginInterruptibleReads()
-            defer { pool.end(reads) }
-            call.withLock { $0 = reads }
-            return Self.outcome { try pool.withConnection { connection in
-                ran.withLock { $0 = true }
-                return try Self.count(to: 10, on: connection)
-            } }
+        try await Self.withPool(capacity: 1) { pool in
+            let holder = Gate()
+            let holding = ThreadTask { try pool.withConnection { _ in holder.hold() } }
+            try await holder.waitUntilHeld()
+            let call = Mutex<ReadInterruption?>(nil)
+            let ran = Mutex(false)
+            let waiting = ThreadTask { () -> Int32 in
+                let reads = pool.beginInterruptibleReads()
+                defer { pool.end(reads) }
+                call.withLock { $0 = reads }
+                return Self.outcome { try pool.withConnection { connection in
+                    ran.withLock { $0 = true }
+                    return try Self.count(to: 10, on: connection)
+                } }
+            }
+            try await waitUntil("the waiting call to begin") { call.withLock { $0 != nil } }
+            pool.interrupt(try #require(call.withLock { $0 }))
+            let code = try await withDeadline("the interrupted waiting call to end") { try await waiting.value }
+            holder.open()
+            try await withDeadline("the holder to end") { try await holding.value }
+            #expect(code == SQLITE_INTERRUPT)
+            #expect(!ran.withLock { $0 }, "the interrupted call ran its read")
         }
-        try await waitUntil("the waiting call to begin") { call.withLock { $0 != nil } }
-        pool.interrupt(try #require(call.withLock { $0 }))
-        let code = try await withDeadline("the interrupted waiting call to end") { try await waiting.value }
-        holder.open()
-        try await withDeadline("the holder to end") { try await holding.value }
-        #expect(code == SQLITE_INTERRUPT)
-        #expect(!ran.withLock { $0 }, "the interrupted call ran its read")
     }
 
     /// Interrupting one call leaves the reads of another alone.
     @Test func anInterruptOfAnotherCallLeavesTheReadAlone() async throws {
-        let database = try TemporaryDatabase()
-        let writer = try database.openWriter()
-        defer { writer.close() }
-        let pool = ConnectionPool(capacity: 2) { try database.openReader() }
-        defer { pool.close() }
-        let other = try await withDeadline("another call to begin") {
-            try await ThreadTask { pool.beginInterruptibleReads() }.value
-        }
-        let gate = Gate()
-        let reading = ThreadTask { () -> Int64 in
-            let reads = pool.beginInterruptibleReads()
-            defer { pool.end(reads) }
-            return try pool.withConnection { connection in
-                gate.hold()
-                return try Self.count(to: 100_000, on: connection)
+        try await Self.withPool(capacity: 2) { pool in
+            // The other call's thread stays until the test is done: an ended thread's id may be
+            // given to the reading thread, and the interrupt would then rightly reach its reads.
+            let other = Mutex<ReadInterruption?>(nil)
+            let otherAlive = Gate()
+            let otherCall = ThreadTask {
+                let reads = pool.beginInterruptibleReads()
+                other.withLock { $0 = reads }
+                otherAlive.hold()
+                pool.end(reads)
             }
+            try await otherAlive.waitUntilHeld()
+            defer { otherAlive.open() }
+            let gate = Gate()
+            let reading = ThreadTask { () -> Int64 in
+                let reads = pool.beginInterruptibleReads()
+                defer { pool.end(reads) }
+                return try pool.withConnection { connection in
+                    gate.hold()
+                    return try Self.count(to: 100_000, on: connection)
+                }
+            }
+            try await gate.waitUntilHeld()
+            pool.interrupt(try #require(other.withLock { $0 }))
+            gate.open()
+            let counted = try await withDeadline("the uninterrupted count to end") { try await reading.value }
+            otherAlive.open()
+            try await withDeadline("the other call to end") { try await otherCall.value }
+            #expect(counted == 100_000)
         }
-        try await gate.waitUntilHeld()
-        pool.interrupt(other)
-        gate.open()
-        let counted = try await withDeadline("the uninterrupted count to end") { try await reading.value }
-        #expect(counted == 100_000)
     }
 
     /// `end` takes no lock: an interrupt racing a call's end (another thread interrupting the
