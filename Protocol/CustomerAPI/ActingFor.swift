@@ -16,8 +16,9 @@ extension CallOptions {
         return options
     }
 
-    /// Adds the metadata that makes the call act for the user named `person`.
+    /// Makes the call act for the user named `person`, replacing whom it acted for before: the
+    /// server refuses a call that names more than one person.
     public mutating func act(for person: String) {
-        metadata.add(ActingFor.metadataKey, person)
+        metadata.set(ActingFor.metadataKey, person)
     }
 }

@@ -37,11 +37,17 @@ struct CustomerServiceHandler: GuardedService {
                     details: [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
             }
         }
-        router.register(CustomerService.updateCustomer,
-                        requires: .customers(.edit, customer: \.id)) { (request: UpdateCustomerRequest, context) in
+        router.register(CustomerService.updateCustomer, resolving: { [store] request in
+            CustomerUpdate(request: request, accountManager: try request.fields.accountManager.map {
+                // An empty name clears the account manager, like every other optional field.
+                $0.isEmpty ? .cleared : .named(try store.namedUser($0, field: "accountManager"))
+            } ?? .kept)
+        }, requires: .customers(.edit, customer: \.request.id).and(.accountManagerChange(\.accountManager))) { update, context in
             let caller = try Caller.of(context)
+            let request = update.request
             let updated = try store.updateCustomer(
-                id: request.id, try changes(from: request.fields), expectedVersion: request.expectedVersion,
+                id: request.id, try changes(from: request.fields, accountManager: update.accountManager),
+                expectedVersion: request.expectedVersion,
                 allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(updated)
         }
@@ -99,13 +105,14 @@ struct CustomerServiceHandler: GuardedService {
             industry: fields.industry, email: fields.email, website: fields.website, phone: fields.phone)
     }
 
-    private func changes(from fields: CustomerFields) throws -> CustomerChanges {
+    private func changes(from fields: CustomerFields, accountManager: CustomerUpdate.AccountManagerChange) throws -> CustomerChanges {
         var changes = CustomerChanges()
         changes.number = fields.number
         changes.name = fields.name
-        if let manager = fields.accountManager {
-            // An empty name clears the account manager, like every other optional field.
-            changes.accountManagerID = manager.isEmpty ? .some(nil) : try store.userID(named: manager, field: "accountManager")
+        switch accountManager {
+        case .kept: break
+        case .cleared: changes.accountManagerID = .some(nil)
+        case .named(let manager): changes.accountManagerID = try manager.id()
         }
         changes.description = fields.description
         changes.vatNumber = fields.vatNumber

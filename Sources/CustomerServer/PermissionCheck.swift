@@ -58,6 +58,21 @@ struct PermissionCheck: Sendable {
         }
     }
 
+    /// Customers edit when an update changes the account manager: scope all, or scope own with
+    /// the caller named (the customer stays the caller's). Clearing it, or naming a colleague or
+    /// a name no user has, is refused in the same words.
+    func requireAccountManagerChange(_ change: CustomerUpdate.AccountManagerChange) throws {
+        guard caller.rights.editCustomers == .own else { return }
+        switch change {
+        case .kept:
+            return
+        case .named(.user(let manager)) where manager.id == caller.user.id:
+            return
+        case .cleared, .named:
+            throw notOwn(.editCustomers, "keeping yourself as the customer's account manager")
+        }
+    }
+
     private func missing(_ right: Right) -> PermissionDenied {
         PermissionDenied(
             right: right,

@@ -110,6 +110,15 @@ extension Requirement {
         }
     }
 
+    /// Changing a customer's account manager (a requirement to add to Customers edit on that
+    /// customer): with own scope only to the caller, so the customer stays the caller's.
+    static func accountManagerChange(_ change: @escaping @Sendable (Input) -> CustomerUpdate.AccountManagerChange)
+        -> Requirement {
+        Requirement("with own scope only the caller as its new account manager") { input, permission in
+            try permission.requireAccountManagerChange(change(input))
+        }
+    }
+
     /// Creating a customer: Customers edit for all customers, or for own customers when the new
     /// customer's account manager (the user the request names, looked up once) is the caller.
     static func newCustomer(accountManager: @escaping @Sendable (Input) -> NamedUser?) -> Requirement {

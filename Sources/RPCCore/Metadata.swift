@@ -36,6 +36,14 @@ public struct Metadata: Sendable, Hashable, Sequence {
         pairs.append(Pair(key: key.lowercased(), value: value))
     }
 
+    /// Stores `value` as the only value under `key` (lower-cased): every earlier pair of that key
+    /// is removed, so a key that names one thing (who a call acts for) cannot end up named twice.
+    public mutating func set(_ key: String, _ value: String) {
+        let key = key.lowercased()
+        pairs.removeAll { $0.key == key }
+        pairs.append(Pair(key: key, value: value))
+    }
+
     /// Appends a pair exactly as it came off the wire, so ``validate()`` refuses a key that breaks
     /// the rules (an upper-case one included) instead of silently repairing it.
     package mutating func addReceived(_ key: String, _ value: String) {

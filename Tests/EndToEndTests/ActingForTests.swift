@@ -60,7 +60,7 @@ import Testing
             let before = try fixture.snapshot()
             for names in [[PermissionSeed.boss, PermissionSeed.colleague], [PermissionSeed.colleague, PermissionSeed.colleague]] {
                 var options = CallOptions()
-                for name in names { options.act(for: name) }
+                for name in names { options.metadata.add(ActingFor.metadataKey, name) }
                 let error = await outcome {
                     _ = try await fixture.client.customers.create(CustomerFields(name: "Smuggled"), options: options)
                 }
@@ -69,6 +69,17 @@ import Testing
             }
             #expect(try fixture.snapshot() == before)
             #expect(try await fixture.client.users.whoAmI(options: .acting(for: PermissionSeed.colleague)).name == PermissionSeed.colleague)
+        }
+    }
+
+    /// The client library's `act(for:)` names one person however often it is called: the last.
+    @Test func actingForTwiceInTheClientNamesTheLastPerson() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            var options = CallOptions.acting(for: PermissionSeed.boss)
+            options.act(for: PermissionSeed.colleague)
+            #expect(options.metadata.filter { $0.key == ActingFor.metadataKey }.count == 1)
+            let person = try await fixture.client.users.whoAmI(options: options)
+            #expect(person.name == PermissionSeed.colleague)
         }
     }
 

@@ -131,6 +131,36 @@ import Testing
         }
     }
 
+    /// With own scope an update keeps the customer the caller's: handing it to a colleague, to a
+    /// name no user has, or to nobody is refused in the same words and changes nothing (a create
+    /// cannot name anyone else either); naming oneself, however spelled, is an ordinary update.
+    @Test func ownScopeCannotHandItsCustomerToSomeoneElse() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let own = fixture.seed.ownCustomer
+            let me = try #require(try await client.customers.get(id: own).accountManager)
+            let before = try fixture.snapshot()
+            let colleague = await outcome {
+                _ = try await client.customers.update(id: own, CustomerFields(accountManager: PermissionSeed.colleague))
+            }
+            #expect(colleague?.code == .permissionDenied)
+            #expect(colleague?.message.contains("keeping yourself as the customer's account manager") == true)
+            for manager in ["", "nobody-by-that-name", "tes\u{7}ter"] {
+                let error = await outcome {
+                    _ = try await client.customers.update(id: own, CustomerFields(name: "Given away", accountManager: manager))
+                }
+                #expect(error?.code == .permissionDenied, "\(manager.debugDescription)")
+                #expect(error?.message == colleague?.message, "\(manager.debugDescription)")
+            }
+            #expect(try fixture.snapshot().changedTables(comparedTo: before) == [])
+
+            let renamed = try await client.customers.update(
+                id: own, CustomerFields(name: "Still Mine Oy", accountManager: "  \(PermissionSeed.me.uppercased()) "))
+            #expect(renamed.name == "Still Mine Oy")
+            #expect(renamed.accountManager == me)
+        }
+    }
+
     /// Looking the account manager up before the permission check tells a caller without the right
     /// nothing: an unknown name is refused for the missing right, not answered "no user is named".
     @Test func aCallerWhoMayNotCreateLearnsNothingAboutAccountManagerNames() async throws {
