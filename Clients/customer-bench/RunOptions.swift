@@ -72,7 +72,21 @@ struct RunOptions: Equatable {
         guard options.callers <= 4096 else {
             throw UsageError("\(connectionsOption.spelling) × \(inFlightOption.spelling) is at most 4096, not \(options.callers)")
         }
+        options.scenarios = options.withCallShapesBesideGet(options.scenarios)
         return options
+    }
+
+    /// With one caller on each of several connections, `get` is followed by `get-inline` and
+    /// `get-sync` (unless named): the same calls made in the client's other two shapes, which cost
+    /// one wake-up per call on the client where plain tasks cost two (docs/CLIENT.md), measured
+    /// beside it against the same floor. Not with `--calls`, whose runs count syscalls and
+    /// switches of the whole process and must run exactly the scenarios named.
+    func withCallShapesBesideGet(_ names: [String]) -> [String] {
+        guard connections > 1, inFlight == 1, calls == nil, let get = names.firstIndex(of: "get") else { return names }
+        var names = names
+        let shapes = ["get-inline", "get-sync"].filter { !names.contains($0) }
+        names.insert(contentsOf: shapes, at: get + 1)
+        return names
     }
 
     static let help = """
@@ -110,6 +124,8 @@ struct RunOptions: Equatable {
                       thread of its own that writes its request and reads its own response
           get-inline  get from tasks that prefer their channel's executor: each resumes on the
                       connection's reader thread, which writes their next calls in one batch
+          With --connections above 1, --in-flight 1 and no --calls, get is followed by get-inline
+          and get-sync (unless named): the client's three shapes of the same call, side by side.
 
 
         """ + signature.help().dropLast(2)

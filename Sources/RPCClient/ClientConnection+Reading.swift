@@ -68,12 +68,12 @@ extension ClientConnection {
         }
     }
 
-    private enum ThreadStep { case read, linger, stop }
+    private enum ThreadStep { case read, linger(Duration), stop }
 
     /// Reads while calls are in flight; out of calls, lingers (see ``readerLinger``) while the
     /// connection's calls leave reading to this thread, then gives the role up.
     private func readAsThread() {
-        var lingerEnd: ContinuousClock.Instant?
+        var linger = ReaderLinger(length: Self.readerLinger)
         while true {
             if let failure = handleBufferedFramesBatching() {
                 endReading(failure)
@@ -83,7 +83,7 @@ extension ClientConnection {
                 if !state.readingEnded {
                     if !state.calls.isEmpty { return .read }
                     if state.readerThreadLingers, state.refusal == nil,
-                       lingerEnd.map({ ContinuousClock.now < $0 }) ?? true { return .linger }
+                       let remaining = linger.remaining(at: .now) { return .linger(remaining) }
                 }
                 // Checked under the lock with the calls: one started meanwhile saw the role taken
                 // and woke nobody, so the thread gives the role up only when none is in flight.
@@ -95,23 +95,27 @@ extension ClientConnection {
             case .stop:
                 return
             case .read:
-                lingerEnd = nil
+                linger.restart()
                 timeout = nil
-            case .linger:
-                let now = ContinuousClock.now
-                let end = lingerEnd ?? now + Self.readerLinger
-                lingerEnd = end
-                timeout = now.duration(to: end)
+            case .linger(let remaining):
+                timeout = remaining
             }
-            if case .ended(let failure) = readOnce(timeout: timeout) {
+            switch readOnce(timeout: timeout) {
+            case .ended(let failure):
                 endReading(failure)
                 return
+            case .data:
+                // Most often the answer to a call started while the thread lingered.
+                linger.restart()
+            case .timedOut:
+                break
             }
         }
     }
 
     /// How long the reader thread, its calls answered, keeps waiting in poll(2) for the next one's
-    /// response before it gives up the role and parks. A caller that calls again at once (a loop of
+    /// response before it gives up the role and parks, counted from its last read that brought
+    /// something (``ReaderLinger``). A caller that calls again at once (a loop of
     /// calls, one task per connection) then finds the thread still reading: its call costs no
     /// doorbell ring (a futex wake-up of the parked thread and its wait on each side). Waiting
     /// in poll(2) costs nothing but the one wake-up at its end; lone and blocked callers, who

@@ -51,6 +51,17 @@ import Testing
         #expect(try RunOptions.parse(["list-first", "list-deep"]).scenarios == ["list-first", "list-deep"])
     }
 
+    @Test func getOnSeveralConnectionsIsMeasuredBesideItsInlineAndBlockingShapes() throws {
+        #expect(try RunOptions.parse(["get", "--connections", "16"]).scenarios == ["get", "get-inline", "get-sync"])
+        #expect(try RunOptions.parse(["ping", "get", "card", "--connections", "2"]).scenarios
+                    == ["ping", "get", "get-inline", "get-sync", "card"])
+        #expect(try RunOptions.parse(["get-sync", "get", "--connections", "16"]).scenarios == ["get-sync", "get", "get-inline"])
+        // One connection, pipelined calls, and counted runs (--calls) measure what they name.
+        #expect(try RunOptions.parse(["get"]).scenarios == ["get"])
+        #expect(try RunOptions.parse(["get", "--connections", "16", "--in-flight", "4"]).scenarios == ["get"])
+        #expect(try RunOptions.parse(["get", "--connections", "16", "--calls", "3000"]).scenarios == ["get"])
+    }
+
     @Test func benchCommandDispatchesRunAndItsHelp() throws {
         guard case .run(let options) = try BenchCommand.parse(["run", "ping"]) else {
             Issue.record("'run ping' did not parse as run")

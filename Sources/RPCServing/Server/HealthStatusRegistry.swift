@@ -1,14 +1,16 @@
 import RPCCore
 import RPCTransport
-import Synchronization
+import ThreadSync
 
 /// What the health service answers. The empty service name stands for the whole server.
 /// Every registered service starts as SERVING; shutdown turns everything NOT_SERVING.
+/// Read by every health check on every connection, changed at start-up and shutdown: readers
+/// share its lock (``ReadMostly``).
 public final class HealthStatusRegistry: Sendable {
-    private let statuses = Mutex<[String: ServingStatus]>([:])
+    private let statuses = ReadMostly<[String: ServingStatus]>([:])
 
     init(services: [String]) {
-        statuses.withLock { statuses in
+        statuses.write { statuses in
             statuses[""] = .serving
             for service in services { statuses[service] = .serving }
         }
@@ -16,16 +18,16 @@ public final class HealthStatusRegistry: Sendable {
 
     /// Sets the status of `service` (the empty name: the server as a whole).
     public func setStatus(_ status: ServingStatus, forService service: String = "") {
-        statuses.withLock { $0[service] = status }
+        statuses.write { $0[service] = status }
     }
 
     /// The status of `service`, SERVICE_UNKNOWN for names never registered or set.
     public func status(forService service: String = "") -> ServingStatus {
-        statuses.withLock { $0[service] } ?? .serviceUnknown
+        statuses.read { $0[service] } ?? .serviceUnknown
     }
 
     func setAll(_ status: ServingStatus) {
-        statuses.withLock { statuses in
+        statuses.write { statuses in
             for key in statuses.keys { statuses[key] = status }
         }
     }
