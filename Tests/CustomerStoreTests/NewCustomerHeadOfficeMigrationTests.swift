@@ -18,14 +18,14 @@ import SQLiteEngine
             let store = try CustomerStore(path: path, options: options)
             author = .user(try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true))
             before = try store.createCustomer(NewCustomer(name: "Before Oy"), by: author)
-            #expect(try Self.triggers(store).contains("customers_head_office_on_insert"))
+            #expect(try IdentityMigrationTests.schemaNames(path, type: "trigger").contains("customers_head_office_on_insert"))
             store.close()
         }
 
         let upgraded = try CustomerStore(path: path)
         defer { upgraded.close() }
         #expect(upgraded.appliedMigrations == [Migrations.newCustomerHeadOffice.version])
-        #expect(try !Self.triggers(upgraded).contains("customers_head_office_on_insert"))
+        #expect(try !IdentityMigrationTests.schemaNames(path, type: "trigger").contains("customers_head_office_on_insert"))
         #expect(try upgraded.customer(id: before.id) == before)
         let after = try upgraded.createCustomer(NewCustomer(name: "After Oy"), by: author)
         #expect(after.number == before.number + 1 && after.headOffice == nil)
@@ -36,16 +36,6 @@ import SQLiteEngine
             try upgraded.write { connection in
                 try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                    [.integer(address.id), .integer(before.id)])
-            }
-        }
-    }
-
-    private static func triggers(_ store: CustomerStore) throws -> Set<String> {
-        try store.write { connection in
-            try connection.withStatement("SELECT name FROM sqlite_schema WHERE type = 'trigger'") { statement in
-                var names: Set<String> = []
-                while try statement.step() { names.insert(statement.text(0)) }
-                return names
             }
         }
     }
