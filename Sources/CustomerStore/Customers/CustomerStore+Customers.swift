@@ -61,13 +61,16 @@ extension CustomerStore {
     ///   (number, or VAT number naming the customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
                                allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
-        try write { connection in
+        // Every refusal comes before the customer's UPDATE, the update's first change (see `update`).
+        try write(checksFirst: true) { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
+    /// Its first change is the customer's UPDATE, after every check (a number that is taken fails
+    /// that statement alone): a refused update changes nothing, so `updateCustomer` needs no savepoint.
     func update(_ connection: SQLiteConnection, _ current: StoredCustomer, _ changes: CustomerChanges,
                 allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         let stored = CustomerRow.fields(of: current)
