@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 
 /// One group's transaction.
@@ -11,6 +12,13 @@ extension GroupCommitWriter {
     /// - When the transaction itself fails (BEGIN, a savepoint step, or COMMIT), the whole group is
     ///   rolled back and every member that ran gets the error that stopped it: none was acknowledged.
     /// - A group of one runs without a savepoint, exactly as a write did before group commit.
+    /// - A member that checks first (`write(checksFirst:_:)`) runs without a savepoint as well:
+    ///   when it throws and the connection's change count did not move, it changed nothing and the
+    ///   others go on. A savepoint made SQLite copy every page the member changed that an earlier
+    ///   member had changed before it (to the savepoint's journal, in case of ROLLBACK TO). At 64
+    ///   callers creating customers, `sqlite3_step` took ~170 000 instructions a create with the
+    ///   savepoints, ~114 000 without them and without the head-office insert trigger, whose
+    ///   statement journal would copy the same pages (migration 20; callgrind, docs/PERFORMANCE.md).
     ///
     /// Measured with `customer-bench run create --customers 20000 --duration 2 --connections N
     /// [--durability full]` (release build, 2 cores shared with other builds, so noisy; four runs
@@ -49,7 +57,10 @@ extension GroupCommitWriter {
                 if ran > 0, DispatchTime.now().uptimeNanoseconds - start > budgetNanoseconds { break }
                 ran += 1
                 do {
-                    if try runInSavepoint(call) { succeeded.append(call) }
+                    if try call.checksFirst ? runChecked(call) : runInSavepoint(call) { succeeded.append(call) }
+                } catch let failure as ChangedBeforeFailing {
+                    call.fail(failure.bodyError)
+                    throw failure.groupError
                 } catch {
                     call.fail(error)
                     throw error
@@ -63,6 +74,30 @@ extension GroupCommitWriter {
             for call in succeeded { call.fail(error) }
         }
         return ran
+    }
+
+    /// Runs one member that checks first, without a savepoint.
+    /// - Returns: whether the body succeeded (false: it threw having changed nothing).
+    /// - Throws: ``ChangedBeforeFailing`` when it changed a row before throwing, or the transaction
+    ///   is gone: the group cannot go on.
+    private func runChecked(_ call: any PendingWrite) throws -> Bool {
+        let changesBefore = connection.totalChanges
+        do {
+            try call.run(connection)
+            return true
+        } catch {
+            if connection.totalChanges == changesBefore, connection.isInTransaction { return false }
+            throw ChangedBeforeFailing(bodyError: error, groupError: SQLiteError(
+                code: SQLITE_ABORT, message: "another write of the same transaction failed after changing rows; "
+                    + "nothing of the transaction was committed", context: "group commit"))
+        }
+    }
+
+    /// A member that checks first threw after changing rows: it gets its own error, the members
+    /// that ran before it the group's.
+    private struct ChangedBeforeFailing: Error {
+        let bodyError: any Error
+        let groupError: SQLiteError
     }
 
     /// Runs one member inside `SAVEPOINT w`.

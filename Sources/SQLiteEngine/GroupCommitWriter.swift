@@ -75,10 +75,15 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// writes that queued meanwhile (each in its own savepoint, run in queue order, so it sees the
     /// effects of every earlier one). Returns, or throws what `body` threw, only after the COMMIT.
     ///
+    /// - Parameter checksFirst: `body` throws only before it changes any row, or from a statement
+    ///   that fails as a whole (SQLite undoes a failed statement itself): in a group it then runs
+    ///   without a savepoint of its own (see `commitGroup`). Should it throw after changing a row
+    ///   all the same, nothing can undo it alone: its group's transaction is rolled back and every
+    ///   member that ran gets the error, as when a COMMIT fails (none was acknowledged).
     /// - Throws: what `body` throws (its changes are undone, other writes are unaffected); the
     ///   error that stopped the group's transaction (nothing of it was committed); ``ConnectionClosedError``.
-    public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try submit(isExclusive: false, body)
+    public func write<T>(checksFirst: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try submit(isExclusive: false, checksFirst: checksFirst, body)
     }
 
     /// Runs `body` with the writer connection to itself, outside any transaction, in its turn among
@@ -110,9 +115,10 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     // MARK: Leading
 
-    private func submit<T>(isExclusive: Bool, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    private func submit<T>(isExclusive: Bool, checksFirst: Bool = false,
+                           _ body: (SQLiteConnection) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
-            let call = PendingCall(isExclusive: isExclusive, body)
+            let call = PendingCall(isExclusive: isExclusive, checksFirst: checksFirst, body)
             perform(call)
             return try call.result.get()
         }

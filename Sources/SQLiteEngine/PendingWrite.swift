@@ -15,6 +15,8 @@ enum PendingWriteState: Equatable {
 protocol PendingWrite: AnyObject {
     /// Runs alone, outside any transaction of the writer (`withConnection`), instead of in a group.
     var isExclusive: Bool { get }
+    /// Refuses only before its first change (`GroupCommitWriter.write(checksFirst:_:)`): runs in a group without a savepoint.
+    var checksFirst: Bool { get }
     /// Read and written only while the writer's lock is held.
     var state: PendingWriteState { get set }
     /// Signalled once, when the call is answered or chosen to lead; `nil` while nobody waits on it.
@@ -39,14 +41,16 @@ protocol PendingWrite: AnyObject {
 ///   finds it unescaped.
 final class PendingCall<T>: PendingWrite {
     let isExclusive: Bool
+    let checksFirst: Bool
     var state = PendingWriteState.queued
     var wakeUp: DispatchSemaphore?
     private var body: ((SQLiteConnection) throws -> T)?
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
     private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
 
-    init(isExclusive: Bool, _ body: @escaping (SQLiteConnection) throws -> T) {
+    init(isExclusive: Bool, checksFirst: Bool, _ body: @escaping (SQLiteConnection) throws -> T) {
         self.isExclusive = isExclusive
+        self.checksFirst = checksFirst
         self.body = body
     }
 

@@ -24,7 +24,7 @@ import Testing
         let size = LegacyDatabaseBenchmark.mebibytes(directory.databasePath)
         let (store, elapsed) = try LegacyDatabaseBenchmark.open(directory.databasePath)
         defer { store.close() }
-        #expect(store.appliedMigrations == [Migrations.compactHistory.version])
+        #expect(store.appliedMigrations.first == Migrations.compactHistory.version)
         #expect(try store.history(.customer, id: Int64(entries)).first?.changes.count == fields)
         print("migration 19: \(entries) history entries of \(fields) changes, database \(size) MiB: "
               + "opened and migrated in \(elapsed)")

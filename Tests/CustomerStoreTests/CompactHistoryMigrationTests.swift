@@ -41,7 +41,7 @@ import SQLiteEngine
 
         let store = try CustomerStore(path: directory.databasePath)
         defer { store.close() }
-        #expect(store.appliedMigrations == [Migrations.compactHistory.version])
+        #expect(store.appliedMigrations.first == Migrations.compactHistory.version)
         let user = StoredUserRef(id: admin, name: "alice")
         let customer = try store.history(.customer, id: 1)
         #expect(customer == [

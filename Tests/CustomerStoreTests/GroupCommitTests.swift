@@ -65,6 +65,89 @@ import Testing
         #expect(after.writes - before.writes == 4)
     }
 
+    /// A create runs in its group without a savepoint (it refuses before its first change): one
+    /// refused by its checks (an invalid e-mail) or by its INSERT (a number that an earlier create
+    /// of the group took) leaves nothing, not even a step of the number sequence, and the creates
+    /// around it in the same transaction keep theirs.
+    @Test func refusedCreatesInAGroupLeaveNothingAndTheOthersLand() async throws {
+        let fixture = try Fixture.withLogTable()
+        let before = fixture.store.writer.statistics
+        let gate = Gate()
+        let first = try await fixture.startHeldWrite(gate)
+        func queuedCreate(_ queued: Int, _ name: String, number: Int64? = nil, email: String? = nil) async throws
+            -> ThreadTask<StoredCustomer> {
+            let task = ThreadTask { try fixture.create(name, number: number, email: email) }
+            try await fixture.waitUntilQueued(queued)
+            return task
+        }
+        let kept = try await queuedCreate(1, "Kept Oy")
+        let takenNumber = try await queuedCreate(2, "Taken Oy", number: 10_001)
+        let badEmail = try await queuedCreate(3, "Mail Oy", email: "nope")
+        let last = try await queuedCreate(4, "Last Oy")
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await kept.value.number == 10_001)
+        let taken = await #expect(throws: StoreError.self) { try await takenNumber.value }
+        guard case .alreadyExists(_, field: "number") = taken else {
+            Issue.record("a taken number: \(String(describing: taken))")
+            return
+        }
+        let invalid = await #expect(throws: StoreError.self) { try await badEmail.value }
+        guard case .invalidArgument(let violations) = invalid, violations.map(\.field) == ["email"] else {
+            Issue.record("an invalid e-mail address: \(String(describing: invalid))")
+            return
+        }
+        #expect(try await last.value.number == 10_002)
+        let after = fixture.store.writer.statistics
+        #expect(after.groups - before.groups == 2 && after.writes - before.writes == 5)
+        #expect(try allPages(fixture.store).map(\.name) == ["Kept Oy", "Last Oy"])
+        #expect(try fixture.create("After Oy").number == 10_003)
+    }
+
+    /// An update runs in its group without a savepoint too: one refused by its version check, or by
+    /// its UPDATE (a number another customer has), leaves the customer as it was, and the updates
+    /// around it in the same transaction keep theirs.
+    @Test func refusedUpdatesInAGroupLeaveNothingAndTheOthersLand() async throws {
+        let fixture = try Fixture.withLogTable()
+        let first = try fixture.create("First Oy"), second = try fixture.create("Second Oy")
+        let before = fixture.store.writer.statistics
+        let gate = Gate()
+        let held = try await fixture.startHeldWrite(gate)
+        func queuedUpdate(_ queued: Int, _ id: Int64, _ changes: CustomerChanges, expectedVersion: Int64? = nil) async throws
+            -> ThreadTask<StoredCustomer> {
+            let task = ThreadTask {
+                try fixture.store.updateCustomer(id: id, changes, expectedVersion: expectedVersion, by: .user(fixture.admin.id))
+            }
+            try await fixture.waitUntilQueued(queued)
+            return task
+        }
+        let renamed = try await queuedUpdate(1, first.id, CustomerChanges(name: "First Renamed Oy"))
+        let stale = try await queuedUpdate(2, second.id, CustomerChanges(name: "Stale Oy"), expectedVersion: 7)
+        let takenNumber = try await queuedUpdate(3, second.id, CustomerChanges(number: first.number))
+        let described = try await queuedUpdate(4, second.id, CustomerChanges(description: "Kept"))
+        gate.open()
+
+        #expect(try await held.value == 1)
+        #expect(try await renamed.value.version == 2)
+        let aborted = await #expect(throws: StoreError.self) { try await stale.value }
+        guard case .aborted = aborted else {
+            Issue.record("a stale version: \(String(describing: aborted))")
+            return
+        }
+        let taken = await #expect(throws: StoreError.self) { try await takenNumber.value }
+        guard case .alreadyExists(_, field: "number") = taken else {
+            Issue.record("a taken number: \(String(describing: taken))")
+            return
+        }
+        #expect(try await described.value.version == 2)
+        let after = fixture.store.writer.statistics
+        #expect(after.groups - before.groups == 2 && after.writes - before.writes == 5)
+        let stored = try fixture.store.customer(id: second.id)
+        #expect(stored.name == "Second Oy" && stored.number == second.number && stored.description == "Kept")
+        #expect(try fixture.store.history(.customer, id: second.id).map(\.action) == ["created", "updated"])
+    }
+
     /// Bodies run in the order their calls queued, and each sees what the earlier ones wrote.
     @Test func bodiesRunInQueueOrder() async throws {
         let fixture = try Fixture.withLogTable()

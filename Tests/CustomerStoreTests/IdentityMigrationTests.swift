@@ -55,7 +55,8 @@ import SQLiteEngine
         #expect(try store.customer(id: 1).headOffice?.id == 4)
         #expect(try store.user(id: adminID)?.name == "dora")
         #expect(try store.history(.customer, id: 3).map(\.action) == ["created", "deleted"])
-        #expect(try Self.schemaNames(path, type: "trigger") == triggersBefore)
+        // Every trigger but the one on new customers' head office, which migration 20 drops.
+        #expect(try Self.schemaNames(path, type: "trigger") == triggersBefore.filter { $0 != "customers_head_office_on_insert" })
         // Every view but the activity list's, which migration 18 drops (its one reader selects itself).
         #expect(try Self.schemaNames(path, type: "view") == viewsBefore.filter { $0 != "customer_activity_items" })
 

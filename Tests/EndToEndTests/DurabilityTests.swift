@@ -48,6 +48,47 @@ import Testing
         client.close()
     }
 
+    /// Creates sent at once from many connections without an idempotency key (as customer-bench
+    /// sends them) join each other's group commits, where they run without savepoints: every one
+    /// acknowledged is there after a kill -9. (How large the groups are is up to the scheduler.)
+    @Test func concurrentUnkeyedCreatesSurviveKillNine() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("d.sock").path
+        let database = directory.appendingPathComponent("customers.sqlite").path
+
+        let daemon = try startDaemon(socket: socket, database: database)
+        defer { daemon.killInBackground() }
+        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
+        defer { for client in clients { client.close() } }
+        try await waitUntilServing(clients[0])
+        let created = try await withThrowingTaskGroup(of: [Customer].self) { group in
+            for (index, client) in clients.enumerated() {
+                group.addTask {
+                    var mine: [Customer] = []
+                    for round in 0..<5 {
+                        let request = CreateCustomerRequest(fields: CustomerFields(name: "Crash \(index)-\(round)"),
+                                                            allowDuplicateVat: nil)
+                        mine.append(try await client.channel.unary(CustomerService.createCustomer.descriptor, request,
+                                                                   as: Customer.self))
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        daemon.terminate(SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
+
+        let restarted = try startDaemon(socket: socket, database: database)
+        defer { restarted.killInBackground() }
+        try await waitUntilServing(clients[0])
+        #expect(Set(created.map(\.number)).count == 80)
+        for customer in created {
+            #expect(try await clients[0].customers.get(id: customer.id) == customer)
+        }
+    }
+
     @Test func sigtermStopsCleanlyAndRemovesTheSocket() async throws {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

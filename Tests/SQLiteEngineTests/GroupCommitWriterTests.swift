@@ -1,3 +1,4 @@
+import CSQLite
 import TestSupport
 import Foundation
 import Testing
@@ -24,9 +25,9 @@ import SQLiteEngine
         return task
     }
 
-    static func startQueuedWrite(_ writer: GroupCommitWriter, queued: Int,
+    static func startQueuedWrite(_ writer: GroupCommitWriter, queued: Int, checksFirst: Bool = false,
                                  _ body: @escaping @Sendable (SQLiteConnection) throws -> Int64) async throws -> ThreadTask<Int64> {
-        let task = ThreadTask { try writer.write(body) }
+        let task = ThreadTask { try writer.write(checksFirst: checksFirst, body) }
         try await waitUntil("\(queued) writes to wait in the writer's queue") { writer.statistics.waiting >= queued }
         return task
     }
@@ -107,6 +108,61 @@ import SQLiteEngine
         let error = await #expect(throws: SQLiteError.self) { try await duplicate.value }
         #expect(error?.code == SQLiteError.constraintUnique)
         #expect(try await other.value == 2)
+    }
+
+    /// Members that check first run without a savepoint: one refused before any change, by its own
+    /// check or by a statement SQLite undid (a UNIQUE violation), fails alone; the others commit.
+    @Test func aMemberThatChecksFirstIsRefusedAlone() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        let checked = try await Self.startQueuedWrite(writer, queued: 1, checksFirst: true) { try insertLog($0, "B") }
+        let refused = try await Self.startQueuedWrite(writer, queued: 2, checksFirst: true) { _ in
+            throw BodyError(name: "check")
+        }
+        let duplicate = try await Self.startQueuedWrite(writer, queued: 3, checksFirst: true) { try insertLog($0, "A") }
+        let last = try await Self.startQueuedWrite(writer, queued: 4, checksFirst: true) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await checked.value == 2)
+        await #expect(throws: BodyError(name: "check")) { try await refused.value }
+        let error = await #expect(throws: SQLiteError.self) { try await duplicate.value }
+        #expect(error?.code == SQLiteError.constraintUnique)
+        #expect(try await last.value == 3)
+        #expect(writer.statistics.groups == 2)  // B to D shared one transaction.
+        let reader = try database.openReader()
+        defer { reader.close() }
+        #expect(try loggedNames(reader) == ["A", "B", "D"])
+    }
+
+    /// A member that checks first but throws after changing a row cannot be undone alone: its
+    /// group's transaction is rolled back, it gets its own error and the members that ran before
+    /// it an abort, none of their rows stays, and the members after it commit in the next group.
+    @Test func aMemberThatChangedBeforeFailingRollsBackItsGroup() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        let earlier = try await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "B") }
+        let failing = try await Self.startQueuedWrite(writer, queued: 2, checksFirst: true) { connection in
+            try insertLog(connection, "C")
+            throw BodyError(name: "C")
+        }
+        let later = try await Self.startQueuedWrite(writer, queued: 3, checksFirst: true) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        let aborted = await #expect(throws: SQLiteError.self) { try await earlier.value }
+        #expect(aborted?.primaryCode == SQLITE_ABORT)
+        await #expect(throws: BodyError(name: "C")) { try await failing.value }
+        #expect(try await later.value == 2)
+        let reader = try database.openReader()
+        defer { reader.close() }
+        #expect(try loggedNames(reader) == ["A", "D"])
     }
 
     /// A write started from inside a running write's body is refused, not left waiting for itself.

@@ -11,7 +11,8 @@ extension CustomerStore {
     ///   customer that has it; `failedPrecondition` when the author is not a user.
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
         let validated = CustomerValidator.validate(new)
-        return try write { connection in
+        // Every refusal comes before the customer's INSERT, the create's first change (see `insertRecord`).
+        return try write(checksFirst: true) { connection in
             try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
@@ -60,13 +61,16 @@ extension CustomerStore {
     ///   (number, or VAT number naming the customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
                                allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
-        try write { connection in
+        // Every refusal comes before the customer's UPDATE, the update's first change (see `update`).
+        try write(checksFirst: true) { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
 
     /// The update of `current` inside the caller's write transaction (shared with the registry refresh).
+    /// Its first change is the customer's UPDATE, after every check (a number that is taken fails
+    /// that statement alone): a refused update changes nothing, so `updateCustomer` needs no savepoint.
     func update(_ connection: SQLiteConnection, _ current: StoredCustomer, _ changes: CustomerChanges,
                 allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         let stored = CustomerRow.fields(of: current)
@@ -129,16 +133,28 @@ extension CustomerStore {
     /// read back: the SELECT with its five joins cost a create ~40 000 instructions (callgrind),
     /// and a new row holds nothing the statement did not give it (no head office yet, defaults
     /// given explicitly), with the names of its users and industry as the checks read them.
+    /// Its first change is the customer's INSERT, after every check (the number sequence moves
+    /// after it): a refused create changes nothing, so `createCustomer` needs no savepoint.
     func insertRecord(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
                       allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         var (fields, violations) = validated
         canonicaliseVATNumber(&fields, violations: &violations)
         let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
         try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
-        let number = try fields.number ?? nextNumber(connection)
+        var sequence: CustomerNumberBlock?
+        let number: Int64
+        if let given = fields.number {
+            number = given
+        } else {
+            var numbers = try CustomerNumberBlock(connection)
+            number = try nextNumber(connection, from: &numbers)
+            sequence = numbers
+        }
         let now = nowMilliseconds()
         try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, at: now, by: author))
-        return try Self.recordCreated(connection, id: connection.lastInsertRowID, fields, number: number, names: names,
+        let id = connection.lastInsertRowID
+        try sequence?.finish(connection)
+        return try Self.recordCreated(connection, id: id, fields, number: number, names: names,
                                       at: now, by: author)
     }
 
@@ -242,12 +258,11 @@ extension CustomerStore {
     /// again. Numbers people give do not move the sequence, they are only skipped: however large
     /// one is, automatic numbering goes on (issue 12). The walk reads only the numbers above the
     /// sequence, which people gave: usually none.
+    /// `numbers` records it as taken; the caller stores the sequence (`finish`) after its INSERT.
     /// - Throws: `resourceExhausted` once every number of `CustomerNumber.range` above it is taken.
-    private func nextNumber(_ connection: SQLiteConnection) throws -> Int64 {
-        var numbers = try CustomerNumberBlock(connection)
+    private func nextNumber(_ connection: SQLiteConnection, from numbers: inout CustomerNumberBlock) throws -> Int64 {
         let number = try numbers.next(connection)
         numbers.took(number)
-        try numbers.finish(connection)
         return number
     }
 

@@ -71,6 +71,7 @@ enum Migrations {
         inListChecks,
         activityItemsView,
         compactHistory,
+        newCustomerHeadOffice,
     ]
 
     /// The runner of `all`.

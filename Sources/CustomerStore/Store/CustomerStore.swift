@@ -184,10 +184,12 @@ public final class CustomerStore: Sendable {
     /// earlier write, a throwing `body` is undone alone, and the call returns after the COMMIT.
     /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
     /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    /// - Parameter checksFirst: `body` refuses only before its first change (or by a statement that
+    ///   fails as a whole), so a group runs it without a savepoint (`GroupCommitWriter.write(checksFirst:_:)`).
+    func write<T>(checksFirst: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
-            let result = try writer.write(body)
+            let result = try writer.write(checksFirst: checksFirst, body)
             commits.committed()
             return result
         }
