@@ -15,6 +15,8 @@ import SQLiteEngine
         (517, "database is locked", .unavailable("the database is busy (ctx); try again")),
         (6, "database table is locked", .unavailable("the database is busy (ctx); try again")),
         (26, "file is not a database", .notADatabase("ctx")),
+        (4, "another write of the same transaction failed after changing rows", .unavailable(
+            "another write of the same transaction failed after changing rows (ctx); try again")),
         (13, "database or disk is full",
          .resourceExhausted(StoreError.diskFullMessage)),
         (11, "database disk image is malformed", .sqlite(SQLiteError(code: 11, message: "database disk image is malformed", context: "ctx"))),

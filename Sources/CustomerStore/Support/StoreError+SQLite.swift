@@ -44,6 +44,11 @@ extension StoreError {
             self = .unavailable("the database is busy (\(error.context)); try again")
         case SQLITE_INTERRUPT:
             self = .cancelled
+        case SQLITE_ABORT:
+            // A transaction this write was part of was rolled back for another's failure (a commit
+            // group whose member failed after changing rows): nothing of it was written, and the
+            // same write sent again runs in a new group.
+            self = .unavailable("\(error.message) (\(error.context)); try again")
         case SQLITE_NOTADB:
             self = .notADatabase(error.context)
         case SQLITE_FULL:
