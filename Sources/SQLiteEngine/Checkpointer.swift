@@ -22,6 +22,16 @@ import Synchronization
 /// 2.2 / 2.5 ms; p50 and p90 within the run-to-run noise; the log stays near 1 000 pages.
 /// (A step of 250 pages measured the same p99 with more checkpoints.)
 ///
+/// A commit that leaves ``bulkThreshold`` pages or more in the log (a bulk import: its one
+/// transaction writes the whole new database into the log) is not made to copy them: that copy
+/// and its syncs took the last ~5 s of a 1 000 000-row import (`strace`: ~700 MB read back from
+/// the log and written to the database file between the COMMIT and the answer). It is queued to
+/// the checkpoint connection beside the writer instead, and the writer's own copies wait until it
+/// is done (a copy on the writer would wait for its lock), so neither that commit nor the writes
+/// after it wait for it. Without readers of older snapshots it copies the whole log, so the next
+/// write restarts the log; what commits added meanwhile the first commit after it has copied
+/// (beside the writer again while the log is still that long).
+///
 /// After a commit that erased personal data the writer copies the whole log and truncates it
 /// (``truncateLogAfterCommit()``): until then the erased values are still in older log frames.
 public final class Checkpointer: Sendable {
@@ -29,6 +39,9 @@ public final class Checkpointer: Sendable {
     public static let backgroundStep: Int32 = 450
     /// The log size at which the writer finishes the copy itself: SQLite's own automatic threshold.
     public static let writerThreshold: Int32 = 1_000
+    /// The log size from which a commit leaves the whole copy beside the writer: ~40 MB, ten
+    /// times what ordinary writes let the log reach, so only a bulk write's commit gets there.
+    public static let bulkThreshold: Int32 = 10_000
 
     private let path: String
     private let busyTimeoutMilliseconds: Int
@@ -42,6 +55,8 @@ public final class Checkpointer: Sendable {
     /// Set by a write that erases personal data; the writer's next commit truncates the log. A
     /// write that sets it and is then rolled back costs one needless checkpoint, nothing more.
     private let isTruncationDue = Atomic<Bool>(false)
+    /// True from the moment a bulk commit's copy is queued until it has ended.
+    private let isBulkCopyRunning = Atomic<Bool>(false)
     /// The connection is used only on `queue`; the counters are read from anywhere.
     private let state = Mutex(State())
 
@@ -57,6 +72,8 @@ public final class Checkpointer: Sendable {
         public var background = 0
         /// By the writer after its commit.
         public var byWriter = 0
+        /// Of `background`, those that copied a bulk commit's log (``bulkThreshold``).
+        public var bulk = 0
         /// Truncating checkpoints after an erasure.
         public var truncations = 0
         /// The last failure of either (SQLITE_BUSY is not one: the next commit tries again).
@@ -94,7 +111,8 @@ public final class Checkpointer: Sendable {
     ///
     /// Cost: that commit's caller (and the writes queued behind it) also wait for the copy of up
     /// to ``writerThreshold`` pages, a sync of the database file, and readers of older snapshots
-    /// to finish (up to the busy timeout). Erasures are rare; the copy is one the background
+    /// to finish (up to the busy timeout), and for a bulk commit's copy still running beside the
+    /// writer (``bulkThreshold``). Erasures are rare; the copy is one the background
     /// checkpoint would have made anyway.
     public func truncateLogAfterCommit() {
         isTruncationDue.store(true, ordering: .relaxed)
@@ -125,6 +143,17 @@ public final class Checkpointer: Sendable {
         if pages < queuedAt {
             queuedAt = 0   // the log restarted
             pagesAtLastQueued.store(0, ordering: .relaxed)
+        }
+        // The copy beside the writer is taking the log; the first commit after it has the rest copied.
+        if isBulkCopyRunning.load(ordering: .acquiring) { return }
+        if pages >= Self.bulkThreshold {
+            isBulkCopyRunning.store(true, ordering: .releasing)
+            pagesAtLastQueued.store(pages, ordering: .relaxed)
+            queue.async { [self] in
+                checkpointBeside(bulk: true)
+                isBulkCopyRunning.store(false, ordering: .releasing)
+            }
+            return
         }
         if pages >= Self.writerThreshold {
             // Under the same lock as the checkpoint beside the writer: a background checkpoint that
@@ -177,8 +206,8 @@ public final class Checkpointer: Sendable {
 
     // MARK: Beside the writer, on `queue`
 
-    private func checkpointBeside() {
-        isQueued.store(false, ordering: .relaxed)
+    private func checkpointBeside(bulk: Bool = false) {
+        if !bulk { isQueued.store(false, ordering: .relaxed) }
         let failure: (any Error)? = state.withLock { state in
             guard !state.isClosed else { return nil }
             do {
@@ -191,6 +220,7 @@ public final class Checkpointer: Sendable {
                 }
                 if try state.connection?.checkpointPassive() == true {
                     state.statistics.background += 1
+                    if bulk { state.statistics.bulk += 1 }
                     state.statistics.lastCheckpointAt = Date()
                 }
                 return nil

@@ -107,12 +107,13 @@ struct CustomerImporter {
         store.canonicaliseVATNumber(&fields, violations: &violations)
         if businessIDOnly { Self.renameVATNumberViolations(&violations) }
         violations += Self.businessIDProblems(row, fields: fields, typedAsNumber: businessIDOnly, violations: violations)
-        // A row refused already is never written: its keys and search text would go unused.
+        // A row refused already is never written: its keys and search text would go unused (its
+        // changes' parts are made regardless: a few short arrays).
         let passed = problems.isEmpty && violations.isEmpty
         return PreparedImportRow(
             row: row, problems: problems, fields: fields, violations: violations, address: address, contact: contact,
             matchKeys: passed ? CustomerStore.matchKeys(of: fields) : [],
-            search: passed ? SearchKey.SearchParts(fields) : nil)
+            search: passed ? SearchKey.SearchParts(fields) : nil, createdChanges: CreatedCustomerChanges(fields))
     }
 
     /// Checks what of the prepared row needs the transaction's view (its labels, references and
@@ -159,8 +160,9 @@ struct CustomerImporter {
         if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID("customers") }
         let id = pending.firstID + Int64(pending.customers.count)
         let now = store.nowMilliseconds()
-        let record = CustomerStore.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
-        pending.history.append(CustomerStore.createdEntry(record, at: now, by: author))
+        pending.history.append(HistoryLog.NewEntry(
+            entity: .customer, id: id, customerID: id, action: .created, at: now, author: author, changes: [],
+            encodedChanges: prepared.createdChanges.text(number: number, names: names)))
         if let address = children.address {
             if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID("addresses") }
             let addressID = pending.firstAddressID + Int64(pending.addresses.count)
@@ -341,4 +343,6 @@ struct PreparedImportRow: Sendable {
     /// Empty, and `search` nil, for a row refused already.
     let matchKeys: [MatchKey]
     let search: SearchKey.SearchParts?
+    /// The customer's created entry's changes, but for what the writer adds.
+    let createdChanges: CreatedCustomerChanges
 }

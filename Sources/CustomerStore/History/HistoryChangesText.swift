@@ -41,6 +41,15 @@ enum HistoryChangesText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Appends a created record's change of `field` (as `HistoryLog.creation` makes it: none for a
+    /// nil value) to `bytes`, for text made in parts (`CreatedCustomerChanges`).
+    static func appendCreated(_ field: String, _ value: String?, to bytes: inout [UInt8]) {
+        guard let value else { return }
+        bytes.append(UInt8(ascii: "n"))
+        append(field, to: &bytes)
+        append(value, to: &bytes)
+    }
+
     /// The same changes with their values erased (the names stay), as `eraseValues` stores them.
     static func erasing(_ changes: [StoredFieldChange]) -> [StoredFieldChange] {
         changes.map { StoredFieldChange(field: $0.field, oldValue: nil, newValue: nil, erased: true) }

@@ -53,6 +53,9 @@ enum HistoryLog {
         var at: Int64
         var author: Author
         var changes: [StoredFieldChange]
+        /// The changes encoded already (`HistoryChangesText`), `changes` then empty: an import's
+        /// created customers, whose text is made mostly beside its writer (`CreatedCustomerChanges`).
+        var encodedChanges: String? = nil
     }
 
     /// Appends entries with one INSERT per 64 entries, each carrying its field changes in its
@@ -63,7 +66,7 @@ enum HistoryLog {
         try connection.insertRows(insertEntries, entries.map { entry in
             [.text(entry.entity.rawValue), .integer(entry.id), .integer(entry.customerID), .text(entry.action.rawValue),
              .integer(entry.at), .integer(entry.author.userID), SQLValue(entry.author.source), SQLValue(entry.author.viaUserID),
-             SQLValue(HistoryChangesText.encode(entry.changes))]
+             SQLValue(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes))]
         })
     }
 
