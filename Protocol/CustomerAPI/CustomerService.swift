@@ -9,7 +9,8 @@ public enum CustomerService {
     public static let getCustomer = UnaryMethod<GetCustomerRequest, Customer>(service: name, method: "GetCustomer")
     public static let updateCustomer = UnaryMethod<UpdateCustomerRequest, Customer>(
         service: name, method: "UpdateCustomer",
-        summary: "Partial: only the fields given change; a stale expected version is ABORTED.", acceptsIdempotencyKey: true)
+        summary: "Partial: only the fields given change; a stale expected version is ABORTED, and so is, with own scope, "
+            + "a customer given to another account manager after the call was checked.", acceptsIdempotencyKey: true)
     public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(service: name, method: "ListCustomers")
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",

@@ -45,10 +45,13 @@ struct CustomerServiceHandler: GuardedService {
         }, requires: .customers(.edit, customer: \.request.id).and(.accountManagerChange(\.accountManager))) { update, context in
             let caller = try Caller.of(context)
             let request = update.request
+            // With own scope the requirement saw the customer as the caller's on a reader; the
+            // write checks it again in its transaction, where no change of account manager can
+            // come between (an update naming the caller would otherwise take a customer back).
             let updated = try store.updateCustomer(
                 id: request.id, try changes(from: request.fields, accountManager: update.accountManager),
-                expectedVersion: request.expectedVersion,
-                allowDuplicateVAT: request.allowDuplicateVat ?? false, by: caller.author)
+                expectedVersion: request.expectedVersion, allowDuplicateVAT: request.allowDuplicateVat ?? false,
+                managedBy: caller.rights.editCustomers == .own ? caller.user.id : nil, by: caller.author)
             return Customer(updated)
         }
         router.register(CustomerService.listCustomers, requires: .visibleCustomers,

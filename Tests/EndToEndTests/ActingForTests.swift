@@ -111,4 +111,32 @@ import Testing
             #expect(again?.code == .permissionDenied)
         }
     }
+
+    /// Idempotency keys are the service's (one OS user), yet a key one person's call used is not
+    /// replayed for another: the person is part of what the key stands for. Another person sending
+    /// the same request under the key, or the service for itself, is refused and gets nothing of
+    /// the first answer (the customer, which the second person may not be allowed to see).
+    @Test func aKeyUsedForOnePersonIsNotReplayedForAnother() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let client = fixture.client
+            var asColleague = CallOptions.acting(for: PermissionSeed.colleague)
+            asColleague.idempotencyKey = "race-1"
+            let fields = CustomerFields(name: "Keyed Oy", accountManager: PermissionSeed.colleague)
+            let created = try await client.customers.create(fields, options: asColleague)
+            #expect(try await client.customers.create(fields, options: asColleague) == created)
+            let before = try fixture.snapshot()
+
+            var asBoss = CallOptions.acting(for: PermissionSeed.boss)
+            asBoss.idempotencyKey = "race-1"
+            var asService = CallOptions()
+            asService.idempotencyKey = "race-1"
+            for options in [asBoss, asService] {
+                let refused = await outcome { _ = try await client.customers.create(fields, options: options) }
+                #expect(refused?.code == .failedPrecondition)
+                #expect(refused?.details == [ErrorDetail(field: "idempotency-key", reason: "already used for another request")])
+                #expect(refused?.message.contains("Keyed Oy") == false)
+            }
+            #expect(try fixture.snapshot() == before)
+        }
+    }
 }

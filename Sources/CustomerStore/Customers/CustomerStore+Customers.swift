@@ -57,13 +57,23 @@ extension CustomerStore {
     /// new one when it changes, else the stored one) inside the transaction.
     /// - Parameter allowDuplicateVAT: the caller means to give the customer a VAT number another
     ///   customer already has.
-    /// - Throws: `notFound`, `aborted`, `invalidArgument` (all invalid fields), `alreadyExists`
-    ///   (number, or VAT number naming the customer that has it).
+    /// - Parameter managedBy: the user whose customer it must be when the update runs (a caller who
+    ///   may edit only its own customers). The server checks that before the call, on a reader; an
+    ///   administrator's change of account manager committed between that check and this write
+    ///   would otherwise be undone by an update naming the caller, which took the customer back.
+    /// - Throws: `notFound`, `aborted` (a stale version, or a customer no longer `managedBy`'s),
+    ///   `invalidArgument` (all invalid fields), `alreadyExists` (number, or VAT number naming the
+    ///   customer that has it).
     public func updateCustomer(id: Int64, _ changes: CustomerChanges, expectedVersion: Int64?,
-                               allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
+                               allowDuplicateVAT: Bool = false, managedBy owner: Int64? = nil,
+                               by author: Author) throws -> StoredCustomer {
         // Every refusal comes before the customer's UPDATE, the update's first change (see `update`).
         try write(checksFirst: true) { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
+            if let owner, current.accountManager?.id != owner {
+                throw StoreError.aborted("customer \(id) was given to another account manager after the call was checked; "
+                                         + "nothing was changed")
+            }
             return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
