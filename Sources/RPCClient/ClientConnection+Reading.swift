@@ -129,7 +129,11 @@ extension ClientConnection {
     /// reader thread if the call, or another, is still in flight).
     func readOwnResponse(of call: ClientCall) {
         guard spinAdvisor.shouldSpin() else { return ensureReader() }
-        guard claimReadingForCaller(stopLingering: true) else { return }
+        guard claimReadingForCaller(stopLingering: true) else {
+            // Told to stop lingering, the reader thread gives the role up once this call is answered.
+            spinAdvisor.spinWasNotPossible()
+            return
+        }
         let deadline = ContinuousClock.now + Self.spinBudget
         while true {
             if let failure = handleBufferedFrames() {

@@ -13,6 +13,17 @@ import Testing
         #expect(decisions.filter { $0 }.count == 2)
     }
 
+    /// A probe that found the reader thread reading could not spin: the next call is the probe.
+    @Test func aProbeThatCouldNotSpinIsTheNextCall() {
+        let advisor = SpinAdvisor()
+        for _ in 0..<SpinAdvisor.missesBeforeBackingOff { advisor.record(answeredWhileSpinning: false) }
+        let untilProbe = (0..<SpinAdvisor.probeInterval).map { _ in advisor.shouldSpin() }
+        #expect(untilProbe.filter { $0 }.count == 1)
+        advisor.spinWasNotPossible()
+        #expect(advisor.shouldSpin())
+        #expect(!advisor.shouldSpin())
+    }
+
     @Test func anAnswerWithinTheSpinTurnsSpinningBackOn() {
         let advisor = SpinAdvisor()
         for _ in 0..<SpinAdvisor.missesBeforeBackingOff { advisor.record(answeredWhileSpinning: false) }
