@@ -2,7 +2,9 @@ import Foundation
 import Testing
 @testable import CustomerStore
 
-/// The head-office rule is the schema's, not only the code's: raw SQL cannot break it.
+/// The head-office rule is the schema's, not only the code's: raw SQL cannot break it by an UPDATE
+/// or a DELETE. (A new customer's INSERT names no head office by the store's rule since migration
+/// 20 dropped the INSERT trigger: `NewCustomerHeadOfficeMigrationTests`.)
 @Suite struct HeadOfficeSchemaTests {
     /// A customer with two addresses (the first is the head office) and a second customer with one.
     private struct Setup {
