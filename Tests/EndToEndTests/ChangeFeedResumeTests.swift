@@ -10,10 +10,9 @@ import Testing
 /// reconnects, and `customerctl watch` hands over the cursor to resume from on Ctrl-C.
 @Suite struct ChangeFeedResumeTests {
     @Test func aConsumerResumesAfterKillNineAndItsCopyEqualsTheDatabase() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let database = directory.appendingPathComponent("customers.sqlite").path
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
         var daemon = try startDaemon(socket: socket, database: database)
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }

@@ -9,6 +9,24 @@ func startDaemon(socket: String, database: String, arguments: [String] = []) thr
                            ["--socket", socket, "--database", database, "--log-level", "warning"] + arguments)
 }
 
+/// A temporary directory for a customerd started by hand (`startDaemon`): its socket and database
+/// paths stay the same across restarts within a test; `remove()` deletes the directory.
+struct DaemonFiles {
+    let directory: URL
+    let socket: String
+    let database: String
+
+    init() throws {
+        directory = try TestServer.makeTemporaryDirectory()
+        socket = directory.appendingPathComponent("d.sock").path
+        database = directory.appendingPathComponent("customers.sqlite").path
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
 /// Polls the health check until the daemon answers; a start-up failure shows as the last error.
 /// Bounded as a whole (`withDeadline`): a daemon that accepts and never answers fails the test too.
 func waitUntilServing(_ client: CustomerClient) async throws {

@@ -22,10 +22,9 @@ import Testing
     }
 
     @Test func anAcknowledgedWriteSurvivesKillNine() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let database = directory.appendingPathComponent("customers.sqlite").path
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
 
         let daemon = try startDaemon(socket: socket, database: database)
         defer { daemon.killInBackground() }
@@ -52,10 +51,9 @@ import Testing
     /// sends them) join each other's group commits, where they run without savepoints: every one
     /// acknowledged is there after a kill -9. (How large the groups are is up to the scheduler.)
     @Test func concurrentUnkeyedCreatesSurviveKillNine() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let database = directory.appendingPathComponent("customers.sqlite").path
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
 
         let daemon = try startDaemon(socket: socket, database: database)
         defer { daemon.killInBackground() }

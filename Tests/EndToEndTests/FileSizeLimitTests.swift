@@ -11,10 +11,9 @@ import Testing
 /// without the limit.
 @Suite struct FileSizeLimitTests {
     @Test func aWritePastTheFileSizeLimitIsRefusedAndTheServerServesOn() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let database = directory.appendingPathComponent("customers.sqlite").path
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
 

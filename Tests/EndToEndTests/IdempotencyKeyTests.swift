@@ -123,10 +123,9 @@ import Testing
     }
 
     @Test func aRetryAfterKillNineGetsTheFirstAnswer() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let database = directory.appendingPathComponent("customers.sqlite").path
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
 
         let daemon = try startDaemon(socket: socket, database: database)
         defer { daemon.killInBackground() }
