@@ -3,13 +3,21 @@
 @testable import RPCServing
 @testable import RPCTransport
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct DeadlineSchedulerTests {
-    @Test func actionsFireInDeadlineOrderAndCancelledOnesNever() async {
+    /// The entries are scheduled, and one cancelled, while the scheduler's thread is held inside an
+    /// earlier action: on a busy machine the test's own steps may take longer than the deadlines'
+    /// spacing (seen: 4, scheduled first for +40 ms, fired before 1 was scheduled), so they are all
+    /// in place, whatever the load, before any can fire.
+    @Test func actionsFireInDeadlineOrderAndCancelledOnesNever() async throws {
         let scheduler = DeadlineScheduler()
         let fired = Mutex<[Int]>([])
         let probe = Probe()
+        let gate = Gate()
+        _ = scheduler.schedule(at: .now) { gate.hold() }
+        try await gate.waitUntilHeld()
         let start = ContinuousClock.now
         // Scheduled out of order; 3 is cancelled before it is due.
         var entries: [Int: DeadlineScheduler.Entry] = [:]
@@ -20,6 +28,7 @@ import Testing
             }
         }
         if let third = entries[3] { scheduler.cancel(third) }
+        gate.open()
         #expect(await probe.wait(for: "fired 5"))
         #expect(fired.withLock { $0 } == [1, 2, 4, 5])
     }
