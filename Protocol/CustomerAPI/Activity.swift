@@ -61,7 +61,8 @@ public struct Activity: Codable, Sendable, Hashable {
         self.timeZone = timeZone
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
         case id = 1, customerId = 2, kind = 3, subject = 4, dueDate = 5, startsAt = 6, endsAt = 7, assignee = 8
         case contact = 9, done = 10, completedAt = 11, completedBy = 12, projectId = 13, projectName = 14
         case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19, timeZone = 20
@@ -176,5 +177,6 @@ public struct ActivityList: Codable, Sendable, Hashable {
         self.done = done
     }
 
-    enum CodingKeys: Int, CodingKey { case planned = 1, done = 2 }
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey { case planned = 1, done = 2 }
 }

@@ -44,7 +44,8 @@ public struct Address: Codable, Sendable, Hashable {
         self.updatedBy = updatedBy
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
         case id = 1, customerId = 2, street = 3, postalCode = 4, city = 5, region = 6, country = 7, kind = 8
         case isHeadOffice = 9, version = 10, createdAt = 11, createdBy = 12, updatedAt = 13, updatedBy = 14
     }

@@ -13,7 +13,8 @@ public struct ContactRef: Codable, Sendable, Hashable {
         self.deleted = deleted
     }
 
-    enum CodingKeys: Int, CodingKey { case id = 1, name = 2, deleted = 3 }
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey { case id = 1, name = 2, deleted = 3 }
 }
 
 /// A contact person of a customer. After deletion only the tombstone remains: `deleted` is true
@@ -73,7 +74,8 @@ public struct Contact: Codable, Sendable, Hashable {
         return [firstName, lastName].compactMap { $0 }.joined(separator: " ")
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
         case id = 1, customerId = 2, firstName = 3, lastName = 4, title = 5, email = 6, phone = 7, mobile = 8
         case language = 9, notes = 10, keywords = 11, roles = 12, active = 13, deleted = 14, version = 15
         case createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19

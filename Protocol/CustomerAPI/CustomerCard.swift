@@ -38,7 +38,8 @@ public struct ContactInformation: Codable, Sendable, Hashable {
 
     public var headOffice: Address? { addresses.first(where: \.isHeadOffice) }
 
-    enum CodingKeys: Int, CodingKey { case addresses = 1, contacts = 2, activities = 3, segments = 4 }
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey { case addresses = 1, contacts = 2, activities = 3, segments = 4 }
 }
 
 /// The customer card, read in one consistent snapshot; tabs not asked for are absent.
@@ -69,7 +70,8 @@ public struct CustomerCard: Codable, Sendable, Hashable {
         self.financialHidden = financialHidden
     }
 
-    enum CodingKeys: Int, CodingKey {
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
         case customer = 1, contactInformation = 2, salesAndProjects = 3, collaboration = 4, financial = 5
         case settings = 6, files = 7, financialHidden = 8
     }

@@ -48,6 +48,8 @@ extension ListCustomersResponse: DirectEncodable {
     }
 }
 
+// The card's addresses, contacts and activities are also written straight from the store's
+// records, by the server's StoredContactInformation+Encoding.swift: a field added here goes there too.
 extension Address: DirectEncodable {
     public func encodeFields(to writer: inout BinaryWriter) throws {
         try writer.write(CodingKeys.id, id)
@@ -154,8 +156,20 @@ extension CustomerCard: DirectEncodable {
     /// The customer and the contact-information tab write themselves; the other tabs, asked for
     /// less often, go through their `Codable`.
     public func encodeFields(to writer: inout BinaryWriter) throws {
+        try encodeFields(to: &writer, contactInformation: nil)
+    }
+
+    /// The same fields, but with the contact-information tab written by `writeTab` when it is
+    /// given (in place of `contactInformation`, then nil): the server writes the tab straight from
+    /// the store's records, so its addresses, contacts and activities are never built as messages.
+    package func encodeFields(to writer: inout BinaryWriter,
+                              contactInformation writeTab: ((inout BinaryWriter) throws -> Void)?) throws {
         try writer.write(CodingKeys.customer, customer)
-        try writer.write(CodingKeys.contactInformation, contactInformation)
+        if let writeTab {
+            try writer.writeMessage(CodingKeys.contactInformation, writeTab)
+        } else {
+            try writer.write(CodingKeys.contactInformation, contactInformation)
+        }
         try writer.write(CodingKeys.salesAndProjects, encoding: salesAndProjects)
         try writer.write(CodingKeys.collaboration, encoding: collaboration)
         try writer.write(CodingKeys.financial, encoding: financial)

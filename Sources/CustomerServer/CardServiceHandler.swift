@@ -11,28 +11,45 @@ struct CardServiceHandler: GuardedService {
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId), encoding: {
             request, context in
-            let card = try Self.card(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
-                                     for: try Caller.of(context), store: store)
-            return try Self.encoded(card)
+            try Self.encodedCard(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
+                                 for: try Caller.of(context), store: store)
         })
     }
 }
 
 extension CardServiceHandler {
-    /// The card's bytes, written by its own `encodeFields` as `BinaryEncoder.encode` would write
-    /// them (CardEncodingTests compares the two), without asking the encoder's type table what the
-    /// card is, and into one buffer that holds a usual card: the bench's (contact tab: 2 addresses,
-    /// 3 contacts, 5 activities) is ~1.3 KB, which grew from encode's 512 bytes twice.
-    static func encoded(_ card: CustomerCard) throws -> EncodedMessage<CustomerCard> {
-        try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { try card.encodeFields(to: &$0) }
+    /// The card's bytes as `BinaryEncoder.encode` writes `card(of:…)` (CardEncodingTests compares
+    /// the two), its contact-information tab written straight from the store's records (see
+    /// StoredContactInformation+Encoding.swift), the card's own fields by its `encodeFields`, and
+    /// into one buffer that holds a usual card: the bench's (contact tab: 2 addresses, 3 contacts,
+    /// 5 activities) is ~1.3 KB, which grew from encode's 512 bytes twice.
+    static func encodedCard(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
+                            store: CustomerStore) throws -> EncodedMessage<CustomerCard> {
+        var (stored, financialHidden) = try storedTabs(of: customerID, tabs: tabs, from: from, to: to, for: caller,
+                                                       store: store)
+        let information = stored.contactInformation
+        stored.contactInformation = nil
+        let card = card(of: stored, financialHidden: financialHidden, for: caller)
+        return try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { writer in
+            guard let information else { return try card.encodeFields(to: &writer) }
+            try card.encodeFields(to: &writer) { try information.encodeFields(to: &$0) }
+        }
     }
-}
 
-extension CardServiceHandler {
     /// The card with the `tabs` asked for (every tab when empty), as `caller` may see it; also
     /// the core of the customer dossier.
     static func card(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
                      store: CustomerStore) throws -> CustomerCard {
+        let (stored, financialHidden) = try storedTabs(of: customerID, tabs: tabs, from: from, to: to, for: caller,
+                                                       store: store)
+        return card(of: stored, financialHidden: financialHidden, for: caller)
+    }
+
+    /// The store's tabs of the card as `caller` may see them, in one snapshot; `financialHidden`
+    /// when the financial tab was asked for but not read.
+    private static func storedTabs(of customerID: Int64, tabs: [CardTab], from: String?, to: String?,
+                                   for caller: Caller, store: CustomerStore) throws
+        -> (tabs: CardTabs, financialHidden: Bool) {
         var asked = tabs.isEmpty ? Set(CardTab.allCases) : Set(tabs)
         // Without the financial-figures right the financial tab is not even read: it is
         // absent and marked hidden, and the money fields elsewhere are stripped.
@@ -40,8 +57,13 @@ extension CardServiceHandler {
         if financialHidden {
             asked.remove(.financial)
         }
-        let tabs = try store.cardTabs(
+        let stored = try store.cardTabs(
             customerID: customerID, now: Date(), tabs: Set(asked.map(\.stored)), from: from, to: to)
+        return (stored, financialHidden)
+    }
+
+    /// The API's card of the store's tabs.
+    private static func card(of tabs: CardTabs, financialHidden: Bool, for caller: Caller) -> CustomerCard {
         var card = CustomerCard(customer: Customer(tabs.customer))
         if let information = tabs.contactInformation {
             card.contactInformation = ContactInformation(

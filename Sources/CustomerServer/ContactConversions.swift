@@ -78,17 +78,21 @@ extension Label {
     }
 }
 
+extension Activity.Kind {
+    init(_ stored: ActivityKind) {
+        switch stored {
+        case .note: self = .note
+        case .task: self = .task
+        case .event: self = .event
+        case .projectTask: self = .projectTask
+        }
+    }
+}
+
 extension Activity {
     init(_ stored: StoredActivity) {
-        let kind: Kind
-        switch stored.kind {
-        case .note: kind = .note
-        case .task: kind = .task
-        case .event: kind = .event
-        case .projectTask: kind = .projectTask
-        }
         self.init(
-            id: stored.id, customerId: stored.customerID, kind: kind, subject: stored.subject, dueDate: stored.dueAt,
+            id: stored.id, customerId: stored.customerID, kind: Kind(stored.kind), subject: stored.subject, dueDate: stored.dueAt,
             startsAt: stored.startsAt, endsAt: stored.endsAt, assignee: stored.assignee.map(UserRef.init),
             contact: stored.contact.map(ContactRef.init), done: stored.done, completedAt: stored.completedAt,
             completedBy: stored.completedBy.map(UserRef.init), projectId: stored.projectID,

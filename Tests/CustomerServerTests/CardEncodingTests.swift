@@ -6,9 +6,11 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The card's answer as the handler writes it (`CardServiceHandler.encoded`) is byte for byte the
-/// card encoded by `BinaryEncoder.encode` and by its `Codable` conformance: every tab, tabs empty
-/// and full, non-ASCII text, a customer with and without its optional fields.
+/// The card's answer as the handler writes it (`CardServiceHandler.encodedCard`, the contact tab
+/// straight from the store's records) is byte for byte the card of `CardServiceHandler.card`
+/// encoded by `BinaryEncoder.encode` and by its `Codable` conformance: every tab, tabs empty and
+/// full, non-ASCII text, labels, every activity kind planned and done, a deleted contact named by
+/// an activity, segments, a customer with and without its optional fields.
 @Suite struct CardEncodingTests {
     @Test func theCardsBytesAreThoseOfTheEncodedCard() async throws {
         try await StoreOfTwoUsers.with("writing cards") { fixture in
@@ -34,6 +36,27 @@ import Testing
                 name: "Förstudie", number: 7, managerID: manager.id, currency: "SEK"), by: author)
             _ = try store.addNote(customerID: full.id, text: "Projektets anteckning", contactID: nil, projectID: project.id,
                                   by: author)
+            _ = try store.addAddress(customerID: full.id, StoredAddressFields(
+                street1: "c/o Öberg", street2: "Box 12", street3: "Plan 3", postalCode: "FI-00100", city: "Helsingfors",
+                region: "Nyland", country: "FI", kind: .billing), by: author)
+            let leaving = try store.createContact(customerID: full.id, StoredContactFields(
+                firstName: "Jon", lastName: "Ek", title: "VD", phone: "+46 8 111 22", mobile: "+46 70 222 33", language: "sv-SE",
+                notes: "Slutar – vår"), keywords: [], roles: ["inköp"], by: author)
+            _ = try store.addEvent(customerID: full.id, subject: "Mässa", startsAt: Date(timeIntervalSince1970: 1_000_000_000),
+                                   endsAt: Date(timeIntervalSince1970: 1_000_003_600), timeZone: "Europe/Stockholm",
+                                   contactID: leaving.id, by: author)
+            _ = try store.addEvent(customerID: full.id, subject: "Kickoff", startsAt: Date(timeIntervalSince1970: 3_000_000_000),
+                                   endsAt: Date(timeIntervalSince1970: 3_000_003_600), contactID: contact.id,
+                                   projectID: project.id, by: author)
+            let done = try store.addTask(customerID: full.id, subject: "Offert", dueAt: nil, assigneeID: nil,
+                                         contactID: leaving.id, by: author)
+            _ = try store.completeTask(id: done.id, by: author)
+            _ = try store.deleteContact(id: leaving.id, by: author)
+            _ = try store.addProjectTask(projectID: project.id, name: "Workshop", assigneeID: manager.id,
+                                         dueOn: "2031-05-01", by: author)
+            let market = try store.createSegment(name: "Norden", parentID: nil)
+            let region = try store.createSegment(name: "Sverige – syd", parentID: market.id)
+            _ = try store.setCustomerSegments(customerID: full.id, segmentIDs: [region.id, market.id], by: author)
             let caller = Caller(user: admin, service: nil)
             var plainCodable = BinaryEncoder()
             plainCodable.writesDirectly = false
@@ -41,10 +64,21 @@ import Testing
                 for tabs in [[], [CardTab.contactInformation], [.salesAndProjects, .files], [.financial, .settings, .collaboration]] {
                     let card = try CardServiceHandler.card(of: customer.id, tabs: tabs, from: nil, to: nil, for: caller,
                                                            store: store)
-                    let written = try CardServiceHandler.encoded(card).bytes
+                    let written = try CardServiceHandler.encodedCard(of: customer.id, tabs: tabs, from: nil, to: nil,
+                                                                     for: caller, store: store).bytes
                     #expect(written == (try BinaryEncoder().encode(card)), "customer \(customer.name), tabs \(tabs)")
                     #expect(written == (try plainCodable.encode(card)), "customer \(customer.name), tabs \(tabs)")
                     #expect(try BinaryDecoder().decode(CustomerCard.self, from: written) == card)
+                    if customer.id == full.id, tabs.isEmpty {
+                        // The shapes above are all on the card (a change to the fixture cannot drop one unseen).
+                        let information = try #require(card.contactInformation)
+                        #expect(information.addresses.count == 3 && information.segments.count == 2)
+                        #expect(information.contacts.map(\.keywords.count) == [0, 1])
+                        let activities = information.activities.planned + information.activities.done
+                        #expect(Set(activities.map(\.kind)) == [.note, .task, .event, .projectTask])
+                        #expect(!information.activities.done.isEmpty && !information.activities.planned.isEmpty)
+                        #expect(activities.contains { $0.contact?.deleted == true })
+                    }
                 }
             }
         }
