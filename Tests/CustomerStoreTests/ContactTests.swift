@@ -131,4 +131,26 @@ import Testing
             _ = try fixture.store.tagContact(id: contact.id, keywords: [], roles: ["nobody"], by: .user(fixture.admin.id))
         }?.map(\.field) == ["roles"])
     }
+
+    /// A customer's contacts read their labels only when one of them has any (`labelled`): each
+    /// listed contact carries exactly the labels its own read finds, before and after tagging.
+    @Test func aCustomersContactsCarryTheirOwnLabelsWhetherOrNotAnyHasOne() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Eta")
+        _ = try fixture.store.createLabel(.keyword, name: "press")
+        _ = try fixture.store.createLabel(.role, name: "buyer")
+        let contacts = try ["Aho", "Berg"].map {
+            try fixture.store.createContact(customerID: customer.id, StoredContactFields(lastName: $0), keywords: [], roles: [],
+                                            by: .user(fixture.admin.id))
+        }
+        func listed() throws -> [StoredContact] {
+            try fixture.store.contacts(customerID: customer.id, includeDeactivated: false)
+        }
+        #expect(try listed().map { $0.keywords + $0.roles } == [[], []])
+        _ = try fixture.store.tagContact(id: contacts[1].id, keywords: ["press"], roles: ["buyer"], by: .user(fixture.admin.id))
+        #expect(try listed().map { $0.keywords + $0.roles } == [[], ["press", "buyer"]])
+        #expect(try listed() == (try contacts.map { try fixture.store.contact(id: $0.id) }))
+        _ = try fixture.store.untagContact(id: contacts[1].id, keywords: ["press"], roles: ["buyer"], by: .user(fixture.admin.id))
+        #expect(try listed().map { $0.keywords + $0.roles } == [[], []])
+    }
 }

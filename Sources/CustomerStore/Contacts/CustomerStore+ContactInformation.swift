@@ -4,8 +4,9 @@ import SQLiteEngine
 extension CustomerStore {
     /// The card's contact-information tab in ONE read transaction (a consistent snapshot): the
     /// customer with its head office, its addresses, its active contacts with their labels, its
-    /// activities as of `now` and its market segments. Six indexed statements whatever the number
-    /// of rows (no N+1).
+    /// activities as of `now` and its market segments. Five indexed statements whatever the number
+    /// of rows (no N+1), six when a contact has labels (and a customer's segments, when it has any,
+    /// one more).
     ///
     /// - Throws: `notFound` (customer).
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {

@@ -4,7 +4,7 @@ extension CustomerStore {
     /// The asked-for tabs of a customer's card in ONE read transaction (a consistent snapshot).
     ///
     /// A fixed number of indexed statements whatever the number of projects, tasks, notes or
-    /// forecasts (no N+1): the customer (1), contact information (4), sales and projects (1),
+    /// forecasts (no N+1): the customer (1), contact information (4; 5 when a contact has labels), sales and projects (1),
     /// collaboration (1), financial (1), settings (2), files (2).
     ///
     /// - Parameters:
