@@ -63,7 +63,8 @@ enum DaemonOptions {
         Connections one OS user may hold open at once; more are refused with
         RESOURCE_EXHAUSTED before their handshake, so one user cannot take every
         connection (and file descriptor) of the server. The server as a whole
-        takes 1024. Default: 512.
+        takes 1024 (fewer when the descriptor limit, ulimit -n, leaves no room;
+        the last 64 for users holding fewer than 4). Default: 512.
         """)
     static let maxCallsPerUser = Option.value("max-calls-per-user", "N", help: """
         Calls one OS user may have in flight at once, on all its connections

@@ -35,6 +35,21 @@ import SQLiteEngine
         #expect(StoreError(failing) == .sqlite(failing))
     }
 
+    /// Every descriptor taken (EMFILE for the process, ENFILE for the system): a file the store
+    /// opens (an import's spool, an upload, a backup) or SQLite opens (SQLITE_CANTOPEN, 14) is a
+    /// resource limit, not an internal error (before: INTERNAL, found holding every connection a
+    /// server under `ulimit -n 1024` could take); another reason to fail stays an I/O error.
+    @Test func noDescriptorLeftIsAResourceLimit() {
+        for code in [EMFILE, ENFILE] {
+            #expect(FileSystem.error("mkstemp", "/db/.customer-import-x", code) == .resourceExhausted(StoreError.descriptorsExhaustedMessage))
+            let cannotOpen = SQLiteError(code: 14, message: "unable to open database file", context: "ctx", systemErrno: code)
+            #expect(StoreError(cannotOpen) == .resourceExhausted(StoreError.descriptorsExhaustedMessage))
+        }
+        #expect(FileSystem.error("open", "/db/x", EACCES) == .io("open /db/x: Permission denied"))
+        let denied = SQLiteError(code: 14, message: "unable to open database file", context: "ctx", systemErrno: EACCES)
+        #expect(StoreError(denied) == .sqlite(denied))
+    }
+
     @Test func descriptionsNameTheProblem() {
         #expect(StoreError.schemaTooNew(found: 7, known: 2).description.contains("version 7 is newer than this program knows (2)"))
         #expect(StoreError.invalidArgument([FieldViolation(field: "email", reason: "bad"),

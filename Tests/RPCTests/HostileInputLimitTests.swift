@@ -143,6 +143,40 @@ import Testing
         }
     }
 
+    /// Two OS users opening every connection their own limit allows (any two local users can, when
+    /// the socket lets them in, CustomerCard users or not, and PINGs keep them open) cannot take the
+    /// last `connectionReserve`: a user holding `connectionReserveUserLimit` is refused one of them
+    /// with the reason named, and two more users are still served (before: the second user took its
+    /// 4, and the third was refused, the server full).
+    @Test func twoUsersCannotTakeTheConnectionsKeptForOthers() async throws {
+        try await withTestServer(configure: {
+            $0.maxConnections = 8
+            $0.maxConnectionsPerUser = 4
+            $0.connectionReserve = 2
+            $0.connectionReserveUserLimit = 1
+        }) { server, _ in
+            var open: [ClientChannel] = []
+            defer { for channel in open { channel.close() } }
+            func connect(uid: UInt32) async -> RPCError? {
+                let channel = server.channel(as: PeerCredentials(uid: uid, gid: 500, pid: 200))
+                open.append(channel)
+                return await rpcError { _ = try await channel.unary(TestService.echo, EchoRequest(text: "held"), as: EchoResponse.self) }
+            }
+            for _ in 0..<4 { #expect(await connect(uid: 5101) == nil) }
+            for _ in 0..<2 { #expect(await connect(uid: 5102) == nil) }
+            for _ in 0..<2 {
+                let kept = await connect(uid: 5102)
+                #expect(kept?.code == .resourceExhausted)
+                #expect(kept?.message.hasSuffix("refused the connection: too many connections (limit 8): the last 2 are kept "
+                                                + "for users holding fewer than 1, and uid 5102 holds 2") == true)
+            }
+            #expect(await connect(uid: 5103) == nil)
+            #expect(await connect(uid: 5104) == nil)
+            #expect(server.server.runtime.openConnectionCount == 8)
+            #expect(await connect(uid: 5105)?.message.hasSuffix("too many connections (limit 8)") == true)
+        }
+    }
+
     /// A flood of one event logs one line per interval, and the next line counts what it left out.
     @Test func aFloodOfOneLogLineIsRateLimited() {
         let limiter = LogRateLimiter(interval: .seconds(1))

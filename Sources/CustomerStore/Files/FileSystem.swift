@@ -19,11 +19,15 @@ enum FileSystem {
         }
     }
 
-    /// The store error for errno `code`: a full disk or quota is a resource limit, anything else an I/O error.
+    /// The store error for errno `code`: a full disk or quota, and the process's or the system's
+    /// descriptors all taken, are resource limits, anything else an I/O error.
     static func error(_ name: String, _ path: String, _ code: Int32) -> StoreError {
         let reason = String(cString: strerror(code))
         if code == ENOSPC || code == EDQUOT {
             return .resourceExhausted("no space left for file content (\(name) \(path): \(reason))")
+        }
+        if code == EMFILE || code == ENFILE {
+            return .resourceExhausted(StoreError.descriptorsExhaustedMessage)
         }
         return .io("\(name) \(path): \(reason)")
     }

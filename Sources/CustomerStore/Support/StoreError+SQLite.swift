@@ -63,6 +63,10 @@ extension StoreError {
             // SQLite's errno of a failed COMMIT is often 0 (the rollback ran since), so under a
             // limit a failed write is taken for it.
             self = .resourceExhausted(Self.diskFullMessage)
+        case SQLITE_CANTOPEN where [EMFILE, ENFILE].contains(error.systemErrno):
+            // A file SQLite opens as it goes (a temporary file for a sort, say) when every
+            // descriptor is taken: nothing was written, and the call works once some are closed.
+            self = .resourceExhausted(Self.descriptorsExhaustedMessage)
         default:
             self = .sqlite(error)
         }
@@ -77,6 +81,9 @@ extension StoreError {
         var limit = rlimit()
         return getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max
     }
+
+    static let descriptorsExhaustedMessage = "the server has no file descriptor free (its connections and files took "
+        + "them all); nothing was written, try again when some have closed"
 
     static let diskFullMessage = "the database's disk is full or its file size limit reached; "
         + "writes fail until space is freed or the limit raised (reads still work)"

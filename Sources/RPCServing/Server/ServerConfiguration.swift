@@ -25,6 +25,14 @@ public struct ServerConfiguration: Sendable {
     /// RESOURCE_EXHAUSTED before any handshake work, so one user cannot take every slot (and with
     /// them the server's file descriptors) from the others.
     public var maxConnectionsPerUser: Int = 512
+    /// The last this many of `maxConnections` (default 64) are kept for OS users holding fewer than
+    /// `connectionReserveUserLimit` connections: a user holding that many is refused one of them
+    /// with a GOAWAY RESOURCE_EXHAUSTED. Without it two local users (any two, CustomerCard users or
+    /// not: `nobody` will do when the socket is 0666) could hold 512 connections each, kept alive
+    /// with PINGs, and lock every other user out.
+    public var connectionReserve: Int = 64
+    /// Connections a user may hold and still be given one of the `connectionReserve` (default 4).
+    public var connectionReserveUserLimit: Int = 4
     /// Calls in flight of one OS user (peer uid) on all its connections together (default 16 384:
     /// customer-bench's 256 connections with 64 calls each); more are refused with RESOURCE_EXHAUSTED.
     /// Each call in flight may hold a server thread, so one user cannot hold them all.

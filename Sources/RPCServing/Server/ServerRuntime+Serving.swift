@@ -27,6 +27,9 @@ extension ServerRuntime {
             message = "too many connections (limit \(configuration.maxConnections))"
         case .userFull:
             message = "too many connections from uid \(connection.peer.uid) (limit \(configuration.maxConnectionsPerUser) per user)"
+        case .reserveKept(let held):
+            message = "too many connections (limit \(configuration.maxConnections)): the last \(configuration.connectionReserve) "
+                + "are kept for users holding fewer than \(configuration.connectionReserveUserLimit), and uid \(connection.peer.uid) holds \(held)"
         }
         if let suppressed = refusalLog.admit() {
             logger.warning("refusing a connection: \(message)",

@@ -35,12 +35,15 @@ final class ServerRuntime: Sendable {
 
     var openConnectionCount: Int { registry.count }
 
-    /// Registers a new connection unless the server is at `maxConnections` or its user at
-    /// `maxConnectionsPerUser`; an admitted one is given its user's budgets of calls and of input
-    /// bytes (``SharedBudget``).
+    /// Registers a new connection unless the server is at `maxConnections`, its user at
+    /// `maxConnectionsPerUser`, or the server in its `connectionReserve` and the user holding
+    /// `connectionReserveUserLimit`; an admitted one is given its user's budgets of calls and of
+    /// input bytes (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
-        let (admission, budgets) = registry.add(connection, limit: configuration.maxConnections,
-                                                perUserLimit: configuration.maxConnectionsPerUser,
+        let limits = ConnectionLimits(total: configuration.maxConnections, perUser: configuration.maxConnectionsPerUser,
+                                      reserve: min(max(configuration.connectionReserve, 0), configuration.maxConnections),
+                                      reserveUserLimit: configuration.connectionReserveUserLimit)
+        let (admission, budgets) = registry.add(connection, limits: limits,
                                                 newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),
                                                                           inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser)) })
         if let budgets {
@@ -72,6 +75,17 @@ enum Admission: Equatable {
     case serverFull
     /// The connection's OS user is at `maxConnectionsPerUser`.
     case userFull
+    /// The server is in its `connectionReserve` and the user holds `held` connections, at least
+    /// `connectionReserveUserLimit`.
+    case reserveKept(held: Int)
+}
+
+/// The connection limits ``ConnectionRegistry`` admits by (``ServerConfiguration``).
+private struct ConnectionLimits {
+    let total: Int
+    let perUser: Int
+    let reserve: Int
+    let reserveUserLimit: Int
 }
 
 /// What one OS user's connections share: its calls in flight and the input bytes held for it.
@@ -95,13 +109,17 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
 
     /// Adds the connection unless a limit refuses it; an admitted one gets its user's budgets
     /// (`newBudgets` for a user with no connection open).
-    func add(_ connection: ServerConnection, limit: Int, perUserLimit: Int,
+    func add(_ connection: ServerConnection, limits: ConnectionLimits,
              newBudgets: () -> UserBudgets) -> (Admission, UserBudgets?) {
         lock.withLock {
-            guard connections.count < limit else { return (.serverFull, nil) }
+            guard connections.count < limits.total else { return (.serverFull, nil) }
             let uid = connection.peer.uid
             let user = perUser[uid] ?? (connections: 0, budgets: newBudgets())
-            guard user.connections < perUserLimit else { return (.userFull, nil) }
+            guard user.connections < limits.perUser else { return (.userFull, nil) }
+            // Two users at their own limits must not fill the server: the reserve goes to users holding few.
+            if connections.count >= limits.total - limits.reserve, user.connections >= limits.reserveUserLimit {
+                return (.reserveKept(held: user.connections), nil)
+            }
             connections[ObjectIdentifier(connection)] = connection
             perUser[uid] = (user.connections + 1, user.budgets)
             return (.admitted, user.budgets)

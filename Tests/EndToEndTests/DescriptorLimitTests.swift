@@ -1,0 +1,59 @@
+import CommandLineKit
+import CustomerClient
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// customerd started under a descriptor limit below the connections it serves (a shell's
+/// `ulimit -n 1024`, below its 1024 connections and the database's files): two local users'
+/// connections took every descriptor, and another user's import, upload or backup failed INTERNAL.
+/// It raises its soft limit within the hard one, and serves fewer connections when the hard limit
+/// leaves no room.
+@Suite struct DescriptorLimitTests {
+    @Test func aLowSoftLimitIsRaisedForTheConnectionsAndTheDatabase() async throws {
+        let hard = try Self.limits(of: getpid()).hard
+        let (daemon, client, files) = try await Self.start(under: "ulimit -S -n 256")
+        defer { daemon.killInBackground(); client.close(); files.remove() }
+        let expected = min(1024 + 256, hard)
+        #expect(try Self.limits(of: daemon.pid).soft == expected)
+        #expect(try await client.server.info().maxConnections == UInt64(min(1024, expected - 256)))
+    }
+
+    @Test func aLowHardLimitServesTheConnectionsThatFit() async throws {
+        let (daemon, client, files) = try await Self.start(under: "ulimit -n 300")
+        defer { daemon.killInBackground(); client.close(); files.remove() }
+        #expect(try Self.limits(of: daemon.pid).soft == 300)
+        #expect(try await client.server.info().maxConnections == 44)
+        let customer = try await client.customers.create(CustomerFields(name: "Served under a low limit"))
+        #expect(try await client.customers.get(id: customer.id).name == "Served under a low limit")
+    }
+
+    /// customerd started by a shell that first runs `limit` (an `ulimit` command), once serving.
+    private static func start(under limit: String) async throws -> (ChildProcess, CustomerClient, DaemonFiles) {
+        let files = try DaemonFiles()
+        let daemon = try ChildProcess.spawn("/bin/sh", [
+            "-c", "\(limit) && exec \"$0\" \"$@\"", try Products.url(of: "customerd").path,
+            "--socket", files.socket, "--database", files.database, "--log-level", "critical",
+        ])
+        let client = CustomerClient(socketPath: files.socket)
+        do {
+            try await waitUntilServing(client)
+        } catch {
+            daemon.killInBackground()
+            client.close()
+            files.remove()
+            throw error
+        }
+        return (daemon, client, files)
+    }
+
+    /// The "Max open files" line of /proc/PID/limits, as an operator reads it.
+    private static func limits(of pid: pid_t) throws -> (soft: Int, hard: Int) {
+        let text = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let numbers = line.split(separator: " ").compactMap { $0 == "unlimited" ? Int.max : Int($0) }
+        try #require(numbers.count == 2, "\(line)")
+        return (numbers[0], numbers[1])
+    }
+}
