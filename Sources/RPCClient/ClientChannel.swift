@@ -159,7 +159,7 @@ public final class ClientChannel: Sendable {
     }
 
     /// The open connection, or a new one if there is none or it stopped taking calls (noticed on
-    /// an idle connection just before use: see ``ClientConnection/checkWhileIdle()``).
+    /// an idle connection just before use: see ``ClientConnection/takesNewCalls()``).
     ///
     /// Opening blocks in connect(2) and the handshake for up to the connect timeout, so it runs on
     /// a thread of its own while the task is suspended; callers arriving meanwhile wait for the
@@ -200,8 +200,7 @@ public final class ClientChannel: Sendable {
         try state.withLock { (state: inout State) throws(RPCError) -> ConnectionStep in
             guard !state.isClosed else { throw RPCError(.unavailable, "the channel to \(socketPath) is closed") }
             if let connection = state.connection {
-                connection.checkWhileIdle()
-                if connection.acceptsCalls { return .ready(connection) }
+                if connection.takesNewCalls() { return .ready(connection) }
             }
             if let opening = state.opening { return .wait(opening) }
             let opening = ConnectionOpening()
@@ -287,9 +286,7 @@ public final class ClientChannel: Sendable {
     /// A CALL_START frame; `timeoutMicroseconds` is what remains of the call's timeout (0: none).
     static func appendCallStart(_ method: MethodDescriptor, options: CallOptions, streamID: UInt32, timeoutMicroseconds: UInt64,
                                 request: [UInt8]?, to buffer: inout [UInt8]) {
-        var flags: FrameFlags = []
-        if request != nil { flags = [.hasMessage, .endStream] }
-        FrameBuilder.append(.callStart, flags: flags, streamID: streamID, to: &buffer) { payload in
+        FrameBuilder.append(.callStart, flags: request == nil ? FrameFlags() : .lastMessage, streamID: streamID, to: &buffer) { payload in
             CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName,
                           metadata: options.metadata).write(into: &payload)
             if let request { payload.append(contentsOf: request) }

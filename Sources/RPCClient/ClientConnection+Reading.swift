@@ -21,7 +21,7 @@ import RPCTransport
 /// - `.thread`: the reader thread reads while any call is in flight, then, if async calls left
 ///   reading to it, keeps reading for ``readerLinger`` in case the next one comes, then parks;
 /// - `.nobody`: no call in flight; the next call checks for a GOAWAY or an end of stream that
-///   arrived meanwhile (``checkWhileIdle()``) before it writes on this connection.
+///   arrived meanwhile (``takesNewCalls()``) before it writes on this connection.
 extension ClientConnection {
     enum ReaderRole { case nobody, thread, caller }
 
@@ -150,11 +150,24 @@ extension ClientConnection {
         releaseReadingByCaller()
     }
 
-    /// Before a call is written on a connection nobody reads: handles what arrived while it was
-    /// idle (a GOAWAY, or the end of stream of a server that stopped), so the channel can open a
-    /// new connection instead of writing into a dead one. One non-blocking read when nothing came.
-    func checkWhileIdle() {
-        guard claimReadingForCaller() else { return }
+    /// Whether a new call may be written on this connection (no GOAWAY, failure or close). On a
+    /// connection nobody reads, it first handles what arrived while it was idle (a GOAWAY, or the
+    /// end of stream of a server that stopped), so the channel can open a new connection instead of
+    /// writing into a dead one: one non-blocking read when nothing came. On a busy connection (its
+    /// reader thread reads) it takes one lock, where a check and then ``acceptsCalls`` took two.
+    func takesNewCalls() -> Bool {
+        let decided: Bool? = state.withLock { state in
+            guard state.reader == .nobody, !state.readingEnded else { return state.refusal == nil }
+            state.reader = .caller
+            return nil
+        }
+        if let decided { return decided }
+        checkClaimedWhileIdle()
+        return acceptsCalls
+    }
+
+    /// The idle check of ``takesNewCalls()``, by the caller that claimed the `.caller` role for it.
+    private func checkClaimedWhileIdle() {
         var outcome = readNow()
         while case .data = outcome {
             if let failure = handleBufferedFrames() {
@@ -172,13 +185,16 @@ extension ClientConnection {
 
     /// Makes sure someone reads for a call just started: wakes the reader thread if nobody reads.
     func ensureReader() {
-        let wake = state.withLock { state in
-            state.readerThreadLingers = true
-            guard state.reader == .nobody, !state.readingEnded else { return false }
-            state.reader = .thread
-            return true
-        }
-        if wake { readerDoorbell.ring() }
+        if state.withLock({ Self.handReadingToThread(in: &$0) }) { readerDoorbell.ring() }
+    }
+
+    /// Lets the reader thread linger for the next async call, and gives it the role if nobody
+    /// reads (state lock held): true when its doorbell is then to be rung.
+    static func handReadingToThread(in state: inout State) -> Bool {
+        state.readerThreadLingers = true
+        guard state.reader == .nobody, !state.readingEnded else { return false }
+        state.reader = .thread
+        return true
     }
 
     /// Takes the `.caller` role if nobody reads. With `stopLingering`, a caller that wants to read

@@ -163,16 +163,21 @@ final class ClientConnection: Sendable {
     /// calls ``waitBlocking(for:timing:)``), the reader thread is woken if nobody reads.
     func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> CallStart {
-        var result: Result<ClientCall, RPCError> = .failure(RPCError(.unavailable, "connection to \(path) is closed"))
+        // Set with the registration, under its lock (one lock per call fewer than a separate
+        // `ensureReader()`); rung whatever happens next, as the role is the reader thread's then.
+        let wantsReader = !callerReads && bell == nil
+        var wakeReader = false
+        defer { if wakeReader { readerDoorbell.ring() } }
+        var result: Result<ClientCall, RPCError>?
         if executor?.isReaderThread == true {
             // A job the reader thread runs: its frame joins the batch written after the jobs.
-            let batched: Bool = state.withLock { state in
-                guard state.batching else { return false }
-                result = register(kind: kind, bell: bell, in: &state)
-                if case .success(let call) = result { build(call.streamID, &state.batch) }
-                return true
+            let batched: Result<ClientCall, RPCError>? = state.withLock { state in
+                guard state.batching else { return nil }
+                let registered = register(kind: kind, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
+                if case .success(let call) = registered { build(call.streamID, &state.batch) }
+                return registered
             }
-            if batched { return started(result, callerReads: callerReads, bell: bell) }
+            if let batched { return started(batched) }
         }
         var mayHaveArrived = false
         do {
@@ -180,7 +185,7 @@ final class ClientConnection: Sendable {
                 // While the reader thread delivers responses, the tasks they resumed on other
                 // threads add their next calls to its batch too (ClientConnection+Batching).
                 let batched: Bool = state.withLock { state in
-                    result = register(kind: kind, bell: bell, in: &state)
+                    result = register(kind: kind, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
                     guard state.batching else {
                         Self.takeBatch(from: &state, into: &buffer)
                         return false
@@ -198,7 +203,8 @@ final class ClientConnection: Sendable {
             if error.errno == EPIPE && !mayHaveArrived { return .notSent(failure) }
             throw failure
         }
-        return started(result, callerReads: callerReads, bell: bell)
+        // The write ran `build`, which registered the call (or found the connection refusing).
+        return started(result ?? .failure(RPCError(.unavailable, "connection to \(path) is closed")))
     }
 
     /// What ``startCall(kind:callerReads:bell:build:)`` did.
@@ -214,8 +220,11 @@ final class ClientConnection: Sendable {
         case notSent(RPCError)
     }
 
-    /// Allocates the next stream id and registers a call under it (state lock held).
-    private func register(kind: MethodKind, bell: Doorbell?, in state: inout State) -> Result<ClientCall, RPCError> {
+    /// Allocates the next stream id and registers a call under it (state lock held). With
+    /// `wakingReader`, a registered call that nobody reads for gives the reader thread the role,
+    /// and `wakeReader` says its doorbell is to be rung (``handReadingToThread(in:)``).
+    private func register(kind: MethodKind, bell: Doorbell?, wakingReader: Bool, _ wakeReader: inout Bool,
+                          in state: inout State) -> Result<ClientCall, RPCError> {
         if let refusal = state.refusal { return .failure(refusal) }
         let streamID = state.nextStreamID
         guard streamID < UInt32.max else {
@@ -232,18 +241,17 @@ final class ClientConnection: Sendable {
             state.blockingCallers[streamID] = bell
             state.readerThreadLingers = false
         }
+        if wakingReader { wakeReader = Self.handReadingToThread(in: &state) }
         return .success(call)
     }
 
-    /// After the frame was written or batched: a refused call gives its slot back (it was never
-    /// written); a call nobody reads for wakes the reader thread.
-    private func started(_ result: Result<ClientCall, RPCError>, callerReads: Bool, bell: Doorbell?) -> CallStart {
+    /// After the frame was written or batched: a refused call gives its slot back (it was never written).
+    private func started(_ result: Result<ClientCall, RPCError>) -> CallStart {
         switch result {
         case .failure(let refusal):
             releaseCallSlot()
             return .notSent(refusal)
         case .success(let call):
-            if !callerReads && bell == nil { ensureReader() }
             return .started(call)
         }
     }

@@ -24,6 +24,9 @@ public struct MethodDescriptor: Sendable, Hashable {
     /// HTTP): a server then never runs it in front of calls already read behind it on the same
     /// connection (docs/ARCHITECTURE.md, "Threads"). Not on the wire.
     public let mayWaitLong: Bool
+    /// `service/method`, the name that travels in a CALL_START frame. Kept, not computed: every
+    /// call's CALL_START writes it, and joining the two names cost a call a String allocation.
+    public let fullName: String
 
     public init(service: String, method: String, kind: MethodKind, summary: String? = nil, mayWaitLong: Bool = false) {
         self.service = service
@@ -31,8 +34,6 @@ public struct MethodDescriptor: Sendable, Hashable {
         self.kind = kind
         self.summary = summary
         self.mayWaitLong = mayWaitLong
+        fullName = "\(service)/\(method)"
     }
-
-    /// `service/method`, the name that travels in a CALL_START frame.
-    public var fullName: String { "\(service)/\(method)" }
 }

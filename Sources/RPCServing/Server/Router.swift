@@ -90,13 +90,20 @@ public struct Router: Sendable {
     }
 }
 
-/// A method with its type-erased handler working on encoded messages.
-struct RegisteredMethod: Sendable {
+/// A method with its type-erased handler working on encoded messages. A class: every call looks
+/// one up and keeps it, and a struct of these fields cost each copy their retains and releases.
+final class RegisteredMethod: Sendable {
     let descriptor: MethodDescriptor
     let types: MethodTypes
     let handler: MethodHandler
     /// Its calls since start, shared by every copy of the router (see server-info).
     let statistics = MethodStatistics()
+
+    init(descriptor: MethodDescriptor, types: MethodTypes, handler: MethodHandler) {
+        self.descriptor = descriptor
+        self.types = types
+        self.handler = handler
+    }
 }
 
 /// A method's messages (of one request or response; of each, for a stream) and what a caller

@@ -98,7 +98,7 @@ extension ServerConnection {
         do {
             try writer.write(.immediate) { buffer in
                 for streamID in streamIDs {
-                    FrameBuilder.append(.status, flags: [], streamID: streamID, to: &buffer) {
+                    FrameBuilder.append(.status, streamID: streamID, to: &buffer) {
                         CallStatus(error: status).write(into: &$0)
                     }
                 }
@@ -112,7 +112,7 @@ extension ServerConnection {
                              deferringFlush: Bool = false) {
         do {
             try writer.write(admission, deferringFlush: deferringFlush) { buffer in
-                FrameBuilder.append(.status, flags: response == nil ? [] : .hasMessage, streamID: streamID, to: &buffer) {
+                FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
                     CallStatus(error: status).write(into: &$0)
                     if let response { $0.append(contentsOf: response) }
                 }

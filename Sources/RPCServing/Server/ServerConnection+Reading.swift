@@ -274,7 +274,7 @@ extension ServerConnection {
 
     /// Bits a client may set per frame type (PROTOCOL.md section 5); any other bit is a violation.
     private func checkFlags(_ header: FrameHeader) throws(ProtocolViolation) {
-        let allowed: FrameFlags = header.type == .callStart || header.type == .message ? [.endStream, .hasMessage] : []
+        let allowed: FrameFlags = header.type == .callStart || header.type == .message ? .lastMessage : FrameFlags()
         guard header.flags.isSubset(of: allowed) else {
             throw ProtocolViolation("\(header.type) frame with undefined flag bits 0x\(String(header.flags.rawValue, radix: 16))")
         }
@@ -363,23 +363,33 @@ extension ServerConnection {
                            charge: HeldRequest?) throws(ProtocolViolation) -> PendingCall? {
         try claimStreamID(header.streamID)
         let streamID = header.streamID
-        let head: CallStartHead
-        let message: ArraySlice<UInt8>
+        let head: (timeoutMicroseconds: UInt64, methodName: ArraySlice<UInt8>, metadata: Metadata, message: ArraySlice<UInt8>)
+        let method: MethodNaming
         do {
-            (head, message) = try CallStartHead.parse(payload)
+            head = try CallStartHead.parseLeavingName(payload)
+            method = try name(head.methodName)
         } catch {
             reject(streamID: streamID, RPCError(.internalError, "malformed CALL_START: \(error)"))
             return nil
         }
+        let message = head.message
         do {
             try head.metadata.validate()
         } catch {
             reject(streamID: streamID, error)
             return nil
         }
-        guard let registered = runtime.router.lookup(head.method) else {
-            reject(streamID: streamID, RPCError(.unimplemented, "unknown method \(head.method)"))
-            return nil
+        let registered: RegisteredMethod
+        switch method {
+        case .previous(let previous):
+            registered = previous
+        case .other(let name):
+            guard let found = runtime.router.lookup(name) else {
+                reject(streamID: streamID, RPCError(.unimplemented, "unknown method \(name)"))
+                return nil
+            }
+            registered = found
+            previousMethod = (Array(head.methodName), found)
         }
         let kind = registered.descriptor.kind
         let hasMessage = header.flags.contains(.hasMessage)
@@ -396,10 +406,9 @@ extension ServerConnection {
         }
         let deadline = head.timeoutMicroseconds == 0
             ? nil : ContinuousClock.now.advanced(by: .microseconds(head.timeoutMicroseconds))
-        let configuration = runtime.configuration
         let stream = kind == .unary ? nil : CallStream(
-            sendCredit: clientWindow, receiveWindow: configuration.initialStreamWindow, maxFrameSize: configuration.maxFrameSize,
-            budget: clientStreamBudget, userBudget: inputBudget)
+            sendCredit: clientWindow, receiveWindow: runtime.configuration.initialStreamWindow,
+            maxFrameSize: runtime.configuration.maxFrameSize, budget: clientStreamBudget, userBudget: inputBudget)
         if kind == .clientStreaming, hasMessage || header.flags.contains(.endStream), let stream {
             switch stream.deliver(hasMessage ? Array(message) : nil, endOfStream: header.flags.contains(.endStream)) {
             case .overBudget:
@@ -417,9 +426,9 @@ extension ServerConnection {
                                     methodStatistics: registered.statistics)
         let refusal: RPCError? = calls.withLock { table in
             if table.draining { return RPCError(.unavailable, "the server is shutting down") }
-            if table.active.count >= configuration.maxConcurrentCallsPerConnection {
-                return RPCError(.resourceExhausted,
-                                "too many concurrent calls on this connection (limit \(configuration.maxConcurrentCallsPerConnection))")
+            let limit = runtime.configuration.maxConcurrentCallsPerConnection
+            if table.active.count >= limit {
+                return RPCError(.resourceExhausted, "too many concurrent calls on this connection (limit \(limit))")
             }
             guard callBudget.take(1) else {
                 return RPCError(.resourceExhausted, "too many calls in flight from uid \(peer.uid) "
@@ -437,6 +446,34 @@ extension ServerConnection {
         if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
                            mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame, held: held)
+    }
+
+    /// A CALL_START's method: the previous call's (its name's bytes are the same), or another,
+    /// named by its bytes once they are checked to be UTF-8.
+    enum MethodNaming {
+        case previous(RegisteredMethod)
+        case other(String)
+    }
+
+    /// Compares the name's bytes with the previous call's before building a String: a pipelined
+    /// client calls one method over and over, and its name's String and dictionary look-up cost
+    /// each call ~2 700 instructions (callgrind of customerd, 64 gets in flight).
+    private func name(_ bytes: ArraySlice<UInt8>) throws(ProtocolViolation) -> MethodNaming {
+        if let previousMethod, Self.equal(previousMethod.name, bytes) { return .previous(previousMethod.method) }
+        guard let name = String(validating: bytes, as: UTF8.self) else { throw ProtocolViolation("method name is not valid UTF-8") }
+        return .other(name)
+    }
+
+    /// One `memcmp` (a generic `elementsEqual` compared byte by byte at ~20 instructions each).
+    private static func equal(_ kept: [UInt8], _ bytes: ArraySlice<UInt8>) -> Bool {
+        let count = kept.count
+        guard count == bytes.count else { return false }
+        return kept.withUnsafeBytes { kept in
+            bytes.withUnsafeBytes { bytes in
+                guard let kept = kept.baseAddress, let bytes = bytes.baseAddress else { return true }   // both empty
+                return memcmp(kept, bytes, count) == 0
+            }
+        }
     }
 
     private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {

@@ -49,6 +49,8 @@ final class ServerConnection: @unchecked Sendable {
     var frameReservation = 0
     /// What the client announced in HELLO.
     var clientWindow = 0
+    /// The method the last CALL_START named that the router knew, with its name's bytes (see `name(_:)`).
+    var previousMethod: (name: [UInt8], method: RegisteredMethod)?
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
 
     let calls = Mutex(CallTable())

@@ -36,11 +36,19 @@ package struct ByteReader {
 
     /// Unsigned LEB128 of at most 10 bytes.
     package mutating func readVarint(_ what: String) throws(ProtocolViolation) -> UInt64 {
+        try readVarint(named: what, suffix: "")
+    }
+
+    /// ``readVarint(_:)`` naming it `what` + `suffix` in its errors: joined only when it fails, as
+    /// a length's name joined on every call cost a CALL_START a String allocation.
+    private mutating func readVarint(named what: String, suffix: String) throws(ProtocolViolation) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            let byte = try readByte(what)
-            guard shift < 64, !(shift == 63 && byte > 1) else { throw ProtocolViolation("\(what) varint overflows 64 bits") }
+            guard index < bytes.endIndex else { throw ProtocolViolation("payload ends before \(what)\(suffix)") }
+            let byte = bytes[index]
+            index += 1
+            guard shift < 64, !(shift == 63 && byte > 1) else { throw ProtocolViolation("\(what)\(suffix) varint overflows 64 bits") }
             value |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return value }
             shift += 7
@@ -49,7 +57,7 @@ package struct ByteReader {
 
     /// A varint length (capped by the bytes that remain and by `limit`), then that many bytes.
     package mutating func readLengthPrefixedBytes(_ what: String, limit: Int) throws(ProtocolViolation) -> ArraySlice<UInt8> {
-        let length = try readVarint("\(what) length")
+        let length = try readVarint(named: what, suffix: " length")
         guard length <= UInt64(remaining) else {
             throw ProtocolViolation("\(what) claims \(length) bytes but \(remaining) remain")
         }

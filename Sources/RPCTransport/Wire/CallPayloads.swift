@@ -24,11 +24,23 @@ package struct CallStartHead: Sendable, Equatable {
 
     /// Parses the head; `message` is the rest of the payload.
     package static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStartHead, message: ArraySlice<UInt8>) {
+        let raw = try parseLeavingName(payload)
+        guard let method = String(validating: raw.methodName, as: UTF8.self) else {
+            throw ProtocolViolation("method name is not valid UTF-8")
+        }
+        return (CallStartHead(timeoutMicroseconds: raw.timeoutMicroseconds, method: method, metadata: raw.metadata), raw.message)
+    }
+
+    /// The head with the method name left as its bytes (not yet checked to be UTF-8): a server
+    /// compares them with the name of the connection's previous call instead of building a String
+    /// per call (``parse(_:)`` checks and converts them).
+    package static func parseLeavingName(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation)
+        -> (timeoutMicroseconds: UInt64, methodName: ArraySlice<UInt8>, metadata: Metadata, message: ArraySlice<UInt8>) {
         var reader = ByteReader(payload)
         let timeout = try reader.readVarint("timeout")
-        let method = try reader.readString("method name", limit: maxMethodLength)
+        let name = try reader.readLengthPrefixedBytes("method name", limit: maxMethodLength)
         let metadata = try Metadata.read(from: &reader)
-        return (CallStartHead(timeoutMicroseconds: timeout, method: method, metadata: metadata), reader.readRest())
+        return (timeout, name, metadata, reader.readRest())
     }
 }
 

@@ -3,7 +3,7 @@ import RPCCore
 /// Appends complete frames to an output buffer: header with a placeholder length, the payload,
 /// then the length patched in, so the payload is written once and never copied.
 package enum FrameBuilder {
-    package static func append(_ type: FrameType, flags: FrameFlags = [], streamID: UInt32, to buffer: inout [UInt8],
+    package static func append(_ type: FrameType, flags: FrameFlags = FrameFlags(), streamID: UInt32, to buffer: inout [UInt8],
                        payload: (inout [UInt8]) -> Void = { _ in }) {
         let headerOffset = buffer.count
         FrameHeader(payloadLength: 0, type: type, flags: flags, streamID: streamID).write(into: &buffer)
@@ -11,7 +11,7 @@ package enum FrameBuilder {
         buffer.patchBigEndian(UInt32(buffer.count - headerOffset - FrameHeader.size), at: headerOffset)
     }
 
-    package static func frame(_ type: FrameType, flags: FrameFlags = [], streamID: UInt32,
+    package static func frame(_ type: FrameType, flags: FrameFlags = FrameFlags(), streamID: UInt32,
                       payload: (inout [UInt8]) -> Void = { _ in }) -> [UInt8] {
         var buffer: [UInt8] = []
         append(type, flags: flags, streamID: streamID, to: &buffer, payload: payload)
