@@ -49,17 +49,27 @@ public struct BinaryDecoder: Sendable {
         return try top.value(type, in: .root(root), key: nil)
     }
 
-    /// A ``DirectDecodable`` message: its fields read from a `BinaryReader` of the whole buffer.
+    /// A ``DirectDecodable`` message: its fields read from a `BinaryReader` of the whole buffer,
+    /// with the readers' tables on this stack (3 KiB).
     private func decodeDirectly<D: DirectDecodable, T>(
         _ direct: D.Type, as type: T.Type, from buffer: UnsafeRawBufferPointer
     ) throws -> T {
-        let reader: BinaryReader
-        do {
-            reader = try BinaryReader(buffer, from: 0, to: buffer.count, depth: 0, decoder: self)
-        } catch {
-            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
+        let entries = BinaryReader.tableLevels * BinaryReader.tableEntries
+        // `D` is `T` (the cast above found it so). The value is made in a `T`'s memory and moved
+        // out: `same(_:_:)` copied it (a retain of every string in it) and then destroyed the
+        // original, through the value witnesses of an unspecialised `T`.
+        return try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { result in
+            try withUnsafeTemporaryAllocation(of: Int32.self, capacity: entries) { scratch in
+                let reader: BinaryReader
+                do throws(WireFailure) {
+                    reader = try BinaryReader(buffer, from: 0, to: buffer.count, depth: 0, decoder: self, scratch: scratch)
+                } catch {
+                    throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
+                }
+                guard let base = result.baseAddress else { return same(try D(fields: reader), T.self) }
+                UnsafeMutableRawPointer(base).assumingMemoryBound(to: D.self).initialize(to: try D(fields: reader))
+                return base.move()
+            }
         }
-        // `D` is `T` (the cast above found it so).
-        return same(try D(fields: reader), T.self)
     }
 }

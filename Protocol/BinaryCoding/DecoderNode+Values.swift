@@ -157,16 +157,16 @@ extension DecoderNode {
 /// Why an enum number is refused: "field 8 (kind): 9 is not a value of the enum Address.Kind (known:
 /// 0, 1, 2, 3)"; without the field for an element of a repeated field (`field` nil). Shared by the
 /// generic decoder and `BinaryReader`.
-func unknownEnumMessage<E>(_ type: E.Type, number: Int, field: UInt32?, keyName: String) -> String {
+func unknownEnumMessage(_ type: Any.Type, number: Int, field: UInt32?, keyName: String) -> String {
     var known = ""
-    if let cases = E.self as? any CaseIterable.Type {
+    if let cases = type as? any CaseIterable.Type {
         known = " (known: " + enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
     }
     var prefix = ""
     if let field {
         prefix = keyName.isEmpty || keyName == String(field) ? "field \(field): " : "field \(field) (\(keyName)): "
     }
-    return "\(prefix)\(number) is not a value of the enum \(unqualifiedTypeName(E.self))\(known)"
+    return "\(prefix)\(number) is not a value of the enum \(unqualifiedTypeName(type))\(known)"
 }
 
 private func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {

@@ -17,17 +17,35 @@ extension String: WireBytes {
         }
     }
 
-    /// `UTF8Span(validating:)` validates once and fails on bad input, and `String(copying:)`
+    /// ASCII (names, numbers, e-mail addresses: most text here) is checked eight bytes at a time
+    /// and made with `String(decoding:as:)`, which cannot repair ASCII, so it is exact. Anything
+    /// else: `UTF8Span(validating:)` validates once and fails on bad input, and `String(copying:)`
     /// then copies without validating again. (`String(decoding:)` repairs bad input with U+FFFD,
     /// so detecting a repair took a second pass; `String(validating:as:)` is generic over the
     /// encoding and cost a metadata lookup per string under callgrind.)
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
         let decoded = wireContent.withMemoryRebound(to: UInt8.self) { bytes -> String? in
+            if Self.isASCII(wireContent) { return String(decoding: bytes, as: UTF8.self) }
             guard let utf8 = try? UTF8Span(validating: bytes.span) else { return nil }
             return String(copying: utf8)
         }
         guard let decoded else { throw WireFailure(message: "invalid UTF-8 in a string") }
         self = decoded
+    }
+
+    /// Whether every byte of `bytes` is below 0x80.
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var position = 0
+        var high: UInt64 = 0
+        while bytes.count - position >= 8 {
+            high |= bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            position += 8
+        }
+        while position < bytes.count {
+            high |= UInt64(bytes[position])
+            position += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }
 

@@ -99,6 +99,33 @@ struct DirectTopLevelString: Codable, Equatable, DirectDecodable {
     init(fields reader: borrowing BinaryReader) throws { value = try reader.decode(String.self, CodingKeys.value) }
 }
 
+/// A tree, to nest messages deeper than the levels `BinaryReader` keeps tables for.
+struct DirectTree: Codable, Equatable, DirectDecodable {
+    var label: String
+    var children: [DirectTree]
+
+    enum CodingKeys: Int, CodingKey {
+        case label = 1
+        case children = 2
+    }
+
+    init(label: String, children: [DirectTree]) {
+        self.label = label
+        self.children = children
+    }
+
+    init(fields reader: borrowing BinaryReader) throws {
+        label = try reader.decode(String.self, CodingKeys.label)
+        children = try reader.decode([DirectTree].self, CodingKeys.children)
+    }
+
+    /// A chain `depth` messages deep below this one, with a second child at every level.
+    static func chain(_ depth: Int) -> DirectTree {
+        depth == 0 ? DirectTree(label: "leaf", children: [])
+            : DirectTree(label: "level \(depth)", children: [chain(depth - 1), DirectTree(label: "side", children: [])])
+    }
+}
+
 /// Says which path decoded it: `readDirectly` is not on the wire, and only `init(fields:)` sets it.
 struct DirectProbe: Codable, Equatable, DirectDecodable {
     var value: Int64
@@ -308,5 +335,31 @@ func expectSameOutcome<T: Codable & Equatable>(
         expectSameOutcome(Customer.self, basic, maxDepth: 0)
         #expect(DecodingOutcome(Customer.self, basic, direct: true, maxDepth: 0) == .failure(.dataCorrupted))
         expectSameOutcome(Collections.self, try Self.golden("optionals-and-messages"), maxDepth: 1)
+    }
+
+    /// A message nested past the levels the reader keeps tables for (8) is read by walking it, to
+    /// the same value, and damaged anywhere fails with the generic decoder's error: kind, path and
+    /// message alike.
+    @Test func messagesNestedPastTheTablesReadAsTheGenericDecoderReadsThem() throws {
+        let tree = DirectTree.chain(12)
+        let bytes = try BinaryEncoder().encode(tree)
+        #expect(try BinaryDecoder().decode(DirectTree.self, from: bytes) == tree)
+        expectSameOutcome(DirectTree.self, bytes)
+        for maxDepth in [7, 8, 9, 12, 13] { expectSameOutcome(DirectTree.self, bytes, maxDepth: maxDepth) }
+        for position in stride(from: 0, to: bytes.count, by: 3) {
+            var damaged = bytes
+            damaged[position] ^= 0x5a
+            func failure(_ decoder: BinaryDecoder) -> String {
+                do {
+                    return "value \(try decoder.decode(DirectTree.self, from: damaged))"
+                } catch let error as DecodingError {
+                    let context = error.context
+                    return "\(error.kind) \(context.codingPath.map(\.stringValue)) \(context.debugDescription)"
+                } catch {
+                    return "other \(error)"
+                }
+            }
+            #expect(failure(BinaryDecoder()) == failure(BinaryDecoder.generic), "byte \(position)")
+        }
     }
 }
