@@ -13,15 +13,9 @@ import Testing
 @Suite struct CustomerGetEncodingTests {
     @Test func aGetWrittenFromItsRowIsTheEncodedCustomerOfItsRecord() async throws {
         try await StoreOfTwoUsers.with("writing gets from their rows") { fixture in
-            let (store, manager, author) = (fixture.store, fixture.manager, fixture.author)
+            let (store, author) = (fixture.store, fixture.author)
             let plain = try store.createCustomer(NewCustomer(name: "Plain Oy"), by: author)
-            _ = try store.createIndustry(name: "Förpackningar")
-            let full = try store.createCustomer(NewCustomer(
-                name: "Åkerlund & Rausing Ab", accountManagerID: manager.id, description: "Kärnkund sedan 1998 – 💼",
-                vatNumber: "SE556036079301", country: "SE", industry: "Förpackningar", email: "info@example.se",
-                website: "example.se", phone: "+46 8 123 45"), by: author)
-            _ = try store.applyRegistryUpdate(customerID: full.id, RegistryUpdate(source: "test registry", status: "aktiv – registrerad"),
-                                              expectedVersion: nil, by: author)
+            let full = try fixture.createFullCustomer()
             // The first address becomes the head office.
             _ = try store.addAddress(customerID: full.id, StoredAddressFields(
                 street1: "c/o Öberg", street2: "Box 12", street3: "Plan 3", postalCode: "FI-00100", city: "Helsingfors",
