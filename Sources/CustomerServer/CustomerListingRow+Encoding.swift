@@ -4,8 +4,9 @@ import CustomerStore
 
 extension CustomerListingRow {
     /// Writes this row as the `Customer` message `Customer(try stored())` would encode to, field
-    /// for field in the order of `Customer.encodeFields` (CustomerPageEncodingTests compares the
-    /// bytes), text copied from the row instead of made into a `String` and released again.
+    /// for field in the order of `Customer.encodeFields` (CustomerPageEncodingTests and
+    /// CustomerGetEncodingTests compare the bytes), text copied from the row instead of made into
+    /// a `String` and released again; the head office when the row has one (a get's).
     func encodeCustomer(to writer: inout BinaryWriter) throws {
         typealias Key = Customer.CodingKeys
         try writer.write(Key.id, try id)
@@ -25,7 +26,10 @@ extension CustomerListingRow {
         try writer.write(Key.createdBy, UserRef(try createdBy))
         try writer.write(Key.updatedAt, try updatedAt)
         try writer.write(Key.updatedBy, UserRef(try updatedBy))
-        // headOffice: never in a listing (see `StoredCustomer.headOffice`).
+        // Never in a listing (see `StoredCustomer.headOffice`).
+        if let office = try headOffice() {
+            try writer.writeMessage(Key.headOffice) { try office.encodeAddressFields(to: &$0) }
+        }
         try writer.write(Key.businessId, utf8: try text(.businessID))
         try writer.write(Key.registryStatus, utf8: try text(.registryStatus))
         try writer.write(Key.registryCheckedAt, try registryCheckedAt)
@@ -45,5 +49,26 @@ extension CustomerStore {
             }
             try writer.write(ListCustomersResponse.CodingKeys.nextPageToken, next)
         }
+    }
+}
+
+extension CustomerStore {
+    /// The `Customer` a get by id answers, written as the store reads its row (see
+    /// `withCustomer(id:_:)`): no `StoredCustomer` or `Customer` is built and released.
+    func encodedCustomer(id: Int64) throws -> EncodedMessage<Customer> {
+        try withCustomer(id: id) { try $0.encodedCustomer() }
+    }
+
+    /// The customer with this number, its id (for the permission check) and its answer's bytes,
+    /// from one read.
+    func encodedCustomer(number: Int64) throws -> (id: Int64, customer: EncodedMessage<Customer>) {
+        try withCustomer(number: number) { (try $0.id, try $0.encodedCustomer()) }
+    }
+}
+
+extension CustomerListingRow {
+    /// This row as a whole `Customer` message.
+    fileprivate func encodedCustomer() throws -> EncodedMessage<Customer> {
+        try BinaryEncoder().encodeFields(of: Customer.self) { try encodeCustomer(to: &$0) }
     }
 }

@@ -24,19 +24,20 @@ struct CustomerServiceHandler: GuardedService {
                 allowDuplicateVAT: creation.request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(created)
         }
+        // Written from the customer's row as it is read (CustomerListingRow+Encoding.swift).
         router.register(CustomerService.getCustomer, resolving: { [store] request in CustomerLookup(request, in: store) },
-                        requires: .customers(.read, record: \.target)) { lookup, context in
+                        requires: .customers(.read, record: \.target), encoding: { lookup, _ in
             switch (lookup.request.id, lookup.request.number) {
             case (let id?, nil):
-                return Customer(try store.customer(id: id))
+                return try store.encodedCustomer(id: id)
             case (nil, let number?):
-                return Customer(try lookup.numbered ?? store.customer(number: number))
+                return try lookup.numbered?.customer ?? store.encodedCustomer(number: number).customer
             default:
                 throw RPCError(
                     .invalidArgument, "name the customer by id or by number, exactly one of them",
                     details: [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
             }
-        }
+        })
         router.register(CustomerService.updateCustomer, resolving: { [store] request in
             CustomerUpdate(request: request, accountManager: try request.fields.accountManager.map {
                 // An empty name clears the account manager, like every other optional field.

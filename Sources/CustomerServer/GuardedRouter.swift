@@ -126,12 +126,23 @@ struct GuardedRouter {
         _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
         encoding handler: @escaping @Sendable (Input, ServerContext) throws -> EncodedMessage<Output>
     ) {
+        register(method, resolving: { $0 }, requires: requirement, encoding: handler)
+    }
+
+    /// `register(_:requires:encoding:)` for a request that names its record by something `resolve`
+    /// looks up first, as `register(_:resolving:requires:_:)` does.
+    mutating func register<Input, Resolved: Sendable, Output>(
+        _ method: UnaryMethod<Input, Output>, resolving resolve: @escaping @Sendable (Input) throws -> Resolved,
+        requires requirement: Requirement<Resolved>,
+        encoding handler: @escaping @Sendable (Resolved, ServerContext) throws -> EncodedMessage<Output>
+    ) {
         assert(!method.acceptsIdempotencyKey, "\(method.descriptor.fullName) takes idempotency keys: register its message")
         requirements[method.descriptor.fullName] = requirement.summary
         let checker = checker
         router.registerUnary(method.descriptor, requirement: requirement.summary, encoding: {
             (request: Input, context: ServerContext) -> EncodedMessage<Output> in
-            try checker.run(requirement, request, context) { try handler(request, context) }
+            let resolved = try resolve(request)
+            return try checker.run(requirement, resolved, context) { try handler(resolved, context) }
         })
     }
 

@@ -15,14 +15,7 @@ import Testing
         try await StoreOfTwoUsers.with("writing pages from their rows") { fixture in
             let (store, manager, author) = (fixture.store, fixture.manager, fixture.author)
             _ = try store.createCustomer(NewCustomer(name: "Plain Oy"), by: author)
-            _ = try store.createIndustry(name: "Förpackningar")
-            let full = try store.createCustomer(NewCustomer(
-                name: "Åkerlund & Rausing Ab", accountManagerID: manager.id, description: "Kärnkund sedan 1998 – 💼",
-                vatNumber: "SE556036079301", country: "SE", industry: "Förpackningar", email: "info@example.se",
-                website: "example.se", phone: "+46 8 123 45"), by: author)
-            // The registry's status and the time of its check.
-            _ = try store.applyRegistryUpdate(customerID: full.id, RegistryUpdate(source: "test registry", status: "aktiv – registrerad"),
-                                              expectedVersion: nil, by: author)
+            _ = try fixture.createFullCustomer()
             let gone = try store.createCustomer(NewCustomer(name: "Erased Oy", email: "gone@example.fi"), by: author)
             // Referred to by a note, so deleting leaves its tombstone.
             _ = try store.addNote(customerID: gone.id, text: "kept", contactID: nil, by: author)

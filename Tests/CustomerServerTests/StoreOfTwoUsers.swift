@@ -24,4 +24,17 @@ struct StoreOfTwoUsers {
             }
         }
     }
+
+    /// A customer with every optional field set, non-ASCII text, the manager as its account
+    /// manager and a registry status: the full shape the encoding tests compare.
+    func createFullCustomer() throws -> StoredCustomer {
+        _ = try store.createIndustry(name: "Förpackningar")
+        let full = try store.createCustomer(NewCustomer(
+            name: "Åkerlund & Rausing Ab", accountManagerID: manager.id, description: "Kärnkund sedan 1998 – 💼",
+            vatNumber: "SE556036079301", country: "SE", industry: "Förpackningar", email: "info@example.se",
+            website: "example.se", phone: "+46 8 123 45"), by: author)
+        // The registry's status and the time of its check.
+        return try store.applyRegistryUpdate(customerID: full.id, RegistryUpdate(source: "test registry", status: "aktiv – registrerad"),
+                                             expectedVersion: nil, by: author)
+    }
 }

@@ -108,4 +108,30 @@ import Testing
             }
         }
     }
+
+    /// A get names its customer by id or by number, exactly one; one no customer has is NOT_FOUND
+    /// in words that name what was asked for; a head office comes with the customer either way.
+    @Test func aGetNamesItsCustomerByExactlyOneOfIdAndNumber() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Öresund Ab", country: "SE"))
+            let office = try await client.addresses.add(customerID: customer.id, AddressFields(
+                street1: "Storgatan 1", postalCode: "211 22", city: "Malmö", country: "SE"))
+            let byID = try await client.customers.get(id: customer.id)
+            #expect(byID.headOffice == office)
+            #expect(try await client.customers.get(number: customer.number) == byID)
+
+            for request in [GetCustomerRequest(id: nil, number: nil), GetCustomerRequest(id: customer.id, number: customer.number)] {
+                let error = await outcome { _ = try await client.channel.call(CustomerService.getCustomer, request) }
+                #expect(error?.code == .invalidArgument)
+                #expect(error?.message == "name the customer by id or by number, exactly one of them")
+                #expect(error?.details == [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
+            }
+            let noID = await outcome { _ = try await client.customers.get(id: 999) }
+            #expect(noID?.code == .notFound)
+            #expect(noID?.message == "customer 999 does not exist")
+            let noNumber = await outcome { _ = try await client.customers.get(number: 999_999) }
+            #expect(noNumber?.code == .notFound)
+            #expect(noNumber?.message == "no customer has number 999999")
+        }
+    }
 }

@@ -126,7 +126,7 @@ struct CustomerListingQuery {
                     hasMore = true
                     return
                 }
-                let row = CustomerListingRow(statement: statement, columns: columns, users: users)
+                let row = CustomerListingRow(statement: statement, columns: columns, users: users, headOfficeColumns: nil)
                 count += 1
                 // The sort key of the page's last row only: reading it for every row cost a
                 // string a row that nothing read.

@@ -1,7 +1,7 @@
 import Foundation
 import SQLiteEngine
 
-/// One customer of a listing, lent to the caller while the read stands on its row. Its fields are
+/// One customer of a listing or of a get, lent to the caller while the read stands on its row. Its fields are
 /// read from the statement when asked for, text as the bytes SQLite holds, so a caller that only
 /// writes them out (the server answering a page) makes no `StoredCustomer`: no `String` per field,
 /// no page of records to release. A page of 50 spent ~440 000 instructions on those (callgrind,
@@ -15,6 +15,8 @@ public struct CustomerListingRow {
     let statement: SQLiteStatement
     let columns: CustomerRow.Columns
     let users: UserNames
+    /// The head office's columns: a point read's (`CustomerRow.withRow`), nil in a listing.
+    let headOfficeColumns: AddressRow.Columns?
 
     /// The optional text fields, as ``StoredCustomer`` has them.
     public enum Text: Sendable {
@@ -23,7 +25,15 @@ public struct CustomerListingRow {
 
     /// The record itself, for a caller that keeps it.
     public func stored() throws -> StoredCustomer {
-        try CustomerRow.decode(statement, columns, users: users)
+        var customer = try CustomerRow.decode(statement, columns, users: users)
+        customer.headOffice = try headOffice()
+        return customer
+    }
+
+    /// The head office, when the read asked for it (a get, not a listing: see
+    /// `StoredCustomer.headOffice`) and the customer has one. One address a call, so decoded.
+    public func headOffice() throws -> StoredAddress? {
+        try headOfficeColumns.flatMap { try AddressRow.decode(statement, $0, users: users) }
     }
 
     public var id: Int64 { get throws { try statement.int64(columns.id) } }

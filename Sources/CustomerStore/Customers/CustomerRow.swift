@@ -95,14 +95,20 @@ enum CustomerRow {
     /// - Parameter users: the read's user names, when it reads more rows than this one.
     static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64,
                       users: UserNames? = nil) throws -> StoredCustomer? {
+        try withRow(connection, sql, key: key, users: users) { try $0.stored() }
+    }
+
+    /// Lends the customer of a unique key (`byID` or `byNumber`) to `body` as its row, with its head
+    /// office; `nil` when no customer has that key.
+    static func withRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,
+                           _ body: (CustomerListingRow) throws -> T) throws -> T? {
         let users = UserNames.of(connection, sharing: users)
         return try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
             guard try statement.step() else { return nil }
             let columns = try statement.layout(ColumnsWithHeadOffice.self)
-            var customer = try decode(statement, columns.customer, users: users)
-            customer.headOffice = try AddressRow.decode(statement, columns.headOffice, users: users)
-            return customer
+            return try body(CustomerListingRow(statement: statement, columns: columns.customer, users: users,
+                                               headOfficeColumns: columns.headOffice))
         }
     }
 }

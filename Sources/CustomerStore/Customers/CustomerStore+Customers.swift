@@ -35,18 +35,30 @@ extension CustomerStore {
 
     /// The customer with this id. - Throws: `notFound`.
     public func customer(id: Int64) throws -> StoredCustomer {
-        guard let customer = try readOne({ try CustomerRow.fetch($0, CustomerRow.byID, key: id) }) else {
-            throw try readOne { try Self.missingCustomer($0, id: id) }
-        }
-        return customer
+        try withCustomer(id: id) { try $0.stored() }
     }
 
     /// The customer with this customer number. - Throws: `notFound`.
     public func customer(number: Int64) throws -> StoredCustomer {
-        guard let customer = try readOne({ try CustomerRow.fetch($0, CustomerRow.byNumber, key: number) }) else {
+        try withCustomer(number: number) { try $0.stored() }
+    }
+
+    /// The customer with this id lent to `body` as its row, head office included (see
+    /// ``CustomerListingRow``): a server answering a get writes it out without a `StoredCustomer`.
+    /// - Throws: `notFound` (or `merged`, naming the customer it went into).
+    public func withCustomer<T>(id: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
+        guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byID, key: id, body) }) else {
+            throw try readOne { try Self.missingCustomer($0, id: id) }
+        }
+        return result
+    }
+
+    /// `withCustomer(id:_:)` for the customer with this customer number. - Throws: `notFound`.
+    public func withCustomer<T>(number: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
+        guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byNumber, key: number, body) }) else {
             throw StoreError.notFound("no customer has number \(number)")
         }
-        return customer
+        return result
     }
 
     /// Changes the given fields only, in one transaction; version +1, updated at/by set.
