@@ -10,7 +10,8 @@ import ThreadSync
 /// handler, each method's permission requirement checked before it, and the RPC server on the socket.
 public final class CustomerServerApp: Sendable {
     public let configuration: CustomerServerConfiguration
-    private let store: CustomerStore
+    /// Internal for tests that hold its writer (`ImportAnswerTests`).
+    let store: CustomerStore
     /// What the imports in progress hold spooled together, against `maxImportSize`.
     private let importSpools: SharedBudget
     private let services: GuardedServices

@@ -45,7 +45,9 @@ struct FileServiceHandler: GuardedService {
                     try data.withUnsafeBytes { try upload.append($0) }
                 }
                 try context.checkCancellation()
-                return CustomerAPI.FileInfo(try upload.finish())
+                // Taken before the COMMIT: an upload whose call the server ended while it waited
+                // for the writer (DEADLINE_EXCEEDED, a CANCEL) keeps nothing (see ImportCustomers).
+                return CustomerAPI.FileInfo(try upload.finish(beforeCommit: { try context.claimAnswer() }))
             } catch {
                 upload.abort()
                 throw error

@@ -58,6 +58,8 @@ struct TestService: RPCService {
     /// Takes no client-stream message until the test records "release stall", then counts them.
     static let stall = MethodDescriptor(service: service, method: "Stall", kind: .clientStreaming)
     static let waitForCancel = MethodDescriptor(service: service, method: "WaitForCancel", kind: .unary)
+    /// Takes its answer (`ServerContext.claimAnswer`) first, then answers once the test says so.
+    static let claimedAnswer = MethodDescriptor(service: service, method: "ClaimedAnswer", kind: .unary)
     static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
     static let failWithCause = MethodDescriptor(service: service, method: "FailWithCause", kind: .unary)
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
@@ -117,6 +119,17 @@ struct TestService: RPCService {
             try waitForCancellation(context)
             probe.record("\(request.text) saw cancellation")
             return EchoResponse(text: "late answer")
+        }
+        router.registerUnary(Self.claimedAnswer) { (request: EchoRequest, context) -> EchoResponse in
+            do {
+                try context.claimAnswer()
+            } catch {
+                probe.record("claim refused")
+                throw error
+            }
+            probe.record("claimed")
+            try waitForRelease("release claimed", context)
+            return EchoResponse(text: request.text)
         }
         router.registerUnary(Self.fail) { (_: EchoRequest, _) -> EchoResponse in throw SomeDomainFailure() }
         router.registerUnary(Self.failWithCause) { (_: EchoRequest, _) -> EchoResponse in throw DiskFailure() }

@@ -74,6 +74,33 @@ import Testing
         }
     }
 
+    /// A handler that took its answer (`claimAnswer`, as an import does before its COMMIT) is
+    /// answered by itself even when its deadline passes meanwhile; one whose deadline was answered
+    /// first is refused the answer (and undoes its work). One STATUS either way, saying which.
+    @Test func aHandlerThatTookItsAnswerIsAnsweredByItselfPastItsDeadline() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try raw.startUnary(streamID: 1, method: TestService.claimedAnswer, request: EchoRequest(text: "mine"),
+                               timeoutMicroseconds: 200_000)
+            try await waitUntil("the handler to take its answer or be refused it") {
+                probe.recorded.contains("claimed") || probe.recorded.contains("claim refused")
+            }
+            let claimed = probe.recorded.contains("claimed")
+            if claimed {
+                // Past the deadline (200 ms from when the server read the call) before the handler answers.
+                try await Task.sleep(for: .milliseconds(400))
+                probe.record("release claimed")
+            }
+            let status = try await raw.readStatus()
+            #expect(status.streamID == 1)
+            #expect(status.error.code == (claimed ? .ok : .deadlineExceeded), "\(status.error)")
+            try await waitUntil("the server to count the call") { server.callsEnded(claimed ? .ok : .deadlineExceeded) >= 1 }
+            #expect(server.callsEnded(.deadlineExceeded) == (claimed ? 0 : 1))
+        }
+    }
+
     @Test func serverAnswersDeadlineExceededItself() async throws {
         // A raw client that never gives up on its own receives the server's DEADLINE_EXCEEDED.
         let probe = Probe()

@@ -127,8 +127,10 @@ extension CustomerStore {
     // MARK: Upload completion
 
     /// Places an upload's content at its address and inserts its row, holding the writer from the
-    /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is removed.
-    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
+    /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is
+    /// removed, also when `beforeCommit` (called last before the COMMIT) throws.
+    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64,
+                     beforeCommit: () throws -> Void) throws -> StoredFile {
         let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
         return try withWriter { connection in
             let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
@@ -148,7 +150,9 @@ extension CustomerStore {
                     let id = connection.lastInsertRowID
                     try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
                                                     from: nil, to: target.name, at: now, by: target.author)
-                    return try Self.requireFile(connection, id: id)
+                    let file = try Self.requireFile(connection, id: id)
+                    try beforeCommit()
+                    return file
                 }
             } catch {
                 if isNew, (try? Self.blobIsReferenced(connection, sha256: sha256)) == false {

@@ -13,12 +13,12 @@ extension ServerConnection {
             switch call.handler {
             case .unary(let handler):
                 finish(context, status: CallStatus.ok.error, response: try handler(call.request, context),
-                       deferringFlush: deferringFlush)
+                       deferringFlush: deferringFlush, byHandler: true)
             case .serverStreaming(let handler):
                 try handler(call.request, context)
-                finish(context, status: CallStatus.ok.error, response: nil)
+                finish(context, status: CallStatus.ok.error, response: nil, byHandler: true)
             case .clientStreaming(let handler):
-                finish(context, status: CallStatus.ok.error, response: try handler(context))
+                finish(context, status: CallStatus.ok.error, response: try handler(context), byHandler: true)
             }
         } catch {
             var status = RPCError.from(handlerError: error)
@@ -29,7 +29,7 @@ extension ServerConnection {
                 runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
                                                      ("code", "\(status.code)"), ("cause", "\(cause)")])
             }
-            finish(context, status: status, response: nil, deferringFlush: deferringFlush)
+            finish(context, status: status, response: nil, deferringFlush: deferringFlush, byHandler: true)
         }
     }
 
@@ -41,14 +41,17 @@ extension ServerConnection {
 
     /// Ends a call with a STATUS frame (carrying the response message when there is one).
     /// Only the first ending counts: a handler's answer after the deadline answered is discarded.
-    func finish(_ context: ServerContext, status: RPCError, response: [UInt8]?, deferringFlush: Bool = false) {
-        guard claimEnd(of: context) else { return }
+    /// `byHandler`: the call's own handler answers (its answer was claimed early, see
+    /// ``ServerContext/claimAnswer()``, and is still due).
+    func finish(_ context: ServerContext, status: RPCError, response: [UInt8]?, deferringFlush: Bool = false,
+                byHandler: Bool = false) {
+        guard claimEnd(of: context, byHandler: byHandler) else { return }
         answer(context, status: status, response: response, deferringFlush: deferringFlush)
     }
 
     /// Claims the right to answer; false when the call was already answered or abandoned.
-    private func claimEnd(of context: ServerContext) -> Bool {
-        let (claimed, deadlineEntry) = context.markFinished()
+    private func claimEnd(of context: ServerContext, byHandler: Bool = false) -> Bool {
+        let (claimed, deadlineEntry) = context.markFinished(byHandler: byHandler)
         if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
         return claimed
     }

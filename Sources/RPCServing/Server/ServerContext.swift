@@ -32,6 +32,9 @@ public final class ServerContext: Sendable {
     private struct State: ~Copyable {
         var cancellation: RPCError?
         var finished = false
+        /// The handler claimed the end ahead of its answer (``ServerContext/claimAnswer()``): its
+        /// answer, when it comes, is still to be written.
+        var answerHeldByHandler = false
         var attachment: (any Sendable)?
         /// The one cancel handler most calls have (every customer call registers its reads'
         /// interruption for as long as it runs), kept without a dictionary: registering it there
@@ -109,6 +112,29 @@ public final class ServerContext: Sendable {
         return try operation()
     }
 
+    /// Takes the call's answer for the handler before it returns, for a handler about to make its
+    /// work permanent (an import's COMMIT): a call the server answered itself (DEADLINE_EXCEEDED,
+    /// UNAVAILABLE at the end of a shutdown's grace period, a refused stream frame) or that the
+    /// client abandoned (CANCEL, connection gone) must not commit afterwards. From here on none of
+    /// those ends the call: the handler's answer, whenever it comes, is the one the client gets
+    /// (if the connection is still there), so the handler must not wait on anything unbounded after it.
+    /// - Throws: the call's cancellation (`CANCELLED`, `DEADLINE_EXCEEDED`, `UNAVAILABLE`) when its
+    ///   end was claimed already: the handler must then undo its work.
+    public func claimAnswer() throws {
+        let (claimed, deadlineEntry) = state.withLock { state -> (Bool, DeadlineScheduler.Entry?) in
+            guard !state.finished else { return (false, nil) }
+            state.finished = true
+            state.answerHeldByHandler = true
+            defer { state.deadlineEntry = nil }
+            return (true, state.deadlineEntry)
+        }
+        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
+        guard claimed else {
+            // The one who claimed the end sets the cancellation just after: the code may be lagging, not the fact.
+            throw state.withLock { $0.cancellation } ?? RPCError(.cancelled, "the call already ended")
+        }
+    }
+
     // MARK: Lifecycle (server internal)
 
     /// Marks the call cancelled with `error` (first reason wins), wakes a blocked stream reader or
@@ -130,11 +156,16 @@ public final class ServerContext: Sendable {
         for handler in handlers { handler() }
     }
 
-    /// Claims the right to end the call; only the first caller (handler, deadline, cancel) gets true.
+    /// Claims the right to end the call; only the first caller (handler, deadline, cancel) gets true,
+    /// and the handler (`byHandler`) also when it claimed the answer ahead (``claimAnswer()``).
     /// Returns the deadline entry to cancel, if any.
-    func markFinished() -> (claimed: Bool, deadlineEntry: DeadlineScheduler.Entry?) {
+    func markFinished(byHandler: Bool = false) -> (claimed: Bool, deadlineEntry: DeadlineScheduler.Entry?) {
         state.withLock { state in
-            guard !state.finished else { return (false, nil) }
+            guard !state.finished else {
+                guard byHandler, state.answerHeldByHandler else { return (false, nil) }
+                state.answerHeldByHandler = false
+                return (true, nil)
+            }
             state.finished = true
             defer { state.deadlineEntry = nil }
             return (true, state.deadlineEntry)
