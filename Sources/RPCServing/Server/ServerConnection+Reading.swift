@@ -460,8 +460,7 @@ extension ServerConnection {
     /// each call ~2 700 instructions (callgrind of customerd, 64 gets in flight).
     private func name(_ bytes: ArraySlice<UInt8>) throws(ProtocolViolation) -> MethodNaming {
         if let previousMethod, Self.equal(previousMethod.name, bytes) { return .previous(previousMethod.method) }
-        guard let name = String(validating: bytes, as: UTF8.self) else { throw ProtocolViolation("method name is not valid UTF-8") }
-        return .other(name)
+        return .other(try CallStartHead.methodName(bytes))
     }
 
     /// One `memcmp` (a generic `elementsEqual` compared byte by byte at ~20 instructions each).

@@ -68,8 +68,12 @@ package struct ByteReader {
 
     /// A length-prefixed UTF-8 string; invalid UTF-8 is a protocol error.
     package mutating func readString(_ what: String, limit: Int) throws(ProtocolViolation) -> String {
-        let raw = try readLengthPrefixedBytes(what, limit: limit)
-        guard let text = String(validating: raw, as: UTF8.self) else { throw ProtocolViolation("\(what) is not valid UTF-8") }
+        try Self.text(try readLengthPrefixedBytes(what, limit: limit), what)
+    }
+
+    /// `bytes` as a String, refused (naming them `what`) unless they are valid UTF-8.
+    package static func text(_ bytes: ArraySlice<UInt8>, _ what: String) throws(ProtocolViolation) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw ProtocolViolation("\(what) is not valid UTF-8") }
         return text
     }
 

@@ -25,10 +25,13 @@ package struct CallStartHead: Sendable, Equatable {
     /// Parses the head; `message` is the rest of the payload.
     package static func parse(_ payload: ArraySlice<UInt8>) throws(ProtocolViolation) -> (CallStartHead, message: ArraySlice<UInt8>) {
         let raw = try parseLeavingName(payload)
-        guard let method = String(validating: raw.methodName, as: UTF8.self) else {
-            throw ProtocolViolation("method name is not valid UTF-8")
-        }
-        return (CallStartHead(timeoutMicroseconds: raw.timeoutMicroseconds, method: method, metadata: raw.metadata), raw.message)
+        return (CallStartHead(timeoutMicroseconds: raw.timeoutMicroseconds, method: try methodName(raw.methodName),
+                              metadata: raw.metadata), raw.message)
+    }
+
+    /// The method name of ``parseLeavingName(_:)``'s bytes, refused unless valid UTF-8.
+    package static func methodName(_ bytes: ArraySlice<UInt8>) throws(ProtocolViolation) -> String {
+        try ByteReader.text(bytes, "method name")
     }
 
     /// The head with the method name left as its bytes (not yet checked to be UTF-8): a server
