@@ -102,6 +102,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
 
     /// Whether the user's budget lets a bounded write append (lock held): always while the queue is
     /// under its uncounted share, so one connection's answer never waits for another's client.
+    @inline(__always)   // on every bounded write; as a call it cost 12 instructions a write (callgrind)
     private var budgetAdmits: Bool {
         queued < uncounted || queueBudget?.hasRoom != false
     }
