@@ -42,6 +42,20 @@ import ThreadSync
         try await waitUntil("\(waiting) writers wait for room") { statistics.writersWaiting >= waiting }
     }
 
+    /// One connection that starts four floods of `messages` and reads nothing, once three of them
+    /// wait for room (the fourth is stuck sending into the full socket), with the budget they draw on.
+    static func pausedFloods(_ server: TestServer, messages: Int64) async throws -> (RawConnection, SharedBudget) {
+        let raw = try RawConnection(path: server.socketPath, initialWindow: .max)
+        do {
+            try startFloods(on: raw, streams: 4, messages: messages)
+            try await waitUntilSettled(server, waiting: 3)
+            return (raw, try budget(of: server))
+        } catch {
+            raw.close()
+            throw error
+        }
+    }
+
     /// A stream of 64 flood messages read to its end, as a client that reads does it.
     static func readFlood(_ channel: ClientChannel) async throws -> Int {
         var count = 0
@@ -84,11 +98,8 @@ import ThreadSync
     @Test func bytesSentToAClientThatReadsAgainAreGivenBack() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe, configure: { $0.maxQueuedBytesPerUser = 64 * 1024 }) { server, _ in
-            let raw = try RawConnection(path: server.socketPath, initialWindow: .max)
+            let (raw, budget) = try await Self.pausedFloods(server, messages: 64)
             defer { raw.close() }
-            try Self.startFloods(on: raw, streams: 4, messages: 64)
-            try await Self.waitUntilSettled(server, waiting: 3)
-            let budget = try Self.budget(of: server)
             #expect(budget.inUse > 0)
             #expect(budget.inUse <= 64 * 1024 + Self.floodFrame)
 
@@ -110,11 +121,8 @@ import ThreadSync
     @Test func cancelledStreamsQueueNothingMoreAndTheirBytesAreGivenBackOnceSent() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe, configure: { $0.maxQueuedBytesPerUser = 64 * 1024 }) { server, _ in
-            let raw = try RawConnection(path: server.socketPath, initialWindow: .max)
+            let (raw, budget) = try await Self.pausedFloods(server, messages: 4096)
             defer { raw.close() }
-            try Self.startFloods(on: raw, streams: 4, messages: 4096)
-            try await Self.waitUntilSettled(server, waiting: 3)
-            let budget = try Self.budget(of: server)
             let held = budget.inUse
 
             try raw.write([1, 3, 5, 7].flatMap { FrameBuilder.frame(.cancel, streamID: $0) })
@@ -140,11 +148,8 @@ import ThreadSync
             $0.maxQueuedBytesPerUser = 64 * 1024
             $0.shutdownGracePeriod = .milliseconds(100)
         }) { server, _ in
-            let raw = try RawConnection(path: server.socketPath, initialWindow: .max)
+            let (raw, budget) = try await Self.pausedFloods(server, messages: 4096)
             defer { raw.close() }
-            try Self.startFloods(on: raw, streams: 4, messages: 4096)
-            try await Self.waitUntilSettled(server, waiting: 3)
-            let budget = try Self.budget(of: server)
             #expect(budget.inUse > 0)
             try await withDeadline("the shutdown of a server whose client does not read") {
                 await server.server.shutdown()
