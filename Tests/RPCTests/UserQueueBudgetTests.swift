@@ -72,7 +72,9 @@ import ThreadSync
         let probe = Probe()
         try await withTestServer(probe: probe, configure: { $0.maxQueuedBytesPerUser = Self.budget }) { server, channel in
             let unread = try (0..<4).map { _ in try RawConnection(path: server.socketPath, initialWindow: .max) }
-            defer { unread.forEach { $0.close() } }
+            // Closed once only: a descriptor closed twice may by then be another test's (a database file).
+            var closed = false
+            defer { if !closed { unread.forEach { $0.close() } } }
             for connection in unread { try Self.startFloods(on: connection, streams: 4, messages: 512) }
             try await Self.waitUntilSettled(server, waiting: 4 * 3)
             let budget = try Self.budget(of: server)
@@ -88,6 +90,7 @@ import ThreadSync
             #expect(try await Self.readFlood(channel) == 64, "a connection of the same user that reads")
 
             unread.forEach { $0.close() }
+            closed = true
             try await waitUntil("the closed connections' queued bytes were given back") { budget.inUse == 0 }
             #expect(try await Self.readFlood(channel) == 64)
         }
