@@ -149,6 +149,29 @@ import Testing
         #expect(names == (1...count).filter { String($0).hasPrefix("1") }.count)
     }
 
+    /// What a stream holds while its consumer pauses is the batch it is in: at its first row, a
+    /// consumer has let the store read 16 rows, so a customer further on that is deactivated then
+    /// is not delivered, and the export (same batches) delivers the same customers as the stream.
+    @Test func aPausedStreamHasReadOnlyItsFirstSmallBatch() throws {
+        let fixture = try Fixture()
+        let count = CustomerStore.streamBatchSize * 2 + 37
+        let ids = try fixture.store.createCustomers((1...count).map { NewCustomer(name: "Streamed \($0)") },
+                                                      by: .user(fixture.admin.id))
+        let later = ids[40]
+        var streamed: [Int64] = []
+        try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber) { customer in
+            if streamed.isEmpty {
+                _ = try fixture.store.setCustomerActive(id: later, false, expectedVersion: nil, by: .user(fixture.admin.id))
+            }
+            streamed.append(customer.id)
+        }
+        #expect(streamed == ids.filter { $0 != later })
+
+        var exported: [Int64] = []
+        try fixture.store.streamCustomerRecords(CustomerFilter(), order: .byNumber) { exported.append($0.customer.id) }
+        #expect(exported == streamed)
+    }
+
     @Test func deepPagesUseTheKeysetIndexes() throws {
         let fixture = try Fixture()
         let position = ListPosition(id: 5, number: 10_005, nameKey: "m")

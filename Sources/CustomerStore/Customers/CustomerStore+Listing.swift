@@ -1,7 +1,7 @@
 extension CustomerStore {
     /// The most customers one page may hold.
     public static let maxPageSize = 1_000
-    /// Rows per read transaction when streaming.
+    /// The most rows a stream reads in one read transaction (its first batches are smaller: ``StreamBatches``).
     static let streamBatchSize = 500
 
     /// One page of customers matching `filter`, in `order`, read in one snapshot.
@@ -41,8 +41,10 @@ extension CustomerStore {
 
     /// Calls `body` for every customer matching `filter`, in `order`, in constant memory.
     ///
-    /// Rows are read in keyset batches of 500, each in its own read transaction, and `body` runs
-    /// between batches, not inside one, so a slow consumer never holds a reader or a snapshot.
+    /// Rows are read in keyset batches (16 rows, then twice as many each time up to 500:
+    /// ``StreamBatches``), each in its own read transaction, and `body` runs between batches, not
+    /// inside one, so a slow consumer never holds a reader or a snapshot, and one that stops
+    /// taking rows early holds a small batch.
     /// Like paging, a row that exists throughout is delivered exactly once.
     public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
                                 _ body: (StoredCustomer) throws -> Void) throws {
@@ -62,14 +64,16 @@ extension CustomerStore {
                                  _ body: (StoredCustomer, Int64) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
         var position: ListPosition?
+        var batches = StreamBatches()
         while true {
             let (batch, feedPosition) = try read { connection in
-                (try query.page(connection, after: position, limit: Self.streamBatchSize),
+                (try query.page(connection, after: position, limit: batches.next),
                  reportingFeedPosition ? try Self.feedPosition(connection) : 0)
             }
             for customer in batch.customers { try body(customer, feedPosition) }
             guard batch.hasMore, let last = batch.last else { return }
             position = last
+            batches.grow()
         }
     }
 }

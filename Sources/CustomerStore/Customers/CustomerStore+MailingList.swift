@@ -5,7 +5,7 @@ extension CustomerStore {
     /// customers, that carries `keyword` and/or `role` (both given: both required), ordered by
     /// customer name, then customer, then contact id.
     ///
-    /// Like `streamCustomers`, rows are read in keyset batches of 500, each in its own read
+    /// Like `streamCustomers`, rows are read in keyset batches growing from 16 to 500, each in its own read
     /// transaction, and `body` runs between batches, so memory stays constant and a slow consumer
     /// holds no reader. A contact that qualifies throughout is delivered exactly once.
     ///
@@ -25,13 +25,17 @@ extension CustomerStore {
             try Self.labelIDs(connection, keywords: keywords, roles: roles, fields: ("keyword", "role"), violations: [])
         }
         var position: MailingListPosition?
+        var batches = StreamBatches()
         while true {
+            let limit = batches.next
             let batch = try read {
-                try Self.mailingListBatch($0, labelIDs: labelIDs, accountManagerID: accountManagerID, after: position)
+                try Self.mailingListBatch($0, labelIDs: labelIDs, accountManagerID: accountManagerID, after: position,
+                                          limit: limit)
             }
             for entry in batch.entries { try body(entry) }
-            guard batch.entries.count == Self.streamBatchSize, let last = batch.last else { return }
+            guard batch.entries.count == limit, let last = batch.last else { return }
             position = last
+            batches.grow()
         }
     }
 
@@ -42,11 +46,11 @@ extension CustomerStore {
         var contactID: Int64
     }
 
-    /// One batch after `position`. Driven by the customers' (active, name_key, id) index, so rows
+    /// One batch of at most `limit` rows after `position`. Driven by the customers' (active, name_key, id) index, so rows
     /// come in order without a sort, and the keyset condition makes each batch start where the
     /// previous one ended.
     private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], accountManagerID: Int64?,
-                                         after position: MailingListPosition?)
+                                         after position: MailingListPosition?, limit: Int)
         throws -> (entries: [StoredMailingListEntry], last: MailingListPosition?) {
         var sql = """
             SELECT k.id AS contact_id, k.first_name, k.last_name, k.email AS contact_email, c.id AS customer_id,
@@ -69,7 +73,7 @@ extension CustomerStore {
             values += [.text(position.nameKey), .integer(position.customerID), .integer(position.contactID)]
         }
         sql += " ORDER BY c.name_key, c.id, k.id LIMIT ?"
-        values.append(.integer(Int64(streamBatchSize)))
+        values.append(.integer(Int64(limit)))
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)
             var entries: [StoredMailingListEntry] = []
