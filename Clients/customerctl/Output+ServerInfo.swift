@@ -19,7 +19,8 @@ extension Output {
             // Zero from a server older than these fields: nothing to show.
             fields.add("per OS user", "\(info.maxConnectionsPerUser) connections, \(info.maxCallsPerUser) calls in flight, "
                        + "\(info.maxInputBytesPerUser) input bytes held"
-                       + (info.maxQueuedBytesPerUser > 0 ? ", \(info.maxQueuedBytesPerUser) answer bytes queued" : ""))
+                       + (info.maxQueuedBytesPerUser > 0 ? ", \(info.maxQueuedBytesPerUser) answer bytes queued" : "")
+                       + (info.maxServerStreamsPerUser > 0 ? ", \(info.maxServerStreamsPerUser) server streams open" : ""))
         }
         fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
         fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
@@ -71,6 +72,7 @@ private struct ServerInfoJSON: Encodable {
     let maxCallsPerUser: UInt64
     let maxInputBytesPerUser: UInt64
     let maxQueuedBytesPerUser: UInt64
+    let maxServerStreamsPerUser: UInt64
     let idleTimeoutMilliseconds: UInt64
     let connectionsCurrent: UInt64
     let connectionsTotal: UInt64
@@ -93,6 +95,7 @@ private struct ServerInfoJSON: Encodable {
         maxCallsPerUser = info.maxCallsPerUser
         maxInputBytesPerUser = info.maxInputBytesPerUser
         maxQueuedBytesPerUser = info.maxQueuedBytesPerUser
+        maxServerStreamsPerUser = info.maxServerStreamsPerUser
         idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
         connectionsCurrent = info.connectionsCurrent
         connectionsTotal = info.connectionsTotal

@@ -90,6 +90,13 @@ enum DaemonOptions {
         pauses), so one user's unread answers cannot take the server's memory
         from the others. Default: 32.
         """)
+    static let maxStreamsPerUser = Option.value("max-streams-per-user", "N", help: """
+        Server-streaming calls (exports, listing streams, mailing lists, change
+        feed watches) one OS user may hold open at once, on all its connections
+        together; more are refused at their start with RESOURCE_EXHAUSTED. A
+        stream whose client stops reading pauses and keeps its server thread, so
+        one user cannot hold thousands of them. Default: 256.
+        """)
     static let maxImportSize = Option.value("max-import-size", "MIB", help: """
         The most one ImportCustomers stream may send, in MiB, as received (its
         messages and 4 bytes for each); it is kept in a file next to the database
@@ -132,7 +139,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxStreamsPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

@@ -5,7 +5,8 @@ import TestSupport
 import Testing
 
 /// customerd's per-user budgets: calls in flight (`--max-calls-per-user`), seen by two real OS
-/// users on one real socket, input held (`--max-input-per-user`) and answers queued (`--max-queued-per-user`).
+/// users on one real socket, input held (`--max-input-per-user`), answers queued (`--max-queued-per-user`)
+/// and server streams open (`--max-streams-per-user`).
 @Suite struct CallBudgetTests {
     /// With a budget of one call, this test's user holds its call with a watch (it stays open,
     /// waiting for commits); its next call is refused RESOURCE_EXHAUSTED naming the limit, and
@@ -82,5 +83,64 @@ import Testing
         let usage = try await runProduct("customerd", ["--max-queued-per-user", "0"])
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("max-queued-per-user' needs a whole number from 1 to 1048576, got '0'"), "\(usage.stderr)")
+    }
+
+    /// With a limit of two streams, this test's user holds two watches (open, waiting for commits):
+    /// its next stream is refused RESOURCE_EXHAUSTED naming the limit and the option, while a page
+    /// is still served; streams that ended gave their places back, and so do a cancelled watch and
+    /// one whose connection closed. ServerInfo reports the limit.
+    @Test func aStreamPastTheUsersLimitIsRefusedAndEndedStreamsGiveTheirPlaceBack() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let daemon = try startDaemon(socket: files.socket, database: files.database, arguments: ["--max-streams-per-user", "2"])
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: files.socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        #expect(try await client.server.info().maxServerStreamsPerUser == 2)
+        let created = try await client.customers.create(CustomerFields(name: "Stream Oy"))
+
+        // Streams read to their end, more than the limit one after the other: each gave its place back.
+        for _ in 0..<3 {
+            var streamed: [Int64] = []
+            for try await customer in client.customers.stream() { streamed.append(customer.id) }
+            #expect(streamed == [created.id])
+        }
+
+        let other = CustomerClient(socketPath: files.socket)
+        var otherClosed = false
+        defer { if !otherClosed { other.close() } }
+        var held = other.changes.watch(after: 0).makeAsyncIterator()
+        #expect(try await held.next() != nil)
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let cancelled = Task {
+            for try await _ in client.changes.watch(after: 0) { signal.yield() }
+        }
+        defer { cancelled.cancel() }
+        var starts = started.makeAsyncIterator()
+        #expect(await starts.next() != nil)
+
+        let refused = await outcome { for try await _ in client.customers.stream() {} }
+        #expect(refused?.code == .resourceExhausted)
+        #expect(refused?.message == "too many server streams open from uid \(getuid()) (limit 2 per user, on all its "
+                + "connections: customerd --max-streams-per-user); read or cancel the streams you hold")
+        #expect(try await client.customers.list().customers.map(\.id) == [created.id])
+
+        cancelled.cancel()
+        try await waitUntil("the cancelled watch's place is given back") { await Self.streamServed(client) }
+
+        var again = client.changes.watch(after: 0).makeAsyncIterator()
+        #expect(try await again.next() != nil)
+        #expect(await outcome { for try await _ in client.customers.stream() {} }?.code == .resourceExhausted)
+        other.close()
+        otherClosed = true
+        try await waitUntil("the closed connection's watch gives its place back") { await Self.streamServed(client) }
+        // The watches stay open until here (an iterator released early would cancel its watch).
+        withExtendedLifetime((held, again)) {}
+    }
+
+    /// Whether a whole stream of customers was served (false: refused, as past the streams limit).
+    private static func streamServed(_ client: CustomerClient) async -> Bool {
+        await outcome { for try await _ in client.customers.stream() {} } == nil
     }
 }

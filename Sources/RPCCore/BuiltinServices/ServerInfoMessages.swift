@@ -72,6 +72,8 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     /// Answer bytes queued for one OS user's clients at once, all its connections together, past
     /// each connection's first 64 KiB.
     public var maxQueuedBytesPerUser: UInt64 = 0
+    /// Server-streaming calls one OS user may hold open at once, all its connections together.
+    public var maxServerStreamsPerUser: UInt64 = 0
 
     public init() {}
 
@@ -96,6 +98,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case maxCallsPerUser = 18
         case maxInputBytesPerUser = 19
         case maxQueuedBytesPerUser = 20
+        case maxServerStreamsPerUser = 21
     }
 
     public init(from decoder: any Decoder) throws {
@@ -121,6 +124,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         maxCallsPerUser = try number(.maxCallsPerUser)
         maxInputBytesPerUser = try number(.maxInputBytesPerUser)
         maxQueuedBytesPerUser = try number(.maxQueuedBytesPerUser)
+        maxServerStreamsPerUser = try number(.maxServerStreamsPerUser)
     }
 
     /// The count for `code` (0 when absent).

@@ -39,6 +39,7 @@ struct ServerInfoService: RPCService {
         info.maxCallsPerUser = UInt64(clamping: configuration.maxCallsPerUser)
         info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
         info.maxQueuedBytesPerUser = UInt64(clamping: configuration.maxQueuedBytesPerUser)
+        info.maxServerStreamsPerUser = UInt64(clamping: configuration.maxServerStreamsPerUser)
         return info
     }
 

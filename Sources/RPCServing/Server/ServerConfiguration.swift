@@ -37,6 +37,13 @@ public struct ServerConfiguration: Sendable {
     /// customer-bench's 256 connections with 64 calls each); more are refused with RESOURCE_EXHAUSTED.
     /// Each call in flight may hold a server thread, so one user cannot hold them all.
     public var maxCallsPerUser: Int = 16_384
+    /// Server-streaming calls of one OS user open at once on all its connections together (default
+    /// 256); more are refused at their start with RESOURCE_EXHAUSTED. A stream whose client stops
+    /// reading pauses, and holds its thread and its handler's batch until it ends: without this
+    /// limit only `maxCallsPerUser` bounded them (500 connections x 4 unread exports held 2 000
+    /// threads, HARDENING.md). An honest user runs a few at once (an export, a listing stream, a
+    /// change-feed watch per process), so 256 is 256 such processes of one user.
+    public var maxServerStreamsPerUser: Int = 256
     /// Input bytes one OS user (peer uid) may make the server hold on all its connections together
     /// (default 256 MiB): frames being read (a frame whose payload is over 16 KiB counts its
     /// announced length from its header on) and client-stream messages buffered for their handlers.

@@ -434,6 +434,12 @@ extension ServerConnection {
                 return RPCError(.resourceExhausted, "too many calls in flight from uid \(peer.uid) "
                                 + "(limit \(callBudget.limit) per user, on all its connections); wait for some to finish")
             }
+            if kind == .serverStreaming, !serverStreamBudget.take(1) {
+                callBudget.giveBack(1)
+                return RPCError(.resourceExhausted, "too many server streams open from uid \(peer.uid) (limit "
+                                + "\(serverStreamBudget.limit) per user, on all its connections: customerd "
+                                + "--max-streams-per-user); read or cancel the streams you hold")
+            }
             table.active[streamID] = context
             table.highestStarted = streamID
             return nil

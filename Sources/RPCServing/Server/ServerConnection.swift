@@ -19,7 +19,7 @@ import ThreadSync
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
-    // `calls` is a Mutex; `isWatched`, `callBudget` and `inputBudget` are written once before the first thread
+    // `calls` is a Mutex; `isWatched`, `callBudget`, `serverStreamBudget` and `inputBudget` are written once before the first thread
     // starts; the rest is immutable or atomic.
     let socket: any ByteStream
     let runtime: ServerRuntime
@@ -57,6 +57,8 @@ final class ServerConnection: @unchecked Sendable {
     /// The calls of this connection's OS user on all its connections; set by ``ServerRuntime/admit(_:)``
     /// before ``start()`` (a connection never admitted runs no call).
     var callBudget = SharedBudget(limit: 0)
+    /// The server-streaming calls open of this connection's OS user on all its connections; set with `callBudget`.
+    var serverStreamBudget = SharedBudget(limit: 0)
     /// The input bytes held for this connection's OS user on all its connections (frames being
     /// read, buffered client-stream messages); set with `callBudget`.
     var inputBudget = SharedBudget(limit: 0)

@@ -3,14 +3,15 @@ import ServiceLog
 
 /// What the runtime does when a call it admitted ends: counts it and logs it if it was slow.
 extension ServerRuntime {
-    /// Counts the call under its status and method with its duration, gives its place in the user's
-    /// budget back (``SharedBudget``), and logs one line when it
+    /// Counts the call under its status and method with its duration, gives its places in the user's
+    /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when it
     /// took at least `slowCallThreshold`. Called once per admitted call, by whoever claimed its end.
     func callEnded(_ context: ServerContext, _ code: StatusCode) {
         let duration = context.startedAt.duration(to: .now)
         statistics.callEnded(code)
         statistics.callLeftFlight()
         context.connection.callBudget.giveBack(1)
+        if context.method.kind == .serverStreaming { context.connection.serverStreamBudget.giveBack(1) }
         context.methodStatistics.record(code, duration: duration)
         if let threshold = configuration.slowCallThreshold, duration >= threshold {
             logSlowCall(context, code: code, duration: duration)

@@ -38,17 +38,19 @@ final class ServerRuntime: Sendable {
     /// Registers a new connection unless the server is at `maxConnections`, its user at
     /// `maxConnectionsPerUser`, or the server in its `connectionReserve` and the user holding
     /// `connectionReserveUserLimit`; an admitted one is given its user's budgets of calls, of
-    /// input bytes and of queued answer bytes (``SharedBudget``).
+    /// server streams, of input bytes and of queued answer bytes (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
         let limits = ConnectionLimits(total: configuration.maxConnections, perUser: configuration.maxConnectionsPerUser,
                                       reserve: min(max(configuration.connectionReserve, 0), configuration.maxConnections),
                                       reserveUserLimit: configuration.connectionReserveUserLimit)
         let (admission, budgets) = registry.add(connection, limits: limits,
                                                 newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),
+                                                                          serverStreams: SharedBudget(limit: configuration.maxServerStreamsPerUser),
                                                                           inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser),
                                                                           queuedBytes: SharedBudget(limit: configuration.maxQueuedBytesPerUser)) })
         if let budgets {
             connection.callBudget = budgets.calls
+            connection.serverStreamBudget = budgets.serverStreams
             connection.inputBudget = budgets.inputBytes
             connection.writer.countQueue(in: budgets.queuedBytes, beyond: ServerConnection.uncountedQueuedBytes)
             statistics.connectionOpened()
@@ -97,10 +99,11 @@ private struct ConnectionLimits {
     let reserveUserLimit: Int
 }
 
-/// What one OS user's connections share: its calls in flight, the input bytes held for it, and the
-/// answer bytes queued for it (``FrameWriter/countQueue(in:beyond:)``).
+/// What one OS user's connections share: its calls in flight, its server streams open, the input
+/// bytes held for it, and the answer bytes queued for it (``FrameWriter/countQueue(in:beyond:)``).
 struct UserBudgets {
     let calls: SharedBudget
+    let serverStreams: SharedBudget
     let inputBytes: SharedBudget
     let queuedBytes: SharedBudget
 }
