@@ -41,4 +41,23 @@ import Testing
         #expect(throws: StoreError.self) { try PageToken.decode(encoded, order: .byNumber, fingerprint: 0xfeed) }
         #expect(throws: StoreError.self) { try PageToken.decode("not a token!", order: .byName, fingerprint: 0xfeed) }
     }
+
+    /// The token is read as bytes: what does not parse, or whose name key is not UTF-8, is refused
+    /// as it was when the token was read as a `String`.
+    @Test func malformedTokensAreRefused() throws {
+        let order = CustomerOrder.byName.rawValue
+        let texts: [[UInt8]] = [
+            Array("1|\(order)|feed|42|10042".utf8),                     // five fields
+            Array("2|\(order)|feed|42|10042|a".utf8),                   // another format
+            Array("1|\(order)|feeg|42|10042|a".utf8),                   // not hex
+            Array("1|\(order)|feed|4x|10042|a".utf8),                   // not a number
+            Array("1|\(order)|feed|42|10042|".utf8) + [0xC3, 0x28],     // not UTF-8
+        ]
+        for text in texts {
+            #expect(throws: StoreError.self) { try PageToken.decode(Base64URL.encode(text), order: .byName, fingerprint: 0xfeed) }
+        }
+        let empty = Array("1|\(order)|feed|42|10042|".utf8)
+        #expect(try PageToken.decode(Base64URL.encode(empty), order: .byName, fingerprint: 0xfeed)
+            == ListPosition(id: 42, number: 10_042, nameKey: ""))
+    }
 }
