@@ -165,23 +165,15 @@ public struct BinaryWriter {
     @usableFromInline mutating func text(_ number: UInt32, utf8: UnsafeRawBufferPointer) {
         // Any byte ≥ 0x80 may start invalid UTF-8: validating here would duplicate the standard
         // library's repair, so such text is made a `String` as the decoding path makes it.
-        guard Self.isASCII(utf8) else {
+        // Eight bytes at a time (`String.isASCII`, the decoder's): byte by byte through
+        // `contains(where:)` cost ~10 instructions a byte (~25 000 a page of 50 customers).
+        guard String.isASCII(utf8) else {
             text(number, String(decoding: utf8, as: UTF8.self))
             return
         }
         bytes.appendTag(number, .lengthDelimited)
         bytes.appendVarint(UInt64(utf8.count))
         bytes.append(contentsOf: utf8)
-    }
-
-    /// Whether every byte is below 0x80, eight at a time: byte by byte through `contains(where:)`
-    /// cost ~10 instructions a byte under callgrind (~25 000 a page of 50 customers).
-    @usableFromInline static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let words = bytes.count / 8
-        var high: UInt64 = 0
-        for word in 0..<words { high |= bytes.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) }
-        for offset in (words * 8)..<bytes.count { high |= UInt64(bytes[offset]) }
-        return high & 0x8080_8080_8080_8080 == 0
     }
 
     @inlinable mutating func nested<M: DirectEncodable>(_ number: UInt32, _ message: M) throws {

@@ -33,8 +33,8 @@ extension String: WireBytes {
         self = decoded
     }
 
-    /// Whether every byte of `bytes` is below 0x80.
-    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Whether every byte of `bytes` is below 0x80 (also `BinaryWriter`'s check of borrowed text).
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var position = 0
         var high: UInt64 = 0
         while bytes.count - position >= 8 {
