@@ -12,7 +12,7 @@ extension String: WireBytes {
     func appendWire(to bytes: inout [UInt8]) {
         var copy = self
         copy.withUTF8 { utf8 in
-            Varint.append(UInt64(utf8.count), to: &bytes)
+            bytes.appendVarint(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
     }

@@ -60,4 +60,17 @@ import Testing
         #expect(try PageToken.decode(Base64URL.encode(empty), order: .byName, fingerprint: 0xfeed)
             == ListPosition(id: 42, number: 10_042, nameKey: ""))
     }
+
+    /// The fingerprint is FNV-1a of the parts joined by U+001F, as it was computed before (a
+    /// client's saved token still names the same listing).
+    @Test func theFingerprintIsThatOfTheJoinedText() {
+        func reference(_ text: String) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
+        }
+        for parts in [["byName", "active", "mäki", "", "", ""], ["byNumber", "all", "", "FI", "7", "1700000000000"], [""], []] {
+            #expect(PageToken.fingerprint(parts) == reference(parts.joined(separator: "\u{1F}")), "\(parts)")
+        }
+    }
 }

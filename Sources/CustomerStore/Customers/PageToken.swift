@@ -53,12 +53,16 @@ struct PageToken: Sendable, Hashable {
         return Data(base64Encoded: base64).map { [UInt8]($0) }
     }
 
-    /// FNV-1a (64-bit) of a canonical text; stable across processes, unlike `Hasher`.
-    static func fingerprint(_ canonical: String) -> UInt64 {
+    /// FNV-1a (64-bit) of a canonical text, its parts joined by U+001F (hashed part by part: the
+    /// same value without the joined `String`); stable across processes, unlike `Hasher`.
+    static func fingerprint(_ parts: [String]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonical.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
+        for (index, part) in parts.enumerated() {
+            if index > 0 { hash = (hash ^ 0x1F) &* 0x0000_0100_0000_01b3 }
+            for byte in part.utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
         }
         return hash
     }
