@@ -66,11 +66,11 @@ extension SQLiteStatement {
     }
 
     // Each read below asks SQLite for the column once (`sqlite3_column_value`) and reads its type
-    // and value from that: every `sqlite3_column_*` call enters the connection's mutex, finds the
-    // column and checks for a malloc failure again, ~60 instructions under callgrind, and a checked
-    // integer made two, a text three (~36 000 a page of 50 customers). The value is SQLite's
-    // "unprotected" one: the docs allow `sqlite3_value_*` on it but call that not threadsafe, which
-    // is about that mutex; a statement, like its connection, is used by one thread at a time here.
+    // and value from that: every `sqlite3_column_*` call checks the statement, finds the column and
+    // checks for a malloc failure again (~50 instructions under callgrind), and a checked integer
+    // made two such calls, a text three. The value is SQLite's "unprotected" one: the docs allow
+    // `sqlite3_value_*` on it but call that not threadsafe, which is about the connection's mutex;
+    // connections here are opened NOMUTEX and used by one thread at a time (`SQLiteConnection`).
     // It stays valid, as a `sqlite3_column_*` result does, until the statement steps or is reset.
 
     /// The integer in `column`.
