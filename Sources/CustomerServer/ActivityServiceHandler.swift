@@ -13,7 +13,7 @@ struct ActivityServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             return Activity(
                 try store.answering(context).addNote(customerID: request.customerId, text: request.text, contactID: request.contactId,
-                                  projectID: request.projectId, by: caller.author))
+                                                     projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.addTask,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
@@ -46,7 +46,7 @@ struct ActivityServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             let changes = try activityChanges(from: request)
             return Activity(try store.answering(context).updateActivity(id: request.id, changes, expectedVersion: request.expectedVersion,
-                                                     by: caller.author))
+                                                                        by: caller.author))
         }
         router.register(ActivityService.deleteActivity, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)

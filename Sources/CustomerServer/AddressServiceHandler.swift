@@ -10,7 +10,8 @@ struct AddressServiceHandler: GuardedService {
         router.register(AddressService.addAddress,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
-            return Address(try store.answering(context).addAddress(customerID: request.customerId, request.fields.stored, by: caller.author))
+            return Address(try store.answering(context).addAddress(customerID: request.customerId, request.fields.stored,
+                                                                   by: caller.author))
         }
         router.register(AddressService.updateAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)

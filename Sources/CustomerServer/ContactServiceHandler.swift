@@ -35,13 +35,15 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.answering(context).setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
+                try store.answering(context).setContactActive(id: request.id, false, expectedVersion: request.expectedVersion,
+                                                              by: caller.author))
         }
         router.register(ContactService.activateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.answering(context).setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
+                try store.answering(context).setContactActive(id: request.id, true, expectedVersion: request.expectedVersion,
+                                                              by: caller.author))
         }
         router.register(ContactService.deleteContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
@@ -58,13 +60,15 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.answering(context).tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
+                try store.answering(context).tagContact(id: request.id, keywords: request.keywords, roles: request.roles,
+                                                        by: caller.author))
         }
         router.register(ContactService.untagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.answering(context).untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
+                try store.answering(context).untagContact(id: request.id, keywords: request.keywords, roles: request.roles,
+                                                          by: caller.author))
         }
         router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in
             let manager = try Caller.of(context).visibleCustomers.accountManagerID

@@ -20,8 +20,8 @@ struct CustomerMergeHandler: GuardedService {
             request, context in
             let caller = try Caller.of(context)
             let merge = try store.answering(context).mergeCustomers(keep: request.keepId, absorb: request.absorbId,
-                                                 dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
-                                                 by: caller.author)
+                                                                    dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
+                                                                    by: caller.author)
             return MergeCustomersResponse(merge)
         }
     }

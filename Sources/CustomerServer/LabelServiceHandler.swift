@@ -12,12 +12,13 @@ struct LabelServiceHandler: GuardedService {
         }
         router.register(LabelService.renameLabel, requires: .administration) { request, context in
             Label(try store.answering(context).renameLabel(request.kind.stored, name: request.name, to: request.newName,
-                                        by: try Caller.of(context).author))
+                                                           by: try Caller.of(context).author))
         }
         router.register(LabelService.deleteLabel, requires: .administration) { request, context in
             DeleteLabelResponse(
-                unassigned: try store.answering(context).deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false,
-                                                  by: try Caller.of(context).author))
+                unassigned: try store.answering(context).deleteLabel(request.kind.stored, name: request.name,
+                                                                     force: request.force ?? false,
+                                                                     by: try Caller.of(context).author))
         }
         router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
             LabelList(labels: try store.labels(request.kind.stored).map(Label.init))

@@ -18,7 +18,8 @@ struct ProfileServiceHandler: GuardedService {
         router.register(ProfileService.updateProfile, requires: .administration) { request, context in
             // Every user of the profile gets the new rights from their next call on.
             let updated = try users.changing {
-                try store.answering(context).updateProfile(named: request.name, request.storedChanges, expectedVersion: request.expectedVersion)
+                try store.answering(context).updateProfile(named: request.name, request.storedChanges,
+                                                           expectedVersion: request.expectedVersion)
             }
             return PermissionProfile(updated)
         }

@@ -37,7 +37,8 @@ struct ProjectServiceHandler: GuardedService {
         }
         router.register(ProjectService.loseSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return caller.shown(Project(try store.answering(context).loseSalesCase(id: request.id, reason: request.reason, by: caller.author)))
+            return caller.shown(Project(try store.answering(context).loseSalesCase(id: request.id, reason: request.reason,
+                                                                                   by: caller.author)))
         }
 
         router.register(CollaborationService.addProjectTask, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in

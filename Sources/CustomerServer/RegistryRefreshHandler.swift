@@ -62,7 +62,7 @@ struct RegistryRefreshHandler: GuardedService {
             var update = RegistryRefreshPlan.update(for: taken, from: record)
             update.status = record.standing
             after = try store.answering(context).applyRegistryUpdate(customerID: customer.id, update, expectedVersion: customer.version,
-                                                  by: caller.author)
+                                                                     by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {

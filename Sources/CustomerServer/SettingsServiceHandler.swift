@@ -28,7 +28,8 @@ struct SettingsServiceHandler: GuardedService {
                 segment = try store.answering(context).renameSegment(id: request.id, name: name)
             }
             if request.moveToRoot == true || request.parentId != nil {
-                segment = try store.answering(context).moveSegment(id: request.id, parentID: request.moveToRoot == true ? nil : request.parentId)
+                segment = try store.answering(context).moveSegment(id: request.id,
+                                                                   parentID: request.moveToRoot == true ? nil : request.parentId)
             }
             guard let segment else {
                 throw RPCError(

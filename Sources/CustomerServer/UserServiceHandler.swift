@@ -18,7 +18,8 @@ struct UserServiceHandler: GuardedService {
                 if let profile = request.profile {
                     return try store.answering(context).addUser(uid: request.uid, name: request.name, profileName: profile)
                 }
-                return try store.answering(context).addUser(uid: request.uid, name: request.name, isAdministrator: request.isAdministrator ?? false)
+                return try store.answering(context).addUser(uid: request.uid, name: request.name,
+                                                            isAdministrator: request.isAdministrator ?? false)
             }
             return User(added)
         }

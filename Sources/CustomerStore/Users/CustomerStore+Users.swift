@@ -108,7 +108,8 @@ extension CustomerStore {
     static func validUID(_ uid: UInt32) throws {
         if uid == UInt32.max {
             throw StoreError.invalidArgument([FieldViolation(
-                field: "uid", reason: "must not be 4294967295, which is (uid_t) -1: no process runs as it, so its user could never connect")])
+                field: "uid",
+                reason: "must not be 4294967295, which is (uid_t) -1: no process runs as it, so its user could never connect")])
         }
     }
 
