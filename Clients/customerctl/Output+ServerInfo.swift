@@ -18,7 +18,8 @@ extension Output {
         if info.maxConnectionsPerUser > 0 {
             // Zero from a server older than these fields: nothing to show.
             fields.add("per OS user", "\(info.maxConnectionsPerUser) connections, \(info.maxCallsPerUser) calls in flight, "
-                       + "\(info.maxInputBytesPerUser) input bytes held")
+                       + "\(info.maxInputBytesPerUser) input bytes held"
+                       + (info.maxQueuedBytesPerUser > 0 ? ", \(info.maxQueuedBytesPerUser) answer bytes queued" : ""))
         }
         fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
         fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
@@ -69,6 +70,7 @@ private struct ServerInfoJSON: Encodable {
     let maxConnectionsPerUser: UInt64
     let maxCallsPerUser: UInt64
     let maxInputBytesPerUser: UInt64
+    let maxQueuedBytesPerUser: UInt64
     let idleTimeoutMilliseconds: UInt64
     let connectionsCurrent: UInt64
     let connectionsTotal: UInt64
@@ -90,6 +92,7 @@ private struct ServerInfoJSON: Encodable {
         maxConnectionsPerUser = info.maxConnectionsPerUser
         maxCallsPerUser = info.maxCallsPerUser
         maxInputBytesPerUser = info.maxInputBytesPerUser
+        maxQueuedBytesPerUser = info.maxQueuedBytesPerUser
         idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
         connectionsCurrent = info.connectionsCurrent
         connectionsTotal = info.connectionsTotal

@@ -82,6 +82,14 @@ enum DaemonOptions {
         call with RESOURCE_EXHAUSTED (the connection goes on), so one user cannot
         take the server's memory from the others. Default: 256.
         """)
+    static let maxQueuedPerUser = Option.value("max-queued-per-user", "MIB", help: """
+        Answer bytes one OS user may have queued at once, in MiB, on all its
+        connections together, for clients that do not read them (each
+        connection's first 64 KiB uncounted). A call that would queue more waits,
+        as at a connection's own 1 MiB limit, until its client reads (an export
+        pauses), so one user's unread answers cannot take the server's memory
+        from the others. Default: 32.
+        """)
     static let maxImportSize = Option.value("max-import-size", "MIB", help: """
         The most one ImportCustomers stream may send, in MiB, as received (its
         messages and 4 bytes for each); it is kept in a file next to the database
@@ -124,7 +132,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

@@ -104,6 +104,9 @@ func run() -> Int32 {
         if let mebibytes = try arguments.integer(DaemonOptions.maxInputPerUser, in: 1...1_048_576) {
             configuration.rpc.maxInputBytesPerUser = mebibytes * 1_048_576
         }
+        if let mebibytes = try arguments.integer(DaemonOptions.maxQueuedPerUser, in: 1...1_048_576) {
+            configuration.rpc.maxQueuedBytesPerUser = mebibytes * 1_048_576
+        }
         if let mebibytes = try arguments.integer(DaemonOptions.maxImportSize, in: Int64(1)...1_048_576) {
             configuration.maxImportSize = mebibytes * 1_048_576
         }

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// customerd's per-user budgets: calls in flight (`--max-calls-per-user`), seen by two real OS
-/// users on one real socket, and input held (`--max-input-per-user`).
+/// users on one real socket, input held (`--max-input-per-user`) and answers queued (`--max-queued-per-user`).
 @Suite struct CallBudgetTests {
     /// With a budget of one call, this test's user holds its call with a watch (it stays open,
     /// waiting for commits); its next call is refused RESOURCE_EXHAUSTED naming the limit, and
@@ -64,5 +64,23 @@ import Testing
         let usage = try await runProduct("customerd", ["--max-input-per-user", "0"])
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("max-input-per-user' needs a whole number from 1 to 1048576, got '0'"), "\(usage.stderr)")
+    }
+
+    /// `--max-queued-per-user` reaches the server (its server info reports the budget in bytes), and
+    /// 0 is a usage error naming the option. What the budget does: RPCTests/UserQueueBudgetTests.
+    @Test func theQueueBudgetOptionReachesTheServer() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("d.sock").path
+        let daemon = try startDaemon(socket: socket, database: directory.appendingPathComponent("c.sqlite").path,
+                                     arguments: ["--max-queued-per-user", "3"])
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        #expect(try await client.server.info().maxQueuedBytesPerUser == 3 * 1_048_576)
+        let usage = try await runProduct("customerd", ["--max-queued-per-user", "0"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("max-queued-per-user' needs a whole number from 1 to 1048576, got '0'"), "\(usage.stderr)")
     }
 }

@@ -29,6 +29,7 @@ import Testing
             $0.maxConnectionsPerUser = 7
             $0.maxCallsPerUser = 99
             $0.maxInputBytesPerUser = 12_345_678
+            $0.maxQueuedBytesPerUser = 3_456_789
         }) { _, channel in
             _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
             let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
@@ -40,6 +41,7 @@ import Testing
             #expect(info.maxConnectionsPerUser == 7)
             #expect(info.maxCallsPerUser == 99)
             #expect(info.maxInputBytesPerUser == 12_345_678)
+            #expect(info.maxQueuedBytesPerUser == 3_456_789)
             #expect(info.connectionsCurrent == 1)
             #expect(info.connectionsTotal == 1)
             #expect(info.calls(withStatus: .internalError) == 1)

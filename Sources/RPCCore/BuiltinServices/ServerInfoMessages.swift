@@ -69,6 +69,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var maxCallsPerUser: UInt64 = 0
     /// Input bytes (frames being read, client-stream messages buffered) held for one OS user at once.
     public var maxInputBytesPerUser: UInt64 = 0
+    /// Answer bytes queued for one OS user's clients at once, all its connections together, past
+    /// each connection's first 64 KiB.
+    public var maxQueuedBytesPerUser: UInt64 = 0
 
     public init() {}
 
@@ -92,6 +95,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case maxConnectionsPerUser = 17
         case maxCallsPerUser = 18
         case maxInputBytesPerUser = 19
+        case maxQueuedBytesPerUser = 20
     }
 
     public init(from decoder: any Decoder) throws {
@@ -116,6 +120,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         maxConnectionsPerUser = try number(.maxConnectionsPerUser)
         maxCallsPerUser = try number(.maxCallsPerUser)
         maxInputBytesPerUser = try number(.maxInputBytesPerUser)
+        maxQueuedBytesPerUser = try number(.maxQueuedBytesPerUser)
     }
 
     /// The count for `code` (0 when absent).

@@ -38,6 +38,7 @@ struct ServerInfoService: RPCService {
         info.maxConnectionsPerUser = UInt64(clamping: configuration.maxConnectionsPerUser)
         info.maxCallsPerUser = UInt64(clamping: configuration.maxCallsPerUser)
         info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
+        info.maxQueuedBytesPerUser = UInt64(clamping: configuration.maxQueuedBytesPerUser)
         return info
     }
 

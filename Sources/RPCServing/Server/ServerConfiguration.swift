@@ -60,6 +60,13 @@ public struct ServerConfiguration: Sendable {
     /// Of those, what one stream's messages may hold (default 256 KiB), so one stream cannot take
     /// the whole connection's share.
     public var maxQueuedBytesPerStream: Int = 256 * 1024
+    /// Outgoing bytes one OS user (peer uid) may have queued on all its connections together, past
+    /// the first 64 KiB of each connection's queue (default 32 MiB: 32 connections' full queues).
+    /// A write that finds it used up waits, as it does at the connection's limit, while its own
+    /// connection holds 64 KiB or more unsent; its own client reading wakes it. Without it one user's
+    /// 512 connections could each hold `maxQueuedBytesPerConnection`. Clients that read keep their
+    /// queues under the uncounted 64 KiB and never meet it.
+    public var maxQueuedBytesPerUser: Int = 32 * 1024 * 1024
     /// Per-stream flow-control window this server grants for client-to-server messages (default 256 KiB).
     public var initialStreamWindow: Int = 256 * 1024
     /// Client-stream messages one connection's calls may hold received and not yet taken by their

@@ -60,6 +60,12 @@ final class ServerConnection: @unchecked Sendable {
     /// The input bytes held for this connection's OS user on all its connections (frames being
     /// read, buffered client-stream messages); set with `callBudget`.
     var inputBudget = SharedBudget(limit: 0)
+    /// What of its queue a connection's writer keeps out of its user's budget of queued answer bytes
+    /// (``FrameWriter/countQueue(in:beyond:)``): answers and batches of small answers stay under it,
+    /// so the common path touches no shared counter, and a connection that reads always gets that
+    /// far whatever the user's other connections hold. Bounds what a user's queues hold outside the
+    /// budget to its connections x 64 KiB (plus a frame each).
+    static let uncountedQueuedBytes = 64 * 1024
     /// What this connection's client-streaming calls may hold buffered together.
     let clientStreamBudget: SharedBudget
 

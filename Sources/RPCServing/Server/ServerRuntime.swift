@@ -37,18 +37,20 @@ final class ServerRuntime: Sendable {
 
     /// Registers a new connection unless the server is at `maxConnections`, its user at
     /// `maxConnectionsPerUser`, or the server in its `connectionReserve` and the user holding
-    /// `connectionReserveUserLimit`; an admitted one is given its user's budgets of calls and of
-    /// input bytes (``SharedBudget``).
+    /// `connectionReserveUserLimit`; an admitted one is given its user's budgets of calls, of
+    /// input bytes and of queued answer bytes (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
         let limits = ConnectionLimits(total: configuration.maxConnections, perUser: configuration.maxConnectionsPerUser,
                                       reserve: min(max(configuration.connectionReserve, 0), configuration.maxConnections),
                                       reserveUserLimit: configuration.connectionReserveUserLimit)
         let (admission, budgets) = registry.add(connection, limits: limits,
                                                 newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),
-                                                                          inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser)) })
+                                                                          inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser),
+                                                                          queuedBytes: SharedBudget(limit: configuration.maxQueuedBytesPerUser)) })
         if let budgets {
             connection.callBudget = budgets.calls
             connection.inputBudget = budgets.inputBytes
+            connection.writer.countQueue(in: budgets.queuedBytes, beyond: ServerConnection.uncountedQueuedBytes)
             statistics.connectionOpened()
         }
         return admission
@@ -61,6 +63,13 @@ final class ServerRuntime: Sendable {
     }
 
     var connections: [ServerConnection] { registry.all }
+
+    /// The budget of answer bytes queued for `uid` on all its connections (those past each
+    /// connection's ``ServerConnection/uncountedQueuedBytes``), nil when it has no connection open;
+    /// for tests and statistics.
+    func queueBudget(ofUser uid: UInt32) -> SharedBudget? {
+        registry.budgets(ofUser: uid)?.queuedBytes
+    }
 
     /// Waits until every connection is closed or `deadline` passes; true when all are closed.
     func waitForConnections(until deadline: ContinuousClock.Instant) -> Bool {
@@ -88,10 +97,12 @@ private struct ConnectionLimits {
     let reserveUserLimit: Int
 }
 
-/// What one OS user's connections share: its calls in flight and the input bytes held for it.
+/// What one OS user's connections share: its calls in flight, the input bytes held for it, and the
+/// answer bytes queued for it (``FrameWriter/countQueue(in:beyond:)``).
 struct UserBudgets {
     let calls: SharedBudget
     let inputBytes: SharedBudget
+    let queuedBytes: SharedBudget
 }
 
 /// The open connections of a server, with a way to wait for the last one to close.
@@ -124,6 +135,10 @@ private final class ConnectionRegistry: @unchecked Sendable {   // `connections`
             perUser[uid] = (user.connections + 1, user.budgets)
             return (.admitted, user.budgets)
         }
+    }
+
+    func budgets(ofUser uid: UInt32) -> UserBudgets? {
+        lock.withLock { perUser[uid]?.budgets }
     }
 
     func remove(_ connection: ServerConnection) {

@@ -22,10 +22,20 @@ import ThreadSync
 /// pool. Waiting is always safe: bytes queued at the limit mean a flusher exists, which either gets
 /// them to the kernel or fails, and a failure wakes every waiter.
 ///
+/// Why a user's budget (``countQueue(in:beyond:)``): the queue limit bounds one connection, but one
+/// OS user may hold hundreds, each with a full queue. Past its first `uncounted` bytes a writer's
+/// queue is counted in its user's ``SharedBudget``, and a bounded write (a stream's frame too) also
+/// waits while its queue holds that many bytes and the budget is used up. So a write waits on the
+/// budget only while its own client leaves that much unread: its own flusher's progress wakes it,
+/// the user's connections that read are slowed to that queue at worst, and nothing needs waking
+/// from another connection. The hot path (a small answer on a queue under `uncounted`) touches no
+/// shared counter.
+///
 /// Why a write may hold its frame back (`deferringFlush`): a server thread that answers one of
 /// several calls read in one batch would otherwise pay one `send` per answer. It appends without
-/// flushing while the queue is under its limit (so no writer ever waits on bytes nobody flushes),
-/// and promises to call ``flushDeferred()`` before it blocks; any other write flushes them sooner.
+/// flushing while the queue is under its limit and its uncounted share (so no writer ever waits on
+/// bytes nobody flushes), and promises to call ``flushDeferred()`` before it blocks; any other
+/// write flushes them sooner.
 package final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by `lock`
     private let socket: any ByteStream
     private let queueLimit: Int
@@ -43,6 +53,11 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     private var waiters = 0
     /// Bytes of `.immediate` frames appended since the queue was last empty (see ``write(_:_:)``).
     private var immediateSinceEmpty = 0
+    /// The user's budget the queue is counted in past its first `uncounted` bytes (``countQueue(in:beyond:)``).
+    private var queueBudget: SharedBudget?
+    private var uncounted = Int.max
+    /// What `queueBudget` holds for this queue: `queued` past `uncounted`, as of the last append or send.
+    private var counted = 0
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -64,6 +79,32 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         self.socket = socket
         self.queueLimit = queueLimit
         self.statistics = statistics
+    }
+
+    deinit {
+        // Every path that empties the queue gives its count back; this one covers a writer dropped
+        // without `closeSocket()`, so no path can lock the user out for good.
+        queueBudget?.giveBack(counted)
+    }
+
+    /// Counts the queue's bytes past its first `uncounted` in `budget`, shared with the other
+    /// writers of the same user, and makes bounded writes wait while both are used up. Called once,
+    /// before the first write.
+    package func countQueue(in budget: SharedBudget, beyond uncounted: Int) {
+        lock.withLock {
+            queueBudget = budget
+            self.uncounted = max(uncounted, 0)
+        }
+    }
+
+    /// Bytes appended and not yet accepted by the kernel (for tests and statistics).
+    package var queuedBytes: Int { lock.withLock { queued } }
+
+    /// Whether the user's budget lets a bounded write append (lock held): always while the queue is
+    /// under its uncounted share, so one connection's answer never waits for another's client.
+    @inline(__always)   // on every bounded write; as a call it cost 12 instructions a write (callgrind)
+    private var budgetAdmits: Bool {
+        queued < uncounted || queueBudget?.hasRoom != false
     }
 
     /// Appends one or more frames built by `build` and makes sure they get written.
@@ -89,12 +130,13 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         lock.lock()
         switch admission {
         case .bounded:
-            waitForRoom { queued < queueLimit }
+            waitForRoom { queued < queueLimit && budgetAdmits }
         case .immediate:
             if failure == nil && queued > 0 && immediateSinceEmpty > queueLimit {
                 failure = IOError(call: "send", errno: ENOBUFS)
                 pending = []
                 queued = spare.count
+                settleCount()
                 if !isClosed { socket.shutdown(.both) }
                 lock.broadcast()
             }
@@ -137,7 +179,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     package func writeStreamFrame(after previousEnd: Int, streamLimit: Int, abandon: () -> Bool,
                           _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int? {
         lock.lock()
-        waitForRoom { queued < queueLimit && previousEnd - flushedTotal < streamLimit || abandon() }
+        waitForRoom { queued < queueLimit && budgetAdmits && previousEnd - flushedTotal < streamLimit || abandon() }
         if failure == nil && abandon() {
             lock.unlock()
             return nil
@@ -175,10 +217,17 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         let before = pending.count
         build(&pending)
         queued += pending.count - before
+        if queued - uncounted > counted {
+            // Admitted by `budgetAdmits` (or `.immediate`): the whole frame is counted, even past the limit.
+            queueBudget?.takeAdmitted(queued - uncounted - counted)
+            counted = queued - uncounted
+        }
         if countsAsImmediate { immediateSinceEmpty += pending.count - before }
         statistics?.record(queuedBytes: queued)
         let end = flushedTotal + queued
-        if flushing || deferringFlush && queued < queueLimit {
+        // Deferred bytes stay under the uncounted share too: a write waiting on the user's budget
+        // waits for bytes a flusher is sending.
+        if flushing || deferringFlush && queued < queueLimit && queued < uncounted {
             lock.unlock()
             return end
         }
@@ -207,6 +256,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 pending = []
                 spare = []
                 queued = 0
+                settleCount()
                 lock.broadcast()
                 lock.unlock()
                 throw error
@@ -220,12 +270,21 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.lock()
             flushedTotal += sent
             queued -= sent
+            if counted > 0 { settleCount() }
             if queued == 0 { immediateSinceEmpty = 0 }
             if waiters > 0 { lock.broadcast() }
         }
         flushing = false
         lock.broadcast()
         lock.unlock()
+    }
+
+    /// Gives back to the user's budget what the queue no longer holds past its uncounted share (lock held).
+    private func settleCount() {
+        let over = max(queued - uncounted, 0)
+        guard counted > over else { return }
+        queueBudget?.giveBack(counted - over)
+        counted = over
     }
 
     /// Waits for the write in progress, then closes the socket; later writes throw EBADF and later
@@ -237,6 +296,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         if failure == nil { failure = IOError(call: "send", errno: EBADF) }
         pending = []
         queued = 0
+        settleCount()
         isClosed = true
         lock.broadcast()
         lock.unlock()
