@@ -133,13 +133,18 @@ public struct BinaryWriter {
 
     // MARK: Below the keys
 
-    /// The field number of a key's `intValue`: 1 to 2^29 - 1 (ENCODING.md §1).
-    @usableFromInline static func number(_ intValue: Int?) throws -> UInt32 {
-        guard let intValue, intValue >= Int(FieldNumber.min), intValue <= Int(FieldNumber.max) else {
-            throw EncodingError.invalidValue(intValue as Any, EncodingError.Context(
-                codingPath: [], debugDescription: "BinaryWriter: a key needs a field number in 1...\(FieldNumber.max)"))
-        }
-        return UInt32(truncatingIfNeeded: intValue)
+    /// The field number of a key's `intValue`: 1 to 2^29 - 1 (ENCODING.md §1). The check is
+    /// inlined into every write; a call per field cost ~40 instructions under callgrind (~45 000
+    /// a page of 50 customers). Only a bad key calls out, to build the error.
+    @inlinable @inline(__always) static func number(_ intValue: Int?) throws -> UInt32 {
+        // 1...FieldNumber.max, written out: inlined code cannot see the internal constant.
+        if let intValue, intValue >= 1, intValue <= (1 << 29) - 1 { return UInt32(truncatingIfNeeded: intValue) }
+        throw invalidNumber(intValue)
+    }
+
+    @usableFromInline @inline(never) static func invalidNumber(_ intValue: Int?) -> EncodingError {
+        EncodingError.invalidValue(intValue as Any, EncodingError.Context(
+            codingPath: [], debugDescription: "BinaryWriter: a key needs a field number in 1...\(FieldNumber.max)"))
     }
 
     @usableFromInline mutating func varint(_ number: UInt32, _ value: UInt64) {
@@ -149,7 +154,9 @@ public struct BinaryWriter {
 
     @usableFromInline mutating func fixed64(_ number: UInt32, _ bits: UInt64) {
         bytes.appendTag(number, .fixed64)
-        withUnsafeBytes(of: bits.littleEndian) { bytes.append(contentsOf: $0) }
+        // Little-endian, a byte at a time: appending the value's 8 bytes as a buffer took the
+        // generic `append(contentsOf:)`, ~180 instructions a date under callgrind.
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
     }
 
     @usableFromInline mutating func text(_ number: UInt32, _ value: String) {
@@ -160,7 +167,9 @@ public struct BinaryWriter {
     @usableFromInline mutating func text(_ number: UInt32, utf8: UnsafeRawBufferPointer) {
         // Any byte ≥ 0x80 may start invalid UTF-8: validating here would duplicate the standard
         // library's repair, so such text is made a `String` as the decoding path makes it.
-        guard !utf8.contains(where: { $0 >= 0x80 }) else {
+        // Eight bytes at a time (`String.isASCII`, the decoder's): byte by byte through
+        // `contains(where:)` cost ~10 instructions a byte (~25 000 a page of 50 customers).
+        guard String.isASCII(utf8) else {
             text(number, String(decoding: utf8, as: UTF8.self))
             return
         }

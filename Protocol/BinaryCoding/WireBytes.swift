@@ -12,7 +12,7 @@ extension String: WireBytes {
     func appendWire(to bytes: inout [UInt8]) {
         var copy = self
         copy.withUTF8 { utf8 in
-            Varint.append(UInt64(utf8.count), to: &bytes)
+            bytes.appendVarint(UInt64(utf8.count))
             bytes.append(contentsOf: utf8)
         }
     }
@@ -33,8 +33,8 @@ extension String: WireBytes {
         self = decoded
     }
 
-    /// Whether every byte of `bytes` is below 0x80.
-    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Whether every byte of `bytes` is below 0x80 (also `BinaryWriter`'s check of borrowed text).
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var position = 0
         var high: UInt64 = 0
         while bytes.count - position >= 8 {

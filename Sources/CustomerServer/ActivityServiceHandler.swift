@@ -12,15 +12,15 @@ struct ActivityServiceHandler: GuardedService {
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return Activity(
-                try store.addNote(customerID: request.customerId, text: request.text, contactID: request.contactId,
-                                  projectID: request.projectId, by: caller.author))
+                try store.answering(context).addNote(customerID: request.customerId, text: request.text, contactID: request.contactId,
+                                                     projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.addTask,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") } ?? caller.user.id
             return Activity(
-                try store.addTask(
+                try store.answering(context).addTask(
                     customerID: request.customerId, subject: request.subject, dueAt: request.dueDate,
                     timeZone: request.timeZone, assigneeID: assignee, contactID: request.contactId,
                     projectID: request.projectId, by: caller.author))
@@ -29,28 +29,28 @@ struct ActivityServiceHandler: GuardedService {
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return Activity(
-                try store.addEvent(
+                try store.answering(context).addEvent(
                     customerID: request.customerId, subject: request.subject, startsAt: request.startsAt,
                     endsAt: request.endsAt, timeZone: request.timeZone, contactID: request.contactId,
                     projectID: request.projectId, by: caller.author))
         }
         router.register(ActivityService.completeTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
-            return Activity(try store.completeTask(id: request.id, by: caller.author))
+            return Activity(try store.answering(context).completeTask(id: request.id, by: caller.author))
         }
         router.register(ActivityService.reopenTask, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
-            return Activity(try store.reopenTask(id: request.id, by: caller.author))
+            return Activity(try store.answering(context).reopenTask(id: request.id, by: caller.author))
         }
         router.register(ActivityService.updateActivity, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
             let changes = try activityChanges(from: request)
-            return Activity(try store.updateActivity(id: request.id, changes, expectedVersion: request.expectedVersion,
-                                                     by: caller.author))
+            return Activity(try store.answering(context).updateActivity(id: request.id, changes, expectedVersion: request.expectedVersion,
+                                                                        by: caller.author))
         }
         router.register(ActivityService.deleteActivity, requires: .customers(.edit, activity: \.id)) { request, context in
             let caller = try Caller.of(context)
-            try store.deleteActivity(id: request.id, expectedVersion: request.expectedVersion, by: caller.author)
+            try store.answering(context).deleteActivity(id: request.id, expectedVersion: request.expectedVersion, by: caller.author)
             return DeleteActivityResponse(id: request.id)
         }
         router.register(ActivityService.listActivities,

@@ -10,17 +10,18 @@ struct AddressServiceHandler: GuardedService {
         router.register(AddressService.addAddress,
                         requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
-            return Address(try store.addAddress(customerID: request.customerId, request.fields.stored, by: caller.author))
+            return Address(try store.answering(context).addAddress(customerID: request.customerId, request.fields.stored,
+                                                                   by: caller.author))
         }
         router.register(AddressService.updateAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return Address(
-                try store.updateAddress(
+                try store.answering(context).updateAddress(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(AddressService.removeAddress, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeAddress(id: request.id, by: caller.author)
+            let removed = try store.answering(context).removeAddress(id: request.id, by: caller.author)
             return AddressList(addresses: try store.addresses(customerID: removed).map(Address.init))
         }
         router.register(AddressService.listAddresses,
@@ -30,7 +31,7 @@ struct AddressServiceHandler: GuardedService {
         router.register(AddressService.setHeadOffice, requires: .customers(.edit, address: \.id)) { request, context in
             let caller = try Caller.of(context)
             return AddressList(
-                addresses: try store.setHeadOffice(addressID: request.id, by: caller.author).map(Address.init))
+                addresses: try store.answering(context).setHeadOffice(addressID: request.id, by: caller.author).map(Address.init))
         }
         router.register(AddressService.getInvoicingReadiness,
                         requires: .customers(.read, customer: \.customerId)) { request, _ in

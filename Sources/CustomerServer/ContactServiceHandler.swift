@@ -11,7 +11,7 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, customer: \.customerId))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.createContact(
+                try store.answering(context).createContact(
                     customerID: request.customerId, request.fields.stored, keywords: request.keywords,
                     roles: request.roles, by: caller.author))
         }
@@ -19,7 +19,7 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.updateContact(
+                try store.answering(context).updateContact(
                     id: request.id, request.fields.stored, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(ContactService.getContact, requires: .customers(.read, contact: \.id)) { request, _ in
@@ -35,13 +35,15 @@ struct ContactServiceHandler: GuardedService {
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.setContactActive(id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
+                try store.answering(context).setContactActive(id: request.id, false, expectedVersion: request.expectedVersion,
+                                                              by: caller.author))
         }
         router.register(ContactService.activateContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.setContactActive(id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
+                try store.answering(context).setContactActive(id: request.id, true, expectedVersion: request.expectedVersion,
+                                                              by: caller.author))
         }
         router.register(ContactService.deleteContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
@@ -52,19 +54,21 @@ struct ContactServiceHandler: GuardedService {
                     "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete, or deactivate instead",
                     details: [ErrorDetail(field: "confirm", reason: "must be true")])
             }
-            return Contact(try store.deleteContact(id: request.id, by: caller.author))
+            return Contact(try store.answering(context).deleteContact(id: request.id, by: caller.author))
         }
         router.register(ContactService.tagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.tagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
+                try store.answering(context).tagContact(id: request.id, keywords: request.keywords, roles: request.roles,
+                                                        by: caller.author))
         }
         router.register(ContactService.untagContact,
                         requires: .manageContacts.and(.customers(.read, contact: \.id))) { request, context in
             let caller = try Caller.of(context)
             return Contact(
-                try store.untagContact(id: request.id, keywords: request.keywords, roles: request.roles, by: caller.author))
+                try store.answering(context).untagContact(id: request.id, keywords: request.keywords, roles: request.roles,
+                                                          by: caller.author))
         }
         router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in
             let manager = try Caller.of(context).visibleCustomers.accountManagerID

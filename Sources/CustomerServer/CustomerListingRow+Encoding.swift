@@ -8,33 +8,50 @@ extension CustomerListingRow {
     /// CustomerGetEncodingTests compare the bytes), text copied from the row instead of made into
     /// a `String` and released again; the head office when the row has one (a get's).
     func encodeCustomer(to writer: inout BinaryWriter) throws {
-        typealias Key = Customer.CodingKeys
-        try writer.write(Key.id, try id)
-        try writer.write(Key.number, try number)
-        try writer.write(Key.name, utf8: try name)
-        try writer.write(Key.accountManager, try accountManager.map(UserRef.init))
-        try writer.write(Key.description, utf8: try text(.description))
-        try writer.write(Key.vatNumber, utf8: try text(.vatNumber))
-        try writer.write(Key.country, utf8: try text(.country))
-        try writer.write(Key.industry, utf8: try text(.industry))
-        try writer.write(Key.email, utf8: try text(.email))
-        try writer.write(Key.website, utf8: try text(.website))
-        try writer.write(Key.phone, utf8: try text(.phone))
-        try writer.write(Key.active, try active)
-        try writer.write(Key.version, try version)
-        try writer.write(Key.createdAt, try createdAt)
-        try writer.write(Key.createdBy, UserRef(try createdBy))
-        try writer.write(Key.updatedAt, try updatedAt)
-        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+        let key = CustomerFieldKeys.shared
+        try writer.write(key.id, try id)
+        try writer.write(key.number, try number)
+        try writer.write(key.name, utf8: try name)
+        try writer.write(key.accountManager, try accountManager.map(UserRef.init))
+        try writer.write(key.description, utf8: try text(.description))
+        try writer.write(key.vatNumber, utf8: try text(.vatNumber))
+        try writer.write(key.country, utf8: try text(.country))
+        try writer.write(key.industry, utf8: try text(.industry))
+        try writer.write(key.email, utf8: try text(.email))
+        try writer.write(key.website, utf8: try text(.website))
+        try writer.write(key.phone, utf8: try text(.phone))
+        try writer.write(key.active, try active)
+        try writer.write(key.version, try version)
+        try writer.write(key.createdAt, try createdAt)
+        try writer.write(key.createdBy, UserRef(try createdBy))
+        try writer.write(key.updatedAt, try updatedAt)
+        try writer.write(key.updatedBy, UserRef(try updatedBy))
         // Never in a listing (see `StoredCustomer.headOffice`).
         if let office = try headOffice() {
-            try writer.writeMessage(Key.headOffice) { try office.encodeAddressFields(to: &$0) }
+            try writer.writeMessage(key.headOffice) { try office.encodeAddressFields(to: &$0) }
         }
-        try writer.write(Key.businessId, utf8: try text(.businessID))
-        try writer.write(Key.registryStatus, utf8: try text(.registryStatus))
-        try writer.write(Key.registryCheckedAt, try registryCheckedAt)
-        try writer.write(Key.deleted, try deleted ? true : nil as Bool?)
+        try writer.write(key.businessId, utf8: try text(.businessID))
+        try writer.write(key.registryStatus, utf8: try text(.registryStatus))
+        try writer.write(key.registryCheckedAt, try registryCheckedAt)
+        try writer.write(key.deleted, try deleted ? true : nil as Bool?)
     }
+}
+
+/// `Customer`'s keys as ``FieldKey``s, made once: a page writes each of them 50 times.
+private struct CustomerFieldKeys {
+    typealias Key = Customer.CodingKeys
+    static let shared = CustomerFieldKeys()
+
+    let id = FieldKey(Key.id), number = FieldKey(Key.number), name = FieldKey(Key.name)
+    let accountManager = FieldKey(Key.accountManager), description = FieldKey(Key.description)
+    let vatNumber = FieldKey(Key.vatNumber), country = FieldKey(Key.country), industry = FieldKey(Key.industry)
+    let email = FieldKey(Key.email), website = FieldKey(Key.website), phone = FieldKey(Key.phone)
+    let active = FieldKey(Key.active), version = FieldKey(Key.version)
+    let createdAt = FieldKey(Key.createdAt), createdBy = FieldKey(Key.createdBy)
+    let updatedAt = FieldKey(Key.updatedAt), updatedBy = FieldKey(Key.updatedBy)
+    let headOffice = FieldKey(Key.headOffice), businessId = FieldKey(Key.businessId)
+    let registryStatus = FieldKey(Key.registryStatus), registryCheckedAt = FieldKey(Key.registryCheckedAt)
+    let deleted = FieldKey(Key.deleted)
 }
 
 extension CustomerStore {

@@ -19,9 +19,9 @@ struct CustomerMergeHandler: GuardedService {
                         requires: .deleteCustomers.and(.customers(.edit, each: { [$0.keepId, $0.absorbId] }))) {
             request, context in
             let caller = try Caller.of(context)
-            let merge = try store.mergeCustomers(keep: request.keepId, absorb: request.absorbId,
-                                                 dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
-                                                 by: caller.author)
+            let merge = try store.answering(context).mergeCustomers(keep: request.keepId, absorb: request.absorbId,
+                                                                    dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
+                                                                    by: caller.author)
             return MergeCustomersResponse(merge)
         }
     }

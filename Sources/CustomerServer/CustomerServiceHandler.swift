@@ -19,7 +19,7 @@ struct CustomerServiceHandler: GuardedService {
                 accountManager: try request.fields.accountManager.map { try store.namedUser($0, field: "accountManager") })
         }, requires: .newCustomer(accountManager: \.accountManager)) { creation, context in
             let caller = try Caller.of(context)
-            let created = try store.createCustomer(
+            let created = try store.answering(context).createCustomer(
                 try newCustomer(from: creation.request.fields, accountManager: creation.accountManager),
                 allowDuplicateVAT: creation.request.allowDuplicateVat ?? false, by: caller.author)
             return Customer(created)
@@ -49,7 +49,7 @@ struct CustomerServiceHandler: GuardedService {
             // With own scope the requirement saw the customer as the caller's on a reader; the
             // write checks it again in its transaction, where no change of account manager can
             // come between (an update naming the caller would otherwise take a customer back).
-            let updated = try store.updateCustomer(
+            let updated = try store.answering(context).updateCustomer(
                 id: request.id, try changes(from: request.fields, accountManager: update.accountManager),
                 expectedVersion: request.expectedVersion, allowDuplicateVAT: request.allowDuplicateVat ?? false,
                 managedBy: caller.rights.editCustomers == .own ? caller.user.id : nil, by: caller.author)
@@ -77,14 +77,14 @@ struct CustomerServiceHandler: GuardedService {
                         requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
             return Customer(
-                try store.setCustomerActive(
+                try store.answering(context).setCustomerActive(
                     id: request.id, false, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(CustomerService.activateCustomer,
                         requires: .customers(.edit, customer: \.id)) { (request: SetCustomerActiveRequest, context) in
             let caller = try Caller.of(context)
             return Customer(
-                try store.setCustomerActive(
+                try store.answering(context).setCustomerActive(
                     id: request.id, true, expectedVersion: request.expectedVersion, by: caller.author))
         }
         router.register(CustomerService.deleteCustomer,
@@ -96,7 +96,7 @@ struct CustomerServiceHandler: GuardedService {
                     "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead",
                     details: [ErrorDetail(field: "confirm", reason: "must be true")])
             }
-            try store.deleteCustomer(id: request.id, by: caller.author)
+            try store.answering(context).deleteCustomer(id: request.id, by: caller.author)
             return DeleteCustomerResponse(id: request.id)
         }
     }

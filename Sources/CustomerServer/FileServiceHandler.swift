@@ -66,27 +66,27 @@ struct FileServiceHandler: GuardedService {
         }
         router.register(FileService.renameFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.FileInfo(try store.renameFile(id: request.id, name: request.name, by: caller.author))
+            return CustomerAPI.FileInfo(try store.answering(context).renameFile(id: request.id, name: request.name, by: caller.author))
         }
         router.register(FileService.removeFile, requires: .customers(.edit, record: { .file(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeFile(id: request.id, by: caller.author)
+            let removed = try store.answering(context).removeFile(id: request.id, by: caller.author)
             return try filesTab(customerID: removed.customerID)
         }
         router.register(FileService.addLink, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerAPI.Link(
-                try store.addLink(
+                try store.answering(context).addLink(
                     customerID: request.customerId, projectID: request.projectId, url: request.url, title: request.title,
                     by: caller.author))
         }
         router.register(FileService.renameLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return CustomerAPI.Link(try store.renameLink(id: request.id, title: request.name, by: caller.author))
+            return CustomerAPI.Link(try store.answering(context).renameLink(id: request.id, title: request.name, by: caller.author))
         }
         router.register(FileService.removeLink, requires: .customers(.edit, record: { .link(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let removed = try store.removeLink(id: request.id, by: caller.author)
+            let removed = try store.answering(context).removeLink(id: request.id, by: caller.author)
             return try filesTab(customerID: removed.customerID)
         }
         router.register(FileService.listFiles, requires: .customers(.read, customer: \.customerId)) { request, context in

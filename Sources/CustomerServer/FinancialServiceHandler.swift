@@ -10,13 +10,13 @@ struct FinancialServiceHandler: GuardedService {
         router.register(FinancialService.setForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
             let caller = try Caller.of(context)
             return Forecast(
-                try store.setForecast(
+                try store.answering(context).setForecast(
                     projectID: request.projectId, month: request.month, revenue: request.revenue, cost: request.cost,
                     billing: request.billing, hours: request.hours, by: caller.author))
         }
         router.register(FinancialService.removeForecast, requires: .financialFigures.and(.customers(.edit, record: { .project(id: $0.projectId) }))) { request, context in
             let caller = try Caller.of(context)
-            try store.removeForecast(projectID: request.projectId, month: request.month, by: caller.author)
+            try store.answering(context).removeForecast(projectID: request.projectId, month: request.month, by: caller.author)
             return ForecastList(forecasts: try store.forecasts(projectID: request.projectId).map(Forecast.init))
         }
         router.register(FinancialService.listForecasts, requires: .financialFigures.and(.customers(.read, record: { .project(id: $0.id) }))) { request, context in

@@ -18,7 +18,7 @@ struct InvoiceServiceHandler: GuardedService {
             let snapshot = String(decoding: try encoder.encode(settings), as: UTF8.self)
             let currency = request.currency ?? settings.currency ?? "EUR"
             return caller.shown(Invoice(
-                try store.issueInvoice(
+                try store.answering(context).issueInvoice(
                     customerID: request.customerId, contactID: request.contactId, total: request.total, currency: currency,
                     description: request.description, settingsSnapshot: snapshot, by: caller.author)))
         }

@@ -45,7 +45,7 @@ struct KeyedWrites: Sendable {
             // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
             userID: caller.service?.id ?? caller.user.id, key: key, method: name,
             request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
-        return try Self.once(claim, on: store) {
+        return try Self.once(claim, on: store.answering(context)) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
             try handler.run(resolved, context)

@@ -7,17 +7,18 @@ struct LabelServiceHandler: GuardedService {
     var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
-        router.register(LabelService.createLabel, requires: .administration) { request, _ in
-            Label(try store.createLabel(request.kind.stored, name: request.name))
+        router.register(LabelService.createLabel, requires: .administration) { request, context in
+            Label(try store.answering(context).createLabel(request.kind.stored, name: request.name))
         }
         router.register(LabelService.renameLabel, requires: .administration) { request, context in
-            Label(try store.renameLabel(request.kind.stored, name: request.name, to: request.newName,
-                                        by: try Caller.of(context).author))
+            Label(try store.answering(context).renameLabel(request.kind.stored, name: request.name, to: request.newName,
+                                                           by: try Caller.of(context).author))
         }
         router.register(LabelService.deleteLabel, requires: .administration) { request, context in
             DeleteLabelResponse(
-                unassigned: try store.deleteLabel(request.kind.stored, name: request.name, force: request.force ?? false,
-                                                  by: try Caller.of(context).author))
+                unassigned: try store.answering(context).deleteLabel(request.kind.stored, name: request.name,
+                                                                     force: request.force ?? false,
+                                                                     by: try Caller.of(context).author))
         }
         router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
             LabelList(labels: try store.labels(request.kind.stored).map(Label.init))

@@ -12,13 +12,14 @@ struct ProfileServiceHandler: GuardedService {
     }
 
     func register(with router: inout GuardedRouter) {
-        router.register(ProfileService.createProfile, requires: .administration) { request, _ in
-            PermissionProfile(try store.createProfile(name: request.name, rights: request.rights.stored))
+        router.register(ProfileService.createProfile, requires: .administration) { request, context in
+            PermissionProfile(try store.answering(context).createProfile(name: request.name, rights: request.rights.stored))
         }
-        router.register(ProfileService.updateProfile, requires: .administration) { request, _ in
+        router.register(ProfileService.updateProfile, requires: .administration) { request, context in
             // Every user of the profile gets the new rights from their next call on.
             let updated = try users.changing {
-                try store.updateProfile(named: request.name, request.storedChanges, expectedVersion: request.expectedVersion)
+                try store.answering(context).updateProfile(named: request.name, request.storedChanges,
+                                                           expectedVersion: request.expectedVersion)
             }
             return PermissionProfile(updated)
         }

@@ -11,13 +11,13 @@ struct ProjectServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             let fields = try request.fields.storedForCreate(resolvingWith: store)
             let created = request.kind == .salesCase
-                ? try store.createSalesCase(customerID: request.customerId, fields, by: caller.author)
-                : try store.createProject(customerID: request.customerId, fields, by: caller.author)
+                ? try store.answering(context).createSalesCase(customerID: request.customerId, fields, by: caller.author)
+                : try store.answering(context).createProject(customerID: request.customerId, fields, by: caller.author)
             return caller.shown(Project(created))
         }
         router.register(ProjectService.updateProject, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let updated = try store.updateProject(
+            let updated = try store.answering(context).updateProject(
                 id: request.id, try request.fields.storedChanges(resolvingWith: store),
                 expectedVersion: request.expectedVersion, by: caller.author)
             return caller.shown(Project(updated))
@@ -31,31 +31,32 @@ struct ProjectServiceHandler: GuardedService {
         }
         router.register(ProjectService.winSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            let won = try store.winSalesCase(
+            let won = try store.answering(context).winSalesCase(
                 id: request.id, projectFields: try request.fields.storedChanges(resolvingWith: store), by: caller.author)
             return caller.shown(Project(won))
         }
         router.register(ProjectService.loseSalesCase, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return caller.shown(Project(try store.loseSalesCase(id: request.id, reason: request.reason, by: caller.author)))
+            return caller.shown(Project(try store.answering(context).loseSalesCase(id: request.id, reason: request.reason,
+                                                                                   by: caller.author)))
         }
 
         router.register(CollaborationService.addProjectTask, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             let assignee = try request.assignee.map { try store.userID(named: $0, field: "assignee") }
             return ProjectTask(
-                try store.addProjectTask(
+                try store.answering(context).addProjectTask(
                     projectID: request.projectId, name: request.name, assigneeID: assignee, dueOn: request.dueOn,
                     by: caller.author))
         }
         router.register(CollaborationService.setProjectTaskStatus, requires: .customers(.edit, record: { .projectTask(id: $0.id) })) { request, context in
             let caller = try Caller.of(context)
-            return ProjectTask(try store.setProjectTaskDone(id: request.id, request.status == .done, by: caller.author))
+            return ProjectTask(try store.answering(context).setProjectTaskDone(id: request.id, request.status == .done, by: caller.author))
         }
         router.register(CollaborationService.addNote, requires: .customers(.edit, record: { .project(id: $0.projectId) })) { request, context in
             let caller = try Caller.of(context)
             return CollaborationNote(
-                try store.addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.author))
+                try store.answering(context).addCollaborationNote(projectID: request.projectId, text: request.text, by: caller.author))
         }
         router.register(CollaborationService.listCollaboration, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)

@@ -61,8 +61,8 @@ struct RegistryRefreshHandler: GuardedService {
             try context.checkCancellation()
             var update = RegistryRefreshPlan.update(for: taken, from: record)
             update.status = record.standing
-            after = try store.applyRegistryUpdate(customerID: customer.id, update, expectedVersion: customer.version,
-                                                  by: caller.author)
+            after = try store.answering(context).applyRegistryUpdate(customerID: customer.id, update, expectedVersion: customer.version,
+                                                                     by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {

@@ -15,20 +15,21 @@ struct SettingsServiceHandler: GuardedService {
         router.register(SettingsService.updateSettings, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return CustomerSettings(
-                try store.updateCustomerSettings(
+                try store.answering(context).updateCustomerSettings(
                     customerID: request.customerId, request.fields.storedChanges, expectedVersion: request.expectedVersion,
                     by: caller.author))
         }
         router.register(SettingsService.createSegment, requires: .administration) { request, context in
-            return Segment(try store.createSegment(name: request.name, parentID: request.parentId))
+            return Segment(try store.answering(context).createSegment(name: request.name, parentID: request.parentId))
         }
         router.register(SettingsService.updateSegment, requires: .administration) { request, context in
             var segment: StoredSegment?
             if let name = request.name {
-                segment = try store.renameSegment(id: request.id, name: name)
+                segment = try store.answering(context).renameSegment(id: request.id, name: name)
             }
             if request.moveToRoot == true || request.parentId != nil {
-                segment = try store.moveSegment(id: request.id, parentID: request.moveToRoot == true ? nil : request.parentId)
+                segment = try store.answering(context).moveSegment(id: request.id,
+                                                                   parentID: request.moveToRoot == true ? nil : request.parentId)
             }
             guard let segment else {
                 throw RPCError(
@@ -38,7 +39,7 @@ struct SettingsServiceHandler: GuardedService {
             return Segment(segment)
         }
         router.register(SettingsService.deleteSegment, requires: .administration) { request, context in
-            _ = try store.deleteSegment(id: request.id, force: request.force ?? false)
+            _ = try store.answering(context).deleteSegment(id: request.id, force: request.force ?? false)
             return SegmentList(segments: try store.segments().map(Segment.init))
         }
         router.register(SettingsService.listSegments, requires: .signedIn) { _, context in
@@ -48,12 +49,12 @@ struct SettingsServiceHandler: GuardedService {
         router.register(SettingsService.setCustomerSegments, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return SegmentList(
-                segments: try store.setCustomerSegments(
+                segments: try store.answering(context).setCustomerSegments(
                     customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.author
                 ).map(Segment.init))
         }
         router.register(SettingsService.createIndustry, requires: .administration) { request, context in
-            return Industry(try store.createIndustry(name: request.name))
+            return Industry(try store.answering(context).createIndustry(name: request.name))
         }
         router.register(SettingsService.renameIndustry, requires: .administration) { request, context in
             guard let newName = request.newName else {
@@ -61,10 +62,10 @@ struct SettingsServiceHandler: GuardedService {
                     .invalidArgument, "newName is required to rename an industry",
                     details: [ErrorDetail(field: "newName", reason: "required")])
             }
-            return Industry(try store.renameIndustry(name: request.name, to: newName))
+            return Industry(try store.answering(context).renameIndustry(name: request.name, to: newName))
         }
         router.register(SettingsService.deleteIndustry, requires: .administration) { request, context in
-            _ = try store.deleteIndustry(name: request.name, force: request.force ?? false)
+            _ = try store.answering(context).deleteIndustry(name: request.name, force: request.force ?? false)
             return IndustryList(industries: try store.industries().map(Industry.init))
         }
         router.register(SettingsService.listIndustries, requires: .signedIn) { _, context in

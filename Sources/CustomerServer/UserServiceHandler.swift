@@ -13,12 +13,13 @@ struct UserServiceHandler: GuardedService {
     }
 
     func register(with router: inout GuardedRouter) {
-        router.register(UserService.addUser, requires: .administration) { request, _ in
+        router.register(UserService.addUser, requires: .administration) { request, context in
             let added = try users.changing {
                 if let profile = request.profile {
-                    return try store.addUser(uid: request.uid, name: request.name, profileName: profile)
+                    return try store.answering(context).addUser(uid: request.uid, name: request.name, profileName: profile)
                 }
-                return try store.addUser(uid: request.uid, name: request.name, isAdministrator: request.isAdministrator ?? false)
+                return try store.answering(context).addUser(uid: request.uid, name: request.name,
+                                                            isAdministrator: request.isAdministrator ?? false)
             }
             return User(added)
         }
@@ -29,17 +30,17 @@ struct UserServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             return User(caller.user, actingService: caller.service)
         }
-        router.register(UserService.setUserProfile, requires: .administration) { request, _ in
-            User(try users.changing { try store.setUserProfile(userName: request.user, profileName: request.profile) })
+        router.register(UserService.setUserProfile, requires: .administration) { request, context in
+            User(try users.changing { try store.answering(context).setUserProfile(userName: request.user, profileName: request.profile) })
         }
-        router.register(UserService.deactivateUser, requires: .administration) { request, _ in
-            User(try users.changing { try store.setUserActive(userName: request.user, false) })
+        router.register(UserService.deactivateUser, requires: .administration) { request, context in
+            User(try users.changing { try store.answering(context).setUserActive(userName: request.user, false) })
         }
-        router.register(UserService.activateUser, requires: .administration) { request, _ in
-            User(try users.changing { try store.setUserActive(userName: request.user, true) })
+        router.register(UserService.activateUser, requires: .administration) { request, context in
+            User(try users.changing { try store.answering(context).setUserActive(userName: request.user, true) })
         }
-        router.register(UserService.setTrustedService, requires: .administration) { request, _ in
-            User(try users.changing { try store.setTrustedService(userName: request.user, request.trusted) })
+        router.register(UserService.setTrustedService, requires: .administration) { request, context in
+            User(try users.changing { try store.answering(context).setTrustedService(userName: request.user, request.trusted) })
         }
     }
 }

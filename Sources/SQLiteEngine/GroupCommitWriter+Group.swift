@@ -11,6 +11,8 @@ extension GroupCommitWriter {
     ///   leaves the savepoint open: SQLite docs, "SAVEPOINT"); it gets its own error, the others go on.
     /// - When the transaction itself fails (BEGIN, a savepoint step, or COMMIT), the whole group is
     ///   rolled back and every member that ran gets the error that stopped it: none was acknowledged.
+    /// - A member whose admission refuses (`write(checksFirst:admission:_:)`) is skipped, just
+    ///   before it would have run: it gets the admission's error, the others go on.
     /// - A group of one runs without a savepoint, exactly as a write did before group commit.
     /// - A member that checks first (`write(checksFirst:_:)`) runs without a savepoint as well:
     ///   when it throws and the connection's change count did not move, it changed nothing and the
@@ -36,9 +38,10 @@ extension GroupCommitWriter {
         guard group.count > 1 else {
             let call = group[0]
             do {
+                try call.admit()
                 try connection.transaction("BEGIN IMMEDIATE") { try call.run(connection) }
             } catch {
-                call.fail(error)  // Its own error, or BEGIN's or COMMIT's.
+                call.fail(error)  // Its own error, its admission's, or BEGIN's or COMMIT's.
             }
             return 1
         }
@@ -56,6 +59,8 @@ extension GroupCommitWriter {
             for call in group {
                 if ran > 0, DispatchTime.now().uptimeNanoseconds - start > budgetNanoseconds { break }
                 ran += 1
+                // A member refused admission recorded why and is answered with it; the rest go on.
+                guard (try? call.admit()) != nil else { continue }
                 do {
                     if try call.checksFirst ? runChecked(call) : runInSavepoint(call) { succeeded.append(call) }
                 } catch let failure as ChangedBeforeFailing {

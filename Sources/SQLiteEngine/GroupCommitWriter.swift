@@ -80,10 +80,18 @@ public final class GroupCommitWriter: @unchecked Sendable {
     ///   without a savepoint of its own (see `commitGroup`). Should it throw after changing a row
     ///   all the same, nothing can undo it alone: its group's transaction is rolled back and every
     ///   member that ran gets the error, as when a COMMIT fails (none was acknowledged).
-    /// - Throws: what `body` throws (its changes are undone, other writes are unaffected); the
-    ///   error that stopped the group's transaction (nothing of it was committed); ``ConnectionClosedError``.
-    public func write<T>(checksFirst: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try submit(isExclusive: false, checksFirst: checksFirst, body)
+    /// - Parameter admission: asked once, on the thread that runs the group, just before `body`
+    ///   would run (before BEGIN when it runs alone): when it throws, `body` never runs and the call
+    ///   throws that error. For a caller whose own caller may have stopped waiting meanwhile (a
+    ///   call the server answered DEADLINE_EXCEEDED while this write queued must not commit);
+    ///   once it returned, the write is on its way to COMMIT. Keep it short and non-blocking: the
+    ///   whole group waits on it.
+    /// - Throws: what `body` or `admission` throws (its changes are undone, other writes are
+    ///   unaffected); the error that stopped the group's transaction (nothing of it was committed);
+    ///   ``ConnectionClosedError``.
+    public func write<T>(checksFirst: Bool = false, admission: (() throws -> Void)? = nil,
+                         _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try submit(isExclusive: false, checksFirst: checksFirst, admission: admission, body)
     }
 
     /// Runs `body` with the writer connection to itself, outside any transaction, in its turn among
@@ -115,10 +123,10 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     // MARK: Leading
 
-    private func submit<T>(isExclusive: Bool, checksFirst: Bool = false,
+    private func submit<T>(isExclusive: Bool, checksFirst: Bool = false, admission: (() throws -> Void)? = nil,
                            _ body: (SQLiteConnection) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
-            let call = PendingCall(isExclusive: isExclusive, checksFirst: checksFirst, body)
+            let call = PendingCall(isExclusive: isExclusive, checksFirst: checksFirst, admission: admission, body)
             perform(call)
             return try call.result.get()
         }

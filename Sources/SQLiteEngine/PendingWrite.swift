@@ -17,6 +17,9 @@ protocol PendingWrite: AnyObject {
     var isExclusive: Bool { get }
     /// Refuses only before its first change (`GroupCommitWriter.write(checksFirst:_:)`): runs in a group without a savepoint.
     var checksFirst: Bool { get }
+    /// Whether the call may still run, asked just before it runs (`GroupCommitWriter.write(checksFirst:admission:_:)`).
+    /// - Throws: why not; the call then records that error as its outcome and is skipped.
+    func admit() throws
     /// Read and written only while the writer's lock is held.
     var state: PendingWriteState { get set }
     /// Signalled once, when the call is answered or chosen to lead; `nil` while nobody waits on it.
@@ -45,13 +48,27 @@ final class PendingCall<T>: PendingWrite {
     var state = PendingWriteState.queued
     var wakeUp: DispatchSemaphore?
     private var body: ((SQLiteConnection) throws -> T)?
+    private var admission: (() throws -> Void)?
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
     private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
 
-    init(isExclusive: Bool, checksFirst: Bool, _ body: @escaping (SQLiteConnection) throws -> T) {
+    init(isExclusive: Bool, checksFirst: Bool, admission: (() throws -> Void)?,
+         _ body: @escaping (SQLiteConnection) throws -> T) {
         self.isExclusive = isExclusive
         self.checksFirst = checksFirst
+        self.admission = admission
         self.body = body
+    }
+
+    func admit() throws {
+        guard let admission else { return }
+        self.admission = nil
+        do {
+            try admission()
+        } catch {
+            fail(error)
+            throw error
+        }
     }
 
     func run(_ connection: SQLiteConnection) throws {
@@ -67,6 +84,7 @@ final class PendingCall<T>: PendingWrite {
 
     func fail(_ error: any Error) {
         body = nil
+        admission = nil
         result = .failure(error)
     }
 }

@@ -24,6 +24,13 @@ import Testing
             let unnamed = await #expect(throws: RPCError.self) { _ = try await boss.customers.create(CustomerFields(name: "")) }
             #expect(unnamed?.code == .invalidArgument)
 
+            // (uid_t) -1 is no process's uid: a user with it could never connect.
+            let users = try await boss.users.list()
+            let noUID = await #expect(throws: RPCError.self) { _ = try await boss.users.add(uid: .max, name: "nobody-ever") }
+            #expect(noUID?.code == .invalidArgument)
+            #expect(noUID?.details.contains { $0.field == "uid" } == true, "names the field: \(String(describing: noUID))")
+            #expect(try await boss.users.list() == users)
+
             #expect(try await boss.customers.get(id: customer.id) == customer)
             #expect(try await boss.customers.list(CustomerQuery(status: .all)).customers == [customer])
         }

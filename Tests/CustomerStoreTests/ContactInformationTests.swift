@@ -42,4 +42,35 @@ import Testing
             try store.contactInformation(customerID: 999, now: fixture.clock.now)
         }
     }
+
+    /// The tab takes the head office from the customer's own read and reads the other addresses
+    /// without it: the list is still the one `addresses(customerID:)` gives, whichever address is
+    /// the head office, and a customer without one lists none.
+    @Test func theAddressesAreTheHeadOfficeThenTheRestByIDWhicheverItIs() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Offices Oy")
+        let bare = try fixture.create("Bare Oy")
+        #expect(try store.contactInformation(customerID: bare.id, now: fixture.clock.now).addresses == [])
+        let addresses = try (["Street 1", "Street 2", "Street 3", "Street 4"]).map { street in
+            try store.addAddress(customerID: customer.id, StoredAddressFields(street1: street, country: "FI"),
+                                 by: .user(fixture.admin.id))
+        }
+        var tab = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)
+        #expect(tab.addresses.map(\.id) == addresses.map(\.id))
+        #expect(tab.addresses.map(\.isHeadOffice) == [true, false, false, false])
+        #expect(tab.addresses == (try store.addresses(customerID: customer.id)))
+
+        _ = try store.setHeadOffice(addressID: addresses[2].id, by: .user(fixture.admin.id))
+        tab = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)
+        #expect(tab.addresses.map(\.id) == [addresses[2].id, addresses[0].id, addresses[1].id, addresses[3].id])
+        #expect(tab.addresses.map(\.isHeadOffice) == [true, false, false, false])
+        #expect(tab.addresses == (try store.addresses(customerID: customer.id)))
+        #expect(tab.addresses.first == tab.customer.headOffice)
+
+        _ = try store.removeAddress(id: addresses[0].id, by: .user(fixture.admin.id))
+        tab = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)
+        #expect(tab.addresses.map(\.id) == [addresses[2].id, addresses[1].id, addresses[3].id])
+        #expect(tab.addresses == (try store.addresses(customerID: customer.id)))
+    }
 }

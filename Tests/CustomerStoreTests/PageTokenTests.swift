@@ -41,4 +41,36 @@ import Testing
         #expect(throws: StoreError.self) { try PageToken.decode(encoded, order: .byNumber, fingerprint: 0xfeed) }
         #expect(throws: StoreError.self) { try PageToken.decode("not a token!", order: .byName, fingerprint: 0xfeed) }
     }
+
+    /// The token is read as bytes: what does not parse, or whose name key is not UTF-8, is refused
+    /// as it was when the token was read as a `String`.
+    @Test func malformedTokensAreRefused() throws {
+        let order = CustomerOrder.byName.rawValue
+        let texts: [[UInt8]] = [
+            Array("1|\(order)|feed|42|10042".utf8),                     // five fields
+            Array("2|\(order)|feed|42|10042|a".utf8),                   // another format
+            Array("1|\(order)|feeg|42|10042|a".utf8),                   // not hex
+            Array("1|\(order)|feed|4x|10042|a".utf8),                   // not a number
+            Array("1|\(order)|feed|42|10042|".utf8) + [0xC3, 0x28],     // not UTF-8
+        ]
+        for text in texts {
+            #expect(throws: StoreError.self) { try PageToken.decode(Base64URL.encode(text), order: .byName, fingerprint: 0xfeed) }
+        }
+        let empty = Array("1|\(order)|feed|42|10042|".utf8)
+        #expect(try PageToken.decode(Base64URL.encode(empty), order: .byName, fingerprint: 0xfeed)
+            == ListPosition(id: 42, number: 10_042, nameKey: ""))
+    }
+
+    /// The fingerprint is FNV-1a of the parts joined by U+001F, as it was computed before (a
+    /// client's saved token still names the same listing).
+    @Test func theFingerprintIsThatOfTheJoinedText() {
+        func reference(_ text: String) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return hash
+        }
+        for parts in [["byName", "active", "mäki", "", "", ""], ["byNumber", "all", "", "FI", "7", "1700000000000"], [""], []] {
+            #expect(PageToken.fingerprint(parts) == reference(parts.joined(separator: "\u{1F}")), "\(parts)")
+        }
+    }
 }

@@ -41,8 +41,11 @@ import Testing
         #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
             try fixture.store.addUser(uid: 2000, name: "Alice")
         }
-        let big = try fixture.store.addUser(uid: UInt32.max, name: "  max  ")
-        #expect(big.uid == UInt32.max && big.name == "max")
+        let big = try fixture.store.addUser(uid: UInt32.max - 1, name: "  max  ")
+        #expect(big.uid == UInt32.max - 1 && big.name == "max")
+        // (uid_t) -1 is no process's uid: a user with it could never connect.
+        let error = #expect(throws: StoreError.self) { try fixture.store.addUser(uid: UInt32.max, name: "never") }
+        #expect(error.map { "\($0)" }?.contains("uid: must not be 4294967295") == true, "\(String(describing: error))")
         #expect(try fixture.store.listUsers().count == 3)
     }
 

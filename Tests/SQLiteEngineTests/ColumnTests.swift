@@ -162,6 +162,35 @@ import SQLiteEngine
         }
     }
 
+    /// Text read in place is SQLite's bytes, all of them (an embedded NUL, non-ASCII, empty text
+    /// that is not NULL); NULL is nil where optional and refused where not; a number is not text.
+    @Test func textBytesAreTheStoredBytes() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: Self.schema + """
+            INSERT INTO person VALUES (2, 'Mäki' || char(0) || 'x', '', NULL, 0);
+            """)
+        let sql = "SELECT id, name, nickname FROM person ORDER BY id"
+        let rows = try connection.withStatement(sql) { statement in
+            var rows: [([UInt8], [UInt8]?)] = []
+            try statement.forEachRow(PersonColumns.self) { columns in
+                rows.append((Array(try statement.textBytes(columns.name)), try statement.optionalTextBytes(columns.nickname).map(Array.init)))
+                if try statement.int64(columns.id) == 1 {
+                    #expect(throws: ColumnError(column: "nickname", problem: .wrongType(expected: "TEXT", found: "NULL"), sql: sql)) {
+                        try statement.textBytes(columns.nickname)
+                    }
+                    #expect(throws: ColumnError(column: "id", problem: .wrongType(expected: "TEXT or NULL", found: "INTEGER"), sql: sql)) {
+                        try statement.optionalTextBytes(columns.id)
+                    }
+                    #expect(try statement.optionalInt64(columns.nickname) == nil)
+                }
+            }
+            return rows
+        }
+        #expect(rows.count == 2)
+        #expect(rows.first?.0 == Array("Anna".utf8) && rows.first?.1 == nil)
+        #expect(rows.last?.0 == Array("Mäki\u{0}x".utf8) && rows.last?.1 == [])
+    }
+
     /// A `SELECT *` re-prepared after a schema change resolves its layout again: a column added
     /// in front of the ones read shifts nothing.
     @Test func aLayoutFollowsAReprepare() throws {

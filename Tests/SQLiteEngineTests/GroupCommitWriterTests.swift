@@ -3,6 +3,7 @@ import TestSupport
 import Foundation
 import Testing
 import SQLiteEngine
+import Synchronization
 
 /// The group-commit writer on a bare table: writes queued while one runs share the next
 /// transaction, each in its own savepoint; groups are formed on purpose by holding the first write
@@ -136,6 +137,46 @@ import SQLiteEngine
         let reader = try database.openReader()
         defer { reader.close() }
         #expect(try loggedNames(reader) == ["A", "B", "D"])
+    }
+
+    /// A member whose admission refuses when its turn comes (its call ended while it queued) never
+    /// runs its body and gets the admission's error; the members beside it commit; admissions are
+    /// asked in queue order, on the group's thread, once each; a write alone is asked before BEGIN.
+    @Test func aMemberRefusedAdmissionDoesNotRun() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        defer { writer.close() }
+        let asked = Mutex<[String]>([])
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        let admitted = ThreadTask {
+            try writer.write(admission: { asked.withLock { $0.append("B") } }) { try insertLog($0, "B") }
+        }
+        try await waitUntil("1 write to wait in the writer's queue") { writer.statistics.waiting >= 1 }
+        let refused = ThreadTask {
+            try writer.write(admission: {
+                asked.withLock { $0.append("C") }
+                throw BodyError(name: "ended")
+            }) { try insertLog($0, "C") }
+        }
+        try await waitUntil("2 writes to wait in the writer's queue") { writer.statistics.waiting >= 2 }
+        let last = try await Self.startQueuedWrite(writer, queued: 3) { try insertLog($0, "D") }
+        gate.open()
+
+        #expect(try await first.value == 1)
+        #expect(try await admitted.value == 2)
+        await #expect(throws: BodyError(name: "ended")) { try await refused.value }
+        #expect(try await last.value == 3)
+        #expect(asked.withLock { $0 } == ["B", "C"])
+        #expect(writer.statistics.groups == 2)  // B to D shared one transaction.
+
+        await #expect(throws: BodyError(name: "alone")) {
+            try await ThreadTask { try writer.write(admission: { throw BodyError(name: "alone") }) { try insertLog($0, "E") } }.value
+        }
+        #expect(try await ThreadTask { try writer.write { try insertLog($0, "F") } }.value == 4)
+        let reader = try database.openReader()
+        defer { reader.close() }
+        #expect(try loggedNames(reader) == ["A", "B", "D", "F"])
     }
 
     /// A member that checks first but throws after changing a row cannot be undone alone: its

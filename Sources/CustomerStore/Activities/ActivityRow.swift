@@ -133,6 +133,10 @@ enum ActivityRow {
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }
             list.planned.sort(by: isListedBefore)
+            // Stepped by id, oldest first, and listed newest first: reversed, the rows are mostly in
+            // order already, which the sort of a few rows checks without moving them (the bench's
+            // five done records: the sort's copies ~4 800 instructions a card, ~1 900 with these).
+            list.done.reverse()
             list.done.sort(by: isListedBefore)
             return list
         }

@@ -25,7 +25,7 @@ extension CustomerStore {
                                    users: UserNames) throws -> StoredContactInformation {
         StoredContactInformation(
             customer: customer,
-            addresses: try AddressRow.fetchAll(connection, customerID: customer.id, users: users),
+            addresses: try AddressRow.fetchAll(connection, customer: customer, users: users),
             contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false, users: users),
             activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds, users: users),
             segments: try SegmentTree.ofCustomer(connection, customerID: customer.id))

@@ -69,7 +69,7 @@ struct CustomerListingQuery {
         self.values = values
         let canonical = [order.rawValue, filter.status.rawValue, term ?? "", country ?? "",
                          filter.accountManagerID.map(String.init) ?? "", changedSince.map(String.init) ?? ""]
-        fingerprint = PageToken.fingerprint(canonical.joined(separator: "\u{1F}"))
+        fingerprint = PageToken.fingerprint(canonical)
     }
 
     /// The SELECT of one page and its bound values (the keyset condition only after a position).
@@ -87,7 +87,12 @@ struct CustomerListingQuery {
             }
         }
         var sql = CustomerRow.select
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        // Appended in place: `joined(separator:)` and `+` made two more strings of the SELECT's
+        // ~600 bytes a page (~14 000 instructions with the fingerprint's, callgrind).
+        for (index, condition) in conditions.enumerated() {
+            sql += index == 0 ? " WHERE " : " AND "
+            sql += condition
+        }
         sql += order == .byName ? " ORDER BY c.name_key, c.id" : " ORDER BY c.number"
         sql += " LIMIT ?"
         values.append(.integer(Int64(limit) + 1))

@@ -31,7 +31,7 @@ extension CustomerStore {
         try StoreError.mappingEngineErrors {
             // The feed's watchers wake after the COMMIT, as after any write (see `write`).
             defer { commits.committed() }
-            return try writer.write { connection in
+            return try writer.write(admission: admission) { connection in
                 let now = nowMilliseconds()
                 if let earlier = try Self.earlierUse(connection, of: claim, now: now) { return earlier }
                 let response = try body()

@@ -25,6 +25,9 @@ public final class CustomerStore: Sendable {
     let access: Access
     /// Counts commits and wakes the change feed's watchers (see ``CommitSignal``).
     public let commits: CommitSignal
+    /// Asked just before each write of this view runs in its group (see ``answering(_:)``); nil:
+    /// every write runs.
+    let admission: (@Sendable () throws -> Void)?
 
     enum Access {
         /// Reads on a pooled reader, writes through group commit: the store as opened.
@@ -36,6 +39,8 @@ public final class CustomerStore: Sendable {
 
     /// This store's claim on the database, held until `close()`.
     private let lock: DatabaseLock
+    /// Whether this is the store as opened, which closes the connections; false for a view of it.
+    private let ownsConnections: Bool
     /// The database was too large to check at open (see `StoreOptions.integrityCheckAtOpenLimit`):
     /// the owner should run ``checkIntegrity()`` now, beside serving.
     public let isIntegrityCheckDeferred: Bool
@@ -93,6 +98,8 @@ public final class CustomerStore: Sendable {
         }
         access = .pooled
         commits = CommitSignal()
+        admission = nil
+        ownsConnections = true
     }
 
     /// Takes the database's one-owner lock (see `DatabaseLock`), as opening and restoring do.
@@ -107,8 +114,8 @@ public final class CustomerStore: Sendable {
         }
     }
 
-    /// A second view of `opened`'s connections (see ``insideKeyedWrites()``).
-    init(viewOf opened: CustomerStore, access: Access) {
+    /// A second view of `opened`'s connections (see ``insideKeyedWrites()``, ``answering(_:)``).
+    init(viewOf opened: CustomerStore, access: Access, admission: (@Sendable () throws -> Void)? = nil) {
         path = opened.path
         writer = opened.writer
         readers = opened.readers
@@ -121,6 +128,8 @@ public final class CustomerStore: Sendable {
         options = opened.options
         self.access = access
         commits = opened.commits
+        self.admission = admission
+        ownsConnections = false
     }
 
     /// Runs SQLite's quick_check on a connection of its own (readers and the writer go on meanwhile);
@@ -136,9 +145,9 @@ public final class CustomerStore: Sendable {
     }
 
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
-    /// A view from ``insideKeyedWrites()`` closes nothing: the store it views owns the connections.
+    /// A view (``insideKeyedWrites()``, ``answering(_:)``) closes nothing: the store it views owns the connections.
     public func close() {
-        guard access == .pooled else { return }
+        guard ownsConnections else { return }
         commits.close()
         readers.close()
         writer.close()
@@ -189,7 +198,7 @@ public final class CustomerStore: Sendable {
     func write<T>(checksFirst: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
-            let result = try writer.write(checksFirst: checksFirst, body)
+            let result = try writer.write(checksFirst: checksFirst, admission: admission, body)
             commits.committed()
             return result
         }

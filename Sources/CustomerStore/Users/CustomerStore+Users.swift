@@ -40,10 +40,11 @@ extension CustomerStore {
     /// Registers a user with the built-in Administrator profile, or else the default profile
     /// (`BuiltInProfile.defaultForNewUsers`).
     ///
-    /// - Throws: `invalidArgument` on field `name` (blank or over 64 characters);
-    ///   `alreadyExists` with field `uid` or `name` when either is taken.
+    /// - Throws: `invalidArgument` on field `name` (blank or over 64 characters) and on field `uid`
+    ///   (4294967295, see ``validUID(_:)``); `alreadyExists` with field `uid` or `name` when either is taken.
     @discardableResult
     public func addUser(uid: UInt32, name: String, isAdministrator: Bool = false) throws -> StoredUser {
+        try Self.validUID(uid)
         let name = try Self.validUserName(name)
         let profile = isAdministrator ? BuiltInProfile.administrator : .defaultForNewUsers
         return try write { connection in
@@ -57,6 +58,7 @@ extension CustomerStore {
     ///   when no profile has that name.
     @discardableResult
     public func addUser(uid: UInt32, name: String, profileName: String) throws -> StoredUser {
+        try Self.validUID(uid)
         let name = try Self.validUserName(name)
         return try write { connection in
             try insertUser(connection, uid: uid, name: name, profileID: try Self.profileID(connection, named: profileName))
@@ -70,7 +72,10 @@ extension CustomerStore {
     /// - Returns: the users it created (empty when the store was already bootstrapped).
     @discardableResult
     public func bootstrap(administrators: [(uid: UInt32, name: String)]) throws -> [StoredUser] {
-        let validated = try administrators.map { (uid: $0.uid, name: try Self.validUserName($0.name)) }
+        let validated = try administrators.map { administrator in
+            try Self.validUID(administrator.uid)
+            return (uid: administrator.uid, name: try Self.validUserName(administrator.name))
+        }
         return try write { connection in
             let count = try connection.withStatement("SELECT count(*) FROM users") { statement in
                 try statement.step() ? statement.int64(0) : 0
@@ -94,6 +99,18 @@ extension CustomerStore {
             VALUES (?, ?, (SELECT administration FROM permission_profiles WHERE id = ?), 1, ?, ?)
             """, [.integer(Int64(uid)), .text(name), .integer(profileID), .integer(nowMilliseconds()), .integer(profileID)])
         return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(connection.lastInsertRowID))
+    }
+
+    /// Refuses the one uid no process can have: 4294967295 is `(uid_t) -1`, which `setuid` and
+    /// `chown` take to mean "unchanged" (POSIX), so no socket peer ever carries it and a user
+    /// registered with it could never connect (nor be replaced under its uid).
+    /// - Throws: `invalidArgument` on field `uid`.
+    static func validUID(_ uid: UInt32) throws {
+        if uid == UInt32.max {
+            throw StoreError.invalidArgument([FieldViolation(
+                field: "uid",
+                reason: "must not be 4294967295, which is (uid_t) -1: no process runs as it, so its user could never connect")])
+        }
     }
 
     /// A user name trimmed, 1-64 characters.

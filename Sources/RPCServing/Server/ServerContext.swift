@@ -118,11 +118,12 @@ public final class ServerContext: Sendable {
     /// client abandoned (CANCEL, connection gone) must not commit afterwards. From here on none of
     /// those ends the call: the handler's answer, whenever it comes, is the one the client gets
     /// (if the connection is still there), so the handler must not wait on anything unbounded after it.
+    /// A handler that claimed it already (a call making several writes) claims it again at no cost.
     /// - Throws: the call's cancellation (`CANCELLED`, `DEADLINE_EXCEEDED`, `UNAVAILABLE`) when its
     ///   end was claimed already: the handler must then undo its work.
     public func claimAnswer() throws {
         let (claimed, deadlineEntry) = state.withLock { state -> (Bool, DeadlineScheduler.Entry?) in
-            guard !state.finished else { return (false, nil) }
+            guard !state.finished else { return (state.answerHeldByHandler, nil) }
             state.finished = true
             state.answerHeldByHandler = true
             defer { state.deadlineEntry = nil }

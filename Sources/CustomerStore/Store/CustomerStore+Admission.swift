@@ -1,0 +1,22 @@
+/// Writes whose caller may stop waiting before they run.
+///
+/// A write waits in the writer's queue while the group before it commits; meanwhile its caller's
+/// own caller may have been told it failed (the server answers DEADLINE_EXCEEDED, or the client
+/// cancelled, or left). "A refused call changes nothing": such a write must not commit. The check
+/// is passed in, as a value, by whoever knows the call (the store knows nothing of calls); the
+/// group asks it on the thread that runs the group, just before the write would run, so the answer
+/// is decided once: refused, and nothing of the write runs; or admitted, and from then on the
+/// write's own outcome (after COMMIT) is its answer.
+extension CustomerStore {
+    /// This store with `admission` asked before each of its writes runs (`write`, `keyedWrite`;
+    /// reads are not affected). Views are cheap: make one per call.
+    ///
+    /// Inside a keyed write (``insideKeyedWrites()``) the view is returned as it is: its writes
+    /// are savepoints of the keyed write's transaction, which asked its own admission first.
+    /// - Parameter admission: throws when the write must not run any more (the call ended); the
+    ///   write then throws that error. Keep it short and non-blocking: a whole group waits on it.
+    public func answering(_ admission: @escaping @Sendable () throws -> Void) -> CustomerStore {
+        guard access == .pooled else { return self }
+        return CustomerStore(viewOf: self, access: .pooled, admission: admission)
+    }
+}
