@@ -123,7 +123,7 @@ import Testing
         let refused = await outcome { for try await _ in client.customers.stream() {} }
         #expect(refused?.code == .resourceExhausted)
         #expect(refused?.message == "too many server streams open from uid \(getuid()) (limit 2 per user, on all its "
-                + "connections: customerd --max-streams-per-user); read or cancel the streams you hold")
+                + "connections); read or cancel the streams you hold")
         #expect(try await client.customers.list().customers.map(\.id) == [created.id])
 
         cancelled.cancel()

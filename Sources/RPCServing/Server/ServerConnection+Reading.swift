@@ -437,8 +437,8 @@ extension ServerConnection {
             if kind == .serverStreaming, !serverStreamBudget.take(1) {
                 callBudget.giveBack(1)
                 return RPCError(.resourceExhausted, "too many server streams open from uid \(peer.uid) (limit "
-                                + "\(serverStreamBudget.limit) per user, on all its connections: customerd "
-                                + "--max-streams-per-user); read or cancel the streams you hold")
+                                + "\(serverStreamBudget.limit) per user, on all its connections); read or cancel the "
+                                + "streams you hold")
             }
             table.active[streamID] = context
             table.highestStarted = streamID
