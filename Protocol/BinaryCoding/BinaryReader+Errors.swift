@@ -9,7 +9,9 @@ extension BinaryReader {
     /// The field number of `key`, or the generic decoder's `typeMismatch` for a key without one.
     @inlinable
     static func number<K: CodingKey>(_ key: K) throws -> UInt32 {
-        if let number = key.intValue, number >= 1, number <= (1 << 29) - 1 { return UInt32(truncatingIfNeeded: number) }
+        if let number = key.intValue, number >= Int(FieldNumber.min), number <= Int(FieldNumber.max) {
+            return UInt32(truncatingIfNeeded: number)
+        }
         throw invalidKey(key)
     }
 

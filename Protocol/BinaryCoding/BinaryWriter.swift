@@ -137,8 +137,9 @@ public struct BinaryWriter {
     /// inlined into every write; a call per field cost ~40 instructions under callgrind (~45 000
     /// a page of 50 customers). Only a bad key calls out, to build the error.
     @inlinable @inline(__always) static func number(_ intValue: Int?) throws -> UInt32 {
-        // 1...FieldNumber.max, written out: inlined code cannot see the internal constant.
-        if let intValue, intValue >= 1, intValue <= (1 << 29) - 1 { return UInt32(truncatingIfNeeded: intValue) }
+        if let intValue, intValue >= Int(FieldNumber.min), intValue <= Int(FieldNumber.max) {
+            return UInt32(truncatingIfNeeded: intValue)
+        }
         throw invalidNumber(intValue)
     }
 

@@ -18,11 +18,11 @@ enum WireType: UInt8 {
 }
 
 /// Limits on field numbers, as protobuf has them.
-enum FieldNumber {
+@usableFromInline enum FieldNumber {
     /// Field numbers start at 1.
-    static let min: UInt32 = 1
+    @inlinable static var min: UInt32 { 1 }
     /// 2^29 - 1: the tag (number << 3 | wire type) must fit in 32 bits.
-    static let max: UInt32 = (1 << 29) - 1
+    @inlinable static var max: UInt32 { (1 << 29) - 1 }
     /// The field that `superEncoder()` / `superDecoder()` use: the highest number, so it never
     /// collides with a type's own keys in practice.
     static let superclass: UInt32 = max

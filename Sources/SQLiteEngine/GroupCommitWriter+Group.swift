@@ -59,8 +59,12 @@ extension GroupCommitWriter {
             for call in group {
                 if ran > 0, DispatchTime.now().uptimeNanoseconds - start > budgetNanoseconds { break }
                 ran += 1
-                // A member refused admission recorded why and is answered with it; the rest go on.
-                guard (try? call.admit()) != nil else { continue }
+                do {
+                    try call.admit()
+                } catch {
+                    call.fail(error)  // Refused admission: answered with why, the rest go on.
+                    continue
+                }
                 do {
                     if try call.checksFirst ? runChecked(call) : runInSavepoint(call) { succeeded.append(call) }
                 } catch let failure as ChangedBeforeFailing {

@@ -18,7 +18,7 @@ protocol PendingWrite: AnyObject {
     /// Refuses only before its first change (`GroupCommitWriter.write(checksFirst:_:)`): runs in a group without a savepoint.
     var checksFirst: Bool { get }
     /// Whether the call may still run, asked just before it runs (`GroupCommitWriter.write(checksFirst:admission:_:)`).
-    /// - Throws: why not; the call then records that error as its outcome and is skipped.
+    /// - Throws: why not; the leader then fails the call with that error (``fail(_:)``) and skips it.
     func admit() throws
     /// Read and written only while the writer's lock is held.
     var state: PendingWriteState { get set }
@@ -63,12 +63,7 @@ final class PendingCall<T>: PendingWrite {
     func admit() throws {
         guard let admission else { return }
         self.admission = nil
-        do {
-            try admission()
-        } catch {
-            fail(error)
-            throw error
-        }
+        try admission()
     }
 
     func run(_ connection: SQLiteConnection) throws {
