@@ -1,5 +1,6 @@
-/// The tag, varint and length writes both the `Codable` path (`EncodingBuffer`) and hand-written
-/// messages (`BinaryWriter`) make, so the two write the same bytes by construction.
+/// The tag, varint and length writes of the `Codable` path (`EncodingBuffer`). Hand-written
+/// messages (`BinaryWriter`) store the same bytes through reserved memory (`WireCursor`); the
+/// encoding tests compare the two paths' bytes for every hot message.
 extension Array where Element == UInt8 {
     /// Appends the tag of field `number` with `wireType`.
     @inline(__always)

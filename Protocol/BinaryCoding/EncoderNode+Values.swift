@@ -110,9 +110,11 @@ extension EncoderNode {
         try checkWritable()
         // Before the bytes move to the writer: ending a packed run writes into them.
         let number: UInt32? = if case .root = slot { nil } else { openField(in: slot) }
-        var writer = BinaryWriter(bytes: [], encoder: buffer.encoder)
-        swap(&writer.bytes, &buffer.bytes)
-        defer { swap(&writer.bytes, &buffer.bytes) }
+        // The writer continues the buffer's bytes and gives them back, written or not.
+        var bytes: [UInt8] = []
+        swap(&bytes, &buffer.bytes)
+        var writer = BinaryWriter(bytes: bytes, capacity: 256, encoder: buffer.encoder)
+        defer { buffer.bytes = writer.takeBytes() }
         guard let number else { return try message.encodeFields(to: &writer) }
         let start = writer.beginMessage(number)
         try message.encodeFields(to: &writer)
