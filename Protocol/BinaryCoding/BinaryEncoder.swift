@@ -36,10 +36,10 @@ public struct BinaryEncoder: Sendable {
 
     /// A ``DirectEncodable`` message's fields, written by itself.
     private func encodeDirectly<T, D: DirectEncodable>(_ value: T, as direct: D.Type) throws -> [UInt8] {
-        var writer = BinaryWriter(bytes: [], capacity: 512, encoder: self)
+        var writer = BinaryWriter(capacity: 512, encoder: self)
         // `D` is `T` (the table found it for `T.self`).
         try same(value, D.self).encodeFields(to: &writer)
-        return writer.takeBytes()
+        return writer.bytes
     }
 
     /// Appends `value` to `bytes` as field `number` of the message they hold, as a keyed container

@@ -17,15 +17,21 @@ public struct BinaryWriter {
     /// each (0: none yet): the next message at that depth reserves as much for its length.
     var lengthWidths: UInt64 = 0
 
-    /// A writer that continues `bytes`, with room reserved for `capacity` more.
-    init(bytes: [UInt8], capacity: Int, encoder: BinaryEncoder) {
-        out = ReservedBytes(bytes, reserving: capacity)
+    /// A writer with room for `capacity` bytes.
+    init(capacity: Int, encoder: BinaryEncoder) {
+        out = ReservedBytes(reserving: capacity)
         self.encoder = encoder
     }
 
-    /// The bytes written, leaving the writer empty.
-    mutating func takeBytes() -> [UInt8] {
-        out.take()
+    /// The bytes written.
+    var bytes: [UInt8] { out.bytes() }
+
+    /// How many bytes are written.
+    var count: Int { out.count }
+
+    /// Appends the bytes written to `bytes`.
+    func append(to bytes: inout [UInt8]) {
+        out.append(to: &bytes)
     }
 
     // MARK: Scalars
@@ -139,11 +145,16 @@ public struct BinaryWriter {
     /// exactly as a keyed container would write it; nil writes nothing.
     public mutating func write<K: CodingKey, V: Encodable>(_ key: K, encoding value: V?) throws {
         guard let value else { return }
-        let number = try Self.number(key.intValue)
-        // The `Codable` path appends to an array: it takes the bytes and gives them back.
-        var bytes = out.take()
-        defer { out = ReservedBytes(bytes, reserving: 0) }
-        try encoder.append(value, asField: number, to: &bytes)
+        var bytes: [UInt8] = []
+        try encoder.append(value, asField: Self.number(key.intValue), to: &bytes)
+        // The `Codable` path appends to an array: its bytes are copied in after it.
+        bytes.withUnsafeBytes { field in
+            out.write(atMost: field.count) { start in
+                var at = start
+                WireCursor.putBytes(field, at: &at)
+                return at - start
+            }
+        }
     }
 
     // MARK: Below the keys
@@ -230,11 +241,15 @@ public struct BinaryWriter {
     @usableFromInline mutating func beginMessage(_ number: UInt32) -> MessageStart {
         let slot = UInt64(truncatingIfNeeded: depth & 15) * 4
         let remembered = Int(truncatingIfNeeded: lengthWidths >> slot & 0xf)
-        let width = depth < 16 && remembered > 0 ? remembered : 1
-        out.write(atMost: WireCursor.maxTagBytes + width) { start in
+        // At most 8: no length in memory takes more (2^56 bytes).
+        let width = depth < 16 && remembered > 0 ? min(remembered, 8) : 1
+        out.write(atMost: WireCursor.maxTagBytes + 8) { start in
             var at = start
             WireCursor.putTag(number, .lengthDelimited, at: &at)
-            return at - start + width
+            // Zeros, though `endMessage` overwrites them, so every byte counted is one a write
+            // stored; as one 8-byte store (a loop of `width` became a call to memset).
+            WireCursor.putFixed64(0, at: &at)
+            return at - start - 8 + width
         }
         let start = MessageStart(offset: out.count - width, width: width, depth: depth)
         depth += 1
@@ -244,13 +259,13 @@ public struct BinaryWriter {
     /// Writes the length of the message begun at `start` as a minimal varint, moving its content
     /// only when the placeholder had another width.
     @usableFromInline mutating func endMessage(_ start: MessageStart) {
-        let length = out.count - start.offset - start.width
-        out.replace(width: start.width, at: start.offset, withVarint: UInt64(truncatingIfNeeded: length))
+        let length = UInt64(truncatingIfNeeded: out.count - start.offset - start.width)
+        let size = Varint.size(of: length)
+        out.replace(width: start.width, at: start.offset, withVarint: length, size: size)
         depth = start.depth
-        if depth < 16 {
+        if depth < 16, size != start.width {
             let slot = UInt64(truncatingIfNeeded: depth) * 4
-            let width = UInt64(truncatingIfNeeded: Varint.size(of: UInt64(truncatingIfNeeded: length)))
-            lengthWidths = lengthWidths & ~(0xf << slot) | width << slot
+            lengthWidths = lengthWidths & ~(0xf << slot) | UInt64(truncatingIfNeeded: size) << slot
         }
     }
 }

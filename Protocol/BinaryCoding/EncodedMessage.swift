@@ -18,8 +18,8 @@ extension BinaryEncoder {
     /// `encode(to:)` would for the value it stands for (tests compare the two).
     public func encodeFields<Message>(of type: Message.Type, capacity: Int = 512,
                                       _ body: (inout BinaryWriter) throws -> Void) throws -> EncodedMessage<Message> {
-        var writer = BinaryWriter(bytes: [], capacity: capacity, encoder: self)
+        var writer = BinaryWriter(capacity: capacity, encoder: self)
         try body(&writer)
-        return EncodedMessage(bytes: writer.takeBytes())
+        return EncodedMessage(bytes: writer.bytes)
     }
 }

@@ -108,17 +108,16 @@ extension EncoderNode {
         // `M` is `T` (the table found it for `T.self`).
         let message = same(value, M.self)
         try checkWritable()
-        // Before the bytes move to the writer: ending a packed run writes into them.
+        // Before the message's bytes: ending a packed run writes into the buffer.
         let number: UInt32? = if case .root = slot { nil } else { openField(in: slot) }
-        // The writer continues the buffer's bytes and gives them back, written or not.
-        var bytes: [UInt8] = []
-        swap(&bytes, &buffer.bytes)
-        var writer = BinaryWriter(bytes: bytes, capacity: 256, encoder: buffer.encoder)
-        defer { buffer.bytes = writer.takeBytes() }
-        guard let number else { return try message.encodeFields(to: &writer) }
-        let start = writer.beginMessage(number)
+        // Written apart and then appended, its length known: the writer's bytes are its own.
+        var writer = BinaryWriter(capacity: 256, encoder: buffer.encoder)
         try message.encodeFields(to: &writer)
-        writer.endMessage(start)
+        if let number {
+            buffer.appendTag(number, .lengthDelimited)
+            buffer.appendVarint(UInt64(truncatingIfNeeded: writer.count))
+        }
+        writer.append(to: &buffer.bytes)
     }
 
     /// Writes the types with a fixed wire mapping without their own Codable (Foundation's

@@ -1,56 +1,58 @@
 /// The bytes a ``BinaryWriter`` writes, stored through a pointer into memory reserved for each
 /// write instead of appended to a `[UInt8]` one at a time.
 ///
-/// Why: every `Array.append` checks that the buffer is uniquely referenced and has room, and
-/// stores the new count: ~15 instructions a byte under callgrind, ~140 000 a page of 50
-/// customers. Here a write first reserves an upper bound of what it may write (a tag is at most
+/// Why: every `Array.append` checks that the buffer is uniquely referenced (a runtime call) and
+/// has room, and stores the new count: ~15 instructions a byte under callgrind, ~140 000 a page of
+/// 50 customers. Here a write first reserves an upper bound of what it may write (a tag is at most
 /// 5 bytes, a varint at most 10), then stores through the pointer the reservation lends it with
-/// no check per byte, and moves `count` once.
+/// no check per byte, and moves `count` once. The memory is a `ManagedBuffer`, a class: lending
+/// its pointer checks nothing, where an array's `withUnsafeMutableBufferPointer` asked the
+/// runtime whether it is uniquely referenced on every field (~12 000 instructions a page). The
+/// price is one copy into a `[UInt8]` at the end (`take()`, ~600 instructions for a page's 15 KB).
 ///
-/// Memory-safe by construction: `storage` holds the bytes written and then the reserved room,
-/// every byte of it initialized (zeros, or stale bytes of a moved message), so a pointer into it
-/// never reaches past initialized memory; ``write(atMost:_:)`` is the only way to get one, and
-/// lends `limit` bytes past `count`, which it has made sure `storage` holds. A reservation's
-/// size comes from a value in memory (a text's count plus 15 at most), so it cannot overflow.
+/// Memory-safe by construction: ``write(atMost:_:)`` is the only way to get a pointer, and lends
+/// `limit` bytes past `count`, which it has made sure the buffer holds; only bytes a write stored
+/// are read (`count` moves by what a write reports, never past its reservation). Two copies of a
+/// writer would share the buffer but each checks its own writes against its capacity.
 struct ReservedBytes {
-    /// `count` bytes written, then reserved room: zeros, or stale bytes of a moved message.
-    private var storage: [UInt8]
+    private var buffer: ManagedBuffer<Void, UInt8>
+    /// What `buffer` was created to hold (its `capacity` property asks malloc).
+    private var capacity: Int
     /// How many bytes are written.
-    private(set) var count: Int
+    private(set) var count = 0
 
-    /// `bytes` already written, and room for `capacity` more.
-    init(_ bytes: [UInt8] = [], reserving capacity: Int) {
-        storage = bytes
-        count = bytes.count
-        reserve(max(capacity, 0))
+    /// Room for `capacity` bytes.
+    init(reserving capacity: Int) {
+        self.capacity = max(capacity, 64)
+        buffer = ManagedBuffer<Void, UInt8>.create(minimumCapacity: self.capacity) { _ in }
     }
 
-    /// The bytes written, leaving this empty: no copy, the room past them is cut off in place
-    /// (the allocation keeps its capacity).
-    mutating func take() -> [UInt8] {
-        storage.removeSubrange(count...)
-        let bytes = storage
-        storage = []
-        count = 0
-        return bytes
+    /// A copy of the bytes written.
+    func bytes() -> [UInt8] {
+        buffer.withUnsafeMutablePointerToElements { [UInt8](UnsafeBufferPointer(start: $0, count: count)) }
+    }
+
+    /// Appends the bytes written to `bytes` (one copy).
+    func append(to bytes: inout [UInt8]) {
+        buffer.withUnsafeMutablePointerToElements { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// Makes sure `size` bytes past `count` exist.
     @inline(__always) mutating func reserve(_ size: Int) {
-        if storage.count - count < size { grow(size) }
+        if capacity - count < size { grow(size) }
     }
 
-    /// Room for `size` bytes past `count`: the allocation doubles when it is short (a page's or a
-    /// card's first estimate mostly suffices), and zeros make the room initialized memory, as much
-    /// as asked and at most 4 KiB more of the allocation: not all of it, as a buffer the `Codable`
-    /// path hands over again and again (see `EncoderNode.putDirect`) would be zeroed each time.
+    /// A buffer of twice the capacity or more (a page's or a card's first estimate mostly
+    /// suffices) holding the bytes written.
     @inline(never) private mutating func grow(_ size: Int) {
-        let needed = count + size
-        if storage.capacity < needed {
-            storage.reserveCapacity(max(needed, storage.capacity * 2, 64))
+        let grown = max(count + size, capacity * 2)
+        let larger = ManagedBuffer<Void, UInt8>.create(minimumCapacity: grown) { _ in }
+        let written = count
+        buffer.withUnsafeMutablePointerToElements { old in
+            larger.withUnsafeMutablePointerToElements { $0.initialize(from: old, count: written) }
         }
-        let extra = min(storage.capacity - needed, 4096)
-        storage.append(contentsOf: [UInt8](repeating: 0, count: needed - storage.count + extra))
+        buffer = larger
+        capacity = grown
     }
 
     /// Lends `body` a pointer to `limit` bytes at the end of what is written; `body` writes at
@@ -59,27 +61,22 @@ struct ReservedBytes {
     mutating func write(atMost limit: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(limit)
         let start = count
-        let written = storage.withUnsafeMutableBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            return body(base + start)
-        }
+        let written = buffer.withUnsafeMutablePointerToElements { body($0 + start) }
         assert(written >= 0 && written <= limit, "a reserved write wrote \(written) of \(limit) bytes")
         count = start + written
     }
 
-    /// Writes `value` as a minimal varint at `offset`, over `width` bytes written there
-    /// (a placeholder), moving everything after them when the varint takes another size.
-    mutating func replace(width: Int, at offset: Int, withVarint value: UInt64) {
-        let size = Varint.size(of: value)
+    /// Writes `value` (of `size` bytes as a varint) at `offset`, over `width` bytes written there
+    /// (a placeholder), moving everything after them when the sizes differ.
+    @inline(__always)
+    mutating func replace(width: Int, at offset: Int, withVarint value: UInt64, size: Int) {
         let distance = size - width
         if distance > 0 { reserve(distance) }
         let end = count
-        storage.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let tail = end - offset - width
+        buffer.withUnsafeMutablePointerToElements { base in
             if distance != 0 {
-                // One memmove; the bytes it leaves behind past the new end are reserved room.
-                (base + offset + size).update(from: base + offset + width, count: tail)
+                // One memmove of the message's content.
+                (base + offset + size).update(from: base + offset + width, count: end - offset - width)
             }
             var at = base + offset
             WireCursor.putVarint(value, at: &at)
