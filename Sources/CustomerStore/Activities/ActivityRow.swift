@@ -5,7 +5,8 @@ import SQLiteEngine
 /// (user names through ``UserNames``: four joins a row were ~20 of a card's ~35).
 enum ActivityRow {
     /// The customer's notes, tasks and events, then its projects' tasks, those of the rows each
-    /// condition keeps; `?1` is now (milliseconds): it decides whether an event has ended.
+    /// condition keeps (no second arm when `tasks` is empty). Whether an item is done is decided
+    /// in `decode` (see `isDone`), so now is not a parameter.
     ///
     /// A compound SELECT of its own rather than the view `customer_activity_items` it replaces
     /// (dropped by migration 18): SQLite read the view as a co-routine, each row copied out of it
@@ -17,9 +18,7 @@ enum ActivityRow {
         SELECT a.id, a.customer_id, a.kind, a.subject, a.due_at, a.starts_at, a.ends_at,
                a.assignee_id, a.contact_id, k.first_name, k.last_name, k.deleted,
                a.completed_at, a.completed_by, a.project_id, p.name AS project_name,
-               a.version, a.created_at, a.created_by, a.updated_at, a.updated_by,
-               CASE WHEN (a.kind = 'task' AND a.completed_at IS NULL) OR (a.kind = 'event' AND a.ends_at > ?1)
-                    THEN 0 ELSE 1 END AS done, a.time_zone
+               a.version, a.created_at, a.created_by, a.updated_at, a.updated_by, a.time_zone
         FROM activities a LEFT JOIN projects p ON p.id = a.project_id LEFT JOIN contacts k ON k.id = a.contact_id
         WHERE \(activities)
         """ + (tasks.isEmpty ? "" : """
@@ -27,25 +26,28 @@ enum ActivityRow {
         UNION ALL
         SELECT t.id, p.customer_id, 'projectTask', t.name, CAST(strftime('%s', t.due_on) AS INTEGER) * 1000, NULL, NULL,
                t.assignee_id, NULL, NULL, NULL, NULL, t.completed_at, t.completed_by, p.id, p.name,
-               t.version, t.created_at, t.created_by, t.updated_at, t.updated_by,
-               CASE WHEN t.completed_at IS NULL THEN 0 ELSE 1 END, NULL
+               t.version, t.created_at, t.created_by, t.updated_at, t.updated_by, NULL
         FROM project_tasks t JOIN projects p ON p.id = t.project_id
         WHERE \(tasks)
         """)
     }
     /// A customer's own note, task or event (a project task's id is another table's).
-    private static let byID = select(activities: "a.id = ?2", tasks: "")
+    private static let byID = select(activities: "a.id = ?1", tasks: "")
     /// ONE query for the whole list, in no order: `list` sorts it (see `isListedBefore`).
-    private static let byCustomer = select(activities: "a.customer_id = ?2", tasks: "p.customer_id = ?2")
+    private static let byCustomer = select(activities: "a.customer_id = ?1", tasks: "p.customer_id = ?1")
+    /// `byCustomer` for a customer that has no project, so no project task: its second arm probed
+    /// `projects_by_customer` for nothing (~3 600 instructions of `sqlite3_step` a card, the SQLite
+    /// shell under callgrind).
+    private static let byCustomerWithoutTasks = select(activities: "a.customer_id = ?1", tasks: "")
     /// The list of one project's entries: its tasks and the activities linked to it.
-    private static let byProject = select(activities: "a.customer_id = ?2 AND a.project_id = ?3",
-                                          tasks: "p.customer_id = ?2 AND p.id = ?3")
+    private static let byProject = select(activities: "a.customer_id = ?1 AND a.project_id = ?2",
+                                          tasks: "p.customer_id = ?1 AND p.id = ?2")
 
     /// The columns `decode` reads, found by name once per prepared statement.
     private struct Columns: ColumnLayout {
         let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, contactID, firstName,
             lastName, contactDeleted, completedAt, completedBy, projectID, projectName, version,
-            createdAt, createdBy, updatedAt, updatedBy, done, timeZone: Column
+            createdAt, createdBy, updatedAt, updatedBy, timeZone: Column
 
         init(resolving statement: SQLiteStatement) throws {
             func column(_ name: String) throws -> Column { try statement.column(name) }
@@ -58,12 +60,16 @@ enum ActivityRow {
             (projectID, projectName, version) = (try column("project_id"), try column("project_name"), try column("version"))
             (createdAt, createdBy) = (try column("created_at"), try column("created_by"))
             (updatedAt, updatedBy) = (try column("updated_at"), try column("updated_by"))
-            (done, timeZone) = (try column("done"), try column("time_zone"))
+            timeZone = try column("time_zone")
         }
     }
 
-    private static func decode(_ statement: SQLiteStatement, _ c: Columns, users: UserNames) throws -> StoredActivity {
+    /// The row's activity as of `now` (milliseconds), which decides whether an event has ended.
+    private static func decode(_ statement: SQLiteStatement, _ c: Columns, now: Int64,
+                               users: UserNames) throws -> StoredActivity {
         func date(_ column: Column) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
+        let kind = ActivityKind(rawValue: try statement.text(c.kind)) ?? .note
+        let completedAt = try statement.optionalInt64(c.completedAt), endsAt = try statement.optionalInt64(c.endsAt)
         let contact = try statement.optionalInt64(c.contactID).map { id in
             let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
             // A contact row is never removed while an activity names it (foreign key), so a missing
@@ -73,10 +79,11 @@ enum ActivityRow {
         }
         return StoredActivity(
             id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
-            kind: ActivityKind(rawValue: try statement.text(c.kind)) ?? .note, subject: try statement.text(c.subject),
-            dueAt: try date(c.dueAt), startsAt: try date(c.startsAt), endsAt: try date(c.endsAt),
+            kind: kind, subject: try statement.text(c.subject),
+            dueAt: try date(c.dueAt), startsAt: try date(c.startsAt), endsAt: endsAt.map(Date.init(milliseconds:)),
             assignee: try users.optionalRef(statement, c.assigneeID), contact: contact,
-            done: try statement.bool(c.done), completedAt: try date(c.completedAt),
+            done: isDone(kind, completedAt: completedAt, endsAt: endsAt, now: now),
+            completedAt: completedAt.map(Date.init(milliseconds:)),
             completedBy: try users.optionalRef(statement, c.completedBy),
             projectID: try statement.optionalInt64(c.projectID), projectName: try statement.optionalText(c.projectName),
             version: try statement.int64(c.version), createdAt: Date(milliseconds: try statement.int64(c.createdAt)),
@@ -84,6 +91,19 @@ enum ActivityRow {
             updatedAt: Date(milliseconds: try statement.int64(c.updatedAt)),
             updatedBy: try users.ref(statement, c.updatedBy),
             timeZone: try statement.optionalText(c.timeZone))
+    }
+
+    /// Whether an item is done as of `now`: a task or a project task once completed, an event once
+    /// its end is not after `now`, a note always (an event without an end, which the schema does
+    /// not allow, counts as done). Decided here rather than by a CASE in the SELECT: comparing
+    /// `kind` with 'task' and 'event' in SQLite cost ~3 800 instructions of `sqlite3_step` for the
+    /// bench's five notes (the SQLite shell under callgrind, docs/PERFORMANCE.md "card12").
+    static func isDone(_ kind: ActivityKind, completedAt: Int64?, endsAt: Int64?, now: Int64) -> Bool {
+        switch kind {
+        case .task, .projectTask: return completedAt != nil
+        case .event: return !(endsAt.map { $0 > now } ?? false)
+        case .note: return true
+        }
     }
 
     /// The list's order: planned by due or start date, undated last, then id; done by completion,
@@ -114,22 +134,26 @@ enum ActivityRow {
     static func fetch(_ connection: SQLiteConnection, id: Int64, now: Int64) throws -> StoredActivity? {
         let users = UserNames(connection)
         return try connection.withStatement(byID) { statement in
-            try statement.bind([.integer(now), .integer(id)])
-            return try statement.nextRow(Columns.self).map { try decode(statement, $0, users: users) }
+            try statement.bind(id, at: 1)
+            return try statement.nextRow(Columns.self).map { try decode(statement, $0, now: now, users: users) }
         }
     }
 
     /// The customer's activities split into planned and done, as of `now`; only those of
     /// `projectID` when it is given.
+    /// - Parameter withProjectTasks: false when the read knows the customer has no project (see
+    ///   `CardCustomer`), so there is no project task to look for.
     /// - Parameter users: the read's user names, when it reads more rows than these.
     static func list(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64? = nil,
-                     now: Int64, users: UserNames? = nil) throws -> StoredActivityList {
+                     now: Int64, withProjectTasks: Bool = true, users: UserNames? = nil) throws -> StoredActivityList {
         let users = UserNames.of(connection, sharing: users)
-        return try connection.withStatement(projectID == nil ? byCustomer : byProject) { statement in
-            try statement.bind([.integer(now), .integer(customerID)] + (projectID.map { [.integer($0)] } ?? []))
+        let sql = projectID != nil ? byProject : withProjectTasks ? byCustomer : byCustomerWithoutTasks
+        return try connection.withStatement(sql) { statement in
+            try statement.bind(customerID, at: 1)
+            if let projectID { try statement.bind(projectID, at: 2) }
             var list = StoredActivityList(planned: [], done: [])
             try statement.forEachRow(Columns.self) { columns in
-                let activity = try decode(statement, columns, users: users)
+                let activity = try decode(statement, columns, now: now, users: users)
                 if activity.done { list.done.append(activity) } else { list.planned.append(activity) }
             }
             list.planned.sort(by: isListedBefore)

@@ -25,6 +25,17 @@ enum CustomerRow {
         LEFT JOIN addresses ho ON ho.id = c.head_office_address_id
         """
     static let byID = selectWithHeadOffice + " WHERE c.id = ?"
+    /// The card's point read (`CardCustomer`): `byID` with what the card's later reads need to
+    /// know folded in, each a probe of a primary key or an index. Columns appended after the
+    /// head office's, so `ColumnsWithHeadOffice` reads it as it reads `byID`.
+    static let byIDForCard = """
+        SELECT \(columns), \(AddressRow.columns("ho")),
+               EXISTS (SELECT 1 FROM customer_segments cs WHERE cs.customer_id = c.id) AS has_segment,
+               EXISTS (SELECT 1 FROM projects p WHERE p.customer_id = c.id) AS has_project
+        \(joins)
+        LEFT JOIN addresses ho ON ho.id = c.head_office_address_id
+        WHERE c.id = ?
+        """
     static let byNumber = selectWithHeadOffice + " WHERE c.number = ?"
 
     /// Column name of the name sort key that page tokens carry.

@@ -4,8 +4,9 @@ extension CustomerStore {
     /// The asked-for tabs of a customer's card in ONE read transaction (a consistent snapshot).
     ///
     /// A fixed number of indexed statements whatever the number of projects, tasks, notes or
-    /// forecasts (no N+1): the customer (1), contact information (4; 5 when a contact has labels), sales and projects (1),
-    /// collaboration (1), financial (1), settings (2), files (2).
+    /// forecasts (no N+1): the customer (1, with whether it has segments and projects), contact
+    /// information (3; 4 when a contact has labels, 5 when the customer has segments), sales and
+    /// projects (1), collaboration (1), financial (1), settings (1, 2 with segments), files (2).
     ///
     /// - Parameters:
     ///   - from: first month (YYYY-MM) of the financial tab; nil = from the first forecast.
@@ -15,12 +16,12 @@ extension CustomerStore {
                          to: String? = nil) throws -> CardTabs {
         try read { connection in
             let users = UserNames(connection)
-            guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID, users: users) else {
+            guard let read = try CardCustomer.fetch(connection, id: customerID, users: users) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            var card = CardTabs(customer: customer)
+            var card = CardTabs(customer: read.customer)
             if tabs.contains(.contactInformation) {
-                card.contactInformation = try Self.contactInformation(connection, customer: customer, now: now, users: users)
+                card.contactInformation = try Self.contactInformation(connection, of: read, now: now, users: users)
             }
             if tabs.contains(.salesAndProjects) {
                 card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID, users: users)
@@ -33,7 +34,7 @@ extension CustomerStore {
             }
             if tabs.contains(.settings) {
                 card.settings = (try Self.fetchSettings(connection, customerID: customerID, users: users),
-                                 try SegmentTree.ofCustomer(connection, customerID: customerID))
+                                 try SegmentTree.ofCustomer(connection, customerID: customerID, hasSegment: read.hasSegment))
             }
             if tabs.contains(.files) {
                 card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true, users: users),

@@ -68,7 +68,13 @@ enum SegmentTree {
             try statement.bind(customerID, at: 1)
             return try statement.step() && statement.int64(0) != 0
         }
-        return hasSegment ? try fetch(connection, ofCustomer, key: customerID) : []
+        return try ofCustomer(connection, customerID: customerID, hasSegment: hasSegment)
+    }
+
+    /// The segments of a customer whose read has already asked whether it has any (the card's,
+    /// `CardCustomer`), without the probe.
+    static func ofCustomer(_ connection: SQLiteConnection, customerID: Int64, hasSegment: Bool) throws -> [StoredSegment] {
+        hasSegment ? try fetch(connection, ofCustomer, key: customerID) : []
     }
 
     /// Runs one of the statements above (with `key` bound to its `?`, if any) and decodes every row.
