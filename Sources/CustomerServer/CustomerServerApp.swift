@@ -14,7 +14,8 @@ public final class CustomerServerApp: Sendable {
     let store: CustomerStore
     /// What the imports in progress hold spooled together, against `maxImportSize`.
     private let importSpools: SharedBudget
-    private let services: GuardedServices
+    /// Internal for the test that every service holds the store that requires admissions.
+    let services: GuardedServices
     /// Ends the change feed's watches when a graceful stop begins.
     private let feedShutdown: ChangeFeedShutdown
     private let server: RPCServer

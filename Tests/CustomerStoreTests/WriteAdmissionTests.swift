@@ -119,6 +119,32 @@ import Testing
         #expect(try records.fixture.store.snapshot() != before)
     }
 
+    /// A call with an idempotency key runs its handler on the keyed view of the handlers' store:
+    /// a handler that forgot `answering` there is refused as on the ordinary path.
+    @Test func insideAKeyedWriteTheHandlersViewStillNeedsItsAdmission() throws {
+        let records = try Records()
+        let served = records.fixture.store.requiringAdmission()
+        let keyed = served.insideKeyedWrites()
+        let claim = IdempotencyClaim(userID: records.fixture.admin.id, key: "k", method: "test/Create",
+                                     request: Array("late".utf8))
+        let before = try records.fixture.store.snapshot()
+
+        let error = storeError {
+            _ = try served.answering {}.keyedWrite(claim) {
+                _ = try keyed.createCustomer(NewCustomer(name: "Late Oy"), by: records.author)
+                return [1]
+            }
+        }
+        #expect(error == .writeWithoutAdmission("createCustomer(_:allowDuplicateVAT:by:)"))
+        #expect(try records.fixture.store.snapshot() == before)
+
+        _ = try served.answering {}.keyedWrite(claim) {
+            _ = try keyed.answering {}.createCustomer(NewCustomer(name: "Late Oy"), by: records.author)
+            return [1]
+        }
+        #expect(try allPages(records.fixture.store).map(\.name).sorted() == ["Kept Oy", "Late Oy"])
+    }
+
     @Test func theFeedsHorizonIsBookkeepingNotACallsWrite() throws {
         let records = try Records()
         let view = records.fixture.store.requiringAdmission()

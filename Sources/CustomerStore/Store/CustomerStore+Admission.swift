@@ -17,13 +17,14 @@ extension CustomerStore {
     /// import, an upload's completion, a file's removal) asks it just before its COMMIT. Views
     /// are cheap: make one per call.
     ///
-    /// Inside a keyed write (``insideKeyedWrites()``) the view is returned as it is: its writes
-    /// are savepoints of the keyed write's transaction, which asked its own admission first.
+    /// Inside a keyed write (``insideKeyedWrites()``) `admission` is not asked: the view's writes
+    /// are savepoints of the keyed write's transaction, which asked its own admission first. The
+    /// view only counts as admitted, so a keyed call's handler that forgot `answering` is refused
+    /// as loudly as an ordinary one.
     /// - Parameter admission: throws when the write must not run any more (the call ended); the
     ///   write then throws that error. Keep it short and non-blocking: a whole group waits on it.
     public func answering(_ admission: @escaping @Sendable () throws -> Void) -> CustomerStore {
-        guard access == .pooled else { return self }
-        return CustomerStore(viewOf: self, access: .pooled, admission: .asking(admission))
+        CustomerStore(viewOf: self, access: access, admission: .asking(admission))
     }
 
     /// This store for a server's handlers: reads as the store's own, and every write refused with

@@ -200,8 +200,11 @@ public final class CustomerStore: Sendable {
     ///   public method that called this).
     func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
                   _ body: (SQLiteConnection) throws -> T) throws -> T {
+        let admission = try admission.asked(by: "\(name)")
+        // Inside a keyed write the check is not asked again: the keyed write asked it before its
+        // body ran, and this is a savepoint of its transaction.
         if access == .insideKeyedWrite { return try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } }
-        return try groupWrite(checksFirst: checksFirst, admission: try admission.asked(by: "\(name)"), body)
+        return try groupWrite(checksFirst: checksFirst, admission: admission, body)
     }
 
     /// `write` for the store's own bookkeeping, which is not a call's write and runs whatever
