@@ -197,26 +197,24 @@ public final class CustomerStore: Sendable {
     /// - Parameter checksFirst: `body` refuses only before its first change (or by a statement that
     ///   fails as a whole), so a group runs it without a savepoint (`GroupCommitWriter.write(checksFirst:_:)`).
     /// - Parameter name: the write, as ``StoreError/writeWithoutAdmission(_:)`` names it (the
-    ///   public method that called this).
+    ///   method that called this).
     func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
                   _ body: (SQLiteConnection) throws -> T) throws -> T {
-        let admission = try admission.asked(by: "\(name)")
-        // Inside a keyed write the check is not asked again: the keyed write asked it before its
-        // body ran, and this is a savepoint of its transaction.
-        if access == .insideKeyedWrite { return try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } }
-        return try groupWrite(checksFirst: checksFirst, admission: admission, body)
+        try groupWrite(checksFirst: checksFirst, admission: try admission.asked(by: "\(name)"), body)
     }
 
     /// `write` for the store's own bookkeeping, which is not a call's write and runs whatever
     /// the view's admission (each use says why it may commit after its caller's call ended).
     func bookkeepingWrite<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        if access == .insideKeyedWrite { return try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } }
-        return try groupWrite(checksFirst: false, admission: nil, body)
+        try groupWrite(checksFirst: false, admission: nil, body)
     }
 
     private func groupWrite<T>(checksFirst: Bool, admission: (() throws -> Void)?,
                                _ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
+            // Inside a keyed write the admission is not asked again: the keyed write asked it
+            // before its body ran, and this is a savepoint of its transaction.
+            if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
             let result = try writer.write(checksFirst: checksFirst, admission: admission, body)
             commits.committed()
             return result
