@@ -68,21 +68,21 @@ struct CustomerImportHandler: GuardedService {
             }
             // The import may have waited for the writer past the call's deadline (or its client
             // gone meanwhile): the server has then answered DEADLINE_EXCEEDED (or nobody) and the
-            // rows must not land after all. Taking the answer before the COMMIT decides it: either
-            // the import commits and its answer is the call's, or it rolls back.
-            let beforeCommit = { try context.claimAnswer() }
+            // rows must not land after all. Taking the answer before the COMMIT decides it (the
+            // store asks `answering`'s admission there): either the import commits and its answer
+            // is the call's, or it rolls back.
+            let answering = store.answering(context)
             // A dry run writes nothing, so there is nothing a retry could do twice.
             guard mode != .dryRun, let key, takesKeys else {
                 return try Self.answer(
-                    store.importCustomers(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: next,
-                                          beforeCommit: beforeCommit), mode: mode)
+                    answering.importCustomers(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: next),
+                    mode: mode)
             }
             let method = CustomerService.importCustomers
-            let outcome = try store.importCustomers(
+            let outcome = try answering.importCustomers(
                 mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: next,
                 claim: { try KeyedWrites.streamClaim(method, key: key, fingerprint: fingerprint, context) },
-                answer: { try KeyedWrites.encode(Self.answer($0, mode: mode), of: method.fullName) },
-                beforeCommit: beforeCommit)
+                answer: { try KeyedWrites.encode(Self.answer($0, mode: mode), of: method.fullName) })
             switch outcome {
             case .ran(let outcome): return try Self.answer(outcome, mode: mode)
             case .earlier(let earlier): return try KeyedWrites.earlier(earlier, of: method.fullName)

@@ -14,7 +14,8 @@ public final class CustomerServerApp: Sendable {
     let store: CustomerStore
     /// What the imports in progress hold spooled together, against `maxImportSize`.
     private let importSpools: SharedBudget
-    private let services: GuardedServices
+    /// Internal for the test that every service holds the store that requires admissions.
+    let services: GuardedServices
     /// Ends the change feed's watches when a graceful stop begins.
     private let feedShutdown: ChangeFeedShutdown
     private let server: RPCServer
@@ -35,7 +36,12 @@ public final class CustomerServerApp: Sendable {
         self.importSpools = importSpools
         try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })
         self.store = store
-        let users = UserDirectory(store: store)
+        // Everything that serves calls gets the view that refuses a write made without its call's
+        // admission (`answering(context)`), so a handler that forgets it fails loudly instead of
+        // committing after its caller was answered (PROTOCOL.md §7.1). The opened store stays here,
+        // for start-up (above), the integrity check and closing.
+        let served = store.requiringAdmission()
+        let users = UserDirectory(store: served)
         let audit = PermissionAudit(logger: logger)
         let feedShutdown = ChangeFeedShutdown(signal: store.commits)
         let identity = IdentityInterceptor(users: users, audit: audit)
@@ -43,32 +49,32 @@ public final class CustomerServerApp: Sendable {
         // Only guarded services reach the RPC server: every method declares what it needs.
         services = GuardedServices(
             services: [
-                CustomerServiceHandler(store: store),
-                CustomerImportHandler(store: store, spoolTotal: importSpools,
+                CustomerServiceHandler(store: served),
+                CustomerImportHandler(store: served, spoolTotal: importSpools,
                                       freeSpaceReserve: configuration.importFreeSpaceReserve),
-                CustomerMergeHandler(store: store),
-                UserServiceHandler(store: store, users: users),
-                ProfileServiceHandler(store: store, users: users),
-                AddressServiceHandler(store: store),
-                ContactServiceHandler(store: store),
-                LabelServiceHandler(store: store),
-                ActivityServiceHandler(store: store),
-                HistoryServiceHandler(store: store),
-                CardServiceHandler(store: store),
-                ProjectServiceHandler(store: store),
-                FinancialServiceHandler(store: store),
-                SettingsServiceHandler(store: store),
-                FileServiceHandler(store: store, uploadLimit: configuration.maxUploadSize),
-                InvoiceServiceHandler(store: store),
-                RegistryRefreshHandler(store: store, registries: configuration.registries, logger: logger),
-                ServerStatusServiceHandler(store: store),
-                DossierServiceHandler(store: store),
-                MaintenanceServiceHandler(store: store),
-                ChangeFeedServiceHandler(store: store, retention: FeedRetention(
+                CustomerMergeHandler(store: served),
+                UserServiceHandler(store: served, users: users),
+                ProfileServiceHandler(store: served, users: users),
+                AddressServiceHandler(store: served),
+                ContactServiceHandler(store: served),
+                LabelServiceHandler(store: served),
+                ActivityServiceHandler(store: served),
+                HistoryServiceHandler(store: served),
+                CardServiceHandler(store: served),
+                ProjectServiceHandler(store: served),
+                FinancialServiceHandler(store: served),
+                SettingsServiceHandler(store: served),
+                FileServiceHandler(store: served, uploadLimit: configuration.maxUploadSize),
+                InvoiceServiceHandler(store: served),
+                RegistryRefreshHandler(store: served, registries: configuration.registries, logger: logger),
+                ServerStatusServiceHandler(store: served),
+                DossierServiceHandler(store: served),
+                MaintenanceServiceHandler(store: served),
+                ChangeFeedServiceHandler(store: served, retention: FeedRetention(
                     days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown,
                     identity: identity),
             ],
-            checker: PermissionChecker(store: store, audit: audit), store: store)
+            checker: PermissionChecker(store: served, audit: audit), store: served)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
         self.server = RPCServer(

@@ -28,7 +28,10 @@ struct FileServiceHandler: GuardedService {
             requires: .customers(.edit, customer: \.customerId)
         ) { (header: UploadFileMessage.Header, messages: ClientStreamReader<UploadFileMessage>, context) -> CustomerAPI.FileInfo in
             let caller = try Caller.of(context)
-            let upload = try store.beginUpload(
+            // The upload's row is written through `answering`: its admission is asked last before the
+            // COMMIT, so an upload whose call the server ended while it waited for the writer
+            // (DEADLINE_EXCEEDED, a CANCEL) keeps nothing (see ImportCustomers).
+            let upload = try store.answering(context).beginUpload(
                 customerID: header.customerId, projectID: header.projectId, name: header.name,
                 contentType: header.contentType, expectedSize: header.size, expectedSHA256: header.sha256,
                 limit: uploadLimit, by: caller.author)
@@ -45,9 +48,7 @@ struct FileServiceHandler: GuardedService {
                     try data.withUnsafeBytes { try upload.append($0) }
                 }
                 try context.checkCancellation()
-                // Taken before the COMMIT: an upload whose call the server ended while it waited
-                // for the writer (DEADLINE_EXCEEDED, a CANCEL) keeps nothing (see ImportCustomers).
-                return CustomerAPI.FileInfo(try upload.finish(beforeCommit: { try context.claimAnswer() }))
+                return CustomerAPI.FileInfo(try upload.finish())
             } catch {
                 upload.abort()
                 throw error

@@ -37,8 +37,9 @@ import RPCServing
 
 /// A service whose methods each declare what they need.
 protocol GuardedService: Sendable {
-    /// The store its handlers use; replaced by the keyed view for the copy that serves calls with
-    /// an idempotency key (see `KeyedWrites`).
+    /// The store its handlers use: the view that refuses writes made without their call's
+    /// admission (`CustomerStore.requiringAdmission()`: write through `store.answering(context)`);
+    /// replaced by its keyed view for the copy that serves calls with an idempotency key (see `KeyedWrites`).
     var store: CustomerStore { get set }
 
     func register(with router: inout GuardedRouter)

@@ -35,6 +35,10 @@ extension StoreError: RPCErrorConvertible {
             // Only a call that was already answered (its deadline's DEADLINE_EXCEEDED) or given
             // up (CANCELLED, its connection gone) has its reads interrupted: this is never sent.
             return RPCError(.cancelled, "the call ended before its read did")
+        case .writeWithoutAdmission(let write):
+            // A handler that forgot `answering(context)`: loud at its first write, in its first test.
+            return RPCError(.internalError, "the server made the write \(write) without its call's admission "
+                            + "(a server bug); nothing was written", cause: self)
         case .schemaTooNew, .notADatabase, .sqlite, .io:
             // The SQLite or file-system detail stays in the server's log (the cause is never sent).
             return RPCError(.internalError, "the store failed; the server log has the cause", cause: self)

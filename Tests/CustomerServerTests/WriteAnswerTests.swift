@@ -2,6 +2,7 @@
 @testable import CustomerStore
 import CustomerAPI
 import CustomerClient
+import Foundation
 import RPCCore
 import TestSupport
 import Testing
@@ -95,6 +96,99 @@ extension WriteAnswerTests.Write {
             try await client.customers.list(CustomerQuery(status: .all)).customers.map { String($0.number) }.sorted()
         case .keyword, .keyedKeyword:
             try await client.labels.list(.keyword).map(\.name).sorted()
+        }
+    }
+}
+
+/// The same for the other kinds of write (an update, a delete, a contact, an activity, a merge,
+/// and a file's removal, which holds the writer across its own transaction): a change whose call
+/// the server ended while it waited for the writer leaves every table as it was.
+@Suite struct ChangeAnswerTests {
+    enum Change: CaseIterable { case updateCustomer, deleteCustomer, createContact, addNote, merge, removeFile }
+
+    /// What the changes work on, made before the writer is held.
+    struct Records: Sendable {
+        var kept: Int64
+        var absorbed: Int64
+        var file: Int64
+    }
+
+    @Test(arguments: WriteAnswerTests.Ending.allCases, Change.allCases)
+    func aChangeEndedWhileItWaitsForTheWriterChangesNothing(_ ending: WriteAnswerTests.Ending, _ change: Change) async throws {
+        try await withInProcessServer { server in
+            let boss = server.client(uid: InProcessServer.bossUID)
+            let store = server.app.store
+            let kept = try await boss.customers.create(CustomerFields(number: 9001, name: "Kept Oy", country: "FI"))
+            let absorbed = try await boss.customers.create(CustomerFields(number: 9002, name: "Kept Oy", country: "FI"))
+            let file = try await boss.files.upload(customerID: kept.id, name: "kept.pdf", data: Data("signed".utf8))
+            let records = Records(kept: kept.id, absorbed: absorbed.id, file: file.id)
+            _ = try await boss.server.info()
+            let before = try await onThread { try store.snapshot() }
+
+            let gate = Gate()
+            let holder = ThreadTask { try store.write { _ in gate.hold() } }
+            defer { gate.open() }
+            try await gate.waitUntilHeld()
+            let options = ending == .deadline ? CallOptions(timeout: .seconds(2)) : CallOptions()
+            let ended = Task { try await change.make(records, boss, options) }
+            // With a deadline the call may end before its write queues (a starved machine): its
+            // handler then writes nothing either.
+            try await waitUntil("the change to wait for the writer", every: .milliseconds(10)) {
+                if store.writer.statistics.waiting == 1 { return true }
+                guard ending == .deadline else { return false }
+                return change.wasCounted(try await boss.server.info())
+            }
+            if ending == .cancel { ended.cancel() }
+            let error = await #expect(throws: (any Error).self) { try await ended.value }
+            if ending == .deadline {
+                #expect((error as? RPCError)?.code == .deadlineExceeded, "\(String(describing: error))")
+            }
+            try await waitUntil("the server to end the change's call", every: .milliseconds(10)) {
+                change.wasCounted(try await boss.server.info())
+            }
+            gate.open()
+            try await holder.value
+            // Writes are led in turn: once this one has committed, the change had its turn.
+            try await onThread { try store.write { _ in } }
+
+            let after = try await onThread { try store.snapshot() }
+            #expect(after.changedTables(comparedTo: before) == [])
+        }
+    }
+}
+
+extension ChangeAnswerTests.Change {
+    var method: String {
+        switch self {
+        case .updateCustomer: CustomerService.updateCustomer.descriptor.fullName
+        case .deleteCustomer: CustomerService.deleteCustomer.descriptor.fullName
+        case .createContact: ContactService.createContact.descriptor.fullName
+        case .addNote: ActivityService.addNote.descriptor.fullName
+        case .merge: CustomerService.mergeCustomers.descriptor.fullName
+        case .removeFile: FileService.removeFile.descriptor.fullName
+        }
+    }
+
+    /// Whether the server has ended a call of this change's method (answered or abandoned it).
+    func wasCounted(_ info: ServerInfoResponse) -> Bool {
+        info.methods.contains { $0.method == method && $0.calls > 0 }
+    }
+
+    func make(_ records: ChangeAnswerTests.Records, _ client: CustomerClient, _ options: CallOptions) async throws {
+        switch self {
+        case .updateCustomer:
+            _ = try await client.customers.update(id: records.kept, CustomerFields(description: "late"), options: options)
+        case .deleteCustomer:
+            try await client.customers.delete(id: records.kept, confirm: true, options: options)
+        case .createContact:
+            _ = try await client.contacts.create(customerID: records.kept, ContactFields(firstName: "Late", lastName: "Comer"),
+                                                 options: options)
+        case .addNote:
+            _ = try await client.activities.note(customerID: records.kept, "late", options: options)
+        case .merge:
+            _ = try await client.customers.merge(keep: records.kept, absorb: records.absorbed, options: options)
+        case .removeFile:
+            _ = try await client.files.remove(id: records.file, options: options)
         }
     }
 }

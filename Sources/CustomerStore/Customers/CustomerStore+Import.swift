@@ -84,16 +84,14 @@ extension CustomerStore {
     /// (`CustomerImportPipeline`, never at once with the caller, and never after this returned)
     /// and must not wait on a client (the server spools the stream first, see `CustomerImportSpool`).
     ///
-    /// `beforeCommit` is called last before the COMMIT of rows that are kept (in the server: the
-    /// call takes its answer, so that a call already answered DEADLINE_EXCEEDED or abandoned does
-    /// not commit after all); what it throws undoes the import.
+    /// This view's admission (``answering(_:)``) is asked last before the COMMIT of rows that are
+    /// kept (in the server: the call takes its answer, so that a call already answered
+    /// DEADLINE_EXCEEDED or abandoned does not commit after all); what it throws undoes the import.
     /// - Throws: errors that are not a row's fault (an unknown acting user, SQLite failures, what
-    ///   `rows` or `beforeCommit` throws); nothing is written then.
+    ///   `rows` or the admission throws); nothing is written then.
     public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
-                                rows: @escaping () throws -> [CustomerImportRow]?,
-                                beforeCommit: () throws -> Void = {}) throws -> CustomerImportOutcome {
-        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows,
-                      beforeCommit: beforeCommit) { _, outcome, kept in
+                                rows: @escaping () throws -> [CustomerImportRow]?) throws -> CustomerImportOutcome {
+        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { _, outcome, kept in
             (outcome, kept)
         }
     }
@@ -103,13 +101,11 @@ extension CustomerStore {
     /// key used before undoes this run and says what it came to; a new key is stored with
     /// `answer(outcome)` in the import's own transaction when the import is kept, so a crash leaves
     /// both or neither. A dry run or a refused import stores no key (a corrected retry may use it).
-    /// `beforeCommit` as in the other `importCustomers`.
+    /// The admission as in the other `importCustomers`.
     public func importCustomers(mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author,
                                 rows: @escaping () throws -> [CustomerImportRow]?, claim: () throws -> IdempotencyClaim,
-                                answer: (CustomerImportOutcome) throws -> [UInt8],
-                                beforeCommit: () throws -> Void = {}) throws -> KeyedImportOutcome {
-        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows,
-                      beforeCommit: beforeCommit) { connection, outcome, kept in
+                                answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
+        try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
             let claim = try claim()
             if let earlier = try Self.earlierUse(connection, of: claim, now: nowMilliseconds()) {
                 return (.earlier(earlier), false)
@@ -124,17 +120,17 @@ extension CustomerStore {
 
     /// The import's transaction on the writer, held alone (its own thread leads it; no other
     /// write shares it): rows in, then `settle`, told whether `mode` keeps the rows, says what to
-    /// answer and whether to commit; `beforeCommit` last before a COMMIT.
+    /// answer and whether to commit; the view's admission last before a COMMIT.
     private func runImport<Result>(
         mode: CustomerImportMode, allowDuplicateVAT: Bool, by author: Author, rows: @escaping () throws -> [CustomerImportRow]?,
-        beforeCommit: () throws -> Void,
+        named name: StaticString = #function,
         settle: (SQLiteConnection, CustomerImportOutcome, _ kept: Bool) throws -> (Result, commit: Bool)
     ) throws -> Result {
         // `rows` and the checks that need no database run on a thread of their own beside the
         // writer's (`CustomerImportPipeline`); it is stopped and gone before this returns.
         let pipeline = CustomerImportPipeline(store: self, rows: rows)
         defer { pipeline.close() }
-        return try withWriter { connection in
+        return try withWriter(named: name) { connection, admit in
             // A transaction larger than the page cache writes dirty pages out to the WAL as it goes,
             // the hot index pages again and again (perf: 40% of an import's time in pwrite); a
             // larger cache for the import's duration keeps them until the COMMIT.
@@ -170,7 +166,7 @@ extension CustomerStore {
                 let kept = mode != .dryRun && !(mode == .allOrNothing && outcome.rejectedRows > 0)
                 if !kept { outcome.imported = 0 }
                 let (result, commit) = try settle(connection, outcome, kept)
-                if commit { try beforeCommit() }
+                if commit { try admit() }
                 try connection.run(commit ? "COMMIT" : "ROLLBACK")
                 return result
             } catch {

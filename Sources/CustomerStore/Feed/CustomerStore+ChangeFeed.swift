@@ -46,7 +46,10 @@ extension CustomerStore {
             return (bounds, min(target, bounds.last))
         }
         guard target > current.prunedThrough else { return current }
-        try write { connection in
+        // Not a call's write: the horizon moves to where the retention already puts it, whoever
+        // asks (a read of the feed, a watch); it changes no record, and committing it after the
+        // asking call ended tells no caller anything false.
+        try bookkeepingWrite { connection in
             try connection.run("UPDATE change_feed_horizon SET pruned_through = max(pruned_through, ?)", [.integer(target)])
         }
         return FeedBounds(prunedThrough: target, last: max(current.last, target))

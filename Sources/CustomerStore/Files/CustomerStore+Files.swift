@@ -14,6 +14,8 @@ extension CustomerStore {
     var blobs: BlobStore { BlobStore(databasePath: path) }
 
     /// Starts an upload; feed it with `append` and complete it with `finish()` (or `abort()`).
+    /// The upload writes through this view: its admission (``answering(_:)``) is asked last before
+    /// the COMMIT of `finish()`; a view that requires one it does not have refuses here already.
     ///
     /// - Parameters:
     ///   - projectID: a project of the same customer, or nil for a file of the customer itself.
@@ -24,6 +26,8 @@ extension CustomerStore {
     public func beginUpload(customerID: Int64, projectID: Int64?, name: String, contentType: String? = nil,
                             expectedSize: Int64?, expectedSHA256: String?, limit: Int64 = FileUpload.defaultLimit,
                             by author: Author) throws -> FileUpload {
+        // First, so a handler that forgot its admission fails at once, not after the whole upload.
+        _ = try admission.asked(by: #function)
         var violations: [FieldViolation] = []
         let validName = Self.validFileName(name, field: "name").value(into: &violations)
         var validType: String?
@@ -109,7 +113,8 @@ extension CustomerStore {
     public func removeFile(id: Int64, by author: Author) throws -> StoredFile {
         // The blob is deleted after the commit but before the writer is released, so an upload of
         // the same content (which places its blob under the writer too) cannot reuse it in between.
-        try withWriter { connection in
+        try withWriter { connection, admit in
+            try admit()
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
                 try Self.requireActingUser(connection, author.userID)
@@ -128,11 +133,10 @@ extension CustomerStore {
 
     /// Places an upload's content at its address and inserts its row, holding the writer from the
     /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is
-    /// removed, also when `beforeCommit` (called last before the COMMIT) throws.
-    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64,
-                     beforeCommit: () throws -> Void) throws -> StoredFile {
+    /// removed, also when this view's admission (asked last before the COMMIT) throws.
+    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
         let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
-        return try withWriter { connection in
+        return try withWriter(named: "FileUpload.finish()") { connection, admit in
             let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
                                         existingIsIntact: existingIsIntact)
             do {
@@ -151,7 +155,7 @@ extension CustomerStore {
                     try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
                                                     from: nil, to: target.name, at: now, by: target.author)
                     let file = try Self.requireFile(connection, id: id)
-                    try beforeCommit()
+                    try admit()
                     return file
                 }
             } catch {

@@ -103,9 +103,10 @@ public final class FileUpload: Sendable {
     ///
     /// - Throws: `invalidArgument` on `size` or `sha256` when they differ (nothing is kept);
     ///   `notFound` / `invalidArgument` when the customer or project went away meanwhile;
-    ///   `failedPrecondition` after `finish()` or `abort()`, what `beforeCommit` throws (called
-    ///   last before the COMMIT). Any failure leaves nothing behind.
-    public func finish(beforeCommit: () throws -> Void = {}) throws -> StoredFile {
+    ///   `failedPrecondition` after `finish()` or `abort()`, what the admission of the store view
+    ///   that began the upload throws (asked last before the COMMIT, see `CustomerStore.answering`).
+    ///   Any failure leaves nothing behind.
+    public func finish() throws -> StoredFile {
         try state.withLock { state in
             try requireOpen(state)
             do {
@@ -121,7 +122,7 @@ public final class FileUpload: Sendable {
                 close(state.descriptor)
                 state.descriptor = -1
                 let file = try store.storeUpload(target, temporaryPath: temporaryPath, sha256: digest,
-                                                 size: state.received, beforeCommit: beforeCommit)
+                                                 size: state.received)
                 state.phase = .finished
                 return file
             } catch {

@@ -18,7 +18,7 @@ extension CustomerStore {
     /// holds it. A write through the pooled store from inside a body is refused (it would wait
     /// for itself), never left hanging.
     public func insideKeyedWrites() -> CustomerStore {
-        CustomerStore(viewOf: self, access: .insideKeyedWrite)
+        CustomerStore(viewOf: self, access: .insideKeyedWrite, admission: admission)
     }
 
     /// Runs `body` unless `claim`'s user already used its key within the retention period.
@@ -28,7 +28,8 @@ extension CustomerStore {
     ///   for another one (nothing runs, nothing is stored).
     /// - Throws: what `body` throws (nothing is stored, the key stays free); the transaction's error.
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
-        try StoreError.mappingEngineErrors {
+        let admission = try admission.asked(by: "keyedWrite(_:_:) of \(claim.method)")
+        return try StoreError.mappingEngineErrors {
             // The feed's watchers wake after the COMMIT, as after any write (see `write`).
             defer { commits.committed() }
             return try writer.write(admission: admission) { connection in

@@ -25,9 +25,9 @@ public final class CustomerStore: Sendable {
     let access: Access
     /// Counts commits and wakes the change feed's watchers (see ``CommitSignal``).
     public let commits: CommitSignal
-    /// Asked just before each write of this view runs in its group (see ``answering(_:)``); nil:
-    /// every write runs.
-    let admission: (@Sendable () throws -> Void)?
+    /// What each write of this view needs before it runs (see ``requiringAdmission()``,
+    /// ``answering(_:)``).
+    let admission: WriteAdmission
 
     enum Access {
         /// Reads on a pooled reader, writes through group commit: the store as opened.
@@ -98,7 +98,7 @@ public final class CustomerStore: Sendable {
         }
         access = .pooled
         commits = CommitSignal()
-        admission = nil
+        admission = .unconditional
         ownsConnections = true
     }
 
@@ -115,7 +115,7 @@ public final class CustomerStore: Sendable {
     }
 
     /// A second view of `opened`'s connections (see ``insideKeyedWrites()``, ``answering(_:)``).
-    init(viewOf opened: CustomerStore, access: Access, admission: (@Sendable () throws -> Void)? = nil) {
+    init(viewOf opened: CustomerStore, access: Access, admission: WriteAdmission) {
         path = opened.path
         writer = opened.writer
         readers = opened.readers
@@ -193,10 +193,27 @@ public final class CustomerStore: Sendable {
     /// earlier write, a throwing `body` is undone alone, and the call returns after the COMMIT.
     /// `body` must not depend on being alone in its transaction (it may not COMMIT, nor read
     /// `total_changes()`); per-statement facts (`changes`, `lastInsertRowID`) are its own.
+    /// A call's write: this view's ``WriteAdmission`` decides whether it runs.
     /// - Parameter checksFirst: `body` refuses only before its first change (or by a statement that
     ///   fails as a whole), so a group runs it without a savepoint (`GroupCommitWriter.write(checksFirst:_:)`).
-    func write<T>(checksFirst: Bool = false, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    /// - Parameter name: the write, as ``StoreError/writeWithoutAdmission(_:)`` names it (the
+    ///   method that called this).
+    func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
+                  _ body: (SQLiteConnection) throws -> T) throws -> T {
+        try groupWrite(checksFirst: checksFirst, admission: try admission.asked(by: "\(name)"), body)
+    }
+
+    /// `write` for the store's own bookkeeping, which is not a call's write and runs whatever
+    /// the view's admission (each use says why it may commit after its caller's call ended).
+    func bookkeepingWrite<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try groupWrite(checksFirst: false, admission: nil, body)
+    }
+
+    private func groupWrite<T>(checksFirst: Bool, admission: (() throws -> Void)?,
+                               _ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
+            // Inside a keyed write the admission is not asked again: the keyed write asked it
+            // before its body ran, and this is a savepoint of its transaction.
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
             let result = try writer.write(checksFirst: checksFirst, admission: admission, body)
             commits.committed()
@@ -206,10 +223,15 @@ public final class CustomerStore: Sendable {
 
     /// Runs `body` with the writer to itself, outside any transaction, in its turn among the
     /// writes (for work that holds the writer across its own transaction and file changes).
-    func withWriter<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try StoreError.mappingEngineErrors {
+    /// A call's write: `body` gets this view's admission as `admit`, to call just before its
+    /// change becomes permanent (before its COMMIT); a view that requires an admission it does
+    /// not have refuses before `body` runs.
+    func withWriter<T>(named name: StaticString = #function,
+                       _ body: (SQLiteConnection, _ admit: () throws -> Void) throws -> T) throws -> T {
+        let admit = try admission.asked(by: "\(name)") ?? {}
+        return try StoreError.mappingEngineErrors {
             defer { commits.committed() }
-            return try writer.withConnection(body)
+            return try writer.withConnection { try body($0, admit) }
         }
     }
 

@@ -51,6 +51,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A read was stopped because the call it served ended first (cancelled, deadline passed, its
     /// connection gone: see `InterruptibleReads`); nobody waits for its answer.
     case cancelled
+    /// A write was made on a view that requires its call's admission (``CustomerStore/requiringAdmission()``)
+    /// without one (``CustomerStore/answering(_:)``): a bug of the server, not of the request. The
+    /// string names the write (the store method); nothing of it ran.
+    case writeWithoutAdmission(String)
     /// Any other SQLite failure: the engine's error, with SQLite's extended result code and
     /// message and what the store was doing.
     case sqlite(SQLiteError)
@@ -74,6 +78,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
         case .cancelled: return "the read was stopped: its call ended first"
+        case .writeWithoutAdmission(let write):
+            return "the write \(write) was made without its call's admission (CustomerStore.answering); nothing was written"
         case .sqlite(let cause): return cause.description
         }
     }
