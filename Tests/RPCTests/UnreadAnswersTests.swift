@@ -60,6 +60,30 @@ import Testing
         }
     }
 
+    /// A client that reads on its own thread, as `ClientChannel` does, with 64 calls in flight whose
+    /// answers (48 KiB each) pass the connection's 64 KiB limit again and again, and a stream of 64
+    /// flood messages beside them: the reader is held back and let go in turn, and every call is
+    /// answered whole. No deadlock for the usual pipelining client.
+    @Test func aPipeliningClientThatReadsIsHeldBackAndLetGoUntilAllIsAnswered() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, channel in
+            let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        try await channel.unary(TestService.fill, Number(value: 48 * 1024), as: EchoResponse.self).text.utf8.count
+                    }
+                }
+                group.addTask {
+                    var count = 0
+                    for try await _ in channel.serverStreaming(TestService.flood, Number(value: 64), as: EchoRequest.self) { count += 1 }
+                    return count
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(sizes.filter { $0 == 48 * 1024 }.count == 64 && sizes.contains(64), "\(sizes)")
+            #expect(server.server.runtime.statistics.writeQueue.readersHeldBack == 0)
+        }
+    }
+
     /// A client that closes while its reader is held back: the calls still in the server's read
     /// buffer and socket are not run, since no answer can reach anyone (before, every call a client
     /// had sent ran after it had gone: 9 500 threads for 100 such connections of 2 000 listings).
