@@ -85,10 +85,10 @@ enum DaemonOptions {
     static let maxQueuedPerUser = Option.value("max-queued-per-user", "MIB", help: """
         Answer bytes one OS user may have queued at once, in MiB, on all its
         connections together, for clients that do not read them (each
-        connection's first 64 KiB uncounted). A call that would queue more waits,
-        as at a connection's own 1 MiB limit, until its client reads (an export
-        pauses), so one user's unread answers cannot take the server's memory
-        from the others. Default: 32.
+        connection's first 64 KiB uncounted). Past it, as at a connection's own
+        1 MiB limit, a connection holding 64 KiB unread starts no new call and
+        its exports pause until its client reads, so one user's unread answers
+        cannot take the server's memory or threads from the others. Default: 32.
         """)
     static let maxStreamsPerUser = Option.value("max-streams-per-user", "N", help: """
         Server-streaming calls (exports, listing streams, mailing lists, change

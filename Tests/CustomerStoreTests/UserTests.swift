@@ -46,6 +46,14 @@ import Testing
         // (uid_t) -1 is no process's uid: a user with it could never connect.
         let error = #expect(throws: StoreError.self) { try fixture.store.addUser(uid: UInt32.max, name: "never") }
         #expect(error.map { "\($0)" }?.contains("uid: must not be 4294967295") == true, "\(String(describing: error))")
+        // The overflow uid is every process whose uid is not mapped into the server's namespace.
+        let adds: [() throws -> StoredUser] = [{ try fixture.store.addUser(uid: 65534, name: "nobody") },
+                                               { try fixture.store.addUser(uid: 65534, name: "nobody", profileName: "Read only") }]
+        for add in adds {
+            let overflow = #expect(throws: StoreError.self) { try add() }
+            #expect(overflow.map { "\($0)" }?.contains("uid: must not be 65534, the kernel's overflow uid") == true,
+                    "\(String(describing: overflow))")
+        }
         #expect(try fixture.store.listUsers().count == 3)
     }
 

@@ -11,9 +11,18 @@ K ExportCustomers streams (no deadline) and reads nothing (the queued answer byt
 budget bounds); VmRSS and threads are printed every --hold / 3 seconds while held, and 3 s after
 the connections closed. The OS user must be a CustomerCard user that may read customers.
 
+With --unary K, each connection (the same small receive buffer) sends K ListCustomers calls of
+1000 customers each and reads nothing: the answers the server cannot send; threads and VmRSS as for
+--exports. With --probe S, nothing is held: for S seconds it calls GetCustomer (id 1) on one
+connection of its own, one call after another, and prints how long they took (run it as another
+OS user meanwhile: does that user still get served?).
+
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 500
     setpriv --reuid 4301 --regid 4301 --clear-groups contrib/hostile/hold_memory.py \
         --socket PATH --pid PID --connections 500 --exports 4 --hold 30
+    setpriv --reuid 4301 --regid 4301 --clear-groups contrib/hostile/hold_memory.py \
+        --socket PATH --pid PID --connections 100 --unary 2000 --hold 30
+    contrib/hostile/hold_memory.py --socket PATH --pid PID --probe 40
 
 Keep N under the server's --max-connections-per-user (and this process's descriptor limit).
 """
@@ -28,8 +37,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import (CALL_START, END_STREAM, HAS_MESSAGE, MAGIC, STATUS, call_start, client_hello,  # noqa: E402
-                    field_bytes, string, varint)
+from replay import (CALL_START, END_STREAM, HAS_MESSAGE, MAGIC, STATUS, Connection, call_start,  # noqa: E402
+                    client_hello, field_bytes, field_sint, string, varint)
 
 FRAME = 4 * 1024 * 1024
 
@@ -51,22 +60,36 @@ def threads(pid: int) -> int:
 
 
 def hold_exports(arguments: argparse.Namespace) -> int:
-    """Connections that start exports and never read: what the server holds for them."""
+    """Connections that start exports (or unary listings) and never read: what the server holds for them."""
     every_customer = field_bytes(1, b"")  # StreamCustomersRequest.query: an empty CustomerQuery
-    export = b"".join(call_start(stream, "customer.v1.CustomerService/ExportCustomers", every_customer, timeout_us=0)
-                      for stream in range(1, 2 * arguments.exports, 2))
+    if arguments.unary > 0:
+        # ListCustomersRequest: an empty query (field 1), limit 1000 (field 2); about 240 KiB an answer.
+        listing = every_customer + field_sint(2, 1000)
+        calls = b"".join(call_start(stream, "customer.v1.CustomerService/ListCustomers", listing, timeout_us=0)
+                         for stream in range(1, 2 * arguments.unary, 2))
+        what = f"{arguments.unary} unread listings"
+    else:
+        calls = b"".join(call_start(stream, "customer.v1.CustomerService/ExportCustomers", every_customer, timeout_us=0)
+                         for stream in range(1, 2 * arguments.exports, 2))
+        what = f"{arguments.exports} unread exports"
     held = []
     for _ in range(arguments.connections):
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        conn.settimeout(60)
         conn.connect(arguments.socket)
-        conn.sendall(MAGIC + client_hello(window=(1 << 32) - 1) + export)
+        conn.sendall(MAGIC + client_hello(window=(1 << 32) - 1))
+        # The server may stop reading these calls (it should, once their answers are not read):
+        # send what the socket takes without waiting, the rest is never sent.
+        conn.setblocking(False)
+        try:
+            conn.send(calls)
+        except BlockingIOError:
+            pass
         held.append(conn)
     steps = 3
     for step in range(1, steps + 1):
         time.sleep(arguments.hold / steps)
-        print(f"{arguments.connections} connections x {arguments.exports} unread exports, "
+        print(f"{arguments.connections} connections x {what}, "
               f"{step * arguments.hold / steps:.0f} s: VmRSS {rss_kib(arguments.pid) // 1024} MiB, "
               f"{threads(arguments.pid)} threads")
     for conn in held:
@@ -76,17 +99,42 @@ def hold_exports(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def probe(arguments: argparse.Namespace) -> int:
+    """Another user's view: GetCustomer after GetCustomer on a connection of its own, timed."""
+    conn = Connection(arguments.socket, timeout=120)
+    conn.expect_hello()
+    took, failed, stream = [], 0, 1
+    end = time.monotonic() + arguments.probe
+    while time.monotonic() < end:
+        start = time.monotonic()
+        conn.send(call_start(stream, "customer.v1.CustomerService/GetCustomer", field_sint(1, 1)))
+        status = conn.status(stream)
+        took.append(time.monotonic() - start)
+        if status is None or status.code != 0:
+            failed += 1
+        stream += 2
+        time.sleep(0.05)
+    took.sort()
+    print(f"probe: {len(took)} GetCustomer calls, {failed} failed; p50 {took[len(took) // 2] * 1000:.1f} ms, "
+          f"p90 {took[len(took) * 9 // 10] * 1000:.1f} ms, max {took[-1] * 1000:.1f} ms")
+    return 0 if failed == 0 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--socket", required=True)
     parser.add_argument("--pid", type=int, required=True, help="customerd's process id")
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--exports", type=int, default=0, help="unread exports per connection (0: stalled frames)")
+    parser.add_argument("--unary", type=int, default=0, help="unread ListCustomers calls per connection")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
+    parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()
 
+    if arguments.probe > 0:
+        return probe(arguments)
     print(f"idle: VmRSS {rss_kib(arguments.pid) // 1024} MiB")
-    if arguments.exports > 0:
+    if arguments.exports > 0 or arguments.unary > 0:
         return hold_exports(arguments)
     head = varint(0) + string("customer.v1.CustomerService/GetCustomer") + varint(0)
     header = struct.pack(">IBBI", FRAME, CALL_START, HAS_MESSAGE | END_STREAM, 1)

@@ -41,10 +41,11 @@ extension CustomerStore {
     /// (`BuiltInProfile.defaultForNewUsers`).
     ///
     /// - Throws: `invalidArgument` on field `name` (blank or over 64 characters) and on field `uid`
-    ///   (4294967295, see ``validUID(_:)``); `alreadyExists` with field `uid` or `name` when either is taken.
+    ///   (4294967295 and 65534, see ``validUID(_:)`` and ``validNewUserUID(_:)``); `alreadyExists` with field
+    ///   `uid` or `name` when either is taken.
     @discardableResult
     public func addUser(uid: UInt32, name: String, isAdministrator: Bool = false) throws -> StoredUser {
-        try Self.validUID(uid)
+        try Self.validNewUserUID(uid)
         let name = try Self.validUserName(name)
         let profile = isAdministrator ? BuiltInProfile.administrator : .defaultForNewUsers
         return try write { connection in
@@ -58,7 +59,7 @@ extension CustomerStore {
     ///   when no profile has that name.
     @discardableResult
     public func addUser(uid: UInt32, name: String, profileName: String) throws -> StoredUser {
-        try Self.validUID(uid)
+        try Self.validNewUserUID(uid)
         let name = try Self.validUserName(name)
         return try write { connection in
             try insertUser(connection, uid: uid, name: name, profileID: try Self.profileID(connection, named: profileName))
@@ -110,6 +111,25 @@ extension CustomerStore {
             throw StoreError.invalidArgument([FieldViolation(
                 field: "uid",
                 reason: "must not be 4294967295, which is (uid_t) -1: no process runs as it, so its user could never connect")])
+        }
+    }
+
+    /// Linux's overflow uid (`/proc/sys/kernel/overflowuid`, 65534 unless changed), also `nobody`'s.
+    static let overflowUID: UInt32 = 65534
+
+    /// ``validUID(_:)``, and refuses the overflow uid for a user added by an administrator: a peer
+    /// whose uid has no mapping in the server's user namespace (a process in a container or a
+    /// sandbox the socket is shared with) is reported by `SO_PEERCRED` as that uid, so a user
+    /// registered with it would be every such process, and every daemon running as `nobody`.
+    /// The first start's administrators are not refused it: that is the uid the server runs as.
+    /// - Throws: `invalidArgument` on field `uid`.
+    static func validNewUserUID(_ uid: UInt32) throws {
+        try validUID(uid)
+        if uid == overflowUID {
+            throw StoreError.invalidArgument([FieldViolation(
+                field: "uid",
+                reason: "must not be 65534, the kernel's overflow uid (nobody): every process whose uid is not mapped "
+                    + "into the server's user namespace (in a container or a sandbox) connects as it")])
         }
     }
 

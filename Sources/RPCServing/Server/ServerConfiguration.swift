@@ -61,16 +61,17 @@ public struct ServerConfiguration: Sendable {
     /// read makes it wait this long, and its STATUS is then lost.
     public var shutdownStatusWait: Duration = .seconds(1)
     /// Bytes of outgoing frames one connection may hold queued for a client that does not read
-    /// (default 1 MiB); past it, handlers wait to write (one frame may exceed it). Bounds memory
-    /// whatever flow-control window the client grants.
+    /// (default 1 MiB); past it, the connection starts no new call until its client reads, and
+    /// stream messages wait to be written (one frame may exceed it); the STATUS of a call that was
+    /// already running is queued past it. Bounds memory whatever flow-control window the client grants.
     public var maxQueuedBytesPerConnection: Int = 1024 * 1024
     /// Of those, what one stream's messages may hold (default 256 KiB), so one stream cannot take
     /// the whole connection's share.
     public var maxQueuedBytesPerStream: Int = 256 * 1024
     /// Outgoing bytes one OS user (peer uid) may have queued on all its connections together, past
     /// the first 64 KiB of each connection's queue (default 32 MiB: 32 connections' full queues).
-    /// A write that finds it used up waits, as it does at the connection's limit, while its own
-    /// connection holds 64 KiB or more unsent; its own client reading wakes it. Without it one user's
+    /// A connection that finds it used up while it holds 64 KiB or more unsent is held back as at
+    /// its own limit (no new call starts, stream messages wait); its own client reading wakes it. Without it one user's
     /// 512 connections could each hold `maxQueuedBytesPerConnection`. Clients that read keep their
     /// queues under the uncounted 64 KiB and never meet it.
     public var maxQueuedBytesPerUser: Int = 32 * 1024 * 1024

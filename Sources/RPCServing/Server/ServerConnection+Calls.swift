@@ -56,10 +56,12 @@ extension ServerConnection {
         return claimed
     }
 
-    /// Writes the STATUS of a claimed call and forgets the call. `admission` is `.immediate` only
-    /// for the deadline's answer, written from a shared thread that must not wait for a client.
+    /// Writes the STATUS of a claimed call and forgets the call. It never waits for the client to
+    /// read (``FrameWriter/Admission/answer``: the leader starts no call meanwhile instead, see
+    /// ``waitForAnswersToBeRead()``), so the thread is free once it answered. `admission` is
+    /// `.immediate` for the deadline's answer, written from a shared thread that must not wait for a client.
     private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?,
-                        admission: FrameWriter.Admission = .bounded, deferringFlush: Bool = false) {
+                        admission: FrameWriter.Admission = .answer, deferringFlush: Bool = false) {
         var status = status
         var response = response
         if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {

@@ -21,6 +21,7 @@ extension ServerConnection {
                     frameReservation = 0
                     let charge = reserved > 0 ? HeldRequest(bytes: reserved, of: inputBudget) : nil
                     if let call = try handle(event, charge: charge) { return .run(call) }
+                    if answersCannotBeSent { return .close }
                 }
                 try reservePendingFrame()
             } catch {
@@ -242,6 +243,10 @@ extension ServerConnection {
             try checkFlags(header)
             switch header.type {
             case .callStart:
+                guard waitForAnswersToBeRead() else {
+                    answersCannotBeSent = true
+                    return nil
+                }
                 return try startCall(header, payload, charge: charge)
             case .message:
                 try handleMessage(header, payload)

@@ -42,6 +42,9 @@ final class ServerConnection: @unchecked Sendable {
     var receivedFrame = false
     /// Answers of this batch were written with a deferred flush; sent before the leader next blocks.
     var answersHeldBack = false
+    /// The connection failed while the leader was held back for its unread answers
+    /// (``waitForAnswersToBeRead()``): it closes rather than start the calls it has buffered.
+    var answersCannotBeSent = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
     var coldWaits: UInt8 = 0
     /// What the frame being read took from `inputBudget` (its announced payload), 0 when none; a

@@ -1,5 +1,6 @@
 import Glibc
 import RPCCore
+import Synchronization
 import ThreadSync
 
 /// Serialises the frames of many threads onto one socket, coalescing those that queue up, bounds
@@ -16,7 +17,8 @@ import ThreadSync
 /// writer return at once, so without a bound the frames of all other calls (stream messages within a
 /// window the peer may set to 4 GiB, answers, pongs) pile up in memory. A ``Admission/bounded`` write
 /// first waits while `queueLimit` bytes or more are queued (appended and not yet accepted by the
-/// kernel), so the queue never exceeds the limit plus one frame; a stream's frames may also wait for
+/// kernel), so bounded writes never take the queue past the limit plus one frame (answers add what
+/// the calls in flight built, see below); a stream's frames may also wait for
 /// the stream's own earlier frames (``writeStreamFrame(after:streamLimit:abandon:_:)``). Waiting
 /// blocks the writing thread: servers write from threads of their own, never from the cooperative
 /// pool. Waiting is always safe: bytes queued at the limit mean a flusher exists, which either gets
@@ -30,6 +32,14 @@ import ThreadSync
 /// the user's connections that read are slowed to that queue at worst, and nothing needs waking
 /// from another connection. The hot path (a small answer on a queue under `uncounted`) touches no
 /// shared counter.
+///
+/// Why a call's answer never waits (``Admission/answer``) and the reader is held back instead
+/// (``isBackedUp``, ``waitUntilNotBackedUp(until:)``): a handler whose answer waited for room kept
+/// its thread until the client read, so a client sending calls it never reads made the server hold
+/// a thread (and its built answer) for every call in flight, 100 per connection. The server's
+/// reader instead starts no call while a bounded write would wait, so what a call's answer adds
+/// past the limit is bounded by the calls already running when the queue filled, and their threads
+/// are free once they have answered.
 ///
 /// Why a write may hold its frame back (`deferringFlush`): a server thread that answers one of
 /// several calls read in one batch would otherwise pay one `send` per answer. It appends without
@@ -58,6 +68,9 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     private var uncounted = Int.max
     /// What `queueBudget` holds for this queue: `queued` past `uncounted`, as of the last append or send.
     private var counted = 0
+    /// `queued` reached the uncounted share or the limit (stored with each change of `queued`):
+    /// ``isBackedUp`` reads it without the lock, so a queue under its share costs one load.
+    private let pastShare = Atomic<Bool>(false)
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -70,6 +83,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         /// Never waits: frames bounded in number by the connection or its calls (GOAWAY, the
         /// STATUS of a deadline), which must not wait behind a peer that does not read.
         case immediate
+        /// Never waits and never gives the peer up: the one STATUS of a call that was started while
+        /// the queue had room (see ``isBackedUp``), so their number is bounded by the calls in
+        /// flight, and a thread that answered is free at once instead of waiting for the client.
+        case answer
     }
 
     /// - Parameters:
@@ -99,6 +116,38 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
 
     /// Bytes appended and not yet accepted by the kernel (for tests and statistics).
     package var queuedBytes: Int { lock.withLock { queued } }
+
+    /// Whether a bounded write would wait now: the queue is at its limit, or past its uncounted share
+    /// with the user's budget used up, and the connection has not failed. A queue under its share
+    /// (every client that reads its answers) answers without taking the lock.
+    package var isBackedUp: Bool {
+        guard pastShare.load(ordering: .relaxed) else { return false }
+        return lock.withLock { failure == nil && !(queued < queueLimit && budgetAdmits) }
+    }
+
+    /// Waits until ``isBackedUp`` is false or `deadline` passes (false then). The flusher's
+    /// progress and a failure wake it; the user's budget freed by another connection does not, so
+    /// a caller waits in rounds and checks again.
+    package func waitUntilNotBackedUp(until deadline: ContinuousClock.Instant) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard failure == nil, !(queued < queueLimit && budgetAdmits) else { return true }
+        waiters += 1
+        defer { waiters -= 1 }
+        while failure == nil && !(queued < queueLimit && budgetAdmits) {
+            guard lock.wait(until: deadline) else { return failure != nil || queued < queueLimit && budgetAdmits }
+        }
+        return true
+    }
+
+    /// Whether the connection failed (or was closed): nothing written now reaches the peer.
+    package var hasFailed: Bool { lock.withLock { failure != nil } }
+
+    /// Stores whether `queued` reached the uncounted share or the limit (lock held).
+    @inline(__always)
+    private func noteQueued() {
+        pastShare.store(queued >= min(uncounted, queueLimit), ordering: .relaxed)
+    }
 
     /// Whether the user's budget lets a bounded write append (lock held): always while the queue is
     /// under its uncounted share, so one connection's answer never waits for another's client.
@@ -136,10 +185,13 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 failure = IOError(call: "send", errno: ENOBUFS)
                 pending = []
                 queued = spare.count
+                noteQueued()
                 settleCount()
                 if !isClosed { socket.shutdown(.both) }
                 lock.broadcast()
             }
+        case .answer:
+            break
         }
         _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush,
                                mayHaveArrived: &mayHaveArrived, build)
@@ -217,6 +269,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         let before = pending.count
         build(&pending)
         queued += pending.count - before
+        noteQueued()
         if queued - uncounted > counted {
             // Admitted by `budgetAdmits` (or `.immediate`): the whole frame is counted, even past the limit.
             queueBudget?.takeAdmitted(queued - uncounted - counted)
@@ -256,6 +309,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 pending = []
                 spare = []
                 queued = 0
+                noteQueued()
                 settleCount()
                 lock.broadcast()
                 lock.unlock()
@@ -270,6 +324,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.lock()
             flushedTotal += sent
             queued -= sent
+            noteQueued()
             if counted > 0 { settleCount() }
             if queued == 0 { immediateSinceEmpty = 0 }
             if waiters > 0 { lock.broadcast() }
@@ -296,6 +351,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         if failure == nil { failure = IOError(call: "send", errno: EBADF) }
         pending = []
         queued = 0
+        noteQueued()
         settleCount()
         isClosed = true
         lock.broadcast()

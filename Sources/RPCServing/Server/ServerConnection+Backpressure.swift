@@ -1,0 +1,38 @@
+import RPCTransport
+
+/// Backpressure at the source: a connection whose client leaves its answers unread starts no new call.
+extension ServerConnection {
+    /// How often a reader held back looks at its queue again without being woken: the user's
+    /// budget freed by another connection wakes nobody here (``FrameWriter/waitUntilNotBackedUp(until:)``).
+    static let heldBackRecheck = Duration.seconds(1)
+
+    /// Called by the leader before it starts a call: while a bounded write on this connection would
+    /// wait (its queue at its limit, or past its uncounted share with the user's budget used up),
+    /// it waits for the client to read instead, reading nothing more meanwhile.
+    ///
+    /// Why: an answer waiting for a client that does not read held its handler's thread, and the
+    /// leader went on reading calls, so one connection sending calls it never read held a thread
+    /// (and an answer) for each of its 100 calls in flight, and one user's connections thousands
+    /// (docs/HARDENING.md, "Threads per user"). Now a call's answer never waits
+    /// (``FrameWriter/Admission/answer``) and no call starts until the client reads: what a
+    /// connection holds for a client that stopped reading is its queue and the answers of the
+    /// calls already running, with this thread and the flusher's. Calls in flight go on, and so do
+    /// their deadlines; frames behind the call (a CANCEL too) are read once the client reads, or
+    /// the connection ends (shutdown cuts it, which wakes this wait).
+    ///
+    /// Returns false when the connection failed meanwhile (the client went, or the socket was
+    /// cut): no answer can be sent, so the leader closes it instead of running the calls it still
+    /// has buffered (before, a client that sent thousands of calls and closed had them all run).
+    func waitForAnswersToBeRead() -> Bool {
+        guard writer.isBackedUp else { return true }
+        if answersHeldBack {
+            answersHeldBack = false
+            try? writer.flushDeferred()
+        }
+        let statistics = runtime.statistics.writeQueue
+        statistics.readerHeldBack()
+        defer { statistics.readerResumed() }
+        while !writer.waitUntilNotBackedUp(until: .now + Self.heldBackRecheck) {}
+        return !writer.hasFailed
+    }
+}

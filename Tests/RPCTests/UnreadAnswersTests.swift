@@ -1,0 +1,144 @@
+import BinaryCoding
+@testable import RPCClient
+@testable import RPCCore
+@testable import RPCServing
+@testable import RPCTransport
+import TestSupport
+import Testing
+
+/// A client that sends calls and never reads their answers: the server stops starting its calls
+/// once a bounded write would wait, the calls already running answer without waiting for it (their
+/// threads are free), and everything goes on once the client reads (docs/HARDENING.md, "Threads
+/// per user"). Before, each answer waited on its handler's thread and the reader went on starting
+/// calls: 100 threads held per connection, whatever the user's budgets.
+@Suite struct UnreadAnswersTests {
+    static let calls = 100
+    static let answerSize: Int64 = 32 * 1024
+
+    /// `calls` Fill calls of `answerSize` on streams 1, 3, 5, … in one write (small: the socket takes it whole).
+    static func sendFills(on raw: RawConnection) throws {
+        var batch: [UInt8] = []
+        for index in 0..<calls {
+            batch += PipelinedCallTests.callStart(UInt32(2 * index + 1), TestService.fill,
+                                                  request: try PipelinedCallTests.encode(Number(value: answerSize)))
+        }
+        try raw.write(batch)
+    }
+
+    /// Once the reader is held back and the calls it started have answered: no handler waits for
+    /// room, fewer than all the calls were started, and another connection is served.
+    static func waitUntilHeldBack(_ server: TestServer) async throws {
+        let statistics = server.server.runtime.statistics
+        try await waitUntil("the reader is held back") { statistics.writeQueue.readersHeldBack >= 1 }
+        try await waitUntil("the calls started have answered") { statistics.callsInFlight == 0 }
+    }
+
+    @Test func aClientThatNeverReadsItsAnswersHoldsNoThreadPerCall() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, channel in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try Self.sendFills(on: raw)
+            try await Self.waitUntilHeldBack(server)
+            let statistics = server.server.runtime.statistics
+            #expect(statistics.writeQueue.writersWaiting == 0, "handlers wait for the client to read their answers")
+            let started = server.callsEnded(.ok)
+            #expect(started < UInt64(Self.calls), "the server started all \(started) calls though none of their answers was read")
+            let other = try await channel.unary(TestService.echo, EchoRequest(text: "still serving"), as: EchoResponse.self)
+            #expect(other.text == "still serving")
+
+            // The client reads: every call is answered whole, the held-back ones too.
+            var answers = PipelinedCallTests.Answers()
+            let streamIDs = Set((0..<Self.calls).map { UInt32(2 * $0 + 1) })
+            try await PipelinedCallTests.readAnswers(raw, for: streamIDs, into: &answers)
+            for id in streamIDs {
+                let (status, message) = try #require(answers.statuses[id])
+                #expect(status.code == .ok, "call \(id): \(status.code) \(status.message)")
+                let answer = try BinaryDecoder().decode(EchoResponse.self, from: message)
+                #expect(answer.text.utf8.count == Int(Self.answerSize), "call \(id) answered \(answer.text.utf8.count) bytes")
+            }
+            #expect(statistics.writeQueue.readersHeldBack == 0)
+        }
+    }
+
+    /// A client that reads on its own thread, as `ClientChannel` does, with 64 calls in flight whose
+    /// answers (48 KiB each) pass the connection's 64 KiB limit again and again, and a stream of 64
+    /// flood messages beside them: the reader is held back and let go in turn, and every call is
+    /// answered whole. No deadlock for the usual pipelining client.
+    @Test func aPipeliningClientThatReadsIsHeldBackAndLetGoUntilAllIsAnswered() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, channel in
+            let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<64 {
+                    group.addTask {
+                        try await channel.unary(TestService.fill, Number(value: 48 * 1024), as: EchoResponse.self).text.utf8.count
+                    }
+                }
+                group.addTask {
+                    var count = 0
+                    for try await _ in channel.serverStreaming(TestService.flood, Number(value: 64), as: EchoRequest.self) { count += 1 }
+                    return count
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(sizes.filter { $0 == 48 * 1024 }.count == 64 && sizes.contains(64), "\(sizes)")
+            #expect(server.server.runtime.statistics.writeQueue.readersHeldBack == 0)
+        }
+    }
+
+    /// A client that closes while its reader is held back: the calls still in the server's read
+    /// buffer and socket are not run, since no answer can reach anyone (before, every call a client
+    /// had sent ran after it had gone: 9 500 threads for 100 such connections of 2 000 listings).
+    @Test func callsOfAClientThatClosedWhileHeldBackAreNotRun() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            try Self.sendFills(on: raw)
+            try await Self.waitUntilHeldBack(server)
+            let started = server.callsEnded(.ok)
+            raw.close()
+            let statistics = server.server.runtime.statistics
+            try await waitUntil("the connection is gone") {
+                statistics.writeQueue.readersHeldBack == 0 && server.server.runtime.connections.isEmpty
+            }
+            #expect(server.callsEnded(.ok) == started, "calls ran after their client had gone")
+            #expect(statistics.callsInFlight == 0)
+        }
+    }
+
+    /// A shutdown while the reader is held back: the GOAWAY, queued behind the unread answers, names
+    /// the last call started; every call up to it is answered, none after it runs, and the shutdown
+    /// ends once the client has read (its grace period outlasts any stall: the client reads).
+    @Test func aShutdownWhileHeldBackNamesTheLastCallStarted() async throws {
+        try await withTestServer(configure: {
+            $0.maxQueuedBytesPerConnection = 64 * 1024
+            $0.shutdownGracePeriod = .seconds(testWaitLimit)
+        }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try Self.sendFills(on: raw)
+            try await Self.waitUntilHeldBack(server)
+            let stopping = Task { await server.server.shutdown() }
+            var answers = PipelinedCallTests.Answers()
+            var lastStarted: UInt32?
+            while let (header, payload) = try await raw.readFrame() {
+                switch header.type {
+                case .status:
+                    answers.statuses[header.streamID] = (try CallStatus.parse(payload[...]).0.error, [])
+                case .goAway:
+                    lastStarted = try GoAway(payload: payload[...]).lastStartedStreamID
+                default:
+                    break
+                }
+            }
+            await stopping.value
+            let named = try #require(lastStarted, "no GOAWAY")
+            #expect(named < UInt32(2 * Self.calls - 1), "the GOAWAY named every call started")
+            for id in (0..<Self.calls).map({ UInt32(2 * $0 + 1) }) {
+                let status = answers.statuses[id]?.0
+                if id <= named {
+                    #expect(status?.code == .ok, "call \(id), started, ended \(String(describing: status))")
+                } else {
+                    #expect(status == nil || status?.code == .unavailable, "call \(id), not started, ended \(String(describing: status))")
+                }
+            }
+        }
+    }
+}
