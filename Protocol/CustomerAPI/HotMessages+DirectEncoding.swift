@@ -165,10 +165,24 @@ extension CustomerCard: DirectEncodable {
     package func encodeFields(to writer: inout BinaryWriter,
                               contactInformation writeTab: ((inout BinaryWriter) throws -> Void)?) throws {
         try writer.write(CodingKeys.customer, customer)
+        let tab = contactInformation
+        try Self.encodeTabs(
+            to: &writer, contactInformation: writeTab ?? tab.map { tab in { try tab.encodeFields(to: &$0) } },
+            salesAndProjects: salesAndProjects, collaboration: collaboration, financial: financial,
+            settings: settings, files: files, financialHidden: financialHidden)
+    }
+
+    /// The card's fields after its customer, for a writer that wrote the customer itself (the
+    /// server writes it from the store's row, as it writes a get's): the contact-information tab
+    /// by `writeTab` when given, the others as `encodeFields` writes them. The customer first,
+    /// then these, are the bytes of the card that holds them all.
+    package static func encodeTabs(
+        to writer: inout BinaryWriter, contactInformation writeTab: ((inout BinaryWriter) throws -> Void)?,
+        salesAndProjects: ProjectList?, collaboration: CollaborationTab?, financial: FinancialTab?,
+        settings: SettingsTab?, files: FilesTab?, financialHidden: Bool?
+    ) throws {
         if let writeTab {
             try writer.writeMessage(CodingKeys.contactInformation, writeTab)
-        } else {
-            try writer.write(CodingKeys.contactInformation, contactInformation)
         }
         try writer.write(CodingKeys.salesAndProjects, encoding: salesAndProjects)
         try writer.write(CodingKeys.collaboration, encoding: collaboration)

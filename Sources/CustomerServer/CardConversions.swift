@@ -5,6 +5,31 @@ import RPCServing
 
 // Store records to API messages for the sales, collaboration, financial, settings and files tabs.
 
+/// The API's messages of the store's tabs other than the contact information (which the card's
+/// answer writes from the records), nil when the tab was not read.
+extension CardTabs {
+    /// The sales cases, then the projects, their money stripped when `caller` may not see it.
+    func salesAndProjectsTab(for caller: Caller) -> ProjectList? {
+        salesAndProjects.map { ProjectList(projects: caller.shown(($0.salesCases + $0.projects).map(Project.init))) }
+    }
+
+    var collaborationTab: CollaborationTab? {
+        collaboration.map { CollaborationTab(items: $0.map(CollaborationItem.init)) }
+    }
+
+    var financialTab: CustomerAPI.FinancialTab? {
+        financial.map(CustomerAPI.FinancialTab.init)
+    }
+
+    var settingsTab: SettingsTab? {
+        settings.map { SettingsTab(settings: CustomerSettings($0.settings), segments: $0.segments.map(Segment.init)) }
+    }
+
+    var filesTab: FilesTab? {
+        files.map { FilesTab(files: $0.files, links: $0.links) }
+    }
+}
+
 extension Project {
     init(_ stored: StoredProject) {
         self.init(

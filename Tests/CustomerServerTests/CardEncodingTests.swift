@@ -83,4 +83,51 @@ import Testing
             }
         }
     }
+
+    /// The card written for a caller without the financial-figures right (Read only; Consultant,
+    /// whose scope is its own customers) is the card built for that caller, encoded: the customer
+    /// written from its row as for an administrator, the financial tab absent and marked hidden,
+    /// the projects' money stripped; for a customer with and without a head office.
+    @Test func aCallerWithoutFinancialFiguresGetsTheBytesOfTheCardBuiltForIt() async throws {
+        try await StoreOfTwoUsers.with("writing cards for every profile") { fixture in
+            let (store, admin, author) = (fixture.store, fixture.admin, fixture.author)
+            let consultant = try store.addUser(uid: 1002, name: "konsult", profileName: "Consultant")
+            let readOnly = try store.addUser(uid: 1003, name: "läsare", profileName: "Read only")
+            let withoutOffice = try store.createCustomer(NewCustomer(name: "Kontorslös Ab", accountManagerID: consultant.id),
+                                                         by: author)
+            let withOffice = try store.createCustomer(NewCustomer(
+                name: "Huvudkontor Oy", accountManagerID: consultant.id, country: "FI"), by: author)
+            _ = try store.addAddress(customerID: withOffice.id, StoredAddressFields(
+                street1: "Esplanaden 1", postalCode: "00100", city: "Helsingfors", country: "FI", kind: .visiting), by: author)
+            for customer in [withoutOffice, withOffice] {
+                _ = try store.createSalesCase(customerID: customer.id, StoredProjectFields(
+                    name: "Affär", expectedValue: 12_500, expectedCurrency: "EUR"), by: author)
+                let project = try store.createProject(customerID: customer.id, StoredProjectFields(
+                    name: "Leverans", currency: "EUR"), by: author)
+                _ = try store.setForecast(projectID: project.id, month: "2031-01", revenue: 1_000, cost: 400,
+                                          billing: 900, hours: 10, by: author)
+            }
+            for user in [admin, consultant, readOnly] {
+                let caller = Caller(user: user, service: nil)
+                for customer in [withoutOffice, withOffice] {
+                    let card = try CardServiceHandler.card(of: customer.id, tabs: [], from: nil, to: nil, for: caller,
+                                                           store: store)
+                    let written = try CardServiceHandler.encodedCard(of: customer.id, tabs: [], from: nil, to: nil,
+                                                                     for: caller, store: store).bytes
+                    #expect(written == (try BinaryEncoder().encode(card)), "user \(user.name), customer \(customer.name)")
+                    let read = try BinaryDecoder().decode(CustomerCard.self, from: written)
+                    #expect(read == card)
+                    #expect(read.customer.headOffice?.city == (customer.id == withOffice.id ? "Helsingfors" : nil))
+                    let project = try #require(read.salesAndProjects?.projects.first { $0.kind == .salesCase })
+                    if user.id == admin.id {
+                        #expect(read.financial?.currencies.count == 1 && read.financialHidden == nil)
+                        #expect(project.expectedValue == 12_500 && project.moneyHidden == nil)
+                    } else {
+                        #expect(read.financial == nil && read.financialHidden == true, "user \(user.name)")
+                        #expect(project.expectedValue == nil && project.moneyHidden == true, "user \(user.name)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -41,7 +41,7 @@ import Testing
 
         // A card read first, so the counted reads find the admin's name kept (`KeptNames`).
         _ = try store.cardTabs(customerID: plain.id, now: now, tabs: tab)
-        var plainCard: CardTabs?, busyCard: CardTabs?
+        var plainCard: CardTabs<StoredCustomer>?, busyCard: CardTabs<StoredCustomer>?
         let plainCount = try Self.statements(store) {
             plainCard = try store.cardTabs(customerID: plain.id, now: now, tabs: tab)
         }

@@ -45,7 +45,7 @@ import SQLiteEngine
         let now = fixture.clock.now
         let all = Set(CardTabSelection.allCases)
 
-        var card: CardTabs?
+        var card: CardTabs<StoredCustomer>?
         // A card read first, so both counted reads find the admin's name kept (`KeptNames`).
         _ = try store.cardTabs(customerID: small.id, now: now, tabs: all)
         let bigCount = try Self.statements(store) { card = try store.cardTabs(customerID: big.id, now: now, tabs: all) }

@@ -29,8 +29,7 @@ import Testing
         }
 
         let card = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)
-        #expect(card.customer == (try store.customer(id: customer.id)))
-        #expect(card.customer.headOffice == head)
+        #expect(try store.customer(id: customer.id).headOffice == head)
         #expect(card.addresses == [head, billing])
         #expect(card.contacts == (try store.contacts(customerID: customer.id, includeDeactivated: false)))
         #expect(card.contacts.count == 49)
@@ -66,7 +65,7 @@ import Testing
         #expect(tab.addresses.map(\.id) == [addresses[2].id, addresses[0].id, addresses[1].id, addresses[3].id])
         #expect(tab.addresses.map(\.isHeadOffice) == [true, false, false, false])
         #expect(tab.addresses == (try store.addresses(customerID: customer.id)))
-        #expect(tab.addresses.first == tab.customer.headOffice)
+        #expect(tab.addresses.first == (try store.customer(id: customer.id).headOffice))
 
         _ = try store.removeAddress(id: addresses[0].id, by: .user(fixture.admin.id))
         tab = try store.contactInformation(customerID: customer.id, now: fixture.clock.now)

@@ -127,15 +127,15 @@ enum AddressRow {
         return addresses
     }
 
-    /// The addresses of `customer`, read with its head office in this transaction: the same list
-    /// as `fetchAll(_:customerID:users:)`, the head office taken from `customer` rather than read
-    /// again. The schema's triggers keep a head office among its customer's own addresses; one
-    /// that were not would be left out and every address read, as `fetchAll` would.
-    static func fetchAll(_ connection: SQLiteConnection, customer: StoredCustomer,
+    /// The addresses of a customer whose head office was read in this transaction (with the
+    /// customer): the same list as `fetchAll(_:customerID:users:)`, the head office taken as read
+    /// rather than read again. The schema's triggers keep a head office among its customer's own
+    /// addresses; one that were not would be left out and every address read, as `fetchAll` would.
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, headOffice: StoredAddress?,
                          users: UserNames) throws -> [StoredAddress] {
-        let headOffice = customer.headOffice.flatMap { $0.customerID == customer.id ? $0 : nil }
+        let headOffice = headOffice.flatMap { $0.customerID == customerID ? $0 : nil }
         return try connection.withStatement(besideHeadOffice) { statement in
-            try statement.bind([.integer(customer.id), headOffice.map { .integer($0.id) } ?? .null])
+            try statement.bind([.integer(customerID), headOffice.map { .integer($0.id) } ?? .null])
             var addresses: [StoredAddress] = headOffice.map { [$0] } ?? []
             try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns, users: users) { addresses.append(address) }

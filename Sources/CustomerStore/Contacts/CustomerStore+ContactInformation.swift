@@ -3,7 +3,7 @@ import SQLiteEngine
 
 extension CustomerStore {
     /// The card's contact-information tab in ONE read transaction (a consistent snapshot): the
-    /// customer with its head office, its addresses, its active contacts with their labels, its
+    /// customer's addresses (head office first), its active contacts with their labels, its
     /// activities as of `now` and its market segments. Four indexed statements whatever the number
     /// of rows (no N+1), five when a contact has labels (and a customer's segments, when it has
     /// any, one more).
@@ -12,10 +12,10 @@ extension CustomerStore {
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
         try read { connection in
             let users = UserNames(connection)
-            guard let read = try CardCustomer.fetch(connection, id: customerID, users: users) else {
+            guard let fetched = try CardCustomer.fetch(connection, id: customerID, users: users, lending: { _ in }) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            return try Self.contactInformation(connection, of: read, now: now, users: users)
+            return try Self.contactInformation(connection, of: fetched.read, now: now, users: users)
         }
     }
 
@@ -24,13 +24,12 @@ extension CustomerStore {
     /// The segments and the project tasks are read only when the customer's read found some.
     static func contactInformation(_ connection: SQLiteConnection, of read: CardCustomer, now: Date,
                                    users: UserNames) throws -> StoredContactInformation {
-        let customer = read.customer
-        return StoredContactInformation(
-            customer: customer,
-            addresses: try AddressRow.fetchAll(connection, customer: customer, users: users),
-            contacts: try ContactRow.fetchAll(connection, customerID: customer.id, includeDeactivated: false, users: users),
-            activities: try ActivityRow.list(connection, customerID: customer.id, now: now.milliseconds,
+        StoredContactInformation(
+            addresses: try AddressRow.fetchAll(connection, customerID: read.id, headOffice: read.headOffice,
+                                               users: users),
+            contacts: try ContactRow.fetchAll(connection, customerID: read.id, includeDeactivated: false, users: users),
+            activities: try ActivityRow.list(connection, customerID: read.id, now: now.milliseconds,
                                              withProjectTasks: read.hasProject, users: users),
-            segments: try SegmentTree.ofCustomer(connection, customerID: customer.id, hasSegment: read.hasSegment))
+            segments: try SegmentTree.ofCustomer(connection, customerID: read.id, hasSegment: read.hasSegment))
     }
 }

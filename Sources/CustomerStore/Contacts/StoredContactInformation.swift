@@ -1,7 +1,6 @@
-/// The card's contact-information tab, read in one consistent snapshot.
+/// The card's contact-information tab, read in one consistent snapshot with its customer (which
+/// the card holds: see ``CardTabs``).
 public struct StoredContactInformation: Sendable, Hashable {
-    /// With its head office.
-    public var customer: StoredCustomer
     /// Head office first, then by id.
     public var addresses: [StoredAddress]
     /// Active, not deleted contacts (the normal view).
@@ -10,9 +9,8 @@ public struct StoredContactInformation: Sendable, Hashable {
     /// The customer's market segments, sorted by path: the main card shows them too.
     public var segments: [StoredSegment]
 
-    public init(customer: StoredCustomer, addresses: [StoredAddress], contacts: [StoredContact],
-                activities: StoredActivityList, segments: [StoredSegment] = []) {
-        self.customer = customer
+    public init(addresses: [StoredAddress], contacts: [StoredContact], activities: StoredActivityList,
+                segments: [StoredSegment] = []) {
         self.addresses = addresses
         self.contacts = contacts
         self.activities = activities

@@ -5,9 +5,12 @@ public enum CardTabSelection: String, Sendable, Hashable, CaseIterable {
 
 /// The tabs of one customer's card asked for, read in ONE consistent snapshot. A tab not asked
 /// for is nil (the server leaves out what the caller may not see, e.g. the financial tab).
-public struct CardTabs: Sendable, Hashable {
-    /// With its head office; always read.
-    public var customer: StoredCustomer
+///
+/// `Customer` is what the read made of the customer's row: a ``StoredCustomer`` (with its head
+/// office) from `cardTabs(customerID:now:tabs:from:to:)`, or whatever the closure that was lent
+/// the row returned (a server writing the answer from the row keeps nothing: `Void`).
+public struct CardTabs<Customer> {
+    public var customer: Customer
     public var contactInformation: StoredContactInformation?
     public var salesAndProjects: SalesAndProjects?
     /// Newest first.
@@ -19,7 +22,7 @@ public struct CardTabs: Sendable, Hashable {
     /// Customer files and links and those of its projects.
     public var files: (files: [StoredFile], links: [StoredLink])?
 
-    public init(customer: StoredCustomer, contactInformation: StoredContactInformation? = nil,
+    public init(customer: Customer, contactInformation: StoredContactInformation? = nil,
                 salesAndProjects: SalesAndProjects? = nil, collaboration: [StoredCollaborationItem]? = nil,
                 financial: FinancialSummary? = nil) {
         self.customer = customer
@@ -28,7 +31,11 @@ public struct CardTabs: Sendable, Hashable {
         self.collaboration = collaboration
         self.financial = financial
     }
+}
 
+extension CardTabs: Sendable where Customer: Sendable {}
+
+extension CardTabs: Equatable where Customer: Equatable {
     public static func == (lhs: CardTabs, rhs: CardTabs) -> Bool {
         lhs.customer == rhs.customer && lhs.contactInformation == rhs.contactInformation
             && lhs.salesAndProjects == rhs.salesAndProjects && lhs.collaboration == rhs.collaboration
@@ -36,7 +43,9 @@ public struct CardTabs: Sendable, Hashable {
             && lhs.settings?.segments == rhs.settings?.segments && lhs.files?.files == rhs.files?.files
             && lhs.files?.links == rhs.files?.links
     }
+}
 
+extension CardTabs: Hashable where Customer: Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(customer)
     }

@@ -17,6 +17,9 @@ public struct CustomerListingRow {
     let users: UserNames
     /// The head office's columns: a point read's (`CustomerRow.withRow`), nil in a listing.
     let headOfficeColumns: AddressRow.Columns?
+    /// The head office when the read has decoded it already (a card's, whose addresses tab lists
+    /// it too), so that it is not decoded twice: `.some(nil)` for a customer without one.
+    var decodedHeadOffice: StoredAddress?? = nil
 
     /// The optional text fields, as ``StoredCustomer`` has them.
     public enum Text: Sendable {
@@ -33,7 +36,8 @@ public struct CustomerListingRow {
     /// The head office, when the read asked for it (a get, not a listing: see
     /// `StoredCustomer.headOffice`) and the customer has one. One address a call, so decoded.
     public func headOffice() throws -> StoredAddress? {
-        try headOfficeColumns.flatMap { try AddressRow.decode(statement, $0, users: users) }
+        if let decodedHeadOffice { return decodedHeadOffice }
+        return try headOfficeColumns.flatMap { try AddressRow.decode(statement, $0, users: users) }
     }
 
     public var id: Int64 { get throws { try statement.int64(columns.id) } }
