@@ -178,7 +178,7 @@ public struct BinaryWriter {
         out.write(atMost: WireCursor.maxTagBytes + Varint.maxBytes) { start in
             var at = start
             WireCursor.putTag(number, .varint, at: &at)
-            WireCursor.putVarint(value, at: &at)
+            Varint.store(value, at: &at)
             return at - start
         }
     }
@@ -215,7 +215,7 @@ public struct BinaryWriter {
         out.write(atMost: WireCursor.maxTagBytes + Varint.maxBytes + bytes.count) { start in
             var at = start
             WireCursor.putTag(number, .lengthDelimited, at: &at)
-            WireCursor.putVarint(UInt64(bytes.count), at: &at)
+            Varint.store(UInt64(bytes.count), at: &at)
             WireCursor.putBytes(bytes, at: &at)
             return at - start
         }

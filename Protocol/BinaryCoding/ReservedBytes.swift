@@ -79,33 +79,21 @@ struct ReservedBytes {
                 (base + offset + size).update(from: base + offset + width, count: end - offset - width)
             }
             var at = base + offset
-            WireCursor.putVarint(value, at: &at)
+            Varint.store(value, at: &at)
         }
         count = end + distance
     }
 }
 
 /// Stores the pieces of fields through a pointer into reserved memory, advancing it; the caller
-/// reserved what each may write (a tag at most 5 bytes, a varint at most 10).
+/// reserved what each may write (a tag at most 5 bytes, a varint at most 10: `Varint.store`).
 enum WireCursor {
     /// The most bytes a tag takes: a field number below 2^29 and three bits of wire type.
     static let maxTagBytes = 5
 
     @inline(__always)
     static func putTag(_ number: UInt32, _ wireType: WireType, at pointer: inout UnsafeMutablePointer<UInt8>) {
-        putVarint(UInt64(number) << 3 | UInt64(wireType.rawValue), at: &pointer)
-    }
-
-    @inline(__always)
-    static func putVarint(_ value: UInt64, at pointer: inout UnsafeMutablePointer<UInt8>) {
-        var rest = value
-        while rest >= 0x80 {
-            pointer.pointee = UInt8(truncatingIfNeeded: rest) | 0x80
-            pointer += 1
-            rest >>= 7
-        }
-        pointer.pointee = UInt8(truncatingIfNeeded: rest)
-        pointer += 1
+        Varint.store(UInt64(number) << 3 | UInt64(wireType.rawValue), at: &pointer)
     }
 
     /// 8 bytes, little-endian.

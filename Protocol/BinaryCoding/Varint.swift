@@ -32,6 +32,20 @@ public enum Varint {
         bytes.append(UInt8(truncatingIfNeeded: rest))
     }
 
+    /// Stores `value` as a varint through `pointer` and moves it past the bytes stored; the caller
+    /// has reserved `maxBytes` (``BinaryWriter``'s reserved memory, see `ReservedBytes`).
+    @inline(__always)
+    static func store(_ value: UInt64, at pointer: inout UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        while rest >= 0x80 {
+            pointer.pointee = UInt8(truncatingIfNeeded: rest) | 0x80
+            pointer += 1
+            rest >>= 7
+        }
+        pointer.pointee = UInt8(truncatingIfNeeded: rest)
+        pointer += 1
+    }
+
     /// Reads a varint at `offset` and moves `offset` past it; on error `offset` is unchanged.
     @inlinable
     public static func read(from buffer: UnsafeRawBufferPointer, at offset: inout Int) throws(VarintError) -> UInt64 {

@@ -122,7 +122,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// (every client that reads its answers) answers without taking the lock.
     package var isBackedUp: Bool {
         guard pastShare.load(ordering: .relaxed) else { return false }
-        return lock.withLock { failure == nil && !(queued < queueLimit && budgetAdmits) }
+        return lock.withLock { failure == nil && !admitsBoundedWrite }
     }
 
     /// Waits until ``isBackedUp`` is false or `deadline` passes (false then). The flusher's
@@ -131,11 +131,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     package func waitUntilNotBackedUp(until deadline: ContinuousClock.Instant) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard failure == nil, !(queued < queueLimit && budgetAdmits) else { return true }
         waiters += 1
         defer { waiters -= 1 }
-        while failure == nil && !(queued < queueLimit && budgetAdmits) {
-            guard lock.wait(until: deadline) else { return failure != nil || queued < queueLimit && budgetAdmits }
+        while failure == nil && !admitsBoundedWrite {
+            guard lock.wait(until: deadline) else { return failure != nil || admitsBoundedWrite }
         }
         return true
     }
@@ -148,6 +147,11 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     private func noteQueued() {
         pastShare.store(queued >= min(uncounted, queueLimit), ordering: .relaxed)
     }
+
+    /// Whether a bounded write may append now (lock held): the queue under its limit and the
+    /// user's budget admitting it. ``isBackedUp`` is its negation for a connection that has not failed.
+    @inline(__always)
+    private var admitsBoundedWrite: Bool { queued < queueLimit && budgetAdmits }
 
     /// Whether the user's budget lets a bounded write append (lock held): always while the queue is
     /// under its uncounted share, so one connection's answer never waits for another's client.
@@ -179,7 +183,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         lock.lock()
         switch admission {
         case .bounded:
-            waitForRoom { queued < queueLimit && budgetAdmits }
+            waitForRoom { admitsBoundedWrite }
         case .immediate:
             if failure == nil && queued > 0 && immediateSinceEmpty > queueLimit {
                 failure = IOError(call: "send", errno: ENOBUFS)
@@ -231,7 +235,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     package func writeStreamFrame(after previousEnd: Int, streamLimit: Int, abandon: () -> Bool,
                           _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int? {
         lock.lock()
-        waitForRoom { queued < queueLimit && budgetAdmits && previousEnd - flushedTotal < streamLimit || abandon() }
+        waitForRoom { admitsBoundedWrite && previousEnd - flushedTotal < streamLimit || abandon() }
         if failure == nil && abandon() {
             lock.unlock()
             return nil
