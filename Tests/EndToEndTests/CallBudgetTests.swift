@@ -47,13 +47,11 @@ import Testing
     /// is refused RESOURCE_EXHAUSTED naming the limit before its payload is read (not judged by its
     /// fields), and the same client's next call is served.
     @Test func theInputBudgetOptionBoundsWhatOneUserSends() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let daemon = try startDaemon(socket: socket, database: directory.appendingPathComponent("c.sqlite").path,
-                                     arguments: ["--max-input-per-user", "1"])
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let daemon = try startDaemon(socket: files.socket, database: files.database, arguments: ["--max-input-per-user", "1"])
         defer { daemon.killInBackground() }
-        let client = CustomerClient(socketPath: socket)
+        let client = CustomerClient(socketPath: files.socket)
         defer { client.close() }
         try await waitUntilServing(client)
         let refused = await #expect(throws: RPCError.self) {
@@ -70,13 +68,11 @@ import Testing
     /// `--max-queued-per-user` reaches the server (its server info reports the budget in bytes), and
     /// 0 is a usage error naming the option. What the budget does: RPCTests/UserQueueBudgetTests.
     @Test func theQueueBudgetOptionReachesTheServer() async throws {
-        let directory = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("d.sock").path
-        let daemon = try startDaemon(socket: socket, database: directory.appendingPathComponent("c.sqlite").path,
-                                     arguments: ["--max-queued-per-user", "3"])
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let daemon = try startDaemon(socket: files.socket, database: files.database, arguments: ["--max-queued-per-user", "3"])
         defer { daemon.killInBackground() }
-        let client = CustomerClient(socketPath: socket)
+        let client = CustomerClient(socketPath: files.socket)
         defer { client.close() }
         try await waitUntilServing(client)
         #expect(try await client.server.info().maxQueuedBytesPerUser == 3 * 1_048_576)
