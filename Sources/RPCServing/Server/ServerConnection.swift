@@ -257,11 +257,13 @@ final class ServerConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether anything waits behind the handler the leader runs inline: frames it had read, input
-    /// on the socket (a call, a CANCEL of this very call, the end of the stream), or answers of its
-    /// batch held back. Only then is a new reader worth its wake-up (LeadershipWatchdog).
-    func hasWorkBehindInlineHandler() -> Bool {
-        inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames || socket.hasInput()
+    /// Whether anything waits behind the handler the leader runs inline that the connection knows
+    /// of without asking its socket: frames it had read, or answers of its batch held back. The
+    /// rest is input on the socket (a call, a CANCEL of this very call, the end of the stream),
+    /// which the watchdog asks of many connections' sockets at once (`InputPoll`). Only then is
+    /// a new reader worth its wake-up (LeadershipWatchdog).
+    func hasHeldWorkBehindInlineHandler() -> Bool {
+        inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames
     }
 
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
