@@ -11,8 +11,8 @@ import Testing
 @Suite struct LeadershipWatchdogTests {
     /// Three connections each run a slow call inline (their leaders keep the reader role); a call
     /// then arrives on the last one only. It is answered while all three slow calls still run:
-    /// the one poll found its input and the watchdog promoted a reader on that connection, not on
-    /// another one of the poll.
+    /// the one poll found its input and the watchdog promoted a reader on that connection, and on
+    /// no other one of the poll.
     @Test func aCallArrivingBehindOneOfSeveralSlowInlineCallsIsAnsweredWhileTheyRun() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { server, _ in
@@ -30,6 +30,10 @@ import Testing
             #expect(status.code == .ok)
             #expect(try BinaryDecoder().decode(EchoResponse.self, from: message) == EchoResponse(text: "behind"))
             #expect(answers.statuses[1] == nil, "the slow call was released by nobody")
+            // Only that connection got a second thread: the other two sockets of the same poll had
+            // nothing to read, and a reader promoted there would only have slept.
+            let promoted = server.server.runtime.connections.filter { $0.threadCount > 1 }
+            #expect(promoted.count == 1)
 
             probe.record("release slow")
             for raw in raws {

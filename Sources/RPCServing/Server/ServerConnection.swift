@@ -266,6 +266,10 @@ final class ServerConnection: @unchecked Sendable {
         inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames
     }
 
+    /// How many threads serve the connection now: more than one once a reader was promoted or a
+    /// call handed off (tests check that the watchdog promoted only where input waited).
+    var threadCount: Int { coordination.withLock { threads.threadCount } }
+
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
     /// reads, so another thread must.
     func promoteReaderIfNeeded() {
