@@ -117,13 +117,15 @@ final class Probe: Sendable {
     /// the machine is busy: all tests of the bundle share the pool's two threads, and a task the
     /// event depends on (the call that records it) may queue behind every other test's work for a
     /// long time (with both cores busy, a 20 s bound failed five tests of a run).
-    func wait(for event: String) async -> Bool {
+    /// With `count`, waits until `event` was recorded that many times (by as many handlers).
+    func wait(for event: String, count: Int = 1) async -> Bool {
         await onThread { [self] in
             let giveUp = DispatchTime.now() + .seconds(Int(hangGuard.components.seconds))
-            while !recorded.contains(event) {
+            func seen() -> Bool { recorded.lazy.filter { $0 == event }.count >= count }
+            while !seen() {
                 if signal.wait(timeout: giveUp) == .timedOut { break }
             }
-            return recorded.contains(event)
+            return seen()
         }
     }
 }

@@ -10,7 +10,8 @@ import ThreadSync
 /// call could matter, so waking a follower for it would only cost context switches (measured with
 /// `perf stat` on customer-bench: 5.4 instead of 10.5 per lone call). A handler that runs longer than
 /// `promotionDelay` gets a follower promoted by this thread once something waits behind it (see
-/// ``ServerConnection/hasWorkBehindInlineHandler()``: frames read or arriving, answers held back),
+/// ``ServerConnection/hasHeldWorkBehindInlineHandler()``: frames read or arriving, answers held back;
+/// the sockets of all such handlers are asked for arriving input in one poll),
 /// so a slow call never holds up the next call on its connection for more than about a
 /// millisecond, and a slow call with nothing behind it (a closed-loop caller's write waiting for its
 /// group commit) does not wake a follower that would only find nothing to read.
@@ -105,10 +106,11 @@ final class LeadershipWatchdog: Sendable {
 
     private func run() {
         var overdue: [ServerConnection] = []
+        var asking = SocketsToAsk()
         var quietScans = 0
         while true {
             let now = Self.now()
-            let wake = watched.withLock { scan($0.connections, now: now, overdue: &overdue) }
+            let wake = watched.withLock { scan($0.connections, now: now, overdue: &overdue, asking: &asking) }
             if !overdue.isEmpty {
                 for connection in overdue { connection.promoteReaderIfNeeded() }
                 overdue.removeAll(keepingCapacity: true)
@@ -130,12 +132,26 @@ final class LeadershipWatchdog: Sendable {
     }
 
     /// Looks at every inline handler (with the lock held: a connection is removed under it before
-    /// its socket is closed, so `hasWorkBehindInlineHandler` never polls a descriptor number reused
-    /// by another one); appends those to promote to `overdue` and returns when to look again: the
-    /// earliest promotion time still ahead, or a recheck of a handler past it; nil while no handler
-    /// runs inline.
-    private func scan(_ connections: [ServerConnection], now: UInt64, overdue: inout [ServerConnection]) -> UInt64? {
+    /// its socket is closed, so `asking` never polls a descriptor number reused by another one);
+    /// appends those to promote to `overdue` and returns when to look again: the earliest promotion
+    /// time still ahead, or a recheck of a handler past it; nil while no handler runs inline.
+    ///
+    /// The sockets of the handlers past their promotion time with nothing held behind them are
+    /// asked for input in one poll (`InputPoll`), not one each: at 64 callers creating customers
+    /// nearly every connection's handler waits for its group commit past that time, and a poll per
+    /// connection per recheck was ~11 of the ~25 system calls per create (docs/PERFORMANCE.md, "create13").
+    private func scan(_ connections: [ServerConnection], now: UInt64, overdue: inout [ServerConnection],
+                      asking: inout SocketsToAsk) -> UInt64? {
         var wake: UInt64?
+        func promoteOrRecheck(_ connection: ServerConnection, since: UInt64, hasWorkBehind: Bool) {
+            if hasWorkBehind,
+               connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
+                overdue.append(connection)
+            } else {
+                let recheck = now &+ Self.recheckNanoseconds
+                wake = min(wake ?? recheck, recheck)
+            }
+        }
         for connection in connections {
             let since = connection.inlineHandlerSince.load(ordering: .relaxed)
             guard since != 0 else { continue }
@@ -144,15 +160,31 @@ final class LeadershipWatchdog: Sendable {
                 wake = min(wake ?? promotion, promotion)
                 continue
             }
-            if connection.hasWorkBehindInlineHandler(),
-               connection.inlineHandlerSince.compareExchange(expected: since, desired: 0, ordering: .relaxed).exchanged {
-                overdue.append(connection)
+            if connection.hasHeldWorkBehindInlineHandler() {
+                promoteOrRecheck(connection, since: since, hasWorkBehind: true)
+            } else if let fd = connection.socket.pollDescriptor {
+                _ = asking.poll.append(fd)
+                asking.handlers.append((connection, since))
             } else {
-                let recheck = now &+ Self.recheckNanoseconds
-                wake = min(wake ?? recheck, recheck)
+                promoteOrRecheck(connection, since: since, hasWorkBehind: connection.socket.hasInput())
             }
         }
+        if !asking.poll.isEmpty {
+            asking.poll.ask()
+            for (index, handler) in asking.handlers.enumerated() {
+                promoteOrRecheck(handler.connection, since: handler.since, hasWorkBehind: asking.poll.hasInput(at: index))
+            }
+            asking.poll.removeAll()
+            asking.handlers.removeAll(keepingCapacity: true)
+        }
         return wake
+    }
+
+    /// The handlers whose sockets one scan asks for input, in the order of their descriptors in
+    /// `poll`; kept by the watchdog thread from scan to scan so a recheck allocates nothing.
+    private struct SocketsToAsk {
+        var poll = InputPoll()
+        var handlers: [(connection: ServerConnection, since: UInt64)] = []
     }
 
     /// A timed sleep that nobody needs to cut short (a handler starting during it reaches its

@@ -257,12 +257,18 @@ final class ServerConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether anything waits behind the handler the leader runs inline: frames it had read, input
-    /// on the socket (a call, a CANCEL of this very call, the end of the stream), or answers of its
-    /// batch held back. Only then is a new reader worth its wake-up (LeadershipWatchdog).
-    func hasWorkBehindInlineHandler() -> Bool {
-        inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames || socket.hasInput()
+    /// Whether anything waits behind the handler the leader runs inline that the connection knows
+    /// of without asking its socket: frames it had read, or answers of its batch held back. The
+    /// rest is input on the socket (a call, a CANCEL of this very call, the end of the stream),
+    /// which the watchdog asks of many connections' sockets at once (`InputPoll`). Only then is
+    /// a new reader worth its wake-up (LeadershipWatchdog).
+    func hasHeldWorkBehindInlineHandler() -> Bool {
+        inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames
     }
+
+    /// How many threads serve the connection now: more than one once a reader was promoted or a
+    /// call handed off (tests check that the watchdog promoted only where input waited).
+    var threadCount: Int { coordination.withLock { threads.threadCount } }
 
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
     /// reads, so another thread must.

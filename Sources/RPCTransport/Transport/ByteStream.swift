@@ -27,6 +27,10 @@ package protocol ByteStream: Sendable {
     func isClosedBothWays() -> Bool
     /// Whether a read would return at once (bytes, or the end of the stream), without reading.
     func hasInput() -> Bool
+    /// The descriptor poll(2) can watch for this stream's input, if the kernel holds it (nil for an
+    /// in-process pair): a thread asking about many streams asks in one ``InputPoll`` instead of one
+    /// ``hasInput()`` each.
+    var pollDescriptor: Int32? { get }
 }
 
 /// Which half of a ``ByteStream`` a shutdown stops.
@@ -35,6 +39,8 @@ package enum StreamDirection: Sendable {
 }
 
 extension ByteStream {
+    package var pollDescriptor: Int32? { nil }
+
     package func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
         try read(into: buffer, timeout: nil)
     }

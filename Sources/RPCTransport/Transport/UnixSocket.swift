@@ -114,6 +114,8 @@ package struct UnixSocket: ByteStream, Hashable {
         return poll(&descriptor, 1, 0) != 0
     }
 
+    package var pollDescriptor: Int32? { fd }
+
     /// On a Unix socket only a full close (or shutdowns of both halves) raises POLLHUP, the
     /// peer's `shutdown(SHUT_WR)` alone does not.
     package func isClosedBothWays() -> Bool {
