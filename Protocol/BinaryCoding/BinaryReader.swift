@@ -138,6 +138,7 @@ public struct BinaryReader: ~Copyable {
 
     /// The tag offsets of the first and the last occurrence of field `number`, and how many times
     /// it occurs, when it has a slot.
+    @inline(__always)
     private func slot(_ number: UInt32) -> (first: Int32, last: Int32, count: Int32)? {
         guard let table, number < UInt32(Self.tableSize) else { return nil }
         let slot = Int(number)
@@ -212,11 +213,19 @@ public struct BinaryReader: ~Copyable {
     }
 
     /// The last occurrence of field `number`, and whether it is the only one.
+    ///
+    /// Inlined into each reader by type (a call per field, its prologue and the result passed
+    /// through memory, was a fifth of a look-up); a field without a slot is walked for out of line.
+    @inline(__always)
     func occurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {
-        if let slot = slot(number) {
-            guard slot.last >= 0, let entry = field(at: Int(slot.last)) else { return nil }
-            return (entry, slot.count == 1)
-        }
+        guard let slot = slot(number) else { return walkedOccurrence(number) }
+        guard slot.last >= 0, let entry = field(at: Int(slot.last)) else { return nil }
+        return (entry, slot.count == 1)
+    }
+
+    /// ``occurrence(_:)`` of a field number past the tables, or in a message nested past them.
+    @inline(never)
+    private func walkedOccurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {
         var found: FieldEntry?
         var count = 0
         var position = start
