@@ -303,7 +303,8 @@ public struct BinaryReader: ~Copyable {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
         if ifPresent, !index.contains(number) { return nil }
-        let state = DecodingState(buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo)
+        let state = DecodingState(
+            buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo)
         defer { state.releaseSpares() }
         let top = DecoderNode(state: state, slot: .root(index), parent: nil, key: nil)
         return try top.value(type, in: .field(index, number), key: key)

@@ -22,11 +22,11 @@ extension String: WireBytes {
     /// string with `String(unsafeUninitializedCapacity:)`, which then only tests the small
     /// string's ASCII flag; longer ASCII is made with `String(decoding:as:)`. Neither can repair
     /// ASCII, so both are exact. (`String(decoding:)` of a short string scans it for ASCII again
-    /// and builds the small string byte by byte: ~90 instructions a field, against ~35.) Anything
-    /// else: `UTF8Span(validating:)` validates once and fails on bad input, and `String(copying:)`
-    /// then copies without validating again. (`String(decoding:)` repairs bad input with U+FFFD,
-    /// so detecting a repair took a second pass; `String(validating:as:)` is generic over the
-    /// encoding and cost a metadata lookup per string under callgrind.)
+    /// and builds the small string byte by byte: ~175 instructions a field under callgrind, against
+    /// ~110.) Anything else: `UTF8Span(validating:)` validates once and fails on bad input, and
+    /// `String(copying:)` then copies without validating again. (`String(decoding:)` repairs bad
+    /// input with U+FFFD, so detecting a repair took a second pass; `String(validating:as:)` is
+    /// generic over the encoding and cost a metadata lookup per string under callgrind.)
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
         let decoded = wireContent.withMemoryRebound(to: UInt8.self) { bytes -> String? in
             if Self.isASCII(wireContent) {
