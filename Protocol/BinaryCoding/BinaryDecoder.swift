@@ -60,15 +60,19 @@ public struct BinaryDecoder: Sendable {
         // original, through the value witnesses of an unspecialised `T`.
         return try withUnsafeTemporaryAllocation(of: T.self, capacity: 1) { result in
             try withUnsafeTemporaryAllocation(of: Int32.self, capacity: entries) { scratch in
-                let reader: BinaryReader
-                do throws(WireFailure) {
-                    reader = try BinaryReader(buffer, from: 0, to: buffer.count, depth: 0, decoder: self, scratch: scratch)
-                } catch {
-                    throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
+                try withUnsafePointer(to: self) { decoder in
+                    let reader: BinaryReader
+                    do throws(WireFailure) {
+                        reader = try BinaryReader(
+                            buffer, from: 0, to: buffer.count, depth: 0, decoder: decoder, scratch: scratch)
+                    } catch {
+                        throw DecodingError.dataCorrupted(
+                            DecodingError.Context(codingPath: [], debugDescription: error.message))
+                    }
+                    guard let base = result.baseAddress else { return same(try D(fields: reader), T.self) }
+                    UnsafeMutableRawPointer(base).assumingMemoryBound(to: D.self).initialize(to: try D(fields: reader))
+                    return base.move()
                 }
-                guard let base = result.baseAddress else { return same(try D(fields: reader), T.self) }
-                UnsafeMutableRawPointer(base).assumingMemoryBound(to: D.self).initialize(to: try D(fields: reader))
-                return base.move()
             }
         }
     }

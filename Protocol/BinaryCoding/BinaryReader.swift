@@ -32,8 +32,11 @@ public struct BinaryReader: ~Copyable {
     let end: Int
     /// Nesting depth: 0 for the top-level message.
     let depth: Int
-    /// Its `maxDepth`, and `userInfo` for the values read through `Codable`.
-    let decoder: BinaryDecoder
+    /// Its `maxDepth`, and `userInfo` for the values read through `Codable`: the decoder on the
+    /// stack of `BinaryDecoder.decode`, which outlives every reader as `scratch` does (a reader is
+    /// noncopyable and only lent to `init(fields:)`, so none escapes the call). A copy of the
+    /// decoder in each reader retained and released its `userInfo` per nested message.
+    let decoder: UnsafePointer<BinaryDecoder>
     /// The tables of every level (`tableLevels` × `tableEntries`), on the stack of
     /// `BinaryDecoder.decode`: one reader of each level is alive at a time (a message's reader
     /// makes its nested messages' readers one after the other), so each level has one. Byte offset
@@ -47,8 +50,8 @@ public struct BinaryReader: ~Copyable {
 
     /// Reads the structure of the message in `start..<end`; throws what `MessageIndex.scan` throws.
     init(
-        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, depth: Int, decoder: BinaryDecoder,
-        scratch: UnsafeMutableBufferPointer<Int32>
+        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, depth: Int,
+        decoder: UnsafePointer<BinaryDecoder>, scratch: UnsafeMutableBufferPointer<Int32>
     ) throws(WireFailure) {
         self.buffer = buffer
         self.start = start
@@ -138,6 +141,7 @@ public struct BinaryReader: ~Copyable {
 
     /// The tag offsets of the first and the last occurrence of field `number`, and how many times
     /// it occurs, when it has a slot.
+    @inline(__always)
     private func slot(_ number: UInt32) -> (first: Int32, last: Int32, count: Int32)? {
         guard let table, number < UInt32(Self.tableSize) else { return nil }
         let slot = Int(number)
@@ -212,11 +216,19 @@ public struct BinaryReader: ~Copyable {
     }
 
     /// The last occurrence of field `number`, and whether it is the only one.
+    ///
+    /// Inlined into each reader by type (a call per field, its prologue and the result passed
+    /// through memory, was a fifth of a look-up); a field without a slot is walked for out of line.
+    @inline(__always)
     func occurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {
-        if let slot = slot(number) {
-            guard slot.last >= 0, let entry = field(at: Int(slot.last)) else { return nil }
-            return (entry, slot.count == 1)
-        }
+        guard let slot = slot(number) else { return walkedOccurrence(number) }
+        guard slot.last >= 0, let entry = field(at: Int(slot.last)) else { return nil }
+        return (entry, slot.count == 1)
+    }
+
+    /// ``occurrence(_:)`` of a field number past the tables, or in a message nested past them.
+    @inline(never)
+    private func walkedOccurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {
         var found: FieldEntry?
         var count = 0
         var position = start
@@ -265,8 +277,9 @@ public struct BinaryReader: ~Copyable {
 
     /// A nested message: its reader, one level deeper, refused past `maxDepth`.
     func reader(of entry: FieldEntry, reportingOffset: Bool, element: Int? = nil) throws(FieldFault) -> BinaryReader {
-        guard depth + 1 <= decoder.maxDepth else {
-            throw .corrupted("messages nested deeper than the limit of \(decoder.maxDepth)"
+        let maxDepth = decoder.pointee.maxDepth
+        guard depth + 1 <= maxDepth else {
+            throw .corrupted("messages nested deeper than the limit of \(maxDepth)"
                 + (reportingOffset ? " at byte offset \(entry.offset)" : ""), element: element)
         }
         do throws(WireFailure) {
@@ -290,7 +303,8 @@ public struct BinaryReader: ~Copyable {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
         if ifPresent, !index.contains(number) { return nil }
-        let state = DecodingState(buffer: buffer, maxDepth: decoder.maxDepth, userInfo: decoder.userInfo)
+        let state = DecodingState(
+            buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo)
         defer { state.releaseSpares() }
         let top = DecoderNode(state: state, slot: .root(index), parent: nil, key: nil)
         return try top.value(type, in: .field(index, number), key: key)

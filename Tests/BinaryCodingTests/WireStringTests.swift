@@ -1,0 +1,84 @@
+@testable import BinaryCoding
+import Foundation
+import Testing
+
+/// A string's content on the wire becomes the `String` that `String(validating:as:)` makes of it,
+/// byte for byte, and invalid UTF-8 is refused, whatever its length: short ASCII (up to 15 bytes)
+/// is copied straight into a small string, longer ASCII and anything else take other paths, so
+/// every length around those limits and the eight-byte ASCII check is tried.
+@Suite struct WireStringTests {
+    /// Lengths 0 to 40: both sides of 15 (a small string) and of each eight-byte step.
+    static let lengths = Array(0...40)
+
+    @Test(arguments: lengths)
+    func asciiOfEveryLengthIsExact(length: Int) throws {
+        // Every ASCII byte, NUL and DEL included, at some position.
+        let content = (0..<length).map { UInt8(($0 * 37 + length) % 128) }
+        try expectSameAsValidating(content)
+    }
+
+    @Test(arguments: lengths)
+    func oneTwoByteCharacterAtEveryPositionIsExact(length: Int) throws {
+        guard length >= 2 else { return }
+        for position in 0...(length - 2) {
+            var content = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            content[position] = 0xc3
+            content[position + 1] = 0xa9  // é
+            try expectSameAsValidating(content)
+        }
+    }
+
+    @Test(arguments: [[0x80], [0xc3], [0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]] as [[UInt8]])
+    func invalidUTF8AtEveryPositionIsRefused(bad: [UInt8]) throws {
+        for length in Self.lengths where length >= bad.count {
+            for position in 0...(length - bad.count) {
+                var content = [UInt8](repeating: UInt8(ascii: "z"), count: length)
+                content.replaceSubrange(position..<(position + bad.count), with: bad)
+                #expect(String(validating: content, as: UTF8.self) == nil)
+                try expectSameAsValidating(content)
+            }
+        }
+    }
+
+    @Test func decodersGiveTheSameStringsAsTheWireContent() throws {
+        // Through a message, the direct reader and the generic decoder, short and long.
+        for text in ["", "FI", "0112038-9", "fifteen bytes!!", "sixteen bytes!!!", "Örebro", "ääääääää",
+                     String(repeating: "x", count: 40)] {
+            let bytes = try BinaryEncoder().encode(Named(name: text))
+            #expect(try BinaryDecoder().decode(Named.self, from: bytes).name == text)
+            #expect(try BinaryDecoder.generic.decode(Named.self, from: bytes).name == text)
+            #expect(Array(try BinaryDecoder().decode(Named.self, from: bytes).name.utf8) == Array(text.utf8))
+        }
+    }
+
+    private func expectSameAsValidating(_ content: [UInt8]) throws {
+        let expected = String(validating: content, as: UTF8.self)
+        let decoded: String? = content.withUnsafeBytes { raw in
+            do throws(WireFailure) {
+                return try String(wireContent: raw)
+            } catch {
+                #expect(error.message == "invalid UTF-8 in a string")
+                return nil
+            }
+        }
+        #expect(decoded == expected, "content \(content)")
+        #expect(decoded.map { Array($0.utf8) } == expected.map { Array($0.utf8) }, "content \(content)")
+    }
+}
+
+/// A message with one string field that reads its own fields.
+private struct Named: Codable, DirectDecodable {
+    var name: String
+
+    init(name: String) {
+        self.name = name
+    }
+
+    init(fields reader: borrowing BinaryReader) throws {
+        name = try reader.decode(String.self, CodingKeys.name)
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case name = 1
+    }
+}
