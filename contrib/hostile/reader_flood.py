@@ -24,7 +24,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import GOAWAY, STATUS, Connection, call_start, field_bytes, field_sint  # noqa: E402
+from hold_memory import probe  # noqa: E402  (another user's view: GetCustomer after GetCustomer, timed)
+from replay import GOAWAY, STATUS, Connection, call_start, field_bytes  # noqa: E402
 
 NO_MATCH = "zz-no-customer-matches-this-zz"
 
@@ -60,27 +61,6 @@ def flood(arguments: argparse.Namespace) -> int:
     print(f"flood: {sum(sent)} searches answered on {arguments.flood} connections "
           f"({arguments.in_flight} in flight on each) in {arguments.seconds:.0f} s")
     return 0
-
-
-def probe(arguments: argparse.Namespace) -> int:
-    """Another user's view: GetCustomer after GetCustomer on a connection of its own, timed."""
-    conn = Connection(arguments.socket, timeout=600)
-    conn.expect_hello()
-    took, failed, stream = [], 0, 1
-    end = time.monotonic() + arguments.probe
-    while time.monotonic() < end:
-        start = time.monotonic()
-        conn.send(call_start(stream, "customer.v1.CustomerService/GetCustomer", field_sint(1, 1), timeout_us=0))
-        status = conn.status(stream)
-        took.append(time.monotonic() - start)
-        if status is None or status.code != 0:
-            failed += 1
-        stream += 2
-        time.sleep(0.02)
-    took.sort()
-    print(f"probe: {len(took)} GetCustomer calls, {failed} failed; p50 {took[len(took) // 2] * 1000:.1f} ms, "
-          f"p90 {took[len(took) * 9 // 10] * 1000:.1f} ms, max {took[-1] * 1000:.1f} ms")
-    return 0 if failed == 0 else 1
 
 
 def main() -> int:
