@@ -24,8 +24,12 @@ public final class ConnectionPool: Sendable {
     /// Threads asleep (or about to sleep) in ``waitForGrant(_:owner:)``; while > 0 a check-in shares
     /// its slot out and newcomers queue.
     private let sleepers = Atomic<Int>(0)
-    /// Where sleepers wait, and the queue of them that a check-in hands its slot to.
-    private let bell = ConditionalState(ReaderQueue<Slot>())
+    /// The queue of sleepers that a check-in hands its slot to. Each sleeps on a bell of its own
+    /// (`WaiterBell`), rung only by the grant that chose it (or by an interrupt of its call, or by
+    /// close): a bell shared by all, broadcast at every grant, woke every waiter for each slot given
+    /// back, and one user's thousands of queued reads would have made each check-in wake thousands
+    /// of threads.
+    private let waiting = Mutex(ReaderQueue<Slot, WaiterBell>())
     private let isClosed = Atomic<Bool>(false)
     private let makeConnection: @Sendable () throws -> SQLiteConnection
     /// Threads whose call was interrupted and has not ended: their checkouts fail at once, so an
@@ -87,7 +91,10 @@ public final class ConnectionPool: Sendable {
             for slot in slots { slot.interrupt(ifHeldBy: reads.thread) }
             return true
         }
-        if marked { bell.withCondition { $0.broadcast() } }
+        if marked {
+            let bells = waiting.withLock { $0.bells { pthread_equal($0.thread, reads.thread) != 0 } }
+            for bell in bells { bell.ring() }
+        }
     }
 
     /// Ends `reads`' call: its thread reads normally again, and a late ``interrupt(_:)`` does nothing.
@@ -175,31 +182,33 @@ public final class ConnectionPool: Sendable {
         ringIfSleepers()
     }
 
-    /// Shares out the slot that became claimable while threads wait. The broadcast comes after the
-    /// lock is let go, so the woken threads do not block on a lock still held; none misses it, for
-    /// each looks for its grant under the lock before it sleeps.
+    /// Shares out the slot that became claimable while threads wait. The bells are rung after the
+    /// lock is let go, so the woken threads do not block on a lock still held; none misses its ring,
+    /// for each looks for its grant under the lock before it sleeps, and a bell keeps a ring that
+    /// came before its thread slept.
     private func ringIfSleepers() {
         guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        if bell.withLock({ shareOut(&$0) }) { bell.broadcast() }
+        for bell in waiting.withLock({ shareOut(&$0) }) { bell.ring() }
     }
 
     /// Hands every claimable slot to a waiting thread, the queue choosing whom (the owner holding
-    /// fewest, then not the one who gave it back, then the first come); true when it handed any. Call it holding the bell's lock.
+    /// fewest, then not the one who gave it back, then the first come); returns the bells of those
+    /// it handed one to, to ring once the lock is let go. Call it holding `waiting`'s lock.
     /// Each slot's state is read sequentially consistent, pairing with a check-in's store-then-load
     /// of `sleepers`: either this look sees the slot given back, or that check-in sees the sleeper
     /// and shares the slot out itself.
-    private func shareOut(_ queue: inout ReaderQueue<Slot>) -> Bool {
-        var handed = false
+    private func shareOut(_ queue: inout ReaderQueue<Slot, WaiterBell>) -> [WaiterBell] {
+        var handed: [WaiterBell] = []
         while queue.hasUngranted,
               let slot = claim(Slot.idle, from: 0, ordered: true) ?? claim(Slot.empty, from: 0, ordered: true) {
-            let owner = queue.grant(slot, from: slot.owner.load(ordering: .relaxed)) { owner in
+            let chosen = queue.grant(slot, from: slot.owner.load(ordering: .relaxed)) { owner in
                 slots.reduce(0) { held, slot in
                     held + (slot.state.load(ordering: .relaxed) == Slot.busy
                         && slot.owner.load(ordering: .relaxed) == owner ? 1 : 0)
                 }
             }
-            slot.owner.store(owner, ordering: .relaxed)
-            handed = true
+            slot.owner.store(chosen.owner, ordering: .relaxed)
+            if let bell = chosen.bell { handed.append(bell) }
         }
         return handed
     }
@@ -210,24 +219,28 @@ public final class ConnectionPool: Sendable {
     private func waitForGrant(_ thread: pthread_t, owner: Int) -> Slot? {
         sleepers.add(1, ordering: .sequentiallyConsistent)
         defer { sleepers.subtract(1, ordering: .sequentiallyConsistent) }
-        var wokeOthers = false
-        let slot = bell.withCondition { held -> Slot? in
-            let ticket = held.state.enqueue(owner: owner)
+        let bell = WaiterBell(thread: thread)
+        let (ticket, handed) = waiting.withLock { queue in
+            let ticket = queue.enqueue(owner: owner, bell: bell)
             // A slot free now (given back before this thread was counted) may go to another waiter.
-            wokeOthers = shareOut(&held.state)
-            while true {
-                // Looked at under the lock, where grants are made: a granted slot is never left behind.
-                if let slot = held.state.take(ticket) { return slot }
-                // An interrupt inserts before it rings (taking this lock), so this look sees it or the ring wakes us.
-                if isClosed.load(ordering: .sequentiallyConsistent) || isInterrupted(thread) {
-                    held.state.leave(ticket)
-                    return nil
-                }
-                held.wait()
-            }
+            return (ticket, shareOut(&queue))
         }
-        if wokeOthers { bell.broadcast() }
-        return slot
+        for other in handed { other.ring() }
+        while true {
+            // Looked at under the lock, where grants are made: a granted slot is never left behind.
+            // An interrupt or close() changes its flag before it rings (taking this lock to find the
+            // bells), so this look sees it or the ring comes after it and wakes the sleep below.
+            let outcome = waiting.withLock { queue -> Slot?? in
+                if let slot = queue.take(ticket) { return .some(slot) }
+                if isClosed.load(ordering: .sequentiallyConsistent) || isInterrupted(thread) {
+                    queue.leave(ticket)
+                    return .some(nil)
+                }
+                return .none
+            }
+            if let outcome { return outcome }
+            bell.sleep()
+        }
     }
 
     /// Threads waiting for a connection now (they sleep while every one is in use).
@@ -236,7 +249,7 @@ public final class ConnectionPool: Sendable {
     /// Closes the idle connections now and the busy ones when they come back; later checkouts fail.
     public func close() {
         guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        bell.withCondition { $0.broadcast() }
+        for bell in waiting.withLock({ $0.bells { _ in true } }) { bell.ring() }
         for slot in slots {
             // An empty slot is retired so that no checkout opens a connection into it any more.
             if !slot.state.compareExchange(expected: Slot.empty, desired: Slot.closed,
@@ -260,6 +273,29 @@ public final class ConnectionPool: Sendable {
         // Fibonacci hashing: thread descriptors are page-aligned addresses, so the low bits say nothing.
         let hashed = UInt64(pthread_self()) &* 0x9E37_79B9_7F4A_7C15
         return Int(hashed >> 32) % count
+    }
+}
+
+/// The bell one thread waiting for a connection sleeps on: rung by the grant that hands it a
+/// connection, an interrupt of its call or the pool's close. A ring before the sleep is kept.
+private final class WaiterBell: Sendable {
+    /// The waiting thread (an interrupt rings the bells of its call's thread only).
+    let thread: pthread_t
+    private let rung = ConditionalState(false)
+
+    init(thread: pthread_t) { self.thread = thread }
+
+    func ring() {
+        rung.withLock { $0 = true }
+        rung.signal()
+    }
+
+    /// Sleeps until rung (at once if rung since the last sleep).
+    func sleep() {
+        rung.withCondition { held in
+            held.wait(until: { $0 })
+            held.state = false
+        }
     }
 }
 

@@ -5,10 +5,12 @@
 /// one other than the owner who just gave the connection back; then the first come. So a user that
 /// holds none waits only for the next connection given back, however many threads another user has
 /// queued; two users on a pool of one take turns; and a user alone gets every connection in turn.
-struct ReaderQueue<Grant: Sendable>: Sendable {
+struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
     private struct Waiter: Sendable {
         let ticket: Int
         let owner: Int
+        /// What wakes the waiting thread (``ConnectionPool`` rings it once the grant is made).
+        let bell: Bell
         var granted: Grant?
     }
 
@@ -21,17 +23,17 @@ struct ReaderQueue<Grant: Sendable>: Sendable {
     var hasUngranted: Bool { ungranted > 0 }
 
     /// Queues a thread of `owner`; its ticket is what ``take(_:)`` and ``leave(_:)`` name it by.
-    mutating func enqueue(owner: Int) -> Int {
+    mutating func enqueue(owner: Int, bell: Bell) -> Int {
         defer { nextTicket += 1 }
-        waiters.append(Waiter(ticket: nextTicket, owner: owner, granted: nil))
+        waiters.append(Waiter(ticket: nextTicket, owner: owner, bell: bell, granted: nil))
         ungranted += 1
         return nextTicket
     }
 
     /// Hands `grant` to the waiter whose owner holds fewest (`holding(owner)`, counted before this
     /// grant), among equals one not of `giver` (who had the connection last), then the first come;
-    /// returns that owner. Call only while ``hasUngranted``.
-    mutating func grant(_ grant: Grant, from giver: Int, holding: (Int) -> Int) -> Int {
+    /// returns that owner and the waiter's bell to ring (none when nobody waits ungranted).
+    mutating func grant(_ grant: Grant, from giver: Int, holding: (Int) -> Int) -> (owner: Int, bell: Bell?) {
         var chosen: Int?
         var fewest = Int.max
         var counted: [(owner: Int, held: Int)] = []
@@ -50,10 +52,15 @@ struct ReaderQueue<Grant: Sendable>: Sendable {
                 chosen = index
             }
         }
-        guard let chosen else { return ReadOwner.unknown }
+        guard let chosen else { return (ReadOwner.unknown, nil) }
         waiters[chosen].granted = grant
         ungranted -= 1
-        return waiters[chosen].owner
+        return (waiters[chosen].owner, waiters[chosen].bell)
+    }
+
+    /// The bells of the waiters `include` picks (an interrupted call's thread, or all at close).
+    func bells(_ include: (Bell) -> Bool) -> [Bell] {
+        waiters.compactMap { include($0.bell) ? $0.bell : nil }
     }
 
     /// The connection handed to `ticket`'s waiter, which then leaves the queue; nil while none is.
