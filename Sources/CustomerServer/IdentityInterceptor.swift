@@ -1,4 +1,5 @@
 import CustomerAPI
+import CustomerStore
 import RPCServing
 
 /// Resolves the caller's OS uid (from `SO_PEERCRED`, never from anything the client sends)
@@ -12,6 +13,9 @@ import RPCServing
 ///
 /// The runtime's built-in services (health, server info, reflection, under `rpc.`) answer
 /// anyone who can open the socket, as a liveness probe must.
+///
+/// First of all, the call's reads become its OS user's (`CustomerStore.attributeReads(to:)`), the
+/// identity's own included: the readers are shared out by OS user while calls wait for one.
 struct IdentityInterceptor: ServerInterceptor {
     let users: UserDirectory
     let audit: PermissionAudit
@@ -20,6 +24,7 @@ struct IdentityInterceptor: ServerInterceptor {
         if context.method.service.hasPrefix("rpc.") {
             return
         }
+        CustomerStore.attributeReads(to: context.peer.uid)
         context.attachment = try caller(of: context)
     }
 

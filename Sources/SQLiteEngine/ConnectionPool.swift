@@ -12,12 +12,24 @@ import ThreadSync
 /// sleeps now only when every slot is busy, on a condition that a check-in rings only while someone
 /// sleeps. Each thread starts its search at a slot of its own (by thread), so threads that call again
 /// mostly find the connection they used last, its statements and pages still warm.
+///
+/// While any thread waits, connections are shared out by owner (``ReadOwner``, the OS uid of the
+/// call): a connection given back goes to the waiting owner that holds fewest, the first come of its
+/// threads, and a newcomer queues instead of taking it. So one user looping expensive reads on many
+/// connections holds the readers only while nobody else waits: another user's read waits for the
+/// first of them to end, not behind that user's queue (before, a check-in woke any one sleeper and
+/// the newcomers raced it: another user's get waited seconds). A lone owner still gets them all.
 public final class ConnectionPool: Sendable {
     private let slots: [Slot]
-    /// Threads asleep (or about to sleep) in ``waitForCheckIn()``; a check-in rings only when > 0.
+    /// Threads asleep (or about to sleep) in ``waitForGrant(_:owner:)``; while > 0 a check-in shares
+    /// its slot out and newcomers queue.
     private let sleepers = Atomic<Int>(0)
-    /// Where sleepers wait; the value is unused: what they wait for is a slot's state.
-    private let bell = ConditionalState(())
+    /// The queue of sleepers that a check-in hands its slot to. Each sleeps on a bell of its own
+    /// (`WaiterBell`), rung only by the grant that chose it (or by an interrupt of its call, or by
+    /// close): a bell shared by all, broadcast at every grant, woke every waiter for each slot given
+    /// back, and one user's thousands of queued reads would have made each check-in wake thousands
+    /// of threads.
+    private let waiting = Mutex(ReaderQueue<Slot, WaiterBell>())
     private let isClosed = Atomic<Bool>(false)
     private let makeConnection: @Sendable () throws -> SQLiteConnection
     /// Threads whose call was interrupted and has not ended: their checkouts fail at once, so an
@@ -52,8 +64,11 @@ public final class ConnectionPool: Sendable {
 
     /// Starts a call whose reads ``interrupt(_:)`` may stop; call it on the thread the call's reads
     /// run on, and ``end(_:)`` once the call is over.
-    public func beginInterruptibleReads() -> ReadInterruption {
-        ReadInterruption(thread: pthread_self())
+    /// - Parameter owner: whose reads the thread runs from now on (the caller's OS uid, see
+    ///   ``ReadOwner``), which the pool shares its connections out by; nil leaves it as it is.
+    public func beginInterruptibleReads(owner: UInt32? = nil) -> ReadInterruption {
+        if let owner { ReadOwner.set(owner) }
+        return ReadInterruption(thread: pthread_self())
     }
 
     /// Stops the reads of `reads`' call (its caller has gone or its deadline passed): the statement
@@ -76,7 +91,10 @@ public final class ConnectionPool: Sendable {
             for slot in slots { slot.interrupt(ifHeldBy: reads.thread) }
             return true
         }
-        if marked { bell.withCondition { $0.broadcast() } }
+        if marked {
+            let bells = waiting.withLock { $0.bells { pthread_equal($0.thread, reads.thread) != 0 } }
+            for bell in bells { bell.ring() }
+        }
     }
 
     /// Ends `reads`' call: its thread reads normally again, and a late ``interrupt(_:)`` does nothing.
@@ -100,27 +118,31 @@ public final class ConnectionPool: Sendable {
 
     private func checkOut(_ thread: pthread_t) throws -> (Slot, SQLiteConnection) {
         let first = Self.firstSlot(count: slots.count)
+        let owner = ReadOwner.current
         while true {
             if isClosed.load(ordering: .sequentiallyConsistent) { throw ConnectionClosedError() }
             if isInterrupted(thread) { throw Self.interruptedBeforeReading }
-            if let slot = claim(Slot.idle, from: first), let connection = slot.connection {
-                return try handOut(slot, connection)
+            // While someone waits, a free slot is theirs to share out (`shareOut`), not the newcomer's.
+            var claimed: Slot?
+            if sleepers.load(ordering: .sequentiallyConsistent) == 0 {
+                claimed = claim(Slot.idle, from: first) ?? claim(Slot.empty, from: first)
+                claimed?.owner.store(owner, ordering: .relaxed)
             }
-            if let slot = claim(Slot.empty, from: first) {
-                // Opening does file I/O, so it runs with only this slot reserved.
-                let connection: SQLiteConnection
-                do {
-                    connection = try makeConnection()
-                } catch {
-                    slot.state.store(Slot.empty, ordering: .sequentiallyConsistent)
-                    ringIfSleepers()
-                    throw error
-                }
-                slot.watch(connection)
-                slot.connection = connection
-                return try handOut(slot, connection)
+            // Nil from the wait: woken by close() or an interrupt, which the loop's checks throw.
+            guard let slot = claimed ?? waitForGrant(thread, owner: owner) else { continue }
+            if let connection = slot.connection { return try handOut(slot, connection) }
+            // An empty slot: opening does file I/O, so it runs with only this slot reserved.
+            let connection: SQLiteConnection
+            do {
+                connection = try makeConnection()
+            } catch {
+                slot.state.store(Slot.empty, ordering: .sequentiallyConsistent)
+                ringIfSleepers()
+                throw error
             }
-            waitForCheckIn(thread)
+            slot.watch(connection)
+            slot.connection = connection
+            return try handOut(slot, connection)
         }
     }
 
@@ -135,10 +157,13 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Takes the first slot in state `wanted` (idle or empty), searching from `first` round the pool.
-    private func claim(_ wanted: Int, from first: Int) -> Slot? {
+    /// - Parameter ordered: read each slot's state first sequentially consistent (see `shareOut`),
+    ///   not relaxed.
+    private func claim(_ wanted: Int, from first: Int, ordered: Bool = false) -> Slot? {
         for offset in 0..<slots.count {
             let slot = slots[(first + offset) % slots.count]
-            if slot.state.load(ordering: .relaxed) == wanted,
+            let state = ordered ? slot.state.load(ordering: .sequentiallyConsistent) : slot.state.load(ordering: .relaxed)
+            if state == wanted,
                slot.state.compareExchange(expected: wanted, desired: Slot.busy, ordering: .acquiringAndReleasing).exchanged {
                 return slot
             }
@@ -157,35 +182,74 @@ public final class ConnectionPool: Sendable {
         ringIfSleepers()
     }
 
-    /// Wakes one sleeper after a slot became claimable. The lock is taken (and let go) first so the
-    /// ring cannot fall between a sleeper's last look at the slots and its wait (it looks and waits
-    /// holding it); the signal comes after, so the woken thread does not block on a lock still held.
+    /// Shares out the slot that became claimable while threads wait. The bells are rung after the
+    /// lock is let go, so the woken threads do not block on a lock still held; none misses its ring,
+    /// for each looks for its grant under the lock before it sleeps, and a bell keeps a ring that
+    /// came before its thread slept.
     private func ringIfSleepers() {
         guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
-        bell.withLock { _ in }
-        bell.signal()
+        for bell in waiting.withLock({ shareOut(&$0) }) { bell.ring() }
     }
 
-    /// Sleeps until a check-in rings, unless a slot is claimable (or the pool closed) by now.
-    /// Counted in `sleepers` before the look, sequentially consistent with a check-in's
-    /// store-then-load: either the look sees its slot free, or the check-in sees this sleeper.
-    private func waitForCheckIn(_ thread: pthread_t) {
+    /// Hands every claimable slot to a waiting thread, the queue choosing whom (the owner holding
+    /// fewest, then not the one who gave it back, then the first come); returns the bells of those
+    /// it handed one to, to ring once the lock is let go. Call it holding `waiting`'s lock.
+    /// Each slot's state is read sequentially consistent, pairing with a check-in's store-then-load
+    /// of `sleepers`: either this look sees the slot given back, or that check-in sees the sleeper
+    /// and shares the slot out itself.
+    private func shareOut(_ queue: inout ReaderQueue<Slot, WaiterBell>) -> [WaiterBell] {
+        var handed: [WaiterBell] = []
+        while queue.hasUngranted,
+              let slot = claim(Slot.idle, from: 0, ordered: true) ?? claim(Slot.empty, from: 0, ordered: true) {
+            let chosen = queue.grant(slot, from: slot.owner.load(ordering: .relaxed)) { owner in
+                slots.reduce(0) { held, slot in
+                    held + (slot.state.load(ordering: .relaxed) == Slot.busy
+                        && slot.owner.load(ordering: .relaxed) == owner ? 1 : 0)
+                }
+            }
+            slot.owner.store(chosen.owner, ordering: .relaxed)
+            if let bell = chosen.bell { handed.append(bell) }
+        }
+        return handed
+    }
+
+    /// Queues the thread for a slot and sleeps until one is handed to it (returned, claimed for it),
+    /// or the pool closes or the call is interrupted (nil). Counted in `sleepers` before it queues,
+    /// so from then on check-ins share their slots out instead of leaving them for newcomers.
+    private func waitForGrant(_ thread: pthread_t, owner: Int) -> Slot? {
         sleepers.add(1, ordering: .sequentiallyConsistent)
         defer { sleepers.subtract(1, ordering: .sequentiallyConsistent) }
-        bell.withCondition { held in
-            // An interrupt inserts before it rings (taking this lock), so this look sees it or the ring wakes us.
-            let claimable = isClosed.load(ordering: .sequentiallyConsistent) || isInterrupted(thread) || slots.contains {
-                let state = $0.state.load(ordering: .sequentiallyConsistent)
-                return state == Slot.idle || state == Slot.empty
+        let bell = WaiterBell(thread: thread)
+        let (ticket, handed) = waiting.withLock { queue in
+            let ticket = queue.enqueue(owner: owner, bell: bell)
+            // A slot free now (given back before this thread was counted) may go to another waiter.
+            return (ticket, shareOut(&queue))
+        }
+        for other in handed { other.ring() }
+        while true {
+            // Looked at under the lock, where grants are made: a granted slot is never left behind.
+            // An interrupt or close() changes its flag before it rings (taking this lock to find the
+            // bells), so this look sees it or the ring comes after it and wakes the sleep below.
+            let outcome = waiting.withLock { queue -> Slot?? in
+                if let slot = queue.take(ticket) { return .some(slot) }
+                if isClosed.load(ordering: .sequentiallyConsistent) || isInterrupted(thread) {
+                    queue.leave(ticket)
+                    return .some(nil)
+                }
+                return .none
             }
-            if !claimable { held.wait() }
+            if let outcome { return outcome }
+            bell.sleep()
         }
     }
+
+    /// Threads waiting for a connection now (they sleep while every one is in use).
+    package var waitingThreads: Int { sleepers.load(ordering: .relaxed) }
 
     /// Closes the idle connections now and the busy ones when they come back; later checkouts fail.
     public func close() {
         guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        bell.withCondition { $0.broadcast() }
+        for bell in waiting.withLock({ $0.bells { _ in true } }) { bell.ring() }
         for slot in slots {
             // An empty slot is retired so that no checkout opens a connection into it any more.
             if !slot.state.compareExchange(expected: Slot.empty, desired: Slot.closed,
@@ -212,6 +276,29 @@ public final class ConnectionPool: Sendable {
     }
 }
 
+/// The bell one thread waiting for a connection sleeps on: rung by the grant that hands it a
+/// connection, an interrupt of its call or the pool's close. A ring before the sleep is kept.
+private final class WaiterBell: Sendable {
+    /// The waiting thread (an interrupt rings the bells of its call's thread only).
+    let thread: pthread_t
+    private let rung = ConditionalState(false)
+
+    init(thread: pthread_t) { self.thread = thread }
+
+    func ring() {
+        rung.withLock { $0 = true }
+        rung.signal()
+    }
+
+    /// Sleeps until rung (at once if rung since the last sleep).
+    func sleep() {
+        rung.withCondition { held in
+            held.wait(until: { $0 })
+            held.state = false
+        }
+    }
+}
+
 /// One connection's place in the pool. `state` decides who may touch `connection`.
 ///
 /// `@unchecked Sendable`: `connection` is read and written only by the thread that moved `state` to
@@ -223,6 +310,8 @@ private final class Slot: @unchecked Sendable {
 
     let state = Atomic<Int>(Slot.empty)
     var connection: SQLiteConnection?
+    /// The ``ReadOwner`` the slot was last handed to: whose it counts as while busy (`shareOut`).
+    let owner = Atomic<Int>(ReadOwner.unknown)
     /// Set while the thread holding the slot is to stop reading; the progress handler reads it
     /// between SQLite's VM steps, so an interrupt that came between two statements is not lost
     /// (`sqlite3_interrupt` alone is forgotten once no statement runs).

@@ -178,6 +178,14 @@ public final class CustomerStore: Sendable {
         InterruptibleReads(readers: readers, interruption: readers.beginInterruptibleReads())
     }
 
+    /// Makes the reads this thread runs from now on (until it calls this again) OS user `uid`'s:
+    /// while others wait for a reader, the readers are shared out by OS user (`ConnectionPool`), so
+    /// one user's flood of expensive reads cannot starve another's. Call it as a call begins, on
+    /// its thread, before its first read.
+    public static func attributeReads(to uid: UInt32) {
+        ReadOwner.set(uid)
+    }
+
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+@testable import SQLiteEngine
+
+/// How `ConnectionPool` shares its connections out among the owners (OS users) waiting for one.
+@Suite struct ConnectionPoolShareTests {
+    /// The owners of the reads that got a connection, in the order they got it.
+    final class Order: Sendable {
+        private let owners = Mutex<[UInt32]>([])
+        func append(_ owner: UInt32) { owners.withLock { $0.append(owner) } }
+        var current: [UInt32] { owners.withLock { $0 } }
+    }
+
+    /// One read of `owner`'s on a thread of its own: it records its owner once it has a connection.
+    static func read(as owner: UInt32, on pool: ConnectionPool, order: Order) -> ThreadTask<Void> {
+        ThreadTask {
+            let reads = pool.beginInterruptibleReads(owner: owner)
+            defer { pool.end(reads) }
+            try pool.withConnection { _ in order.append(owner) }
+        }
+    }
+
+    /// Owner 1 holds the pool's one connection with three more of its reads queued; owner 2's read,
+    /// queued last, gets the connection first once it is given back, and owner 1's reads all run
+    /// after it (before: the given-back connection woke any sleeper, and owner 2 came last).
+    @Test func aReadOfAnOwnerHoldingNoneGoesBeforeTheQueueOfTheOwnerWhoHolds() async throws {
+        try await ConnectionPoolInterruptTests.withPool(capacity: 1) { pool in
+            let order = Order()
+            let holder = Gate()
+            let holding = ThreadTask {
+                let reads = pool.beginInterruptibleReads(owner: 1)
+                defer { pool.end(reads) }
+                try pool.withConnection { _ in holder.hold() }
+            }
+            try await holder.waitUntilHeld()
+            let queued = (0..<3).map { _ in Self.read(as: 1, on: pool, order: order) }
+            try await waitUntil("owner 1's three reads to wait") { pool.waitingThreads == 3 }
+            let other = Self.read(as: 2, on: pool, order: order)
+            try await waitUntil("owner 2's read to wait") { pool.waitingThreads == 4 }
+            holder.open()
+            try await withDeadline("every read to end") {
+                try await holding.value
+                try await other.value
+                for read in queued { try await read.value }
+            }
+            #expect(order.current == [2, 1, 1, 1])
+        }
+    }
+
+    /// Two owners each with three reads queued behind a held connection of a pool of one take
+    /// turns, and a lone owner's reads all run: no owner waits for ever.
+    @Test func twoOwnersOnAPoolOfOneTakeTurns() async throws {
+        try await ConnectionPoolInterruptTests.withPool(capacity: 1) { pool in
+            let order = Order()
+            let holder = Gate()
+            let holding = ThreadTask { try pool.withConnection { _ in holder.hold() } }
+            try await holder.waitUntilHeld()
+            var reads: [ThreadTask<Void>] = []
+            for owner: UInt32 in [1, 1, 1, 2, 2, 2] {
+                reads.append(Self.read(as: owner, on: pool, order: order))
+                let waiting = reads.count
+                try await waitUntil("read \(waiting) to wait") { pool.waitingThreads == waiting }
+            }
+            holder.open()
+            let started = reads
+            try await withDeadline("every read to end") {
+                try await holding.value
+                for read in started { try await read.value }
+            }
+            #expect(order.current == [1, 2, 1, 2, 1, 2])
+        }
+    }
+}
