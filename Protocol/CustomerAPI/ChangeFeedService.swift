@@ -6,8 +6,9 @@ public enum ChangeFeedService {
 
     public static let watchChanges = ServerStreamingMethod<WatchChangesRequest, ChangeEvent>(
         service: name, method: "WatchChanges",
-        summary: "Every committed change after the cursor `after` (by sequence number), then live changes as they "
-            + "commit, until the call is cancelled; flow-controlled (the server reads pages as the client reads). "
+        summary: "Every committed change after the cursor `after` (by sequence number; 0: every change the server "
+            + "keeps; absent: none, only what commits from now on), then live changes as they commit, until the "
+            + "call is cancelled; flow-controlled (the server reads pages as the client reads). "
             + "Only changes of customers the caller may read; money fields hidden without Financial figures. "
             + "The caller is checked again before each page: deactivated, or shown less by a new profile, the "
             + "watch ends PERMISSION_DENIED naming the sequence to resume after. "

@@ -5,16 +5,30 @@ public enum CustomerService {
     public static let name = "customer.v1.CustomerService"
 
     public static let createCustomer = UnaryMethod<CreateCustomerRequest, Customer>(
-        service: name, method: "CreateCustomer", acceptsIdempotencyKey: true)
-    public static let getCustomer = UnaryMethod<GetCustomerRequest, Customer>(service: name, method: "GetCustomer")
+        service: name, method: "CreateCustomer",
+        summary: "`fields.name` is required (1 to 200 characters); the other fields are optional: `number` 1 to "
+            + "9999999999 (absent: the server assigns one), `country` an ISO 3166-1 alpha-2 code, `email` an address, "
+            + "`phone` 5 to 20 digits, `vatNumber` 4 to 20 letters and digits valid for the country, `website` an http(s) address. "
+            + "Every invalid field is one INVALID_ARGUMENT detail, named as in `CustomerFields` (`name`, not "
+            + "`fields.name`). A taken `number`, or a `vatNumber` another customer has (unless "
+            + "`allowDuplicateVat`), is ALREADY_EXISTS.", acceptsIdempotencyKey: true)
+    public static let getCustomer = UnaryMethod<GetCustomerRequest, Customer>(
+        service: name, method: "GetCustomer",
+        summary: "Give exactly one of `id` and `number` (the customer number people see, not the id): neither or "
+            + "both is INVALID_ARGUMENT with the detail `id`; no such customer is NOT_FOUND.")
     public static let updateCustomer = UnaryMethod<UpdateCustomerRequest, Customer>(
         service: name, method: "UpdateCustomer",
         summary: "Partial: only the fields given change; a stale expected version is ABORTED, and so is, with own scope, "
             + "a customer given to another account manager after the call was checked.", acceptsIdempotencyKey: true)
-    public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(service: name, method: "ListCustomers")
+    public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(
+        service: name, method: "ListCustomers",
+        summary: "A page of `limit` customers (1 to 1000, default 50; else INVALID_ARGUMENT); `query.status` absent "
+            + "lists active customers only, `query.order` absent orders by name. Send `nextPageToken` back as "
+            + "`pageToken` with the same query for the next page; the last page has none.")
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",
-        summary: "One `Customer` message per row, for exports of any size.")
+        summary: "One `Customer` message per row, for exports of any size; the query as in ListCustomers "
+            + "(`status` absent: active customers only).")
     public static let importCustomers = MethodDescriptor(
         service: name, method: "ImportCustomers", kind: .clientStreaming,
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "

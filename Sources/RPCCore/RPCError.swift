@@ -1,8 +1,9 @@
-/// One machine-readable detail of a failed call, e.g. which field was invalid and why.
+/// One detail of a failed call: which field was invalid (for programs) and why (for people).
 public struct ErrorDetail: Sendable, Hashable, Codable {
-    /// The request field the detail is about (`"name"`, `"address.postcode"`), or empty.
+    /// The request field the detail is about (`"name"`, `"query.changedSince"`), or empty.
     public var field: String
-    /// A short machine-readable reason (`"required"`, `"too_long"`).
+    /// What is wrong, as a short English text (`"must be 1 to 200 characters after trimming"`); a
+    /// few details carry a value to act on instead (PROTOCOL.md §6.1: `right`, `after`, `mergedInto`).
     public var reason: String
 
     public init(field: String, reason: String) {

@@ -36,7 +36,7 @@ class StatusCode(enum.IntEnum):
 
 @dataclass(frozen=True)
 class ErrorDetail:
-    """The request field concerned (e.g. `name`, `address.postcode`) and a machine-readable reason."""
+    """The request field concerned (e.g. `name`, `query.changedSince`) and why, as text for a person."""
     field: str
     reason: str
 
