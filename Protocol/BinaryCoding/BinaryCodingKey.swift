@@ -32,6 +32,9 @@ struct BinaryCodingKey: CodingKey {
     /// The key of element `index` of an array, as JSONDecoder names it ("Index 3").
     static func index(_ index: Int) -> BinaryCodingKey { BinaryCodingKey(intValue: index, kind: .index) }
 
+    /// Whether the key names an element of a repeated field, not a field.
+    var isIndex: Bool { kind == .index }
+
     /// The key of `superEncoder()` / `superDecoder()`: field `FieldNumber.superclass`.
     static let superclass = BinaryCodingKey(intValue: Int(FieldNumber.superclass), kind: .superclass)
 }

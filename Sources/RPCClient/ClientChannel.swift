@@ -309,6 +309,8 @@ public final class ClientChannel: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], for method: MethodDescriptor) throws(RPCError) -> T {
         do {
             return try BinaryDecoder().decode(type, from: bytes)
+        } catch let error as DecodingError {
+            throw RPCError(.internalError, "cannot decode the response message of \(method.fullName): \(error.wireDescription)")
         } catch {
             throw RPCError(.internalError, "cannot decode the response message of \(method.fullName): \(error)")
         }

@@ -161,3 +161,32 @@ func nestedMessages(depth: Int) -> [UInt8] {
         #expect(error.context.debugDescription.contains("StringKeyed"))
     }
 }
+
+/// The text a refusal carries to a client in another language: the decoder's words and the field
+/// path in field numbers, not Swift's rendering of the error (`keyNotFound(CodingKeys(…), Context(…))`).
+@Suite struct DecodingErrorWireDescriptionTests {
+    static func error(decoding bytes: [UInt8], as type: (some Decodable).Type) throws -> DecodingError {
+        do {
+            _ = try BinaryDecoder().decode(type, from: bytes)
+        } catch let error as DecodingError {
+            return error
+        }
+        throw WireDescriptionTestFailure.decoded
+    }
+
+    enum WireDescriptionTestFailure: Error { case decoded }
+
+    @Test func aMissingFieldIsNamedByItsNumberWithoutSwiftsWords() throws {
+        let text = try Self.error(decoding: [], as: OneInt.self).wireDescription
+        #expect(text == "no field 1 in the message")
+    }
+
+    @Test func aFaultInsideARepeatedMessageGivesTheFieldPathInNumbers() throws {
+        // Chain: field 1 holds two links; the second holds a link whose field 1 has a varint (wire type 0).
+        let bytes: [UInt8] = [0x0a, 0x00, 0x0a, 0x02, 0x08, 0x01]
+        let text = try Self.error(decoding: bytes, as: Chain.self).wireDescription
+        #expect(text.hasPrefix("field 1: expected wire type 2 (length-delimited)"), "\(text)")
+        #expect(text.contains("(at field 1[1].1"), "\(text)")
+        #expect(!text.contains("Context("), "\(text)")
+    }
+}

@@ -147,7 +147,7 @@ import Testing
         Case(name: "undecodable request message", bytes: callStart(TestService.echo, message: [0xFF]),
              outcome: .status(.invalidArgument), mentions: "cannot decode the request message"),
         Case(name: "request without a non-optional field", bytes: callStart(TestService.count, message: []),
-             outcome: .status(.invalidArgument), mentions: "field 1"),
+             outcome: .status(.invalidArgument), mentions: ": no field 1 in the message"),
         Case(name: "non-shortest varints in CALL_START", bytes: frame(.callStart, flags: 0x03, streamID: 1, payload: overlong),
              outcome: .status(.ok)),
         // Ignored.

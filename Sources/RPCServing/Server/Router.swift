@@ -76,6 +76,8 @@ public struct Router: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], for method: MethodDescriptor) throws -> T {
         do {
             return try BinaryDecoder().decode(type, from: payload)
+        } catch let error as DecodingError {
+            throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error.wireDescription)")
         } catch {
             throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error)")
         }
