@@ -9,9 +9,10 @@ extension CustomerListingRow {
     /// a `String` and released again; the head office when the row has one (a get's).
     func encodeCustomer(to writer: inout BinaryWriter) throws {
         let key = CustomerFieldKeys.shared
+        let deleted = try deleted
         try writer.write(key.id, try id)
         try writer.write(key.number, try number)
-        try writer.write(key.name, utf8: try name)
+        try writer.write(key.name, utf8: try name(deleted: deleted))
         try writer.write(key.accountManager, try accountManager.map(UserRef.init))
         try writer.write(key.description, utf8: try text(.description))
         try writer.write(key.vatNumber, utf8: try text(.vatNumber))
@@ -27,13 +28,13 @@ extension CustomerListingRow {
         try writer.write(key.updatedAt, try updatedAt)
         try writer.write(key.updatedBy, UserRef(try updatedBy))
         // Never in a listing (see `StoredCustomer.headOffice`).
-        if let office = try headOffice() {
+        if readsHeadOffice, let office = try headOffice() {
             try writer.writeMessage(key.headOffice) { try office.encodeAddressFields(to: &$0) }
         }
         try writer.write(key.businessId, utf8: try text(.businessID))
         try writer.write(key.registryStatus, utf8: try text(.registryStatus))
         try writer.write(key.registryCheckedAt, try registryCheckedAt)
-        try writer.write(key.deleted, try deleted ? true : nil as Bool?)
+        try writer.write(key.deleted, deleted ? true : nil as Bool?)
     }
 }
 

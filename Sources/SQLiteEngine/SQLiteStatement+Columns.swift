@@ -88,7 +88,7 @@ extension SQLiteStatement {
     }
 
     /// The error for column `index` holding storage class `found` where `type` was expected.
-    func wrongType(_ index: Int32, expected type: Int32, optional: Bool, found: Int32) -> ColumnError {
+    @usableFromInline func wrongType(_ index: Int32, expected type: Int32, optional: Bool, found: Int32) -> ColumnError {
         let names = resolvedColumnNames()
         let name = names.indices.contains(Int(index)) ? names[Int(index)] : "#\(index)"
         return ColumnError(column: name, problem: .wrongType(expected: Self.typeName(type) + (optional ? " or NULL" : ""),

@@ -42,6 +42,51 @@ import Testing
         #expect(throws: StoreError.self) { try PageToken.decode("not a token!", order: .byName, fingerprint: 0xfeed) }
     }
 
+    /// `decodeCanonical` writes into the array's storage now: for every text of up to 5
+    /// characters over an alphabet of valid and invalid ones, it reads and refuses exactly what
+    /// the character-at-a-time decoder it replaced did.
+    @Test func canonicalDecodingMatchesTheCharacterAtATimeDecoder() {
+        func reference(_ text: String) -> [UInt8]? {
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+            var bytes: [UInt8] = []
+            var bits: UInt32 = 0
+            var pending = 0
+            for character in text.utf8 {
+                guard let value = alphabet.firstIndex(of: character) else { return nil }
+                bits = bits << 6 | UInt32(value)
+                pending += 6
+                if pending >= 8 {
+                    pending -= 8
+                    bytes.append(UInt8(truncatingIfNeeded: bits >> UInt32(pending)))
+                    bits &= (1 << UInt32(pending)) - 1
+                }
+            }
+            return bits == 0 && pending < 6 ? bytes : nil
+        }
+        let characters = ["A", "Q", "g", "w", "_", "-", "/", "=", "é"]
+        var texts = [""]
+        for _ in 1...5 {
+            texts += texts.filter { $0.unicodeScalars.count == texts.last?.unicodeScalars.count }
+                .flatMap { text in characters.map { text + $0 } }
+        }
+        for text in texts { #expect(Base64URL.decodeCanonical(text) == reference(text), "\(text)") }
+    }
+
+    /// The fields are found without splitting the token into an array, but each is parsed as
+    /// before: a sign Swift's integer parsing accepts still reads, an order's other spelling does not.
+    @Test func fieldsParseAsTheSplitTokenParsedThem() throws {
+        let order = CustomerOrder.byName.rawValue
+        func decode(_ text: String) throws -> ListPosition {
+            try PageToken.decode(Base64URL.encode(Array(text.utf8)), order: .byName, fingerprint: 0xfeed)
+        }
+        #expect(try decode("1|\(order)|+FEED|+42|-7|a|b||") == ListPosition(id: 42, number: -7, nameKey: "a|b||"))
+        for text in ["1|\(order.uppercased())|feed|42|7|a", "1|\(order) |feed|42|7|a", "1|\(order)|feed||7|a",
+                     "1|\(order)|feed|42|99999999999999999999|a", "1|\(order)|-1|42|7|a", "|\(order)|feed|42|7|a",
+                     "1||feed|42|7|a", "1|\(order)feed|42|7|a"] {
+            #expect(throws: StoreError.self, "\(text)") { try decode(text) }
+        }
+    }
+
     /// The token is read as bytes: what does not parse, or whose name key is not UTF-8, is refused
     /// as it was when the token was read as a `String`.
     @Test func malformedTokensAreRefused() throws {

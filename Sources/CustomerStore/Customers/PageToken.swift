@@ -20,9 +20,17 @@ struct PageToken: Sendable, Hashable {
     var position: ListPosition
 
     func encoded() -> String {
-        let text = [PageToken.formatVersion, order.rawValue, String(fingerprint, radix: 16),
-                    String(position.id), String(position.number), position.nameKey].joined(separator: "|")
-        return Base64URL.encode(Array(text.utf8))
+        // The text's bytes appended into one array: the six `String`s joined, then copied into
+        // an array, cost ~8 700 instructions a page under callgrind.
+        var text: [UInt8] = []
+        text.reserveCapacity(48 + position.nameKey.utf8.count)
+        for part in [PageToken.formatVersion, order.rawValue, String(fingerprint, radix: 16),
+                     String(position.id), String(position.number)] {
+            text.append(contentsOf: part.utf8)
+            text.append(UInt8(ascii: "|"))
+        }
+        text.append(contentsOf: position.nameKey.utf8)
+        return Base64URL.encode(text)
     }
 
     /// Decodes a token and checks it belongs to this order and filter.
@@ -30,16 +38,22 @@ struct PageToken: Sendable, Hashable {
         let invalid = StoreError.invalid("pageToken", "is not a page token of this listing (order and filter must not change)")
         guard let bytes = Base64URL.decodeCanonical(token) ?? foundationBytes(token) else { throw invalid }
         // Split as bytes: `String.split` walks Characters, ~17 000 instructions a token under
-        // callgrind. The name key comes last and may itself contain "|"; the fields before it
-        // parse only as ASCII, so the token is valid UTF-8 exactly when the name key is.
-        let parts = bytes.split(separator: UInt8(ascii: "|"), maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0].elementsEqual(formatVersion.utf8),
-              let tokenOrder = CustomerOrder(rawValue: String(decoding: parts[1], as: UTF8.self)), tokenOrder == order,
-              let tokenFingerprint = UInt64(String(decoding: parts[2], as: UTF8.self), radix: 16),
+        // callgrind, and `[UInt8].split` grows an array of its slices (~1 600). The name key comes
+        // last and may itself contain "|"; the fields before it parse only as ASCII, so the token
+        // is valid UTF-8 exactly when the name key is.
+        var fields = bytes[...]
+        func next() -> ArraySlice<UInt8>? {
+            guard let bar = fields.firstIndex(of: UInt8(ascii: "|")) else { return nil }
+            defer { fields = fields[(bar + 1)...] }
+            return fields[..<bar]
+        }
+        guard let version = next(), version.elementsEqual(formatVersion.utf8),
+              let tokenOrder = next(), tokenOrder.elementsEqual(order.rawValue.utf8),
+              let tokenFingerprint = next().flatMap({ UInt64(String(decoding: $0, as: UTF8.self), radix: 16) }),
               tokenFingerprint == fingerprint,
-              let id = Int64(String(decoding: parts[3], as: UTF8.self)),
-              let number = Int64(String(decoding: parts[4], as: UTF8.self)),
-              let nameKey = String(validating: parts[5], as: UTF8.self) else {
+              let id = next().flatMap({ Int64(String(decoding: $0, as: UTF8.self)) }),
+              let number = next().flatMap({ Int64(String(decoding: $0, as: UTF8.self)) }),
+              let nameKey = String(validating: fields, as: UTF8.self) else {
             throw invalid
         }
         return ListPosition(id: id, number: number, nameKey: nameKey)
