@@ -64,11 +64,8 @@ public final class ConnectionPool: Sendable {
 
     /// Starts a call whose reads ``interrupt(_:)`` may stop; call it on the thread the call's reads
     /// run on, and ``end(_:)`` once the call is over.
-    /// - Parameter owner: whose reads the thread runs from now on (the caller's OS uid, see
-    ///   ``ReadOwner``), which the pool shares its connections out by; nil leaves it as it is.
-    public func beginInterruptibleReads(owner: UInt32? = nil) -> ReadInterruption {
-        if let owner { ReadOwner.set(owner) }
-        return ReadInterruption(thread: pthread_self())
+    public func beginInterruptibleReads() -> ReadInterruption {
+        ReadInterruption(thread: pthread_self())
     }
 
     /// Stops the reads of `reads`' call (its caller has gone or its deadline passed): the statement

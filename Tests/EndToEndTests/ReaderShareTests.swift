@@ -15,7 +15,7 @@ import Testing
     static let customers = 20_000
 
     /// This process's OS user holds all 4 readers (reads of its own, held by the test) and queues 48
-    /// searches that no customer matches (each a scan of 100 000 customers) behind them; then a
+    /// searches that no customer matches (each a scan of all 20 000 customers) behind them; then a
     /// second OS user's get queues, and a third user's read (held by the test too). One reader is
     /// given back: the get goes first, then the third user's read takes the reader and holds it, so
     /// all four are held again; at that moment all 48 searches still wait: no search went before

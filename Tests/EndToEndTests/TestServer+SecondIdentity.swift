@@ -33,7 +33,8 @@ extension TestServer {
     func holdReader(as uid: UInt32, until gate: Gate) -> ThreadTask<Void> {
         let readers = app.store.readers
         return ThreadTask {
-            let reads = readers.beginInterruptibleReads(owner: uid)
+            CustomerStore.attributeReads(to: uid)
+            let reads = readers.beginInterruptibleReads()
             defer { readers.end(reads) }
             try readers.withConnection { _ in gate.hold() }
         }

@@ -16,7 +16,8 @@ import Testing
     /// One read of `owner`'s on a thread of its own: it records its owner once it has a connection.
     static func read(as owner: UInt32, on pool: ConnectionPool, order: Order) -> ThreadTask<Void> {
         ThreadTask {
-            let reads = pool.beginInterruptibleReads(owner: owner)
+            ReadOwner.set(owner)
+            let reads = pool.beginInterruptibleReads()
             defer { pool.end(reads) }
             try pool.withConnection { _ in order.append(owner) }
         }
@@ -30,7 +31,8 @@ import Testing
             let order = Order()
             let holder = Gate()
             let holding = ThreadTask {
-                let reads = pool.beginInterruptibleReads(owner: 1)
+                ReadOwner.set(1)
+                let reads = pool.beginInterruptibleReads()
                 defer { pool.end(reads) }
                 try pool.withConnection { _ in holder.hold() }
             }
