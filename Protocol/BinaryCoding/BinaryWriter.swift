@@ -26,8 +26,8 @@ public struct BinaryWriter {
     /// The bytes written.
     var bytes: [UInt8] { out.bytes() }
 
-    /// How many bytes are written.
-    var count: Int { out.count }
+    /// How many bytes are written: where the next field begins (see `write(fieldsOf:_:)`).
+    public var count: Int { out.count }
 
     /// Appends the bytes written to `bytes`.
     func append(to bytes: inout [UInt8]) {

@@ -37,6 +37,13 @@ struct ReservedBytes {
         buffer.withUnsafeMutablePointerToElements { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
     }
 
+    /// Lends `body` the bytes written in `range`, which the caller has checked is within `count`.
+    func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try buffer.withUnsafeMutablePointerToElements { base in
+            try body(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
+        }
+    }
+
     /// Makes sure `size` bytes past `count` exist.
     @inline(__always) mutating func reserve(_ size: Int) {
         if capacity - count < size { grow(size) }

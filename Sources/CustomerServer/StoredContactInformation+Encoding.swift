@@ -2,15 +2,18 @@ import BinaryCoding
 import CustomerAPI
 import CustomerStore
 
-// The card's contact-information tab written from the store's records, field for field as the
-// API's messages made of them (`ContactInformation(addresses: addresses.map(Address.init), …)`)
-// encode: no `Address`, `Contact` or `Activity` is built, copied into the card and released
-// again (~27 000 instructions of the bench's card, docs/PERFORMANCE.md "card10"). A field added
-// to one of those messages' `encodeFields` goes here too; CardEncodingTests compares the bytes.
+// The card's contact-information tab written from the store's records and rows, field for field
+// as the API's messages made of them (`ContactInformation(addresses: addresses.map(Address.init),
+// …)`) encode: no `Address`, `Contact` or `Activity` is built, copied into the card and released
+// again (~27 000 instructions of the bench's card, docs/PERFORMANCE.md "card10"); the activities
+// from their rows as the read lends them, with no `StoredActivity` either ("card14"). A field
+// added to one of those messages' `encodeFields` goes here too; CardEncodingTests compares the
+// bytes.
 
 extension StoredContactInformation {
-    /// The fields of `ContactInformation` (the customer is the card's own field, not the tab's).
-    func encodeFields(to writer: inout BinaryWriter) throws {
+    /// The fields of `ContactInformation` (the customer is the card's own field, not the tab's),
+    /// the activities' (`ActivityList`'s fields) written by `activities`.
+    func encodeFields(to writer: inout BinaryWriter, activities: (inout BinaryWriter) throws -> Void) throws {
         typealias Key = ContactInformation.CodingKeys
         // Elements borrowed by index: `for address in addresses` copies each (its strings retained).
         for index in addresses.indices {
@@ -19,9 +22,36 @@ extension StoredContactInformation {
         for index in contacts.indices {
             try writer.writeMessage(Key.contacts) { try contacts[index].encodeContactFields(to: &$0) }
         }
-        try writer.writeMessage(Key.activities) { try activities.encodeListFields(to: &$0) }
+        try writer.writeMessage(Key.activities, activities)
         // Rare (the bench's customers have none), so through the message.
         try writer.write(Key.segments, segments.map(Segment.init))
+    }
+}
+
+/// The card's activities as the read lends their rows (in no order), each written as an
+/// `Activity` message of the `ActivityList` (`planned` or `done`) into a writer of their own,
+/// then copied into the tab in the list's order (`CardTabs.lentActivityOrder`).
+struct LentActivities {
+    private var written = BinaryWriter(capacity: 1024)
+    /// Where each lent row's field begins, and where the last ends.
+    private var bounds = [0]
+
+    /// Writes the lent `row`.
+    mutating func write(_ row: ActivityListingRow) throws {
+        typealias Key = ActivityList.CodingKeys
+        try written.writeMessage(row.done ? Key.done : Key.planned) { try row.encodeActivityFields(to: &$0) }
+        bounds.append(written.count)
+    }
+
+    /// The `ActivityList`'s fields: the rows written, in `order` (positions as the read lent them).
+    func encodeListFields(to writer: inout BinaryWriter, order: [Int]) throws {
+        for position in order {
+            guard bounds.indices.contains(position + 1) else {
+                throw EncodingError.invalidValue(position, EncodingError.Context(
+                    codingPath: [], debugDescription: "no activity \(position) was lent (\(bounds.count - 1) were)"))
+            }
+            try writer.write(fieldsOf: written, bounds[position]..<bounds[position + 1])
+        }
     }
 }
 
@@ -72,42 +102,29 @@ extension StoredContact {
     }
 }
 
-extension StoredActivityList {
-    /// The fields of `ActivityList(self)`.
-    func encodeListFields(to writer: inout BinaryWriter) throws {
-        typealias Key = ActivityList.CodingKeys
-        for index in planned.indices {
-            try writer.writeMessage(Key.planned) { try planned[index].encodeActivityFields(to: &$0) }
-        }
-        for index in done.indices {
-            try writer.writeMessage(Key.done) { try done[index].encodeActivityFields(to: &$0) }
-        }
-    }
-}
-
-extension StoredActivity {
-    /// The fields of `Activity(self)`.
+extension ActivityListingRow {
+    /// The fields of `Activity(try stored())`, text copied from the row.
     func encodeActivityFields(to writer: inout BinaryWriter) throws {
         typealias Key = Activity.CodingKeys
-        try writer.write(Key.id, id)
-        try writer.write(Key.customerId, customerID)
+        try writer.write(Key.id, try id)
+        try writer.write(Key.customerId, try customerID)
         try writer.write(Key.kind, Activity.Kind(kind))
-        try writer.write(Key.subject, subject)
-        try writer.write(Key.dueDate, dueAt)
-        try writer.write(Key.startsAt, startsAt)
-        try writer.write(Key.endsAt, endsAt)
-        try writer.write(Key.assignee, assignee.map(UserRef.init))
-        try writer.write(Key.contact, contact.map(ContactRef.init))
+        try writer.write(Key.subject, utf8: try subject)
+        try writer.write(Key.dueDate, try dueAt)
+        try writer.write(Key.startsAt, try startsAt)
+        try writer.write(Key.endsAt, try endsAt)
+        try writer.write(Key.assignee, try assignee.map(UserRef.init))
+        try writer.write(Key.contact, try contact.map(ContactRef.init))
         try writer.write(Key.done, done)
-        try writer.write(Key.completedAt, completedAt)
-        try writer.write(Key.completedBy, completedBy.map(UserRef.init))
-        try writer.write(Key.projectId, projectID)
-        try writer.write(Key.projectName, projectName)
-        try writer.write(Key.version, version)
-        try writer.write(Key.createdAt, createdAt)
-        try writer.write(Key.createdBy, UserRef(createdBy))
-        try writer.write(Key.updatedAt, updatedAt)
-        try writer.write(Key.updatedBy, UserRef(updatedBy))
-        try writer.write(Key.timeZone, timeZone)
+        try writer.write(Key.completedAt, try completedAt)
+        try writer.write(Key.completedBy, try completedBy.map(UserRef.init))
+        try writer.write(Key.projectId, try projectID)
+        try writer.write(Key.projectName, utf8: try projectName)
+        try writer.write(Key.version, try version)
+        try writer.write(Key.createdAt, try createdAt)
+        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.updatedAt, try updatedAt)
+        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+        try writer.write(Key.timeZone, utf8: try timeZone)
     }
 }

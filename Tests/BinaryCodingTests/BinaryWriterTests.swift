@@ -89,4 +89,29 @@ import Testing
         // The expected top-level node also writes its own `number` (0) before the children.
         #expect(Array(expected.dropFirst(2)) == written.bytes)
     }
+
+    /// Fields written apart (children of every length width, in a writer of their own) and copied
+    /// into a message in another order are the bytes of the message with its children in that
+    /// order; a range beyond what was written is refused and writes nothing.
+    @Test func fieldsCopiedFromAnotherWriterInAnotherOrder() throws {
+        let children = [130, 2, 16_400, 0, 127].enumerated().map { Self.node($1, number: Int64($0)) }
+        var apart = BinaryWriter(capacity: 0)
+        var bounds = [apart.count]
+        for child in children {
+            try apart.write(Node.CodingKeys.children, child)
+            bounds.append(apart.count)
+        }
+        let order = [3, 0, 4, 2, 1]
+        let written = try BinaryEncoder().encodeFields(of: Node.self, capacity: 0) { writer in
+            try writer.write(Node.CodingKeys.number, Int64(9))
+            for position in order { try writer.write(fieldsOf: apart, bounds[position]..<bounds[position + 1]) }
+        }
+        let expected = Node(text: nil, number: 9, at: nil, children: order.map { children[$0] }, tail: nil)
+        #expect(written.bytes == (try BinaryEncoder().encode(expected)))
+        #expect(try BinaryDecoder().decode(Node.self, from: written.bytes) == expected)
+
+        var target = BinaryWriter(capacity: 0)
+        #expect(throws: EncodingError.self) { try target.write(fieldsOf: apart, 0..<(apart.count + 1)) }
+        #expect(target.count == 0)
+    }
 }

@@ -120,4 +120,56 @@ import Testing
         fixture.clock.advance(milliseconds: 3_600_000)
         #expect(try store.read { try store.requireActivity($0, id: future.id) }.done)
     }
+
+    /// A card whose activities are lent as rows (`cardTabs(…lendingActivity:)`, the server's)
+    /// lists them, by `lentActivityOrder`, as the general read lists the records: planned by date
+    /// (undated last), done newest first, project tasks among them, ties on the date by id, as of
+    /// the read's now; the tab's own list is then empty.
+    @Test func activitiesLentAsRowsAreListedInTheRecordsOrder() throws {
+        let fixture = try Fixture(readerCount: 1)
+        let store = fixture.store, author = Author.user(fixture.admin.id), hour: TimeInterval = 3_600
+        let customer = try fixture.create("Busy Oy")
+        let now = fixture.clock.now
+        let contact = try store.createContact(customerID: customer.id, StoredContactFields(firstName: "Aino", lastName: "V"),
+                                              keywords: [], roles: [], by: author)
+        _ = try store.addTask(customerID: customer.id, subject: "Someday", dueAt: nil, assigneeID: nil, contactID: nil,
+                              by: author)
+        _ = try store.addTask(customerID: customer.id, subject: "Later", dueAt: now + 48 * hour,
+                              assigneeID: fixture.other.id, contactID: contact.id, by: author)
+        _ = try store.addEvent(customerID: customer.id, subject: "Meeting", startsAt: now + hour, endsAt: now + 2 * hour,
+                               contactID: nil, by: author)
+        _ = try store.addTask(customerID: customer.id, subject: "Same day", dueAt: now + hour, assigneeID: nil,
+                              contactID: nil, by: author)
+        _ = try store.addEvent(customerID: customer.id, subject: "Fair", startsAt: now - 5 * hour, endsAt: now - 4 * hour,
+                               contactID: nil, by: author)
+        let first = try store.addTask(customerID: customer.id, subject: "First", dueAt: now - hour, assigneeID: nil,
+                                      contactID: nil, by: author)
+        fixture.clock.advance(milliseconds: 1_000)
+        _ = try store.addNote(customerID: customer.id, text: "Spoke to Aino", contactID: contact.id, by: author)
+        _ = try store.addNote(customerID: customer.id, text: "Same time", contactID: nil, by: author)
+        fixture.clock.advance(milliseconds: 1_000)
+        _ = try store.completeTask(id: first.id, by: author)
+        try Self.project(fixture, of: customer.id)
+
+        var lent: [StoredActivity] = []
+        let card = try store.cardTabs(customerID: customer.id, now: now, tabs: [.contactInformation],
+                                      lendingCustomer: { _ in }, lendingActivity: { lent.append(try $0.stored()) })
+        let order = try #require(card.lentActivityOrder)
+        let listed = try store.activities(customerID: customer.id, now: now)
+        #expect(order.map { lent[$0] } == listed.planned + listed.done)
+        #expect(order.sorted() == Array(lent.indices))
+        // Stepped in another order than listed, so the order is what put them right.
+        #expect(order != Array(lent.indices))
+        #expect(listed.planned.map(\.subject) == ["Meeting", "Same day", "Later", "Plan", "Someday"])
+        #expect(Set(listed.done.map(\.subject)) == ["First", "Kick-off", "Spoke to Aino", "Same time", "Fair"])
+        #expect(listed.done.last?.subject == "Fair")
+        #expect(card.contactInformation?.activities == StoredActivityList(planned: [], done: []))
+        #expect(card.contactInformation?.contacts.map(\.id) == [contact.id])
+
+        // Without the contact tab nothing is lent.
+        lent = []
+        let settings = try store.cardTabs(customerID: customer.id, now: now, tabs: [.settings], lendingCustomer: { _ in },
+                                          lendingActivity: { lent.append(try $0.stored()) })
+        #expect(lent.isEmpty && settings.lentActivityOrder == nil)
+    }
 }

@@ -44,7 +44,7 @@ enum ActivityRow {
                                           tasks: "p.customer_id = ?1 AND p.id = ?2")
 
     /// The columns `decode` reads, found by name once per prepared statement.
-    private struct Columns: ColumnLayout {
+    struct Columns: ColumnLayout {
         let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, contactID, firstName,
             lastName, contactDeleted, completedAt, completedBy, projectID, projectName, version,
             createdAt, createdBy, updatedAt, updatedBy, timeZone: Column
@@ -70,13 +70,7 @@ enum ActivityRow {
         func date(_ column: Column) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
         let kind = ActivityKind(rawValue: try statement.text(c.kind)) ?? .note
         let completedAt = try statement.optionalInt64(c.completedAt), endsAt = try statement.optionalInt64(c.endsAt)
-        let contact = try statement.optionalInt64(c.contactID).map { id in
-            let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
-            // A contact row is never removed while an activity names it (foreign key), so a missing
-            // one cannot occur; it would read as deleted.
-            let deleted = try statement.optionalInt64(c.contactDeleted).map { $0 != 0 } ?? true
-            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
-        }
+        let contact = try contact(statement, c)
         return StoredActivity(
             id: try statement.int64(c.id), customerID: try statement.int64(c.customerID),
             kind: kind, subject: try statement.text(c.subject),
@@ -93,6 +87,17 @@ enum ActivityRow {
             timeZone: try statement.optionalText(c.timeZone))
     }
 
+    /// The contact the row's activity names, if any.
+    static func contact(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredContactRef? {
+        try statement.optionalInt64(c.contactID).map { id in
+            let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
+            // A contact row is never removed while an activity names it (foreign key), so a missing
+            // one cannot occur; it would read as deleted.
+            let deleted = try statement.optionalInt64(c.contactDeleted).map { $0 != 0 } ?? true
+            return StoredContactRef(id: id, name: deleted ? nil : StoredContactRef.displayName(firstName, lastName), deleted: deleted)
+        }
+    }
+
     /// Whether an item is done as of `now`: a task or a project task once completed, an event once
     /// its end is not after `now`, a note always (an event without an end, which the schema does
     /// not allow, counts as done). Decided here rather than by a CASE in the SELECT: comparing
@@ -106,28 +111,12 @@ enum ActivityRow {
         }
     }
 
-    /// The list's order: planned by due or start date, undated last, then id; done by completion,
-    /// end or creation date, newest first, then newest id; the kind last (a project task's id is
-    /// another table's, so ids alone may tie). Sorted here rather than by an ORDER BY on those
-    /// computed keys: SQLite's sorter took half of the list query's ~144 000 instructions for a
-    /// customer with 5 activities (callgrind), sorting a handful of rows here a small fraction.
+    /// The list's order (see `ActivityOrderKey.isListed(before:)`). Sorted here rather than by an
+    /// ORDER BY on those computed keys: SQLite's sorter took half of the list query's ~144 000
+    /// instructions for a customer with 5 activities (callgrind), sorting a handful of rows here a
+    /// small fraction.
     static func isListedBefore(_ a: StoredActivity, _ b: StoredActivity) -> Bool {
-        if a.done != b.done { return !a.done }
-        if !a.done {
-            let dateA = a.dueAt ?? a.startsAt, dateB = b.dueAt ?? b.startsAt
-            switch (dateA, dateB) {
-            case (nil, .some): return false
-            case (.some, nil): return true
-            case let (.some(dateA), .some(dateB)) where dateA != dateB: return dateA < dateB
-            default: break
-            }
-            if a.id != b.id { return a.id < b.id }
-        } else {
-            let dateA = a.completedAt ?? a.endsAt ?? a.createdAt, dateB = b.completedAt ?? b.endsAt ?? b.createdAt
-            if dateA != dateB { return dateA > dateB }
-            if a.id != b.id { return a.id > b.id }
-        }
-        return a.kind.rawValue < b.kind.rawValue
+        ActivityOrderKey(a).isListed(before: ActivityOrderKey(b))
     }
 
     /// One of the customer's own activities, or nil.
@@ -163,6 +152,34 @@ enum ActivityRow {
             list.done.reverse()
             list.done.sort(by: isListedBefore)
             return list
+        }
+    }
+
+    /// The list as `list` reads it, each row lent to `body` as it is stepped (in no order)
+    /// instead of decoded into a record; returns the positions of the lent rows (0 for the first
+    /// lent) in the list's order, the planned then the done. A caller that writes the rows out
+    /// (the server's card) keeps what it wrote of each and puts it in this order: sorting the
+    /// rows' keys moves no record (docs/PERFORMANCE.md "card14").
+    static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64, withProjectTasks: Bool,
+                     users: UserNames, lending body: (ActivityListingRow) throws -> Void) throws -> [Int] {
+        try connection.withStatement(withProjectTasks ? byCustomer : byCustomerWithoutTasks) { statement in
+            try statement.bind(customerID, at: 1)
+            var keys: [(key: ActivityOrderKey, position: Int)] = []
+            try statement.forEachRow(Columns.self) { c in
+                let kind = ActivityKind(rawValue: try statement.text(c.kind)) ?? .note
+                let completedAt = try statement.optionalInt64(c.completedAt), endsAt = try statement.optionalInt64(c.endsAt)
+                let done = isDone(kind, completedAt: completedAt, endsAt: endsAt, now: now)
+                let date = done ? try completedAt ?? endsAt ?? statement.int64(c.createdAt)
+                    : try statement.optionalInt64(c.dueAt) ?? statement.optionalInt64(c.startsAt)
+                keys.append((ActivityOrderKey(done: done, date: date.map(Date.init(milliseconds:)),
+                                              id: try statement.int64(c.id), kind: kind), keys.count))
+                try body(ActivityListingRow(statement: statement, columns: c, users: users, done: done, kind: kind))
+            }
+            // Stepped by id, oldest first, and the done listed newest first: reversed, the keys
+            // are mostly in order already (see `list`).
+            keys.reverse()
+            keys.sort { $0.key.isListed(before: $1.key) }
+            return keys.map(\.position)
         }
     }
 }

@@ -21,6 +21,9 @@ public struct CardTabs<Customer> {
     public var settings: (settings: StoredCustomerSettings, segments: [StoredSegment])?
     /// Customer files and links and those of its projects.
     public var files: (files: [StoredFile], links: [StoredLink])?
+    /// When the read lent the contact tab's activities (`cardTabs(…lendingActivity:)`): the lent
+    /// rows' positions (0 for the first lent) in the list's order, the planned then the done.
+    public var lentActivityOrder: [Int]?
 
     public init(customer: Customer, contactInformation: StoredContactInformation? = nil,
                 salesAndProjects: SalesAndProjects? = nil, collaboration: [StoredCollaborationItem]? = nil,

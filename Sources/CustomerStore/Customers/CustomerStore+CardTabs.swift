@@ -22,9 +22,15 @@ extension CustomerStore {
     /// server writes the card's customer from it, as it writes a get's (~20 000 instructions a
     /// card less, docs/PERFORMANCE.md "cardrow12"). `body` runs once, inside the read
     /// transaction, before any tab is read; the tabs' `customer` is what it returned.
+    ///
+    /// With `activity`, the contact tab's activities are lent to it too, each as its row while it
+    /// is stepped (in no order), instead of decoded into records: the tab's `activities` is then
+    /// empty and the tabs' `lentActivityOrder` lists the lent rows' positions in the list's
+    /// order (see `ActivityRow.list(_:customerID:now:withProjectTasks:users:lending:)`).
     public func cardTabs<Customer>(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                                    to: String? = nil,
-                                   lendingCustomer body: (CustomerListingRow) throws -> Customer) throws
+                                   lendingCustomer body: (CustomerListingRow) throws -> Customer,
+                                   lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
         -> CardTabs<Customer> {
         try read { connection in
             let users = UserNames(connection)
@@ -34,7 +40,17 @@ extension CustomerStore {
             let read = fetched.read
             var card = CardTabs(customer: fetched.customer)
             if tabs.contains(.contactInformation) {
-                card.contactInformation = try Self.contactInformation(connection, of: read, now: now, users: users)
+                if let activity {
+                    var order: [Int] = []
+                    card.contactInformation = try Self.contactInformation(connection, of: read, users: users) {
+                        order = try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
+                                                     withProjectTasks: read.hasProject, users: users, lending: activity)
+                        return StoredActivityList(planned: [], done: [])
+                    }
+                    card.lentActivityOrder = order
+                } else {
+                    card.contactInformation = try Self.contactInformation(connection, of: read, now: now, users: users)
+                }
             }
             if tabs.contains(.salesAndProjects) {
                 card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID, users: users)
