@@ -51,8 +51,8 @@ struct ContactServiceHandler: GuardedService {
             guard request.confirm else {
                 throw RPCError(
                     .failedPrecondition, field: "confirm",
-                    "must be true to delete contact \(request.id), which erases the person's data and cannot be undone "
-                        + "(or deactivate the contact instead)")
+                    "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete it, "
+                        + "or deactivate it instead")
             }
             return Contact(try store.answering(context).deleteContact(id: request.id, by: caller.author))
         }

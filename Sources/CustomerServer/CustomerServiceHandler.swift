@@ -89,9 +89,10 @@ struct CustomerServiceHandler: GuardedService {
                         requires: .deleteCustomers.and(.customers(.edit, customer: \.id))) { request, context in
             let caller = try Caller.of(context)
             guard request.confirm else {
+                // customerctl words `send confirm=true` as its flag (CommandFailure).
                 throw RPCError(
                     .failedPrecondition, field: "confirm",
-                    "must be true to delete customer \(request.id), which cannot be undone (or deactivate it instead)")
+                    "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead")
             }
             try store.answering(context).deleteCustomer(id: request.id, by: caller.author)
             return DeleteCustomerResponse(id: request.id)

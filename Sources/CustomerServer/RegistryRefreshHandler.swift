@@ -99,12 +99,12 @@ struct RegistryRefreshHandler: GuardedService {
             let place = (customer.country ?? country).map { "is in \($0)" } ?? "has no country"
             throw RPCError(
                 .failedPrecondition, field: "country",
-                "must be \(supported) for a registry refresh, and customer \(customer.id) \(place)")
+                "customer \(customer.id) \(place): a registry refresh is only possible for customers in \(supported)")
         }
         guard let typed else {
             throw RPCError(
                 .failedPrecondition, field: "vatNumber",
-                "required for a registry refresh, and customer \(customer.id) has no VAT number: enter it first, the registry is asked by it")
+                "customer \(customer.id) has no VAT number: enter it first, the registry is asked by it")
         }
         do {
             return (provider, try VATNumber.parse(typed, country: country))

@@ -56,7 +56,8 @@ import Testing
             let unconfirmed = await outcome { try await client.customers.delete(id: customer.id, confirm: false) }
             Self.expectFieldRefusal(
                 unconfirmed, .failedPrecondition, field: "confirm",
-                message: "confirm: must be true to delete customer \(customer.id), which cannot be undone (or deactivate it instead)",
+                message: "confirm: deleting customer \(customer.id) cannot be undone: send confirm=true to delete it, "
+                    + "or deactivate it instead",
                 "DeleteCustomer")
 
             let orphan = await outcome {
