@@ -143,9 +143,7 @@ final class DecoderNode: Decoder, CodingPathNode {
             spareEntries = merged.entries
             return merged
         case .element(let cursor):
-            // The cursor's errors name the element after its node's path: this node is the
-            // element, so its parent's path (the repeated field's) is the one to name it after.
-            let entry = try cursor.takeLengthDelimited(type, for: parent ?? self)
+            let entry = try cursor.takeLengthDelimited(type, for: self)
             return try index(of: entry, depth: cursor.index.depth + 1)
         }
     }
@@ -160,7 +158,7 @@ final class DecoderNode: Decoder, CodingPathNode {
         case .field(let index, let number):
             return ElementCursor(index: index, number: number, collection: collection)
         case .element(let cursor):
-            let entry = try cursor.takeLengthDelimited([Any].self, for: parent ?? self)  // as in `messageIndex`
+            let entry = try cursor.takeLengthDelimited([Any].self, for: self)
             return ElementCursor(index: try index(of: entry, depth: cursor.index.depth + 1), number: 1, collection: collection)
         }
     }

@@ -205,6 +205,15 @@ func nestedMessages(depth: Int) -> [UInt8] {
         #expect(text == "field 2 (colour): \"blue\" is not a value of the enum Colour (at field 2)")
     }
 
+    @Test func aTextElementOfTheWrongWireTypeIsNamedByItsIndexOnce() throws {
+        enum Colour: String, Codable { case red }
+        struct Palette: Codable { var colours: [Colour]; enum CodingKeys: Int, CodingKey { case colours = 1 } }
+        // Field 1 holds "red", then a varint where the second text should be.
+        let text = try Self.error(decoding: [0x0a, 0x03] + Array("red".utf8) + [0x08, 0x01], as: Palette.self).wireDescription
+        #expect(text == "field 1: expected wire type 2 (length-delimited) for a string, found 0 (varint) "
+            + "at byte offset 6 (at field 1[1])")
+    }
+
     /// Every fault the decoder words, none in Swift's words: what a client in another language reads.
     @Test(arguments: DecodingErrorTests.cases)
     func noFaultIsWordedInSwiftsTerms(_ testCase: DecodingErrorTests.Case) throws {
