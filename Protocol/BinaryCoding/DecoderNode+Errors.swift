@@ -25,8 +25,7 @@ extension DecoderNode {
     ) -> DecodingError {
         .typeMismatch(type, DecodingError.Context(
             codingPath: path(key),
-            debugDescription: "field \(number): expected wire type \(expected.name) for \(type), "
-                + "found \(entry.wireType.name) at byte offset \(entry.offset)"))
+            debugDescription: wireTypeMismatchMessage(type, field: number, expected: expected, found: entry)))
     }
 
     /// The field number of `key`, or a `typeMismatch` naming the key and its type.

@@ -162,11 +162,13 @@ func unknownEnumMessage(_ type: Any.Type, number: Int, field: UInt32?, keyName: 
     if let cases = type as? any CaseIterable.Type {
         known = " (known: " + enumNumbers(cases).map(String.init).joined(separator: ", ") + ")"
     }
-    var prefix = ""
-    if let field {
-        prefix = keyName.isEmpty || keyName == String(field) ? "field \(field): " : "field \(field) (\(keyName)): "
-    }
+    let prefix = field.map { fieldPrefix($0, keyName: keyName) } ?? ""
     return "\(prefix)\(number) is not a value of the enum \(unqualifiedTypeName(type))\(known)"
+}
+
+/// "field 8 (kind): ", or "field 8: " for a key whose name is its number or empty.
+func fieldPrefix(_ field: UInt32, keyName: String) -> String {
+    keyName.isEmpty || keyName == String(field) ? "field \(field): " : "field \(field) (\(keyName)): "
 }
 
 private func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {

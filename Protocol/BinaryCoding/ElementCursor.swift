@@ -69,7 +69,7 @@ final class ElementCursor {
                 continue  // an empty run holds no elements
             }
             guard entry.wireType == S.wireType else {
-                throw node.mismatch(type, field: number, expected: S.wireType, found: entry, key: elementKey)
+                throw node.mismatch(type, field: number, expected: S.wireType, found: entry, key: elementKey(after: node))
             }
             let value = try decodeScalar(S.self, entry.value, at: entry.offset, node)
             next = occurrence(from: next + 1)
@@ -81,7 +81,7 @@ final class ElementCursor {
         do {
             bits = try MessageIndex.packed(node.state.buffer, &runPosition, runEnd, S.wireType)
         } catch {
-            throw node.corrupted("field \(number), packed: \(error.message)", key: elementKey)
+            throw node.corrupted("field \(number), packed: \(error.message)", key: elementKey(after: node))
         }
         let value = try decodeScalar(S.self, bits, at: offset, node)
         count += 1
@@ -92,7 +92,7 @@ final class ElementCursor {
         do {
             return try S(wireBits: bits)
         } catch {
-            throw node.corrupted("field \(number): \(error.message) at byte offset \(offset)", key: elementKey)
+            throw node.corrupted("field \(number): \(error.message) at byte offset \(offset)", key: elementKey(after: node))
         }
     }
 
@@ -100,12 +100,12 @@ final class ElementCursor {
     func takeLengthDelimited(_ type: Any.Type, for node: DecoderNode) throws -> FieldEntry {
         guard !inRun else {
             throw node.corrupted("field \(number): a length-delimited element was expected where packed scalars "
-                + "remain at byte offset \(runPosition)", key: elementKey)
+                + "remain at byte offset \(runPosition)", key: elementKey(after: node))
         }
         guard next < index.entries.count else { throw pastEnd(type, node) }
         let entry = index.entries[next]
         guard entry.wireType == .lengthDelimited else {
-            throw node.mismatch(type, field: number, expected: .lengthDelimited, found: entry, key: elementKey)
+            throw node.mismatch(type, field: number, expected: .lengthDelimited, found: entry, key: elementKey(after: node))
         }
         next = occurrence(from: next + 1)
         count += 1
@@ -123,11 +123,17 @@ final class ElementCursor {
         count += 1
     }
 
-    private var elementKey: BinaryCodingKey { .index(count) }
+    /// The key that names the element after `node`'s coding path: its index, unless `node` is the
+    /// element's own node (a message or array element being read in its slot), whose path ends in
+    /// the index already (`1[1]`, not `1[1][1]`). Asked only for an error.
+    private func elementKey(after node: DecoderNode) -> BinaryCodingKey? {
+        if case .element(let cursor) = node.slot, cursor === self { return nil }
+        return .index(count)
+    }
 
     private func pastEnd(_ type: Any.Type, _ node: DecoderNode) -> DecodingError {
         .valueNotFound(type, DecodingError.Context(
-            codingPath: node.path(elementKey),
+            codingPath: node.path(elementKey(after: node)),
             debugDescription: "field \(number): no element \(count), the repeated field has \(count)"))
     }
 }

@@ -30,8 +30,7 @@ final class FieldFault: Error {
     static func mismatch(_ type: Any.Type, _ entry: FieldEntry, expected: WireType, element: Int? = nil) -> FieldFault {
         FieldFault(
             kind: .mismatch(type),
-            message: "field \(entry.number): expected wire type \(expected.name) for \(type), "
-                + "found \(entry.wireType.name) at byte offset \(entry.offset)",
+            message: wireTypeMismatchMessage(type, field: entry.number, expected: expected, found: entry),
             element: element)
     }
 

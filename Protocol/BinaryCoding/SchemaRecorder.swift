@@ -56,7 +56,7 @@ final class SchemaRecorder {
     /// Records `type` (and what it reaches) unless already done, and says how a field refers to it.
     func describe(_ type: any Decodable.Type) throws -> TypeReference {
         let kind = TypeKind.of(type)
-        if let scalar = Self.scalars[kind] { return TypeReference(name: scalar.0, wireType: scalar.1) }
+        if let scalar = TypeKind.scalarSchemas[kind] { return TypeReference(name: scalar.name, wireType: scalar.wireType) }
         if let optional = type as? any OptionalSchemaShape.Type {
             var wrapped = try describe(optional.wrappedType)
             if wrapped.label == .singular { wrapped.label = .optional }
@@ -178,15 +178,4 @@ final class SchemaRecorder {
         case .map: return "[\(reference.keyType ?? ""): \(reference.name)]"
         }
     }
-
-    /// The scalar types' schema names (ENCODING.md §2) and wire types.
-    private static let scalars: [TypeKind: (String, WireType)] = [
-        .string: ("string", .lengthDelimited), .int: ("sint64", .varint), .int64: ("sint64", .varint),
-        .int32: ("sint32", .varint), .int16: ("sint16", .varint), .int8: ("sint8", .varint),
-        .uint: ("uint64", .varint), .uint64: ("uint64", .varint), .uint32: ("uint32", .varint),
-        .uint16: ("uint16", .varint), .uint8: ("uint8", .varint), .bool: ("bool", .varint),
-        .double: ("double", .fixed64), .float: ("float", .fixed32), .date: ("timestamp", .fixed64),
-        .decimal: ("decimal", .lengthDelimited), .uuid: ("uuid", .lengthDelimited),
-        .data: ("bytes", .lengthDelimited), .url: ("url", .lengthDelimited),
-    ]
 }

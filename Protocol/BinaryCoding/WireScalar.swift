@@ -16,7 +16,7 @@ extension WireScalar where Self: FixedWidthInteger & SignedInteger {
     init(wireBits: UInt64) throws(WireFailure) {
         let wide = ZigZag.decode(wireBits)
         guard let value = Self(exactly: wide) else {
-            throw WireFailure(message: "value \(wide) does not fit in \(Self.self)")
+            throw WireFailure(message: "value \(wide) does not fit in \(schemaTypeName(Self.self))")
         }
         self = value
     }
@@ -27,7 +27,7 @@ extension WireScalar where Self: FixedWidthInteger & UnsignedInteger {
     var wireBits: UInt64 { UInt64(self) }
     init(wireBits: UInt64) throws(WireFailure) {
         guard let value = Self(exactly: wireBits) else {
-            throw WireFailure(message: "value \(wireBits) does not fit in \(Self.self)")
+            throw WireFailure(message: "value \(wireBits) does not fit in \(schemaTypeName(Self.self))")
         }
         self = value
     }
@@ -51,7 +51,7 @@ extension Bool: WireScalar {
         switch wireBits {
         case 0: self = false
         case 1: self = true
-        default: throw WireFailure(message: "value \(wireBits) is not a Bool (0 or 1)")
+        default: throw WireFailure(message: "value \(wireBits) is not a bool (0 or 1)")
         }
     }
 }

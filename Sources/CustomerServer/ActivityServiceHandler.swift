@@ -70,7 +70,7 @@ struct ActivityServiceHandler: GuardedService {
             ErrorDetail(field: $0.1, reason: "is both given and cleared")
         }
         if !conflicts.isEmpty {
-            throw RPCError(.invalidArgument, "a field is both given and cleared", details: conflicts)
+            throw RPCError(.invalidArgument, refusing: conflicts)
         }
         var changes = ActivityChanges(subject: request.subject, startsAt: request.startsAt, endsAt: request.endsAt,
                                       assigneeID: try request.assignee.map { try store.userID(named: $0, field: "assignee") })

@@ -24,6 +24,7 @@ extension RPCError {
             "the cursor \(cursor) is past the newest change \(last) (another database, or one restored from a backup); "
                 + "resync: take a snapshot and watch from its position"
         }
-        self.init(.outOfRange, message, details: [ErrorDetail(field: "after", reason: "resync")])
+        // The message in the `field: reason` form too, though the detail's reason is the value to act on.
+        self.init(.outOfRange, "after: \(message)", details: [ErrorDetail(field: "after", reason: "resync")])
     }
 }

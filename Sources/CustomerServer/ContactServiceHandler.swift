@@ -50,9 +50,9 @@ struct ContactServiceHandler: GuardedService {
             let caller = try Caller.of(context)
             guard request.confirm else {
                 throw RPCError(
-                    .failedPrecondition,
-                    "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete, or deactivate instead",
-                    details: [ErrorDetail(field: "confirm", reason: "must be true")])
+                    .failedPrecondition, field: "confirm",
+                    "deleting contact \(request.id) erases the person's data and cannot be undone: send confirm=true to delete it, "
+                        + "or deactivate it instead")
             }
             return Contact(try store.answering(context).deleteContact(id: request.id, by: caller.author))
         }

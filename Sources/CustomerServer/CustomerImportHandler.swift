@@ -56,8 +56,7 @@ struct CustomerImportHandler: GuardedService {
                     guard let bytes = try spool.next() else { return nil }
                     received = Received(message: try messages.decode(bytes), bytes: bytes)
                     guard received.message.options == nil else {
-                        throw RPCError(.invalidArgument, "options: only the first message of an import carries them",
-                                       details: [ErrorDetail(field: "options", reason: "only in the first message")])
+                        throw RPCError(.invalidArgument, field: "options", "only in the first message of an import")
                     }
                     try context.checkCancellation()
                 }
@@ -106,11 +105,13 @@ struct CustomerImportHandler: GuardedService {
             ImportProblem(line: $0.line, field: $0.violation.field, reason: $0.violation.reason)
         }
         if mode == .allOrNothing, outcome.rejectedRows > 0 {
-            let first = problems.first.map { "; the first: line \($0.line), \($0.field): \($0.reason)" } ?? ""
+            let details = problems.prefix(ImportCustomersResponse.maxRefusalDetails).map {
+                ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason)
+            }
+            // The first detail in the `field: reason` form, then the count (the rest are in the details).
+            let summary = "\(outcome.rejectedRows) of \(outcome.rows) rows are invalid and nothing was imported"
             throw RPCError(
-                .invalidArgument,
-                "\(outcome.rejectedRows) of \(outcome.rows) rows are invalid and nothing was imported\(first)",
-                details: problems.prefix(ImportCustomersResponse.maxRefusalDetails).map { ErrorDetail(field: "line \($0.line): \($0.field)", reason: $0.reason) })
+                .invalidArgument, details.first.map { "\($0.text) (\(summary))" } ?? summary, details: details)
         }
         return ImportCustomersResponse(
             rows: Int64(outcome.rows), imported: Int64(outcome.imported), rejectedRows: Int64(outcome.rejectedRows),

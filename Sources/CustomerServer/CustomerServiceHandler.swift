@@ -33,9 +33,7 @@ struct CustomerServiceHandler: GuardedService {
             case (nil, let number?):
                 return try lookup.numbered?.customer ?? store.encodedCustomer(number: number).customer
             default:
-                throw RPCError(
-                    .invalidArgument, "name the customer by id or by number, exactly one of them",
-                    details: [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
+                throw RPCError(.invalidArgument, field: "id", "give exactly one of id and number, to name the customer")
             }
         })
         router.register(CustomerService.updateCustomer, resolving: { [store] request in
@@ -91,10 +89,10 @@ struct CustomerServiceHandler: GuardedService {
                         requires: .deleteCustomers.and(.customers(.edit, customer: \.id))) { request, context in
             let caller = try Caller.of(context)
             guard request.confirm else {
+                // customerctl words `send confirm=true` as its flag (CommandFailure).
                 throw RPCError(
-                    .failedPrecondition,
-                    "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead",
-                    details: [ErrorDetail(field: "confirm", reason: "must be true")])
+                    .failedPrecondition, field: "confirm",
+                    "deleting customer \(request.id) cannot be undone: send confirm=true to delete it, or deactivate it instead")
             }
             try store.answering(context).deleteCustomer(id: request.id, by: caller.author)
             return DeleteCustomerResponse(id: request.id)

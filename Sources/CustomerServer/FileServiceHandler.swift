@@ -19,9 +19,9 @@ struct FileServiceHandler: GuardedService {
             clientStreaming: FileService.uploadFile,
             first: { (message: UploadFileMessage, _) -> UploadFileMessage.Header in
                 guard let header = message.header, message.data == nil else {
-                    throw RPCError(
-                        .invalidArgument, "an upload starts with one message carrying only the header",
-                        details: [ErrorDetail(field: "header", reason: "required first")])
+                    throw message.header == nil
+                        ? RPCError(.invalidArgument, field: "header", "required in the first message of an upload")
+                        : RPCError(.invalidArgument, field: "data", "not in the first message of an upload, which carries only the header")
                 }
                 return header
             },
@@ -40,9 +40,9 @@ struct FileServiceHandler: GuardedService {
             do {
                 while let message = try messages.next() {
                     guard message.header == nil, let data = message.data else {
-                        throw RPCError(
-                            .invalidArgument, "after the header an upload carries only data chunks",
-                            details: [ErrorDetail(field: "header", reason: "only in the first message")])
+                        throw message.header != nil
+                            ? RPCError(.invalidArgument, field: "header", "only in the first message of an upload")
+                            : RPCError(.invalidArgument, field: "data", "required in every message of an upload after the first")
                     }
                     try context.checkCancellation()
                     try data.withUnsafeBytes { try upload.append($0) }

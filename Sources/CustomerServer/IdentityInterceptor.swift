@@ -55,8 +55,7 @@ struct IdentityInterceptor: ServerInterceptor {
         // service forwards before adding its own chose whom the call ran as.
         let given = context.metadata.reduce(0) { $0 + ($1.key == key ? 1 : 0) }
         guard given == 1 else {
-            throw RPCError(.invalidArgument, "'\(key)' is given \(given) times; a call acts for one person: send it once",
-                           details: [ErrorDetail(field: key, reason: "given \(given) times; name one person")])
+            throw RPCError(.invalidArgument, field: key, "given \(given) times; a call acts for one person: send it once")
         }
         guard let named = try users.user(name: person), named.active else {
             throw audit.refuse(

@@ -22,8 +22,7 @@ struct KeyedWrites: Sendable {
     static func key(of context: ServerContext) throws -> String? {
         guard !context.metadata.isEmpty, let key = context.metadata[IdempotencyKey.metadataKey] else { return nil }
         if let problem = IdempotencyKey.problem(with: key) {
-            throw RPCError(.invalidArgument, "the metadata idempotency-key \(problem)",
-                           details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: problem)])
+            throw RPCError(.invalidArgument, field: IdempotencyKey.metadataKey, problem)
         }
         return key
     }
@@ -96,11 +95,9 @@ struct KeyedWrites: Sendable {
                 throw RPCError(.internalError, "the stored answer of \(name) cannot be decoded")
             }
         case .conflict(let first):
-            let reason = "already used for another request"
             throw RPCError(
-                .failedPrecondition,
-                "the idempotency-key was \(reason) (\(first)) within the last 24 hours; use a new key for a new request",
-                details: [ErrorDetail(field: IdempotencyKey.metadataKey, reason: reason)])
+                .failedPrecondition, field: IdempotencyKey.metadataKey,
+                "already used for another request (\(first)) within the last 24 hours: use a new key for a new request")
         }
     }
 

@@ -14,9 +14,7 @@ struct MaintenanceServiceHandler: GuardedService {
         router.register(MaintenanceService.backup, requires: .administration) { request, _ in
             let pages = request.pagesPerStep ?? Int32(CustomerStore.backupPagesPerStep)
             guard (1...Self.maxPagesPerStep).contains(pages) else {
-                throw RPCError(
-                    .invalidArgument, "pagesPerStep must be 1 to \(Self.maxPagesPerStep)",
-                    details: [ErrorDetail(field: "pagesPerStep", reason: "out of range")])
+                throw RPCError(.invalidArgument, field: "pagesPerStep", "must be between 1 and \(Self.maxPagesPerStep), got \(pages)")
             }
             let summary = try store.backup(to: request.to, pagesPerStep: Int(pages))
             return BackupResponse(

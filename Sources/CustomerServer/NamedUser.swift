@@ -36,9 +36,7 @@ extension CustomerStore {
             return .unknown(error)
         }
         guard let user = try user(name: name) else {
-            return .unknown(RPCError(
-                .invalidArgument, "\(field): no user is named '\(name)'",
-                details: [ErrorDetail(field: field, reason: "no user is named '\(name)'")]))
+            return .unknown(RPCError(.invalidArgument, field: field, "no user is named '\(name)'"))
         }
         return .user(StoredUserRef(id: user.id, name: user.name))
     }

@@ -7,9 +7,7 @@ enum PageLimit {
     static func checked(_ requested: Int32?, default defaultLimit: Int, maximum: Int) throws(RPCError) -> Int {
         let limit = requested.map(Int.init) ?? defaultLimit
         guard (1...maximum).contains(limit) else {
-            throw RPCError(
-                .invalidArgument, "limit must be between 1 and \(maximum), got \(limit)",
-                details: [ErrorDetail(field: "limit", reason: "out of range 1...\(maximum)")])
+            throw RPCError(.invalidArgument, field: "limit", "must be between 1 and \(maximum), got \(limit)")
         }
         return limit
     }

@@ -98,22 +98,18 @@ struct RegistryRefreshHandler: GuardedService {
         guard let country, let provider = registries.provider(for: country) else {
             let place = (customer.country ?? country).map { "is in \($0)" } ?? "has no country"
             throw RPCError(
-                .failedPrecondition,
-                "customer \(customer.id) \(place): a registry refresh is only possible for customers in \(supported)",
-                details: [ErrorDetail(field: "country", reason: "must be one of \(supported)")])
+                .failedPrecondition, field: "country",
+                "customer \(customer.id) \(place): a registry refresh is only possible for customers in \(supported)")
         }
         guard let typed else {
             throw RPCError(
-                .failedPrecondition,
-                "customer \(customer.id) has no VAT number: enter it first, the registry is asked by it",
-                details: [ErrorDetail(field: "vatNumber", reason: "required for a registry refresh")])
+                .failedPrecondition, field: "vatNumber",
+                "customer \(customer.id) has no VAT number: enter it first, the registry is asked by it")
         }
         do {
             return (provider, try VATNumber.parse(typed, country: country))
         } catch {
-            throw RPCError(
-                .invalidArgument, "customer \(customer.id)'s VAT number is not valid in \(country): \(error)",
-                details: [ErrorDetail(field: "vatNumber", reason: error.description)])
+            throw RPCError(.invalidArgument, field: "vatNumber", error.description)
         }
     }
 }

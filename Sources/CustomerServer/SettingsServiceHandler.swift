@@ -32,9 +32,7 @@ struct SettingsServiceHandler: GuardedService {
                                                                    parentID: request.moveToRoot == true ? nil : request.parentId)
             }
             guard let segment else {
-                throw RPCError(
-                    .invalidArgument, "nothing to change: give a new name, a parent or moveToRoot",
-                    details: [ErrorDetail(field: "name", reason: "give name, parentId or moveToRoot")])
+                throw RPCError(.invalidArgument, field: "name", "nothing to change: give name, parentId or moveToRoot")
             }
             return Segment(segment)
         }
@@ -58,9 +56,7 @@ struct SettingsServiceHandler: GuardedService {
         }
         router.register(SettingsService.renameIndustry, requires: .administration) { request, context in
             guard let newName = request.newName else {
-                throw RPCError(
-                    .invalidArgument, "newName is required to rename an industry",
-                    details: [ErrorDetail(field: "newName", reason: "required")])
+                throw RPCError(.invalidArgument, field: "newName", "required to rename an industry")
             }
             return Industry(try store.answering(context).renameIndustry(name: request.name, to: newName))
         }

@@ -15,10 +15,7 @@ extension StoreError: RPCErrorConvertible {
         case .invalidArgument(let violations):
             // The violations are the message: every record family (not only customers) says
             // which field is wrong and why, once; the details carry the same for programs.
-            let summary = violations.map { "\($0.field): \($0.reason)" }.joined(separator: "; ")
-            return RPCError(
-                .invalidArgument, summary,
-                details: violations.map { ErrorDetail(field: $0.field, reason: $0.reason) })
+            return RPCError(.invalidArgument, refusing: violations.map { ErrorDetail(field: $0.field, reason: $0.reason) })
         case .aborted(let message):
             return RPCError(.aborted, message)
         case .failedPrecondition(let message):

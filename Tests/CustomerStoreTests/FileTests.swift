@@ -220,7 +220,7 @@ extension Fixture {
             _ = try fixture.store.beginUpload(customerID: customer.id, projectID: nil, name: "x/y", contentType: "pdf",
                                               expectedSize: -1, expectedSHA256: "abc", by: .user(fixture.admin.id))
         }
-        #expect(beginViolations?.map(\.field) == ["name", "contentType", "expectedSHA256", "expectedSize"])
+        #expect(beginViolations?.map(\.field) == ["name", "contentType", "sha256", "size"])
         #expect(throws: StoreError.notFound("customer 999 does not exist")) {
             try fixture.store.beginUpload(customerID: 999, projectID: nil, name: "x", expectedSize: nil, expectedSHA256: nil,
                                           by: .user(fixture.admin.id))

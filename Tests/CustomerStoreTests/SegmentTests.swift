@@ -41,7 +41,7 @@ import Testing
         _ = try fixture.store.createSegment(name: "Services", parentID: tree.publicSector.id)
         #expect(violations { _ = try fixture.store.createSegment(name: " ", parentID: nil) }?.map(\.field) == ["name"])
         #expect(violations { _ = try fixture.store.createSegment(name: "a\u{1F}b", parentID: nil) }?.map(\.field) == ["name"])
-        #expect(violations { _ = try fixture.store.createSegment(name: "Orphan", parentID: 999) }?.map(\.field) == ["parentID"])
+        #expect(violations { _ = try fixture.store.createSegment(name: "Orphan", parentID: 999) }?.map(\.field) == ["parentId"])
     }
 
     @Test func renameAndMoveCarryTheSubtree() throws {

@@ -89,6 +89,14 @@ enum APIReference {
         gets the first answer (PROTOCOL.md, 7.1). The Swift client library sends a new key with every such
         call.
 
+        **Refusals.** A request refused for a field (`INVALID_ARGUMENT`, and the `FAILED_PRECONDITION` or
+        `OUT_OF_RANGE` of a field, such as `confirm` or `after`) carries one error detail per field at
+        fault, named as in the message that holds it here, and its STATUS message is those details as
+        `field: reason`, joined by `; `: `limit: must be between 1 and 1000, got 5000`, `id: give exactly
+        one of id and number, to name the customer` (PROTOCOL.md §6.1). A request message the server cannot
+        decode is refused `INVALID_ARGUMENT` "cannot decode the request message of *method*: …" in field
+        numbers and the types named here (PROTOCOL.md §10.1).
+
         **Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit
         counts Unicode code points, as SQLite's `length()` does (`é` written as `e` and a combining accent is
         two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a

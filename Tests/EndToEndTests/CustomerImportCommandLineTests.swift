@@ -64,8 +64,8 @@ import Testing
                 line 3: name: must be 1 to 200 characters after trimming
                 line 4: email: must be an address like name@example.com
                 line 5: address.country: must be an assigned ISO 3166-1 alpha-2 code
-                Error: INVALID_ARGUMENT: 3 of 5 rows are invalid and nothing was imported; \
-                the first: line 3, name: must be 1 to 200 characters after trimming
+                Error: INVALID_ARGUMENT: line 3: name: must be 1 to 200 characters after trimming \
+                (3 of 5 rows are invalid and nothing was imported)
 
                 """)
             #expect(try await allCustomers(client).isEmpty)

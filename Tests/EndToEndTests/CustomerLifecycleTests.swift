@@ -123,8 +123,8 @@ import Testing
             for request in [GetCustomerRequest(id: nil, number: nil), GetCustomerRequest(id: customer.id, number: customer.number)] {
                 let error = await outcome { _ = try await client.channel.call(CustomerService.getCustomer, request) }
                 #expect(error?.code == .invalidArgument)
-                #expect(error?.message == "name the customer by id or by number, exactly one of them")
-                #expect(error?.details == [ErrorDetail(field: "id", reason: "give exactly one of id and number")])
+                #expect(error?.message == "id: give exactly one of id and number, to name the customer")
+                #expect(error?.details == [ErrorDetail(field: "id", reason: "give exactly one of id and number, to name the customer")])
             }
             let noID = await outcome { _ = try await client.customers.get(id: 999) }
             #expect(noID?.code == .notFound)

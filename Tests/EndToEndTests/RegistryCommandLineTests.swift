@@ -68,7 +68,7 @@ import Testing
             let swedish = try await client.customers.create(CustomerFields(name: "Volvo AB", country: "SE"))
             let refused = try await ctl(server, "customers", "refresh", String(swedish.id))
             #expect(refused.status == 19)  // 10 + FAILED_PRECONDITION
-            #expect(refused.stderr.hasPrefix("Error: FAILED_PRECONDITION: customer \(swedish.id) is in SE"))
+            #expect(refused.stderr.hasPrefix("Error: FAILED_PRECONDITION: country: customer \(swedish.id) is in SE"))
 
             let help = try await runProduct("customerctl", ["help", "customers", "refresh"])
             #expect(help.status == 0)

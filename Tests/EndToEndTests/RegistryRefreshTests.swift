@@ -28,6 +28,7 @@ import Testing
                     try await client.customers.refreshFromRegistry(id: customer.id)
                 }
                 #expect(error?.code == .failedPrecondition)
+                #expect(error?.message.hasPrefix("\(field): ") == true, "\(error?.message ?? "")")
                 #expect(error?.message.contains("customer \(customer.id) \(reason)") == true, "\(error?.message ?? "")")
                 #expect(error?.details.map(\.field) == [field])
                 #expect(try await client.customers.get(id: customer.id) == customer)
@@ -240,6 +241,7 @@ import Testing
             #expect(error?.code == .invalidArgument)
             #expect(error?.details == [ErrorDetail(field: "vatNumber",
                                                    reason: "Finnish check digit 8 does not match the expected 9")])
+            #expect(error?.message == "vatNumber: Finnish check digit 8 does not match the expected 9")
             #expect(registry.requests.isEmpty)
         }
     }

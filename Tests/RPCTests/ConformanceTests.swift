@@ -148,6 +148,14 @@ import Testing
              outcome: .status(.invalidArgument), mentions: "cannot decode the request message"),
         Case(name: "request without a non-optional field", bytes: callStart(TestService.count, message: []),
              outcome: .status(.invalidArgument), mentions: ": no field 1 in the message"),
+        // The wire's words, not Swift's ("for String", "UInt8").
+        Case(name: "request field of the wrong wire type", bytes: callStart(TestService.echo, message: [0x08, 0x01]),
+             outcome: .status(.invalidArgument),
+             mentions: "cannot decode the request message of test.v1.Test/Echo: field 1: expected wire type 2 "
+                + "(length-delimited) for a string, found 0 (varint) at byte offset 1 (at field 1)"),
+        Case(name: "request value too large for its type",
+             bytes: callStart(TestService.echo, message: [0x0a, 0x01, 0x61, 0x12, 0x02, 0xac, 0x02]),
+             outcome: .status(.invalidArgument), mentions: ": field 2: value 300 does not fit in uint8 at byte offset 5"),
         Case(name: "non-shortest varints in CALL_START", bytes: frame(.callStart, flags: 0x03, streamID: 1, payload: overlong),
              outcome: .status(.ok)),
         // Ignored.
@@ -199,6 +207,9 @@ import Testing
                 #expect(header.streamID == 1)
                 #expect(error.code == code, "\(error.message)")
                 #expect(conformance.mentions.isEmpty || error.message.contains(conformance.mentions), "\(error.message)")
+                for swiftWord in ["CodingKeys", "Swift.", "Optional(", "keyNotFound", "typeMismatch", "Context(", "UInt8"] {
+                    #expect(!error.message.contains(swiftWord), "\(error.message)")
+                }
             case .ignored:
                 let (header, payload) = try #require(try await raw.readFrame())
                 #expect(header.type == .pong)

@@ -33,9 +33,9 @@ extension CustomerStore {
         var validType: String?
         CustomerValidator.normalise(contentType, field: "contentType", Self.validContentType, &validType, &violations)
         var hash: String?
-        CustomerValidator.normalise(expectedSHA256, field: "expectedSHA256", Self.validSHA256, &hash, &violations)
+        CustomerValidator.normalise(expectedSHA256, field: "sha256", Self.validSHA256, &hash, &violations)
         if let expectedSize, expectedSize < 0 {
-            violations.append(FieldViolation(field: "expectedSize", reason: "must not be negative"))
+            violations.append(FieldViolation(field: "size", reason: "must not be negative"))
         }
         if limit < 1 { violations.append(FieldViolation(field: "limit", reason: "must be at least 1 byte")) }
         guard let validName, violations.isEmpty else { throw StoreError.invalidArgument(violations) }
@@ -187,7 +187,7 @@ extension CustomerStore {
     static func validSHA256(_ raw: String) -> CustomerValidator.Checked {
         let hex = raw.lowercased()
         guard hex.utf8.count == 64, Hex.decode(hex) != nil else {
-            return .failure(FieldViolation(field: "expectedSHA256", reason: "must be 64 hexadecimal digits"))
+            return .failure(FieldViolation(field: "sha256", reason: "must be 64 hexadecimal digits"))
         }
         return .success(hex)
     }

@@ -18,7 +18,7 @@ extension CustomerStore {
         let name = try Self.validSegmentName(name, field: "name")
         return try write { connection in
             if let parentID, try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
-                throw StoreError.invalid("parentID", "no segment has id \(parentID)")
+                throw StoreError.invalid("parentId", "no segment has id \(parentID)")
             }
             try connection.run("INSERT INTO segments (parent_id, name) VALUES (?, ?)", [SQLValue(parentID), .text(name)])
             return try Self.requireSegment(connection, id: connection.lastInsertRowID)
@@ -45,7 +45,7 @@ extension CustomerStore {
             _ = try Self.requireSegment(connection, id: id)
             if let parentID {
                 if try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
-                    throw StoreError.invalid("parentID", "no segment has id \(parentID)")
+                    throw StoreError.invalid("parentId", "no segment has id \(parentID)")
                 }
                 let cycle = try connection.withStatement(SegmentTree.isSelfOrAncestor) { statement in
                     try statement.bind([.integer(parentID), .integer(id)])

@@ -1,0 +1,119 @@
+import BinaryCoding
+import CustomerAPI
+import CustomerClient
+import RPCClient
+import RPCCore
+import Testing
+
+/// What a client written in another language from Protocol/*.md reads when a real server refuses
+/// a request: the refused field in the API's words (PROTOCOL.md §6.1's `field: reason`, with its
+/// detail), a request it cannot decode in field numbers and the schema's type names, and nowhere
+/// Swift's words (a type, `CodingKeys`, an enum case's rendering).
+@Suite struct RefusalWordingTests {
+    /// What Swift would put in a text that a client in another language cannot know.
+    static let swiftWords = ["CodingKeys", "Swift.", "Optional(", "keyNotFound", "typeMismatch", "valueNotFound",
+                             "dataCorrupted", "Context(", "Index ", "for String", "for Int", "UInt8", "Int64", "Int32"]
+
+    static func expectInTheWiresWords(_ error: RPCError?, _ call: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let error else {
+            Issue.record("\(call) was not refused", sourceLocation: sourceLocation)
+            return
+        }
+        for word in swiftWords {
+            #expect(!error.message.contains(word), "\(call): \(error.message)", sourceLocation: sourceLocation)
+            for detail in error.details {
+                #expect(!detail.text.contains(word), "\(call): \(detail.text)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// A refused field: its detail, and the message that is the details as `field: reason`.
+    static func expectFieldRefusal(
+        _ error: RPCError?, _ code: StatusCode, field: String, message: String, _ call: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        expectInTheWiresWords(error, call, sourceLocation: sourceLocation)
+        #expect(error?.code == code, "\(call)", sourceLocation: sourceLocation)
+        #expect(error?.message == message, "\(call)", sourceLocation: sourceLocation)
+        #expect(error?.details.map(\.field) == [field], "\(call)", sourceLocation: sourceLocation)
+        #expect(error?.details.map(\.text).joined(separator: "; ") == error?.message, "\(call)", sourceLocation: sourceLocation)
+    }
+
+    @Test func aRefusedFieldIsNamedInTheFieldReasonFormWithItsDetail() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Wording Oy"))
+
+            let neither = await outcome { _ = try await client.channel.call(CustomerService.getCustomer, GetCustomerRequest()) }
+            Self.expectFieldRefusal(neither, .invalidArgument, field: "id",
+                                    message: "id: give exactly one of id and number, to name the customer", "GetCustomer")
+
+            let page = await outcome {
+                _ = try await client.channel.call(CustomerService.listCustomers, ListCustomersRequest(limit: 5000))
+            }
+            Self.expectFieldRefusal(page, .invalidArgument, field: "limit",
+                                    message: "limit: must be between 1 and 1000, got 5000", "ListCustomers")
+
+            let unconfirmed = await outcome { try await client.customers.delete(id: customer.id, confirm: false) }
+            Self.expectFieldRefusal(
+                unconfirmed, .failedPrecondition, field: "confirm",
+                message: "confirm: deleting customer \(customer.id) cannot be undone: send confirm=true to delete it, "
+                    + "or deactivate it instead",
+                "DeleteCustomer")
+
+            let orphan = await outcome {
+                _ = try await client.channel.call(SettingsService.createSegment, CreateSegmentRequest(name: "Orphan", parentId: 999))
+            }
+            Self.expectFieldRefusal(orphan, .invalidArgument, field: "parentId",
+                                    message: "parentId: no segment has id 999", "CreateSegment")
+
+            let backup = await outcome {
+                _ = try await client.channel.call(MaintenanceService.backup, BackupRequest(to: "/tmp/never", pagesPerStep: 0))
+            }
+            #expect(backup?.message.hasPrefix("pagesPerStep: must be between 1 and ") == true, "\(backup?.message ?? "")")
+            Self.expectInTheWiresWords(backup, "Backup")
+
+            var badKey = CallOptions()
+            badKey.idempotencyKey = "not a key"
+            let keyed = await outcome { _ = try await client.customers.create(CustomerFields(name: "Keyed"), options: badKey) }
+            Self.expectFieldRefusal(
+                keyed, .invalidArgument, field: "idempotency-key",
+                message: "idempotency-key: may contain only the letters A-Z and a-z, digits, '-', '_', '.' and ':'", "CreateCustomer")
+
+            let twoFields = await outcome {
+                _ = try await client.customers.create(CustomerFields(name: "Two", country: "XX", email: "nobody"))
+            }
+            Self.expectInTheWiresWords(twoFields, "CreateCustomer")
+            #expect(twoFields?.details.map(\.field).sorted() == ["country", "email"])
+            #expect(twoFields?.details.map(\.text).joined(separator: "; ") == twoFields?.message)
+            #expect(try await client.customers.get(id: customer.id) == customer)
+        }
+    }
+
+    /// A request message the server cannot decode, through the generic decoder and through a hot
+    /// message's own reader alike: the field path in numbers, the type as CUSTOMER-API.md names it.
+    @Test func anUndecodableRequestIsRefusedInTheWiresWords() async throws {
+        try await withServer { _, client in
+            let cases: [(MethodDescriptor, [UInt8], String)] = [
+                // CreateCustomerRequest whose fields (1) hold a name (2) written as a varint.
+                (CustomerService.createCustomer.descriptor, [0x0a, 0x02, 0x10, 0x01],
+                 "field 2: expected wire type 2 (length-delimited) for a string, found 0 (varint) at byte offset 3 (at field 1.2)"),
+                // GetCustomerRequest whose id (1) is length-delimited.
+                (CustomerService.getCustomer.descriptor, [0x0a, 0x01, 0x31],
+                 "field 1: expected wire type 0 (varint) for a sint64, found 2 (length-delimited) at byte offset 2 (at field 1)"),
+                // CreateCustomerRequest whose fields (1) is a varint.
+                (CustomerService.createCustomer.descriptor, [0x08, 0x01],
+                 "field 1: expected wire type 2 (length-delimited) for a message, found 0 (varint) at byte offset 1 (at field 1)"),
+                // CreateCustomerRequest without its fields (1).
+                (CustomerService.createCustomer.descriptor, [], "no field 1 holding a message"),
+            ]
+            for (method, payload, text) in cases {
+                let error = await outcome { _ = try await client.channel.unary(method, payload: payload) }
+                Self.expectInTheWiresWords(error, method.fullName)
+                #expect(error?.code == .invalidArgument)
+                #expect(error?.message == "cannot decode the request message of \(method.fullName): \(text)")
+            }
+            let customers = try await client.customers.list().customers
+            #expect(customers.isEmpty)
+        }
+    }
+}
