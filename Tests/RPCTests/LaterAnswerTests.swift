@@ -32,8 +32,9 @@ import Testing
         }
     }
 
-    /// An answer given after the call's deadline answered DEADLINE_EXCEEDED is discarded: the
-    /// caller heard of the deadline only, and the connection goes on.
+    /// An answer given after the call's deadline ended it is discarded: the caller heard of the
+    /// deadline only, and the connection goes on. (The server ends it at its own deadline, or at
+    /// the client's CANCEL when that comes first on a loaded machine.)
     @Test func anAnswerAfterTheDeadlineIsDiscarded() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { server, channel in
@@ -43,12 +44,12 @@ import Testing
                                             options: CallOptions(timeout: .milliseconds(200)))
             }
             #expect(error?.code == .deadlineExceeded)
-            try await waitUntil("the server to end the call") { server.callsEnded(.deadlineExceeded) == 1 }
+            try await waitUntil("the server to end the call") { server.callsEndedByDeadline == 1 }
             // (On a starved machine the deadline may pass before the handler ran: nothing is held then.)
             await onThread { probe.giveHeldAnswers() }
             let next = try await channel.unary(TestService.echo, EchoRequest(text: "next"), as: EchoResponse.self)
             #expect(next.text == "next")
-            #expect(server.callsEnded(.ok) == 2 && server.callsEnded(.deadlineExceeded) == 1)
+            #expect(server.callsEnded(.ok) == 2 && server.callsEndedByDeadline == 1)
         }
     }
 

@@ -146,20 +146,25 @@ extension ServerConnection {
 
     private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission,
                              deferringFlush: Bool = false, withoutWaiting: Bool = false) {
-        let build = { (buffer: inout [UInt8]) in
-            FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
-                CallStatus(error: status).write(into: &$0)
-                if let response { $0.append(contentsOf: response) }
-            }
-        }
         do {
             if withoutWaiting {
-                try writer.writeWithoutWaiting(build)
+                try writer.writeWithoutWaiting { Self.appendStatus(streamID: streamID, status, response: response, to: &$0) }
             } else {
-                try writer.write(admission, deferringFlush: deferringFlush, build)
+                try writer.write(admission, deferringFlush: deferringFlush) {
+                    Self.appendStatus(streamID: streamID, status, response: response, to: &$0)
+                }
             }
         } catch {
             // The client is gone; the leader's next read sees the end of the connection.
+        }
+    }
+
+    /// One STATUS frame, carrying the response message when there is one.
+    @inline(__always)
+    private static func appendStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, to buffer: inout [UInt8]) {
+        FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
+            CallStatus(error: status).write(into: &$0)
+            if let response { $0.append(contentsOf: response) }
         }
     }
 

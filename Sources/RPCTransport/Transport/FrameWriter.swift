@@ -377,6 +377,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Empties `spare` after a send, keeping its storage unless it grew large.
+    @inline(__always)
     private func releaseSpare() {
         if spare.capacity > Self.retainedCapacity {
             spare = []
@@ -386,6 +387,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Counts `sent` bytes as accepted by the kernel and wakes waiters (lock held).
+    @inline(__always)
     private func noteSent(_ sent: Int) {
         flushedTotal += sent
         queued -= sent
