@@ -325,8 +325,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// this peer: a group commit's leader answering the members of its group, calls of other
     /// connections. When no thread is flushing it becomes the flusher and sends what the kernel
     /// takes at once (``ByteStream/writeAvailable(_:)``: all of it, for a client waiting for its
-    /// answer); what is left then goes out from a ``BlockingWorkQueue`` thread, the flusher until
-    /// the queue is empty, so this returns without waiting either way. Throws the socket error
+    /// answer); what is left then goes out from a thread started for it, the flusher until the
+    /// queue is empty, so this returns without waiting either way. Throws the socket error
     /// once the connection has failed.
     package func writeWithoutWaiting(_ build: (inout [UInt8]) -> Void) throws(IOError) {
         lock.lock()
@@ -370,9 +370,16 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             return
         }
         lock.unlock()
-        BlockingWorkQueue.shared.run { [self] in
+        // A thread of this connection's own, as long as its client leaves the rest unread (a
+        // shared queue's few threads would let a handful of such clients stall every other job).
+        let flush: @Sendable () -> Void = { [self] in
             lock.lock()
             try? flushPending()  // A failure is recorded: the connection's reader sees it.
+        }
+        do {
+            try ThreadLauncher.start(flush)
+        } catch {
+            BlockingWorkQueue.shared.run(flush)  // No thread now: late, but never lost.
         }
     }
 
