@@ -34,6 +34,7 @@ import BinaryCoding
 import CustomerAPI
 import CustomerStore
 import RPCServing
+import Synchronization
 
 /// A service whose methods each declare what they need.
 protocol GuardedService: Sendable {
@@ -118,6 +119,49 @@ struct GuardedRouter {
                 return try keyedWrites.run(method, key: key, request, resolved, context)
             }
         }
+    }
+
+    /// Registers a unary method whose handler hands its answer on (`Router.registerUnary(_:requirement:answeringLater:)`):
+    /// a write handed to the group commit, answered by the group's thread after its COMMIT while
+    /// this call's thread goes back to its socket. The handler must not throw after it handed
+    /// `answer` on. A call with an idempotency key runs the handler registered on the keyed view
+    /// inside its keyed write, where the store runs the write before it returns, so its answer is
+    /// there when the handler returns (`KeyedWrites.run` waits for it, as for any keyed write).
+    mutating func register<Input, Resolved: Sendable, Output>(
+        _ method: UnaryMethod<Input, Output>, resolving resolve: @escaping @Sendable (Input) throws -> Resolved,
+        requires requirement: Requirement<Resolved>,
+        answeringLater handler: @escaping @Sendable (Resolved, ServerContext, _ answer: @escaping @Sendable (Swift.Result<Output, any Error>) -> Void) throws -> Void
+    ) {
+        requirements[method.descriptor.fullName] = requirement.summary
+        let checker = checker
+        guard method.acceptsIdempotencyKey else {
+            router.registerUnary(method.descriptor, requirement: requirement.summary, answeringLater: {
+                (request: Input, context: ServerContext, answer) in
+                let resolved = try resolve(request)
+                try checker.run(requirement, resolved, context) { try handler(resolved, context, answer) }
+            })
+            return
+        }
+        keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: { resolved, context in
+            let outcome = Mutex<Swift.Result<Output, any Error>?>(nil)
+            try handler(resolved, context) { result in outcome.withLock { $0 = result } }
+            guard let result = outcome.withLock({ $0 }) else {
+                throw RPCError(.internalError, "\(method.descriptor.fullName) did not answer inside its keyed write (a server bug)")
+            }
+            return try result.get()
+        }, committed: keyedWriteCommitted)
+        let keyedWrites = keyedWrites
+        router.registerUnary(method.descriptor, requirement: requirement.summary, answeringLater: {
+            (request: Input, context: ServerContext, answer) in
+            let resolved = try resolve(request)
+            try checker.run(requirement, resolved, context) {
+                // The permission is checked first, so a refused call leaves no trace under its key.
+                guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
+                    return try handler(resolved, context, answer)
+                }
+                answer(Swift.Result { try keyedWrites.run(method, key: key, request, resolved, context) })
+            }
+        })
     }
 
     /// Registers a unary read whose handler writes its answer's bytes as it reads (see

@@ -24,6 +24,12 @@ protocol PendingWrite: AnyObject {
     var state: PendingWriteState { get set }
     /// Signalled once, when the call is answered or chosen to lead; `nil` while nobody waits on it.
     var wakeUp: DispatchSemaphore? { get set }
+    /// Its caller does not wait (`GroupCommitWriter.write(checksFirst:admission:handingOff:then:)`):
+    /// whoever answers it runs its completion (``complete()``), and nobody waits to lead.
+    var isHandedOff: Bool { get }
+    /// Gives a handed-off call's outcome to its completion (once; nothing for a waiting caller).
+    /// Call it after the call is answered, without the writer's lock.
+    func complete()
     /// Runs the body (once) and records its value or error; rethrows the body's error.
     func run(_ connection: SQLiteConnection) throws
     /// Records `error` as the call's outcome instead of whatever the body returned (its group did not
@@ -37,7 +43,9 @@ protocol PendingWrite: AnyObject {
 /// caller's thread) runs its body and records the result, the caller then reads the result. That is
 /// safe because
 /// - the caller is blocked in `GroupCommitWriter.perform` from enqueueing until the call is answered,
-///   so the body and everything it captures are used by one thread at a time;
+///   so the body and everything it captures are used by one thread at a time; a handed-off call's
+///   body and completion are `@Sendable` instead (its caller goes on), and run on the thread that
+///   answers it, the completion after the body, so its result never leaves that thread;
 /// - the leader records the result before it marks the call answered under the writer's lock, and the
 ///   caller reads it only after seeing that mark under the same lock (the lock orders the accesses);
 /// - the body is dropped before the call is answered, so the caller's `withoutActuallyEscaping`
@@ -49,15 +57,26 @@ final class PendingCall<T>: PendingWrite {
     var wakeUp: DispatchSemaphore?
     private var body: ((SQLiteConnection) throws -> T)?
     private var admission: (() throws -> Void)?
+    private var completion: ((Result<T, any Error>) -> Void)?
+    let isHandedOff: Bool
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
     private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
 
     init(isExclusive: Bool, checksFirst: Bool, admission: (() throws -> Void)?,
-         _ body: @escaping (SQLiteConnection) throws -> T) {
+         _ body: @escaping (SQLiteConnection) throws -> T,
+         completion: ((Result<T, any Error>) -> Void)? = nil) {
         self.isExclusive = isExclusive
         self.checksFirst = checksFirst
         self.admission = admission
         self.body = body
+        self.completion = completion
+        isHandedOff = completion != nil
+    }
+
+    func complete() {
+        guard let completion else { return }
+        self.completion = nil
+        completion(result)
     }
 
     func admit() throws {

@@ -60,6 +60,9 @@ struct TestService: RPCService {
     static let waitForCancel = MethodDescriptor(service: service, method: "WaitForCancel", kind: .unary)
     /// Takes its answer (`ServerContext.claimAnswer`) first, then answers once the test says so.
     static let claimedAnswer = MethodDescriptor(service: service, method: "ClaimedAnswer", kind: .unary)
+    /// Answers later: its handler hands the answer to the probe (``Probe/holdAnswer(_:)``) and
+    /// returns; "drop" drops it instead.
+    static let laterEcho = MethodDescriptor(service: service, method: "LaterEcho", kind: .unary)
     static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
     static let failWithCause = MethodDescriptor(service: service, method: "FailWithCause", kind: .unary)
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
@@ -131,6 +134,13 @@ struct TestService: RPCService {
             try waitForRelease("release claimed", context)
             return EchoResponse(text: request.text)
         }
+        router.registerUnary(Self.laterEcho, answeringLater: {
+            (request: EchoRequest, _, answer: @escaping @Sendable (Result<EchoResponse, any Error>) -> Void) in
+            if request.text != "drop" {
+                probe.holdAnswer { answer(.success(EchoResponse(text: request.text))) }
+            }
+            probe.record("\(request.text) handed on")
+        })
         router.registerUnary(Self.fail) { (_: EchoRequest, _) -> EchoResponse in throw SomeDomainFailure() }
         router.registerUnary(Self.failWithCause) { (_: EchoRequest, _) -> EchoResponse in throw DiskFailure() }
         router.registerUnary(Self.whoAmI) { (_: EchoRequest, context) in

@@ -101,6 +101,18 @@ let hangGuard = Duration.seconds(testWaitLimit)
 /// Events a handler reports back to the test (e.g. "saw the cancellation"), awaited without polling.
 final class Probe: Sendable {
     private let events = Mutex<[String]>([])
+    private let heldAnswers = Mutex<[@Sendable () -> Void]>([])
+
+    /// Keeps a later answer (`TestService.laterEcho`) until ``giveHeldAnswers()``.
+    func holdAnswer(_ give: @escaping @Sendable () -> Void) {
+        heldAnswers.withLock { $0.append(give) }
+    }
+
+    /// Gives every answer held so far, on the calling thread (as a group commit's leader would).
+    func giveHeldAnswers() {
+        for give in heldAnswers.withLock({ held in defer { held = [] }; return held }) { give() }
+    }
+
     private let signal = DispatchSemaphore(value: 0)
 
     func record(_ event: String) {

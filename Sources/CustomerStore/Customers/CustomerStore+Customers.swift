@@ -17,6 +17,18 @@ extension CustomerStore {
         }
     }
 
+    /// ``createCustomer(_:allowDuplicateVAT:by:)`` handed over to the writer: validated here, then
+    /// written in its group while this thread goes on; `completion` gets the customer (or the
+    /// refusal) after the COMMIT, on the thread that ran the group (see
+    /// ``write(checksFirst:named:handingOff:then:)``: keep it short, never let it wait).
+    public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author,
+                               then completion: @escaping @Sendable (Result<StoredCustomer, any Error>) -> Void) {
+        let validated = CustomerValidator.validate(new)
+        write(checksFirst: true, handingOff: { [self] connection in
+            try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        }, then: completion)
+    }
+
     /// Creates many customers in ONE transaction (bulk import, seeding benchmarks and tests): all
     /// are created or, on the first invalid one, none. Returns their ids in input order.
     @discardableResult

@@ -211,6 +211,29 @@ public final class CustomerStore: Sendable {
         try groupWrite(checksFirst: checksFirst, admission: try admission.asked(by: "\(name)"), body)
     }
 
+    /// ``write(checksFirst:named:_:)`` handed over (`GroupCommitWriter.write(checksFirst:admission:handingOff:then:)`):
+    /// runs `body` at once when the writer is free, otherwise queues it and returns; `completion`
+    /// gets the outcome after the COMMIT (the engine's errors as store errors), on the thread that
+    /// ran the group, so keep it short and never let it wait. Inside a keyed write `body` is a
+    /// savepoint of that write's transaction, and `completion` runs before this returns.
+    func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
+                  handingOff body: @escaping @Sendable (SQLiteConnection) throws -> T,
+                  then completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let admission: (@Sendable () throws -> Void)?
+        do {
+            admission = try self.admission.asked(by: "\(name)")
+        } catch {
+            return completion(.failure(error))
+        }
+        if access == .insideKeyedWrite {
+            return completion(Result { try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } })
+        }
+        writer.write(checksFirst: checksFirst, admission: admission, handingOff: body) { [commits] result in
+            if case .success = result { commits.committed() }
+            completion(result.mapError { StoreError.converting($0) })
+        }
+    }
+
     /// `write` for the store's own bookkeeping, which is not a call's write and runs whatever
     /// the view's admission (each use says why it may commit after its caller's call ended).
     func bookkeepingWrite<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {

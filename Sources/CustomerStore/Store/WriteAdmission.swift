@@ -19,7 +19,7 @@ enum WriteAdmission: Sendable {
     /// The check to ask just before a write runs; nil when none is needed.
     /// - Parameter write: names the write in the error (built only when refused).
     /// - Throws: ``StoreError/writeWithoutAdmission(_:)`` when an admission is required.
-    func asked(by write: @autoclosure () -> String) throws -> (() throws -> Void)? {
+    func asked(by write: @autoclosure () -> String) throws -> (@Sendable () throws -> Void)? {
         switch self {
         case .unconditional: return nil
         case .required: throw StoreError.writeWithoutAdmission(write())

@@ -43,6 +43,26 @@ public struct Router: Sendable {
         })
     }
 
+    /// Registers a unary method whose handler hands its answer on instead of returning it: the
+    /// handler returns once it gave `answer` to whoever finishes the call (for a create, the
+    /// group commit that writes it), and the connection's thread goes back to its socket. The
+    /// handler must not throw after handing `answer` on (a throw answers the call at once, and a
+    /// write it handed on could still commit); its answer comes through `answer`, exactly once.
+    public mutating func registerUnary<Req: Decodable & Sendable, Res: Encodable & Sendable>(
+        _ method: MethodDescriptor, requirement: String? = nil,
+        answeringLater handler: @escaping @Sendable (Req, ServerContext, _ answer: @escaping @Sendable (Result<Res, any Error>) -> Void) throws -> Void
+    ) {
+        add(method, MethodTypes(Req.self, Res.self, requirement), .unaryLater { payload, context, later in
+            let request = try Self.decode(Req.self, from: payload, for: method)
+            try handler(request, context) { result in
+                switch result.flatMap({ response in Result { try Self.encode(response, for: method) } }) {
+                case .success(let bytes): later.succeed(bytes)
+                case .failure(let error): later.fail(error)
+                }
+            }
+        })
+    }
+
     public mutating func registerServerStreaming<Req: Decodable & Sendable, Res: Encodable & Sendable>(
         _ method: MethodDescriptor, requirement: String? = nil,
         _ handler: @escaping @Sendable (Req, ServerStreamWriter<Res>, ServerContext) throws -> Void
@@ -126,12 +146,16 @@ struct MethodTypes: Sendable {
 
 enum MethodHandler: Sendable {
     var isUnary: Bool {
-        if case .unary = self { return true }
-        return false
+        switch self {
+        case .unary, .unaryLater: return true
+        case .serverStreaming, .clientStreaming: return false
+        }
     }
 
     /// Request bytes in, response bytes out.
     case unary(@Sendable ([UInt8], ServerContext) throws -> [UInt8])
+    /// Request bytes in; the response bytes, or the error, go to the ``LaterAnswer`` when ready.
+    case unaryLater(@Sendable ([UInt8], ServerContext, LaterAnswer) throws -> Void)
     /// Request bytes in; responses go out through the context's stream.
     case serverStreaming(@Sendable ([UInt8], ServerContext) throws -> Void)
     /// Requests come in through the context's stream; response bytes out.

@@ -14,6 +14,14 @@ extension ServerConnection {
             case .unary(let handler):
                 finish(context, status: CallStatus.ok.error, response: try handler(call.request, context),
                        deferringFlush: deferringFlush, byHandler: true)
+            case .unaryLater(let handler):
+                let later = LaterAnswer(context: context)
+                do {
+                    try handler(call.request, context, later)
+                } catch {
+                    later.withdraw()
+                    throw error
+                }
             case .serverStreaming(let handler):
                 try handler(call.request, context)
                 finish(context, status: CallStatus.ok.error, response: nil, byHandler: true)
@@ -21,15 +29,35 @@ extension ServerConnection {
                 finish(context, status: CallStatus.ok.error, response: try handler(context), byHandler: true)
             }
         } catch {
-            var status = RPCError.from(handlerError: error)
-            if let cause = status.cause {
-                // The caller quotes the reference; the operator finds the one line with the cause.
-                let reference = Self.makeCorrelationID()
-                status.message += " (ref \(reference))"
-                runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
-                                                     ("code", "\(status.code)"), ("cause", "\(cause)")])
-            }
-            finish(context, status: status, response: nil, deferringFlush: deferringFlush, byHandler: true)
+            finish(context, status: failureStatus(error, of: context), response: nil, deferringFlush: deferringFlush,
+                   byHandler: true)
+        }
+    }
+
+    /// The status a handler's error answers with; an error with a cause is logged with a
+    /// reference, which the caller sees in the message.
+    private func failureStatus(_ error: any Error, of context: ServerContext) -> RPCError {
+        var status = RPCError.from(handlerError: error)
+        if let cause = status.cause {
+            // The caller quotes the reference; the operator finds the one line with the cause.
+            let reference = Self.makeCorrelationID()
+            status.message += " (ref \(reference))"
+            runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
+                                                 ("code", "\(status.code)"), ("cause", "\(cause)")])
+        }
+        return status
+    }
+
+    /// Ends a call with its ``LaterAnswer``, on whichever thread gave it: as the handler's own
+    /// answer (discarded if the deadline or a CANCEL ended the call first), queued without waiting
+    /// for the peer.
+    func finishLater(_ context: ServerContext, _ result: Result<[UInt8], any Error>) {
+        guard claimEnd(of: context, byHandler: true) else { return }
+        switch result {
+        case .success(let response):
+            answer(context, status: CallStatus.ok.error, response: response, withoutWaiting: true)
+        case .failure(let error):
+            answer(context, status: failureStatus(error, of: context), response: nil, withoutWaiting: true)
         }
     }
 
@@ -60,8 +88,11 @@ extension ServerConnection {
     /// read (``FrameWriter/Admission/answer``: the leader starts no call meanwhile instead, see
     /// ``waitForAnswersToBeRead()``), so the thread is free once it answered. `admission` is
     /// `.immediate` for the deadline's answer, written from a shared thread that must not wait for a client.
+    /// `withoutWaiting`: written from a thread that is not the call's (``finishLater(_:_:)``), which
+    /// must not even flush into a full socket (``FrameWriter/writeWithoutWaiting(_:)``).
     private func answer(_ context: ServerContext, status: RPCError, response: [UInt8]?,
-                        admission: FrameWriter.Admission = .answer, deferringFlush: Bool = false) {
+                        admission: FrameWriter.Admission = .answer, deferringFlush: Bool = false,
+                        withoutWaiting: Bool = false) {
         var status = status
         var response = response
         if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {
@@ -71,7 +102,7 @@ extension ServerConnection {
         }
         runtime.callEnded(context, status.code)
         writeStatus(streamID: context.streamID, status, response: response, admission: admission,
-                    deferringFlush: deferringFlush)
+                    deferringFlush: deferringFlush, withoutWaiting: withoutWaiting)
         let (drained, tearDown) = calls.withLock { table in
             table.active[context.streamID] = nil
             let tearDown = table.tearDownDue && !table.active.values.contains { $0.isFinished }
@@ -114,16 +145,26 @@ extension ServerConnection {
     }
 
     private func writeStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, admission: FrameWriter.Admission,
-                             deferringFlush: Bool = false) {
+                             deferringFlush: Bool = false, withoutWaiting: Bool = false) {
         do {
-            try writer.write(admission, deferringFlush: deferringFlush) { buffer in
-                FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
-                    CallStatus(error: status).write(into: &$0)
-                    if let response { $0.append(contentsOf: response) }
+            if withoutWaiting {
+                try writer.writeWithoutWaiting { Self.appendStatus(streamID: streamID, status, response: response, to: &$0) }
+            } else {
+                try writer.write(admission, deferringFlush: deferringFlush) {
+                    Self.appendStatus(streamID: streamID, status, response: response, to: &$0)
                 }
             }
         } catch {
             // The client is gone; the leader's next read sees the end of the connection.
+        }
+    }
+
+    /// One STATUS frame, carrying the response message when there is one.
+    @inline(__always)
+    private static func appendStatus(streamID: UInt32, _ status: RPCError, response: [UInt8]?, to buffer: inout [UInt8]) {
+        FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
+            CallStatus(error: status).write(into: &$0)
+            if let response { $0.append(contentsOf: response) }
         }
     }
 

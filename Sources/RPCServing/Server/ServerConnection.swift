@@ -270,6 +270,10 @@ final class ServerConnection: @unchecked Sendable {
     /// call handed off (tests check that the watchdog promoted only where input waited).
     var threadCount: Int { coordination.withLock { threads.threadCount } }
 
+    /// Whether the leader runs a call inline now (tests check that a handler that answers later
+    /// gave its thread back before its answer).
+    var runsInlineCall: Bool { coordination.withLock { threads.leaderRunsCall } }
+
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
     /// reads, so another thread must.
     func promoteReaderIfNeeded() {

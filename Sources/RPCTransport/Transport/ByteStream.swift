@@ -15,6 +15,9 @@ package protocol ByteStream: Sendable {
     func readIfAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int?
     /// Writes every byte, waiting for room as long as needed; EPIPE once the peer stopped reading.
     func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOError)
+    /// Writes what the stream takes without waiting (a prefix of `bytes`, maybe none) and returns
+    /// its length; EPIPE once the peer stopped reading.
+    func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int
     /// Stops one or both directions: a blocked reader of this end (`.reading`) or of the peer
     /// (`.writing`) sees the end of the stream.
     func shutdown(_ direction: StreamDirection)
@@ -40,6 +43,9 @@ package enum StreamDirection: Sendable {
 
 extension ByteStream {
     package var pollDescriptor: Int32? { nil }
+
+    /// A stream that cannot tell writes nothing without waiting: its writer flushes elsewhere.
+    package func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int { 0 }
 
     package func read(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int {
         try read(into: buffer, timeout: nil)

@@ -308,32 +308,111 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
                 try socket.writeAll(spare)
             } catch {
                 lock.lock()
-                if failure == nil { failure = error }
-                flushing = false
-                pending = []
-                spare = []
-                queued = 0
-                noteQueued()
-                settleCount()
-                lock.broadcast()
-                lock.unlock()
+                failFlush(error)
                 throw error
             }
             let sent = spare.count
-            if spare.capacity > Self.retainedCapacity {
-                spare = []
-            } else {
-                spare.removeAll(keepingCapacity: true)
-            }
+            releaseSpare()
             lock.lock()
-            flushedTotal += sent
-            queued -= sent
-            noteQueued()
-            if counted > 0 { settleCount() }
-            if queued == 0 { immediateSinceEmpty = 0 }
-            if waiters > 0 { lock.broadcast() }
+            noteSent(sent)
         }
         flushing = false
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// Appends a call's answer (as ``Admission/answer``) from a thread that must never wait for
+    /// this peer: a group commit's leader answering the members of its group, calls of other
+    /// connections. When no thread is flushing it becomes the flusher and sends what the kernel
+    /// takes at once (``ByteStream/writeAvailable(_:)``: all of it, for a client waiting for its
+    /// answer); what is left then goes out from a thread started for it, the flusher until the
+    /// queue is empty, so this returns without waiting either way. Throws the socket error
+    /// once the connection has failed.
+    package func writeWithoutWaiting(_ build: (inout [UInt8]) -> Void) throws(IOError) {
+        lock.lock()
+        if let failure {
+            lock.unlock()
+            throw failure
+        }
+        let flushesHere = !flushing
+        flushing = true  // So `appendAndFlush` only appends; cannot throw: `failure` is nil.
+        var mayHaveArrived = false
+        _ = try appendAndFlush(countsAsImmediate: false, deferringFlush: false, mayHaveArrived: &mayHaveArrived, build)
+        guard flushesHere else { return }
+        lock.lock()
+        while !pending.isEmpty {
+            swap(&pending, &spare)
+            lock.unlock()
+            let result: Result<Int, IOError> = spare.withUnsafeBytes { raw in
+                do throws(IOError) { return .success(try socket.writeAvailable(raw)) } catch { return .failure(error) }
+            }
+            lock.lock()
+            let sent: Int
+            switch result {
+            case .success(let count): sent = count
+            case .failure(let error):
+                failFlush(error)
+                throw error
+            }
+            let whole = sent == spare.count
+            if !whole {
+                // Whatever was appended meanwhile goes after the rest of this round.
+                pending = Array(spare[sent...]) + pending
+            }
+            releaseSpare()
+            noteSent(sent)
+            if !whole { break }
+        }
+        guard !pending.isEmpty else {
+            flushing = false
+            lock.broadcast()
+            lock.unlock()
+            return
+        }
+        lock.unlock()
+        // A thread of this connection's own, as long as its client leaves the rest unread (a
+        // shared queue's few threads would let a handful of such clients stall every other job).
+        let flush: @Sendable () -> Void = { [self] in
+            lock.lock()
+            try? flushPending()  // A failure is recorded: the connection's reader sees it.
+        }
+        do {
+            try ThreadLauncher.start(flush)
+        } catch {
+            BlockingWorkQueue.shared.run(flush)  // No thread now: late, but never lost.
+        }
+    }
+
+    /// Empties `spare` after a send, keeping its storage unless it grew large.
+    @inline(__always)
+    private func releaseSpare() {
+        if spare.capacity > Self.retainedCapacity {
+            spare = []
+        } else {
+            spare.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Counts `sent` bytes as accepted by the kernel and wakes waiters (lock held).
+    @inline(__always)
+    private func noteSent(_ sent: Int) {
+        flushedTotal += sent
+        queued -= sent
+        noteQueued()
+        if counted > 0 { settleCount() }
+        if queued == 0 { immediateSinceEmpty = 0 }
+        if waiters > 0 { lock.broadcast() }
+    }
+
+    /// Records a failed send and drops what is queued (lock held on entry, released on return).
+    private func failFlush(_ error: IOError) {
+        if failure == nil { failure = error }
+        flushing = false
+        pending = []
+        spare = []
+        queued = 0
+        noteQueued()
+        settleCount()
         lock.broadcast()
         lock.unlock()
     }

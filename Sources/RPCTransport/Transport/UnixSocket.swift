@@ -86,6 +86,16 @@ package struct UnixSocket: ByteStream, Hashable {
         }
     }
 
+    /// Writes what the socket's buffer takes now (MSG_DONTWAIT; none on EAGAIN or EINTR).
+    package func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        let count = send(fd, base, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+        if count >= 0 { return count }
+        let code = errno
+        if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return 0 }
+        throw IOError(call: "send", errno: code)
+    }
+
     /// The kernel's record of the peer process (`SO_PEERCRED`: pid, uid, gid as three 32-bit ints;
     /// Glibc only exposes `struct ucred` to C under _GNU_SOURCE, so it is read as raw integers).
     package func peerCredentials() throws(IOError) -> PeerCredentials {
