@@ -114,6 +114,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         }
     }
 
+    /// Bytes the kernel accepted since the writer was created (a batch counts once it is sent whole):
+    /// unchanged while the peer reads nothing and the socket is full.
+    package var bytesSent: Int { lock.withLock { flushedTotal } }
+
     /// Bytes appended and not yet accepted by the kernel (for tests and statistics).
     package var queuedBytes: Int { lock.withLock { queued } }
 
