@@ -166,4 +166,23 @@ import Testing
             #expect(other.text == "still serving")
         }
     }
+
+    /// Held back for more than a second, a connection whose client reads nothing keeps two threads
+    /// (its reader, held back, and the one stuck sending), its idle followers gone; once the client
+    /// reads, every call is answered (before: an idle follower or more waited besides, for good).
+    @Test func aConnectionHeldBackKeepsNoIdleFollower() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try Self.sendFills(on: raw)
+            try await Self.waitUntilHeldBack(server)
+            let connection = try #require(server.server.runtime.connections.first)
+            try await waitUntil("the idle followers leave") { connection.threadCount <= 2 }
+
+            var answers = PipelinedCallTests.Answers()
+            let streamIDs = Set((0..<Self.calls).map { UInt32(2 * $0 + 1) })
+            try await PipelinedCallTests.readAnswers(raw, for: streamIDs, into: &answers)
+            #expect(streamIDs.allSatisfy { answers.statuses[$0]?.0.code == .ok })
+        }
+    }
 }

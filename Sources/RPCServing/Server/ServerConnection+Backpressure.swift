@@ -41,7 +41,13 @@ extension ServerConnection {
         let idleTimeout = runtime.configuration.idleTimeout
         var sent = writer.bytesSent
         var readSince = ContinuousClock.now
+        var shed = false
+        defer { if shed { shedFollowers(false) } }
         while !writer.waitUntilNotBackedUp(until: min(.now + Self.heldBackRecheck, readSince + idleTimeout)) {
+            if !shed {
+                shed = true
+                shedFollowers(true)
+            }
             let now = ContinuousClock.now
             if writer.bytesSent != sent {
                 sent = writer.bytesSent
