@@ -145,15 +145,26 @@ import Testing
     /// A client that never reads its answers, with an idle timeout of a second: the connection
     /// held back is cut once nothing it was sent was read for that long, its threads gone, and the
     /// client reads what had reached its socket, then the end of the stream (before: held back for
-    /// good, about 4 threads, since the idle timeout counted it busy with the calls it had sent).
+    /// good, about 3 threads, since the idle timeout counted it busy with the calls it had sent).
     @Test func aHeldBackConnectionWhoseClientReadsNothingIsClosedAtTheIdleTimeout() async throws {
         try await withTestServer(configure: {
             $0.maxQueuedBytesPerConnection = 64 * 1024
             $0.idleTimeout = .seconds(1)
-        }) { server, channel in
-            let raw = try RawConnection(path: server.socketPath)
+        }) { server, _ in
+            // A starved test may send its calls after the second of silence that closes a connection
+            // (a plain idle close): then it sends them again on a new one.
+            var sent: RawConnection?
+            for _ in 0..<10 where sent == nil {
+                let attempt = try RawConnection(path: server.socketPath)
+                do {
+                    try Self.sendFills(on: attempt)
+                    sent = attempt
+                } catch {
+                    attempt.close()
+                }
+            }
+            let raw = try #require(sent, "the calls could not be sent on any of 10 connections")
             defer { raw.close() }
-            try Self.sendFills(on: raw)
             let runtime = server.server.runtime
             try await waitUntil("the connection that reads nothing is cut") {
                 runtime.connections.isEmpty && runtime.statistics.writeQueue.readersHeldBack == 0
@@ -162,8 +173,6 @@ import Testing
             var frames = 0
             while try await raw.readFrame() != nil { frames += 1 }
             #expect(frames < 2 * Self.calls, "the client read \(frames) frames: every call was answered")
-            let other = try await channel.unary(TestService.echo, EchoRequest(text: "still serving"), as: EchoResponse.self)
-            #expect(other.text == "still serving")
         }
     }
 
