@@ -30,7 +30,10 @@ extension ServerConnection {
     /// (docs/HARDENING.md). No GOAWAY: queued behind answers the client does not read, it would
     /// never arrive, and writing it could block; the client sees the end of the stream.
     func waitForAnswersToBeRead() -> Bool {
-        guard writer.isBackedUp else { return true }
+        // A failed writer is not backed up (nothing waits on it): the client went while this thread
+        // was stuck sending an answer it ran itself, and the calls it had sent are not to run
+        // (before, up to 100 of them started per connection, and the rest were refused one by one).
+        guard writer.isBackedUp else { return !writer.hasFailed }
         if answersHeldBack {
             answersHeldBack = false
             try? writer.flushDeferred()

@@ -71,6 +71,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// `queued` reached the uncounted share or the limit (stored with each change of `queued`):
     /// ``isBackedUp`` reads it without the lock, so a queue under its share costs one load.
     private let pastShare = Atomic<Bool>(false)
+    /// `failure != nil`, stored with it: ``hasFailed`` reads it without the lock, once per call started.
+    private let failed = Atomic<Bool>(false)
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -144,7 +146,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Whether the connection failed (or was closed): nothing written now reaches the peer.
-    package var hasFailed: Bool { lock.withLock { failure != nil } }
+    package var hasFailed: Bool { failed.load(ordering: .acquiring) }
 
     /// Stores whether `queued` reached the uncounted share or the limit (lock held).
     @inline(__always)
@@ -191,6 +193,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         case .immediate:
             if failure == nil && queued > 0 && immediateSinceEmpty > queueLimit {
                 failure = IOError(call: "send", errno: ENOBUFS)
+                failed.store(true, ordering: .releasing)
                 pending = []
                 queued = spare.count
                 noteQueued()
@@ -313,6 +316,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             } catch {
                 lock.lock()
                 if failure == nil { failure = error }
+                failed.store(true, ordering: .releasing)
                 flushing = false
                 pending = []
                 spare = []
@@ -357,6 +361,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         lock.lock()
         while flushing { lock.wait() }
         if failure == nil { failure = IOError(call: "send", errno: EBADF) }
+        failed.store(true, ordering: .releasing)
         pending = []
         queued = 0
         noteQueued()
