@@ -23,10 +23,14 @@ extension Output {
                        + (info.maxServerStreamsPerUser > 0 ? ", \(info.maxServerStreamsPerUser) server streams open" : ""))
         }
         fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
-        fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
-        fields.add("calls in flight", String(info.callsInFlight))
-        let calls = info.callsByStatus.map { "\($0.code) \($0.count)" }.joined(separator: ", ")
-        fields.add("calls by status", calls.isEmpty ? "none yet" : calls)
+        if info.statisticsWithheld {
+            fields.add("activity", "shown to the server's users only (connections, calls, methods, store)")
+        } else {
+            fields.add("connections", "\(info.connectionsCurrent) open, \(info.connectionsTotal) since start")
+            fields.add("calls in flight", String(info.callsInFlight))
+            let calls = info.callsByStatus.map { "\($0.code) \($0.count)" }.joined(separator: ", ")
+            fields.add("calls by status", calls.isEmpty ? "none yet" : calls)
+        }
         fields.add("slow-call log", info.slowCallThresholdMilliseconds == 0
                    ? "off" : "calls of \(info.slowCallThresholdMilliseconds) ms or more")
         if let store {
@@ -80,6 +84,8 @@ private struct ServerInfoJSON: Encodable {
     let callsByStatus: [String: UInt64]
     let slowCallThresholdMilliseconds: UInt64
     let methods: [MethodJSON]
+    /// True when the server gave its activity to its users only and the caller is none.
+    let statisticsWithheld: Bool
     /// Absent from a server without `customer.v1.ServerStatusService`.
     let store: StoreJSON?
 
@@ -103,6 +109,7 @@ private struct ServerInfoJSON: Encodable {
         callsByStatus = Self.byName(info.callsByStatus)
         slowCallThresholdMilliseconds = info.slowCallThresholdMilliseconds
         methods = info.methods.map(MethodJSON.init)
+        statisticsWithheld = info.statisticsWithheld
         self.store = store.map(StoreJSON.init)
     }
 

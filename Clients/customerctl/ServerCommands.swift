@@ -36,6 +36,8 @@ enum ServerCommands {
                 store = try await server.storeStatus(options: invocation.callOptions)
             } catch let error as RPCError where error.code == .unimplemented {
                 store = nil   // a server older than customer.v1.ServerStatusService
+            } catch let error as RPCError where error.code == .unauthenticated && info.statisticsWithheld {
+                store = nil   // not a user: the server info says what is withheld
             }
             try invocation.printer.serverInfo(info, store: store)
         },

@@ -77,6 +77,7 @@ public final class CustomerServerApp: Sendable {
             checker: PermissionChecker(store: served, audit: audit), store: served)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
+        rpc.mayReadStatistics = { identity.mayReadStatistics($0) }
         self.server = RPCServer(
             configuration: rpc, services: [services], interceptors: [identity],
             logger: logger)

@@ -1,5 +1,6 @@
 import CustomerAPI
 import CustomerStore
+import RPCCore
 import RPCServing
 
 /// Resolves the caller's OS uid (from `SO_PEERCRED`, never from anything the client sends)
@@ -12,7 +13,9 @@ import RPCServing
 /// call is refused with INVALID_ARGUMENT.
 ///
 /// The runtime's built-in services (health, server info, reflection, under `rpc.`) answer
-/// anyone who can open the socket, as a liveness probe must.
+/// anyone who can open the socket, as a liveness probe must; but the server info's activity
+/// (connections, calls, per-method statistics) is shown to active users only
+/// (``mayReadStatistics(_:)``), as `GetStoreStatus` is, so a local non-user cannot follow theirs.
 ///
 /// First of all, the call's reads become its OS user's (`CustomerStore.attributeReads(to:)`), the
 /// identity's own included: the readers are shared out by OS user while calls wait for one.
@@ -26,6 +29,14 @@ struct IdentityInterceptor: ServerInterceptor {
         }
         CustomerStore.attributeReads(to: context.peer.uid)
         context.attachment = try caller(of: context)
+    }
+
+    /// Whether `peer` is an active user, who may see the server's activity in `GetServerInfo`. A
+    /// store that cannot say withholds it (nothing is refused: versions and limits are still given).
+    func mayReadStatistics(_ peer: PeerCredentials) -> Bool {
+        CustomerStore.attributeReads(to: peer.uid)
+        guard let user = try? users.user(uid: peer.uid) else { return false }
+        return user.active
     }
 
     /// Who the call runs as now: its uid's user, or the person a trusted service names; throws the

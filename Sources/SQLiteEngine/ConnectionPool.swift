@@ -198,10 +198,12 @@ public final class ConnectionPool: Sendable {
         var handed: [WaiterBell] = []
         while queue.hasUngranted,
               let slot = claim(Slot.idle, from: 0, ordered: true) ?? claim(Slot.empty, from: 0, ordered: true) {
+            // The slot being handed out is busy (claimed) and still its giver's: not counted, or the
+            // giver would rank as holding one more than it does (after an owner that holds one).
             let chosen = queue.grant(slot, from: slot.owner.load(ordering: .relaxed)) { owner in
-                slots.reduce(0) { held, slot in
-                    held + (slot.state.load(ordering: .relaxed) == Slot.busy
-                        && slot.owner.load(ordering: .relaxed) == owner ? 1 : 0)
+                slots.reduce(0) { held, other in
+                    held + (other !== slot && other.state.load(ordering: .relaxed) == Slot.busy
+                        && other.owner.load(ordering: .relaxed) == owner ? 1 : 0)
                 }
             }
             slot.owner.store(chosen.owner, ordering: .relaxed)

@@ -5,17 +5,29 @@
 /// one other than the owner who just gave the connection back; then the first come. So a user that
 /// holds none waits only for the next connection given back, however many threads another user has
 /// queued; two users on a pool of one take turns; and a user alone gets every connection in turn.
+///
+/// The waiters are kept by owner, each owner's in the order they came, so a grant looks at each
+/// waiting owner's first waiter only: one user queueing 16 000 reads made every check-in scan all of
+/// them under the pool's lock (and look each one up by owner) when all were in one list.
 struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
     private struct Waiter: Sendable {
-        let ticket: Int
         let owner: Int
         /// What wakes the waiting thread (``ConnectionPool`` rings it once the grant is made).
         let bell: Bell
         var granted: Grant?
     }
 
-    /// In the order they came (tickets rising).
-    private var waiters: [Waiter] = []
+    /// One owner's tickets not handed a connection yet, in the order they came; `head` is the first
+    /// still waiting (tickets before it were granted or left).
+    private struct OwnerQueue: Sendable {
+        var tickets: [Int] = []
+        var head = 0
+    }
+
+    /// Every waiter by ticket, granted or not, until it takes its grant or leaves.
+    private var waiters: [Int: Waiter] = [:]
+    /// The owners with a waiter not handed a connection yet; an owner's queue is dropped once empty.
+    private var queues: [Int: OwnerQueue] = [:]
     private var nextTicket = 0
     /// Waiters not handed a connection yet.
     private var ungranted = 0
@@ -25,56 +37,73 @@ struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
     /// Queues a thread of `owner`; its ticket is what ``take(_:)`` and ``leave(_:)`` name it by.
     mutating func enqueue(owner: Int, bell: Bell) -> Int {
         defer { nextTicket += 1 }
-        waiters.append(Waiter(ticket: nextTicket, owner: owner, bell: bell, granted: nil))
+        waiters[nextTicket] = Waiter(owner: owner, bell: bell, granted: nil)
+        queues[owner, default: OwnerQueue()].tickets.append(nextTicket)
         ungranted += 1
         return nextTicket
     }
 
-    /// Hands `grant` to the waiter whose owner holds fewest (`holding(owner)`, counted before this
-    /// grant), among equals one not of `giver` (who had the connection last), then the first come;
-    /// returns that owner and the waiter's bell to ring (none when nobody waits ungranted).
+    /// Hands `grant` to the waiter whose owner holds fewest (`holding(owner)`: connections busy for
+    /// it, not counting the one being handed out), among equals one not of `giver` (who had the
+    /// connection last), then the first come; returns that owner and the waiter's bell to ring (none
+    /// when nobody waits ungranted). Asks `holding` once per waiting owner.
     mutating func grant(_ grant: Grant, from giver: Int, holding: (Int) -> Int) -> (owner: Int, bell: Bell?) {
-        var chosen: Int?
-        var fewest = Int.max
-        var counted: [(owner: Int, held: Int)] = []
-        for index in waiters.indices where waiters[index].granted == nil {
-            let owner = waiters[index].owner
-            let held: Int
-            if let known = counted.first(where: { $0.owner == owner }) {
-                held = known.held
-            } else {
-                // Doubled, plus one for the giver: it goes after owners holding as many, not after more.
-                held = 2 * holding(owner) + (owner == giver ? 1 : 0)
-                counted.append((owner, held))
-            }
-            if held < fewest {
-                fewest = held
-                chosen = index
-            }
+        var chosen: (owner: Int, held: Int, ticket: Int)?
+        for (owner, queue) in queues {
+            // Doubled, plus one for the giver: it goes after owners holding as many, not after more.
+            let held = 2 * holding(owner) + (owner == giver ? 1 : 0)
+            let first = queue.tickets[queue.head]
+            if let best = chosen, (best.held, best.ticket) <= (held, first) { continue }
+            chosen = (owner, held, first)
         }
         guard let chosen else { return (ReadOwner.unknown, nil) }
-        waiters[chosen].granted = grant
+        waiters[chosen.ticket]?.granted = grant
+        queues[chosen.owner]?.head += 1
+        dropLeft(of: chosen.owner)
         ungranted -= 1
-        return (waiters[chosen].owner, waiters[chosen].bell)
+        return (chosen.owner, waiters[chosen.ticket]?.bell)
     }
 
     /// The bells of the waiters `include` picks (an interrupted call's thread, or all at close).
     func bells(_ include: (Bell) -> Bool) -> [Bell] {
-        waiters.compactMap { include($0.bell) ? $0.bell : nil }
+        waiters.values.compactMap { include($0.bell) ? $0.bell : nil }
     }
 
     /// The connection handed to `ticket`'s waiter, which then leaves the queue; nil while none is.
     mutating func take(_ ticket: Int) -> Grant? {
-        guard let index = waiters.firstIndex(where: { $0.ticket == ticket }),
-              let granted = waiters[index].granted else { return nil }
-        waiters.remove(at: index)
+        guard let granted = waiters[ticket]?.granted else { return nil }
+        waiters[ticket] = nil
         return granted
     }
 
     /// Takes a waiter that was handed nothing out of the queue (its call ended, the pool closed).
     mutating func leave(_ ticket: Int) {
-        guard let index = waiters.firstIndex(where: { $0.ticket == ticket }) else { return }
-        if waiters[index].granted == nil { ungranted -= 1 }
-        waiters.remove(at: index)
+        guard let waiter = waiters.removeValue(forKey: ticket) else { return }
+        guard waiter.granted == nil else { return }
+        ungranted -= 1
+        // Its ticket stays in its owner's queue until it reaches the head: removing it from the
+        // middle would cost a scan of the owner's queue, once for each of a flood's interrupted reads.
+        dropLeft(of: waiter.owner)
+    }
+
+    private func isWaiting(_ ticket: Int) -> Bool {
+        guard let waiter = waiters[ticket] else { return false }
+        return waiter.granted == nil
+    }
+
+    /// Moves `owner`'s head past the tickets that left, and drops the queue once none waits.
+    private mutating func dropLeft(of owner: Int) {
+        guard var queue = queues.removeValue(forKey: owner) else { return }
+        while queue.head < queue.tickets.count, !isWaiting(queue.tickets[queue.head]) {
+            queue.head += 1
+        }
+        guard queue.head < queue.tickets.count else { return }
+        // The tickets before the head are done with; dropped once they are half the array, so an
+        // owner that keeps a queue for long does not keep every ticket it ever had.
+        if queue.head > 64, queue.head * 2 > queue.tickets.count {
+            queue.tickets.removeFirst(queue.head)
+            queue.head = 0
+        }
+        queues[owner] = queue
     }
 }

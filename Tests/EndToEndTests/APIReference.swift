@@ -78,7 +78,8 @@ enum APIReference {
         is `PERMISSION_DENIED` with the detail `right` naming the missing right (`Rights` field name). An
         OS user that is no CustomerCard user (or a deactivated one) gets `UNAUTHENTICATED` from every method
         here, its message naming the `customerctl users add` command; the built-in `rpc.*` services
-        (PROTOCOL.md §12) answer anyone who may connect. The first start of customerd on a new database
+        (PROTOCOL.md §12) answer anyone who may connect, but `GetServerInfo` gives the server's activity
+        (connections, calls, methods) to active users only. The first start of customerd on a new database
         makes the OS user running it (and root) administrators. A
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
         then runs as that person; from anyone else it is refused. A call names one person: `acting-for` given

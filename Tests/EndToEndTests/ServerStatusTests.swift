@@ -128,4 +128,42 @@ import Testing
         _ = try await daemon.exitStatus("customerd to exit")
         return judged ? try String(contentsOfFile: logPath, encoding: .utf8) : ""
     }
+
+    /// OS uid 4243, which can reach the socket but is no user, asks `customerctl server-info`: it gets
+    /// versions and limits (a health check's), and neither the connections, the calls by status nor
+    /// any method's statistics, which user 4242 (alice) sees, the create made before among them
+    /// (before: anyone who could open the socket could follow the users' activity by polling).
+    @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
+    func aNonUserGetsVersionsAndLimitsButNotTheUsersActivity() async throws {
+        try await OtherUser.withSharedDaemon { socket, group, admin in
+            _ = try await admin.users.add(uid: 4242, name: "alice")
+            _ = try await admin.customers.create(CustomerFields(name: "Watched Oy"))
+            let arguments = ["--socket", socket, "server-info", "--output", "json"]
+
+            let stranger = try await OtherUser.run(uid: 4243, gid: group, "customerctl", arguments)
+            #expect(stranger.status == 0, "\(stranger.stdout) \(stranger.stderr)")
+            let withheld = try #require(try JSONSerialization.jsonObject(with: Data(stranger.stdout.utf8)) as? [String: Any])
+            #expect(withheld["statisticsWithheld"] as? Bool == true)
+            #expect((withheld["serverVersion"] as? String ?? "").isEmpty == false)
+            #expect((withheld["maxConnections"] as? Int ?? 0) > 0)
+            #expect(withheld["methods"] as? [Any] != nil && (withheld["methods"] as? [Any])?.isEmpty == true)
+            #expect(withheld["callsByStatus"] as? [String: Int] == [:])
+            #expect(withheld["connectionsTotal"] as? Int == 0)
+            #expect(withheld["callsInFlight"] as? Int == 0)
+            #expect(withheld["store"] == nil || withheld["store"] is NSNull)
+
+            let table = try await OtherUser.run(uid: 4243, gid: group, "customerctl", ["--socket", socket, "server-info"])
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(table.stdout.contains("shown to the server's users only"), "\(table.stdout)")
+            #expect(!table.stdout.contains(Self.createMethod), "\(table.stdout)")
+
+            let user = try await OtherUser.run(uid: 4242, gid: group, "customerctl", arguments)
+            #expect(user.status == 0, "\(user.stdout) \(user.stderr)")
+            let shown = try #require(try JSONSerialization.jsonObject(with: Data(user.stdout.utf8)) as? [String: Any])
+            #expect(shown["statisticsWithheld"] as? Bool == false)
+            let methods = try #require(shown["methods"] as? [[String: Any]])
+            #expect(methods.contains { $0["method"] as? String == Self.createMethod })
+            #expect((shown["connectionsTotal"] as? Int ?? 0) > 0)
+        }
+    }
 }

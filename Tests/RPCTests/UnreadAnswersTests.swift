@@ -141,4 +141,57 @@ import Testing
             }
         }
     }
+
+    /// A client that never reads its answers, with an idle timeout of a second: the connection
+    /// held back is cut once nothing it was sent was read for that long, its threads gone, and the
+    /// client reads what had reached its socket, then the end of the stream (before: held back for
+    /// good, about 3 threads, since the idle timeout counted it busy with the calls it had sent).
+    @Test func aHeldBackConnectionWhoseClientReadsNothingIsClosedAtTheIdleTimeout() async throws {
+        try await withTestServer(configure: {
+            $0.maxQueuedBytesPerConnection = 64 * 1024
+            $0.idleTimeout = .seconds(1)
+        }) { server, _ in
+            // A starved test may send its calls after the second of silence that closes a connection
+            // (a plain idle close): then it sends them again on a new one.
+            var sent: RawConnection?
+            for _ in 0..<10 where sent == nil {
+                let attempt = try RawConnection(path: server.socketPath)
+                do {
+                    try Self.sendFills(on: attempt)
+                    sent = attempt
+                } catch {
+                    attempt.close()
+                }
+            }
+            let raw = try #require(sent, "the calls could not be sent on any of 10 connections")
+            defer { raw.close() }
+            let runtime = server.server.runtime
+            try await waitUntil("the connection that reads nothing is cut") {
+                runtime.connections.isEmpty && runtime.statistics.writeQueue.readersHeldBack == 0
+            }
+            #expect(server.callsEnded(.ok) < UInt64(Self.calls), "every call ran though no answer was read")
+            var frames = 0
+            while try await raw.readFrame() != nil { frames += 1 }
+            #expect(frames < 2 * Self.calls, "the client read \(frames) frames: every call was answered")
+        }
+    }
+
+    /// Held back for more than a second, a connection whose client reads nothing keeps two threads
+    /// (its reader, held back, and the one stuck sending), its idle followers gone; once the client
+    /// reads, every call is answered (before: an idle follower or more waited besides, for good).
+    @Test func aConnectionHeldBackKeepsNoIdleFollower() async throws {
+        try await withTestServer(configure: { $0.maxQueuedBytesPerConnection = 64 * 1024 }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try Self.sendFills(on: raw)
+            try await Self.waitUntilHeldBack(server)
+            let connection = try #require(server.server.runtime.connections.first)
+            try await waitUntil("the idle followers leave") { connection.threadCount <= 2 }
+
+            var answers = PipelinedCallTests.Answers()
+            let streamIDs = Set((0..<Self.calls).map { UInt32(2 * $0 + 1) })
+            try await PipelinedCallTests.readAnswers(raw, for: streamIDs, into: &answers)
+            #expect(streamIDs.allSatisfy { answers.statuses[$0]?.0.code == .ok })
+        }
+    }
 }

@@ -74,4 +74,37 @@ import Testing
             #expect(order.current == [1, 2, 1, 2, 1, 2])
         }
     }
+
+    /// Owners 1 and 2 each hold one of a pool of two, owner 2's read queued before owner 1's. Owner 1
+    /// gives its connection back: it now holds none and owner 2 one, so owner 1's read goes first
+    /// (before: the connection handed out was counted as still the giver's, owner 1 ranked as
+    /// holding one and after owner 2, whose read went first).
+    @Test func anOwnerGivingBackItsOnlyConnectionCountsAsHoldingNone() async throws {
+        try await ConnectionPoolInterruptTests.withPool(capacity: 2) { pool in
+            let order = Order()
+            let holders = [Gate(), Gate()]
+            let holding = zip([UInt32(1), 2], holders).map { owner, gate in
+                ThreadTask {
+                    ReadOwner.set(owner)
+                    let reads = pool.beginInterruptibleReads()
+                    defer { pool.end(reads) }
+                    try pool.withConnection { _ in gate.hold() }
+                }
+            }
+            for gate in holders { try await gate.waitUntilHeld() }
+            let second = Self.read(as: 2, on: pool, order: order)
+            try await waitUntil("owner 2's read to wait") { pool.waitingThreads == 1 }
+            let first = Self.read(as: 1, on: pool, order: order)
+            try await waitUntil("owner 1's read to wait") { pool.waitingThreads == 2 }
+            holders[0].open()
+            try await waitUntil("a read to get the connection given back") { !order.current.isEmpty }
+            holders[1].open()
+            try await withDeadline("every read to end") {
+                for task in holding { try await task.value }
+                try await first.value
+                try await second.value
+            }
+            #expect(order.current == [1, 2])
+        }
+    }
 }

@@ -74,6 +74,9 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var maxQueuedBytesPerUser: UInt64 = 0
     /// Server-streaming calls one OS user may hold open at once, all its connections together.
     public var maxServerStreamsPerUser: UInt64 = 0
+    /// True when the server left out its activity (connections, calls by status and in flight,
+    /// methods) because the caller may not see it: customerd shows it to its users only.
+    public var statisticsWithheld: Bool = false
 
     public init() {}
 
@@ -99,6 +102,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case maxInputBytesPerUser = 19
         case maxQueuedBytesPerUser = 20
         case maxServerStreamsPerUser = 21
+        case statisticsWithheld = 22
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,6 +129,7 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         maxInputBytesPerUser = try number(.maxInputBytesPerUser)
         maxQueuedBytesPerUser = try number(.maxQueuedBytesPerUser)
         maxServerStreamsPerUser = try number(.maxServerStreamsPerUser)
+        statisticsWithheld = try container.decodeIfPresent(Bool.self, forKey: .statisticsWithheld) ?? false
     }
 
     /// The count for `code` (0 when absent).

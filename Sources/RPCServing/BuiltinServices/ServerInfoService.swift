@@ -8,13 +8,14 @@ struct ServerInfoService: RPCService {
     let catalog: MethodCatalog
 
     func register(with router: inout Router) {
-        router.registerUnary(RPCServerInfo.GetServerInfo.descriptor) { (_: ServerInfoRequest, _) in
-            info()
+        router.registerUnary(RPCServerInfo.GetServerInfo.descriptor) { (_: ServerInfoRequest, context) in
+            info(withStatistics: configuration.mayReadStatistics(context.peer))
         }
     }
 
-    private func info() -> ServerInfoResponse {
-        let snapshot = statistics.snapshot
+    /// Versions, limits and uptime for anyone (a health check's), the activity only for callers
+    /// `mayReadStatistics` lets see it.
+    private func info(withStatistics: Bool) -> ServerInfoResponse {
         var info = ServerInfoResponse()
         info.protocolVersion = UInt32(Handshake.supportedVersions.max() ?? 1)
         info.serverName = configuration.serverName
@@ -26,6 +27,17 @@ struct ServerInfoService: RPCService {
         info.idleTimeoutMilliseconds = Self.milliseconds(configuration.idleTimeout)
         info.handshakeTimeoutMilliseconds = Self.milliseconds(configuration.handshakeTimeout)
         info.initialStreamWindow = UInt64(configuration.initialStreamWindow)
+        info.slowCallThresholdMilliseconds = configuration.slowCallThreshold.map(Self.milliseconds) ?? 0
+        info.maxConnectionsPerUser = UInt64(clamping: configuration.maxConnectionsPerUser)
+        info.maxCallsPerUser = UInt64(clamping: configuration.maxCallsPerUser)
+        info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
+        info.maxQueuedBytesPerUser = UInt64(clamping: configuration.maxQueuedBytesPerUser)
+        info.maxServerStreamsPerUser = UInt64(clamping: configuration.maxServerStreamsPerUser)
+        guard withStatistics else {
+            info.statisticsWithheld = true
+            return info
+        }
+        let snapshot = statistics.snapshot
         info.connectionsCurrent = snapshot.connectionsCurrent
         info.connectionsTotal = snapshot.connectionsTotal
         info.callsByStatus = StatusCount.nonZero(snapshot.callsByStatus)
@@ -34,12 +46,6 @@ struct ServerInfoService: RPCService {
             .filter { $0.calls > 0 }
             .sorted { $0.method < $1.method }
         info.callsInFlight = UInt64(statistics.callsInFlight)
-        info.slowCallThresholdMilliseconds = configuration.slowCallThreshold.map(Self.milliseconds) ?? 0
-        info.maxConnectionsPerUser = UInt64(clamping: configuration.maxConnectionsPerUser)
-        info.maxCallsPerUser = UInt64(clamping: configuration.maxCallsPerUser)
-        info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
-        info.maxQueuedBytesPerUser = UInt64(clamping: configuration.maxQueuedBytesPerUser)
-        info.maxServerStreamsPerUser = UInt64(clamping: configuration.maxServerStreamsPerUser)
         return info
     }
 

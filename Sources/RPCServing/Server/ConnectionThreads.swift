@@ -35,6 +35,9 @@ struct ConnectionThreads {
     private(set) var leaderRunsCall = false
     /// Counts inline calls, so a thread whose call was taken over cannot mistake a later one for its own.
     private var inlineCalls: UInt64 = 0
+    /// The leader waits for its client to read (``shedFollowers()``): a thread without a call leaves
+    /// rather than wait idle, as none is needed before the client reads.
+    private(set) var followersShed = false
 
     init(maxThreads: Int, maxIdleFollowers: Int) {
         self.maxThreads = maxThreads
@@ -46,7 +49,7 @@ struct ConnectionThreads {
         if isClosed { return .leave }
         if hasLeader {
             // Followers beyond this many idle ones exit, so a burst does not leave threads behind.
-            if idleFollowers >= maxIdleFollowers { return .leave }
+            if idleFollowers >= maxIdleFollowers || followersShed { return .leave }
             idleFollowers += 1
             return .follow
         }
@@ -97,6 +100,16 @@ struct ConnectionThreads {
         leaderRunsCall = false
         hasLeader = false
         return handOff()
+    }
+
+    /// The leader is held back for a client that reads nothing: idle followers (to be woken) and
+    /// threads done with their calls leave; ``keepFollowers()`` when the client reads again.
+    mutating func shedFollowers() {
+        followersShed = true
+    }
+
+    mutating func keepFollowers() {
+        followersShed = false
     }
 
     /// The thread ``handOff()`` counted could not be started.

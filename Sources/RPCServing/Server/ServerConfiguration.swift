@@ -90,6 +90,11 @@ public struct ServerConfiguration: Sendable {
     /// A call that takes at least this long is logged, one line at warning level with its method,
     /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
     public var slowCallThreshold: Duration? = .milliseconds(500)
+    /// Whether the caller may read the server's activity in `GetServerInfo` (connections, calls by
+    /// status and in flight, per-method statistics); anyone else gets versions, limits and uptime,
+    /// with `statisticsWithheld` set. Everyone may by default (a bare RPC server knows no users); an
+    /// application with users lets only them, so a local non-user cannot follow their activity.
+    public var mayReadStatistics: @Sendable (PeerCredentials) -> Bool = { _ in true }
     /// Reported in HELLO and by the server-info service.
     public var serverName: String = "rpc-server"
     public var serverVersion: String = "0.0.0"

@@ -23,8 +23,17 @@ extension ServerConnection {
     /// Returns false when the connection failed meanwhile (the client went, or the socket was
     /// cut): no answer can be sent, so the leader closes it instead of running the calls it still
     /// has buffered (before, a client that sent thousands of calls and closed had them all run).
+    ///
+    /// Also false, the socket cut, once no byte of the queue has reached the client for the idle
+    /// timeout: a client that reads nothing is idle though it has calls waiting, and its connection
+    /// held this thread, the flusher stuck in `send` and its idle followers for as long as it stayed
+    /// (docs/HARDENING.md). No GOAWAY: queued behind answers the client does not read, it would
+    /// never arrive, and writing it could block; the client sees the end of the stream.
     func waitForAnswersToBeRead() -> Bool {
-        guard writer.isBackedUp else { return true }
+        // A failed writer is not backed up (nothing waits on it): the client went while this thread
+        // was stuck sending an answer it ran itself, and the calls it had sent are not to run
+        // (before, up to 100 of them started per connection, and the rest were refused one by one).
+        guard writer.isBackedUp else { return !writer.hasFailed }
         if answersHeldBack {
             answersHeldBack = false
             try? writer.flushDeferred()
@@ -32,7 +41,37 @@ extension ServerConnection {
         let statistics = runtime.statistics.writeQueue
         statistics.readerHeldBack()
         defer { statistics.readerResumed() }
-        while !writer.waitUntilNotBackedUp(until: .now + Self.heldBackRecheck) {}
+        let idleTimeout = runtime.configuration.idleTimeout
+        var sent = writer.bytesSent
+        var readSince = ContinuousClock.now
+        var shed = false
+        defer { if shed { shedFollowers(false) } }
+        while !writer.waitUntilNotBackedUp(until: min(.now + Self.heldBackRecheck, readSince + idleTimeout)) {
+            if !shed {
+                shed = true
+                shedFollowers(true)
+            }
+            let now = ContinuousClock.now
+            if writer.bytesSent != sent {
+                sent = writer.bytesSent
+                readSince = now
+            } else if readSince + idleTimeout <= now {
+                closeUnread(for: idleTimeout)
+                return false
+            }
+        }
         return !writer.hasFailed
+    }
+
+    /// Cuts a held-back connection whose client read nothing for `idleTimeout` (its calls are
+    /// cancelled as the leader closes it).
+    private func closeUnread(for idleTimeout: Duration) {
+        if let suppressed = runtime.idleCutLog.admit() {
+            runtime.logger.notice("closing a connection whose client read none of its answers for the idle timeout",
+                                  LogRateLimiter.fields([("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"),
+                                                         ("idle_timeout", "\(idleTimeout)")], suppressed: suppressed))
+        }
+        calls.withLock { $0.draining = true }
+        cutOff()
     }
 }

@@ -266,6 +266,20 @@ final class ServerConnection: @unchecked Sendable {
         inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames
     }
 
+    /// Held back for a second or more: the idle followers leave (woken to find ``ConnectionThreads/shedFollowers()``),
+    /// so a connection whose client reads nothing keeps its leader and a thread stuck sending, not a
+    /// follower besides; a client that reads again gets a new one when a call needs it.
+    func shedFollowers(_ shed: Bool) {
+        coordination.withLock {
+            if shed {
+                threads.shedFollowers()
+                coordination.broadcast()
+            } else {
+                threads.keepFollowers()
+            }
+        }
+    }
+
     /// How many threads serve the connection now: more than one once a reader was promoted or a
     /// call handed off (tests check that the watchdog promoted only where input waited).
     var threadCount: Int { coordination.withLock { threads.threadCount } }

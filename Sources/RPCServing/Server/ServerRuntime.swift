@@ -20,6 +20,8 @@ final class ServerRuntime: Sendable {
     let refusalLog = LogRateLimiter()
     let acceptFailureLog = LogRateLimiter()
     let violationLog = LogRateLimiter()
+    /// Held-back connections cut at the idle timeout (one user may hold hundreds).
+    let idleCutLog = LogRateLimiter()
 
     private let registry = ConnectionRegistry()
 

@@ -71,6 +71,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// `queued` reached the uncounted share or the limit (stored with each change of `queued`):
     /// ``isBackedUp`` reads it without the lock, so a queue under its share costs one load.
     private let pastShare = Atomic<Bool>(false)
+    /// `failure != nil`, stored with it: ``hasFailed`` reads it without the lock, once per call started.
+    private let failed = Atomic<Bool>(false)
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -114,6 +116,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         }
     }
 
+    /// Bytes the kernel accepted since the writer was created (a batch counts once it is sent whole):
+    /// unchanged while the peer reads nothing and the socket is full.
+    package var bytesSent: Int { lock.withLock { flushedTotal } }
+
     /// Bytes appended and not yet accepted by the kernel (for tests and statistics).
     package var queuedBytes: Int { lock.withLock { queued } }
 
@@ -140,7 +146,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Whether the connection failed (or was closed): nothing written now reaches the peer.
-    package var hasFailed: Bool { lock.withLock { failure != nil } }
+    package var hasFailed: Bool { failed.load(ordering: .acquiring) }
 
     /// Stores whether `queued` reached the uncounted share or the limit (lock held).
     @inline(__always)
@@ -187,6 +193,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         case .immediate:
             if failure == nil && queued > 0 && immediateSinceEmpty > queueLimit {
                 failure = IOError(call: "send", errno: ENOBUFS)
+                failed.store(true, ordering: .releasing)
                 pending = []
                 queued = spare.count
                 noteQueued()
@@ -407,6 +414,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// Records a failed send and drops what is queued (lock held on entry, released on return).
     private func failFlush(_ error: IOError) {
         if failure == nil { failure = error }
+        failed.store(true, ordering: .releasing)
         flushing = false
         pending = []
         spare = []
@@ -432,6 +440,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         lock.lock()
         while flushing { lock.wait() }
         if failure == nil { failure = IOError(call: "send", errno: EBADF) }
+        failed.store(true, ordering: .releasing)
         pending = []
         queued = 0
         noteQueued()
