@@ -3,7 +3,7 @@ import SQLiteEngine
 
 /// The SELECTs that read a customer's activities with its project tasks, and their decoding
 /// (user names through ``UserNames``: four joins a row were ~20 of a card's ~35).
-enum ActivityRow {
+@usableFromInline enum ActivityRow {
     /// The customer's notes, tasks and events, then its projects' tasks, those of the rows each
     /// condition keeps (no second arm when `tasks` is empty). Whether an item is done is decided
     /// in `decode` (see `isDone`), so now is not a parameter.
@@ -44,12 +44,12 @@ enum ActivityRow {
                                           tasks: "p.customer_id = ?1 AND p.id = ?2")
 
     /// The columns `decode` reads, found by name once per prepared statement.
-    struct Columns: ColumnLayout {
-        let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, contactID, firstName,
+    @usableFromInline struct Columns: ColumnLayout {
+        @usableFromInline let id, customerID, kind, subject, dueAt, startsAt, endsAt, assigneeID, contactID, firstName,
             lastName, contactDeleted, completedAt, completedBy, projectID, projectName, version,
             createdAt, createdBy, updatedAt, updatedBy, timeZone: Column
 
-        init(resolving statement: SQLiteStatement) throws {
+        @usableFromInline init(resolving statement: SQLiteStatement) throws {
             func column(_ name: String) throws -> Column { try statement.column(name) }
             (id, customerID, kind, subject) = (try column("id"), try column("customer_id"), try column("kind"),
                                                try column("subject"))
@@ -88,7 +88,7 @@ enum ActivityRow {
     }
 
     /// The contact the row's activity names, if any.
-    static func contact(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredContactRef? {
+    @usableFromInline static func contact(_ statement: SQLiteStatement, _ c: Columns) throws -> StoredContactRef? {
         try statement.optionalInt64(c.contactID).map { id in
             let firstName = try statement.optionalText(c.firstName), lastName = try statement.optionalText(c.lastName)
             // A contact row is never removed while an activity names it (foreign key), so a missing

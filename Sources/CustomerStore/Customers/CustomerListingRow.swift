@@ -12,9 +12,11 @@ import SQLiteEngine
 /// which the next step overwrites. Each field reads as the stored record's does (the same
 /// `ColumnError`s, a tombstone's name empty, user names through the read's ``UserNames``).
 public struct CustomerListingRow {
-    let statement: SQLiteStatement
-    let columns: CustomerRow.Columns
-    let users: UserNames
+    // Usable from inline, as the field getters below are inlinable: a get's and a page's writer
+    // reads each field through them, and a call across the module boundary cost ~100 instructions.
+    @usableFromInline let statement: SQLiteStatement
+    @usableFromInline let columns: CustomerRow.Columns
+    @usableFromInline let users: UserNames
     /// The head office's columns: a point read's (`CustomerRow.withRow`), nil in a listing.
     let headOfficeColumns: AddressRow.Columns?
     /// The head office when the read has decoded it already (a card's, whose addresses tab lists
@@ -40,29 +42,29 @@ public struct CustomerListingRow {
         return try headOfficeColumns.flatMap { try AddressRow.decode(statement, $0, users: users) }
     }
 
-    public var id: Int64 { get throws { try statement.int64(columns.id) } }
-    public var number: Int64 { get throws { try statement.int64(columns.number) } }
-    public var deleted: Bool { get throws { try statement.bool(columns.deleted) } }
-    public var active: Bool { get throws { try statement.bool(columns.active) } }
-    public var version: Int64 { get throws { try statement.int64(columns.version) } }
-    public var createdAt: Date { get throws { Date(milliseconds: try statement.int64(columns.createdAt)) } }
-    public var updatedAt: Date { get throws { Date(milliseconds: try statement.int64(columns.updatedAt)) } }
-    public var registryCheckedAt: Date? {
+    @inlinable public var id: Int64 { get throws { try statement.int64(columns.id) } }
+    @inlinable public var number: Int64 { get throws { try statement.int64(columns.number) } }
+    @inlinable public var deleted: Bool { get throws { try statement.bool(columns.deleted) } }
+    @inlinable public var active: Bool { get throws { try statement.bool(columns.active) } }
+    @inlinable public var version: Int64 { get throws { try statement.int64(columns.version) } }
+    @inlinable public var createdAt: Date { get throws { Date(milliseconds: try statement.int64(columns.createdAt)) } }
+    @inlinable public var updatedAt: Date { get throws { Date(milliseconds: try statement.int64(columns.updatedAt)) } }
+    @inlinable public var registryCheckedAt: Date? {
         get throws { try statement.optionalInt64(columns.registryCheckedAt).map { Date(milliseconds: $0) } }
     }
-    public var accountManager: StoredUserRef? { get throws { try users.optionalRef(statement, columns.accountManagerID) } }
-    public var createdBy: StoredUserRef { get throws { try users.ref(statement, columns.createdBy) } }
-    public var updatedBy: StoredUserRef { get throws { try users.ref(statement, columns.updatedBy) } }
+    @inlinable public var accountManager: StoredUserRef? { get throws { try users.optionalRef(statement, columns.accountManagerID) } }
+    @inlinable public var createdBy: StoredUserRef { get throws { try users.ref(statement, columns.createdBy) } }
+    @inlinable public var updatedBy: StoredUserRef { get throws { try users.ref(statement, columns.updatedBy) } }
 
     /// The name's UTF-8 bytes (as stored, unchecked: see `SQLiteStatement.optionalTextBytes`);
     /// empty for a tombstone, whose name column only holds its number (migration 11).
-    public var name: UnsafeRawBufferPointer {
+    @inlinable public var name: UnsafeRawBufferPointer {
         get throws { try name(deleted: try deleted) }
     }
 
     /// ``name`` for a caller that has read ``deleted`` already (it writes both): reading it again
     /// cost a column read a row (~90 instructions under callgrind, 50 a page).
-    public func name(deleted: Bool) throws -> UnsafeRawBufferPointer {
+    @inlinable public func name(deleted: Bool) throws -> UnsafeRawBufferPointer {
         deleted ? UnsafeRawBufferPointer(start: nil, count: 0) : try statement.textBytes(columns.name)
     }
 
@@ -78,7 +80,7 @@ public struct CustomerListingRow {
     }
 
     /// An optional text field's UTF-8 bytes (as stored, unchecked), nil when not set.
-    public func text(_ field: Text) throws -> UnsafeRawBufferPointer? {
+    @inlinable public func text(_ field: Text) throws -> UnsafeRawBufferPointer? {
         let column = switch field {
         case .description: columns.description
         case .vatNumber: columns.vatNumber

@@ -4,7 +4,7 @@ import SQLiteEngine
 /// The SELECT that reads customers, and its decoding (user names through ``UserNames``).
 ///
 /// One column list for every read, so point reads and listings decode the same way.
-enum CustomerRow {
+@usableFromInline enum CustomerRow {
     /// User ids only: their names come from ``UserNames``, once per read.
     private static let columns = """
         c.id, c.number, c.name, c.account_manager_id, c.description, c.vat_number,
@@ -42,12 +42,12 @@ enum CustomerRow {
     static let nameKeyColumn = "name_key"
 
     /// The columns `decode` reads, found by name once per prepared statement.
-    struct Columns: ColumnLayout {
-        let id, number, name, accountManagerID, description, vatNumber, country, industry, email,
+    @usableFromInline struct Columns: ColumnLayout {
+        @usableFromInline let id, number, name, accountManagerID, description, vatNumber, country, industry, email,
             website, phone, active, version, createdAt, createdBy, updatedAt, updatedBy,
             nameKey, businessID, registryStatus, registryCheckedAt, deleted: Column
 
-        init(resolving statement: SQLiteStatement) throws {
+        @usableFromInline init(resolving statement: SQLiteStatement) throws {
             (id, number, name) = (try statement.column("id"), try statement.column("number"), try statement.column("name"))
             accountManagerID = try statement.column("account_manager_id")
             (description, vatNumber) = (try statement.column("description"), try statement.column("vat_number"))

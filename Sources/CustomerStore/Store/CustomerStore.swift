@@ -276,7 +276,7 @@ public final class CustomerStore: Sendable {
 
 extension Date {
     /// A stored timestamp (milliseconds since 1970 UTC).
-    init(milliseconds: Int64) {
+    @inlinable init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
     }
 

@@ -14,10 +14,12 @@ import SQLiteEngine
 /// own, which lasts until that statement is reset). One per read, on the reader's thread; the
 /// names a reader connection found are kept for its next reads only while the database's data
 /// version stays the same (``KeptNames``), so a renamed user is never shown by an old name.
-final class UserNames {
+@usableFromInline final class UserNames {
     private let connection: SQLiteConnection
-    /// The last user looked up or found: rows mostly name the same one over and over.
-    private var last: StoredUserRef?
+    /// The last user looked up or found: rows mostly name the same one over and over. Usable
+    /// from inline so that a row's inlinable getter answers a repeat without a call (the card's
+    /// activity named its users across the module boundary at ~190 instructions each).
+    @usableFromInline var last: StoredUserRef?
     /// The connection's names for this read's snapshot, found at the read's first look-up.
     private var kept: KeptNames?
 
@@ -33,20 +35,26 @@ final class UserNames {
     /// The user with this id, with its name.
     /// - Throws: `StoreError.dataLoss` when no user has the id: every user id a row holds is a
     ///   foreign key, so that means a damaged database (the joins this replaces dropped the row).
-    func ref(_ id: Int64) throws -> StoredUserRef {
+    @inlinable func ref(_ id: Int64) throws -> StoredUserRef {
         if let last, last.id == id { return last }
+        return try lastFound(id)
+    }
+
+    /// `ref(_:)` for a user other than the last one: looked up and kept as the last.
+    @usableFromInline func lastFound(_ id: Int64) throws -> StoredUserRef {
         let ref = StoredUserRef(id: id, name: try lookUp(id))
         last = ref
         return ref
     }
 
     /// The user in `idColumn` of the current row, nil when it is NULL.
-    func optionalRef(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef? {
-        try statement.optionalInt64(idColumn).map(ref)
+    @inlinable func optionalRef(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef? {
+        guard let id = try statement.optionalInt64(idColumn) else { return nil }
+        return try ref(id)
     }
 
     /// The user in `idColumn` of the current row.
-    func ref(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef {
+    @inlinable func ref(_ statement: SQLiteStatement, _ idColumn: Column) throws -> StoredUserRef {
         try ref(statement.int64(idColumn))
     }
 
