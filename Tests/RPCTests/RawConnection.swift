@@ -67,11 +67,18 @@ final class RawConnection: @unchecked Sendable {
     /// Starts a call whose one request travels in CALL_START (unary or server-streaming).
     func startUnary<T: Encodable>(streamID: UInt32, method: MethodDescriptor, request: T,
                                   timeoutMicroseconds: UInt64 = 0) throws {
+        try write(Self.unaryCallStart(streamID: streamID, method: method, request: request,
+                                      timeoutMicroseconds: timeoutMicroseconds))
+    }
+
+    /// The CALL_START frame `startUnary` writes, for a test that sends several in one write.
+    static func unaryCallStart<T: Encodable>(streamID: UInt32, method: MethodDescriptor, request: T,
+                                             timeoutMicroseconds: UInt64 = 0) throws -> [UInt8] {
         let message = try BinaryEncoder().encode(request)
-        try write(FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: streamID) { payload in
+        return FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: streamID) { payload in
             CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName, metadata: Metadata())
                 .write(into: &payload)
             payload.append(contentsOf: message)
-        })
+        }
     }
 }

@@ -29,10 +29,14 @@ import ThreadSync
     }
 
     /// `connection` starts `streams` floods of `messages` messages each (16 KiB a message) and reads none.
+    /// In one write: sent one by one, a starved test could let the first flood fill the
+    /// connection's queue before the server read the next CALL_START, which the hold-back then
+    /// leaves unread (one flood running, never the three waiting that the tests wait for).
     static func startFloods(on connection: RawConnection, streams: Int, messages: Int64) throws {
-        for index in 0..<streams {
-            try connection.startUnary(streamID: UInt32(2 * index + 1), method: TestService.flood, request: Number(value: messages))
-        }
+        try connection.write((0..<streams).flatMap { index in
+            try RawConnection.unaryCallStart(streamID: UInt32(2 * index + 1), method: TestService.flood,
+                                             request: Number(value: messages))
+        })
     }
 
     /// Settled once every flood on every unread connection waits for room but the one whose handler
