@@ -26,7 +26,7 @@ enum ServerCommands {
         },
         CommandSpec(
             ["server-info"],
-            summary: "Show the server's versions, uptime, limits, call counters and latencies by method, and its store.",
+            summary: "Show the server's versions, uptime, limits, call counters and latencies by method, and its store (the counters and the store to its users only).",
             examples: ["customerctl server-info --output json"]
         ) { invocation in
             let server = invocation.client.server

@@ -99,25 +99,14 @@ struct GuardedRouter {
         _ handler: @escaping @Sendable (Resolved, ServerContext) throws -> Output
     ) {
         requirements[method.descriptor.fullName] = requirement.summary
-        let checker = checker
-        guard method.acceptsIdempotencyKey else {
-            router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-                let resolved = try resolve(request)
-                return try checker.run(requirement, resolved, context) { try handler(resolved, context) }
-            }
-            return
+        if method.acceptsIdempotencyKey {
+            keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
         }
-        keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
-        let keyedWrites = keyedWrites
+        let call = guardedCall(method, resolving: resolve, requires: requirement)
         router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
-            let resolved = try resolve(request)
-            return try checker.run(requirement, resolved, context) {
-                // The permission is checked first, so a refused call leaves no trace under its key.
-                guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
-                    return try handler(resolved, context)
-                }
-                return try keyedWrites.run(method, key: key, request, resolved, context)
-            }
+            try call(request, context, { keyedWrites, key, resolved in
+                try keyedWrites.run(method, key: key, request, resolved, context)
+            }) { try handler($0, context) }
         }
     }
 
@@ -133,35 +122,33 @@ struct GuardedRouter {
         answeringLater handler: @escaping @Sendable (Resolved, ServerContext, _ answer: @escaping @Sendable (Swift.Result<Output, any Error>) -> Void) throws -> Void
     ) {
         requirements[method.descriptor.fullName] = requirement.summary
-        let checker = checker
-        guard method.acceptsIdempotencyKey else {
-            router.registerUnary(method.descriptor, requirement: requirement.summary, answeringLater: {
-                (request: Input, context: ServerContext, answer) in
-                let resolved = try resolve(request)
-                try checker.run(requirement, resolved, context) { try handler(resolved, context, answer) }
-            })
-            return
+        if method.acceptsIdempotencyKey {
+            keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: { resolved, context in
+                let outcome = Mutex<Swift.Result<Output, any Error>?>(nil)
+                try handler(resolved, context) { result in outcome.withLock { $0 = result } }
+                guard let result = outcome.withLock({ $0 }) else {
+                    throw RPCError(.internalError, "\(method.descriptor.fullName) did not answer inside its keyed write (a server bug)")
+                }
+                return try result.get()
+            }, committed: keyedWriteCommitted)
         }
-        keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: { resolved, context in
-            let outcome = Mutex<Swift.Result<Output, any Error>?>(nil)
-            try handler(resolved, context) { result in outcome.withLock { $0 = result } }
-            guard let result = outcome.withLock({ $0 }) else {
-                throw RPCError(.internalError, "\(method.descriptor.fullName) did not answer inside its keyed write (a server bug)")
-            }
-            return try result.get()
-        }, committed: keyedWriteCommitted)
-        let keyedWrites = keyedWrites
+        let call = guardedCall(method, resolving: resolve, requires: requirement)
         router.registerUnary(method.descriptor, requirement: requirement.summary, answeringLater: {
             (request: Input, context: ServerContext, answer) in
-            let resolved = try resolve(request)
-            try checker.run(requirement, resolved, context) {
-                // The permission is checked first, so a refused call leaves no trace under its key.
-                guard let keyedWrites, let key = try KeyedWrites.key(of: context) else {
-                    return try handler(resolved, context, answer)
-                }
+            try call(request, context, { keyedWrites, key, resolved in
                 answer(Swift.Result { try keyedWrites.run(method, key: key, request, resolved, context) })
-            }
+            }) { try handler($0, context, answer) }
         })
+    }
+
+    /// The steps both unary registrations share (``GuardedCall``), with the keyed writes only for a
+    /// method that takes idempotency keys.
+    private func guardedCall<Input, Resolved: Sendable, Output>(
+        _ method: UnaryMethod<Input, Output>, resolving resolve: @escaping @Sendable (Input) throws -> Resolved,
+        requires requirement: Requirement<Resolved>
+    ) -> GuardedCall<Input, Resolved> {
+        GuardedCall(resolve: resolve, requirement: requirement, checker: checker,
+                    keyedWrites: method.acceptsIdempotencyKey ? keyedWrites : nil)
     }
 
     /// Registers a unary read whose handler writes its answer's bytes as it reads (see
@@ -253,5 +240,27 @@ struct GuardedServices: RPCService {
         var guarded = GuardedRouter(router: Router(), checker: checker)
         for service in services { service.register(with: &guarded) }
         return guarded.requirements
+    }
+}
+
+/// What a guarded unary call runs, however it answers: its request resolved, the requirement
+/// checked (before anything else, so a refused call leaves no trace under its key), then `keyed`
+/// with the call's idempotency key when the method takes one and the call carries it, otherwise
+/// `unkeyed`.
+private struct GuardedCall<Input, Resolved: Sendable>: Sendable {
+    let resolve: @Sendable (Input) throws -> Resolved
+    let requirement: Requirement<Resolved>
+    let checker: PermissionChecker
+    /// Nil for a method that takes no idempotency key.
+    let keyedWrites: KeyedWrites?
+
+    func callAsFunction<R>(_ request: Input, _ context: ServerContext,
+                           _ keyed: (KeyedWrites, String, Resolved) throws -> R,
+                           _ unkeyed: (Resolved) throws -> R) throws -> R {
+        let resolved = try resolve(request)
+        return try checker.run(requirement, resolved, context) {
+            guard let keyedWrites, let key = try KeyedWrites.key(of: context) else { return try unkeyed(resolved) }
+            return try keyed(keyedWrites, key, resolved)
+        }
     }
 }

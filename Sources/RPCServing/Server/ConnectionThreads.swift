@@ -35,9 +35,9 @@ struct ConnectionThreads {
     private(set) var leaderRunsCall = false
     /// Counts inline calls, so a thread whose call was taken over cannot mistake a later one for its own.
     private var inlineCalls: UInt64 = 0
-    /// The leader waits for its client to read (``shedFollowers()``): a thread without a call leaves
-    /// rather than wait idle, as none is needed before the client reads.
-    private(set) var followersShed = false
+    /// The leader waits for its client to read (`ServerConnection.shedFollowers(_:)`): a thread
+    /// without a call leaves rather than wait idle, as none is needed before the client reads.
+    var followersShed = false
 
     init(maxThreads: Int, maxIdleFollowers: Int) {
         self.maxThreads = maxThreads
@@ -100,16 +100,6 @@ struct ConnectionThreads {
         leaderRunsCall = false
         hasLeader = false
         return handOff()
-    }
-
-    /// The leader is held back for a client that reads nothing: idle followers (to be woken) and
-    /// threads done with their calls leave; ``keepFollowers()`` when the client reads again.
-    mutating func shedFollowers() {
-        followersShed = true
-    }
-
-    mutating func keepFollowers() {
-        followersShed = false
     }
 
     /// The thread ``handOff()`` counted could not be started.

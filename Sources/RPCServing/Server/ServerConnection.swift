@@ -266,17 +266,14 @@ final class ServerConnection: @unchecked Sendable {
         inlineHandlerHasFramesBehind.load(ordering: .relaxed) || writer.hasDeferredFrames
     }
 
-    /// Held back for a second or more: the idle followers leave (woken to find ``ConnectionThreads/shedFollowers()``),
-    /// so a connection whose client reads nothing keeps its leader and a thread stuck sending, not a
-    /// follower besides; a client that reads again gets a new one when a call needs it.
+    /// Held back for a second or more (`shed`): the idle followers leave (woken to find
+    /// ``ConnectionThreads/followersShed``), so a connection whose client reads nothing keeps its
+    /// leader and a thread stuck sending, not a follower besides; once its client reads again
+    /// (`shed` false) it gets a new one when a call needs it.
     func shedFollowers(_ shed: Bool) {
         coordination.withLock {
-            if shed {
-                threads.shedFollowers()
-                coordination.broadcast()
-            } else {
-                threads.keepFollowers()
-            }
+            threads.followersShed = shed
+            if shed { coordination.broadcast() }
         }
     }
 
