@@ -1,3 +1,4 @@
+import CommandLineKit
 import CustomerClient
 import Foundation
 import Glibc
@@ -56,11 +57,9 @@ import Testing
         defer { files.remove() }
         let (socket, database) = (files.socket, files.database)
 
-        let daemon = try startDaemon(socket: socket, database: database)
+        let (daemon, clients) = try await Self.startWithClients(socket: socket, database: database)
         defer { daemon.killInBackground() }
-        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
         defer { for client in clients { client.close() } }
-        try await waitUntilServing(clients[0])
         let created = try await withThrowingTaskGroup(of: [Customer].self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
@@ -97,11 +96,9 @@ import Testing
         defer { files.remove() }
         let (socket, database) = (files.socket, files.database)
 
-        let daemon = try startDaemon(socket: socket, database: database)
+        let (daemon, clients) = try await Self.startWithClients(socket: socket, database: database)
         defer { daemon.killInBackground() }
-        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
         defer { for client in clients { client.close() } }
-        try await waitUntilServing(clients[0])
         let acknowledged = Acknowledged()
         let callers = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -137,6 +134,20 @@ import Testing
         for id in stored.keys.sorted() {
             #expect(try await reader.history.list(.customer, id: id).map(\.action) == ["created"])
         }
+    }
+
+    /// A daemon serving `database` on `socket`, and 16 clients of it.
+    static func startWithClients(socket: String, database: String) async throws -> (ChildProcess, [CustomerClient]) {
+        let daemon = try startDaemon(socket: socket, database: database)
+        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
+        do {
+            try await waitUntilServing(clients[0])
+        } catch {
+            daemon.killInBackground()
+            for client in clients { client.close() }
+            throw error
+        }
+        return (daemon, clients)
     }
 
     /// The creates the server answered, as the callers of a test receive them.

@@ -54,6 +54,19 @@ import SQLiteEngine
         try GroupCommitWriter(connection: try database.openWriter(), groupBudgetNanoseconds: 60_000_000_000, batch: batch)
     }
 
+    /// A writer with a batch, whose lead a first write (of "A") holds until `gate` opens, so the
+    /// members a test starts queue behind it and form one group.
+    static func heldWriter() async throws
+        -> (TemporaryDatabase, LogBatch, GroupCommitWriter, Gate, ThreadTask<Int64>) {
+        let database = try TemporaryDatabase()
+        let batch = LogBatch()
+        let writer = try makeWriter(database, batch)
+        let gate = Gate()
+        let held = ThreadTask { try writer.write { gate.hold(); return try insertLog($0, "A") } }
+        try await gate.waitUntilHeld()
+        return (database, batch, writer, gate, held)
+    }
+
     /// Starts a member that joins the batch with `name` and returns once it is queued.
     static func startQueuedBatchMember(_ writer: GroupCommitWriter, _ batch: LogBatch, queued: Int, _ name: String,
                                        admission: (@Sendable () throws -> Void)? = nil) async throws -> ThreadTask<String> {
@@ -101,13 +114,8 @@ import SQLiteEngine
     /// and answered.
     @Test func aRefusedMemberLeavesTheOthersOfItsBatchWritten() async throws {
         struct Refused: Error, Equatable {}
-        let database = try TemporaryDatabase()
-        let batch = LogBatch()
-        let writer = try Self.makeWriter(database, batch)
+        let (database, batch, writer, gate, held) = try await Self.heldWriter()
         defer { writer.close() }
-        let gate = Gate()
-        let held = ThreadTask { try writer.write { gate.hold(); return try insertLog($0, "A") } }
-        try await gate.waitUntilHeld()
         let before = try await Self.startQueuedBatchMember(writer, batch, queued: 1, "B")
         let late = try await Self.startQueuedBatchMember(writer, batch, queued: 2, "late", admission: { throw Refused() })
         let checking = ThreadTask {
@@ -131,14 +139,9 @@ import SQLiteEngine
     /// Handed-off members join the batch as waiting ones do: answered after the COMMIT that wrote
     /// their rows (the completion already sees them on another connection).
     @Test func handedOffMembersAreAnsweredAfterTheirBatchCommitted() async throws {
-        let database = try TemporaryDatabase()
-        let batch = LogBatch()
-        let writer = try Self.makeWriter(database, batch)
+        let (database, batch, writer, gate, held) = try await Self.heldWriter()
         defer { writer.close() }
         let outcomes = Mutex<[String: (name: String, committed: [String])]>([:])
-        let gate = Gate()
-        let held = ThreadTask { try writer.write { gate.hold(); return try insertLog($0, "A") } }
-        try await gate.waitUntilHeld()
         await onThread {
             for name in ["B", "C", "D"] {
                 writer.write(checksFirst: true, joiningBatch: true, handingOff: { try batch.queueOrWrite($0, name) }) { result in
@@ -165,13 +168,8 @@ import SQLiteEngine
     /// A batch that fails to be written stops its group as a failed COMMIT does: every member gets
     /// the error and nothing is committed; what the batch held is not written by a later group.
     @Test func aFailingBatchRollsBackItsGroup() async throws {
-        let database = try TemporaryDatabase()
-        let batch = LogBatch()
-        let writer = try Self.makeWriter(database, batch)
+        let (database, batch, writer, gate, held) = try await Self.heldWriter()
         defer { writer.close() }
-        let gate = Gate()
-        let held = ThreadTask { try writer.write { gate.hold(); return try insertLog($0, "A") } }
-        try await gate.waitUntilHeld()
         let kept = try await Self.startQueuedBatchMember(writer, batch, queued: 1, "B")
         let failing = try await Self.startQueuedBatchMember(writer, batch, queued: 2, "boom")
         gate.open()
