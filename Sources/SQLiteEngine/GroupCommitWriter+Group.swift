@@ -14,6 +14,10 @@ extension GroupCommitWriter {
     /// - A member whose admission refuses (`write(checksFirst:admission:_:)`) is skipped, just
     ///   before it would have run: it gets the admission's error, the others go on.
     /// - A group of one runs without a savepoint, exactly as a write did before group commit.
+    /// - Members that join the batch (`write(checksFirst:joiningBatch:…)`) only queue rows while it
+    ///   `collects` (in a group of several); the batch is written before a member that does not
+    ///   join it runs and before COMMIT. Its failure stops the group as a failed COMMIT does; a
+    ///   rolled-back group's batch is dropped. Alone in its group such a member writes its own rows.
     /// - A member that checks first (`write(checksFirst:_:)`) runs without a savepoint as well:
     ///   when it throws and the connection's change count did not move, it changed nothing and the
     ///   others go on. A savepoint made SQLite copy every page the member changed that an earlier
@@ -41,6 +45,7 @@ extension GroupCommitWriter {
                 try call.admit()
                 try connection.transaction("BEGIN IMMEDIATE") { try call.run(connection) }
             } catch {
+                batch?.discard()  // Nothing queued (the batch does not collect), unless a body misbehaved.
                 call.fail(error)  // Its own error, its admission's, or BEGIN's or COMMIT's.
             }
             return 1
@@ -66,7 +71,7 @@ extension GroupCommitWriter {
                     continue
                 }
                 do {
-                    if try call.checksFirst ? runChecked(call) : runInSavepoint(call) { succeeded.append(call) }
+                    if try run(call) { succeeded.append(call) }
                 } catch let failure as ChangedBeforeFailing {
                     call.fail(failure.bodyError)
                     throw failure.groupError
@@ -75,14 +80,37 @@ extension GroupCommitWriter {
                     throw error
                 }
             }
+            try batch?.flush(connection)
             try connection.run("COMMIT")
         } catch {
             // As in `SQLiteConnection.transaction`: SQLite may have rolled back already, then
             // ROLLBACK fails harmlessly with "no transaction is active".
             _ = try? connection.run("ROLLBACK")
+            batch?.discard()
             for call in succeeded { call.fail(error) }
         }
         return ran
+    }
+
+    /// Runs one member of a group of several: one that joins the batch with the batch collecting,
+    /// any other after the batch is written (it may read what the batch holds, and a savepoint
+    /// must not hold the batch's rows).
+    /// - Returns: whether the body succeeded.
+    /// - Throws: as `runChecked` and `runInSavepoint`; ``ChangedBeforeFailing`` when the batch
+    ///   could not be written (the member gets that error, the members before it too).
+    private func run(_ call: any PendingWrite) throws -> Bool {
+        guard let batch else { return try call.checksFirst ? runChecked(call) : runInSavepoint(call) }
+        guard call.joinsBatch else {
+            do {
+                try batch.flush(connection)
+            } catch {
+                throw ChangedBeforeFailing(bodyError: error, groupError: error)
+            }
+            return try call.checksFirst ? runChecked(call) : runInSavepoint(call)
+        }
+        batch.collects = true
+        defer { batch.collects = false }
+        return try runChecked(call)
     }
 
     /// Runs one member that checks first, without a savepoint.
@@ -106,7 +134,7 @@ extension GroupCommitWriter {
     /// that ran before it the group's.
     private struct ChangedBeforeFailing: Error {
         let bodyError: any Error
-        let groupError: SQLiteError
+        let groupError: any Error
     }
 
     /// Runs one member inside `SAVEPOINT w`.

@@ -60,6 +60,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     /// This writer's group budget (`groupBudgetNanoseconds` but in tests).
     public let budgetNanoseconds: UInt64
+    /// Where members that join a batch queue their rows (see ``GroupBatch``); nil: none may.
+    let batch: (any GroupBatch)?
 
     /// Takes over `connection` (after any migration has run on it: see below).
     ///
@@ -72,10 +74,13 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// Not before: with temporary storage in memory SQLite also sorts in memory without bound,
     /// and a migration that builds an index over millions of rows must be free to spill.
     /// - Parameter groupBudgetNanoseconds: how long a group takes further members (see ``groupBudgetNanoseconds``).
+    /// - Parameter batch: the rows of the members that join a batch (`joiningBatch`).
     /// - Throws: `SQLiteError` when the setting cannot be made.
-    public init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds) throws {
+    public init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds,
+                batch: (any GroupBatch)? = nil) throws {
         self.connection = connection
         budgetNanoseconds = groupBudgetNanoseconds
+        self.batch = batch
         try connection.execute("PRAGMA temp_store = MEMORY")
     }
 
@@ -88,6 +93,11 @@ public final class GroupCommitWriter: @unchecked Sendable {
     ///   without a savepoint of its own (see `commitGroup`). Should it throw after changing a row
     ///   all the same, nothing can undo it alone: its group's transaction is rolled back and every
     ///   member that ran gets the error, as when a COMMIT fails (none was acknowledged).
+    /// - Parameter joiningBatch: `body` checks first and, as its last step, queues its rows in this
+    ///   writer's ``GroupBatch`` instead of writing them when the batch `collects` (in a group with
+    ///   others); the batch is written before the next member that does not join it and before
+    ///   COMMIT, so the rows are in the table when the caller hears of them. Without a batch, an
+    ///   ordinary write that checks first.
     /// - Parameter admission: asked once, on the thread that runs the group, just before `body`
     ///   would run (before BEGIN when it runs alone): when it throws, `body` never runs and the call
     ///   throws that error. For a caller whose own caller may have stopped waiting meanwhile (a
@@ -97,9 +107,9 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// - Throws: what `body` or `admission` throws (its changes are undone, other writes are
     ///   unaffected); the error that stopped the group's transaction (nothing of it was committed);
     ///   ``ConnectionClosedError``.
-    public func write<T>(checksFirst: Bool = false, admission: (() throws -> Void)? = nil,
+    public func write<T>(checksFirst: Bool = false, joiningBatch: Bool = false, admission: (() throws -> Void)? = nil,
                          _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try submit(isExclusive: false, checksFirst: checksFirst, admission: admission, body)
+        try submit(isExclusive: false, checksFirst: checksFirst, joinsBatch: joiningBatch, admission: admission, body)
     }
 
     /// Runs `body` as ``write(checksFirst:admission:_:)`` does, without waiting for it: when the
@@ -111,11 +121,12 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// - Parameter completion: runs on the group's thread while the writes queued behind wait for
     ///   it: keep it short, and never let it wait (a server queues its call's answer there without
     ///   waiting for the peer to read). It must not write through this writer.
-    public func write<T>(checksFirst: Bool = false, admission: (@Sendable () throws -> Void)? = nil,
+    public func write<T>(checksFirst: Bool = false, joiningBatch: Bool = false,
+                         admission: (@Sendable () throws -> Void)? = nil,
                          handingOff body: @escaping @Sendable (SQLiteConnection) throws -> T,
                          then completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
-        perform(PendingCall(isExclusive: false, checksFirst: checksFirst, admission: admission, body,
-                            completion: completion))
+        perform(PendingCall(isExclusive: false, checksFirst: checksFirst, joinsBatch: joiningBatch && batch != nil,
+                            admission: admission, body, completion: completion))
     }
 
     /// Runs `body` with the writer connection to itself, outside any transaction, in its turn among
@@ -155,10 +166,12 @@ public final class GroupCommitWriter: @unchecked Sendable {
 
     // MARK: Leading
 
-    private func submit<T>(isExclusive: Bool, checksFirst: Bool = false, admission: (() throws -> Void)? = nil,
+    private func submit<T>(isExclusive: Bool, checksFirst: Bool = false, joinsBatch: Bool = false,
+                           admission: (() throws -> Void)? = nil,
                            _ body: (SQLiteConnection) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
-            let call = PendingCall(isExclusive: isExclusive, checksFirst: checksFirst, admission: admission, body)
+            let call = PendingCall(isExclusive: isExclusive, checksFirst: checksFirst, joinsBatch: joinsBatch && batch != nil,
+                                   admission: admission, body)
             perform(call)
             return try call.result.get()
         }

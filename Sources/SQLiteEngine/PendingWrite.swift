@@ -17,6 +17,9 @@ protocol PendingWrite: AnyObject {
     var isExclusive: Bool { get }
     /// Refuses only before its first change (`GroupCommitWriter.write(checksFirst:_:)`): runs in a group without a savepoint.
     var checksFirst: Bool { get }
+    /// Queues its rows in the writer's ``GroupBatch`` instead of writing them (see
+    /// `GroupCommitWriter.write(checksFirst:joiningBatch:admission:_:)`); checks first as well.
+    var joinsBatch: Bool { get }
     /// Whether the call may still run, asked just before it runs (`GroupCommitWriter.write(checksFirst:admission:_:)`).
     /// - Throws: why not; the leader then fails the call with that error (``fail(_:)``) and skips it.
     func admit() throws
@@ -53,6 +56,7 @@ protocol PendingWrite: AnyObject {
 final class PendingCall<T>: PendingWrite {
     let isExclusive: Bool
     let checksFirst: Bool
+    let joinsBatch: Bool
     var state = PendingWriteState.queued
     var wakeUp: DispatchSemaphore?
     private var body: ((SQLiteConnection) throws -> T)?
@@ -62,11 +66,12 @@ final class PendingCall<T>: PendingWrite {
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
     private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
 
-    init(isExclusive: Bool, checksFirst: Bool, admission: (() throws -> Void)?,
+    init(isExclusive: Bool, checksFirst: Bool, joinsBatch: Bool = false, admission: (() throws -> Void)?,
          _ body: @escaping (SQLiteConnection) throws -> T,
          completion: ((Result<T, any Error>) -> Void)? = nil) {
         self.isExclusive = isExclusive
-        self.checksFirst = checksFirst
+        self.checksFirst = checksFirst || joinsBatch
+        self.joinsBatch = joinsBatch
         self.admission = admission
         self.body = body
         self.completion = completion

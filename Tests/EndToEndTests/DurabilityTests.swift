@@ -1,6 +1,8 @@
+import CommandLineKit
 import CustomerClient
 import Foundation
 import Glibc
+import Synchronization
 import TestSupport
 import Testing
 
@@ -55,11 +57,9 @@ import Testing
         defer { files.remove() }
         let (socket, database) = (files.socket, files.database)
 
-        let daemon = try startDaemon(socket: socket, database: database)
+        let (daemon, clients) = try await Self.startWithClients(socket: socket, database: database)
         defer { daemon.killInBackground() }
-        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
         defer { for client in clients { client.close() } }
-        try await waitUntilServing(clients[0])
         let created = try await withThrowingTaskGroup(of: [Customer].self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
@@ -85,6 +85,74 @@ import Testing
         for customer in created {
             #expect(try await clients[0].customers.get(id: customer.id) == customer)
         }
+    }
+
+    /// A kill -9 while unkeyed creates from many connections are still in flight, their groups
+    /// written as batches (one multi-row INSERT per table): every acknowledged create is there
+    /// after the restart, as it was answered, and every customer there is whole (its creation
+    /// history entry written with it: no batch half written), with a number of its own.
+    @Test func aKillNineMidGroupKeepsEveryAcknowledgedCreateWhole() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
+
+        let (daemon, clients) = try await Self.startWithClients(socket: socket, database: database)
+        defer { daemon.killInBackground() }
+        defer { for client in clients { client.close() } }
+        let acknowledged = Acknowledged()
+        let callers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, client) in clients.enumerated() {
+                    group.addTask {
+                        // Until the server is gone: the call in flight then fails, unanswered.
+                        for round in 0..<10_000 {
+                            let request = CreateCustomerRequest(fields: CustomerFields(name: "Mid \(index)-\(round)"),
+                                                                allowDuplicateVat: nil)
+                            guard let customer = try? await client.channel.unary(
+                                CustomerService.createCustomer.descriptor, request, as: Customer.self) else { return }
+                            acknowledged.customers.withLock { $0.append(customer) }
+                        }
+                    }
+                }
+            }
+        }
+        try await waitUntil("200 creates to be acknowledged") { acknowledged.customers.withLock { $0.count } >= 200 }
+        daemon.terminate(SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
+        try await withDeadline("the callers to stop once the server is gone") { await callers.value }
+        let created = acknowledged.customers.withLock { $0 }
+
+        let restarted = try startDaemon(socket: socket, database: database)
+        defer { restarted.killInBackground() }
+        let reader = CustomerClient(socketPath: socket)
+        defer { reader.close() }
+        try await waitUntilServing(reader)
+        var stored: [Int64: Customer] = [:]
+        for try await customer in reader.customers.stream() { stored[customer.id] = customer }
+        for customer in created { #expect(stored[customer.id] == customer) }
+        #expect(Set(stored.values.map(\.number)).count == stored.count)
+        for id in stored.keys.sorted() {
+            #expect(try await reader.history.list(.customer, id: id).map(\.action) == ["created"])
+        }
+    }
+
+    /// A daemon serving `database` on `socket`, and 16 clients of it.
+    static func startWithClients(socket: String, database: String) async throws -> (ChildProcess, [CustomerClient]) {
+        let daemon = try startDaemon(socket: socket, database: database)
+        let clients = (0..<16).map { _ in CustomerClient(socketPath: socket) }
+        do {
+            try await waitUntilServing(clients[0])
+        } catch {
+            daemon.killInBackground()
+            for client in clients { client.close() }
+            throw error
+        }
+        return (daemon, clients)
+    }
+
+    /// The creates the server answered, as the callers of a test receive them.
+    final class Acknowledged: Sendable {
+        let customers = Mutex<[Customer]>([])
     }
 
     @Test func sigtermStopsCleanlyAndRemovesTheSocket() async throws {

@@ -11,9 +11,10 @@ extension CustomerStore {
     ///   customer that has it; `failedPrecondition` when the author is not a user.
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
         let validated = CustomerValidator.validate(new)
-        // Every refusal comes before the customer's INSERT, the create's first change (see `insertRecord`).
-        return try write(checksFirst: true) { connection in
-            try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        // Every refusal comes before the customer's INSERT, the create's first change (see
+        // `insertRecord`), or before it queues its rows, its last step (see `queueCreate`).
+        return try write(checksFirst: true, joiningBatch: joinsCreateBatch(validated.0)) { connection in
+            try insertOrQueue(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
 
@@ -24,8 +25,8 @@ extension CustomerStore {
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author,
                                then completion: @escaping @Sendable (Result<StoredCustomer, any Error>) -> Void) {
         let validated = CustomerValidator.validate(new)
-        write(checksFirst: true, handingOff: { [self] connection in
-            try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        write(checksFirst: true, joiningBatch: joinsCreateBatch(validated.0), handingOff: { [self] connection in
+            try insertOrQueue(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }, then: completion)
     }
 
@@ -326,8 +327,8 @@ extension CustomerStore {
     /// - Returns: the names as stored of the users and the industry it checked (the industry's
     ///   spelling may differ from the caller's: its names compare without case).
     @discardableResult
-    private func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
-                                 violations: [FieldViolation], by author: Author) throws -> CheckedNames {
+    func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
+                         violations: [FieldViolation], by author: Author) throws -> CheckedNames {
         var violations = violations
         var names = CheckedNames()
         if managerChanged, let manager = fields?.accountManagerID {

@@ -62,17 +62,20 @@ extension CustomerStore {
     /// the one store message with a stored value in it: a company's name is not personal data,
     /// and every caller of this service may read customers anyway.
     /// - Parameter customerID: the customer being written (`nil` on create), never its own duplicate.
+    /// - Parameter batch: the creates queued in the running group, not in the table yet (a create
+    ///   that joins it, see `queueCreate`); the table's customer comes first, its id being lower.
     /// - Throws: `alreadyExists` on the field `vatNumber`.
     func refuseDuplicateVATNumber(_ connection: SQLiteConnection, _ vatNumber: String?, of customerID: Int64?,
-                                  allowed: Bool) throws {
+                                  allowed: Bool, queuedIn batch: CustomerCreateBatch? = nil) throws {
         guard let vatNumber, !allowed else { return }
         // One probe of the partial index `customers_by_vat_number`.
-        let other = try connection.withStatement("""
+        var other = try connection.withStatement("""
             SELECT id, number, name FROM customers WHERE vat_number = ? AND id IS NOT ? ORDER BY id LIMIT 1
             """) { statement -> (id: Int64, number: Int64, name: String)? in
             try statement.bind([.text(vatNumber), SQLValue(customerID)])
             return try statement.step() ? (statement.int64(0), statement.int64(1), statement.text(2)) : nil
         }
+        if other == nil, let queued = batch?.holder(ofVATNumber: vatNumber) { other = (queued.id, queued.number, queued.name) }
         if let other {
             throw StoreError.alreadyExists(
                 "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "

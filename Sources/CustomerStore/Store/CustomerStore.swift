@@ -12,6 +12,8 @@ public final class CustomerStore: Sendable {
     /// The database file.
     public let path: String
     let writer: GroupCommitWriter
+    /// The creates of the writer's running group, written together (the writer's batch).
+    let createBatch: CustomerCreateBatch
     let readers: ConnectionPool
     /// Checkpoints the WAL beside the writer (see `Checkpointer`).
     let checkpointer: Checkpointer
@@ -90,8 +92,11 @@ public final class CustomerStore: Sendable {
         self.options = options
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
+        let createBatch = CustomerCreateBatch()
+        self.createBatch = createBatch
         writer = try StoreError.mappingEngineErrors {
-            try GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds)
+            try GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds,
+                                  batch: createBatch)
         }
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
@@ -118,6 +123,7 @@ public final class CustomerStore: Sendable {
     init(viewOf opened: CustomerStore, access: Access, admission: WriteAdmission) {
         path = opened.path
         writer = opened.writer
+        createBatch = opened.createBatch
         readers = opened.readers
         checkpointer = opened.checkpointer
         clock = opened.clock
@@ -204,11 +210,14 @@ public final class CustomerStore: Sendable {
     /// A call's write: this view's ``WriteAdmission`` decides whether it runs.
     /// - Parameter checksFirst: `body` refuses only before its first change (or by a statement that
     ///   fails as a whole), so a group runs it without a savepoint (`GroupCommitWriter.write(checksFirst:_:)`).
+    /// - Parameter joiningBatch: `body` queues its rows in `createBatch` when it collects
+    ///   (`GroupCommitWriter.write(checksFirst:joiningBatch:admission:_:)`).
     /// - Parameter name: the write, as ``StoreError/writeWithoutAdmission(_:)`` names it (the
     ///   method that called this).
-    func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
+    func write<T>(checksFirst: Bool = false, joiningBatch: Bool = false, named name: StaticString = #function,
                   _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try groupWrite(checksFirst: checksFirst, admission: try admission.asked(by: "\(name)"), body)
+        try groupWrite(checksFirst: checksFirst, joiningBatch: joiningBatch, admission: try admission.asked(by: "\(name)"),
+                       body)
     }
 
     /// ``write(checksFirst:named:_:)`` handed over (`GroupCommitWriter.write(checksFirst:admission:handingOff:then:)`):
@@ -216,7 +225,7 @@ public final class CustomerStore: Sendable {
     /// gets the outcome after the COMMIT (the engine's errors as store errors), on the thread that
     /// ran the group, so keep it short and never let it wait. Inside a keyed write `body` is a
     /// savepoint of that write's transaction, and `completion` runs before this returns.
-    func write<T>(checksFirst: Bool = false, named name: StaticString = #function,
+    func write<T>(checksFirst: Bool = false, joiningBatch: Bool = false, named name: StaticString = #function,
                   handingOff body: @escaping @Sendable (SQLiteConnection) throws -> T,
                   then completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         let admission: (@Sendable () throws -> Void)?
@@ -228,7 +237,7 @@ public final class CustomerStore: Sendable {
         if access == .insideKeyedWrite {
             return completion(Result { try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } })
         }
-        writer.write(checksFirst: checksFirst, admission: admission, handingOff: body) { [commits] result in
+        writer.write(checksFirst: checksFirst, joiningBatch: joiningBatch, admission: admission, handingOff: body) { [commits] result in
             if case .success = result { commits.committed() }
             completion(result.mapError { StoreError.converting($0) })
         }
@@ -240,13 +249,13 @@ public final class CustomerStore: Sendable {
         try groupWrite(checksFirst: false, admission: nil, body)
     }
 
-    private func groupWrite<T>(checksFirst: Bool, admission: (() throws -> Void)?,
+    private func groupWrite<T>(checksFirst: Bool, joiningBatch: Bool = false, admission: (() throws -> Void)?,
                                _ body: (SQLiteConnection) throws -> T) throws -> T {
         try StoreError.mappingEngineErrors {
             // Inside a keyed write the admission is not asked again: the keyed write asked it
             // before its body ran, and this is a savepoint of its transaction.
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
-            let result = try writer.write(checksFirst: checksFirst, admission: admission, body)
+            let result = try writer.write(checksFirst: checksFirst, joiningBatch: joiningBatch, admission: admission, body)
             commits.committed()
             return result
         }

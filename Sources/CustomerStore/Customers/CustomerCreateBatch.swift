@@ -1,0 +1,81 @@
+import SQLiteEngine
+
+/// The creates of a group, written together: their customers, match keys and history entries each
+/// with one multi-row INSERT and the number sequence moved once (the writer's ``GroupBatch``; see
+/// `CustomerStore.queueCreate`).
+///
+/// A create's checks read the table, so this batch answers for the rows it holds: the ids it gave
+/// (the ones SQLite would give, in order), the automatic numbers and the VAT numbers. Only creates
+/// without a number of their own join it (one with a number people gave runs as an ordinary
+/// write, after the batch is written, and its number is checked by the table's UNIQUE index as
+/// before). What it writes is what one `insertRecord` after another writes, in the same order; an
+/// import writes its rows the same way (`CustomerImporter`).
+///
+/// Safety of `@unchecked Sendable`: the store holds it and hands it to its writer, and only the
+/// writer's leader uses it, from the bodies it runs and from the writer's own flush and discard,
+/// one thread at a time (`GroupBatch`).
+final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
+    var collects = false
+    /// `CustomerStore.insertCustomers`' values, a row each.
+    private var customers: [[SQLValue]] = []
+    /// `CustomerStore.insertKeys`' values.
+    private var matchKeys: [[SQLValue]] = []
+    private var history: [HistoryLog.NewEntry] = []
+    /// The id of the first queued customer; the next ones are the rows' in order.
+    private var firstID: Int64 = 0
+    /// The batch's automatic numbers: read once, written at `flush`; nil until one is needed.
+    private var numbers: CustomerNumberBlock?
+    /// The first customer the batch holds with each VAT number (the one a duplicate's refusal names).
+    private var vatNumberHolders: [String: StoredCustomer] = [:]
+
+    /// The id the next queued customer gets.
+    func nextID(_ connection: SQLiteConnection) throws -> Int64 {
+        try customers.isEmpty ? connection.nextAutoincrementID("customers") : firstID + Int64(customers.count)
+    }
+
+    /// The first customer of the batch with `vatNumber`.
+    func holder(ofVATNumber vatNumber: String) -> StoredCustomer? {
+        vatNumberHolders[vatNumber]
+    }
+
+    /// The number the next customer gets (taken only by `queue`), as `nextNumber` finds it for one
+    /// create: the first above the sequence that no customer has and none had.
+    /// - Throws: `resourceExhausted`, as `CustomerNumberBlock.next`.
+    func nextNumber(_ connection: SQLiteConnection) throws -> Int64 {
+        var block = try numbers ?? CustomerNumberBlock(connection)
+        defer { numbers = block }
+        return try block.next(connection)
+    }
+
+    /// Queues a checked create: its customer row (`CustomerStore.insertValues` with `record.id`,
+    /// which must be `nextID`'s, and `record.number`, which must be `nextNumber`'s), match keys
+    /// and history entry.
+    func queue(_ record: StoredCustomer, values: [SQLValue], keys: [[SQLValue]], entry: HistoryLog.NewEntry) {
+        if customers.isEmpty { firstID = record.id }
+        customers.append(values)
+        matchKeys += keys
+        history.append(entry)
+        numbers?.took(record.number)
+        if let vatNumber = record.vatNumber, vatNumberHolders[vatNumber] == nil { vatNumberHolders[vatNumber] = record }
+    }
+
+    /// Writes the queued creates as `insertRecord` writes one: customers, then the sequence, the
+    /// match keys and the history entries (ids given by SQLite, in order).
+    func flush(_ connection: SQLiteConnection) throws {
+        defer { discard() }
+        guard !customers.isEmpty else { return }
+        try connection.insertRows(CustomerStore.insertCustomers, customers)
+        try numbers?.finish(connection)
+        try connection.insertRows(CustomerStore.insertKeys, matchKeys)
+        try HistoryLog.append(connection, history)
+    }
+
+    /// Keeps the arrays' storage for the next group (not reallocated each group).
+    func discard() {
+        customers.removeAll(keepingCapacity: true)
+        matchKeys.removeAll(keepingCapacity: true)
+        history.removeAll(keepingCapacity: true)
+        numbers = nil
+        vatNumberHolders.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,45 @@
+import SQLiteEngine
+
+/// A create in a group of several: checked against the table and the group's queued creates, its
+/// rows queued in `createBatch` and written with theirs (`CustomerCreateBatch`, `GroupBatch`).
+extension CustomerStore {
+    /// Whether a create with these fields joins the writer's batch: one without a number of its
+    /// own, through the pooled store (inside a keyed write rows are written where they are made).
+    /// A number people gave is checked by the customers' UNIQUE index, which in the batch's
+    /// INSERT would fail every create of the group: such a create runs after the batch is written.
+    func joinsCreateBatch(_ fields: StoredCustomerFields) -> Bool {
+        access == .pooled && fields.number == nil
+    }
+
+    /// The body of a create: queued in the batch while the writer has it collect (a create that
+    /// joins it, in a group with others), otherwise written at once (`insertRecord`).
+    func insertOrQueue(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+                       allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
+        guard createBatch.collects else {
+            return try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        }
+        return try queueCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+    }
+
+    /// `insertRecord` for a create in a group: the same checks, against the table and the group's
+    /// batch, in the same order, then its rows queued in `createBatch`, which the writer writes
+    /// with the group's other creates before COMMIT. Queueing is its last step and its only
+    /// change: a refused create queued nothing, and its group goes on.
+    /// - Returns: the record as it will be written (see `insertRecord`).
+    func queueCreate(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+                     allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
+        let batch = createBatch
+        var (fields, violations) = validated
+        canonicaliseVATNumber(&fields, violations: &violations)
+        let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
+        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT, queuedIn: batch)
+        let number = try batch.nextNumber(connection)
+        let id = try batch.nextID(connection)
+        let now = nowMilliseconds()
+        let record = Self.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
+        batch.queue(record, values: Self.insertValues(of: fields, number: number, at: now, by: author, id: id),
+                    keys: Self.keyRows(Self.matchKeys(of: fields), customerID: id),
+                    entry: Self.createdEntry(record, at: now, by: author))
+        return record
+    }
+}
