@@ -11,7 +11,8 @@ extension Migrations {
     /// (`ContactRow.list(…lending:)`, docs/PERFORMANCE.md "card15"). It replaces
     /// `contacts_by_customer`: every lookup of a customer's contacts (the trigger
     /// `customers_keep_live_contacts`, the cascade from `customers`, the exports' first contact,
-    /// the mailing list) needs only its first column.
+    /// the mailing list) needs only its first column; a merge's plan, which lists the absorbed
+    /// customer's contact ids by id once a merge, sorts those few.
     static let contactsListed = Migration(version: 21, name: "contacts indexed in their listed order", sql: """
         CREATE INDEX contacts_listed ON contacts
             (customer_id, coalesce(last_name, first_name) COLLATE NOCASE, first_name COLLATE NOCASE, id);
