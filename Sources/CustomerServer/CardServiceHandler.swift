@@ -23,22 +23,24 @@ extension CardServiceHandler {
     /// contacts, 5 activities) is ~1.3 KB, which grew from encode's 512 bytes twice. The customer
     /// is written from the store's row as a get's is (CustomerListingRow+Encoding.swift), while
     /// the read lends it, before the tabs are read; the contact-information tab from the store's
-    /// records, its activities from their rows as the read lends them
+    /// records, its contacts and activities from their rows as the read lends them
     /// (StoredContactInformation+Encoding.swift); the other tabs as the card's messages.
     static func encodedCard(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
                             store: CustomerStore) throws -> EncodedMessage<CustomerCard> {
         let (asked, financialHidden) = askedTabs(tabs, for: caller)
         return try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { writer in
-            var activities = LentActivities()
+            var lent = LentRows()
             let stored = try store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to,
                                             lendingCustomer: { row in
                 try writer.writeMessage(CustomerCard.CodingKeys.customer) { try row.encodeCustomer(to: &$0) }
-            }, lendingActivity: { try activities.write($0) })
+            }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) })
             let order = stored.lentActivityOrder ?? []
             try CustomerCard.encodeTabs(
                 to: &writer,
                 contactInformation: stored.contactInformation.map { information in {
-                    try information.encodeFields(to: &$0) { try activities.encodeListFields(to: &$0, order: order) }
+                    try information.encodeFields(to: &$0, contacts: { try lent.encodeContactFields(to: &$0) }) {
+                        try lent.encodeListFields(to: &$0, order: order)
+                    }
                 } },
                 salesAndProjects: stored.salesAndProjectsTab(for: caller), collaboration: stored.collaborationTab,
                 financial: stored.financialTab, settings: stored.settingsTab, files: stored.filesTab,

@@ -6,14 +6,17 @@ import CustomerStore
 // as the API's messages made of them (`ContactInformation(addresses: addresses.map(Address.init),
 // …)`) encode: no `Address`, `Contact` or `Activity` is built, copied into the card and released
 // again (~27 000 instructions of the bench's card, docs/PERFORMANCE.md "card10"); the activities
-// from their rows as the read lends them, with no `StoredActivity` either ("card14"). A field
+// and the contacts from their rows as the read lends them, with no `StoredActivity` ("card14") or
+// `StoredContact` ("card15") either. A field
 // added to one of those messages' `encodeFields` goes here too; CardEncodingTests compares the
 // bytes.
 
 extension StoredContactInformation {
     /// The fields of `ContactInformation` (the customer is the card's own field, not the tab's),
-    /// the activities' (`ActivityList`'s fields) written by `activities`.
-    func encodeFields(to writer: inout BinaryWriter, activities: (inout BinaryWriter) throws -> Void) throws {
+    /// the contacts' written by `contacts` when the read lent them (the tab's `contacts` then
+    /// empty), the activities' (`ActivityList`'s fields) by `activities`.
+    func encodeFields(to writer: inout BinaryWriter, contacts lent: (inout BinaryWriter) throws -> Void = { _ in },
+                      activities: (inout BinaryWriter) throws -> Void) throws {
         typealias Key = ContactInformation.CodingKeys
         // Elements borrowed by index: `for address in addresses` copies each (its strings retained).
         for index in addresses.indices {
@@ -22,35 +25,56 @@ extension StoredContactInformation {
         for index in contacts.indices {
             try writer.writeMessage(Key.contacts) { try contacts[index].encodeContactFields(to: &$0) }
         }
+        try lent(&writer)
         try writer.writeMessage(Key.activities, activities)
         // Rare (the bench's customers have none), so through the message.
         try writer.write(Key.segments, segments.map(Segment.init))
     }
 }
 
-/// The card's activities as the read lends their rows (in no order), each written as an
-/// `Activity` message of the `ActivityList` (`planned` or `done`) into a writer of their own,
-/// then copied into the tab in the list's order (`CardTabs.lentActivityOrder`).
-struct LentActivities {
+/// The card's contacts and activities as the read lends their rows, written into a writer of
+/// their own and copied into the tab where its fields go: the contacts as `contacts` fields of
+/// `ContactInformation`, in the order lent (the list's); the activities (lent in no order) each
+/// as an `Activity` message of the `ActivityList` (`planned` or `done`), copied in the list's
+/// order (`CardTabs.lentActivityOrder`). One writer for both: one buffer a card.
+struct LentRows {
     private var written = BinaryWriter(capacity: 1024)
-    /// Where each lent row's field begins, and where the last ends.
-    private var bounds = [0]
+    /// The bytes of the contacts lent (all lent before any activity).
+    private var contacts = 0..<0
+    /// Where each lent activity's field begins, and where the last ends.
+    private var activityBounds: [Int] = []
 
-    /// Writes the lent `row`.
-    mutating func write(_ row: ActivityListingRow) throws {
-        typealias Key = ActivityList.CodingKeys
-        try written.writeMessage(row.done ? Key.done : Key.planned) { try row.encodeActivityFields(to: &$0) }
-        bounds.append(written.count)
+    /// Writes the lent contact `row`.
+    mutating func write(_ row: ContactListingRow) throws {
+        guard activityBounds.isEmpty, contacts.upperBound == written.count else {
+            throw EncodingError.invalidValue(written.count, EncodingError.Context(
+                codingPath: [], debugDescription: "a contact was lent after an activity"))
+        }
+        try written.writeMessage(ContactInformation.CodingKeys.contacts) { try row.encodeContactFields(to: &$0) }
+        contacts = contacts.lowerBound..<written.count
     }
 
-    /// The `ActivityList`'s fields: the rows written, in `order` (positions as the read lent them).
+    /// Writes the lent activity `row`.
+    mutating func write(_ row: ActivityListingRow) throws {
+        typealias Key = ActivityList.CodingKeys
+        if activityBounds.isEmpty { activityBounds.append(written.count) }
+        try written.writeMessage(row.done ? Key.done : Key.planned) { try row.encodeActivityFields(to: &$0) }
+        activityBounds.append(written.count)
+    }
+
+    /// The `contacts` fields of the contacts lent.
+    func encodeContactFields(to writer: inout BinaryWriter) throws {
+        if !contacts.isEmpty { try writer.write(fieldsOf: written, contacts) }
+    }
+
+    /// The `ActivityList`'s fields: the activities written, in `order` (positions as the read lent them).
     func encodeListFields(to writer: inout BinaryWriter, order: [Int]) throws {
         for position in order {
-            guard bounds.indices.contains(position + 1) else {
+            guard position >= 0, position + 1 < activityBounds.count else {
                 throw EncodingError.invalidValue(position, EncodingError.Context(
-                    codingPath: [], debugDescription: "no activity \(position) was lent (\(bounds.count - 1) were)"))
+                    codingPath: [], debugDescription: "no activity \(position) was lent (\(max(activityBounds.count - 1, 0)) were)"))
             }
-            try writer.write(fieldsOf: written, bounds[position]..<bounds[position + 1])
+            try writer.write(fieldsOf: written, activityBounds[position]..<activityBounds[position + 1])
         }
     }
 }
@@ -99,6 +123,32 @@ extension StoredContact {
         try writer.write(Key.createdBy, UserRef(createdBy))
         try writer.write(Key.updatedAt, updatedAt)
         try writer.write(Key.updatedBy, UserRef(updatedBy))
+    }
+}
+
+extension ContactListingRow {
+    /// The fields of `Contact(try stored())`, text copied from the row.
+    func encodeContactFields(to writer: inout BinaryWriter) throws {
+        typealias Key = Contact.CodingKeys
+        try writer.write(Key.id, try id)
+        try writer.write(Key.customerId, try customerID)
+        try writer.write(Key.firstName, utf8: try firstName)
+        try writer.write(Key.lastName, utf8: try lastName)
+        try writer.write(Key.title, utf8: try title)
+        try writer.write(Key.email, utf8: try email)
+        try writer.write(Key.phone, utf8: try phone)
+        try writer.write(Key.mobile, utf8: try mobile)
+        try writer.write(Key.language, utf8: try language)
+        try writer.write(Key.notes, utf8: try notes)
+        try writer.write(Key.keywords, keywords)
+        try writer.write(Key.roles, roles)
+        try writer.write(Key.active, try active)
+        try writer.write(Key.deleted, try deleted)
+        try writer.write(Key.version, try version)
+        try writer.write(Key.createdAt, try createdAt)
+        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.updatedAt, try updatedAt)
+        try writer.write(Key.updatedBy, UserRef(try updatedBy))
     }
 }
 

@@ -3,8 +3,9 @@ import SQLiteEngine
 import Testing
 @testable import CustomerStore
 
-/// A customer's contacts are sorted by the store (`ContactRow.isListedBefore`), no longer by an
-/// ORDER BY: the order must stay the one SQLite gave, NOCASE collation and all.
+/// A customer's contacts come in the order of the index `contacts_listed` (migration 21), which the
+/// card's writer takes as it steps them: the order must stay the one SQLite's ORDER BY on the
+/// table gives, NOCASE collation and all, for the records and for the rows the card is lent.
 @Suite struct ContactOrderTests {
     /// Names that tell the collations apart: ASCII case folded, other letters not (Ä, Å, É sort by
     /// their bytes, after every ASCII letter), a prefix before a longer name, a missing last name
@@ -39,5 +40,10 @@ import Testing
         #expect(listed.map(\.id) == bySQLite)
         #expect(try fixture.store.contactInformation(customerID: customer.id, now: fixture.clock.now).contacts.map(\.id)
             == bySQLite)
+        var lent: [Int64] = []
+        let tabs = try fixture.store.cardTabs(customerID: customer.id, now: fixture.clock.now, tabs: [.contactInformation],
+                                              lendingCustomer: { _ in }, lendingContact: { lent.append(try $0.id) })
+        #expect(lent == bySQLite)
+        #expect(tabs.contactInformation?.contacts.isEmpty == true)
     }
 }

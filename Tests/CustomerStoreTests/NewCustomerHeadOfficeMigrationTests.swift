@@ -24,7 +24,7 @@ import SQLiteEngine
 
         let upgraded = try CustomerStore(path: path)
         defer { upgraded.close() }
-        #expect(upgraded.appliedMigrations == [Migrations.newCustomerHeadOffice.version])
+        #expect(upgraded.appliedMigrations.contains(Migrations.newCustomerHeadOffice.version))
         #expect(try !IdentityMigrationTests.schemaNames(path, type: "trigger").contains("customers_head_office_on_insert"))
         #expect(try upgraded.customer(id: before.id) == before)
         let after = try upgraded.createCustomer(NewCustomer(name: "After Oy"), by: author)

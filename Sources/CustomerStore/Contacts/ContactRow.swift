@@ -1,21 +1,30 @@
 import SQLiteEngine
 
 /// The SELECTs that read contacts with their labels, and their decoding (user names through ``UserNames``).
-enum ContactRow {
+@usableFromInline enum ContactRow {
     private static let columnList = """
         k.id, k.customer_id, k.first_name, k.last_name, k.title, k.email, k.phone, k.mobile, k.language,
         k.notes, k.active, k.deleted, k.version, k.created_at, k.created_by, k.updated_at, k.updated_by
         """
     private static let select = "SELECT \(columnList) FROM contacts k"
     private static let byID = select + " WHERE k.id = ?"
-    /// A customer's live contacts, in no order (`fetchAll` sorts them, see `isListedBefore`);
-    /// deactivated ones only when `?2` is 1. `labelled` says whether a contact has a keyword or
-    /// role (a probe of `contact_labels`' primary key), so the labels' statement runs only when
-    /// one has: for the bench's card, whose contacts have none, `sqlite3_step` ~3 500 and the call
-    /// path ~9 000 fewer instructions (docs/PERFORMANCE.md "card10").
-    private static let byCustomer = """
+    /// A customer's live contacts in the list's order: by last name (the first name when there is
+    /// none), then first name, both under NOCASE, then id; deactivated ones only when `?2` is 1. The
+    /// order is the index `contacts_listed`'s (migration 21), so SQLite sorts nothing and a caller
+    /// can write each row as it is stepped (docs/PERFORMANCE.md "card15"). `labelled` says whether a
+    /// contact has a keyword or role (a probe of `contact_labels`' primary key), so the labels'
+    /// statement runs only when one has: for the bench's card, whose contacts have none,
+    /// `sqlite3_step` ~3 500 and the call path ~9 000 fewer instructions ("card10").
+    static let byCustomer = """
         SELECT \(columnList), EXISTS (SELECT 1 FROM contact_labels cl WHERE cl.contact_id = k.id) AS labelled
         FROM contacts k WHERE k.customer_id = ?1 AND k.deleted = 0 AND (k.active = 1 OR ?2)
+        ORDER BY coalesce(k.last_name, k.first_name) COLLATE NOCASE, k.first_name COLLATE NOCASE, k.id
+        """
+    /// The labels of a customer's contacts, each contact's sorted by name.
+    private static let labelsOfCustomer = """
+        SELECT cl.contact_id, l.kind, l.name FROM contacts k
+        JOIN contact_labels cl ON cl.contact_id = k.id JOIN labels l ON l.id = cl.label_id
+        WHERE k.customer_id = ? ORDER BY l.name, l.id
         """
 
     /// The earliest live, active contact of each customer whose id `?1` lists as a JSON array.
@@ -50,11 +59,11 @@ enum ContactRow {
     }
 
     /// The columns `decode` reads, found by name once per prepared statement.
-    private struct Columns: ColumnLayout {
-        let id, customerID, firstName, lastName, title, email, phone, mobile, language, notes, active, deleted, version,
+    @usableFromInline struct Columns: ColumnLayout {
+        @usableFromInline let id, customerID, firstName, lastName, title, email, phone, mobile, language, notes, active, deleted, version,
             createdAt, createdBy, updatedAt, updatedBy: Column
 
-        init(resolving statement: SQLiteStatement) throws {
+        @usableFromInline init(resolving statement: SQLiteStatement) throws {
             func column(_ name: String) throws -> Column { try statement.column(name) }
             (id, customerID, firstName, lastName) = (try column("id"), try column("customer_id"), try column("first_name"),
                                                      try column("last_name"))
@@ -112,8 +121,8 @@ enum ContactRow {
         return contact
     }
 
-    /// A customer's contacts with their labels: one query whatever their number, and a second for the
-    /// labels when one of them has any.
+    /// A customer's contacts with their labels, in the list's order (see `byCustomer`): one query
+    /// whatever their number, and a second for the labels when one of them has any.
     /// - Parameter users: the read's user names, when it reads more rows than these.
     static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, includeDeactivated: Bool,
                          users: UserNames? = nil) throws -> [StoredContact] {
@@ -128,48 +137,47 @@ enum ContactRow {
             }
             return contacts
         }
-        contacts.sort(by: isListedBefore)
         // In the same read transaction as the contacts, so the labels are those of the same snapshot.
         guard labelled else { return contacts }
         let positions = Dictionary(uniqueKeysWithValues: contacts.enumerated().map { ($0.element.id, $0.offset) })
-        try labels(connection, """
-            SELECT cl.contact_id, l.kind, l.name FROM contacts k
-            JOIN contact_labels cl ON cl.contact_id = k.id JOIN labels l ON l.id = cl.label_id
-            WHERE k.customer_id = ? ORDER BY l.name, l.id
-            """, key: .integer(customerID)) { contactID, kind, name in
+        try labels(connection, labelsOfCustomer, key: .integer(customerID)) { contactID, kind, name in
             if let position = positions[contactID] { contacts[position].add(kind, name) }
         }
         return contacts
     }
 
-    /// The order of a customer's contacts: by last name (the first name when there is none), then
-    /// first name, both as SQLite's NOCASE collation compares them, then id. Sorted here rather
-    /// than by an ORDER BY: SQLite sorted the handful of rows in a temporary B-tree, which cost
-    /// more than reading them (callgrind, a card's three contacts).
-    static func isListedBefore(_ a: StoredContact, _ b: StoredContact) -> Bool {
-        let byName = nocaseOrder(a.lastName ?? a.firstName, b.lastName ?? b.firstName)
-        if byName != 0 { return byName < 0 }
-        let byFirstName = nocaseOrder(a.firstName, b.firstName)
-        if byFirstName != 0 { return byFirstName < 0 }
-        return a.id < b.id
-    }
-
-    /// Negative, zero or positive as SQLite orders `a` and `b` under `COLLATE NOCASE`: NULL first,
-    /// then the UTF-8 bytes compared with ASCII letters folded to lower case (no other letter is
-    /// folded), then the shorter first (SQLite's `nocaseCollatingFunc`).
-    static func nocaseOrder(_ a: String?, _ b: String?) -> Int {
-        guard let a, let b else { return a == nil ? (b == nil ? 0 : -1) : 1 }
-        var bytesB = b.utf8.makeIterator()
-        for byteA in a.utf8 {
-            guard let byteB = bytesB.next() else { return 1 }
-            let foldedA = Int(asciiLowercased(byteA)), foldedB = Int(asciiLowercased(byteB))
-            if foldedA != foldedB { return foldedA - foldedB }
+    /// A customer's live, active contacts as `fetchAll` lists them, each row lent to `body` in the
+    /// list's order as it is stepped instead of decoded into a record. The labels are read (once,
+    /// in the same snapshot, while the contacts' statement stands on its row) only when a contact
+    /// has any.
+    static func list(_ connection: SQLiteConnection, customerID: Int64, users: UserNames,
+                     lending body: (ContactListingRow) throws -> Void) throws {
+        var labelsByContact: [Int64: (keywords: [String], roles: [String])]?
+        try connection.withStatement(byCustomer) { statement in
+            try statement.bind([.integer(customerID), .integer(0)])
+            try statement.forEachRow(ListedColumns.self) { columns in
+                var labels: (keywords: [String], roles: [String])?
+                if try statement.bool(columns.labelled) {
+                    if labelsByContact == nil { labelsByContact = try Self.labels(connection, ofCustomer: customerID) }
+                    labels = labelsByContact?[try statement.int64(columns.contact.id)]
+                }
+                try body(ContactListingRow(statement: statement, columns: columns.contact, users: users,
+                                           keywords: labels?.keywords ?? [], roles: labels?.roles ?? []))
+            }
         }
-        return bytesB.next() == nil ? 0 : -1
     }
 
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+    /// The keywords and roles of a customer's contacts, by contact id, each sorted by name.
+    private static func labels(_ connection: SQLiteConnection, ofCustomer customerID: Int64) throws
+        -> [Int64: (keywords: [String], roles: [String])] {
+        var found: [Int64: (keywords: [String], roles: [String])] = [:]
+        try labels(connection, labelsOfCustomer, key: .integer(customerID)) { contactID, kind, name in
+            switch kind {
+            case .keyword: found[contactID, default: ([], [])].keywords.append(name)
+            case .role: found[contactID, default: ([], [])].roles.append(name)
+            }
+        }
+        return found
     }
 
     /// Loads one contact's keywords and roles, sorted by name.

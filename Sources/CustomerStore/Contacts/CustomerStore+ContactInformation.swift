@@ -24,20 +24,23 @@ extension CustomerStore {
     /// The segments and the project tasks are read only when the customer's read found some.
     static func contactInformation(_ connection: SQLiteConnection, of read: CardCustomer, now: Date,
                                    users: UserNames) throws -> StoredContactInformation {
-        try contactInformation(connection, of: read, users: users) {
+        try contactInformation(connection, of: read, users: users, contacts: {
+            try ContactRow.fetchAll(connection, customerID: read.id, includeDeactivated: false, users: users)
+        }, activities: {
             try ActivityRow.list(connection, customerID: read.id, now: now.milliseconds,
                                  withProjectTasks: read.hasProject, users: users)
-        }
+        })
     }
 
-    /// The tab with its activities made by `activities`, read between the contacts and the
-    /// segments (the order of the tab's fields).
+    /// The tab with its contacts made by `contacts` and its activities by `activities`, read
+    /// between the addresses and the segments (the order of the tab's fields).
     static func contactInformation(_ connection: SQLiteConnection, of read: CardCustomer, users: UserNames,
+                                   contacts: () throws -> [StoredContact],
                                    activities: () throws -> StoredActivityList) throws -> StoredContactInformation {
         StoredContactInformation(
             addresses: try AddressRow.fetchAll(connection, customerID: read.id, headOffice: read.headOffice,
                                                users: users),
-            contacts: try ContactRow.fetchAll(connection, customerID: read.id, includeDeactivated: false, users: users),
+            contacts: try contacts(),
             activities: try activities(),
             segments: try SegmentTree.ofCustomer(connection, customerID: read.id, hasSegment: read.hasSegment))
     }

@@ -27,9 +27,14 @@ extension CustomerStore {
     /// is stepped (in no order), instead of decoded into records: the tab's `activities` is then
     /// empty and the tabs' `lentActivityOrder` lists the lent rows' positions in the list's
     /// order (see `ActivityRow.list(_:customerID:now:withProjectTasks:users:lending:)`).
+    ///
+    /// With `contact`, the contact tab's contacts are lent to it the same way, but in the list's
+    /// order (`ContactRow.list(_:customerID:users:lending:)`), all of them before any activity:
+    /// the tab's `contacts` is then empty.
     public func cardTabs<Customer>(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                                    to: String? = nil,
                                    lendingCustomer body: (CustomerListingRow) throws -> Customer,
+                                   lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
                                    lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
         -> CardTabs<Customer> {
         try read { connection in
@@ -40,17 +45,24 @@ extension CustomerStore {
             let read = fetched.read
             var card = CardTabs(customer: fetched.customer)
             if tabs.contains(.contactInformation) {
-                if let activity {
-                    var order: [Int] = []
-                    card.contactInformation = try Self.contactInformation(connection, of: read, users: users) {
-                        order = try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
-                                                     withProjectTasks: read.hasProject, users: users, lending: activity)
-                        return StoredActivityList(planned: [], done: [])
+                var order: [Int]?
+                card.contactInformation = try Self.contactInformation(connection, of: read, users: users, contacts: {
+                    guard let contact else {
+                        return try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: false,
+                                                       users: users)
                     }
-                    card.lentActivityOrder = order
-                } else {
-                    card.contactInformation = try Self.contactInformation(connection, of: read, now: now, users: users)
-                }
+                    try ContactRow.list(connection, customerID: customerID, users: users, lending: contact)
+                    return []
+                }, activities: {
+                    guard let activity else {
+                        return try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
+                                                    withProjectTasks: read.hasProject, users: users)
+                    }
+                    order = try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
+                                                 withProjectTasks: read.hasProject, users: users, lending: activity)
+                    return StoredActivityList(planned: [], done: [])
+                })
+                card.lentActivityOrder = order
             }
             if tabs.contains(.salesAndProjects) {
                 card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID, users: users)

@@ -72,6 +72,7 @@ enum Migrations {
         activityItemsView,
         compactHistory,
         newCustomerHeadOffice,
+        contactsListed,
     ]
 
     /// The runner of `all`.
