@@ -28,8 +28,11 @@ extension CustomerListingRow {
         try writer.write(key.updatedAt, try updatedAt)
         try writer.write(key.updatedBy, UserRef(try updatedBy))
         // Never in a listing (see `StoredCustomer.headOffice`).
-        if readsHeadOffice, let office = try headOffice() {
-            try writer.writeMessage(key.headOffice) { try office.encodeAddressFields(to: &$0) }
+        if readsHeadOffice, let office = try headOfficeToWrite() {
+            switch office {
+            case .lent(let row): try writer.writeMessage(key.headOffice) { try row.encodeAddressFields(to: &$0) }
+            case .decoded(let stored): try writer.writeMessage(key.headOffice) { try stored.encodeAddressFields(to: &$0) }
+            }
         }
         try writer.write(key.businessId, utf8: try text(.businessID))
         try writer.write(key.registryStatus, utf8: try text(.registryStatus))
@@ -53,6 +56,29 @@ private struct CustomerFieldKeys {
     let headOffice = FieldKey(Key.headOffice), businessId = FieldKey(Key.businessId)
     let registryStatus = FieldKey(Key.registryStatus), registryCheckedAt = FieldKey(Key.registryCheckedAt)
     let deleted = FieldKey(Key.deleted)
+}
+
+extension AddressListingRow {
+    /// The fields of `Address(try AddressRow.decode(…))`, as `StoredAddress.encodeAddressFields`
+    /// writes them, text copied from the row (CustomerGetEncodingTests compares the bytes).
+    func encodeAddressFields(to writer: inout BinaryWriter) throws {
+        typealias Key = Address.CodingKeys
+        try writer.write(Key.id, try id)
+        try writer.write(Key.customerId, try customerID)
+        // The lines set, in order (`StoredAddress.street`).
+        for line in 0..<3 { try writer.write(Key.street, utf8: try street(line)) }
+        try writer.write(Key.postalCode, utf8: try postalCode)
+        try writer.write(Key.city, utf8: try city)
+        try writer.write(Key.region, utf8: try region)
+        try writer.write(Key.country, utf8: try country)
+        try writer.write(Key.kind, Address.Kind(try kind))
+        try writer.write(Key.isHeadOffice, try isHeadOffice)
+        try writer.write(Key.version, try version)
+        try writer.write(Key.createdAt, try createdAt)
+        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.updatedAt, try updatedAt)
+        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+    }
 }
 
 extension CustomerStore {

@@ -68,6 +68,21 @@ public struct CustomerListingRow {
         deleted ? UnsafeRawBufferPointer(start: nil, count: 0) : try statement.textBytes(columns.name)
     }
 
+    /// The head office as a writer takes it: lent from this row when the read has not decoded it
+    /// (a get's: no ``StoredAddress`` made and released), the decoded record when it has (a
+    /// card's), nil when the customer has none or the read did not ask for it (a listing's).
+    public func headOfficeToWrite() throws -> HeadOffice? {
+        if case .some(let decoded) = decodedHeadOffice { return decoded.map(HeadOffice.decoded) }
+        guard let headOfficeColumns else { return nil }
+        return try AddressListingRow(statement, headOfficeColumns, users: users).map(HeadOffice.lent)
+    }
+
+    /// See ``headOfficeToWrite()``.
+    public enum HeadOffice {
+        case lent(AddressListingRow)
+        case decoded(StoredAddress)
+    }
+
     /// Whether the read asked for the head office (a point read's row, not a listing's): a
     /// listing's writer then skips ``headOffice()``, whose optional address it made and
     /// destroyed again for every row (~300 instructions a row under callgrind).
