@@ -68,19 +68,19 @@ public struct CustomerListingRow {
         deleted ? UnsafeRawBufferPointer(start: nil, count: 0) : try statement.textBytes(columns.name)
     }
 
-    /// The head office as a writer takes it: lent from this row when the read has not decoded it
-    /// (a get's: no ``StoredAddress`` made and released), the decoded record when it has (a
-    /// card's), nil when the customer has none or the read did not ask for it (a listing's).
-    public func headOfficeToWrite() throws -> HeadOffice? {
-        if case .some(let decoded) = decodedHeadOffice { return decoded.map(HeadOffice.decoded) }
+    /// The head office lent from this row, for a writer (a get's: no ``StoredAddress`` made,
+    /// copied and released); nil when the customer has none, the read did not ask for it (a
+    /// listing's) or has decoded it already (a card's: see ``hasDecodedHeadOffice``).
+    public func lentHeadOffice() throws -> AddressListingRow? {
+        if case .some = decodedHeadOffice { return nil }
         guard let headOfficeColumns else { return nil }
-        return try AddressListingRow(statement, headOfficeColumns, users: users).map(HeadOffice.lent)
+        return try AddressListingRow(statement, headOfficeColumns, users: users)
     }
 
-    /// See ``headOfficeToWrite()``.
-    public enum HeadOffice {
-        case lent(AddressListingRow)
-        case decoded(StoredAddress)
+    /// Whether the read decoded the head office already: a writer then takes ``headOffice()``.
+    public var hasDecodedHeadOffice: Bool {
+        if case .some = decodedHeadOffice { return true }
+        return false
     }
 
     /// Whether the read asked for the head office (a point read's row, not a listing's): a
