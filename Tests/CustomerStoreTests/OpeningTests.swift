@@ -54,6 +54,26 @@ import SQLiteEngine
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    /// Until the WAL holds a commit, each read transaction sizes the database with fstat(2)
+    /// (see `SQLiteConnection.commitToLog`): a store opened where the last close removed the log
+    /// has a commit in it before its first read, and its schema version is what it was.
+    @Test func openingLeavesACommitInTheLogBeforeTheFirstRead() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.databasePath
+        try CustomerStore(path: path).close()
+        func logSize() -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int
+        }
+        #expect(logSize() == nil, "the last connection to close removes the log")
+        let store = try CustomerStore(path: path)
+        defer { store.close() }
+        let pageSize = try store.writer.withConnection { try $0.pragma("page_size") }.flatMap { Int($0) } ?? 0
+        #expect(pageSize > 0)
+        // The log's header (32 bytes), then a frame: its header (24) and a page.
+        #expect((logSize() ?? 0) >= 32 + 24 + pageSize)
+        #expect(try store.writer.withConnection { try Migrations.currentVersion(of: $0) } == Migrations.latestVersion)
+    }
+
     @Test func dataSurvivesCloseAndReopen() throws {
         let fixture = try Fixture()
         let created = try fixture.create("Kone Oyj", vatNumber: "FI 0109 8628", country: "fi")

@@ -5,15 +5,15 @@ import SQLiteEngine
 /// The column list takes a table alias so the customer point read can fold the head office into
 /// its own statement (one extra rowid lookup instead of a second query); each column is named
 /// after that alias (`ho_city`), so it never shares a name with the customer's own.
-enum AddressRow {
+@usableFromInline enum AddressRow {
     /// The columns `decode` reads, found by name once per prepared statement; for one table alias
     /// (`ho_city`), as `columns(_:)` names them.
-    struct Columns: ColumnLayout {
-        let id, customerID, street1, street2, street3, postalCode, city, region, country, kind, isHeadOffice,
+    @usableFromInline struct Columns: ColumnLayout {
+        @usableFromInline let id, customerID, street1, street2, street3, postalCode, city, region, country, kind, isHeadOffice,
             version, createdAt, createdBy, updatedAt, updatedBy: Column
 
         /// The plain `select`'s columns (alias `a`).
-        init(resolving statement: SQLiteStatement) throws {
+        @usableFromInline init(resolving statement: SQLiteStatement) throws {
             try self.init(resolving: statement, alias: "a")
         }
 

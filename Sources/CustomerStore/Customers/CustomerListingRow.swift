@@ -68,6 +68,21 @@ public struct CustomerListingRow {
         deleted ? UnsafeRawBufferPointer(start: nil, count: 0) : try statement.textBytes(columns.name)
     }
 
+    /// The head office lent from this row, for a writer (a get's: no ``StoredAddress`` made,
+    /// copied and released); nil when the customer has none, the read did not ask for it (a
+    /// listing's) or has decoded it already (a card's: see ``hasDecodedHeadOffice``).
+    public func lentHeadOffice() throws -> AddressListingRow? {
+        if case .some = decodedHeadOffice { return nil }
+        guard let headOfficeColumns else { return nil }
+        return try AddressListingRow(statement, headOfficeColumns, users: users)
+    }
+
+    /// Whether the read decoded the head office already: a writer then takes ``headOffice()``.
+    public var hasDecodedHeadOffice: Bool {
+        if case .some = decodedHeadOffice { return true }
+        return false
+    }
+
     /// Whether the read asked for the head office (a point read's row, not a listing's): a
     /// listing's writer then skips ``headOffice()``, whose optional address it made and
     /// destroyed again for every row (~300 instructions a row under callgrind).

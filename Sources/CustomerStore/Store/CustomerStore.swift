@@ -87,6 +87,8 @@ public final class CustomerStore: Sendable {
             checkpointer.watch(writerConnection)
             let applied = try Migrations.migrator.migrate(writerConnection, upTo: options.migrateUpTo)
             try Self.backfillBusinessIDs(writerConnection, normaliser: options.vatNormaliser)
+            // Before the first read: see `commitToLog`.
+            try writerConnection.commitToLog()
             return (isIntegrityCheckDeferred, applied)
         }
         self.options = options
