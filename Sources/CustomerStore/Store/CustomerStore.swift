@@ -87,8 +87,10 @@ public final class CustomerStore: Sendable {
             checkpointer.watch(writerConnection)
             let applied = try Migrations.migrator.migrate(writerConnection, upTo: options.migrateUpTo)
             try Self.backfillBusinessIDs(writerConnection, normaliser: options.vatNormaliser)
-            // Before the first read: see `commitToLog`.
-            try writerConnection.commitToLog()
+            // Before the first read: see `commitToLog`. Only a saving of one fstat(2) a read: when
+            // it cannot be written (a full disk, a file-size limit reached) the server starts and
+            // serves reads as it did before, and its first real commit does the same.
+            _ = try? writerConnection.commitToLog()
             return (isIntegrityCheckDeferred, applied)
         }
         self.options = options
