@@ -83,16 +83,21 @@ extension BinaryReader {
         /// Several occurrences, which merge: the generic decoder reads them.
         case merged
         case single(BinaryReader)
+        /// One occurrence with the content of the earlier field it was compared with.
+        case sameAsEarlier
     }
 
-    /// The reader of the message in field `number`; `type` names it in a fault.
+    /// The reader of the message in field `number`; `type` names it in a fault. Given `earlier`,
+    /// a field read before whose value the caller keeps, a single occurrence with its content is
+    /// `.sameAsEarlier` instead (one more look-up, and no reader made when it is).
     @usableFromInline
-    func message(_ number: UInt32, _ type: Any.Type) throws(FieldFault) -> MessageField {
+    func message(_ number: UInt32, _ type: Any.Type, sameAs earlier: UInt32? = nil) throws(FieldFault) -> MessageField {
         guard let found = occurrence(number) else { return .absent }
         guard found.single else { return .merged }
         guard found.entry.wireType == .lengthDelimited else {
             throw .mismatch(type, found.entry, expected: .lengthDelimited)
         }
+        if let earlier, hasSameContent(found.entry, as: earlier) { return .sameAsEarlier }
         return .single(try reader(of: found.entry, reportingOffset: false))
     }
 

@@ -226,6 +226,17 @@ public struct BinaryReader: ~Copyable {
         return (entry, slot.count == 1)
     }
 
+    /// Whether `entry`, a length-delimited field that occurs once, has the content of field
+    /// `earlier`, which must occur once too (see `decodeIfPresent(_:_:sameAs:decodedAs:)`).
+    @inline(__always)
+    func hasSameContent(_ entry: FieldEntry, as earlier: UInt32) -> Bool {
+        guard let that = occurrence(earlier), that.single, that.entry.wireType == .lengthDelimited,
+              that.entry.value == entry.value, let base = buffer.baseAddress
+        else { return false }
+        // The first pass checked that both contents lie inside the message.
+        return memcmp(base + entry.offset, base + that.entry.offset, Int(truncatingIfNeeded: entry.value)) == 0
+    }
+
     /// ``occurrence(_:)`` of a field number past the tables, or in a message nested past them.
     @inline(never)
     private func walkedOccurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {

@@ -6,7 +6,9 @@ import Foundation
 // card and create requests. Each reads its fields in the order of its `CodingKeys` cases, which is
 // the order its synthesized `init(from:)` reads them, so a malformed message fails on the
 // same field with the same kind of error; DirectDecodingTests compare both paths for every message
-// here, and the `direct` fuzz target on random bytes.
+// here, and the `direct` fuzz target on random bytes. A user reference that repeats an earlier one
+// of the same message byte for byte (most records are changed by whoever created them) is that
+// value again, not read twice (`decode(_:_:sameAs:decodedAs:)`).
 
 extension UserRef: DirectDecodable {
     public init(fields reader: borrowing BinaryReader) throws {
@@ -31,9 +33,10 @@ extension Customer: DirectDecodable {
         active = try reader.decode(Bool.self, CodingKeys.active)
         version = try reader.decode(Int64.self, CodingKeys.version)
         createdAt = try reader.decode(Date.self, CodingKeys.createdAt)
-        createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy)
+        createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy, sameAs: CodingKeys.accountManager,
+                                      decodedAs: accountManager)
         updatedAt = try reader.decode(Date.self, CodingKeys.updatedAt)
-        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy)
+        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy, sameAs: CodingKeys.createdBy, decodedAs: createdBy)
         headOffice = try reader.decodeIfPresent(Address.self, CodingKeys.headOffice)
         businessId = try reader.decodeIfPresent(String.self, CodingKeys.businessId)
         registryStatus = try reader.decodeIfPresent(String.self, CodingKeys.registryStatus)
@@ -66,7 +69,7 @@ extension Address: DirectDecodable {
         createdAt = try reader.decode(Date.self, CodingKeys.createdAt)
         createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy)
         updatedAt = try reader.decode(Date.self, CodingKeys.updatedAt)
-        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy)
+        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy, sameAs: CodingKeys.createdBy, decodedAs: createdBy)
     }
 }
 
@@ -98,7 +101,7 @@ extension Contact: DirectDecodable {
         createdAt = try reader.decode(Date.self, CodingKeys.createdAt)
         createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy)
         updatedAt = try reader.decode(Date.self, CodingKeys.updatedAt)
-        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy)
+        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy, sameAs: CodingKeys.createdBy, decodedAs: createdBy)
     }
 }
 
@@ -122,7 +125,7 @@ extension Activity: DirectDecodable {
         createdAt = try reader.decode(Date.self, CodingKeys.createdAt)
         createdBy = try reader.decode(UserRef.self, CodingKeys.createdBy)
         updatedAt = try reader.decode(Date.self, CodingKeys.updatedAt)
-        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy)
+        updatedBy = try reader.decode(UserRef.self, CodingKeys.updatedBy, sameAs: CodingKeys.createdBy, decodedAs: createdBy)
         timeZone = try reader.decodeIfPresent(String.self, CodingKeys.timeZone)
     }
 }

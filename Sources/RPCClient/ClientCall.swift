@@ -15,6 +15,9 @@ final class ClientCall: Sendable {
 
     private struct State: ~Copyable {
         var outcome: Result<[UInt8]?, RPCError>?
+        /// Whether `outcome` is set: tested where the outcome itself is not wanted, since a test of
+        /// the optional copied and destroyed the `Result` (its `RPCError` field by field).
+        var ended = false
         /// Unsafe rather than checked: the checked kind allocates per call, and this one is resumed
         /// exactly once by construction (taken out of the state under its lock, or never stored).
         var responseWaiter: UnsafeContinuation<[UInt8]?, any Error>?
@@ -35,7 +38,7 @@ final class ClientCall: Sendable {
         state = Mutex(State(sendCredit: sendCredit))
     }
 
-    var isFinished: Bool { state.withLock { $0.outcome != nil } }
+    var isFinished: Bool { state.withLock { $0.ended } }
 
     /// The final outcome once the call ended (nil before): what a blocked caller takes home.
     var outcome: Result<[UInt8]?, RPCError>? { state.withLock { $0.outcome } }
@@ -56,7 +59,8 @@ final class ClientCall: Sendable {
     func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool) -> Bool {
         let (waiters, entry): ((UnsafeContinuation<[UInt8]?, any Error>?, CheckedContinuation<[UInt8]?, any Error>?,
                                 CheckedContinuation<Bool, any Error>?)?, DeadlineScheduler.Entry?) = state.withLock { state in
-            guard state.outcome == nil else { return (nil, nil) }
+            guard !state.ended else { return (nil, nil) }
+            state.ended = true
             state.outcome = outcome
             if local {
                 state.messages = []
@@ -74,12 +78,13 @@ final class ClientCall: Sendable {
         if let entry { DeadlineScheduler.shared.cancel(entry) }
         guard let (responseWaiter, messageWaiter, creditWaiter) = waiters else { return false }
         bell?.ring()
-        responseWaiter?.resume(with: outcome.mapError { $0 as any Error })
         switch outcome {
-        case .success:
+        case .success(let message):
+            responseWaiter?.resume(returning: message)
             messageWaiter?.resume(returning: nil)
             creditWaiter?.resume(returning: true)
         case .failure(let error):
+            responseWaiter?.resume(throwing: error)
             messageWaiter?.resume(throwing: error)
             creditWaiter?.resume(throwing: error)
         }
@@ -119,7 +124,10 @@ final class ClientCall: Sendable {
     func response() async throws -> [UInt8]? {
         try await withUnsafeThrowingContinuation { continuation in
             let outcome: Result<[UInt8]?, RPCError>? = state.withLock { state in
-                if state.outcome == nil { state.responseWaiter = continuation }
+                guard state.ended else {
+                    state.responseWaiter = continuation
+                    return nil
+                }
                 return state.outcome
             }
             if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }

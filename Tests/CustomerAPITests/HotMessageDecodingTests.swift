@@ -105,6 +105,41 @@ import Testing
         }
     }
 
+    /// A user reference with the bytes of an earlier one of its message is that value again
+    /// (`decode(_:_:sameAs:decodedAs:)`); one that differs, even by its id or by one byte of its
+    /// name, is read for itself, and one that occurs twice still merges as the generic decoder
+    /// merges it.
+    @Test func repeatedUserReferencesReadAsTheGenericDecoderReadsThem() throws {
+        let alice = Sample.alice
+        let references: [(UserRef?, UserRef, UserRef)] = [
+            (alice, alice, alice), (nil, alice, alice), (alice, alice, UserRef(id: 2, name: "bob")),
+            (UserRef(id: 2, name: "bob"), alice, alice), (alice, UserRef(id: 2, name: "alice"), alice),
+            (alice, UserRef(id: 1, name: "alicf"), UserRef(id: 1, name: "alicf")),
+            (UserRef(id: 1, name: ""), UserRef(id: 1, name: ""), UserRef(id: 1, name: "")),
+        ]
+        for (manager, creator, updater) in references {
+            var customer = Samples.fullCustomer
+            (customer.accountManager, customer.createdBy, customer.updatedBy) = (manager, creator, updater)
+            customer.headOffice?.createdBy = creator
+            customer.headOffice?.updatedBy = updater
+            try check(customer)
+            var contact = Samples.fullContact
+            (contact.createdBy, contact.updatedBy) = (creator, updater)
+            try check(contact, damaging: false)
+            var task = Samples.fullTask
+            (task.createdBy, task.updatedBy) = (creator, updater)
+            try check(task, damaging: false)
+        }
+        // updatedBy (field 17) again, after the customer's own occurrence: the two merge, so the
+        // bob of the second occurrence's name wins over the creator's bytes the first repeats.
+        var customer = Samples.fullCustomer
+        (customer.createdBy, customer.updatedBy) = (alice, alice)
+        let bytes = try BinaryEncoder().encode(customer) + [0x8a, 0x01, 0x05, 0x12, 0x03] + Array("bob".utf8)
+        customer.updatedBy = UserRef(id: 1, name: "bob")
+        #expect(try BinaryDecoder().decode(Customer.self, from: bytes) == customer)
+        #expect(DecodingOutcome(Customer.self, bytes, direct: true) == DecodingOutcome(Customer.self, bytes, direct: false))
+    }
+
     /// Fields a newer writer added (numbers the reader does not know) are skipped.
     @Test func unknownFieldsAreSkipped() throws {
         let bytes = try BinaryEncoder().encode(Samples.fullCustomer)

@@ -128,6 +128,33 @@ import Testing
             files: FilesTab(files: [], links: [])))
     }
 
+    /// A client's requests: every field set, none set, and the empty query a plain list sends
+    /// (a nested message with no field is still written, as `Codable` writes it).
+    @Test func theRequestsAClientSendsMost() throws {
+        let fullFields = CustomerFields(
+            number: 1_042, name: "Oy Pitkä Nimi Ab ✓", accountManager: "alice", description: String(repeating: "x", count: 200),
+            vatNumber: "FI01120389", country: "FI", industry: "Machinery", email: "info@example.fi",
+            website: "https://example.fi", phone: "+358 9 123 4567")
+        let fullQuery = CustomerQuery(status: .all, search: "Virtanen", country: "FI", accountManager: "alice",
+                                      changedSince: Self.at, order: .number)
+        #expect(Self.unsetOptionals(fullFields) == [])
+        #expect(Self.unsetOptionals(fullQuery) == [])
+        for request in [GetCustomerRequest(id: 42), GetCustomerRequest(number: Int64.max), GetCustomerRequest(id: -1, number: 0),
+                        GetCustomerRequest()] { try sameBytes(request) }
+        for query in [fullQuery, CustomerQuery(), CustomerQuery(status: .active, order: .name)] {
+            try sameBytes(query)
+            try sameBytes(ListCustomersRequest(query: query, limit: 50, pageToken: "opaque-token"))
+        }
+        try sameBytes(ListCustomersRequest())
+        for fields in [fullFields, CustomerFields(), CustomerFields(name: "Bench 1-1 Oy", country: "FI")] {
+            try sameBytes(fields)
+            try sameBytes(CreateCustomerRequest(fields: fields, allowDuplicateVat: nil))
+            try sameBytes(UpdateCustomerRequest(id: 7, expectedVersion: 3, fields: fields, allowDuplicateVat: true))
+        }
+        try sameBytes(CreateCustomerRequest(fields: fullFields, allowDuplicateVat: false))
+        try sameBytes(UpdateCustomerRequest(id: Int64.min, fields: CustomerFields()))
+    }
+
     /// A message that goes through `Codable` and holds hot ones (an address list, a history page's
     /// contact) writes them directly inside its own fields, framed as `Codable` would frame them.
     @Test func hotMessagesInsideCodableOnes() throws {

@@ -2,8 +2,8 @@ import BinaryCoding
 import CustomerAPI
 import Foundation
 
-/// Fuzz target (d): the hot response messages, which write their own fields (`DirectEncodable`),
-/// against their `Codable` path.
+/// Fuzz target (d): the hot response messages, and the requests a client sends most, which write
+/// their own fields (`DirectEncodable`), against their `Codable` path.
 ///
 /// Input: one byte choosing the message type, then the bytes to decode. A value that decodes must
 /// encode to the same bytes on both encoding paths: a hand-written writer that parts from
@@ -15,6 +15,8 @@ enum ResponseFuzzTarget {
         entry(Address.self), entry(Contact.self), entry(Activity.self), entry(ActivityList.self), entry(Segment.self),
         entry(UserRef.self), entry(ContactRef.self),
         (BorrowedText.self, { compareBorrowedText($0) }),
+        entry(GetCustomerRequest.self), entry(ListCustomersRequest.self), entry(CustomerQuery.self),
+        entry(CreateCustomerRequest.self), entry(UpdateCustomerRequest.self), entry(CustomerFields.self),
     ]
 
     /// The selector of `compareBorrowedText`: the bytes are a stored text, not a message.
@@ -117,6 +119,10 @@ enum ResponseFuzzTarget {
             seed(CustomerCard(customer: customer, contactInformation: information, financialHidden: true)),
             seed(information), seed(address), seed(contact), seed(activity), seed(alice),
             input(BorrowedText.self, message: Array("Ääkkönen Oy".utf8)), input(BorrowedText.self, message: [0x41, 0xC3, 0xFF, 0xED, 0xA0, 0x80]),
+            seed(GetCustomerRequest(id: 42)),
+            seed(ListCustomersRequest(query: CustomerQuery(status: .all, search: "Oy", order: .number), limit: 50, pageToken: "next")),
+            seed(CreateCustomerRequest(fields: CustomerFields(name: "Ääkkönen Oy", country: "FI"), allowDuplicateVat: true)),
+            seed(UpdateCustomerRequest(id: 42, expectedVersion: 3, fields: CustomerFields(phone: "+358 9 1"))),
         ]
     }
 }
