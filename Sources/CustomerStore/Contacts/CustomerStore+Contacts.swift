@@ -149,7 +149,7 @@ extension CustomerStore {
     /// The stored contact for a change: it must exist, not be deleted, and match `expectedVersion`.
     func liveContact(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredContact {
         let current = try requireContact(connection, id: id)
-        if current.deleted { throw StoreError.failedPrecondition("contact \(id) is deleted") }
+        if current.deleted { throw StoreError.deletedContact(id, field: "id") }
         try Self.checkVersion(expectedVersion, current: current.version, of: "contact \(id)")
         return current
     }

@@ -77,7 +77,7 @@ extension CustomerStore {
                                     by author: Author) throws -> StoredCustomer {
         let author = author.from(update.source)
         return try write { connection in
-            var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
+            var customer = try currentCustomer(connection, id: customerID, field: "customerId", expectedVersion: expectedVersion)
             try Self.requireActingUser(connection, author.userID)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.

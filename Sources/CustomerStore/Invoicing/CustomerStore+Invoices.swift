@@ -30,7 +30,7 @@ extension CustomerStore {
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            if customer.deleted { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
+            if customer.deleted { throw StoreError.deletedCustomer(customerID, field: "customerId") }
             if let contactID {
                 try Self.checkActivityContact(connection, contactID: contactID, customerID: customerID,
                                               violations: &violations)
@@ -81,7 +81,7 @@ extension CustomerStore {
             let isObject = bytes.count <= maxSettingsSnapshot
                 && (try? JSONSerialization.jsonObject(with: bytes)) is [String: Any]
             if !isObject {
-                violations.append(FieldViolation(field: "settingsSnapshot",
+                violations.append(FieldViolation(field: "settings",
                                                  reason: "must be a JSON object of at most \(maxSettingsSnapshot) bytes"))
             }
         }

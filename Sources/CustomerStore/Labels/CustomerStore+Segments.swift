@@ -53,7 +53,7 @@ extension CustomerStore {
                 }
                 if cycle {
                     throw StoreError.failedPrecondition("segment \(id) cannot move under segment \(parentID): "
-                        + "that is the segment itself or one of its sub-segments")
+                        + "that is the segment itself or one of its sub-segments", field: "parentId")
                 }
             }
             try connection.run("UPDATE segments SET parent_id = ? WHERE id = ?", [SQLValue(parentID), .integer(id)])
@@ -76,12 +76,12 @@ extension CustomerStore {
             }
             if children > 0 {
                 throw StoreError.failedPrecondition("segment \(id) has \(children) sub-segment\(children == 1 ? "" : "s"): "
-                    + "delete or move them first")
+                    + "delete or move them first", field: "id")
             }
             if segment.customerCount > 0, !force {
                 let customers = segment.customerCount == 1 ? "1 customer has" : "\(segment.customerCount) customers have"
                 throw StoreError.failedPrecondition("\(customers) segment \(id) chosen: "
-                    + "delete it with force=true to remove it from them")
+                    + "delete it with force=true to remove it from them", field: "force")
             }
             try connection.run("DELETE FROM customer_segments WHERE segment_id = ?", [.integer(id)])
             try connection.run("DELETE FROM segments WHERE id = ?", [.integer(id)])
