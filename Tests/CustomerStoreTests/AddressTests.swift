@@ -50,7 +50,7 @@ import Testing
         let other = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         let before = try fixture.store.customer(id: customer.id)
         #expect(throws: StoreError.failedPrecondition("address \(head.id) is the head office of customer \(customer.id): "
-            + "make another address the head office first (SetHeadOffice)", field: "id")) {
+            + "move the head office to another address first (SetHeadOffice)", field: "id")) {
             try fixture.store.removeAddress(id: head.id, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.customer(id: customer.id) == before)

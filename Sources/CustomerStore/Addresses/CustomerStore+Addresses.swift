@@ -6,7 +6,7 @@ extension CustomerStore {
     /// same transaction (the schema's trigger sets it; the customer's version and history record it).
     ///
     /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func addAddress(customerID: Int64, _ fields: StoredAddressFields, by author: Author) throws -> StoredAddress {
         try write { connection in try addAddress(connection, customerID: customerID, fields, by: author) }
     }
@@ -88,7 +88,7 @@ extension CustomerStore {
             }
             if current.isHeadOffice, others > 0 {
                 throw StoreError.failedPrecondition("address \(id) is the head office of customer \(current.customerID): "
-                    + "make another address the head office first (SetHeadOffice)", field: "id")
+                    + "move the head office to another address first (SetHeadOffice)", field: "id")
             }
             try Self.requireActingUser(connection, author.userID)
             // The foreign key's ON DELETE SET NULL clears the head office when this was the last address.

@@ -5,7 +5,7 @@ extension CustomerStore {
     /// Creates an active contact person of a customer with the given keywords and roles (existing labels).
     ///
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
-    ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
+    ///   unknown labels on fields `keywords` / `roles`; `brokenRule` for an unknown acting user.
     public func createContact(customerID: Int64, _ fields: StoredContactFields, keywords: [String], roles: [String],
                               by author: Author) throws -> StoredContact {
         try write { connection in

@@ -72,7 +72,7 @@ extension CustomerStore {
     ///   meanwhile (while the registry was asked) is refused with `aborted` and nothing changes.
     /// - Returns: the customer afterwards, with its head office.
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
                                     by author: Author) throws -> StoredCustomer {
         let author = author.from(update.source)

@@ -12,8 +12,8 @@ extension CustomerStore {
     ///
     /// - Parameter total: exact; may be negative (a credit note); at most 4 decimals.
     /// - Throws: `notFound` (customer); `invalidArgument` on `total`, `currency`, `description`,
-    ///   `settingsSnapshot` (not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
-    ///   `failedPrecondition` for a deleted contact or an unknown acting user.
+    ///   `settings` (the `settingsSnapshot`: not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
+    ///   `failedPrecondition` for a deleted customer or contact, `brokenRule` for an unknown acting user.
     public func issueInvoice(customerID: Int64, contactID: Int64?, total: Decimal, currency: String,
                              description: String?, settingsSnapshot: String?, by author: Author) throws -> StoredInvoice {
         var violations = Self.invoiceViolations(total: total, settingsSnapshot: settingsSnapshot)

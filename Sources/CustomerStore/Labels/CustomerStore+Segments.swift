@@ -108,7 +108,7 @@ extension CustomerStore {
     /// - Returns: the customer's segments, ordered by path.
     /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIds` (the request field) for more than
     ///   `maxSegmentsPerCustomer` distinct ids, or naming the unknown ids (the first 20);
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [StoredSegment] {
         let wanted = Array(Set(segmentIDs)).sorted()
         guard wanted.count <= Self.maxSegmentsPerCustomer else {

@@ -8,7 +8,7 @@ extension CustomerStore {
     /// customer's activity list.
     /// - Parameter dueOn: 'YYYY-MM-DD'.
     /// - Throws: `notFound` (project); `invalidArgument` on `name`, `assignee`, `dueOn`;
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func addProjectTask(projectID: Int64, name: String, assigneeID: Int64?, dueOn: String?,
                                by author: Author) throws -> StoredProjectTask {
         let (columns, violations) = Self.taskColumns(ProjectTaskChanges(name: name, assigneeID: .some(assigneeID),
@@ -51,7 +51,7 @@ extension CustomerStore {
     }
 
     /// Marks a project task done (now, by the caller) or planned again; unchanged when already so.
-    /// - Throws: `notFound`; `failedPrecondition` for an unknown acting user.
+    /// - Throws: `notFound`; `brokenRule` for an unknown acting user.
     public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)

@@ -4,7 +4,7 @@ import SQLiteEngine
 extension CustomerStore {
     /// Creates an open sales case of a customer.
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
-    ///   project fields given to a sales case; `failedPrecondition` for an unknown acting user.
+    ///   project fields given to a sales case; `brokenRule` for an unknown acting user.
     public func createSalesCase(customerID: Int64, _ fields: StoredProjectFields, by author: Author) throws -> StoredProject {
         try insertProject(customerID: customerID, kind: .salesCase, fields, by: author)
     }
