@@ -11,6 +11,9 @@ enum CommandFailure {
 
     static func text(for error: RPCError, options: [Option]) -> String {
         var message = error.message
+        // Whether the message states a detail is asked of it as the server sent it: the flags'
+        // rewriting below may change the detail's words inside it.
+        let stated = Set(error.details.filter { error.message.contains($0.text) }.map(\.text))
         let flags = Dictionary(options.map { (wireName(of: $0), $0.spelling) }, uniquingKeysWith: { first, _ in first })
         for (field, flag) in flags.sorted(by: { $0.key.count > $1.key.count }) {
             // "send confirm=true to delete it" → "add --confirm to delete it".
@@ -20,7 +23,7 @@ enum CommandFailure {
         var rendered: [String] = []
         for detail in error.details {
             let flag = flags[lastComponent(detail.field)]
-            if message.contains(detail.text) {
+            if stated.contains(detail.text) {
                 if let flag { message = message.replacingOccurrences(of: detail.field + ": ", with: flag + ": ") }
             } else if let flag {
                 // A message that already names the flag ("add --confirm ...") has said it.

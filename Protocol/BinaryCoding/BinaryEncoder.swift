@@ -23,7 +23,7 @@ public struct BinaryEncoder: Sendable {
         let buffer = EncodingBuffer(capacity: 512, encoder: self, keepsSpares: true)
         defer { buffer.releaseSpares() }
         let top = EncoderNode(buffer: buffer, slot: .root, level: 0, parent: nil, key: nil)
-        if kind == .other || kind == .directMessage {
+        if kind == .other || kind == .directMessage || kind == .textEnum {
             // A message (or any value with its own Codable) at the top: the top node is its
             // encoder, rather than the parent of one more node that would do the same.
             try value.encode(to: top)

@@ -199,8 +199,8 @@ extension BinaryReader {
         return value
     }
 
-    /// An enum with a `String` raw value: its raw value, refused as its synthesized `init(from:)`
-    /// refuses a text it has no case for.
+    /// An enum with a `String` raw value: its raw value, a text it has no case for refused as the
+    /// generic decoder refuses it (`UnknownEnumText`).
     @inlinable public func decode<E: RawRepresentable, K: CodingKey>(_ type: E.Type, _ key: K) throws -> E
     where E.RawValue == String {
         let text = try decode(String.self, key)

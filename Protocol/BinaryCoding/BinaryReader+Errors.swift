@@ -66,12 +66,11 @@ extension BinaryReader {
             debugDescription: unknownEnumMessage(type, number: number, field: field, keyName: key.stringValue)))
     }
 
-    /// An enum with a `String` raw value that has no case for `text`, worded as its synthesized
-    /// `init(from:)` words it.
+    /// An enum with a `String` raw value that has no case for `text`: the generic decoder's
+    /// refusal (`UnknownEnumText`).
     @usableFromInline
     static func unknownCase(_ type: Any.Type, text: String, _ key: any CodingKey) -> DecodingError {
-        .dataCorrupted(DecodingError.Context(
-            codingPath: [key], debugDescription: "Cannot initialize \(type) from invalid String value \(text)"))
+        UnknownEnumText.error(type, text: text, codingPath: [key])
     }
 
     /// `value`, or the generic decoder's `keyNotFound`.

@@ -106,6 +106,11 @@ extension DecoderNode {
             if let enumType = type as? any RawRepresentable.Type {
                 return try enumCase(enumType, as: type, in: slot, key: key())
             }
+        case .textEnum:
+            // The plain `RawRepresentable`, as for `intEnum`.
+            if let enumType = type as? any RawRepresentable.Type {
+                return try textCase(enumType, as: type, in: slot, key: key())
+            }
         case .dictionary:
             if let mapType = type as? any DecodableMap.Type {
                 return try map(mapType, as: type, in: slot, key: key())
@@ -139,6 +144,19 @@ extension DecoderNode {
             if case .field(_, let number) = slot { fieldNumber = number }
             throw corrupted(
                 unknownEnumMessage(E.self, number: number, field: fieldNumber, keyName: key?.stringValue ?? ""), key: key)
+        }
+        return same(value, T.self)
+    }
+
+    /// The case of an enum from its text, as its synthesized `init(from:)` would read it; a text the
+    /// type has no case for is the decoder's own refusal (`UnknownEnumText`), not Swift's.
+    private func textCase<E: RawRepresentable, T>(
+        _ enumType: E.Type, as type: T.Type, in slot: DecodingSlot, key: (any CodingKey)?
+    ) throws -> T {
+        let text = try bytes(String.self, in: slot, key: key)
+        // `TypeKind` put only `String` raw values here; the check keeps the bit cast honest.
+        guard E.RawValue.self == String.self, let value = E(rawValue: same(text, E.RawValue.self)) else {
+            throw UnknownEnumText.error(E.self, text: text, codingPath: path(key))
         }
         return same(value, T.self)
     }

@@ -13,7 +13,7 @@ extension DecodingError {
         @unknown default:
             return "the message does not match its schema"
         }
-        let what = Self.unknownRawValue(context.debugDescription, at: context.codingPath) ?? context.debugDescription
+        let what = context.debugDescription
         let path = Self.wirePath(context.codingPath)
         return path.isEmpty ? what : "\(what) (at field \(path))"
     }
@@ -31,19 +31,5 @@ extension DecodingError {
             }
         }
         return path
-    }
-
-    /// The standard library's refusal of a text that an enum with `String` raw values has no case
-    /// for ("Cannot initialize RefreshField from invalid String value x", which `BinaryReader`
-    /// repeats), in the words the decoder uses for an enum number without a case:
-    /// `field 2 (fields): "x" is not a value of the enum RefreshField`. Nil for any other message.
-    static func unknownRawValue(_ description: String, at keys: [any CodingKey]) -> String? {
-        let prefix = "Cannot initialize ", middle = " from invalid String value "
-        guard description.hasPrefix(prefix), let split = description.range(of: middle) else { return nil }
-        let type = description[description.index(description.startIndex, offsetBy: prefix.count)..<split.lowerBound]
-        let value = description[split.upperBound...]
-        let key = keys.last { !(($0 as? BinaryCodingKey)?.isIndex ?? false) }
-        let field = key.flatMap { key in key.intValue.flatMap(UInt32.init(exactly:)).map { fieldPrefix($0, keyName: key.stringValue) } }
-        return "\(field ?? "")\"\(value)\" is not a value of the enum \(type)"
     }
 }

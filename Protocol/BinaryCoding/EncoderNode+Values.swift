@@ -56,7 +56,8 @@ extension EncoderNode {
     func put<T: Encodable>(_ value: T, in slot: EncodingSlot, key: @autoclosure () -> (any CodingKey)?, unwrapped: Bool = false) throws {
         let kind = TypeKind.of(T.self)
         switch kind {
-        case .other:
+        case .other, .textEnum:
+            // A text enum writes its text through its own Codable (a single value container).
             break
         case .directMessage:
             if buffer.encoder.writesDirectly, let direct = directEncodable(T.self, kind: kind) {
@@ -144,7 +145,7 @@ extension EncoderNode {
         case .uuid: try put(bytes: same(value, UUID.self), in: slot)
         case .data: try put(bytes: same(value, Data.self), in: slot)
         case .url: try put(bytes: same(value, URL.self), in: slot)
-        case .optional, .dictionary, .intEnum, .other, .directMessage: break
+        case .optional, .dictionary, .intEnum, .textEnum, .other, .directMessage: break
         }
     }
 

@@ -148,7 +148,7 @@ final class SchemaRecorder {
         case .uuid: return same(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), T.self)
         case .data: return same(Data(), T.self)
         case .url: return same(URL(fileURLWithPath: "/"), T.self)
-        case .intEnum, .optional, .dictionary, .other, .directMessage: break
+        case .intEnum, .textEnum, .optional, .dictionary, .other, .directMessage: break
         }
         if let cases = type as? any CaseIterable.Type, let first = Self.firstCase(cases) as? T { return first }
         guard codingPath.count < 64 else {

@@ -16,6 +16,10 @@ enum TypeKind: UInt8 {
     /// A `RawRepresentable` type with an `Int` raw value (an enum): its number as a plain varint,
     /// as protobuf writes an enum, not the zigzag varint of an `Int` field.
     case intEnum
+    /// A `RawRepresentable` type with a `String` raw value (an enum): its text, as its synthesized
+    /// Codable writes it; read by the decoder itself, so that a text with no case is refused in
+    /// its own words (`UnknownEnumText`), not the standard library's.
+    case textEnum
     /// Any `Optional<Wrapped>`.
     case optional
     /// Any `Dictionary<Key, Value>`: a protobuf map.
@@ -49,6 +53,7 @@ enum TypeKind: UInt8 {
         ]
         if let primitive = primitives.first(where: { $0.0 == type }) { return primitive.1 }
         if type is any RawRepresentable<Int>.Type { return .intEnum }
+        if type is any RawRepresentable<String>.Type { return .textEnum }
         if type is any OptionalMarker.Type { return .optional }
         if type is any DictionaryMarker.Type { return .dictionary }
         if type is any DirectEncodable.Type { return .directMessage }

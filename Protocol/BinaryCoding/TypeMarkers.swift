@@ -91,7 +91,7 @@ extension TypeKind {
         case .int, .int64, .int32, .int16, .int8, .uint, .uint64, .uint32, .uint16, .uint8,
              .bool, .double, .float, .date, .intEnum:
             return true
-        case .string, .decimal, .uuid, .data, .url, .optional, .dictionary, .directMessage, .other:
+        case .string, .decimal, .uuid, .data, .url, .textEnum, .optional, .dictionary, .directMessage, .other:
             return false
         }
     }

@@ -21,7 +21,7 @@ struct CustomerImportHandler: GuardedService {
         // Keys are looked at only where the router serves them (see `GuardedRouter.keyedWrites`).
         let takesKeys = router.keyedWrites != nil
         router.register(
-            clientStreaming: CustomerService.importCustomers,
+            clientStreaming: CustomerService.importCustomers, opening: "options",
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
         ) { [store, spoolTotal, freeSpaceReserve] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)

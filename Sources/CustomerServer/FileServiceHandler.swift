@@ -16,7 +16,7 @@ struct FileServiceHandler: GuardedService {
 
     func register(with router: inout GuardedRouter) {
         router.register(
-            clientStreaming: FileService.uploadFile,
+            clientStreaming: FileService.uploadFile, opening: "header",
             first: { (message: UploadFileMessage, _) -> UploadFileMessage.Header in
                 guard let header = message.header, message.data == nil else {
                     throw message.header == nil

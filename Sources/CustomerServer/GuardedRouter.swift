@@ -180,9 +180,12 @@ struct GuardedRouter {
 
     /// Registers a client-streaming method whose requirement is checked on its first message
     /// (e.g. an upload's header naming the customer) before the handler reads the rest. `first`
-    /// gets that message decoded and its bytes as received (an import's idempotency key hashes them).
+    /// gets that message decoded and its bytes as received (an import's idempotency key hashes them);
+    /// `opening` is the field (API spelling) that message leads with, which a stream ended before
+    /// any message is refused on.
     mutating func register<First: Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
-        clientStreaming method: MethodDescriptor, first: @escaping @Sendable (Message, _ bytes: [UInt8]) throws -> First,
+        clientStreaming method: MethodDescriptor, opening: String,
+        first: @escaping @Sendable (Message, _ bytes: [UInt8]) throws -> First,
         requires requirement: Requirement<First>,
         _ handler: @escaping @Sendable (First, ClientStreamReader<Message>, ServerContext) throws -> Output
     ) {
@@ -190,7 +193,7 @@ struct GuardedRouter {
         let checker = checker
         router.registerClientStreaming(method, requirement: requirement.summary) { (messages: ClientStreamReader<Message>, context: ServerContext) -> Output in
             guard let opening = try messages.nextEncoded() else {
-                throw RPCError(.invalidArgument, "the stream ended before its first message")
+                throw RPCError(.invalidArgument, field: opening, "the stream ended before its first message, which carries it")
             }
             let head = try first(messages.decode(opening), opening)
             return try checker.run(requirement, head, context) { try handler(head, messages, context) }

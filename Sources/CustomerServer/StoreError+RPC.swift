@@ -6,20 +6,25 @@ import RPCServing
 extension StoreError: RPCErrorConvertible {
     public var rpcError: RPCError {
         switch self {
-        case .notFound(let message):
-            return RPCError(.notFound, message)
+        case .notFound(let reason, let field):
+            return RPCError(.notFound, field: field, reason)
         case .merged(let message, let survivor):
             return RPCError(.notFound, message, details: [ErrorDetail(field: "mergedInto", reason: String(survivor))])
-        case .alreadyExists(let message, let field):
-            return RPCError(.alreadyExists, message, details: [ErrorDetail(field: field, reason: "already exists")])
+        case .alreadyExists(let reason, let field):
+            return RPCError(.alreadyExists, field: field, reason)
         case .invalidArgument(let violations):
             // The violations are the message: every record family (not only customers) says
             // which field is wrong and why, once; the details carry the same for programs.
             return RPCError(.invalidArgument, refusing: violations.map { ErrorDetail(field: $0.field, reason: $0.reason) })
-        case .aborted(let message):
-            return RPCError(.aborted, message)
-        case .failedPrecondition(let message):
-            return RPCError(.failedPrecondition, message)
+        case .aborted(let reason, let field):
+            return RPCError(.aborted, field: field, reason)
+        case .failedPrecondition(let reason, let field):
+            return RPCError(.failedPrecondition, field: field, reason)
+        case .brokenRule(let rule, _):
+            // No request field to name: the schema caught what the store's checks missed, so the
+            // operator is told too (the cause, with its SQL, is logged under the message's ref).
+            return RPCError(.failedPrecondition, "the write breaks a rule of the records (\(rule)); nothing was written",
+                            cause: self)
         case .unavailable(let message):
             return RPCError(.unavailable, message)
         case .resourceExhausted(let message):
@@ -32,11 +37,12 @@ extension StoreError: RPCErrorConvertible {
             // Only a call that was already answered (its deadline's DEADLINE_EXCEEDED) or given
             // up (CANCELLED, its connection gone) has its reads interrupted: this is never sent.
             return RPCError(.cancelled, "the call ended before its read did")
-        case .writeWithoutAdmission(let write):
+        case .writeWithoutAdmission:
             // A handler that forgot `answering(context)`: loud at its first write, in its first test.
-            return RPCError(.internalError, "the server made the write \(write) without its call's admission "
-                            + "(a server bug); nothing was written", cause: self)
-        case .schemaTooNew, .notADatabase, .sqlite, .io:
+            // The write is named in the store's (Swift) words: the log has it with the cause.
+            return RPCError(.internalError, "the server made a write without its call's admission (a server bug); "
+                            + "nothing was written", cause: self)
+        case .schemaTooNew, .notADatabase, .sqlite, .io, .unusable:
             // The SQLite or file-system detail stays in the server's log (the cause is never sent).
             return RPCError(.internalError, "the store failed; the server log has the cause", cause: self)
         }

@@ -202,7 +202,7 @@ func nestedMessages(depth: Int) -> [UInt8] {
         enum Colour: String, Codable { case red }
         struct Paint: Codable { var colour: Colour; enum CodingKeys: Int, CodingKey { case colour = 2 } }
         let text = try Self.error(decoding: [0x12, 0x04] + Array("blue".utf8), as: Paint.self).wireDescription
-        #expect(text == "field 2 (colour): \"blue\" is not a value of the enum Colour (at field 2)")
+        #expect(text == "field 2 (colour): \"blue\" is not a value of the enum DecodingErrorWireDescriptionTests.Colour (at field 2)")
     }
 
     @Test func aTextElementOfTheWrongWireTypeIsNamedByItsIndexOnce() throws {

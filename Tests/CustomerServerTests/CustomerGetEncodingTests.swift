@@ -48,7 +48,7 @@ import Testing
     @Test func aCustomerNoGetFindsIsRefusedInTheStoresWords() async throws {
         try await StoreOfTwoUsers.with("gets of no customer") { fixture in
             #expect(throws: StoreError.notFound("customer 4711 does not exist")) { try fixture.store.encodedCustomer(id: 4711) }
-            #expect(throws: StoreError.notFound("no customer has number 4711")) { try fixture.store.encodedCustomer(number: 4711) }
+            #expect(throws: StoreError.notFound("no customer has number 4711", field: "number")) { try fixture.store.encodedCustomer(number: 4711) }
         }
     }
 }

@@ -26,8 +26,10 @@ import Testing
                 #expect(error == .writeWithoutAdmission("createLabel(_:name:)"), "\(service)")
                 let status = error?.rpcError
                 #expect(status?.code == .internalError)
-                #expect(status?.message.contains("createLabel(_:name:) without its call's admission") == true,
-                        "\(String(describing: status))")
+                // The write is named in the log (the cause), not to the caller in Swift's words.
+                #expect(status?.message == "the server made a write without its call's admission (a server bug); "
+                        + "nothing was written", "\(String(describing: status))")
+                #expect(status?.cause.map { "\($0)" }?.contains("createLabel(_:name:)") == true)
             }
             #expect(try await onThread { try app.store.snapshot() } == before)
         }

@@ -45,11 +45,11 @@ import Testing
         ])) {
             try store.addNote(customerID: customer.id, text: "x", contactID: nil, projectID: foreign.id, by: author)
         }
-        #expect(throws: StoreError.notFound("project 999 does not exist")) {
+        #expect(throws: StoreError.notFound("project 999 does not exist", field: "projectId")) {
             try store.addTask(customerID: customer.id, subject: "x", dueAt: nil, assigneeID: nil, contactID: nil,
                               projectID: 999, by: author)
         }
-        #expect(throws: StoreError.notFound("project 999 does not exist")) {
+        #expect(throws: StoreError.notFound("project 999 does not exist", field: "projectId")) {
             try store.activities(customerID: customer.id, projectID: 999, now: fixture.clock.now)
         }
         #expect(throws: StoreError.invalidArgument([

@@ -54,10 +54,10 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("Beta")
         let note = try fixture.store.addNote(customerID: customer.id, text: "Hi", contactID: nil, by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task")) {
+        #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task", field: "id")) {
             try fixture.store.completeTask(id: note.id, by: .user(fixture.admin.id))
         }
-        #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task")) {
+        #expect(throws: StoreError.failedPrecondition("activity \(note.id) is a note, not a task", field: "id")) {
             try fixture.store.reopenTask(id: note.id, by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("activity 99 does not exist")) {
@@ -85,7 +85,7 @@ import Testing
             _ = try store.addEvent(customerID: customer.id, subject: String(repeating: "s", count: 201), startsAt: now,
                                    endsAt: now - 1, contactID: nil, by: .user(fixture.admin.id))
         }?.map(\.field) == ["subject", "endsAt"])
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try store.addNote(customerID: 99, text: "x", contactID: nil, by: .user(fixture.admin.id))
         }
         #expect(try store.activities(customerID: customer.id, now: now) == StoredActivityList(planned: [], done: []))
@@ -107,7 +107,7 @@ import Testing
         #expect(tombstone.deleted && !tombstone.active && tombstone.name.isEmpty)
         #expect(try contacts.allSatisfy { try store.contact(id: $0.id).deleted })
         #expect(try store.activities(customerID: customer.id, now: Date()).done.count == 12)
-        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) is deleted")) {
+        #expect(throws: StoreError.deletedCustomer(customer.id, field: "customerId")) {
             try store.addNote(customerID: customer.id, text: "More", contactID: nil, by: .user(fixture.admin.id))
         }
         #expect(fixture.store.checkpointer.statistics.truncations == 1)

@@ -50,7 +50,7 @@ import Testing
         let other = try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         let before = try fixture.store.customer(id: customer.id)
         #expect(throws: StoreError.failedPrecondition("address \(head.id) is the head office of customer \(customer.id): "
-            + "move the head office to another address first (set-head-office)")) {
+            + "move the head office to another address first (SetHeadOffice)", field: "id")) {
             try fixture.store.removeAddress(id: head.id, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.customer(id: customer.id) == before)
@@ -108,10 +108,10 @@ import Testing
             _ = try fixture.store.updateAddress(id: address.id, StoredAddressFields(country: " "), expectedVersion: nil,
                                             by: .user(fixture.admin.id))
         }?.map(\.field) == ["country"])
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try fixture.store.addAddress(customerID: 99, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         }
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) { try fixture.store.addresses(customerID: 99) }
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) { try fixture.store.addresses(customerID: 99) }
         #expect(throws: StoreError.notFound("address 99 does not exist")) {
             try fixture.store.removeAddress(id: 99, by: .user(fixture.admin.id))
         }
@@ -155,9 +155,9 @@ import Testing
                 for step in 0..<25 {
                     let target = addresses[(worker + step) % addresses.count]
                     let result = try fixture.store.setHeadOffice(addressID: target.id, by: .user(fixture.admin.id))
-                    if result.filter(\.isHeadOffice).count != 1 { throw StoreError.aborted("not exactly one") }
+                    if result.filter(\.isHeadOffice).count != 1 { throw StoreError.aborted("not exactly one", field: "id") }
                     if try fixture.store.addresses(customerID: customer.id).filter(\.isHeadOffice).count != 1 {
-                        throw StoreError.aborted("not exactly one in a read")
+                        throw StoreError.aborted("not exactly one in a read", field: "id")
                     }
                 }
             } catch {

@@ -70,7 +70,7 @@ import SQLiteEngine
         let financialOnly = try store.cardTabs(customerID: big.id, now: now, tabs: [.financial])
         #expect(financialOnly.financial == tabs.financial && financialOnly.contactInformation == nil)
         #expect(financialOnly.salesAndProjects == nil && financialOnly.collaboration == nil)
-        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 999 does not exist", field: "customerId")) {
             try store.cardTabs(customerID: 999, now: now, tabs: all)
         }
     }

@@ -34,7 +34,7 @@ import Testing
         #expect(expected == ["task Task 4 @Sale", "task Task 2 @Build", "note Note 1 @Sale", "task Task 0 @Build"])
         #expect(items.map(\.createdAt) == items.map(\.createdAt).sorted(by: >))
         #expect(items.allSatisfy { [sale.id, project.id].contains($0.projectID) })
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) { try store.collaboration(customerID: 99) }
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) { try store.collaboration(customerID: 99) }
     }
 
     @Test func tasksAreValidatedUpdatedAndCompletedWithHistory() throws {
@@ -45,8 +45,8 @@ import Testing
         #expect(violations {
             _ = try store.addProjectTask(projectID: project.id, name: "", assigneeID: 77, dueOn: "2027-13-01",
                                          by: .user(fixture.admin.id))
-        }?.map(\.field) == ["name", "dueOn", "assigneeId"])
-        #expect(throws: StoreError.notFound("project 99 does not exist")) {
+        }?.map(\.field) == ["name", "dueOn", "assignee"])
+        #expect(throws: StoreError.notFound("project 99 does not exist", field: "projectId")) {
             try store.addProjectTask(projectID: 99, name: "T", assigneeID: nil, dueOn: nil, by: .user(fixture.admin.id))
         }
         #expect(violations { _ = try store.addCollaborationNote(projectID: project.id, text: " ", by: .user(fixture.admin.id)) }?

@@ -21,7 +21,7 @@ import SQLiteEngine
                     // Readers: each snapshot must be internally consistent.
                     for _ in 0..<100 {
                         for customer in try allPages(store, limit: 3) where customer.version < 1 {
-                            throw StoreError.aborted("bad version \(customer.version)")
+                            throw StoreError.aborted("bad version \(customer.version)", field: "expectedVersion")
                         }
                     }
                     return

@@ -69,7 +69,7 @@ import SQLiteEngine
         let fixture = setup.fixture
         let id = setup.contact.id
         _ = try fixture.store.deleteContact(id: id, by: .user(fixture.admin.id))
-        let refused = StoreError.failedPrecondition("contact \(id) is deleted")
+        let refused = StoreError.deletedContact(id, field: "id")
         #expect(throws: refused) {
             try fixture.store.updateContact(id: id, StoredContactFields(firstName: "Back"), expectedVersion: nil, by: .user(fixture.admin.id))
         }
@@ -77,7 +77,7 @@ import SQLiteEngine
         #expect(throws: refused) { try fixture.store.setContactActive(id: id, false, expectedVersion: nil, by: .user(fixture.admin.id)) }
         #expect(throws: refused) { try fixture.store.tagContact(id: id, keywords: ["newsletter"], roles: [], by: .user(fixture.admin.id)) }
         #expect(throws: refused) { try fixture.store.untagContact(id: id, keywords: [], roles: [], by: .user(fixture.admin.id)) }
-        #expect(throws: refused) {
+        #expect(throws: StoreError.deletedContact(id, field: "contactId")) {
             try fixture.store.addTask(customerID: setup.customer.id, subject: "Call", dueAt: nil, assigneeID: nil,
                                       contactID: id, by: .user(fixture.admin.id))
         }

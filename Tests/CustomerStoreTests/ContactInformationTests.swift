@@ -37,7 +37,7 @@ import Testing
         #expect(card.contacts[1].keywords == [] && card.contacts[1].roles == [])
         #expect(card.activities == (try store.activities(customerID: customer.id, now: fixture.clock.now)))
         #expect(card.activities.planned.count == 250 && card.activities.done.count == 250)
-        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 999 does not exist", field: "customerId")) {
             try store.contactInformation(customerID: 999, now: fixture.clock.now)
         }
     }

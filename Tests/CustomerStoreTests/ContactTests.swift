@@ -110,7 +110,7 @@ import Testing
         let back = try fixture.store.setContactActive(id: hidden.id, true, expectedVersion: 2, by: .user(fixture.admin.id))
         #expect(back.active)
         #expect(try fixture.store.contacts(customerID: customer.id, includeDeactivated: false).count == 3)
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try fixture.store.contacts(customerID: 99, includeDeactivated: false)
         }
     }

@@ -30,7 +30,7 @@ import Testing
         ])
         #expect(outcome.rows == 8 && outcome.imported == 6 && outcome.rejectedRows == 2)
         #expect(outcome.problems.map(\.line) == [4, 9])
-        #expect(outcome.problems.last?.violation == FieldViolation(field: "number", reason: "number is already taken"))
+        #expect(outcome.problems.last?.violation == FieldViolation(field: "number", reason: "is already taken"))
         let numbers = try fixture.store.listCustomers(CustomerFilter(status: .all), order: .byNumber, limit: 100, pageToken: nil).customers
             .map { "\($0.number) \($0.name)" }
         #expect(numbers == ["10001 A", "10002 Given", "10003 Before Oy", "10004 B", "10005 C", "10006 D", "10007 Far"])

@@ -62,7 +62,7 @@ import Testing
         #expect(settings.version == 0 && settings.updatedAt == nil)
         #expect(settings.effectiveInvoiceChannel == .paper && settings.effectivePaymentTermDays == 14
                 && settings.effectiveCurrency == "EUR")
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try fixture.store.customerSettings(customerID: 99)
         }
     }
@@ -113,7 +113,8 @@ import Testing
         let fixture = try Fixture()
         let customer = try fixture.create("History Oy")
         #expect(throws: StoreError.aborted("the settings record of customer \(customer.id) was changed by someone else: "
-                                           + "expected version 1, current version is 0; read it again and retry")) {
+                                           + "expected version 1, current version is 0; read it again and retry",
+                                           field: "expectedVersion")) {
             try fixture.store.updateCustomerSettings(customerID: customer.id, .init(currency: "EUR"), expectedVersion: 1,
                                                      by: .user(fixture.admin.id))
         }

@@ -47,11 +47,11 @@ import Testing
     @Test func takenNumberIsAlreadyExistsAndWritesNothing() throws {
         let fixture = try Fixture()
         let first = try fixture.create("A", number: 500)
-        #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "number")) {
             try fixture.create("B", number: 500)
         }
         let second = try fixture.create("B")
-        #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "number")) {
             try fixture.store.updateCustomer(id: second.id, CustomerChanges(number: first.number),
                                              expectedVersion: nil, by: .user(fixture.admin.id))
         }
@@ -72,7 +72,7 @@ import Testing
 
     @Test func unknownActingUserIsFailedPrecondition() throws {
         let fixture = try Fixture()
-        #expect(throws: StoreError.failedPrecondition("the acting user 77 does not exist")) {
+        #expect(throws: StoreError.brokenRule("the acting user 77 does not exist", context: "checking the write's author")) {
             try fixture.store.createCustomer(NewCustomer(name: "A"), by: .user(77))
         }
     }
@@ -126,7 +126,7 @@ import Testing
             _ = try fixture.store.updateCustomer(id: customer.id, CustomerChanges(name: "Lost update"),
                                                  expectedVersion: 1, by: .user(fixture.other.id))
         }
-        guard case .aborted(let message) = error else {
+        guard case .aborted(let message, "expectedVersion") = error else {
             Issue.record("expected aborted, got \(String(describing: error))")
             return
         }
@@ -140,7 +140,7 @@ import Testing
     @Test func missingCustomerIsNotFound() throws {
         let fixture = try Fixture()
         #expect(throws: StoreError.notFound("customer 9 does not exist")) { try fixture.store.customer(id: 9) }
-        #expect(throws: StoreError.notFound("no customer has number 9")) { try fixture.store.customer(number: 9) }
+        #expect(throws: StoreError.notFound("no customer has number 9", field: "number")) { try fixture.store.customer(number: 9) }
         #expect(throws: StoreError.notFound("customer 9 does not exist")) {
             try fixture.store.updateCustomer(id: 9, CustomerChanges(name: "X"), expectedVersion: nil, by: .user(fixture.admin.id))
         }
@@ -165,8 +165,8 @@ import Testing
         let error = storeError {
             try fixture.store.write { try $0.run("DELETE FROM users WHERE id = ?", [.integer(fixture.admin.id)]) }
         }
-        guard case .failedPrecondition = error else {
-            Issue.record("expected failedPrecondition, got \(String(describing: error))")
+        guard case .brokenRule = error else {
+            Issue.record("expected brokenRule, got \(String(describing: error))")
             return
         }
         #expect(try fixture.store.customer(id: customer.id).createdBy == fixture.admin.ref)

@@ -120,7 +120,7 @@ extension Fixture {
         #expect(found?.map(\.field) == [mismatch.field])
         #expect(try fixture.store.files(customerID: customer.id).isEmpty)
         #expect(fixture.blobPaths().isEmpty && fixture.temporaryFiles().isEmpty)
-        #expect(throws: StoreError.failedPrecondition("the upload of 'x.bin' was aborted")) { try upload.append([1]) }
+        #expect(throws: StoreError.failedPrecondition("the upload of 'x.bin' was aborted", field: "data")) { try upload.append([1]) }
     }
 
     @Test func overTheLimitIsRefusedAndKeepsNothing() throws {
@@ -152,7 +152,7 @@ extension Fixture {
         aborted.abort()
         aborted.abort()  // twice is harmless
         #expect(!FileManager.default.fileExists(atPath: aborted.temporaryPath))
-        #expect(throws: StoreError.failedPrecondition("the upload of 'a.bin' was aborted")) { _ = try aborted.finish() }
+        #expect(throws: StoreError.failedPrecondition("the upload of 'a.bin' was aborted", field: "data")) { _ = try aborted.finish() }
 
         var temporaryPath = ""
         do {
@@ -221,7 +221,7 @@ extension Fixture {
                                               expectedSize: -1, expectedSHA256: "abc", by: .user(fixture.admin.id))
         }
         #expect(beginViolations?.map(\.field) == ["name", "contentType", "sha256", "size"])
-        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 999 does not exist", field: "customerId")) {
             try fixture.store.beginUpload(customerID: 999, projectID: nil, name: "x", expectedSize: nil, expectedSHA256: nil,
                                           by: .user(fixture.admin.id))
         }

@@ -27,7 +27,7 @@ import Testing
             == ["2027-01 USD 0", "2027-03 EUR 500"])
         try store.removeForecast(projectID: project.id, month: "2027-01", by: .user(fixture.admin.id))
         #expect(try store.forecasts(projectID: project.id) == [replaced])
-        #expect(throws: StoreError.notFound("project \(project.id) has no forecast for 2027-01")) {
+        #expect(throws: StoreError.notFound("project \(project.id) has no forecast for 2027-01", field: "month")) {
             try store.removeForecast(projectID: project.id, month: "2027-01", by: .user(fixture.admin.id))
         }
         #expect(ProjectTests.summary(try store.history(.project, id: project.id)) == [
@@ -52,7 +52,8 @@ import Testing
                                       cost: -1, billing: Self.decimal("1e15"), hours: 1, by: .user(fixture.admin.id))
         }?.map(\.field) == ["month", "revenue", "cost", "billing", "currency"])
         let sale = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "S"), by: .user(fixture.admin.id))
-        #expect(throws: StoreError.failedPrecondition("project \(sale.id) is a sales case: win it before forecasting")) {
+        #expect(throws: StoreError.failedPrecondition("project \(sale.id) is a sales case: win it before forecasting",
+                                                     field: "projectId")) {
             try store.setForecast(projectID: sale.id, month: "2027-01", revenue: 1, cost: 1, billing: 1, hours: 1,
                                   currency: "EUR", by: .user(fixture.admin.id))
         }

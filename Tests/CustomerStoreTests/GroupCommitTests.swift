@@ -188,11 +188,11 @@ import Testing
         #expect(try await first.value == 1)
         for task in [before, dangling, after] {
             let outcome = await task.result
-            guard case .failure(StoreError.failedPrecondition(let message)) = outcome else {
+            guard case .failure(StoreError.brokenRule(_, let context)) = outcome else {
                 Issue.record("expected the COMMIT's foreign key failure, got \(outcome)")
                 continue
             }
-            #expect(message.contains("COMMIT"))
+            #expect(context.contains("COMMIT"))
         }
         #expect(try fixture.loggedNames() == ["A"])
         #expect(try fixture.rawCount("SELECT count(*) FROM child") == 0)
@@ -223,7 +223,11 @@ import Testing
 
         #expect(try await first.value == 1)
         for task in [earlier, ending] {
-            await #expect(throws: StoreError.failedPrecondition("refused by trigger")) { try await task.value }
+            let outcome = await task.result
+            guard case .failure(StoreError.brokenRule("refused by trigger", _)) = outcome else {
+                Issue.record("expected the trigger's refusal, got \(outcome)")
+                continue
+            }
         }
         #expect(try await later.value == 2)
         #expect(try fixture.loggedNames() == ["A", "D"])

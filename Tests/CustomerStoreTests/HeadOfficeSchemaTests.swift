@@ -45,8 +45,8 @@ import Testing
                 .replacingOccurrences(of: "$H", with: "\(setup.head.id)")
                 .replacingOccurrences(of: "$F", with: "\(setup.foreign.id)"))
         }
-        guard case .failedPrecondition = error else {
-            Issue.record("\(name): expected failedPrecondition, got \(String(describing: error))")
+        guard case .brokenRule = error else {
+            Issue.record("\(name): expected brokenRule, got \(String(describing: error))")
             return
         }
         #expect(try setup.headOffices() == 1)

@@ -9,7 +9,7 @@ import SQLiteEngine
         let fixture = try Fixture()
         let retail = try fixture.store.createIndustry(name: " Retail ")
         #expect(retail.name == "Retail" && retail.customerCount == 0)
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.createIndustry(name: "RETAIL")
         }
         #expect(violations { _ = try fixture.store.createIndustry(name: "") }?.map(\.field) == ["name"])
@@ -43,14 +43,14 @@ import SQLiteEngine
         let renamed = try fixture.store.renameIndustry(name: "it", to: "Software")
         #expect(renamed.name == "Software" && renamed.customerCount == 2)
         #expect(try ids.map { try fixture.store.customer(id: $0).industry } == ["Software", "Software"])
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.renameIndustry(name: "Software", to: "energy")
         }
-        #expect(throws: StoreError.notFound("no industry is named 'Mining'")) {
+        #expect(throws: StoreError.notFound("no industry is named 'Mining'", field: "name")) {
             try fixture.store.renameIndustry(name: "Mining", to: "Ore")
         }
         #expect(throws: StoreError.failedPrecondition("2 customers are in the industry 'Software': "
-            + "delete it with force=true to clear it on them")) {
+            + "delete it with force=true to clear it on them", field: "force")) {
             try fixture.store.deleteIndustry(name: "software", force: false)
         }
         #expect(try fixture.store.deleteIndustry(name: "software", force: true) == 2)

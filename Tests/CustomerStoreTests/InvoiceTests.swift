@@ -40,7 +40,7 @@ import Testing
         #expect(try store.invoice(id: invoice.id) == expected)
         #expect(try store.invoices(customerID: customer.id) == [expected])
         #expect(try store.contact(id: contact.id).ref.deleted)
-        #expect(throws: StoreError.failedPrecondition("contact \(contact.id) is deleted")) {
+        #expect(throws: StoreError.deletedContact(contact.id, field: "contactId")) {
             try store.issueInvoice(customerID: customer.id, contactID: contact.id, total: 1, currency: "EUR",
                                    description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
@@ -61,11 +61,11 @@ import Testing
             _ = try store.issueInvoice(customerID: customer.id, contactID: stranger.id,
                                        total: Decimal(string: "0.12345") ?? 0, currency: "", description: nil,
                                        settingsSnapshot: "[1, 2]", by: .user(fixture.admin.id))
-        }?.map(\.field) == ["total", "settingsSnapshot", "currency", "contactId"])
+        }?.map(\.field) == ["total", "settings", "currency", "contactId"])
         let invoice = try store.issueInvoice(customerID: customer.id, contactID: nil, total: 0, currency: "SEK",
                                              description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         #expect(invoice.headOffice == nil && invoice.vatNumber == nil)
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try store.issueInvoice(customerID: 99, contactID: nil, total: 1, currency: "EUR", description: nil,
                                    settingsSnapshot: nil, by: .user(fixture.admin.id))
         }
@@ -87,7 +87,7 @@ import Testing
         #expect(try store.customer(id: customer.id).deleted)
         #expect(try store.invoices(customerID: customer.id).map(\.id).sorted() == invoices.map(\.id).sorted())
         #expect(try store.invoice(id: invoices[0].id).customerName == "Gamma")
-        #expect(throws: StoreError.failedPrecondition("customer \(customer.id) is deleted")) {
+        #expect(throws: StoreError.deletedCustomer(customer.id, field: "customerId")) {
             try store.issueInvoice(customerID: customer.id, contactID: nil, total: 10, currency: "EUR",
                                    description: nil, settingsSnapshot: nil, by: .user(fixture.admin.id))
         }

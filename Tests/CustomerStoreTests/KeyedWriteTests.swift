@@ -55,7 +55,7 @@ import Testing
         #expect(throws: StoreError.self) {
             try fixture.store.keyedWrite(claim(fixture)) {
                 _ = try createInside(fixture, "Half")
-                throw StoreError.aborted("refused after the insert")
+                throw StoreError.aborted("refused after the insert", field: "expectedVersion")
             }
         }
         #expect(try fixture.rawCount("SELECT count(*) FROM idempotency_keys") == 0)

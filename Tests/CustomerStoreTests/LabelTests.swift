@@ -10,7 +10,7 @@ import Testing
         _ = try fixture.store.createLabel(.keyword, name: "Alpha")
         _ = try fixture.store.createLabel(.role, name: "beta")  // the same name in the other list is fine
         #expect(beta.name == "beta" && beta.contactCount == 0)
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.createLabel(.keyword, name: "BETA")
         }
         #expect(violations { _ = try fixture.store.createLabel(.role, name: "  ") }?.map(\.field) == ["name"])
@@ -34,10 +34,10 @@ import Testing
         let renaming = try #require(try fixture.store.history(.contact, id: contact.id).last)
         #expect(renaming.action == "updated")
         #expect(renaming.changes == [StoredFieldChange(field: "roles", oldValue: "buyer", newValue: "Purchaser")])
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.renameLabel(.role, name: "Purchaser", to: "Owner", by: .user(fixture.admin.id))
         }
-        #expect(throws: StoreError.notFound("no role is named 'nobody'")) {
+        #expect(throws: StoreError.notFound("no role is named 'nobody'", field: "name")) {
             try fixture.store.renameLabel(.role, name: "nobody", to: "x", by: .user(fixture.admin.id))
         }
         #expect(violations { _ = try fixture.store.renameLabel(.role, name: "owner", to: "", by: .user(fixture.admin.id)) }?.map(\.field) == ["newName"])
@@ -52,7 +52,7 @@ import Testing
                                             roles: [], by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.failedPrecondition(
-            "3 contacts carry the keyword 'event': delete it with force=true to unassign it from them")) {
+            "3 contacts carry the keyword 'event': delete it with force=true to unassign it from them", field: "force")) {
             try fixture.store.deleteLabel(.keyword, name: "event", force: false, by: .user(fixture.admin.id))
         }
         #expect(try fixture.store.contact(id: contacts[0].id).keywords == ["event"])
@@ -66,7 +66,7 @@ import Testing
         }
         _ = try fixture.store.createLabel(.keyword, name: "unused")
         #expect(try fixture.store.deleteLabel(.keyword, name: "unused", force: false, by: .user(fixture.admin.id)) == 0)
-        #expect(throws: StoreError.notFound("no keyword is named 'unused'")) {
+        #expect(throws: StoreError.notFound("no keyword is named 'unused'", field: "name")) {
             try fixture.store.deleteLabel(.keyword, name: "unused", force: true, by: .user(fixture.admin.id))
         }
     }

@@ -60,7 +60,7 @@ import Testing
             StoredFieldChange(field: "links.\(plan.id).title", oldValue: "Project plan", newValue: nil),
             StoredFieldChange(field: "links.\(wiki.id)", oldValue: "https://wiki.example.com/customer", newValue: nil),
         ])
-        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 999 does not exist", field: "customerId")) {
             try fixture.store.addLink(customerID: 999, projectID: nil, url: "example.com", title: nil, by: .user(fixture.admin.id))
         }
     }

@@ -35,7 +35,7 @@ import Testing
         #expect(try await held.value == 1)
         #expect(try await givenAway.value.accountManager?.id == colleague.id)
         let refused = await #expect(throws: StoreError.self) { try await takenBack.value }
-        guard case .aborted(let message) = refused else {
+        guard case .aborted(let message, "id") = refused else {
             Issue.record("the former manager's update: \(String(describing: refused))")
             return
         }

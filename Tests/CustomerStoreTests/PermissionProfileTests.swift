@@ -63,7 +63,7 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let created = try store.createProfile(name: " Auditor ", rights: PermissionRights(readCustomers: .all,
                                                                                           financialFigures: true))
         #expect(created.name == "Auditor" && created.builtIn == nil && created.version == 1)
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try store.createProfile(name: "auditor", rights: PermissionRights())
         }
         let updated = try store.updateProfile(named: "AUDITOR", ProfileChanges(name: "Auditors", manageContacts: true),
@@ -72,9 +72,9 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         #expect(updated.rights == PermissionRights(readCustomers: .all, financialFigures: true, manageContacts: true))
         #expect(storeError { _ = try store.updateProfile(named: "Auditors", ProfileChanges(), expectedVersion: 1) }
                 == .aborted("profile \(created.id) was changed by someone else: expected version 1, current version is 2; "
-                    + "read it again and retry"))
+                    + "read it again and retry", field: "expectedVersion"))
         #expect(storeError { _ = try store.updateProfile(named: "nobody", ProfileChanges(), expectedVersion: nil) }
-                == .notFound("no permission profile has that name"))
+                == .notFound("no permission profile has that name", field: "name"))
         // Built-in profiles are editable, renamed too, and stay built in.
         let sales = try store.updateProfile(named: "Sales", ProfileChanges(name: "Account managers"), expectedVersion: nil)
         #expect(sales.builtIn == .sales)
@@ -110,7 +110,7 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         #expect(try store.user(uid: 1002) == Optional(moved.with { $0.trustedService = true; $0.active = false }))
         #expect(violations { _ = try store.addUser(uid: 1003, name: "dan", profileName: "Nope") }?.map(\.field) == ["profile"])
         #expect(storeError { _ = try store.setUserProfile(userName: "nobody", profileName: "Sales") }
-                == .notFound("no user has that name or id"))
+                == .notFound("no user has that name or id", field: "user"))
         // A profile's change reaches its users at once.
         _ = try store.updateProfile(named: "Sales", ProfileChanges(financialFigures: false), expectedVersion: nil)
         #expect(try store.user(uid: 1002)?.rights.financialFigures == false)
@@ -121,12 +121,15 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let store = fixture.store
         let before = try store.snapshot()
         let lockout = StoreError.failedPrecondition(
-            "the change would leave no active user with the Administration right; give it to someone else first")
+            "the change would leave no active user with the Administration right; give it to someone else first",
+            field: "user")
         #expect(storeError { _ = try store.setUserProfile(userName: "alice", profileName: "Sales") } == lockout)
         #expect(storeError { _ = try store.setUserActive(userName: "alice", false) } == lockout)
         #expect(storeError {
             _ = try store.updateProfile(named: "Administrator", ProfileChanges(administration: false), expectedVersion: nil)
-        } == lockout)
+        } == StoreError.failedPrecondition(
+            "the change would leave no active user with the Administration right; give it to someone else first",
+            field: "rights.administration"))
         #expect(try store.snapshot() == before)
         // With a second administrator the first may go.
         _ = try store.setUserProfile(userName: "bob", profileName: "Administrator")

@@ -38,7 +38,7 @@ import Testing
         #expect([first.number, picked.number, next.number] == [1001, 2000, 2001])
         #expect(first.status == .open && first.outcome == nil && first.kind == .project)
         #expect(next.manager == fixture.other.ref && next.currency == "NOK")
-        #expect(throws: StoreError.alreadyExists("number is already taken", field: "number")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "number")) {
             try store.createProject(customerID: customer.id, StoredProjectFields(name: "Dup", number: 1001), by: .user(fixture.admin.id))
         }
     }
@@ -72,12 +72,12 @@ import Testing
             _ = try store.createProject(customerID: customer.id, StoredProjectFields(
                 name: "P", stage: "lead", number: 0, managerID: 99, startsOn: "2027-03-02", endsOn: "2027-03-01",
                 currency: "XAU"), by: .user(fixture.admin.id))
-        }?.map(\.field) == ["stage", "number", "endsOn", "currency", "managerId"])
+        }?.map(\.field) == ["stage", "number", "endsOn", "currency", "manager"])
         #expect(violations {
             _ = try store.createSalesCase(customerID: customer.id, StoredProjectFields(name: "S", expectedValue: -1),
                                           by: .user(fixture.admin.id))
         } == [FieldViolation(field: "expectedValue", reason: "must not be negative")])
-        #expect(throws: StoreError.notFound("customer 99 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 99 does not exist", field: "customerId")) {
             try store.createProject(customerID: 99, StoredProjectFields(name: "P"), by: .user(fixture.admin.id))
         }
         #expect(try store.projects(customerID: customer.id) == [])
@@ -97,7 +97,7 @@ import Testing
         #expect(updated.endsOn == "2027-06-30" && updated.currency == nil && updated.number == project.number)
         #expect(updated.version == 2 && updated.updatedAt == fixture.clock.now && updated.updatedBy == fixture.other.ref)
         #expect(throws: StoreError.aborted("project \(project.id) was changed by someone else: expected version 1, "
-            + "current version is 2; read it again and retry")) {
+            + "current version is 2; read it again and retry", field: "expectedVersion")) {
             try store.updateProject(id: project.id, ProjectChanges(name: "X"), expectedVersion: 1, by: .user(fixture.admin.id))
         }
         #expect(violations {
@@ -158,7 +158,7 @@ import Testing
         let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "P"), by: .user(fixture.admin.id))
         let refusals: [(Int64, String)] = [(sale.id, "a lost sales case"), (project.id, "a project")]
         for (id, state) in refusals {
-            let expected = StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))")
+            let expected = StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))", field: "id")
             #expect(throws: expected) { try store.winSalesCase(id: id, by: .user(fixture.admin.id)) }
             #expect(throws: expected) { try store.loseSalesCase(id: id, reason: "No", by: .user(fixture.admin.id)) }
         }

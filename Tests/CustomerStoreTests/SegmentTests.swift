@@ -31,10 +31,10 @@ import Testing
     @Test func namesAreUniqueAmongSiblingsIgnoringCase() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.createSegment(name: "SERVICES", parentID: tree.industry.id)
         }
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.createSegment(name: "industry", parentID: nil)
         }
         // The same name elsewhere in the tree is fine.
@@ -55,7 +55,7 @@ import Testing
         #expect(try fixture.store.segments().map(\.displayPath) == [
             "Industry", "Industry / Services", "Machinery", "Public sector", "Public sector / Production",
         ])
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.renameSegment(id: tree.publicSector.id, name: "machinery")
         }
     }
@@ -65,7 +65,7 @@ import Testing
         let tree = try Tree(fixture.store)
         for target in [tree.industry, tree.manufacturing, tree.machinery] {
             #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) cannot move under segment "
-                + "\(target.id): that is the segment itself or one of its sub-segments")) {
+                + "\(target.id): that is the segment itself or one of its sub-segments", field: "parentId")) {
                 try fixture.store.moveSegment(id: tree.industry.id, parentID: target.id)
             }
         }
@@ -85,12 +85,12 @@ import Testing
         }
         for force in [false, true] {
             #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) has 2 sub-segments: "
-                + "delete or move them first")) {
+                + "delete or move them first", field: "id")) {
                 try fixture.store.deleteSegment(id: tree.industry.id, force: force)
             }
         }
         #expect(throws: StoreError.failedPrecondition("2 customers have segment \(tree.machinery.id) chosen: "
-            + "delete it with force=true to remove it from them")) {
+            + "delete it with force=true to remove it from them", field: "force")) {
             try fixture.store.deleteSegment(id: tree.machinery.id, force: false)
         }
         #expect(try fixture.store.deleteSegment(id: tree.machinery.id, force: true) == 2)
@@ -157,7 +157,7 @@ import Testing
         #expect(entries.last?.changes == [StoredFieldChange(
             field: "segments", oldValue: "Industry / Manufacturing / Machinery; Public sector",
             newValue: "Industry / Services")])
-        #expect(throws: StoreError.notFound("customer 999 does not exist")) {
+        #expect(throws: StoreError.notFound("customer 999 does not exist", field: "customerId")) {
             try fixture.store.setCustomerSegments(customerID: 999, segmentIDs: [], by: .user(fixture.admin.id))
         }
     }

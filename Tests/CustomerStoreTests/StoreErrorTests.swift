@@ -6,17 +6,18 @@ import SQLiteEngine
 @Suite struct StoreErrorTests {
     /// The one mapping from SQLite's extended result codes to store errors.
     @Test(arguments: [
-        (Int32(2067), "UNIQUE constraint failed: customers.number", StoreError.alreadyExists("number is already taken", field: "number")),
-        (2067, "UNIQUE constraint failed: users.uid", .alreadyExists("uid is already taken", field: "uid")),
-        (2067, "UNIQUE constraint failed: users.name", .alreadyExists("name is already taken", field: "name")),
+        (Int32(2067), "UNIQUE constraint failed: customers.number", StoreError.alreadyExists("is already taken", field: "number")),
+        (2067, "UNIQUE constraint failed: users.uid", .alreadyExists("is already taken", field: "uid")),
+        (2067, "UNIQUE constraint failed: users.name", .alreadyExists("is already taken", field: "name")),
         (787, "FOREIGN KEY constraint failed",
-         .failedPrecondition("a referenced record does not exist or is still referenced (ctx)")),
-        (5, "database is locked", .unavailable("the database is busy (ctx); try again")),
-        (517, "database is locked", .unavailable("the database is busy (ctx); try again")),
-        (6, "database table is locked", .unavailable("the database is busy (ctx); try again")),
+         .brokenRule("a referenced record does not exist or is still referenced", context: "ctx")),
+        (5, "database is locked", .unavailable("the database is busy; try again")),
+        (517, "database is locked", .unavailable("the database is busy; try again")),
+        (6, "database table is locked", .unavailable("the database is busy; try again")),
         (26, "file is not a database", .notADatabase("ctx")),
         (4, "another write of the same transaction failed after changing rows", .unavailable(
-            "another write of the same transaction failed after changing rows (ctx); try again")),
+            "the write was rolled back with the commit group it shared with another write that failed; nothing of it "
+                + "was written, try again")),
         (13, "database or disk is full",
          .resourceExhausted(StoreError.diskFullMessage)),
         (11, "database disk image is malformed", .sqlite(SQLiteError(code: 11, message: "database disk image is malformed", context: "ctx"))),

@@ -35,10 +35,10 @@ import Testing
 
     @Test func takenUIDOrNameIsAlreadyExistsNamingTheField() throws {
         let fixture = try Fixture()
-        #expect(throws: StoreError.alreadyExists("uid is already taken", field: "uid")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "uid")) {
             try fixture.store.addUser(uid: 1000, name: "someone")
         }
-        #expect(throws: StoreError.alreadyExists("name is already taken", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
             try fixture.store.addUser(uid: 2000, name: "Alice")
         }
         let big = try fixture.store.addUser(uid: UInt32.max - 1, name: "  max  ")

@@ -90,11 +90,14 @@ enum APIReference {
         gets the first answer (PROTOCOL.md, 7.1). The Swift client library sends a new key with every such
         call.
 
-        **Refusals.** A request refused for a field (`INVALID_ARGUMENT`, and the `FAILED_PRECONDITION` or
-        `OUT_OF_RANGE` of a field, such as `confirm` or `after`) carries one error detail per field at
-        fault, named as in the message that holds it here, and its STATUS message is those details as
-        `field: reason`, joined by `; `: `limit: must be between 1 and 1000, got 5000`, `id: give exactly
-        one of id and number, to name the customer` (PROTOCOL.md §6.1). A request message the server cannot
+        **Refusals.** A request refused for a field (`INVALID_ARGUMENT`, the `FAILED_PRECONDITION` or
+        `OUT_OF_RANGE` of a field, such as `confirm` or `after`, and the records' refusals: `NOT_FOUND`,
+        `ALREADY_EXISTS`, `ABORTED` and `FAILED_PRECONDITION` of a record's state) carries one error detail
+        per field at fault, named as in the message that holds it here, and its STATUS message is those
+        details as `field: reason`, joined by `; `: `limit: must be between 1 and 1000, got 5000`, `id: give
+        exactly one of id and number, to name the customer`, `customerId: customer 7 does not exist`,
+        `expectedVersion: customer 7 was changed by someone else: …`, `force: 2 contacts carry the keyword
+        'vip': …` (PROTOCOL.md §6.1 lists which fields). A request message the server cannot
         decode is refused `INVALID_ARGUMENT` "cannot decode the request message of *method*: …" in field
         numbers and the types named here (PROTOCOL.md §10.1).
 

@@ -85,7 +85,7 @@ import Testing
             #expect(duplicate.status == 16)  // 10 + ALREADY_EXISTS
             #expect(duplicate.stderr.contains("add --allow-duplicate-vat if both records are intended"), "\(duplicate.stderr)")
             #expect(!duplicate.stderr.contains("allowDuplicateVat"))
-            #expect(duplicate.stderr.contains("--vat: already exists"), "\(duplicate.stderr)")
+            #expect(duplicate.stderr.contains("ALREADY_EXISTS: --vat: customer "), "\(duplicate.stderr)")
 
             let badCheckDigit = try await ctl(server, "customers", "create", "--name", "Wrong Oy", "--country", "FI",
                                               "--vat", "0112038-8")

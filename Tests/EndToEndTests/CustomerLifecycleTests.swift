@@ -128,10 +128,10 @@ import Testing
             }
             let noID = await outcome { _ = try await client.customers.get(id: 999) }
             #expect(noID?.code == .notFound)
-            #expect(noID?.message == "customer 999 does not exist")
+            #expect(noID?.message == "id: customer 999 does not exist")
             let noNumber = await outcome { _ = try await client.customers.get(number: 999_999) }
             #expect(noNumber?.code == .notFound)
-            #expect(noNumber?.message == "no customer has number 999999")
+            #expect(noNumber?.message == "number: no customer has number 999999")
         }
     }
 }

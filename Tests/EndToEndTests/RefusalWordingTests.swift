@@ -12,7 +12,8 @@ import Testing
 @Suite struct RefusalWordingTests {
     /// What Swift would put in a text that a client in another language cannot know.
     static let swiftWords = ["CodingKeys", "Swift.", "Optional(", "keyNotFound", "typeMismatch", "valueNotFound",
-                             "dataCorrupted", "Context(", "Index ", "for String", "for Int", "UInt8", "Int64", "Int32"]
+                             "dataCorrupted", "Context(", "Index ", "for String", "for Int", "UInt8", "Int64", "Int32",
+                             "Cannot initialize", "from invalid", "StoreError", "SQLite", "SELECT ", "UPDATE ", "INSERT "]
 
     static func expectInTheWiresWords(_ error: RPCError?, _ call: String, sourceLocation: SourceLocation = #_sourceLocation) {
         guard let error else {
@@ -86,6 +87,70 @@ import Testing
             #expect(twoFields?.details.map(\.field).sorted() == ["country", "email"])
             #expect(twoFields?.details.map(\.text).joined(separator: "; ") == twoFields?.message)
             #expect(try await client.customers.get(id: customer.id) == customer)
+        }
+    }
+
+    /// The store's refusals: a record the request names that does not exist, a value taken, a stale
+    /// version, a record whose state refuses the call. Each names the request field at fault, as
+    /// CUSTOMER-API.md spells it, in the one form; before, they were a sentence without a field.
+    @Test func theStoresRefusalsNameTheRequestFieldAtFault() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(number: 4100, name: "Stored Oy"))
+
+            let missing = await outcome { _ = try await client.customers.get(id: 999) }
+            Self.expectFieldRefusal(missing, .notFound, field: "id", message: "id: customer 999 does not exist", "GetCustomer")
+            let noAddresses = await outcome {
+                _ = try await client.channel.call(AddressService.listAddresses, CustomerIDRequest(customerId: 999))
+            }
+            Self.expectFieldRefusal(noAddresses, .notFound, field: "customerId",
+                                    message: "customerId: customer 999 does not exist", "ListAddresses")
+
+            let taken = await outcome { _ = try await client.customers.create(CustomerFields(number: 4100, name: "Other Oy")) }
+            Self.expectFieldRefusal(taken, .alreadyExists, field: "number", message: "number: is already taken", "CreateCustomer")
+
+            let stale = await outcome {
+                _ = try await client.customers.update(id: customer.id, CustomerFields(name: "Stale Oy"), expectedVersion: 7)
+            }
+            Self.expectFieldRefusal(
+                stale, .aborted, field: "expectedVersion",
+                message: "expectedVersion: customer \(customer.id) was changed by someone else: expected version 7, "
+                    + "current version is \(customer.version); read it again and retry", "UpdateCustomer")
+
+            let parent = try await client.channel.call(SettingsService.createSegment, CreateSegmentRequest(name: "Parent"))
+            _ = try await client.channel.call(SettingsService.createSegment, CreateSegmentRequest(name: "Child", parentId: parent.id))
+            let withChild = await outcome {
+                _ = try await client.channel.call(SettingsService.deleteSegment, DeleteSegmentRequest(id: parent.id, force: true))
+            }
+            Self.expectFieldRefusal(withChild, .failedPrecondition, field: "id",
+                                    message: "id: segment \(parent.id) has 1 sub-segment: delete or move them first", "DeleteSegment")
+            #expect(try await client.customers.get(id: customer.id) == customer)
+        }
+    }
+
+    /// A client stream that ends before its first message is refused on the field that message
+    /// leads with (it had no field).
+    @Test func aStreamWithoutItsFirstMessageNamesTheFieldItLeadsWith() async throws {
+        try await withServer { _, client in
+            let empty = await outcome {
+                _ = try await client.channel.clientStreamingPayload(FileService.uploadFile) { _ in }
+            }
+            Self.expectFieldRefusal(empty, .invalidArgument, field: "header",
+                                    message: "header: the stream ended before its first message, which carries it", "UploadFile")
+        }
+    }
+
+    /// A text an enum with `String` raw values has no case for is refused in the decoder's words
+    /// (Swift's "Cannot initialize … from invalid String value" is no longer what it starts from).
+    @Test func anUnknownEnumTextIsRefusedInTheDecodersWords() async throws {
+        try await withServer { _, client in
+            // RefreshFromRegistryRequest: customerId (1) = 1, fields (2) = ["nonsense"], dryRun (3) = true.
+            let payload: [UInt8] = [0x08, 0x02, 0x12, 0x08] + Array("nonsense".utf8) + [0x18, 0x01]
+            let method = CustomerService.refreshFromRegistry.descriptor
+            let error = await outcome { _ = try await client.channel.unary(method, payload: payload) }
+            Self.expectInTheWiresWords(error, method.fullName)
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message == "cannot decode the request message of \(method.fullName): "
+                + "field 2 (fields): \"nonsense\" is not a value of the enum RefreshField (at field 2[0])")
         }
     }
 

@@ -146,7 +146,7 @@ import Testing
         try await withServer { _, client in
             let first = try await client.customers.create(CustomerFields(name: "Nokia Oyj", vatNumber: "FI01120389", country: "FI"))
             _ = try await client.customers.deactivate(id: first.id)
-            let expected = "customer \(first.id) (number \(first.number), \"Nokia Oyj\") already has this VAT number"
+            let expected = "vatNumber: customer \(first.id) (number \(first.number), \"Nokia Oyj\") already has this VAT number"
 
             // Typed differently, the same canonical number.
             let created = await #expect(throws: RPCError.self) {
@@ -191,7 +191,8 @@ import Testing
                              "--country", "FI", "--vat", "0112038-9"]
             let refused = try await runProduct("customerctl", arguments)
             #expect(refused.status == 16)  // 10 + ALREADY_EXISTS
-            #expect(refused.stderr.hasPrefix("Error: ALREADY_EXISTS: customer 1 (number 10001, \"Nokia Oyj\")"))
+            #expect(refused.stderr.hasPrefix("Error: ALREADY_EXISTS: --vat: customer 1 (number 10001, \"Nokia Oyj\")"),
+                    "\(refused.stderr)")
 
             let allowed = try await runProduct("customerctl", arguments + ["--allow-duplicate-vat", "--output", "json"])
             #expect(allowed.status == 0, "\(allowed.stderr)")

@@ -150,7 +150,7 @@ extension CustomerStore {
                                              reason: "customer \(customerID) has no contact with id \(contactID)"))
             return
         }
-        if found.deleted { throw StoreError.failedPrecondition("contact \(contactID) is deleted") }
+        if found.deleted { throw StoreError.deletedContact(contactID, field: "contactId") }
     }
 
     /// An activity may belong to a project (or sales case) of its own customer. A project that
@@ -162,7 +162,7 @@ extension CustomerStore {
             try statement.bind(projectID, at: 1)
             return try statement.step() ? statement.int64(0) : nil
         }
-        guard let owner else { throw StoreError.notFound("project \(projectID) does not exist") }
+        guard let owner else { throw StoreError.notFound("project \(projectID) does not exist", field: "projectId") }
         if owner != customerID {
             violations.append(FieldViolation(field: "projectId",
                                              reason: "customer \(customerID) has no project with id \(projectID)"))
@@ -173,7 +173,7 @@ extension CustomerStore {
         try write { connection in
             let current = try requireActivity(connection, id: id)
             guard current.kind == .task else {
-                throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task")
+                throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task", field: "id")
             }
             guard (current.completedAt != nil) != completed else { return current }
             try Self.requireActingUser(connection, author.userID)

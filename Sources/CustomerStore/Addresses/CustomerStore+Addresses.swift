@@ -6,7 +6,7 @@ extension CustomerStore {
     /// same transaction (the schema's trigger sets it; the customer's version and history record it).
     ///
     /// - Throws: `notFound` (customer), `invalidArgument` (every invalid field; `country` is required),
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func addAddress(customerID: Int64, _ fields: StoredAddressFields, by author: Author) throws -> StoredAddress {
         try write { connection in try addAddress(connection, customerID: customerID, fields, by: author) }
     }
@@ -88,7 +88,7 @@ extension CustomerStore {
             }
             if current.isHeadOffice, others > 0 {
                 throw StoreError.failedPrecondition("address \(id) is the head office of customer \(current.customerID): "
-                    + "move the head office to another address first (set-head-office)")
+                    + "move the head office to another address first (SetHeadOffice)", field: "id")
             }
             try Self.requireActingUser(connection, author.userID)
             // The foreign key's ON DELETE SET NULL clears the head office when this was the last address.
@@ -112,7 +112,7 @@ extension CustomerStore {
             let address = try requireAddress(connection, id: addressID)
             try Self.requireActingUser(connection, author.userID)
             if !address.isHeadOffice {
-                let previous = try Self.headOfficeID(connection, customerID: address.customerID)
+                let previous = try Self.headOfficeID(connection, customerID: address.customerID, field: "id")
                 try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                    [.integer(addressID), .integer(address.customerID)])
                 try recordHeadOfficeChange(connection, customerID: address.customerID, from: previous, to: addressID,

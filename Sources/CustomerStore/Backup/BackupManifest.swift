@@ -54,11 +54,11 @@ public struct BackupManifest: Sendable, Hashable {
         let path = directory + "/" + Self.fileName
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StoreError.failedPrecondition(
-                "\(directory) is not a complete backup: it has no \(Self.fileName) (a backup cut off midway has none)")
+                "\(directory) is not a complete backup: it has no \(Self.fileName) (a backup cut off midway has none)", field: "from")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         guard lines.first == Self.header else {
-            throw StoreError.failedPrecondition("\(path) does not start with '\(Self.header)'")
+            throw StoreError.failedPrecondition("\(path) does not start with '\(Self.header)'", field: "from")
         }
         var values: [String: Int64] = [:]
         for line in lines.dropFirst() {
@@ -67,7 +67,7 @@ public struct BackupManifest: Sendable, Hashable {
         }
         func value(_ key: String) throws -> Int64 {
             guard let value = values[key], value >= 0 else {
-                throw StoreError.failedPrecondition("\(path) has no valid '\(key)' line")
+                throw StoreError.failedPrecondition("\(path) has no valid '\(key)' line", field: "from")
             }
             return value
         }

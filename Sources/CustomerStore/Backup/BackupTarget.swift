@@ -26,12 +26,14 @@ struct BackupTarget {
             let isEmptyFolder = (status.st_mode & S_IFMT) == S_IFDIR
                 && (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) == true
             guard isEmptyFolder else {
-                throw StoreError.alreadyExists("\(path) exists and is not an empty folder; a backup never replaces anything", field: "to")
+                throw StoreError.alreadyExists("\(path) exists and is not an empty folder; a backup never replaces anything",
+                                               field: "to")
             }
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StoreError.failedPrecondition("the folder \(parent) does not exist (a backup creates only its own folder)")
+            throw StoreError.failedPrecondition("the folder \(parent) does not exist (a backup creates only its own folder)",
+                                                field: "to")
         }
     }
 
@@ -45,7 +47,8 @@ struct BackupTarget {
             if code == EACCES || code == EPERM || code == EROFS {
                 // The caller cannot see why from its side: the server, not the caller, writes here.
                 throw StoreError.failedPrecondition(
-                    "the server's user (uid \(geteuid())) may not write in \(parent): \(String(cString: strerror(code)))")
+                    "the server's user (uid \(geteuid())) may not write in \(parent): \(String(cString: strerror(code)))",
+                    field: "to")
             }
             throw FileSystem.error("mkdir", staging, code)
         }

@@ -94,7 +94,8 @@ extension CustomerStore {
             // one ever did, the copy could go on forever under steady writes.
             if limit == .max { limit = 4 * (Int(total) / Int(pagesPerStep) + 1) + 1_000 }
             guard holds.count < limit else {
-                throw StoreError.aborted("the backup kept starting over (the database was changed by another connection); nothing was kept")
+                throw StoreError.aborted("the backup kept starting over (the database was changed by another connection); nothing was kept",
+                                         field: "to")
             }
         }
         try writer.withConnection { _ in try backup.finish() }
@@ -113,7 +114,8 @@ extension CustomerStore {
         if stillReferenced {
             return .dataLoss("the stored file content \(sha256) is missing from \(BlobStore(databasePath: path).root); nothing was kept")
         }
-        return .aborted("the file content \(sha256) was removed while the backup ran; nothing was kept, run the backup again")
+        return .aborted("the file content \(sha256) was removed while the backup ran; nothing was kept, run the backup again",
+                        field: "to")
     }
 }
 

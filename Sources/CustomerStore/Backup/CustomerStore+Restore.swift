@@ -28,7 +28,7 @@ extension CustomerStore {
         let backupDatabase = backup + "/" + BackupManifest.databaseName
         guard FileSystem.regularFileSize(backupDatabase) == manifest.databaseBytes else {
             throw StoreError.failedPrecondition(
-                "\(backupDatabase) is missing or not the \(manifest.databaseBytes) bytes its manifest records")
+                "\(backupDatabase) is missing or not the \(manifest.databaseBytes) bytes its manifest records", field: "from")
         }
         let contents = try checkedContents(of: backupDatabase, against: manifest)
         let source = BlobStore(databasePath: backupDatabase)
@@ -48,7 +48,8 @@ extension CustomerStore {
         if hasData(at: path) {
             guard force else {
                 throw StoreError.failedPrecondition(
-                    "\(path) already holds data; restoring would replace it (add --force to replace it)")
+                    "\(path) already holds data; restoring would replace it (add --force to replace it)",
+                    field: "force")
             }
             // A WAL left beside the new file would be replayed into it (it is not tied to one file).
             for file in [path + "-wal", path + "-shm"] { try FileSystem.removeFile(file) }
@@ -85,7 +86,7 @@ extension CustomerStore {
               contents.schemaVersion == manifest.schemaVersion else {
             throw StoreError.failedPrecondition(
                 "\(database) does not match its manifest (\(contents.customers) customers and \(contents.blobs.count) "
-                    + "files, the manifest says \(manifest.customers) and \(manifest.files))")
+                    + "files, the manifest says \(manifest.customers) and \(manifest.files))", field: "from")
         }
         return contents
     }

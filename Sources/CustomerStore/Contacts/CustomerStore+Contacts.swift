@@ -5,7 +5,7 @@ extension CustomerStore {
     /// Creates an active contact person of a customer with the given keywords and roles (existing labels).
     ///
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
-    ///   unknown labels on fields `keywords` / `roles`; `failedPrecondition` for an unknown acting user.
+    ///   unknown labels on fields `keywords` / `roles`; `brokenRule` for an unknown acting user.
     public func createContact(customerID: Int64, _ fields: StoredContactFields, keywords: [String], roles: [String],
                               by author: Author) throws -> StoredContact {
         try write { connection in
@@ -149,7 +149,7 @@ extension CustomerStore {
     /// The stored contact for a change: it must exist, not be deleted, and match `expectedVersion`.
     func liveContact(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredContact {
         let current = try requireContact(connection, id: id)
-        if current.deleted { throw StoreError.failedPrecondition("contact \(id) is deleted") }
+        if current.deleted { throw StoreError.deletedContact(id, field: "id") }
         try Self.checkVersion(expectedVersion, current: current.version, of: "contact \(id)")
         return current
     }

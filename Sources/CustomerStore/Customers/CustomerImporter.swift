@@ -152,7 +152,7 @@ struct CustomerImporter {
         if let given = fields.number {
             if pending.numbers.contains(given) { try flush() }
             // What the customers' UNIQUE number would refuse (`StoreError(SQLiteError)`'s words).
-            if try Self.isTaken(given, connection) { return FieldViolation(field: "number", reason: "number is already taken") }
+            if try Self.isTaken(given, connection) { return FieldViolation(field: "number", reason: "is already taken") }
         } else if numbers.needsWalk {
             try flush()  // The walk for free numbers reads the table: it must hold the numbers given.
         }

@@ -61,7 +61,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (or `merged`, naming the customer it went into).
     public func withCustomer<T>(id: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
         guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byID, key: id, body) }) else {
-            throw try readOne { try Self.missingCustomer($0, id: id) }
+            throw try readOne { try Self.missingCustomer($0, id: id, field: "id") }
         }
         return result
     }
@@ -69,7 +69,7 @@ extension CustomerStore {
     /// `withCustomer(id:_:)` for the customer with this customer number. - Throws: `notFound`.
     public func withCustomer<T>(number: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
         guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byNumber, key: number, body) }) else {
-            throw StoreError.notFound("no customer has number \(number)")
+            throw StoreError.notFound("no customer has number \(number)", field: "number")
         }
         return result
     }
@@ -97,7 +97,7 @@ extension CustomerStore {
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             if let owner, current.accountManager?.id != owner {
                 throw StoreError.aborted("customer \(id) was given to another account manager after the call was checked; "
-                                         + "nothing was changed")
+                                         + "nothing was changed", field: "id")
             }
             return try update(connection, current, changes, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
@@ -308,16 +308,18 @@ extension CustomerStore {
 
     /// The stored customer, refused when `expectedVersion` is given and stale.
     /// - Throws: `failedPrecondition` for a deleted (erased) customer: nothing changes it any more.
-    func currentCustomer(_ connection: SQLiteConnection, id: Int64, expectedVersion: Int64?) throws -> StoredCustomer {
-        let current = try requireCustomer(connection, id: id)
-        if current.deleted { throw StoreError.failedPrecondition("customer \(id) is deleted") }
+    ///   `field` is the request field that named the customer.
+    func currentCustomer(_ connection: SQLiteConnection, id: Int64, field: String = "id", expectedVersion: Int64?) throws
+        -> StoredCustomer {
+        let current = try requireCustomer(connection, id: id, field: field)
+        if current.deleted { throw StoreError.deletedCustomer(id, field: field) }
         try Self.checkVersion(expectedVersion, current: current.version, of: "customer \(id)")
         return current
     }
 
-    func requireCustomer(_ connection: SQLiteConnection, id: Int64) throws -> StoredCustomer {
+    func requireCustomer(_ connection: SQLiteConnection, id: Int64, field: String = "id") throws -> StoredCustomer {
         guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: id) else {
-            throw try Self.missingCustomer(connection, id: id)
+            throw try Self.missingCustomer(connection, id: id, field: field)
         }
         return customer
     }

@@ -15,7 +15,7 @@ extension CustomerStore {
     ///
     /// Either way the freed bytes are zeroed and the log truncated after the commit (see
     /// ``Checkpointer/truncateLogAfterCommit()``). Deleting a deleted customer changes nothing.
-    /// - Throws: `notFound`; `failedPrecondition` for an unknown acting user.
+    /// - Throws: `notFound`; `brokenRule` for an unknown acting user.
     public func deleteCustomer(id: Int64, by author: Author) throws {
         try write { connection in
             try Self.requireActingUser(connection, author.userID)

@@ -44,8 +44,8 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         func planMerge(_ connection: SQLiteConnection) throws -> (plan: StoredCustomerMerge, absorbed: StoredCustomer) {
             try Self.requireActingUser(connection, author.userID)
-            let kept = try currentCustomer(connection, id: keepID, expectedVersion: nil)
-            let absorbed = try currentCustomer(connection, id: absorbID, expectedVersion: nil)
+            let kept = try currentCustomer(connection, id: keepID, field: "keepId", expectedVersion: nil)
+            let absorbed = try currentCustomer(connection, id: absorbID, field: "absorbId", expectedVersion: nil)
             return (try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill)), absorbed)
         }
         // A dry run only reads: it neither holds up the writers nor wakes the change feed's watchers.

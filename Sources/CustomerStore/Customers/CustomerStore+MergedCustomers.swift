@@ -3,10 +3,11 @@ import SQLiteEngine
 extension CustomerStore {
     /// What a customer id without a row answers: `merged` naming the customer it lives on in
     /// (the end of the chain when that one was merged on too), else `notFound`. Every read and
-    /// write that takes a customer id reports a missing one through here.
-    static func missingCustomer(_ connection: SQLiteConnection, id: Int64) throws -> StoreError {
+    /// write that takes a customer id reports a missing one through here; `field` is the request
+    /// field that named it.
+    static func missingCustomer(_ connection: SQLiteConnection, id: Int64, field: String = "customerId") throws -> StoreError {
         guard let survivor = try survivor(connection, of: id) else {
-            return .notFound("customer \(id) does not exist")
+            return .notFound("customer \(id) does not exist", field: field)
         }
         return .merged("customer \(id) was merged into customer \(survivor)", into: survivor)
     }

@@ -72,12 +72,12 @@ extension CustomerStore {
     ///   meanwhile (while the registry was asked) is refused with `aborted` and nothing changes.
     /// - Returns: the customer afterwards, with its head office.
     /// - Throws: `notFound`, `aborted`, `invalidArgument` (a registry value this store refuses),
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func applyRegistryUpdate(customerID: Int64, _ update: RegistryUpdate, expectedVersion: Int64?,
                                     by author: Author) throws -> StoredCustomer {
         let author = author.from(update.source)
         return try write { connection in
-            var customer = try currentCustomer(connection, id: customerID, expectedVersion: expectedVersion)
+            var customer = try currentCustomer(connection, id: customerID, field: "customerId", expectedVersion: expectedVersion)
             try Self.requireActingUser(connection, author.userID)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.

@@ -7,7 +7,7 @@ import SQLiteEngine
 extension CustomerStore {
     /// The customer must exist; the project, when given, must be one of the customer's; the acting
     /// user must exist.
-    /// - Throws: `notFound` (customer), `invalidArgument` on `projectId`, `failedPrecondition` (user).
+    /// - Throws: `notFound` (customer), `invalidArgument` on `projectId`, `brokenRule` (user).
     static func checkAttachmentTarget(_ connection: SQLiteConnection, customerID: Int64, projectID: Int64?,
                                       by author: Author) throws {
         _ = try headOfficeID(connection, customerID: customerID)

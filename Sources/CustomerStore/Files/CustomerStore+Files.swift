@@ -22,7 +22,7 @@ extension CustomerStore {
     ///   - expectedSize, expectedSHA256: what the content must be (nil: not checked); the hash as hex.
     ///   - limit: the largest upload accepted (default 100 MiB).
     /// - Throws: `invalidArgument` listing every invalid field; `resourceExhausted` when the
-    ///   announced size is over the limit; `notFound` (customer); `failedPrecondition` (user).
+    ///   announced size is over the limit; `notFound` (customer); `brokenRule` (user).
     public func beginUpload(customerID: Int64, projectID: Int64?, name: String, contentType: String? = nil,
                             expectedSize: Int64?, expectedSHA256: String?, limit: Int64 = FileUpload.defaultLimit,
                             by author: Author) throws -> FileUpload {
@@ -87,7 +87,7 @@ extension CustomerStore {
         return file
     }
 
-    /// Renames a file. - Throws: `notFound`, `invalidArgument` on `name`, `failedPrecondition` (user).
+    /// Renames a file. - Throws: `notFound`, `invalidArgument` on `name`, `brokenRule` (user).
     public func renameFile(id: Int64, name: String, by author: Author) throws -> StoredFile {
         var violations: [FieldViolation] = []
         guard let validName = Self.validFileName(name, field: "name").value(into: &violations) else {
@@ -108,7 +108,7 @@ extension CustomerStore {
 
     /// Removes a file; its content is deleted when no other file has the same content.
     /// - Returns: the removed file's metadata.
-    /// - Throws: `notFound`, `failedPrecondition` (user).
+    /// - Throws: `notFound`, `brokenRule` (user).
     @discardableResult
     public func removeFile(id: Int64, by author: Author) throws -> StoredFile {
         // The blob is deleted after the commit but before the writer is released, so an upload of

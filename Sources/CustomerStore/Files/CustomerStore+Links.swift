@@ -9,7 +9,7 @@ extension CustomerStore {
     /// - Parameters:
     ///   - url: http or https (a bare host gets `https://`), at most 2048 characters.
     ///   - title: optional, at most 200 characters.
-    /// - Throws: `invalidArgument` listing every invalid field; `notFound` (customer); `failedPrecondition` (user).
+    /// - Throws: `invalidArgument` listing every invalid field; `notFound` (customer); `brokenRule` (user).
     public func addLink(customerID: Int64, projectID: Int64?, url: String, title: String?,
                         by author: Author) throws -> StoredLink {
         var violations: [FieldViolation] = []
@@ -45,7 +45,7 @@ extension CustomerStore {
         }
     }
 
-    /// Sets a link's title ("" clears it). - Throws: `notFound`, `invalidArgument` on `title`, `failedPrecondition` (user).
+    /// Sets a link's title ("" clears it). - Throws: `notFound`, `invalidArgument` on `title`, `brokenRule` (user).
     public func renameLink(id: Int64, title: String, by author: Author) throws -> StoredLink {
         var violations: [FieldViolation] = []
         let validTitle = Self.validLinkTitle(title, into: &violations)
@@ -63,7 +63,7 @@ extension CustomerStore {
         }
     }
 
-    /// Removes a link. - Returns: the removed link. - Throws: `notFound`, `failedPrecondition` (user).
+    /// Removes a link. - Returns: the removed link. - Throws: `notFound`, `brokenRule` (user).
     @discardableResult
     public func removeLink(id: Int64, by author: Author) throws -> StoredLink {
         try write { connection in

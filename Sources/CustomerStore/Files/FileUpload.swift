@@ -142,8 +142,8 @@ public final class FileUpload: Sendable {
     private func requireOpen(_ state: State) throws {
         switch state.phase {
         case .open: return
-        case .finished: throw StoreError.failedPrecondition("the upload of '\(target.name)' is already finished")
-        case .aborted: throw StoreError.failedPrecondition("the upload of '\(target.name)' was aborted")
+        case .finished: throw StoreError.failedPrecondition("the upload of '\(target.name)' is already finished", field: "data")
+        case .aborted: throw StoreError.failedPrecondition("the upload of '\(target.name)' was aborted", field: "data")
         }
     }
 

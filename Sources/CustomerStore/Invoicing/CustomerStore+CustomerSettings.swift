@@ -20,7 +20,7 @@ extension CustomerStore {
     /// - Parameter expectedVersion: when given and the stored version differs (0 when nothing was
     ///   ever stored), the call is refused with `aborted` and nothing changes.
     /// - Throws: `notFound` (customer), `aborted`, `invalidArgument` listing every invalid setting
-    ///   (including what the chosen channel requires), `failedPrecondition` for an unknown acting user.
+    ///   (including what the chosen channel requires), `brokenRule` for an unknown acting user.
     public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
                                        by author: Author) throws -> StoredCustomerSettings {
         try write { connection in

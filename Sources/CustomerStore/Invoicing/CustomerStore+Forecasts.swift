@@ -36,7 +36,7 @@ extension CustomerStore {
                 """, [.integer(projectID), .text(month)] + [revenue, cost, billing, hours].map { .text(DecimalText.text($0)) }
                     + [.text(currency), .integer(now), .integer(author.userID)])
             guard let after = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
-                throw StoreError.notFound("project \(projectID) has no forecast for \(month)")
+                throw StoreError.notFound("project \(projectID) has no forecast for \(month)", field: "month")
             }
             try HistoryLog.append(connection, .project, id: projectID, customerID: project.customerID, .forecastSet,
                                   at: now, by: author, changes: HistoryLog.changes(from: Self.historyValues(before, month),
@@ -52,10 +52,10 @@ extension CustomerStore {
         let month = Self.forecastMonth(month, violations: &violations)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try write { connection in
-            let project = try requireProject(connection, id: projectID)
+            let project = try requireProject(connection, id: projectID, field: "projectId")
             try Self.requireActingUser(connection, author.userID)
             guard let before = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
-                throw StoreError.notFound("project \(projectID) has no forecast for \(month)")
+                throw StoreError.notFound("project \(projectID) has no forecast for \(month)", field: "month")
             }
             try connection.run("DELETE FROM forecasts WHERE project_id = ? AND month = ?",
                                [.integer(projectID), .text(month)])
@@ -69,7 +69,7 @@ extension CustomerStore {
     /// A project's forecasts by month. - Throws: `notFound` (project).
     public func forecasts(projectID: Int64) throws -> [StoredForecast] {
         try read { connection in
-            _ = try requireProject(connection, id: projectID)
+            _ = try requireProject(connection, id: projectID, field: "projectId")
             return try ForecastRow.fetchAll(connection, projectID: projectID)
         }
     }
@@ -108,9 +108,9 @@ extension CustomerStore {
 
     /// Forecasts belong to projects: a sales case is won first.
     private func forecastProject(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
-        let project = try requireProject(connection, id: id)
+        let project = try requireProject(connection, id: id, field: "projectId")
         guard project.kind == .project else {
-            throw StoreError.failedPrecondition("project \(id) is a sales case: win it before forecasting")
+            throw StoreError.failedPrecondition("project \(id) is a sales case: win it before forecasting", field: "projectId")
         }
         return project
     }

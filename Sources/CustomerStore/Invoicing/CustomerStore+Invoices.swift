@@ -12,8 +12,8 @@ extension CustomerStore {
     ///
     /// - Parameter total: exact; may be negative (a credit note); at most 4 decimals.
     /// - Throws: `notFound` (customer); `invalidArgument` on `total`, `currency`, `description`,
-    ///   `settingsSnapshot` (not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
-    ///   `failedPrecondition` for a deleted contact or an unknown acting user.
+    ///   `settings` (the `settingsSnapshot`: not a JSON object, or over 64 KiB) and `contactId` (not this customer's);
+    ///   `failedPrecondition` for a deleted customer or contact, `brokenRule` for an unknown acting user.
     public func issueInvoice(customerID: Int64, contactID: Int64?, total: Decimal, currency: String,
                              description: String?, settingsSnapshot: String?, by author: Author) throws -> StoredInvoice {
         var violations = Self.invoiceViolations(total: total, settingsSnapshot: settingsSnapshot)
@@ -30,7 +30,7 @@ extension CustomerStore {
             guard let customer = try CustomerRow.fetch(connection, CustomerRow.byID, key: customerID) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            if customer.deleted { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
+            if customer.deleted { throw StoreError.deletedCustomer(customerID, field: "customerId") }
             if let contactID {
                 try Self.checkActivityContact(connection, contactID: contactID, customerID: customerID,
                                               violations: &violations)
@@ -81,7 +81,7 @@ extension CustomerStore {
             let isObject = bytes.count <= maxSettingsSnapshot
                 && (try? JSONSerialization.jsonObject(with: bytes)) is [String: Any]
             if !isObject {
-                violations.append(FieldViolation(field: "settingsSnapshot",
+                violations.append(FieldViolation(field: "settings",
                                                  reason: "must be a JSON object of at most \(maxSettingsSnapshot) bytes"))
             }
         }

@@ -39,7 +39,7 @@ extension CustomerStore {
             if industry.customerCount > 0, !force {
                 let customers = industry.customerCount == 1 ? "1 customer is" : "\(industry.customerCount) customers are"
                 throw StoreError.failedPrecondition("\(customers) in the industry '\(industry.name)': "
-                    + "delete it with force=true to clear it on them")
+                    + "delete it with force=true to clear it on them", field: "force")
             }
             try connection.run("UPDATE customers SET industry_id = NULL WHERE industry_id = ?", [.integer(industry.id)])
             try connection.run("DELETE FROM industries WHERE id = ?", [.integer(industry.id)])
@@ -89,7 +89,7 @@ extension CustomerStore {
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {
-            throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'")
+            throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'", field: "name")
         }
         return industry
     }

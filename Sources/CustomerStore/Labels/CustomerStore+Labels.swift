@@ -44,7 +44,7 @@ extension CustomerStore {
             if label.contactCount > 0, !force {
                 let contacts = label.contactCount == 1 ? "1 contact carries" : "\(label.contactCount) contacts carry"
                 throw StoreError.failedPrecondition("\(contacts) the \(kind.rawValue) '\(label.name)': "
-                    + "delete it with force=true to unassign it from them")
+                    + "delete it with force=true to unassign it from them", field: "force")
             }
             try Self.requireActingUser(connection, author.userID)
             // Each contact that loses it records an `untagged` entry, as if untagged one by one.
@@ -91,7 +91,7 @@ extension CustomerStore {
     private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let label = try label(connection, kind, name: name) else {
-            throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'")
+            throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'", field: "name")
         }
         return label
     }

@@ -53,7 +53,7 @@ extension CustomerStore {
                 }
                 if cycle {
                     throw StoreError.failedPrecondition("segment \(id) cannot move under segment \(parentID): "
-                        + "that is the segment itself or one of its sub-segments")
+                        + "that is the segment itself or one of its sub-segments", field: "parentId")
                 }
             }
             try connection.run("UPDATE segments SET parent_id = ? WHERE id = ?", [SQLValue(parentID), .integer(id)])
@@ -76,12 +76,12 @@ extension CustomerStore {
             }
             if children > 0 {
                 throw StoreError.failedPrecondition("segment \(id) has \(children) sub-segment\(children == 1 ? "" : "s"): "
-                    + "delete or move them first")
+                    + "delete or move them first", field: "id")
             }
             if segment.customerCount > 0, !force {
                 let customers = segment.customerCount == 1 ? "1 customer has" : "\(segment.customerCount) customers have"
                 throw StoreError.failedPrecondition("\(customers) segment \(id) chosen: "
-                    + "delete it with force=true to remove it from them")
+                    + "delete it with force=true to remove it from them", field: "force")
             }
             try connection.run("DELETE FROM customer_segments WHERE segment_id = ?", [.integer(id)])
             try connection.run("DELETE FROM segments WHERE id = ?", [.integer(id)])
@@ -108,7 +108,7 @@ extension CustomerStore {
     /// - Returns: the customer's segments, ordered by path.
     /// - Throws: `notFound` (customer); `invalidArgument` on `segmentIds` (the request field) for more than
     ///   `maxSegmentsPerCustomer` distinct ids, or naming the unknown ids (the first 20);
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func setCustomerSegments(customerID: Int64, segmentIDs: [Int64], by author: Author) throws -> [StoredSegment] {
         let wanted = Array(Set(segmentIDs)).sorted()
         guard wanted.count <= Self.maxSegmentsPerCustomer else {

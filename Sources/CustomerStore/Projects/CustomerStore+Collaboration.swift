@@ -5,12 +5,12 @@ extension CustomerStore {
 
     /// Adds a note (by the caller, now) to the collaboration tab of a sales case or project.
     /// - Throws: `notFound` (project); `invalidArgument` on `text` (blank or over 4000 characters);
-    ///   `failedPrecondition` for an unknown acting user.
+    ///   `brokenRule` for an unknown acting user.
     public func addCollaborationNote(projectID: Int64, text: String, by author: Author) throws -> StoredCollaborationNote {
         let (text, violation) = TextInput.required(text, field: "text", maxLength: Self.maxCollaborationNote,
                                                    lines: .multiple)
         return try write { connection in
-            let project = try requireProject(connection, id: projectID)
+            let project = try requireProject(connection, id: projectID, field: "projectId")
             if let violation { throw StoreError.invalidArgument([violation]) }
             try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()

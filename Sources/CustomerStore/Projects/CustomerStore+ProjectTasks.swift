@@ -7,15 +7,15 @@ extension CustomerStore {
     /// Adds a planned task to a sales case or project; it shows on the collaboration tab and in the
     /// customer's activity list.
     /// - Parameter dueOn: 'YYYY-MM-DD'.
-    /// - Throws: `notFound` (project); `invalidArgument` on `name`, `assigneeId`, `dueOn`;
-    ///   `failedPrecondition` for an unknown acting user.
+    /// - Throws: `notFound` (project); `invalidArgument` on `name`, `assignee`, `dueOn`;
+    ///   `brokenRule` for an unknown acting user.
     public func addProjectTask(projectID: Int64, name: String, assigneeID: Int64?, dueOn: String?,
                                by author: Author) throws -> StoredProjectTask {
         let (columns, violations) = Self.taskColumns(ProjectTaskChanges(name: name, assigneeID: .some(assigneeID),
                                                                         dueOn: dueOn), onto: nil)
         return try write { connection in
-            let project = try requireProject(connection, id: projectID)
-            try Self.checkReferences(connection, user: columns.assigneeID, field: "assigneeId", violations: violations,
+            let project = try requireProject(connection, id: projectID, field: "projectId")
+            try Self.checkReferences(connection, user: columns.assigneeID, field: "assignee", violations: violations,
                                      by: author)
             let now = nowMilliseconds()
             try connection.run("""
@@ -40,7 +40,7 @@ extension CustomerStore {
             try Self.checkVersion(expectedVersion, current: current.version, of: "project task \(id)")
             let (columns, violations) = Self.taskColumns(changes, onto: current)
             try Self.checkReferences(connection, user: changes.assigneeID != nil ? columns.assigneeID : nil,
-                                     field: "assigneeId", violations: violations, by: author)
+                                     field: "assignee", violations: violations, by: author)
             return try rewriteTask(connection, current, at: nextUpdatedAt(after: current.updatedAt), sql: """
                 UPDATE project_tasks SET name = ?, assignee_id = ?, due_on = ?, version = version + 1, updated_at = ?,
                     updated_by = ?
@@ -51,7 +51,7 @@ extension CustomerStore {
     }
 
     /// Marks a project task done (now, by the caller) or planned again; unchanged when already so.
-    /// - Throws: `notFound`; `failedPrecondition` for an unknown acting user.
+    /// - Throws: `notFound`; `brokenRule` for an unknown acting user.
     public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)

@@ -4,7 +4,7 @@ import SQLiteEngine
 extension CustomerStore {
     /// Creates an open sales case of a customer.
     /// - Throws: `notFound` (customer); `invalidArgument` listing every invalid field, including
-    ///   project fields given to a sales case; `failedPrecondition` for an unknown acting user.
+    ///   project fields given to a sales case; `brokenRule` for an unknown acting user.
     public func createSalesCase(customerID: Int64, _ fields: StoredProjectFields, by author: Author) throws -> StoredProject {
         try insertProject(customerID: customerID, kind: .salesCase, fields, by: author)
     }
@@ -26,7 +26,7 @@ extension CustomerStore {
             try Self.checkVersion(expectedVersion, current: current.version, of: "project \(id)")
             let (columns, violations) = ProjectValidator.apply(changes, kind: current.kind, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: changes.managerID != nil ? columns.managerID : nil,
-                                     field: "managerId", violations: violations, by: author)
+                                     field: "manager", violations: violations, by: author)
             return try rewrite(connection, current, kind: current.kind, outcome: current.outcome,
                                lostReason: current.lostReason, columns: columns, action: .updated, by: author)
         }
@@ -63,7 +63,7 @@ extension CustomerStore {
         var (columns, violations) = ProjectValidator.apply(ProjectChanges(fields), kind: kind, onto: ProjectColumns())
         return try write { connection in
             _ = try Self.headOfficeID(connection, customerID: customerID)
-            try Self.checkReferences(connection, user: columns.managerID, field: "managerId", violations: violations,
+            try Self.checkReferences(connection, user: columns.managerID, field: "manager", violations: violations,
                                      by: author)
             if kind == .project, columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             let now = nowMilliseconds()
@@ -114,9 +114,10 @@ extension CustomerStore {
         try requireActingUser(connection, author.userID)
     }
 
-    func requireProject(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
+    /// The project `field` (the request's) names. - Throws: `notFound`.
+    func requireProject(_ connection: SQLiteConnection, id: Int64, field: String = "id") throws -> StoredProject {
         guard let project = try ProjectRow.fetch(connection, id: id) else {
-            throw StoreError.notFound("project \(id) does not exist")
+            throw StoreError.notFound("project \(id) does not exist", field: field)
         }
         return project
     }

@@ -18,7 +18,7 @@ extension CustomerStore {
             if changes.currency == nil { changes.currency = current.expectedCurrency }
             var (columns, violations) = ProjectValidator.apply(changes, kind: .project, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: projectFields.managerID != nil ? columns.managerID : nil,
-                                     field: "managerId", violations: violations, by: author)
+                                     field: "manager", violations: violations, by: author)
             if columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
             return try rewrite(connection, current, kind: .project, outcome: .won, lostReason: nil, columns: columns,
                                action: .won, by: author)
@@ -44,7 +44,7 @@ extension CustomerStore {
         let current = try requireProject(connection, id: id)
         guard current.kind == .salesCase, current.outcome == .open else {
             let state = current.kind == .project ? "a project" : "a \(current.outcome?.rawValue ?? "closed") sales case"
-            throw StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))")
+            throw StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))", field: "id")
         }
         return current
     }

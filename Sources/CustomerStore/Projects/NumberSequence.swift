@@ -15,7 +15,7 @@ struct NumberSequence: Sendable {
     func next(_ connection: SQLiteConnection) throws -> Int64 {
         try connection.withStatement("SELECT last_number + 1 FROM \(table) WHERE singleton = 1") { statement in
             guard try statement.step() else {
-                throw StoreError.failedPrecondition("the number sequence \(table) is missing")
+                throw StoreError.unusable("the number sequence \(table) is missing")
             }
             return statement.int64(0)
         }

@@ -44,7 +44,7 @@ enum ProjectValidator {
 
     /// The fields only a sales case has, and those only a project has, by API name.
     private static let salesCaseFields = ["stage", "probability", "expectedValue", "expectedCurrency", "expectedClose"]
-    private static let projectFields = ["number", "status", "managerId", "startsOn", "endsOn", "currency"]
+    private static let projectFields = ["number", "status", "manager", "startsOn", "endsOn", "currency"]
 
     /// Validates `changes` for a record of `kind` on top of `current` (empty columns for a new one).
     /// A project without a status gets `open`. The store adds the checks that need the database (manager exists).
@@ -111,7 +111,7 @@ enum ProjectValidator {
             "stage": changes.stage != nil, "probability": changes.probability != nil,
             "expectedValue": changes.expectedValue != nil, "expectedCurrency": changes.expectedCurrency != nil,
             "expectedClose": changes.expectedClose != nil, "number": changes.number != nil,
-            "status": changes.status != nil, "managerId": changes.managerID != nil,
+            "status": changes.status != nil, "manager": changes.managerID != nil,
             "startsOn": changes.startsOn != nil, "endsOn": changes.endsOn != nil, "currency": changes.currency != nil,
         ]
         let (foreign, reason) = kind == .salesCase

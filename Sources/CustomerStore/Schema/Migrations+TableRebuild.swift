@@ -29,7 +29,7 @@ extension Migrations {
             let indexes = try schemaText(connection, "type = 'index' AND tbl_name = '\(table)' AND sql IS NOT NULL")
             guard let create = try schemaText(connection, "type = 'table' AND name = '\(table)'").first,
                   let rebuiltCreate = rebuilt(create, table + suffix) else {
-                throw StoreError.failedPrecondition("migration \(version): table \(table) is not as version \(version - 1) left it")
+                throw StoreError.unusable("migration \(version): table \(table) is not as version \(version - 1) left it")
             }
             let sequence = try autoincrementSequence(connection, table)
             try connection.execute("""

@@ -14,11 +14,11 @@ extension CustomerStore {
     static func checkVersion(_ expected: Int64?, current: Int64, of record: String) throws {
         if let expected, expected != current {
             throw StoreError.aborted("\(record) was changed by someone else: expected version \(expected), "
-                + "current version is \(current); read it again and retry")
+                + "current version is \(current); read it again and retry", field: "expectedVersion")
         }
     }
 
-    /// The acting user must exist (the server maps callers to users; a stale id is a precondition failure).
+    /// The acting user must exist (the server maps callers to users; a stale id is the server's bug).
     static func requireActingUser(_ connection: SQLiteConnection, _ userID: Int64) throws {
         _ = try actingUserName(connection, userID)
     }
@@ -26,7 +26,9 @@ extension CustomerStore {
     /// The acting user's name (for the record a write answers with). - Throws: as `requireActingUser`.
     static func actingUserName(_ connection: SQLiteConnection, _ userID: Int64) throws -> String {
         guard let name = try userName(connection, id: userID) else {
-            throw StoreError.failedPrecondition("the acting user \(userID) does not exist")
+            // Users are never removed and the server names a user it has just read: no request can
+            // cause this, so it names no request field.
+            throw StoreError.brokenRule("the acting user \(userID) does not exist", context: "checking the write's author")
         }
         return name
     }
@@ -34,12 +36,13 @@ extension CustomerStore {
     /// The customer's head office address id, after checking that the customer exists; inside
     /// a write (on the writer) also that it is not deleted: an erased customer gets no new
     /// records, while what it keeps (invoices, activities) can still be read.
-    /// - Throws: `notFound`; `failedPrecondition` for a deleted customer inside a write.
-    static func headOfficeID(_ connection: SQLiteConnection, customerID: Int64) throws -> Int64? {
+    /// - Throws: `notFound`; `failedPrecondition` for a deleted customer inside a write; both name
+    ///   `field`, the request field that named the customer (`id` when it named a record of it).
+    static func headOfficeID(_ connection: SQLiteConnection, customerID: Int64, field: String = "customerId") throws -> Int64? {
         try connection.withStatement("SELECT head_office_address_id, deleted FROM customers WHERE id = ?") { statement in
             try statement.bind(customerID, at: 1)
-            guard try statement.step() else { throw try missingCustomer(connection, id: customerID) }
-            if statement.int64(1) != 0, connection.role == .writer { throw StoreError.failedPrecondition("customer \(customerID) is deleted") }
+            guard try statement.step() else { throw try missingCustomer(connection, id: customerID, field: field) }
+            if statement.int64(1) != 0, connection.role == .writer { throw StoreError.deletedCustomer(customerID, field: field) }
             return statement.optionalInt64(0)
         }
     }

@@ -34,12 +34,12 @@ public enum DefaultPaths {
             // mkdir(2): EEXIST means it is already there (made earlier or by another process).
             if mkdir(current, 0o700) != 0, errno != EEXIST {
                 let reason = String(cString: strerror(errno))
-                throw StoreError.failedPrecondition("cannot create directory \(current): \(reason)")
+                throw StoreError.unusable("cannot create directory \(current): \(reason)")
             }
         }
         var status = stat()
         guard stat(parent, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
-            throw StoreError.failedPrecondition("\(parent) is not a directory")
+            throw StoreError.unusable("\(parent) is not a directory")
         }
     }
 

@@ -27,28 +27,30 @@ extension StoreError {
             let column = error.message.split(separator: ":", maxSplits: 1).last
                 .map { String($0).trimmingWhitespace() } ?? ""
             let field = Self.uniqueFields[column] ?? column
-            self = .alreadyExists("\(field) is already taken", field: field)
+            self = .alreadyExists("is already taken", field: field)
             return
         case SQLiteError.constraintForeignKey:
-            self = .failedPrecondition("a referenced record does not exist or is still referenced (\(error.context))")
+            self = .brokenRule("a referenced record does not exist or is still referenced", context: error.context)
             return
         case SQLiteError.constraintTrigger:
             // RAISE(ABORT, ...) in the schema's triggers: the message is ours and names no values.
-            self = .failedPrecondition(error.message)
+            self = .brokenRule(error.message, context: error.context)
             return
         default:
             break
         }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            self = .unavailable("the database is busy (\(error.context)); try again")
+            // The statement (`context`) is SQL, which a caller is not shown.
+            self = .unavailable("the database is busy; try again")
         case SQLITE_INTERRUPT:
             self = .cancelled
         case SQLITE_ABORT:
             // A transaction this write was part of was rolled back for another's failure (a commit
             // group whose member failed after changing rows): nothing of it was written, and the
             // same write sent again runs in a new group.
-            self = .unavailable("\(error.message) (\(error.context)); try again")
+            self = .unavailable("the write was rolled back with the commit group it shared with another write that "
+                + "failed; nothing of it was written, try again")
         case SQLITE_NOTADB:
             self = .notADatabase(error.context)
         case SQLITE_FULL:
@@ -99,7 +101,7 @@ extension StoreError {
         case MigrationError.schemaTooNew(let found, let known):
             return StoreError.schemaTooNew(found: found, known: known)
         case let error as MigrationError:
-            return StoreError.failedPrecondition(error.description)
+            return StoreError.unusable(error.description)
         default:
             return error
         }

@@ -20,8 +20,9 @@ public struct FieldViolation: Sendable, Hashable, CustomStringConvertible {
 /// Messages never contain bound values (names, emails, ...), only identifiers and field names,
 /// so they are safe to log and to send to any caller.
 public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The record does not exist (status NOT_FOUND).
-    case notFound(String)
+    /// The record a request field names does not exist (status NOT_FOUND): `field` is that field in
+    /// the API's spelling (`id` of most requests, `customerId`, `projectId`, `name`, ...).
+    case notFound(String, field: String = "id")
     /// The customer was merged into another (`into`, the end of the chain when that one was merged
     /// on too); it no longer exists (status NOT_FOUND, with a detail naming the survivor).
     case merged(String, into: Int64)
@@ -29,11 +30,22 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyExists(String, field: String)
     /// Input broke one or more rules; all of them are listed (status INVALID_ARGUMENT).
     case invalidArgument([FieldViolation])
-    /// An optimistic-concurrency conflict: the record changed since the caller read it (status ABORTED).
-    case aborted(String)
-    /// The operation is refused in the record's current state, e.g. a referenced row is missing
-    /// (status FAILED_PRECONDITION).
-    case failedPrecondition(String)
+    /// An optimistic-concurrency conflict: the record changed since the caller read it (status
+    /// ABORTED); `field` is the request field that made the call depend on it (`expectedVersion`).
+    case aborted(String, field: String)
+    /// The operation is refused in the records' current state (status FAILED_PRECONDITION): `field`
+    /// is the request field (API spelling) naming the record or value at fault, e.g. `id` of a
+    /// deleted customer or `force` of a label still in use; the message says why and what to do.
+    case failedPrecondition(String, field: String)
+    /// A rule of the records refused a write that the store's own checks let through (a trigger's
+    /// `RAISE(ABORT, …)`, a foreign key, a write whose author does not exist): the server's bug,
+    /// with no request field to name (status FAILED_PRECONDITION; the message is ours and names no
+    /// values; `context`, SQL or what the store was doing, stays in the server's log).
+    case brokenRule(String, context: String)
+    /// The database or its folder is not as this program needs it: a folder that cannot be made, a
+    /// table a migration finds not as the previous version left it, a row the schema always has
+    /// missing. An operator's matter, never a request's (status INTERNAL; the message is logged).
+    case unusable(String)
     /// The database is busy or locked beyond the busy timeout; retrying may succeed (status UNAVAILABLE).
     case unavailable(String)
     /// The database was written by a newer binary; it is refused and left untouched.
@@ -61,13 +73,15 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let message): return "not found: \(message)"
+        case .notFound(let message, let field): return "not found (\(field)): \(message)"
         case .merged(let message, _): return "not found: \(message)"
         case .alreadyExists(let message, let field): return "already exists (\(field)): \(message)"
         case .invalidArgument(let violations):
             return "invalid argument: " + violations.map(\.description).joined(separator: "; ")
-        case .aborted(let message): return "aborted: \(message)"
-        case .failedPrecondition(let message): return "failed precondition: \(message)"
+        case .aborted(let message, let field): return "aborted (\(field)): \(message)"
+        case .failedPrecondition(let message, let field): return "failed precondition (\(field)): \(message)"
+        case .brokenRule(let message, let context): return "failed precondition: \(message) (while \(context))"
+        case .unusable(let message): return message
         case .unavailable(let message): return "unavailable: \(message)"
         case .schemaTooNew(let found, let known):
             return "database schema version \(found) is newer than this program knows (\(known)); "
@@ -82,6 +96,16 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the write \(write) was made without its call's admission (CustomerStore.answering); nothing was written"
         case .sqlite(let cause): return cause.description
         }
+    }
+
+    /// Refuses a write to a deleted (erased) customer, named by the request's `field`.
+    static func deletedCustomer(_ id: Int64, field: String) -> StoreError {
+        .failedPrecondition("customer \(id) is deleted: an erased customer gets no new records or changes", field: field)
+    }
+
+    /// Refuses a write to or naming a deleted contact, named by the request's `field`.
+    static func deletedContact(_ id: Int64, field: String) -> StoreError {
+        .failedPrecondition("contact \(id) is deleted: a deleted contact gets no new records or changes", field: field)
     }
 
     /// A single-field `invalidArgument`.

@@ -69,7 +69,7 @@ extension CustomerStore {
                 WHERE id = ?
                 """, [.text(newName ?? current.name)] + Self.values(of: rights)
                     + [.integer(nowMilliseconds()), .integer(current.id)])
-            try Self.requireAnAdministrator(connection)
+            try Self.requireAnAdministrator(connection, field: "rights.administration")
             return try Self.requireProfile(connection, id: current.id)
         }
     }
@@ -90,15 +90,17 @@ extension CustomerStore {
         return profile.id
     }
 
-    /// Refuses (and so rolls back) a change that leaves nobody able to administer the service.
-    static func requireAnAdministrator(_ connection: SQLiteConnection) throws {
+    /// Refuses (and so rolls back) a change that leaves nobody able to administer the service;
+    /// `field` is the request field whose change it was.
+    static func requireAnAdministrator(_ connection: SQLiteConnection, field: String) throws {
         let exists = try connection.withStatement("""
             SELECT EXISTS (SELECT 1 FROM users u JOIN permission_profiles p ON p.id = u.profile_id
                            WHERE u.active = 1 AND p.administration = 1)
             """) { statement in try statement.step() && statement.int64(0) != 0 }
         guard exists else {
             throw StoreError.failedPrecondition(
-                "the change would leave no active user with the Administration right; give it to someone else first")
+                "the change would leave no active user with the Administration right; give it to someone else first",
+                field: field)
         }
     }
 
@@ -135,7 +137,7 @@ extension CustomerStore {
     private static func requireProfile(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws
         -> StoredPermissionProfile {
         guard let profile = try fetchProfile(connection, sql, key) else {
-            throw StoreError.notFound("no permission profile has that name")
+            throw StoreError.notFound("no permission profile has that name", field: "name")
         }
         return profile
     }

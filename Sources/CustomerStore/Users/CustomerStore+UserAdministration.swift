@@ -37,7 +37,7 @@ extension CustomerStore {
         return try write { connection in
             let user = try Self.requireUser(connection, byName, .text(name.trimmingWhitespace()))
             try change(connection, user.id)
-            try Self.requireAnAdministrator(connection)
+            try Self.requireAnAdministrator(connection, field: "user")
             return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(user.id))
         }
     }

@@ -164,7 +164,7 @@ extension CustomerStore {
     /// The user `sql` selects by `key`. - Throws: `notFound`.
     static func requireUser(_ connection: SQLiteConnection, _ sql: String, _ key: SQLValue) throws -> StoredUser {
         guard let user = try fetchUser(connection, sql, key) else {
-            throw StoreError.notFound("no user has that name or id")
+            throw StoreError.notFound("no user has that name or id", field: "user")
         }
         return user
     }
