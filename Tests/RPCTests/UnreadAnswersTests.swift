@@ -194,4 +194,42 @@ import Testing
             #expect(streamIDs.allSatisfy { answers.statuses[$0]?.0.code == .ok })
         }
     }
+
+    /// One call whose answer (1 MiB, more than a socket's buffer) its client never reads, with
+    /// nothing behind it: the reader ran it itself and sits sending it, so nothing is held back and
+    /// nobody counts the idle time. With an idle timeout of a second the send gives up once the
+    /// socket took nothing for that long, and the connection and its threads are gone (before: the
+    /// reader sent for as long as the client stayed, for good: docs/HARDENING.md, "Threads per user").
+    @Test func aReaderSendingTheAnswerOfItsOwnCallIsCutAtTheIdleTimeout() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .seconds(1) }) { server, channel in
+            let fill = PipelinedCallTests.callStart(1, TestService.fill, request: try PipelinedCallTests.encode(Number(value: 1 << 20)))
+            // A starved test may send its call after the second of silence that closes a connection
+            // (a plain idle close, the call never run): then it sends it again on a new one.
+            var sent: RawConnection?
+            for _ in 0..<10 where sent == nil {
+                let attempt = try RawConnection(path: server.socketPath)
+                try? attempt.write(fill)
+                try await waitUntil("the call answered or its connection closed") {
+                    server.callsEnded(.ok) == 1 || server.server.runtime.connections.isEmpty
+                }
+                if server.callsEnded(.ok) == 1 { sent = attempt } else { attempt.close() }
+            }
+            let raw = try #require(sent, "the call could not be sent on any of 10 connections")
+            defer { raw.close() }
+            let runtime = server.server.runtime
+            try await waitUntil("the connection whose client reads nothing is cut") { runtime.connections.isEmpty }
+            // What the socket held reaches the client, then the end: the answer never whole.
+            var statuses = 0
+            do {
+                while let (header, _) = try await raw.readFrame() {
+                    if header.type == .status { statuses += 1 }
+                }
+            } catch {
+                // The frame cut short by the close.
+            }
+            #expect(statuses == 0, "the 1 MiB answer arrived whole")
+            let other = try await channel.unary(TestService.echo, EchoRequest(text: "still serving"), as: EchoResponse.self)
+            #expect(other.text == "still serving")
+        }
+    }
 }

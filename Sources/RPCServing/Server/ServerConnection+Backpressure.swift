@@ -66,12 +66,21 @@ extension ServerConnection {
     /// Cuts a held-back connection whose client read nothing for `idleTimeout` (its calls are
     /// cancelled as the leader closes it).
     private func closeUnread(for idleTimeout: Duration) {
+        cutUnread = true
+        logUnreadCut()
+        calls.withLock { $0.draining = true }
+        cutOff()
+    }
+
+    /// One line (rate limited) for a connection cut because its client read none of its answers for
+    /// the idle timeout: held back for as long, or a thread's send of an answer found the socket
+    /// taking nothing for as long (``FrameWriter/gaveUpOnStalledPeer``).
+    func logUnreadCut() {
         if let suppressed = runtime.idleCutLog.admit() {
             runtime.logger.notice("closing a connection whose client read none of its answers for the idle timeout",
                                   LogRateLimiter.fields([("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"),
-                                                         ("idle_timeout", "\(idleTimeout)")], suppressed: suppressed))
+                                                         ("idle_timeout", "\(runtime.configuration.idleTimeout)")],
+                                                        suppressed: suppressed))
         }
-        calls.withLock { $0.draining = true }
-        cutOff()
     }
 }

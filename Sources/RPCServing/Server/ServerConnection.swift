@@ -45,6 +45,8 @@ final class ServerConnection: @unchecked Sendable {
     /// The connection failed while the leader was held back for its unread answers
     /// (``waitForAnswersToBeRead()``): it closes rather than start the calls it has buffered.
     var answersCannotBeSent = false
+    /// The leader cut the connection for answers left unread while it was held back (logged then).
+    var cutUnread = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
     var coldWaits: UInt8 = 0
     /// What the frame being read took from `inputBudget` (its announced payload), 0 when none; a
@@ -103,8 +105,11 @@ final class ServerConnection: @unchecked Sendable {
     init(socket: any ByteStream, runtime: ServerRuntime) throws(IOError) {
         self.socket = socket
         self.runtime = runtime
+        // A client that reads none of an answer for the idle timeout is gone as far as the server
+        // is concerned, as one held back for as long (ServerConnection+Backpressure.swift): the
+        // thread sending the answer, its reader perhaps, is not kept for it.
         writer = FrameWriter(socket: socket, queueLimit: runtime.configuration.maxQueuedBytesPerConnection,
-                             statistics: runtime.statistics.writeQueue)
+                             statistics: runtime.statistics.writeQueue, stallLimit: runtime.configuration.idleTimeout)
         peer = try socket.peerCredentials()
         reader = FrameReader(maxFrameSize: Handshake.maxClientHelloSize)
         clientStreamBudget = SharedBudget(limit: runtime.configuration.maxBufferedClientStreamBytesPerConnection)
@@ -297,6 +302,7 @@ final class ServerConnection: @unchecked Sendable {
     /// unless a deadline's STATUS is still on its way, whose writer then calls `finishTearDown`.
     private func tearDown() {
         releaseFrameReservation()
+        if writer.gaveUpOnStalledPeer && !cutUnread { logUnreadCut() }
         let answerPending = calls.withLock { table in
             table.tearDownDue = table.active.values.contains { $0.isFinished }
             return table.tearDownDue

@@ -15,6 +15,9 @@ package protocol ByteStream: Sendable {
     func readIfAvailable(into buffer: UnsafeMutableRawBufferPointer) throws(IOError) -> Int?
     /// Writes every byte, waiting for room as long as needed; EPIPE once the peer stopped reading.
     func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOError)
+    /// ``writeAll(_:)`` that gives up, throwing ETIMEDOUT, once the peer has taken no byte for
+    /// `stallLimit`: a peer that reads slowly is waited for as long as it reads.
+    func writeAll(_ bytes: UnsafeRawBufferPointer, givingUpAfter stallLimit: Duration) throws(IOError)
     /// Writes what the stream takes without waiting (a prefix of `bytes`, maybe none) and returns
     /// its length; EPIPE once the peer stopped reading.
     func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int
@@ -43,6 +46,11 @@ package enum StreamDirection: Sendable {
 
 extension ByteStream {
     package var pollDescriptor: Int32? { nil }
+
+    /// A stream that cannot wait with a timeout waits as long as its peer does not read.
+    package func writeAll(_ bytes: UnsafeRawBufferPointer, givingUpAfter stallLimit: Duration) throws(IOError) {
+        try writeAll(bytes)
+    }
 
     /// A stream that cannot tell writes nothing without waiting: its writer flushes elsewhere.
     package func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int { 0 }

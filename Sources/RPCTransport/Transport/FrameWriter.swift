@@ -46,10 +46,21 @@ import ThreadSync
 /// flushing while the queue is under its limit and its uncounted share (so no writer ever waits on
 /// bytes nobody flushes), and promises to call ``flushDeferred()`` before it blocks; any other
 /// write flushes them sooner.
+///
+/// Why a flush gives up (`stallLimit`): a thread sending an answer into a socket its client never
+/// reads waited in `send` for as long as the client stayed, and when that thread was the
+/// connection's reader, which had run the call itself, nothing else noticed: the connection kept
+/// its threads and the answer for good (docs/HARDENING.md, "Threads per user"). A flush started by
+/// ``write(_:deferringFlush:_:)``, ``flushDeferred()`` or ``writeWithoutWaiting(_:)`` fails with
+/// ETIMEDOUT once the socket has taken no byte for `stallLimit`, and the socket is shut down both
+/// ways, so the connection ends. A stream's message (``writeStreamFrame(after:streamLimit:abandon:_:)``)
+/// waits as long as it takes: a stream whose client stops reading pauses (PROTOCOL.md, section 9).
 package final class FrameWriter: @unchecked Sendable {   // all mutable state guarded by `lock`
     private let socket: any ByteStream
     private let queueLimit: Int
     private let statistics: WriteQueueStatistics?
+    /// How long a flush other than a stream's waits for a socket that takes nothing (nil: for ever).
+    private let stallLimit: Duration?
     private let lock = ConditionLock()
     private var pending: [UInt8] = []
     private var spare: [UInt8] = []
@@ -73,6 +84,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     private let pastShare = Atomic<Bool>(false)
     /// `failure != nil`, stored with it: ``hasFailed`` reads it without the lock, once per call started.
     private let failed = Atomic<Bool>(false)
+    /// The connection was given up because its socket took nothing for `stallLimit` (see ``gaveUpOnStalledPeer``).
+    private let stalled = Atomic<Bool>(false)
 
     /// Buffers larger than this (after a big frame) are released instead of kept for reuse.
     private static let retainedCapacity = 256 * 1024
@@ -94,10 +107,14 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// - Parameters:
     ///   - queueLimit: bytes queued at which bounded writes wait (`Int.max`: never).
     ///   - statistics: where the queue's peak and waiting writers are reported, if anywhere.
-    package init(socket: any ByteStream, queueLimit: Int = .max, statistics: WriteQueueStatistics? = nil) {
+    ///   - stallLimit: how long a flush other than a stream message's waits while the socket takes
+    ///     no byte before the connection is given up (nil: as long as it takes).
+    package init(socket: any ByteStream, queueLimit: Int = .max, statistics: WriteQueueStatistics? = nil,
+                 stallLimit: Duration? = nil) {
         self.socket = socket
         self.queueLimit = queueLimit
         self.statistics = statistics
+        self.stallLimit = stallLimit
     }
 
     deinit {
@@ -147,6 +164,10 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
 
     /// Whether the connection failed (or was closed): nothing written now reaches the peer.
     package var hasFailed: Bool { failed.load(ordering: .acquiring) }
+
+    /// Whether the connection failed because a flush found its socket taking no byte for the
+    /// stall limit (the socket was then shut down both ways).
+    package var gaveUpOnStalledPeer: Bool { stalled.load(ordering: .relaxed) }
 
     /// Stores whether `queued` reached the uncounted share or the limit (lock held).
     @inline(__always)
@@ -204,7 +225,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         case .answer:
             break
         }
-        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush,
+        _ = try appendAndFlush(countsAsImmediate: admission == .immediate, deferringFlush: deferringFlush, watched: true,
                                mayHaveArrived: &mayHaveArrived, build)
     }
 
@@ -220,7 +241,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             lock.unlock()
             return
         }
-        try flushPending()
+        try flushPending(watched: true)
     }
 
     /// Whether frames written with `deferringFlush` wait for ``flushDeferred()`` (no flusher is
@@ -248,7 +269,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             return nil
         }
         var mayHaveArrived = false
-        return try appendAndFlush(countsAsImmediate: false, deferringFlush: false, mayHaveArrived: &mayHaveArrived, build)
+        return try appendAndFlush(countsAsImmediate: false, deferringFlush: false, watched: false,
+                                  mayHaveArrived: &mayHaveArrived, build)
     }
 
     /// Wakes writers waiting for room so they re-check their `abandon` condition (a call was cancelled).
@@ -271,7 +293,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// Appends (lock held on entry, released on return) and flushes unless another thread is
     /// flushing or the flush may be deferred; returns the position just past the appended bytes.
     /// On a throw, `mayHaveArrived` tells whether those bytes may have reached the kernel whole.
-    private func appendAndFlush(countsAsImmediate: Bool, deferringFlush: Bool, mayHaveArrived: inout Bool,
+    /// `watched`: the flush gives up at the stall limit (see ``flushPending(watched:)``).
+    private func appendAndFlush(countsAsImmediate: Bool, deferringFlush: Bool, watched: Bool, mayHaveArrived: inout Bool,
                                 _ build: (inout [UInt8]) -> Void) throws(IOError) -> Int {
         if let failure {
             lock.unlock()
@@ -296,7 +319,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             return end
         }
         do {
-            try flushPending()
+            try flushPending(watched: watched)
         } catch {
             // The rounds sent before the failing one are counted: were these bytes among them?
             mayHaveArrived = lock.withLock { flushedTotal >= end }
@@ -306,13 +329,22 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     }
 
     /// Becomes the flusher (lock held on entry, released on return) and sends until nothing is pending.
-    private func flushPending() throws(IOError) {
+    /// `watched` (and a stall limit set): gives up once the socket took no byte for the limit.
+    private func flushPending(watched: Bool) throws(IOError) {
         flushing = true
+        let stallLimit = watched ? self.stallLimit : nil
         while !pending.isEmpty {
             swap(&pending, &spare)
             lock.unlock()
-            do {
-                try socket.writeAll(spare)
+            do throws(IOError) {
+                if let stallLimit {
+                    let result: Result<Void, IOError> = spare.withUnsafeBytes { raw in
+                        do throws(IOError) { return .success(try socket.writeAll(raw, givingUpAfter: stallLimit)) } catch { return .failure(error) }
+                    }
+                    try result.get()
+                } else {
+                    try socket.writeAll(spare)
+                }
             } catch {
                 lock.lock()
                 failFlush(error)
@@ -344,7 +376,8 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         let flushesHere = !flushing
         flushing = true  // So `appendAndFlush` only appends; cannot throw: `failure` is nil.
         var mayHaveArrived = false
-        _ = try appendAndFlush(countsAsImmediate: false, deferringFlush: false, mayHaveArrived: &mayHaveArrived, build)
+        _ = try appendAndFlush(countsAsImmediate: false, deferringFlush: false, watched: true,
+                               mayHaveArrived: &mayHaveArrived, build)
         guard flushesHere else { return }
         lock.lock()
         while !pending.isEmpty {
@@ -381,7 +414,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         // shared queue's few threads would let a handful of such clients stall every other job).
         let flush: @Sendable () -> Void = { [self] in
             lock.lock()
-            try? flushPending()  // A failure is recorded: the connection's reader sees it.
+            try? flushPending(watched: true)  // A failure is recorded: the connection's reader sees it.
         }
         do {
             try ThreadLauncher.start(flush)
@@ -411,10 +444,16 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         if waiters > 0 { lock.broadcast() }
     }
 
-    /// Records a failed send and drops what is queued (lock held on entry, released on return).
+    /// Records a failed send and drops what is queued (lock held on entry, released on return). A
+    /// send that gave up on a stalled peer also shuts the socket down both ways: the reader and
+    /// every other thread waiting on it see the end, and the connection closes.
     private func failFlush(_ error: IOError) {
         if failure == nil { failure = error }
         failed.store(true, ordering: .releasing)
+        if error.errno == ETIMEDOUT {
+            stalled.store(true, ordering: .relaxed)
+            if !isClosed { socket.shutdown(.both) }
+        }
         flushing = false
         pending = []
         spare = []

@@ -86,6 +86,36 @@ package struct UnixSocket: ByteStream, Hashable {
         }
     }
 
+    /// Writes every byte as ``writeAll(_:)`` does, without sleeping in `send`: what the socket takes
+    /// at once (MSG_DONTWAIT; the whole of it, for a peer that reads, in one call as before), then
+    /// poll(2) for room. Throws ETIMEDOUT once the socket has taken no byte for `stallLimit`, so a
+    /// thread never waits for a peer that reads nothing for longer than that.
+    package func writeAll(_ bytes: UnsafeRawBufferPointer, givingUpAfter stallLimit: Duration) throws(IOError) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        var lastProgress: ContinuousClock.Instant?
+        while offset < bytes.count {
+            let count = send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if count > 0 {
+                offset += count
+                lastProgress = nil
+                continue
+            }
+            let code = count < 0 ? errno : EAGAIN
+            if code == EINTR { continue }
+            guard code == EAGAIN || code == EWOULDBLOCK else { throw IOError(call: "send", errno: code) }
+            let now = ContinuousClock.now
+            let since = lastProgress ?? now
+            lastProgress = since
+            let remaining = now.duration(to: since + stallLimit)
+            guard remaining > .zero else { throw IOError(call: "send", errno: ETIMEDOUT) }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let milliseconds = Int32(clamping: remaining.saturatingCount(of: .milliseconds(1), roundingUp: true))
+            // A wake-up for an error or a hang-up is reported by the next send (EPIPE).
+            if poll(&descriptor, 1, milliseconds) < 0 && errno != EINTR { throw IOError(call: "poll", errno: errno) }
+        }
+    }
+
     /// Writes what the socket's buffer takes now (MSG_DONTWAIT; none on EAGAIN or EINTR).
     package func writeAvailable(_ bytes: UnsafeRawBufferPointer) throws(IOError) -> Int {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
