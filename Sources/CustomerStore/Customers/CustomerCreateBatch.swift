@@ -29,8 +29,13 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     private var vatNumberHolders: [String: StoredCustomer] = [:]
 
     /// The id the next queued customer gets.
+    /// - Throws: `resourceExhausted` past the largest id, as a lone create's INSERT is refused there
+    ///   (the sum must not trap).
     func nextID(_ connection: SQLiteConnection) throws -> Int64 {
-        try customers.isEmpty ? connection.nextAutoincrementID("customers") : firstID + Int64(customers.count)
+        if customers.isEmpty { return try connection.nextAutoincrementID("customers") }
+        let (id, overflow) = firstID.addingReportingOverflow(Int64(customers.count))
+        guard !overflow else { throw StoreError.resourceExhausted("no customer id is left") }
+        return id
     }
 
     /// The first customer of the batch with `vatNumber`.
