@@ -29,10 +29,8 @@ extension CustomerStore {
     func queueCreate(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
                      allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         let batch = createBatch
-        var (fields, violations) = validated
-        canonicaliseVATNumber(&fields, violations: &violations)
-        let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
-        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT, queuedIn: batch)
+        let (fields, names) = try checkCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author,
+                                              queuedIn: batch)
         let number = try batch.nextNumber(connection)
         let id = try batch.nextID(connection)
         let now = nowMilliseconds()

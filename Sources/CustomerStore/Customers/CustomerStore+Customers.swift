@@ -172,10 +172,7 @@ extension CustomerStore {
     /// after it): a refused create changes nothing, so `createCustomer` needs no savepoint.
     func insertRecord(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
                       allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
-        var (fields, violations) = validated
-        canonicaliseVATNumber(&fields, violations: &violations)
-        let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
-        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT)
+        let (fields, names) = try checkCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
         var sequence: CustomerNumberBlock?
         let number: Int64
         if let given = fields.number {
@@ -191,6 +188,19 @@ extension CustomerStore {
         try sequence?.finish(connection)
         return try Self.recordCreated(connection, id: id, fields, number: number, names: names,
                                       at: now, by: author)
+    }
+
+    /// A create's checks, in their order, before its first change: the VAT number made canonical,
+    /// the references (account manager, industry, author) and a duplicate VAT number, also among
+    /// the creates `batch` holds (`queueCreate`). - Returns: the fields to write and the names checked.
+    func checkCreate(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+                     allowDuplicateVAT: Bool, by author: Author, queuedIn batch: CustomerCreateBatch? = nil) throws
+        -> (StoredCustomerFields, CheckedNames) {
+        var (fields, violations) = validated
+        canonicaliseVATNumber(&fields, violations: &violations)
+        let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
+        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT, queuedIn: batch)
+        return (fields, names)
     }
 
     /// What follows a new customer's row, for a create and an import alike: its match keys and its
@@ -329,8 +339,8 @@ extension CustomerStore {
     /// - Returns: the names as stored of the users and the industry it checked (the industry's
     ///   spelling may differ from the caller's: its names compare without case).
     @discardableResult
-    func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
-                         violations: [FieldViolation], by author: Author) throws -> CheckedNames {
+    private func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
+                                 violations: [FieldViolation], by author: Author) throws -> CheckedNames {
         var violations = violations
         var names = CheckedNames()
         if managerChanged, let manager = fields?.accountManagerID {

@@ -56,16 +56,16 @@ extension ServerConnection {
                 sent = writer.bytesSent
                 readSince = now
             } else if readSince + idleTimeout <= now {
-                closeUnread(for: idleTimeout)
+                closeUnread()
                 return false
             }
         }
         return !writer.hasFailed
     }
 
-    /// Cuts a held-back connection whose client read nothing for `idleTimeout` (its calls are
+    /// Cuts a held-back connection whose client read nothing for the idle timeout (its calls are
     /// cancelled as the leader closes it).
-    private func closeUnread(for idleTimeout: Duration) {
+    private func closeUnread() {
         cutUnread = true
         logUnreadCut()
         calls.withLock { $0.draining = true }

@@ -59,9 +59,15 @@ extension ByteStream {
         try read(into: buffer, timeout: nil)
     }
 
-    package func writeAll(_ bytes: [UInt8]) throws(IOError) {
+    /// `bytes` written by ``writeAll(_:)``, or by ``writeAll(_:givingUpAfter:)`` when a stall limit is given.
+    package func writeAll(_ bytes: [UInt8], givingUpAfter stallLimit: Duration? = nil) throws(IOError) {
         let result: Result<Void, IOError> = bytes.withUnsafeBytes { raw in
-            do throws(IOError) { try writeAll(raw); return .success(()) } catch { return .failure(error) }
+            do throws(IOError) {
+                if let stallLimit { try writeAll(raw, givingUpAfter: stallLimit) } else { try writeAll(raw) }
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
         }
         try result.get()
     }

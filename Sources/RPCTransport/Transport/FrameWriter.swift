@@ -337,14 +337,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
             swap(&pending, &spare)
             lock.unlock()
             do throws(IOError) {
-                if let stallLimit {
-                    let result: Result<Void, IOError> = spare.withUnsafeBytes { raw in
-                        do throws(IOError) { return .success(try socket.writeAll(raw, givingUpAfter: stallLimit)) } catch { return .failure(error) }
-                    }
-                    try result.get()
-                } else {
-                    try socket.writeAll(spare)
-                }
+                try socket.writeAll(spare, givingUpAfter: stallLimit)
             } catch {
                 lock.lock()
                 failFlush(error)

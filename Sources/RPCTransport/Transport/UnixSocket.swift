@@ -91,22 +91,18 @@ package struct UnixSocket: ByteStream, Hashable {
     /// poll(2) for room. Throws ETIMEDOUT once the socket has taken no byte for `stallLimit`, so a
     /// thread never waits for a peer that reads nothing for longer than that.
     package func writeAll(_ bytes: UnsafeRawBufferPointer, givingUpAfter stallLimit: Duration) throws(IOError) {
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        var lastProgress: ContinuousClock.Instant?
-        while offset < bytes.count {
-            let count = send(fd, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-            if count > 0 {
-                offset += count
-                lastProgress = nil
+        var rest = bytes
+        var stalledSince: ContinuousClock.Instant?
+        while !rest.isEmpty {
+            let taken = try writeAvailable(rest)
+            if taken > 0 {
+                rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
+                stalledSince = nil
                 continue
             }
-            let code = count < 0 ? errno : EAGAIN
-            if code == EINTR { continue }
-            guard code == EAGAIN || code == EWOULDBLOCK else { throw IOError(call: "send", errno: code) }
             let now = ContinuousClock.now
-            let since = lastProgress ?? now
-            lastProgress = since
+            let since = stalledSince ?? now
+            stalledSince = since
             let remaining = now.duration(to: since + stallLimit)
             guard remaining > .zero else { throw IOError(call: "send", errno: ETIMEDOUT) }
             var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
