@@ -176,7 +176,7 @@ import Testing
         let fixture = try Fixture()
         let position = ListPosition(id: 5, number: 10_005, nameKey: "m")
         let queries = try [CustomerOrder.byName, .byNumber].flatMap { order in
-            try [ActivityFilter.active, .all].map { try CustomerListingQuery(CustomerFilter(status: $0), order: order) }
+            try [ActivityFilter.active, .inactive, .all].map { try CustomerListingQuery(CustomerFilter(status: $0), order: order) }
         }
         let plans = try fixture.store.read { connection in
             try queries.map { query in
@@ -194,5 +194,9 @@ import Testing
             #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
             #expect(plan.contains("SEARCH c USING"), "\(plan)")
         }
+        // By name, each status reads the one name index (migration 22); every status as its two
+        // ranges merged in order.
+        for plan in plans.prefix(3) { #expect(plan.contains("customers_by_status_name"), "\(plan)") }
+        #expect(plans[2].contains("MERGE (UNION ALL)"), "\(plans[2])")
     }
 }

@@ -83,6 +83,17 @@ func storeError(of body: () throws -> Void) -> StoreError? {
 }
 
 /// Every customer of a listing, page by page.
+/// The names of the indexes in `store`'s schema (migration tests: which ones a migration dropped).
+func indexNames(_ store: CustomerStore) throws -> Set<String> {
+    try store.write { connection in
+        try connection.withStatement("SELECT name FROM sqlite_master WHERE type = 'index'") { statement in
+            var names: Set<String> = []
+            while try statement.step() { names.insert(statement.text(0)) }
+            return names
+        }
+    }
+}
+
 func allPages(_ store: CustomerStore, _ filter: CustomerFilter = .init(), order: CustomerOrder = .byName,
               limit: Int = 50) throws -> [StoredCustomer] {
     var customers: [StoredCustomer] = []

@@ -20,13 +20,13 @@ import SQLiteEngine
             let store = try CustomerStore(path: path, options: options)
             old = StoredUserRef(id: try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true), name: "carol")
             before = try writingTodaysHistory(store) { try store.createCustomer(NewCustomer(name: "Before Oy"), by: .user(old.id)) }
-            #expect(try Self.indexes(store).isSuperset(of: Self.dropped))
+            #expect(try indexNames(store).isSuperset(of: Self.dropped))
             store.close()
         }
 
         let upgraded = try CustomerStore(path: path)
         #expect(upgraded.appliedMigrations.contains(Migrations.writePath.version))
-        #expect(try Self.indexes(upgraded).isDisjoint(with: Self.dropped))
+        #expect(try indexNames(upgraded).isDisjoint(with: Self.dropped))
         #expect(try upgraded.customer(id: before.id) == before)
         let after = try upgraded.createCustomer(NewCustomer(name: "After Oy"), by: .user(old.id))
         #expect(after.number == before.number + 1)
@@ -59,15 +59,5 @@ import SQLiteEngine
                                  [.integer(address.id), .integer(second.id)])
         }
         #expect(try fixture.store.customer(id: second.id).headOffice == nil)
-    }
-
-    private static func indexes(_ store: CustomerStore) throws -> Set<String> {
-        try store.write { connection in
-            try connection.withStatement("SELECT name FROM sqlite_master WHERE type = 'index'") { statement in
-                var names: Set<String> = []
-                while try statement.step() { names.insert(statement.text(0)) }
-                return names
-            }
-        }
     }
 }

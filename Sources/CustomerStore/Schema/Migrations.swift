@@ -73,6 +73,7 @@ enum Migrations {
         compactHistory,
         newCustomerHeadOffice,
         contactsListed,
+        nameIndex,
     ]
 
     /// The runner of `all`.
