@@ -57,6 +57,12 @@ extension AddressKind {
         case UInt8(ascii: "d"): candidate = .delivery
         default: candidate = .visiting
         }
-        self = candidate.rawValue.utf8.elementsEqual(bytes) ? candidate : .visiting
+        // One `memcmp`: `elementsEqual` took 250-470 instructions for these few bytes.
+        var name = candidate.rawValue
+        let matches = name.withUTF8 { name in
+            guard name.count == bytes.count, let stored = bytes.baseAddress, let expected = name.baseAddress else { return false }
+            return memcmp(stored, expected, name.count) == 0
+        }
+        self = matches ? candidate : .visiting
     }
 }
