@@ -27,6 +27,8 @@ public struct Metadata: Sendable, Hashable, Sequence {
 
     /// The first value stored under `key` (compared lower-case).
     public subscript(key: String) -> String? {
+        // Most calls carry none: no lower-casing for them (~200 instructions a call, callgrind).
+        guard !pairs.isEmpty else { return nil }
         let key = key.lowercased()
         return pairs.first { $0.key == key }?.value
     }

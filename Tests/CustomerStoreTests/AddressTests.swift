@@ -4,6 +4,14 @@ import Testing
 @testable import CustomerStore
 
 @Suite struct AddressTests {
+    /// A lent row reads its `kind` column's bytes without a `String`: the same kind as
+    /// `AddressKind(rawValue:) ?? .visiting` for every case and for texts that are none.
+    @Test(arguments: AddressKind.allCases.map(\.rawValue) + ["", "p", "postals", "Postal", "billin", "deliverx", "x", "visiting "])
+    func aStoredKindReadsAsItsRawValueDoes(_ text: String) {
+        let read = Array(text.utf8).withUnsafeBytes { AddressKind(storedText: $0) }
+        #expect(read == AddressKind(rawValue: text) ?? .visiting)
+    }
+
     @Test func firstAddressBecomesHeadOfficeAndTheCustomerShowsIt() throws {
         let fixture = try Fixture()
         let customer = try fixture.create("Alpha Oy")

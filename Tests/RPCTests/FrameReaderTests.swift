@@ -142,6 +142,14 @@ import Testing
         #expect(error.description == "INVALID_ARGUMENT: name is required (name: required)")
     }
 
+    /// What a server appends for every call answered OK (without an `RPCError`): PROTOCOL.md's
+    /// STATUS payload with code 0, an empty message, no details and no trailers.
+    @Test func theOKPayloadIsFourZeroBytesThatParseAsOK() throws {
+        #expect(CallStatus.okPayload == [0, 0, 0, 0])
+        let (status, message) = try CallStatus.parse(CallStatus.okPayload[...])
+        #expect(status == CallStatus.ok && message.isEmpty)
+    }
+
     @Test func aLongStatusMessageIsCutAtACharacterBoundaryToFitTheSmallestFrame() throws {
         // 3 000 two-byte characters: the 4 KiB cut would fall inside one of them.
         let long = String(repeating: "é", count: 3_000) + "!"

@@ -36,11 +36,33 @@ public struct AddressListingRow {
     @inlinable public var region: UnsafeRawBufferPointer? { get throws { try statement.optionalTextBytes(columns.region) } }
     @inlinable public var country: UnsafeRawBufferPointer { get throws { try statement.textBytes(columns.country) } }
     /// As `AddressRow.decode` reads it: an unknown kind is a visiting address.
-    public var kind: AddressKind { get throws { AddressKind(rawValue: try statement.text(columns.kind)) ?? .visiting } }
+    public var kind: AddressKind { get throws { AddressKind(storedText: try statement.textBytes(columns.kind)) } }
     @inlinable public var isHeadOffice: Bool { get throws { try statement.bool(columns.isHeadOffice) } }
     @inlinable public var version: Int64 { get throws { try statement.int64(columns.version) } }
     @inlinable public var createdAt: Date { get throws { Date(milliseconds: try statement.int64(columns.createdAt)) } }
     @inlinable public var createdBy: StoredUserRef { get throws { try users.ref(statement, columns.createdBy) } }
     @inlinable public var updatedAt: Date { get throws { Date(milliseconds: try statement.int64(columns.updatedAt)) } }
     @inlinable public var updatedBy: StoredUserRef { get throws { try users.ref(statement, columns.updatedBy) } }
+}
+
+extension AddressKind {
+    /// The kind a stored `kind` column's UTF-8 names, as `init(rawValue:) ?? .visiting` reads it,
+    /// without a `String` made and compared case by case (~400 instructions of a get, callgrind,
+    /// docs/PERFORMANCE.md "call16"): the first byte picks the one case it can be, the bytes confirm it.
+    init(storedText bytes: UnsafeRawBufferPointer) {
+        let candidate: AddressKind
+        switch bytes.first {
+        case UInt8(ascii: "p"): candidate = .postal
+        case UInt8(ascii: "b"): candidate = .billing
+        case UInt8(ascii: "d"): candidate = .delivery
+        default: candidate = .visiting
+        }
+        // One `memcmp`: `elementsEqual` took 250-470 instructions for these few bytes.
+        var name = candidate.rawValue
+        let matches = name.withUTF8 { name in
+            guard name.count == bytes.count, let stored = bytes.baseAddress, let expected = name.baseAddress else { return false }
+            return memcmp(stored, expected, name.count) == 0
+        }
+        self = matches ? candidate : .visiting
+    }
 }

@@ -113,10 +113,27 @@ import SQLiteEngine
     /// office; `nil` when no customer has that key.
     static func withRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,
                            _ body: (CustomerListingRow) throws -> T) throws -> T? {
+        do {
+            return try withFoundRow(connection, sql, key: key, users: users, body)
+        } catch is NoSuchRow {
+            return nil
+        }
+    }
+
+    /// No customer has the key ``withFoundRow(_:_:key:users:_:)`` was given.
+    struct NoSuchRow: Error {}
+
+    /// ``withRow(_:_:key:users:_:)`` that throws ``NoSuchRow`` instead of returning `nil`.
+    ///
+    /// Why: a server's get calls the store's generic `withCustomer` unspecialised (its `T` is the
+    /// server's), and a `T?` made the runtime look `Optional<T>`'s metadata up twice a get (~650
+    /// instructions, callgrind, docs/PERFORMANCE.md "call16"); a miss pays a thrown error instead.
+    static func withFoundRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,
+                                _ body: (CustomerListingRow) throws -> T) throws -> T {
         let users = UserNames.of(connection, sharing: users)
         return try connection.withStatement(sql) { statement in
             try statement.bind(key, at: 1)
-            guard try statement.step() else { return nil }
+            guard try statement.step() else { throw NoSuchRow() }
             let columns = try statement.layout(ColumnsWithHeadOffice.self)
             return try body(CustomerListingRow(statement: statement, columns: columns.customer, users: users,
                                                headOfficeColumns: columns.headOffice))

@@ -60,18 +60,20 @@ extension CustomerStore {
     /// ``CustomerListingRow``): a server answering a get writes it out without a `StoredCustomer`.
     /// - Throws: `notFound` (or `merged`, naming the customer it went into).
     public func withCustomer<T>(id: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
-        guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byID, key: id, body) }) else {
+        do {
+            return try readOne { try CustomerRow.withFoundRow($0, CustomerRow.byID, key: id, body) }
+        } catch is CustomerRow.NoSuchRow {
             throw try readOne { try Self.missingCustomer($0, id: id, field: "id") }
         }
-        return result
     }
 
     /// `withCustomer(id:_:)` for the customer with this customer number. - Throws: `notFound`.
     public func withCustomer<T>(number: Int64, _ body: (CustomerListingRow) throws -> T) throws -> T {
-        guard let result = try readOne({ try CustomerRow.withRow($0, CustomerRow.byNumber, key: number, body) }) else {
+        do {
+            return try readOne { try CustomerRow.withFoundRow($0, CustomerRow.byNumber, key: number, body) }
+        } catch is CustomerRow.NoSuchRow {
             throw StoreError.notFound("no customer has number \(number)", field: "number")
         }
-        return result
     }
 
     /// Changes the given fields only, in one transaction; version +1, updated at/by set.

@@ -30,32 +30,36 @@ final class ServerConnection: @unchecked Sendable {
     /// The leader/follower state machine, under `coordination`.
     private var threads: ConnectionThreads
 
-    // Leader-owned.
-    var reader: FrameReader
-    var lastStreamID: UInt32 = 0
-    var handshakeDone = false
+    // Leader-owned. Their accesses are not checked for exclusivity at run time: one thread at a time
+    // (the leader) touches them, in turns ordered by `coordination`, and the run-time check only
+    // catches overlapping accesses of one thread, which no code here makes (nothing is lent `inout`
+    // to code that reaches back into the connection). It was ~4 `swift_beginAccess` a get on
+    // `lead`'s path and ~2.5 on the idle spin's, ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
+    @exclusivity(unchecked) var reader: FrameReader
+    @exclusivity(unchecked) var lastStreamID: UInt32 = 0
+    @exclusivity(unchecked) var handshakeDone = false
     /// Where the idle clock starts: the handshake, the last complete frame, or the last time the
     /// timeout found a call in flight. Bytes of an incomplete frame never move it (PROTOCOL.md, "Limits").
-    var idleSince = ContinuousClock.now
+    @exclusivity(unchecked) var idleSince = ContinuousClock.now
     /// A complete frame arrived since `idleSince` was last set (read before the leader blocks,
     /// so the hot path reads no clock per frame).
-    var receivedFrame = false
+    @exclusivity(unchecked) var receivedFrame = false
     /// Answers of this batch were written with a deferred flush; sent before the leader next blocks.
-    var answersHeldBack = false
+    @exclusivity(unchecked) var answersHeldBack = false
     /// The connection failed while the leader was held back for its unread answers
     /// (``waitForAnswersToBeRead()``): it closes rather than start the calls it has buffered.
-    var answersCannotBeSent = false
+    @exclusivity(unchecked) var answersCannotBeSent = false
     /// The leader cut the connection for answers left unread while it was held back (logged then).
-    var cutUnread = false
+    @exclusivity(unchecked) var cutUnread = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
-    var coldWaits: UInt8 = 0
+    @exclusivity(unchecked) var coldWaits: UInt8 = 0
     /// What the frame being read took from `inputBudget` (its announced payload), 0 when none; a
     /// CALL_START's is handed to its call once the frame is complete (``HeldRequest``).
-    var frameReservation = 0
+    @exclusivity(unchecked) var frameReservation = 0
     /// What the client announced in HELLO.
-    var clientWindow = 0
+    @exclusivity(unchecked) var clientWindow = 0
     /// The method the last CALL_START named that the router knew, with its name's bytes (see `name(_:)`).
-    var previousMethod: (name: [UInt8], method: RegisteredMethod)?
+    @exclusivity(unchecked) var previousMethod: (name: [UInt8], method: RegisteredMethod)?
     private let clientMaxFrameSizeStorage = Atomic<Int>(Int(UInt32.max))
 
     let calls = Mutex(CallTable())

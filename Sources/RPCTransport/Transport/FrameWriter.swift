@@ -62,23 +62,27 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// How long a flush other than a stream's waits for a socket that takes nothing (nil: for ever).
     private let stallLimit: Duration?
     private let lock = ConditionLock()
-    private var pending: [UInt8] = []
-    private var spare: [UInt8] = []
-    private var flushing = false
-    private var failure: IOError?
-    private var isClosed = false
+    // The `var`s under `lock` are not checked for exclusivity at run time: the lock orders every
+    // access, and the run-time check only catches overlapping accesses of one thread (a `build`
+    // closure that wrote to this writer would deadlock on `lock` first). It was ~5 `swift_beginAccess`
+    // a written answer on each side, ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
+    @exclusivity(unchecked) private var pending: [UInt8] = []
+    @exclusivity(unchecked) private var spare: [UInt8] = []
+    @exclusivity(unchecked) private var flushing = false
+    @exclusivity(unchecked) private var failure: IOError?
+    @exclusivity(unchecked) private var isClosed = false
     /// Bytes appended and not yet accepted by the kernel: `pending` plus the batch being sent.
-    private var queued = 0
+    @exclusivity(unchecked) private var queued = 0
     /// Bytes accepted by the kernel since the writer was created; positions of frames count from here.
-    private var flushedTotal = 0
-    private var waiters = 0
+    @exclusivity(unchecked) private var flushedTotal = 0
+    @exclusivity(unchecked) private var waiters = 0
     /// Bytes of `.immediate` frames appended since the queue was last empty (see ``write(_:_:)``).
-    private var immediateSinceEmpty = 0
+    @exclusivity(unchecked) private var immediateSinceEmpty = 0
     /// The user's budget the queue is counted in past its first `uncounted` bytes (``countQueue(in:beyond:)``).
-    private var queueBudget: SharedBudget?
-    private var uncounted = Int.max
+    @exclusivity(unchecked) private var queueBudget: SharedBudget?
+    @exclusivity(unchecked) private var uncounted = Int.max
     /// What `queueBudget` holds for this queue: `queued` past `uncounted`, as of the last append or send.
-    private var counted = 0
+    @exclusivity(unchecked) private var counted = 0
     /// `queued` reached the uncounted share or the limit (stored with each change of `queued`):
     /// ``isBackedUp`` reads it without the lock, so a queue under its share costs one load.
     private let pastShare = Atomic<Bool>(false)

@@ -105,6 +105,14 @@ package struct CallStatus: Sendable, Equatable {
 
     package static let ok = CallStatus(error: RPCError(.ok, ""))
 
+    /// `ok`'s payload as ``write(into:)`` writes it (code, empty message, no details, no
+    /// trailers): what a server appends for each call answered OK, without an `RPCError`.
+    package static let okPayload: [UInt8] = {
+        var payload: [UInt8] = []
+        ok.write(into: &payload)
+        return payload
+    }()
+
     package func write(into buffer: inout [UInt8]) {
         buffer.append(error.code.rawValue)
         buffer.appendLengthPrefixed(Self.sendable(error.message))
