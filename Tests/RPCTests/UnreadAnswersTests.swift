@@ -103,6 +103,37 @@ import Testing
         }
     }
 
+    /// A client that closes while the connection's reader is stuck sending the answer of a call it
+    /// ran itself (not held back: nothing was queued behind that answer when it began), with calls
+    /// sent after it still unread in the socket: once the `send` fails, the reader finds the
+    /// writer failed, not backed up, and starts none of them (before redteam14's fix it took a
+    /// failed writer for one with room and ran them all, each answer failing: up to 100 threads per
+    /// connection of `hold_memory.py --unary 2000` once its clients had gone).
+    ///
+    /// No share of threads for unary calls: the watchdog promotes no reader while that one is stuck,
+    /// so the calls are still unread when the send fails (with one, a reader promoted before the
+    /// close found the writer backed up and was held back, and the state was never reached).
+    @Test func callsBehindAnAnswerWhoseSendFailedAreNotRun() async throws {
+        try await withTestServer(configure: { $0.maxUnaryThreadsPerUser = 0 }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            // 1 MiB: more than the socket takes, so the reader running the call stays in `send`.
+            try raw.write(PipelinedCallTests.callStart(1, TestService.fill, request: try PipelinedCallTests.encode(Number(value: 1 << 20))))
+            try await waitUntil("the answer is being sent") { server.callsEnded(.ok) == 1 }
+            var echoes: [UInt8] = []
+            for index in 1...50 {
+                echoes += PipelinedCallTests.callStart(UInt32(2 * index + 1), TestService.echo,
+                                                       request: try PipelinedCallTests.encode(EchoRequest(text: "behind")))
+            }
+            try raw.write(echoes)
+            raw.close()
+            let runtime = server.server.runtime
+            try await waitUntil("the connection is gone") { runtime.connections.isEmpty }
+            let ended = runtime.statistics.snapshot.callsByStatus.reduce(0, +)
+            #expect(ended == 1, "\(ended - 1) calls sent behind the unsent answer ran after their client had gone")
+            #expect(runtime.statistics.callsInFlight == 0)
+        }
+    }
+
     /// A shutdown while the reader is held back: the GOAWAY, queued behind the unread answers, names
     /// the last call started; every call up to it is answered, none after it runs, and the shutdown
     /// ends once the client has read (its grace period outlasts any stall: the client reads).
