@@ -1,4 +1,5 @@
 import BinaryCoding
+import Glibc
 @testable import RPCClient
 @testable import RPCCore
 @testable import RPCServing
@@ -131,6 +132,66 @@ import Testing
             let ended = runtime.statistics.snapshot.callsByStatus.reduce(0, +)
             #expect(ended == 1, "\(ended - 1) calls sent behind the unsent answer ran after their client had gone")
             #expect(runtime.statistics.callsInFlight == 0)
+        }
+    }
+
+    /// Clients that read nothing, each server socket full though every send was complete (PONGs of
+    /// PINGs sent one at a time, so no thread is stuck sending), each with a call whose 1 ms
+    /// deadline passes: their STATUS frames wait for no client, and another client's deadline is
+    /// answered meanwhile (before: each such STATUS was written on one of the shared queue's 4
+    /// threads, which waited in `send` up to the idle timeout, so 4 clients that read nothing
+    /// held back every other connection's deadline that long).
+    @Test func deadlinesOfClientsThatReadNothingDelayNoOtherDeadline() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .seconds(2 * testWaitLimit) }) { server, _ in
+            let runtime = server.server.runtime
+            var stalled: [RawConnection] = []
+            defer { for raw in stalled { raw.close() } }
+            for _ in 0..<5 {
+                let known = Set(runtime.connections.map(ObjectIdentifier.init))
+                let raw = try RawConnection(path: server.socketPath)
+                stalled.append(raw)
+                try await waitUntil("the connection is accepted") { runtime.connections.count > known.count }
+                let connection = try #require(runtime.connections.first { !known.contains(ObjectIdentifier($0)) })
+                try await Self.fillWithPongs(raw, connection)
+                try raw.write(Self.callStart(1, TestService.slowEcho, timeoutMicroseconds: 1000))
+            }
+            let other = try RawConnection(path: server.socketPath)
+            defer { other.close() }
+            try other.write(Self.callStart(1, TestService.slowEcho, timeoutMicroseconds: 10_000))
+            let (streamID, error) = try await other.readStatus()
+            #expect(streamID == 1 && error.code == .deadlineExceeded, "\(streamID): \(error)")
+        }
+    }
+
+    /// A unary CALL_START carrying an `EchoRequest`, with a deadline.
+    static func callStart(_ streamID: UInt32, _ method: MethodDescriptor, timeoutMicroseconds: UInt64) throws -> [UInt8] {
+        let request = try PipelinedCallTests.encode(EchoRequest(text: "deadline"))
+        return FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: streamID) {
+            CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName, metadata: Metadata()).write(into: &$0)
+            $0.append(contentsOf: request)
+        }
+    }
+
+    /// Sends PINGs one at a time, each once the previous PONG is in the socket, until the server's
+    /// side holds its send buffer's worth unread: the next write would wait, and none is in progress.
+    static func fillWithPongs(_ raw: RawConnection, _ connection: ServerConnection) async throws {
+        let socket = try #require(connection.socket as? UnixSocket)
+        let fd = socket.fd
+        var sendBuffer: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        #expect(getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, &length) == 0)
+        @Sendable func unread() -> Int32 {
+            var bytes: Int32 = 0
+            return ioctl(fd, UInt(TIOCOUTQ), &bytes) == 0 ? bytes : -1
+        }
+        let ping = FrameBuilder.frame(.ping, streamID: 0) { $0.append(contentsOf: [UInt8](repeating: 7, count: 8)) }
+        var held = unread()
+        while held < sendBuffer {
+            let before = held
+            try raw.write(ping)
+            try await waitUntil("the PONG is sent") { unread() != before }
+            held = unread()
+            try #require(held > before, "the server's socket holds \(held) bytes unread")
         }
     }
 
