@@ -97,6 +97,14 @@ enum DaemonOptions {
         stream whose client stops reading pauses and keeps its server thread, so
         one user cannot hold thousands of them. Default: 256.
         """)
+    static let maxUnaryThreadsPerUser = Option.value("max-unary-threads-per-user", "N", help: """
+        Unary calls one OS user may have running at once on server threads
+        besides its connections' readers, on all its connections together. Past
+        it a connection runs its calls one after another on its reader instead
+        of starting a thread for each, so calls waiting for a database reader
+        cannot make the server start thousands of threads; no call is refused.
+        Default: 256.
+        """)
     static let maxImportSize = Option.value("max-import-size", "MIB", help: """
         The most one ImportCustomers stream may send, in MiB, as received (its
         messages and 4 bytes for each); it is kept in a file next to the database
@@ -139,7 +147,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxStreamsPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxStreamsPerUser, maxUnaryThreadsPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

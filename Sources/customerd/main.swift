@@ -110,6 +110,9 @@ func run() -> Int32 {
         if let streams = try arguments.integer(DaemonOptions.maxStreamsPerUser, in: 1...1_000_000) {
             configuration.rpc.maxServerStreamsPerUser = streams
         }
+        if let threads = try arguments.integer(DaemonOptions.maxUnaryThreadsPerUser, in: 1...1_000_000) {
+            configuration.rpc.maxUnaryThreadsPerUser = threads
+        }
         if let mebibytes = try arguments.integer(DaemonOptions.maxImportSize, in: Int64(1)...1_048_576) {
             configuration.maxImportSize = mebibytes * 1_048_576
         }

@@ -51,6 +51,17 @@ import SQLiteEngine
         #expect(StoreError(denied) == .sqlite(denied))
     }
 
+    /// A full disk (or quota) under an upload or an import's spool is a resource limit whose
+    /// message, sent to the client, names no path (before: "no space left for file content (write
+    /// /var/lib/…/.customer-import-x: …)", where the database lives).
+    @Test func noSpaceLeftIsAResourceLimitNamingNoPath() {
+        for code in [ENOSPC, EDQUOT] {
+            let error = FileSystem.error("write", "/srv/customers/.customer-import-x", code)
+            #expect(error == .resourceExhausted(StoreError.fileSpaceExhaustedMessage))
+            #expect(!error.description.contains("/srv/customers"))
+        }
+    }
+
     @Test func descriptionsNameTheProblem() {
         #expect(StoreError.schemaTooNew(found: 7, known: 2).description.contains("version 7 is newer than this program knows (2)"))
         #expect(StoreError.invalidArgument([FieldViolation(field: "email", reason: "bad"),

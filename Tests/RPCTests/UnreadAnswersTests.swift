@@ -1,4 +1,5 @@
 import BinaryCoding
+import Glibc
 @testable import RPCClient
 @testable import RPCCore
 @testable import RPCServing
@@ -101,6 +102,109 @@ import Testing
             #expect(server.callsEnded(.ok) == started, "calls ran after their client had gone")
             #expect(statistics.callsInFlight == 0)
         }
+    }
+
+    /// A client that closes while the connection's reader is stuck sending the answer of a call it
+    /// ran itself (not held back: nothing was queued behind that answer when it began), with calls
+    /// sent after it still unread in the socket: once the `send` fails, the reader finds the
+    /// writer failed, not backed up, and starts none of them (before redteam14's fix it took a
+    /// failed writer for one with room and ran them all, each answer failing: up to 100 threads per
+    /// connection of `hold_memory.py --unary 2000` once its clients had gone).
+    ///
+    /// No share of threads for unary calls: the watchdog promotes no reader while that one is stuck,
+    /// so the calls are still unread when the send fails (with one, a reader promoted before the
+    /// close found the writer backed up and was held back, and the state was never reached).
+    @Test func callsBehindAnAnswerWhoseSendFailedAreNotRun() async throws {
+        try await withTestServer(configure: { $0.maxUnaryThreadsPerUser = 0 }) { server, _ in
+            let raw = try RawConnection(path: server.socketPath)
+            // 1 MiB: more than the socket takes, so the reader running the call stays in `send`.
+            try raw.write(PipelinedCallTests.callStart(1, TestService.fill, request: try PipelinedCallTests.encode(Number(value: 1 << 20))))
+            try await waitUntil("the answer is being sent") { server.callsEnded(.ok) == 1 }
+            var echoes: [UInt8] = []
+            for index in 1...50 {
+                echoes += PipelinedCallTests.callStart(UInt32(2 * index + 1), TestService.echo,
+                                                       request: try PipelinedCallTests.encode(EchoRequest(text: "behind")))
+            }
+            try raw.write(echoes)
+            raw.close()
+            let runtime = server.server.runtime
+            try await waitUntil("the connection is gone") { runtime.connections.isEmpty }
+            let ended = runtime.statistics.snapshot.callsByStatus.reduce(0, +)
+            #expect(ended == 1, "\(ended - 1) calls sent behind the unsent answer ran after their client had gone")
+            #expect(runtime.statistics.callsInFlight == 0)
+        }
+    }
+
+    /// Clients that read nothing, each server socket full though every send was complete (PONGs of
+    /// PINGs sent one at a time, so no thread is stuck sending), each with a call whose 1 ms
+    /// deadline passes: their STATUS frames wait for no client, and another client's deadline is
+    /// answered meanwhile (before: each such STATUS was written on one of the shared queue's 4
+    /// threads, which waited in `send` up to the idle timeout, so 4 clients that read nothing
+    /// held back every other connection's deadline that long).
+    @Test func deadlinesOfClientsThatReadNothingDelayNoOtherDeadline() async throws {
+        try await withTestServer(configure: { $0.idleTimeout = .seconds(2 * testWaitLimit) }) { server, _ in
+            let runtime = server.server.runtime
+            var stalled: [RawConnection] = []
+            defer { for raw in stalled { raw.close() } }
+            for _ in 0..<5 {
+                let known = Set(runtime.connections.map(ObjectIdentifier.init))
+                let raw = try RawConnection(path: server.socketPath)
+                stalled.append(raw)
+                try await waitUntil("the connection is accepted") { runtime.connections.count > known.count }
+                let connection = try #require(runtime.connections.first { !known.contains(ObjectIdentifier($0)) })
+                try await Self.fillWithPongs(raw, connection)
+                try raw.write(Self.callStart(1, TestService.slowEcho, timeoutMicroseconds: 1000))
+            }
+            let other = try RawConnection(path: server.socketPath)
+            defer { other.close() }
+            try other.write(Self.callStart(1, TestService.slowEcho, timeoutMicroseconds: 10_000))
+            let (streamID, error) = try await other.readStatus()
+            #expect(streamID == 1 && error.code == .deadlineExceeded, "\(streamID): \(error)")
+        }
+    }
+
+    struct PongNotSent: Error {}
+
+    /// A unary CALL_START carrying an `EchoRequest`, with a deadline.
+    static func callStart(_ streamID: UInt32, _ method: MethodDescriptor, timeoutMicroseconds: UInt64) throws -> [UInt8] {
+        let request = try PipelinedCallTests.encode(EchoRequest(text: "deadline"))
+        return FrameBuilder.frame(.callStart, flags: [.hasMessage, .endStream], streamID: streamID) {
+            CallStartHead(timeoutMicroseconds: timeoutMicroseconds, method: method.fullName, metadata: Metadata()).write(into: &$0)
+            $0.append(contentsOf: request)
+        }
+    }
+
+    /// Sends PINGs one at a time, each once the previous PONG is in the socket, until the server's
+    /// side holds its send buffer's worth unread: the next write would wait, and none is in progress.
+    /// Hundreds of round trips, so on a thread of its own: awaiting each on a starved cooperative
+    /// pool took minutes beside the whole suite.
+    static func fillWithPongs(_ raw: RawConnection, _ connection: ServerConnection) async throws {
+        let socket = try #require(connection.socket as? UnixSocket)
+        let fd = socket.fd
+        var sendBuffer: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        #expect(getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, &length) == 0)
+        @Sendable func unread() -> Int32 {
+            var bytes: Int32 = 0
+            return ioctl(fd, UInt(TIOCOUTQ), &bytes) == 0 ? bytes : -1
+        }
+        let ping = FrameBuilder.frame(.ping, streamID: 0) { $0.append(contentsOf: [UInt8](repeating: 7, count: 8)) }
+        let limit = sendBuffer
+        let held = try await onThread { () throws -> Int32 in
+            let giveUp = ContinuousClock.now + .seconds(testWaitLimit)
+            var held = unread()
+            while held >= 0 && held < limit {
+                let before = held
+                try raw.write(ping)
+                while unread() == before {
+                    guard ContinuousClock.now < giveUp else { throw PongNotSent() }
+                    usleep(100)
+                }
+                held = unread()
+            }
+            return held
+        }
+        #expect(held >= limit, "the server's socket holds \(held) bytes unread")
     }
 
     /// A shutdown while the reader is held back: the GOAWAY, queued behind the unread answers, names

@@ -20,11 +20,13 @@ enum FileSystem {
     }
 
     /// The store error for errno `code`: a full disk or quota, and the process's or the system's
-    /// descriptors all taken, are resource limits, anything else an I/O error.
+    /// descriptors all taken, are resource limits, anything else an I/O error. A resource limit's
+    /// message goes to the client as it is, so it names no path: an import's spool next to the
+    /// database told every user where the database lives (found filling a small disk, redteam16).
     static func error(_ name: String, _ path: String, _ code: Int32) -> StoreError {
         let reason = String(cString: strerror(code))
         if code == ENOSPC || code == EDQUOT {
-            return .resourceExhausted("no space left for file content (\(name) \(path): \(reason))")
+            return .resourceExhausted(StoreError.fileSpaceExhaustedMessage)
         }
         if code == EMFILE || code == ENFILE {
             return .resourceExhausted(StoreError.descriptorsExhaustedMessage)

@@ -87,6 +87,9 @@ extension StoreError {
     static let descriptorsExhaustedMessage = "the server has no file descriptor free (its connections and files took "
         + "them all); nothing was written, try again when some have closed"
 
+    static let fileSpaceExhaustedMessage = "the server's disk is full or its quota reached: no space left for file "
+        + "content (an upload, an import in progress); nothing of it was kept, try again when space is freed"
+
     static let diskFullMessage = "the database's disk is full or its file size limit reached; "
         + "writes fail until space is freed or the limit raised (reads still work)"
 

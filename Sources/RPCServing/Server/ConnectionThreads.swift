@@ -87,6 +87,9 @@ struct ConnectionThreads {
         return inlineCalls
     }
 
+    /// The turn of the inline call running now (or of the last one).
+    var inlineTurn: UInt64 { inlineCalls }
+
     /// The inline call of `turn` ended: true when its thread still leads (nobody was promoted meanwhile).
     mutating func inlineCallEnded(_ turn: UInt64) -> Bool {
         guard leaderRunsCall, inlineCalls == turn else { return false }

@@ -44,6 +44,14 @@ public struct ServerConfiguration: Sendable {
     /// threads, HARDENING.md). An honest user runs a few at once (an export, a listing stream, a
     /// change-feed watch per process), so 256 is 256 such processes of one user.
     public var maxServerStreamsPerUser: Int = 256
+    /// Unary calls of one OS user that run at once on threads besides its connections' readers, on
+    /// all its connections together (default 256). A reader running a unary call hands reading to
+    /// another thread when the call runs long with frames behind it (or hands the call off), so
+    /// calls that wait (for a database reader, for the writer) each held a thread: one user's 100
+    /// connections of 2 000 unread listings held 7 000 to 8 200 threads (HARDENING.md). Past this
+    /// limit a connection's reader runs its unary call itself and reads on after it, so its
+    /// calls run one after another; no call is refused.
+    public var maxUnaryThreadsPerUser: Int = 256
     /// Input bytes one OS user (peer uid) may make the server hold on all its connections together
     /// (default 256 MiB): frames being read (a frame whose payload is over 16 KiB counts its
     /// announced length from its header on) and client-stream messages buffered for their handlers.

@@ -87,12 +87,11 @@ extension ServerConnection {
 
     /// Writes the STATUS of a claimed call and forgets the call. It never waits for the client to
     /// read (``FrameWriter/Admission/answer``: the leader starts no call meanwhile instead, see
-    /// ``waitForAnswersToBeRead()``), so the thread is free once it answered. `admission` is
-    /// `.immediate` for the deadline's answer, written from a shared thread that must not wait for a client.
-    /// `withoutWaiting`: written from a thread that is not the call's (``finishLater(_:_:)``), which
-    /// must not even flush into a full socket (``FrameWriter/writeWithoutWaiting(_:)``).
-    private func answer(_ context: ServerContext, status: RPCError?, response: [UInt8]?,
-                        admission: FrameWriter.Admission = .answer, deferringFlush: Bool = false,
+    /// ``waitForAnswersToBeRead()``), so the thread is free once it answered.
+    /// `withoutWaiting`: written from a thread that is not the call's (``finishLater(_:_:)``, the
+    /// deadline's answer on a shared thread), which must not even flush into a full socket
+    /// (``FrameWriter/writeWithoutWaiting(_:)``).
+    private func answer(_ context: ServerContext, status: RPCError?, response: [UInt8]?, deferringFlush: Bool = false,
                         withoutWaiting: Bool = false) {
         var status = status
         var response = response
@@ -102,7 +101,7 @@ extension ServerConnection {
             response = nil
         }
         runtime.callEnded(context, status?.code ?? .ok)
-        writeStatus(streamID: context.streamID, status, response: response, admission: admission,
+        writeStatus(streamID: context.streamID, status, response: response, admission: .answer,
                     deferringFlush: deferringFlush, withoutWaiting: withoutWaiting)
         let (drained, tearDown) = calls.withLock { table in
             table.active[context.streamID] = nil
@@ -185,8 +184,11 @@ extension ServerConnection {
             guard let context, context.connection.claimEnd(of: context) else { return }
             let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
             context.cancel(error)
-            // The write may block on a client that does not read: keep it off the scheduler thread.
-            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil, admission: .immediate) }
+            // Off the scheduler thread, and never waiting for a client that does not read: what its
+            // socket does not take at once goes out from a thread of the connection's own. Before,
+            // the write could wait on one of the shared queue's 4 threads up to the idle timeout,
+            // and 4 such clients delayed every other connection's deadline (HARDENING.md).
+            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil, withoutWaiting: true) }
         }
         if !context.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
     }

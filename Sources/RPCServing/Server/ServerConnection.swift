@@ -14,13 +14,15 @@ import ThreadSync
 /// the call runs long. Any other call (streaming, a method that may wait long while calls queue
 /// behind it, a second inline candidate) first hands the role to an idle follower of this connection
 /// (or a new thread, up to the call limit + 1). Either way the next call can be read while one runs,
-/// and calls complete out of order. See ``RPCServer`` for why, and docs/ARCHITECTURE.md ("Threads")
+/// and calls complete out of order; a unary call that keeps a thread from reading takes one of its
+/// OS user's share (``ServerConfiguration/maxUnaryThreadsPerUser``), and past it the leader runs the
+/// call itself and reads on after it. See ``RPCServer`` for why, and docs/ARCHITECTURE.md ("Threads")
 /// for which calls run inline.
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
-    // `calls` is a Mutex; `isWatched`, `callBudget`, `serverStreamBudget` and `inputBudget` are written once before the first thread
-    // starts; the rest is immutable or atomic.
+    // `calls` is a Mutex; `isWatched`, `callBudget`, `serverStreamBudget`, `unaryThreadBudget` and `inputBudget` are written
+    // once before the first thread starts; `promotedTurns` is under `coordination`; the rest is immutable or atomic.
     let socket: any ByteStream
     let runtime: ServerRuntime
     let writer: FrameWriter
@@ -68,6 +70,12 @@ final class ServerConnection: @unchecked Sendable {
     var callBudget = SharedBudget(limit: 0)
     /// The server-streaming calls open of this connection's OS user on all its connections; set with `callBudget`.
     var serverStreamBudget = SharedBudget(limit: 0)
+    /// The unary calls this connection's OS user runs on threads besides its connections' readers,
+    /// on all its connections (``ServerConfiguration/maxUnaryThreadsPerUser``); set with `callBudget`.
+    var unaryThreadBudget = SharedBudget(limit: 0)
+    /// Inline calls whose leader the watchdog replaced, each holding a unit of `unaryThreadBudget`
+    /// until its thread is done with it (under `coordination`).
+    private var promotedTurns: [UInt64] = []
     /// The input bytes held for this connection's OS user on all its connections (frames being
     /// read, buffered client-stream messages); set with `callBudget`.
     var inputBudget = SharedBudget(limit: 0)
@@ -212,10 +220,19 @@ final class ServerConnection: @unchecked Sendable {
         if isWatched && call.handler.isUnary && !(call.mayWaitLong && call.frameFollows) {
             inlineSince = LeadershipWatchdog.shared.handlerStarted(on: self, framesBehind: call.frameFollows)
         }
-        let turn = inlineSince.map { _ in threads.leaderRunsInline() }
+        var turn = inlineSince.map { _ in threads.leaderRunsInline() }
+        // A unary call handed off keeps this thread from reading: one of its user's share of such
+        // threads. Past the share the leader runs it, unwatched, and reads on after it, so calls
+        // that wait (for a database reader, for the writer) no longer take a thread each.
+        var holdsUnaryThread = false
         if turn == nil {
-            threads.leaderStopped()
-            handOffLeadership()
+            if call.handler.isUnary && !unaryThreadBudget.take(1) {
+                turn = threads.leaderRunsInline()
+            } else {
+                holdsUnaryThread = call.handler.isUnary
+                threads.leaderStopped()
+                handOffLeadership()
+            }
         }
         // The answers held back for this batch go now rather than wait behind a call that may wait
         // long (until it ends, or the watchdog promotes a leader that sends them).
@@ -229,10 +246,15 @@ final class ServerConnection: @unchecked Sendable {
         runtime.idleSpin.handlerEnded()
         if let inlineSince { LeadershipWatchdog.shared.handlerEnded(on: self, since: inlineSince) }
         coordination.lock()
+        if holdsUnaryThread { unaryThreadBudget.giveBack(1) }
         guard let turn else { return false }
         if threads.inlineCallEnded(turn) {
             if holdAnswer { answersHeldBack = true }
             return true
+        }
+        if let promoted = promotedTurns.firstIndex(of: turn) {
+            promotedTurns.remove(at: promoted)
+            unaryThreadBudget.giveBack(1)
         }
         // Another thread leads now and may already be waiting for input: send the answer held back.
         if holdAnswer {
@@ -295,9 +317,15 @@ final class ServerConnection: @unchecked Sendable {
     var runsInlineCall: Bool { coordination.withLock { threads.leaderRunsCall } }
 
     /// Called by the watchdog when an inline handler runs long: while the leader runs it, nobody
-    /// reads, so another thread must.
+    /// reads, so another thread must; unless its user's share of threads running unary calls is
+    /// taken (``ServerConfiguration/maxUnaryThreadsPerUser``): then the leader runs its call to the
+    /// end and reads on after it. Before, every call that waited (for a database reader, say) with
+    /// frames behind it got a reader promoted, which started the next call: one thread per call in
+    /// flight, 100 per connection.
     func promoteReaderIfNeeded() {
         coordination.withLock {
+            guard threads.leaderRunsCall, !threads.isClosed, unaryThreadBudget.take(1) else { return }
+            promotedTurns.append(threads.inlineTurn)
             carryOut(threads.promoteDuringInlineCall())
         }
     }

@@ -48,11 +48,13 @@ final class ServerRuntime: Sendable {
         let (admission, budgets) = registry.add(connection, limits: limits,
                                                 newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),
                                                                           serverStreams: SharedBudget(limit: configuration.maxServerStreamsPerUser),
+                                                                          unaryThreads: SharedBudget(limit: configuration.maxUnaryThreadsPerUser),
                                                                           inputBytes: SharedBudget(limit: configuration.maxInputBytesPerUser),
                                                                           queuedBytes: SharedBudget(limit: configuration.maxQueuedBytesPerUser)) })
         if let budgets {
             connection.callBudget = budgets.calls
             connection.serverStreamBudget = budgets.serverStreams
+            connection.unaryThreadBudget = budgets.unaryThreads
             connection.inputBudget = budgets.inputBytes
             connection.writer.countQueue(in: budgets.queuedBytes, beyond: ServerConnection.uncountedQueuedBytes)
             statistics.connectionOpened()
@@ -101,11 +103,13 @@ private struct ConnectionLimits {
     let reserveUserLimit: Int
 }
 
-/// What one OS user's connections share: its calls in flight, its server streams open, the input
+/// What one OS user's connections share: its calls in flight, its server streams open, its unary
+/// calls running on threads besides their connections' readers, the input
 /// bytes held for it, and the answer bytes queued for it (``FrameWriter/countQueue(in:beyond:)``).
 struct UserBudgets {
     let calls: SharedBudget
     let serverStreams: SharedBudget
+    let unaryThreads: SharedBudget
     let inputBytes: SharedBudget
     let queuedBytes: SharedBudget
 }

@@ -100,7 +100,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
         /// (a PONG per PING, a refusal per CALL_START).
         case bounded
         /// Never waits: frames bounded in number by the connection or its calls (GOAWAY, the
-        /// STATUS of a deadline), which must not wait behind a peer that does not read.
+        /// STATUS frames of calls cut at shutdown), which must not wait behind a peer that does not read.
         case immediate
         /// Never waits and never gives the peer up: the one STATUS of a call that was started while
         /// the queue had room (see ``isBackedUp``), so their number is bounded by the calls in
@@ -195,7 +195,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     /// Throws the socket error once the connection has failed.
     ///
     /// `.immediate` frames are few per call or connection, but a peer that never reads while
-    /// calls keep ending at their deadlines could still pile them up: once more than `queueLimit`
+    /// they keep coming could still pile them up: once more than `queueLimit`
     /// bytes of them were appended since the queue was last empty, the peer is given up on (the
     /// socket is shut down, and this and every later write fails with ENOBUFS).
     package func write(_ admission: Admission = .bounded, deferringFlush: Bool = false,
