@@ -133,6 +133,10 @@ def get_str(m, num):
 
 # ---------------------------------------------------------------- framing (PROTOCOL.md)
 
+# Every wait for an answer is multiplied by this (--patience): on a starved machine (CI runs beside a
+# busy loop per core) an answer may take minutes. Waits that expect nothing are not multiplied.
+PATIENCE = [1.0]
+
 HELLO, CALL_START, MESSAGE, STATUS, CANCEL, WINDOW_UPDATE, PING, PONG, GOAWAY = range(1, 10)
 END_STREAM, HAS_MESSAGE = 1, 2
 MAGIC = b"CCRP"
@@ -213,6 +217,17 @@ class Status:
         return "%s %r %s" % (self.name, self.message[:300], self.details)
 
 
+def next_goaway(c, timeout=10.0):
+    """The next GOAWAY on `c` (other frames skipped), or the exception that ended the wait."""
+    try:
+        while True:
+            t, fl, sid, pl = c.read_frame(timeout)
+            if t == GOAWAY:
+                return Goaway(pl)
+    except (Closed, TimeoutError) as e:
+        return e
+
+
 class Conn:
     """One connection: raw frame I/O plus unary calls. `sock` may come from connect_as."""
 
@@ -253,7 +268,9 @@ class Conn:
                 raise Closed("connection closed")
             self.buf += chunk
 
-    def read_frame(self, timeout=10.0):
+    def read_frame(self, timeout=10.0, expect_nothing=False):
+        if not expect_nothing:
+            timeout *= PATIENCE[0]
         self._fill(10, timeout)
         length, t, fl, sid = struct.unpack(">IBBI", self.buf[:10])
         self._fill(10 + length, timeout)
@@ -374,15 +391,7 @@ class Probe:
             c.send(data)
         except (BrokenPipeError, ConnectionResetError):
             pass
-        got = None
-        try:
-            while True:
-                t, fl, sid, p = c.read_frame(10)
-                if t == GOAWAY:
-                    got = Goaway(p)
-                    break
-        except (Closed, TimeoutError) as e:
-            got = e
+        got = next_goaway(c)
         ok = isinstance(got, Goaway) and got.code == code and (contains is None or contains in got.message)
         if ok:
             try:
@@ -493,9 +502,9 @@ def handshake_checks(p):
     c = Conn(p.path, hello=False)
     c.send(MAGIC + frame(HELLO, 0, 0, padded))
     t, fl, sid, pp = c.read_frame()
-    p.check("HELLO of 1024 bytes with trailing bytes: answered by a documented rule",
-            True, (t, Goaway(pp) if t == GOAWAY else "HELLO"))
-    print("  note: HELLO of 1024 bytes with %d trailing bytes -> %s" % (1024 - len(big), Goaway(pp) if t == GOAWAY else "HELLO accepted"))
+    p.check("HELLO of 1024 bytes, bytes after its client name: GOAWAY INTERNAL",
+            t == GOAWAY and Goaway(pp).code == C["INTERNAL"] and "unexpected bytes after client HELLO" in Goaway(pp).message,
+            (t, Goaway(pp) if t == GOAWAY else "HELLO"))
     c.close()
     # Truncated HELLO fields: a version count promising more than the payload holds.
     p.expect_goaway("HELLO whose version count runs past its payload: GOAWAY INTERNAL",
@@ -530,15 +539,7 @@ def frame_checks(p):
     c = Conn(p.path)
     st = c.unary(HEALTH, f_str(1, ""))
     c.start(HEALTH, f_str(1, ""), stream=1)
-    got = None
-    try:
-        while True:
-            t, fl, sid, pl = c.read_frame(10)
-            if t == GOAWAY:
-                got = Goaway(pl)
-                break
-    except (Closed, TimeoutError) as e:
-        got = e
+    got = next_goaway(c)
     p.check("CALL_START reusing stream 1: connection error", isinstance(got, Goaway) and got.code == C["INTERNAL"], got)
     if isinstance(got, Goaway):
         p.check("connection error GOAWAY names the last started stream (1)", got.last_stream == 1, got.last_stream)
@@ -548,15 +549,7 @@ def frame_checks(p):
     c.send(frame(CALL_START, 3, 8, varint(0) + pstr(HEALTH) + b"\x00" + f_str(1, "")))
     c.wait_status(8)
     c.start(HEALTH, f_str(1, ""), stream=4)
-    got = None
-    try:
-        while True:
-            t, fl, sid, pl = c.read_frame(10)
-            if t == GOAWAY:
-                got = Goaway(pl)
-                break
-    except (Closed, TimeoutError) as e:
-        got = e
+    got = next_goaway(c)
     p.check("CALL_START with stream 4 after 8: connection error", isinstance(got, Goaway) and got.code == C["INTERNAL"], got)
     c.close()
 
@@ -745,6 +738,9 @@ def encoding_checks(p, ids):
     p.alive("encoding")
 
 
+# What --quick leaves out: the two sweeps, about 12 000 calls.
+QUICK_SKIPS = ("sweep", "clientstreams")
+
 SHAPE = "shape"
 TS_MIN = -63113904000.0
 TS_MAX = 252423993599.999
@@ -824,7 +820,7 @@ def value_checks(p, ids, users):
     FS = "customer.v1.FinancialService/"
     dates = [("2024-02-29", True), ("1000-01-01", True), ("9999-12-31", True), ("2023-02-29", False),
              ("0999-12-31", False), ("10000-01-01", False), ("2024-1-01", False), ("2024-13-01", False),
-             ("2024-00-10", False), ("2024-01-32", False), ("2024-01-00", False), ("", False),
+             ("2024-00-10", False), ("2024-01-32", False), ("2024-01-00", False), ("", True), ("  ", True),
              ("2024-01-01T00:00:00Z", False), ("+024-01-01", False), ("２０２４-01-01", False),
              ("2024-01-01 ", True), (" 2024-01-01", True), ("-001-01-01", False), ("2024/01/01", False)]
     date_methods = [
@@ -835,7 +831,9 @@ def value_checks(p, ids, users):
         ("UpdateProject startsOn", PS + "UpdateProject", lambda v: f_sint(1, pid) + f_bytes(3, f_str(10, v))),
     ]
     months = [("2024-01", True), ("1000-01", True), ("9999-12", True), ("0999-12", False), ("2024-13", False),
-              ("2024-00", False), ("2024-1", False), ("10000-01", False), ("", False), ("2024-01-01", False)]
+              ("2024-00", False), ("2024-1", False), ("10000-01", False), ("2024-01-01", False)]
+    # a blank month is no month (none, or cleared): the summary is unbounded; not a month to set
+    month_blank = [("", True), (" ", True)]
     month_methods = [
         ("SetForecast month", FS + "SetForecast", lambda v: f_sint(1, pid) + f_str(2, v) + f_str(3, "1") + f_str(4, "1") + f_str(5, "1") + f_str(6, "1")),
         ("GetFinancialSummary from", FS + "GetFinancialSummary", lambda v: f_sint(1, cid) + f_str(2, v)),
@@ -860,7 +858,8 @@ def value_checks(p, ids, users):
            ("12.34567", False), ("NaN", False), ("1e1", SHAPE)]
     SS = "customer.v1.SettingsService/"
     IS = "customer.v1.InvoiceService/"
-    groups = [(date_methods, dates), (month_methods, months), (money_methods, money),
+    groups = [(date_methods, dates), (month_methods, months), (month_methods[1:], month_blank),
+              (month_methods[:1], [("", False)]), (money_methods, money),
               ([("IssueInvoice total", IS + "IssueInvoice", lambda v: f_sint(1, cid) + f_str(3, v) + f_str(4, "EUR"))], money[:3] + invoice),
               ([("UpdateSettings vatRate", SS + "UpdateSettings", lambda v: f_sint(1, cid) + f_bytes(3, f_str(7, v)))], vat)]
     for who, uid in users:
@@ -913,7 +912,7 @@ def stream_checks(p, ids):
             got.append((t, s))
             if t == STATUS and s == sid2:
                 break
-        c.read_frame(1)
+        c.read_frame(1, expect_nothing=True)
         got.append("more")
     except TimeoutError:
         pass
@@ -955,7 +954,7 @@ def stream_checks(p, ids):
     first = c.read_frame()
     p.check("window 1: the first MESSAGE comes", first[0] == MESSAGE and first[2] == sid, first[:3])
     try:
-        nxt = c.read_frame(1.0)
+        nxt = c.read_frame(1.0, expect_nothing=True)
         p.check("window 1: no second MESSAGE before WINDOW_UPDATE", nxt[0] == STATUS, nxt[:3])
     except TimeoutError:
         p.check("window 1: no second MESSAGE before WINDOW_UPDATE", True)
@@ -977,11 +976,15 @@ def stream_checks(p, ids):
     st = c.wait_status(sid)
     p.expect_status("ImportCustomers ended before its first message: INVALID_ARGUMENT on options", st, C["INVALID_ARGUMENT"], field="options")
     sid = c.start(CS + "ImportCustomers", flags=0)
-    c.send(frame(MESSAGE, 2, sid, f_bytes(2, f_bytes(2, f_str(2, "x")))))
+    c.send(frame(MESSAGE, 2, sid, f_bytes(2, f_bytes(2, f_str(2, "No options Oy")))))
     c.send(frame(MESSAGE, 1, sid, b""))
     st = c.wait_status(sid)
-    p.check("ImportCustomers whose first message has no options: refused", st.code != 0, st)
-    print("  note: import without options first ->", st)
+    p.check("ImportCustomers whose first message has no options: the defaults (imported)", st.code == 0 and get_sint(parse_msg(st.response), 2) == 1, st)
+    sid = c.start(CS + "ImportCustomers", flags=0)
+    c.send(frame(MESSAGE, 2, sid, f_bytes(1, f_bool(1, True))))
+    c.send(frame(MESSAGE, 3, sid, f_bytes(1, f_bool(1, True))))
+    st = c.wait_status(sid)
+    p.expect_status("ImportCustomers with options in a later message: INVALID_ARGUMENT on options", st, C["INVALID_ARGUMENT"], field="options")
     c.close()
     p.alive("streams")
 
@@ -1009,7 +1012,7 @@ def permission_checks(p, ids, users):
         c.close()
     c = Conn(p.path)
     st = c.unary(CS + "ListCustomers", f_bytes(1, b""), metadata=[("acting-for", "ro"), ("acting-for", "ro")])
-    p.expect_status("acting-for twice: INVALID_ARGUMENT detail acting-for", st, C["INVALID_ARGUMENT"], field="acting-for")
+    p.expect_status("acting-for twice from a user that is no trusted service: PERMISSION_DENIED detail acting-for", st, C["PERMISSION_DENIED"], field="acting-for")
     for key, code in (("ok-key_1.2:3", 0), ("k" * 128, 0), ("k" * 129, C["INVALID_ARGUMENT"]), ("bad key", C["INVALID_ARGUMENT"]), ("é", C["INVALID_ARGUMENT"])):
         st = c.unary("customer.v1.LabelService/CreateLabel", f_uint(1, 0) + f_str(2, "kw%d" % len(key) + key[:3].replace(" ", "_")), metadata=[("idempotency-key", key)])
         if code:
@@ -1166,42 +1169,44 @@ def client_stream_checks(p, ids, users):
     c.close()
     for who, uid in users:
         c = p.conn(uid)
+
+        def stream(method, messages, label):
+            """A client stream of `messages` (the last with END_STREAM): its STATUS, or None when the
+            connection failed (then the server must still serve others)."""
+            nonlocal c
+            sid = c.start(method, flags=0)
+            try:
+                for i, m in enumerate(messages):
+                    c.send(frame(MESSAGE, 3 if i == len(messages) - 1 else 2, sid, m))
+                st = c.wait_status(sid, 30)
+            except (Closed, TimeoutError, OSError) as e:
+                p.check("%s as %s: answered" % (label, who), False, e)
+                p.alive(label)
+                c = p.conn(uid)
+                return None
+            p.check_limits(st)
+            return st
+
         for fpath, ftype, label in schema.leaf_fields("CustomerRecord"):
             for v in extremes(ftype, schema):
                 if isinstance(v, str) and ftype in schema.enums:
                     continue
                 row = schema.build("CustomerRecord", ids, override={fpath: v, "fields.name": "Row Oy"} if fpath != "fields.name" else {fpath: v})
                 for dry in (True, False):
-                    sid = c.start(CS + "ImportCustomers", flags=0)
-                    try:
-                        c.send(frame(MESSAGE, 2, sid, f_bytes(1, f_bool(1, dry) + f_bool(2, True))))
-                        c.send(frame(MESSAGE, 3, sid, f_bytes(2, row)))
-                        st = c.wait_status(sid, 30)
-                    except (Closed, TimeoutError, OSError) as e:
-                        p.check("ImportCustomers row %s=%r as %s: answered" % (fpath, repr(v)[:30], who), False, e)
-                        p.alive("import")
-                        c = p.conn(uid)
+                    name = "ImportCustomers row %s=%r dry=%s" % (fpath, repr(v)[:30], dry)
+                    st = stream(CS + "ImportCustomers", [f_bytes(1, f_bool(1, dry) + f_bool(2, True)), f_bytes(2, row)], name)
+                    if st is None:
                         continue
-                    p.check_limits(st)
                     bad = st.code in (C["INTERNAL"], C["UNKNOWN"]) or (who == "nobody" and st.code != C["UNAUTHENTICATED"]) \
                         or (who == "readonly" and st.code != C["PERMISSION_DENIED"] and st.code != C["INVALID_ARGUMENT"])
-                    p.check("ImportCustomers row %s=%r dry=%s as %s: no INTERNAL, refused for non-editors" % (fpath, repr(v)[:30], dry, who), not bad, st)
+                    p.check("%s as %s: no INTERNAL, refused for non-editors" % (name, who), not bad, st)
         for fpath, ftype, label in schema.leaf_fields("UploadFileMessage.Header"):
             for v in extremes(ftype, schema):
                 header = schema.build("UploadFileMessage.Header", ids, override={fpath: v})
-                sid = c.start("customer.v1.FileService/UploadFile", flags=0)
-                try:
-                    c.send(frame(MESSAGE, 2, sid, f_bytes(1, header)))
-                    c.send(frame(MESSAGE, 3, sid, f_bytes(2, b"hello")))
-                    st = c.wait_status(sid, 30)
-                except (Closed, TimeoutError, OSError) as e:
-                    p.check("UploadFile header %s=%r as %s: answered" % (fpath, repr(v)[:30], who), False, e)
-                    p.alive("upload")
-                    c = p.conn(uid)
-                    continue
-                p.check_limits(st)
-                bad = st.code in (C["INTERNAL"], C["UNKNOWN"], 0)
-                p.check("UploadFile header %s=%r as %s: refused, no INTERNAL" % (fpath, repr(v)[:30], who), not bad, st)
+                name = "UploadFile header %s=%r" % (fpath, repr(v)[:30])
+                st = stream("customer.v1.FileService/UploadFile", [f_bytes(1, header), f_bytes(2, b"hello")], name)
+                if st is not None:
+                    p.check("%s as %s: refused, no INTERNAL" % (name, who), st.code not in (C["INTERNAL"], C["UNKNOWN"], 0), st)
         c.close()
         p.alive("client streams as %s" % who)
 
@@ -1364,8 +1369,8 @@ def misc_checks(p, ids, users):
         small.send(frame(WINDOW_UPDATE, 0, sid, struct.pack(">I", 1 << 24)))
         msgs = []
         st = small.wait_status(sid, 10, msgs)
-        p.check("a stream message over the client's max frame size: never sent", all(len(m) <= 16384 for m in msgs), [len(m) for m in msgs])
-        print("  note: StreamCustomers of a 30 kB customer to a 16 KiB client ->", st, [len(m) for m in msgs])
+        p.check("a stream message over the client's max frame size: never sent, the stream ends RESOURCE_EXHAUSTED",
+                all(len(m) <= 16384 for m in msgs) and st.code == C["RESOURCE_EXHAUSTED"], (st, [len(m) for m in msgs]))
         small.close()
     # details bounded: an import of many bad rows
     sid = c.start(CS + "ImportCustomers", flags=0)
@@ -1427,8 +1432,13 @@ def records_checks(p, ids, tmp):
     st = c.unary(SS + "ListSegments", b"", timeout=20)
     p.expect_status("ListSegments after: OK", st, 0)
     st = c.unary(SS + "UpdateSegment", f_sint(1, aid) + f_sint(3, bid) + f_bool(4, True))
-    p.check("UpdateSegment with both parentId and moveToRoot: refused", st.code not in (0, C["INTERNAL"]), st)
-    print("  note: parentId and moveToRoot together ->", st)
+    p.expect_status("UpdateSegment with both parentId and moveToRoot: INVALID_ARGUMENT on moveToRoot", st, C["INVALID_ARGUMENT"], field="moveToRoot")
+    names = lambda: sorted(get_str(parse_msg(v), 3) for _, v in parse_msg(c.unary(SS + "ListSegments", b"").response).get(1, []))
+    before = names()
+    for label, req in (("a cycle", f_sint(3, bid)), ("a missing parent", f_sint(3, 999999)), ("moveToRoot too", f_sint(3, bid) + f_bool(4, True))):
+        st = c.unary(SS + "UpdateSegment", f_sint(1, aid) + f_str(2, "Renamed A") + req)
+        p.check("UpdateSegment rename with a refused move (%s): refused, and the name stays" % label,
+                st.code in (C["INVALID_ARGUMENT"], C["FAILED_PRECONDITION"]) and names() == before, (st, names()))
     x = fresh_customer(p, "Self Oy")
     st = c.unary(CS + "MergeCustomers", f_sint(1, x) + f_sint(2, x))
     p.check("MergeCustomers of a customer into itself: refused", st.code not in (0, C["INTERNAL"]), st)
@@ -1547,14 +1557,17 @@ def goaway_checks(p):
     time.sleep(0.3)
     p.proc.send_signal(signal.SIGTERM)
     g = None
+    before = []
     try:
         while True:
             t, fl, s, pl = c.read_frame(15)
             if t == GOAWAY:
                 g = Goaway(pl)
                 break
+            before.append((t, s, Status(fl, pl) if t == STATUS else None))
     except (Closed, TimeoutError) as e:
         g = e
+
     p.check("SIGTERM: GOAWAY OK naming the last started stream %d" % sid,
             isinstance(g, Goaway) and g.code == 0 and g.last_stream == sid, g)
     later = c.new_stream()
@@ -1567,15 +1580,18 @@ def goaway_checks(p):
     try:
         while True:
             t, fl, s, pl = c.read_frame(20)
-            end.append((t, s, Status(fl, pl).name if t == STATUS else ""))
+            end.append((t, s, Status(fl, pl).name if t == STATUS else "", Status(fl, pl) if t == STATUS else None))
     except (Closed, TimeoutError, OSError) as e:
         end.append(repr(e))
+    # the watch's STATUS may come before or after the GOAWAY (PROTOCOL.md §11)
+    watch_end = [st for t, s, st in before if s == sid and t == STATUS] + [e[3] for e in end if isinstance(e, tuple) and e[1] == sid]
+    p.check("SIGTERM: the open WatchChanges ends at once, UNAVAILABLE naming the sequence to resume after",
+            len(watch_end) == 1 and watch_end[0].code == C["UNAVAILABLE"] and "resume after sequence" in watch_end[0].message,
+            (before, end))
     later_status = [e for e in end if isinstance(e, tuple) and e[1] == later]
     p.check("a CALL_START after GOAWAY: UNAVAILABLE or nothing", all(e[2] == "UNAVAILABLE" for e in later_status), end)
-    watch = [e for e in end if isinstance(e, tuple) and e[1] == sid]
-    print("  note: after GOAWAY (%.1fs) the open watch got" % (time.monotonic() - t0), watch, "; all:", end)
-    p.check("the watch started before GOAWAY ends with a STATUS (UNAVAILABLE at the grace period at the latest)",
-            len(watch) == 1, end)
+    p.check("the connection ends once its calls have (the watch ended before the GOAWAY)",
+            isinstance(end[-1], str) and "closed" in end[-1], end)
     c.close()
     try:
         p.proc.wait(30)
@@ -1588,9 +1604,15 @@ def main():
     ap.add_argument("--customerd", default=os.environ.get("CUSTOMERD"), help="server binary to start")
     ap.add_argument("--socket", help="probe a running server at this socket instead")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--patience", type=float, default=1.0,
+                    help="multiply every wait for an answer (10 to 30 s) by this, for a starved machine")
+    ap.add_argument("--quick", action="store_true",
+                    help="leave out the sweeps (every field of every method at its extremes: minutes against a "
+                    "debug build), as CI's test does")
     ap.add_argument("--only", action="append", help="run only this section (repeatable): handshake, frames, "
                     "encoding, streams, permissions, values, shutdown")
     args = ap.parse_args()
+    PATIENCE[0] = args.patience
     proc = None
     tmp = None
     if args.socket:
@@ -1608,7 +1630,7 @@ def main():
                                  "--log-level", "notice", "--registry-url", "fi=http://127.0.0.1:9/",
                                  "--registry-url", "no=http://127.0.0.1:9/", "--registry-timeout", "1"],
                                 stdout=log, stderr=log)
-        end = time.monotonic() + 120
+        end = time.monotonic() + 120 * PATIENCE[0]
         while not os.path.exists(path):
             if proc.poll() is not None or time.monotonic() > end:
                 raise SystemExit("customerd did not start: see %s" % log.name)
@@ -1627,8 +1649,11 @@ def main():
                     ("clientstreams", lambda: client_stream_checks(p, ids, users)),
                     ("shutdown", lambda: goaway_checks(p) if proc is not None else None)]
         for name, run in sections:
-            if not args.only or name in args.only:
-                run()
+            if (args.only and name not in args.only) or (args.quick and name in QUICK_SKIPS):
+                continue
+            started = time.monotonic()
+            run()
+            print("section %s: %.1f s" % (name, time.monotonic() - started), flush=True)
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else 2
         if not isinstance(e.code, int):
