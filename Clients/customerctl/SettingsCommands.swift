@@ -60,7 +60,7 @@ enum SettingsCommands {
     static let parent = Option.value("parent", "ID", help: "The parent segment; none makes a root.")
     static let newParent = Option.value("parent", "ID", help: "New parent (cycles are refused).")
     static let segmentName = Option.value("name", "NAME", help: "New name.")
-    static let root = Option.flag("root", help: "Make it a root.")
+    static let root = Option.flag("root", help: "Make it a root (not with --parent).")
     static let segmentForce = Option.flag("force", help: "Delete it even though customers have chosen it (they lose it).")
     static let segmentIDs = Argument("SEGMENT_ID", help: "The segments, by id; none clears the set.", optional: true)
 

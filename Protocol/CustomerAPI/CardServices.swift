@@ -54,7 +54,9 @@ public enum SettingsService {
     public static let createSegment = UnaryMethod<CreateSegmentRequest, Segment>(
         service: name, method: "CreateSegment", acceptsIdempotencyKey: true)
     public static let updateSegment = UnaryMethod<UpdateSegmentRequest, Segment>(
-        service: name, method: "UpdateSegment", acceptsIdempotencyKey: true)
+        service: name, method: "UpdateSegment",
+        summary: "Renames and/or moves the segment in one write: a refused move renames nothing. `parentId` and "
+            + "`moveToRoot` together are INVALID_ARGUMENT.", acceptsIdempotencyKey: true)
     public static let deleteSegment = UnaryMethod<DeleteSegmentRequest, SegmentList>(
         service: name, method: "DeleteSegment", acceptsIdempotencyKey: true)
     public static let listSegments = UnaryMethod<EmptyRequest, SegmentList>(service: name, method: "ListSegments")

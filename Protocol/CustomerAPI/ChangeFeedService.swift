@@ -13,7 +13,9 @@ public enum ChangeFeedService {
             + "The caller is checked again before each page: deactivated, or shown less by a new profile, the "
             + "watch ends PERMISSION_DENIED naming the sequence to resume after. "
             + "A cursor older than the server keeps (or newer than its newest change) is OUT_OF_RANGE "
-            + "with the detail `after: resync`: take a snapshot (SnapshotCustomers) and watch from it.")
+            + "with the detail `after: resync`: take a snapshot (SnapshotCustomers) and watch from it. "
+            + "A server shutting down ends every watch at once with UNAVAILABLE naming the sequence to resume "
+            + "after (it does not wait for the grace period).")
     public static let getFeedBounds = UnaryMethod<EmptyRequest, FeedBoundsResponse>(
         service: name, method: "GetFeedBounds",
         summary: "The sequence numbers the feed serves now: after `prunedThrough` up to `last`.")

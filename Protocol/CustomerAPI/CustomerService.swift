@@ -32,6 +32,8 @@ public enum CustomerService {
     public static let importCustomers = MethodDescriptor(
         service: name, method: "ImportCustomers", kind: .clientStreaming,
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
+            + "Options travel only in the first message (in a later one: INVALID_ARGUMENT on `options`); a first "
+            + "message without them takes the defaults: no dry run, all or nothing, no duplicate VAT numbers. "
             + "Each row is checked as CreateCustomer checks it, with its head office address and first contact; "
             + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first "
             + "\(ImportCustomersResponse.maxRefusalDetails), "

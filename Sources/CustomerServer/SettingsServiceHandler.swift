@@ -23,18 +23,20 @@ struct SettingsServiceHandler: GuardedService {
             return Segment(try store.answering(context).createSegment(name: request.name, parentID: request.parentId))
         }
         router.register(SettingsService.updateSegment, requires: .administration) { request, context in
-            var segment: StoredSegment?
-            if let name = request.name {
-                segment = try store.answering(context).renameSegment(id: request.id, name: name)
+            let placement: SegmentPlacement
+            switch (request.parentId, request.moveToRoot == true) {
+            case (nil, false): placement = .unchanged
+            case (nil, true): placement = .topLevel
+            case (let parent?, false): placement = .under(parent)
+            case (_?, true):
+                throw RPCError(.invalidArgument, field: "moveToRoot", "give parentId or moveToRoot, not both")
             }
-            if request.moveToRoot == true || request.parentId != nil {
-                segment = try store.answering(context).moveSegment(id: request.id,
-                                                                   parentID: request.moveToRoot == true ? nil : request.parentId)
-            }
-            guard let segment else {
+            guard request.name != nil || placement != .unchanged else {
                 throw RPCError(.invalidArgument, field: "name", "nothing to change: give name, parentId or moveToRoot")
             }
-            return Segment(segment)
+            // One write: a rename whose move is refused (or the other way round) changes nothing.
+            return Segment(try store.answering(context).updateSegment(id: request.id, name: request.name,
+                                                                      placement: placement))
         }
         router.register(SettingsService.deleteSegment, requires: .administration) { request, context in
             _ = try store.answering(context).deleteSegment(id: request.id, force: request.force ?? false)

@@ -64,6 +64,25 @@ import Testing
             == ["from"])
     }
 
+    /// The card's financial tab takes the summary's months and refuses what the summary refuses
+    /// (ENCODING.md's month rule), whatever tabs are asked for; it used to echo any text back.
+    @Test func theCardsMonthsAreCheckedAsTheSummarysAre() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Card months")
+        let now = fixture.clock.now
+        for (from, to, fields) in [("2024-13", nil, ["from"]), ("0999-12", nil, ["from"]), (nil, "zzz", ["to"]),
+                                   ("2024-1", "10000-01", ["from", "to"]), ("2027-05", "2027-04", ["to"])] {
+            for tabs: Set<CardTabSelection> in [[.financial], [.settings]] {
+                #expect(violations {
+                    _ = try store.cardTabs(customerID: customer.id, now: now, tabs: tabs, from: from, to: to)
+                }?.map(\.field) == fields, "\(String(describing: from)) \(String(describing: to)) \(tabs)")
+            }
+        }
+        let card = try store.cardTabs(customerID: customer.id, now: now, tabs: [.financial], from: " 2024-01 ", to: "")
+        #expect(card.financial?.from == "2024-01" && card.financial?.to == nil)
+    }
+
     @Test func financialSummaryIsExactAndNeverMixesCurrencies() throws {
         let fixture = try Fixture()
         let store = fixture.store

@@ -60,6 +60,27 @@ import Testing
         }
     }
 
+    /// A rename with a move is one write: refused for either, it changes nothing; and the sibling
+    /// rule is checked at the new place only.
+    @Test func aRenameWithARefusedMoveChangesNothing() throws {
+        let fixture = try Fixture()
+        let tree = try Tree(fixture.store)
+        let before = try fixture.store.segments()
+        #expect(throws: StoreError.self) {
+            try fixture.store.updateSegment(id: tree.industry.id, name: "Renamed", placement: .under(tree.machinery.id))
+        }
+        #expect(violations {
+            _ = try fixture.store.updateSegment(id: tree.industry.id, name: "Renamed", placement: .under(999))
+        }?.map(\.field) == ["parentId"])
+        #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
+            try fixture.store.updateSegment(id: tree.machinery.id, name: "public sector", placement: .topLevel)
+        }
+        #expect(try fixture.store.segments() == before)
+        // "Services" is taken under Industry, not at the top level where the segment goes.
+        let moved = try fixture.store.updateSegment(id: tree.machinery.id, name: "Services", placement: .topLevel)
+        #expect(moved.path == ["Services"] && moved.parentID == nil)
+    }
+
     @Test func aMoveThatWouldCloseACycleIsRefused() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)

@@ -82,7 +82,8 @@ enum APIReference {
         (connections, calls, methods) to active users only. The first start of customerd on a new database
         makes the OS user running it (and root) administrators. A
         user flagged as a trusted service may send the call metadata `acting-for: USER NAME`: the call
-        then runs as that person; from anyone else it is refused. A call names one person: `acting-for` given
+        then runs as that person; from anyone else it is refused (`PERMISSION_DENIED`, detail `acting-for`,
+        however often it is given). A call names one person: from a trusted service, `acting-for` given
         more than once is refused (`INVALID_ARGUMENT`, detail `acting-for`), whatever the names.
 
         A method whose notes say "Takes an `idempotency-key`" is a write that is safe to retry: sent again

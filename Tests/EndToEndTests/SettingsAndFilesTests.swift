@@ -54,6 +54,34 @@ import Testing
         }
     }
 
+    /// A rename and a move in one UpdateSegment are one write: a refused move (a cycle, a missing
+    /// parent, `parentId` with `moveToRoot`) leaves the name as it was. Sent without an idempotency
+    /// key, as an outside client sends it (the typed client sends one, and a keyed write already ran
+    /// in one transaction); the rename used to be committed before the move was refused.
+    @Test func aRefusedMoveRenamesNothing() async throws {
+        try await withServer { _, client in
+            let industry = try await client.settings.createSegment("Industry")
+            let machinery = try await client.settings.createSegment("Machinery", parentID: industry.id)
+            let before = try await client.settings.segments()
+            let method = SettingsService.updateSegment.descriptor
+            for (request, code, field) in [
+                (UpdateSegmentRequest(id: industry.id, name: "Renamed", parentId: machinery.id), StatusCode.failedPrecondition,
+                 "parentId"),
+                (UpdateSegmentRequest(id: industry.id, name: "Renamed", parentId: 999), .invalidArgument, "parentId"),
+                (UpdateSegmentRequest(id: industry.id, name: "Renamed", parentId: machinery.id, moveToRoot: true),
+                 .invalidArgument, "moveToRoot"),
+            ] {
+                let error = await outcome { _ = try await client.channel.unary(method, request, as: Segment.self) }
+                #expect(error?.code == code, "\(String(describing: error))")
+                #expect(error?.details.map(\.field) == [field])
+                #expect(try await client.settings.segments() == before)
+            }
+            let both = try await client.channel.unary(
+                method, UpdateSegmentRequest(id: machinery.id, name: "Tools", moveToRoot: true), as: Segment.self)
+            #expect(both.name == "Tools" && both.parentId == nil)
+        }
+    }
+
     @Test func industriesAreAManagedList() async throws {
         try await withServer { _, client in
             let unknown = await #expect(throws: RPCError.self) {

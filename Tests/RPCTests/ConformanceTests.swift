@@ -251,6 +251,40 @@ import Testing
         HelloCase(initialWindow: 1, maxFrameSize: 16_384, refusal: nil),
     ]
 
+    /// PROTOCOL.md sections 4 and 5: HELLO defines no flag, so a HELLO with any flag bit set is a
+    /// protocol violation like any other frame's undefined bit (the server used to answer it with
+    /// its own HELLO); and its payload is its fields only, nothing after the client name.
+    @Test(arguments: [(UInt8(0x01), "hello frame with undefined flag bits 0x1"),
+                      (UInt8(0x02), "hello frame with undefined flag bits 0x2"),
+                      (UInt8(0x80), "hello frame with undefined flag bits 0x80"),
+                      (UInt8(0), "1 unexpected bytes after client HELLO")])
+    func aHelloWithAFlagBitOrATrailingByteIsRefused(_ flags: UInt8, _ refusal: String) async throws {
+        try await withTestServer { server, _ in
+            let raw = try RawConnection(path: server.socketPath, handshake: nil)
+            defer { raw.close() }
+            var hello = ClientHello(versions: [1], initialWindow: 1 << 16, maxFrameSize: 1 << 20, name: "raw").frame()
+            hello[5] = flags
+            if flags == 0 {   // one byte more than the fields, counted in the header's length
+                hello.append(0)
+                hello[3] += 1
+            }
+            try raw.write(Handshake.magic + hello)
+            let (header, payload) = try #require(try await raw.readFrame())
+            try await Self.expectHandshakeRefused(raw, header, payload, "protocol violation: \(refusal)")
+        }
+    }
+
+    /// A refused handshake: GOAWAY `INTERNAL` with `message`, naming no call, then the close.
+    static func expectHandshakeRefused(_ raw: RawConnection, _ header: FrameHeader, _ payload: [UInt8],
+                                       _ message: String) async throws {
+        #expect(header.type == .goAway)
+        let goAway = try GoAway(payload: payload[...])
+        #expect(goAway.code == .internalError)
+        #expect(goAway.message == message)
+        #expect(goAway.lastStartedStreamID == 0)
+        #expect(try await raw.readFrame() == nil)
+    }
+
     /// PROTOCOL.md section 5.1: below the minimums the connection is refused, at them it is served.
     @Test(arguments: helloCases)
     func helloLimitsBelowTheMinimumsAreRefused(_ hello: HelloCase) async throws {
@@ -261,12 +295,7 @@ import Testing
                                                         maxFrameSize: hello.maxFrameSize, name: "raw").frame())
             let (header, payload) = try #require(try await raw.readFrame())
             if let refusal = hello.refusal {
-                #expect(header.type == .goAway)
-                let goAway = try GoAway(payload: payload[...])
-                #expect(goAway.code == .internalError)
-                #expect(goAway.message == "protocol violation: \(refusal)")
-                #expect(goAway.lastStartedStreamID == 0)
-                #expect(try await raw.readFrame() == nil)
+                try await Self.expectHandshakeRefused(raw, header, payload, "protocol violation: \(refusal)")
             } else {
                 #expect(header.type == .hello)
                 try raw.startUnary(streamID: 1, method: TestService.echo, request: EchoRequest(text: "small"))

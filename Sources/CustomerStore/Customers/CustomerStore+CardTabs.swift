@@ -11,7 +11,7 @@ extension CustomerStore {
     /// - Parameters:
     ///   - from: first month (YYYY-MM) of the financial tab; nil = from the first forecast.
     ///   - to: last month (YYYY-MM) of the financial tab; nil = to the last forecast.
-    /// - Throws: `notFound` (customer).
+    /// - Throws: `notFound` (customer); `invalidArgument` on `from` / `to` as `financialSummary`.
     public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                          to: String? = nil) throws -> CardTabs<StoredCustomer> {
         try cardTabs(customerID: customerID, now: now, tabs: tabs, from: from, to: to) { try $0.stored() }
@@ -37,7 +37,10 @@ extension CustomerStore {
                                    lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
                                    lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
         -> CardTabs<Customer> {
-        try read { connection in
+        // Checked whatever the tabs asked: a month the summary refuses is refused here too, not
+        // echoed back in the financial tab (or dropped when the tab is not read).
+        let months = try Self.summaryMonths(from: from, to: to)
+        return try read { connection in
             let users = UserNames(connection)
             guard let fetched = try CardCustomer.fetch(connection, id: customerID, users: users, lending: body) else {
                 throw try Self.missingCustomer(connection, id: customerID)
@@ -71,7 +74,8 @@ extension CustomerStore {
                 card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID, users: users)
             }
             if tabs.contains(.financial) {
-                card.financial = try ForecastRow.summary(connection, customerID: customerID, from: from, to: to)
+                card.financial = try ForecastRow.summary(connection, customerID: customerID, from: months.from,
+                                                         to: months.to)
             }
             if tabs.contains(.settings) {
                 card.settings = (try Self.fetchSettings(connection, customerID: customerID, users: users),

@@ -80,6 +80,19 @@ extension CustomerStore {
     ///
     /// - Throws: `notFound` (customer); `invalidArgument` on `from` / `to` (format, or `to` before `from`).
     public func financialSummary(customerID: Int64, from: String? = nil, to: String? = nil) throws -> FinancialSummary {
+        let bounds = try Self.summaryMonths(from: from, to: to)
+        return try read { connection in
+            _ = try Self.headOfficeID(connection, customerID: customerID)
+            return try ForecastRow.summary(connection, customerID: customerID, from: bounds.from, to: bounds.to)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The months a financial summary covers (the summary's and the card's financial tab's), each
+    /// 'YYYY-MM' of the years 1000-9999 or nil (absent or blank: unbounded).
+    /// - Throws: `invalidArgument` on `from` / `to` (format, or `to` before `from`).
+    static func summaryMonths(from: String?, to: String?) throws -> (from: String?, to: String?) {
         var violations: [FieldViolation] = []
         var bounds: (from: String?, to: String?)
         CustomerValidator.normalise(from, field: "from", CalendarText.month, &bounds.from, &violations)
@@ -88,13 +101,8 @@ extension CustomerStore {
             violations.append(FieldViolation(field: "to", reason: "must not be before from"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        return try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
-            return try ForecastRow.summary(connection, customerID: customerID, from: bounds.from, to: bounds.to)
-        }
+        return bounds
     }
-
-    // MARK: Helpers
 
     private static func forecastMonth(_ raw: String, violations: inout [FieldViolation]) -> String {
         var month: String?

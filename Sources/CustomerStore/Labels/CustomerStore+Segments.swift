@@ -28,35 +28,45 @@ extension CustomerStore {
     /// Renames a segment; its sub-segments' paths follow.
     /// - Throws: `notFound`; `invalidArgument` on `name`; `alreadyExists` on `name` (a sibling has it).
     public func renameSegment(id: Int64, name: String) throws -> StoredSegment {
-        let name = try Self.validSegmentName(name, field: "name")
-        return try write { connection in
-            _ = try Self.requireSegment(connection, id: id)
-            try connection.run("UPDATE segments SET name = ? WHERE id = ?", [.text(name), .integer(id)])
-            return try Self.requireSegment(connection, id: id)
-        }
+        try updateSegment(id: id, name: name, placement: .unchanged)
     }
 
     /// Moves a segment (with its sub-segments) under another parent (nil: top level).
-    /// - Throws: `notFound`; `invalidArgument` on `parentID` (no such segment); `failedPrecondition`
-    ///   when the new parent is the segment itself or one of its sub-segments (a cycle);
-    ///   `alreadyExists` on `name` when the new parent already has a child of that name.
+    /// - Throws: as `updateSegment`.
     public func moveSegment(id: Int64, parentID: Int64?) throws -> StoredSegment {
-        try write { connection in
-            _ = try Self.requireSegment(connection, id: id)
-            if let parentID {
-                if try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
-                    throw StoreError.invalid("parentId", "no segment has id \(parentID)")
+        try updateSegment(id: id, name: nil, placement: parentID.map(SegmentPlacement.under) ?? .topLevel)
+    }
+
+    /// Renames and/or moves a segment (with its sub-segments) in one write, so a refused update
+    /// changes nothing: neither a rename whose move is refused nor the other way round.
+    /// - Throws: `notFound`; `invalidArgument` on `name` or `parentId` (no such segment);
+    ///   `failedPrecondition` on `parentId` when the new parent is the segment itself or one of its
+    ///   sub-segments (a cycle); `alreadyExists` on `name` when a sibling at its new place has it.
+    public func updateSegment(id: Int64, name: String?, placement: SegmentPlacement) throws -> StoredSegment {
+        let name = try name.map { try Self.validSegmentName($0, field: "name") }
+        return try write { connection in
+            let current = try Self.requireSegment(connection, id: id)
+            var parentID = current.parentID
+            switch placement {
+            case .unchanged: break
+            case .topLevel: parentID = nil
+            case .under(let newParent):
+                if try SegmentTree.fetch(connection, SegmentTree.byID, key: newParent).isEmpty {
+                    throw StoreError.invalid("parentId", "no segment has id \(newParent)")
                 }
                 let cycle = try connection.withStatement(SegmentTree.isSelfOrAncestor) { statement in
-                    try statement.bind([.integer(parentID), .integer(id)])
+                    try statement.bind([.integer(newParent), .integer(id)])
                     return try statement.step() && statement.int64(0) != 0
                 }
                 if cycle {
-                    throw StoreError.failedPrecondition("segment \(id) cannot move under segment \(parentID): "
+                    throw StoreError.failedPrecondition("segment \(id) cannot move under segment \(newParent): "
                         + "that is the segment itself or one of its sub-segments", field: "parentId")
                 }
+                parentID = newParent
             }
-            try connection.run("UPDATE segments SET parent_id = ? WHERE id = ?", [SQLValue(parentID), .integer(id)])
+            // One statement: the sibling-name rule is checked once, at the segment's new place.
+            try connection.run("UPDATE segments SET name = ?, parent_id = ? WHERE id = ?",
+                               [.text(name ?? current.name), SQLValue(parentID), .integer(id)])
             return try Self.requireSegment(connection, id: id)
         }
     }
@@ -157,4 +167,14 @@ extension CustomerStore {
     private static func validSegmentName(_ raw: String, field: String) throws -> String {
         try validName(raw, maxLength: maxSegmentName, field: field)
     }
+}
+
+/// Where `CustomerStore.updateSegment` puts a segment.
+public enum SegmentPlacement: Sendable, Equatable {
+    /// Where it is.
+    case unchanged
+    /// At the top level.
+    case topLevel
+    /// Under the segment with this id.
+    case under(Int64)
 }

@@ -185,6 +185,7 @@ extension ServerConnection {
                     guard case .frame(let header, let range) = event, header.type == .hello, header.streamID == 0 else {
                         return refuse(.internalError, "protocol violation: the first frame must be HELLO on stream 0")
                     }
+                    do { try checkFlags(header) } catch { return refuse(.internalError, "protocol violation: \(error)") }
                     let hello: ClientHello
                     do { hello = try ClientHello(payload: reader.payload(in: range)) } catch {
                         return refuse(.internalError, "protocol violation: \(error)")
