@@ -83,6 +83,17 @@ public struct BinaryWriter {
         if let value { try write(key, value) }
     }
 
+    /// A repeated enum field (`Int` raw values): one packed occurrence, each raw value a varint
+    /// without a tag (two's complement when negative), as the `Codable` path packs scalars
+    /// (ENCODING.md §5); an empty array writes nothing.
+    @inlinable public mutating func write<K: CodingKey, E: RawRepresentable>(_ key: K, _ values: [E]) throws
+    where E.RawValue == Int {
+        guard !values.isEmpty else { return }
+        let start = beginMessage(try Self.number(key.intValue))
+        for value in values { packedVarint(UInt64(bitPattern: Int64(value.rawValue))) }
+        endMessage(start)
+    }
+
     // MARK: Text and messages
 
     /// A `String`: its UTF-8 bytes, length-delimited.
@@ -178,6 +189,15 @@ public struct BinaryWriter {
         out.write(atMost: WireCursor.maxTagBytes + Varint.maxBytes) { start in
             var at = start
             WireCursor.putTag(number, .varint, at: &at)
+            Varint.store(value, at: &at)
+            return at - start
+        }
+    }
+
+    /// A varint without a tag: an element of a packed run.
+    @usableFromInline mutating func packedVarint(_ value: UInt64) {
+        out.write(atMost: Varint.maxBytes) { start in
+            var at = start
             Varint.store(value, at: &at)
             return at - start
         }

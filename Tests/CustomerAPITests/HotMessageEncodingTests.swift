@@ -153,6 +153,13 @@ import Testing
         }
         try sameBytes(CreateCustomerRequest(fields: fullFields, allowDuplicateVat: false))
         try sameBytes(UpdateCustomerRequest(id: Int64.min, fields: CustomerFields()))
+        // The card's: no tab (every tab), the bench's one, all of them in another order with a
+        // repeat, and a period (the tabs are one packed run, as `Codable` packs them).
+        for request in [GetCustomerCardRequest(customerId: 42), GetCustomerCardRequest(customerId: 7, tabs: [.contactInformation]),
+                        GetCustomerCardRequest(customerId: Int64.min, tabs: CardTab.allCases.reversed() + [.files]),
+                        GetCustomerCardRequest(customerId: 0, tabs: [.financial], from: "2026-01", to: "2026-12ä")] {
+            try sameBytes(request)
+        }
     }
 
     /// A message that goes through `Codable` and holds hot ones (an address list, a history page's

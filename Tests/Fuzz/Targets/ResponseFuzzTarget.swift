@@ -17,6 +17,7 @@ enum ResponseFuzzTarget {
         (BorrowedText.self, { compareBorrowedText($0) }),
         entry(GetCustomerRequest.self), entry(ListCustomersRequest.self), entry(CustomerQuery.self),
         entry(CreateCustomerRequest.self), entry(UpdateCustomerRequest.self), entry(CustomerFields.self),
+        entry(GetCustomerCardRequest.self),
     ]
 
     /// The selector of `compareBorrowedText`: the bytes are a stored text, not a message.
@@ -123,6 +124,7 @@ enum ResponseFuzzTarget {
             seed(ListCustomersRequest(query: CustomerQuery(status: .all, search: "Oy", order: .number), limit: 50, pageToken: "next")),
             seed(CreateCustomerRequest(fields: CustomerFields(name: "Ääkkönen Oy", country: "FI"), allowDuplicateVat: true)),
             seed(UpdateCustomerRequest(id: 42, expectedVersion: 3, fields: CustomerFields(phone: "+358 9 1"))),
+            seed(GetCustomerCardRequest(customerId: 42, tabs: [.contactInformation, .financial], from: "2026-01")),
         ]
     }
 }
