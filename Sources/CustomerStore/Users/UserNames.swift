@@ -19,7 +19,10 @@ import SQLiteEngine
     /// The last user looked up or found: rows mostly name the same one over and over. Usable
     /// from inline so that a row's inlinable getter answers a repeat without a call (the card's
     /// activity named its users across the module boundary at ~190 instructions each).
-    @usableFromInline var last: StoredUserRef?
+    /// `@exclusivity(unchecked)`: one read's rows use it on that read's thread, and its reads and
+    /// writes are plain loads and stores that never overlap; the runtime's check of each access
+    /// from another module cost ~150 instructions a listed row (callgrind, docs/PERFORMANCE.md).
+    @exclusivity(unchecked) @usableFromInline var last: StoredUserRef?
     /// The connection's names for this read's snapshot, found at the read's first look-up.
     private var kept: KeptNames?
 
