@@ -43,7 +43,8 @@ public struct User: Codable, Sendable, Hashable {
 public struct AddUserRequest: Codable, Sendable, Hashable {
     public var uid: UInt32
     public var name: String
-    /// Without `profile`: true gives the built-in Administrator profile.
+    /// Without `profile`: true gives the built-in Administrator profile. True together with
+    /// `profile` is INVALID_ARGUMENT (false with `profile` is the profile).
     public var isAdministrator: Bool?
     /// The permission profile by name. Default: Administrator when `isAdministrator`, else Read only.
     public var profile: String?

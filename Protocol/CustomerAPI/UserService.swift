@@ -6,7 +6,9 @@ public enum UserService {
 
     public static let addUser = UnaryMethod<AddUserRequest, User>(
         service: name, method: "AddUser",
-        summary: "Administration right (as every method here but WhoAmI).", acceptsIdempotencyKey: true)
+        summary: "Administration right (as every method here but WhoAmI). Without `profile`, `isAdministrator` true "
+            + "gives the Administrator profile, else Read only; true beside a `profile` is INVALID_ARGUMENT.",
+        acceptsIdempotencyKey: true)
     public static let listUsers = UnaryMethod<ListUsersRequest, ListUsersResponse>(service: name, method: "ListUsers")
     public static let whoAmI = UnaryMethod<WhoAmIRequest, User>(
         service: name, method: "WhoAmI",

@@ -16,6 +16,10 @@ struct UserServiceHandler: GuardedService {
         router.register(UserService.addUser, requires: .administration) { request, context in
             let added = try users.changing {
                 if let profile = request.profile {
+                    // Both say which profile: refused rather than one silently winning.
+                    if request.isAdministrator == true {
+                        throw RPCError(.invalidArgument, field: "isAdministrator", "give profile or isAdministrator, not both")
+                    }
                     return try store.answering(context).addUser(uid: request.uid, name: request.name, profileName: profile)
                 }
                 return try store.answering(context).addUser(uid: request.uid, name: request.name,

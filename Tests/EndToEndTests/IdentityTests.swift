@@ -76,4 +76,19 @@ import Testing
             #expect(try await client.users.list().filter { $0.uid >= 5555 }.map(\.name) == ["alice"])
         }
     }
+
+    /// Found by spec16's outside client: `isAdministrator` beside a `profile` was ignored, so a
+    /// caller asking for both got a Read only user without being told.
+    @Test func aProfileBesideIsAdministratorIsRefusedAndAddsNoOne() async throws {
+        try await withServer { _, client in
+            let both = await #expect(throws: RPCError.self) {
+                try await client.users.add(uid: 5557, name: "carol", isAdministrator: true, profile: "Read only")
+            }
+            #expect(both?.code == .invalidArgument)
+            #expect(both?.message == "isAdministrator: give profile or isAdministrator, not both")
+            #expect(try await client.users.list().contains { $0.uid == 5557 } == false)
+            let profiled = try await client.users.add(uid: 5557, name: "carol", isAdministrator: false, profile: "Sales")
+            #expect(profiled.profile == "Sales")
+        }
+    }
 }
