@@ -47,16 +47,16 @@ import Testing
     @Test func renameAndMoveCarryTheSubtree() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)
-        _ = try fixture.store.renameSegment(id: tree.manufacturing.id, name: "Production")
-        let moved = try fixture.store.moveSegment(id: tree.manufacturing.id, parentID: tree.publicSector.id)
+        _ = try fixture.store.updateSegment(id: tree.manufacturing.id, name: "Production", placement: .unchanged)
+        let moved = try fixture.store.updateSegment(id: tree.manufacturing.id, name: nil, placement: .under(tree.publicSector.id))
         #expect(moved.path == ["Public sector", "Production"] && moved.parentID == tree.publicSector.id)
-        let top = try fixture.store.moveSegment(id: tree.machinery.id, parentID: nil)
+        let top = try fixture.store.updateSegment(id: tree.machinery.id, name: nil, placement: .topLevel)
         #expect(top.path == ["Machinery"] && top.parentID == nil)
         #expect(try fixture.store.segments().map(\.displayPath) == [
             "Industry", "Industry / Services", "Machinery", "Public sector", "Public sector / Production",
         ])
         #expect(throws: StoreError.alreadyExists("is already taken", field: "name")) {
-            try fixture.store.renameSegment(id: tree.publicSector.id, name: "machinery")
+            try fixture.store.updateSegment(id: tree.publicSector.id, name: "machinery", placement: .unchanged)
         }
     }
 
@@ -87,12 +87,12 @@ import Testing
         for target in [tree.industry, tree.manufacturing, tree.machinery] {
             #expect(throws: StoreError.failedPrecondition("segment \(tree.industry.id) cannot move under segment "
                 + "\(target.id): that is the segment itself or one of its sub-segments", field: "parentId")) {
-                try fixture.store.moveSegment(id: tree.industry.id, parentID: target.id)
+                try fixture.store.updateSegment(id: tree.industry.id, name: nil, placement: .under(target.id))
             }
         }
         #expect(try fixture.store.segments().map(\.displayPath).first == "Industry")
         #expect(throws: StoreError.notFound("segment 999 does not exist")) {
-            try fixture.store.moveSegment(id: 999, parentID: nil)
+            try fixture.store.updateSegment(id: 999, name: nil, placement: .topLevel)
         }
     }
 

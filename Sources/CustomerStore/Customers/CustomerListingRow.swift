@@ -17,7 +17,7 @@ public struct CustomerListingRow {
     @usableFromInline let statement: SQLiteStatement
     @usableFromInline let columns: CustomerRow.Columns
     @usableFromInline let users: UserNames
-    /// The head office's columns: a point read's (`CustomerRow.withRow`), nil in a listing.
+    /// The head office's columns: a point read's (`CustomerRow.withFoundRow`), nil in a listing.
     let headOfficeColumns: AddressRow.Columns?
     /// The head office when the read has decoded it already (a card's, whose addresses tab lists
     /// it too), so that it is not decoded twice: `.some(nil)` for a customer without one.

@@ -106,15 +106,8 @@ import SQLiteEngine
     /// - Parameter users: the read's user names, when it reads more rows than this one.
     static func fetch(_ connection: SQLiteConnection, _ sql: String, key: Int64,
                       users: UserNames? = nil) throws -> StoredCustomer? {
-        try withRow(connection, sql, key: key, users: users) { try $0.stored() }
-    }
-
-    /// Lends the customer of a unique key (`byID` or `byNumber`) to `body` as its row, with its head
-    /// office; `nil` when no customer has that key.
-    static func withRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,
-                           _ body: (CustomerListingRow) throws -> T) throws -> T? {
         do {
-            return try withFoundRow(connection, sql, key: key, users: users, body)
+            return try withFoundRow(connection, sql, key: key, users: users) { try $0.stored() }
         } catch is NoSuchRow {
             return nil
         }
@@ -123,9 +116,10 @@ import SQLiteEngine
     /// No customer has the key ``withFoundRow(_:_:key:users:_:)`` was given.
     struct NoSuchRow: Error {}
 
-    /// ``withRow(_:_:key:users:_:)`` that throws ``NoSuchRow`` instead of returning `nil`.
+    /// Lends the customer of a unique key (`byID` or `byNumber`) to `body` as its row, with its head
+    /// office; throws ``NoSuchRow`` when no customer has that key.
     ///
-    /// Why: a server's get calls the store's generic `withCustomer` unspecialised (its `T` is the
+    /// Why a thrown miss rather than a `T?`: a server's get calls the store's generic `withCustomer` unspecialised (its `T` is the
     /// server's), and a `T?` made the runtime look `Optional<T>`'s metadata up twice a get (~650
     /// instructions, callgrind, docs/PERFORMANCE.md "call16"); a miss pays a thrown error instead.
     static func withFoundRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,

@@ -25,20 +25,8 @@ extension CustomerStore {
         }
     }
 
-    /// Renames a segment; its sub-segments' paths follow.
-    /// - Throws: `notFound`; `invalidArgument` on `name`; `alreadyExists` on `name` (a sibling has it).
-    public func renameSegment(id: Int64, name: String) throws -> StoredSegment {
-        try updateSegment(id: id, name: name, placement: .unchanged)
-    }
-
-    /// Moves a segment (with its sub-segments) under another parent (nil: top level).
-    /// - Throws: as `updateSegment`.
-    public func moveSegment(id: Int64, parentID: Int64?) throws -> StoredSegment {
-        try updateSegment(id: id, name: nil, placement: parentID.map(SegmentPlacement.under) ?? .topLevel)
-    }
-
-    /// Renames and/or moves a segment (with its sub-segments) in one write, so a refused update
-    /// changes nothing: neither a rename whose move is refused nor the other way round.
+    /// Renames and/or moves a segment (with its sub-segments, whose paths follow) in one write, so a
+    /// refused update changes nothing: neither a rename whose move is refused nor the other way round.
     /// - Throws: `notFound`; `invalidArgument` on `name` or `parentId` (no such segment);
     ///   `failedPrecondition` on `parentId` when the new parent is the segment itself or one of its
     ///   sub-segments (a cycle); `alreadyExists` on `name` when a sibling at its new place has it.
