@@ -44,13 +44,24 @@ struct KeyedWrites: Sendable {
             // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
             userID: caller.service?.id ?? caller.user.id, key: key, method: name,
             request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
-        return try Self.once(claim, on: store.answering(context)) {
+        let answer = try Self.once(claim, on: store.answering(context)) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
             try handler.run(resolved, context)
         } committed: {
             handler.committed()
         }
+        // A replayed answer is the first call's as it was stored; the caller may have lost
+        // Financial figures since (a profile change holds from the next call, a retry included).
+        return caller.financialFiguresVisible ? answer : Self.withoutMoney(answer)
+    }
+
+    /// `answer` with its money left out when it is a message that carries money (a project, an
+    /// invoice); any other answer as it is.
+    static func withoutMoney<Output>(_ answer: Output) -> Output {
+        guard let bearing = answer as? any MoneyBearing,
+              let hidden = bearing.withFinancialFiguresHidden() as? Output else { return answer }
+        return hidden
     }
 
     /// The claim of a client-streaming call, whose request is the whole stream: `fingerprint` has

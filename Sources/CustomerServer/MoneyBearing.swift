@@ -61,14 +61,19 @@ extension Invoice: MoneyBearing {
 
 extension HistoryEntry: MoneyBearing {
     /// The fields whose values are money, by the record whose history records them: a sales case's
-    /// expected value. (Invoices' history records no values; forecasts write none.)
+    /// expected value. (Invoices' history records no values.)
     static let moneyFields: [Entity: Set<String>] = [.project: ["expectedValue"]]
+
+    /// The prefix of the fields a project's `forecastSet` and `forecastRemoved` entries record
+    /// (`forecast.2027-01.revenue`, ...): every one is a figure of the financial tab, which
+    /// `ListForecasts` and `GetFinancialSummary` refuse without the right.
+    static let forecastFieldPrefix = "forecast."
 
     /// The entry without its money changes: the history must not tell what the record itself hides.
     func withFinancialFiguresHidden() -> HistoryEntry {
         guard let money = Self.moneyFields[entity] else { return self }
         var copy = self
-        copy.changes.removeAll { money.contains($0.field) }
+        copy.changes.removeAll { money.contains($0.field) || $0.field.hasPrefix(Self.forecastFieldPrefix) }
         return copy
     }
 }

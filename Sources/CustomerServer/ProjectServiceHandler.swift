@@ -7,7 +7,8 @@ struct ProjectServiceHandler: GuardedService {
     var store: CustomerStore
 
     func register(with router: inout GuardedRouter) {
-        router.register(ProjectService.createProject, requires: .customers(.edit, customer: \.customerId)) { request, context in
+        router.register(ProjectService.createProject, requires: .financialFigures(toSet: "expectedValue", when: { $0.fields.expectedValue != nil })
+            .and(.customers(.edit, customer: \.customerId))) { request, context in
             let caller = try Caller.of(context)
             let fields = try request.fields.storedForCreate(resolvingWith: store)
             let created = request.kind == .salesCase
@@ -15,7 +16,8 @@ struct ProjectServiceHandler: GuardedService {
                 : try store.answering(context).createProject(customerID: request.customerId, fields, by: caller.author)
             return caller.shown(Project(created))
         }
-        router.register(ProjectService.updateProject, requires: .customers(.edit, record: { .project(id: $0.id) })) { request, context in
+        router.register(ProjectService.updateProject, requires: .financialFigures(toSet: "expectedValue", when: { $0.fields.expectedValue != nil })
+            .and(.customers(.edit, record: { .project(id: $0.id) }))) { request, context in
             let caller = try Caller.of(context)
             let updated = try store.answering(context).updateProject(
                 id: request.id, try request.fields.storedChanges(resolvingWith: store),

@@ -57,6 +57,15 @@ extension Requirement {
     /// For methods that return nothing but money (most only hide money fields, see `MoneyBearing`).
     static var financialFigures: Requirement { flag(.financialFigures) }
 
+    /// Financial figures when the request sets a money field (`setsMoney`): a caller who may not
+    /// see a figure may not overwrite it unseen either, as SetForecast needs the right. A request
+    /// that sets none needs nothing more.
+    static func financialFigures(toSet field: String, when setsMoney: @escaping @Sendable (Input) -> Bool) -> Requirement {
+        Requirement("\(Right.financialFigures.title) to set `\(field)`") { input, permission in
+            if setsMoney(input) { try permission.require(.financialFigures) }
+        }
+    }
+
     private static func flag(_ right: Right) -> Requirement {
         Requirement(right.title) { _, permission in try permission.require(right) }
     }

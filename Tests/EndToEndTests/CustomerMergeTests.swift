@@ -133,6 +133,33 @@ import Testing
         }
     }
 
+    /// A moved contact or address changed (its customer): the card's "updated at and by" says when
+    /// and by whom, as for any other change; a record that stays is not touched.
+    @Test func movedContactsAndAddressesAreStampedAsUpdatedByTheMerge() async throws {
+        try await withServer { server, client in
+            let pair = try await Pair(client)
+            let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
+            _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
+            let merger = server.client(asUID: mergerUID)
+            defer { merger.close() }
+            _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+
+            let contact = try await client.contacts.get(id: pair.contact.id)
+            let addresses = try await client.addresses.list(customerID: pair.kept.id)
+            let moved = try #require(addresses.first { $0.id == pair.absorbedOffice.id })
+            for (what, before, after) in [
+                ("contact", (pair.contact.version, pair.contact.updatedAt), (contact.version, contact.updatedAt)),
+                ("address", (pair.absorbedOffice.version, pair.absorbedOffice.updatedAt), (moved.version, moved.updatedAt)),
+            ] {
+                #expect(after.0 == before.0 + 1, "\(what)")
+                #expect(after.1 > before.1, "\(what)")
+            }
+            #expect(contact.updatedBy.name == "merger" && moved.updatedBy.name == "merger")
+            #expect(contact.createdBy == pair.contact.createdBy && moved.createdAt == pair.absorbedOffice.createdAt)
+            #expect(addresses.first { $0.id == pair.keptOffice.id } == pair.keptOffice)
+        }
+    }
+
     @Test func aRetriedKeyedMergeGetsTheSameAnswer() async throws {
         try await withServer { _, client in
             let kept = try await client.customers.create(CustomerFields(name: "Keyed Oy"))

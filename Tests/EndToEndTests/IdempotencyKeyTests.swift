@@ -173,6 +173,28 @@ import Testing
         }
     }
 
+    /// The first answer is stored as its caller saw it; replayed to the same user after losing
+    /// Financial figures, it leaves the money out as a new call would.
+    @Test func aReplayedAnswerLeavesMoneyOutForACallerWhoHasLostFinancialFigures() async throws {
+        try await withServer { server, client in
+            let sellerUID: UInt32 = getuid() == 4262 ? 4263 : 4262
+            _ = try await client.users.add(uid: sellerUID, name: "seller", profile: "Sales")
+            let customer = try await client.customers.create(CustomerFields(name: "Replay Oy", accountManager: "seller"))
+            let seller = server.client(asUID: sellerUID)
+            defer { seller.close() }
+            let total = try #require(Decimal(string: "4242.42"))
+            let issue = IssueInvoiceRequest(customerId: customer.id, total: total, currency: "EUR")
+            let first = try await seller.invoices.issue(issue, options: keyed("replayed-invoice"))
+            #expect(first.total == total && first.moneyHidden == nil)
+
+            _ = try await client.users.setProfile(user: "seller", profile: "Consultant")  // edits own, money hidden
+            let replayed = try await seller.invoices.issue(issue, options: keyed("replayed-invoice"))
+            #expect(replayed.id == first.id)
+            #expect(replayed.total == nil && replayed.moneyHidden == true)
+            #expect(try await client.invoices.list(customerID: customer.id).count == 1)
+        }
+    }
+
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
                    "needs root and setpriv(1) to call as a second OS user"))
     func twoUsersMayUseTheSameKeyIndependently() async throws {

@@ -172,6 +172,7 @@ extension CustomerStore {
     private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> StoredActivity {
         try write { connection in
             let current = try requireActivity(connection, id: id)
+            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
             guard current.kind == .task else {
                 throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task", field: "id")
             }

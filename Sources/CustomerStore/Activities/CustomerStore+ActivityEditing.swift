@@ -83,6 +83,7 @@ extension CustomerStore {
     public func deleteActivity(id: Int64, expectedVersion: Int64?, by author: Author) throws {
         try write { connection in
             let current = try requireActivity(connection, id: id)
+            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
             try Self.checkVersion(expectedVersion, current: current.version, of: "activity \(id)")
             try Self.requireActingUser(connection, author.userID)
             try connection.run("DELETE FROM activities WHERE id = ?", [.integer(id)])

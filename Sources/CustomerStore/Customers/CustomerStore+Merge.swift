@@ -77,12 +77,23 @@ extension CustomerStore {
     private func moveRecords(_ connection: SQLiteConnection, _ plan: StoredCustomerMerge, kept: StoredCustomer,
                              absorbed: StoredCustomer, by author: Author) throws {
         let ids: [SQLValue] = [.integer(kept.id), .integer(absorbed.id)]
+        let now = nowMilliseconds()
         // First the merge's own record: the address trigger lets addresses follow it.
         try connection.run("INSERT INTO customer_merges (absorbed_id, kept_id, merged_at, merged_by) VALUES (?, ?, ?, ?)",
-                           [.integer(absorbed.id), .integer(kept.id), .integer(nowMilliseconds()), .integer(author.userID)])
+                           [.integer(absorbed.id), .integer(kept.id), .integer(now), .integer(author.userID)])
         // Contacts before activities: an activity's contact must belong to the activity's customer.
+        // A moved contact or address changed (its customer), and the card shows who last changed
+        // them and when: both are stamped as updated by the merge, version +1.
         for table in ["contacts", "activities", "projects", "files", "links", "invoices", "addresses"] {
-            try connection.run("UPDATE \(table) SET customer_id = ?1 WHERE customer_id = ?2", ids)
+            if table == "contacts" || table == "addresses" {
+                try connection.run("""
+                    UPDATE \(table) SET customer_id = ?1, version = version + 1, updated_at = max(?3, updated_at + 1),
+                        updated_by = ?4
+                    WHERE customer_id = ?2
+                    """, ids + [.integer(now), .integer(author.userID)])
+            } else {
+                try connection.run("UPDATE \(table) SET customer_id = ?1 WHERE customer_id = ?2", ids)
+            }
         }
         try connection.run("""
             INSERT OR IGNORE INTO customer_segments (customer_id, segment_id)

@@ -95,6 +95,7 @@ extension CustomerStore {
         }
         return try write { connection in
             let current = try Self.requireFile(connection, id: id)
+            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             guard validName != current.name else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
@@ -117,6 +118,7 @@ extension CustomerStore {
             try admit()
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
+                _ = try Self.headOfficeID(connection, customerID: file.customerID, field: "id")
                 try Self.requireActingUser(connection, author.userID)
                 try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
                 try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",

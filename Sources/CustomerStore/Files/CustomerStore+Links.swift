@@ -52,6 +52,7 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         return try write { connection in
             let current = try Self.requireLink(connection, id: id)
+            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             guard validTitle != current.title else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
@@ -68,6 +69,7 @@ extension CustomerStore {
     public func removeLink(id: Int64, by author: Author) throws -> StoredLink {
         try write { connection in
             let link = try Self.requireLink(connection, id: id)
+            _ = try Self.headOfficeID(connection, customerID: link.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             try connection.run("DELETE FROM links WHERE id = ?", [.integer(id)])
             try Self.recordAttachmentChange(connection, customerID: link.customerID, field: "links.\(id)",

@@ -52,7 +52,7 @@ extension CustomerStore {
         let month = Self.forecastMonth(month, violations: &violations)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try write { connection in
-            let project = try requireProject(connection, id: projectID, field: "projectId")
+            let project = try requireWritableProject(connection, id: projectID, field: "projectId")
             try Self.requireActingUser(connection, author.userID)
             guard let before = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
                 throw StoreError.notFound("project \(projectID) has no forecast for \(month)", field: "month")
@@ -116,7 +116,7 @@ extension CustomerStore {
 
     /// Forecasts belong to projects: a sales case is won first.
     private func forecastProject(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
-        let project = try requireProject(connection, id: id, field: "projectId")
+        let project = try requireWritableProject(connection, id: id, field: "projectId")
         guard project.kind == .project else {
             throw StoreError.failedPrecondition("project \(id) is a sales case: win it before forecasting", field: "projectId")
         }

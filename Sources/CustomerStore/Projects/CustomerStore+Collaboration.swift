@@ -10,7 +10,7 @@ extension CustomerStore {
         let (text, violation) = TextInput.required(text, field: "text", maxLength: Self.maxCollaborationNote,
                                                    lines: .multiple)
         return try write { connection in
-            let project = try requireProject(connection, id: projectID, field: "projectId")
+            let project = try requireWritableProject(connection, id: projectID, field: "projectId")
             if let violation { throw StoreError.invalidArgument([violation]) }
             try Self.requireActingUser(connection, author.userID)
             let now = nowMilliseconds()

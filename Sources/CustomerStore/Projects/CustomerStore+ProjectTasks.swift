@@ -14,7 +14,7 @@ extension CustomerStore {
         let (columns, violations) = Self.taskColumns(ProjectTaskChanges(name: name, assigneeID: .some(assigneeID),
                                                                         dueOn: dueOn), onto: nil)
         return try write { connection in
-            let project = try requireProject(connection, id: projectID, field: "projectId")
+            let project = try requireWritableProject(connection, id: projectID, field: "projectId")
             try Self.checkReferences(connection, user: columns.assigneeID, field: "assignee", violations: violations,
                                      by: author)
             let now = nowMilliseconds()
@@ -37,6 +37,7 @@ extension CustomerStore {
                                   by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
+            _ = try requireWritableProject(connection, id: current.projectID)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project task \(id)")
             let (columns, violations) = Self.taskColumns(changes, onto: current)
             try Self.checkReferences(connection, user: changes.assigneeID != nil ? columns.assigneeID : nil,
@@ -55,6 +56,7 @@ extension CustomerStore {
     public func setProjectTaskDone(id: Int64, _ done: Bool, by author: Author) throws -> StoredProjectTask {
         try write { connection in
             let current = try requireProjectTask(connection, id: id)
+            _ = try requireWritableProject(connection, id: current.projectID)
             guard (current.status == .done) != done else { return current }
             try Self.requireActingUser(connection, author.userID)
             let now = nextUpdatedAt(after: current.updatedAt)

@@ -22,7 +22,7 @@ extension CustomerStore {
     public func updateProject(id: Int64, _ changes: ProjectChanges, expectedVersion: Int64?,
                               by author: Author) throws -> StoredProject {
         try write { connection in
-            let current = try requireProject(connection, id: id)
+            let current = try requireWritableProject(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "project \(id)")
             let (columns, violations) = ProjectValidator.apply(changes, kind: current.kind, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: changes.managerID != nil ? columns.managerID : nil,
@@ -112,6 +112,15 @@ extension CustomerStore {
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try requireActingUser(connection, author.userID)
+    }
+
+    /// The project `field` (the request's) names, for a write to it or to its tasks, notes or
+    /// forecasts: an erased customer's projects stay as they were, as its other records do.
+    /// - Throws: `notFound`; `failedPrecondition` naming `field` when its customer is deleted.
+    func requireWritableProject(_ connection: SQLiteConnection, id: Int64, field: String = "id") throws -> StoredProject {
+        let project = try requireProject(connection, id: id, field: field)
+        _ = try Self.headOfficeID(connection, customerID: project.customerID, field: field)
+        return project
     }
 
     /// The project `field` (the request's) names. - Throws: `notFound`.

@@ -41,7 +41,7 @@ extension CustomerStore {
 
     /// The stored record, which must be a sales case that is still open.
     private func openSalesCase(_ connection: SQLiteConnection, id: Int64) throws -> StoredProject {
-        let current = try requireProject(connection, id: id)
+        let current = try requireWritableProject(connection, id: id)
         guard current.kind == .salesCase, current.outcome == .open else {
             let state = current.kind == .project ? "a project" : "a \(current.outcome?.rawValue ?? "closed") sales case"
             throw StoreError.failedPrecondition("project \(id) is not an open sales case (it is \(state))", field: "id")
