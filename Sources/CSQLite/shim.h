@@ -1,4 +1,5 @@
 #include <sqlite3.h>
+#include "joining_vfs.h"
 
 // Swift cannot call C variadic functions; these wrap the sqlite3_db_config calls we need.
 static inline int customercard_sqlite3_db_config_defensive(sqlite3 *db, int on) {

@@ -49,7 +49,9 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// get SQLITE_BUSY); one process owns a database anyway (`DatabaseLock`). The index is kept
     /// in memory only once a read-write connection holds the lock: the store opens its writer
     /// before its readers, so theirs is too (a reader opened alone keeps the usual -shm file).
-    static let vfs = "unix-excl"
+    /// Opened through "customercard-joining", which writes each WAL frame with one system call
+    /// (``SQLiteLibrary/vfs``).
+    static var vfs: String { SQLiteLibrary.vfs }
 
     /// Opens and configures a connection, in the order GRDB's `Database.setUp` uses: extended
     /// codes first (so every later error is precise), the busy timeout, then a probe that fails

@@ -13,4 +13,12 @@ enum SQLiteLibrary {
         sqlite3_initialize()
         return code
     }()
+
+    /// The VFS every connection opens with: "customercard-joining" (Sources/CSQLite/joining_vfs.h),
+    /// SQLite's "unix-excl" writing each WAL frame's header and page with one `pwrite64` instead of
+    /// two, or "unix-excl" itself should registering it fail. Registered once, after ``configured``.
+    static let vfs: String = {
+        _ = configured
+        return customercard_sqlite3_register_joining_vfs() == SQLITE_OK ? "customercard-joining" : "unix-excl"
+    }()
 }
