@@ -743,7 +743,7 @@ def encoding_checks(p, ids):
 
 
 # What --quick leaves out: the two sweeps, about 12 000 calls.
-QUICK_SKIPS = ("sweep", "clientstreams", "windows", "grace")
+QUICK_SKIPS = ("sweep", "clientstreams", "edges", "grace")
 
 SHAPE = "shape"
 TS_MIN = -63113904000.0
@@ -1628,7 +1628,7 @@ def main():
                     help="leave out the sweeps (every field of every method at its extremes: minutes against a "
                     "debug build), as CI's test does")
     ap.add_argument("--only", action="append", help="run only this section (repeatable): handshake, frames, "
-                    "encoding, streams, permissions, values, misc, records, multiplex, feed, rights, keys, windows, restart, grace, sweep, "
+                    "encoding, streams, permissions, values, misc, records, multiplex, feed, rights, keys, edges, windows, restart, grace, sweep, "
                     "clientstreams, shutdown")
     args = ap.parse_args()
     PATIENCE[0] = args.patience
@@ -1664,6 +1664,7 @@ def main():
                     ("feed", lambda: second_round.feed_checks(p, ids, users)),
                     ("rights", lambda: second_round.rights_checks(p, ids, users)),
                     ("keys", lambda: second_round.key_checks(p, ids, users)),
+                    ("edges", lambda: second_round.edge_checks(p, ids)),
                     ("windows", lambda: second_round.window_checks(p, ids)),
                     ("restart", lambda: second_round.restart_checks(p, ids, restart) if proc is not None else None),
                     ("grace", lambda: second_round.grace_checks(p, ids, restart) if proc is not None else None),
