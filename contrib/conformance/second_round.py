@@ -199,6 +199,14 @@ def multiplex_checks(p, ids):
     p.still_open(c, "END_STREAM after the deadline's STATUS ignored")
     p.check("... and it wrote nothing", names_found(c, "Past Its Deadline Oy") == [], names_found(c, "Past Its Deadline Oy"))
     c.close()
+    # a server stream's deadline while it waits for credit: DEADLINE_EXCEEDED at once all the same
+    c = Conn(p.path, window=1)
+    sid = c.start(CS + "StreamCustomers", f_bytes(1, f_uint(1, 2)), timeout_us=500_000)
+    first = c.read_frame()
+    st = c.wait_status(sid, 10)
+    p.expect_status("StreamCustomers stalled at window 1 past its 500 ms deadline: DEADLINE_EXCEEDED", st, C["DEADLINE_EXCEEDED"])
+    p.still_open(c, "a stalled stream's deadline")
+    c.close()
     # messages merged: rows in one message or one per message are the same import
     c = Conn(p.path)
     rows = [import_row("Merged %d Oy" % i, i + 1) for i in range(5)]
@@ -507,6 +515,18 @@ def feed_checks(p, ids, users):
                         st, C["PERMISSION_DENIED"], contains="the watch ended after sequence")
         st = w.unary(FEED + "GetFeedBounds", b"")
         p.expect_status("... and the deactivated user's next call: UNAUTHENTICATED", st, C["UNAUTHENTICATED"])
+        w.close()
+        # Financial figures withdrawn while a Sales user watches: the watch ends before the next page
+        admin.unary(USERS + "AddUser", f_uint(1, 4261) + f_str(2, "seller") + f_str(4, "Sales"))
+        w = p.conn(4261)
+        last = get_sint(parse_msg(w.unary(FEED + "GetFeedBounds", b"").response), 2)
+        sid = w.start(FEED + "WatchChanges", f_sint(1, last))
+        time.sleep(0.2)
+        st = admin.unary(USERS + "SetUserProfile", f_str(1, "seller") + f_str(2, "Read only"))
+        admin.unary(CS + "CreateCustomer", f_bytes(1, f_str(2, "After Narrowing Oy")))
+        st = w.wait_status(sid, 20)
+        p.expect_status("a Sales user's watch after its profile became Read only: PERMISSION_DENIED, 'the watch ended after sequence N'",
+                        st, C["PERMISSION_DENIED"], contains="the watch ended after sequence")
         w.close()
         admin.close()
     p.alive("feed")
