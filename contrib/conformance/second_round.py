@@ -773,6 +773,17 @@ def key_checks(p, ids, users):
 
 # ---------------------------------------------------------------- a graceful shutdown with streams open, and a restart
 
+def exited_and_restarted(p, restart, name):
+    """Waits for the server sent SIGTERM to exit, then starts it again on the same database."""
+    try:
+        p.proc.wait(30 * P.PATIENCE[0])
+    except P.subprocess.TimeoutExpired:
+        p.check(name, False, "still running")
+        return False
+    restart()
+    return True
+
+
 def restart_checks(p, ids, restart):
     """SIGTERM with an upload half sent and a download stalled at window 1: both run to completion in
     the grace period; then the server restarts on the same database and a keyed write replays."""
@@ -785,8 +796,11 @@ def restart_checks(p, ids, restart):
                                                           + f_sint(4, len(data)) + f_str(5, hashlib.sha256(data).hexdigest()))))
     c.send(frame(MESSAGE, HAS_MESSAGE, sid_up, f_bytes(2, data[:1000])))
     d = Conn(p.path, window=1)
-    st = d.unary(FILES + "ListFiles", f_sint(1, ids["customer"]))
-    fid = get_sint(parse_msg(parse_msg(st.response)[1][0][1]), 1) if st.code == 0 and 1 in parse_msg(st.response) else None
+    sid = d.start(FILES + "UploadFile", flags=0)
+    d.send(frame(MESSAGE, HAS_MESSAGE, sid, f_bytes(1, f_sint(1, ids["customer"]) + f_str(3, "to-download.bin")
+                                                       + f_sint(4, len(data)) + f_str(5, hashlib.sha256(data).hexdigest())))
+           + frame(MESSAGE, HAS_MESSAGE | END_STREAM, sid, f_bytes(2, data)))
+    fid = customer_id(d.wait_status(sid, 30))
     sid_down = d.start(FILES + "DownloadFile", f_sint(1, fid or 0))
     t, fl, s, pl = d.read_frame()
     time.sleep(0.2)
@@ -807,12 +821,8 @@ def restart_checks(p, ids, restart):
     p.expect_status("the stalled download, given credit after the GOAWAY: ends OK", st, 0)
     c.close()
     d.close()
-    try:
-        p.proc.wait(30 * P.PATIENCE[0])
-    except P.subprocess.TimeoutExpired:
-        p.check("server exits after SIGTERM once its streams ended", False, "still running")
+    if not exited_and_restarted(p, restart, "server exits after SIGTERM once its streams ended"):
         return
-    restart()
     c = Conn(p.path)
     again = c.unary(CS + "CreateCustomer", f_bytes(1, f_str(2, "Before Restart Oy")), metadata=[("idempotency-key", "k17-restart")])
     p.check("after a restart, the keyed create sent again: the first answer byte for byte, one customer",
@@ -861,12 +871,8 @@ def grace_checks(p, ids, restart):
             any(f[0] == STATUS and f[1] == down and f[2].code == C["UNAVAILABLE"] for f in frames if isinstance(f, tuple)), frames)
     c.close()
     d.close()
-    try:
-        p.proc.wait(30 * P.PATIENCE[0])
-    except P.subprocess.TimeoutExpired:
-        p.check("server exits at the end of the grace period", False, "still running")
+    if not exited_and_restarted(p, restart, "server exits at the end of the grace period"):
         return
-    restart()
     c = Conn(p.path)
     p.check("after the restart: the import cut at shutdown wrote nothing", names_found(c, name) == [], names_found(c, name))
     c.close()
