@@ -644,6 +644,21 @@ def rights_checks(p, ids, users):
         if who == "cons":
             p.check("WatchChanges as a consultant (scope own): only its customers' events",
                     all(get_sint(e, 5) == own for e in events), sorted({get_sint(e, 5) for e in events}))
+    # a project's forecast months in its history and the feed
+    built = customer_id(a.unary("customer.v1.ProjectService/CreateProject", f_sint(1, own) + f_uint(2, 1)
+                                 + f_bytes(3, f_str(1, "Forecast project") + f_str(12, "EUR"))))
+    st = a.unary("customer.v1.FinancialService/SetForecast", f_sint(1, built or 0) + f_str(2, "2027-03") + f_str(3, "1000")
+                 + f_str(4, "400") + f_str(5, "900") + f_str(6, "12.5"))
+    p.expect_status("SetForecast on a project: OK", st, 0)
+    for who in ("admin", "sales", "readonly", "cons"):
+        st = callers[who].unary("customer.v1.HistoryService/ListHistory", f_uint(1, 3) + f_sint(2, built or 0))
+        fields = [get_str(parse_msg(ch), 1) for _, e in (parse_msg(st.response).get(1, []) if st.code == 0 else [])
+                  for _, ch in parse_msg(e).get(8, [])]
+        forecast = [f for f in fields if f.startswith("forecast.")]
+        hidden = who in ("readonly", "cons")
+        p.check("ListHistory of a project with a forecast as %s: the forecast's values %s (ListForecasts %s)"
+                % (who, "left out" if hidden else "there", "refused" if hidden else "allowed"),
+                st.code == 0 and bool(forecast) != hidden, (st, fields))
     st = callers["readonly"].unary("customer.v1.DossierService/GetCustomerDossier", f_sint(1, own))
     d = parse_msg(st.response) if st.code == 0 else {}
     card = parse_msg(get_bytes(d, 1))
