@@ -287,8 +287,12 @@ class Conn:
         self.next_stream += 2
         return s
 
-    def start(self, method, request=b"", metadata=(), timeout_us=10_000_000, flags=3, stream=None):
+    def start(self, method, request=b"", metadata=(), timeout_us=None, flags=3, stream=None):
         sid = self.new_stream() if stream is None else stream
+        if timeout_us is None:
+            # 10 s, stretched with every wait by --patience: on a starved machine a call (an import
+            # beside its interleaved calls, an AddUser) may take longer, and the probe waits for it
+            timeout_us = int(10_000_000 * PATIENCE[0])
         payload = varint(timeout_us) + pstr(method) + metadata_block(list(metadata))
         if flags & HAS_MESSAGE:
             payload += request
@@ -307,7 +311,7 @@ class Conn:
             if t == MESSAGE and messages is not None:
                 messages.append(p)
 
-    def unary(self, method, request=b"", metadata=(), timeout_us=10_000_000, timeout=10.0):
+    def unary(self, method, request=b"", metadata=(), timeout_us=None, timeout=10.0):
         return self.wait_status(self.start(method, request, metadata, timeout_us), timeout)
 
     def close(self):
