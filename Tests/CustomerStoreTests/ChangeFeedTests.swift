@@ -64,6 +64,36 @@ import SQLiteEngine
         #expect(nothingNew.entries.isEmpty && nothingNew.through == rest.through)
     }
 
+    /// CHANGE-FEED.md: "a `created` event lists the values it was created with". Projects, their
+    /// tasks and activities recorded a bare `created` (an outside client's finding), so a copy kept
+    /// from the feed had to read each new one back.
+    @Test func aCreatedProjectTaskAndActivityListTheirValuesAsCustomersDo() throws {
+        let fixture = try Fixture()
+        let customer = try fixture.create("Values Oy")
+        let start = try fixture.store.feedBounds(applying: .unlimited).last
+        let sale = try fixture.store.createSalesCase(customerID: customer.id, StoredProjectFields(
+            name: "Deal", expectedValue: 9_000, expectedCurrency: "EUR"), by: .user(fixture.admin.id))
+        let task = try fixture.store.addProjectTask(projectID: sale.id, name: "Offer", assigneeID: nil, dueOn: "2027-02-01",
+                                                    by: .user(fixture.admin.id))
+        let call = try fixture.store.addTask(customerID: customer.id, subject: "Call back", dueAt: nil, assigneeID: nil,
+                                             contactID: nil, by: .user(fixture.admin.id))
+        let created = try fixture.store.changes(after: start, filter: ChangeFeedFilter(), limit: 100).entries
+        #expect(created.map(\.entityID) == [sale.id, task.id, call.id])
+        #expect(created.map(\.changes) == [
+            [StoredFieldChange(field: "kind", oldValue: nil, newValue: "salesCase"),
+             StoredFieldChange(field: "name", oldValue: nil, newValue: "Deal"),
+             StoredFieldChange(field: "expectedValue", oldValue: nil, newValue: "9000"),
+             StoredFieldChange(field: "expectedCurrency", oldValue: nil, newValue: "EUR"),
+             StoredFieldChange(field: "outcome", oldValue: nil, newValue: "open")],
+            [StoredFieldChange(field: "name", oldValue: nil, newValue: "Offer"),
+             StoredFieldChange(field: "dueOn", oldValue: nil, newValue: "2027-02-01"),
+             StoredFieldChange(field: "status", oldValue: nil, newValue: "planned")],
+            [StoredFieldChange(field: "subject", oldValue: nil, newValue: "Call back"),
+             StoredFieldChange(field: "assignee", oldValue: nil, newValue: String(fixture.admin.id))],
+        ])
+        #expect(try fixture.store.history(.project, id: sale.id).first?.changes == created.first?.changes)
+    }
+
     @Test func ownScopeKeepsOnlyTheCustomersTheUserManagesNow() throws {
         let fixture = try Fixture()
         let managed = try fixture.store.createCustomer(NewCustomer(name: "Bob's Oy", accountManagerID: fixture.other.id),

@@ -66,7 +66,7 @@ import Testing
         let reopened = try store.setProjectTaskDone(id: task.id, false, by: .user(fixture.admin.id))
         #expect(reopened.status == .planned && reopened.completedAt == nil && reopened.version == 4)
         #expect(ProjectTests.summary(try store.history(.projectTask, id: task.id)) == [
-            "created", "updated assignee:->bob dueOn:2027-02-01>-", "completed status:planned>done",
+            "created name:->Design dueOn:->2027-02-01 status:->planned", "updated assignee:->bob dueOn:2027-02-01>-", "completed status:planned>done",
             "reopened status:done>planned",
         ])
         #expect(try store.history(.projectTask, id: task.id).allSatisfy { $0.customerID == customer.id })

@@ -31,7 +31,7 @@ import Testing
             try store.removeForecast(projectID: project.id, month: "2027-01", by: .user(fixture.admin.id))
         }
         #expect(ProjectTests.summary(try store.history(.project, id: project.id)) == [
-            "created",
+            "created kind:->project name:->Build number:->1001 status:->open currency:->EUR",
             "forecastSet forecast.2027-03.revenue:->1000 forecast.2027-03.cost:->400 forecast.2027-03.billing:->900 "
                 + "forecast.2027-03.hours:->12.5 forecast.2027-03.currency:->EUR",
             "forecastSet forecast.2027-01.revenue:->10 forecast.2027-01.cost:->0 forecast.2027-01.billing:->0 "

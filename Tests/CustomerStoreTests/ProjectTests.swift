@@ -105,7 +105,7 @@ import Testing
                                         expectedVersion: nil, by: .user(fixture.admin.id))
         }?.map(\.field) == ["probability", "expectedClose"])
         #expect(Self.summary(try store.history(.project, id: project.id)) == [
-            "created",
+            "created kind:->project name:->Build number:->1001 status:->open currency:->EUR",
             "updated name:Build>Build 2 status:open>closed manager:->bob endsOn:->2027-06-30 currency:EUR>-",
         ])
     }
@@ -128,7 +128,8 @@ import Testing
         #expect(won.stage == "offer" && won.expectedValue == 9_000 && won.version == 2)
         #expect(try store.projectTask(id: task.id).projectID == won.id)
         #expect(Self.summary(try store.history(.project, id: sale.id)) == [
-            "created",
+            "created kind:->salesCase name:->Deal stage:->offer probability:->80 expectedValue:->9000 expectedCurrency:->SEK "
+                + "outcome:->open",
             "won kind:salesCase>project outcome:open>won number:->1002 status:->open manager:->bob currency:->SEK",
         ])
         let otherCurrency = try store.createSalesCase(customerID: customer.id, StoredProjectFields(

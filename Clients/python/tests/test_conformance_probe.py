@@ -12,7 +12,8 @@ from daemon import REPOSITORY, customerd_path
 PROBE = REPOSITORY / "contrib" / "conformance" / "probe.py"
 # Each wait for an answer inside the probe is 10 to 30 s times this: minutes on a starved machine.
 PATIENCE = "12"
-# The whole run's bound (--quick: about 15 s against a debug build; the sweeps are left out).
+# The whole run's bound (--quick: about 30 s against a debug build under load; the sweeps, the
+# second round's waits for nothing and the grace period are left out).
 RUN_LIMIT = 1800
 
 

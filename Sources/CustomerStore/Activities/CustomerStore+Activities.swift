@@ -132,9 +132,10 @@ extension CustomerStore {
                       SQLValue(columns.projectID),
                       .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
+            let activity = try requireActivity(connection, id: id)
             try HistoryLog.append(connection, .activity, id: id, customerID: columns.customerID, .created, at: now,
-                                  by: author)
-            return try requireActivity(connection, id: id)
+                                  by: author, changes: HistoryLog.creation(activity.historyValues))
+            return activity
         }
     }
 

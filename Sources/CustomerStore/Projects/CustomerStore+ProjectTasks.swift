@@ -25,9 +25,10 @@ extension CustomerStore {
                 """, [.integer(projectID), .text(columns.name), SQLValue(columns.assigneeID), SQLValue(columns.dueOn),
                       .integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
+            let task = try requireProjectTask(connection, id: id)
             try HistoryLog.append(connection, .projectTask, id: id, customerID: project.customerID, .created, at: now,
-                                  by: author)
-            return try requireProjectTask(connection, id: id)
+                                  by: author, changes: HistoryLog.creation(task.historyValues))
+            return task
         }
     }
 

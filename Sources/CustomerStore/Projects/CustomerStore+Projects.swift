@@ -76,8 +76,10 @@ extension CustomerStore {
                     + columns.values + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)])
             let id = connection.lastInsertRowID
             if let number = columns.number { try NumberSequence.projects.advance(connection, past: number) }
-            try HistoryLog.append(connection, .project, id: id, customerID: customerID, .created, at: now, by: author)
-            return try requireProject(connection, id: id)
+            let project = try requireProject(connection, id: id)
+            try HistoryLog.append(connection, .project, id: id, customerID: customerID, .created, at: now, by: author,
+                                  changes: HistoryLog.creation(project.historyValues))
+            return project
         }
     }
 
