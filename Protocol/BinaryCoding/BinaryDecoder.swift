@@ -50,7 +50,8 @@ public struct BinaryDecoder: Sendable {
     }
 
     /// A ``DirectDecodable`` message: its fields read from a `BinaryReader` of the whole buffer,
-    /// with the readers' tables on this stack (3 KiB, left uninitialised: each reader fills its level).
+    /// with the readers' tables on this stack (2 KiB, left uninitialised: each reader clears its level's
+    /// counts).
     ///
     /// No closure here returns a `T`: `withUnsafeTemporaryAllocation` passes its closure's value
     /// through a `Result<T, any Error>`, whose metadata the runtime looked up for this unspecialised
@@ -80,7 +81,7 @@ public struct BinaryDecoder: Sendable {
                         throw DecodingError.dataCorrupted(
                             DecodingError.Context(codingPath: [], debugDescription: error.message))
                     }
-                    result.assumingMemoryBound(to: D.self).initialize(to: try D(fields: reader))
+                    result.assumingMemoryBound(to: D.self).initialize(to: try D.decoded(fields: reader))
                 } catch {
                     failure = error
                 }

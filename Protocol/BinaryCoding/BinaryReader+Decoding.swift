@@ -245,7 +245,7 @@ extension BinaryReader {
         case .merged:
             return try codable(M.self, number, key, ifPresent: true)
         case .single(let reader):
-            do { return try M(fields: reader) } catch { throw Self.below(error, key) }
+            do { return try M.decoded(fields: reader) } catch { throw Self.below(error, key) }
         }
     }
 
@@ -273,7 +273,7 @@ extension BinaryReader {
                 throw Self.failure(error, key)
             }
             guard let reader = consume next else { return elements }
-            do { elements.append(try M(fields: reader)) } catch { throw Self.below(error, key, element: element) }
+            do { elements.append(try M.decoded(fields: reader)) } catch { throw Self.below(error, key, element: element) }
         }
     }
 

@@ -6,11 +6,12 @@ import Foundation
 ///
 /// Made by one pass over the message that checks every tag and length (the generic decoder's
 /// `MessageIndex.scan`, sharing its reading of a field) and notes, in tables on the decoder's stack,
-/// where the first and the last occurrence of each field number below 32 begins and how often it
-/// occurs. A scalar is then read from its last occurrence (the last one wins); a repeated field
-/// walks on from its first. Unknown fields are noted like any other and never read, which is how
-/// they are skipped. A message field that occurs more than once (its occurrences merge) and the
-/// types read by ``decodeCodable(_:_:)`` go through the generic decoder, which is the rule for both.
+/// where the last occurrence of each field number below 32 begins and how often it occurs. A scalar
+/// is then read from its last occurrence (the last one wins); a repeated field walks on from its
+/// first, found by walking from the start when the field occurs more than once. Unknown fields are
+/// noted like any other and never read, which is how they are skipped. A message field that occurs
+/// more than once (its occurrences merge) and the types read by ``decodeCodable(_:_:)`` go through
+/// the generic decoder, which is the rule for both.
 ///
 /// Noncopyable, so a message's `init(fields:)` borrows its reader rather than copying it. The
 /// public methods are inlinable shims, specialised for each key type in the caller's module
@@ -23,8 +24,8 @@ public struct BinaryReader: ~Copyable {
     /// How many levels of nesting have tables: a message this deep or deeper is read by walking
     /// it, as a field number past the tables is (the hot messages nest 5 deep, the card's).
     static var tableLevels: Int { 8 }
-    /// Entries of one level's tables: the first occurrences, the last ones, and the counts.
-    static var tableEntries: Int { 3 * tableSize }
+    /// Entries of one level's tables: the last occurrences and the counts.
+    static var tableEntries: Int { 2 * tableSize }
 
     let buffer: UnsafeRawBufferPointer
     /// The message: `start..<end` of `buffer`.
@@ -39,9 +40,13 @@ public struct BinaryReader: ~Copyable {
     let decoder: UnsafePointer<BinaryDecoder>
     /// The tables of every level (`tableLevels` × `tableEntries`), on the stack of
     /// `BinaryDecoder.decode`: one reader of each level is alive at a time (a message's reader
-    /// makes its nested messages' readers one after the other), so each level has one. Byte offset
-    /// of the tag of the first and of the last occurrence of each field number, -1 when absent, and
-    /// how many times it occurs. 32-bit: `BinaryDecoder` reads a buffer over 2 GiB through the
+    /// makes its nested messages' readers one after the other), so each level has one. How many
+    /// times each field number occurs, then the byte offset of the tag of its last occurrence (not
+    /// set when it does not occur: only the counts are cleared for each message, 128 bytes, and a
+    /// field's offset is written once per occurrence with no test. A table of first occurrences
+    /// cost a third table to clear and a test per field; a field that occurs more than once, the
+    /// only one whose first occurrence is not its last, is a repeated one, whose walk over its
+    /// occurrences starts once per decode.) 32-bit: `BinaryDecoder` reads a buffer over 2 GiB through the
     /// generic path. (Tables in the reader itself, `InlineArray`s, were copied whole at every
     /// look-up.)
     let scratch: UnsafeMutableBufferPointer<Int32>
@@ -68,8 +73,7 @@ public struct BinaryReader: ~Copyable {
         }
         let table = base + depth * entries
         let size = Self.tableSize
-        table.update(repeating: -1, count: 2 * size)
-        (table + 2 * size).update(repeating: 0, count: size)
+        table.update(repeating: 0, count: size)
         self.table = table
         var position = start
         while position < end {
@@ -82,9 +86,8 @@ public struct BinaryReader: ~Copyable {
                 number = Int(try MessageIndex.field(buffer, &position, end).number)
             }
             guard number < size else { continue }
-            if table[number] < 0 { table[number] = tagOffset }
+            table[number] &+= 1
             table[size + number] = tagOffset
-            table[2 * size + number] &+= 1
         }
     }
 
@@ -139,13 +142,14 @@ public struct BinaryReader: ~Copyable {
         return first & 0x7f | Int(buffer[at - 1]) << 7
     }
 
-    /// The tag offsets of the first and the last occurrence of field `number`, and how many times
-    /// it occurs, when it has a slot.
+    /// How many times field `number` occurs and the tag offset of its last occurrence (-1 when it
+    /// does not occur), when it has a slot.
     @inline(__always)
-    private func slot(_ number: UInt32) -> (first: Int32, last: Int32, count: Int32)? {
+    private func slot(_ number: UInt32) -> (count: Int32, last: Int32)? {
         guard let table, number < UInt32(Self.tableSize) else { return nil }
         let slot = Int(number)
-        return (table[slot], table[Self.tableSize + slot], table[2 * Self.tableSize + slot])
+        let count = table[slot]
+        return (count, count == 0 ? -1 : table[Self.tableSize + slot])
     }
 
     /// Whether the message has a buffer this reader can hold offsets of.
@@ -256,7 +260,9 @@ public struct BinaryReader: ~Copyable {
     /// `end` when it has none.
     @usableFromInline
     func occurrences(of number: UInt32) -> Occurrences {
-        if let slot = slot(number) { return Occurrences(position: slot.first < 0 ? end : Int(slot.first)) }
+        if let slot = slot(number), slot.count <= 1 {
+            return Occurrences(position: slot.count == 0 ? end : Int(slot.last))
+        }
         var position = start
         while position < end {
             let offset = position

@@ -13,6 +13,19 @@ public protocol DirectDecodable: Decodable {
     /// Reads this message's fields from `reader`, which has already checked the structure of the
     /// whole message (tags, lengths) as the generic decoder does before reading any field.
     init(fields reader: borrowing BinaryReader) throws
+
+    /// The same value as ``init(fields:)``, returned rather than initialised: what the decoder
+    /// calls. A message whose explicit initialiser copies its `self` whole on the way out (a large
+    /// struct: the optimiser keeps that `self` in memory and returns a copy, every string retained
+    /// and the original released) builds itself here with the memberwise initialiser the compiler
+    /// synthesises, which has no `self` of its own. By default, ``init(fields:)``.
+    static func decoded(fields reader: borrowing BinaryReader) throws -> Self
+}
+
+extension DirectDecodable {
+    @inlinable public static func decoded(fields reader: borrowing BinaryReader) throws -> Self {
+        try Self(fields: reader)
+    }
 }
 
 private let directDecodables = ConformanceTable<any DirectDecodable.Type>()

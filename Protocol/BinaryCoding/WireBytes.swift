@@ -20,17 +20,22 @@ extension String: WireBytes {
     /// ASCII (names, numbers, e-mail addresses: most text here) is checked eight bytes at a time.
     /// Up to 15 bytes (a small string, stored inline: most fields) it is copied straight into the
     /// string with `String(unsafeUninitializedCapacity:)`, which then only tests the small
-    /// string's ASCII flag; longer ASCII is made with `String(decoding:as:)`. Neither can repair
-    /// ASCII, so both are exact. (`String(decoding:)` of a short string scans it for ASCII again
-    /// and builds the small string byte by byte: ~175 instructions a field under callgrind, against
-    /// ~110.) Anything else: `UTF8Span(validating:)` validates once and fails on bad input, and
-    /// `String(copying:)` then copies without validating again. (`String(decoding:)` repairs bad
-    /// input with U+FFFD, so detecting a repair took a second pass; `String(validating:as:)` is
-    /// generic over the encoding and cost a metadata lookup per string under callgrind.)
+    /// string's ASCII flag; longer ASCII is copied into its storage by `String(copying:)` from a
+    /// `UTF8Span` made unchecked as known ASCII (the check above), which validates nothing again.
+    /// (`String(decoding:)` of a short string scans it for ASCII again and builds the small string
+    /// byte by byte: ~175 instructions a field under callgrind, against ~110; of a longer one it
+    /// validated it again before copying, `_fromUTF8Repairing`.) Anything else:
+    /// `UTF8Span(validating:)` validates once and fails on bad input, and `String(copying:)` then
+    /// copies without validating again. (`String(decoding:)` repairs bad input with U+FFFD, so
+    /// detecting a repair took a second pass; `String(validating:as:)` is generic over the
+    /// encoding and cost a metadata lookup per string under callgrind.)
+    @inline(__always)
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
         let decoded = wireContent.withMemoryRebound(to: UInt8.self) { bytes -> String? in
             if Self.isASCII(wireContent) {
-                guard bytes.count <= Self.smallCapacity else { return String(decoding: bytes, as: UTF8.self) }
+                guard bytes.count <= Self.smallCapacity else {
+                    return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: true))
+                }
                 return String(unsafeUninitializedCapacity: bytes.count) { storage in
                     guard let source = bytes.baseAddress, let target = storage.baseAddress else { return 0 }
                     target.initialize(from: source, count: bytes.count)
@@ -48,6 +53,7 @@ extension String: WireBytes {
     private static var smallCapacity: Int { 15 }
 
     /// Whether every byte of `bytes` is below 0x80 (also `BinaryWriter`'s check of borrowed text).
+    @inline(__always)
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var position = 0
         var high: UInt64 = 0

@@ -16,8 +16,6 @@ public struct Activity: Codable, Sendable, Hashable {
     public var endsAt: Date?
     public var assignee: UserRef?
     public var contact: ContactRef?
-    /// Done: a completed task, an event that has ended, a note.
-    public var done: Bool
     public var completedAt: Date?
     public var completedBy: UserRef?
     /// The project it belongs to (a project task's, or the one a note, task or event was linked
@@ -32,7 +30,22 @@ public struct Activity: Codable, Sendable, Hashable {
     /// The zone its times were given in (an IANA name such as `Europe/Helsinki`, or `GMT+0200`):
     /// show them there, at the time of day that was meant. Absent for notes and older activities.
     public var timeZone: String?
+    /// Done: a completed task, an event that has ended, a note.
+    ///
+    /// Declared last, not where the public initialiser takes it (after `contact`): so the memberwise
+    /// initialiser the compiler synthesises differs from the public one, and the decoder builds
+    /// the value with it (see `Customer.deleted`).
+    public var done: Bool
 
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
+        case id = 1, customerId = 2, kind = 3, subject = 4, dueDate = 5, startsAt = 6, endsAt = 7, assignee = 8
+        case contact = 9, done = 10, completedAt = 11, completedBy = 12, projectId = 13, projectName = 14
+        case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19, timeZone = 20
+    }
+}
+
+extension Activity {
     public init(
         id: Int64, customerId: Int64, kind: Kind, subject: String, dueDate: Date? = nil, startsAt: Date? = nil,
         endsAt: Date? = nil, assignee: UserRef? = nil, contact: ContactRef? = nil, done: Bool,
@@ -59,13 +72,6 @@ public struct Activity: Codable, Sendable, Hashable {
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
         self.timeZone = timeZone
-    }
-
-    // Package-wide: the server writes the card's contact tab from the store's records.
-    package enum CodingKeys: Int, CodingKey {
-        case id = 1, customerId = 2, kind = 3, subject = 4, dueDate = 5, startsAt = 6, endsAt = 7, assignee = 8
-        case contact = 9, done = 10, completedAt = 11, completedBy = 12, projectId = 13, projectName = 14
-        case version = 15, createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19, timeZone = 20
     }
 }
 

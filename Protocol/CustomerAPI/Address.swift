@@ -16,13 +16,26 @@ public struct Address: Codable, Sendable, Hashable {
     /// ISO 3166-1 alpha-2, upper case.
     public var country: String
     public var kind: Kind
-    public var isHeadOffice: Bool
     public var version: Int64
     public var createdAt: Date
     public var createdBy: UserRef
     public var updatedAt: Date
     public var updatedBy: UserRef
+    /// Whether this is the customer's head office (exactly one address of a customer is).
+    ///
+    /// Declared last, not where the public initialiser takes it (after `kind`): so the memberwise
+    /// initialiser the compiler synthesises differs from the public one, and the decoder builds
+    /// the value with it (see `Customer.deleted`).
+    public var isHeadOffice: Bool
 
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
+        case id = 1, customerId = 2, street = 3, postalCode = 4, city = 5, region = 6, country = 7, kind = 8
+        case isHeadOffice = 9, version = 10, createdAt = 11, createdBy = 12, updatedAt = 13, updatedBy = 14
+    }
+}
+
+extension Address {
     public init(
         id: Int64, customerId: Int64, street: [String], postalCode: String?, city: String?, region: String?,
         country: String, kind: Kind, isHeadOffice: Bool, version: Int64, createdAt: Date, createdBy: UserRef,
@@ -42,12 +55,6 @@ public struct Address: Codable, Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
-    }
-
-    // Package-wide: the server writes the card's contact tab from the store's records.
-    package enum CodingKeys: Int, CodingKey {
-        case id = 1, customerId = 2, street = 3, postalCode = 4, city = 5, region = 6, country = 7, kind = 8
-        case isHeadOffice = 9, version = 10, createdAt = 11, createdBy = 12, updatedAt = 13, updatedBy = 14
     }
 }
 

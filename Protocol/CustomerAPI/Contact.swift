@@ -34,13 +34,33 @@ public struct Contact: Codable, Sendable, Hashable {
     public var keywords: [String]
     public var roles: [String]
     public var active: Bool
-    public var deleted: Bool
     public var version: Int64
     public var createdAt: Date
     public var createdBy: UserRef
     public var updatedAt: Date
     public var updatedBy: UserRef
+    /// True for a deleted contact's tombstone.
+    ///
+    /// Declared last, not where the public initialiser takes it (after `active`): so the memberwise
+    /// initialiser the compiler synthesises differs from the public one, and the decoder builds
+    /// the value with it (see `Customer.deleted`).
+    public var deleted: Bool
 
+    /// "First Last", or nil for a deleted contact.
+    public var displayName: String? {
+        guard !deleted else { return nil }
+        return [firstName, lastName].compactMap { $0 }.joined(separator: " ")
+    }
+
+    // Package-wide: the server writes the card's contact tab from the store's records.
+    package enum CodingKeys: Int, CodingKey {
+        case id = 1, customerId = 2, firstName = 3, lastName = 4, title = 5, email = 6, phone = 7, mobile = 8
+        case language = 9, notes = 10, keywords = 11, roles = 12, active = 13, deleted = 14, version = 15
+        case createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19
+    }
+}
+
+extension Contact {
     public init(
         id: Int64, customerId: Int64, firstName: String?, lastName: String?, title: String?, email: String?,
         phone: String?, mobile: String?, language: String?, notes: String?, keywords: [String], roles: [String],
@@ -66,19 +86,6 @@ public struct Contact: Codable, Sendable, Hashable {
         self.createdBy = createdBy
         self.updatedAt = updatedAt
         self.updatedBy = updatedBy
-    }
-
-    /// "First Last", or nil for a deleted contact.
-    public var displayName: String? {
-        guard !deleted else { return nil }
-        return [firstName, lastName].compactMap { $0 }.joined(separator: " ")
-    }
-
-    // Package-wide: the server writes the card's contact tab from the store's records.
-    package enum CodingKeys: Int, CodingKey {
-        case id = 1, customerId = 2, firstName = 3, lastName = 4, title = 5, email = 6, phone = 7, mobile = 8
-        case language = 9, notes = 10, keywords = 11, roles = 12, active = 13, deleted = 14, version = 15
-        case createdAt = 16, createdBy = 17, updatedAt = 18, updatedBy = 19
     }
 }
 

@@ -40,9 +40,6 @@ public struct Customer: Codable, Sendable, Hashable {
     public var website: String?
     public var phone: String?
     public var active: Bool
-    /// True for an erased customer (a tombstone): only the id, number and stamps remain, and
-    /// clients show "Customer deleted". Absent otherwise.
-    public var deleted: Bool?
     /// Increases by one on every write; send it back as `expectedVersion` to refuse lost updates.
     public var version: Int64
     public var createdAt: Date
@@ -63,7 +60,30 @@ public struct Customer: Codable, Sendable, Hashable {
     /// refresh that takes nothing changes only these two, so it never makes another client's
     /// update with `expectedVersion` fail (the history records each check).
     public var registryCheckedAt: Date?
+    /// True for an erased customer (a tombstone): only the id, number and stamps remain, and
+    /// clients show "Customer deleted". Absent otherwise.
+    ///
+    /// Declared last, in the order of the field numbers, not where the public initialiser takes it
+    /// (after `active`): so the memberwise initialiser the compiler synthesises (internal; it exists
+    /// because the public one is declared in an extension) differs from the public one, and the
+    /// decoder builds a customer with it (`decoded(fields:)`), without the whole-record copy an
+    /// explicit initialiser makes on the way out.
+    public var deleted: Bool?
 
+    // Package-wide: the server writes a listed customer straight from its database row, in the
+    // order of `encodeFields` (HotMessages+DirectEncoding.swift), which CustomerPageEncodingTests checks.
+    package enum CodingKeys: Int, CodingKey {
+        case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
+        case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
+        case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18
+        case businessId = 19, registryStatus = 20, registryCheckedAt = 21, deleted = 22
+    }
+
+    /// Whether this is an erased customer's tombstone.
+    public var isDeleted: Bool { deleted == true }
+}
+
+extension Customer {
     public init(
         id: Int64, number: Int64, name: String, accountManager: UserRef? = nil, description: String? = nil,
         vatNumber: String? = nil, country: String? = nil, industry: String? = nil, email: String? = nil,
@@ -94,16 +114,4 @@ public struct Customer: Codable, Sendable, Hashable {
         self.registryStatus = registryStatus
         self.registryCheckedAt = registryCheckedAt
     }
-
-    // Package-wide: the server writes a listed customer straight from its database row, in the
-    // order of `encodeFields` (HotMessages+DirectEncoding.swift), which CustomerPageEncodingTests checks.
-    package enum CodingKeys: Int, CodingKey {
-        case id = 1, number = 2, name = 3, accountManager = 4, description = 5, vatNumber = 6, country = 7
-        case industry = 8, email = 9, website = 10, phone = 11, active = 12, version = 13
-        case createdAt = 14, createdBy = 15, updatedAt = 16, updatedBy = 17, headOffice = 18
-        case businessId = 19, registryStatus = 20, registryCheckedAt = 21, deleted = 22
-    }
-
-    /// Whether this is an erased customer's tombstone.
-    public var isDeleted: Bool { deleted == true }
 }

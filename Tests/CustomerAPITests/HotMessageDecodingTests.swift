@@ -77,6 +77,25 @@ import Testing
     }
 
     /// Random customers and pages, every optional field set or not at random.
+    /// A page's customers spread over the message around its token (any order is valid on the
+    /// wire): every customer in order and the last token, on both paths. The reader finds a field
+    /// that occurs more than once from the start of the message (its tables hold the last
+    /// occurrence of each field only).
+    @Test func aPageWhoseCustomersComeAroundItsTokenReadsAsTheGenericDecoderReadsIt() throws {
+        let first = ListCustomersResponse(customers: [Sample.customer, Samples.bareCustomer], nextPageToken: nil)
+        let second = ListCustomersResponse(customers: [Samples.fullCustomer], nextPageToken: nil)
+        let token = { (text: String) in try BinaryEncoder().encode(ListCustomersResponse(customers: [], nextPageToken: text)) }
+        let bytes = try token("a") + BinaryEncoder().encode(first) + token("b") + BinaryEncoder().encode(second)
+        let page = try BinaryDecoder().decode(ListCustomersResponse.self, from: bytes)
+        #expect(page == ListCustomersResponse(customers: first.customers + second.customers, nextPageToken: "b"))
+        #expect(DecodingOutcome(ListCustomersResponse.self, bytes, direct: true)
+            == DecodingOutcome(ListCustomersResponse.self, bytes, direct: false))
+        // One customer after the token: its only occurrence is not the message's first field.
+        let late = try token("c") + BinaryEncoder().encode(second)
+        #expect(try BinaryDecoder().decode(ListCustomersResponse.self, from: late)
+            == ListCustomersResponse(customers: second.customers, nextPageToken: "c"))
+    }
+
     @Test func randomCustomersAndPages() throws {
         var random = SystemRandomNumberGenerator()
         func text() -> String? {
