@@ -3,11 +3,21 @@ import RPCServing
 
 /// Who a call runs as, resolved before the handler runs (see `IdentityInterceptor`): the user
 /// its socket's uid maps to, or the person a trusted service named in the call's metadata.
-struct Caller: Sendable {
+///
+/// A class, immutable: the call's attachment (`any Sendable`) holds it as one reference, where the
+/// struct (two `StoredUser`s) was boxed on the heap per call, copied out by `attachment as? Caller`
+/// with a retain per string, and copied again into each check (~1 000 instructions a get,
+/// callgrind; docs/PERFORMANCE.md "get17").
+final class Caller: Sendable {
     /// The person the call is checked as and recorded as (created/updated by, history `by`).
     let user: StoredUser
     /// The trusted service that named `user` (acting for them); nil when the user called itself.
     let service: StoredUser?
+
+    init(user: StoredUser, service: StoredUser?) {
+        self.user = user
+        self.service = service
+    }
 
     /// The caller the identity interceptor attached to this call.
     ///

@@ -97,7 +97,7 @@ final class ServerConnection: @unchecked Sendable {
     private var isWatched = false
 
     struct CallTable: ~Copyable {
-        var active: [UInt32: ServerContext] = [:]
+        var active = ActiveCalls<ServerContext>()
         var draining = false
         /// The highest stream id of a call admitted to run: what a GOAWAY names as the last call
         /// started, so the client may send any later one again elsewhere (PROTOCOL.md section 5.4).
@@ -353,7 +353,7 @@ final class ServerConnection: @unchecked Sendable {
     @discardableResult
     func cancelAllCalls(_ error: RPCError) -> [UInt32] {
         let active = calls.withLock { table in
-            defer { table.active = [:] }
+            defer { table.active.removeAll() }
             return Array(table.active.values)
         }
         var claimed: [UInt32] = []
