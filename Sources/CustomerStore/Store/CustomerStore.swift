@@ -162,6 +162,8 @@ public final class CustomerStore: Sendable {
     /// A view (``insideKeyedWrites()``, ``answering(_:)``) closes nothing: the store it views owns the connections.
     public func close() {
         guard ownsConnections else { return }
+        // SQLite removes the WAL when its last connection closes: not a removal to report.
+        fileWatch.stop()
         commits.close()
         readers.close()
         writer.close()

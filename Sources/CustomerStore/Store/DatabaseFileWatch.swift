@@ -27,6 +27,8 @@ final class DatabaseFileWatch: Sendable {
     private let lastLook = Atomic<UInt64>(0)
     /// The index in `files` of the first file found removed or replaced; -1 while none is.
     private let lost = Atomic<Int>(-1)
+    /// The store closed its connections (and SQLite removed the WAL): nothing more to look at.
+    private let stopped = Atomic<Bool>(false)
 
     /// Watches those of `paths` that exist now.
     init(paths: [String]) {
@@ -35,6 +37,7 @@ final class DatabaseFileWatch: Sendable {
 
     /// - Throws: `StoreError.unavailable` naming the file once one was found removed or replaced.
     func requireFilesInPlace() throws {
+        guard !stopped.load(ordering: .relaxed) else { return }
         let now = Self.now()
         let last = lastLook.load(ordering: .relaxed)
         if now &- last >= Self.intervalNanoseconds,
@@ -48,6 +51,11 @@ final class DatabaseFileWatch: Sendable {
             "the database file \(files[index].path) was removed or replaced while the server ran, so a write now would be "
             + "lost when it stops: nothing is written any more. Back the database up now (customerctl admin backup), stop the "
             + "server and restore the backup")
+    }
+
+    /// Stops looking, before the store closes its connections.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
     }
 
     private static func identity(of path: String) -> Identity? {
