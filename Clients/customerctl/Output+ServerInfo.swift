@@ -20,7 +20,17 @@ extension Output {
             fields.add("per OS user", "\(info.maxConnectionsPerUser) connections, \(info.maxCallsPerUser) calls in flight, "
                        + "\(info.maxInputBytesPerUser) input bytes held"
                        + (info.maxQueuedBytesPerUser > 0 ? ", \(info.maxQueuedBytesPerUser) answer bytes queued" : "")
-                       + (info.maxServerStreamsPerUser > 0 ? ", \(info.maxServerStreamsPerUser) server streams open" : ""))
+                       + (info.maxServerStreamsPerUser > 0 ? ", \(info.maxServerStreamsPerUser) server streams open" : "")
+                       + (info.maxUnaryThreadsPerUser > 0 ? ", \(info.maxUnaryThreadsPerUser) unary calls on threads of their own" : ""))
+        }
+        if info.connectionReserveUserLimit > 0 {
+            fields.add("kept connections", "the last \(info.connectionReserve) for OS users holding fewer than "
+                       + "\(info.connectionReserveUserLimit)")
+            fields.add("per connection", "\(info.maxQueuedBytesPerConnection) answer bytes queued "
+                       + "(\(info.maxQueuedBytesPerStream) a stream), "
+                       + "\(info.maxBufferedClientStreamBytesPerConnection) client-stream bytes buffered")
+            fields.add("client stream silence", "\(info.clientStreamMessageTimeoutMilliseconds) ms")
+            fields.add("shutdown grace period", "\(info.shutdownGracePeriodMilliseconds) ms")
         }
         fields.add("idle timeout", "\(info.idleTimeoutMilliseconds) ms")
         if info.statisticsWithheld {
@@ -41,6 +51,11 @@ extension Output {
             fields.add("checkpoints", "\(store.checkpoints)"
                        + (store.lastCheckpointAt.map { ", last at \(Self.timestamp($0))" } ?? ""))
             fields.add("last checkpoint error", store.lastCheckpointError)
+            if store.maxImportBytes > 0 {
+                fields.add("imports", "\(store.maxImportBytes) bytes as received, one or all in progress together; "
+                           + "\(store.importFreeSpaceReserveBytes) bytes kept free on the database's file system")
+                fields.add("uploads", "\(store.maxUploadBytes) bytes a file")
+            }
         }
         print(fields.render(), terminator: "")
         guard !info.methods.isEmpty else { return }
@@ -77,6 +92,14 @@ private struct ServerInfoJSON: Encodable {
     let maxInputBytesPerUser: UInt64
     let maxQueuedBytesPerUser: UInt64
     let maxServerStreamsPerUser: UInt64
+    let maxUnaryThreadsPerUser: UInt64
+    let connectionReserve: UInt64
+    let connectionReserveUserLimit: UInt64
+    let maxQueuedBytesPerConnection: UInt64
+    let maxQueuedBytesPerStream: UInt64
+    let maxBufferedClientStreamBytesPerConnection: UInt64
+    let clientStreamMessageTimeoutMilliseconds: UInt64
+    let shutdownGracePeriodMilliseconds: UInt64
     let idleTimeoutMilliseconds: UInt64
     let connectionsCurrent: UInt64
     let connectionsTotal: UInt64
@@ -102,6 +125,14 @@ private struct ServerInfoJSON: Encodable {
         maxInputBytesPerUser = info.maxInputBytesPerUser
         maxQueuedBytesPerUser = info.maxQueuedBytesPerUser
         maxServerStreamsPerUser = info.maxServerStreamsPerUser
+        maxUnaryThreadsPerUser = info.maxUnaryThreadsPerUser
+        connectionReserve = info.connectionReserve
+        connectionReserveUserLimit = info.connectionReserveUserLimit
+        maxQueuedBytesPerConnection = info.maxQueuedBytesPerConnection
+        maxQueuedBytesPerStream = info.maxQueuedBytesPerStream
+        maxBufferedClientStreamBytesPerConnection = info.maxBufferedClientStreamBytesPerConnection
+        clientStreamMessageTimeoutMilliseconds = info.clientStreamMessageTimeoutMilliseconds
+        shutdownGracePeriodMilliseconds = info.shutdownGracePeriodMilliseconds
         idleTimeoutMilliseconds = info.idleTimeoutMilliseconds
         connectionsCurrent = info.connectionsCurrent
         connectionsTotal = info.connectionsTotal
@@ -149,6 +180,9 @@ private struct ServerInfoJSON: Encodable {
         let checkpoints: UInt64
         let lastCheckpointAt: Date?
         let lastCheckpointError: String?
+        let maxImportBytes: UInt64
+        let importFreeSpaceReserveBytes: UInt64
+        let maxUploadBytes: UInt64
 
         init(_ store: StoreStatusResponse) {
             writerQueueDepth = store.writerQueueDepth
@@ -160,6 +194,9 @@ private struct ServerInfoJSON: Encodable {
             checkpoints = store.checkpoints
             lastCheckpointAt = store.lastCheckpointAt
             lastCheckpointError = store.lastCheckpointError
+            maxImportBytes = store.maxImportBytes
+            importFreeSpaceReserveBytes = store.importFreeSpaceReserveBytes
+            maxUploadBytes = store.maxUploadBytes
         }
     }
 }

@@ -31,12 +31,20 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
     public var lastCheckpointAt: Date?
     /// The last checkpoint failure; absent when there was none.
     public var lastCheckpointError: String?
+    /// Bytes one import may send, and all imports in progress hold spooled together (customerd's
+    /// `--max-import-size`); 0 from a server older than this field.
+    public var maxImportBytes: UInt64 = 0
+    /// Free bytes import spools leave on the database's file system (`--import-free-space-reserve`).
+    public var importFreeSpaceReserveBytes: UInt64 = 0
+    /// Bytes one uploaded file may hold.
+    public var maxUploadBytes: UInt64 = 0
 
     public init() {}
 
     enum CodingKeys: Int, CodingKey {
         case writerQueueDepth = 1, writeGroups = 2, writes = 3, largestWriteGroup = 4, databaseBytes = 5, walBytes = 6
         case checkpoints = 7, lastCheckpointAt = 8, lastCheckpointError = 9
+        case maxImportBytes = 10, importFreeSpaceReserveBytes = 11, maxUploadBytes = 12
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,5 +59,8 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         checkpoints = try number(.checkpoints)
         lastCheckpointAt = try container.decodeIfPresent(Date.self, forKey: .lastCheckpointAt)
         lastCheckpointError = try container.decodeIfPresent(String.self, forKey: .lastCheckpointError)
+        maxImportBytes = try number(.maxImportBytes)
+        importFreeSpaceReserveBytes = try number(.importFreeSpaceReserveBytes)
+        maxUploadBytes = try number(.maxUploadBytes)
     }
 }

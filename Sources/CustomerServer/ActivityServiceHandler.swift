@@ -61,6 +61,7 @@ struct ActivityServiceHandler: GuardedService {
 
     /// The store's changes for a request; a field both given and cleared is refused by name.
     private func activityChanges(from request: UpdateActivityRequest) throws -> ActivityChanges {
+        try RepeatedFieldCap.check(request.clear.count, field: "clear")
         let cleared = Set(request.clear)
         let both: [(UpdateActivityRequest.ClearableField, String, Bool)] = [
             (.dueDate, "dueDate", request.dueDate != nil), (.timeZone, "timeZone", request.timeZone != nil),

@@ -11,7 +11,8 @@ struct CardServiceHandler: GuardedService {
     func register(with router: inout GuardedRouter) {
         router.register(CardService.getCustomerCard, requires: .customers(.read, customer: \.customerId), encoding: {
             request, context in
-            try Self.encodedCard(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
+            try RepeatedFieldCap.check(request.tabs.count, field: "tabs")
+            return try Self.encodedCard(of: request.customerId, tabs: request.tabs, from: request.from, to: request.to,
                                  for: try Caller.of(context), store: store)
         })
     }

@@ -16,6 +16,7 @@ struct ChangeFeedServiceHandler: GuardedService {
         // A watcher sees what a list shows it: its scope's customers (the handler filters), and
         // history entries as ListHistory shows them.
         router.register(ChangeFeedService.watchChanges, requires: .visibleCustomers) { request, writer, context in
+            try RepeatedFieldCap.check(request.kinds.count, field: "kinds")
             let caller = try Caller.of(context)
             let watch = ChangeFeedWatch(
                 store: store, caller: caller, context: context,

@@ -19,6 +19,7 @@ struct CustomerMergeHandler: GuardedService {
                         requires: .deleteCustomers.and(.customers(.edit, each: { [$0.keepId, $0.absorbId] }))) {
             request, context in
             let caller = try Caller.of(context)
+            try RepeatedFieldCap.check(request.doNotFill.count, field: "doNotFill")
             let merge = try store.answering(context).mergeCustomers(keep: request.keepId, absorb: request.absorbId,
                                                                     dryRun: request.dryRun ?? false, doNotFill: request.doNotFill,
                                                                     by: caller.author)

@@ -67,7 +67,7 @@ public final class CustomerServerApp: Sendable {
                 FileServiceHandler(store: served, uploadLimit: configuration.maxUploadSize),
                 InvoiceServiceHandler(store: served),
                 RegistryRefreshHandler(store: served, registries: configuration.registries, logger: logger),
-                ServerStatusServiceHandler(store: served),
+                ServerStatusServiceHandler(store: served, configuration: configuration),
                 DossierServiceHandler(store: served),
                 MaintenanceServiceHandler(store: served),
                 ChangeFeedServiceHandler(store: served, retention: FeedRetention(

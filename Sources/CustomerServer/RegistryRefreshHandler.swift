@@ -31,6 +31,7 @@ struct RegistryRefreshHandler: GuardedService {
     /// transaction that is refused (ABORTED) if the customer changed meanwhile.
     private func refresh(_ request: RefreshFromRegistryRequest, by caller: Caller,
                          context: ServerContext) throws -> RefreshFromRegistryResponse {
+        try RepeatedFieldCap.check(request.fields.count, field: "fields")
         let customer = try store.customer(id: request.customerId)
         let (provider, vatNumber) = try registryTarget(of: customer)
         let record: RegistryRecord

@@ -6,17 +6,22 @@ import RPCServing
 /// (like the runtime's server info, it shows no customer data).
 struct ServerStatusServiceHandler: GuardedService {
     var store: CustomerStore
+    /// Its import and upload limits are reported beside the store's counters.
+    let configuration: CustomerServerConfiguration
 
     func register(with router: inout GuardedRouter) {
         router.register(ServerStatusService.getStoreStatus, requires: .signedIn) { _, _ in
-            StoreStatusResponse(store.status)
+            StoreStatusResponse(store.status, limits: configuration)
         }
     }
 }
 
 extension StoreStatusResponse {
-    init(_ status: StoreStatus) {
+    init(_ status: StoreStatus, limits: CustomerServerConfiguration) {
         self.init()
+        maxImportBytes = UInt64(clamping: limits.maxImportSize)
+        importFreeSpaceReserveBytes = UInt64(clamping: limits.importFreeSpaceReserve)
+        maxUploadBytes = UInt64(clamping: limits.maxUploadSize)
         writerQueueDepth = UInt64(clamping: status.writerQueueDepth)
         writeGroups = UInt64(clamping: status.writeGroups)
         writes = UInt64(clamping: status.writes)

@@ -111,7 +111,10 @@ enum APIReference {
         in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a
         customer query refuse control characters the same way; a `search` is at most 256 characters (no searched field is longer). A request naming more than 1000 distinct keywords,
         or more than 1000 distinct roles, is refused on that field before any is looked up; a name given more than once
-        (white space at its ends aside) is looked up, written and refused once.
+        (white space at its ends aside) is looked up, written and refused once. The repeated fields that name values
+        of a small fixed set (`MergeCustomersRequest.doNotFill`, `UpdateActivityRequest.clear`,
+        `GetCustomerCardRequest.tabs`, `WatchChangesRequest.kinds`, `RefreshFromRegistryRequest.fields`) hold at
+        most 64 entries, copies included: past that the call is `INVALID_ARGUMENT` on that field, nothing done.
 
         **Labels.** *singular*: always written, even when 0, `false` or empty; a request without it is
         `INVALID_ARGUMENT`. *optional*: absent means not set. *repeated*: one occurrence per element,

@@ -24,17 +24,37 @@ import Testing
         let (daemon, client, files) = try await Self.start(under: "ulimit -n 300")
         defer { daemon.killInBackground(); client.close(); files.remove() }
         #expect(try Self.limits(of: daemon.pid).soft == 300)
-        #expect(try await client.server.info().maxConnections == 44)
+        #expect(try await client.server.info().maxConnections == 225)
         let customer = try await client.customers.create(CustomerFields(name: "Served under a low limit"))
         #expect(try await client.customers.get(id: customer.id).name == "Served under a low limit")
     }
 
+    /// A hard limit of 200 (a container's, a unit's `LimitNOFILE=200`) served one connection when
+    /// 256 descriptors were kept for the database whatever the limit; a quarter is kept now, and
+    /// the log line says how many connections are served and what limit serves them all.
+    @Test func aHardLimitOf200StillServesMostOfIt() async throws {
+        let (daemon, client, files) = try await Self.start(under: "ulimit -n 200", logLevel: "warning")
+        defer { daemon.killInBackground(); client.close(); files.remove() }
+        #expect(try await client.server.info().maxConnections == 150)
+        let others = (0..<20).map { _ in CustomerClient(socketPath: files.socket) }
+        defer { for other in others { other.close() } }
+        for (index, other) in others.enumerated() {
+            _ = try await other.customers.create(CustomerFields(name: "Connection \(index) Oy"))
+        }
+        #expect(try await client.customers.list(limit: 100).customers.count == 20)
+        let log = try String(contentsOfFile: files.database + ".stderr", encoding: .utf8)
+        #expect(log.contains(
+            "serving at most 150 connections: the descriptor limit (ulimit -n, systemd's LimitNOFILE=) is 200, "
+            + "and 50 of them (a quarter, at least 48, at most 256) are kept for the database and files; "
+            + "raise the limit to 1280 to serve 1024"), "\(log)")
+    }
+
     /// customerd started by a shell that first runs `limit` (an `ulimit` command), once serving.
-    private static func start(under limit: String) async throws -> (ChildProcess, CustomerClient, DaemonFiles) {
+    private static func start(under limit: String, logLevel: String = "critical") async throws -> (ChildProcess, CustomerClient, DaemonFiles) {
         let files = try DaemonFiles()
         let daemon = try ChildProcess.spawn("/bin/sh", [
-            "-c", "\(limit) && exec \"$0\" \"$@\"", try Products.url(of: "customerd").path,
-            "--socket", files.socket, "--database", files.database, "--log-level", "critical",
+            "-c", "\(limit) && exec \"$0\" \"$@\" 2>\"\(files.database).stderr\"", try Products.url(of: "customerd").path,
+            "--socket", files.socket, "--database", files.database, "--log-level", logLevel,
         ])
         let client = CustomerClient(socketPath: files.socket)
         do {

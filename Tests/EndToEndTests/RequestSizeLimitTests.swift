@@ -75,4 +75,49 @@ import Testing
             #expect(try await client.customers.list(CustomerQuery(search: "searched"), limit: 10).customers.map(\.name) == ["Searched Oy"])
         }
     }
+
+    /// The repeated fields naming values of a small fixed set had no cap but the 4 MiB frame:
+    /// 300 000 unknown `doNotFill` names were refused one violation each (the fillable fields
+    /// listed every time), 1 800 000 `clear` entries decoded and walked while a create waited.
+    /// Now each holds at most 64 entries, copies included, refused on the field with nothing done.
+    @Test func repeatedFieldsOfAFixedSetHoldAtMost64Entries() async throws {
+        try await withServer { _, client in
+            let kept = try await client.customers.create(CustomerFields(name: "Kept Oy"))
+            let absorbed = try await client.customers.create(CustomerFields(name: "Absorbed Oy", email: "a@example.com"))
+            let task = try await client.activities.task(customerID: kept.id, "Call", due: Date(timeIntervalSince1970: 1_900_000_000))
+            func expectRefused(_ field: String, _ count: Int, _ call: () async throws -> Void) async {
+                let error = await outcome(of: call)
+                #expect(error?.code == .invalidArgument, "\(field): \(String(describing: error))")
+                #expect(error?.details.map(\.field) == [field], "\(String(describing: error))")
+                #expect(error?.message == "\(field): at most 64 entries (each value once is enough), got \(count)")
+            }
+            await expectRefused("doNotFill", 300_000) {
+                _ = try await client.customers.merge(keep: kept.id, absorb: absorbed.id,
+                                                     doNotFill: Array(repeating: "nothing", count: 300_000))
+            }
+            await expectRefused("clear", 1_000_000) {
+                _ = try await client.activities.update(UpdateActivityRequest(
+                    id: task.id, subject: "Changed", clear: Array(repeating: .dueDate, count: 1_000_000)))
+            }
+            await expectRefused("tabs", 65) {
+                _ = try await client.cards.get(customerID: kept.id, tabs: Array(repeating: .files, count: 65))
+            }
+            await expectRefused("fields", 65) {
+                _ = try await client.customers.refreshFromRegistry(id: kept.id, fields: Array(repeating: .email, count: 65))
+            }
+            await expectRefused("kinds", 65) {
+                for try await _ in client.changes.watch(after: 0, kinds: Array(repeating: .customer, count: 65)) {}
+            }
+
+            #expect(try await client.customers.get(id: absorbed.id).name == "Absorbed Oy")
+            let unchanged = try await client.activities.list(customerID: kept.id).planned
+            #expect(unchanged.map(\.subject) == ["Call"])
+            #expect(unchanged.first?.dueDate != nil)
+            let merge = try await client.customers.merge(keep: kept.id, absorb: absorbed.id, dryRun: true,
+                                                         doNotFill: Array(repeating: "email", count: 64))
+            #expect(merge.filled.map(\.field).contains("email") == false)
+            let card = try await client.cards.get(customerID: kept.id, tabs: Array(repeating: .settings, count: 64))
+            #expect(card.customer.name == "Kept Oy")
+        }
+    }
 }

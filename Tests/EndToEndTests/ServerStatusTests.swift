@@ -59,6 +59,45 @@ import Testing
         }
     }
 
+    /// Every limit customerd enforces is in `customerctl server-info`, as set by its options: the
+    /// unary-thread share (`--max-unary-threads-per-user`), the connections kept for users holding
+    /// few, the per-connection queues and the import limits were enforced and reported nowhere.
+    @Test func serverInfoShowsEveryLimitAsItsOptionSetIt() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let daemon = try startDaemon(socket: files.socket, database: files.database, arguments: [
+            "--max-connections-per-user", "31", "--max-calls-per-user", "32", "--max-input-per-user", "33",
+            "--max-queued-per-user", "34", "--max-streams-per-user", "35", "--max-unary-threads-per-user", "36",
+            "--max-import-size", "37", "--import-free-space-reserve", "38", "--slow-call-threshold", "39",
+        ])
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: files.socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        let result = try await runProduct("customerctl", ["--socket", files.socket, "server-info", "--output", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let mebibyte = 1_048_576
+        let expected: [String: Int] = [
+            "maxConnectionsPerUser": 31, "maxCallsPerUser": 32, "maxInputBytesPerUser": 33 * mebibyte,
+            "maxQueuedBytesPerUser": 34 * mebibyte, "maxServerStreamsPerUser": 35, "maxUnaryThreadsPerUser": 36,
+            "slowCallThresholdMilliseconds": 39, "connectionReserve": 64, "connectionReserveUserLimit": 4,
+            "maxQueuedBytesPerConnection": mebibyte, "maxQueuedBytesPerStream": 256 * 1024,
+            "maxBufferedClientStreamBytesPerConnection": 16 * mebibyte, "clientStreamMessageTimeoutMilliseconds": 60_000,
+            "shutdownGracePeriodMilliseconds": 10_000,
+        ]
+        for (key, value) in expected { #expect(json[key] as? Int == value, "\(key) in \(result.stdout)") }
+        let store = try #require(json["store"] as? [String: Any])
+        #expect(store["maxImportBytes"] as? Int == 37 * mebibyte, "\(store)")
+        #expect(store["importFreeSpaceReserveBytes"] as? Int == 38 * mebibyte, "\(store)")
+        #expect(store["maxUploadBytes"] as? Int == 100 * mebibyte, "\(store)")
+
+        let table = try await runProduct("customerctl", ["--socket", files.socket, "server-info"])
+        #expect(table.stdout.contains("36 unary calls on threads of their own"), "\(table.stdout)")
+        #expect(table.stdout.contains("the last 64 for OS users holding fewer than 4"), "\(table.stdout)")
+        #expect(table.stdout.contains("\(37 * mebibyte) bytes as received"), "\(table.stdout)")
+    }
+
     @Test func customerdLogsACallOverTheThresholdWithMethodCallerDurationAndStatus() async throws {
         let log = try await daemonLog(arguments: ["--slow-call-threshold", "0.001"]) { client in
             _ = try await client.customers.create(CustomerFields(name: "Slow Oy"))

@@ -31,6 +31,10 @@ import Testing
             $0.maxInputBytesPerUser = 12_345_678
             $0.maxQueuedBytesPerUser = 3_456_789
             $0.maxServerStreamsPerUser = 77
+            $0.maxUnaryThreadsPerUser = 78
+            $0.connectionReserve = 100
+            $0.connectionReserveUserLimit = 3
+            $0.clientStreamMessageTimeout = .seconds(7)
         }) { _, channel in
             _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
             let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
@@ -44,6 +48,11 @@ import Testing
             #expect(info.maxInputBytesPerUser == 12_345_678)
             #expect(info.maxQueuedBytesPerUser == 3_456_789)
             #expect(info.maxServerStreamsPerUser == 77)
+            #expect(info.maxUnaryThreadsPerUser == 78)
+            #expect(info.connectionReserve == 77, "as applied: never more than the connections served")
+            #expect(info.connectionReserveUserLimit == 3)
+            #expect(info.clientStreamMessageTimeoutMilliseconds == 7_000)
+            #expect(info.maxQueuedBytesPerConnection == 1 << 20)
             #expect(info.connectionsCurrent == 1)
             #expect(info.connectionsTotal == 1)
             #expect(info.calls(withStatus: .internalError) == 1)

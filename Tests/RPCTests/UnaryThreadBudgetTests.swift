@@ -14,8 +14,9 @@ import Testing
     static let calls = 20
 
     /// 20 pipelined calls that wait, on one connection, with a share of 2: the leader runs one and
-    /// two more threads one each, the rest wait unread; another connection of the same user is
-    /// served meanwhile, and once the calls may end every one is answered and the share given back.
+    /// two more threads one each, the rest wait (read by one more reader, run one after another
+    /// once those end); another connection of the same user is served meanwhile, and once the calls
+    /// may end every one is answered and the share given back.
     @Test func callsThatWaitTakeNoThreadEachPastTheUsersShare() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe, configure: { $0.maxUnaryThreadsPerUser = 2 }) { server, channel in
@@ -35,7 +36,8 @@ import Testing
             #expect(started == 3, "\(started) of the calls that wait run on a thread each")
             // The raw connection: the channel's has run no call yet.
             let connection = try #require(server.server.runtime.connections.max { $0.threadCount < $1.threadCount })
-            #expect(connection.threadCount <= 3)
+            // The three running calls' threads and the reader that reads on behind them.
+            #expect(connection.threadCount <= 4)
             #expect(connection.unaryThreadBudget.inUse == 2)
 
             let other = try await channel.unary(TestService.echo, EchoRequest(text: "still serving"), as: EchoResponse.self)
@@ -47,6 +49,50 @@ import Testing
             try await PipelinedCallTests.readAnswers(raw, for: streamIDs, into: &answers)
             #expect(streamIDs.allSatisfy { answers.statuses[$0]?.0.code == .ok })
             try await waitUntil("the share is given back") { connection.unaryThreadBudget.inUse == 0 }
+        }
+    }
+
+    /// Past the share a connection's unary call ran on its reader, so nothing read behind it: a
+    /// PING was answered, and a CANCEL of the call read, only once the call had ended (here: never,
+    /// until the test released it). Now a reader reads on: the PING is answered and the CANCEL
+    /// ends the call while it runs, and the call sent after it runs once it has ended.
+    @Test func pastTheShareAPingAndACancelBehindARunningCallAreRead() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe, configure: { $0.maxUnaryThreadsPerUser = 1 }) { server, _ in
+            func slow(_ streamID: UInt32, _ text: String) throws -> [UInt8] {
+                PipelinedCallTests.callStart(streamID, TestService.slowEcho, request: try PipelinedCallTests.encode(EchoRequest(text: text)))
+            }
+            // The user's share: a reader promoted behind one connection's first call runs its second.
+            let holder = try RawConnection(path: server.socketPath)
+            defer { holder.close() }
+            try holder.write(try slow(1, "a") + slow(3, "b"))
+            #expect(await probe.wait(for: "slow started", count: 2))
+            let runtime = server.server.runtime
+            try await waitUntil("the share is taken") { runtime.connections.contains { $0.unaryThreadBudget.inUse == 1 } }
+
+            let before = Set(runtime.connections.map(ObjectIdentifier.init))
+            let raw = try RawConnection(path: server.socketPath)
+            defer { raw.close() }
+            try raw.write(try slow(1, "c"))
+            #expect(await probe.wait(for: "slow started", count: 3))
+            try raw.write(FrameBuilder.frame(.ping, streamID: 0) { $0.append(contentsOf: [1, 2, 3, 4, 5, 6, 7, 8]) })
+            var answers = PipelinedCallTests.Answers()
+            try await PipelinedCallTests.readAnswers(raw, until: .pong, into: &answers)
+
+            try raw.write(FrameBuilder.frame(.cancel, streamID: 1)
+                          + PipelinedCallTests.callStart(3, TestService.echo, request: try PipelinedCallTests.encode(EchoRequest(text: "after"))))
+            try await PipelinedCallTests.readAnswers(raw, for: [3], into: &answers)
+            #expect(answers.statuses[3]?.0.code == .ok)
+            #expect(answers.statuses[1] == nil, "a cancelled call is not answered")
+            #expect(!probe.recorded.contains("release slow"))
+            // Its reader, the thread that ran the cancelled call, and at most an idle follower.
+            let connection = try #require(runtime.connections.first { !before.contains(ObjectIdentifier($0)) })
+            #expect(connection.threadCount <= 3)
+
+            probe.record("release slow")
+            var held = PipelinedCallTests.Answers()
+            try await PipelinedCallTests.readAnswers(holder, for: [1, 3], into: &held)
+            #expect(held.statuses[1]?.0.code == .ok && held.statuses[3]?.0.code == .ok)
         }
     }
 }

@@ -17,12 +17,19 @@ With --unary K, each connection (the same small receive buffer) sends K ListCust
 connection of its own, one call after another, and prints how long they took (run it as another
 OS user meanwhile: does that user still get served?).
 
+With --watches K, each connection (the same small receive buffer) starts K WatchChanges from
+sequence 0 and reads nothing: subscribers that never read. With --trickle, each connection
+handshakes and then sends valid GetCustomer calls one byte a second, every connection in turn
+(slowloris at the frame level); threads and VmRSS as for --exports.
+
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 500
     setpriv --reuid 4301 --regid 4301 --clear-groups contrib/hostile/hold_memory.py \
         --socket PATH --pid PID --connections 500 --exports 4 --hold 30
     setpriv --reuid 4301 --regid 4301 --clear-groups contrib/hostile/hold_memory.py \
         --socket PATH --pid PID --connections 100 --unary 2000 --hold 30
     contrib/hostile/hold_memory.py --socket PATH --pid PID --probe 40
+    contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 100 --watches 100 --hold 30
+    contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 500 --trickle --hold 60
 
 Keep N under the server's --max-connections-per-user (and this process's descriptor limit).
 """
@@ -62,7 +69,12 @@ def threads(pid: int) -> int:
 def hold_exports(arguments: argparse.Namespace) -> int:
     """Connections that start exports (or unary listings) and never read: what the server holds for them."""
     every_customer = field_bytes(1, b"")  # StreamCustomersRequest.query: an empty CustomerQuery
-    if arguments.unary > 0:
+    if arguments.watches > 0:
+        # WatchChangesRequest: after 0 (field 1), every kind.
+        calls = b"".join(call_start(stream, "customer.v1.ChangeFeedService/WatchChanges", field_sint(1, 0), timeout_us=0)
+                         for stream in range(1, 2 * arguments.watches, 2))
+        what = f"{arguments.watches} unread watches"
+    elif arguments.unary > 0:
         # ListCustomersRequest: an empty query (field 1), limit 1000 (field 2); about 240 KiB an answer.
         listing = every_customer + field_sint(2, 1000)
         calls = b"".join(call_start(stream, "customer.v1.CustomerService/ListCustomers", listing, timeout_us=0)
@@ -99,6 +111,44 @@ def hold_exports(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def trickle(arguments: argparse.Namespace) -> int:
+    """Connections that send valid calls one byte a second each: what the server holds for them."""
+    calls = b"".join(call_start(stream, "customer.v1.CustomerService/GetCustomer", field_sint(1, 1), timeout_us=0)
+                     for stream in range(1, 2000, 2))
+    held = []
+    for _ in range(arguments.connections):
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(arguments.socket)
+        conn.sendall(MAGIC + client_hello())
+        conn.setblocking(False)
+        held.append(conn)
+    closed, position, start = set(), 0, time.monotonic()
+    next_report = start + arguments.hold / 3
+    while time.monotonic() < start + arguments.hold:
+        for index, conn in enumerate(held):
+            if index in closed:
+                continue
+            try:
+                conn.send(calls[position % len(calls):position % len(calls) + 1])
+                conn.recv(1 << 16)
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed.add(index)
+        position += 1
+        if time.monotonic() >= next_report:
+            print(f"{arguments.connections} connections trickling a byte a second, {time.monotonic() - start:.0f} s: "
+                  f"VmRSS {rss_kib(arguments.pid) // 1024} MiB, {threads(arguments.pid)} threads, "
+                  f"{len(closed)} closed by the server")
+            next_report += arguments.hold / 3
+        time.sleep(1)
+    for conn in held:
+        conn.close()
+    time.sleep(3)
+    print(f"3 s after closing them: VmRSS {rss_kib(arguments.pid) // 1024} MiB, {threads(arguments.pid)} threads")
+    return 0
+
+
 def probe(arguments: argparse.Namespace) -> int:
     """Another user's view: GetCustomer after GetCustomer on a connection of its own, timed."""
     conn = Connection(arguments.socket, timeout=120)
@@ -127,6 +177,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--exports", type=int, default=0, help="unread exports per connection (0: stalled frames)")
     parser.add_argument("--unary", type=int, default=0, help="unread ListCustomers calls per connection")
+    parser.add_argument("--watches", type=int, default=0, help="unread WatchChanges per connection")
+    parser.add_argument("--trickle", action="store_true", help="send valid calls one byte a second per connection")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
     parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()
@@ -134,7 +186,9 @@ def main() -> int:
     if arguments.probe > 0:
         return probe(arguments)
     print(f"idle: VmRSS {rss_kib(arguments.pid) // 1024} MiB")
-    if arguments.exports > 0 or arguments.unary > 0:
+    if arguments.trickle:
+        return trickle(arguments)
+    if arguments.exports > 0 or arguments.unary > 0 or arguments.watches > 0:
         return hold_exports(arguments)
     head = varint(0) + string("customer.v1.CustomerService/GetCustomer") + varint(0)
     header = struct.pack(">IBBI", FRAME, CALL_START, HAS_MESSAGE | END_STREAM, 1)

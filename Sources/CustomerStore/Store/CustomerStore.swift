@@ -30,6 +30,8 @@ public final class CustomerStore: Sendable {
     /// What each write of this view needs before it runs (see ``requiringAdmission()``,
     /// ``answering(_:)``).
     let admission: WriteAdmission
+    /// The database and its log still at their paths: every write asks first.
+    let fileWatch: DatabaseFileWatch
 
     enum Access {
         /// Reads on a pooled reader, writes through group commit: the store as opened.
@@ -106,6 +108,7 @@ public final class CustomerStore: Sendable {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
         access = .pooled
+        fileWatch = DatabaseFileWatch(paths: [path, path + "-wal"])
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
@@ -138,6 +141,7 @@ public final class CustomerStore: Sendable {
         options = opened.options
         self.access = access
         commits = opened.commits
+        fileWatch = opened.fileWatch
         self.admission = admission
         ownsConnections = false
     }
@@ -158,6 +162,8 @@ public final class CustomerStore: Sendable {
     /// A view (``insideKeyedWrites()``, ``answering(_:)``) closes nothing: the store it views owns the connections.
     public func close() {
         guard ownsConnections else { return }
+        // SQLite removes the WAL when its last connection closes: not a removal to report.
+        fileWatch.stop()
         commits.close()
         readers.close()
         writer.close()
@@ -234,6 +240,7 @@ public final class CustomerStore: Sendable {
                   then completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
         let admission: (@Sendable () throws -> Void)?
         do {
+            try fileWatch.requireFilesInPlace()
             admission = try self.admission.asked(by: "\(name)")
         } catch {
             return completion(.failure(error))
@@ -255,7 +262,8 @@ public final class CustomerStore: Sendable {
 
     private func groupWrite<T>(checksFirst: Bool, joiningBatch: Bool = false, admission: (() throws -> Void)?,
                                _ body: (SQLiteConnection) throws -> T) throws -> T {
-        try StoreError.mappingEngineErrors {
+        try fileWatch.requireFilesInPlace()
+        return try StoreError.mappingEngineErrors {
             // Inside a keyed write the admission is not asked again: the keyed write asked it
             // before its body ran, and this is a savepoint of its transaction.
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
@@ -272,6 +280,7 @@ public final class CustomerStore: Sendable {
     /// not have refuses before `body` runs.
     func withWriter<T>(named name: StaticString = #function,
                        _ body: (SQLiteConnection, _ admit: () throws -> Void) throws -> T) throws -> T {
+        try fileWatch.requireFilesInPlace()
         let admit = try admission.asked(by: "\(name)") ?? {}
         return try StoreError.mappingEngineErrors {
             defer { commits.committed() }

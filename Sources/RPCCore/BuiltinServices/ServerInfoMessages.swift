@@ -74,6 +74,23 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
     public var maxQueuedBytesPerUser: UInt64 = 0
     /// Server-streaming calls one OS user may hold open at once, all its connections together.
     public var maxServerStreamsPerUser: UInt64 = 0
+    /// Unary calls of one OS user running on threads besides its connections' readers, all its
+    /// connections together; past them a connection runs its next unary call on its reader.
+    public var maxUnaryThreadsPerUser: UInt64 = 0
+    /// The last connections, kept for OS users holding fewer than `connectionReserveUserLimit`.
+    public var connectionReserve: UInt64 = 0
+    /// Connections an OS user may hold and still be given one of the `connectionReserve`.
+    public var connectionReserveUserLimit: UInt64 = 0
+    /// Answer bytes queued for one connection's client before the connection stops reading calls.
+    public var maxQueuedBytesPerConnection: UInt64 = 0
+    /// Answer bytes queued for one stream before its handler pauses.
+    public var maxQueuedBytesPerStream: UInt64 = 0
+    /// Client-stream message bytes buffered for one connection's handlers.
+    public var maxBufferedClientStreamBytesPerConnection: UInt64 = 0
+    /// How long a client stream may go without a message before its call ends DEADLINE_EXCEEDED.
+    public var clientStreamMessageTimeoutMilliseconds: UInt64 = 0
+    /// How long a graceful stop lets the calls running finish before it ends them.
+    public var shutdownGracePeriodMilliseconds: UInt64 = 0
     /// True when the server left out its activity (connections, calls by status and in flight,
     /// methods) because the caller may not see it: customerd shows it to its users only.
     public var statisticsWithheld: Bool = false
@@ -103,6 +120,14 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         case maxQueuedBytesPerUser = 20
         case maxServerStreamsPerUser = 21
         case statisticsWithheld = 22
+        case maxUnaryThreadsPerUser = 23
+        case connectionReserve = 24
+        case connectionReserveUserLimit = 25
+        case maxQueuedBytesPerConnection = 26
+        case maxQueuedBytesPerStream = 27
+        case maxBufferedClientStreamBytesPerConnection = 28
+        case clientStreamMessageTimeoutMilliseconds = 29
+        case shutdownGracePeriodMilliseconds = 30
     }
 
     public init(from decoder: any Decoder) throws {
@@ -130,6 +155,14 @@ public struct ServerInfoResponse: Codable, Sendable, Hashable {
         maxQueuedBytesPerUser = try number(.maxQueuedBytesPerUser)
         maxServerStreamsPerUser = try number(.maxServerStreamsPerUser)
         statisticsWithheld = try container.decodeIfPresent(Bool.self, forKey: .statisticsWithheld) ?? false
+        maxUnaryThreadsPerUser = try number(.maxUnaryThreadsPerUser)
+        connectionReserve = try number(.connectionReserve)
+        connectionReserveUserLimit = try number(.connectionReserveUserLimit)
+        maxQueuedBytesPerConnection = try number(.maxQueuedBytesPerConnection)
+        maxQueuedBytesPerStream = try number(.maxQueuedBytesPerStream)
+        maxBufferedClientStreamBytesPerConnection = try number(.maxBufferedClientStreamBytesPerConnection)
+        clientStreamMessageTimeoutMilliseconds = try number(.clientStreamMessageTimeoutMilliseconds)
+        shutdownGracePeriodMilliseconds = try number(.shutdownGracePeriodMilliseconds)
     }
 
     /// The count for `code` (0 when absent).

@@ -33,6 +33,14 @@ struct ServerInfoService: RPCService {
         info.maxInputBytesPerUser = UInt64(clamping: configuration.maxInputBytesPerUser)
         info.maxQueuedBytesPerUser = UInt64(clamping: configuration.maxQueuedBytesPerUser)
         info.maxServerStreamsPerUser = UInt64(clamping: configuration.maxServerStreamsPerUser)
+        info.maxUnaryThreadsPerUser = UInt64(clamping: configuration.maxUnaryThreadsPerUser)
+        info.connectionReserve = UInt64(clamping: configuration.appliedConnectionReserve)
+        info.connectionReserveUserLimit = UInt64(clamping: configuration.connectionReserveUserLimit)
+        info.maxQueuedBytesPerConnection = UInt64(clamping: configuration.maxQueuedBytesPerConnection)
+        info.maxQueuedBytesPerStream = UInt64(clamping: configuration.maxQueuedBytesPerStream)
+        info.maxBufferedClientStreamBytesPerConnection = UInt64(clamping: configuration.maxBufferedClientStreamBytesPerConnection)
+        info.clientStreamMessageTimeoutMilliseconds = Self.milliseconds(configuration.clientStreamMessageTimeout)
+        info.shutdownGracePeriodMilliseconds = Self.milliseconds(configuration.shutdownGracePeriod)
         guard withStatistics else {
             info.statisticsWithheld = true
             return info

@@ -110,4 +110,8 @@ public struct ServerConfiguration: Sendable {
     public init(socketPath: String) {
         self.socketPath = socketPath
     }
+
+    /// The `connectionReserve` the server applies (and reports): never below 0 nor above the
+    /// connections it serves.
+    var appliedConnectionReserve: Int { min(max(connectionReserve, 0), maxConnections) }
 }

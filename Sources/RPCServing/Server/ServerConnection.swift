@@ -15,14 +15,16 @@ import ThreadSync
 /// behind it, a second inline candidate) first hands the role to an idle follower of this connection
 /// (or a new thread, up to the call limit + 1). Either way the next call can be read while one runs,
 /// and calls complete out of order; a unary call that keeps a thread from reading takes one of its
-/// OS user's share (``ServerConfiguration/maxUnaryThreadsPerUser``), and past it the leader runs the
-/// call itself and reads on after it. See ``RPCServer`` for why, and docs/ARCHITECTURE.md ("Threads")
-/// for which calls run inline.
+/// OS user's share (``ServerConfiguration/maxUnaryThreadsPerUser``). Past it the connection runs its
+/// unary calls one after another on one thread besides its reader (``OverShareCalls``), so the
+/// reader still reads: CANCELs, PINGs and flow control are handled while such a call runs. See
+/// ``RPCServer`` for why, and docs/ARCHITECTURE.md ("Threads") for which calls run inline.
 final class ServerConnection: @unchecked Sendable {
     // Safety: `coordination` guards `threads`; the reader state is only touched by the current
     // leader, and leadership changes hands under `coordination`, which orders those accesses;
     // `calls` is a Mutex; `isWatched`, `callBudget`, `serverStreamBudget`, `unaryThreadBudget` and `inputBudget` are written
-    // once before the first thread starts; `promotedTurns` is under `coordination`; the rest is immutable or atomic.
+    // once before the first thread starts; `promotedTurns` and `overShare` are under `coordination`; the rest is
+    // immutable or atomic.
     let socket: any ByteStream
     let runtime: ServerRuntime
     let writer: FrameWriter
@@ -76,6 +78,8 @@ final class ServerConnection: @unchecked Sendable {
     /// Inline calls whose leader the watchdog replaced, each holding a unit of `unaryThreadBudget`
     /// until its thread is done with it (under `coordination`).
     private var promotedTurns: [UInt64] = []
+    /// The unary calls run past the user's share, one after another off the reader (under `coordination`).
+    private var overShare = OverShareCalls()
     /// The input bytes held for this connection's OS user on all its connections (frames being
     /// read, buffered client-stream messages); set with `callBudget`.
     var inputBudget = SharedBudget(limit: 0)
@@ -216,18 +220,30 @@ final class ServerConnection: @unchecked Sendable {
     /// follower per call (customer-bench run get --in-flight 64, same run: 57.9-78.6 µs of server
     /// CPU per call instead of 77.5-85.7).
     private func runCall(_ call: PendingCall) -> Bool {
+        if call.handler.isUnary && overShare.isRunning {
+            // Past the share: it waits for the calls before it, and the leader reads on meanwhile.
+            overShare.queued.append(call)
+            return true
+        }
         var inlineSince: UInt64?
         if isWatched && call.handler.isUnary && !(call.mayWaitLong && call.frameFollows) {
             inlineSince = LeadershipWatchdog.shared.handlerStarted(on: self, framesBehind: call.frameFollows)
         }
-        var turn = inlineSince.map { _ in threads.leaderRunsInline() }
+        let turn = inlineSince.map { _ in threads.leaderRunsInline() }
         // A unary call handed off keeps this thread from reading: one of its user's share of such
-        // threads. Past the share the leader runs it, unwatched, and reads on after it, so calls
-        // that wait (for a database reader, for the writer) no longer take a thread each.
+        // threads. Past the share this thread runs it and the calls read meanwhile, one after
+        // another, while another reads: calls that wait (for a database reader, for the writer)
+        // take no thread each, and a CANCEL or PING behind them is still read.
         var holdsUnaryThread = false
         if turn == nil {
             if call.handler.isUnary && !unaryThreadBudget.take(1) {
-                turn = threads.leaderRunsInline()
+                overShare.isRunning = true
+                threads.leaderStopped()
+                handOffLeadership()
+                coordination.unlock()
+                runOverShare(from: call)
+                coordination.lock()
+                return false
             } else {
                 holdsUnaryThread = call.handler.isUnary
                 threads.leaderStopped()
@@ -256,13 +272,32 @@ final class ServerConnection: @unchecked Sendable {
             promotedTurns.remove(at: promoted)
             unaryThreadBudget.giveBack(1)
         }
+        let runsOverShare = overShare.turn == turn
+        if runsOverShare { overShare.turn = nil }
         // Another thread leads now and may already be waiting for input: send the answer held back.
-        if holdAnswer {
+        if holdAnswer || runsOverShare {
             coordination.unlock()
-            try? writer.flushDeferred()
+            if holdAnswer { try? writer.flushDeferred() }
+            if runsOverShare { runOverShare(from: nil) }
             coordination.lock()
         }
         return false
+    }
+
+    /// Runs `first`, then each unary call the leader queued past the share meanwhile, in the order
+    /// read, on this thread (`coordination` not held); the last one found ends the run. A call
+    /// CANCELled or past its deadline while queued ends at its start (``execute(_:deferringFlush:)``).
+    private func runOverShare(from first: PendingCall?) {
+        var next = first
+        while true {
+            if let call = next {
+                runtime.idleSpin.handlerStarted(on: self)
+                execute(call, deferringFlush: false)
+                runtime.idleSpin.handlerEnded()
+            }
+            next = coordination.withLock { overShare.next() }
+            if next == nil { return }
+        }
     }
 
     /// Wakes an idle follower to lead, or starts a new thread (caller holds `coordination`).
@@ -324,8 +359,17 @@ final class ServerConnection: @unchecked Sendable {
     /// flight, 100 per connection.
     func promoteReaderIfNeeded() {
         coordination.withLock {
-            guard threads.leaderRunsCall, !threads.isClosed, unaryThreadBudget.take(1) else { return }
-            promotedTurns.append(threads.inlineTurn)
+            guard threads.leaderRunsCall, !threads.isClosed else { return }
+            if unaryThreadBudget.take(1) {
+                promotedTurns.append(threads.inlineTurn)
+            } else {
+                // Past the share a reader all the same, so what waits behind the call (a CANCEL of
+                // it, a PING) is read; the calls it reads wait for this one, and this thread runs
+                // them (``OverShareCalls``): one thread more for the connection, not one a call.
+                guard !overShare.isRunning else { return }
+                overShare.isRunning = true
+                overShare.turn = threads.inlineTurn
+            }
             carryOut(threads.promoteDuringInlineCall())
         }
     }

@@ -43,7 +43,7 @@ final class ServerRuntime: Sendable {
     /// server streams, of input bytes and of queued answer bytes (``SharedBudget``).
     func admit(_ connection: ServerConnection) -> Admission {
         let limits = ConnectionLimits(total: configuration.maxConnections, perUser: configuration.maxConnectionsPerUser,
-                                      reserve: min(max(configuration.connectionReserve, 0), configuration.maxConnections),
+                                      reserve: configuration.appliedConnectionReserve,
                                       reserveUserLimit: configuration.connectionReserveUserLimit)
         let (admission, budgets) = registry.add(connection, limits: limits,
                                                 newBudgets: { UserBudgets(calls: SharedBudget(limit: configuration.maxCallsPerUser),

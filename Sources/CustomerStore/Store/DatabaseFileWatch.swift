@@ -1,0 +1,72 @@
+import Glibc
+import Synchronization
+
+/// Whether the database file and its write-ahead log are still, at their paths, the files the
+/// store opened.
+///
+/// Why: removed or replaced while the server runs (an `rm`, a clean-up script, a copy put in its
+/// place), SQLite goes on writing to the files it holds open, which nothing will open again: the
+/// writes acknowledged afterwards, and once the server stops the whole database, are gone, and the
+/// next start creates an empty database in their place without a word (found by redteam17: two
+/// creates acknowledged after `rm customers.sqlite customers.sqlite-wal`, none there after a
+/// restart). Once noticed, every write is refused `UNAVAILABLE`; reads and `Backup`, which copies
+/// from the files held open, go on, so the data can still be saved.
+///
+/// The paths are looked at (stat(2)) at most every ``interval`` by the writes themselves, not per
+/// write: a write acknowledged within that long after the removal is still lost.
+final class DatabaseFileWatch: Sendable {
+    /// How often a write looks at the paths again.
+    static let intervalNanoseconds: UInt64 = 100_000_000
+
+    private struct Identity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    private let files: [(path: String, identity: Identity)]
+    private let lastLook = Atomic<UInt64>(0)
+    /// The index in `files` of the first file found removed or replaced; -1 while none is.
+    private let lost = Atomic<Int>(-1)
+    /// The store closed its connections (and SQLite removed the WAL): nothing more to look at.
+    private let stopped = Atomic<Bool>(false)
+
+    /// Watches those of `paths` that exist now.
+    init(paths: [String]) {
+        files = paths.compactMap { path in Self.identity(of: path).map { (path, $0) } }
+    }
+
+    /// - Throws: `StoreError.unavailable` naming the file once one was found removed or replaced.
+    func requireFilesInPlace() throws {
+        guard !stopped.load(ordering: .relaxed) else { return }
+        let now = Self.now()
+        let last = lastLook.load(ordering: .relaxed)
+        if now &- last >= Self.intervalNanoseconds,
+           lastLook.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged,
+           let index = files.firstIndex(where: { Self.identity(of: $0.path) != $0.identity }) {
+            _ = lost.compareExchange(expected: -1, desired: index, ordering: .relaxed)
+        }
+        let index = lost.load(ordering: .relaxed)
+        guard index >= 0 else { return }
+        throw StoreError.unavailable(
+            "the database file \(files[index].path) was removed or replaced while the server ran, so a write now would be "
+            + "lost when it stops: nothing is written any more. Back the database up now (customerctl admin backup), stop the "
+            + "server and restore the backup")
+    }
+
+    /// Stops looking, before the store closes its connections.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+
+    private static func identity(of path: String) -> Identity? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+}
