@@ -15,7 +15,7 @@ public enum AddressService {
     public static let listAddresses = UnaryMethod<CustomerIDRequest, AddressList>(service: name, method: "ListAddresses")
     public static let setHeadOffice = UnaryMethod<AddressIDRequest, AddressList>(
         service: name, method: "SetHeadOffice",
-        summary: "Moves the head office atomically.", acceptsIdempotencyKey: true)
+        summary: "Moves the head office atomically; both addresses whose isHeadOffice changed are updated (version, updated at/by, history).", acceptsIdempotencyKey: true)
     public static let getInvoicingReadiness = UnaryMethod<CustomerIDRequest, InvoicingReadiness>(
         service: name, method: "GetInvoicingReadiness",
         summary: "Head office and VAT number present? Answers with the missing items.")

@@ -33,6 +33,9 @@ struct RegistryRefreshHandler: GuardedService {
                          context: ServerContext) throws -> RefreshFromRegistryResponse {
         try RepeatedFieldCap.check(request.fields.count, field: "fields")
         let customer = try store.customer(id: request.customerId)
+        // An erased customer's identifiers are gone and it takes no changes: refused as every
+        // write to a tombstone is, dry run or not, before any registry is asked.
+        if customer.deleted { throw StoreError.deletedCustomer(customer.id, field: "customerId") }
         let (provider, vatNumber) = try registryTarget(of: customer)
         let record: RegistryRecord
         do {

@@ -32,6 +32,43 @@ import Testing
         }
     }
 
+    /// The head-office flag is shown on both addresses, and the brief keeps updated at and by per
+    /// address: a move stamps the two whose flag changed, and the history and change feed say so.
+    @Test func movingTheHeadOfficeStampsBothAddressesAsUpdatedByTheMove() async throws {
+        try await withServer { server, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
+            let first = try await client.addresses.add(customerID: customer.id, Self.visiting)
+            let second = try await client.addresses.add(customerID: customer.id, Self.postal)
+            let third = try await client.addresses.add(customerID: customer.id, AddressFields(city: "Tampere", country: "FI"))
+            let moverUID: UInt32 = getuid() == 4252 ? 4253 : 4252
+            _ = try await client.users.add(uid: moverUID, name: "mover", isAdministrator: true)
+            let mover = server.client(asUID: moverUID)
+            defer { mover.close() }
+            let feedStart = try await client.changes.bounds().last
+
+            let moved = try await mover.addresses.setHeadOffice(id: second.id)
+            for (before, flag) in [(first, false), (second, true)] {
+                let after = try #require(moved.first { $0.id == before.id })
+                #expect(after.isHeadOffice == flag)
+                #expect(after.version == before.version + 1, "address \(before.id)")
+                #expect(after.updatedAt > before.updatedAt, "address \(before.id)")
+                #expect(after.updatedBy.name == "mover", "address \(before.id)")
+                #expect(after.createdAt == before.createdAt && after.createdBy == before.createdBy)
+                let last = try #require(try await client.history.list(.address, id: before.id).last)
+                #expect(last.action == "updated" && last.by.name == "mover")
+                #expect(last.changes == [FieldChange(field: "isHeadOffice", oldValue: String(!flag), newValue: String(flag))])
+            }
+            #expect(moved.first { $0.id == third.id } == third)
+            var feed = client.changes.watch(after: feedStart, kinds: [.address]).makeAsyncIterator()
+            let events = [try #require(try await feed.next()), try #require(try await feed.next())]
+            #expect(Set(events.map(\.entityId)) == [first.id, second.id])
+            #expect(events.allSatisfy { $0.action == "updated" && $0.changes.map(\.field) == ["isHeadOffice"] })
+
+            // Setting the head office it already is changes neither address.
+            #expect(try await mover.addresses.setHeadOffice(id: second.id) == moved)
+        }
+    }
+
     @Test func removingTheHeadOfficeWhileOtherAddressesExistIsRefused() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))

@@ -1,4 +1,5 @@
 import CustomerClient
+import CustomerStore
 import Foundation
 import RegistryTestSupport
 import Testing
@@ -228,6 +229,29 @@ import Testing
 
             #expect(try await client.customers.get(id: unknown.id) == unknown)
             #expect(try await client.customers.get(id: failing.id) == failing)
+        }
+    }
+
+    /// An erased customer (a tombstone kept for its activity) is refused as every write to one is,
+    /// not for the country its erasure removed, and no registry is asked, dry run or not.
+    @Test func anErasedCustomerIsRefusedAsDeletedBeforeTheRegistryIsAsked() async throws {
+        try await withRegistryServer { server, client, registry in
+            let customer = try await acme(client)
+            _ = try await client.activities.note(customerID: customer.id, "Met at the fair")
+            try await client.customers.delete(id: customer.id, confirm: true)
+            #expect(try await client.customers.get(id: customer.id).isDeleted)
+
+            let before = try StoreSnapshot.read(databasePath: server.databasePath)
+            for dryRun in [false, true] {
+                let error = await #expect(throws: RPCError.self) {
+                    try await client.customers.refreshFromRegistry(id: customer.id, dryRun: dryRun)
+                }
+                #expect(error?.code == .failedPrecondition, "dry run \(dryRun)")
+                #expect(error?.details.map(\.field) == ["customerId"], "dry run \(dryRun)")
+                #expect(error?.message.contains("customer \(customer.id) is deleted") == true, "\(error?.message ?? "")")
+            }
+            #expect(registry.requests.isEmpty)
+            #expect(try StoreSnapshot.read(databasePath: server.databasePath).changedTables(comparedTo: before) == [])
         }
     }
 

@@ -104,6 +104,7 @@ extension CustomerStore {
 
     /// Makes an address its customer's head office. One UPDATE of the customer's single head-office
     /// column under the write lock, so concurrent moves serialize and never leave two or none.
+    /// The two addresses whose `isHeadOffice` changed are written too, in the same transaction.
     ///
     /// - Returns: the customer's addresses, head office first.
     /// - Throws: `notFound`. Setting the current head office again changes nothing.
@@ -113,13 +114,29 @@ extension CustomerStore {
             try Self.requireActingUser(connection, author.userID)
             if !address.isHeadOffice {
                 let previous = try Self.headOfficeID(connection, customerID: address.customerID, field: "id")
+                let previousAddress = try previous.map { try requireAddress(connection, id: $0) }
                 try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                    [.integer(addressID), .integer(address.customerID)])
                 try recordHeadOfficeChange(connection, customerID: address.customerID, from: previous, to: addressID,
                                            by: author)
+                if let previousAddress { try recordHeadOfficeFlag(connection, previousAddress, to: false, by: author) }
+                try recordHeadOfficeFlag(connection, address, to: true, by: author)
             }
             return try AddressRow.fetchAll(connection, customerID: address.customerID)
         }
+    }
+
+    /// Writes an address whose head-office flag changed (it was `current` before) as an update of
+    /// it: the flag is one of its fields, and created/updated at and by is kept per address (the
+    /// brief), so version +1, updated at/by and an `updated` history entry (the change feed's event).
+    private func recordHeadOfficeFlag(_ connection: SQLiteConnection, _ current: StoredAddress, to isHeadOffice: Bool,
+                                      by author: Author) throws {
+        let now = nextUpdatedAt(after: current.updatedAt)
+        try connection.run("UPDATE addresses SET version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?",
+                           [.integer(now), .integer(author.userID), .integer(current.id)])
+        try HistoryLog.append(connection, .address, id: current.id, customerID: current.customerID, .updated, at: now,
+                              by: author, changes: HistoryLog.flagChange("isHeadOffice", from: current.isHeadOffice,
+                                                                         to: isHeadOffice))
     }
 
     /// A customer's addresses, head office first, then by id. - Throws: `notFound` (customer).

@@ -33,8 +33,18 @@ enum HistoryLog {
 
     /// The `active` field's change for an activate/deactivate entry; none when it did not change.
     static func activeChange(from old: Bool, to new: Bool) -> [StoredFieldChange] {
-        old == new ? [] : [StoredFieldChange(field: "active", oldValue: String(old), newValue: String(new))]
+        flagChange("active", from: old, to: new)
     }
+
+    /// A yes/no field's change ("true"/"false"); none when it did not change.
+    static func flagChange(_ field: String, from old: Bool, to new: Bool) -> [StoredFieldChange] {
+        old == new ? [] : [StoredFieldChange(field: field, oldValue: String(old), newValue: String(new))]
+    }
+
+    /// Fields whose values say nothing of anyone (yes/no flags, a head office's address id):
+    /// `eraseValues` does not return them, since a copy of "true" or "12" elsewhere is not the
+    /// erased person's and forgetting every stored answer that contains one would be wrong.
+    private static let impersonalFields: Set<String> = ["active", "isHeadOffice", "headOffice"]
 
     /// Appends one entry with its field changes, recording the author whole: the person, the
     /// trusted service it came through and its source.
@@ -74,8 +84,8 @@ enum HistoryLog {
         into: "history", columns: ["entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user", "changes"])
 
     /// Erases every value ever recorded for one record (the entries and field names stay).
-    /// - Returns: the values it erased, so that copies elsewhere can go too (not the `active`
-    ///   flags: "true" says nothing of anyone).
+    /// - Returns: the values it erased, so that copies elsewhere can go too (not those of
+    ///   `impersonalFields`).
     @discardableResult
     static func eraseValues(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64) throws -> [String] {
         let entries = try connection.withStatement("""
@@ -92,7 +102,7 @@ enum HistoryLog {
         }
         var erased: [String] = []
         for entry in entries {
-            for change in entry.changes where change.field != "active" {
+            for change in entry.changes where !impersonalFields.contains(change.field) {
                 erased += [change.oldValue, change.newValue].compactMap { $0 }
             }
             try connection.run("UPDATE history SET changes = ? WHERE id = ?",

@@ -99,7 +99,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Refuses a write to a deleted (erased) customer, named by the request's `field`.
-    static func deletedCustomer(_ id: Int64, field: String) -> StoreError {
+    public static func deletedCustomer(_ id: Int64, field: String) -> StoreError {
         .failedPrecondition("customer \(id) is deleted: an erased customer gets no new records or changes", field: field)
     }
 
