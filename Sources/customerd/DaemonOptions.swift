@@ -57,7 +57,8 @@ enum DaemonOptions {
         Log one line (level warning) for each call that takes at least MS
         milliseconds, with its method, caller (uid and user), duration and status;
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
-        logged. Default: 500.
+        logged; at most ten lines a second are written, the next one saying how
+        many were left out (suppressed=N). Default: 500.
         """)
     static let maxConnectionsPerUser = Option.value("max-connections-per-user", "N", help: """
         Connections one OS user may hold open at once; more are refused with

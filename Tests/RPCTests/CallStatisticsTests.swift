@@ -113,6 +113,24 @@ import Testing
         }
     }
 
+    /// One user can end hundreds of slow calls a second: past one line per interval they are left
+    /// out of the log (the next line says how many) but not out of the method's statistics.
+    @Test func slowCallsWithinOneLogIntervalWriteOneLineAndAreAllCounted() async throws {
+        try await withTestServer(configure: {
+            $0.slowCallThreshold = .nanoseconds(1)
+            $0.slowCallLogInterval = .seconds(3_600)
+        }) { server, channel in
+            for _ in 0..<5 {
+                _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            }
+            let lines = server.logs.all.filter { $0.contains("slow call") && $0.contains("test.v1.Test/Fail") }
+            #expect(lines.count == 1, "\(lines)")
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            let fail = try #require(info.methods.first { $0.method == "test.v1.Test/Fail" })
+            #expect(fail.calls == 5)
+        }
+    }
+
     @Test func withTheDefaultThresholdFastCallsLogNothing() async throws {
         try await withTestServer { server, channel in
             for _ in 0..<20 { _ = try await channel.unary(TestService.echo, EchoRequest(text: "x"), as: EchoResponse.self) }

@@ -98,6 +98,10 @@ public struct ServerConfiguration: Sendable {
     /// A call that takes at least this long is logged, one line at warning level with its method,
     /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
     public var slowCallThreshold: Duration? = .milliseconds(500)
+    /// At most one slow-call line per this interval (default 100 ms: ten a second), the next line
+    /// saying how many were left out (`suppressed=N`): one user can end hundreds of slow calls a
+    /// second (watches, paused streams), and the log must not grow with them.
+    public var slowCallLogInterval: Duration = .milliseconds(100)
     /// Whether the caller may read the server's activity in `GetServerInfo` (connections, calls by
     /// status and in flight, per-method statistics); anyone else gets versions, limits and uptime,
     /// with `statisticsWithheld` set. Everyone may by default (a bare RPC server knows no users); an

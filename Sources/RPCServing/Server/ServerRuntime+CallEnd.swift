@@ -4,8 +4,9 @@ import ServiceLog
 /// What the runtime does when a call it admitted ends: counts it and logs it if it was slow.
 extension ServerRuntime {
     /// Counts the call under its status and method with its duration, gives its places in the user's
-    /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when it
-    /// took at least `slowCallThreshold`. Called once per admitted call, by whoever claimed its end.
+    /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when it took at
+    /// least `slowCallThreshold` (one per `slowCallLogInterval`). Called once per admitted
+    /// call, by whoever claimed its end.
     func callEnded(_ context: ServerContext, _ code: StatusCode) {
         let duration = context.startedAt.duration(to: .now)
         statistics.callEnded(code)
@@ -19,10 +20,11 @@ extension ServerRuntime {
     }
 
     private func logSlowCall(_ context: ServerContext, code: StatusCode, duration: Duration) {
+        guard let suppressed = slowCallLog.admit() else { return }
         var fields = [("method", context.method.fullName), ("uid", "\(context.peer.uid)"), ("pid", "\(context.peer.pid)")]
         if let caller = context.attachment as? any LoggableCaller { fields += caller.logFields }
         fields += [("duration_ms", Self.milliseconds(duration)), ("status", "\(code)")]
-        logger.warning("slow call", fields)
+        logger.warning("slow call", LogRateLimiter.fields(fields, suppressed: suppressed))
     }
 
     /// "512.345": milliseconds to the microsecond, as a threshold may be given.

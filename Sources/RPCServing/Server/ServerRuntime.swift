@@ -22,6 +22,11 @@ final class ServerRuntime: Sendable {
     let violationLog = LogRateLimiter()
     /// Held-back connections cut at the idle timeout (one user may hold hundreds).
     let idleCutLog = LogRateLimiter()
+    /// Slow calls: one user can end hundreds a second (watches, paused streams, calls waiting for
+    /// the writer), each of which used to write a line. One line per
+    /// ``ServerConfiguration/slowCallLogInterval``; the next says how many were left out, and every
+    /// call is still counted in its method's statistics.
+    let slowCallLog: LogRateLimiter
 
     private let registry = ConnectionRegistry()
 
@@ -33,6 +38,7 @@ final class ServerRuntime: Sendable {
         self.logger = logger
         self.health = health
         self.statistics = statistics
+        slowCallLog = LogRateLimiter(interval: configuration.slowCallLogInterval)
     }
 
     var openConnectionCount: Int { registry.count }
