@@ -96,7 +96,8 @@ struct KeyedWrites: Sendable {
     }
 
     /// The answer to a call whose key was used before: the first call's answer, decoded, or
-    /// FAILED_PRECONDITION naming `idempotency-key` when it was used for another request.
+    /// FAILED_PRECONDITION naming `idempotency-key` when it was used for another request or its
+    /// answer was forgotten with erased data.
     static func earlier<Output: Decodable>(_ outcome: IdempotentOutcome, of name: String) throws -> Output {
         switch outcome {
         case .ran(let bytes), .replayed(let bytes):
@@ -109,6 +110,11 @@ struct KeyedWrites: Sendable {
             throw RPCError(
                 .failedPrecondition, field: IdempotencyKey.metadataKey,
                 "already used for another request (\(first)) within the last 24 hours: use a new key for a new request")
+        case .forgotten:
+            throw RPCError(
+                .failedPrecondition, field: IdempotencyKey.metadataKey,
+                "already used for this request within the last 24 hours, and it was done; its answer is no longer kept "
+                + "because data it carried was erased since: read the record instead of retrying")
         }
     }
 

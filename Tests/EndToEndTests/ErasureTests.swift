@@ -45,6 +45,37 @@ import Testing
             #expect(history.map(\.action).contains("updated"))
         }
     }
+
+    /// The answer of a keyed write that carried an erased person's data is dropped, but its key
+    /// stays claimed: the same create retried under it is refused and creates no one again (the
+    /// answer's row used to be deleted, so the retry created the contact a second time), and a
+    /// keyed write whose answer merely shares a value with the person (the customer's name in its
+    /// own answer, not erased) is unaffected.
+    @Test func aKeyedWriteWhoseAnswerWasForgottenIsNotRunAgain() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
+            var keyed = CallOptions()
+            keyed.idempotencyKey = "create-quillonetta-once"
+            let contact = try await client.contacts.create(customerID: customer.id, Self.person, options: keyed)
+            var other = CallOptions()
+            other.idempotencyKey = "create-colleague"
+            let colleague = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Ada", lastName: "Lindqvist"),
+                                                             options: other)
+            _ = try await client.contacts.delete(id: contact.id, confirm: true)
+
+            let retry = await #expect(throws: RPCError.self) {
+                try await client.contacts.create(customerID: customer.id, Self.person, options: keyed)
+            }
+            #expect(retry?.code == .failedPrecondition)
+            #expect(retry?.details.map(\.field) == ["idempotency-key"])
+            #expect(retry?.message.contains("erased") == true)
+            #expect(try await client.contacts.list(customerID: customer.id, includeDeactivated: true).map(\.id) == [colleague.id])
+            // The colleague's answer carried nothing of the erased person: still replayed as it was.
+            let replayed = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Ada", lastName: "Lindqvist"),
+                                                            options: other)
+            #expect(replayed == colleague)
+        }
+    }
 }
 
 /// The raw bytes of a database's files: the database, its write-ahead log, its shared-memory

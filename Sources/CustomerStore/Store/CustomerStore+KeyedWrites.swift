@@ -43,7 +43,7 @@ extension CustomerStore {
     }
 
     /// What `claim`'s key came to when its user used it before within the retention period
-    /// (`.replayed` or `.conflict`); nil for a new key. Keys older than that are pruned first:
+    /// (`.replayed`, `.forgotten` or `.conflict`); nil for a new key. Keys older than that are pruned first:
     /// here, inside the writes that add keys, so the table stays one day deep without a timer.
     static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, now: Int64) throws
         -> IdempotentOutcome?
@@ -56,10 +56,14 @@ extension CustomerStore {
             try statement.bind([.integer(claim.userID), .text(claim.key)])
             guard try statement.step() else { return nil }
             let method = try statement.text("method")
-            guard method == claim.method, try statement.text("request_sha256") == claim.requestSHA256 else {
+            let request = try statement.text("request_sha256")
+            let forgotten = request.hasPrefix(Self.forgottenAnswerMark)
+            guard method == claim.method,
+                  (forgotten ? String(request.dropFirst(Self.forgottenAnswerMark.count)) : request) == claim.requestSHA256
+            else {
                 return .conflict(method: method)
             }
-            return .replayed(try statement.blob("response"))
+            return forgotten ? .forgotten : .replayed(try statement.blob("response"))
         }
     }
 
@@ -81,12 +85,20 @@ extension CustomerStore {
 extension CustomerStore {
     /// Drops the remembered answers of keyed writes that carry any of `values` (the encoded answer
     /// holds a string as its UTF-8 bytes): an erased person's data must not outlive the erasure
-    /// in a replay cache. A retry of such a write under its old key then runs again (its record
-    /// is erased, so it answers `failedPrecondition` or creates anew); that is the price.
+    /// in a replay cache. The key itself stays claimed, marked (``forgottenAnswerMark``): a retry
+    /// of such a write under it is answered `.forgotten` and never runs again. (The rows used to be
+    /// deleted, so a retry created the record a second time; and a short value, say a country
+    /// code, is in many unrelated answers, whose retries then ran twice as well.)
     static func forgetAnswers(_ connection: SQLiteConnection, mentioning values: [String?]) throws {
         for value in Set(values.compactMap { $0 }) where !value.isEmpty {
-            try connection.run("DELETE FROM idempotency_keys WHERE instr(response, CAST(? AS BLOB)) > 0",
-                               [.text(value)])
+            try connection.run("""
+                UPDATE idempotency_keys SET response = X'', request_sha256 = ?1 || request_sha256
+                WHERE substr(request_sha256, 1, length(?1)) <> ?1 AND instr(response, CAST(?2 AS BLOB)) > 0
+                """, [.text(forgottenAnswerMark), .text(value)])
         }
     }
+
+    /// Prefixed to a key's request hash when its answer was forgotten (a hash is hex, so no hash
+    /// starts with it).
+    static let forgottenAnswerMark = "forgotten:"
 }

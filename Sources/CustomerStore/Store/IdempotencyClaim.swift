@@ -44,4 +44,7 @@ public enum IdempotentOutcome: Sendable, Equatable {
     case replayed([UInt8])
     /// The key was used before for another request (`method` names the first one's); nothing ran.
     case conflict(method: String)
+    /// The key was used before for the same request, which was done, but its answer was dropped
+    /// when data it carried was erased (``CustomerStore/forgetAnswers(_:mentioning:)``); nothing ran.
+    case forgotten
 }
