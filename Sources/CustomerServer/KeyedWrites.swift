@@ -53,15 +53,10 @@ struct KeyedWrites: Sendable {
         }
         // A replayed answer is the first call's as it was stored; the caller may have lost
         // Financial figures since (a profile change holds from the next call, a retry included).
-        return caller.financialFiguresVisible ? answer : Self.withoutMoney(answer)
-    }
-
-    /// `answer` with its money left out when it is a message that carries money (a project, an
-    /// invoice); any other answer as it is.
-    static func withoutMoney<Output>(_ answer: Output) -> Output {
-        guard let bearing = answer as? any MoneyBearing,
-              let hidden = bearing.withFinancialFiguresHidden() as? Output else { return answer }
-        return hidden
+        guard let bearing = answer as? any MoneyBearing, let shown = caller.shown(bearing) as? Output else {
+            return answer
+        }
+        return shown
     }
 
     /// The claim of a client-streaming call, whose request is the whole stream: `fingerprint` has

@@ -69,7 +69,7 @@ extension CustomerStore {
     ///   `projectId` for another customer's project.
     public func activities(customerID: Int64, projectID: Int64? = nil, now: Date) throws -> StoredActivityList {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             if let projectID {
                 var violations: [FieldViolation] = []
                 try Self.checkActivityProject(connection, projectID: projectID, customerID: customerID,
@@ -106,7 +106,7 @@ extension CustomerStore {
 
     private func insertActivity(_ columns: ActivityColumns, violations: [FieldViolation], by author: Author) throws -> StoredActivity {
         try write { connection in
-            _ = try Self.headOfficeID(connection, customerID: columns.customerID)
+            try Self.requireWritableCustomer(connection, customerID: columns.customerID)
             var violations = violations
             if let assignee = columns.assigneeID, assignee != author.userID, try !Self.userExists(connection, id: assignee) {
                 violations.append(FieldViolation(field: "assignee", reason: "no user has id \(assignee)"))
@@ -173,7 +173,7 @@ extension CustomerStore {
     private func setTaskCompletion(id: Int64, completed: Bool, by author: Author) throws -> StoredActivity {
         try write { connection in
             let current = try requireActivity(connection, id: id)
-            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             guard current.kind == .task else {
                 throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task", field: "id")
             }

@@ -46,7 +46,7 @@ extension CustomerStore {
         try write { connection in
             let current = try requireActivity(connection, id: id)
             try Self.checkVersion(expectedVersion, current: current.version, of: "activity \(id)")
-            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             var (updated, violations) = Self.apply(changes, to: current)
             if let assignee = changes.assigneeID, try !Self.userExists(connection, id: assignee) {
                 violations.append(FieldViolation(field: "assignee", reason: "no user has id \(assignee)"))
@@ -83,7 +83,7 @@ extension CustomerStore {
     public func deleteActivity(id: Int64, expectedVersion: Int64?, by author: Author) throws {
         try write { connection in
             let current = try requireActivity(connection, id: id)
-            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.checkVersion(expectedVersion, current: current.version, of: "activity \(id)")
             try Self.requireActingUser(connection, author.userID)
             try connection.run("DELETE FROM activities WHERE id = ?", [.integer(id)])

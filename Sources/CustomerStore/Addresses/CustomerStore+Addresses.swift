@@ -142,7 +142,7 @@ extension CustomerStore {
     /// A customer's addresses, head office first, then by id. - Throws: `notFound` (customer).
     public func addresses(customerID: Int64) throws -> [StoredAddress] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try AddressRow.fetchAll(connection, customerID: customerID)
         }
     }

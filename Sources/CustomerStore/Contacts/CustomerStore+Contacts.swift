@@ -17,7 +17,7 @@ extension CustomerStore {
     func createContact(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredContactFields, keywords: [String],
                        roles: [String], by author: Author) throws -> StoredContact {
         let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
-        _ = try Self.headOfficeID(connection, customerID: customerID)
+        try Self.requireWritableCustomer(connection, customerID: customerID)
         let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
         try Self.requireActingUser(connection, author.userID)
         let now = nowMilliseconds()
@@ -79,7 +79,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func contacts(customerID: Int64, includeDeactivated: Bool) throws -> [StoredContact] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: includeDeactivated)
         }
     }

@@ -54,7 +54,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func files(customerID: Int64) throws -> [StoredFile] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try AttachmentRow.files(connection, key: customerID, byCustomer: true)
         }
     }
@@ -95,7 +95,7 @@ extension CustomerStore {
         }
         return try write { connection in
             let current = try Self.requireFile(connection, id: id)
-            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             guard validName != current.name else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
@@ -118,7 +118,7 @@ extension CustomerStore {
             try admit()
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
-                _ = try Self.headOfficeID(connection, customerID: file.customerID, field: "id")
+                try Self.requireWritableCustomer(connection, customerID: file.customerID, field: "id")
                 try Self.requireActingUser(connection, author.userID)
                 try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
                 try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",

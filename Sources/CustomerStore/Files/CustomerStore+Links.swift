@@ -40,7 +40,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func links(customerID: Int64) throws -> [StoredLink] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try AttachmentRow.links(connection, key: customerID, byCustomer: true)
         }
     }
@@ -52,7 +52,7 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         return try write { connection in
             let current = try Self.requireLink(connection, id: id)
-            _ = try Self.headOfficeID(connection, customerID: current.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             guard validTitle != current.title else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
@@ -69,7 +69,7 @@ extension CustomerStore {
     public func removeLink(id: Int64, by author: Author) throws -> StoredLink {
         try write { connection in
             let link = try Self.requireLink(connection, id: id)
-            _ = try Self.headOfficeID(connection, customerID: link.customerID, field: "id")
+            try Self.requireWritableCustomer(connection, customerID: link.customerID, field: "id")
             try Self.requireActingUser(connection, author.userID)
             try connection.run("DELETE FROM links WHERE id = ?", [.integer(id)])
             try Self.recordAttachmentChange(connection, customerID: link.customerID, field: "links.\(id)",

@@ -8,7 +8,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func customerSettings(customerID: Int64) throws -> StoredCustomerSettings {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try Self.fetchSettings(connection, customerID: customerID)
         }
     }
@@ -24,7 +24,7 @@ extension CustomerStore {
     public func updateCustomerSettings(customerID: Int64, _ changes: CustomerSettingsChanges, expectedVersion: Int64?,
                                        by author: Author) throws -> StoredCustomerSettings {
         try write { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             let current = try Self.fetchSettings(connection, customerID: customerID)
             try Self.checkVersion(expectedVersion, current: current.version,
                                   of: "the settings record of customer \(customerID)")

@@ -82,7 +82,7 @@ extension CustomerStore {
     public func financialSummary(customerID: Int64, from: String? = nil, to: String? = nil) throws -> FinancialSummary {
         let bounds = try Self.summaryMonths(from: from, to: to)
         return try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try ForecastRow.summary(connection, customerID: customerID, from: bounds.from, to: bounds.to)
         }
     }

@@ -62,7 +62,7 @@ extension CustomerStore {
     /// A customer's invoices, newest first. - Throws: `notFound` (customer).
     public func invoices(customerID: Int64) throws -> [StoredInvoice] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try InvoiceRow.fetchAll(connection, customerID: customerID)
         }
     }

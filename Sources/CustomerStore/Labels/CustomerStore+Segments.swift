@@ -95,7 +95,7 @@ extension CustomerStore {
     /// The segments chosen for a customer, with paths, ordered by path. - Throws: `notFound` (customer).
     public func customerSegments(customerID: Int64) throws -> [StoredSegment] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try SegmentTree.ofCustomer(connection, customerID: customerID)
         }
     }
@@ -113,7 +113,7 @@ extension CustomerStore {
             throw StoreError.invalid("segmentIds", "at most \(Self.maxSegmentsPerCustomer) distinct segments, got \(wanted.count)")
         }
         return try write { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             let unknown = try wanted.filter { try SegmentTree.fetch(connection, SegmentTree.byID, key: $0).isEmpty }
             if !unknown.isEmpty {
                 let more = unknown.count > Self.maxNamedUnknownSegments ? " and \(unknown.count - Self.maxNamedUnknownSegments) more" : ""

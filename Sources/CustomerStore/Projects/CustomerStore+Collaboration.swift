@@ -31,7 +31,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func collaboration(customerID: Int64) throws -> [StoredCollaborationItem] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try ProjectTaskRow.collaboration(connection, customerID: customerID)
         }
     }

@@ -42,7 +42,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func projects(customerID: Int64, filter: ProjectFilter = .all) throws -> [StoredProject] {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try ProjectRow.fetchAll(connection, customerID: customerID, filter: filter)
         }
     }
@@ -51,7 +51,7 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer).
     public func salesAndProjects(customerID: Int64) throws -> SalesAndProjects {
         try read { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             return try ProjectRow.salesAndProjects(connection, customerID: customerID)
         }
     }
@@ -62,7 +62,7 @@ extension CustomerStore {
                                by author: Author) throws -> StoredProject {
         var (columns, violations) = ProjectValidator.apply(ProjectChanges(fields), kind: kind, onto: ProjectColumns())
         return try write { connection in
-            _ = try Self.headOfficeID(connection, customerID: customerID)
+            try Self.requireWritableCustomer(connection, customerID: customerID)
             try Self.checkReferences(connection, user: columns.managerID, field: "manager", violations: violations,
                                      by: author)
             if kind == .project, columns.number == nil { columns.number = try NumberSequence.projects.next(connection) }
@@ -121,7 +121,7 @@ extension CustomerStore {
     /// - Throws: `notFound`; `failedPrecondition` naming `field` when its customer is deleted.
     func requireWritableProject(_ connection: SQLiteConnection, id: Int64, field: String = "id") throws -> StoredProject {
         let project = try requireProject(connection, id: id, field: field)
-        _ = try Self.headOfficeID(connection, customerID: project.customerID, field: field)
+        try Self.requireWritableCustomer(connection, customerID: project.customerID, field: field)
         return project
     }
 

@@ -47,6 +47,14 @@ extension CustomerStore {
         }
     }
 
+    /// ``headOfficeID(_:customerID:field:)``'s checks alone, for a write to the customer or one of
+    /// its records that does not need its head office: it exists, and inside a write it is not
+    /// deleted.
+    static func requireWritableCustomer(_ connection: SQLiteConnection, customerID: Int64,
+                                        field: String = "customerId") throws {
+        _ = try headOfficeID(connection, customerID: customerID, field: field)
+    }
+
     /// Records that a customer's head office changed (it is part of the customer record): the
     /// customer's version +1, updated at/by, and a `headOfficeSet` history entry.
     func recordHeadOfficeChange(_ connection: SQLiteConnection, customerID: Int64, from old: Int64?, to new: Int64?,
