@@ -492,20 +492,7 @@ def setup(s):
 
 def fixtures(s):
     c = s.admin
-    ids = {}
-    for key, name in (("customer", "Sweep Oy"), ("customer2", "Sweep Two Oy")):
-        st = c.unary(P.CS + "CreateCustomer", f_bytes(1, f_str(2, name)))
-        assert st.code == 0, st
-        ids[key] = get_sint(parse_msg(st.response), 1)
-    st = c.unary("customer.v1.ProjectService/CreateProject", f_sint(1, ids["customer"]) + f_uint(2, 1) + f_bytes(3, f_str(1, "Sweep project") + f_str(12, "EUR")))
-    assert st.code == 0, st
-    ids["project"] = get_sint(parse_msg(st.response), 1)
-    st = c.unary("customer.v1.ActivityService/AddTask", f_sint(1, ids["customer"]) + f_str(2, "sweep task"))
-    assert st.code == 0, st
-    ids["task"] = get_sint(parse_msg(st.response), 1)
-    st = c.unary("customer.v1.ActivityService/AddEvent", f_sint(1, ids["customer"]) + f_str(2, "sweep event") + f_double(3, 800000000.0) + f_double(4, 800003600.0))
-    assert st.code == 0, st
-    ids["event"] = get_sint(parse_msg(st.response), 1)
+    ids, _ = P.setup(P.Probe(s.path, can_switch_uid=False))  # two customers, a project, a task, an event
     st = c.unary("customer.v1.ContactService/CreateContact", f_sint(1, ids["customer"]) + f_bytes(2, f_str(1, "Sweep") + f_str(2, "Person")))
     ids["contact"] = get_sint(parse_msg(st.response), 1) if st.code == 0 else 1
     st = c.unary("customer.v1.AddressService/AddAddress", f_sint(1, ids["customer"]) + f_bytes(2, f_str(5, "Helsinki") + f_str(7, "FI")))
