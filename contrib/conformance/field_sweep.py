@@ -28,8 +28,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -601,12 +599,7 @@ def main():
                         conns[who] = Conn(s.path) if uid is None else Conn(s.path, sock=P.connect_as(s.path, uid))
             print("  %-60s %4d cases, %.0f s" % ("%s/%s" % (service, method), len(cases), time.monotonic() - started), flush=True)
     finally:
-        if s.proc is not None and s.proc.poll() is None:
-            s.proc.send_signal(signal.SIGTERM)
-            try:
-                s.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                s.proc.kill()
+        P.stop_server(s.proc)
         if not args.keep:
             shutil.rmtree(s.tmp, ignore_errors=True)
         else:

@@ -1622,6 +1622,16 @@ def start_server(binary, tmp, path, log):
     return proc
 
 
+def stop_server(proc):
+    """SIGTERM for a server still running (a graceful shutdown), SIGKILL when it is not gone in 30 s."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--customerd", default=os.environ.get("CUSTOMERD"), help="server binary to start")
@@ -1687,12 +1697,7 @@ def main():
         if not isinstance(e.code, int):
             print(e.code)
     finally:
-        if p.proc is not None and p.proc.poll() is None:
-            p.proc.send_signal(signal.SIGTERM)
-            try:
-                p.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                p.proc.kill()
+        stop_server(p.proc)
         if tmp and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         elif tmp:
