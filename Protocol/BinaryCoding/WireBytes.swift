@@ -167,7 +167,39 @@ extension Decimal: WireBytes {
         // shape; this handles the long mantissas it leaves over.
         guard Decimal.isCanonical(wireContent), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
         else { throw WireFailure(message: "invalid decimal \"\(text)\"") }
+        // Decimal(string:) rounds what it cannot hold ("1." and 40 zeros and "1" is 1): a money text
+        // would be stored as another value than was sent, past every check of its digits.
+        guard Decimal.isExactlyRepresentable(wireContent) else {
+            throw WireFailure(message: "invalid decimal \"\(text)\": a decimal holds at most 38 significant digits "
+                + "(39 below 2^128), the last of them at 10^-128 or above")
+        }
         self = value
+    }
+
+    /// Whether a canonical-shaped text is a value Decimal holds exactly: a mantissa below 2^128
+    /// times 10^e with e in -128...127. The mantissa is the digits from the first to the last
+    /// non-zero one, and as many zeros after them as the last one lies above 10^127.
+    private static func isExactlyRepresentable(_ text: UnsafeRawBufferPointer) -> Bool {
+        let point = text.firstIndex(of: UInt8(ascii: ".")) ?? text.endIndex
+        var mantissa: [UInt8] = []
+        var zeros = 0  // zeros after the last non-zero digit so far, written once another follows
+        var last = 0  // the power of ten of the last non-zero digit
+        for (index, byte) in text.enumerated() where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+            guard byte != UInt8(ascii: "0") else {
+                if !mantissa.isEmpty { zeros += 1 }
+                continue
+            }
+            guard mantissa.count + zeros < 40 else { return false }
+            mantissa += repeatElement(UInt8(ascii: "0"), count: zeros)
+            mantissa.append(byte)
+            zeros = 0
+            last = index < point ? point - index - 1 : point - index
+        }
+        guard !mantissa.isEmpty else { return true }  // zero
+        guard last >= -128 else { return false }
+        if last > 127 { mantissa += repeatElement(UInt8(ascii: "0"), count: min(last - 127, 40)) }
+        let limit = Array("340282366920938463463374607431768211456".utf8)  // 2^128
+        return mantissa.count < limit.count || (mantissa.count == limit.count && mantissa.lexicographicallyPrecedes(limit))
     }
 
     /// Whether `text` has the shape `description` writes: `-?[0-9]+(\.[0-9]+)?`.

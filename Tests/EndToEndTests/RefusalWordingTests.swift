@@ -1,6 +1,7 @@
 import BinaryCoding
 import CustomerAPI
 import CustomerClient
+import CustomerStore
 import RPCClient
 import RPCCore
 import Testing
@@ -151,6 +152,28 @@ import Testing
             #expect(error?.code == .invalidArgument)
             #expect(error?.message == "cannot decode the request message of \(method.fullName): "
                 + "field 2 (fields): \"nonsense\" is not a value of the enum RefreshField (at field 2[0])")
+        }
+    }
+
+    /// A money text of the decimal shape that a Decimal cannot hold exactly is refused, not rounded:
+    /// "1." then 40 zeros and "1" passed "at most 4 digits after the point" as 1 and was stored as a
+    /// forecast nobody sent (found by contrib/conformance/field_sweep.py).
+    @Test func aDecimalTextADecimalCannotHoldIsRefusedNotRounded() async throws {
+        try await withServer { server, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Exact Oy", country: "FI"))
+            let project = try await client.projects.createProject(customerID: customer.id, ProjectFields(name: "Roll-out", currency: "EUR"))
+            let before = try StoreSnapshot.read(databasePath: server.databasePath)
+            func text(_ field: UInt8, _ value: String) -> [UInt8] { [field << 3 | 2, UInt8(value.utf8.count)] + Array(value.utf8) }
+            // SetForecastRequest: projectId (1, zigzag), month (2), revenue (3), cost (4), billing (5), hours (6).
+            var payload: [UInt8] = [0x08]
+            Varint.append(UInt64(project.id) << 1, to: &payload)
+            payload += text(2, "2027-01") + text(3, "1." + String(repeating: "0", count: 40) + "1") + text(4, "0") + text(5, "0") + text(6, "0")
+            let method = FinancialService.setForecast.descriptor
+            let error = await outcome { _ = try await client.channel.unary(method, payload: payload) }
+            Self.expectInTheWiresWords(error, method.fullName)
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.hasPrefix("cannot decode the request message of \(method.fullName): field 3: invalid decimal") == true)
+            #expect(try StoreSnapshot.read(databasePath: server.databasePath) == before)
         }
     }
 

@@ -850,11 +850,12 @@ def value_checks(p, ids, users):
         ("GetCustomerCard to", "customer.v1.CardService/GetCustomerCard", lambda v: f_sint(1, cid) + f_bytes(2, b"\x03") + f_str(4, v)),
     ]
     # False: of the decimal shape but outside the range (a detail names the field);
-    # SHAPE: not of the shape -?[0-9]+(\.[0-9]+)? (a decoding error naming the field number).
+    # SHAPE: not of the shape -?[0-9]+(\.[0-9]+)?, or of it but more than a Decimal holds exactly
+    # (ENCODING.md §2: a decoding error naming the field number).
     money = [("0", True), ("1", True), ("-0", True), ("999999999999999.9999", True), ("1000000000000000", False),
              ("0.0001", True), ("0.00001", False), ("1.50000", True), ("NaN", False), ("1e5", SHAPE), ("+1", SHAPE),
              ("1.", SHAPE), (".5", SHAPE), ("", SHAPE), (" 1", SHAPE), ("1,5", SHAPE), ("١", SHAPE),
-             ("-1", False), ("9" * 39, False), ("0." + "0" * 3 + "1" + "0" * 60, True),
+             ("-1", False), ("9" * 38, False), ("9" * 39, SHAPE), ("1." + "0" * 40 + "1", SHAPE), ("0." + "0" * 3 + "1" + "0" * 60, True),
              ("0" * 100 + "1", True), ("inf", SHAPE), ("-", SHAPE), ("--1", SHAPE), ("1.2.3", SHAPE)]
     money_methods = [
         ("SetForecast revenue", FS + "SetForecast", lambda v: f_sint(1, pid) + f_str(2, "2024-05") + f_str(3, v) + f_str(4, "1") + f_str(5, "1") + f_str(6, "1")),
@@ -1621,6 +1622,16 @@ def start_server(binary, tmp, path, log):
     return proc
 
 
+def stop_server(proc):
+    """SIGTERM for a server still running (a graceful shutdown), SIGKILL when it is not gone in 30 s."""
+    if proc is not None and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--customerd", default=os.environ.get("CUSTOMERD"), help="server binary to start")
@@ -1686,12 +1697,7 @@ def main():
         if not isinstance(e.code, int):
             print(e.code)
     finally:
-        if p.proc is not None and p.proc.poll() is None:
-            p.proc.send_signal(signal.SIGTERM)
-            try:
-                p.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                p.proc.kill()
+        stop_server(p.proc)
         if tmp and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
         elif tmp:
