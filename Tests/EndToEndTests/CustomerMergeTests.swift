@@ -36,6 +36,18 @@ import Testing
         }
     }
 
+    /// A `Pair` merged by another administrator, "merger", so that stamps and history entries
+    /// written by the merge are told apart from those of the records' creator.
+    private static func mergedByAnotherUser(_ server: TestServer, _ client: CustomerClient) async throws -> Pair {
+        let pair = try await Pair(client)
+        let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
+        _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
+        let merger = server.client(asUID: mergerUID)
+        defer { merger.close() }
+        _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+        return pair
+    }
+
     @Test func duplicatesArePairedAndAMergeMovesEveryKind() async throws {
         try await withServer { _, client in
             let pair = try await Pair(client)
@@ -137,12 +149,7 @@ import Testing
     /// and by whom, as for any other change; a record that stays is not touched.
     @Test func movedContactsAndAddressesAreStampedAsUpdatedByTheMerge() async throws {
         try await withServer { server, client in
-            let pair = try await Pair(client)
-            let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
-            _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
-            let merger = server.client(asUID: mergerUID)
-            defer { merger.close() }
-            _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+            let pair = try await Self.mergedByAnotherUser(server, client)
 
             let contact = try await client.contacts.get(id: pair.contact.id)
             let addresses = try await client.addresses.list(customerID: pair.kept.id)
@@ -166,12 +173,7 @@ import Testing
     /// from the absorbed one to the kept one, by the merger, in its history and in the change feed.
     @Test func everyMovedRecordIsStampedAndItsHistoryAndTheFeedSayItMoved() async throws {
         try await withServer { server, client in
-            let pair = try await Pair(client)
-            let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
-            _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
-            let merger = server.client(asUID: mergerUID)
-            defer { merger.close() }
-            _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+            let pair = try await Self.mergedByAnotherUser(server, client)
 
             let activities = try await client.activities.list(customerID: pair.kept.id)
             let note = try #require((activities.planned + activities.done).first { $0.id == pair.note.id })
