@@ -29,6 +29,7 @@ extension CountryRule {
         guard suffix != [0, 0] else {
             throw .wrongFormat(country: "NL", reason: "never end in B00")
         }
+        try refuseAllZeros(country: "NL", Array(number.prefix(8)))
         let elevenTest = CheckDigit.dutchElevenTest(Array(number.prefix(8)))
         let canonical = "NL" + full + "B" + establishment
         guard elevenTest == number[8] || CheckDigit.isMod97Valid(canonical) else {

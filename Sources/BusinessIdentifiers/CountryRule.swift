@@ -37,8 +37,10 @@ struct CountryRule: Sendable {
         return digits
     }
 
-    /// Compares a typed check value with the one the rule computes over `leading`.
+    /// Compares a typed check value with the one the rule computes over `leading`, after refusing
+    /// leading digits that are all zeros (see ``refuseAllZeros(country:_:)``).
     static func verify(country: String, leading: [Int], found: [Int], expected: [Int]?) throws(VATNumberError) {
+        try refuseAllZeros(country: country, leading)
         guard let expected else {
             throw .noValidCheckDigit(country: country, digits: leading.map(String.init).joined())
         }
@@ -54,5 +56,14 @@ struct CountryRule: Sendable {
         let leading = Array(digits.dropLast())
         try verify(country: country, leading: leading, found: [digits[digits.count - 1]],
                    expected: expected(leading).map { [$0] })
+    }
+
+    /// Refuses a number whose digits before the check value are all zeros. Most check digit rules
+    /// give such a number a check value of zeros that "passes" (FI 0000000-0, NO 000000000), but no
+    /// registry issues it: it is a placeholder typed to get past a required field, and keeping it
+    /// would make every such customer a duplicate of the others and send it to a registry.
+    /// Checked before the check value, so the refusal does not suggest a digit to type instead.
+    static func refuseAllZeros(country: String, _ leading: [Int]) throws(VATNumberError) {
+        guard leading.contains(where: { $0 != 0 }) else { throw .allZeros(country: country) }
     }
 }

@@ -38,7 +38,8 @@ extension VATNumber {
     /// without its country prefix, Norway's `MVA` suffix and a Finnish Y-tunnus with its dash.
     /// Without `country`, the number's own two-letter prefix names the country (`FI 0250345-3`).
     /// - Throws: ``VATNumberError`` naming the precise reason: no country at all, a prefix of
-    ///   another country, a foreign character, a wrong length or format, a wrong check digit.
+    ///   another country, a foreign character, a wrong length or format, digits that are all
+    ///   zeros, a wrong check digit.
     public static func parse(_ raw: String, country: String?) throws(VATNumberError) -> VATNumber {
         let cleaned = normalise(raw)
         guard !cleaned.isEmpty else { throw .empty }
@@ -96,7 +97,8 @@ extension VATNumber {
     private static let invisible: Set<UInt32> = [0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
 
     /// A number of a country without a rule here: kept as typed (normalised), refusing only
-    /// symbols no VAT number uses and a prefix of a checked country that contradicts `country`.
+    /// symbols no VAT number uses, a prefix of a checked country that contradicts `country` and a
+    /// number of nothing but zeros.
     private static func unchecked(_ cleaned: String, country: String) throws(VATNumberError) -> VATNumber {
         // Irish numbers of the old format use "+" and "*"; every other EU format is letters and digits.
         if let bad = cleaned.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber)) && $0 != "+" && $0 != "*" }) {
@@ -106,6 +108,9 @@ extension VATNumber {
         if prefix != country, CountryRule.rule(for: prefix) != nil {
             throw .countryMismatch(prefix: prefix, country: country)
         }
+        // No rule to check here, but nowhere is a number of nothing but zeros issued.
+        let body = prefix == country ? cleaned.dropFirst(2) : Substring(cleaned)
+        if !body.isEmpty, body.allSatisfy({ $0 == "0" }) { throw .allZeros(country: country) }
         return VATNumber(country: country, canonical: cleaned, businessID: nil, isChecked: false,
                          isBareOrganisationNumber: false)
     }

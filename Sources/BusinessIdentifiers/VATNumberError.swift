@@ -23,6 +23,9 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The country's rule yields no valid check digit for these leading digits,
     /// so no number starting with them exists (e.g. Finland's remainder 1).
     case noValidCheckDigit(country: String, digits: String)
+    /// The number's digits (before any check value) are all zeros: a placeholder, not a number
+    /// anyone was given, even where the check digit rule passes on it.
+    case allZeros(country: String)
     /// A rule without a single expected digit failed (the Dutch number passes neither of its two checks).
     case checksumFailed(country: String, reason: String)
 
@@ -50,6 +53,9 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(Self.adjective(country)) \(noun) \(found) \(verb) not match the expected \(expected)"
         case .noValidCheckDigit(let country, let digits):
             return "no valid \(Self.adjective(country)) number starts with \(digits): the check digit rule has no solution"
+        case .allZeros(let country):
+            return "\(Self.adjective(country)) VAT numbers are never all zeros: that is a placeholder, not a "
+                + "number anyone was given (leave the field empty instead)"
         case .checksumFailed(let country, let reason):
             return "\(Self.adjective(country)) VAT number \(reason)"
         }

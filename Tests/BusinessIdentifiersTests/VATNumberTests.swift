@@ -89,3 +89,38 @@ struct PublishedVectorTests {
         #expect(VATNumber.checkedCountries == ["FI", "NO", "SE", "DK", "EE", "NL", "DE", "BE"])
     }
 }
+
+/// Numbers of nothing but zeros: most check digit rules pass them (FI 0000000-0, NO 000000000,
+/// SE, EE, NL), but no registry issues one. Every check value after zero digits is refused for the
+/// zeros, not for the check value (which would suggest one to type); so is an unchecked country's.
+struct AllZeroNumberTests {
+    /// Each checked country's zero digits in every form it is typed, the check value left to try.
+    static let zeros: [(country: String, typed: @Sendable (String) -> String, checkWidth: Int)] = [
+        ("FI", { "0000000-" + $0 }, 1), ("NO", { "00000000" + $0 }, 1), ("NO", { "NO 00000000\($0) MVA" }, 1),
+        ("SE", { "000000000" + $0 + "01" }, 1), ("SE", { "00000-0000" + $0 }, 1), ("EE", { "00000000" + $0 }, 1),
+        ("NL", { "00000000" + $0 + "B01" }, 1), ("NL", { "000000" + $0 + "B01" }, 1), ("BE", { "00000000" + $0 }, 2),
+    ]
+
+    @Test("zero digits are refused as a placeholder whatever the check value", arguments: zeros.indices)
+    func refusedWhateverTheCheckValue(index: Int) {
+        let (country, typed, width) = Self.zeros[index]
+        for value in 0..<(width == 1 ? 10 : 100) {
+            let number = typed(width == 1 ? String(value) : String(format2: value))
+            #expect(throws: VATNumberError.allZeros(country: country), "\(number)") {
+                try VATNumber.parse(number, country: country)
+            }
+        }
+    }
+
+    @Test("the refusal says why, and a number of another country of only zeros is refused too")
+    func reasonAndUncheckedCountries() throws {
+        #expect(VATNumberError.allZeros(country: "FI").description
+            == "Finnish VAT numbers are never all zeros: that is a placeholder, not a number anyone was given "
+            + "(leave the field empty instead)")
+        #expect(throws: VATNumberError.allZeros(country: "FR")) { try VATNumber.parse("FR 000 000 000 00", country: "FR") }
+        #expect(throws: VATNumberError.allZeros(country: "AT")) { try VATNumber.parse("0000-0000", country: "AT") }
+        // A zero among other digits is a number like any other.
+        #expect(try VATNumber.parse("FR40303265045", country: "FR").canonical == "FR40303265045")
+        #expect(try VATNumber.parse("0112038-9", country: "FI").canonical == "FI01120389")
+    }
+}

@@ -36,6 +36,18 @@ import Testing
         }
     }
 
+    /// A `Pair` merged by another administrator, "merger", so that stamps and history entries
+    /// written by the merge are told apart from those of the records' creator.
+    private static func mergedByAnotherUser(_ server: TestServer, _ client: CustomerClient) async throws -> Pair {
+        let pair = try await Pair(client)
+        let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
+        _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
+        let merger = server.client(asUID: mergerUID)
+        defer { merger.close() }
+        _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+        return pair
+    }
+
     @Test func duplicatesArePairedAndAMergeMovesEveryKind() async throws {
         try await withServer { _, client in
             let pair = try await Pair(client)
@@ -137,12 +149,7 @@ import Testing
     /// and by whom, as for any other change; a record that stays is not touched.
     @Test func movedContactsAndAddressesAreStampedAsUpdatedByTheMerge() async throws {
         try await withServer { server, client in
-            let pair = try await Pair(client)
-            let mergerUID: UInt32 = getuid() == 4252 ? 4253 : 4252
-            _ = try await client.users.add(uid: mergerUID, name: "merger", isAdministrator: true)
-            let merger = server.client(asUID: mergerUID)
-            defer { merger.close() }
-            _ = try await merger.customers.merge(keep: pair.kept.id, absorb: pair.absorbed.id)
+            let pair = try await Self.mergedByAnotherUser(server, client)
 
             let contact = try await client.contacts.get(id: pair.contact.id)
             let addresses = try await client.addresses.list(customerID: pair.kept.id)
@@ -157,6 +164,59 @@ import Testing
             #expect(contact.updatedBy.name == "merger" && moved.updatedBy.name == "merger")
             #expect(contact.createdBy == pair.contact.createdBy && moved.createdAt == pair.absorbedOffice.createdAt)
             #expect(addresses.first { $0.id == pair.keptOffice.id } == pair.keptOffice)
+        }
+    }
+
+    /// Every other moved record changed too: activities, sales cases and projects are stamped
+    /// (version +1), files and links get their updated at and by; each record that keeps a history
+    /// (invoices included, whose issued text stays) has an `updated` entry saying its customer went
+    /// from the absorbed one to the kept one, by the merger, in its history and in the change feed.
+    @Test func everyMovedRecordIsStampedAndItsHistoryAndTheFeedSayItMoved() async throws {
+        try await withServer { server, client in
+            let pair = try await Self.mergedByAnotherUser(server, client)
+
+            let activities = try await client.activities.list(customerID: pair.kept.id)
+            let note = try #require((activities.planned + activities.done).first { $0.id == pair.note.id })
+            let salesCase = try await client.projects.get(id: pair.salesCase.id)
+            let project = try await client.projects.get(id: pair.project.id)
+            for (what, before, after) in [
+                ("note", (pair.note.version, pair.note.updatedAt, pair.note.createdBy), (note.version, note.updatedAt, note.updatedBy)),
+                ("sales case", (pair.salesCase.version, pair.salesCase.updatedAt, pair.salesCase.createdBy),
+                 (salesCase.version, salesCase.updatedAt, salesCase.updatedBy)),
+                ("project", (pair.project.version, pair.project.updatedAt, pair.project.createdBy),
+                 (project.version, project.updatedAt, project.updatedBy)),
+            ] {
+                #expect(after.0 == before.0 + 1 && after.1 > before.1 && after.2.name == "merger", "\(what)")
+            }
+            let files = try await client.files.list(customerID: pair.kept.id)
+            let file = try #require(files.files.first), link = try #require(files.links.first)
+            #expect(file.updatedAt > pair.file.updatedAt && file.updatedBy.name == "merger")
+            #expect(link.updatedAt > pair.link.updatedAt && link.updatedBy.name == "merger")
+            #expect(file.createdAt == pair.file.createdAt && link.createdBy == pair.link.createdBy)
+            let invoice = try await client.invoices.get(id: pair.invoice.id)
+            #expect(invoice.issuedAt == pair.invoice.issuedAt && invoice.customerName == pair.invoice.customerName)
+
+            let moved: [(HistoryEntry.Entity, Int64)] = [
+                (.address, pair.absorbedOffice.id), (.contact, pair.contact.id), (.activity, pair.note.id),
+                (.project, pair.salesCase.id), (.project, pair.project.id), (.invoice, pair.invoice.id),
+            ]
+            let move = [FieldChange(field: "customerId", oldValue: String(pair.absorbed.id), newValue: String(pair.kept.id))]
+            for (entity, id) in moved {
+                let last = try #require(try await client.history.list(entity, id: id).last, "\(entity) \(id)")
+                #expect(last.action == "updated" && last.by.name == "merger" && last.customerId == pair.kept.id, "\(entity) \(id)")
+                #expect(last.changes == move, "\(entity) \(id)")
+            }
+            // The feed is the history: each move is an event there too.
+            let keptCustomerEvent = try #require(try await client.history.list(.customer, id: pair.kept.id).last).id
+            var events = client.changes.watch(after: 0).makeAsyncIterator()
+            var seen: [ChangeEvent] = []
+            while seen.last.map({ $0.sequence < keptCustomerEvent }) ?? true {
+                seen.append(try #require(try await events.next()))
+            }
+            for (entity, id) in moved {
+                #expect(seen.contains { $0.kind == entity && $0.entityId == id && $0.action == "updated"
+                    && $0.changes.map(\.field) == ["customerId"] }, "\(entity) \(id)")
+            }
         }
     }
 

@@ -51,6 +51,32 @@ import Testing
         }
     }
 
+    /// A number of zeros passes most check digit rules but is no company's: a create and an update
+    /// giving one are refused on `vatNumber` saying so, in every form it is typed, and change nothing.
+    @Test func aVATNumberOfZerosIsRefusedOnCreateAndUpdate() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Nollakohta Oy", country: "FI"))
+            for (country, typed, adjective) in [("FI", "0000000-0", "Finnish"), ("FI", "FI00000000", "Finnish"),
+                                                ("NO", "NO000000000MVA", "Norwegian"), ("NO", "000 000 000", "Norwegian"),
+                                                ("SE", "000000-0000", "Swedish"), ("FR", "FR00000000000", "FR")] {
+                let reason = "\(adjective) VAT numbers are never all zeros: that is a placeholder, not a number anyone "
+                    + "was given (leave the field empty instead)"
+                let created = await #expect(throws: RPCError.self) {
+                    try await client.customers.create(CustomerFields(name: "Zero \(typed)", vatNumber: typed, country: country))
+                }
+                #expect(created?.code == .invalidArgument && created?.details == [ErrorDetail(field: "vatNumber", reason: reason)],
+                        "\(typed): \(created?.details ?? [])")
+                let updated = await #expect(throws: RPCError.self) {
+                    try await client.customers.update(id: customer.id, CustomerFields(vatNumber: typed, country: country))
+                }
+                #expect(updated?.code == .invalidArgument && updated?.details == [ErrorDetail(field: "vatNumber", reason: reason)],
+                        "\(typed): \(updated?.details ?? [])")
+            }
+            #expect(try await client.customers.get(id: customer.id) == customer)
+            #expect(try await client.customers.list(CustomerQuery(status: .all)).customers.map(\.id) == [customer.id])
+        }
+    }
+
     @Test func theNameCannotBeCleared() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme"))

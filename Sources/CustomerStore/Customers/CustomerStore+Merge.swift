@@ -82,19 +82,19 @@ extension CustomerStore {
         try connection.run("INSERT INTO customer_merges (absorbed_id, kept_id, merged_at, merged_by) VALUES (?, ?, ?, ?)",
                            [.integer(absorbed.id), .integer(kept.id), .integer(now), .integer(author.userID)])
         // Contacts before activities: an activity's contact must belong to the activity's customer.
-        // A moved contact or address changed (its customer), and the card shows who last changed
-        // them and when: both are stamped as updated by the merge, version +1.
+        // A moved record changed (its customer), and its card shows who last changed it and when:
+        // each is stamped as updated by the merge (version +1 where it has one); invoices keep
+        // their issue-time record untouched and only say in their history where they went.
         for table in ["contacts", "activities", "projects", "files", "links", "invoices", "addresses"] {
-            if table == "contacts" || table == "addresses" {
-                try connection.run("""
-                    UPDATE \(table) SET customer_id = ?1, version = version + 1, updated_at = max(?3, updated_at + 1),
-                        updated_by = ?4
-                    WHERE customer_id = ?2
-                    """, ids + [.integer(now), .integer(author.userID)])
-            } else {
-                try connection.run("UPDATE \(table) SET customer_id = ?1 WHERE customer_id = ?2", ids)
+            let stamp = switch table {
+            case "invoices": ""
+            case "files", "links": ", updated_at = max(?3, updated_at + 1), updated_by = ?4"
+            default: ", version = version + 1, updated_at = max(?3, updated_at + 1), updated_by = ?4"
             }
+            try connection.run("UPDATE \(table) SET customer_id = ?1\(stamp) WHERE customer_id = ?2",
+                               stamp.isEmpty ? ids : ids + [.integer(now), .integer(author.userID)])
         }
+        try HistoryLog.append(connection, Self.movedEntries(plan, kept: kept.id, absorbed: absorbed.id, at: now, by: author))
         try connection.run("""
             INSERT OR IGNORE INTO customer_segments (customer_id, segment_id)
             SELECT ?1, segment_id FROM customer_segments WHERE customer_id = ?2
@@ -109,6 +109,30 @@ extension CustomerStore {
             // Only now: the unique index on head offices held it for the absorbed row until it went.
             try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                [.integer(headOffice.id), .integer(kept.id)])
+        }
+    }
+
+    /// An `updated` entry for every moved record that keeps a history, its `customerId` going from
+    /// the absorbed customer to the kept one: the record's own history and the change feed say
+    /// that it moved, by whom and when, not only the kept customer's `merged` entry.
+    private static func movedEntries(_ plan: StoredCustomerMerge, kept: Int64, absorbed: Int64, at: Int64,
+                                     by author: Author) -> [HistoryLog.NewEntry] {
+        let change = [StoredFieldChange(field: "customerId", oldValue: String(absorbed), newValue: String(kept))]
+        return plan.moved.flatMap { records -> [HistoryLog.NewEntry] in
+            let entity: HistoryEntity? = switch records.kind {
+            case .addresses: .address
+            case .contacts: .contact
+            case .activities: .activity
+            case .salesCases, .projects: .project
+            case .invoices: .invoice
+            // Files and links have no history of their own (the customer's entry names them).
+            case .files, .links, .segments, .settings: nil
+            }
+            guard let entity else { return [] }
+            return records.ids.map { id in
+                HistoryLog.NewEntry(entity: entity, id: id, customerID: kept, action: .updated, at: at, author: author,
+                                    changes: change)
+            }
         }
     }
 

@@ -41,10 +41,11 @@ enum HistoryLog {
         old == new ? [] : [StoredFieldChange(field: field, oldValue: String(old), newValue: String(new))]
     }
 
-    /// Fields whose values say nothing of anyone (yes/no flags, a head office's address id):
+    /// Fields whose values say nothing of anyone (yes/no flags, a head office's address id, the
+    /// customer id a merge moved a record from and to):
     /// `eraseValues` does not return them, since a copy of "true" or "12" elsewhere is not the
     /// erased person's and forgetting every stored answer that contains one would be wrong.
-    private static let impersonalFields: Set<String> = ["active", "isHeadOffice", "headOffice"]
+    private static let impersonalFields: Set<String> = ["active", "isHeadOffice", "headOffice", "customerId"]
 
     /// Appends one entry with its field changes, recording the author whole: the person, the
     /// trusted service it came through and its source.
