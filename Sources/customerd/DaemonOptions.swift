@@ -54,11 +54,12 @@ enum DaemonOptions {
         UNAVAILABLE. Default: 10.
         """)
     static let slowCallThreshold = Option.value("slow-call-threshold", "MS", help: """
-        Log one line (level warning) for each call that takes at least MS
+        Log one line (level warning) for each unary call that takes at least MS
         milliseconds, with its method, caller (uid and user), duration and status;
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
-        logged; at most ten lines a second are written, the next one saying how
-        many were left out (suppressed=N). Default: 500.
+        logged, nor streams (a watch or an import lasts as long as its client
+        keeps it); at most ten lines a second are written, the next one saying
+        how many were left out (suppressed=N). Default: 500.
         """)
     static let maxConnectionsPerUser = Option.value("max-connections-per-user", "N", help: """
         Connections one OS user may hold open at once; more are refused with

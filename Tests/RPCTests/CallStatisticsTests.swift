@@ -131,6 +131,28 @@ import Testing
         }
     }
 
+    /// A stream lasts as long as its peer keeps it (a watch for hours): past the threshold it is
+    /// counted in its method's statistics, not logged, where a unary call of the same server is.
+    @Test func streamsPastTheThresholdAreCountedButNotLogged() async throws {
+        try await withTestServer(configure: { $0.slowCallThreshold = .nanoseconds(1) }) { server, channel in
+            var received = 0
+            for try await _ in channel.serverStreaming(TestService.count, Number(value: 3), as: Number.self) { received += 1 }
+            let total = try await channel.clientStreaming(TestService.sum, as: Number.self) { (sender: ClientStreamSender<Number>) in
+                try await sender.send(Number(value: 2))
+                try await sender.send(Number(value: 3))
+            }
+            #expect(received == 3)
+            #expect(total.value == 5)
+            _ = await rpcError { _ = try await channel.unary(TestService.fail, EchoRequest(text: ""), as: EchoResponse.self) }
+            let lines = server.logs.all.filter { $0.contains("slow call") }
+            #expect(lines.count == 1, "\(lines)")
+            #expect(lines.allSatisfy { $0.contains("method=test.v1.Test/Fail") }, "\(lines)")
+            let info = try await channel.unary(RPCServerInfo.GetServerInfo.descriptor, ServerInfoRequest(), as: ServerInfoResponse.self)
+            #expect(info.methods.first { $0.method == "test.v1.Test/Count" }?.calls == 1)
+            #expect(info.methods.first { $0.method == "test.v1.Test/Sum" }?.calls == 1)
+        }
+    }
+
     @Test func withTheDefaultThresholdFastCallsLogNothing() async throws {
         try await withTestServer { server, channel in
             for _ in 0..<20 { _ = try await channel.unary(TestService.echo, EchoRequest(text: "x"), as: EchoResponse.self) }

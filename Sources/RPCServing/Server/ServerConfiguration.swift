@@ -95,12 +95,13 @@ public struct ServerConfiguration: Sendable {
     /// past it the call ends DEADLINE_EXCEEDED. A handler may hold something others wait for while
     /// it reads (an import holds the database's writer), so a client that goes silent must not keep it.
     public var clientStreamMessageTimeout: Duration = .seconds(60)
-    /// A call that takes at least this long is logged, one line at warning level with its method,
-    /// caller, duration and status (default 500 ms); nil logs none. Ordinary calls log nothing.
+    /// A unary call that takes at least this long is logged, one line at warning level with its
+    /// method, caller, duration and status (default 500 ms); nil logs none. Ordinary calls log
+    /// nothing, and streams none: their length is their peer's (a watch lasts for hours).
     public var slowCallThreshold: Duration? = .milliseconds(500)
     /// At most one slow-call line per this interval (default 100 ms: ten a second), the next line
     /// saying how many were left out (`suppressed=N`): one user can end hundreds of slow calls a
-    /// second (watches, paused streams), and the log must not grow with them.
+    /// second, and the log must not grow with them.
     public var slowCallLogInterval: Duration = .milliseconds(100)
     /// Whether the caller may read the server's activity in `GetServerInfo` (connections, calls by
     /// status and in flight, per-method statistics); anyone else gets versions, limits and uptime,

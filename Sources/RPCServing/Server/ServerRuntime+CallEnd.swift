@@ -4,9 +4,11 @@ import ServiceLog
 /// What the runtime does when a call it admitted ends: counts it and logs it if it was slow.
 extension ServerRuntime {
     /// Counts the call under its status and method with its duration, gives its places in the user's
-    /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when it took at
-    /// least `slowCallThreshold` (one per `slowCallLogInterval`). Called once per admitted
-    /// call, by whoever claimed its end.
+    /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when a unary call
+    /// took at least `slowCallThreshold` (one per `slowCallLogInterval`). A stream lasts as long
+    /// as its peer keeps it (a watch for hours, an import as fast as its client sends), so its
+    /// length says nothing of the server and would fill the log: it is only counted. Called once
+    /// per admitted call, by whoever claimed its end.
     func callEnded(_ context: ServerContext, _ code: StatusCode) {
         let duration = context.startedAt.duration(to: .now)
         statistics.callEnded(code)
@@ -14,7 +16,7 @@ extension ServerRuntime {
         context.connection.callBudget.giveBack(1)
         if context.method.kind == .serverStreaming { context.connection.serverStreamBudget.giveBack(1) }
         context.methodStatistics.record(code, duration: duration)
-        if let threshold = configuration.slowCallThreshold, duration >= threshold {
+        if context.method.kind == .unary, let threshold = configuration.slowCallThreshold, duration >= threshold {
             logSlowCall(context, code: code, duration: duration)
         }
     }
