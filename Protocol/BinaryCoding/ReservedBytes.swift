@@ -73,6 +73,20 @@ struct ReservedBytes {
         count = start + written
     }
 
+    /// Appends a copy of the bytes written in `range` (which the caller has checked is within
+    /// `count`): a message written before, repeated.
+    @inline(__always)
+    mutating func append(copyOf range: Range<Int>) {
+        // Reserved first: a larger buffer moves the bytes copied, so the pointer is taken after.
+        reserve(range.count)
+        let start = count
+        buffer.withUnsafeMutablePointerToElements { base in
+            // No overlap: `range` ends at or before `count`, the copy goes after it.
+            (base + start).update(from: base + range.lowerBound, count: range.count)
+        }
+        count = start + range.count
+    }
+
     /// Writes `value` (of `size` bytes as a varint) at `offset`, over `width` bytes written there
     /// (a placeholder), moving everything after them when the sizes differ.
     @inline(__always)

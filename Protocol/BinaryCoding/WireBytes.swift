@@ -53,17 +53,28 @@ extension String: WireBytes {
     private static var smallCapacity: Int { 15 }
 
     /// Whether every byte of `bytes` is below 0x80 (also `BinaryWriter`'s check of borrowed text).
+    /// Eight bytes at a time; the tail as one load of the last eight (or four, or two) bytes,
+    /// overlapping those read, not byte by byte: most texts here are 5 to 30 bytes, and the byte
+    /// loop was ~35 of the ~70 instructions a text spent in this check (callgrind, "list18").
     @inline(__always)
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var position = 0
+        let count = bytes.count
         var high: UInt64 = 0
-        while bytes.count - position >= 8 {
-            high |= bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            position += 8
-        }
-        while position < bytes.count {
-            high |= UInt64(bytes[position])
-            position += 1
+        if count >= 8 {
+            var position = 0
+            while count - position > 8 {
+                high |= bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                position += 8
+            }
+            high |= bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            high = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+                | bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        } else if count >= 2 {
+            high = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt16.self)
+                | bytes.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self))
+        } else if count == 1 {
+            high = UInt64(bytes[0])
         }
         return high & 0x8080_8080_8080_8080 == 0
     }

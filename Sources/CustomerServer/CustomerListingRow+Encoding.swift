@@ -13,7 +13,7 @@ extension CustomerListingRow {
         try writer.write(key.id, try id)
         try writer.write(key.number, try number)
         try writer.write(key.name, utf8: try name(deleted: deleted))
-        try writer.write(key.accountManager, try accountManager.map(UserRef.init))
+        try writer.write(key.accountManager, user: try accountManager)
         try writer.write(key.description, utf8: try text(.description))
         try writer.write(key.vatNumber, utf8: try text(.vatNumber))
         try writer.write(key.country, utf8: try text(.country))
@@ -24,9 +24,9 @@ extension CustomerListingRow {
         try writer.write(key.active, try active)
         try writer.write(key.version, try version)
         try writer.write(key.createdAt, try createdAt)
-        try writer.write(key.createdBy, UserRef(try createdBy))
+        try writer.write(key.createdBy, user: try createdBy)
         try writer.write(key.updatedAt, try updatedAt)
-        try writer.write(key.updatedBy, UserRef(try updatedBy))
+        try writer.write(key.updatedBy, user: try updatedBy)
         // Never in a listing (see `StoredCustomer.headOffice`).
         // (Optionals of the row and of the record, not an enum of both: copying and destroying
         // that cost ~700 instructions a get under callgrind.)
@@ -78,9 +78,9 @@ extension AddressListingRow {
         try writer.write(key.isHeadOffice, try isHeadOffice)
         try writer.write(key.version, try version)
         try writer.write(key.createdAt, try createdAt)
-        try writer.write(key.createdBy, UserRef(try createdBy))
+        try writer.write(key.createdBy, user: try createdBy)
         try writer.write(key.updatedAt, try updatedAt)
-        try writer.write(key.updatedBy, UserRef(try updatedBy))
+        try writer.write(key.updatedBy, user: try updatedBy)
     }
 }
 

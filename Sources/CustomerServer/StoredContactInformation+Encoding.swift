@@ -94,9 +94,9 @@ extension StoredAddress {
         try writer.write(Key.isHeadOffice, isHeadOffice)
         try writer.write(Key.version, version)
         try writer.write(Key.createdAt, createdAt)
-        try writer.write(Key.createdBy, UserRef(createdBy))
+        try writer.write(Key.createdBy, user: createdBy)
         try writer.write(Key.updatedAt, updatedAt)
-        try writer.write(Key.updatedBy, UserRef(updatedBy))
+        try writer.write(Key.updatedBy, user: updatedBy)
     }
 }
 
@@ -120,9 +120,9 @@ extension StoredContact {
         try writer.write(Key.deleted, deleted)
         try writer.write(Key.version, version)
         try writer.write(Key.createdAt, createdAt)
-        try writer.write(Key.createdBy, UserRef(createdBy))
+        try writer.write(Key.createdBy, user: createdBy)
         try writer.write(Key.updatedAt, updatedAt)
-        try writer.write(Key.updatedBy, UserRef(updatedBy))
+        try writer.write(Key.updatedBy, user: updatedBy)
     }
 }
 
@@ -146,9 +146,9 @@ extension ContactListingRow {
         try writer.write(Key.deleted, try deleted)
         try writer.write(Key.version, try version)
         try writer.write(Key.createdAt, try createdAt)
-        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.createdBy, user: try createdBy)
         try writer.write(Key.updatedAt, try updatedAt)
-        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+        try writer.write(Key.updatedBy, user: try updatedBy)
     }
 }
 
@@ -163,18 +163,18 @@ extension ActivityListingRow {
         try writer.write(Key.dueDate, try dueAt)
         try writer.write(Key.startsAt, try startsAt)
         try writer.write(Key.endsAt, try endsAt)
-        try writer.write(Key.assignee, try assignee.map(UserRef.init))
+        try writer.write(Key.assignee, user: try assignee)
         try writer.write(Key.contact, try contact.map(ContactRef.init))
         try writer.write(Key.done, done)
         try writer.write(Key.completedAt, try completedAt)
-        try writer.write(Key.completedBy, try completedBy.map(UserRef.init))
+        try writer.write(Key.completedBy, user: try completedBy)
         try writer.write(Key.projectId, try projectID)
         try writer.write(Key.projectName, utf8: try projectName)
         try writer.write(Key.version, try version)
         try writer.write(Key.createdAt, try createdAt)
-        try writer.write(Key.createdBy, UserRef(try createdBy))
+        try writer.write(Key.createdBy, user: try createdBy)
         try writer.write(Key.updatedAt, try updatedAt)
-        try writer.write(Key.updatedBy, UserRef(try updatedBy))
+        try writer.write(Key.updatedBy, user: try updatedBy)
         try writer.write(Key.timeZone, utf8: try timeZone)
     }
 }

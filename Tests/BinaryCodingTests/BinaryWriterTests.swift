@@ -114,4 +114,54 @@ import Testing
         #expect(throws: EncodingError.self) { try target.write(fieldsOf: apart, 0..<(apart.count + 1)) }
         #expect(target.count == 0)
     }
+
+    /// Recurring messages (`writeMessage(_:recurring:identity:_:)`: the same identity, the same
+    /// fields) copied from where they were first written are the bytes of each written whole:
+    /// in parents whose length takes another width than the one guessed (so their content, the
+    /// recurring fields in it, moves), at every depth, with more identities than are remembered,
+    /// and an identity shared by another type, which is written on its own.
+    @Test func recurringMessagesAreTheBytesOfEachWrittenWhole() throws {
+        // Identity n has a text of `sizes[n]` bytes: a length of one, two and three bytes.
+        let sizes = [3, 130, 0, 16_400, 7, 127, 128]
+        func shared(_ identity: Int) -> Node { Self.node(sizes[identity], number: Int64(identity)) }
+        // Another type's message of the same identity, with other fields.
+        func other(_ identity: Int) -> Node { Self.node(sizes[identity] + 1, number: Int64(-identity - 1)) }
+        var identities: [Int] = []
+        var children: [Node] = []
+        for index in 0..<40 {
+            let identity = (index * 5 + index / 7) % sizes.count
+            identities.append(identity)
+            // Parents of alternating sizes, each holding the shared node and a nested one holding it too.
+            children.append(Self.node(index % 3 == 0 ? 200 : 1, number: Int64(100 + index),
+                                      children: [shared(identity), Self.node(index, children: [other(identity)])]))
+        }
+        let tree = Node(text: nil, number: 0, at: nil, children: children, tail: nil)
+
+        func write(_ node: Node, _ identity: Int, to writer: inout BinaryWriter) throws {
+            try writer.write(Node.CodingKeys.text, node.text)
+            try writer.write(Node.CodingKeys.number, node.number)
+            try writer.write(Node.CodingKeys.at, node.at)
+            // The shared node as a recurring `Node`; the nested one's as a recurring `Plain` of the
+            // same identity and other fields: another type, never mistaken for the `Node`.
+            try writer.writeMessage(Node.CodingKeys.children, recurring: Node.self, identity: Int64(identity)) {
+                try shared(identity).encodeFields(to: &$0)
+            }
+            try writer.writeMessage(Node.CodingKeys.children) { nested in
+                try nested.write(Node.CodingKeys.text, node.children[1].text)
+                try nested.write(Node.CodingKeys.number, node.children[1].number)
+                try nested.write(Node.CodingKeys.at, node.children[1].at)
+                try nested.writeMessage(Node.CodingKeys.children, recurring: Plain.self, identity: Int64(identity)) {
+                    try other(identity).encodeFields(to: &$0)
+                }
+            }
+        }
+        let written = try BinaryEncoder().encodeFields(of: Node.self, capacity: 0) { writer in
+            try writer.write(Node.CodingKeys.number, Int64(0))
+            for (child, identity) in zip(children, identities) {
+                try writer.writeMessage(Node.CodingKeys.children) { try write(child, identity, to: &$0) }
+            }
+        }
+        #expect(written.bytes == (try BinaryEncoder().encode(tree)))
+        #expect(try BinaryDecoder().decode(Node.self, from: written.bytes) == tree)
+    }
 }

@@ -17,6 +17,21 @@ import Testing
         try expectSameAsValidating(content)
     }
 
+    /// The ASCII check reads its tail as overlapping loads: one byte of 0x80 or above at any
+    /// position of any length is found, and ASCII of every length is ASCII.
+    @Test(arguments: lengths)
+    func aHighByteAtEveryPositionIsNotASCII(length: Int) {
+        let ascii = (0..<length).map { UInt8(($0 * 37 + length) % 128) }
+        #expect(ascii.withUnsafeBytes { String.isASCII($0) })
+        for position in 0..<length {
+            for high: UInt8 in [0x80, 0xc3, 0xff] {
+                var content = ascii
+                content[position] = high
+                #expect(!content.withUnsafeBytes { String.isASCII($0) }, "length \(length), \(high) at \(position)")
+            }
+        }
+    }
+
     @Test(arguments: lengths)
     func oneTwoByteCharacterAtEveryPositionIsExact(length: Int) throws {
         guard length >= 2 else { return }

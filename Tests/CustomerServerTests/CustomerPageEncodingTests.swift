@@ -49,4 +49,44 @@ import Testing
             #expect(none.bytes.isEmpty)
         }
     }
+
+    /// A user named again on a page is written as a copy of its first reference
+    /// (`BinaryWriter.write(_:user:)`): pages naming more users than the writer remembers, as
+    /// account manager, creator and updater, among customers short and long (so the lengths
+    /// before them take other widths than guessed), are still the encoded response of their
+    /// records; a user's non-ASCII name of 64 characters included.
+    @Test func aPageNamingManyUsersIsTheEncodedResponseOfItsRecords() async throws {
+        try await StoreOfTwoUsers.with("writing pages that name many users") { fixture in
+            let store = fixture.store
+            var users = [fixture.admin, fixture.manager]
+            for index in 0..<5 {
+                let name = index == 0 ? String(repeating: "Åsa-Märta ", count: 6) + "Ö" : "user \(index)"
+                users.append(try store.addUser(uid: 2000 + UInt32(index), name: name))
+            }
+            for index in 0..<23 {
+                let customer = try store.createCustomer(NewCustomer(
+                    name: "Kunde \(index) ÄÖ", accountManagerID: index % 4 == 0 ? nil : users[index % users.count].id,
+                    description: index % 3 == 0 ? String(repeating: "lang beskrivning ", count: 12) : nil,
+                    country: "SE"), by: .user(users[(index + 3) % users.count].id))
+                if index % 2 == 1 {
+                    _ = try store.updateCustomer(id: customer.id, CustomerChanges(phone: "+46 8 123 \(index)"),
+                                                 expectedVersion: customer.version, by: .user(users[(index + 5) % users.count].id))
+                }
+            }
+            for limit in [50, 4] {
+                var token: String?
+                var pages = 0
+                repeat {
+                    let records = try store.listCustomers(CustomerFilter(), order: .byNumber, limit: limit, pageToken: token)
+                    let expected = try BinaryEncoder().encode(ListCustomersResponse(
+                        customers: records.customers.map { Customer($0) }, nextPageToken: records.nextPageToken))
+                    let written = try store.encodedPage(CustomerFilter(), order: .byNumber, limit: limit, pageToken: token)
+                    #expect(written.bytes == expected, "page \(pages + 1) of \(limit)")
+                    token = records.nextPageToken
+                    pages += 1
+                } while token != nil && pages < 10
+                #expect(pages == (23 + limit - 1) / limit)
+            }
+        }
+    }
 }
