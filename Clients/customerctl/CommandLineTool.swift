@@ -136,6 +136,10 @@ enum CommandLineTool {
         // Connecting is bound by --timeout too, not the library's 5 s: on a loaded machine the server's
         // HELLO can take longer than that, and a command given 30 s failed UNAVAILABLE after 5
         // (CustomerImportCommandLineTests under load ~50). A server that is not there still fails at once.
+        if !global.isSocketNamed, let problem = DefaultSocketCheck.problem(with: global.socketPath) {
+            printError(problem)
+            return ExitStatus.failure
+        }
         var configuration = ClientConfiguration()
         configuration.connectTimeout = global.timeout
         let client = CustomerClient(socketPath: global.socketPath, configuration: configuration)

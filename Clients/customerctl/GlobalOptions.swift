@@ -1,9 +1,13 @@
 import CommandLineKit
 import CustomerClient
+import Foundation
 
 /// Options every command accepts, anywhere on the line before `--`.
 struct GlobalOptions: Sendable {
     var socketPath: String = DefaultEndpoint.socketPath()
+    /// Whether the user named the socket (`--socket`, `CUSTOMER_SOCKET`); a default one is checked
+    /// first (``DefaultSocketCheck``).
+    var isSocketNamed = ProcessInfo.processInfo.environment["CUSTOMER_SOCKET"].map { !$0.isEmpty } ?? false
     var output: OutputFormat = .table
     var timeoutSeconds: Double = 30
     /// The person a trusted service acts for (sent as `acting-for` metadata).
@@ -18,6 +22,7 @@ struct GlobalOptions: Sendable {
         "socket", "PATH", help: """
             The server's socket. Default: $CUSTOMER_SOCKET, else
             $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
+            A default socket, or its directory, of another user is refused: name it to use it.
             """, completion: .file)
     static let output = Option.value(
         "output", "table|json", short: "o", help: """
@@ -88,6 +93,7 @@ struct GlobalOptions: Sendable {
         switch option {
         case Self.socket:
             socketPath = value
+            isSocketNamed = true
         case Self.actAs:
             actingFor = value
         case Self.idempotency:

@@ -21,6 +21,8 @@ public final class CustomerServerApp: Sendable {
     private let server: RPCServer
     private let logger: Logger
     private let lateFailure = Mutex<StartFailure?>(nil)
+    /// Started by ``start()``, stopped before the store closes.
+    private let filesMonitor = Mutex<DatabaseFilesMonitor?>(nil)
 
     /// Set when the database was refused after the server had started (a large database's
     /// integrity check runs beside serving): the server has then stopped itself.
@@ -95,6 +97,8 @@ public final class CustomerServerApp: Sendable {
         try server.start()
         logger.notice(
             "started", [("socket", configuration.socketPath), ("database", configuration.databasePath)])
+        let monitor = DatabaseFilesMonitor(store: store, logger: logger) { [server] in server.health.setAll(.notServing) }
+        filesMonitor.withLock { $0 = monitor }
         if store.isIntegrityCheckDeferred { startIntegrityCheck() }
     }
 
@@ -135,7 +139,7 @@ public final class CustomerServerApp: Sendable {
         closeStore()
     }
 
-    /// Blocks until SIGTERM or SIGINT, then stops gracefully; returns the process exit code.
+    /// Blocks until SIGTERM, SIGINT or SIGHUP, then stops gracefully; returns the process exit code.
     /// `whenReady` and `whenStopping`: see `RPCServer.runUntilTerminated`.
     public func runUntilTerminated(whenReady: () -> Void = {}, whenStopping: (_ signal: Int32?) -> Void = { _ in }) -> Int32 {
         let code = server.runUntilTerminated(whenReady: whenReady) { signal in
@@ -148,6 +152,7 @@ public final class CustomerServerApp: Sendable {
 
     /// After the server has stopped: no call can reach the store any more.
     private func closeStore() {
+        filesMonitor.withLock { $0?.stop() }
         store.close()
         logger.notice("stopped", [("socket", configuration.socketPath)])
     }

@@ -14,6 +14,8 @@ extension GroupCommitWriter {
     /// - A member whose admission refuses (`write(checksFirst:admission:_:)`) is skipped, just
     ///   before it would have run: it gets the admission's error, the others go on.
     /// - A group of one runs without a savepoint, exactly as a write did before group commit.
+    /// - `beforeCommit` is asked once, just before COMMIT: when it throws, the group is rolled back
+    ///   as when COMMIT fails.
     /// - Members that join the batch (`write(checksFirst:joiningBatch:…)`) only queue rows while it
     ///   `collects` (in a group of several); the batch is written before a member that does not
     ///   join it runs and before COMMIT. Its failure stops the group as a failed COMMIT does; a
@@ -43,7 +45,10 @@ extension GroupCommitWriter {
             let call = group[0]
             do {
                 try call.admit()
-                try connection.transaction("BEGIN IMMEDIATE") { try call.run(connection) }
+                try connection.transaction("BEGIN IMMEDIATE") {
+                    try call.run(connection)
+                    try beforeCommit?()
+                }
             } catch {
                 batch?.discard()  // Nothing queued (the batch does not collect), unless a body misbehaved.
                 call.fail(error)  // Its own error, its admission's, or BEGIN's or COMMIT's.
@@ -81,6 +86,7 @@ extension GroupCommitWriter {
                 }
             }
             try batch?.flush(connection)
+            try beforeCommit?()
             try connection.run("COMMIT")
         } catch {
             // As in `SQLiteConnection.transaction`: SQLite may have rolled back already, then

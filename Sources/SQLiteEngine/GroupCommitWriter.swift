@@ -62,6 +62,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
     public let budgetNanoseconds: UInt64
     /// Where members that join a batch queue their rows (see ``GroupBatch``); nil: none may.
     let batch: (any GroupBatch)?
+    /// Asked once per transaction of `write`, just before its COMMIT (see `init`).
+    let beforeCommit: (@Sendable () throws -> Void)?
 
     /// Takes over `connection` (after any migration has run on it: see below).
     ///
@@ -75,12 +77,17 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// and a migration that builds an index over millions of rows must be free to spill.
     /// - Parameter groupBudgetNanoseconds: how long a group takes further members (see ``groupBudgetNanoseconds``).
     /// - Parameter batch: the rows of the members that join a batch (`joiningBatch`).
+    /// - Parameter beforeCommit: asked once per group (a group of one too), after its last member
+    ///   ran and just before COMMIT; when it throws, the group is rolled back and every member that
+    ///   ran gets its error, as when the COMMIT fails. For a check that must hold for every write
+    ///   acknowledged (the store's: its files are still at their paths), at one call per group.
     /// - Throws: `SQLiteError` when the setting cannot be made.
     public init(connection: SQLiteConnection, groupBudgetNanoseconds: UInt64 = groupBudgetNanoseconds,
-                batch: (any GroupBatch)? = nil) throws {
+                batch: (any GroupBatch)? = nil, beforeCommit: (@Sendable () throws -> Void)? = nil) throws {
         self.connection = connection
         budgetNanoseconds = groupBudgetNanoseconds
         self.batch = batch
+        self.beforeCommit = beforeCommit
         try connection.execute("PRAGMA temp_store = MEMORY")
     }
 

@@ -36,7 +36,7 @@ struct ServiceManagerNotifier: Sendable {
 
     /// A stop has begun: calls in flight get their grace period.
     func stopping(signal: Int32?) {
-        let cause = signal.map { $0 == SIGTERM ? " (SIGTERM)" : $0 == SIGINT ? " (SIGINT)" : " (signal \($0))" } ?? ""
+        let cause = signal.map { $0 == SIGTERM ? " (SIGTERM)" : $0 == SIGINT ? " (SIGINT)" : $0 == SIGHUP ? " (SIGHUP)" : " (signal \($0))" } ?? ""
         send([("STOPPING", "1"), ("STATUS", "Stopping\(cause): finishing the calls in flight")])
     }
 

@@ -39,7 +39,7 @@ let helpText = """
       These variables are removed from its environment once read.
 
     EXIT CODES:
-      0   stopped cleanly (SIGTERM or SIGINT)
+      0   stopped cleanly (SIGTERM, SIGINT or SIGHUP)
       1   could not start (the message says why: socket in use, unsafe socket directory, inherited
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)

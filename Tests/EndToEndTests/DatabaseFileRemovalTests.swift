@@ -34,4 +34,36 @@ import Testing
             #expect(backup.customers == Int64(acknowledged.count))
         }
     }
+
+    /// A create sent right after the removal, without the pause the writes' own look took (at most
+    /// every 100 ms): its group looks at the files before its COMMIT, so it is refused, not
+    /// acknowledged into the removed file (redteam18). And the operator is told without a write:
+    /// one log line, and health NOT_SERVING.
+    @Test func aWriteRightAfterTheRemovalIsRefusedAndTheOperatorIsToldOnce() async throws {
+        let log = LogCapture(label: "test-customerd", level: .warning)
+        try await withTestServer(start: { try TestServer(logger: log.logger) }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let before = try await client.customers.create(CustomerFields(name: "Before Oy"))
+            for suffix in ["", "-wal"] { try FileManager.default.removeItem(atPath: server.databasePath + suffix) }
+            do {
+                let after = try await client.customers.create(CustomerFields(name: "After Oy"))
+                Issue.record("a create right after the removal was acknowledged: \(after.id)")
+            } catch let error as RPCError {
+                #expect(error.code == .unavailable, "\(error)")
+            }
+
+            let giveUp = ContinuousClock.now + .seconds(testWaitLimit)
+            while try await client.server.health() == .serving && ContinuousClock.now < giveUp {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await client.server.health() == .notServing)
+            let lines = log.all.filter { $0.contains("database files gone") }
+            #expect(lines.count == 1, "\(log.all)")
+            #expect(lines.first?.contains("the database file \(server.databasePath) was removed or replaced") == true)
+            #expect(try await client.customers.get(id: before.id).name == "Before Oy")
+            let backup = try await client.maintenance.backup(to: server.directory.path + "/saved")
+            #expect(backup.customers == 1)
+        }
+    }
 }

@@ -155,7 +155,11 @@ import Testing
         let customers = Mutex<[Customer]>([])
     }
 
-    @Test func sigtermStopsCleanlyAndRemovesTheSocket() async throws {
+    /// SIGHUP (the terminal closed, or an operator's habitual "reload") stops it as SIGTERM does
+    /// (redteam18; before, its default action killed customerd at once: calls cut without a
+    /// STATUS, the socket file left behind, exit by signal).
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aStopSignalStopsCleanlyAndRemovesTheSocket(_ signal: Int32) async throws {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("d.sock").path
@@ -164,8 +168,8 @@ import Testing
         let client = CustomerClient(socketPath: socket)
         try await waitUntilServing(client)
         client.close()
-        daemon.terminate()
-        #expect(try await daemon.exitStatus("customerd to stop after SIGTERM") == 0)
+        daemon.terminate(signal)
+        #expect(try await daemon.exitStatus("customerd to stop after signal \(signal)") == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
 }

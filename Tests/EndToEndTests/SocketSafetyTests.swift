@@ -113,6 +113,56 @@ import Testing
         }
     }
 
+    /// What start-up refuses, done while the server runs (redteam18: nothing noticed it): each
+    /// logged once as `critical` within seconds, and once more when it is mended; the server goes
+    /// on serving the connections it has.
+    @Test func theSocketsDirectoryOpenedToOthersOrItsFileRemovedWhileRunningIsLogged() async throws {
+        let log = LogCapture(label: "test-customerd", level: .notice)
+        try await withTestServer(start: { try TestServer(logger: log.logger) }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            #expect(try await client.server.health() == .serving)
+            let directory = server.directory.path
+            func waitForLine(_ text: String) async throws {
+                try await waitUntil("a log line saying '\(text)'") { log.all.contains { $0.contains(text) } }
+            }
+
+            #expect(chmod(directory, 0o777) == 0)
+            try await waitForLine("the socket directory \(directory) now has mode 777")
+            #expect(chmod(directory, 0o700) == 0)
+            try await waitForLine("the socket and its directory are as the server made them again")
+            #expect(unlink(server.socketPath) == 0)
+            try await waitForLine("the socket file \(server.socketPath) was removed")
+            #expect(try await client.server.health() == .serving)
+            #expect(log.all.filter { $0.contains("now has mode 777") }.count == 1, "\(log.all)")
+        }
+    }
+
+    /// Another local user squats the default `/tmp/customercard-UID` before the user's server
+    /// (redteam18: customerd refused the directory, but customerctl connected to whatever listened
+    /// there). customerctl refuses the default socket there, naming why; named with `--socket`,
+    /// it is the user's choice.
+    @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
+    func customerctlRefusesADefaultSocketDirectoryOfAnotherUser() async throws {
+        let victim: UInt32 = 4244
+        let squatted = "/tmp/customercard-\(victim)"
+        try? FileManager.default.removeItem(atPath: squatted)
+        defer { try? FileManager.default.removeItem(atPath: squatted) }
+        #expect(mkdir(squatted, 0o700) == 0 && chown(squatted, 4245, 4245) == 0 && chmod(squatted, 0o777) == 0)
+        let environment = ["PATH": "/usr/bin:/bin"]
+        let setpriv = [OtherUser.setpriv, "--reuid=\(victim)", "--regid=\(victim)", "--clear-groups",
+                       try Products.url(of: "customerctl").path]
+
+        let refused = try await runExecutable("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + setpriv + ["whoami"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refusing the default socket \(squatted)/customerd.sock: its directory \(squatted) "
+                                        + "belongs to uid 4245, not to you (uid \(victim))"), "\(refused.stderr)")
+
+        let named = try await runExecutable("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + setpriv
+                                            + ["--socket", squatted + "/customerd.sock", "whoami"])
+        #expect(named.status != 0 && !named.stderr.contains("refusing the default socket"), "\(named.stderr)")
+    }
+
     @Test func socketModeAndGroupAreValidated() async throws {
         for (arguments, message) in [
             (["--socket-mode", "0777"], "only read and write bits may be given"),

@@ -31,6 +31,13 @@ handshakes and then sends valid GetCustomer calls one byte a second, every conne
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 100 --watches 100 --hold 30
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 500 --trickle --hold 60
 
+With --repeated K, each connection sends K MergeCustomers calls whose 4 MiB request is one
+`doNotFill` of about 1.4 million one-letter names (the server allows 64), all connections at once,
+and reads every STATUS: the memory (VmHWM, the peak, before and after) and CPU (utime + stime) the
+server spends decoding requests it refuses by a cap checked after decoding (redteam18).
+
+    contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 16 --repeated 4
+
 Keep N under the server's --max-connections-per-user (and this process's descriptor limit).
 """
 
@@ -41,11 +48,12 @@ import os
 import socket
 import struct
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from replay import (CALL_START, END_STREAM, HAS_MESSAGE, MAGIC, STATUS, Connection, call_start,  # noqa: E402
-                    client_hello, field_bytes, field_sint, string, varint)
+                    client_hello, code_name, field_bytes, field_sint, string, varint)
 
 FRAME = 4 * 1024 * 1024
 
@@ -149,6 +157,55 @@ def trickle(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def status_kib(pid: int, key: str) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {key} for pid {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def repeated(arguments: argparse.Namespace) -> int:
+    """Requests of ~1.4 million tiny repeated entries, refused by a cap of 64: what decoding them costs."""
+    head = varint(0) + string("customer.v1.CustomerService/MergeCustomers") + varint(0)
+    message = field_sint(1, 1) + field_sint(2, 2)
+    entry = field_bytes(4, "a")
+    message += entry * ((FRAME - len(head) - len(message)) // len(entry))
+    calls = [call_start(stream, "customer.v1.CustomerService/MergeCustomers", message, timeout_us=0)
+             for stream in range(1, 2 * arguments.repeated, 2)]
+    conns = [Connection(arguments.socket, timeout=600) for _ in range(arguments.connections)]
+    for conn in conns:
+        conn.expect_hello()
+    before_hwm, before_cpu, start = status_kib(arguments.pid, "VmHWM"), cpu_seconds(arguments.pid), time.monotonic()
+    senders = [threading.Thread(target=conn.send, args=(b"".join(calls),)) for conn in conns]
+    for sender in senders:
+        sender.start()
+    codes: dict[str, int] = {}
+    for conn in conns:
+        for stream in range(1, 2 * arguments.repeated, 2):
+            status = conn.status(stream)
+            name = "none" if status is None else f"{code_name(status.code)} {status.message[:60]}"
+            codes[name] = codes.get(name, 0) + 1
+    for sender in senders:
+        sender.join()
+    took = time.monotonic() - start
+    print(f"{arguments.connections} connections x {arguments.repeated} requests of {len(message) // len(entry)} entries "
+          f"({len(message)} bytes) in {took:.1f} s: server CPU {cpu_seconds(arguments.pid) - before_cpu:.2f} s, "
+          f"VmHWM {before_hwm // 1024} -> {status_kib(arguments.pid, 'VmHWM') // 1024} MiB, "
+          f"VmRSS now {rss_kib(arguments.pid) // 1024} MiB")
+    for name, count in sorted(codes.items()):
+        print(f"  {count} x {name}")
+    for conn in conns:
+        conn.close()
+    return 0
+
+
 def probe(arguments: argparse.Namespace) -> int:
     """Another user's view: GetCustomer after GetCustomer on a connection of its own, timed."""
     conn = Connection(arguments.socket, timeout=120)
@@ -179,6 +236,7 @@ def main() -> int:
     parser.add_argument("--unary", type=int, default=0, help="unread ListCustomers calls per connection")
     parser.add_argument("--watches", type=int, default=0, help="unread WatchChanges per connection")
     parser.add_argument("--trickle", action="store_true", help="send valid calls one byte a second per connection")
+    parser.add_argument("--repeated", type=int, default=0, help="4 MiB MergeCustomers of tiny doNotFill names per connection")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
     parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()
@@ -188,6 +246,8 @@ def main() -> int:
     print(f"idle: VmRSS {rss_kib(arguments.pid) // 1024} MiB")
     if arguments.trickle:
         return trickle(arguments)
+    if arguments.repeated > 0:
+        return repeated(arguments)
     if arguments.exports > 0 or arguments.unary > 0 or arguments.watches > 0:
         return hold_exports(arguments)
     head = varint(0) + string("customer.v1.CustomerService/GetCustomer") + varint(0)

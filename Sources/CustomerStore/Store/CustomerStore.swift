@@ -100,15 +100,16 @@ public final class CustomerStore: Sendable {
         try BlobStore(databasePath: path).removeStaleUploads()
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
+        let fileWatch = DatabaseFileWatch(paths: [path, path + "-wal"])
+        self.fileWatch = fileWatch
         writer = try StoreError.mappingEngineErrors {
             try GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds,
-                                  batch: createBatch)
+                                  batch: createBatch, beforeCommit: { try fileWatch.requireFilesInPlaceNow() })
         }
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
         access = .pooled
-        fileWatch = DatabaseFileWatch(paths: [path, path + "-wal"])
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
@@ -278,14 +279,27 @@ public final class CustomerStore: Sendable {
     /// A call's write: `body` gets this view's admission as `admit`, to call just before its
     /// change becomes permanent (before its COMMIT); a view that requires an admission it does
     /// not have refuses before `body` runs.
+    /// `admit` also looks at the database's files (as every group's COMMIT does): an import or a
+    /// merge that ran while they were removed is refused, not committed into the removed file.
     func withWriter<T>(named name: StaticString = #function,
                        _ body: (SQLiteConnection, _ admit: () throws -> Void) throws -> T) throws -> T {
         try fileWatch.requireFilesInPlace()
-        let admit = try admission.asked(by: "\(name)") ?? {}
+        let callAdmission = try admission.asked(by: "\(name)")
+        let admit = { [fileWatch] in
+            try fileWatch.requireFilesInPlaceNow()
+            try callAdmission?()
+        }
         return try StoreError.mappingEngineErrors {
             defer { commits.committed() }
             return try writer.withConnection { try body($0, admit) }
         }
+    }
+
+    /// Looks at the database file and its WAL now: the server asks every second, to stop
+    /// reporting itself healthy and tell the operator as soon as they are removed or replaced.
+    /// - Throws: `StoreError.unavailable` naming the file, as every write throws from then on.
+    public func requireDatabaseFilesInPlace() throws {
+        try fileWatch.requireFilesInPlaceNow()
     }
 
     // MARK: Time

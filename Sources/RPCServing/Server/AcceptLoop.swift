@@ -6,8 +6,12 @@ import ThreadSync
 /// The thread that accepts connections and starts each one's first thread.
 ///
 /// It waits in poll(2) on the listening socket and a wake-up pipe: closing a descriptor another
-/// thread is blocked on does not reliably wake it on Linux, a byte in the pipe does.
+/// thread is blocked on does not reliably wake it on Linux, a byte in the pipe does. At least
+/// every ``socketCheckMilliseconds`` it looks at the socket's file and directory
+/// (``ListeningSocket/problem()``) and logs a `critical` line when what is wrong changes.
 final class AcceptLoop: Sendable {
+    static let socketCheckMilliseconds: Int32 = 1_000
+
     private let listener: any ListeningSocket
     private let runtime: ServerRuntime
     private let wakeRead: Int32
@@ -50,18 +54,38 @@ final class AcceptLoop: Sendable {
     private func run() {
         var descriptors = [pollfd(fd: listener.socket.fd, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var lastCheck = ContinuousClock.now
+        var reported: String?
         while true {
             do {
-                _ = try syscall("poll") { poll(&descriptors, 2, -1) }
+                _ = try syscall("poll") { poll(&descriptors, 2, Self.socketCheckMilliseconds) }
             } catch {
                 runtime.logger.error("poll on the listening socket failed", [("error", error.description)])
                 break
             }
             if descriptors[1].revents != 0 { break }
             if descriptors[0].revents != 0 { acceptOne() }
+            if ContinuousClock.now - lastCheck >= .milliseconds(Self.socketCheckMilliseconds) {
+                lastCheck = ContinuousClock.now
+                reported = checkSocket(reported: reported)
+            }
         }
         finished.withLock { $0 = true }
         finished.broadcast()
+    }
+
+    /// Logs what is wrong with the socket when it is not what was last reported (once per change,
+    /// and once when it is right again, e.g. after `chmod go-w`).
+    /// - Returns: what is wrong now.
+    private func checkSocket(reported: String?) -> String? {
+        let problem = listener.problem()
+        guard problem != reported else { return problem }
+        if let problem {
+            runtime.logger.critical(problem, [("socket", listener.path)])
+        } else {
+            runtime.logger.notice("the socket and its directory are as the server made them again", [("socket", listener.path)])
+        }
+        return problem
     }
 
     private func acceptOne() {

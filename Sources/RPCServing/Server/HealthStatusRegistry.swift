@@ -26,7 +26,9 @@ public final class HealthStatusRegistry: Sendable {
         statuses.read { $0[service] } ?? .serviceUnknown
     }
 
-    func setAll(_ status: ServingStatus) {
+    /// Sets every service's status and the server's (the server's database gone: every service
+    /// depends on it).
+    public func setAll(_ status: ServingStatus) {
         statuses.write { statuses in
             for key in statuses.keys { statuses[key] = status }
         }

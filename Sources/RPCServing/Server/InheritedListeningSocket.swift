@@ -98,6 +98,9 @@ extension InheritedListeningSocket: ListeningSocket {
     var socket: UnixSocket { UnixSocket(fd: descriptor) }
     var path: String { address }
 
+    /// The service manager's socket: its file and directory are the manager's to keep.
+    func problem() -> String? { nil }
+
     /// Closes this process's descriptor only: the file, if any, stays for the service manager.
     func close() {
         socket.close()

@@ -7,6 +7,9 @@ protocol ListeningSocket: Sendable {
     var socket: UnixSocket { get }
     /// Where callers reach it, for the logs.
     var path: String { get }
+    /// What is wrong with the socket's file or directory now (removed, replaced, opened to
+    /// others), in an operator's words; nil when nothing is, or when they are not this server's.
+    func problem() -> String?
     func close()
 }
 

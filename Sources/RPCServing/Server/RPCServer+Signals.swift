@@ -3,7 +3,7 @@ import RPCCore
 import RPCTransport
 
 extension RPCServer {
-    /// Starts the server if needed, blocks until SIGTERM or SIGINT (or until another thread shuts it
+    /// Starts the server if needed, blocks until SIGTERM, SIGINT or SIGHUP (or until another thread shuts it
     /// down), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
     /// or could not install its signal handlers.
     ///
@@ -15,7 +15,7 @@ extension RPCServer {
         do {
             signals = try TerminationSignals()
         } catch {
-            runtime.logger.critical("cannot install the SIGTERM/SIGINT handlers", [("error", error.description)])
+            runtime.logger.critical("cannot install the SIGTERM/SIGINT/SIGHUP handlers", [("error", error.description)])
             return 1
         }
         defer { signals.restore() }
@@ -31,7 +31,7 @@ extension RPCServer {
         whenReady()
         let received = signals.wait()
         if received != 0 {
-            runtime.logger.notice("received signal, shutting down", [("signal", received == SIGTERM ? "SIGTERM" : "SIGINT")])
+            runtime.logger.notice("received signal, shutting down", [("signal", TerminationSignals.name(of: received))])
         }
         whenStopping(received == 0 ? nil : received)
         shutdown()

@@ -63,6 +63,28 @@ struct SocketDirectory: Sendable {
         }
     }
 
+    /// What the start-up check (`check`) would refuse now, or the directory no longer at its path;
+    /// nil when neither.
+    func problem() -> String? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        var atPath = stat()
+        if lstat(path, &atPath) != 0 || atPath.st_dev != info.st_dev || atPath.st_ino != info.st_ino {
+            return "the socket directory \(path) was removed, moved or replaced: new clients cannot reach this server's socket; "
+                + "restart customerd"
+        }
+        if info.st_uid != geteuid() {
+            return "the socket directory \(path) now belongs to uid \(info.st_uid), not to this server's user (uid \(geteuid())): "
+                + "its owner could replace the socket; give it back (chown) and restart customerd"
+        }
+        let mode = UInt32(info.st_mode) & 0o7777
+        if mode & 0o022 != 0 {
+            return "the socket directory \(path) now has mode \(String(mode, radix: 8)): group or others may write to it and "
+                + "could replace the socket; chmod go-w \(path), check the socket file, and restart customerd"
+        }
+        return nil
+    }
+
     /// mkdir(2) of each missing component with mode 0700; EEXIST means it is already there.
     private static func createMissing(_ path: String) throws(RPCServerError) {
         var current = path.hasPrefix("/") ? "" : "."

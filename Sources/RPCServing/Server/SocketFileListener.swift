@@ -128,6 +128,25 @@ struct SocketFileListener: Sendable {
         }
     }
 
+    /// The socket file removed or replaced, or its directory given to another owner, opened to
+    /// writes by others or moved away while the server runs (the accept loop asks every second).
+    /// customerd goes on serving the connections it has and the socket it holds; new clients
+    /// cannot reach it, or may reach another's socket, so the operator must hear of it
+    /// (redteam18: none of it was noticed, and the start-up checks never ran again).
+    func problem() -> String? {
+        if let reason = directory.problem() { return reason }
+        guard let info = directory.entry(name) else {
+            return "the socket file \(path) was removed: new clients cannot reach this server (connections already open go "
+                + "on); restart customerd to create it again"
+        }
+        guard UInt64(info.st_dev) == identity.device, UInt64(info.st_ino) == identity.inode else {
+            return "the socket file \(path) was replaced by another file (owner uid \(info.st_uid), mode "
+                + "\(String(UInt32(info.st_mode) & 0o7777, radix: 8))): new clients reach it instead of this server; "
+                + "find who replaced it, then restart customerd"
+        }
+        return nil
+    }
+
     /// Closes the listening socket and removes the file if it is still the one we created.
     func close() {
         socket.close()

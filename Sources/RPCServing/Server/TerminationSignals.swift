@@ -3,7 +3,7 @@ import RPCCore
 import RPCTransport
 import Synchronization
 
-/// Waits for SIGTERM or SIGINT with the self-pipe trick: a C signal handler writes the signal number
+/// Waits for SIGTERM, SIGINT or SIGHUP with the self-pipe trick: a C signal handler writes the signal number
 /// to a non-blocking pipe (write(2) is async-signal-safe), a thread blocks reading it.
 ///
 /// Unlike a dispatch signal source (registered asynchronously, with the signal ignored meanwhile),
@@ -11,7 +11,21 @@ import Synchronization
 /// not require the signals to be blocked in every thread of the process: it only needs one thread
 /// that does not block them, which `init` makes sure of for the calling thread.
 final class TerminationSignals: Sendable {
-    static let watched = [SIGTERM, SIGINT]
+    /// SIGHUP too (redteam18): its default action ended the process at once, calls cut without a
+    /// STATUS and the socket file left behind, when the terminal customerd ran in was closed or an
+    /// operator sent it out of habit ("reload"); customerd has nothing to reload, so it stops as
+    /// for SIGTERM. SIGPIPE is ignored (`RPCServer.start`); other signals keep their default.
+    static let watched = [SIGTERM, SIGINT, SIGHUP]
+
+    /// The signal's name for a log line.
+    static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGTERM: "SIGTERM"
+        case SIGINT: "SIGINT"
+        case SIGHUP: "SIGHUP"
+        default: "signal \(signal)"
+        }
+    }
 
     /// The pipe the handler writes to. Set before the handlers are installed and reset after they
     /// are removed; the handler only reads it (a C handler cannot capture context).

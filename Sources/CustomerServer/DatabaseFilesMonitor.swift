@@ -1,0 +1,42 @@
+import CustomerStore
+import Dispatch
+import Foundation
+import ServiceLog
+
+/// Looks every second whether the database file and its WAL are still at their paths, and tells
+/// the operator once they are not: one `critical` log line naming the file and what to do, and the
+/// health service answering NOT_SERVING from then on.
+///
+/// Why: the writes refuse themselves once the files are gone (`CustomerStore`'s file watch), but
+/// nothing told the operator before a write came (redteam17's known gap: no log line, health still
+/// SERVING), and a server that only reads would have gone on looking healthy until it stopped and
+/// its next start made an empty database. A stat(2) of two paths a second costs nothing; the
+/// thread sleeps in between and ends once it reported, or at ``stop()``.
+final class DatabaseFilesMonitor: Sendable {
+    static let interval = DispatchTimeInterval.seconds(1)
+
+    private let stopSignal = DispatchSemaphore(value: 0)
+
+    /// Starts looking; `whenLost` runs once, on the monitor's thread, after the log line.
+    init(store: CustomerStore, logger: Logger, whenLost: @escaping @Sendable () -> Void) {
+        let thread = Thread { [stopSignal] in
+            while stopSignal.wait(timeout: .now() + Self.interval) == .timedOut {
+                do {
+                    try store.requireDatabaseFilesInPlace()
+                } catch {
+                    logger.critical("database files gone, refusing every write and reporting NOT_SERVING: \(error)",
+                                    [("database", store.path)])
+                    whenLost()
+                    return
+                }
+            }
+        }
+        thread.name = "database-files-monitor"
+        thread.start()
+    }
+
+    /// Stops looking (before the store closes: SQLite removes the WAL with its last connection).
+    func stop() {
+        stopSignal.signal()
+    }
+}
