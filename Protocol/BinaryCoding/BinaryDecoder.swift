@@ -8,7 +8,7 @@ public struct BinaryDecoder: Sendable {
 
     /// How many field occurrences one message may hold, its fields together (unknown ones too), and
     /// how many elements one repeated field may hold (a packed run's each counted): past either the
-    /// decoding is refused (ENCODING.md §5, "Limits") before anything is kept for the next one.
+    /// decoding is refused (ENCODING.md §9) before anything is kept for the next one.
     /// Unlimited by default, for a client reading a large answer; the server sets it for requests,
     /// whose decoding held about 24 bytes of index and 16 of value for each 3-byte element of a
     /// repeated string before a handler could count them.
