@@ -6,14 +6,6 @@ public struct BinaryDecoder: Sendable {
     /// How deeply messages may nest (each nested message, wrapper or map entry is one level).
     public var maxDepth: Int = 64
 
-    /// How many field occurrences one message may hold, its fields together (unknown ones too), and
-    /// how many elements one repeated field may hold (a packed run's each counted): past either the
-    /// decoding is refused (ENCODING.md §9) before anything is kept for the next one.
-    /// Unlimited by default, for a client reading a large answer; the server sets it for requests,
-    /// whose decoding held about 24 bytes of index and 16 of value for each 3-byte element of a
-    /// repeated string before a handler could count them.
-    public var maxOccurrences: Int = .max
-
     /// Passed to the values being decoded as `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
@@ -24,12 +16,6 @@ public struct BinaryDecoder: Sendable {
 
     /// Creates a decoder.
     public init() {}
-
-    /// Creates a decoder refusing a message of more than `maxOccurrences` field occurrences, or a
-    /// repeated field of more elements (see ``maxOccurrences``).
-    public init(maxOccurrences: Int) {
-        self.maxOccurrences = maxOccurrences
-    }
 
     /// Decodes a `T` from `bytes`.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
@@ -47,12 +33,11 @@ public struct BinaryDecoder: Sendable {
         if readsDirectly, BinaryReader.canRead(buffer), let direct = directDecodable(T.self) {
             return try decodeDirectly(direct, as: type, from: buffer)
         }
-        let state = DecodingState(
-            buffer: buffer, maxDepth: maxDepth, maxOccurrences: maxOccurrences, userInfo: userInfo)
+        let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo)
         defer { state.releaseSpares() }
         var root = MessageIndex(depth: 0)
         do {
-            try root.scan(buffer, from: 0, to: buffer.count, limit: maxOccurrences)
+            try root.scan(buffer, from: 0, to: buffer.count)
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }

@@ -135,13 +135,8 @@ extension BinaryReader {
     ) throws(FieldFault) {
         var occurrences = occurrences(of: number)
         var element = 0
-        let limit = decoder.pointee.maxOccurrences
         while let entry = next(number, &occurrences) {
             guard entry.wireType == .lengthDelimited else {
-                // Single occurrences were counted by the first pass already.
-                guard element < limit else {
-                    throw .corrupted(MessageIndex.pastLimit(number, limit, at: entry.offset), element: element)
-                }
                 try accept(Self.scalar(entry, element: element), element)
                 element += 1
                 continue
@@ -149,9 +144,6 @@ extension BinaryReader {
             var position = entry.offset
             while position < entry.end {
                 let offset = position
-                guard element < limit else {
-                    throw .corrupted(MessageIndex.pastLimit(number, limit, at: offset), element: element)
-                }
                 let bits: UInt64
                 do throws(WireFailure) {
                     bits = try MessageIndex.packed(buffer, &position, entry.end, S.wireType)

@@ -65,18 +65,10 @@ public struct BinaryReader: ~Copyable {
         self.decoder = decoder
         self.scratch = scratch
         let entries = Self.tableEntries
-        // Counted as `MessageIndex.scan` counts, so both refuse the same message the same way.
-        let limit = decoder.pointee.maxOccurrences
-        var fields = 0
         guard let base = scratch.baseAddress, depth < scratch.count / entries else {
             table = nil
             var position = start
-            while position < end {
-                let tagOffset = position
-                let number = try MessageIndex.field(buffer, &position, end).number
-                guard fields < limit else { throw WireFailure(message: MessageIndex.pastLimit(number, limit, at: tagOffset)) }
-                fields += 1
-            }
+            while position < end { _ = try MessageIndex.field(buffer, &position, end) }
             return
         }
         let table = base + depth * entries
@@ -93,11 +85,6 @@ public struct BinaryReader: ~Copyable {
             } else {
                 number = Int(try MessageIndex.field(buffer, &position, end).number)
             }
-            guard fields < limit else {
-                throw WireFailure(message: MessageIndex.pastLimit(
-                    UInt32(truncatingIfNeeded: number), limit, at: Int(tagOffset)))
-            }
-            fields += 1
             guard number < size else { continue }
             table[number] &+= 1
             table[size + number] = tagOffset
@@ -328,14 +315,13 @@ public struct BinaryReader: ~Copyable {
     func codable<T: Decodable>(_ type: T.Type, _ number: UInt32, _ key: any CodingKey, ifPresent: Bool) throws -> T? {
         var index = MessageIndex(depth: depth)
         do {
-            try index.scan(buffer, from: start, to: end, limit: decoder.pointee.maxOccurrences)
+            try index.scan(buffer, from: start, to: end)
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
         if ifPresent, !index.contains(number) { return nil }
         let state = DecodingState(
-            buffer: buffer, maxDepth: decoder.pointee.maxDepth, maxOccurrences: decoder.pointee.maxOccurrences,
-            userInfo: decoder.pointee.userInfo)
+            buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo)
         defer { state.releaseSpares() }
         let top = DecoderNode(state: state, slot: .root(index), parent: nil, key: nil)
         return try top.value(type, in: .field(index, number), key: key)

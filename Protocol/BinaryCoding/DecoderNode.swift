@@ -3,8 +3,6 @@ final class DecodingState {
     /// Valid for the duration of the top-level `decode` call only.
     let buffer: UnsafeRawBufferPointer
     let maxDepth: Int
-    /// See `BinaryDecoder.maxOccurrences`.
-    let maxOccurrences: Int
     /// The decoder's `userInfo` as given; converted to `[CodingUserInfoKey: Any]` (a copy) only
     /// when a value asks for it, which almost none do.
     private let sendableUserInfo: [CodingUserInfoKey: any Sendable]
@@ -15,12 +13,9 @@ final class DecodingState {
     /// checks would only cost time.
     @exclusivity(unchecked) private var spares = NodePool<DecoderNode>()
 
-    init(
-        buffer: UnsafeRawBufferPointer, maxDepth: Int, maxOccurrences: Int, userInfo: [CodingUserInfoKey: any Sendable]
-    ) {
+    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.buffer = buffer
         self.maxDepth = maxDepth
-        self.maxOccurrences = maxOccurrences
         sendableUserInfo = userInfo
     }
 
@@ -191,7 +186,7 @@ final class DecoderNode: Decoder, CodingPathNode {
 
     private func scan(_ index: inout MessageIndex, _ entry: FieldEntry) throws {
         do {
-            try index.scan(state.buffer, from: entry.offset, to: entry.end, limit: state.maxOccurrences)
+            try index.scan(state.buffer, from: entry.offset, to: entry.end)
         } catch {
             throw corrupted(error.message)
         }

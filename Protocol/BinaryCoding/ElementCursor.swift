@@ -68,7 +68,6 @@ final class ElementCursor {
                 runEnd = entry.end
                 continue  // an empty run holds no elements
             }
-            guard count < node.state.maxOccurrences else { throw pastLimit(at: entry.offset, node) }
             guard entry.wireType == S.wireType else {
                 throw node.mismatch(type, field: number, expected: S.wireType, found: entry, key: elementKey(after: node))
             }
@@ -78,7 +77,6 @@ final class ElementCursor {
             return value
         }
         let offset = runPosition
-        guard count < node.state.maxOccurrences else { throw pastLimit(at: offset, node) }
         let bits: UInt64
         do {
             bits = try MessageIndex.packed(node.state.buffer, &runPosition, runEnd, S.wireType)
@@ -131,12 +129,6 @@ final class ElementCursor {
     private func elementKey(after node: DecoderNode) -> BinaryCodingKey? {
         if case .element(let cursor) = node.slot, cursor === self { return nil }
         return .index(count)
-    }
-
-    /// A packed run holds elements the message's index did not count: each is counted here, and
-    /// the one past `BinaryDecoder.maxOccurrences` refused before it is read.
-    private func pastLimit(at offset: Int, _ node: DecoderNode) -> DecodingError {
-        node.corrupted(MessageIndex.pastLimit(number, node.state.maxOccurrences, at: offset), key: elementKey(after: node))
     }
 
     private func pastEnd(_ type: Any.Type, _ node: DecoderNode) -> DecodingError {

@@ -40,26 +40,13 @@ struct MessageIndex {
     }
 
     /// Indexes the fields in `start..<end` of `buffer`, appending to `entries`. Every length is
-    /// checked against the bytes that remain before anything relies on it, and the entries
-    /// against `limit` (`BinaryDecoder.maxOccurrences`) before one more is kept.
-    mutating func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, limit: Int) throws(WireFailure) {
+    /// checked against the bytes that remain before anything relies on it.
+    mutating func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(WireFailure) {
         entries.reserveCapacity(entries.count + Swift.min((end - start + 1) / 2, 32))
         var position = start
         while position < end {
-            let tagOffset = position
-            let entry = try Self.field(buffer, &position, end)
-            guard entries.count < limit else {
-                throw WireFailure(message: Self.pastLimit(entry.number, limit, at: tagOffset))
-            }
-            entries.append(entry)
+            entries.append(try Self.field(buffer, &position, end))
         }
-    }
-
-    /// Why a message, or a repeated field, is refused for holding more than `limit` occurrences or
-    /// elements: the one wording of the generic decoder and `BinaryReader`.
-    static func pastLimit(_ number: UInt32, _ limit: Int, at offset: Int) -> String {
-        "field \(number): more than \(limit) field occurrences in one message, or elements in one repeated "
-            + "field, at byte offset \(offset) (the decoder's limit)"
     }
 
     /// Reads the field (tag and value) at `position`, which must end before `end`, and moves

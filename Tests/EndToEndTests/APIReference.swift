@@ -115,10 +115,6 @@ enum APIReference {
         of a small fixed set (`MergeCustomersRequest.doNotFill`, `UpdateActivityRequest.clear`,
         `GetCustomerCardRequest.tabs`, `WatchChangesRequest.kinds`, `RefreshFromRegistryRequest.fields`) hold at
         most 64 entries, copies included: past that the call is `INVALID_ARGUMENT` on that field, nothing done.
-        Before any of that, a request message holding more than 16 384 field occurrences (its repeated fields'
-        elements each), or a repeated field more than 16 384 elements, cannot be decoded: `INVALID_ARGUMENT`
-        "cannot decode the request message of *method*: field *n*: more than 16384 field occurrences …"
-        (ENCODING.md §9).
 
         **Labels.** *singular*: always written, even when 0, `false` or empty; a request without it is
         `INVALID_ARGUMENT`. *optional*: absent means not set. *repeated*: one occurrence per element,

@@ -6,17 +6,16 @@ import Testing
 /// (docs/HARDENING.md), through a real server and socket: refused before the write begins.
 @Suite struct RequestSizeLimitTests {
     /// 200 000 segment ids: each was looked up inside the write transaction, every other write
-    /// waiting, and the refusal listed all of them. Now refused by count, naming the field (past
-    /// 16 384 the decoder refuses them: `repeatedFieldsPastTheDecoderLimitAreRefusedWhileDecoded`).
-    @Test func manySegmentIdsAreRefusedByCountAndOthersStillWrite() async throws {
+    /// waiting, and the refusal listed all of them. Now refused by count, naming the field.
+    @Test func aMillionSegmentIdsAreRefusedByCountAndOthersStillWrite() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Segmented Oy"))
             let error = await outcome {
-                _ = try await client.settings.setCustomerSegments(customerID: customer.id, Array(1...16_000))
+                _ = try await client.settings.setCustomerSegments(customerID: customer.id, Array(1...200_000))
             }
             #expect(error?.code == .invalidArgument)
             #expect(error?.details.map(\.field) == ["segmentIds"])
-            #expect(error?.message.contains("at most 1000 distinct segments, got 16000") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("at most 1000 distinct segments, got 200000") == true, "\(String(describing: error))")
 
             let unknown = await outcome {
                 _ = try await client.settings.setCustomerSegments(customerID: customer.id, Array(1...50))
@@ -30,13 +29,12 @@ import Testing
     /// 300 000 copies of one keyword (3 MiB, under the frame limit; the distinct-name cap counts
     /// one): every copy was looked up, and when tagging written, inside the write transaction (a
     /// million copies held the writer 19 s, every other write waiting), and an unknown one was
-    /// refused once per copy. Now each name is looked up once and refused once; 16 000 copies, as
-    /// more than 16 384 field occurrences in one request are refused while decoded.
-    @Test func aKeywordRepeatedSixteenThousandTimesIsOneName() async throws {
+    /// refused once per copy. Now each name is looked up once and refused once.
+    @Test func aKeywordRepeatedThreeHundredThousandTimesIsOneName() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Tagged Oy"))
             let contact = try await client.contacts.create(customerID: customer.id, ContactFields(lastName: "Lee"))
-            let copies = 16_000
+            let copies = 300_000
             let unknown = await outcome {
                 _ = try await client.contacts.tag(id: contact.id, keywords: Array(repeating: "unknown", count: copies))
             }
@@ -93,13 +91,13 @@ import Testing
                 #expect(error?.details.map(\.field) == [field], "\(String(describing: error))")
                 #expect(error?.message == "\(field): at most 64 entries (each value once is enough), got \(count)")
             }
-            await expectRefused("doNotFill", 16_000) {
+            await expectRefused("doNotFill", 300_000) {
                 _ = try await client.customers.merge(keep: kept.id, absorb: absorbed.id,
-                                                     doNotFill: Array(repeating: "nothing", count: 16_000))
+                                                     doNotFill: Array(repeating: "nothing", count: 300_000))
             }
-            await expectRefused("clear", 16_000) {
+            await expectRefused("clear", 1_000_000) {
                 _ = try await client.activities.update(UpdateActivityRequest(
-                    id: task.id, subject: "Changed", clear: Array(repeating: .dueDate, count: 16_000)))
+                    id: task.id, subject: "Changed", clear: Array(repeating: .dueDate, count: 1_000_000)))
             }
             await expectRefused("tabs", 65) {
                 _ = try await client.cards.get(customerID: kept.id, tabs: Array(repeating: .files, count: 65))
@@ -120,41 +118,6 @@ import Testing
             #expect(merge.filled.map(\.field).contains("email") == false)
             let card = try await client.cards.get(customerID: kept.id, tabs: Array(repeating: .settings, count: 64))
             #expect(card.customer.name == "Kept Oy")
-        }
-    }
-    /// A `MergeCustomers` of 4 MiB whose `doNotFill` held 1 398 086 one-letter names took 0.32 s
-    /// of the server's CPU and 93 MiB before the 64-entry cap refused it (16 connections × 4 of
-    /// them: 4.2 GiB, redteam18). Now a request message of more than 16 384 field occurrences, or
-    /// a repeated field of more elements (packed ones too), is refused while it is indexed,
-    /// naming the field, and changes nothing.
-    @Test func repeatedFieldsPastTheDecoderLimitAreRefusedWhileDecoded() async throws {
-        try await withServer { _, client in
-            let kept = try await client.customers.create(CustomerFields(name: "Kept Oy"))
-            let absorbed = try await client.customers.create(CustomerFields(name: "Absorbed Oy", email: "a@example.com"))
-            let contact = try await client.contacts.create(customerID: kept.id, ContactFields(lastName: "Lee"))
-            _ = try await client.labels.create(.keyword, name: "xmas")
-            func expectRefused(_ method: String, field: Int, _ call: () async throws -> Void) async {
-                let error = await outcome(of: call)
-                #expect(error?.code == .invalidArgument, "\(method): \(String(describing: error))")
-                let prefix = "cannot decode the request message of customer.v1.\(method): field \(field): more than 16384 "
-                    + "field occurrences in one message, or elements in one repeated field, at byte offset"
-                #expect(error?.message.hasPrefix(prefix) == true, "\(String(describing: error))")
-            }
-            await expectRefused("CustomerService/MergeCustomers", field: 4) {
-                _ = try await client.customers.merge(keep: kept.id, absorb: absorbed.id,
-                                                     doNotFill: Array(repeating: "a", count: 1_390_000))
-            }
-            await expectRefused("ContactService/TagContact", field: 2) {
-                _ = try await client.contacts.tag(id: contact.id, keywords: Array(repeating: "xmas", count: 16_384))
-            }
-            await expectRefused("SettingsService/SetCustomerSegments", field: 2) {
-                _ = try await client.settings.setCustomerSegments(customerID: kept.id, Array(1...200_000))
-            }
-
-            #expect(try await client.customers.get(id: absorbed.id).name == "Absorbed Oy")
-            #expect(try await client.contacts.get(id: contact.id).keywords == [])
-            let tagged = try await client.contacts.tag(id: contact.id, keywords: Array(repeating: "xmas", count: 16_383))
-            #expect(tagged.keywords == ["xmas"])
         }
     }
 }

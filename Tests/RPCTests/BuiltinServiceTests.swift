@@ -84,7 +84,7 @@ import Testing
                                         requirement: nil, summary: nil))
             #expect(description.schema.message(named: "EchoRequest")?.fields == [
                 FieldSchema(number: 1, name: "text", label: .singular, type: "string", wireType: 2),
-                FieldSchema(number: 2, name: "padding", label: .singular, type: "bytes", wireType: 2),
+                FieldSchema(number: 2, name: "padding", label: .repeated, type: "uint8", wireType: 0),
             ])
             #expect(description.schema.message(named: "PeerResponse")?.fields.map(\.type) == ["uint32", "uint32", "sint32"])
             let health = try await channel.unary(

@@ -6,17 +6,10 @@ import RPCTransport
 
 struct EchoRequest: Codable, Sendable, Equatable {
     var text: String
-    /// Bytes, one field: as a packed `[UInt8]` the tests' 40 KiB requests were 40 960 elements, past
-    /// the 16 384 a server decodes in one repeated field (`Router.requestOccurrenceLimit`).
-    var padding: Data
+    var padding: [UInt8] = []
     enum CodingKeys: Int, CodingKey {
         case text = 1
         case padding = 2
-    }
-
-    init(text: String, padding: [UInt8] = []) {
-        self.text = text
-        self.padding = Data(padding)
     }
 }
 

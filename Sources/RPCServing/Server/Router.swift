@@ -93,16 +93,9 @@ public struct Router: Sendable {
         }
     }
 
-    /// How many field occurrences one request message may hold, and elements one repeated field
-    /// (`BinaryDecoder.maxOccurrences`): what no request needs (the largest caps are 1000 distinct
-    /// keywords or segments; customerctl imports rows 1000 to a message), so that a request of
-    /// repeated one-letter names is refused while it is indexed, not after 4 MiB of them became
-    /// 90 MiB of index and strings (ENCODING.md §9).
-    public static let requestOccurrenceLimit = 16_384
-
     static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], for method: MethodDescriptor) throws -> T {
         do {
-            return try BinaryDecoder(maxOccurrences: requestOccurrenceLimit).decode(type, from: payload)
+            return try BinaryDecoder().decode(type, from: payload)
         } catch let error as DecodingError {
             throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error.wireDescription)")
         } catch {
