@@ -256,14 +256,20 @@ class Replay:
 
     def healthy(self) -> bool:
         """A health check on a fresh connection. Refused RESOURCE_EXHAUSTED (an attack's connections
-        not yet released: the server notices each close on its own thread), it tries again."""
+        not yet released: the server notices each close on its own thread), it tries again; on a busy
+        machine the refusal and close can come before the HELLO is sent (EPIPE), as in `flood`."""
         deadline = time.monotonic() + self.timeout
         while True:
-            conn = self.connect()
+            conn = self.connect(handshake=False)
             try:
+                try:
+                    conn.send(MAGIC + client_hello())
+                except OSError:
+                    pass  # refused (and closed) before the server read it: its GOAWAY is still to be read
                 got = conn.read_frame()
                 away = goaway(got)
-                if away and away[0] == 8 and time.monotonic() < deadline:
+                # Closed with no frame to read: refused with the HELLO unread, the GOAWAY lost to the reset.
+                if (got is None or (away and away[0] == 8)) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
                 if got is None or got[0] != HELLO:
