@@ -209,9 +209,12 @@ extension Decimal: WireBytes {
         guard !mantissa.isEmpty else { return true }  // zero
         guard last >= -128 else { return false }
         if last > 127 { mantissa += repeatElement(UInt8(ascii: "0"), count: min(last - 127, 40)) }
-        let limit = Array("340282366920938463463374607431768211456".utf8)  // 2^128
+        let limit = twoTo128Digits
         return mantissa.count < limit.count || (mantissa.count == limit.count && mantissa.lexicographicallyPrecedes(limit))
     }
+
+    /// 2^128 in decimal digits: a mantissa Decimal holds is below it.
+    private static let twoTo128Digits = Array("340282366920938463463374607431768211456".utf8)
 
     /// Whether `text` has the shape `description` writes: `-?[0-9]+(\.[0-9]+)?`.
     private static func isCanonical(_ text: UnsafeRawBufferPointer) -> Bool {
