@@ -197,6 +197,8 @@ import Testing
         // By name, each status reads the one name index (migration 22); every status as its two
         // ranges merged in order.
         for plan in plans.prefix(3) { #expect(plan.contains("customers_by_status_name"), "\(plan)") }
+        // A deep page seeks to its position's name key: only its own key's rows are compared by id.
+        for plan in plans.prefix(3) { #expect(plan.contains("name_key>?"), "\(plan)") }
         #expect(plans[2].contains("MERGE (UNION ALL)"), "\(plans[2])")
     }
 }

@@ -82,8 +82,13 @@ struct CustomerListingQuery {
         if let position {
             switch order {
             case .byName:
-                conditions.append("(c.name_key, c.id) > (?, ?)")
-                values += [.text(position.nameKey), .integer(position.id)]
+                // `(c.name_key, c.id) > (?, ?)` spelled so that SQLite seeks on its first term and
+                // tests each row with one comparison that is true past the position's own name key:
+                // it seeks on `name_key > ?` either way and tested the row value on every row (in
+                // the sqlite3 shell under callgrind, `sqlite3_step` of a page of 50 from a random
+                // position 264 770 → 261 250 instructions; docs/PERFORMANCE.md "read19").
+                conditions.append("c.name_key >= ? AND (c.name_key > ? OR c.id > ?)")
+                values += [.text(position.nameKey), .text(position.nameKey), .integer(position.id)]
             case .byNumber:
                 conditions.append("c.number > ?")
                 values.append(.integer(position.number))
