@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 #include "joining_vfs.h"
+#include "thread_cached_malloc.h"
 
 // Swift cannot call C variadic functions; these wrap the sqlite3_db_config calls we need.
 static inline int customercard_sqlite3_db_config_defensive(sqlite3 *db, int on) {
