@@ -520,8 +520,8 @@ int main(int argc, char **argv) {
     c.read_chunk = c.write_chunk = 1;
     m_str(&health, 1, "");
     if (unary(&c, "rpc.health.v1.Health/Check", b_span(&health), 5000000, NULL, 0, &st))
-        check(st.code == 0 && st.payload_len == 6 && st.payload[5] == 1, "Health/Check written a byte per send and read a byte per recv",
-              "%s, %zu bytes", code_name(st.code), st.payload_len);
+        check(st.code == 0 && st.payload_len == 6 && st.payload[5] == 1 && validate(st.response, &S_HealthCheckResponse, "HealthCheckResponse"),
+              "Health/Check written a byte per send and read a byte per recv", "%s, %zu bytes", code_name(st.code), st.payload_len);
     else check(0, "Health/Check written a byte per send and read a byte per recv", "no STATUS");
     c.read_chunk = c.write_chunk = 0;
     status_free(&st);
@@ -556,6 +556,13 @@ int main(int argc, char **argv) {
         integer_edges(&c);
     }
     list_pages(&c, created);
+    buf empty = {0};
+    if (call_ok(&c, "customer.v1.ChangeFeedService/GetFeedBounds", &empty, &st, "GetFeedBounds with an empty request")) {
+        int64_t last = 0;
+        check(validate(st.response, &S_FeedBoundsResponse, "FeedBoundsResponse") && get_sint(st.response, 2, &last) == 1 && last >= created,
+              "FeedBoundsResponse conforms and its last sequence counts at least the customers created", "last %lld", (long long)last);
+    }
+    status_free(&st);
     server_stream(created);
     watch_cancel_deadline(created);
 

@@ -181,7 +181,7 @@ static const fdef changeevent[] = {
 SCHEMA(S_ChangeEvent, "ChangeEvent", changeevent);
 
 static const int64_t serving[] = {0, 1, 2, 3};
-static const fdef health[] = {{1, "status", K_ENUM, L_OPTIONAL, 0, serving, 4}};
+static const fdef health[] = {{1, "status", K_ENUM, L_SINGULAR, 0, serving, 4}};
 SCHEMA(S_HealthCheckResponse, "HealthCheckResponse", health);
 
 static const fdef errordetail[] = {{1, "field", K_STRING, L_SINGULAR, 0, 0, 0}, {2, "reason", K_STRING, L_SINGULAR, 0, 0, 0}};
