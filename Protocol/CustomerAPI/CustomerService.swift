@@ -23,7 +23,9 @@ public enum CustomerService {
     public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(
         service: name, method: "ListCustomers",
         summary: "A page of `limit` customers (1 to 1000, default 50; else INVALID_ARGUMENT); `query.status` absent "
-            + "lists active customers only, `query.order` absent orders by name. Send `nextPageToken` back as "
+            + "lists active customers only, `query.order` absent orders by name: by the name folded for case and accents "
+            + "(`Ärrä Oy` sorts as `arra oy`: after `alpha ab`, before `Beta Oy`), compared as UTF-8 bytes, then by id; "
+            + "`number` orders by customer number. Send `nextPageToken` back as "
             + "`pageToken` with the same query for the next page; the last page has none.")
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",

@@ -57,4 +57,22 @@ import Testing
             #expect(event.startsAt == TimestampRange.earliest)
         }
     }
+
+    /// A due date comes back as the millisecond it was stored as, to the bit: the binary64 nearest
+    /// to that millisecond in seconds since 2001, what a client computes from what it sent (found by
+    /// contrib/conformance/c: 1.0006 s came back as 1.0010000467, not 1.001).
+    @Test func aTaskDueAtAMillisecondComesBackAsThatMillisecondToTheBit() async throws {
+        try await withPermissionServer(profile: BuiltIn.administrator.rawValue) { fixture in
+            let sentAndStored: [(sent: Double, stored: Double)] = [
+                (1.0006, 1.001), (1.0004, 1), (700_000_000.123, 700_000_000.123), (-0.001, -0.001),
+                (-978_307_200.001, -978_307_200.001), (0.1, 0.1),
+            ]
+            for (sent, stored) in sentAndStored {
+                let task = try await fixture.client.activities.task(
+                    customerID: fixture.seed.ownCustomer, "Due", due: Date(timeIntervalSinceReferenceDate: sent))
+                let back = try #require(task.dueDate).timeIntervalSinceReferenceDate
+                #expect(back.bitPattern == stored.bitPattern, "sent \(sent), read back \(back), stored as \(stored)")
+            }
+        }
+    }
 }

@@ -311,16 +311,32 @@ public final class CustomerStore: Sendable {
 }
 
 extension Date {
-    /// A stored timestamp (milliseconds since 1970 UTC).
+    /// 2001-01-01T00:00:00Z, Foundation's reference date, in milliseconds since 1970.
+    @usableFromInline static let referenceDateMilliseconds: Int64 = 978_307_200_000
+
+    /// A stored timestamp (milliseconds since 1970 UTC), as the binary64 nearest to it in seconds
+    /// since 2001, the number the wire carries (ENCODING.md): the shift is done on the integer and
+    /// the one division rounds once. Through seconds since 1970 the shift rounded again and lost up
+    /// to 60 ns near 2001 (1.001 s came back as 1.0010000467), so a client comparing what it sent,
+    /// rounded to the millisecond, saw another value.
     @inlinable init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
+        let (since2001, overflow) = milliseconds.subtractingReportingOverflow(Self.referenceDateMilliseconds)
+        if overflow {
+            self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
+        } else {
+            self.init(timeIntervalSinceReferenceDate: Double(since2001) / 1_000)
+        }
     }
 
     /// Milliseconds since 1970 UTC, rounded to nearest so a stored value survives the round trip
-    /// through `Double` exactly. Saturates (NaN reads as 0) instead of trapping; a caller's date is
-    /// checked against ``TimestampRange`` first, so only the store's own clock relies on this.
+    /// through `Double` exactly; rounded from seconds since 2001 (what the wire carries), not after
+    /// shifting them to 1970, which rounds first. Saturates (NaN reads as 0) instead of trapping; a
+    /// caller's date is checked against ``TimestampRange`` first, so only the store's own clock
+    /// relies on this.
     var milliseconds: Int64 {
-        let value = (timeIntervalSince1970 * 1_000).rounded()
-        return Int64(exactly: value) ?? (value.isNaN ? 0 : value < 0 ? .min : .max)
+        let value = (timeIntervalSinceReferenceDate * 1_000).rounded()
+        guard let since2001 = Int64(exactly: value) else { return value.isNaN ? 0 : value < 0 ? .min : .max }
+        let (since1970, overflow) = since2001.addingReportingOverflow(Self.referenceDateMilliseconds)
+        return overflow ? (since2001 < 0 ? .min : .max) : since1970
     }
 }
