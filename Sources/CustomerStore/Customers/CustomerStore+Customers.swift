@@ -200,7 +200,7 @@ extension CustomerStore {
                      allowDuplicateVAT: Bool, by author: Author, queuedIn batch: CustomerCreateBatch? = nil) throws
         -> CheckedNames {
         let names = try checkReferences(connection, fields: prepared.fields, managerChanged: true,
-                                        violations: prepared.violations, by: author)
+                                        violations: prepared.violations, by: author, queuedIn: batch)
         try refuseDuplicateVATNumber(connection, prepared.fields.vatNumber, of: nil, allowed: allowDuplicateVAT,
                                      queuedIn: batch)
         return names
@@ -370,13 +370,15 @@ extension CustomerStore {
     /// exists (added to the validator's violations, so all are reported together).
     /// - Returns: the names as stored of the users and the industry it checked (the industry's
     ///   spelling may differ from the caller's: its names compare without case).
+    /// - Parameter batch: the group's creates, whose users' names it reads once a group.
     @discardableResult
     private func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
-                                 violations: [FieldViolation], by author: Author) throws -> CheckedNames {
+                                 violations: [FieldViolation], by author: Author,
+                                 queuedIn batch: CustomerCreateBatch? = nil) throws -> CheckedNames {
         var violations = violations
         var names = CheckedNames()
         if managerChanged, let manager = fields?.accountManagerID {
-            if let name = try Self.userName(connection, id: manager) {
+            if let name = try batch?.userName(connection, id: manager) ?? Self.userName(connection, id: manager) {
                 names.accountManager = StoredUserRef(id: manager, name: name)
             } else {
                 violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
@@ -387,7 +389,7 @@ extension CustomerStore {
             if names.industry == nil { violations.append(Self.unknownIndustry(industry)) }
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        names.author = try Self.actingUserName(connection, author.userID)
+        names.author = try batch?.userName(connection, id: author.userID) ?? Self.actingUserName(connection, author.userID)
         return names
     }
 
