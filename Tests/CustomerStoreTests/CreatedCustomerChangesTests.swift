@@ -8,9 +8,10 @@ import Testing
         phone: "+358 9 123")
     private static let nameOnly = StoredCustomerFields(name: "Solo Oy")
 
-    /// What an import writes for a created customer in two steps is, byte for byte, what a create
-    /// writes (`createdEntry`): the same fields in the same order, empty ones left out, the
-    /// writer's number and names in their places.
+    /// What an import writes for a created customer in two steps, and what a create writes
+    /// (`createdEntry`), is byte for byte the encoding of the record's values as changes from
+    /// nothing (`HistoryLog.creation(record.historyValues)`, what an update's entry compares): the
+    /// same fields in the same order, empty ones left out, the writer's number and names in their places.
     @Test(arguments: [
         (everyField, CustomerStore.CheckedNames(accountManager: StoredUserRef(id: 7, name: "Maija Meikäläinen"),
                                                 industry: "consulting", author: "importer")),
@@ -22,8 +23,11 @@ import Testing
         let author = Author(userID: 1, source: "import")
         for number: Int64 in [1, 10_042, 9_999_999] {
             let record = CustomerStore.createdRecord(id: 3, fields, number: number, names: names, at: 1_000, by: author)
-            let expected = HistoryChangesText.encode(CustomerStore.createdEntry(record, at: 1_000, by: author).changes)
+            let expected = HistoryChangesText.encode(HistoryLog.creation(record.historyValues))
             #expect(CreatedCustomerChanges(fields).text(number: number, names: names) == expected)
+            let prepared = PreparedCustomer(fields: fields, violations: [], writable: true)
+            let entry = CustomerStore.createdEntry(record, prepared, names: names, at: 1_000, by: author)
+            #expect(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes) == expected)
         }
     }
 }

@@ -32,6 +32,10 @@ import Testing
         let after = store.writer.statistics
         #expect(after.groups - before.groups == 2 && after.writes - before.writes == 3)
 
+        // The customers as answered name their own authors too (the batch reads each name once a group).
+        #expect(serviceCustomer.createdBy == fixture.other.ref && serviceCustomer.updatedBy == fixture.other.ref)
+        #expect(personCustomer.createdBy == fixture.admin.ref && personCustomer.updatedBy == fixture.admin.ref)
+
         let serviceEntry = try #require(try store.history(.customer, id: serviceCustomer.id).first)
         #expect(serviceEntry.by == fixture.other.ref)
         #expect(serviceEntry.via == service.ref)

@@ -1,10 +1,11 @@
 /// A new customer's history changes (what `CustomerStore.createdEntry` records) made in two
-/// steps: the parts that come from its checked fields beside an import's writer
-/// (`CustomerImporter.prepare`), then, by the writer, the parts only it knows: the number and the
-/// account manager's and industry's names as stored.
+/// steps: the parts that come from its checked fields before the writer takes it
+/// (`PreparedCustomer`: on a create's connection thread, beside an import's writer), then, by the
+/// writer, the parts only it knows: the number and the account manager's and industry's names as stored.
 ///
-/// Why: the writer bounds an import's rate (issue 17); building the record, its values and their
-/// changes and encoding them there cost each row ~10 % of the writer's instructions (callgrind).
+/// Why: the writer bounds an import's rate (issue 17) and the creates' (issue 15); building the
+/// record, its values and their changes and encoding them there cost each row ~10 % of the
+/// writer's instructions (callgrind).
 /// The text is the one `HistoryChangesText.encode(HistoryLog.creation(record.historyValues))`
 /// makes (`CreatedCustomerChangesTests` holds the two together, field order included).
 struct CreatedCustomerChanges: Sendable {

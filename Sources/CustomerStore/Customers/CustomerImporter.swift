@@ -111,9 +111,8 @@ struct CustomerImporter {
         // changes' parts are made regardless: a few short arrays).
         let passed = problems.isEmpty && violations.isEmpty
         return PreparedImportRow(
-            row: row, problems: problems, fields: fields, violations: violations, address: address, contact: contact,
-            matchKeys: passed ? CustomerStore.matchKeys(of: fields) : [],
-            search: passed ? SearchKey.SearchParts(fields) : nil, createdChanges: CreatedCustomerChanges(fields))
+            row: row, problems: problems, address: address, contact: contact,
+            customer: PreparedCustomer(fields: fields, violations: violations, writable: passed))
     }
 
     /// Checks what of the prepared row needs the transaction's view (its labels, references and
@@ -127,8 +126,8 @@ struct CustomerImporter {
         case .success(let ids): children.labels = ids
         case .failure(let refused): problems += refused.violations
         }
-        let fields = prepared.fields
-        var violations = prepared.violations
+        let fields = prepared.customer.fields
+        var violations = prepared.customer.violations
         let names = try checkReferences(fields, into: &violations)
         if violations.isEmpty {
             // The check reads the table: a batch holding the number must be written first.
@@ -148,7 +147,7 @@ struct CustomerImporter {
     /// the batch once full. - Returns: the row's problem when its number is taken.
     private mutating func queue(_ prepared: PreparedImportRow, names: CustomerStore.CheckedNames,
                                 _ children: Children) throws -> FieldViolation? {
-        let fields = prepared.fields
+        let fields = prepared.customer.fields
         if let given = fields.number {
             if pending.numbers.contains(given) { try flush() }
             // What the customers' UNIQUE number would refuse (`StoreError(SQLiteError)`'s words).
@@ -162,7 +161,7 @@ struct CustomerImporter {
         let now = store.nowMilliseconds()
         pending.history.append(HistoryLog.NewEntry(
             entity: .customer, id: id, customerID: id, action: .created, at: now, author: author, changes: [],
-            encodedChanges: prepared.createdChanges.text(number: number, names: names)))
+            encodedChanges: prepared.customer.createdChanges.text(number: number, names: names)))
         if let address = children.address {
             if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID("addresses") }
             let addressID = pending.firstAddressID + Int64(pending.addresses.count)
@@ -175,10 +174,10 @@ struct CustomerImporter {
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
                                                                 version: 2, updatedAt: now + 1, headOffice: addressID,
-                                                                search: prepared.search))
+                                                                search: prepared.customer.search))
         } else {
             pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
-                                                                search: prepared.search))
+                                                                search: prepared.customer.search))
         }
         if let contact = children.contact {
             if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }
@@ -189,7 +188,8 @@ struct CustomerImporter {
                 entity: .contact, id: contactID, customerID: id, action: .created, at: now, author: author,
                 changes: HistoryLog.creation(contact.historyValues)))
         }
-        pending.matchKeys += CustomerStore.keyRows(prepared.matchKeys, customerID: id)
+        pending.matchKeys += CustomerStore.keyRows(prepared.customer.matchKeys ?? CustomerStore.matchKeys(of: fields),
+                                                   customerID: id)
         pending.numbers.insert(number)
         if let vatNumber = fields.vatNumber { pending.vatNumbers.insert(vatNumber) }
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
@@ -334,15 +334,9 @@ struct PreparedImportRow: Sendable {
     var line: Int64 { row.line }
     /// The row's own problems and its address's and contact's, prefixed.
     let problems: [FieldViolation]
-    /// The customer's fields, checked and canonicalised.
-    let fields: StoredCustomerFields
-    /// What the customer's fields' checks refused.
-    let violations: [FieldViolation]
     let address: AddressColumns?
     let contact: ContactColumns?
-    /// Empty, and `search` nil, for a row refused already.
-    let matchKeys: [MatchKey]
-    let search: SearchKey.SearchParts?
-    /// The customer's created entry's changes, but for what the writer adds.
-    let createdChanges: CreatedCustomerChanges
+    /// The customer's fields, what their checks refused (the business id's included) and, for a
+    /// row not refused already, its keys and search parts.
+    let customer: PreparedCustomer
 }

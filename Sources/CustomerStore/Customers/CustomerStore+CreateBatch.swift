@@ -13,12 +13,12 @@ extension CustomerStore {
 
     /// The body of a create: queued in the batch while the writer has it collect (a create that
     /// joins it, in a group with others), otherwise written at once (`insertRecord`).
-    func insertOrQueue(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    func insertOrQueue(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
                        allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         guard createBatch.collects else {
-            return try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+            return try insertRecord(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
-        return try queueCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        return try queueCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
     }
 
     /// `insertRecord` for a create in a group: the same checks, against the table and the group's
@@ -26,18 +26,19 @@ extension CustomerStore {
     /// with the group's other creates before COMMIT. Queueing is its last step and its only
     /// change: a refused create queued nothing, and its group goes on.
     /// - Returns: the record as it will be written (see `insertRecord`).
-    func queueCreate(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    func queueCreate(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
                      allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         let batch = createBatch
-        let (fields, names) = try checkCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author,
-                                              queuedIn: batch)
+        let names = try checkCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author, queuedIn: batch)
+        let fields = prepared.fields
         let number = try batch.nextNumber(connection)
         let id = try batch.nextID(connection)
         let now = nowMilliseconds()
         let record = Self.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
-        batch.queue(record, values: Self.insertValues(of: fields, number: number, at: now, by: author, id: id),
-                    keys: Self.keyRows(Self.matchKeys(of: fields), customerID: id),
-                    entry: Self.createdEntry(record, at: now, by: author))
+        batch.queue(record, values: Self.insertValues(of: fields, number: number, at: now, by: author, id: id,
+                                                      search: prepared.search),
+                    keys: Self.keyRows(prepared.matchKeys ?? Self.matchKeys(of: fields), customerID: id),
+                    entry: Self.createdEntry(record, prepared, names: names, at: now, by: author))
         return record
     }
 }

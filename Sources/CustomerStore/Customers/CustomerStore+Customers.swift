@@ -10,11 +10,11 @@ extension CustomerStore {
     ///   country (nothing written); `alreadyExists` on field `number`, or on `vatNumber` naming the
     ///   customer that has it; `failedPrecondition` when the author is not a user.
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author) throws -> StoredCustomer {
-        let validated = CustomerValidator.validate(new)
+        let prepared = prepare(new)
         // Every refusal comes before the customer's INSERT, the create's first change (see
         // `insertRecord`), or before it queues its rows, its last step (see `queueCreate`).
-        return try write(checksFirst: true, joiningBatch: joinsCreateBatch(validated.0)) { connection in
-            try insertOrQueue(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        return try write(checksFirst: true, joiningBatch: joinsCreateBatch(prepared.fields)) { connection in
+            try insertOrQueue(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
     }
 
@@ -24,9 +24,9 @@ extension CustomerStore {
     /// ``write(checksFirst:named:handingOff:then:)``: keep it short, never let it wait).
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author,
                                then completion: @escaping @Sendable (Result<StoredCustomer, any Error>) -> Void) {
-        let validated = CustomerValidator.validate(new)
-        write(checksFirst: true, joiningBatch: joinsCreateBatch(validated.0), handingOff: { [self] connection in
-            try insertOrQueue(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        let prepared = prepare(new)
+        write(checksFirst: true, joiningBatch: joinsCreateBatch(prepared.fields), handingOff: { [self] connection in
+            try insertOrQueue(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }, then: completion)
     }
 
@@ -39,8 +39,7 @@ extension CustomerStore {
             var ids: [Int64] = []
             ids.reserveCapacity(batch.count)
             for new in batch {
-                ids.append(try insert(connection, CustomerValidator.validate(new), allowDuplicateVAT: allowDuplicateVAT,
-                                      by: author))
+                ids.append(try insert(connection, prepare(new), allowDuplicateVAT: allowDuplicateVAT, by: author))
             }
             return ids
         }
@@ -159,11 +158,11 @@ extension CustomerStore {
 
     // MARK: Writing helpers
 
-    /// Checks validated fields (VAT number for the country, references, duplicate VAT number) and
-    /// inserts them, taking the next number from the sequence when none was given (shared with the import).
-    func insert(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    /// Checks prepared fields (references, duplicate VAT number: `checkCreate`) and inserts them,
+    /// taking the next number from the sequence when none was given.
+    func insert(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
                 allowDuplicateVAT: Bool, by author: Author) throws -> Int64 {
-        try insertRecord(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author).id
+        try insertRecord(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author).id
     }
 
     /// `insert`, returning the new record as written. It is made from the values just bound, not
@@ -172,9 +171,10 @@ extension CustomerStore {
     /// given explicitly), with the names of its users and industry as the checks read them.
     /// Its first change is the customer's INSERT, after every check (the number sequence moves
     /// after it): a refused create changes nothing, so `createCustomer` needs no savepoint.
-    func insertRecord(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    func insertRecord(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
                       allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
-        let (fields, names) = try checkCreate(connection, validated, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        let names = try checkCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
+        let fields = prepared.fields
         var sequence: CustomerNumberBlock?
         let number: Int64
         if let given = fields.number {
@@ -185,33 +185,34 @@ extension CustomerStore {
             sequence = numbers
         }
         let now = nowMilliseconds()
-        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, at: now, by: author))
+        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, at: now, by: author,
+                                                             search: prepared.search))
         let id = connection.lastInsertRowID
         try sequence?.finish(connection)
-        return try Self.recordCreated(connection, id: id, fields, number: number, names: names,
-                                      at: now, by: author)
+        return try Self.recordCreated(connection, id: id, prepared, number: number, names: names, at: now, by: author)
     }
 
-    /// A create's checks, in their order, before its first change: the VAT number made canonical,
-    /// the references (account manager, industry, author) and a duplicate VAT number, also among
-    /// the creates `batch` holds (`queueCreate`). - Returns: the fields to write and the names checked.
-    func checkCreate(_ connection: SQLiteConnection, _ validated: (StoredCustomerFields, [FieldViolation]),
+    /// A create's checks that read the database, in their order, before its first change (the
+    /// fields' own checks and the VAT number made canonical came first, `prepare`): the references
+    /// (account manager, industry, author) and a duplicate VAT number, also among the creates
+    /// `batch` holds (`queueCreate`). - Returns: the names checked.
+    func checkCreate(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
                      allowDuplicateVAT: Bool, by author: Author, queuedIn batch: CustomerCreateBatch? = nil) throws
-        -> (StoredCustomerFields, CheckedNames) {
-        var (fields, violations) = validated
-        canonicaliseVATNumber(&fields, violations: &violations)
-        let names = try checkReferences(connection, fields: fields, managerChanged: true, violations: violations, by: author)
-        try refuseDuplicateVATNumber(connection, fields.vatNumber, of: nil, allowed: allowDuplicateVAT, queuedIn: batch)
-        return (fields, names)
+        -> CheckedNames {
+        let names = try checkReferences(connection, fields: prepared.fields, managerChanged: true,
+                                        violations: prepared.violations, by: author, queuedIn: batch)
+        try refuseDuplicateVATNumber(connection, prepared.fields.vatNumber, of: nil, allowed: allowDuplicateVAT,
+                                     queuedIn: batch)
+        return names
     }
 
-    /// What follows a new customer's row, for a create and an import alike: its match keys and its
-    /// history entry listing its values. - Returns: the record as written (see `insertRecord`).
-    static func recordCreated(_ connection: SQLiteConnection, id: Int64, _ fields: StoredCustomerFields, number: Int64,
+    /// What follows a new customer's row: its match keys and its history entry listing its values.
+    /// - Returns: the record as written (see `insertRecord`).
+    static func recordCreated(_ connection: SQLiteConnection, id: Int64, _ prepared: PreparedCustomer, number: Int64,
                               names: CheckedNames, at now: Int64, by author: Author) throws -> StoredCustomer {
-        try storeNewMatchKeys(connection, customerID: id, fields)
-        let record = createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
-        try HistoryLog.append(connection, [createdEntry(record, at: now, by: author)])
+        try storeNewMatchKeys(connection, customerID: id, prepared.matchKeys ?? matchKeys(of: prepared.fields))
+        let record = createdRecord(id: id, prepared.fields, number: number, names: names, at: now, by: author)
+        try HistoryLog.append(connection, [createdEntry(record, prepared, names: names, at: now, by: author)])
         return record
     }
 
@@ -228,10 +229,14 @@ extension CustomerStore {
             businessID: fields.businessID)
     }
 
-    /// The history entry of a new customer, listing the values it was created with.
-    static func createdEntry(_ record: StoredCustomer, at now: Int64, by author: Author) -> HistoryLog.NewEntry {
+    /// The history entry of a new customer (`record`, made by `createdRecord` from `prepared`'s
+    /// fields and `names`), listing the values it was created with: the text of
+    /// `HistoryLog.creation(record.historyValues)`, made mostly before the writer took the create
+    /// (`PreparedCustomer.createdChanges`, as for an import's rows).
+    static func createdEntry(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CheckedNames,
+                             at now: Int64, by author: Author) -> HistoryLog.NewEntry {
         HistoryLog.NewEntry(entity: .customer, id: record.id, customerID: record.id, action: .created, at: now, author: author,
-                            changes: HistoryLog.creation(record.historyValues))
+                            changes: [], encodedChanges: prepared.createdChanges.text(number: record.number, names: names))
     }
 
     /// `current` as the UPDATE of `update` left it, made from the values it bound rather than read
@@ -282,22 +287,47 @@ extension CustomerStore {
     static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author,
                              id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
                              headOffice: Int64? = nil, search: SearchKey.SearchParts? = nil) -> [SQLValue] {
-        [SQLValue(id)] + values(of: fields, number: number, search: search)
-            + [.integer(version), .integer(now), .integer(author.userID), .integer(updatedAt ?? now), .integer(author.userID),
-               SQLValue(headOffice)]
+        // One array filled in place: joining three (`+`) allocated and copied two more a row.
+        var row: [SQLValue] = []
+        row.reserveCapacity(insertCustomers.valueCount)
+        row.append(SQLValue(id))
+        appendValues(of: fields, number: number, search: search, to: &row)
+        row.append(.integer(version))
+        row.append(.integer(now))
+        row.append(.integer(author.userID))
+        row.append(.integer(updatedAt ?? now))
+        row.append(.integer(author.userID))
+        row.append(SQLValue(headOffice))
+        return row
     }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
     /// industry by name: the statements look its id up in the managed list).
     static func values(of fields: StoredCustomerFields, number: Int64,
                        search: SearchKey.SearchParts? = nil) -> [SQLValue] {
+        var values: [SQLValue] = []
+        values.reserveCapacity(13)
+        appendValues(of: fields, number: number, search: search, to: &values)
+        return values
+    }
+
+    /// `values(of:number:search:)` appended to `values`.
+    private static func appendValues(of fields: StoredCustomerFields, number: Int64, search: SearchKey.SearchParts?,
+                                     to values: inout [SQLValue]) {
         let search = search ?? SearchKey.SearchParts(fields)
-        return [
-            .integer(number), .text(fields.name), .text(search.nameKey),
-            .text(search.text(number: number)), SQLValue(fields.accountManagerID),
-            SQLValue(fields.description), SQLValue(fields.vatNumber), SQLValue(fields.country), SQLValue(fields.industry),
-            SQLValue(fields.email), SQLValue(fields.website), SQLValue(fields.phone), SQLValue(fields.businessID),
-        ]
+        values.append(.integer(number))
+        values.append(.text(fields.name))
+        values.append(.text(search.nameKey))
+        values.append(.text(search.text(number: number)))
+        values.append(SQLValue(fields.accountManagerID))
+        values.append(SQLValue(fields.description))
+        values.append(SQLValue(fields.vatNumber))
+        values.append(SQLValue(fields.country))
+        values.append(SQLValue(fields.industry))
+        values.append(SQLValue(fields.email))
+        values.append(SQLValue(fields.website))
+        values.append(SQLValue(fields.phone))
+        values.append(SQLValue(fields.businessID))
     }
 
     /// The next automatic number: the first above the last one handed out that no customer has and
@@ -340,13 +370,15 @@ extension CustomerStore {
     /// exists (added to the validator's violations, so all are reported together).
     /// - Returns: the names as stored of the users and the industry it checked (the industry's
     ///   spelling may differ from the caller's: its names compare without case).
+    /// - Parameter batch: the group's creates, whose users' names it reads once a group.
     @discardableResult
     private func checkReferences(_ connection: SQLiteConnection, fields: StoredCustomerFields?, managerChanged: Bool,
-                                 violations: [FieldViolation], by author: Author) throws -> CheckedNames {
+                                 violations: [FieldViolation], by author: Author,
+                                 queuedIn batch: CustomerCreateBatch? = nil) throws -> CheckedNames {
         var violations = violations
         var names = CheckedNames()
         if managerChanged, let manager = fields?.accountManagerID {
-            if let name = try Self.userName(connection, id: manager) {
+            if let name = try batch?.userName(connection, id: manager) ?? Self.userName(connection, id: manager) {
                 names.accountManager = StoredUserRef(id: manager, name: name)
             } else {
                 violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
@@ -357,7 +389,7 @@ extension CustomerStore {
             if names.industry == nil { violations.append(Self.unknownIndustry(industry)) }
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        names.author = try Self.actingUserName(connection, author.userID)
+        names.author = try batch?.userName(connection, id: author.userID) ?? Self.actingUserName(connection, author.userID)
         return names
     }
 

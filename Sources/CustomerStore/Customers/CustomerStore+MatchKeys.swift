@@ -36,10 +36,11 @@ extension CustomerStore {
                       phone: statement.optionalText(first + 6))
     }
 
-    /// A new customer's keys, from the fields its row was just written with (the same values
-    /// `storeMatchKeys` would read back; a new id has no keys to replace: ids are never reused).
-    static func storeNewMatchKeys(_ connection: SQLiteConnection, customerID: Int64, _ fields: StoredCustomerFields) throws {
-        try insertMatchKeys(connection, matchKeys(of: fields), customerID: customerID)
+    /// A new customer's keys (`matchKeys(of:)` of the fields its row was just written with: the
+    /// same values `storeMatchKeys` would read back; a new id has no keys to replace: ids are
+    /// never reused).
+    static func storeNewMatchKeys(_ connection: SQLiteConnection, customerID: Int64, _ keys: [MatchKey]) throws {
+        try insertMatchKeys(connection, keys, customerID: customerID)
     }
 
     /// An updated customer's keys, from its fields before and after the update (the values its row

@@ -64,8 +64,8 @@ enum HistoryLog {
         var at: Int64
         var author: Author
         var changes: [StoredFieldChange]
-        /// The changes encoded already (`HistoryChangesText`), `changes` then empty: an import's
-        /// created customers, whose text is made mostly beside its writer (`CreatedCustomerChanges`).
+        /// The changes encoded already (`HistoryChangesText`), `changes` then empty: created
+        /// customers (`CreatedCustomerChanges`; an import makes most of the text beside its writer).
         var encodedChanges: String? = nil
     }
 
