@@ -68,8 +68,8 @@ extension ClientConnection {
         }
     }
 
-    /// `read(hold)`: calls are in flight; with `hold`, calls wait in the batch for tasks this thread
-    /// resumed, and the poll(2) lasts at most that long before it writes them (``batchHold``).
+    /// `read(hold)`: calls are in flight; with `hold`, calls may wait in the batch for tasks this
+    /// thread resumed, and the poll(2) lasts at most that long before the loop writes them (``batchHold``).
     private enum ThreadStep { case read(hold: Duration?), linger(Duration), stop }
 
     /// Reads while calls are in flight; out of calls, lingers (see ``readerLinger``) while the
@@ -110,7 +110,7 @@ extension ClientConnection {
                 // Most often the answer to a call started while the thread lingered.
                 linger.restart()
             case .timedOut:
-                writeBatchIfAny()   // held back by tasks this thread resumed that have not run since
+                break   // calls held back meanwhile are written at the top of the loop
             }
         }
     }

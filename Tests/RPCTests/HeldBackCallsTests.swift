@@ -43,6 +43,13 @@ import Testing
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in
             _ = try await channel.unary(TestService.echo, EchoRequest(text: "open"), as: EchoResponse.self)
+            // A call in flight throughout keeps the reader thread reading, as under load: nothing
+            // but its bounded poll(2) can then write a held call (a parked thread, woken for the
+            // call, would write it as it delivers).
+            let reading = Task {
+                try await channel.unary(TestService.waitForCancel, EchoRequest(text: "reading"), as: EchoResponse.self)
+            }
+            #expect(await probe.wait(for: "reading started"))
             let executor = HoldingExecutor()
             let held = Task {
                 try await withTaskExecutorPreference(executor) {
@@ -60,6 +67,8 @@ import Testing
             #expect(answer.text == "next")
             executor.release()
             #expect(try await held.value.text == "held")
+            reading.cancel()
+            #expect(await rpcError { _ = try await reading.value }?.code == .cancelled)
         }
     }
 }
