@@ -7,7 +7,10 @@ import Synchronization
 /// the state lock's rules.
 final class ClientCall: Sendable {
     let streamID: UInt32
-    let kind: MethodKind
+    /// Whether an async task will await the final outcome with ``response()`` whatever happens
+    /// (an async unary call): only such a call's ending may be counted (``Answer/counted``), as only
+    /// its task reports back.
+    let answerAwaited: Bool
     let receiveWindow: Int
     /// Rung when the call ends, for a caller blocked on its own thread (see ClientConnection+Blocking).
     let bell: Doorbell?
@@ -18,9 +21,11 @@ final class ClientCall: Sendable {
         /// Whether `outcome` is set: tested where the outcome itself is not wanted, since a test of
         /// the optional copied and destroyed the `Result` (its `RPCError` field by field).
         var ended = false
+        /// Whether the connection counted the awaiting task's resumption (``Answer/counted``).
+        var resumeCounted = false
         /// Unsafe rather than checked: the checked kind allocates per call, and this one is resumed
         /// exactly once by construction (taken out of the state under its lock, or never stored).
-        var responseWaiter: UnsafeContinuation<[UInt8]?, any Error>?
+        var responseWaiter: UnsafeContinuation<Answer, Never>?
         var messages: [[UInt8]] = []
         var messagesHead = 0
         var messageWaiter: CheckedContinuation<[UInt8]?, any Error>?
@@ -30,9 +35,9 @@ final class ClientCall: Sendable {
         var deadlineEntry: DeadlineScheduler.Entry?
     }
 
-    init(streamID: UInt32, kind: MethodKind, sendCredit: Int, receiveWindow: Int, bell: Doorbell? = nil) {
+    init(streamID: UInt32, answerAwaited: Bool, sendCredit: Int, receiveWindow: Int, bell: Doorbell? = nil) {
         self.streamID = streamID
-        self.kind = kind
+        self.answerAwaited = answerAwaited
         self.receiveWindow = receiveWindow
         self.bell = bell
         state = Mutex(State(sendCredit: sendCredit))
@@ -51,17 +56,28 @@ final class ClientCall: Sendable {
         }
     }
 
+    /// What the task awaiting the final outcome is handed.
+    struct Answer {
+        let outcome: Result<[UInt8]?, RPCError>
+        /// Whether the connection's reader thread counted this ending among the tasks it resumed
+        /// whose next calls it holds back (ClientConnection+Batching): the task then reports that it
+        /// ran, with ``ClientConnection/resumedTaskRan()``.
+        let counted: Bool
+    }
+
     // MARK: From the reader thread (or a local cancel/deadline)
 
     /// Ends the call; the first ending wins. `local` endings (cancel, deadline, connection loss)
-    /// drop buffered stream messages. Returns false if the call had already ended.
+    /// drop buffered stream messages. `counted`: the reader thread counted the awaiting task's
+    /// resumption (``Answer/counted``). Returns false if the call had already ended.
     @discardableResult
-    func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool) -> Bool {
-        let (waiters, entry): ((UnsafeContinuation<[UInt8]?, any Error>?, CheckedContinuation<[UInt8]?, any Error>?,
+    func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool, counted: Bool = false) -> Bool {
+        let (waiters, entry): ((UnsafeContinuation<Answer, Never>?, CheckedContinuation<[UInt8]?, any Error>?,
                                 CheckedContinuation<Bool, any Error>?)?, DeadlineScheduler.Entry?) = state.withLock { state in
             guard !state.ended else { return (nil, nil) }
             state.ended = true
             state.outcome = outcome
+            state.resumeCounted = counted
             if local {
                 state.messages = []
                 state.messagesHead = 0
@@ -78,13 +94,12 @@ final class ClientCall: Sendable {
         if let entry { DeadlineScheduler.shared.cancel(entry) }
         guard let (responseWaiter, messageWaiter, creditWaiter) = waiters else { return false }
         bell?.ring()
+        responseWaiter?.resume(returning: Answer(outcome: outcome, counted: counted))
         switch outcome {
-        case .success(let message):
-            responseWaiter?.resume(returning: message)
+        case .success:
             messageWaiter?.resume(returning: nil)
             creditWaiter?.resume(returning: true)
         case .failure(let error):
-            responseWaiter?.resume(throwing: error)
             messageWaiter?.resume(throwing: error)
             creditWaiter?.resume(throwing: error)
         }
@@ -121,16 +136,16 @@ final class ClientCall: Sendable {
     // MARK: From the awaiting task
 
     /// The final outcome: the response message (unary, client streaming) or nil.
-    func response() async throws -> [UInt8]? {
-        try await withUnsafeThrowingContinuation { continuation in
-            let outcome: Result<[UInt8]?, RPCError>? = state.withLock { state in
-                guard state.ended else {
+    func response() async -> Answer {
+        await withUnsafeContinuation { continuation in
+            let answer: Answer? = state.withLock { state in
+                guard state.ended, let outcome = state.outcome else {
                     state.responseWaiter = continuation
                     return nil
                 }
-                return state.outcome
+                return Answer(outcome: outcome, counted: state.resumeCounted)
             }
-            if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+            if let answer { continuation.resume(returning: answer) }
         }
     }
 

@@ -62,7 +62,7 @@ extension ClientChannel {
             let bell = connection.takeBell()
             let start: ClientConnection.CallStart
             do {
-                start = try connection.startCall(kind: method.kind, bell: bell) { streamID, buffer in
+                start = try connection.startCall(bell: bell) { streamID, buffer in
                     Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
                                          request: payload, to: &buffer)
                 }

@@ -64,7 +64,7 @@ public final class ClientChannel: Sendable {
         var attempts = 0
         while true {
             let (connection, call) = try await startCall(method, options: options, timing: timing, attempts: &attempts,
-                                                         callerReads: isLone) { streamID, timeout, buffer in
+                                                         answerAwaited: true, callerReads: isLone) { streamID, timeout, buffer in
                 Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeout,
                                      request: payload, to: &buffer)
             }
@@ -232,9 +232,11 @@ public final class ClientChannel: Sendable {
     /// A call that provably never reached the server is started again on a new connection, up to
     /// ``unsentCallAttempts`` in all: `attempts` counts the connections the call was tried on,
     /// also by the caller's own retries of a call the server did not start (``CallNotStarted``).
-    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``).
+    /// With `callerReads`, the caller reads the response itself (``ClientConnection/readOwnResponse(of:)``);
+    /// `answerAwaited`: the caller awaits the outcome with ``awaitResponse(_:on:)`` whatever happens
+    /// (``ClientCall/answerAwaited``).
     func startCall(_ method: MethodDescriptor, options: CallOptions, timing: CallTiming, attempts: inout Int,
-                   callerReads: Bool = false,
+                   answerAwaited: Bool = false, callerReads: Bool = false,
                    build: (UInt32, UInt64, inout [UInt8]) -> Void) async throws(RPCError) -> (ClientConnection, ClientCall) {
         while true {
             attempts += 1
@@ -245,7 +247,7 @@ public final class ClientChannel: Sendable {
                 throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
             }
             let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-            let start = try connection.startCall(kind: method.kind, callerReads: callerReads) { streamID, buffer in
+            let start = try connection.startCall(answerAwaited: answerAwaited, callerReads: callerReads) { streamID, buffer in
                 build(streamID, timeoutMicroseconds, &buffer)
             }
             switch start {
@@ -266,21 +268,16 @@ public final class ClientChannel: Sendable {
 
     /// Waits for the final response; cancelling the task sends CANCEL and throws CANCELLED.
     func awaitResponse(_ call: ClientCall, on connection: ClientConnection) async throws(RPCError) -> [UInt8] {
-        do {
-            let response = try await withTaskCancellationHandler {
-                try await call.response()
-            } onCancel: {
-                connection.cancel(call, with: RPCError(.cancelled, "the calling task was cancelled"))
-            }
-            guard let response else {
-                throw RPCError(.internalError, "the server ended the call without a response message")
-            }
-            return response
-        } catch let error as RPCError {
-            throw error
-        } catch {
-            throw RPCError(.unknown, "\(error)", cause: error)
+        let answer = await withTaskCancellationHandler {
+            await call.response()
+        } onCancel: {
+            connection.cancel(call, with: RPCError(.cancelled, "the calling task was cancelled"))
         }
+        if answer.counted { connection.resumedTaskRan() }
+        guard let response = try answer.outcome.get() else {
+            throw RPCError(.internalError, "the server ended the call without a response message")
+        }
+        return response
     }
 
     /// A CALL_START frame; `timeoutMicroseconds` is what remains of the call's timeout (0: none).

@@ -10,7 +10,19 @@ import RPCTransport
 /// responses resumed on pool threads, are appended to `batch` instead, and leave with one write
 /// when the delivery is done, as the C floor's pipelined client writes a burst. Nothing waits for
 /// that write but the reader thread's next read: it writes the batch before it reads again, and no
-/// frame joins the batch after `batching` is cleared, under the same lock.
+/// frame joins the batch after `batching` is cleared, under the same lock, but those held back below.
+///
+/// Most of the tasks a batch of responses resumes run after that, though: an async task that does
+/// not prefer ``ChannelExecutor`` is resumed on the cooperative pool, and on a busy pool it runs
+/// after the reader thread has written its batch and gone back to poll(2), so each of their next
+/// calls went out alone (0.93 send(2) a get at 64 in flight: docs/PERFORMANCE.md "get18"). So the
+/// reader thread counts the async unary tasks it resumes (``State/resumedTasks``); each reports
+/// when it runs (``resumedTaskRan()``), and until the last has, the calls async tasks start also
+/// join the batch, which the last writes. Nothing waits on that count for long: the reader thread,
+/// which reads while the held calls are in flight, waits in poll(2) at most ``batchHold`` (or what
+/// remained of its linger) before it writes them itself, as a resumed task may be slow to run (its
+/// executor busy, or blocked by a caller). Calls whose caller reads its own answer (lone and
+/// blocked callers) are never held back.
 ///
 /// Order on the wire is kept: stream ids are allocated under the state lock together with the
 /// append, and any other write takes the batch first (``takeBatch(from:into:)`` inside the
@@ -36,7 +48,29 @@ extension ClientConnection {
             state.batching = false
             return !state.batch.isEmpty
         }
-        guard hasFrames else { return }
+        if hasFrames { writeBatch() }
+    }
+
+    /// Reported by a task the reader thread resumed (``ClientCall/Answer/counted``), once it runs:
+    /// the last of them writes what was batched meanwhile, unless the reader thread is delivering
+    /// (it writes the batch itself when done).
+    func resumedTaskRan() {
+        let writes = state.withLock { state in
+            state.resumedTasks -= 1
+            return state.resumedTasks == 0 && !state.batching && !state.batch.isEmpty
+        }
+        if writes { writeBatch() }
+    }
+
+    /// How long the reader thread, reading for calls in flight, lets calls wait in the batch for
+    /// the tasks it resumed before it writes them itself (up to ``readerLinger`` instead when the
+    /// calls came while it lingered, out of calls). The last task mostly writes them first: at 64
+    /// in flight, 0.035 send a get, about two a round of 64 (docs/PERFORMANCE.md "get19"); the bound
+    /// is for a resumed task that does not run soon.
+    static let batchHold = Duration.milliseconds(1)
+
+    /// Writes what is batched.
+    func writeBatch() {
         do {
             try writer.write(.bounded) { buffer in state.withLock { Self.takeBatch(from: &$0, into: &buffer) } }
         } catch {
@@ -51,4 +85,10 @@ extension ClientConnection {
         buffer.append(contentsOf: state.batch)
         state.batch.removeAll(keepingCapacity: true)
     }
+}
+
+extension ClientConnection.State {
+    /// Whether async calls started now join the batch because tasks the reader thread resumed
+    /// have yet to run. Only while the thread reads: its poll(2) bounds the wait (``ClientConnection/batchHold``).
+    var holdsBackCalls: Bool { resumedTasks > 0 && reader == .thread }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// would refuse calls with RESOURCE_EXHAUSTED. The client queues them instead, first come first served.
 extension ClientConnection {
     /// Waits until the connection has room for one more call. The slot belongs to the caller until
-    /// ``startCall(kind:callerReads:bell:build:)`` takes it over (it releases it on failure, or when the call ends).
+    /// ``startCall(answerAwaited:callerReads:bell:build:)`` takes it over (it releases it on failure, or when the call ends).
     func acquireCallSlot() async throws {
         guard let id = try admit() else { return }
         let granted = await withTaskCancellationHandler {

@@ -68,7 +68,9 @@ extension ClientConnection {
         }
     }
 
-    private enum ThreadStep { case read, linger(Duration), stop }
+    /// `read(hold)`: calls are in flight; with `hold`, calls may wait in the batch for tasks this
+    /// thread resumed, and the poll(2) lasts at most that long before the loop writes them (``batchHold``).
+    private enum ThreadStep { case read(hold: Duration?), linger(Duration), stop }
 
     /// Reads while calls are in flight; out of calls, lingers (see ``readerLinger``) while the
     /// connection's calls leave reading to this thread, then gives the role up.
@@ -81,7 +83,7 @@ extension ClientConnection {
             }
             let step: ThreadStep = state.withLock { state in
                 if !state.readingEnded {
-                    if !state.calls.isEmpty { return .read }
+                    if !state.calls.isEmpty { return .read(hold: state.holdsBackCalls ? Self.batchHold : nil) }
                     if state.readerThreadLingers, state.refusal == nil,
                        let remaining = linger.remaining(at: .now) { return .linger(remaining) }
                 }
@@ -94,9 +96,9 @@ extension ClientConnection {
             switch step {
             case .stop:
                 return
-            case .read:
+            case .read(let hold):
                 linger.restart()
-                timeout = nil
+                timeout = hold
             case .linger(let remaining):
                 timeout = remaining
             }
@@ -108,7 +110,7 @@ extension ClientConnection {
                 // Most often the answer to a call started while the thread lingered.
                 linger.restart()
             case .timedOut:
-                break
+                break   // calls held back meanwhile are written at the top of the loop
             }
         }
     }
@@ -294,12 +296,11 @@ extension ClientConnection {
             switch header.type {
             case .status:
                 let (status, message) = try CallStatus.parse(payload)
-                guard let call = forget(streamID: header.streamID) else { return }
-                if status.error.code == .ok {
-                    call.finish(.success(header.flags.contains(.hasMessage) ? Array(message) : nil), local: false)
-                } else {
-                    call.finish(.failure(status.error), local: false)
-                }
+                guard let (call, counted) = forget(streamID: header.streamID, countingResumedTask: true) else { return }
+                let outcome: Result<[UInt8]?, RPCError> = status.error.code == .ok
+                    ? .success(header.flags.contains(.hasMessage) ? Array(message) : nil) : .failure(status.error)
+                // Ended first by a cancel or deadline: that task will not report, so it is not counted.
+                if !call.finish(outcome, local: false, counted: counted), counted { resumedTaskRan() }
             case .message:
                 if header.flags.contains(.hasMessage) { call(header.streamID)?.deliver(Array(payload)) }
             case .windowUpdate:

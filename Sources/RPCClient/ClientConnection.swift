@@ -45,6 +45,10 @@ final class ClientConnection: Sendable {
         /// written meanwhile, in order (see ClientConnection+Batching).
         var batch: [UInt8] = []
         var batching = false
+        /// Async tasks the reader thread resumed with their answers that have not run since: while
+        /// there are some, the calls other async tasks start join `batch` too, and the last of them
+        /// to run writes it (see ClientConnection+Batching).
+        var resumedTasks = 0
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
         /// releases the socket and exits.
         var readingEnded = false
@@ -164,7 +168,7 @@ final class ClientConnection: Sendable {
     /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
     /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
     /// calls ``waitBlocking(for:timing:)``), the reader thread is woken if nobody reads.
-    func startCall(kind: MethodKind, callerReads: Bool = false, bell: Doorbell? = nil,
+    func startCall(answerAwaited: Bool = false, callerReads: Bool = false, bell: Doorbell? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> CallStart {
         // Set with the registration, under its lock (one lock per call fewer than a separate
         // `ensureReader()`); rung whatever happens next, as the role is the reader thread's then.
@@ -176,7 +180,7 @@ final class ClientConnection: Sendable {
             // A job the reader thread runs: its frame joins the batch written after the jobs.
             let batched: Result<ClientCall, RPCError>? = state.withLock { state in
                 guard state.batching else { return nil }
-                let registered = register(kind: kind, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
+                let registered = register(answerAwaited: answerAwaited, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
                 if case .success(let call) = registered { build(call.streamID, &state.batch) }
                 return registered
             }
@@ -185,11 +189,11 @@ final class ClientConnection: Sendable {
         var mayHaveArrived = false
         do {
             try writer.write(mayHaveArrived: &mayHaveArrived) { buffer in
-                // While the reader thread delivers responses, the tasks they resumed on other
-                // threads add their next calls to its batch too (ClientConnection+Batching).
+                // While the reader thread delivers responses, and until the tasks they resumed on
+                // other threads have run, async calls join its batch (ClientConnection+Batching).
                 let batched: Bool = state.withLock { state in
-                    result = register(kind: kind, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
-                    guard state.batching else {
+                    result = register(answerAwaited: answerAwaited, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
+                    guard state.batching || (wantsReader && state.holdsBackCalls) else {
                         Self.takeBatch(from: &state, into: &buffer)
                         return false
                     }
@@ -210,7 +214,7 @@ final class ClientConnection: Sendable {
         return started(result ?? .failure(RPCError(.unavailable, "connection to \(path) is closed")))
     }
 
-    /// What ``startCall(kind:callerReads:bell:build:)`` did.
+    /// What ``startCall(answerAwaited:callerReads:bell:build:)`` did.
     enum CallStart {
         case started(ClientCall)
         /// The call never left this process, so the server cannot have run it: it may be sent on a
@@ -226,7 +230,7 @@ final class ClientConnection: Sendable {
     /// Allocates the next stream id and registers a call under it (state lock held). With
     /// `wakingReader`, a registered call that nobody reads for gives the reader thread the role,
     /// and `wakeReader` says its doorbell is to be rung (``handReadingToThread(in:)``).
-    private func register(kind: MethodKind, bell: Doorbell?, wakingReader: Bool, _ wakeReader: inout Bool,
+    private func register(answerAwaited: Bool, bell: Doorbell?, wakingReader: Bool, _ wakeReader: inout Bool,
                           in state: inout State) -> Result<ClientCall, RPCError> {
         if let refusal = state.refusal { return .failure(refusal) }
         let streamID = state.nextStreamID
@@ -236,7 +240,7 @@ final class ClientConnection: Sendable {
             return .failure(refusal)
         }
         state.nextStreamID += 1
-        let call = ClientCall(streamID: streamID, kind: kind, sendCredit: Int(server.initialWindow),
+        let call = ClientCall(streamID: streamID, answerAwaited: answerAwaited, sendCredit: Int(server.initialWindow),
                               receiveWindow: configuration.initialStreamWindow, bell: bell)
         state.calls[streamID] = call
         // Registered with the call, so whoever gives up reading sees a blocked caller to promote.
@@ -288,15 +292,25 @@ final class ClientConnection: Sendable {
     /// Drops the call of `streamID` from the table and gives its slot back, under one lock;
     /// returns the call, nil if it was gone already.
     func forget(streamID: UInt32) -> ClientCall? {
-        let (removed, waiter, retired): (ClientCall?, SlotWaiter?, Bool) = state.withLock { state in
+        forget(streamID: streamID, countingResumedTask: false)?.call
+    }
+
+    /// ``forget(streamID:)``; with `countingResumedTask`, a call whose answer a task awaits
+    /// (``ClientCall/answerAwaited``), answered while the reader thread delivers, is also counted
+    /// in ``State/resumedTasks`` (under the same lock), and `counted` says so: its ending is then
+    /// to be passed `counted` (``ClientCall/finish(_:local:counted:)``).
+    func forget(streamID: UInt32, countingResumedTask: Bool) -> (call: ClientCall, counted: Bool)? {
+        let (removed, counted, waiter, retired): (ClientCall?, Bool, SlotWaiter?, Bool) = state.withLock { state in
             state.blockingCallers[streamID] = nil
-            guard let removed = state.calls.removeValue(forKey: streamID) else { return (nil, nil, false) }
+            guard let removed = state.calls.removeValue(forKey: streamID) else { return (nil, false, nil, false) }
+            let counted = countingResumedTask && state.batching && removed.answerAwaited
+            if counted { state.resumedTasks += 1 }
             let waiter = Self.releaseSlot(in: &state)
-            return (removed, waiter, state.isRetired)
+            return (removed, counted, waiter, state.isRetired)
         }
         waiter?.resume(returning: true)
         if retired { readerDoorbell.ring() }
-        return removed
+        return removed.map { ($0, counted) }
     }
 
     func call(_ streamID: UInt32) -> ClientCall? {

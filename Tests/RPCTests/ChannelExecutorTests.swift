@@ -18,28 +18,36 @@ import Testing
         try await withTestServer { _, channel in
             // The server ends the connection if a CALL_START's stream id is not above every earlier
             // one: a batch written out of order would fail these calls with UNAVAILABLE.
-            let wrong = try await withThrowingTaskGroup(of: [String].self) { group in
-                for task in 0..<64 {
-                    group.addTask {
-                        try await withTaskExecutorPreference(preferringTheExecutor ? channel.executor : nil) {
-                            var wrong: [String] = []
-                            for call in 0..<40 {
-                                let text = "\(task).\(call)"
-                                let answer = try await channel.unary(TestService.echo, EchoRequest(text: text), as: EchoResponse.self)
-                                if answer.text != text { wrong.append("\(text) answered \(answer.text)") }
-                            }
-                            return wrong
-                        }
-                    }
-                }
-                var all: [String] = []
-                for try await part in group { all += part }
-                return all
-            }
+            let wrong = try await Self.echoInLoops(on: channel, tasks: 64, rounds: 40,
+                                                   preferring: preferringTheExecutor ? channel.executor : nil)
             #expect(wrong == [])
             // Calls without the preference still work beside them.
             let plain = try await channel.unary(TestService.echo, EchoRequest(text: "plain"), as: EchoResponse.self)
             #expect(plain.text == "plain")
+        }
+    }
+
+    /// `tasks` tasks, each making `rounds` echo calls in a loop on `channel` (pipelined on its one
+    /// connection), preferring `executor`; returns the answers that were not their call's.
+    static func echoInLoops(on channel: ClientChannel, tasks: Int, rounds: Int,
+                            preferring executor: (any TaskExecutor)?) async throws -> [String] {
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for task in 0..<tasks {
+                group.addTask {
+                    try await withTaskExecutorPreference(executor) {
+                        var wrong: [String] = []
+                        for call in 0..<rounds {
+                            let text = "\(task).\(call)"
+                            let answer = try await channel.unary(TestService.echo, EchoRequest(text: text), as: EchoResponse.self)
+                            if answer.text != text { wrong.append("\(text) answered \(answer.text)") }
+                        }
+                        return wrong
+                    }
+                }
+            }
+            var all: [String] = []
+            for try await part in group { all += part }
+            return all
         }
     }
 
