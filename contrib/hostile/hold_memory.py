@@ -54,8 +54,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import (CALL_START, END_STREAM, HAS_MESSAGE, MAGIC, STATUS, Connection, call_start,  # noqa: E402
-                    client_hello, code_name, field_bytes, field_sint, field_varint, string, varint, zigzag)
+from replay import (CALL_START, END_STREAM, GOAWAY, HAS_MESSAGE, MAGIC, STATUS, Connection, Reader,  # noqa: E402
+                    call_start, client_hello, code_name, field_bytes, field_sint, field_varint, string, varint, zigzag)
 
 FRAME = 4 * 1024 * 1024
 
@@ -212,10 +212,21 @@ def repeated(arguments: argparse.Namespace) -> int:
         sender.start()
     codes: dict[str, int] = {}
     for conn in conns:
-        for stream in range(1, 2 * arguments.repeated, 2):
-            status = conn.status(stream)
-            name = "none" if status is None else f"{code_name(status.code)} {status.message[:60]}"
-            codes[name] = codes.get(name, 0) + 1
+        # The calls end in any order: each STATUS is counted for its stream as it comes (waiting
+        # for stream 1's first dropped the others' read meanwhile, which then counted as none).
+        pending = set(range(1, 2 * arguments.repeated, 2))
+        while pending:
+            got = conn.read_until({STATUS, GOAWAY})
+            if got is None or got[0] != STATUS:
+                break
+            if got[2] in pending:
+                pending.discard(got[2])
+                reader = Reader(got[3])
+                code = reader.take(1)[0]
+                name = f"{code_name(code)} {reader.string()[:100]}"
+                codes[name] = codes.get(name, 0) + 1
+        if pending:
+            codes["none"] = codes.get("none", 0) + len(pending)
     for sender in senders:
         sender.join()
     took = time.monotonic() - start
