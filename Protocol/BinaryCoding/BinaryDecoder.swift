@@ -6,6 +6,16 @@ public struct BinaryDecoder: Sendable {
     /// How deeply messages may nest (each nested message, wrapper or map entry is one level).
     public var maxDepth: Int = 64
 
+    /// How many field occurrences one decoding reads, in the message and every message nested in
+    /// it (an unpacked repeated field's elements are one each, a packed run is one): past it the
+    /// decoding is refused as the occurrence is indexed, before any value is decoded. No limit by
+    /// default; a server sets one for the requests it decodes (see Protocol/ENCODING.md §9).
+    public var maxOccurrences: Int = .max
+
+    /// How many elements of packed runs one decoding reads, in the message and every message
+    /// nested in it; past it the decoding is refused as the element is read. No limit by default.
+    public var maxPackedElements: Int = .max
+
     /// Passed to the values being decoded as `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
@@ -33,11 +43,11 @@ public struct BinaryDecoder: Sendable {
         if readsDirectly, BinaryReader.canRead(buffer), let direct = directDecodable(T.self) {
             return try decodeDirectly(direct, as: type, from: buffer)
         }
-        let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo)
+        let state = DecodingState(buffer: buffer, maxDepth: maxDepth, userInfo: userInfo, budget: DecodingBudget(self))
         defer { state.releaseSpares() }
         var root = MessageIndex(depth: 0)
         do {
-            try root.scan(buffer, from: 0, to: buffer.count)
+            try root.scan(buffer, from: 0, to: buffer.count, budget: &state.budget)
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
@@ -65,25 +75,29 @@ public struct BinaryDecoder: Sendable {
     ) throws -> T {
         let entries = BinaryReader.tableLevels * BinaryReader.tableEntries
         var decoder = self
+        var budget = DecodingBudget(self)
         // `D` is `T` (the cast above found it so).
         let result = UnsafeMutableRawPointer.allocate(
             byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
         defer { result.deallocate() }
         var failure: (any Error)?
         withUnsafeMutablePointer(to: &decoder) { decoder in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: entries) { scratch in
-                do {
-                    let reader: BinaryReader
-                    do throws(WireFailure) {
-                        reader = try BinaryReader(
-                            buffer, from: 0, to: buffer.count, depth: 0, decoder: decoder, scratch: scratch)
+            withUnsafeMutablePointer(to: &budget) { budget in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: entries) { scratch in
+                    do {
+                        let reader: BinaryReader
+                        do throws(WireFailure) {
+                            reader = try BinaryReader(
+                                buffer, from: 0, to: buffer.count, depth: 0, decoder: decoder, budget: budget,
+                                scratch: scratch)
+                        } catch {
+                            throw DecodingError.dataCorrupted(
+                                DecodingError.Context(codingPath: [], debugDescription: error.message))
+                        }
+                        result.assumingMemoryBound(to: D.self).initialize(to: try D.decoded(fields: reader))
                     } catch {
-                        throw DecodingError.dataCorrupted(
-                            DecodingError.Context(codingPath: [], debugDescription: error.message))
+                        failure = error
                     }
-                    result.assumingMemoryBound(to: D.self).initialize(to: try D.decoded(fields: reader))
-                } catch {
-                    failure = error
                 }
             }
         }

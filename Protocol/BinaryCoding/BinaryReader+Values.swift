@@ -146,6 +146,7 @@ extension BinaryReader {
                 let offset = position
                 let bits: UInt64
                 do throws(WireFailure) {
+                    try budget.pointee.takePackedElement(at: offset)
                     bits = try MessageIndex.packed(buffer, &position, entry.end, S.wireType)
                 } catch {
                     throw .corrupted("field \(number), packed: \(error.message)", element: element)

@@ -38,6 +38,9 @@ public struct BinaryReader: ~Copyable {
     /// noncopyable and only lent to `init(fields:)`, so none escapes the call). A copy of the
     /// decoder in each reader retained and released its `userInfo` per nested message.
     let decoder: UnsafePointer<BinaryDecoder>
+    /// What the decoding may still take (its limits), on the same stack, shared by every reader
+    /// and by the generic decoder's nodes a reader hands a field to.
+    let budget: UnsafeMutablePointer<DecodingBudget>
     /// The tables of every level (`tableLevels` × `tableEntries`), on the stack of
     /// `BinaryDecoder.decode`: one reader of each level is alive at a time (a message's reader
     /// makes its nested messages' readers one after the other), so each level has one. How many
@@ -53,28 +56,36 @@ public struct BinaryReader: ~Copyable {
     /// This level's tables in `scratch`; nil past `tableLevels`.
     private let table: UnsafeMutablePointer<Int32>?
 
-    /// Reads the structure of the message in `start..<end`; throws what `MessageIndex.scan` throws.
+    /// Reads the structure of the message in `start..<end`, taking each field's occurrence from
+    /// `budget`; throws what `MessageIndex.scan` throws.
     init(
         _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, depth: Int,
-        decoder: UnsafePointer<BinaryDecoder>, scratch: UnsafeMutableBufferPointer<Int32>
+        decoder: UnsafePointer<BinaryDecoder>, budget: UnsafeMutablePointer<DecodingBudget>,
+        scratch: UnsafeMutableBufferPointer<Int32>
     ) throws(WireFailure) {
         self.buffer = buffer
         self.start = start
         self.end = end
         self.depth = depth
         self.decoder = decoder
+        self.budget = budget
         self.scratch = scratch
         let entries = Self.tableEntries
         guard let base = scratch.baseAddress, depth < scratch.count / entries else {
             table = nil
             var position = start
-            while position < end { _ = try MessageIndex.field(buffer, &position, end) }
+            while position < end {
+                let tagOffset = position
+                try budget.pointee.takeOccurrence(MessageIndex.field(buffer, &position, end).number, at: tagOffset)
+            }
             return
         }
         let table = base + depth * entries
         let size = Self.tableSize
         table.update(repeating: 0, count: size)
         self.table = table
+        // Counted in a local, written back once: the budget's memory is not reread per field.
+        var left = budget.pointee.occurrences
         var position = start
         while position < end {
             let tagOffset = Int32(truncatingIfNeeded: position)
@@ -85,10 +96,15 @@ public struct BinaryReader: ~Copyable {
             } else {
                 number = Int(try MessageIndex.field(buffer, &position, end).number)
             }
+            guard left > 0 else {
+                throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: number), at: Int(tagOffset))
+            }
+            left &-= 1
             guard number < size else { continue }
             table[number] &+= 1
             table[size + number] = tagOffset
         }
+        budget.pointee.occurrences = left
     }
 
     /// The field at `position` when it has the shape of nearly every field: a tag of one or two
@@ -301,7 +317,8 @@ public struct BinaryReader: ~Copyable {
         }
         do throws(WireFailure) {
             return try BinaryReader(
-                buffer, from: entry.offset, to: entry.end, depth: depth + 1, decoder: decoder, scratch: scratch)
+                buffer, from: entry.offset, to: entry.end, depth: depth + 1, decoder: decoder, budget: budget,
+                scratch: scratch)
         } catch {
             throw .corrupted(error.message, element: element)
         }
@@ -310,19 +327,26 @@ public struct BinaryReader: ~Copyable {
     // MARK: Anything else, through Codable
 
     /// Reads field `number` as the generic decoder does: its own index of this message (the
-    /// structure was checked, so indexing it again cannot fail) and a node at the top of it.
+    /// structure was checked and its occurrences taken, so indexing it again cannot fail and takes
+    /// none) and a node at the top of it, which takes what it reads below from this decoding's
+    /// budget.
     @usableFromInline
     func codable<T: Decodable>(_ type: T.Type, _ number: UInt32, _ key: any CodingKey, ifPresent: Bool) throws -> T? {
         var index = MessageIndex(depth: depth)
         do {
-            try index.scan(buffer, from: start, to: end)
+            var taken = DecodingBudget.unlimited
+            try index.scan(buffer, from: start, to: end, budget: &taken)
         } catch {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: error.message))
         }
         if ifPresent, !index.contains(number) { return nil }
         let state = DecodingState(
-            buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo)
-        defer { state.releaseSpares() }
+            buffer: buffer, maxDepth: decoder.pointee.maxDepth, userInfo: decoder.pointee.userInfo,
+            budget: budget.pointee)
+        defer {
+            budget.pointee = state.budget
+            state.releaseSpares()
+        }
         let top = DecoderNode(state: state, slot: .root(index), parent: nil, key: nil)
         return try top.value(type, in: .field(index, number), key: key)
     }

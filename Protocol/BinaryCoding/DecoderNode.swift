@@ -13,10 +13,18 @@ final class DecodingState {
     /// checks would only cost time.
     @exclusivity(unchecked) private var spares = NodePool<DecoderNode>()
 
-    init(buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable]) {
+    /// What the decoding may still take: one for the whole decoding, whatever node reads.
+    /// `@exclusivity(unchecked)` as `spares` is.
+    @exclusivity(unchecked) var budget: DecodingBudget
+
+    init(
+        buffer: UnsafeRawBufferPointer, maxDepth: Int, userInfo: [CodingUserInfoKey: any Sendable],
+        budget: DecodingBudget
+    ) {
         self.buffer = buffer
         self.maxDepth = maxDepth
         sendableUserInfo = userInfo
+        self.budget = budget
     }
 
     var userInfo: [CodingUserInfoKey: Any] { userInfoAsAny }
@@ -186,7 +194,7 @@ final class DecoderNode: Decoder, CodingPathNode {
 
     private func scan(_ index: inout MessageIndex, _ entry: FieldEntry) throws {
         do {
-            try index.scan(state.buffer, from: entry.offset, to: entry.end)
+            try index.scan(state.buffer, from: entry.offset, to: entry.end, budget: &state.budget)
         } catch {
             throw corrupted(error.message)
         }

@@ -79,6 +79,7 @@ final class ElementCursor {
         let offset = runPosition
         let bits: UInt64
         do {
+            try node.state.budget.takePackedElement(at: offset)
             bits = try MessageIndex.packed(node.state.buffer, &runPosition, runEnd, S.wireType)
         } catch {
             throw node.corrupted("field \(number), packed: \(error.message)", key: elementKey(after: node))

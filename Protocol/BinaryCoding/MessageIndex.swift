@@ -39,13 +39,19 @@ struct MessageIndex {
         entries.contains { $0.number == number }
     }
 
-    /// Indexes the fields in `start..<end` of `buffer`, appending to `entries`. Every length is
-    /// checked against the bytes that remain before anything relies on it.
-    mutating func scan(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(WireFailure) {
+    /// Indexes the fields in `start..<end` of `buffer`, appending to `entries`, each taken from
+    /// `budget` before it is (so an index never outgrows the limit). Every length is checked
+    /// against the bytes that remain before anything relies on it.
+    mutating func scan(
+        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, budget: inout DecodingBudget
+    ) throws(WireFailure) {
         entries.reserveCapacity(entries.count + Swift.min((end - start + 1) / 2, 32))
         var position = start
         while position < end {
-            entries.append(try Self.field(buffer, &position, end))
+            let tagOffset = position
+            let entry = try Self.field(buffer, &position, end)
+            try budget.takeOccurrence(entry.number, at: tagOffset)
+            entries.append(entry)
         }
     }
 

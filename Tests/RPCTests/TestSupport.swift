@@ -19,8 +19,9 @@ struct TestServer {
     let logs: LogCapture
     var socketPath: String { directory.socketPath }
 
+    /// `services` besides the ``TestService`` every server has.
     static func start(probe: Probe = Probe(), configure: (inout ServerConfiguration) -> Void = { _ in },
-                      interceptors: [any ServerInterceptor] = []) throws -> TestServer {
+                      interceptors: [any ServerInterceptor] = [], services: [any RPCService] = []) throws -> TestServer {
         let directory = try TemporaryDirectory()
         var configuration = ServerConfiguration(socketPath: directory.socketPath)
         configuration.serverName = "test-server"
@@ -32,7 +33,7 @@ struct TestServer {
         configuration.clientStreamMessageTimeout = hangGuard
         configure(&configuration)
         let logs = LogCapture()
-        let server = RPCServer(configuration: configuration, services: [TestService(probe: probe)],
+        let server = RPCServer(configuration: configuration, services: [TestService(probe: probe)] + services,
                                interceptors: interceptors, logger: logs.logger)
         try server.start()
         return TestServer(directory: directory, server: server, logs: logs)

@@ -34,9 +34,11 @@ handshakes and then sends valid GetCustomer calls one byte a second, every conne
 With --repeated K, each connection sends K MergeCustomers calls whose 4 MiB request is one
 `doNotFill` of about 1.4 million one-letter names (the server allows 64), all connections at once,
 and reads every STATUS: the memory (VmHWM, the peak, before and after) and CPU (utime + stime) the
-server spends decoding requests it refuses by a cap checked after decoding (redteam18).
+server spends decoding requests it refuses by a cap checked after decoding (redteam18). --shape packed
+sends SetCustomerSegments of ~4 million packed segment ids instead, --shape fields MergeCustomers
+with ~1.4 million distinct unknown fields (caps19: the server's decoder refuses all three).
 
-    contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 16 --repeated 4
+    contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 16 --repeated 4 [--shape packed]
 
 Keep N under the server's --max-connections-per-user (and this process's descriptor limit).
 """
@@ -52,8 +54,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import (CALL_START, END_STREAM, HAS_MESSAGE, MAGIC, STATUS, Connection, call_start,  # noqa: E402
-                    client_hello, code_name, field_bytes, field_sint, string, varint)
+from replay import (CALL_START, END_STREAM, GOAWAY, HAS_MESSAGE, MAGIC, STATUS, Connection, Reader,  # noqa: E402
+                    call_start, client_hello, code_name, field_bytes, field_sint, field_varint, string, varint, zigzag)
 
 FRAME = 4 * 1024 * 1024
 
@@ -171,13 +173,35 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def repeated_request(shape: str) -> tuple[str, bytes, int]:
+    """The method, the 4 MiB request, and how many repeated entries it holds."""
+    if shape == "packed":
+        # SetCustomerSegments: one packed run of ~4 million 1-byte segment ids (the server allows 1000).
+        method = "customer.v1.SettingsService/SetCustomerSegments"
+        message = field_sint(1, 1)
+        head = varint(0) + string(method) + varint(0)
+        count = FRAME - len(head) - len(message) - 2 - 4
+        return method, message + varint(2 << 3 | 2) + varint(count) + zigzag(1) * count, count
+    method = "customer.v1.CustomerService/MergeCustomers"
+    message = field_sint(1, 1) + field_sint(2, 2)
+    room = FRAME - len(varint(0) + string(method) + varint(0)) - len(message)
+    if shape == "fields":
+        # MergeCustomers with fields 16, 17, ... each once, none of which it knows.
+        body = bytearray()
+        count = 0
+        while len(body) + 5 <= room:
+            body += field_varint(16 + count, 1)
+            count += 1
+        return method, message + bytes(body), count
+    entry = field_bytes(4, "a")
+    count = room // len(entry)
+    return method, message + entry * count, count
+
+
 def repeated(arguments: argparse.Namespace) -> int:
     """Requests of ~1.4 million tiny repeated entries, refused by a cap of 64: what decoding them costs."""
-    head = varint(0) + string("customer.v1.CustomerService/MergeCustomers") + varint(0)
-    message = field_sint(1, 1) + field_sint(2, 2)
-    entry = field_bytes(4, "a")
-    message += entry * ((FRAME - len(head) - len(message)) // len(entry))
-    calls = [call_start(stream, "customer.v1.CustomerService/MergeCustomers", message, timeout_us=0)
+    method, message, count = repeated_request(arguments.shape)
+    calls = [call_start(stream, method, message, timeout_us=0)
              for stream in range(1, 2 * arguments.repeated, 2)]
     conns = [Connection(arguments.socket, timeout=600) for _ in range(arguments.connections)]
     for conn in conns:
@@ -188,14 +212,25 @@ def repeated(arguments: argparse.Namespace) -> int:
         sender.start()
     codes: dict[str, int] = {}
     for conn in conns:
-        for stream in range(1, 2 * arguments.repeated, 2):
-            status = conn.status(stream)
-            name = "none" if status is None else f"{code_name(status.code)} {status.message[:60]}"
-            codes[name] = codes.get(name, 0) + 1
+        # The calls end in any order: each STATUS is counted for its stream as it comes (waiting
+        # for stream 1's first dropped the others' read meanwhile, which then counted as none).
+        pending = set(range(1, 2 * arguments.repeated, 2))
+        while pending:
+            got = conn.read_until({STATUS, GOAWAY})
+            if got is None or got[0] != STATUS:
+                break
+            if got[2] in pending:
+                pending.discard(got[2])
+                reader = Reader(got[3])
+                code = reader.take(1)[0]
+                name = f"{code_name(code)} {reader.string()[:100]}"
+                codes[name] = codes.get(name, 0) + 1
+        if pending:
+            codes["none"] = codes.get("none", 0) + len(pending)
     for sender in senders:
         sender.join()
     took = time.monotonic() - start
-    print(f"{arguments.connections} connections x {arguments.repeated} requests of {len(message) // len(entry)} entries "
+    print(f"{arguments.connections} connections x {arguments.repeated} {method.rsplit('/', 1)[1]} of {count} entries "
           f"({len(message)} bytes) in {took:.1f} s: server CPU {cpu_seconds(arguments.pid) - before_cpu:.2f} s, "
           f"VmHWM {before_hwm // 1024} -> {status_kib(arguments.pid, 'VmHWM') // 1024} MiB, "
           f"VmRSS now {rss_kib(arguments.pid) // 1024} MiB")
@@ -237,6 +272,8 @@ def main() -> int:
     parser.add_argument("--watches", type=int, default=0, help="unread WatchChanges per connection")
     parser.add_argument("--trickle", action="store_true", help="send valid calls one byte a second per connection")
     parser.add_argument("--repeated", type=int, default=0, help="4 MiB MergeCustomers of tiny doNotFill names per connection")
+    parser.add_argument("--shape", choices=["strings", "packed", "fields"], default="strings",
+                        help="--repeated's requests: one-letter doNotFill names, packed segment ids, distinct unknown fields")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
     parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()

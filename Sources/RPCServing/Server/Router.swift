@@ -93,9 +93,27 @@ public struct Router: Sendable {
         }
     }
 
+    /// Field occurrences one request message may hold, its nested messages' included (ENCODING.md
+    /// §9): the cap on what decoding a request costs before any handler can refuse it, checked as
+    /// each is indexed. Without it a 4 MiB request of 1 398 086 one-letter names was decoded into
+    /// 93 MiB before its handler's cap of 64 refused it. The largest honest request is an import's
+    /// batch, customerctl's 1 000 rows of up to 31 occurrences each (with their nested fields) and
+    /// their keywords and roles: this leaves it room four times over.
+    public static let requestOccurrenceLimit = 131_072
+    /// Elements of packed runs one request may hold: each costs at most 8 bytes decoded.
+    public static let requestPackedElementLimit = 262_144
+
+    /// The decoder of every request: the default one with the limits above.
+    private static let requestDecoder: BinaryDecoder = {
+        var decoder = BinaryDecoder()
+        decoder.maxOccurrences = requestOccurrenceLimit
+        decoder.maxPackedElements = requestPackedElementLimit
+        return decoder
+    }()
+
     static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], for method: MethodDescriptor) throws -> T {
         do {
-            return try BinaryDecoder().decode(type, from: payload)
+            return try requestDecoder.decode(type, from: payload)
         } catch let error as DecodingError {
             throw RPCError(.invalidArgument, "cannot decode the request message of \(method.fullName): \(error.wireDescription)")
         } catch {
