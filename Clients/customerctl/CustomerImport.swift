@@ -15,6 +15,38 @@ struct CustomerImport {
     /// Rows per message: a few hundred KiB, well under the frame limit.
     static let batchSize = 1_000
 
+    /// Field occurrences per message at most: customerd refuses a request message holding more
+    /// than 131 072, its nested messages' counted (PROTOCOL.md §9), and a row's contact keywords
+    /// and roles are one each, so rows naming many of them go in smaller batches.
+    static let batchOccurrences = 100_000
+
+    /// At least as many field occurrences as `record` takes in a message: the row itself, its five
+    /// singular fields, every field of its customer (10), address (8) and contact (8), and one per
+    /// contact keyword and role.
+    static func occurrences(of record: CustomerRecord) -> Int {
+        32 + record.contactKeywords.count + record.contactRoles.count
+    }
+
+    /// Where each batch of `records` ends: at `batchSize` rows, or before a row that would take
+    /// the batch past `batchOccurrences` (a batch holds at least one row).
+    static func batchEnds(of records: ArraySlice<CustomerRecord>) -> [Int] {
+        var ends: [Int] = []
+        var rows = 0
+        var occurrences = 0
+        for index in records.indices {
+            let taken = Self.occurrences(of: records[index])
+            if rows == batchSize || (rows > 0 && occurrences + taken > batchOccurrences) {
+                ends.append(index)
+                rows = 0
+                occurrences = 0
+            }
+            rows += 1
+            occurrences += taken
+        }
+        if rows > 0 { ends.append(records.endIndex) }
+        return ends
+    }
+
     /// - Parameter maps: `COLUMN=FIELD` pairs; an empty FIELD skips the column.
     init(csv bytes: [UInt8], delimiter: UInt8, maps: [String]) throws {
         var reader = CSVReader(bytes, delimiter: delimiter)
@@ -69,11 +101,10 @@ struct CustomerImport {
         }
     }
 
-    /// The records in batches of `batchSize`, with the progress shown as they go.
+    /// The records in batches (``batchEnds(of:)``), with the progress shown as they go.
     func send(_ sendBatch: ([CustomerRecord]) async throws -> Void, progress: ProgressBar) async throws {
         var offset = 0
-        while offset < records.count {
-            let end = min(offset + Self.batchSize, records.count)
+        for end in Self.batchEnds(of: records[...]) {
             try await sendBatch(Array(records[offset..<end]))
             offset = end
             progress.update(done: offset)

@@ -69,4 +69,30 @@ import Testing
         #expect(ProgressBar.line(done: 5_000, total: 20_000, elapsed: .seconds(2))
             == "[#####...............]  5000/20000 rows  2500 rows/s  ETA 6s")
     }
+
+    /// customerd refuses a message of more than 131 072 field occurrences (PROTOCOL.md §9): 1 000
+    /// rows naming 150 contact keywords each (182 000) were one message and refused whole.
+    @Test func batchesEndAtAThousandRowsOrBeforeTheServersOccurrenceLimit() {
+        let plain = CustomerRecord(fields: CustomerFields(name: "Acme"))
+        #expect(CustomerImport.batchEnds(of: Array(repeating: plain, count: 2_500)[...]) == [1_000, 2_000, 2_500])
+        #expect(CustomerImport.batchEnds(of: [][...]) == [])
+
+        let keyworded = CustomerRecord(fields: CustomerFields(name: "Acme"), contact: ContactFields(firstName: "Aino"),
+                                       contactKeywords: (1...150).map { "keyword \($0)" })
+        let records = Array(repeating: keyworded, count: 1_000)
+        let ends = CustomerImport.batchEnds(of: records[...])
+        #expect(ends.last == 1_000)
+        var start = 0
+        for end in ends {
+            let occurrences = records[start..<end].reduce(0) { $0 + CustomerImport.occurrences(of: $1) }
+            #expect(end > start)
+            #expect(occurrences <= CustomerImport.batchOccurrences, "rows \(start)..<\(end)")
+            start = end
+        }
+        #expect(ends.count == 2)
+
+        // A row over the bound alone still goes, alone: the server says what is wrong with it.
+        let huge = CustomerRecord(fields: CustomerFields(name: "Acme"), contactKeywords: Array(repeating: "k", count: 100_001))
+        #expect(CustomerImport.batchEnds(of: [plain, huge, plain][...]) == [1, 2, 3])
+    }
 }
