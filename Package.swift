@@ -123,7 +123,7 @@ let package = Package(
                                    "RPCCore", "RPCTransport", "ServiceLog"],
                     path: "Tests/CustomerServerTests"),
         .testTarget(name: "EndToEndTests",
-                    dependencies: ["TestSupport", "CustomerClient", "CustomerServer", "CustomerStore", "RPCClient", "RPCCore", "RPCServing", "RPCTransport", "ServiceLog", "Hashing", "customerd", "customerctl",
+                    dependencies: ["TestSupport", "CustomerClient", "CustomerServer", "CustomerStore", "RPCClient", "RPCCore", "RPCServing", "RPCTransport", "ServiceLog", "Hashing", "SQLiteEngine", "customerd", "customerctl",
                                    "BusinessRegistry", "RegistryTestSupport", "CommandLineKit"],
                     path: "Tests/EndToEndTests"),
     ]

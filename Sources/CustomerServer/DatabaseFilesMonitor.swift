@@ -3,9 +3,10 @@ import Dispatch
 import Foundation
 import ServiceLog
 
-/// Looks every second whether the database file and its WAL are still at their paths, and tells
-/// the operator once they are not: one `critical` log line naming the file and what to do, and the
-/// health service answering NOT_SERVING from then on.
+/// Looks every second whether the database file and its WAL are still at their paths (and no read
+/// found one cut short: `DatabaseFileWatch`), and tells the operator once they are not: one
+/// `critical` log line naming the file and what to do, and the health service answering
+/// NOT_SERVING from then on.
 ///
 /// Why: the writes refuse themselves once the files are gone (`CustomerStore`'s file watch), but
 /// nothing told the operator before a write came (redteam17's known gap: no log line, health still
@@ -24,7 +25,7 @@ final class DatabaseFilesMonitor: Sendable {
                 do {
                     try store.requireDatabaseFilesInPlace()
                 } catch {
-                    logger.critical("database files gone, refusing every write and reporting NOT_SERVING: \(error)",
+                    logger.critical("database files gone or damaged, refusing every write and reporting NOT_SERVING: \(error)",
                                     [("database", store.path)])
                     whenLost()
                     return

@@ -31,6 +31,9 @@ extension StoreError: RPCErrorConvertible {
             return RPCError(.resourceExhausted, message)
         case .dataLoss(let message):
             return RPCError(.dataLoss, message)
+        case .cutShort(let message, let cause):
+            // The SQLite error (its SQL) goes to the log under the message's ref, once.
+            return RPCError(.dataLoss, message, cause: cause)
         case .closed:
             return RPCError(.unavailable, "the server is shutting down")
         case .cancelled:

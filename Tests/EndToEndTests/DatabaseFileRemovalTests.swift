@@ -53,11 +53,7 @@ import Testing
                 #expect(error.code == .unavailable, "\(error)")
             }
 
-            let giveUp = ContinuousClock.now + .seconds(testWaitLimit)
-            while try await client.server.health() == .serving && ContinuousClock.now < giveUp {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(try await client.server.health() == .notServing)
+            #expect(try await healthOnceNotServing(client) == .notServing)
             let lines = log.all.filter { $0.contains("database files gone") }
             #expect(lines.count == 1, "\(log.all)")
             #expect(lines.first?.contains("the database file \(server.databasePath) was removed or replaced") == true)

@@ -29,7 +29,7 @@ extension CustomerStore {
     /// - Throws: what `body` throws (nothing is stored, the key stays free); the transaction's error.
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
         let admission = try admission.asked(by: "keyedWrite(_:_:) of \(claim.method)")
-        return try StoreError.mappingEngineErrors {
+        return try mappingEngineErrors {
             // The feed's watchers wake after the COMMIT, as after any write (see `write`).
             defer { commits.committed() }
             return try writer.write(admission: admission) { connection in

@@ -100,7 +100,7 @@ public final class CustomerStore: Sendable {
         try BlobStore(databasePath: path).removeStaleUploads()
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
-        let fileWatch = DatabaseFileWatch(paths: [path, path + "-wal"])
+        let fileWatch = DatabaseFileWatch(databasePath: path)
         self.fileWatch = fileWatch
         writer = try StoreError.mappingEngineErrors {
             try GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds,
@@ -181,7 +181,8 @@ public final class CustomerStore: Sendable {
     /// Runs `body` on a reader inside one deferred transaction: every query in it sees the same
     /// snapshot of the database (WAL readers never wait for the writer).
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try StoreError.mappingEngineErrors {
+        try fileWatch.requireNotCutShort()
+        return try mappingEngineErrors {
             if access == .insideKeyedWrite { return try body(writer.connection) }
             return try readers.withConnection { connection in
                 try connection.transaction("BEGIN DEFERRED") { try body(connection) }
@@ -206,7 +207,8 @@ public final class CustomerStore: Sendable {
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try StoreError.mappingEngineErrors {
+        try fileWatch.requireNotCutShort()
+        return try mappingEngineErrors {
             if access == .insideKeyedWrite { return try body(writer.connection) }
             return try readers.withConnection(body)
         }
@@ -247,11 +249,12 @@ public final class CustomerStore: Sendable {
             return completion(.failure(error))
         }
         if access == .insideKeyedWrite {
-            return completion(Result { try StoreError.mappingEngineErrors { try writer.connection.savepoint(body) } })
+            return completion(Result { try mappingEngineErrors { try writer.connection.savepoint(body) } })
         }
-        writer.write(checksFirst: checksFirst, joiningBatch: joiningBatch, admission: admission, handingOff: body) { [commits] result in
+        writer.write(checksFirst: checksFirst, joiningBatch: joiningBatch, admission: admission,
+                     handingOff: body) { [commits, fileWatch] result in
             if case .success = result { commits.committed() }
-            completion(result.mapError { StoreError.converting($0) })
+            completion(result.mapError { fileWatch.noticing(StoreError.converting($0)) })
         }
     }
 
@@ -264,7 +267,7 @@ public final class CustomerStore: Sendable {
     private func groupWrite<T>(checksFirst: Bool, joiningBatch: Bool = false, admission: (() throws -> Void)?,
                                _ body: (SQLiteConnection) throws -> T) throws -> T {
         try fileWatch.requireFilesInPlace()
-        return try StoreError.mappingEngineErrors {
+        return try mappingEngineErrors {
             // Inside a keyed write the admission is not asked again: the keyed write asked it
             // before its body ran, and this is a savepoint of its transaction.
             if access == .insideKeyedWrite { return try writer.connection.savepoint(body) }
@@ -289,17 +292,29 @@ public final class CustomerStore: Sendable {
             try fileWatch.requireFilesInPlaceNow()
             try callAdmission?()
         }
-        return try StoreError.mappingEngineErrors {
+        return try mappingEngineErrors {
             defer { commits.committed() }
             return try writer.withConnection { try body($0, admit) }
         }
     }
 
     /// Looks at the database file and its WAL now: the server asks every second, to stop
-    /// reporting itself healthy and tell the operator as soon as they are removed or replaced.
-    /// - Throws: `StoreError.unavailable` naming the file, as every write throws from then on.
+    /// reporting itself healthy and tell the operator as soon as they are removed or replaced, or
+    /// a read found one cut short.
+    /// - Throws: `StoreError.unavailable` naming the file, as every write throws from then on;
+    ///   `StoreError.cutShort`, as every call throws from then on.
     public func requireDatabaseFilesInPlace() throws {
         try fileWatch.requireFilesInPlaceNow()
+    }
+
+    /// `StoreError.mappingEngineErrors`, and a short read noticed (``DatabaseFileWatch/noticing(_:)``):
+    /// every store call that runs SQL for a caller goes through it.
+    func mappingEngineErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw fileWatch.noticing(StoreError.converting(error))
+        }
     }
 
     // MARK: Time

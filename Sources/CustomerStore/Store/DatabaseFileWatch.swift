@@ -20,6 +20,16 @@ import Synchronization
 /// stat(2) calls a group, not per write: at 64 callers creating, a group holds tens of them.
 /// Writes also look before they queue, at most every ``intervalNanoseconds``, to be refused
 /// without waiting for the writer; and the server looks every second to tell the operator.
+///
+/// The write-ahead log cut short in place (`truncate -s 0 customers.sqlite-wal` by another process
+/// of the server's user or root) keeps its inode, so no look finds it; SQLite finds it when it
+/// reads a page the log held (`SQLITE_IOERR_SHORT_READ`). The store hands each failure here
+/// (``noticing(_:)``): from the first short read on, every call, reads too, is refused `DATA_LOSS`
+/// (`StoreError.cutShort`)
+/// and the server's look reports it like a removal (redteam19; before, every call was `INTERNAL`
+/// "the store failed" while health stayed SERVING, and nothing told the operator the writes the
+/// log held were gone). Reads are refused too: what is left mixes the database file's old pages
+/// with the log's newer ones still readable, so no answer can be trusted.
 final class DatabaseFileWatch: Sendable {
     /// How often a write looks at the paths again.
     static let intervalNanoseconds: UInt64 = 100_000_000
@@ -35,14 +45,19 @@ final class DatabaseFileWatch: Sendable {
     private let lost = Atomic<Int>(-1)
     /// The store closed its connections (and SQLite removed the WAL): nothing more to look at.
     private let stopped = Atomic<Bool>(false)
+    /// A read found a database file shorter than SQLite wrote it (``noticing(_:)``).
+    private let cutShort = Atomic<Bool>(false)
+    private let logPath: String
 
-    /// Watches those of `paths` that exist now.
-    init(paths: [String]) {
-        files = paths.compactMap { path in Self.identity(of: path).map { (path, $0) } }
+    /// Watches the database file at `databasePath` and its write-ahead log, those that exist now.
+    init(databasePath: String) {
+        logPath = databasePath + "-wal"
+        files = [databasePath, logPath].compactMap { path in Self.identity(of: path).map { (path, $0) } }
     }
 
-    /// - Throws: `StoreError.unavailable` naming the file once one was found removed or replaced.
-    ///   Looks at the paths at most every ``intervalNanoseconds``.
+    /// - Throws: `StoreError.unavailable` naming the file once one was found removed or replaced,
+    ///   `StoreError.cutShort` once one was found cut short (``noticing(_:)``). Looks at the paths
+    ///   at most every ``intervalNanoseconds``.
     func requireFilesInPlace() throws {
         guard !stopped.load(ordering: .relaxed) else { return }
         let now = Self.now()
@@ -67,7 +82,29 @@ final class DatabaseFileWatch: Sendable {
         }
     }
 
+    /// - Throws: `StoreError.cutShort` once a read found a database file cut short; nothing else
+    ///   (reads go on while the files are merely removed: a backup can still save them).
+    func requireNotCutShort() throws {
+        if cutShort.load(ordering: .relaxed) { throw StoreError.cutShort(cutShortMessage, cause: nil) }
+    }
+
+    /// `error` (a store error, already converted) as the store throws it: SQLite's short read
+    /// becomes `StoreError.cutShort` with it as the cause, and is remembered, so every call from
+    /// then on is refused and the server's look reports it; any other error is returned as it is.
+    func noticing(_ error: any Error) -> any Error {
+        guard case .sqlite(let cause) = error as? StoreError, cause.code == StoreError.ioErrorShortRead else { return error }
+        cutShort.store(true, ordering: .relaxed)
+        return StoreError.cutShort(cutShortMessage, cause: cause)
+    }
+
+    private var cutShortMessage: String {
+        "the database's write-ahead log \(logPath) was cut short while the server ran (truncated by another "
+            + "process, say): the writes it held are lost, and what is left cannot be trusted, so nothing is read or "
+            + "written any more. Stop the server and restore the last backup (customerd --restore)"
+    }
+
     private func throwIfLost() throws {
+        try requireNotCutShort()
         let index = lost.load(ordering: .relaxed)
         guard index >= 0 else { return }
         throw StoreError.unavailable(

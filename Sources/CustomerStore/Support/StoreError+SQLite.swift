@@ -77,6 +77,9 @@ extension StoreError {
     /// `SQLITE_IOERR_WRITE`: a function-like macro in sqlite3.h.
     static let ioErrorWrite = SQLITE_IOERR | (3 << 8)
 
+    /// `SQLITE_IOERR_SHORT_READ`: a read found a file shorter than SQLite wrote it (`DatabaseFileWatch`).
+    static let ioErrorShortRead = SQLITE_IOERR | (2 << 8)
+
     /// Whether this process runs under a file-size limit (read when a write failed, never cached:
     /// `prlimit` may change it while the server runs).
     static var fileSizeIsLimited: Bool {

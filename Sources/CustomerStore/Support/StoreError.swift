@@ -56,6 +56,11 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case resourceExhausted(String)
     /// Stored content is missing or no longer matches its hash (status DATA_LOSS).
     case dataLoss(String)
+    /// A database file was found shorter than SQLite wrote it while the server ran (its write-ahead
+    /// log truncated by another process): the writes it held are lost, and every call is refused
+    /// with this from then on (status DATA_LOSS). `cause`, SQLite's short read with its SQL, is
+    /// kept for the server's log by the call that found it; the later refusals have none.
+    case cutShort(String, cause: SQLiteError?)
     /// A file-system call failed; the message names the call, the path and errno's text (status INTERNAL).
     case io(String)
     /// The store was closed; no further calls are served.
@@ -89,6 +94,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notADatabase(let path): return "not an SQLite database: \(path)"
         case .resourceExhausted(let message): return "resource exhausted: \(message)"
         case .dataLoss(let message): return "data loss: \(message)"
+        case .cutShort(let message, let cause): return "data loss: \(message)" + (cause.map { " (\($0))" } ?? "")
         case .io(let message): return "I/O error: \(message)"
         case .closed: return "the store is closed"
         case .cancelled: return "the read was stopped: its call ended first"
