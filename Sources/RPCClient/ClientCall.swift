@@ -30,6 +30,11 @@ final class ClientCall: Sendable {
         var messagesHead = 0
         var messageWaiter: CheckedContinuation<[UInt8]?, any Error>?
         var consumedSinceUpdate = 0
+        /// Frame bytes of stream messages received and not yet given back as credit: what the
+        /// server's credit on this stream is down by, so the server may send only while it is
+        /// below ``receiveWindow`` (PROTOCOL.md section 8). A hostile server need not keep to that,
+        /// and the reader would hold whatever it sends.
+        var unreturned = 0
         var sendCredit: Int
         var creditWaiter: CheckedContinuation<Bool, any Error>?
         var deadlineEntry: DeadlineScheduler.Entry?
@@ -106,19 +111,25 @@ final class ClientCall: Sendable {
         return true
     }
 
-    /// Queues a server-stream message, or hands it to the waiting consumer.
-    func deliver(_ message: [UInt8]) {
-        let waiter: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
-            guard state.outcome == nil else { return nil }
+    /// Queues a server-stream message, or hands it to the waiting consumer. False, delivering
+    /// nothing, when the server sent it without credit (what it had received and not given back
+    /// already filled the window): the caller fails the call, so a stream holds at most its
+    /// window and one frame.
+    func deliver(_ message: [UInt8]) -> Bool {
+        let (waiter, withinWindow): (CheckedContinuation<[UInt8]?, any Error>?, Bool) = state.withLock { state in
+            guard state.outcome == nil else { return (nil, true) }
+            guard state.unreturned < receiveWindow else { return (nil, false) }
+            state.unreturned += FrameHeader.cost(ofPayload: message.count)
             if let waiter = state.messageWaiter {
                 state.messageWaiter = nil
                 state.consumedSinceUpdate += FrameHeader.cost(ofPayload: message.count)
-                return waiter
+                return (waiter, true)
             }
             state.messages.append(message)
-            return nil
+            return (nil, true)
         }
         waiter?.resume(returning: message)
+        return withinWindow
     }
 
     func addCredit(_ increment: Int) {
@@ -163,6 +174,9 @@ final class ClientCall: Sendable {
         }
         let credit = state.withLock { state -> Int in
             guard state.consumedSinceUpdate >= receiveWindow / 2, state.outcome == nil else { return 0 }
+            // Counted as given back before the WINDOW_UPDATE is sent, so the server never holds
+            // credit this count does not know of.
+            state.unreturned -= state.consumedSinceUpdate
             defer { state.consumedSinceUpdate = 0 }
             return state.consumedSinceUpdate
         }

@@ -302,7 +302,13 @@ extension ClientConnection {
                 // Ended first by a cancel or deadline: that task will not report, so it is not counted.
                 if !call.finish(outcome, local: false, counted: counted), counted { resumedTaskRan() }
             case .message:
-                if header.flags.contains(.hasMessage) { call(header.streamID)?.deliver(Array(payload)) }
+                guard header.flags.contains(.hasMessage), let call = call(header.streamID),
+                      !call.deliver(Array(payload)) else { return }
+                // Only this call fails (PROTOCOL.md section 8), after the messages that came within
+                // its window, as if the server had ended it so: the connection's other calls go on.
+                cancel(call, with: RPCError(.resourceExhausted, "the server at \(path) overran the flow-control window "
+                                            + "of \(call.receiveWindow) bytes this client granted stream \(call.streamID)"),
+                       keepingMessages: true)
             case .windowUpdate:
                 let increment = try WindowUpdate.parse(payload)
                 call(header.streamID)?.addCredit(Int(increment))

@@ -278,8 +278,9 @@ final class ClientConnection: Sendable {
 
     /// Ends `call` locally (cancel, deadline, failed producer): CANCEL goes to the server unless the
     /// call had already ended. The write is best effort: a dead connection needs no cancel.
-    func cancel(_ call: ClientCall, with error: RPCError) {
-        guard call.finish(.failure(error), local: true) else { return }
+    /// `keepingMessages`: the stream messages already received are still read before the error.
+    func cancel(_ call: ClientCall, with error: RPCError, keepingMessages: Bool = false) {
+        guard call.finish(.failure(error), local: !keepingMessages) else { return }
         forget(call)
         try? send { FrameBuilder.append(.cancel, streamID: call.streamID, to: &$0) }
     }

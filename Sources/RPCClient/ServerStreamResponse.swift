@@ -4,8 +4,9 @@ import RPCTransport
 /// The responses of a server-streaming call, as an `AsyncSequence` with back-pressure.
 ///
 /// Iterating starts the call (each iteration starts its own call). Messages are buffered up to the
-/// client's stream window; the server waits beyond it. Ending the iteration early (or cancelling
-/// the task) cancels the call on the server. Errors are ``RPCError``.
+/// client's stream window; the server waits beyond it, and a server that does not fails the call
+/// `RESOURCE_EXHAUSTED` once the messages that came within the window were read. Ending the
+/// iteration early (or cancelling the task) cancels the call on the server. Errors are ``RPCError``.
 public struct ServerStreamResponse<Element: Decodable & Sendable>: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
