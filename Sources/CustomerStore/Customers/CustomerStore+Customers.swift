@@ -378,7 +378,7 @@ extension CustomerStore {
         var violations = violations
         var names = CheckedNames()
         if managerChanged, let manager = fields?.accountManagerID {
-            if let name = try batch?.userName(connection, id: manager) ?? Self.userName(connection, id: manager) {
+            if let name = try Self.userName(connection, id: manager, queuedIn: batch) {
                 names.accountManager = StoredUserRef(id: manager, name: name)
             } else {
                 violations.append(FieldViolation(field: "accountManager", reason: "no user has id \(manager)"))
@@ -391,6 +391,15 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         names.author = try batch?.userName(connection, id: author.userID) ?? Self.actingUserName(connection, author.userID)
         return names
+    }
+
+    /// The name of the user with this id, from `batch`'s names when a group's create asks (read
+    /// once a group), else from the table; nil when no user has it. Either, not both: a name the
+    /// batch did not find is not read again.
+    private static func userName(_ connection: SQLiteConnection, id: Int64, queuedIn batch: CustomerCreateBatch?) throws
+        -> String? {
+        guard let batch else { return try userName(connection, id: id) }
+        return try batch.userName(connection, id: id)
     }
 
     /// What the reference checks of a create read (`checkReferences`, the import's own): names as stored.
