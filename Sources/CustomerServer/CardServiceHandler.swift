@@ -31,10 +31,10 @@ extension CardServiceHandler {
         let (asked, financialHidden) = askedTabs(tabs, for: caller)
         return try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { writer in
             var lent = LentRows()
-            let stored = try store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to,
-                                            lendingCustomer: { row in
+            let stored = try caller.visible(store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to,
+                                                           lendingCustomer: { row in
                 try writer.writeMessage(CustomerCard.CodingKeys.customer) { try row.encodeCustomer(to: &$0) }
-            }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) })
+            }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) }), in: store)
             let order = stored.lentActivityOrder ?? []
             try CustomerCard.encodeTabs(
                 to: &writer,
@@ -54,7 +54,8 @@ extension CardServiceHandler {
     static func card(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
                      store: CustomerStore) throws -> CustomerCard {
         let (asked, financialHidden) = askedTabs(tabs, for: caller)
-        let stored = try store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to)
+        let stored = try caller.visible(store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to),
+                                        in: store)
         return CustomerCard(
             customer: Customer(stored.customer),
             contactInformation: stored.contactInformation.map { information in

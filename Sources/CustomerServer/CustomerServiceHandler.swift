@@ -24,7 +24,9 @@ struct CustomerServiceHandler: GuardedService {
             // thread answers after the COMMIT (issue 15: the member's sleep and wake-up were
             // ~2 futex calls and a context switch a create at 64 callers).
             store.answering(context).createCustomer(new, allowDuplicateVAT: creation.request.allowDuplicateVat ?? false,
-                                                    by: caller.author) { answer($0.map(Customer.init)) }
+                                                    by: caller.author) {
+                answer($0.map(Customer.init).mapError(caller.withholdingCustomers))
+            }
         })
         // Written from the customer's row as it is read (CustomerListingRow+Encoding.swift).
         router.register(CustomerService.getCustomer, resolving: { [store] request in CustomerLookup(request, in: store) },
@@ -49,11 +51,15 @@ struct CustomerServiceHandler: GuardedService {
             // With own scope the requirement saw the customer as the caller's on a reader; the
             // write checks it again in its transaction, where no change of account manager can
             // come between (an update naming the caller would otherwise take a customer back).
-            let updated = try store.answering(context).updateCustomer(
-                id: request.id, try changes(from: request.fields, accountManager: update.accountManager),
-                expectedVersion: request.expectedVersion, allowDuplicateVAT: request.allowDuplicateVat ?? false,
-                managedBy: caller.rights.editCustomers == .own ? caller.user.id : nil, by: caller.author)
-            return Customer(updated)
+            do {
+                let updated = try store.answering(context).updateCustomer(
+                    id: request.id, try changes(from: request.fields, accountManager: update.accountManager),
+                    expectedVersion: request.expectedVersion, allowDuplicateVAT: request.allowDuplicateVat ?? false,
+                    managedBy: caller.rights.editCustomers == .own ? caller.user.id : nil, by: caller.author)
+                return Customer(updated)
+            } catch {
+                throw caller.withholdingCustomers(error)
+            }
         }
         router.register(CustomerService.listCustomers, requires: .visibleCustomers,
                         encoding: { (request: ListCustomersRequest, context) in

@@ -20,8 +20,8 @@ struct LabelServiceHandler: GuardedService {
                                                                      force: request.force ?? false,
                                                                      by: try Caller.of(context).author))
         }
-        router.register(LabelService.listLabels, requires: .signedIn) { request, _ in
-            LabelList(labels: try store.labels(request.kind.stored).map(Label.init))
+        router.register(LabelService.listLabels, requires: .signedIn) { request, context in
+            LabelList(labels: try Caller.of(context).visible(store.labels(request.kind.stored), in: store).map(Label.init))
         }
     }
 }

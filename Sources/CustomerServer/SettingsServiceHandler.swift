@@ -43,15 +43,14 @@ struct SettingsServiceHandler: GuardedService {
             return SegmentList(segments: try store.segments().map(Segment.init))
         }
         router.register(SettingsService.listSegments, requires: .signedIn) { _, context in
-            _ = try Caller.of(context)
-            return SegmentList(segments: try store.segments().map(Segment.init))
+            SegmentList(segments: try Caller.of(context).visible(store.segments(), in: store).map(Segment.init))
         }
         router.register(SettingsService.setCustomerSegments, requires: .customers(.edit, customer: \.customerId)) { request, context in
             let caller = try Caller.of(context)
             return SegmentList(
-                segments: try store.answering(context).setCustomerSegments(
+                segments: try caller.visible(store.answering(context).setCustomerSegments(
                     customerID: request.customerId, segmentIDs: request.segmentIds, by: caller.author
-                ).map(Segment.init))
+                ), in: store).map(Segment.init))
         }
         router.register(SettingsService.createIndustry, requires: .administration) { request, context in
             return Industry(try store.answering(context).createIndustry(name: request.name))
@@ -67,8 +66,7 @@ struct SettingsServiceHandler: GuardedService {
             return IndustryList(industries: try store.industries().map(Industry.init))
         }
         router.register(SettingsService.listIndustries, requires: .signedIn) { _, context in
-            _ = try Caller.of(context)
-            return IndustryList(industries: try store.industries().map(Industry.init))
+            IndustryList(industries: try Caller.of(context).visible(store.industries(), in: store).map(Industry.init))
         }
     }
 }

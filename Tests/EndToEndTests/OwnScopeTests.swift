@@ -175,6 +175,77 @@ import Testing
         }
     }
 
+    /// A VAT number another account manager's customer has is refused to a caller reading own
+    /// customers only without naming that customer (redteam20: the refusal gave its id, number and
+    /// name, "customer 4 (number 10002, \"Other AB\") already has this VAT number"), on a create
+    /// and on an update of its own customer; nothing is written. An administrator is still told.
+    @Test func aDuplicateVATNumberIsRefusedWithoutNamingACustomerOutOfScope() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let boss = fixture.server.client(asUID: fixture.seed.bossUID)
+            defer { boss.close() }
+            let vat = CustomerFields(vatNumber: "FI01120389", country: "FI")
+            let other = try await boss.customers.update(id: fixture.seed.otherCustomer, vat)
+            let before = try fixture.snapshot()
+            let refusals = [
+                await outcome {
+                    _ = try await client.customers.create(CustomerFields(
+                        name: "Copy Oy", accountManager: PermissionSeed.me, vatNumber: "FI01120389", country: "FI"))
+                },
+                await outcome { _ = try await client.customers.update(id: fixture.seed.ownCustomer, vat) },
+            ]
+            for error in refusals {
+                #expect(error?.code == .alreadyExists)
+                #expect(error?.details.map(\.field) == ["vatNumber"])
+                let told = (error?.message ?? "") + (error?.details.map(\.reason).joined() ?? "")
+                #expect(told.contains("allowDuplicateVat=true"), "\(told)")
+                #expect(!told.contains(other.name) && !told.contains(where: \.isNumber), "\(told)")
+            }
+            #expect(try fixture.snapshot().changedTables(comparedTo: before) == [])
+
+            let toBoss = await outcome { _ = try await boss.customers.create(CustomerFields(name: "Copy Oy", vatNumber: "FI01120389", country: "FI")) }
+            #expect(toBoss?.code == .alreadyExists)
+            #expect(toBoss?.message.contains("customer \(other.id) (number \(other.number), \"Other AB\")") == true)
+        }
+    }
+
+    /// Every signed-in user lists segments, industries and keywords with how many customers (or
+    /// contacts) have each; a caller reading own customers only gets them counted over its own,
+    /// in the lists, in the answer of its own `SetCustomerSegments` and on its customer's card
+    /// (redteam20: they counted every customer, so a Consultant learnt how many customers it may
+    /// not read there are in each, and saw the counts move as colleagues worked). An
+    /// administrator still gets every customer counted.
+    @Test func countsOfSegmentsIndustriesAndKeywordsCoverOnlyOwnCustomers() async throws {
+        try await withPermissionServer(profile: Self.consultant) { fixture in
+            let client = fixture.client
+            let seed = fixture.seed
+            let boss = fixture.server.client(asUID: seed.bossUID)
+            defer { boss.close() }
+            let nordics = try #require(try await boss.settings.segments().first { $0.name == PermissionSeed.segment })
+            _ = try await boss.settings.setCustomerSegments(customerID: seed.otherCustomer, [nordics.id])
+            _ = try await boss.customers.update(id: seed.otherCustomer, CustomerFields(industry: PermissionSeed.industry))
+            // Its own customer in the same segment and industry; both customers have a contact
+            // with the keyword (the seed's).
+            let set = try await client.settings.setCustomerSegments(customerID: seed.ownCustomer, [nordics.id])
+            #expect(set.map(\.customerCount) == [1])
+            _ = try await client.customers.update(id: seed.ownCustomer, CustomerFields(industry: PermissionSeed.industry))
+
+            #expect(try await Self.counts(client, segment: nordics.id, card: seed.ownCustomer) == Array(repeating: 1, count: 5))
+            #expect(try await Self.counts(boss, segment: nordics.id, card: seed.ownCustomer) == Array(repeating: 2, count: 5))
+        }
+    }
+
+    /// The count of the seed's segment (`segment`), industry and keyword as `caller` lists them,
+    /// then of the segment on customer `card`'s card (contact-information and settings tabs).
+    private static func counts(_ caller: CustomerClient, segment: Int64, card customer: Int64) async throws -> [Int64?] {
+        let listed = try await caller.settings.segments().first { $0.id == segment }
+        let industry = try await caller.settings.industries().first { $0.name == PermissionSeed.industry }
+        let keyword = try await caller.labels.list(.keyword).first { $0.name == PermissionSeed.keyword }
+        let card = try await caller.cards.get(customerID: customer)
+        return [listed?.customerCount, industry?.customerCount, keyword?.contactCount,
+                card.contactInformation?.segments.first?.customerCount, card.settings?.segments.first?.customerCount]
+    }
+
     @Test func salesReadsAllCustomersAndEditsOnlyItsOwn() async throws {
         try await withPermissionServer(profile: BuiltIn.sales.rawValue) { fixture in
             let client = fixture.client

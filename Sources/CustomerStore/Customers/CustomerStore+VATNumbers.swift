@@ -59,8 +59,9 @@ extension CustomerStore {
     /// said the duplicate is intended.
     ///
     /// The message names the other customer by id, number and name so the caller can decide; it is
-    /// the one store message with a stored value in it: a company's name is not personal data,
-    /// and every caller of this service may read customers anyway.
+    /// the one store message with a stored value in it: a company's name is not personal data.
+    /// Not every caller may read that customer (a profile reading own customers only): the server
+    /// sends those ``StoreError/vatNumberTakenUnnamed`` instead (redteam20).
     /// - Parameter customerID: the customer being written (`nil` on create), never its own duplicate.
     /// - Parameter batch: the creates queued in the running group, not in the table yet (a create
     ///   that joins it, see `queueCreate`); the table's customer comes first, its id being lower.
@@ -81,5 +82,21 @@ extension CustomerStore {
                 "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "
                     + "send allowDuplicateVat=true if both records are intended", field: "vatNumber")
         }
+    }
+}
+
+extension StoreError {
+    /// ``CustomerStore/refuseDuplicateVATNumber(_:_:of:allowed:queuedIn:)``'s refusal without the
+    /// customer it names, for a caller who may not read every customer: its id, number and name
+    /// would show it one it may not read. That some customer has the number it cannot be spared:
+    /// the check is what keeps the duplicates out.
+    public static let vatNumberTakenUnnamed = StoreError.alreadyExists(
+        "another customer already has this VAT number (which one is told only to users who may read every customer); "
+            + "send allowDuplicateVat=true if both records are intended", field: "vatNumber")
+
+    /// Whether this is a refusal of a VAT number another customer has.
+    public var isVATNumberTaken: Bool {
+        if case .alreadyExists(_, field: "vatNumber") = self { return true }
+        return false
     }
 }
