@@ -293,8 +293,11 @@ extension ClientConnection {
                                         + "exceeds this client's limit of \(configuration.maxFrameSize) bytes"))
         case .frame(let header, let range):
             let payload = reader.payload(in: range)
+            // A frame on a stream its type may not use ends the connection, as the server ends a
+            // client's (PROTOCOL.md section 10.1): ignored, it left the call waiting for its deadline.
             switch header.type {
             case .status:
+                try header.requireCallStream()
                 let (status, message) = try CallStatus.parse(payload)
                 guard let (call, counted) = forget(streamID: header.streamID, countingResumedTask: true) else { return }
                 let outcome: Result<[UInt8]?, RPCError> = status.error.code == .ok
@@ -302,6 +305,7 @@ extension ClientConnection {
                 // Ended first by a cancel or deadline: that task will not report, so it is not counted.
                 if !call.finish(outcome, local: false, counted: counted), counted { resumedTaskRan() }
             case .message:
+                try header.requireCallStream()
                 guard header.flags.contains(.hasMessage), let call = call(header.streamID),
                       !call.deliver(Array(payload)) else { return }
                 // Only this call fails (PROTOCOL.md section 8), after the messages that came within
@@ -310,9 +314,11 @@ extension ClientConnection {
                                             + "of \(call.receiveWindow) bytes this client granted stream \(call.streamID)"),
                        keepingMessages: true)
             case .windowUpdate:
+                try header.requireCallStream()
                 let increment = try WindowUpdate.parse(payload)
                 call(header.streamID)?.addCredit(Int(increment))
             case .ping:
+                try header.requireWellFormedPing()
                 try? send { buffer in FrameBuilder.append(.pong, streamID: 0, to: &buffer) { $0.append(contentsOf: payload) } }
             case .pong:
                 break

@@ -11,7 +11,7 @@ enum ExitCode {
     static let startFailed: Int32 = 1
     /// Another server owns the database (its lock file is held).
     static let databaseInUse: Int32 = 2
-    /// The database was refused: damaged, read-only, not SQLite, or from a newer version.
+    /// The database was refused: damaged, read-only, not SQLite, from a newer version, or marked cut short.
     static let databaseRefused: Int32 = 3
     /// --restore refused the backup (incomplete, damaged) or the data already there (no --force).
     static let restoreRefused: Int32 = 4
@@ -43,7 +43,9 @@ let helpText = """
       1   could not start (the message says why: socket in use, unsafe socket directory, inherited
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
-      3   database refused: damaged, read-only, not an SQLite database, or from a newer version
+      3   database refused: damaged, read-only, not an SQLite database, from a newer version, or
+          marked by a server that found its write-ahead log cut short (DATABASE.wal-cut-short:
+          restore a backup with --restore and --force, or check the database and remove the marker)
       4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
       64  wrong command line
 

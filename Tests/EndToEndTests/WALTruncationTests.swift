@@ -18,15 +18,7 @@ import Testing
         try await withTestServer(start: { try TestServer(logger: log.logger) }, stop: { $0.stop() }) { server in
             let client = server.client()
             defer { client.close() }
-            // A reader of another process's kind holding its snapshot from before the creates: no
-            // checkpoint may copy them back into the database file (the start-up's migrations
-            // may have queued one), so they are in the log alone when it is cut.
-            let path = server.databasePath
-            let reader = try await onThread {
-                let reader = try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 5_000)
-                try reader.execute("BEGIN DEFERRED; SELECT count(*) FROM customers")
-                return reader
-            }
+            let reader = try await Self.holdSnapshot(of: server.databasePath)
             defer { reader.close() }
             var created: [Int64] = []
             for name in ["First Oy", "Second Oy", "Third Oy"] {
@@ -55,6 +47,87 @@ import Testing
             let lines = log.all.filter { $0.contains("database files gone or damaged") }
             #expect(lines.count == 1, "\(log.all)")
             #expect(lines.first?.contains(message) == true, "\(lines)")
+        }
+    }
+
+    /// After the cut the server is stopped; its next start must not serve what is left as if
+    /// nothing was lost (before, it started without a word and the three creates were gone).
+    @Test func aLogCutShortIsRefusedAtTheNextStartUntilItsMarkerIsRemoved() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (database, _) = try await Self.cutTheLogAndStop(in: root)
+        let marker = database + ".wal-cut-short"
+
+        let refused = try await refusedStart(["--socket", root.path + "/d.sock", "--database", database])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("the database \(database) lost writes: its write-ahead log was cut short while a "
+                                        + "server ran (\(marker): noticed "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("customerd --database \(database) --restore BACKUP --force"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("(rm \(marker))"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.path + "/d.sock"))
+
+        // The operator checked the database and removes the marker: it starts.
+        #expect(unlink(marker) == 0)
+        try await withTestServer(start: { try TestServer(directory: root) }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let health = try await client.server.health()
+            #expect(health == .serving)
+        }
+    }
+
+    @Test func restoringABackupClearsTheMarkOfALogCutShort() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (database, backup) = try await Self.cutTheLogAndStop(in: root)
+
+        let restored = try await runProduct("customerd", ["--database", database, "--restore", backup, "--force",
+                                                          "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database + ".wal-cut-short"))
+        try await withTestServer(start: { try TestServer(directory: root) }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let names = try await client.customers.list().customers.map(\.name)
+            #expect(names == ["In the backup Oy"])
+        }
+    }
+
+    /// A server in `root` that creates a customer, backs up, creates three more held by the log
+    /// alone, has its log cut, meets the cut (`DATA_LOSS`) and is stopped, keeping its files.
+    /// - Returns: the database's path and the backup's.
+    private static func cutTheLogAndStop(in root: URL) async throws -> (database: String, backup: String) {
+        let backup = root.path + "/backup"
+        let database = try await withTestServer(start: { try TestServer(directory: root) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            _ = try await client.customers.create(CustomerFields(name: "In the backup Oy"))
+            _ = try await client.maintenance.backup(to: backup)
+            let path = server.databasePath
+            let reader = try await Self.holdSnapshot(of: path)
+            defer { reader.close() }
+            var created: [Int64] = []
+            for name in ["First Oy", "Second Oy", "Third Oy"] {
+                created.append(try await client.customers.create(CustomerFields(name: name)).id)
+            }
+            #expect(truncate(path + "-wal", 0) == 0, "truncate: errno \(errno)")
+            let error = await #expect(throws: RPCError.self) { try await client.customers.get(id: created[0]) }
+            #expect(error?.code == .dataLoss)
+            // Left, and durable, before the call was answered.
+            #expect(FileManager.default.fileExists(atPath: path + ".wal-cut-short"))
+            return path
+        }
+        return (database, backup)
+    }
+
+    /// A reader of another process's kind holding its snapshot from before the creates to come: no
+    /// checkpoint may copy them back into the database file (the start-up's migrations may have
+    /// queued one), so they are in the log alone when it is cut.
+    private static func holdSnapshot(of path: String) async throws -> SQLiteConnection {
+        try await onThread {
+            let reader = try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 5_000)
+            try reader.execute("BEGIN DEFERRED; SELECT count(*) FROM customers")
+            return reader
         }
     }
 }

@@ -56,14 +56,8 @@ import Testing
     /// reads until the client cancels the stream or answers the PING (which it does after handling
     /// every frame before it), then ends the stream OK. Returns the streams the client cancelled.
     private static func serveFlood(on listener: SocketFileListener) throws -> [UInt32] {
-        var waiting = pollfd(fd: listener.socket.fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&waiting, 1, Int32(testWaitLimit * 1000)) == 1 else { throw IOError(call: "poll", errno: ETIMEDOUT) }
-        let descriptor = accept(listener.socket.fd, nil, nil)
-        guard descriptor >= 0 else { throw IOError(call: "accept", errno: errno) }
-        let socket = UnixSocket(fd: descriptor)
+        let socket = try acceptFakeServerConnection(on: listener, serverName: "flooding")
         defer { socket.close() }
-        try socket.writeAll(ServerHello(version: 1, maxFrameSize: 1 << 20, maxConcurrentCalls: 100, initialWindow: 1 << 16,
-                                        serverName: "flooding", serverVersion: "0").frame())
         var reader = FrameReader(maxFrameSize: 1 << 20)
         var sawMagic = false
         var streamID: UInt32?

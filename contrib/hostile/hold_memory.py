@@ -37,6 +37,9 @@ and reads every STATUS: the memory (VmHWM, the peak, before and after) and CPU (
 server spends decoding requests it refuses by a cap checked after decoding (redteam18). --shape packed
 sends SetCustomerSegments of ~4 million packed segment ids instead, --shape fields MergeCustomers
 with ~1.4 million distinct unknown fields (caps19: the server's decoder refuses all three).
+--shape nested sends ImportCustomers instead, each one MESSAGE of 65 000 rows of 2 occurrences (a
+row holding an empty `fields`), as many as fit the 256 KiB stream window: nested messages the
+decoder builds before any limit (hardening20's known gap).
 
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 16 --repeated 4 [--shape packed]
 
@@ -54,8 +57,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay import (CALL_START, END_STREAM, GOAWAY, HAS_MESSAGE, MAGIC, STATUS, Connection, Reader,  # noqa: E402
-                    call_start, client_hello, code_name, field_bytes, field_sint, field_varint, string, varint, zigzag)
+from replay import (CALL_START, END_STREAM, GOAWAY, HAS_MESSAGE, MAGIC, MESSAGE, STATUS, Connection, Reader,  # noqa: E402
+                    call_start, client_hello, code_name, field_bytes, field_sint, field_varint, frame, string, varint,
+                    zigzag)
 
 FRAME = 4 * 1024 * 1024
 
@@ -175,6 +179,10 @@ def cpu_seconds(pid: int) -> float:
 
 def repeated_request(shape: str) -> tuple[str, bytes, int]:
     """The method, the 4 MiB request, and how many repeated entries it holds."""
+    if shape == "nested":
+        # ImportCustomers: 65 000 CustomerRecords of an empty CustomerFields, 4 bytes each.
+        rows = 65_000
+        return "customer.v1.CustomerService/ImportCustomers", field_bytes(2, field_bytes(2, b"")) * rows, rows
     if shape == "packed":
         # SetCustomerSegments: one packed run of ~4 million 1-byte segment ids (the server allows 1000).
         method = "customer.v1.SettingsService/SetCustomerSegments"
@@ -201,8 +209,13 @@ def repeated_request(shape: str) -> tuple[str, bytes, int]:
 def repeated(arguments: argparse.Namespace) -> int:
     """Requests of ~1.4 million tiny repeated entries, refused by a cap of 64: what decoding them costs."""
     method, message, count = repeated_request(arguments.shape)
-    calls = [call_start(stream, method, message, timeout_us=0)
-             for stream in range(1, 2 * arguments.repeated, 2)]
+    if arguments.shape == "nested":
+        # Client streaming: the rows travel in a MESSAGE that ends the stream.
+        calls = [call_start(stream, method, None, timeout_us=0) + frame(MESSAGE, stream, message, HAS_MESSAGE | END_STREAM)
+                 for stream in range(1, 2 * arguments.repeated, 2)]
+    else:
+        calls = [call_start(stream, method, message, timeout_us=0)
+                 for stream in range(1, 2 * arguments.repeated, 2)]
     conns = [Connection(arguments.socket, timeout=600) for _ in range(arguments.connections)]
     for conn in conns:
         conn.expect_hello()
@@ -272,8 +285,9 @@ def main() -> int:
     parser.add_argument("--watches", type=int, default=0, help="unread WatchChanges per connection")
     parser.add_argument("--trickle", action="store_true", help="send valid calls one byte a second per connection")
     parser.add_argument("--repeated", type=int, default=0, help="4 MiB MergeCustomers of tiny doNotFill names per connection")
-    parser.add_argument("--shape", choices=["strings", "packed", "fields"], default="strings",
-                        help="--repeated's requests: one-letter doNotFill names, packed segment ids, distinct unknown fields")
+    parser.add_argument("--shape", choices=["strings", "packed", "fields", "nested"], default="strings",
+                        help="--repeated's requests: one-letter doNotFill names, packed segment ids, distinct unknown "
+                             "fields, import rows")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
     parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()

@@ -64,6 +64,8 @@ extension CustomerStore {
         try copyFile(from: backupDatabase, to: incoming)
         try FileSystem.call("rename", path) { rename(incoming, path) }
         try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
+        // What the marker warned about is replaced; removed last, so a restore cut short keeps it.
+        try CutShortMarker.remove(databasePath: path)
         return manifest
     }
 

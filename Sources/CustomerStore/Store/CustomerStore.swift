@@ -55,14 +55,16 @@ public final class CustomerStore: Sendable {
     /// Nothing is read, created or cleaned before this process holds the database's lock; the
     /// database and its WAL and shared-memory files are the owner's alone (mode 0600).
     ///
-    /// - Throws: ``StoreOpeningError`` when another process holds the database, or it is damaged or
-    ///   read-only; `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
+    /// - Throws: ``StoreOpeningError`` when another process holds the database, or it is damaged,
+    ///   read-only or marked as having lost writes (`CutShortMarker`); `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
         lock = try Self.takeLock(of: path)
+        // Before SQLite opens what is left: it would take a cut log for an empty one.
+        try CutShortMarker.requireAbsent(databasePath: path)
         let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
                                         synchronous: options.synchronous)
         self.checkpointer = checkpointer

@@ -29,7 +29,9 @@ import Synchronization
 /// and the server's look reports it like a removal (redteam19; before, every call was `INTERNAL`
 /// "the store failed" while health stayed SERVING, and nothing told the operator the writes the
 /// log held were gone). Reads are refused too: what is left mixes the database file's old pages
-/// with the log's newer ones still readable, so no answer can be trusted.
+/// with the log's newer ones still readable, so no answer can be trusted. The first short read
+/// also leaves a ``CutShortMarker`` that stops the next start (hardening20; before, a restart
+/// served what was left as if nothing had been lost).
 final class DatabaseFileWatch: Sendable {
     /// How often a write looks at the paths again.
     static let intervalNanoseconds: UInt64 = 100_000_000
@@ -47,10 +49,15 @@ final class DatabaseFileWatch: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// A read found a database file shorter than SQLite wrote it (``noticing(_:)``).
     private let cutShort = Atomic<Bool>(false)
+    private let databasePath: String
     private let logPath: String
+    /// Why the ``CutShortMarker`` could not be left, said in every refusal from then on: the next
+    /// start will not stop on it.
+    private let markerFailure = Mutex<String?>(nil)
 
     /// Watches the database file at `databasePath` and its write-ahead log, those that exist now.
     init(databasePath: String) {
+        self.databasePath = databasePath
         logPath = databasePath + "-wal"
         files = [databasePath, logPath].compactMap { path in Self.identity(of: path).map { (path, $0) } }
     }
@@ -93,14 +100,23 @@ final class DatabaseFileWatch: Sendable {
     /// then on is refused and the server's look reports it; any other error is returned as it is.
     func noticing(_ error: any Error) -> any Error {
         guard case .sqlite(let cause) = error as? StoreError, cause.code == StoreError.ioErrorShortRead else { return error }
-        cutShort.store(true, ordering: .relaxed)
+        if cutShort.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+            do {
+                try CutShortMarker.write(databasePath: databasePath, logPath: logPath, cause: cause)
+            } catch {
+                markerFailure.withLock { $0 = "\(error)" }
+            }
+        }
         return StoreError.cutShort(cutShortMessage, cause: cause)
     }
 
     private var cutShortMessage: String {
-        "the database's write-ahead log \(logPath) was cut short while the server ran (truncated by another "
+        let marker = markerFailure.withLock { $0 }.map { failure in
+            " (the marker that would stop the next start could not be written: \(failure))"
+        } ?? ""
+        return "the database's write-ahead log \(logPath) was cut short while the server ran (truncated by another "
             + "process, say): the writes it held are lost, and what is left cannot be trusted, so nothing is read or "
-            + "written any more. Stop the server and restore the last backup (customerd --restore)"
+            + "written any more. Stop the server and restore the last backup (customerd --restore)" + marker
     }
 
     private func throwIfLost() throws {

@@ -8,6 +8,9 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
         case damaged(findings: [String])
         /// The file cannot be written (its mode, a read-only mount): every write would fail.
         case readOnly
+        /// A server found the write-ahead log cut short and left `marker` (`CutShortMarker`);
+        /// `noticed` is its first line, saying when and by whom.
+        case cutShort(marker: String, noticed: String)
     }
 
     /// The database file.
@@ -30,6 +33,9 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
                 + "refusing to serve it: restore a backup, or try `sqlite3 \(path) .recover`"
         case .readOnly:
             return "the database \(path) cannot be written (file mode, owner or a read-only file system); refusing to serve it"
+        case .cutShort(let marker, let noticed):
+            return "the database \(path) lost writes: its write-ahead log was cut short while a server ran (\(marker): "
+                + "\(noticed)); refusing to serve what is left. " + CutShortMarker.remedy(databasePath: path)
         }
     }
 }

@@ -252,7 +252,7 @@ extension ServerConnection {
             case .message:
                 try handleMessage(header, payload)
             case .cancel:
-                try requireStream(header)
+                try header.requireCallStream()
                 guard payload.isEmpty else { throw ProtocolViolation("CANCEL with a \(payload.count)-byte payload") }
                 if let context = calls.withLock({ $0.active.removeValue(forKey: header.streamID) }) {
                     // Claimed before the handler learns of it, so its reaction cannot send a STATUS.
@@ -260,13 +260,12 @@ extension ServerConnection {
                     context.cancel(RPCError(.cancelled, "the client cancelled the call"))
                 }
             case .windowUpdate:
-                try requireStream(header)
+                try header.requireCallStream()
                 let increment = try WindowUpdate.parse(payload)
                 guard increment > 0 else { throw ProtocolViolation("WINDOW_UPDATE of 0 on stream \(header.streamID)") }
                 calls.withLock { $0.active[header.streamID] }?.stream?.addCredit(Int(increment))
             case .ping:
-                guard header.streamID == 0 else { throw ProtocolViolation("PING on stream \(header.streamID), not 0") }
-                guard payload.count == 8 else { throw ProtocolViolation("PING with \(payload.count) payload bytes, not 8") }
+                try header.requireWellFormedPing()
                 try? writer.write { FrameBuilder.append(.pong, streamID: 0, to: &$0) { $0.append(contentsOf: payload) } }
             case .pong, .goAway:
                 // A client's GOAWAY only says it starts no more calls here; what is in flight goes on.
@@ -284,10 +283,6 @@ extension ServerConnection {
         guard header.flags.isSubset(of: allowed) else {
             throw ProtocolViolation("\(header.type) frame with undefined flag bits 0x\(String(header.flags.rawValue, radix: 16))")
         }
-    }
-
-    private func requireStream(_ header: FrameHeader) throws(ProtocolViolation) {
-        guard header.streamID != 0 else { throw ProtocolViolation("\(header.type) frame on stream 0") }
     }
 
     /// A frame over the limit: its payload is being skipped, so only its call fails.
@@ -488,7 +483,7 @@ extension ServerConnection {
     }
 
     private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
-        try requireStream(header)
+        try header.requireCallStream()
         guard let context = calls.withLock({ $0.active[header.streamID] }) else { return }   // call already ended
         guard context.method.kind == .clientStreaming, let stream = context.stream else {
             // A bare END_STREAM is the client half-closing after the request it sent in CALL_START.
