@@ -253,6 +253,55 @@ func expectSameOutcome<T: Codable & Equatable>(
         expectSameOutcome(Customer.self, spread)
     }
 
+    /// Messages not in the order every encoder of ours writes (fields in ascending order, each
+    /// once): fields out of order, a field repeated apart or side by side, a field whose
+    /// occurrences have two wire types, and a message in reverse order damaged at every byte, read
+    /// as the generic decoder reads them. (What a reader that reads in one pass while the fields
+    /// are in order must still get right: clientread20's, docs/PERFORMANCE.md.)
+    @Test func fieldsOutOfOrderRepeatedOrOfTwoWireTypesReadAsTheGenericDecoderReadsThem() throws {
+        for name in ["customer-basic", "customer-full"] {
+            let fields = wireFields(try Self.golden(name))
+            #expect(fields.count > 5, "\(name)")
+            let reversed = fields.reversed().flatMap { $0 }
+            var inputs = [reversed]
+            for index in fields.indices.dropLast() {
+                var swapped = fields
+                swapped.swapAt(index, index + 1)
+                inputs.append(swapped.flatMap { $0 })
+                var doubled = fields
+                doubled.insert(fields[index], at: index + 1)
+                inputs.append(doubled.flatMap { $0 })
+                inputs.append(fields.flatMap { $0 } + fields[index])
+                inputs.append(fields[index] + fields.flatMap { $0 })
+            }
+            for input in inputs { expectSameOutcome(Customer.self, input) }
+            for position in reversed.indices {
+                var damaged = reversed
+                damaged[position] ^= 0x5a
+                expectSameOutcome(Customer.self, damaged)
+            }
+        }
+        let fields = wireFields(try Self.golden("customer-basic"))
+        let nameIndex = try #require(fields.firstIndex { $0.first == 0x12 })
+        // The id and the name swapped: the same customer.
+        var swapped = fields
+        swapped.swapAt(0, nameIndex)
+        #expect(try BinaryDecoder().decode(Customer.self, from: swapped.flatMap { $0 }) == Fixtures.basic)
+        // The name (field 2) side by side with an occurrence of another wire type: the last one
+        // is read, a string after a number is the name, a number after it a type mismatch.
+        let others: [[UInt8]] = [[0x10, 0x05], [0x15, 1, 2, 3, 4], [0x11, 1, 2, 3, 4, 5, 6, 7, 8]]
+        for other in others {
+            for pair in [other + fields[nameIndex], fields[nameIndex] + other] {
+                var changed = fields
+                changed[nameIndex] = pair
+                let bytes = changed.flatMap { $0 }
+                expectSameOutcome(Customer.self, bytes)
+                let outcome = DecodingOutcome(Customer.self, bytes, direct: true)
+                #expect(outcome == (pair.first == 0x12 ? .failure(.typeMismatch) : try .decoded(Fixtures.basic)))
+            }
+        }
+    }
+
     /// An empty packed run (`5a 00`) holds no elements wherever it comes (ENCODING.md §5), also last
     /// or alone, on both paths; an empty occurrence of a string array stays one empty string. (The
     /// generic decoder took a trailing empty run for one more element and threw `valueNotFound`,

@@ -96,6 +96,49 @@ import Testing
             == ListCustomersResponse(customers: second.customers, nextPageToken: "c"))
     }
 
+    /// Each hot message with its fields in reverse order, damaged at every byte for a customer, and
+    /// a page with a reversed customer between two in order: the generic decoder's value or error
+    /// (see DirectDecodingTests' `fieldsOutOfOrderRepeatedOrOfTwoWireTypes...`).
+    @Test func messagesWithTheirFieldsReversedReadAsTheGenericDecoderReadsThem() throws {
+        func reversed<T: Encodable>(_ value: T) throws -> [UInt8] {
+            wireFields(try BinaryEncoder().encode(value)).reversed().flatMap { $0 }
+        }
+        func expectSame<T: Codable & Equatable>(_ type: T.Type, _ bytes: [UInt8]) {
+            #expect(DecodingOutcome(type, bytes, direct: true) == DecodingOutcome(type, bytes, direct: false),
+                    "\(T.self) from \(bytes)")
+        }
+        let customer = try reversed(Samples.fullCustomer)
+        #expect(try BinaryDecoder().decode(Customer.self, from: customer) == Samples.fullCustomer)
+        expectSame(Customer.self, customer)
+        for position in customer.indices {
+            var damaged = customer
+            damaged[position] ^= 0x5a
+            expectSame(Customer.self, damaged)
+        }
+        expectSame(Address.self, try reversed(Samples.fullAddress))
+        expectSame(Contact.self, try reversed(Samples.fullContact))
+        expectSame(ContactInformation.self, try reversed(Samples.information))
+        expectSame(CustomerCard.self, try reversed(Samples.fullCard))
+        // Customers in order, then one reversed, then in order again.
+        let inOrder = try BinaryEncoder().encode(Sample.customer)
+        func customerField(_ content: [UInt8]) -> [UInt8] {
+            var bytes: [UInt8] = [0x0a]
+            var length = content.count
+            while length >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            return bytes + [UInt8(truncatingIfNeeded: length)] + content
+        }
+        let page = [inOrder, customer, inOrder].flatMap(customerField)
+        #expect(try BinaryDecoder().decode(ListCustomersResponse.self, from: page) == ListCustomersResponse(
+            customers: [Sample.customer, Samples.fullCustomer, Sample.customer], nextPageToken: nil))
+        expectSame(ListCustomersResponse.self, page)
+        let pageBytes = try BinaryEncoder().encode(ListCustomersResponse(
+            customers: [Sample.customer, Samples.fullCustomer, Samples.bareCustomer], nextPageToken: "next"))
+        expectSame(ListCustomersResponse.self, wireFields(pageBytes).reversed().flatMap { $0 })
+    }
+
     @Test func randomCustomersAndPages() throws {
         var random = SystemRandomNumberGenerator()
         func text() -> String? {
