@@ -7,11 +7,17 @@ import Testing
 /// A full disk is RESOURCE_EXHAUSTED with a message, reads keep working, and writes work again
 /// once space is freed. The disk is real: a small tmpfs mounted for the test (root only).
 @Suite struct DiskFullTests {
-    /// An 8 MiB tmpfs mounted on a fresh directory for the test, or nil when this process may not
-    /// mount (not root, or root without CAP_SYS_ADMIN in a container): the test is then skipped.
-    static let smallDisk: URL? = mountSmallDisk()
+    /// An 8 MiB tmpfs mounted on a fresh directory for each test, or nil when this process may not
+    /// mount (not root, or root without CAP_SYS_ADMIN in a container): the tests are then skipped.
+    /// Whether this process may mount one (probed once, unmounted at once: a trait of a test that a
+    /// filter leaves out is evaluated all the same, so a mount made for it would be left behind).
+    static let canMountSmallDisk: Bool = {
+        guard let disk = mountSmallDisk() else { return false }
+        unmount(disk)
+        return true
+    }()
 
-    /// A fresh 8 MiB tmpfs of its own (a test whose server must not share the one above), or nil.
+    /// A fresh 8 MiB tmpfs of the test's own, or nil.
     static func mountSmallDisk() -> URL? {
         let directory = URL(fileURLWithPath: "/tmp/cc-full-\(UUID().uuidString.prefix(8))")
         guard mkdir(directory.path, 0o755) == 0 else { return nil }
@@ -40,9 +46,9 @@ import Testing
         guard ftruncate(descriptor, max(0, filled - off_t(room))) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     }
 
-    @Test(.enabled(if: smallDisk != nil, "needs to mount a small tmpfs as the full disk (root with CAP_SYS_ADMIN)"))
+    @Test(.enabled(if: canMountSmallDisk, "needs to mount a small tmpfs as the full disk (root with CAP_SYS_ADMIN)"))
     func aFullDiskIsResourceExhaustedReadsGoOnAndWritesComeBackWithSpace() async throws {
-        let disk = try #require(Self.smallDisk)
+        let disk = try #require(Self.mountSmallDisk())
         // The mount goes away whatever happens in between.
         do {
             try await Self.checkFullDisk(disk)
@@ -97,7 +103,7 @@ import Testing
     /// back whole (`GroupCommitWriter.commitGroup`). What a user checks: every create either
     /// answered and there after a restart, or refused RESOURCE_EXHAUSTED and nowhere; nothing
     /// answered is lost, reads go on, and creates work again once space is freed.
-    @Test(.enabled(if: smallDisk != nil, "needs to mount a small tmpfs as the full disk (root with CAP_SYS_ADMIN)"))
+    @Test(.enabled(if: canMountSmallDisk, "needs to mount a small tmpfs as the full disk (root with CAP_SYS_ADMIN)"))
     func concurrentCreatesWhileTheDiskFillsAreEachKeptOrRefusedWhole() async throws {
         let disk = try #require(Self.mountSmallDisk())
         defer { Self.unmount(disk) }
