@@ -27,7 +27,7 @@ enum AdminCommands {
                 hidden PATH's-name.partial-* folder without a MANIFEST, which a restore refuses.
                 Restore with `customerd --restore PATH` while the server is stopped.
                 A large database takes a while: raise --timeout (the server finishes the backup
-                even when the client stopped waiting).
+                even when the client stopped waiting; a server stopping ends it, leaving nothing).
                 """,
             examples: ["customerctl --timeout 600 admin backup --to /var/backups/customercard/2026-12-03"]
         ) { invocation in

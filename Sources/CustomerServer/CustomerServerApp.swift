@@ -164,6 +164,7 @@ extension CustomerServerConfiguration {
         options.synchronous = durability == .full ? .full : .normal
         options.vatNormaliser = VATNumberRules.normaliser
         options.integrityCheckAtOpenLimit = integrityCheckBeforeServingLimit
+        options.clock = clock
         return options
     }
 }

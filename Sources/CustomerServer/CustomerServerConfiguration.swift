@@ -36,6 +36,8 @@ public struct CustomerServerConfiguration: Sendable {
     public var feedRetentionDays: Int?
     /// How many sequence numbers back `WatchChanges` serves (`--feed-retention-count`); nil: no limit.
     public var feedRetentionCount: Int64?
+    /// Test hook: the store's wall clock (`StoreOptions.clock`), so a test can set it forward or back.
+    package var clock: @Sendable () -> Date = { Date() }
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32

@@ -10,13 +10,29 @@ struct MaintenanceServiceHandler: GuardedService {
     /// The most pages one step may copy: 16 MiB at 4 KiB pages, already long enough to be felt by writers.
     static let maxPagesPerStep: Int32 = 4_096
 
+    /// Whether the server's stop cut the call past its grace period (`UNAVAILABLE`): the backup then
+    /// ends at its next step, so the stop is not held until the copy is done. A deadline, a cancel or
+    /// a lost connection does not end it: an operator's too short `--timeout` still gets its backup
+    /// (customerctl's help says so).
+    static func cutByTheServersStop(_ context: ServerContext) -> Bool {
+        guard context.isCancelled else { return false }
+        do {
+            try context.checkCancellation()
+            return false
+        } catch let error as RPCError {
+            return error.code == .unavailable
+        } catch {
+            return false
+        }
+    }
+
     func register(with router: inout GuardedRouter) {
-        router.register(MaintenanceService.backup, requires: .administration) { request, _ in
+        router.register(MaintenanceService.backup, requires: .administration) { request, context in
             let pages = request.pagesPerStep ?? Int32(CustomerStore.backupPagesPerStep)
             guard (1...Self.maxPagesPerStep).contains(pages) else {
                 throw RPCError(.invalidArgument, field: "pagesPerStep", "must be between 1 and \(Self.maxPagesPerStep), got \(pages)")
             }
-            let summary = try store.backup(to: request.to, pagesPerStep: Int(pages))
+            let summary = try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: { Self.cutByTheServersStop(context) })
             return BackupResponse(
                 path: summary.path, databaseBytes: summary.manifest.databaseBytes, customers: summary.manifest.customers,
                 files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,

@@ -26,12 +26,43 @@ import Testing
     @Test func theKeyIsForgottenAfterTwentyFourHours() throws {
         let fixture = try Fixture()
         _ = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }
-        fixture.clock.advance(milliseconds: IdempotencyClaim.retentionMilliseconds - 1)
+        // A day of keyed writes an hour apart: each hour counts (a longer gap would count as one).
+        let hour = IdempotencyClaim.clockStepLimitMilliseconds
+        for index in 1..<24 {
+            fixture.clock.advance(milliseconds: hour)
+            _ = try fixture.store.keyedWrite(claim(fixture, key: "hour-\(index)")) { [] }
+        }
+        fixture.clock.advance(milliseconds: hour - 1)
+        _ = try fixture.store.keyedWrite(claim(fixture, key: "almost")) { [] }
         #expect(try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }.isReplay)
         fixture.clock.advance(milliseconds: 2)
         #expect(try !fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Day one") }.isReplay)
-        #expect(try fixture.rawCount("SELECT count(*) FROM idempotency_keys") == 1)
+        #expect(try fixture.rawCount("SELECT count(*) FROM idempotency_keys") == 25)
         #expect(try allPages(fixture.store).count == 2)
+    }
+
+    @Test func aClockSetForwardADayDropsNoKey() throws {
+        let fixture = try Fixture()
+        let first = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") }
+        fixture.clock.advance(milliseconds: IdempotencyClaim.retentionMilliseconds + IdempotencyClaim.clockStepLimitMilliseconds)
+        _ = try fixture.store.keyedWrite(claim(fixture, key: "other")) { try createInside(fixture, "After") }
+        guard case .ran(let answer) = first else { Issue.record("first: \(first)"); return }
+        #expect(try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") } == .replayed(answer))
+        #expect(try allPages(fixture.store).map(\.name).sorted() == ["After", "Before"])
+    }
+
+    @Test func aClockSetBackKeepsAKeyNoLongerThanADayOfKeyedWrites() throws {
+        let fixture = try Fixture()
+        _ = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") }
+        fixture.clock.advance(milliseconds: -2 * IdempotencyClaim.retentionMilliseconds)
+        #expect(try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") }.isReplay)
+        let hour = IdempotencyClaim.clockStepLimitMilliseconds
+        for index in 1...24 {
+            fixture.clock.advance(milliseconds: hour)
+            _ = try fixture.store.keyedWrite(claim(fixture, key: "hour-\(index)")) { [] }
+        }
+        fixture.clock.advance(milliseconds: 1)
+        #expect(try !fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") }.isReplay)
     }
 
     @Test func keysAreScopedPerUser() throws {

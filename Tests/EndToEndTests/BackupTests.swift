@@ -66,23 +66,16 @@ import Testing
         }
     }
 
-    @Test func aBackupKilledMidwayLeavesNothingThatRestores() async throws {
+    /// SIGKILL, or SIGTERM (a graceful stop, whose grace period the backup may or may not finish
+    /// within), while a backup copies its pages: what is left either is a whole backup that
+    /// restores, or has no MANIFEST and `--restore` refuses it; the backup taken before still
+    /// restores.
+    @Test(arguments: [SIGKILL, SIGTERM])
+    func aBackupCutByASignalLeavesNothingThatRestoresAndTheEarlierOneStillRestores(signal: Int32) async throws {
         let directory = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.path + "/customers.sqlite"
-        // Large enough that copying it a page per step (each step a turn of the writer) outlasts the
-        // kill below; history rows became smaller, so 40 000 customers no longer were.
-        try await onThread {
-            let store = try CustomerStore(path: database)
-            defer { store.close() }
-            let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
-            guard let me = admins.first?.id else { throw StoreError.notFound("no administrator was made") }
-            for batch in 0..<10 {
-                try store.createCustomers(
-                    (0..<10_000).map { NewCustomer(name: "Customer \(batch)-\($0)", email: "office\($0)@example.com") },
-                    by: .user(me))
-            }
-        }
+        try await Self.seedHundredThousandCustomers(database)
         let socket = directory.path + "/customerd.sock"
         // At the lowest priority, and watched from a thread of its own below: on a machine whose cores
         // are busy (CI runs beside busy loops) the copy is what waits, not the watcher, so the kill
@@ -91,28 +84,30 @@ import Testing
                                                               "--socket", socket, "--database", database, "--log-level", "warning"])
         let client = CustomerClient(socketPath: socket)
         defer { client.close() }
+        let earlier = directory.path + "/nightly"
         let target = directory.path + "/backup"
         var staging: [String] = []
+        let cut: Result<BackupResponse, any Error>
         do {
             try await waitUntilServing(client)
+            _ = try await client.maintenance.backup(to: earlier)
             let call = Task { try await client.maintenance.backup(to: target, pagesPerStep: 1) }
             staging = try await onThread {
                 // Bounded: 300 000 × 0.2 ms is about a minute (more under load) for the folder to appear.
                 for _ in 0..<300_000 {
                     let found = try Self.stagingFolders(in: directory.path)
                     if !found.isEmpty {
-                        daemon.terminate(SIGKILL)
+                        daemon.terminate(signal)
                         return found
                     }
                     usleep(200)
                 }
-                daemon.terminate(SIGKILL)
+                daemon.terminate(signal)
                 return []
             }
-            _ = try await daemon.exitStatus("customerd to exit")
-            if case .success = await call.result {
-                Issue.record("the backup finished before the server was killed")
-            }
+            let exit = try await daemon.exitStatus("customerd to exit")
+            #expect(exit == (signal == SIGKILL ? 128 + SIGKILL : 0))
+            cut = await call.result
         } catch {
             daemon.terminate(SIGKILL)
             _ = try? await daemon.exitStatus("customerd to exit")
@@ -120,15 +115,30 @@ import Testing
         }
 
         #expect(staging.count == 1)
-        #expect(!FileManager.default.fileExists(atPath: target))
         let fresh = directory.path + "/fresh/customers.sqlite"
-        for leftover in [target] + staging.map({ directory.path + "/" + $0 }) {
+        switch cut {
+        case .success:
+            // Only a graceful stop may let it finish, and then it is whole.
+            #expect(signal == SIGTERM, "the backup finished before the server was killed")
+            #expect(FileManager.default.fileExists(atPath: target + "/MANIFEST"))
+        case .failure:
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+        let leftovers = try Self.stagingFolders(in: directory.path).map { directory.path + "/" + $0 }
+        if signal == SIGTERM {
+            #expect(leftovers.isEmpty, "a graceful stop removes the staging folder: \(leftovers)")
+        }
+        for leftover in (FileManager.default.fileExists(atPath: target + "/MANIFEST") ? [] : [target]) + leftovers {
             #expect(!FileManager.default.fileExists(atPath: leftover + "/MANIFEST"))
             let refused = try await runProduct("customerd", ["--database", fresh, "--restore", leftover])
             #expect(refused.status == 4)
-            #expect(refused.stderr.contains("is not a complete backup: it has no MANIFEST"), "\(refused.stderr)")
+            #expect(refused.stderr.contains(FileManager.default.fileExists(atPath: leftover)
+                ? "is not a complete backup: it has no MANIFEST" : leftover), "\(refused.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: fresh))
+        let restored = try await runProduct("customerd", ["--database", fresh, "--restore", earlier, "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("100000 customers"), "\(restored.stdout)")
     }
 
     @Test func onlyAnAdministratorMayBackUp() async throws {
@@ -209,6 +219,55 @@ import Testing
         }
     }
 
+    /// 100 000 customers in a fresh database at `database`: large enough that copying it a page per
+    /// step (each step a turn of the writer) outlasts a signal or stop sent once its staging folder
+    /// appears; history rows became smaller, so 40 000 customers no longer were.
+    static func seedHundredThousandCustomers(_ database: String) async throws {
+        try await onThread {
+            let store = try CustomerStore(path: database)
+            defer { store.close() }
+            let admins = try store.bootstrap(administrators: [(uid: getuid(), name: "tester")])
+            guard let me = admins.first?.id else { throw StoreError.notFound("no administrator was made") }
+            for batch in 0..<10 {
+                try store.createCustomers(
+                    (0..<10_000).map { NewCustomer(name: "Customer \(batch)-\($0)", email: "office\($0)@example.com") },
+                    by: .user(me))
+            }
+        }
+    }
+
+    /// A server stopping (what customerd does on SIGTERM) with a grace period shorter than the
+    /// backup: the backup stops at its next step and leaves nothing, its caller told UNAVAILABLE
+    /// (before: it went on copying after its caller was told so, held the stop until it was done,
+    /// and then left a whole backup at the target).
+    @Test func aBackupCutByTheServersStopEndsThereAndLeavesNothing() async throws {
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.seedHundredThousandCustomers(directory.path + "/customers.sqlite")
+        let server = try await onThread {
+            try TestServer(directory: directory, configure: { $0.rpc.shutdownGracePeriod = .milliseconds(10) })
+        }
+        let client = server.client()
+        defer { client.close() }
+        let target = directory.path + "/backup"
+        let call = Task { try await client.maintenance.backup(to: target, pagesPerStep: 1) }
+        let staging = try await onThread { () -> [String] in
+            // Bounded: 300 000 × 0.2 ms is about a minute (more under load) for the folder to appear.
+            defer { server.stopKeepingData() }
+            for _ in 0..<300_000 {
+                let found = try Self.stagingFolders(in: directory.path)
+                if !found.isEmpty { return found }
+                usleep(200)
+            }
+            return []
+        }
+        let cut = await outcome { _ = try await call.value }
+        #expect(staging.count == 1)
+        #expect(cut?.code == .unavailable, "\(String(describing: cut))")
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(try Self.stagingFolders(in: directory.path).isEmpty)
+    }
+
     /// The hidden folders a backup builds in before it is renamed into place.
     static func stagingFolders(in directory: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".partial-") }
@@ -230,3 +289,4 @@ private actor WriteLog {
         isStopped = true
     }
 }
+

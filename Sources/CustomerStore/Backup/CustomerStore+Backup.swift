@@ -24,15 +24,19 @@ extension CustomerStore {
     /// - Parameters:
     ///   - target: an absolute path; nothing there, or an empty folder. Written as the server's user.
     ///   - pagesPerStep: pages copied per step (at least 1).
+    ///   - isAbandoned: asked before each step and each blob: true ends the backup there, its staging
+    ///     folder removed (the server: once its stop cut the call, so the stop is not held until the
+    ///     copy is done, leaving a backup its caller was told had failed).
     /// - Throws: `invalidArgument` (field `to`) for a relative path, `alreadyExists` for a target in
     ///   use, `failedPrecondition` when its folder is missing, `aborted` when a file's content was
     ///   removed while the backup ran, `dataLoss` when the copy or a stored blob is damaged, `io` or
-    ///   `resourceExhausted` from writing.
-    public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep) throws -> BackupSummary {
-        try StoreError.mappingEngineErrors { try writeBackup(to: target, pagesPerStep: pagesPerStep) }
+    ///   `resourceExhausted` from writing, `cancelled` once `isAbandoned`.
+    public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep,
+                       isAbandoned: () -> Bool = { false }) throws -> BackupSummary {
+        try StoreError.mappingEngineErrors { try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned) }
     }
 
-    private func writeBackup(to target: String, pagesPerStep: Int) throws -> BackupSummary {
+    private func writeBackup(to target: String, pagesPerStep: Int, isAbandoned: () -> Bool) throws -> BackupSummary {
         let started = ContinuousClock.now
         let destination = try BackupTarget(target)
         let staging = try destination.makeStagingDirectory()
@@ -45,7 +49,7 @@ extension CustomerStore {
             // needs neither: a crash leaves only a staging folder, and the file is fsync'ed below,
             // after the copy, with the writer free.
             try copy.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
-            let holds = try copyDatabase(into: copy, pagesPerStep: max(1, Int32(clamping: pagesPerStep)))
+            let holds = try copyDatabase(into: copy, pagesPerStep: max(1, Int32(clamping: pagesPerStep)), isAbandoned: isAbandoned)
             // The copy carries the live file's WAL flag; a backup is one self-contained file.
             _ = try copy.pragma("journal_mode = DELETE")
             let contents = try BackupInspection(checking: copy)
@@ -55,8 +59,9 @@ extension CustomerStore {
 
             let live = BlobStore(databasePath: path)
             let copied = BlobStore(databasePath: databasePath)
-            for blob in contents.blobs where try !copied.copy(sha256: blob.sha256, size: blob.size, from: live) {
-                throw try missingBlobError(blob.sha256)
+            for blob in contents.blobs {
+                if isAbandoned() { throw StoreError.cancelled }
+                if try !copied.copy(sha256: blob.sha256, size: blob.size, from: live) { throw try missingBlobError(blob.sha256) }
             }
             try? FileManager.default.removeItem(atPath: copied.temporaryDirectory)
 
@@ -78,11 +83,16 @@ extension CustomerStore {
 
     /// Copies the live database into `copy`, one step per turn on the writer.
     /// - Returns: how long each step held the writer (never empty).
-    private func copyDatabase(into copy: SQLiteConnection, pagesPerStep: Int32) throws -> [UInt64] {
+    private func copyDatabase(into copy: SQLiteConnection, pagesPerStep: Int32, isAbandoned: () -> Bool) throws -> [UInt64] {
         let backup = try writer.withConnection { try SQLiteBackup(from: $0, into: copy) }
         var holds: [UInt64] = []
         var limit = Int.max
         while true {
+            if isAbandoned() {
+                // Finished in the writer's turn: finishing touches the live (writer) connection.
+                try? writer.withConnection { _ in try backup.finish() }
+                throw StoreError.cancelled
+            }
             let (isDone, held, total) = try writer.withConnection { _ in
                 let stepStarted = ContinuousClock.now
                 let isDone = try backup.step(pages: pagesPerStep)

@@ -48,6 +48,7 @@ extension CustomerStore {
     static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, now: Int64) throws
         -> IdempotentOutcome?
     {
+        try countingAtMostOneStep(connection, now: now)
         try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
                            [.integer(now - IdempotencyClaim.retentionMilliseconds)])
         return try connection.withStatement("""
@@ -65,6 +66,26 @@ extension CustomerStore {
             }
             return forgotten ? .forgotten : .replayed(try statement.blob("response"))
         }
+    }
+
+    /// Moves every key's stamp by the part of the wall clock's move since the newest key that is
+    /// more than ``IdempotencyClaim/clockStepLimitMilliseconds`` forward, or any part backward, so
+    /// such a move ages no key: a clock set forward by a day must not drop the keys a client is about
+    /// to retry under (it did: a retry then ran again and made a duplicate), and a clock set back
+    /// must not keep them for as long again. An idle gap longer than the limit counts as the limit,
+    /// which keeps keys longer than 24 hours of wall clock on a quiet server, never shorter but for a
+    /// step forward within the limit. One index look per keyed write; the update is rare.
+    static func countingAtMostOneStep(_ connection: SQLiteConnection, now: Int64) throws {
+        let newest = try connection.withStatement("SELECT max(created_at) FROM idempotency_keys") { statement in
+            try statement.step() ? statement.optionalInt64(0) : nil
+        }
+        guard let newest else { return }
+        let moved = now.subtractingReportingOverflow(newest)
+        guard !moved.overflow else { return }
+        let counted = min(max(moved.partialValue, 0), IdempotencyClaim.clockStepLimitMilliseconds)
+        let uncounted = moved.partialValue - counted
+        guard uncounted != 0 else { return }
+        try connection.run("UPDATE idempotency_keys SET created_at = created_at + ?", [.integer(uncounted)])
     }
 
     /// Stores `claim`'s key with the answer of the write it ran, in that write's transaction.

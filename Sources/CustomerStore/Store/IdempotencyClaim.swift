@@ -8,6 +8,9 @@ import Hashing
 public struct IdempotencyClaim: Sendable, Hashable {
     /// How long a key is remembered after its first successful use (24 hours, in milliseconds).
     public static let retentionMilliseconds: Int64 = 24 * 60 * 60 * 1_000
+    /// The most of one move of the wall clock between two keyed writes that ages the keys (1 hour):
+    /// a larger step, forward or back, is taken for the clock being set, not for time passing.
+    public static let clockStepLimitMilliseconds: Int64 = 60 * 60 * 1_000
 
     /// The users.id the caller's OS user maps to (the service's, when a service acts for a person).
     public var userID: Int64

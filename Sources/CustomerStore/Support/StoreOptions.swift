@@ -27,8 +27,9 @@ public struct StoreOptions: Sendable {
     /// Test hook: how long a commit group takes further members (see `GroupCommitWriter`), so a
     /// test on a busy machine can form the group it means to.
     var groupBudgetNanoseconds = GroupCommitWriter.groupBudgetNanoseconds
-    /// Test hook: the clock used for created/updated timestamps.
-    var clock: @Sendable () -> Date = { Date() }
+    /// Test hook: the wall clock used for created/updated timestamps and the idempotency keys' age
+    /// (a server's tests set it through `CustomerServerConfiguration.clock` to move it).
+    package var clock: @Sendable () -> Date = { Date() }
 
     public init(readerCount: Int = 4, busyTimeoutMilliseconds: Int = 5_000, synchronous: Synchronous = .normal) {
         self.readerCount = max(1, readerCount)
