@@ -34,6 +34,36 @@ import SQLiteEngine
                 == [StoredFieldChange(field: "industry", oldValue: "Retail", newValue: nil)])
     }
 
+    /// The industry a write names is the row's, as the checks found it: created alone, created in a
+    /// group with others (`CustomerCreateBatch`), changed by an update; each read back from the table.
+    @Test func theIndustryAWriteNamesIsTheOneStored() async throws {
+        let fixture = try Fixture.withLogTable()
+        let retail = try fixture.store.createIndustry(name: "Retail")
+        let software = try fixture.store.createIndustry(name: "Software")
+        let alone = try fixture.store.createCustomer(NewCustomer(name: "Shop", industry: "retail"), by: .user(fixture.admin.id))
+        let gate = Gate()
+        let held = try await fixture.startHeldWrite(gate)
+        var tasks: [ThreadTask<StoredCustomer>] = []
+        for (index, industry) in ["SOFTWARE", nil, "Retail"].enumerated() {
+            tasks.append(ThreadTask { [admin = fixture.admin] in
+                try fixture.store.createCustomer(NewCustomer(name: "Grouped \(index)", industry: industry), by: .user(admin.id))
+            })
+            try await fixture.waitUntilQueued(index + 1)
+        }
+        gate.open()
+        _ = try await held.value
+        var grouped: [StoredCustomer] = []
+        for task in tasks { grouped.append(try await task.value) }
+        let updated = try fixture.store.updateCustomer(id: alone.id, CustomerChanges(industry: "software"), expectedVersion: nil,
+                                                       by: .user(fixture.admin.id))
+        #expect([alone.industry, updated.industry] + grouped.map(\.industry) == ["Retail", "Software", "Software", nil, "Retail"])
+        for written in [updated] + grouped {
+            #expect(try fixture.store.customer(id: written.id) == written)
+        }
+        #expect(try fixture.store.industries().map(\.customerCount) == [1, 2])
+        #expect([retail.id, software.id] == (try fixture.store.industries().map(\.id)))
+    }
+
     @Test func renameIsSeenByItsCustomersAndDeletionNeedsForce() throws {
         let fixture = try Fixture()
         _ = try fixture.store.createIndustry(name: "IT")

@@ -27,8 +27,8 @@ struct CustomerImporter {
     private var pending = PendingCustomers()
     /// The name of each account manager named in the import (nil: no user has the id).
     private var users: [Int64: String?] = [:]
-    /// The stored spelling of each industry named in the import (nil: not in the managed list).
-    private var industries: [String: String?] = [:]
+    /// The id and stored spelling of each industry named in the import (nil: not in the managed list).
+    private var industries: [String: CustomerStore.CheckedIndustry?] = [:]
     /// Each set of contact keywords and roles named in the import: its label ids, or its problems.
     private var labels: [ContactLabelNames: Result<[Int64], LabelsRefused>] = [:]
     private(set) var outcome = CustomerImportOutcome()
@@ -172,11 +172,13 @@ struct CustomerImporter {
             // The head office, as the schema's trigger makes a first address, with `recordHeadOfficeChange`'s
             // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
-            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
+            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, industryID: names.industryID,
+                                                                at: now, by: author, id: id,
                                                                 version: 2, updatedAt: now + 1, headOffice: addressID,
                                                                 search: prepared.customer.search))
         } else {
-            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, at: now, by: author, id: id,
+            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, industryID: names.industryID,
+                                                                at: now, by: author, id: id,
                                                                 search: prepared.customer.search))
         }
         if let contact = children.contact {
@@ -220,10 +222,11 @@ struct CustomerImporter {
             }
         }
         if let industry = fields.industry {
-            let name = try industries[industry] ?? CustomerStore.industryName(connection, name: industry)
-            industries[industry] = .some(name)
-            names.industry = name
-            if name == nil { violations.append(CustomerStore.unknownIndustry(industry)) }
+            let checked = try industries[industry] ?? CustomerStore.checkedIndustry(connection, name: industry)
+            industries[industry] = .some(checked)
+            names.industry = checked?.name
+            names.industryID = checked?.id
+            if checked == nil { violations.append(CustomerStore.unknownIndustry(industry)) }
         }
         return names
     }

@@ -35,7 +35,8 @@ extension CustomerStore {
         let id = try batch.nextID(connection)
         let now = nowMilliseconds()
         let record = Self.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
-        batch.queue(record, values: Self.insertValues(of: fields, number: number, at: now, by: author, id: id,
+        batch.queue(record, values: Self.insertValues(of: fields, number: number, industryID: names.industryID,
+                                                      at: now, by: author, id: id,
                                                       search: prepared.search),
                     keys: Self.keyRows(prepared.matchKeys ?? Self.matchKeys(of: fields), customerID: id),
                     entry: Self.createdEntry(record, prepared, names: names, at: now, by: author))

@@ -125,10 +125,10 @@ extension CustomerStore {
         try connection.run("""
             UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
                 description = ?, vat_number = ?, country = ?,
-                industry_id = (SELECT id FROM industries WHERE name = ?), email = ?, website = ?, phone = ?,
+                industry_id = ?, email = ?, website = ?, phone = ?,
                 business_id = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
-            """, Self.values(of: fields, number: number) + [
+            """, Self.values(of: fields, number: number, industryID: names.industryID) + [
                 .integer(updatedAt), .integer(author.userID), .integer(current.id),
             ])
         if number != current.number { try retireNumber(connection, current.number) }
@@ -185,8 +185,8 @@ extension CustomerStore {
             sequence = numbers
         }
         let now = nowMilliseconds()
-        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, at: now, by: author,
-                                                             search: prepared.search))
+        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, industryID: names.industryID,
+                                                             at: now, by: author, search: prepared.search))
         let id = connection.lastInsertRowID
         try sequence?.finish(connection)
         return try Self.recordCreated(connection, id: id, prepared, number: number, names: names, at: now, by: author)
@@ -273,7 +273,7 @@ extension CustomerStore {
         columns: ["id", "number", "name", "name_key", "search_text", "account_manager_id", "description", "vat_number",
                   "country", "industry_id", "email", "website", "phone", "business_id", "active", "version", "created_at",
                   "created_by", "updated_at", "updated_by", "head_office_address_id"],
-        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM industries WHERE name = ?), ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")
+        row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")
 
     /// One new customer's row (`insertCustomers` for one row).
     static let insertSQL = insertCustomers.oneRowSQL
@@ -284,14 +284,15 @@ extension CustomerStore {
     /// and update time its head office change would give it (`recordHeadOfficeChange`), as it
     /// writes no UPDATE for it.
     /// `search`: the fields' search parts when made already (an import makes them beside its writer).
-    static func insertValues(of fields: StoredCustomerFields, number: Int64, at now: Int64, by author: Author,
+    /// `industryID`: the industry the checks found for `fields.industry` (`CheckedNames.industryID`).
+    static func insertValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?, at now: Int64, by author: Author,
                              id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
                              headOffice: Int64? = nil, search: SearchKey.SearchParts? = nil) -> [SQLValue] {
         // One array filled in place: joining three (`+`) allocated and copied two more a row.
         var row: [SQLValue] = []
         row.reserveCapacity(insertCustomers.valueCount)
         row.append(SQLValue(id))
-        appendValues(of: fields, number: number, search: search, to: &row)
+        appendValues(of: fields, number: number, industryID: industryID, search: search, to: &row)
         row.append(.integer(version))
         row.append(.integer(now))
         row.append(.integer(author.userID))
@@ -302,18 +303,19 @@ extension CustomerStore {
     }
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
-    /// industry by name: the statements look its id up in the managed list).
-    static func values(of fields: StoredCustomerFields, number: Int64,
+    /// industry by the id the checks found: a subquery by name in the statement cost every create
+    /// ~2 200 instructions of `sqlite3_step` even when it named none, docs/PERFORMANCE.md create20).
+    static func values(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
                        search: SearchKey.SearchParts? = nil) -> [SQLValue] {
         var values: [SQLValue] = []
         values.reserveCapacity(13)
-        appendValues(of: fields, number: number, search: search, to: &values)
+        appendValues(of: fields, number: number, industryID: industryID, search: search, to: &values)
         return values
     }
 
-    /// `values(of:number:search:)` appended to `values`.
-    private static func appendValues(of fields: StoredCustomerFields, number: Int64, search: SearchKey.SearchParts?,
-                                     to values: inout [SQLValue]) {
+    /// `values(of:number:industryID:search:)` appended to `values`.
+    private static func appendValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
+                                     search: SearchKey.SearchParts?, to values: inout [SQLValue]) {
         let search = search ?? SearchKey.SearchParts(fields)
         values.append(.integer(number))
         values.append(.text(fields.name))
@@ -323,7 +325,7 @@ extension CustomerStore {
         values.append(SQLValue(fields.description))
         values.append(SQLValue(fields.vatNumber))
         values.append(SQLValue(fields.country))
-        values.append(SQLValue(fields.industry))
+        values.append(SQLValue(industryID))
         values.append(SQLValue(fields.email))
         values.append(SQLValue(fields.website))
         values.append(SQLValue(fields.phone))
@@ -385,8 +387,10 @@ extension CustomerStore {
             }
         }
         if let industry = fields?.industry {
-            names.industry = try Self.industryName(connection, name: industry)
-            if names.industry == nil { violations.append(Self.unknownIndustry(industry)) }
+            let checked = try Self.checkedIndustry(connection, name: industry)
+            names.industry = checked?.name
+            names.industryID = checked?.id
+            if checked == nil { violations.append(Self.unknownIndustry(industry)) }
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         names.author = try batch?.userName(connection, id: author.userID) ?? Self.actingUserName(connection, author.userID)
@@ -406,6 +410,8 @@ extension CustomerStore {
     struct CheckedNames {
         var accountManager: StoredUserRef?
         var industry: String?
+        /// The id of `industry`, which the row's `industry_id` takes.
+        var industryID: Int64?
         var author = ""
     }
 }

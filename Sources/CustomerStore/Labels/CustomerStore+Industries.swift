@@ -76,14 +76,21 @@ extension CustomerStore {
         }
     }
 
-    /// The stored spelling of the industry named `name` (compared without case), or `nil`: what a
-    /// customer's write checks. One probe of the unique index; `industry(_:name:)` would also count
-    /// the industry's customers, a scan as long as the industry is large, on every create.
-    static func industryName(_ connection: SQLiteConnection, name: String) throws -> String? {
-        try connection.withStatement("SELECT name FROM industries WHERE name = ?") { statement in
+    /// The id and stored spelling of the industry named `name` (compared without case), or `nil`:
+    /// what a customer's write checks, and then binds as its `industry_id`. One probe of the unique
+    /// index; `industry(_:name:)` would also count the industry's customers, a scan as long as the
+    /// industry is large, on every create.
+    static func checkedIndustry(_ connection: SQLiteConnection, name: String) throws -> CheckedIndustry? {
+        try connection.withStatement("SELECT id, name FROM industries WHERE name = ?") { statement in
             try statement.bind(.text(name.trimmingWhitespace()), at: 1)
-            return try statement.step() ? statement.text(0) : nil
+            return try statement.step() ? CheckedIndustry(id: statement.int64(0), name: statement.text(1)) : nil
         }
+    }
+
+    /// An industry a customer's write names, as `checkedIndustry` read it.
+    struct CheckedIndustry {
+        var id: Int64
+        var name: String
     }
 
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {

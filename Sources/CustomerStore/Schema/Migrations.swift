@@ -74,6 +74,7 @@ enum Migrations {
         newCustomerHeadOffice,
         contactsListed,
         nameIndex,
+        accountManagerIndex,
     ]
 
     /// The runner of `all`.
