@@ -43,6 +43,8 @@ public final class ConnectionPool: Sendable {
     /// otherwise), for a newcomer to look at without the lock: one of that owner takes a free slot.
     private let waitingOwner = Atomic<Int>(ConnectionPool.noneWaits)
     private static let noneWaits = Int.min, severalWait = Int.min + 1
+    /// Threads in `waiting`'s queue (counted in the lock that queues them, after `sleepers`), for tests.
+    private let queued = Atomic<Int>(0)
     /// Slots handed to a waiting thread by the queue (``ReaderQueue/grant(_:from:holding:)``), for tests.
     private let grants = Atomic<Int>(0)
     private let isClosed = Atomic<Bool>(false)
@@ -243,10 +245,14 @@ public final class ConnectionPool: Sendable {
     /// so from then on check-ins share their slots out instead of leaving them for newcomers.
     private func waitForGrant(_ thread: pthread_t, owner: Int) -> Slot? {
         sleepers.add(1, ordering: .sequentiallyConsistent)
-        defer { sleepers.subtract(1, ordering: .sequentiallyConsistent) }
+        defer {
+            queued.subtract(1, ordering: .relaxed)
+            sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        }
         let bell = WaiterBell(thread: thread)
         let (ticket, handed) = waiting.withLock { queue in
             let ticket = queue.enqueue(owner: owner, bell: bell)
+            queued.add(1, ordering: .relaxed)
             // A slot free now (given back before this thread was counted) may go to another waiter.
             return (ticket, shareOut(&queue))
         }
@@ -278,8 +284,9 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    /// Threads waiting for a connection now (they sleep while every one is in use).
-    package var waitingThreads: Int { sleepers.load(ordering: .relaxed) }
+    /// Threads waiting for a connection now (they sleep while every one is in use), counted once
+    /// queued: a thread counted in `sleepers` but not queued yet would miss a check-in's share.
+    package var waitingThreads: Int { queued.load(ordering: .relaxed) }
 
     /// Connections handed to a waiting thread so far (while several owners waited).
     package var grantsMade: Int { grants.load(ordering: .relaxed) }
