@@ -5,6 +5,8 @@
 /// one other than the owner who just gave the connection back; then the first come. So a user that
 /// holds none waits only for the next connection given back, however many threads another user has
 /// queued; two users on a pool of one take turns; and a user alone gets every connection in turn.
+/// While one owner's threads alone wait, ``ConnectionPool`` grants nothing: it ``rouse()``s the first
+/// come, which claims a free connection itself.
 ///
 /// The waiters are kept by owner, each owner's in the order they came, so a grant looks at each
 /// waiting owner's first waiter only: one user queueing 16 000 reads made every check-in scan all of
@@ -32,7 +34,16 @@ struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
     /// Waiters not handed a connection yet.
     private var ungranted = 0
 
+    /// The waiter woken to claim a free connection itself while one owner waits (``rouse()``),
+    /// until it looks (takes, leaves or ``looked(_:)``): one at a time, so a burst of check-ins
+    /// wakes one thread, not one each.
+    private var roused: Int?
+
     var hasUngranted: Bool { ungranted > 0 }
+
+    /// The owner of every waiter not handed a connection yet, when they are all one owner's; nil
+    /// when none waits or several owners do.
+    var soleOwner: Int? { queues.count == 1 ? queues.first?.key : nil }
 
     /// Queues a thread of `owner`; its ticket is what ``take(_:)`` and ``leave(_:)`` name it by.
     mutating func enqueue(owner: Int, bell: Bell) -> Int {
@@ -64,6 +75,22 @@ struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
         return (chosen.owner, waiters[chosen.ticket]?.bell)
     }
 
+    /// While one owner waits, the bell of its first come to ring, so that it wakes and claims a free
+    /// connection itself (nothing is handed to it: a running thread of the same owner may take the
+    /// connection first, which is as fair); nil while several owners wait, none does, or the waiter
+    /// roused last has not looked yet (it will, and sees whatever is free by then).
+    mutating func rouse() -> Bell? {
+        guard roused == nil, queues.count == 1, let queue = queues.first?.value else { return nil }
+        let ticket = queue.tickets[queue.head]
+        roused = ticket
+        return waiters[ticket]?.bell
+    }
+
+    /// `ticket`'s waiter has looked for a connection and found none: another may be roused.
+    mutating func looked(_ ticket: Int) {
+        if roused == ticket { roused = nil }
+    }
+
     /// The bells of the waiters `include` picks (an interrupted call's thread, or all at close).
     func bells(_ include: (Bell) -> Bool) -> [Bell] {
         waiters.values.compactMap { include($0.bell) ? $0.bell : nil }
@@ -73,12 +100,15 @@ struct ReaderQueue<Grant: Sendable, Bell: Sendable>: Sendable {
     mutating func take(_ ticket: Int) -> Grant? {
         guard let granted = waiters[ticket]?.granted else { return nil }
         waiters[ticket] = nil
+        looked(ticket)
         return granted
     }
 
-    /// Takes a waiter that was handed nothing out of the queue (its call ended, the pool closed).
+    /// Takes a waiter that was handed nothing out of the queue (its call ended, the pool closed, it
+    /// claimed a free connection itself).
     mutating func leave(_ ticket: Int) {
         guard let waiter = waiters.removeValue(forKey: ticket) else { return }
+        looked(ticket)
         guard waiter.granted == nil else { return }
         ungranted -= 1
         // Its ticket stays in its owner's queue until it reaches the head: removing it from the

@@ -75,6 +75,35 @@ import Testing
         }
     }
 
+    /// Owner 1 holds the pool's one connection with three more of its reads queued: as no other
+    /// owner waits, the connection given back is handed to none of them (each is woken in turn and
+    /// takes it itself, as a running thread of owner 1 could) and every read runs. Before, each
+    /// check-in handed the connection to a sleeper, reserved for a thread not running yet, and
+    /// every newcomer queued behind: a convoy of futex wakes at 16 connections on 4 readers.
+    @Test func threadsOfOneOwnerWaitingAreHandedNothing() async throws {
+        try await ConnectionPoolInterruptTests.withPool(capacity: 1) { pool in
+            let order = Order()
+            let holder = Gate()
+            let holding = ThreadTask {
+                ReadOwner.set(1)
+                let reads = pool.beginInterruptibleReads()
+                defer { pool.end(reads) }
+                try pool.withConnection { _ in holder.hold() }
+            }
+            try await holder.waitUntilHeld()
+            let queued = (0..<3).map { _ in Self.read(as: 1, on: pool, order: order) }
+            try await waitUntil("owner 1's three reads to wait") { pool.waitingThreads == 3 }
+            holder.open()
+            try await withDeadline("every read to end") {
+                try await holding.value
+                for read in queued { try await read.value }
+            }
+            #expect(order.current == [1, 1, 1])
+            #expect(pool.grantsMade == 0)
+            #expect(pool.waitingThreads == 0)
+        }
+    }
+
     /// Owners 1 and 2 each hold one of a pool of two, owner 2's read queued before owner 1's. Owner 1
     /// gives its connection back: it now holds none and owner 2 one, so owner 1's read goes first
     /// (before: the connection handed out was counted as still the giver's, owner 1 ranked as
