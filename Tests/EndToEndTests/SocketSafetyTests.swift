@@ -144,11 +144,14 @@ import Testing
     /// it is the user's choice.
     @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
     func customerctlRefusesADefaultSocketDirectoryOfAnotherUser() async throws {
-        let victim: UInt32 = 4244
+        // A uid of its own per run: the default directory is /tmp's, shared by every test run on
+        // the machine, and a fixed uid let two runs remove each other's squatted directory.
+        let victim = UInt32.random(in: 40_000..<60_000)
+        let squatter = victim + 1
         let squatted = "/tmp/customercard-\(victim)"
         try? FileManager.default.removeItem(atPath: squatted)
         defer { try? FileManager.default.removeItem(atPath: squatted) }
-        #expect(mkdir(squatted, 0o700) == 0 && chown(squatted, 4245, 4245) == 0 && chmod(squatted, 0o777) == 0)
+        #expect(mkdir(squatted, 0o700) == 0 && chown(squatted, squatter, squatter) == 0 && chmod(squatted, 0o777) == 0)
         let environment = ["PATH": "/usr/bin:/bin"]
         let setpriv = [OtherUser.setpriv, "--reuid=\(victim)", "--regid=\(victim)", "--clear-groups",
                        try Products.url(of: "customerctl").path]
@@ -156,7 +159,7 @@ import Testing
         let refused = try await runExecutable("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + setpriv + ["whoami"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refusing the default socket \(squatted)/customerd.sock: its directory \(squatted) "
-                                        + "belongs to uid 4245, not to you (uid \(victim))"), "\(refused.stderr)")
+                                        + "belongs to uid \(squatter), not to you (uid \(victim))"), "\(refused.stderr)")
 
         let named = try await runExecutable("/usr/bin/env", ["-i"] + environment.map { "\($0)=\($1)" } + setpriv
                                             + ["--socket", squatted + "/customerd.sock", "whoami"])
