@@ -1,6 +1,7 @@
 extension Customers {
-    /// Imports customers: `rows` calls `send` with batches of records (say 1 000 each, one message
-    /// per batch) and the server checks and writes them as `options` says, all in one transaction.
+    /// Imports customers: `rows` calls `send` with batches of records (at most
+    /// `ImportCustomersMessage.maxRows`, 1 000, each: one message per batch) and the server checks
+    /// and writes them as `options` says, all in one transaction.
     /// A message holds at most 131 072 field occurrences (PROTOCOL.md §9): a row takes 32 at most,
     /// plus one per contact keyword and role.
     ///

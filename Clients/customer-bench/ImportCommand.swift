@@ -61,7 +61,7 @@ struct ImportCommand {
             let answer = try await client.customers.importRecords(ImportOptions()) { send in
                 var offset = 0
                 while offset < records.count {
-                    let end = min(offset + 1_000, records.count)
+                    let end = min(offset + ImportCustomersMessage.maxRows, records.count)
                     try await send(Array(records[offset..<end]))
                     offset = end
                 }

@@ -12,8 +12,9 @@ struct CustomerImport {
     /// Rows read, sent or not.
     var rows = 0
 
-    /// Rows per message: a few hundred KiB, well under the frame limit.
-    static let batchSize = 1_000
+    /// Rows per message: a few hundred KiB, well under the frame limit, and the most the server
+    /// takes in one.
+    static let batchSize = ImportCustomersMessage.maxRows
 
     /// Field occurrences per message at most: customerd refuses a request message holding more
     /// than 131 072, its nested messages' counted (PROTOCOL.md §9), and a row's contact keywords

@@ -1,3 +1,5 @@
+import BinaryCoding
+
 /// One customer as an import takes it and an export gives it: the customer's fields, its head
 /// office address and its first contact, each only when it has one. The CSV and JSON Lines
 /// columns of `customerctl customers import` and `export` are these fields' names (docs/CSV.md,
@@ -43,6 +45,18 @@ public struct ImportCustomersMessage: Codable, Sendable, Hashable {
     public init(options: ImportOptions? = nil, rows: [CustomerRecord] = []) {
         self.options = options
         self.rows = rows
+    }
+
+    /// The most rows one message may carry; a server refuses a message with more (INVALID_ARGUMENT
+    /// on `rows`) before decoding it. customerctl and `CustomerClient` callers send 1 000 a message
+    /// (`CustomerImport.batchEnds(of:)`); what a row costs the server once decoded and converted
+    /// (~2 KiB for an empty one) does not grow with its bytes, so without this bound a message of
+    /// 65 000 four-byte rows held 168 MiB, and 64 of them at once 7 GiB.
+    public static let maxRows = 1_000
+
+    /// The rows an encoded message carries, counted without decoding it (`FieldOccurrences`).
+    public static func rowCount(encoded bytes: [UInt8]) -> Int {
+        FieldOccurrences.count(of: UInt32(CodingKeys.rows.rawValue), in: bytes)
     }
 
     enum CodingKeys: Int, CodingKey { case options = 1, rows = 2 }

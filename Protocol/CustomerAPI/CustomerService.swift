@@ -40,7 +40,9 @@ public enum CustomerService {
             + "a dry run writes nothing; otherwise one bad row refuses all (INVALID_ARGUMENT, a detail per problem, the first "
             + "\(ImportCustomersResponse.maxRefusalDetails), "
             + "field `line N: column`) unless `continueOnError`. The server keeps the stream until it ends, then writes all rows "
-            + "in one transaction (a slow client holds up no other write). An import whose messages, as received with 4 bytes "
+            + "in one transaction (a slow client holds up no other write). A message carries at most "
+            + "\(ImportCustomersMessage.maxRows) rows: one with more is refused INVALID_ARGUMENT on `rows`, before "
+            + "any of it is decoded, and nothing is written. An import whose messages, as received with 4 bytes "
             + "each, exceed the server's limit (2 GiB by default), or would take all imports in progress at once past it "
             + "together, is refused RESOURCE_EXHAUSTED and writes nothing. "
             + "Takes an `idempotency-key`.")

@@ -21,7 +21,7 @@ struct CustomerImportHandler: GuardedService {
         // Keys are looked at only where the router serves them (see `GuardedRouter.keyedWrites`).
         let takesKeys = router.keyedWrites != nil
         router.register(
-            clientStreaming: CustomerService.importCustomers, opening: "options",
+            clientStreaming: CustomerService.importCustomers, opening: "options", screen: Self.checkRowCount,
             first: { (message: ImportCustomersMessage, bytes) in Received(message: message, bytes: bytes) },
             requires: .allCustomers(.edit)
         ) { [store, spoolTotal, freeSpaceReserve] (first: Received, messages: ClientStreamReader<ImportCustomersMessage>, context)
@@ -42,6 +42,7 @@ struct CustomerImportHandler: GuardedService {
                                                   reserve: freeSpaceReserve)
             while let bytes = try messages.nextEncoded() {
                 try context.checkCancellation()
+                try Self.checkRowCount(bytes)
                 try spool.append(bytes)
             }
             var fingerprint = SHA256()
@@ -95,6 +96,17 @@ struct CustomerImportHandler: GuardedService {
                 try writer.send(CustomerRecord(record))
             }
         }
+    }
+
+    /// Refuses a message of more than `ImportCustomersMessage.maxRows` rows, counted on its bytes
+    /// as received: a refused import decodes none of them (each message is checked as it is spooled,
+    /// before any row is decoded, converted or written).
+    @Sendable private static func checkRowCount(_ bytes: [UInt8]) throws {
+        let rows = ImportCustomersMessage.rowCount(encoded: bytes)
+        guard rows > ImportCustomersMessage.maxRows else { return }
+        throw RPCError(.invalidArgument, field: "rows",
+                       "at most \(ImportCustomersMessage.maxRows) in one message of an import, got \(rows): "
+                           + "send them in several messages")
     }
 
     /// The call's answer; an all-or-nothing import with a refused row is refused as a whole,

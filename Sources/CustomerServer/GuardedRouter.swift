@@ -182,9 +182,11 @@ struct GuardedRouter {
     /// (e.g. an upload's header naming the customer) before the handler reads the rest. `first`
     /// gets that message decoded and its bytes as received (an import's idempotency key hashes them);
     /// `opening` is the field (API spelling) that message leads with, which a stream ended before
-    /// any message is refused on.
+    /// any message is refused on. `screen` sees the first message's bytes before they are decoded,
+    /// to refuse one by its shape for nothing (the handler screens the rest as it reads them).
     mutating func register<First: Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
         clientStreaming method: MethodDescriptor, opening: String,
+        screen: @escaping @Sendable (_ bytes: [UInt8]) throws -> Void = { _ in },
         first: @escaping @Sendable (Message, _ bytes: [UInt8]) throws -> First,
         requires requirement: Requirement<First>,
         _ handler: @escaping @Sendable (First, ClientStreamReader<Message>, ServerContext) throws -> Output
@@ -195,6 +197,7 @@ struct GuardedRouter {
             guard let opening = try messages.nextEncoded() else {
                 throw RPCError(.invalidArgument, field: opening, "the stream ended before its first message, which carries it")
             }
+            try screen(opening)
             let head = try first(messages.decode(opening), opening)
             return try checker.run(requirement, head, context) { try handler(head, messages, context) }
         }

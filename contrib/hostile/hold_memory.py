@@ -39,7 +39,8 @@ sends SetCustomerSegments of ~4 million packed segment ids instead, --shape fiel
 with ~1.4 million distinct unknown fields (caps19: the server's decoder refuses all three).
 --shape nested sends ImportCustomers instead, each one MESSAGE of 65 000 rows of 2 occurrences (a
 row holding an empty `fields`), as many as fit the 256 KiB stream window: nested messages the
-decoder builds before any limit (hardening20's known gap).
+decoder builds before any limit (hardening20's known gap; refused unread since import20, which
+allows 1 000 rows a message: --rows 1000 sends that many, the most an import message may cost).
 
     contrib/hostile/hold_memory.py --socket PATH --pid PID --connections 16 --repeated 4 [--shape packed]
 
@@ -177,11 +178,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def repeated_request(shape: str) -> tuple[str, bytes, int]:
+def repeated_request(shape: str, rows: int = 65_000) -> tuple[str, bytes, int]:
     """The method, the 4 MiB request, and how many repeated entries it holds."""
     if shape == "nested":
-        # ImportCustomers: 65 000 CustomerRecords of an empty CustomerFields, 4 bytes each.
-        rows = 65_000
+        # ImportCustomers: `rows` CustomerRecords of an empty CustomerFields, 4 bytes each.
         return "customer.v1.CustomerService/ImportCustomers", field_bytes(2, field_bytes(2, b"")) * rows, rows
     if shape == "packed":
         # SetCustomerSegments: one packed run of ~4 million 1-byte segment ids (the server allows 1000).
@@ -208,7 +208,7 @@ def repeated_request(shape: str) -> tuple[str, bytes, int]:
 
 def repeated(arguments: argparse.Namespace) -> int:
     """Requests of ~1.4 million tiny repeated entries, refused by a cap of 64: what decoding them costs."""
-    method, message, count = repeated_request(arguments.shape)
+    method, message, count = repeated_request(arguments.shape, arguments.rows)
     if arguments.shape == "nested":
         # Client streaming: the rows travel in a MESSAGE that ends the stream.
         calls = [call_start(stream, method, None, timeout_us=0) + frame(MESSAGE, stream, message, HAS_MESSAGE | END_STREAM)
@@ -288,6 +288,8 @@ def main() -> int:
     parser.add_argument("--shape", choices=["strings", "packed", "fields", "nested"], default="strings",
                         help="--repeated's requests: one-letter doNotFill names, packed segment ids, distinct unknown "
                              "fields, import rows")
+    parser.add_argument("--rows", type=int, default=65_000,
+                        help="--shape nested: rows a message (the server takes 1000 at most, import20)")
     parser.add_argument("--hold", type=float, default=30, help="seconds the exports are held")
     parser.add_argument("--probe", type=float, default=0, help="seconds of GetCustomer calls, one after another")
     arguments = parser.parse_args()
