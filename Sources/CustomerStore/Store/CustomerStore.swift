@@ -62,6 +62,8 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        // Before the lock file is opened or made: it could be another user's too.
+        try DatabaseFileOwnership.requireSafe(databasePath: path)
         lock = try Self.takeLock(of: path)
         let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
                                         synchronous: options.synchronous)

@@ -8,6 +8,9 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
         case damaged(findings: [String])
         /// The file cannot be written (its mode, a read-only mount): every write would fail.
         case readOnly
+        /// Another local user could have put, or could replace, the database's files: the directory
+        /// or a file is another user's, the directory is writable by others, or a file is a link.
+        case unsafeFile(String)
     }
 
     /// The database file.
@@ -30,6 +33,8 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
                 + "refusing to serve it: restore a backup, or try `sqlite3 \(path) .recover`"
         case .readOnly:
             return "the database \(path) cannot be written (file mode, owner or a read-only file system); refusing to serve it"
+        case .unsafeFile(let why):
+            return "the database \(path) is unsafe: \(why)"
         }
     }
 }
