@@ -5,7 +5,7 @@ import CustomerStore
 public enum StartFailure: Sendable, Hashable {
     /// Another process owns the database.
     case databaseInUse
-    /// The database was refused: damaged, read-only, not SQLite, or from a newer version.
+    /// The database was refused: damaged, read-only, not SQLite, from a newer version, or unsafe.
     case databaseRefused
     /// Anything else: the socket, a directory, a system call.
     case other

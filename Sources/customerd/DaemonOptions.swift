@@ -27,7 +27,11 @@ enum DaemonOptions {
     static let database = Option.value("database", "PATH", help: """
         The SQLite database file (created and migrated when missing). It, its -wal
         file and stored file content are created mode 0600, directories 0700 (the
-        WAL index stays in memory: no -shm file). One server per database: customerd
+        WAL index stays in memory: no -shm file). The database's directory must belong
+        to the server's user (or root) and be writable by nobody else, and its files
+        already there must be the server's user's regular files: otherwise another
+        user could have planted them and read every customer (exit code 3, naming
+        what is wrong). One server per database: customerd
         holds PATH.lock (flock) while it runs; a second one exits with code 2 naming
         the owner's pid, and no other process can open the database meanwhile. The
         database is checked with SQLite's quick_check (over 16 MiB: right after the

@@ -11,7 +11,7 @@ enum ExitCode {
     static let startFailed: Int32 = 1
     /// Another server owns the database (its lock file is held).
     static let databaseInUse: Int32 = 2
-    /// The database was refused: damaged, read-only, not SQLite, from a newer version, or marked cut short.
+    /// The database was refused: damaged, read-only, not SQLite, from a newer version, marked cut short, or unsafe.
     static let databaseRefused: Int32 = 3
     /// --restore refused the backup (incomplete, damaged) or the data already there (no --force).
     static let restoreRefused: Int32 = 4
@@ -43,9 +43,10 @@ let helpText = """
       1   could not start (the message says why: socket in use, unsafe socket directory, inherited
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
-      3   database refused: damaged, read-only, not an SQLite database, from a newer version, or
+      3   database refused: damaged, read-only, not an SQLite database, from a newer version,
           marked by a server that found its write-ahead log cut short (DATABASE.wal-cut-short:
-          restore a backup with --restore and --force, or check the database and remove the marker)
+          restore a backup with --restore and --force, or check the database and remove the marker),
+          or unsafe (its directory or files another user owns or may write, or a link)
       4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
       64  wrong command line
 
@@ -58,6 +59,12 @@ let helpText = """
     """
 
 func run() -> Int32 {
+    // Whatever umask customerd is started with (000 from a careless unit or shell): what it makes
+    // without an explicit mode is its user's alone. Its own files already name 0600/0700; this is
+    // for the ones made on its behalf, such as Foundation's URLCache and cookie directories under
+    // HOME, found 0777 under umask 000 (redteam20b, contrib/hostile/file_planting.py). The socket's
+    // mode is set explicitly (--socket-mode), so it is not narrowed by this.
+    umask(0o077)
     let arguments: ParsedArguments
     do {
         arguments = try DaemonOptions.signature.parse(CommandLine.arguments.dropFirst())

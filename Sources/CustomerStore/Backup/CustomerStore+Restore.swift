@@ -18,7 +18,8 @@ extension CustomerStore {
     ///   without it, existing data is refused.
     /// - Returns: the backup's manifest.
     /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup or for existing data,
-    ///   `dataLoss` for damage, `schemaTooNew`, ``StoreOpeningError`` `.inUse` while a server runs.
+    ///   `dataLoss` for damage, `schemaTooNew`, ``StoreOpeningError`` `.inUse` while a server runs,
+    ///   `.unsafeFile` for a database directory or file another user could have planted or could swap.
     public static func restore(from backup: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
         try StoreError.mappingEngineErrors { try restoreChecked(from: backup, toDatabase: path, force: force) }
     }
@@ -42,6 +43,7 @@ extension CustomerStore {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
+        try DatabaseFileOwnership.requireSafe(databasePath: path)
         let lock = try takeLock(of: path)
         defer { lock.release() }
         let live = BlobStore(databasePath: path)

@@ -62,6 +62,8 @@ public final class CustomerStore: Sendable {
         self.path = path
         clock = options.clock
         vatNormaliser = options.vatNormaliser
+        // Before the lock file is opened or made: it could be another user's too.
+        try DatabaseFileOwnership.requireSafe(databasePath: path)
         lock = try Self.takeLock(of: path)
         // Before SQLite opens what is left: it would take a cut log for an empty one.
         try CutShortMarker.requireAbsent(databasePath: path)

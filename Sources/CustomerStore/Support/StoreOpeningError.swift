@@ -11,6 +11,9 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
         /// A server found the write-ahead log cut short and left `marker` (`CutShortMarker`);
         /// `noticed` is its first line, saying when and by whom.
         case cutShort(marker: String, noticed: String)
+        /// Another local user could have put, or could replace, the database's files: the directory
+        /// or a file is another user's, the directory is writable by others, or a file is a link.
+        case unsafeFile(String)
     }
 
     /// The database file.
@@ -36,6 +39,8 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
         case .cutShort(let marker, let noticed):
             return "the database \(path) lost writes: its write-ahead log was cut short while a server ran (\(marker): "
                 + "\(noticed)); refusing to serve what is left. " + CutShortMarker.remedy(databasePath: path)
+        case .unsafeFile(let why):
+            return "the database \(path) is unsafe: \(why)"
         }
     }
 }
