@@ -74,6 +74,7 @@ enum Migrations {
         newCustomerHeadOffice,
         contactsListed,
         nameIndex,
+        idempotencyKeyClock,
     ]
 
     /// The runner of `all`.
