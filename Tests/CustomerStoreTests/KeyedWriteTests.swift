@@ -80,7 +80,8 @@ import Testing
             fixture.clock.advance(milliseconds: step)
             let changesBefore = try fixture.store.write { $0.totalChanges }
             #expect(try !fixture.store.keyedWrite(claim(fixture, key: key)) { [] }.isReplay)
-            #expect(try fixture.store.write { $0.totalChanges } - changesBefore == 2, "\(key): the key and the clock")
+            let changes = try fixture.store.write { $0.totalChanges } - changesBefore
+            #expect(changes == 2, "\(key): the key and the clock")
             #expect(try fixture.rawCount(stamps) == stampsBefore, "\(key)")
         }
         #expect(try fixture.store.keyedWrite(claim(fixture, key: "day-0")) { [] }.isReplay)
