@@ -45,12 +45,13 @@ extension CustomerStore {
     /// What `claim`'s key came to when its user used it before within the retention period
     /// (`.replayed`, `.forgotten` or `.conflict`); nil for a new key. Keys older than that are pruned first:
     /// here, inside the writes that add keys, so the table stays one day deep without a timer.
-    /// Ages are the keys' own (`clock`), not the wall clock's.
+    /// Ages are the keys' own (`clock`), not the wall clock's; `clock` is saved unless the key is
+    /// refused (a conflict changes nothing).
     static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, at clock: IdempotencyKeyClock) throws
         -> IdempotentOutcome?
     {
         try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?", [.integer(clock.horizon)])
-        return try connection.withStatement("""
+        let outcome: IdempotentOutcome? = try connection.withStatement("""
             SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ?
             """) { statement in
             try statement.bind([.integer(claim.userID), .text(claim.key)])
@@ -65,6 +66,9 @@ extension CustomerStore {
             }
             return forgotten ? .forgotten : .replayed(try statement.blob("response"))
         }
+        if case .conflict = outcome { return outcome }
+        try clock.save(connection)
+        return outcome
     }
 
     /// Stores `claim`'s key with the answer of the write it ran, stamped with `clock`'s time, in

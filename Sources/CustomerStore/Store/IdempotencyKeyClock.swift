@@ -14,28 +14,35 @@ import SQLiteEngine
 struct IdempotencyKeyClock {
     /// The keys' time now (milliseconds): a key stored now is stamped with it.
     let now: Int64
+    /// The wall clock it was read at (milliseconds since 1970 UTC).
+    let wall: Int64
 
-    /// The clock as stored, advanced to `wall` (the wall clock, milliseconds since 1970 UTC) and
-    /// stored so, in the keyed write's transaction: the next keyed write, a replay's included,
-    /// counts the wall clock's move from here (a replay that did not would let a step back absorb
-    /// the time after it).
+    /// The clock as stored, advanced to `wall` (the wall clock, milliseconds since 1970 UTC);
+    /// nothing is written (``save(_:)``).
     static func advanced(_ connection: SQLiteConnection, wall: Int64) throws -> IdempotencyKeyClock {
         let last = try connection.withStatement("SELECT key_time, wall FROM idempotency_key_clock") { statement in
             try statement.step() ? (statement.optionalInt64(0), statement.optionalInt64(1)) : (nil, nil)
         }
-        var clock = IdempotencyKeyClock(now: wall)
+        var clock = IdempotencyKeyClock(now: wall, wall: wall)
         if let lastTime = last.0, let lastWall = last.1 {
             let limit = IdempotencyClaim.clockStepLimitMilliseconds
             let moved = wall.subtractingReportingOverflow(lastWall)
             let counted = moved.overflow ? (wall > lastWall ? limit : 0) : min(max(moved.partialValue, 0), limit)
             let advanced = lastTime.addingReportingOverflow(counted)
-            clock = IdempotencyKeyClock(now: advanced.overflow ? .max : advanced.partialValue)
+            clock = IdempotencyKeyClock(now: advanced.overflow ? .max : advanced.partialValue, wall: wall)
         }
+        return clock
+    }
+
+    /// Stores this clock in the keyed write's transaction: the next keyed write
+    /// counts the wall clock's move from here. Every keyed write that is answered saves it, a
+    /// replay's included (one that did not would let a step back absorb the time after it); a
+    /// refused one (a conflict) changes nothing, the clock included.
+    func save(_ connection: SQLiteConnection) throws {
         try connection.run("""
             INSERT INTO idempotency_key_clock (singleton, key_time, wall) VALUES (1, ?, ?)
             ON CONFLICT (singleton) DO UPDATE SET key_time = excluded.key_time, wall = excluded.wall
-            """, [.integer(clock.now), .integer(wall)])
-        return clock
+            """, [.integer(now), .integer(wall)])
     }
 
     /// The oldest stamp a key may have and still be remembered.
