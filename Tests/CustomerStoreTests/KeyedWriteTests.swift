@@ -65,6 +65,28 @@ import Testing
         #expect(try !fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Before") }.isReplay)
     }
 
+    /// The clock-step rule costs the same whatever the table holds: a keyed write after a quiet
+    /// night or after a step back of a millisecond changes its own key and the keys' clock, and no
+    /// earlier key's stamp (each such write rewrote every key, a day of them on a busy server).
+    @Test func aKeyedWriteAfterALongGapOrASmallStepBackRewritesNoEarlierKey() throws {
+        let fixture = try Fixture()
+        for index in 0..<20 {
+            fixture.clock.advance(milliseconds: 60_000)
+            _ = try fixture.store.keyedWrite(claim(fixture, key: "day-\(index)")) { [] }
+        }
+        let stamps = "SELECT sum(created_at) FROM idempotency_keys WHERE key LIKE 'day-%'"
+        let stampsBefore = try fixture.rawCount(stamps)
+        for (step, key) in [(8 * IdempotencyClaim.clockStepLimitMilliseconds, "after the night"), (-1, "a step back")] {
+            fixture.clock.advance(milliseconds: step)
+            let changesBefore = try fixture.store.write { $0.totalChanges }
+            #expect(try !fixture.store.keyedWrite(claim(fixture, key: key)) { [] }.isReplay)
+            let changes = try fixture.store.write { $0.totalChanges } - changesBefore
+            #expect(changes == 2, "\(key): the key and the clock")
+            #expect(try fixture.rawCount(stamps) == stampsBefore, "\(key)")
+        }
+        #expect(try fixture.store.keyedWrite(claim(fixture, key: "day-0")) { [] }.isReplay)
+    }
+
     @Test func keysAreScopedPerUser() throws {
         let fixture = try Fixture()
         let mine = try fixture.store.keyedWrite(claim(fixture)) { try createInside(fixture, "Mine") }

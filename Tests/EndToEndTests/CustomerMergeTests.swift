@@ -117,9 +117,10 @@ import Testing
             #expect(plan.conflicts.contains(MergeConflict(kind: "headOffice", subject: "headOffice",
                                                           kept: String(pair.keptOffice.id), absorbed: String(pair.absorbedOffice.id))))
             #expect(plan.filled.map(\.field) == ["description", "website"])
-            // Only the client's automatic idempotency key, which remembers this answer for a retry.
+            // Only the client's automatic idempotency key, which remembers this answer for a retry,
+            // and the keys' clock, stored with it.
             let changed = try StoreSnapshot.read(databasePath: server.databasePath).changedTables(comparedTo: before)
-            #expect(changed == ["idempotency_keys"])
+            #expect(changed == ["idempotency_key_clock", "idempotency_keys"])
         }
     }
 

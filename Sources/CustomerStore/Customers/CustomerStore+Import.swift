@@ -107,10 +107,11 @@ extension CustomerStore {
                                 answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
         try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
             let claim = try claim()
-            if let earlier = try Self.earlierUse(connection, of: claim, now: nowMilliseconds()) {
+            let clock = try IdempotencyKeyClock.advanced(connection, wall: nowMilliseconds())
+            if let earlier = try Self.earlierUse(connection, of: claim, at: clock) {
                 return (.earlier(earlier), false)
             }
-            if kept { try Self.remember(connection, claim, answer: try answer(outcome), now: nowMilliseconds()) }
+            if kept { try Self.remember(connection, claim, answer: try answer(outcome), at: clock) }
             return (.ran(outcome), kept)
         }
     }

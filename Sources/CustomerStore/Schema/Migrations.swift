@@ -75,6 +75,7 @@ enum Migrations {
         contactsListed,
         nameIndex,
         accountManagerIndex,
+        idempotencyKeyClock,
     ]
 
     /// The runner of `all`.

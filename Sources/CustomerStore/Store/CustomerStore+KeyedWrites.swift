@@ -33,10 +33,10 @@ extension CustomerStore {
             // The feed's watchers wake after the COMMIT, as after any write (see `write`).
             defer { commits.committed() }
             return try writer.write(admission: admission) { connection in
-                let now = nowMilliseconds()
-                if let earlier = try Self.earlierUse(connection, of: claim, now: now) { return earlier }
+                let clock = try IdempotencyKeyClock.advanced(connection, wall: nowMilliseconds())
+                if let earlier = try Self.earlierUse(connection, of: claim, at: clock) { return earlier }
                 let response = try body()
-                try Self.remember(connection, claim, answer: response, now: now)
+                try Self.remember(connection, claim, answer: response, at: clock)
                 return .ran(response)
             }
         }
@@ -45,13 +45,13 @@ extension CustomerStore {
     /// What `claim`'s key came to when its user used it before within the retention period
     /// (`.replayed`, `.forgotten` or `.conflict`); nil for a new key. Keys older than that are pruned first:
     /// here, inside the writes that add keys, so the table stays one day deep without a timer.
-    static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, now: Int64) throws
+    /// Ages are the keys' own (`clock`), not the wall clock's; `clock` is saved unless the key is
+    /// refused (a conflict changes nothing).
+    static func earlierUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, at clock: IdempotencyKeyClock) throws
         -> IdempotentOutcome?
     {
-        try countingAtMostOneStep(connection, now: now)
-        try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?",
-                           [.integer(now - IdempotencyClaim.retentionMilliseconds)])
-        return try connection.withStatement("""
+        try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?", [.integer(clock.horizon)])
+        let outcome: IdempotentOutcome? = try connection.withStatement("""
             SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ?
             """) { statement in
             try statement.bind([.integer(claim.userID), .text(claim.key)])
@@ -66,30 +66,15 @@ extension CustomerStore {
             }
             return forgotten ? .forgotten : .replayed(try statement.blob("response"))
         }
+        if case .conflict = outcome { return outcome }
+        try clock.save(connection)
+        return outcome
     }
 
-    /// Moves every key's stamp by the part of the wall clock's move since the newest key that is
-    /// more than ``IdempotencyClaim/clockStepLimitMilliseconds`` forward, or any part backward, so
-    /// such a move ages no key: a clock set forward by a day must not drop the keys a client is about
-    /// to retry under (it did: a retry then ran again and made a duplicate), and a clock set back
-    /// must not keep them for as long again. An idle gap longer than the limit counts as the limit,
-    /// which keeps keys longer than 24 hours of wall clock on a quiet server, never shorter but for a
-    /// step forward within the limit. One index look per keyed write; the update is rare.
-    static func countingAtMostOneStep(_ connection: SQLiteConnection, now: Int64) throws {
-        let newest = try connection.withStatement("SELECT max(created_at) FROM idempotency_keys") { statement in
-            try statement.step() ? statement.optionalInt64(0) : nil
-        }
-        guard let newest else { return }
-        let moved = now.subtractingReportingOverflow(newest)
-        guard !moved.overflow else { return }
-        let counted = min(max(moved.partialValue, 0), IdempotencyClaim.clockStepLimitMilliseconds)
-        let uncounted = moved.partialValue - counted
-        guard uncounted != 0 else { return }
-        try connection.run("UPDATE idempotency_keys SET created_at = created_at + ?", [.integer(uncounted)])
-    }
-
-    /// Stores `claim`'s key with the answer of the write it ran, in that write's transaction.
-    static func remember(_ connection: SQLiteConnection, _ claim: IdempotencyClaim, answer: [UInt8], now: Int64) throws {
+    /// Stores `claim`'s key with the answer of the write it ran, stamped with `clock`'s time, in
+    /// that write's transaction.
+    static func remember(_ connection: SQLiteConnection, _ claim: IdempotencyClaim, answer: [UInt8],
+                         at clock: IdempotencyKeyClock) throws {
         try connection.withStatement("""
             INSERT INTO idempotency_keys (user_id, key, method, request_sha256, response, created_at)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -97,7 +82,7 @@ extension CustomerStore {
             try statement.bind([.integer(claim.userID), .text(claim.key), .text(claim.method),
                                 .text(claim.requestSHA256)])
             try statement.bind(answer, at: 5)
-            try statement.bind(now, at: 6)
+            try statement.bind(clock.now, at: 6)
             try statement.run()
         }
     }
