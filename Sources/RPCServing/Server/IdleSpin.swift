@@ -42,32 +42,26 @@ final class IdleSpin: Sendable {
     func handlerEnded() { handlersRunning.subtract(1, ordering: .relaxed) }
 
     /// Calls `poll` (a non-blocking read: true when it got something, or the end of stream) until it
-    /// returns true or the budget passes; false if `connection` may not spin now or nothing came.
-    func spin(for connection: AnyObject, _ poll: () -> Bool) -> Bool {
+    /// returns true or the budget passes, when `schedule` says (see ``SpinSchedule``); false if
+    /// `connection` may not spin now or nothing came.
+    func spin(for connection: AnyObject, _ schedule: inout SpinSchedule, _ poll: () -> Bool) -> Bool {
         guard handlersRunning.load(ordering: .relaxed) == 0,
               lastConnection.load(ordering: .relaxed) == Self.key(connection) | 1,
               spinnerActive.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
         defer { spinnerActive.store(false, ordering: .releasing) }
-        let deadline = ContinuousClock.now + Self.budget
-        var gap = Self.firstGap
-        while true {
-            if poll() { return true }
-            // Waits the gap out in user space (reading the clock costs no syscall), then polls again.
-            let next = ContinuousClock.now + gap
-            guard next < deadline else { return false }
-            repeat {
-                if handlersRunning.load(ordering: .relaxed) != 0 { return false }
-            } while ContinuousClock.now < next
-            gap = min(gap * 2, Self.longestGap)
-        }
+        let start = ContinuousClock.now
+        // Reading the clock costs no syscall: the waits between polls are spent in user space.
+        return schedule.run(elapsed: { ContinuousClock.now - start },
+                            interrupted: { handlersRunning.load(ordering: .relaxed) != 0 }, poll: poll)
     }
 
-    /// The pause between two non-blocking reads, doubling from ``firstGap`` to ``longestGap``.
-    /// Why: a lone caller's next request takes tens of µs to come (it decodes its answer first),
-    /// and polling back to back made 20–35 `recvfrom` per get; with the gaps ~10, for at most
-    /// ``longestGap`` more latency (see docs/PERFORMANCE.md, "clientbell").
+    /// The pause between two non-blocking reads, doubling from ``firstGap`` to ``longestGap``, away
+    /// from where ``SpinSchedule`` expects the request. Why: a lone caller's next request takes
+    /// a while to come (it decodes its answer first), and polling back to back made 20–35 `recvfrom`
+    /// per get on the VM of the time (docs/PERFORMANCE.md, "clientbell"); the gaps alone cost up to
+    /// ``longestGap`` more latency, which the schedule's back-to-back polls take back (get20).
     static let firstGap = Duration.microseconds(2)
     static let longestGap = Duration.microseconds(8)
 

@@ -111,7 +111,7 @@ extension ServerConnection {
     /// true when bytes arrived. An end of stream or an error is left for ``readMore(timeout:)`` to see.
     private func spinForInput() -> Bool {
         var received = 0
-        let arrived = runtime.idleSpin.spin(for: self) {
+        let arrived = runtime.idleSpin.spin(for: self, &spinSchedule) {
             received = readIfAvailable()
             return received != -1
         }

@@ -36,9 +36,10 @@ final class ServerConnection: @unchecked Sendable {
 
     // Leader-owned. Their accesses are not checked for exclusivity at run time: one thread at a time
     // (the leader) touches them, in turns ordered by `coordination`, and the run-time check only
-    // catches overlapping accesses of one thread, which no code here makes (nothing is lent `inout`
-    // to code that reaches back into the connection). It was ~4 `swift_beginAccess` a get on
-    // `lead`'s path and ~2.5 on the idle spin's, ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
+    // catches overlapping accesses of one thread, which no code here makes (what is lent `inout`,
+    // `spinSchedule` to the idle spin, is not touched by the code it calls back: that reads the
+    // socket). It was ~4 `swift_beginAccess` a get on `lead`'s path and ~2.5 on the idle spin's,
+    // ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
     @exclusivity(unchecked) var reader: FrameReader
     @exclusivity(unchecked) var lastStreamID: UInt32 = 0
     @exclusivity(unchecked) var handshakeDone = false
@@ -57,6 +58,8 @@ final class ServerConnection: @unchecked Sendable {
     @exclusivity(unchecked) var cutUnread = false
     /// Waits left before the leader tries a `recv` before poll(2) again (``readBeforePoll()``).
     @exclusivity(unchecked) var coldWaits: UInt8 = 0
+    /// When the idle spin polls, from where this connection's previous request came (``SpinSchedule``).
+    @exclusivity(unchecked) var spinSchedule = SpinSchedule()
     /// What the frame being read took from `inputBudget` (its announced payload), 0 when none; a
     /// CALL_START's is handed to its call once the frame is complete (``HeldRequest``).
     @exclusivity(unchecked) var frameReservation = 0
