@@ -54,6 +54,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
     private var ownThread: pthread_t?
     private var handedLead: (any PendingWrite)?
     private let leadSignal = DispatchSemaphore(value: 0)
+    /// Answers the groups the writer's own thread committed while it leads the next one.
+    private let completer = CompletionThread()
     private var groups = 0
     private var writes = 0
     private var largestGroup = 0
@@ -122,12 +124,14 @@ public final class GroupCommitWriter: @unchecked Sendable {
     /// Runs `body` as ``write(checksFirst:admission:_:)`` does, without waiting for it: when the
     /// writer is free it runs at once, on this thread (a lone write costs what it did); otherwise it
     /// queues and this returns at once. Either way `completion` gets the outcome after the COMMIT
-    /// (or why the write did not run), on the thread that ran its group: a caller hands its write
-    /// over and goes on, instead of sleeping on a semaphore until its group committed and being
-    /// woken (at 64 callers creating customers, ~2 futex calls and a context switch a write).
-    /// - Parameter completion: runs on the group's thread while the writes queued behind wait for
-    ///   it: keep it short, and never let it wait (a server queues its call's answer there without
-    ///   waiting for the peer to read). It must not write through this writer.
+    /// (or why the write did not run): a caller hands its write over and goes on, instead of
+    /// sleeping on a semaphore until its group committed and being woken (at 64 callers creating
+    /// customers, ~2 futex calls and a context switch a write).
+    /// - Parameter completion: runs on the thread that ran its group, or, when the writer's own
+    ///   thread has a next group to lead, on the writer's completion thread (``CompletionThread``),
+    ///   groups in commit order; either way later groups may wait for it: keep it short, and never
+    ///   let it wait (a server queues its call's answer there without waiting for the peer to
+    ///   read). It must not write through this writer.
     public func write<T>(checksFirst: Bool = false, joiningBatch: Bool = false,
                          admission: (@Sendable () throws -> Void)? = nil,
                          handingOff body: @escaping @Sendable (SQLiteConnection) throws -> T,
@@ -167,8 +171,9 @@ public final class GroupCommitWriter: @unchecked Sendable {
     }
 
     deinit {
-        // Its own thread, parked, finds the writer gone and ends.
+        // Its own thread, parked, finds the writer gone and ends; so does the completion thread.
         if ownThreadStarted { leadSignal.signal() }
+        completer.stop()
     }
 
     // MARK: Leading
@@ -256,8 +261,8 @@ public final class GroupCommitWriter: @unchecked Sendable {
         return finish(answering: group[..<ran], requeueing: group[ran...], ofGroup: isGroup)
     }
 
-    /// Answers the members that ran (a handed-off one by its completion, here, once the lock is
-    /// released), puts back the ones a group budget left out (at the front, in order), and passes
+    /// Answers the members that ran (a handed-off one by its completion, once the lock is
+    /// released: here, or on the completion thread when this thread leads on), puts back the ones a group budget left out (at the front, in order), and passes
     /// the lead on: to the next queued caller that waits (it wakes up and leads); to the writer's
     /// own thread when the next is handed off (nobody waits on it) and this is a caller's thread,
     /// so a caller's thread leads at most one group after its own write; or back to this thread
@@ -303,7 +308,12 @@ public final class GroupCommitWriter: @unchecked Sendable {
         for wakeUp in wakeUps { wakeUp.signal() }
         if startOwnThread { startLeaderThread() }
         if handOverToOwnThread { leadSignal.signal() }
-        for call in completions { call.complete() }
+        // With a next group to lead here, its members wait on these answers: they go to the
+        // completion thread. Otherwise (nobody waits, or another thread leads on) answering here
+        // saves that thread's wake-up, unless earlier groups' answers are still queued there.
+        if !completer.take(completions, always: next != nil) {
+            for call in completions { call.complete() }
+        }
         if closeConnection { connection.close() }
         return next
     }

@@ -47,8 +47,9 @@ protocol PendingWrite: AnyObject {
 /// safe because
 /// - the caller is blocked in `GroupCommitWriter.perform` from enqueueing until the call is answered,
 ///   so the body and everything it captures are used by one thread at a time; a handed-off call's
-///   body and completion are `@Sendable` instead (its caller goes on), and run on the thread that
-///   answers it, the completion after the body, so its result never leaves that thread;
+///   body and completion are `@Sendable` instead (its caller goes on), and the completion runs
+///   after the body, on the thread that ran it or on the completion thread it was handed to under
+///   that thread's lock (`CompletionThread`), which orders the result's write before its read;
 /// - the leader records the result before it marks the call answered under the writer's lock, and the
 ///   caller reads it only after seeing that mark under the same lock (the lock orders the accesses);
 /// - the body is dropped before the call is answered, so the caller's `withoutActuallyEscaping`

@@ -1,3 +1,4 @@
+import Foundation
 import SQLiteEngine
 import Synchronization
 import TestSupport
@@ -7,6 +8,17 @@ import Testing
 /// the caller goes on at once, and whoever runs the group gives each its outcome after the COMMIT.
 @Suite struct GroupCommitWriterHandOffTests {
     typealias BodyError = GroupCommitWriterTests.BodyError
+
+    /// The thread each named step ran on.
+    final class ThreadsSeen: Sendable {
+        private let seen = Mutex<[String: pthread_t]>([:])
+
+        func note(_ step: String) {
+            seen.withLock { $0[step] = pthread_self() }
+        }
+
+        subscript(step: String) -> pthread_t? { seen.withLock { $0[step] } }
+    }
 
     /// The outcomes handed-off writes received, in the order they arrived, by name.
     final class Outcomes: Sendable {
@@ -30,6 +42,9 @@ import Testing
         }
 
         var count: Int { received.withLock { $0.count } }
+
+        /// The writes answered so far, in the order of their answers.
+        var names: [String] { received.withLock { $0.map(\.name) } }
 
         func outcome(of name: String) -> (result: Result<Int64, any Error>, committed: [String])? {
             received.withLock { all in all.first { $0.name == name }.map { ($0.result, $0.committed) } }
@@ -90,6 +105,50 @@ import Testing
         try await waitUntil("the handed-off writes to be answered") { outcomes.count == 3 }
         #expect(try outcomes.outcome(of: "C")?.result.get() == 3)
         #expect(try outcomes.outcome(of: "E")?.result.get() == 5)
+    }
+
+    /// When the writer's own thread has a next group to lead, it does not answer the group it
+    /// committed: a completion thread does, after the COMMIT (the completion sees the row from
+    /// another connection), and groups are answered in the order they committed.
+    @Test func theWritersOwnThreadLeadsOnWhileAnotherThreadAnswers() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try GroupCommitWriterTests.makeWriter(database)
+        defer { writer.close() }
+        let outcomes = Outcomes(database)
+        let threads = ThreadsSeen()
+        let answering = { @Sendable (name: String) -> @Sendable (Result<Int64, any Error>) -> Void in
+            let record = outcomes.completion(name)
+            return { result in
+                threads.note("answer " + name)
+                record(result)
+            }
+        }
+        let gate = Gate()
+        let held = try await GroupCommitWriterTests.startHeldWrite(writer, gate, "A")
+        let second = Gate()
+        await onThread {
+            writer.write(handingOff: { connection in
+                threads.note("body B")
+                second.hold()  // The writer's own thread leads B's group and holds it here.
+                return try insertLog(connection, "B")
+            }, then: answering("B"))
+        }
+        gate.open()
+        #expect(try await held.value == 1)
+        try await second.waitUntilHeld()
+        await onThread { writer.write(handingOff: { try insertLog($0, "C") }, then: answering("C")) }
+        #expect(writer.statistics.waiting == 1)  // C waits: B's thread has a next group to lead.
+        second.open()
+        try await waitUntil("B and C to be answered") { outcomes.count == 2 }
+
+        #expect(outcomes.names == ["B", "C"])
+        #expect(try outcomes.outcome(of: "B")?.result.get() == 2)
+        #expect(outcomes.outcome(of: "B")?.committed.contains("B") == true)
+        #expect(outcomes.outcome(of: "C")?.committed == ["A", "B", "C"])
+        let ranOnWriter = try #require(threads["body B"])
+        let answeredOn = try #require(threads["answer B"])
+        #expect(pthread_equal(ranOnWriter, answeredOn) == 0)
+        #expect(writer.statistics.groups == 3)
     }
 
     /// A handed-off write whose admission refuses when its turn comes writes nothing and hears
