@@ -13,6 +13,19 @@ import Testing
         var current: [UInt32] { owners.withLock { $0 } }
     }
 
+    /// A thread of `owner`'s holding one of `pool`'s connections until the gate it returns opens.
+    static func holdTheConnection(as owner: UInt32, of pool: ConnectionPool) async throws -> (ThreadTask<Void>, Gate) {
+        let holder = Gate()
+        let holding = ThreadTask {
+            ReadOwner.set(owner)
+            let reads = pool.beginInterruptibleReads()
+            defer { pool.end(reads) }
+            try pool.withConnection { _ in holder.hold() }
+        }
+        try await holder.waitUntilHeld()
+        return (holding, holder)
+    }
+
     /// One read of `owner`'s on a thread of its own: it records its owner once it has a connection.
     static func read(as owner: UInt32, on pool: ConnectionPool, order: Order) -> ThreadTask<Void> {
         ThreadTask {
@@ -29,14 +42,7 @@ import Testing
     @Test func aReadOfAnOwnerHoldingNoneGoesBeforeTheQueueOfTheOwnerWhoHolds() async throws {
         try await ConnectionPoolInterruptTests.withPool(capacity: 1) { pool in
             let order = Order()
-            let holder = Gate()
-            let holding = ThreadTask {
-                ReadOwner.set(1)
-                let reads = pool.beginInterruptibleReads()
-                defer { pool.end(reads) }
-                try pool.withConnection { _ in holder.hold() }
-            }
-            try await holder.waitUntilHeld()
+            let (holding, holder) = try await Self.holdTheConnection(as: 1, of: pool)
             let queued = (0..<3).map { _ in Self.read(as: 1, on: pool, order: order) }
             try await waitUntil("owner 1's three reads to wait") { pool.waitingThreads == 3 }
             let other = Self.read(as: 2, on: pool, order: order)
@@ -83,14 +89,7 @@ import Testing
     @Test func threadsOfOneOwnerWaitingAreHandedNothing() async throws {
         try await ConnectionPoolInterruptTests.withPool(capacity: 1) { pool in
             let order = Order()
-            let holder = Gate()
-            let holding = ThreadTask {
-                ReadOwner.set(1)
-                let reads = pool.beginInterruptibleReads()
-                defer { pool.end(reads) }
-                try pool.withConnection { _ in holder.hold() }
-            }
-            try await holder.waitUntilHeld()
+            let (holding, holder) = try await Self.holdTheConnection(as: 1, of: pool)
             let queued = (0..<3).map { _ in Self.read(as: 1, on: pool, order: order) }
             try await waitUntil("owner 1's three reads to wait") { pool.waitingThreads == 3 }
             holder.open()
