@@ -1,3 +1,4 @@
+import CustomerAPI
 import RPCCore
 @_spi(Fuzzing) import RPCTransport
 
@@ -8,6 +9,13 @@ struct FuzzCallConnection {
     /// How long a call's answer may take before the target reports a hang (libFuzzer's own
     /// `-timeout` is 60 s; this bounds the replays of the test suite too).
     static let answerLimit: Duration = .seconds(120)
+
+    /// The deadline a fuzzed call of `method` sends: a watch runs until cancelled, so its deadline
+    /// ends it, soon, with DEADLINE_EXCEEDED (each input reaching it took 30 s, and a corpus holding a
+    /// few such inputs spent a whole run replaying them); every other call 30 s.
+    static func timeoutMicroseconds(for method: String) -> UInt64 {
+        method == ChangeFeedService.watchChanges.descriptor.fullName ? 50_000 : 30_000_000
+    }
 
     /// How a call ended for the client, as far as it read.
     enum Ending {

@@ -137,9 +137,8 @@ final class HandlerFuzzTarget: @unchecked Sendable {   // `connections` and `inp
                       metadata: [(String, String)] = []) -> RPCError? {
         if connections[role]?.isWorn == true { connections.removeValue(forKey: role)?.close() }
         var connection = connections[role] ?? open(as: role)
-        // A watch runs until cancelled: its deadline ends it, soon, with DEADLINE_EXCEEDED.
-        let timeout: UInt64 = method == ChangeFeedService.watchChanges.descriptor.fullName ? 50_000 : 30_000_000
-        let status = connection.call(method: method, message: message, metadata: metadata, timeoutMicroseconds: timeout)
+        let status = connection.call(method: method, message: message, metadata: metadata,
+                                     timeoutMicroseconds: FuzzCallConnection.timeoutMicroseconds(for: method))
         connections[role] = connection
         return status
     }

@@ -59,7 +59,8 @@ final class RequestPathFuzzTarget: @unchecked Sendable {   // the connection and
         lock.lock()
         defer { lock.unlock() }
         if connection == nil || connection?.isWorn == true { connect() }
-        guard let status = connection?.call(method: method, message: input.dropFirst(), timeoutMicroseconds: 30_000_000) else {
+        guard let status = connection?.call(method: method, message: input.dropFirst(),
+                                                  timeoutMicroseconds: FuzzCallConnection.timeoutMicroseconds(for: method)) else {
             fatalError("\(method): the server closed the connection instead of answering")
         }
         return status.code.rawValue

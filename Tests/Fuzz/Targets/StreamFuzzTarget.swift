@@ -191,8 +191,7 @@ final class StreamFuzzTarget: @unchecked Sendable {   // `feed` and `inputsRun` 
     private func serverStream(_ method: MethodDescriptor, on connection: inout FuzzCallConnection, metadata: [(String, String)],
                               request: [UInt8], point: Int, ending: Ending, call: String) -> FuzzCallConnection.Ending? {
         let streamID = connection.newStreamID()
-        // A watch runs until cancelled: its deadline ends it, soon, with DEADLINE_EXCEEDED.
-        let timeout: UInt64 = method == ChangeFeedService.watchChanges.descriptor ? 50_000 : 30_000_000
+        let timeout = FuzzCallConnection.timeoutMicroseconds(for: method.fullName)
         do {
             try connection.send(WireFuzzing.callStart(method: method.fullName, message: request, streamID: streamID,
                                                       metadata: metadata, timeoutMicroseconds: timeout))
