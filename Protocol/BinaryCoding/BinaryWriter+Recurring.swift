@@ -2,7 +2,7 @@
 /// page (created by, updated by, account manager) and on most records of a card. Written once
 /// from their value and copied from the bytes already written after that: a reference made,
 /// begun, its id and name written and ended cost ~450 instructions, three a listed customer
-/// (callgrind, docs/PERFORMANCE.md "list18").
+/// (callgrind, docs/performance/HISTORY.md "list18").
 extension BinaryWriter {
     /// How many recurring messages a writer remembers: a page names a few users (its creators and
     /// account managers), each kept while the next rows name it again.

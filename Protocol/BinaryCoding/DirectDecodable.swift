@@ -4,7 +4,7 @@
 /// For the hot messages of an API (a customer, a page of them, the card, the get and create
 /// requests): through `Decodable`, every nested message costs a decoder node, a boxed keyed
 /// container, metadata lookups and an index array; read field by field from a table on the stack
-/// it is a fraction of that (docs/PERFORMANCE.md, "Decoding without Codable").
+/// it is a fraction of that (docs/performance/HISTORY.md, "Decoding without Codable").
 /// `init(fields:)` must give exactly the value `init(from:)` gives, and fail where it fails with the
 /// same kind of `DecodingError`: it reads the fields in the order the synthesized `init(from:)`
 /// does (the order the stored properties are declared), with the reader method of each field's

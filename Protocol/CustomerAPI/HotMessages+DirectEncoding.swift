@@ -205,7 +205,7 @@ extension GetCustomerRequest: DirectEncodable {
 }
 
 // The card's request: each card a client asks for went through `Codable`'s keyed containers and
-// its array of tabs (~6 700 instructions a card in customer-bench's client, docs/PERFORMANCE.md "card16").
+// its array of tabs (~6 700 instructions a card in customer-bench's client, docs/performance/HISTORY.md "card16").
 extension GetCustomerCardRequest: DirectEncodable {
     public func encodeFields(to writer: inout BinaryWriter) throws {
         try writer.write(CodingKeys.customerId, customerId)

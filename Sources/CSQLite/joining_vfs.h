@@ -1,7 +1,7 @@
 // A VFS over another (the server's "unix-excl") that writes each WAL frame with one system call
 // instead of two. SQLite writes a frame as its 24-byte header and then its page, two writes at
 // consecutive offsets (wal.c, walWriteOneFrame); at 64 callers creating customers that was ~2 of
-// a create's ~7 pwrite64 calls per frame (docs/PERFORMANCE.md, create17). Here the header of a
+// a create's ~7 pwrite64 calls per frame (docs/performance/HISTORY.md, create17). Here the header of a
 // WAL file is held back and goes out with the page that follows it, copied together into one
 // buffer; any other call on the file writes a held header first, so no call of SQLite's sees a
 // file without it. A frame is complete on disk (in the OS) when the page's write returns, as

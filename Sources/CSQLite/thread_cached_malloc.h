@@ -4,7 +4,7 @@
 // releaseMemArray), and its cursors likewise: ~13 sqlite3_malloc and as many sqlite3_free a get. The
 // lookaside allocator that would keep them is compiled out of Debian's library (OMIT_LOOKASIDE),
 // and glibc's own per-thread cache holds 7 blocks a size, so many of these frees took
-// `_int_free`'s slower path (callgrind, docs/PERFORMANCE.md "server19").
+// `_int_free`'s slower path (callgrind, docs/performance/HISTORY.md "server19").
 //
 // Blocks of up to 1 024 bytes are rounded up to one of six sizes (32 to 1 024, powers of two); a
 // freed one goes on its size's list in the freeing thread's cache, which holds at most

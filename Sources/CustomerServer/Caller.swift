@@ -7,7 +7,7 @@ import RPCServing
 /// A class, immutable: the call's attachment (`any Sendable`) holds it as one reference, where the
 /// struct (two `StoredUser`s) was boxed on the heap per call, copied out by `attachment as? Caller`
 /// with a retain per string, and copied again into each check (~1 000 instructions a get,
-/// callgrind; docs/PERFORMANCE.md "get17").
+/// callgrind; docs/performance/HISTORY.md "get17").
 final class Caller: Sendable {
     /// The person the call is checked as and recorded as (created/updated by, history `by`).
     let user: StoredUser

@@ -15,15 +15,7 @@ struct MaintenanceServiceHandler: GuardedService {
     /// a lost connection does not end it: an operator's too short `--timeout` still gets its backup
     /// (customerctl's help says so).
     static func cutByTheServersStop(_ context: ServerContext) -> Bool {
-        guard context.isCancelled else { return false }
-        do {
-            try context.checkCancellation()
-            return false
-        } catch let error as RPCError {
-            return error.code == .unavailable
-        } catch {
-            return false
-        }
+        context.cancellation?.code == .unavailable
     }
 
     func register(with router: inout GuardedRouter) {

@@ -5,7 +5,7 @@ import CustomerStore
 // The card's contact-information tab written from the store's records and rows, field for field
 // as the API's messages made of them (`ContactInformation(addresses: addresses.map(Address.init),
 // …)`) encode: no `Address`, `Contact` or `Activity` is built, copied into the card and released
-// again (~27 000 instructions of the bench's card, docs/PERFORMANCE.md "card10"); the activities
+// again (~27 000 instructions of the bench's card, docs/performance/HISTORY.md "card10"); the activities
 // and the contacts from their rows as the read lends them, with no `StoredActivity` ("card14") or
 // `StoredContact` ("card15") either. A field
 // added to one of those messages' `encodeFields` goes here too; CardEncodingTests compares the

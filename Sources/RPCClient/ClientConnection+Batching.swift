@@ -15,7 +15,7 @@ import RPCTransport
 /// Most of the tasks a batch of responses resumes run after that, though: an async task that does
 /// not prefer ``ChannelExecutor`` is resumed on the cooperative pool, and on a busy pool it runs
 /// after the reader thread has written its batch and gone back to poll(2), so each of their next
-/// calls went out alone (0.93 send(2) a get at 64 in flight: docs/PERFORMANCE.md "get18"). So the
+/// calls went out alone (0.93 send(2) a get at 64 in flight: docs/performance/HISTORY.md "get18"). So the
 /// reader thread counts the async unary tasks it resumes (``State/resumedTasks``); each reports
 /// when it runs (``resumedTaskRan()``), and until the last has, the calls async tasks start also
 /// join the batch, which the last writes. Nothing waits on that count for long: the reader thread,
@@ -65,7 +65,7 @@ extension ClientConnection {
     /// How long the reader thread, reading for calls in flight, lets calls wait in the batch for
     /// the tasks it resumed before it writes them itself (up to ``readerLinger`` instead when the
     /// calls came while it lingered, out of calls). The last task mostly writes them first: at 64
-    /// in flight, 0.035 send a get, about two a round of 64 (docs/PERFORMANCE.md "get19"); the bound
+    /// in flight, 0.035 send a get, about two a round of 64 (docs/performance/HISTORY.md "get19"); the bound
     /// is for a resumed task that does not run soon.
     static let batchHold = Duration.milliseconds(1)
 

@@ -62,7 +62,7 @@ final class ClientConnection: Sendable {
     final class ReadBuffer: @unchecked Sendable {   // safe: one role holder at a time, handed over under `state`
         // Not checked for exclusivity at run time, for the same reason (the check only catches one
         // thread's overlapping accesses, and nothing lends it `inout` to code that reaches back):
-        // ~13 `swift_beginAccess` a call on the reading path, ~80 instructions each (docs/PERFORMANCE.md "call16").
+        // ~13 `swift_beginAccess` a call on the reading path, ~80 instructions each (docs/performance/HISTORY.md "call16").
         @exclusivity(unchecked) var reader: FrameReader
         init(_ reader: FrameReader) { self.reader = reader }
     }

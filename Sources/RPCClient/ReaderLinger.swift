@@ -8,7 +8,7 @@
 /// however quickly the calls came: the thread parked, and the loop's next call rang its doorbell
 /// (a futex wake, the thread's futex wait and a context switch). `perf record -e
 /// syscalls:sys_enter_futex` on `customer-bench run get --connections 16`: 0.18–0.22 rings and as
-/// many waits per get, 80–85 % of the client's futex calls (docs/PERFORMANCE.md, "wake9").
+/// many waits per get, 80–85 % of the client's futex calls (docs/performance/HISTORY.md, "wake9").
 struct ReaderLinger {
     let length: Duration
     /// When the linger under way ends; nil while the thread has calls or has just read something.

@@ -5,7 +5,7 @@ import ThreadSync
 /// (`PendingWrite.complete()`) for the writer's own thread, so the writer starts the next group
 /// instead of answering the last one: one SQLite writer bounds creates per second, and at 64
 /// callers creating customers the answers (encoding each member's customer and queueing its
-/// frame) were ~16 000 of the writer's ~100 000 instructions a create (docs/PERFORMANCE.md,
+/// frame) were ~16 000 of the writer's ~100 000 instructions a create (docs/performance/HISTORY.md,
 /// answers20).
 ///
 /// Groups are completed in the order they were handed over, each in its members' order, so a

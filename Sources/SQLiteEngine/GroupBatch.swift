@@ -4,7 +4,7 @@
 /// Why: at 64 callers creating customers a group holds ~30 creates, and every statement costs its
 /// step's setup, binding, reset and halt whatever it writes; a create's three INSERTs, the number
 /// sequence's UPDATE and the look-ups that find them were that many times per create (callgrind,
-/// docs/PERFORMANCE.md "create11", "create15").
+/// docs/performance/HISTORY.md "create11", "create15").
 ///
 /// A member that joins the batch checks everything against the table and the batch (which must
 /// answer for the rows it holds: an id or a key it holds is taken), then queues its rows as its

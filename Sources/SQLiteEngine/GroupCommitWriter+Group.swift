@@ -26,7 +26,7 @@ extension GroupCommitWriter {
     ///   member had changed before it (to the savepoint's journal, in case of ROLLBACK TO). At 64
     ///   callers creating customers, `sqlite3_step` took ~170 000 instructions a create with the
     ///   savepoints, ~114 000 without them and without the head-office insert trigger, whose
-    ///   statement journal would copy the same pages (migration 20; callgrind, docs/PERFORMANCE.md).
+    ///   statement journal would copy the same pages (migration 20; callgrind, docs/performance/HISTORY.md).
     ///
     /// Measured with `customer-bench run create --customers 20000 --duration 2 --connections N
     /// [--durability full]` (release build, 2 cores shared with other builds, so noisy; four runs

@@ -8,7 +8,7 @@ extension SQLiteConnection {
     /// found empty: every start, since the last connection to close checkpoints and removes the
     /// log) each read transaction asks the file, one `fstat(2)` per read (SQLite's
     /// `pagerPagecount`): a fourth system call beside a get's poll, read and send
-    /// (docs/PERFORMANCE.md "get15"). Checkpoints and log restarts keep the size, so one commit
+    /// (docs/performance/HISTORY.md "get15"). Checkpoints and log restarts keep the size, so one commit
     /// is enough.
     public func commitToLog() throws {
         let version = try Migrator.currentVersion(of: self)

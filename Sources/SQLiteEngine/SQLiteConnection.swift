@@ -24,7 +24,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// The last few statements looked up, checked before `statements`: the SQL of a query is a
     /// `static let`, so `==` on the very same string returns at its first (storage identity) check,
     /// where the dictionary hashes all of a ~600-byte SELECT on every call. Measured with callgrind
-    /// on 3 000 `get` calls (customer-bench, see docs/PERFORMANCE.md): `statement(_:)` fell from
+    /// on 3 000 `get` calls (customer-bench, see docs/performance/HISTORY.md): `statement(_:)` fell from
     /// 21.1 M to 6.9 M instructions (start-up included), `customer(id:)` from 128.4 M to 114.2 M.
     private var recentStatements: [SQLiteStatement] = []
     private var nextRecentSlot = 0
@@ -45,7 +45,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// "unix" VFS every read transaction took and released its WAL read mark with `fcntl(F_SETLK)`
     /// on the -shm file unless a sibling connection held the same mark: ~2 `fcntl` calls per get,
     /// about a third of the server's CPU per get at 64 calls in flight (`perf stat`, see
-    /// docs/PERFORMANCE.md). Other processes cannot open the database while it is open here (they
+    /// docs/performance/HISTORY.md). Other processes cannot open the database while it is open here (they
     /// get SQLITE_BUSY); one process owns a database anyway (`DatabaseLock`). The index is kept
     /// in memory only once a read-write connection holds the lock: the store opens its writer
     /// before its readers, so theirs is too (a reader opened alone keeps the usual -shm file).

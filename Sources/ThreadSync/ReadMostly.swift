@@ -8,7 +8,7 @@ import Glibc
 /// connections, and Swift's `Mutex` on Linux enters the kernel on each contended lock and unlock
 /// (a priority-inheritance futex): the health service's registry made 1.45 futex calls per health
 /// check at 16 connections, and the handlers that slept in them looked slow to the
-/// `LeadershipWatchdog`, which polled their sockets 1.1 times per check (docs/PERFORMANCE.md, "wake9").
+/// `LeadershipWatchdog`, which polled their sockets 1.1 times per check (docs/performance/HISTORY.md, "wake9").
 ///
 /// glibc's default favours readers: a writer waits until no reader holds the lock, which suits
 /// values written at start-up and shutdown.

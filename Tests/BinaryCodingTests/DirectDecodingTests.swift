@@ -257,7 +257,7 @@ func expectSameOutcome<T: Codable & Equatable>(
     /// once): fields out of order, a field repeated apart or side by side, a field whose
     /// occurrences have two wire types, and a message in reverse order damaged at every byte, read
     /// as the generic decoder reads them. (What a reader that reads in one pass while the fields
-    /// are in order must still get right: clientread20's, docs/PERFORMANCE.md.)
+    /// are in order must still get right: clientread20's, docs/performance/HISTORY.md.)
     @Test func fieldsOutOfOrderRepeatedOrOfTwoWireTypesReadAsTheGenericDecoderReadsThem() throws {
         for name in ["customer-basic", "customer-full"] {
             let fields = wireFields(try Self.golden(name))

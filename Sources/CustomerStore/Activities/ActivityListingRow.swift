@@ -5,7 +5,7 @@ import SQLiteEngine
 /// ``CustomerListingRow`` lends a customer: its fields are read from the statement when asked
 /// for, text as the bytes SQLite holds, so a caller that only writes them out (the server
 /// answering a card) makes no ``StoredActivity``: no `String` per field, no record copied by the
-/// sort and released (~6 000 instructions an activity, docs/PERFORMANCE.md "card14").
+/// sort and released (~6 000 instructions an activity, docs/performance/HISTORY.md "card14").
 ///
 /// Valid only inside the closure it is handed to: its text points into SQLite's current row,
 /// which the next step overwrites. Each field reads as the stored record's does (the same

@@ -11,7 +11,7 @@ import SQLiteEngine
     /// A compound SELECT of its own rather than the view `customer_activity_items` it replaces
     /// (dropped by migration 18): SQLite read the view as a co-routine, each row copied out of it
     /// and its contact joined after, which cost 44 400 instructions of `sqlite3_step` for the
-    /// bench's 5 activities, this 29 800 (callgrind, docs/PERFORMANCE.md). A project task names no
+    /// bench's 5 activities, this 29 800 (callgrind, docs/performance/HISTORY.md). A project task names no
     /// contact, so only the first arm joins `contacts`; the columns are named by the first arm.
     private static func select(activities: String, tasks: String) -> String {
         """
@@ -102,7 +102,7 @@ import SQLiteEngine
     /// its end is not after `now`, a note always (an event without an end, which the schema does
     /// not allow, counts as done). Decided here rather than by a CASE in the SELECT: comparing
     /// `kind` with 'task' and 'event' in SQLite cost ~3 800 instructions of `sqlite3_step` for the
-    /// bench's five notes (the SQLite shell under callgrind, docs/PERFORMANCE.md "card12").
+    /// bench's five notes (the SQLite shell under callgrind, docs/performance/HISTORY.md "card12").
     static func isDone(_ kind: ActivityKind, completedAt: Int64?, endsAt: Int64?, now: Int64) -> Bool {
         switch kind {
         case .task, .projectTask: return completedAt != nil
@@ -159,7 +159,7 @@ import SQLiteEngine
     /// instead of decoded into a record; returns the positions of the lent rows (0 for the first
     /// lent) in the list's order, the planned then the done. A caller that writes the rows out
     /// (the server's card) keeps what it wrote of each and puts it in this order: sorting the
-    /// rows' keys moves no record (docs/PERFORMANCE.md "card14").
+    /// rows' keys moves no record (docs/performance/HISTORY.md "card14").
     static func list(_ connection: SQLiteConnection, customerID: Int64, now: Int64, withProjectTasks: Bool,
                      users: UserNames, lending body: (ActivityListingRow) throws -> Void) throws -> [Int] {
         try connection.withStatement(withProjectTasks ? byCustomer : byCustomerWithoutTasks) { statement in

@@ -5,7 +5,7 @@ import SQLiteEngine
 /// lends a customer: its fields are read from the statement when asked for, text as the bytes
 /// SQLite holds, so a caller that only writes them out (the server answering a get with its head
 /// office) makes no ``StoredAddress``: no `String` per field and no street array made, copied and
-/// released (~5 000 of a get's ~52 000 instructions, docs/PERFORMANCE.md "get15").
+/// released (~5 000 of a get's ~52 000 instructions, docs/performance/HISTORY.md "get15").
 ///
 /// Valid only inside the closure it is handed to: its text points into SQLite's current row,
 /// which the next step overwrites. Each field reads as `AddressRow.decode` reads it (the same
@@ -48,7 +48,7 @@ public struct AddressListingRow {
 extension AddressKind {
     /// The kind a stored `kind` column's UTF-8 names, as `init(rawValue:) ?? .visiting` reads it,
     /// without a `String` made and compared case by case (~400 instructions of a get, callgrind,
-    /// docs/PERFORMANCE.md "call16"): the first byte picks the one case it can be, the bytes confirm it.
+    /// docs/performance/HISTORY.md "call16"): the first byte picks the one case it can be, the bytes confirm it.
     init(storedText bytes: UnsafeRawBufferPointer) {
         let candidate: AddressKind
         switch bytes.first {

@@ -53,7 +53,7 @@ import SQLiteEngine
     static let byCustomer = select + " WHERE a.customer_id = ? ORDER BY a.id"
     /// A customer's addresses but its head office (`?2`, which the caller has read already), by
     /// id as `byCustomer`: no join of `customers` per row (its head office is the parameter) and
-    /// one row fewer to step and decode (the card, docs/PERFORMANCE.md "card11").
+    /// one row fewer to step and decode (the card, docs/performance/HISTORY.md "card11").
     static let besideHeadOffice = """
         SELECT \(columns("a", headOffice: "?2")) FROM addresses a WHERE a.customer_id = ?1 AND a.id IS NOT ?2 ORDER BY a.id
         """

@@ -5,7 +5,7 @@ import SQLiteEngine
 /// ``ActivityListingRow`` lends an activity: its fields are read from the statement when asked
 /// for, text as the bytes SQLite holds, so a caller that only writes them out (the server
 /// answering a card) makes no ``StoredContact``: no `String` per field, no record copied and
-/// released (docs/PERFORMANCE.md "card15").
+/// released (docs/performance/HISTORY.md "card15").
 ///
 /// Valid only inside the closure it is handed to: its text points into SQLite's current row,
 /// which the next step overwrites. Each field reads as the stored record's does (the same

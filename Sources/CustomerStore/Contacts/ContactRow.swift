@@ -11,7 +11,7 @@ import SQLiteEngine
     /// A customer's live contacts in the list's order: by last name (the first name when there is
     /// none), then first name, both under NOCASE, then id; deactivated ones only when `?2` is 1. The
     /// order is the index `contacts_listed`'s (migration 21), so SQLite sorts nothing and a caller
-    /// can write each row as it is stepped (docs/PERFORMANCE.md "card15"). `labelled` says whether a
+    /// can write each row as it is stepped (docs/performance/HISTORY.md "card15"). `labelled` says whether a
     /// contact has a keyword or role (a probe of `contact_labels`' primary key), so the labels'
     /// statement runs only when one has: for the bench's card, whose contacts have none,
     /// `sqlite3_step` ~3 500 and the call path ~9 000 fewer instructions ("card10").

@@ -6,7 +6,7 @@ import SQLiteEngine
 /// one index probe each) so that a card skips what the customer does not have: the segment probe
 /// was a statement of its own (~5 000 instructions a card, step, reset and the cache's look-up),
 /// and a customer without a project has no project task, so its activities are read without the
-/// compound SELECT's second arm (docs/PERFORMANCE.md "card12").
+/// compound SELECT's second arm (docs/performance/HISTORY.md "card12").
 struct CardCustomer {
     var id: Int64
     var headOffice: StoredAddress?

@@ -86,7 +86,7 @@ struct CustomerListingQuery {
                 // tests each row with one comparison that is true past the position's own name key:
                 // it seeks on `name_key > ?` either way and tested the row value on every row (in
                 // the sqlite3 shell under callgrind, `sqlite3_step` of a page of 50 from a random
-                // position 264 770 → 261 250 instructions; docs/PERFORMANCE.md "read19").
+                // position 264 770 → 261 250 instructions; docs/performance/HISTORY.md "read19").
                 conditions.append("c.name_key >= ? AND (c.name_key > ? OR c.id > ?)")
                 values += [.text(position.nameKey), .text(position.nameKey), .integer(position.id)]
             case .byNumber:

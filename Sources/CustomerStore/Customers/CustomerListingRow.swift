@@ -5,7 +5,7 @@ import SQLiteEngine
 /// read from the statement when asked for, text as the bytes SQLite holds, so a caller that only
 /// writes them out (the server answering a page) makes no `StoredCustomer`: no `String` per field,
 /// no page of records to release. A page of 50 spent ~440 000 instructions on those (callgrind,
-/// docs/PERFORMANCE.md). What the caller makes of the row is its own business: this knows no wire
+/// docs/performance/HISTORY.md). What the caller makes of the row is its own business: this knows no wire
 /// format, only the record's fields, as ``StoredCustomer`` names them.
 ///
 /// Valid only inside the closure it is handed to: its text points into SQLite's current row,

@@ -121,7 +121,7 @@ import SQLiteEngine
     ///
     /// Why a thrown miss rather than a `T?`: a server's get calls the store's generic `withCustomer` unspecialised (its `T` is the
     /// server's), and a `T?` made the runtime look `Optional<T>`'s metadata up twice a get (~650
-    /// instructions, callgrind, docs/PERFORMANCE.md "call16"); a miss pays a thrown error instead.
+    /// instructions, callgrind, docs/performance/HISTORY.md "call16"); a miss pays a thrown error instead.
     static func withFoundRow<T>(_ connection: SQLiteConnection, _ sql: String, key: Int64, users: UserNames? = nil,
                                 _ body: (CustomerListingRow) throws -> T) throws -> T {
         let users = UserNames.of(connection, sharing: users)

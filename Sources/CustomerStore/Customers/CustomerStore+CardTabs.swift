@@ -20,7 +20,7 @@ extension CustomerStore {
     /// `cardTabs(customerID:now:tabs:from:to:)` with the customer lent to `body` as its row (see
     /// ``CustomerListingRow``, head office included) instead of made into a `StoredCustomer`: a
     /// server writes the card's customer from it, as it writes a get's (~20 000 instructions a
-    /// card less, docs/PERFORMANCE.md "cardrow12"). `body` runs once, inside the read
+    /// card less, docs/performance/HISTORY.md "cardrow12"). `body` runs once, inside the read
     /// transaction, before any tab is read; the tabs' `customer` is what it returned.
     ///
     /// With `activity`, the contact tab's activities are lent to it too, each as its row while it

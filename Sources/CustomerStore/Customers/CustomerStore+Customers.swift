@@ -304,7 +304,7 @@ extension CustomerStore {
 
     /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
     /// industry by the id the checks found: a subquery by name in the statement cost every create
-    /// ~2 200 instructions of `sqlite3_step` even when it named none, docs/PERFORMANCE.md create20).
+    /// ~2 200 instructions of `sqlite3_step` even when it named none, docs/performance/HISTORY.md create20).
     static func values(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
                        search: SearchKey.SearchParts? = nil) -> [SQLValue] {
         var values: [SQLValue] = []

@@ -6,7 +6,7 @@
 /// Why: the group-commit writer is the one thread every create passes through, so what it does
 /// bounds creates per second (issue 15: 50 000/s is 20 µs of the writer a create). Folding the
 /// name for its keys and search text and encoding the entry's changes cost a create ~12 700 of
-/// the writer's instructions (callgrind, docs/PERFORMANCE.md "create19"); the connection threads
+/// the writer's instructions (callgrind, docs/performance/HISTORY.md "create19"); the connection threads
 /// run side by side.
 struct PreparedCustomer: Sendable {
     /// Checked (`CustomerValidator`) and with its VAT number canonical for its country.

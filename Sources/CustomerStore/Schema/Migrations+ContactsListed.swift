@@ -8,7 +8,7 @@ extension Migrations {
     /// id order, so the store decoded every contact into a record and sorted the records (an
     /// ORDER BY sorted them in a temporary B-tree, which cost more). In this index's order SQLite
     /// steps them listed, and the server writes each into the card as it is stepped
-    /// (`ContactRow.list(…lending:)`, docs/PERFORMANCE.md "card15"). It replaces
+    /// (`ContactRow.list(…lending:)`, docs/performance/HISTORY.md "card15"). It replaces
     /// `contacts_by_customer`: every lookup of a customer's contacts (the trigger
     /// `customers_keep_live_contacts`, the cascade from `customers`, the exports' first contact,
     /// the mailing list) needs only its first column; a merge's plan, which lists the absorbed

@@ -8,7 +8,7 @@ extension Migrations {
     /// random page of each index per create: at 64 callers creating customers (`perf stat`, 2 000
     /// customers, marginal per create) dropping either one took ~1.1–1.9 `pwrite64` a create off the
     /// log writes and checkpoint copies (~0.5–0.9 WAL frames) and ~0.3–0.4 `pread64`
-    /// (docs/PERFORMANCE.md, create16). The status index stays: listings by name are active-only
+    /// (docs/performance/HISTORY.md, create16). The status index stays: listings by name are active-only
     /// by default, and SQLite, without statistics, prefers any index that takes `active = ?` as an
     /// equality, so without it those listings sorted in a temporary B-tree. A listing of every
     /// status by name reads the same index as two ranges, inactive and active, merged in order

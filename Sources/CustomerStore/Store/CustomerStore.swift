@@ -56,7 +56,9 @@ public final class CustomerStore: Sendable {
     /// database and its WAL and shared-memory files are the owner's alone (mode 0600).
     ///
     /// - Throws: ``StoreOpeningError`` when another process holds the database, or it is damaged,
-    ///   read-only or marked as having lost writes (`CutShortMarker`); `StoreError.notADatabase` for a file that is not SQLite, `StoreError.schemaTooNew`
+    ///   read-only, marked as having lost writes (`CutShortMarker`) or unsafe (its directory or files
+    ///   another user's or writable by others, `DatabaseFileOwnership`); `StoreError.notADatabase`
+    ///   for a file that is not SQLite, `StoreError.schemaTooNew`
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path

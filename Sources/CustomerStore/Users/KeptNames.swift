@@ -3,7 +3,7 @@ import SQLiteEngine
 /// The user names a reader connection has looked up, kept from one read to the next while the
 /// database does not change: a get names one user (its creator, updater, account manager …), and
 /// looking that user up again on every call was ~7 800 of a get's ~72 000 instructions (callgrind,
-/// docs/PERFORMANCE.md) for a name that changes far more rarely than it is read.
+/// docs/performance/HISTORY.md) for a name that changes far more rarely than it is read.
 ///
 /// Tagged with the data version of the snapshot they were read in (``SQLiteConnection/dataVersion()``):
 /// a read whose snapshot has another version starts afresh, so a commit anywhere (a new user, a

@@ -7,7 +7,7 @@ import SQLiteEngine
 /// A card named the same user ~35 times (created by, updated by, assignee … of every row), each a
 /// join costing ~1 100 instructions in `sqlite3_step` plus a new `String`; a page of 50 customers
 /// ~150 times. A read names a handful of distinct users, so one primary-key look-up each and a
-/// shared `String` for every further mention cost a fraction (callgrind, see docs/PERFORMANCE.md).
+/// shared `String` for every further mention cost a fraction (callgrind, see docs/performance/HISTORY.md).
 ///
 /// Consistent with the rows: a look-up runs on the same connection while the row's statement is
 /// still active, so inside the read's snapshot (a read transaction, or an autocommit statement's
@@ -21,7 +21,7 @@ import SQLiteEngine
     /// activity named its users across the module boundary at ~190 instructions each).
     /// `@exclusivity(unchecked)`: one read's rows use it on that read's thread, and its reads and
     /// writes are plain loads and stores that never overlap; the runtime's check of each access
-    /// from another module cost ~150 instructions a listed row (callgrind, docs/PERFORMANCE.md).
+    /// from another module cost ~150 instructions a listed row (callgrind, docs/performance/HISTORY.md).
     @exclusivity(unchecked) @usableFromInline var last: StoredUserRef?
     /// The connection's names for this read's snapshot, found at the read's first look-up.
     private var kept: KeptNames?

@@ -1,7 +1,7 @@
 /// A connection's calls in flight by stream id, as a dictionary's subset of operations.
 ///
 /// Why not `[UInt32: ServerContext]`: every unary call is inserted and removed once, and each of
-/// those hashed its key with SipHash (~400 instructions a get, callgrind, docs/PERFORMANCE.md
+/// those hashed its key with SipHash (~400 instructions a get, callgrind, docs/performance/HISTORY.md
 /// "get17"). A connection holds at most ``ServerConfiguration/maxConcurrentCallsPerConnection``
 /// calls (100 by default) and usually one or a few, so a scan of a contiguous array of ids is
 /// cheaper; removal moves the last entry into the gap, so order is not kept (nothing here needs it).

@@ -60,7 +60,7 @@ final class IdleSpin: Sendable {
     /// The pause between two non-blocking reads, doubling from ``firstGap`` to ``longestGap``, away
     /// from where ``SpinSchedule`` expects the request. Why: a lone caller's next request takes
     /// a while to come (it decodes its answer first), and polling back to back made 20–35 `recvfrom`
-    /// per get on the VM of the time (docs/PERFORMANCE.md, "clientbell"); the gaps alone cost up to
+    /// per get on the VM of the time (docs/performance/HISTORY.md, "clientbell"); the gaps alone cost up to
     /// ``longestGap`` more latency, which the schedule's back-to-back polls take back (get20).
     static let firstGap = Duration.microseconds(2)
     static let longestGap = Duration.microseconds(8)

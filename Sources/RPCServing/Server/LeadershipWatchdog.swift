@@ -139,7 +139,7 @@ final class LeadershipWatchdog: Sendable {
     /// The sockets of the handlers past their promotion time with nothing held behind them are
     /// asked for input in one poll (`InputPoll`), not one each: at 64 callers creating customers
     /// nearly every connection's handler waits for its group commit past that time, and a poll per
-    /// connection per recheck was ~11 of the ~25 system calls per create (docs/PERFORMANCE.md, "create13").
+    /// connection per recheck was ~11 of the ~25 system calls per create (docs/performance/HISTORY.md, "create13").
     private func scan(_ connections: [ServerConnection], now: UInt64, overdue: inout [ServerConnection],
                       asking: inout SocketsToAsk) -> UInt64? {
         var wake: UInt64?

@@ -163,7 +163,7 @@ extension ServerConnection {
     ///
     /// Why OK is nil and not `CallStatus.ok.error`: every answered call copied that `RPCError`
     /// (message, details, trailers, cause) into and out of the answer path and wrote it field by
-    /// field, ~500 instructions of a get (callgrind, docs/PERFORMANCE.md "call16"); OK's payload
+    /// field, ~500 instructions of a get (callgrind, docs/performance/HISTORY.md "call16"); OK's payload
     /// is the same four bytes every time (``CallStatus/okPayload``).
     @inline(__always)
     private static func appendStatus(streamID: UInt32, _ status: RPCError?, response: [UInt8]?, to buffer: inout [UInt8]) {

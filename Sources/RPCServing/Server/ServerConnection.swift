@@ -39,7 +39,7 @@ final class ServerConnection: @unchecked Sendable {
     // catches overlapping accesses of one thread, which no code here makes (what is lent `inout`,
     // `spinSchedule` to the idle spin, is not touched by the code it calls back: that reads the
     // socket). It was ~4 `swift_beginAccess` a get on `lead`'s path and ~2.5 on the idle spin's,
-    // ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
+    // ~80 instructions each (callgrind, docs/performance/HISTORY.md "call16").
     @exclusivity(unchecked) var reader: FrameReader
     @exclusivity(unchecked) var lastStreamID: UInt32 = 0
     @exclusivity(unchecked) var handshakeDone = false

@@ -61,10 +61,16 @@ public final class ServerContext: Sendable {
     /// or was cut off by a server shutdown. Cheap to poll (one atomic load).
     public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
-    /// Throws `CANCELLED`, `DEADLINE_EXCEEDED` or `UNAVAILABLE` (shutdown) once the call is cancelled.
+    /// Why the call was cancelled: `CANCELLED` (the client, or its connection), `DEADLINE_EXCEEDED`,
+    /// or `UNAVAILABLE` (cut off by a server shutdown); nil while it is not.
+    public var cancellation: RPCError? {
+        guard isCancelled else { return nil }
+        return state.withLock { $0.cancellation }
+    }
+
+    /// Throws ``cancellation`` once the call is cancelled.
     public func checkCancellation() throws {
-        guard isCancelled, let error = state.withLock({ $0.cancellation }) else { return }
-        throw error
+        if let error = cancellation { throw error }
     }
 
     /// A value set by an interceptor (e.g. the resolved user) for the handler to read.

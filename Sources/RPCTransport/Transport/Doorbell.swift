@@ -9,7 +9,7 @@ import Glibc
 /// it) and a wait one atomic decrement (plus one futex wait only when no mark is there). A
 /// condition variable cost three futex calls per ring that woke someone (the wake, the wait, and
 /// the woken thread taking the mutex back while the ringer still held it): the client's reader
-/// thread is rung up to once per call (docs/PERFORMANCE.md, "clientbell").
+/// thread is rung up to once per call (docs/performance/HISTORY.md, "clientbell").
 ///
 /// A semaphore counts where a doorbell only marks: rings that came while nobody waited leave a
 /// count above one, which the next ``wait()`` drains, so a later wait still sleeps.

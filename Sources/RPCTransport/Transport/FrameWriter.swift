@@ -65,7 +65,7 @@ package final class FrameWriter: @unchecked Sendable {   // all mutable state gu
     // The `var`s under `lock` are not checked for exclusivity at run time: the lock orders every
     // access, and the run-time check only catches overlapping accesses of one thread (a `build`
     // closure that wrote to this writer would deadlock on `lock` first). It was ~5 `swift_beginAccess`
-    // a written answer on each side, ~80 instructions each (callgrind, docs/PERFORMANCE.md "call16").
+    // a written answer on each side, ~80 instructions each (callgrind, docs/performance/HISTORY.md "call16").
     @exclusivity(unchecked) private var pending: [UInt8] = []
     @exclusivity(unchecked) private var spare: [UInt8] = []
     @exclusivity(unchecked) private var flushing = false

@@ -5,7 +5,7 @@ import Glibc
 ///
 /// Why: at 64 callers creating customers every connection's handler waits for its group commit
 /// past the watchdog's promotion time, and a `hasInput()` each made a poll per connection per
-/// recheck (~12 poll per create on main, 1.2 with this; `perf stat`, docs/PERFORMANCE.md
+/// recheck (~12 poll per create on main, 1.2 with this; `perf stat`, docs/performance/HISTORY.md
 /// "create13"): one poll over all of them costs one system call per recheck whatever their number.
 ///
 /// Reused from one ask to the next (`removeAll` keeps its storage), so a recheck allocates nothing.
