@@ -22,5 +22,7 @@ public enum ChangeFeedService {
     public static let snapshotCustomers = ServerStreamingMethod<StreamCustomersRequest, SnapshotCustomer>(
         service: name, method: "SnapshotCustomers",
         summary: "StreamCustomers with each row's feed position (`asOf`): watch after the first message's `asOf` "
-            + "and skip a customer's events up to its row's `asOf`; nothing is lost or applied twice.")
+            + "and skip a customer's events up to its row's `asOf`; nothing is lost or applied twice. "
+            + "Rows come in id order (`query.order` is not used), so a customer renamed or renumbered "
+            + "while the snapshot runs is neither skipped nor sent twice.")
 }

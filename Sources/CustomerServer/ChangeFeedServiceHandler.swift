@@ -33,7 +33,7 @@ struct ChangeFeedServiceHandler: GuardedService {
         router.register(ChangeFeedService.snapshotCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<SnapshotCustomer>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
-            try store.streamCustomersWithFeedPosition(filter, order: request.query.storeOrder) { customer, asOf in
+            try store.streamCustomersWithFeedPosition(filter) { customer, asOf in
                 try context.checkCancellation()
                 try writer.send(SnapshotCustomer(customer: Customer(customer), asOf: asOf))
             }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ListingTests {
     /// Pages through a listing while inserting and deleting rows between pages; every row that
     /// existed throughout must come exactly once, in order.
-    @Test(arguments: [CustomerOrder.byName, .byNumber])
+    @Test(arguments: [CustomerOrder.byName, .byNumber, .byID])
     func paginationNeitherSkipsNorRepeatsUnderChurn(_ order: CustomerOrder) throws {
         let fixture = try Fixture()
         // Names that fold to the same key ("Ab", "ab", "áb") exercise the id tie-break.
@@ -43,6 +43,8 @@ import Testing
             #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 })
         case .byNumber:
             #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.number < $1.number })
+        case .byID:
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.id < $1.id })
         }
     }
 
@@ -170,6 +172,31 @@ import Testing
         var exported: [Int64] = []
         try fixture.store.streamCustomerRecords(CustomerFilter(), order: .byNumber) { exported.append($0.customer.id) }
         #expect(exported == streamed)
+    }
+
+    /// The initial sync's snapshot while customers are renamed from the end of the name order to
+    /// its start between its batches (race21): every customer comes once, each with its name as of
+    /// the position it carries. Read by name, the renamed ones were never delivered, and the feed
+    /// after the first position gave the consumer their new names and nothing else of them.
+    @Test func aSnapshotDeliversCustomersRenamedWhileItRunsOnce() throws {
+        let fixture = try Fixture()
+        let ids = try fixture.store.createCustomers((0..<100).map { NewCustomer(name: String(format: "Zeta %03d", $0)) },
+                                                      by: .user(fixture.admin.id))
+        var delivered: [Int64: String] = [:]
+        var repeated: [Int64] = []
+        try fixture.store.streamCustomersWithFeedPosition(CustomerFilter(status: .all)) { customer, _ in
+            if delivered.isEmpty {
+                // The first batch is 16 rows: these are read in later batches, each its own snapshot.
+                for id in ids.suffix(40) {
+                    _ = try fixture.store.updateCustomer(id: id, CustomerChanges(name: "Alpha \(id)"), expectedVersion: nil,
+                                                         by: .user(fixture.admin.id))
+                }
+            }
+            if delivered.updateValue(customer.name, forKey: customer.id) != nil { repeated.append(customer.id) }
+        }
+        #expect(Set(delivered.keys) == Set(ids), "missing: \(Set(ids).subtracting(delivered.keys).sorted())")
+        #expect(repeated.isEmpty)
+        #expect(ids.suffix(40).allSatisfy { delivered[$0] == "Alpha \($0)" })
     }
 
     @Test func deepPagesUseTheKeysetIndexes() throws {

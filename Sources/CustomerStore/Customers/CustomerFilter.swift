@@ -28,12 +28,16 @@ public struct CustomerFilter: Sendable, Hashable {
     }
 }
 
-/// The order of a listing; both are total (ties broken by id) so pages never overlap.
+/// The order of a listing; each is total (ties broken by id) so pages never overlap.
 public enum CustomerOrder: String, Sendable, Hashable {
     /// By name ignoring case and accents, then by id.
     case byName
     /// By customer number.
     case byNumber
+    /// By id, the one key an update never changes: a stream in this order delivers every row that
+    /// exists throughout exactly once, renamed or renumbered meanwhile or not (a stream by name
+    /// skips a row renamed behind its cursor and repeats one renamed past it). Not on the wire.
+    case byID
 }
 
 /// One page of a listing.

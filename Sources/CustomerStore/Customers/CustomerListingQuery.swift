@@ -92,6 +92,9 @@ struct CustomerListingQuery {
             case .byNumber:
                 conditions.append("c.number > ?")
                 values.append(.integer(position.number))
+            case .byID:
+                conditions.append("c.id > ?")
+                values.append(.integer(position.id))
             }
         }
         var sql: String
@@ -108,7 +111,11 @@ struct CustomerListingQuery {
         } else {
             sql = ""
             Self.appendSelect(to: &sql, conditions)
-            sql += order == .byName ? " ORDER BY c.name_key, c.id" : " ORDER BY c.number"
+            switch order {
+            case .byName: sql += " ORDER BY c.name_key, c.id"
+            case .byNumber: sql += " ORDER BY c.number"
+            case .byID: sql += " ORDER BY c.id"
+            }
         }
         sql += " LIMIT ?"
         values.append(.integer(Int64(limit) + 1))
