@@ -40,6 +40,26 @@ extension SQLiteConnection {
     /// row). The effect is that of one INSERT per row, in order; a failure (a constraint) undoes
     /// the statement that failed, as SQLite does: the caller's transaction or savepoint decides
     /// about the rest.
+    /// - Throws: `SQLiteError`; rows of another width, or not whole, are refused (`SQLITE_MISUSE`)
+    ///   before anything runs.
+    public func insertRows(_ insert: MultiRowInsert, _ rows: BoundRows) throws {
+        guard rows.width == insert.valueCount, rows.values.count == rows.rowCount * rows.width else {
+            throw SQLiteError(code: SQLITE_MISUSE,
+                              message: "\(rows.values.count) values in rows of \(rows.width), not whole rows of \(insert.valueCount)",
+                              context: "insertRows into \(insert.table)")
+        }
+        var start = 0
+        var choice = 0
+        while start < rows.rowCount {
+            while insert.statements[choice].rows > rows.rowCount - start { choice += 1 }
+            let (size, sql) = insert.statements[choice]
+            let values = (start * rows.width)..<((start + size) * rows.width)
+            try withStatement(sql) { statement in try statement.runBinding(rows, values: values) }
+            start += size
+        }
+    }
+
+    /// `insertRows` of rows each of `insert.valueCount` values.
     /// - Throws: `SQLiteError`; a row with the wrong number of values is refused
     ///   (`SQLITE_MISUSE`) before anything runs.
     public func insertRows(_ insert: MultiRowInsert, _ rows: [[SQLValue]]) throws {
@@ -47,14 +67,12 @@ extension SQLiteConnection {
             throw SQLiteError(code: SQLITE_MISUSE, message: "a row has \(bad.count) values, not \(insert.valueCount)",
                               context: "insertRows into \(insert.table)")
         }
-        var start = 0
-        var choice = 0
-        while start < rows.count {
-            while insert.statements[choice].rows > rows.count - start { choice += 1 }
-            let (size, sql) = insert.statements[choice]
-            try withStatement(sql) { statement in try statement.runBinding(rows[start..<(start + size)]) }
-            start += size
-        }
+        try insertRows(insert, BoundRows(width: insert.valueCount, rows))
+    }
+
+    /// Runs `sql` with every value of `rows` bound to its parameters in order (one row's, as a rule).
+    public func run(_ sql: String, _ rows: BoundRows) throws {
+        try withStatement(sql) { statement in try statement.runBinding(rows, values: rows.values.indices) }
     }
 }
 

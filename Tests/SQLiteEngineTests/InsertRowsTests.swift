@@ -15,14 +15,7 @@ import Testing
              index % 3 == 0 ? .null : .text("row \(index)")]
         }
         try connection.insertRows(MultiRowInsert(into: "t", columns: ["id", "a", "b", "c"]), rows)
-        let read = try connection.withStatement("SELECT id, a, b, c FROM t ORDER BY id") { statement in
-            var read: [[SQLValue]] = []
-            while try statement.step() {
-                read.append([.integer(statement.int64(0)), SQLValue(statement.optionalText(1)),
-                             SQLValue(statement.optionalInt64(2)), SQLValue(statement.optionalText(3))])
-            }
-            return read
-        }
+        let read = try Self.rows(connection)
         #expect(read.count == rows.count)
         for (got, wanted) in zip(read, rows) where got != wanted {
             Issue.record("row \(wanted.first.map { "\($0)" } ?? "?"): read \(got.map { "\($0)".prefix(40) })")
@@ -43,5 +36,83 @@ import Testing
             return names
         }
         #expect(names == ["three", "two"])
+    }
+
+    /// Rows filled in place (`BoundRows`, as a group of creates fills them) come back as given: a
+    /// text written in parts into the buffer (`appendText`) is one value, nil text and integers are
+    /// NULL, empty text is empty (not NULL), and `run` binds one row's values to any statement.
+    @Test func flatRowsComeBackAsTheirPartsSpellThem() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT)")
+        let insert = MultiRowInsert(into: "t", columns: ["id", "a", "b", "c"])
+        var rows = BoundRows(width: insert.valueCount)
+        for index in 1...5 {
+            rows.append(Int64(index))
+            rows.appendText { bytes in
+                bytes += "name \(index)".utf8
+                bytes.append(UInt8(ascii: "\n"))
+                bytes += "Åbo\0\(index)".utf8
+            }
+            let number: Int64? = index % 2 == 0 ? nil : Int64(index) * 1_000_000_007
+            let c: String? = index == 3 ? "" : index == 4 ? nil : "c\(index)"
+            rows.append(number)
+            rows.append(c)
+        }
+        #expect(rows.rowCount == 5)
+        try connection.insertRows(insert, rows)
+        var update = BoundRows(width: 2)
+        update.append("changed")
+        update.append(5 as Int64)
+        try connection.run("UPDATE t SET c = ? WHERE id = ?", update)
+        let read = try Self.rows(connection)
+        let wanted: [[SQLValue]] = (1...5).map { (index: Int) -> [SQLValue] in
+            let number: Int64? = index % 2 == 0 ? nil : Int64(index) * 1_000_000_007
+            let c: String? = index == 3 ? "" : index == 4 ? nil : index == 5 ? "changed" : "c\(index)"
+            return [.integer(Int64(index)), .text("name \(index)\nÅbo\0\(index)"), SQLValue(number), SQLValue(c)]
+        }
+        #expect(read == wanted)
+        rows.removeAll()
+        #expect(rows.isEmpty && rows.rowCount == 0)
+    }
+
+    /// Rows of another statement's width, or not whole, are refused before anything is written
+    /// (`SQLITE_MISUSE`), and the connection goes on.
+    @Test func rowsNotOfTheStatementsWidthAreRefusedAndWriteNothing() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: "CREATE TABLE t (a TEXT, b INTEGER)")
+        let insert = MultiRowInsert(into: "t", columns: ["a", "b"])
+        var narrow = BoundRows(width: 1)
+        narrow.append("one")
+        narrow.append("two")
+        var partial = BoundRows(width: 2)
+        partial.append("one")
+        partial.append(1 as Int64)
+        partial.append("two")
+        for rows in [narrow, partial] {
+            let error = try #require(throws: SQLiteError.self) { try connection.insertRows(insert, rows) }
+            #expect(error.code == SQLITE_MISUSE)
+        }
+        var whole = BoundRows(width: 2)
+        whole.append("three")
+        whole.append(3 as Int64)
+        try connection.insertRows(insert, whole)
+        let names = try connection.withStatement("SELECT a FROM t") { statement in
+            var names: [String] = []
+            while try statement.step() { names.append(statement.text(0)) }
+            return names
+        }
+        #expect(names == ["three"])
+    }
+
+    /// The rows of `t (id, a, b, c)`, by id.
+    private static func rows(_ connection: SQLiteConnection) throws -> [[SQLValue]] {
+        try connection.withStatement("SELECT id, a, b, c FROM t ORDER BY id") { statement in
+            var read: [[SQLValue]] = []
+            while try statement.step() {
+                read.append([.integer(statement.int64(0)), SQLValue(statement.optionalText(1)),
+                             SQLValue(statement.optionalInt64(2)), SQLValue(statement.optionalText(3))])
+            }
+            return read
+        }
     }
 }

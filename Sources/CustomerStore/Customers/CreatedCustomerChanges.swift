@@ -1,4 +1,4 @@
-/// A new customer's history changes (what `CustomerStore.createdEntry` records) made in two
+/// A new customer's history changes (what `CustomerStore.appendCreatedEntry` records) made in two
 /// steps: the parts that come from its checked fields before the writer takes it
 /// (`PreparedCustomer`: on a create's connection thread, beside an import's writer), then, by the
 /// writer, the parts only it knows: the number and the account manager's and industry's names as stored.
@@ -35,12 +35,18 @@ struct CreatedCustomerChanges: Sendable {
     func text(number: Int64, names: CustomerStore.CheckedNames) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(name.count + description.count + contacts.count + 64)
+        append(number: number, names: names, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text(number:names:)`'s bytes appended to `bytes` (a group's creates write theirs into
+    /// the batch's buffer, `BoundRows.appendText`).
+    func append(number: Int64, names: CustomerStore.CheckedNames, to bytes: inout [UInt8]) {
         HistoryChangesText.appendCreated("number", String(number), to: &bytes)
         bytes += name
         HistoryChangesText.appendCreated("accountManager", names.accountManager?.name, to: &bytes)
         bytes += description
         HistoryChangesText.appendCreated("industry", names.industry, to: &bytes)
         bytes += contacts
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

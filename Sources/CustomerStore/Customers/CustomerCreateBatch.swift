@@ -16,11 +16,11 @@ import SQLiteEngine
 /// one thread at a time (`GroupBatch`).
 final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     var collects = false
-    /// `CustomerStore.insertCustomers`' values, a row each.
-    private var customers: [[SQLValue]] = []
-    /// `CustomerStore.insertKeys`' values.
-    private var matchKeys: [[SQLValue]] = []
-    private var history: [HistoryLog.NewEntry] = []
+    /// `CustomerStore.insertCustomers`' rows, `insertKeys`' and `HistoryLog.insertEntries`', filled in
+    /// place (`BoundRows`: no array per row or key, texts copied once and bound where they are).
+    private var customers = BoundRows(width: CustomerStore.insertCustomers.valueCount)
+    private var matchKeys = BoundRows(width: CustomerStore.insertKeys.valueCount)
+    private var history = BoundRows(width: HistoryLog.insertEntries.valueCount)
     /// The id of the first queued customer; the next ones are the rows' in order.
     private var firstID: Int64 = 0
     /// The batch's automatic numbers: read once, written at `flush`; nil until one is needed.
@@ -40,7 +40,7 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     ///   (the sum must not trap).
     func nextID(_ connection: SQLiteConnection) throws -> Int64 {
         if customers.isEmpty { return try connection.nextAutoincrementID("customers") }
-        let (id, overflow) = firstID.addingReportingOverflow(Int64(customers.count))
+        let (id, overflow) = firstID.addingReportingOverflow(Int64(customers.rowCount))
         guard !overflow else { throw StoreError.resourceExhausted("no customer id is left") }
         return id
     }
@@ -68,14 +68,17 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         return try block.next(connection)
     }
 
-    /// Queues a checked create: its customer row (`CustomerStore.insertValues` with `record.id`,
+    /// Queues a checked create: its customer row (`CustomerStore.appendInsertValues` with `record.id`,
     /// which must be `nextID`'s, and `record.number`, which must be `nextNumber`'s), match keys
-    /// and history entry.
-    func queue(_ record: StoredCustomer, values: [SQLValue], keys: [[SQLValue]], entry: HistoryLog.NewEntry) {
+    /// and history entry (`CustomerStore.createdRecord`'s `record` of `prepared`, `names` and `now`).
+    func queue(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CustomerStore.CheckedNames,
+               at now: Int64, by author: Author) {
         if customers.isEmpty { firstID = record.id }
-        customers.append(values)
-        matchKeys += keys
-        history.append(entry)
+        CustomerStore.appendInsertValues(of: prepared.fields, number: record.number, industryID: names.industryID,
+                                         at: now, by: author, id: record.id, search: prepared.search, to: &customers)
+        CustomerStore.appendKeyRows(prepared.matchKeys ?? CustomerStore.matchKeys(of: prepared.fields),
+                                    customerID: record.id, to: &matchKeys)
+        CustomerStore.appendCreatedEntry(record, prepared, names: names, at: now, by: author, to: &history)
         numbers?.took(record.number)
         if let vatNumber = record.vatNumber, vatNumberHolders[vatNumber] == nil { vatNumberHolders[vatNumber] = record }
     }
@@ -88,14 +91,14 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         try connection.insertRows(CustomerStore.insertCustomers, customers)
         try numbers?.finish(connection)
         try connection.insertRows(CustomerStore.insertKeys, matchKeys)
-        try HistoryLog.append(connection, history)
+        try HistoryLog.insert(connection, history)
     }
 
     /// Keeps the arrays' storage for the next group (not reallocated each group).
     func discard() {
-        customers.removeAll(keepingCapacity: true)
-        matchKeys.removeAll(keepingCapacity: true)
-        history.removeAll(keepingCapacity: true)
+        customers.removeAll()
+        matchKeys.removeAll()
+        history.removeAll()
         numbers = nil
         vatNumberHolders.removeAll(keepingCapacity: true)
         userNames.removeAll(keepingCapacity: true)

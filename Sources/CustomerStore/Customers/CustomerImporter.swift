@@ -157,7 +157,7 @@ struct CustomerImporter {
         }
         let number = try fields.number ?? numbers.next(connection)
         if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID("customers") }
-        let id = pending.firstID + Int64(pending.customers.count)
+        let id = pending.firstID + Int64(pending.customers.rowCount)
         let now = store.nowMilliseconds()
         pending.history.append(HistoryLog.NewEntry(
             entity: .customer, id: id, customerID: id, action: .created, at: now, author: author, changes: [],
@@ -172,14 +172,13 @@ struct CustomerImporter {
             // The head office, as the schema's trigger makes a first address, with `recordHeadOfficeChange`'s
             // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
-            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, industryID: names.industryID,
-                                                                at: now, by: author, id: id,
-                                                                version: 2, updatedAt: now + 1, headOffice: addressID,
-                                                                search: prepared.customer.search))
+            CustomerStore.appendInsertValues(of: fields, number: number, industryID: names.industryID,
+                                             at: now, by: author, id: id, version: 2, updatedAt: now + 1, headOffice: addressID,
+                                             search: prepared.customer.search, to: &pending.customers)
         } else {
-            pending.customers.append(CustomerStore.insertValues(of: fields, number: number, industryID: names.industryID,
-                                                                at: now, by: author, id: id,
-                                                                search: prepared.customer.search))
+            CustomerStore.appendInsertValues(of: fields, number: number, industryID: names.industryID,
+                                             at: now, by: author, id: id, search: prepared.customer.search,
+                                             to: &pending.customers)
         }
         if let contact = children.contact {
             if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }
@@ -190,12 +189,12 @@ struct CustomerImporter {
                 entity: .contact, id: contactID, customerID: id, action: .created, at: now, author: author,
                 changes: HistoryLog.creation(contact.historyValues)))
         }
-        pending.matchKeys += CustomerStore.keyRows(prepared.customer.matchKeys ?? CustomerStore.matchKeys(of: fields),
-                                                   customerID: id)
+        CustomerStore.appendKeyRows(prepared.customer.matchKeys ?? CustomerStore.matchKeys(of: fields),
+                                    customerID: id, to: &pending.matchKeys)
         pending.numbers.insert(number)
         if let vatNumber = fields.vatNumber { pending.vatNumbers.insert(vatNumber) }
         if fields.number == nil { numbers.took(number) } else { numbers.given(number) }
-        if pending.customers.count == MultiRowInsert.maxRows { try flush() }
+        if pending.customers.rowCount == MultiRowInsert.maxRows { try flush() }
         return nil
     }
 
@@ -297,11 +296,11 @@ struct CustomerImporter {
 /// An import's checked rows, written together by `CustomerImporter.flush`; each array holds one
 /// table's values (`CustomerStore.insertCustomers`, `insertAddresses`, ...), a row each.
 private struct PendingCustomers {
-    var customers: [[SQLValue]] = []
+    var customers = BoundRows(width: CustomerStore.insertCustomers.valueCount)
     var addresses: [[SQLValue]] = []
     var contacts: [[SQLValue]] = []
     var contactLabels: [[SQLValue]] = []
-    var matchKeys: [[SQLValue]] = []
+    var matchKeys = BoundRows(width: CustomerStore.insertKeys.valueCount)
     var history: [HistoryLog.NewEntry] = []
     /// The ids of the first customer, address and contact: the next ones are the rows' in order.
     var firstID: Int64 = 0

@@ -30,16 +30,11 @@ extension CustomerStore {
                      allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
         let batch = createBatch
         let names = try checkCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author, queuedIn: batch)
-        let fields = prepared.fields
         let number = try batch.nextNumber(connection)
         let id = try batch.nextID(connection)
         let now = nowMilliseconds()
-        let record = Self.createdRecord(id: id, fields, number: number, names: names, at: now, by: author)
-        batch.queue(record, values: Self.insertValues(of: fields, number: number, industryID: names.industryID,
-                                                      at: now, by: author, id: id,
-                                                      search: prepared.search),
-                    keys: Self.keyRows(prepared.matchKeys ?? Self.matchKeys(of: fields), customerID: id),
-                    entry: Self.createdEntry(record, prepared, names: names, at: now, by: author))
+        let record = Self.createdRecord(id: id, prepared.fields, number: number, names: names, at: now, by: author)
+        batch.queue(record, prepared, names: names, at: now, by: author)
         return record
     }
 }

@@ -122,15 +122,18 @@ extension CustomerStore {
         }
         let number = fields.number ?? current.number
         let updatedAt = nextUpdatedAt(after: current.updatedAt)
+        var values = BoundRows(width: 16)
+        Self.appendValues(of: fields, number: number, industryID: names.industryID, search: nil, to: &values)
+        values.append(updatedAt)
+        values.append(author.userID)
+        values.append(current.id)
         try connection.run("""
             UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
                 description = ?, vat_number = ?, country = ?,
                 industry_id = ?, email = ?, website = ?, phone = ?,
                 business_id = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
-            """, Self.values(of: fields, number: number, industryID: names.industryID) + [
-                .integer(updatedAt), .integer(author.userID), .integer(current.id),
-            ])
+            """, values)
         if number != current.number { try retireNumber(connection, current.number) }
         try Self.storeUpdatedMatchKeys(connection, customerID: current.id, from: stored, to: fields)
         let updated = Self.updatedRecord(current, fields, number: number, names: names, at: updatedAt, by: author)
@@ -185,8 +188,10 @@ extension CustomerStore {
             sequence = numbers
         }
         let now = nowMilliseconds()
-        try connection.run(Self.insertSQL, Self.insertValues(of: fields, number: number, industryID: names.industryID,
-                                                             at: now, by: author, search: prepared.search))
+        var row = BoundRows(width: Self.insertCustomers.valueCount)
+        Self.appendInsertValues(of: fields, number: number, industryID: names.industryID, at: now, by: author,
+                                search: prepared.search, to: &row)
+        try connection.insertRows(Self.insertCustomers, row)
         let id = connection.lastInsertRowID
         try sequence?.finish(connection)
         return try Self.recordCreated(connection, id: id, prepared, number: number, names: names, at: now, by: author)
@@ -212,11 +217,13 @@ extension CustomerStore {
                               names: CheckedNames, at now: Int64, by author: Author) throws -> StoredCustomer {
         try storeNewMatchKeys(connection, customerID: id, prepared.matchKeys ?? matchKeys(of: prepared.fields))
         let record = createdRecord(id: id, prepared.fields, number: number, names: names, at: now, by: author)
-        try HistoryLog.append(connection, [createdEntry(record, prepared, names: names, at: now, by: author)])
+        var entry = BoundRows(width: HistoryLog.insertEntries.valueCount)
+        appendCreatedEntry(record, prepared, names: names, at: now, by: author, to: &entry)
+        try HistoryLog.insert(connection, entry)
         return record
     }
 
-    /// A new customer's record as its row was written: no head office yet, defaults as `insertSQL` gives them.
+    /// A new customer's record as its row was written: no head office yet, defaults as `insertCustomers` gives them.
     static func createdRecord(id: Int64, _ fields: StoredCustomerFields, number: Int64, names: CheckedNames,
                               at now: Int64, by author: Author) -> StoredCustomer {
         let stamp = Date(milliseconds: now), authorRef = StoredUserRef(id: author.userID, name: names.author)
@@ -230,13 +237,15 @@ extension CustomerStore {
     }
 
     /// The history entry of a new customer (`record`, made by `createdRecord` from `prepared`'s
-    /// fields and `names`), listing the values it was created with: the text of
-    /// `HistoryLog.creation(record.historyValues)`, made mostly before the writer took the create
-    /// (`PreparedCustomer.createdChanges`, as for an import's rows).
-    static func createdEntry(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CheckedNames,
-                             at now: Int64, by author: Author) -> HistoryLog.NewEntry {
-        HistoryLog.NewEntry(entity: .customer, id: record.id, customerID: record.id, action: .created, at: now, author: author,
-                            changes: [], encodedChanges: prepared.createdChanges.text(number: record.number, names: names))
+    /// fields and `names`), listing the values it was created with, appended to `rows`
+    /// (`HistoryLog.insertEntries`' rows): the text of `HistoryLog.creation(record.historyValues)`,
+    /// made mostly before the writer took the create (`PreparedCustomer.createdChanges`, as for an
+    /// import's rows) and finished in the rows' buffer.
+    static func appendCreatedEntry(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CheckedNames,
+                                   at now: Int64, by author: Author, to rows: inout BoundRows) {
+        HistoryLog.appendRow(.customer, id: record.id, customerID: record.id, .created, at: now, by: author, to: &rows) { rows in
+            rows.appendText { prepared.createdChanges.append(number: record.number, names: names, to: &$0) }
+        }
     }
 
     /// `current` as the UPDATE of `update` left it, made from the values it bound rather than read
@@ -266,8 +275,8 @@ extension CustomerStore {
         return updated
     }
 
-    /// New customers' rows, bound to `insertValues(of:number:at:by:id:)`; the id NULL lets SQLite
-    /// choose it (a bulk import gives its rows' ids, see `CustomerImporter`).
+    /// New customers' rows, bound to `appendInsertValues`; the id NULL lets SQLite choose it (a
+    /// group's creates and a bulk import give their rows' ids, `CustomerCreateBatch`, `CustomerImporter`).
     static let insertCustomers = MultiRowInsert(
         into: "customers",
         columns: ["id", "number", "name", "name_key", "search_text", "account_manager_id", "description", "vat_number",
@@ -275,61 +284,46 @@ extension CustomerStore {
                   "created_by", "updated_at", "updated_by", "head_office_address_id"],
         row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")
 
-    /// One new customer's row (`insertCustomers` for one row).
-    static let insertSQL = insertCustomers.oneRowSQL
-
-    /// `insertCustomers`' values: the id, `values(of:number:)`, the version, created at/by, updated
-    /// at/by and the head office. Only an import gives a head office (its row's address, written in
-    /// the same transaction with the triggers set aside, `CustomerImportTriggers`), with the version
-    /// and update time its head office change would give it (`recordHeadOfficeChange`), as it
-    /// writes no UPDATE for it.
-    /// `search`: the fields' search parts when made already (an import makes them beside its writer).
+    /// `insertCustomers`' values appended to `row`: the id, `appendValues`', the version, created
+    /// at/by, updated at/by and the head office. Only an import gives a head office (its row's
+    /// address, written in the same transaction with the triggers set aside,
+    /// `CustomerImportTriggers`), with the version and update time its head office change would
+    /// give it (`recordHeadOfficeChange`), as it writes no UPDATE for it.
+    /// `search`: the fields' search parts when made already (`PreparedCustomer`).
     /// `industryID`: the industry the checks found for `fields.industry` (`CheckedNames.industryID`).
-    static func insertValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?, at now: Int64, by author: Author,
-                             id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
-                             headOffice: Int64? = nil, search: SearchKey.SearchParts? = nil) -> [SQLValue] {
-        // One array filled in place: joining three (`+`) allocated and copied two more a row.
-        var row: [SQLValue] = []
-        row.reserveCapacity(insertCustomers.valueCount)
-        row.append(SQLValue(id))
+    static func appendInsertValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?, at now: Int64,
+                                   by author: Author, id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
+                                   headOffice: Int64? = nil, search: SearchKey.SearchParts?, to row: inout BoundRows) {
+        row.append(id)
         appendValues(of: fields, number: number, industryID: industryID, search: search, to: &row)
-        row.append(.integer(version))
-        row.append(.integer(now))
-        row.append(.integer(author.userID))
-        row.append(.integer(updatedAt ?? now))
-        row.append(.integer(author.userID))
-        row.append(SQLValue(headOffice))
-        return row
+        row.append(version)
+        row.append(now)
+        row.append(author.userID)
+        row.append(updatedAt ?? now)
+        row.append(author.userID)
+        row.append(headOffice)
     }
 
-    /// The bound values of the columns `number` ... `phone` and `business_id`, in table order (the
-    /// industry by the id the checks found: a subquery by name in the statement cost every create
-    /// ~2 200 instructions of `sqlite3_step` even when it named none, docs/performance/HISTORY.md create20).
-    static func values(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
-                       search: SearchKey.SearchParts? = nil) -> [SQLValue] {
-        var values: [SQLValue] = []
-        values.reserveCapacity(13)
-        appendValues(of: fields, number: number, industryID: industryID, search: search, to: &values)
-        return values
-    }
-
-    /// `values(of:number:industryID:search:)` appended to `values`.
+    /// The bound values of the columns `number` ... `phone` and `business_id`, in table order,
+    /// appended to `values` (the industry by the id the checks found: a subquery by name in the
+    /// statement cost every create ~2 200 instructions of `sqlite3_step` even when it named none,
+    /// docs/performance/HISTORY.md create20). The search text is written into the rows' buffer.
     private static func appendValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
-                                     search: SearchKey.SearchParts?, to values: inout [SQLValue]) {
+                                     search: SearchKey.SearchParts?, to values: inout BoundRows) {
         let search = search ?? SearchKey.SearchParts(fields)
-        values.append(.integer(number))
-        values.append(.text(fields.name))
-        values.append(.text(search.nameKey))
-        values.append(.text(search.text(number: number)))
-        values.append(SQLValue(fields.accountManagerID))
-        values.append(SQLValue(fields.description))
-        values.append(SQLValue(fields.vatNumber))
-        values.append(SQLValue(fields.country))
-        values.append(SQLValue(industryID))
-        values.append(SQLValue(fields.email))
-        values.append(SQLValue(fields.website))
-        values.append(SQLValue(fields.phone))
-        values.append(SQLValue(fields.businessID))
+        values.append(number)
+        values.append(fields.name)
+        values.append(search.nameKey)
+        values.appendText { search.append(number: number, to: &$0) }
+        values.append(fields.accountManagerID)
+        values.append(fields.description)
+        values.append(fields.vatNumber)
+        values.append(fields.country)
+        values.append(industryID)
+        values.append(fields.email)
+        values.append(fields.website)
+        values.append(fields.phone)
+        values.append(fields.businessID)
     }
 
     /// The next automatic number: the first above the last one handed out that no customer has and

@@ -61,11 +61,18 @@ extension CustomerStore {
     }
 
     private static func insertMatchKeys(_ connection: SQLiteConnection, _ keys: [MatchKey], customerID: Int64) throws {
-        try connection.insertRows(insertKeys, keyRows(keys, customerID: customerID))
+        var rows = BoundRows(width: insertKeys.valueCount)
+        appendKeyRows(keys, customerID: customerID, to: &rows)
+        try connection.insertRows(insertKeys, rows)
     }
 
-    static func keyRows(_ keys: [MatchKey], customerID: Int64) -> [[SQLValue]] {
-        keys.map { [.text($0.kind.rawValue), .text($0.key), .integer(customerID)] }
+    /// `insertKeys`' rows of a customer's keys.
+    static func appendKeyRows(_ keys: [MatchKey], customerID: Int64, to rows: inout BoundRows) {
+        for key in keys {
+            rows.append(key.kind.rawValue)
+            rows.append(key.key)
+            rows.append(customerID)
+        }
     }
 
     static let insertKeys = MultiRowInsert(

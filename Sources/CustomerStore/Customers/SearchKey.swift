@@ -40,10 +40,18 @@ enum SearchKey {
         }
 
         func text(number: Int64) -> String {
-            var text = nameKey
-            text += "\n\(number)\n"
-            text += rest
-            return text
+            var bytes: [UInt8] = []
+            append(number: number, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// `text(number:)`'s UTF-8 bytes appended to `bytes` (`BoundRows.appendText`: no `String` between).
+        func append(number: Int64, to bytes: inout [UInt8]) {
+            bytes += nameKey.utf8
+            bytes.append(UInt8(ascii: "\n"))
+            bytes += String(number).utf8
+            bytes.append(UInt8(ascii: "\n"))
+            bytes += rest.utf8
         }
     }
 

@@ -74,14 +74,36 @@ enum HistoryLog {
     /// SQLite gives the ids, in order.
     static func append(_ connection: SQLiteConnection, _ entries: [NewEntry]) throws {
         guard !entries.isEmpty else { return }
-        try connection.insertRows(insertEntries, entries.map { entry in
-            [.text(entry.entity.rawValue), .integer(entry.id), .integer(entry.customerID), .text(entry.action.rawValue),
-             .integer(entry.at), .integer(entry.author.userID), SQLValue(entry.author.source), SQLValue(entry.author.viaUserID),
-             SQLValue(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes))]
-        })
+        var rows = BoundRows(width: insertEntries.valueCount)
+        for entry in entries {
+            appendRow(entry.entity, id: entry.id, customerID: entry.customerID, entry.action, at: entry.at, by: entry.author,
+                      to: &rows) { $0.append(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes)) }
+        }
+        try insert(connection, rows)
     }
 
-    private static let insertEntries = MultiRowInsert(
+    /// Writes entries' rows made by `appendRow` (`BoundRows(width: insertEntries.valueCount)`),
+    /// one INSERT per 64; SQLite gives the ids, in order.
+    static func insert(_ connection: SQLiteConnection, _ rows: BoundRows) throws {
+        guard !rows.isEmpty else { return }
+        try connection.insertRows(insertEntries, rows)
+    }
+
+    /// One entry's row appended to `rows`, its `changes` column (encoded changes, or NULL) appended by `changes`.
+    static func appendRow(_ entity: HistoryEntity, id: Int64, customerID: Int64, _ action: HistoryAction, at: Int64,
+                          by author: Author, to rows: inout BoundRows, changes: (inout BoundRows) -> Void) {
+        rows.append(entity.rawValue)
+        rows.append(id)
+        rows.append(customerID)
+        rows.append(action.rawValue)
+        rows.append(at)
+        rows.append(author.userID)
+        rows.append(author.source)
+        rows.append(author.viaUserID)
+        changes(&rows)
+    }
+
+    static let insertEntries = MultiRowInsert(
         into: "history", columns: ["entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user", "changes"])
 
     /// Erases every value ever recorded for one record (the entries and field names stay).

@@ -6,7 +6,7 @@ extension Migrations {
     ///
     /// The trigger `customers_head_office_on_insert` (migration 3) refused a customer INSERT that
     /// named a head office. Its condition never held: an address needs its customer first, so a
-    /// create binds NULL (`CustomerStore.insertValues`), and the import, the one writer that gives
+    /// create binds NULL (`CustomerStore.appendInsertValues`), and the import, the one writer that gives
     /// a head office in the INSERT, gives its own row's address with the trigger set aside
     /// (`CustomerImportTriggers`). Yet a trigger on a table makes every INSERT into it run the
     /// trigger's program and, inside a transaction, a statement journal: SQLite copies each page the
