@@ -30,6 +30,11 @@ public final class SQLiteConnection: @unchecked Sendable {
     private var nextRecentSlot = 0
     /// 16, not 4: the card's contact tab runs 8 statements a call (BEGIN, 6 reads, COMMIT), so with
     /// 4 every one of them fell through to the dictionary and hashed its SQL again.
+    ///
+    /// Looked through by length first (a string's UTF-8 count is stored, not counted): `==` on two
+    /// different SELECTs compared their bytes up to the first difference, and most of ours begin
+    /// alike (`SELECT a.id AS a_id, …`), ~3 500 instructions of a card's 7 look-ups (callgrind,
+    /// docs/PERFORMANCE.md "card21").
     private static let recentCapacity = 16
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
@@ -199,7 +204,8 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// The cached prepared statement for `sql`, prepared on first use.
     public func statement(_ sql: String) throws -> SQLiteStatement {
-        for recent in recentStatements where recent.sql == sql { return recent }
+        let length = sql.utf8.count
+        for recent in recentStatements where recent.sql.utf8.count == length && recent.sql == sql { return recent }
         if let cached = statements[sql] {
             remember(cached)
             return cached

@@ -63,6 +63,27 @@ import SQLiteEngine
         #expect(connection.statementsRun == before + 1)
     }
 
+    /// The recent statements are looked through by length first: texts of one length that differ
+    /// (in their last byte), and equal texts in separate strings (not the same storage, as a page's
+    /// SQL built for each call is not), each find their own statement, also once the recent ones
+    /// have been replaced round robin and the lookup falls through to the whole cache.
+    @Test func sameLengthStatementsFindTheirOwn() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter()
+        let texts = (0..<20).map { "SELECT '\(String(repeating: "x", count: 40))', \($0 % 10)\($0 / 10)" }
+        #expect(Set(texts.map(\.utf8.count)).count == 1)
+        for round in 0..<2 {
+            for (index, text) in texts.enumerated() {
+                // A copy with storage of its own, equal to `text` but not identical.
+                let copy = String(decoding: Array(text.utf8), as: UTF8.self)
+                let statement = try connection.statement(copy)
+                #expect(statement.sql == text, "round \(round)")
+                let read = try connection.withStatement(copy) { try $0.step() ? $0.int64(1) : -1 }
+                #expect(read == Int64(index % 10 * 10 + index / 10), "round \(round), statement \(index)")
+            }
+        }
+    }
+
     /// Errors keep SQLite's extended result code, its message and the SQL that failed.
     @Test func errorsKeepTheExtendedCodeAndMessage() throws {
         let database = try TemporaryDatabase()

@@ -66,8 +66,12 @@ import SQLiteEngine
     static func decode(_ statement: SQLiteStatement, _ names: Columns, users: UserNames) throws -> StoredAddress? {
         guard let id = try statement.optionalInt64(names.id) else { return nil }
         let customerID = try statement.int64(names.customerID)
-        let street = [try statement.optionalText(names.street1), try statement.optionalText(names.street2),
-                      try statement.optionalText(names.street3)].compactMap { $0 }
+        // Appended to one array: a literal of the three optionals and its `compactMap` were two
+        // allocations an address (a card decodes two, docs/PERFORMANCE.md "card21").
+        var street: [String] = []
+        if let line = try statement.optionalText(names.street1) { street.append(line) }
+        if let line = try statement.optionalText(names.street2) { street.append(line) }
+        if let line = try statement.optionalText(names.street3) { street.append(line) }
         return StoredAddress(
             id: id, customerID: customerID, street: street,
             postalCode: try statement.optionalText(names.postalCode), city: try statement.optionalText(names.city),

@@ -7,8 +7,9 @@ public enum CardTabSelection: String, Sendable, Hashable, CaseIterable {
 /// for is nil (the server leaves out what the caller may not see, e.g. the financial tab).
 ///
 /// `Customer` is what the read made of the customer's row: a ``StoredCustomer`` (with its head
-/// office) from `cardTabs(customerID:now:tabs:from:to:)`, or whatever the closure that was lent
-/// the row returned (a server writing the answer from the row keeps nothing: `Void`).
+/// office) from `cardTabs(customerID:now:tabs:from:to:)`, or `Void` from
+/// `cardTabs(…lendingCustomer:…)`, whose closure was lent the row (a server writes the answer
+/// from it and keeps nothing).
 public struct CardTabs<Customer> {
     public var customer: Customer
     public var contactInformation: StoredContactInformation?

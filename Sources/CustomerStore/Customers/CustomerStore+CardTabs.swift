@@ -14,14 +14,14 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer); `invalidArgument` on `from` / `to` as `financialSummary`.
     public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                          to: String? = nil) throws -> CardTabs<StoredCustomer> {
-        try cardTabs(customerID: customerID, now: now, tabs: tabs, from: from, to: to) { try $0.stored() }
+        try readCardTabs(customerID: customerID, now: now, tabs: tabs, from: from, to: to) { try $0.stored() }
     }
 
     /// `cardTabs(customerID:now:tabs:from:to:)` with the customer lent to `body` as its row (see
     /// ``CustomerListingRow``, head office included) instead of made into a `StoredCustomer`: a
     /// server writes the card's customer from it, as it writes a get's (~20 000 instructions a
     /// card less, docs/performance/HISTORY.md "cardrow12"). `body` runs once, inside the read
-    /// transaction, before any tab is read; the tabs' `customer` is what it returned.
+    /// transaction, before any tab is read, and keeps nothing (the tabs' `customer` is `()`).
     ///
     /// With `activity`, the contact tab's activities are lent to it too, each as its row while it
     /// is stepped (in no order), instead of decoded into records: the tab's `activities` is then
@@ -31,15 +31,32 @@ extension CustomerStore {
     /// With `contact`, the contact tab's contacts are lent to it the same way, but in the list's
     /// order (`ContactRow.list(_:customerID:users:lending:)`), all of them before any activity:
     /// the tab's `contacts` is then empty.
-    public func cardTabs<Customer>(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
-                                   to: String? = nil,
-                                   lendingCustomer body: (CustomerListingRow) throws -> Customer,
-                                   lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
-                                   lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
+    ///
+    /// Not generic over what `body` returns (a caller that is lent the row writes it and keeps
+    /// nothing): called from another module, the generic read ran unspecialized and looked up the
+    /// metadata of its `CardTabs<Customer>` in the runtime's cache three times a card (~2 400
+    /// instructions, callgrind, docs/PERFORMANCE.md "card21"); here it is specialized.
+    public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
+                         to: String? = nil,
+                         lendingCustomer body: (CustomerListingRow) throws -> Void,
+                         lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
+                         lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
+        -> CardTabs<Void> {
+        try readCardTabs(customerID: customerID, now: now, tabs: tabs, from: from, to: to, lendingCustomer: body,
+                         lendingContact: contact, lendingActivity: activity)
+    }
+
+    /// Both `cardTabs`: the customer made by `body` from its row.
+    private func readCardTabs<Customer>(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String?,
+                                        to: String?,
+                                        lendingCustomer body: (CustomerListingRow) throws -> Customer,
+                                        lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
+                                        lendingActivity activity: ((ActivityListingRow) throws -> Void)? = nil) throws
         -> CardTabs<Customer> {
         // Checked whatever the tabs asked: a month the summary refuses is refused here too, not
         // echoed back in the financial tab (or dropped when the tab is not read).
         let months = try Self.summaryMonths(from: from, to: to)
+        let asked = AskedTabs(tabs)
         return try read { connection in
             let users = UserNames(connection)
             guard let fetched = try CardCustomer.fetch(connection, id: customerID, users: users, lending: body) else {
@@ -47,7 +64,7 @@ extension CustomerStore {
             }
             let read = fetched.read
             var card = CardTabs(customer: fetched.customer)
-            if tabs.contains(.contactInformation) {
+            if asked.contactInformation {
                 var order: [Int]?
                 card.contactInformation = try Self.contactInformation(connection, of: read, users: users, contacts: {
                     guard let contact else {
@@ -67,25 +84,46 @@ extension CustomerStore {
                 })
                 card.lentActivityOrder = order
             }
-            if tabs.contains(.salesAndProjects) {
+            if asked.salesAndProjects {
                 card.salesAndProjects = try ProjectRow.salesAndProjects(connection, customerID: customerID, users: users)
             }
-            if tabs.contains(.collaboration) {
+            if asked.collaboration {
                 card.collaboration = try ProjectTaskRow.collaboration(connection, customerID: customerID, users: users)
             }
-            if tabs.contains(.financial) {
+            if asked.financial {
                 card.financial = try ForecastRow.summary(connection, customerID: customerID, from: months.from,
                                                          to: months.to)
             }
-            if tabs.contains(.settings) {
+            if asked.settings {
                 card.settings = (try Self.fetchSettings(connection, customerID: customerID, users: users),
                                  try SegmentTree.ofCustomer(connection, customerID: customerID, hasSegment: read.hasSegment))
             }
-            if tabs.contains(.files) {
+            if asked.files {
                 card.files = (try AttachmentRow.files(connection, key: customerID, byCustomer: true, users: users),
                               try AttachmentRow.links(connection, key: customerID, byCustomer: true, users: users))
             }
             return card
+        }
+    }
+}
+
+/// Which tabs a card's read asks for, each looked up in the set once: `CardTabSelection` is a
+/// `String`-backed enum, so `Set.contains` hashed its raw value's text, six look-ups a card
+/// (~900 instructions, docs/PERFORMANCE.md "card21"); walking the set hashes nothing.
+private struct AskedTabs {
+    var contactInformation = false, salesAndProjects = false, collaboration = false, financial = false,
+        settings = false, files = false
+
+    init(_ tabs: Set<CardTabSelection>) {
+        for tab in tabs {
+            switch tab {
+            case .contactInformation: contactInformation = true
+            case .salesAndProjects: salesAndProjects = true
+            case .collaboration: collaboration = true
+            case .financial: financial = true
+            case .settings: settings = true
+            case .files: files = true
+            }
         }
     }
 }
