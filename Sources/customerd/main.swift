@@ -46,7 +46,8 @@ let helpText = """
       3   database refused: damaged, read-only, not an SQLite database, from a newer version,
           marked by a server that found its write-ahead log cut short (DATABASE.wal-cut-short:
           restore a backup with --restore and --force, or check the database and remove the marker),
-          or unsafe (its directory or files another user owns or may write, or a link)
+          or unsafe (its directory, a directory above it, or its files another user owns or may write,
+          or a link)
       4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
       64  wrong command line
 

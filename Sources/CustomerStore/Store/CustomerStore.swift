@@ -313,6 +313,14 @@ public final class CustomerStore: Sendable {
         try fileWatch.requireFilesInPlaceNow()
     }
 
+    /// What start-up would now refuse about the database's place (its directory or one above it
+    /// another's or writable by others), or its files given to another user or opened to group or
+    /// others since they were made the owner's alone; nil when nothing. The server asks every
+    /// second to tell the operator (``DatabaseFileOwnership``).
+    public func placeProblem() -> String? {
+        DatabaseFileOwnership.problemWhileServing(databasePath: path)
+    }
+
     /// `StoreError.mappingEngineErrors`, and a short read noticed (``DatabaseFileWatch/noticing(_:)``):
     /// every store call that runs SQL for a caller goes through it.
     func mappingEngineErrors<T>(_ body: () throws -> T) throws -> T {
