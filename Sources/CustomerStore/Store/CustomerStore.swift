@@ -17,7 +17,8 @@ public final class CustomerStore: Sendable {
     let readers: ConnectionPool
     /// Checkpoints the WAL beside the writer (see `Checkpointer`).
     let checkpointer: Checkpointer
-    let clock: @Sendable () -> Date
+    /// Stamps writes: the wall clock, never behind a stamp given before (see ``StampClock``).
+    let clock: StampClock
     /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
@@ -62,7 +63,6 @@ public final class CustomerStore: Sendable {
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
-        clock = options.clock
         vatNormaliser = options.vatNormaliser
         // Before the lock file is opened or made: it could be another user's too.
         try DatabaseFileOwnership.requireSafe(databasePath: path)
@@ -84,7 +84,8 @@ public final class CustomerStore: Sendable {
         } catch {
             throw StoreError.converting(error)
         }
-        (isIntegrityCheckDeferred, appliedMigrations) = try StoreError.mappingEngineErrors {
+        let newestStamp: Int64
+        (isIntegrityCheckDeferred, appliedMigrations, newestStamp) = try StoreError.mappingEngineErrors {
             try writerConnection.requireWritable()
             // Checked before WAL is switched on, because that writes the file header: a database
             // this binary does not understand is never written to.
@@ -99,8 +100,14 @@ public final class CustomerStore: Sendable {
             // it cannot be written (a full disk, a file-size limit reached) the server starts and
             // serves reads as it did before, and its first real commit does the same.
             _ = try? writerConnection.commitToLog()
-            return (isIntegrityCheckDeferred, applied)
+            // The newest customer's stamp (an index's last entry): stamps after a restart are not
+            // earlier, whatever the clock says (see `StampClock`).
+            let newest = try writerConnection.withStatement("SELECT max(updated_at) FROM customers") { statement in
+                try statement.step() ? statement.optionalInt64(0) : nil
+            }
+            return (isIntegrityCheckDeferred, applied, newest ?? .min)
         }
+        clock = StampClock(wall: options.clock, newestStored: newestStamp)
         self.options = options
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
@@ -333,9 +340,10 @@ public final class CustomerStore: Sendable {
 
     // MARK: Time
 
-    /// Now, in whole milliseconds since 1970 UTC (the stored precision).
+    /// A write's stamp, in whole milliseconds since 1970 UTC (the stored precision): now, or the
+    /// newest stamp given before when the wall clock was set back (``StampClock``).
     func nowMilliseconds() -> Int64 {
-        clock().milliseconds
+        clock.stamp()
     }
 }
 
