@@ -100,12 +100,7 @@ public final class CustomerStore: Sendable {
             // it cannot be written (a full disk, a file-size limit reached) the server starts and
             // serves reads as it did before, and its first real commit does the same.
             _ = try? writerConnection.commitToLog()
-            // The newest customer's stamp (an index's last entry): stamps after a restart are not
-            // earlier, whatever the clock says (see `StampClock`).
-            let newest = try writerConnection.withStatement("SELECT max(updated_at) FROM customers") { statement in
-                try statement.step() ? statement.optionalInt64(0) : nil
-            }
-            return (isIntegrityCheckDeferred, applied, newest ?? .min)
+            return (isIntegrityCheckDeferred, applied, try Self.newestStamp(writerConnection))
         }
         clock = StampClock(wall: options.clock, newestStored: newestStamp)
         self.options = options
@@ -126,6 +121,19 @@ public final class CustomerStore: Sendable {
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
+    }
+
+    /// The newest customer's stamp (its index's last entry), so stamps after a restart are not
+    /// earlier whatever the clock says (see `StampClock`); `.min` before the customers' table is
+    /// made (a store opened at an early migration, in tests).
+    private static func newestStamp(_ connection: SQLiteConnection) throws -> Int64 {
+        let hasCustomers = try connection.withStatement(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'customers'") { try $0.step() }
+        guard hasCustomers else { return .min }
+        let newest = try connection.withStatement("SELECT max(updated_at) FROM customers") { statement in
+            try statement.step() ? statement.optionalInt64(0) : nil
+        }
+        return newest ?? .min
     }
 
     /// Takes the database's one-owner lock (see `DatabaseLock`), as opening and restoring do.
