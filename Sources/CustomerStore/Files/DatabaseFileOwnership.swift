@@ -21,7 +21,7 @@ import Glibc
 /// ``DirectoryRule/ancestor(of:)`` too (caps21; before, only the directory itself was looked at).
 enum DatabaseFileOwnership {
     /// The files SQLite and the store keep beside the database, as suffixes of its path.
-    static let companionSuffixes = ["", "-wal", "-shm", ".lock"]
+    static let companionSuffixes = ["", "-wal", "-shm", ".lock", ".wal-length"]
 
     /// - Throws: ``StoreOpeningError`` `.unsafeFile` naming the file or directory and why.
     static func requireSafe(databasePath path: String) throws {

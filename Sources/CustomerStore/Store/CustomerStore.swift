@@ -69,8 +69,13 @@ public final class CustomerStore: Sendable {
         lock = try Self.takeLock(of: path)
         // Before SQLite opens what is left: it would take a cut log for an empty one.
         try CutShortMarker.requireAbsent(databasePath: path)
+        // Before SQLite opens what is left: a log cut while no server read it (see `LogLengthRecord`).
+        if let cut = LogLengthRecord.cut(databasePath: path) {
+            try CutShortMarker.write(databasePath: path, what: cut)
+            try CutShortMarker.requireAbsent(databasePath: path)
+        }
         let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-                                        synchronous: options.synchronous)
+                                        synchronous: options.synchronous, lengthRecord: LogLengthRecord(databasePath: path))
         self.checkpointer = checkpointer
         // SQLite would create the file 0644 less the umask, and gives its WAL and shared-memory
         // files the database file's mode (os_unix.c, findCreateFileMode).
@@ -186,6 +191,7 @@ public final class CustomerStore: Sendable {
         guard ownsConnections else { return }
         // SQLite removes the WAL when its last connection closes: not a removal to report.
         fileWatch.stop()
+        checkpointer.stopRecordingLogLength()
         commits.close()
         readers.close()
         writer.close()
