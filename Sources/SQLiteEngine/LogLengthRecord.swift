@@ -33,7 +33,8 @@ public final class LogLengthRecord: Sendable {
     static let width = 64
 
     private let descriptor: Int32
-    private let boot: String
+    /// The boot id and a space, UTF-8: each record's start.
+    private let prefix: [UInt8]
     /// Bytes of one log frame, a 24-byte frame header and a page; 0 until ``use(pageSize:)``.
     private let frameBytes = Atomic<Int64>(0)
     /// Set by ``lower()``: no commit raises it again (the store is closing).
@@ -48,7 +49,7 @@ public final class LogLengthRecord: Sendable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
-        self.boot = boot
+        prefix = Array((boot + " ").utf8)
     }
 
     /// The database's page size, once it is open: commits are recorded from then on.
@@ -64,15 +65,26 @@ public final class LogLengthRecord: Sendable {
     }
 
     /// After a commit that left `pages` frames in the log: the log is at least that long.
+    /// Formatted by hand into one stack buffer: it runs after every commit group, on the writer.
     public func committed(pages: Int32) {
         let frameBytes = frameBytes.load(ordering: .relaxed)
         guard frameBytes > 0, !isLowered.load(ordering: .relaxed) else { return }
-        let length = 32 + Int64(max(pages, 0)) * frameBytes
-        var text = Array("\(boot) \(length)\n".utf8)
-        if text.count < Self.width { text += Array(repeating: UInt8(ascii: " "), count: Self.width - text.count) }
-        let written = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        var length = 32 + Int64(max(pages, 0)) * frameBytes
+        let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.width) { buffer -> Int in
+            buffer.initialize(repeating: UInt8(ascii: " "))
+            _ = buffer.initialize(fromContentsOf: prefix.prefix(Self.width - 21))
+            // The length's digits end before the newline, right-aligned: the parser splits on spaces.
+            var end = Self.width - 1
+            buffer[end] = UInt8(ascii: "\n")
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(length % 10)
+                length /= 10
+            } while length > 0
+            return pwrite(descriptor, buffer.baseAddress, Self.width, 0)
+        }
         // Half a record cannot be read back as a longer one: emptied, it asks nothing of the next start.
-        if written != text.count { _ = ftruncate(descriptor, 0) }
+        if written != Self.width { _ = ftruncate(descriptor, 0) }
     }
 
     /// Before the log is truncated (after an erasure): nothing recorded until the next commit.
