@@ -29,6 +29,10 @@ let package = Package(
         // thread-based parts of the runtime and the engine need `@unchecked Sendable`.
         .target(name: "ThreadSync", path: "Sources/ThreadSync"),
 
+        // Who may change what a directory holds (owner, mode, sticky parents): the one rule behind the
+        // database's directory, the server's socket directory and customerctl's default socket.
+        .target(name: "DirectorySafety", path: "Sources/DirectorySafety"),
+
         // Layer 1, the RPC runtime, in four parts so each user takes only what it needs:
         // the core types (status codes, errors, metadata, method descriptors, the built-in services' messages),
         .target(name: "RPCCore", dependencies: ["BinaryCoding"], path: "Sources/RPCCore"),
@@ -37,7 +41,7 @@ let package = Package(
         // the client channel,
         .target(name: "RPCClient", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding"], path: "Sources/RPCClient"),
         // and the server: connections, dispatch, lifecycle and the built-in services.
-        .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog", "ThreadSync"],
+        .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog", "ThreadSync", "DirectorySafety"],
                 path: "Sources/RPCServing"),
 
         // Layer 2: messages and service descriptors of the customer API.
@@ -55,7 +59,7 @@ let package = Package(
         .target(name: "SQLiteEngine", dependencies: ["CSQLite", "ThreadSync"], path: "Sources/SQLiteEngine"),
 
         // Layer 2: the customer records: rows, validators, queries, history, the schema's migrations.
-        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing", "ThreadSync"], path: "Sources/CustomerStore"),
+        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing", "ThreadSync", "DirectorySafety"], path: "Sources/CustomerStore"),
 
         // VAT numbers and business ids with their check digits, per country.
         .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),
@@ -80,7 +84,7 @@ let package = Package(
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPCClient", "CustomerAPI", "Hashing", "BinaryCoding"],
                 path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion"],
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion", "DirectorySafety"],
                           path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "SQLiteEngine",
                                                                    "CommandLineKit", "CustomerStore", "ProductVersion"],

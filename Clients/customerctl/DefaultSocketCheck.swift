@@ -1,3 +1,4 @@
+import DirectorySafety
 import Glibc
 
 /// Whether the socket customerctl found by the default rule, not named by the user, may be
@@ -17,20 +18,18 @@ enum DefaultSocketCheck {
         guard let slash = socketPath.lastIndex(of: "/"), slash != socketPath.startIndex else { return nil }
         let directory = String(socketPath[..<slash])
         let user = getuid()
-        var info = stat()
-        if lstat(directory, &info) == 0 {
-            let mode = UInt32(info.st_mode) & 0o7777
-            if info.st_mode & S_IFMT != S_IFDIR {
-                return refusal(socketPath, "its directory \(directory) is not a directory (a symbolic link?)")
-            }
-            if info.st_uid != user && info.st_uid != 0 {
-                return refusal(socketPath, "its directory \(directory) belongs to uid \(info.st_uid), not to you (uid \(user))")
-            }
-            if mode & 0o022 != 0 {
-                return refusal(socketPath, "its directory \(directory) has mode \(String(mode, radix: 8)): others may put "
-                               + "their socket there")
-            }
+        switch DirectoryRule(user: user).finding(atPath: directory, followingLinks: false) {
+        case .notADirectory:
+            return refusal(socketPath, "its directory \(directory) is not a directory (a symbolic link?)")
+        case .ownedBy(let uid):
+            return refusal(socketPath, "its directory \(directory) belongs to uid \(uid), not to you (uid \(user))")
+        case .writableByOthers(let mode):
+            return refusal(socketPath, "its directory \(directory) has mode \(String(mode, radix: 8)): others may put "
+                           + "their socket there")
+        case nil:
+            break
         }
+        var info = stat()
         if lstat(socketPath, &info) == 0, info.st_uid != user, info.st_uid != 0 {
             return refusal(socketPath, "it belongs to uid \(info.st_uid), not to you (uid \(user))")
         }

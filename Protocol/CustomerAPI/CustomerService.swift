@@ -26,7 +26,10 @@ public enum CustomerService {
             + "lists active customers only, `query.order` absent orders by name: by the name folded for case and accents "
             + "(`Ärrä Oy` sorts as `arra oy`: after `alpha ab`, before `Beta Oy`), compared as UTF-8 bytes, then by id; "
             + "`number` orders by customer number. Send `nextPageToken` back as "
-            + "`pageToken` with the same query for the next page; the last page has none.")
+            + "`pageToken` with the same query for the next page; the last page has none. `query.changedSince` lists "
+            + "the customers whose `updatedAt` is at or after it; the server's stamps never go back, "
+            + "also after its wall clock was set back or a restart (held at the newest stamp until the clock passes it), "
+            + "so a client that sends the newest `updatedAt` it saw misses no later write (and sees that customer again).")
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",
         summary: "One `Customer` message per row, for exports of any size; the query as in ListCustomers "

@@ -6,7 +6,10 @@ import ServiceLog
 /// Looks every second whether the database file and its WAL are still at their paths (and no read
 /// found one cut short: `DatabaseFileWatch`), and tells the operator once they are not: one
 /// `critical` log line naming the file and what to do, and the health service answering
-/// NOT_SERVING from then on.
+/// NOT_SERVING from then on. It also looks whether the database's directory, a directory above it
+/// or its files became another user's or writable by others (``CustomerStore/placeProblem()``), and
+/// logs that as `critical` once per change (and a `notice` once mended), serving on, as the accept
+/// loop does for the socket's directory (caps21; before, the database's place was checked at start only).
 ///
 /// Why: the writes refuse themselves once the files are gone (`CustomerStore`'s file watch), but
 /// nothing told the operator before a write came (redteam17's known gap: no log line, health still
@@ -21,7 +24,9 @@ final class DatabaseFilesMonitor: Sendable {
     /// Starts looking; `whenLost` runs once, on the monitor's thread, after the log line.
     init(store: CustomerStore, logger: Logger, whenLost: @escaping @Sendable () -> Void) {
         let thread = Thread { [stopSignal] in
+            var reported: String?
             while stopSignal.wait(timeout: .now() + Self.interval) == .timedOut {
+                reported = Self.reportPlace(of: store, logger: logger, reported: reported)
                 do {
                     try store.requireDatabaseFilesInPlace()
                 } catch {
@@ -34,6 +39,19 @@ final class DatabaseFilesMonitor: Sendable {
         }
         thread.name = "database-files-monitor"
         thread.start()
+    }
+
+    /// Logs what is wrong with the database's place when it is not what was last reported.
+    /// - Returns: what is wrong now.
+    private static func reportPlace(of store: CustomerStore, logger: Logger, reported: String?) -> String? {
+        let problem = store.placeProblem()
+        guard problem != reported else { return problem }
+        if let problem {
+            logger.critical("the database's files could now be read or swapped by another user: \(problem)", [("database", store.path)])
+        } else {
+            logger.notice("the database's directory and files are the server's user's alone again", [("database", store.path)])
+        }
+        return problem
     }
 
     /// Stops looking (before the store closes: SQLite removes the WAL with its last connection).

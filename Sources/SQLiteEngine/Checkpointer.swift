@@ -44,6 +44,7 @@ public final class Checkpointer: Sendable {
     public static let bulkThreshold: Int32 = 10_000
 
     private let path: String
+    private let lengthRecord: LogLengthRecord?
     private let busyTimeoutMilliseconds: Int
     private let synchronous: SynchronousLevel
     private let queue = DispatchQueue(label: "customercard.sqlite.checkpoint")
@@ -86,7 +87,10 @@ public final class Checkpointer: Sendable {
     ///   - path: the database whose writer ``watch(_:)`` is given.
     ///   - busyTimeoutMilliseconds: for the checkpoint connection, as for the writer.
     ///   - synchronous: the writer's level: the checkpoint syncs as it does (PRAGMA synchronous is per connection).
-    public init(path: String, busyTimeoutMilliseconds: Int, synchronous: SynchronousLevel) {
+    /// - Parameter lengthRecord: told each commit's log length, and emptied before the log is
+    ///   truncated and when recording stops (see ``LogLengthRecord``).
+    public init(path: String, busyTimeoutMilliseconds: Int, synchronous: SynchronousLevel, lengthRecord: LogLengthRecord? = nil) {
+        self.lengthRecord = lengthRecord
         self.path = path
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.synchronous = synchronous
@@ -95,6 +99,9 @@ public final class Checkpointer: Sendable {
     /// Makes `writer` report its log size here after each commit, instead of checkpointing by
     /// itself (registering a WAL hook turns SQLite's automatic checkpoint off for that connection).
     public func watch(_ writer: SQLiteConnection) {
+        if let lengthRecord, let pageSize = (try? writer.pragma("page_size")).flatMap({ $0.flatMap { Int64($0) } }) {
+            lengthRecord.use(pageSize: pageSize)
+        }
         writer.setWALHook(context: Unmanaged.passUnretained(self).toOpaque()) { context, database, _, pages in
             guard let context, let database else { return SQLITE_OK }
             Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().committed(logPages: pages, on: database)
@@ -118,6 +125,12 @@ public final class Checkpointer: Sendable {
         isTruncationDue.store(true, ordering: .relaxed)
     }
 
+    /// Empties the log's length record for good, before the connections close (SQLite deletes the
+    /// log with the last one).
+    public func stopRecordingLogLength() {
+        lengthRecord?.lower()
+    }
+
     /// Closes the checkpoint connection once a running checkpoint is done; later ones are skipped.
     public func close() {
         queue.sync {
@@ -136,9 +149,12 @@ public final class Checkpointer: Sendable {
     /// contract: the write lock is released, the connection may checkpoint).
     private func committed(logPages pages: Int32, on database: OpaquePointer) {
         if isTruncationDue.exchange(false, ordering: .relaxed) {
+            // Emptied first: a crash between the two must not leave a record longer than the log.
+            lengthRecord?.emptyBeforeTruncation()
             truncate(on: database)
             return
         }
+        lengthRecord?.committed(pages: pages)
         var queuedAt = pagesAtLastQueued.load(ordering: .relaxed)
         if pages < queuedAt {
             queuedAt = 0   // the log restarted

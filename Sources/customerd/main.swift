@@ -44,9 +44,11 @@ let helpText = """
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
       3   database refused: damaged, read-only, not an SQLite database, from a newer version,
-          marked by a server that found its write-ahead log cut short (DATABASE.wal-cut-short:
+          marked as having lost writes (DATABASE.wal-cut-short: a server's read, or a start on the
+          same boot through DATABASE.wal-length, found its write-ahead log cut short;
           restore a backup with --restore and --force, or check the database and remove the marker),
-          or unsafe (its directory or files another user owns or may write, or a link)
+          or unsafe (its directory, a directory above it, or its files another user owns or may write,
+          or a link)
       4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
       64  wrong command line
 

@@ -85,4 +85,34 @@ import Testing
             #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.sequence < $1.sequence })
         }
     }
+
+    /// A client that follows `ListCustomers(changedSince:)` from the newest `updatedAt` it saw finds
+    /// what was written after the clock was set back, by this server and by the next start (caps21;
+    /// before, the new customers were stamped two hours earlier and neither was listed).
+    @Test func changedSinceFindsCustomersWrittenAfterTheClockWasSetBackAlsoAfterARestart() async throws {
+        let clock = MovedClock()
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (mark, during) = try await withTestServer(start: { try start(clock, in: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let before = try await client.customers.create(CustomerFields(name: "Before Oy"))
+            clock.move(hours: -2)
+            let during = try await client.customers.create(CustomerFields(name: "During Oy"))
+            #expect(during.updatedAt >= before.updatedAt)
+            #expect(during.createdAt >= before.createdAt)
+            let changed = try await client.customers.list(CustomerQuery(changedSince: before.updatedAt)).customers
+            #expect(changed.map(\.name).sorted() == ["Before Oy", "During Oy"])
+            return (before.updatedAt, during)
+        }
+        // The clock is still two hours back when the server starts again.
+        try await withTestServer(start: { try start(clock, in: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let after = try await client.customers.create(CustomerFields(name: "After Restart Oy"))
+            #expect(after.updatedAt >= during.updatedAt)
+            let changed = try await client.customers.list(CustomerQuery(changedSince: max(mark, during.updatedAt))).customers
+            #expect(changed.map(\.name).contains("After Restart Oy"), "\(changed.map(\.name))")
+        }
+    }
 }

@@ -191,7 +191,7 @@ extension CustomerStore {
     }
 
     func requireActivity(_ connection: SQLiteConnection, id: Int64) throws -> StoredActivity {
-        guard let activity = try ActivityRow.fetch(connection, id: id, now: nowMilliseconds()) else {
+        guard let activity = try ActivityRow.fetch(connection, id: id, now: clock.wallMilliseconds()) else {
             throw StoreError.notFound("activity \(id) does not exist")
         }
         return activity

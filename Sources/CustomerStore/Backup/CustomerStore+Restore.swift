@@ -64,6 +64,8 @@ extension CustomerStore {
         let incoming = path + ".restoring"
         try FileSystem.removeFile(incoming)
         try copyFile(from: backupDatabase, to: incoming)
+        // The record describes the log of the database replaced here.
+        LogLengthRecord.remove(databasePath: path)
         try FileSystem.call("rename", path) { rename(incoming, path) }
         try FileSystem.syncDirectory((path as NSString).deletingLastPathComponent)
         // What the marker warned about is replaced; removed last, so a restore cut short keeps it.

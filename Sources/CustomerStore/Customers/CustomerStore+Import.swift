@@ -107,7 +107,7 @@ extension CustomerStore {
                                 answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
         try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
             let claim = try claim()
-            let clock = try IdempotencyKeyClock.advanced(connection, wall: nowMilliseconds())
+            let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
             if let earlier = try Self.earlierUse(connection, of: claim, at: clock) {
                 return (.earlier(earlier), false)
             }

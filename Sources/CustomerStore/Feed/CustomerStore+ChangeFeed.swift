@@ -40,7 +40,7 @@ extension CustomerStore {
                 let (span, overflow) = Int64(max(0, days)).multipliedReportingOverflow(by: 86_400_000)
                 if !overflow {
                     target = max(target, try Self.lastEntry(connection, after: bounds.prunedThrough,
-                                                            before: nowMilliseconds() - span) ?? 0)
+                                                            before: clock.wallMilliseconds() - span) ?? 0)
                 }
             }
             return (bounds, min(target, bounds.last))

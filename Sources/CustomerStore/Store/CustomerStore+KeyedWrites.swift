@@ -33,7 +33,7 @@ extension CustomerStore {
             // The feed's watchers wake after the COMMIT, as after any write (see `write`).
             defer { commits.committed() }
             return try writer.write(admission: admission) { connection in
-                let clock = try IdempotencyKeyClock.advanced(connection, wall: nowMilliseconds())
+                let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
                 if let earlier = try Self.earlierUse(connection, of: claim, at: clock) { return earlier }
                 let response = try body()
                 try Self.remember(connection, claim, answer: response, at: clock)

@@ -17,7 +17,8 @@ public final class CustomerStore: Sendable {
     let readers: ConnectionPool
     /// Checkpoints the WAL beside the writer (see `Checkpointer`).
     let checkpointer: Checkpointer
-    let clock: @Sendable () -> Date
+    /// Stamps writes: the wall clock, never behind a stamp given before (see ``StampClock``).
+    let clock: StampClock
     /// The country rule for VAT numbers, run inside the write transaction (see `StoreOptions`).
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
@@ -62,15 +63,19 @@ public final class CustomerStore: Sendable {
     ///   for a database from a newer binary (left unchanged), or the SQLite error that stopped it.
     public init(path: String, options: StoreOptions = .init()) throws {
         self.path = path
-        clock = options.clock
         vatNormaliser = options.vatNormaliser
         // Before the lock file is opened or made: it could be another user's too.
         try DatabaseFileOwnership.requireSafe(databasePath: path)
         lock = try Self.takeLock(of: path)
         // Before SQLite opens what is left: it would take a cut log for an empty one.
         try CutShortMarker.requireAbsent(databasePath: path)
+        // Before SQLite opens what is left: a log cut while no server read it (see `LogLengthRecord`).
+        if let cut = LogLengthRecord.cut(databasePath: path) {
+            try CutShortMarker.write(databasePath: path, what: cut)
+            try CutShortMarker.requireAbsent(databasePath: path)
+        }
         let checkpointer = Checkpointer(path: path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-                                        synchronous: options.synchronous)
+                                        synchronous: options.synchronous, lengthRecord: LogLengthRecord(databasePath: path))
         self.checkpointer = checkpointer
         // SQLite would create the file 0644 less the umask, and gives its WAL and shared-memory
         // files the database file's mode (os_unix.c, findCreateFileMode).
@@ -84,7 +89,8 @@ public final class CustomerStore: Sendable {
         } catch {
             throw StoreError.converting(error)
         }
-        (isIntegrityCheckDeferred, appliedMigrations) = try StoreError.mappingEngineErrors {
+        let newestStamp: Int64
+        (isIntegrityCheckDeferred, appliedMigrations, newestStamp) = try StoreError.mappingEngineErrors {
             try writerConnection.requireWritable()
             // Checked before WAL is switched on, because that writes the file header: a database
             // this binary does not understand is never written to.
@@ -99,8 +105,9 @@ public final class CustomerStore: Sendable {
             // it cannot be written (a full disk, a file-size limit reached) the server starts and
             // serves reads as it did before, and its first real commit does the same.
             _ = try? writerConnection.commitToLog()
-            return (isIntegrityCheckDeferred, applied)
+            return (isIntegrityCheckDeferred, applied, try Self.newestStamp(writerConnection))
         }
+        clock = StampClock(wall: options.clock, newestStored: newestStamp)
         self.options = options
         // Uploads that a crash interrupted left temporary files; none is running yet.
         try BlobStore(databasePath: path).removeStaleUploads()
@@ -119,6 +126,19 @@ public final class CustomerStore: Sendable {
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
+    }
+
+    /// The newest customer's stamp (its index's last entry), so stamps after a restart are not
+    /// earlier whatever the clock says (see `StampClock`); `.min` before the customers' table is
+    /// made (a store opened at an early migration, in tests).
+    private static func newestStamp(_ connection: SQLiteConnection) throws -> Int64 {
+        let hasCustomers = try connection.withStatement(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'customers'") { try $0.step() }
+        guard hasCustomers else { return .min }
+        let newest = try connection.withStatement("SELECT max(updated_at) FROM customers") { statement in
+            try statement.step() ? statement.optionalInt64(0) : nil
+        }
+        return newest ?? .min
     }
 
     /// Takes the database's one-owner lock (see `DatabaseLock`), as opening and restoring do.
@@ -171,6 +191,7 @@ public final class CustomerStore: Sendable {
         guard ownsConnections else { return }
         // SQLite removes the WAL when its last connection closes: not a removal to report.
         fileWatch.stop()
+        checkpointer.stopRecordingLogLength()
         commits.close()
         readers.close()
         writer.close()
@@ -313,6 +334,14 @@ public final class CustomerStore: Sendable {
         try fileWatch.requireFilesInPlaceNow()
     }
 
+    /// What start-up would now refuse about the database's place (its directory or one above it
+    /// another's or writable by others), or its files given to another user or opened to group or
+    /// others since they were made the owner's alone; nil when nothing. The server asks every
+    /// second to tell the operator (``DatabaseFileOwnership``).
+    public func placeProblem() -> String? {
+        DatabaseFileOwnership.problemWhileServing(databasePath: path)
+    }
+
     /// `StoreError.mappingEngineErrors`, and a short read noticed (``DatabaseFileWatch/noticing(_:)``):
     /// every store call that runs SQL for a caller goes through it.
     func mappingEngineErrors<T>(_ body: () throws -> T) throws -> T {
@@ -325,9 +354,10 @@ public final class CustomerStore: Sendable {
 
     // MARK: Time
 
-    /// Now, in whole milliseconds since 1970 UTC (the stored precision).
+    /// A write's stamp, in whole milliseconds since 1970 UTC (the stored precision): now, or the
+    /// newest stamp given before when the wall clock was set back (``StampClock``).
     func nowMilliseconds() -> Int64 {
-        clock().milliseconds
+        clock.stamp()
     }
 }
 

@@ -4,7 +4,8 @@ import SQLiteEngine
 import Glibc
 #endif
 
-/// A file beside the database saying its write-ahead log was cut short while a server ran.
+/// A file beside the database saying its write-ahead log was cut short: found by a read while a
+/// server ran, or at a start by the log's length record (`LogLengthRecord`).
 ///
 /// Why: a server that meets the cut (SQLite's short read, `DatabaseFileWatch`) refuses every call
 /// from then on, but a restart would open what is left as if nothing happened: SQLite takes the cut
@@ -18,11 +19,17 @@ enum CutShortMarker {
     /// Leaves the marker: when the cut was noticed, by which process, SQLite's error, and what the
     /// operator may do. Durable before it returns (the server may be killed at any moment after).
     static func write(databasePath: String, logPath: String, cause: SQLiteError) throws {
+        try write(databasePath: databasePath, what: "the write-ahead log \(logPath) was cut short while the server ran "
+                  + "(SQLite error \(cause.code): \(cause.message))")
+    }
+
+    /// The same, `what` saying what was found (a start finding the log shorter than its last commit
+    /// left it: `LogLengthRecord`).
+    static func write(databasePath: String, what: String) throws {
         let path = path(forDatabase: databasePath)
         let noticed = ISO8601DateFormatter().string(from: Date())
         let text = """
-            noticed \(noticed) by customerd pid \(getpid()): the write-ahead log \(logPath) was cut short \
-            while the server ran (SQLite error \(cause.code): \(cause.message)).
+            noticed \(noticed) by customerd pid \(getpid()): \(what).
             The writes it held are lost, and what is left of \(databasePath) cannot be trusted.
             \(remedy(databasePath: databasePath))
 

@@ -37,7 +37,7 @@ public struct StoreOpeningError: Error, Sendable, Hashable, CustomStringConverti
         case .readOnly:
             return "the database \(path) cannot be written (file mode, owner or a read-only file system); refusing to serve it"
         case .cutShort(let marker, let noticed):
-            return "the database \(path) lost writes: its write-ahead log was cut short while a server ran (\(marker): "
+            return "the database \(path) lost writes: its write-ahead log was cut short (\(marker): "
                 + "\(noticed)); refusing to serve what is left. " + CutShortMarker.remedy(databasePath: path)
         case .unsafeFile(let why):
             return "the database \(path) is unsafe: \(why)"

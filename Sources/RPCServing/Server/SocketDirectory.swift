@@ -1,3 +1,4 @@
+import DirectorySafety
 import Glibc
 import RPCCore
 import RPCTransport
@@ -40,22 +41,30 @@ struct SocketDirectory: Sendable {
         return SocketDirectory(path: path, descriptor: descriptor)
     }
 
-    /// Refuses a directory owned by someone else or writable by group or others, whatever its sticky bit.
+    /// The rule for the socket's directory: the server's user's own (not root's: the server made
+    /// it, or its user must have), writable by nobody else, whatever its sticky bit.
+    private static let rule = DirectoryRule(admitsRoot: false)
+
+    /// Refuses what ``rule`` refuses; adds `searchBits` to a directory that passes.
     private static func check(_ descriptor: Int32, path: String, searchBits: UInt32) throws(RPCServerError) {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw SocketFileListener.failure(errno, "cannot stat the socket directory \(path)") }
-        let owner = geteuid()
-        guard info.st_uid == owner else {
+        switch rule.finding(info) {
+        case .ownedBy(let uid):
             throw RPCServerError(.unsafeSocketDirectory,
-                                 "the socket directory \(path) belongs to uid \(info.st_uid), not to this server's user (uid \(owner)); "
+                                 "the socket directory \(path) belongs to uid \(uid), not to this server's user (uid \(rule.user)); "
                                  + "refusing it: its owner could replace the socket")
-        }
-        let mode = UInt32(info.st_mode) & 0o7777
-        guard mode & 0o022 == 0 else {
+        case .writableByOthers(let mode):
             throw RPCServerError(.unsafeSocketDirectory,
                                  "the socket directory \(path) has mode \(String(mode, radix: 8)): group or others may write to it "
                                  + "and could replace the socket; refusing it (chmod go-w \(path), or choose another directory)")
+        case .notADirectory:
+            // Opened with O_DIRECTORY: only a directory gets here.
+            throw RPCServerError(.unsafeSocketDirectory, "the socket directory \(path) is not a directory")
+        case nil:
+            break
         }
+        let mode = UInt32(info.st_mode) & 0o7777
         if mode & searchBits != searchBits {
             guard fchmod(descriptor, mode_t(mode | searchBits)) == 0 else {
                 throw SocketFileListener.failure(errno, "cannot let other users reach the socket directory \(path)")
@@ -73,14 +82,15 @@ struct SocketDirectory: Sendable {
             return "the socket directory \(path) was removed, moved or replaced: new clients cannot reach this server's socket; "
                 + "restart customerd"
         }
-        if info.st_uid != geteuid() {
-            return "the socket directory \(path) now belongs to uid \(info.st_uid), not to this server's user (uid \(geteuid())): "
+        switch Self.rule.finding(info) {
+        case .ownedBy(let uid):
+            return "the socket directory \(path) now belongs to uid \(uid), not to this server's user (uid \(Self.rule.user)): "
                 + "its owner could replace the socket; give it back (chown) and restart customerd"
-        }
-        let mode = UInt32(info.st_mode) & 0o7777
-        if mode & 0o022 != 0 {
+        case .writableByOthers(let mode):
             return "the socket directory \(path) now has mode \(String(mode, radix: 8)): group or others may write to it and "
                 + "could replace the socket; chmod go-w \(path), check the socket file, and restart customerd"
+        case .notADirectory, nil:
+            break
         }
         return nil
     }
