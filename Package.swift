@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "ThreadSyncTests", dependencies: ["TestSupport", "ThreadSync"], path: "Tests/ThreadSyncTests"),
         .testTarget(name: "RPCTests", dependencies: ["TestSupport", "RPCCore", "RPCTransport", "RPCClient", "RPCServing", "ServiceLog", "BinaryCoding"], path: "Tests/RPCTests"),
         .testTarget(name: "HashingTests", dependencies: ["TestSupport", "Hashing"], path: "Tests/HashingTests"),
-        .testTarget(name: "SQLiteEngineTests", dependencies: ["TestSupport", "SQLiteEngine", "CSQLite"], path: "Tests/SQLiteEngineTests"),
+        .testTarget(name: "SQLiteEngineTests", dependencies: ["TestSupport", "CommandLineKit", "SQLiteEngine", "CSQLite"], path: "Tests/SQLiteEngineTests"),
         .testTarget(name: "CustomerStoreTests", dependencies: ["TestSupport", "CustomerStore", "SQLiteEngine"], path: "Tests/CustomerStoreTests"),
         .testTarget(name: "BusinessIdentifiersTests", dependencies: ["TestSupport", "BusinessIdentifiers"], path: "Tests/BusinessIdentifiersTests"),
         .testTarget(name: "BusinessRegistryTests",

@@ -35,11 +35,11 @@ import Testing
             }
         }
         let staging = database + ".files/tmp"
-        var staged: [String] = []
-        for _ in 0..<6_000 where staged.isEmpty {
-            staged = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
-            if staged.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        // Up to the tests' wait limit, not 6 000 polls (60 s): an upload beside busy cores may take longer.
+        try await waitUntil("the upload's staging file to appear", every: .milliseconds(10)) {
+            !((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []).isEmpty
         }
+        let staged = (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? []
         #expect(staged.count == 1)
 
         let second = try await refusedStart(["--socket", root.path + "/second.sock", "--database", database])
@@ -135,8 +135,9 @@ import Testing
         // A limit of 0 bytes: every database counts as too large, so the check runs beside serving.
         let socketPath = try await withTestServer(start: { try TestServer(directory: root) { $0.integrityCheckBeforeServingLimit = 0 } },
                                                   stop: { $0.stopKeepingData() }) { server in
-            for _ in 0..<2_000 where server.app.failureAfterStart == nil {
-                try await Task.sleep(for: .milliseconds(20))
+            // Up to the tests' wait limit, not 2 000 polls (40 s): the check beside busy cores may take longer.
+            try await waitUntil("the check beside serving to refuse the database", every: .milliseconds(20)) {
+                server.app.failureAfterStart != nil
             }
             #expect(server.app.failureAfterStart == .databaseRefused)
             return server.socketPath

@@ -44,9 +44,17 @@ struct ProcessResult: Sendable {
 /// the pool has only as many threads as cores (two on CI), so with several children running at
 /// once the rest of the suite would stall; a child that never ends is killed and fails its test.
 /// `ChildProcess`, not Foundation's `Process`: see why in its documentation.
+///
+/// customerctl gives up on a call after 30 s unless told otherwise (DEADLINE_EXCEEDED, exit 14):
+/// beside busy cores a call can take longer (an import's, in a whole run at a load of 80), so a
+/// command given a server's socket first and no `--timeout` of its own gets one a little below `seconds`.
 func runProduct(_ name: String, _ arguments: [String], environment: [String: String]? = nil,
                 within seconds: Double = testWaitLimit) async throws -> ProcessResult {
-    try await runExecutable(try Products.url(of: name).path, arguments, environment: environment, within: seconds)
+    var arguments = arguments
+    if name == "customerctl", arguments.first == "--socket", arguments.count >= 2, !arguments.contains("--timeout") {
+        arguments.insert(contentsOf: ["--timeout", String(max(1, Int(seconds * 0.8)))], at: 2)
+    }
+    return try await runExecutable(try Products.url(of: name).path, arguments, environment: environment, within: seconds)
 }
 
 /// Runs any executable (a path) to completion the same way.

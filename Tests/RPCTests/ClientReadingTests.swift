@@ -4,6 +4,7 @@ import Glibc
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+import TestSupport
 import Testing
 
 /// Who reads a client connection: a lone caller for its own response, or the reader thread.
@@ -54,12 +55,10 @@ import Testing
         connection.close()
         // The reader thread releases the descriptor (it is parked while nobody calls); the number
         // may be reused at once by another test, so the check is that it no longer names our socket.
-        var released = false
-        for _ in 0..<500 where !released {
-            released = Self.fileName(of: descriptor) != socketName
-            if !released { try await Task.sleep(for: .milliseconds(10)) }
+        // Bounded by the tests' wait limit, not 500 polls (5 s): a starved reader thread takes longer.
+        try await waitUntil("the reader thread to release the socket", every: .milliseconds(10)) {
+            Self.fileName(of: descriptor) != socketName
         }
-        #expect(released)
     }
 
     /// What /proc says descriptor `fd` of this process is, e.g. "socket:[12345]"; nil if closed.

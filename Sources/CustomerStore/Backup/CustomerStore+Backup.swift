@@ -24,7 +24,7 @@ extension CustomerStore {
     /// - Parameters:
     ///   - target: an absolute path; nothing there, or an empty folder. Written as the server's user.
     ///   - pagesPerStep: pages copied per step (at least 1).
-    ///   - isAbandoned: asked before each step and each blob: true ends the backup there, its staging
+    ///   - isAbandoned: asked before each step, each blob and the manifest: true ends the backup there, its staging
     ///     folder removed (the server: once its stop cut the call, so the stop is not held until the
     ///     copy is done, leaving a backup its caller was told had failed).
     /// - Throws: `invalidArgument` (field `to`) for a relative path, `alreadyExists` for a target in
@@ -64,6 +64,13 @@ extension CustomerStore {
                 if try !copied.copy(sha256: blob.sha256, size: blob.size, from: live) { throw try missingBlobError(blob.sha256) }
             }
             try? FileManager.default.removeItem(atPath: copied.temporaryDirectory)
+            // Asked once more before the manifest (the last writes, then the rename): checking the
+            // copy and syncing it take seconds on a large store or a busy machine, and a server's
+            // stop that cut the call meanwhile answered UNAVAILABLE; publishing after it left a whole
+            // backup its caller was told had failed (BackupTests' SIGTERM case, under load). Not
+            // after the manifest: a server's exit can cut the staging folder's removal short, and
+            // what it leaves must have no manifest, which `--restore` refuses for what it is.
+            if isAbandoned() { throw StoreError.cancelled }
 
             let manifest = BackupManifest(
                 createdAt: nowMilliseconds(), schemaVersion: contents.schemaVersion, databaseBytes: databaseBytes,
