@@ -184,6 +184,7 @@ public final class Checkpointer: Sendable {
                         state.statistics.byWriter += 1
                         state.statistics.lastCheckpointAt = Date()
                     }
+                    lengthRecord?.touch()
                     return nil
                 } catch {
                     return error
@@ -239,6 +240,8 @@ public final class Checkpointer: Sendable {
                     if bulk { state.statistics.bulk += 1 }
                     state.statistics.lastCheckpointAt = Date()
                 }
+                // Also after a partial copy: the pages it wrote changed the database file's time.
+                lengthRecord?.touch()
                 return nil
             } catch {
                 return error

@@ -24,7 +24,9 @@ import Glibc
 ///
 /// What it does not see: a log cut and then grown back past the record (written over by another
 /// process), frames garbled in place (SQLite's checksums drop them, as before), and a cut on a
-/// machine restarted since the last commit.
+/// machine restarted since the last commit, or after another SQLite program wrote the database
+/// file (see ``cut(databasePath:)``; a kill landing between one of the server's own checkpoints
+/// and its ``touch()`` looks the same, so a cut after such a kill is not found either).
 public final class LogLengthRecord: Sendable {
     /// The record's path for the database at `databasePath`.
     public static func path(forDatabase databasePath: String) -> String { databasePath + ".wal-length" }
@@ -87,6 +89,13 @@ public final class LogLengthRecord: Sendable {
         if written != Self.width { _ = ftruncate(descriptor, 0) }
     }
 
+    /// After a checkpoint of the server's own copied log pages into the database: the record's
+    /// time moves past the database file's, so ``cut(databasePath:)`` tells the server's own
+    /// writes to the database from another program's.
+    public func touch() {
+        _ = futimens(descriptor, nil)
+    }
+
     /// Before the log is truncated (after an erasure): nothing recorded until the next commit.
     public func emptyBeforeTruncation() {
         _ = ftruncate(descriptor, 0)
@@ -108,6 +117,16 @@ public final class LogLengthRecord: Sendable {
               let boot = currentBoot() else { return nil }
         let fields = String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard fields.count == 2, fields[0] == boot, let recorded = Int64(fields[1]) else { return nil }
+        // Another SQLite program (the `sqlite3` shell looking at the data after a kill, say) that
+        // opened the database since: its last connection copied the log into the database and
+        // deleted it (or truncated it), which loses nothing, and wrote the database file after the
+        // record's last write (the server's own checkpoints `touch()` the record after theirs). The
+        // log's length then says nothing; judging it would refuse a sound database.
+        var recordInfo = stat(), databaseInfo = stat()
+        if stat(path, &recordInfo) == 0, stat(databasePath, &databaseInfo) == 0,
+           Self.isLater(databaseInfo.st_mtim, than: recordInfo.st_mtim) {
+            return nil
+        }
         let logPath = databasePath + "-wal"
         var info = stat()
         let length = stat(logPath, &info) == 0 ? Int64(info.st_size) : 0
@@ -119,6 +138,10 @@ public final class LogLengthRecord: Sendable {
     /// Removes the record (a restore replaces the database it describes).
     public static func remove(databasePath: String) {
         _ = unlink(path(forDatabase: databasePath))
+    }
+
+    private static func isLater(_ time: timespec, than other: timespec) -> Bool {
+        time.tv_sec != other.tv_sec ? time.tv_sec > other.tv_sec : time.tv_nsec > other.tv_nsec
     }
 
     private static func currentBoot() -> String? {

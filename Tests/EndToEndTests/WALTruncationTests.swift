@@ -114,6 +114,63 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: database + ".wal-cut-short"))
     }
 
+    /// What an operator does after a kill: look at the data with another SQLite program (the
+    /// `sqlite3` shell). Its last connection copies the log into the database and deletes it, which
+    /// loses nothing; the next start serves (before: refused, the log "cut or removed").
+    @Test func aLogAnotherSQLiteProgramCopiedAndRemovedAfterAKillIsNoCut() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (socket, database) = (files.socket, files.database)
+        let daemon = try startDaemon(socket: socket, database: database)
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        for name in ["Kept Oy", "Also Kept Oy"] { _ = try await client.customers.create(CustomerFields(name: name)) }
+        daemon.terminate(SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
+        #expect(LogLengthRecord.cut(databasePath: database) == nil, "a log as the kill left it is whole")
+
+        // File times tick coarsely: wait (bounded) until a file written now is later than the
+        // record, as anything an operator runs after a kill is.
+        try await waitUntilAFileWrittenNowIsLater(than: LogLengthRecord.path(forDatabase: database), in: files.directory.path)
+        let count = try await onThread { () throws -> Int64 in
+            let other = try SQLiteConnection(path: database, role: .writer, busyTimeoutMilliseconds: 5_000)
+            defer { other.close() }
+            return try other.withStatement("SELECT count(*) FROM customers") { statement in
+                _ = try statement.step()
+                return statement.int64(0)
+            }
+        }
+        #expect(count == 2)
+        #expect(!FileManager.default.fileExists(atPath: database + "-wal"), "the other program's close removed the log")
+
+        let restarted = try startDaemon(socket: socket, database: database)
+        defer { restarted.killInBackground() }
+        let again = CustomerClient(socketPath: socket)
+        defer { again.close() }
+        try await waitUntilServing(again)
+        #expect(try await again.customers.list().customers.map(\.name).sorted() == ["Also Kept Oy", "Kept Oy"])
+        #expect(!FileManager.default.fileExists(atPath: database + ".wal-cut-short"))
+    }
+
+    private func waitUntilAFileWrittenNowIsLater(than path: String, in directory: String) async throws {
+        func modified(_ path: String) -> timespec? {
+            var info = stat()
+            return stat(path, &info) == 0 ? info.st_mtim : nil
+        }
+        let probe = directory + "/probe-time"
+        defer { unlink(probe) }
+        let record = try #require(modified(path))
+        for _ in 0..<10_000 {
+            #expect(FileManager.default.createFile(atPath: probe, contents: Data([1])))
+            let now = try #require(modified(probe))
+            if now.tv_sec > record.tv_sec || (now.tv_sec == record.tv_sec && now.tv_nsec > record.tv_nsec) { return }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        Issue.record("a file written now is still no later than \(path)")
+    }
+
     @Test func restoringABackupClearsTheMarkOfALogCutShort() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
