@@ -31,8 +31,9 @@ final class Caller: Sendable {
     }
 
     /// Who the store records as making this call's writes: the person, with the service named
-    /// beside them when one acts for them.
-    var author: Author { Author(userID: user.id, via: service?.id) }
+    /// beside them when one acts for them, and the profile the call was admitted with (the writer
+    /// refuses the write if the person was deactivated or given other rights meanwhile).
+    var author: Author { Author(admitted: user, via: service?.id) }
 
     /// What the person's profile grants (a trusted service adds nothing of its own).
     var rights: PermissionRights { user.rights }

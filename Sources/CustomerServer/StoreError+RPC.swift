@@ -45,6 +45,13 @@ extension StoreError: RPCErrorConvertible {
             // The write is named in the store's (Swift) words: the log has it with the cause.
             return RPCError(.internalError, "the server made a write without its call's admission (a server bug); "
                             + "nothing was written", cause: self)
+        case .authorDeactivated:
+            // Checked again on the writer (`AuthorStanding`): the call passed the identity check
+            // at its start, and a deactivation committed while its write waited.
+            return RPCError(.unauthenticated, description)
+        case .authorRightsChanged:
+            // As above, for a new profile or changed rights: retrying is checked anew at its start.
+            return RPCError(.aborted, description)
         case .schemaTooNew, .notADatabase, .sqlite, .io, .unusable:
             // The SQLite or file-system detail stays in the server's log (the cause is never sent).
             return RPCError(.internalError, "the store failed; the server log has the cause", cause: self)

@@ -20,7 +20,7 @@ import Testing
     static func caller(financialFigures: Bool) -> Caller {
         let rights = PermissionRights(readCustomers: .all, financialFigures: financialFigures)
         let user = StoredUser(id: 7, uid: 1007, name: "pia", active: true, createdAt: Date(timeIntervalSince1970: 0),
-                        profile: ProfileRef(id: 4, name: "Read only"), rights: rights, trustedService: false)
+                        profile: ProfileRef(id: 4, name: "Read only", version: 1), rights: rights, trustedService: false)
         return Caller(user: user, service: nil)
     }
 

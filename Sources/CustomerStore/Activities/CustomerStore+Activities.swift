@@ -120,7 +120,7 @@ extension CustomerStore {
                                               violations: &violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO activities (customer_id, kind, subject, due_at, starts_at, ends_at, assignee_id, contact_id,
@@ -178,7 +178,7 @@ extension CustomerStore {
                 throw StoreError.failedPrecondition("activity \(id) is a \(current.kind.rawValue), not a task", field: "id")
             }
             guard (current.completedAt != nil) != completed else { return current }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE activities SET completed_at = ?, completed_by = ?, version = version + 1, updated_at = ?,

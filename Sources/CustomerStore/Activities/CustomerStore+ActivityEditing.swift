@@ -60,7 +60,7 @@ extension CustomerStore {
                                               violations: &violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE activities SET subject = ?, due_at = ?, starts_at = ?, ends_at = ?, assignee_id = ?,
@@ -85,7 +85,7 @@ extension CustomerStore {
             let current = try requireActivity(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.checkVersion(expectedVersion, current: current.version, of: "activity \(id)")
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             try connection.run("DELETE FROM activities WHERE id = ?", [.integer(id)])
             try HistoryLog.append(connection, .activity, id: id, customerID: current.customerID, .deleted,
                                   at: nextUpdatedAt(after: current.updatedAt), by: author,

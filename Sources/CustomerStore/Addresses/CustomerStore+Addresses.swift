@@ -17,7 +17,7 @@ extension CustomerStore {
         let (columns, violations) = AddressValidator.validate(fields, onto: nil)
         let headOffice = try Self.headOfficeID(connection, customerID: customerID)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, author.userID)
+        try Self.requireActingUser(connection, author)
         let now = nowMilliseconds()
         try connection.run(Self.insertAddresses.oneRowSQL, Self.insertValues(of: columns, customerID: customerID, at: now, by: author))
         let id = connection.lastInsertRowID
@@ -60,7 +60,7 @@ extension CustomerStore {
         -> StoredAddress {
         let (columns, violations) = AddressValidator.validate(fields, onto: current)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try Self.requireActingUser(connection, author.userID)
+        try Self.requireActingUser(connection, author)
         let now = nextUpdatedAt(after: current.updatedAt)
         try connection.run("""
             UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,
@@ -90,7 +90,7 @@ extension CustomerStore {
                 throw StoreError.failedPrecondition("address \(id) is the head office of customer \(current.customerID): "
                     + "move the head office to another address first (SetHeadOffice)", field: "id")
             }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             // The foreign key's ON DELETE SET NULL clears the head office when this was the last address.
             try connection.run("DELETE FROM addresses WHERE id = ?", [.integer(id)])
             try HistoryLog.append(connection, .address, id: id, customerID: current.customerID, .deleted,
@@ -111,7 +111,7 @@ extension CustomerStore {
     public func setHeadOffice(addressID: Int64, by author: Author) throws -> [StoredAddress] {
         try write { connection in
             let address = try requireAddress(connection, id: addressID)
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             if !address.isHeadOffice {
                 let previous = try Self.headOfficeID(connection, customerID: address.customerID, field: "id")
                 let previousAddress = try previous.map { try requireAddress(connection, id: $0) }

@@ -19,7 +19,7 @@ extension CustomerStore {
         let (columns, violations) = ContactValidator.validate(fields, onto: ContactColumns())
         try Self.requireWritableCustomer(connection, customerID: customerID)
         let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: violations)
-        try Self.requireActingUser(connection, author.userID)
+        try Self.requireActingUser(connection, author)
         let now = nowMilliseconds()
         try connection.run(Self.insertContacts.oneRowSQL, Self.insertValues(of: columns, customerID: customerID, at: now, by: author))
         let id = connection.lastInsertRowID
@@ -56,7 +56,7 @@ extension CustomerStore {
             let before = ContactColumns(current)
             let (columns, violations) = ContactValidator.validate(fields, onto: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET first_name = ?, last_name = ?, title = ?, email = ?, phone = ?, mobile = ?,
@@ -89,7 +89,7 @@ extension CustomerStore {
     public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> StoredContact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
@@ -111,7 +111,7 @@ extension CustomerStore {
         try write { connection in
             let current = try requireContact(connection, id: id)
             if current.deleted { return current }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             try erase(connection, contact: current, by: author)
             return try requireContact(connection, id: id)
         }

@@ -27,13 +27,14 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     private var numbers: CustomerNumberBlock?
     /// The first customer the batch holds with each VAT number (the one a duplicate's refusal names).
     private var vatNumberHolders: [String: StoredCustomer] = [:]
-    /// The users' names its creates' checks read (author, account manager), by id. Why: a group's
-    /// creates mostly have one author, and each read its name (~3 800 of the writer's instructions
-    /// a create, callgrind). Sound: they go with the batch's rows (`discard`), which the writer
-    /// writes before any member that does not join the batch and drops with a rolled-back group,
-    /// so they hold only across creates queued one after another, which change no user (and no
-    /// statement of the store renames or removes one).
-    private var userNames: [Int64: String] = [:]
+    /// The users its creates' checks read (author, account manager), by id, each with what the
+    /// author check needs (`AuthorStanding`). Why: a group's creates mostly have one author, and
+    /// each read its name (~3 800 of the writer's instructions a create, callgrind). Sound: they go
+    /// with the batch's rows (`discard`), which the writer writes before any member that does not
+    /// join the batch (a deactivation, a new profile) and drops with a rolled-back group, so they
+    /// hold only across creates queued one after another, which change no user (and no statement
+    /// of the store renames or removes one).
+    private var users: [Int64: AuthorStanding] = [:]
 
     /// The id the next queued customer gets.
     /// - Throws: `resourceExhausted` past the largest id, as a lone create's INSERT is refused there
@@ -48,10 +49,19 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     /// The name of the user with this id (`CustomerStore.userName`), read once a group; nil when
     /// no user has it.
     func userName(_ connection: SQLiteConnection, id: Int64) throws -> String? {
-        if let name = userNames[id] { return name }
-        let name = try CustomerStore.userName(connection, id: id)
-        if let name { userNames[id] = name }
-        return name
+        try standing(connection, id: id)?.name
+    }
+
+    /// `CustomerStore.actingUserName`, its user read once a group (the check made every create).
+    func authorName(_ connection: SQLiteConnection, _ author: Author) throws -> String {
+        try CustomerStore.admitted(author, standing(connection, id: author.userID))
+    }
+
+    private func standing(_ connection: SQLiteConnection, id: Int64) throws -> AuthorStanding? {
+        if let standing = users[id] { return standing }
+        let standing = try AuthorStanding.read(connection, userID: id)
+        if let standing { users[id] = standing }
+        return standing
     }
 
     /// The first customer of the batch with `vatNumber`.
@@ -101,6 +111,6 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         history.removeAll()
         numbers = nil
         vatNumberHolders.removeAll(keepingCapacity: true)
-        userNames.removeAll(keepingCapacity: true)
+        users.removeAll(keepingCapacity: true)
     }
 }

@@ -33,9 +33,10 @@ struct CustomerImporter {
     private var labels: [ContactLabelNames: Result<[Int64], LabelsRefused>] = [:]
     private(set) var outcome = CustomerImportOutcome()
 
-    /// - Throws: `failedPrecondition` when the acting user does not exist (nothing is imported).
+    /// - Throws: `failedPrecondition` when the acting user does not exist, `authorDeactivated` or
+    ///   `authorRightsChanged` as any write (nothing is imported).
     init(store: CustomerStore, connection: SQLiteConnection, allowDuplicateVAT: Bool, by author: Author) throws {
-        authorName = try CustomerStore.actingUserName(connection, author.userID)
+        authorName = try CustomerStore.actingUserName(connection, author)
         self.store = store
         self.connection = connection
         self.author = author

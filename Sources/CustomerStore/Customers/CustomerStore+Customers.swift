@@ -387,7 +387,7 @@ extension CustomerStore {
             if checked == nil { violations.append(Self.unknownIndustry(industry)) }
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        names.author = try batch?.userName(connection, id: author.userID) ?? Self.actingUserName(connection, author.userID)
+        names.author = try batch?.authorName(connection, author) ?? Self.actingUserName(connection, author)
         return names
     }
 

@@ -18,7 +18,7 @@ extension CustomerStore {
     /// - Throws: `notFound`; `brokenRule` for an unknown acting user.
     public func deleteCustomer(id: Int64, by author: Author) throws {
         try write { connection in
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let current = try requireCustomer(connection, id: id)
             if current.deleted { return }
             var erased = try HistoryLog.eraseValues(connection, .customer, id: id)

@@ -43,7 +43,7 @@ extension CustomerStore {
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         func planMerge(_ connection: SQLiteConnection) throws -> (plan: StoredCustomerMerge, absorbed: StoredCustomer) {
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let kept = try currentCustomer(connection, id: keepID, field: "keepId", expectedVersion: nil)
             let absorbed = try currentCustomer(connection, id: absorbID, field: "absorbId", expectedVersion: nil)
             return (try Self.mergePlan(connection, kept: kept, absorbed: absorbed, doNotFill: Set(doNotFill)), absorbed)

@@ -78,7 +78,7 @@ extension CustomerStore {
         let author = author.from(update.source)
         return try write { connection in
             var customer = try currentCustomer(connection, id: customerID, field: "customerId", expectedVersion: expectedVersion)
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             if update.name != nil || update.email != nil || update.website != nil {
                 // The VAT number is not touched, so the duplicate rule has nothing to check.
                 customer = try self.update(connection, customer,

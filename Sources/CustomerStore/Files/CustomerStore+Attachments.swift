@@ -20,7 +20,7 @@ extension CustomerStore {
                 throw StoreError.invalid("projectId", "customer \(customerID) has no project \(projectID)")
             }
         }
-        try requireActingUser(connection, author.userID)
+        try requireActingUser(connection, author)
     }
 
     /// Appends the customer's history entry for a change of one of its files or links.

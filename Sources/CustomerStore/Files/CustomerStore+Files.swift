@@ -96,7 +96,7 @@ extension CustomerStore {
         return try write { connection in
             let current = try Self.requireFile(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             guard validName != current.name else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE files SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -119,7 +119,7 @@ extension CustomerStore {
             let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
                 let file = try Self.requireFile(connection, id: id)
                 try Self.requireWritableCustomer(connection, customerID: file.customerID, field: "id")
-                try Self.requireActingUser(connection, author.userID)
+                try Self.requireActingUser(connection, author)
                 try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
                 try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",
                                                 from: file.name, to: nil, at: nowMilliseconds(), by: author)

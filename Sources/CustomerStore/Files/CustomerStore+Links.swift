@@ -53,7 +53,7 @@ extension CustomerStore {
         return try write { connection in
             let current = try Self.requireLink(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             guard validTitle != current.title else { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE links SET title = ?, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -70,7 +70,7 @@ extension CustomerStore {
         try write { connection in
             let link = try Self.requireLink(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: link.customerID, field: "id")
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             try connection.run("DELETE FROM links WHERE id = ?", [.integer(id)])
             try Self.recordAttachmentChange(connection, customerID: link.customerID, field: "links.\(id)",
                                             from: link.url, to: nil, at: nowMilliseconds(), by: author)

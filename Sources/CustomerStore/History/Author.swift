@@ -13,11 +13,38 @@ public struct Author: Sendable, Hashable {
     public var viaUserID: Int64?
     /// Where the change came from when the caller did not type it; nil for the caller's own edit.
     public var source: String?
+    /// The profile the call was admitted with: the writer refuses the write when the person's
+    /// profile (or that profile's rights) is no longer this one. nil: no admission to hold the
+    /// write to (the store's own tests); the person must still exist and be active.
+    public var admission: Admission?
 
-    public init(userID: Int64, via viaUserID: Int64? = nil, source: String? = nil) {
+    /// What a call's checks at its start were made against, as the writer compares it in the
+    /// write's transaction (`CustomerStore.actingUserName`): a write waits for the writer, and a
+    /// `SetUserProfile` or `UpdateProfile` may commit meanwhile.
+    public struct Admission: Sendable, Hashable {
+        /// permission_profiles.id of the person when the call started.
+        public var profileID: Int64
+        /// That profile's version then (every change of its rights adds one).
+        public var profileVersion: Int64
+
+        public init(profileID: Int64, profileVersion: Int64) {
+            self.profileID = profileID
+            self.profileVersion = profileVersion
+        }
+    }
+
+    public init(userID: Int64, via viaUserID: Int64? = nil, source: String? = nil, admission: Admission? = nil) {
         self.userID = userID
         self.viaUserID = viaUserID
         self.source = source
+        self.admission = admission
+    }
+
+    /// `user`, as a call's identity check just read them, making the call's writes (through the
+    /// service `viaUserID` when one acts for them): the writer holds the writes to `user`'s profile.
+    public init(admitted user: StoredUser, via viaUserID: Int64? = nil) {
+        self.init(userID: user.id, via: viaUserID,
+                  admission: Admission(profileID: user.profile.id, profileVersion: user.profile.version))
     }
 
     /// A person writing for themselves.
@@ -27,6 +54,6 @@ public struct Author: Sendable, Hashable {
 
     /// The same author, recording `source` as where the values came from.
     func from(_ source: String) -> Author {
-        Author(userID: userID, via: viaUserID, source: source)
+        Author(userID: userID, via: viaUserID, source: source, admission: admission)
     }
 }

@@ -31,7 +31,7 @@ extension CustomerStore {
             let before = CustomerSettingsColumns(current)
             let (columns, violations) = CustomerSettingsValidator.apply(changes, to: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = current.updatedAt.map { nextUpdatedAt(after: $0) } ?? nowMilliseconds()
             // One statement for the first write and every later one (SQLite "UPSERT", 3.24+).
             try connection.run("""

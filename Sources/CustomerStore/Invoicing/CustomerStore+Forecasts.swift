@@ -24,7 +24,7 @@ extension CustomerStore {
                 throw StoreError.invalidArgument(violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let before = try ForecastRow.fetch(connection, projectID: projectID, month: month)
             let now = nowMilliseconds()
             try connection.run("""
@@ -53,7 +53,7 @@ extension CustomerStore {
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try write { connection in
             let project = try requireWritableProject(connection, id: projectID, field: "projectId")
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             guard let before = try ForecastRow.fetch(connection, projectID: projectID, month: month) else {
                 throw StoreError.notFound("project \(projectID) has no forecast for \(month)", field: "month")
             }

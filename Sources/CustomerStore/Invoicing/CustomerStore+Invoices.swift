@@ -36,7 +36,7 @@ extension CustomerStore {
                                               violations: &violations)
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let contactName = try contactID.map { try requireContact(connection, id: $0).ref.name ?? "" }
             let number = try NumberSequence.invoices.next(connection)
             let office = customer.headOffice.map(AddressColumns.init)

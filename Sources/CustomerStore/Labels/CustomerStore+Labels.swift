@@ -25,7 +25,7 @@ extension CustomerStore {
         let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
         return try write { connection in
             let label = try Self.requireLabel(connection, kind, name: name)
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             try recordLabelChange(connection, label: label.id, .updated, by: author) {
                 try connection.run("UPDATE labels SET name = ? WHERE id = ?", [.text(validName), .integer(label.id)])
             }
@@ -46,7 +46,7 @@ extension CustomerStore {
                 throw StoreError.failedPrecondition("\(contacts) the \(kind.rawValue) '\(label.name)': "
                     + "delete it with force=true to unassign it from them", field: "force")
             }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             // Each contact that loses it records an `untagged` entry, as if untagged one by one.
             try recordLabelChange(connection, label: label.id, .untagged, by: author) {
                 try connection.run("DELETE FROM contact_labels WHERE label_id = ?", [.integer(label.id)])

@@ -120,7 +120,7 @@ extension CustomerStore {
                 throw StoreError.invalid("segmentIds", "no segment has id "
                     + unknown.prefix(Self.maxNamedUnknownSegments).map(String.init).joined(separator: ", ") + more)
             }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let before = try SegmentTree.ofCustomer(connection, customerID: customerID)
             try connection.run("DELETE FROM customer_segments WHERE customer_id = ?", [.integer(customerID)])
             for segmentID in wanted {

@@ -26,7 +26,7 @@ extension CustomerStore {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: nil)
             let labels = try Self.labelIDs(connection, keywords: keywords, roles: roles, violations: [])
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             var changed = false
             for label in labels {
                 try connection.run(sql, [.integer(id), .integer(label)])

@@ -12,7 +12,7 @@ extension CustomerStore {
         return try write { connection in
             let project = try requireWritableProject(connection, id: projectID, field: "projectId")
             if let violation { throw StoreError.invalidArgument([violation]) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nowMilliseconds()
             try connection.run("INSERT INTO collaboration_notes (project_id, author_id, text, created_at) VALUES (?, ?, ?, ?)",
                                [.integer(projectID), .integer(author.userID), .text(text), .integer(now)])

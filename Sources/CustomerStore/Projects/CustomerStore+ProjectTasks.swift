@@ -59,7 +59,7 @@ extension CustomerStore {
             let current = try requireProjectTask(connection, id: id)
             _ = try requireWritableProject(connection, id: current.projectID)
             guard (current.status == .done) != done else { return current }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             let now = nextUpdatedAt(after: current.updatedAt)
             return try rewriteTask(connection, current, at: now, sql: """
                 UPDATE project_tasks SET status = ?, completed_at = ?, completed_by = ?, version = version + 1,

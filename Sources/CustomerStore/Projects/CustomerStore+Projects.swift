@@ -113,7 +113,7 @@ extension CustomerStore {
             violations.append(FieldViolation(field: field, reason: "no user has id \(user)"))
         }
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-        try requireActingUser(connection, author.userID)
+        try requireActingUser(connection, author)
     }
 
     /// The project `field` (the request's) names, for a write to it or to its tasks, notes or

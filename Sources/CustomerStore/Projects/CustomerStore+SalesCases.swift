@@ -33,7 +33,7 @@ extension CustomerStore {
         return try write { connection in
             let current = try openSalesCase(connection, id: id)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
-            try Self.requireActingUser(connection, author.userID)
+            try Self.requireActingUser(connection, author)
             return try rewrite(connection, current, kind: .salesCase, outcome: .lost, lostReason: reason,
                                columns: ProjectColumns(current), action: .lost, by: author)
         }

@@ -18,19 +18,26 @@ extension CustomerStore {
         }
     }
 
-    /// The acting user must exist (the server maps callers to users; a stale id is the server's bug).
-    static func requireActingUser(_ connection: SQLiteConnection, _ userID: Int64) throws {
-        _ = try actingUserName(connection, userID)
+    /// The acting user must exist and may still write as its call was admitted (`AuthorStanding`).
+    static func requireActingUser(_ connection: SQLiteConnection, _ author: Author) throws {
+        _ = try actingUserName(connection, author)
     }
 
     /// The acting user's name (for the record a write answers with). - Throws: as `requireActingUser`.
-    static func actingUserName(_ connection: SQLiteConnection, _ userID: Int64) throws -> String {
-        guard let name = try userName(connection, id: userID) else {
+    static func actingUserName(_ connection: SQLiteConnection, _ author: Author) throws -> String {
+        try admitted(author, AuthorStanding.read(connection, userID: author.userID))
+    }
+
+    /// The name of `author` read as `standing`, once the standing admits the write.
+    /// - Throws: `authorDeactivated`, `authorRightsChanged`; `brokenRule` when no user has the id.
+    static func admitted(_ author: Author, _ standing: AuthorStanding?) throws -> String {
+        guard let standing else {
             // Users are never removed and the server names a user it has just read: no request can
             // cause this, so it names no request field.
-            throw StoreError.brokenRule("the acting user \(userID) does not exist", context: "checking the write's author")
+            throw StoreError.brokenRule("the acting user \(author.userID) does not exist", context: "checking the write's author")
         }
-        return name
+        try standing.admit(author)
+        return standing.name
     }
 
     /// The customer's head office address id, after checking that the customer exists; inside

@@ -72,6 +72,14 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// without one (``CustomerStore/answering(_:)``): a bug of the server, not of the request. The
     /// string names the write (the store method); nothing of it ran.
     case writeWithoutAdmission(String)
+    /// The write's author (users.id) was deactivated after its call was admitted, while the write
+    /// waited for the writer; nothing was written (status UNAUTHENTICATED, as the call would be
+    /// refused if it started now).
+    case authorDeactivated(Int64)
+    /// The write's author (users.id) was given another profile, or its profile's rights changed,
+    /// after its call was admitted, while the write waited for the writer; nothing was written, and
+    /// a retry is checked against the rights the user has then (status ABORTED).
+    case authorRightsChanged(Int64)
     /// Any other SQLite failure: the engine's error, with SQLite's extended result code and
     /// message and what the store was doing.
     case sqlite(SQLiteError)
@@ -100,6 +108,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .cancelled: return "the read was stopped: its call ended first"
         case .writeWithoutAdmission(let write):
             return "the write \(write) was made without its call's admission (CustomerStore.answering); nothing was written"
+        case .authorDeactivated(let user):
+            return "user \(user) was deactivated while this call waited to write; nothing was written"
+        case .authorRightsChanged(let user):
+            return "the rights of user \(user) changed while this call waited to write; nothing was written: retry"
         case .sqlite(let cause): return cause.description
         }
     }

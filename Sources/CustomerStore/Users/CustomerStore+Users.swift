@@ -5,7 +5,7 @@ extension CustomerStore {
     /// A user with its profile's rights: one indexed join, so resolving a caller is one read.
     static let userColumns = """
         SELECT u.id, u.uid, u.name, u.active, u.created_at, u.trusted_service, p.id AS profile_id, p.name AS profile_name,
-               \(rightsColumns)
+               p.version AS profile_version, \(rightsColumns)
         FROM users u JOIN permission_profiles p ON p.id = u.profile_id
         """
     static let maxUserName = 64
@@ -182,7 +182,8 @@ extension CustomerStore {
         let createdAt = Date(milliseconds: try statement.int64("created_at"))
         let trustedService = try statement.bool("trusted_service")
         return StoredUser(id: id, uid: uid, name: name, active: active, createdAt: createdAt,
-                    profile: ProfileRef(id: try statement.int64("profile_id"), name: try statement.text("profile_name")),
+                    profile: ProfileRef(id: try statement.int64("profile_id"), name: try statement.text("profile_name"),
+                                        version: try statement.int64("profile_version")),
                     rights: try decodeRights(statement), trustedService: trustedService)
     }
 }

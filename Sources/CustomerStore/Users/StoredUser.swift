@@ -11,14 +11,18 @@ public struct StoredUserRef: Sendable, Hashable {
     }
 }
 
-/// A permission profile as a user names it: id and name.
+/// A permission profile as a user names it: id and name, and its version as read with the user.
 public struct ProfileRef: Sendable, Hashable {
     public var id: Int64
     public var name: String
+    /// The profile's version when the user was read: a call's writes carry it (``Author/Admission``),
+    /// so the writer can tell that the profile's rights changed after the call was admitted.
+    public var version: Int64
 
-    public init(id: Int64, name: String) {
+    public init(id: Int64, name: String, version: Int64) {
         self.id = id
         self.name = name
+        self.version = version
     }
 }
 
