@@ -18,6 +18,8 @@ public final class CustomerServerApp: Sendable {
     let services: GuardedServices
     /// Ends the change feed's watches when a graceful stop begins.
     private let feedShutdown: ChangeFeedShutdown
+    /// The backups running, which the stop lets end before the store closes.
+    private let backups: BackupsInProgress
     private let server: RPCServer
     private let logger: Logger
     private let lateFailure = Mutex<StartFailure?>(nil)
@@ -46,6 +48,8 @@ public final class CustomerServerApp: Sendable {
         let users = UserDirectory(store: served)
         let audit = PermissionAudit(logger: logger)
         let feedShutdown = ChangeFeedShutdown(signal: store.commits)
+        let backups = BackupsInProgress()
+        self.backups = backups
         let identity = IdentityInterceptor(users: users, audit: audit)
         self.feedShutdown = feedShutdown
         // Only guarded services reach the RPC server: every method declares what it needs.
@@ -71,7 +75,7 @@ public final class CustomerServerApp: Sendable {
                 RegistryRefreshHandler(store: served, registries: configuration.registries, logger: logger),
                 ServerStatusServiceHandler(store: served, configuration: configuration),
                 DossierServiceHandler(store: served),
-                MaintenanceServiceHandler(store: served),
+                MaintenanceServiceHandler(store: served, backups: backups),
                 ChangeFeedServiceHandler(store: served, retention: FeedRetention(
                     days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown,
                     identity: identity),
@@ -150,8 +154,13 @@ public final class CustomerServerApp: Sendable {
         return code
     }
 
-    /// After the server has stopped: no call can reach the store any more.
+    /// After the server has stopped: no call can reach the store any more. A backup still running
+    /// (the stop cut its call, or it had taken its answer) is let end first, bounded, so that the
+    /// exit leaves neither its staging folder nor half of its publication behind.
     private func closeStore() {
+        if !backups.waitUntilNoneRuns() {
+            logger.warning("a backup did not end within \(BackupsInProgress.endWait) of the stop; its staging folder may be left beside its target")
+        }
         filesMonitor.withLock { $0?.stop() }
         store.close()
         logger.notice("stopped", [("socket", configuration.socketPath)])

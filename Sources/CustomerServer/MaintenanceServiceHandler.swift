@@ -6,6 +6,8 @@ import RPCServing
 /// every record, hidden financial figures included.
 struct MaintenanceServiceHandler: GuardedService {
     var store: CustomerStore
+    /// Counts the backups running, for the server's stop to wait for their end.
+    var backups: BackupsInProgress
 
     /// The most pages one step may copy: 16 MiB at 4 KiB pages, already long enough to be felt by writers.
     static let maxPagesPerStep: Int32 = 4_096
@@ -18,13 +20,29 @@ struct MaintenanceServiceHandler: GuardedService {
         context.cancellation?.code == .unavailable
     }
 
+    /// Takes the call's answer just before the backup is published, so that the server's stop and
+    /// the publication do not both happen: a stop that came first (it sets UNAVAILABLE before it
+    /// takes the answer) ends the backup with nothing published; a stop after it finds the answer
+    /// taken and the backup goes to its end (`BackupsInProgress` holds the exit until then). A call
+    /// a deadline, a cancel or a lost connection already ended still gets its backup, as before.
+    static func claimPublication(_ context: ServerContext) throws {
+        do {
+            try context.claimAnswer()
+        } catch {
+            if cutByTheServersStop(context) { throw StoreError.cancelled }
+        }
+    }
+
     func register(with router: inout GuardedRouter) {
         router.register(MaintenanceService.backup, requires: .administration) { request, context in
             let pages = request.pagesPerStep ?? Int32(CustomerStore.backupPagesPerStep)
             guard (1...Self.maxPagesPerStep).contains(pages) else {
                 throw RPCError(.invalidArgument, field: "pagesPerStep", "must be between 1 and \(Self.maxPagesPerStep), got \(pages)")
             }
-            let summary = try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: { Self.cutByTheServersStop(context) })
+            let summary = try backups.run {
+                try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: { Self.cutByTheServersStop(context) },
+                                 publishing: { try Self.claimPublication(context) })
+            }
             return BackupResponse(
                 path: summary.path, databaseBytes: summary.manifest.databaseBytes, customers: summary.manifest.customers,
                 files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,

@@ -33,4 +33,42 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/cut"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["whole"])
     }
+
+    /// The server takes its caller's answer in `publishing`: refused there (the stop came first and
+    /// answered UNAVAILABLE), the backup ends with that error and nothing published or left.
+    @Test func aRefusedPublicationEndsTheBackupWithNothingLeft() throws {
+        struct StopCameFirst: Error {}
+        let fixture = try Fixture()
+        for index in 0..<20 { try fixture.create("Asiakas \(index) Oy") }
+        let folder = fixture.directory.path("backups")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+
+        let calls = Mutex(0)
+        #expect(throws: StopCameFirst.self) {
+            try fixture.store.backup(to: folder + "/refused", pagesPerStep: 4, publishing: {
+                calls.withLock { $0 += 1 }
+                throw StopCameFirst()
+            })
+        }
+        #expect(calls.withLock { $0 } == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    /// A stop after the answer was taken (`publishing` returned) no longer ends the backup: the
+    /// caller will be answered by this backup, so it is published whole. Before, nothing took the
+    /// answer, and a stop in the last writes answered UNAVAILABLE while the backup was published.
+    @Test func aStopAfterThePublicationWasClaimedLetsTheBackupFinish() throws {
+        let fixture = try Fixture()
+        for index in 0..<20 { try fixture.create("Asiakas \(index) Oy") }
+        let folder = fixture.directory.path("backups")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+
+        let claimed = Mutex(false)
+        let summary = try fixture.store.backup(to: folder + "/claimed", pagesPerStep: 4,
+                                               isAbandoned: { claimed.withLock { $0 } },   // the stop comes at the claim
+                                               publishing: { claimed.withLock { $0 = true } })
+        #expect(summary.manifest.customers == 20)
+        #expect(FileManager.default.fileExists(atPath: folder + "/claimed/MANIFEST"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["claimed"])
+    }
 }

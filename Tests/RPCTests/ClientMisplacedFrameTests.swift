@@ -46,7 +46,7 @@ import Testing
         async let served = onThread { try Self.serve(misplaced, on: listener) }
         let path = listener.path
         let name = "misplaced"
-        let channel = ClientChannel(name: name) { () throws(IOError) -> any ByteStream in try UnixSocket.connect(to: path) }
+        let channel = fakeServerChannel(name: name, path: path)
         defer { channel.close() }
 
         // The server answers the call OK right after the misplaced frame: a client that ignored it

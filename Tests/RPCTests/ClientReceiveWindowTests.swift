@@ -22,7 +22,7 @@ import Testing
         let window = ClientConfiguration().initialStreamWindow
         async let cancelled = onThread { try Self.serveFlood(on: listener) }
         let path = listener.path
-        let channel = ClientChannel(name: "flooded") { () throws(IOError) -> any ByteStream in try UnixSocket.connect(to: path) }
+        let channel = fakeServerChannel(name: "flooded", path: path)
         defer { channel.close() }
 
         // The first message starts the call; it is too small to return credit, and nothing more

@@ -1,4 +1,5 @@
 import Glibc
+@testable import RPCClient
 @testable import RPCServing
 @testable import RPCTransport
 import TestSupport
@@ -20,4 +21,17 @@ func acceptFakeServerConnection(on listener: SocketFileListener, serverName: Str
         throw error
     }
     return socket
+}
+
+/// The client of a scripted fake server. The fake server runs on a thread of its own that a busy
+/// machine may schedule seconds late, and the client's default 5 s connect timeout then ends the
+/// handshake first (its socket is closed before the fake server's HELLO: "send: Broken pipe" in a
+/// whole loaded run), so the client waits for the handshake as long as the fake server may take
+/// to accept.
+func fakeServerChannel(name: String, path: String) -> ClientChannel {
+    var configuration = ClientConfiguration()
+    configuration.connectTimeout = .seconds(testWaitLimit)
+    return ClientChannel(name: name, configuration: configuration) { () throws(IOError) -> any ByteStream in
+        try UnixSocket.connect(to: path)
+    }
 }

@@ -27,16 +27,25 @@ extension CustomerStore {
     ///   - isAbandoned: asked before each step, each blob and the manifest: true ends the backup there, its staging
     ///     folder removed (the server: once its stop cut the call, so the stop is not held until the
     ///     copy is done, leaving a backup its caller was told had failed).
+    ///   - publishing: called once, after the last `isAbandoned` and just before the manifest (the
+    ///     last writes, the fsyncs, the rename): throwing ends the backup there with that error, its
+    ///     staging folder removed; once it returned, `isAbandoned` is not asked again and the backup
+    ///     is published unless writing fails. The server takes the call's answer here, so that a
+    ///     stop either came first (nothing published, its caller told UNAVAILABLE) or finds the
+    ///     answer taken and the backup goes to its end.
     /// - Throws: `invalidArgument` (field `to`) for a relative path, `alreadyExists` for a target in
     ///   use, `failedPrecondition` when its folder is missing, `aborted` when a file's content was
     ///   removed while the backup ran, `dataLoss` when the copy or a stored blob is damaged, `io` or
     ///   `resourceExhausted` from writing, `cancelled` once `isAbandoned`.
     public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep,
-                       isAbandoned: () -> Bool = { false }) throws -> BackupSummary {
-        try StoreError.mappingEngineErrors { try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned) }
+                       isAbandoned: () -> Bool = { false }, publishing: () throws -> Void = {}) throws -> BackupSummary {
+        try StoreError.mappingEngineErrors {
+            try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing)
+        }
     }
 
-    private func writeBackup(to target: String, pagesPerStep: Int, isAbandoned: () -> Bool) throws -> BackupSummary {
+    private func writeBackup(to target: String, pagesPerStep: Int, isAbandoned: () -> Bool,
+                             publishing: () throws -> Void) throws -> BackupSummary {
         let started = ContinuousClock.now
         let destination = try BackupTarget(target)
         let staging = try destination.makeStagingDirectory()
@@ -71,6 +80,9 @@ extension CustomerStore {
             // after the manifest: a server's exit can cut the staging folder's removal short, and
             // what it leaves must have no manifest, which `--restore` refuses for what it is.
             if isAbandoned() { throw StoreError.cancelled }
+            // A stop between the question above and the rename still published a backup its caller
+            // was told had failed: from here on the caller's answer is this backup's.
+            try publishing()
 
             let manifest = BackupManifest(
                 createdAt: nowMilliseconds(), schemaVersion: contents.schemaVersion, databaseBytes: databaseBytes,
