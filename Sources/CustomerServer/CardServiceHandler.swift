@@ -75,7 +75,7 @@ extension CardServiceHandler {
     ///
     /// The store's set made straight from the request: a set of the request's tabs first, then
     /// mapped, was a second set's storage, its generic metadata looked up at run time, and a hash
-    /// of each tab again (~1 000 instructions a card, docs/PERFORMANCE.md "card21").
+    /// of each tab again (~1 000 instructions a card, docs/performance/HISTORY.md "card21").
     private static func askedTabs(_ tabs: [CardTab], for caller: Caller)
         -> (tabs: Set<CardTabSelection>, financialHidden: Bool) {
         var asked = Set<CardTabSelection>(minimumCapacity: CardTab.allCases.count)

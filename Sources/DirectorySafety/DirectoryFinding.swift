@@ -1,8 +1,8 @@
 import Glibc
 
 /// What ``DirectoryRule`` found wrong with one directory: each caller words it in its own error,
-/// naming its own file and fix (``description`` is the shared clause they build on).
-public enum DirectoryFinding: Equatable, Sendable, CustomStringConvertible {
+/// naming its own file and fix.
+public enum DirectoryFinding: Equatable, Sendable {
     /// The path names something else than a directory (a symbolic link, when looked at without
     /// following it).
     case notADirectory
@@ -12,13 +12,4 @@ public enum DirectoryFinding: Equatable, Sendable, CustomStringConvertible {
     /// Group or others may create, remove or rename entries in it (and it is not a sticky
     /// directory the rule admits); `mode` is its permission bits, 0o7777.
     case writableByOthers(mode: UInt32)
-
-    /// "belongs to uid 4242", "has mode 777", "is not a directory": follows the directory's name.
-    public var description: String {
-        switch self {
-        case .notADirectory: "is not a directory (a symbolic link or another kind of file)"
-        case .ownedBy(let uid): "belongs to uid \(uid)"
-        case .writableByOthers(let mode): "has mode \(String(mode, radix: 8))"
-        }
-    }
 }

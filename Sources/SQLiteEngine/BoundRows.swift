@@ -4,7 +4,7 @@
 /// Why: the group-commit writer bounds creates per second (issue 15), and a create's rows built as
 /// `[[SQLValue]]` cost it an array per row and per match key, a retain and release per text, and a
 /// second copy of every text into the buffer `sqlite3_bind_text` read it from (callgrind of the
-/// writer's thread, docs/PERFORMANCE.md "create21"). Here a text is copied once, from its `String`
+/// writer's thread, docs/performance/HISTORY.md "create21"). Here a text is copied once, from its `String`
 /// or written straight into the buffer (`appendText`), and bound from there without a copy.
 public struct BoundRows: Sendable {
     /// One bound value: a text is a range of `bytes`.

@@ -34,7 +34,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// Looked through by length first (a string's UTF-8 count is stored, not counted): `==` on two
     /// different SELECTs compared their bytes up to the first difference, and most of ours begin
     /// alike (`SELECT a.id AS a_id, …`), ~3 500 instructions of a card's 7 look-ups (callgrind,
-    /// docs/PERFORMANCE.md "card21").
+    /// docs/performance/HISTORY.md "card21").
     private static let recentCapacity = 16
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):

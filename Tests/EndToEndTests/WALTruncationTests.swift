@@ -84,14 +84,7 @@ import Testing
         defer { files.remove() }
         let (socket, database) = (files.socket, files.database)
         func createAndKill(_ names: [String]) async throws {
-            let daemon = try startDaemon(socket: socket, database: database)
-            defer { daemon.killInBackground() }
-            let client = CustomerClient(socketPath: socket)
-            defer { client.close() }
-            try await waitUntilServing(client)
-            for name in names { _ = try await client.customers.create(CustomerFields(name: name)) }
-            daemon.terminate(SIGKILL)
-            #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
+            try await Self.createAndKill(names, socket: socket, database: database)
         }
 
         try await createAndKill(["Kept Oy", "Also Kept Oy"])
@@ -121,14 +114,7 @@ import Testing
         let files = try DaemonFiles()
         defer { files.remove() }
         let (socket, database) = (files.socket, files.database)
-        let daemon = try startDaemon(socket: socket, database: database)
-        defer { daemon.killInBackground() }
-        let client = CustomerClient(socketPath: socket)
-        defer { client.close() }
-        try await waitUntilServing(client)
-        for name in ["Kept Oy", "Also Kept Oy"] { _ = try await client.customers.create(CustomerFields(name: name)) }
-        daemon.terminate(SIGKILL)
-        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
+        try await Self.createAndKill(["Kept Oy", "Also Kept Oy"], socket: socket, database: database)
         #expect(LogLengthRecord.cut(databasePath: database) == nil, "a log as the kill left it is whole")
 
         // File times tick coarsely: wait (bounded) until a file written now is later than the
@@ -152,6 +138,18 @@ import Testing
         try await waitUntilServing(again)
         #expect(try await again.customers.list().customers.map(\.name).sorted() == ["Also Kept Oy", "Kept Oy"])
         #expect(!FileManager.default.fileExists(atPath: database + ".wal-cut-short"))
+    }
+
+    /// A customerd on `database` that creates `names`, then is killed (SIGKILL): its log holds them.
+    private static func createAndKill(_ names: [String], socket: String, database: String) async throws {
+        let daemon = try startDaemon(socket: socket, database: database)
+        defer { daemon.killInBackground() }
+        let client = CustomerClient(socketPath: socket)
+        defer { client.close() }
+        try await waitUntilServing(client)
+        for name in names { _ = try await client.customers.create(CustomerFields(name: name)) }
+        daemon.terminate(SIGKILL)
+        #expect(try await daemon.exitStatus("customerd to end after SIGKILL") == 128 + SIGKILL)
     }
 
     private func waitUntilAFileWrittenNowIsLater(than path: String, in directory: String) async throws {

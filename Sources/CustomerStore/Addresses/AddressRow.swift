@@ -67,7 +67,7 @@ import SQLiteEngine
         guard let id = try statement.optionalInt64(names.id) else { return nil }
         let customerID = try statement.int64(names.customerID)
         // Appended to one array: a literal of the three optionals and its `compactMap` were two
-        // allocations an address (a card decodes two, docs/PERFORMANCE.md "card21").
+        // allocations an address (a card decodes two, docs/performance/HISTORY.md "card21").
         var street: [String] = []
         if let line = try statement.optionalText(names.street1) { street.append(line) }
         if let line = try statement.optionalText(names.street2) { street.append(line) }

@@ -35,7 +35,7 @@ extension CustomerStore {
     /// Not generic over what `body` returns (a caller that is lent the row writes it and keeps
     /// nothing): called from another module, the generic read ran unspecialized and looked up the
     /// metadata of its `CardTabs<Customer>` in the runtime's cache three times a card (~2 400
-    /// instructions, callgrind, docs/PERFORMANCE.md "card21"); here it is specialized.
+    /// instructions, callgrind, docs/performance/HISTORY.md "card21"); here it is specialized.
     public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                          to: String? = nil,
                          lendingCustomer body: (CustomerListingRow) throws -> Void,
@@ -109,7 +109,7 @@ extension CustomerStore {
 
 /// Which tabs a card's read asks for, each looked up in the set once: `CardTabSelection` is a
 /// `String`-backed enum, so `Set.contains` hashed its raw value's text, six look-ups a card
-/// (~900 instructions, docs/PERFORMANCE.md "card21"); walking the set hashes nothing.
+/// (~900 instructions, docs/performance/HISTORY.md "card21"); walking the set hashes nothing.
 private struct AskedTabs {
     var contactInformation = false, salesAndProjects = false, collaboration = false, financial = false,
         settings = false, files = false
