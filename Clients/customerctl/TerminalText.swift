@@ -6,8 +6,10 @@
 /// cell must not make up a row of its own. Every cell of a table and every value of a field list
 /// passes through here; JSON output escapes by its own rules.
 enum TerminalText {
-    /// `text` with each control character (C0, DEL, C1) and line or paragraph separator written
-    /// as a visible escape: `\n`, `\r`, `\t`, else `\u{1B}` with the code point in hex.
+    /// `text` with each control character (C0, DEL, C1), line or paragraph separator and
+    /// bidirectional embedding, override or isolate written as a visible escape: `\n`, `\r`, `\t`,
+    /// else `\u{1B}` with the code point in hex. A right-to-left override stored in a name (before
+    /// the server refused them) printed the rest of the row reversed: `Acme \u{202E}yO enilno`.
     static func escaped(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: needsEscape) else { return text }
         var result = ""
@@ -27,10 +29,12 @@ enum TerminalText {
         return result
     }
 
-    /// Category Cc is U+0000-001F and U+007F-009F, and U+2028 and U+2029 are the only line and
-    /// paragraph separators: range checks, as a `generalCategory` lookup per code point is slow.
+    /// Category Cc is U+0000-001F and U+007F-009F, U+2028 and U+2029 are the only line and
+    /// paragraph separators, and the bidirectional embeddings, overrides and isolates are
+    /// U+202A-202E and U+2066-2069: range checks, as a `generalCategory` lookup per code point is slow.
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
-        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+        return value < 0x20 || (0x7F...0x9F).contains(value) || (0x2028...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
     }
 }

@@ -12,6 +12,11 @@ struct TextTable {
         rows.append(row.map(TerminalText.escaped))
     }
 
+    /// Widths and padding both count characters (grapheme clusters). Foundation's
+    /// `padding(toLength:)` counted UTF-16 units, so a name with an emoji, a ZWJ sequence or a
+    /// character beyond U+FFFF got fewer spaces than its width and shifted every column after it
+    /// ("Team 👩‍💻" by four). Characters that take two terminal cells (CJK, most emoji) still
+    /// count one: their display width needs East Asian Width data that Swift does not expose.
     func render() -> String {
         var widths = headers.map(\.count)
         for row in rows {
@@ -25,7 +30,8 @@ struct TextTable {
                 let isLast = column == cells.count - 1
                 // A row with more cells than headers: the extra ones get no column of their own.
                 let width = column < widths.count ? widths[column] : cell.count
-                text += isLast ? cell : cell.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                text += cell
+                if !isLast { text += String(repeating: " ", count: width + 2 - cell.count) }
             }
             return text
         }

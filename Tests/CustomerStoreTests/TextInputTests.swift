@@ -5,10 +5,11 @@ import Testing
 /// Text input as every validator screens it (`TextInput`): control characters refused by field
 /// name, never cut short, and lengths counted as the schema counts them.
 @Suite struct TextInputTests {
-    /// A name of `count` code points that is half as many characters on screen: "é" written as
-    /// "e" and a combining acute accent.
+    /// A name of `count` code points that is half as many characters on screen: "x" and a
+    /// combining acute accent, which Unicode has no composed character for (an "e" and the accent
+    /// would be composed into one "é" on input).
     static func combining(_ count: Int) -> String {
-        String(repeating: "e\u{301}", count: count / 2) + (count % 2 == 1 ? "a" : "")
+        String(repeating: "x\u{301}", count: count / 2) + (count % 2 == 1 ? "a" : "")
     }
 
     @Test(arguments: ["Acme\0Hidden", "Acme\u{1B}[31mRed", "Acme\nOy", "Acme\tOy", "Acme\rOy", "Acme\u{7F}",
@@ -23,8 +24,10 @@ import Testing
 
     /// The screen matches UTF-8 encodings: the code points either side of each refused range.
     @Test func theRefusedRangesEndExactlyWhereUnicodeEndsThem() {
-        let refused: [Unicode.Scalar] = ["\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}"]
-        let accepted: [Unicode.Scalar] = [" ", "~", "\u{A0}", "\u{FF}", "\u{2027}", "\u{202A}", "\u{1F600}"]
+        let refused: [Unicode.Scalar] = ["\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}",
+                                         "\u{202A}", "\u{202E}", "\u{2066}", "\u{2069}"]
+        let accepted: [Unicode.Scalar] = [" ", "~", "\u{A0}", "\u{FF}", "\u{2027}", "\u{202F}", "\u{2065}", "\u{206A}",
+                                          "\u{200E}", "\u{2030}", "\u{2044}", "\u{20AC}", "\u{1F600}"]
         for scalar in refused {
             #expect(TextInput.controlViolation(in: "a\(scalar)b", field: "f", lines: .single) != nil, "\(scalar.value)")
         }
@@ -33,7 +36,22 @@ import Testing
         }
         #expect(TextInput.controlViolation(in: "a\n\tb", field: "f", lines: .multiple) == nil)
         #expect(TextInput.controlViolation(in: "a\u{2028}b", field: "f", lines: .multiple) == nil)
+        #expect(TextInput.controlViolation(in: "a\u{202E}b\u{2069}", field: "f", lines: .multiple) == nil)
         #expect(TextInput.length("e\u{301}€🇫🇮") == 5)
+    }
+
+    /// Composing: Hangul jamo, Vietnamese stacked accents and "Ä" as A and a diaeresis become
+    /// their composed characters; text below U+0300 (every Latin letter Dutch, German, French,
+    /// Turkish and Polish names use) is its own composed form and returned as it is.
+    @Test func canonicalTextIsTrimmedAndComposed() {
+        let pairs: [(String, String)] = [
+            ("\u{1100}\u{1161}\u{11A8}", "\u{AC01}"), ("Vie\u{323}\u{302}t", "Vi\u{1EC7}t"),
+            ("A\u{308}rzte\u{3000}", "\u{C4}rzte"), ("\u{A0}\u{130}stanbul \u{141}\u{F3}d\u{17A} \u{1E9E}", "\u{130}stanbul \u{141}\u{F3}d\u{17A} \u{1E9E}"),
+            ("x\u{301}", "x\u{301}"),
+        ]
+        for (raw, expected) in pairs {
+            #expect(Array(TextInput.canonical(raw).unicodeScalars) == Array(expected.unicodeScalars), "\(raw.debugDescription)")
+        }
     }
 
     @Test func aNULByteIsNeverCutShortEvenWhereTextIsOnlyLookedUp() throws {

@@ -102,14 +102,20 @@ enum APIReference {
         decode is refused `INVALID_ARGUMENT` "cannot decode the request message of *method*: …" in field
         numbers and the types named here (PROTOCOL.md §10.1).
 
-        **Text.** A text field is stored trimmed of white space at both ends, whole or not at all. Its limit
-        counts Unicode code points, as SQLite's `length()` does (`é` written as `e` and a combining accent is
-        two). No text may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a
-        line or paragraph separator, except the free texts, which may hold line feeds and tabs: a customer's
+        **Text.** A text field is stored trimmed of white space at both ends and in Unicode's composed form
+        (NFC: `e` and a combining accent become `é`), whole or not at all, and read back in that form; a
+        name, label, industry or profile sent in either form is the same one, found and refused as existing
+        alike. Its limit counts Unicode code points after composing, as SQLite's `length()` does. No text
+        may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a line or
+        paragraph separator, except the free texts, which may hold line feeds and tabs: a customer's
         `description`, a contact's `notes`, the `text` of an activity note and of a collaboration note, a lost
-        sales case's `reason` and an invoice's `description`. A refusal is `INVALID_ARGUMENT` with the field
-        in the details. Names that are only looked up (users, keywords, roles, industries) and the `search` of a
-        customer query refuse control characters the same way; a `search` is at most 256 characters (no searched field is longer). A request naming more than 1000 distinct keywords,
+        sales case's `reason` and an invoice's `description`. Every other text is one line and may not hold
+        a bidirectional embedding, override or isolate either (U+202A to U+202E, U+2066 to U+2069: they make
+        a name print reversed), and a required one needs a character that shows: one of only white space,
+        format characters (zero-width space, joiners, U+FEFF) or combining marks is empty. A refusal is
+        `INVALID_ARGUMENT` with the field in the details. Names that are only looked up (users, keywords,
+        roles, industries) and the `search` of a customer query are composed and refuse control characters
+        the same way; a `search` is at most 256 characters (no searched field is longer). A request naming more than 1000 distinct keywords,
         or more than 1000 distinct roles, is refused on that field before any is looked up; a name given more than once
         (white space at its ends aside) is looked up, written and refused once. The repeated fields that name values
         of a small fixed set (`MergeCustomersRequest.doNotFill`, `UpdateActivityRequest.clear`,

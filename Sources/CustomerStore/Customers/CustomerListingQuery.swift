@@ -27,7 +27,7 @@ struct CustomerListingQuery {
         }
         // The search column separates fields with line feeds: a term must not reach across them.
         if let search = filter.search {
-            let trimmed = search.trimmingWhitespace()
+            let trimmed = TextInput.canonical(search)
             if let violation = TextInput.controlViolation(in: trimmed, field: "search", lines: .single) {
                 throw StoreError.invalidArgument([violation])
             }

@@ -14,8 +14,8 @@ extension CustomerStore {
     /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
     public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil,
                             _ body: (StoredMailingListEntry) throws -> Void) throws {
-        let keywords = [keyword?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
-        let roles = [role?.trimmingWhitespace()].compactMap { $0 }.filter { !$0.isEmpty }
+        let keywords = [keyword.map(TextInput.canonical)].compactMap { $0 }.filter { !$0.isEmpty }
+        let roles = [role.map(TextInput.canonical)].compactMap { $0 }.filter { !$0.isEmpty }
         guard !keywords.isEmpty || !roles.isEmpty else {
             throw StoreError.invalidArgument(["keyword", "role"].map {
                 FieldViolation(field: $0, reason: "give a keyword, a role or both")

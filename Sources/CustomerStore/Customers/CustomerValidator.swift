@@ -88,7 +88,7 @@ enum CustomerValidator {
     static func normalise(_ raw: String?, field: String, lines: TextInput.Lines = .single,
                           _ rule: (String) -> Checked, _ target: inout String?, _ violations: inout [FieldViolation]) {
         guard let raw else { return }
-        let trimmed = raw.trimmingWhitespace()
+        let trimmed = TextInput.canonical(raw)
         if trimmed.isEmpty {
             target = nil
             return

@@ -71,7 +71,7 @@ extension CustomerStore {
     /// The industry with this name (case-insensitive, trimmed), or nil.
     static func industry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry? {
         try connection.withStatement(industrySelect + " WHERE i.name = ?") { statement in
-            try statement.bind(.text(name.trimmingWhitespace()), at: 1)
+            try statement.bind(.text(TextInput.canonical(name)), at: 1)
             return try statement.step() ? decodeIndustry(statement) : nil
         }
     }
@@ -82,7 +82,7 @@ extension CustomerStore {
     /// industry is large, on every create.
     static func checkedIndustry(_ connection: SQLiteConnection, name: String) throws -> CheckedIndustry? {
         try connection.withStatement("SELECT id, name FROM industries WHERE name = ?") { statement in
-            try statement.bind(.text(name.trimmingWhitespace()), at: 1)
+            try statement.bind(.text(TextInput.canonical(name)), at: 1)
             return try statement.step() ? CheckedIndustry(id: statement.int64(0), name: statement.text(1)) : nil
         }
     }
@@ -96,7 +96,7 @@ extension CustomerStore {
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {
-            throw StoreError.notFound("no industry is named '\(name.trimmingWhitespace())'", field: "name")
+            throw StoreError.notFound("no industry is named '\(TextInput.canonical(name))'", field: "name")
         }
         return industry
     }

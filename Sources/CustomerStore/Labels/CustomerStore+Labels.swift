@@ -83,7 +83,7 @@ extension CustomerStore {
     /// The label of this kind and name (case-insensitive), or nil.
     static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel? {
         try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name = ?") { statement in
-            try statement.bind([.text(kind.rawValue), .text(name.trimmingWhitespace())])
+            try statement.bind([.text(kind.rawValue), .text(TextInput.canonical(name))])
             return try statement.step() ? try decodeLabel(statement) : nil
         }
     }
@@ -91,7 +91,7 @@ extension CustomerStore {
     private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let label = try label(connection, kind, name: name) else {
-            throw StoreError.notFound("no \(kind.rawValue) is named '\(name.trimmingWhitespace())'", field: "name")
+            throw StoreError.notFound("no \(kind.rawValue) is named '\(TextInput.canonical(name))'", field: "name")
         }
         return label
     }
@@ -115,7 +115,7 @@ extension CustomerStore {
             // every other write waiting; the distinct-name cap above does not count copies.
             var seen = Set<String>()
             for name in names {
-                let trimmed = name.trimmingWhitespace()
+                let trimmed = TextInput.canonical(name)
                 guard seen.insert(trimmed).inserted else { continue }
                 if let violation = TextInput.controlViolation(in: trimmed, field: field, lines: .single) {
                     violations.append(violation)

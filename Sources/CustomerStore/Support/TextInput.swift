@@ -1,14 +1,38 @@
-/// The checks every text field of the store gets, whatever its own rule: lengths counted the way
-/// the schema counts them, and no control characters. Every validator goes through here (for
-/// optional fields through `CustomerValidator.normalise`), so no field can be forgotten. Public for
-/// the server's own lookups by name, which refuse such text by the same rule.
+/// The checks every text field of the store gets, whatever its own rule: the text trimmed and
+/// composed (`canonical`), lengths counted the way the schema counts them, no control characters
+/// and no bidirectional formatting in one line. Every validator goes through here (for optional
+/// fields through `CustomerValidator.normalise`), so no field can be forgotten. Public for the
+/// server's own lookups by name, which refuse such text by the same rule.
 public enum TextInput {
     /// Whether a field may hold line breaks.
     public enum Lines: Sendable {
-        /// One line (names, titles, codes): no control character at all.
+        /// One line (names, titles, codes): no control character or bidirectional control at all.
         case single
         /// Free text (descriptions, notes): line feeds and tabs, no other control character.
         case multiple
+    }
+
+    /// `raw` as the store keeps and compares it: without leading and trailing white space, in
+    /// Unicode's composed form (NFC).
+    ///
+    /// "Café" typed with a combining accent (NFD, as macOS file names and some web forms send it)
+    /// and with the precomposed é are the same text to a reader, but not to SQLite, which compares
+    /// bytes: both were stored as sent, so a label or an industry could exist twice under one
+    /// visible name, a lookup by name missed the other form, and a name at its limit in NFD was
+    /// refused as too long. Composing on input makes every stored text, unique index and lookup
+    /// see one form; lengths are counted after it. Every field and every name looked up passes here.
+    public static func canonical(_ raw: String) -> String {
+        composed(raw.trimmingWhitespace())
+    }
+
+    /// `text` in NFC. A text whose every byte is below 0xCC is returned as it is: such bytes
+    /// encode only code points below U+0300, which Unicode fixes as starters that nothing composes
+    /// with (NFC_Quick_Check Yes), so ASCII and Latin-1 to Latin Extended-B (Dutch, German, French,
+    /// Turkish, Polish names) never pay for Foundation's mapping.
+    static func composed(_ text: String) -> String {
+        var text = text
+        let isComposed = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xCC } }
+        return isComposed ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// The length of `text` as the schema counts it.
@@ -35,8 +59,11 @@ public enum TextInput {
     /// text reach every terminal that prints it. Line and paragraph separators count as line breaks.
     public static func controlViolation(in text: String, field: String, lines: Lines) -> FieldViolation? {
         guard let refused = firstRefused(in: text, lines: lines) else { return nil }
+        // A right-to-left override in a name ("Acme \u{202E}yO enilno") prints reversed in every
+        // table and list that shows it, and one left open reverses the columns after it too.
         let rule = lines == .multiple
             ? "must not contain control characters other than line feeds and tabs"
+            : refused.value >= 0x202A ? "must be one line without bidirectional formatting characters"
             : "must be one line without control characters"
         return FieldViolation(field: field, reason: "\(rule) (found \(describe(refused)))")
     }
@@ -45,7 +72,7 @@ public enum TextInput {
     /// stored name has one, and the "not found" answer would echo it to the caller.
     /// - Throws: `invalidArgument` on `field`.
     public static func refuseControlCharacters(inName name: String, field: String) throws {
-        if let violation = controlViolation(in: name.trimmingWhitespace(), field: field, lines: .single) {
+        if let violation = controlViolation(in: canonical(name), field: field, lines: .single) {
             throw StoreError.invalidArgument([violation])
         }
     }
@@ -60,26 +87,45 @@ public enum TextInput {
         }
     }
 
-    /// A text a record cannot do without: trimmed, 1 to `maxLength` code points, no refused control
-    /// characters. Returns the trimmed text and, when it is refused, why.
+    /// A text a record cannot do without: canonical, 1 to `maxLength` code points with at least
+    /// one that shows, no refused control characters. Returns the canonical text and, when it is
+    /// refused, why.
     static func required(_ raw: String, field: String, maxLength: Int,
                          lines: Lines = .single) -> (value: String, violation: FieldViolation?) {
-        let trimmed = raw.trimmingWhitespace()
+        let trimmed = canonical(raw)
         if let violation = controlViolation(in: trimmed, field: field, lines: lines) {
             return (trimmed, violation)
         }
-        guard !trimmed.isEmpty, length(trimmed) <= maxLength else {
+        guard hasVisibleCharacter(trimmed), length(trimmed) <= maxLength else {
             return (trimmed, FieldViolation(field: field, reason: "must be 1 to \(maxLength) characters after trimming"))
         }
         return (trimmed, nil)
     }
 
+    /// Whether `text` has a code point that is not white space, a format character (category Cf:
+    /// zero-width space, joiners, U+FEFF) or a combining mark: a name of two zero-width spaces
+    /// passed "1 to 200 characters after trimming" and listed as a blank row. Text starting with
+    /// an ASCII letter or digit (nearly every name) is decided by its first byte.
+    private static func hasVisibleCharacter(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return true }
+        return text.unicodeScalars.contains { scalar in
+            switch scalar.properties.generalCategory {
+            case .format, .nonspacingMark, .enclosingMark, .spacingMark, .spaceSeparator, .lineSeparator,
+                 .paragraphSeparator, .control:
+                return false
+            default:
+                return true
+            }
+        }
+    }
+
     /// The first code point of `text` a field of `lines` refuses, found in its UTF-8 bytes.
     ///
-    /// Category Cc is fixed by Unicode as U+0000-001F and U+007F-009F, and U+2028 and U+2029 are
-    /// the only line and paragraph separators, so their encodings are matched directly: C0 and DEL
-    /// are single bytes, C1 is C2 80-9F, the separators E2 80 A8-A9. Asking each scalar for its
-    /// `properties.generalCategory` made a 4 000-character note cost ~0.5 ms to screen.
+    /// Category Cc is fixed by Unicode as U+0000-001F and U+007F-009F, U+2028 and U+2029 are the
+    /// only line and paragraph separators, and the bidirectional embeddings, overrides and
+    /// isolates are U+202A-202E and U+2066-2069, so their encodings are matched directly: C0 and
+    /// DEL are single bytes, C1 is C2 80-9F, the others E2 80 xx and E2 81 xx. Asking each scalar
+    /// for its `properties.generalCategory` made a 4 000-character note cost ~0.5 ms to screen.
     private static func firstRefused(in text: String, lines: Lines) -> Unicode.Scalar? {
         var text = text
         return text.withUTF8 { bytes -> Unicode.Scalar? in
@@ -92,9 +138,8 @@ public enum TextInput {
                     candidate = UInt32(byte)
                 } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
                     candidate = UInt32(bytes[index + 1])
-                } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
-                          bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
-                    candidate = 0x2000 + UInt32(bytes[index + 2] & 0x3F)
+                } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80 || bytes[index + 1] == 0x81 {
+                    candidate = 0x2000 + UInt32(bytes[index + 1] & 0x3F) << 6 + UInt32(bytes[index + 2] & 0x3F)
                 }
                 if let candidate, let scalar = Unicode.Scalar(candidate), isRefused(scalar, lines: lines) {
                     return scalar
@@ -104,11 +149,19 @@ public enum TextInput {
         }
     }
 
-    /// Whether a control character or separator (as `firstRefused` found it) is refused in `lines`.
+    /// Whether a code point `firstRefused` found is refused in `lines`: a control character, a
+    /// separator or a bidirectional control in one line, a control character but line feed and
+    /// tab in free text. Free text keeps bidirectional controls: Arabic and Hebrew editors write
+    /// isolates into mixed-direction paragraphs, and a note is never a table cell's one line.
     private static func isRefused(_ scalar: Unicode.Scalar, lines: Lines) -> Bool {
-        if scalar.value == 0x2028 || scalar.value == 0x2029 { return lines == .single }
-        return lines == .single || (scalar != "\n" && scalar != "\t")
+        switch scalar.value {
+        case 0x2028, 0x2029: return lines == .single
+        case 0x202A...0x202E, 0x2066...0x2069: return lines == .single
+        case 0x2000...: return false
+        default: return lines == .single || (scalar != "\n" && scalar != "\t")
+        }
     }
+
 
     /// `U+001B`, with the name of the common ones: a message must not carry the character itself.
     private static func describe(_ scalar: Unicode.Scalar) -> String {

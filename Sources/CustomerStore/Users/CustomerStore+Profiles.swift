@@ -84,7 +84,7 @@ extension CustomerStore {
     /// The id of the profile a request names. - Throws: `invalidArgument` on field `profile`.
     static func profileID(_ connection: SQLiteConnection, named name: String) throws -> Int64 {
         guard let profile = try fetchProfile(connection, "\(profileColumns) WHERE p.name = ?",
-                                             .text(name.trimmingWhitespace())) else {
+                                             .text(TextInput.canonical(name))) else {
             throw StoreError.invalid("profile", "no permission profile has that name")
         }
         return profile.id
@@ -127,7 +127,7 @@ extension CustomerStore {
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> StoredPermissionProfile {
-        try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(name.trimmingWhitespace()))
+        try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(TextInput.canonical(name)))
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> StoredPermissionProfile {

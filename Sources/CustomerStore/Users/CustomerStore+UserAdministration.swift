@@ -35,7 +35,7 @@ extension CustomerStore {
     private func changeUser(named name: String, _ change: (SQLiteConnection, Int64) throws -> Void) throws -> StoredUser {
         let byName = "\(Self.userColumns) WHERE u.name = ?"
         return try write { connection in
-            let user = try Self.requireUser(connection, byName, .text(name.trimmingWhitespace()))
+            let user = try Self.requireUser(connection, byName, .text(TextInput.canonical(name)))
             try change(connection, user.id)
             try Self.requireAnAdministrator(connection, field: "user")
             return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(user.id))

@@ -22,7 +22,7 @@ extension CustomerStore {
 
     /// The user with this name (compared case-insensitively, after trimming), or `nil`.
     public func user(name: String) throws -> StoredUser? {
-        let trimmed = name.trimmingWhitespace()
+        let trimmed = TextInput.canonical(name)
         return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.name = ?", .text(trimmed)) }
     }
 
