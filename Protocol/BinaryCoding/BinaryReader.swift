@@ -329,9 +329,12 @@ public struct BinaryReader: ~Copyable {
     /// Reads field `number` as the generic decoder does: its own index of this message (the
     /// structure was checked and its occurrences taken, so indexing it again cannot fail and takes
     /// none) and a node at the top of it, which takes what it reads below from this decoding's
-    /// budget.
+    /// budget. An optional field the first pass counted no occurrence of is nil before any of that:
+    /// the card's five `Codable` tabs, mostly not asked for, each indexed the whole card (~700
+    /// instructions under callgrind, an allocation among them) only to find them absent.
     @usableFromInline
     func codable<T: Decodable>(_ type: T.Type, _ number: UInt32, _ key: any CodingKey, ifPresent: Bool) throws -> T? {
+        if ifPresent, let slot = slot(number), slot.count == 0 { return nil }
         var index = MessageIndex(depth: depth)
         do {
             var taken = DecodingBudget.unlimited

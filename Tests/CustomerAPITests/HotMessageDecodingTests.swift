@@ -202,6 +202,36 @@ import Testing
         #expect(DecodingOutcome(Customer.self, bytes, direct: true) == DecodingOutcome(Customer.self, bytes, direct: false))
     }
 
+    /// The tabs read through `Codable` are nil only when their field does not occur: an empty tab
+    /// is a field of no bytes and reads as an empty tab, a tab sent twice merges, on both paths
+    /// (the reader answers an absent one from its first pass, without indexing the card again).
+    @Test func theCodableTabsAbsentEmptyOrSentTwice() throws {
+        let empty = CustomerCard(customer: Samples.bareCustomer, salesAndProjects: ProjectList(projects: []),
+                                 collaboration: CollaborationTab(items: []),
+                                 financial: FinancialTab(from: nil, to: nil, currencies: []),
+                                 files: FilesTab(files: [], links: []))
+        #expect(try BinaryEncoder().encode(FilesTab(files: [], links: [])).isEmpty)
+        let bytes = try BinaryEncoder().encode(empty)
+        let bare = try BinaryEncoder().encode(CustomerCard(customer: Samples.bareCustomer))
+        // The financial tab sent again after its empty occurrence, with a period: field 5, merged.
+        let period = try BinaryEncoder().encode(FinancialTab(from: "2027-01", to: "2027-12", currencies: []))
+        let twice = bytes + [0x2a, UInt8(period.count)] + period
+        var merged = empty
+        merged.financial = FinancialTab(from: "2027-01", to: "2027-12", currencies: [])
+        for direct in [true, false] {
+            var decoder = BinaryDecoder()
+            decoder.readsDirectly = direct
+            let read = try decoder.decode(CustomerCard.self, from: bytes)
+            #expect(read == empty, "direct: \(direct)")
+            #expect(read.salesAndProjects?.projects == [] && read.files?.links == [] && read.settings == nil,
+                    "direct: \(direct)")
+            let absent = try decoder.decode(CustomerCard.self, from: bare)
+            #expect(absent.salesAndProjects == nil && absent.collaboration == nil && absent.financial == nil
+                && absent.settings == nil && absent.files == nil, "direct: \(direct)")
+            #expect(try decoder.decode(CustomerCard.self, from: twice) == merged, "direct: \(direct)")
+        }
+    }
+
     /// Fields a newer writer added (numbers the reader does not know) are skipped.
     @Test func unknownFieldsAreSkipped() throws {
         let bytes = try BinaryEncoder().encode(Samples.fullCustomer)

@@ -5,6 +5,14 @@ import Testing
 @Suite struct ActivityTests {
     private static let hour: TimeInterval = 3_600
 
+    /// A read takes its `kind` column's bytes without a `String`: the same kind as
+    /// `ActivityKind(rawValue:) ?? .note` for every case and for texts that are none.
+    @Test(arguments: ActivityKind.allCases.map(\.rawValue) + ["", "t", "tasks", "Task", "even", "projecttask", "n", "note "])
+    func aStoredKindReadsAsItsRawValueDoes(_ text: String) {
+        let read = Array(text.utf8).withUnsafeBytes { ActivityKind(storedText: $0) }
+        #expect(read == ActivityKind(rawValue: text) ?? .note)
+    }
+
     @Test func activitiesAreSplitIntoPlannedAndDoneAndOrdered() throws {
         let fixture = try Fixture()
         let store = fixture.store

@@ -68,7 +68,7 @@ import SQLiteEngine
     private static func decode(_ statement: SQLiteStatement, _ c: Columns, now: Int64,
                                users: UserNames) throws -> StoredActivity {
         func date(_ column: Column) throws -> Date? { try statement.optionalInt64(column).map(Date.init(milliseconds:)) }
-        let kind = ActivityKind(rawValue: try statement.text(c.kind)) ?? .note
+        let kind = ActivityKind(storedText: try statement.textBytes(c.kind))
         let completedAt = try statement.optionalInt64(c.completedAt), endsAt = try statement.optionalInt64(c.endsAt)
         let contact = try contact(statement, c)
         return StoredActivity(
@@ -164,9 +164,12 @@ import SQLiteEngine
                      users: UserNames, lending body: (ActivityListingRow) throws -> Void) throws -> [Int] {
         try connection.withStatement(withProjectTasks ? byCustomer : byCustomerWithoutTasks) { statement in
             try statement.bind(customerID, at: 1)
+            // Room for a customer's usual few at once: grown from empty, five keys were four
+            // allocations and copies (~1 600 instructions a card, docs/performance/HISTORY.md "card22").
             var keys: [(key: ActivityOrderKey, position: Int)] = []
+            keys.reserveCapacity(16)
             try statement.forEachRow(Columns.self) { c in
-                let kind = ActivityKind(rawValue: try statement.text(c.kind)) ?? .note
+                let kind = ActivityKind(storedText: try statement.textBytes(c.kind))
                 let completedAt = try statement.optionalInt64(c.completedAt), endsAt = try statement.optionalInt64(c.endsAt)
                 let done = isDone(kind, completedAt: completedAt, endsAt: endsAt, now: now)
                 let date = done ? try completedAt ?? endsAt ?? statement.int64(c.createdAt)

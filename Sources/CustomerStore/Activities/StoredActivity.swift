@@ -7,6 +7,20 @@ public enum ActivityKind: String, Sendable, Hashable, CaseIterable {
     case projectTask
 }
 
+extension ActivityKind: StoredKind {
+    static func candidate(startingWith byte: UInt8?) -> ActivityKind {
+        switch byte {
+        case UInt8(ascii: "t"): .task
+        case UInt8(ascii: "e"): .event
+        case UInt8(ascii: "p"): .projectTask
+        default: .note
+        }
+    }
+
+    /// As the activity reads always read it.
+    static var unknown: ActivityKind { .note }
+}
+
 /// A note, task or calendar event of a customer (later also the tasks of its projects).
 public struct StoredActivity: Sendable, Hashable {
     public var id: Int64

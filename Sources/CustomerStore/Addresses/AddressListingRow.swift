@@ -45,24 +45,16 @@ public struct AddressListingRow {
     @inlinable public var updatedBy: StoredUserRef { get throws { try users.ref(statement, columns.updatedBy) } }
 }
 
-extension AddressKind {
-    /// The kind a stored `kind` column's UTF-8 names, as `init(rawValue:) ?? .visiting` reads it,
-    /// without a `String` made and compared case by case (~400 instructions of a get, callgrind,
-    /// docs/performance/HISTORY.md "call16"): the first byte picks the one case it can be, the bytes confirm it.
-    init(storedText bytes: UnsafeRawBufferPointer) {
-        let candidate: AddressKind
-        switch bytes.first {
-        case UInt8(ascii: "p"): candidate = .postal
-        case UInt8(ascii: "b"): candidate = .billing
-        case UInt8(ascii: "d"): candidate = .delivery
-        default: candidate = .visiting
+extension AddressKind: StoredKind {
+    static func candidate(startingWith byte: UInt8?) -> AddressKind {
+        switch byte {
+        case UInt8(ascii: "p"): .postal
+        case UInt8(ascii: "b"): .billing
+        case UInt8(ascii: "d"): .delivery
+        default: .visiting
         }
-        // One `memcmp`: `elementsEqual` took 250-470 instructions for these few bytes.
-        var name = candidate.rawValue
-        let matches = name.withUTF8 { name in
-            guard name.count == bytes.count, let stored = bytes.baseAddress, let expected = name.baseAddress else { return false }
-            return memcmp(stored, expected, name.count) == 0
-        }
-        self = matches ? candidate : .visiting
     }
+
+    /// As `AddressRow.decode` always read it.
+    static var unknown: AddressKind { .visiting }
 }

@@ -76,7 +76,7 @@ import SQLiteEngine
             id: id, customerID: customerID, street: street,
             postalCode: try statement.optionalText(names.postalCode), city: try statement.optionalText(names.city),
             region: try statement.optionalText(names.region), country: try statement.text(names.country),
-            kind: AddressKind(rawValue: try statement.text(names.kind)) ?? .visiting,
+            kind: AddressKind(storedText: try statement.textBytes(names.kind)),
             isHeadOffice: try statement.bool(names.isHeadOffice), version: try statement.int64(names.version),
             createdAt: .init(milliseconds: try statement.int64(names.createdAt)),
             createdBy: try users.ref(statement, names.createdBy),
