@@ -21,7 +21,7 @@ import Testing
          StatusCode.aborted, "changed while this call waited to write; nothing was written: retry"),
     ])
     func aCreateWrittenAfterItsUsersChangeIsRefused(change: String, status: StatusCode, message: String) async throws {
-        try await withServer(seconds: 60) { server, admin in
+        try await withServer { server, admin in
             let sales = try await admin.users.add(uid: Self.salesUID, name: "sales", isAdministrator: false, profile: "Sales")
             let client = server.client(asUID: Self.salesUID)
             defer { client.close() }
@@ -43,7 +43,7 @@ import Testing
          StatusCode.aborted, "changed while this call waited to write; nothing was written: retry"),
     ])
     func aCreateThroughAServiceChangedWhileItWaitedIsRefused(change: String, status: StatusCode, message: String) async throws {
-        try await withServer(seconds: 60) { server, admin in
+        try await withServer { server, admin in
             _ = try await admin.users.add(uid: Self.salesUID, name: "sales", isAdministrator: false, profile: "Sales")
             let web = try await admin.users.add(uid: Self.serviceUID, name: "web", isAdministrator: false, profile: "Read only")
             _ = try await admin.users.setTrustedService(user: "web")

@@ -18,7 +18,7 @@ import Testing
 
     @Test(arguments: Kind.allCases, Change.allCases)
     func aStreamReadOnAfterItsUsersRightsWereTakenEndsAtItsNextMessage(kind: Kind, change: Change) async throws {
-        try await withServer(seconds: 120) { server, admin in
+        try await withServer { server, admin in
             _ = try await admin.users.add(uid: Self.salesUID, name: "sales", isAdministrator: false, profile: "Sales")
             // About 200 bytes a customer: 600 KB in all, past the 256 KiB window.
             let padding = String(repeating: "x", count: 180)
