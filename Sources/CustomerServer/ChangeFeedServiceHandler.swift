@@ -9,7 +9,8 @@ struct ChangeFeedServiceHandler: GuardedService {
     var retention: FeedRetention
     /// Set when the server starts its graceful stop: watches end then.
     let shutdown: ChangeFeedShutdown
-    /// Who a caller is now, for the watch's re-check of its caller before each page.
+    /// Who a caller is now, for the watch's re-check of its caller before each page and the
+    /// snapshot's before each message.
     let identity: IdentityInterceptor
 
     func register(with router: inout GuardedRouter) {
@@ -33,8 +34,10 @@ struct ChangeFeedServiceHandler: GuardedService {
         router.register(ChangeFeedService.snapshotCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<SnapshotCustomer>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
+            var standing = try CallerStanding(identity, context)
             try store.streamCustomersWithFeedPosition(filter) { customer, asOf in
                 try context.checkCancellation()
+                try standing.checkBeforeMessage()
                 try writer.send(SnapshotCustomer(customer: Customer(customer), asOf: asOf))
             }
         }

@@ -55,14 +55,14 @@ public final class CustomerServerApp: Sendable {
         // Only guarded services reach the RPC server: every method declares what it needs.
         services = GuardedServices(
             services: [
-                CustomerServiceHandler(store: served),
-                CustomerImportHandler(store: served, spoolTotal: importSpools,
+                CustomerServiceHandler(store: served, identity: identity),
+                CustomerImportHandler(store: served, identity: identity, spoolTotal: importSpools,
                                       freeSpaceReserve: configuration.importFreeSpaceReserve),
                 CustomerMergeHandler(store: served),
                 UserServiceHandler(store: served, users: users),
                 ProfileServiceHandler(store: served, users: users),
                 AddressServiceHandler(store: served),
-                ContactServiceHandler(store: served),
+                ContactServiceHandler(store: served, identity: identity),
                 LabelServiceHandler(store: served),
                 ActivityServiceHandler(store: served),
                 HistoryServiceHandler(store: served),

@@ -17,7 +17,7 @@ import Synchronization
 final class UserDirectory: Sendable {
     private let store: CustomerStore
     /// The epoch the thread caches must carry to be used; a new one after every change.
-    private let epoch = Atomic<UInt64>(UserEpochs.next())
+    private let currentEpoch = Atomic<UInt64>(UserEpochs.next())
 
     init(store: CustomerStore) {
         self.store = store
@@ -39,10 +39,15 @@ final class UserDirectory: Sendable {
         return try change()
     }
 
+    /// Changes with every change of users or profiles: a long call that compares it with the one it
+    /// last saw learns, with one atomic load, whether its caller must be resolved again
+    /// (`CallerStanding`).
+    var epoch: UInt64 { currentEpoch.load(ordering: .acquiring) }
+
     /// Forgets every cached user. Also run after a keyed write has committed: inside one, `changing`
     /// runs before the COMMIT, and a call in between may have cached the old row again.
     func forgetAll() {
-        epoch.store(UserEpochs.next(), ordering: .releasing)
+        currentEpoch.store(UserEpochs.next(), ordering: .releasing)
     }
 
     /// The user under `key` in this thread's cache if it was filled in the current epoch, else
@@ -55,7 +60,7 @@ final class UserDirectory: Sendable {
         _ key: Key, in table: (ThreadUsers) -> UserTable<Key>,
         load: () throws -> StoredUser?
     ) throws -> StoredUser? {
-        let current = epoch.load(ordering: .acquiring)
+        let current = epoch
         guard let users = ThreadUsers.ofThisThread() else { return try load() }
         if users.epoch != current {
             users.forget(startingEpoch: current)

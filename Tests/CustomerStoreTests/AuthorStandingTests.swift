@@ -67,4 +67,38 @@ import Testing
                                                by: Author(admitted: try #require(try store.user(id: sales.id))))
         #expect(retried.createdBy == sales.ref && demoted.profile.id != promoted.profile.id)
     }
+
+    /// A write made through a trusted service (`viaUserID`) is held to the service too: deactivated
+    /// since admission, or no longer trusted, and the write (a create, an address) is refused,
+    /// naming the service; the person's own standing is unchanged (standing22: only the person was
+    /// read before, so the service's writes went on after its deactivation was acknowledged).
+    @Test func aWriteThroughAServiceDeactivatedOrUntrustedSinceAdmissionIsRefused() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Acme")
+        let sales = try store.addUser(uid: 2001, name: "sales", profileName: "Sales")
+        let service = try store.addUser(uid: 2002, name: "web", profileName: "Read only")
+        _ = try store.setTrustedService(userName: "web", true)
+        let through = Author(admitted: sales, via: service.id)
+
+        _ = try store.setTrustedService(userName: "web", false)
+        #expect(throws: StoreError.authorRightsChanged(service.id)) {
+            _ = try store.createCustomer(NewCustomer(name: "Through an untrusted service"), by: through)
+        }
+        _ = try store.setTrustedService(userName: "web", true)
+        _ = try store.setUserActive(userName: "web", false)
+        #expect(throws: StoreError.authorDeactivated(service.id)) {
+            _ = try store.createCustomer(NewCustomer(name: "Through a deactivated service"), by: through)
+        }
+        #expect(throws: StoreError.authorDeactivated(service.id)) {
+            _ = try store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: through)
+        }
+        #expect(try fixture.rawCount("SELECT count(*) FROM customers") == 1)
+        #expect(try store.addresses(customerID: customer.id).count == 0)
+
+        _ = try store.setUserActive(userName: "web", true)
+        let written = try store.createCustomer(NewCustomer(name: "Through the service again"), by: through)
+        #expect(written.createdBy == sales.ref)
+    }
 }
+

@@ -172,6 +172,8 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
         let fixture = try Fixture()
         let store = fixture.store
         let service = try store.addUser(uid: 1500, name: "web")
+        // Only a trusted service acts for someone: the writer holds its writes to that (standing22).
+        _ = try store.setTrustedService(userName: "web", true)
         let direct = try store.createCustomer(NewCustomer(name: "Direct"), by: .user(fixture.other.id))
         let viaService = try store.createCustomer(NewCustomer(name: "Through the web"),
                                                   by: Author(userID: fixture.other.id, via: service.id))

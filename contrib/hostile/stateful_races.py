@@ -514,6 +514,24 @@ def case_cancel(server: Server, rounds: int) -> None:
     print(f"cancel: {rounds * 100} streams cancelled at their end, {failures[0]} failures")
 
 
+def create_flood(client, prefix: str, manager: str, metadata=()) -> None:
+    """Creates customers named PREFIX{thread}-{n} Oy, managed by `manager`, from 8 threads, until
+    the process is killed (a child's work while the parent changes its rights)."""
+    def loop(t):
+        i = 0
+        while True:
+            i += 1
+            try:
+                client.call(CUSTOMERS + "CreateCustomer", {"fields": {"name": f"{prefix}{t}-{i} Oy", "accountManager": manager}},
+                            metadata=metadata)
+            except RPCError:
+                time.sleep(0.001)
+
+    for t in range(8):
+        threading.Thread(target=loop, args=(t,), daemon=True).start()
+    time.sleep(3600)
+
+
 def case_users(server: Server, rounds: int, uid: int) -> None:
     admin = server.client()
     name = "race-sales"
@@ -531,20 +549,7 @@ def case_users(server: Server, rounds: int, uid: int) -> None:
                 try:
                     os.setgid(uid)
                     os.setuid(uid)
-                    client = CustomerCardClient(server.socket, timeout=30)
-
-                    def loop(t):
-                        i = 0
-                        while True:
-                            i += 1
-                            try:
-                                client.call(CUSTOMERS + "CreateCustomer", {"fields": {"name": f"User U{r}{change[0]}-{t}-{i} Oy", "accountManager": name}})
-                            except RPCError:
-                                time.sleep(0.001)
-
-                    for t in range(8):
-                        threading.Thread(target=loop, args=(t,), daemon=True).start()
-                    time.sleep(3600)
+                    create_flood(CustomerCardClient(server.socket, timeout=30), f"User U{r}{change[0]}-", name)
                 finally:
                     os._exit(0)
             try:
@@ -558,13 +563,7 @@ def case_users(server: Server, rounds: int, uid: int) -> None:
             finally:
                 os.kill(child, signal.SIGKILL)
                 os.waitpid(child, 0)
-            events = []
-            with admin.server_stream("customer.v1.ChangeFeedService/WatchChanges", {"after": last}, timeout=1) as watch:
-                try:
-                    for event in watch:
-                        events.append(event)
-                except RPCError:
-                    pass  # its deadline
+            events = events_after(admin, last)
             after = [e for e in events if (e.get("by") or {}).get("name") == name]
             if after:
                 late[change] += 1
@@ -578,6 +577,18 @@ def case_users(server: Server, rounds: int, uid: int) -> None:
             else:
                 admin.call("customer.v1.UserService/SetUserProfile", {"user": name, "profile": "Sales"})
     print(f"users: {rounds * 2} changes, {made} creates by the user before them, rounds with a write after the change: {late}")
+
+
+def events_after(admin, last: int) -> list[dict]:
+    """The change feed's events after sequence `last`, as a watch delivers them within a second."""
+    events = []
+    with admin.server_stream("customer.v1.ChangeFeedService/WatchChanges", {"after": last}, timeout=1) as watch:
+        try:
+            for event in watch:
+                events.append(event)
+        except RPCError:
+            pass  # its deadline
+    return events
 
 
 def case_backup(server: Server, rounds: int) -> None:
@@ -696,11 +707,17 @@ def main() -> int:
             print(f"  ({case}: {time.monotonic() - started:.1f} s, the server serves on)", flush=True)
     finally:
         server.stop()
+    return finish(server, args.keep)
+
+
+def finish(server: Server, keep: bool) -> int:
+    """After the stopped server: its exit status and database checked, its directory removed unless
+    kept; the exit status of the run (1 with a finding)."""
     if server.process.returncode not in (0, None):
         finding(f"customerd exited {server.process.returncode}")
     check_database(server)
-    print(f"{len(FINDINGS)} finding(s); directory {server.dir}{' kept' if args.keep else ''}")
-    if not args.keep:
+    print(f"{len(FINDINGS)} finding(s); directory {server.dir}{' kept' if keep else ''}")
+    if not keep:
         shutil.rmtree(server.dir, ignore_errors=True)
     return 1 if FINDINGS else 0
 

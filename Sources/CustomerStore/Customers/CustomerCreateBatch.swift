@@ -54,7 +54,7 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
 
     /// `CustomerStore.actingUserName`, its user read once a group (the check made every create).
     func authorName(_ connection: SQLiteConnection, _ author: Author) throws -> String {
-        try CustomerStore.admitted(author, standing(connection, id: author.userID))
+        try CustomerStore.admitted(author) { try standing(connection, id: $0) }
     }
 
     private func standing(_ connection: SQLiteConnection, id: Int64) throws -> AuthorStanding? {

@@ -25,19 +25,29 @@ extension CustomerStore {
 
     /// The acting user's name (for the record a write answers with). - Throws: as `requireActingUser`.
     static func actingUserName(_ connection: SQLiteConnection, _ author: Author) throws -> String {
-        try admitted(author, AuthorStanding.read(connection, userID: author.userID))
+        try admitted(author) { try AuthorStanding.read(connection, userID: $0) }
     }
 
-    /// The name of `author` read as `standing`, once the standing admits the write.
-    /// - Throws: `authorDeactivated`, `authorRightsChanged`; `brokenRule` when no user has the id.
-    static func admitted(_ author: Author, _ standing: AuthorStanding?) throws -> String {
+    /// The name of `author`, once the standings `read` gives of the person and of the service the
+    /// call came through (when one did) admit the write.
+    /// - Parameter read: a user's standing by users.id (nil: no such user); a create batch passes
+    ///   its once-a-group cache.
+    /// - Throws: `authorDeactivated`, `authorRightsChanged` (of the person or of the service);
+    ///   `brokenRule` when no user has either id.
+    static func admitted(_ author: Author, reading read: (Int64) throws -> AuthorStanding?) throws -> String {
+        let standing = try existing(read(author.userID), author.userID)
+        try standing.admit(author)
+        if let service = author.viaUserID { try existing(read(service), service).admitService(of: author) }
+        return standing.name
+    }
+
+    private static func existing(_ standing: AuthorStanding?, _ id: Int64) throws -> AuthorStanding {
         guard let standing else {
             // Users are never removed and the server names a user it has just read: no request can
             // cause this, so it names no request field.
-            throw StoreError.brokenRule("the acting user \(author.userID) does not exist", context: "checking the write's author")
+            throw StoreError.brokenRule("the acting user \(id) does not exist", context: "checking the write's author")
         }
-        try standing.admit(author)
-        return standing.name
+        return standing
     }
 
     /// The customer's head office address id, after checking that the customer exists; inside
