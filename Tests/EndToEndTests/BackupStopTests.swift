@@ -18,8 +18,8 @@ import Testing
         let server = try await onThread { try TestServer(logger: logs.logger) }
         var stop: ThreadTask<Void>?
         defer {
-            // A failure before the stop began: stop here (a backup still held ends the stop's wait
-            // for it after its bound, BackupsInProgress.endWait).
+            // A failure before the stop began: stop here (a backup held by the FIFO was let go by
+            // the defer below, which runs first).
             if stop == nil { server.app.shutdown() }
             try? FileManager.default.removeItem(at: server.directory)
         }
@@ -31,6 +31,12 @@ import Testing
         let blob = server.databasePath + ".files/" + file.sha256.prefix(2) + "/" + file.sha256.dropFirst(2).prefix(2)
             + "/" + file.sha256
         try #require(unlink(blob) == 0 && mkfifo(blob, 0o600) == 0, "replacing \(blob) by a FIFO: \(errno)")
+        defer {
+            // A failure with the backup still held: its read ends (short, so the backup fails), and
+            // no thread is left waiting on a FIFO the directory's removal makes unreachable.
+            let release = open(blob, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if release >= 0 { close(release) }
+        }
         let target = server.directory.path + "/backup"
         let call = Task { try await client.maintenance.backup(to: target) }
 
