@@ -26,9 +26,12 @@ final class BackupsInProgress: Sendable {
     }
 
     /// Blocks (a thread of the stop's, never a pool thread) until no backup runs or `endWait` passed;
-    /// false when one still ran then.
-    func waitUntilNoneRuns() -> Bool {
+    /// false when one still ran then. `waiting` is told how many run when there are any, before the
+    /// wait: an operator (and a test) sees why the stop has not ended yet.
+    func waitUntilNoneRuns(waiting: (_ running: Int) -> Void) -> Bool {
         let deadline = ContinuousClock.now + Self.endWait
+        let count = running.withLock { $0 }
+        if count > 0 { waiting(count) }
         return running.withCondition { held in held.wait(until: { $0 == 0 }, deadline: deadline) }
     }
 }

@@ -158,7 +158,10 @@ public final class CustomerServerApp: Sendable {
     /// (the stop cut its call, or it had taken its answer) is let end first, bounded, so that the
     /// exit leaves neither its staging folder nor half of its publication behind.
     private func closeStore() {
-        if !backups.waitUntilNoneRuns() {
+        let ended = backups.waitUntilNoneRuns { running in
+            logger.notice("waiting for the running backups to end before closing the database", [("backups", "\(running)")])
+        }
+        if !ended {
             logger.warning("a backup did not end within \(BackupsInProgress.endWait) of the stop; its staging folder may be left beside its target")
         }
         filesMonitor.withLock { $0?.stop() }
