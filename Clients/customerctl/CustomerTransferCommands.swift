@@ -100,6 +100,8 @@ enum CustomerTransferCommands {
             The columns are import's fields, so an export imports again unchanged: the head office as
             address.*, the first contact as contact.* with its keywords and roles, the business id
             as businessId. Streams with flow control: constant memory whatever the number of customers.
+            The customers matching when the export starts, each once, in their order then and as each
+            is when its turn comes: one renamed meanwhile is neither missed nor written twice.
             \(listsHelp)
             \(fieldsHelp)
             """,

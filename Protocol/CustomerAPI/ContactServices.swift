@@ -44,7 +44,9 @@ public enum ContactService {
         service: name, method: "UntagContact", acceptsIdempotencyKey: true)
     public static let streamMailingList = ServerStreamingMethod<MailingListRequest, MailingListEntry>(
         service: name, method: "StreamMailingList",
-        summary: "One MailingListEntry per contact, for lists of any size.")
+        summary: "One MailingListEntry per contact, for lists of any size, by customer name, then customer, then contact: "
+            + "the contacts that qualify when the stream starts, each exactly once, in that order, as it is when its turn "
+            + "comes (its customer renamed meanwhile or not); one that no longer qualifies by then is left out.")
 }
 
 /// `customer.v1.LabelService`: the managed lists of keywords and roles.

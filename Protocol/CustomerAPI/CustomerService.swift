@@ -29,11 +29,18 @@ public enum CustomerService {
             + "`pageToken` with the same query for the next page; the last page has none. `query.changedSince` lists "
             + "the customers whose `updatedAt` is at or after it; the server's stamps never go back, "
             + "also after its wall clock was set back or a restart (held at the newest stamp until the clock passes it), "
-            + "so a client that sends the newest `updatedAt` it saw misses no later write (and sees that customer again).")
+            + "so a client that sends the newest `updatedAt` it saw misses no later write (and sees that customer again). "
+            + "Each page is read on its own from where the last one ended (its token holds the last name or number and id): "
+            + "a customer that keeps its place comes exactly once across the pages, whatever is created or erased between "
+            + "them, but one renamed (renumbered) between two pages from past the last page to before it is not returned, "
+            + "and one moved the other way is returned twice. StreamCustomers fixes its customers when it starts.")
     public static let streamCustomers = ServerStreamingMethod<StreamCustomersRequest, Customer>(
         service: name, method: "StreamCustomers",
         summary: "One `Customer` message per row, for exports of any size; the query as in ListCustomers "
-            + "(`status` absent: active customers only).")
+            + "(`status` absent: active customers only). The customers are those matching the query when the stream "
+            + "starts, in their order then: each comes exactly once, as it is when its turn comes, renamed or renumbered "
+            + "meanwhile or not; one erased, or no longer matching the query, by its turn is left out, and one that comes "
+            + "to match after the start is not sent (SnapshotCustomers and WatchChanges follow changes).")
     public static let importCustomers = MethodDescriptor(
         service: name, method: "ImportCustomers", kind: .clientStreaming,
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
@@ -51,7 +58,8 @@ public enum CustomerService {
             + "Takes an `idempotency-key`.")
     public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
         service: name, method: "ExportCustomers",
-        summary: "One `CustomerRecord` per customer (head office and first contact included): what ImportCustomers takes.")
+        summary: "One `CustomerRecord` per customer (head office and first contact included): what ImportCustomers takes. "
+            + "Which customers, in what order and as read when, as in StreamCustomers.")
     public static let deactivateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(
         service: name, method: "DeactivateCustomer", acceptsIdempotencyKey: true)
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(

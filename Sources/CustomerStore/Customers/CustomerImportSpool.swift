@@ -68,24 +68,7 @@ public final class CustomerImportSpool {
         self.limit = limit
         self.total = total
         self.reserve = reserve
-        var template = Array("\(directory)/.customer-import-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
-        }
-        let name = template.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { String(cString: $0) } ?? directory
-        }
-        guard made >= 0 else { throw FileSystem.error("mkstemp", name, errno) }
-        descriptor = made
-        path = name
-        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-        do {
-            try FileSystem.removeFile(name)
-        } catch {
-            close(descriptor)
-            throw error
-        }
+        (descriptor, path) = try FileSystem.makeUnlinkedFile(in: directory, prefix: ".customer-import-")
     }
 
     deinit {
@@ -188,8 +171,13 @@ extension CustomerStore {
     /// on the database's file system.
     public func makeImportSpool(limit: Int64 = CustomerImportSpool.defaultLimit, total: SharedBudget? = nil,
                                 reserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve) throws -> CustomerImportSpool {
+        try CustomerImportSpool(directory: databaseDirectory, limit: limit, total: total, reserve: reserve)
+    }
+
+    /// Where the store's temporary files go: beside the database, a directory the service owns
+    /// (under systemd's `PrivateTmp` and `ProtectSystem=strict`, where the service may write).
+    var databaseDirectory: String {
         let directory = (path as NSString).deletingLastPathComponent
-        return try CustomerImportSpool(directory: directory.isEmpty ? "." : directory, limit: limit, total: total,
-                                       reserve: reserve)
+        return directory.isEmpty ? "." : directory
     }
 }

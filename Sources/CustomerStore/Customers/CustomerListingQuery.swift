@@ -111,11 +111,7 @@ struct CustomerListingQuery {
         } else {
             sql = ""
             Self.appendSelect(to: &sql, conditions)
-            switch order {
-            case .byName: sql += " ORDER BY c.name_key, c.id"
-            case .byNumber: sql += " ORDER BY c.number"
-            case .byID: sql += " ORDER BY c.id"
-            }
+            sql += order.orderBy
         }
         sql += " LIMIT ?"
         values.append(.integer(Int64(limit) + 1))
@@ -123,10 +119,71 @@ struct CustomerListingQuery {
         return (sql, values)
     }
 
+    /// The ids of every customer the query matches, in its order, each passed to `each`: the
+    /// start of a stream (``StreamIDs``). Reads the order's index and, for a condition it does not
+    /// hold, the row.
+    func forEachID(_ connection: SQLiteConnection, _ each: (Int64) throws -> Void) throws {
+        let (sql, values) = idsSQLText()
+        try connection.withStatement(sql) { statement in
+            try statement.bind(values)
+            while try statement.step() { try each(statement.int64(0)) }
+        }
+    }
+
+    /// The SELECT of ``forEachID(_:_:)`` and its bound values.
+    func idsSQLText() -> (sql: String, values: [SQLValue]) {
+        var sql: String
+        var values = self.values
+        if mergesStatuses {
+            // As `sqlText`: every status by name is two merged ranges of the (active, name_key, id)
+            // index. Ordered by the compound's own columns: wrapped in a subquery, as `sqlText`
+            // is, with no LIMIT SQLite scanned both ranges and sorted them all.
+            sql = ""
+            Self.appendSelect(to: &sql, conditions + ["c.active = 0"], columns: Self.idColumns)
+            sql += " UNION ALL "
+            Self.appendSelect(to: &sql, conditions + ["c.active = 1"], columns: Self.idColumns)
+            sql += " ORDER BY 2, 1"
+            values += values
+        } else {
+            sql = ""
+            Self.appendSelect(to: &sql, conditions, columns: Self.idColumns)
+            sql += order.orderBy
+        }
+        return (sql, values)
+    }
+
+    private static let idColumns = "SELECT c.id, c.name_key FROM customers c"
+
+    /// The customers of `ids` (a stream's next batch, ``StreamIDs``) that still match the query,
+    /// in the order of `ids`: one erased, or changed so that it no longer matches, since the
+    /// stream's start is left out. `slots`: see ``StreamIDs/membership(_:ids:slots:)``.
+    func customers(_ connection: SQLiteConnection, ids: [Int64], slots: Int) throws -> [StoredCustomer] {
+        let (sql, values) = sqlText(ids: ids, slots: slots)
+        let users = UserNames(connection)
+        var found: [Int64: StoredCustomer] = [:]
+        found.reserveCapacity(ids.count)
+        try connection.withStatement(sql) { statement in
+            try statement.bind(values)
+            try statement.forEachRow(CustomerRow.Columns.self) { columns in
+                let row = CustomerListingRow(statement: statement, columns: columns, users: users, headOfficeColumns: nil)
+                found[try row.id] = try row.stored()
+            }
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    /// The SELECT of ``customers(_:ids:slots:)`` and its bound values.
+    func sqlText(ids: [Int64], slots: Int) -> (sql: String, values: [SQLValue]) {
+        var sql = ""
+        let members = StreamIDs.membership("c.id", ids: ids, slots: slots)
+        Self.appendSelect(to: &sql, conditions + [members.condition], columns: CustomerRow.selectByRowid)
+        return (sql, values + members.values)
+    }
+
     /// Appended in place: `joined(separator:)` and `+` made two more strings of the SELECT's
     /// ~600 bytes a page (~14 000 instructions with the fingerprint's, callgrind).
-    private static func appendSelect(to sql: inout String, _ conditions: [String]) {
-        sql += CustomerRow.select
+    private static func appendSelect(to sql: inout String, _ conditions: [String], columns: String = CustomerRow.select) {
+        sql += columns
         for (index, condition) in conditions.enumerated() {
             sql += index == 0 ? " WHERE " : " AND "
             sql += condition
@@ -174,6 +231,17 @@ struct CustomerListingQuery {
                 try each(row)
             }
             return (last, hasMore)
+        }
+    }
+}
+
+extension CustomerOrder {
+    /// The ORDER BY of a listing of `customers c` in this order.
+    fileprivate var orderBy: String {
+        switch self {
+        case .byName: " ORDER BY c.name_key, c.id"
+        case .byNumber: " ORDER BY c.number"
+        case .byID: " ORDER BY c.id"
         }
     }
 }

@@ -8,30 +8,20 @@ public struct StoredCustomerRecord: Sendable, Hashable {
 
 extension CustomerStore {
     /// Calls `body` for every customer matching `filter`, in `order`, with its head office and first
-    /// contact, in constant memory: `streamCustomers`' keyset batches (16 rows growing to 500:
-    /// ``StreamBatches``; 500 records are ~1 MiB, which an export paused by its client held till
-    /// it ended), each batch's head offices and first contacts read in the batch's own snapshot,
-    /// one statement each.
+    /// contact, in constant memory: `streamCustomers`' batches and guarantee (the ids of the start,
+    /// ``StreamIDs``; 16 rows growing to 500: ``StreamBatches``; 500 records are ~1 MiB, which an
+    /// export paused by its client held till it ended), each batch's head offices and first
+    /// contacts read in the batch's own snapshot, one statement each.
     public func streamCustomerRecords(_ filter: CustomerFilter, order: CustomerOrder,
                                       _ body: (StoredCustomerRecord) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
-        var position: ListPosition?
-        var batches = StreamBatches()
-        while true {
-            let (records, batch) = try read { connection in
-                let batch = try query.page(connection, after: position, limit: batches.next)
-                let ids = batch.customers.map(\.id)
-                let headOffices = try AddressRow.headOffices(connection, customerIDs: ids)
-                let contacts = try ContactRow.firstContacts(connection, customerIDs: ids)
-                let records = batch.customers.map {
-                    StoredCustomerRecord(customer: $0, headOffice: headOffices[$0.id], firstContact: contacts[$0.id])
-                }
-                return (records, batch)
+        try streamInStartOrder(scan: query.forEachID, rows: { connection, ids, slots in
+            let customers = try query.customers(connection, ids: ids, slots: slots)
+            let headOffices = try AddressRow.headOffices(connection, customerIDs: ids)
+            let contacts = try ContactRow.firstContacts(connection, customerIDs: ids)
+            return customers.map {
+                StoredCustomerRecord(customer: $0, headOffice: headOffices[$0.id], firstContact: contacts[$0.id])
             }
-            for record in records { try body(record) }
-            guard batch.hasMore, let last = batch.last else { return }
-            position = last
-            batches.grow()
-        }
+        }, body)
     }
 }

@@ -41,14 +41,17 @@ extension CustomerStore {
 
     /// Calls `body` for every customer matching `filter`, in `order`, in constant memory.
     ///
-    /// Rows are read in keyset batches (16 rows, then twice as many each time up to 500:
+    /// Rows are read in batches (16 rows, then twice as many each time up to 500:
     /// ``StreamBatches``), each in its own read transaction, and `body` runs between batches, not
     /// inside one, so a slow consumer never holds a reader or a snapshot, and one that stops
     /// taking rows early holds a small batch.
-    /// Like paging, a row that exists throughout is delivered exactly once while its place in
-    /// `order` stays; a row renamed (renumbered) meanwhile from ahead of the stream's position to
-    /// behind it is not delivered, and one moved the other way is delivered twice (`.byID` has no
-    /// such moves; see ``streamCustomersWithFeedPosition(_:_:)``).
+    /// By name or number, the ids of the customers matching at the start are read once, in
+    /// `order`, and each batch's rows by id (``StreamIDs``): every customer matching at the start
+    /// is delivered exactly once, in the start's order, as it is at its turn, renamed
+    /// (renumbered) meanwhile or not; one erased, or no longer matching `filter`, by its turn is
+    /// left out, and one that begins to match after the start is not delivered. By id (no update
+    /// moves a row in it) the batches are keyset ranges: a row that exists throughout is
+    /// delivered exactly once, and one inserted meanwhile ahead of the position too.
     public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
                                 _ body: (StoredCustomer) throws -> Void) throws {
         try streamCustomers(filter, order: order, reportingFeedPosition: false) { customer, _ in try body(customer) }
@@ -69,6 +72,13 @@ extension CustomerStore {
     private func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder, reportingFeedPosition: Bool,
                                  _ body: (StoredCustomer, Int64) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
+        guard order == .byID else {
+            // By name or number a customer can move in the order while the stream runs: its ids
+            // are fixed at the start (``StreamIDs``). By id none moves, and the keyset holds no ids.
+            return try streamInStartOrder(scan: query.forEachID, rows: { try query.customers($0, ids: $1, slots: $2) }) {
+                try body($0, 0)
+            }
+        }
         var position: ListPosition?
         var batches = StreamBatches()
         while true {

@@ -5,9 +5,11 @@ extension CustomerStore {
     /// customers, that carries `keyword` and/or `role` (both given: both required), ordered by
     /// customer name, then customer, then contact id.
     ///
-    /// Like `streamCustomers`, rows are read in keyset batches growing from 16 to 500, each in its own read
-    /// transaction, and `body` runs between batches, so memory stays constant and a slow consumer
-    /// holds no reader. A contact that qualifies throughout is delivered exactly once.
+    /// Like `streamCustomers` by name, the contacts' ids are read once at the start, in order
+    /// (``StreamIDs``), and their rows in batches growing from 16 to 500, each in its own read
+    /// transaction; `body` runs between batches, so a slow consumer holds no reader. A contact
+    /// that qualifies at the start is delivered exactly once, in the start's order, as it is at its
+    /// turn (its customer renamed meanwhile or not), unless it no longer qualifies by then.
     ///
     /// - Parameter accountManagerID: when given, only customers this user is the account manager of
     ///   (a caller whose Customers right covers only its own customers).
@@ -24,40 +26,20 @@ extension CustomerStore {
         let labelIDs = try read { connection in
             try Self.labelIDs(connection, keywords: keywords, roles: roles, fields: ("keyword", "role"), violations: [])
         }
-        var position: MailingListPosition?
-        var batches = StreamBatches()
-        while true {
-            let limit = batches.next
-            let batch = try read {
-                try Self.mailingListBatch($0, labelIDs: labelIDs, accountManagerID: accountManagerID, after: position,
-                                          limit: limit)
-            }
-            for entry in batch.entries { try body(entry) }
-            guard batch.entries.count == limit, let last = batch.last else { return }
-            position = last
-            batches.grow()
-        }
+        let query = MailingListQuery(labelIDs: labelIDs, accountManagerID: accountManagerID)
+        try streamInStartOrder(scan: query.forEachContactID, rows: query.entries, body)
     }
+}
 
-    /// Where a mailing-list batch ended: the keyset of its last row.
-    private struct MailingListPosition {
-        var nameKey: String
-        var customerID: Int64
-        var contactID: Int64
-    }
+/// The mailing list's SQL: its contacts' ids in its order (a stream's start, ``StreamIDs``), and
+/// the entries of a batch of them.
+struct MailingListQuery {
+    /// The label joins and the conditions, after the FROM.
+    private let rest: String
+    private let values: [SQLValue]
 
-    /// One batch of at most `limit` rows after `position`. Driven by the customers' (active, name_key, id) index, so rows
-    /// come in order without a sort, and the keyset condition makes each batch start where the
-    /// previous one ended.
-    private static func mailingListBatch(_ connection: SQLiteConnection, labelIDs: [Int64], accountManagerID: Int64?,
-                                         after position: MailingListPosition?, limit: Int)
-        throws -> (entries: [StoredMailingListEntry], last: MailingListPosition?) {
-        var sql = """
-            SELECT k.id AS contact_id, k.first_name, k.last_name, k.email AS contact_email, c.id AS customer_id,
-                   c.name AS customer_name, c.email AS customer_email, c.name_key
-            FROM customers c
-            JOIN contacts k ON k.customer_id = c.id
-            """
+    init(labelIDs: [Int64], accountManagerID: Int64?) {
+        var sql = ""
         var values: [SQLValue] = []
         for (index, label) in labelIDs.enumerated() {
             sql += " JOIN contact_labels l\(index) ON l\(index).contact_id = k.id AND l\(index).label_id = ?"
@@ -68,27 +50,53 @@ extension CustomerStore {
             sql += " AND c.account_manager_id = ?"
             values.append(.integer(accountManagerID))
         }
-        if let position {
-            sql += " AND (c.name_key, c.id, k.id) > (?, ?, ?)"
-            values += [.text(position.nameKey), .integer(position.customerID), .integer(position.contactID)]
-        }
-        sql += " ORDER BY c.name_key, c.id, k.id LIMIT ?"
-        values.append(.integer(Int64(limit)))
-        return try connection.withStatement(sql) { statement in
+        rest = sql
+        self.values = values
+    }
+
+    /// Driven by the customers' (active, name_key, id) index, so the ids come in order without a sort.
+    func idsSQLText() -> (sql: String, values: [SQLValue]) {
+        ("SELECT k.id FROM customers c JOIN contacts k ON k.customer_id = c.id" + rest + " ORDER BY c.name_key, c.id, k.id",
+         values)
+    }
+
+    func forEachContactID(_ connection: SQLiteConnection, _ each: (Int64) throws -> Void) throws {
+        let (sql, values) = idsSQLText()
+        try connection.withStatement(sql) { statement in
             try statement.bind(values)
-            var entries: [StoredMailingListEntry] = []
-            var last: MailingListPosition?
+            while try statement.step() { try each(statement.int64(0)) }
+        }
+    }
+
+    /// The SELECT of ``entries(_:ids:slots:)``: the contacts by rowid (`NOT INDEXED`, as
+    /// ``CustomerRow/selectByRowid``), each one's customer by its primary key.
+    func sqlText(ids: [Int64], slots: Int) -> (sql: String, values: [SQLValue]) {
+        let members = StreamIDs.membership("k.id", ids: ids, slots: slots)
+        let sql = """
+            SELECT k.id AS contact_id, k.first_name, k.last_name, k.email AS contact_email, c.id AS customer_id,
+                   c.name AS customer_name, c.email AS customer_email
+            FROM contacts k NOT INDEXED JOIN customers c ON c.id = k.customer_id
+            """ + rest + " AND " + members.condition
+        return (sql, values + members.values)
+    }
+
+    /// The entries of the contacts `ids` that still qualify, in the order of `ids`; `slots`: see
+    /// ``StreamIDs/membership(_:ids:slots:)``.
+    func entries(_ connection: SQLiteConnection, ids: [Int64], slots: Int) throws -> [StoredMailingListEntry] {
+        let (sql, values) = sqlText(ids: ids, slots: slots)
+        var found: [Int64: StoredMailingListEntry] = [:]
+        found.reserveCapacity(ids.count)
+        try connection.withStatement(sql) { statement in
+            try statement.bind(values)
             while try statement.step() {
                 let entry = StoredMailingListEntry(
                     contactID: try statement.int64("contact_id"), firstName: try statement.optionalText("first_name"),
                     lastName: try statement.optionalText("last_name"), email: try statement.optionalText("contact_email"),
                     customerID: try statement.int64("customer_id"), customerName: try statement.text("customer_name"),
                     customerEmail: try statement.optionalText("customer_email"))
-                entries.append(entry)
-                last = MailingListPosition(nameKey: try statement.text("name_key"), customerID: entry.customerID,
-                                           contactID: entry.contactID)
+                found[entry.contactID] = entry
             }
-            return (entries, last)
         }
+        return ids.compactMap { found[$0] }
     }
 }

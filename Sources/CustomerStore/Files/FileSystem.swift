@@ -99,6 +99,30 @@ enum FileSystem {
         return Int64(status.st_size)
     }
 
+    /// Makes an owner-only file in `directory` (named `prefix` and six random characters) and
+    /// unlinks it at once: it holds no name, so no other process finds it, and it disappears with
+    /// its descriptor, also after a crash. Returns its descriptor (close-on-exec) and the name it
+    /// had, for errors.
+    static func makeUnlinkedFile(in directory: String, prefix: String) throws -> (descriptor: Int32, name: String) {
+        var template = Array("\(directory)/\(prefix)XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        let name = template.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { String(cString: $0) } ?? directory
+        }
+        guard made >= 0 else { throw error("mkstemp", name, errno) }
+        _ = fcntl(made, F_SETFD, FD_CLOEXEC)
+        do {
+            try removeFile(name)
+        } catch {
+            close(made)
+            throw error
+        }
+        return (made, name)
+    }
+
     /// Removes a file; one already gone is fine (another remover got there first).
     static func removeFile(_ path: String) throws {
         while unlink(path) != 0 {

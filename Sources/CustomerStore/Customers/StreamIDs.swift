@@ -1,0 +1,144 @@
+import Foundation
+import SQLiteEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The ids an ordered stream delivers, in its order, read once as the stream starts (one scan in
+/// its first read transaction) and handed out a batch at a time, each batch's rows then read by id.
+///
+/// Why: a stream reads in batches, each its own read transaction (a slow client holds no
+/// snapshot). Read by a keyset of its order (name, number), a customer renamed between two
+/// batches from ahead of the stream's position to behind it was never delivered, and one moved
+/// the other way twice (race21). Its ids fixed at the start, each is delivered once, at its turn.
+///
+/// The cost is 8 bytes an id. Up to ``memoryLimit`` ids are held in memory (32 KiB: a stream of a
+/// few thousand customers stays a few allocations); past it they go to an unnamed file beside the
+/// database (``FileSystem/makeUnlinkedFile(in:prefix:)``, as an import's spool), written and read
+/// back in blocks of ``blockCount`` ids, so a stream of a million customers holds 32 KiB of ids in
+/// memory, not 8 MiB, and 256 paused ones 8 MiB, not 2 GiB. Each block written first checks that
+/// the database's file system keeps ``CustomerImportSpool/defaultFreeSpaceReserve`` bytes free.
+///
+/// Used by one thread at a time (the stream's); not `Sendable`.
+final class StreamIDs {
+    static let memoryLimit = 4_096
+    static let blockCount = 4_096
+
+    private let directory: String
+    /// The ids not yet in the file (all of them while there is none), from `readIndex` once reading.
+    private var buffer: [Int64] = []
+    private var readIndex = 0
+    private var file: (descriptor: Int32, name: String)?
+    /// Ids in the file, and how many of them were read back.
+    private var written = 0
+    private var readFromFile = 0
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    deinit {
+        if let file { close(file.descriptor) }
+    }
+
+    func append(_ id: Int64) throws {
+        buffer.append(id)
+        if buffer.count >= (file == nil ? Self.memoryLimit : Self.blockCount) { try spill() }
+    }
+
+    /// The next `limit` ids in the order appended (fewer at the end, none after it). Call it only
+    /// once every id was appended.
+    func next(_ limit: Int) throws -> [Int64] {
+        // The ids still in memory were appended after the file's: they are read after them.
+        var ids: [Int64] = []
+        ids.reserveCapacity(limit)
+        if let file, readFromFile < written {
+            let wanted = min(limit, written - readFromFile)
+            try readBack(file, into: &ids, count: wanted)
+        }
+        let fromMemory = min(limit - ids.count, buffer.count - readIndex)
+        if fromMemory > 0 {
+            ids.append(contentsOf: buffer[readIndex..<(readIndex + fromMemory)])
+            readIndex += fromMemory
+        }
+        return ids
+    }
+
+    /// `column IN (?, …)` with `slots` (at least `ids.count`) placeholders and the values binding
+    /// `ids` to them: a batch's rows read by id. Those past `ids.count` are bound as NULL, which
+    /// matches none, so a stream's batches share a few prepared statements (one per batch size),
+    /// not one per length of its last batch.
+    static func membership(_ column: String, ids: [Int64], slots: Int) -> (condition: String, values: [SQLValue]) {
+        let slots = max(slots, ids.count, 1)
+        var values = ids.map { SQLValue.integer($0) }
+        values += repeatElement(.null, count: slots - ids.count)
+        return (column + " IN (" + String(repeating: "?, ", count: slots - 1) + "?)", values)
+    }
+
+    private func spill() throws {
+        let file = try self.file ?? FileSystem.makeUnlinkedFile(in: directory, prefix: ".customer-stream-")
+        self.file = file
+        let bytes = Int64(buffer.count * MemoryLayout<Int64>.size)
+        if let free = CustomerImportSpool.freeBytes(of: file.descriptor),
+           free - bytes < CustomerImportSpool.defaultFreeSpaceReserve {
+            throw StoreError.resourceExhausted(
+                "the stream's ids would leave less than the server's reserve of "
+                    + "\(CustomerImportSpool.defaultFreeSpaceReserve) bytes free on the database's file system; "
+                    + "narrow the stream's query or try again when space is freed")
+        }
+        try buffer.withUnsafeBytes { try FileSystem.writeAll(file.descriptor, $0, path: file.name) }
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads `count` ids at the file's read position (the file holds them in this machine's byte
+    /// order: it lives as long as the stream, on this machine).
+    private func readBack(_ file: (descriptor: Int32, name: String), into ids: inout [Int64], count: Int) throws {
+        let start = ids.count
+        ids.append(contentsOf: repeatElement(0, count: count))
+        let wanted = count * MemoryLayout<Int64>.size
+        var done = 0
+        let offset = off_t(readFromFile * MemoryLayout<Int64>.size)
+        try ids.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let target = base + start * MemoryLayout<Int64>.size
+            while done < wanted {
+                let got = try FileSystem.call("pread", file.name) {
+                    pread(file.descriptor, target + done, wanted - done, offset + off_t(done))
+                }
+                guard got > 0 else { throw StoreError.io("the stream's id file \(file.name) ended early") }
+                done += got
+            }
+        }
+        readFromFile += count
+    }
+}
+
+extension CustomerStore {
+    /// An ordered stream by ``StreamIDs``: `scan` passes every id the stream delivers, in its
+    /// order, in the stream's first read transaction, which also reads the first batch; each next
+    /// batch of ids (``StreamBatches``) is read by `rows` (given the ids and the batch's size) in
+    /// a read transaction of its own, and `body` runs between batches, never inside a read.
+    ///
+    /// So each row whose id the scan found is delivered at most once, in the order of the
+    /// stream's start, as it is at its turn; `rows` leaves out the ones gone (erased) or no longer
+    /// matching by then.
+    func streamInStartOrder<Row>(scan: (SQLiteConnection, (Int64) throws -> Void) throws -> Void,
+                                 rows: (SQLiteConnection, [Int64], Int) throws -> [Row],
+                                 _ body: (Row) throws -> Void) throws {
+        let ids = StreamIDs(directory: databaseDirectory)
+        var batches = StreamBatches()
+        var batch = try read { connection in
+            try scan(connection) { try ids.append($0) }
+            let first = try ids.next(batches.next)
+            return first.isEmpty ? [] : try rows(connection, first, batches.next)
+        }
+        while true {
+            for row in batch { try body(row) }
+            batches.grow()
+            let next = try ids.next(batches.next)
+            if next.isEmpty { return }
+            batch = try read { try rows($0, next, batches.next) }
+        }
+    }
+}
