@@ -295,9 +295,13 @@ final class ServerConnection: @unchecked Sendable {
     /// the first ones (decodes them, writes its next calls) while the server runs the rest. Held
     /// until the batch's end, the answers of a burst of 64 gets reached the client at once after
     /// ~0.45 ms of server work, and its next calls came back as one burst: each side mostly waited
-    /// for the other's (`perf sched timehist`, docs/PERFORMANCE.md "inflight21"). 16 gets are
-    /// ~100 µs of server work; a send more per 16 answers is all it costs.
-    static let answersPerSend = 16
+    /// for the other's (`perf sched timehist`, docs/performance/HISTORY.md "inflight21"). Why 32,
+    /// not 16: each part wakes the client's reader and resumes its callers on the pool, and parts
+    /// of 16 cost the client 0.25 futex calls and 0.19 context switches a get at 64 in flight
+    /// (main 0.14-0.18 and 0.04-0.10), which ate the overlap on a machine without real-time
+    /// priority; parts of 32 cost 0.125 and 0.094 for the same calls/s under `chrt -r 1`
+    /// (docs/PERFORMANCE.md "inflight22").
+    static let answersPerSend = 32
 
     /// Runs `first`, then each unary call the leader queued past the share meanwhile, in the order
     /// read, on this thread (`coordination` not held); the last one found ends the run. A call
