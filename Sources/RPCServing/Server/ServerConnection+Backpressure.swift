@@ -34,8 +34,8 @@ extension ServerConnection {
         // was stuck sending an answer it ran itself, and the calls it had sent are not to run
         // (before, up to 100 of them started per connection, and the rest were refused one by one).
         guard writer.isBackedUp else { return !writer.hasFailed }
-        if answersHeldBack {
-            answersHeldBack = false
+        if heldAnswers > 0 {
+            heldAnswers = 0
             try? writer.flushDeferred()
         }
         let statistics = runtime.statistics.writeQueue

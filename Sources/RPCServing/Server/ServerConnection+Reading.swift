@@ -34,8 +34,8 @@ extension ServerConnection {
                                                             lastStartedStreamID: lastStarted).frame())
                 return .close
             }
-            if answersHeldBack {
-                answersHeldBack = false
+            if heldAnswers > 0 {
+                heldAnswers = 0
                 // A failed send is seen by the next read as the end of the connection.
                 try? writer.flushDeferred()
                 // A client that sent a batch often has its next one on the way: one recv before poll(2).

@@ -10,7 +10,8 @@ import ThreadSync
 /// inline. When it reads a CALL_START the same thread runs the handler and writes the answer, with no
 /// hop. A short unary call runs *inline*: the leader keeps the role, and once the call is done it goes
 /// on with the next frame already read, holding back the answers of such a batch so they leave in one
-/// `send` before it next reads the socket; ``LeadershipWatchdog`` promotes another thread to lead if
+/// `send` before it next reads the socket (or every ``answersPerSend`` answers, for a long batch);
+/// ``LeadershipWatchdog`` promotes another thread to lead if
 /// the call runs long. Any other call (streaming, a method that may wait long while calls queue
 /// behind it, a second inline candidate) first hands the role to an idle follower of this connection
 /// (or a new thread, up to the call limit + 1). Either way the next call can be read while one runs,
@@ -49,8 +50,9 @@ final class ServerConnection: @unchecked Sendable {
     /// A complete frame arrived since `idleSince` was last set (read before the leader blocks,
     /// so the hot path reads no clock per frame).
     @exclusivity(unchecked) var receivedFrame = false
-    /// Answers of this batch were written with a deferred flush; sent before the leader next blocks.
-    @exclusivity(unchecked) var answersHeldBack = false
+    /// How many answers of this batch were written with a deferred flush (0: none); sent before the
+    /// leader next blocks, or once ``answersPerSend`` wait (``runCall(_:)``).
+    @exclusivity(unchecked) var heldAnswers = 0
     /// The connection failed while the leader was held back for its unread answers
     /// (``waitForAnswersToBeRead()``): it closes rather than start the calls it has buffered.
     @exclusivity(unchecked) var answersCannotBeSent = false
@@ -255,20 +257,22 @@ final class ServerConnection: @unchecked Sendable {
         }
         // The answers held back for this batch go now rather than wait behind a call that may wait
         // long (until it ends, or the watchdog promotes a leader that sends them).
-        let sendHeldAnswers = turn != nil && call.mayWaitLong && answersHeldBack
-        if sendHeldAnswers { answersHeldBack = false }
+        let sendHeldAnswers = turn != nil && call.mayWaitLong && heldAnswers > 0
+        if sendHeldAnswers { heldAnswers = 0 }
+        let holdAnswer = turn != nil && call.frameFollows
+        let closesSend = holdAnswer && heldAnswers >= Self.answersPerSend - 1
         coordination.unlock()
         if sendHeldAnswers { try? writer.flushDeferred() }
-        let holdAnswer = turn != nil && call.frameFollows
         runtime.idleSpin.handlerStarted(on: self)
         execute(call, deferringFlush: holdAnswer)
         runtime.idleSpin.handlerEnded()
         if let inlineSince { LeadershipWatchdog.shared.handlerEnded(on: self, since: inlineSince) }
+        if closesSend { try? writer.flushDeferred() }
         coordination.lock()
         if holdsUnaryThread { unaryThreadBudget.giveBack(1) }
         guard let turn else { return false }
         if threads.inlineCallEnded(turn) {
-            if holdAnswer { answersHeldBack = true }
+            if holdAnswer { heldAnswers = closesSend ? 0 : heldAnswers + 1 }
             return true
         }
         if let promoted = promotedTurns.firstIndex(of: turn) {
@@ -286,6 +290,18 @@ final class ServerConnection: @unchecked Sendable {
         }
         return false
     }
+
+    /// At most this many answers of a pipelined batch wait for one `send`: the client starts on
+    /// the first ones (decodes them, writes its next calls) while the server runs the rest. Held
+    /// until the batch's end, the answers of a burst of 64 gets reached the client at once after
+    /// ~0.45 ms of server work, and its next calls came back as one burst: each side mostly waited
+    /// for the other's (`perf sched timehist`, docs/performance/HISTORY.md "inflight21"). Why 32,
+    /// not 16: each part wakes the client's reader and resumes its callers on the pool, and parts
+    /// of 16 cost the client 0.25 futex calls and 0.19 context switches a get at 64 in flight
+    /// (main 0.14-0.18 and 0.04-0.10), which ate the overlap on a machine without real-time
+    /// priority; parts of 32 cost 0.125 and 0.094 for the same calls/s under `chrt -r 1`
+    /// (docs/PERFORMANCE.md "inflight22").
+    static let answersPerSend = 32
 
     /// Runs `first`, then each unary call the leader queued past the share meanwhile, in the order
     /// read, on this thread (`coordination` not held); the last one found ends the run. A call
