@@ -92,7 +92,7 @@ let package = Package(
 
         // Tests mirror the modules; EndToEndTests start real servers on real sockets.
         // A loopback HTTP server and registry answer documents, shared by the registry and end-to-end tests.
-        .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry"], path: "Tests/RegistryTestSupport",
+        .target(name: "RegistryTestSupport", dependencies: ["BusinessRegistry", "TestSupport"], path: "Tests/RegistryTestSupport",
                 exclude: ["Fixtures"]),
         // Bounded waits (also for child processes), work on threads of its own, seeded randomness,
         // temporary directories and log captures: shared by every test target.

@@ -9,6 +9,10 @@ import FoundationNetworking
 final class RegistryHTTPClient: Sendable {
     private let session: URLSession
     private let timeout: TimeInterval
+    /// Where request deadlines fire. Not `DispatchQueue.global()`: on Linux that is the cooperative
+    /// pool's own queue, and while its few threads are all busy a deadline could not fire at all;
+    /// a serial queue is overcommitting (it gets a thread of its own when the others are busy).
+    private static let timers = DispatchQueue(label: "customercard.registry-request-timers")
 
     init(timeout: Duration) {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
@@ -68,7 +72,7 @@ final class RegistryHTTPClient: Sendable {
                     }
                 }
                 timer.start(task)
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { timer.expire() }
+                Self.timers.asyncAfter(deadline: .now() + timeout) { timer.expire() }
                 task.resume()
             }
         } onCancel: {

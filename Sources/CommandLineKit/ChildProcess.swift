@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import Synchronization
 
@@ -78,7 +79,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Runs `executable` to completion, capturing both of its outputs. Blocks the calling thread
-    /// (standard error is drained on a Dispatch thread meanwhile, so neither pipe can fill up).
+    /// (standard error is drained on a thread of its own meanwhile, so neither pipe can fill up).
     /// `started` gets the child once it runs, so another thread can end it (a caller's time-out).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            started: (ChildProcess) -> Void = { _ in }) throws(SpawnError) -> Output {
@@ -98,11 +99,14 @@ public final class ChildProcess: Sendable {
         started(child)
         let errorBytes = Mutex<[UInt8]>([])
         let errorsRead = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // Not `DispatchQueue.global()`: on Linux that is the cooperative pool's own queue, so the
+        // drain (and this caller, blocked on it below) waited for a pool thread, for as long as
+        // tasks blocking the pool held them all (the test suite's `--help` runs timed out at 300 s).
+        Thread {
             let bytes = errors.readToEnd()
             errorBytes.withLock { $0 = bytes }
             errorsRead.signal()
-        }
+        }.start()
         let outputBytes = output.readToEnd()
         errorsRead.wait()
         return Output(status: child.waitUntilExit(), standardOutput: outputBytes,

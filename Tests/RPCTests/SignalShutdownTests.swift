@@ -21,22 +21,32 @@ import Testing
         // SIGTERM and releasing the slow call took longer than the default 10 s, and the server then
         // rightly cancelled the call this test expects to finish (a busy CI run).
         let server = try TestServer.start(probe: probe) { $0.shutdownGracePeriod = .seconds(Int64(testWaitLimit)) }
-        defer { server.directory.remove() }
         let channel = server.channel()
-        defer { channel.close() }
-        // A task, not `async let`: a test that fails before the SIGTERM must not wait for the
-        // server to return on leaving its scope (it never would).
-        let exitCode = Task { await onThread { server.server.runUntilTerminated() } }
-        try await waitUntil("the SIGTERM handler to be installed") { Self.handlerInstalled(SIGTERM) }
-        async let inFlight = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
-        #expect(await probe.wait(for: "slow started"))
-        kill(getpid(), SIGTERM)
-        let socketPath = server.socketPath
-        try await waitUntil("the socket file to be removed") { !FileManager.default.fileExists(atPath: socketPath) }
-        probe.record("release slow")
-        let answer = try await inFlight
-        #expect(answer.text == "in flight")
-        #expect(try await withDeadline("runUntilTerminated to return") { await exitCode.value } == 0)
-        #expect(!Self.handlerInstalled(SIGTERM))
+        // A thread started at once, not `async let` (a test that fails before the SIGTERM would wait
+        // on leaving its scope for a server that never returns) nor `Task { await onThread {...} }`
+        // (which waits for a pool thread before the handler is even installed).
+        let exitCode = ThreadTask { server.server.runUntilTerminated() }
+        try await withCleanup {
+            try await waitUntil("the SIGTERM handler to be installed") { Self.handlerInstalled(SIGTERM) }
+            async let inFlight = channel.unary(TestService.slowEcho, EchoRequest(text: "in flight"), as: EchoResponse.self)
+            #expect(await probe.wait(for: "slow started"))
+            kill(getpid(), SIGTERM)
+            let socketPath = server.socketPath
+            try await waitUntil("the socket file to be removed") { !FileManager.default.fileExists(atPath: socketPath) }
+            probe.record("release slow")
+            let answer = try await inFlight
+            #expect(answer.text == "in flight")
+            #expect(try await withDeadline("runUntilTerminated to return") { try await exitCode.value } == 0)
+        } cleanup: {
+            // A test that failed before its SIGTERM (a wait that ran out) must not leave the server
+            // in runUntilTerminated with its handler installed: that handler would swallow the next
+            // SIGTERM sent to the whole test process (CI's watchdog's). Stopping the server wakes
+            // runUntilTerminated, which puts the default handler back; after a SIGTERM this is a no-op.
+            probe.record("release slow")
+            channel.close()
+            await server.stop()
+            _ = try? await withDeadline("runUntilTerminated to return after the stop") { try await exitCode.value }
+            #expect(!Self.handlerInstalled(SIGTERM), "the server's SIGTERM handler outlived the test")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import BusinessRegistry
 import Foundation
+import TestSupport
 
 /// The registry answer documents in `Fixtures/`, found next to this file (CI runs on a clean clone).
 public enum Fixture {
@@ -56,9 +57,19 @@ extension LoopbackHTTPServer {
 }
 
 /// Runs `body` against a loopback server serving `routes`, with a directory pointed at it.
+///
+/// The server is stopped on a thread of its own, not in a `defer`: its stop waits for every
+/// connection to end (a delayed answer's lasts until its client hangs up), and a pool thread
+/// blocked meanwhile is lost to every other test.
 public func withRegistry<T>(_ routes: [String: LoopbackHTTPServer.Response], timeout: Duration = .seconds(60),
                             _ body: (RegistryDirectory, LoopbackHTTPServer) async throws -> T) async throws -> T {
     let server = try LoopbackHTTPServer(routes: routes)
-    defer { server.stop() }
-    return try await body(server.registryDirectory(timeout: timeout), server)
+    let result: Result<T, any Error>
+    do {
+        result = .success(try await body(server.registryDirectory(timeout: timeout), server))
+    } catch {
+        result = .failure(error)
+    }
+    await onThread { server.stop() }
+    return try result.get()
 }
