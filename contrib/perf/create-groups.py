@@ -3,7 +3,7 @@
 multi-row INSERT of the group's customers, the number sequence's UPDATE, one INSERT of their match
 keys, one of their history entries, COMMIT; each customer as `customer-bench run create` makes it
 (a name and a country: one match key). For the sqlite3 shell under callgrind, on a copy of a
-database the service made (docs/PERFORMANCE.md "create22"):
+database the service made (docs/performance/HISTORY.md "create22"):
 
     contrib/perf/create-groups.py GROUPS SIZE LAST_ID > groups.sql
     valgrind --tool=callgrind --toggle-collect=sqlite3_step sqlite3 copy.sqlite < groups.sql

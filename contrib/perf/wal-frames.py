@@ -2,7 +2,7 @@
 """Which B-trees each transaction of a WAL file wrote: frames per commit, by table or index and
 page type (dbstat of the database as it was before the transactions; pages it did not have yet
 are "new page"). For a copy of the WAL taken before the last connection closes (the sqlite3 shell
-checkpoints and deletes it on exit), e.g. (docs/PERFORMANCE.md "create22"):
+checkpoints and deletes it on exit), e.g. (docs/performance/HISTORY.md "create22"):
 
     (echo "PRAGMA wal_autocheckpoint=0;"; cat groups.sql; echo ".shell cp copy.sqlite-wal groups.wal") \
         | sqlite3 copy.sqlite > /dev/null

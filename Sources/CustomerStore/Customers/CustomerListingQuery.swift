@@ -119,18 +119,9 @@ struct CustomerListingQuery {
         return (sql, values)
     }
 
-    /// The ids of every customer the query matches, in its order, each passed to `each`: the
-    /// start of a stream (``StreamIDs``). Reads the order's index and, for a condition it does not
-    /// hold, the row.
-    func forEachID(_ connection: SQLiteConnection, _ each: (Int64) throws -> Void) throws {
-        let (sql, values) = idsSQLText()
-        try connection.withStatement(sql) { statement in
-            try statement.bind(values)
-            while try statement.step() { try each(statement.int64(0)) }
-        }
-    }
-
-    /// The SELECT of ``forEachID(_:_:)`` and its bound values.
+    /// The ids of every customer the query matches, in its order (the first column), and the
+    /// values to bind: the start of a stream (``StreamIDs``). Reads the order's index and, for a
+    /// condition it does not hold, the row.
     func idsSQLText() -> (sql: String, values: [SQLValue]) {
         var sql: String
         var values = self.values

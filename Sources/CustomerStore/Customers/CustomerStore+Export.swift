@@ -15,7 +15,7 @@ extension CustomerStore {
     public func streamCustomerRecords(_ filter: CustomerFilter, order: CustomerOrder,
                                       _ body: (StoredCustomerRecord) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
-        try streamInStartOrder(scan: query.forEachID, rows: { connection, ids, slots in
+        try streamInStartOrder(scan: query.idsSQLText(), rows: { connection, ids, slots in
             let customers = try query.customers(connection, ids: ids, slots: slots)
             let headOffices = try AddressRow.headOffices(connection, customerIDs: ids)
             let contacts = try ContactRow.firstContacts(connection, customerIDs: ids)

@@ -75,7 +75,7 @@ extension CustomerStore {
         guard order == .byID else {
             // By name or number a customer can move in the order while the stream runs: its ids
             // are fixed at the start (``StreamIDs``). By id none moves, and the keyset holds no ids.
-            return try streamInStartOrder(scan: query.forEachID, rows: { try query.customers($0, ids: $1, slots: $2) }) {
+            return try streamInStartOrder(scan: query.idsSQLText(), rows: { try query.customers($0, ids: $1, slots: $2) }) {
                 try body($0, 0)
             }
         }

@@ -27,7 +27,7 @@ extension CustomerStore {
             try Self.labelIDs(connection, keywords: keywords, roles: roles, fields: ("keyword", "role"), violations: [])
         }
         let query = MailingListQuery(labelIDs: labelIDs, accountManagerID: accountManagerID)
-        try streamInStartOrder(scan: query.forEachContactID, rows: query.entries, body)
+        try streamInStartOrder(scan: query.idsSQLText(), rows: query.entries, body)
     }
 }
 
@@ -54,18 +54,11 @@ struct MailingListQuery {
         self.values = values
     }
 
-    /// Driven by the customers' (active, name_key, id) index, so the ids come in order without a sort.
+    /// The contacts' ids in the list's order, the start of a stream: driven by the customers'
+    /// (active, name_key, id) index, so the ids come in order without a sort.
     func idsSQLText() -> (sql: String, values: [SQLValue]) {
         ("SELECT k.id FROM customers c JOIN contacts k ON k.customer_id = c.id" + rest + " ORDER BY c.name_key, c.id, k.id",
          values)
-    }
-
-    func forEachContactID(_ connection: SQLiteConnection, _ each: (Int64) throws -> Void) throws {
-        let (sql, values) = idsSQLText()
-        try connection.withStatement(sql) { statement in
-            try statement.bind(values)
-            while try statement.step() { try each(statement.int64(0)) }
-        }
     }
 
     /// The SELECT of ``entries(_:ids:slots:)``: the contacts by rowid (`NOT INDEXED`, as

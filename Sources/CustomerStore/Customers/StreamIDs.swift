@@ -115,21 +115,25 @@ final class StreamIDs {
 }
 
 extension CustomerStore {
-    /// An ordered stream by ``StreamIDs``: `scan` passes every id the stream delivers, in its
-    /// order, in the stream's first read transaction, which also reads the first batch; each next
-    /// batch of ids (``StreamBatches``) is read by `rows` (given the ids and the batch's size) in
-    /// a read transaction of its own, and `body` runs between batches, never inside a read.
+    /// An ordered stream by ``StreamIDs``: `scan` (a SELECT whose first column is the id) gives
+    /// every id the stream delivers, in its order, in the stream's first read transaction, which
+    /// also reads the first batch; each next batch of ids (``StreamBatches``) is read by `rows`
+    /// (given the ids and the batch's size) in a read transaction of its own, and `body` runs
+    /// between batches, never inside a read.
     ///
     /// So each row whose id the scan found is delivered at most once, in the order of the
     /// stream's start, as it is at its turn; `rows` leaves out the ones gone (erased) or no longer
     /// matching by then.
-    func streamInStartOrder<Row>(scan: (SQLiteConnection, (Int64) throws -> Void) throws -> Void,
+    func streamInStartOrder<Row>(scan: (sql: String, values: [SQLValue]),
                                  rows: (SQLiteConnection, [Int64], Int) throws -> [Row],
                                  _ body: (Row) throws -> Void) throws {
         let ids = StreamIDs(directory: databaseDirectory)
         var batches = StreamBatches()
         var batch = try read { connection in
-            try scan(connection) { try ids.append($0) }
+            try connection.withStatement(scan.sql) { statement in
+                try statement.bind(scan.values)
+                while try statement.step() { try ids.append(statement.int64(0)) }
+            }
             let first = try ids.next(batches.next)
             return first.isEmpty ? [] : try rows(connection, first, batches.next)
         }

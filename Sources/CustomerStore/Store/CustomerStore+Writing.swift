@@ -37,7 +37,7 @@ extension CustomerStore {
     static func admitted(_ author: Author, reading read: (Int64) throws -> AuthorStanding?) throws -> String {
         let standing = try existing(read(author.userID), author.userID)
         try standing.admit(author)
-        if let service = author.viaUserID { try existing(read(service), service).admitService(of: author) }
+        if let service = author.viaUserID { try existing(read(service), service).admitService(service) }
         return standing.name
     }
 

@@ -40,13 +40,12 @@ struct AuthorStanding {
         }
     }
 
-    /// Refuses a write that `author` makes through the service this standing is of, once that
-    /// service may no longer act for anyone: deactivated (`authorDeactivated`, naming the service),
-    /// or its trust withdrawn (`authorRightsChanged`: a retry is checked anew when it starts, where
-    /// an untrusted service naming someone is refused). The service's own profile is not compared:
-    /// a call through it is checked against the person's rights alone.
-    func admitService(of author: Author) throws {
-        guard let service = author.viaUserID else { return }
+    /// Refuses a write made through `service` (`Author.viaUserID`), the user this standing is of,
+    /// once that service may no longer act for anyone: deactivated (`authorDeactivated`, naming
+    /// the service), or its trust withdrawn (`authorRightsChanged`: a retry is checked anew when it
+    /// starts, where an untrusted service naming someone is refused). The service's own profile is
+    /// not compared: a call through it is checked against the person's rights alone.
+    func admitService(_ service: Int64) throws {
         guard active else { throw StoreError.authorDeactivated(service) }
         guard trustedService else { throw StoreError.authorRightsChanged(service) }
     }

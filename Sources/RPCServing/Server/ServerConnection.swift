@@ -300,7 +300,7 @@ final class ServerConnection: @unchecked Sendable {
     /// of 16 cost the client 0.25 futex calls and 0.19 context switches a get at 64 in flight
     /// (main 0.14-0.18 and 0.04-0.10), which ate the overlap on a machine without real-time
     /// priority; parts of 32 cost 0.125 and 0.094 for the same calls/s under `chrt -r 1`
-    /// (docs/PERFORMANCE.md "inflight22").
+    /// (docs/performance/HISTORY.md "inflight22").
     static let answersPerSend = 32
 
     /// Runs `first`, then each unary call the leader queued past the share meanwhile, in the order
