@@ -21,6 +21,10 @@
         A dry-run ImportCustomers of N empty messages (10-byte frames), then its answer, and
         customerd's CPU seconds spent meanwhile (--pid); another connection's GetCustomer after it.
 
+    floods.py --socket PATH slow-watches --connections 50 --watches 5 --hold 30 [--pid PID]
+        C connections with a 4 KiB receive buffer, each K WatchChanges from sequence 0, each
+        connection read 4 KiB a second: bytes read, and customerd's threads and VmRSS (--pid).
+
 Standard library only; the frames are built by replay.py's helpers.
 """
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import struct
 import sys
 import time
@@ -39,6 +44,7 @@ from replay import (END_STREAM, HAS_MESSAGE, MAGIC, MESSAGE, STATUS, WINDOW_UPDA
 EXPORT = "customer.v1.CustomerService/ExportCustomers"
 IMPORT = "customer.v1.CustomerService/ImportCustomers"
 GET = "customer.v1.CustomerService/GetCustomer"
+WATCH = "customer.v1.ChangeFeedService/WatchChanges"
 EVERY_CUSTOMER = field_bytes(1, b"")  # StreamCustomersRequest.query: an empty CustomerQuery (by name)
 
 
@@ -181,6 +187,43 @@ def windows(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def slow_watches(arguments: argparse.Namespace) -> int:
+    """Watches read slowly (4 KiB a second per connection): what the server holds for them meanwhile."""
+    # WatchChangesRequest: after 0 (field 1), every kind; no deadline.
+    calls = b"".join(call_start(stream, WATCH, field_sint(1, 0), timeout_us=0)
+                     for stream in range(1, 2 * arguments.watches, 2))
+    held = []
+    for _ in range(arguments.connections):
+        conn = connect(arguments.socket)
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        conn.send(calls)
+        conn.sock.setblocking(False)
+        held.append(conn)
+    read, closed, start = 0, 0, time.monotonic()
+    for second in range(1, int(arguments.hold) + 1):
+        for conn in held:
+            try:
+                read += len(conn.sock.recv(4096))
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed += 1
+        time.sleep(max(0.0, start + second - time.monotonic()))
+        if second % max(1, int(arguments.hold) // 3) == 0:
+            print(f"slow-watches: {arguments.connections} connections x {arguments.watches} watches, {second} s: "
+                  f"{read} bytes read, {closed} reads failed"
+                  + (f", customerd {threads_and_rss(arguments.pid)}" if arguments.pid else ""))
+    for conn in held:
+        conn.close()
+    return 0
+
+
+def threads_and_rss(pid: int) -> str:
+    with open(f"/proc/{pid}/status") as status:
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+    return f"{fields['Threads'].strip()} threads, VmRSS {int(fields['VmRSS'].split()[0]) // 1024} MiB"
+
+
 def cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
@@ -220,8 +263,14 @@ def main() -> int:
     command = commands.add_parser("tiny")
     command.add_argument("--messages", type=int, default=200_000)
     command.add_argument("--pid", type=int)
+    command = commands.add_parser("slow-watches")
+    command.add_argument("--connections", type=int, default=50)
+    command.add_argument("--watches", type=int, default=5)
+    command.add_argument("--hold", type=float, default=30)
+    command.add_argument("--pid", type=int)
     arguments = parser.parse_args()
-    return {"seed": seed, "id-files": id_files, "probe": probe, "windows": windows, "tiny": tiny}[arguments.command](arguments)
+    return {"seed": seed, "id-files": id_files, "probe": probe, "windows": windows, "tiny": tiny,
+            "slow-watches": slow_watches}[arguments.command](arguments)
 
 
 if __name__ == "__main__":
