@@ -5,13 +5,13 @@ import Synchronization
 ///
 /// Why: a stream of more ids than it keeps in memory writes them to an unnamed file beside the
 /// database, which holds a descriptor and disk while the stream runs. Unbounded, one user's 256
-/// streams (the per-user stream limit) of 1 000 000 customers took 2 GiB of disk and 256
-/// descriptors, every one the server keeps for its files (``DescriptorLimit``'s reserve), so
-/// another user's import, upload or backup was refused "no file descriptor free".
+/// streams (the per-user stream limit) of 1 000 000 customers took 2 GiB of disk, and 256 paused
+/// ones took 256 descriptors: under a limit of 400 another user's connections were then not
+/// accepted (EMFILE) until they ended (floods23, docs/HARDENING.md).
 ///
 /// A file is counted in steps of ``step`` bytes, its first one taken before it is made: the budget
 /// bounds a user's descriptors too (`perUser / step` files). The owner is the OS user whose call
-/// runs on the thread (``ReadOwner``, set as each call begins); a stream with none (the server's
+/// runs on the thread (`ReadOwner`, set as each call begins); a stream with none (the server's
 /// own, tests) counts as one owner of its own.
 final class StreamIDBudget: Sendable {
     /// 1 MiB: 131 072 ids, the first step of a file holding 4 097 or more.

@@ -31,7 +31,7 @@ final class StreamIDs {
 
     private let directory: String
     private let budget: StreamIDBudget
-    /// Whose budget the file is counted in (``ReadOwner`` as the stream began), and how much of it.
+    /// Whose budget the file is counted in (`ReadOwner` as the stream began), and how much of it.
     private let owner = ReadOwner.current
     private var counted: Int64 = 0
     /// The ids not yet in the file (all of them while there is none), from `readIndex` once reading.
