@@ -56,6 +56,9 @@ extension Output {
                            + "\(store.importFreeSpaceReserveBytes) bytes kept free on the database's file system")
                 fields.add("uploads", "\(store.maxUploadBytes) bytes a file")
             }
+            if store.maxStreamIDBytesPerUser > 0 {
+                fields.add("ordered streams' ids", "\(store.maxStreamIDBytesPerUser) bytes on disk per OS user at once")
+            }
         }
         print(fields.render(), terminator: "")
         guard !info.methods.isEmpty else { return }
@@ -183,6 +186,7 @@ private struct ServerInfoJSON: Encodable {
         let maxImportBytes: UInt64
         let importFreeSpaceReserveBytes: UInt64
         let maxUploadBytes: UInt64
+        let maxStreamIDBytesPerUser: UInt64
 
         init(_ store: StoreStatusResponse) {
             writerQueueDepth = store.writerQueueDepth
@@ -197,6 +201,7 @@ private struct ServerInfoJSON: Encodable {
             maxImportBytes = store.maxImportBytes
             importFreeSpaceReserveBytes = store.importFreeSpaceReserveBytes
             maxUploadBytes = store.maxUploadBytes
+            maxStreamIDBytesPerUser = store.maxStreamIDBytesPerUser
         }
     }
 }

@@ -38,13 +38,16 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
     public var importFreeSpaceReserveBytes: UInt64 = 0
     /// Bytes one uploaded file may hold.
     public var maxUploadBytes: UInt64 = 0
+    /// Bytes one OS user's ordered streams may keep in id files at once (`--max-stream-ids-per-user`);
+    /// 0 from a server older than this field.
+    public var maxStreamIDBytesPerUser: UInt64 = 0
 
     public init() {}
 
     enum CodingKeys: Int, CodingKey {
         case writerQueueDepth = 1, writeGroups = 2, writes = 3, largestWriteGroup = 4, databaseBytes = 5, walBytes = 6
         case checkpoints = 7, lastCheckpointAt = 8, lastCheckpointError = 9
-        case maxImportBytes = 10, importFreeSpaceReserveBytes = 11, maxUploadBytes = 12
+        case maxImportBytes = 10, importFreeSpaceReserveBytes = 11, maxUploadBytes = 12, maxStreamIDBytesPerUser = 13
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,5 +65,6 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         maxImportBytes = try number(.maxImportBytes)
         importFreeSpaceReserveBytes = try number(.importFreeSpaceReserveBytes)
         maxUploadBytes = try number(.maxUploadBytes)
+        maxStreamIDBytesPerUser = try number(.maxStreamIDBytesPerUser)
     }
 }

@@ -95,6 +95,9 @@ public final class CustomerServerApp: Sendable {
     /// Bytes the imports in progress hold in their spool files together (for tests and statistics).
     public var importSpoolBytes: Int { importSpools.inUse }
 
+    /// Bytes OS user `uid`'s ordered streams hold counted in id files (for tests and statistics).
+    public func streamIDBytes(ofUser uid: UInt32) -> Int64 { store.streamIDBytes(ofUser: uid) }
+
     /// Starts accepting calls; the socket's directory is created (mode 0700) when missing, and
     /// refused when it is not the server user's alone (see `RPCServer.start`).
     public func start() throws {
@@ -176,6 +179,8 @@ extension CustomerServerConfiguration {
         options.synchronous = durability == .full ? .full : .normal
         options.vatNormaliser = VATNumberRules.normaliser
         options.integrityCheckAtOpenLimit = integrityCheckBeforeServingLimit
+        options.streamIDBytesPerUser = maxStreamIDBytesPerUser
+        options.streamFreeSpaceReserve = importFreeSpaceReserve
         options.clock = clock
         return options
     }

@@ -24,6 +24,12 @@ public struct CustomerServerConfiguration: Sendable {
     /// whose next spooled block would eat into them is refused RESOURCE_EXHAUSTED, nothing written,
     /// so imports cannot fill the disk the database needs (`--import-free-space-reserve`).
     public var importFreeSpaceReserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve
+    /// The most bytes one OS user's ordered streams (exports, mailing lists, streams by name or
+    /// number of more than 4 096 rows) keep in id files beside the database at once, each file
+    /// counted in MiB steps, so it bounds the user's descriptors too (default 64 MiB); a stream
+    /// past it is refused RESOURCE_EXHAUSTED (`--max-stream-ids-per-user`). The files leave
+    /// `importFreeSpaceReserve` free as well.
+    public var maxStreamIDBytesPerUser: Int64 = StoreOptions().streamIDBytesPerUser
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]
     /// The national business registries `RefreshFromRegistry` asks (base URLs and timeout);

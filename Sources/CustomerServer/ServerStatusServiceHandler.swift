@@ -6,7 +6,7 @@ import RPCServing
 /// (like the runtime's server info, it shows no customer data).
 struct ServerStatusServiceHandler: GuardedService {
     var store: CustomerStore
-    /// Its import and upload limits are reported beside the store's counters.
+    /// Its import, upload and stream-id limits are reported beside the store's counters.
     let configuration: CustomerServerConfiguration
 
     func register(with router: inout GuardedRouter) {
@@ -22,6 +22,7 @@ extension StoreStatusResponse {
         maxImportBytes = UInt64(clamping: limits.maxImportSize)
         importFreeSpaceReserveBytes = UInt64(clamping: limits.importFreeSpaceReserve)
         maxUploadBytes = UInt64(clamping: limits.maxUploadSize)
+        maxStreamIDBytesPerUser = UInt64(clamping: limits.maxStreamIDBytesPerUser)
         writerQueueDepth = UInt64(clamping: status.writerQueueDepth)
         writeGroups = UInt64(clamping: status.writeGroups)
         writes = UInt64(clamping: status.writes)

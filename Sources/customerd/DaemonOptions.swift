@@ -124,7 +124,17 @@ enum DaemonOptions {
         of the database (they are kept in files next to it until they end): an
         import whose next MiB would eat into it is refused with
         RESOURCE_EXHAUSTED and writes nothing, so imports cannot fill the disk the
-        database needs. 0 turns the check off. Default: 256.
+        database needs. The ordered streams' id files (--max-stream-ids-per-user)
+        leave it too. 0 turns the check off. Default: 256.
+        """)
+    static let maxStreamIDsPerUser = Option.value("max-stream-ids-per-user", "MIB", help: """
+        The most disk, in MiB, one OS user's ordered streams (exports, mailing
+        lists, customer streams by name or number) may hold at once for the ids
+        they deliver: a stream of more than 4 096 rows keeps them, 8 bytes each,
+        in a file next to the database while it runs, counted 1 MiB at a time, so
+        this also bounds the file descriptors one user's streams hold (one per
+        MiB). A stream past it is refused at its start with RESOURCE_EXHAUSTED.
+        Default: 64 (8 exports of 1 000 000 customers at once).
         """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """
         WatchChanges serves the changes of the last N days (by the time each was
@@ -153,7 +163,7 @@ enum DaemonOptions {
 
     static let signature = Signature(options: [
         socket, socketMode, socketGroup, database, logLevel, durability, registryURL, registryTimeout, slowCallThreshold,
-        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxStreamsPerUser, maxUnaryThreadsPerUser, maxImportSize, importFreeSpaceReserve, feedRetentionDays, feedRetentionCount, restore, force,
+        maxConnectionsPerUser, maxCallsPerUser, maxInputPerUser, maxQueuedPerUser, maxStreamsPerUser, maxUnaryThreadsPerUser, maxImportSize, importFreeSpaceReserve, maxStreamIDsPerUser, feedRetentionDays, feedRetentionCount, restore, force,
         version, helpFlag,
     ])
 

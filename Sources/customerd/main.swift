@@ -130,6 +130,9 @@ func run() -> Int32 {
         if let mebibytes = try arguments.integer(DaemonOptions.importFreeSpaceReserve, in: Int64(0)...1_048_576) {
             configuration.importFreeSpaceReserve = mebibytes * 1_048_576
         }
+        if let mebibytes = try arguments.integer(DaemonOptions.maxStreamIDsPerUser, in: Int64(1)...1_048_576) {
+            configuration.maxStreamIDBytesPerUser = mebibytes * 1_048_576
+        }
         configuration.feedRetentionDays = try arguments.integer(DaemonOptions.feedRetentionDays, in: 1...36_500)
         configuration.feedRetentionCount = try arguments.integer(DaemonOptions.feedRetentionCount, in: 1...1_000_000_000_000)
     } catch {

@@ -69,6 +69,7 @@ import Testing
             "--max-connections-per-user", "31", "--max-calls-per-user", "32", "--max-input-per-user", "33",
             "--max-queued-per-user", "34", "--max-streams-per-user", "35", "--max-unary-threads-per-user", "36",
             "--max-import-size", "37", "--import-free-space-reserve", "38", "--slow-call-threshold", "39",
+            "--max-stream-ids-per-user", "40",
         ])
         defer { daemon.killInBackground() }
         let client = CustomerClient(socketPath: files.socket)
@@ -91,11 +92,13 @@ import Testing
         #expect(store["maxImportBytes"] as? Int == 37 * mebibyte, "\(store)")
         #expect(store["importFreeSpaceReserveBytes"] as? Int == 38 * mebibyte, "\(store)")
         #expect(store["maxUploadBytes"] as? Int == 100 * mebibyte, "\(store)")
+        #expect(store["maxStreamIDBytesPerUser"] as? Int == 40 * mebibyte, "\(store)")
 
         let table = try await runProduct("customerctl", ["--socket", files.socket, "server-info"])
         #expect(table.stdout.contains("36 unary calls on threads of their own"), "\(table.stdout)")
         #expect(table.stdout.contains("the last 64 for OS users holding fewer than 4"), "\(table.stdout)")
         #expect(table.stdout.contains("\(37 * mebibyte) bytes as received"), "\(table.stdout)")
+        #expect(table.stdout.contains("\(40 * mebibyte) bytes on disk per OS user at once"), "\(table.stdout)")
     }
 
     @Test func customerdLogsACallOverTheThresholdWithMethodCallerDurationAndStatus() async throws {

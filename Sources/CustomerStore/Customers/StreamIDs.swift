@@ -16,8 +16,13 @@ import Glibc
 /// few thousand customers stays a few allocations); past it they go to an unnamed file beside the
 /// database (``FileSystem/makeUnlinkedFile(in:prefix:)``, as an import's spool), written and read
 /// back in blocks of ``blockCount`` ids, so a stream of a million customers holds 32 KiB of ids in
-/// memory, not 8 MiB, and 256 paused ones 8 MiB, not 2 GiB. Each block written first checks that
-/// the database's file system keeps ``CustomerImportSpool/defaultFreeSpaceReserve`` bytes free.
+/// memory, not 8 MiB, and 256 paused ones 8 MiB, not 2 GiB. The file is counted in the stream's
+/// OS user's ``StreamIDBudget`` (taken before it is made and as it grows, given back when the
+/// stream ends, however it ends), and each block written first checks that the database's file
+/// system keeps the budget's free-space reserve (the server's `--import-free-space-reserve`).
+///
+/// Held more compactly, ids in name order would still take ~3 bytes each (delta and varint coded:
+/// their gaps are as random as the names), in the server's memory rather than on its disk.
 ///
 /// Used by one thread at a time (the stream's); not `Sendable`.
 final class StreamIDs {
@@ -25,6 +30,10 @@ final class StreamIDs {
     static let blockCount = 4_096
 
     private let directory: String
+    private let budget: StreamIDBudget
+    /// Whose budget the file is counted in (`ReadOwner` as the stream began), and how much of it.
+    private let owner = ReadOwner.current
+    private var counted: Int64 = 0
     /// The ids not yet in the file (all of them while there is none), from `readIndex` once reading.
     private var buffer: [Int64] = []
     private var readIndex = 0
@@ -33,12 +42,14 @@ final class StreamIDs {
     private var written = 0
     private var readFromFile = 0
 
-    init(directory: String) {
+    init(directory: String, budget: StreamIDBudget) {
         self.directory = directory
+        self.budget = budget
     }
 
     deinit {
         if let file { close(file.descriptor) }
+        budget.giveBack(counted, for: owner)
     }
 
     func append(_ id: Int64) throws {
@@ -76,19 +87,37 @@ final class StreamIDs {
     }
 
     private func spill() throws {
+        let bytes = Int64(buffer.count * MemoryLayout<Int64>.size)
+        try count(Int64(written * MemoryLayout<Int64>.size) + bytes)
         let file = try self.file ?? FileSystem.makeUnlinkedFile(in: directory, prefix: ".customer-stream-")
         self.file = file
-        let bytes = Int64(buffer.count * MemoryLayout<Int64>.size)
-        if let free = CustomerImportSpool.freeBytes(of: file.descriptor),
-           free - bytes < CustomerImportSpool.defaultFreeSpaceReserve {
+        let reserve = budget.freeSpaceReserve
+        if reserve > 0, let free = CustomerImportSpool.freeBytes(of: file.descriptor), free - bytes < reserve {
             throw StoreError.resourceExhausted(
-                "the stream's ids would leave less than the server's reserve of "
-                    + "\(CustomerImportSpool.defaultFreeSpaceReserve) bytes free on the database's file system; "
-                    + "narrow the stream's query or try again when space is freed")
+                "the stream's ids would leave less than the server's reserve of \(reserve) bytes free on the "
+                    + "database's file system (\(free) bytes free); narrow the stream's query or try again when space is freed")
         }
         try buffer.withUnsafeBytes { try FileSystem.writeAll(file.descriptor, $0, path: file.name) }
         written += buffer.count
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Takes steps of the owner's budget until `size` bytes of file are counted; the first before
+    /// the file is made, so a refused stream holds no descriptor.
+    private func count(_ size: Int64) throws {
+        guard size > counted else { return }
+        let steps = (size - counted + StreamIDBudget.step - 1) / StreamIDBudget.step
+        let more = steps * StreamIDBudget.step
+        guard budget.take(more, for: owner) else {
+            let whose = owner == ReadOwner.unknown ? "the server's own" : "OS user \(owner)'s"
+            throw StoreError.resourceExhausted(
+                "\(whose) ordered streams would hold more than the server's limit of \(budget.perUser) bytes of "
+                    + "customer ids on disk at once (--max-stream-ids-per-user; a stream of more than \(Self.memoryLimit) "
+                    + "customers or contacts counts \(StreamIDBudget.step) bytes for each \(StreamIDBudget.step / 8) of them, "
+                    + "\(budget.inUse(by: owner)) held now); read to their end or cancel this user's other exports, "
+                    + "mailing lists and streams by name or number, or narrow the query")
+        }
+        counted += more
     }
 
     /// Reads `count` ids at the file's read position (the file holds them in this machine's byte
@@ -127,7 +156,7 @@ extension CustomerStore {
     func streamInStartOrder<Row>(scan: (sql: String, values: [SQLValue]),
                                  rows: (SQLiteConnection, [Int64], Int) throws -> [Row],
                                  _ body: (Row) throws -> Void) throws {
-        let ids = StreamIDs(directory: databaseDirectory)
+        let ids = StreamIDs(directory: databaseDirectory, budget: streamIDBudget)
         var batches = StreamBatches()
         var batch = try read { connection in
             try connection.withStatement(scan.sql) { statement in

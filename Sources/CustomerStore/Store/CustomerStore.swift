@@ -31,6 +31,8 @@ public final class CustomerStore: Sendable {
     /// What each write of this view needs before it runs (see ``requiringAdmission()``,
     /// ``answering(_:)``).
     let admission: WriteAdmission
+    /// What each OS user's ordered streams keep in id files, shared by every view.
+    let streamIDBudget: StreamIDBudget
     /// The database and its log still at their paths: every write asks first.
     let fileWatch: DatabaseFileWatch
 
@@ -122,6 +124,7 @@ public final class CustomerStore: Sendable {
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
+        streamIDBudget = StreamIDBudget(perUser: options.streamIDBytesPerUser, freeSpaceReserve: options.streamFreeSpaceReserve)
         access = .pooled
         commits = CommitSignal()
         admission = .unconditional
@@ -169,6 +172,7 @@ public final class CustomerStore: Sendable {
         self.access = access
         commits = opened.commits
         fileWatch = opened.fileWatch
+        streamIDBudget = opened.streamIDBudget
         self.admission = admission
         ownsConnections = false
     }
@@ -229,6 +233,12 @@ public final class CustomerStore: Sendable {
     /// its thread, before its first read.
     public static func attributeReads(to uid: UInt32) {
         ReadOwner.set(uid)
+    }
+
+    /// Bytes OS user `uid`'s ordered streams hold counted in id files now (``StreamIDBudget``),
+    /// for tests and statistics.
+    public func streamIDBytes(ofUser uid: UInt32) -> Int64 {
+        streamIDBudget.inUse(by: Int(uid))
     }
 
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a

@@ -21,6 +21,12 @@ public struct StoreOptions: Sendable {
     /// quick_check reads every page: about 9 s of CPU for 1.4 GB (1 000 000 customers with their
     /// cards), so 16 MiB keeps the check before opening near 0.1 s.
     public var integrityCheckAtOpenLimit: Int64 = 16 * 1024 * 1024
+    /// The most bytes the ordered streams of one OS user keep in id files at once (``StreamIDBudget``);
+    /// a stream that would pass it is refused `resourceExhausted`.
+    public var streamIDBytesPerUser: Int64 = StreamIDBudget.defaultPerUser
+    /// Free bytes the streams' id files leave on the database's file system (0: no check); a server
+    /// sets its imports' reserve, both files living beside the database.
+    public var streamFreeSpaceReserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve
 
     /// Test hook: migrate only up to this version instead of the latest (builds "old" databases).
     var migrateUpTo: Int?

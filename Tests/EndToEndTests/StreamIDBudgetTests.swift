@@ -1,0 +1,141 @@
+import CustomerClient
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// An ordered stream of more than 4 096 customers keeps their ids in a file beside the database
+/// while it runs; one OS user's such files are bounded together (`maxStreamIDBytesPerUser`, each
+/// file counted 1 MiB at a time, so its descriptors are too), given back however a stream ends,
+/// and leave the server's free-space reserve (docs/HARDENING.md, "An ordered stream's ids on disk").
+@Suite struct StreamIDBudgetTests {
+    static let bound = CallOptions(timeout: .seconds(testWaitLimit))
+    /// One more than a stream keeps in memory: every stream of all of them writes an id file.
+    static let customerCount = 4_097
+
+    /// `customerCount` customers named `Customer 0000`..., one import of 1 000-row messages.
+    private static func seed(_ client: CustomerClient) async throws {
+        let rows = (0..<customerCount).map {
+            CustomerRecord(line: Int64($0 + 2), fields: CustomerFields(name: String(format: "Customer %04d", $0)))
+        }
+        let imported = try await client.customers.importRecords(ImportOptions(), callOptions: bound) { send in
+            for start in stride(from: 0, to: rows.count, by: 1_000) {
+                try await send(Array(rows[start..<min(start + 1_000, rows.count)]))
+            }
+        }
+        #expect(imported.imported == customerCount)
+    }
+
+    /// A client whose streams the server runs at most one message ahead of: once it holds a
+    /// stream's first message, the server has read the stream's ids (its file made) and paused.
+    private static func paused(_ server: TestServer) -> CustomerClient {
+        var configuration = ClientConfiguration()
+        configuration.initialStreamWindow = 1
+        return CustomerClient(socketPath: server.socketPath, configuration: configuration)
+    }
+
+    /// The refusal of a stream that would pass the budget, or nil when it ran to its end.
+    private static func refusal(_ records: ServerStreamResponse<CustomerRecord>) async -> RPCError? {
+        do {
+            var count = 0
+            for try await _ in records { count += 1 }
+            #expect(count == customerCount)
+            return nil
+        } catch {
+            return error as? RPCError
+        }
+    }
+
+    @Test func aUsersStreamsPastItsIDBudgetAreRefusedAndTheBudgetComesBackHoweverAStreamEnds() async throws {
+        let oneFile = Int64(1) << 20
+        let uid = getuid()
+        try await withTestServer(start: { try TestServer { $0.maxStreamIDBytesPerUser = oneFile } },
+                                 stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            try await Self.seed(client)
+
+            // A paused export holds the user's one file; a second is refused, naming the limit.
+            let holder = Self.paused(server)
+            var held = holder.customers.export(options: Self.bound).makeAsyncIterator()
+            _ = try #require(try await held.next())
+            #expect(server.app.streamIDBytes(ofUser: uid) == oneFile)
+            let second = await Self.refusal(client.customers.export(options: Self.bound))
+            #expect(second?.code == .resourceExhausted, "\(String(describing: second))")
+            #expect(second?.message.contains("OS user \(uid)'s ordered streams would hold more than the server's limit "
+                                             + "of \(oneFile) bytes") == true, "\(String(describing: second))")
+            #expect(second?.message.contains("--max-stream-ids-per-user") == true)
+            // The refusal counted nothing, and a stream keeping its ids in memory is served.
+            #expect(server.app.streamIDBytes(ofUser: uid) == oneFile)
+            var few = 0
+            for try await _ in client.customers.stream(CustomerQuery(search: "Customer 000"), options: Self.bound) { few += 1 }
+            #expect(few == 10)
+
+            // Its connection cut, the paused stream gives its file back.
+            withExtendedLifetime(held) { holder.close() }
+            try await waitUntil("the cut stream's id file to be given back") { server.app.streamIDBytes(ofUser: uid) == 0 }
+            // A stream read to its end gives it back as well: two in a row fit one file.
+            #expect(await Self.refusal(client.customers.export(options: Self.bound)) == nil)
+            #expect(server.app.streamIDBytes(ofUser: uid) == 0)
+            #expect(await Self.refusal(client.customers.export(options: Self.bound)) == nil)
+
+            // So does a stream its client cancels (dropping its iterator).
+            let canceller = Self.paused(server)
+            defer { canceller.close() }
+            do {
+                var records = canceller.customers.export(options: Self.bound).makeAsyncIterator()
+                _ = try #require(try await records.next())
+                withExtendedLifetime(records) { #expect(server.app.streamIDBytes(ofUser: uid) == oneFile) }
+            }
+            try await waitUntil("the cancelled stream's id file to be given back") { server.app.streamIDBytes(ofUser: uid) == 0 }
+            #expect(await Self.refusal(client.customers.export(options: Self.bound)) == nil)
+        }
+    }
+
+    /// A server stopping while a stream is paused ends it, and its file is given back.
+    @Test func aStreamPausedAsTheServerStopsGivesItsIDFileBack() async throws {
+        let uid = getuid()
+        try await withTestServer(start: { try TestServer() }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            try await Self.seed(client)
+            let holder = Self.paused(server)
+            defer { holder.close() }
+            var held = holder.customers.export(options: Self.bound).makeAsyncIterator()
+            _ = try #require(try await held.next())
+            #expect(server.app.streamIDBytes(ofUser: uid) == 1 << 20)
+            await onThread { server.stopKeepingData() }
+            try await waitUntil("the stopped server's stream to give its id file back") {
+                server.app.streamIDBytes(ofUser: uid) == 0
+            }
+            withExtendedLifetime(held) {}
+        }
+    }
+
+    /// The streams' id files leave the reserve the operator set (`--import-free-space-reserve`),
+    /// not the default: with one larger than the disk has free, a stream that would write one is
+    /// refused naming it, and one of fewer customers is served.
+    @Test func aStreamsIDFileLeavesTheOperatorsFreeSpaceReserve() async throws {
+        let reserve = Int64(1) << 60
+        let directory = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withTestServer(start: { try TestServer(directory: directory) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            try await Self.seed(client)
+        }
+        try await withTestServer(start: { try TestServer(directory: directory) { $0.importFreeSpaceReserve = reserve } },
+                                 stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let refusal = await Self.refusal(client.customers.export(options: Self.bound))
+            #expect(refusal?.code == .resourceExhausted, "\(String(describing: refusal))")
+            #expect(refusal?.message.contains("the stream's ids would leave less than the server's reserve of \(reserve) bytes free")
+                        == true, "\(String(describing: refusal))")
+            #expect(server.app.streamIDBytes(ofUser: getuid()) == 0)
+            var few = 0
+            for try await _ in client.customers.stream(CustomerQuery(search: "Customer 000"), options: Self.bound) { few += 1 }
+            #expect(few == 10)
+        }
+    }
+}
