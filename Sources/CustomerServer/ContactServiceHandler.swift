@@ -75,7 +75,8 @@ struct ContactServiceHandler: GuardedService {
         router.register(ContactService.streamMailingList, requires: .visibleCustomers) { request, writer, context in
             let manager = try Caller.of(context).visibleCustomers.accountManagerID
             var standing = try CallerStanding(identity, context)
-            try store.mailingList(keyword: request.keyword, role: request.role, accountManagerID: manager) { entry in
+            try store.mailingList(keyword: request.keyword, role: request.role, accountManagerID: manager,
+                                  osUser: context.peer.uid) { entry in
                 try context.checkCancellation()
                 try standing.checkBeforeMessage()
                 try writer.send(

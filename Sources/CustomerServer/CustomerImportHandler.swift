@@ -94,7 +94,7 @@ struct CustomerImportHandler: GuardedService {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<CustomerRecord>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
             var standing = try CallerStanding(identity, context)
-            try store.streamCustomerRecords(filter, order: request.query.storeOrder) { record in
+            try store.streamCustomerRecords(filter, order: request.query.storeOrder, osUser: context.peer.uid) { record in
                 try context.checkCancellation()
                 try standing.checkBeforeMessage()
                 try writer.send(CustomerRecord(record))

@@ -77,7 +77,7 @@ struct CustomerServiceHandler: GuardedService {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<Customer>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
             var standing = try CallerStanding(identity, context)
-            try store.streamCustomers(filter, order: request.query.storeOrder) { customer in
+            try store.streamCustomers(filter, order: request.query.storeOrder, osUser: context.peer.uid) { customer in
                 try context.checkCancellation()
                 try standing.checkBeforeMessage()
                 try writer.send(Customer(customer))

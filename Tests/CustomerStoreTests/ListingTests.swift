@@ -143,11 +143,11 @@ import Testing
         let count = CustomerStore.streamBatchSize * 2 + 37
         try fixture.store.createCustomers((1...count).map { NewCustomer(name: "Streamed \($0)") }, by: .user(fixture.admin.id))
         var numbers: [Int64] = []
-        try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber) { numbers.append($0.number) }
+        try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber, osUser: nil) { numbers.append($0.number) }
         #expect(numbers == Array(10_001...Int64(10_000 + count)))
 
         var names = 0
-        try fixture.store.streamCustomers(CustomerFilter(search: "streamed 1"), order: .byName) { _ in names += 1 }
+        try fixture.store.streamCustomers(CustomerFilter(search: "streamed 1"), order: .byName, osUser: nil) { _ in names += 1 }
         #expect(names == (1...count).filter { String($0).hasPrefix("1") }.count)
     }
 
@@ -161,7 +161,7 @@ import Testing
                                                       by: .user(fixture.admin.id))
         let later = ids[40]
         var streamed: [Int64] = []
-        try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber) { customer in
+        try fixture.store.streamCustomers(CustomerFilter(), order: .byNumber, osUser: nil) { customer in
             if streamed.isEmpty {
                 _ = try fixture.store.setCustomerActive(id: later, false, expectedVersion: nil, by: .user(fixture.admin.id))
             }
@@ -170,7 +170,7 @@ import Testing
         #expect(streamed == ids.filter { $0 != later })
 
         var exported: [Int64] = []
-        try fixture.store.streamCustomerRecords(CustomerFilter(), order: .byNumber) { exported.append($0.customer.id) }
+        try fixture.store.streamCustomerRecords(CustomerFilter(), order: .byNumber, osUser: nil) { exported.append($0.customer.id) }
         #expect(exported == streamed)
     }
 

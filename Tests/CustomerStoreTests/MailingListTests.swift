@@ -57,7 +57,7 @@ import Testing
             ("Newsletter", "buyer", { (j: Int) in j % 6 == 0 }),
         ] as [(String?, String?, (Int) -> Bool)] {
             var entries: [StoredMailingListEntry] = []
-            try fixture.store.mailingList(keyword: keyword, role: role) { entries.append($0) }
+            try fixture.store.mailingList(keyword: keyword, role: role, osUser: nil) { entries.append($0) }
             #expect(entries.map(\.contactID) == Self.expected(customers, predicate), "keyword \(keyword ?? "-") role \(role ?? "-")")
             #expect(entries.count > CustomerStore.streamBatchSize)  // so several batches were read
             let first = try #require(entries.first)
@@ -70,10 +70,10 @@ import Testing
     @Test func needsAKnownKeywordOrRole() throws {
         let fixture = try Fixture()
         _ = try fixture.store.createLabel(.keyword, name: "known")
-        #expect(violations { try fixture.store.mailingList(keyword: nil, role: " ") { _ in } }?.map(\.field) == ["keyword", "role"])
-        #expect(violations { try fixture.store.mailingList(keyword: "known", role: "ghost") { _ in } }?.map(\.field) == ["role"])
+        #expect(violations { try fixture.store.mailingList(keyword: nil, role: " ", osUser: nil) { _ in } }?.map(\.field) == ["keyword", "role"])
+        #expect(violations { try fixture.store.mailingList(keyword: "known", role: "ghost", osUser: nil) { _ in } }?.map(\.field) == ["role"])
         var count = 0
-        try fixture.store.mailingList(keyword: "known", role: nil) { _ in count += 1 }
+        try fixture.store.mailingList(keyword: "known", role: nil, osUser: nil) { _ in count += 1 }
         #expect(count == 0)
     }
 }

@@ -197,10 +197,10 @@ func insertLegacyUser(_ store: CustomerStore, uid: UInt32, name: String, isAdmin
             if manager == fixture.other.id { expected.append(contact.id) }
         }
         var own: [Int64] = []
-        try store.mailingList(keyword: "news", role: nil, accountManagerID: fixture.other.id) { own.append($0.contactID) }
+        try store.mailingList(keyword: "news", role: nil, accountManagerID: fixture.other.id, osUser: nil) { own.append($0.contactID) }
         #expect(own == expected)
         var all = 0
-        try store.mailingList(keyword: "news", role: nil) { _ in all += 1 }
+        try store.mailingList(keyword: "news", role: nil, osUser: nil) { _ in all += 1 }
         #expect(all == 3)
     }
 

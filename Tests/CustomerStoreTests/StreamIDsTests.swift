@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteEngine
+import TestSupport
 import Testing
 @testable import CustomerStore
 
@@ -24,7 +25,7 @@ import Testing
         }
         var delivered: [StoredCustomer] = []
         var spilled = false
-        try fixture.store.streamCustomers(CustomerFilter(), order: .byName) { customer in
+        try fixture.store.streamCustomers(CustomerFilter(), order: .byName, osUser: nil) { customer in
             if delivered.isEmpty {
                 // Between the first batch and the rest: ahead to behind, behind to ahead, erased ahead.
                 try rename(count - 10, "B moved behind")
@@ -40,6 +41,46 @@ import Testing
         // Nothing is left beside the database.
         let names = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path)
         #expect(!names.contains { $0.hasPrefix(".customer-stream-") })
+    }
+
+    /// The budget of id files is the OS user's the caller names (`osUser`), not the thread's: a
+    /// second stream for the same user, started while the first holds its file, is refused naming
+    /// that user; one for another user is served; everything comes back when the streams end.
+    @Test func aStreamsIDFileCountsInTheBudgetOfTheUserItRunsFor() throws {
+        let directory = try TemporaryDirectory()
+        var options = Fixture.options(clock: TestClock())
+        options.streamIDBytesPerUser = StreamIDBudget.step
+        let store = try CustomerStore(path: directory.databasePath, options: options)
+        let admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
+        let count = StreamIDs.memoryLimit + 100
+        for chunk in stride(from: 0, to: count, by: 1_000) {
+            _ = try store.createCustomers((chunk..<min(chunk + 1_000, count)).map {
+                NewCustomer(name: String(format: "C %05d", $0))
+            }, by: .user(admin.id))
+        }
+        var first = 0
+        var sameUser: (any Error)?
+        var otherUser = 0
+        try store.streamCustomers(CustomerFilter(), order: .byName, osUser: 4242) { _ in
+            first += 1
+            guard first == 1 else { return }
+            #expect(store.streamIDBytes(ofUser: 4242) == StreamIDBudget.step)
+            do {
+                try store.streamCustomerRecords(CustomerFilter(), order: .byName, osUser: 4242) { _ in }
+            } catch {
+                sameUser = error
+            }
+            try store.streamCustomers(CustomerFilter(), order: .byNumber, osUser: 4343) { _ in otherUser += 1 }
+        }
+        #expect(first == count)
+        #expect(otherUser == count)
+        guard case StoreError.resourceExhausted(let message)? = sameUser else {
+            Issue.record("a second stream of OS user 4242 was not refused: \(String(describing: sameUser))")
+            return
+        }
+        #expect(message.hasPrefix("OS user 4242's ordered streams would hold more than"))
+        #expect(store.streamIDBytes(ofUser: 4242) == 0)
+        #expect(store.streamIDBytes(ofUser: 4343) == 0)
     }
 
     /// The start's scan of customers reads the order's index without sorting, and each batch finds

@@ -11,11 +11,11 @@ extension CustomerStore {
     /// contact, in constant memory: `streamCustomers`' batches and guarantee (the ids of the start,
     /// ``StreamIDs``; 16 rows growing to 500: ``StreamBatches``; 500 records are ~1 MiB, which an
     /// export paused by its client held till it ended), each batch's head offices and first
-    /// contacts read in the batch's own snapshot, one statement each.
-    public func streamCustomerRecords(_ filter: CustomerFilter, order: CustomerOrder,
+    /// contacts read in the batch's own snapshot, one statement each. `osUser`: as `streamCustomers`'.
+    public func streamCustomerRecords(_ filter: CustomerFilter, order: CustomerOrder, osUser: UInt32?,
                                       _ body: (StoredCustomerRecord) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
-        try streamInStartOrder(scan: query.idsSQLText(), rows: { connection, ids, slots in
+        try streamInStartOrder(scan: query.idsSQLText(), osUser: osUser, rows: { connection, ids, slots in
             let customers = try query.customers(connection, ids: ids, slots: slots)
             let headOffices = try AddressRow.headOffices(connection, customerIDs: ids)
             let contacts = try ContactRow.firstContacts(connection, customerIDs: ids)

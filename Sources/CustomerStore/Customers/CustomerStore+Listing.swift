@@ -52,9 +52,12 @@ extension CustomerStore {
     /// left out, and one that begins to match after the start is not delivered. By id (no update
     /// moves a row in it) the batches are keyset ranges: a row that exists throughout is
     /// delivered exactly once, and one inserted meanwhile ahead of the position too.
-    public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder,
+    ///
+    /// - Parameter osUser: the OS user (uid) the stream runs for, whose budget of id files it counts
+    ///   in (``StreamIDBudget``); nil: the server's own.
+    public func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder, osUser: UInt32?,
                                 _ body: (StoredCustomer) throws -> Void) throws {
-        try streamCustomers(filter, order: order, reportingFeedPosition: false) { customer, _ in try body(customer) }
+        try streamCustomers(filter, order: order, osUser: osUser, reportingFeedPosition: false) { customer, _ in try body(customer) }
     }
 
     /// `streamCustomers` by id, each customer with the change feed's position of the read
@@ -66,16 +69,16 @@ extension CustomerStore {
     /// and the consumer got only its new name from the feed (race21, contrib/hostile/stateful_races.py).
     public func streamCustomersWithFeedPosition(_ filter: CustomerFilter,
                                                 _ body: (StoredCustomer, Int64) throws -> Void) throws {
-        try streamCustomers(filter, order: .byID, reportingFeedPosition: true, body)
+        try streamCustomers(filter, order: .byID, osUser: nil, reportingFeedPosition: true, body)
     }
 
-    private func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder, reportingFeedPosition: Bool,
+    private func streamCustomers(_ filter: CustomerFilter, order: CustomerOrder, osUser: UInt32?, reportingFeedPosition: Bool,
                                  _ body: (StoredCustomer, Int64) throws -> Void) throws {
         let query = try CustomerListingQuery(filter, order: order)
         guard order == .byID else {
             // By name or number a customer can move in the order while the stream runs: its ids
             // are fixed at the start (``StreamIDs``). By id none moves, and the keyset holds no ids.
-            return try streamInStartOrder(scan: query.idsSQLText(), rows: { try query.customers($0, ids: $1, slots: $2) }) {
+            return try streamInStartOrder(scan: query.idsSQLText(), osUser: osUser, rows: { try query.customers($0, ids: $1, slots: $2) }) {
                 try body($0, 0)
             }
         }

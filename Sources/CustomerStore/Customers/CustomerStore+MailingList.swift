@@ -13,8 +13,10 @@ extension CustomerStore {
     ///
     /// - Parameter accountManagerID: when given, only customers this user is the account manager of
     ///   (a caller whose Customers right covers only its own customers).
+    /// - Parameter osUser: the OS user (uid) the list runs for, whose budget of id files it counts in
+    ///   (``StreamIDBudget``); nil: the server's own.
     /// - Throws: `invalidArgument` when neither is given, or on field `keyword` / `role` naming an unknown label.
-    public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil,
+    public func mailingList(keyword: String?, role: String?, accountManagerID: Int64? = nil, osUser: UInt32?,
                             _ body: (StoredMailingListEntry) throws -> Void) throws {
         let keywords = [keyword.map(TextInput.canonical)].compactMap { $0 }.filter { !$0.isEmpty }
         let roles = [role.map(TextInput.canonical)].compactMap { $0 }.filter { !$0.isEmpty }
@@ -27,7 +29,7 @@ extension CustomerStore {
             try Self.labelIDs(connection, keywords: keywords, roles: roles, fields: ("keyword", "role"), violations: [])
         }
         let query = MailingListQuery(labelIDs: labelIDs, accountManagerID: accountManagerID)
-        try streamInStartOrder(scan: query.idsSQLText(), rows: query.entries, body)
+        try streamInStartOrder(scan: query.idsSQLText(), osUser: osUser, rows: query.entries, body)
     }
 }
 

@@ -10,9 +10,9 @@ import Synchronization
 /// accepted (EMFILE) until they ended (floods23, docs/HARDENING.md).
 ///
 /// A file is counted in steps of ``step`` bytes, its first one taken before it is made: the budget
-/// bounds a user's descriptors too (`perUser / step` files). The owner is the OS user whose call
-/// runs on the thread (`ReadOwner`, set as each call begins); a stream with none (the server's
-/// own, tests) counts as one owner of its own.
+/// bounds a user's descriptors too (`perUser / step` files). The owner is the OS user the stream's
+/// caller gave the store (the call's peer); a stream with none (the server's own, tests) counts as
+/// one owner of its own.
 final class StreamIDBudget: Sendable {
     /// 1 MiB: 131 072 ids, the first step of a file holding 4 097 or more.
     static let step: Int64 = 1 << 20
@@ -22,7 +22,7 @@ final class StreamIDBudget: Sendable {
     let perUser: Int64
     /// Free bytes the files never take from the database's file system (0: no check).
     let freeSpaceReserve: Int64
-    private let held = Mutex<[Int: Int64]>([:])
+    private let held = Mutex<[UInt32?: Int64]>([:])
 
     init(perUser: Int64, freeSpaceReserve: Int64) {
         self.perUser = perUser
@@ -30,7 +30,7 @@ final class StreamIDBudget: Sendable {
     }
 
     /// Takes `bytes` for `owner` unless that would pass ``perUser``; false (nothing taken) if so.
-    func take(_ bytes: Int64, for owner: Int) -> Bool {
+    func take(_ bytes: Int64, for owner: UInt32?) -> Bool {
         held.withLock { held in
             let now = held[owner, default: 0]
             guard now + bytes <= perUser else { return false }
@@ -40,7 +40,7 @@ final class StreamIDBudget: Sendable {
     }
 
     /// Gives back `bytes` `owner` took (its stream ended, however it ended).
-    func giveBack(_ bytes: Int64, for owner: Int) {
+    func giveBack(_ bytes: Int64, for owner: UInt32?) {
         held.withLock { held in
             let left = held[owner, default: 0] - bytes
             held[owner] = left > 0 ? left : nil
@@ -48,7 +48,7 @@ final class StreamIDBudget: Sendable {
     }
 
     /// Bytes `owner`'s id files hold counted, for tests and statistics.
-    func inUse(by owner: Int) -> Int64 {
+    func inUse(by owner: UInt32?) -> Int64 {
         held.withLock { $0[owner, default: 0] }
     }
 }

@@ -31,8 +31,8 @@ final class StreamIDs {
 
     private let directory: String
     private let budget: StreamIDBudget
-    /// Whose budget the file is counted in (`ReadOwner` as the stream began), and how much of it.
-    private let owner = ReadOwner.current
+    /// Whose budget the file is counted in (an OS uid; nil: the server's own), and how much of it.
+    private let owner: UInt32?
     private var counted: Int64 = 0
     /// The ids not yet in the file (all of them while there is none), from `readIndex` once reading.
     private var buffer: [Int64] = []
@@ -42,9 +42,10 @@ final class StreamIDs {
     private var written = 0
     private var readFromFile = 0
 
-    init(directory: String, budget: StreamIDBudget) {
+    init(directory: String, budget: StreamIDBudget, owner: UInt32?) {
         self.directory = directory
         self.budget = budget
+        self.owner = owner
     }
 
     deinit {
@@ -109,7 +110,7 @@ final class StreamIDs {
         let steps = (size - counted + StreamIDBudget.step - 1) / StreamIDBudget.step
         let more = steps * StreamIDBudget.step
         guard budget.take(more, for: owner) else {
-            let whose = owner == ReadOwner.unknown ? "the server's own" : "OS user \(owner)'s"
+            let whose = owner.map { "OS user \($0)'s" } ?? "the server's own"
             throw StoreError.resourceExhausted(
                 "\(whose) ordered streams would hold more than the server's limit of \(budget.perUser) bytes of "
                     + "customer ids on disk at once (--max-stream-ids-per-user; a stream of more than \(Self.memoryLimit) "
@@ -153,10 +154,10 @@ extension CustomerStore {
     /// So each row whose id the scan found is delivered at most once, in the order of the
     /// stream's start, as it is at its turn; `rows` leaves out the ones gone (erased) or no longer
     /// matching by then.
-    func streamInStartOrder<Row>(scan: (sql: String, values: [SQLValue]),
+    func streamInStartOrder<Row>(scan: (sql: String, values: [SQLValue]), osUser: UInt32?,
                                  rows: (SQLiteConnection, [Int64], Int) throws -> [Row],
                                  _ body: (Row) throws -> Void) throws {
-        let ids = StreamIDs(directory: databaseDirectory, budget: streamIDBudget)
+        let ids = StreamIDs(directory: databaseDirectory, budget: streamIDBudget, owner: osUser)
         var batches = StreamBatches()
         var batch = try read { connection in
             try connection.withStatement(scan.sql) { statement in

@@ -238,7 +238,7 @@ public final class CustomerStore: Sendable {
     /// Bytes OS user `uid`'s ordered streams hold counted in id files now (``StreamIDBudget``),
     /// for tests and statistics.
     public func streamIDBytes(ofUser uid: UInt32) -> Int64 {
-        streamIDBudget.inUse(by: Int(uid))
+        streamIDBudget.inUse(by: uid)
     }
 
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
