@@ -11,19 +11,34 @@ public struct MultiRowInsert: Sendable {
     public let valueCount: Int
     /// The SQL for 64, 32, 16, 8, 4, 2 and 1 rows, largest first.
     let statements: [(rows: Int, sql: String)]
+    private let columns: [String]
+    private let row: String
 
     /// - Parameters:
-    ///   - verb: `INSERT`, or `INSERT OR IGNORE`.
+    ///   - verb: `INSERT`, `INSERT OR IGNORE` or `INSERT OR ROLLBACK` (see ``rollingBack``).
     ///   - row: one row's values, as in `VALUES (...)`, a `?` for each bound value (expressions
     ///     such as `(SELECT id FROM t WHERE name = ?)` allowed); by default a `?` per column.
     public init(_ verb: String = "INSERT", into table: String, columns: [String], row: String? = nil) {
         self.table = table
+        self.columns = columns
         let row = row ?? "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        self.row = row
         valueCount = row.utf8.filter { $0 == UInt8(ascii: "?") }.count
         statements = sequence(first: Self.maxRows, next: { $0 > 1 ? $0 / 2 : nil }).map { rows in
             (rows, "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
                 + Array(repeating: row, count: rows).joined(separator: ", "))
         }
+    }
+
+    /// The same rows written `INSERT OR ROLLBACK`: a constraint failure ends the whole transaction,
+    /// not only the statement. For a writer that gives up its transaction on any failure anyway
+    /// (a group's batch, `GroupBatch`): SQLite then keeps no statement journal for a statement
+    /// that writes several rows, when nothing else in it may abort (no immediate foreign key, no
+    /// CHECK calling a function; SQLite docs, "Temporary Files Used By SQLite", 2.6). Copying every page the
+    /// statement first changed into that journal cost a group's create ~8 500 of `sqlite3_step`'s
+    /// 63 000 instructions (docs/performance/HISTORY.md, "create22").
+    public var rollingBack: MultiRowInsert {
+        MultiRowInsert("INSERT OR ROLLBACK", into: table, columns: columns, row: row)
     }
 
     /// The SQL for one row.

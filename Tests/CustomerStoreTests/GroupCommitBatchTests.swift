@@ -130,6 +130,38 @@ import Synchronization
         #expect(try fixture.rawCount("SELECT count(*) FROM history WHERE entity = 'customer'") == 1)
     }
 
+    /// The batch's own INSERTs are `INSERT OR ROLLBACK` (migration 25): a conflict in one ends
+    /// the group's transaction in SQLite itself. Here a unique index the test adds refuses the
+    /// second "Boom Oy" of the batch; the batch is written before the create with a number of its
+    /// own, which gets that error as the members before it do. Nothing of the group is committed,
+    /// and the writer goes on: the next create finds an empty database.
+    @Test func aBatchRolledBackByItsOwnConflictFailsItsGroupAndLeavesNothing() async throws {
+        let fixture = try Fixture.withLogTable()
+        try fixture.rawWrite("CREATE UNIQUE INDEX boom ON customers (name_key) WHERE name_key = 'boom oy'")
+        let gate = Gate()
+        let held = try await fixture.startHeldWrite(gate)
+        var tasks: [ThreadTask<StoredCustomer>] = []
+        let creates: [@Sendable () throws -> StoredCustomer] = [
+            { try fixture.create("One Oy") }, { try fixture.create("Boom Oy") }, { try fixture.create("Boom Oy") },
+            { try fixture.create("Numbered Oy", number: 20_000) },
+        ]
+        for (index, create) in creates.enumerated() {
+            tasks.append(ThreadTask { try create() })
+            try await fixture.waitUntilQueued(index + 1)
+        }
+        gate.open()
+        #expect(try await held.value == 1)
+        for task in tasks {
+            let error = await #expect(throws: StoreError.self) { try await task.value }
+            #expect("\(String(describing: error))".hasPrefix("Optional(already exists (customers.name_key)"))
+        }
+        let after = try fixture.create("After Oy")
+        #expect(after.id == 1 && after.number == 10_001)
+        #expect(try allPages(fixture.store).map(\.name) == ["After Oy"])
+        #expect(try fixture.rawCount("SELECT count(*) FROM history WHERE entity = 'customer'") == 1)
+        #expect(try fixture.rawCount("SELECT count(*) FROM customer_match_keys") == 1)
+    }
+
     /// Creates handed over to the writer (as the server's unkeyed creates are), queued behind a
     /// running write so they form one batch: one refused inside it (a VAT number a customer
     /// queued before it in the same batch has) writes nothing and fails no other; each of the

@@ -122,3 +122,11 @@ extension Fixture {
         try store.write { try $0.run(sql, values) }
     }
 }
+
+/// A store at `path` migrated only up to the version before `migration`: the older database a
+/// test of that migration fills before opening it with today's store.
+func store(before migration: Migration, at path: String) throws -> CustomerStore {
+    var options = StoreOptions()
+    options.migrateUpTo = migration.version - 1
+    return try CustomerStore(path: path, options: options)
+}

@@ -94,15 +94,24 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     }
 
     /// Writes the queued creates as `insertRecord` writes one: customers, then the sequence, the
-    /// match keys and the history entries (ids given by SQLite, in order).
+    /// match keys and the history entries (ids given by SQLite, in order). Its INSERTs are
+    /// `INSERT OR ROLLBACK`: every row was checked before it was queued, and when one is refused
+    /// all the same the writer fails the whole group (`GroupCommitWriter.commitGroup`), as it did
+    /// when the statement alone was undone; SQLite then keeps no statement journal (migration 25).
+    /// The keys need no `OR IGNORE`: a customer's keys are distinct (`MatchKey.keys`), its id new.
     func flush(_ connection: SQLiteConnection) throws {
         defer { discard() }
         guard !customers.isEmpty else { return }
-        try connection.insertRows(CustomerStore.insertCustomers, customers)
+        try connection.insertRows(Self.insertCustomers, customers)
         try numbers?.finish(connection)
-        try connection.insertRows(CustomerStore.insertKeys, matchKeys)
-        try HistoryLog.insert(connection, history)
+        try connection.insertRows(Self.insertKeys, matchKeys)
+        try HistoryLog.insert(connection, history, using: Self.insertEntries)
     }
+
+    /// The statements of `flush`.
+    static let insertCustomers = CustomerStore.insertCustomers.rollingBack
+    static let insertKeys = CustomerStore.insertKeys.rollingBack
+    static let insertEntries = HistoryLog.insertEntries.rollingBack
 
     /// Keeps the arrays' storage for the next group (not reallocated each group).
     func discard() {

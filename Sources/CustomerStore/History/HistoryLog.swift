@@ -71,22 +71,23 @@ enum HistoryLog {
 
     /// Appends entries with one INSERT per 64 entries, each carrying its field changes in its
     /// `changes` column (`HistoryChangesText`): a bulk import's rows are one statement per 64.
-    /// SQLite gives the ids, in order.
-    static func append(_ connection: SQLiteConnection, _ entries: [NewEntry]) throws {
+    /// SQLite gives the ids, in order. `insert`: `insertEntries`, or its `rollingBack` form.
+    static func append(_ connection: SQLiteConnection, _ entries: [NewEntry],
+                       using insert: MultiRowInsert = insertEntries) throws {
         guard !entries.isEmpty else { return }
         var rows = BoundRows(width: insertEntries.valueCount)
         for entry in entries {
             appendRow(entry.entity, id: entry.id, customerID: entry.customerID, entry.action, at: entry.at, by: entry.author,
                       to: &rows) { $0.append(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes)) }
         }
-        try insert(connection, rows)
+        try self.insert(connection, rows, using: insert)
     }
 
     /// Writes entries' rows made by `appendRow` (`BoundRows(width: insertEntries.valueCount)`),
     /// one INSERT per 64; SQLite gives the ids, in order.
-    static func insert(_ connection: SQLiteConnection, _ rows: BoundRows) throws {
+    static func insert(_ connection: SQLiteConnection, _ rows: BoundRows, using insert: MultiRowInsert = insertEntries) throws {
         guard !rows.isEmpty else { return }
-        try connection.insertRows(insertEntries, rows)
+        try connection.insertRows(insert, rows)
     }
 
     /// One entry's row appended to `rows`, its `changes` column (encoded changes, or NULL) appended by `changes`.

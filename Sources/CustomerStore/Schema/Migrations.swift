@@ -76,6 +76,7 @@ enum Migrations {
         nameIndex,
         accountManagerIndex,
         idempotencyKeyClock,
+        deferredKeys,
     ]
 
     /// The runner of `all`.
