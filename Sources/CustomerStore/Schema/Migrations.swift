@@ -76,6 +76,7 @@ enum Migrations {
         nameIndex,
         accountManagerIndex,
         idempotencyKeyClock,
+        nameFolds,
     ]
 
     /// The runner of `all`.
