@@ -17,9 +17,8 @@ extension Migrations {
     /// warning at the start that migrated. The administrator then renames or deletes what is left.
     static let nameFolds = Migration(version: 26, name: "unique names folded beyond ASCII", code: { connection in
         try connection.execute("""
-            -- What this migration renamed, for the administrator: the row renamed, and the one that kept the name.
+            -- What this migration renamed, for the administrator, in its order (rowid): the row renamed, and the one that kept the name.
             CREATE TABLE renamed_names (
-                id INTEGER PRIMARY KEY,
                 table_name TEXT NOT NULL,
                 row_id INTEGER NOT NULL,
                 old_name TEXT NOT NULL,

@@ -16,7 +16,7 @@ public struct RenamedName: Sendable, Equatable {
     /// Every renaming the migration recorded, in the order it made them.
     static func all(_ connection: SQLiteConnection) throws -> [RenamedName] {
         try connection.withStatement(
-            "SELECT table_name, row_id, old_name, new_name, kept_id, kept_name FROM renamed_names ORDER BY id") { statement in
+            "SELECT table_name, row_id, old_name, new_name, kept_id, kept_name FROM renamed_names ORDER BY rowid") { statement in
             var renamed: [RenamedName] = []
             while try statement.step() {
                 renamed.append(RenamedName(table: statement.text(0), id: statement.int64(1), oldName: statement.text(2),
