@@ -25,6 +25,8 @@ import SQLiteEngine
                 // Siblings collide (NOCASE told "Ä" from "ä"), the same name under another parent does not;
                 // "Ärzte (2)" is taken already.
                 try connection.run("INSERT INTO segments (id, parent_id, name) VALUES (1, NULL, 'Health')")
+                // Only white space, as a server before unicode22 could take it: kept, not emptied.
+                try connection.run("INSERT INTO industries (name) VALUES (?)", [.text("\u{3000}\u{A0}")])
                 for (parent, name) in [(1, "Ärzte"), (1, "ärzte"), (1, "Ärzte (2)"), (nil, "ärzte")] as [(Int64?, String)] {
                     try connection.run("INSERT INTO segments (parent_id, name) VALUES (?, ?)", [SQLValue(parent), .text(name)])
                 }
@@ -43,6 +45,7 @@ import SQLiteEngine
                 "\(segments)")
 
         #expect(upgraded.namesRenamedAtOpen.map(\.table) == ["users", "users", "segments"])
+        #expect(try upgraded.industries().map(\.name) == ["\u{3000}\u{A0}"])
         let segment = try #require(upgraded.namesRenamedAtOpen.last)
         #expect((segment.oldName, segment.newName, segment.keptName) == ("ärzte", "ärzte (3)", "Ärzte"))
         // Every name is now stored composed and found by any case of it.

@@ -61,7 +61,10 @@ private struct NameFoldFill {
         var kept: [(id: Int64, name: String)] = []
         var later: [(row: Row, name: String)] = []
         for row in rows {
-            let name = TextInput.canonical(row.name)
+            // A name of white space only (older servers trimmed less) is kept as stored: empty, it
+            // would fail its column's CHECK and with it the start-up.
+            let canonical = TextInput.canonical(row.name)
+            let name = canonical.isEmpty ? row.name : canonical
             let key = row.scope + "\u{0}" + UniqueName.fold(name)
             if holders[key] == nil {
                 holders[key] = (row.id, name)
