@@ -4,6 +4,18 @@ enum CSV {
         fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 
+    /// `field` as a spreadsheet opening the file should show it: one starting with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return gets a `'` in front (OWASP, "CSV Injection"), so Excel,
+    /// LibreOffice and Google Sheets take it for text instead of a formula that may run a command
+    /// or send the sheet's data away ("=HYPERLINK(…)", `@SUM(…)`). Changes the cell: such a file
+    /// no longer imports unchanged, so `customers export --for-spreadsheet` does it only when asked.
+    static func spreadsheetSafe(_ field: String?) -> String? {
+        guard let field, let first = field.utf8.first,
+              [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
+        else { return field }
+        return "'" + field
+    }
+
     static func quote(_ field: String) -> String {
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n", so a
         // field holding a CRLF went out unquoted and split its row in two.

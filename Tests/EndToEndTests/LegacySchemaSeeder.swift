@@ -2,6 +2,7 @@
 @testable import CustomerStore
 import Foundation
 import Glibc
+import SQLiteEngine
 
 /// Writes a database as a server of schema version 9 left it (before `business_id`), so a test can
 /// start today's server on it and see what the upgrade makes of the old rows.
@@ -9,12 +10,7 @@ enum LegacySchemaSeeder {
     /// A fresh directory with a version-9 database: this process's user as administrator and one
     /// customer per `(name, vatNumber, country)`, in order, with ids from 1.
     static func version9(customers: [(name: String, vatNumber: String?, country: String?)]) throws -> URL {
-        let directory = try TestServer.makeTemporaryDirectory()
-        var options = StoreOptions()
-        options.migrateUpTo = 9
-        let store = try CustomerStore(path: directory.appendingPathComponent("customers.sqlite").path, options: options)
-        defer { store.close() }
-        try store.write { connection in
+        try database(version: 9) { connection in
             try connection.run("""
                 INSERT INTO users (id, uid, name, is_administrator, active, created_at) VALUES (1, ?, 'tester', 1, 1, 0)
                 """, [.integer(Int64(getuid()))])
@@ -29,6 +25,17 @@ enum LegacySchemaSeeder {
                           customer.country.map { .text($0) } ?? .null])
             }
         }
+    }
+
+    /// A fresh directory with a database migrated to schema `version` only, `write` run on it in
+    /// one transaction (raw SQL, as a server of that version wrote its rows).
+    static func database(version: Int, _ write: (SQLiteConnection) throws -> Void) throws -> URL {
+        let directory = try TestServer.makeTemporaryDirectory()
+        var options = StoreOptions()
+        options.migrateUpTo = version
+        let store = try CustomerStore(path: directory.appendingPathComponent("customers.sqlite").path, options: options)
+        defer { store.close() }
+        try store.write(write)
         return directory
     }
 }

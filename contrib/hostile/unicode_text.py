@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Unicode text from outside (unicode22): the same text in two canonical forms, invisible and
-bidi characters, case beyond ASCII and lengths at the limit, sent through the wire as a caller
+"""Unicode text from outside (unicode22, unicode23): the same text in two canonical forms, invisible
+and bidi characters, case beyond ASCII (in search and in unique names) and lengths at the limit, sent through the wire as a caller
 would, printing what the server stored and answered for each case.
 
     contrib/hostile/unicode_text.py --socket PATH
@@ -103,11 +103,33 @@ def main() -> int:
     found = client.customers.list(CustomerQuery(search="istanbul", status="all")).customers
     check("search 'istanbul' finds 'İstanbul'", len(found) == 1, str([c.name for c in found]))
 
-    # Case beyond ASCII in unique names: SQLite's NOCASE folds A-Z only (a known gap, HARDENING.md).
-    first_case = outcome(lambda: client.call("customer.v1.LabelService/CreateLabel", {"kind": "keyword", "name": "\u00c9COLE"}))
-    other_case = outcome(lambda: client.call("customer.v1.LabelService/CreateLabel", {"kind": "keyword", "name": "\u00e9cole"}))
-    ascii_case = outcome(lambda: client.call("customer.v1.LabelService/CreateLabel", {"kind": "keyword", "name": "ecole"}))
-    print(f"gap    labels 'ÉCOLE', 'école', 'ecole': {first_case[:30]} / {other_case[:30]} / {ascii_case[:30]}")
+    # Case beyond ASCII in unique names (unicode23): one name by its full case fold, accents kept.
+    def create(method: str, request: dict) -> str:
+        return outcome(lambda: client.call(method, request))
+
+    label = "customer.v1.LabelService/CreateLabel"
+    first_case = create(label, {"kind": "keyword", "name": "\u00c9COLE"})
+    check("a keyword 'ÉCOLE' is taken", first_case.startswith("OK"), first_case)
+    for other in ("\u00e9cole", "E\u0301cole", "\u00c9cole"):
+        again = create(label, {"kind": "keyword", "name": other})
+        check(f"a keyword {ascii(other)} beside 'ÉCOLE' is refused as existing, naming it",
+              again.startswith("ALREADY_EXISTS") and "'\u00c9COLE'" in again, again)
+    ascii_case = create(label, {"kind": "keyword", "name": "ecole"})
+    check("a keyword 'ecole' (no accent: another word) is taken beside 'ÉCOLE'", ascii_case.startswith("OK"), ascii_case)
+    role = create(label, {"kind": "role", "name": "\u00e9cole"})
+    check("a role 'école' is taken: roles are another list", role.startswith("OK"), role)
+    tagged = outcome(lambda: client.call("customer.v1.ContactService/CreateContact", {
+        "customerId": first.id, "fields": {"firstName": "Aino"}, "keywords": ["\u00c9cole"]}))
+    check("a contact naming the keyword 'École' gets 'ÉCOLE'", "\u00c9COLE" in tagged, tagged[:200])
+    industry = "customer.v1.SettingsService/CreateIndustry"
+    made = create(industry, {"name": "STRA\u1e9eENBAU"})
+    again = create(industry, {"name": "Stra\u00dfenbau"})
+    check("an industry 'Straßenbau' beside 'STRAẞENBAU' is refused as existing", again.startswith("ALREADY_EXISTS"),
+          f"{made[:40]} / {again}")
+    made = create("customer.v1.UserService/AddUser", {"uid": 4243, "name": "\u00d6ZG\u00dcR"})
+    again = create("customer.v1.UserService/AddUser", {"uid": 4244, "name": "\u00f6zg\u00fcr"})
+    check("a user 'özgür' beside 'ÖZGÜR' is refused as existing", again.startswith("ALREADY_EXISTS"),
+          f"{made[:40]} / {again}")
 
     # A user name in NFD (as an OS account's GECOS or a form may send it) and looked up in NFC.
     made = outcome(lambda: client.call("customer.v1.UserService/AddUser", {"uid": 4242, "name": "J" + NFD}))

@@ -6,11 +6,13 @@ import SQLiteEngine
 extension CustomerStore {
     /// Adds an industry to the list.
     /// - Throws: `invalidArgument` on `name` (blank or over 100 characters); `alreadyExists` on `name`
-    ///   (compared case-insensitively).
+    ///   (compared by `UniqueName.fold`), naming the industry that has it.
     public func createIndustry(name: String) throws -> StoredIndustry {
         let name = try Self.validName(name, maxLength: CustomerValidator.maxIndustry, field: "name")
         return try write { connection in
-            try connection.run("INSERT INTO industries (name) VALUES (?)", [.text(name)])
+            try UniqueName.industries.requireFree(connection, name: name)
+            try connection.run("INSERT INTO industries (name, name_fold) VALUES (?, ?)",
+                               [.text(name), .text(UniqueName.fold(name))])
             return StoredIndustry(id: connection.lastInsertRowID, name: name, customerCount: 0)
         }
     }
@@ -22,7 +24,9 @@ extension CustomerStore {
         let validName = try Self.validName(newName, maxLength: CustomerValidator.maxIndustry, field: "newName")
         return try write { connection in
             let industry = try Self.requireIndustry(connection, name: name)
-            try connection.run("UPDATE industries SET name = ? WHERE id = ?", [.text(validName), .integer(industry.id)])
+            try UniqueName.industries.requireFree(connection, name: validName, except: industry.id)
+            try connection.run("UPDATE industries SET name = ?, name_fold = ? WHERE id = ?",
+                               [.text(validName), .text(UniqueName.fold(validName)), .integer(industry.id)])
             return try Self.requireIndustry(connection, name: validName)
         }
     }
@@ -68,21 +72,21 @@ extension CustomerStore {
         StoredIndustry(id: statement.int64(0), name: statement.text(1), customerCount: statement.int64(2))
     }
 
-    /// The industry with this name (case-insensitive, trimmed), or nil.
+    /// The industry with this name (trimmed, compared by `UniqueName.fold`), or nil.
     static func industry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry? {
-        try connection.withStatement(industrySelect + " WHERE i.name = ?") { statement in
-            try statement.bind(.text(TextInput.canonical(name)), at: 1)
+        try connection.withStatement(industrySelect + " WHERE i.name_fold = ?") { statement in
+            try statement.bind(.text(UniqueName.fold(TextInput.canonical(name))), at: 1)
             return try statement.step() ? decodeIndustry(statement) : nil
         }
     }
 
-    /// The id and stored spelling of the industry named `name` (compared without case), or `nil`:
+    /// The id and stored spelling of the industry named `name` (compared by `UniqueName.fold`), or `nil`:
     /// what a customer's write checks, and then binds as its `industry_id`. One probe of the unique
     /// index; `industry(_:name:)` would also count the industry's customers, a scan as long as the
     /// industry is large, on every create.
     static func checkedIndustry(_ connection: SQLiteConnection, name: String) throws -> CheckedIndustry? {
-        try connection.withStatement("SELECT id, name FROM industries WHERE name = ?") { statement in
-            try statement.bind(.text(TextInput.canonical(name)), at: 1)
+        try connection.withStatement("SELECT id, name FROM industries WHERE name_fold = ?") { statement in
+            try statement.bind(.text(UniqueName.fold(TextInput.canonical(name))), at: 1)
             return try statement.step() ? CheckedIndustry(id: statement.int64(0), name: statement.text(1)) : nil
         }
     }

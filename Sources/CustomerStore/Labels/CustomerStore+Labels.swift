@@ -9,11 +9,13 @@ extension CustomerStore {
 
     /// Adds a keyword or role to its managed list.
     /// - Throws: `invalidArgument` on `name` (blank or too long); `alreadyExists` on `name`
-    ///   (compared case-insensitively).
+    ///   (compared by `UniqueName.fold`: case, in every script), naming the label that has it.
     public func createLabel(_ kind: LabelKind, name: String) throws -> StoredLabel {
         let name = try Self.validName(name, maxLength: Self.maxLabelName, field: "name")
         return try write { connection in
-            try connection.run("INSERT INTO labels (kind, name) VALUES (?, ?)", [.text(kind.rawValue), .text(name)])
+            try UniqueName.labels.requireFree(connection, name: name, scope: .text(kind.rawValue), what: kind.rawValue)
+            try connection.run("INSERT INTO labels (kind, name, name_fold) VALUES (?, ?, ?)",
+                               [.text(kind.rawValue), .text(name), .text(UniqueName.fold(name))])
             return StoredLabel(id: connection.lastInsertRowID, kind: kind, name: name, contactCount: 0)
         }
     }
@@ -25,9 +27,12 @@ extension CustomerStore {
         let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
         return try write { connection in
             let label = try Self.requireLabel(connection, kind, name: name)
+            try UniqueName.labels.requireFree(connection, name: validName, scope: .text(kind.rawValue), except: label.id,
+                                              what: kind.rawValue)
             try Self.requireActingUser(connection, author)
             try recordLabelChange(connection, label: label.id, .updated, by: author) {
-                try connection.run("UPDATE labels SET name = ? WHERE id = ?", [.text(validName), .integer(label.id)])
+                try connection.run("UPDATE labels SET name = ?, name_fold = ? WHERE id = ?",
+                                   [.text(validName), .text(UniqueName.fold(validName)), .integer(label.id)])
             }
             return try Self.requireLabel(connection, kind, name: validName)
         }
@@ -80,10 +85,10 @@ extension CustomerStore {
                     name: try statement.text("name"), contactCount: try statement.int64("contact_count"))
     }
 
-    /// The label of this kind and name (case-insensitive), or nil.
+    /// The label of this kind and name (compared by `UniqueName.fold`), or nil.
     static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel? {
-        try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name = ?") { statement in
-            try statement.bind([.text(kind.rawValue), .text(TextInput.canonical(name))])
+        try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name_fold = ?") { statement in
+            try statement.bind([.text(kind.rawValue), .text(UniqueName.fold(TextInput.canonical(name)))])
             return try statement.step() ? try decodeLabel(statement) : nil
         }
     }

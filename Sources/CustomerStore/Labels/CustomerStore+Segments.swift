@@ -20,7 +20,9 @@ extension CustomerStore {
             if let parentID, try SegmentTree.fetch(connection, SegmentTree.byID, key: parentID).isEmpty {
                 throw StoreError.invalid("parentId", "no segment has id \(parentID)")
             }
-            try connection.run("INSERT INTO segments (parent_id, name) VALUES (?, ?)", [SQLValue(parentID), .text(name)])
+            try UniqueName.segments.requireFree(connection, name: name, scope: .integer(parentID ?? 0), what: "sibling segment")
+            try connection.run("INSERT INTO segments (parent_id, name, name_fold) VALUES (?, ?, ?)",
+                               [SQLValue(parentID), .text(name), .text(UniqueName.fold(name))])
             return try Self.requireSegment(connection, id: connection.lastInsertRowID)
         }
     }
@@ -53,8 +55,11 @@ extension CustomerStore {
                 parentID = newParent
             }
             // One statement: the sibling-name rule is checked once, at the segment's new place.
-            try connection.run("UPDATE segments SET name = ?, parent_id = ? WHERE id = ?",
-                               [.text(name ?? current.name), SQLValue(parentID), .integer(id)])
+            let newName = name ?? current.name
+            try UniqueName.segments.requireFree(connection, name: newName, scope: .integer(parentID ?? 0), except: id,
+                                                what: "sibling segment")
+            try connection.run("UPDATE segments SET name = ?, name_fold = ?, parent_id = ? WHERE id = ?",
+                               [.text(newName), .text(UniqueName.fold(newName)), SQLValue(parentID), .integer(id)])
             return try Self.requireSegment(connection, id: id)
         }
     }

@@ -1,7 +1,7 @@
 /// An entry of the managed list of industries, with the number of customers in it.
 public struct StoredIndustry: Sendable, Hashable {
     public var id: Int64
-    /// Unique, compared case-insensitively (ASCII), 1-100 characters.
+    /// Unique, compared ignoring case in every script (`UniqueName.fold`), 1-100 characters.
     public var name: String
     public var customerCount: Int64
 

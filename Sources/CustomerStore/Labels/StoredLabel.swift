@@ -7,7 +7,7 @@ public enum LabelKind: String, Sendable, Hashable, CaseIterable {
 public struct StoredLabel: Sendable, Hashable {
     public var id: Int64
     public var kind: LabelKind
-    /// Unique per kind, compared case-insensitively (ASCII), 1-100 characters.
+    /// Unique per kind, compared ignoring case in every script (`UniqueName.fold`), 1-100 characters.
     public var name: String
     public var contactCount: Int64
 

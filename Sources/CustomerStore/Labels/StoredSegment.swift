@@ -3,7 +3,7 @@ public struct StoredSegment: Sendable, Hashable {
     public var id: Int64
     /// nil for a top-level segment.
     public var parentID: Int64?
-    /// Unique among its siblings, compared case-insensitively (ASCII), 1-100 characters.
+    /// Unique among its siblings, compared ignoring case in every script (`UniqueName.fold`), 1-100 characters.
     public var name: String
     /// The names from the top-level segment down to this one, e.g. `["Industry", "Manufacturing", "Machinery"]`.
     public var path: [String]

@@ -77,6 +77,7 @@ enum Migrations {
         accountManagerIndex,
         idempotencyKeyClock,
         deferredKeys,
+        nameFolds,
     ]
 
     /// The runner of `all`.

@@ -23,6 +23,9 @@ public final class CustomerStore: Sendable {
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
     let appliedMigrations: [Int]
+    /// The names this open's migration to folded unique names renamed (`Migrations.nameFolds`),
+    /// for the owner to log; empty when that migration ran before.
+    public let namesRenamedAtOpen: [RenamedName]
     /// Where reads and writes run: pooled, or on the writer inside a keyed write's transaction
     /// (see ``insideKeyedWrites()``).
     let access: Access
@@ -92,7 +95,7 @@ public final class CustomerStore: Sendable {
             throw StoreError.converting(error)
         }
         let newestStamp: Int64
-        (isIntegrityCheckDeferred, appliedMigrations, newestStamp) = try StoreError.mappingEngineErrors {
+        (isIntegrityCheckDeferred, appliedMigrations, newestStamp, namesRenamedAtOpen) = try StoreError.mappingEngineErrors {
             try writerConnection.requireWritable()
             // Checked before WAL is switched on, because that writes the file header: a database
             // this binary does not understand is never written to.
@@ -107,7 +110,8 @@ public final class CustomerStore: Sendable {
             // it cannot be written (a full disk, a file-size limit reached) the server starts and
             // serves reads as it did before, and its first real commit does the same.
             _ = try? writerConnection.commitToLog()
-            return (isIntegrityCheckDeferred, applied, try Self.newestStamp(writerConnection))
+            let renamed = applied.contains(Migrations.nameFolds.version) ? try RenamedName.all(writerConnection) : []
+            return (isIntegrityCheckDeferred, applied, try Self.newestStamp(writerConnection), renamed)
         }
         clock = StampClock(wall: options.clock, newestStored: newestStamp)
         self.options = options
@@ -166,6 +170,7 @@ public final class CustomerStore: Sendable {
         clock = opened.clock
         vatNormaliser = opened.vatNormaliser
         appliedMigrations = []
+        namesRenamedAtOpen = []
         lock = opened.lock
         isIntegrityCheckDeferred = false
         options = opened.options

@@ -13,6 +13,11 @@ extension StoreError {
         "industries.name": "name",
         "index 'segments_by_parent_name'": "name",
         "permission_profiles.name": "name",
+        "users.name_fold": "name",
+        "labels.kind, labels.name_fold": "name",
+        "industries.name_fold": "name",
+        "index 'segments_by_parent_name_fold'": "name",
+        "permission_profiles.name_fold": "name",
     ]
 
     /// The one place where SQLite result codes become store errors; any other failure keeps the

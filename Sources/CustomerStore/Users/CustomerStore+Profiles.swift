@@ -25,7 +25,7 @@ extension CustomerStore {
         }
     }
 
-    /// The profile with this name (compared case-insensitively, after trimming). - Throws: `notFound`.
+    /// The profile with this name (trimmed, compared by `UniqueName.fold`). - Throws: `notFound`.
     public func profile(named name: String) throws -> StoredPermissionProfile {
         try readOne { try Self.requireProfile($0, named: name) }
     }
@@ -39,11 +39,12 @@ extension CustomerStore {
         try Self.check(rights)
         return try write { connection in
             let now = nowMilliseconds()
+            try UniqueName.profiles.requireFree(connection, name: name)
             try connection.run("""
                 INSERT INTO permission_profiles (name, read_customers, edit_customers, financial_figures,
-                    delete_customers, manage_contacts, administration, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(name)] + Self.values(of: rights) + [.integer(now), .integer(now)])
+                    delete_customers, manage_contacts, administration, created_at, updated_at, name_fold)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(name)] + Self.values(of: rights) + [.integer(now), .integer(now), .text(UniqueName.fold(name))])
             return try Self.requireProfile(connection, id: connection.lastInsertRowID)
         }
     }
@@ -62,13 +63,15 @@ extension CustomerStore {
             try Self.checkVersion(expectedVersion, current: current.version, of: "profile \(current.id)")
             let rights = changes.applied(to: current.rights)
             try Self.check(rights)
+            let name = newName ?? current.name
+            try UniqueName.profiles.requireFree(connection, name: name, except: current.id)
             try connection.run("""
                 UPDATE permission_profiles SET name = ?, read_customers = ?, edit_customers = ?, financial_figures = ?,
                     delete_customers = ?, manage_contacts = ?, administration = ?, version = version + 1,
-                    updated_at = max(?, updated_at + 1)
+                    updated_at = max(?, updated_at + 1), name_fold = ?
                 WHERE id = ?
-                """, [.text(newName ?? current.name)] + Self.values(of: rights)
-                    + [.integer(nowMilliseconds()), .integer(current.id)])
+                """, [.text(name)] + Self.values(of: rights)
+                    + [.integer(nowMilliseconds()), .text(UniqueName.fold(name)), .integer(current.id)])
             try Self.requireAnAdministrator(connection, field: "rights.administration")
             return try Self.requireProfile(connection, id: current.id)
         }
@@ -83,8 +86,8 @@ extension CustomerStore {
 
     /// The id of the profile a request names. - Throws: `invalidArgument` on field `profile`.
     static func profileID(_ connection: SQLiteConnection, named name: String) throws -> Int64 {
-        guard let profile = try fetchProfile(connection, "\(profileColumns) WHERE p.name = ?",
-                                             .text(TextInput.canonical(name))) else {
+        guard let profile = try fetchProfile(connection, "\(profileColumns) WHERE p.name_fold = ?",
+                                             .text(UniqueName.fold(TextInput.canonical(name)))) else {
             throw StoreError.invalid("profile", "no permission profile has that name")
         }
         return profile.id
@@ -127,7 +130,8 @@ extension CustomerStore {
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> StoredPermissionProfile {
-        try requireProfile(connection, "\(profileColumns) WHERE p.name = ?", .text(TextInput.canonical(name)))
+        try requireProfile(connection, "\(profileColumns) WHERE p.name_fold = ?",
+                           .text(UniqueName.fold(TextInput.canonical(name))))
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> StoredPermissionProfile {

@@ -33,9 +33,9 @@ extension CustomerStore {
 
     /// Runs `change` on the user's id, checks that an administrator remains, and returns the user as it is now.
     private func changeUser(named name: String, _ change: (SQLiteConnection, Int64) throws -> Void) throws -> StoredUser {
-        let byName = "\(Self.userColumns) WHERE u.name = ?"
+        let byName = Self.userByName(name)
         return try write { connection in
-            let user = try Self.requireUser(connection, byName, .text(TextInput.canonical(name)))
+            let user = try Self.requireUser(connection, byName.sql, byName.key)
             try change(connection, user.id)
             try Self.requireAnAdministrator(connection, field: "user")
             return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(user.id))

@@ -20,10 +20,15 @@ extension CustomerStore {
         try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.id = ?", .integer(id)) }
     }
 
-    /// The user with this name (compared case-insensitively, after trimming), or `nil`.
+    /// The user with this name (trimmed, compared by `UniqueName.fold`), or `nil`.
     public func user(name: String) throws -> StoredUser? {
-        let trimmed = TextInput.canonical(name)
-        return try readOne { try Self.fetchUser($0, "\(Self.userColumns) WHERE u.name = ?", .text(trimmed)) }
+        let byName = Self.userByName(name)
+        return try readOne { try Self.fetchUser($0, byName.sql, byName.key) }
+    }
+
+    /// The SELECT of the user named `name` and the key it binds: trimmed, compared by `UniqueName.fold`.
+    static func userByName(_ name: String) -> (sql: String, key: SQLValue) {
+        ("\(userColumns) WHERE u.name_fold = ?", .text(UniqueName.fold(TextInput.canonical(name))))
     }
 
     /// Every user, ordered by name.
@@ -95,10 +100,12 @@ extension CustomerStore {
     /// Inserts a user with its profile; `is_administrator` is written for the record only (the
     /// profile decides, see `Migrations.permissionProfiles`).
     private func insertUser(_ connection: SQLiteConnection, uid: UInt32, name: String, profileID: Int64) throws -> StoredUser {
+        try UniqueName.users.requireFree(connection, name: name)
         try connection.run("""
-            INSERT INTO users (uid, name, is_administrator, active, created_at, profile_id)
-            VALUES (?, ?, (SELECT administration FROM permission_profiles WHERE id = ?), 1, ?, ?)
-            """, [.integer(Int64(uid)), .text(name), .integer(profileID), .integer(nowMilliseconds()), .integer(profileID)])
+            INSERT INTO users (uid, name, name_fold, is_administrator, active, created_at, profile_id)
+            VALUES (?, ?, ?, (SELECT administration FROM permission_profiles WHERE id = ?), 1, ?, ?)
+            """, [.integer(Int64(uid)), .text(name), .text(UniqueName.fold(name)), .integer(profileID),
+                  .integer(nowMilliseconds()), .integer(profileID)])
         return try Self.requireUser(connection, "\(Self.userColumns) WHERE u.id = ?", .integer(connection.lastInsertRowID))
     }
 

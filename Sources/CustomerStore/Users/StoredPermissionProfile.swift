@@ -84,7 +84,7 @@ public enum BuiltInProfile: String, Sendable, Hashable, CaseIterable {
 /// A named set of rights that users are given.
 public struct StoredPermissionProfile: Sendable, Hashable {
     public var id: Int64
-    /// Unique, case-insensitively; 1-64 characters, trimmed.
+    /// Unique ignoring case in every script (`UniqueName.fold`); 1-64 characters, trimmed.
     public var name: String
     public var rights: PermissionRights
     /// Which built-in profile this is; nil for profiles created later.

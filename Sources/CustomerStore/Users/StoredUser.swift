@@ -31,7 +31,7 @@ public struct StoredUser: Sendable, Hashable {
     public var id: Int64
     /// The OS user id (unique).
     public var uid: UInt32
-    /// The display name (unique, case-insensitively; 1-64 characters, trimmed).
+    /// The display name (unique ignoring case in every script, `UniqueName.fold`; 1-64 characters, trimmed).
     public var name: String
     public var active: Bool
     public var createdAt: Date

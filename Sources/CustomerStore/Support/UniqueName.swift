@@ -1,0 +1,66 @@
+import Foundation
+import SQLiteEngine
+
+/// A table whose rows are unique by name, and the key they are unique by: the `name_fold` column,
+/// the name in NFC with Unicode's full case folding (`fold`), UNIQUE within the row's scope.
+///
+/// The names were unique under SQLite's `NOCASE`, which folds A-Z only: "ÉCOLE" and "école" were
+/// two keywords, as they could be two industries, profiles, users or sibling segments, and a
+/// lookup of one never found the other. Every insert, rename and lookup by name goes through
+/// the fold key instead (`Migrations.nameFolds` filled it for the rows stored before).
+struct UniqueName: Sendable {
+    let table: String
+    /// What a row is called in a message, unless its caller says (a label is a keyword or a role).
+    let what: String
+    /// The SQL expression of the key's part besides the name (labels are unique per kind,
+    /// segments per parent), or nil.
+    let scope: String?
+    /// The name column's length limit (its CHECK), which a name renamed by the migration keeps.
+    let maxLength: Int
+    /// The UNIQUE index on the scope and the fold key.
+    let index: String
+
+    static let users = UniqueName(table: "users", what: "user", scope: nil, maxLength: CustomerStore.maxUserName,
+                                  index: "users_by_name_fold")
+    static let profiles = UniqueName(table: "permission_profiles", what: "permission profile", scope: nil,
+                                     maxLength: CustomerStore.maxProfileName, index: "permission_profiles_by_name_fold")
+    static let industries = UniqueName(table: "industries", what: "industry", scope: nil,
+                                       maxLength: CustomerValidator.maxIndustry, index: "industries_by_name_fold")
+    static let labels = UniqueName(table: "labels", what: "label", scope: "kind", maxLength: CustomerStore.maxLabelName,
+                                   index: "labels_by_kind_name_fold")
+    static let segments = UniqueName(table: "segments", what: "segment", scope: "ifnull(parent_id, 0)",
+                                     maxLength: CustomerStore.maxSegmentName, index: "segments_by_parent_name_fold")
+    static let all = [users, profiles, industries, labels, segments]
+
+    /// The key `name` (already canonical: trimmed, NFC) is unique by: "ÉCOLE", "École" and "école"
+    /// are one key, "STRAẞE" and "strasse" one, "ﬁrma" and "FIRMA" one (full case folding, as
+    /// search already folds). Accents are kept: "ecole" and "école" are different words (in
+    /// French, as "Müller" and "Muller" are different names), so both may exist, while search,
+    /// which folds accents too, finds either by the other. Composed again after folding, which
+    /// may decompose ("ǰ" folds to "j" and a combining caron).
+    ///
+    /// ASCII names (most) fold as their lower case, without Foundation's ~10 000 instructions.
+    static func fold(_ name: String) -> String {
+        if name.isAllASCII { return name.lowercased() }
+        return TextInput.composed(name.folding(options: [.caseInsensitive], locale: nil))
+    }
+
+    /// Refuses `name` (canonical) when another row of this table in `scope` has its fold key:
+    /// `ALREADY_EXISTS` on `field`, naming the row that has it, as it is spelled.
+    /// - Parameters:
+    ///   - scope: the scope's value (the label's kind, the segment's parent id or 0); nil when the table has none.
+    ///   - id: the row being renamed, which may take its own name in another case.
+    ///   - what: what the row is called, when not `self.what`.
+    func requireFree(_ connection: SQLiteConnection, name: String, scope value: SQLValue? = nil, except id: Int64? = nil,
+                     field: String = "name", what: String? = nil) throws {
+        let sql = "SELECT name FROM \(table) WHERE name_fold = ?1 AND id IS NOT ?2" + (scope.map { " AND \($0) = ?3" } ?? "")
+        let taken = try connection.withStatement(sql) { statement in
+            try statement.bind([.text(Self.fold(name)), SQLValue(id)] + (value.map { [$0] } ?? []))
+            return try statement.step() ? statement.text(0) : nil
+        }
+        if let taken {
+            throw StoreError.alreadyExists(
+                "is already taken by the \(what ?? self.what) '\(taken)' (names are compared ignoring case)", field: field)
+        }
+    }
+}
