@@ -78,10 +78,15 @@ public enum FileService {
 
     public static let uploadFile = MethodDescriptor(
         service: name, method: "UploadFile", kind: .clientStreaming,
-        summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival.")
+        summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival. "
+            + "The caller is checked again on each chunk received: deactivated (UNAUTHENTICATED) or no longer granted "
+            + "the right on the customer (PERMISSION_DENIED) while it sends, the upload is refused at its next chunk "
+            + "and nothing of it is kept.")
     public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(
         service: name, method: "DownloadFile",
-        summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks.")
+        summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks. "
+            + "The caller is checked again before each chunk: deactivated (UNAUTHENTICATED) or no longer granted "
+            + "the right on the file's customer (PERMISSION_DENIED), the download ends at its next chunk.")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(
         service: name, method: "RenameFile", acceptsIdempotencyKey: true)
     public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile", mayWaitLong: true)

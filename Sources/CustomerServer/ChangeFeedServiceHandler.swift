@@ -9,9 +9,6 @@ struct ChangeFeedServiceHandler: GuardedService {
     var retention: FeedRetention
     /// Set when the server starts its graceful stop: watches end then.
     let shutdown: ChangeFeedShutdown
-    /// Who a caller is now, for the watch's re-check of its caller before each page and the
-    /// snapshot's before each message.
-    let identity: IdentityInterceptor
 
     func register(with router: inout GuardedRouter) {
         // A watcher sees what a list shows it: its scope's customers (the handler filters), and
@@ -23,8 +20,7 @@ struct ChangeFeedServiceHandler: GuardedService {
                 store: store, caller: caller, context: context,
                 filter: ChangeFeedFilter(kinds: Set(request.kinds.map(\.stored)),
                                          accountManagerID: caller.visibleCustomers.accountManagerID),
-                shutdown: shutdown,
-                recheckCaller: { ending in try identity.recheck(caller, context, ending: ending) })
+                shutdown: shutdown, checkCaller: writer.checkNow)
             try watch.run(after: request.after, retention: retention) { try writer.send($0) }
         }
         router.register(ChangeFeedService.getFeedBounds, requires: .visibleCustomers) { (_: EmptyRequest, _) in
@@ -34,10 +30,8 @@ struct ChangeFeedServiceHandler: GuardedService {
         router.register(ChangeFeedService.snapshotCustomers, requires: .visibleCustomers) {
             (request: StreamCustomersRequest, writer: ServerStreamWriter<SnapshotCustomer>, context) in
             guard let filter = try request.query.visibleFilter(context, resolvingWith: store) else { return }
-            var standing = try CallerStanding(identity, context)
             try store.streamCustomersWithFeedPosition(filter) { customer, asOf in
                 try context.checkCancellation()
-                try standing.checkBeforeMessage()
                 try writer.send(SnapshotCustomer(customer: Customer(customer), asOf: asOf))
             }
         }

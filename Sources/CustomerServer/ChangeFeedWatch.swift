@@ -19,9 +19,11 @@ struct ChangeFeedWatch {
     let context: ServerContext
     let filter: ChangeFeedFilter
     let shutdown: ChangeFeedShutdown
-    /// Throws PERMISSION_DENIED (with `ending` in its message) once `caller` would now be refused
-    /// or shown less: a watch lives for days, its caller's profile may change meanwhile.
-    let recheckCaller: (_ ending: String) throws -> Void
+    /// The check every message of the call gets (`GuardedRouter`, `CallerStanding`), run once
+    /// more for each page, empty ones included: a watch lives for days and may wait long between
+    /// events, and one whose caller was deactivated or shown less ends at a commit it wakes for
+    /// once the change is acknowledged, not only at its next event.
+    let checkCaller: () throws -> Void
 
     /// Sends every event after `after` (nil: after the newest one now), then waits for commits and
     /// sends theirs, until the call is cancelled (which `send` or the wait notices).
@@ -36,6 +38,20 @@ struct ChangeFeedWatch {
             throw RPCError(error)
         }
         let signal = store.commits
+        // The last event the client was sent: where a watch ended by its caller's standing resumes.
+        var delivered = cursor
+        do {
+            try watch(from: &cursor, delivered: &delivered, signal: signal, send: send)
+        } catch let refused as RPCError where refused.code == .unauthenticated || refused.code == .permissionDenied {
+            // Only the caller's standing (`checkCaller`, the writer's check) refuses once the watch
+            // runs: name the cursor to resume after, as the shutdown does.
+            throw RPCError(refused.code, "\(refused.message); the watch ended after sequence \(delivered)",
+                           details: refused.details)
+        }
+    }
+
+    private func watch(from cursor: inout Int64, delivered: inout Int64, signal: CommitSignal,
+                       send: (ChangeEvent) throws -> Void) throws {
         try context.withCancelHandler({ signal.wakeAll() }) {
             while true {
                 try context.checkCancellation()
@@ -46,10 +62,12 @@ struct ChangeFeedWatch {
                 let seen = signal.count
                 let page = try store.changes(after: cursor, filter: filter, limit: Self.pageSize)
                 // After the read, so a demotion committed before it stops this page.
-                try recheckCaller("the watch ended after sequence \(cursor)")
+                try checkCaller()
                 for entry in page.entries {
                     try send(ChangeEvent(caller.shown(HistoryEntry(entry))))
+                    delivered = entry.id
                 }
+                delivered = page.through
                 if page.through == cursor {
                     signal.wait(after: seen) { context.isCancelled || shutdown.isStopping }
                 }

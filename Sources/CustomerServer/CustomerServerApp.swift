@@ -62,14 +62,14 @@ public final class CustomerServerApp: Sendable {
         // Only guarded services reach the RPC server: every method declares what it needs.
         services = GuardedServices(
             services: [
-                CustomerServiceHandler(store: served, identity: identity),
-                CustomerImportHandler(store: served, identity: identity, spoolTotal: importSpools,
+                CustomerServiceHandler(store: served),
+                CustomerImportHandler(store: served, spoolTotal: importSpools,
                                       freeSpaceReserve: configuration.importFreeSpaceReserve),
                 CustomerMergeHandler(store: served),
                 UserServiceHandler(store: served, users: users),
                 ProfileServiceHandler(store: served, users: users),
                 AddressServiceHandler(store: served),
-                ContactServiceHandler(store: served, identity: identity),
+                ContactServiceHandler(store: served),
                 LabelServiceHandler(store: served),
                 ActivityServiceHandler(store: served),
                 HistoryServiceHandler(store: served),
@@ -84,10 +84,9 @@ public final class CustomerServerApp: Sendable {
                 DossierServiceHandler(store: served),
                 MaintenanceServiceHandler(store: served, backups: backups),
                 ChangeFeedServiceHandler(store: served, retention: FeedRetention(
-                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown,
-                    identity: identity),
+                    days: configuration.feedRetentionDays, count: configuration.feedRetentionCount), shutdown: feedShutdown),
             ],
-            checker: PermissionChecker(store: served, audit: audit), store: served)
+            checker: PermissionChecker(store: served, audit: audit, identity: identity), store: served)
         var rpc = configuration.rpc
         rpc.socketPath = configuration.socketPath
         rpc.mayReadStatistics = { identity.mayReadStatistics($0) }

@@ -184,6 +184,12 @@ struct GuardedRouter {
     /// `opening` is the field (API spelling) that message leads with, which a stream ended before
     /// any message is refused on. `screen` sees the first message's bytes before they are decoded,
     /// to refuse one by its shape for nothing (the handler screens the rest as it reads them).
+    ///
+    /// The handler reads the rest through a reader that checks the caller again on every message
+    /// and at the stream's end (`CallerStanding`, the requirement on the first message), so a caller
+    /// deactivated or stripped of the right while it sends is refused at its next message. The
+    /// handler must keep nothing of the stream before it has ended (an import spools it, an upload
+    /// writes a temporary file it removes when the call fails), which the refusal's words promise.
     mutating func register<First: Sendable, Message: Decodable & Sendable, Output: Encodable & Sendable>(
         clientStreaming method: MethodDescriptor, opening: String,
         screen: @escaping @Sendable (_ bytes: [UInt8]) throws -> Void = { _ in },
@@ -199,11 +205,18 @@ struct GuardedRouter {
             }
             try screen(opening)
             let head = try first(messages.decode(opening), opening)
-            return try checker.run(requirement, head, context) { try handler(head, messages, context) }
+            return try checker.run(requirement, head, context) {
+                let standing = try CallerStanding(checker, requirement, head, context, .receiving)
+                return try handler(head, messages.checking { try standing.check(after: $0) }, context)
+            }
         }
     }
 
-    /// Registers a server-streaming method that runs only when `requirement` holds.
+    /// Registers a server-streaming method that runs only when `requirement` holds, and sends
+    /// each message only while it still holds: the handler's writer checks the caller again before
+    /// every message (`CallerStanding`: one atomic load while no user or profile changes), so a
+    /// caller deactivated, stripped of the right or, for a stream of the caller's view, shown less
+    /// while the stream runs gets no further message.
     mutating func register<Input, Output>(
         _ method: ServerStreamingMethod<Input, Output>, requires requirement: Requirement<Input>,
         _ handler: @escaping @Sendable (Input, ServerStreamWriter<Output>, ServerContext) throws -> Void
@@ -212,7 +225,10 @@ struct GuardedRouter {
         let checker = checker
         router.registerServerStreaming(method.descriptor, requirement: requirement.summary) {
             (request: Input, writer: ServerStreamWriter<Output>, context: ServerContext) in
-            try checker.run(requirement, request, context) { try handler(request, writer, context) }
+            try checker.run(requirement, request, context) {
+                let standing = try CallerStanding(checker, requirement, request, context, .sending)
+                try handler(request, writer.checking { try standing.check(after: $0) }, context)
+            }
         }
     }
 }

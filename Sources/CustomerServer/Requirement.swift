@@ -23,17 +23,24 @@ import RPCServing
 struct Requirement<Input: Sendable>: Sendable {
     /// For logs and the method table, e.g. "Customers: edit (on the customer named)".
     let summary: String
+    /// Whether the handler shapes what it sends by the caller's rights (the customers in scope,
+    /// money shown or hidden, as read when the call started): a stream of it then also ends once
+    /// the caller would be shown less (`CallerStanding`), not only once the requirement fails.
+    let showsCallersView: Bool
     let check: @Sendable (Input, PermissionCheck) throws -> Void
 
-    init(_ summary: String, check: @escaping @Sendable (Input, PermissionCheck) throws -> Void) {
+    init(_ summary: String, showsCallersView: Bool = false,
+         check: @escaping @Sendable (Input, PermissionCheck) throws -> Void) {
         self.summary = summary
+        self.showsCallersView = showsCallersView
         self.check = check
     }
 
     /// Both requirements, `self` checked first.
     func and(_ other: Requirement) -> Requirement {
         let (first, second) = (check, other.check)
-        return Requirement("\(summary) and \(other.summary)") { input, permission in
+        return Requirement("\(summary) and \(other.summary)", showsCallersView: showsCallersView || other.showsCallersView) {
+            input, permission in
             try first(input, permission)
             try second(input, permission)
         }
@@ -106,7 +113,8 @@ extension Requirement {
     /// customers. The handler must show only `caller.visibleCustomers`, so a caller never learns
     /// how many others exist.
     static var visibleCustomers: Requirement {
-        Requirement("\(Right.readCustomers.title) (lists show only the customers in scope)") { _, permission in
+        Requirement("\(Right.readCustomers.title) (lists show only the customers in scope)", showsCallersView: true) {
+            _, permission in
             try permission.requireCustomers(.read, on: nil)
         }
     }

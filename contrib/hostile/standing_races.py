@@ -23,6 +23,12 @@ in progress ended (PERMISSION_DENIED or UNAUTHENTICATED) at its next message. Ca
 - keys: a keyed create by the Sales user, then the user moved to Read only (or deactivated), then
   the same key and body again: the stored answer (it made that write) or a refusal, never a new
   customer.
+- download: `DownloadFile` of a 4 MiB file (window 4 KiB) by the Sales user, the first message read,
+  then the user deactivated or moved to Consultant (the file's customer is not its own), then the
+  rest read. A finding is a download that went on to its end (OK).
+- upload: `UploadFile` of 1 MiB by the Sales user to its own customer, the header and first chunk
+  sent, then the user deactivated or moved to Read only, then the rest sent. A finding is an
+  upload that answered OK, or a file of it listed afterwards.
 
 Each finding is printed `FINDING`; exit 1 with one.
 """
@@ -30,6 +36,7 @@ Each finding is printed `FINDING`; exit 1 with one.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pathlib
@@ -47,6 +54,7 @@ from stateful_races import Server, create, create_flood, events_after, finding, 
 CUSTOMERS = "customer.v1.CustomerService/"
 USERS = "customer.v1.UserService/"
 FEED = "customer.v1.ChangeFeedService/"
+FILES = "customer.v1.FileService/"
 SALES = "standing-sales"
 SERVICE = "standing-web"
 
@@ -316,7 +324,90 @@ def case_keys(server: Server, rounds: int, uid: int) -> None:
     print(f"keys: replays {answers}")
 
 
-CASES = ("service", "reads", "streams", "keys")
+def case_download(server: Server, rounds: int, uid: int) -> None:
+    admin = server.client()
+    restore(admin)
+    customer = create(admin, "Download Target Oy")
+    content = os.urandom(4 * 1024 * 1024)
+    file_id = admin.files.upload(customer, "big.bin", content).id
+    ends: dict[str, dict[str, int]] = {}
+    got: dict[str, list[int]] = {}  # bytes received in all
+    for r in range(rounds):
+        for what in ("deactivate", "Consultant"):
+            restore(admin)
+
+            def body(child):
+                client = CustomerCardClient(server.socket, timeout=30, initial_window=4096)
+                with client.server_stream(FILES + "DownloadFile", {"id": file_id}, timeout=60) as stream:
+                    next(stream)  # the size and SHA-256, no data
+                    child.tell("ready")
+                    child.wait()
+                    received = 0
+                    try:
+                        for chunk in stream:
+                            received += len(chunk.get("data", b""))
+                        return {"end": "OK", "bytes": received}
+                    except RPCError as error:
+                        return {"end": error.code.name, "bytes": received, "message": error.message[:160]}
+
+            outcome = across(uid, body, admin, what)
+            key = f"DownloadFile after {what}"
+            ends.setdefault(key, {}).setdefault(outcome.get("end", "crash"), 0)
+            ends[key][outcome.get("end", "crash")] += 1
+            got.setdefault(key, []).append(outcome.get("bytes", 0))
+            if outcome.get("end") == "OK" or "crash" in outcome:
+                finding(f"download round {r}: DownloadFile started before {what} was acknowledged went on: {outcome}")
+    restore(admin)
+    print(f"download: {ends}")
+    print("download: bytes received after the change, fewest to most: "
+          + ", ".join(f"{k} {min(v)}-{max(v)} of {len(content)}" for k, v in got.items()))
+
+
+def case_upload(server: Server, rounds: int, uid: int) -> None:
+    admin = server.client()
+    restore(admin)
+    customer = create(admin, "Upload Target Oy", accountManager=SALES)
+    content = os.urandom(1024 * 1024)
+    chunk = 64 * 1024
+    header = {"customerId": customer, "name": "late.bin", "size": len(content),
+              "sha256": hashlib.sha256(content).hexdigest()}
+    ends: dict[str, dict[str, int]] = {}
+    for r in range(rounds):
+        for what in ("deactivate", "Read only"):
+            restore(admin)
+            header["name"] = f"late-{r}-{what[0]}.bin"
+
+            def body(child):
+                client = CustomerCardClient(server.socket, timeout=30)
+
+                def messages():
+                    yield {"header": header}
+                    yield {"data": content[:chunk]}
+                    child.tell("ready")
+                    child.wait()
+                    for offset in range(chunk, len(content), chunk):
+                        yield {"data": content[offset:offset + chunk]}
+
+                try:
+                    client.client_stream(FILES + "UploadFile", messages(), timeout=60)
+                    return {"end": "OK"}
+                except RPCError as error:
+                    return {"end": error.code.name, "message": error.message[:160]}
+
+            outcome = across(uid, body, admin, what)
+            key = f"UploadFile after {what}"
+            ends.setdefault(key, {}).setdefault(outcome.get("end", "crash"), 0)
+            ends[key][outcome.get("end", "crash")] += 1
+            kept = [f for f in admin.call(FILES + "ListFiles", {"customerId": customer}).get("files", [])
+                    if f.get("name") == header["name"]]
+            if outcome.get("end") == "OK" or "crash" in outcome or kept:
+                finding(f"upload round {r}: UploadFile started before {what} was acknowledged: {outcome}, "
+                        f"{len(kept)} file(s) named {header['name']} kept")
+    restore(admin)
+    print(f"upload: {ends}")
+
+
+CASES = ("service", "reads", "streams", "keys", "download", "upload")
 
 
 def main() -> int:
