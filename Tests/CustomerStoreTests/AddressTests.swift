@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import CustomerStore
 
@@ -151,14 +152,14 @@ import Testing
 
     /// Several threads move the head office of one customer at once: afterwards exactly one
     /// address is the head office and every move was recorded.
-    @Test func concurrentMovesNeverLeaveTwoOrNone() throws {
+    @Test func concurrentMovesNeverLeaveTwoOrNone() async throws {
         let fixture = try Fixture(readerCount: 2)
         let customer = try fixture.create("Iota")
         let addresses = try (0..<4).map { _ in
             try fixture.store.addAddress(customerID: customer.id, StoredAddressFields(country: "FI"), by: .user(fixture.admin.id))
         }
         let failures = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+        _ = try await onThreads(4) { worker in
             do {
                 for step in 0..<25 {
                     let target = addresses[(worker + step) % addresses.count]

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import CustomerStore
 import SQLiteEngine
@@ -7,7 +8,7 @@ import SQLiteEngine
 @Suite struct ConcurrencyTests {
     /// Threads update the same customers with optimistic retries while others read: every update
     /// lands exactly once, and the version counts them.
-    @Test func concurrentWritersAndReadersStayConsistent() throws {
+    @Test func concurrentWritersAndReadersStayConsistent() async throws {
         let fixture = try Fixture(readerCount: 2)
         let store = fixture.store
         let customers = try (1...4).map { try fixture.create("Shared \($0)") }
@@ -15,7 +16,10 @@ import SQLiteEngine
         let updatesPerThread = 25
         let failures = Mutex<[String]>([])
 
-        DispatchQueue.concurrentPerform(iterations: threads + 2) { worker in
+        // Threads of their own, all at once: `concurrentPerform` ran its workers on Dispatch's global
+        // threads (on Linux the cooperative pool's), or one after another on the test's own pool
+        // thread while the pool was busy, holding it all along.
+        _ = try await onThreads(threads + 2) { worker in
             do {
                 if worker >= threads {
                     // Readers: each snapshot must be internally consistent.
@@ -49,10 +53,10 @@ import SQLiteEngine
         #expect(versions.reduce(0, +) == Int64(customers.count + threads * updatesPerThread))
     }
 
-    @Test func concurrentCreatesGetDistinctNumbers() throws {
+    @Test func concurrentCreatesGetDistinctNumbers() async throws {
         let fixture = try Fixture()
         let numbers = Mutex<[Int64]>([])
-        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+        _ = try await onThreads(8) { worker in
             for index in 0..<20 {
                 if let customer = try? fixture.create("Parallel \(worker)-\(index)") {
                     numbers.withLock { $0.append(customer.number) }

@@ -44,12 +44,13 @@ import Testing
         // The first indented line after the paragraph that starts "Run the tests".
         let start = try #require(lines.firstIndex { $0.hasPrefix("Run the tests") }, "README has no \"Run the tests\"")
         let command = try #require(lines[start...].first { $0.hasPrefix("    ") }).trimmingCharacters(in: .whitespaces)
-        #expect(command == "swift test --parallel")
+        #expect(command == "SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=8 swift test --parallel")
         let ci = try String(contentsOf: Self.root.appendingPathComponent(".ci/run"), encoding: .utf8)
-        // .ci/run runs it under its watchdog (`python3 .ci/watchdog.py ... -- COMMAND`).
+        // .ci/run runs it under its watchdog (`python3 .ci/watchdog.py ... -- env COMMAND`: the
+        // watchdog starts it without a shell, so `env` sets its variable).
         let runs = ci.components(separatedBy: "\n").contains { line in
             !line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
-                && (line == command || line.contains("-- \(command) ") || line.hasSuffix("-- \(command)"))
+                && (line == command || line.contains("-- env \(command) ") || line.hasSuffix("-- env \(command)"))
         }
         #expect(runs, ".ci/run does not run `\(command)`")
     }

@@ -19,14 +19,14 @@ import Testing
 
     @Test func manyThreadsSharingAChannelEachGetTheirOwnAnswers() async throws {
         try await withTestServer { _, channel in
-            let wrong = await Self.onThreads(16) { thread in Self.echoMany(thread: thread, calls: 100, on: channel) }
+            let wrong = try await onThreads(16) { thread in Self.echoMany(thread: thread, calls: 100, on: channel) }
             #expect(wrong.flatMap { $0 } == [])
         }
     }
 
     @Test func blockingThreadsAndAsyncTasksShareAConnection() async throws {
         try await withTestServer { _, channel in
-            async let threads = Self.onThreads(4) { thread in Self.echoMany(thread: thread, calls: 50, on: channel) }
+            let threads = ThreadTask.many(4) { thread in Self.echoMany(thread: thread, calls: 50, on: channel) }
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<200 {
                     group.addTask {
@@ -36,7 +36,7 @@ import Testing
                 }
                 for try await matched in group { #expect(matched) }
             }
-            #expect(await threads.flatMap { $0 } == [])
+            #expect(try await threads.values().flatMap { $0 } == [])
         }
     }
 
@@ -53,12 +53,13 @@ import Testing
     @Test func callsBeyondTheServersLimitWaitOnTheirThreads() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe, configure: { $0.maxConcurrentCallsPerConnection = 2 }) { _, channel in
-            async let answers = Self.onThreads(6) { index in
+            let answers = ThreadTask.many(6) { index in
                 try? channel.unaryBlocking(TestService.slowEcho, EchoRequest(text: "\(index)"), as: EchoResponse.self).text
             }
             #expect(await probe.wait(for: "slow started"))
             probe.record("release slow")
-            #expect(await answers == (0..<6).map(String.init))
+            let texts = try await answers.values()
+            #expect(texts == (0..<6).map(String.init))
         }
     }
 
@@ -66,9 +67,9 @@ import Testing
         let probe = Probe()
         try await withTestServer(probe: probe) { server, channel in
             // The slow call's thread reads (leads) while it waits; the others follow it, then lead in turn.
-            async let slow = onThread { Self.echo("slow", method: TestService.slowEcho, on: channel) }
+            let slow = ThreadTask { Self.echo("slow", method: TestService.slowEcho, on: channel) }
             #expect(await probe.wait(for: "slow started"))
-            let codes = await Self.onThreads(2) { index in
+            let codes = try await onThreads(2) { index in
                 Self.code {
                     _ = try channel.unaryBlocking(TestService.waitForCancel, EchoRequest(text: "deadline \(index)"),
                                                   as: EchoResponse.self, options: CallOptions(timeout: .milliseconds(200)))
@@ -79,19 +80,20 @@ import Testing
             #expect(await probe.waitIfStarted("deadline 0 started", for: "deadline 0 saw cancellation"))
             #expect(await probe.waitIfStarted("deadline 1 started", for: "deadline 1 saw cancellation"))
             probe.record("release slow")
-            #expect(await slow == "slow")
+            #expect(try await slow.value == "slow")
         }
     }
 
     @Test func closingTheChannelEndsABlockedCallWithCancelled() async throws {
         let probe = Probe()
         try await withTestServer(probe: probe) { _, channel in
-            async let code = onThread {
+            let code = ThreadTask {
                 Self.code { _ = try channel.unaryBlocking(TestService.waitForCancel, EchoRequest(text: "held"), as: EchoResponse.self) }
             }
             #expect(await probe.wait(for: "held started"))
             channel.close()
-            #expect(await code == .cancelled)
+            let ended = try await code.value
+            #expect(ended == .cancelled)
             #expect(await probe.wait(for: "held saw cancellation"))
         }
     }
@@ -102,13 +104,13 @@ import Testing
         defer { server.directory.remove() }
         let channel = server.channel()
         defer { channel.close() }
-        async let slow = onThread { Self.echo("in flight", method: TestService.slowEcho, on: channel) }
+        let slow = ThreadTask { Self.echo("in flight", method: TestService.slowEcho, on: channel) }
         #expect(await probe.wait(for: "slow started"))
         async let stopped: Void = server.server.shutdown()
         // The socket file goes once the server stopped accepting (it has sent GOAWAY); then let the call end.
         while FileManager.default.fileExists(atPath: server.socketPath) { try await Task.sleep(for: .milliseconds(5)) }
         probe.record("release slow")
-        #expect(await slow == "in flight")
+        #expect(try await slow.value == "in flight")
         await stopped
         let refused = await onThread {
             Self.code { _ = try channel.unaryBlocking(TestService.echo, EchoRequest(text: "late"), as: EchoResponse.self) }
@@ -122,27 +124,15 @@ import Testing
         let channel = ClientChannel(name: "closing server") { () throws(IOError) -> any ByteStream in client }
         defer { channel.close() }
         // The server shakes hands, waits until three calls have started, then closes without answering.
-        async let served: Int = onThread { (try? Self.serveThenClose(server, afterCalls: 3)) ?? -1 }
-        let codes = await Self.onThreads(3) { _ in
+        let served = ThreadTask { (try? Self.serveThenClose(server, afterCalls: 3)) ?? -1 }
+        let codes = try await onThreads(3) { _ in
             Self.code { _ = try channel.unaryBlocking(TestService.echo, EchoRequest(text: "lost"), as: EchoResponse.self) }
         }
-        #expect(await served == 3)
+        #expect(try await served.value == 3)
         #expect(codes == [StatusCode](repeating: .unavailable, count: 3))
     }
 
     // MARK: Helpers
-
-    /// Runs `body` on `count` threads of their own at once; the results in thread order.
-    static func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) async -> [T] {
-        await withTaskGroup(of: (Int, T).self) { group in
-            for index in 0..<count {
-                group.addTask { (index, await onThread { body(index) }) }
-            }
-            var results: [Int: T] = [:]
-            for await (index, result) in group { results[index] = result }
-            return (0..<count).compactMap { results[$0] }
-        }
-    }
 
     static func echo(_ text: String, method: MethodDescriptor = TestService.echo, on channel: ClientChannel) -> String? {
         try? channel.unaryBlocking(method, EchoRequest(text: text), as: EchoResponse.self).text

@@ -89,7 +89,7 @@ import Testing
                                                     serverCredentials: PeerCredentials(uid: 0, gid: 0, pid: 1))
         let channel = ClientChannel(name: "closing server") { () throws(IOError) -> any ByteStream in client }
         defer { channel.close() }
-        async let served: Int = onThread { (try? BlockingCallTests.serveThenClose(server, afterCalls: 8)) ?? -1 }
+        let served = ThreadTask { (try? BlockingCallTests.serveThenClose(server, afterCalls: 8)) ?? -1 }
         // The reader thread resumes these tasks as the connection ends; they run on it before it exits.
         let codes = await withTaskGroup(of: StatusCode.self) { group in
             for index in 0..<8 {
@@ -106,7 +106,7 @@ import Testing
             for await code in group { codes.append(code) }
             return codes
         }
-        #expect(await served == 8)
+        #expect(try await served.value == 8)
         #expect(codes == [StatusCode](repeating: .unavailable, count: 8))
     }
 }

@@ -43,7 +43,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "misplaced")
         let listener = try SocketFileListener.open(path: directory.path("misplaced.sock"), mode: 0o600)
         defer { listener.close() }
-        async let served = onThread { try Self.serve(misplaced, on: listener) }
+        let served = ThreadTask { try Self.serve(misplaced, on: listener) }
         let path = listener.path
         let name = "misplaced"
         let channel = fakeServerChannel(name: name, path: path)
@@ -57,7 +57,7 @@ import Testing
         } catch let error as RPCError {
             failure = error
         }
-        let (callStream, clientClosed) = try await served
+        let (callStream, clientClosed) = try await served.value
 
         #expect(failure?.code == .unavailable)
         #expect(failure?.message == "protocol violation by the server at \(name): \(misplaced.violation(callStream: callStream))")

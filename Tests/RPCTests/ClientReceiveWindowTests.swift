@@ -20,7 +20,7 @@ import Testing
         let listener = try SocketFileListener.open(path: directory.path("flood.sock"), mode: 0o600)
         defer { listener.close() }
         let window = ClientConfiguration().initialStreamWindow
-        async let cancelled = onThread { try Self.serveFlood(on: listener) }
+        let cancelled = ThreadTask { try Self.serveFlood(on: listener) }
         let path = listener.path
         let channel = fakeServerChannel(name: "flooded", path: path)
         defer { channel.close() }
@@ -36,7 +36,7 @@ import Testing
             failure = error
         }
         // The server was told to stop that stream.
-        #expect(try await cancelled == [1])
+        #expect(try await cancelled.value == [1])
         do {
             while failure == nil, let message = try await messages.next() { received.append(message) }
         } catch let error as RPCError {

@@ -19,7 +19,7 @@ import Testing
         let ping = Doorbell()
         let pong = Doorbell()
         try await withDeadline("\(rounds) rounds of ping and pong") {
-            async let answerer: Void = onThread {
+            let answerer = ThreadTask {
                 for _ in 0..<rounds {
                     ping.wait()
                     pong.ring()
@@ -34,7 +34,7 @@ import Testing
                 }
                 return turns
             }
-            await answerer
+            try await answerer.value
             #expect(turns == rounds)
         }
     }

@@ -25,10 +25,10 @@ import Testing
 
     /// The flusher's own frame went out with its first `send`; the second, carrying a frame another
     /// thread appended meanwhile, failed: the flusher sees EPIPE, but its frame may have been read.
-    @Test func aWriteWhoseBytesWentOutBeforeALaterSendFailedReportsThemMaybeArrived() async {
+    @Test func aWriteWhoseBytesWentOutBeforeALaterSendFailedReportsThemMaybeArrived() async throws {
         let stream = ScriptedStream(failFrom: 2)
         let writer = FrameWriter(socket: stream)
-        async let flusher: Bool = onThread {
+        let flusher = ThreadTask {
             var mayHaveArrived = false
             do throws(IOError) {
                 try writer.write(mayHaveArrived: &mayHaveArrived) { $0 += [1, 2, 3] }
@@ -42,7 +42,7 @@ import Testing
         let other: Bool = await onThread { (try? writer.write { $0 += [4] }) != nil }
         stream.releaseFirstSend.ring()
         #expect(other)
-        #expect(await flusher)
+        #expect(try await flusher.value)
     }
 }
 

@@ -60,6 +60,12 @@ import Testing
             var answersOfA = Wire.Answers()
             try await Wire.readAnswers(a, for: [1], into: &answersOfA)
             #expect(answersOfA.statuses[1]?.0.code == .ok)
+            // A's request is held until its call is let go, which may come after its STATUS
+            // reached the client (a starved server thread): B's call waits for that, not the answer.
+            // (Held for this uid: the other user's connection has a budget of its own.)
+            try await waitUntil("the server gave A's request back") {
+                server.server.runtime.connections.filter { $0.peer.uid == getuid() }.allSatisfy { $0.inputBudget.inUse == 0 }
+            }
             try b.write(Wire.callStart(5, TestService.echo, request: large))
             try await Wire.readAnswers(b, for: [5], into: &answers)
             #expect(answers.statuses[5]?.0.code == .ok)

@@ -42,3 +42,26 @@ public final class ThreadTask<T: Sendable>: Sendable {
         }
     }
 }
+
+extension ThreadTask {
+    /// `count` threads started at once, the one at `index` running `body(index)`: unlike a task
+    /// group's child tasks, none waits for a pool thread before its work starts.
+    public static func many(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [ThreadTask<T>] {
+        (0..<count).map { index in ThreadTask { body(index) } }
+    }
+}
+
+extension Array {
+    /// The threads' results, in their order, once all have returned.
+    public func values<T: Sendable>() async throws -> [T] where Element == ThreadTask<T> {
+        var results: [T] = []
+        for thread in self { results.append(try await thread.value) }
+        return results
+    }
+}
+
+/// Runs `body` on `count` threads of their own, all started at once (``ThreadTask/many(_:_:)``);
+/// the results in thread order.
+public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) async throws -> [T] {
+    try await ThreadTask.many(count, body).values()
+}
