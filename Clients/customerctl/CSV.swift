@@ -1,14 +1,25 @@
+import CommandLineKit
+
 /// RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted, quotes doubled, lines end in CRLF.
 enum CSV {
-    static func line(_ fields: [String?]) -> String {
-        fields.map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
+    /// The option of every command writing CSV (`customers export`, `mailing-list`), one text.
+    static let forSpreadsheet = Option.flag("for-spreadsheet", help: """
+        With CSV output: a cell starting with =, +, -, @, a tab or a carriage
+        return gets a ' in front, so a spreadsheet opening the file shows it as
+        text rather than running it as a formula. Such a file does not import unchanged.
+        """)
+
+    /// One row; with `forSpreadsheet` (the option above) each cell `spreadsheetSafe`.
+    static func line(_ fields: [String?], forSpreadsheet: Bool = false) -> String {
+        (forSpreadsheet ? fields.map(spreadsheetSafe) : fields).map { quote($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 
     /// `field` as a spreadsheet opening the file should show it: one starting with `=`, `+`, `-`,
     /// `@`, a tab or a carriage return gets a `'` in front (OWASP, "CSV Injection"), so Excel,
     /// LibreOffice and Google Sheets take it for text instead of a formula that may run a command
     /// or send the sheet's data away ("=HYPERLINK(…)", `@SUM(…)`). Changes the cell: such a file
-    /// no longer imports unchanged, so `customers export --for-spreadsheet` does it only when asked.
+    /// no longer imports unchanged, so `customers export` and `mailing-list` do it only when asked
+    /// (`--for-spreadsheet`).
     static func spreadsheetSafe(_ field: String?) -> String? {
         guard let field, let first = field.utf8.first,
               [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)

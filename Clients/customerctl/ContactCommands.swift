@@ -227,20 +227,27 @@ enum ContactCommands {
 
     static let mailingList = CommandSpec(
         ["mailing-list"], summary: "Every active contact with a keyword and/or role, across all customers.",
-        options: [withKeyword, withRole],
-        notes: "With --output csv it writes RFC 4180 CSV with a header line, for mail tools; json writes JSON Lines.",
-        examples: ["customerctl mailing-list --keyword newsletter --output csv > newsletter.csv"]
+        options: [withKeyword, withRole, CSV.forSpreadsheet],
+        notes: """
+            With --output csv it writes RFC 4180 CSV with a header line, for mail tools; json writes
+            JSON Lines. Add --for-spreadsheet when the CSV file is to be opened in a spreadsheet.
+            """,
+        examples: ["customerctl mailing-list --keyword newsletter --output csv > newsletter.csv",
+                   "customerctl mailing-list --keyword newsletter --output csv --for-spreadsheet > open-in-excel.csv"]
     ) { invocation in
         let keyword = invocation.value(withKeyword)
         let role = invocation.value(withRole)
         guard keyword != nil || role != nil else { throw UsageError("give --keyword, --role or both") }
+        let forSpreadsheet = invocation.flag(CSV.forSpreadsheet)
+        if forSpreadsheet, invocation.output != .csv { throw UsageError("--for-spreadsheet needs --output csv") }
         let entries = invocation.client.contacts.mailingList(keyword: keyword, role: role, options: invocation.callOptions)
         let output = Output(format: invocation.output)
         switch invocation.output {
         case .csv:
             print(CSV.line(["first_name", "last_name", "email", "customer", "customer_email"]), terminator: "")
             for try await entry in entries {
-                print(CSV.line([entry.firstName, entry.lastName, entry.email, entry.customerName, entry.customerEmail]), terminator: "")
+                print(CSV.line([entry.firstName, entry.lastName, entry.email, entry.customerName, entry.customerEmail],
+                               forSpreadsheet: forSpreadsheet), terminator: "")
             }
         case .json:
             for try await entry in entries { try output.jsonLine(entry) }

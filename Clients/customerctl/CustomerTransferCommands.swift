@@ -18,12 +18,6 @@ enum CustomerTransferCommands {
         row refuses the whole import and nothing is written.
         """)
     static let format = Option.value("format", help: "Output format. Default: jsonl.", choices: ["jsonl", "csv"])
-    static let forSpreadsheet = Option.flag("for-spreadsheet", help: """
-        With --format csv: a cell starting with =, +, -, @, a tab or a carriage
-        return gets a ' in front, so a spreadsheet opening the file shows it as
-        text rather than running it as a formula. Such a file does not import unchanged.
-        """)
-
     static let fieldsHelp = "FIELDS: " + CustomerColumns.names.joined(separator: ", ") + "."
     static let listsHelp = """
         contact.keywords and contact.roles hold names of existing keywords and
@@ -100,7 +94,7 @@ enum CustomerTransferCommands {
 
     static let exportCommand = CommandSpec(
         ["customers", "export"], summary: "Stream every matching customer as JSON Lines or CSV, as import reads it.",
-        options: CustomerOptions.filters + [format, forSpreadsheet],
+        options: CustomerOptions.filters + [format, CSV.forSpreadsheet],
         notes: """
             The columns are import's fields, so an export imports again unchanged (not with
             --for-spreadsheet): the head office as address.*, the first contact as contact.* with
@@ -115,7 +109,7 @@ enum CustomerTransferCommands {
                    "customerctl customers export --all --format csv --for-spreadsheet > open-in-excel.csv"]
     ) { invocation in
         let csv = invocation.value(format) == "csv"
-        let forSpreadsheet = invocation.flag(forSpreadsheet)
+        let forSpreadsheet = invocation.flag(CSV.forSpreadsheet)
         if forSpreadsheet, !csv { throw UsageError("--for-spreadsheet needs --format csv") }
         let output = Output(format: .json)
         var buffer = Data()
@@ -129,7 +123,7 @@ enum CustomerTransferCommands {
                 continue
             }
             let cells = CustomerColumns.all.map { $0.get(record) }
-            buffer.append(Data(CSV.line(forSpreadsheet ? cells.map(CSV.spreadsheetSafe) : cells).utf8))
+            buffer.append(Data(CSV.line(cells, forSpreadsheet: forSpreadsheet).utf8))
             if buffer.count >= 64 * 1024 {
                 FileHandle.standardOutput.write(buffer)
                 buffer.removeAll(keepingCapacity: true)

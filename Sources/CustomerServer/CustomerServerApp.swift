@@ -37,9 +37,9 @@ public final class CustomerServerApp: Sendable {
         try DefaultPaths.ensureParentDirectory(of: configuration.databasePath)
         let store = try CustomerStore(path: configuration.databasePath, options: configuration.storeOptions)
         for renamed in store.namesRenamedAtOpen {
-            // Two names that differ only in case beyond ASCII or in canonical form were both taken
-            // before unicode23; the later one now carries a suffix until the administrator decides.
-            logger.warning("a name was renamed: an older row has the same name ignoring case", [
+            // Two names that differ only in case beyond ASCII, canonical or compatibility form, or
+            // format characters were both taken before unicode23; the later one now carries a suffix until the administrator decides.
+            logger.warning("a name was renamed: an older row has the same name ignoring case, compatibility forms and invisible characters", [
                 ("table", renamed.table), ("id", String(renamed.id)), ("name", renamed.oldName),
                 ("renamed", renamed.newName), ("keptId", String(renamed.keptID)), ("kept", renamed.keptName)])
         }

@@ -106,10 +106,12 @@ enum APIReference {
         (NFC: `e` and a combining accent become `é`), whole or not at all, and read back in that form; a
         name, label, industry or profile sent in either form is the same one, found and refused as existing
         alike. The unique names (users, profiles, keywords, roles, industries, sibling segments) are
-        compared ignoring case in every script, by Unicode's full case folding: "ÉCOLE", "École" and
-        "école" are one keyword, "STRAẞE" and "strasse" one industry, and the second is refused
-        `ALREADY_EXISTS` "name: is already taken by the keyword 'ÉCOLE' …", naming the one that has it;
-        accents are not folded ("ecole" is another keyword). Its limit counts Unicode code points after composing, as SQLite's `length()` does. No text
+        compared by Unicode's identifier fold (NFKC_Casefold in spirit): ignoring case in every script
+        by full case folding, compatibility forms and invisible format characters: "ÉCOLE", "École"
+        and "école" are one keyword, "STRAẞE" and "strasse" one industry, full-width "ＡＣＭＥ" and
+        "ACME" one, "VIP" with a zero-width space or soft hyphen inside is "VIP", and the second is
+        refused `ALREADY_EXISTS` "name: is already taken by the keyword 'ÉCOLE' …", naming the one that
+        has it; accents are not folded ("ecole" is another keyword). Its limit counts Unicode code points after composing, as SQLite's `length()` does. No text
         may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a line or
         paragraph separator, except the free texts, which may hold line feeds and tabs: a customer's
         `description`, a contact's `notes`, the `text` of an activity note and of a collaboration note, a lost

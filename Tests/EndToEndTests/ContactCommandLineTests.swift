@@ -78,6 +78,32 @@ import Testing
         }
     }
 
+    /// A contact's name or customer starting with `=` is a formula to a spreadsheet opening the
+    /// mailing list: `--for-spreadsheet` prefixes it, as `customers export` does (fold24).
+    @Test func aMailingListForASpreadsheetPrefixesCellsThatWouldRunAsFormulas() async throws {
+        try await withServer { server, client in
+            _ = try await client.labels.create(.keyword, name: "newsletter")
+            let customer = try await client.customers.create(CustomerFields(name: "=HYPERLINK(\"http://evil.example\")", email: "=x@acme.fi"))
+            _ = try await client.contacts.create(
+                customerID: customer.id, ContactFields(firstName: "+Aino", lastName: "Virtanen", email: "aino@acme.fi"),
+                keywords: ["newsletter"])
+            let plain = try await ctl(server, "mailing-list", "--keyword", "newsletter", "--output", "csv")
+            #expect(plain.status == 0, "\(plain.stderr)")
+            #expect(plain.stdout.hasSuffix("+Aino,Virtanen,aino@acme.fi,\"=HYPERLINK(\"\"http://evil.example\"\")\",=x@acme.fi\r\n"),
+                    "\(plain.stdout)")
+            let safe = try await ctl(server, "mailing-list", "--keyword", "newsletter", "--output", "csv", "--for-spreadsheet")
+            #expect(safe.status == 0, "\(safe.stderr)")
+            #expect(safe.stdout == """
+                first_name,last_name,email,customer,customer_email\r
+                '+Aino,Virtanen,aino@acme.fi,"'=HYPERLINK(""http://evil.example"")",'=x@acme.fi\r
+
+                """, "\(safe.stdout)")
+            let table = try await ctl(server, "mailing-list", "--keyword", "newsletter", "--for-spreadsheet")
+            #expect(table.status == 64)
+            #expect(table.stderr.contains("--for-spreadsheet needs --output csv"), "\(table.stderr)")
+        }
+    }
+
     @Test func addressesKeywordsAndTheCardFromTheShell() async throws {
         try await withServer { server, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme Oy", vatNumber: "FI01120389"))

@@ -52,6 +52,42 @@ import Testing
         }
     }
 
+    /// Names that print alike are one name (fold24): a zero-width space or soft hyphen inside,
+    /// full-width letters, a ligature; the refusal names the holder, and a lookup in either
+    /// spelling finds it. Accents stay significant.
+    @Test func uniqueNamesDifferingOnlyInInvisibleOrCompatibilityCharactersAreOneName() async throws {
+        try await withServer { _, client in
+            _ = try await client.labels.create(.keyword, name: "VIP")
+            for spoof in ["VI\u{200B}P", "V\u{00AD}IP", "\u{2060}vip", "ＶＩＰ"] {
+                let refused = await #expect(throws: RPCError.self) { try await client.labels.create(.keyword, name: spoof) }
+                #expect(refused?.code == .alreadyExists, "\(spoof.unicodeScalars.map(\.value))")
+                #expect(refused?.message.contains("the keyword 'VIP'") == true, "\(String(describing: refused))")
+            }
+            let customer = try await client.customers.create(CustomerFields(name: "Lycée"))
+            let contact = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Aino"),
+                                                           keywords: ["VI\u{200B}P"])
+            #expect(contact.keywords == ["VIP"])
+
+            _ = try await client.settings.createIndustry("ACME")
+            let industry = await #expect(throws: RPCError.self) { try await client.settings.createIndustry("ＡＣＭＥ") }
+            #expect(industry?.code == .alreadyExists)
+            #expect(industry?.message.contains("the industry 'ACME'") == true, "\(String(describing: industry))")
+
+            _ = try await client.profiles.create(name: "ﬁrma", rights: Rights(readCustomers: .all))
+            let profile = await #expect(throws: RPCError.self) {
+                try await client.profiles.create(name: "Firma", rights: Rights(readCustomers: .all))
+            }
+            #expect(profile?.code == .alreadyExists)
+            #expect(try await client.profiles.get(name: "firma").name == "ﬁrma")
+
+            _ = try await client.users.add(uid: 70_011, name: "Jörg")
+            let user = await #expect(throws: RPCError.self) { try await client.users.add(uid: 70_012, name: "Jö\u{200D}rg") }
+            #expect(user?.code == .alreadyExists)
+            // Accents still count: a different name.
+            _ = try await client.users.add(uid: 70_013, name: "Jorg")
+        }
+    }
+
     /// A database main wrote: keywords "ÉCOLE" and "école" (both taken under ASCII-only NOCASE), a
     /// keyword and an industry stored decomposed (before unicode22 composed input), a profile in
     /// both forms. Upgraded, the older of each colliding pair keeps its name, the later one gets
@@ -64,9 +100,11 @@ import Testing
             let client = server.client()
             let keywords = try await client.labels.list(.keyword)
             #expect(Set(keywords.map { Array($0.name.unicodeScalars) })
-                    == Set(["ÉCOLE", "école (2)", "Café"].map { Array($0.unicodeScalars) }), "\(keywords)")
+                    == Set(["ÉCOLE", "école (2)", "Café", "VIP", "VI\u{200B}P (2)"].map { Array($0.unicodeScalars) }),
+                    "\(keywords)")
             let industries = try await client.settings.industries()
-            #expect(industries.map { Array($0.name.unicodeScalars) } == [Array("Café Society".unicodeScalars)])
+            #expect(Set(industries.map { Array($0.name.unicodeScalars) })
+                    == Set(["Café Society", "ACME", "ＡＣＭＥ (2)"].map { Array($0.unicodeScalars) }), "\(industries)")
 
             // The decomposed industry, composed, is found by either form.
             for name in ["Caf\u{E9} Society", "Cafe\u{301} society"] {
@@ -88,7 +126,10 @@ import Testing
             #expect(profiles.contains("Fältsäljare") && profiles.contains("Fältsäljare (2)"), "\(profiles)")
 
             let warnings = log.all.filter { $0.contains("a name was renamed") }
-            #expect(warnings.count == 2, "\(log.all)")
+            #expect(warnings.count == 4, "\(log.all)")
+            #expect(warnings.contains { $0.contains("kept=VIP") && $0.contains("VI\u{200B}P (2)") }, "\(warnings)")
+            #expect(warnings.contains { $0.contains("kept=ACME") && $0.contains("ＡＣＭＥ (2)") && $0.contains("industries") },
+                    "\(warnings)")
             #expect(warnings.contains { $0.contains("ÉCOLE") && $0.contains("école (2)") && $0.contains("labels") },
                     "\(warnings)")
         }

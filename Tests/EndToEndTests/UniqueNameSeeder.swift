@@ -8,7 +8,8 @@ import Glibc
 /// before unicode22 stored them as sent.
 enum UniqueNameSeeder {
     /// A fresh directory with a version-24 database: this process's user as administrator;
-    /// keywords "ÉCOLE", "école" and "Café" (decomposed); industry "Café Society" (decomposed);
+    /// keywords "ÉCOLE", "école", "Café" (decomposed), "VIP" and "VI\u{200B}P"; industries "Café
+    /// Society" (decomposed), "ACME" and full-width "ＡＣＭＥ";
     /// profiles "Fältsäljare" in NFC and in NFD.
     static func mainDatabase() throws -> URL {
         try LegacySchemaSeeder.database(version: 24) { connection in
@@ -16,10 +17,12 @@ enum UniqueNameSeeder {
                 INSERT INTO users (uid, name, is_administrator, active, created_at, profile_id)
                 VALUES (?, 'tester', 1, 1, 0, (SELECT id FROM permission_profiles WHERE built_in = 'administrator'))
                 """, [.integer(Int64(getuid()))])
-            for name in ["\u{C9}COLE", "\u{E9}cole", "Cafe\u{301}"] {
+            for name in ["\u{C9}COLE", "\u{E9}cole", "Cafe\u{301}", "VIP", "VI\u{200B}P"] {
                 try connection.run("INSERT INTO labels (kind, name) VALUES ('keyword', ?)", [.text(name)])
             }
-            try connection.run("INSERT INTO industries (name) VALUES (?)", [.text("Cafe\u{301} Society")])
+            for name in ["Cafe\u{301} Society", "ACME", "\u{FF21}\u{FF23}\u{FF2D}\u{FF25}"] {
+                try connection.run("INSERT INTO industries (name) VALUES (?)", [.text(name)])
+            }
             for name in ["F\u{E4}lts\u{E4}ljare", "Fa\u{308}ltsa\u{308}ljare"] {
                 try connection.run("""
                     INSERT INTO permission_profiles (name, read_customers, edit_customers, financial_figures,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Unicode text from outside (unicode22, unicode23): the same text in two canonical forms, invisible
+"""Unicode text from outside (unicode22, unicode23, fold24): the same text in two canonical forms, invisible
 and bidi characters, case beyond ASCII (in search and in unique names) and lengths at the limit, sent through the wire as a caller
 would, printing what the server stored and answered for each case.
 
@@ -129,6 +129,17 @@ def main() -> int:
     made = create("customer.v1.UserService/AddUser", {"uid": 4243, "name": "\u00d6ZG\u00dcR"})
     again = create("customer.v1.UserService/AddUser", {"uid": 4244, "name": "\u00f6zg\u00fcr"})
     check("a user 'özgür' beside 'ÖZGÜR' is refused as existing", again.startswith("ALREADY_EXISTS"),
+          f"{made[:40]} / {again}")
+
+    # Unique names that print alike (fold24): invisible format characters and compatibility forms.
+    made = create(label, {"kind": "keyword", "name": "VIP"})
+    for other in ("VI\u200bP", "V\u00adIP", "\uff36\uff29\uff30"):
+        again = create(label, {"kind": "keyword", "name": other})
+        check(f"a keyword {ascii(other)} beside 'VIP' is refused as existing, naming it",
+              again.startswith("ALREADY_EXISTS") and "'VIP'" in again, f"{made[:40]} / {again}")
+    made = create(industry, {"name": "ACME"})
+    again = create(industry, {"name": "\uff21\uff23\uff2d\uff25"})
+    check("an industry full-width 'ＡＣＭＥ' beside 'ACME' is refused as existing", again.startswith("ALREADY_EXISTS"),
           f"{made[:40]} / {again}")
 
     # A user name in NFD (as an OS account's GECOS or a form may send it) and looked up in NFC.

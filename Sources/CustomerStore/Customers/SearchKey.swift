@@ -18,12 +18,7 @@ enum SearchKey {
     static func fold(_ text: String) -> String {
         if text.isAllASCII { return text.lowercased() }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        guard !folded.isAllASCII, folded.unicodeScalars.contains(where: isFormat) else { return folded }
-        return String(String.UnicodeScalarView(folded.unicodeScalars.filter { !isFormat($0) }))
-    }
-
-    private static func isFormat(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 0xAD && scalar.properties.generalCategory == .format
+        return folded.isAllASCII ? folded : FormatCharacters.removed(from: folded)
     }
 
     /// The text a search matches: folded name, number, VAT number, email and business id without

@@ -1,7 +1,7 @@
 import SQLiteEngine
 
 extension Migrations {
-    /// Version 26: unique names compared by their full case fold (`UniqueName`), and names stored
+    /// Version 26: unique names compared by their identifier fold (`UniqueName.fold`), and names stored
     /// before unicode22 composed (unicode23).
     ///
     /// Users, permission profiles, industries, keywords and roles, and sibling segments get a
@@ -9,8 +9,8 @@ extension Migrations {
     /// the row's scope. Each name is stored canonical (trimmed, NFC): a keyword stored decomposed
     /// before unicode22 was found by no lookup, which composes what it is given.
     ///
-    /// Two rows may share a fold key ("ÉCOLE" and "école", or one name in both canonical forms, all
-    /// taken before). Neither is dropped nor merged (a merge would relabel contacts, re-point
+    /// Two rows may share a fold key ("ÉCOLE" and "école", "VIP" and "VI\u{200B}P", "ACME" and
+    /// full-width "ＡＣＭＥ", or one name in both canonical forms, all taken before). Neither is dropped nor merged (a merge would relabel contacts, re-point
     /// customers and users, silently): the older row (lower id) keeps its name, each later one is
     /// renamed with the first free " (2)", " (3)" … suffix (its name cut to make room within the
     /// length limit), and the renaming is recorded in `renamed_names`, which the server logs as a

@@ -1,7 +1,8 @@
 import SQLiteEngine
 
 /// A unique name the unicode23 migration (`Migrations.nameFolds`) renamed because an older row
-/// had the same name ignoring case or canonical form: what the server logs as a warning, and
+/// had the same name once folded (`UniqueName.fold`: case, canonical and compatibility form,
+/// format characters): what the server logs as a warning, and
 /// what the administrator may resolve (rename or delete either one).
 public struct RenamedName: Sendable, Equatable {
     /// The table of both rows (`users`, `permission_profiles`, `industries`, `labels`, `segments`).

@@ -2,7 +2,8 @@ import Foundation
 import SQLiteEngine
 
 /// A table whose rows are unique by name, and the key they are unique by: the `name_fold` column,
-/// the name in NFC with Unicode's full case folding (`fold`), UNIQUE within the row's scope.
+/// the name's identifier fold (`fold`: compatibility forms, case and format characters folded
+/// away), UNIQUE within the row's scope.
 ///
 /// The names were unique under SQLite's `NOCASE`, which folds A-Z only: "ÉCOLE" and "école" were
 /// two keywords, as they could be two industries, profiles, users or sibling segments, and a
@@ -32,17 +33,23 @@ struct UniqueName: Sendable {
                                      maxLength: CustomerStore.maxSegmentName, index: "segments_by_parent_name_fold")
     static let all = [users, profiles, industries, labels, segments]
 
-    /// The key `name` (already canonical: trimmed, NFC) is unique by: "ÉCOLE", "École" and "école"
-    /// are one key, "STRAẞE" and "strasse" one, "ﬁrma" and "FIRMA" one (full case folding, as
-    /// search already folds). Accents are kept: "ecole" and "école" are different words (in
-    /// French, as "Müller" and "Muller" are different names), so both may exist, while search,
-    /// which folds accents too, finds either by the other. Composed again after folding, which
-    /// may decompose ("ǰ" folds to "j" and a combining caron).
+    /// The key `name` (already canonical: trimmed, NFC) is unique by, Unicode's identifier fold in
+    /// spirit (NFKC_Casefold, UAX #31): compatibility forms mapped (NFKC: full-width "ＡＣＭＥ" is
+    /// "ACME", "ﬁ" is "fi", a no-break space a space), full case folding ("ÉCOLE", "École" and
+    /// "école" are one key, "STRAẞE" and "strasse" one), format characters dropped as search and
+    /// duplicates drop them ("VI\u{200B}P", which prints as "VIP", is "vip": `FormatCharacters`),
+    /// then NFKC again, as folding may decompose ("ǰ" folds to "j" and a combining caron). Two
+    /// names that print alike were two keywords a contact could be given either of (unicode23's
+    /// known gap). Accents are kept: "ecole" and "école" are different words (in French, as
+    /// "Müller" and "Muller" are different names), so both may exist, while search, which folds
+    /// accents too, finds either by the other.
     ///
-    /// ASCII names (most) fold as their lower case, without Foundation's ~10 000 instructions.
+    /// ASCII names (most) fold as their lower case, without Foundation's ~10 000 instructions:
+    /// ASCII is its own NFKC form and holds no format character.
     static func fold(_ name: String) -> String {
         if name.isAllASCII { return name.lowercased() }
-        return TextInput.composed(name.folding(options: [.caseInsensitive], locale: nil))
+        let folded = name.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
+        return FormatCharacters.removed(from: folded).precomposedStringWithCompatibilityMapping
     }
 
     /// Refuses `name` (canonical) when another row of this table in `scope` has its fold key:
