@@ -57,7 +57,8 @@ extension Output {
                 fields.add("uploads", "\(store.maxUploadBytes) bytes a file")
             }
             if store.maxStreamIDBytesPerUser > 0 {
-                fields.add("ordered streams' ids", "\(store.maxStreamIDBytesPerUser) bytes on disk per OS user at once")
+                fields.add("ordered streams' ids", "\(store.maxStreamIDBytesPerUser) bytes on disk per OS user at once"
+                           + (store.maxStreamIDFiles > 0 ? ", \(store.maxStreamIDFiles) files of all users" : ""))
             }
         }
         print(fields.render(), terminator: "")
@@ -187,6 +188,7 @@ private struct ServerInfoJSON: Encodable {
         let importFreeSpaceReserveBytes: UInt64
         let maxUploadBytes: UInt64
         let maxStreamIDBytesPerUser: UInt64
+        let maxStreamIDFiles: UInt64
 
         init(_ store: StoreStatusResponse) {
             writerQueueDepth = store.writerQueueDepth
@@ -202,6 +204,7 @@ private struct ServerInfoJSON: Encodable {
             importFreeSpaceReserveBytes = store.importFreeSpaceReserveBytes
             maxUploadBytes = store.maxUploadBytes
             maxStreamIDBytesPerUser = store.maxStreamIDBytesPerUser
+            maxStreamIDFiles = store.maxStreamIDFiles
         }
     }
 }

@@ -41,6 +41,9 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
     /// Bytes one OS user's ordered streams may keep in id files at once (`--max-stream-ids-per-user`);
     /// 0 from a server older than this field.
     public var maxStreamIDBytesPerUser: UInt64 = 0
+    /// Id files the ordered streams of all OS users may hold open at once (derived from customerd's
+    /// descriptor limit); 0 from a server older than this field.
+    public var maxStreamIDFiles: UInt64 = 0
 
     public init() {}
 
@@ -48,6 +51,7 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         case writerQueueDepth = 1, writeGroups = 2, writes = 3, largestWriteGroup = 4, databaseBytes = 5, walBytes = 6
         case checkpoints = 7, lastCheckpointAt = 8, lastCheckpointError = 9
         case maxImportBytes = 10, importFreeSpaceReserveBytes = 11, maxUploadBytes = 12, maxStreamIDBytesPerUser = 13
+        case maxStreamIDFiles = 14
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,5 +70,6 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         importFreeSpaceReserveBytes = try number(.importFreeSpaceReserveBytes)
         maxUploadBytes = try number(.maxUploadBytes)
         maxStreamIDBytesPerUser = try number(.maxStreamIDBytesPerUser)
+        maxStreamIDFiles = try number(.maxStreamIDFiles)
     }
 }

@@ -103,6 +103,8 @@ public final class CustomerServerApp: Sendable {
 
     /// Bytes OS user `uid`'s ordered streams hold counted in id files (for tests and statistics).
     public func streamIDBytes(ofUser uid: UInt32) -> Int64 { store.streamIDBytes(ofUser: uid) }
+    /// Id files all OS users' ordered streams hold open now.
+    public var streamIDFilesOpen: Int { store.streamIDFilesOpen }
 
     /// Starts accepting calls; the socket's directory is created (mode 0700) when missing, and
     /// refused when it is not the server user's alone (see `RPCServer.start`).
@@ -186,6 +188,7 @@ extension CustomerServerConfiguration {
         options.vatNormaliser = VATNumberRules.normaliser
         options.integrityCheckAtOpenLimit = integrityCheckBeforeServingLimit
         options.streamIDBytesPerUser = maxStreamIDBytesPerUser
+        options.maxStreamIDFiles = maxStreamIDFiles
         options.streamFreeSpaceReserve = importFreeSpaceReserve
         options.clock = clock
         return options

@@ -30,6 +30,11 @@ public struct CustomerServerConfiguration: Sendable {
     /// past it is refused RESOURCE_EXHAUSTED (`--max-stream-ids-per-user`). The files leave
     /// `importFreeSpaceReserve` free as well.
     public var maxStreamIDBytesPerUser: Int64 = StoreOptions().streamIDBytesPerUser
+    /// The most id files the ordered streams of all OS users hold open at once, each a descriptor
+    /// (default 128); a stream past it is refused RESOURCE_EXHAUSTED. customerd sets it to half of
+    /// the descriptors its limit keeps beside the connections (`DescriptorLimit`), so users together
+    /// cannot take the ones the database, imports, uploads and backups need.
+    public var maxStreamIDFiles: Int = StoreOptions().maxStreamIDFiles
     /// Made administrators on the first start of an empty database.
     public var initialAdministrators: [InitialUser]
     /// The national business registries `RefreshFromRegistry` asks (base URLs and timeout);

@@ -23,6 +23,7 @@ extension StoreStatusResponse {
         importFreeSpaceReserveBytes = UInt64(clamping: limits.importFreeSpaceReserve)
         maxUploadBytes = UInt64(clamping: limits.maxUploadSize)
         maxStreamIDBytesPerUser = UInt64(clamping: limits.maxStreamIDBytesPerUser)
+        maxStreamIDFiles = UInt64(clamping: limits.maxStreamIDFiles)
         writerQueueDepth = UInt64(clamping: status.writerQueueDepth)
         writeGroups = UInt64(clamping: status.writeGroups)
         writes = UInt64(clamping: status.writes)

@@ -1,3 +1,4 @@
+import CustomerServer
 import Glibc
 import RPCServing
 import ServiceLog
@@ -26,13 +27,28 @@ enum DescriptorLimit {
     /// What the 1024 connections' soft limit of 1280 keeps.
     static let maximumStoreReserve = 256
 
+    /// Id files the ordered streams of all users may hold at once: half the reserve (128 of 256,
+    /// 24 of 48), so several users' paused exports leave the database, imports, uploads and backups
+    /// the other half. Per user alone (64 files), 4 users' streams could take all 256.
+    static func streamIDFiles(forReserve reserve: Int) -> Int {
+        max(reserve / 2, 1)
+    }
+
+    /// ``apply(to:logger:)`` for the connections, then the streams' id files bounded to their share
+    /// of the reserve the limit leaves.
+    static func apply(to configuration: inout CustomerServerConfiguration, logger: Logger) {
+        let reserve = apply(to: &configuration.rpc, logger: logger)
+        configuration.maxStreamIDFiles = min(configuration.maxStreamIDFiles, streamIDFiles(forReserve: reserve))
+    }
+
     /// Raises the soft limit to `maxConnections` plus the largest reserve within the hard limit
     /// (as an unprivileged process may); when the limit is lower, serves only the connections that
-    /// fit beside the reserve scaled to it, and logs it.
-    static func apply(to configuration: inout ServerConfiguration, logger: Logger) {
+    /// fit beside the reserve scaled to it, and logs it. Returns the reserve kept.
+    @discardableResult
+    static func apply(to configuration: inout ServerConfiguration, logger: Logger) -> Int {
         let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
         var limit = rlimit()
-        guard getrlimit(resource, &limit) == 0 else { return }
+        guard getrlimit(resource, &limit) == 0 else { return maximumStoreReserve }
         let wanted = rlim_t(clamping: configuration.maxConnections) &+ rlim_t(maximumStoreReserve)
         if limit.rlim_cur < wanted {
             var raised = limit
@@ -42,12 +58,13 @@ enum DescriptorLimit {
         let current = Int(clamping: limit.rlim_cur)
         let reserve = storeReserve(forLimit: current)
         let fitting = current - reserve
-        guard fitting < configuration.maxConnections else { return }
+        guard fitting < configuration.maxConnections else { return reserve }
         configuration.maxConnections = max(fitting, 1)
         logger.warning("serving at most \(configuration.maxConnections) connections: the descriptor limit (ulimit -n, "
                        + "systemd's LimitNOFILE=) is \(current), and \(reserve) of them (a quarter, at least "
                        + "\(minimumStoreReserve), at most \(maximumStoreReserve)) are kept for the database and files; "
                        + "raise the limit to \(wanted) to serve \(wanted - rlim_t(maximumStoreReserve))",
                        [("hard_limit", "\(limit.rlim_max)")])
+        return reserve
     }
 }

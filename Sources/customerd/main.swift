@@ -158,7 +158,7 @@ func run() -> Int32 {
         return ExitCode.startFailed
     }
 
-    DescriptorLimit.apply(to: &configuration.rpc, logger: logger)
+    DescriptorLimit.apply(to: &configuration, logger: logger)
     notifier?.starting(database: configuration.databasePath)
     do {
         let app = try CustomerServerApp(configuration: configuration, logger: logger)

@@ -48,16 +48,7 @@ import Testing
     /// that user; one for another user is served; everything comes back when the streams end.
     @Test func aStreamsIDFileCountsInTheBudgetOfTheUserItRunsFor() throws {
         let directory = try TemporaryDirectory()
-        var options = Fixture.options(clock: TestClock())
-        options.streamIDBytesPerUser = StreamIDBudget.step
-        let store = try CustomerStore(path: directory.databasePath, options: options)
-        let admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
-        let count = StreamIDs.memoryLimit + 100
-        for chunk in stride(from: 0, to: count, by: 1_000) {
-            _ = try store.createCustomers((chunk..<min(chunk + 1_000, count)).map {
-                NewCustomer(name: String(format: "C %05d", $0))
-            }, by: .user(admin.id))
-        }
+        let (store, count) = try Self.storeOfOneFileOfIDs(in: directory) { $0.streamIDBytesPerUser = StreamIDBudget.step }
         var first = 0
         var sameUser: (any Error)?
         var otherUser = 0
@@ -81,6 +72,59 @@ import Testing
         #expect(message.hasPrefix("OS user 4242's ordered streams would hold more than"))
         #expect(store.streamIDBytes(ofUser: 4242) == 0)
         #expect(store.streamIDBytes(ofUser: 4343) == 0)
+    }
+
+    /// The id files of all OS users are bounded together (`maxStreamIDFiles`), not only each user's:
+    /// with one file for the server, a second user's stream that would make one is refused naming
+    /// the server's bound, before its file is made; a stream kept in memory is served, and the
+    /// file comes back when the first stream ends (fds24).
+    @Test func theIDFilesOfAllUsersAreBoundedTogether() throws {
+        let directory = try TemporaryDirectory()
+        let (store, count) = try Self.storeOfOneFileOfIDs(in: directory) { $0.maxStreamIDFiles = 1 }
+        var first = 0
+        var secondUser: (any Error)?
+        var inMemory = 0
+        try store.streamCustomers(CustomerFilter(), order: .byName, osUser: 4242) { _ in
+            first += 1
+            guard first == 1 else { return }
+            #expect(store.streamIDFilesOpen == 1)
+            do {
+                try store.streamCustomerRecords(CustomerFilter(), order: .byName, osUser: 4343) { _ in }
+            } catch {
+                secondUser = error
+            }
+            #expect(store.streamIDFilesOpen == 1)
+            #expect(store.streamIDBytes(ofUser: 4343) == 0)
+            try store.streamCustomers(CustomerFilter(search: "C 0000"), order: .byName, osUser: 4444) { _ in inMemory += 1 }
+        }
+        #expect(first == count)
+        #expect(inMemory == 10)
+        guard case StoreError.resourceExhausted(let message)? = secondUser else {
+            Issue.record("OS user 4343's stream was not refused: \(String(describing: secondUser))")
+            return
+        }
+        #expect(message.hasPrefix("the server's ordered streams already hold its limit of 1 customer-id files at once"), "\(message)")
+        #expect(message.contains("ulimit -n"), "\(message)")
+        #expect(store.streamIDFilesOpen == 0)
+        try store.streamCustomerRecords(CustomerFilter(), order: .byName, osUser: 4343) { _ in }
+        #expect(store.streamIDFilesOpen == 0)
+    }
+
+    /// A store with the `options` `set` makes, holding enough customers that a stream of all of them
+    /// writes its ids to a file (`count`).
+    private static func storeOfOneFileOfIDs(in directory: TemporaryDirectory, _ set: (inout StoreOptions) -> Void) throws
+        -> (store: CustomerStore, count: Int) {
+        var options = Fixture.options(clock: TestClock())
+        set(&options)
+        let store = try CustomerStore(path: directory.databasePath, options: options)
+        let admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
+        let count = StreamIDs.memoryLimit + 100
+        for chunk in stride(from: 0, to: count, by: 1_000) {
+            _ = try store.createCustomers((chunk..<min(chunk + 1_000, count)).map {
+                NewCustomer(name: String(format: "C %05d", $0))
+            }, by: .user(admin.id))
+        }
+        return (store, count)
     }
 
     /// The start's scan of customers reads the order's index without sorting, and each batch finds

@@ -36,6 +36,8 @@ import Testing
         let (daemon, client, files) = try await Self.start(under: "ulimit -n 200", logLevel: "warning")
         defer { daemon.killInBackground(); client.close(); files.remove() }
         #expect(try await client.server.info().maxConnections == 150)
+        // The streams' id files of all users take at most half the 50 kept (fds24).
+        #expect(try await client.server.storeStatus().maxStreamIDFiles == 25)
         let others = (0..<20).map { _ in CustomerClient(socketPath: files.socket) }
         defer { for other in others { other.close() } }
         for (index, other) in others.enumerated() {

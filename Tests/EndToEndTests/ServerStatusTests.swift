@@ -93,12 +93,16 @@ import Testing
         #expect(store["importFreeSpaceReserveBytes"] as? Int == 38 * mebibyte, "\(store)")
         #expect(store["maxUploadBytes"] as? Int == 100 * mebibyte, "\(store)")
         #expect(store["maxStreamIDBytesPerUser"] as? Int == 40 * mebibyte, "\(store)")
+        // Derived from the descriptor limit (DescriptorLimitTests): half what it keeps beside the connections.
+        let idFiles = try #require(store["maxStreamIDFiles"] as? Int, "\(store)")
+        #expect((24...128).contains(idFiles), "\(store)")
 
         let table = try await runProduct("customerctl", ["--socket", files.socket, "server-info"])
         #expect(table.stdout.contains("36 unary calls on threads of their own"), "\(table.stdout)")
         #expect(table.stdout.contains("the last 64 for OS users holding fewer than 4"), "\(table.stdout)")
         #expect(table.stdout.contains("\(37 * mebibyte) bytes as received"), "\(table.stdout)")
-        #expect(table.stdout.contains("\(40 * mebibyte) bytes on disk per OS user at once"), "\(table.stdout)")
+        #expect(table.stdout.contains("\(40 * mebibyte) bytes on disk per OS user at once, \(idFiles) files of all users"),
+                "\(table.stdout)")
     }
 
     @Test func customerdLogsACallOverTheThresholdWithMethodCallerDurationAndStatus() async throws {

@@ -34,6 +34,21 @@ import Testing
         return CustomerClient(socketPath: server.socketPath, configuration: configuration)
     }
 
+    /// An export on a client of its own (``paused(_:)``) holding its id file, its first record read;
+    /// keep the iterator alive while the file is to be held.
+    private static func heldExport(_ server: TestServer) async throws
+        -> (holder: CustomerClient, held: ServerStreamResponse<CustomerRecord>.AsyncIterator) {
+        let holder = paused(server)
+        var held = holder.customers.export(options: bound).makeAsyncIterator()
+        do {
+            _ = try #require(try await held.next())
+        } catch {
+            holder.close()
+            throw error
+        }
+        return (holder, held)
+    }
+
     /// The refusal of a stream that would pass the budget, or nil when it ran to its end.
     private static func refusal(_ records: ServerStreamResponse<CustomerRecord>) async -> RPCError? {
         do {
@@ -56,9 +71,7 @@ import Testing
             try await Self.seed(client)
 
             // A paused export holds the user's one file; a second is refused, naming the limit.
-            let holder = Self.paused(server)
-            var held = holder.customers.export(options: Self.bound).makeAsyncIterator()
-            _ = try #require(try await held.next())
+            let (holder, held) = try await Self.heldExport(server)
             #expect(server.app.streamIDBytes(ofUser: uid) == oneFile)
             let second = await Self.refusal(client.customers.export(options: Self.bound))
             #expect(second?.code == .resourceExhausted, "\(String(describing: second))")
@@ -92,6 +105,38 @@ import Testing
         }
     }
 
+    /// The server's id files are bounded for all users together (`maxStreamIDFiles`, derived by
+    /// customerd from its descriptor limit): with one, a paused export holds it, another
+    /// connection's export is refused naming the server's bound (not the user's), other
+    /// connections' calls are served, and the file comes back when the holder leaves (fds24).
+    @Test func theServersIDFilesAreBoundedForAllUsersTogether() async throws {
+        let uid = getuid()
+        try await withTestServer(start: { try TestServer { $0.maxStreamIDFiles = 1 } }, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            try await Self.seed(client)
+            let (holder, held) = try await Self.heldExport(server)
+            #expect(server.app.streamIDFilesOpen == 1)
+            let second = await Self.refusal(client.customers.export(options: Self.bound))
+            #expect(second?.code == .resourceExhausted, "\(String(describing: second))")
+            #expect(second?.message.hasPrefix("the server's ordered streams already hold its limit of 1 customer-id files at once "
+                                              + "(all OS users together;") == true, "\(String(describing: second))")
+            #expect(second?.message.contains("or have the operator raise the descriptor limit") == true)
+            #expect(server.app.streamIDFilesOpen == 1)
+            #expect(server.app.streamIDBytes(ofUser: uid) == 1 << 20)
+            // A new connection and its call are served while the file is held.
+            let third = server.client()
+            defer { third.close() }
+            #expect(try await third.customers.list(limit: 5).customers.map(\.name)
+                        == (0..<5).map { String(format: "Customer %04d", $0) })
+
+            withExtendedLifetime(held) { holder.close() }
+            try await waitUntil("the cut stream's id file to be given back") { server.app.streamIDFilesOpen == 0 }
+            #expect(await Self.refusal(client.customers.export(options: Self.bound)) == nil)
+            #expect(server.app.streamIDFilesOpen == 0)
+        }
+    }
+
     /// A server stopping while a stream is paused ends it, and its file is given back.
     @Test func aStreamPausedAsTheServerStopsGivesItsIDFileBack() async throws {
         let uid = getuid()
@@ -99,10 +144,8 @@ import Testing
             let client = server.client()
             defer { client.close() }
             try await Self.seed(client)
-            let holder = Self.paused(server)
+            let (holder, held) = try await Self.heldExport(server)
             defer { holder.close() }
-            var held = holder.customers.export(options: Self.bound).makeAsyncIterator()
-            _ = try #require(try await held.next())
             #expect(server.app.streamIDBytes(ofUser: uid) == 1 << 20)
             await onThread { server.stopKeepingData() }
             try await waitUntil("the stopped server's stream to give its id file back") {

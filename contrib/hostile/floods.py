@@ -9,6 +9,8 @@
         no deadline), and waits for each one's first MESSAGE (it began: its id file is made, and it
         paused) or its STATUS (refused): prints how many began and were refused (with the first
         refusal), holds them S seconds, then closes them. Run `probe` as another user meanwhile.
+        Several users at once (fds24: the server's bound on all users' id files): run it under
+        uids 4301..4304 side by side, each `--connections 1 --streams 64`, then `probe`.
     floods.py --socket PATH probe [--pid PID]
         What another user still gets while the flood holds: N more connections (--connections N),
         GetCustomer, a dry-run ImportCustomers of one row (its spool is a file) and an ExportCustomers

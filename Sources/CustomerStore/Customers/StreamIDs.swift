@@ -34,6 +34,8 @@ final class StreamIDs {
     /// Whose budget the file is counted in (an OS uid; nil: the server's own), and how much of it.
     private let owner: UInt32?
     private var counted: Int64 = 0
+    /// Whether this stream holds one of the budget's files (taken before its file is made).
+    private var holdsFile = false
     /// The ids not yet in the file (all of them while there is none), from `readIndex` once reading.
     private var buffer: [Int64] = []
     private var readIndex = 0
@@ -51,6 +53,7 @@ final class StreamIDs {
     deinit {
         if let file { close(file.descriptor) }
         budget.giveBack(counted, for: owner)
+        if holdsFile { budget.giveBackFile() }
     }
 
     func append(_ id: Int64) throws {
@@ -90,6 +93,7 @@ final class StreamIDs {
     private func spill() throws {
         let bytes = Int64(buffer.count * MemoryLayout<Int64>.size)
         try count(Int64(written * MemoryLayout<Int64>.size) + bytes)
+        try takeFile()
         let file = try self.file ?? FileSystem.makeUnlinkedFile(in: directory, prefix: ".customer-stream-")
         self.file = file
         let reserve = budget.freeSpaceReserve
@@ -119,6 +123,21 @@ final class StreamIDs {
                     + "mailing lists and streams by name or number, or narrow the query")
         }
         counted += more
+    }
+
+    /// Takes one of the server's id files before the first is made, so a refused stream holds no
+    /// descriptor and the ones the server keeps for its database, imports and backups stay free.
+    private func takeFile() throws {
+        guard !holdsFile else { return }
+        guard budget.takeFile() else {
+            throw StoreError.resourceExhausted(
+                "the server's ordered streams already hold its limit of \(budget.maxFiles) customer-id files at once "
+                    + "(all OS users together; a stream of more than \(Self.memoryLimit) customers or contacts holds one, "
+                    + "and the bound is derived from the server's file-descriptor limit, ulimit -n or systemd's "
+                    + "LimitNOFILE=); try again when other exports, mailing lists or streams end, narrow the query, "
+                    + "or have the operator raise the descriptor limit")
+        }
+        holdsFile = true
     }
 
     /// Reads `count` ids at the file's read position (the file holds them in this machine's byte

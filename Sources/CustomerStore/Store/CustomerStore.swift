@@ -128,7 +128,8 @@ public final class CustomerStore: Sendable {
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
         }
-        streamIDBudget = StreamIDBudget(perUser: options.streamIDBytesPerUser, freeSpaceReserve: options.streamFreeSpaceReserve)
+        streamIDBudget = StreamIDBudget(perUser: options.streamIDBytesPerUser, maxFiles: options.maxStreamIDFiles,
+                                        freeSpaceReserve: options.streamFreeSpaceReserve)
         access = .pooled
         commits = CommitSignal()
         admission = .unconditional
@@ -245,6 +246,9 @@ public final class CustomerStore: Sendable {
     public func streamIDBytes(ofUser uid: UInt32) -> Int64 {
         streamIDBudget.inUse(by: uid)
     }
+
+    /// Id files all OS users' ordered streams hold open now (``StreamIDBudget``), for tests.
+    public var streamIDFilesOpen: Int { streamIDBudget.filesOpen }
 
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.

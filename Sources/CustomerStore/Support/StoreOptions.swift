@@ -24,6 +24,9 @@ public struct StoreOptions: Sendable {
     /// The most bytes the ordered streams of one OS user keep in id files at once (``StreamIDBudget``);
     /// a stream that would pass it is refused `resourceExhausted`.
     public var streamIDBytesPerUser: Int64 = StreamIDBudget.defaultPerUser
+    /// The most id files the ordered streams of all OS users hold open at once (each a descriptor:
+    /// ``StreamIDBudget``); a stream that would pass it is refused `resourceExhausted`.
+    public var maxStreamIDFiles: Int = StreamIDBudget.defaultMaxFiles
     /// Free bytes the streams' id files leave on the database's file system (0: no check); a server
     /// sets its imports' reserve, both files living beside the database.
     public var streamFreeSpaceReserve: Int64 = CustomerImportSpool.defaultFreeSpaceReserve
