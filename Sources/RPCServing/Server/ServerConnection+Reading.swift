@@ -424,7 +424,7 @@ extension ServerConnection {
         }
         let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
                                     streamID: streamID, connection: self, stream: stream,
-                                    methodStatistics: registered.statistics)
+                                    methodStatistics: registered.statistics, heldRequest: held)
         let refusal: RPCError? = calls.withLock { table in
             if table.draining { return RPCError(.unavailable, "the server is shutting down") }
             let limit = runtime.configuration.maxConcurrentCallsPerConnection
@@ -452,7 +452,7 @@ extension ServerConnection {
         runtime.statistics.callStarted()
         if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
-                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame, held: held)
+                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
     }
 
     /// A CALL_START's method: the previous call's (its name's bytes are the same), or another,
