@@ -83,8 +83,8 @@ enum DaemonOptions {
         Input one OS user may have the server hold at once, in MiB, on all its
         connections together: frames being read (one over 16 KiB counts its
         announced length from its header on), requests over 16 KiB of its calls
-        until they end, and client-stream messages not yet taken by their
-        calls. The frame or message that would pass it ends its
+        until their handlers answer, and client-stream messages not yet taken
+        by their calls. The frame or message that would pass it ends its
         call with RESOURCE_EXHAUSTED (the connection goes on), so one user cannot
         take the server's memory from the others. Default: 256.
         """)

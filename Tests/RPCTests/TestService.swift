@@ -63,6 +63,10 @@ struct TestService: RPCService {
     /// Answers later: its handler hands the answer to the probe (``Probe/holdAnswer(_:)``) and
     /// returns; "drop" drops it instead.
     static let laterEcho = MethodDescriptor(service: service, method: "LaterEcho", kind: .unary)
+    /// Answers at once from its handler, then goes on until the test records "release answered"
+    /// (as a group commit's leader answers its group, itself among them, before it returns), and
+    /// records "answered first returned".
+    static let answerFirst = MethodDescriptor(service: service, method: "AnswerFirst", kind: .unary)
     static let fail = MethodDescriptor(service: service, method: "Fail", kind: .unary)
     static let failWithCause = MethodDescriptor(service: service, method: "FailWithCause", kind: .unary)
     static let whoAmI = MethodDescriptor(service: service, method: "WhoAmI", kind: .unary)
@@ -140,6 +144,13 @@ struct TestService: RPCService {
                 probe.holdAnswer { answer(.success(EchoResponse(text: request.text))) }
             }
             probe.record("\(request.text) handed on")
+        })
+        router.registerUnary(Self.answerFirst, answeringLater: {
+            (request: EchoRequest, context, answer: @escaping @Sendable (Result<EchoResponse, any Error>) -> Void) in
+            answer(.success(EchoResponse(text: request.text)))
+            // It must not throw once it answered: a call ended meanwhile only stops the wait.
+            try? waitForRelease("release answered", context)
+            probe.record("answered first returned")
         })
         router.registerUnary(Self.fail) { (_: EchoRequest, _) -> EchoResponse in throw SomeDomainFailure() }
         router.registerUnary(Self.failWithCause) { (_: EchoRequest, _) -> EchoResponse in throw DiskFailure() }

@@ -60,12 +60,9 @@ import Testing
             var answersOfA = Wire.Answers()
             try await Wire.readAnswers(a, for: [1], into: &answersOfA)
             #expect(answersOfA.statuses[1]?.0.code == .ok)
-            // A's request is held until its call is let go, which may come after its STATUS
-            // reached the client (a starved server thread): B's call waits for that, not the answer.
-            // (Held for this uid: the other user's connection has a budget of its own.)
-            try await waitUntil("the server gave A's request back") {
-                server.server.runtime.connections.filter { $0.peer.uid == getuid() }.allSatisfy { $0.inputBudget.inUse == 0 }
-            }
+            // A's request was given back before its STATUS was written, so B's large call fits at
+            // once. (Held for this uid: the other user's connection has a budget of its own.)
+            #expect(server.server.runtime.connections.filter { $0.peer.uid == getuid() }.allSatisfy { $0.inputBudget.inUse == 0 })
             try b.write(Wire.callStart(5, TestService.echo, request: large))
             try await Wire.readAnswers(b, for: [5], into: &answers)
             #expect(answers.statuses[5]?.0.code == .ok)
@@ -152,6 +149,46 @@ import Testing
             try raw.write(Wire.callStart(7, TestService.echo, request: large))
             try await Wire.readAnswers(raw, for: [7], into: &answers)
             #expect(answers.statuses[7]?.0.code == .ok)
+        }
+    }
+
+    /// A handler that answers, then has more to do before it returns (a group commit's leader
+    /// answers its group, itself among them): its 40 KiB request is given back before its answer
+    /// is written, so the user's next 40 KiB call, sent on that answer on another connection while
+    /// the handler still runs, fits the 64 KiB budget and is served (before: the charge was kept
+    /// until the call was let go, after its STATUS, and that call was refused RESOURCE_EXHAUSTED).
+    @Test func aRequestIsGivenBackBeforeItsAnswerIsSent() async throws {
+        let probe = Probe()
+        try await withTestServer(probe: probe, configure: { $0.maxInputBytesPerUser = 64 * 1024 }) { server, channel in
+            let padding = [UInt8](repeating: 9, count: 40 * 1024)
+            let first = try await channel.unary(TestService.answerFirst, EchoRequest(text: "first", padding: padding),
+                                                as: EchoResponse.self)
+            #expect(first.text == "first")
+            #expect(Self.inputHeld(server) == 0)
+            let other = server.channel()
+            defer { other.close() }
+            let next = try await other.unary(TestService.echo, EchoRequest(text: "next", padding: padding), as: EchoResponse.self)
+            #expect(next.text == "next")
+            #expect(!probe.recorded.contains("answered first returned"))
+            probe.record("release answered")
+            #expect(await probe.wait(for: "answered first returned"))
+        }
+    }
+
+    /// The ordinary sequential client: 40 KiB calls, each sent as soon as the previous answer came,
+    /// against a 64 KiB budget that admits one at a time: every one is served, and the moment each
+    /// answer is in, nothing is held for the user any more (before: the request stayed charged
+    /// until the server's thread let its call go, after the STATUS; on a busy CPU the next call
+    /// was sometimes refused RESOURCE_EXHAUSTED).
+    @Test func eachLargeCallFitsOnThePreviousAnswer() async throws {
+        try await withTestServer(configure: { $0.maxInputBytesPerUser = 64 * 1024 }) { server, channel in
+            let padding = [UInt8](repeating: 9, count: 40 * 1024)
+            for index in 0..<50 {
+                let answer = try await channel.unary(TestService.echo, EchoRequest(text: "\(index)", padding: padding),
+                                                     as: EchoResponse.self)
+                #expect(answer.text == "\(index)")
+                #expect(Self.inputHeld(server) == 0, "call \(index)")
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ extension ServerConnection {
                 let later = LaterAnswer(context: context)
                 do {
                     try handler(call.request, context, later)
+                    // Its answer may come long after (a group commit's): the request is done with.
+                    context.heldRequest?.giveBack()
                 } catch {
                     later.withdraw()
                     throw error
@@ -79,7 +81,11 @@ extension ServerConnection {
     }
 
     /// Claims the right to answer; false when the call was already answered or abandoned.
+    /// `byHandler`: the handler answers or returned, done with its request, whose charge is given
+    /// back here, before any answer is written (``HeldRequest``); an answer not the handler's (the
+    /// deadline's) leaves it charged while the handler may still hold it.
     private func claimEnd(of context: ServerContext, byHandler: Bool = false) -> Bool {
+        if byHandler { context.heldRequest?.giveBack() }
         let (claimed, deadlineEntry) = context.markFinished(byHandler: byHandler)
         if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
         return claimed

@@ -295,7 +295,7 @@ extension ServerConnection {
 
     /// Before the reader grows its buffer for a frame over its initial size, the frame's announced
     /// payload is taken from the OS user's input budget, once per frame (given back when it is
-    /// complete, unless it carried a request: then when its call ends; a client-stream message is
+    /// complete, unless it carried a request: then when its handler answers or returns; a client-stream message is
     /// then charged by its stream). When the budget has no
     /// room, the frame is skipped unread and only its call fails (docs/HARDENING.md): one user's
     /// connections, each holding most of a 4 MiB frame, held gigabytes.
@@ -317,7 +317,7 @@ extension ServerConnection {
                  + "buffered, on all its connections); send smaller messages or fewer at once")
     }
 
-    /// The charge a call's request keeps while the call runs: the frame's own (`charge`), or, for a
+    /// The charge a call's request keeps while its handler holds it: the frame's own (`charge`), or, for a
     /// frame read whole without one (the read buffer had grown for an earlier frame), taken now.
     /// nil with nothing kept for a client stream (its messages are charged by its stream) and for
     /// requests within the reader's initial buffer; `.failure` when the user's budget has no room.
@@ -424,7 +424,7 @@ extension ServerConnection {
         }
         let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
                                     streamID: streamID, connection: self, stream: stream,
-                                    methodStatistics: registered.statistics)
+                                    methodStatistics: registered.statistics, heldRequest: held)
         let refusal: RPCError? = calls.withLock { table in
             if table.draining { return RPCError(.unavailable, "the server is shutting down") }
             let limit = runtime.configuration.maxConcurrentCallsPerConnection
@@ -452,7 +452,7 @@ extension ServerConnection {
         runtime.statistics.callStarted()
         if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
-                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame, held: held)
+                           mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
     }
 
     /// A CALL_START's method: the previous call's (its name's bytes are the same), or another,

@@ -168,8 +168,6 @@ final class ServerConnection: @unchecked Sendable {
         let mayWaitLong: Bool
         /// Another frame was already read when this call was: its answer may wait for the batch's flush.
         let frameFollows: Bool
-        /// The request's charge to the user's input budget, kept while the call is (see ``HeldRequest``).
-        let held: HeldRequest?
     }
 
     /// The body of every thread of this connection (the first one is started by the accept loop).

@@ -25,6 +25,9 @@ public final class ServerContext: Sendable {
     let startedAt = ContinuousClock.now
     /// Where the call's status and duration are counted.
     let methodStatistics: MethodStatistics
+    /// The request's charge to the user's input budget, given back when the handler answers or
+    /// returns (see ``HeldRequest``); nil when nothing is charged.
+    let heldRequest: HeldRequest?
 
     private let cancelled = Atomic<Bool>(false)
     private let state = Mutex(State())
@@ -46,7 +49,8 @@ public final class ServerContext: Sendable {
     }
 
     init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
-         streamID: UInt32, connection: ServerConnection, stream: CallStream?, methodStatistics: MethodStatistics) {
+         streamID: UInt32, connection: ServerConnection, stream: CallStream?, methodStatistics: MethodStatistics,
+         heldRequest: HeldRequest?) {
         self.method = method
         self.peer = peer
         self.metadata = metadata
@@ -55,6 +59,7 @@ public final class ServerContext: Sendable {
         self.connection = connection
         self.stream = stream
         self.methodStatistics = methodStatistics
+        self.heldRequest = heldRequest
     }
 
     /// True once the call was cancelled by the client, passed its deadline, lost its connection,
