@@ -18,6 +18,7 @@ enum CustomerTransferCommands {
         row refuses the whole import and nothing is written.
         """)
     static let format = Option.value("format", help: "Output format. Default: jsonl.", choices: ["jsonl", "csv"])
+
     static let fieldsHelp = "FIELDS: " + CustomerColumns.names.joined(separator: ", ") + "."
     static let listsHelp = """
         contact.keywords and contact.roles hold names of existing keywords and
@@ -98,7 +99,8 @@ enum CustomerTransferCommands {
         notes: """
             The columns are import's fields, so an export imports again unchanged (not with
             --for-spreadsheet): the head office as address.*, the first contact as contact.* with
-            its keywords and roles, the business id as businessId. Streams with flow control: constant memory whatever the number of customers.
+            its keywords and roles, the business id as businessId. Streams with flow control:
+            constant memory whatever the number of customers.
             The customers matching when the export starts, each once, in their order then and as each
             is when its turn comes: one renamed meanwhile is neither missed nor written twice.
             \(listsHelp)

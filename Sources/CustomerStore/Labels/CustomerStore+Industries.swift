@@ -75,7 +75,7 @@ extension CustomerStore {
     /// The industry with this name (trimmed, compared by `UniqueName.fold`), or nil.
     static func industry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry? {
         try connection.withStatement(industrySelect + " WHERE i.name_fold = ?") { statement in
-            try statement.bind(.text(UniqueName.fold(TextInput.canonical(name))), at: 1)
+            try statement.bind(UniqueName.lookupKey(name), at: 1)
             return try statement.step() ? decodeIndustry(statement) : nil
         }
     }
@@ -86,7 +86,7 @@ extension CustomerStore {
     /// industry is large, on every create.
     static func checkedIndustry(_ connection: SQLiteConnection, name: String) throws -> CheckedIndustry? {
         try connection.withStatement("SELECT id, name FROM industries WHERE name_fold = ?") { statement in
-            try statement.bind(.text(UniqueName.fold(TextInput.canonical(name))), at: 1)
+            try statement.bind(UniqueName.lookupKey(name), at: 1)
             return try statement.step() ? CheckedIndustry(id: statement.int64(0), name: statement.text(1)) : nil
         }
     }

@@ -88,7 +88,7 @@ extension CustomerStore {
     /// The label of this kind and name (compared by `UniqueName.fold`), or nil.
     static func label(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel? {
         try connection.withStatement(labelSelect + " WHERE l.kind = ? AND l.name_fold = ?") { statement in
-            try statement.bind([.text(kind.rawValue), .text(UniqueName.fold(TextInput.canonical(name)))])
+            try statement.bind([.text(kind.rawValue), UniqueName.lookupKey(name)])
             return try statement.step() ? try decodeLabel(statement) : nil
         }
     }

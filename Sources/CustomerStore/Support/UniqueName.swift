@@ -52,6 +52,12 @@ struct UniqueName: Sendable {
         return FormatCharacters.removed(from: folded).precomposedStringWithCompatibilityMapping
     }
 
+    /// The key a lookup by a name as given binds (`name_fold = ?`): canonical first (trimmed, NFC),
+    /// then folded, so a name found is the one an insert of it would have been refused for.
+    static func lookupKey(_ given: String) -> SQLValue {
+        .text(fold(TextInput.canonical(given)))
+    }
+
     /// Refuses `name` (canonical) when another row of this table in `scope` has its fold key:
     /// `ALREADY_EXISTS` on `field`, naming the row that has it, as it is spelled.
     /// - Parameters:

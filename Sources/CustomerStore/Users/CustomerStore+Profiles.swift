@@ -87,7 +87,7 @@ extension CustomerStore {
     /// The id of the profile a request names. - Throws: `invalidArgument` on field `profile`.
     static func profileID(_ connection: SQLiteConnection, named name: String) throws -> Int64 {
         guard let profile = try fetchProfile(connection, "\(profileColumns) WHERE p.name_fold = ?",
-                                             .text(UniqueName.fold(TextInput.canonical(name)))) else {
+                                             UniqueName.lookupKey(name)) else {
             throw StoreError.invalid("profile", "no permission profile has that name")
         }
         return profile.id
@@ -131,7 +131,7 @@ extension CustomerStore {
 
     private static func requireProfile(_ connection: SQLiteConnection, named name: String) throws -> StoredPermissionProfile {
         try requireProfile(connection, "\(profileColumns) WHERE p.name_fold = ?",
-                           .text(UniqueName.fold(TextInput.canonical(name))))
+                           UniqueName.lookupKey(name))
     }
 
     private static func requireProfile(_ connection: SQLiteConnection, id: Int64) throws -> StoredPermissionProfile {

@@ -28,7 +28,7 @@ extension CustomerStore {
 
     /// The SELECT of the user named `name` and the key it binds: trimmed, compared by `UniqueName.fold`.
     static func userByName(_ name: String) -> (sql: String, key: SQLValue) {
-        ("\(userColumns) WHERE u.name_fold = ?", .text(UniqueName.fold(TextInput.canonical(name))))
+        ("\(userColumns) WHERE u.name_fold = ?", UniqueName.lookupKey(name))
     }
 
     /// Every user, ordered by name.
