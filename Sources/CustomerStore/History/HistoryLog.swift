@@ -71,20 +71,20 @@ enum HistoryLog {
 
     /// Appends entries with one INSERT per 64 entries, each carrying its field changes in its
     /// `changes` column (`HistoryChangesText`): a bulk import's rows are one statement per 64.
-    /// SQLite gives the ids, in order. `insert`: `insertEntries`, or its `rollingBack` form.
-    static func append(_ connection: SQLiteConnection, _ entries: [NewEntry],
-                       using insert: MultiRowInsert = insertEntries) throws {
+    /// SQLite gives the ids, in order.
+    static func append(_ connection: SQLiteConnection, _ entries: [NewEntry]) throws {
         guard !entries.isEmpty else { return }
         var rows = BoundRows(width: insertEntries.valueCount)
         for entry in entries {
             appendRow(entry.entity, id: entry.id, customerID: entry.customerID, entry.action, at: entry.at, by: entry.author,
                       to: &rows) { $0.append(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes)) }
         }
-        try self.insert(connection, rows, using: insert)
+        try insert(connection, rows)
     }
 
     /// Writes entries' rows made by `appendRow` (`BoundRows(width: insertEntries.valueCount)`),
-    /// one INSERT per 64; SQLite gives the ids, in order.
+    /// one INSERT per 64; SQLite gives the ids, in order. `insert`: `insertEntries`, or its
+    /// `rollingBack` form (a group's batch, `CustomerCreateBatch`).
     static func insert(_ connection: SQLiteConnection, _ rows: BoundRows, using insert: MultiRowInsert = insertEntries) throws {
         guard !rows.isEmpty else { return }
         try connection.insertRows(insert, rows)
