@@ -58,7 +58,10 @@ extension Output {
             }
             if store.maxStreamIDBytesPerUser > 0 {
                 fields.add("ordered streams' ids", "\(store.maxStreamIDBytesPerUser) bytes on disk per OS user at once"
-                           + (store.maxStreamIDFiles > 0 ? ", \(store.maxStreamIDFiles) files of all users" : ""))
+                           + (store.maxStreamIDFiles > 0 ? ", \(store.maxStreamIDFiles) files of all users" : "")
+                           + (store.streamIDFileReserve > 0
+                              ? ", the last \(store.streamIDFileReserve) for OS users holding fewer than \(store.streamIDFileReserveUserLimit)"
+                              : ""))
             }
         }
         print(fields.render(), terminator: "")
@@ -189,6 +192,8 @@ private struct ServerInfoJSON: Encodable {
         let maxUploadBytes: UInt64
         let maxStreamIDBytesPerUser: UInt64
         let maxStreamIDFiles: UInt64
+        let streamIDFileReserve: UInt64
+        let streamIDFileReserveUserLimit: UInt64
 
         init(_ store: StoreStatusResponse) {
             writerQueueDepth = store.writerQueueDepth
@@ -205,6 +210,8 @@ private struct ServerInfoJSON: Encodable {
             maxUploadBytes = store.maxUploadBytes
             maxStreamIDBytesPerUser = store.maxStreamIDBytesPerUser
             maxStreamIDFiles = store.maxStreamIDFiles
+            streamIDFileReserve = store.streamIDFileReserve
+            streamIDFileReserveUserLimit = store.streamIDFileReserveUserLimit
         }
     }
 }

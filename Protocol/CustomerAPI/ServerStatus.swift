@@ -44,6 +44,11 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
     /// Id files the ordered streams of all OS users may hold open at once (derived from customerd's
     /// descriptor limit); 0 from a server older than this field.
     public var maxStreamIDFiles: UInt64 = 0
+    /// The last of `maxStreamIDFiles`, kept for OS users holding fewer than
+    /// `streamIDFileReserveUserLimit` files; 0 from a server older than this field.
+    public var streamIDFileReserve: UInt64 = 0
+    /// Id files an OS user's streams may hold and still be given one of `streamIDFileReserve`.
+    public var streamIDFileReserveUserLimit: UInt64 = 0
 
     public init() {}
 
@@ -51,7 +56,7 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         case writerQueueDepth = 1, writeGroups = 2, writes = 3, largestWriteGroup = 4, databaseBytes = 5, walBytes = 6
         case checkpoints = 7, lastCheckpointAt = 8, lastCheckpointError = 9
         case maxImportBytes = 10, importFreeSpaceReserveBytes = 11, maxUploadBytes = 12, maxStreamIDBytesPerUser = 13
-        case maxStreamIDFiles = 14
+        case maxStreamIDFiles = 14, streamIDFileReserve = 15, streamIDFileReserveUserLimit = 16
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,5 +76,7 @@ public struct StoreStatusResponse: Codable, Sendable, Hashable {
         maxUploadBytes = try number(.maxUploadBytes)
         maxStreamIDBytesPerUser = try number(.maxStreamIDBytesPerUser)
         maxStreamIDFiles = try number(.maxStreamIDFiles)
+        streamIDFileReserve = try number(.streamIDFileReserve)
+        streamIDFileReserveUserLimit = try number(.streamIDFileReserveUserLimit)
     }
 }

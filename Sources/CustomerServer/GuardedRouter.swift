@@ -207,6 +207,10 @@ struct GuardedRouter {
             let head = try first(messages.decode(opening), opening)
             return try checker.run(requirement, head, context) {
                 let standing = try CallerStanding(checker, requirement, head, context, .receiving)
+                // The first message came after the call's identity check, and the reader below checks
+                // only those after it: a change between them is refused here, in the words a new call
+                // would get, before the handler begins anything (an upload its file, share25).
+                try standing.check(after: 1)
                 return try handler(head, messages.checking { try standing.check(after: $0) }, context)
             }
         }

@@ -11,19 +11,21 @@ struct ServerStatusServiceHandler: GuardedService {
 
     func register(with router: inout GuardedRouter) {
         router.register(ServerStatusService.getStoreStatus, requires: .signedIn) { _, _ in
-            StoreStatusResponse(store.status, limits: configuration)
+            StoreStatusResponse(store.status, limits: configuration, reserve: store.streamIDFileReserve)
         }
     }
 }
 
 extension StoreStatusResponse {
-    init(_ status: StoreStatus, limits: CustomerServerConfiguration) {
+    init(_ status: StoreStatus, limits: CustomerServerConfiguration, reserve: (files: Int, userLimit: Int)) {
         self.init()
         maxImportBytes = UInt64(clamping: limits.maxImportSize)
         importFreeSpaceReserveBytes = UInt64(clamping: limits.importFreeSpaceReserve)
         maxUploadBytes = UInt64(clamping: limits.maxUploadSize)
         maxStreamIDBytesPerUser = UInt64(clamping: limits.maxStreamIDBytesPerUser)
         maxStreamIDFiles = UInt64(clamping: limits.maxStreamIDFiles)
+        streamIDFileReserve = UInt64(clamping: reserve.files)
+        streamIDFileReserveUserLimit = UInt64(clamping: reserve.userLimit)
         writerQueueDepth = UInt64(clamping: status.writerQueueDepth)
         writeGroups = UInt64(clamping: status.writeGroups)
         writes = UInt64(clamping: status.writes)

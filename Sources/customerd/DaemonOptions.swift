@@ -135,7 +135,8 @@ enum DaemonOptions {
         this also bounds the file descriptors one user's streams hold (one per
         MiB). A stream past it is refused at its start with RESOURCE_EXHAUSTED.
         All users' id files together are bounded as well, to half the descriptors
-        kept beside the connections (128 under the raised limit of 1280).
+        kept beside the connections (128 under the raised limit of 1280), the last
+        quarter of them kept for users holding fewer than 4.
         Default: 64 (8 exports of 1 000 000 customers at once).
         """)
     static let feedRetentionDays = Option.value("feed-retention-days", "N", help: """

@@ -110,6 +110,50 @@ import Testing
         #expect(store.streamIDFilesOpen == 0)
     }
 
+    /// The last quarter of the server's id files is kept for OS users holding fewer than 4
+    /// (`StreamIDBudget.reserve`, as connections keep theirs): with 8 files, one user's nested
+    /// streams take 6 and its 7th is refused naming the share and what it holds, before its file
+    /// is made; another user's stream is then served from the reserve, and a third's too (share25).
+    @Test func theLastIDFilesAreKeptForUsersHoldingFew() throws {
+        let directory = try TemporaryDirectory()
+        let (store, count) = try Self.storeOfOneFileOfIDs(in: directory) { $0.maxStreamIDFiles = 8 }
+        var refusal: (any Error)?
+        var others = [0, 0]
+        /// Opens `depth` nested streams of OS user 4242, each paused at its first row while the
+        /// next starts; the innermost tries a 7th and then runs the other users' streams.
+        func hold(_ depth: Int) throws {
+            var rows = 0
+            try store.streamCustomers(CustomerFilter(), order: .byName, osUser: 4242) { _ in
+                rows += 1
+                guard rows == 1 else { return }
+                if depth > 1 { return try hold(depth - 1) }
+                #expect(store.streamIDFilesOpen == 6)
+                do {
+                    try store.streamCustomerRecords(CustomerFilter(), order: .byName, osUser: 4242) { _ in }
+                } catch {
+                    refusal = error
+                }
+                #expect(store.streamIDFilesOpen == 6)
+                try store.streamCustomers(CustomerFilter(), order: .byNumber, osUser: 4343) { _ in
+                    others[0] += 1
+                    guard others[0] == 1 else { return }
+                    try store.streamCustomers(CustomerFilter(), order: .byNumber, osUser: 4444) { _ in others[1] += 1 }
+                }
+            }
+            #expect(rows == count)
+        }
+        try hold(6)
+        #expect(others == [count, count])
+        guard case StoreError.resourceExhausted(let message)? = refusal else {
+            Issue.record("OS user 4242's 7th stream was not refused: \(String(describing: refusal))")
+            return
+        }
+        #expect(message.hasPrefix("too many customer-id files of ordered streams (limit 8, all OS users together): the last 2 "
+                                  + "are kept for OS users holding fewer than 4, and OS user 4242's streams hold 6"), "\(message)")
+        #expect(store.streamIDFilesOpen == 0)
+        #expect(store.streamIDFileReserve.files == 2 && store.streamIDFileReserve.userLimit == 4)
+    }
+
     /// A store with the `options` `set` makes, holding enough customers that a stream of all of them
     /// writes its ids to a file (`count`).
     private static func storeOfOneFileOfIDs(in directory: TemporaryDirectory, _ set: (inout StoreOptions) -> Void) throws

@@ -12,20 +12,23 @@ import Testing
 @Suite struct ClientStreamRecheckTests {
     static let userUID: UInt32 = 4614
 
+    /// The header announcing an upload of `content` as `name` to the customer `customerID`.
+    private static func header(of content: Data, named name: String, to customerID: Int64) -> UploadFileMessage.Header {
+        var hasher = SHA256()
+        content.withUnsafeBytes { hasher.update($0) }
+        return UploadFileMessage.Header(customerId: customerID, name: name, size: Int64(content.count), sha256: hasher.finalizeHex())
+    }
+
     /// An Administrator-profile user (not an administrator) uploading 1 MiB moved to Read only
     /// after its first chunk: `PERMISSION_DENIED` naming the right, no file listed and nothing
     /// left in the file store (no blob, no temporary file). The change waits for the upload's
-    /// temporary file: an upload begun after it is refused when it begins (`ABORTED`, the store's
-    /// check of its author), which is not what this tests.
+    /// temporary file: a change before the upload began is refused at its header (the test below).
     @Test func anUploadWhoseUserWasMovedToReadOnlyMidStreamIsRefusedAndLeavesNoFile() async throws {
         try await withServer { server, admin in
             _ = try await admin.users.add(uid: Self.userUID, name: "uploader", isAdministrator: false, profile: "Administrator")
             let customer = try await admin.customers.create(CustomerFields(name: "Uploads Oy"))
             let content = SettingsAndFilesTests.pseudoRandomBytes(count: 1024 * 1024)
-            var hasher = SHA256()
-            content.withUnsafeBytes { hasher.update($0) }
-            let header = UploadFileMessage.Header(customerId: customer.id, name: "late.bin", size: Int64(content.count),
-                                                  sha256: hasher.finalizeHex())
+            let header = Self.header(of: content, named: "late.bin", to: customer.id)
             let client = server.client(asUID: Self.userUID)
             defer { client.close() }
             let refusal = await #expect(throws: RPCError.self) {
@@ -43,6 +46,45 @@ import Testing
             }
             #expect(refusal?.code == .permissionDenied, "\(String(describing: refusal))")
             #expect(refusal?.message.contains("nothing of it was kept") == true, "\(String(describing: refusal))")
+            #expect(try await admin.files.list(customerID: customer.id).files.isEmpty)
+            #expect(try SettingsAndFilesTests.blobsAndTemporaryFiles(beside: server.databasePath).isEmpty)
+        }
+    }
+
+    /// The same user deactivated, or moved to Read only, after its upload's call started (its
+    /// caller checked as the server took the call) but before its header arrived: refused at the
+    /// header with the words any call gets now, `UNAUTHENTICATED` or `PERMISSION_DENIED` naming
+    /// the right, and nothing kept (share25). Before, the upload began with the caller as the call
+    /// started and the store's check of its author refused it (`ABORTED` "the rights of user N
+    /// changed …"; `UNAUTHENTICATED` "… was deactivated while this call waited to write").
+    @Test(arguments: ["deactivated", "Read only"])
+    func anUploadWhoseUserChangedBeforeItsHeaderIsRefusedInTheRightsWords(change: String) async throws {
+        try await withServer { server, admin in
+            _ = try await admin.users.add(uid: Self.userUID, name: "uploader", isAdministrator: false, profile: "Administrator")
+            let customer = try await admin.customers.create(CustomerFields(name: "Uploads Oy"))
+            let content = Data("changed before it began".utf8)
+            let header = Self.header(of: content, named: "early.txt", to: customer.id)
+            let client = server.client(asUID: Self.userUID)
+            defer { client.close() }
+            let refusal = await #expect(throws: RPCError.self) {
+                _ = try await client.channel.clientStreaming(FileService.uploadFile, as: FileInfo.self) {
+                    (sender: ClientStreamSender<UploadFileMessage>) in
+                    // The server counts the call once it took it; its caller is checked as it runs.
+                    try await waitUntil("the upload's call to be taken") { try await admin.server.info().callsInFlight >= 2 }
+                    if change == "deactivated" {
+                        _ = try await admin.users.deactivate(user: "uploader")
+                    } else {
+                        _ = try await admin.users.setProfile(user: "uploader", profile: change)
+                    }
+                    try await sender.send(UploadFileMessage(header: header))
+                    try await sender.send(UploadFileMessage(data: content))
+                }
+            }
+            #expect(refusal?.code == (change == "deactivated" ? .unauthenticated : .permissionDenied), "\(String(describing: refusal))")
+            let words = change == "deactivated" ? "user 'uploader' (uid \(Self.userUID)) is deactivated" : "UploadFile needs the right '"
+            #expect(refusal?.message.contains(words) == true, "\(String(describing: refusal))")
+            #expect(refusal?.message.hasSuffix("; the call ended after 1 messages of its stream, and nothing of it was kept") == true,
+                    "\(String(describing: refusal))")
             #expect(try await admin.files.list(customerID: customer.id).files.isEmpty)
             #expect(try SettingsAndFilesTests.blobsAndTemporaryFiles(beside: server.databasePath).isEmpty)
         }

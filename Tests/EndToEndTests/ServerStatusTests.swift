@@ -96,12 +96,16 @@ import Testing
         // Derived from the descriptor limit (DescriptorLimitTests): half what it keeps beside the connections.
         let idFiles = try #require(store["maxStreamIDFiles"] as? Int, "\(store)")
         #expect((24...128).contains(idFiles), "\(store)")
+        // Its last quarter is kept for OS users holding fewer than 4 (share25).
+        #expect(store["streamIDFileReserve"] as? Int == idFiles / 4, "\(store)")
+        #expect(store["streamIDFileReserveUserLimit"] as? Int == 4, "\(store)")
 
         let table = try await runProduct("customerctl", ["--socket", files.socket, "server-info"])
         #expect(table.stdout.contains("36 unary calls on threads of their own"), "\(table.stdout)")
         #expect(table.stdout.contains("the last 64 for OS users holding fewer than 4"), "\(table.stdout)")
         #expect(table.stdout.contains("\(37 * mebibyte) bytes as received"), "\(table.stdout)")
-        #expect(table.stdout.contains("\(40 * mebibyte) bytes on disk per OS user at once, \(idFiles) files of all users"),
+        #expect(table.stdout.contains("\(40 * mebibyte) bytes on disk per OS user at once, \(idFiles) files of all users, "
+                                      + "the last \(idFiles / 4) for OS users holding fewer than 4"),
                 "\(table.stdout)")
     }
 

@@ -137,6 +137,67 @@ import Testing
         }
     }
 
+    /// The last quarter of the server's id files is kept for OS users holding fewer than 4, as
+    /// the last connections are: with 8 files, this test's user fills what it may with 6 paused
+    /// exports and its 7th is refused naming the share; a second OS user's export of every
+    /// customer (`customerctl customers export`, through setpriv) is still served in full, and
+    /// `server-info` shows the share (share25; before, the first user took all 8 and the second's
+    /// export was refused).
+    @Test(.enabled(if: OtherUser.isPossible, OtherUser.skipReason))
+    func aSecondUsersExportIsServedWhileOneUserHoldsAllItMayOfTheIDFiles() async throws {
+        let uid = getuid()
+        let root = try TestServer.makeTemporaryDirectory()
+        // The second user passes through the test's directory to the socket's (its group's).
+        #expect(chmod(root.path, 0o711) == 0)
+        let group = try #require(getgrnam("users")?.pointee.gr_gid, "no group 'users' on this machine")
+        let socket = root.path + "/run/d.sock"
+        let start: @Sendable () throws -> TestServer = {
+            try TestServer(directory: root) {
+                $0.socketPath = socket
+                $0.rpc.socketMode = 0o660
+                $0.rpc.socketGroup = group
+                $0.maxStreamIDFiles = 8
+            }
+        }
+        try await withTestServer(start: start, stop: { $0.stop() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            try await Self.seed(client)
+            _ = try await client.users.add(uid: 4242, name: "second-os-user", isAdministrator: true)
+
+            // It asks for every file; the 7th is refused and the 6 before it stay paused.
+            var holders: [(holder: CustomerClient, held: ServerStreamResponse<CustomerRecord>.AsyncIterator)] = []
+            defer { for (holder, _) in holders { holder.close() } }
+            var seventh: RPCError?
+            for _ in 0..<8 {
+                let holder = Self.paused(server)
+                var held = holder.customers.export(options: Self.bound).makeAsyncIterator()
+                do {
+                    _ = try await held.next()
+                    holders.append((holder, held))
+                } catch {
+                    holder.close()
+                    seventh = error as? RPCError
+                    break
+                }
+            }
+            #expect(holders.count == 6)
+            #expect(server.app.streamIDFilesOpen == 6)
+            #expect(seventh?.code == .resourceExhausted, "\(String(describing: seventh))")
+            #expect(seventh?.message.hasPrefix("too many customer-id files of ordered streams (limit 8, all OS users together): "
+                                               + "the last 2 are kept for OS users holding fewer than 4, and OS user \(uid)'s "
+                                               + "streams hold 6") == true, "\(String(describing: seventh))")
+
+            let export = try await OtherUser.run(uid: 4242, gid: group, "customerctl", ["--socket", socket, "customers", "export", "--all"])
+            #expect(export.status == 0, "\(export.stderr)")
+            #expect(export.stdout.split(separator: "\n").count == Self.customerCount, "\(export.stderr)")
+
+            let info = try await runProduct("customerctl", ["--socket", socket, "server-info"])
+            #expect(info.stdout.contains(", 8 files of all users, the last 2 for OS users holding fewer than 4"), "\(info.stdout)")
+            withExtendedLifetime(holders) {}
+        }
+    }
+
     /// A server stopping while a stream is paused ends it, and its file is given back.
     @Test func aStreamPausedAsTheServerStopsGivesItsIDFileBack() async throws {
         let uid = getuid()

@@ -53,7 +53,7 @@ final class StreamIDs {
     deinit {
         if let file { close(file.descriptor) }
         budget.giveBack(counted, for: owner)
-        if holdsFile { budget.giveBackFile() }
+        if holdsFile { budget.giveBackFile(for: owner) }
     }
 
     func append(_ id: Int64) throws {
@@ -107,6 +107,9 @@ final class StreamIDs {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// The owner, as refusals name it.
+    private var whose: String { owner.map { "OS user \($0)'s" } ?? "the server's own" }
+
     /// Takes steps of the owner's budget until `size` bytes of file are counted; the first before
     /// the file is made, so a refused stream holds no descriptor.
     private func count(_ size: Int64) throws {
@@ -114,7 +117,6 @@ final class StreamIDs {
         let steps = (size - counted + StreamIDBudget.step - 1) / StreamIDBudget.step
         let more = steps * StreamIDBudget.step
         guard budget.take(more, for: owner) else {
-            let whose = owner.map { "OS user \($0)'s" } ?? "the server's own"
             throw StoreError.resourceExhausted(
                 "\(whose) ordered streams would hold more than the server's limit of \(budget.perUser) bytes of "
                     + "customer ids on disk at once (--max-stream-ids-per-user; a stream of more than \(Self.memoryLimit) "
@@ -129,15 +131,24 @@ final class StreamIDs {
     /// descriptor and the ones the server keeps for its database, imports and backups stay free.
     private func takeFile() throws {
         guard !holdsFile else { return }
-        guard budget.takeFile() else {
+        switch budget.takeFile(for: owner) {
+        case .taken:
+            holdsFile = true
+        case .poolFull:
             throw StoreError.resourceExhausted(
                 "the server's ordered streams already hold its limit of \(budget.maxFiles) customer-id files at once "
                     + "(all OS users together; a stream of more than \(Self.memoryLimit) customers or contacts holds one, "
                     + "and the bound is derived from the server's file-descriptor limit, ulimit -n or systemd's "
                     + "LimitNOFILE=); try again when other exports, mailing lists or streams end, narrow the query, "
                     + "or have the operator raise the descriptor limit")
+        case .reserveKept(let held):
+            throw StoreError.resourceExhausted(
+                "too many customer-id files of ordered streams (limit \(budget.maxFiles), all OS users together): the last "
+                    + "\(budget.reserve) are kept for OS users holding fewer than \(StreamIDBudget.reserveUserLimit), and "
+                    + "\(whose) streams hold \(held) (a stream of more than \(Self.memoryLimit) customers or contacts holds "
+                    + "one); read them to their end or cancel this user's other exports, mailing lists and streams, "
+                    + "or narrow the query")
         }
-        holdsFile = true
     }
 
     /// Reads `count` ids at the file's read position (the file holds them in this machine's byte

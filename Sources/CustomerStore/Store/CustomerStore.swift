@@ -250,6 +250,12 @@ public final class CustomerStore: Sendable {
     /// Id files all OS users' ordered streams hold open now (``StreamIDBudget``), for tests.
     public var streamIDFilesOpen: Int { streamIDBudget.filesOpen }
 
+    /// The last id files of the server's pool, kept for OS users holding fewer than `userLimit`
+    /// (``StreamIDBudget``), as the store applies them; for `GetStoreStatus`.
+    public var streamIDFileReserve: (files: Int, userLimit: Int) {
+        (streamIDBudget.reserve, StreamIDBudget.reserveUserLimit)
+    }
+
     /// Runs a body made of ONE statement on a reader without BEGIN/COMMIT: in autocommit mode a
     /// single statement is its own read transaction, so it is just as consistent and two steps cheaper.
     func readOne<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
