@@ -152,6 +152,17 @@ def answer_limit_checks(p):
                     st, C["RESOURCE_EXHAUSTED"], contains="exceeds the client's frame limit")
     q = Conn(p.path)
     p.check("... and the customer was created all the same (PROTOCOL.md §6: the call ran)", names_found(q, name) == [name], names_found(q, name))
+    # with an idempotency key: a retry gets the first answer, too large again at 16 KiB, whole at 4 MiB
+    keyed = "Wide Keyed Oy %d %s" % (os.getpid(), "\u20ac" * 150)
+    request = f_bytes(1, f_str(2, keyed) + f_str(4, "\U0001F600" * 4000))
+    key = [("idempotency-key", "spec25-wide-%d" % os.getpid())]
+    first = c.unary(CS + "CreateCustomer", request, metadata=key)
+    again = c.unary(CS + "CreateCustomer", request, metadata=key)
+    whole = q.unary(CS + "CreateCustomer", request, metadata=key)
+    p.check("a keyed CreateCustomer over the frame limit, sent again with its key at 16 KiB: RESOURCE_EXHAUSTED both times",
+            first.code == again.code == C["RESOURCE_EXHAUSTED"], (first, again))
+    p.check("... and with its key at 4 MiB: OK, the one customer written (§7.1's first answer)",
+            whole.code == 0 and names_found(q, keyed) == [keyed], (whole, names_found(q, keyed)))
     q.close()
     p.still_open(c, "an answer past the client's frame limit")
     c.close()
