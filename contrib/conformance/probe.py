@@ -1648,7 +1648,7 @@ def main():
                     "debug build), as CI's test does")
     ap.add_argument("--only", action="append", help="run only this section (repeatable): handshake, frames, "
                     "encoding, streams, permissions, values, misc, records, multiplex, feed, rights, keys, edges, windows, restart, grace, sweep, "
-                    "clientstreams, names, occurrences, answers, flags, standing, limits, shutdown")
+                    "clientstreams, names, occurrences, answers, flags, orders, standing, limits, shutdown")
     args = ap.parse_args()
     PATIENCE[0] = args.patience
     proc = None
@@ -1694,6 +1694,7 @@ def main():
                     ("occurrences", lambda: fifth_round.occurrence_checks(p, ids)),
                     ("answers", lambda: fifth_round.answer_limit_checks(p)),
                     ("flags", lambda: fifth_round.flag_checks(p)),
+                    ("orders", lambda: fifth_round.order_checks(p)),
                     ("standing", lambda: fifth_round.standing_checks(p, ids, users)),
                     ("limits", lambda: fifth_round.limits_checks(p, binary if proc is not None else None, tmp)),
                     ("shutdown", lambda: goaway_checks(p) if proc is not None else None)]
