@@ -3,8 +3,8 @@ what the documents promise since the second round: unique names' fold and the te
 `GetStoreStatus`'s limits (fields 10 to 14), the request decoder's occurrence limits, an import
 message's 1000 rows, the ordered streams' id files (RESOURCE_EXHAUSTED naming the limit, given
 back by a CANCEL), the input held per OS user given back once a call is answered, every stream's
-caller checked again while it runs, and a unary answer too large for the client's frame limit
-(refused, though the call ran).
+caller checked again while it runs, a unary answer too large for the client's frame limit
+(refused, though the call ran), bytes sent without HAS_MESSAGE, and SnapshotCustomers' id order.
 
 probe.py imports this module and runs its sections; it is not run on its own. `limits` starts a
 second customerd of its own (small input and id-file limits), so the probe's server keeps its
