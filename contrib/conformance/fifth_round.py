@@ -11,6 +11,7 @@ second customerd of its own (small input and id-file limits), so the probe's ser
 defaults.
 """
 
+import hashlib
 import os
 import shutil
 import struct
@@ -254,8 +255,57 @@ def standing_checks(p, ids, users):
                     st, C["UNAUTHENTICATED"], contains="nothing of it was kept")
     p.check("... and none of its rows was imported", names_found(admin, name) == [], names_found(admin, name))
     w.close()
+    file_checks(p, ids, admin)
     admin.close()
     p.alive("standing")
+
+
+def file_checks(p, ids, admin):
+    """UploadFile checked on each chunk received, DownloadFile before each chunk sent (and after
+    waiting for credit), as the other streams."""
+    files = "customer.v1.FileService/"
+    data = bytes(range(256)) * 800   # 200 KiB: the size message and 4 chunks of 64 KiB at most
+    header = lambda name: f_bytes(1, f_sint(1, ids["customer"]) + f_str(3, name) + f_sint(4, len(data))
+                                  + f_str(5, hashlib.sha256(data).hexdigest()))
+    sid = admin.start(files + "UploadFile", flags=0)
+    admin.send(frame(MESSAGE, HAS_MESSAGE, sid, header("standing.bin")))
+    admin.send(frame(MESSAGE, HAS_MESSAGE, sid, f_bytes(2, data)))
+    admin.send(frame(MESSAGE, END_STREAM, sid, b""))
+    st = admin.wait_status(sid, 60)
+    p.expect_status("UploadFile of 200 KiB as the Administrator: OK", st, 0)
+    fid = customer_id(st)
+    for uid, name, profile in ((4293, "downloadgone", "Read only"), (4294, "uploadgone", "Administrator")):
+        st = admin.unary(USERS + "AddUser", f_uint(1, uid) + f_str(2, name) + f_str(4, profile))
+        p.check("AddUser %s (%s): OK" % (name, profile), st.code in (0, C["ALREADY_EXISTS"]), st)
+    w = p.conn(4293, window=1)
+    sid = w.start(files + "DownloadFile", f_sint(1, fid))
+    kind, first = first_message(w, sid)
+    p.check("DownloadFile at window 1 as downloadgone: its first message", kind == "message", first)
+    st = admin.unary(USERS + "DeactivateUser", f_str(1, "downloadgone"))
+    p.check("DeactivateUser downloadgone while its download is paused: OK", st.code == 0, st)
+    grant(w, sid)
+    after = []
+    st = w.wait_status(sid, 20, messages=after)
+    p.expect_status("the paused download, given credit: UNAUTHENTICATED '…; the stream ended after 1 messages'",
+                    st, C["UNAUTHENTICATED"], contains="the stream ended after 1 messages")
+    p.check("... and no chunk after the deactivation was acknowledged", after == [], len(after))
+    w.close()
+    w = p.conn(4294)
+    sid = w.start(files + "UploadFile", flags=0)
+    w.send(frame(MESSAGE, HAS_MESSAGE, sid, header("uploadgone.bin")))
+    w.send(frame(MESSAGE, HAS_MESSAGE, sid, f_bytes(2, data[:100_000])))
+    time.sleep(0.2)
+    st = admin.unary(USERS + "DeactivateUser", f_str(1, "uploadgone"))
+    p.check("DeactivateUser uploadgone while its upload is open: OK", st.code == 0, st)
+    w.send(frame(MESSAGE, END_STREAM | HAS_MESSAGE, sid, f_bytes(2, data[100_000:])))
+    st = w.wait_status(sid, 20)
+    p.expect_status("the upload's next chunk after its user was deactivated: UNAUTHENTICATED '…, and nothing of it was kept'",
+                    st, C["UNAUTHENTICATED"], contains="nothing of it was kept")
+    w.close()
+    st = admin.unary(files + "ListFiles", f_sint(1, ids["customer"]))
+    names = [get_str(parse_msg(v), 5) for _, v in parse_msg(st.response).get(1, [])] if st.code == 0 else st
+    p.check("... and the customer's files hold 'standing.bin', not 'uploadgone.bin'",
+            isinstance(names, list) and "standing.bin" in names and "uploadgone.bin" not in names, names)
 
 
 # ---------------------------------------------------------------- limits a second server shows small
