@@ -46,7 +46,8 @@ public enum ContactService {
         service: name, method: "StreamMailingList",
         summary: "One MailingListEntry per contact, for lists of any size, by customer name, then customer, then contact: "
             + "the contacts that qualify when the stream starts, each exactly once, in that order, as it is when its turn "
-            + "comes (its customer renamed meanwhile or not); one that no longer qualifies by then is left out.")
+            + "comes (its customer renamed meanwhile or not); one that no longer qualifies by then is left out. More than "
+            + "4096 contacts keep their ids in a file, refused RESOURCE_EXHAUSTED as in StreamCustomers.")
 }
 
 /// `customer.v1.LabelService`: the managed lists of keywords and roles.

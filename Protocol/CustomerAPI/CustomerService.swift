@@ -40,7 +40,12 @@ public enum CustomerService {
             + "(`status` absent: active customers only). The customers are those matching the query when the stream "
             + "starts, in their order then: each comes exactly once, as it is when its turn comes, renamed or renumbered "
             + "meanwhile or not; one erased, or no longer matching the query, by its turn is left out, and one that comes "
-            + "to match after the start is not sent (SnapshotCustomers and WatchChanges follow changes).")
+            + "to match after the start is not sent (SnapshotCustomers and WatchChanges follow changes). A stream of more "
+            + "than 4096 customers keeps their ids in a file beside the database while it runs: when the caller's OS user "
+            + "already holds GetStoreStatus's `maxStreamIDBytesPerUser` in such files, or the server `maxStreamIDFiles` of "
+            + "them (all users together), the stream is refused RESOURCE_EXHAUSTED before its first message, naming the "
+            + "limit; read to their end or cancel the other streams, or narrow the query, and call again. "
+            + "SnapshotCustomers keeps no such file.")
     public static let importCustomers = MethodDescriptor(
         service: name, method: "ImportCustomers", kind: .clientStreaming,
         summary: "Client-streaming: `ImportCustomersMessage`s (options first), answered `ImportCustomersResponse`. "
@@ -61,7 +66,7 @@ public enum CustomerService {
     public static let exportCustomers = ServerStreamingMethod<StreamCustomersRequest, CustomerRecord>(
         service: name, method: "ExportCustomers",
         summary: "One `CustomerRecord` per customer (head office and first contact included): what ImportCustomers takes. "
-            + "Which customers, in what order and as read when, as in StreamCustomers.")
+            + "Which customers, in what order and as read when, and its id file's RESOURCE_EXHAUSTED, as in StreamCustomers.")
     public static let deactivateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(
         service: name, method: "DeactivateCustomer", acceptsIdempotencyKey: true)
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(

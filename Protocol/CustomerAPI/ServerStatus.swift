@@ -8,7 +8,13 @@ public enum ServerStatusService {
 
     public static let getStoreStatus = UnaryMethod<EmptyRequest, StoreStatusResponse>(
         service: name, method: "GetStoreStatus",
-        summary: "Counters since the server started and file sizes now; reads no customer data.")
+        summary: "Counters since the server started and file sizes now; reads no customer data. Fields 10 to 14 are "
+            + "the server's limits (0 from a server older than the field): `maxImportBytes` what one import may send and "
+            + "all imports in progress hold together, `importFreeSpaceReserveBytes` the free space imports and the ordered "
+            + "streams' id files leave on the database's file system, `maxUploadBytes` one uploaded file, "
+            + "`maxStreamIDBytesPerUser` the bytes of customer ids one OS user's ordered streams (StreamCustomers, "
+            + "ExportCustomers, StreamMailingList) may keep in files at once, each file counted a MiB at a time, and "
+            + "`maxStreamIDFiles` the id files the ordered streams of all OS users may hold open at once.")
 }
 
 /// The store's writer, write-ahead log, checkpoints and size.

@@ -15,7 +15,7 @@ public enum UserService {
         summary: "The user the caller's uid maps to (or the person a trusted service acts for), with profile and rights.")
     public static let setUserProfile = UnaryMethod<SetUserProfileRequest, User>(
         service: name, method: "SetUserProfile",
-        summary: "Takes effect on the user's next call. Refused (FAILED_PRECONDITION) when no active administrator would remain.", acceptsIdempotencyKey: true)
+        summary: "Takes effect on the user's next call, and at the next message of its streams running (PROTOCOL.md §6). Refused (FAILED_PRECONDITION) when no active administrator would remain.", acceptsIdempotencyKey: true)
     public static let deactivateUser = UnaryMethod<UserNameRequest, User>(
         service: name, method: "DeactivateUser",
         summary: "The user's calls are refused (UNAUTHENTICATED) from then on; same last-administrator rule.", acceptsIdempotencyKey: true)

@@ -1612,11 +1612,11 @@ def goaway_checks(p):
         p.check("server exits after SIGTERM", False, "still running")
 
 
-def start_server(binary, tmp, path, log):
+def start_server(binary, tmp, path, log, extra=()):
     proc = subprocess.Popen([binary, "--socket", path, "--socket-mode", "0666",
                              "--database", os.path.join(tmp, "db", "customers.sqlite"),
                              "--log-level", "notice", "--registry-url", "fi=http://127.0.0.1:9/",
-                             "--registry-url", "no=http://127.0.0.1:9/", "--registry-timeout", "1"],
+                             "--registry-url", "no=http://127.0.0.1:9/", "--registry-timeout", "1", *extra],
                             stdout=log, stderr=log)
     end = time.monotonic() + 120 * PATIENCE[0]
     while not os.path.exists(path):
@@ -1648,7 +1648,7 @@ def main():
                     "debug build), as CI's test does")
     ap.add_argument("--only", action="append", help="run only this section (repeatable): handshake, frames, "
                     "encoding, streams, permissions, values, misc, records, multiplex, feed, rights, keys, edges, windows, restart, grace, sweep, "
-                    "clientstreams, shutdown")
+                    "clientstreams, names, occurrences, answers, flags, orders, standing, limits, shutdown")
     args = ap.parse_args()
     PATIENCE[0] = args.patience
     proc = None
@@ -1670,6 +1670,7 @@ def main():
         """A new server on the same database and socket, once the last one has exited."""
         p.proc = start_server(binary, tmp, path, log)
     code = 0
+    import fifth_round
     import second_round
     try:
         ids, users = setup(p)
@@ -1689,6 +1690,13 @@ def main():
                     ("grace", lambda: second_round.grace_checks(p, ids, restart) if proc is not None else None),
                     ("sweep", lambda: sweep_checks(p, ids, users)),
                     ("clientstreams", lambda: client_stream_checks(p, ids, users)),
+                    ("names", lambda: fifth_round.names_checks(p)),
+                    ("occurrences", lambda: fifth_round.occurrence_checks(p, ids)),
+                    ("answers", lambda: fifth_round.answer_limit_checks(p)),
+                    ("flags", lambda: fifth_round.flag_checks(p)),
+                    ("orders", lambda: fifth_round.order_checks(p)),
+                    ("standing", lambda: fifth_round.standing_checks(p, ids, users)),
+                    ("limits", lambda: fifth_round.limits_checks(p, binary if proc is not None else None, tmp)),
                     ("shutdown", lambda: goaway_checks(p) if proc is not None else None)]
         for name, run in sections:
             if (args.only and name not in args.only) or (args.quick and name in QUICK_SKIPS):

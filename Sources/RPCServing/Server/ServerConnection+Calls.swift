@@ -202,14 +202,14 @@ extension ServerConnection {
     // MARK: Streams
 
     /// Sends one server-stream message once flow control allows it.
-    func sendStreamMessage(_ bytes: [UInt8], context: ServerContext) throws {
+    func sendStreamMessage(_ bytes: [UInt8], context: ServerContext, afterWaitingForCredit: () throws -> Void) throws {
         guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
         let cost = FrameHeader.cost(ofPayload: bytes.count)
         guard cost <= clientMaxFrameSize else {
             throw RPCError(.resourceExhausted,
                            "a stream message of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
         }
-        try stream.spendCredit(cost, context: context)
+        if try stream.spendCredit(cost, context: context) { try afterWaitingForCredit() }
         do {
             let end = try writer.writeStreamFrame(after: stream.queuedEnd, streamLimit: runtime.configuration.maxQueuedBytesPerStream,
                                                   abandon: { context.isCancelled }) { buffer in

@@ -398,6 +398,10 @@ extension ServerConnection {
             reject(streamID: streamID, RPCError(.internalError, "a \(kind) call must carry its one request in CALL_START"))
             return nil
         }
+        if !hasMessage && !message.isEmpty {   // as for a MESSAGE frame (handleMessage)
+            reject(streamID: streamID, RPCError(.internalError, "a CALL_START with \(message.count) bytes after its metadata without HAS_MESSAGE"))
+            return nil
+        }
         let held: HeldRequest?
         switch requestCharge(payload.count, kind: kind, charge: charge) {
         case .success(let kept): held = kept
@@ -485,6 +489,14 @@ extension ServerConnection {
     private func handleMessage(_ header: FrameHeader, _ payload: ArraySlice<UInt8>) throws(ProtocolViolation) {
         try header.requireCallStream()
         guard let context = calls.withLock({ $0.active[header.streamID] }) else { return }   // call already ended
+        // Bytes without HAS_MESSAGE are no message: taken as none, a client that forgot the flag
+        // would see its rows dropped and its import answered OK (spec25's outside client did).
+        if !header.flags.contains(.hasMessage) && !payload.isEmpty {
+            let error = RPCError(.internalError, "a MESSAGE frame of \(payload.count) payload bytes without HAS_MESSAGE")
+            finish(context, status: error, response: nil)
+            context.cancel(error)
+            return
+        }
         guard context.method.kind == .clientStreaming, let stream = context.stream else {
             // A bare END_STREAM is the client half-closing after the request it sent in CALL_START.
             if !header.flags.contains(.hasMessage) && header.flags.contains(.endStream) { return }
