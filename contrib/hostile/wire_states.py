@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """The wire's state machine from outside (redteam25): frames in stream states they do not belong
 to, answered as PROTOCOL.md section 10.1 says, and nothing left behind: the server's threads and
-descriptors (from /proc) back where they were, no call in flight but the checker's own.
+descriptors (from /proc, the database's connections apart) back where they were, and the per-user
+stream budget given back.
 
-    contrib/hostile/wire_states.py --socket PATH --pid PID [--rounds N]
+    contrib/hostile/wire_states.py --socket PATH --pid PID [--rounds N] [--streams N]
 
 Cases, each on a fresh connection, `--rounds` times (default 3): a MESSAGE after a client stream's
 END_STREAM; a second CALL_START on a live stream id (a WatchChanges left open) and an id going
 backwards; WINDOW_UPDATE and CANCEL on ids never opened and long closed, then a call; HELLO twice;
-the client's GOAWAY and then more calls; 100 client streams (dry-run imports) opened at once with
-their frames interleaved, half ended, a quarter CANCELled, a quarter left open at the close; 100
-server streams (WatchChanges) opened and the connection closed under them. Run it against a test
-instance of the user running it (the server's administrator). Exit 0 when every case held, else 1.
+the client's GOAWAY and then more calls; `--streams` (default 100) client streams (dry-run imports)
+opened at once with their frames interleaved, half ended, a quarter CANCELled, a quarter left open
+at the close; as many server streams (WatchChanges) opened and the connection reset under them.
+Run it against a test instance of the user running it (the server's administrator). Exit 0 when
+every case held, else 1.
 """
 
 from __future__ import annotations
@@ -179,28 +181,33 @@ def case_client_goaway(path: str) -> None:
     c.close()
 
 
+STREAMS = 100
+
+
 def case_interleaved_client_streams(path: str) -> None:
     c = Connection(path)
-    ids = list(range(1, 200, 2))
+    ids = list(range(1, 2 * STREAMS, 2))
     c.send(b"".join(start(stream, IMPORT, None, False) for stream in ids))
     for round_ in range(3):
         c.send(b"".join(message(stream, OPTIONS if round_ == 0 else EMPTY_ROWS) for stream in ids))
-    ended, cancelled = ids[:50], ids[50:75]
+    ended, cancelled = ids[:STREAMS // 2], ids[STREAMS // 2:STREAMS * 3 // 4]
     c.send(b"".join(frames.frame(frames.MESSAGE, frames.END_STREAM, stream) for stream in ended)
            + b"".join(frames.frame(frames.CANCEL, 0, stream) for stream in cancelled))
-    codes = c.statuses(len(ended), wait=30)
-    check("100 interleaved client streams: each one ended is answered", sorted(codes) == ended
+    # A bound, not a measure: imports take the writer one at a time (a debug build on a loaded
+    # machine takes most of a second each; a release build 0.1 s for all 50).
+    codes = c.statuses(len(ended), wait=180)
+    check(f"{STREAMS} interleaved client streams: each one ended is answered", sorted(codes) == ended
           and set(codes.values()) <= {0, 3}, f"{len(codes)} answered, codes {sorted(set(codes.values()))}")
     c.close()  # a quarter still open
 
 
 def case_streams_closed_under(path: str) -> None:
     c = Connection(path)
-    c.send(b"".join(start(stream, WATCH, WATCH_REQUEST, True) for stream in range(1, 200, 2)))
+    c.send(b"".join(start(stream, WATCH, WATCH_REQUEST, True) for stream in range(1, 2 * STREAMS, 2)))
     time.sleep(0.5)
     c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
     c.close()
-    check("100 watches on a connection reset under them", True)
+    check(f"{STREAMS} watches on a connection reset under them", True)
 
 
 def census(pid: int) -> tuple[int, int]:
@@ -222,19 +229,26 @@ def database_connections(pid: int) -> int:
 
 
 def budgets_given_back(path: str) -> None:
-    """Every round left up to 100 watches and 25 imports open at its close: were their places given
-    back, 200 watches start now (the user's limit is 256 server streams) and WhoAmI is answered."""
-    connections = [Connection(path) for _ in range(2)]
-    for c in connections:
-        c.send(b"".join(start(stream, WATCH, WATCH_REQUEST, True) for stream in range(1, 200, 2)))
-    refused = {}
-    for c in connections:
-        refused.update({k: v for k, v in c.statuses(100, wait=2).items() if v != 0})
+    """Every round left watches and imports open at its close: once the server has seen those
+    connections end, their places are back, so 200 watches start (the user's limit is 256 server
+    streams) and WhoAmI is answered. Tried again each second, for at most 120 s, while the server
+    may still be ending them."""
+    deadline = time.monotonic() + 120
+    while True:
+        connections = [Connection(path) for _ in range(2)]
+        for c in connections:
+            c.send(b"".join(start(stream, WATCH, WATCH_REQUEST, True) for stream in range(1, 200, 2)))
+        refused = {}
+        for c in connections:
+            refused.update({k: v for k, v in c.statuses(100, wait=2).items() if v != 0})
+        for c in connections:
+            c.close()
+        if not refused or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     probe = CustomerCardClient(path, timeout=10)
     who = probe.call(WHO, {}).get("name")
     probe.close()
-    for c in connections:
-        c.close()
     check("the stream and call budgets were given back: 200 watches start, WhoAmI answered",
           not refused and who is not None, f"refused {refused}, WhoAmI {who!r}")
 
@@ -244,24 +258,22 @@ def main() -> int:
     parser.add_argument("--socket", required=True)
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--streams", type=int, default=100, help="streams a connection opens at once (at most 100)")
     arguments = parser.parse_args()
+    global STREAMS
+    STREAMS = min(max(arguments.streams, 4), 100)
     path = arguments.socket
     cases = [case_message_after_end, case_reused_and_backwards_ids, case_frames_on_unopened_and_closed,
              case_hello_twice, case_client_goaway, case_interleaved_client_streams, case_streams_closed_under]
     before = census(arguments.pid)
-    for round_ in range(arguments.rounds + 1):
-        print(f"round {round_}" + (" (warm-up: the store opens its database readers as calls first need them)"
-                                   if round_ == 0 else ""))
+    print(f"threads and descriptors but the database's at the start: {before}")
+    for round_ in range(arguments.rounds):
+        print(f"round {round_ + 1}")
         for case in cases:
             case(path)
-        if round_ == 0:
-            time.sleep(1)
-            warmed = census(arguments.pid)
-            print(f"threads and descriptors but the database's: {before} at the start, {warmed} after the warm-up")
-            before = warmed
     budgets_given_back(path)
     # Threads end and descriptors close once the server has seen the closes: bounded wait.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     after = census(arguments.pid)
     while time.monotonic() < deadline and (after[0] > before[0] or after[1] > before[1]):
         time.sleep(0.2)
