@@ -84,7 +84,7 @@ let package = Package(
         // Clients.
         .target(name: "CustomerClient", dependencies: ["RPCClient", "CustomerAPI", "Hashing", "BinaryCoding"],
                 path: "Clients/CustomerClient"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion", "DirectorySafety"],
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CommandLineKit", "Hashing", "ProductVersion", "DirectorySafety", "ServiceLog"],
                           path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "SQLiteEngine",
                                                                    "CommandLineKit", "CustomerStore", "ProductVersion"],

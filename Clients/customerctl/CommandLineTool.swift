@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerClient
 import Foundation
 import ProductVersion
+import ServiceLog
 
 /// The customerctl command tree: finds the command, prints help, runs it, maps failures to exit codes.
 enum CommandLineTool {

@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// `customerctl addresses ...`, `contacts ...`, `keywords ...`, `roles ...`, `mailing-list`.
 enum ContactCommands {
@@ -69,7 +70,7 @@ enum ContactCommands {
             if invocation.output == .json {
                 try Output(format: .json).printJSON(readiness)
             } else {
-                print(readiness.ready ? "ready" : "not ready: missing \(readiness.missing.joined(separator: ", "))")
+                print(readiness.ready ? "ready" : TerminalText.escaped("not ready: missing \(readiness.missing.joined(separator: ", "))"))
             }
             if !readiness.ready {
                 throw RPCError(.failedPrecondition, "missing \(readiness.missing.joined(separator: ", "))")

@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// `customerctl customers ...`.
 enum CustomerCommands {
@@ -62,7 +63,7 @@ enum CustomerCommands {
             try invocation.printer.customers(page.customers)
             if let token = page.nextPageToken {
                 // On stderr so that stdout stays one table or one JSON array.
-                FileHandle.standardError.write(Data("next page: \(pageToken.spelling) \(token)\n".utf8))
+                FileHandle.standardError.write(Data("next page: \(pageToken.spelling) \(TerminalText.escaped(token))\n".utf8))
             }
         },
         CustomerTransferCommands.importCommand,

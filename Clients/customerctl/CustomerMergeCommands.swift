@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// `customers duplicates` and `customers merge` (issue 18 §2).
 enum CustomerMergeCommands {
@@ -22,7 +23,7 @@ enum CustomerMergeCommands {
         try invocation.printer.duplicates(page.pairs)
         if let token = page.nextPageToken {
             // On stderr so that stdout stays one table or one JSON array.
-            FileHandle.standardError.write(Data("next page: \(CustomerCommands.pageToken.spelling) \(token)\n".utf8))
+            FileHandle.standardError.write(Data("next page: \(CustomerCommands.pageToken.spelling) \(TerminalText.escaped(token))\n".utf8))
         }
     }
 

@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// `customerctl customers import` and `customers export`: CSV and JSON Lines with the same columns
 /// (`CustomerColumns`), so an export imports again unchanged.
@@ -71,7 +72,7 @@ enum CustomerTransferCommands {
             progress.finish()
         } catch let error as RPCError where error.code == .invalidArgument && !error.details.isEmpty {
             progress.finish()
-            FileHandle.standardError.write(Data(error.details.map { "\($0.field): \($0.reason)\n" }.joined().utf8))
+            FileHandle.standardError.write(Data(error.details.map { TerminalText.escaped("\($0.field): \($0.reason)") + "\n" }.joined().utf8))
             throw RPCError(error.code, error.message)
         }
         // The server's counts are added to with wrapping: a count near Int64.max from a broken
@@ -134,8 +135,8 @@ enum CustomerTransferCommands {
         FileHandle.standardOutput.write(buffer)
     }
 
-    /// "line 7: email: must be ...", a line each.
+    /// "line 7: email: must be ...", a line each, escaped: the reasons are the server's words.
     private static func lines(_ problems: [ImportProblem]) -> String {
-        problems.map { "line \($0.line): \($0.field.isEmpty ? "" : $0.field + ": ")\($0.reason)\n" }.joined()
+        problems.map { TerminalText.escaped("line \($0.line): \($0.field.isEmpty ? "" : $0.field + ": ")\($0.reason)") + "\n" }.joined()
     }
 }

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// Output of the sales, collaboration, financial, settings and files tabs.
 extension Output {

@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import ServiceLog
 
 /// Output of the contact-information records: addresses, contacts, labels, activities, history.
 extension Output {

@@ -1,4 +1,5 @@
 import CustomerClient
+import ServiceLog
 
 extension Output {
     /// A registry refresh: the registry asked, the company's standing, the differences as FIELD /

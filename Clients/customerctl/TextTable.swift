@@ -1,3 +1,5 @@
+import ServiceLog
+
 /// Rows of text in aligned columns, for people reading a terminal. Cells are printed escaped
 /// (`TerminalText`): a cell is one line and never a terminal command.
 struct TextTable {

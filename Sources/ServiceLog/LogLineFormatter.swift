@@ -17,7 +17,7 @@ enum LogLineFormatter {
             line += quotedIfNeeded(value)
         }
         line += " "
-        line += message.unicodeScalars.contains { $0.value < 0x20 } ? escaped(message) : message
+        line += message.unicodeScalars.contains(where: TerminalText.needsEscape) ? escaped(message) : message
         line += "\n"
         return line
     }
@@ -40,15 +40,20 @@ enum LogLineFormatter {
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
-    /// Values with spaces, quotes, `=` or control characters are quoted so a line splits unambiguously.
+    /// Values with spaces, quotes, `=` or what `TerminalText` escapes are quoted so a line splits
+    /// unambiguously.
     static func quotedIfNeeded(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.value < 0x20
+            scalar == " " || scalar == "\"" || scalar == "=" || scalar == "\\" || TerminalText.needsEscape(scalar)
         }
         return needsQuotes ? "\"" + escaped(value) + "\"" : value
     }
 
-    /// Escapes quotes, backslashes and control characters so an event never spans two lines.
+    /// Escapes quotes, backslashes and what `TerminalText` escapes, so an event never spans two
+    /// lines, for a terminal or a log viewer either: C0 alone was escaped, so an `acting-for` name a
+    /// trusted service sent with U+2028 started a forged line where viewers break lines there, a C1
+    /// CSI (U+009B) reached the terminal of whoever ran `journalctl`, and a right-to-left override
+    /// printed the rest of the line reversed.
     private static func escaped(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count + 2)
@@ -56,12 +61,9 @@ enum LogLineFormatter {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
             default:
-                if scalar.value < 0x20 {
-                    result += "\\u{\(String(scalar.value, radix: 16))}"
+                if TerminalText.needsEscape(scalar) {
+                    result += TerminalText.escape(scalar)
                 } else {
                     result.unicodeScalars.append(scalar)
                 }

@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    /// A trusted service's `acting-for` name is logged as sent when it names nobody: the log line
+    /// showed C0 escaped but DEL, C1 (U+009B is a terminal's CSI), the line separator (a forged
+    /// second event where a log viewer breaks lines) and a right-to-left override (the rest of the
+    /// line reversed) as they came, on the administrator's terminal.
+    @Test func aPersonNamedWithTerminalControlsIsLoggedEscapedOnOneLine() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let forged = "nobody\u{2028}2026-12-06T20:00:00.000Z critical customerd: \u{202E}txet desrever\u{202C}"
+                + "\u{9B}2J\u{7F}\u{2029}\u{2066}x"
+            let error = await outcome {
+                _ = try await fixture.client.users.whoAmI(options: .acting(for: forged))
+            }
+            #expect(error?.code == .unauthenticated, "\(String(describing: error))")
+            let line = try #require(fixture.log.refusals.last)
+            for raw: Unicode.Scalar in ["\u{2028}", "\u{2029}", "\u{202E}", "\u{202C}", "\u{9B}", "\u{7F}", "\u{2066}"] {
+                #expect(!line.unicodeScalars.contains(raw), "U+\(String(raw.value, radix: 16)) raw in \(line)")
+            }
+            #expect(line.contains("user=\"nobody\\u{2028}2026-12-06T20:00:00.000Z critical customerd: \\u{202E}txet desrever"
+                + "\\u{202C}\\u{9B}2J\\u{7F}\\u{2029}\\u{2066}x\""), "\(line)")
+            #expect(line.split(separator: "\n").count == 1)
+        }
+    }
+
     /// Two `acting-for` entries (a service that forwards its client's metadata and adds its own
     /// after it): the first one counted, so the client chose whom the call ran as. Now refused,
     /// whatever the names, and nothing is written.

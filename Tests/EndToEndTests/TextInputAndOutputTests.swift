@@ -74,6 +74,31 @@ import Testing
         }
     }
 
+    /// Free text keeps bidirectional controls and separators (Arabic and Hebrew editors write
+    /// them), and JSON printed them raw: a note's right-to-left override reordered what the
+    /// administrator read (`Pay \u{202E}gnp.exe` shows as "Pay exe.png"). JSON now writes them in
+    /// its own escapes, the same value for a program.
+    @Test func jsonOutputShowsBidirectionalControlsAndSeparatorsAsEscapes() async throws {
+        try await withServer { server, client in
+            let description = "Pay \u{202E}gnp.exe\u{202C} now\u{2029}IBAN \u{2067}FI00\u{2069}\u{2028}end"
+            let customer = try await client.customers.create(CustomerFields(name: "Acme Oy", description: description))
+            #expect(customer.description == description)
+            let get = try await ctl(server, ["customers", "get", String(customer.id), "--output", "json"])
+            let export = try await ctl(server, ["customers", "export"])
+            for result in [get, export] {
+                #expect(result.status == 0, "\(result.stderr)")
+                for raw: Unicode.Scalar in ["\u{202E}", "\u{202C}", "\u{2029}", "\u{2067}", "\u{2069}", "\u{2028}"] {
+                    #expect(!result.stdout.unicodeScalars.contains(raw), "U+\(String(raw.value, radix: 16)) raw in \(result.stdout)")
+                }
+                #expect(result.stdout.contains(#"Pay \u202egnp.exe\u202c now\u2029IBAN \u2067FI00\u2069\u2028end"#), "\(result.stdout)")
+            }
+            let object = try JSONSerialization.jsonObject(with: Data(get.stdout.utf8)) as? [String: Any]
+            #expect(object?["description"] as? String == description)
+            let line = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any]
+            #expect(line?["description"] as? String == description)
+        }
+    }
+
     /// Text stored before control characters were refused is still printed as data, never as
     /// terminal commands: escape sequences and line breaks come out as visible escapes.
     @Test func storedControlCharactersArePrintedEscapedInTablesAndFieldLists() async throws {

@@ -89,6 +89,22 @@ def run(sock):
         if s == "status-control-chars":
             m = b"\x1b[2J\x1b]0;pwned\x07evil\rline"
             sock.sendall(frames.frame(frames.STATUS, 0, sid, b"\x05" + bytes([len(m)]) + m + b"\0\0"))
+        # Text a terminal would act on inside an answer's fields, not its message (redteam25): a
+        # detail's field and reason, a page token, an import problem's reason. C0, C1 (CSI
+        # U+009B), DEL, a line separator and a right-to-left override.
+        if s in ("details-escapes", "page-token-escapes", "import-problems-escapes"):
+            evil = "\x1b]0;pwned\x07\x1b[2J\u009b2J\x7f\u2028FORGED \u202eelif\u202c".encode()
+            if s == "details-escapes":
+                detail = b"\x0a" + string_bytes("name\x1b[31m") + b"\x12" + string_bytes(evil.decode())
+                details = b"\x0a" + varint(len(detail)) + detail
+                m = b"bad"
+                sock.sendall(frames.frame(frames.STATUS, 0, sid, b"\x03" + varint(len(m)) + m + varint(len(details)) + details + b"\0"))
+            elif s == "page-token-escapes":
+                sock.sendall(ok(sid, b"\x12" + varint(len(evil)) + evil))
+            else:
+                problem = b"\x08\x04" + b"\x12" + string_bytes("name") + b"\x1a" + varint(len(evil)) + evil
+                # rows 1, imported 0, rejectedRows 1 (zigzag), the problem, dryRun false: every singular field.
+                sock.sendall(ok(sid, b"\x08\x02\x10\x00\x18\x02\x22" + varint(len(problem)) + problem + b"\x28\x00"))
         if s == "status-unknown-stream":
             sock.sendall(frames.frame(frames.STATUS, 0, sid + 1000, b"\x05\x01a\0\0")); time.sleep(40); return
         if s == "status-twice-message-after":

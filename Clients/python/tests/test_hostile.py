@@ -8,10 +8,12 @@ import subprocess
 import sys
 import unittest
 
-from daemon import REPOSITORY, Daemon
+from daemon import REPOSITORY, Daemon, customerd_path
 
 REPLAY = REPOSITORY / "contrib" / "hostile" / "replay.py"
 UNICODE_TEXT = REPOSITORY / "contrib" / "hostile" / "unicode_text.py"
+TERMINAL_TEXT = REPOSITORY / "contrib" / "hostile" / "terminal_text.py"
+WIRE_STATES = REPOSITORY / "contrib" / "hostile" / "wire_states.py"
 
 
 class HostileReplayTest(unittest.TestCase):
@@ -40,6 +42,41 @@ class UnicodeTextTest(unittest.TestCase):
                                 capture_output=True, text=True, timeout=600)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("a keyword 'ecole' (no accent: another word) is taken", result.stdout)
+        self.assertIn("\n0 failed\n", result.stdout)
+
+
+class TerminalTextTest(unittest.TestCase):
+    def test_text_someone_else_wrote_reaches_the_administrator_escaped(self) -> None:
+        """contrib/hostile/terminal_text.py: stored bidirectional controls through customerctl's
+        outputs, terminal controls in `acting-for` through the log, and a hostile server's answer
+        fields (redteam25)."""
+        customerctl = pathlib.Path(customerd_path()).with_name("customerctl")
+        if not customerctl.exists():
+            self.skipTest(f"no customerctl beside customerd ({customerctl})")
+        daemon = Daemon("--log-level", "notice")  # the refusals' lines are notices
+        self.addCleanup(daemon.remove)
+        daemon.start()
+        result = subprocess.run([sys.executable, str(TERMINAL_TEXT), "--customerctl", str(customerctl),
+                                 "--socket", daemon.socket, "--log", str(daemon.log)],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("held   no log line holds a raw control", result.stdout)
+        self.assertIn("\n0 failed\n", result.stdout)
+
+
+class WireStatesTest(unittest.TestCase):
+    def test_frames_out_of_state_are_answered_and_leave_nothing_behind(self) -> None:
+        """contrib/hostile/wire_states.py: every frame type in stream states it does not belong to,
+        then the threads, descriptors and budgets counted (redteam25)."""
+        daemon = Daemon()
+        self.addCleanup(daemon.remove)
+        daemon.start()
+        assert daemon.process is not None
+        result = subprocess.run([sys.executable, str(WIRE_STATES), "--socket", daemon.socket,
+                                 "--pid", str(daemon.process.pid), "--rounds", "1", "--streams", "20"],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("held   threads and descriptors (but the database's) back where they were", result.stdout)
         self.assertIn("\n0 failed\n", result.stdout)
 
 

@@ -1,0 +1,68 @@
+/// Text someone else wrote made safe to show a person: one rule for customerctl's output and
+/// customerd's log lines.
+///
+/// Stored text is data, not terminal commands: an escape sequence in a customer's name (stored
+/// before the server refused control characters, or sent back by a business registry) must not
+/// recolour, retitle or clear the terminal of whoever lists customers, and a line break inside a
+/// cell must not make up a row of its own. Every cell of a table and every value of a field list
+/// passes through here, and so does every log line (a trusted service's `acting-for` name is
+/// logged as sent); JSON output keeps the text whole in JSON's own escapes (`jsonEscaped`).
+public enum TerminalText {
+    /// `text` with each control character (C0, DEL, C1), line or paragraph separator and
+    /// bidirectional embedding, override or isolate written as a visible escape: `\n`, `\r`, `\t`,
+    /// else `\u{1B}` with the code point in hex. A right-to-left override stored in a name (before
+    /// the server refused them) printed the rest of the row reversed: `Acme \u{202E}yO enilno`.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 8)
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            result += escape(scalar)
+        }
+        return result
+    }
+
+    /// The visible escape of one code point `needsEscape` holds.
+    public static func escape(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        }
+    }
+
+    /// A JSON text (Foundation's encoder writes C0 as `\u00XX` but DEL, C1, the separators and
+    /// the bidirectional controls as they are) with those written as `\uXXXX` too: the same JSON
+    /// value, so a program reads the text whole, and a person reading it in a terminal sees a
+    /// right-to-left override in a note as `\u202e`, not a line that reorders itself. Such code
+    /// points can only stand inside JSON strings (the structure is ASCII), so each is replaced
+    /// where it stands; C0 outside strings is the layout's own white space and stays.
+    public static func jsonEscaped(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { $0.value >= 0x7F && needsEscape($0) }) else { return json }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(json.unicodeScalars.count + 8)
+        for scalar in json.unicodeScalars {
+            guard scalar.value >= 0x7F, needsEscape(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16)
+            result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return result
+    }
+
+    /// Category Cc is U+0000-001F and U+007F-009F, U+2028 and U+2029 are the only line and
+    /// paragraph separators, and the bidirectional embeddings, overrides and isolates are
+    /// U+202A-202E and U+2066-2069: range checks, as a `generalCategory` lookup per code point is slow.
+    public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || (0x2028...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value)
+    }
+}
