@@ -155,7 +155,7 @@ final class StreamIDs {
     /// order: it lives as long as the stream, on this machine).
     private func readBack(_ file: (descriptor: Int32, name: String), into ids: inout [Int64], count: Int) throws {
         let start = ids.count
-        ids.append(contentsOf: repeatElement(0, count: count))
+        ids += [Int64](repeating: 0, count: count)
         let wanted = count * MemoryLayout<Int64>.size
         var done = 0
         let offset = off_t(readFromFile * MemoryLayout<Int64>.size)
