@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Unicode text from outside (unicode22, unicode23, fold24): the same text in two canonical forms, invisible
+"""Unicode text from outside (unicode22, unicode23, fold24, names25): the same text in two canonical forms, invisible
 and bidi characters, case beyond ASCII (in search and in unique names) and lengths at the limit, sent through the wire as a caller
 would, printing what the server stored and answered for each case.
 
@@ -141,6 +141,31 @@ def main() -> int:
     again = create(industry, {"name": "\uff21\uff23\uff2d\uff25"})
     check("an industry full-width 'ＡＣＭＥ' beside 'ACME' is refused as existing", again.startswith("ALREADY_EXISTS"),
           f"{made[:40]} / {again}")
+
+    # Unique names that print alike (names25): default-ignorable code points that are not format characters
+    # (a variation selector, the Hangul filler, the combining grapheme joiner), and names that show nothing.
+    for other in ("VIP\ufe0f", "V\U000e0100IP", "VI\u180bP"):
+        again = create(label, {"kind": "keyword", "name": other})
+        check(f"a keyword {ascii(other)} beside 'VIP' is refused as existing, naming it",
+              again.startswith("ALREADY_EXISTS") and "'VIP'" in again, again)
+    made = create(industry, {"name": "AB"})
+    again = create(industry, {"name": "A\u3164B"})
+    check("an industry 'A\\u3164B' (Hangul filler) beside 'AB' is refused as existing", again.startswith("ALREADY_EXISTS"),
+          f"{made[:40]} / {again}")
+    made = create("customer.v1.UserService/AddUser", {"uid": 4245, "name": "ab"})
+    again = create("customer.v1.UserService/AddUser", {"uid": 4246, "name": "a\u034fb"})
+    check("a user 'a\\u034fb' (grapheme joiner) beside 'ab' is refused as existing", again.startswith("ALREADY_EXISTS"),
+          f"{made[:40]} / {again}")
+    for blank in ("\u3164", "\u115f\u1160", "\uffa0\ufe0f", "\U000e0020"):
+        for method, request in ((label, {"kind": "keyword", "name": blank}), (industry, {"name": blank}),
+                                ("customer.v1.SettingsService/CreateSegment", {"name": blank}),
+                                ("customer.v1.UserService/AddUser", {"uid": 4247, "name": blank})):
+            refused = create(method, request)
+            check(f"{method.rsplit('/', 1)[1]} {ascii(blank)} (shows nothing) is refused naming the field",
+                  refused.startswith("INVALID_ARGUMENT") and "name:" in refused, refused)
+    renamed = create("customer.v1.SettingsService/RenameIndustry", {"name": "AB", "newName": "\u3164"})
+    check("an industry renamed to '\\u3164' (shows nothing) is refused naming the field",
+          renamed.startswith("INVALID_ARGUMENT") and "newName:" in renamed, renamed)
 
     # A user name in NFD (as an OS account's GECOS or a form may send it) and looked up in NFC.
     made = outcome(lambda: client.call("customer.v1.UserService/AddUser", {"uid": 4242, "name": "J" + NFD}))
