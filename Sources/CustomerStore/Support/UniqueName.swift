@@ -79,8 +79,8 @@ struct UniqueName: Sendable {
             return try statement.step() ? statement.text(0) : nil
         }
         if let taken {
-            throw StoreError.alreadyExists(
-                "is already taken by the \(what ?? self.what) '\(taken)' (names are compared ignoring case)", field: field)
+            throw StoreError.alreadyExists("is already taken by the \(what ?? self.what) '\(taken)' (names are compared "
+                + "as they print: ignoring case, compatibility forms and characters that do not show)", field: field)
         }
     }
 }
