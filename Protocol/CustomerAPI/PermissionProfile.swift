@@ -108,7 +108,8 @@ public struct CreateProfileRequest: Codable, Sendable, Hashable {
 }
 
 public struct UpdateProfileRequest: Codable, Sendable, Hashable {
-    /// The profile's current name (compared ignoring case).
+    /// The profile's current name (compared as every unique name is: ignoring case, compatibility
+    /// forms and characters that do not show).
     public var name: String
     public var newName: String?
     public var rights: RightsChanges

@@ -9,7 +9,7 @@ import SQLiteEngine
         let fixture = try Fixture()
         let retail = try fixture.store.createIndustry(name: " Retail ")
         #expect(retail.name == "Retail" && retail.customerCount == 0)
-        #expect(throws: StoreError.alreadyExists("is already taken by the industry 'Retail' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the industry 'Retail' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.createIndustry(name: "RETAIL")
         }
         #expect(violations { _ = try fixture.store.createIndustry(name: "") }?.map(\.field) == ["name"])
@@ -73,7 +73,7 @@ import SQLiteEngine
         let renamed = try fixture.store.renameIndustry(name: "it", to: "Software")
         #expect(renamed.name == "Software" && renamed.customerCount == 2)
         #expect(try ids.map { try fixture.store.customer(id: $0).industry } == ["Software", "Software"])
-        #expect(throws: StoreError.alreadyExists("is already taken by the industry 'Energy' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the industry 'Energy' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.renameIndustry(name: "Software", to: "energy")
         }
         #expect(throws: StoreError.notFound("no industry is named 'Mining'", field: "name")) {

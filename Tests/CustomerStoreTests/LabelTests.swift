@@ -10,7 +10,7 @@ import Testing
         _ = try fixture.store.createLabel(.keyword, name: "Alpha")
         _ = try fixture.store.createLabel(.role, name: "beta")  // the same name in the other list is fine
         #expect(beta.name == "beta" && beta.contactCount == 0)
-        #expect(throws: StoreError.alreadyExists("is already taken by the keyword 'beta' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the keyword 'beta' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.createLabel(.keyword, name: "BETA")
         }
         #expect(violations { _ = try fixture.store.createLabel(.role, name: "  ") }?.map(\.field) == ["name"])
@@ -34,7 +34,7 @@ import Testing
         let renaming = try #require(try fixture.store.history(.contact, id: contact.id).last)
         #expect(renaming.action == "updated")
         #expect(renaming.changes == [StoredFieldChange(field: "roles", oldValue: "buyer", newValue: "Purchaser")])
-        #expect(throws: StoreError.alreadyExists("is already taken by the role 'owner' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the role 'owner' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.renameLabel(.role, name: "Purchaser", to: "Owner", by: .user(fixture.admin.id))
         }
         #expect(throws: StoreError.notFound("no role is named 'nobody'", field: "name")) {

@@ -31,10 +31,10 @@ import Testing
     @Test func namesAreUniqueAmongSiblingsIgnoringCase() throws {
         let fixture = try Fixture()
         let tree = try Tree(fixture.store)
-        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Services' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Services' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.createSegment(name: "SERVICES", parentID: tree.industry.id)
         }
-        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Industry' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Industry' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.createSegment(name: "industry", parentID: nil)
         }
         // The same name elsewhere in the tree is fine.
@@ -55,7 +55,7 @@ import Testing
         #expect(try fixture.store.segments().map(\.displayPath) == [
             "Industry", "Industry / Services", "Machinery", "Public sector", "Public sector / Production",
         ])
-        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Machinery' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Machinery' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.updateSegment(id: tree.publicSector.id, name: "machinery", placement: .unchanged)
         }
     }
@@ -72,7 +72,7 @@ import Testing
         #expect(violations {
             _ = try fixture.store.updateSegment(id: tree.industry.id, name: "Renamed", placement: .under(999))
         }?.map(\.field) == ["parentId"])
-        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Public sector' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the sibling segment 'Public sector' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.updateSegment(id: tree.machinery.id, name: "public sector", placement: .topLevel)
         }
         #expect(try fixture.store.segments() == before)

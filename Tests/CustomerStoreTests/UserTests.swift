@@ -38,7 +38,7 @@ import Testing
         #expect(throws: StoreError.alreadyExists("is already taken", field: "uid")) {
             try fixture.store.addUser(uid: 1000, name: "someone")
         }
-        #expect(throws: StoreError.alreadyExists("is already taken by the user 'alice' (names are compared ignoring case)", field: "name")) {
+        #expect(throws: StoreError.alreadyExists("is already taken by the user 'alice' (names are compared as they print: ignoring case, compatibility forms and characters that do not show)", field: "name")) {
             try fixture.store.addUser(uid: 2000, name: "Alice")
         }
         let big = try fixture.store.addUser(uid: UInt32.max - 1, name: "  max  ")

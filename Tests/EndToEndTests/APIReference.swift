@@ -107,9 +107,11 @@ enum APIReference {
         name, label, industry or profile sent in either form is the same one, found and refused as existing
         alike. The unique names (users, profiles, keywords, roles, industries, sibling segments) are
         compared by Unicode's identifier fold (NFKC_Casefold in spirit): ignoring case in every script
-        by full case folding, compatibility forms and invisible format characters: "ÉCOLE", "École"
-        and "école" are one keyword, "STRAẞE" and "strasse" one industry, full-width "ＡＣＭＥ" and
-        "ACME" one, "VIP" with a zero-width space or soft hyphen inside is "VIP", and the second is
+        by full case folding, compatibility forms and characters that do not show (Unicode's
+        default-ignorable code points and format characters): "ÉCOLE", "École" and "école" are one
+        keyword, "STRAẞE" and "strasse" one industry, full-width "ＡＣＭＥ" and "ACME" one, "VIP"
+        with a zero-width space, a soft hyphen or a variation selector (U+FE0F) in it is "VIP", and
+        "A", a Hangul filler (U+3164) and "B" is "AB"; the second is
         refused `ALREADY_EXISTS` "name: is already taken by the keyword 'ÉCOLE' …", naming the one that
         has it; accents are not folded ("ecole" is another keyword). Its limit counts Unicode code points after composing, as SQLite's `length()` does. No text
         may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a line or
@@ -118,7 +120,8 @@ enum APIReference {
         sales case's `reason` and an invoice's `description`. Every other text is one line and may not hold
         a bidirectional embedding, override or isolate either (U+202A to U+202E, U+2066 to U+2069: they make
         a name print reversed), and a required one needs a character that shows: one of only white space,
-        format characters (zero-width space, joiners, U+FEFF) or combining marks is empty. A refusal is
+        combining marks or characters that do not show (zero-width space, joiners, U+FEFF, Hangul
+        fillers) is empty. A refusal is
         `INVALID_ARGUMENT` with the field in the details. Names that are only looked up (users, keywords,
         roles, industries) and the `search` of a customer query are composed and refuse control characters
         the same way; a `search` is at most 256 characters (no searched field is longer). A request naming more than 1000 distinct keywords,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Unicode text from outside (unicode22, unicode23, fold24): the same text in two canonical forms, invisible
+"""Unicode text from outside (unicode22, unicode23, fold24, names25): the same text in two canonical forms, invisible
 and bidi characters, case beyond ASCII (in search and in unique names) and lengths at the limit, sent through the wire as a caller
 would, printing what the server stored and answered for each case.
 
@@ -122,25 +122,39 @@ def main() -> int:
         "customerId": first.id, "fields": {"firstName": "Aino"}, "keywords": ["\u00c9cole"]}))
     check("a contact naming the keyword 'École' gets 'ÉCOLE'", "\u00c9COLE" in tagged, tagged[:200])
     industry = "customer.v1.SettingsService/CreateIndustry"
-    made = create(industry, {"name": "STRA\u1e9eENBAU"})
-    again = create(industry, {"name": "Stra\u00dfenbau"})
-    check("an industry 'Straßenbau' beside 'STRAẞENBAU' is refused as existing", again.startswith("ALREADY_EXISTS"),
-          f"{made[:40]} / {again}")
-    made = create("customer.v1.UserService/AddUser", {"uid": 4243, "name": "\u00d6ZG\u00dcR"})
-    again = create("customer.v1.UserService/AddUser", {"uid": 4244, "name": "\u00f6zg\u00fcr"})
-    check("a user 'özgür' beside 'ÖZGÜR' is refused as existing", again.startswith("ALREADY_EXISTS"),
-          f"{made[:40]} / {again}")
+    user = "customer.v1.UserService/AddUser"
 
-    # Unique names that print alike (fold24): invisible format characters and compatibility forms.
+    def one_name(what: str, method: str, first_request: dict, second_request: dict) -> None:
+        made = create(method, first_request)
+        again = create(method, second_request)
+        check(f"{what} is refused as existing", again.startswith("ALREADY_EXISTS"), f"{made[:40]} / {again}")
+
+    one_name("an industry 'Straßenbau' beside 'STRAẞENBAU'", industry, {"name": "STRA\u1e9eENBAU"}, {"name": "Stra\u00dfenbau"})
+    one_name("a user 'özgür' beside 'ÖZGÜR'", user, {"uid": 4243, "name": "\u00d6ZG\u00dcR"},
+             {"uid": 4244, "name": "\u00f6zg\u00fcr"})
+
+    # Unique names that print alike: invisible format characters and compatibility forms (fold24); the
+    # default-ignorable code points that are no format character (names25: a variation selector, the Hangul
+    # filler, the combining grapheme joiner), and names that show nothing.
     made = create(label, {"kind": "keyword", "name": "VIP"})
-    for other in ("VI\u200bP", "V\u00adIP", "\uff36\uff29\uff30"):
+    for other in ("VI\u200bP", "V\u00adIP", "\uff36\uff29\uff30", "VIP\ufe0f", "V\U000e0100IP", "VI\u180bP"):
         again = create(label, {"kind": "keyword", "name": other})
         check(f"a keyword {ascii(other)} beside 'VIP' is refused as existing, naming it",
               again.startswith("ALREADY_EXISTS") and "'VIP'" in again, f"{made[:40]} / {again}")
-    made = create(industry, {"name": "ACME"})
-    again = create(industry, {"name": "\uff21\uff23\uff2d\uff25"})
-    check("an industry full-width 'ＡＣＭＥ' beside 'ACME' is refused as existing", again.startswith("ALREADY_EXISTS"),
-          f"{made[:40]} / {again}")
+    one_name("an industry full-width 'ＡＣＭＥ' beside 'ACME'", industry, {"name": "ACME"}, {"name": "\uff21\uff23\uff2d\uff25"})
+    one_name("an industry 'A\\u3164B' (Hangul filler) beside 'AB'", industry, {"name": "AB"}, {"name": "A\u3164B"})
+    one_name("a user 'a\\u034fb' (grapheme joiner) beside 'ab'", user, {"uid": 4245, "name": "ab"},
+             {"uid": 4246, "name": "a\u034fb"})
+    for blank in ("\u3164", "\u115f\u1160", "\uffa0\ufe0f", "\U000e0020"):
+        for method, request in ((label, {"kind": "keyword", "name": blank}), (industry, {"name": blank}),
+                                ("customer.v1.SettingsService/CreateSegment", {"name": blank}),
+                                (user, {"uid": 4247, "name": blank})):
+            refused = create(method, request)
+            check(f"{method.rsplit('/', 1)[1]} {ascii(blank)} (shows nothing) is refused naming the field",
+                  refused.startswith("INVALID_ARGUMENT") and "name:" in refused, refused)
+    renamed = create("customer.v1.SettingsService/RenameIndustry", {"name": "AB", "newName": "\u3164"})
+    check("an industry renamed to '\\u3164' (shows nothing) is refused naming the field",
+          renamed.startswith("INVALID_ARGUMENT") and "newName:" in renamed, renamed)
 
     # A user name in NFD (as an OS account's GECOS or a form may send it) and looked up in NFC.
     made = outcome(lambda: client.call("customer.v1.UserService/AddUser", {"uid": 4242, "name": "J" + NFD}))

@@ -7,10 +7,10 @@ import Foundation
 enum SearchKey {
     /// "Müller" -> "muller", "ÅS" -> "as", "Ac\u{200B}me" -> "acme".
     ///
-    /// Format characters (category Cf: zero-width space and joiners, soft hyphen, U+FEFF) are
-    /// dropped: they do not show, so "Ac\u{200B}me Oy" pasted from a web page prints as "Acme Oy",
-    /// yet searching "acme" missed it and duplicate detection, whose name key is this fold, never
-    /// paired it with the "Acme Oy" already stored.
+    /// Characters that do not show (`IgnorableCharacters`: zero-width space and joiners, soft
+    /// hyphen, U+FEFF, Hangul fillers; variation selectors go with the accents) are dropped, so
+    /// "Ac\u{200B}me Oy" pasted from a web page, which prints as "Acme Oy", is found by "acme" and
+    /// paired by duplicate detection, whose name key is this fold, with the "Acme Oy" stored.
     ///
     /// ASCII text (most names, and every number, email and identifier) has no diacritics, so its
     /// fold is its lower case; Foundation's `folding` costs ~10 000 instructions a call (callgrind,
@@ -18,7 +18,7 @@ enum SearchKey {
     static func fold(_ text: String) -> String {
         if text.isAllASCII { return text.lowercased() }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        return folded.isAllASCII ? folded : FormatCharacters.removed(from: folded)
+        return folded.isAllASCII ? folded : IgnorableCharacters.removed(from: folded)
     }
 
     /// The text a search matches: folded name, number, VAT number, email and business id without

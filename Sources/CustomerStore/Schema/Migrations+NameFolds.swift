@@ -27,11 +27,39 @@ extension Migrations {
                 kept_name TEXT NOT NULL
             );
             """)
-        for table in UniqueName.all { try NameFoldFill(table).run(connection) }
+        for table in UniqueName.all {
+            try connection.execute("ALTER TABLE \(table.table) ADD COLUMN name_fold TEXT")
+            try NameFoldFill(table).run(connection)
+        }
+    })
+
+    /// Version 27: every `name_fold` computed again, now that the fold drops every character that
+    /// does not show (`IgnorableCharacters`: variation selectors, Hangul fillers, the combining
+    /// grapheme joiner, as NFKC_Casefold does), not only format characters (names25).
+    ///
+    /// "VIP" and "VIP\u{FE0F}", "AB" and "A\u{3164}B" were two names under version 26's fold; the
+    /// rows now colliding are kept as version 26 keeps them (the older keeps its name, the later
+    /// gets " (2)", recorded in `renamed_names` and logged). `renamed_names.migration` tells this
+    /// migration's renamings from version 26's, so a start logs only what it renamed itself. A
+    /// name stored that shows nothing keeps a key of its own (`UniqueName.fold`).
+    static let ignorableNameFolds = Migration(version: 27, name: "unique names folded without what does not show",
+                                              code: { connection in
+        try connection.execute("ALTER TABLE renamed_names ADD COLUMN migration INTEGER NOT NULL DEFAULT 26")
+        let before = try connection.withStatement("SELECT ifnull(max(rowid), 0) FROM renamed_names") { statement in
+            try statement.step() ? statement.int64(0) : 0
+        }
+        for table in UniqueName.all {
+            // The keys change in place: the UNIQUE index would refuse a row's new key while the
+            // row that will be renamed out of its way still holds it.
+            try connection.execute("DROP INDEX \(table.index)")
+            try NameFoldFill(table).run(connection)
+        }
+        try connection.run("UPDATE renamed_names SET migration = 27 WHERE rowid > ?", [.integer(before)])
     })
 }
 
-/// Fills one table's `name_fold` (see `Migrations.nameFolds`).
+/// Fills one table's `name_fold` and makes it UNIQUE, renaming the later of two rows one key
+/// (see `Migrations.nameFolds`, `Migrations.ignorableNameFolds`).
 private struct NameFoldFill {
     let table: UniqueName
 
@@ -46,7 +74,6 @@ private struct NameFoldFill {
     }
 
     func run(_ connection: SQLiteConnection) throws {
-        try connection.execute("ALTER TABLE \(table.table) ADD COLUMN name_fold TEXT")
         let scope = table.scope ?? "''"
         let rows = try connection.withStatement("SELECT id, CAST(\(scope) AS TEXT), name FROM \(table.table) ORDER BY id") {
             statement in

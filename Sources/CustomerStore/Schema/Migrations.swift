@@ -78,6 +78,7 @@ enum Migrations {
         idempotencyKeyClock,
         deferredKeys,
         nameFolds,
+        ignorableNameFolds,
     ]
 
     /// The runner of `all`.

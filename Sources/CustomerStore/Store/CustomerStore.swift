@@ -23,8 +23,8 @@ public final class CustomerStore: Sendable {
     let vatNormaliser: VATNumberNormaliser?
     /// The migrations this open applied (empty when the schema was current); for tests and logs.
     let appliedMigrations: [Int]
-    /// The names this open's migration to folded unique names renamed (`Migrations.nameFolds`),
-    /// for the owner to log; empty when that migration ran before.
+    /// The names this open's migrations to folded unique names renamed (`Migrations.nameFolds`,
+    /// `Migrations.ignorableNameFolds`), for the owner to log; empty when they ran before.
     public let namesRenamedAtOpen: [RenamedName]
     /// Where reads and writes run: pooled, or on the writer inside a keyed write's transaction
     /// (see ``insideKeyedWrites()``).
@@ -110,7 +110,7 @@ public final class CustomerStore: Sendable {
             // it cannot be written (a full disk, a file-size limit reached) the server starts and
             // serves reads as it did before, and its first real commit does the same.
             _ = try? writerConnection.commitToLog()
-            let renamed = applied.contains(Migrations.nameFolds.version) ? try RenamedName.all(writerConnection) : []
+            let renamed = try RenamedName.recorded(by: applied, writerConnection)
             return (isIntegrityCheckDeferred, applied, try Self.newestStamp(writerConnection), renamed)
         }
         clock = StampClock(wall: options.clock, newestStored: newestStamp)

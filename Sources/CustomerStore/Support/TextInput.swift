@@ -102,19 +102,20 @@ public enum TextInput {
         return (trimmed, nil)
     }
 
-    /// Whether `text` has a code point that is not white space, a format character (category Cf:
-    /// zero-width space, joiners, U+FEFF) or a combining mark: a name of two zero-width spaces
-    /// passed "1 to 200 characters after trimming" and listed as a blank row. Text starting with
-    /// an ASCII letter or digit (nearly every name) is decided by its first byte.
+    /// Whether `text` has a code point that is not white space, a combining mark or a character
+    /// that does not show (`IgnorableCharacters`: zero-width space, joiners, U+FEFF, the Hangul
+    /// fillers): a name of two zero-width spaces passed "1 to 200 characters after trimming" and
+    /// listed as a blank row, as one of Hangul fillers (category Lo, yet blank) did until names25.
+    /// Text starting with an ASCII letter or digit (nearly every name) is decided by its first byte.
     private static func hasVisibleCharacter(_ text: String) -> Bool {
         if let first = text.utf8.first, first > 0x20, first < 0x7F { return true }
         return text.unicodeScalars.contains { scalar in
             switch scalar.properties.generalCategory {
-            case .format, .nonspacingMark, .enclosingMark, .spacingMark, .spaceSeparator, .lineSeparator,
-                 .paragraphSeparator, .control:
+            case .nonspacingMark, .enclosingMark, .spacingMark, .spaceSeparator, .lineSeparator, .paragraphSeparator,
+                 .control:
                 return false
             default:
-                return true
+                return !IgnorableCharacters.isIgnorable(scalar)
             }
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 import SQLiteEngine
 
 /// A table whose rows are unique by name, and the key they are unique by: the `name_fold` column,
-/// the name's identifier fold (`fold`: compatibility forms, case and format characters folded
-/// away), UNIQUE within the row's scope.
+/// the name's identifier fold (`fold`: compatibility forms, case and characters that do not
+/// show folded away), UNIQUE within the row's scope.
 ///
 /// The names were unique under SQLite's `NOCASE`, which folds A-Z only: "ÉCOLE" and "école" were
 /// two keywords, as they could be two industries, profiles, users or sibling segments, and a
@@ -33,23 +33,30 @@ struct UniqueName: Sendable {
                                      maxLength: CustomerStore.maxSegmentName, index: "segments_by_parent_name_fold")
     static let all = [users, profiles, industries, labels, segments]
 
-    /// The key `name` (already canonical: trimmed, NFC) is unique by, Unicode's identifier fold in
-    /// spirit (NFKC_Casefold, UAX #31): compatibility forms mapped (NFKC: full-width "ＡＣＭＥ" is
-    /// "ACME", "ﬁ" is "fi", a no-break space a space), full case folding ("ÉCOLE", "École" and
-    /// "école" are one key, "STRAẞE" and "strasse" one), format characters dropped as search and
-    /// duplicates drop them ("VI\u{200B}P", which prints as "VIP", is "vip": `FormatCharacters`),
-    /// then NFKC again, as folding may decompose ("ǰ" folds to "j" and a combining caron). Two
-    /// names that print alike were two keywords a contact could be given either of (unicode23's
-    /// known gap). Accents are kept: "ecole" and "école" are different words (in French, as
-    /// "Müller" and "Muller" are different names), so both may exist, while search, which folds
-    /// accents too, finds either by the other.
+    /// The key `name` (already canonical: trimmed, NFC) is unique by, Unicode's identifier fold
+    /// (NFKC_Casefold, UAX #31): compatibility forms mapped (NFKC: full-width "ＡＣＭＥ" is "ACME",
+    /// "ﬁ" is "fi", a no-break space a space), full case folding ("ÉCOLE", "École" and "école" are
+    /// one key, "STRAẞE" and "strasse" one), characters that do not show dropped as search and
+    /// duplicates drop them (`IgnorableCharacters`: "VI\u{200B}P" and "VIP\u{FE0F}", which print
+    /// as "VIP", are "vip"; "A\u{3164}B" is "ab"), then NFKC again, as folding may decompose ("ǰ"
+    /// folds to "j" and a combining caron). Two names that print alike were two keywords a contact
+    /// could be given either of (unicode23's and fold24's known gaps). Accents are kept: "ecole"
+    /// and "école" are different words (in French, as "Müller" and "Muller" are different names),
+    /// so both may exist, while search, which folds accents too, finds either by the other.
+    ///
+    /// A name that shows nothing is refused on input (`TextInput.required`), but older servers
+    /// stored some (a keyword of Hangul fillers): its key is its folded text with the invisible
+    /// characters kept, which no other name's key can equal (every other key is free of them), so
+    /// migration 27 never fails on such a row, and a lookup by the name as stored still finds it
+    /// for its rename or deletion.
     ///
     /// ASCII names (most) fold as their lower case, without Foundation's ~10 000 instructions:
-    /// ASCII is its own NFKC form and holds no format character.
+    /// ASCII is its own NFKC form and holds no ignorable character.
     static func fold(_ name: String) -> String {
         if name.isAllASCII { return name.lowercased() }
         let folded = name.precomposedStringWithCompatibilityMapping.folding(options: [.caseInsensitive], locale: nil)
-        return FormatCharacters.removed(from: folded).precomposedStringWithCompatibilityMapping
+        let shown = IgnorableCharacters.removed(from: folded)
+        return shown.isEmpty ? folded : shown.precomposedStringWithCompatibilityMapping
     }
 
     /// The key a lookup by a name as given binds (`name_fold = ?`): canonical first (trimmed, NFC),
@@ -72,8 +79,8 @@ struct UniqueName: Sendable {
             return try statement.step() ? statement.text(0) : nil
         }
         if let taken {
-            throw StoreError.alreadyExists(
-                "is already taken by the \(what ?? self.what) '\(taken)' (names are compared ignoring case)", field: field)
+            throw StoreError.alreadyExists("is already taken by the \(what ?? self.what) '\(taken)' (names are compared "
+                + "as they print: ignoring case, compatibility forms and characters that do not show)", field: field)
         }
     }
 }
