@@ -17,7 +17,7 @@ enum ProfileCommands {
 
     static let rights = [readCustomers, editCustomers, financialFigures, deleteCustomers, manageContacts, administration]
 
-    static let newProfile = Argument("NAME", help: "The profile's name (unique, ignoring case).")
+    static let newProfile = Argument("NAME", help: "The profile's name (unique as it prints: ignoring case, width and characters that do not show).")
     static let currentProfile = Argument("NAME", help: "The profile's current name. Built-in profiles can be changed too.")
     static let shownProfile = Argument("NAME", help: "The profile's name.")
 
