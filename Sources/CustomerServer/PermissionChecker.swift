@@ -16,8 +16,7 @@ struct PermissionChecker: Sendable {
     /// its deadline passed, the shutdown's grace over) the query it runs stops, so a caller that
     /// sends an expensive read with a short deadline cannot keep a reader and a core busy after
     /// its answer, nor wait for a reader to run it (the handler runs on the call's thread: see
-    /// `InterruptibleReads`).
-    /// `body` gets the caller the requirement was checked for.
+    /// `InterruptibleReads`). `body` gets the caller the requirement was checked for.
     func run<Input, Result>(_ requirement: Requirement<Input>, _ input: Input, _ context: ServerContext,
                             _ body: (Caller) throws -> Result) throws -> Result {
         let reads = store.beginInterruptibleReads()
@@ -39,9 +38,10 @@ struct PermissionChecker: Sendable {
     /// only to a caller a new call would still admit: when a user or profile changed since `caller`
     /// was resolved (the directory's epoch moved: one atomic load when nothing did), the caller is
     /// resolved again, and a refusal replaces the answer, in the words a new call would get with
-    /// "…; its answer was withheld" (`CallerStanding.recheck`; money hidden since the call started
-    /// counts, as any answer may carry money shown to the caller it started as). So a read that
-    /// waited, or searched long, gives nothing to a caller deactivated or narrowed meanwhile.
+    /// "…; its answer, made before the change, was withheld" (`CallerStanding.recheck`; money
+    /// hidden since the call started counts, as any answer may carry money shown to the caller it
+    /// started as). So a read that waited, or searched long, gives nothing to a caller deactivated
+    /// or narrowed meanwhile.
     ///
     /// A call that took its answer ahead (`ServerContext.claimAnswer`: every write does, through
     /// `store.answering(context)`) keeps it: its write is committed, the writer refused it if the
