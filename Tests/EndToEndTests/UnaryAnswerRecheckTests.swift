@@ -21,6 +21,9 @@ import Testing
         case getCustomer
         /// `ListAddresses`: an answer returned as a message.
         case listAddresses
+        /// `GetCustomer` of a customer that does not exist: the read's error (`NOT_FOUND`, which
+        /// tells a caller what exists) is withheld as an answer is.
+        case getMissingCustomer
     }
 
     @Test(arguments: Read.allCases, [
@@ -43,11 +46,21 @@ import Testing
             defer { client.close() }
             let ask = { () async throws -> String in
                 switch read {
-                case .getCustomer: try await client.customers.get(id: customer.id).name
-                case .listAddresses: try await client.addresses.list(customerID: customer.id).flatMap(\.street).joined()
+                case .getCustomer: return try await client.customers.get(id: customer.id).name
+                case .listAddresses: return try await client.addresses.list(customerID: customer.id).flatMap(\.street).joined()
+                case .getMissingCustomer:
+                    do {
+                        return try await client.customers.get(id: customer.id + 1_000).name
+                    } catch let error as RPCError where error.code == .notFound {
+                        return "NOT_FOUND"
+                    }
                 }
             }
-            let expected = read == .getCustomer ? "Kept Oy" : "Kauppatie 1"
+            let expected = switch read {
+            case .getCustomer: "Kept Oy"
+            case .listAddresses: "Kauppatie 1"
+            case .getMissingCustomer: "NOT_FOUND"
+            }
             // Served once: its connection's thread has the user, so the next read waits for a reader
             // only after its identity and requirement were checked.
             #expect(try await ask() == expected)
