@@ -14,9 +14,16 @@ final class Caller: Sendable {
     /// The trusted service that named `user` (acting for them); nil when the user called itself.
     let service: StoredUser?
 
-    init(user: StoredUser, service: StoredUser?) {
+    /// The user directory's epoch read before `user` and `service` were: while it has not moved,
+    /// no user or profile changed since, and the call may answer as this caller without resolving
+    /// it again (`PermissionChecker.answer`). 0 (never an epoch) for a caller made without the
+    /// directory: its answer always resolves it again.
+    let epoch: UInt64
+
+    init(user: StoredUser, service: StoredUser?, epoch: UInt64 = 0) {
         self.user = user
         self.service = service
+        self.epoch = epoch
     }
 
     /// The caller the identity interceptor attached to this call.

@@ -58,20 +58,33 @@ final class CallerStanding<Input: Sendable>: Sendable {
     }
 
     private func recheck(after messages: Int) throws {
+        try Self.recheck(checker, requirement, input, context, started: started,
+                         moneyShown: requirement.showsCallersView, ending: ending(after: messages))
+    }
+
+    /// Resolves the caller of `context` again and throws the refusal a new call would get now,
+    /// `ending` appended to its words: the caller no longer a user, deactivated or not trusted, the
+    /// requirement no longer met, another user than `started` (a uid reused), or, when the call's
+    /// answer shows the caller's view (`Requirement.showsCallersView`), a profile that shows less
+    /// (a narrower scope, or money hidden). `moneyShown`: the answer may carry money shown as
+    /// `started` could see it, so Financial figures withdrawn refuse it whatever the requirement.
+    static func recheck(_ checker: PermissionChecker, _ requirement: Requirement<Input>, _ input: Input,
+                        _ context: ServerContext, started: Caller, moneyShown: Bool, ending: String) throws {
         let now: Caller
         do {
             now = try checker.identity.caller(of: context)
             try checker.check(requirement, input, as: now, context)
         } catch let refused as RPCError {
-            throw RPCError(refused.code, "\(refused.message); \(ending(after: messages))", details: refused.details)
+            throw RPCError(refused.code, "\(refused.message); \(ending)", details: refused.details)
         }
-        let narrowed = now.rights.readCustomers < started.rights.readCustomers
-            || (started.financialFiguresVisible && !now.financialFiguresVisible)
-        guard now.user.id == started.user.id, !(requirement.showsCallersView && narrowed) else {
+        let scopeNarrowed = now.rights.readCustomers < started.rights.readCustomers
+        let moneyHidden = started.financialFiguresVisible && !now.financialFiguresVisible
+        let showsLess = (requirement.showsCallersView && scopeNarrowed) || (moneyShown && moneyHidden)
+        guard now.user.id == started.user.id, !showsLess else {
             throw checker.audit.refuse(
                 context, user: now.user.name, service: now.service?.name,
                 detail: ErrorDetail(field: "profile", reason: "narrowed while the call ran"),
-                message: "\(now.described) now, which shows less than when the call started; \(ending(after: messages))")
+                message: "\(now.described) now, which shows less than when the call started; \(ending)")
         }
     }
 

@@ -80,7 +80,9 @@ struct GuardedRouter {
         self.checker = checker
     }
 
-    /// Registers a unary method that runs only when `requirement` holds.
+    /// Registers a unary method that runs only when `requirement` holds, and answers only a caller a
+    /// new call would still admit (`PermissionChecker.answer`: a read's answer is withheld from a
+    /// caller deactivated or narrowed while it ran; a write's is not).
     mutating func register<Input, Output>(
         _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
         _ handler: @escaping @Sendable (Input, ServerContext) throws -> Output
@@ -103,10 +105,13 @@ struct GuardedRouter {
             keyedHandlers[method.descriptor.fullName] = KeyedHandler(run: handler, committed: keyedWriteCommitted)
         }
         let call = guardedCall(method, resolving: resolve, requires: requirement)
+        let checker = checker
         router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
             try call(request, context, { keyedWrites, key, resolved in
                 try keyedWrites.run(method, key: key, request, resolved, context)
-            }) { try handler($0, context) }
+            }) { resolved, caller in
+                try checker.answer(requirement, resolved, context, to: caller) { try handler(resolved, context) }
+            }
         }
     }
 
@@ -137,7 +142,11 @@ struct GuardedRouter {
             (request: Input, context: ServerContext, answer) in
             try call(request, context, { keyedWrites, key, resolved in
                 answer(Swift.Result { try keyedWrites.run(method, key: key, request, resolved, context) })
-            }) { try handler($0, context, answer) }
+            }) { resolved, _ in
+                // Not held to its caller at its answer (`PermissionChecker.answer`): a write answered
+                // after its COMMIT by the group's thread, which the writer checked on its author.
+                try handler(resolved, context, answer)
+            }
         })
     }
 
@@ -174,7 +183,9 @@ struct GuardedRouter {
         router.registerUnary(method.descriptor, requirement: requirement.summary, encoding: {
             (request: Input, context: ServerContext) -> EncodedMessage<Output> in
             let resolved = try resolve(request)
-            return try checker.run(requirement, resolved, context) { try handler(resolved, context) }
+            return try checker.run(requirement, resolved, context) { caller in
+                try checker.answer(requirement, resolved, context, to: caller) { try handler(resolved, context) }
+            }
         })
     }
 
@@ -205,7 +216,7 @@ struct GuardedRouter {
             }
             try screen(opening)
             let head = try first(messages.decode(opening), opening)
-            return try checker.run(requirement, head, context) {
+            return try checker.run(requirement, head, context) { _ in
                 let standing = try CallerStanding(checker, requirement, head, context, .receiving)
                 // The first message came after the call's identity check, and the reader below checks
                 // only those after it: a change between them is refused here, in the words a new call
@@ -229,7 +240,7 @@ struct GuardedRouter {
         let checker = checker
         router.registerServerStreaming(method.descriptor, requirement: requirement.summary) {
             (request: Input, writer: ServerStreamWriter<Output>, context: ServerContext) in
-            try checker.run(requirement, request, context) {
+            try checker.run(requirement, request, context) { _ in
                 let standing = try CallerStanding(checker, requirement, request, context, .sending)
                 try handler(request, writer.checking { try standing.check(after: $0) }, context)
             }
@@ -272,7 +283,7 @@ struct GuardedServices: RPCService {
 /// What a guarded unary call runs, however it answers: its request resolved, the requirement
 /// checked (before anything else, so a refused call leaves no trace under its key), then `keyed`
 /// with the call's idempotency key when the method takes one and the call carries it, otherwise
-/// `unkeyed`.
+/// `unkeyed` with the caller the requirement was checked for.
 private struct GuardedCall<Input, Resolved: Sendable>: Sendable {
     let resolve: @Sendable (Input) throws -> Resolved
     let requirement: Requirement<Resolved>
@@ -282,10 +293,10 @@ private struct GuardedCall<Input, Resolved: Sendable>: Sendable {
 
     func callAsFunction<R>(_ request: Input, _ context: ServerContext,
                            _ keyed: (KeyedWrites, String, Resolved) throws -> R,
-                           _ unkeyed: (Resolved) throws -> R) throws -> R {
+                           _ unkeyed: (Resolved, Caller) throws -> R) throws -> R {
         let resolved = try resolve(request)
-        return try checker.run(requirement, resolved, context) {
-            guard let keyedWrites, let key = try KeyedWrites.key(of: context) else { return try unkeyed(resolved) }
+        return try checker.run(requirement, resolved, context) { caller in
+            guard let keyedWrites, let key = try KeyedWrites.key(of: context) else { return try unkeyed(resolved, caller) }
             return try keyed(keyedWrites, key, resolved)
         }
     }

@@ -42,6 +42,9 @@ struct IdentityInterceptor: ServerInterceptor {
     /// Who the call runs as now: its uid's user, or the person a trusted service names; throws the
     /// refusal when there is none (unknown, deactivated, not trusted).
     func caller(of context: ServerContext) throws -> Caller {
+        // Read before the users: a change committing after this load moves the epoch, which the
+        // call's answer sees (`PermissionChecker.answer`).
+        let epoch = users.epoch
         let uid = context.peer.uid
         guard let user = try users.user(uid: uid) else {
             throw RPCError(
@@ -53,7 +56,7 @@ struct IdentityInterceptor: ServerInterceptor {
             throw RPCError(.unauthenticated, "user '\(user.name)' (uid \(uid)) is deactivated")
         }
         guard let person = context.metadata[ActingFor.metadataKey] else {
-            return Caller(user: user, service: nil)
+            return Caller(user: user, service: nil, epoch: epoch)
         }
         let key = ActingFor.metadataKey
         guard user.trustedService else {
@@ -74,6 +77,6 @@ struct IdentityInterceptor: ServerInterceptor {
                 detail: ErrorDetail(field: key, reason: "no active user has that name"),
                 message: "the service '\(user.name)' acts for '\(person)', who is not an active user")
         }
-        return Caller(user: named, service: named.id == user.id ? nil : user)
+        return Caller(user: named, service: named.id == user.id ? nil : user, epoch: epoch)
     }
 }

@@ -147,6 +147,11 @@ public final class ServerContext: Sendable {
         }
     }
 
+    /// Whether the handler took the call's answer ahead (``claimAnswer()``) and has not returned:
+    /// its work is permanent (a write committed or about to), so its answer is the one to give.
+    /// Takes the context's lock: for after something rare was seen, not for every call.
+    public var answerClaimedByHandler: Bool { state.withLock { $0.answerHeldByHandler } }
+
     // MARK: Lifecycle (server internal)
 
     /// Marks the call cancelled with `error` (first reason wins), wakes a blocked stream reader or
