@@ -119,7 +119,7 @@ let package = Package(
                 dependencies: ["BinaryCoding", "DecodingComparison", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
                                "BusinessRegistry", "ServiceLog"],
                 path: "Tests/Fuzz/Targets"),
-        .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "CustomerAPI", "RPCClient", "RPCServing"],
+        .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "BusinessRegistry", "CustomerAPI", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),
         // The assembled server on a real SQLite file, called through in-process pairs: no socket files.
         .testTarget(name: "CustomerServerTests",
