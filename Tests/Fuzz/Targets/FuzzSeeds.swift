@@ -119,6 +119,8 @@ enum FuzzSeeds {
             return RegistryAnswerFuzzTarget.seeds()
         case .client:
             return ClientResponseFuzzTarget.seeds(vectors: vectors)
+        case .csv:
+            return CSVImportFuzzTarget.seeds()
         }
     }
 }

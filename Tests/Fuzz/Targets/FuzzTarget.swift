@@ -23,6 +23,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case registry
     /// (i) The Swift client's decoding of every response message, as a hostile server may send it.
     case client
+    /// (j) A customer CSV file a user passes to `customerctl customers import`, read as records.
+    case csv
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -36,6 +38,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .streams: StreamFuzzTarget.run(input)
         case .registry: RegistryAnswerFuzzTarget.run(input)
         case .client: ClientResponseFuzzTarget.run(input)
+        case .csv: CSVImportFuzzTarget.run(input)
         }
     }
 
