@@ -1,4 +1,5 @@
 import CommandLineKit
+import CustomerCSV
 import CustomerClient
 import Foundation
 import ServiceLog

@@ -14,6 +14,12 @@ struct FinnishRegistryProvider: RegistryProvider {
         let url = try url(for: businessID)
         let (status, body) = try await http.get(url)
         try RegistryStatus.check(status, id: businessID, url: url, notFoundStatuses: [404: "HTTP 404 Not Found"])
+        return try Self.record(from: body, businessID: businessID, url: url)
+    }
+
+    /// The record in a 200 answer's body (the registry's bytes, whatever they are: the fuzz
+    /// target `registry` feeds this), the company of `businessID` or else the first one.
+    static func record(from body: Data, businessID: String, url: URL) throws(RegistryError) -> RegistryRecord {
         let response = try RegistryStatus.decode(PRHCompaniesResponse.self, from: body, url: url)
         // The v3 API answers an unknown id with an empty list rather than always with 404.
         guard let company = response.companies.first(where: { $0.businessId.value == businessID })

@@ -18,7 +18,7 @@ struct NorwegianRegistryProvider: RegistryProvider {
         // then with `slettedato`), 404 "Enheten finnes ikke", 410 "Enheten er fjernet".
         switch status {
         case 200:
-            return try RegistryStatus.decode(BrregUnit.self, from: body, url: unitURL).record(url: unitURL)
+            return try BrregUnit.record(from: body, url: unitURL, branch: false)
         case 410:
             return BrregUnit.gone(organisationNumber, body: body, url: unitURL, branch: false)
         case 404:
@@ -40,10 +40,9 @@ struct NorwegianRegistryProvider: RegistryProvider {
         try RegistryStatus.check(status, id: organisationNumber, url: subUnitURL, notFoundStatuses: [
             404: "HTTP 404 Not Found, neither as a unit nor as a sub-unit",
         ])
-        let unit = try RegistryStatus.decode(BrregUnit.self, from: body, url: subUnitURL)
-        var record = try unit.record(url: subUnitURL, branch: true)
-        if let parent = unit.overordnetEnhet?.nonBlank {
-            record.parent = ParentUnit(businessID: parent, name: await parentName(parent))
+        var record = try BrregUnit.record(from: body, url: subUnitURL, branch: true)
+        if let parent = record.parent {
+            record.parent?.name = await parentName(parent.businessID)
         }
         return record
     }
@@ -116,6 +115,17 @@ struct BrregUnit: Decodable {
     var tvangsopplostPgaMangelfulltStyreDato: String?
     var registrertIMvaregisteret: Bool?
     var registreringsdatoMerverdiavgiftsregisteret: String?
+
+    /// The record in a 200 answer's body (the registry's bytes, whatever they are: the fuzz target
+    /// `registry` feeds this); a branch's names its main unit, whose name the caller asks for.
+    static func record(from body: Data, url: URL, branch: Bool) throws(RegistryError) -> RegistryRecord {
+        let unit = try RegistryStatus.decode(BrregUnit.self, from: body, url: url)
+        var record = try unit.record(url: url, branch: branch)
+        if branch, let parent = unit.overordnetEnhet?.nonBlank {
+            record.parent = ParentUnit(businessID: parent, name: nil)
+        }
+        return record
+    }
 
     /// - Parameter branch: the answer came from `/underenheter` (a deleted sub-unit may no longer
     ///   name its main unit).

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+@testable import CustomerCSV
 @testable import customerctl
 
 @Suite struct CSVReaderTests {

@@ -1,6 +1,7 @@
 import CommandLineKit
 import CustomerClient
 import Testing
+@testable import CustomerCSV
 @testable import customerctl
 
 @Suite struct CustomerImportTests {

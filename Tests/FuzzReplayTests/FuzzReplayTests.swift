@@ -1,4 +1,5 @@
 import BinaryCoding
+@_spi(Fuzzing) import BusinessRegistry
 import CustomerAPI
 import Foundation
 @testable import FuzzTargets
@@ -35,6 +36,36 @@ import Testing
         let fuzzed = Set(DecoderFuzzTarget.requestTypes.map { String(describing: $0) })
         #expect(declared.subtracting(fuzzed).isEmpty, "not fuzzed: \(declared.subtracting(fuzzed).sorted())")
         #expect(declared.count > 50)
+    }
+
+    /// The client target covers every message a customer method answers: each `Output` type named
+    /// in Protocol/CustomerAPI's method descriptors, and the client streams' answers.
+    @Test func theClientTargetCoversEveryResponseMessageOfTheAPI() throws {
+        let directory = FuzzSeeds.repository.appendingPathComponent("Protocol/CustomerAPI")
+        var declared = Set<String>()
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".swift") {
+            let source = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            let pattern = /(?:UnaryMethod|ServerStreamingMethod)<\w+,\s*(\w+)>/
+            // `Output` is the generic parameter of the descriptor types themselves.
+            for match in source.matches(of: pattern) where match.1 != "Output" { declared.insert(String(match.1)) }
+        }
+        declared.formUnion(["ImportCustomersResponse", "FileInfo"])
+        let fuzzed = Set(ClientResponseFuzzTarget.responseTypes.map { String(describing: $0) })
+        #expect(declared.subtracting(fuzzed).isEmpty, "not fuzzed: \(declared.subtracting(fuzzed).sorted())")
+        #expect(declared.count > 40)
+    }
+
+    /// A registry's answers are read by the providers' own parse step: the captured answers of
+    /// Tests/RegistryTestSupport/Fixtures give records, so the target's inputs reach past the JSON.
+    @Test func theRegistryTargetReadsTheCapturedAnswersAsRecords() {
+        let records = RegistryAnswerFuzzTarget.seeds().compactMap { seed -> RegistryRecord? in
+            guard let selector = seed.first else { return nil }
+            let answer = RegistryAnswerFuzzTarget.answers[Int(selector) % RegistryAnswerFuzzTarget.answers.count]
+            return try? RegistryAnswerFuzzing.record(answer, body: Data(seed.dropFirst()))
+        }
+        #expect(records.contains { $0.officialName == "Nokia Oyj" })
+        #expect(records.contains { $0.parent != nil })
+        #expect(records.count >= 8)
     }
 
     /// The request path reaches the real handlers and store: after the seeds (a create among them),

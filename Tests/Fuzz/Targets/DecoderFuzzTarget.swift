@@ -45,8 +45,9 @@ enum DecoderFuzzTarget {
         return [UInt8(truncatingIfNeeded: index)] + message
     }
 
-    /// Encoding is canonical, so a decoded value's encoding must decode and encode to the same bytes.
-    private static func roundTrip<T: Codable>(_ type: T.Type, _ bytes: [UInt8]) {
+    /// Encoding is canonical, so a decoded value's encoding must decode and encode to the same bytes
+    /// (the `client` target checks the response messages by it too).
+    static func roundTrip<T: Codable>(_ type: T.Type, _ bytes: [UInt8]) {
         guard let value = try? BinaryDecoder().decode(type, from: bytes) else { return }
         let encoded = try? BinaryEncoder().encode(value)
         let again = encoded.flatMap { try? BinaryEncoder().encode(BinaryDecoder().decode(type, from: $0)) }

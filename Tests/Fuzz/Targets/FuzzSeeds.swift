@@ -115,6 +115,12 @@ enum FuzzSeeds {
             }
         case .streams:
             return StreamFuzzTarget.seeds()
+        case .registry:
+            return RegistryAnswerFuzzTarget.seeds()
+        case .client:
+            return ClientResponseFuzzTarget.seeds(vectors: vectors)
+        case .csv:
+            return CSVImportFuzzTarget.seeds()
         }
     }
 }

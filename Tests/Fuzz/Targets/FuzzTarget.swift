@@ -19,6 +19,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// (g) The client- and server-streaming methods as every kind of caller, each call ended by
     /// END_STREAM, CANCEL, a dropped connection, a half-closed socket or a cut frame.
     case streams
+    /// (h) A registry's answer (PRH, Brønnøysund) read as a record, as a hostile registry may give it.
+    case registry
+    /// (i) The Swift client's decoding of every response message, as a hostile server may send it.
+    case client
+    /// (j) A customer CSV file a user passes to `customerctl customers import`, read as records.
+    case csv
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -30,6 +36,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .direct: DirectDecodingFuzzTarget.run(input)
         case .handlers: HandlerFuzzTarget.run(input)
         case .streams: StreamFuzzTarget.run(input)
+        case .registry: RegistryAnswerFuzzTarget.run(input)
+        case .client: ClientResponseFuzzTarget.run(input)
+        case .csv: CSVImportFuzzTarget.run(input)
         }
     }
 

@@ -5,8 +5,8 @@ import Foundation
 /// the cell as a whole, as to any other; a `\` takes the next character as it is. A keyword may
 /// be named anything but a control character, so the separator needs an escape; `|` is rare in
 /// names and no spreadsheet's delimiter.
-enum NameList {
-    static func joined(_ names: [String]) -> String {
+public enum NameList {
+    public static func joined(_ names: [String]) -> String {
         names.map { name in
             name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
         }.joined(separator: "|")
@@ -14,7 +14,7 @@ enum NameList {
 
     /// The names of a cell; empty ones (`a||b`, a blank cell) are left out.
     /// - Throws: `CustomerColumns.ColumnProblem` when the cell ends in a lone `\`.
-    static func split(_ cell: String) throws -> [String] {
+    public static func split(_ cell: String) throws -> [String] {
         var names: [String] = []
         var current = ""
         var escaped = false

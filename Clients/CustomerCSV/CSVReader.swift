@@ -3,11 +3,11 @@
 /// (doubled) and line breaks. A UTF-8 byte order mark at the start is skipped. Malformed input
 /// (a quote inside an unquoted field, text after a closing quote, an unterminated quote, bytes
 /// that are not UTF-8) is a `CSVError` naming the line: nothing here can trap.
-struct CSVReader {
+public struct CSVReader: Sendable {
     /// One record and the line of the file it starts on (1-based).
-    struct Record: Equatable {
-        var line: Int
-        var fields: [String]
+    public struct Record: Equatable, Sendable {
+        public var line: Int
+        public var fields: [String]
     }
 
     private let bytes: [UInt8]
@@ -19,7 +19,7 @@ struct CSVReader {
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    init(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
         self.bytes = bytes
         self.delimiter = delimiter
         position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -27,7 +27,7 @@ struct CSVReader {
 
     /// The next record, or nil at the end. A line with nothing on it is a record of one empty
     /// field, except at the very end of the input.
-    mutating func next() throws -> Record? {
+    public mutating func next() throws -> Record? {
         guard position < bytes.count else { return nil }
         let start = line
         var fields: [String] = []
@@ -111,14 +111,14 @@ struct CSVReader {
 }
 
 /// Why a CSV file cannot be read, and on which line.
-struct CSVError: Error, Equatable, CustomStringConvertible {
-    let line: Int
-    let reason: String
+public struct CSVError: Error, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let reason: String
 
     init(line: Int, _ reason: String) {
         self.line = line
         self.reason = reason
     }
 
-    var description: String { "line \(line): \(reason)" }
+    public var description: String { "line \(line): \(reason)" }
 }

@@ -6,31 +6,31 @@ import Foundation
 /// does), every further row becomes a `CustomerRecord`. What cannot even be sent (a number that is
 /// not a number, a row with too many cells) is a problem found here, by line and column; the
 /// server checks everything else.
-struct CustomerImport {
-    var records: [CustomerRecord] = []
-    var problems: [ImportProblem] = []
+public struct CustomerImport: Sendable {
+    public var records: [CustomerRecord] = []
+    public var problems: [ImportProblem] = []
     /// Rows read, sent or not.
-    var rows = 0
+    public var rows = 0
 
     /// Rows per message: a few hundred KiB, well under the frame limit, and the most the server
     /// takes in one.
-    static let batchSize = ImportCustomersMessage.maxRows
+    public static let batchSize = ImportCustomersMessage.maxRows
 
     /// Field occurrences per message at most: customerd refuses a request message holding more
     /// than 131 072, its nested messages' counted (PROTOCOL.md §9), and a row's contact keywords
     /// and roles are one each, so rows naming many of them go in smaller batches.
-    static let batchOccurrences = 100_000
+    public static let batchOccurrences = 100_000
 
     /// At least as many field occurrences as `record` takes in a message: the row itself, its five
     /// singular fields, every field of its customer (10), address (8) and contact (8), and one per
     /// contact keyword and role.
-    static func occurrences(of record: CustomerRecord) -> Int {
+    public static func occurrences(of record: CustomerRecord) -> Int {
         32 + record.contactKeywords.count + record.contactRoles.count
     }
 
     /// Where each batch of `records` ends: at `batchSize` rows, or before a row that would take
     /// the batch past `batchOccurrences` (a batch holds at least one row).
-    static func batchEnds(of records: ArraySlice<CustomerRecord>) -> [Int] {
+    public static func batchEnds(of records: ArraySlice<CustomerRecord>) -> [Int] {
         var ends: [Int] = []
         var rows = 0
         var occurrences = 0
@@ -49,7 +49,7 @@ struct CustomerImport {
     }
 
     /// - Parameter maps: `COLUMN=FIELD` pairs; an empty FIELD skips the column.
-    init(csv bytes: [UInt8], delimiter: UInt8, maps: [String]) throws {
+    public init(csv bytes: [UInt8], delimiter: UInt8, maps: [String]) throws {
         var reader = CSVReader(bytes, delimiter: delimiter)
         guard let header = try reader.next() else { throw CSVError(line: 1, "the file is empty: it needs a header row") }
         let columns = try Self.columns(header.fields, maps: maps)
@@ -80,7 +80,7 @@ struct CustomerImport {
 
     /// Each header cell's column: its own name, or what `--map` says; a name that is no field is a
     /// usage error listing the fields.
-    static func columns(_ header: [String], maps: [String]) throws -> [CustomerColumns.Column?] {
+    public static func columns(_ header: [String], maps: [String]) throws -> [CustomerColumns.Column?] {
         var mapped: [String: String] = [:]
         for map in maps {
             guard let equals = map.firstIndex(of: "=") else {
@@ -99,16 +99,6 @@ struct CustomerImport {
             }
             guard seen.insert(name).inserted else { throw UsageError("two columns are field '\(name)'") }
             return column
-        }
-    }
-
-    /// The records in batches (``batchEnds(of:)``), with the progress shown as they go.
-    func send(_ sendBatch: ([CustomerRecord]) async throws -> Void, progress: ProgressBar) async throws {
-        var offset = 0
-        for end in Self.batchEnds(of: records[...]) {
-            try await sendBatch(Array(records[offset..<end]))
-            offset = end
-            progress.update(done: offset)
         }
     }
 }

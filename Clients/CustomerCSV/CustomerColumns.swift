@@ -3,21 +3,21 @@ import CustomerClient
 /// The columns of `customers import` and `customers export`: the API's field names, the head
 /// office's prefixed `address.` and the first contact's `contact.`. One table, read both ways, so
 /// an export imports again unchanged.
-enum CustomerColumns {
+public enum CustomerColumns {
     /// A column: its name, how to read it from a record, how to write it into one.
-    struct Column: Sendable {
-        let name: String
-        let get: @Sendable (CustomerRecord) -> String?
+    public struct Column: Sendable {
+        public let name: String
+        public let get: @Sendable (CustomerRecord) -> String?
         /// Sets the value; throws a reason when the text cannot be the field's type.
-        let set: @Sendable (inout CustomerRecord, String) throws -> Void
+        public let set: @Sendable (inout CustomerRecord, String) throws -> Void
     }
 
-    struct ColumnProblem: Error {
-        let reason: String
+    public struct ColumnProblem: Error {
+        public let reason: String
     }
 
     /// Every column, in export order.
-    static let all: [Column] = [
+    public static let all: [Column] = [
         Column(name: "number", get: { $0.fields.number.map(String.init) }) { record, text in
             guard let number = Int64(text) else { throw ColumnProblem(reason: "must be a whole number") }
             record.fields.number = number
@@ -48,7 +48,7 @@ enum CustomerColumns {
         list("contact.keywords", \.contactKeywords), list("contact.roles", \.contactRoles),
     ]
 
-    static let names = all.map(\.name)
+    public static let names = all.map(\.name)
 
     /// `Address.Kind` by raw value, as the CLI spells it.
     private static let kindNames = ["visiting", "postal", "billing", "delivery"]
