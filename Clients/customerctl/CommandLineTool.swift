@@ -146,7 +146,8 @@ enum CommandLineTool {
         let client = CustomerClient(socketPath: global.socketPath, configuration: configuration)
         defer { client.close() }
         let invocation = Invocation(
-            arguments: arguments, client: client, output: global.output, callOptions: global.callOptions)
+            arguments: arguments, client: client, output: global.output, callOptions: global.callOptions,
+            untilStoppedCallOptions: global.untilStoppedCallOptions)
         do {
             try await command.run(invocation)
             return ExitStatus.success

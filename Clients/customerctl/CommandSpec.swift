@@ -52,6 +52,8 @@ struct Invocation: Sendable {
     let client: CustomerClient
     let output: OutputFormat
     let callOptions: CallOptions
+    /// For a call that runs until stopped (``GlobalOptions/untilStoppedCallOptions``).
+    let untilStoppedCallOptions: CallOptions
 
     /// The positional `argument` (the first unless `at` says otherwise), or a usage error naming it.
     func text(_ argument: Argument, at index: Int = 0) throws -> String {

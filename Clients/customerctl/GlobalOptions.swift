@@ -10,6 +10,8 @@ struct GlobalOptions: Sendable {
     var isSocketNamed = ProcessInfo.processInfo.environment["CUSTOMER_SOCKET"].map { !$0.isEmpty } ?? false
     var output: OutputFormat = .table
     var timeoutSeconds: Double = 30
+    /// Whether `--timeout` was given: only then does it bound a call that runs until stopped (`watch`).
+    var isTimeoutGiven = false
     /// The person a trusted service acts for (sent as `acting-for` metadata).
     var actingFor: String?
     /// Sent as the write's `idempotency-key`; nil: the client library sends a new one.
@@ -32,7 +34,8 @@ struct GlobalOptions: Sendable {
     static let timeout = Option.value(
         "timeout", "SECONDS", help: """
             Give up on a call after this long (DEADLINE_EXCEEDED), and on connecting
-            to the server (UNAVAILABLE); at most 31536000 (a year). Default: 30.
+            to the server (UNAVAILABLE); at most 31536000 (a year). Default: 30
+            (watch: until stopped).
             """)
     static let actAs = Option.value(
         "as", "USER", help: """
@@ -112,6 +115,7 @@ struct GlobalOptions: Sendable {
                 throw UsageError("--timeout takes a positive number of seconds up to \(Int(Self.maxTimeoutSeconds)), got '\(value)'")
             }
             timeoutSeconds = seconds
+            isTimeoutGiven = true
         }
     }
 
@@ -123,6 +127,15 @@ struct GlobalOptions: Sendable {
         var options = CallOptions(timeout: timeout)
         if let actingFor { options.act(for: actingFor) }
         if let idempotencyKey { options.idempotencyKey = idempotencyKey }
+        return options
+    }
+
+    /// The options of a call that runs until stopped (`watch`): no deadline unless `--timeout`
+    /// was given, since the default 30 s would end a watch that the tour and `help watch` say
+    /// runs until Ctrl-C.
+    var untilStoppedCallOptions: CallOptions {
+        var options = callOptions
+        if !isTimeoutGiven { options.timeout = nil }
         return options
     }
 }

@@ -25,7 +25,8 @@ enum WatchCommands {
             options: [after, kinds],
             notes: """
                 Each line is one event: sequence, kind, action, entityId, customerId, at, by, changes
-                (field, oldValue, newValue), tombstone (the record is gone). It runs until stopped;
+                (field, oldValue, newValue), tombstone (the record is gone). It runs until stopped
+                (or until --timeout, if given, passes);
                 on Ctrl-C it prints to stderr the cursor to resume from with --after, and exits
                 with 130. A cursor the server no longer keeps fails with OUT_OF_RANGE (exit
                 status as for any failed call): take a fresh copy, then watch from its position.
@@ -38,7 +39,7 @@ enum WatchCommands {
             let interrupt = ResumeOnInterrupt(cursor: start)
             defer { interrupt.cancel() }
             let output = Output(format: .json)
-            for try await event in invocation.client.changes.watch(after: start, kinds: selected, options: invocation.callOptions) {
+            for try await event in invocation.client.changes.watch(after: start, kinds: selected, options: invocation.untilStoppedCallOptions) {
                 try interrupt.deliver(event.sequence) { try output.jsonLine(event) }
             }
         },

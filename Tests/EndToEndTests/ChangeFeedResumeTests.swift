@@ -53,16 +53,10 @@ import Testing
             #expect(copy == stored)
             #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "an event came twice or out of order")
         } catch {
-            await stop(daemon)
+            await stopDaemon(daemon)
             throw error
         }
-        await stop(daemon)
-    }
-
-    /// A graceful stop, waited for off the cooperative pool and for at most `testWaitLimit`.
-    private func stop(_ daemon: ChildProcess) async {
-        daemon.terminate()
-        _ = try? await daemon.exitStatus("customerd to stop after SIGTERM")
+        await stopDaemon(daemon)
     }
 
     @Test func watchPrintsJSONLinesAndOnCtrlCTheCursorToResumeFrom() async throws {

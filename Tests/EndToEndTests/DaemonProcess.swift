@@ -9,6 +9,13 @@ func startDaemon(socket: String, database: String, arguments: [String] = []) thr
                            ["--socket", socket, "--database", database, "--log-level", "warning"] + arguments)
 }
 
+/// Stops a daemon `startDaemon` started gracefully (SIGTERM), waited for off the cooperative pool
+/// and for at most `testWaitLimit`.
+func stopDaemon(_ daemon: ChildProcess) async {
+    daemon.terminate()
+    _ = try? await daemon.exitStatus("customerd to stop after SIGTERM")
+}
+
 /// A temporary directory for a customerd started by hand (`startDaemon`): its socket and database
 /// paths stay the same across restarts within a test; `remove()` deletes the directory.
 struct DaemonFiles {
