@@ -16,7 +16,7 @@ final class Caller: Sendable {
 
     /// The user directory's epoch read before `user` and `service` were: while it has not moved,
     /// no user or profile changed since, and the call may answer as this caller without resolving
-    /// it again (`PermissionChecker.answer`). 0 (never an epoch) for a caller made without the
+    /// it again (`PermissionChecker.answer`, `CallerStanding`). 0 (never an epoch) for a caller made without the
     /// directory: its answer always resolves it again.
     let epoch: UInt64
 

@@ -11,8 +11,9 @@ import Synchronization
 ///
 /// Asked for every message, so it costs one atomic load of the user directory's epoch while no
 /// user or profile changes; only after a change (a new epoch) is the caller resolved and the
-/// requirement checked again. The first message always does: a change may have come between the
-/// call's identity check and its handler.
+/// requirement checked again. The first message compares with the epoch the call's caller was
+/// resolved in (`Caller.epoch`): a change between the call's identity check and its handler has
+/// moved it.
 final class CallerStanding<Input: Sendable>: Sendable {
     /// Which way the stream's messages go, for the refusal's words.
     enum Direction: Sendable {
@@ -29,9 +30,10 @@ final class CallerStanding<Input: Sendable>: Sendable {
     private let context: ServerContext
     private let direction: Direction
     private let started: Caller
-    /// The epoch the caller was last found standing in; 0 before the first check (the directory's
-    /// epochs start at 1). Only the call's thread checks; atomic to be `Sendable`.
-    private let standingIn = Atomic<UInt64>(0)
+    /// The epoch the caller was last found standing in: at first the one it was resolved in (0,
+    /// never an epoch, for a caller made without the directory, so its first message resolves it).
+    /// Only the call's thread checks; atomic to be `Sendable`.
+    private let standingIn: Atomic<UInt64>
 
     init(_ checker: PermissionChecker, _ requirement: Requirement<Input>, _ input: Input, _ context: ServerContext,
          _ direction: Direction) throws {
@@ -41,6 +43,7 @@ final class CallerStanding<Input: Sendable>: Sendable {
         self.context = context
         self.direction = direction
         started = try Caller.of(context)
+        standingIn = Atomic(started.epoch)
     }
 
     /// Throws the refusal a new call would get now ("…; the stream ended after N messages"):

@@ -71,16 +71,12 @@ import Testing
                     (sender: ClientStreamSender<UploadFileMessage>) in
                     // The server counts the call once it took it; its caller is checked as it runs.
                     try await waitUntil("the upload's call to be taken") { try await admin.server.info().callsInFlight >= 2 }
-                    if change == "deactivated" {
-                        _ = try await admin.users.deactivate(user: "uploader")
-                    } else {
-                        _ = try await admin.users.setProfile(user: "uploader", profile: change)
-                    }
+                    try await RightsChange.make(change, to: "uploader", by: admin)
                     try await sender.send(UploadFileMessage(header: header))
                     try await sender.send(UploadFileMessage(data: content))
                 }
             }
-            #expect(refusal?.code == (change == "deactivated" ? .unauthenticated : .permissionDenied), "\(String(describing: refusal))")
+            #expect(refusal?.code == RightsChange.refusal(of: change), "\(String(describing: refusal))")
             let words = change == "deactivated" ? "user 'uploader' (uid \(Self.userUID)) is deactivated" : "UploadFile needs the right '"
             #expect(refusal?.message.contains(words) == true, "\(String(describing: refusal))")
             #expect(refusal?.message.hasSuffix("; the call ended after 1 messages of its stream, and nothing of it was kept") == true,
@@ -104,15 +100,11 @@ import Testing
                     try await send((0..<100).map { CustomerRecord(line: Int64($0 + 2), fields: CustomerFields(name: "Early \($0) Oy")) })
                     try await send((0..<100).map { CustomerRecord(line: Int64($0 + 102), fields: CustomerFields(name: "Spooled \($0) Oy")) })
                     try await waitUntil("the second batch to be spooled") { server.app.importSpoolBytes > 0 }
-                    if change == "deactivated" {
-                        _ = try await admin.users.deactivate(user: "importer")
-                    } else {
-                        _ = try await admin.users.setProfile(user: "importer", profile: change)
-                    }
+                    try await RightsChange.make(change, to: "importer", by: admin)
                     try await send((0..<100).map { CustomerRecord(line: Int64($0 + 202), fields: CustomerFields(name: "Late \($0) Oy")) })
                 }
             }
-            #expect(refusal?.code == (change == "deactivated" ? .unauthenticated : .permissionDenied), "\(String(describing: refusal))")
+            #expect(refusal?.code == RightsChange.refusal(of: change), "\(String(describing: refusal))")
             #expect(refusal?.message.contains("nothing of it was kept") == true, "\(String(describing: refusal))")
             #expect(try await admin.customers.list(CustomerQuery(status: .all), limit: 10).customers.isEmpty)
             #expect(server.app.importSpoolBytes == 0)

@@ -64,11 +64,7 @@ import Testing
             let client = server.client(asUID: Self.salesUID)
             defer { client.close() }
             let (received, ending) = try await Self.read(client.files.download(id: file.id)) {
-                if change == "deactivated" {
-                    _ = try await admin.users.deactivate(user: "sales")
-                } else {
-                    _ = try await admin.users.setProfile(user: "sales", profile: change)
-                }
+                try await RightsChange.make(change, to: "sales", by: admin)
             }
             // The server's chunks are 64 KiB (`FileServiceHandler.downloadChunkSize`), after one
             // message announcing the size.
@@ -79,7 +75,7 @@ import Testing
                 #expect(received == chunks + 1)
             default:
                 #expect(received < chunks + 1, "the whole file delivered after the change")
-                #expect(ending?.code == (change == "deactivated" ? .unauthenticated : .permissionDenied), "\(String(describing: ending))")
+                #expect(ending?.code == RightsChange.refusal(of: change), "\(String(describing: ending))")
                 #expect(ending?.message.contains("the stream ended after") == true, "\(String(describing: ending))")
             }
         }

@@ -65,14 +65,10 @@ final class StreamIDBudget: Sendable {
     init(perUser: Int64, maxFiles: Int, freeSpaceReserve: Int64) {
         self.perUser = perUser
         self.maxFiles = maxFiles
-        reserve = Self.reserve(ofMaxFiles: maxFiles)
+        // A quarter, rounded down (none of a pool under 4): one owner at its own limit and a second
+        // with what is left still leave it.
+        reserve = max(maxFiles, 0) / 4
         self.freeSpaceReserve = freeSpaceReserve
-    }
-
-    /// The part of a pool of `maxFiles` kept for owners holding few (a quarter, rounded down: none of
-    /// fewer than 4), so one owner at its own limit and a second with what is left still leave it.
-    static func reserve(ofMaxFiles maxFiles: Int) -> Int {
-        max(maxFiles, 0) / 4
     }
 
     /// Takes one of ``maxFiles`` for a file `owner`'s stream is about to make; nothing is taken

@@ -111,11 +111,13 @@ public enum TextInput {
         if let first = text.utf8.first, first > 0x20, first < 0x7F { return true }
         return text.unicodeScalars.contains { scalar in
             switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .spacingMark, .spaceSeparator, .lineSeparator, .paragraphSeparator,
-                 .control:
+            case .format, .nonspacingMark, .enclosingMark, .spacingMark, .spaceSeparator, .lineSeparator,
+                 .paragraphSeparator, .control:
                 return false
             default:
-                return !IgnorableCharacters.isIgnorable(scalar)
+                // The category is known here: only the default-ignorable ranges are left to look up
+                // (`IgnorableCharacters.isIgnorable` would look the category up again).
+                return !IgnorableCharacters.isDefaultIgnorable(scalar)
             }
         }
     }
