@@ -1,5 +1,6 @@
 import CustomerClient
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 5 through a real server: sales cases and projects, collaboration, forecasts, invoices.
@@ -58,6 +59,10 @@ import Testing
             let web = try await client.projects.createProject(customerID: customer.id, ProjectFields(name: "Website"))
             let erp = try await client.projects.createProject(customerID: customer.id, ProjectFields(name: "ERP"))
             let first = try await client.projects.addTask(projectID: web.id, "Wireframes", dueOn: "2026-12-10")
+            // Items of one millisecond are listed tasks before notes (ProjectTaskRow.byCustomer): the
+            // note must come a millisecond later to be the newer (on a quiet machine the two calls
+            // can fall in one, and the note was listed after the older task).
+            try await waitUntil("a millisecond past the first task's") { Date() >= first.createdAt.addingTimeInterval(0.001) }
             let note = try await client.projects.addNote(projectID: erp.id, "Kick-off went well")
             let last = try await client.projects.addTask(projectID: erp.id, "Data migration")
             let items = try await client.projects.collaboration(customerID: customer.id)
