@@ -112,7 +112,7 @@ struct GlobalOptions: Sendable {
             }
             output = format
         default:
-            guard let seconds = Double(value), seconds > 0, seconds <= Self.maxTimeoutSeconds else {
+            guard let seconds = ParsedArguments.decimal(value), seconds > 0, seconds <= Self.maxTimeoutSeconds else {
                 throw UsageError("--timeout takes a positive number of seconds up to \(Int(Self.maxTimeoutSeconds)), got '\(value)'")
             }
             timeoutSeconds = seconds
