@@ -13,11 +13,10 @@
 public final class BlockingCustomerClient: Sendable {
     public let channel: ClientChannel
 
-    /// - Parameter socketPath: the server's socket; the default follows the rule customerd uses,
-    ///   as for ``CustomerClient``.
-    public convenience init(socketPath: String = DefaultEndpoint.socketPath(),
-                            configuration: ClientConfiguration = ClientConfiguration()) {
-        self.init(channel: ClientChannel(socketPath: socketPath, configuration: configuration))
+    /// - Parameter socketPath: the server's socket; the default (nil) follows the rule customerd
+    ///   uses, and refuses another user's server there, as for ``CustomerClient``.
+    public convenience init(socketPath: String? = nil, configuration: ClientConfiguration = ClientConfiguration()) {
+        self.init(channel: .customer(socketPath: socketPath, configuration: configuration))
     }
 
     /// A blocking client over an existing channel (e.g. the one a ``CustomerClient`` uses).

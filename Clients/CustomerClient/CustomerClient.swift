@@ -35,11 +35,12 @@ public final class CustomerClient: Sendable {
     public let maintenance: Maintenance
     public let server: Server
 
-    /// - Parameter socketPath: the server's socket; default: the same rule customerd uses
+    /// - Parameter socketPath: the server's socket; default (nil): the same rule customerd uses
     ///   (`CUSTOMER_SOCKET`, then `$XDG_RUNTIME_DIR/customercard/customerd.sock`, then `/tmp/customercard-UID/`).
-    public convenience init(socketPath: String = DefaultEndpoint.socketPath(),
-                            configuration: ClientConfiguration = ClientConfiguration()) {
-        self.init(channel: ClientChannel(socketPath: socketPath, configuration: configuration))
+    ///   A default socket that `CUSTOMER_SOCKET` does not name is the user's own: a server there
+    ///   running as another OS user (not root) is refused `UNAVAILABLE` before anything is sent.
+    public convenience init(socketPath: String? = nil, configuration: ClientConfiguration = ClientConfiguration()) {
+        self.init(channel: .customer(socketPath: socketPath, configuration: configuration))
     }
 
     /// A client over a channel built by the caller (e.g. one connected in process).

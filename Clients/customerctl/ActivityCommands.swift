@@ -9,7 +9,9 @@ enum ActivityCommands {
         TIMES:
           ISO 8601: a date (2026-12-15, its midnight) or a date and time with minutes, optionally
           seconds and a fraction (2026-12-15T10:00, 2026-12-15 10:00:30.5). A zone may follow: Z,
-          +02:00, +0200 or +02. Without a zone it is local time on this machine (TZ sets the zone).
+          +02:00, +0200 or +02. Without a zone it is local time on this machine (TZ sets the zone:
+          a name such as Europe/Helsinki, :Europe/Helsinki or /usr/share/zoneinfo/Europe/Helsinki;
+          a POSIX rule such as UTC-3 is refused, give the zone with the time then).
           Anything else is refused. The activity keeps the zone (the one given, else this machine's)
           and its times are shown in it.
         """
@@ -47,7 +49,7 @@ enum ActivityCommands {
             let activity = try await invocation.client.activities.task(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(taskSubject) ?? "",
                 due: try invocation.arguments.dateTime(due), assignee: invocation.value(assignee),
-                contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(due)),
+                contactID: try invocation.integer(contact), timeZone: try zone(of: invocation.value(due)),
                 projectID: try invocation.integer(project), options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
@@ -60,7 +62,7 @@ enum ActivityCommands {
             guard let to = try invocation.arguments.dateTime(end) else { throw UsageError("missing \(end.spelling)") }
             let activity = try await invocation.client.activities.event(
                 customerID: try invocation.id(CommandArguments.customerID), invocation.value(eventSubject) ?? "", from: from, to: to,
-                contactID: try invocation.integer(contact), timeZone: zone(of: invocation.value(start)),
+                contactID: try invocation.integer(contact), timeZone: try zone(of: invocation.value(start)),
                 projectID: try invocation.integer(project), options: invocation.callOptions)
             try invocation.printer.activity(activity)
         },
@@ -116,8 +118,9 @@ enum ActivityCommands {
     ]
 
     /// The zone a TIME was typed in (see TIMES), by the name the server keeps; nil without one.
-    static func zone(of text: String?) -> String? {
-        text.flatMap { DateTimeText.zone(of: $0, localZone: .current) }?.identifier
+    static func zone(of text: String?) throws(UsageError) -> String? {
+        guard let text else { return nil }
+        return DateTimeText.zone(of: text, localZone: try DateTimeText.localZone(for: text))?.identifier
     }
 
     /// The card's tabs by the names `--tab` takes, in the order the help lists them.

@@ -30,10 +30,10 @@ enum ActivityEditCommands {
                 request.clear += [.dueDate, .timeZone]
             } else if let text = invocation.value(due) {
                 request.dueDate = try invocation.arguments.dateTime(due)
-                request.timeZone = ActivityCommands.zone(of: text)
+                request.timeZone = try ActivityCommands.zone(of: text)
             }
             if request.timeZone == nil, let text = invocation.value(start) ?? invocation.value(end) {
-                request.timeZone = ActivityCommands.zone(of: text)
+                request.timeZone = try ActivityCommands.zone(of: text)
             }
             if invocation.value(contact) == "none" {
                 request.clear.append(.contact)

@@ -143,6 +143,8 @@ enum CommandLineTool {
         }
         var configuration = ClientConfiguration()
         configuration.connectTimeout = global.timeout
+        // The directory check above cannot see who listens: the kernel can (redteam26).
+        if !global.isSocketNamed { configuration.serverUsers = DefaultEndpoint.ownServerUsers }
         let client = CustomerClient(socketPath: global.socketPath, configuration: configuration)
         defer { client.close() }
         let invocation = Invocation(

@@ -52,7 +52,8 @@ enum CustomerOptions {
     static let ofAccountManager = Option.value("account-manager", "USER", help: "Only customers of this account manager.")
     static let changedSince = Option.value("changed-since", "TIME", help: """
         Only customers changed at or after TIME (ISO 8601: 2026-01-31, 2026-01-31T12:00,
-        2026-01-31T12:00:00Z; without a zone, local time as TZ sets it).
+        2026-01-31T12:00:00Z; without a zone, local time as TZ names it: see
+        'customerctl help activities event').
         """)
     static let order = Option.value("order", help: "Sort order. Default: name.", choices: ["name", "number"])
 

@@ -7,7 +7,7 @@ struct GlobalOptions: Sendable {
     var socketPath: String = DefaultEndpoint.socketPath()
     /// Whether the user named the socket (`--socket`, `CUSTOMER_SOCKET`); a default one is checked
     /// first (``DefaultSocketCheck``).
-    var isSocketNamed = ProcessInfo.processInfo.environment["CUSTOMER_SOCKET"].map { !$0.isEmpty } ?? false
+    var isSocketNamed = DefaultEndpoint.isNamed()
     var output: OutputFormat = .table
     var timeoutSeconds: Double = 30
     /// Whether `--timeout` was given: only then does it bound a call that runs until stopped (`watch`).
@@ -24,7 +24,8 @@ struct GlobalOptions: Sendable {
         "socket", "PATH", help: """
             The server's socket. Default: $CUSTOMER_SOCKET, else
             $XDG_RUNTIME_DIR/customercard/customerd.sock, else /tmp/customercard-UID/customerd.sock.
-            A default socket, or its directory, of another user is refused: name it to use it.
+            A default socket, or its directory, of another user is refused, and so is a
+            server there running as another user than you or root: name it to use it.
             """, completion: .file)
     static let output = Option.value(
         "output", "table|json", short: "o", help: """
@@ -111,7 +112,7 @@ struct GlobalOptions: Sendable {
             }
             output = format
         default:
-            guard let seconds = Double(value), seconds > 0, seconds <= Self.maxTimeoutSeconds else {
+            guard let seconds = ParsedArguments.decimal(value), seconds > 0, seconds <= Self.maxTimeoutSeconds else {
                 throw UsageError("--timeout takes a positive number of seconds up to \(Int(Self.maxTimeoutSeconds)), got '\(value)'")
             }
             timeoutSeconds = seconds

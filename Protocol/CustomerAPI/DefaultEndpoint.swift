@@ -16,4 +16,14 @@ public enum DefaultEndpoint {
         }
         return "/tmp/customercard-\(getuid())/customerd.sock"
     }
+
+    /// Whether `CUSTOMER_SOCKET` names the socket; else ``socketPath(environment:)`` is the
+    /// user's own location, where only the user's own server (or root's) belongs.
+    public static func isNamed(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        environment["CUSTOMER_SOCKET"].map { !$0.isEmpty } ?? false
+    }
+
+    /// The OS users whose server a client trusts at the user's own default socket: the user and
+    /// root (a system service manager binding it for the user, socket activation).
+    public static var ownServerUsers: Set<UInt32> { [getuid(), 0] }
 }

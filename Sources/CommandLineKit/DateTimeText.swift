@@ -33,6 +33,14 @@ public enum DateTimeText {
         return parts.offsetSeconds.map { TimeZone(secondsFromGMT: $0) ?? localZone } ?? localZone
     }
 
+    /// The zone `text` is read in when it names none: ``LocalTimeZone``, asked only then, so a
+    /// `TZ` it refuses does not stand in the way of a time written with its zone (nor of a text
+    /// refused for its form, whose message says more).
+    public static func localZone(for text: String) throws(UsageError) -> TimeZone {
+        guard let parts = Parts(text), parts.offsetSeconds == nil else { return .gmt }
+        return try LocalTimeZone.current()
+    }
+
     /// The zone's offset from UTC at a wall-clock time (seconds since 1970 as if it were UTC): the
     /// offset at the moment the first guess names. It differs from the guess only near a
     /// daylight-saving change: a time the change skips moves forward by it, a time it repeats

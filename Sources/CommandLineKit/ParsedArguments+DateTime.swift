@@ -1,11 +1,12 @@
 import Foundation
 
 extension ParsedArguments {
-    /// The option's value as a moment (`DateTimeText`; without a zone, in `localZone`, which
-    /// follows `TZ`), or a usage error naming the option.
-    public func dateTime(_ option: Option, localZone: TimeZone = .current) throws(UsageError) -> Date? {
+    /// The option's value as a moment (`DateTimeText`; without a zone, in `localZone`, by default
+    /// ``LocalTimeZone``, which follows `TZ`), or a usage error naming the option (or `TZ`).
+    public func dateTime(_ option: Option, localZone: TimeZone? = nil) throws(UsageError) -> Date? {
         guard let text = value(option) else { return nil }
-        guard let date = DateTimeText.date(text, localZone: localZone) else {
+        let zone = if let localZone { localZone } else { try DateTimeText.localZone(for: text) }
+        guard let date = DateTimeText.date(text, localZone: zone) else {
             throw UsageError("option '\(option.spelling)' needs \(DateTimeText.expected), got '\(text)'")
         }
         return date

@@ -81,6 +81,16 @@ public struct ParsedArguments: Sendable {
         return number
     }
 
+    /// A number written in decimal (`250`, `0.5`, `1e3`, `-2`), as `Double(_:)` reads it; nil for
+    /// what `Double(_:)` would also take but nobody means on a command line: hexadecimal (`0x10`
+    /// was 16, redteam26), `nan`, `inf`, white space.
+    public static func decimal(_ text: String) -> Double? {
+        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "+-.eE".utf8.contains($0) }) else {
+            return nil
+        }
+        return Double(text)
+    }
+
     /// `--name=value` as the name and the value; anything else as itself and no value.
     public static func split(_ argument: String) -> (String, String?) {
         guard argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") else { return (argument, nil) }

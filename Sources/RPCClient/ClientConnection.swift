@@ -96,6 +96,9 @@ final class ClientConnection: Sendable {
             throw RPCError(.unavailable, "cannot connect to \(path): \(error.reason)", cause: error)
         }
         do {
+            if let users = configuration.serverUsers {
+                try ServerUserCheck.check(socket, path: path, allowed: users)
+            }
             let (hello, reader) = try handshake(socket: socket, path: path, configuration: configuration)
             let connection = ClientConnection(path: path, socket: socket, server: hello, reader: reader,
                                               configuration: configuration, executor: executor)

@@ -20,7 +20,7 @@ enum RegistryOptions {
         }
         var seconds = defaultTimeoutSeconds
         if let timeout {
-            guard let value = Double(timeout), value.isFinite, value > 0, value <= 600 else {
+            guard let value = ParsedArguments.decimal(timeout), value.isFinite, value > 0, value <= 600 else {
                 throw UsageError("--registry-timeout needs a number of seconds above 0 and at most 600, got '\(timeout)'")
             }
             seconds = value

@@ -6,7 +6,7 @@ enum SlowCallOption {
     /// - Throws: `UsageError` naming the option when `text` is not a number of milliseconds from 0
     ///   to 86 400 000 (a day).
     static func threshold(_ text: String) throws(UsageError) -> Duration? {
-        guard let milliseconds = Double(text), milliseconds.isFinite, (0...86_400_000).contains(milliseconds) else {
+        guard let milliseconds = ParsedArguments.decimal(text), milliseconds.isFinite, (0...86_400_000).contains(milliseconds) else {
             throw UsageError("--slow-call-threshold needs a number of milliseconds from 0 to 86400000, got '\(text)'")
         }
         let microseconds = Int64((milliseconds * 1000).rounded())

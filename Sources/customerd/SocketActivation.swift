@@ -21,13 +21,13 @@ enum SocketActivation {
         case socket(InheritedListeningSocket, name: String?)
     }
 
-    /// Serves the socket the service manager passed, if any, in place of the socket file customerd
-    /// would create: `explicitOptions` (the socket options given on the command line) then do not
-    /// apply, since the socket unit sets the socket's path, mode and group.
-    /// - Throws: see ``fromEnvironment()``.
-    static func apply(to configuration: inout CustomerServerConfiguration, explicitOptions: [String],
-                      logger: Logger) throws(RPCServerError) {
-        switch try fromEnvironment() {
+    /// Serves the socket the service manager passed (`outcome`, of ``fromEnvironment()``), if any,
+    /// in place of the socket file customerd would create: `explicitOptions` (the socket options
+    /// given on the command line) then do not apply, since the socket unit sets the socket's path,
+    /// mode and group.
+    static func apply(_ outcome: Outcome, to configuration: inout CustomerServerConfiguration, explicitOptions: [String],
+                      logger: Logger) {
+        switch outcome {
         case .none:
             return
         case .meantForAnotherProcess(let pid):
@@ -45,7 +45,8 @@ enum SocketActivation {
         }
     }
 
-    /// What the service manager passed. The three variables are removed from the environment
+    /// What the service manager passed; read before customerd opens any descriptor of its own, which
+    /// would take number 3 when nothing was passed. The three variables are removed from the environment
     /// either way, as sd_listen_fds(1) does, so a process customerd starts never takes them
     /// (and descriptor 3) for its own.
     /// - Throws: `RPCServerError` (`.invalidInheritedSocket`) when the count is not a number,

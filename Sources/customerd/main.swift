@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerServer
 import Foundation
 import ProductVersion
+import RPCServing
 import ServiceLog
 
 /// Exit codes (documented in `--help` and docs/SERVER.md).
@@ -83,6 +84,11 @@ func run() -> Int32 {
         return ExitCode.success
     }
 
+    // Before anything opens a descriptor: the registries' URLSession (in the configuration below)
+    // makes a socket pair, which took descriptor 3 when the service manager passed none, and was
+    // then judged as the inherited socket (redteam26, contrib/hostile/command_lines.py).
+    let activation = Result { () throws(RPCServerError) in try SocketActivation.fromEnvironment() }
+
     // The parser already refused any value outside these options' choices.
     var logger = Logger(label: "customerd")
     if let level = arguments.value(DaemonOptions.logLevel).flatMap(LogLevel.init(name:)) {
@@ -151,7 +157,8 @@ func run() -> Int32 {
     do {
         let socketOptions = [DaemonOptions.socket, DaemonOptions.socketMode, DaemonOptions.socketGroup]
             .filter { arguments.value($0) != nil }
-        try SocketActivation.apply(to: &configuration, explicitOptions: socketOptions.map(\.spelling), logger: logger)
+        try SocketActivation.apply(activation.get(), to: &configuration, explicitOptions: socketOptions.map(\.spelling),
+                                   logger: logger)
     } catch {
         logger.critical("failed to start: \(error)")
         notifier?.failed(error.description)

@@ -50,15 +50,18 @@ final class FakeServiceManager: Sendable {
     /// Starts customerd with `descriptors` as 3, 4, ... and the activation variables set.
     /// `listenPID`: nil for customerd's own pid (the wrapper shell sets it to `$$` before exec,
     /// as systemd sets it for the process it forks); standard error goes to `standardError` if given.
+    /// `listenFDs`: LISTEN_FDS when it is to lie about `descriptors` (descriptors from 3 on that
+    /// are not passed are closed first).
     func start(_ arguments: [String], passing descriptors: [Int32], listenPID: String? = nil,
-               standardError: Int32? = nil) throws -> ChildProcess {
+               listenFDs: String? = nil, standardError: Int32? = nil) throws -> ChildProcess {
         let customerd = try Products.url(of: "customerd").path
         var environment = ProcessInfo.processInfo.environment
-        environment["LISTEN_FDS"] = String(descriptors.count)
+        environment["LISTEN_FDS"] = listenFDs ?? String(descriptors.count)
         environment["LISTEN_FDNAMES"] = Array(repeating: "customerd.socket", count: descriptors.count).joined(separator: ":")
         environment["NOTIFY_SOCKET"] = notifyAddress
         environment["LISTEN_PID"] = listenPID
-        let script = listenPID == nil ? "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"" : "exec \"$0\" \"$@\""
+        let closing = listenFDs == nil ? "" : (3 + descriptors.count...9).map { "exec \($0)>&-; " }.joined()
+        let script = closing + (listenPID == nil ? "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"" : "exec \"$0\" \"$@\"")
         return try ChildProcess.spawn("/bin/sh", ["-c", script, customerd] + arguments, environment: environment,
                                       standardError: standardError, passing: descriptors)
     }

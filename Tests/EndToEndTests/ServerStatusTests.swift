@@ -149,6 +149,23 @@ import Testing
                 "\(result.stderr)")
     }
 
+    /// Swift's Double(_:) reads hexadecimal: `--slow-call-threshold 0x10` was 16 ms and
+    /// `--registry-timeout 0x1p3` 8 s (redteam26). `--restore` of a missing backup stands behind,
+    /// so a value taken ends at once (exit 4) instead of starting a server.
+    @Test func millisecondsAndSecondsAreDecimalOnly() async throws {
+        for (option, message) in [("--slow-call-threshold", "needs a number of milliseconds from 0 to 86400000"),
+                                  ("--registry-timeout", "needs a number of seconds above 0 and at most 600")] {
+            for value in ["0x10", "0x1p3", "-0x1"] {
+                let result = try await runProduct("customerd", [option, value, "--restore", "/nonexistent/cc-backup"])
+                #expect(result.status == 64, "\(option) \(value): \(result.stderr)")
+                #expect(result.stderr.contains("\(option) \(message), got '\(value)'"), "\(result.stderr)")
+            }
+        }
+        let decimal = try await runProduct("customerd", ["--slow-call-threshold", "1e3", "--registry-timeout", "2.5",
+                                                         "--restore", "/nonexistent/cc-backup"])
+        #expect(decimal.status == 4, "\(decimal.stderr)")
+    }
+
     /// Runs customerd with `arguments`, lets `body` call it (and read the log's lines written so
     /// far), stops it and returns what it wrote to standard error; when `body` returns false the
     /// log is returned empty (nothing to judge).

@@ -45,6 +45,8 @@ import Testing
     /// A descriptor 3 customerd cannot serve, the message that names it, and how it was made.
     struct Refusal: Sendable, CustomTestStringConvertible {
         let message: String
+        /// LISTEN_FDS when it is not the number of descriptors made.
+        var listenFDs: String?
         let make: @Sendable (_ directory: String) throws -> [Int32]
         var testDescription: String { message }
     }
@@ -62,6 +64,9 @@ import Testing
         Refusal(message: "the inherited file descriptor 3 is an IP socket, not a Unix domain socket (AF_UNIX)") { _ in
             [socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)]
         },
+        // Nothing passed: customerd's own first descriptor (the registries' URLSession makes a socket
+        // pair) was judged as the inherited socket, "a Unix stream socket that is not listening" (redteam26).
+        Refusal(message: "the inherited file descriptor 3 is not open", listenFDs: "1") { _ in [] },
         Refusal(message: "the service manager passed 2 sockets (LISTEN_FDS=2, LISTEN_FDNAMES=customerd.socket:customerd.socket); "
                 + "customerd serves exactly one") { directory in
             [try FakeServiceManager.listeningSocket(at: directory + "/one.sock"),
@@ -80,7 +85,7 @@ import Testing
         let database = root.path + "/customers.sqlite"
         let errors = open(root.path + "/stderr", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         let daemon = try manager.start(["--database", database, "--socket", root.path + "/own.sock"],
-                                       passing: descriptors, standardError: errors)
+                                       passing: descriptors, listenFDs: refusal.listenFDs, standardError: errors)
         close(errors)
         let status = try await daemon.exitStatus("customerd to exit")
         let stderr = (try? String(contentsOfFile: root.path + "/stderr", encoding: .utf8)) ?? ""

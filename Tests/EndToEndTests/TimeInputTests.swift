@@ -24,6 +24,12 @@ import Testing
         ("Europe/Helsinki", "2026-12-15T10:00Z", "2026-12-15T11:00:00z", "2026-12-15T10:00:00.000Z", "2026-12-15T11:00:00.000Z"),
         ("America/New_York", "2026-12-15T10:00+02:00", "2026-12-15T10:00-0130", "2026-12-15T08:00:00.000Z", "2026-12-15T11:30:00.000Z"),
         ("UTC", "2026-12-15", "2026-12-15T10:00+02", "2026-12-15T00:00:00.000Z", "2026-12-15T08:00:00.000Z"),
+        // libc's other spellings of a zone name, which Foundation read as UTC (redteam26).
+        (":Europe/Helsinki", "2026-12-15T10:00", "2026-12-15T11:00", "2026-12-15T08:00:00.000Z", "2026-12-15T09:00:00.000Z"),
+        ("/usr/share/zoneinfo/Europe/Helsinki", "2027-06-15T10:00", "2027-06-15T11:00", "2027-06-15T07:00:00.000Z",
+         "2027-06-15T08:00:00.000Z"),
+        // A rule libc reads and Foundation cannot: refused for local times, not for times with their zone.
+        ("UTC-3", "2026-12-15T10:00Z", "2026-12-15T13:00+02:00", "2026-12-15T10:00:00.000Z", "2026-12-15T11:00:00.000Z"),
     ])
     func anEventIsStoredAtTheTimesTyped(timeZone: String, start: String, end: String, startsAt: String,
                                         endsAt: String) async throws {
@@ -35,6 +41,28 @@ import Testing
             let event = try #require(try await client.activities.list(customerID: customer.id).planned.first)
             #expect(event.startsAt == (try Self.utc(startsAt)))
             #expect(event.endsAt == (try Self.utc(endsAt)))
+        }
+    }
+
+    /// A `TZ` Foundation would read otherwise than libc and `date`: `UTC-3` is three hours east of
+    /// UTC for libc (`date +%z` prints +0300) and was three hours west for customerctl, a POSIX
+    /// rule was UTC; a time typed without its zone is refused naming TZ, and nothing is added
+    /// (redteam26: before, stored 6 and 2 hours off without a word).
+    @Test(arguments: ["UTC-3", "CET-1CEST,M3.5.0,M10.5.0/3"])
+    func aTimeZoneRuleFoundationCannotReadAsLibcDoesIsRefused(_ timeZone: String) async throws {
+        try await withServer { server, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
+            for arguments in [["activities", "event", String(customer.id), "--subject", "Kick-off", "--start", "2026-12-15T10:00",
+                               "--end", "2026-12-15T11:00"],
+                              ["activities", "task", String(customer.id), "--subject", "Call", "--due", "2026-12-15"],
+                              ["customers", "list", "--changed-since", "2026-12-15T10:00"]] {
+                let result = try await ctl(server, arguments, timeZone: timeZone)
+                #expect(result.status == 64, "\(arguments): \(result.stderr)")
+                #expect(result.stderr.hasPrefix("Error: TZ is '\(timeZone)', which this tool cannot read as this machine's clock does"),
+                        "\(result.stderr)")
+            }
+            let activities = try await client.activities.list(customerID: customer.id)
+            #expect(activities.planned.isEmpty && activities.done.isEmpty)
         }
     }
 

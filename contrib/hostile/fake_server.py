@@ -139,6 +139,11 @@ def run(sock):
                 for _ in range(3000): sock.sendall(f)
             except OSError: return
             time.sleep(60); return
+        # A server planted at another user's default socket (redteam26): it shows what the
+        # victim's client sent it (method and request), then answers OK with an empty message.
+        if s == "record":
+            print(f"received {p!r}", file=sys.stderr, flush=True)
+            sock.sendall(ok(sid, b""))
         if s == "silent":
             time.sleep(60); return
         if s == "unknown-frame-type":

@@ -113,6 +113,10 @@ class Channel:
                  initial_window: int = 256 * 1024, max_frame_size: int = 4 * 1024 * 1024,
                  schema: Schema | None = None):
         self.socket_path = socket_path or default_socket_path()
+        # The default socket, unless CUSTOMER_SOCKET names it, is the user's own: a server there
+        # running as another OS user (not root) is refused before anything is sent (redteam26:
+        # another user may make /tmp/customercard-UID first and listen there).
+        self.server_uids = None if socket_path or os.environ.get("CUSTOMER_SOCKET") else {os.getuid(), 0}
         self.timeout = timeout
         self.metadata = list(metadata)
         self._name = name
@@ -298,7 +302,8 @@ class Channel:
             # server closes it after the last one.
             old.close()
         connection = Connection(self.socket_path, name=self._name, initial_window=self._initial_window,
-                                max_frame_size=self._max_frame_size, deadline=deadline)
+                                max_frame_size=self._max_frame_size, deadline=deadline,
+                                server_uids=self.server_uids)
         with self._lock:
             if self._connection is None or not self._connection.usable:
                 self._connection = connection

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import socket
+import struct
 import threading
 import time
 
@@ -98,7 +99,7 @@ class Stream:
 
 class Connection:
     def __init__(self, path: str, *, name: str, initial_window: int, max_frame_size: int,
-                 deadline: float | None):
+                 deadline: float | None, server_uids: set[int] | None = None):
         self.path = path
         self.receive_window = initial_window
         self.max_frame_size = max_frame_size
@@ -118,6 +119,8 @@ class Connection:
             self.sock.close()
             raise RPCError(StatusCode.UNAVAILABLE, f"cannot connect to {path}: {error.strerror or error}") from error
         try:
+            if server_uids is not None:
+                self._check_server_user(server_uids)
             self.hello = self._handshake(name)
         except BaseException:
             self.sock.close()
@@ -126,6 +129,19 @@ class Connection:
         self.slots = threading.BoundedSemaphore(max(1, self.hello.max_concurrent_calls))
         self.reader = threading.Thread(target=self._read_loop, name=f"customercard reader {path}", daemon=True)
         self.reader.start()
+
+    def _check_server_user(self, allowed: set[int]) -> None:
+        """The kernel says which OS user listens (SO_PEERCRED: pid, uid, gid of the process that
+        called listen(2)); a server of a user not in `allowed` is refused before the HELLO."""
+        pid, uid, _ = struct.unpack("3i", self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                               struct.calcsize("3i")))
+        uid &= 0xFFFFFFFF
+        if uid not in allowed:
+            expected = " or ".join("root" if u == 0 else f"uid {u}" for u in sorted(allowed))
+            raise RPCError(StatusCode.UNAVAILABLE,
+                           f"refusing the server at {self.path}: it runs as uid {uid} (pid {pid}), not as "
+                           f"{expected}, so another user may have put its socket there to receive your calls. "
+                           "Name the socket (socket_path, CUSTOMER_SOCKET) if you mean to talk to that server")
 
     # -- handshake --------------------------------------------------------------------------
 

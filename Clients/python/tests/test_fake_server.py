@@ -1,11 +1,13 @@
 """What the client does on the wire where a real server cannot be made to misbehave on cue: a
 scripted server on a real socket reads the client's frames and answers as each test needs."""
 
+import os
 import pathlib
 import socket
 import tempfile
 import threading
 import unittest
+from unittest import mock
 
 from customercard import Channel, RPCError, StatusCode
 from customercard import frames
@@ -60,13 +62,19 @@ class FakeServer:
     """Accepts connections on a socket in a temporary directory; `script(number, connection)`
     runs for each after the handshake."""
 
-    def __init__(self, test: unittest.TestCase, script, initial_window: int = 1 << 18):
-        directory = tempfile.TemporaryDirectory()
-        test.addCleanup(directory.cleanup)
-        self.path = str(pathlib.Path(directory.name) / "fake.sock")
+    def __init__(self, test: unittest.TestCase, script, initial_window: int = 1 << 18, path: str | None = None,
+                 listening_uid: int | None = None):
+        if path is None:
+            directory = tempfile.TemporaryDirectory()
+            test.addCleanup(directory.cleanup)
+            path = str(pathlib.Path(directory.name) / "fake.sock")
+        self.path = path
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(self.path)
-        self.listener.listen()
+        if listening_uid is None:
+            self.listener.listen()
+        else:
+            listen_as(self.listener, listening_uid)
         self.script = script
         self.initial_window = initial_window
         self.failures: list[BaseException] = []
@@ -100,6 +108,57 @@ class FakeServer:
             self.failures.append(error)
         finally:
             sock.close()
+
+
+def listen_as(listener: socket.socket, uid: int) -> None:
+    """listen(2) on `listener` by a child process running as `uid` (root only): SO_PEERCRED names
+    whoever called listen, so clients see another OS user's server while this process accepts."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            listener.listen()
+            os._exit(0)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, status
+
+
+class DefaultSocketTests(unittest.TestCase):
+    """The default socket is the user's own (redteam26): another OS user who made
+    /tmp/customercard-UID first and listens there must receive nothing."""
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to listen as another OS user")
+    def test_a_server_of_another_user_at_the_default_socket_is_refused_before_anything_is_sent(self):
+        runtime = tempfile.TemporaryDirectory()
+        self.addCleanup(runtime.cleanup)
+        os.mkdir(os.path.join(runtime.name, "customercard"), 0o700)
+        received = []
+        server = FakeServer(self, lambda number, connection: received.append(connection.call_start()),
+                            path=os.path.join(runtime.name, "customercard", "customerd.sock"), listening_uid=4703)
+        environment = {key: value for key, value in os.environ.items() if key != "CUSTOMER_SOCKET"}
+        environment["XDG_RUNTIME_DIR"] = runtime.name
+        with mock.patch.dict(os.environ, environment, clear=True):
+            channel = Channel(schema=test_schema(), timeout=10)
+        self.addCleanup(channel.close)
+        self.assertEqual(channel.socket_path, server.path)
+        with self.assertRaises(RPCError) as raised:
+            channel.call(WRITE, {})
+        self.assertEqual(raised.exception.code, StatusCode.UNAVAILABLE)
+        self.assertIn(f"refusing the server at {server.path}: it runs as uid 4703 (pid ", raised.exception.message)
+        self.assertEqual(received, [])
+        self.assertEqual(server.failures, [])
+
+        # Named, the socket is the caller's choice: the call reaches that server.
+        named = Channel(server.path, schema=test_schema(), timeout=1)
+        self.addCleanup(named.close)
+        with self.assertRaises(RPCError):
+            named.call(WRITE, {})
+        # (sent again on new connections: the script closes each without an answer)
+        self.assertTrue(received)
+        self.assertEqual({method for _, _, method, _ in received}, {WRITE})
 
 
 class WireBehaviourTests(unittest.TestCase):

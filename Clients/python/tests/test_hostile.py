@@ -14,6 +14,7 @@ REPLAY = REPOSITORY / "contrib" / "hostile" / "replay.py"
 UNICODE_TEXT = REPOSITORY / "contrib" / "hostile" / "unicode_text.py"
 TERMINAL_TEXT = REPOSITORY / "contrib" / "hostile" / "terminal_text.py"
 WIRE_STATES = REPOSITORY / "contrib" / "hostile" / "wire_states.py"
+COMMAND_LINES = REPOSITORY / "contrib" / "hostile" / "command_lines.py"
 
 
 class HostileReplayTest(unittest.TestCase):
@@ -29,6 +30,17 @@ class HostileReplayTest(unittest.TestCase):
         self.assertIn("flood of 12 connections", result.stdout)
         self.assertRegex(result.stdout, r"(\d+) of \1 attacks refused correctly")
         self.assertNotIn("FAILED", result.stdout)
+
+
+class CommandLinesTest(unittest.TestCase):
+    def test_every_odd_option_and_inherited_socket_ends_in_its_exit_code_and_message(self) -> None:
+        """contrib/hostile/command_lines.py: customerd's numeric options at odd values, a socket path
+        too long, and LISTEN_FDS naming what is no listening Unix stream socket (redteam26); each a
+        customerd that refuses to start, about 10 s together for a debug build."""
+        result = subprocess.run([sys.executable, str(COMMAND_LINES), "--customerd", customerd_path()],
+                                capture_output=True, text=True, timeout=900)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"every case held \(\d+\)")
 
 
 class UnicodeTextTest(unittest.TestCase):
