@@ -1,8 +1,43 @@
 import BusinessRegistry
+import CustomerAPI
 import CustomerStore
 
 /// What a registry refresh writes and says, from the registry's record and the differences found.
-enum RegistryRefreshPlan {
+@_spi(Fuzzing) public enum RegistryRefreshPlan {
+    /// One refresh's comparison and what it writes.
+    public struct Plan: Sendable {
+        /// The fields compared: those the request lists, or all.
+        public let fields: Set<RegistryField>
+        /// The differences from the registry's values (a field the registry has no value for is left out).
+        public let differences: [RegistryDiff]
+        /// Why the registry's name is not taken (see `withheldName`).
+        public let withheld: String?
+        /// Whether the update takes any field's value (the standing is written by every refresh).
+        public let changesFields: Bool
+        /// The store update to apply; nil for a dry run.
+        public let update: RegistryUpdate?
+    }
+
+    /// The refresh `request` asks of `customer`, given the registry's `record`: what the handler
+    /// applies once the registry has answered (and the `refresh` fuzz target after it).
+    public static func plan(_ request: RefreshFromRegistryRequest, for customer: StoredCustomer,
+                            from record: RegistryRecord) -> Plan {
+        let explicit = Set(request.fields.map(\.registryField))
+        let fields = explicit.isEmpty ? Set(RegistryField.allCases) : explicit
+        // A field the registry has no value for is not refreshed: an unregistered website or a
+        // deleted company's missing address says nothing about the customer's own.
+        let differences = RegistryDiff.differences(current: customer.registryValues, registry: record, fields: fields)
+            .filter { $0.registry != nil }
+        let withheld = withheldName(record, explicitlyChosen: explicit.contains(.name))
+        let taken = differences.filter { $0.field != .name || withheld == nil }
+        var update: RegistryUpdate?
+        if !request.dryRun {
+            update = Self.update(for: taken, from: record)
+            update?.status = record.standing
+        }
+        return Plan(fields: fields, differences: differences, withheld: withheld, changesFields: !taken.isEmpty, update: update)
+    }
+
     /// The store update for `differences` (already limited to the chosen fields), taking each
     /// value from `record`; every history entry it writes names the registry and URL.
     static func update(for differences: [RegistryDiff], from record: RegistryRecord) -> RegistryUpdate {
