@@ -51,7 +51,7 @@ struct RegistryRefreshHandler: GuardedService {
         }
 
         let plan = RegistryRefreshPlan.plan(request, for: customer, from: record)
-        let (fields, differences, withheld) = (plan.fields, plan.differences, plan.withheld)
+        let (fields, differences) = (plan.fields, plan.differences)
         var after = customer
         let apply = !request.dryRun && plan.changesFields
         if let update = plan.update {
@@ -63,7 +63,7 @@ struct RegistryRefreshHandler: GuardedService {
         return RefreshFromRegistryResponse(
             differences: differences.map {
                 RegistryDifference(field: RefreshField($0.field), current: $0.current, registry: $0.registry,
-                                   withheld: $0.field == .name ? withheld : nil)
+                                   withheld: plan.withheld[$0.field])
             },
             applied: apply,
             deregistered: record.deregistered.map { RegistryDeregistration(date: $0.date, reason: $0.reason) },

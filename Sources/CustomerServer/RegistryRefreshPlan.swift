@@ -10,8 +10,9 @@ import CustomerStore
         public let fields: Set<RegistryField>
         /// The differences from the registry's values (a field the registry has no value for is left out).
         public let differences: [RegistryDiff]
-        /// Why the registry's name is not taken (see `withheldName`).
-        public let withheld: String?
+        /// Why a difference is not taken, by field: a wound-up company's name (see `withheldName`),
+        /// or a registry value the store's rules refuse (`RegistryUpdate.refusals`).
+        public let withheld: [RegistryField: String]
         /// Whether the update takes any field's value (the standing is written by every refresh).
         public let changesFields: Bool
         /// The store update to apply; nil for a dry run.
@@ -28,14 +29,24 @@ import CustomerStore
         // deleted company's missing address says nothing about the customer's own.
         let differences = RegistryDiff.differences(current: customer.registryValues, registry: record, fields: fields)
             .filter { $0.registry != nil }
-        let withheld = withheldName(record, explicitlyChosen: explicit.contains(.name))
-        let taken = differences.filter { $0.field != .name || withheld == nil }
-        var update: RegistryUpdate?
-        if !request.dryRun {
-            update = Self.update(for: taken, from: record)
-            update?.status = record.standing
+        var withheld: [RegistryField: String] = [:]
+        withheld[.name] = withheldName(record, explicitlyChosen: explicit.contains(.name))
+        var update = Self.update(for: differences.filter { withheld[$0.field] == nil }, from: record)
+        // A registry's value the store would refuse (a control character in a name, a website
+        // that is not http) is not taken, saying why; the other fields and the standing are.
+        for (value, reason) in update.refusals {
+            let refused = "the registry's value cannot be stored: \(reason)"
+            switch value {
+            case .name: (update.name, withheld[.name]) = (nil, refused)
+            case .email: (update.email, withheld[.email]) = (nil, refused)
+            case .website: (update.website, withheld[.website]) = (nil, refused)
+            case .headOffice: (update.headOffice, withheld[.address]) = (nil, refused)
+            }
         }
-        return Plan(fields: fields, differences: differences, withheld: withheld, changesFields: !taken.isEmpty, update: update)
+        update.status = record.standing
+        let changesFields = differences.contains { withheld[$0.field] == nil }
+        return Plan(fields: fields, differences: differences, withheld: withheld, changesFields: changesFields,
+                    update: request.dryRun ? nil : update)
     }
 
     /// The store update for `differences` (already limited to the chosen fields), taking each

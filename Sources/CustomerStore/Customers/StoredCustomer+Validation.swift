@@ -3,7 +3,8 @@
 /// create would accept and keep as it is.
 @_spi(Fuzzing) extension StoredCustomer {
     /// What the customer and address validators refuse in the stored customer and its head office,
-    /// and each field they would store differently (normalising must leave a stored value alone).
+    /// each field they would store differently (normalising must leave a stored value alone), and a
+    /// control character in the registry's status.
     public var violationsOfTheStoreRules: [FieldViolation] {
         let (fields, violations) = CustomerValidator.validate(NewCustomer(
             number: number, name: name, accountManagerID: accountManager?.id, description: description,
@@ -15,6 +16,11 @@
                           fields.email, fields.website, fields.phone]
         for ((field, value), again) in zip(stored, normalised) where value != again {
             found.append(FieldViolation(field: field, reason: "stored as \(String(describing: value)), normalised to \(String(describing: again))"))
+        }
+        // The registry's word is stored as given, but as every stored text: one line, no control character.
+        if let status = registryStatus,
+           let violation = TextInput.controlViolation(in: status, field: "registryStatus", lines: .single) {
+            found.append(violation)
         }
         guard let office = headOffice else { return found }
         let street = office.street

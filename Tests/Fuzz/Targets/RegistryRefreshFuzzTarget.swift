@@ -15,8 +15,10 @@ import Glibc
 /// asked for (bits 4-7, one each: name, address, email, website; none: all); one byte: a dry run
 /// (bit 0), a stale expected version (bit 1, as when the customer changed while the registry was
 /// asked); then the body. Findings: a trap; a write refused with anything but a `StoreError` the
-/// handler answers as a refusal (INVALID_ARGUMENT, ABORTED, FAILED_PRECONDITION); a refused
-/// write that changed the customer or the change feed; a written customer the store's own rules
+/// handler answers as a refusal of the moment (ABORTED, ALREADY_EXISTS, FAILED_PRECONDITION), an
+/// INVALID_ARGUMENT above all (the plan withholds every registry value the store's rules refuse,
+/// so the caller is never told that what it sent is wrong); a refused write that changed the
+/// customer or the change feed; a written customer the store's own rules
 /// refuse or would store differently (`violationsOfTheStoreRules`); a database whose quick_check
 /// fails (every `integrityCheckInterval` inputs).
 final class RegistryRefreshFuzzTarget: @unchecked Sendable {   // `inputsRun` is only touched under `lock`
@@ -108,7 +110,8 @@ final class RegistryRefreshFuzzTarget: @unchecked Sendable {   // `inputsRun` is
                     }
                 } catch let error as StoreError {
                     switch error {
-                    case .invalidArgument, .aborted, .failedPrecondition: break
+                    // Not INVALID_ARGUMENT: the plan withholds each registry value the store refuses.
+                    case .aborted, .alreadyExists, .failedPrecondition: break
                     default: fatalError("\(answer): the refresh's write failed with \(error)")
                     }
                     let after = try store.customer(id: id)
