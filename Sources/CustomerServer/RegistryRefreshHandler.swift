@@ -70,7 +70,7 @@ struct RegistryRefreshHandler: GuardedService {
             emailNote: fields.contains(.email) ? RegistryRefreshPlan.emailNote(for: record) : nil,
             registry: RegistrySource(name: record.registry, url: record.sourceURL.absoluteString),
             customer: Customer(after),
-            standing: record.standing,
+            standing: plan.standing,
             situations: record.situations.map {
                 RegistrySituation(kind: $0.kind == .other ? "situation" : $0.kind.rawValue, code: $0.code,
                                   since: $0.since)

@@ -1,6 +1,7 @@
 import BusinessRegistry
 import CustomerAPI
 import CustomerStore
+import ServiceLog
 
 /// What a registry refresh writes and says, from the registry's record and the differences found.
 @_spi(Fuzzing) public enum RegistryRefreshPlan {
@@ -15,6 +16,10 @@ import CustomerStore
         public let withheld: [RegistryField: String]
         /// Whether the update takes any field's value (the standing is written by every refresh).
         public let changesFields: Bool
+        /// The company's standing as stored and answered: the registry's words with what a terminal
+        /// would act on made visible (`TerminalText`), as every stored text is one line without
+        /// control characters (a registry's date was taken as it came: `"slettedato": "\u007f"`).
+        public let standing: String
         /// The store update to apply; nil for a dry run.
         public let update: RegistryUpdate?
     }
@@ -43,10 +48,11 @@ import CustomerStore
             case .headOffice: (update.headOffice, withheld[.address]) = (nil, refused)
             }
         }
-        update.status = record.standing
+        let standing = TerminalText.escaped(record.standing)
+        update.status = standing
         let changesFields = differences.contains { withheld[$0.field] == nil }
         return Plan(fields: fields, differences: differences, withheld: withheld, changesFields: changesFields,
-                    update: request.dryRun ? nil : update)
+                    standing: standing, update: request.dryRun ? nil : update)
     }
 
     /// The store update for `differences` (already limited to the chosen fields), taking each

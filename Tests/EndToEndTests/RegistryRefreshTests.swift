@@ -258,7 +258,9 @@ import Testing
     /// A registry's value the store refuses is withheld, saying why, and the rest taken: the
     /// caller typed none of it (fuzz26's `refresh` target; before, the whole refresh failed
     /// INVALID_ARGUMENT "name: must be one line without control characters", as if the caller's
-    /// request were wrong, and neither the email, the address nor the standing was taken).
+    /// request were wrong, and neither the email, the address nor the standing was taken). The
+    /// standing keeps the registry's words with its control characters made visible (before, a
+    /// date's ESC and DEL were stored in the customer's registry status as they came).
     @Test func aRegistryValueTheStoreRefusesIsWithheldAndTheOthersTaken() async throws {
         try await withRegistryServer { _, client, _ in
             let customer = try await client.customers.create(CustomerFields(
@@ -273,12 +275,14 @@ import Testing
                 #expect(withheld[.email] == .some(nil))
                 #expect(withheld[.address] == .some(nil))
                 #expect(result.applied == !dryRun)
+                #expect(result.standing == #"active; VAT registered since 1995-01-01\u{1B}[2J\u{7F}"#)
             }
             let after = try await client.customers.get(id: customer.id)
             #expect(after.name == "Nordlys AS")
             #expect(after.website == "https://nordlys.example")
             #expect(after.email == "post@nordlys.example")
-            #expect(after.registryStatus == "active")
+            // The registry's words as they came, but what a terminal would act on made visible.
+            #expect(after.registryStatus == #"active; VAT registered since 1995-01-01\u{1B}[2J\u{7F}"#)
             #expect(after.headOffice?.street == ["Storgata 1"], "\(String(describing: after.headOffice))")
         }
     }

@@ -28,9 +28,11 @@ enum RegistryCompanies {
     /// A unit the registry answers with HTTP 410 Gone ("Enheten er fjernet"): its error document.
     static let goneVAT = "NO998877660MVA"
     /// NORDLYS AS (synthetic, hostile): a name with a terminal escape and a `javascript:` website,
-    /// which the store refuses, beside an email and an address it takes.
+    /// which the store refuses, beside an email and an address it takes; a VAT registration date
+    /// with a terminal escape and a DEL, which the standing shows.
     static let hostileVAT = "NO912345688MVA"
     static let hostileUnit = #"{"organisasjonsnummer":"912345688","navn":"NORDLYS \u001b[2J AS","#
+        + #""registrertIMvaregisteret":true,"registreringsdatoMerverdiavgiftsregisteret":"1995-01-01\u001b[2J\u007f","#
         + #""hjemmeside":"javascript:alert(1)","epostadresse":"post@nordlys.example","#
         + #""forretningsadresse":{"adresse":["Storgata 1"],"postnummer":"0155","poststed":"OSLO","landkode":"NO"}}"#
 

@@ -35,8 +35,9 @@ public struct RegistryUpdate: Sendable, Hashable {
 
     /// Why this store would refuse each value of the update (the validators its write runs:
     /// a name, email or website as an update's, the head office as a new address's, whose reasons
-    /// name the address's field), keyed by the value; empty when the write would take them all. A registry's value the caller never typed
-    /// is then withheld by the refresh, saying why, instead of failing the whole refresh.
+    /// name the address's field), keyed by the value; empty when the write would take them all.
+    /// A registry's value the caller never typed is then withheld by the refresh, saying why,
+    /// instead of failing the whole refresh.
     public var refusals: [Value: String] {
         var refusals: [Value: String] = [:]
         let (_, violations) = CustomerValidator.apply(

@@ -15,7 +15,8 @@
         let normalised = [fields.name, fields.description, fields.vatNumber, fields.country, fields.industry,
                           fields.email, fields.website, fields.phone]
         for ((field, value), again) in zip(stored, normalised) where value != again {
-            found.append(FieldViolation(field: field, reason: "stored as \(String(describing: value)), normalised to \(String(describing: again))"))
+            found.append(FieldViolation(
+                field: field, reason: "stored as \(String(describing: value)), normalised to \(String(describing: again))"))
         }
         // The registry's word is stored as given, but as every stored text: one line, no control character.
         if let status = registryStatus,
