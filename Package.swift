@@ -119,9 +119,9 @@ let package = Package(
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
                 dependencies: ["BinaryCoding", "DecodingComparison", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
-                               "BusinessRegistry", "ServiceLog", "CustomerCSV"],
+                               "BusinessRegistry", "ServiceLog", "CustomerCSV", "CustomerClient", "CustomerStore"],
                 path: "Tests/Fuzz/Targets"),
-        .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "BusinessRegistry", "CustomerAPI", "RPCClient", "RPCServing"],
+        .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "BusinessRegistry", "CustomerAPI", "CustomerClient", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),
         // The assembled server on a real SQLite file, called through in-process pairs: no socket files.
         .testTarget(name: "CustomerServerTests",

@@ -17,6 +17,20 @@ public struct DynamicMessage: Encodable, Sendable {
         try self.init(name, in: schema, value, path: "")
     }
 
+    /// The bytes of the message `name` of `schema` with the members of `value`, as the server reads
+    /// them: what `customerctl call` sends for a person's JSON.
+    public static func encoded(_ name: String, in schema: Schema, _ value: DynamicValue) throws(DynamicMessageError)
+        -> [UInt8] {
+        let message = try DynamicMessage(name, in: schema, value)
+        do {
+            return try BinaryEncoder().encode(message)
+        } catch let error as DynamicMessageError {
+            throw error
+        } catch {
+            throw DynamicMessageError("cannot encode the request: \(error)", at: "")
+        }
+    }
+
     init(_ name: String, in schema: Schema, _ value: DynamicValue, path: String) throws(DynamicMessageError) {
         guard let message = schema.message(named: name) else {
             throw DynamicMessageError("the schema has no message \(name)", at: path)

@@ -16,14 +16,7 @@ public struct DynamicMethod: Sendable {
     ///
     /// - Throws: `DynamicMessageError` naming the field the schema cannot take.
     public func encodeRequest(_ value: DynamicValue) throws(DynamicMessageError) -> [UInt8] {
-        let message = try DynamicMessage(request, in: schema, value)
-        do {
-            return try BinaryEncoder().encode(message)
-        } catch let error as DynamicMessageError {
-            throw error
-        } catch {
-            throw DynamicMessageError("cannot encode the request: \(error)", at: "")
-        }
+        try DynamicMessage.encoded(request, in: schema, value)
     }
 
     /// One response message read with the schema: enums by name, decimals as strings, times in ISO 8601.

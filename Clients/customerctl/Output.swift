@@ -61,7 +61,7 @@ struct Output: Sendable {
     func jsonLine(_ value: some Encodable) throws {
         let data = try MessageJSON.value(of: value).map { try Self.compactEncoder.encode($0) }
             ?? Self.compactEncoder.encode(value)
-        FileHandle.standardOutput.write(Self.displaySafe(data) + Data("\n".utf8))
+        FileHandle.standardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
     }
 
     /// An API record (or a list of them) through its schema (see `MessageJSON`); anything else as
@@ -69,16 +69,7 @@ struct Output: Sendable {
     func printJSON(_ value: some Encodable) throws {
         let data = try MessageJSON.value(of: value).map { try Self.prettyEncoder.encode($0) }
             ?? Self.prettyEncoder.encode(value)
-        FileHandle.standardOutput.write(Self.displaySafe(data) + Data("\n".utf8))
-    }
-
-    /// Encoded JSON with the code points a terminal would act on (DEL, C1, the line and paragraph
-    /// separators, bidirectional controls) in JSON's `\uXXXX` escapes: the same value for a
-    /// program, while a note's right-to-left override no longer reorders what a person reads.
-    private static func displaySafe(_ json: Data) -> Data {
-        // Each such code point's UTF-8 starts with one of these bytes; most output has none.
-        guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return json }
-        return Data(TerminalText.jsonEscaped(String(decoding: json, as: UTF8.self)).utf8)
+        FileHandle.standardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
     }
 
     static func describe(_ user: UserRef) -> String {

@@ -37,7 +37,8 @@ public struct RegistryDifference: Codable, Sendable, Hashable {
     /// The registry's value.
     public var registry: String?
     /// Why this difference is not taken although the field was chosen (a deregistered company's
-    /// name when `name` was not listed explicitly); absent for a difference that is (or would be) taken.
+    /// name when `name` was not listed explicitly; a registry value the customer's rules refuse,
+    /// "the registry's value cannot be stored: …"); absent for a difference that is (or would be) taken.
     public var withheld: String?
 
     public init(field: RefreshField, current: String?, registry: String?, withheld: String? = nil) {

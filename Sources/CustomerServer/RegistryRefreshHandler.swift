@@ -50,35 +50,27 @@ struct RegistryRefreshHandler: GuardedService {
             throw error
         }
 
-        let explicit = Set(request.fields.map(\.registryField))
-        let fields = explicit.isEmpty ? Set(RegistryField.allCases) : explicit
-        // A field the registry has no value for is not refreshed: an unregistered website or a
-        // deleted company's missing address says nothing about the customer's own.
-        let differences = RegistryDiff.differences(current: customer.registryValues, registry: record, fields: fields)
-            .filter { $0.registry != nil }
-        let withheld = RegistryRefreshPlan.withheldName(record, explicitlyChosen: explicit.contains(.name))
-        let taken = differences.filter { $0.field != .name || withheld == nil }
+        let plan = RegistryRefreshPlan.plan(request, for: customer, from: record)
+        let (fields, differences) = (plan.fields, plan.differences)
         var after = customer
-        let apply = !request.dryRun && !taken.isEmpty
-        if !request.dryRun {
+        let apply = !request.dryRun && plan.changesFields
+        if let update = plan.update {
             // The client may have given up while the registry was asked: a call it sees fail writes nothing.
             try context.checkCancellation()
-            var update = RegistryRefreshPlan.update(for: taken, from: record)
-            update.status = record.standing
             after = try store.answering(context).applyRegistryUpdate(customerID: customer.id, update, expectedVersion: customer.version,
                                                                      by: caller.author)
         }
         return RefreshFromRegistryResponse(
             differences: differences.map {
                 RegistryDifference(field: RefreshField($0.field), current: $0.current, registry: $0.registry,
-                                   withheld: $0.field == .name ? withheld : nil)
+                                   withheld: plan.withheld[$0.field])
             },
             applied: apply,
             deregistered: record.deregistered.map { RegistryDeregistration(date: $0.date, reason: $0.reason) },
             emailNote: fields.contains(.email) ? RegistryRefreshPlan.emailNote(for: record) : nil,
             registry: RegistrySource(name: record.registry, url: record.sourceURL.absoluteString),
             customer: Customer(after),
-            standing: record.standing,
+            standing: plan.standing,
             situations: record.situations.map {
                 RegistrySituation(kind: $0.kind == .other ? "situation" : $0.kind.rawValue, code: $0.code,
                                   since: $0.since)

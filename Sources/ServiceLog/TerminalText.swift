@@ -57,6 +57,14 @@ public enum TerminalText {
         return result
     }
 
+    /// Encoded JSON (as `JSONEncoder` writes it, UTF-8) with the code points a terminal would act on
+    /// in JSON's `\uXXXX` escapes, as `jsonEscaped(_: String)` writes them: what customerctl prints.
+    public static func jsonEscaped<Bytes: RangeReplaceableCollection<UInt8>>(_ json: Bytes) -> Bytes {
+        // Each such code point's UTF-8 starts with one of these bytes; most output has none.
+        guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return json }
+        return Bytes(jsonEscaped(String(decoding: json, as: UTF8.self)).utf8)
+    }
+
     /// Category Cc is U+0000-001F and U+007F-009F, U+2028 and U+2029 are the only line and
     /// paragraph separators, and the bidirectional embeddings, overrides and isolates are
     /// U+202A-202E and U+2066-2069: range checks, as a `generalCategory` lookup per code point is slow.

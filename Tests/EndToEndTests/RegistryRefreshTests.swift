@@ -255,6 +255,38 @@ import Testing
         }
     }
 
+    /// A registry's value the store refuses is withheld, saying why, and the rest taken: the
+    /// caller typed none of it (fuzz26's `refresh` target; before, the whole refresh failed
+    /// INVALID_ARGUMENT "name: must be one line without control characters", as if the caller's
+    /// request were wrong, and neither the email, the address nor the standing was taken). The
+    /// standing keeps the registry's words with its control characters made visible (before, a
+    /// date's ESC and DEL were stored in the customer's registry status as they came).
+    @Test func aRegistryValueTheStoreRefusesIsWithheldAndTheOthersTaken() async throws {
+        try await withRegistryServer { _, client, _ in
+            let customer = try await client.customers.create(CustomerFields(
+                name: "Nordlys AS", vatNumber: RegistryCompanies.hostileVAT, country: "NO", website: "nordlys.example"))
+            for dryRun in [true, false] {
+                let result = try await client.customers.refreshFromRegistry(id: customer.id, dryRun: dryRun)
+                let withheld = Dictionary(uniqueKeysWithValues: result.differences.map { ($0.field, $0.withheld) })
+                #expect(withheld[.name]??.hasPrefix("the registry's value cannot be stored: must be one line without control characters") == true,
+                        "\(result.differences)")
+                #expect(withheld[.website]??.hasPrefix("the registry's value cannot be stored: must be an http or https address") == true,
+                        "\(result.differences)")
+                #expect(withheld[.email] == .some(nil))
+                #expect(withheld[.address] == .some(nil))
+                #expect(result.applied == !dryRun)
+                #expect(result.standing == #"active; VAT registered since 1995-01-01\u{1B}[2J\u{7F}"#)
+            }
+            let after = try await client.customers.get(id: customer.id)
+            #expect(after.name == "Nordlys AS")
+            #expect(after.website == "https://nordlys.example")
+            #expect(after.email == "post@nordlys.example")
+            // The registry's words as they came, but what a terminal would act on made visible.
+            #expect(after.registryStatus == #"active; VAT registered since 1995-01-01\u{1B}[2J\u{7F}"#)
+            #expect(after.headOffice?.street == ["Storgata 1"], "\(String(describing: after.headOffice))")
+        }
+    }
+
     @Test func aStoredVATNumberWithAWrongCheckDigitIsRefusedBeforeTheRegistryIsAsked() async throws {
         // Stored by a server from before the VAT rules; FI01120388's check digit should be 9.
         let legacy = try LegacyCustomerSeeder.seed(name: "Old Oy", vatNumber: "FI01120388", country: "FI")

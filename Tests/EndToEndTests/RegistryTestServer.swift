@@ -27,6 +27,14 @@ enum RegistryCompanies {
     static let deletedBranchNumber = "812345001"
     /// A unit the registry answers with HTTP 410 Gone ("Enheten er fjernet"): its error document.
     static let goneVAT = "NO998877660MVA"
+    /// NORDLYS AS (synthetic, hostile): a name with a terminal escape and a `javascript:` website,
+    /// which the store refuses, beside an email and an address it takes; a VAT registration date
+    /// with a terminal escape and a DEL, which the standing shows.
+    static let hostileVAT = "NO912345688MVA"
+    static let hostileUnit = #"{"organisasjonsnummer":"912345688","navn":"NORDLYS \u001b[2J AS","#
+        + #""registrertIMvaregisteret":true,"registreringsdatoMerverdiavgiftsregisteret":"1995-01-01\u001b[2J\u007f","#
+        + #""hjemmeside":"javascript:alert(1)","epostadresse":"post@nordlys.example","#
+        + #""forretningsadresse":{"adresse":["Storgata 1"],"postnummer":"0155","poststed":"OSLO","landkode":"NO"}}"#
 
     static func routes() throws -> [String: LoopbackHTTPServer.Response] {
         [
@@ -38,6 +46,7 @@ enum RegistryCompanies {
             RegistryPath.norwegianUnit("973123459"): try Fixture.response(Fixture.norwegianBankrupt),
             RegistryPath.norwegianSubUnit("971234563"): try Fixture.response(Fixture.norwegianBranch),
             RegistryPath.norwegianSubUnit("812345001"): try Fixture.response(Fixture.norwegianDeletedBranch),
+            RegistryPath.norwegianUnit("912345688"): .json(hostileUnit),
             RegistryPath.norwegianUnit("998877660"):
                 .json(#"{"tidspunkt":"2026-11-02T10:15:00.000+00:00","status":410,"feilmelding":"Gone"}"#, status: 410),
         ]

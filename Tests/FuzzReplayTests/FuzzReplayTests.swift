@@ -1,6 +1,7 @@
 import BinaryCoding
 @_spi(Fuzzing) import BusinessRegistry
 import CustomerAPI
+import CustomerClient
 import Foundation
 @testable import FuzzTargets
 import RPCClient
@@ -66,6 +67,52 @@ import Testing
         #expect(records.contains { $0.officialName == "Nokia Oyj" })
         #expect(records.contains { $0.parent != nil })
         #expect(records.count >= 8)
+    }
+
+    /// The call target reaches past the bytes both ways: most reply seeds read as their message
+    /// (printed and read back by the target), and a person's JSON makes the bytes the typed client sends.
+    @Test func theCallTargetReadsRepliesAndBuildsRequests() throws {
+        let schema = try #require(CallFuzzTarget.schema)
+        let replies = FuzzTarget.call.seeds.filter { $0.first == 0 && $0.count >= 3 }
+        let read = replies.filter { seed in
+            let name = CallFuzzTarget.replies[(Int(seed[1]) << 8 | Int(seed[2])) % CallFuzzTarget.replies.count]
+            return (try? DynamicReply.decode(Array(seed.dropFirst(3)), as: name, in: schema)) != nil
+        }
+        #expect(read.count >= 20, "\(read.count) of \(replies.count) reply seeds read")
+        #expect(CallFuzzTarget.requests.count == DecoderFuzzTarget.requestTypes.count)
+        let value = try JSONDecoder().decode(DynamicValue.self, from: Data(#"{"id": 12}"#.utf8))
+        #expect(try DynamicMessage.encoded("GetCustomerRequest", in: schema, value)
+            == BinaryEncoder().encode(GetCustomerRequest(id: 12)))
+    }
+
+    /// The refresh target writes what a registry answered: PRH's answer for Nokia renames the Finnish
+    /// customer and records its standing; the same answer with a stale version changes nothing;
+    /// Brønnøysund's with an email the store refuses records the standing and leaves the email.
+    @Test func theRefreshTargetWritesTheRegistrysValuesAndAStaleVersionNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let results = try await onThread {
+            let target = RegistryRefreshFuzzTarget.seeded(in: directory.path)
+            let fixtures = FuzzSeeds.repository.appendingPathComponent("Tests/RegistryTestSupport/Fixtures")
+            let nokia = [UInt8](try Data(contentsOf: fixtures.appendingPathComponent("fi-prh-ytj-v3-companies-0112038-9-nokia.json")))
+            let finnish = target.customers[0], norwegian = target.customers[1]
+            let staleBefore = try target.store.customer(id: finnish)
+            RegistryRefreshFuzzTarget.input(.finnishCompanies, customer: 0, flags: 2, body: nokia).withUnsafeBytes(target.run)
+            let stale = try target.store.customer(id: finnish)
+            RegistryRefreshFuzzTarget.input(.finnishCompanies, customer: 0, body: nokia).withUnsafeBytes(target.run)
+            let taken = try target.store.customer(id: finnish)
+            let norwegianBefore = try target.store.customer(id: norwegian)
+            let refused = #"{"organisasjonsnummer":"923609016","navn":"Nordlys AS","epostadresse":"not an email"}"#
+            RegistryRefreshFuzzTarget.input(.norwegianUnit, customer: 1, fields: 4, body: Array(refused.utf8))
+                .withUnsafeBytes(target.run)
+            let norwegianAfter = try target.store.customer(id: norwegian)
+            target.store.close()
+            return (staleBefore, stale, taken, norwegianBefore, norwegianAfter)
+        }
+        #expect(results.1 == results.0)
+        #expect(results.2.name == "Nokia Oyj")
+        #expect(results.2.registryStatus != nil)
+        #expect(results.4.email == results.3.email)
+        #expect(results.3.registryStatus == nil && results.4.registryStatus == "active")
     }
 
     /// The request path reaches the real handlers and store: after the seeds (a create among them),

@@ -27,6 +27,38 @@ public struct RegistryUpdate: Sendable, Hashable {
 
     /// True when nothing would be written.
     public var isEmpty: Bool { name == nil && email == nil && website == nil && headOffice == nil }
+
+    /// A value of the update, by what it writes.
+    public enum Value: Sendable, Hashable {
+        case name, email, website, headOffice
+    }
+
+    /// Why this store would refuse each value of the update (the validators its write runs:
+    /// a name, email or website as an update's, the head office as a new address's, whose reasons
+    /// name the address's field), keyed by the value; empty when the write would take them all.
+    /// A registry's value the caller never typed is then withheld by the refresh, saying why,
+    /// instead of failing the whole refresh.
+    public var refusals: [Value: String] {
+        var refusals: [Value: String] = [:]
+        let (_, violations) = CustomerValidator.apply(
+            CustomerChanges(name: name, email: email, website: website),
+            to: StoredCustomerFields(name: ""))
+        for violation in violations {
+            let value: Value? = switch violation.field {
+            case "name": .name
+            case "email": .email
+            case "website": .website
+            default: nil
+            }
+            guard let value else { continue }
+            refusals[value] = [refusals[value], violation.reason].compactMap { $0 }.joined(separator: "; ")
+        }
+        if let headOffice {
+            let (_, violations) = AddressValidator.validate(headOffice.fields, onto: nil)
+            if !violations.isEmpty { refusals[.headOffice] = violations.map(\.description).joined(separator: "; ") }
+        }
+        return refusals
+    }
 }
 
 /// A registry's address as the head office takes it.

@@ -121,6 +121,10 @@ enum FuzzSeeds {
             return ClientResponseFuzzTarget.seeds(vectors: vectors)
         case .csv:
             return CSVImportFuzzTarget.seeds()
+        case .call:
+            return CallFuzzTarget.seeds(requests: requests.map { (Schema.name(of: $0.type), $0.message) }, vectors: vectors)
+        case .refresh:
+            return RegistryRefreshFuzzTarget.seeds()
         }
     }
 }

@@ -25,6 +25,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case client
     /// (j) A customer CSV file a user passes to `customerctl customers import`, read as records.
     case csv
+    /// (k) `customerctl call`'s schema-driven path: a hostile server's reply read by the schema and
+    /// printed as JSON, a person's JSON made into a request by the schema.
+    case call
+    /// (l) A registry's answer past the record: the refresh's plan and its write to the store.
+    case refresh
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -39,6 +44,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .registry: RegistryAnswerFuzzTarget.run(input)
         case .client: ClientResponseFuzzTarget.run(input)
         case .csv: CSVImportFuzzTarget.run(input)
+        case .call: CallFuzzTarget.run(input)
+        case .refresh: RegistryRefreshFuzzTarget.run(input)
         }
     }
 
