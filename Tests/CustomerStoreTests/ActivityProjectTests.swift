@@ -34,7 +34,7 @@ import Testing
         #expect((ofSale.planned + ofSale.done).map(\.identity) == [.activity(call.id)])
     }
 
-    @Test func anotherCustomersProjectIsRefusedByFieldAndAMissingOneIsNotFound() throws {
+    @Test func anotherCustomersProjectAndAMissingOneAreRefusedAlikeByField() throws {
         let fixture = try Fixture()
         let store = fixture.store, author = Author.user(fixture.admin.id)
         let customer = try fixture.create("Alpha"), other = try fixture.create("Beta")
@@ -45,11 +45,15 @@ import Testing
         ])) {
             try store.addNote(customerID: customer.id, text: "x", contactID: nil, projectID: foreign.id, by: author)
         }
-        #expect(throws: StoreError.notFound("project 999 does not exist", field: "projectId")) {
+        #expect(throws: StoreError.invalidArgument([
+            FieldViolation(field: "projectId", reason: "customer \(customer.id) has no project with id 999"),
+        ])) {
             try store.addTask(customerID: customer.id, subject: "x", dueAt: nil, assigneeID: nil, contactID: nil,
                               projectID: 999, by: author)
         }
-        #expect(throws: StoreError.notFound("project 999 does not exist", field: "projectId")) {
+        #expect(throws: StoreError.invalidArgument([
+            FieldViolation(field: "projectId", reason: "customer \(customer.id) has no project with id 999"),
+        ])) {
             try store.activities(customerID: customer.id, projectID: 999, now: fixture.clock.now)
         }
         #expect(throws: StoreError.invalidArgument([

@@ -30,7 +30,7 @@ import Testing
         }
     }
 
-    @Test func anotherCustomersProjectIsInvalidAndAMissingOneNotFoundAndNothingChanges() async throws {
+    @Test func anotherCustomersProjectAndAMissingOneAreInvalidAlikeAndNothingChanges() async throws {
         try await withServer { _, client in
             let customer = try await client.customers.create(CustomerFields(name: "Acme Oy"))
             let stranger = try await client.customers.create(CustomerFields(name: "Other Oy"))
@@ -45,8 +45,8 @@ import Testing
             let missing = await #expect(throws: RPCError.self) {
                 try await client.activities.event(customerID: customer.id, "x", from: Date(), to: Date(), projectID: 987_654)
             }
-            #expect(missing?.code == .notFound)
-            #expect(missing?.message.contains("project 987654") == true)
+            #expect(missing?.code == .invalidArgument)
+            #expect(missing?.message.contains("has no project with id 987654") == true)
             let moved = await #expect(throws: RPCError.self) {
                 try await client.activities.update(UpdateActivityRequest(id: note.id, projectId: theirs.id))
             }
@@ -54,7 +54,7 @@ import Testing
             let listed = await #expect(throws: RPCError.self) {
                 try await client.activities.list(customerID: customer.id, projectID: 987_654)
             }
-            #expect(listed?.code == .notFound)
+            #expect(listed?.code == .invalidArgument)
             let both = await #expect(throws: RPCError.self) {
                 try await client.activities.update(UpdateActivityRequest(id: note.id, clear: [.project], projectId: theirs.id))
             }
@@ -96,7 +96,7 @@ import Testing
 
             let bad = try await runProduct("customerctl", socket + ["activities", "note", id, "x", "--project", "987654"])
             #expect(bad.status != 0)
-            #expect(bad.stderr.contains("project 987654 does not exist"))
+            #expect(bad.stderr.contains("customer \(customer.id) has no project with id 987654"))
         }
     }
 }

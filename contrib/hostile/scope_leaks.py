@@ -17,7 +17,15 @@ asks, every way the documents allow, what it may not be told:
 - `GetCustomer` by the hidden id and number against an id and a number nobody has (the same words);
 - listings searching for the hidden name and VAT number, and the administrator's page token;
 - the same idempotency key the administrator used, with another body (must not replay its answer);
-- `WatchChanges` from sequence 0 (no event of the hidden customer).
+- `WatchChanges` from sequence 0 (no event of the hidden customer);
+- (redteam26b) the administrator's page tokens of both orders, each of their characters changed in
+  turn and each decoded byte changed in turn, and tokens forged with the Consultant's own
+  fingerprint (an unkeyed FNV-1a of its filter) positioned at the hidden customer: each must be
+  refused `INVALID_ARGUMENT` on `pageToken` or list the Consultant's own customers only;
+- (redteam26b) a note on its own customer naming the hidden customer's project against a project
+  id nobody has, and `ListActivities` of that project (the same words);
+- (redteam26b) the administrator and the Consultant sending keyed creates with the same keys at
+  once, `--rounds` rounds, then each sending its keys again: each side gets its own customer, twice.
 
 A finding is any answer carrying the hidden customer's id, number, name or VAT number, a count
 that is not the Consultant's own, or a refusal worded otherwise for an id that exists. Noted, not
@@ -29,6 +37,7 @@ some customer has it. Exit status 0 without findings, 1 with.
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import pathlib
 import sys
@@ -66,9 +75,38 @@ def admin_setup(admin: CustomerCardClient, uid: int) -> dict:
     admin.call(S + "SettingsService/SetCustomerSegments", {"customerId": hidden["id"], "segmentIds": [segment]})
     admin.call(S + "ContactService/CreateContact",
                {"customerId": hidden["id"], "fields": {"lastName": "Hidden"}, "keywords": ["leak-probe"]})
-    token = admin.call(S + "CustomerService/ListCustomers", {"query": {}, "limit": 1}).get("nextPageToken")
+    project = admin.call(S + "ProjectService/CreateProject",
+                         {"customerId": hidden["id"], "kind": "project", "fields": {"name": "Hidden Rollout"}})
+    tokens = [admin.call(S + "CustomerService/ListCustomers", {"query": query, "limit": 1}).get("nextPageToken")
+              for query in ({}, {"order": "number", "status": "all"})]
     return {"own": own["id"], "hidden": hidden["id"], "hiddenNumber": hidden["number"], "segment": segment,
-            "token": token}
+            "token": tokens[0], "tokens": [t for t in tokens if t], "project": project["id"]}
+
+
+def fnv1a(parts: list[str]) -> int:
+    """The page token's fingerprint (PageToken.fingerprint): FNV-1a 64 of the parts joined by U+001F."""
+    value = 0xcbf29ce484222325
+    for byte in "\x1f".join(parts).encode():
+        value = ((value ^ byte) * 0x100000001b3) % 2**64
+    return value
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def edited_tokens(token: str) -> list[str]:
+    """Every character of `token` changed, then every byte of what it decodes to changed."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    edits = []
+    for at, char in enumerate(token):
+        other = alphabet[(alphabet.index(char) + 17) % 64] if char in alphabet else "A"
+        edits.append(token[:at] + other + token[at + 1:])
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    for at in range(len(raw)):
+        for flip in (0x01, 0x80):
+            edits.append(b64url(raw[:at] + bytes([raw[at] ^ flip]) + raw[at + 1:]))
+    return edits
 
 
 def probe(socket: str, uid: int, seen: dict) -> list[str]:
@@ -144,6 +182,8 @@ def probe(socket: str, uid: int, seen: dict) -> list[str]:
     if "'name': 'Keyed Own Oy'" not in keyed:
         print(f"FINDING the key replayed another answer: {keyed[:200]}")
         findings.append("CreateCustomer with the administrator's key was not created as sent")
+    findings += token_probe(client, seen, check)
+    findings += project_probe(answer, seen)
     events = []
     try:
         for event in client.server_stream(S + "ChangeFeedService/WatchChanges", {"after": 0}, timeout=2):
@@ -162,10 +202,123 @@ def probe(socket: str, uid: int, seen: dict) -> list[str]:
     return findings
 
 
+def token_probe(client: CustomerCardClient, seen: dict, check) -> list[str]:
+    """The administrator's tokens edited and forged: refused, or the Consultant's own customers only."""
+    findings: list[str] = []
+    me = int(client.call(S + "UserService/WhoAmI", {})["id"])
+    own = {int(c["id"]) for c in client.call(S + "CustomerService/ListCustomers", {"query": {"status": "all"}})
+           .get("customers", [])}
+    # Forged with the Consultant's own fingerprint (its filter holds its scope), positioned before
+    # every name, number and id and at the hidden customer: a keyset position only skips.
+    forged = []
+    for order, status in (("byName", "active"), ("byNumber", "all")):
+        fingerprint = f"{fnv1a([order, status, '', '', str(me), '']):x}"
+        for position in ("0|0|", f"{seen['hidden']}|{seen['hiddenNumber']}|hidden holding oy", "-1|-1|"):
+            forged.append((order, b64url(f"1|{order}|{fingerprint}|{position}".encode())))
+    cases = [("name" if n == 0 else "number", t) for n, token in enumerate(seen["tokens"]) for t in edited_tokens(token)]
+    cases += [("name" if order == "byName" else "number", token) for order, token in forged]
+    tally = {"refused": 0, "listed": 0}
+    forged_listed = 0
+    for order, token in cases:
+        query = {} if order == "name" else {"order": "number", "status": "all"}
+        try:
+            page = client.call(S + "CustomerService/ListCustomers", {"query": query, "limit": 1000, "pageToken": token})
+        except RPCError as error:
+            fields = [d.field for d in error.details]
+            if error.code != StatusCode.INVALID_ARGUMENT or fields != ["pageToken"]:
+                findings.append(f"edited token {token!r}: {error.code.name} {error.message} {fields}")
+            tally["refused"] += 1
+            continue
+        listed = {int(c["id"]) for c in page.get("customers", [])}
+        tally["listed"] += 1
+        forged_listed += token in [t for _, t in forged]
+        if not listed <= own:
+            findings.append(f"edited token {token!r} listed {sorted(listed - own)}, not the Consultant's")
+        check(f"ListCustomers with token {token[:24]}...", repr(page))
+    print(f"{'FINDING' if findings else 'held   '} {len(cases)} edited and forged page tokens: "
+          f"{tally['refused']} refused INVALID_ARGUMENT on pageToken, {tally['listed']} listed "
+          f"({forged_listed} of the {len(forged)} forged), none out of scope")
+    return findings
+
+
+def project_probe(answer, seen: dict) -> list[str]:
+    """The hidden customer's project named on the Consultant's own customer, against one nobody has."""
+    findings: list[str] = []
+    nobody = 2**62
+    for method, request in (("ActivityService/AddNote", {"customerId": seen["own"], "text": "probe"}),
+                            ("ActivityService/ListActivities", {"customerId": seen["own"]})):
+        there = answer(method, {**request, "projectId": seen["project"]})
+        absent = answer(method, {**request, "projectId": nobody}).replace(str(nobody), str(seen["project"]))
+        same = there == absent
+        print(f"{'held   ' if same else 'FINDING'} {method} naming the hidden project: {there[:160]}")
+        if not same:
+            findings.append(f"{method} tells the hidden project from none: {there!r} / {absent!r}")
+    return findings
+
+
+def key_race(socket: str, uid: int, rounds: int) -> list[str]:
+    """The administrator (this process) and the Consultant (a child) send keyed creates with the
+    same keys at once, then again: each must get its own customer both times."""
+    go_read, go_write = os.pipe()
+    out_read, out_write = os.pipe()
+    keys = [f"race26b-{os.getpid()}-{n}" for n in range(rounds)]
+
+    def run(client: CustomerCardClient, side: str, manager: str | None) -> list[str]:
+        problems = []
+        for key in keys:
+            fields = {"name": f"Key Race {side} {key}"}
+            if manager:
+                fields["accountManager"] = manager
+            answers = [client.call(S + "CustomerService/CreateCustomer", {"fields": fields}, idempotency_key=key)
+                       for _ in range(2)]
+            if any(a.get("name") != fields["name"] for a in answers) or answers[0]["id"] != answers[1]["id"]:
+                problems.append(f"{side} {key}: {[(a.get('id'), a.get('name')) for a in answers]}")
+        return problems
+
+    child = os.fork()
+    if child == 0:
+        os.close(go_write)
+        os.close(out_read)
+        code = 2
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            client = CustomerCardClient(socket, timeout=30)
+            os.read(go_read, 1)
+            problems = run(client, "consultant", "leak-consultant")
+            os.write(out_write, "\n".join(problems).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(go_read)
+    os.close(out_write)
+    admin = CustomerCardClient(socket, timeout=30)
+    os.write(go_write, b"g")
+    problems = run(admin, "administrator", None)
+    report = b""
+    while chunk := os.read(out_read, 65536):
+        report += chunk
+    _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        problems.append(f"the Consultant's side failed (exit status {os.waitstatus_to_exitcode(status)})")
+    problems += [line for line in report.decode().splitlines() if line]
+    names = {c["name"] for c in admin.call(S + "CustomerService/ListCustomers",
+                                          {"query": {"search": "Key Race", "status": "all"}, "limit": 1000})
+             .get("customers", [])}
+    missing = [f"{side} {key}" for key in keys for side in ("administrator", "consultant")
+               if f"Key Race {side} {key}" not in names]
+    problems += [f"no customer for {m}" for m in missing]
+    print(f"{'FINDING' if problems else 'held   '} {rounds} rounds of the same keys from both users at once: "
+          f"{2 * rounds - len(missing)} of {2 * rounds} customers, each answered its own twice")
+    admin.close()
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--socket", required=True)
     parser.add_argument("--uid", type=int, default=4311, help="OS uid of the Consultant the script adds")
+    parser.add_argument("--rounds", type=int, default=20, help="rounds of the idempotency key race")
     args = parser.parse_args()
     admin = CustomerCardClient(args.socket, timeout=30)
     seen = admin_setup(admin, args.uid)
@@ -186,9 +339,12 @@ def main() -> int:
         report += chunk
     _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
+    raced = key_race(args.socket, args.uid, args.rounds)
+    code = code or (1 if raced else 0)
     serving = admin.health() == "SERVING"
-    print(f"{len(report.splitlines())} findings; the server {'serves' if serving else 'DOES NOT SERVE'}")
-    for line in report.decode().splitlines():
+    lines = report.decode().splitlines() + raced
+    print(f"{len(lines)} findings; the server {'serves' if serving else 'DOES NOT SERVE'}")
+    for line in lines:
         print(f"FINDING {line}")
     return code if serving else 1
 

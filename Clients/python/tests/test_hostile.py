@@ -3,6 +3,7 @@ docs/HARDENING.md says, and the server keeps serving."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import subprocess
 import sys
@@ -15,6 +16,7 @@ UNICODE_TEXT = REPOSITORY / "contrib" / "hostile" / "unicode_text.py"
 TERMINAL_TEXT = REPOSITORY / "contrib" / "hostile" / "terminal_text.py"
 WIRE_STATES = REPOSITORY / "contrib" / "hostile" / "wire_states.py"
 COMMAND_LINES = REPOSITORY / "contrib" / "hostile" / "command_lines.py"
+SCOPE_LEAKS = REPOSITORY / "contrib" / "hostile" / "scope_leaks.py"
 
 
 class HostileReplayTest(unittest.TestCase):
@@ -90,6 +92,24 @@ class WireStatesTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("held   threads and descriptors (but the database's) back where they were", result.stdout)
         self.assertIn("\n0 failed\n", result.stdout)
+
+
+class ScopeLeaksTest(unittest.TestCase):
+    def test_own_scope_learns_nothing_of_customers_it_may_not_read(self) -> None:
+        """contrib/hostile/scope_leaks.py: a Consultant of another OS uid asks every way it may not
+        be told of the administrator's customer, page tokens edited and forged, its projects, and
+        the administrator's idempotency keys raced (redteam20, redteam26b); a few seconds."""
+        if os.geteuid() != 0:
+            self.skipTest("scope_leaks.py switches to another OS uid: run as root")
+        daemon = Daemon("--socket-mode", "0666")
+        self.addCleanup(daemon.remove)
+        daemon.start()
+        result = subprocess.run([sys.executable, str(SCOPE_LEAKS), "--socket", daemon.socket, "--rounds", "5"],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"held    \d+ edited and forged page tokens")
+        self.assertIn("held    5 rounds of the same keys from both users at once: 10 of 10 customers", result.stdout)
+        self.assertIn("\n0 findings; the server serves\n", result.stdout)
 
 
 if __name__ == "__main__":

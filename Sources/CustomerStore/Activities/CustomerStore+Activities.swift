@@ -7,8 +7,8 @@ extension CustomerStore {
 
     /// Adds a note (done from the start) to a customer, optionally about one of its contacts and
     /// belonging to one of its projects.
-    /// - Throws: `notFound` (customer, or a project that does not exist); `invalidArgument` on
-    ///   `text`, `contactId` or `projectId` (another customer's project); `failedPrecondition` for
+    /// - Throws: `notFound` (customer); `invalidArgument` on `text`, `contactId` or `projectId` (a
+    ///   project that is not the customer's, another's or none); `failedPrecondition` for
     ///   a deleted contact or an unknown acting user.
     public func addNote(customerID: Int64, text: String, contactID: Int64?, projectID: Int64? = nil,
                         by author: Author) throws -> StoredActivity {
@@ -65,8 +65,8 @@ extension CustomerStore {
 
     /// The customer's activities split into planned and done as of `now`, read with ONE query;
     /// with `projectID`, only that project's: its tasks and the activities linked to it.
-    /// - Throws: `notFound` (customer, or a project that does not exist); `invalidArgument` on
-    ///   `projectId` for another customer's project.
+    /// - Throws: `notFound` (customer); `invalidArgument` on `projectId` for a project that is not
+    ///   the customer's (another's or none).
     public func activities(customerID: Int64, projectID: Int64? = nil, now: Date) throws -> StoredActivityList {
         try read { connection in
             try Self.requireWritableCustomer(connection, customerID: customerID)
@@ -154,17 +154,11 @@ extension CustomerStore {
         if found.deleted { throw StoreError.deletedContact(contactID, field: "contactId") }
     }
 
-    /// An activity may belong to a project (or sales case) of its own customer. A project that
-    /// does not exist (never did, or was removed) is NOT_FOUND; another customer's is a refused
-    /// field, as a contact of another customer is.
+    /// An activity may belong to a project (or sales case) of its own customer; another customer's
+    /// and one that does not exist are refused alike (`isProject`), as a contact is.
     static func checkActivityProject(_ connection: SQLiteConnection, projectID: Int64, customerID: Int64,
                                      violations: inout [FieldViolation]) throws {
-        let owner = try connection.withStatement("SELECT customer_id FROM projects WHERE id = ?") { statement in
-            try statement.bind(projectID, at: 1)
-            return try statement.step() ? statement.int64(0) : nil
-        }
-        guard let owner else { throw StoreError.notFound("project \(projectID) does not exist", field: "projectId") }
-        if owner != customerID {
+        if try !isProject(connection, projectID, of: customerID) {
             violations.append(FieldViolation(field: "projectId",
                                              reason: "customer \(customerID) has no project with id \(projectID)"))
         }

@@ -38,8 +38,8 @@ extension CustomerStore {
     /// edited as a project task), recording the change in its history.
     ///
     /// - Throws: `notFound`; `aborted` on a stale `expectedVersion`; `invalidArgument` listing
-    ///   every invalid field, a field its kind does not have and another customer's project among
-    ///   them; `notFound` for a project that does not exist; `failedPrecondition` for a deleted
+    ///   every invalid field, a field its kind does not have and a project that is not the
+    ///   customer's (another's or none) among them; `failedPrecondition` for a deleted
     ///   contact or customer.
     public func updateActivity(id: Int64, _ changes: ActivityChanges, expectedVersion: Int64?,
                                by author: Author) throws -> StoredActivity {

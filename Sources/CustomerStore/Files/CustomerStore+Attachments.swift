@@ -12,11 +12,7 @@ extension CustomerStore {
                                       by author: Author) throws {
         _ = try headOfficeID(connection, customerID: customerID)
         if let projectID {
-            let found = try connection.withStatement("SELECT EXISTS (SELECT 1 FROM projects WHERE id = ? AND customer_id = ?)") {
-                try $0.bind([.integer(projectID), .integer(customerID)])
-                return try $0.step() && $0.int64(0) != 0
-            }
-            if !found {
+            if try !isProject(connection, projectID, of: customerID) {
                 throw StoreError.invalid("projectId", "customer \(customerID) has no project \(projectID)")
             }
         }

@@ -125,6 +125,16 @@ extension CustomerStore {
         return project
     }
 
+    /// Whether `projectID` is a project of `customerID`. A request naming a project for one of its
+    /// customer's records asks this only, so another customer's project and a missing one read
+    /// alike and a caller with own scope learns nothing of projects it may not read.
+    static func isProject(_ connection: SQLiteConnection, _ projectID: Int64, of customerID: Int64) throws -> Bool {
+        try connection.withStatement("SELECT EXISTS (SELECT 1 FROM projects WHERE id = ? AND customer_id = ?)") {
+            try $0.bind([.integer(projectID), .integer(customerID)])
+            return try $0.step() && $0.int64(0) != 0
+        }
+    }
+
     /// The project `field` (the request's) names. - Throws: `notFound`.
     func requireProject(_ connection: SQLiteConnection, id: Int64, field: String = "id") throws -> StoredProject {
         guard let project = try ProjectRow.fetch(connection, id: id) else {
