@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import codec, frames
 from .connection import Connection, Stream
-from .schema import MethodSchema, Schema, builtin_schema
+from .schema import MethodSchema, Schema, SchemaError, builtin_schema
 from .status import CallNotStarted, ErrorDetail, RPCError, StatusCode
 
 IDEMPOTENCY_KEY = "idempotency-key"
@@ -234,7 +234,10 @@ class Channel:
     def load_schema(self) -> None:
         answer = self.call("rpc.reflection.v1.Reflection/DescribeServices", {})
         with self._lock:
-            self._schema.merge_reflection(answer)
+            try:
+                self._schema.merge_reflection(answer)
+            except SchemaError as error:
+                raise RPCError(StatusCode.INTERNAL, f"the server's schema (DescribeServices) is not one: {error}") from error
             self._reflected = True
 
     def close(self) -> None:

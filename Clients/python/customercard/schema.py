@@ -86,6 +86,14 @@ class MethodSchema:
         return self.kind in ("unary", "client_streaming") and "idempotency-key" in (self.summary or "")
 
 
+MAX_WRAPPER_DEPTH = 16  # `[[[T]]]`: deeper than any API declares, and each level is a decoding frame
+
+
+class SchemaError(ValueError):
+    """A reflection answer that is not a schema: a type named but not declared, a map keyed by a
+    message; the message names the field or method."""
+
+
 METHOD_KINDS = ("unary", "server_streaming", "client_streaming", "bidirectional")
 
 
@@ -124,24 +132,57 @@ class Schema:
         return LENGTH_DELIMITED  # a message, or a wrapper `T?`, `[T]`, `[K: V]`
 
     def merge_reflection(self, answer: dict) -> None:
-        """Adds what a decoded `DescribeServicesResponse` holds."""
+        """Adds what a decoded `DescribeServicesResponse` holds, or nothing when it names a type
+        it does not declare or keys a map by a type that cannot be a key (`SchemaError`)."""
+        merged = Schema()
+        merged.messages, merged.enums, merged.methods = dict(self.messages), dict(self.enums), dict(self.methods)
         # Names already known (the built-in messages) keep their declaration here.
         for message in answer.get("messages", []):
-            if message["name"] in self.messages:
+            if message["name"] in merged.messages:
                 continue
-            self.messages[message["name"]] = MessageSchema(message["name"], [
+            merged.messages[message["name"]] = MessageSchema(message["name"], [
                 FieldSchema(f["number"], f["name"], f["label"], f["type"], f.get("key_type"))
                 for f in message.get("fields", [])])
         for enum in answer.get("enums", []):
-            if enum["name"] in self.enums:
+            if enum["name"] in merged.enums:
                 continue
             values = [(v["name"], v["number"] if "number" in v else v.get("text", v["name"]))
                       for v in enum.get("values", [])]
-            self.add_enum(enum["name"], values)
+            merged.add_enum(enum["name"], values)
         for service in answer.get("services", []):
             for method in service.get("methods", []):
-                self.add_method(MethodSchema(service["name"], method["name"], method["kind"],
-                                             method["request"], method["response"], method.get("summary")))
+                merged.add_method(MethodSchema(service["name"], method["name"], method["kind"],
+                                               method["request"], method["response"], method.get("summary")))
+        merged.check()
+        self.messages, self.enums, self.methods = merged.messages, merged.enums, merged.methods
+
+    def check(self) -> None:
+        """Every type a field or method names is declared, and every map is keyed by a scalar or an
+        enum: the codec then never meets a type it cannot decode, nor a key it cannot hash (a
+        reflection answer from a server another user planted says what it likes, pyfuzz26)."""
+        for message in self.messages.values():
+            for f in message.fields:
+                if not self._declares(f.type, 0):
+                    raise SchemaError(f"{message.name}.{f.name}: the type {f.type!r} is declared nowhere")
+                if f.label == MAP and not self._is_key(f.key_type or "string"):
+                    raise SchemaError(f"{message.name}.{f.name}: a map cannot be keyed by {f.key_type!r}")
+        for method in self.methods.values():
+            for name in (method.request, method.response):
+                if name not in self.messages:
+                    raise SchemaError(f"{method.path}: the message {name!r} is declared nowhere")
+
+    def _declares(self, type_name: str, depth: int) -> bool:
+        if type_name in SCALAR_WIRE_TYPES or type_name in self.enums or type_name in self.messages:
+            return True
+        from .codec import wrapper  # the codec reads `T?`, `[T]` and `[K: V]`; it imports this module
+        wrapped = wrapper(type_name)
+        if wrapped is None or depth >= MAX_WRAPPER_DEPTH:
+            return False
+        _, inner, key = wrapped
+        return self._declares(inner, depth + 1) and (key is None or self._is_key(key))
+
+    def _is_key(self, type_name: str) -> bool:
+        return type_name in SCALAR_WIRE_TYPES or type_name in self.enums
 
 
 def builtin_schema() -> Schema:
