@@ -68,7 +68,13 @@ class ServerStream:
             event = self._stream.next_event(self._deadline)
             if event[0] == "message":
                 self._stream.returned_credit(event[2])
-                return self._decode(event[1])
+                try:
+                    return self._decode(event[1])
+                except RPCError:
+                    # A message that does not decode ends the call: the server's handler stops and
+                    # the call's slot is free, whether or not the caller closes the stream.
+                    self.cancel()
+                    raise
             self.done = True
             if event[0] == "error":
                 raise event[1]

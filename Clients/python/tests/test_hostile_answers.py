@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from customercard import Channel, RPCError, client as typed, codec, frames
 from customercard.codec import CodecError, wrapper
-from customercard.schema import OPTIONAL, REPEATED, SINGULAR, SCALAR_WIRE_TYPES, Schema
+from customercard.schema import OPTIONAL, REPEATED, SINGULAR, SCALAR_WIRE_TYPES, MethodSchema, Schema
 from customercard.status import StatusCode
 from customercard.wire import Reader, WireError, varint
 
@@ -483,6 +483,32 @@ class FindingTests(unittest.TestCase):
         self.assertEqual(raised.exception.message, hostile)  # a program still gets the text as sent
         self.assertEqual(str(raised.exception),
                          "NOT_FOUND: \\u{1B}]0;owned\\u{7}\\u{1B}[2J Acme \\u{202E}yO enilno\\nforged line")
+
+    def test_a_stream_message_that_does_not_decode_cancels_the_call(self):
+        from test_fake_server import FakeServer
+        schema = Schema()
+        schema.add_message("Empty")
+        schema.add_method(MethodSchema("test.v1.Test", "Watch", "server_streaming", "Empty", "HealthCheckResponse"))
+        cancelled = threading.Event()
+
+        def script(number: int, connection: FakeConnection) -> None:
+            stream_id = connection.call_start()[0]
+            connection.sock.sendall(frames.frame(frames.MESSAGE, frames.HAS_MESSAGE, stream_id, b"\x08\x63"))
+            frame_type, _, cancelled_id, _ = connection.frame()
+            if (frame_type, cancelled_id) == (frames.CANCEL, stream_id):
+                cancelled.set()
+
+        server = FakeServer(self, script)
+        channel = Channel(server.path, timeout=CALL_BOUND, schema=schema)
+        self.addCleanup(channel.close)
+        stream = channel.server_stream("test.v1.Test/Watch", {})
+        with self.assertRaises(RPCError) as raised:
+            next(stream)
+        self.assertEqual(raised.exception.code, StatusCode.INTERNAL)
+        self.assertIn("99 is not a value of the enum ServingStatus", raised.exception.message)
+        self.assertTrue(stream.done)
+        self.assertTrue(cancelled.wait(CALL_BOUND), "the server received no CANCEL")
+        self.assertEqual(server.failures, [])
 
     def answered(self, edit, answer) -> Channel:
         told, _ = lying(edit)
