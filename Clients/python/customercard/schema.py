@@ -86,12 +86,9 @@ class MethodSchema:
         return self.kind in ("unary", "client_streaming") and "idempotency-key" in (self.summary or "")
 
 
-MAX_WRAPPER_DEPTH = 16  # `[[[T]]]`: deeper than any API declares, and each level is a decoding frame
-
-
 class SchemaError(ValueError):
-    """A reflection answer that is not a schema: a type named but not declared, a map keyed by a
-    message; the message names the field or method."""
+    """A reflection answer that is not a schema: a method's message not declared, a map keyed by a
+    message; the message names the method or field."""
 
 
 METHOD_KINDS = ("unary", "server_streaming", "client_streaming", "bidirectional")
@@ -132,8 +129,8 @@ class Schema:
         return LENGTH_DELIMITED  # a message, or a wrapper `T?`, `[T]`, `[K: V]`
 
     def merge_reflection(self, answer: dict) -> None:
-        """Adds what a decoded `DescribeServicesResponse` holds, or nothing when it names a type
-        it does not declare or keys a map by a type that cannot be a key (`SchemaError`)."""
+        """Adds what a decoded `DescribeServicesResponse` holds, or nothing when a method's message
+        is declared nowhere or a map is keyed by a type that cannot be a key (`SchemaError`)."""
         merged = Schema()
         merged.messages, merged.enums, merged.methods = dict(self.messages), dict(self.enums), dict(self.methods)
         # Names already known (the built-in messages) keep their declaration here.
@@ -157,32 +154,33 @@ class Schema:
         self.messages, self.enums, self.methods = merged.messages, merged.enums, merged.methods
 
     def check(self) -> None:
-        """Every type a field or method names is declared, and every map is keyed by a scalar or an
-        enum: the codec then never meets a type it cannot decode, nor a key it cannot hash (a
-        reflection answer from a server another user planted says what it likes, pyfuzz26)."""
+        """Every method's messages are declared, and no map is keyed by a message or a wrapper
+        (whose values are dicts and lists, which cannot be keys): a reflection answer from a server
+        another user planted says what it likes (pyfuzz26). A field of a type this client does not
+        know is left to the codec, which refuses that field's bytes alone (a newer server's type)."""
         for message in self.messages.values():
             for f in message.fields:
-                if not self._declares(f.type, 0):
-                    raise SchemaError(f"{message.name}.{f.name}: the type {f.type!r} is declared nowhere")
-                if f.label == MAP and not self._is_key(f.key_type or "string"):
-                    raise SchemaError(f"{message.name}.{f.name}: a map cannot be keyed by {f.key_type!r}")
+                keys = [f.key_type or "string"] if f.label == MAP else []
+                for key in keys + self._wrapped_keys(f.type):
+                    if key in self.messages or key.endswith("?") or key.startswith("["):
+                        raise SchemaError(f"{message.name}.{f.name}: a map cannot be keyed by {key!r}")
         for method in self.methods.values():
             for name in (method.request, method.response):
                 if name not in self.messages:
                     raise SchemaError(f"{method.path}: the message {name!r} is declared nowhere")
 
-    def _declares(self, type_name: str, depth: int) -> bool:
-        if type_name in SCALAR_WIRE_TYPES or type_name in self.enums or type_name in self.messages:
-            return True
-        from .codec import wrapper  # the codec reads `T?`, `[T]` and `[K: V]`; it imports this module
+    @staticmethod
+    def _wrapped_keys(type_name: str) -> list[str]:
+        """The key types of the maps a wrapper type holds (`[K: V]`, `[[K: V]]?`, ...)."""
+        from .codec import wrapper  # the codec reads the wrappers' spelling; it imports this module
+        keys = []
         wrapped = wrapper(type_name)
-        if wrapped is None or depth >= MAX_WRAPPER_DEPTH:
-            return False
-        _, inner, key = wrapped
-        return self._declares(inner, depth + 1) and (key is None or self._is_key(key))
-
-    def _is_key(self, type_name: str) -> bool:
-        return type_name in SCALAR_WIRE_TYPES or type_name in self.enums
+        while wrapped is not None:
+            _, type_name, key = wrapped
+            if key is not None:
+                keys.append(key)
+            wrapped = wrapper(type_name)
+        return keys
 
 
 def builtin_schema() -> Schema:

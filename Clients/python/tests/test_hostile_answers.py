@@ -534,6 +534,12 @@ class FindingTests(unittest.TestCase):
         channel = self.answered(lambda answer: edit_field(answer, "Customer", "country", label="map", key_type="Address"),
                                 lambda method: data)
         self.assert_refused_internal(channel, "Customer.country: a map cannot be keyed by 'Address'")
+        # The same map inside a wrapper type: a singular field holding `[Address: string]`.
+        wrapped = codec.encode(schema, "Customer", customer) + varint(number << 3 | 2) + varint(len(entry) + 2) + \
+            varint(1 << 3 | 2) + varint(len(entry)) + entry
+        channel = self.answered(lambda answer: edit_field(answer, "Customer", "country", type="[Address: string]"),
+                                lambda method: wrapped)
+        self.assert_refused_internal(channel, "Customer.country: a map cannot be keyed by 'Address'")
 
     def assert_refused_internal(self, channel: Channel, problem: str) -> None:
         with self.assertRaises(RPCError) as raised:
