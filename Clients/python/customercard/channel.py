@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import codec, frames
 from .connection import Connection, Stream
-from .schema import MethodSchema, Schema, builtin_schema
+from .schema import MethodSchema, Schema, SchemaError, builtin_schema
 from .status import CallNotStarted, ErrorDetail, RPCError, StatusCode
 
 IDEMPOTENCY_KEY = "idempotency-key"
@@ -68,7 +68,13 @@ class ServerStream:
             event = self._stream.next_event(self._deadline)
             if event[0] == "message":
                 self._stream.returned_credit(event[2])
-                return self._decode(event[1])
+                try:
+                    return self._decode(event[1])
+                except RPCError:
+                    # A message that does not decode ends the call: the server's handler stops and
+                    # the call's slot is free, whether or not the caller closes the stream.
+                    self.cancel()
+                    raise
             self.done = True
             if event[0] == "error":
                 raise event[1]
@@ -234,7 +240,10 @@ class Channel:
     def load_schema(self) -> None:
         answer = self.call("rpc.reflection.v1.Reflection/DescribeServices", {})
         with self._lock:
-            self._schema.merge_reflection(answer)
+            try:
+                self._schema.merge_reflection(answer)
+            except SchemaError as error:
+                raise RPCError(StatusCode.INTERNAL, f"the server's schema (DescribeServices) is not one: {error}") from error
             self._reflected = True
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ import os
 from typing import Iterator
 
 from .channel import Channel, ServerStream
-from .convert import from_wire, to_wire, wire_name
+from .convert import from_wire, member, to_wire, wire_name
 from .status import RPCError, StatusCode
 from .merging import DuplicatePage, DuplicatePair, MergeReport
 from .messages import (Activity, ActivityList, Address, AddressFields, Contact, ContactFields, Customer,
@@ -82,7 +82,8 @@ class Customers(_Service):
         return from_wire(Customer, self._call(CUSTOMERS + "ActivateCustomer", request, options))
 
     def delete(self, id: int, *, confirm: bool, **options) -> int:
-        return self._call(CUSTOMERS + "DeleteCustomer", _request(id=id, confirm=confirm), options)["id"]
+        return member(self._call(CUSTOMERS + "DeleteCustomer", _request(id=id, confirm=confirm), options), "id", int,
+                      "DeleteCustomerResponse")
 
     def find_duplicates(self, *, limit: int | None = None, page_token: str | None = None,
                         **options) -> DuplicatePage:
@@ -129,7 +130,7 @@ class Addresses(_Service):
 
     @staticmethod
     def _addresses(answer: dict) -> list[Address]:
-        return [from_wire(Address, address) for address in answer["addresses"]]
+        return [from_wire(Address, address) for address in member(answer, "addresses", list, "AddressList")]
 
 
 class Contacts(_Service):
@@ -147,7 +148,8 @@ class Contacts(_Service):
 
     def list(self, customer_id: int, *, include_deactivated: bool | None = None, **options) -> list[Contact]:
         request = _request(customer_id=customer_id, include_deactivated=include_deactivated)
-        return [from_wire(Contact, c) for c in self._call(CONTACTS + "ListContacts", request, options)["contacts"]]
+        answer = self._call(CONTACTS + "ListContacts", request, options)
+        return [from_wire(Contact, c) for c in member(answer, "contacts", list, "ContactList")]
 
     def deactivate(self, id: int, *, expected_version: int | None = None, **options) -> Contact:
         request = _request(id=id, expected_version=expected_version)
@@ -224,9 +226,9 @@ class Files(_Service):
         parts = []
         with self._channel.server_stream(FILES + "DownloadFile", {"id": id}, **options) as stream:
             for chunk in stream:
-                if "size" in chunk:
+                if isinstance(chunk.get("size"), int):
                     announced = chunk
-                parts.append(chunk["data"])
+                parts.append(member(chunk, "data", bytes, "FileChunk"))
         content = b"".join(parts)
         if "size" in announced and (len(content) != announced["size"]
                                     or hashlib.sha256(content).hexdigest() != announced.get("sha256")):
@@ -238,8 +240,9 @@ class Files(_Service):
         """The file's content chunk by chunk, unchecked; closing the iterator early cancels the call."""
         with self._channel.server_stream(FILES + "DownloadFile", {"id": id}, **options) as stream:
             for chunk in stream:
-                if chunk["data"]:
-                    yield chunk["data"]
+                data = member(chunk, "data", bytes, "FileChunk")
+                if data:
+                    yield data
 
     def list(self, customer_id: int, **options) -> FilesTab:
         return from_wire(FilesTab, self._call(FILES + "ListFiles", _request(customer_id=customer_id), options))
@@ -328,7 +331,8 @@ class CustomerCardClient:
 
     def health(self, service: str = "", **options) -> str:
         """`SERVING`, `NOT_SERVING`, `SERVICE_UNKNOWN` or `UNKNOWN`."""
-        return self.channel.call("rpc.health.v1.Health/Check", {"service": service}, **options)["status"]
+        answer = self.channel.call("rpc.health.v1.Health/Check", {"service": service}, **options)
+        return member(answer, "status", str, "HealthCheckResponse")
 
     def close(self) -> None:
         self.channel.close()

@@ -86,6 +86,11 @@ class MethodSchema:
         return self.kind in ("unary", "client_streaming") and "idempotency-key" in (self.summary or "")
 
 
+class SchemaError(ValueError):
+    """A reflection answer that is not a schema: a method's message not declared, a map keyed by a
+    message; the message names the method or field."""
+
+
 METHOD_KINDS = ("unary", "server_streaming", "client_streaming", "bidirectional")
 
 
@@ -124,24 +129,58 @@ class Schema:
         return LENGTH_DELIMITED  # a message, or a wrapper `T?`, `[T]`, `[K: V]`
 
     def merge_reflection(self, answer: dict) -> None:
-        """Adds what a decoded `DescribeServicesResponse` holds."""
+        """Adds what a decoded `DescribeServicesResponse` holds, or nothing when a method's message
+        is declared nowhere or a map is keyed by a type that cannot be a key (`SchemaError`)."""
+        merged = Schema()
+        merged.messages, merged.enums, merged.methods = dict(self.messages), dict(self.enums), dict(self.methods)
         # Names already known (the built-in messages) keep their declaration here.
         for message in answer.get("messages", []):
-            if message["name"] in self.messages:
+            if message["name"] in merged.messages:
                 continue
-            self.messages[message["name"]] = MessageSchema(message["name"], [
+            merged.messages[message["name"]] = MessageSchema(message["name"], [
                 FieldSchema(f["number"], f["name"], f["label"], f["type"], f.get("key_type"))
                 for f in message.get("fields", [])])
         for enum in answer.get("enums", []):
-            if enum["name"] in self.enums:
+            if enum["name"] in merged.enums:
                 continue
             values = [(v["name"], v["number"] if "number" in v else v.get("text", v["name"]))
                       for v in enum.get("values", [])]
-            self.add_enum(enum["name"], values)
+            merged.add_enum(enum["name"], values)
         for service in answer.get("services", []):
             for method in service.get("methods", []):
-                self.add_method(MethodSchema(service["name"], method["name"], method["kind"],
-                                             method["request"], method["response"], method.get("summary")))
+                merged.add_method(MethodSchema(service["name"], method["name"], method["kind"],
+                                               method["request"], method["response"], method.get("summary")))
+        merged.check()
+        self.messages, self.enums, self.methods = merged.messages, merged.enums, merged.methods
+
+    def check(self) -> None:
+        """Every method's messages are declared, and no map is keyed by a message or a wrapper
+        (whose values are dicts and lists, which cannot be keys): a reflection answer from a server
+        another user planted says what it likes (pyfuzz26). A field of a type this client does not
+        know is left to the codec, which refuses that field's bytes alone (a newer server's type)."""
+        for message in self.messages.values():
+            for f in message.fields:
+                keys = [f.key_type or "string"] if f.label == MAP else []
+                for key in keys + self._wrapped_keys(f.type):
+                    if key in self.messages or key.endswith("?") or key.startswith("["):
+                        raise SchemaError(f"{message.name}.{f.name}: a map cannot be keyed by {key!r}")
+        for method in self.methods.values():
+            for name in (method.request, method.response):
+                if name not in self.messages:
+                    raise SchemaError(f"{method.path}: the message {name!r} is declared nowhere")
+
+    @staticmethod
+    def _wrapped_keys(type_name: str) -> list[str]:
+        """The key types of the maps a wrapper type holds (`[K: V]`, `[[K: V]]?`, ...)."""
+        from .codec import wrapper  # the codec reads the wrappers' spelling; it imports this module
+        keys = []
+        wrapped = wrapper(type_name)
+        while wrapped is not None:
+            _, type_name, key = wrapped
+            if key is not None:
+                keys.append(key)
+            wrapped = wrapper(type_name)
+        return keys
 
 
 def builtin_schema() -> Schema:

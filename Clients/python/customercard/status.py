@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .terminal_text import escaped
+
 
 class StatusCode(enum.IntEnum):
     OK = 0
@@ -43,7 +45,8 @@ class ErrorDetail:
 
 class RPCError(Exception):
     """A call that did not succeed: its status code, the server's message, the field details and
-    the trailing metadata. Local failures (a lost connection, an expired deadline) use the same
+    the trailing metadata (`str(error)` escapes the terminal controls a server's text may hold;
+    `message` keeps it as sent). Local failures (a lost connection, an expired deadline) use the same
     codes as the server would (UNAVAILABLE, DEADLINE_EXCEEDED) and keep their cause in
     `__cause__`."""
 
@@ -61,7 +64,9 @@ class RPCError(Exception):
         return [detail.field for detail in self.details]
 
     def __str__(self) -> str:
-        return f"{self.code.name}: {self.message}"
+        # What a traceback shows a person: the server's text with its terminal controls escaped;
+        # `message` keeps it as sent, for a program.
+        return f"{self.code.name}: {escaped(self.message)}"
 
     def __repr__(self) -> str:
         return f"RPCError({self.code.name}, {self.message!r}, details={list(self.details)!r})"
