@@ -117,13 +117,17 @@ class Channel:
     def __init__(self, socket_path: str | None = None, *, timeout: float | None = None,
                  metadata: Iterable[tuple[str, str]] = (), name: str = "customercard-python",
                  initial_window: int = 256 * 1024, max_frame_size: int = 4 * 1024 * 1024,
-                 schema: Schema | None = None):
+                 schema: Schema | None = None, connect_timeout: float = 5.0):
         self.socket_path = socket_path or default_socket_path()
         # The default socket, unless CUSTOMER_SOCKET names it, is the user's own: a server there
         # running as another OS user (not root) is refused before anything is sent (redteam26:
         # another user may make /tmp/customercard-UID first and listen there).
         self.server_uids = None if socket_path or os.environ.get("CUSTOMER_SOCKET") else {os.getuid(), 0}
         self.timeout = timeout
+        # Connecting and the handshake are bounded whatever the call's deadline (none, or later), as
+        # the Swift client's connectTimeout: a server that accepts and never says HELLO, or says
+        # half of it, would otherwise hold a call without a deadline for good.
+        self.connect_timeout = connect_timeout
         self.metadata = list(metadata)
         self._name = name
         self._initial_window = initial_window
@@ -312,6 +316,7 @@ class Channel:
             old.close()
         connection = Connection(self.socket_path, name=self._name, initial_window=self._initial_window,
                                 max_frame_size=self._max_frame_size, deadline=deadline,
+                                connect_deadline=time.monotonic() + self.connect_timeout,
                                 server_uids=self.server_uids)
         with self._lock:
             if self._connection is None or not self._connection.usable:

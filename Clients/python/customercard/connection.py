@@ -99,7 +99,8 @@ class Stream:
 
 class Connection:
     def __init__(self, path: str, *, name: str, initial_window: int, max_frame_size: int,
-                 deadline: float | None, server_uids: set[int] | None = None):
+                 deadline: float | None, connect_deadline: float | None = None,
+                 server_uids: set[int] | None = None):
         self.path = path
         self.receive_window = initial_window
         self.max_frame_size = max_frame_size
@@ -110,18 +111,27 @@ class Connection:
         self.next_stream_id = 1
         self.refusal: RPCError | None = None  # set once the connection takes no new calls
         self.buffer = bytearray()
+        # The call's deadline, or the channel's connect timeout when that comes first: reached, the
+        # first raises DEADLINE_EXCEEDED, the second UNAVAILABLE (the server did not answer in time).
+        bounds = [bound for bound in (deadline, connect_deadline) if bound is not None]
+        limit = min(bounds) if bounds else None
+        call_ends_first = deadline is not None and deadline == limit
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            if deadline is not None:
-                self.sock.settimeout(max(0.001, deadline - time.monotonic()))
+            if limit is not None:
+                self.sock.settimeout(max(0.001, limit - time.monotonic()))
             self.sock.connect(path)
+        except socket.timeout as error:
+            self.sock.close()
+            code = StatusCode.DEADLINE_EXCEEDED if call_ends_first else StatusCode.UNAVAILABLE
+            raise RPCError(code, f"connecting to {path} timed out") from error
         except OSError as error:
             self.sock.close()
             raise RPCError(StatusCode.UNAVAILABLE, f"cannot connect to {path}: {error.strerror or error}") from error
         try:
             if server_uids is not None:
                 self._check_server_user(server_uids)
-            self.hello = self._handshake(name)
+            self.hello = self._handshake(name, call_ends_first)
         except BaseException:
             self.sock.close()
             raise
@@ -145,7 +155,7 @@ class Connection:
 
     # -- handshake --------------------------------------------------------------------------
 
-    def _handshake(self, name: str) -> ServerHello:
+    def _handshake(self, name: str, call_ends_first: bool) -> ServerHello:
         hello = frames.MAGIC + frames.client_hello(self.receive_window, self.max_frame_size, name)
         try:
             self.sock.sendall(hello)
@@ -154,7 +164,8 @@ class Connection:
         try:
             frame_type, _, _, payload = self._read_frame()
         except socket.timeout as error:
-            raise RPCError(StatusCode.DEADLINE_EXCEEDED, f"handshake with {self.path} timed out") from error
+            code = StatusCode.DEADLINE_EXCEEDED if call_ends_first else StatusCode.UNAVAILABLE
+            raise RPCError(code, f"handshake with {self.path} timed out") from error
         except (OSError, ProtocolViolation, EOFError) as error:
             raise RPCError(StatusCode.UNAVAILABLE, f"handshake with {self.path} failed: {error}") from error
         try:

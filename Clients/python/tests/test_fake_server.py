@@ -342,5 +342,54 @@ class WireBehaviourTests(unittest.TestCase):
         self.assertIn("too many connections", caught.exception.message)
 
 
+    def test_a_server_that_never_finishes_its_hello_is_given_up_at_the_connect_timeout(self):
+        # A call without a deadline: only the channel's connect timeout bounds the handshake (the
+        # Swift client's connectTimeout). Before it, the call waited for good.
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = str(pathlib.Path(directory.name) / "mute.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen()
+        self.addCleanup(listener.close)
+        accepted: list[socket.socket] = []
+
+        def half_hello():
+            sock, _ = listener.accept()
+            accepted.append(sock)
+            sock.sendall(frames.frame(frames.HELLO, 0, 0, bytes(30))[:12])
+
+        threading.Thread(target=half_hello, daemon=True).start()
+        self.addCleanup(lambda: [sock.close() for sock in accepted])
+        outcome: list[BaseException] = []
+
+        def call():
+            try:
+                Channel(path, schema=test_schema(), connect_timeout=0.5).call(WRITE, {}, idempotency_key="k")
+            except BaseException as error:  # the test reads it below
+                outcome.append(error)
+
+        caller = threading.Thread(target=call, daemon=True)
+        caller.start()
+        caller.join(timeout=60)
+        self.assertFalse(caller.is_alive(), "the call still waits for the rest of the HELLO")
+        self.assertEqual(len(outcome), 1)
+        self.assertIsInstance(outcome[0], RPCError)
+        self.assertEqual(outcome[0].code, StatusCode.UNAVAILABLE)
+        self.assertIn("timed out", outcome[0].message)
+
+    def test_a_call_deadline_before_the_connect_timeout_is_the_calls(self):
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = str(pathlib.Path(directory.name) / "mute.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(path)
+        listener.listen()
+        self.addCleanup(listener.close)
+        with self.assertRaises(RPCError) as caught:
+            Channel(path, schema=test_schema(), timeout=0.3, connect_timeout=60).call(WRITE, {}, idempotency_key="k")
+        self.assertEqual(caught.exception.code, StatusCode.DEADLINE_EXCEEDED)
+
+
 if __name__ == "__main__":
     unittest.main()
