@@ -18,8 +18,10 @@ import SQLiteEngine
             let store = try CustomerStore(path: path, options: options)
             let carol = try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true)
             author = .user(carol)
-            before = [try store.createCustomer(NewCustomer(name: "Managed Oy", accountManagerID: carol), by: author),
-                      try store.createCustomer(NewCustomer(name: "Unmanaged Oy"), by: author)]
+            before = try writingTodaysHistory(store) {
+                [try store.createCustomer(NewCustomer(name: "Managed Oy", accountManagerID: carol), by: author),
+                 try store.createCustomer(NewCustomer(name: "Unmanaged Oy"), by: author)]
+            }
             #expect(try Self.indexSQL(store).contains("WHERE") == false)
             store.close()
         }

@@ -94,7 +94,7 @@ import SQLiteEngine
         #expect(try fixture.store.history(.project, id: sale.id).first?.changes == created.first?.changes)
     }
 
-    @Test func ownScopeKeepsOnlyTheCustomersTheUserManagesNow() throws {
+    @Test func ownScopeLeavesOutTheCustomersOfOthers() throws {
         let fixture = try Fixture()
         let managed = try fixture.store.createCustomer(NewCustomer(name: "Bob's Oy", accountManagerID: fixture.other.id),
                                                        by: .user(fixture.admin.id))

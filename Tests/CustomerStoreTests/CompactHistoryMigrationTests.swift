@@ -116,13 +116,27 @@ import SQLiteEngine
     }
 }
 
-/// Runs `body`, which writes with today's store methods, on a database migrated only up to a
-/// version before 19, for tests of older migrations that are not about the history: today's
-/// writes fill `history.changes`, so the column is there while `body` runs, and is dropped with
-/// what they wrote into it before the database is upgraded (the entries stay, without changes).
+/// Runs `body`, which writes with today's store methods, on a database migrated only up to an
+/// older version, for tests of older migrations that are not about the history: today's writes
+/// fill `history.changes` (version 19) and `history.manager_id` (version 28), so the columns the
+/// database lacks are there while `body` runs, and are dropped with what they wrote into them
+/// before the database is upgraded (the entries stay, without changes or manager).
 func writingTodaysHistory<T>(_ store: CustomerStore, _ body: () throws -> T) throws -> T {
-    try store.write { try $0.execute("ALTER TABLE history ADD COLUMN changes TEXT") }
+    let later = [(name: "changes", type: "TEXT"), (name: "manager_id", type: "INTEGER")]
+    let missing = try store.write { connection in
+        let present = try connection.withStatement("SELECT name FROM pragma_table_info('history')") { statement in
+            var names: Set<String> = []
+            while try statement.step() { names.insert(statement.text(0)) }
+            return names
+        }
+        return later.filter { !present.contains($0.name) }
+    }
+    try store.write { connection in
+        for column in missing { try connection.execute("ALTER TABLE history ADD COLUMN \(column.name) \(column.type)") }
+    }
     let result = try body()
-    try store.write { try $0.execute("ALTER TABLE history DROP COLUMN changes") }
+    try store.write { connection in
+        for column in missing.reversed() { try connection.execute("ALTER TABLE history DROP COLUMN \(column.name)") }
+    }
     return result
 }

@@ -18,10 +18,13 @@ import SQLiteEngine
             let store = try CustomerStore(path: path, options: options)
             // As the server of that version wrote it: today's `addUser` checks names by a later column.
             let admin = try insertLegacyUser(store, uid: 1000, name: "alice", isAdministrator: true)
-            customerID = try store.createCustomer(NewCustomer(name: "Before Oy"), by: .user(admin)).id
-            for (first, last) in [("Eero", "virtanen"), ("aino", "Virtanen"), ("Bo", nil), ("Al", "ahonen")] {
-                _ = try store.createContact(customerID: customerID, StoredContactFields(firstName: first, lastName: last),
-                                            keywords: [], roles: [], by: .user(admin))
+            customerID = try writingTodaysHistory(store) {
+                let id = try store.createCustomer(NewCustomer(name: "Before Oy"), by: .user(admin)).id
+                for (first, last) in [("Eero", "virtanen"), ("aino", "Virtanen"), ("Bo", nil), ("Al", "ahonen")] {
+                    _ = try store.createContact(customerID: id, StoredContactFields(firstName: first, lastName: last),
+                                                keywords: [], roles: [], by: .user(admin))
+                }
+                return id
             }
             before = try store.contacts(customerID: customerID, includeDeactivated: false)
             store.close()

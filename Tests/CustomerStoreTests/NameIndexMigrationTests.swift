@@ -17,7 +17,7 @@ import SQLiteEngine
             options.migrateUpTo = Migrations.nameIndex.version - 1
             let store = try CustomerStore(path: path, options: options)
             author = .user(try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true))
-            before = try store.createCustomer(NewCustomer(name: "Before Oy"), by: author)
+            before = try writingTodaysHistory(store) { try store.createCustomer(NewCustomer(name: "Before Oy"), by: author) }
             #expect(try indexNames(store).contains("customers_by_name"))
             store.close()
         }

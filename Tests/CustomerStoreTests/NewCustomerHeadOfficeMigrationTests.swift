@@ -17,7 +17,7 @@ import SQLiteEngine
             options.migrateUpTo = Migrations.newCustomerHeadOffice.version - 1
             let store = try CustomerStore(path: path, options: options)
             author = .user(try insertLegacyUser(store, uid: 42, name: "carol", isAdministrator: true))
-            before = try store.createCustomer(NewCustomer(name: "Before Oy"), by: author)
+            before = try writingTodaysHistory(store) { try store.createCustomer(NewCustomer(name: "Before Oy"), by: author) }
             #expect(try IdentityMigrationTests.schemaNames(path, type: "trigger").contains("customers_head_office_on_insert"))
             store.close()
         }

@@ -161,7 +161,8 @@ struct CustomerImporter {
         let id = pending.firstID + Int64(pending.customers.rowCount)
         let now = store.nowMilliseconds()
         pending.history.append(HistoryLog.NewEntry(
-            entity: .customer, id: id, customerID: id, action: .created, at: now, author: author, changes: [],
+            entity: .customer, id: id, customerID: id, action: .created, at: now, author: author,
+            manager: .was(fields.accountManagerID), changes: [],
             encodedChanges: prepared.customer.createdChanges.text(number: number, names: names)))
         if let address = children.address {
             if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID("addresses") }
@@ -169,10 +170,12 @@ struct CustomerImporter {
             pending.addresses.append(CustomerStore.insertValues(of: address, customerID: id, at: now, by: author, id: addressID))
             pending.history.append(HistoryLog.NewEntry(
                 entity: .address, id: addressID, customerID: id, action: .created, at: now, author: author,
+                manager: .was(fields.accountManagerID),
                 changes: HistoryLog.creation(address.historyValues)))
             // The head office, as the schema's trigger makes a first address, with `recordHeadOfficeChange`'s
             // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
-            pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author))
+            pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author,
+                                                                 manager: .was(fields.accountManagerID)))
             CustomerStore.appendInsertValues(of: fields, number: number, industryID: names.industryID,
                                              at: now, by: author, id: id, version: 2, updatedAt: now + 1, headOffice: addressID,
                                              search: prepared.customer.search, to: &pending.customers)
@@ -188,6 +191,7 @@ struct CustomerImporter {
             pending.contactLabels += children.labels.map { [.integer(contactID), .integer($0)] }
             pending.history.append(HistoryLog.NewEntry(
                 entity: .contact, id: contactID, customerID: id, action: .created, at: now, author: author,
+                manager: .was(fields.accountManagerID),
                 changes: HistoryLog.creation(contact.historyValues)))
         }
         CustomerStore.appendKeyRows(prepared.customer.matchKeys ?? CustomerStore.matchKeys(of: fields),

@@ -137,8 +137,9 @@ extension CustomerStore {
         if number != current.number { try retireNumber(connection, current.number) }
         try Self.storeUpdatedMatchKeys(connection, customerID: current.id, from: stored, to: fields)
         let updated = Self.updatedRecord(current, fields, number: number, names: names, at: updatedAt, by: author)
+        // The manager it had: a hand-off is told to the one it leaves (the row names the new one now).
         try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
-                              at: updated.updatedAt.milliseconds, by: author,
+                              at: updated.updatedAt.milliseconds, by: author, manager: .was(current.accountManager?.id),
                               changes: HistoryLog.changes(from: current.historyValues, to: updated.historyValues))
         return updated
     }
@@ -243,7 +244,8 @@ extension CustomerStore {
     /// import's rows) and finished in the rows' buffer.
     static func appendCreatedEntry(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CheckedNames,
                                    at now: Int64, by author: Author, to rows: inout BoundRows) {
-        HistoryLog.appendRow(.customer, id: record.id, customerID: record.id, .created, at: now, by: author, to: &rows) { rows in
+        HistoryLog.appendRow(.customer, id: record.id, customerID: record.id, .created, at: now, by: author,
+                             manager: record.accountManager?.id, to: &rows) { rows in
             rows.appendText { prepared.createdChanges.append(number: record.number, names: names, to: &$0) }
         }
     }

@@ -49,7 +49,9 @@ extension CustomerStore {
                 try connection.run("DELETE FROM customers WHERE id = ?", [.integer(id)])
                 try retireNumber(connection, current.number)
             }
-            try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: now, by: author)
+            // The manager it had: its row is gone or cleared, and the tombstone is for that manager's copy too.
+            try HistoryLog.append(connection, .customer, id: id, customerID: id, .deleted, at: now, by: author,
+                                  manager: .was(current.accountManager?.id))
             try Self.forgetAnswers(connection, mentioning: erased)
             checkpointer.truncateLogAfterCommit()
         }

@@ -65,7 +65,9 @@ extension CustomerStore {
             try HistoryLog.append(connection, .customer, id: keepID, customerID: keepID, .merged, at: now, by: author,
                                   changes: [StoredFieldChange(field: "absorbed", oldValue: nil, newValue: String(absorbID))]
                                       + movedChanges)
+            // The manager the absorbed customer had: its row is gone.
             try HistoryLog.append(connection, .customer, id: absorbID, customerID: absorbID, .merged, at: now, by: author,
+                                  manager: .was(absorbed.accountManager?.id),
                                   changes: [StoredFieldChange(field: "mergedInto", oldValue: nil, newValue: String(keepID))])
             plan.kept = try requireCustomer(connection, id: keepID)
             plan.dryRun = false
@@ -131,6 +133,7 @@ extension CustomerStore {
             guard let entity else { return [] }
             return records.ids.map { id in
                 HistoryLog.NewEntry(entity: entity, id: id, customerID: kept, action: .updated, at: at, author: author,
+                                    manager: .asStored,
                                     changes: change)
             }
         }

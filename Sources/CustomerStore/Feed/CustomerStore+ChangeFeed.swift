@@ -5,7 +5,9 @@ import SQLiteEngine
 public struct ChangeFeedFilter: Sendable, Hashable {
     /// The kinds of record to keep; empty keeps every kind.
     public var kinds: Set<HistoryEntity>
-    /// Keep only the changes of customers this user manages now (an own-scope caller); nil keeps all.
+    /// Keep only the changes of customers this user manages now or managed when the change was
+    /// recorded (an own-scope caller: the entry's `manager_id`, `HistoryLog.Manager`; an entry from
+    /// before schema version 28 has none, and is kept by the manager now alone); nil keeps all.
     public var accountManagerID: Int64?
 
     public init(kinds: Set<HistoryEntity> = [], accountManagerID: Int64? = nil) {
@@ -69,7 +71,10 @@ extension CustomerStore {
         let window = "SELECT id FROM history WHERE id > ?1 ORDER BY id LIMIT ?2"
         let kinds = filter.kinds.isEmpty ? "" : "AND h.entity IN (\(filter.kinds.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))"
         let scope = filter.accountManagerID == nil
-            ? "" : "AND EXISTS (SELECT 1 FROM customers c WHERE c.id = h.customer_id AND c.account_manager_id = ?3)"
+            ? "" : """
+                AND (h.manager_id = ?3
+                     OR EXISTS (SELECT 1 FROM customers c WHERE c.id = h.customer_id AND c.account_manager_id = ?3))
+                """
         return try read { connection in
             let through = try connection.withStatement("SELECT max(id) FROM (\(window))") { statement in
                 try statement.bind(cursor, at: 1)

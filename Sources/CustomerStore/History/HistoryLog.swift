@@ -47,12 +47,26 @@ enum HistoryLog {
     /// erased person's and forgetting every stored answer that contains one would be wrong.
     private static let impersonalFields: Set<String> = ["active", "isHeadOffice", "headOffice", "customerId"]
 
+    /// Whose customer an entry's customer was as the change was made: the entry's `manager_id`
+    /// (schema version 28), by which an own-scope watcher of the change feed keeps the events of a
+    /// customer that has since left it (handed on, erased, merged away), and nothing after.
+    enum Manager: Sendable, Hashable {
+        /// The one the customer's row names as the entry is written: right for every change that
+        /// keeps the manager, which is every write but the three below.
+        case asStored
+        /// This one (nil: none), known to the writer: a create's (the one it is created with, its
+        /// row not yet written by an import), a hand-off's (the one it leaves), an erasure's and a
+        /// merge's absorbed customer's (the one it had: its row is gone or cleared).
+        case was(Int64?)
+    }
+
     /// Appends one entry with its field changes, recording the author whole: the person, the
-    /// trusted service it came through and its source.
+    /// trusted service it came through and its source; and the customer's manager (`Manager`).
     static func append(_ connection: SQLiteConnection, _ entity: HistoryEntity, id: Int64, customerID: Int64,
-                       _ action: HistoryAction, at: Int64, by author: Author, changes: [StoredFieldChange] = []) throws {
+                       _ action: HistoryAction, at: Int64, by author: Author, manager: Manager = .asStored,
+                       changes: [StoredFieldChange] = []) throws {
         try append(connection, [NewEntry(entity: entity, id: id, customerID: customerID, action: action, at: at,
-                                         author: author, changes: changes)])
+                                         author: author, manager: manager, changes: changes)])
     }
 
     /// One entry of `append(_:_:)`.
@@ -63,6 +77,7 @@ enum HistoryLog {
         var action: HistoryAction
         var at: Int64
         var author: Author
+        var manager: Manager
         var changes: [StoredFieldChange]
         /// The changes encoded already (`HistoryChangesText`), `changes` then empty: created
         /// customers (`CreatedCustomerChanges`; an import makes most of the text beside its writer).
@@ -75,11 +90,32 @@ enum HistoryLog {
     static func append(_ connection: SQLiteConnection, _ entries: [NewEntry]) throws {
         guard !entries.isEmpty else { return }
         var rows = BoundRows(width: insertEntries.valueCount)
+        var stored: [Int64: Int64?] = [:]
         for entry in entries {
+            var manager: Int64?
+            switch entry.manager {
+            case .was(let known): manager = known
+            case .asStored:
+                // One lookup a customer: a merge's moved records are many entries of one customer.
+                if let known = stored[entry.customerID] {
+                    manager = known
+                } else {
+                    manager = try storedManager(connection, customerID: entry.customerID)
+                    stored[entry.customerID] = manager
+                }
+            }
             appendRow(entry.entity, id: entry.id, customerID: entry.customerID, entry.action, at: entry.at, by: entry.author,
-                      to: &rows) { $0.append(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes)) }
+                      manager: manager, to: &rows) { $0.append(entry.encodedChanges ?? HistoryChangesText.encode(entry.changes)) }
         }
         try insert(connection, rows)
+    }
+
+    /// The account manager the customer's row names now; nil when it has none or is gone.
+    private static func storedManager(_ connection: SQLiteConnection, customerID: Int64) throws -> Int64? {
+        try connection.withStatement("SELECT account_manager_id FROM customers WHERE id = ?") { statement in
+            try statement.bind(customerID, at: 1)
+            return try statement.step() ? statement.optionalInt64(0) : nil
+        }
     }
 
     /// Writes entries' rows made by `appendRow` (`BoundRows(width: insertEntries.valueCount)`),
@@ -92,7 +128,7 @@ enum HistoryLog {
 
     /// One entry's row appended to `rows`, its `changes` column (encoded changes, or NULL) appended by `changes`.
     static func appendRow(_ entity: HistoryEntity, id: Int64, customerID: Int64, _ action: HistoryAction, at: Int64,
-                          by author: Author, to rows: inout BoundRows, changes: (inout BoundRows) -> Void) {
+                          by author: Author, manager: Int64?, to rows: inout BoundRows, changes: (inout BoundRows) -> Void) {
         rows.append(entity.rawValue)
         rows.append(id)
         rows.append(customerID)
@@ -101,11 +137,12 @@ enum HistoryLog {
         rows.append(author.userID)
         rows.append(author.source)
         rows.append(author.viaUserID)
+        rows.append(manager)
         changes(&rows)
     }
 
     static let insertEntries = MultiRowInsert(
-        into: "history", columns: ["entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user", "changes"])
+        into: "history", columns: ["entity", "entity_id", "customer_id", "action", "at", "by_user", "source", "via_user", "manager_id", "changes"])
 
     /// Erases every value ever recorded for one record (the entries and field names stay).
     /// - Returns: the values it erased, so that copies elsewhere can go too (not those of

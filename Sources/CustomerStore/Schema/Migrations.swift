@@ -79,6 +79,7 @@ enum Migrations {
         deferredKeys,
         nameFolds,
         ignorableNameFolds,
+        historyManager,
     ]
 
     /// The runner of `all`.

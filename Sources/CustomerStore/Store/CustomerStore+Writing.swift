@@ -80,15 +80,16 @@ extension CustomerStore {
         try connection.run("""
             UPDATE customers SET version = version + 1, updated_at = max(?, updated_at + 1), updated_by = ? WHERE id = ?
             """, [.integer(now), .integer(author.userID), .integer(customerID)])
-        try HistoryLog.append(connection, [Self.headOfficeEntry(customerID: customerID, from: old, to: new, at: now, by: author)])
+        try HistoryLog.append(connection, [Self.headOfficeEntry(customerID: customerID, from: old, to: new, at: now, by: author,
+                                                                    manager: .asStored)])
     }
 
     /// The `headOfficeSet` history entry of a customer whose head office changed from `old` to `new`
     /// (also written by an import's batch, which sets version and time in its INSERT instead).
     static func headOfficeEntry(customerID: Int64, from old: Int64?, to new: Int64?, at now: Int64,
-                                by author: Author) -> HistoryLog.NewEntry {
+                                by author: Author, manager: HistoryLog.Manager) -> HistoryLog.NewEntry {
         HistoryLog.NewEntry(entity: .customer, id: customerID, customerID: customerID, action: .headOfficeSet, at: now,
-                            author: author, changes: [StoredFieldChange(field: "headOffice", oldValue: old.map { String($0) },
+                            author: author, manager: manager, changes: [StoredFieldChange(field: "headOffice", oldValue: old.map { String($0) },
                                                                         newValue: new.map { String($0) })])
     }
 }
