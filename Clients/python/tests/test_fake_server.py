@@ -161,6 +161,19 @@ class DefaultSocketTests(unittest.TestCase):
         self.assertEqual({method for _, _, method, _ in received}, {WRITE})
 
 
+def bare_listener(test: unittest.TestCase, name: str) -> tuple[str, socket.socket]:
+    """A listening socket in a temporary directory that no script serves: the test accepts (or
+    not) and writes what it needs itself."""
+    directory = tempfile.TemporaryDirectory()
+    test.addCleanup(directory.cleanup)
+    path = str(pathlib.Path(directory.name) / name)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen()
+    test.addCleanup(listener.close)
+    return path, listener
+
+
 class WireBehaviourTests(unittest.TestCase):
     def channel(self, server: FakeServer, **options) -> Channel:
         channel = Channel(server.path, schema=test_schema(), **options)
@@ -321,13 +334,7 @@ class WireBehaviourTests(unittest.TestCase):
         self.assertEqual(error.details[0].reason, "format")
 
     def test_a_refusal_goaway_in_the_handshake_raises_its_code(self):
-        directory = tempfile.TemporaryDirectory()
-        self.addCleanup(directory.cleanup)
-        path = str(pathlib.Path(directory.name) / "busy.sock")
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(path)
-        listener.listen()
-        self.addCleanup(listener.close)
+        path, listener = bare_listener(self, "busy.sock")
 
         def refuse():
             sock, _ = listener.accept()
@@ -345,13 +352,7 @@ class WireBehaviourTests(unittest.TestCase):
     def test_a_server_that_never_finishes_its_hello_is_given_up_at_the_connect_timeout(self):
         # A call without a deadline: only the channel's connect timeout bounds the handshake (the
         # Swift client's connectTimeout). Before it, the call waited for good.
-        directory = tempfile.TemporaryDirectory()
-        self.addCleanup(directory.cleanup)
-        path = str(pathlib.Path(directory.name) / "mute.sock")
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(path)
-        listener.listen()
-        self.addCleanup(listener.close)
+        path, listener = bare_listener(self, "mute.sock")
         accepted: list[socket.socket] = []
 
         def half_hello():
@@ -379,13 +380,7 @@ class WireBehaviourTests(unittest.TestCase):
         self.assertIn("timed out", outcome[0].message)
 
     def test_a_call_deadline_before_the_connect_timeout_is_the_calls(self):
-        directory = tempfile.TemporaryDirectory()
-        self.addCleanup(directory.cleanup)
-        path = str(pathlib.Path(directory.name) / "mute.sock")
-        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(path)
-        listener.listen()
-        self.addCleanup(listener.close)
+        path, _ = bare_listener(self, "mute.sock")
         with self.assertRaises(RPCError) as caught:
             Channel(path, schema=test_schema(), timeout=0.3, connect_timeout=60).call(WRITE, {}, idempotency_key="k")
         self.assertEqual(caught.exception.code, StatusCode.DEADLINE_EXCEEDED)
