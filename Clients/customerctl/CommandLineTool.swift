@@ -134,18 +134,18 @@ enum CommandLineTool {
             return usageFailure(error, usage: "customerctl " + command.usage, help: command.name)
         }
 
-        // Connecting is bound by --timeout too, not the library's 5 s: on a loaded machine the server's
-        // HELLO can take longer than that, and a command given 30 s failed UNAVAILABLE after 5
-        // (CustomerImportCommandLineTests under load ~50). A server that is not there still fails at once.
         if !global.isSocketNamed, let problem = DefaultSocketCheck.problem(with: global.socketPath) {
             printError(problem)
             return ExitStatus.failure
         }
+        // Connecting is bound by --timeout too, not the library's 5 s: on a loaded machine the server's
+        // HELLO can take longer than that, and a command given 30 s failed UNAVAILABLE after 5
+        // (CustomerImportCommandLineTests under load ~50). A server that is not there still fails at once.
         var configuration = ClientConfiguration()
         configuration.connectTimeout = global.timeout
-        // The directory check above cannot see who listens: the kernel can (redteam26).
-        if !global.isSocketNamed { configuration.serverUsers = DefaultEndpoint.ownServerUsers }
-        let client = CustomerClient(socketPath: global.socketPath, configuration: configuration)
+        // The default socket (nil) is the client library's: it also refuses a server there of another
+        // OS user, which the directory check above cannot see (redteam26).
+        let client = CustomerClient(socketPath: global.isSocketNamed ? global.socketPath : nil, configuration: configuration)
         defer { client.close() }
         let invocation = Invocation(
             arguments: arguments, client: client, output: global.output, callOptions: global.callOptions,

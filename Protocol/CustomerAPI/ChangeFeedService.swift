@@ -9,7 +9,7 @@ public enum ChangeFeedService {
         summary: "Every committed change after the cursor `after` (by sequence number; 0: every change the server "
             + "keeps; absent: none, only what commits from now on), then live changes as they commit, until the "
             + "call is cancelled; flow-controlled (the server reads pages as the client reads). "
-            + "Only changes of customers the caller may read; money fields hidden without Financial figures. "
+            + "Only changes of customers the caller may read, and, for a caller with own scope, of those that were its customers when the change was made (so it is told of a hand-off, an erasure or a merge away, and of nothing after); money fields hidden without Financial figures. "
             + "The caller is checked again before each page and each event: deactivated, the watch ends "
             + "UNAUTHENTICATED, shown less by a new profile (or no longer granted Customers: read) PERMISSION_DENIED, "
             + "naming the sequence to resume after. "
