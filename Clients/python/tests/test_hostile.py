@@ -19,19 +19,28 @@ COMMAND_LINES = REPOSITORY / "contrib" / "hostile" / "command_lines.py"
 SCOPE_LEAKS = REPOSITORY / "contrib" / "hostile" / "scope_leaks.py"
 
 
+def run_against_daemon(test: unittest.TestCase, script: pathlib.Path, arguments, *daemon_arguments: str,
+                       timeout: float) -> str:
+    """`script` run against a fresh customerd (started with `daemon_arguments`) with the
+    arguments `arguments(daemon)` gives, bounded by `timeout` (a hung server fails the test instead
+    of hanging the suite); its output, once its exit code said every check held."""
+    daemon = Daemon(*daemon_arguments)
+    test.addCleanup(daemon.remove)
+    daemon.start()
+    result = subprocess.run([sys.executable, str(script), *arguments(daemon)],
+                            capture_output=True, text=True, timeout=timeout)
+    test.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+    return result.stdout
+
+
 class HostileReplayTest(unittest.TestCase):
     def test_every_attack_is_refused_and_the_server_keeps_serving(self) -> None:
-        daemon = Daemon("--max-connections-per-user", "8")
-        self.addCleanup(daemon.remove)
-        daemon.start()
-        # Bounded: a hung server fails the test instead of hanging the suite.
-        result = subprocess.run(
-            [sys.executable, str(REPLAY), "--socket", daemon.socket, "--timeout", "120", "--flood", "12", "--slow"],
-            capture_output=True, text=True, timeout=1800)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("flood of 12 connections", result.stdout)
-        self.assertRegex(result.stdout, r"(\d+) of \1 attacks refused correctly")
-        self.assertNotIn("FAILED", result.stdout)
+        output = run_against_daemon(
+            self, REPLAY, lambda daemon: ["--socket", daemon.socket, "--timeout", "120", "--flood", "12", "--slow"],
+            "--max-connections-per-user", "8", timeout=1800)
+        self.assertIn("flood of 12 connections", output)
+        self.assertRegex(output, r"(\d+) of \1 attacks refused correctly")
+        self.assertNotIn("FAILED", output)
 
 
 class CommandLinesTest(unittest.TestCase):
@@ -49,14 +58,9 @@ class UnicodeTextTest(unittest.TestCase):
     def test_every_unicode_text_check_holds(self) -> None:
         """contrib/hostile/unicode_text.py: canonical forms, invisible and bidi characters, case
         beyond ASCII in search and in unique names (unicode22, unicode23)."""
-        daemon = Daemon()
-        self.addCleanup(daemon.remove)
-        daemon.start()
-        result = subprocess.run([sys.executable, str(UNICODE_TEXT), "--socket", daemon.socket],
-                                capture_output=True, text=True, timeout=600)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("a keyword 'ecole' (no accent: another word) is taken", result.stdout)
-        self.assertIn("\n0 failed\n", result.stdout)
+        output = run_against_daemon(self, UNICODE_TEXT, lambda daemon: ["--socket", daemon.socket], timeout=600)
+        self.assertIn("a keyword 'ecole' (no accent: another word) is taken", output)
+        self.assertIn("\n0 failed\n", output)
 
 
 class TerminalTextTest(unittest.TestCase):
@@ -67,31 +71,25 @@ class TerminalTextTest(unittest.TestCase):
         customerctl = pathlib.Path(customerd_path()).with_name("customerctl")
         if not customerctl.exists():
             self.skipTest(f"no customerctl beside customerd ({customerctl})")
-        daemon = Daemon("--log-level", "notice")  # the refusals' lines are notices
-        self.addCleanup(daemon.remove)
-        daemon.start()
-        result = subprocess.run([sys.executable, str(TERMINAL_TEXT), "--customerctl", str(customerctl),
-                                 "--socket", daemon.socket, "--log", str(daemon.log)],
-                                capture_output=True, text=True, timeout=300)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("held   no log line holds a raw control", result.stdout)
-        self.assertIn("\n0 failed\n", result.stdout)
+        output = run_against_daemon(
+            self, TERMINAL_TEXT,
+            lambda daemon: ["--customerctl", str(customerctl), "--socket", daemon.socket, "--log", str(daemon.log)],
+            "--log-level", "notice", timeout=300)  # the refusals' lines are notices
+        self.assertIn("held   no log line holds a raw control", output)
+        self.assertIn("\n0 failed\n", output)
 
 
 class WireStatesTest(unittest.TestCase):
     def test_frames_out_of_state_are_answered_and_leave_nothing_behind(self) -> None:
         """contrib/hostile/wire_states.py: every frame type in stream states it does not belong to,
         then the threads, descriptors and budgets counted (redteam25)."""
-        daemon = Daemon()
-        self.addCleanup(daemon.remove)
-        daemon.start()
-        assert daemon.process is not None
-        result = subprocess.run([sys.executable, str(WIRE_STATES), "--socket", daemon.socket,
-                                 "--pid", str(daemon.process.pid), "--rounds", "1", "--streams", "20"],
-                                capture_output=True, text=True, timeout=300)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("held   threads and descriptors (but the database's) back where they were", result.stdout)
-        self.assertIn("\n0 failed\n", result.stdout)
+        def arguments(daemon: Daemon) -> list[str]:
+            assert daemon.process is not None
+            return ["--socket", daemon.socket, "--pid", str(daemon.process.pid), "--rounds", "1", "--streams", "20"]
+
+        output = run_against_daemon(self, WIRE_STATES, arguments, timeout=300)
+        self.assertIn("held   threads and descriptors (but the database's) back where they were", output)
+        self.assertIn("\n0 failed\n", output)
 
 
 class ScopeLeaksTest(unittest.TestCase):
@@ -101,15 +99,11 @@ class ScopeLeaksTest(unittest.TestCase):
         the administrator's idempotency keys raced (redteam20, redteam26b); a few seconds."""
         if os.geteuid() != 0:
             self.skipTest("scope_leaks.py switches to another OS uid: run as root")
-        daemon = Daemon("--socket-mode", "0666")
-        self.addCleanup(daemon.remove)
-        daemon.start()
-        result = subprocess.run([sys.executable, str(SCOPE_LEAKS), "--socket", daemon.socket, "--rounds", "5"],
-                                capture_output=True, text=True, timeout=300)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertRegex(result.stdout, r"held    \d+ edited and forged page tokens")
-        self.assertIn("held    5 rounds of the same keys from both users at once: 10 of 10 customers", result.stdout)
-        self.assertIn("\n0 findings; the server serves\n", result.stdout)
+        output = run_against_daemon(self, SCOPE_LEAKS, lambda daemon: ["--socket", daemon.socket, "--rounds", "5"],
+                                    "--socket-mode", "0666", timeout=300)
+        self.assertRegex(output, r"held    \d+ edited and forged page tokens")
+        self.assertIn("held    5 rounds of the same keys from both users at once: 10 of 10 customers", output)
+        self.assertIn("\n0 findings; the server serves\n", output)
 
 
 if __name__ == "__main__":
