@@ -92,13 +92,17 @@ class Customers(_Service):
         return from_wire(DuplicatePage, self._call(CUSTOMERS + "FindDuplicates", request, options))
 
     def duplicates(self, *, page_size: int | None = None, **options) -> Iterator[DuplicatePair]:
-        """Every candidate pair, page after page."""
+        """Every candidate pair, page after page. A server that hands back the token it was given
+        would send the same page forever: that raises INTERNAL instead."""
         token = None
         while True:
             page = self.find_duplicates(limit=page_size, page_token=token, **options)
             yield from page.pairs
             if not page.next_page_token:
                 return
+            if page.next_page_token == token:
+                raise RPCError(StatusCode.INTERNAL, "FindDuplicates answered the page token it was given as the "
+                                                    "next one: its pages would repeat forever")
             token = page.next_page_token
 
     def merge(self, keep_id: int, absorb_id: int, *, dry_run: bool | None = None, do_not_fill: tuple[str, ...] = (),

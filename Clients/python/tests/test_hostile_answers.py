@@ -547,6 +547,16 @@ class FindingTests(unittest.TestCase):
         self.assertEqual(raised.exception.code, StatusCode.INTERNAL)
         self.assertIn(problem, raised.exception.message)
 
+    def test_duplicates_stops_when_the_server_repeats_the_page_token(self):
+        schema: Schema = _reflected["schema"]
+        repeating = codec.encode(schema, "FindDuplicatesResponse", {"pairs": [], "nextPageToken": "same"})
+        channel = AnsweringChannel(lambda method: repeating, schema=schema)
+        with self.assertRaises(RPCError) as raised:
+            list(typed_client(channel).customers.duplicates())
+        self.assertEqual(raised.exception.code, StatusCode.INTERNAL)
+        self.assertIn("page token it was given", raised.exception.message)
+        self.assertEqual(channel.calls, 2)
+
     def test_a_typed_answer_that_does_not_fit_its_dataclass_is_refused_internal(self):
         schema: Schema = _reflected["schema"]
         customer = sample(schema, "Customer", random.Random(SEED), 0)
