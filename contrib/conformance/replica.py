@@ -107,9 +107,7 @@ class Replica:
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
             json.dump({"cursor": self.cursor, "customers": self.customers, "asOf": self.as_of}, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        os.replace(tmp, self.path)  # whole or not at all: a replica stopped at any point resumes from it
 
     # ------------------------------------------------------------ initial sync
 
@@ -155,32 +153,38 @@ class Replica:
         except (Closed, OSError) as e:
             raise Ended(repr(e)) from e
 
-    def follow(self, c, stop):
+    def follow(self, c, stop, side):
         """Watch after the cursor and apply events until `stop(self)` says so (then CANCEL) or the
-        watch ends."""
-        if self.cursor is None:
-            self.snapshot(c)
-        sid = c.start(FEED + "WatchChanges", f_sint(1, self.cursor))
-        c.send(frame(WINDOW_UPDATE, 0, sid, struct.pack(">I", 1 << 30)))
-        while not stop(self):
-            try:
-                t, fl, s, pl = c.read_frame(0.2, expect_nothing=True)
-            except TimeoutError:
-                continue
-            except (Closed, OSError) as e:
-                raise Ended(repr(e)) from e
-            if s != sid:
-                continue
-            if t == STATUS:
-                st = P.Status(fl, pl)
-                if st.code == C["OUT_OF_RANGE"] and ("after", "resync") in st.details:
-                    raise Resync(st.message)
-                raise Ended("WatchChanges: %r" % st)
-            if t == MESSAGE:
-                self.apply(c, parse_msg(pl))
-        c.send(frame(CANCEL, 0, sid, b""))
+        watch ends. `side()` connects for the reads an event calls for: on the watch's connection
+        an answer would have to be picked out from among the events."""
+        self.side, self.side_conn = side, None
+        try:
+            if self.cursor is None:
+                self.snapshot(c)
+            sid = c.start(FEED + "WatchChanges", f_sint(1, self.cursor))
+            c.send(frame(WINDOW_UPDATE, 0, sid, struct.pack(">I", 1 << 30)))
+            while not stop(self):
+                try:
+                    t, fl, s, pl = c.read_frame(0.2, expect_nothing=True)
+                except TimeoutError:
+                    continue
+                except (Closed, OSError) as e:
+                    raise Ended(repr(e)) from e
+                if s != sid:
+                    continue
+                if t == STATUS:
+                    st = P.Status(fl, pl)
+                    if st.code == C["OUT_OF_RANGE"] and ("after", "resync") in st.details:
+                        raise Resync(st.message)
+                    raise Ended("WatchChanges: %r" % st)
+                if t == MESSAGE:
+                    self.apply(parse_msg(pl))
+            c.send(frame(CANCEL, 0, sid, b""))
+        finally:
+            if self.side_conn is not None:
+                self.side_conn.close()
 
-    def apply(self, c, ev):
+    def apply(self, ev):
         seq = get_sint(ev, 1)
         if seq <= self.cursor:
             raise AssertionError("event %d at or before the cursor %d: sent twice" % (seq, self.cursor))
@@ -202,7 +206,7 @@ class Replica:
             elif cid in self.customers:
                 self.set_fields(cid, changes, seq, action)
             else:
-                self.fetch(c, cid)  # handed to this own-scope user: its rows were never sent
+                self.fetch(cid)  # handed to this own-scope user: its rows were never sent
             rec = self.customers.get(cid)
             if rec is not None and self.own_scope and rec["accountManager"] != self.me:
                 self.customers.pop(cid)  # handed away: nothing more of it comes
@@ -224,8 +228,10 @@ class Replica:
             elif name not in NOT_COPIED:
                 self.unknown.append((seq, action, name))
 
-    def fetch(self, c, cid):
-        st = c.unary(CS + "GetCustomer", f_sint(1, cid))
+    def fetch(self, cid):
+        if self.side_conn is None:
+            self.side_conn = self.side()
+        st = self.side_conn.unary(CS + "GetCustomer", f_sint(1, cid))
         if st.code == 0:
             _, rec, deleted = customer_record(st.response)
             if not deleted:
@@ -441,7 +447,7 @@ class Follower(threading.Thread):
                 except (OSError, Closed, TimeoutError):
                     continue
                 try:
-                    rep.follow(c, lambda r: self.stop.is_set() or self.paused.is_set() or r.events >= budget)
+                    rep.follow(c, lambda r: self.stop.is_set() or self.paused.is_set() or r.events >= budget, self.connect)
                 except Resync:
                     self.resyncs += 1
                     os.unlink(self.file)
@@ -462,13 +468,16 @@ class Follower(threading.Thread):
             try:
                 c = connect_retrying(self.connect, deadline)
                 try:
-                    rep.follow(c, lambda r: marker in r.customers or time.monotonic() > deadline)
+                    rep.follow(c, lambda r: marker in r.customers or time.monotonic() > deadline, self.connect)
                 finally:
                     c.close()
                     self.unknown += rep.unknown
+                    self.snapshots += rep.snapshots
+                    self.events += rep.events
                 if marker in rep.customers:
                     return rep
             except Resync:
+                self.resyncs += 1
                 os.unlink(self.file)
             except (Ended, Closed, OSError, TimeoutError):
                 pass
@@ -516,18 +525,12 @@ def run_round(args, tmp):
         for f in followers:
             f.start()
         for r in range(args.rounds):
-            last_round = r == args.rounds - 1
-            if last_round:
-                for f in followers:
-                    f.paused.set()  # fall behind the retention the server restarts with
             wait_for(lambda: churn.done >= args.ops // 2 + (r + 1) * args.ops, deadline)
             sig = signal.SIGKILL if rng.random() < 0.5 else signal.SIGTERM
             server.stop(sig)
             print("round %d: %d writes, server %s" % (r + 1, churn.done, "SIGKILL" if sig == signal.SIGKILL else "SIGTERM"),
                   flush=True)
-            server.start(("--feed-retention-count", "5") if last_round else ())
-            for f in followers:
-                f.paused.clear()
+            server.start()
         wait_for(lambda: churn.done >= args.ops // 2 + (args.rounds + 1) * args.ops, deadline)
         churn.stop.set()
         churn.join(60 * P.PATIENCE[0])
@@ -536,41 +539,60 @@ def run_round(args, tmp):
             f.join(60 * P.PATIENCE[0])
             if f.error:
                 fails.append(f.error)
-        # a last write both replicas see: once it is in a copy, every earlier event is
-        admin = Conn(server.path)
-        marker = get_sint(parse_msg(admin.unary(CS + "CreateCustomer", f_bytes(1, f_str(2, "Marker Oy") + f_str(3, managers[-2] if as_root else me))).response), 1)
-        server_all = full_read(admin)
-        admin.close()
         print("churn: %d writes, answers %s" % (churn.done, sorted(churn.codes.items())), flush=True)
         bad = {k: v for k, v in churn.codes.items() if k in ("INTERNAL", "UNKNOWN", "DATA_LOSS")}
         if bad:
             fails.append("churn answered %s" % bad)
+        marker_manager = "connie" if as_root else me
+        compare(server.path, followers, marker_manager, "after the feed", fails)
+        # then writes while the replicas are stopped, and a server that serves only the last 5
+        # sequence numbers: each replica's cursor is behind it (OUT_OF_RANGE after: resync)
+        for n in range(churn.done, churn.done + 20):
+            churn.one(n)
+        if churn.c is not None:
+            churn.c.close()
+        server.stop(signal.SIGTERM)
+        server.start(("--feed-retention-count", "5"))
+        compare(server.path, followers, marker_manager, "after a resync", fails)
         for f in followers:
-            rep = f.catch_up(marker, time.monotonic() + 60 * P.PATIENCE[0])
-            if rep is None:
-                fails.append("%s replica did not reach the marker customer %d" % (f.name_, marker))
-                continue
-            c = f.connect()
-            server_view = full_read(c)
-            c.close()
-            diff = differences(rep.customers, server_view)
-            print("%s replica: %d customers, %d events, %d snapshots, %d restarts, %d watches ended, %d resyncs; %d differences"
-                  % (f.name_, len(rep.customers), f.events, f.snapshots, f.restarts, f.ends, f.resyncs, len(diff)), flush=True)
-            for d in diff[:20]:
-                print("  DIFF", d)
-            if diff:
-                fails.append("%s replica differs from a fresh read in %d places" % (f.name_, len(diff)))
-            if f.unknown:
-                print("  fields the replica had no rule for:", sorted(set((a, k) for _, a, k in f.unknown)))
-            if f.own_scope:
-                own = {cid: v for cid, v in server_all.items() if v["accountManager"] == f.me}
-                if set(rep.customers) != set(own):
-                    fails.append("%s replica holds %s, its own customers are %s" % (f.name_, sorted(rep.customers), sorted(own)))
             if f.resyncs == 0:
                 fails.append("%s replica: a cursor behind the retention was never answered OUT_OF_RANGE resync" % f.name_)
     finally:
         server.stop(signal.SIGTERM)
     return fails
+
+
+def compare(path, followers, manager, label, fails):
+    """A last write every replica sees (a customer of `manager`): once it is in a copy, every earlier
+    event is. Then each copy against a fresh read by the replica's own user."""
+    admin = Conn(path)
+    marker = get_sint(parse_msg(admin.unary(CS + "CreateCustomer", f_bytes(1, f_str(2, "Marker %s Oy" % label)
+                                                                                + f_str(3, manager))).response), 1)
+    server_all = full_read(admin)
+    admin.close()
+    for f in followers:
+        rep = f.catch_up(marker, time.monotonic() + 60 * P.PATIENCE[0])
+        if rep is None:
+            fails.append("%s replica %s: did not reach the marker customer %d" % (f.name_, label, marker))
+            continue
+        c = f.connect()
+        server_view = full_read(c)
+        c.close()
+        diff = differences(rep.customers, server_view)
+        print("%s replica %s: %d customers, %d events, %d snapshots, %d restarts, %d watches ended, %d resyncs; %d differences"
+              % (f.name_, label, len(rep.customers), f.events, f.snapshots, f.restarts, f.ends, f.resyncs, len(diff)), flush=True)
+        for d in diff[:20]:
+            print("  DIFF", d)
+        if diff:
+            fails.append("%s replica %s differs from a fresh read in %d places" % (f.name_, label, len(diff)))
+        if f.unknown:
+            print("  changes the replica had no rule for:", sorted(set((a, k) for _, a, k in f.unknown)))
+            fails.append("%s replica: changes it had no rule for" % f.name_)
+            f.unknown = []
+        if f.own_scope:
+            own = {cid for cid, v in server_all.items() if v["accountManager"] == f.me}
+            if set(rep.customers) != own:
+                fails.append("%s replica %s holds %s, its own customers are %s" % (f.name_, label, sorted(rep.customers), sorted(own)))
 
 
 def wait_for(cond, deadline):
@@ -584,7 +606,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--customerd", default=os.environ.get("CUSTOMERD"), help="server binary to start")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=3, help="server restarts (the last with a short feed retention)")
+    ap.add_argument("--rounds", type=int, default=3, help="server restarts during the churn (SIGTERM or SIGKILL; then one "
+                    "more with a feed retention of 5 behind the replicas' cursors)")
     ap.add_argument("--ops", type=int, default=60, help="churn writes between restarts")
     ap.add_argument("--budget", type=float, default=120.0, help="seconds the round may take (times --patience)")
     ap.add_argument("--patience", type=float, default=1.0)
