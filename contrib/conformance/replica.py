@@ -95,6 +95,7 @@ class Replica:
         self.as_of = {}
         self.snapshots = 0
         self.events = 0
+        self.fetched = 0  # customers read after a hand-off to this own-scope user
         self.unknown = []  # (sequence, action, change fields) the replica had no rule for
         if os.path.exists(path):
             with open(path) as f:
@@ -236,6 +237,7 @@ class Replica:
             _, rec, deleted = customer_record(st.response)
             if not deleted:
                 self.customers[cid] = rec
+                self.fetched += 1
         elif st.code not in (C["NOT_FOUND"], C["PERMISSION_DENIED"]):
             raise Ended("GetCustomer %d: %r" % (cid, st))
 
@@ -426,12 +428,34 @@ class Follower(threading.Thread):
         self.stop = threading.Event()
         self.paused = threading.Event()
         self.restarts = self.resyncs = self.ends = 0
-        self.snapshots = self.events = 0
+        self.snapshots = self.events = self.fetched = 0
         self.unknown = []
         self.error = None
 
     def replica(self):
         return Replica(self.file, self.me, self.own_scope)
+
+    def session(self, stop, deadline):
+        """A restart of the replica (all it knows is its file), following the feed until `stop`
+        says so or the watch ends: the replica, its counts added to the follower's."""
+        rep = self.replica()
+        self.restarts += 1
+        try:
+            c = connect_retrying(self.connect, deadline)
+            try:
+                rep.follow(c, stop, self.connect)
+            finally:
+                c.close()
+        except Resync:
+            self.resyncs += 1
+            os.unlink(self.file)
+        except (Ended, Closed, OSError, TimeoutError):
+            self.ends += 1  # the server restarted: resume from the file
+        self.snapshots += rep.snapshots
+        self.events += rep.events
+        self.fetched += rep.fetched
+        self.unknown += rep.unknown
+        return rep
 
     def run(self):
         try:
@@ -439,48 +463,17 @@ class Follower(threading.Thread):
                 if self.paused.is_set():
                     time.sleep(0.05)
                     continue
-                rep = self.replica()  # a restart of the replica: all it knows is its file
-                self.restarts += 1
                 budget = self.rng.randint(3, 40)
-                try:
-                    c = connect_retrying(self.connect, self.deadline)
-                except (OSError, Closed, TimeoutError):
-                    continue
-                try:
-                    rep.follow(c, lambda r: self.stop.is_set() or self.paused.is_set() or r.events >= budget, self.connect)
-                except Resync:
-                    self.resyncs += 1
-                    os.unlink(self.file)
-                except (Ended, Closed, OSError, TimeoutError):
-                    self.ends += 1  # the server restarted: resume from the file
-                finally:
-                    c.close()
-                    self.snapshots += rep.snapshots
-                    self.events += rep.events
-                    self.unknown += rep.unknown
+                self.session(lambda r: self.stop.is_set() or self.paused.is_set() or r.events >= budget, self.deadline)
         except Exception as e:  # noqa: BLE001: reported by the round
             self.error = "%s: %r" % (self.name_, e)
 
     def catch_up(self, marker, deadline):
         """Follow until the marker customer is in the copy (every earlier event applied): bounded."""
         while time.monotonic() < deadline:
-            rep = self.replica()
-            try:
-                c = connect_retrying(self.connect, deadline)
-                try:
-                    rep.follow(c, lambda r: marker in r.customers or time.monotonic() > deadline, self.connect)
-                finally:
-                    c.close()
-                    self.unknown += rep.unknown
-                    self.snapshots += rep.snapshots
-                    self.events += rep.events
-                if marker in rep.customers:
-                    return rep
-            except Resync:
-                self.resyncs += 1
-                os.unlink(self.file)
-            except (Ended, Closed, OSError, TimeoutError):
-                pass
+            rep = self.session(lambda r: marker in r.customers or time.monotonic() > deadline, deadline)
+            if marker in rep.customers:
+                return rep
         return None
 
 
@@ -579,8 +572,9 @@ def compare(path, followers, manager, label, fails):
         server_view = full_read(c)
         c.close()
         diff = differences(rep.customers, server_view)
-        print("%s replica %s: %d customers, %d events, %d snapshots, %d restarts, %d watches ended, %d resyncs; %d differences"
-              % (f.name_, label, len(rep.customers), f.events, f.snapshots, f.restarts, f.ends, f.resyncs, len(diff)), flush=True)
+        print("%s replica %s: %d customers, %d events, %d snapshots, %d read after a hand-off, %d restarts, %d watches ended, "
+              "%d resyncs; %d differences" % (f.name_, label, len(rep.customers), f.events, f.snapshots, f.fetched, f.restarts,
+                                              f.ends, f.resyncs, len(diff)), flush=True)
         for d in diff[:20]:
             print("  DIFF", d)
         if diff:
