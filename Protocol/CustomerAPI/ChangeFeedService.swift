@@ -25,5 +25,9 @@ public enum ChangeFeedService {
         summary: "StreamCustomers with each row's feed position (`asOf`): watch after the first message's `asOf` "
             + "and skip a customer's events up to its row's `asOf`; nothing is lost or applied twice. "
             + "Rows come in id order (`query.order` is not used), so a customer renamed or renumbered "
-            + "while the snapshot runs is neither skipped nor sent twice.")
+            + "while the snapshot runs is neither skipped nor sent twice. "
+            + "A copy asks `query.status` all (absent: active customers only, as in StreamCustomers). "
+            + "An erased customer's tombstone row comes (`deleted` true) only with `query.changedSince`; no row carries `headOffice` "
+            + "(as in every listing: GetCustomer has it, the feed's `headOfficeSet` events name its address). "
+            + "With no rows there is no `asOf`: watch after GetFeedBounds' `last` read before the snapshot.")
 }

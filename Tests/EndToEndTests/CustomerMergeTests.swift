@@ -221,6 +221,22 @@ import Testing
         }
     }
 
+    /// A kept customer without a head office takes the absorbed one's, and its history and the
+    /// feed say so as for every other head office change (`headOfficeSet`), so a copy that keeps the
+    /// head office from the feed follows it (spec27: contrib/conformance/replica.py found none).
+    @Test func aKeptCustomerTakingTheAbsorbedHeadOfficeRecordsHeadOfficeSet() async throws {
+        try await withServer { _, client in
+            let kept = try await client.customers.create(CustomerFields(name: "Officeless Oy"))
+            let absorbed = try await client.customers.create(CustomerFields(name: "Officeless Ab"))
+            let office = try await client.addresses.add(customerID: absorbed.id, AddressFields(city: "Turku", country: "FI"))
+            _ = try await client.customers.merge(keep: kept.id, absorb: absorbed.id)
+
+            #expect(try await client.customers.get(id: kept.id).headOffice?.id == office.id)
+            let set = try await client.history.list(.customer, id: kept.id).filter { $0.action == "headOfficeSet" }
+            #expect(set.map(\.changes) == [[FieldChange(field: "headOffice", oldValue: nil, newValue: String(office.id))]])
+        }
+    }
+
     @Test func aRetriedKeyedMergeGetsTheSameAnswer() async throws {
         try await withServer { _, client in
             let kept = try await client.customers.create(CustomerFields(name: "Keyed Oy"))

@@ -111,6 +111,9 @@ extension CustomerStore {
             // Only now: the unique index on head offices held it for the absorbed row until it went.
             try connection.run("UPDATE customers SET head_office_address_id = ? WHERE id = ?",
                                [.integer(headOffice.id), .integer(kept.id)])
+            // As every head office change: a copy kept from the feed learns it there.
+            try HistoryLog.append(connection, [Self.headOfficeEntry(customerID: kept.id, from: nil, to: headOffice.id, at: now,
+                                                                    by: author, manager: .asStored)])
         }
     }
 
