@@ -127,6 +127,25 @@ struct BlobStore: Sendable {
             try FileSystem.removeFile("\(temporaryDirectory)/\(name)")
         }
     }
+
+    /// The digests of the blobs stored at their content address (`aa/bb/<digest>`); the temporary
+    /// directory and anything else not so named are left out.
+    func storedDigests() -> [String] {
+        let manager = FileManager.default
+        var digests: [String] = []
+        for first in (try? manager.contentsOfDirectory(atPath: root)) ?? [] where first.utf8.count == 2 {
+            let level1 = "\(root)/\(first)"
+            for second in (try? manager.contentsOfDirectory(atPath: level1)) ?? [] where second.utf8.count == 2 {
+                let level2 = "\(level1)/\(second)"
+                for name in (try? manager.contentsOfDirectory(atPath: level2)) ?? []
+                where name.utf8.count == 64 && name == name.lowercased() && Hex.decode(name) != nil
+                    && path(of: name) == "\(level2)/\(name)" {
+                    digests.append(name)
+                }
+            }
+        }
+        return digests
+    }
 }
 
 /// What a blob holds, as read from disk.

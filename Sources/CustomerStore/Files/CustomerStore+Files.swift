@@ -169,6 +169,22 @@ extension CustomerStore {
         }
     }
 
+    // MARK: Blobs a crash left
+
+    /// Deletes every blob no `files` row names: at open no upload or removal is running, so such a
+    /// blob was left by one a kill cut between its two steps (an upload's content placed, its row
+    /// not committed: it was never acknowledged; a removal committed, its blob not yet unlinked).
+    /// - Returns: how many were deleted.
+    @discardableResult
+    static func removeUnreferencedBlobs(_ connection: SQLiteConnection, blobs: BlobStore) throws -> Int {
+        var removed = 0
+        for sha256 in blobs.storedDigests() where try !blobIsReferenced(connection, sha256: sha256) {
+            try blobs.remove(sha256: sha256)
+            removed += 1
+        }
+        return removed
+    }
+
     // MARK: Helpers
 
     static func requireFile(_ connection: SQLiteConnection, id: Int64) throws -> StoredFile {
