@@ -698,14 +698,19 @@ def case_backup(server: Server, rounds: int) -> None:
 # -- the database after -----------------------------------------------------------------------
 
 
+def check_integrity(db: sqlite3.Connection) -> None:
+    """`PRAGMA quick_check` and `foreign_key_check`, each problem a finding."""
+    quick = db.execute("PRAGMA quick_check").fetchall()
+    if quick != [("ok",)]:
+        finding(f"quick_check: {quick[:5]}")
+    foreign = db.execute("PRAGMA foreign_key_check").fetchall()
+    if foreign:
+        finding(f"foreign_key_check: {foreign[:5]}")
+
+
 def check_database(server: Server) -> None:
     with sqlite3.connect(server.database) as db:
-        quick = db.execute("PRAGMA quick_check").fetchall()
-        if quick != [("ok",)]:
-            finding(f"quick_check: {quick[:5]}")
-        foreign = db.execute("PRAGMA foreign_key_check").fetchall()
-        if foreign:
-            finding(f"foreign_key_check: {foreign[:5]}")
+        check_integrity(db)
         tables = [row[0] for row in db.execute(
             "SELECT m.name FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p "
             "WHERE m.type = 'table' AND p.\"table\" = 'customers' AND p.\"from\" = 'customer_id'")]
