@@ -56,6 +56,7 @@ IMPORT_ROWS = 30
 UPLOAD_CHUNKS = 4
 UPLOAD_CHUNK = 48 * 1024
 
+
 def call(client, method: str, request: dict, user: str | None, key: str | None = None, timeout: float = 30):
     metadata = [("acting-for", user)] if user else []
     return client.call(SERVICE + method, request, metadata=metadata, idempotency_key=key, timeout=timeout)
