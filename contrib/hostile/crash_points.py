@@ -263,12 +263,14 @@ def check_database_copy(server: Server) -> set[str]:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def check_blobs(server: Server, shas: set[str]) -> None:
-    """Every blob in the store is a file row's: none of an upload the kill cut, none of a removed file."""
+def check_blobs(server: Server, shas: set[str], reported: set[str]) -> None:
+    """Every blob in the store is a file row's: none of an upload the kill cut, none of a removed file
+    (each told once: one left stays for the restarts after)."""
     blobs = pathlib.Path(server.database + ".files")
     if blobs.exists():
         for path in blobs.rglob("*"):
-            if path.is_file() and path.name not in shas:
+            if path.is_file() and path.name not in shas and path.name not in reported:
+                reported.add(path.name)
                 finding(f"a blob no file row names is left in the blob store: {path.relative_to(blobs)}")
 
 
@@ -548,6 +550,7 @@ def main() -> int:
     backups.mkdir()
     model = Model()
     seen: dict[int, tuple] = {}
+    orphans: set[str] = set()
     counts: collections.Counter = collections.Counter()
     server.start()
     try:
@@ -578,7 +581,7 @@ def main() -> int:
             server.log.close()
             server.start()
             wait_serving(server)
-            check_blobs(server, shas)
+            check_blobs(server, shas, orphans)
             ops = [op for worker in workers for op in worker.ops]
             cut = [op.kind for op in ops if op.answer is None]
             client = server.client()
@@ -592,7 +595,7 @@ def main() -> int:
                   f"{sorted(cut)}; feed at {everything[-1][0] if everything else 0}, watcher saw through {cursor}",
                   flush=True)
         server.stop()
-        check_blobs(server, check_database_copy(server))
+        check_blobs(server, check_database_copy(server), orphans)
         content = b"".join(pathlib.Path(server.database + suffix).read_bytes()
                            for suffix in ("", "-wal") if os.path.exists(server.database + suffix))
         for name in model.erased:
