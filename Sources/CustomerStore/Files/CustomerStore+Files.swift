@@ -186,8 +186,8 @@ extension CustomerStore {
             return digests
         }
         var removed = 0
-        for sha256 in stored where !referenced.contains(sha256) {
-            try blobs.remove(sha256: sha256)
+        // One that cannot be unlinked only wastes space (as after `removeFile`): no reason to refuse the start.
+        for sha256 in stored where !referenced.contains(sha256) && (try? blobs.remove(sha256: sha256)) != nil {
             removed += 1
         }
         return removed
