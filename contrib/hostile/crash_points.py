@@ -8,8 +8,11 @@ Runs its own customerd on a fresh database in a temporary directory (removed at 
 two editors it acts for as a trusted service), write as fast as they are answered: creates,
 updates, contacts, notes, addresses, projects, uploads of 4 chunks, merges (the absorbed customer
 with a contact and a note), erasures (a customer with a contact and a note), imports of 30 rows
-(all or nothing, and row by row), users added and given another profile, and backups; every write
-but the uploads and backups under an idempotency key of its own. A watcher follows the change feed.
+(all or nothing, and row by row), registry refreshes of website and address (from a fake Finnish
+registry on a loopback port serving the Swift tests' Nokia record), users added and given another
+profile, and backups; every write but the uploads, refreshes and backups (which take none) under an
+idempotency key of its own. A call answered otherwise than UNAVAILABLE or a deadline is a finding.
+A watcher follows the change feed.
 After a seeded random moment the server is killed (SIGKILL) and started again, and then:
 
 - the database: `PRAGMA quick_check` and `foreign_key_check` clean (read-only, beside the server);
@@ -17,7 +20,8 @@ After a seeded random moment the server is killed (SIGKILL) and started again, a
 - every acknowledged write is there with its values; every write cut by the kill is there whole or
   not at all (a merge: the absorbed customer gone and its contact and note on the kept one, or
   neither; an erasure: the name, the contact and its name gone together; an import's 30 rows or
-  none; an upload's row with its whole content or no row);
+  none; an upload's row with its whole content or no row; a refresh's website and head office or
+  neither);
 - every keyed write sent again with its key: an acknowledged one answers as it did (same id and
   version), a cut one is then there exactly once;
 - every live customer is found by a search for its name (the search text follows the row);
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import http.server
 import os
 import pathlib
 import random
@@ -55,6 +60,10 @@ EDITORS = ("crash-editor-a", "crash-editor-b")
 IMPORT_ROWS = 30
 UPLOAD_CHUNKS = 4
 UPLOAD_CHUNK = 48 * 1024
+# PRH's answer for Nokia Oyj, as the Swift tests' fake registry serves it: every refresh is of a
+# customer with Nokia's VAT number.
+NOKIA = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "RegistryTestSupport" / "Fixtures" / \
+    "fi-prh-ytj-v3-companies-0112038-9-nokia.json"
 
 
 def call(client, method: str, request: dict, user: str | None, key: str | None = None, timeout: float = 30):
@@ -107,6 +116,13 @@ class Model:
             return self.serial
 
 
+def not_cut(error: Exception, what: str) -> None:
+    """A call that failed otherwise than by the kill (an answer other than UNAVAILABLE or a deadline:
+    the harness's request or the server is wrong) is a finding."""
+    if isinstance(error, RPCError) and error.code not in (StatusCode.UNAVAILABLE, StatusCode.DEADLINE_EXCEEDED):
+        finding(f"{what} refused, not cut by the kill: {error.code.name} {error.message}")
+
+
 class Worker(threading.Thread):
     def __init__(self, index: int, server: Server, model: Model, rng: random.Random, stop: threading.Event,
                  round_: int, backups: pathlib.Path):
@@ -139,7 +155,7 @@ class Worker(threading.Thread):
         rng, tag, user = self.rng, self.tag(), self.user
         mine = self.mine()
         kinds = ["create"] * 3 + ["update", "contact", "note", "address", "project", "upload", "merge", "erase",
-                                  "import"]
+                                  "import", "refresh"]
         if self.user is None:
             kinds.append("user")
         if self.index == 0:
@@ -193,15 +209,26 @@ class Worker(threading.Thread):
                           user_name=name, profile="Sales")
             try:  # added first (acknowledged), then the keyed profile change is the write under test
                 call(self.setup, "UserService/AddUser", {"uid": uid, "name": name, "profile": "Sales"}, None)
-            except Exception:
+            except Exception as error:
+                not_cut(error, "the setup of a " + kind)
                 return None
             return Op(kind, user, "UserService/SetUserProfile", {"user": name, "profile": "Read only"}, key,
                       user_name=name, profile="Read only")
         if kind == "backup":
             target_dir = self.backups / tag
             return Op(kind, user, "MaintenanceService/Backup", {"to": str(target_dir)}, None, path=str(target_dir))
-        # merge and erase: a customer of their own with a contact and a note, made first
         client = self.setup
+        if kind == "refresh":  # a customer of its own with Nokia's VAT number, made first; no key taken
+            try:
+                fresh = int(call(client, "CustomerService/CreateCustomer", {
+                    "fields": {"name": f"Crash {tag} registry Oy", "vatNumber": "FI01120389", "country": "FI"},
+                    "allowDuplicateVat": True}, user)["id"])
+            except Exception as error:
+                not_cut(error, "the setup of a " + kind)
+                return None
+            return Op(kind, user, "CustomerService/RefreshFromRegistry",
+                      {"customerId": fresh, "fields": ["website", "address"], "dryRun": False}, None, customer=fresh)
+        # merge and erase: a customer of their own with a contact and a note, made first
         try:
             victim_name = f"Crash {tag} {kind} Oy"
             victim = int(call(client, "CustomerService/CreateCustomer", {"fields": {"name": victim_name}}, user)["id"])
@@ -209,7 +236,8 @@ class Worker(threading.Thread):
             contact = int(call(client, "ContactService/CreateContact",
                                {"customerId": victim, "fields": {"lastName": person}}, user)["id"])
             call(client, "ActivityService/AddNote", {"customerId": victim, "text": f"Note {tag}x"}, user)
-        except Exception:
+        except Exception as error:
+            not_cut(error, "the setup of a " + kind)
             return None
         if kind == "merge":
             return Op(kind, user, "CustomerService/MergeCustomers", {"keepId": target, "absorbId": victim}, key,
@@ -225,8 +253,9 @@ class Worker(threading.Thread):
         self.ops.append(op)
         try:
             op.answer = op.send(client)
-        except Exception as error:  # cut by the kill (or refused): checked after the restart
+        except Exception as error:  # cut by the kill: checked after the restart
             op.error = error
+            not_cut(error, f"{op.kind} {op.method}")
             return False
         self.acknowledged(op)
         return True
@@ -238,6 +267,33 @@ class Worker(threading.Thread):
                                                                "phone": None}
             elif op.kind == "update":
                 self.model.customers[op.facts["customer"]]["phone"] = op.facts["phone"]
+
+
+class FakeRegistry(http.server.ThreadingHTTPServer):
+    """The Finnish registry on a loopback port: Nokia's record for every company asked for."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        body = NOKIA.read_bytes()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *arguments):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 # -- checks after a restart ----------------------------------------------------------------------
@@ -326,6 +382,11 @@ def present(client, op: Op) -> int | None:
         if not path.exists():
             return 0
         return 1 if (path / "MANIFEST").exists() else None
+    if kind == "refresh":  # the website and the head office taken in one transaction, or neither
+        website = bool(call(client, "CustomerService/GetCustomer", {"id": facts["customer"]}, None).get("website"))
+        address = bool(call(client, "AddressService/ListAddresses", {"customerId": facts["customer"]}, None)
+                       .get("addresses"))
+        return int(website) if website == address else None
     if kind == "merge":
         absorbed = customer_or_error(client, facts["absorb"])
         contact = call(client, "ContactService/GetContact", {"id": facts["contact"]}, None)
@@ -545,7 +606,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    server = Server(os.path.abspath(args.customerd))
+    registry = FakeRegistry()
+    server = Server(os.path.abspath(args.customerd), ("--registry-url", f"fi={registry.url}"))
     backups = pathlib.Path(server.dir) / "backups"
     backups.mkdir()
     model = Model()
@@ -605,6 +667,7 @@ def main() -> int:
         if server.process and server.process.poll() is None:
             server.process.kill()
             server.process.wait(60)
+        registry.shutdown()
         if args.keep:
             print("kept", server.dir)
         else:

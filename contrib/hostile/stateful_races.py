@@ -95,8 +95,9 @@ def together(*actions):
 
 
 class Server:
-    def __init__(self, customerd: str):
+    def __init__(self, customerd: str, arguments: tuple[str, ...] = ()):
         self.customerd = customerd
+        self.arguments = list(arguments)  # after the socket, database, mode and log level
         self.dir = tempfile.mkdtemp(prefix="cc-races-")
         os.chmod(self.dir, 0o755)
         self.socket = os.path.join(self.dir, "s.sock")
@@ -108,7 +109,7 @@ class Server:
             os.unlink(self.socket)  # a killed server's, so the wait below is for the new one
         self.log = open(os.path.join(self.dir, "log"), "ab")
         self.process = subprocess.Popen([self.customerd, "--socket", self.socket, "--database", self.database,
-                                         "--socket-mode", "0666", "--log-level", "warning"],
+                                         "--socket-mode", "0666", "--log-level", "warning", *self.arguments],
                                         stdout=self.log, stderr=self.log)
         for _ in range(300):
             if os.path.exists(self.socket):

@@ -58,9 +58,10 @@ class CommandLinesTest(unittest.TestCase):
 class CrashPointsTest(unittest.TestCase):
     def test_a_write_a_kill_cuts_is_whole_or_absent_and_an_acknowledged_one_stays(self) -> None:
         """contrib/hostile/crash_points.py, its short run: customerd killed (SIGKILL) 3 times under
-        writes of every kind from 4 connections as 3 users, seed 1; after each restart the database,
-        every write, the keyed writes sent again and the change feed checked (crash27). The script
-        runs its own customerd, since it kills it (not `run_against_daemon`)."""
+        writes of every kind (registry refreshes from a fake registry too) from 4 connections as 3
+        users, seed 1; after each restart the database, every write, the keyed writes sent again
+        and the change feed checked (crash27). The script runs its own customerd, since it kills it
+        (not `run_against_daemon`)."""
         result = subprocess.run([sys.executable, str(CRASH_POINTS), "--customerd", customerd_path(), "--rounds", "3",
                                  "--seed", "1"], capture_output=True, text=True, timeout=900)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
