@@ -39,3 +39,20 @@ enum LegacySchemaSeeder {
         return directory
     }
 }
+
+extension LegacySchemaSeeder {
+    /// The schema version of the database at `path` (`PRAGMA user_version`) as a start would find
+    /// it, read from a copy of the database and its log (opening the files themselves would
+    /// checkpoint the log into the database at the close), and the newest this build knows.
+    static func schemaVersions(of path: String) throws -> (found: Int, latest: Int) {
+        let copy = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let copied = copy.appendingPathComponent("copy.sqlite").path
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: copied + suffix)
+        }
+        let connection = try SQLiteConnection(path: copied, role: .writer, options: StoreOptions())
+        defer { connection.close() }
+        return (try Migrations.currentVersion(of: connection), Migrations.migrator.latestVersion)
+    }
+}

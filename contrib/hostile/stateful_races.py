@@ -95,8 +95,9 @@ def together(*actions):
 
 
 class Server:
-    def __init__(self, customerd: str):
+    def __init__(self, customerd: str, arguments: tuple[str, ...] = ()):
         self.customerd = customerd
+        self.arguments = list(arguments)  # after the socket, database, mode and log level
         self.dir = tempfile.mkdtemp(prefix="cc-races-")
         os.chmod(self.dir, 0o755)
         self.socket = os.path.join(self.dir, "s.sock")
@@ -108,7 +109,7 @@ class Server:
             os.unlink(self.socket)  # a killed server's, so the wait below is for the new one
         self.log = open(os.path.join(self.dir, "log"), "ab")
         self.process = subprocess.Popen([self.customerd, "--socket", self.socket, "--database", self.database,
-                                         "--socket-mode", "0666", "--log-level", "warning"],
+                                         "--socket-mode", "0666", "--log-level", "warning", *self.arguments],
                                         stdout=self.log, stderr=self.log)
         for _ in range(300):
             if os.path.exists(self.socket):
@@ -698,14 +699,19 @@ def case_backup(server: Server, rounds: int) -> None:
 # -- the database after -----------------------------------------------------------------------
 
 
+def check_integrity(db: sqlite3.Connection) -> None:
+    """`PRAGMA quick_check` and `foreign_key_check`, each problem a finding."""
+    quick = db.execute("PRAGMA quick_check").fetchall()
+    if quick != [("ok",)]:
+        finding(f"quick_check: {quick[:5]}")
+    foreign = db.execute("PRAGMA foreign_key_check").fetchall()
+    if foreign:
+        finding(f"foreign_key_check: {foreign[:5]}")
+
+
 def check_database(server: Server) -> None:
     with sqlite3.connect(server.database) as db:
-        quick = db.execute("PRAGMA quick_check").fetchall()
-        if quick != [("ok",)]:
-            finding(f"quick_check: {quick[:5]}")
-        foreign = db.execute("PRAGMA foreign_key_check").fetchall()
-        if foreign:
-            finding(f"foreign_key_check: {foreign[:5]}")
+        check_integrity(db)
         tables = [row[0] for row in db.execute(
             "SELECT m.name FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p "
             "WHERE m.type = 'table' AND p.\"table\" = 'customers' AND p.\"from\" = 'customer_id'")]

@@ -17,6 +17,7 @@ TERMINAL_TEXT = REPOSITORY / "contrib" / "hostile" / "terminal_text.py"
 WIRE_STATES = REPOSITORY / "contrib" / "hostile" / "wire_states.py"
 COMMAND_LINES = REPOSITORY / "contrib" / "hostile" / "command_lines.py"
 SCOPE_LEAKS = REPOSITORY / "contrib" / "hostile" / "scope_leaks.py"
+CRASH_POINTS = REPOSITORY / "contrib" / "hostile" / "crash_points.py"
 
 
 def run_against_daemon(test: unittest.TestCase, script: pathlib.Path, arguments, *daemon_arguments: str,
@@ -52,6 +53,19 @@ class CommandLinesTest(unittest.TestCase):
                                 capture_output=True, text=True, timeout=900)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertRegex(result.stdout, r"every case held \(\d+\)")
+
+
+class CrashPointsTest(unittest.TestCase):
+    def test_a_write_a_kill_cuts_is_whole_or_absent_and_an_acknowledged_one_stays(self) -> None:
+        """contrib/hostile/crash_points.py, its short run: customerd killed (SIGKILL) 3 times under
+        writes of every kind (registry refreshes from a fake registry too) from 4 connections as 3
+        users, seed 1; after each restart the database, every write, the keyed writes sent again
+        and the change feed checked (crash27). The script runs its own customerd, since it kills it
+        (not `run_against_daemon`)."""
+        result = subprocess.run([sys.executable, str(CRASH_POINTS), "--customerd", customerd_path(), "--rounds", "3",
+                                 "--seed", "1"], capture_output=True, text=True, timeout=900)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("\n0 findings\n", result.stdout)
 
 
 class UnicodeTextTest(unittest.TestCase):

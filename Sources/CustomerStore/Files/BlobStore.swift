@@ -127,6 +127,29 @@ struct BlobStore: Sendable {
             try FileSystem.removeFile("\(temporaryDirectory)/\(name)")
         }
     }
+
+    /// The digests of the blobs stored at their content address (`aa/bb/<digest>`); the temporary
+    /// directory and anything else not so named are left out.
+    func storedDigests() -> [String] {
+        let manager = FileManager.default
+        var digests: [String] = []
+        for first in (try? manager.contentsOfDirectory(atPath: root)) ?? [] where Self.isLowerHex(first, count: 2) {
+            let level1 = root + "/" + first
+            for second in (try? manager.contentsOfDirectory(atPath: level1)) ?? [] where Self.isLowerHex(second, count: 2) {
+                let prefix = Array((first + second).utf8)
+                for name in (try? manager.contentsOfDirectory(atPath: level1 + "/" + second)) ?? []
+                where Self.isLowerHex(name, count: 64) && name.utf8.prefix(4).elementsEqual(prefix) {
+                    digests.append(name)
+                }
+            }
+        }
+        return digests
+    }
+
+    /// Exactly `count` lower-case hexadecimal digits, as `path(of:)` names a blob and its folders.
+    private static func isLowerHex(_ name: String, count: Int) -> Bool {
+        name.utf8.count == count && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
 }
 
 /// What a blob holds, as read from disk.

@@ -169,6 +169,30 @@ extension CustomerStore {
         }
     }
 
+    // MARK: Blobs a crash left
+
+    /// Deletes every blob no `files` row names: at open no upload or removal is running, so such a
+    /// blob was left by one a kill cut between its two steps (an upload's content placed, its row
+    /// not committed: it was never acknowledged; a removal committed, its blob not yet unlinked).
+    /// - Returns: how many were deleted.
+    @discardableResult
+    static func removeUnreferencedBlobs(_ connection: SQLiteConnection, blobs: BlobStore) throws -> Int {
+        let stored = blobs.storedDigests()
+        guard !stored.isEmpty else { return 0 }
+        // One scan of the digests' index, not a lookup per blob (a third of the time at 5 000 blobs).
+        let referenced = try connection.withStatement("SELECT DISTINCT sha256 FROM files") { statement in
+            var digests = Set<String>()
+            while try statement.step() { digests.insert(statement.text(0)) }
+            return digests
+        }
+        var removed = 0
+        // One that cannot be unlinked only wastes space (as after `removeFile`): no reason to refuse the start.
+        for sha256 in stored where !referenced.contains(sha256) && (try? blobs.remove(sha256: sha256)) != nil {
+            removed += 1
+        }
+        return removed
+    }
+
     // MARK: Helpers
 
     static func requireFile(_ connection: SQLiteConnection, id: Int64) throws -> StoredFile {

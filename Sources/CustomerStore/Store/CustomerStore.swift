@@ -115,8 +115,11 @@ public final class CustomerStore: Sendable {
         }
         clock = StampClock(wall: options.clock, newestStored: newestStamp)
         self.options = options
-        // Uploads that a crash interrupted left temporary files; none is running yet.
-        try BlobStore(databasePath: path).removeStaleUploads()
+        // Uploads and removals that a crash interrupted left temporary files and blobs without a
+        // row; none is running yet.
+        let blobs = BlobStore(databasePath: path)
+        try blobs.removeStaleUploads()
+        try StoreError.mappingEngineErrors { _ = try Self.removeUnreferencedBlobs(writerConnection, blobs: blobs) }
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
         let fileWatch = DatabaseFileWatch(databasePath: path)
