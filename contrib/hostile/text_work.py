@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the longest text a frame allows costs customerd before its length is refused (redteam27).
 
-    contrib/hostile/text_work.py --socket PATH --pid PID [--size 4000000] [--only TEXT]
+    contrib/hostile/text_work.py --socket PATH --pid PID [--size 4000000] [--only TEXT] [--inputs TEXT]
 
 Against a test instance of the user running this script (its administrator; the creates it sends
 are refused, so it writes nothing). Each text field a caller may fill is sent once with each worst
@@ -76,6 +76,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--pid", required=True, type=int)
     parser.add_argument("--size", type=int, default=4_000_000)
     parser.add_argument("--only", default="", help="only the fields whose method or name contains this")
+    parser.add_argument("--inputs", default="", help="only the inputs whose description contains this")
     parser.add_argument("--budget", type=float, default=1.0, help="server CPU seconds a call may take")
     parser.add_argument("--timeout", type=float, default=120)
     arguments = parser.parse_args(argv)
@@ -90,6 +91,8 @@ def main(argv: list[str]) -> int:
         if arguments.only and arguments.only not in method_name and arguments.only not in field:
             continue
         for what, text in texts.items():
+            if arguments.inputs not in what:
+                continue
             request = build(text)
             before = cpu_seconds(arguments.pid)
             started = time.monotonic()
