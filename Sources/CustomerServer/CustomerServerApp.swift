@@ -53,7 +53,7 @@ public final class CustomerServerApp: Sendable {
         // for start-up (above), the integrity check and closing.
         let served = store.requiringAdmission()
         let users = UserDirectory(store: served)
-        let audit = PermissionAudit(logger: logger)
+        let audit = PermissionAudit(logger: logger, limit: configuration.refusalLogLimit)
         let feedShutdown = ChangeFeedShutdown(signal: store.commits)
         let backups = BackupsInProgress()
         self.backups = backups

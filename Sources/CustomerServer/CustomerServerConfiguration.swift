@@ -47,8 +47,24 @@ public struct CustomerServerConfiguration: Sendable {
     public var feedRetentionDays: Int?
     /// How many sequence numbers back `WatchChanges` serves (`--feed-retention-count`); nil: no limit.
     public var feedRetentionCount: Int64?
+    /// The refusal lines (`permission denied`, at notice level) one OS user's calls may write per
+    /// interval (default 100 a minute): a refused call is cheap to send, so a caller refused in a
+    /// loop wrote a line per call (162 bytes, 1 160 naming a person of 1 000 bytes in
+    /// `acting-for`; ~2 000 lines a second from one connection). Past it the user's refusals are
+    /// counted, and its next line let through says how many were left out (`suppressed=N`).
+    public var refusalLogLimit = RefusalLogLimit(lines: 100, interval: .seconds(60))
     /// Test hook: the store's wall clock (`StoreOptions.clock`), so a test can set it forward or back.
     package var clock: @Sendable () -> Date = { Date() }
+
+    public struct RefusalLogLimit: Sendable, Hashable {
+        public var lines: Int
+        public var interval: Duration
+
+        public init(lines: Int, interval: Duration) {
+            self.lines = lines
+            self.interval = interval
+        }
+    }
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32

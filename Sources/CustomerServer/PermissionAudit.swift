@@ -5,15 +5,28 @@ import RPCServing
 /// a refusal is the service working as meant, but one worth a line).
 struct PermissionAudit: Sendable {
     let logger: Logger
+    /// A refused call is as cheap to send as any: each OS user's refusals get a few lines a minute
+    /// (``CustomerServerConfiguration/refusalLogLimit``), so one caller in a loop cannot fill the
+    /// disk or the journal, nor crowd out the other users' lines.
+    private let lines: PerUserLogRateLimiter
 
-    /// Logs a refusal and returns the error to answer it with.
+    init(logger: Logger, limit: CustomerServerConfiguration.RefusalLogLimit) {
+        self.logger = logger
+        lines = PerUserLogRateLimiter(interval: limit.interval, lines: limit.lines)
+    }
+
+    /// Logs a refusal (unless its OS user's lines are used up: then it is counted for the user's
+    /// next line) and returns the error to answer it with.
     /// - Parameter detail: machine-readable: field `right` with the missing right's name (as in
     ///   `Rights`), or the metadata key that was refused.
     func refuse(_ context: ServerContext, code: StatusCode = .permissionDenied, user: String, service: String?,
                 detail: ErrorDetail, message: String) -> RPCError {
-        var fields = [("method", context.method.fullName), ("user", user), (detail.field, detail.reason)]
-        if let service { fields.append(("service", service)) }
-        logger.notice("permission denied", fields)
+        if let suppressed = lines.admit(uid: context.peer.uid) {
+            var fields = [("method", context.method.fullName), ("user", user), (detail.field, detail.reason)]
+            if let service { fields.append(("service", service)) }
+            fields.append(("uid", "\(context.peer.uid)"))
+            logger.notice("permission denied", LogRateLimiter.fields(fields, suppressed: suppressed))
+        }
         return RPCError(code, message, details: [detail])
     }
 

@@ -113,7 +113,7 @@ enum APIReference {
         with a zero-width space, a soft hyphen or a variation selector (U+FE0F) in it is "VIP", and
         "A", a Hangul filler (U+3164) and "B" is "AB"; the second is
         refused `ALREADY_EXISTS` "name: is already taken by the keyword 'ÉCOLE' …", naming the one that
-        has it; accents are not folded ("ecole" is another keyword). Its limit counts Unicode code points after composing, as SQLite's `length()` does. No text
+        has it; accents are not folded ("ecole" is another keyword). Its limit counts Unicode code points after composing, as SQLite's `length()` does. More than 30 combining marks in a row (no language needs them) get a combining grapheme joiner (U+034F, which shows nothing and which search and the fold ignore) after each 30 before composing, as Unicode's Stream-Safe Text Format has it, and are read back so: composing such a run costs the square of its length. No text
         may hold a control character (Unicode category Cc: NUL, escape, DEL, the C1 range) or a line or
         paragraph separator, except the free texts, which may hold line feeds and tabs: a customer's
         `description`, a contact's `notes`, the `text` of an activity note and of a collaboration note, a lost

@@ -24,7 +24,8 @@ final class PermissionServer: Sendable {
     /// Snapshots are read beside the server (WAL lets a reader in while the server writes).
     private let databasePath: String
 
-    init(profile: String, trusted: Bool = false) throws {
+    init(profile: String, trusted: Bool = false,
+         configure: (inout CustomerServerConfiguration) -> Void = { _ in }) throws {
         let directory = try TestServer.makeTemporaryDirectory()
         let databasePath = directory.appendingPathComponent("customers.sqlite").path
         seed = try PermissionSeeder.seed(databasePath: databasePath, profile: profile, trusted: trusted)
@@ -32,7 +33,7 @@ final class PermissionServer: Sendable {
         server = try TestServer(
             directory: directory,
             administrators: [CustomerServerConfiguration.InitialUser(uid: seed.bossUID, name: PermissionSeed.boss)],
-            logger: log.logger)
+            logger: log.logger, configure: configure)
         client = server.client()
     }
 
@@ -50,9 +51,12 @@ final class PermissionServer: Sendable {
 /// Runs `body` against a fresh seeded server where this process has `profile`, and stops it afterwards.
 /// A body still running after `testBodyLimit` fails the test, naming it (`TestServer.withTimeLimit`).
 func withPermissionServer<T>(
-    profile: String, trusted: Bool = false, test: String = #function, _ body: (PermissionServer) async throws -> T
+    profile: String, trusted: Bool = false, test: String = #function,
+    configure: @escaping @Sendable (inout CustomerServerConfiguration) -> Void = { _ in },
+    _ body: (PermissionServer) async throws -> T
 ) async throws -> T {
-    try await withOffPool(start: { try PermissionServer(profile: profile, trusted: trusted) }, stop: { $0.stop() }) { fixture in
+    try await withOffPool(start: { try PermissionServer(profile: profile, trusted: trusted, configure: configure) },
+                          stop: { $0.stop() }) { fixture in
         try await fixture.server.withTimeLimit(test) { try await body(fixture) }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 @testable import RPCCore
 @testable import RPCServing
 @testable import RPCTransport
+@testable import ServiceLog
 import Testing
 
 /// What a hostile client's input can make the server build and send, and hold, before and after
@@ -188,5 +189,30 @@ import Testing
         #expect(limiter.admit(at: start + .seconds(1)) == 99)
         #expect(limiter.admit(at: start + .milliseconds(1500)) == nil)
         #expect(limiter.admit(at: start + .seconds(3)) == 1)
+    }
+
+    /// Refusals (redteam27): each OS user gets its own lines an interval, one user's flood holds back
+    /// none of another's, the user's next line counts what was left out, and the windows kept shrink
+    /// back to the users who logged lately.
+    @Test func eachUsersLinesAreLimitedOnTheirOwn() {
+        let limiter = PerUserLogRateLimiter(interval: .seconds(60), lines: 3)
+        let start = ContinuousClock.now
+        for step in 0..<3 {
+            #expect(limiter.admit(uid: 1000, at: start + .milliseconds(step)) == 0)
+        }
+        for step in 3..<500 {
+            #expect(limiter.admit(uid: 1000, at: start + .milliseconds(step)) == nil)
+        }
+        #expect(limiter.admit(uid: 1001, at: start + .seconds(1)) == 0)
+        #expect(limiter.admit(uid: 1000, at: start + .seconds(59)) == nil)
+        #expect(limiter.admit(uid: 1000, at: start + .seconds(60)) == 498)
+        #expect(limiter.admit(uid: 1000, at: start + .seconds(61)) == 0)
+
+        for uid in UInt32(2_000)..<UInt32(2_000 + PerUserLogRateLimiter.pruneAbove) {
+            _ = limiter.admit(uid: uid, at: start + .seconds(62))
+        }
+        #expect(limiter.trackedUsers == PerUserLogRateLimiter.pruneAbove + 1)  // 1001, idle a minute, went
+        #expect(limiter.admit(uid: 9_999, at: start + .seconds(200)) == 0)
+        #expect(limiter.trackedUsers == 1)
     }
 }

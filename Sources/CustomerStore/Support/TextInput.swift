@@ -32,7 +32,55 @@ public enum TextInput {
     static func composed(_ text: String) -> String {
         var text = text
         let isComposed = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xCC } }
-        return isComposed ? text : text.precomposedStringWithCanonicalMapping
+        return isComposed ? text : streamSafe(text).precomposedStringWithCanonicalMapping
+    }
+
+    /// The most non-starters (combining marks) in a row that ``streamSafe(_:)`` leaves as they are.
+    static let maxNonStartersInARow = 30
+    private static let combiningGraphemeJoiner: Unicode.Scalar = "\u{034F}"
+
+    /// `text` with a combining grapheme joiner (U+034F, a starter that shows nothing) after every
+    /// 30 non-starters in a row, as Unicode's Stream-Safe Text Process (UAX #15) does; any other
+    /// text as it is.
+    ///
+    /// Foundation puts each run of non-starters in canonical order by a sort whose cost grows with
+    /// the square of the run (`__CFUniCharPrioritySort`), before any length is counted: one 4 MiB
+    /// name of alternating marks (U+0301 and U+0316, 2 million in one run) kept a core busy for
+    /// minutes, the call unstoppable, and a user may run 256 such calls at once (redteam27). With
+    /// runs of at most 30 the sort is linear in the text. No text of any language needs more than
+    /// 30 marks on one character (UAX #15), so what is stored changes only for such input, which
+    /// then stays as marks on a joiner instead of piling onto one letter (the joiner is ignored by
+    /// search and the unique names' fold, as every default-ignorable code point is).
+    static func streamSafe(_ text: String) -> String {
+        var run = 0
+        var safe: String.UnicodeScalarView?
+        for (offset, scalar) in zip(0..., text.unicodeScalars) {
+            let marks = nonStarters(scalar)
+            if marks == 0 {
+                run = 0
+            } else if run + marks > maxNonStartersInARow {
+                if safe == nil { safe = String.UnicodeScalarView(text.unicodeScalars.prefix(offset)) }
+                safe?.append(combiningGraphemeJoiner)
+                run = marks
+            } else {
+                run += marks
+            }
+            safe?.append(scalar)
+        }
+        return safe.map(String.init) ?? text
+    }
+
+    /// How many non-starters `scalar` is once decomposed (canonically, or by compatibility for
+    /// the unique names' NFKC fold): every code point below U+0300 and most above are starters.
+    private static func nonStarters(_ scalar: Unicode.Scalar) -> Int {
+        guard scalar.value >= 0x300 else { return 0 }
+        switch scalar.value {
+        // Tibetan vowel signs of class 0 that decompose into two marks (UAX #15's table).
+        case 0x0F73, 0x0F75, 0x0F81: return 2
+        // Half-width voiced sound marks: class 0, a mark by compatibility.
+        case 0xFF9E, 0xFF9F: return 1
+        default: return scalar.properties.canonicalCombiningClass == .notReordered ? 0 : 1
+        }
     }
 
     /// The length of `text` as the schema counts it.

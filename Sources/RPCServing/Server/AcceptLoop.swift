@@ -1,6 +1,7 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ServiceLog
 import ThreadSync
 
 /// The thread that accepts connections and starts each one's first thread.

@@ -1,4 +1,5 @@
 import RPCTransport
+import ServiceLog
 
 /// Backpressure at the source: a connection whose client leaves its answers unread starts no new call.
 extension ServerConnection {

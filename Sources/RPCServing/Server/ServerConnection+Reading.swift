@@ -1,6 +1,7 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ServiceLog
 
 /// The leader's side: handshake, reading, and the frames handled inline without a thread hand-off.
 extension ServerConnection {

@@ -1,5 +1,6 @@
 import RPCCore
 import RPCTransport
+import ServiceLog
 
 extension ServerRuntime {
     /// Takes over a connected stream (accepted from the listener, or handed over in process):
