@@ -60,8 +60,10 @@ public struct BinaryDecoder: Sendable {
     }
 
     /// A ``DirectDecodable`` message: its fields read from a `BinaryReader` of the whole buffer,
-    /// with the readers' tables on this stack (2 KiB, left uninitialised: each reader clears its level's
-    /// counts).
+    /// with the readers' tables on this stack (2 KiB in a ``BinaryReader/Tables``; each reader clears
+    /// its level's counts). Not `withUnsafeTemporaryAllocation`: on Linux it puts no more than 1 KiB
+    /// on the stack, and the tables went to the heap through `posix_memalign`, ~700 instructions a
+    /// decode (callgrind of a get, docs/PERFORMANCE.md "get27").
     ///
     /// No closure here returns a `T`: `withUnsafeTemporaryAllocation` passes its closure's value
     /// through a `Result<T, any Error>`, whose metadata the runtime looked up for this unspecialised
@@ -73,7 +75,7 @@ public struct BinaryDecoder: Sendable {
     private func decodeDirectly<D: DirectDecodable, T>(
         _ direct: D.Type, as type: T.Type, from buffer: UnsafeRawBufferPointer
     ) throws -> T {
-        let entries = BinaryReader.tableLevels * BinaryReader.tableEntries
+        var tables = BinaryReader.Tables(repeating: 0)
         var decoder = self
         var budget = DecodingBudget(self)
         // `D` is `T` (the cast above found it so).
@@ -83,7 +85,10 @@ public struct BinaryDecoder: Sendable {
         var failure: (any Error)?
         withUnsafeMutablePointer(to: &decoder) { decoder in
             withUnsafeMutablePointer(to: &budget) { budget in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: entries) { scratch in
+                withUnsafeMutablePointer(to: &tables) { tables in
+                    let scratch = UnsafeMutableBufferPointer(
+                        start: UnsafeMutableRawPointer(tables).assumingMemoryBound(to: Int32.self),
+                        count: BinaryReader.Tables.count)
                     do {
                         let reader: BinaryReader
                         do throws(WireFailure) {

@@ -23,9 +23,12 @@ public struct BinaryReader: ~Copyable {
     private static var tableSize: Int { 32 }
     /// How many levels of nesting have tables: a message this deep or deeper is read by walking
     /// it, as a field number past the tables is (the hot messages nest 5 deep, the card's).
-    static var tableLevels: Int { 8 }
+    static var tableLevels: Int { Tables.count / tableEntries }
     /// Entries of one level's tables: the last occurrences and the counts.
     static var tableEntries: Int { 2 * tableSize }
+    /// The tables of every level, as a value for the stack of `BinaryDecoder.decode`: 8 levels
+    /// (`tableLevels`) of `tableEntries`, the count a literal as a generic argument must be.
+    typealias Tables = InlineArray<512, Int32>
 
     let buffer: UnsafeRawBufferPointer
     /// The message: `start..<end` of `buffer`.

@@ -40,6 +40,18 @@ import Testing
         #expect(LatencyHistogram.bucketCount == 64)
     }
 
+    /// A call's nanoseconds count as whole microseconds, rounded down as its `Duration` was; the
+    /// longest a clock could give counts without trapping.
+    @Test func aCallsNanosecondsCountInWholeMicroseconds() {
+        let statistics = MethodStatistics()
+        statistics.record(.ok, nanoseconds: 1_999)
+        #expect(statistics.snapshot(method: "m").maxMicroseconds == 1)
+        statistics.record(.ok, nanoseconds: .max)
+        let snapshot = statistics.snapshot(method: "m")
+        #expect(snapshot.maxMicroseconds == UInt64.max / 1_000)
+        #expect(snapshot.calls == 2)
+    }
+
     /// Threads recording at once lose no call: no lock, so only the atomics keep the counts.
     @Test func callsRecordedByManyThreadsAtOnceAreAllCounted() async {
         let statistics = MethodStatistics()
@@ -50,7 +62,7 @@ import Testing
                     await onThread {
                         for call in 0..<callsEach {
                             let code: StatusCode = call % 4 == 0 ? .notFound : .ok
-                            statistics.record(code, duration: .microseconds(call % 100 + thread * 1_000))
+                            statistics.record(code, nanoseconds: UInt64(call % 100 + thread * 1_000) * 1_000)
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import ThreadSync
 
 /// Whether the database file and its write-ahead log are still, at their paths, the files the
 /// store opened.
@@ -141,8 +142,6 @@ final class DatabaseFileWatch: Sendable {
     }
 
     private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+        MonotonicClock.nanoseconds()
     }
 }

@@ -51,9 +51,7 @@ final class LeadershipWatchdog: Sendable {
 
     /// Monotonic nanoseconds, never 0 (0 means "no inline handler").
     static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec) | 1
+        MonotonicClock.nanoseconds() | 1
     }
 
     /// Watches `connection` until ``remove(_:)``; false if the watchdog thread cannot run (then the

@@ -1,6 +1,7 @@
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// Everything a handler knows about its call: method, caller, metadata, deadline, cancellation.
 ///
@@ -21,8 +22,9 @@ public final class ServerContext: Sendable {
     let connection: ServerConnection
     /// Flow-control state of a streaming call; nil for unary calls.
     let stream: CallStream?
-    /// When the CALL_START frame was read: the call's duration runs from here.
-    let startedAt = ContinuousClock.now
+    /// When the CALL_START frame was read (``MonotonicClock`` nanoseconds): the call's duration
+    /// runs from here.
+    let startedAt = MonotonicClock.nanoseconds()
     /// Where the call's status and duration are counted.
     let methodStatistics: MethodStatistics
     /// The request's charge to the user's input budget, given back when the handler answers or

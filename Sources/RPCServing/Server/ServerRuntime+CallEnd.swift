@@ -1,5 +1,6 @@
 import RPCCore
 import ServiceLog
+import ThreadSync
 
 /// What the runtime does when a call it admitted ends: counts it and logs it if it was slow.
 extension ServerRuntime {
@@ -10,14 +11,14 @@ extension ServerRuntime {
     /// length says nothing of the server and would fill the log: it is only counted. Called once
     /// per admitted call, by whoever claimed its end.
     func callEnded(_ context: ServerContext, _ code: StatusCode) {
-        let duration = context.startedAt.duration(to: .now)
+        let nanoseconds = MonotonicClock.elapsed(from: context.startedAt, to: MonotonicClock.nanoseconds())
         statistics.callEnded(code)
         statistics.callLeftFlight()
         context.connection.callBudget.giveBack(1)
         if context.method.kind == .serverStreaming { context.connection.serverStreamBudget.giveBack(1) }
-        context.methodStatistics.record(code, duration: duration)
-        if context.method.kind == .unary, let threshold = configuration.slowCallThreshold, duration >= threshold {
-            logSlowCall(context, code: code, duration: duration)
+        context.methodStatistics.record(code, nanoseconds: nanoseconds)
+        if context.method.kind == .unary, let threshold = slowCallNanoseconds, nanoseconds >= threshold {
+            logSlowCall(context, code: code, duration: .nanoseconds(Int64(clamping: nanoseconds)))
         }
     }
 

@@ -27,6 +27,9 @@ final class ServerRuntime: Sendable {
     /// ``ServerConfiguration/slowCallLogInterval``; the next says how many were left out, and every
     /// call is still counted in its method's statistics.
     let slowCallLog: LogRateLimiter
+    /// ``ServerConfiguration/slowCallThreshold`` in whole nanoseconds, rounded up (a call's duration
+    /// is a whole number of them, so `>=` keeps its meaning), for the comparison at every call's end.
+    let slowCallNanoseconds: UInt64?
 
     private let registry = ConnectionRegistry()
 
@@ -39,6 +42,7 @@ final class ServerRuntime: Sendable {
         self.health = health
         self.statistics = statistics
         slowCallLog = LogRateLimiter(interval: configuration.slowCallLogInterval)
+        slowCallNanoseconds = configuration.slowCallThreshold.map { $0.saturatingCount(of: .nanoseconds(1), roundingUp: true) }
     }
 
     var openConnectionCount: Int { registry.count }
