@@ -225,17 +225,10 @@ import TestSupport
         try store.write { try $0.execute("INSERT INTO customer_search (customer_search, rank) VALUES ('integrity-check', 1)") }
     }
 
-    /// Runs the indexer's batches on the writer, as its thread would: `limit` history entries in
-    /// one batch, or every entry there is. - Returns: the batches run.
+    /// Runs the indexer's batches now (see `CustomerStore.catchUpSearchIndex`).
     @discardableResult
     private func catchUp(_ store: CustomerStore, limit: Int? = nil) throws -> Int {
-        if let limit {
-            _ = try store.writer.withConnection { try SearchIndex.catchUp($0, limit: limit) }
-            return 1
-        }
-        var batches = 1
-        while try store.writer.withConnection({ try SearchIndex.catchUp($0) }) { batches += 1 }
-        return batches
+        try store.catchUpSearchIndex(limit: limit)
     }
 
     /// How many history entries the index has not followed.
