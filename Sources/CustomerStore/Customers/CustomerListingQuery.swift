@@ -112,11 +112,11 @@ struct CustomerListingQuery {
         }
         var sql: String
         if let candidates {
-            let (condition, value) = candidates.condition
+            let (condition, candidateValues) = candidates.condition
             sql = ""
             Self.appendSelect(to: &sql, conditions + [condition], columns: CustomerRow.selectByRowid)
             sql += order.orderBy
-            values.append(value)
+            values += candidateValues
         } else if mergesStatuses {
             // The one name index is (active, name_key, id) (migration 22): every status by name is
             // its inactive range and its active range, which SQLite merges in order (the plan's
