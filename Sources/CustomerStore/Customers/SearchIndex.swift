@@ -51,6 +51,16 @@ enum SearchIndex {
         }
     }
 
+    /// Takes the customers' texts out of the index now (an erasure, whose data must leave every
+    /// file when it is acknowledged); the indexer, following the erasure's entry later, finds
+    /// nothing more to do. FTS5 keeps the text's trigrams, without the text, in its older segments
+    /// until a merge rewrites them.
+    static func forget(_ connection: SQLiteConnection, customerIDs: [Int64]) throws {
+        for id in customerIDs {
+            try connection.run("DELETE FROM customer_search WHERE rowid = ?", [.integer(id)])
+        }
+    }
+
     /// How many history entries the index has not followed yet (for tests and measurements).
     static func lag(_ connection: SQLiteConnection) throws -> Int64 {
         try connection.withStatement("""
