@@ -12,7 +12,8 @@ extension Migrations {
     /// (`SearchIndexQuery`); the LIKE on the customer's row still decides, so the results are the
     /// scan's.
     ///
-    /// No trigger and no write of the writer's paths touches it: `SearchIndexer` brings it up to
+    /// No trigger and no write of the writer's paths touches it (but an erasure, which takes the
+    /// erased text out at once: `SearchIndex.forget`): `SearchIndexer` brings it up to
     /// date in the writer's idle time, in transactions of its own, from the change history, whose
     /// entries every write of a customer's search text appends in its own transaction (create,
     /// update, import, merge, erasure). `customer_search_state.indexed_through` is the last history
