@@ -80,6 +80,7 @@ enum Migrations {
         nameFolds,
         ignorableNameFolds,
         historyManager,
+        searchIndex,
     ]
 
     /// The runner of `all`.
