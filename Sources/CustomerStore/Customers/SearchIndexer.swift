@@ -5,7 +5,8 @@ import ThreadSync
 /// Brings the search index up to date behind the writer (`SearchIndex.catchUp`), on a thread of
 /// its own, only in the writer's idle time: a batch starts only when no write leads or waits
 /// (`GroupCommitWriter.withConnectionIfIdle`), so a create never shares a transaction with it
-/// and waits behind at most one batch.
+/// and waits behind at most one batch. Caught up, it runs the purge an erasure owes
+/// (`SearchIndex.purgeStep`) in the same turns, one bounded step a turn.
 ///
 /// After a commit wakes it, it pauses ``pause`` before it indexes: the rows of that time are
 /// indexed in one transaction (FTS5 writes a segment a transaction, and a segment a create made
@@ -42,7 +43,9 @@ final class SearchIndexer: Sendable {
             let seen = commits.count
             let outcome: Bool?
             do {
-                outcome = try writer.withConnectionIfIdle { try SearchIndex.catchUp($0) }
+                // Caught up, it purges an erasure's trigrams (a step a turn): a write waits behind
+                // one batch, or one empty batch and one purge step.
+                outcome = try writer.withConnectionIfIdle { try SearchIndex.catchUp($0) || SearchIndex.purgeStep($0) }
             } catch {
                 // Closed, or the batch failed and was rolled back (the mark with it): searches stay
                 // right, reading what the index has not followed; the next commit tries again.
