@@ -63,9 +63,11 @@ enum SearchIndex {
         try connection.run("UPDATE customer_search_state SET purge_owed = 1")
     }
 
-    /// The leaf pages one purge step writes at most: a write arriving meanwhile waits for at most
-    /// this many (measured in docs/PERFORMANCE.md "search27b").
-    static let purgePages = 64
+    /// The leaf pages one purge step writes before it stops at the next term: a write arriving
+    /// meanwhile waits for these and at most the rest of one term's list of customers, the
+    /// longest that of a trigram every customer holds (measured in docs/PERFORMANCE.md
+    /// "search27b": ~1.3 ms a step, at most ~9 ms, at 100 000 customers).
+    static let purgePages = 16
 
     /// One step of a purge owed (migration 30): FTS5's incremental merge with a negative argument
     /// first takes every segment as inputs of one merge, as 'optimize' does, then writes up to
