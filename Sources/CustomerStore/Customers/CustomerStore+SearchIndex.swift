@@ -18,16 +18,4 @@ extension CustomerStore {
             return batches
         }
     }
-
-    /// Runs the purge an erasure owes now, step after step (`SearchIndex.purgeStep`), each on the
-    /// writer in its turn: for measurements and tests. A server leaves this to its `SearchIndexer`.
-    /// - Returns: the steps that merged.
-    @discardableResult
-    package func purgeSearchIndex() throws -> Int {
-        try StoreError.mappingEngineErrors {
-            var steps = 0
-            while try writer.withConnection({ try SearchIndex.purgeStep($0) }) { steps += 1 }
-            return steps
-        }
-    }
 }
