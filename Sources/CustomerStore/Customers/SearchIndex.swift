@@ -54,10 +54,39 @@ enum SearchIndex {
     /// Takes the customers' texts out of the index now (an erasure, whose data must leave every
     /// file when it is acknowledged); the indexer, following the erasure's entry later, finds
     /// nothing more to do. FTS5 keeps the text's trigrams, without the text, in its older segments
-    /// until a merge rewrites them.
+    /// until a merge rewrites them: the erasure marks a purge owed, which the indexer runs later
+    /// (``purgeStep(_:pages:)``), so this transaction stays as short as the erasure.
     static func forget(_ connection: SQLiteConnection, customerIDs: [Int64]) throws {
         for id in customerIDs {
             try connection.run("DELETE FROM customer_search WHERE rowid = ?", [.integer(id)])
+        }
+        try connection.run("UPDATE customer_search_state SET purge_owed = 1")
+    }
+
+    /// The leaf pages one purge step writes before it stops at the next term: a write arriving
+    /// meanwhile waits for these and at most the rest of one term's list of customers, the
+    /// longest that of a trigram every customer holds (measured in docs/PERFORMANCE.md
+    /// "search27b": ~1.3 ms a step, at most ~9 ms, at 100 000 customers).
+    static let purgePages = 16
+
+    /// One step of a purge owed (migration 30): FTS5's incremental merge with a negative argument
+    /// first takes every segment as inputs of one merge, as 'optimize' does, then writes up to
+    /// `pages` leaf pages of its output. Merged into one segment, the oldest, the delete markers
+    /// meet the entries they delete and both are dropped: no segment lists an erased customer
+    /// under its trigrams. When a step finds nothing to merge (FTS5: fewer than 2 changes) the
+    /// index is one segment and the purge is done. In one transaction, the flag with the merge.
+    /// - Returns: whether the purge goes on (another step is due).
+    static func purgeStep(_ connection: SQLiteConnection, pages: Int = purgePages) throws -> Bool {
+        try connection.transaction("BEGIN IMMEDIATE") {
+            let owed = try connection.withStatement("SELECT purge_owed FROM customer_search_state") { statement in
+                try statement.step() && statement.int64(0) != 0
+            }
+            guard owed else { return false }
+            let before = connection.totalChanges
+            try connection.run("INSERT INTO customer_search (customer_search, rank) VALUES ('merge', ?)", [.integer(-Int64(pages))])
+            if connection.totalChanges - before >= 2 { return true }
+            try connection.run("UPDATE customer_search_state SET purge_owed = 0")
+            return false
         }
     }
 

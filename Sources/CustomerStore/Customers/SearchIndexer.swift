@@ -5,7 +5,9 @@ import ThreadSync
 /// Brings the search index up to date behind the writer (`SearchIndex.catchUp`), on a thread of
 /// its own, only in the writer's idle time: a batch starts only when no write leads or waits
 /// (`GroupCommitWriter.withConnectionIfIdle`), so a create never shares a transaction with it
-/// and waits behind at most one batch.
+/// and waits behind at most one batch. The purge an erasure owes (`SearchIndex.purgeStep`) runs
+/// in the same turns, one bounded step a turn, before any batch: the index waits meanwhile (the
+/// searches read what it has not followed).
 ///
 /// After a commit wakes it, it pauses ``pause`` before it indexes: the rows of that time are
 /// indexed in one transaction (FTS5 writes a segment a transaction, and a segment a create made
@@ -42,7 +44,10 @@ final class SearchIndexer: Sendable {
             let seen = commits.count
             let outcome: Bool?
             do {
-                outcome = try writer.withConnectionIfIdle { try SearchIndex.catchUp($0) }
+                // A purge owed goes first, a step a turn: a batch would add a segment, and FTS5
+                // starts the merge of every segment again when one is added. A write waits behind
+                // one step, or one step finding nothing left and one batch.
+                outcome = try writer.withConnectionIfIdle { try SearchIndex.purgeStep($0) || SearchIndex.catchUp($0) }
             } catch {
                 // Closed, or the batch failed and was rolled back (the mark with it): searches stay
                 // right, reading what the index has not followed; the next commit tries again.

@@ -81,6 +81,7 @@ enum Migrations {
         ignorableNameFolds,
         historyManager,
         searchIndex,
+        searchIndexPurge,
     ]
 
     /// The runner of `all`.

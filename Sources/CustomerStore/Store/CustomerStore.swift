@@ -140,8 +140,9 @@ public final class CustomerStore: Sendable {
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
-        // A store opened below migration 29 (`migrateUpTo`, in tests) has no index to keep.
-        let hasSearchIndex = options.migrateUpTo.map { $0 >= Migrations.searchIndex.version } ?? true
+        // A store opened below migration 30 (`migrateUpTo`, in tests) has no index to keep, or
+        // none whose purges it can record.
+        let hasSearchIndex = options.migrateUpTo.map { $0 >= Migrations.searchIndexPurge.version } ?? true
         searchIndexer = options.indexesSearchBehind && hasSearchIndex ? SearchIndexer(writer: writer, commits: commits) : nil
     }
 
