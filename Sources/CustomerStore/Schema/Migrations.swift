@@ -80,8 +80,6 @@ enum Migrations {
         nameFolds,
         ignorableNameFolds,
         historyManager,
-        searchIndex,
-        searchIndexPurge,
     ]
 
     /// The runner of `all`.
