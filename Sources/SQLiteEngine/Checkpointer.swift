@@ -34,6 +34,9 @@ import Synchronization
 ///
 /// After a commit that erased personal data the writer copies the whole log and truncates it
 /// (``truncateLogAfterCommit()``): until then the erased values are still in older log frames.
+///
+/// It also keeps the bytes the writer's last commit left in the log (``logBytesCommitted``), for
+/// the check before each COMMIT that the log was not cut meanwhile (the store's `DatabaseFileWatch`).
 public final class Checkpointer: Sendable {
     /// New log pages between two checkpoints beside the writer.
     public static let backgroundStep: Int32 = 450
@@ -58,6 +61,10 @@ public final class Checkpointer: Sendable {
     private let isTruncationDue = Atomic<Bool>(false)
     /// True from the moment a bulk commit's copy is queued until it has ended.
     private let isBulkCopyRunning = Atomic<Bool>(false)
+    /// Bytes of one log frame (a 24-byte header and a page); 0 while the page size is unknown.
+    private let frameBytes = Atomic<Int64>(0)
+    /// See ``logBytesCommitted``. Written by the writer's commit hook only.
+    private let logBytes = Atomic<Int64>(0)
     /// The connection is used only on `queue`; the counters are read from anywhere.
     private let state = Mutex(State())
 
@@ -99,8 +106,9 @@ public final class Checkpointer: Sendable {
     /// Makes `writer` report its log size here after each commit, instead of checkpointing by
     /// itself (registering a WAL hook turns SQLite's automatic checkpoint off for that connection).
     public func watch(_ writer: SQLiteConnection) {
-        if let lengthRecord, let pageSize = (try? writer.pragma("page_size")).flatMap({ $0.flatMap { Int64($0) } }) {
-            lengthRecord.use(pageSize: pageSize)
+        if let pageSize = (try? writer.pragma("page_size")).flatMap({ $0.flatMap { Int64($0) } }) {
+            frameBytes.store(pageSize > 0 ? 24 + pageSize : 0, ordering: .relaxed)
+            lengthRecord?.use(pageSize: pageSize)
         }
         writer.setWALHook(context: Unmanaged.passUnretained(self).toOpaque()) { context, database, _, pages in
             guard let context, let database else { return SQLITE_OK }
@@ -110,6 +118,13 @@ public final class Checkpointer: Sendable {
     }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// How long the write-ahead log is at least, by the writer's last commit: its header and the
+    /// frames that commit left (SQLite writes them in place and never shrinks the file but by a
+    /// truncating checkpoint, after which this is 0 until the next commit; a restarted log reuses
+    /// the file from its start, so the file stays at least this long). 0 before the first commit.
+    /// Read on the writer's thread, between its commits: elsewhere a commit may be half done.
+    public var logBytesCommitted: Int64 { logBytes.load(ordering: .relaxed) }
 
     /// Makes the writer, right after the commit of the transaction that calls this, copy the whole
     /// log into the database file and truncate the log to zero bytes, before that write is
@@ -151,9 +166,12 @@ public final class Checkpointer: Sendable {
         if isTruncationDue.exchange(false, ordering: .relaxed) {
             // Emptied first: a crash between the two must not leave a record longer than the log.
             lengthRecord?.emptyBeforeTruncation()
+            logBytes.store(0, ordering: .relaxed)
             truncate(on: database)
             return
         }
+        logBytes.store(LogLengthRecord.logBytes(pages: pages, frameBytes: frameBytes.load(ordering: .relaxed)),
+                       ordering: .relaxed)
         lengthRecord?.committed(pages: pages)
         var queuedAt = pagesAtLastQueued.load(ordering: .relaxed)
         if pages < queuedAt {

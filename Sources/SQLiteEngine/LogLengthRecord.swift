@@ -71,7 +71,7 @@ public final class LogLengthRecord: Sendable {
     public func committed(pages: Int32) {
         let frameBytes = frameBytes.load(ordering: .relaxed)
         guard frameBytes > 0, !isLowered.load(ordering: .relaxed) else { return }
-        var length = 32 + Int64(max(pages, 0)) * frameBytes
+        var length = Self.logBytes(pages: pages, frameBytes: frameBytes)
         let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.width) { buffer -> Int in
             buffer.initialize(repeating: UInt8(ascii: " "))
             _ = buffer.initialize(fromContentsOf: prefix.prefix(Self.width - 21))
@@ -133,6 +133,12 @@ public final class LogLengthRecord: Sendable {
         guard length < recorded else { return nil }
         return "the write-ahead log \(logPath) is \(length) bytes, shorter than the \(recorded) bytes the last commit left in "
             + "it on this boot of the machine (\(path)): it was cut or removed while no server read it"
+    }
+
+    /// The bytes a log of `pages` frames of `frameBytes` each takes at least: its 32-byte header
+    /// and the frames (0 while the frame's size is not known).
+    public static func logBytes(pages: Int32, frameBytes: Int64) -> Int64 {
+        frameBytes > 0 ? 32 + Int64(max(pages, 0)) * frameBytes : 0
     }
 
     /// Removes the record (a restore replaces the database it describes).

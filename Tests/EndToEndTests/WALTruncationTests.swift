@@ -50,6 +50,69 @@ import Testing
         }
     }
 
+    /// A write that comes before any read meets the cut (its pages in the writer's cache): before
+    /// (walcut27), it was appended to the cut log and acknowledged, and the in-memory WAL index
+    /// pointed at frames that were now zeros, which a checkpoint could copy into the database file.
+    /// Now the writer compares the log's size with what its commits left before each COMMIT: the
+    /// create is refused `DATA_LOSS`, the marker is left, and the database file is as it was.
+    @Test func aWriteBeforeAnyReadMeetsACutLogIsRefusedAndTheDatabaseFileIsKept() async throws {
+        let root = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let database = try await withTestServer(start: { try TestServer(directory: root) }, stop: { $0.stopKeepingData() }) { server in
+            let client = server.client()
+            defer { client.close() }
+            let path = server.databasePath
+            _ = try await client.customers.create(CustomerFields(name: "Before Oy"))
+            // Copied into the database file now, so the copy below must hold it.
+            let copied = try await onThread { () throws -> Bool in
+                let other = try SQLiteConnection(path: path, role: .writer, busyTimeoutMilliseconds: 5_000)
+                defer { other.close() }
+                return try other.checkpointPassive()
+            }
+            #expect(copied)
+            let reader = try await Self.holdSnapshot(of: path)
+            defer { reader.close() }
+            for name in ["First Oy", "Second Oy", "Third Oy"] {
+                _ = try await client.customers.create(CustomerFields(name: name))
+            }
+            #expect(truncate(path + "-wal", 0) == 0, "truncate: errno \(errno)")
+
+            do {
+                let after = try await client.customers.create(CustomerFields(name: "After Oy"))
+                Issue.record("a create into a cut log was acknowledged: \(after.id)")
+            } catch let error as RPCError {
+                #expect(error.code == .dataLoss, "\(error)")
+                #expect(error.message.contains("the database's write-ahead log \(path)-wal was cut short while the server ran"),
+                        "\(error)")
+            }
+            #expect(FileManager.default.fileExists(atPath: path + ".wal-cut-short"))
+            let later = await #expect(throws: RPCError.self) { try await client.customers.list() }
+            #expect(later?.code == .dataLoss)
+            return path
+        }
+
+        // The database file alone (a copy, without the log) opens, is intact and holds what it held.
+        let copy = root.path + "/copy.sqlite"
+        try FileManager.default.copyItem(atPath: database, toPath: copy)
+        let (integrity, names) = try await onThread { () throws -> (String?, [String]) in
+            let connection = try SQLiteConnection(path: copy, role: .writer, busyTimeoutMilliseconds: 5_000)
+            defer { connection.close() }
+            let names = try connection.withStatement("SELECT name FROM customers ORDER BY name") { statement in
+                var names: [String] = []
+                while try statement.step() { names.append(try statement.text("name")) }
+                return names
+            }
+            return (try connection.pragma("integrity_check"), names)
+        }
+        #expect(integrity == "ok")
+        #expect(names == ["Before Oy"])
+
+        let refused = try await refusedStart(["--socket", root.path + "/d.sock", "--database", database])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("the database \(database) lost writes: its write-ahead log was cut short "),
+                "\(refused.stderr)")
+    }
+
     /// After the cut the server is stopped; its next start must not serve what is left as if
     /// nothing was lost (before, it started without a word and the three creates were gone).
     @Test func aLogCutShortIsRefusedAtTheNextStartUntilItsMarkerIsRemoved() async throws {

@@ -122,11 +122,11 @@ public final class CustomerStore: Sendable {
         try StoreError.mappingEngineErrors { _ = try Self.removeUnreferencedBlobs(writerConnection, blobs: blobs) }
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
-        let fileWatch = DatabaseFileWatch(databasePath: path)
+        let fileWatch = DatabaseFileWatch(databasePath: path) { [checkpointer] in checkpointer.logBytesCommitted }
         self.fileWatch = fileWatch
         writer = try StoreError.mappingEngineErrors {
             try GroupCommitWriter(connection: writerConnection, groupBudgetNanoseconds: options.groupBudgetNanoseconds,
-                                  batch: createBatch, beforeCommit: { try fileWatch.requireFilesInPlaceNow() })
+                                  batch: createBatch, beforeCommit: { try fileWatch.requireFilesWholeBeforeCommit() })
         }
         readers = ConnectionPool(capacity: options.readerCount) {
             try SQLiteConnection(path: path, role: .reader, options: options)
@@ -338,13 +338,14 @@ public final class CustomerStore: Sendable {
     /// change becomes permanent (before its COMMIT); a view that requires an admission it does
     /// not have refuses before `body` runs.
     /// `admit` also looks at the database's files (as every group's COMMIT does): an import or a
-    /// merge that ran while they were removed is refused, not committed into the removed file.
+    /// merge that ran while they were removed, or while the log was cut, is refused, not
+    /// committed into the removed file or the cut log (`requireFilesWholeBeforeCommit`).
     func withWriter<T>(named name: StaticString = #function,
                        _ body: (SQLiteConnection, _ admit: () throws -> Void) throws -> T) throws -> T {
         try fileWatch.requireFilesInPlace()
         let callAdmission = try admission.asked(by: "\(name)")
         let admit = { [fileWatch] in
-            try fileWatch.requireFilesInPlaceNow()
+            try fileWatch.requireFilesWholeBeforeCommit()
             try callAdmission?()
         }
         return try mappingEngineErrors {

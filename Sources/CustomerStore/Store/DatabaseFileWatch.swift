@@ -1,4 +1,5 @@
 import Glibc
+import SQLiteEngine
 import Synchronization
 import ThreadSync
 
@@ -33,6 +34,13 @@ import ThreadSync
 /// with the log's newer ones still readable, so no answer can be trusted. The first short read
 /// also leaves a ``CutShortMarker`` that stops the next start (hardening20; before, a restart
 /// served what was left as if nothing had been lost).
+///
+/// A write can meet the cut before any read does (the pages it reads in the writer's cache): it
+/// would append to the cut log while the in-memory WAL index still points at frames that are now
+/// zeros, which a checkpoint may copy into the database file. So just before each COMMIT the
+/// writer also compares the log's size (from the same stat(2)) with what its last commit left in
+/// it (``requireFilesWholeBeforeCommit()``): shorter is a cut, refused and remembered as a short
+/// read is (walcut27; before, such a create was acknowledged into the cut log).
 final class DatabaseFileWatch: Sendable {
     /// How often a write looks at the paths again.
     static let intervalNanoseconds: UInt64 = 100_000_000
@@ -40,6 +48,12 @@ final class DatabaseFileWatch: Sendable {
     private struct Identity: Equatable {
         let device: UInt64
         let inode: UInt64
+    }
+
+    /// A file's identity and its size in bytes.
+    private struct Status {
+        let identity: Identity
+        let size: Int64
     }
 
     private let files: [(path: String, identity: Identity)]
@@ -55,12 +69,16 @@ final class DatabaseFileWatch: Sendable {
     /// Why the ``CutShortMarker`` could not be left, said in every refusal from then on: the next
     /// start will not stop on it.
     private let markerFailure = Mutex<String?>(nil)
+    /// How long the log is at least by the writer's last commit (`Checkpointer.logBytesCommitted`).
+    private let logBytesCommitted: @Sendable () -> Int64
 
-    /// Watches the database file at `databasePath` and its write-ahead log, those that exist now.
-    init(databasePath: String) {
+    /// Watches the database file at `databasePath` and its write-ahead log, those that exist now;
+    /// `logBytesCommitted` tells, on the writer's thread, how long its commits left the log.
+    init(databasePath: String, logBytesCommitted: @escaping @Sendable () -> Int64) {
         self.databasePath = databasePath
         logPath = databasePath + "-wal"
-        files = [databasePath, logPath].compactMap { path in Self.identity(of: path).map { (path, $0) } }
+        self.logBytesCommitted = logBytesCommitted
+        files = [databasePath, logPath].compactMap { path in Self.status(of: path).map { (path, $0.identity) } }
     }
 
     /// - Throws: `StoreError.unavailable` naming the file once one was found removed or replaced,
@@ -84,10 +102,37 @@ final class DatabaseFileWatch: Sendable {
         try throwIfLost()
     }
 
-    private func look() {
-        if let index = files.firstIndex(where: { Self.identity(of: $0.path) != $0.identity }) {
-            _ = lost.compareExchange(expected: -1, desired: index, ordering: .relaxed)
+    /// ``requireFilesInPlaceNow()``, and the log not shorter than the writer's commits left it,
+    /// with no more system calls. Only on the writer's thread, just before a COMMIT (the writer's
+    /// `beforeCommit`, `withWriter`'s `admit`): there no commit of the server's own is growing the
+    /// log and no truncating checkpoint is shrinking it; a look from elsewhere could see either
+    /// half done and take it for a cut.
+    /// - Throws: as ``requireFilesInPlaceNow()``; `StoreError.cutShort` when the log is shorter,
+    ///   leaving the marker and refusing every call from then on as a short read does.
+    func requireFilesWholeBeforeCommit() throws {
+        guard !stopped.load(ordering: .relaxed) else { return }
+        if let size = look(), case let committed = logBytesCommitted(), size < committed {
+            throw noticing(StoreError.sqlite(SQLiteError(
+                code: StoreError.ioErrorShortRead,
+                message: "the log is \(size) bytes, shorter than the \(committed) bytes the server's last commit left in it",
+                context: "looking at \(logPath) before a COMMIT")))
         }
+        try throwIfLost()
+    }
+
+    /// Looks at the paths; a file removed or replaced is remembered in `lost`.
+    /// - Returns: the log's size, when it is still the file the store opened.
+    @discardableResult
+    private func look() -> Int64? {
+        var logSize: Int64?
+        for (index, file) in files.enumerated() {
+            guard let status = Self.status(of: file.path), status.identity == file.identity else {
+                _ = lost.compareExchange(expected: -1, desired: index, ordering: .relaxed)
+                return nil
+            }
+            if file.path == logPath { logSize = status.size }
+        }
+        return logSize
     }
 
     /// - Throws: `StoreError.cutShort` once a read found a database file cut short; nothing else
@@ -135,10 +180,11 @@ final class DatabaseFileWatch: Sendable {
         stopped.store(true, ordering: .relaxed)
     }
 
-    private static func identity(of path: String) -> Identity? {
+    private static func status(of path: String) -> Status? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
-        return Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        return Status(identity: Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
+                      size: Int64(status.st_size))
     }
 
     private static func now() -> UInt64 {
