@@ -147,6 +147,30 @@ public final class GroupCommitWriter: @unchecked Sendable {
         try submit(isExclusive: true, body)
     }
 
+    /// Runs `body` as ``withConnection(_:)`` does, but only when the writer is idle (nobody leads,
+    /// nothing queued); otherwise returns nil at once, without waiting. For work done behind the
+    /// writes, in the writer's idle time (the store's search index): a write arriving meanwhile
+    /// queues and waits at most this one run of `body`, then leads as usual.
+    /// - Throws: what `body` throws, or ``ConnectionClosedError``.
+    public func withConnectionIfIdle<T>(_ body: (SQLiteConnection) throws -> T) throws -> T? {
+        lock.lock()
+        if isClosed {
+            lock.unlock()
+            throw ConnectionClosedError()
+        }
+        guard !hasLeader, queue.isEmpty else {
+            lock.unlock()
+            return nil
+        }
+        hasLeader = true
+        lock.unlock()
+        return try withoutActuallyEscaping(body) { body in
+            let call = PendingCall(isExclusive: true, checksFirst: false, admission: nil, body)
+            lead(call)
+            return try call.result.get()
+        }
+    }
+
     public var statistics: Statistics {
         lock.lock()
         defer { lock.unlock() }

@@ -70,6 +70,10 @@ import SQLiteEngine
         #expect(nokia.version == 1 && nokia.updatedAt == Date(milliseconds: 2_000))
         #expect(try upgraded.history(.customer, id: 1).isEmpty)
         #expect(try Self.pending(upgraded) == 0)
+        // Its new search text is in the search index, which follows the history (none here): the
+        // backfill rebuilt it.
+        let byBusinessID = try CustomerListingQuery(CustomerFilter(search: "0112038-9"), order: .byName)
+        #expect(try upgraded.read { try byBusinessID.page($0, after: nil, limit: 10, reading: .index) }.customers.map(\.id) == [1])
         // Duplicates find it by the business id, as they find a customer stored today with that number.
         let vatKey = try upgraded.write { connection in
             try connection.withStatement("SELECT key FROM customer_match_keys WHERE customer_id = 1 AND kind = 'vat'") {

@@ -36,7 +36,8 @@ import SQLiteEngine
     }
 
     @Test func theCardIsOneSnapshotOfAFixedNumberOfQueries() throws {
-        let fixture = try Fixture(readerCount: 1)
+        // No search indexer: its commits, between two counted reads, would make the second look its names up again.
+        let fixture = try Fixture(readerCount: 1, indexesSearchBehind: false)
         let store = fixture.store
         let small = try fixture.create("Small")
         let big = try fixture.create("Big")
@@ -82,7 +83,8 @@ import SQLiteEngine
     /// renamed behind the store's back (no call renames one) is shown by the new name on the very
     /// next read.
     @Test func keptNamesLastUntilTheDatabaseChanges() throws {
-        let fixture = try Fixture(readerCount: 1)
+        // No search indexer: its commits, between two counted reads, would make the second look its names up again.
+        let fixture = try Fixture(readerCount: 1, indexesSearchBehind: false)
         let store = fixture.store
         let customer = try fixture.create("Kept Oy")
         func statementsRun() throws -> Int { try store.readers.withConnection { $0.statementsRun } }

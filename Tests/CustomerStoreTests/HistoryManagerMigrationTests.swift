@@ -14,7 +14,10 @@ import SQLiteEngine
         let (admin, bob, carol): (Author, Int64, Int64)
         let (handed, kept): (StoredCustomer, StoredCustomer)
         do {
-            let store = try CustomerStore(path: directory.databasePath, options: Fixture.options(clock: clock))
+            // Made at 28: the version set back to 27 below runs 28 again, then 29 (the search index) once.
+            var options = Fixture.options(clock: clock)
+            options.migrateUpTo = Migrations.historyManager.version
+            let store = try CustomerStore(path: directory.databasePath, options: options)
             admin = .user(try store.addUser(uid: 1000, name: "alice", isAdministrator: true).id)
             bob = try store.addUser(uid: 1001, name: "bob").id
             carol = try store.addUser(uid: 1002, name: "carol").id
@@ -31,7 +34,7 @@ import SQLiteEngine
 
         let upgraded = try CustomerStore(path: directory.databasePath, options: Fixture.options(clock: clock))
         defer { upgraded.close() }
-        #expect(upgraded.appliedMigrations == [Migrations.historyManager.version])
+        #expect(upgraded.appliedMigrations == Array(Migrations.historyManager.version...Migrations.latestVersion))
         #expect(try HistoryManagerTests.managers(upgraded, customerID: handed.id)
             == ["customer created -", "customer updated -"])
         func feed(_ manager: Int64) throws -> [String] {

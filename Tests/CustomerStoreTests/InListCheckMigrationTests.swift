@@ -54,8 +54,8 @@ import SQLiteEngine
         // makes partial, the idempotency keys' clock, which 24 adds, the customers' and match keys'
         // foreign keys and CHECKs, which 25 edits, and the unique names' fold column, its indexes and
         // the table of renamings, which 26 adds (the column taken out of the tables' SQL, which the
-        // comparison keeps).
-        let laterChanges = ["view customer_activity_items ", "table history ", "table history_changes ",
+        // comparison keeps), and the search index and its tables, which 29 adds.
+        let laterChanges = ["table customer_search", "view customer_activity_items ", "table history ", "table history_changes ",
                             "index sqlite_autoindex_history_changes_1 ", "trigger customers_head_office_on_insert ",
                             "index contacts_by_customer ", "index contacts_listed ", "index customers_by_name ",
                             "index customers_by_account_manager ", "table idempotency_key_clock ", "table customers ",

@@ -33,11 +33,15 @@ struct Fixture {
 
     /// - Parameter groupBudgetNanoseconds: how long a commit group takes further members (a test
     ///   that forms a group on purpose makes it long, so a busy machine does not split the group).
-    init(readerCount: Int = 4, groupBudgetNanoseconds: UInt64 = GroupCommitWriter.groupBudgetNanoseconds) throws {
+    /// - Parameter indexesSearchBehind: whether the search index follows the writes by itself
+    ///   (`SearchIndexer`); a test that holds it behind turns it off.
+    init(readerCount: Int = 4, groupBudgetNanoseconds: UInt64 = GroupCommitWriter.groupBudgetNanoseconds,
+         indexesSearchBehind: Bool = true) throws {
         directory = try TemporaryDirectory()
         clock = TestClock()
         var options = Self.options(clock: clock, readerCount: readerCount)
         options.groupBudgetNanoseconds = groupBudgetNanoseconds
+        options.indexesSearchBehind = indexesSearchBehind
         store = try CustomerStore(path: directory.databasePath, options: options)
         admin = try store.addUser(uid: 1000, name: "alice", isAdministrator: true)
         other = try store.addUser(uid: 1001, name: "bob")

@@ -279,11 +279,25 @@ import Testing
     /// A reader of another process's kind holding its snapshot from before the creates to come: no
     /// checkpoint may copy them back into the database file (the start-up's migrations may have
     /// queued one), so they are in the log alone when it is cut.
+    ///
+    /// The server keeps its WAL index in its own memory ("unix-excl"), so this reader reads the
+    /// database file as it is on disk, and may meet it while a checkpoint of the server writes it
+    /// (the search indexer commits behind the first create, and a checkpoint follows): page 1 not
+    /// written yet reads as SQLITE_NOTADB. It tries again, on its own thread, at most 500 times.
     private static func holdSnapshot(of path: String) async throws -> SQLiteConnection {
-        try await onThread {
-            let reader = try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 5_000)
-            try reader.execute("BEGIN DEFERRED; SELECT count(*) FROM customers")
-            return reader
+        let notADatabase: Int32 = 26  // SQLITE_NOTADB (this target does not import CSQLite)
+        return try await onThread {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    let reader = try SQLiteConnection(path: path, role: .reader, busyTimeoutMilliseconds: 5_000)
+                    try reader.execute("BEGIN DEFERRED; SELECT count(*) FROM customers")
+                    return reader
+                } catch let error as SQLiteError where error.primaryCode == notADatabase && attempt < 500 {
+                    usleep(10_000)
+                }
+            }
         }
     }
 }

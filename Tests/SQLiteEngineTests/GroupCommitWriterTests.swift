@@ -218,6 +218,36 @@ import Synchronization
     }
 
     /// `close()` refuses later writes with `ConnectionClosedError`.
+    /// Work done in the writer's idle time (the store's search index) runs only while nobody leads
+    /// or waits: refused at once while a write runs and while one is queued, run once the writer is
+    /// free, a write arriving meanwhile queued behind it; refused with the closed error once closed.
+    @Test func idleWorkRunsOnlyWhenTheWriterIsFree() async throws {
+        let database = try TemporaryDatabase()
+        let writer = try Self.makeWriter(database)
+        let gate = Gate()
+        let first = try await Self.startHeldWrite(writer, gate, "A")
+        #expect(try await onThread { try writer.withConnectionIfIdle { try insertLog($0, "idle") } } == nil)
+        let queued = try await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "B") }
+        #expect(try await onThread { try writer.withConnectionIfIdle { try insertLog($0, "idle") } } == nil)
+        gate.open()
+        #expect(try await first.value == 1)
+        #expect(try await queued.value == 2)
+        let idleGate = Gate()
+        let idle = ThreadTask {
+            try writer.withConnectionIfIdle { connection in
+                idleGate.hold()
+                return try connection.transaction("BEGIN IMMEDIATE") { try insertLog(connection, "idle") }
+            }
+        }
+        try await idleGate.waitUntilHeld()
+        let behind = try await Self.startQueuedWrite(writer, queued: 1) { try insertLog($0, "C") }
+        idleGate.open()
+        #expect(try await idle.value == 3)
+        #expect(try await behind.value == 4)
+        writer.close()
+        await #expect(throws: ConnectionClosedError()) { try await onThread { try writer.withConnectionIfIdle { _ in 0 } } }
+    }
+
     @Test func aClosedWriterRefusesWrites() async throws {
         let database = try TemporaryDatabase()
         let writer = try Self.makeWriter(database)

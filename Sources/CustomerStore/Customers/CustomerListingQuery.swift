@@ -9,6 +9,9 @@ struct CustomerListingQuery {
     let fingerprint: UInt64
     private let conditions: [String]
     private let values: [SQLValue]
+    /// The search's terms asked of the trigram index; `nil` without a search or with a term too
+    /// short for it (the LIKE over every row stays).
+    let searchIndex: SearchIndexQuery?
 
     /// The longest search term, in code points: no searched field is longer (an email's 254 bytes),
     /// and SQLite fails a LIKE pattern over 50 000 bytes (SQLITE_LIMIT_LIKE_PATTERN_LENGTH) with an
@@ -36,17 +39,21 @@ struct CustomerListingQuery {
             }
         }
         let term = SearchKey.term(filter.search)
+        var searchIndex: SearchIndexQuery?
         if let term {
             // A VAT number or business id matches in any spelling: the stored ones have no
             // separators, so the term is also tried without them.
             if let identifier = SearchKey.identifierTerm(term) {
                 conditions.append("(c.search_text LIKE ? ESCAPE '\\' OR c.search_text LIKE ? ESCAPE '\\')")
                 values += [.text(SearchKey.containsPattern(term)), .text(SearchKey.containsPattern(identifier))]
+                searchIndex = SearchIndexQuery(terms: [term, identifier])
             } else {
                 conditions.append("c.search_text LIKE ? ESCAPE '\\'")
                 values.append(.text(SearchKey.containsPattern(term)))
+                searchIndex = SearchIndexQuery(terms: [term])
             }
         }
+        self.searchIndex = searchIndex
         let country = filter.country?.trimmingWhitespace().uppercased()
         if let country, !country.isEmpty {
             guard CountryCodes.assigned.contains(country) else {
@@ -76,7 +83,13 @@ struct CustomerListingQuery {
     }
 
     /// The SELECT of one page and its bound values (the keyset condition only after a position).
-    func sqlText(after position: ListPosition?, limit: Int) -> (sql: String, values: [SQLValue]) {
+    ///
+    /// - Parameter candidates: the search's index, when it gives few candidates
+    ///   (``SearchIndexQuery/isSelective(_:)``): the page is read from those by rowid
+    ///   (`NOT INDEXED`: else SQLite walked the order's index over every customer, testing each id
+    ///   against them) and sorted, the same rows in the same order as the scan.
+    func sqlText(after position: ListPosition?, limit: Int, candidates: SearchIndexQuery? = nil)
+        -> (sql: String, values: [SQLValue]) {
         var conditions = self.conditions
         var values = self.values
         if let position {
@@ -98,7 +111,13 @@ struct CustomerListingQuery {
             }
         }
         var sql: String
-        if mergesStatuses {
+        if let candidates {
+            let (condition, candidateValues) = candidates.condition
+            sql = ""
+            Self.appendSelect(to: &sql, conditions + [condition], columns: CustomerRow.selectByRowid)
+            sql += order.orderBy
+            values += candidateValues
+        } else if mergesStatuses {
             // The one name index is (active, name_key, id) (migration 22): every status by name is
             // its inactive range and its active range, which SQLite merges in order (the plan's
             // `MERGE (UNION ALL)`) and stops at the LIMIT; both arms bind the same values.
@@ -182,11 +201,13 @@ struct CustomerListingQuery {
     }
 
     /// One page of stored customers (see below).
-    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int)
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int, reading: SearchRead = .chosen)
         throws -> (customers: [StoredCustomer], last: ListPosition?, hasMore: Bool) {
         var customers: [StoredCustomer] = []
         customers.reserveCapacity(limit)
-        let (last, hasMore) = try page(connection, after: position, limit: limit) { customers.append(try $0.stored()) }
+        let (last, hasMore) = try page(connection, after: position, limit: limit, reading: reading) {
+            customers.append(try $0.stored())
+        }
         return (customers, last, hasMore)
     }
 
@@ -197,9 +218,14 @@ struct CustomerListingQuery {
     /// Asks for `limit + 1` rows: the extra one only tells whether a next page exists. The keyset
     /// condition `(name_key, id) > (?, ?)` (or `number > ?`) plus ORDER BY on an index makes every
     /// page one index range scan, whatever its depth (no OFFSET).
-    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int,
+    func page(_ connection: SQLiteConnection, after position: ListPosition?, limit: Int, reading: SearchRead = .chosen,
               each: (CustomerListingRow) throws -> Void) throws -> (last: ListPosition?, hasMore: Bool) {
-        let (sql, values) = sqlText(after: position, limit: limit)
+        let candidates: SearchIndexQuery? = switch reading {
+        case .chosen: try searchIndex.flatMap { try $0.isSelective(connection) ? $0 : nil }
+        case .scan: nil
+        case .index: searchIndex
+        }
+        let (sql, values) = sqlText(after: position, limit: limit, candidates: candidates)
         let users = UserNames(connection)
         return try connection.withStatement(sql) { statement in
             try statement.bind(values)

@@ -12,7 +12,8 @@ extension CustomerStore {
     /// has one. A number the rule refuses (stored before numbers were checked) or that names no
     /// business id (a German one) is left as it is. The version, `updated_at` and the history stay
     /// as they are: the customer's number says what it said, now in a second column too, and a
-    /// server upgrade must not make any client's update with an expected version fail.
+    /// server upgrade must not make any client's update with an expected version fail; so the
+    /// search index, which follows the history, is rebuilt here (`SearchIndex.rebuildSQL`).
     /// - Returns: how many customers got a business id.
     @discardableResult
     static func backfillBusinessIDs(_ connection: SQLiteConnection, normaliser: VATNumberNormaliser?) throws -> Int {
@@ -45,6 +46,11 @@ extension CustomerStore {
                 filled += 1
             }
             if !ids.isEmpty { try connection.run("DELETE FROM business_id_backfill") }
+            // These texts changed without a history entry, which the search index follows: it is
+            // built again, with its mark, in this transaction (once in a database's life).
+            if filled > 0, try Migrations.currentVersion(of: connection) >= Migrations.searchIndex.version {
+                try connection.execute(SearchIndex.rebuildSQL)
+            }
             return filled
         }
     }

@@ -23,9 +23,13 @@ extension CustomerStore {
             if current.deleted { return }
             var erased = try HistoryLog.eraseValues(connection, .customer, id: id)
             // The customers merged into it live on in it: their histories hold its data too.
-            for absorbed in try Self.absorbedCustomers(connection, into: id) {
+            let absorbedIDs = try Self.absorbedCustomers(connection, into: id)
+            for absorbed in absorbedIDs {
                 erased += try HistoryLog.eraseValues(connection, .customer, id: absorbed)
             }
+            // The search index keeps its own copy of each text and follows the writes only later:
+            // the erased texts leave it now, in this transaction.
+            try SearchIndex.forget(connection, customerIDs: [id] + absorbedIDs)
             erased += [current.name, current.description, current.vatNumber, current.businessID, current.email,
                        current.website, current.phone].compactMap { $0 }
             for contact in try ContactRow.fetchAll(connection, customerID: id, includeDeactivated: true) {

@@ -80,6 +80,8 @@ enum Migrations {
         nameFolds,
         ignorableNameFolds,
         historyManager,
+        searchIndex,
+        searchIndexPurge,
     ]
 
     /// The runner of `all`.

@@ -38,6 +38,9 @@ public final class CustomerStore: Sendable {
     let streamIDBudget: StreamIDBudget
     /// The database and its log still at their paths: every write asks first.
     let fileWatch: DatabaseFileWatch
+    /// Brings the search index up to date in the writer's idle time; nil in a view, or when the
+    /// options turn it off.
+    private let searchIndexer: SearchIndexer?
 
     enum Access {
         /// Reads on a pooled reader, writes through group commit: the store as opened.
@@ -137,6 +140,10 @@ public final class CustomerStore: Sendable {
         commits = CommitSignal()
         admission = .unconditional
         ownsConnections = true
+        // A store opened below migration 30 (`migrateUpTo`, in tests) has no index to keep, or
+        // none whose purges it can record.
+        let hasSearchIndex = options.migrateUpTo.map { $0 >= Migrations.searchIndexPurge.version } ?? true
+        searchIndexer = options.indexesSearchBehind && hasSearchIndex ? SearchIndexer(writer: writer, commits: commits, fileWatch: fileWatch) : nil
     }
 
     /// The newest customer's stamp (its index's last entry), so stamps after a restart are not
@@ -184,6 +191,7 @@ public final class CustomerStore: Sendable {
         streamIDBudget = opened.streamIDBudget
         self.admission = admission
         ownsConnections = false
+        searchIndexer = nil
     }
 
     /// Runs SQLite's quick_check on a connection of its own (readers and the writer go on meanwhile);
@@ -205,6 +213,7 @@ public final class CustomerStore: Sendable {
         // SQLite removes the WAL when its last connection closes: not a removal to report.
         fileWatch.stop()
         checkpointer.stopRecordingLogLength()
+        searchIndexer?.stop()
         commits.close()
         readers.close()
         writer.close()

@@ -36,6 +36,9 @@ public struct StoreOptions: Sendable {
     /// Test hook: how long a commit group takes further members (see `GroupCommitWriter`), so a
     /// test on a busy machine can form the group it means to.
     var groupBudgetNanoseconds = GroupCommitWriter.groupBudgetNanoseconds
+    /// Test hook: whether the search index is brought up to date behind the writer (`SearchIndexer`);
+    /// a test that holds it behind to compare its searches with the scan turns it off.
+    package var indexesSearchBehind = true
     /// Test hook: the wall clock used for created/updated timestamps and the idempotency keys' age
     /// (a server's tests set it through `CustomerServerConfiguration.clock` to move it).
     package var clock: @Sendable () -> Date = { Date() }
