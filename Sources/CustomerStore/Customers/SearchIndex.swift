@@ -5,7 +5,7 @@ import SQLiteEngine
 enum SearchIndex {
     /// The most history entries one catching-up transaction follows: a write arriving while it
     /// runs waits for at most this many entries' customers to be reindexed (measured in
-    /// docs/PERFORMANCE.md "search27").
+    /// docs/performance/HISTORY.md "search27").
     static let batchLimit = 256
 
     /// Indexes every customer's text and marks the index as following every history entry
