@@ -14,7 +14,7 @@ public enum MethodKind: UInt8, Sendable, Codable {
 ///
 /// Its names live in one shared immutable storage: a copy is one retain, not one per string. Every
 /// call's ``ServerContext`` (and the permission check beside it) copied the four strings, 8
-/// `swift_bridgeObjectRetain` a get and their releases (callgrind, docs/PERFORMANCE.md "get27").
+/// `swift_bridgeObjectRetain` a get and their releases (callgrind, docs/performance/HISTORY.md "get27").
 public struct MethodDescriptor: Sendable, Hashable {
     private final class Storage: Sendable {
         let service: String

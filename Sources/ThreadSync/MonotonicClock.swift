@@ -5,7 +5,7 @@ import Glibc
 ///
 /// Why not `ContinuousClock.now`: on Linux it goes through `swift_get_time` and builds an
 /// `Instant` of 128-bit attoseconds, and a duration between two of them is `_Int128` arithmetic,
-/// ~150–200 instructions a read where this is ~40 (callgrind of a get, docs/PERFORMANCE.md "get27").
+/// ~150–200 instructions a read where this is ~40 (callgrind of a get, docs/performance/HISTORY.md "get27").
 /// Deadlines stay `ContinuousClock.Instant`s: they are public and scheduled by that clock.
 package enum MonotonicClock {
     /// Nanoseconds since an unspecified start (the machine's boot), never going back: 2^64 of them
