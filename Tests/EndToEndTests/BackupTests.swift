@@ -236,6 +236,56 @@ import Testing
         }
     }
 
+    /// A backup another local user could have written is not restored (redteam28): a restore makes
+    /// the backup's users and profiles the server's, so a database of another user's making put in
+    /// the backup's place would name its own administrators. Each way in is refused, exit 4, with
+    /// nothing made at the database's place; the same backup restores once mended.
+    @Test func aBackupOthersCouldHaveWrittenIsNotRestored() async throws {
+        let backups = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: backups) }
+        let folder = backups.path + "/nightly"
+        try await withServer { _, client in
+            _ = try await client.customers.create(CustomerFields(name: "In the backup"))
+            _ = try await client.maintenance.backup(to: folder)
+        }
+        let fresh = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        let database = fresh.path + "/data/customers.sqlite"
+        func expectRefused(_ way: String, naming expected: String) async throws {
+            let result = try await runProduct("customerd", ["--database", database, "--restore", folder])
+            #expect(result.status == 4, "\(way): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(way): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: fresh.path + "/data"), "\(way): the restore made the database's folder")
+        }
+
+        #expect(chmod(folder, 0o777) == 0)
+        try await expectRefused("the folder writable by others", naming: "nightly has mode 777: group or others")
+        #expect(chmod(folder, 0o700) == 0)
+        #expect(chmod(backups.path, 0o777) == 0)
+        try await expectRefused("a directory above it writable by others", naming: "above the backup folder has mode 777")
+        #expect(chmod(backups.path, 0o700) == 0)
+        for name in ["MANIFEST", "customers.sqlite"] {
+            #expect(chmod(folder + "/" + name, 0o666) == 0)
+            try await expectRefused("\(name) writable by others", naming: "/nightly/\(name) has mode 666")
+            #expect(chmod(folder + "/" + name, 0o600) == 0)
+        }
+        let log = folder + "/customers.sqlite-wal"
+        #expect(FileManager.default.createFile(atPath: log, contents: Data()))
+        #expect(chmod(log, 0o622) == 0)
+        try await expectRefused("a write-ahead log writable by others", naming: "customers.sqlite-wal has mode 622")
+        try FileManager.default.removeItem(atPath: log)
+        let elsewhere = backups.path + "/elsewhere.sqlite"
+        try FileManager.default.moveItem(atPath: folder + "/customers.sqlite", toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/customers.sqlite", withDestinationPath: elsewhere)
+        try await expectRefused("a symbolic link for the database", naming: "customers.sqlite is not a regular file")
+        try FileManager.default.removeItem(atPath: folder + "/customers.sqlite")
+        try FileManager.default.moveItem(atPath: elsewhere, toPath: folder + "/customers.sqlite")
+
+        let restored = try await runProduct("customerd", ["--database", database, "--restore", folder, "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("1 customers"), "\(restored.stdout)")
+    }
+
     /// 100 000 customers in a fresh database at `database`: large enough that copying it a page per
     /// step (each step a turn of the writer) outlasts a signal or stop sent once its staging folder
     /// appears; history rows became smaller, so 40 000 customers no longer were.
