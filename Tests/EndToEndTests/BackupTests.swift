@@ -196,6 +196,29 @@ import Testing
         }
     }
 
+    /// Targets the file system cannot hold are refused as the caller's mistake (redteam28; before,
+    /// `INTERNAL` "the store failed" and an error line in the log): a name too long for the staging
+    /// folder built beside it, and a place that holds no folders.
+    @Test func aTargetTheFileSystemCannotHoldIsRefusedOnTheField() async throws {
+        try await withServer { server, client in
+            let longest = server.directory.path + "/" + String(repeating: "b", count: 229)
+            let tooLong = await #expect(throws: RPCError.self) {
+                try await client.maintenance.backup(to: server.directory.path + "/" + String(repeating: "a", count: 230))
+            }
+            #expect(tooLong?.code == .invalidArgument, "\(String(describing: tooLong))")
+            #expect(tooLong?.details.map(\.field) == ["to"])
+            #expect(tooLong?.details.first?.reason.contains("at most 229 bytes, got 230") == true, "\(String(describing: tooLong))")
+
+            let noFolders = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: "/proc/self/backup") }
+            #expect(noFolders?.code == .failedPrecondition, "\(String(describing: noFolders))")
+            #expect(noFolders?.details.map(\.field) == ["to"])
+
+            _ = try await client.maintenance.backup(to: longest)
+            #expect(FileManager.default.fileExists(atPath: longest + "/MANIFEST"))
+            #expect(try Self.stagingFolders(in: server.directory.path).isEmpty)
+        }
+    }
+
     @Test func restoringOverExistingDataNeedsForce() async throws {
         let backups = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: backups) }
