@@ -219,6 +219,27 @@ import Testing
         }
     }
 
+    /// A backup is not made where another user could swap its staging folder for a link before the
+    /// server writes into it, or the backup for its own afterwards, which `--restore` refuses
+    /// (redteam28): a folder writable by others that is not sticky. A sticky one, as /tmp, is fine.
+    @Test func aTargetInAFolderOthersMayWriteIsRefused() async throws {
+        try await withServer { server, client in
+            let shared = server.directory.path + "/shared"
+            try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+            #expect(chmod(shared, 0o777) == 0)
+            let refused = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: shared + "/nightly") }
+            #expect(refused?.code == .failedPrecondition, "\(String(describing: refused))")
+            #expect(refused?.details.map(\.field) == ["to"])
+            #expect(refused?.details.first?.reason.contains("/shared above the backup folder has mode 777 (not sticky)") == true,
+                    "\(String(describing: refused))")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
+
+            #expect(chmod(shared, 0o1777) == 0)
+            _ = try await client.maintenance.backup(to: shared + "/nightly")
+            #expect(FileManager.default.fileExists(atPath: shared + "/nightly/MANIFEST"))
+        }
+    }
+
     @Test func restoringOverExistingDataNeedsForce() async throws {
         let backups = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: backups) }

@@ -39,6 +39,32 @@ enum BackupFolderSafety {
         return real
     }
 
+    /// What is wrong with the directories above the backup folder `folder` (its parent, then each
+    /// one above that, resolved by realpath(3)) by ``DirectoryRule/ancestor(of:)``'s rule, worded
+    /// with the fix; nil when each passes or the parent is not there. A backup is made only where
+    /// this finds nothing (`BackupTarget`): elsewhere another user could swap its staging folder or
+    /// the backup for its own, and a restore refuses it.
+    static func problemAbove(folder: String) -> String? {
+        guard let resolved = realpath((folder as NSString).deletingLastPathComponent, nil) else { return nil }
+        let parent = String(cString: resolved)
+        free(resolved)
+        let owner = geteuid()
+        let found = DirectoryRule.ancestor(of: owner).finding(atPath: parent, followingLinks: false).map { (parent, $0) }
+            ?? DirectoryRule.unsafeAncestor(of: parent, user: owner)
+        guard let (directory, finding) = found else { return nil }
+        switch finding {
+        case .ownedBy(let uid):
+            return "the directory \(directory) above the backup folder belongs to uid \(uid), not to this server's user "
+                + "(uid \(owner)) or root: its owner could put a backup folder of its own in the place of \(folder)"
+        case .writableByOthers(let mode):
+            return "the directory \(directory) above the backup folder has mode \(String(mode, radix: 8)) (not sticky): "
+                + "group or others could put a backup folder of their own in the place of \(folder); chmod go-w "
+                + "\(directory) (or chmod +t, as /tmp) once you know nobody did, or choose another folder"
+        case .notADirectory:
+            return "\(directory) above the backup folder is not a directory"
+        }
+    }
+
     private static func problem(resolvedFolder folder: String) -> String? {
         let owner = geteuid()
         switch DirectoryRule(user: owner).finding(atPath: folder, followingLinks: false) {
@@ -54,19 +80,7 @@ enum BackupFolderSafety {
         case nil:
             break
         }
-        if let (ancestor, finding) = DirectoryRule.unsafeAncestor(of: folder, user: owner) {
-            switch finding {
-            case .ownedBy(let uid):
-                return "the directory \(ancestor) above the backup folder belongs to uid \(uid), not to this user (uid \(owner)) "
-                    + "or root: its owner could have put a backup folder of its own in the place of \(folder)"
-            case .writableByOthers(let mode):
-                return "the directory \(ancestor) above the backup folder has mode \(String(mode, radix: 8)) (not sticky): "
-                    + "group or others could have put a backup folder of their own in the place of \(folder); chmod go-w "
-                    + "\(ancestor) (or chmod +t, as /tmp) once you know nobody did"
-            case .notADirectory:
-                return "\(ancestor) above the backup folder is not a directory"
-            }
-        }
+        if let problem = problemAbove(folder: folder) { return problem }
         var info = stat()
         for name in checkedFiles {
             let file = folder + "/" + name

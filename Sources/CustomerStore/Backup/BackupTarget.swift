@@ -46,6 +46,11 @@ struct BackupTarget {
             throw StoreError.failedPrecondition("the folder \(parent) does not exist (a backup creates only its own folder)",
                                                 field: "to")
         }
+        // Where another user may rename entries, it could swap the staging folder for a link
+        // before the server writes into it, or the backup for its own after (redteam28).
+        if let problem = BackupFolderSafety.problemAbove(folder: path) {
+            throw StoreError.failedPrecondition(problem + "; customerd --restore would refuse such a backup", field: "to")
+        }
     }
 
     /// Creates the hidden staging folder (mode 0700) beside the target.
