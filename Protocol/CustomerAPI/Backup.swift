@@ -1,7 +1,9 @@
 /// Asks for a backup into a folder the server writes.
 public struct BackupRequest: Codable, Sendable, Hashable {
     /// An absolute path on the server's machine: nothing there yet, or an empty folder, in a folder
-    /// that exists. Written by the server's OS user, not the caller's.
+    /// that exists, its last name at most 229 bytes (the staging folder beside it adds 26); that
+    /// folder and those above it the server's user's or root's, and writable by nobody else unless
+    /// sticky. Written by the server's OS user, not the caller's.
     public var to: String
     /// Database pages copied per step, each step holding writers up once. Default: 64 (256 KiB).
     public var pagesPerStep: Int32?

@@ -9,7 +9,8 @@ public enum BackupRestore {
     /// operator's own process) into `configuration.databasePath`.
     /// - Returns: one line saying what was restored, for the operator.
     /// - Throws: ``StoreOpeningError`` `.inUse` while a server runs; `StoreError` when the backup
-    ///   is incomplete or damaged, or data is there and `force` is false.
+    ///   is incomplete or damaged, another user could have written it, or data is there and
+    ///   `force` is false.
     public static func restore(from backup: String, configuration: CustomerServerConfiguration, force: Bool) throws -> String {
         let absolute = backup.hasPrefix("/") ? backup : FileManager.default.currentDirectoryPath + "/" + backup
         let folder = (absolute as NSString).standardizingPath

@@ -155,7 +155,10 @@ enum DaemonOptions {
         as the --database, then exit; the server must be stopped (its lock is
         taken). The backup is checked first (its MANIFEST, SQLite integrity_check,
         every file's SHA-256); an incomplete or damaged one is refused and nothing
-        changes. A database location that already holds data is refused too.
+        changes. So is one another user could have written (its folder, a folder
+        above it or its database or MANIFEST another user's or writable by group
+        or others): the backup's users become the server's. A database location
+        that already holds data is refused too.
         """, completion: .file)
     static let force = Option.flag("force", help: """
         With --restore: replace the data already there (the database, its WAL and

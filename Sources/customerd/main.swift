@@ -50,7 +50,8 @@ let helpText = """
           restore a backup with --restore and --force, or check the database and remove the marker),
           or unsafe (its directory, a directory above it, or its files another user owns or may write,
           or a link)
-      4   --restore refused: the backup is incomplete or damaged, or data is there (no --force)
+      4   --restore refused: the backup is incomplete or damaged, another user could have
+          written it, or data is there (no --force)
       64  wrong command line
 
     EXAMPLE:

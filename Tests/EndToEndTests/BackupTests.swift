@@ -196,6 +196,50 @@ import Testing
         }
     }
 
+    /// Targets the file system cannot hold are refused as the caller's mistake (redteam28; before,
+    /// `INTERNAL` "the store failed" and an error line in the log): a name too long for the staging
+    /// folder built beside it, and a place that holds no folders.
+    @Test func aTargetTheFileSystemCannotHoldIsRefusedOnTheField() async throws {
+        try await withServer { server, client in
+            let longest = server.directory.path + "/" + String(repeating: "b", count: 229)
+            let tooLong = await #expect(throws: RPCError.self) {
+                try await client.maintenance.backup(to: server.directory.path + "/" + String(repeating: "a", count: 230))
+            }
+            #expect(tooLong?.code == .invalidArgument, "\(String(describing: tooLong))")
+            #expect(tooLong?.details.map(\.field) == ["to"])
+            #expect(tooLong?.details.first?.reason.contains("at most 229 bytes, got 230") == true, "\(String(describing: tooLong))")
+
+            let noFolders = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: "/proc/self/backup") }
+            #expect(noFolders?.code == .failedPrecondition, "\(String(describing: noFolders))")
+            #expect(noFolders?.details.map(\.field) == ["to"])
+
+            _ = try await client.maintenance.backup(to: longest)
+            #expect(FileManager.default.fileExists(atPath: longest + "/MANIFEST"))
+            #expect(try Self.stagingFolders(in: server.directory.path).isEmpty)
+        }
+    }
+
+    /// A backup is not made where another user could swap its staging folder for a link before the
+    /// server writes into it, or the backup for its own afterwards, which `--restore` refuses
+    /// (redteam28): a folder writable by others that is not sticky. A sticky one, as /tmp, is fine.
+    @Test func aTargetInAFolderOthersMayWriteIsRefused() async throws {
+        try await withServer { server, client in
+            let shared = server.directory.path + "/shared"
+            try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+            #expect(chmod(shared, 0o777) == 0)
+            let refused = await #expect(throws: RPCError.self) { try await client.maintenance.backup(to: shared + "/nightly") }
+            #expect(refused?.code == .failedPrecondition, "\(String(describing: refused))")
+            #expect(refused?.details.map(\.field) == ["to"])
+            #expect(refused?.details.first?.reason.contains("/shared above the backup folder has mode 777 (not sticky)") == true,
+                    "\(String(describing: refused))")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: shared).isEmpty)
+
+            #expect(chmod(shared, 0o1777) == 0)
+            _ = try await client.maintenance.backup(to: shared + "/nightly")
+            #expect(FileManager.default.fileExists(atPath: shared + "/nightly/MANIFEST"))
+        }
+    }
+
     @Test func restoringOverExistingDataNeedsForce() async throws {
         let backups = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: backups) }
@@ -234,6 +278,56 @@ import Testing
             let gone = await #expect(throws: RPCError.self) { try await client.customers.get(id: later) }
             #expect(gone?.code == .notFound)
         }
+    }
+
+    /// A backup another local user could have written is not restored (redteam28): a restore makes
+    /// the backup's users and profiles the server's, so a database of another user's making put in
+    /// the backup's place would name its own administrators. Each way in is refused, exit 4, with
+    /// nothing made at the database's place; the same backup restores once mended.
+    @Test func aBackupOthersCouldHaveWrittenIsNotRestored() async throws {
+        let backups = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: backups) }
+        let folder = backups.path + "/nightly"
+        try await withServer { _, client in
+            _ = try await client.customers.create(CustomerFields(name: "In the backup"))
+            _ = try await client.maintenance.backup(to: folder)
+        }
+        let fresh = try TestServer.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: fresh) }
+        let database = fresh.path + "/data/customers.sqlite"
+        func expectRefused(_ way: String, naming expected: String) async throws {
+            let result = try await runProduct("customerd", ["--database", database, "--restore", folder])
+            #expect(result.status == 4, "\(way): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(way): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: fresh.path + "/data"), "\(way): the restore made the database's folder")
+        }
+
+        #expect(chmod(folder, 0o777) == 0)
+        try await expectRefused("the folder writable by others", naming: "nightly has mode 777: group or others")
+        #expect(chmod(folder, 0o700) == 0)
+        #expect(chmod(backups.path, 0o777) == 0)
+        try await expectRefused("a directory above it writable by others", naming: "above the backup folder has mode 777")
+        #expect(chmod(backups.path, 0o700) == 0)
+        for name in ["MANIFEST", "customers.sqlite"] {
+            #expect(chmod(folder + "/" + name, 0o666) == 0)
+            try await expectRefused("\(name) writable by others", naming: "/nightly/\(name) has mode 666")
+            #expect(chmod(folder + "/" + name, 0o600) == 0)
+        }
+        let log = folder + "/customers.sqlite-wal"
+        #expect(FileManager.default.createFile(atPath: log, contents: Data()))
+        #expect(chmod(log, 0o622) == 0)
+        try await expectRefused("a write-ahead log writable by others", naming: "customers.sqlite-wal has mode 622")
+        try FileManager.default.removeItem(atPath: log)
+        let elsewhere = backups.path + "/elsewhere.sqlite"
+        try FileManager.default.moveItem(atPath: folder + "/customers.sqlite", toPath: elsewhere)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/customers.sqlite", withDestinationPath: elsewhere)
+        try await expectRefused("a symbolic link for the database", naming: "customers.sqlite is not a regular file")
+        try FileManager.default.removeItem(atPath: folder + "/customers.sqlite")
+        try FileManager.default.moveItem(atPath: elsewhere, toPath: folder + "/customers.sqlite")
+
+        let restored = try await runProduct("customerd", ["--database", database, "--restore", folder, "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("1 customers"), "\(restored.stdout)")
     }
 
     /// 100 000 customers in a fresh database at `database`: large enough that copying it a page per

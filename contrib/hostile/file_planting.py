@@ -2,6 +2,7 @@
 """What another OS user can reach of the files customerd makes, and what it can plant for them.
 
     sudo contrib/hostile/file_planting.py --customerd PATH --customerctl PATH [--uid 4521] [--other 4522]
+                                          [--only modes|planting|restore ...]
 
 Run as root (it switches users with setpriv). customerd runs as UID, the other local user is OTHER;
 everything happens under a fresh directory in /tmp, removed at the end. Each case starts its own
@@ -18,6 +19,13 @@ server and stops it:
   a database file of OTHER's in the server's own directory (root gives it away); a symbolic link
   at the write-ahead log's path. A finding is a server that starts (it would write customers into
   files OTHER reads) or a planted file that changed; each must be refused with exit code 3.
+- restore: OTHER runs a customerd of its own (so it is that database's administrator) and backs it
+  up; then puts that backup where UID keeps its own: into a backup folder UID made writable by
+  others (mode 0777), and in place of a backup folder in a directory above it that others may
+  write (mode 0777, not sticky). UID restores each (`customerd --restore`) into a fresh database.
+  A finding is a restore that succeeds; the script then starts UID's server on the restored
+  database (socket mode 0666) and reports what OTHER's `customerctl whoami` says there. Each must
+  be refused with exit code 4 before anything at the database's place is made.
 
 Exit status 0 without findings, 1 with.
 """
@@ -175,12 +183,71 @@ def planting(base: str, tools: argparse.Namespace) -> list[str]:
     return findings
 
 
+def restore(base: str, tools: argparse.Namespace) -> list[str]:
+    findings = []
+    env = {"PATH": "/usr/bin:/bin", "HOME": base}
+    mine = owned_directory(f"{base}/other-server", tools.other)
+    socket = f"{mine}/s.sock"
+    server = spawn(tools.other, [tools.customerd, "--socket", socket, "--database", f"{mine}/customers.sqlite"],
+                   0o022, env, f"{base}/other-server.log")
+    try:
+        if not wait_for(socket, server):
+            return [f"restore: OTHER's server did not start: {open(f'{base}/other-server.log').read()}"]
+        made = as_user(tools.other, [tools.customerctl, "--socket", socket, "admin", "backup", "--to", f"{mine}/backup"],
+                       env=env)
+        if made.returncode != 0:
+            return [f"restore: OTHER's backup failed: {made.stderr.strip()}"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+    shared_folder = owned_directory(f"{base}/kept/nightly", tools.uid, 0o777)
+    os.chmod(f"{base}/kept", 0o755)
+    os.chown(f"{base}/kept", tools.uid, tools.uid)
+    # OTHER's backup is its own (0700 and 0600): it lets UID read the copies it places.
+    dropped = as_user(tools.other, ["sh", "-c", f"cp -r {mine}/backup/. {shared_folder} && "
+                                                f"chmod -R go+rX {shared_folder}/*"], umask=0o022)
+    open_parent = owned_directory(f"{base}/drop", tools.uid, 0o777)
+    owned_directory(f"{open_parent}/nightly", tools.uid)
+    swapped = as_user(tools.other, ["sh", "-c", f"mv {open_parent}/nightly {open_parent}/old && "
+                                                f"cp -r {mine}/backup {open_parent}/nightly && "
+                                                f"chmod -R go+rX {open_parent}/nightly"], umask=0o022)
+    for case, folder, placed in (("restore-folder-0777", shared_folder, dropped),
+                                 ("restore-parent-0777", f"{open_parent}/nightly", swapped)):
+        if placed.returncode != 0:
+            findings.append(f"{case}: OTHER could not place its backup: {placed.stderr.strip()}")
+            continue
+        target = owned_directory(f"{base}/{case}", tools.uid)
+        database = f"{target}/data/customers.sqlite"
+        done = as_user(tools.uid, [tools.customerd, "--database", database, "--restore", folder], env=env)
+        print(f"  {case}: exit {done.returncode}: {(done.stdout + done.stderr).strip()[-300:]}")
+        if done.returncode != 4:
+            findings.append(f"{case}: the restore of OTHER's backup was not refused (exit {done.returncode})")
+        if os.path.exists(f"{target}/data"):
+            findings.append(f"{case}: the restore made {target}/data")
+        if done.returncode == 0:
+            socket = f"{target}/s.sock"
+            server = spawn(tools.uid, [tools.customerd, "--socket", socket, "--socket-mode", "0666",
+                                       "--database", database], 0o022, env, f"{base}/{case}.log")
+            try:
+                if wait_for(socket, server):
+                    whoami = as_user(tools.other, [tools.customerctl, "--socket", socket, "whoami"], env=env)
+                    said = " / ".join(line.split(None, 1)[-1] for line in whoami.stdout.splitlines()[:2])
+                    print(f"    OTHER (uid {tools.other}) on UID's restored server: {said}{whoami.stderr.strip()}")
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=60)
+    return findings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customerd", required=True)
     parser.add_argument("--customerctl", required=True)
     parser.add_argument("--uid", type=int, default=4521, help="the server's OS user")
     parser.add_argument("--other", type=int, default=4522, help="the other local user")
+    parser.add_argument("--only", choices=["modes", "planting", "restore"], action="append",
+                        help="run only these cases (repeatable; default: all)")
     tools = parser.parse_args()
     if os.geteuid() != 0:
         print("run as root: the script switches users", file=sys.stderr)
@@ -189,11 +256,17 @@ def main() -> int:
     os.chmod(base, 0o755)
     findings: list[str] = []
     try:
-        for umask in (0o000, 0o077):
-            print(f"modes under umask {umask:03o}:")
-            findings += modes(base, tools, umask)
-        print("planting:")
-        findings += planting(base, tools)
+        cases = tools.only or ["modes", "planting", "restore"]
+        if "modes" in cases:
+            for umask in (0o000, 0o077):
+                print(f"modes under umask {umask:03o}:")
+                findings += modes(base, tools, umask)
+        if "planting" in cases:
+            print("planting:")
+            findings += planting(base, tools)
+        if "restore" in cases:
+            print("restore:")
+            findings += restore(base, tools)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     for finding in findings:

@@ -19,6 +19,7 @@ COMMAND_LINES = REPOSITORY / "contrib" / "hostile" / "command_lines.py"
 SCOPE_LEAKS = REPOSITORY / "contrib" / "hostile" / "scope_leaks.py"
 CRASH_POINTS = REPOSITORY / "contrib" / "hostile" / "crash_points.py"
 LOG_FLOOD = REPOSITORY / "contrib" / "hostile" / "log_flood.py"
+FILE_PLANTING = REPOSITORY / "contrib" / "hostile" / "file_planting.py"
 
 
 def run_against_daemon(test: unittest.TestCase, script: pathlib.Path, arguments, *daemon_arguments: str,
@@ -132,6 +133,28 @@ class ScopeLeaksTest(unittest.TestCase):
         self.assertRegex(output, r"held    \d+ edited and forged page tokens")
         self.assertIn("held    5 rounds of the same keys from both users at once: 10 of 10 customers", output)
         self.assertIn("\n0 findings; the server serves\n", output)
+
+
+class FilePlantingTest(unittest.TestCase):
+    def test_files_another_user_planted_are_neither_served_nor_restored(self) -> None:
+        """contrib/hostile/file_planting.py's `planting` and `restore` cases: another OS uid's
+        database files where the server's would go (redteam20b), and its own backup where the
+        server's user keeps one, then restored (redteam28); a few seconds. Each is a customerd the
+        script starts, as two other uids, so the binaries must be theirs to run."""
+        if os.geteuid() != 0:
+            self.skipTest("file_planting.py switches to other OS uids: run as root")
+        customerd = pathlib.Path(customerd_path()).resolve()
+        customerctl = customerd.parent / "customerctl"
+        if not customerctl.exists():
+            self.skipTest(f"no customerctl beside {customerd}")
+        if any(not directory.stat().st_mode & 0o001 for directory in customerd.parents):
+            self.skipTest(f"{customerd} is in a folder other users may not enter")
+        result = subprocess.run([sys.executable, str(FILE_PLANTING), "--customerd", str(customerd), "--customerctl",
+                                 str(customerctl), "--only", "planting", "--only", "restore"],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("restore-folder-0777: exit 4", result.stdout)
+        self.assertIn("\n0 finding(s)\n", result.stdout)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ import Glibc
 /// Where a backup goes: an absolute path with nothing there (or an empty folder), in a folder that
 /// exists. The backup is built in a hidden staging folder beside it and renamed to it when done.
 struct BackupTarget {
+    /// The longest name the target's last component may have: the staging folder beside it is
+    /// named `.NAME.partial-` and up to 16 hex digits, 26 bytes more, and a name has at most 255.
+    static let longestName = 255 - 26
+
     /// The target, standardized (no trailing slash, no `.` or `..`).
     let path: String
     let parent: String
@@ -21,6 +25,13 @@ struct BackupTarget {
         path = (target as NSString).standardizingPath
         parent = (path as NSString).deletingLastPathComponent
         guard path != "/", !path.contains("\0") else { throw StoreError.invalid("to", "must name a folder below /") }
+        // Checked here, not left to mkdir(2): its ENAMETOOLONG was answered INTERNAL (redteam28).
+        let nameBytes = (path as NSString).lastPathComponent.utf8.count
+        guard nameBytes <= Self.longestName else {
+            throw StoreError.invalid(
+                "to", "must end in a name of at most \(Self.longestName) bytes, got \(nameBytes): the backup is built "
+                    + "beside it in a folder named .NAME.partial-XXXXXXXXXXXXXXXX, and a name has at most 255")
+        }
         var status = stat()
         if lstat(path, &status) == 0 {
             let isEmptyFolder = (status.st_mode & S_IFMT) == S_IFDIR
@@ -34,6 +45,11 @@ struct BackupTarget {
         guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError.failedPrecondition("the folder \(parent) does not exist (a backup creates only its own folder)",
                                                 field: "to")
+        }
+        // Where another user may rename entries, it could swap the staging folder for a link
+        // before the server writes into it, or the backup for its own after (redteam28).
+        if let problem = BackupFolderSafety.problemAbove(folder: path) {
+            throw StoreError.failedPrecondition(problem + "; customerd --restore would refuse such a backup", field: "to")
         }
     }
 
@@ -50,7 +66,14 @@ struct BackupTarget {
                     "the server's user (uid \(geteuid())) may not write in \(parent): \(String(cString: strerror(code)))",
                     field: "to")
             }
-            throw FileSystem.error("mkdir", staging, code)
+            if code == ENOSPC || code == EDQUOT || code == EMFILE || code == ENFILE {
+                throw FileSystem.error("mkdir", staging, code)
+            }
+            // The place cannot hold a folder (/proc, a parent swapped for a file or a link loop
+            // since it was looked at): the caller's target is wrong, the server is not at fault
+            // (these were answered INTERNAL, redteam28).
+            throw StoreError.failedPrecondition(
+                "cannot make a folder in \(parent): \(String(cString: strerror(code)))", field: "to")
         }
         return staging
     }

@@ -17,14 +17,16 @@ extension CustomerStore {
     /// - Parameter force: replace data already at `path` (the database, its WAL, and every blob);
     ///   without it, existing data is refused.
     /// - Returns: the backup's manifest.
-    /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup or for existing data,
+    /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup, for existing data, or
+    ///   for a backup another user could have written (``BackupFolderSafety``),
     ///   `dataLoss` for damage, `schemaTooNew`, ``StoreOpeningError`` `.inUse` while a server runs,
     ///   `.unsafeFile` for a database directory or file another user could have planted or could swap.
     public static func restore(from backup: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
         try StoreError.mappingEngineErrors { try restoreChecked(from: backup, toDatabase: path, force: force) }
     }
 
-    private static func restoreChecked(from backup: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
+    private static func restoreChecked(from folder: String, toDatabase path: String, force: Bool) throws -> BackupManifest {
+        let backup = try BackupFolderSafety.checkedFolder(folder)
         let manifest = try BackupManifest(readingFrom: backup)
         let backupDatabase = backup + "/" + BackupManifest.databaseName
         guard FileSystem.regularFileSize(backupDatabase) == manifest.databaseBytes else {
