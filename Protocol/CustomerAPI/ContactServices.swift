@@ -8,7 +8,10 @@ public enum AddressService {
         service: name, method: "AddAddress",
         summary: "The customer's first address becomes its head office in the same transaction.", acceptsIdempotencyKey: true)
     public static let updateAddress = UnaryMethod<UpdateAddressRequest, Address>(
-        service: name, method: "UpdateAddress", acceptsIdempotencyKey: true)
+        service: name, method: "UpdateAddress",
+        summary: "Given fields only; one whose every given field equals the stored value once normalised changes nothing "
+            + "(the address as it is, its version unchanged, no history entry, no change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let removeAddress = UnaryMethod<AddressIDRequest, AddressList>(
         service: name, method: "RemoveAddress",
         summary: "Refused (FAILED_PRECONDITION) for the head office while other addresses exist.", acceptsIdempotencyKey: true)
@@ -28,7 +31,10 @@ public enum ContactService {
     public static let createContact = UnaryMethod<CreateContactRequest, Contact>(
         service: name, method: "CreateContact", acceptsIdempotencyKey: true)
     public static let updateContact = UnaryMethod<UpdateContactRequest, Contact>(
-        service: name, method: "UpdateContact", acceptsIdempotencyKey: true)
+        service: name, method: "UpdateContact",
+        summary: "Given fields only; one whose every given field equals the stored value once normalised changes nothing "
+            + "(the contact as it is, its version unchanged, no history entry, no change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let getContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "GetContact")
     public static let listContacts = UnaryMethod<ListContactsRequest, ContactList>(service: name, method: "ListContacts")
     public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(

@@ -19,7 +19,10 @@ public enum CustomerService {
     public static let updateCustomer = UnaryMethod<UpdateCustomerRequest, Customer>(
         service: name, method: "UpdateCustomer",
         summary: "Partial: only the fields given change; a stale expected version is ABORTED, and so is, with own scope, "
-            + "a customer given to another account manager after the call was checked.", acceptsIdempotencyKey: true)
+            + "a customer given to another account manager after the call was checked. An update whose every given field "
+            + "equals the stored value once normalised (trimmed, composed, a VAT number canonical) changes nothing: the "
+            + "customer as it is, its version and `updatedAt` unchanged, no history entry, no change-feed event.",
+        acceptsIdempotencyKey: true)
     public static let listCustomers = UnaryMethod<ListCustomersRequest, ListCustomersResponse>(
         service: name, method: "ListCustomers",
         summary: "A page of `limit` customers (1 to 1000, default 50; else INVALID_ARGUMENT); `query.status` absent "

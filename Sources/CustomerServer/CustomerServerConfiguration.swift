@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 import ProductVersion
 import RPCServing
+import ServiceLog
 
 /// Everything `customerd` needs to start; defaults work on a fresh machine with no flags.
 public struct CustomerServerConfiguration: Sendable {
@@ -56,15 +57,7 @@ public struct CustomerServerConfiguration: Sendable {
     /// Test hook: the store's wall clock (`StoreOptions.clock`), so a test can set it forward or back.
     package var clock: @Sendable () -> Date = { Date() }
 
-    public struct RefusalLogLimit: Sendable, Hashable {
-        public var lines: Int
-        public var interval: Duration
-
-        public init(lines: Int, interval: Duration) {
-            self.lines = lines
-            self.interval = interval
-        }
-    }
+    public typealias RefusalLogLimit = PerUserLogLimit
 
     public struct InitialUser: Sendable, Hashable {
         public var uid: UInt32

@@ -10,9 +10,9 @@ struct PermissionAudit: Sendable {
     /// disk or the journal, nor crowd out the other users' lines.
     private let lines: PerUserLogRateLimiter
 
-    init(logger: Logger, limit: CustomerServerConfiguration.RefusalLogLimit) {
+    init(logger: Logger, limit: PerUserLogLimit) {
         self.logger = logger
-        lines = PerUserLogRateLimiter(interval: limit.interval, lines: limit.lines)
+        lines = PerUserLogRateLimiter(limit)
     }
 
     /// Logs a refusal (unless its OS user's lines are used up: then it is counted for the user's

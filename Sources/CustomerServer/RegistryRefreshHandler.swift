@@ -18,6 +18,9 @@ struct RegistryRefreshHandler: GuardedService {
     /// Registry failures are the server operator's business too: a registry that stopped
     /// answering, or changed its documents, shows in the log and not only to the caller.
     let logger: Logger
+    /// A caller can ask again and again while a registry is down: its lines are bounded per OS
+    /// user as failed calls' are (``ServerConfiguration/failedCallLogLimit``).
+    let failureLog: PerUserLogRateLimiter
 
     func register(with router: inout GuardedRouter) {
         router.register(CustomerService.refreshFromRegistry, requires: .registryRefresh) { request, context in
@@ -43,10 +46,12 @@ struct RegistryRefreshHandler: GuardedService {
                 from: provider, for: vatNumber, timeout: registries.timeout,
                 url: registries.baseURLs[provider.country]?.absoluteString ?? provider.country, context: context)
         } catch {
-            logger.warning("registry lookup failed: \(error)", [
-                ("customer", String(customer.id)), ("businessId", vatNumber.businessID ?? vatNumber.canonical),
-                ("registry", provider.country),
-            ])
+            if let suppressed = failureLog.admit(uid: context.peer.uid) {
+                logger.warning("registry lookup failed: \(error)", LogRateLimiter.fields([
+                    ("customer", String(customer.id)), ("businessId", vatNumber.businessID ?? vatNumber.canonical),
+                    ("registry", provider.country), ("uid", "\(context.peer.uid)"),
+                ], suppressed: suppressed))
+            }
             throw error
         }
 

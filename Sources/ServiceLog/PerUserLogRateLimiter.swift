@@ -18,6 +18,10 @@ public final class PerUserLogRateLimiter: Sendable {
         self.lines = lines
     }
 
+    public convenience init(_ limit: PerUserLogLimit) {
+        self.init(interval: limit.interval, lines: limit.lines)
+    }
+
     /// As ``LogRateLimiter/admit(at:)``, for `uid`'s lines alone.
     public func admit(uid: UInt32, at now: ContinuousClock.Instant = .now) -> Int? {
         windows.withLock { windows in

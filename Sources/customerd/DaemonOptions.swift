@@ -62,8 +62,8 @@ enum DaemonOptions {
         milliseconds, with its method, caller (uid and user), duration and status;
         0 logs none; fractions are allowed (0.5). Ordinary calls are never
         logged, nor streams (a watch or an import lasts as long as its client
-        keeps it); at most ten lines a second are written, the next one saying
-        how many were left out (suppressed=N). Default: 500.
+        keeps it); at most ten lines a second are written for each OS user, its
+        next one saying how many were left out (suppressed=N). Default: 500.
         """)
     static let maxConnectionsPerUser = Option.value("max-connections-per-user", "N", help: """
         Connections one OS user may hold open at once; more are refused with

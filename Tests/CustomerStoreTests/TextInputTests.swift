@@ -109,4 +109,44 @@ import Testing
         let found = violations { _ = try allPages(fixture.store, CustomerFilter(search: "acme\n1")) }
         #expect(found?.map(\.field) == ["search"])
     }
+    /// ``TextInput/maxCodePointsComposedIntoOne`` is Foundation's own bound: no code point that
+    /// NFC keeps decomposes into more (U+1F82 and its kin into 4; a Hangul syllable into 3).
+    @Test func noCodePointComposesFromMoreThanTheEarlyLengthChecksFactor() {
+        var most = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            switch scalar.properties.generalCategory {
+            case .unassigned, .privateUse, .surrogate: continue
+            default: break
+            }
+            let text = String(scalar)
+            guard Array(text.precomposedStringWithCanonicalMapping.unicodeScalars) == [scalar] else { continue }
+            most = max(most, text.decomposedStringWithCanonicalMapping.unicodeScalars.count)
+        }
+        #expect(most == TextInput.maxCodePointsComposedIntoOne)
+    }
+
+    /// A text of more than 4 code points per character allowed cannot fit once composed, so it is
+    /// refused before composing (4 MB cost ~0.2 s of CPU to compose first, redteam27), with the
+    /// message and field composing would have led to; one that could still fit is composed and
+    /// counted. The refused text comes back uncomposed: it was never composed.
+    @Test func aTextTooLongWhateverComposingJoinsIsRefusedBeforeItIsComposed() {
+        let alphaWithMarks = "\u{3B1}\u{313}\u{300}\u{345}"   // U+1F82 decomposed: 4 code points
+        let fits = String(repeating: alphaWithMarks, count: 200)
+        let (value, accepted) = TextInput.required(fits, field: "name", maxLength: 200)
+        #expect(accepted == nil)
+        #expect(Array(value.unicodeScalars) == Array(repeating: "\u{1F82}", count: 200))
+
+        let past = "e\u{301}" + fits
+        let (uncomposed, refused) = TextInput.required(past, field: "name", maxLength: 200)
+        #expect(refused == FieldViolation(field: "name", reason: "must be 1 to 200 characters after trimming"))
+        #expect(uncomposed.unicodeScalars.count == past.unicodeScalars.count, "composed although it could not fit")
+
+        var target: String?
+        var violations: [FieldViolation] = []
+        CustomerValidator.normalise(past + "\u{1B}", field: "description", maxLength: 200, TextInput.atMost(200, field: "description"),
+                                    &target, &violations)
+        // A control character is named first, as after composing.
+        #expect(violations == [FieldViolation(field: "description", reason: "must be one line without control characters (found U+001B (escape))")])
+    }
 }

@@ -11,13 +11,7 @@ import Testing
     @Test func theReferenceInTheCallersMessageFindsTheCauseInTheServersLog() async throws {
         let root = try TestServer.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (customer, databasePath) = try await withTestServer(start: { try TestServer(directory: root) },
-                                                                stop: { $0.stopKeepingData() }) { first in
-            let client = first.client()
-            defer { client.close() }
-            return (try await client.customers.create(CustomerFields(name: "Acme Oy")), first.databasePath)
-        }
-        try await onThread { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: databasePath) }
+        let customer = try await customerWhoseInvoicesCannotBeRead(in: root)
 
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "test-customerd", level: .warning, sink: LogSink { line in lines.withLock { $0.append(line) } })
@@ -38,4 +32,18 @@ import Testing
         #expect(logged.first?.contains("method=customer.v1.InvoiceService/ListInvoices") == true, "\(logged)")
         #expect(logged.first?.contains("no such table: invoices") == true, "\(logged)")
     }
+}
+
+/// A customer created by a server in `root`, which is then stopped and its database's invoices'
+/// table renamed: the next server there answers every `ListInvoices` `INTERNAL`, SQLite's "no such
+/// table: invoices" the cause only its log holds.
+func customerWhoseInvoicesCannotBeRead(in root: URL) async throws -> Customer {
+    let (customer, databasePath) = try await withTestServer(start: { try TestServer(directory: root) },
+                                                            stop: { $0.stopKeepingData() }) { first in
+        let client = first.client()
+        defer { client.close() }
+        return (try await client.customers.create(CustomerFields(name: "Acme Oy")), first.databasePath)
+    }
+    try await onThread { try StoreTampering.renameTable("invoices", to: "invoices_elsewhere", databasePath: databasePath) }
+    return customer
 }

@@ -103,3 +103,36 @@ import Testing
     }
 }
 
+
+/// A text's length is counted after composing, and a text that cannot fit whatever composing joins
+/// (more than 4 code points for each character allowed: U+1F82 is 4 decomposed) is refused before
+/// it is composed, with the same answer (gaps28). Both edges through the server.
+@Suite struct EarlyLengthCheckTests {
+    static let alphaWithMarks = "\u{3B1}\u{313}\u{300}\u{345}"
+
+    @Test func theLongestTextThatComposesUnderTheLimitIsTakenAndOnePastIsRefusedAsBefore() async throws {
+        try await withServer { _, client in
+            // 800 code points sent, 200 stored: the name's limit exactly.
+            let atTheLimit = String(repeating: Self.alphaWithMarks, count: 200)
+            let taken = try await client.customers.create(CustomerFields(name: atTheLimit, description: atTheLimit))
+            #expect(Array(taken.name.unicodeScalars) == Array(repeating: "\u{1F82}", count: 200))
+
+            for past in ["a" + atTheLimit, atTheLimit + String(repeating: "\u{301}", count: 1_900_000)] {
+                let refused = await #expect(throws: RPCError.self) {
+                    try await client.customers.create(CustomerFields(name: past))
+                }
+                #expect(refused?.code == .invalidArgument)
+                #expect(refused?.details.map(\.field) == ["name"])
+                #expect(refused?.details.map(\.reason) == ["must be 1 to 200 characters after trimming"])
+            }
+            // A search: 256 characters, 1 024 code points sent, is a search; one more is refused.
+            let search = String(repeating: Self.alphaWithMarks, count: 256)
+            #expect(try await client.customers.list(CustomerQuery(search: search)).customers.isEmpty)
+            let refused = await #expect(throws: RPCError.self) {
+                _ = try await client.customers.list(CustomerQuery(search: search + "a"))
+            }
+            #expect(refused?.details.map(\.reason) == ["must be at most 256 characters"])
+            #expect(try await client.customers.list(CustomerQuery()).customers.map(\.id) == [taken.id])
+        }
+    }
+}

@@ -43,7 +43,9 @@ extension CustomerStore {
             + [.integer(now), .integer(author.userID), .integer(now), .integer(author.userID)]
     }
 
-    /// Changes the given fields of an address (partial; an empty string clears an optional field).
+    /// Changes the given fields of an address (partial; an empty string clears an optional field);
+    /// when every given field equals the stored one once normalised, nothing is written and the
+    /// address is returned as it is (no version, no history entry, no feed event).
     ///
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (all invalid fields).
     public func updateAddress(id: Int64, _ fields: StoredAddressFields, expectedVersion: Int64?,
@@ -61,6 +63,8 @@ extension CustomerStore {
         let (columns, violations) = AddressValidator.validate(fields, onto: current)
         if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         try Self.requireActingUser(connection, author)
+        // Every given field as stored: the address as it is, nothing written (as a customer's update).
+        if HistoryLog.isUnchanged(from: AddressColumns(current).historyValues, to: columns.historyValues) { return current }
         let now = nextUpdatedAt(after: current.updatedAt)
         try connection.run("""
             UPDATE addresses SET street1 = ?, street2 = ?, street3 = ?, postal_code = ?, city = ?, region = ?,

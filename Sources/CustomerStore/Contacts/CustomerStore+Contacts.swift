@@ -45,7 +45,9 @@ extension CustomerStore {
     /// A contact's labels, `[contact id, label id]` a row; a label named twice is written once.
     static let insertContactLabels = MultiRowInsert("INSERT OR IGNORE", into: "contact_labels", columns: ["contact_id", "label_id"])
 
-    /// Changes the given fields of a contact (partial; an empty string clears a field).
+    /// Changes the given fields of a contact (partial; an empty string clears a field); when every
+    /// given field equals the stored one once normalised, nothing is written and the contact is
+    /// returned as it is (no version, no history entry, no feed event).
     ///
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale
     ///   `expectedVersion`; `invalidArgument` listing every invalid field.
@@ -57,6 +59,8 @@ extension CustomerStore {
             let (columns, violations) = ContactValidator.validate(fields, onto: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author)
+            // Every given field as stored: the contact as it is, nothing written (as a customer's update).
+            if HistoryLog.isUnchanged(from: before.historyValues, to: columns.historyValues) { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET first_name = ?, last_name = ?, title = ?, email = ?, phone = ?, mobile = ?,

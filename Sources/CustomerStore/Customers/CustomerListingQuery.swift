@@ -30,13 +30,11 @@ struct CustomerListingQuery {
         }
         // The search column separates fields with line feeds: a term must not reach across them.
         if let search = filter.search {
-            let trimmed = TextInput.canonical(search)
-            if let violation = TextInput.controlViolation(in: trimmed, field: "search", lines: .single) {
-                throw StoreError.invalidArgument([violation])
-            }
-            if case .failure(let violation) = TextInput.atMost(Self.maxSearchLength, field: "search")(trimmed) {
-                throw StoreError.invalidArgument([violation])
-            }
+            // Screened as any field is (the term itself is made by SearchKey below).
+            var screened: String?
+            var violations: [FieldViolation] = []
+            CustomerValidator.normalise(search, field: "search", maxLength: Self.maxSearchLength, &screened, &violations)
+            if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
         }
         let term = SearchKey.term(filter.search)
         var searchIndex: SearchIndexQuery?

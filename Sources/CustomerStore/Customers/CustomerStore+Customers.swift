@@ -75,7 +75,9 @@ extension CustomerStore {
         }
     }
 
-    /// Changes the given fields only, in one transaction; version +1, updated at/by set.
+    /// Changes the given fields only, in one transaction; version +1, updated at/by set. An update
+    /// whose every given field equals the stored one once normalised writes nothing (no version, no
+    /// history entry, no feed event) and returns the customer as it is.
     ///
     /// - Parameter expectedVersion: when given and the stored version differs, the call is refused
     ///   with `aborted` and nothing changes (optimistic concurrency).
@@ -122,6 +124,9 @@ extension CustomerStore {
         }
         let number = fields.number ?? current.number
         let updatedAt = nextUpdatedAt(after: current.updatedAt)
+        let updated = Self.updatedRecord(current, fields, number: number, names: names, at: updatedAt, by: author)
+        // Every given field as stored (after the normalization above): the customer as it is.
+        if HistoryLog.isUnchanged(from: current.historyValues, to: updated.historyValues) { return current }
         var values = BoundRows(width: 16)
         Self.appendValues(of: fields, number: number, industryID: names.industryID, search: nil, to: &values)
         values.append(updatedAt)
@@ -136,7 +141,6 @@ extension CustomerStore {
             """, values)
         if number != current.number { try retireNumber(connection, current.number) }
         try Self.storeUpdatedMatchKeys(connection, customerID: current.id, from: stored, to: fields)
-        let updated = Self.updatedRecord(current, fields, number: number, names: names, at: updatedAt, by: author)
         // The manager it had: a hand-off is told to the one it leaves (the row names the new one now).
         try HistoryLog.append(connection, .customer, id: current.id, customerID: current.id, .updated,
                               at: updated.updatedAt.milliseconds, by: author, manager: .was(current.accountManager?.id),

@@ -84,15 +84,24 @@ enum CustomerValidator {
     /// Applies one optional text input: `nil` leaves `target` alone, a blank input clears it,
     /// anything else is trimmed, screened for control characters (`TextInput`) and checked by
     /// `rule` (a refusal is added to `violations`). Shared by every validator of the store, so all
-    /// fields follow the same convention.
-    static func normalise(_ raw: String?, field: String, lines: TextInput.Lines = .single,
+    /// fields follow the same convention. `maxLength`: the rule refuses every value longer, as
+    /// ``TextInput/atMost(_:field:)``, so a text too long whatever composing joins is refused so
+    /// before it is composed (``TextInput/cannotFit(_:in:)``).
+    static func normalise(_ raw: String?, field: String, lines: TextInput.Lines = .single, maxLength: Int? = nil,
                           _ rule: (String) -> Checked, _ target: inout String?, _ violations: inout [FieldViolation]) {
         guard let raw else { return }
-        let trimmed = TextInput.canonical(raw)
-        if trimmed.isEmpty {
+        let uncomposed = raw.trimmingWhitespace()
+        if uncomposed.isEmpty {
             target = nil
             return
         }
+        if let maxLength, TextInput.cannotFit(uncomposed, in: maxLength) {
+            // Composing moves no control character: the refusal composing would lead to.
+            violations.append(TextInput.controlViolation(in: uncomposed, field: field, lines: lines)
+                ?? TextInput.tooLong(maxLength, field: field))
+            return
+        }
+        let trimmed = TextInput.composed(uncomposed)
         if let violation = TextInput.controlViolation(in: trimmed, field: field, lines: lines) {
             violations.append(violation)
             return
@@ -112,7 +121,8 @@ enum CustomerValidator {
     /// `normalise` for free text whose only rule is its length: at most `maxLength` characters.
     static func normalise(_ raw: String?, field: String, maxLength: Int, lines: TextInput.Lines = .single,
                           _ target: inout String?, _ violations: inout [FieldViolation]) {
-        normalise(raw, field: field, lines: lines, TextInput.atMost(maxLength, field: field), &target, &violations)
+        normalise(raw, field: field, lines: lines, maxLength: maxLength, TextInput.atMost(maxLength, field: field),
+                  &target, &violations)
     }
 
     // MARK: Rules

@@ -25,6 +25,20 @@ enum HistoryLog {
         }
     }
 
+    /// Whether an update would leave the record as it is: every value the same, code point for
+    /// code point (String's `==` takes a text stored decomposed, before unicode22, for its composed
+    /// form, and writing that form is a change). Such an update writes nothing: no new version, no
+    /// entry, no event in the change feed (PROTOCOL.md, CHANGE-FEED.md).
+    static func isUnchanged(from old: Values, to new: Values) -> Bool {
+        zip(old, new).allSatisfy { before, after in
+            switch (before.value, after.value) {
+            case (nil, nil): true
+            case (let before?, let after?): before.utf8.elementsEqual(after.utf8)
+            default: false
+            }
+        }
+    }
+
     /// A new record's values as changes from nothing, so a created entry (and the change feed's
     /// event for it) carries what the record was created with; fields left empty are not listed.
     static func creation(_ values: Values) -> [StoredFieldChange] {

@@ -1,5 +1,6 @@
 import RPCCore
 import RPCTransport
+import ServiceLog
 
 /// Everything a server can be tuned by; every limit has a documented default (PROTOCOL.md, "Limits").
 public struct ServerConfiguration: Sendable {
@@ -103,6 +104,12 @@ public struct ServerConfiguration: Sendable {
     /// saying how many were left out (`suppressed=N`): one user can end hundreds of slow calls a
     /// second, and the log must not grow with them.
     public var slowCallLogInterval: Duration = .milliseconds(100)
+    /// The `call failed` lines (error level: a call answered for a cause the caller cannot see,
+    /// logged with its reference) one OS user's calls may write per interval (default 100 a
+    /// minute): once the store fails, every call of a loop fails the same way and each line is
+    /// about 1.3 KB. Past it the user's failed calls are still answered with a reference, counted,
+    /// and its next line let through says how many were left out (`suppressed=N`).
+    public var failedCallLogLimit = PerUserLogLimit(lines: 100, interval: .seconds(60))
     /// Whether the caller may read the server's activity in `GetServerInfo` (connections, calls by
     /// status and in flight, per-method statistics); anyone else gets versions, limits and uptime,
     /// with `statisticsWithheld` set. Everyone may by default (a bare RPC server knows no users); an

@@ -77,7 +77,7 @@ extension ServerConnection {
     /// the idle timeout: held back for as long, or a thread's send of an answer found the socket
     /// taking nothing for as long (``FrameWriter/gaveUpOnStalledPeer``).
     func logUnreadCut() {
-        if let suppressed = runtime.idleCutLog.admit() {
+        if let suppressed = runtime.idleCutLog.admit(uid: peer.uid) {
             runtime.logger.notice("closing a connection whose client read none of its answers for the idle timeout",
                                   LogRateLimiter.fields([("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"),
                                                          ("idle_timeout", "\(runtime.configuration.idleTimeout)")],

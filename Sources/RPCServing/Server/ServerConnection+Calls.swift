@@ -1,5 +1,6 @@
 import RPCCore
 import RPCTransport
+import ServiceLog
 
 /// Running calls and answering them.
 extension ServerConnection {
@@ -37,15 +38,20 @@ extension ServerConnection {
     }
 
     /// The status a handler's error answers with; an error with a cause is logged with a
-    /// reference, which the caller sees in the message.
+    /// reference, which the caller sees in the message, within its OS user's
+    /// ``ServerConfiguration/failedCallLogLimit`` (past it only counted: a caller can make every
+    /// call fail once the store does, and would otherwise write a line a call).
     private func failureStatus(_ error: any Error, of context: ServerContext) -> RPCError {
         var status = RPCError.from(handlerError: error)
         if let cause = status.cause {
             // The caller quotes the reference; the operator finds the one line with the cause.
             let reference = Self.makeCorrelationID()
             status.message += " (ref \(reference))"
-            runtime.logger.error("call failed", [("method", context.method.fullName), ("ref", reference),
-                                                 ("code", "\(status.code)"), ("cause", "\(cause)")])
+            if let suppressed = runtime.failedCallLog.admit(uid: context.peer.uid) {
+                runtime.logger.error("call failed", LogRateLimiter.fields(
+                    [("method", context.method.fullName), ("ref", reference), ("code", "\(status.code)"),
+                     ("uid", "\(context.peer.uid)"), ("cause", "\(cause)")], suppressed: suppressed))
+            }
         }
         return status
     }

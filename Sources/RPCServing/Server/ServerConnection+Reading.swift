@@ -26,7 +26,7 @@ extension ServerConnection {
                 }
                 try reservePendingFrame()
             } catch {
-                if let suppressed = runtime.violationLog.admit() {
+                if let suppressed = runtime.violationLog.admit(uid: peer.uid) {
                     runtime.logger.warning("closing connection after a protocol violation", LogRateLimiter.fields(
                         [("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"), ("error", error.description)], suppressed: suppressed))
                 }
@@ -159,7 +159,7 @@ extension ServerConnection {
     private func performHandshake() -> Bool {
         let configuration = runtime.configuration
         func refuse(_ code: StatusCode, _ message: String) -> Bool {
-            if let suppressed = runtime.violationLog.admit() {
+            if let suppressed = runtime.violationLog.admit(uid: peer.uid) {
                 runtime.logger.info("refusing connection", LogRateLimiter.fields(
                     [("peer_uid", "\(peer.uid)"), ("peer_pid", "\(peer.pid)"), ("reason", message)], suppressed: suppressed))
             }

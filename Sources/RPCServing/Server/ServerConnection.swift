@@ -1,6 +1,7 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ServiceLog
 import Synchronization
 import ThreadSync
 
@@ -333,7 +334,10 @@ final class ServerConnection: @unchecked Sendable {
             } catch {
                 // Without a new thread the next call is read once this handler is done: slower, still correct.
                 threads.threadFailedToStart()
-                runtime.logger.warning("cannot start a connection thread", [("error", "\(error)")])
+                if let suppressed = runtime.threadStartFailureLog.admit(uid: peer.uid) {
+                    runtime.logger.warning("cannot start a connection thread", LogRateLimiter.fields(
+                        [("peer_uid", "\(peer.uid)"), ("error", "\(error)")], suppressed: suppressed))
+                }
             }
         case .none:
             break

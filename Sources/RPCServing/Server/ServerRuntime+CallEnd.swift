@@ -6,7 +6,7 @@ import ThreadSync
 extension ServerRuntime {
     /// Counts the call under its status and method with its duration, gives its places in the user's
     /// budgets back (calls, server streams: ``SharedBudget``), and logs one line when a unary call
-    /// took at least `slowCallThreshold` (one per `slowCallLogInterval`). A stream lasts as long
+    /// took at least `slowCallThreshold` (one per `slowCallLogInterval` per OS user). A stream lasts as long
     /// as its peer keeps it (a watch for hours, an import as fast as its client sends), so its
     /// length says nothing of the server and would fill the log: it is only counted. Called once
     /// per admitted call, by whoever claimed its end.
@@ -23,7 +23,7 @@ extension ServerRuntime {
     }
 
     private func logSlowCall(_ context: ServerContext, code: StatusCode, duration: Duration) {
-        guard let suppressed = slowCallLog.admit() else { return }
+        guard let suppressed = slowCallLog.admit(uid: context.peer.uid) else { return }
         var fields = [("method", context.method.fullName), ("uid", "\(context.peer.uid)"), ("pid", "\(context.peer.pid)")]
         if let caller = context.attachment as? any LoggableCaller { fields += caller.logFields }
         fields += [("duration_ms", Self.milliseconds(duration)), ("status", "\(code)")]

@@ -11,7 +11,10 @@ extension ServerRuntime {
         do {
             connection = try ServerConnection(socket: socket, runtime: self)
         } catch {
-            logger.warning("dropping a connection whose peer cannot be identified", [("error", error.description)])
+            if let suppressed = unidentifiedPeerLog.admit() {
+                logger.warning("dropping a connection whose peer cannot be identified",
+                               LogRateLimiter.fields([("error", error.description)], suppressed: suppressed))
+            }
             socket.close()
             return
         }
@@ -21,7 +24,10 @@ extension ServerRuntime {
             do {
                 try connection.start()
             } catch {
-                logger.error("cannot start a connection thread", [("error", error.description)])
+                if let suppressed = threadStartFailureLog.admit(uid: connection.peer.uid) {
+                    logger.error("cannot start a connection thread", LogRateLimiter.fields(
+                        [("peer_uid", "\(connection.peer.uid)"), ("error", error.description)], suppressed: suppressed))
+                }
             }
             return
         case .serverFull:
@@ -32,7 +38,7 @@ extension ServerRuntime {
             message = "too many connections (limit \(configuration.maxConnections)): the last \(configuration.connectionReserve) "
                 + "are kept for users holding fewer than \(configuration.connectionReserveUserLimit), and uid \(connection.peer.uid) holds \(held)"
         }
-        if let suppressed = refusalLog.admit() {
+        if let suppressed = refusalLog.admit(uid: connection.peer.uid) {
             logger.warning("refusing a connection: \(message)",
                            LogRateLimiter.fields([("peer_uid", "\(connection.peer.uid)"), ("peer_pid", "\(connection.peer.pid)")],
                                                  suppressed: suppressed))

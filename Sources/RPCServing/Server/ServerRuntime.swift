@@ -15,18 +15,25 @@ final class ServerRuntime: Sendable {
     let health: HealthStatusRegistry
     /// Waiting for the next request without sleeping while the server is otherwise idle.
     let idleSpin = IdleSpin()
-    /// Refused connections, failed accepts and protocol violations come in floods (a client may
-    /// reconnect and misbehave in a loop): one log line a second of each.
-    let refusalLog = LogRateLimiter()
+    /// Refused connections, refused handshakes and protocol violations come in floods (a client
+    /// may reconnect and misbehave in a loop): one log line a second of each, per OS user (peer
+    /// uid), so one user's flood leaves the other users' lines as they were.
+    let refusalLog = PerUserLogRateLimiter(interval: .seconds(1), lines: 1)
+    let violationLog = PerUserLogRateLimiter(interval: .seconds(1), lines: 1)
+    /// Connections whose first thread cannot start (threads exhausted): one user can open them in a loop.
+    let threadStartFailureLog = PerUserLogRateLimiter(interval: .seconds(1), lines: 1)
+    /// Failed accepts and peers that cannot be identified have no user to charge: one line a second.
     let acceptFailureLog = LogRateLimiter()
-    let violationLog = LogRateLimiter()
+    let unidentifiedPeerLog = LogRateLimiter()
     /// Held-back connections cut at the idle timeout (one user may hold hundreds).
-    let idleCutLog = LogRateLimiter()
+    let idleCutLog = PerUserLogRateLimiter(interval: .seconds(1), lines: 1)
     /// Slow calls: one user can end hundreds a second (watches, paused streams, calls waiting for
     /// the writer), each of which used to write a line. One line per
-    /// ``ServerConfiguration/slowCallLogInterval``; the next says how many were left out, and every
-    /// call is still counted in its method's statistics.
-    let slowCallLog: LogRateLimiter
+    /// ``ServerConfiguration/slowCallLogInterval`` per OS user; the next says how many were left
+    /// out, and every call is still counted in its method's statistics.
+    let slowCallLog: PerUserLogRateLimiter
+    /// Calls failed for a cause the caller cannot see (``ServerConfiguration/failedCallLogLimit``).
+    let failedCallLog: PerUserLogRateLimiter
     /// ``ServerConfiguration/slowCallThreshold`` in whole nanoseconds, rounded up (a call's duration
     /// is a whole number of them, so `>=` keeps its meaning), for the comparison at every call's end.
     let slowCallNanoseconds: UInt64?
@@ -41,7 +48,8 @@ final class ServerRuntime: Sendable {
         self.logger = logger
         self.health = health
         self.statistics = statistics
-        slowCallLog = LogRateLimiter(interval: configuration.slowCallLogInterval)
+        slowCallLog = PerUserLogRateLimiter(interval: configuration.slowCallLogInterval, lines: 1)
+        failedCallLog = PerUserLogRateLimiter(configuration.failedCallLogLimit)
         slowCallNanoseconds = configuration.slowCallThreshold.map { $0.saturatingCount(of: .nanoseconds(1), roundingUp: true) }
     }
 
