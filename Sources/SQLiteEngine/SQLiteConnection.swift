@@ -47,7 +47,14 @@ public final class SQLiteConnection: @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var statementsRun = 0
     /// What its user keeps with this connection from one read to the next (the store's names of
     /// users, see `KeptNames`), valid only while ``dataVersion()`` stays what it was when kept.
-    @exclusivity(unchecked) public var keptAcrossReads: AnyObject?
+    /// Through accessors of this module: another module reaching a public stored property makes
+    /// its own exclusivity check of it, which this module's `@exclusivity(unchecked)` does not
+    /// turn off (one a get, ~80 instructions, in `KeptNames.of`).
+    public var keptAcrossReads: AnyObject? {
+        get { kept }
+        set { kept = newValue }
+    }
+    @exclusivity(unchecked) private var kept: AnyObject?
 
     /// SQLite's "unix-excl" VFS: the first read-write connection takes one exclusive POSIX lock
     /// on the database file for the process, and the process's connections then share the WAL
