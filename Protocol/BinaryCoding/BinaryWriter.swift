@@ -18,7 +18,7 @@ public struct BinaryWriter {
     var lengthWidths: UInt64 = 0
     /// Where the fields of the last few recurring messages lie in `out` (see
     /// `writeMessage(_:recurring:identity:_:)`): empty until one is written.
-    var recurring: [RecurringMessage] = []
+    var recurring = RecurringMessages()
 
     /// A writer with room for `capacity` bytes.
     init(capacity: Int, encoder: BinaryEncoder) {
@@ -285,7 +285,7 @@ public struct BinaryWriter {
         let length = UInt64(truncatingIfNeeded: out.count - start.offset - start.width)
         let size = Varint.size(of: length)
         out.replace(width: start.width, at: start.offset, withVarint: length, size: size)
-        if size != start.width, !recurring.isEmpty { shiftRecurring(after: start.offset, by: size - start.width) }
+        if size != start.width, !recurring.isEmpty { recurring.shift(after: start.offset, by: size - start.width) }
         depth = start.depth
         if depth < 16, size != start.width {
             let slot = UInt64(truncatingIfNeeded: depth) * 4

@@ -4,7 +4,7 @@ import RPCServing
 /// Who a call runs as, resolved before the handler runs (see `IdentityInterceptor`): the user
 /// its socket's uid maps to, or the person a trusted service named in the call's metadata.
 ///
-/// A class, immutable: the call's attachment (`any Sendable`) holds it as one reference, where the
+/// A class, immutable: the call's attachment (a class reference) holds it as one reference, where the
 /// struct (two `StoredUser`s) was boxed on the heap per call, copied out by `attachment as? Caller`
 /// with a retain per string, and copied again into each check (~1 000 instructions a get,
 /// callgrind; docs/performance/HISTORY.md "get17").

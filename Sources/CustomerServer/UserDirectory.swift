@@ -121,7 +121,10 @@ private final class ThreadUsers {
 /// One table of a thread's users, by uid or by name (a class, so that `cached` can be handed the
 /// table to read and fill).
 private final class UserTable<Key: Hashable> {
-    var users: [Key: StoredUser] = [:]
+    /// `@exclusivity(unchecked)`: only its thread touches it (``ThreadUsers``), and `cached` reads
+    /// and writes it in accesses that never overlap; the runtime's check cost a get ~80 instructions
+    /// (docs/PERFORMANCE.md "get28").
+    @exclusivity(unchecked) var users: [Key: StoredUser] = [:]
 }
 
 /// One key for every directory (keys are few: PTHREAD_KEYS_MAX); nil if none could be created.

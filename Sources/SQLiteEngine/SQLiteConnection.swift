@@ -26,7 +26,12 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// where the dictionary hashes all of a ~600-byte SELECT on every call. Measured with callgrind
     /// on 3 000 `get` calls (customer-bench, see docs/performance/HISTORY.md): `statement(_:)` fell from
     /// 21.1 M to 6.9 M instructions (start-up included), `customer(id:)` from 128.4 M to 114.2 M.
-    private var recentStatements: [SQLiteStatement] = []
+    ///
+    /// `@exclusivity(unchecked)`, as the other per-connection state below: one thread at a time uses
+    /// a connection (see the type's note), and no access to it overlaps another (none is lent `inout`
+    /// or held across a call that could touch the connection again); the runtime's check of each
+    /// access cost ~80 instructions, 7 a get between the server's layers (docs/PERFORMANCE.md "get28").
+    @exclusivity(unchecked) private var recentStatements: [SQLiteStatement] = []
     private var nextRecentSlot = 0
     /// 16, not 4: the card's contact tab runs 8 statements a call (BEGIN, 6 reads, COMMIT), so with
     /// 4 every one of them fell through to the dictionary and hashed its SQL again.
@@ -39,10 +44,17 @@ public final class SQLiteConnection: @unchecked Sendable {
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
     /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).
-    public private(set) var statementsRun = 0
+    @exclusivity(unchecked) public private(set) var statementsRun = 0
     /// What its user keeps with this connection from one read to the next (the store's names of
     /// users, see `KeptNames`), valid only while ``dataVersion()`` stays what it was when kept.
-    public var keptAcrossReads: AnyObject?
+    /// Through accessors of this module: another module reaching a public stored property makes
+    /// its own exclusivity check of it, which this module's `@exclusivity(unchecked)` does not
+    /// turn off (one a get, ~80 instructions, in `KeptNames.of`).
+    public var keptAcrossReads: AnyObject? {
+        get { kept }
+        set { kept = newValue }
+    }
+    @exclusivity(unchecked) private var kept: AnyObject?
 
     /// SQLite's "unix-excl" VFS: the first read-write connection takes one exclusive POSIX lock
     /// on the database file for the process, and the process's connections then share the WAL

@@ -41,8 +41,9 @@ public final class SQLiteStatement {
     var resolvedColumnCount: Int32 = -1
     /// The layouts resolved for this statement, by their type, each in its `LayoutBox` (see
     /// `ColumnLayout.swift`); dropped with the names when SQLite re-prepared the statement with
-    /// another column count.
-    var layouts: [ObjectIdentifier: AnyObject] = [:]
+    /// another column count. `@exclusivity(unchecked)`: a statement is its connection's, used by one
+    /// thread at a time, and no access to it overlaps another (see `SQLiteConnection.recentStatements`).
+    @exclusivity(unchecked) var layouts: [ObjectIdentifier: AnyObject] = [:]
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle

@@ -15,8 +15,11 @@ final class KeptNames {
     /// The most names kept; a connection serves reads of few users, and a read naming more starts afresh.
     static let capacity = 256
 
-    private(set) var users: [Int64: String] = [:]
-    private var version: UInt32
+    // `@exclusivity(unchecked)`: kept with one connection, used by the one thread that holds it, in
+    // accesses that never overlap (`of` and `keep` call nothing that touches them); the runtime's
+    // check of each cost a get ~80 instructions, twice (docs/PERFORMANCE.md "get28").
+    @exclusivity(unchecked) private(set) var users: [Int64: String] = [:]
+    @exclusivity(unchecked) private var version: UInt32
 
     private init(version: UInt32) {
         self.version = version

@@ -24,7 +24,8 @@ import SQLiteEngine
     /// from another module cost ~150 instructions a listed row (callgrind, docs/performance/HISTORY.md).
     @exclusivity(unchecked) @usableFromInline var last: StoredUserRef?
     /// The connection's names for this read's snapshot, found at the read's first look-up.
-    private var kept: KeptNames?
+    /// `@exclusivity(unchecked)` as `last`: read and set on the read's thread, never overlapping.
+    @exclusivity(unchecked) private var kept: KeptNames?
 
     init(_ connection: SQLiteConnection) {
         self.connection = connection

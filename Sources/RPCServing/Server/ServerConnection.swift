@@ -85,7 +85,9 @@ final class ServerConnection: @unchecked Sendable {
     /// until its thread is done with it (under `coordination`).
     private var promotedTurns: [UInt64] = []
     /// The unary calls run past the user's share, one after another off the reader (under `coordination`).
-    private var overShare = OverShareCalls()
+    /// Not checked for exclusivity at run time, as the leader-owned state above: `coordination`
+    /// orders its accesses, and none overlaps another on one thread (`runCall` read it on every call).
+    @exclusivity(unchecked) private var overShare = OverShareCalls()
     /// The input bytes held for this connection's OS user on all its connections (frames being
     /// read, buffered client-stream messages); set with `callBudget`.
     var inputBudget = SharedBudget(limit: 0)

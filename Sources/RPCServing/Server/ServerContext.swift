@@ -40,7 +40,7 @@ public final class ServerContext: Sendable {
         /// The handler claimed the end ahead of its answer (``ServerContext/claimAnswer()``): its
         /// answer, when it comes, is still to be written.
         var answerHeldByHandler = false
-        var attachment: (any Sendable)?
+        var attachment: (any AnyObject & Sendable)?
         /// The one cancel handler most calls have (every customer call registers its reads'
         /// interruption for as long as it runs), kept without a dictionary: registering it there
         /// cost a call ~1 400 instructions (callgrind of a get). Any more go in `cancelHandlers`.
@@ -80,8 +80,13 @@ public final class ServerContext: Sendable {
         if let error = cancellation { throw error }
     }
 
-    /// A value set by an interceptor (e.g. the resolved user) for the handler to read.
-    public var attachment: (any Sendable)? {
+    /// An object set by an interceptor (e.g. the resolved user) for the handler to read.
+    ///
+    /// A class reference, not `any Sendable`: copying it out is one retain and `as? SomeFinalClass`
+    /// a class cast (`swift_dynamicCastClass`), where an opaque existential went through value
+    /// witnesses and `swift_dynamicCast` (~500 instructions a call, callgrind of a get;
+    /// docs/PERFORMANCE.md "get28").
+    public var attachment: (any AnyObject & Sendable)? {
         get { state.withLock { $0.attachment } }
         set { state.withLock { $0.attachment = newValue } }
     }
