@@ -123,7 +123,7 @@ private final class ThreadUsers {
 private final class UserTable<Key: Hashable> {
     /// `@exclusivity(unchecked)`: only its thread touches it (``ThreadUsers``), and `cached` reads
     /// and writes it in accesses that never overlap; the runtime's check cost a get ~80 instructions
-    /// (docs/PERFORMANCE.md "get28").
+    /// (docs/performance/HISTORY.md "get28").
     @exclusivity(unchecked) var users: [Key: StoredUser] = [:]
 }
 

@@ -30,7 +30,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// `@exclusivity(unchecked)`, as the other per-connection state below: one thread at a time uses
     /// a connection (see the type's note), and no access to it overlaps another (none is lent `inout`
     /// or held across a call that could touch the connection again); the runtime's check of each
-    /// access cost ~80 instructions, 7 a get between the server's layers (docs/PERFORMANCE.md "get28").
+    /// access cost ~80 instructions, 7 a get between the server's layers (docs/performance/HISTORY.md "get28").
     @exclusivity(unchecked) private var recentStatements: [SQLiteStatement] = []
     private var nextRecentSlot = 0
     /// 16, not 4: the card's contact tab runs 8 statements a call (BEGIN, 6 reads, COMMIT), so with

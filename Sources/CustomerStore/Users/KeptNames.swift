@@ -17,7 +17,7 @@ final class KeptNames {
 
     // `@exclusivity(unchecked)`: kept with one connection, used by the one thread that holds it, in
     // accesses that never overlap (`of` and `keep` call nothing that touches them); the runtime's
-    // check of each cost a get ~80 instructions, twice (docs/PERFORMANCE.md "get28").
+    // check of each cost a get ~80 instructions, twice (docs/performance/HISTORY.md "get28").
     @exclusivity(unchecked) private(set) var users: [Int64: String] = [:]
     @exclusivity(unchecked) private var version: UInt32
 

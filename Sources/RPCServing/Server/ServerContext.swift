@@ -85,7 +85,7 @@ public final class ServerContext: Sendable {
     /// A class reference, not `any Sendable`: copying it out is one retain and `as? SomeFinalClass`
     /// a class cast (`swift_dynamicCastClass`), where an opaque existential went through value
     /// witnesses and `swift_dynamicCast` (~500 instructions a call, callgrind of a get;
-    /// docs/PERFORMANCE.md "get28").
+    /// docs/performance/HISTORY.md "get28").
     public var attachment: (any AnyObject & Sendable)? {
         get { state.withLock { $0.attachment } }
         set { state.withLock { $0.attachment = newValue } }
