@@ -30,16 +30,31 @@ extension CustomerStore {
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
         let admission = try admission.asked(by: "keyedWrite(_:_:) of \(claim.method)")
         return try mappingEngineErrors {
-            // The feed's watchers wake after the COMMIT, as after any write (see `write`).
-            defer { commits.committed() }
+            // The feed's watchers wake after the COMMIT, as after any write (see `write`); a file's
+            // content the body's removal left without a row goes then too (`BlobsToUnlink`).
+            defer {
+                commits.committed()
+                unlinkBlobsKeyedWritesLeft()
+            }
             return try writer.write(admission: admission) { connection in
-                let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
-                if let earlier = try Self.earlierUse(connection, of: claim, at: clock) { return earlier }
+                let (earlier, clock) = try lookUp(connection, claim)
+                if let earlier { return earlier }
                 let response = try body()
                 try Self.remember(connection, claim, answer: response, at: clock)
                 return .ran(response)
             }
         }
+    }
+
+    /// The first step of a keyed write, in its transaction: the keys' clock advanced, then what
+    /// `claim`'s key came to before (nil for a new key, to be stored with `remember` at `clock`).
+    /// The writes that keep their key in their own transaction (an import, an upload) take it
+    /// once their request is whole.
+    func lookUp(_ connection: SQLiteConnection, _ claim: IdempotencyClaim) throws
+        -> (earlier: IdempotentOutcome?, clock: IdempotencyKeyClock)
+    {
+        let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
+        return (try Self.earlierUse(connection, of: claim, at: clock), clock)
     }
 
     /// What `claim`'s key came to when its user used it before within the retention period
