@@ -123,20 +123,11 @@ import Testing
         daemon.terminate(SIGKILL)
         #expect(try await daemon.exitStatus("customerd to exit") == 128 + SIGKILL)
 
-        let restarted = try startDaemon(socket: files.socket, database: files.database)
-        let (upload, removal, listed): (FileInfo, FilesTab, [FileInfo])
-        do {
-            try await waitUntilServing(client)
-            upload = try await self.upload(otherContent, customer: customer, chunk: 4_096, options: keyed("crash-up-kept"), client)
-            removal = try await client.files.remove(id: removed.id, options: keyed("crash-rm"))
-            listed = try await client.files.list(customerID: customer).files
-        } catch {
-            restarted.terminate()
-            _ = try? await restarted.exitStatus("customerd to exit")
-            throw error
+        let (upload, removal, listed) = try await withRestartedDaemon(files, client) {
+            (try await self.upload(otherContent, customer: customer, chunk: 4_096, options: keyed("crash-up-kept"), client),
+             try await client.files.remove(id: removed.id, options: keyed("crash-rm")),
+             try await client.files.list(customerID: customer).files)
         }
-        restarted.terminate()
-        _ = try await restarted.exitStatus("customerd to exit")
         #expect(upload == kept)
         #expect(removal == tab)
         #expect(listed == [kept])

@@ -64,10 +64,19 @@ extension CustomerStore {
                 return .earlier(published)
             }
             var response: [UInt8] = []
-            let summary = try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing) {
-                response = try answer($0)
-                return BackupManifest.Key(userID: claim.userID, key: claim.key, requestSHA256: claim.requestSHA256,
-                                          answer: response)
+            let summary: BackupSummary
+            do {
+                summary = try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing) {
+                    response = try answer($0)
+                    return BackupManifest.Key(userID: claim.userID, key: claim.key, requestSHA256: claim.requestSHA256,
+                                              answer: response)
+                }
+            } catch {
+                // The same call sent twice at once: the one whose rename came second found the target
+                // taken by the other's backup, which answers both.
+                guard case .replayed(let first)? = Self.publishedUse(at: target, of: claim) else { throw error }
+                try keepKey(claim, answer: first)
+                return .earlier(.replayed(first))
             }
             try keepKey(claim, answer: response)
             return .ran(summary)
