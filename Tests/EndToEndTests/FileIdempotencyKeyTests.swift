@@ -76,6 +76,8 @@ import Testing
             }
             #expect(refused?.code == .invalidArgument)
             let corrected = try await upload(content, customer: customer, chunk: 65_536, options: keyed("fix-up"), client)
+            // The corrected call, not the refused one, is what the key stands for now.
+            #expect(try await upload(content, customer: customer, chunk: 65_536, options: keyed("fix-up"), client) == corrected)
             #expect(try await client.files.list(customerID: customer).files == [corrected])
 
             let absent = await #expect(throws: RPCError.self) {
@@ -84,6 +86,7 @@ import Testing
             #expect(absent?.code == .notFound)
             let removed = try await client.files.remove(id: corrected.id, options: keyed("fix-rm"))
             #expect(removed.files.isEmpty)
+            #expect(try await client.files.remove(id: corrected.id, options: keyed("fix-rm")) == removed)
         }
     }
 
