@@ -57,10 +57,10 @@ extension CustomerStore {
                        publishing: () throws -> Void = {}, claim: IdempotencyClaim,
                        answer: (BackupSummary) throws -> [UInt8]) throws -> KeyedOutcome<BackupSummary> {
         try StoreError.mappingEngineErrors {
-            // Bookkeeping, not the call's write: the call's answer is taken by `publishing`.
-            if let earlier = try bookkeepingWrite({ try lookUp($0, claim).earlier }) { return .earlier(earlier) }
+            // Read, not written: a backup runs also when nothing may be written (see `earlierUseRead`).
+            if let earlier = try earlierUseRead(of: claim) { return .earlier(earlier) }
             if let published = Self.publishedUse(at: target, of: claim) {
-                if case .replayed(let response) = published { try keepKey(claim, answer: response) }
+                if case .replayed(let response) = published { keepKey(claim, answer: response) }
                 return .earlier(published)
             }
             var response: [UInt8] = []
@@ -75,10 +75,10 @@ extension CustomerStore {
                 // The same call sent twice at once: the one whose rename came second found the target
                 // taken by the other's backup, which answers both.
                 guard case .replayed(let first)? = Self.publishedUse(at: target, of: claim) else { throw error }
-                try keepKey(claim, answer: first)
+                keepKey(claim, answer: first)
                 return .earlier(.replayed(first))
             }
-            try keepKey(claim, answer: response)
+            keepKey(claim, answer: response)
             return .ran(summary)
         }
     }
@@ -93,9 +93,13 @@ extension CustomerStore {
         return key.requestSHA256 == claim.requestSHA256 ? .replayed(key.answer) : .conflict(method: claim.method)
     }
 
-    /// Stores a published backup's key with its answer, unless a call with the same key stored it already.
-    private func keepKey(_ claim: IdempotencyClaim, answer: [UInt8]) throws {
-        try bookkeepingWrite { connection in
+    /// Stores a published backup's key with its answer, unless a call with the same key stored it
+    /// already. Bookkeeping, not the call's write (its answer was taken by `publishing`), and
+    /// best effort: the backup's `MANIFEST` holds the key; the row adds a replay once the backup
+    /// is gone and the refusal of another request under the key. When nothing may be written (the
+    /// database's files removed, a full disk) the backup is what counts.
+    private func keepKey(_ claim: IdempotencyClaim, answer: [UInt8]) {
+        _ = try? bookkeepingWrite { connection in
             let (earlier, clock) = try lookUp(connection, claim)
             if earlier == nil { try Self.remember(connection, claim, answer: answer, at: clock) }
         }

@@ -52,8 +52,8 @@ public enum IdempotentOutcome: Sendable, Equatable {
     case forgotten
 }
 
-/// What a write that keeps its key in its own transaction (an import, an upload) came to, its
-/// request whole only once its stream has ended.
+/// What a write that keeps its key itself came to: an import and an upload in their own
+/// transaction, their request whole only once their stream has ended; a backup in its manifest.
 public enum KeyedOutcome<Value: Sendable & Equatable>: Sendable, Equatable {
     /// The key was new: the write ran; its key is stored with its answer when it was kept.
     case ran(Value)
