@@ -181,6 +181,7 @@ extension CustomerStore {
                     try? blobs.remove(sha256: sha256)
                 }
             }
+            var inserted = false
             do {
                 let result = try connection.transaction("BEGIN IMMEDIATE") {
                     let result = try settle(connection, sha256) {
@@ -197,12 +198,14 @@ extension CustomerStore {
                         let id = connection.lastInsertRowID
                         try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
                                                         from: nil, to: target.name, at: now, by: target.author)
+                        inserted = true
                         return try Self.requireFile(connection, id: id)
                     }
                     try admit()
                     return result
                 }
-                removeIfUnnamed()
+                // Its row names it (committed), unless `settle` inserted none (a key used before).
+                if !inserted { removeIfUnnamed() }
                 return result
             } catch {
                 removeIfUnnamed()
