@@ -30,14 +30,20 @@ public struct Files: Sendable {
 
     /// Uploads with a header the caller built and chunks the caller produces, for streaming a file
     /// from disk (and for tests that stop half-way).
+    ///
+    /// The call carries an idempotency key (a new one when `options` has none) and runs again with
+    /// the same key while it fails UNAVAILABLE, so `chunks` must be able to produce the same
+    /// content again from its start (split as it likes: the key covers the header and the content).
     public func upload(
         _ header: UploadFileMessage.Header, options: CallOptions = CallOptions(),
         chunks: (_ send: (Data) async throws -> Void) async throws -> Void
     ) async throws -> FileInfo {
-        try await channel.clientStreaming(FileService.uploadFile, as: FileInfo.self, options: options) {
-            (sender: ClientStreamSender<UploadFileMessage>) in
-            try await sender.send(UploadFileMessage(header: header))
-            try await chunks { chunk in try await sender.send(UploadFileMessage(data: chunk)) }
+        try await channel.keyedRetries(options) { keyed in
+            try await channel.clientStreaming(FileService.uploadFile, as: FileInfo.self, options: keyed) {
+                (sender: ClientStreamSender<UploadFileMessage>) in
+                try await sender.send(UploadFileMessage(header: header))
+                try await chunks { chunk in try await sender.send(UploadFileMessage(data: chunk)) }
+            }
         }
     }
 

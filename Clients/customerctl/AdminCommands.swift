@@ -28,6 +28,8 @@ enum AdminCommands {
                 Restore with `customerd --restore PATH` while the server is stopped.
                 A large database takes a while: raise --timeout (the server finishes the backup
                 even when the client stopped waiting; a server stopping ends it, leaving nothing).
+                Sent again with the same --idempotency-key after a lost answer, it prints the
+                first backup's summary and writes nothing, also once that backup was removed.
                 """,
             examples: ["customerctl --timeout 600 admin backup --to /var/backups/customercard/2026-12-03"]
         ) { invocation in

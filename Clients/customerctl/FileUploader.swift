@@ -21,6 +21,8 @@ enum FileUploader {
         let header = UploadFileMessage.Header(
             customerId: customerID, projectId: projectID, name: name, size: size, sha256: hasher.finalizeHex(), contentType: contentType)
         return try await invocation.client.files.upload(header, options: invocation.callOptions) { send in
+            // From the start each time: the client library sends the upload again under its key while it fails UNAVAILABLE.
+            try reading.seek(toOffset: 0)
             while let chunk = try reading.read(upToCount: Files.chunkSize), !chunk.isEmpty {
                 try await send(chunk)
             }

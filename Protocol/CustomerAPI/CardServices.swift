@@ -81,7 +81,8 @@ public enum FileService {
         summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival. "
             + "The caller is checked again on each chunk received: deactivated (UNAUTHENTICATED) or no longer granted "
             + "the right on the customer (PERMISSION_DENIED) while it sends, the upload is refused at its next chunk "
-            + "and nothing of it is kept.")
+            + "and nothing of it is kept. Takes an `idempotency-key`: the request is the header and the content "
+            + "(however split into chunks), so an upload sent again after its answer was lost stores the file once.")
     public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(
         service: name, method: "DownloadFile",
         summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks. "
@@ -89,7 +90,8 @@ public enum FileService {
             + "the right on the file's customer (PERMISSION_DENIED), the download ends at its next chunk.")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(
         service: name, method: "RenameFile", acceptsIdempotencyKey: true)
-    public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(service: name, method: "RemoveFile", mayWaitLong: true)
+    public static let removeFile = UnaryMethod<FileIDRequest, FilesTab>(
+        service: name, method: "RemoveFile", acceptsIdempotencyKey: true)
     public static let addLink = UnaryMethod<AddLinkRequest, Link>(
         service: name, method: "AddLink", acceptsIdempotencyKey: true)
     public static let renameLink = UnaryMethod<RenameRequest, Link>(

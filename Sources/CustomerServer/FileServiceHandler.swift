@@ -1,6 +1,7 @@
 import CustomerAPI
 import CustomerStore
 import Foundation
+import Hashing
 import RPCServing
 
 /// Serves `customer.v1.FileService`: uploads arrive as a client stream (a header, then chunks)
@@ -15,6 +16,8 @@ struct FileServiceHandler: GuardedService {
     static let downloadChunkSize = 64 * 1024
 
     func register(with router: inout GuardedRouter) {
+        // Keys are looked at only where the router serves them (see `GuardedRouter.keyedWrites`).
+        let takesKeys = router.keyedWrites != nil
         router.register(
             clientStreaming: FileService.uploadFile, opening: "header",
             first: { (message: UploadFileMessage, _) -> UploadFileMessage.Header in
@@ -28,6 +31,7 @@ struct FileServiceHandler: GuardedService {
             requires: .customers(.edit, customer: \.customerId)
         ) { (header: UploadFileMessage.Header, messages: ClientStreamReader<UploadFileMessage>, context) -> CustomerAPI.FileInfo in
             let caller = try Caller.of(context)
+            let key = takesKeys ? try KeyedWrites.key(of: context) : nil
             // The upload's row is written through `answering`: its admission is asked last before the
             // COMMIT, so an upload whose call the server ended while it waited for the writer
             // (DEADLINE_EXCEEDED, a CANCEL) keeps nothing (see ImportCustomers).
@@ -48,7 +52,8 @@ struct FileServiceHandler: GuardedService {
                     try data.withUnsafeBytes { try upload.append($0) }
                 }
                 try context.checkCancellation()
-                return CustomerAPI.FileInfo(try upload.finish())
+                guard let key else { return CustomerAPI.FileInfo(try upload.finish()) }
+                return try Self.finish(upload, key: key, header: header, context)
             } catch {
                 upload.abort()
                 throw error
@@ -93,6 +98,24 @@ struct FileServiceHandler: GuardedService {
         router.register(FileService.listFiles, requires: .customers(.read, customer: \.customerId)) { request, context in
             _ = try Caller.of(context)
             return try filesTab(customerID: request.customerId)
+        }
+    }
+
+    /// Finishes an upload sent with an idempotency key: the request its key stands for is the
+    /// header as the server decoded it (re-encoded, as a unary request is) and the content's
+    /// SHA-256, so how the client split the content into chunks does not count.
+    private static func finish(_ upload: FileUpload, key: String, header: UploadFileMessage.Header,
+                               _ context: ServerContext) throws -> CustomerAPI.FileInfo {
+        let method = FileService.uploadFile
+        let outcome = try upload.finish(claim: { sha256 in
+            var fingerprint = SHA256()
+            fingerprint.update(try KeyedWrites.encode(header, of: "the upload's header"))
+            fingerprint.update(Array(sha256.utf8))
+            return try KeyedWrites.streamClaim(method, key: key, fingerprint: fingerprint, context)
+        }, answer: { try KeyedWrites.encode(CustomerAPI.FileInfo($0), of: method.fullName) })
+        switch outcome {
+        case .ran(let file): return CustomerAPI.FileInfo(file)
+        case .earlier(let earlier): return try KeyedWrites.earlier(earlier, of: method.fullName)
         }
     }
 

@@ -115,6 +115,24 @@ struct GuardedRouter {
         }
     }
 
+    /// Registers a unary method that takes idempotency keys but keeps its key itself, not through
+    /// `KeyedWrites.run` (a backup, whose write is a published folder, not the writer's
+    /// transaction): `handler` gets the call's key, checked, or nil.
+    mutating func register<Input, Output>(
+        _ method: UnaryMethod<Input, Output>, requires requirement: Requirement<Input>,
+        keyingItself handler: @escaping @Sendable (Input, _ key: String?, ServerContext) throws -> Output
+    ) {
+        requirements[method.descriptor.fullName] = requirement.summary
+        let call = guardedCall(method, resolving: { $0 }, requires: requirement)
+        let checker = checker
+        router.registerUnary(method.descriptor, requirement: requirement.summary) { (request: Input, context: ServerContext) in
+            // Keyed, as every keyed write: not held to its caller at its answer (`PermissionChecker.answer`).
+            try call(request, context, { _, key, resolved in try handler(resolved, key, context) }) { resolved, caller in
+                try checker.answer(requirement, resolved, context, to: caller) { try handler(resolved, nil, context) }
+            }
+        }
+    }
+
     /// Registers a unary method whose handler hands its answer on (`Router.registerUnary(_:requirement:answeringLater:)`):
     /// a write handed to the group commit, answered by the group's thread after its COMMIT while
     /// this call's thread goes back to its socket. The handler must not throw after it handed

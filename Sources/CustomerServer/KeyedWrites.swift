@@ -40,10 +40,7 @@ struct KeyedWrites: Sendable {
             throw RPCError(.internalError, "\(name) has no handler for calls with an idempotency key")
         }
         let caller = try Caller.of(context)
-        let claim = IdempotencyClaim(
-            // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
-            userID: caller.service?.id ?? caller.user.id, key: key, method: name,
-            request: try Self.fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
+        let claim = try Self.claim(method.descriptor, key: key, request, context)
         let answer = try Self.once(claim, on: store.answering(context)) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
@@ -57,6 +54,16 @@ struct KeyedWrites: Sendable {
             return answer
         }
         return shown
+    }
+
+    /// The claim of a unary call: its request as the server decoded it (see `fingerprint(of:actingFor:)`).
+    static func claim<Input: Encodable>(_ method: MethodDescriptor, key: String, _ request: Input,
+                                        _ context: ServerContext) throws -> IdempotencyClaim {
+        let caller = try Caller.of(context)
+        return IdempotencyClaim(
+            // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
+            userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
+            request: try fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))
     }
 
     /// The claim of a client-streaming call, whose request is the whole stream: `fingerprint` has

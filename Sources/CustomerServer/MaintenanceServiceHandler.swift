@@ -34,22 +34,40 @@ struct MaintenanceServiceHandler: GuardedService {
     }
 
     func register(with router: inout GuardedRouter) {
-        router.register(MaintenanceService.backup, requires: .administration) { request, context in
+        router.register(MaintenanceService.backup, requires: .administration, keyingItself: { request, key, context in
             let pages = request.pagesPerStep ?? Int32(CustomerStore.backupPagesPerStep)
             guard (1...Self.maxPagesPerStep).contains(pages) else {
                 throw RPCError(.invalidArgument, field: "pagesPerStep", "must be between 1 and \(Self.maxPagesPerStep), got \(pages)")
             }
-            let summary = try backups.run {
-                try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: { Self.cutByTheServersStop(context) },
-                                 publishing: { try Self.claimPublication(context) })
+            let isAbandoned = { Self.cutByTheServersStop(context) }
+            let publishing = { try Self.claimPublication(context) }
+            guard let key else {
+                return Self.response(try backups.run {
+                    try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: isAbandoned, publishing: publishing)
+                })
             }
-            return BackupResponse(
-                path: summary.path, databaseBytes: summary.manifest.databaseBytes, customers: summary.manifest.customers,
-                files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,
-                durationMilliseconds: Int64(clamping: summary.durationNanoseconds / 1_000_000),
-                steps: Int64(clamping: summary.steps),
-                longestStepMicroseconds: Int64(clamping: summary.longestStepNanoseconds / 1_000),
-                medianStepMicroseconds: Int64(clamping: summary.medianStepNanoseconds / 1_000))
-        }
+            // The key's row is written after the backup is published, beside the keyed writes'
+            // transaction (see `CustomerStore.backup(to:pagesPerStep:isAbandoned:publishing:claim:answer:)`).
+            let method = MaintenanceService.backup.descriptor.fullName
+            let outcome = try backups.run {
+                try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: isAbandoned, publishing: publishing,
+                                 claim: try KeyedWrites.claim(MaintenanceService.backup.descriptor, key: key, request, context),
+                                 answer: { try KeyedWrites.encode(Self.response($0), of: method) })
+            }
+            switch outcome {
+            case .ran(let summary): return Self.response(summary)
+            case .earlier(let earlier): return try KeyedWrites.earlier(earlier, of: method)
+            }
+        })
+    }
+
+    private static func response(_ summary: BackupSummary) -> BackupResponse {
+        BackupResponse(
+            path: summary.path, databaseBytes: summary.manifest.databaseBytes, customers: summary.manifest.customers,
+            files: summary.manifest.files, fileBytes: summary.manifest.fileBytes,
+            durationMilliseconds: Int64(clamping: summary.durationNanoseconds / 1_000_000),
+            steps: Int64(clamping: summary.steps),
+            longestStepMicroseconds: Int64(clamping: summary.longestStepNanoseconds / 1_000),
+            medianStepMicroseconds: Int64(clamping: summary.medianStepNanoseconds / 1_000))
     }
 }

@@ -16,6 +16,23 @@ func stopDaemon(_ daemon: ChildProcess) async {
     _ = try? await daemon.exitStatus("customerd to stop after SIGTERM")
 }
 
+/// Starts customerd on `files`, runs `body` once it serves (through `client`), then stops it
+/// gracefully, also when `body` throws.
+func withRestartedDaemon<T>(_ files: DaemonFiles, _ client: CustomerClient, _ body: () async throws -> T) async throws -> T {
+    let daemon = try startDaemon(socket: files.socket, database: files.database)
+    let result: T
+    do {
+        try await waitUntilServing(client)
+        result = try await body()
+    } catch {
+        await stopDaemon(daemon)
+        throw error
+    }
+    daemon.terminate()
+    _ = try await daemon.exitStatus("customerd to exit")
+    return result
+}
+
 /// A temporary directory for a customerd started by hand (`startDaemon`): its socket and database
 /// paths stay the same across restarts within a test; `remove()` deletes the directory.
 struct DaemonFiles {

@@ -137,20 +137,9 @@ import Testing
         daemon.terminate(SIGKILL)
         #expect(try await daemon.exitStatus("customerd to exit") == 128 + SIGKILL)
 
-        let restarted = try startDaemon(socket: socket, database: database)
-        let retry: Customer
-        let count: Int
-        do {
-            try await waitUntilServing(client)
-            retry = try await client.customers.create(fields, options: keyed("after-crash"))
-            count = try await customerCount(client)
-        } catch {
-            restarted.terminate()
-            _ = try? await restarted.exitStatus("customerd to exit")
-            throw error
+        let (retry, count) = try await withRestartedDaemon(files, client) {
+            (try await client.customers.create(fields, options: keyed("after-crash")), try await customerCount(client))
         }
-        restarted.terminate()
-        _ = try await restarted.exitStatus("customerd to exit")
         #expect(retry == first)
         #expect(count == 1)
     }

@@ -10,4 +10,12 @@ enum StoreTampering {
         defer { store.close() }
         try store.write { try $0.execute("ALTER TABLE \(name) RENAME TO \(newName)") }
     }
+
+    /// Deletes every stored idempotency key: what a kill leaves between a keyed backup's publication
+    /// and its key's row (the one write whose key is not in the transaction of the write it guards).
+    static func forgetIdempotencyKeys(databasePath: String) throws {
+        let store = try CustomerStore(path: databasePath)
+        defer { store.close() }
+        try store.write { try $0.execute("DELETE FROM idempotency_keys") }
+    }
 }

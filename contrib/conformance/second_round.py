@@ -716,12 +716,14 @@ def key_checks(p, ids, users):
     data = b"uploaded twice"
     up = f_bytes(1, f_sint(1, ids["customer2"]) + f_str(3, "twice.txt") + f_sint(4, len(data)) + f_str(5, hashlib.sha256(data).hexdigest()))
     answers = []
-    for _ in range(2):
+    for split in (1, 5):
         sid = c.start(FILES + "UploadFile", flags=0, metadata=K("k17-upload"))
-        c.send(frame(MESSAGE, HAS_MESSAGE, sid, up) + frame(MESSAGE, HAS_MESSAGE | END_STREAM, sid, f_bytes(2, data)))
+        parts = [data[:split], data[split:]]
+        c.send(frame(MESSAGE, HAS_MESSAGE, sid, up) + frame(MESSAGE, HAS_MESSAGE, sid, f_bytes(2, parts[0]))
+               + frame(MESSAGE, HAS_MESSAGE | END_STREAM, sid, f_bytes(2, parts[1])))
         answers.append(c.wait_status(sid, 30))
-    p.check("UploadFile sent twice under one key: stored twice (it takes no key)",
-            all(a.code == 0 for a in answers) and customer_id(answers[0]) != customer_id(answers[1]), answers)
+    p.check("UploadFile sent twice under one key, its content split otherwise: the same answer, stored once",
+            all(a.code == 0 for a in answers) and answers[0].response == answers[1].response, answers)
     # keyed imports: the same bytes replay, other bytes or another split are refused, a dry run ignores the key
     def imp(messages, key):
         sid = c.start(CS + "ImportCustomers", flags=0, metadata=K(key))
@@ -744,7 +746,7 @@ def key_checks(p, ids, users):
     d2 = imp([import_options(), import_row("Keyed Dry Oy")], "k17-dry")
     p.check("a dry run ignores its key: the real import under it runs", d1.code == 0 and d2.code == 0 and names_found(c, "Keyed Dry Oy") == ["Keyed Dry Oy"],
             (d1, d2, names_found(c, "Keyed Dry Oy")))
-    # a key with a method that ignores it: RemoveFile removes what each call names
+    # RemoveFile under one key: the first file removed, the second call (another request) refused
     made = []
     for i in range(2):
         d = b"remove %d" % i
@@ -755,7 +757,11 @@ def key_checks(p, ids, users):
         made.append(customer_id(c.wait_status(sid, 30)))
     r = [c.unary(FILES + "RemoveFile", f_sint(1, fid), metadata=K("k17-remove")) for fid in made]
     left = {get_sint(parse_msg(v), 1) for _, v in parse_msg(c.unary(FILES + "ListFiles", f_sint(1, ids["customer2"])).response).get(1, [])}
-    p.check("RemoveFile (takes no key) twice under one key: both files removed", all(x.code == 0 for x in r) and not left & set(made), (r, made, left))
+    again = c.unary(FILES + "RemoveFile", f_sint(1, made[0]), metadata=K("k17-remove"))
+    p.check("RemoveFile of two files under one key: the first removed, the second FAILED_PRECONDITION and kept; "
+            "the first sent again: its first answer",
+            r[0].code == 0 and r[1].code == C["FAILED_PRECONDITION"] and made[0] not in left and made[1] in left
+            and again.code == 0 and again.response == r[0].response, (r, made, left, again))
     # per user: another user's same key and request is its own write
     if len(users) > 1:
         q = Conn(p.path)

@@ -10,8 +10,8 @@ updates, contacts, notes, addresses, projects, uploads of 4 chunks, merges (the 
 with a contact and a note), erasures (a customer with a contact and a note), imports of 30 rows
 (all or nothing, and row by row), registry refreshes of website and address (from a fake Finnish
 registry on a loopback port serving the Swift tests' Nokia record), users added and given another
-profile, and backups; every write but the uploads, refreshes and backups (which take none) under an
-idempotency key of its own. A call answered otherwise than UNAVAILABLE or a deadline is a finding.
+profile, and backups; every write but the refreshes (which take none) under an idempotency key of
+its own. A call answered otherwise than UNAVAILABLE or a deadline is a finding.
 A watcher follows the change feed.
 After a seeded random moment the server is killed (SIGKILL) and started again, and then:
 
@@ -193,7 +193,7 @@ class Worker(threading.Thread):
             header = {"customerId": target, "name": f"file-{tag}.bin", "size": len(data), "sha256": sha}
             messages = [{"header": header}] + [{"data": data[i:i + UPLOAD_CHUNK]}
                                                for i in range(0, len(data), UPLOAD_CHUNK)]
-            return Op(kind, user, "FileService/UploadFile", messages, None, customer=target, text=f"file-{tag}.bin",
+            return Op(kind, user, "FileService/UploadFile", messages, key, customer=target, text=f"file-{tag}.bin",
                       sha=sha, size=len(data))
         if kind == "import":
             all_or_nothing = rng.random() < 0.5
@@ -216,7 +216,7 @@ class Worker(threading.Thread):
                       user_name=name, profile="Read only")
         if kind == "backup":
             target_dir = self.backups / tag
-            return Op(kind, user, "MaintenanceService/Backup", {"to": str(target_dir)}, None, path=str(target_dir))
+            return Op(kind, user, "MaintenanceService/Backup", {"to": str(target_dir)}, key, path=str(target_dir))
         client = self.setup
         if kind == "refresh":  # a customer of its own with Nokia's VAT number, made first; no key taken
             try:

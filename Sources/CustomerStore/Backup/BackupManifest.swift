@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// The last file a backup writes (`MANIFEST`, beside `customers.sqlite` and its `.files` folder):
 /// what the backup holds, so a restore can check it got all of it.
@@ -24,6 +25,41 @@ public struct BackupManifest: Sendable, Hashable {
     public var files: Int64
     /// Their total size in bytes.
     public var fileBytes: Int64
+    /// The idempotency key the backup was made under, with its answer; nil without one.
+    public var key: Key?
+
+    /// A keyed backup's key and answer, published with the backup in its manifest (a backup's
+    /// write is its published folder: the key's row in the live database is written after it, and
+    /// a retry that finds no row looks here, see ``CustomerStore/backup(to:pagesPerStep:isAbandoned:publishing:claim:answer:)``).
+    /// One line `idempotency-key USER KEY REQUEST-SHA256 ANSWER-HEX`, which a binary before it ignores.
+    public struct Key: Sendable, Hashable {
+        public var userID: Int64
+        public var key: String
+        public var requestSHA256: String
+        /// The encoded answer of the call that made the backup.
+        public var answer: [UInt8]
+
+        static let lineName = "idempotency-key"
+
+        var line: String {
+            "\(Self.lineName) \(userID) \(key) \(requestSHA256) \(Hex.encode(answer))"
+        }
+
+        /// Reads `line`'s fields (after its name); nil when it is not such a line.
+        init?(line: String) {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count == 5, fields[0] == Self.lineName, let userID = Int64(fields[1]),
+                  let answer = Hex.decode(fields[4]) else { return nil }
+            self.init(userID: userID, key: fields[2], requestSHA256: fields[3], answer: answer)
+        }
+
+        init(userID: Int64, key: String, requestSHA256: String, answer: [UInt8]) {
+            self.userID = userID
+            self.key = key
+            self.requestSHA256 = requestSHA256
+            self.answer = answer
+        }
+    }
 
     /// The manifest's text: one `key value` line each, so an operator can read it with `cat`.
     var text: String {
@@ -35,11 +71,13 @@ public struct BackupManifest: Sendable, Hashable {
         customers \(customers)
         files \(files)
         file-bytes \(fileBytes)
-
+        \(key.map { $0.line + "\n" } ?? "")
         """
     }
 
-    init(createdAt: Int64, schemaVersion: Int, databaseBytes: Int64, customers: Int64, files: Int64, fileBytes: Int64) {
+    init(createdAt: Int64, schemaVersion: Int, databaseBytes: Int64, customers: Int64, files: Int64, fileBytes: Int64,
+         key: Key? = nil) {
+        self.key = key
         self.createdAt = createdAt
         self.schemaVersion = schemaVersion
         self.databaseBytes = databaseBytes
@@ -61,7 +99,9 @@ public struct BackupManifest: Sendable, Hashable {
             throw StoreError.failedPrecondition("\(path) does not start with '\(Self.header)'", field: "from")
         }
         var values: [String: Int64] = [:]
+        key = nil
         for line in lines.dropFirst() {
+            if let key = Key(line: line) { self.key = key }
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             if parts.count == 2, let value = Int64(parts[1]) { values[parts[0]] = value }
         }

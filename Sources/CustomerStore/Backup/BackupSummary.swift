@@ -3,7 +3,8 @@ public struct BackupSummary: Sendable, Hashable {
     /// The backup's folder (the target path, standardized).
     public var path: String
     public var manifest: BackupManifest
-    /// From the first page copied to the rename into place, checks included.
+    /// From the first page copied to the manifest, checks included (the manifest, written last, may
+    /// carry the answer of a keyed backup, which holds this).
     public var durationNanoseconds: UInt64
     /// Steps of the online copy, each holding the writer once.
     public var steps: Int

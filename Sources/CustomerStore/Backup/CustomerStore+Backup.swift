@@ -40,12 +40,75 @@ extension CustomerStore {
     public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep,
                        isAbandoned: () -> Bool = { false }, publishing: () throws -> Void = {}) throws -> BackupSummary {
         try StoreError.mappingEngineErrors {
-            try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing)
+            try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing) { _ in nil }
         }
     }
 
+    /// `backup` for a call with an idempotency key. A backup's write is its published folder, which
+    /// no SQLite transaction can hold, so the key and the answer (`answer(summary)`) go into its
+    /// manifest, published with it by the same rename; the key's row in the live database is
+    /// written after that. A retry finds the row, or, when a crash came between the two, the
+    /// manifest at `target` (and writes the row then): either way nothing runs and the first
+    /// answer comes back, also when the backup was removed since (it says what was written then).
+    /// - Returns: `.ran` with what this call wrote; `.earlier` (`.replayed`, `.conflict`) when the
+    ///   key was used before, nothing written.
+    /// - Throws: as `backup`, the key free for a corrected retry.
+    public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep, isAbandoned: () -> Bool = { false },
+                       publishing: () throws -> Void = {}, claim: IdempotencyClaim,
+                       answer: (BackupSummary) throws -> [UInt8]) throws -> KeyedOutcome<BackupSummary> {
+        try StoreError.mappingEngineErrors {
+            // Read, not written: a backup runs also when nothing may be written (see `earlierUseRead`).
+            if let earlier = try earlierUseRead(of: claim) { return .earlier(earlier) }
+            if let published = Self.publishedUse(at: target, of: claim) {
+                if case .replayed(let response) = published { keepKey(claim, answer: response) }
+                return .earlier(published)
+            }
+            var response: [UInt8] = []
+            let summary: BackupSummary
+            do {
+                summary = try writeBackup(to: target, pagesPerStep: pagesPerStep, isAbandoned: isAbandoned, publishing: publishing) {
+                    response = try answer($0)
+                    return BackupManifest.Key(userID: claim.userID, key: claim.key, requestSHA256: claim.requestSHA256,
+                                              answer: response)
+                }
+            } catch {
+                // The same call sent twice at once: the one whose rename came second found the target
+                // taken by the other's backup, which answers both.
+                guard case .replayed(let first)? = Self.publishedUse(at: target, of: claim) else { throw error }
+                keepKey(claim, answer: first)
+                return .earlier(.replayed(first))
+            }
+            keepKey(claim, answer: response)
+            return .ran(summary)
+        }
+    }
+
+    /// What the backup at `target` says of `claim`'s key: `.replayed` with its answer when it was
+    /// made under that key for the same request, `.conflict` for another; nil when none is there
+    /// or it was made under another key (or none).
+    private static func publishedUse(at target: String, of claim: IdempotencyClaim) -> IdempotentOutcome? {
+        guard target.hasPrefix("/"),
+              let key = (try? BackupManifest(readingFrom: (target as NSString).standardizingPath))?.key,
+              key.userID == claim.userID, key.key == claim.key else { return nil }
+        return key.requestSHA256 == claim.requestSHA256 ? .replayed(key.answer) : .conflict(method: claim.method)
+    }
+
+    /// Stores a published backup's key with its answer, unless a call with the same key stored it
+    /// already. Bookkeeping, not the call's write (its answer was taken by `publishing`), and
+    /// best effort: the backup's `MANIFEST` holds the key; the row adds a replay once the backup
+    /// is gone and the refusal of another request under the key. When nothing may be written (the
+    /// database's files removed, a full disk) the backup is what counts.
+    private func keepKey(_ claim: IdempotencyClaim, answer: [UInt8]) {
+        _ = try? bookkeepingWrite { connection in
+            let (earlier, clock) = try lookUp(connection, claim)
+            if earlier == nil { try Self.remember(connection, claim, answer: answer, at: clock) }
+        }
+    }
+
+    /// - Parameter key: given the summary, the idempotency key to publish in the manifest; nil: none.
     private func writeBackup(to target: String, pagesPerStep: Int, isAbandoned: () -> Bool,
-                             publishing: () throws -> Void) throws -> BackupSummary {
+                             publishing: () throws -> Void,
+                             key: (BackupSummary) throws -> BackupManifest.Key?) throws -> BackupSummary {
         let started = ContinuousClock.now
         let destination = try BackupTarget(target)
         let staging = try destination.makeStagingDirectory()
@@ -84,16 +147,18 @@ extension CustomerStore {
             // was told had failed: from here on the caller's answer is this backup's.
             try publishing()
 
-            let manifest = BackupManifest(
+            var manifest = BackupManifest(
                 createdAt: nowMilliseconds(), schemaVersion: contents.schemaVersion, databaseBytes: databaseBytes,
                 customers: contents.customers, files: Int64(contents.blobs.count), fileBytes: contents.fileBytes)
-            try writeDurably(manifest.text, to: staging + "/" + BackupManifest.fileName)
-            try FileSystem.syncDirectory(staging)
-            try destination.moveIntoPlace(staging)
-            return BackupSummary(
+            let summary = BackupSummary(
                 path: destination.path, manifest: manifest, durationNanoseconds: (ContinuousClock.now - started).nanoseconds,
                 steps: holds.count, medianStepNanoseconds: holds.sorted().dropFirst(holds.count / 2).first ?? 0,
                 longestStepNanoseconds: holds.max() ?? 0)
+            manifest.key = try key(summary)
+            try writeDurably(manifest.text, to: staging + "/" + BackupManifest.fileName)
+            try FileSystem.syncDirectory(staging)
+            try destination.moveIntoPlace(staging)
+            return summary
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error

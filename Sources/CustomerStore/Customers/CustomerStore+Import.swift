@@ -61,13 +61,9 @@ public struct CustomerImportOutcome: Sendable, Hashable {
     public static let problemLimit = 10_000
 }
 
-/// What a keyed import came to (see ``CustomerStore/importCustomers(mode:allowDuplicateVAT:by:rows:claim:answer:)``).
-public enum KeyedImportOutcome: Sendable, Equatable {
-    /// The key was new: the import ran (and committed, unless `mode` or a refused row undid it).
-    case ran(CustomerImportOutcome)
-    /// The key was used before: what it came to then (`.replayed`, `.conflict`); nothing was kept.
-    case earlier(IdempotentOutcome)
-}
+/// What a keyed import came to (see ``CustomerStore/importCustomers(mode:allowDuplicateVAT:by:rows:claim:answer:)``):
+/// `.ran` committed unless `mode` or a refused row undid it.
+public typealias KeyedImportOutcome = KeyedOutcome<CustomerImportOutcome>
 
 extension CustomerStore {
     /// Creates the customers that `rows` hands over batch by batch (nil when there are no more) in
@@ -107,10 +103,8 @@ extension CustomerStore {
                                 answer: (CustomerImportOutcome) throws -> [UInt8]) throws -> KeyedImportOutcome {
         try runImport(mode: mode, allowDuplicateVAT: allowDuplicateVAT, by: author, rows: rows) { connection, outcome, kept in
             let claim = try claim()
-            let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
-            if let earlier = try Self.earlierUse(connection, of: claim, at: clock) {
-                return (.earlier(earlier), false)
-            }
+            let (earlier, clock) = try lookUp(connection, claim)
+            if let earlier { return (.earlier(earlier), false) }
             if kept { try Self.remember(connection, claim, answer: try answer(outcome), at: clock) }
             return (.ran(outcome), kept)
         }

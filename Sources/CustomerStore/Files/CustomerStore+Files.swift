@@ -108,22 +108,23 @@ extension CustomerStore {
     }
 
     /// Removes a file; its content is deleted when no other file has the same content.
+    /// Inside a keyed write the row goes in that write's transaction and the content once it has
+    /// committed (``BlobsToUnlink``).
     /// - Returns: the removed file's metadata.
     /// - Throws: `notFound`, `brokenRule` (user).
     @discardableResult
     public func removeFile(id: Int64, by author: Author) throws -> StoredFile {
+        if access == .insideKeyedWrite {
+            let (file, referenced) = try write { try Self.deleteFile($0, id: id, by: author, at: nowMilliseconds()) }
+            if !referenced { blobsToUnlink.add(file.sha256) }
+            return file
+        }
         // The blob is deleted after the commit but before the writer is released, so an upload of
         // the same content (which places its blob under the writer too) cannot reuse it in between.
-        try withWriter { connection, admit in
+        return try withWriter { connection, admit in
             try admit()
-            let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") { () throws -> (StoredFile, Bool) in
-                let file = try Self.requireFile(connection, id: id)
-                try Self.requireWritableCustomer(connection, customerID: file.customerID, field: "id")
-                try Self.requireActingUser(connection, author)
-                try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
-                try Self.recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",
-                                                from: file.name, to: nil, at: nowMilliseconds(), by: author)
-                return (file, try Self.blobIsReferenced(connection, sha256: file.sha256))
+            let (file, referenced) = try connection.transaction("BEGIN IMMEDIATE") {
+                try Self.deleteFile(connection, id: id, by: author, at: nowMilliseconds())
             }
             // The row is gone (committed); a blob that cannot be unlinked only wastes space.
             if !referenced { try? blobs.remove(sha256: file.sha256) }
@@ -131,39 +132,83 @@ extension CustomerStore {
         }
     }
 
+    /// Deletes a file's row and records it in the customer's history.
+    /// - Returns: the file, and whether another row still names its content.
+    private static func deleteFile(_ connection: SQLiteConnection, id: Int64, by author: Author, at now: Int64) throws
+        -> (StoredFile, referenced: Bool)
+    {
+        let file = try requireFile(connection, id: id)
+        try requireWritableCustomer(connection, customerID: file.customerID, field: "id")
+        try requireActingUser(connection, author)
+        try connection.run("DELETE FROM files WHERE id = ?", [.integer(id)])
+        try recordAttachmentChange(connection, customerID: file.customerID, field: "files.\(id)",
+                                   from: file.name, to: nil, at: now, by: author)
+        return (file, try blobIsReferenced(connection, sha256: file.sha256))
+    }
+
+    /// Unlinks the contents keyed removals left without a row (``BlobsToUnlink``), each only when
+    /// still no row names it, with the writer held: called after the keyed write's COMMIT (or its
+    /// rollback, which left the row: then nothing goes). One that cannot be unlinked only wastes
+    /// space until the next start's sweep.
+    func unlinkBlobsKeyedWritesLeft() {
+        let digests = blobsToUnlink.take()
+        guard !digests.isEmpty else { return }
+        try? writer.withConnection { connection in
+            for sha256 in digests where (try? Self.blobIsReferenced(connection, sha256: sha256)) == false {
+                try? blobs.remove(sha256: sha256)
+            }
+        }
+    }
+
     // MARK: Upload completion
 
     /// Places an upload's content at its address and inserts its row, holding the writer from the
-    /// first to the last step (see `removeFile`). A new blob whose row could not be inserted is
-    /// removed, also when this view's admission (asked last before the COMMIT) throws.
-    func storeUpload(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64) throws -> StoredFile {
+    /// first to the last step (see `removeFile`). `settle` runs in the row's transaction with the
+    /// content's SHA-256 and what inserts the row, and says what the upload came to (a keyed upload looks its key up first, see
+    /// ``FileUpload/finish(claim:answer:)``). A new blob no row names afterwards (its row could not
+    /// be inserted, or `settle` inserted none) is removed, also when this view's admission (asked
+    /// last before the COMMIT) throws.
+    func storeUpload<Result>(_ target: FileUpload.Target, temporaryPath: String, sha256: String, size: Int64,
+                             settle: (SQLiteConnection, _ sha256: String, _ insert: () throws -> StoredFile) throws -> Result)
+        throws -> Result
+    {
         let existingIsIntact = blobs.isIntact(sha256: sha256, size: size)
         return try withWriter(named: "FileUpload.finish()") { connection, admit in
             let isNew = try blobs.place(temporaryPath: temporaryPath, sha256: sha256, size: size,
                                         existingIsIntact: existingIsIntact)
-            do {
-                return try connection.transaction("BEGIN IMMEDIATE") {
-                    try Self.checkAttachmentTarget(connection, customerID: target.customerID, projectID: target.projectID,
-                                                   by: target.author)
-                    let now = nowMilliseconds()
-                    try connection.run("""
-                        INSERT INTO files (customer_id, project_id, name, size, sha256, content_type, created_at, created_by,
-                            updated_at, updated_by)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.integer(target.customerID), SQLValue(target.projectID), .text(target.name), .integer(size),
-                              .text(sha256), SQLValue(target.contentType), .integer(now), .integer(target.author.userID),
-                              .integer(now), .integer(target.author.userID)])
-                    let id = connection.lastInsertRowID
-                    try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
-                                                    from: nil, to: target.name, at: now, by: target.author)
-                    let file = try Self.requireFile(connection, id: id)
-                    try admit()
-                    return file
-                }
-            } catch {
+            let removeIfUnnamed = { [blobs] in
                 if isNew, (try? Self.blobIsReferenced(connection, sha256: sha256)) == false {
                     try? blobs.remove(sha256: sha256)
                 }
+            }
+            var inserted = false
+            do {
+                let result = try connection.transaction("BEGIN IMMEDIATE") {
+                    let result = try settle(connection, sha256) {
+                        try Self.checkAttachmentTarget(connection, customerID: target.customerID, projectID: target.projectID,
+                                                       by: target.author)
+                        let now = nowMilliseconds()
+                        try connection.run("""
+                            INSERT INTO files (customer_id, project_id, name, size, sha256, content_type, created_at, created_by,
+                                updated_at, updated_by)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """, [.integer(target.customerID), SQLValue(target.projectID), .text(target.name), .integer(size),
+                                  .text(sha256), SQLValue(target.contentType), .integer(now), .integer(target.author.userID),
+                                  .integer(now), .integer(target.author.userID)])
+                        let id = connection.lastInsertRowID
+                        try Self.recordAttachmentChange(connection, customerID: target.customerID, field: "files.\(id)",
+                                                        from: nil, to: target.name, at: now, by: target.author)
+                        inserted = true
+                        return try Self.requireFile(connection, id: id)
+                    }
+                    try admit()
+                    return result
+                }
+                // Its row names it (committed), unless `settle` inserted none (a key used before).
+                if !inserted { removeIfUnnamed() }
+                return result
+            } catch {
+                removeIfUnnamed()
                 throw error
             }
         }

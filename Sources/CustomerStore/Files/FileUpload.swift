@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import SQLiteEngine
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -107,6 +108,30 @@ public final class FileUpload: Sendable {
     ///   that began the upload throws (asked last before the COMMIT, see `CustomerStore.answering`).
     ///   Any failure leaves nothing behind.
     public func finish() throws -> StoredFile {
+        try finishing { _, _, insert in try insert() }
+    }
+
+    /// `finish()` for a call with an idempotency key, whose request is the whole upload: `claim`
+    /// gets the content's SHA-256 once every chunk has arrived and is looked up in the row's
+    /// transaction. A key used before keeps nothing of this upload and says what it came to; a
+    /// new key is stored with `answer(file)` in the transaction that inserts the row (its content
+    /// placed before it), so a crash leaves both or neither. A refused upload stores no key.
+    public func finish(claim: (_ sha256: String) throws -> IdempotencyClaim,
+                       answer: (StoredFile) throws -> [UInt8]) throws -> KeyedOutcome<StoredFile> {
+        try finishing { connection, sha256, insert in
+            let claim = try claim(sha256)
+            let (earlier, clock) = try store.lookUp(connection, claim)
+            if let earlier { return .earlier(earlier) }
+            let file = try insert()
+            try CustomerStore.remember(connection, claim, answer: try answer(file), at: clock)
+            return .ran(file)
+        }
+    }
+
+    /// The checks of `finish()`, then `settle` in the row's transaction (see `CustomerStore.storeUpload`).
+    private func finishing<Result: Sendable>(
+        _ settle: (SQLiteConnection, _ sha256: String, _ insert: () throws -> StoredFile) throws -> Result
+    ) throws -> Result {
         try state.withLock { state in
             try requireOpen(state)
             do {
@@ -121,10 +146,10 @@ public final class FileUpload: Sendable {
                 try FileSystem.call("fsync", temporaryPath) { fsync(state.descriptor) }
                 close(state.descriptor)
                 state.descriptor = -1
-                let file = try store.storeUpload(target, temporaryPath: temporaryPath, sha256: digest,
-                                                 size: state.received)
+                let result = try store.storeUpload(target, temporaryPath: temporaryPath, sha256: digest, size: state.received,
+                                                   settle: settle)
                 state.phase = .finished
-                return file
+                return result
             } catch {
                 discard(&state)
                 throw error

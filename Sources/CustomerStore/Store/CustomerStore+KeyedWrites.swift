@@ -30,16 +30,31 @@ extension CustomerStore {
     public func keyedWrite(_ claim: IdempotencyClaim, _ body: () throws -> [UInt8]) throws -> IdempotentOutcome {
         let admission = try admission.asked(by: "keyedWrite(_:_:) of \(claim.method)")
         return try mappingEngineErrors {
-            // The feed's watchers wake after the COMMIT, as after any write (see `write`).
-            defer { commits.committed() }
+            // The feed's watchers wake after the COMMIT, as after any write (see `write`); a file's
+            // content the body's removal left without a row goes then too (`BlobsToUnlink`).
+            defer {
+                commits.committed()
+                unlinkBlobsKeyedWritesLeft()
+            }
             return try writer.write(admission: admission) { connection in
-                let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
-                if let earlier = try Self.earlierUse(connection, of: claim, at: clock) { return earlier }
+                let (earlier, clock) = try lookUp(connection, claim)
+                if let earlier { return earlier }
                 let response = try body()
                 try Self.remember(connection, claim, answer: response, at: clock)
                 return .ran(response)
             }
         }
+    }
+
+    /// The first step of a keyed write, in its transaction: the keys' clock advanced, then what
+    /// `claim`'s key came to before (nil for a new key, to be stored with `remember` at `clock`).
+    /// The writes that keep their key themselves (an import and an upload in their own
+    /// transaction once their request is whole, a backup's row after its publication) call it too.
+    func lookUp(_ connection: SQLiteConnection, _ claim: IdempotencyClaim) throws
+        -> (earlier: IdempotentOutcome?, clock: IdempotencyKeyClock)
+    {
+        let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
+        return (try Self.earlierUse(connection, of: claim, at: clock), clock)
     }
 
     /// What `claim`'s key came to when its user used it before within the retention period
@@ -51,10 +66,30 @@ extension CustomerStore {
         -> IdempotentOutcome?
     {
         try connection.run("DELETE FROM idempotency_keys WHERE created_at < ?", [.integer(clock.horizon)])
-        let outcome: IdempotentOutcome? = try connection.withStatement("""
-            SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ?
+        let outcome = try storedUse(connection, of: claim, since: clock.horizon)
+        if case .conflict = outcome { return outcome }
+        try clock.save(connection)
+        return outcome
+    }
+
+    /// What `claim`'s key came to, read without writing anything (no key pruned, the keys' clock
+    /// not saved): for a backup, which must run while nothing may be written (the database's
+    /// files removed: backing up is then what saves the data).
+    func earlierUseRead(of claim: IdempotencyClaim) throws -> IdempotentOutcome? {
+        try read { connection in
+            let clock = try IdempotencyKeyClock.advanced(connection, wall: clock.wallMilliseconds())
+            return try Self.storedUse(connection, of: claim, since: clock.horizon)
+        }
+    }
+
+    /// The stored use of `claim`'s key stamped at `horizon` or later, compared with `claim`.
+    private static func storedUse(_ connection: SQLiteConnection, of claim: IdempotencyClaim, since horizon: Int64) throws
+        -> IdempotentOutcome?
+    {
+        try connection.withStatement("""
+            SELECT method, request_sha256, response FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at >= ?
             """) { statement in
-            try statement.bind([.integer(claim.userID), .text(claim.key)])
+            try statement.bind([.integer(claim.userID), .text(claim.key), .integer(horizon)])
             guard try statement.step() else { return nil }
             let method = try statement.text("method")
             let request = try statement.text("request_sha256")
@@ -66,9 +101,6 @@ extension CustomerStore {
             }
             return forgotten ? .forgotten : .replayed(try statement.blob("response"))
         }
-        if case .conflict = outcome { return outcome }
-        try clock.save(connection)
-        return outcome
     }
 
     /// Stores `claim`'s key with the answer of the write it ran, stamped with `clock`'s time, in

@@ -38,6 +38,8 @@ public final class CustomerStore: Sendable {
     let streamIDBudget: StreamIDBudget
     /// The database and its log still at their paths: every write asks first.
     let fileWatch: DatabaseFileWatch
+    /// Contents a keyed removal left without a row, unlinked after its COMMIT; shared by every view.
+    let blobsToUnlink: BlobsToUnlink
     /// Brings the search index up to date in the writer's idle time; nil in a view, or when the
     /// options turn it off.
     private let searchIndexer: SearchIndexer?
@@ -125,6 +127,7 @@ public final class CustomerStore: Sendable {
         try StoreError.mappingEngineErrors { _ = try Self.removeUnreferencedBlobs(writerConnection, blobs: blobs) }
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
+        blobsToUnlink = BlobsToUnlink()
         let fileWatch = DatabaseFileWatch(databasePath: path) { [checkpointer] in checkpointer.logBytesCommitted }
         self.fileWatch = fileWatch
         writer = try StoreError.mappingEngineErrors {
@@ -188,6 +191,7 @@ public final class CustomerStore: Sendable {
         self.access = access
         commits = opened.commits
         fileWatch = opened.fileWatch
+        blobsToUnlink = opened.blobsToUnlink
         streamIDBudget = opened.streamIDBudget
         self.admission = admission
         ownsConnections = false

@@ -51,3 +51,12 @@ public enum IdempotentOutcome: Sendable, Equatable {
     /// when data it carried was erased (``CustomerStore/forgetAnswers(_:mentioning:)``); nothing ran.
     case forgotten
 }
+
+/// What a write that keeps its key itself came to: an import and an upload in their own
+/// transaction, their request whole only once their stream has ended; a backup in its manifest.
+public enum KeyedOutcome<Value: Sendable & Equatable>: Sendable, Equatable {
+    /// The key was new: the write ran; its key is stored with its answer when it was kept.
+    case ran(Value)
+    /// The key was used before: what it came to then (`.replayed`, `.conflict`, `.forgotten`); nothing was kept.
+    case earlier(IdempotentOutcome)
+}
