@@ -220,8 +220,12 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// The cached prepared statement for `sql`, prepared on first use.
     public func statement(_ sql: String) throws -> SQLiteStatement {
         let length = sql.utf8.count
-        for recent in recentStatements where recent.sql.utf8.count == length && recent.sql == sql { return recent }
+        for recent in recentStatements where recent.sql.utf8.count == length && recent.sql == sql {
+            recent.dropKeptBindings()
+            return recent
+        }
         if let cached = statements[sql] {
+            cached.dropKeptBindings()
             remember(cached)
             return cached
         }
