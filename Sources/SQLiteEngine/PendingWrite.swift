@@ -52,8 +52,9 @@ protocol PendingWrite: AnyObject {
 ///   that thread's lock (`CompletionThread`), which orders the result's write before its read;
 /// - the leader records the result before it marks the call answered under the writer's lock, and the
 ///   caller reads it only after seeing that mark under the same lock (the lock orders the accesses);
-/// - the body is dropped before the call is answered, so the caller's `withoutActuallyEscaping`
-///   finds it unescaped.
+/// - the body of a waiting caller's call is dropped before the call is answered, so the caller's
+///   `withoutActuallyEscaping` finds it unescaped; a handed-off call's body (`@Sendable`, escaping)
+///   is dropped by ``complete()``, after the completion (see there why).
 final class PendingCall<T>: PendingWrite {
     let isExclusive: Bool
     let checksFirst: Bool
@@ -64,8 +65,14 @@ final class PendingCall<T>: PendingWrite {
     private var admission: (() throws -> Void)?
     private var completion: ((Result<T, any Error>) -> Void)?
     let isHandedOff: Bool
+    /// Whether the body ran (a handed-off call keeps its body until ``complete()``).
+    private var hasRun = false
+    /// The outcome recorded, nil until the body runs or the call fails. Why not `result` itself,
+    /// starting as `closed`: that error's box was made for every call and freed by the writer's
+    /// thread when the body's value replaced it (~400 of the writer's instructions a create, callgrind).
+    private var outcome: Result<T, any Error>?
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
-    private(set) var result: Result<T, any Error> = .failure(ConnectionClosedError())
+    var result: Result<T, any Error> { outcome ?? .failure(ConnectionClosedError()) }
 
     init(isExclusive: Bool, checksFirst: Bool, joinsBatch: Bool = false, admission: (() throws -> Void)?,
          _ body: @escaping (SQLiteConnection) throws -> T,
@@ -79,10 +86,17 @@ final class PendingCall<T>: PendingWrite {
         isHandedOff = completion != nil
     }
 
+    /// Drops a handed-off call's body after its completion, not when it ran: what the body
+    /// captured (a create's prepared customer: its match keys, search parts and history text) is
+    /// then freed on the thread that completes the call, often the writer's completion thread,
+    /// instead of on the writer's own thread, which bounds creates per second (freeing it there
+    /// cost ~2 200 of the writer's ~83 000 instructions a create at 64 connections, callgrind,
+    /// docs/PERFORMANCE.md "create28").
     func complete() {
         guard let completion else { return }
         self.completion = nil
         completion(result)
+        body = nil
     }
 
     func admit() throws {
@@ -92,12 +106,13 @@ final class PendingCall<T>: PendingWrite {
     }
 
     func run(_ connection: SQLiteConnection) throws {
-        guard let body else { return }
-        self.body = nil
+        guard !hasRun, let body else { return }
+        hasRun = true
+        if !isHandedOff { self.body = nil }
         do {
-            result = .success(try body(connection))
+            outcome = .success(try body(connection))
         } catch {
-            result = .failure(error)
+            outcome = .failure(error)
             throw error
         }
     }
@@ -105,6 +120,6 @@ final class PendingCall<T>: PendingWrite {
     func fail(_ error: any Error) {
         body = nil
         admission = nil
-        result = .failure(error)
+        outcome = .failure(error)
     }
 }

@@ -1,5 +1,18 @@
 import CSQLite
 
+/// SQL looked up in a connection's statements by this object's identity instead of its text
+/// (`SQLiteConnection.withStatement(_:KeyedSQL, _:)`): a ``MultiRowInsert``'s SQL is kilobytes
+/// long, and with more statements in a group of creates than the connection keeps among its recent
+/// ones, each `insertRows` hashed all of it (~1 600 instructions a hash; callgrind of the writer's
+/// thread, docs/PERFORMANCE.md "create28").
+public final class KeyedSQL: Sendable {
+    public let sql: String
+
+    init(_ sql: String) {
+        self.sql = sql
+    }
+}
+
 /// A multi-row INSERT into one table: `INSERT INTO table (columns) VALUES (...), (...), ...`,
 /// its SQL made once (a static of the caller) for every statement size `insertRows` uses.
 public struct MultiRowInsert: Sendable {
@@ -10,7 +23,7 @@ public struct MultiRowInsert: Sendable {
     /// The values each row binds: the `?` of its row.
     public let valueCount: Int
     /// The SQL for 64, 32, 16, 8, 4, 2 and 1 rows, largest first.
-    let statements: [(rows: Int, sql: String)]
+    let statements: [(rows: Int, sql: KeyedSQL)]
     private let columns: [String]
     private let row: String
 
@@ -25,8 +38,8 @@ public struct MultiRowInsert: Sendable {
         self.row = row
         valueCount = row.utf8.filter { $0 == UInt8(ascii: "?") }.count
         statements = sequence(first: Self.maxRows, next: { $0 > 1 ? $0 / 2 : nil }).map { rows in
-            (rows, "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                + Array(repeating: row, count: rows).joined(separator: ", "))
+            (rows, KeyedSQL("\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + Array(repeating: row, count: rows).joined(separator: ", ")))
         }
     }
 
@@ -42,7 +55,7 @@ public struct MultiRowInsert: Sendable {
     }
 
     /// The SQL for one row.
-    public var oneRowSQL: String { statements[statements.count - 1].sql }
+    public var oneRowSQL: String { statements[statements.count - 1].sql.sql }
 }
 
 extension SQLiteConnection {

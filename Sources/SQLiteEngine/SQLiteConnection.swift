@@ -41,6 +41,9 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// alike (`SELECT a.id AS a_id, …`), ~3 500 instructions of a card's 7 look-ups (callgrind,
     /// docs/performance/HISTORY.md "card21").
     private static let recentCapacity = 16
+    /// Statements looked up by a ``KeyedSQL``'s identity (`statement(_:KeyedSQL)`), each entry
+    /// holding its key so no other key can have its address while the entry lives.
+    private var keyedStatements: [ObjectIdentifier: (key: KeyedSQL, statement: SQLiteStatement)] = [:]
     private var isClosed = false
     /// How many statements this connection has run (`withStatement` calls, BEGIN and COMMIT included):
     /// lets tests show that a read costs a fixed number of queries, not one per row (no N+1).
@@ -217,8 +220,12 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// The cached prepared statement for `sql`, prepared on first use.
     public func statement(_ sql: String) throws -> SQLiteStatement {
         let length = sql.utf8.count
-        for recent in recentStatements where recent.sql.utf8.count == length && recent.sql == sql { return recent }
+        for recent in recentStatements where recent.sql.utf8.count == length && recent.sql == sql {
+            recent.dropKeptBindings()
+            return recent
+        }
         if let cached = statements[sql] {
+            cached.dropKeptBindings()
             remember(cached)
             return cached
         }
@@ -235,6 +242,15 @@ public final class SQLiteConnection: @unchecked Sendable {
         return statement
     }
 
+    /// The cached prepared statement for `keyed.sql`, found by the key's identity: no hash of its
+    /// text, and it takes no place among the recent ones.
+    func statement(_ keyed: KeyedSQL) throws -> SQLiteStatement {
+        if let found = keyedStatements[ObjectIdentifier(keyed)] { return found.statement }
+        let statement = try statement(keyed.sql)
+        keyedStatements[ObjectIdentifier(keyed)] = (keyed, statement)
+        return statement
+    }
+
     /// Puts `statement` among the recent ones, replacing the oldest (round robin).
     private func remember(_ statement: SQLiteStatement) {
         if recentStatements.count < Self.recentCapacity {
@@ -247,7 +263,15 @@ public final class SQLiteConnection: @unchecked Sendable {
 
     /// Runs `body` with the cached statement for `sql`, then resets it and clears its bindings.
     public func withStatement<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
-        let statement = try statement(sql)
+        try running(statement(sql), body)
+    }
+
+    /// `withStatement(_:_:)` for the SQL of `keyed` (see `statement(_:KeyedSQL)`).
+    public func withStatement<T>(_ keyed: KeyedSQL, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        try running(statement(keyed), body)
+    }
+
+    private func running<T>(_ statement: SQLiteStatement, _ body: (SQLiteStatement) throws -> T) throws -> T {
         statementsRun += 1
         defer { statement.reset() }
         return try body(statement)
@@ -337,6 +361,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         for statement in statements.values { statement.finalize() }
         statements.removeAll()
         recentStatements.removeAll()
+        keyedStatements.removeAll()
         sqlite3_close(handle)
     }
 }

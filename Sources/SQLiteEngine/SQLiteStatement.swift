@@ -44,6 +44,14 @@ public final class SQLiteStatement {
     /// another column count. `@exclusivity(unchecked)`: a statement is its connection's, used by one
     /// thread at a time, and no access to it overlaps another (see `SQLiteConnection.recentStatements`).
     @exclusivity(unchecked) var layouts: [ObjectIdentifier: AnyObject] = [:]
+    /// The bytes the texts of the last `runBinding` are bound from without a copy, held until the
+    /// next one replaces them (see there).
+    var boundTexts: [UInt8] = []
+    /// Set by `runBinding` once every parameter is bound (its texts into `boundTexts`): `reset()`
+    /// leaves such bindings, and they are cleared when the statement is looked up by its SQL
+    /// (`dropKeptBindings`), so a user that binds only some parameters finds the others NULL as
+    /// after any reset; `runBinding` binds them all again.
+    var keepsBindings = false
 
     init(handle: OpaquePointer, sql: String, connection: SQLiteConnection) {
         self.handle = handle
@@ -140,9 +148,17 @@ public final class SQLiteStatement {
         while try step() {}
     }
 
-    /// Makes the statement ready for its next use and drops bound text (which may be personal data).
+    /// Makes the statement ready for its next use and drops bound text (which may be personal data),
+    /// but for what `runBinding` bound from the bytes the statement holds (see there).
     public func reset() {
         sqlite3_reset(handle)
+        if !keepsBindings { sqlite3_clear_bindings(handle) }
+    }
+
+    /// Clears the bindings `runBinding` left (see `keepsBindings`).
+    func dropKeptBindings() {
+        guard keepsBindings else { return }
+        keepsBindings = false
         sqlite3_clear_bindings(handle)
     }
 

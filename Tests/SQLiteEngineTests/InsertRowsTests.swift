@@ -38,6 +38,40 @@ import Testing
         #expect(names == ["three", "two"])
     }
 
+    /// The bindings `insertRows` leaves on its statement at reset (texts in place, from bytes the
+    /// statement holds) are dropped before anyone else runs that SQL: a use that binds only its
+    /// first parameter writes NULL in the others, not the last rows' values; the rows' buffer
+    /// freed and the next rows bound in place again come back as given.
+    @Test func keptBindingsNeverReachAnotherUseOfTheStatement() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)")
+        let insert = MultiRowInsert(into: "t", columns: ["id", "a", "b"])
+        do {
+            var rows = BoundRows(width: insert.valueCount)
+            rows.append(Int64(1))
+            rows.append("personal \(String(repeating: "x", count: 1_000))")
+            rows.append(Int64(7))
+            try connection.insertRows(insert, rows)
+        }
+        try connection.withStatement(insert.oneRowSQL) { statement in
+            try statement.bind(Int64(2), at: 1)
+            try statement.run()
+        }
+        var rows = BoundRows(width: insert.valueCount)
+        rows.append(Int64(3))
+        rows.append("three")
+        rows.append(Int64(3))
+        try connection.insertRows(insert, rows)
+        let read = try connection.withStatement("SELECT id, a, b FROM t ORDER BY id") { statement in
+            var read: [String] = []
+            while try statement.step() {
+                read.append("\(statement.int64(0)) \(statement.optionalText(1)?.prefix(8) ?? "NULL") \(statement.optionalInt64(2).map(String.init) ?? "NULL")")
+            }
+            return read
+        }
+        #expect(read == ["1 personal 7", "2 NULL NULL", "3 three 3"])
+    }
+
     /// Rows filled in place (`BoundRows`, as a group of creates fills them) come back as given: a
     /// text written in parts into the buffer (`appendText`) is one value, nil text and integers are
     /// NULL, empty text is empty (not NULL), and `run` binds one row's values to any statement.
