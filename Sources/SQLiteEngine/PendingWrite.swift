@@ -91,7 +91,7 @@ final class PendingCall<T>: PendingWrite {
     /// then freed on the thread that completes the call, often the writer's completion thread,
     /// instead of on the writer's own thread, which bounds creates per second (freeing it there
     /// cost ~2 200 of the writer's ~83 000 instructions a create at 64 connections, callgrind,
-    /// docs/PERFORMANCE.md "create28").
+    /// docs/performance/HISTORY.md "create28").
     func complete() {
         guard let completion else { return }
         self.completion = nil

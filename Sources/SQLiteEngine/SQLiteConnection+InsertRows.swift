@@ -4,7 +4,7 @@ import CSQLite
 /// (`SQLiteConnection.withStatement(_:KeyedSQL, _:)`): a ``MultiRowInsert``'s SQL is kilobytes
 /// long, and with more statements in a group of creates than the connection keeps among its recent
 /// ones, each `insertRows` hashed all of it (~1 600 instructions a hash; callgrind of the writer's
-/// thread, docs/PERFORMANCE.md "create28").
+/// thread, docs/performance/HISTORY.md "create28").
 public final class KeyedSQL: Sendable {
     public let sql: String
 

@@ -13,7 +13,7 @@ extension SQLiteStatement {
     /// each text bound without a copy points into the buffer held. The reset after it then needs no
     /// `sqlite3_clear_bindings` (`keepsBindings`), which cost a group's creates ~900 of the writer's
     /// instructions a create, a parameter at a time over statements of up to 1 344 (callgrind,
-    /// docs/PERFORMANCE.md "create28"). Holding the bytes keeps no more of them in memory than a
+    /// docs/performance/HISTORY.md "create28"). Holding the bytes keeps no more of them in memory than a
     /// group's batch keeps anyway (its buffers are emptied keeping their storage).
     /// - Throws: `SQLiteError`; `SQLITE_TOOBIG` for a text longer than SQLite binds.
     func runBinding(_ rows: BoundRows, values range: Range<Int>) throws {
