@@ -17,7 +17,7 @@ import Glibc
 /// other counts than the manifest says; the backup folder or anything outside the target changed;
 /// a failed restore that left anything at the target (a fresh target: nothing there; one with a
 /// database: exactly what was there), but for the database's lock file, which stays by design.
-final class RestoreFuzzTarget: @unchecked Sendable {   // `inputsRun` is only touched under `lock`
+final class RestoreFuzzTarget: Sendable {
     static let directory = "/tmp/cc-fuzz-restore-\(getpid())"
 
     /// The template backup's files, by path relative to the backup folder.
@@ -25,8 +25,8 @@ final class RestoreFuzzTarget: @unchecked Sendable {   // `inputsRun` is only to
     /// The two stored files' paths in the backup (relative), in the order the input's bits name them.
     let blobs: [String]
     let root: String
+    /// Inputs share one folder (`root/run`), so one runs at a time.
     private let lock = NSLock()
-    private var inputsRun = 0
 
     private init(root: String, template: [String: [UInt8]], blobs: [String]) {
         self.root = root
@@ -78,7 +78,6 @@ final class RestoreFuzzTarget: @unchecked Sendable {   // `inputsRun` is only to
         guard let flags = input.first else { return }
         lock.lock()
         defer { lock.unlock() }
-        inputsRun += 1
         do {
             try run(flags: flags, manifest: Array(input.dropFirst()))
         } catch {
