@@ -280,20 +280,24 @@ import Testing
         }
     }
 
+    /// A server's backup of one customer in `backups/nightly`, and an empty directory to restore it into.
+    func backupOfOneCustomer() async throws -> (backups: URL, fresh: URL) {
+        let backups = try TestServer.makeTemporaryDirectory()
+        try await withServer { _, client in
+            _ = try await client.customers.create(CustomerFields(name: "In the backup"))
+            _ = try await client.maintenance.backup(to: backups.path + "/nightly")
+        }
+        return (backups, try TestServer.makeTemporaryDirectory())
+    }
+
     /// A backup another local user could have written is not restored (redteam28): a restore makes
     /// the backup's users and profiles the server's, so a database of another user's making put in
     /// the backup's place would name its own administrators. Each way in is refused, exit 4, with
     /// nothing made at the database's place; the same backup restores once mended.
     @Test func aBackupOthersCouldHaveWrittenIsNotRestored() async throws {
-        let backups = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: backups) }
+        let (backups, fresh) = try await backupOfOneCustomer()
+        defer { for directory in [backups, fresh] { try? FileManager.default.removeItem(at: directory) } }
         let folder = backups.path + "/nightly"
-        try await withServer { _, client in
-            _ = try await client.customers.create(CustomerFields(name: "In the backup"))
-            _ = try await client.maintenance.backup(to: folder)
-        }
-        let fresh = try TestServer.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: fresh) }
         let database = fresh.path + "/data/customers.sqlite"
         func expectRefused(_ way: String, naming expected: String) async throws {
             let result = try await runProduct("customerd", ["--database", database, "--restore", folder])
@@ -328,6 +332,33 @@ import Testing
         let restored = try await runProduct("customerd", ["--database", database, "--restore", folder, "--log-level", "warning"])
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(restored.stdout.contains("1 customers"), "\(restored.stdout)")
+    }
+
+    /// A `-wal`, `-shm` or `-journal` beside a backup's database (of the user's own: someone opened
+    /// the backup with sqlite3, say) is refused and left as it was: opening the database to check it
+    /// would make SQLite replay or roll it back into the backup and delete it (fuzz28's `restore`
+    /// target; before: restored, the backup's log gone).
+    @Test func aBackupWithALogBesideItsDatabaseIsRefusedAndLeftAsItWas() async throws {
+        let (backups, fresh) = try await backupOfOneCustomer()
+        defer { for directory in [backups, fresh] { try? FileManager.default.removeItem(at: directory) } }
+        let folder = backups.path + "/nightly"
+        let database = fresh.path + "/data/customers.sqlite"
+        let databaseBytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/customers.sqlite"))
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let planted = folder + "/customers.sqlite" + suffix
+            let garbage = Data(repeating: 0xA5, count: 4096)
+            #expect(FileManager.default.createFile(atPath: planted, contents: garbage, attributes: [.posixPermissions: 0o600]))
+            let result = try await runProduct("customerd", ["--database", database, "--restore", folder])
+            #expect(result.status == 4, "\(suffix): \(result.stderr)")
+            #expect(result.stderr.contains("customers.sqlite\(suffix) is beside the backup's database"), "\(suffix): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: fresh.path + "/data"), "\(suffix): the restore made the database's folder")
+            #expect(FileManager.default.contents(atPath: planted) == garbage, "\(suffix): the restore changed the backup's file")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/customers.sqlite")) == databaseBytes)
+            try? FileManager.default.removeItem(atPath: planted)
+            try? FileManager.default.removeItem(atPath: fresh.path + "/data")
+        }
+        let restored = try await runProduct("customerd", ["--database", database, "--restore", folder, "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
     }
 
     /// 100 000 customers in a fresh database at `database`: large enough that copying it a page per

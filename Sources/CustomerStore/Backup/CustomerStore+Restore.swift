@@ -17,7 +17,8 @@ extension CustomerStore {
     /// - Parameter force: replace data already at `path` (the database, its WAL, and every blob);
     ///   without it, existing data is refused.
     /// - Returns: the backup's manifest.
-    /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup, for existing data, or
+    /// - Throws: `failedPrecondition` for an incomplete or inconsistent backup (a log or journal beside
+    ///   its database included), for existing data, or
     ///   for a backup another user could have written (``BackupFolderSafety``),
     ///   `dataLoss` for damage, `schemaTooNew`, ``StoreOpeningError`` `.inUse` while a server runs,
     ///   `.unsafeFile` for a database directory or file another user could have planted or could swap.
@@ -29,6 +30,16 @@ extension CustomerStore {
         let backup = try BackupFolderSafety.checkedFolder(folder)
         let manifest = try BackupManifest(readingFrom: backup)
         let backupDatabase = backup + "/" + BackupManifest.databaseName
+        // A backup's database is written whole, with no journal (`backup(to:)`). SQLite would take a
+        // log or journal found beside it as its own: a -wal puts it in WAL mode, replayed into the
+        // backup's file and deleted when the check's connection closes; a hot -journal is rolled
+        // back into it. Either way the restore would write into the backup it only reads (fuzz28).
+        for suffix in ["-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: backupDatabase + suffix) {
+            throw StoreError.failedPrecondition(
+                "\(backupDatabase + suffix) is beside the backup's database, and no backup has one (was the backup opened "
+                    + "and changed since it was made?): SQLite would write it into the backup's database; remove it once you "
+                    + "know the database alone is the backup, or restore another backup", field: "from")
+        }
         guard FileSystem.regularFileSize(backupDatabase) == manifest.databaseBytes else {
             throw StoreError.failedPrecondition(
                 "\(backupDatabase) is missing or not the \(manifest.databaseBytes) bytes its manifest records", field: "from")

@@ -125,6 +125,8 @@ enum FuzzSeeds {
             return CallFuzzTarget.seeds(requests: requests.map { (Schema.name(of: $0.type), $0.message) }, vectors: vectors)
         case .refresh:
             return RegistryRefreshFuzzTarget.seeds()
+        case .restore:
+            return RestoreFuzzTarget.seeds()
         }
     }
 }

@@ -30,6 +30,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case call
     /// (l) A registry's answer past the record: the refresh's plan and its write to the store.
     case refresh
+    /// (m) A backup folder as `customerd --restore` reads it: its MANIFEST, stored files and database.
+    case restore
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -46,6 +48,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv: CSVImportFuzzTarget.run(input)
         case .call: CallFuzzTarget.run(input)
         case .refresh: RegistryRefreshFuzzTarget.run(input)
+        case .restore: RestoreFuzzTarget.run(input)
         }
     }
 
