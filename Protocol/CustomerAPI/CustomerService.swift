@@ -8,7 +8,8 @@ public enum CustomerService {
         service: name, method: "CreateCustomer",
         summary: "`fields.name` is required (1 to 200 characters); the other fields are optional: `number` 1 to "
             + "9999999999 (absent: the server assigns one), `country` an ISO 3166-1 alpha-2 code, `email` an address, "
-            + "`phone` 5 to 20 digits, `vatNumber` 4 to 20 letters and digits valid for the country, `website` an http(s) address. "
+            + "`phone` 5 to 20 digits, `vatNumber` 4 to 20 letters and digits valid for the country (each at most 1024 "
+            + "characters, separators included), `website` an http(s) address. "
             + "Every invalid field is one INVALID_ARGUMENT detail, named as in `CustomerFields` (`name`, not "
             + "`fields.name`). A taken `number`, or a `vatNumber` another customer has (unless "
             + "`allowDuplicateVat`), is ALREADY_EXISTS.", acceptsIdempotencyKey: true)

@@ -334,6 +334,28 @@ import Testing
         #expect(restored.stdout.contains("1 customers"), "\(restored.stdout)")
     }
 
+    /// A MANIFEST past 64 KiB is refused before it is read whole (fuzz28: it was read into memory
+    /// whatever its size); the same backup restores once its manifest is as written.
+    @Test func aManifestLargerThanAnyBackupWritesIsRefusedNamingIt() async throws {
+        let (backups, fresh) = try await backupOfOneCustomer()
+        defer { for directory in [backups, fresh] { try? FileManager.default.removeItem(at: directory) } }
+        let manifest = backups.path + "/nightly/MANIFEST"
+        let written = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        // A line the reader ignores, so only the size is wrong.
+        try (written + Data(("padding " + String(repeating: "x", count: 64 * 1_024) + "\n").utf8))
+            .write(to: URL(fileURLWithPath: manifest))
+        let database = fresh.path + "/data/customers.sqlite"
+        let refused = try await runProduct("customerd", ["--database", database, "--restore", backups.path + "/nightly"])
+        #expect(refused.status == 4, "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(manifest) is larger than 65536 bytes"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fresh.path + "/data"))
+
+        try written.write(to: URL(fileURLWithPath: manifest))
+        let restored = try await runProduct("customerd", ["--database", database, "--restore", backups.path + "/nightly",
+                                                          "--log-level", "warning"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+    }
+
     /// A `-wal`, `-shm` or `-journal` beside a backup's database (of the user's own: someone opened
     /// the backup with sqlite3, say) is refused and left as it was: opening the database to check it
     /// would make SQLite replay or roll it back into the backup and delete it (fuzz28's `restore`

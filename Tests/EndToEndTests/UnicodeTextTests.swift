@@ -136,3 +136,45 @@ import Testing
         }
     }
 }
+
+/// The fields whose rule is more than a length get the early length check too (gaps28b): an
+/// e-mail (254 bytes) and a website (2 048 characters) past 4 code points per one allowed, a VAT
+/// or phone number past 1 024 characters, separators included. Both edges through the server.
+@Suite struct EarlySeparatedLengthCheckTests {
+    @Test func theLongestValuesTakenTodayAreTakenAndOnesFarPastAreRefusedOnTheirField() async throws {
+        try await withServer { _, client in
+            let email = String(repeating: EarlyLengthCheckTests.alphaWithMarks, count: 80) + "@example.fi"
+            let website = "https://example.fi/" + String(repeating: "a", count: 2_048 - 19)
+            let vat = "AB" + String(repeating: " ", count: 1_024 - 8) + "123456"
+            let vatPast = "AB" + String(repeating: " ", count: 1_024 - 7) + "123456"
+            let phone = "+358" + String(repeating: " ", count: 1_024 - 11) + "401234567".prefix(7)
+            let taken = try await client.customers.create(
+                CustomerFields(name: "Edge", vatNumber: vat, email: email, website: website, phone: phone))
+            #expect(taken.vatNumber == "AB123456")
+            #expect(taken.email?.unicodeScalars.count == 91)
+            #expect(taken.website == website)
+            #expect(taken.phone == phone)
+
+            // 3.6 MB, within a frame.
+            let far = String(repeating: EarlyLengthCheckTests.alphaWithMarks, count: 450_000)
+            let refusals: [(CustomerFields, String, String)] = [
+                (CustomerFields(name: "Far", vatNumber: vatPast), "vatNumber",
+                 "must be at most 1024 characters, separators included"),
+                (CustomerFields(name: "Far", vatNumber: "AB1234 " + far), "vatNumber",
+                 "must be at most 1024 characters, separators included"),
+                (CustomerFields(name: "Far", phone: phone + " 1"), "phone",
+                 "must be at most 1024 characters, separators included"),
+                (CustomerFields(name: "Far", email: far + "@example.fi"), "email", "must be at most 254 bytes"),
+                (CustomerFields(name: "Far", website: "https://example.fi/" + far), "website",
+                 "must be an http or https address with a host"),
+            ]
+            for (fields, field, reason) in refusals {
+                let refused = await #expect(throws: RPCError.self) { try await client.customers.create(fields) }
+                #expect(refused?.code == .invalidArgument)
+                #expect(refused?.details.map(\.field) == [field])
+                #expect(refused?.details.map(\.reason) == [reason])
+            }
+            #expect(try await client.customers.list(CustomerQuery()).customers.map(\.id) == [taken.id])
+        }
+    }
+}

@@ -86,13 +86,30 @@ public struct BackupManifest: Sendable, Hashable {
         self.fileBytes = fileBytes
     }
 
+    /// The most bytes a manifest is read: one this server writes is a few hundred (seven lines and
+    /// a key's line with its encoded answer), so a larger file is no manifest of ours, and reading
+    /// whatever size it has would take that much memory (fuzz28).
+    static let maxBytes = 64 * 1_024
+
     /// Reads the manifest of the backup in `directory`.
-    /// - Throws: `failedPrecondition` naming what is missing or malformed.
+    /// - Throws: `failedPrecondition` naming what is missing, too large or malformed.
     init(readingFrom directory: String) throws {
         let path = directory + "/" + Self.fileName
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.failedPrecondition(
                 "\(directory) is not a complete backup: it has no \(Self.fileName) (a backup cut off midway has none)", field: "from")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: Self.maxBytes + 1) ?? Data()
+        } catch {
+            throw StoreError.failedPrecondition("\(path) cannot be read: \(error)", field: "from")
+        }
+        guard data.count <= Self.maxBytes else {
+            throw StoreError.failedPrecondition(
+                "\(path) is larger than \(Self.maxBytes) bytes, so it is no manifest of a backup (one is a few hundred)",
+                field: "from")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
         guard lines.first == Self.header else {

@@ -40,9 +40,12 @@ enum ContactValidator {
                                     &columns.lastName, &violations)
         CustomerValidator.normalise(fields.title, field: "title", maxLength: maxTitle,
                                     &columns.title, &violations)
-        CustomerValidator.normalise(fields.email, field: "email", CustomerValidator.email, &columns.email, &violations)
-        CustomerValidator.normalise(fields.phone, field: "phone", CustomerValidator.phone, &columns.phone, &violations)
-        CustomerValidator.normalise(fields.mobile, field: "mobile", CustomerValidator.phone, &columns.mobile,
+        CustomerValidator.normalise(fields.email, field: "email", early: CustomerValidator.emailLimit(),
+                                    CustomerValidator.email, &columns.email, &violations)
+        CustomerValidator.normalise(fields.phone, field: "phone", early: CustomerValidator.separatedLimit("phone"),
+                                    CustomerValidator.phone, &columns.phone, &violations)
+        CustomerValidator.normalise(fields.mobile, field: "mobile", early: CustomerValidator.separatedLimit("mobile"),
+                                    CustomerValidator.phone, &columns.mobile,
                                     &violations)
         CustomerValidator.normalise(fields.language, field: "language", language, &columns.language, &violations)
         CustomerValidator.normalise(fields.notes, field: "notes", maxLength: maxNotes, lines: .multiple,

@@ -25,6 +25,37 @@ enum CustomerValidator {
     static let maxIndustry = 100
     static let maxEmail = 254
     static let maxWebsite = 2_048
+    /// The longest VAT number or phone number taken as sent, separators included: their rules
+    /// count only letters and digits (20 at most) and drop any number of spaces, dashes and dots,
+    /// so a raw length is no part of the rule, but NFKC-folding a 4 MB VAT number cost 0.6 s of
+    /// CPU before the rule was checked (gaps28b). 1 024 leaves 50 separators for each character
+    /// that counts.
+    static let maxSeparatedRaw = 1_024
+
+    /// What the early length check (``TextInput/cannotFit(_:in:)``) of a field whose rule is not
+    /// only a length refuses with: `limit` code points after composing, and the answer the rule
+    /// gives a value past it.
+    struct EarlyLimit {
+        var maxLength: Int
+        var tooLong: FieldViolation
+    }
+
+    /// An e-mail address counts at most 254 bytes composed, so at most as many code points.
+    static func emailLimit(_ field: String = "email") -> EarlyLimit {
+        EarlyLimit(maxLength: maxEmail, tooLong: FieldViolation(field: field, reason: "must be at most \(maxEmail) bytes"))
+    }
+
+    /// A website counts at most 2 048 code points composed; longer is refused as no address.
+    static func websiteLimit(_ field: String = "website") -> EarlyLimit {
+        EarlyLimit(maxLength: maxWebsite, tooLong: websiteInvalid(field))
+    }
+
+    /// A VAT number or a phone number of more than ``maxSeparatedRaw`` code points, trimmed.
+    static func separatedLimit(_ field: String) -> EarlyLimit {
+        EarlyLimit(maxLength: maxSeparatedRaw / TextInput.maxCodePointsComposedIntoOne,
+                   tooLong: FieldViolation(field: field,
+                                           reason: "must be at most \(maxSeparatedRaw) characters, separators included"))
+    }
 
     /// Validates a new customer. The store adds the checks that need the database (account
     /// manager exists) before it refuses the call with all violations together.
@@ -73,12 +104,13 @@ enum CustomerValidator {
                               into violations: inout [FieldViolation]) {
         normalise(input.description, field: "description", maxLength: maxDescription, lines: .multiple,
                   &fields.description, &violations)
-        normalise(input.vatNumber, field: "vatNumber", vatNumber, &fields.vatNumber, &violations)
+        normalise(input.vatNumber, field: "vatNumber", early: separatedLimit("vatNumber"), vatNumber,
+                  &fields.vatNumber, &violations)
         normalise(input.country, field: "country", country, &fields.country, &violations)
         normalise(input.industry, field: "industry", maxLength: maxIndustry, &fields.industry, &violations)
-        normalise(input.email, field: "email", email, &fields.email, &violations)
-        normalise(input.website, field: "website", website, &fields.website, &violations)
-        normalise(input.phone, field: "phone", phone, &fields.phone, &violations)
+        normalise(input.email, field: "email", early: emailLimit(), email, &fields.email, &violations)
+        normalise(input.website, field: "website", early: websiteLimit(), website, &fields.website, &violations)
+        normalise(input.phone, field: "phone", early: separatedLimit("phone"), phone, &fields.phone, &violations)
     }
 
     /// Applies one optional text input: `nil` leaves `target` alone, a blank input clears it,
@@ -86,8 +118,10 @@ enum CustomerValidator {
     /// `rule` (a refusal is added to `violations`). Shared by every validator of the store, so all
     /// fields follow the same convention. `maxLength`: the rule refuses every value longer, as
     /// ``TextInput/atMost(_:field:)``, so a text too long whatever composing joins is refused so
-    /// before it is composed (``TextInput/cannotFit(_:in:)``).
+    /// before it is composed (``TextInput/cannotFit(_:in:)``); `early` does the same for a rule
+    /// that is more than a length, with its own answer.
     static func normalise(_ raw: String?, field: String, lines: TextInput.Lines = .single, maxLength: Int? = nil,
+                          early: EarlyLimit? = nil,
                           _ rule: (String) -> Checked, _ target: inout String?, _ violations: inout [FieldViolation]) {
         guard let raw else { return }
         let uncomposed = raw.trimmingWhitespace()
@@ -95,10 +129,10 @@ enum CustomerValidator {
             target = nil
             return
         }
-        if let maxLength, TextInput.cannotFit(uncomposed, in: maxLength) {
+        let early = early ?? maxLength.map { EarlyLimit(maxLength: $0, tooLong: TextInput.tooLong($0, field: field)) }
+        if let early, TextInput.cannotFit(uncomposed, in: early.maxLength) {
             // Composing moves no control character: the refusal composing would lead to.
-            violations.append(TextInput.controlViolation(in: uncomposed, field: field, lines: lines)
-                ?? TextInput.tooLong(maxLength, field: field))
+            violations.append(TextInput.controlViolation(in: uncomposed, field: field, lines: lines) ?? early.tooLong)
             return
         }
         let trimmed = TextInput.composed(uncomposed)
@@ -113,9 +147,10 @@ enum CustomerValidator {
     }
 
     /// `normalise` with a rule that names the field itself (`CalendarText.day`, `CurrencyCodes.check`, ...).
-    static func normalise(_ raw: String?, field: String, _ rule: (_ value: String, _ field: String) -> Checked,
+    static func normalise(_ raw: String?, field: String, early: EarlyLimit? = nil,
+                          _ rule: (_ value: String, _ field: String) -> Checked,
                           _ target: inout String?, _ violations: inout [FieldViolation]) {
-        normalise(raw, field: field, { rule($0, field) }, &target, &violations)
+        normalise(raw, field: field, early: early, { rule($0, field) }, &target, &violations)
     }
 
     /// `normalise` for free text whose only rule is its length: at most `maxLength` characters.
@@ -200,9 +235,12 @@ enum CustomerValidator {
         return ats == 1 && localLength > 0 && labels >= 1 && labelLength > 0 && !emptyLabel
     }
 
+    private static func websiteInvalid(_ field: String) -> FieldViolation {
+        FieldViolation(field: field, reason: "must be an http or https address with a host")
+    }
+
     static func website(_ value: String) -> Checked {
-        let invalid = Checked.failure(
-            FieldViolation(field: "website", reason: "must be an http or https address with a host"))
+        let invalid = Checked.failure(websiteInvalid("website"))
         guard TextInput.length(value) <= maxWebsite,
               !value.containsWhitespace else {
             return invalid

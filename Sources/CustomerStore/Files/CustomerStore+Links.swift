@@ -14,7 +14,7 @@ extension CustomerStore {
                         by author: Author) throws -> StoredLink {
         var violations: [FieldViolation] = []
         var validURL: String?
-        CustomerValidator.normalise(url, field: "url", { CustomerValidator.website($0).on("url") }, &validURL,
+        CustomerValidator.normalise(url, field: "url", early: CustomerValidator.websiteLimit("url"), { CustomerValidator.website($0).on("url") }, &validURL,
                                     &violations)
         if validURL == nil, violations.isEmpty {
             violations.append(FieldViolation(field: "url", reason: "is required (an http or https address)"))

@@ -52,7 +52,7 @@ enum CustomerSettingsValidator {
                 columns.paymentTermDays = days
             }
         }
-        CustomerValidator.normalise(changes.invoiceEmail, field: "invoiceEmail",
+        CustomerValidator.normalise(changes.invoiceEmail, field: "invoiceEmail", early: CustomerValidator.emailLimit("invoiceEmail"),
                                     { CustomerValidator.email($0).on("invoiceEmail") }, &columns.invoiceEmail,
                                     &violations)
         CustomerValidator.normalise(changes.eInvoiceAddress, field: "eInvoiceAddress", eInvoiceAddress,
