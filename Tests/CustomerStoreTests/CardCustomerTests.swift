@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func theCardReadsSegmentsAndProjectTasksOnlyOfACustomerThatHasThem() throws {
-        let fixture = try Fixture(readerCount: 1)
+        // No search indexer: its commits, between two counted reads, would make the second look its names up again.
+        let fixture = try Fixture(readerCount: 1, indexesSearchBehind: false)
         let store = fixture.store, author = Author.user(fixture.admin.id)
         let plain = try fixture.create("Plain Oy")
         let busy = try fixture.create("Busy Oy")
