@@ -57,22 +57,19 @@ final class CallStream: Sendable {
         userBudget.giveBack(held)
     }
 
-    /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled. Returns
-    /// whether it had to wait.
-    func spendCredit(_ cost: Int, context: ServerContext) throws -> Bool {
-        let (stop, starved, waited) = state.withCondition { held -> (Bool, Bool, Bool) in
-            let waited = held.state.sendCredit <= 0
+    /// Blocks until there is credit, then spends `cost`; throws once the call is cancelled.
+    func spendCredit(_ cost: Int, context: ServerContext) throws {
+        let (stop, starved) = state.withCondition { held -> (Bool, Bool) in
             held.wait(until: { $0.sendCredit > 0 || $0.isWoken || $0.creditEnded })
             let stop = held.state.isWoken
             let starved = !stop && held.state.sendCredit <= 0
             if !stop && !starved { held.state.sendCredit -= cost }
-            return (stop, starved, waited)
+            return (stop, starved)
         }
         if stop { try context.checkCancellation() }
         if starved {
             throw RPCError(.resourceExhausted, "the client shut down its side of the connection with no flow-control credit left")
         }
-        return waited
     }
 
     /// The client shut down its side of the connection (PROTOCOL.md section 11, "Half-close"): a

@@ -208,14 +208,18 @@ extension ServerConnection {
     // MARK: Streams
 
     /// Sends one server-stream message once flow control allows it.
-    func sendStreamMessage(_ bytes: [UInt8], context: ServerContext, afterWaitingForCredit: () throws -> Void) throws {
+    func sendStreamMessage(_ bytes: [UInt8], context: ServerContext, justBeforeWriting: () throws -> Void) throws {
         guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
         let cost = FrameHeader.cost(ofPayload: bytes.count)
         guard cost <= clientMaxFrameSize else {
             throw RPCError(.resourceExhausted,
                            "a stream message of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
         }
-        if try stream.spendCredit(cost, context: context) { try afterWaitingForCredit() }
+        try stream.spendCredit(cost, context: context)
+        // Checked here whether or not the credit had to be waited for: a sender held up between its
+        // first check and this point (a busy machine) may find the credit the client gave after a
+        // change it was acknowledged, and the message must not pass on the check made before.
+        try justBeforeWriting()
         do {
             let end = try writer.writeStreamFrame(after: stream.queuedEnd, streamLimit: runtime.configuration.maxQueuedBytesPerStream,
                                                   abandon: { context.isCancelled }) { buffer in

@@ -30,14 +30,15 @@ public final class ServerStreamWriter<Message: Encodable & Sendable>: Sendable {
         ServerStreamWriter(context: context, check: check, sent: sent.load(ordering: .relaxed))
     }
 
-    /// Encodes and sends one message. The check runs before it and, when the message had to wait
-    /// for the client's flow-control credit, once more before it goes: a change acknowledged while
-    /// it waited (a caller deactivated) must not let through a message checked before it.
+    /// Encodes and sends one message. The check runs before it and once more once the client's
+    /// flow-control credit allows it, just before it is written: a change acknowledged while it
+    /// waited for credit, or while its thread was held up, must not let through a message checked
+    /// before it (without a change the second check is one atomic load).
     public func send(_ message: Message) throws {
         try context.checkCancellation()
         try checkNow()
         let bytes = try Router.encode(message, for: context.method)
-        try context.connection.sendStreamMessage(bytes, context: context, afterWaitingForCredit: checkNow)
+        try context.connection.sendStreamMessage(bytes, context: context, justBeforeWriting: checkNow)
         sent.store(sent.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
