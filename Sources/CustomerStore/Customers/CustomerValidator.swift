@@ -32,27 +32,37 @@ enum CustomerValidator {
     /// that counts.
     static let maxSeparatedRaw = 1_024
 
-    /// What the early length check (``TextInput/cannotFit(_:in:)``) of a field whose rule is not
-    /// only a length refuses with: `limit` code points after composing, and the answer the rule
+    /// The early length check of a field (before composing, ``TextInput/cannotFit(_:in:)``): the
+    /// most code points a trimmed value may have before composing, and the answer the field's rule
     /// gives a value past it.
     struct EarlyLimit {
-        var maxLength: Int
+        var maxUncomposed: Int
         var tooLong: FieldViolation
+
+        /// For a rule that refuses every value over `maxLength` code points composed.
+        init(composedAtMost maxLength: Int, tooLong: FieldViolation) {
+            self.init(maxUncomposed: TextInput.mostUncomposed(fitting: maxLength), tooLong: tooLong)
+        }
+
+        init(maxUncomposed: Int, tooLong: FieldViolation) {
+            self.maxUncomposed = maxUncomposed
+            self.tooLong = tooLong
+        }
     }
 
     /// An e-mail address counts at most 254 bytes composed, so at most as many code points.
     static func emailLimit(_ field: String = "email") -> EarlyLimit {
-        EarlyLimit(maxLength: maxEmail, tooLong: FieldViolation(field: field, reason: "must be at most \(maxEmail) bytes"))
+        EarlyLimit(composedAtMost: maxEmail, tooLong: FieldViolation(field: field, reason: "must be at most \(maxEmail) bytes"))
     }
 
     /// A website counts at most 2 048 code points composed; longer is refused as no address.
     static func websiteLimit(_ field: String = "website") -> EarlyLimit {
-        EarlyLimit(maxLength: maxWebsite, tooLong: websiteInvalid(field))
+        EarlyLimit(composedAtMost: maxWebsite, tooLong: websiteInvalid(field))
     }
 
     /// A VAT number or a phone number of more than ``maxSeparatedRaw`` code points, trimmed.
     static func separatedLimit(_ field: String) -> EarlyLimit {
-        EarlyLimit(maxLength: maxSeparatedRaw / TextInput.maxCodePointsComposedIntoOne,
+        EarlyLimit(maxUncomposed: maxSeparatedRaw,
                    tooLong: FieldViolation(field: field,
                                            reason: "must be at most \(maxSeparatedRaw) characters, separators included"))
     }
@@ -129,8 +139,8 @@ enum CustomerValidator {
             target = nil
             return
         }
-        let early = early ?? maxLength.map { EarlyLimit(maxLength: $0, tooLong: TextInput.tooLong($0, field: field)) }
-        if let early, TextInput.cannotFit(uncomposed, in: early.maxLength) {
+        let early = early ?? maxLength.map { EarlyLimit(composedAtMost: $0, tooLong: TextInput.tooLong($0, field: field)) }
+        if let early, TextInput.length(uncomposed) > early.maxUncomposed {
             // Composing moves no control character: the refusal composing would lead to.
             violations.append(TextInput.controlViolation(in: uncomposed, field: field, lines: lines) ?? early.tooLong)
             return

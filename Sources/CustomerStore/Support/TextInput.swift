@@ -45,8 +45,14 @@ public enum TextInput {
     /// composing joins, so it can be refused by its length before composing, which costs a 4 MB
     /// text about 0.2 s of CPU (redteam27); a text that could still fit is left to the count after.
     static func cannotFit(_ trimmed: String, in maxLength: Int) -> Bool {
+        length(trimmed) > mostUncomposed(fitting: maxLength)
+    }
+
+    /// The most code points a text not yet composed may have and still compose into `maxLength`
+    /// or fewer (no bound when that count overflows).
+    static func mostUncomposed(fitting maxLength: Int) -> Int {
         let (bound, overflow) = maxLength.multipliedReportingOverflow(by: maxCodePointsComposedIntoOne)
-        return !overflow && length(trimmed) > bound
+        return overflow ? .max : bound
     }
 
     /// Why a text longer than `maxLength` code points is refused in an optional field.
