@@ -157,8 +157,9 @@ enum DaemonOptions {
         every file's SHA-256); an incomplete or damaged one is refused and nothing
         changes. So is one another user could have written (its folder, a folder
         above it or its database or MANIFEST another user's or writable by group
-        or others): the backup's users become the server's. A database location
-        that already holds data is refused too.
+        or others): the backup's users become the server's. So is one with a
+        -wal, -shm or -journal file beside its database (opening it would change
+        the backup). A database location that already holds data is refused too.
         """, completion: .file)
     static let force = Option.flag("force", help: """
         With --restore: replace the data already there (the database, its WAL and
