@@ -139,6 +139,26 @@ const WATCH = 'customer.v1.ChangeFeedService/WatchChanges';
 // A watch without `after` waits for live changes: a call that stays open until ended.
 const openWatch = (conn, options = {}) => conn.start(WATCH, encode('WatchChangesRequest', {}), options);
 
+const sha256Of = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+// UploadFile: the header alone, then the content in chunks of `chunk` bytes (§5.2, CUSTOMER-API.md).
+async function upload(conn, name, content, { sha256 = sha256Of(content), chunk = 32768 } = {}) {
+  const call = conn.start('customer.v1.FileService/UploadFile');
+  await call.send(encode('UploadFileMessage', { header: { customerId: customer.id, name, size: BigInt(content.length), sha256 } }));
+  for (let at = 0; at < content.length; at += chunk) await call.send(encode('UploadFileMessage', { data: content.subarray(at, at + chunk) }));
+  call.end();
+  return { call, status: await call.status };
+}
+
+// DownloadFile: the announcing message, then the content.
+async function download(conn, id) {
+  const call = conn.start('customer.v1.FileService/DownloadFile', encode('FileIDRequest', { id }));
+  const first = decode('FileChunk', await call.read());
+  const chunks = [];
+  for (let m; (m = await call.read());) chunks.push(decode('FileChunk', m).data);
+  return { first, content: Buffer.concat(chunks), status: await call.status };
+}
+
 // ============================================================ encoding (ENCODING.md)
 
 checkVectors(vectorsDir, check);
@@ -550,57 +570,37 @@ check('§8, §11: a server stream at a 1-byte window: one message per credit, al
 check('§8, §11: a client stream larger than the server\'s window waits for WINDOW_UPDATE (UploadFile), DownloadFile returns it', async () => {
   const conn = await open();
   const content = crypto.randomBytes(conn.serverHello.initialWindow * 3 + 12345);
-  const sha256 = crypto.createHash('sha256').update(content).digest('hex');
-  const upload = conn.start('customer.v1.FileService/UploadFile');
-  const header = { customerId: customer.id, name: `node-${unique}.bin`, size: BigInt(content.length), sha256 };
-  await upload.send(encode('UploadFileMessage', { header }));
-  for (let at = 0; at < content.length; at += 32768) await upload.send(encode('UploadFileMessage', { data: content.subarray(at, at + 32768) }));
-  upload.end();
-  const info = ok(await upload.status, 'FileInfo');
+  const sent = await upload(conn, `node-${unique}.bin`, content);
+  const info = ok(sent.status, 'FileInfo');
   assert.strictEqual(info.size, BigInt(content.length));
-  assert.strictEqual(info.sha256, sha256);
-  const updates = conn.frames.filter((f) => f.type === TYPE.WINDOW_UPDATE && f.streamId === upload.id);
+  assert.strictEqual(info.sha256, sha256Of(content));
+  const updates = conn.frames.filter((f) => f.type === TYPE.WINDOW_UPDATE && f.streamId === sent.call.id);
   assert.ok(updates.length > 0, 'the server returned credit');
-  const download = conn.start('customer.v1.FileService/DownloadFile', encode('FileIDRequest', { id: info.id }));
-  const first = decode('FileChunk', await download.read());
-  assert.strictEqual(first.size, BigInt(content.length));
-  assert.strictEqual(first.sha256, sha256);
-  assert.strictEqual(first.data.length, 0, 'the first message announces, its data empty');
-  const chunks = [];
-  for (let m; (m = await download.read());) chunks.push(decode('FileChunk', m).data);
-  expectStatus(await download.status, 'OK');
-  assert.ok(Buffer.concat(chunks).equals(content));
+  const got = await download(conn, info.id);
+  assert.deepStrictEqual([got.first.size, got.first.sha256, got.first.data.length], [BigInt(content.length), info.sha256, 0],
+    'the first message announces size and SHA-256, its data empty');
+  expectStatus(got.status, 'OK');
+  assert.ok(got.content.equals(content));
   conn.close();
 });
 
 check('§5.1, §9: a client at the smallest max frame size (16 KiB) downloads a file larger than its frames', async () => {
   const content = crypto.randomBytes(100000);
-  const sha256 = crypto.createHash('sha256').update(content).digest('hex');
-  const upload = admin.start('customer.v1.FileService/UploadFile');
-  await upload.send(encode('UploadFileMessage', { header: { customerId: customer.id, name: `small-frames-${unique}.bin`, size: BigInt(content.length), sha256 } }));
-  await upload.send(encode('UploadFileMessage', { data: content }), { end: true });
-  const info = ok(await upload.status, 'FileInfo');
+  const info = ok((await upload(admin, `small-frames-${unique}.bin`, content)).status, 'FileInfo');
   const conn = await open({ maxFrameSize: 16384 });
-  const download = conn.start('customer.v1.FileService/DownloadFile', encode('FileIDRequest', { id: info.id }));
-  const chunks = [];
-  for (let m; (m = await download.read());) chunks.push(decode('FileChunk', m).data);
-  expectStatus(await download.status, 'OK');
-  assert.ok(Buffer.concat(chunks).equals(content));
+  const got = await download(conn, info.id);
+  expectStatus(got.status, 'OK');
+  assert.ok(got.content.equals(content));
   conn.close();
 });
 
 check('CUSTOMER-API.md: an upload\'s sha256 is 64 hexadecimal digits, either case, answered in lower case', async () => {
-  const send = async (sha256, data) => {
-    const upload = admin.start('customer.v1.FileService/UploadFile');
-    await upload.send(encode('UploadFileMessage', { header: { customerId: customer.id, name: `sha-${unique}.txt`, size: BigInt(data.length), sha256 } }));
-    await upload.send(encode('UploadFileMessage', { data }), { end: true });
-    return upload.status;
-  };
   const data = Buffer.from(`content ${unique}`);
   const digest = crypto.createHash('sha256').update(data).digest();
-  assert.strictEqual(ok(await send(digest.toString('hex').toUpperCase(), data), 'FileInfo').sha256, digest.toString('hex'));
-  expectStatus(await send(digest.toString('base64'), data), 'INVALID_ARGUMENT', { field: 'sha256' });
-  expectStatus(await send('0'.repeat(64), data), 'INVALID_ARGUMENT', { field: 'sha256' });
+  const send = async (sha256) => (await upload(admin, `sha-${unique}.txt`, data, { sha256 })).status;
+  assert.strictEqual(ok(await send(digest.toString('hex').toUpperCase()), 'FileInfo').sha256, digest.toString('hex'));
+  expectStatus(await send(digest.toString('base64')), 'INVALID_ARGUMENT', { field: 'sha256' });
+  expectStatus(await send('0'.repeat(64)), 'INVALID_ARGUMENT', { field: 'sha256' });
 });
 
 check('§5.2: a client stream MAY carry its only request in CALL_START with flags 03', async () => {
@@ -734,21 +734,20 @@ for (const [name, bytes] of [
   });
 }
 
-check('§10.1: a CALL_START with a lying length is a stream error INTERNAL', async () => {
-  const conn = await open();
-  conn.write(frame(TYPE.CALL_START, 3, 1, Buffer.concat([Buffer.from([0]), Buffer.from([0x7f]), Buffer.from('rpc')])));
-  conn.nextId = 2;
-  await expectStreamError(conn, 1, 'INTERNAL');
-  conn.close();
-});
-
-check('§10.1: a method name of invalid UTF-8 is a stream error INTERNAL', async () => {
-  const conn = await open();
-  conn.write(frame(TYPE.CALL_START, 3, 1, Buffer.concat([Buffer.from([0, 2, 0xc3, 0x28, 0])])));
-  conn.nextId = 2;
-  await expectStreamError(conn, 1, 'INTERNAL');
-  conn.close();
-});
+// CALL_START payloads (timeout, method, metadata) that break the frame itself.
+for (const [name, payload] of [
+  ['a lying length (a method of 127 bytes in 3)', '00 7f 72 70 63'],
+  ['a method name of invalid UTF-8', '00 02 c3 28 00'],
+  ['a metadata value of invalid UTF-8', `00 ${str('rpc.health.v1.Health/Check').toString('hex')} 01 01 6b 01 ff`],
+]) {
+  check(`§10.1: a CALL_START with ${name} is a stream error INTERNAL`, async () => {
+    const conn = await open();
+    conn.write(frame(TYPE.CALL_START, 3, 1, hex(payload)));
+    conn.nextId = 2;
+    await expectStreamError(conn, 1, 'INTERNAL');
+    conn.close();
+  });
+}
 
 check('§10.1: a unary CALL_START without flags 03 is a stream error INTERNAL', async () => {
   const conn = await open();
