@@ -78,14 +78,17 @@ public enum FileService {
 
     public static let uploadFile = MethodDescriptor(
         service: name, method: "UploadFile", kind: .clientStreaming,
-        summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival. "
+        summary: "Client-streaming: a header, then data chunks; size and SHA-256 are checked on arrival. `sha256` is "
+            + "64 hexadecimal digits, either case (FileInfo answers it in lower case); any other text is INVALID_ARGUMENT "
+            + "on `sha256`. "
             + "The caller is checked again on each chunk received: deactivated (UNAUTHENTICATED) or no longer granted "
             + "the right on the customer (PERMISSION_DENIED) while it sends, the upload is refused at its next chunk "
             + "and nothing of it is kept. Takes an `idempotency-key`: the request is the header and the content "
             + "(however split into chunks), so an upload sent again after its answer was lost stores the file once.")
     public static let downloadFile = ServerStreamingMethod<FileIDRequest, FileChunk>(
         service: name, method: "DownloadFile",
-        summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks. "
+        summary: "The first message announces the file's size and SHA-256 (its data empty); the content follows in chunks "
+            + "of at most 64 KiB, smaller for a client whose HELLO announced a smaller max frame size, so each fits its frame. "
             + "The caller is checked again before each chunk: deactivated (UNAUTHENTICATED) or no longer granted "
             + "the right on the file's customer (PERMISSION_DENIED), the download ends at its next chunk.")
     public static let renameFile = UnaryMethod<RenameRequest, FileInfo>(

@@ -14,6 +14,16 @@ struct FileServiceHandler: GuardedService {
 
     /// Download chunk size: small enough to interleave with other calls on the connection.
     static let downloadChunkSize = 64 * 1024
+    /// What a `FileChunk` holding only `data` adds to its bytes: field 1's tag (1 byte) and its
+    /// length varint (at most 5 bytes below 2^32).
+    static let chunkMessageOverhead = 6
+
+    /// The chunk size for a client that takes messages of at most `maxMessageBytes` (its HELLO's
+    /// max frame size, at least 16 KiB): a client may announce less than a 64 KiB chunk needs,
+    /// and a chunk over its limit would end the download `RESOURCE_EXHAUSTED` (spec29).
+    static func downloadChunkSize(maxMessageBytes: Int) -> Int {
+        max(1, min(downloadChunkSize, maxMessageBytes - chunkMessageOverhead))
+    }
 
     func register(with router: inout GuardedRouter) {
         // Keys are looked at only where the router serves them (see `GuardedRouter.keyedWrites`).
@@ -65,7 +75,8 @@ struct FileServiceHandler: GuardedService {
             // is what readFile checks the stream against.
             let file = try store.file(id: request.id)
             try writer.send(FileChunk(data: Data(), size: file.size, sha256: file.sha256))
-            _ = try store.readFile(id: request.id, chunkSize: Self.downloadChunkSize) { bytes in
+            let chunkSize = Self.downloadChunkSize(maxMessageBytes: writer.maxMessageBytes)
+            _ = try store.readFile(id: request.id, chunkSize: chunkSize) { bytes in
                 try context.checkCancellation()
                 try writer.send(FileChunk(data: Data(bytes)))
             }

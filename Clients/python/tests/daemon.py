@@ -16,6 +16,14 @@ REPOSITORY = pathlib.Path(__file__).resolve().parents[3]
 START_ATTEMPTS = 6000  # 20 ms apart: start-up on a loaded machine takes what it takes
 
 
+def tool_missing(test, reason: str) -> None:
+    """Skips `test` saying `reason` (a tool it runs is not installed here), or fails it under CI
+    (`CI` set), whose machines have every tool the tests run (.ci/run installs what they lack)."""
+    if os.environ.get("CI"):
+        test.fail(f"{reason}: CI's machines must have it (.ci/run)")
+    test.skipTest(reason)
+
+
 def customerd_path() -> str:
     """`CUSTOMERD` if set, else the debug build's (`swift build --product customerd`)."""
     explicit = os.environ.get("CUSTOMERD")

@@ -211,7 +211,8 @@ extension ServerConnection {
     func sendStreamMessage(_ bytes: [UInt8], context: ServerContext, justBeforeWriting: () throws -> Void) throws {
         guard let stream = context.stream else { throw RPCError(.internalError, "not a streaming call") }
         let cost = FrameHeader.cost(ofPayload: bytes.count)
-        guard cost <= clientMaxFrameSize else {
+        // The client's max frame size counts payload bytes (PROTOCOL.md §5.1), not the header.
+        guard bytes.count <= clientMaxFrameSize else {
             throw RPCError(.resourceExhausted,
                            "a stream message of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
         }

@@ -42,6 +42,12 @@ public final class ServerStreamWriter<Message: Encodable & Sendable>: Sendable {
         sent.store(sent.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
+    /// The largest encoded message the client takes in one frame: the max frame size (payload
+    /// bytes) its HELLO announced, at least 16 KiB. A message over it ends the stream
+    /// `RESOURCE_EXHAUSTED`, so a handler that may split its content (a file's chunks) sizes its
+    /// messages to it.
+    public var maxMessageBytes: Int { context.connection.clientMaxFrameSize }
+
     /// Runs the writer's check without sending: for a handler that may wait long between messages
     /// (a watch with nothing new), so that a call its caller may no longer make ends then.
     public func checkNow() throws {
