@@ -251,6 +251,26 @@ import Testing
         }
     }
 
+    /// A target whose name holds a line break or a terminal control (gaps29; redteam28 found them
+    /// taken) is refused on `to` and nothing is made: the name is printed in answers, log lines,
+    /// customerctl's output and listings, where it could pass for a line of its own.
+    @Test func aTargetWithAControlCharacterIsRefused() async throws {
+        try await withServer { server, client in
+            let folder = server.directory.path
+            let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for name in ["night\nly", "night\rly", "a\u{1B}[2Jb", "tab\there", "odd\u{85}", "rtl\u{202E}txt"] {
+                let refused = await #expect(throws: RPCError.self, "\(name)") {
+                    try await client.maintenance.backup(to: folder + "/" + name)
+                }
+                #expect(refused?.code == .invalidArgument, "\(String(describing: refused))")
+                #expect(refused?.details.map(\.field) == ["to"])
+                #expect(refused?.details.first?.reason.hasPrefix("must be one line without") == true,
+                        "\(String(describing: refused))")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == before)
+        }
+    }
+
     /// A backup is not made where another user could swap its staging folder for a link before the
     /// server writes into it, or the backup for its own afterwards, which `--restore` refuses
     /// (redteam28): a folder writable by others that is not sticky. A sticky one, as /tmp, is fine.

@@ -16,17 +16,23 @@ struct BackupTarget {
 
     /// Checks the target before anything is copied.
     /// - Parameter databasePath: the live database's path, whose own files no backup may take.
-    /// - Throws: `invalidArgument` (field `to`) for a relative path, `/`, or one of the live
-    ///   database's own files or a path inside one; `alreadyExists` when something
+    /// - Throws: `invalidArgument` (field `to`) for a relative path, `/`, a control character, or
+    ///   one of the live database's own files or a path inside one; `alreadyExists` when something
     ///   other than an empty folder is there; `failedPrecondition` for a missing folder.
     init(_ target: String, databasePath: String) throws {
+        // The name is printed (answers, log lines, customerctl, ls, scripts that read a folder's
+        // names a line each): a line break or an escape sequence in it is refused, not escaped
+        // in each place (gaps29; redteam28 found it taken).
+        if let violation = TextInput.controlViolation(in: target, field: "to", lines: .single) {
+            throw StoreError.invalidArgument([violation])
+        }
         guard target.hasPrefix("/") else {
             throw StoreError.invalid(
                 "to", "must be an absolute path: the server writes it, and the caller's working directory means nothing there")
         }
         path = (target as NSString).standardizingPath
         parent = (path as NSString).deletingLastPathComponent
-        guard path != "/", !path.contains("\0") else { throw StoreError.invalid("to", "must name a folder below /") }
+        guard path != "/" else { throw StoreError.invalid("to", "must name a folder below /") }
         // Checked here, not left to mkdir(2): its ENAMETOOLONG was answered INTERNAL (redteam28).
         let nameBytes = (path as NSString).lastPathComponent.utf8.count
         guard nameBytes <= Self.longestName else {
