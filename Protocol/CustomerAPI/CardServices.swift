@@ -7,7 +7,10 @@ public enum ProjectService {
     public static let createProject = UnaryMethod<CreateProjectRequest, Project>(
         service: name, method: "CreateProject", acceptsIdempotencyKey: true)
     public static let updateProject = UnaryMethod<UpdateProjectRequest, Project>(
-        service: name, method: "UpdateProject", acceptsIdempotencyKey: true)
+        service: name, method: "UpdateProject",
+        summary: "One whose every given field equals the stored value once normalised changes nothing (the project as it "
+            + "is, its version unchanged, no history entry, no change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let getProject = UnaryMethod<ProjectIDRequest, Project>(service: name, method: "GetProject")
     public static let listProjects = UnaryMethod<ListProjectsRequest, ProjectList>(service: name, method: "ListProjects")
     public static let winSalesCase = UnaryMethod<WinSalesCaseRequest, Project>(
@@ -37,7 +40,10 @@ public enum FinancialService {
     public static let name = "customer.v1.FinancialService"
 
     public static let setForecast = UnaryMethod<SetForecastRequest, Forecast>(
-        service: name, method: "SetForecast", acceptsIdempotencyKey: true)
+        service: name, method: "SetForecast",
+        summary: "Setting a month's forecast to the amounts and currency it has changes nothing (no history entry, no "
+            + "change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let removeForecast = UnaryMethod<ForecastMonthRequest, ForecastList>(
         service: name, method: "RemoveForecast", acceptsIdempotencyKey: true)
     public static let listForecasts = UnaryMethod<ProjectIDRequest, ForecastList>(service: name, method: "ListForecasts")
@@ -50,7 +56,10 @@ public enum SettingsService {
 
     public static let getSettings = UnaryMethod<CustomerIDRequest, CustomerSettings>(service: name, method: "GetSettings")
     public static let updateSettings = UnaryMethod<UpdateCustomerSettingsRequest, CustomerSettings>(
-        service: name, method: "UpdateSettings", acceptsIdempotencyKey: true)
+        service: name, method: "UpdateSettings",
+        summary: "One whose every given field equals the stored value once normalised changes nothing (the settings as it "
+            + "is, their version unchanged, no history entry, no change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let createSegment = UnaryMethod<CreateSegmentRequest, Segment>(
         service: name, method: "CreateSegment", acceptsIdempotencyKey: true)
     public static let updateSegment = UnaryMethod<UpdateSegmentRequest, Segment>(

@@ -38,9 +38,13 @@ public enum ContactService {
     public static let getContact = UnaryMethod<ContactIDRequest, Contact>(service: name, method: "GetContact")
     public static let listContacts = UnaryMethod<ListContactsRequest, ContactList>(service: name, method: "ListContacts")
     public static let deactivateContact = UnaryMethod<ContactIDRequest, Contact>(
-        service: name, method: "DeactivateContact", acceptsIdempotencyKey: true)
+        service: name, method: "DeactivateContact",
+        summary: "A contact deactivated already is answered as it is (no version, history entry or change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let activateContact = UnaryMethod<ContactIDRequest, Contact>(
-        service: name, method: "ActivateContact", acceptsIdempotencyKey: true)
+        service: name, method: "ActivateContact",
+        summary: "A contact active already is answered as it is (no version, history entry or change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let deleteContact = UnaryMethod<DeleteContactRequest, Contact>(
         service: name, method: "DeleteContact",
         summary: "Erases the person's data for good; needs confirm = true.", acceptsIdempotencyKey: true)
@@ -63,7 +67,10 @@ public enum LabelService {
     public static let createLabel = UnaryMethod<CreateLabelRequest, Label>(
         service: name, method: "CreateLabel", acceptsIdempotencyKey: true)
     public static let renameLabel = UnaryMethod<RenameLabelRequest, Label>(
-        service: name, method: "RenameLabel", acceptsIdempotencyKey: true)
+        service: name, method: "RenameLabel",
+        summary: "Each contact carrying the label is written (version, history entry, change-feed event); renamed to "
+            + "the name it has, code point for code point once trimmed and composed, nothing is written.",
+        acceptsIdempotencyKey: true)
     public static let deleteLabel = UnaryMethod<DeleteLabelRequest, DeleteLabelResponse>(
         service: name, method: "DeleteLabel", acceptsIdempotencyKey: true)
     public static let listLabels = UnaryMethod<ListLabelsRequest, LabelList>(service: name, method: "ListLabels")
@@ -86,7 +93,9 @@ public enum ActivityService {
     public static let listActivities = UnaryMethod<ListActivitiesRequest, ActivityList>(service: name, method: "ListActivities")
     public static let updateActivity = UnaryMethod<UpdateActivityRequest, Activity>(
         service: name, method: "UpdateActivity",
-        summary: "Changes the given fields of a note, task or event; history records the change.",
+        summary: "Changes the given fields of a note, task or event; history records the change. One whose every given "
+            + "field equals the stored value once normalised (times to the millisecond) changes nothing (the activity "
+            + "as it is, its version unchanged, no history entry, no change-feed event).",
         acceptsIdempotencyKey: true)
     public static let deleteActivity = UnaryMethod<DeleteActivityRequest, DeleteActivityResponse>(
         service: name, method: "DeleteActivity",

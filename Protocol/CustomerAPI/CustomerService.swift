@@ -74,9 +74,13 @@ public enum CustomerService {
         summary: "One `CustomerRecord` per customer (head office and first contact included): what ImportCustomers takes. "
             + "Which customers, in what order and as read when, and its id file's RESOURCE_EXHAUSTED, as in StreamCustomers.")
     public static let deactivateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(
-        service: name, method: "DeactivateCustomer", acceptsIdempotencyKey: true)
+        service: name, method: "DeactivateCustomer",
+        summary: "A customer deactivated already is answered as it is (no version, history entry or change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let activateCustomer = UnaryMethod<SetCustomerActiveRequest, Customer>(
-        service: name, method: "ActivateCustomer", acceptsIdempotencyKey: true)
+        service: name, method: "ActivateCustomer",
+        summary: "A customer active already is answered as it is (no version, history entry or change-feed event).",
+        acceptsIdempotencyKey: true)
     public static let deleteCustomer = UnaryMethod<DeleteCustomerRequest, DeleteCustomerResponse>(
         service: name, method: "DeleteCustomer",
         summary: "Needs confirm = true and the delete right. Erases the personal data of the customer and its contacts; "

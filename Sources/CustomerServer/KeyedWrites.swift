@@ -39,8 +39,11 @@ struct KeyedWrites: Sendable {
         guard let handler = handlers[name] as? KeyedHandler<Resolved, Output> else {
             throw RPCError(.internalError, "\(name) has no handler for calls with an idempotency key")
         }
+        // Resolved once: the key is scoped by this caller and the answer shown to it, so both
+        // uses see one standing (the attachment is set once, by `IdentityInterceptor`, but a
+        // second look would make that a rule no code here states).
         let caller = try Caller.of(context)
-        let claim = try Self.claim(method.descriptor, key: key, request, context)
+        let claim = try Self.claim(method.descriptor, key: key, request, by: caller)
         let answer = try Self.once(claim, on: store.answering(context)) {
             // The handler passes its author (acting service included) to the store explicitly, so it
             // may run on the thread of another call leading the writer's group.
@@ -56,11 +59,11 @@ struct KeyedWrites: Sendable {
         return shown
     }
 
-    /// The claim of a unary call: its request as the server decoded it (see `fingerprint(of:actingFor:)`).
+    /// The claim of a unary call by `caller` (the call's, resolved once by whoever asks): its
+    /// request as the server decoded it (see `fingerprint(of:actingFor:)`).
     static func claim<Input: Encodable>(_ method: MethodDescriptor, key: String, _ request: Input,
-                                        _ context: ServerContext) throws -> IdempotencyClaim {
-        let caller = try Caller.of(context)
-        return IdempotencyClaim(
+                                        by caller: Caller) throws -> IdempotencyClaim {
+        IdempotencyClaim(
             // Scoped by the OS user the socket maps to; the person a service acts for is part of the request.
             userID: caller.service?.id ?? caller.user.id, key: key, method: method.fullName,
             request: try fingerprint(of: request, actingFor: caller.service == nil ? nil : caller.user.id))

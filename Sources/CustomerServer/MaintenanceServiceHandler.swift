@@ -51,7 +51,8 @@ struct MaintenanceServiceHandler: GuardedService {
             let method = MaintenanceService.backup.descriptor.fullName
             let outcome = try backups.run {
                 try store.backup(to: request.to, pagesPerStep: Int(pages), isAbandoned: isAbandoned, publishing: publishing,
-                                 claim: try KeyedWrites.claim(MaintenanceService.backup.descriptor, key: key, request, context),
+                                 claim: try KeyedWrites.claim(MaintenanceService.backup.descriptor, key: key, request,
+                                                              by: try Caller.of(context)),
                                  answer: { try KeyedWrites.encode(Self.response($0), of: method) })
             }
             switch outcome {

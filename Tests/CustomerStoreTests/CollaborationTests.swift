@@ -72,6 +72,32 @@ import Testing
         #expect(try store.history(.projectTask, id: task.id).allSatisfy { $0.customerID == customer.id })
     }
 
+    /// A task updated to what it is (the name trimmed and composed, the same assignee and day) is
+    /// answered as it is: no version, no history entry (gaps29; it wrote both, as UpdateCustomer did
+    /// before gaps28). A stale version is still refused.
+    @Test func aTaskUpdatedToItsStoredValuesIsLeftAsItIs() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let customer = try fixture.create("Delta")
+        let project = try store.createProject(customerID: customer.id, StoredProjectFields(name: "Build"), by: .user(fixture.admin.id))
+        let task = try store.addProjectTask(projectID: project.id, name: "Caf\u{E9}", assigneeID: fixture.other.id,
+                                            dueOn: "2027-02-01", by: .user(fixture.admin.id))
+        fixture.clock.advance(milliseconds: 5)
+        let same = try store.updateProjectTask(id: task.id, ProjectTaskChanges(name: " Cafe\u{301} ", assigneeID: .some(fixture.other.id),
+                                                                               dueOn: "2027-02-01"),
+                                               expectedVersion: task.version, by: .user(fixture.admin.id))
+        #expect(same == task)
+        #expect(try store.history(.projectTask, id: task.id).count == 1)
+        #expect(throws: StoreError.self) {
+            try store.updateProjectTask(id: task.id, ProjectTaskChanges(name: "Caf\u{E9}"), expectedVersion: task.version + 1,
+                                        by: .user(fixture.admin.id))
+        }
+        let renamed = try store.updateProjectTask(id: task.id, ProjectTaskChanges(name: "Cafe"), expectedVersion: task.version,
+                                                  by: .user(fixture.admin.id))
+        #expect(renamed.version == task.version + 1)
+        #expect(try store.history(.projectTask, id: task.id).count == 2)
+    }
+
     @Test func projectTasksJoinTheActivityListWithTheirProject() throws {
         let fixture = try Fixture()
         let store = fixture.store

@@ -219,6 +219,58 @@ import Testing
         }
     }
 
+    /// A backup never takes the live database's own files (gaps29): the empty `customers.sqlite.files`
+    /// before the first upload was replaced by the backup (redteam28's known gap), and a folder
+    /// named as the database's journal or inside the files folder was made. Each is refused on
+    /// `to`, also through a link to the database's folder, and nothing is made.
+    @Test func aTargetAmongTheLiveDatabasesOwnFilesIsRefused() async throws {
+        try await withServer { server, client in
+            let folder = server.directory.path
+            let link = folder + "/to-the-database"
+            #expect(symlink(folder, link) == 0)
+            let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for target in [server.databasePath + ".files", server.databasePath + ".files/nightly", server.databasePath + "-journal",
+                           server.databasePath + ".bak", link + "/customers.sqlite.files", server.databasePath] {
+                let refused = await #expect(throws: RPCError.self, "\(target)") { try await client.maintenance.backup(to: target) }
+                #expect(refused?.code == .invalidArgument, "\(target): \(String(describing: refused))")
+                #expect(refused?.details.map(\.field) == ["to"])
+                #expect(refused?.details.first?.reason.contains("must not be the live database's own file or folder") == true,
+                        "\(String(describing: refused))")
+                #expect(!FileManager.default.fileExists(atPath: target + "/MANIFEST"), "\(target)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == before)
+            // The files folder still serves: an upload after the refusals is read back.
+            let owner = try await client.customers.create(CustomerFields(name: "Has a file"))
+            let file = try await client.files.upload(customerID: owner.id, name: "a.txt", data: Data("kept".utf8))
+            var read = Data()
+            for try await chunk in client.files.download(id: file.id) { read.append(chunk.data) }
+            #expect(read == Data("kept".utf8))
+            // A name that only starts like the database's, in another folder, is a backup like any.
+            _ = try await client.maintenance.backup(to: folder + "/backups-customers.sqlite")
+            #expect(FileManager.default.fileExists(atPath: folder + "/backups-customers.sqlite/MANIFEST"))
+        }
+    }
+
+    /// A target whose name holds a line break or a terminal control (gaps29; redteam28 found them
+    /// taken) is refused on `to` and nothing is made: the name is printed in answers, log lines,
+    /// customerctl's output and listings, where it could pass for a line of its own.
+    @Test func aTargetWithAControlCharacterIsRefused() async throws {
+        try await withServer { server, client in
+            let folder = server.directory.path
+            let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for name in ["night\nly", "night\rly", "a\u{1B}[2Jb", "tab\there", "odd\u{85}", "rtl\u{202E}txt"] {
+                let refused = await #expect(throws: RPCError.self, "\(name)") {
+                    try await client.maintenance.backup(to: folder + "/" + name)
+                }
+                #expect(refused?.code == .invalidArgument, "\(String(describing: refused))")
+                #expect(refused?.details.map(\.field) == ["to"])
+                #expect(refused?.details.first?.reason.hasPrefix("must be one line without") == true,
+                        "\(String(describing: refused))")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == before)
+        }
+    }
+
     /// A backup is not made where another user could swap its staging folder for a link before the
     /// server writes into it, or the backup for its own afterwards, which `--restore` refuses
     /// (redteam28): a folder writable by others that is not sticky. A sticky one, as /tmp, is fine.

@@ -96,4 +96,72 @@ import Testing
             #expect(try await client.history.list(.contact, id: contact.id).last?.changes.map(\.field) == ["firstName"])
         }
     }
+
+    /// Every other update that writes a version, a history entry or a feed event does the same
+    /// (gaps29): a project, an activity (its times to the millisecond), a customer's settings, a
+    /// forecast, a customer or contact deactivated again, a keyword renamed to its name, a
+    /// permission profile given the rights it has. Each used to take a new version, and all but
+    /// the settings and the profile wrote an entry and a feed event with no changes.
+    @Test func everyOtherUpdateToItsStoredValuesWritesNothing() async throws {
+        try await withServer { _, client in
+            let customer = try await client.customers.create(CustomerFields(name: "Records Oy"))
+            let sale = try await client.projects.createSalesCase(customerID: customer.id, ProjectFields(
+                name: "Caf\u{E9} build", probability: 40, expectedValue: Decimal(string: "1200.50"), expectedCurrency: "EUR",
+                expectedClose: "2027-03-31"))
+            let project = try await client.projects.createProject(customerID: customer.id, ProjectFields(
+                name: "Build", startsOn: "2027-01-01", currency: "EUR"))
+            let start = Date(timeIntervalSince1970: 1_800_000_000.123)
+            let event = try await client.activities.event(customerID: customer.id, "Kick-off", from: start,
+                                                          to: start.addingTimeInterval(3_600.5))
+            let note = try await client.activities.note(customerID: customer.id, "First line\nsecond line")
+            let settings = try await client.settings.update(customerID: customer.id,
+                                                            CustomerSettingsFields(paymentTermDays: 30, reference: "Ref 1"))
+            let forecast = SetForecastRequest(projectId: project.id, month: "2027-01", revenue: 100, cost: 40, billing: 90,
+                                              hours: Decimal(string: "12.5") ?? 0)
+            _ = try await client.projects.setForecast(forecast)
+            let contact = try await client.contacts.create(customerID: customer.id, ContactFields(firstName: "Anna"))
+            _ = try await client.labels.create(.keyword, name: "VIP")
+            let tagged = try await client.contacts.tag(id: contact.id, keywords: ["VIP"])
+            let deactivatedContact = try await client.contacts.deactivate(id: contact.id)
+            let deactivated = try await client.customers.deactivate(id: customer.id)
+            let profile = try await client.profiles.create(name: "Auditor", rights: Rights(readCustomers: .all))
+            let projectEntries = try await client.history.list(.project, id: project.id).count
+            let saleEntries = try await client.history.list(.project, id: sale.id).count
+            let feedBefore = try await client.changes.bounds().last
+
+            #expect(try await client.projects.update(id: sale.id, ProjectFields(name: " Cafe\u{301} build ",
+                expectedValue: Decimal(string: "1200.5"), expectedClose: "2027-03-31"), expectedVersion: sale.version)
+                == sale)
+            #expect(try await client.projects.update(id: project.id, ProjectFields(name: "Build", startsOn: "2027-01-01",
+                                                                                  currency: "EUR")) == project)
+            #expect(try await client.activities.update(UpdateActivityRequest(
+                id: event.id, expectedVersion: event.version, subject: " Kick-off ", startsAt: start,
+                endsAt: start.addingTimeInterval(3_600.5))) == event)
+            #expect(try await client.activities.update(UpdateActivityRequest(id: note.id, subject: "First line\nsecond line"))
+                == note)
+            #expect(try await client.settings.update(customerID: customer.id, CustomerSettingsFields(reference: " Ref 1"),
+                                                     expectedVersion: settings.version) == settings)
+            _ = try await client.projects.setForecast(forecast)
+            #expect(try await client.contacts.deactivate(id: contact.id) == deactivatedContact)
+            #expect(try await client.customers.deactivate(id: customer.id) == deactivated)
+            _ = try await client.labels.rename(.keyword, name: "VIP", to: " VIP ")
+            #expect(try await client.contacts.get(id: contact.id).version == tagged.version + 1)
+            #expect(try await client.profiles.update(name: "Auditor", rights: RightsChanges(readCustomers: .all),
+                                                     expectedVersion: profile.version) == profile)
+            #expect(try await client.changes.bounds().last == feedBefore)
+            #expect(try await client.history.list(.project, id: project.id).count == projectEntries)
+            #expect(try await client.history.list(.project, id: sale.id).count == saleEntries)
+
+            // A stale expected version is still refused, and a real change (a millisecond later) still writes.
+            let stale = await #expect(throws: RPCError.self) {
+                try await client.projects.update(id: sale.id, ProjectFields(name: "Caf\u{E9} build"),
+                                                 expectedVersion: sale.version - 1)
+            }
+            #expect(stale?.code == .aborted)
+            let moved = try await client.activities.update(UpdateActivityRequest(
+                id: event.id, startsAt: start.addingTimeInterval(0.001)))
+            #expect(moved.version == event.version + 1)
+            #expect(try await client.changes.bounds().last == feedBefore + 1)
+        }
+    }
 }

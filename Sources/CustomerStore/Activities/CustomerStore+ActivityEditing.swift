@@ -61,15 +61,15 @@ extension CustomerStore {
             }
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author)
+            // Every given field as stored, to the millisecond: the activity as it is, nothing written
+            // (as a customer's update). Its history values show seconds only, so the row's are compared.
+            if HistoryLog.isUnchanged(from: current.editableValues, to: updated.editableValues) { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE activities SET subject = ?, due_at = ?, starts_at = ?, ends_at = ?, assignee_id = ?,
                     contact_id = ?, time_zone = ?, project_id = ?, version = version + 1, updated_at = ?, updated_by = ?
                 WHERE id = ?
-                """, [.text(updated.subject), SQLValue(updated.dueAt?.milliseconds),
-                      SQLValue(updated.startsAt?.milliseconds), SQLValue(updated.endsAt?.milliseconds),
-                      SQLValue(updated.assignee?.id), SQLValue(updated.contact?.id), SQLValue(updated.timeZone),
-                      SQLValue(updated.projectID), .integer(now), .integer(author.userID), .integer(id)])
+                """, updated.editableValues + [.integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .activity, id: id, customerID: current.customerID, .updated, at: now,
                                   by: author, changes: HistoryLog.changes(from: current.historyValues,
                                                                           to: updated.historyValues))
@@ -148,6 +148,12 @@ extension CustomerStore {
 }
 
 extension StoredActivity {
+    /// The bound values of the editable columns `subject` ... `project_id`, in the UPDATE's order.
+    var editableValues: [SQLValue] {
+        [.text(subject), SQLValue(dueAt?.milliseconds), SQLValue(startsAt?.milliseconds), SQLValue(endsAt?.milliseconds),
+         SQLValue(assignee?.id), SQLValue(contact?.id), SQLValue(timeZone), SQLValue(projectID)]
+    }
+
     /// The editable fields by API name, as text, for the history (times in ISO 8601, UTC).
     var historyValues: HistoryLog.Values {
         func time(_ date: Date?) -> String? { date?.formatted(.iso8601) }

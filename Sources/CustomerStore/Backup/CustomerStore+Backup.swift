@@ -33,7 +33,8 @@ extension CustomerStore {
     ///     is published unless writing fails. The server takes the call's answer here, so that a
     ///     stop either came first (nothing published, its caller told UNAVAILABLE) or finds the
     ///     answer taken and the backup goes to its end.
-    /// - Throws: `invalidArgument` (field `to`) for a relative path, `alreadyExists` for a target in
+    /// - Throws: `invalidArgument` (field `to`) for a relative path, a control character or the live
+    ///   database's own files (`BackupTarget`), `alreadyExists` for a target in
     ///   use, `failedPrecondition` when its folder is missing, `aborted` when a file's content was
     ///   removed while the backup ran, `dataLoss` when the copy or a stored blob is damaged, `io` or
     ///   `resourceExhausted` from writing, `cancelled` once `isAbandoned`.
@@ -110,7 +111,7 @@ extension CustomerStore {
                              publishing: () throws -> Void,
                              key: (BackupSummary) throws -> BackupManifest.Key?) throws -> BackupSummary {
         let started = ContinuousClock.now
-        let destination = try BackupTarget(target)
+        let destination = try BackupTarget(target, databasePath: path)
         let staging = try destination.makeStagingDirectory()
         do {
             let databasePath = staging + "/" + BackupManifest.databaseName

@@ -88,19 +88,21 @@ extension CustomerStore {
         }
     }
 
-    /// Activates or deactivates a contact (a deactivated one is hidden from the normal list).
+    /// Activates or deactivates a contact (a deactivated one is hidden from the normal list); one
+    /// already so is returned as it is, nothing written (as an update that changes nothing).
     /// - Throws: `notFound`; `failedPrecondition` when deleted; `aborted` on a stale `expectedVersion`.
     public func setContactActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> StoredContact {
         try write { connection in
             let current = try liveContact(connection, id: id, expectedVersion: expectedVersion)
             try Self.requireActingUser(connection, author)
+            let changes = HistoryLog.activeChange(from: current.active, to: active)
+            if changes.isEmpty { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE contacts SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
                 """, [.integer(active ? 1 : 0), .integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .contact, id: id, customerID: current.customerID,
-                                  active ? .activated : .deactivated, at: now, by: author,
-                                  changes: HistoryLog.activeChange(from: current.active, to: active))
+                                  active ? .activated : .deactivated, at: now, by: author, changes: changes)
             return try requireContact(connection, id: id)
         }
     }

@@ -149,17 +149,20 @@ extension CustomerStore {
     }
 
     /// Activates or deactivates a customer; a write like any other (version +1, updated at/by).
+    /// One already so is returned as it is, nothing written (as an update that changes nothing).
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `failedPrecondition` for an unknown user.
     public func setCustomerActive(id: Int64, _ active: Bool, expectedVersion: Int64?, by author: Author) throws -> StoredCustomer {
         try write { connection in
             let current = try currentCustomer(connection, id: id, expectedVersion: expectedVersion)
             try checkReferences(connection, fields: nil, managerChanged: false, violations: [], by: author)
+            let changes = HistoryLog.activeChange(from: current.active, to: active)
+            if changes.isEmpty { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("""
                 UPDATE customers SET active = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?
                 """, [.integer(active ? 1 : 0), .integer(now), .integer(author.userID), .integer(id)])
             try HistoryLog.append(connection, .customer, id: id, customerID: id, active ? .activated : .deactivated,
-                                  at: now, by: author, changes: HistoryLog.activeChange(from: current.active, to: active))
+                                  at: now, by: author, changes: changes)
             return try requireCustomer(connection, id: id)
         }
     }

@@ -97,7 +97,7 @@ extension CustomerStore {
             let current = try Self.requireFile(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author)
-            guard validName != current.name else { return current }
+            if HistoryLog.isUnchanged(from: [SQLValue(current.name)], to: [SQLValue(validName)]) { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE files SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",
                                [.text(validName), .integer(now), .integer(author.userID), .integer(id)])

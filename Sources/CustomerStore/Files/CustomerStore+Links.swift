@@ -54,7 +54,7 @@ extension CustomerStore {
             let current = try Self.requireLink(connection, id: id)
             try Self.requireWritableCustomer(connection, customerID: current.customerID, field: "id")
             try Self.requireActingUser(connection, author)
-            guard validTitle != current.title else { return current }
+            if HistoryLog.isUnchanged(from: [SQLValue(current.title)], to: [SQLValue(validTitle)]) { return current }
             let now = nextUpdatedAt(after: current.updatedAt)
             try connection.run("UPDATE links SET title = ?, updated_at = ?, updated_by = ? WHERE id = ?",
                                [SQLValue(validTitle), .integer(now), .integer(author.userID), .integer(id)])

@@ -15,7 +15,8 @@ extension CustomerStore {
 
     /// Changes the given settings only (partial: nil leaves a setting alone, "" clears it), in one
     /// transaction; the first write creates the stored row with version 1. The changed settings are
-    /// recorded in the customer's history as fields `settings.<name>`.
+    /// recorded in the customer's history as fields `settings.<name>`. When every given setting
+    /// equals the stored one once normalised, nothing is written (no version, no entry).
     ///
     /// - Parameter expectedVersion: when given and the stored version differs (0 when nothing was
     ///   ever stored), the call is refused with `aborted` and nothing changes.
@@ -32,6 +33,8 @@ extension CustomerStore {
             let (columns, violations) = CustomerSettingsValidator.apply(changes, to: before)
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author)
+            // Every given setting as stored: the settings as they are, no version (as a customer's update).
+            if HistoryLog.isUnchanged(from: before.values, to: columns.values) { return current }
             let now = current.updatedAt.map { nextUpdatedAt(after: $0) } ?? nowMilliseconds()
             // One statement for the first write and every later one (SQLite "UPSERT", 3.24+).
             try connection.run("""

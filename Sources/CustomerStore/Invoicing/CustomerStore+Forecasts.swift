@@ -4,7 +4,7 @@ import SQLiteEngine
 extension CustomerStore {
     /// Sets a project's forecast for one month (insert or replace), in the project's currency
     /// unless `currency` is given. The change is recorded on the project's history (action
-    /// `forecastSet`, fields `forecast.YYYY-MM.revenue`, ...).
+    /// `forecastSet`, fields `forecast.YYYY-MM.revenue`, ...). Setting it to what it is writes nothing.
     ///
     /// - Throws: `notFound` (project); `failedPrecondition` for a sales case (win it first);
     ///   `invalidArgument` on `month`, the amounts (not negative, at most 4 decimals) and `currency`
@@ -26,6 +26,14 @@ extension CustomerStore {
             if !violations.isEmpty { throw StoreError.invalidArgument(violations) }
             try Self.requireActingUser(connection, author)
             let before = try ForecastRow.fetch(connection, projectID: projectID, month: month)
+            // The month's forecast as it is already: nothing written, no entry (as an update that changes nothing).
+            if let before, HistoryLog.isUnchanged(
+                from: Self.historyValues(before, month),
+                to: Self.historyValues(StoredForecast(projectID: projectID, month: month, revenue: revenue, cost: cost,
+                                                      billing: billing, hours: hours, currency: currency,
+                                                      updatedAt: before.updatedAt, updatedBy: before.updatedBy), month)) {
+                return before
+            }
             let now = nowMilliseconds()
             try connection.run("""
                 INSERT INTO forecasts (project_id, month, revenue, cost, billing, hours, currency, updated_at, updated_by)

@@ -21,7 +21,8 @@ extension CustomerStore {
     }
 
     /// Renames a keyword or role; the contacts carrying it carry the new name, and each records
-    /// it in its history (an `updated` entry), so the change feed tells copies of them.
+    /// it in its history (an `updated` entry), so the change feed tells copies of them. Renaming it
+    /// to the name it has writes nothing.
     /// - Throws: `notFound`; `invalidArgument` on `newName`; `alreadyExists` on `name`.
     public func renameLabel(_ kind: LabelKind, name: String, to newName: String, by author: Author) throws -> StoredLabel {
         let validName = try Self.validName(newName, maxLength: Self.maxLabelName, field: "newName")
@@ -30,6 +31,8 @@ extension CustomerStore {
             try UniqueName.labels.requireFree(connection, name: validName, scope: .text(kind.rawValue), except: label.id,
                                               what: kind.rawValue)
             try Self.requireActingUser(connection, author)
+            // Renamed to the name it has: no contact written (as an update that changes nothing).
+            if HistoryLog.isUnchanged(from: [SQLValue(label.name)], to: [SQLValue(validName)]) { return label }
             try recordLabelChange(connection, label: label.id, .updated, by: author) {
                 try connection.run("UPDATE labels SET name = ?, name_fold = ? WHERE id = ?",
                                    [.text(validName), .text(UniqueName.fold(validName)), .integer(label.id)])

@@ -32,7 +32,8 @@ extension CustomerStore {
         }
     }
 
-    /// Changes the given fields of a project task; version +1.
+    /// Changes the given fields of a project task; version +1. When every given field equals the
+    /// stored one once normalised, nothing is written and the task is returned as it is.
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid field).
     public func updateProjectTask(id: Int64, _ changes: ProjectTaskChanges, expectedVersion: Int64?,
                                   by author: Author) throws -> StoredProjectTask {
@@ -43,11 +44,13 @@ extension CustomerStore {
             let (columns, violations) = Self.taskColumns(changes, onto: current)
             try Self.checkReferences(connection, user: changes.assigneeID != nil ? columns.assigneeID : nil,
                                      field: "assignee", violations: violations, by: author)
+            // Every given field as stored: the task as it is, nothing written (as a customer's update).
+            if HistoryLog.isUnchanged(from: TaskColumns(current).values, to: columns.values) { return current }
             return try rewriteTask(connection, current, at: nextUpdatedAt(after: current.updatedAt), sql: """
                 UPDATE project_tasks SET name = ?, assignee_id = ?, due_on = ?, version = version + 1, updated_at = ?,
                     updated_by = ?
                 WHERE id = ?
-                """, values: [.text(columns.name), SQLValue(columns.assigneeID), SQLValue(columns.dueOn)],
+                """, values: columns.values,
                 action: .updated, by: author)
         }
     }
@@ -79,14 +82,22 @@ extension CustomerStore {
 
     /// The validated columns of a task.
     private struct TaskColumns {
-        var name: String
+        var name = ""
         var assigneeID: Int64?
         var dueOn: String?
+
+        /// The columns of a stored task.
+        init(_ task: StoredProjectTask? = nil) {
+            if let task { (name, assigneeID, dueOn) = (task.name, task.assignee?.id, task.dueOn) }
+        }
+
+        /// The bound values of `name`, `assignee_id`, `due_on`.
+        var values: [SQLValue] { [.text(name), SQLValue(assigneeID), SQLValue(dueOn)] }
     }
 
     private static func taskColumns(_ changes: ProjectTaskChanges, onto current: StoredProjectTask?) -> (TaskColumns, [FieldViolation]) {
         var violations: [FieldViolation] = []
-        var columns = TaskColumns(name: current?.name ?? "", assigneeID: current?.assignee?.id, dueOn: current?.dueOn)
+        var columns = TaskColumns(current)
         if let name = changes.name {
             let (trimmed, violation) = TextInput.required(name, field: "name", maxLength: maxProjectTaskName)
             columns.name = trimmed

@@ -17,6 +17,8 @@ extension CustomerStore {
     }
 
     /// Changes the given fields of a sales case or project (only fields of its kind); version +1.
+    /// When every given field equals the stored one once normalised, nothing is written and the
+    /// project is returned as it is (no version, no history entry, no feed event).
     /// - Throws: `notFound`, `aborted` on a stale `expectedVersion`, `invalidArgument` (every invalid
     ///   field, wrong-kind fields named), `alreadyExists` on `number`.
     public func updateProject(id: Int64, _ changes: ProjectChanges, expectedVersion: Int64?,
@@ -27,6 +29,8 @@ extension CustomerStore {
             let (columns, violations) = ProjectValidator.apply(changes, kind: current.kind, onto: ProjectColumns(current))
             try Self.checkReferences(connection, user: changes.managerID != nil ? columns.managerID : nil,
                                      field: "manager", violations: violations, by: author)
+            // Every given field as stored: the project as it is, nothing written (as a customer's update).
+            if HistoryLog.isUnchanged(from: ProjectColumns(current).values, to: columns.values) { return current }
             return try rewrite(connection, current, kind: current.kind, outcome: current.outcome,
                                lostReason: current.lostReason, columns: columns, action: .updated, by: author)
         }

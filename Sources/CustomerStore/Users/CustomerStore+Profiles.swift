@@ -50,7 +50,8 @@ extension CustomerStore {
     }
 
     /// Changes the given fields of a profile (built-in ones too); version +1. Takes effect for
-    /// every user of the profile at once.
+    /// every user of the profile at once. One whose every given field is as stored is returned as
+    /// it is, nothing written.
     ///
     /// - Throws: `notFound`; `aborted` on a stale `expectedVersion`; `invalidArgument` as
     ///   `createProfile`; `alreadyExists` on `name`; `failedPrecondition` when the change would
@@ -65,6 +66,9 @@ extension CustomerStore {
             try Self.check(rights)
             let name = newName ?? current.name
             try UniqueName.profiles.requireFree(connection, name: name, except: current.id)
+            // Every given field as stored: the profile as it is, no version (as a customer's update).
+            if HistoryLog.isUnchanged(from: [.text(current.name)] + Self.values(of: current.rights),
+                                      to: [.text(name)] + Self.values(of: rights)) { return current }
             try connection.run("""
                 UPDATE permission_profiles SET name = ?, read_customers = ?, edit_customers = ?, financial_figures = ?,
                     delete_customers = ?, manage_contacts = ?, administration = ?, version = version + 1,
