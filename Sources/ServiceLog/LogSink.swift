@@ -9,9 +9,16 @@ public struct LogSink: Sendable {
         self.writeLine = writeLine
     }
 
-    /// Standard error, one `write(2)` per line: POSIX makes a single write to a pipe of at most
-    /// PIPE_BUF bytes atomic, so lines from concurrent threads do not interleave.
-    public static let standardError = LogSink { writeToStandardError($0) }
+    /// Standard error, written by a thread of its own (``StandardErrorWriter``): a reader that stops
+    /// reading costs lines past 1 MiB queued, never a logging thread's progress. One thread writes,
+    /// so lines from concurrent threads do not interleave.
+    public static let standardError = LogSink { StandardErrorWriter.shared.enqueue($0) }
+
+    /// Waits, at most `wait`, until the lines ``standardError`` queued are written: call it just
+    /// before the process exits, or its last lines may be lost.
+    public static func drainStandardError(within wait: Duration) {
+        StandardErrorWriter.shared.drain(within: wait)
+    }
 
     /// Writes `text` to standard error with write(2), retrying on EINTR and short writes (Glibc's
     /// `stderr` is a C global that Swift 6 strict concurrency does not allow touching).

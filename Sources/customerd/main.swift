@@ -63,6 +63,14 @@ let helpText = """
     """
 
 func run() -> Int32 {
+    // First, before anything opens a descriptor: started with 0, 1 or 2 closed (`customerd 2>&-`),
+    // the database's lock file or a client's connection took the number and log lines went into it.
+    do {
+        try StandardDescriptors.openMissing()
+    } catch {
+        LogSink.writeToStandardError("customerd: failed to start: \(error)\n")
+        return ExitCode.startFailed
+    }
     // Whatever umask customerd is started with (000 from a careless unit or shell): what it makes
     // without an explicit mode is its user's alone. Its own files already name 0600/0700; this is
     // for the ones made on its behalf, such as Foundation's URLCache and cookie directories under
@@ -205,4 +213,8 @@ func exitCode(for failure: StartFailure) -> Int32 {
     }
 }
 
-exit(run())
+let code = run()
+// Log lines are written by a thread of their own (LogSink.standardError); the last ones (stopped,
+// failed to start) are waited for, but not for ever: a reader that stopped reading keeps them.
+LogSink.drainStandardError(within: .seconds(5))
+exit(code)

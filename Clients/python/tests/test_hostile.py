@@ -20,6 +20,7 @@ SCOPE_LEAKS = REPOSITORY / "contrib" / "hostile" / "scope_leaks.py"
 CRASH_POINTS = REPOSITORY / "contrib" / "hostile" / "crash_points.py"
 LOG_FLOOD = REPOSITORY / "contrib" / "hostile" / "log_flood.py"
 FILE_PLANTING = REPOSITORY / "contrib" / "hostile" / "file_planting.py"
+STANDARD_STREAMS = REPOSITORY / "contrib" / "hostile" / "standard_streams.py"
 
 
 def run_against_daemon(test: unittest.TestCase, script: pathlib.Path, arguments, *daemon_arguments: str,
@@ -55,6 +56,18 @@ class CommandLinesTest(unittest.TestCase):
                                 capture_output=True, text=True, timeout=900)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertRegex(result.stdout, r"every case held \(\d+\)")
+
+
+class StandardStreamsTest(unittest.TestCase):
+    def test_closed_standard_descriptors_and_an_unread_stderr_cost_neither_files_nor_service(self) -> None:
+        """contrib/hostile/standard_streams.py (redteam29): customerd started with descriptors 0-2
+        closed, or 2 alone (its log went into the database's lock file), and with its standard error
+        a pipe nobody reads (the first thread to log past the pipe's size blocked: accepts, calls and
+        SIGTERM with it). The script runs its own customerds, since it sets their descriptors."""
+        result = subprocess.run([sys.executable, str(STANDARD_STREAMS), "--customerd", customerd_path()],
+                                capture_output=True, text=True, timeout=900)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("\n0 failed\n", result.stdout)
 
 
 class CrashPointsTest(unittest.TestCase):
