@@ -62,8 +62,12 @@ final class DatabaseFileWatch: Sendable {
     private let lost = Atomic<Int>(-1)
     /// The store closed its connections (and SQLite removed the WAL): nothing more to look at.
     private let stopped = Atomic<Bool>(false)
-    /// A read found a database file shorter than SQLite wrote it (``noticing(_:)``).
+    /// A read found a database file shorter than SQLite wrote it (``noticing(_:)``), and the
+    /// ``CutShortMarker`` was written (or its failure kept in `markerFailure`) before this was set.
     private let cutShort = Atomic<Bool>(false)
+    /// Whether the cut was noticed; held while the marker is written, so a call that meets the cut
+    /// too waits for the marker instead of being answered before it is on disk.
+    private let cutShortNoticed = Mutex<Bool>(false)
     private let databasePath: String
     private let logPath: String
     /// Why the ``CutShortMarker`` could not be left, said in every refusal from then on: the next
@@ -138,7 +142,7 @@ final class DatabaseFileWatch: Sendable {
     /// - Throws: `StoreError.cutShort` once a read found a database file cut short; nothing else
     ///   (reads go on while the files are merely removed: a backup can still save them).
     func requireNotCutShort() throws {
-        if cutShort.load(ordering: .relaxed) { throw StoreError.cutShort(cutShortMessage, cause: nil) }
+        if cutShort.load(ordering: .acquiring) { throw StoreError.cutShort(cutShortMessage, cause: nil) }
     }
 
     /// `error` (a store error, already converted) as the store throws it: SQLite's short read
@@ -146,12 +150,19 @@ final class DatabaseFileWatch: Sendable {
     /// then on is refused and the server's look reports it; any other error is returned as it is.
     func noticing(_ error: any Error) -> any Error {
         guard case .sqlite(let cause) = error as? StoreError, cause.code == StoreError.ioErrorShortRead else { return error }
-        if cutShort.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+        // The flag every call looks at is set only once the marker is on disk: set first, a call
+        // on another thread was answered DATA_LOSS while the marker was still being written, and a
+        // kill then would have left a next start that serves what is left (seen once: the search
+        // indexer met the cut and a get was answered before the marker existed).
+        cutShortNoticed.withLock { noticed in
+            guard !noticed else { return }
             do {
                 try CutShortMarker.write(databasePath: databasePath, logPath: logPath, cause: cause)
             } catch {
                 markerFailure.withLock { $0 = "\(error)" }
             }
+            noticed = true
+            cutShort.store(true, ordering: .releasing)
         }
         return StoreError.cutShort(cutShortMessage, cause: cause)
     }
