@@ -18,9 +18,14 @@ extension StoredContactInformation {
     func encodeFields(to writer: inout BinaryWriter, contacts lent: (inout BinaryWriter) throws -> Void = { _ in },
                       activities: (inout BinaryWriter) throws -> Void) throws {
         typealias Key = ContactInformation.CodingKeys
-        // Elements borrowed by index: `for address in addresses` copies each (its strings retained).
-        for index in addresses.indices {
-            try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
+        // Elements borrowed through the buffer: `for address in addresses` copies each (its strings
+        // retained), and so did `addresses[index]` inside the message's closure (an outlined copy
+        // and destroy of each `StoredAddress`, ~500 instructions an address under callgrind,
+        // docs/PERFORMANCE.md "card29"); a buffer pointer's element is read in place.
+        try addresses.withUnsafeBufferPointer { addresses in
+            for index in addresses.indices {
+                try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
+            }
         }
         for index in contacts.indices {
             try writer.writeMessage(Key.contacts) { try contacts[index].encodeContactFields(to: &$0) }
@@ -41,7 +46,9 @@ struct LentRows {
     private var written = BinaryWriter(capacity: 1024)
     /// The bytes of the contacts lent (all lent before any activity).
     private var contacts = 0..<0
-    /// Where each lent activity's field begins, and where the last ends.
+    /// Where each lent activity's field begins, and where the last ends: room for a card's usual
+    /// few reserved at the first (appended one by one from empty, it grew three times a card:
+    /// three allocations, copies and releases, ~1 500 instructions, docs/PERFORMANCE.md "card29").
     private var activityBounds: [Int] = []
 
     /// Writes the lent contact `row`.
@@ -57,10 +64,17 @@ struct LentRows {
     /// Writes the lent activity `row`.
     mutating func write(_ row: ActivityListingRow) throws {
         typealias Key = ActivityList.CodingKeys
-        if activityBounds.isEmpty { activityBounds.append(written.count) }
+        if activityBounds.isEmpty {
+            activityBounds.reserveCapacity(Self.usualActivityBounds)
+            activityBounds.append(written.count)
+        }
         try written.writeMessage(row.done ? Key.done : Key.planned) { try row.encodeActivityFields(to: &$0) }
         activityBounds.append(written.count)
     }
+
+    /// The bounds reserved at the first activity: 15 activities and the end of the last (the
+    /// bench's card has 5); a card with more grows the array as before.
+    private static var usualActivityBounds: Int { 16 }
 
     /// The `contacts` fields of the contacts lent.
     func encodeContactFields(to writer: inout BinaryWriter) throws {
