@@ -18,14 +18,9 @@ extension StoredContactInformation {
     func encodeFields(to writer: inout BinaryWriter, contacts lent: (inout BinaryWriter) throws -> Void = { _ in },
                       activities: (inout BinaryWriter) throws -> Void) throws {
         typealias Key = ContactInformation.CodingKeys
-        // Elements borrowed through the buffer: `for address in addresses` copies each (its strings
-        // retained), and so did `addresses[index]` inside the message's closure (an outlined copy
-        // and destroy of each `StoredAddress`, ~500 instructions an address under callgrind,
-        // docs/PERFORMANCE.md "card29"); a buffer pointer's element is read in place.
-        try addresses.withUnsafeBufferPointer { addresses in
-            for index in addresses.indices {
-                try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
-            }
+        // Elements borrowed by index: `for address in addresses` copies each (its strings retained).
+        for index in addresses.indices {
+            try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
         }
         for index in contacts.indices {
             try writer.writeMessage(Key.contacts) { try contacts[index].encodeContactFields(to: &$0) }
