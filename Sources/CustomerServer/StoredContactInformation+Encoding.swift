@@ -41,7 +41,9 @@ struct LentRows {
     private var written = BinaryWriter(capacity: 1024)
     /// The bytes of the contacts lent (all lent before any activity).
     private var contacts = 0..<0
-    /// Where each lent activity's field begins, and where the last ends.
+    /// Where each lent activity's field begins, and where the last ends: room for a card's usual
+    /// few reserved at the first (appended one by one from empty, it grew three times a card:
+    /// three allocations, copies and releases, ~1 500 instructions, docs/PERFORMANCE.md "card29").
     private var activityBounds: [Int] = []
 
     /// Writes the lent contact `row`.
@@ -57,10 +59,17 @@ struct LentRows {
     /// Writes the lent activity `row`.
     mutating func write(_ row: ActivityListingRow) throws {
         typealias Key = ActivityList.CodingKeys
-        if activityBounds.isEmpty { activityBounds.append(written.count) }
+        if activityBounds.isEmpty {
+            activityBounds.reserveCapacity(Self.usualActivityBounds)
+            activityBounds.append(written.count)
+        }
         try written.writeMessage(row.done ? Key.done : Key.planned) { try row.encodeActivityFields(to: &$0) }
         activityBounds.append(written.count)
     }
+
+    /// The bounds reserved at the first activity: 15 activities and the end of the last (the
+    /// bench's card has 5); a card with more grows the array as before.
+    private static var usualActivityBounds: Int { 16 }
 
     /// The `contacts` fields of the contacts lent.
     func encodeContactFields(to writer: inout BinaryWriter) throws {

@@ -140,7 +140,12 @@ import SQLiteEngine
         let headOffice = headOffice.flatMap { $0.customerID == customerID ? $0 : nil }
         return try connection.withStatement(besideHeadOffice) { statement in
             try statement.bind([.integer(customerID), headOffice.map { .integer($0.id) } ?? .null])
-            var addresses: [StoredAddress] = headOffice.map { [$0] } ?? []
+            // Room for the usual few reserved: a one-element literal of the head office grew (an
+            // allocation, the head office copied and the first storage released) at the second
+            // address (docs/PERFORMANCE.md "card29").
+            var addresses: [StoredAddress] = []
+            addresses.reserveCapacity(4)
+            if let headOffice { addresses.append(headOffice) }
             try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns, users: users) { addresses.append(address) }
             }
