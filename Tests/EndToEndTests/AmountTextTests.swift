@@ -18,6 +18,7 @@ import Testing
             let sale = try await ctl(server, "projects", "create", String(customer.id), "--sales-case", "--name", "ERP")
             #expect(sale.status == 0, "\(sale.stderr)")
             let saleID = try #require(try await client.projects.list(customerID: customer.id).first?.id)
+            #expect(try await ctl(server, "projects", "win", String(saleID), "--currency", "EUR").status == 0)
             let longer = "1." + String(repeating: "0", count: 40) + "1"
             for text in ["1.2.3", "1-2", "12-", "--5", ".", "-", "1½", "1٣", ".5", longer] {
                 let refused = try await ctl(server, "forecasts", "set", String(saleID), "--month", "2027-01",
@@ -40,8 +41,9 @@ import Testing
     @Test func aDecimalStringTheWireCannotHoldExactlyIsRefusedNamingTheFieldNotRounded() async throws {
         try await withServer { _, client in
             let schema = try await client.server.describe(services: ["customer.v1.FinancialService"]).schema
-            func request(revenue: String) throws -> DynamicMessage {
-                try DynamicMessage("SetForecastRequest", in: schema, .object([
+            // The bytes `customerctl call` sends (a DynamicMessage is written when it is sent).
+            func request(revenue: String) throws -> [UInt8] {
+                try DynamicMessage.encoded("SetForecastRequest", in: schema, .object([
                     .init("projectId", .integer(1)), .init("month", .string("2027-01")), .init("revenue", .string(revenue)),
                 ]))
             }

@@ -138,7 +138,7 @@ import Testing
         }
         #expect(outcomes.0 == .page)
         #expect(outcomes.1 == .refused)
-        #expect(outcomes.2.filter { $0 == .page }.count >= 10)
+        #expect(outcomes.2.filter { $0 == .page }.count >= 5)
         #expect(outcomes.2.contains(.refused))
     }
 
