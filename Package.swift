@@ -86,7 +86,7 @@ let package = Package(
                 path: "Clients/CustomerClient"),
         // customerctl's reading of a customer CSV file (the reader and the rows' mapping to records), apart so the fuzz target `csv` reaches it.
         .target(name: "CustomerCSV", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/CustomerCSV"),
-        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CustomerCSV", "CommandLineKit", "Hashing", "ProductVersion", "DirectorySafety", "ServiceLog"],
+        .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CustomerCSV", "CommandLineKit", "BinaryCoding", "Hashing", "ProductVersion", "DirectorySafety", "ServiceLog"],
                           path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "SQLiteEngine",
                                                                    "CommandLineKit", "CustomerStore", "ProductVersion"],
@@ -119,7 +119,8 @@ let package = Package(
         // Fuzz targets' one-input entry points (Tests/Fuzz/run), replayed on their seeds and saved crashes by the suite.
         .target(name: "FuzzTargets",
                 dependencies: ["BinaryCoding", "DecodingComparison", "RPCCore", "RPCTransport", "RPCServing", "CustomerAPI", "CustomerServer",
-                               "BusinessRegistry", "ServiceLog", "CustomerCSV", "CustomerClient", "CustomerStore"],
+                               "BusinessRegistry", "ServiceLog", "CustomerCSV", "CustomerClient", "CustomerStore", "CommandLineKit",
+                               "SQLiteEngine"],
                 path: "Tests/Fuzz/Targets"),
         .testTarget(name: "FuzzReplayTests", dependencies: ["TestSupport", "FuzzTargets", "BinaryCoding", "BusinessRegistry", "CustomerAPI", "CustomerClient", "RPCClient", "RPCServing"],
                     path: "Tests/FuzzReplayTests"),

@@ -142,9 +142,8 @@ struct FieldWriter {
         case .integer(let number): return Decimal(number)
         case .decimal(let number): return number
         case .string(let text):
-            if text.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?/) != nil, let number = Decimal(string: text, locale: nil) {
-                return number
-            }
+            // The wire's own reader: Decimal(string:) rounded a 40-digit text to another value (fuzz29).
+            if let number = Decimal(exactText: text) { return number }
         default: break
         }
         throw refuse(value, expected: "a decimal number such as \"1234.50\"")

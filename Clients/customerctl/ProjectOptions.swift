@@ -1,3 +1,4 @@
+import BinaryCoding
 import CommandLineKit
 import CustomerClient
 import Foundation
@@ -23,9 +24,10 @@ enum ProjectOptions {
 
     static func decimal(_ invocation: Invocation, _ option: Option) throws -> Decimal? {
         guard let text = invocation.value(option) else { return nil }
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-              text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
-            throw UsageError("\(option.spelling) needs an exact decimal number such as 1250.50, got '\(text)'")
+        // Exactly the wire's form: Decimal(string:) read "1.2.3" as 1.2 and "1-2" as 1 (fuzz29).
+        guard let value = Decimal(exactText: text) else {
+            throw UsageError("\(option.spelling) needs an exact decimal number such as 1250.50 (digits, an optional "
+                             + "'-' and one '.' between digits, at most 38 significant digits), got '\(text)'")
         }
         return value
     }

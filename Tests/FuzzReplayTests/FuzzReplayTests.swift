@@ -115,6 +115,49 @@ import Testing
         #expect(results.3.registryStatus == nil && results.4.registryStatus == "active")
     }
 
+    /// The request path reaches the built-in services too: health, reflection's two methods and the
+    /// server's information answer OK, as any local user's call would.
+    @Test func theRequestPathTargetCallsTheBuiltInServices() async throws {
+        let codes = await onThread {
+            RequestPathFuzzTarget.builtinSeeds().filter { $0.count > 0 }.map { $0.withUnsafeBytes(RequestPathFuzzTarget.server.call) }
+        }
+        #expect(codes.count == 8)
+        #expect(codes.filter { $0 == StatusCode.ok.rawValue }.count >= 5, "\(codes)")
+    }
+
+    /// The tokens target reaches past the fingerprint: a real token's head with a position the
+    /// store wrote gives a page; a token made of the same text without it is refused.
+    @Test func theTokensTargetResumesListingsFromFuzzedPositions() async throws {
+        let directory = try TemporaryDirectory()
+        let outcomes = await onThread {
+            let target = PageTokenFuzzTarget.seeded(in: directory.path)
+            let resumed = PageTokenFuzzTarget.input(order: 0, status: 2, keepsPrefix: true, limit: 1, Array("1|10001|acme oy".utf8))
+            let bare = PageTokenFuzzTarget.input(order: 0, status: 2, keepsPrefix: false, Array("1|10001|acme oy".utf8))
+            let pages = FuzzTarget.tokens.seeds.compactMap { $0.withUnsafeBytes(target.run) }
+            return (resumed.withUnsafeBytes(target.run), bare.withUnsafeBytes(target.run), pages)
+        }
+        #expect(outcomes.0 == .page)
+        #expect(outcomes.1 == .refused)
+        #expect(outcomes.2.filter { $0 == .page }.count >= 5)
+        #expect(outcomes.2.contains(.refused))
+    }
+
+    /// The store-files target reaches both refusals: a marker refuses the start; a record of this
+    /// boot saying the log is longer than it is refuses it; a record of another boot does not.
+    @Test func theStoreFilesTargetRefusesAStartForAMarkerAndForALogShorterThanItsRecord() async throws {
+        let directory = try TemporaryDirectory()
+        let outcomes = await onThread {
+            let target = StoreFilesFuzzTarget.made(in: directory.path)
+            return [
+                StoreFilesFuzzTarget.input(record: false, "noticed now\nmore\n"),
+                StoreFilesFuzzTarget.input(record: true, "4152\n"),
+                StoreFilesFuzzTarget.input(record: true, logPages: 200, "4152\n"),
+                StoreFilesFuzzTarget.input(record: true, withBoot: false, "another-boot 4152\n"),
+            ].map { $0.withUnsafeBytes(target.run) }
+        }
+        #expect(outcomes == [.refused, .refused, .opened, .opened])
+    }
+
     /// The request path reaches the real handlers and store: after the seeds (a create among them),
     /// customer 1 reads back OK, and an unknown one is NOT_FOUND.
     @Test func theRequestPathTargetCallsTheRealServer() async throws {

@@ -1,5 +1,6 @@
 import BinaryCoding
 import CustomerAPI
+import RPCCore
 
 /// Fuzz target (i): what the Swift client decodes, every response message of the customer API.
 ///
@@ -9,7 +10,9 @@ import CustomerAPI
 /// as `ClientChannel` decodes them (`BinaryDecoder`, which takes a hot message's own reader). A
 /// message that decodes must survive encoding and decoding again, as the `decoder` target checks.
 enum ClientResponseFuzzTarget {
-    /// Every message a customer method answers (a test checks this against Protocol/CustomerAPI).
+    /// Every message a customer method answers (a test checks this against Protocol/CustomerAPI), and
+    /// those of the services every server offers: `customerctl call` reads the schema a server
+    /// describes (`DescribeServicesResponse`) before anything else.
     static let responseTypes: [any (Codable & Sendable).Type] = [
         Activity.self, ActivityList.self, Address.self, AddressList.self, BackupResponse.self, ChangeEvent.self,
         CollaborationNote.self, CollaborationTab.self, Contact.self, ContactDossier.self, ContactList.self,
@@ -22,6 +25,7 @@ enum ClientResponseFuzzTarget {
         ProfileList.self, Project.self, ProjectList.self, ProjectTask.self, RefreshFromRegistryResponse.self,
         Segment.self, SegmentList.self, SnapshotCustomer.self, StoreStatusResponse.self, User.self,
         ImportCustomersResponse.self,
+        HealthCheckResponse.self, ListServicesResponse.self, DescribeServicesResponse.self, ServerInfoResponse.self,
     ]
 
     static func run(_ input: UnsafeRawBufferPointer) {

@@ -1,5 +1,6 @@
 import BinaryCoding
 import CustomerAPI
+import RPCCore
 
 /// Fuzz target (a): the BinaryDecoder on every request message of the customer API.
 ///
@@ -7,7 +8,8 @@ import CustomerAPI
 /// encode, and its encoding must decode and encode to the same bytes: a decoder that accepts what
 /// the encoder cannot reproduce would be a bug as real as a trap.
 enum DecoderFuzzTarget {
-    /// Every message a customer method takes (a test checks this against Protocol/CustomerAPI).
+    /// Every message a customer method takes (a test checks this against Protocol/CustomerAPI), and
+    /// those of the services every server offers (health, reflection, server information).
     static let requestTypes: [any (Codable & Sendable).Type] = [
         AddAddressRequest.self, AddCollaborationNoteRequest.self, AddEventRequest.self, AddLinkRequest.self,
         AddNoteRequest.self, AddProjectTaskRequest.self, AddTaskRequest.self, AddUserRequest.self,
@@ -31,6 +33,7 @@ enum DecoderFuzzTarget {
         WatchChangesRequest.self,
         FindDuplicatesRequest.self, MergeCustomersRequest.self,
         ListActivitiesRequest.self,
+        HealthCheckRequest.self, ListServicesRequest.self, DescribeServicesRequest.self, ServerInfoRequest.self,
     ]
 
     static func run(_ input: UnsafeRawBufferPointer) {

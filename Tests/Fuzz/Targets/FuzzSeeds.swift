@@ -99,6 +99,7 @@ enum FuzzSeeds {
             } + hostileStreams().map { FrameFuzzTarget.input($0.stream, to: $0.side, chunk: 0) }
         case .requests:
             return requests.map { RequestPathFuzzTarget.input(method: $0.method.fullName, message: $0.message) }
+                + RequestPathFuzzTarget.builtinSeeds()
         case .responses:
             return ResponseFuzzTarget.sampleMessages()
                 + vectors.enumerated().map { [UInt8(truncatingIfNeeded: $0.offset)] + $0.element }
@@ -127,6 +128,12 @@ enum FuzzSeeds {
             return RegistryRefreshFuzzTarget.seeds()
         case .restore:
             return RestoreFuzzTarget.seeds()
+        case .commandline:
+            return CommandLineFuzzTarget.seeds()
+        case .tokens:
+            return PageTokenFuzzTarget.seeds()
+        case .storefiles:
+            return StoreFilesFuzzTarget.seeds()
         }
     }
 }

@@ -32,6 +32,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case refresh
     /// (m) A backup folder as `customerd --restore` reads it: its MANIFEST, stored files and database.
     case restore
+    /// (n) Command-line words, dates, decimals, exact amounts and `TZ` as the tools read them.
+    case commandline
+    /// (o) A listing's page token and search text as the store reads them, past the token's fingerprint.
+    case tokens
+    /// (p) The files beside the database a store reads before SQLite opens it: `.wal-length`, `.wal-cut-short`.
+    case storefiles
 
     /// Runs one input; returns normally whatever the bytes, a trap is a finding.
     public func run(_ input: UnsafeRawBufferPointer) {
@@ -49,6 +55,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .call: CallFuzzTarget.run(input)
         case .refresh: RegistryRefreshFuzzTarget.run(input)
         case .restore: RestoreFuzzTarget.run(input)
+        case .commandline: CommandLineFuzzTarget.run(input)
+        case .tokens: PageTokenFuzzTarget.run(input)
+        case .storefiles: StoreFilesFuzzTarget.run(input)
         }
     }
 
