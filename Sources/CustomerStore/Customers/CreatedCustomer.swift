@@ -2,10 +2,10 @@
 /// it was given, when, and the names its checks read.
 ///
 /// Why not the record itself: a `StoredCustomer` made, queued and handed back on the writer's
-/// thread, which bounds creates per second, cost it ~1 500 instructions a create in copies of the
-/// record's strings, user references and `Date`s (callgrind, docs/PERFORMANCE.md "create29");
-/// made from this by the create's completion, after the COMMIT, it is made where the call is
-/// answered, mostly the writer's completion thread.
+/// thread, which bounds creates per second, cost it ~1 500 instructions a create in copies of
+/// the record's strings, user references and `Date`s (create28's count; callgrind,
+/// docs/PERFORMANCE.md "create29"). Made from this by the create's completion, after the
+/// COMMIT, it is made where the call is answered, mostly the writer's completion thread.
 struct CreatedCustomer: Sendable {
     let id: Int64
     let number: Int64
