@@ -14,19 +14,26 @@ import SQLiteEngine
 /// Safety of `@unchecked Sendable`: the store holds it and hands it to its writer, and only the
 /// writer's leader uses it, from the bodies it runs and from the writer's own flush and discard,
 /// one thread at a time (`GroupBatch`).
+///
+/// Its stored properties are `@exclusivity(unchecked)`: used by that one thread at a time, and no
+/// method of the batch holds an access to one across a call that reaches it again (each `inout`
+/// goes to a static of the store that does not see the batch). Why: the run-time checks of their
+/// accesses, several for each create queued and each member the writer marks (`collects`), cost
+/// the writer's thread, which bounds creates per second, ~700 instructions a create (callgrind,
+/// docs/PERFORMANCE.md "create29").
 final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
-    var collects = false
+    @exclusivity(unchecked) var collects = false
     /// `CustomerStore.insertCustomers`' rows, `insertKeys`' and `HistoryLog.insertEntries`', filled in
     /// place (`BoundRows`: no array per row or key, texts copied once and bound where they are).
-    private var customers = BoundRows(width: CustomerStore.insertCustomers.valueCount)
-    private var matchKeys = BoundRows(width: CustomerStore.insertKeys.valueCount)
-    private var history = BoundRows(width: HistoryLog.insertEntries.valueCount)
+    @exclusivity(unchecked) private var customers = BoundRows(width: CustomerStore.insertCustomers.valueCount)
+    @exclusivity(unchecked) private var matchKeys = BoundRows(width: CustomerStore.insertKeys.valueCount)
+    @exclusivity(unchecked) private var history = BoundRows(width: HistoryLog.insertEntries.valueCount)
     /// The id of the first queued customer; the next ones are the rows' in order.
-    private var firstID: Int64 = 0
+    @exclusivity(unchecked) private var firstID: Int64 = 0
     /// The batch's automatic numbers: read once, written at `flush`; nil until one is needed.
-    private var numbers: CustomerNumberBlock?
-    /// The first customer the batch holds with each VAT number (the one a duplicate's refusal names).
-    private var vatNumberHolders: [String: StoredCustomer] = [:]
+    @exclusivity(unchecked) private var numbers: CustomerNumberBlock?
+    /// The first customer the batch holds with each VAT number: what a duplicate's refusal names.
+    @exclusivity(unchecked) private var vatNumberHolders: [String: (id: Int64, number: Int64, name: String)] = [:]
     /// The users its creates' checks read (author, account manager), by id, each with what the
     /// author check needs (`AuthorStanding`). Why: a group's creates mostly have one author, and
     /// each read its name (~3 800 of the writer's instructions a create, callgrind). Sound: they go
@@ -34,7 +41,7 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     /// join the batch (a deactivation, a new profile) and drops with a rolled-back group, so they
     /// hold only across creates queued one after another, which change no user (and no statement
     /// of the store renames or removes one).
-    private var users: [Int64: AuthorStanding] = [:]
+    @exclusivity(unchecked) private var users: [Int64: AuthorStanding] = [:]
 
     /// The id the next queued customer gets.
     /// - Throws: `resourceExhausted` past the largest id, as a lone create's INSERT is refused there
@@ -64,8 +71,8 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         return standing
     }
 
-    /// The first customer of the batch with `vatNumber`.
-    func holder(ofVATNumber vatNumber: String) -> StoredCustomer? {
+    /// The first customer of the batch with `vatNumber`: its id, number and name.
+    func holder(ofVATNumber vatNumber: String) -> (id: Int64, number: Int64, name: String)? {
         vatNumberHolders[vatNumber]
     }
 
@@ -78,19 +85,21 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         return try block.next(connection)
     }
 
-    /// Queues a checked create: its customer row (`CustomerStore.appendInsertValues` with `record.id`,
-    /// which must be `nextID`'s, and `record.number`, which must be `nextNumber`'s), match keys
-    /// and history entry (`CustomerStore.createdRecord`'s `record` of `prepared`, `names` and `now`).
-    func queue(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CustomerStore.CheckedNames,
-               at now: Int64, by author: Author) {
-        if customers.isEmpty { firstID = record.id }
-        CustomerStore.appendInsertValues(of: prepared.fields, number: record.number, industryID: names.industryID,
-                                         at: now, by: author, id: record.id, search: prepared.search, to: &customers)
-        CustomerStore.appendKeyRows(prepared.matchKeys ?? CustomerStore.matchKeys(of: prepared.fields),
-                                    customerID: record.id, to: &matchKeys)
-        CustomerStore.appendCreatedEntry(record, prepared, names: names, at: now, by: author, to: &history)
-        numbers?.took(record.number)
-        if let vatNumber = record.vatNumber, vatNumberHolders[vatNumber] == nil { vatNumberHolders[vatNumber] = record }
+    /// Queues a checked create of `prepared`: its customer row (`CustomerStore.appendInsertValues`
+    /// with `created.id`, which must be `nextID`'s, and `created.number`, which must be
+    /// `nextNumber`'s), match keys and history entry (`CustomerStore.appendCreatedEntry`).
+    func queue(_ created: CreatedCustomer, _ prepared: PreparedCustomer, by author: Author) {
+        let fields = prepared.fields
+        if customers.isEmpty { firstID = created.id }
+        CustomerStore.appendInsertValues(of: fields, number: created.number, industryID: created.names.industryID,
+                                         at: created.at, by: author, id: created.id, search: prepared.search, to: &customers)
+        CustomerStore.appendKeyRows(prepared.matchKeys ?? CustomerStore.matchKeys(of: fields),
+                                    customerID: created.id, to: &matchKeys)
+        CustomerStore.appendCreatedEntry(created, prepared, by: author, to: &history)
+        numbers?.took(created.number)
+        if let vatNumber = fields.vatNumber, vatNumberHolders[vatNumber] == nil {
+            vatNumberHolders[vatNumber] = (created.id, created.number, fields.name)
+        }
     }
 
     /// Writes the queued creates as `insertRecord` writes one: customers, then the sequence, the

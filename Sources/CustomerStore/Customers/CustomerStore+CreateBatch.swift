@@ -14,7 +14,7 @@ extension CustomerStore {
     /// The body of a create: queued in the batch while the writer has it collect (a create that
     /// joins it, in a group with others), otherwise written at once (`insertRecord`).
     func insertOrQueue(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
-                       allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
+                       allowDuplicateVAT: Bool, by author: Author) throws -> CreatedCustomer {
         guard createBatch.collects else {
             return try insertRecord(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
@@ -25,16 +25,15 @@ extension CustomerStore {
     /// batch, in the same order, then its rows queued in `createBatch`, which the writer writes
     /// with the group's other creates before COMMIT. Queueing is its last step and its only
     /// change: a refused create queued nothing, and its group goes on.
-    /// - Returns: the record as it will be written (see `insertRecord`).
+    /// - Returns: what the record as it will be written is made of (see `insertRecord`).
     func queueCreate(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
-                     allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
+                     allowDuplicateVAT: Bool, by author: Author) throws -> CreatedCustomer {
         let batch = createBatch
         let names = try checkCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author, queuedIn: batch)
         let number = try batch.nextNumber(connection)
         let id = try batch.nextID(connection)
-        let now = nowMilliseconds()
-        let record = Self.createdRecord(id: id, prepared.fields, number: number, names: names, at: now, by: author)
-        batch.queue(record, prepared, names: names, at: now, by: author)
-        return record
+        let created = CreatedCustomer(id: id, number: number, at: nowMilliseconds(), names: names)
+        batch.queue(created, prepared, by: author)
+        return created
     }
 }

@@ -13,9 +13,10 @@ extension CustomerStore {
         let prepared = prepare(new)
         // Every refusal comes before the customer's INSERT, the create's first change (see
         // `insertRecord`), or before it queues its rows, its last step (see `queueCreate`).
-        return try write(checksFirst: true, joiningBatch: joinsCreateBatch(prepared.fields)) { connection in
+        let created = try write(checksFirst: true, joiningBatch: joinsCreateBatch(prepared.fields)) { connection in
             try insertOrQueue(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         }
+        return created.record(prepared.fields, by: author)
     }
 
     /// ``createCustomer(_:allowDuplicateVAT:by:)`` handed over to the writer: validated here, then
@@ -25,9 +26,13 @@ extension CustomerStore {
     public func createCustomer(_ new: NewCustomer, allowDuplicateVAT: Bool = false, by author: Author,
                                then completion: @escaping @Sendable (Result<StoredCustomer, any Error>) -> Void) {
         let prepared = prepare(new)
+        // The record is made by the completion, after the COMMIT: off the writer's thread when
+        // another group follows (`CreatedCustomer`).
         write(checksFirst: true, joiningBatch: joinsCreateBatch(prepared.fields), handingOff: { [self] connection in
             try insertOrQueue(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
-        }, then: completion)
+        }, then: { result in
+            completion(result.map { $0.record(prepared.fields, by: author) })
+        })
     }
 
     /// Creates many customers in ONE transaction (bulk import, seeding benchmarks and tests): all
@@ -176,14 +181,14 @@ extension CustomerStore {
         try insertRecord(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author).id
     }
 
-    /// `insert`, returning the new record as written. It is made from the values just bound, not
-    /// read back: the SELECT with its five joins cost a create ~40 000 instructions (callgrind),
-    /// and a new row holds nothing the statement did not give it (no head office yet, defaults
-    /// given explicitly), with the names of its users and industry as the checks read them.
+    /// `insert`, returning what the new record is made from (`CreatedCustomer`): the values just
+    /// bound, not read back: the SELECT with its five joins cost a create ~40 000 instructions
+    /// (callgrind), and a new row holds nothing the statement did not give it (no head office yet,
+    /// defaults given explicitly), with the names of its users and industry as the checks read them.
     /// Its first change is the customer's INSERT, after every check (the number sequence moves
     /// after it): a refused create changes nothing, so `createCustomer` needs no savepoint.
     func insertRecord(_ connection: SQLiteConnection, _ prepared: PreparedCustomer,
-                      allowDuplicateVAT: Bool, by author: Author) throws -> StoredCustomer {
+                      allowDuplicateVAT: Bool, by author: Author) throws -> CreatedCustomer {
         let names = try checkCreate(connection, prepared, allowDuplicateVAT: allowDuplicateVAT, by: author)
         let fields = prepared.fields
         var sequence: CustomerNumberBlock?
@@ -202,7 +207,9 @@ extension CustomerStore {
         try connection.insertRows(Self.insertCustomers, row)
         let id = connection.lastInsertRowID
         try sequence?.finish(connection)
-        return try Self.recordCreated(connection, id: id, prepared, number: number, names: names, at: now, by: author)
+        let created = CreatedCustomer(id: id, number: number, at: now, names: names)
+        try Self.writeCreated(connection, created, prepared, by: author)
+        return created
     }
 
     /// A create's checks that read the database, in their order, before its first change (the
@@ -220,15 +227,12 @@ extension CustomerStore {
     }
 
     /// What follows a new customer's row: its match keys and its history entry listing its values.
-    /// - Returns: the record as written (see `insertRecord`).
-    static func recordCreated(_ connection: SQLiteConnection, id: Int64, _ prepared: PreparedCustomer, number: Int64,
-                              names: CheckedNames, at now: Int64, by author: Author) throws -> StoredCustomer {
-        try storeNewMatchKeys(connection, customerID: id, prepared.matchKeys ?? matchKeys(of: prepared.fields))
-        let record = createdRecord(id: id, prepared.fields, number: number, names: names, at: now, by: author)
+    static func writeCreated(_ connection: SQLiteConnection, _ created: CreatedCustomer, _ prepared: PreparedCustomer,
+                             by author: Author) throws {
+        try storeNewMatchKeys(connection, customerID: created.id, prepared.matchKeys ?? matchKeys(of: prepared.fields))
         var entry = BoundRows(width: HistoryLog.insertEntries.valueCount)
-        appendCreatedEntry(record, prepared, names: names, at: now, by: author, to: &entry)
+        appendCreatedEntry(created, prepared, by: author, to: &entry)
         try HistoryLog.insert(connection, entry)
-        return record
     }
 
     /// A new customer's record as its row was written: no head office yet, defaults as `insertCustomers` gives them.
@@ -244,16 +248,16 @@ extension CustomerStore {
             businessID: fields.businessID)
     }
 
-    /// The history entry of a new customer (`record`, made by `createdRecord` from `prepared`'s
-    /// fields and `names`), listing the values it was created with, appended to `rows`
-    /// (`HistoryLog.insertEntries`' rows): the text of `HistoryLog.creation(record.historyValues)`,
-    /// made mostly before the writer took the create (`PreparedCustomer.createdChanges`, as for an
+    /// The history entry of a new customer (`created`, of `prepared`'s fields), listing the values
+    /// it was created with, appended to `rows` (`HistoryLog.insertEntries`' rows): the text of
+    /// `HistoryLog.creation(record.historyValues)` of its record (`CreatedCustomer.record`), made
+    /// mostly before the writer took the create (`PreparedCustomer.createdChanges`, as for an
     /// import's rows) and finished in the rows' buffer.
-    static func appendCreatedEntry(_ record: StoredCustomer, _ prepared: PreparedCustomer, names: CheckedNames,
-                                   at now: Int64, by author: Author, to rows: inout BoundRows) {
-        HistoryLog.appendRow(.customer, id: record.id, customerID: record.id, .created, at: now, by: author,
-                             manager: record.accountManager?.id, to: &rows) { rows in
-            rows.appendText { prepared.createdChanges.append(number: record.number, names: names, to: &$0) }
+    static func appendCreatedEntry(_ created: CreatedCustomer, _ prepared: PreparedCustomer, by author: Author,
+                                   to rows: inout BoundRows) {
+        HistoryLog.appendRow(.customer, id: created.id, customerID: created.id, .created, at: created.at, by: author,
+                             manager: created.names.accountManager?.id, to: &rows) { rows in
+            rows.appendText { prepared.createdChanges.append(number: created.number, names: created.names, to: &$0) }
         }
     }
 
@@ -410,7 +414,7 @@ extension CustomerStore {
     }
 
     /// What the reference checks of a create read (`checkReferences`, the import's own): names as stored.
-    struct CheckedNames {
+    struct CheckedNames: Sendable {
         var accountManager: StoredUserRef?
         var industry: String?
         /// The id of `industry`, which the row's `industry_id` takes.

@@ -76,7 +76,7 @@ extension CustomerStore {
             try statement.bind([.text(vatNumber), SQLValue(customerID)])
             return try statement.step() ? (statement.int64(0), statement.int64(1), statement.text(2)) : nil
         }
-        if other == nil, let queued = batch?.holder(ofVATNumber: vatNumber) { other = (queued.id, queued.number, queued.name) }
+        if other == nil { other = batch?.holder(ofVATNumber: vatNumber) }
         if let other {
             throw StoreError.alreadyExists(
                 "customer \(other.id) (number \(other.number), \"\(other.name)\") already has this VAT number; "
