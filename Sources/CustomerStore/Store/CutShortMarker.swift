@@ -53,7 +53,9 @@ enum CutShortMarker {
         defer { try? handle.close() }
         // Its first line says when; a marker replaced by something large is not read whole.
         let head = (try? handle.read(upToCount: 1_024)) ?? Data()
-        let firstLine = String(decoding: head, as: UTF8.self).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        // Split at the byte: as Characters, a CRLF is one grapheme that is not "\n", and a marker
+        // edited with CRLF line ends was quoted whole (fuzz29).
+        let firstLine = String(decoding: head.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         throw StoreOpeningError(path: databasePath, reason: .cutShort(marker: path, noticed: firstLine))
     }
 

@@ -145,6 +145,7 @@ final class StoreFilesFuzzTarget: Sendable {
             input(record: true, withBoot: false, ""), input(record: true, String(repeating: " ", count: 63) + "\n"),
             input(record: true, logPages: 1, "33"), input(record: true, logPages: 1, "32"),
             input(record: false, "noticed 2026-12-07T06:00:00Z by customerd pid 42: the write-ahead log was cut short.\nMore.\n"),
+            input(record: false, "noticed 2026-12-07T06:00:00Z by customerd pid 42: edited with CRLF.\r\nMore.\r\n"),
             input(record: false, ""), input(record: false, "no newline"), input(record: false, String(repeating: "\0", count: 2000)),
             input(record: false, "\u{1B}[31mred\nsecond"),  // CRLF: a finding left open, HARDENING.md known gaps
         ] + [input(record: false, "") + [0xFF, 0xC0, 0x0A, 0x41]]
