@@ -43,7 +43,7 @@ struct LentRows {
     private var contacts = 0..<0
     /// Where each lent activity's field begins, and where the last ends: room for a card's usual
     /// few reserved at the first (appended one by one from empty, it grew three times a card:
-    /// three allocations, copies and releases, ~1 500 instructions, docs/PERFORMANCE.md "card29").
+    /// three allocations, copies and releases, ~1 500 instructions, docs/performance/HISTORY.md "card29").
     private var activityBounds: [Int] = []
 
     /// Writes the lent contact `row`.

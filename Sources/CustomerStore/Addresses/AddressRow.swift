@@ -142,7 +142,7 @@ import SQLiteEngine
             try statement.bind([.integer(customerID), headOffice.map { .integer($0.id) } ?? .null])
             // Room for the usual few reserved: a one-element literal of the head office grew (an
             // allocation, the head office copied and the first storage released) at the second
-            // address (docs/PERFORMANCE.md "card29").
+            // address (docs/performance/HISTORY.md "card29").
             var addresses: [StoredAddress] = []
             addresses.reserveCapacity(4)
             if let headOffice { addresses.append(headOffice) }

@@ -4,7 +4,7 @@
 /// Why not the record itself: a `StoredCustomer` made, queued and handed back on the writer's
 /// thread, which bounds creates per second, cost it ~1 500 instructions a create in copies of
 /// the record's strings, user references and `Date`s (create28's count; callgrind,
-/// docs/PERFORMANCE.md "create29"). Made from this by the create's completion, after the
+/// docs/performance/HISTORY.md "create29"). Made from this by the create's completion, after the
 /// COMMIT, it is made where the call is answered, mostly the writer's completion thread.
 struct CreatedCustomer: Sendable {
     let id: Int64

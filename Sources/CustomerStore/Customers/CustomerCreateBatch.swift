@@ -20,7 +20,7 @@ import SQLiteEngine
 /// goes to a static of the store that does not see the batch). Why: the run-time checks of their
 /// accesses, several for each create queued and each member the writer marks (`collects`), cost
 /// the writer's thread, which bounds creates per second, ~700 instructions a create (callgrind,
-/// docs/PERFORMANCE.md "create29").
+/// docs/performance/HISTORY.md "create29").
 final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     @exclusivity(unchecked) var collects = false
     /// `CustomerStore.insertCustomers`' rows, `insertKeys`' and `HistoryLog.insertEntries`', filled in
