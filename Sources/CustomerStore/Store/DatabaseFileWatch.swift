@@ -65,9 +65,9 @@ final class DatabaseFileWatch: Sendable {
     /// A read found a database file shorter than SQLite wrote it (``noticing(_:)``), and the
     /// ``CutShortMarker`` was written (or its failure kept in `markerFailure`) before this was set.
     private let cutShort = Atomic<Bool>(false)
-    /// Whether the cut was noticed; held while the marker is written, so a call that meets the cut
-    /// too waits for the marker instead of being answered before it is on disk.
-    private let cutShortNoticed = Mutex<Bool>(false)
+    /// Held while the marker is written, so a call that meets the cut too waits for the marker
+    /// instead of being answered before it is on disk.
+    private let noticingCut = Mutex<Void>(())
     private let databasePath: String
     private let logPath: String
     /// Why the ``CutShortMarker`` could not be left, said in every refusal from then on: the next
@@ -154,14 +154,13 @@ final class DatabaseFileWatch: Sendable {
         // on another thread was answered DATA_LOSS while the marker was still being written, and a
         // kill then would have left a next start that serves what is left (seen once: the search
         // indexer met the cut and a get was answered before the marker existed).
-        cutShortNoticed.withLock { noticed in
-            guard !noticed else { return }
+        noticingCut.withLock { _ in
+            guard !cutShort.load(ordering: .relaxed) else { return }
             do {
                 try CutShortMarker.write(databasePath: databasePath, logPath: logPath, cause: cause)
             } catch {
                 markerFailure.withLock { $0 = "\(error)" }
             }
-            noticed = true
             cutShort.store(true, ordering: .releasing)
         }
         return StoreError.cutShort(cutShortMessage, cause: cause)
