@@ -492,6 +492,47 @@ check('§9: an answer over the client\'s max frame size is RESOURCE_EXHAUSTED na
   conn.close();
 });
 
+check('§9: a unary answer is sent while its STATUS payload (4 bytes and the response) fits the client\'s 16 KiB limit, refused one byte past it', async () => {
+  // A customer's description sized so that GetCustomer's STATUS payload is the limit - 1, the
+  // limit and the limit + 1 bytes; each size measured on the admin's 4 MiB connection first.
+  const limit = 16384;
+  const small = await open({ maxFrameSize: limit });
+  let current = await createCustomer(`Frame ${unique}`, admin, { description: 'x' });
+  const get = (conn) => conn.unary('customer.v1.CustomerService/GetCustomer', encode('GetCustomerRequest', { id: current.id }));
+  let length = 1;
+  for (const offset of [-1, 0, 1]) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const payload = 4 + ok(await get(admin)).length;
+      if (payload === limit + offset) break;
+      length += limit + offset - payload;
+      // At most 4000 characters: 4-byte ones fill it, one-byte ones fine-tune it.
+      const wide = Math.min(3900, Math.floor(length / 4));
+      const description = '\u{1F600}'.repeat(wide) + 'x'.repeat(length - 4 * wide);
+      current = ok(await call('customer.v1.CustomerService/UpdateCustomer', 'UpdateCustomerRequest',
+        { id: current.id, expectedVersion: current.version, fields: { name: current.name, description } }), 'Customer');
+    }
+    const measured = ok(await get(admin));
+    assert.strictEqual(4 + measured.length, limit + offset, 'the STATUS payload could not be sized');
+    const status = await get(small);
+    if (offset <= 0) {
+      assert.deepStrictEqual(ok(status), measured, `a STATUS payload of ${limit + offset} bytes`);
+    } else {
+      expectStatus(status, 'RESOURCE_EXHAUSTED', { message: `the response of ${measured.length} bytes exceeds the client's frame limit of ${limit} bytes (its STATUS payload would be ${limit + 1} bytes)` });
+    }
+  }
+  ok(await small.unary('rpc.health.v1.Health/Check', Buffer.alloc(0)));
+  small.close();
+});
+
+check('§7: keys and values of 8192 bytes together are accepted, 8193 are INVALID_ARGUMENT however spread', async () => {
+  const health = (entries) => admin.unary('rpc.health.v1.Health/Check', Buffer.alloc(0), { metadata: entries });
+  ok(await health([['k', 'v'.repeat(8191)]]));
+  for (const entries of [[['k', 'v'.repeat(8192)]], [['a', 'v'.repeat(4095)], ['b', 'v'.repeat(4096)]]]) {
+    expectStatus(await health(entries), 'INVALID_ARGUMENT', { message: 'metadata is 8193 bytes, the limit is 8192' });
+  }
+  expectStatus(await health([['k', 'v'.repeat(8193)]]), 'INVALID_ARGUMENT', { message: 'metadata is 8194 bytes, the limit is 8192' });
+});
+
 check('§9: a CALL_START past the concurrent-call limit is RESOURCE_EXHAUSTED', async () => {
   const conn = await open();
   const limit = conn.serverHello.maxConcurrentCalls;
