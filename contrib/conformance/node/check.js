@@ -497,7 +497,8 @@ check('§9: a unary answer is sent while its STATUS payload (4 bytes and the res
   // limit and the limit + 1 bytes; each size measured on the admin's 4 MiB connection first.
   const limit = 16384;
   const small = await open({ maxFrameSize: limit });
-  let current = await createCustomer(`Frame ${unique}`, admin, { description: 'x' });
+  // The name takes 466 bytes in 166 characters, so the description's 4000 characters reach the rest.
+  let current = await createCustomer(`Frame ${unique} ${'\u8A9E'.repeat(150)}`, admin, { description: 'x' });
   const get = (conn) => conn.unary('customer.v1.CustomerService/GetCustomer', encode('GetCustomerRequest', { id: current.id }));
   let length = 1;
   for (const offset of [-1, 0, 1]) {
@@ -505,8 +506,8 @@ check('§9: a unary answer is sent while its STATUS payload (4 bytes and the res
       const payload = 4 + ok(await get(admin)).length;
       if (payload === limit + offset) break;
       length += limit + offset - payload;
-      // At most 4000 characters: 4-byte ones fill it, one-byte ones fine-tune it.
-      const wide = Math.min(3900, Math.floor(length / 4));
+      // At most 4000 characters: 4-byte ones fill it, up to 3 one-byte ones fine-tune it.
+      const wide = Math.floor(length / 4);
       const description = '\u{1F600}'.repeat(wide) + 'x'.repeat(length - 4 * wide);
       current = ok(await call('customer.v1.CustomerService/UpdateCustomer', 'UpdateCustomerRequest',
         { id: current.id, expectedVersion: current.version, fields: { name: current.name, description } }), 'Customer');
