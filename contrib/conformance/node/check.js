@@ -840,6 +840,37 @@ check('§10.1: a frame varint not in its shortest form (timeout 80 00) is accept
   conn.close();
 });
 
+// ============================================================ every unary method, empty request (§6, §6.1)
+
+check('§6, §6.1: every unary method of the customer API, sent an empty request, answers a documented refusal in its documented form (or OK)', async () => {
+  // Last but the shutdown: a method an empty request lets through must change nothing the checks
+  // above rely on (a refused call changes nothing, §6).
+  const list = ok(await call('rpc.reflection.v1.Reflection/ListServices'), 'ListServicesResponse');
+  const problems = [];
+  let called = 0;
+  for (const service of list.services.filter((s) => s.name.startsWith('customer.v1.'))) {
+    for (const method of service.methods.filter((m) => m.kind === 0n)) {
+      const name = `${service.name}/${method.name}`;
+      const status = await admin.unary(name, Buffer.alloc(0));
+      called += 1;
+      const code = CODE_NAME[status.code];
+      const ds = details(status);
+      const joined = ds.map((d) => `${d.field}: ${d.reason}`).join('; ');
+      if (['INTERNAL', 'UNKNOWN', 'UNIMPLEMENTED'].includes(code)) problems.push(`${name}: ${code} "${status.message}"`);
+      else if (code === 'INVALID_ARGUMENT' && ds.length === 0 && !status.message.startsWith(`cannot decode the request message of ${name}`)) {
+        problems.push(`${name}: INVALID_ARGUMENT without a detail nor "cannot decode": "${status.message}"`);
+      } else if (code === 'INVALID_ARGUMENT' && ds.length > 0 && !status.message.startsWith(joined)) {
+        problems.push(`${name}: INVALID_ARGUMENT "${status.message}" is not its details as field: reason ("${joined}")`);
+      } else if (['NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION'].includes(code) && ds.length === 0) {
+        problems.push(`${name}: ${code} names no field: "${status.message}"`);
+      }
+    }
+  }
+  assert.ok(called >= 80, `only ${called} unary methods listed`);
+  assert.deepStrictEqual(problems, []);
+  return `${called} methods`;
+});
+
 // ============================================================ graceful shutdown (§5.4, §11)
 
 if (shutdownPid) {
