@@ -840,35 +840,91 @@ check('§10.1: a frame varint not in its shortest form (timeout 80 00) is accept
   conn.close();
 });
 
-// ============================================================ every unary method, empty request (§6, §6.1)
+// ============================================================ every unary method (§6, §6.1, §12)
 
-check('§6, §6.1: every unary method of the customer API, sent an empty request, answers a documented refusal in its documented form (or OK)', async () => {
-  // Last but the shutdown: a method an empty request lets through must change nothing the checks
-  // above rely on (a refused call changes nothing, §6).
-  const list = ok(await call('rpc.reflection.v1.Reflection/ListServices'), 'ListServicesResponse');
+// The field names of CUSTOMER-API.md's message tables, and the names §6.1 gives a value to act on.
+function documentedFieldNames() {
+  const text = require('fs').readFileSync(path.join(vectorsDir, '..', 'CUSTOMER-API.md'), 'utf8');
+  const names = new Set([...text.matchAll(/^\| \d+ \| `([A-Za-z0-9_]+)` \|/gm)].map((m) => m[1]));
+  for (const name of ['idempotency-key', 'right', 'mergedInto']) names.add(name);
+  return names;
+}
+
+// What is wrong with `status` as the answer of `name` by §6 and §6.1 (nothing: []): never INTERNAL,
+// UNKNOWN or UNIMPLEMENTED; a request the method cannot decode is INVALID_ARGUMENT "cannot decode
+// the request message of METHOD …" without details (`decodable`: the request was built to decode);
+// any other refusal but PERMISSION_DENIED names a field, each part of it a field of
+// CUSTOMER-API.md, and an INVALID_ARGUMENT's message is its details as `field: reason`.
+function refusalProblems(name, status, documented, { decodable }) {
+  const code = CODE_NAME[status.code];
+  const ds = details(status);
   const problems = [];
+  const undecoded = status.message.startsWith(`cannot decode the request message of ${name}`);
+  if (['INTERNAL', 'UNKNOWN', 'UNIMPLEMENTED'].includes(code)) problems.push(`${name}: ${code} "${status.message}"`);
+  else if (undecoded && (decodable || code !== 'INVALID_ARGUMENT' || ds.length > 0)) problems.push(`${name}: ${code} "${status.message}" with ${ds.length} details`);
+  else if (!undecoded && !['OK', 'PERMISSION_DENIED'].includes(code) && ds.length === 0) problems.push(`${name}: ${code} names no field: "${status.message}"`);
+  else if (code === 'INVALID_ARGUMENT' && ds.length > 0 && !status.message.startsWith(ds.map((d) => `${d.field}: ${d.reason}`).join('; '))) {
+    problems.push(`${name}: INVALID_ARGUMENT "${status.message}" is not its details as field: reason`);
+  }
+  for (const d of ds) {
+    if (!d.field.split('.').every((part) => documented.has(part))) problems.push(`${name}: a detail names "${d.field}", no field of CUSTOMER-API.md`);
+  }
+  return problems;
+}
+
+// The smallest request §12's schema allows: every field labelled singular (always present,
+// ENCODING.md §4) at its zero (a nested message at its own smallest, an enum at its first value,
+// a text ''), nothing else: what a generic client builds "by field name" before it sets any.
+function smallestRequest(name, messages, enums, depth = 0) {
+  const varint = (n) => { const out = []; let v = BigInt(n); do { let b = Number(v & 0x7fn); v >>= 7n; if (v) b |= 0x80; out.push(b); } while (v); return Buffer.from(out); };
+  const lengthDelimited = (bytes) => Buffer.concat([varint(bytes.length), bytes]);
+  const message = messages.get(name);
+  if (!message || depth > 16) return Buffer.alloc(0);
+  const parts = [];
+  for (const f of message.fields.filter((field) => field.label === 0n)) {
+    const tag = varint((BigInt(f.number) << 3n) | BigInt(f.wireType));
+    const wire = Number(f.wireType);
+    let value;
+    if (wire === 0) {
+      const first = enums.get(f.type)?.values[0];
+      value = varint(first?.number !== undefined && first.number >= 0n ? first.number : 0n);
+    } else if (wire === 1) value = Buffer.alloc(8);
+    else if (wire === 5) value = Buffer.alloc(4);
+    else if (messages.has(f.type)) value = lengthDelimited(smallestRequest(f.type, messages, enums, depth + 1));
+    else if (enums.has(f.type)) value = lengthDelimited(Buffer.from(enums.get(f.type).values[0]?.text ?? '', 'utf8'));
+    else if (f.type === 'uuid') value = lengthDelimited(Buffer.alloc(16));
+    else if (f.type === 'decimal') value = lengthDelimited(Buffer.from('0'));
+    else if (f.type === 'url') value = lengthDelimited(Buffer.from('x'));
+    else value = lengthDelimited(Buffer.alloc(0)); // a string, bytes, or a wrapper: empty
+    parts.push(tag, value);
+  }
+  return Buffer.concat(parts);
+}
+
+// Last but the shutdown: a method these requests let through must change nothing the checks
+// above rely on (a refused call changes nothing, §6).
+check('§6, §6.1, §12: every unary method of the customer API, sent an empty request and the smallest its reflected schema allows, answers OK or a refusal in its documented form', async () => {
+  const described = ok(await call('rpc.reflection.v1.Reflection/DescribeServices', 'DescribeServicesRequest', {}), 'DescribeServicesResponse');
+  const messages = new Map(described.messages.map((m) => [m.name, m]));
+  const enums = new Map(described.enums.map((e) => [e.name, e]));
+  const documented = documentedFieldNames();
+  assert.ok(documented.size > 100, `${documented.size} field names read from CUSTOMER-API.md`);
+  const problems = [];
+  const codes = {};
   let called = 0;
-  for (const service of list.services.filter((s) => s.name.startsWith('customer.v1.'))) {
+  for (const service of described.services.filter((s) => s.name.startsWith('customer.v1.'))) {
     for (const method of service.methods.filter((m) => m.kind === 0n)) {
       const name = `${service.name}/${method.name}`;
-      const status = await admin.unary(name, Buffer.alloc(0));
+      problems.push(...refusalProblems(name, await admin.unary(name, Buffer.alloc(0)), documented, { decodable: false }));
+      const status = await admin.unary(name, smallestRequest(method.request, messages, enums));
+      problems.push(...refusalProblems(name, status, documented, { decodable: true }));
+      codes[CODE_NAME[status.code]] = (codes[CODE_NAME[status.code]] || 0) + 1;
       called += 1;
-      const code = CODE_NAME[status.code];
-      const ds = details(status);
-      const joined = ds.map((d) => `${d.field}: ${d.reason}`).join('; ');
-      if (['INTERNAL', 'UNKNOWN', 'UNIMPLEMENTED'].includes(code)) problems.push(`${name}: ${code} "${status.message}"`);
-      else if (code === 'INVALID_ARGUMENT' && ds.length === 0 && !status.message.startsWith(`cannot decode the request message of ${name}`)) {
-        problems.push(`${name}: INVALID_ARGUMENT without a detail nor "cannot decode": "${status.message}"`);
-      } else if (code === 'INVALID_ARGUMENT' && ds.length > 0 && !status.message.startsWith(joined)) {
-        problems.push(`${name}: INVALID_ARGUMENT "${status.message}" is not its details as field: reason ("${joined}")`);
-      } else if (['NOT_FOUND', 'ALREADY_EXISTS', 'FAILED_PRECONDITION'].includes(code) && ds.length === 0) {
-        problems.push(`${name}: ${code} names no field: "${status.message}"`);
-      }
     }
   }
-  assert.ok(called >= 80, `only ${called} unary methods listed`);
+  assert.ok(called >= 80, `only ${called} unary methods described`);
   assert.deepStrictEqual(problems, []);
-  return `${called} methods`;
+  return `${called} methods, the smallest requests answered ${Object.entries(codes).map(([c, n]) => `${n} ${c}`).join(', ')}`;
 });
 
 // ============================================================ graceful shutdown (§5.4, §11)
