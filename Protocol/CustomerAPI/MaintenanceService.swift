@@ -13,6 +13,7 @@ public enum MaintenanceService {
             + "such as `customers.sqlite-wal` and the `customers.sqlite.files` folder, and anything inside them) are "
             + "INVALID_ARGUMENT. With an idempotency key the "
             + "key and the answer are published in the backup's MANIFEST with it; a retry answers the first backup's "
-            + "answer, also once that backup was removed (send a new key for a new backup).",
+            + "answer, also once that backup was removed (send a new key for a new backup), and a call under the key "
+            + "of a backup still running waits for its end and answers so (another request under it: FAILED_PRECONDITION).",
         acceptsIdempotencyKey: true)
 }

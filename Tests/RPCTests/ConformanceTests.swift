@@ -64,6 +64,8 @@ import Testing
 
     static func zeros(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
 
+    static func text(_ count: Int) -> String { String(repeating: "v", count: count) }
+
     static func encoded<T: Encodable>(_ value: T) -> [UInt8] { (try? BinaryEncoder().encode(value)) ?? [] }
 
     static let echo = callStart(TestService.echo, message: encoded(EchoRequest(text: "hi")))
@@ -137,6 +139,22 @@ import Testing
         Case(name: "metadata key with a space", bytes: callStart(TestService.echo, metadata: [("trace id", "1")],
                                                                  message: encoded(EchoRequest(text: "hi"))),
              outcome: .status(.invalidArgument), mentions: "\"trace id\""),
+        // §7's one size limit is the block's 8192 bytes of keys and values together, however spread:
+        // a value of 8192 bytes never fits beside its key. Before, a value over 8192 bytes was a
+        // malformed CALL_START (`INTERNAL`) while one of 8192 was `INVALID_ARGUMENT` (spec30).
+        Case(name: "metadata of exactly 8192 bytes", bytes: callStart(TestService.echo, metadata: [("k", text(8191))],
+                                                                       message: encoded(EchoRequest(text: "hi"))),
+             outcome: .status(.ok)),
+        Case(name: "metadata of 8193 bytes in two entries",
+             bytes: callStart(TestService.echo, metadata: [("a", text(4095)), ("b", text(4096))],
+                              message: encoded(EchoRequest(text: "hi"))),
+             outcome: .status(.invalidArgument), mentions: "metadata is 8193 bytes, the limit is 8192"),
+        Case(name: "a metadata value of 8192 bytes", bytes: callStart(TestService.echo, metadata: [("k", text(8192))],
+                                                                      message: encoded(EchoRequest(text: "hi"))),
+             outcome: .status(.invalidArgument), mentions: "metadata is 8193 bytes, the limit is 8192"),
+        Case(name: "a metadata value of 8193 bytes", bytes: callStart(TestService.echo, metadata: [("k", text(8193))],
+                                                                      message: encoded(EchoRequest(text: "hi"))),
+             outcome: .status(.invalidArgument), mentions: "metadata is 8194 bytes, the limit is 8192"),
         Case(name: "unknown method", bytes: callStart(MethodDescriptor(service: "test.v1.Test", method: "Nope", kind: .unary)),
              outcome: .status(.unimplemented), mentions: "Nope"),
         Case(name: "unary call without its request", bytes: callStart(TestService.echo, flags: 0x00),

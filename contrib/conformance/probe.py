@@ -609,8 +609,10 @@ def frame_checks(p):
         ("65 entries", [("k%d" % i, "v") for i in range(65)], C["INTERNAL"]),
         ("key of 64 bytes", [("k" * 64, "v")], 0),
         ("key of 65 bytes", [("k" * 65, "v")], C["INTERNAL"]),
-        ("value of 8192 bytes", [("k", "v" * 8190)], 0),
-        ("value of 8193 bytes", [("k", "v" * 8193)], C["INTERNAL"]),
+        # The block's 8192 bytes of keys and values are the one size limit: no value has its own.
+        ("keys and values of 8192 bytes (a value of 8191)", [("k", "v" * 8191)], 0),
+        ("a value of 8192 bytes (8193 with its key)", [("k", "v" * 8192)], C["INVALID_ARGUMENT"]),
+        ("a value of 8193 bytes", [("k", "v" * 8193)], C["INVALID_ARGUMENT"]),
         ("keys and values of 8193 bytes together", [("k", "v" * 8191), ("j", "w")], C["INVALID_ARGUMENT"]),
         ("upper-case key", [("X-Trace", "1")], C["INVALID_ARGUMENT"]),
         ("empty key", [("", "1")], C["INVALID_ARGUMENT"]),

@@ -57,8 +57,9 @@ extension CustomerStore {
     public func backup(to target: String, pagesPerStep: Int = backupPagesPerStep, isAbandoned: () -> Bool = { false },
                        publishing: () throws -> Void = {}, claim: IdempotencyClaim,
                        answer: (BackupSummary) throws -> [UInt8]) throws -> KeyedOutcome<BackupSummary> {
-        try StoreError.mappingEngineErrors {
+        try StoreError.mappingEngineErrors { try backupKeys.holding(claim) {
             // Read, not written: a backup runs also when nothing may be written (see `earlierUseRead`).
+            // Looked up with the key held, so that a backup under it that ran meanwhile has stored it.
             if let earlier = try earlierUseRead(of: claim) { return .earlier(earlier) }
             if let published = Self.publishedUse(at: target, of: claim) {
                 if case .replayed(let response) = published { keepKey(claim, answer: response) }
@@ -81,7 +82,7 @@ extension CustomerStore {
             }
             keepKey(claim, answer: response)
             return .ran(summary)
-        }
+        } }
     }
 
     /// What the backup at `target` says of `claim`'s key: `.replayed` with its answer when it was

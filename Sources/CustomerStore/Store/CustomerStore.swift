@@ -40,6 +40,8 @@ public final class CustomerStore: Sendable {
     let fileWatch: DatabaseFileWatch
     /// Contents a keyed removal left without a row, unlinked after its COMMIT; shared by every view.
     let blobsToUnlink: BlobsToUnlink
+    /// The keys of the keyed backups running, so that a second under one key waits; shared by every view.
+    let backupKeys: BackupKeysInUse
     /// Brings the search index up to date in the writer's idle time; nil in a view, or when the
     /// options turn it off.
     private let searchIndexer: SearchIndexer?
@@ -128,6 +130,7 @@ public final class CustomerStore: Sendable {
         let createBatch = CustomerCreateBatch()
         self.createBatch = createBatch
         blobsToUnlink = BlobsToUnlink()
+        backupKeys = BackupKeysInUse()
         let fileWatch = DatabaseFileWatch(databasePath: path) { [checkpointer] in checkpointer.logBytesCommitted }
         self.fileWatch = fileWatch
         writer = try StoreError.mappingEngineErrors {
@@ -192,6 +195,7 @@ public final class CustomerStore: Sendable {
         commits = opened.commits
         fileWatch = opened.fileWatch
         blobsToUnlink = opened.blobsToUnlink
+        backupKeys = opened.backupKeys
         streamIDBudget = opened.streamIDBudget
         self.admission = admission
         ownsConnections = false

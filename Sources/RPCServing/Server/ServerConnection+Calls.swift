@@ -107,10 +107,17 @@ extension ServerConnection {
                         withoutWaiting: Bool = false) {
         var status = status
         var response = response
-        if let bytes = response, FrameHeader.size + bytes.count + 64 > clientMaxFrameSize {
-            status = RPCError(.resourceExhausted,
-                              "the response of \(bytes.count) bytes exceeds the client's frame limit of \(clientMaxFrameSize) bytes")
-            response = nil
+        // The client's max frame size counts payload bytes (PROTOCOL.md §5.1), and the response
+        // travels in the STATUS frame: its payload is the status fields and the response, exactly.
+        // (Before, 74 bytes were kept back for a header and a margin: a response whose frame fit
+        // was refused, HARDENING.md.) The refusal itself fits any client's limit (§5.3).
+        if let bytes = response {
+            let payload = Self.statusFieldsSize(status) + bytes.count
+            if payload > clientMaxFrameSize {
+                status = RPCError(.resourceExhausted, "the response of \(bytes.count) bytes exceeds the client's frame limit of "
+                                  + "\(clientMaxFrameSize) bytes (its STATUS payload would be \(payload) bytes)")
+                response = nil
+            }
         }
         runtime.callEnded(context, status?.code ?? .ok)
         writeStatus(streamID: context.streamID, status, response: response, admission: .answer,
@@ -169,6 +176,14 @@ extension ServerConnection {
         } catch {
             // The client is gone; the leader's next read sees the end of the connection.
         }
+    }
+
+    /// The bytes of a STATUS payload before its response: OK's four, or what `status` writes.
+    private static func statusFieldsSize(_ status: RPCError?) -> Int {
+        guard let status else { return CallStatus.okPayload.count }
+        var fields: [UInt8] = []
+        CallStatus(error: status).write(into: &fields)
+        return fields.count
     }
 
     /// One STATUS frame, carrying the response message when there is one; nil is OK.

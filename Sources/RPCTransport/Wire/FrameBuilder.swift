@@ -38,7 +38,10 @@ extension Metadata {
         var metadata = Metadata()
         for _ in 0..<count {
             let key = try reader.readString("metadata key", limit: maxKeyLength)
-            let value = try reader.readString("metadata value", limit: maxTotalSize)
+            // No limit of its own: a value is held to the block's total by `validate()`, so a block
+            // of too many bytes is INVALID_ARGUMENT however they are spread (PROTOCOL.md §7); the
+            // frame it came in bounds what is read.
+            let value = try reader.readString("metadata value", limit: reader.remaining)
             metadata.addReceived(key, value)
         }
         return metadata

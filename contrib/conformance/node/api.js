@@ -35,7 +35,13 @@ S.DescribeServicesRequest = msg([1, 'services', 'string', rep]);
 S.MethodSchema = msg([1, 'name', 'string'], [2, 'kind', numbers(0, 1, 2, 3)], [3, 'request', 'string'],
   [4, 'response', 'string'], [5, 'requirement', 'string', opt], [6, 'summary', 'string', opt]);
 S.ServiceSchema = msg([1, 'name', 'string'], [2, 'methods', S.MethodSchema, rep]);
-S.DescribeServicesResponse = msg([1, 'services', S.ServiceSchema, rep]);
+S.FieldSchema = msg([1, 'number', 'uint32'], [2, 'name', 'string'], [3, 'label', numbers(0, 1, 2, 3)], [4, 'type', 'string'],
+  [5, 'keyType', 'string', opt], [6, 'wireType', 'uint32']);
+S.MessageSchema = msg([1, 'name', 'string'], [2, 'fields', S.FieldSchema, rep]);
+S.EnumValueSchema = msg([1, 'name', 'string'], [2, 'number', 'sint64', opt], [3, 'text', 'string', opt]);
+S.EnumSchema = msg([1, 'name', 'string'], [2, 'values', S.EnumValueSchema, rep]);
+S.DescribeServicesResponse = msg([1, 'services', S.ServiceSchema, rep], [2, 'messages', S.MessageSchema, rep],
+  [3, 'enums', S.EnumSchema, rep]);
 
 const scope = numbers(0, 1, 2);
 S.Rights = msg([1, 'readCustomers', scope], [2, 'editCustomers', scope], [3, 'financialFigures', 'bool'],

@@ -492,6 +492,48 @@ check('§9: an answer over the client\'s max frame size is RESOURCE_EXHAUSTED na
   conn.close();
 });
 
+check('§9: a unary answer is sent while its STATUS payload (4 bytes and the response) fits the client\'s 16 KiB limit, refused one byte past it', async () => {
+  // A customer's description sized so that GetCustomer's STATUS payload is the limit - 1, the
+  // limit and the limit + 1 bytes; each size measured on the admin's 4 MiB connection first.
+  const limit = 16384;
+  const small = await open({ maxFrameSize: limit });
+  // The name takes 466 bytes in 166 characters, so the description's 4000 characters reach the rest.
+  let current = await createCustomer(`Frame ${unique} ${'\u8A9E'.repeat(150)}`, admin, { description: 'x' });
+  const get = (conn) => conn.unary('customer.v1.CustomerService/GetCustomer', encode('GetCustomerRequest', { id: current.id }));
+  let length = 1;
+  for (const offset of [-1, 0, 1]) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const payload = 4 + ok(await get(admin)).length;
+      if (payload === limit + offset) break;
+      length += limit + offset - payload;
+      // At most 4000 characters: 4-byte ones fill it, up to 3 one-byte ones fine-tune it.
+      const wide = Math.floor(length / 4);
+      const description = '\u{1F600}'.repeat(wide) + 'x'.repeat(length - 4 * wide);
+      current = ok(await call('customer.v1.CustomerService/UpdateCustomer', 'UpdateCustomerRequest',
+        { id: current.id, expectedVersion: current.version, fields: { name: current.name, description } }), 'Customer');
+    }
+    const measured = ok(await get(admin));
+    assert.strictEqual(4 + measured.length, limit + offset, 'the STATUS payload could not be sized');
+    const status = await get(small);
+    if (offset <= 0) {
+      assert.deepStrictEqual(ok(status), measured, `a STATUS payload of ${limit + offset} bytes`);
+    } else {
+      expectStatus(status, 'RESOURCE_EXHAUSTED', { message: `the response of ${measured.length} bytes exceeds the client's frame limit of ${limit} bytes (its STATUS payload would be ${limit + 1} bytes)` });
+    }
+  }
+  ok(await small.unary('rpc.health.v1.Health/Check', Buffer.alloc(0)));
+  small.close();
+});
+
+check('§7: keys and values of 8192 bytes together are accepted, 8193 are INVALID_ARGUMENT however spread', async () => {
+  const health = (entries) => admin.unary('rpc.health.v1.Health/Check', Buffer.alloc(0), { metadata: entries });
+  ok(await health([['k', 'v'.repeat(8191)]]));
+  for (const entries of [[['k', 'v'.repeat(8192)]], [['a', 'v'.repeat(4095)], ['b', 'v'.repeat(4096)]]]) {
+    expectStatus(await health(entries), 'INVALID_ARGUMENT', { message: 'metadata is 8193 bytes, the limit is 8192' });
+  }
+  expectStatus(await health([['k', 'v'.repeat(8193)]]), 'INVALID_ARGUMENT', { message: 'metadata is 8194 bytes, the limit is 8192' });
+});
+
 check('§9: a CALL_START past the concurrent-call limit is RESOURCE_EXHAUSTED', async () => {
   const conn = await open();
   const limit = conn.serverHello.maxConcurrentCalls;
@@ -796,6 +838,93 @@ check('§10.1: a frame varint not in its shortest form (timeout 80 00) is accept
   conn.nextId = 2;
   await expectStreamError(conn, 1, 'OK');
   conn.close();
+});
+
+// ============================================================ every unary method (§6, §6.1, §12)
+
+// The field names of CUSTOMER-API.md's message tables, and the names §6.1 gives a value to act on.
+function documentedFieldNames() {
+  const text = require('fs').readFileSync(path.join(vectorsDir, '..', 'CUSTOMER-API.md'), 'utf8');
+  const names = new Set([...text.matchAll(/^\| \d+ \| `([A-Za-z0-9_]+)` \|/gm)].map((m) => m[1]));
+  for (const name of ['idempotency-key', 'right', 'mergedInto']) names.add(name);
+  return names;
+}
+
+// What is wrong with `status` as the answer of `name` by §6 and §6.1 (nothing: []): never INTERNAL,
+// UNKNOWN or UNIMPLEMENTED; a request the method cannot decode is INVALID_ARGUMENT "cannot decode
+// the request message of METHOD …" without details (`decodable`: the request was built to decode);
+// any other refusal but PERMISSION_DENIED names a field, each part of it a field of
+// CUSTOMER-API.md, and an INVALID_ARGUMENT's message is its details as `field: reason`.
+function refusalProblems(name, status, documented, { decodable }) {
+  const code = CODE_NAME[status.code];
+  const ds = details(status);
+  const problems = [];
+  const undecoded = status.message.startsWith(`cannot decode the request message of ${name}`);
+  if (['INTERNAL', 'UNKNOWN', 'UNIMPLEMENTED'].includes(code)) problems.push(`${name}: ${code} "${status.message}"`);
+  else if (undecoded && (decodable || code !== 'INVALID_ARGUMENT' || ds.length > 0)) problems.push(`${name}: ${code} "${status.message}" with ${ds.length} details`);
+  else if (!undecoded && !['OK', 'PERMISSION_DENIED'].includes(code) && ds.length === 0) problems.push(`${name}: ${code} names no field: "${status.message}"`);
+  else if (code === 'INVALID_ARGUMENT' && ds.length > 0 && !status.message.startsWith(ds.map((d) => `${d.field}: ${d.reason}`).join('; '))) {
+    problems.push(`${name}: INVALID_ARGUMENT "${status.message}" is not its details as field: reason`);
+  }
+  for (const d of ds) {
+    if (!d.field.split('.').every((part) => documented.has(part))) problems.push(`${name}: a detail names "${d.field}", no field of CUSTOMER-API.md`);
+  }
+  return problems;
+}
+
+// The smallest request §12's schema allows: every field labelled singular (always present,
+// ENCODING.md §4) at its zero (a nested message at its own smallest, an enum at its first value,
+// a text ''), nothing else: what a generic client builds "by field name" before it sets any.
+function smallestRequest(name, messages, enums, depth = 0) {
+  const varint = (n) => { const out = []; let v = BigInt(n); do { let b = Number(v & 0x7fn); v >>= 7n; if (v) b |= 0x80; out.push(b); } while (v); return Buffer.from(out); };
+  const lengthDelimited = (bytes) => Buffer.concat([varint(bytes.length), bytes]);
+  const message = messages.get(name);
+  if (!message || depth > 16) return Buffer.alloc(0);
+  const parts = [];
+  for (const f of message.fields.filter((field) => field.label === 0n)) {
+    const tag = varint((BigInt(f.number) << 3n) | BigInt(f.wireType));
+    const wire = Number(f.wireType);
+    let value;
+    if (wire === 0) {
+      const first = enums.get(f.type)?.values[0];
+      value = varint(first?.number !== undefined && first.number >= 0n ? first.number : 0n);
+    } else if (wire === 1) value = Buffer.alloc(8);
+    else if (wire === 5) value = Buffer.alloc(4);
+    else if (messages.has(f.type)) value = lengthDelimited(smallestRequest(f.type, messages, enums, depth + 1));
+    else if (enums.has(f.type)) value = lengthDelimited(Buffer.from(enums.get(f.type).values[0]?.text ?? '', 'utf8'));
+    else if (f.type === 'uuid') value = lengthDelimited(Buffer.alloc(16));
+    else if (f.type === 'decimal') value = lengthDelimited(Buffer.from('0'));
+    else if (f.type === 'url') value = lengthDelimited(Buffer.from('x'));
+    else value = lengthDelimited(Buffer.alloc(0)); // a string, bytes, or a wrapper: empty
+    parts.push(tag, value);
+  }
+  return Buffer.concat(parts);
+}
+
+// Last but the shutdown: a method these requests let through must change nothing the checks
+// above rely on (a refused call changes nothing, §6).
+check('§6, §6.1, §12: every unary method of the customer API, sent an empty request and the smallest its reflected schema allows, answers OK or a refusal in its documented form', async () => {
+  const described = ok(await call('rpc.reflection.v1.Reflection/DescribeServices', 'DescribeServicesRequest', {}), 'DescribeServicesResponse');
+  const messages = new Map(described.messages.map((m) => [m.name, m]));
+  const enums = new Map(described.enums.map((e) => [e.name, e]));
+  const documented = documentedFieldNames();
+  assert.ok(documented.size > 100, `${documented.size} field names read from CUSTOMER-API.md`);
+  const problems = [];
+  const codes = {};
+  let called = 0;
+  for (const service of described.services.filter((s) => s.name.startsWith('customer.v1.'))) {
+    for (const method of service.methods.filter((m) => m.kind === 0n)) {
+      const name = `${service.name}/${method.name}`;
+      problems.push(...refusalProblems(name, await admin.unary(name, Buffer.alloc(0)), documented, { decodable: false }));
+      const status = await admin.unary(name, smallestRequest(method.request, messages, enums));
+      problems.push(...refusalProblems(name, status, documented, { decodable: true }));
+      codes[CODE_NAME[status.code]] = (codes[CODE_NAME[status.code]] || 0) + 1;
+      called += 1;
+    }
+  }
+  assert.ok(called >= 80, `only ${called} unary methods described`);
+  assert.deepStrictEqual(problems, []);
+  return `${called} methods, the smallest requests answered ${Object.entries(codes).map(([c, n]) => `${n} ${c}`).join(', ')}`;
 });
 
 // ============================================================ graceful shutdown (§5.4, §11)
