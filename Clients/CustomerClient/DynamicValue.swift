@@ -3,7 +3,8 @@ import Foundation
 /// A JSON value, as a generic client reads a request from the command line and prints an answer:
 /// the go-between of JSON text and a message built from a reflected schema (`DynamicMessage`,
 /// `DynamicReply`). Numbers keep their kind (whole, unsigned, exact decimal, binary double), so
-/// nothing is rounded on the way through.
+/// nothing is rounded on the way through; JSON text is read by `DynamicValue(json:)`, which reads a
+/// number from its digits.
 public enum DynamicValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -35,12 +36,16 @@ public enum DynamicValue: Sendable, Hashable {
         return members.first { $0.name == name }?.value
     }
 
-    /// The value as JSON would call its kind, for messages ("expected a string, got a number").
+    /// The value as JSON would call its kind, for messages ("expected a string, got a boolean"); a
+    /// number shown as well, as the field it was given to may take some numbers and not others.
     var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .integer, .unsigned, .decimal, .double: return "a number"
+        case .integer(let number): return "the number \(number)"
+        case .unsigned(let number): return "the number \(number)"
+        case .decimal(let number): return "the number \(number)"
+        case .double(let number): return "the number \(number)"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"
@@ -48,41 +53,14 @@ public enum DynamicValue: Sendable, Hashable {
     }
 }
 
-extension DynamicValue: Codable {
+/// Written as JSON by JSONEncoder (customerctl's output). Read by `DynamicValue(json:)`, not by
+/// JSONDecoder, which rounds numbers (see `JSONTextReader`).
+extension DynamicValue: Encodable {
     private struct Name: CodingKey {
         let stringValue: String
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
-    }
-
-    /// Reads JSON: `true`/`false` only as booleans, and a number as the narrowest kind that holds
-    /// it exactly (JSONDecoder refuses a mismatched kind, so the order of the tries decides).
-    public init(from decoder: any Decoder) throws {
-        if let object = try? decoder.container(keyedBy: Name.self) {
-            self = .object(try object.allKeys.map { Member($0.stringValue, try object.decode(DynamicValue.self, forKey: $0)) })
-            return
-        }
-        if var array = try? decoder.unkeyedContainer() {
-            var elements: [DynamicValue] = []
-            while !array.isAtEnd { elements.append(try array.decode(DynamicValue.self)) }
-            self = .array(elements)
-            return
-        }
-        let value = try decoder.singleValueContainer()
-        if value.decodeNil() {
-            self = .null
-        } else if let flag = try? value.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let integer = try? value.decode(Int64.self) {
-            self = .integer(integer)
-        } else if let unsigned = try? value.decode(UInt64.self) {
-            self = .unsigned(unsigned)
-        } else if let text = try? value.decode(String.self) {
-            self = .string(text)
-        } else {
-            self = .decimal(try value.decode(Decimal.self))
-        }
     }
 
     public func encode(to encoder: any Encoder) throws {

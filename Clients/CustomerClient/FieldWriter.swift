@@ -136,10 +136,12 @@ struct FieldWriter {
         return date
     }
 
-    /// A string (`"1234.50"`, exact) or a JSON number: both keep every digit.
+    /// A string (`"1234.50"`, exact) or a JSON number (read from its digits by `DynamicValue(json:)`,
+    /// so exact too): both keep every digit.
     private func decimal(_ value: DynamicValue) throws(DynamicMessageError) -> Decimal {
         switch value {
         case .integer(let number): return Decimal(number)
+        case .unsigned(let number): return Decimal(number)
         case .decimal(let number): return number
         case .string(let text):
             // The wire's own reader: Decimal(string:) rounded a 40-digit text to another value (fuzz29).

@@ -10,7 +10,9 @@ enum CallCommand {
         "data", "JSON", short: "d", help: """
             The request as a JSON object with the message's field names (see `customerctl services`
             and Protocol/CUSTOMER-API.md); `-` reads it from stdin. Default: {} (every field absent).
-            Enums by case name, decimals as strings ("1234.50"), times in ISO 8601 with a zone.
+            Enums by case name, decimals as strings ("1234.50") or numbers (1234.50), both read
+            exactly from their digits: a number no field can hold exactly (more than 38 digits,
+            1e-400) is refused naming its field, never rounded. Times in ISO 8601 with a zone.
             A client-streaming method takes one JSON object per line (JSON Lines), from stdin
             unless --data gives them.
             """)
@@ -68,11 +70,12 @@ enum CallCommand {
         return try await runOnThread { FileHandle.standardInput.readDataToEndOfFile() }
     }
 
+    /// Every number read from its own digits (`DynamicValue(json:)`): JSONDecoder rounded them.
     private static func requestValue(_ bytes: Data) throws -> DynamicValue {
         do {
-            return try JSONDecoder().decode(DynamicValue.self, from: bytes)
+            return try DynamicValue(json: bytes)
         } catch {
-            throw UsageError("--data is not JSON: \(Self.reason(error))")
+            throw refusal(error)
         }
     }
 
@@ -86,9 +89,9 @@ enum CallCommand {
             }
             let request: DynamicValue
             do {
-                request = try JSONDecoder().decode(DynamicValue.self, from: Data(line))
+                request = try DynamicValue(json: line)
             } catch {
-                throw UsageError("--data: line \(index + 1) is not JSON: \(Self.reason(error))")
+                throw refusal(error, line: index + 1)
             }
             do {
                 requests.append(try target.encodeRequest(request))
@@ -99,11 +102,14 @@ enum CallCommand {
         return requests
     }
 
-    /// JSONDecoder's own words, without the coding path noise.
-    private static func reason(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+    /// `--data`'s JSON refused: where the text is not JSON, or the member whose number cannot be
+    /// read exactly; `line` is a client stream's request line (its column is then the one that counts).
+    private static func refusal(_ error: JSONTextError, line: Int? = nil) -> UsageError {
+        switch (error.fault, line) {
+        case (.syntax(let reason), let line?): UsageError("--data: line \(line) is not JSON: column \(error.column): \(reason)")
+        case (.syntax, nil): UsageError("--data is \(error)")
+        case (.inexactNumber, let line?): UsageError("--data: line \(line): \(error)")
+        case (.inexactNumber, nil): UsageError("--data: \(error)")
         }
-        return "\(error)"
     }
 }

@@ -80,7 +80,7 @@ import Testing
         }
         #expect(read.count >= 20, "\(read.count) of \(replies.count) reply seeds read")
         #expect(CallFuzzTarget.requests.count == DecoderFuzzTarget.requestTypes.count)
-        let value = try JSONDecoder().decode(DynamicValue.self, from: Data(#"{"id": 12}"#.utf8))
+        let value = try DynamicValue(json: Array(#"{"id": 12}"#.utf8))
         #expect(try DynamicMessage.encoded("GetCustomerRequest", in: schema, value)
             == BinaryEncoder().encode(GetCustomerRequest(id: 12)))
     }

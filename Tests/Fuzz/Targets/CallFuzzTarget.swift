@@ -54,7 +54,7 @@ enum CallFuzzTarget {
         }
         let printed: DynamicValue
         do {
-            printed = try JSONDecoder().decode(DynamicValue.self, from: json)
+            printed = try DynamicValue(json: json)
         } catch {
             fatalError("\(name) printed as text that is not JSON (\(error)): \(text.debugDescription)")
         }
@@ -65,7 +65,7 @@ enum CallFuzzTarget {
 
     static func request(_ text: [UInt8], as name: String, in schema: Schema) {
         // CallCommand's reading of `--data`: JSON text to a value, the value to the message's bytes.
-        guard let value = try? JSONDecoder().decode(DynamicValue.self, from: Data(text)) else { return }
+        guard let value = try? DynamicValue(json: text) else { return }
         _ = try? DynamicMessage.encoded(name, in: schema, value)
     }
 
