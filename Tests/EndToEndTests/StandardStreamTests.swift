@@ -67,6 +67,7 @@ import Testing
             ("customerd", ["--bogus" + typed], "unknown option '--bogus\\u{1B}[31mred\\r\\nx'"),
             ("customerd", ["--slow-call-threshold", typed], "got '\\u{1B}[31mred\\r\\nx'"),
             ("customerctl", ["cust\nomers"], "unknown command 'cust\\nomers'\nDid you mean 'customers'?"),
+            ("customer-bench", ["run", "--bogus" + typed], "unknown option '--bogus\\u{1B}[31mred\\r\\nx'"),
         ]
         for (program, arguments, shown) in cases {
             let result = try await runProduct(program, arguments)
