@@ -4,13 +4,17 @@
 // `codec`: the binary coder's cost per encode and decode, in process, beside Foundation's JSON.
 // `import`: ImportCustomers into an empty database, in rows/s.
 // `watch`: the change feed's events/s to 1 and 16 watchers under 64 writers, commit-to-delivery latency.
+import CommandLineKit
 import Glibc
+import ServiceLog
 
 let command: BenchCommand
 do {
     command = try BenchCommand.parse(Array(CommandLine.arguments.dropFirst()))
 } catch {
-    StandardError.write("Error: \(error.description)\n\(BenchCommand.usageLine)\n")
+    // The operator's argument is quoted in it: its control characters escaped as customerd's and
+    // customerctl's usage errors write them (redteam30).
+    StandardError.write("Error: \(UsageError.description(of: error, escaping: TerminalText.escaped))\n\(BenchCommand.usageLine)\n")
     exit(64)
 }
 // Measurements only: help and --version are not numbers to be misread.

@@ -95,7 +95,7 @@ enum CommandLineTool {
             words.removeAll { $0 == Option.help.spelling || $0 == "-h" }
         }
         if words.isEmpty, !explicitHelp {
-            FileHandle.standardError.write(Data(shortUsage.utf8))
+            LogSink.writeToStandardError(shortUsage)
             return ExitStatus.usage
         }
         if words == [GlobalOptions.version.spelling], !explicitHelp {
@@ -184,13 +184,13 @@ enum CommandLineTool {
     }
 
     private static func usageFailure(_ error: Error, usage: String, help: String? = nil) -> Int32 {
-        printError("\(error)\nUsage: \(usage)\nSee 'customerctl help\(help.map { " " + $0 } ?? "")'.")
+        printError("\(UsageError.description(of: error, escaping: TerminalText.escaped))\nUsage: \(usage)\nSee 'customerctl help\(help.map { " " + $0 } ?? "")'.")
         return ExitStatus.usage
     }
 
     /// The message is escaped: it may quote what a server or a command line said.
     static func printError(_ message: String) {
         let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.escaped(String($0)) }
-        FileHandle.standardError.write(Data("Error: \(lines.joined(separator: "\n"))\n".utf8))
+        LogSink.writeToStandardError("Error: \(lines.joined(separator: "\n"))\n")
     }
 }

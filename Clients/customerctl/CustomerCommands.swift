@@ -63,7 +63,7 @@ enum CustomerCommands {
             try invocation.printer.customers(page.customers)
             if let token = page.nextPageToken {
                 // On stderr so that stdout stays one table or one JSON array.
-                FileHandle.standardError.write(Data("next page: \(pageToken.spelling) \(TerminalText.escaped(token))\n".utf8))
+                LogSink.writeToStandardError("next page: \(pageToken.spelling) \(TerminalText.escaped(token))\n")
             }
         },
         CustomerTransferCommands.importCommand,

@@ -23,7 +23,7 @@ enum CustomerMergeCommands {
         try invocation.printer.duplicates(page.pairs)
         if let token = page.nextPageToken {
             // On stderr so that stdout stays one table or one JSON array.
-            FileHandle.standardError.write(Data("next page: \(CustomerCommands.pageToken.spelling) \(TerminalText.escaped(token))\n".utf8))
+            LogSink.writeToStandardError("next page: \(CustomerCommands.pageToken.spelling) \(TerminalText.escaped(token))\n")
         }
     }
 

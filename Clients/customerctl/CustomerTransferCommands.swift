@@ -61,7 +61,7 @@ enum CustomerTransferCommands {
             allowDuplicateVat: invocation.flag(CustomerOptions.allowDuplicateVat) ? true : nil)
         let refusesAll = !invocation.flag(dryRun) && !invocation.flag(continueOnError)
         if refusesAll, !parsed.problems.isEmpty {
-            FileHandle.standardError.write(Data(lines(parsed.problems).utf8))
+            LogSink.writeToStandardError(lines(parsed.problems))
             throw RPCError(.invalidArgument, "\(parsed.problems.count) problems in the file; nothing was imported")
         }
         let progress = ProgressBar(total: parsed.records.count)
@@ -73,7 +73,7 @@ enum CustomerTransferCommands {
             progress.finish()
         } catch let error as RPCError where error.code == .invalidArgument && !error.details.isEmpty {
             progress.finish()
-            FileHandle.standardError.write(Data(error.details.map { TerminalText.escaped("\($0.field): \($0.reason)") + "\n" }.joined().utf8))
+            LogSink.writeToStandardError(error.details.map { TerminalText.escaped("\($0.field): \($0.reason)") + "\n" }.joined())
             throw RPCError(error.code, error.message)
         }
         // The server's counts are added to with wrapping: a count near Int64.max from a broken
@@ -129,11 +129,11 @@ enum CustomerTransferCommands {
             let cells = CustomerColumns.all.map { $0.get(record) }
             buffer.append(Data(CSV.line(cells, forSpreadsheet: forSpreadsheet).utf8))
             if buffer.count >= 64 * 1024 {
-                FileHandle.standardOutput.write(buffer)
+                try StandardOutput.write(buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        FileHandle.standardOutput.write(buffer)
+        try StandardOutput.write(buffer)
     }
 
     /// "line 7: email: must be ...", a line each, escaped: the reasons are the server's words.

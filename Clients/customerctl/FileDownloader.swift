@@ -19,7 +19,7 @@ enum FileDownloader {
     static func download(id: Int64, to path: String?, invocation: Invocation) async throws {
         let chunks = invocation.client.files.download(id: id, options: invocation.callOptions)
         guard let path else {
-            for try await chunk in chunks { try FileHandle.standardOutput.write(contentsOf: chunk.data) }
+            for try await chunk in chunks { try StandardOutput.write(chunk.data) }
             return
         }
         let url = URL(fileURLWithPath: path)

@@ -61,7 +61,7 @@ struct Output: Sendable {
     func jsonLine(_ value: some Encodable) throws {
         let data = try MessageJSON.value(of: value).map { try Self.compactEncoder.encode($0) }
             ?? Self.compactEncoder.encode(value)
-        FileHandle.standardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
+        try StandardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
     }
 
     /// An API record (or a list of them) through its schema (see `MessageJSON`); anything else as
@@ -69,7 +69,7 @@ struct Output: Sendable {
     func printJSON(_ value: some Encodable) throws {
         let data = try MessageJSON.value(of: value).map { try Self.prettyEncoder.encode($0) }
             ?? Self.prettyEncoder.encode(value)
-        FileHandle.standardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
+        try StandardOutput.write(TerminalText.jsonEscaped(data) + Data("\n".utf8))
     }
 
     static func describe(_ user: UserRef) -> String {

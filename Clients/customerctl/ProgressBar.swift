@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLog
 
 /// Rows done, rows per second and the time left, redrawn on one line of stderr while a long command
 /// runs; silent when stderr is not a terminal (a pipe, a file, a test), so logs get no carriage returns.
@@ -19,13 +20,13 @@ final class ProgressBar {
         let now = ContinuousClock.now
         if let lastDrawn, now - lastDrawn < .milliseconds(100), done < total { return }
         lastDrawn = now
-        FileHandle.standardError.write(Data(("\r" + Self.line(done: done, total: total, elapsed: now - start)).utf8))
+        LogSink.writeToStandardError("\r" + Self.line(done: done, total: total, elapsed: now - start))
     }
 
     /// Ends the bar's line so the next output starts on a fresh one.
     func finish() {
         guard isShown, lastDrawn != nil else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        LogSink.writeToStandardError("\n")
     }
 
     /// "[#######.............]  35000/100000 rows  17500 rows/s  ETA 4s".

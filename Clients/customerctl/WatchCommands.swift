@@ -2,6 +2,7 @@ import CommandLineKit
 import CustomerClient
 import Dispatch
 import Foundation
+import ServiceLog
 import Synchronization
 
 /// `customerctl watch`: the change feed as JSON Lines, resumable from the cursor it prints on Ctrl-C.
@@ -86,7 +87,7 @@ private final class ResumeOnInterrupt: @unchecked Sendable {
         // Held by the source until `cancel` (dispatch drops the handler then).
         source.setEventHandler { [self] in
             cursor.withLock { last in
-                FileHandle.standardError.write(Data("\nresume with: customerctl watch --after \(last)\n".utf8))
+                LogSink.writeToStandardError("\nresume with: customerctl watch --after \(last)\n")
                 exit(130)
             }
         }

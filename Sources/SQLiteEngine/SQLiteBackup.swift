@@ -33,13 +33,22 @@ public final class SQLiteBackup {
     /// Copies up to `pages` more pages.
     /// - Returns: true when the whole database has been copied.
     /// - Throws: the ``SQLiteError`` that stopped the step (BUSY and LOCKED included: the
-    ///   destination is the caller's alone and the source is used by its owner only).
+    ///   destination is the caller's alone and the source is used by its owner only); the backup
+    ///   is finished then, and ``finish()`` does nothing more.
     public func step(pages: Int32) throws -> Bool {
         let code = sqlite3_backup_step(handle, pages)
         switch code {
         case SQLITE_DONE: return true
         case SQLITE_OK: return false
-        default: throw destination.error(code: code, context: "a backup step into \(destination.path)")
+        default:
+            // A failed step records its error on no connection: the destination still says "not an
+            // error" with no errno, so a copy that could not open its file for want of a descriptor
+            // (EMFILE) read as an unknown failure, INTERNAL (redteam30). Finishing records it on the
+            // destination, code, message and errno (sqlite3.h, "sqlite3_backup_finish"), and no
+            // step may follow a failed one anyway.
+            isFinished = true
+            let finished = sqlite3_backup_finish(handle)
+            throw destination.error(code: finished == SQLITE_OK ? code : finished, context: "a backup step into \(destination.path)")
         }
     }
 

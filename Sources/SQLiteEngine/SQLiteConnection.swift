@@ -312,8 +312,11 @@ public final class SQLiteConnection: @unchecked Sendable {
         // The connection's extended code is more precise when it belongs to this failure.
         let last = sqlite3_extended_errcode(handle)
         let extended = last & 0xFF == code & 0xFF ? last : code
+        // SQLite keeps the errno of an I/O error and of a file it could not open (CANTOPEN: EMFILE
+        // when every descriptor is taken, which the store answers RESOURCE_EXHAUSTED).
+        let keepsErrno = extended & 0xFF == SQLITE_IOERR || extended & 0xFF == SQLITE_CANTOPEN
         return SQLiteError(code: extended, message: message, context: context,
-                           systemErrno: extended & 0xFF == SQLITE_IOERR ? sqlite3_system_errno(handle) : 0)
+                           systemErrno: keepsErrno ? sqlite3_system_errno(handle) : 0)
     }
 
     // MARK: Transactions

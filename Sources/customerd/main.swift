@@ -24,7 +24,9 @@ let helpText = """
     OVERVIEW: customerd serves the customer card over a binary RPC protocol on a Unix socket.
 
     It owns the SQLite database: clients (customerctl, the CustomerClient library) never open it.
-    Start, stop and failure are logged to stderr, one line each, with the paths it uses.
+    Start, stop and failure are logged to stderr, one line each, with the paths it uses. A thread
+    of its own writes them: when stderr is not read, up to 1 MiB of lines waits in its queue, lines
+    past that are dropped and counted on the next line written, and at exit it waits at most 5 s.
 
     USAGE: \(DaemonOptions.usage)
 
@@ -40,7 +42,7 @@ let helpText = """
       These variables are removed from its environment once read.
 
     EXIT CODES:
-      0   stopped cleanly (SIGTERM, SIGINT or SIGHUP)
+      0   stopped cleanly (SIGTERM, SIGINT or SIGHUP; SIGUSR1 and SIGUSR2 are logged and ignored)
       1   could not start (the message says why: socket in use, unsafe socket directory, inherited
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)
@@ -62,6 +64,13 @@ let helpText = """
 
     """
 
+/// A usage error as printed: the operator's own argument is quoted in it, its control characters
+/// written as the log writes them (`--log-level $'\e[31m'` printed ESC raw before, redteam30). It is
+/// written with write(2) (`LogSink`), not FileHandle, whose write traps when it fails (`2>/dev/full`).
+func usageMessage(_ error: any Error) -> String {
+    UsageError.description(of: error, escaping: TerminalText.escaped)
+}
+
 func run() -> Int32 {
     // First, before anything opens a descriptor: started with 0, 1 or 2 closed (`customerd 2>&-`),
     // the database's lock file or a client's connection took the number and log lines went into it.
@@ -81,7 +90,7 @@ func run() -> Int32 {
     do {
         arguments = try DaemonOptions.signature.parse(CommandLine.arguments.dropFirst())
     } catch {
-        FileHandle.standardError.write(Data("Error: \(error)\nUsage: \(DaemonOptions.usage)\nSee 'customerd --help'.\n".utf8))
+        LogSink.writeToStandardError("Error: \(usageMessage(error))\nUsage: \(DaemonOptions.usage)\nSee 'customerd --help'.\n")
         return ExitCode.usage
     }
     if arguments.wantsHelp {
@@ -151,12 +160,12 @@ func run() -> Int32 {
         configuration.feedRetentionDays = try arguments.integer(DaemonOptions.feedRetentionDays, in: 1...36_500)
         configuration.feedRetentionCount = try arguments.integer(DaemonOptions.feedRetentionCount, in: 1...1_000_000_000_000)
     } catch {
-        FileHandle.standardError.write(Data("Error: \(error)\nSee 'customerd --help'.\n".utf8))
+        LogSink.writeToStandardError("Error: \(usageMessage(error))\nSee 'customerd --help'.\n")
         return ExitCode.usage
     }
 
     if arguments.flag(DaemonOptions.force), arguments.value(DaemonOptions.restore) == nil {
-        FileHandle.standardError.write(Data("Error: --force only goes with --restore\nSee 'customerd --help'.\n".utf8))
+        LogSink.writeToStandardError("Error: --force only goes with --restore\nSee 'customerd --help'.\n")
         return ExitCode.usage
     }
     if let backup = arguments.value(DaemonOptions.restore) {

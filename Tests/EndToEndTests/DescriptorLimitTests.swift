@@ -51,6 +51,38 @@ import Testing
             + "raise the limit to 1280 to serve 1024"), "\(log)")
     }
 
+    /// The server's soft descriptor limit lowered while it runs (`prlimit --pid`, as an operator or
+    /// a tool probing limits would) to what it holds and up to 3 more, so the backup runs out at
+    /// each of its files in turn: each attempt `OK` or `RESOURCE_EXHAUSTED` with nothing at its
+    /// target, and a backup works once the limit is back (redteam30; before, with one descriptor
+    /// free: `INTERNAL` "the store failed", logged as "SQLite error 14 while a backup step into …:
+    /// not an error", since a failed step records its error on no connection).
+    @Test func aBackupAtTheDescriptorLimitIsResourceExhaustedAndWorksOnceSomeAreFree() async throws {
+        let (daemon, client, files) = try await Self.start(under: ":")
+        defer { daemon.killInBackground(); client.close(); files.remove() }
+        _ = try await client.customers.create(CustomerFields(name: "Backed Up Oy"))
+        let previous = try Self.limits(of: daemon.pid)
+        var refused = 0
+        for free in 0..<4 {
+            let target = files.directory.appendingPathComponent("backup-\(free)").path
+            // Every descriptor it holds now (its connection to this client included), and `free` more.
+            let held = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.pid)/fd").count
+            try await Self.setLimits(of: daemon.pid, soft: held + free, hard: previous.hard)
+            do {
+                _ = try await client.maintenance.backup(to: target)
+            } catch let error as RPCError {
+                refused += 1
+                #expect(error.code == .resourceExhausted, "\(free) free: \(error)")
+                #expect(error.message.contains("no file descriptor free"), "\(free) free: \(error)")
+                #expect(!FileManager.default.fileExists(atPath: target))
+            }
+            try await Self.setLimits(of: daemon.pid, soft: previous.soft, hard: previous.hard)
+        }
+        #expect(refused > 0)
+        let target = files.directory.appendingPathComponent("backup").path
+        #expect(try await client.maintenance.backup(to: target).customers == 1)
+    }
+
     /// customerd started by a shell that first runs `limit` (an `ulimit` command), once serving.
     private static func start(under limit: String, logLevel: String = "critical") async throws -> (ChildProcess, CustomerClient, DaemonFiles) {
         let files = try DaemonFiles()
@@ -68,6 +100,14 @@ import Testing
             throw error
         }
         return (daemon, client, files)
+    }
+
+    /// Sets a running process's descriptor limits with util-linux's `prlimit --pid`, as an operator
+    /// would (Glibc's prlimit(2) wrapper is a GNU extension Swift does not import).
+    private static func setLimits(of pid: pid_t, soft: Int, hard: Int) async throws {
+        let hardText = hard == Int.max ? "unlimited" : String(hard)
+        let result = try await runExecutable("/usr/bin/prlimit", ["--pid", String(pid), "--nofile=\(soft):\(hardText)"])
+        try #require(result.status == 0, "prlimit: \(result.stderr)")
     }
 
     /// The "Max open files" line of /proc/PID/limits, as an operator reads it.

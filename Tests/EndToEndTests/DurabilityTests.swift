@@ -172,4 +172,25 @@ import Testing
         #expect(try await daemon.exitStatus("customerd to stop after signal \(signal)") == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
+
+    /// SIGUSR1 and SIGUSR2, what a log rotation's `postrotate` hook sends a daemon to reopen its
+    /// logs, are logged and ignored (redteam30; before, their default action killed customerd at
+    /// once: exit 138, calls cut without a STATUS, the socket file left behind). A SIGTERM sent
+    /// after them finds the server still there: pending together, the lower-numbered SIGUSR1 was
+    /// delivered first, so without the fix this ends 138 however the scheduler runs it.
+    @Test func theUserSignalsAreLoggedAndIgnored() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (daemon, clients) = try await Self.startWithClients(socket: files.socket, database: files.database)
+        defer { daemon.killInBackground(); for client in clients { client.close() } }
+        let client = clients[0]
+        daemon.terminate(SIGUSR1)
+        daemon.terminate(SIGUSR2)
+        let created = try await client.customers.create(CustomerFields(name: "Rotated Logs Oy", country: "FI"))
+        #expect(try await client.customers.get(id: created.id).name == "Rotated Logs Oy")
+        daemon.terminate(SIGUSR1)
+        daemon.terminate(SIGTERM)
+        #expect(try await daemon.exitStatus("customerd to stop after SIGUSR1, SIGUSR2 and SIGTERM") == 0)
+        #expect(!FileManager.default.fileExists(atPath: files.socket))
+    }
 }

@@ -4,7 +4,7 @@ import RPCTransport
 
 extension RPCServer {
     /// Starts the server if needed, blocks until SIGTERM, SIGINT or SIGHUP (or until another thread shuts it
-    /// down), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
+    /// down; SIGUSR1 and SIGUSR2 are logged and ignored), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
     /// or could not install its signal handlers.
     ///
     /// `whenReady` runs once the server accepts calls and a SIGTERM would be handled (so a service
@@ -29,7 +29,12 @@ extension RPCServer {
         }
         lifecycle.onStopped { signals.wake() }
         whenReady()
-        let received = signals.wait()
+        var received = signals.wait()
+        while TerminationSignals.ignored.contains(received) {
+            runtime.logger.notice("received signal, ignored: customerd has nothing to reload or reopen (SIGTERM, SIGINT or SIGHUP stop it)",
+                                  [("signal", TerminationSignals.name(of: received))])
+            received = signals.wait()
+        }
         if received != 0 {
             runtime.logger.notice("received signal, shutting down", [("signal", TerminationSignals.name(of: received))])
         }

@@ -3,7 +3,7 @@ import RPCCore
 import RPCTransport
 import Synchronization
 
-/// Waits for SIGTERM, SIGINT or SIGHUP with the self-pipe trick: a C signal handler writes the signal number
+/// Waits for SIGTERM, SIGINT or SIGHUP (and notes SIGUSR1 and SIGUSR2) with the self-pipe trick: a C signal handler writes the signal number
 /// to a non-blocking pipe (write(2) is async-signal-safe), a thread blocks reading it.
 ///
 /// Unlike a dispatch signal source (registered asynchronously, with the signal ignored meanwhile),
@@ -15,7 +15,13 @@ final class TerminationSignals: Sendable {
     /// STATUS and the socket file left behind, when the terminal customerd ran in was closed or an
     /// operator sent it out of habit ("reload"); customerd has nothing to reload, so it stops as
     /// for SIGTERM. SIGPIPE is ignored (`RPCServer.start`); other signals keep their default.
-    static let watched = [SIGTERM, SIGINT, SIGHUP]
+    static let stopping = [SIGTERM, SIGINT, SIGHUP]
+    /// SIGUSR1 and SIGUSR2 (redteam30): their default action, too, ended customerd at once, and they
+    /// are what a log rotation's `postrotate` hook or an operator's habit sends a daemon to reopen
+    /// its logs or dump its state. customerd logs to standard error and has nothing to reopen, so
+    /// they are logged and otherwise ignored: the server goes on serving.
+    static let ignored = [SIGUSR1, SIGUSR2]
+    static let watched = stopping + ignored
 
     /// The signal's name for a log line.
     static func name(of signal: Int32) -> String {
@@ -23,6 +29,8 @@ final class TerminationSignals: Sendable {
         case SIGTERM: "SIGTERM"
         case SIGINT: "SIGINT"
         case SIGHUP: "SIGHUP"
+        case SIGUSR1: "SIGUSR1"
+        case SIGUSR2: "SIGUSR2"
         default: "signal \(signal)"
         }
     }
