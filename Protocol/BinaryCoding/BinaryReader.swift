@@ -6,9 +6,10 @@ import Foundation
 ///
 /// Made by one pass over the message that checks every tag and length (the generic decoder's
 /// `MessageIndex.scan`, sharing its reading of a field) and notes, in tables on the decoder's stack,
-/// where the last occurrence of each field number below 32 begins and how often it occurs. A scalar
-/// is then read from its last occurrence (the last one wins); a repeated field walks on from its
-/// first, found by walking from the start when the field occurs more than once. Unknown fields are
+/// where the value of the last occurrence of each field number below 32 begins, its wire type, and
+/// how often it occurs. A scalar is then read from its last occurrence (the last one wins) without
+/// reading its tag again; a repeated field walks on from its first, found by walking from the start
+/// when the field occurs more than once. Unknown fields are
 /// noted like any other and never read, which is how they are skipped. A message field that occurs
 /// more than once (its occurrences merge) and the types read by ``decodeCodable(_:_:)`` go through
 /// the generic decoder, which is the rule for both.
@@ -47,9 +48,11 @@ public struct BinaryReader: ~Copyable {
     /// The tables of every level (`tableLevels` × `tableEntries`), on the stack of
     /// `BinaryDecoder.decode`: one reader of each level is alive at a time (a message's reader
     /// makes its nested messages' readers one after the other), so each level has one. How many
-    /// times each field number occurs, then the byte offset of the tag of its last occurrence (not
-    /// set when it does not occur: only the counts are cleared for each message, 128 bytes, and a
-    /// field's offset is written once per occurrence with no test. A table of first occurrences
+    /// times each field number occurs, then where its last occurrence's value begins (`Stored`:
+    /// the offset after its tag and its wire type; not set when it does not occur: only the counts
+    /// are cleared for each message, 128 bytes, and a field's entry is written once per occurrence
+    /// with no test. A look-up that read the tag again cost ~10 instructions more, ~2 000 a card
+    /// and ~15 000 a page of 50 under callgrind: docs/PERFORMANCE.md "card30". A table of first occurrences
     /// cost a third table to clear and a test per field; a field that occurs more than once, the
     /// only one whose first occurrence is not its last, is a repeated one, whose walk over its
     /// occurrences starts once per decode.) 32-bit: `BinaryDecoder` reads a buffer over 2 GiB through the
@@ -91,59 +94,77 @@ public struct BinaryReader: ~Copyable {
         var left = budget.pointee.occurrences
         var position = start
         while position < end {
-            let tagOffset = Int32(truncatingIfNeeded: position)
+            let tagOffset = position
             let number: Int
+            let stored: Int
             if let quick = Self.commonField(buffer, position, end) {
                 number = quick.number
+                stored = quick.stored
                 position = quick.next
             } else {
-                number = Int(try MessageIndex.field(buffer, &position, end).number)
+                let entry = try MessageIndex.field(buffer, &position, end)
+                number = Int(entry.number)
+                stored = Stored.make(valueAt: Self.afterTag(buffer, tagOffset, end), entry.wireType.rawValue)
             }
             guard left > 0 else {
-                throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: number), at: Int(tagOffset))
+                throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: number), at: tagOffset)
             }
             left &-= 1
             guard number < size else { continue }
             table[number] &+= 1
-            table[size + number] = tagOffset
+            table[size + number] = Int32(truncatingIfNeeded: stored)
         }
         budget.pointee.occurrences = left
     }
 
     /// The field at `position` when it has the shape of nearly every field: a tag of one or two
     /// bytes, and a varint of at most nine bytes (below 2^63, so it cannot overflow), a fixed64, a
-    /// fixed32, or a length of one or two bytes that fits before `end`. Its number and where the
-    /// next field begins; nil for anything else, which `MessageIndex.field` then reads (and
+    /// fixed32, or a length of one or two bytes that fits before `end`. Its number, its table
+    /// entry (`Stored`) and where the next field begins; nil for anything else, which `MessageIndex.field` then reads (and
     /// refuses with its message), so both accept the same fields. Reading those checks and
     /// messages for every field cost as much as the rest of the first pass.
     @inline(__always)
     private static func commonField(
         _ buffer: UnsafeRawBufferPointer, _ position: Int, _ end: Int
-    ) -> (number: Int, next: Int)? {
+    ) -> (number: Int, stored: Int, next: Int)? {
         var at = position
         guard let tag = shortVarint(buffer, &at, end) else { return nil }
         let number = tag >> 3
         guard number >= 1 else { return nil }
+        let stored = Stored.make(valueAt: at, tag & 7)
         switch tag & 7 {
         case 0:
             let last = Swift.min(end, at + 9)
             while at < last {
-                if buffer[at] < 0x80 { return (number, at + 1) }
+                if buffer[at] < 0x80 { return (number, stored, at + 1) }
                 at += 1
             }
             return nil
         case 1:
             guard end - at >= 8 else { return nil }
-            return (number, at + 8)
+            return (number, stored, at + 8)
         case 5:
             guard end - at >= 4 else { return nil }
-            return (number, at + 4)
+            return (number, stored, at + 4)
         case 2:
             guard let length = shortVarint(buffer, &at, end), length <= end - at else { return nil }
-            return (number, at + length)
+            return (number, stored, at + length)
         default:
             return nil
         }
+    }
+
+    /// Where the value of the field whose tag `MessageIndex.field` read at `tagOffset` begins:
+    /// past the tag's varint (for a length-delimited field that read returns where its content
+    /// begins, past the length, so the tag is skipped here; only for fields of a rarer shape).
+    private static func afterTag(_ buffer: UnsafeRawBufferPointer, _ tagOffset: Int, _ end: Int) -> Int {
+        var at = tagOffset
+        while at < end {
+            let byte = buffer[at]
+            at += 1
+            if byte < 0x80 { break }
+        }
+        return at
     }
 
     /// A varint of one or two bytes at `at` (before `end`), moving `at` past it; nil for a longer
@@ -161,8 +182,8 @@ public struct BinaryReader: ~Copyable {
         return first & 0x7f | Int(buffer[at - 1]) << 7
     }
 
-    /// How many times field `number` occurs and the tag offset of its last occurrence (-1 when it
-    /// does not occur), when it has a slot.
+    /// How many times field `number` occurs and its last occurrence's table entry (`Stored`, -1
+    /// when it does not occur), when it has a slot.
     @inline(__always)
     private func slot(_ number: UInt32) -> (count: Int32, last: Int32)? {
         guard let table, number < UInt32(Self.tableSize) else { return nil }
@@ -171,18 +192,29 @@ public struct BinaryReader: ~Copyable {
         return (count, count == 0 ? -1 : table[Self.tableSize + slot])
     }
 
-    /// Whether the message has a buffer this reader can hold offsets of.
+    /// A table entry for a field's last occurrence: the offset of its value (after the tag, before
+    /// a length-delimited field's length) shifted past its wire type's three bits. In 32 bits, so
+    /// a buffer this reader reads is under 2^28 bytes (256 MiB; a frame is at most 16 MiB): a
+    /// larger one goes through the generic decoder (`canRead`).
+    enum Stored {
+        @inline(__always)
+        static func make(valueAt offset: Int, _ wireType: some BinaryInteger) -> Int {
+            offset &<< 3 | Int(truncatingIfNeeded: wireType)
+        }
+    }
+
+    /// Whether the message has a buffer this reader can hold offsets of (`Stored`).
     static func canRead(_ buffer: UnsafeRawBufferPointer) -> Bool {
-        buffer.count <= Int(Int32.max)
+        buffer.count < 1 << 28
     }
 
     // MARK: Finding fields
 
-    /// The field at `offset`, a tag offset the first pass found.
+    /// The occurrence of field `number` whose table entry (`Stored`) the first pass wrote.
     @inline(__always)
-    private func field(at offset: Int) -> FieldEntry? {
-        var position = offset
-        return field(&position)
+    private func field(_ number: UInt32, stored: Int32) -> FieldEntry? {
+        var position = Int(stored >> 3)
+        return value(number, wireType: UInt64(truncatingIfNeeded: stored & 7), &position)
     }
 
     /// The field at `position`, which the first pass read, and moves `position` past it. That pass
@@ -192,8 +224,14 @@ public struct BinaryReader: ~Copyable {
     @inline(__always)
     private func field(_ position: inout Int) -> FieldEntry? {
         let tag = knownVarint(&position)
-        let number = UInt32(truncatingIfNeeded: tag >> 3)
-        switch tag & 7 {
+        return value(UInt32(truncatingIfNeeded: tag >> 3), wireType: tag & 7, &position)
+    }
+
+    /// The value of field `number` of wire type `wireType` at `position` (after its tag), read as
+    /// `field(_:)` reads it, moving `position` past it.
+    @inline(__always)
+    private func value(_ number: UInt32, wireType: UInt64, _ position: inout Int) -> FieldEntry? {
+        switch wireType {
         case 0:
             let valueOffset = position
             return FieldEntry(number: number, wireType: .varint, value: knownVarint(&position), offset: valueOffset)
@@ -245,7 +283,7 @@ public struct BinaryReader: ~Copyable {
     @inline(__always)
     func occurrence(_ number: UInt32) -> (entry: FieldEntry, single: Bool)? {
         guard let slot = slot(number) else { return walkedOccurrence(number) }
-        guard slot.last >= 0, let entry = field(at: Int(slot.last)) else { return nil }
+        guard slot.last >= 0, let entry = field(number, stored: slot.last) else { return nil }
         return (entry, slot.count == 1)
     }
 
@@ -276,11 +314,11 @@ public struct BinaryReader: ~Copyable {
     }
 
     /// Where the walk over the occurrences of field `number` starts (its first occurrence), or
-    /// `end` when it has none.
+    /// `end` when it has none; a field that occurs once is its table entry, with nothing to walk.
     @usableFromInline
     func occurrences(of number: UInt32) -> Occurrences {
         if let slot = slot(number), slot.count <= 1 {
-            return Occurrences(position: slot.count == 0 ? end : Int(slot.last))
+            return Occurrences(position: end, single: slot.last)
         }
         var position = start
         while position < end {
@@ -293,6 +331,10 @@ public struct BinaryReader: ~Copyable {
 
     /// The next occurrence of field `number` after `occurrences`, moving it on; nil after the last.
     func next(_ number: UInt32, _ occurrences: inout Occurrences) -> FieldEntry? {
+        if occurrences.single >= 0 {
+            defer { occurrences.single = -1 }
+            return field(number, stored: occurrences.single)
+        }
         while occurrences.position < end, let entry = field(&occurrences.position) {
             if entry.number == number { return entry }
         }
@@ -359,13 +401,17 @@ public struct BinaryReader: ~Copyable {
 }
 
 /// A walk over the occurrences of one field, in order: where the next field begins, and the
-/// element index of the next occurrence.
+/// element index of the next occurrence; or the table entry (`BinaryReader.Stored`) of a field's
+/// only occurrence, not yet read.
 @usableFromInline
 struct Occurrences {
     @usableFromInline var position: Int
     @usableFromInline var element = 0
+    /// The only occurrence's table entry until it is read, then -1 (as it is for a walk).
+    @usableFromInline var single: Int32
 
-    init(position: Int) {
+    init(position: Int, single: Int32 = -1) {
         self.position = position
+        self.single = single
     }
 }

@@ -156,11 +156,19 @@ public struct BinaryWriter {
     }
 
     /// Any other value through its `Codable` conformance (a tab of the card that is not hot, say),
-    /// exactly as a keyed container would write it; nil writes nothing.
-    public mutating func write<K: CodingKey, V: Encodable>(_ key: K, encoding value: V?) throws {
+    /// exactly as a keyed container would write it; nil writes nothing. Inlinable, so the test of
+    /// nil is specialised in the caller: unspecialised, binding the optional copied and destroyed
+    /// it through the generic value witnesses of `Optional` (~4 400 instructions a card under
+    /// callgrind for its five `Codable` tabs, absent in the bench's: docs/PERFORMANCE.md "card30").
+    @inlinable public mutating func write<K: CodingKey, V: Encodable>(_ key: K, encoding value: V?) throws {
         guard let value else { return }
+        try write(Self.number(key.intValue), encoding: value)
+    }
+
+    /// ``write(_:encoding:)`` of a value that is there, as field `number`.
+    @usableFromInline mutating func write<V: Encodable>(_ number: UInt32, encoding value: V) throws {
         var bytes: [UInt8] = []
-        try encoder.append(value, asField: Self.number(key.intValue), to: &bytes)
+        try encoder.append(value, asField: number, to: &bytes)
         // The `Codable` path appends to an array: its bytes are copied in after it.
         bytes.withUnsafeBytes { field in
             out.write(atMost: field.count) { start in

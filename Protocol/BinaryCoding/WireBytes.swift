@@ -17,11 +17,10 @@ extension String: WireBytes {
         }
     }
 
-    /// ASCII (names, numbers, e-mail addresses: most text here) is checked eight bytes at a time.
-    /// Up to 15 bytes (a small string, stored inline: most fields) it is copied straight into the
-    /// string with `String(unsafeUninitializedCapacity:)`, which then only tests the small
-    /// string's ASCII flag; longer ASCII is copied into its storage by `String(copying:)` from a
-    /// `UTF8Span` made unchecked as known ASCII (the check above), which validates nothing again.
+    /// ASCII up to 15 bytes (a small string, stored inline: most fields here) is made as its two
+    /// words (`smallASCII`). Longer ASCII (names, numbers, e-mail addresses: most text here) is
+    /// checked eight bytes at a time and copied into its storage by `String(copying:)` from a
+    /// `UTF8Span` made unchecked as known ASCII (the check), which validates nothing again.
     /// (`String(decoding:)` of a short string scans it for ASCII again and builds the small string
     /// byte by byte: ~175 instructions a field under callgrind, against ~110; of a longer one it
     /// validated it again before copying, `_fromUTF8Repairing`.) Anything else:
@@ -31,16 +30,13 @@ extension String: WireBytes {
     /// encoding and cost a metadata lookup per string under callgrind.)
     @inline(__always)
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
+        if let small = Self.smallASCII(wireContent) {
+            self = small
+            return
+        }
         let decoded = wireContent.withMemoryRebound(to: UInt8.self) { bytes -> String? in
-            if Self.isASCII(wireContent) {
-                guard bytes.count <= Self.smallCapacity else {
-                    return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: true))
-                }
-                return String(unsafeUninitializedCapacity: bytes.count) { storage in
-                    guard let source = bytes.baseAddress, let target = storage.baseAddress else { return 0 }
-                    target.initialize(from: source, count: bytes.count)
-                    return bytes.count
-                }
+            if bytes.count > Self.smallCapacity, Self.isASCII(wireContent) {
+                return String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: true))
             }
             guard let utf8 = try? UTF8Span(validating: bytes.span) else { return nil }
             return String(copying: utf8)
@@ -51,6 +47,36 @@ extension String: WireBytes {
 
     /// The most UTF-8 bytes a string holds inline on a 64-bit platform (no allocation).
     private static var smallCapacity: Int { 15 }
+
+    /// `bytes` as a small string when they are ASCII and at most `smallCapacity` of them; nil
+    /// otherwise. Made as the two words the standard library's 64-bit little-endian layout of a
+    /// small string holds (its stable ABI: the bytes in order, then in the last byte the
+    /// discriminator of a small ASCII string, 0xE0, with the count), so the ASCII check is one
+    /// test of both words. `String(unsafeUninitializedCapacity:initializingUTF8With:)` made it
+    /// through a closure and a check of its own, ~86 instructions a string under callgrind, a
+    /// third of a page's strings (docs/PERFORMANCE.md "card30"); WireStringTests compare every
+    /// length with `String(validating:)`. Other platforms take that initializer.
+    @inline(__always)
+    static func smallASCII(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let count = bytes.count
+        guard count <= smallCapacity else { return nil }
+        #if _endian(little) && (arch(x86_64) || arch(arm64))
+        var words: (UInt64, UInt64) = (0, 0)
+        if count > 0 {
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+        }
+        guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        words.1 |= (0xE0 | UInt64(count)) &<< 56
+        return unsafeBitCast(words, to: String.self)
+        #else
+        guard isASCII(bytes) else { return nil }
+        return String(unsafeUninitializedCapacity: count) { storage in
+            guard let source = bytes.baseAddress, let target = storage.baseAddress else { return 0 }
+            target.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: count)
+            return count
+        }
+        #endif
+    }
 
     /// Whether every byte of `bytes` is below 0x80 (also `BinaryWriter`'s check of borrowed text).
     /// Eight bytes at a time; the tail as one load of the last eight (or four, or two) bytes,

@@ -31,7 +31,7 @@ extension CustomerListingRow {
         // (Optionals of the row and of the record, not an enum of both: copying and destroying
         // that cost ~700 instructions a get under callgrind.)
         if readsHeadOffice, hasDecodedHeadOffice {
-            if let office = try headOffice() {
+            try withDecodedHeadOffice { office in
                 try writer.writeMessage(key.headOffice) { try office.encodeAddressFields(to: &$0) }
             }
         } else if readsHeadOffice, let office = try lentHeadOffice() {

@@ -55,6 +55,27 @@ import Testing
         }
     }
 
+    /// A short ASCII string is made as the words of a small string (`String.smallASCII`): it
+    /// behaves as one the standard library made, whatever its length, also when changed after.
+    @Test(arguments: Array(0...15))
+    func shortASCIIIsANativeSmallString(length: Int) throws {
+        let content = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        let made = try #require(content.withUnsafeBytes { String.smallASCII($0) })
+        let expected = String(decoding: content, as: UTF8.self)
+        #expect(made == expected && made.hashValue == expected.hashValue)
+        #expect(made.count == length && made.utf8.count == length && made.isContiguousUTF8)
+        #expect(Array(made.utf8) == content && made.unicodeScalars.allSatisfy(\.isASCII))
+        #expect(made.utf8.withContiguousStorageIfAvailable { Array($0) } == content)
+        var grown = made
+        grown += "é and more than fifteen bytes"
+        #expect(grown == expected + "é and more than fifteen bytes")
+        #expect(made == expected, "the original unchanged")
+        #expect(String.smallASCII(UnsafeRawBufferPointer(start: nil, count: 0)) == "")
+        var high = content + [0xc3, 0xa9]
+        high.removeFirst(Swift.min(2, high.count - 2))
+        #expect(high.withUnsafeBytes { String.smallASCII($0) } == nil, "not ASCII")
+    }
+
     @Test func decodersGiveTheSameStringsAsTheWireContent() throws {
         // Through a message, the direct reader and the generic decoder, short and long.
         for text in ["", "FI", "0112038-9", "fifteen bytes!!", "sixteen bytes!!!", "Örebro", "ääääääää",

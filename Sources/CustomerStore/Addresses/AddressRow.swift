@@ -137,15 +137,19 @@ import SQLiteEngine
     /// addresses; one that were not would be left out and every address read, as `fetchAll` would.
     static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, headOffice: StoredAddress?,
                          users: UserNames) throws -> [StoredAddress] {
-        let headOffice = headOffice.flatMap { $0.customerID == customerID ? $0 : nil }
+        // Tested in place, not as `headOffice.flatMap { … ? $0 : nil }`: that made a copy of the
+        // address (its texts retained) which the array then copied again (docs/PERFORMANCE.md
+        // "card30").
+        var ownHeadOfficeID: Int64?
+        if case .some(let office) = headOffice, office.customerID == customerID { ownHeadOfficeID = office.id }
         return try connection.withStatement(besideHeadOffice) { statement in
-            try statement.bind([.integer(customerID), headOffice.map { .integer($0.id) } ?? .null])
+            try statement.bind([.integer(customerID), ownHeadOfficeID.map { .integer($0) } ?? .null])
             // Room for the usual few reserved: a one-element literal of the head office grew (an
             // allocation, the head office copied and the first storage released) at the second
             // address (docs/performance/HISTORY.md "card29").
             var addresses: [StoredAddress] = []
             addresses.reserveCapacity(4)
-            if let headOffice { addresses.append(headOffice) }
+            if ownHeadOfficeID != nil, case .some(let office) = headOffice { addresses.append(office) }
             try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns, users: users) { addresses.append(address) }
             }

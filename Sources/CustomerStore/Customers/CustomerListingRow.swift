@@ -77,7 +77,15 @@ public struct CustomerListingRow {
         return try AddressListingRow(statement, headOfficeColumns, users: users)
     }
 
-    /// Whether the read decoded the head office already: a writer then takes ``headOffice()``.
+    /// The head office the read decoded (see ``hasDecodedHeadOffice``) lent to `body`; nothing
+    /// when the customer has none. ``headOffice()`` returns a copy, whose texts a card's writer
+    /// retained and released again (docs/PERFORMANCE.md "card30").
+    public func withDecodedHeadOffice(_ body: (StoredAddress) throws -> Void) rethrows {
+        if case .some(.some(let office)) = decodedHeadOffice { try body(office) }
+    }
+
+    /// Whether the read decoded the head office already: a writer then takes
+    /// ``withDecodedHeadOffice(_:)``.
     public var hasDecodedHeadOffice: Bool {
         if case .some = decodedHeadOffice { return true }
         return false
