@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLog
 
 /// customerctl's standard output, written so that a failed write is an error with its cause, never
 /// a trap and never a silent loss (redteam30).
@@ -12,18 +13,7 @@ enum StandardOutput {
     /// Writes `data` whole to descriptor 1, after what `print` has buffered.
     static func write(_ data: Data) throws(StandardOutputError) {
         try flushPrinted()
-        let failure: Int32? = data.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress else { return nil }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDOUT_FILENO, base + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written < 0 { return errno }
-                if written == 0 { return EIO }
-                offset += written
-            }
-            return nil
-        }
+        let failure = data.withUnsafeBytes { DescriptorOutput.writeAll($0, to: STDOUT_FILENO) }
         if let failure { throw StandardOutputError(errno: failure) }
     }
 

@@ -24,16 +24,8 @@ public struct LogSink: Sendable {
     /// `stderr` is a C global that Swift 6 strict concurrency does not allow touching).
     public static func writeToStandardError(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(STDERR_FILENO, base + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }   // nowhere left to report a failure to write to stderr
-                offset += written
-            }
-        }
+        // A failure is not reported: standard error is where it would go.
+        _ = text.withUTF8 { DescriptorOutput.writeAll(UnsafeRawBufferPointer($0), to: STDERR_FILENO) }
     }
 
     func write(_ line: String) { writeLine(line) }
