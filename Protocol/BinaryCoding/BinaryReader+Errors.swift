@@ -30,7 +30,8 @@ extension BinaryReader {
     /// The generic decoder's `keyNotFound` for an absent non-optional field.
     @usableFromInline
     static func missing(_ key: any CodingKey, holdingMessage: Bool = false) -> DecodingError {
-        let message = holdingMessage ? "no field \(key.intValue ?? 0) holding a message" : "no field \(key.intValue ?? 0) in the message"
+        let name = fieldName(UInt32(clamping: key.intValue ?? 0), keyName: key.stringValue)
+        let message = holdingMessage ? "no \(name) holding a message" : "no \(name) in the message"
         return .keyNotFound(key, DecodingError.Context(codingPath: [], debugDescription: message))
     }
 

@@ -9,15 +9,17 @@ extension DecoderNode {
         .dataCorrupted(DecodingError.Context(codingPath: path(key), debugDescription: message))
     }
 
-    func notFound(_ number: UInt32, _ message: String, key: (any CodingKey)? = nil) -> DecodingError {
+    /// Field `number` is absent: `message` is given the field as it is named ("field 5 (billing)").
+    func notFound(_ number: UInt32, _ message: (String) -> String, key: (any CodingKey)? = nil) -> DecodingError {
         let missing = key ?? self.key ?? BinaryCodingKey(intValue: Int(number))
         let parentPath = key == nil && self.key != nil ? (parent?.codingPath ?? []) : codingPath
-        return .keyNotFound(missing, DecodingError.Context(codingPath: parentPath, debugDescription: message))
+        return .keyNotFound(missing, DecodingError.Context(
+            codingPath: parentPath, debugDescription: message(fieldName(number, keyName: missing.stringValue))))
     }
 
     /// A field that must be present is not.
     func missingField(_ number: UInt32, key: (any CodingKey)?) -> DecodingError {
-        notFound(number, "no field \(number) in the message", key: key)
+        notFound(number, { "no \($0) in the message" }, key: key)
     }
 
     func mismatch(

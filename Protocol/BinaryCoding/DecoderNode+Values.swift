@@ -186,7 +186,13 @@ func unknownEnumMessage(_ type: Any.Type, number: Int, field: UInt32?, keyName: 
 
 /// "field 8 (kind): ", or "field 8: " for a key whose name is its number or empty.
 func fieldPrefix(_ field: UInt32, keyName: String) -> String {
-    keyName.isEmpty || keyName == String(field) ? "field \(field): " : "field \(field) (\(keyName)): "
+    fieldName(field, keyName: keyName) + ": "
+}
+
+/// "field 8 (kind)", or "field 8" for a key whose name is its number or empty: the wire's number
+/// for a client in any language, the schema's name (CUSTOMER-API.md) for the person reading it.
+func fieldName(_ field: UInt32, keyName: String) -> String {
+    keyName.isEmpty || keyName == String(field) ? "field \(field)" : "field \(field) (\(keyName))"
 }
 
 private func enumNumbers<C: CaseIterable>(_ type: C.Type) -> [Int] {

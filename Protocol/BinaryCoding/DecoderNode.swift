@@ -146,7 +146,7 @@ final class DecoderNode: Decoder, CodingPathNode {
                 try scan(&merged, entry)
             }
             guard !merged.entries.isEmpty || parentIndex.contains(number) else {
-                throw notFound(number, "no field \(number) holding a message")
+                throw notFound(number, { "no \($0) holding a message" })
             }
             spareEntries = merged.entries
             return merged

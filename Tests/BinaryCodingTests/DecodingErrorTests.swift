@@ -176,9 +176,11 @@ func nestedMessages(depth: Int) -> [UInt8] {
 
     enum WireDescriptionTestFailure: Error { case decoded }
 
-    @Test func aMissingFieldIsNamedByItsNumberWithoutSwiftsWords() throws {
+    /// By its number for any client and by its schema name for the person reading it (before, the
+    /// number alone: "no field 5 in the message" left a caller of SetForecast guessing `billing`).
+    @Test func aMissingFieldIsNamedByItsNumberAndNameWithoutSwiftsWords() throws {
         let text = try Self.error(decoding: [], as: OneInt.self).wireDescription
-        #expect(text == "no field 1 in the message")
+        #expect(text == "no field 1 (value) in the message")
     }
 
     @Test func aMessageElementOfTheWrongWireTypeIsNamedByItsIndexOnce() throws {

@@ -192,7 +192,12 @@ import Testing
                 (CustomerService.createCustomer.descriptor, [0x08, 0x01],
                  "field 1: expected wire type 2 (length-delimited) for a message, found 0 (varint) at byte offset 1 (at field 1)"),
                 // CreateCustomerRequest without its fields (1).
-                (CustomerService.createCustomer.descriptor, [], "no field 1 holding a message"),
+                (CustomerService.createCustomer.descriptor, [], "no field 1 (fields) holding a message"),
+                // SetForecastRequest with a project, a month, revenue, cost and hours but no billing (5):
+                // named by its number and its name (fuzz30 found the number alone).
+                (FinancialService.setForecast.descriptor,
+                 [0x08, 0x02, 0x12, 0x07] + Array("2026-01".utf8) + [0x1A, 0x01, 0x31, 0x22, 0x01, 0x31, 0x32, 0x01, 0x31],
+                 "no field 5 (billing) in the message"),
             ]
             for (method, payload, text) in cases {
                 let error = await outcome { _ = try await client.channel.unary(method, payload: payload) }

@@ -180,7 +180,7 @@ import Testing
         Case(name: "undecodable request message", bytes: callStart(TestService.echo, message: [0xFF]),
              outcome: .status(.invalidArgument), mentions: "cannot decode the request message"),
         Case(name: "request without a non-optional field", bytes: callStart(TestService.count, message: []),
-             outcome: .status(.invalidArgument), mentions: ": no field 1 in the message"),
+             outcome: .status(.invalidArgument), mentions: ": no field 1 (value) in the message"),
         // The wire's words, not Swift's ("for String", "UInt8").
         Case(name: "request field of the wrong wire type", bytes: callStart(TestService.echo, message: [0x08, 0x01]),
              outcome: .status(.invalidArgument),
