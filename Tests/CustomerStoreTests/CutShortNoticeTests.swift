@@ -22,8 +22,16 @@ import SQLiteEngine
                                                       context: "reading a page the log held"))
         let threadName = "cut-notice-\(getpid() % 10_000)"
 
-        async let first: String = onThread {
-            Thread.current.name = threadName  // the thread's name in /proc, as pthread_setname_np
+        // A thread started at once, not a child task that first waits for a cooperative-pool thread
+        // (which other tests' bodies may hold past the wait below).
+        let first = ThreadTask<String> {
+            // The thread's name in /proc. Not `Thread.current.name`: Foundation applies it only once
+            // the parent has stored the new thread's handle, which the thread may run before (then
+            // the name was kept but never set, and the wait below never found the thread).
+            // (Glibc's module has no pthread_setname_np: the kernel's own file for it.)
+            let comm = open("/proc/thread-self/comm", O_WRONLY)
+            _ = threadName.withCString { write(comm, $0, strlen($0)) }
+            close(comm)
             return "\(watch.noticing(shortRead))"
         }
         let blocked = await onThread { Self.waitUntilThread(named: threadName, isIn: "wait_for_partner") }
@@ -36,17 +44,19 @@ import SQLiteEngine
             defer { try? handle.close() }
             return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
         }
-        let firstAnswer = await first
+        let firstAnswer = try await first.value
         #expect(written.contains("was cut short while the server ran"))
         #expect(firstAnswer.contains("was cut short"))
         let later = #expect(throws: StoreError.self) { try watch.requireNotCutShort() }
         #expect("\(later.map { "\($0)" } ?? "")".contains("the marker that would stop the next start could not be written"))
     }
 
-    /// Waits (at most 60 s, on the caller's own thread) until a thread of this process named `name`
-    /// sleeps in the kernel function `wchan`.
+    /// Waits (at most 300 s, on the caller's own thread) until a thread of this process named `name`
+    /// sleeps in the kernel function `wchan`. Bounded by the clock, not by a count of looks: each
+    /// look reads every thread's name, which takes long with a full run's hundreds of threads.
     private static func waitUntilThread(named name: String, isIn wchan: String) -> Bool {
-        for _ in 0..<60_000 {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
             let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
             for task in tasks {
                 let comm = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
