@@ -52,7 +52,7 @@ public struct BinaryReader: ~Copyable {
     /// the offset after its tag and its wire type; not set when it does not occur: only the counts
     /// are cleared for each message, 128 bytes, and a field's entry is written once per occurrence
     /// with no test. A look-up that read the tag again cost ~10 instructions more, ~2 000 a card
-    /// and ~15 000 a page of 50 under callgrind: docs/PERFORMANCE.md "card30". A table of first occurrences
+    /// and ~15 000 a page of 50 under callgrind: docs/performance/HISTORY.md "card30". A table of first occurrences
     /// cost a third table to clear and a test per field; a field that occurs more than once, the
     /// only one whose first occurrence is not its last, is a repeated one, whose walk over its
     /// occurrences starts once per decode.) 32-bit: `BinaryDecoder` reads a buffer over 2 GiB through the

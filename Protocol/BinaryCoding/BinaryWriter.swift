@@ -159,7 +159,7 @@ public struct BinaryWriter {
     /// exactly as a keyed container would write it; nil writes nothing. Inlinable, so the test of
     /// nil is specialised in the caller: unspecialised, binding the optional copied and destroyed
     /// it through the generic value witnesses of `Optional` (~4 400 instructions a card under
-    /// callgrind for its five `Codable` tabs, absent in the bench's: docs/PERFORMANCE.md "card30").
+    /// callgrind for its five `Codable` tabs, absent in the bench's: docs/performance/HISTORY.md "card30").
     @inlinable public mutating func write<K: CodingKey, V: Encodable>(_ key: K, encoding value: V?) throws {
         guard let value else { return }
         try write(Self.number(key.intValue), encoding: value)

@@ -54,7 +54,7 @@ extension String: WireBytes {
     /// discriminator of a small ASCII string, 0xE0, with the count), so the ASCII check is one
     /// test of both words. `String(unsafeUninitializedCapacity:initializingUTF8With:)` made it
     /// through a closure and a check of its own, ~86 instructions a string under callgrind, a
-    /// third of a page's strings (docs/PERFORMANCE.md "card30"); WireStringTests compare every
+    /// third of a page's strings (docs/performance/HISTORY.md "card30"); WireStringTests compare every
     /// length with `String(validating:)`. Other platforms take that initializer.
     @inline(__always)
     static func smallASCII(_ bytes: UnsafeRawBufferPointer) -> String? {

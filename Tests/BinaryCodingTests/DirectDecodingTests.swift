@@ -306,7 +306,7 @@ func expectSameOutcome<T: Codable & Equatable>(
     /// three bytes: overlong varints, which protobuf accepts) are read from where their value
     /// begins as the others are: every field of the golden customers so written, one at a time
     /// and all at once, decodes to the same customer on both paths (BinaryReader's tables hold
-    /// where a field's value begins, docs/PERFORMANCE.md "card30").
+    /// where a field's value begins, docs/performance/HISTORY.md "card30").
     @Test func fieldsWithOverlongTagsAndLengthsReadAsTheOthers() throws {
         for (name, expected) in [("customer-basic", Fixtures.basic), ("customer-full", Fixtures.full)] {
             let fields = wireFields(try Self.golden(name))

@@ -138,8 +138,8 @@ import SQLiteEngine
     static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, headOffice: StoredAddress?,
                          users: UserNames) throws -> [StoredAddress] {
         // Tested in place, not as `headOffice.flatMap { … ? $0 : nil }`: that made a copy of the
-        // address (its texts retained) which the array then copied again (docs/PERFORMANCE.md
-        // "card30").
+        // address (its texts retained) which the array then copied again
+        // (docs/performance/HISTORY.md "card30").
         var ownHeadOfficeID: Int64?
         if case .some(let office) = headOffice, office.customerID == customerID { ownHeadOfficeID = office.id }
         return try connection.withStatement(besideHeadOffice) { statement in

@@ -79,7 +79,7 @@ public struct CustomerListingRow {
 
     /// The head office the read decoded (see ``hasDecodedHeadOffice``) lent to `body`; nothing
     /// when the customer has none. ``headOffice()`` returns a copy, whose texts a card's writer
-    /// retained and released again (docs/PERFORMANCE.md "card30").
+    /// retained and released again (docs/performance/HISTORY.md "card30").
     public func withDecodedHeadOffice(_ body: (StoredAddress) throws -> Void) rethrows {
         if case .some(.some(let office)) = decodedHeadOffice { try body(office) }
     }
