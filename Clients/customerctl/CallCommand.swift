@@ -9,7 +9,8 @@ enum CallCommand {
     static let data = Option.value(
         "data", "JSON", short: "d", help: """
             The request as a JSON object with the message's field names (see `customerctl services`
-            and Protocol/CUSTOMER-API.md); `-` reads it from stdin. Default: {} (every field absent).
+            and Protocol/CUSTOMER-API.md); `-` reads it from stdin (at most 256 MiB: larger imports
+            go through `customers import`). Default: {} (every field absent).
             Enums by case name, decimals as strings ("1234.50") or numbers (1234.50), both read
             exactly from their digits: a number no field can hold exactly (more than 38 digits,
             1e-400) is refused naming its field, never rounded. Times in ISO 8601 with a zone.
@@ -63,11 +64,20 @@ enum CallCommand {
         }
     }
 
+    /// The most of standard input `call` reads: every request is encoded before the first is sent,
+    /// so stdin is held whole (`< /dev/zero` took memory until the system killed customerctl).
+    /// Larger imports go through `customerctl customers import`, which streams its file.
+    static let standardInputLimit = 256 << 20
+
     /// `--data`'s text, or stdin's for `-`, read on a thread of its own: stdin may wait for a
     /// person or a pipe for as long as they like, and the cooperative pool must not wait with it.
+    /// read(2), not FileHandle's `readDataToEndOfFile`, which trapped on a failed read (`< /`:
+    /// SIGILL; redteam31).
     private static func text(of data: String) async throws -> Data {
         guard data == "-" else { return Data(data.utf8) }
-        return try await runOnThread { FileHandle.standardInput.readDataToEndOfFile() }
+        return Data(try await runOnThread {
+            try DescriptorInput.readAll(from: STDIN_FILENO, named: "standard input", limit: standardInputLimit)
+        })
     }
 
     /// Every number read from its own digits (`DynamicValue(json:)`): JSONDecoder rounded them.

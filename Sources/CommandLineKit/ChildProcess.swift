@@ -214,19 +214,10 @@ private final class Pipe: Sendable {
         close(readEnd)
     }
 
-    /// Reads until end of file, then closes the read end.
+    /// Reads until end of file, then closes the read end (a failed read, which a pipe's read end
+    /// does not meet, gives nothing).
     func readToEnd() -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 || errno != EINTR {
-                break
-            }
-        }
-        close(readEnd)
-        return bytes
+        defer { close(readEnd) }
+        return (try? DescriptorInput.readAll(from: readEnd, named: "a child's output")) ?? []
     }
 }

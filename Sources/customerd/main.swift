@@ -42,7 +42,8 @@ let helpText = """
       These variables are removed from its environment once read.
 
     EXIT CODES:
-      0   stopped cleanly (SIGTERM, SIGINT or SIGHUP; SIGUSR1 and SIGUSR2 are logged and ignored)
+      0   stopped cleanly (SIGTERM, SIGINT, SIGHUP, SIGPWR or SIGXCPU; SIGUSR1, SIGUSR2, SIGALRM,
+          SIGVTALRM, SIGPROF, SIGIO, SIGSTKFLT and SIGRTMIN to SIGRTMAX are logged and ignored)
       1   could not start (the message says why: socket in use, unsafe socket directory, inherited
           socket not a listening Unix stream socket, ...)
       2   another customerd owns the database (the message names its pid)

@@ -193,4 +193,38 @@ import Testing
         #expect(try await daemon.exitStatus("customerd to stop after SIGUSR1, SIGUSR2 and SIGTERM") == 0)
         #expect(!FileManager.default.fileExists(atPath: files.socket))
     }
+
+    /// The other signals whose default action ended customerd at once (redteam31: exit 142 for
+    /// SIGALRM, 154, 155, 157, 144, 162, 163 and 192 for the rest, calls cut, the socket file left)
+    /// are logged and ignored as SIGUSR1 is: each sent, then a create is answered, then SIGTERM
+    /// is a clean stop. glibc's own real-time signals (32, 33) are not sent: they are its threads'.
+    @Test func theSignalsThatMeanNothingToItAreLoggedAndIgnored() async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (daemon, clients) = try await Self.startWithClients(socket: files.socket, database: files.database)
+        defer { daemon.killInBackground(); for client in clients { client.close() } }
+        let firstRealTime = __libc_current_sigrtmin(), lastRealTime = __libc_current_sigrtmax()
+        for signal in [SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGSTKFLT, firstRealTime, firstRealTime + 1, lastRealTime] {
+            daemon.terminate(signal)
+        }
+        let created = try await clients[0].customers.create(CustomerFields(name: "Stray Signals Oy", country: "FI"))
+        #expect(try await clients[0].customers.get(id: created.id).name == "Stray Signals Oy")
+        daemon.terminate(SIGTERM)
+        #expect(try await daemon.exitStatus("customerd to stop after the stray signals and SIGTERM") == 0)
+        #expect(!FileManager.default.fileExists(atPath: files.socket))
+    }
+
+    /// SIGPWR (power failing) and SIGXCPU (the soft CPU-time limit used up) stop customerd cleanly
+    /// (redteam31; before, their default ended it at once: exit 158, and a core dump for SIGXCPU).
+    @Test(arguments: [SIGPWR, SIGXCPU])
+    func aPowerFailureOrTheCPULimitStopsItCleanly(signal: Int32) async throws {
+        let files = try DaemonFiles()
+        defer { files.remove() }
+        let (daemon, clients) = try await Self.startWithClients(socket: files.socket, database: files.database)
+        defer { daemon.killInBackground(); for client in clients { client.close() } }
+        _ = try await clients[0].customers.create(CustomerFields(name: "Power Cut Oy", country: "FI"))
+        daemon.terminate(signal)
+        #expect(try await daemon.exitStatus("customerd to stop after signal \(signal)") == 0)
+        #expect(!FileManager.default.fileExists(atPath: files.socket))
+    }
 }

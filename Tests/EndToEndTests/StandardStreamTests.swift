@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    /// Before: `customerctl call … -d - < /` trapped in FileHandle's readDataToEndOfFile (EISDIR;
+    /// SIGILL, exit 132, a crash report), and `< /dev/zero` read until memory ran out. Now a failed
+    /// read is exit 1 naming its cause, more than 256 MiB is refused, and nothing is sent: the
+    /// import that read a directory created no customer (redteam31).
+    @Test func customerctlCallReadingAStandardInputItCannotUseSaysSoAndSendsNothing() async throws {
+        try await withServer { server, client in
+            let get = ["call", "customer.v1.CustomerService/GetCustomer", "-d", "-"]
+            let import_ = ["call", "customer.v1.CustomerService/ImportCustomers"]
+            for command in [get, import_] {
+                let result = try await ctl(server, redirections: "< /", command)
+                #expect(result.status == 1, "\(command): \(result.stderr)")
+                #expect(result.stderr == "Error: cannot read standard input: Is a directory\n", "\(command)")
+            }
+            let endless = try await ctl(server, redirections: "< /dev/zero", get)
+            #expect(endless.status == 1, "\(endless.stderr)")
+            #expect(endless.stderr == "Error: standard input holds more than 256 MiB, the most read\n")
+            #expect(try await client.customers.list().customers.isEmpty)
+        }
+    }
+
     /// Before: customerd's usage errors printed the operator's argument as typed, an ESC starting
     /// a terminal command and a CR or line break rewriting the line; customerctl escaped each line
     /// but kept a typed line break. Now both write them as the log does (`TerminalText`).

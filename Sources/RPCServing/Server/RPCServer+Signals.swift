@@ -1,10 +1,11 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ServiceLog
 
 extension RPCServer {
-    /// Starts the server if needed, blocks until SIGTERM, SIGINT or SIGHUP (or until another thread shuts it
-    /// down; SIGUSR1 and SIGUSR2 are logged and ignored), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
+    /// Starts the server if needed, blocks until SIGTERM, SIGINT, SIGHUP, SIGPWR or SIGXCPU (or until another thread shuts it
+    /// down; SIGUSR1, SIGUSR2 and the other signals `TerminationSignals.ignored` lists are logged and ignored), shuts down gracefully and returns the process exit code: 0, or 1 if it could not start
     /// or could not install its signal handlers.
     ///
     /// `whenReady` runs once the server accepts calls and a SIGTERM would be handled (so a service
@@ -15,7 +16,7 @@ extension RPCServer {
         do {
             signals = try TerminationSignals()
         } catch {
-            runtime.logger.critical("cannot install the SIGTERM/SIGINT/SIGHUP handlers", [("error", error.description)])
+            runtime.logger.critical("cannot install the signal handlers (SIGTERM and the others)", [("error", error.description)])
             return 1
         }
         defer { signals.restore() }
@@ -30,9 +31,14 @@ extension RPCServer {
         lifecycle.onStopped { signals.wake() }
         whenReady()
         var received = signals.wait()
+        // A few lines a second, the rest counted: a loop of `kill` by the server's own user wrote
+        // 98 000 lines in 3 s (redteam31).
+        let ignoredLog = LogRateLimiter(interval: .seconds(1), lines: 4)
         while TerminationSignals.ignored.contains(received) {
-            runtime.logger.notice("received signal, ignored: customerd has nothing to reload or reopen (SIGTERM, SIGINT or SIGHUP stop it)",
-                                  [("signal", TerminationSignals.name(of: received))])
+            if let suppressed = ignoredLog.admit() {
+                runtime.logger.notice("received signal, ignored: customerd sets no timer and has nothing to reload or reopen (SIGTERM, SIGINT, SIGHUP or SIGPWR stop it)",
+                                      LogRateLimiter.fields([("signal", TerminationSignals.name(of: received))], suppressed: suppressed))
+            }
             received = signals.wait()
         }
         if received != 0 {
