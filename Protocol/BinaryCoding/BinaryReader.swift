@@ -87,39 +87,63 @@ public struct BinaryReader: ~Copyable {
             return
         }
         let table = base + depth * entries
-        let size = Self.tableSize
-        table.update(repeating: 0, count: size)
+        table.update(repeating: 0, count: Self.tableSize)
         self.table = table
         // Counted in a local, written back once: the budget's memory is not reread per field.
         var left = budget.pointee.occurrences
-        var position = start
-        while position < end {
-            let tagOffset = position
-            let number: Int
-            let stored: Int
-            if let quick = Self.commonField(buffer, position, end) {
-                number = quick.number
-                stored = quick.stored
-                position = quick.next
-            } else {
-                let entry = try MessageIndex.field(buffer, &position, end)
-                number = Int(entry.number)
-                stored = Stored.make(valueAt: Self.afterTag(buffer, tagOffset, end), entry.wireType.rawValue)
-            }
-            guard left > 0 else {
-                throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: number), at: tagOffset)
-            }
-            left &-= 1
-            guard number < size else { continue }
-            table[number] &+= 1
-            table[size + number] = Int32(truncatingIfNeeded: stored)
+        // Every field takes a byte at least (two: a tag and a value, or an empty content's
+        // length): with as many occurrences left as the message has bytes, none of its fields can
+        // find the budget spent, and the pass does not test it per field (the test and the branch
+        // were ~2 of a field's ~40 instructions, docs/PERFORMANCE.md "card31").
+        if left >= end - start {
+            try Self.firstPass(buffer, from: start, to: end, into: table, left: &left, budget: budget, counting: false)
+        } else {
+            try Self.firstPass(buffer, from: start, to: end, into: table, left: &left, budget: budget, counting: true)
         }
         budget.pointee.occurrences = left
     }
 
+    /// The first pass over the message in `start..<end`: each field's tag, varints and length
+    /// checked, its count and its last occurrence's entry written into `table`, one occurrence
+    /// taken from `left` (the budget's), refused with the budget's error when none is left if
+    /// `counting` (inlined twice, so the test is in one loop only).
+    ///
+    /// A field of the common shape (`commonField`) has a number with a slot (1 to 31), so it is
+    /// written with no test of its number; the rest take `MessageIndex.field`, as before.
+    @inline(__always)
+    private static func firstPass(
+        _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, into table: UnsafeMutablePointer<Int32>,
+        left: inout Int, budget: UnsafeMutablePointer<DecodingBudget>, counting: Bool
+    ) throws(WireFailure) {
+        let size = tableSize
+        var position = start
+        while position < end {
+            let tagOffset = position
+            if let quick = commonField(buffer, position, end) {
+                if counting, left <= 0 {
+                    throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: quick.number), at: tagOffset)
+                }
+                left &-= 1
+                position = quick.next
+                table[quick.number] &+= 1
+                table[size + quick.number] = Int32(truncatingIfNeeded: quick.stored)
+            } else {
+                let entry = try MessageIndex.field(buffer, &position, end)
+                if counting, left <= 0 { throw budget.pointee.occurrencesExceeded(entry.number, at: tagOffset) }
+                left &-= 1
+                let number = Int(entry.number)
+                guard number < size else { continue }
+                table[number] &+= 1
+                table[size + number] = Int32(truncatingIfNeeded: Stored.make(
+                    valueAt: afterTag(buffer, tagOffset, end), entry.wireType.rawValue))
+            }
+        }
+    }
+
     /// The field at `position` when it has the shape of nearly every field: a tag of one or two
-    /// bytes, and a varint of at most nine bytes (below 2^63, so it cannot overflow), a fixed64, a
-    /// fixed32, or a length of one or two bytes that fits before `end`. Its number, its table
+    /// bytes of a number with a slot in the tables (1 to 31), and a varint of at most nine bytes
+    /// (below 2^63, so it cannot overflow), a fixed64, a fixed32, or a length of one or two bytes
+    /// that fits before `end`. Its number, its table
     /// entry (`Stored`) and where the next field begins; nil for anything else, which `MessageIndex.field` then reads (and
     /// refuses with its message), so both accept the same fields. Reading those checks and
     /// messages for every field cost as much as the rest of the first pass.
@@ -128,9 +152,11 @@ public struct BinaryReader: ~Copyable {
         _ buffer: UnsafeRawBufferPointer, _ position: Int, _ end: Int
     ) -> (number: Int, stored: Int, next: Int)? {
         var at = position
-        guard let tag = shortVarint(buffer, &at, end) else { return nil }
+        // A number with a slot (1 to 31) in one test: a tag from 8 to 255.
+        guard let tag = shortVarint(buffer, &at, end), UInt(bitPattern: tag &- 8) < UInt(tableSize * 8 - 8) else {
+            return nil
+        }
         let number = tag >> 3
-        guard number >= 1 else { return nil }
         let stored = Stored.make(valueAt: at, tag & 7)
         switch tag & 7 {
         case 0:
