@@ -17,18 +17,18 @@ extension Caller {
         try visibleCounts(labels, of: .labelContacts, in: store, id: \.id, count: \.contactCount)
     }
 
-    /// A card's segments (its contact-information and settings tabs) counted as this caller may
-    /// read them; the tabs as read for a caller who may read every customer.
-    func visible<Customer>(_ tabs: CardTabs<Customer>, in store: CustomerStore) throws -> CardTabs<Customer> {
-        guard rights.readCustomers != .all else { return tabs }
-        var shown = tabs
-        if let segments = shown.contactInformation?.segments, !segments.isEmpty {
-            shown.contactInformation?.segments = try visible(segments, in: store)
+    /// A card's segments (its contact-information and settings tabs) counted, in place, as this
+    /// caller may read them; the tabs as read for a caller who may read every customer. In place:
+    /// returned, the tabs were copied and the read's destroyed, each through the runtime's generic
+    /// `Optional` witnesses for their optional tabs (docs/PERFORMANCE.md "card31").
+    func showVisible<Customer>(_ tabs: inout CardTabs<Customer>, in store: CustomerStore) throws {
+        guard rights.readCustomers != .all else { return }
+        if let segments = tabs.contactInformation?.segments, !segments.isEmpty {
+            tabs.contactInformation?.segments = try visible(segments, in: store)
         }
-        if let segments = shown.settings?.segments, !segments.isEmpty {
-            shown.settings?.segments = try visible(segments, in: store)
+        if let segments = tabs.settings?.segments, !segments.isEmpty {
+            tabs.settings?.segments = try visible(segments, in: store)
         }
-        return shown
     }
 
     /// `records` as read (counted over every customer) for a caller who may read all customers;

@@ -31,10 +31,11 @@ extension CardServiceHandler {
         let (asked, financialHidden) = askedTabs(tabs, for: caller)
         return try BinaryEncoder().encodeFields(of: CustomerCard.self, capacity: 4096) { writer in
             var lent = LentRows()
-            let stored = try caller.visible(store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to,
-                                                           lendingCustomer: { row in
+            var stored = try store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to,
+                                            lendingCustomer: { row in
                 try writer.writeMessage(CustomerCard.CodingKeys.customer) { try row.encodeCustomer(to: &$0) }
-            }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) }), in: store)
+            }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) })
+            try caller.showVisible(&stored, in: store)
             let order = stored.lentActivityOrder ?? []
             try CustomerCard.encodeTabs(
                 to: &writer,
@@ -54,8 +55,8 @@ extension CardServiceHandler {
     static func card(of customerID: Int64, tabs: [CardTab], from: String?, to: String?, for caller: Caller,
                      store: CustomerStore) throws -> CustomerCard {
         let (asked, financialHidden) = askedTabs(tabs, for: caller)
-        let stored = try caller.visible(store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to),
-                                        in: store)
+        var stored = try store.cardTabs(customerID: customerID, now: Date(), tabs: asked, from: from, to: to)
+        try caller.showVisible(&stored, in: store)
         return CustomerCard(
             customer: Customer(stored.customer),
             contactInformation: stored.contactInformation.map { information in

@@ -135,25 +135,27 @@ import SQLiteEngine
     /// customer): the same list as `fetchAll(_:customerID:users:)`, the head office taken as read
     /// rather than read again. The schema's triggers keep a head office among its customer's own
     /// addresses; one that were not would be left out and every address read, as `fetchAll` would.
-    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, headOffice: StoredAddress?,
+    static func fetchAll(_ connection: SQLiteConnection, customerID: Int64, headOffice: consuming StoredAddress?,
                          users: UserNames) throws -> [StoredAddress] {
         // Tested in place, not as `headOffice.flatMap { … ? $0 : nil }`: that made a copy of the
         // address (its texts retained) which the array then copied again
         // (docs/performance/HISTORY.md "card30").
         var ownHeadOfficeID: Int64?
         if case .some(let office) = headOffice, office.customerID == customerID { ownHeadOfficeID = office.id }
-        return try connection.withStatement(besideHeadOffice) { statement in
+        // Room for the usual few reserved: a one-element literal of the head office grew (an
+        // allocation, the head office copied and the first storage released) at the second
+        // address (docs/performance/HISTORY.md "card29"). The head office moved in, not copied:
+        // the array is filled here rather than in the statement's closure, which could only
+        // copy it (docs/PERFORMANCE.md "card31").
+        var addresses: [StoredAddress] = []
+        addresses.reserveCapacity(4)
+        if ownHeadOfficeID != nil, case .some(let office) = consume headOffice { addresses.append(office) }
+        try connection.withStatement(besideHeadOffice) { statement in
             try statement.bind([.integer(customerID), ownHeadOfficeID.map { .integer($0) } ?? .null])
-            // Room for the usual few reserved: a one-element literal of the head office grew (an
-            // allocation, the head office copied and the first storage released) at the second
-            // address (docs/performance/HISTORY.md "card29").
-            var addresses: [StoredAddress] = []
-            addresses.reserveCapacity(4)
-            if ownHeadOfficeID != nil, case .some(let office) = headOffice { addresses.append(office) }
             try statement.forEachRow(Columns.self) { columns in
                 if let address = try decode(statement, columns, users: users) { addresses.append(address) }
             }
-            return addresses
         }
+        return addresses
     }
 }

@@ -12,33 +12,38 @@ extension CustomerStore {
     public func contactInformation(customerID: Int64, now: Date) throws -> StoredContactInformation {
         try read { connection in
             let users = UserNames(connection)
-            guard let fetched = try CardCustomer.fetch(connection, id: customerID, users: users, lending: { _ in }) else {
+            var read = CardCustomer(id: customerID)
+            guard try CardCustomer.fetch(connection, id: customerID, users: users, into: &read, lending: { _ in }) != nil
+            else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            return try Self.contactInformation(connection, of: fetched.read, now: now, users: users)
+            return try Self.contactInformation(connection, of: &read, now: now, users: users)
         }
     }
 
     /// The tab's reads for a customer already read, inside the caller's transaction (also used by
     /// `cardTabs`), sharing its user names (`users`): a card names the same few users ~35 times.
     /// The segments and the project tasks are read only when the customer's read found some.
-    static func contactInformation(_ connection: SQLiteConnection, of read: CardCustomer, now: Date,
+    static func contactInformation(_ connection: SQLiteConnection, of read: inout CardCustomer, now: Date,
                                    users: UserNames) throws -> StoredContactInformation {
-        try contactInformation(connection, of: read, users: users, contacts: {
-            try ContactRow.fetchAll(connection, customerID: read.id, includeDeactivated: false, users: users)
+        let (id, hasProject) = (read.id, read.hasProject)
+        return try contactInformation(connection, of: &read, users: users, contacts: {
+            try ContactRow.fetchAll(connection, customerID: id, includeDeactivated: false, users: users)
         }, activities: {
-            try ActivityRow.list(connection, customerID: read.id, now: now.milliseconds,
-                                 withProjectTasks: read.hasProject, users: users)
+            try ActivityRow.list(connection, customerID: id, now: now.milliseconds, withProjectTasks: hasProject,
+                                 users: users)
         })
     }
 
     /// The tab with its contacts made by `contacts` and its activities by `activities`, read
-    /// between the addresses and the segments (the order of the tab's fields).
-    static func contactInformation(_ connection: SQLiteConnection, of read: CardCustomer, users: UserNames,
+    /// between the addresses and the segments (the order of the tab's fields). The customer's
+    /// head office is moved out of `read` into the tab's addresses, not copied (its texts retained
+    /// and the read's released again, docs/PERFORMANCE.md "card31").
+    static func contactInformation(_ connection: SQLiteConnection, of read: inout CardCustomer, users: UserNames,
                                    contacts: () throws -> [StoredContact],
                                    activities: () throws -> StoredActivityList) throws -> StoredContactInformation {
         StoredContactInformation(
-            addresses: try AddressRow.fetchAll(connection, customerID: read.id, headOffice: read.headOffice,
+            addresses: try AddressRow.fetchAll(connection, customerID: read.id, headOffice: read.headOffice.take(),
                                                users: users),
             contacts: try contacts(),
             activities: try activities(),

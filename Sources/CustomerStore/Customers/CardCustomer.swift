@@ -24,23 +24,41 @@ struct CardCustomer {
         }
     }
 
+    /// What the card's later reads need before the customer is read: nothing found yet.
+    init(id: Int64) {
+        self.id = id
+        headOffice = nil
+        hasSegment = false
+        hasProject = false
+    }
+
     /// The customer with this id lent to `body` as its row (head office included, decoded once
-    /// for both), with what the card's later reads need, or nil; inside the caller's read
-    /// transaction, so the probes answer for the snapshot the card's other reads see.
+    /// for both), what `body` made of it, or nil; `read` set to what the card's later reads need
+    /// when there is one. Inside the caller's read transaction, so the probes answer for the
+    /// snapshot the card's other reads see.
+    ///
+    /// `read` is written in place and only `body`'s result (`()` for a server's card) goes through
+    /// the engine's generic `withStatement`: an optional tuple of both returned through it, and
+    /// unwrapped by the caller, was copied twice and destroyed three times a card through the
+    /// runtime's generic `Optional` witnesses (the head office's texts retained and released each
+    /// time, ~1 300 instructions, docs/PERFORMANCE.md "card31"). The head office decoded
+    /// for the row is moved into `read` once `body` is done with the row, not copied.
     static func fetch<Customer>(_ connection: SQLiteConnection, id: Int64, users: UserNames,
-                                lending body: (CustomerListingRow) throws -> Customer) throws
-        -> (read: CardCustomer, customer: Customer)? {
+                                into read: inout CardCustomer,
+                                lending body: (CustomerListingRow) throws -> Customer) throws -> Customer? {
+        var customer: Customer?
         try connection.withStatement(CustomerRow.byIDForCard) { statement in
             try statement.bind(id, at: 1)
-            guard let columns = try statement.nextRow(Columns.self) else { return nil }
+            guard let columns = try statement.nextRow(Columns.self) else { return }
             var row = CustomerListingRow(statement: statement, columns: columns.row.customer, users: users,
                                          headOfficeColumns: columns.row.headOffice)
-            let headOffice = try row.headOffice()
-            row.decodedHeadOffice = .some(headOffice)
-            let read = CardCustomer(id: try row.id, headOffice: headOffice,
-                                    hasSegment: try statement.bool(columns.hasSegment),
-                                    hasProject: try statement.bool(columns.hasProject))
-            return (read, try body(row))
+            row.decodedHeadOffice = .some(try row.headOffice())
+            customer = try body(row)
+            read.id = try row.id
+            read.hasSegment = try statement.bool(columns.hasSegment)
+            read.hasProject = try statement.bool(columns.hasProject)
+            if case .some(.some(let office)) = row.decodedHeadOffice.take() { read.headOffice = office }
         }
+        return customer
     }
 }

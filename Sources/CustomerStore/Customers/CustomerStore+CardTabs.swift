@@ -59,14 +59,16 @@ extension CustomerStore {
         let asked = AskedTabs(tabs)
         return try read { connection in
             let users = UserNames(connection)
-            guard let fetched = try CardCustomer.fetch(connection, id: customerID, users: users, lending: body) else {
+            var read = CardCustomer(id: customerID)
+            guard let customer = try CardCustomer.fetch(connection, id: customerID, users: users, into: &read,
+                                                        lending: body) else {
                 throw try Self.missingCustomer(connection, id: customerID)
             }
-            let read = fetched.read
-            var card = CardTabs(customer: fetched.customer)
+            var card = CardTabs(customer: customer)
             if asked.contactInformation {
                 var order: [Int]?
-                card.contactInformation = try Self.contactInformation(connection, of: read, users: users, contacts: {
+                let hasProject = read.hasProject
+                card.contactInformation = try Self.contactInformation(connection, of: &read, users: users, contacts: {
                     guard let contact else {
                         return try ContactRow.fetchAll(connection, customerID: customerID, includeDeactivated: false,
                                                        users: users)
@@ -76,10 +78,10 @@ extension CustomerStore {
                 }, activities: {
                     guard let activity else {
                         return try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
-                                                    withProjectTasks: read.hasProject, users: users)
+                                                    withProjectTasks: hasProject, users: users)
                     }
                     order = try ActivityRow.list(connection, customerID: customerID, now: now.milliseconds,
-                                                 withProjectTasks: read.hasProject, users: users, lending: activity)
+                                                 withProjectTasks: hasProject, users: users, lending: activity)
                     return StoredActivityList(planned: [], done: [])
                 })
                 card.lentActivityOrder = order
