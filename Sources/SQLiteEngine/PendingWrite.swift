@@ -67,12 +67,23 @@ final class PendingCall<T>: PendingWrite {
     let isHandedOff: Bool
     /// Whether the body ran (a handed-off call keeps its body until ``complete()``).
     private var hasRun = false
-    /// The outcome recorded, nil until the body runs or the call fails. Why not `result` itself,
-    /// starting as `closed`: that error's box was made for every call and freed by the writer's
-    /// thread when the body's value replaced it (~400 of the writer's instructions a create, callgrind).
-    private var outcome: Result<T, any Error>?
+    /// The body's value, initialized once it returned (`hasValue`), in memory of the call's own.
+    /// Why not a `Result<T, any Error>?`: the writer's thread runs this class's code unspecialized,
+    /// and storing into that optional looked up the metadata of `Result<T, any Error>` and of its
+    /// `Optional` in the runtime's caches every call (~850 of the writer's instructions a create,
+    /// callgrind, docs/PERFORMANCE.md "create31"); a pointer to `T` needs only `T`'s, which the
+    /// class's own metadata holds. Why not `result` starting as `closed` either: that error's box
+    /// was made for every call and freed by the writer's thread (~400 a create, "create28").
+    private let value = UnsafeMutablePointer<T>.allocate(capacity: 1)
+    private var hasValue = false
+    /// Why the call failed (its body's error, its group's, or why it never ran); it wins over a value.
+    private var error: (any Error)?
     /// What the caller gets. `closed` until the body runs: a call that never runs was refused by `close()`.
-    var result: Result<T, any Error> { outcome ?? .failure(ConnectionClosedError()) }
+    var result: Result<T, any Error> {
+        if let error { return .failure(error) }
+        guard hasValue else { return .failure(ConnectionClosedError()) }
+        return .success(value.pointee)
+    }
 
     init(isExclusive: Bool, checksFirst: Bool, joinsBatch: Bool = false, admission: (() throws -> Void)?,
          _ body: @escaping (SQLiteConnection) throws -> T,
@@ -84,6 +95,11 @@ final class PendingCall<T>: PendingWrite {
         self.body = body
         self.completion = completion
         isHandedOff = completion != nil
+    }
+
+    deinit {
+        if hasValue { value.deinitialize(count: 1) }
+        value.deallocate()
     }
 
     /// Drops a handed-off call's body after its completion, not when it ran: what the body
@@ -110,9 +126,10 @@ final class PendingCall<T>: PendingWrite {
         hasRun = true
         if !isHandedOff { self.body = nil }
         do {
-            outcome = .success(try body(connection))
+            value.initialize(to: try body(connection))
+            hasValue = true
         } catch {
-            outcome = .failure(error)
+            self.error = error
             throw error
         }
     }
@@ -120,6 +137,6 @@ final class PendingCall<T>: PendingWrite {
     func fail(_ error: any Error) {
         body = nil
         admission = nil
-        outcome = .failure(error)
+        self.error = error
     }
 }

@@ -21,7 +21,7 @@ import Testing
     ])
     func theTextIsTheCreatedEntrysChanges(fields: StoredCustomerFields, names: CustomerStore.CheckedNames) {
         let author = Author(userID: 1, source: "import")
-        for number: Int64 in [1, 10_042, 9_999_999] {
+        for number: Int64 in [1, 9, 10, 10_042, 9_999_999, Int64.max] {
             let record = CustomerStore.createdRecord(id: 3, fields, number: number, names: names, at: 1_000, by: author)
             let expected = HistoryChangesText.encode(HistoryLog.creation(record.historyValues))
             #expect(CreatedCustomerChanges(fields).text(number: number, names: names) == expected)

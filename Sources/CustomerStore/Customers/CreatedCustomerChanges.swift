@@ -42,7 +42,7 @@ struct CreatedCustomerChanges: Sendable {
     /// `text(number:names:)`'s bytes appended to `bytes` (a group's creates write theirs into
     /// the batch's buffer, `BoundRows.appendText`).
     func append(number: Int64, names: CustomerStore.CheckedNames, to bytes: inout [UInt8]) {
-        HistoryChangesText.appendCreated("number", String(number), to: &bytes)
+        HistoryChangesText.appendCreated("number", number, to: &bytes)
         bytes += name
         HistoryChangesText.appendCreated("accountManager", names.accountManager?.name, to: &bytes)
         bytes += description

@@ -55,7 +55,7 @@ enum SearchKey {
         func append(number: Int64, to bytes: inout [UInt8]) {
             bytes += nameKey.utf8
             bytes.append(UInt8(ascii: "\n"))
-            bytes += String(number).utf8
+            DecimalBytes.append(number, to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
             bytes += rest.utf8
         }

@@ -50,6 +50,16 @@ enum HistoryChangesText {
         append(value, to: &bytes)
     }
 
+    /// `appendCreated(field, String(value), to:)` without making the `String` (a new customer's
+    /// number, written by the writer's thread: `DecimalBytes`).
+    static func appendCreated(_ field: String, _ value: Int64, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "n"))
+        append(field, to: &bytes)
+        DecimalBytes.append(DecimalBytes.count(value), to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        DecimalBytes.append(value, to: &bytes)
+    }
+
     /// The same changes with their values erased (the names stay), as `eraseValues` stores them.
     static func erasing(_ changes: [StoredFieldChange]) -> [StoredFieldChange] {
         changes.map { StoredFieldChange(field: $0.field, oldValue: nil, newValue: nil, erased: true) }
@@ -101,19 +111,9 @@ enum HistoryChangesText {
 
     private static func append(_ text: String, to bytes: inout [UInt8]) {
         let utf8 = text.utf8
-        appendDecimal(utf8.count, to: &bytes)
+        DecimalBytes.append(utf8.count, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         bytes.append(contentsOf: utf8)
-    }
-
-    /// `value` (never negative: a count) in decimal, without making a String of it.
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        guard value >= 10 else {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value))
-            return
-        }
-        appendDecimal(value / 10, to: &bytes)
-        bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
     }
 
     private static func malformed(_ entryID: Int64, at offset: Int) -> StoreError {
