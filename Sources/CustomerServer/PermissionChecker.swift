@@ -22,7 +22,7 @@ struct PermissionChecker: Sendable {
         let reads = store.beginInterruptibleReads()
         defer { reads.end() }
         do {
-            return try context.withCancelHandler(reads.interrupt) {
+            return try context.withCancelHandler(reads.interrupter) {
                 let caller = try Caller.of(context)
                 try check(requirement, input, as: caller, context)
                 return try body(caller)

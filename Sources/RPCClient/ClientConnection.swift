@@ -305,7 +305,9 @@ final class ClientConnection: Sendable {
     /// to be passed `counted` (``ClientCall/finish(_:local:counted:)``).
     func forget(streamID: UInt32, countingResumedTask: Bool) -> (call: ClientCall, counted: Bool)? {
         let (removed, counted, waiter, retired): (ClientCall?, Bool, SlotWaiter?, Bool) = state.withLock { state in
-            state.blockingCallers[streamID] = nil
+            // Looked at only when some caller blocks: removing a key hashes it even from an empty
+            // dictionary (~100 instructions a call, docs/PERFORMANCE.md "get31").
+            if !state.blockingCallers.isEmpty { state.blockingCallers[streamID] = nil }
             guard let removed = state.calls.removeValue(forKey: streamID) else { return (nil, false, nil, false) }
             let counted = countingResumedTask && state.batching && removed.answerAwaited
             if counted { state.resumedTasks += 1 }

@@ -82,7 +82,7 @@ public final class ConnectionPool: Sendable {
     /// Starts a call whose reads ``interrupt(_:)`` may stop; call it on the thread the call's reads
     /// run on, and ``end(_:)`` once the call is over.
     public func beginInterruptibleReads() -> ReadInterruption {
-        ReadInterruption(thread: pthread_self())
+        ReadInterruption(pool: self, thread: pthread_self())
     }
 
     /// Stops the reads of `reads`' call (its caller has gone or its deadline passed): the statement

@@ -250,7 +250,7 @@ public final class CustomerStore: Sendable {
     /// Starts a call whose reads may be stopped: call it on the thread the call runs on, and
     /// ``InterruptibleReads/end()`` when the call is over (see ``InterruptibleReads``).
     public func beginInterruptibleReads() -> InterruptibleReads {
-        InterruptibleReads(readers: readers, interruption: readers.beginInterruptibleReads())
+        InterruptibleReads(interruption: readers.beginInterruptibleReads())
     }
 
     /// Makes the reads this thread runs from now on (until it calls this again) OS user `uid`'s:

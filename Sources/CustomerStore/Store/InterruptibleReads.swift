@@ -9,16 +9,21 @@ import SQLiteEngine
 /// neither keeps a core busy nor takes a reader from the next caller. Writes are never
 /// interrupted: a write the server began commits or rolls back whole.
 public struct InterruptibleReads: Sendable {
-    let readers: ConnectionPool
     let interruption: ReadInterruption
 
     /// Stops the call's reads; from any thread, waiting for nothing.
     public func interrupt() {
-        readers.interrupt(interruption)
+        interruption.interrupt()
+    }
+
+    /// ``interrupt()`` as a cancel handler that allocates nothing: its one capture, a class
+    /// reference, is its context (see `ReadInterruption.interrupt()`).
+    public var interrupter: @Sendable () -> Void {
+        { [interruption] in interruption.interrupt() }
     }
 
     /// The call is over: its thread reads normally again, and a late ``interrupt()`` does nothing.
     public func end() {
-        readers.end(interruption)
+        interruption.end()
     }
 }

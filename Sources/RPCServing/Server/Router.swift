@@ -27,7 +27,7 @@ public struct Router: Sendable {
     ) {
         add(method, MethodTypes(Req.self, Res.self, requirement), .unary { payload, context in
             let request = try Self.decode(Req.self, from: payload, for: method)
-            return try Self.encode(try handler(request, context), for: method)
+            return EncodedBytes(try Self.encode(try handler(request, context), for: method))
         })
     }
 
@@ -39,7 +39,7 @@ public struct Router: Sendable {
     ) {
         add(method, MethodTypes(Req.self, Res.self, requirement), .unary { payload, context in
             let request = try Self.decode(Req.self, from: payload, for: method)
-            return try handler(request, context).bytes
+            return try handler(request, context).encoded
         })
     }
 
@@ -171,8 +171,8 @@ enum MethodHandler: Sendable {
         }
     }
 
-    /// Request bytes in, response bytes out.
-    case unary(@Sendable ([UInt8], ServerContext) throws -> [UInt8])
+    /// Request bytes in, response bytes out (where their encoder wrote them: see `EncodedBytes`).
+    case unary(@Sendable ([UInt8], ServerContext) throws -> EncodedBytes)
     /// Request bytes in; the response bytes, or the error, go to the ``LaterAnswer`` when ready.
     case unaryLater(@Sendable ([UInt8], ServerContext, LaterAnswer) throws -> Void)
     /// Request bytes in; responses go out through the context's stream.

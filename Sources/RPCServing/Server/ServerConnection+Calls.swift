@@ -1,3 +1,4 @@
+import BinaryCoding
 import RPCCore
 import RPCTransport
 import ServiceLog
@@ -29,7 +30,7 @@ extension ServerConnection {
                 try handler(call.request, context)
                 finish(context, status: nil, response: nil, byHandler: true)
             case .clientStreaming(let handler):
-                finish(context, status: nil, response: try handler(context), byHandler: true)
+                finish(context, status: nil, response: EncodedBytes(try handler(context)), byHandler: true)
             }
         } catch {
             finish(context, status: failureStatus(error, of: context), response: nil, deferringFlush: deferringFlush,
@@ -63,7 +64,7 @@ extension ServerConnection {
         guard claimEnd(of: context, byHandler: true) else { return }
         switch result {
         case .success(let response):
-            answer(context, status: nil, response: response, withoutWaiting: true)
+            answer(context, status: nil, response: EncodedBytes(response), withoutWaiting: true)
         case .failure(let error):
             answer(context, status: failureStatus(error, of: context), response: nil, withoutWaiting: true)
         }
@@ -80,7 +81,7 @@ extension ServerConnection {
     /// Only the first ending counts: a handler's answer after the deadline answered is discarded.
     /// `byHandler`: the call's own handler answers (its answer was claimed early, see
     /// ``ServerContext/claimAnswer()``, and is still due).
-    func finish(_ context: ServerContext, status: RPCError?, response: [UInt8]?, deferringFlush: Bool = false,
+    func finish(_ context: ServerContext, status: RPCError?, response: EncodedBytes?, deferringFlush: Bool = false,
                 byHandler: Bool = false) {
         guard claimEnd(of: context, byHandler: byHandler) else { return }
         answer(context, status: status, response: response, deferringFlush: deferringFlush)
@@ -103,7 +104,7 @@ extension ServerConnection {
     /// `withoutWaiting`: written from a thread that is not the call's (``finishLater(_:_:)``, the
     /// deadline's answer on a shared thread), which must not even flush into a full socket
     /// (``FrameWriter/writeWithoutWaiting(_:)``).
-    private func answer(_ context: ServerContext, status: RPCError?, response: [UInt8]?, deferringFlush: Bool = false,
+    private func answer(_ context: ServerContext, status: RPCError?, response: EncodedBytes?, deferringFlush: Bool = false,
                         withoutWaiting: Bool = false) {
         var status = status
         var response = response
@@ -163,7 +164,7 @@ extension ServerConnection {
         }
     }
 
-    private func writeStatus(streamID: UInt32, _ status: RPCError?, response: [UInt8]?, admission: FrameWriter.Admission,
+    private func writeStatus(streamID: UInt32, _ status: RPCError?, response: EncodedBytes?, admission: FrameWriter.Admission,
                              deferringFlush: Bool = false, withoutWaiting: Bool = false) {
         do {
             if withoutWaiting {
@@ -193,14 +194,14 @@ extension ServerConnection {
     /// field, ~500 instructions of a get (callgrind, docs/performance/HISTORY.md "call16"); OK's payload
     /// is the same four bytes every time (``CallStatus/okPayload``).
     @inline(__always)
-    private static func appendStatus(streamID: UInt32, _ status: RPCError?, response: [UInt8]?, to buffer: inout [UInt8]) {
+    private static func appendStatus(streamID: UInt32, _ status: RPCError?, response: EncodedBytes?, to buffer: inout [UInt8]) {
         FrameBuilder.append(.status, flags: response == nil ? FrameFlags() : .hasMessage, streamID: streamID, to: &buffer) {
             if let status {
                 CallStatus(error: status).write(into: &$0)
             } else {
                 $0.append(contentsOf: CallStatus.okPayload)
             }
-            if let response { $0.append(contentsOf: response) }
+            response?.append(to: &$0)
         }
     }
 
