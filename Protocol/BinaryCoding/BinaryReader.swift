@@ -94,7 +94,7 @@ public struct BinaryReader: ~Copyable {
         // Every field takes a byte at least (two: a tag and a value, or an empty content's
         // length): with as many occurrences left as the message has bytes, none of its fields can
         // find the budget spent, and the pass does not test it per field (the test and the branch
-        // were ~2 of a field's ~40 instructions, docs/PERFORMANCE.md "card31").
+        // were ~2 of a field's ~40 instructions, docs/performance/HISTORY.md "card31").
         if left >= end - start {
             try Self.firstPass(buffer, from: start, to: end, into: table, left: &left, budget: budget, counting: false)
         } else {

@@ -31,7 +31,7 @@ extension BinaryEncoder {
 /// An encoded message's bytes where its encoder left them: an array (the `Codable` path's), or the
 /// memory a ``BinaryWriter`` wrote (an ``EncodedMessage``'s), which is appended to a frame as it
 /// is. Before, an `EncodedMessage` copied the writer's memory into a new array and the frame copied
-/// that array: ~180 instructions and an allocation a get (callgrind, docs/PERFORMANCE.md "get31").
+/// that array: ~180 instructions and an allocation a get (callgrind, docs/performance/HISTORY.md "get31").
 ///
 /// `@unchecked Sendable`: a writer's memory (a `ManagedBuffer`, a class) is only read once it is
 /// here: the writer that wrote it is gone (``BinaryEncoder/encodeFields(of:capacity:_:)`` returns

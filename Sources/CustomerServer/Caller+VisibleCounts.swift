@@ -20,7 +20,7 @@ extension Caller {
     /// A card's segments (its contact-information and settings tabs) counted, in place, as this
     /// caller may read them; the tabs as read for a caller who may read every customer. In place:
     /// returned, the tabs were copied and the read's destroyed, each through the runtime's generic
-    /// `Optional` witnesses for their optional tabs (docs/PERFORMANCE.md "card31").
+    /// `Optional` witnesses for their optional tabs (docs/performance/HISTORY.md "card31").
     func showVisible<Customer>(_ tabs: inout CardTabs<Customer>, in store: CustomerStore) throws {
         guard rights.readCustomers != .all else { return }
         if let segments = tabs.contactInformation?.segments, !segments.isEmpty {

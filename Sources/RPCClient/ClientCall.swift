@@ -33,7 +33,7 @@ final class ClientCall: Sendable {
         /// then does an ending look at them. A `CheckedContinuation` is a resilient type of the
         /// standard library, so each copy, test and destroy of one goes through its value witnesses:
         /// taking both out with the response's waiter cost every unary call ~750 instructions
-        /// (callgrind of a get at 64 in flight, docs/PERFORMANCE.md "get31").
+        /// (callgrind of a get at 64 in flight, docs/performance/HISTORY.md "get31").
         var streamWaiterParked = false
         var consumedSinceUpdate = 0
         /// Frame bytes of stream messages received and not yet given back as credit: what the

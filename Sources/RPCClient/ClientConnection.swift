@@ -306,7 +306,7 @@ final class ClientConnection: Sendable {
     func forget(streamID: UInt32, countingResumedTask: Bool) -> (call: ClientCall, counted: Bool)? {
         let (removed, counted, waiter, retired): (ClientCall?, Bool, SlotWaiter?, Bool) = state.withLock { state in
             // Looked at only when some caller blocks: removing a key hashes it even from an empty
-            // dictionary (~100 instructions a call, docs/PERFORMANCE.md "get31").
+            // dictionary (~100 instructions a call, docs/performance/HISTORY.md "get31").
             if !state.blockingCallers.isEmpty { state.blockingCallers[streamID] = nil }
             guard let removed = state.calls.removeValue(forKey: streamID) else { return (nil, false, nil, false) }
             let counted = countingResumedTask && state.batching && removed.answerAwaited

@@ -71,7 +71,7 @@ final class PendingCall<T>: PendingWrite {
     /// Why not a `Result<T, any Error>?`: the writer's thread runs this class's code unspecialized,
     /// and storing into that optional looked up the metadata of `Result<T, any Error>` and of its
     /// `Optional` in the runtime's caches every call (~850 of the writer's instructions a create,
-    /// callgrind, docs/PERFORMANCE.md "create31"); a pointer to `T` needs only `T`'s, which the
+    /// callgrind, docs/performance/HISTORY.md "create31"); a pointer to `T` needs only `T`'s, which the
     /// class's own metadata holds. Why not `result` starting as `closed` either: that error's box
     /// was made for every call and freed by the writer's thread (~400 a create, "create28").
     private let value = UnsafeMutablePointer<T>.allocate(capacity: 1)

@@ -21,7 +21,7 @@ public final class ReadInterruption: Sendable {
     /// ``ConnectionPool/interrupt(_:)`` of this call. A cancel handler that calls it captures this
     /// object alone, which is then the closure's whole context: capturing the pool too (or a struct
     /// holding both) cost a call a heap box for the closure, ~250 instructions with its release
-    /// (callgrind of a get, docs/PERFORMANCE.md "get31").
+    /// (callgrind of a get, docs/performance/HISTORY.md "get31").
     public func interrupt() {
         pool.interrupt(self)
     }

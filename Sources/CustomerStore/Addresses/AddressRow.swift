@@ -146,7 +146,7 @@ import SQLiteEngine
         // allocation, the head office copied and the first storage released) at the second
         // address (docs/performance/HISTORY.md "card29"). The head office moved in, not copied:
         // the array is filled here rather than in the statement's closure, which could only
-        // copy it (docs/PERFORMANCE.md "card31").
+        // copy it (docs/performance/HISTORY.md "card31").
         var addresses: [StoredAddress] = []
         addresses.reserveCapacity(4)
         if ownHeadOfficeID != nil, case .some(let office) = consume headOffice { addresses.append(office) }

@@ -38,7 +38,7 @@ extension CustomerStore {
     /// The tab with its contacts made by `contacts` and its activities by `activities`, read
     /// between the addresses and the segments (the order of the tab's fields). The customer's
     /// head office is moved out of `read` into the tab's addresses, not copied (its texts retained
-    /// and the read's released again, docs/PERFORMANCE.md "card31").
+    /// and the read's released again, docs/performance/HISTORY.md "card31").
     static func contactInformation(_ connection: SQLiteConnection, of read: inout CardCustomer, users: UserNames,
                                    contacts: () throws -> [StoredContact],
                                    activities: () throws -> StoredActivityList) throws -> StoredContactInformation {

@@ -41,7 +41,7 @@ struct CardCustomer {
     /// the engine's generic `withStatement`: an optional tuple of both returned through it, and
     /// unwrapped by the caller, was copied twice and destroyed three times a card through the
     /// runtime's generic `Optional` witnesses (the head office's texts retained and released each
-    /// time, ~1 300 instructions, docs/PERFORMANCE.md "card31"). The head office decoded
+    /// time, ~1 300 instructions, docs/performance/HISTORY.md "card31"). The head office decoded
     /// for the row is moved into `read` once `body` is done with the row, not copied.
     static func fetch<Customer>(_ connection: SQLiteConnection, id: Int64, users: UserNames,
                                 into read: inout CardCustomer,

@@ -4,7 +4,7 @@
 ///
 /// Why: a group's creates write their numbers into the batch's buffers on the writer's thread,
 /// which bounds creates per second (issue 15): `String(number)` and copying its UTF-8 cost ~600 of
-/// its instructions a create (callgrind, docs/PERFORMANCE.md "create31").
+/// its instructions a create (callgrind, docs/performance/HISTORY.md "create31").
 enum DecimalBytes {
     static func append(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
