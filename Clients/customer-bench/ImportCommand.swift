@@ -42,7 +42,7 @@ struct ImportCommand {
         do {
             database = try BenchDatabase.makeTemporary()
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
         defer { database.remove() }
@@ -80,7 +80,7 @@ struct ImportCommand {
                   + "rows per CPU second), client CPU \(TextFormat.fixed(clientSeconds, 2)) s")
             return answer.imported == rows ? 0 : 1
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
     }

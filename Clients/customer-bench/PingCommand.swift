@@ -23,7 +23,7 @@ struct PingCommand {
             do {
                 temporaryServer = try Self.startInProcessServer()
             } catch {
-                StandardError.write("Error: cannot start the in-process server: \(error)\n")
+                StandardError.error(error, "cannot start the in-process server: ")
                 return 1
             }
             socketPath = (temporaryServer?.directory ?? "") + "/bench.sock"
@@ -38,7 +38,7 @@ struct PingCommand {
         do {
             sizes = try Self.healthCheckFrameSizes()
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
         let callers = options.concurrency
@@ -63,7 +63,7 @@ struct PingCommand {
             results = try await Self.measure(scenarios, runs: options.runs,
                                              duration: .milliseconds(Int64(options.durationSeconds * 1000)))
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
         for row in rows {

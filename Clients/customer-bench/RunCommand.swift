@@ -64,7 +64,7 @@ struct RunCommand {
             }
             return 0
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
     }

@@ -55,7 +55,7 @@ struct WatchCommand {
             for watchers in watcherCounts { try await run(watchers: watchers) }
             return 0
         } catch {
-            StandardError.write("Error: \(error)\n")
+            StandardError.error(error)
             return 1
         }
     }

@@ -34,7 +34,7 @@ case .codec(let codec):
     do {
         try codec.run()
     } catch {
-        StandardError.write("Error: \(error)\n")
+        StandardError.error(error)
         exit(1)
     }
 }

@@ -68,25 +68,37 @@ struct MessageIndex {
         }
         let entryNumber = UInt32(truncatingIfNeeded: number)
         let valueOffset = position
-        switch tag & 7 {
-        case 0:
-            let value = try varint(buffer, &position, end)
-            return FieldEntry(number: entryNumber, wireType: .varint, value: value, offset: valueOffset)
-        case 1:
-            let bits = try fixed(buffer, &position, end, size: 8)
-            return FieldEntry(number: entryNumber, wireType: .fixed64, value: bits, offset: valueOffset)
-        case 5:
-            let bits = try fixed(buffer, &position, end, size: 4)
-            return FieldEntry(number: entryNumber, wireType: .fixed32, value: bits, offset: valueOffset)
-        case 2:
-            let length = try varint(buffer, &position, end)
-            guard length <= UInt64(end - position) else {
-                throw WireFailure(message: "field \(number): length \(length) at byte offset \(valueOffset) "
-                    + "runs past the end of its message (\(end - position) bytes remain)")
+        // A value that cannot be read names its field, as every other refusal of the decoder does
+        // (PROTOCOL.md 10.1): the tag was read, so the field is known (redteam32: an 11-byte varint
+        // in a repeated field's second entry was refused without saying which field).
+        do throws(WireFailure) {
+            switch tag & 7 {
+            case 0:
+                let value = try varint(buffer, &position, end)
+                return FieldEntry(number: entryNumber, wireType: .varint, value: value, offset: valueOffset)
+            case 1:
+                let bits = try fixed(buffer, &position, end, size: 8)
+                return FieldEntry(number: entryNumber, wireType: .fixed64, value: bits, offset: valueOffset)
+            case 5:
+                let bits = try fixed(buffer, &position, end, size: 4)
+                return FieldEntry(number: entryNumber, wireType: .fixed32, value: bits, offset: valueOffset)
+            case 2:
+                let length = try varint(buffer, &position, end)
+                guard length <= UInt64(end - position) else {
+                    throw WireFailure(message: "length \(length) at byte offset \(valueOffset) "
+                        + "runs past the end of its message (\(end - position) bytes remain)")
+                }
+                let entry = FieldEntry(
+                    number: entryNumber, wireType: .lengthDelimited, value: length, offset: position)
+                position += Int(length)
+                return entry
+            default:
+                break
             }
-            let entry = FieldEntry(number: entryNumber, wireType: .lengthDelimited, value: length, offset: position)
-            position += Int(length)
-            return entry
+        } catch {
+            throw WireFailure(message: "field \(number): \(error.message)")
+        }
+        switch tag & 7 {
         case 3, 4:
             throw WireFailure(message: "field \(number): wire type \(tag & 7) (group) at byte offset \(tagOffset) "
                 + "is not supported")

@@ -2,11 +2,12 @@
 """The administrator's tools as victims (redteam25): text a user stored, or a server sent, shown by
 customerctl to a person at a terminal, and what a caller sends written into customerd's log.
 
-    contrib/hostile/terminal_text.py --customerctl PATH [--socket PATH [--log FILE]]
+    contrib/hostile/terminal_text.py --customerctl PATH [--customer-bench PATH] [--socket PATH [--log FILE]]
 
 Without --socket only the hostile-server checks run: contrib/hostile/fake_server.py answers
 customerctl with terminal controls inside an answer's fields (a detail's reason, a page token, an
-import problem). With --socket (a fresh test instance of the user running this script, its
+import problem), and customer-bench, when given, with a failed call's message holding them
+(redteam32). With --socket (a fresh test instance of the user running this script, its
 administrator) it stores free text holding bidirectional controls and separators (allowed there)
 and reads it back through every output of customerctl, then names people with terminal controls in
 `acting-for` (it trusts itself as a service for that, and takes the trust back after); with --log
@@ -62,17 +63,27 @@ def run(customerctl: str, socket: str, *arguments: str) -> subprocess.CompletedP
                           capture_output=True, timeout=60)
 
 
-def hostile_server_checks(customerctl: str) -> None:
-    """customerctl against fake_server.py: every field of an answer it prints is escaped."""
+def bench(customer_bench: str, socket: str, *arguments: str) -> subprocess.CompletedProcess:
+    # customer-bench has no --timeout: the fake servers named below answer at once.
+    return subprocess.run([customer_bench, "run", "get", "--socket", socket, "--customers", "10", "--calls", "5",
+                           "--no-floor", "--warmup", "0", *arguments], stdin=subprocess.DEVNULL,
+                          capture_output=True, timeout=60)
+
+
+def hostile_server_checks(customerctl: str, customer_bench: str | None) -> None:
+    """customerctl (and customer-bench) against fake_server.py: every field of an answer it prints
+    is escaped."""
     cases = [
-        ("details-escapes", ["customers", "import", "CSV"], "a detail's field and reason"),
-        ("page-token-escapes", ["customers", "list", "--limit", "1"], "a next page token"),
-        ("import-problems-escapes", ["customers", "import", "CSV"], "an import problem's reason"),
+        ("details-escapes", "customerctl", ["customers", "import", "CSV"], "a detail's field and reason"),
+        ("page-token-escapes", "customerctl", ["customers", "list", "--limit", "1"], "a next page token"),
+        ("import-problems-escapes", "customerctl", ["customers", "import", "CSV"], "an import problem's reason"),
     ]
+    if customer_bench is not None:  # redteam32: its error line printed the server's message raw
+        cases.append(("status-control-chars", "customer-bench", [], "a failed call's message"))
     with tempfile.TemporaryDirectory(prefix="terminal-text-") as directory:
         csv = os.path.join(directory, "customers.csv")
         pathlib.Path(csv).write_text("name\nAcme Oy\n")
-        for scenario, arguments, what in cases:
+        for scenario, tool, arguments, what in cases:
             arguments = [csv if argument == "CSV" else argument for argument in arguments]
             socket = os.path.join(directory, scenario + ".sock")
             server = subprocess.Popen([sys.executable, str(HERE / "fake_server.py"), socket, scenario])
@@ -82,14 +93,18 @@ def hostile_server_checks(customerctl: str) -> None:
                         break
                     time.sleep(0.02)
                 started = time.monotonic()
-                result = run(customerctl, socket, *arguments)
+                if tool == "customerctl":
+                    result = run(customerctl, socket, *arguments)
+                else:
+                    assert customer_bench is not None
+                    result = bench(customer_bench, socket, *arguments)
                 elapsed = time.monotonic() - started
                 out, err = result.stdout.decode(errors="replace"), result.stderr.decode(errors="replace")
                 found = raw_controls(out) + raw_controls(err)
-                check(f"hostile server, {what} ({scenario}): customerctl prints it escaped",
+                check(f"hostile server, {what} ({scenario}): {tool} prints it escaped",
                       not found and "pwned" in out + err,
                       f"exit {result.returncode} after {elapsed:.2f} s, raw {found or 'none'}: "
-                      f"{(out + err).strip()[:160]!r}")
+                      f"{(out + err).strip()[-160:]!r}")
             finally:
                 server.kill()
                 server.wait()
@@ -186,8 +201,9 @@ def main() -> int:
     parser.add_argument("--customerctl", required=True)
     parser.add_argument("--socket")
     parser.add_argument("--log", type=pathlib.Path)
+    parser.add_argument("--customer-bench", help="customer-bench too, against the hostile servers")
     arguments = parser.parse_args()
-    hostile_server_checks(arguments.customerctl)
+    hostile_server_checks(arguments.customerctl, arguments.customer_bench)
     if arguments.socket:
         stored_text_checks(arguments.customerctl, arguments.socket)
         acting_for_checks(arguments.customerctl, arguments.socket, arguments.log)
