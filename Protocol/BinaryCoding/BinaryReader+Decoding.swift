@@ -15,7 +15,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Int64.Type, _ key: K) throws -> Int64? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try int64(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try int64(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Int32.Type, _ key: K) throws -> Int32 {
@@ -24,7 +26,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Int32.Type, _ key: K) throws -> Int32? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try int32(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try int32(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Int16.Type, _ key: K) throws -> Int16 {
@@ -33,7 +37,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Int16.Type, _ key: K) throws -> Int16? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try int16(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try int16(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Int8.Type, _ key: K) throws -> Int8 {
@@ -42,7 +48,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Int8.Type, _ key: K) throws -> Int8? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try int8(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try int8(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Int.Type, _ key: K) throws -> Int {
@@ -51,7 +59,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Int.Type, _ key: K) throws -> Int? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try int(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try int(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UInt64.Type, _ key: K) throws -> UInt64 {
@@ -60,7 +70,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UInt64.Type, _ key: K) throws -> UInt64? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uint64(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uint64(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UInt32.Type, _ key: K) throws -> UInt32 {
@@ -69,7 +81,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UInt32.Type, _ key: K) throws -> UInt32? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uint32(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uint32(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UInt16.Type, _ key: K) throws -> UInt16 {
@@ -78,7 +92,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UInt16.Type, _ key: K) throws -> UInt16? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uint16(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uint16(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UInt8.Type, _ key: K) throws -> UInt8 {
@@ -87,7 +103,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UInt8.Type, _ key: K) throws -> UInt8? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uint8(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uint8(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UInt.Type, _ key: K) throws -> UInt {
@@ -96,7 +114,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UInt.Type, _ key: K) throws -> UInt? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uint(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uint(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Bool.Type, _ key: K) throws -> Bool {
@@ -105,7 +125,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Bool.Type, _ key: K) throws -> Bool? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try bool(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try bool(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Double.Type, _ key: K) throws -> Double {
@@ -114,7 +136,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Double.Type, _ key: K) throws -> Double? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try double(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try double(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Float.Type, _ key: K) throws -> Float {
@@ -123,7 +147,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Float.Type, _ key: K) throws -> Float? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try float(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try float(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Date.Type, _ key: K) throws -> Date {
@@ -132,7 +158,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Date.Type, _ key: K) throws -> Date? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try date(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try date(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: String.Type, _ key: K) throws -> String {
@@ -141,7 +169,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: String.Type, _ key: K) throws -> String? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try string(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try string(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Data.Type, _ key: K) throws -> Data {
@@ -150,7 +180,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Data.Type, _ key: K) throws -> Data? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try data(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try data(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: UUID.Type, _ key: K) throws -> UUID {
@@ -159,7 +191,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: UUID.Type, _ key: K) throws -> UUID? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try uuid(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try uuid(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: URL.Type, _ key: K) throws -> URL {
@@ -168,7 +202,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: URL.Type, _ key: K) throws -> URL? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try url(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try url(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     @inlinable public func decode<K: CodingKey>(_ type: Decimal.Type, _ key: K) throws -> Decimal {
@@ -177,7 +213,9 @@ extension BinaryReader {
 
     @inlinable public func decodeIfPresent<K: CodingKey>(_ type: Decimal.Type, _ key: K) throws -> Decimal? {
         let number = try Self.number(key)
-        do throws(FieldFault) { return try decimal(number) } catch { throw Self.failure(error, key) }
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
+        do throws(FieldFault) { return try decimal(number, entry) } catch { throw Self.failure(error, key) }
     }
 
     // MARK: Enums
@@ -192,8 +230,10 @@ extension BinaryReader {
     @inlinable public func decodeIfPresent<E: RawRepresentable, K: CodingKey>(_ type: E.Type, _ key: K) throws -> E?
     where E.RawValue == Int {
         let number = try Self.number(key)
+        let entry = lastEntry(number)
+        if entry == Self.absentEntry { return nil }
         let found: Int?
-        do throws(FieldFault) { found = try enumNumber(number) } catch { throw Self.failure(error, key) }
+        do throws(FieldFault) { found = try enumNumber(number, entry) } catch { throw Self.failure(error, key) }
         guard let found else { return nil }
         guard let value = E(rawValue: found) else { throw Self.unknownCase(E.self, found, key, field: number) }
         return value

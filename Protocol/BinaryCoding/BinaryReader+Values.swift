@@ -7,11 +7,11 @@ import Foundation
 extension BinaryReader {
     // MARK: Scalars and length-delimited primitives
 
-    /// The last occurrence of field `number` as an `S`.
+    /// The last occurrence of field `number`, whose `lastEntry(_:)` is `entry`, as an `S`.
     @inline(__always)
-    private func scalar<S: WireScalar>(_ number: UInt32) throws(FieldFault) -> S? {
-        guard let found = occurrence(number) else { return nil }
-        return try Self.scalar(found.entry)
+    private func scalar<S: WireScalar>(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> S? {
+        guard let found = occurrence(number, entry: entry) else { return nil }
+        return try Self.scalar(found)
     }
 
     @inline(__always)
@@ -26,11 +26,29 @@ extension BinaryReader {
         }
     }
 
-    /// The last occurrence of field `number` as a `B`.
+    /// The last occurrence of field `number`, whose `lastEntry(_:)` is `entry`, as a `B`.
     @inline(__always)
-    private func bytes<B: WireBytes>(_ number: UInt32) throws(FieldFault) -> B? {
-        guard let found = occurrence(number) else { return nil }
-        return try bytes(found.entry)
+    private func bytes<B: WireBytes>(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> B? {
+        guard let found = occurrence(number, entry: entry) else { return nil }
+        return try bytes(found)
+    }
+
+    /// A string field's occurrence: `bytes(_:element:)` for `String`, calling its
+    /// `init(wireContent:)` directly (the generic `bytes` called it through the `WireBytes`
+    /// witness table, its result through memory: docs/PERFORMANCE.md "decode32").
+    @inline(__always)
+    private func text(_ entry: FieldEntry, element: Int? = nil) throws(FieldFault) -> String {
+        guard entry.wireType == .lengthDelimited else {
+            throw .mismatch(String.self, entry, expected: .lengthDelimited, element: element)
+        }
+        // The first pass checked that the content lies inside the message.
+        let content = UnsafeRawBufferPointer(
+            start: buffer.baseAddress.map { $0 + entry.offset }, count: Int(truncatingIfNeeded: entry.value))
+        do throws(WireFailure) {
+            return try String(wireContent: content)
+        } catch {
+            throw .corrupted("field \(entry.number): \(error.message) at byte offset \(entry.offset)", element: element)
+        }
     }
 
     @inline(__always)
@@ -48,29 +66,32 @@ extension BinaryReader {
         }
     }
 
-    @usableFromInline func int64(_ number: UInt32) throws(FieldFault) -> Int64? { try scalar(number) }
-    @usableFromInline func int32(_ number: UInt32) throws(FieldFault) -> Int32? { try scalar(number) }
-    @usableFromInline func int16(_ number: UInt32) throws(FieldFault) -> Int16? { try scalar(number) }
-    @usableFromInline func int8(_ number: UInt32) throws(FieldFault) -> Int8? { try scalar(number) }
-    @usableFromInline func int(_ number: UInt32) throws(FieldFault) -> Int? { try scalar(number) }
-    @usableFromInline func uint64(_ number: UInt32) throws(FieldFault) -> UInt64? { try scalar(number) }
-    @usableFromInline func uint32(_ number: UInt32) throws(FieldFault) -> UInt32? { try scalar(number) }
-    @usableFromInline func uint16(_ number: UInt32) throws(FieldFault) -> UInt16? { try scalar(number) }
-    @usableFromInline func uint8(_ number: UInt32) throws(FieldFault) -> UInt8? { try scalar(number) }
-    @usableFromInline func uint(_ number: UInt32) throws(FieldFault) -> UInt? { try scalar(number) }
-    @usableFromInline func bool(_ number: UInt32) throws(FieldFault) -> Bool? { try scalar(number) }
-    @usableFromInline func double(_ number: UInt32) throws(FieldFault) -> Double? { try scalar(number) }
-    @usableFromInline func float(_ number: UInt32) throws(FieldFault) -> Float? { try scalar(number) }
-    @usableFromInline func date(_ number: UInt32) throws(FieldFault) -> Date? { try scalar(number) }
-    @usableFromInline func string(_ number: UInt32) throws(FieldFault) -> String? { try bytes(number) }
-    @usableFromInline func data(_ number: UInt32) throws(FieldFault) -> Data? { try bytes(number) }
-    @usableFromInline func uuid(_ number: UInt32) throws(FieldFault) -> UUID? { try bytes(number) }
-    @usableFromInline func url(_ number: UInt32) throws(FieldFault) -> URL? { try bytes(number) }
-    @usableFromInline func decimal(_ number: UInt32) throws(FieldFault) -> Decimal? { try bytes(number) }
+    @usableFromInline func int64(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int64? { try scalar(number, entry) }
+    @usableFromInline func int32(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int32? { try scalar(number, entry) }
+    @usableFromInline func int16(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int16? { try scalar(number, entry) }
+    @usableFromInline func int8(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int8? { try scalar(number, entry) }
+    @usableFromInline func int(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int? { try scalar(number, entry) }
+    @usableFromInline func uint64(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UInt64? { try scalar(number, entry) }
+    @usableFromInline func uint32(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UInt32? { try scalar(number, entry) }
+    @usableFromInline func uint16(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UInt16? { try scalar(number, entry) }
+    @usableFromInline func uint8(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UInt8? { try scalar(number, entry) }
+    @usableFromInline func uint(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UInt? { try scalar(number, entry) }
+    @usableFromInline func bool(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Bool? { try scalar(number, entry) }
+    @usableFromInline func double(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Double? { try scalar(number, entry) }
+    @usableFromInline func float(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Float? { try scalar(number, entry) }
+    @usableFromInline func date(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Date? { try scalar(number, entry) }
+    @usableFromInline func string(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> String? {
+        guard let found = occurrence(number, entry: entry) else { return nil }
+        return try text(found)
+    }
+    @usableFromInline func data(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Data? { try bytes(number, entry) }
+    @usableFromInline func uuid(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> UUID? { try bytes(number, entry) }
+    @usableFromInline func url(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> URL? { try bytes(number, entry) }
+    @usableFromInline func decimal(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Decimal? { try bytes(number, entry) }
 
     /// The number of an enum case (ENCODING.md §2): a plain varint.
-    @usableFromInline func enumNumber(_ number: UInt32) throws(FieldFault) -> Int? {
-        let found: EnumNumber? = try scalar(number)
+    @usableFromInline func enumNumber(_ number: UInt32, _ entry: Int32) throws(FieldFault) -> Int? {
+        let found: EnumNumber? = try scalar(number, entry)
         return found?.value
     }
 
@@ -123,7 +144,7 @@ extension BinaryReader {
         elements.reserveCapacity(occurrenceCount(number))
         var occurrences = occurrences(of: number)
         while let entry = next(number, &occurrences) {
-            elements.append(try bytes(entry, element: elements.count))
+            elements.append(try text(entry, element: elements.count))
         }
         return elements
     }

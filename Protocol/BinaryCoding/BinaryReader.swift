@@ -21,7 +21,7 @@ import Foundation
 public struct BinaryReader: ~Copyable {
     /// Field numbers below this have a slot in the tables; a larger one is found by walking the
     /// message (no hot message has one).
-    private static var tableSize: Int { 32 }
+    @inlinable static var tableSize: Int { 32 }
     /// How many levels of nesting have tables: a message this deep or deeper is read by walking
     /// it, as a field number past the tables is (the hot messages nest 5 deep, the card's).
     static var tableLevels: Int { Tables.count / tableEntries }
@@ -60,7 +60,7 @@ public struct BinaryReader: ~Copyable {
     /// look-up.)
     let scratch: UnsafeMutableBufferPointer<Int32>
     /// This level's tables in `scratch`; nil past `tableLevels`.
-    private let table: UnsafeMutablePointer<Int32>?
+    @usableFromInline let table: UnsafeMutablePointer<Int32>?
 
     /// Reads the structure of the message in `start..<end`, taking each field's occurrence from
     /// `budget`; throws what `MessageIndex.scan` throws.
@@ -147,6 +147,11 @@ public struct BinaryReader: ~Copyable {
     /// entry (`Stored`) and where the next field begins; nil for anything else, which `MessageIndex.field` then reads (and
     /// refuses with its message), so both accept the same fields. Reading those checks and
     /// messages for every field cost as much as the rest of the first pass.
+    ///
+    /// The wire types are tested in the order of how often they occur (length-delimited, varint,
+    /// the fixed ones) and the offsets added without overflow checks (a buffer read here is under
+    /// 2^28 bytes, `canRead`): the first passes −2.6 % (LLVM still makes the tests a jump table,
+    /// docs/PERFORMANCE.md "decode32").
     @inline(__always)
     private static func commonField(
         _ buffer: UnsafeRawBufferPointer, _ position: Int, _ end: Int
@@ -156,28 +161,24 @@ public struct BinaryReader: ~Copyable {
         guard let tag = shortVarint(buffer, &at, end), UInt(bitPattern: tag &- 8) < UInt(tableSize * 8 - 8) else {
             return nil
         }
-        let number = tag >> 3
-        let stored = Stored.make(valueAt: at, tag & 7)
-        switch tag & 7 {
-        case 0:
-            let last = Swift.min(end, at + 9)
+        let number = tag &>> 3
+        let wireType = tag & 7
+        let stored = Stored.make(valueAt: at, wireType)
+        if wireType == 2 {
+            guard let length = shortVarint(buffer, &at, end), length <= end &- at else { return nil }
+            return (number, stored, at &+ length)
+        }
+        if wireType == 0 {
+            let last = Swift.min(end, at &+ 9)
             while at < last {
-                if buffer[at] < 0x80 { return (number, stored, at + 1) }
-                at += 1
+                if buffer[at] < 0x80 { return (number, stored, at &+ 1) }
+                at &+= 1
             }
             return nil
-        case 1:
-            guard end - at >= 8 else { return nil }
-            return (number, stored, at + 8)
-        case 5:
-            guard end - at >= 4 else { return nil }
-            return (number, stored, at + 4)
-        case 2:
-            guard let length = shortVarint(buffer, &at, end), length <= end - at else { return nil }
-            return (number, stored, at + length)
-        default:
-            return nil
         }
+        let size = wireType == 1 ? 8 : wireType == 5 ? 4 : Int.max
+        guard size <= end &- at else { return nil }
+        return (number, stored, at &+ size)
     }
 
     /// Where the value of the field whose tag `MessageIndex.field` read at `tagOffset` begins:
@@ -200,12 +201,12 @@ public struct BinaryReader: ~Copyable {
         guard at < end else { return nil }
         let first = Int(buffer[at])
         if first < 0x80 {
-            at += 1
+            at &+= 1
             return first
         }
-        guard end - at >= 2, buffer[at + 1] < 0x80 else { return nil }
-        at += 2
-        return first & 0x7f | Int(buffer[at - 1]) << 7
+        guard end &- at >= 2, buffer[at &+ 1] < 0x80 else { return nil }
+        at &+= 2
+        return first & 0x7f | Int(buffer[at &- 1]) &<< 7
     }
 
     /// How many times field `number` occurs and its last occurrence's table entry (`Stored`, -1
@@ -300,6 +301,32 @@ public struct BinaryReader: ~Copyable {
             shift += 7
         }
         return result
+    }
+
+    /// Field `number`'s entry in the tables, looked up in the caller: its last occurrence's
+    /// `Stored` entry, `absentEntry` when it does not occur, `unslottedEntry` when it has no slot
+    /// (a number past the tables, a message nested past them). Inlined into each reader by type,
+    /// so that an absent optional field (most of a record's optional texts and dates) is nil with
+    /// no call: the call of a non-inlined reader, its prologue and its own look-up were ~30
+    /// instructions for a nil, ~360 absent fields a page of 50 (docs/PERFORMANCE.md "decode32");
+    /// a present field's reader takes the entry rather than looking it up again.
+    @inlinable @inline(__always)
+    func lastEntry(_ number: UInt32) -> Int32 {
+        guard let table, number < UInt32(Self.tableSize) else { return Self.unslottedEntry }
+        let slot = Int(number)
+        return table[slot] == 0 ? Self.absentEntry : table[Self.tableSize + slot]
+    }
+
+    /// `lastEntry(_:)` of a field that does not occur.
+    @inlinable static var absentEntry: Int32 { -1 }
+    /// `lastEntry(_:)` of a field without a slot, found by walking the message.
+    @inlinable static var unslottedEntry: Int32 { .min }
+
+    /// The last occurrence of field `number` whose `lastEntry(_:)` is `entry`.
+    @inline(__always)
+    func occurrence(_ number: UInt32, entry: Int32) -> FieldEntry? {
+        if entry >= 0 { return field(number, stored: entry) }
+        return entry == Self.absentEntry ? nil : walkedOccurrence(number)?.entry
     }
 
     /// The last occurrence of field `number`, and whether it is the only one.

@@ -126,6 +126,37 @@ struct DirectTree: Codable, Equatable, DirectDecodable {
     }
 }
 
+/// Optional fields at and past the end of the reader's tables (field 31 has the last slot, 32 and
+/// 40 none), present or absent: an absent field is nil in the caller when its slot's count is 0,
+/// a field without a slot is found by walking the message (`BinaryReader.lastEntry`).
+struct DirectFarFields: Codable, Equatable, DirectDecodable {
+    var first: String?
+    var last: String?
+    var past: Int64?
+    var far: String?
+
+    enum CodingKeys: Int, CodingKey {
+        case first = 1
+        case last = 31
+        case past = 32
+        case far = 40
+    }
+
+    init(first: String?, last: String?, past: Int64?, far: String?) {
+        self.first = first
+        self.last = last
+        self.past = past
+        self.far = far
+    }
+
+    init(fields reader: borrowing BinaryReader) throws {
+        first = try reader.decodeIfPresent(String.self, CodingKeys.first)
+        last = try reader.decodeIfPresent(String.self, CodingKeys.last)
+        past = try reader.decodeIfPresent(Int64.self, CodingKeys.past)
+        far = try reader.decodeIfPresent(String.self, CodingKeys.far)
+    }
+}
+
 /// Says which path decoded it: `readDirectly` is not on the wire, and only `init(fields:)` sets it.
 struct DirectProbe: Codable, Equatable, DirectDecodable {
     var value: Int64
@@ -436,6 +467,30 @@ func expectSameOutcome<T: Codable & Equatable>(
     /// A message nested past the levels the reader keeps tables for (8) is read by walking it, to
     /// the same value, and damaged anywhere fails with the generic decoder's error: kind, path and
     /// message alike.
+    @Test func optionalFieldsAtAndPastTheTablesReadAsTheGenericDecoderReadsThem() throws {
+        for first in [nil, "a"] as [String?] {
+            for last in [nil, "", "last slot, longer than fifteen"] as [String?] {
+                for past in [nil, 0, -5] as [Int64?] {
+                    for far in [nil, "far"] as [String?] {
+                        let value = DirectFarFields(first: first, last: last, past: past, far: far)
+                        let bytes = try BinaryEncoder().encode(value)
+                        #expect(try BinaryDecoder().decode(DirectFarFields.self, from: bytes) == value)
+                        expectSameOutcome(DirectFarFields.self, bytes)
+                    }
+                }
+            }
+        }
+        // Repeated: the last occurrence wins, with or without a slot; of another wire type, refused.
+        let repeated: [UInt8] = [0xfa, 0x01, 0x01, 0x61, 0xfa, 0x01, 0x01, 0x62, 0xc2, 0x02, 0x01, 0x78, 0xc2, 0x02, 0x01, 0x79]
+        #expect(try BinaryDecoder().decode(DirectFarFields.self, from: repeated)
+                == DirectFarFields(first: nil, last: "b", past: nil, far: "y"))
+        expectSameOutcome(DirectFarFields.self, repeated)
+        for mismatched: [UInt8] in [[0xf8, 0x01, 0x01], [0xc0, 0x02, 0x01], [0x82, 0x02, 0x01, 0x61]] {
+            #expect(throws: DecodingError.self) { try BinaryDecoder().decode(DirectFarFields.self, from: mismatched) }
+            expectSameOutcome(DirectFarFields.self, mismatched)
+        }
+    }
+
     @Test func messagesNestedPastTheTablesReadAsTheGenericDecoderReadsThem() throws {
         let tree = DirectTree.chain(12)
         let bytes = try BinaryEncoder().encode(tree)

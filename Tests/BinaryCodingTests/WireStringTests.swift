@@ -76,6 +76,29 @@ import Testing
         #expect(high.withUnsafeBytes { String.smallASCII($0) } == nil, "not ASCII")
     }
 
+    /// `smallASCII` loads its words as overlapping loads inside the content: with bytes of 0xff
+    /// on both sides it reads none of them (they would make it refuse, or show in the value), and
+    /// a high byte at any position of the content, the overlapped ones included, is refused.
+    @Test(arguments: Array(0...15))
+    func shortASCIIReadsOnlyItsContent(length: Int) throws {
+        let content = (0..<length).map { UInt8(($0 * 37 + length) % 128) }
+        for padding in [0, 1, 7, 8] {
+            let framed = [UInt8](repeating: 0xff, count: padding) + content + [UInt8](repeating: 0xff, count: 8)
+            let made = framed.withUnsafeBytes {
+                String.smallASCII(UnsafeRawBufferPointer(rebasing: $0[padding..<(padding + length)]))
+            }
+            #expect(made == String(decoding: content, as: UTF8.self), "length \(length), padding \(padding)")
+            for position in 0..<length {
+                var high = framed
+                high[padding + position] = 0x80
+                let refused = high.withUnsafeBytes {
+                    String.smallASCII(UnsafeRawBufferPointer(rebasing: $0[padding..<(padding + length)]))
+                }
+                #expect(refused == nil, "length \(length), 0x80 at \(position)")
+            }
+        }
+    }
+
     @Test func decodersGiveTheSameStringsAsTheWireContent() throws {
         // Through a message, the direct reader and the generic decoder, short and long.
         for text in ["", "FI", "0112038-9", "fifteen bytes!!", "sixteen bytes!!!", "Örebro", "ääääääää",
