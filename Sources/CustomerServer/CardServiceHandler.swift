@@ -74,20 +74,21 @@ extension CardServiceHandler {
     /// The store's tabs to read for `tabs` (every tab when empty) as `caller` may see them;
     /// `financialHidden` when the financial tab was asked for but may not be read.
     ///
-    /// The store's set made straight from the request: a set of the request's tabs first, then
+    /// The store's flags set straight from the request: a set of the request's tabs first, then
     /// mapped, was a second set's storage, its generic metadata looked up at run time, and a hash
-    /// of each tab again (~1 000 instructions a card, docs/performance/HISTORY.md "card21").
+    /// of each tab again (~1 000 instructions a card, docs/performance/HISTORY.md "card21"); the
+    /// one set left cost ~1 000 more (`AskedCardTabs`, docs/performance/HISTORY.md "serve32").
     private static func askedTabs(_ tabs: [CardTab], for caller: Caller)
-        -> (tabs: Set<CardTabSelection>, financialHidden: Bool) {
-        var asked = Set<CardTabSelection>(minimumCapacity: CardTab.allCases.count)
+        -> (tabs: AskedCardTabs, financialHidden: Bool) {
+        var asked = AskedCardTabs()
         for tab in tabs.isEmpty ? CardTab.allCases : tabs {
             asked.insert(tab.stored)
         }
         // Without the financial-figures right the financial tab is not even read: it is
         // absent and marked hidden, and the money fields elsewhere are stripped.
-        let financialHidden = asked.contains(.financial) && !caller.financialFiguresVisible
+        let financialHidden = asked.financial && !caller.financialFiguresVisible
         if financialHidden {
-            asked.remove(.financial)
+            asked.financial = false
         }
         return (asked, financialHidden)
     }

@@ -42,10 +42,16 @@ struct IdentityInterceptor: ServerInterceptor {
     /// Who the call runs as now: its uid's user, or the person a trusted service names; throws the
     /// refusal when there is none (unknown, deactivated, not trusted).
     func caller(of context: ServerContext) throws -> Caller {
+        let uid = context.peer.uid
+        let person = context.metadata[ActingFor.metadataKey]
+        // The one this thread made for the uid's last call when nothing changed since: the same
+        // user, rights and epoch, so the same admission and the same check at the answer.
+        if person == nil, let kept = users.keptCaller(uid: uid) {
+            return kept
+        }
         // Read before the users: a change committing after this load moves the epoch, which the
         // call's answer sees (`PermissionChecker.answer`).
         let epoch = users.epoch
-        let uid = context.peer.uid
         guard let user = try users.user(uid: uid) else {
             throw RPCError(
                 .unauthenticated,
@@ -55,8 +61,10 @@ struct IdentityInterceptor: ServerInterceptor {
         guard user.active else {
             throw RPCError(.unauthenticated, "user '\(user.name)' (uid \(uid)) is deactivated")
         }
-        guard let person = context.metadata[ActingFor.metadataKey] else {
-            return Caller(user: user, service: nil, epoch: epoch)
+        guard let person else {
+            let caller = Caller(user: user, service: nil, epoch: epoch)
+            users.keep(caller)
+            return caller
         }
         let key = ActingFor.metadataKey
         guard user.trustedService else {

@@ -32,6 +32,26 @@ final class UserDirectory: Sendable {
         try cached(name, in: { $0.byName }) { try store.user(name: name) }
     }
 
+    /// The caller this thread last made for `uid` calling as itself (``keep(_:)``), while it is
+    /// what resolving `uid` again would make: no user or profile changed since (its epoch is the
+    /// current one) and this thread's cache still holds the user it was made from. A connection's
+    /// calls then share one `Caller` rather than each allocating and freeing its own, with the
+    /// user copied into it (docs/performance/HISTORY.md "serve32").
+    func keptCaller(uid: UInt32) -> Caller? {
+        let current = epoch
+        guard let users = ThreadUsers.ofThisThread(), users.epoch == current, let caller = users.ownCaller,
+              caller.epoch == current, caller.user.uid == uid else { return nil }
+        return caller
+    }
+
+    /// Keeps `caller`, just made for its user's own uid with no service, for this thread's next
+    /// calls of that uid (``keptCaller(uid:)``); not when the epoch moved since it was resolved.
+    func keep(_ caller: Caller) {
+        guard caller.service == nil, caller.epoch == epoch, let users = ThreadUsers.ofThisThread(),
+              users.epoch == caller.epoch else { return }
+        users.ownCaller = caller
+    }
+
     /// Runs a change of users or profiles, then forgets every cached user (one profile change
     /// alters the rights of many users).
     func changing<T>(_ change: () throws -> T) throws -> T {
@@ -95,9 +115,14 @@ private final class ThreadUsers {
     private(set) var epoch: UInt64 = 0
     let byUID = UserTable<UInt32>()
     let byName = UserTable<String>()
+    /// The last caller made for a uid calling as itself, from its user in `byUID` in this epoch:
+    /// forgotten with the tables, so it is never older than what they hold.
+    /// `@exclusivity(unchecked)` as the tables: only this thread reads and sets it.
+    @exclusivity(unchecked) var ownCaller: Caller?
 
     func forget(startingEpoch epoch: UInt64) {
         self.epoch = epoch
+        ownCaller = nil
         byUID.users.removeAll(keepingCapacity: true)
         byName.users.removeAll(keepingCapacity: true)
     }

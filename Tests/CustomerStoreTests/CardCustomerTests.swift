@@ -153,7 +153,7 @@ import Testing
         try Self.project(fixture, of: customer.id)
 
         var lent: [StoredActivity] = []
-        let card = try store.cardTabs(customerID: customer.id, now: now, tabs: [.contactInformation],
+        let card = try store.cardTabs(customerID: customer.id, now: now, tabs: AskedCardTabs([.contactInformation]),
                                       lendingCustomer: { _ in }, lendingActivity: { lent.append(try $0.stored()) })
         let order = try #require(card.lentActivityOrder)
         let listed = try store.activities(customerID: customer.id, now: now)
@@ -169,7 +169,7 @@ import Testing
 
         // Without the contact tab nothing is lent.
         lent = []
-        let settings = try store.cardTabs(customerID: customer.id, now: now, tabs: [.settings], lendingCustomer: { _ in },
+        let settings = try store.cardTabs(customerID: customer.id, now: now, tabs: AskedCardTabs([.settings]), lendingCustomer: { _ in },
                                           lendingActivity: { lent.append(try $0.stored()) })
         #expect(lent.isEmpty && settings.lentActivityOrder == nil)
     }

@@ -41,7 +41,7 @@ import Testing
         #expect(try fixture.store.contactInformation(customerID: customer.id, now: fixture.clock.now).contacts.map(\.id)
             == bySQLite)
         var lent: [Int64] = []
-        let tabs = try fixture.store.cardTabs(customerID: customer.id, now: fixture.clock.now, tabs: [.contactInformation],
+        let tabs = try fixture.store.cardTabs(customerID: customer.id, now: fixture.clock.now, tabs: AskedCardTabs([.contactInformation]),
                                               lendingCustomer: { _ in }, lendingContact: { lent.append(try $0.id) })
         #expect(lent == bySQLite)
         #expect(tabs.contactInformation?.contacts.isEmpty == true)

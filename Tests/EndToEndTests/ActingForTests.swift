@@ -36,6 +36,22 @@ import Testing
         }
     }
 
+    /// A connection thread's calls of one uid calling as itself share the caller it made for the
+    /// first (`UserDirectory.keptCaller`): a call naming a person in between is still that person's,
+    /// and the next own call the service's again.
+    @Test func ownCallsAndCallsForAPersonAlternateOnOneConnection() async throws {
+        try await withPermissionServer(profile: Self.serviceProfile, trusted: true) { fixture in
+            let client = fixture.client
+            let asColleague = CallOptions.acting(for: PermissionSeed.colleague)
+            for _ in 0..<3 {
+                let own = try await client.users.whoAmI()
+                #expect(own.name == PermissionSeed.me && own.actingService == nil)
+                let acting = try await client.users.whoAmI(options: asColleague)
+                #expect(acting.name == PermissionSeed.colleague && acting.actingService?.name == PermissionSeed.me)
+            }
+        }
+    }
+
     @Test func namingSomeoneWithoutTrustIsRefusedLoggedAndChangesNothing() async throws {
         try await withPermissionServer(profile: Self.serviceProfile, trusted: false) { fixture in
             let before = try fixture.snapshot()

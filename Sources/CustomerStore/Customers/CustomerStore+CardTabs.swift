@@ -14,6 +14,12 @@ extension CustomerStore {
     /// - Throws: `notFound` (customer); `invalidArgument` on `from` / `to` as `financialSummary`.
     public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
                          to: String? = nil) throws -> CardTabs<StoredCustomer> {
+        try cardTabs(customerID: customerID, now: now, tabs: AskedCardTabs(tabs), from: from, to: to)
+    }
+
+    /// `cardTabs(customerID:now:tabs:from:to:)` with the tabs as flags (a server's, made from its request).
+    public func cardTabs(customerID: Int64, now: Date, tabs: AskedCardTabs, from: String? = nil,
+                         to: String? = nil) throws -> CardTabs<StoredCustomer> {
         try readCardTabs(customerID: customerID, now: now, tabs: tabs, from: from, to: to) { try $0.stored() }
     }
 
@@ -36,7 +42,7 @@ extension CustomerStore {
     /// nothing): called from another module, the generic read ran unspecialized and looked up the
     /// metadata of its `CardTabs<Customer>` in the runtime's cache three times a card (~2 400
     /// instructions, callgrind, docs/performance/HISTORY.md "card21"); here it is specialized.
-    public func cardTabs(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String? = nil,
+    public func cardTabs(customerID: Int64, now: Date, tabs: AskedCardTabs, from: String? = nil,
                          to: String? = nil,
                          lendingCustomer body: (CustomerListingRow) throws -> Void,
                          lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
@@ -47,7 +53,7 @@ extension CustomerStore {
     }
 
     /// Both `cardTabs`: the customer made by `body` from its row.
-    private func readCardTabs<Customer>(customerID: Int64, now: Date, tabs: Set<CardTabSelection>, from: String?,
+    private func readCardTabs<Customer>(customerID: Int64, now: Date, tabs asked: AskedCardTabs, from: String?,
                                         to: String?,
                                         lendingCustomer body: (CustomerListingRow) throws -> Customer,
                                         lendingContact contact: ((ContactListingRow) throws -> Void)? = nil,
@@ -56,7 +62,6 @@ extension CustomerStore {
         // Checked whatever the tabs asked: a month the summary refuses is refused here too, not
         // echoed back in the financial tab (or dropped when the tab is not read).
         let months = try Self.summaryMonths(from: from, to: to)
-        let asked = AskedTabs(tabs)
         return try read { connection in
             let users = UserNames(connection)
             var read = CardCustomer(id: customerID)
@@ -105,27 +110,6 @@ extension CustomerStore {
                               try AttachmentRow.links(connection, key: customerID, byCustomer: true, users: users))
             }
             return card
-        }
-    }
-}
-
-/// Which tabs a card's read asks for, each looked up in the set once: `CardTabSelection` is a
-/// `String`-backed enum, so `Set.contains` hashed its raw value's text, six look-ups a card
-/// (~900 instructions, docs/performance/HISTORY.md "card21"); walking the set hashes nothing.
-private struct AskedTabs {
-    var contactInformation = false, salesAndProjects = false, collaboration = false, financial = false,
-        settings = false, files = false
-
-    init(_ tabs: Set<CardTabSelection>) {
-        for tab in tabs {
-            switch tab {
-            case .contactInformation: contactInformation = true
-            case .salesAndProjects: salesAndProjects = true
-            case .collaboration: collaboration = true
-            case .financial: financial = true
-            case .settings: settings = true
-            case .files: files = true
-            }
         }
     }
 }
