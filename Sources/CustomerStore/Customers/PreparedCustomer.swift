@@ -1,3 +1,5 @@
+import SQLiteEngine
+
 /// A new customer's fields, checked and canonicalised, with the parts of its rows that need no
 /// database: its match keys, its search parts and its created entry's changes but for what the
 /// writer adds. Made before the writer takes the customer: on a create's connection thread
