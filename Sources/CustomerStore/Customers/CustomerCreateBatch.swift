@@ -117,10 +117,10 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         try HistoryLog.insert(connection, history, using: Self.insertEntries)
     }
 
-    /// The statements of `flush`.
-    static let insertCustomers = CustomerStore.insertCustomers.rollingBack
-    static let insertKeys = CustomerStore.insertKeys.rollingBack
-    static let insertEntries = HistoryLog.insertEntries.rollingBack
+    /// The statements of `flush`, of `MultiRowInsert.groupSizes`: a group's rows one statement a table.
+    static let insertCustomers = CustomerStore.insertCustomers.rollingBack.inGroupSizes
+    static let insertKeys = CustomerStore.insertKeys.rollingBack.inGroupSizes
+    static let insertEntries = HistoryLog.insertEntries.rollingBack.inGroupSizes
 
     /// Keeps the arrays' storage for the next group (not reallocated each group).
     func discard() {
