@@ -22,8 +22,23 @@ public struct MultiRowInsert: Sendable {
     public let table: String
     /// The values each row binds: the `?` of its row.
     public let valueCount: Int
-    /// The SQL for 64, 32, 16, 8, 4, 2 and 1 rows, largest first.
+    /// The statement sizes `insertRows` takes rows in by default: 64, 32, 16, 8, 4, 2 and 1 rows
+    /// (at most seven statements prepared a table, whatever the row counts).
+    public static let halvingSizes = [64, 32, 16, 8, 4, 2, 1]
+
+    /// The statement sizes of a group of creates (``inGroupSizes``): every size up to 32 rows,
+    /// then 40, 48, 56 and 64, so a group (most of 10 to 30 creates) is one statement a table.
+    /// Why: each statement more costs the writer's thread ~13 600 instructions of `sqlite3_step`
+    /// whatever its rows (its cursors, the AUTOINCREMENT sequence read and written, the deferred
+    /// keys' counters), and with halving sizes a group of 23 took four a table (16, 4, 2, 1):
+    /// docs/PERFORMANCE.md "create32". The cost: up to 36 statements a table prepared on the
+    /// writer's connection (~2.7 MiB for the three tables of a group if every size is ever used;
+    /// the ones of the group sizes seen, a few hundred KiB).
+    public static let groupSizes = [64, 56, 48, 40] + Array((1...32).reversed())
+
+    /// The SQL for each of `sizes` rows, largest first, the last for 1 row.
     let statements: [(rows: Int, sql: KeyedSQL)]
+    private let verb: String
     private let columns: [String]
     private let row: String
 
@@ -31,13 +46,19 @@ public struct MultiRowInsert: Sendable {
     ///   - verb: `INSERT`, `INSERT OR IGNORE` or `INSERT OR ROLLBACK` (see ``rollingBack``).
     ///   - row: one row's values, as in `VALUES (...)`, a `?` for each bound value (expressions
     ///     such as `(SELECT id FROM t WHERE name = ?)` allowed); by default a `?` per column.
-    public init(_ verb: String = "INSERT", into table: String, columns: [String], row: String? = nil) {
+    ///   - sizes: the rows a statement carries, largest first, each at most ``maxRows``, ending in
+    ///     1 (`halvingSizes`, `groupSizes`).
+    public init(_ verb: String = "INSERT", into table: String, columns: [String], row: String? = nil,
+                sizes: [Int] = halvingSizes) {
         self.table = table
+        self.verb = verb
         self.columns = columns
         let row = row ?? "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         self.row = row
         valueCount = row.utf8.filter { $0 == UInt8(ascii: "?") }.count
-        statements = sequence(first: Self.maxRows, next: { $0 > 1 ? $0 / 2 : nil }).map { rows in
+        precondition(sizes.last == 1 && zip(sizes, sizes.dropFirst()).allSatisfy { $0 > $1 } && sizes[0] <= Self.maxRows,
+                     "statement sizes descending from at most \(Self.maxRows) to 1")  // Source constants, never input.
+        statements = sizes.map { rows in
             (rows, KeyedSQL("\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
                 + Array(repeating: row, count: rows).joined(separator: ", ")))
         }
@@ -51,7 +72,12 @@ public struct MultiRowInsert: Sendable {
     /// statement first changed into that journal cost a group's create ~8 500 of `sqlite3_step`'s
     /// 63 000 instructions (docs/performance/HISTORY.md, "create22").
     public var rollingBack: MultiRowInsert {
-        MultiRowInsert("INSERT OR ROLLBACK", into: table, columns: columns, row: row)
+        MultiRowInsert("INSERT OR ROLLBACK", into: table, columns: columns, row: row, sizes: statements.map(\.rows))
+    }
+
+    /// The same rows written in statements of ``groupSizes``: a group's rows in one statement.
+    public var inGroupSizes: MultiRowInsert {
+        MultiRowInsert(verb, into: table, columns: columns, row: row, sizes: Self.groupSizes)
     }
 
     /// The SQL for one row.
@@ -60,8 +86,9 @@ public struct MultiRowInsert: Sendable {
 
 extension SQLiteConnection {
     /// Inserts `rows` (each binding `insert.valueCount` values, in order) with as few statements
-    /// as it can: 64 rows a statement, the rest in statements of 32, 16, ... 1 rows, so a table
-    /// has at most seven statements prepared and cached whatever the row counts.
+    /// as its sizes allow: the largest that fits first, then the rest the same way (by default 64
+    /// rows a statement, the rest in statements of 32, 16, ... 1 rows, so a table has at most
+    /// seven statements prepared and cached whatever the row counts; `MultiRowInsert.init`'s sizes).
     ///
     /// Why: every statement costs its step's setup, binding and reset whatever it writes
     /// (callgrind: a new customer's history, one INSERT per field, cost more than the customer's

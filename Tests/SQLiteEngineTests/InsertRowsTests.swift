@@ -22,6 +22,37 @@ import Testing
         }
     }
 
+    /// In a group's sizes (`MultiRowInsert.groupSizes`, a group of creates) rows up to 32, and 40,
+    /// 48, 56 and 64 of them, are one statement; other counts take the largest size that fits, then
+    /// the rest the same way; the halving sizes take one statement per bit of the count. Whatever
+    /// the sizes, the rows come back exactly as given, in order. Why it matters: every statement
+    /// more costs the writer ~13 600 instructions (docs/PERFORMANCE.md "create32").
+    @Test func aGroupsRowsAreOneStatementInGroupSizes() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT)")
+        let halving = MultiRowInsert(into: "t", columns: ["id", "a", "b", "c"])
+        let grouped = halving.inGroupSizes
+        var id: Int64 = 0
+        var written: [[SQLValue]] = []
+        func statements(_ insert: MultiRowInsert, _ count: Int) throws -> Int {
+            let rows: [[SQLValue]] = (0..<count).map { _ in
+                id += 1
+                return [.integer(id), .text("row \(id)"), id % 5 == 0 ? .null : .integer(id * 7), id % 3 == 0 ? .null : .text("")]
+            }
+            written += rows
+            let before = connection.statementsRun
+            try connection.insertRows(insert, rows)
+            return connection.statementsRun - before
+        }
+        let cases = [(1, 1), (17, 1), (23, 1), (32, 1), (33, 2), (40, 1), (47, 2), (63, 2), (64, 1), (103, 3)]
+        for (count, wanted) in cases {
+            #expect(try statements(grouped, count) == wanted, "\(count) rows in group sizes")
+        }
+        #expect(try statements(halving, 23) == 4)
+        #expect(try statements(halving, 64) == 1)
+        #expect(try Self.rows(connection) == written)
+    }
+
     /// A row that breaks a constraint fails its statement, which undoes its rows only; a later
     /// insert works (the statement was reset, its in-place text bindings dropped).
     @Test func aRefusedStatementIsUndoneAndTheNextOneWorks() throws {
@@ -107,6 +138,30 @@ import Testing
         #expect(read == wanted)
         rows.removeAll()
         #expect(rows.isEmpty && rows.rowCount == 0)
+    }
+
+    /// Parts of rows made apart (`append(contentsOf:)`, as a create's field values made before the
+    /// writer takes it) join rows between values appended there, texts included, and come back
+    /// as if appended one by one: each text where it belongs, NULL and empty text kept apart.
+    @Test func partsMadeApartJoinRowsAsTheirValues() throws {
+        let database = try TemporaryDatabase()
+        let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT)")
+        let insert = MultiRowInsert(into: "t", columns: ["a", "b", "id", "c"])
+        var rows = BoundRows(width: insert.valueCount)
+        for index in 1...4 {
+            var part = BoundRows(width: 2)
+            part.append(index == 2 ? "" : "Åbo \(index)\0")
+            part.append(index == 3 ? nil : Int64(index) * 10)
+            rows.append(contentsOf: part)
+            rows.append(Int64(index))
+            rows.append(index == 4 ? nil : "c\(index)")
+        }
+        try connection.insertRows(insert, rows)
+        let wanted: [[SQLValue]] = (1...4).map { (index: Int) -> [SQLValue] in
+            [.integer(Int64(index)), .text(index == 2 ? "" : "Åbo \(index)\0"), index == 3 ? .null : .integer(Int64(index) * 10),
+             index == 4 ? .null : .text("c\(index)")]
+        }
+        #expect(try Self.rows(connection) == wanted)
     }
 
     /// Rows of another statement's width, or not whole, are refused before anything is written

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The SQL of N groups of creates as the writer writes them (CustomerCreateBatch.flush): one
 multi-row INSERT of the group's customers, the number sequence's UPDATE, one INSERT of their match
-keys, one of their history entries, COMMIT; each customer as `customer-bench run create` makes it
+keys, one of their history entries, COMMIT (one statement a table up to 32 creates a group,
+`MultiRowInsert.groupSizes`); each customer as `customer-bench run create` makes it
 (a name and a country: one match key). For the sqlite3 shell under callgrind, on a copy of a
 database the service made (docs/performance/HISTORY.md "create22"):
 
@@ -19,11 +20,25 @@ Options, each one variant of what is written (the rest as the writer writes it):
   --without T         leave out T's statement: customers, sequence, keys or history (repeatable)
   --one-transaction   every group in one transaction (what the COMMITs cost)
   --pragma SQL        one more PRAGMA, e.g. "cache_size=-16384" (repeatable)
+  --halving           each table's rows in statements of 64, 32, ... 1 rows, largest first (how
+                      the writer wrote a group before create32: 23 rows were 16, 4, 2 and 1)
 """
 import sys
 
+def statements(head, rows, halving):
+    """`head` with `rows` as one statement, or with --halving as `MultiRowInsert.halvingSizes` splits them."""
+    if not halving:
+        return head + ", ".join(rows) + ";"
+    parts, start, size = [], 0, 64
+    while start < len(rows):
+        while size > len(rows) - start: size //= 2
+        parts.append(head + ", ".join(rows[start:start + size]) + ";")
+        start += size
+    return "\n".join(parts)
+
 def main(argv):
     args, verb, keys_verb, foreign_keys, without, one, pragmas = [], None, None, "ON", set(), False, []
+    halving = False
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -32,6 +47,7 @@ def main(argv):
         elif a == "--without": without.add(argv[i + 1]); i += 2
         elif a == "--one-transaction": one = True; i += 1
         elif a == "--pragma": pragmas.append(argv[i + 1]); i += 2
+        elif a == "--halving": halving = True; i += 1
         else: args.append(a); i += 1
     if len(args) != 3:
         sys.exit(__doc__)
@@ -57,16 +73,17 @@ def main(argv):
             changes = "n6:number%d:%dn4:name%d:%sn7:country2:FI" % (len(str(number)), number, len(name), name)
             history.append("('customer', %d, %d, 'created', %d, 1, NULL, NULL, '%s')" % (cid, cid, now, changes))
         if "customers" not in without:
-            out.append(verb + " INTO customers (id, number, name, name_key, search_text, account_manager_id, description,"
-                       " vat_number, country, industry_id, email, website, phone, business_id, active, version, created_at,"
-                       " created_by, updated_at, updated_by, head_office_address_id) VALUES " + ", ".join(customers) + ";")
+            out.append(statements(verb + " INTO customers (id, number, name, name_key, search_text, account_manager_id,"
+                                  " description, vat_number, country, industry_id, email, website, phone, business_id, active,"
+                                  " version, created_at, created_by, updated_at, updated_by, head_office_address_id) VALUES ",
+                                  customers, halving))
         if "sequence" not in without:
             out.append("UPDATE customer_number_sequence SET last_number = %d WHERE singleton = 1;" % number)
         if "keys" not in without:
-            out.append(keys_verb + " INTO customer_match_keys (kind, key, customer_id) VALUES " + ", ".join(matchkeys) + ";")
+            out.append(statements(keys_verb + " INTO customer_match_keys (kind, key, customer_id) VALUES ", matchkeys, halving))
         if "history" not in without:
-            out.append(verb + " INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user, changes)"
-                       " VALUES " + ", ".join(history) + ";")
+            out.append(statements(verb + " INTO history (entity, entity_id, customer_id, action, at, by_user, source, via_user,"
+                                  " changes) VALUES ", history, halving))
         if not one or g == groups - 1: out.append("COMMIT;")
     sys.stdout.write("\n".join(out) + "\n")
 

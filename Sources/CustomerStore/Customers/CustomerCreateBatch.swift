@@ -91,8 +91,8 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     func queue(_ created: CreatedCustomer, _ prepared: PreparedCustomer, by author: Author) {
         let fields = prepared.fields
         if customers.isEmpty { firstID = created.id }
-        CustomerStore.appendInsertValues(of: fields, number: created.number, industryID: created.names.industryID,
-                                         at: created.at, by: author, id: created.id, search: prepared.search, to: &customers)
+        CustomerStore.appendInsertValues(of: prepared, number: created.number, industryID: created.names.industryID,
+                                         at: created.at, by: author, id: created.id, to: &customers)
         CustomerStore.appendKeyRows(prepared.matchKeys ?? CustomerStore.matchKeys(of: fields),
                                     customerID: created.id, to: &matchKeys)
         CustomerStore.appendCreatedEntry(created, prepared, by: author, to: &history)
@@ -117,10 +117,10 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
         try HistoryLog.insert(connection, history, using: Self.insertEntries)
     }
 
-    /// The statements of `flush`.
-    static let insertCustomers = CustomerStore.insertCustomers.rollingBack
-    static let insertKeys = CustomerStore.insertKeys.rollingBack
-    static let insertEntries = HistoryLog.insertEntries.rollingBack
+    /// The statements of `flush`, of `MultiRowInsert.groupSizes`: a group's rows one statement a table.
+    static let insertCustomers = CustomerStore.insertCustomers.rollingBack.inGroupSizes
+    static let insertKeys = CustomerStore.insertKeys.rollingBack.inGroupSizes
+    static let insertEntries = HistoryLog.insertEntries.rollingBack.inGroupSizes
 
     /// Keeps the arrays' storage for the next group (not reallocated each group).
     func discard() {
