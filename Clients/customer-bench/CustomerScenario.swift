@@ -18,6 +18,8 @@ struct ScenarioData: Sendable {
     let customers: Int
     /// Page tokens of the by-name listing, 50 per page, `nil` for the first page.
     let pageTokens: [String?]
+    /// Every call's options: its deadline (`--timeout`).
+    let callOptions: CallOptions
 }
 
 extension CustomerScenario {
@@ -27,29 +29,30 @@ extension CustomerScenario {
 
     static func named(_ name: String, data: ScenarioData) -> CustomerScenario? {
         let maxID = Int64(max(1, data.customers))
+        let options = data.callOptions
         let getRequest: @Sendable (CallerState) -> GetCustomerRequest = { GetCustomerRequest(id: $0.int64(in: 1...maxID)) }
         switch name {
         case "ping":
             return make(name, RPCHealth.Check.descriptor, request: { _ in HealthCheckRequest() }) { client, request in
-                try await client.channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self)
+                try await client.channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self, options: options)
             }
         case "get", "get-inline":
             // get-inline: tasks that resume on the connection's reader thread (ClientChannel.executor).
             return make(name, CustomerService.getCustomer.descriptor, request: getRequest,
                         preferringChannelExecutor: name == "get-inline") { client, request in
-                try await client.channel.call(CustomerService.getCustomer, request)
+                try await client.channel.call(CustomerService.getCustomer, request, options: options)
             }
         case "get-sync":
             // The blocking API: each caller is a thread of its own that writes and reads its calls.
             let get = named("get", data: data)
             return CustomerScenario(name: name, method: CustomerService.getCustomer.descriptor, makeCaller: { client, index in
                 let state = CallerState(caller: index)
-                return .thread { _ = try client.channel.callBlocking(CustomerService.getCustomer, getRequest(state)) }
+                return .thread { _ = try client.channel.callBlocking(CustomerService.getCustomer, getRequest(state), options: options) }
             }, sampleMessages: { client in try await get?.sampleMessages(client) ?? (0, 0) })
         case "card":
             return make(name, CardService.getCustomerCard.descriptor,
                         request: { GetCustomerCardRequest(customerId: $0.int64(in: 1...maxID), tabs: [.contactInformation]) }) {
-                client, request in try await client.channel.call(CardService.getCustomerCard, request)
+                client, request in try await client.channel.call(CardService.getCustomerCard, request, options: options)
             }
         case "list", "list-first", "list-deep":
             let tokens = data.pageTokens.isEmpty ? [nil] : data.pageTokens
@@ -61,19 +64,19 @@ extension CustomerScenario {
             return make(name, CustomerService.listCustomers.descriptor, request: { state in
                 ListCustomersRequest(query: CustomerQuery(), limit: Int32(pageSize),
                                      pageToken: tokens[fixedPage ?? state.int(below: tokens.count)])
-            }) { client, request in try await client.channel.call(CustomerService.listCustomers, request) }
+            }) { client, request in try await client.channel.call(CustomerService.listCustomers, request, options: options) }
         case "create", "create-keyed":
             return make(name, CustomerService.createCustomer.descriptor, request: { state in
                 state.counter += 1
                 return CreateCustomerRequest(fields: CustomerFields(name: "Bench \(state.caller)-\(state.counter) Oy", country: "FI"),
                                              allowDuplicateVat: nil)
             }) { client, request in
-                try await write(CustomerService.createCustomer, request, keyed: name == "create-keyed", on: client)
+                try await write(CustomerService.createCustomer, request, keyed: name == "create-keyed", options: options, on: client)
             }
         case "update", "update-keyed":
             return make(name, CustomerService.updateCustomer.descriptor, request: { updateRequest($0, maxID: maxID) }) {
                 client, request in
-                try await write(CustomerService.updateCustomer, request, keyed: name == "update-keyed", on: client)
+                try await write(CustomerService.updateCustomer, request, keyed: name == "update-keyed", options: options, on: client)
             }
         case "mixed":
             // 90 % reads, 10 % writes; the frame-size floor is the read's (nine calls in ten).
@@ -83,9 +86,9 @@ extension CustomerScenario {
                 return .task {
                     if state.int(below: 10) == 0 {
                         _ = try await write(CustomerService.updateCustomer, updateRequest(state, maxID: maxID), keyed: false,
-                                            on: client)
+                                            options: options, on: client)
                     } else {
-                        _ = try await client.channel.call(CustomerService.getCustomer, getRequest(state))
+                        _ = try await client.channel.call(CustomerService.getCustomer, getRequest(state), options: options)
                     }
                 }
             }, sampleMessages: { client in try await get?.sampleMessages(client) ?? (0, 0) })
@@ -97,9 +100,9 @@ extension CustomerScenario {
     /// A write as the library sends it (with a new idempotency key), or without a key: the plain
     /// path, comparable with the figures from before keys existed.
     private static func write<Input, Output>(_ method: UnaryMethod<Input, Output>, _ request: Input, keyed: Bool,
-                                             on client: CustomerClient) async throws -> Output {
-        guard keyed else { return try await client.channel.unary(method.descriptor, request, as: Output.self) }
-        return try await client.channel.call(method, request)
+                                             options: CallOptions, on client: CustomerClient) async throws -> Output {
+        guard keyed else { return try await client.channel.unary(method.descriptor, request, as: Output.self, options: options) }
+        return try await client.channel.call(method, request, options: options)
     }
 
     private static func updateRequest(_ state: CallerState, maxID: Int64) -> UpdateCustomerRequest {

@@ -1,12 +1,17 @@
+import RPCCore
+
 /// The bytes one unary call puts on the socket (PROTOCOL.md), for a bare ping-pong of the same sizes.
 enum FrameSizes {
     static let header = 10
 
-    /// A CALL_START carrying the request and a STATUS carrying the response, each behind the header.
-    static func unaryCall(methodName: String, requestMessage: Int, responseMessage: Int) -> (request: Int, response: Int) {
+    /// A CALL_START carrying the request and a STATUS carrying the response, each behind the header;
+    /// `timeout`: the call's deadline (`run --timeout`), sent as microseconds, nil: none (0).
+    static func unaryCall(methodName: String, requestMessage: Int, responseMessage: Int,
+                          timeout: Duration? = nil) -> (request: Int, response: Int) {
         let method = methodName.utf8.count
-        // CALL_START: timeout varint (0), method length + name, metadata count (0), request message.
-        let callStart = header + 1 + varintLength(method) + method + 1 + requestMessage
+        let timeoutMicroseconds = timeout.map { Int(clamping: $0.saturatingCount(of: .microseconds(1), roundingUp: true)) } ?? 0
+        // CALL_START: timeout varint, method length + name, metadata count (0), request message.
+        let callStart = header + varintLength(timeoutMicroseconds) + varintLength(method) + method + 1 + requestMessage
         // STATUS: code, message length (0), details length (0), trailer count (0), response message.
         let status = header + 4 + responseMessage
         return (callStart, status)

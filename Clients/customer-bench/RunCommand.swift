@@ -39,7 +39,7 @@ struct RunCommand {
             }
             let clients = (0..<options.connections).map { _ in CustomerClient(socketPath: socketPath) }
             defer { clients.forEach { $0.close() } }
-            for client in clients { _ = try await client.server.health() }
+            for client in clients { _ = try await client.server.health(options: options.callOptions) }
             report.note("server RSS with \(options.connections) connection(s) open: "
                         + report.mebibytes(serverPID.flatMap(residentBytes(ofProcess:))))
             let tokens = try await collectPageTokens(clients[0], pages: pagesNeeded)
@@ -47,14 +47,14 @@ struct RunCommand {
                 report.note("listing by name: the tokens of its first \(tokens.count) pages of \(CustomerScenario.pageSize) "
                             + "collected once")
             }
-            let data = ScenarioData(customers: options.customers, pageTokens: tokens)
+            let data = ScenarioData(customers: options.customers, pageTokens: tokens, callOptions: options.callOptions)
             var floors = FloorCache(options: options, database: database)
             report.printHeader()
             for name in options.scenarios {
                 guard let scenario = CustomerScenario.named(name, data: data) else { continue }
                 let messages = try await scenario.sampleMessages(clients[0])
                 let frames = FrameSizes.unaryCall(methodName: scenario.method.fullName, requestMessage: messages.request,
-                                                  responseMessage: messages.response)
+                                                  responseMessage: messages.response, timeout: options.callOptions.timeout)
                 let callers: [LoadCaller] = (0..<options.callers).map { index in
                     scenario.makeCaller(clients[index % clients.count], index)
                 }
@@ -89,7 +89,8 @@ struct RunCommand {
         var tokens: [String?] = [nil]
         var token: String?
         while tokens.count < pages {
-            token = try await client.customers.list(limit: CustomerScenario.pageSize, pageToken: token).nextPageToken
+            token = try await client.customers.list(limit: CustomerScenario.pageSize, pageToken: token,
+                                                  options: options.callOptions).nextPageToken
             guard let token else { break }
             tokens.append(token)
         }

@@ -1,4 +1,5 @@
 import CommandLineKit
+import CustomerClient
 
 /// Options of `customer-bench run`.
 struct RunOptions: Equatable {
@@ -22,6 +23,8 @@ struct RunOptions: Equatable {
     var durability = "normal"
     var json = false
     var measureFloor = true
+    /// The deadline of each call to the server, the setup's and the measured ones; 0: none.
+    var timeoutSeconds = 30.0
 
     /// Concurrent callers: `inFlight` on each of `connections` connections.
     var callers: Int { connections * inFlight }
@@ -42,12 +45,14 @@ struct RunOptions: Equatable {
     static let output = Option.value(
         "output", "<format>", help: "table (default) or json (one object per line).", choices: ["table", "json"])
     static let noFloor = Option.flag("no-floor", help: "Skip the floors.")
+    static let timeoutOption = Option.value(
+        "timeout", "<seconds>", help: "Deadline of each call, setup and measured, sent to the server (default: 30; 0: none).")
     static let scenario = Argument("<scenario>", optional: true)
 
     static let signature = Signature(
         arguments: [scenario],
         options: [socket, customerd, customersOption, connectionsOption, inFlightOption, duration, callsOption, warmup,
-                  durabilityOption, output, noFloor, BenchCommand.helpOption],
+                  durabilityOption, output, noFloor, timeoutOption, BenchCommand.helpOption],
         acceptsMoreArguments: true)
 
     static func parse(_ arguments: [String]) throws(UsageError) -> RunOptions {
@@ -69,11 +74,20 @@ struct RunOptions: Equatable {
         options.durability = parsed.value(durabilityOption) ?? options.durability
         options.json = parsed.value(output) == "json"
         options.measureFloor = !parsed.flag(noFloor)
+        options.timeoutSeconds = try parsed.seconds(timeoutOption, allowZero: true) ?? options.timeoutSeconds
         guard options.callers <= 4096 else {
             throw UsageError("\(connectionsOption.spelling) × \(inFlightOption.spelling) is at most 4096, not \(options.callers)")
         }
         options.scenarios = options.withCallShapesBesideGet(options.scenarios)
         return options
+    }
+
+    /// Each call's options: its deadline (`--timeout`), so a server that goes silent ends the run
+    /// with DEADLINE_EXCEEDED instead of holding it until the server closes (redteam32b). Sent to
+    /// the server as customerctl's and the library's callers send theirs. `--timeout 0` sends none,
+    /// as runs before this option did (the server then schedules no deadline per call).
+    var callOptions: CallOptions {
+        CallOptions(timeout: timeoutSeconds > 0 ? .milliseconds(Int64(timeoutSeconds * 1000)) : nil)
     }
 
     /// With one caller on each of several connections, `get` is followed by `get-inline` and
@@ -99,6 +113,11 @@ struct RunOptions: Equatable {
         comes from SO_PEERCRED), server RSS (/proc/PID/status), and the ratio to its floor: a bare
         Unix-socket ping-pong of the same frame sizes (1 connection, and one per caller) plus an
         in-process SQLite read by primary key on a copy of the same database.
+
+        Every call to the server, the setup's (health checks, page tokens, samples) and the
+        measured ones, has the deadline --timeout: a server that stops answering ends the run with
+        one DEADLINE_EXCEEDED line and exit 1 within it (--timeout 0: no deadline, as before
+        customer-bench had one; the server then schedules none per call).
 
         USAGE: customer-bench run \(signature.usage)
 

@@ -88,6 +88,7 @@ struct GlobalOptions: Sendable {
             } else {
                 throw UsageError("option '\(name)' needs a value")
             }
+            try option.check(value)
             try options.apply(option, value)
         }
         return (options, rest)

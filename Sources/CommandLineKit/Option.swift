@@ -95,8 +95,13 @@ public struct Option: Sendable, Hashable {
         return kind == .repeatable ? body + "..." : body
     }
 
-    /// The checked value: one of `choices` when there are any.
-    func check(_ value: String) throws(UsageError) {
+    /// The checked value: one of `choices` when there are any; not empty when it names a file or
+    /// directory (`--socket ""` got as far as connect(2), "File name too long", and customerd's
+    /// `--database ""` as far as open(2), before naming the option: redteam32b).
+    public func check(_ value: String) throws(UsageError) {
+        if value.isEmpty, completion != .none {
+            throw UsageError("\(spelling) needs a path, got an empty one")
+        }
         guard !choices.isEmpty, !choices.contains(value) else { return }
         throw UsageError("\(spelling) takes \(Self.alternatives(choices)), got '\(value)'",
                          suggestion: Suggestion.closest(to: value, among: choices))

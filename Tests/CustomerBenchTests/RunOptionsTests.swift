@@ -27,6 +27,13 @@ import Testing
         #expect(options.warmUpSeconds == 0)
     }
 
+    /// Every call has a deadline (redteam32b): 30 s unless `--timeout` says otherwise, none with 0.
+    @Test func eachCallHasTheDeadlineOfTimeout() throws {
+        #expect(try RunOptions.parse([]).callOptions.timeout == .seconds(30))
+        #expect(try RunOptions.parse(["--timeout", "2.5"]).callOptions.timeout == .milliseconds(2500))
+        #expect(try RunOptions.parse(["--timeout", "0"]).callOptions.timeout == nil)
+    }
+
     @Test(arguments: [
         (["--connections", "0"], "'--connections' needs a number from 1 to 1024, not '0'"),
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
@@ -35,6 +42,8 @@ import Testing
         (["fetch"], "unknown scenario 'fetch' (one of: ping, get, card, list, create, update, mixed, list-first, list-deep, create-keyed, update-keyed, get-sync, get-inline)"),
         (["--verbose"], "unknown option '--verbose'"),
         (["--socket"], "option '--socket' needs a value"),
+        (["--socket", ""], "--socket needs a path, got an empty one"),
+        (["--timeout", "-1"], "'--timeout' needs a non-negative number of seconds, not '-1'"),
         (["--connections", "1024", "--in-flight", "8"], "--connections × --in-flight is at most 4096, not 8192"),
     ])
     func wrongCommandLinesAreRefusedWithTheReason(arguments: [String], message: String) {

@@ -180,4 +180,22 @@ import Testing
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
     }
+
+    /// An empty path is a usage error naming its option (redteam32b): before, customerctl's
+    /// `--socket ""` reached connect(2) ("cannot connect to : File name too long", exit 24) and
+    /// customerd's `--database ""` open(2) (exit 1 or 3, naming no option).
+    @Test func anEmptyPathIsAUsageErrorNamingItsOption() async throws {
+        for (product, arguments, option) in [
+            ("customerctl", ["--socket", "", "whoami"], "--socket"),
+            ("customerctl", ["--socket=", "whoami"], "--socket"),
+            ("customerd", ["--database", ""], "--database"),
+            ("customerd", ["--socket", ""], "--socket"),
+            ("customerd", ["--restore", ""], "--restore"),
+        ] {
+            let result = try await runProduct(product, arguments)
+            #expect(result.status == 64, "\(product) \(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("Error: \(option) needs a path, got an empty one"),
+                    "\(product) \(arguments): \(result.stderr)")
+        }
+    }
 }

@@ -64,9 +64,9 @@ def run(customerctl: str, socket: str, *arguments: str) -> subprocess.CompletedP
 
 
 def bench(customer_bench: str, socket: str, *arguments: str) -> subprocess.CompletedProcess:
-    # customer-bench has no --timeout: the fake servers named below answer at once.
+    # Bounded as customerctl's runs: each call's deadline (redteam32b's --timeout).
     return subprocess.run([customer_bench, "run", "get", "--socket", socket, "--customers", "10", "--calls", "5",
-                           "--no-floor", "--warmup", "0", *arguments], stdin=subprocess.DEVNULL,
+                           "--no-floor", "--warmup", "0", "--timeout", "10", *arguments], stdin=subprocess.DEVNULL,
                           capture_output=True, timeout=60)
 
 

@@ -7,6 +7,8 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
+import time
 import unittest
 
 from daemon import REPOSITORY, Daemon, customerd_path
@@ -22,6 +24,7 @@ LOG_FLOOD = REPOSITORY / "contrib" / "hostile" / "log_flood.py"
 FILE_PLANTING = REPOSITORY / "contrib" / "hostile" / "file_planting.py"
 STANDARD_STREAMS = REPOSITORY / "contrib" / "hostile" / "standard_streams.py"
 NESTED_SWEEP = REPOSITORY / "contrib" / "hostile" / "nested_sweep.py"
+FAKE_SERVER = REPOSITORY / "contrib" / "hostile" / "fake_server.py"
 
 
 def run_against_daemon(test: unittest.TestCase, script: pathlib.Path, arguments, *daemon_arguments: str,
@@ -142,6 +145,39 @@ class TerminalTextTest(unittest.TestCase):
             "--log-level", "notice", timeout=300)  # the refusals' lines are notices
         self.assertIn("held   no log line holds a raw control", output)
         self.assertIn("\n0 failed\n", output)
+
+
+class BenchDeadlineTest(unittest.TestCase):
+    def test_customer_bench_ends_at_its_deadline_when_the_server_goes_silent(self) -> None:
+        """customer-bench against fake_server.py servers that say nothing after their HELLO: each run
+        ends with one DEADLINE_EXCEEDED line and exit 1 (redteam32b). Before `run --timeout`, it
+        waited until the fake server closed (40 to 60 s), past this test's bound of 30 s a run."""
+        bench = pathlib.Path(customerd_path()).with_name("customer-bench")
+        if not bench.exists():
+            self.skipTest(f"no customer-bench beside customerd ({bench})")
+        directory = tempfile.TemporaryDirectory(prefix="bench-deadline-")
+        self.addCleanup(directory.cleanup)
+        for scenario in ["silent", "hello-zeros", "ping-flood", "msg-deep-nesting"]:
+            with self.subTest(scenario=scenario):
+                socket = os.path.join(directory.name, scenario + ".sock")
+                server = subprocess.Popen([sys.executable, str(FAKE_SERVER), socket, scenario])
+                try:
+                    for _ in range(1500):  # up to 30 s for the fake server to listen
+                        if os.path.exists(socket):
+                            break
+                        time.sleep(0.02)
+                    result = subprocess.run(
+                        [str(bench), "run", "get", "--socket", socket, "--customers", "10", "--calls", "5",
+                         "--no-floor", "--warmup", "0", "--timeout", "2"],
+                        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+                finally:
+                    server.kill()
+                    server.wait()
+                self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+                errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+                self.assertEqual(len(errors), 1, result.stderr)
+                self.assertIn("DEADLINE_EXCEEDED", errors[0])
+                self.assertIn("did not answer within 2.0 seconds", errors[0])
 
 
 class WireStatesTest(unittest.TestCase):
