@@ -35,7 +35,7 @@ extension BinaryReader {
 
     /// A string field's occurrence: `bytes(_:element:)` for `String`, calling its
     /// `init(wireContent:)` directly (the generic `bytes` called it through the `WireBytes`
-    /// witness table, its result through memory: docs/PERFORMANCE.md "decode32").
+    /// witness table, its result through memory: docs/performance/HISTORY.md "decode32").
     @inline(__always)
     private func text(_ entry: FieldEntry, element: Int? = nil) throws(FieldFault) -> String {
         guard entry.wireType == .lengthDelimited else {

@@ -151,7 +151,7 @@ public struct BinaryReader: ~Copyable {
     /// The wire types are tested in the order of how often they occur (length-delimited, varint,
     /// the fixed ones) and the offsets added without overflow checks (a buffer read here is under
     /// 2^28 bytes, `canRead`): the first passes −2.6 % (LLVM still makes the tests a jump table,
-    /// docs/PERFORMANCE.md "decode32").
+    /// docs/performance/HISTORY.md "decode32").
     @inline(__always)
     private static func commonField(
         _ buffer: UnsafeRawBufferPointer, _ position: Int, _ end: Int
@@ -308,7 +308,7 @@ public struct BinaryReader: ~Copyable {
     /// (a number past the tables, a message nested past them). Inlined into each reader by type,
     /// so that an absent optional field (most of a record's optional texts and dates) is nil with
     /// no call: the call of a non-inlined reader, its prologue and its own look-up were ~30
-    /// instructions for a nil, ~360 absent fields a page of 50 (docs/PERFORMANCE.md "decode32");
+    /// instructions for a nil, ~360 absent fields a page of 50 (docs/performance/HISTORY.md "decode32");
     /// a present field's reader takes the entry rather than looking it up again.
     @inlinable @inline(__always)
     func lastEntry(_ number: UInt32) -> Int32 {

@@ -62,7 +62,7 @@ extension String: WireBytes {
     /// copying them into the words was a call of `memcpy`, and `unsafeBitCast` a retain of the
     /// value it made (`swift_bridgeObjectRetain`, a call even for a small string) and a stack
     /// protector for the words' memory (`memcpy` −2 350 and the retains −2 300 instructions a
-    /// page of 50 under callgrind, docs/PERFORMANCE.md "decode32").
+    /// page of 50 under callgrind, docs/performance/HISTORY.md "decode32").
     @inline(__always)
     static func smallASCII(_ bytes: UnsafeRawBufferPointer) -> String? {
         let count = bytes.count

@@ -31,7 +31,7 @@ public struct MultiRowInsert: Sendable {
     /// Why: each statement more costs the writer's thread ~13 600 instructions of `sqlite3_step`
     /// whatever its rows (its cursors, the AUTOINCREMENT sequence read and written, the deferred
     /// keys' counters), and with halving sizes a group of 23 took four a table (16, 4, 2, 1):
-    /// docs/PERFORMANCE.md "create32". The cost: up to 36 statements a table prepared on the
+    /// docs/performance/HISTORY.md "create32". The cost: up to 36 statements a table prepared on the
     /// writer's connection (~2.7 MiB for the three tables of a group if every size is ever used;
     /// the ones of the group sizes seen, a few hundred KiB).
     public static let groupSizes = [64, 56, 48, 40] + Array((1...32).reversed())

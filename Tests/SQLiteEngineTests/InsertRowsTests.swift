@@ -26,7 +26,7 @@ import Testing
     /// 48, 56 and 64 of them, are one statement; other counts take the largest size that fits, then
     /// the rest the same way; the halving sizes take one statement per bit of the count. Whatever
     /// the sizes, the rows come back exactly as given, in order. Why it matters: every statement
-    /// more costs the writer ~13 600 instructions (docs/PERFORMANCE.md "create32").
+    /// more costs the writer ~13 600 instructions (docs/performance/HISTORY.md "create32").
     @Test func aGroupsRowsAreOneStatementInGroupSizes() throws {
         let database = try TemporaryDatabase()
         let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT)")

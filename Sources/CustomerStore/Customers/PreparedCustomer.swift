@@ -21,7 +21,7 @@ struct PreparedCustomer: Sendable {
     /// Its row's values that come from the fields alone (`CustomerStore.appendFieldValues`), which
     /// the writer copies into its rows in one piece (`BoundRows.append(contentsOf:)`) instead of
     /// reading each `String` again: ~450 of the writer's instructions a create (callgrind,
-    /// docs/PERFORMANCE.md "create32"). Nil like `search`.
+    /// docs/performance/HISTORY.md "create32"). Nil like `search`.
     let fieldValues: BoundRows?
     let createdChanges: CreatedCustomerChanges
 
