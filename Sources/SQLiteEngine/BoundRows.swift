@@ -74,20 +74,6 @@ public struct BoundRows: Sendable {
         values.append(.text(offset: offset, count: bytes.count - offset))
     }
 
-    /// The values of `part` appended in order (any number of them: part of a row, made beforehand
-    /// elsewhere, `CustomerStore.appendFieldValues`), its texts' bytes copied once, together.
-    public mutating func append(contentsOf part: BoundRows) {
-        let base = bytes.count
-        bytes.append(contentsOf: part.bytes)
-        for value in part.values {
-            guard case .text(let offset, let count) = value else {
-                values.append(value)
-                continue
-            }
-            values.append(.text(offset: base + offset, count: count))  // Both within the buffers: no overflow.
-        }
-    }
-
     /// Empties the rows, keeping the storage for the next ones.
     public mutating func removeAll() {
         values.removeAll(keepingCapacity: true)

@@ -140,30 +140,6 @@ import Testing
         #expect(rows.isEmpty && rows.rowCount == 0)
     }
 
-    /// Parts of rows made apart (`append(contentsOf:)`, as a create's field values made before the
-    /// writer takes it) join rows between values appended there, texts included, and come back
-    /// as if appended one by one: each text where it belongs, NULL and empty text kept apart.
-    @Test func partsMadeApartJoinRowsAsTheirValues() throws {
-        let database = try TemporaryDatabase()
-        let connection = try database.openWriter(schema: "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, c TEXT)")
-        let insert = MultiRowInsert(into: "t", columns: ["a", "b", "id", "c"])
-        var rows = BoundRows(width: insert.valueCount)
-        for index in 1...4 {
-            var part = BoundRows(width: 2)
-            part.append(index == 2 ? "" : "Åbo \(index)\0")
-            part.append(index == 3 ? nil : Int64(index) * 10)
-            rows.append(contentsOf: part)
-            rows.append(Int64(index))
-            rows.append(index == 4 ? nil : "c\(index)")
-        }
-        try connection.insertRows(insert, rows)
-        let wanted: [[SQLValue]] = (1...4).map { (index: Int) -> [SQLValue] in
-            [.integer(Int64(index)), .text(index == 2 ? "" : "Åbo \(index)\0"), index == 3 ? .null : .integer(Int64(index) * 10),
-             index == 4 ? .null : .text("c\(index)")]
-        }
-        #expect(try Self.rows(connection) == wanted)
-    }
-
     /// Rows of another statement's width, or not whole, are refused before anything is written
     /// (`SQLITE_MISUSE`), and the connection goes on.
     @Test func rowsNotOfTheStatementsWidthAreRefusedAndWriteNothing() throws {

@@ -91,8 +91,8 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     func queue(_ created: CreatedCustomer, _ prepared: PreparedCustomer, by author: Author) {
         let fields = prepared.fields
         if customers.isEmpty { firstID = created.id }
-        CustomerStore.appendInsertValues(of: prepared, number: created.number, industryID: created.names.industryID,
-                                         at: created.at, by: author, id: created.id, to: &customers)
+        CustomerStore.appendInsertValues(of: fields, number: created.number, industryID: created.names.industryID,
+                                         at: created.at, by: author, id: created.id, search: prepared.search, to: &customers)
         CustomerStore.appendKeyRows(prepared.matchKeys ?? CustomerStore.matchKeys(of: fields),
                                     customerID: created.id, to: &matchKeys)
         CustomerStore.appendCreatedEntry(created, prepared, by: author, to: &history)

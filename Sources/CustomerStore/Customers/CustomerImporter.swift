@@ -176,12 +176,13 @@ struct CustomerImporter {
             // entry, version and time (version + 1, `max(now, updated_at + 1)`), set in the customer's INSERT.
             pending.history.append(CustomerStore.headOfficeEntry(customerID: id, from: nil, to: addressID, at: now, by: author,
                                                                  manager: .was(fields.accountManagerID)))
-            CustomerStore.appendInsertValues(of: prepared.customer, number: number, industryID: names.industryID,
+            CustomerStore.appendInsertValues(of: fields, number: number, industryID: names.industryID,
                                              at: now, by: author, id: id, version: 2, updatedAt: now + 1, headOffice: addressID,
-                                             to: &pending.customers)
+                                             search: prepared.customer.search, to: &pending.customers)
         } else {
-            CustomerStore.appendInsertValues(of: prepared.customer, number: number, industryID: names.industryID,
-                                             at: now, by: author, id: id, to: &pending.customers)
+            CustomerStore.appendInsertValues(of: fields, number: number, industryID: names.industryID,
+                                             at: now, by: author, id: id, search: prepared.customer.search,
+                                             to: &pending.customers)
         }
         if let contact = children.contact {
             if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }

@@ -133,17 +133,15 @@ extension CustomerStore {
         // Every given field as stored (after the normalization above): the customer as it is.
         if HistoryLog.isUnchanged(from: current.historyValues, to: updated.historyValues) { return current }
         var values = BoundRows(width: 16)
-        let search = SearchKey.SearchParts(fields)
-        Self.appendFieldValues(of: fields, nameKey: search.nameKey, to: &values)
-        Self.appendNumberedValues(number: number, industryID: names.industryID, search: search, to: &values)
+        Self.appendValues(of: fields, number: number, industryID: names.industryID, search: nil, to: &values)
         values.append(updatedAt)
         values.append(author.userID)
         values.append(current.id)
         try connection.run("""
-            UPDATE customers SET name = ?, name_key = ?, account_manager_id = ?, description = ?, vat_number = ?,
-                country = ?, email = ?, website = ?, phone = ?, business_id = ?,
-                number = ?, search_text = ?, industry_id = ?,
-                version = version + 1, updated_at = ?, updated_by = ?
+            UPDATE customers SET number = ?, name = ?, name_key = ?, search_text = ?, account_manager_id = ?,
+                description = ?, vat_number = ?, country = ?,
+                industry_id = ?, email = ?, website = ?, phone = ?,
+                business_id = ?, version = version + 1, updated_at = ?, updated_by = ?
             WHERE id = ?
             """, values)
         if number != current.number { try retireNumber(connection, current.number) }
@@ -204,7 +202,8 @@ extension CustomerStore {
         }
         let now = nowMilliseconds()
         var row = BoundRows(width: Self.insertCustomers.valueCount)
-        Self.appendInsertValues(of: prepared, number: number, industryID: names.industryID, at: now, by: author, to: &row)
+        Self.appendInsertValues(of: fields, number: number, industryID: names.industryID, at: now, by: author,
+                                search: prepared.search, to: &row)
         try connection.insertRows(Self.insertCustomers, row)
         let id = connection.lastInsertRowID
         try sequence?.finish(connection)
@@ -291,33 +290,25 @@ extension CustomerStore {
 
     /// New customers' rows, bound to `appendInsertValues`; the id NULL lets SQLite choose it (a
     /// group's creates and a bulk import give their rows' ids, `CustomerCreateBatch`, `CustomerImporter`).
-    /// The columns of the fields alone come first (`appendFieldValues`), so that the values made
-    /// before the writer took the create (`PreparedCustomer.fieldValues`) join a row in one piece.
     static let insertCustomers = MultiRowInsert(
         into: "customers",
-        columns: ["name", "name_key", "account_manager_id", "description", "vat_number", "country", "email", "website",
-                  "phone", "business_id", "id", "number", "search_text", "industry_id", "active", "version", "created_at",
+        columns: ["id", "number", "name", "name_key", "search_text", "account_manager_id", "description", "vat_number",
+                  "country", "industry_id", "email", "website", "phone", "business_id", "active", "version", "created_at",
                   "created_by", "updated_at", "updated_by", "head_office_address_id"],
         row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")
 
-    /// `insertCustomers`' values appended to `row`: the fields' own (`prepared.fieldValues`, made
-    /// beforehand), the id, `appendNumberedValues`', the version, created at/by, updated at/by and
-    /// the head office. Only an import gives a head office (its row's address, written in the same
-    /// transaction with the triggers set aside, `CustomerImportTriggers`), with the version and
-    /// update time its head office change would give it (`recordHeadOfficeChange`), as it writes
-    /// no UPDATE for it.
+    /// `insertCustomers`' values appended to `row`: the id, `appendValues`', the version, created
+    /// at/by, updated at/by and the head office. Only an import gives a head office (its row's
+    /// address, written in the same transaction with the triggers set aside,
+    /// `CustomerImportTriggers`), with the version and update time its head office change would
+    /// give it (`recordHeadOfficeChange`), as it writes no UPDATE for it.
+    /// `search`: the fields' search parts when made already (`PreparedCustomer`).
     /// `industryID`: the industry the checks found for `fields.industry` (`CheckedNames.industryID`).
-    static func appendInsertValues(of prepared: PreparedCustomer, number: Int64, industryID: Int64?, at now: Int64,
+    static func appendInsertValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?, at now: Int64,
                                    by author: Author, id: Int64? = nil, version: Int64 = 1, updatedAt: Int64? = nil,
-                                   headOffice: Int64? = nil, to row: inout BoundRows) {
-        let search = prepared.search ?? SearchKey.SearchParts(prepared.fields)
-        if let fieldValues = prepared.fieldValues {
-            row.append(contentsOf: fieldValues)
-        } else {
-            appendFieldValues(of: prepared.fields, nameKey: search.nameKey, to: &row)
-        }
+                                   headOffice: Int64? = nil, search: SearchKey.SearchParts?, to row: inout BoundRows) {
         row.append(id)
-        appendNumberedValues(number: number, industryID: industryID, search: search, to: &row)
+        appendValues(of: fields, number: number, industryID: industryID, search: search, to: &row)
         row.append(version)
         row.append(now)
         row.append(author.userID)
@@ -326,34 +317,26 @@ extension CustomerStore {
         row.append(headOffice)
     }
 
-    /// How many values `appendFieldValues` appends.
-    static let fieldValueCount = 10
-
-    /// The bound values of the columns that come from a customer's fields alone, in
-    /// `insertCustomers`' order: `name`, `name_key` (`nameKey`, its search parts'), `account_manager_id`,
-    /// `description`, `vat_number`, `country`, `email`, `website`, `phone` and `business_id`.
-    static func appendFieldValues(of fields: StoredCustomerFields, nameKey: String, to values: inout BoundRows) {
+    /// The bound values of the columns `number` ... `phone` and `business_id`, in table order,
+    /// appended to `values` (the industry by the id the checks found: a subquery by name in the
+    /// statement cost every create ~2 200 instructions of `sqlite3_step` even when it named none,
+    /// docs/performance/HISTORY.md create20). The search text is written into the rows' buffer.
+    private static func appendValues(of fields: StoredCustomerFields, number: Int64, industryID: Int64?,
+                                     search: SearchKey.SearchParts?, to values: inout BoundRows) {
+        let search = search ?? SearchKey.SearchParts(fields)
+        values.append(number)
         values.append(fields.name)
-        values.append(nameKey)
+        values.append(search.nameKey)
+        values.appendText { search.append(number: number, to: &$0) }
         values.append(fields.accountManagerID)
         values.append(fields.description)
         values.append(fields.vatNumber)
         values.append(fields.country)
+        values.append(industryID)
         values.append(fields.email)
         values.append(fields.website)
         values.append(fields.phone)
         values.append(fields.businessID)
-    }
-
-    /// The bound values of the columns `number`, `search_text` (written into the rows' buffer)
-    /// and `industry_id`, which need the customer's number and the industry's id (the id the checks
-    /// found: a subquery by name in the statement cost every create ~2 200 instructions of
-    /// `sqlite3_step` even when it named none, docs/performance/HISTORY.md create20).
-    private static func appendNumberedValues(number: Int64, industryID: Int64?, search: SearchKey.SearchParts,
-                                             to values: inout BoundRows) {
-        values.append(number)
-        values.appendText { search.append(number: number, to: &$0) }
-        values.append(industryID)
     }
 
     /// The next automatic number: the first above the last one handed out that no customer has and

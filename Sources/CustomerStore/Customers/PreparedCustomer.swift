@@ -1,5 +1,3 @@
-import SQLiteEngine
-
 /// A new customer's fields, checked and canonicalised, with the parts of its rows that need no
 /// database: its match keys, its search parts and its created entry's changes but for what the
 /// writer adds. Made before the writer takes the customer: on a create's connection thread
@@ -18,11 +16,6 @@ struct PreparedCustomer: Sendable {
     /// Nil, like `search`, when the customer will not be written (refused already).
     let matchKeys: [MatchKey]?
     let search: SearchKey.SearchParts?
-    /// Its row's values that come from the fields alone (`CustomerStore.appendFieldValues`), which
-    /// the writer copies into its rows in one piece (`BoundRows.append(contentsOf:)`) instead of
-    /// reading each `String` again: ~450 of the writer's instructions a create (callgrind,
-    /// docs/performance/HISTORY.md "create32"). Nil like `search`.
-    let fieldValues: BoundRows?
     let createdChanges: CreatedCustomerChanges
 
     /// - Parameter writable: whether the customer can still be written (nothing refused it so
@@ -31,13 +24,7 @@ struct PreparedCustomer: Sendable {
         self.fields = fields
         self.violations = violations
         matchKeys = writable ? CustomerStore.matchKeys(of: fields) : nil
-        let search = writable ? SearchKey.SearchParts(fields) : nil
-        self.search = search
-        fieldValues = search.map { search in
-            var values = BoundRows(width: CustomerStore.fieldValueCount)
-            CustomerStore.appendFieldValues(of: fields, nameKey: search.nameKey, to: &values)
-            return values
-        }
+        search = writable ? SearchKey.SearchParts(fields) : nil
         createdChanges = CreatedCustomerChanges(fields)
     }
 }
