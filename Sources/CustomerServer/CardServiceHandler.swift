@@ -36,14 +36,19 @@ extension CardServiceHandler {
                 try writer.writeMessage(CustomerCard.CodingKeys.customer) { try row.encodeCustomer(to: &$0) }
             }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) })
             try caller.showVisible(&stored, in: store)
-            let order = stored.lentActivityOrder ?? []
-            try CustomerCard.encodeTabs(
-                to: &writer,
-                contactInformation: stored.contactInformation.map { information in {
+            // The contact tab written here, the first of the tabs as `encodeTabs` would: handed
+            // to it as a closure, the closure escaped (its context and the captured `lent` were
+            // two allocations a card; docs/PERFORMANCE.md "serve33").
+            if let information = stored.contactInformation {
+                let order = stored.lentActivityOrder ?? []
+                try writer.writeMessage(CustomerCard.CodingKeys.contactInformation) {
                     try information.encodeFields(to: &$0, contacts: { try lent.encodeContactFields(to: &$0) }) {
                         try lent.encodeListFields(to: &$0, order: order)
                     }
-                } },
+                }
+            }
+            try CustomerCard.encodeTabs(
+                to: &writer, contactInformation: nil,
                 salesAndProjects: stored.salesAndProjectsTab(for: caller), collaboration: stored.collaborationTab,
                 financial: stored.financialTab, settings: stored.settingsTab, files: stored.filesTab,
                 financialHidden: financialHidden ? true : nil)

@@ -18,9 +18,13 @@ extension StoredContactInformation {
     func encodeFields(to writer: inout BinaryWriter, contacts lent: (inout BinaryWriter) throws -> Void = { _ in },
                       activities: (inout BinaryWriter) throws -> Void) throws {
         typealias Key = ContactInformation.CodingKeys
-        // Elements borrowed by index: `for address in addresses` copies each (its strings retained).
-        for index in addresses.indices {
-            try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
+        // Elements borrowed through the buffer: `for address in addresses` copies each (its
+        // strings retained), and so did `addresses[index]` in the message's closure, twice
+        // (docs/PERFORMANCE.md "serve33").
+        try addresses.withUnsafeBufferPointer { addresses in
+            for index in addresses.indices {
+                try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }
+            }
         }
         for index in contacts.indices {
             try writer.writeMessage(Key.contacts) { try contacts[index].encodeContactFields(to: &$0) }

@@ -13,23 +13,34 @@ import Synchronization
 /// the epoch it was filled in, so a call takes no lock and writes nothing shared: one atomic load
 /// of the epoch, then the thread's own dictionary. (A `Mutex` around one shared cache was taken by
 /// every call on every connection: its cache line moved between cores on each call, and a thread
-/// preempted while holding it made the others sleep in futex(2).)
+/// preempted while holding it made the others sleep in futex(2).) A thread new to a uid copies
+/// its user from a table all threads share (``SharedUserTable``, locked only on such a miss)
+/// rather than reading the store.
 final class UserDirectory: Sendable {
     private let store: CustomerStore
     /// The epoch the thread caches must carry to be used; a new one after every change.
     private let currentEpoch = Atomic<UInt64>(UserEpochs.next())
+    /// What the threads looked up by uid in the current epoch, for a thread new to a uid
+    /// (internal for the tests).
+    let shared = SharedUserTable()
 
     init(store: CustomerStore) {
         self.store = store
     }
 
+    /// From this thread's table, else the one all threads share, else the store.
     func user(uid: UInt32) throws -> StoredUser? {
-        try cached(uid, in: { $0.byUID }) { try store.user(uid: uid) }
+        try cached(uid, in: { $0.byUID }) { epoch in
+            if let user = shared.user(uid: uid, epoch: epoch) { return user }
+            guard let user = try store.user(uid: uid) else { return nil }
+            shared.keep(user, uid: uid, epoch: epoch)
+            return user
+        }
     }
 
     /// Keyed by the name exactly as asked for (the store compares names ignoring case).
     func user(name: String) throws -> StoredUser? {
-        try cached(name, in: { $0.byName }) { try store.user(name: name) }
+        try cached(name, in: { $0.byName }) { _ in try store.user(name: name) }
     }
 
     /// The caller this thread last made for `uid` calling as itself (``keep(_:)``), while it is
@@ -71,23 +82,23 @@ final class UserDirectory: Sendable {
     }
 
     /// The user under `key` in this thread's cache if it was filled in the current epoch, else
-    /// from `load`. The epoch is read before the store: a change that commits after that read
-    /// starts a newer epoch, so what this call caches is never used after the change.
+    /// from `load`, handed that epoch. The epoch is read before the store: a change that commits
+    /// after that read starts a newer epoch, so what this call caches is never used after the change.
     ///
     /// `table` is a closure, not a key path: `users[keyPath:]` went through the runtime's key-path
     /// projection on every call (~1 300 instructions of a get's ~54 000, callgrind).
     private func cached<Key: Hashable>(
         _ key: Key, in table: (ThreadUsers) -> UserTable<Key>,
-        load: () throws -> StoredUser?
+        load: (_ epoch: UInt64) throws -> StoredUser?
     ) throws -> StoredUser? {
         let current = epoch
-        guard let users = ThreadUsers.ofThisThread() else { return try load() }
+        guard let users = ThreadUsers.ofThisThread() else { return try load(current) }
         if users.epoch != current {
             users.forget(startingEpoch: current)
         } else if let user = table(users).users[key] {
             return user
         }
-        guard let user = try load() else { return nil }
+        guard let user = try load(current) else { return nil }
         // Bounded: names are kept as asked for, and the store matches them ignoring case, so a
         // caller naming one user in ever new spellings would otherwise grow the cache without end.
         if table(users).users.count >= ThreadUsers.capacity { users.forget(startingEpoch: current) }
