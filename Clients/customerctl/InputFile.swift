@@ -22,8 +22,9 @@ struct InputFile {
     let path: String
 
     /// Opens `path` for `use`: O_NONBLOCK, so a FIFO without a writer is looked at, not waited for;
-    /// the descriptor blocks again once its kind is known. Runs on a thread of its own: a pipe's
-    /// writer may take as long as it likes.
+    /// a regular file's descriptor blocks again once its kind is known, a FIFO an import reads is
+    /// opened again to wait for its writer. Runs on a thread of its own: a pipe's writer may take
+    /// as long as it likes.
     static func open(_ path: String, for use: Use) async throws -> InputFile {
         let descriptor = try await runOnThread { () throws(InputFileError) -> Int32 in
             let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -36,9 +37,17 @@ struct InputFile {
             }
             let kind = info.st_mode & S_IFMT
             switch (use, kind) {
-            case (_, S_IFREG), (.readOnce, S_IFIFO):
+            case (_, S_IFREG):
                 _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
                 return descriptor
+            case (.readOnce, S_IFIFO):
+                // Opened again without O_NONBLOCK, as `cat` opens it: it waits for the FIFO's
+                // writer, where the descriptor opened without waiting reads end of file at once
+                // when no writer has come yet.
+                close(descriptor)
+                let waiting = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+                guard waiting >= 0 else { throw InputFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
+                return waiting
             case (.readTwice, _):
                 close(descriptor)
                 throw InputFileError("\(path) is \(FileKind.described(info.st_mode)), not a regular file: an upload "
