@@ -59,7 +59,8 @@ let package = Package(
         .target(name: "SQLiteEngine", dependencies: ["CSQLite", "ThreadSync"], path: "Sources/SQLiteEngine"),
 
         // Layer 2: the customer records: rows, validators, queries, history, the schema's migrations.
-        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing", "ThreadSync", "DirectorySafety"], path: "Sources/CustomerStore"),
+        .target(name: "CustomerStore", dependencies: ["CSQLite", "SQLiteEngine", "Hashing", "ThreadSync", "DirectorySafety", "ServiceLog"],
+                path: "Sources/CustomerStore"),
 
         // VAT numbers and business ids with their check digits, per country.
         .target(name: "BusinessIdentifiers", path: "Sources/BusinessIdentifiers"),

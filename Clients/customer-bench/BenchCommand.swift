@@ -1,4 +1,5 @@
 import CommandLineKit
+import CustomerClient
 import ProductVersion
 
 /// The command line of customer-bench, parsed without dependencies (help on stdout, errors on stderr).
@@ -37,6 +38,9 @@ enum BenchCommand {
         Measures p50/p99 latency and calls/s with 1 caller, N callers on one multiplexed
         connection and N callers on N connections; then the same byte counts over plain
         blocking sockets with 1 and N connections, and prints both with their ratio.
+
+        Every health check has the deadline --timeout: a server that stops answering ends the
+        command with one DEADLINE_EXCEEDED line and exit 1 within it (--timeout 0: none).
 
         USAGE: customer-bench ping \(PingOptions.signature.usage)
 
@@ -93,6 +97,11 @@ struct PingOptions {
     var runs = 3
     var json = false
     var measureFloor = true
+    /// The deadline of each health check; 0: none.
+    var timeoutSeconds = CallDeadline.defaultSeconds
+
+    /// Each health check's options: its deadline (`--timeout`, `CallDeadline`).
+    var callOptions: CallOptions { CallDeadline.callOptions(seconds: timeoutSeconds) }
 
     static let socket = Option.value(
         "socket", "<path>", help: "Measure a running server instead of an in-process one.", completion: .file)
@@ -106,7 +115,8 @@ struct PingOptions {
     static let noFloor = Option.flag("no-floor", help: "Skip the bare ping-pong (e.g. to profile only the RPC path).")
     static let json = Option.flag("json", help: "One JSON object per scenario instead of the table.")
 
-    static let signature = Signature(options: [socket, connections, duration, runs, noFloor, json, BenchCommand.helpOption])
+    static let signature = Signature(options: [socket, connections, duration, runs, noFloor, json, CallDeadline.option,
+                                               BenchCommand.helpOption])
 
     static func parse(_ arguments: [String]) throws(UsageError) -> PingOptions {
         let parsed = try signature.parse(arguments)
@@ -117,6 +127,7 @@ struct PingOptions {
         options.runs = try parsed.count(runs, in: 1...100) ?? options.runs
         options.json = parsed.flag(json)
         options.measureFloor = !parsed.flag(noFloor)
+        options.timeoutSeconds = try CallDeadline.seconds(parsed)
         return options
     }
 }

@@ -7,6 +7,8 @@ struct HealthCheckScenario: Scenario {
     let socketPath: String
     let callers: Int
     let connections: Int
+    /// Each call's deadline (`--timeout`).
+    let options: CallOptions
 
     func run(warmUp: Duration, duration: Duration) async throws -> LatencySamples {
         let channels = (0..<connections).map { _ in ClientChannel(socketPath: socketPath) }
@@ -15,7 +17,7 @@ struct HealthCheckScenario: Scenario {
         let roundTrips: [RoundTrip] = (0..<callers).map { index in
             let channel = channels[index % connections]
             return {
-                let answer = try await channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self)
+                let answer = try await channel.unary(RPCHealth.Check.descriptor, request, as: HealthCheckResponse.self, options: options)
                 guard answer.status == .serving else { throw BenchFailure("the server is not serving: \(answer.status)") }
             }
         }

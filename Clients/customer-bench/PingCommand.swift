@@ -36,7 +36,7 @@ struct PingCommand {
         }
         let sizes: (request: Int, response: Int)
         do {
-            sizes = try Self.healthCheckFrameSizes()
+            sizes = try Self.healthCheckFrameSizes(timeout: options.callOptions.timeout)
         } catch {
             StandardError.error(error)
             return 1
@@ -47,12 +47,13 @@ struct PingCommand {
                                  requestBytes: sizes.request, responseBytes: sizes.response)
         }
         let rows = [
-            Row(rpc: HealthCheckScenario(name: "1 caller, 1 connection", socketPath: socketPath, callers: 1, connections: 1),
+            Row(rpc: HealthCheckScenario(name: "1 caller, 1 connection", socketPath: socketPath, callers: 1, connections: 1,
+                                         options: options.callOptions),
                 floor: floor(1)),
             Row(rpc: HealthCheckScenario(name: "\(callers) callers, 1 connection", socketPath: socketPath,
-                                         callers: callers, connections: 1), floor: floor(callers)),
+                                         callers: callers, connections: 1, options: options.callOptions), floor: floor(callers)),
             Row(rpc: HealthCheckScenario(name: "\(callers) callers, \(callers) connections", socketPath: socketPath,
-                                         callers: callers, connections: callers), floor: floor(callers)),
+                                         callers: callers, connections: callers, options: options.callOptions), floor: floor(callers)),
         ]
         let report = PingReport(json: options.json, requestBytes: sizes.request, responseBytes: sizes.response,
                                 socketPath: options.socketPath)
@@ -102,10 +103,11 @@ struct PingCommand {
         return (server, directory)
     }
 
-    /// The frame sizes of one health check.
-    static func healthCheckFrameSizes() throws -> (request: Int, response: Int) {
+    /// The frame sizes of one health check with the deadline `timeout` (nil: none).
+    static func healthCheckFrameSizes(timeout: Duration?) throws -> (request: Int, response: Int) {
         FrameSizes.unaryCall(methodName: RPCHealth.Check.descriptor.fullName,
                              requestMessage: try BinaryEncoder().encode(HealthCheckRequest()).count,
-                             responseMessage: try BinaryEncoder().encode(HealthCheckResponse(status: .serving)).count)
+                             responseMessage: try BinaryEncoder().encode(HealthCheckResponse(status: .serving)).count,
+                             timeout: timeout)
     }
 }

@@ -24,7 +24,7 @@ struct RunOptions: Equatable {
     var json = false
     var measureFloor = true
     /// The deadline of each call to the server, the setup's and the measured ones; 0: none.
-    var timeoutSeconds = 30.0
+    var timeoutSeconds = CallDeadline.defaultSeconds
 
     /// Concurrent callers: `inFlight` on each of `connections` connections.
     var callers: Int { connections * inFlight }
@@ -45,8 +45,7 @@ struct RunOptions: Equatable {
     static let output = Option.value(
         "output", "<format>", help: "table (default) or json (one object per line).", choices: ["table", "json"])
     static let noFloor = Option.flag("no-floor", help: "Skip the floors.")
-    static let timeoutOption = Option.value(
-        "timeout", "<seconds>", help: "Deadline of each call, setup and measured, sent to the server (default: 30; 0: none).")
+    static let timeoutOption = CallDeadline.option
     static let scenario = Argument("<scenario>", optional: true)
 
     static let signature = Signature(
@@ -74,7 +73,7 @@ struct RunOptions: Equatable {
         options.durability = parsed.value(durabilityOption) ?? options.durability
         options.json = parsed.value(output) == "json"
         options.measureFloor = !parsed.flag(noFloor)
-        options.timeoutSeconds = try parsed.seconds(timeoutOption, allowZero: true) ?? options.timeoutSeconds
+        options.timeoutSeconds = try CallDeadline.seconds(parsed)
         guard options.callers <= 4096 else {
             throw UsageError("\(connectionsOption.spelling) × \(inFlightOption.spelling) is at most 4096, not \(options.callers)")
         }
@@ -82,13 +81,8 @@ struct RunOptions: Equatable {
         return options
     }
 
-    /// Each call's options: its deadline (`--timeout`), so a server that goes silent ends the run
-    /// with DEADLINE_EXCEEDED instead of holding it until the server closes (redteam32b). Sent to
-    /// the server as customerctl's and the library's callers send theirs. `--timeout 0` sends none,
-    /// as runs before this option did (the server then schedules no deadline per call).
-    var callOptions: CallOptions {
-        CallOptions(timeout: timeoutSeconds > 0 ? .milliseconds(Int64(timeoutSeconds * 1000)) : nil)
-    }
+    /// Each call's options: its deadline (`--timeout`, `CallDeadline`).
+    var callOptions: CallOptions { CallDeadline.callOptions(seconds: timeoutSeconds) }
 
     /// With one caller on each of several connections, `get` is followed by `get-inline` and
     /// `get-sync` (unless named): the same calls made in the client's other two shapes, which cost

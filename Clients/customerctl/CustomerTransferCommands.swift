@@ -8,7 +8,10 @@ import ServiceLog
 /// (`CustomerColumns`), so an export imports again unchanged.
 enum CustomerTransferCommands {
     static let file = Argument(
-        "FILE", help: "The CSV file: a header row, then one customer a row (UTF-8, with or without BOM).", completion: .file)
+        "FILE", help: """
+        The CSV file: a header row, then one customer a row (UTF-8, with or
+        without BOM). A pipe will do: /dev/stdin, <(gunzip -c x.csv.gz).
+        """, completion: .file)
     static let map = Option.repeatable("map", "COLUMN=FIELD", help: """
         Read the column COLUMN as FIELD (see FIELDS below); COLUMN= skips it.
         Without it a column's header must be a field's name.
@@ -47,15 +50,13 @@ enum CustomerTransferCommands {
         ]
     ) { invocation in
         let path = try invocation.text(file)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("cannot read '\(path)'")
-        }
         let separator = invocation.value(delimiter) ?? ","
         guard separator.utf8.count == 1, let byte = separator.utf8.first, byte != UInt8(ascii: "\""),
               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
             throw UsageError("--delimiter must be one ASCII character other than a quote or a line break, got '\(separator)'")
         }
-        let parsed = try CustomerImport(csv: [UInt8](data), delimiter: byte, maps: invocation.values(map))
+        let parsed = try CustomerImport(csv: try await InputFile.open(path, for: .readOnce).readAll(), delimiter: byte,
+                                        maps: invocation.values(map))
         let options = ImportOptions(
             dryRun: invocation.flag(dryRun) ? true : nil, continueOnError: invocation.flag(continueOnError) ? true : nil,
             allowDuplicateVat: invocation.flag(CustomerOptions.allowDuplicateVat) ? true : nil)

@@ -8,16 +8,15 @@ enum FileUploader {
     static func upload(
         path: String, customerID: Int64, projectID: Int64?, name: String, contentType: String?, invocation: Invocation
     ) async throws -> FileInfo {
-        guard let hashing = FileHandle(forReadingAtPath: path) else { throw UsageError("cannot read \(path)") }
+        // One descriptor for both passes, of a regular file only (`InputFile`): a pipe cannot be
+        // read twice, a FIFO opened twice waited for a second writer, /dev/zero never ended.
+        let reading = try await InputFile.open(path, for: .readTwice).handle()
         var hasher = SHA256()
         var size: Int64 = 0
-        while let chunk = try hashing.read(upToCount: Files.chunkSize), !chunk.isEmpty {
+        while let chunk = try reading.read(upToCount: Files.chunkSize), !chunk.isEmpty {
             chunk.withUnsafeBytes { hasher.update($0) }
             size += Int64(chunk.count)
         }
-        try hashing.close()
-        guard let reading = FileHandle(forReadingAtPath: path) else { throw UsageError("cannot read \(path)") }
-        defer { try? reading.close() }
         let header = UploadFileMessage.Header(
             customerId: customerID, projectId: projectID, name: name, size: size, sha256: hasher.finalizeHex(), contentType: contentType)
         return try await invocation.client.files.upload(header, options: invocation.callOptions) { send in

@@ -148,7 +148,7 @@ enum SettingsCommands {
     static let fileName = Option.value("name", "NAME", help: "Its name (default: the file's name).")
     static let contentType = Option.value("content-type", "TYPE", help: "E.g. application/pdf.")
     static let downloadTo = Option.value("to", "PATH", help: "Write it here instead of to standard output.", completion: .file)
-    static let path = Argument("PATH", help: "The file to upload.", completion: .file)
+    static let path = Argument("PATH", help: "The file to upload: a regular file (it is read twice, to hash it and to send it).", completion: .file)
     static let linkTitle = Option.value("title", "T", help: "The link's title.")
     static let url = Argument("URL", help: "The link.")
     static let title = Argument("TITLE", help: "The new title.")

@@ -92,18 +92,14 @@ struct MessageIndex {
                     number: entryNumber, wireType: .lengthDelimited, value: length, offset: position)
                 position += Int(length)
                 return entry
+            case 3, 4:
+                throw WireFailure(message: "wire type \(tag & 7) (group) at byte offset \(tagOffset) is not supported")
             default:
-                break
+                throw WireFailure(message: "invalid wire type \(tag & 7) at byte offset \(tagOffset)")
             }
         } catch {
+            // Every refusal above, the wire types' too, gets its field's number here, once.
             throw WireFailure(message: "field \(number): \(error.message)")
-        }
-        switch tag & 7 {
-        case 3, 4:
-            throw WireFailure(message: "field \(number): wire type \(tag & 7) (group) at byte offset \(tagOffset) "
-                + "is not supported")
-        default:
-            throw WireFailure(message: "field \(number): invalid wire type \(tag & 7) at byte offset \(tagOffset)")
         }
     }
 

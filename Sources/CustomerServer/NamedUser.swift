@@ -1,5 +1,6 @@
 import CustomerStore
 import RPCServing
+import ServiceLog
 
 /// A user that a request names by name, looked up once per call.
 ///
@@ -36,7 +37,7 @@ extension CustomerStore {
             return .unknown(error)
         }
         guard let user = try user(name: name) else {
-            return .unknown(RPCError(.invalidArgument, field: field, "no user is named '\(name)'"))
+            return .unknown(RPCError(.invalidArgument, field: field, "no user is named \(TerminalText.quoted(name))"))
         }
         return .user(StoredUserRef(id: user.id, name: user.name))
     }

@@ -26,6 +26,30 @@ public enum TerminalText {
         return result
     }
 
+    /// The most code points of a caller's text a message quotes: the longest name a lookup can
+    /// match (labels, industries and segments hold at most 100), so a name that exists is quoted whole.
+    public static let maxQuoted = 100
+
+    /// `text`, which a caller sent, as a message sent back to it quotes it: between `quote`s, its
+    /// first `maxQuoted` code points escaped as `escaped` does, and past them `…` and how many it
+    /// has. A refusal echoed a 70 000-character keyword or service name whole, bounded only by the
+    /// STATUS's 4 KiB message and 8 KiB of details, and the service name's escape sequences as
+    /// sent (redteam33): one rule for every message that quotes a name it looked up.
+    public static func quoted(_ text: String, quote: String = "'") -> String {
+        var shown = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            guard count <= maxQuoted else { continue }
+            if needsEscape(scalar) {
+                shown += escape(scalar)
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return count <= maxQuoted ? quote + shown + quote : quote + shown + "…" + quote + " (\(count) characters)"
+    }
+
     /// The visible escape of one code point `needsEscape` holds.
     public static func escape(_ scalar: Unicode.Scalar) -> String {
         switch scalar {

@@ -148,10 +148,9 @@ class TerminalTextTest(unittest.TestCase):
 
 
 class BenchDeadlineTest(unittest.TestCase):
-    def test_customer_bench_ends_at_its_deadline_when_the_server_goes_silent(self) -> None:
-        """customer-bench against fake_server.py servers that say nothing after their HELLO: each run
-        ends with one DEADLINE_EXCEEDED line and exit 1 (redteam32b). Before `run --timeout`, it
-        waited until the fake server closed (40 to 60 s), past this test's bound of 30 s a run."""
+    def expect_deadline_against_silent_servers(self, command: list[str]) -> None:
+        """customer-bench `command` (its socket added) against fake_server.py servers that say
+        nothing after their HELLO: one DEADLINE_EXCEEDED line and exit 1 within --timeout 2."""
         bench = pathlib.Path(customerd_path()).with_name("customer-bench")
         if not bench.exists():
             self.skipTest(f"no customer-bench beside customerd ({bench})")
@@ -167,8 +166,7 @@ class BenchDeadlineTest(unittest.TestCase):
                             break
                         time.sleep(0.02)
                     result = subprocess.run(
-                        [str(bench), "run", "get", "--socket", socket, "--customers", "10", "--calls", "5",
-                         "--no-floor", "--warmup", "0", "--timeout", "2"],
+                        [str(bench)] + command + ["--socket", socket, "--no-floor", "--timeout", "2"],
                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
                 finally:
                     server.kill()
@@ -178,6 +176,18 @@ class BenchDeadlineTest(unittest.TestCase):
                 self.assertEqual(len(errors), 1, result.stderr)
                 self.assertIn("DEADLINE_EXCEEDED", errors[0])
                 self.assertIn("did not answer within 2.0 seconds", errors[0])
+
+    def test_customer_bench_ends_at_its_deadline_when_the_server_goes_silent(self) -> None:
+        """`customer-bench run` (redteam32b). Before `run --timeout`, it waited until the fake
+        server closed (40 to 60 s), past this test's bound of 30 s a run."""
+        self.expect_deadline_against_silent_servers(
+            ["run", "get", "--customers", "10", "--calls", "5", "--warmup", "0"])
+
+    def test_customer_bench_ping_ends_at_its_deadline_when_the_server_goes_silent(self) -> None:
+        """`customer-bench ping` (redteam33, with `run`'s --timeout). Before, it had no deadline
+        and waited until the fake server closed, past this test's bound of 30 s a run."""
+        self.expect_deadline_against_silent_servers(
+            ["ping", "--connections", "2", "--duration", "1", "--runs", "1"])
 
 
 class WireStatesTest(unittest.TestCase):

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteEngine
+import ServiceLog
 
 /// The managed list of industries. A customer's `industry` is the name of one of its entries:
 /// creating or updating a customer accepts only a listed name (or "" to clear it).
@@ -100,7 +101,7 @@ extension CustomerStore {
     private static func requireIndustry(_ connection: SQLiteConnection, name: String) throws -> StoredIndustry {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let industry = try industry(connection, name: name) else {
-            throw StoreError.notFound("no industry is named '\(TextInput.canonical(name))'", field: "name")
+            throw StoreError.notFound("no industry is named \(TerminalText.quoted(TextInput.canonical(name)))", field: "name")
         }
         return industry
     }

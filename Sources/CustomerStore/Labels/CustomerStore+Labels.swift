@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteEngine
+import ServiceLog
 
 extension CustomerStore {
     static let maxLabelName = 100
@@ -99,7 +100,7 @@ extension CustomerStore {
     private static func requireLabel(_ connection: SQLiteConnection, _ kind: LabelKind, name: String) throws -> StoredLabel {
         try TextInput.refuseControlCharacters(inName: name, field: "name")
         guard let label = try label(connection, kind, name: name) else {
-            throw StoreError.notFound("no \(kind.rawValue) is named '\(TextInput.canonical(name))'", field: "name")
+            throw StoreError.notFound("no \(kind.rawValue) is named \(TerminalText.quoted(TextInput.canonical(name)))", field: "name")
         }
         return label
     }
@@ -131,7 +132,7 @@ extension CustomerStore {
                     ids.append(label.id)
                 } else {
                     violations.append(FieldViolation(
-                        field: field, reason: "no \(kind.rawValue) is named '\(trimmed)'; create it first"))
+                        field: field, reason: "no \(kind.rawValue) is named \(TerminalText.quoted(trimmed)); create it first"))
                 }
             }
         }

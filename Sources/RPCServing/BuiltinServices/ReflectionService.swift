@@ -1,6 +1,7 @@
 import BinaryCoding
 import RPCCore
 import RPCTransport
+import ServiceLog
 import Synchronization
 
 /// The methods of a server, filled in once its router is complete (reflection lists itself too).
@@ -34,8 +35,8 @@ final class MethodCatalog: Sendable {
     func describe(_ names: [String]) throws -> DescribeServicesResponse {
         let known = byService
         if let unknown = names.first(where: { name in !known.contains { $0.name == name } }) {
-            throw RPCError(.notFound, "no service named \"\(unknown)\"",
-                           details: [ErrorDetail(field: "services", reason: "unknown service \(unknown)")])
+            throw RPCError(.notFound, "no service named \(TerminalText.quoted(unknown, quote: "\""))",
+                           details: [ErrorDetail(field: "services", reason: "unknown service \(TerminalText.quoted(unknown, quote: ""))")])
         }
         let chosen = names.isEmpty ? known : known.filter { names.contains($0.name) }
         var messageTypes: [any Decodable.Type] = []

@@ -1,4 +1,5 @@
 import Glibc
+import DirectorySafety
 import RPCCore
 import RPCTransport
 
@@ -23,7 +24,7 @@ public struct InheritedListeningSocket: Sendable, Hashable {
             throw Self.refusal("\(name) is not open (\(String(cString: strerror(errno))))")
         }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
-            throw Self.refusal("\(name) is \(Self.kind(of: info.st_mode)), not a socket")
+            throw Self.refusal("\(name) is \(FileKind.described(info.st_mode)), not a socket")
         }
         let domain = try Self.option(SO_DOMAIN, of: descriptor, name: name)
         guard domain == AF_UNIX else {
@@ -62,18 +63,6 @@ public struct InheritedListeningSocket: Sendable, Hashable {
         case Int32(SOCK_DGRAM.rawValue): return "datagram"
         case Int32(SOCK_SEQPACKET.rawValue): return "seqpacket"
         default: return "type \(type)"
-        }
-    }
-
-    private static func kind(of mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFREG: return "a regular file"
-        case S_IFDIR: return "a directory"
-        case S_IFIFO: return "a pipe"
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFLNK: return "a symbolic link"
-        default: return "of file type \(String(mode & S_IFMT, radix: 8))"
         }
     }
 
