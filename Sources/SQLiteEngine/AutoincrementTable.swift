@@ -3,9 +3,9 @@
 /// caller) and looked up by identity (``KeyedSQL``).
 ///
 /// Why: the writer reads it once a group of creates, and with the table's name interpolated into
-/// the SQL each time the text was built and looked up again: ~3 800 of the ~9 650 instructions a
-/// read took on the writer's thread (`String.append` ~2 700, the statement's look-up ~850;
-/// callgrind, docs/PERFORMANCE.md "import33").
+/// the SQL each time the text was built and looked up again: a read took the writer's thread
+/// 9 143 instructions, 6 144 with the query made once (`String.append` and the statement's
+/// look-up by text gone; callgrind, docs/PERFORMANCE.md "import33").
 public struct AutoincrementTable: Sendable {
     /// The table's name, as the schema has it (never input).
     public let name: String
