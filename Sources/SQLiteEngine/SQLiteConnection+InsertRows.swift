@@ -137,12 +137,9 @@ extension SQLiteConnection {
     /// there. For writers that give ids themselves (rows that name each other in one multi-row
     /// INSERT); valid while the caller holds the write transaction and inserts nothing else there.
     /// An explicit id moves `sqlite_sequence` on as SQLite's own would (SQLite docs, "Autoincrement").
-    /// - Parameter table: a table name of the schema, never input.
-    public func nextAutoincrementID(_ table: String) throws -> Int64 {
-        try withStatement("""
-            SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '\(table)'), 0),
-                       coalesce((SELECT max(id) FROM \(table)), 0)) + 1
-            """) { statement in
+    /// - Parameter table: a table of the schema, its query made once (``AutoincrementTable``).
+    public func nextAutoincrementID(_ table: AutoincrementTable) throws -> Int64 {
+        try withStatement(table.nextIDQuery) { statement in
             _ = try statement.step()
             return statement.int64(0)
         }

@@ -47,7 +47,7 @@ final class CustomerCreateBatch: GroupBatch, @unchecked Sendable {
     /// - Throws: `resourceExhausted` past the largest id, as a lone create's INSERT is refused there
     ///   (the sum must not trap).
     func nextID(_ connection: SQLiteConnection) throws -> Int64 {
-        if customers.isEmpty { return try connection.nextAutoincrementID("customers") }
+        if customers.isEmpty { return try connection.nextAutoincrementID(.customers) }
         let (id, overflow) = firstID.addingReportingOverflow(Int64(customers.rowCount))
         guard !overflow else { throw StoreError.resourceExhausted("no customer id is left") }
         return id

@@ -157,7 +157,7 @@ struct CustomerImporter {
             try flush()  // The walk for free numbers reads the table: it must hold the numbers given.
         }
         let number = try fields.number ?? numbers.next(connection)
-        if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID("customers") }
+        if pending.customers.isEmpty { pending.firstID = try connection.nextAutoincrementID(.customers) }
         let id = pending.firstID + Int64(pending.customers.rowCount)
         let now = store.nowMilliseconds()
         pending.history.append(HistoryLog.NewEntry(
@@ -165,7 +165,7 @@ struct CustomerImporter {
             manager: .was(fields.accountManagerID), changes: [],
             encodedChanges: prepared.customer.createdChanges.text(number: number, names: names)))
         if let address = children.address {
-            if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID("addresses") }
+            if pending.addresses.isEmpty { pending.firstAddressID = try connection.nextAutoincrementID(.addresses) }
             let addressID = pending.firstAddressID + Int64(pending.addresses.count)
             pending.addresses.append(CustomerStore.insertValues(of: address, customerID: id, at: now, by: author, id: addressID))
             pending.history.append(HistoryLog.NewEntry(
@@ -185,7 +185,7 @@ struct CustomerImporter {
                                              to: &pending.customers)
         }
         if let contact = children.contact {
-            if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID("contacts") }
+            if pending.contacts.isEmpty { pending.firstContactID = try connection.nextAutoincrementID(.contacts) }
             let contactID = pending.firstContactID + Int64(pending.contacts.count)
             pending.contacts.append(CustomerStore.insertValues(of: contact, customerID: id, at: now, by: author, id: contactID))
             pending.contactLabels += children.labels.map { [.integer(contactID), .integer($0)] }
