@@ -85,9 +85,11 @@ struct RunOptions: Equatable {
     /// Each call's options: its deadline (`--timeout`), so a server that goes silent ends the run
     /// with DEADLINE_EXCEEDED instead of holding it until the server closes (redteam32b). Sent to
     /// the server as customerctl's and the library's callers send theirs. `--timeout 0` sends none,
-    /// as runs before this option did (the server then schedules no deadline per call).
+    /// as runs before this option did (the server then schedules no deadline per call). The
+    /// Duration is made from the seconds as given (at most an hour, checked when parsed): through
+    /// whole milliseconds, a `--timeout` under 1 ms became a deadline of 0, which every call failed.
     var callOptions: CallOptions {
-        CallOptions(timeout: timeoutSeconds > 0 ? .milliseconds(Int64(timeoutSeconds * 1000)) : nil)
+        CallOptions(timeout: timeoutSeconds > 0 ? .seconds(timeoutSeconds) : nil)
     }
 
     /// With one caller on each of several connections, `get` is followed by `get-inline` and

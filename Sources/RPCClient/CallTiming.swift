@@ -33,15 +33,4 @@ struct CallTiming: Sendable {
         }
         return ClientChannel.microseconds(remaining)
     }
-
-    /// Has the deadline scheduler end the call at its deadline (sending CANCEL).
-    func armDeadline(of call: ClientCall, on connection: ClientConnection) {
-        guard let deadline else { return }
-        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak call, self] in
-            guard let call else { return }
-            // The CANCEL write may block: keep it off the scheduler thread.
-            BlockingWorkQueue.shared.run { connection.cancel(call, with: expired) }
-        }
-        if !call.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
-    }
 }

@@ -247,12 +247,12 @@ public final class ClientChannel: Sendable {
                 throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
             }
             let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-            let start = try connection.startCall(answerAwaited: answerAwaited, callerReads: callerReads) { streamID, buffer in
+            let start = try connection.startCall(answerAwaited: answerAwaited, callerReads: callerReads,
+                                                 timing: timing) { streamID, buffer in
                 build(streamID, timeoutMicroseconds, &buffer)
             }
             switch start {
             case .started(let call):
-                timing.armDeadline(of: call, on: connection)
                 return (connection, call)
             case .notSent(let failure):
                 guard attempts < Self.unsentCallAttempts else { throw failure }

@@ -448,6 +448,7 @@ extension ServerConnection {
             }
             table.active[streamID] = context
             table.highestStarted = streamID
+            if let deadline { table.deadlineWatch.include(deadline) { deadlineAction } }
             return nil
         }
         if let refusal {
@@ -455,7 +456,6 @@ extension ServerConnection {
             return nil
         }
         runtime.statistics.callStarted()
-        if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
                            mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
     }

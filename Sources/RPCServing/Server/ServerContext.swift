@@ -47,7 +47,6 @@ public final class ServerContext: Sendable {
         var firstCancelHandler: (id: UInt64, run: @Sendable () -> Void)?
         var cancelHandlers: [UInt64: @Sendable () -> Void] = [:]
         var nextHandlerID: UInt64 = 0
-        var deadlineEntry: DeadlineScheduler.Entry?
     }
 
     init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
@@ -140,14 +139,12 @@ public final class ServerContext: Sendable {
     /// - Throws: the call's cancellation (`CANCELLED`, `DEADLINE_EXCEEDED`, `UNAVAILABLE`) when its
     ///   end was claimed already: the handler must then undo its work.
     public func claimAnswer() throws {
-        let (claimed, deadlineEntry) = state.withLock { state -> (Bool, DeadlineScheduler.Entry?) in
-            guard !state.finished else { return (state.answerHeldByHandler, nil) }
+        let claimed = state.withLock { state -> Bool in
+            guard !state.finished else { return state.answerHeldByHandler }
             state.finished = true
             state.answerHeldByHandler = true
-            defer { state.deadlineEntry = nil }
-            return (true, state.deadlineEntry)
+            return true
         }
-        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
         guard claimed else {
             // The one who claimed the end sets the cancellation just after: the code may be lagging, not the fact.
             throw state.withLock { $0.cancellation } ?? RPCError(.cancelled, "the call already ended")
@@ -182,31 +179,22 @@ public final class ServerContext: Sendable {
 
     /// Claims the right to end the call; only the first caller (handler, deadline, cancel) gets true,
     /// and the handler (`byHandler`) also when it claimed the answer ahead (``claimAnswer()``).
-    /// Returns the deadline entry to cancel, if any.
-    func markFinished(byHandler: Bool = false) -> (claimed: Bool, deadlineEntry: DeadlineScheduler.Entry?) {
+    /// The deadline has nothing to undo: the connection's deadline entry passes over a finished
+    /// call (``ServerConnection/endCallsPastDeadline()``).
+    func markFinished(byHandler: Bool = false) -> Bool {
         state.withLock { state in
             guard !state.finished else {
-                guard byHandler, state.answerHeldByHandler else { return (false, nil) }
+                guard byHandler, state.answerHeldByHandler else { return false }
                 state.answerHeldByHandler = false
-                return (true, nil)
+                return true
             }
             state.finished = true
-            defer { state.deadlineEntry = nil }
-            return (true, state.deadlineEntry)
+            return true
         }
     }
 
     /// Whether the call's end was claimed (its answer is written or on its way, or it was abandoned).
     var isFinished: Bool { state.withLock { $0.finished } }
-
-    /// Records the scheduled deadline; false if the call already ended (the caller cancels the entry).
-    func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
-        state.withLock { state in
-            guard !state.finished else { return false }
-            state.deadlineEntry = entry
-            return true
-        }
-    }
 }
 
 /// Identifies a handler registered with ``ServerContext/onCancel(_:)``.
