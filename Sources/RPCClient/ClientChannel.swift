@@ -290,11 +290,6 @@ public final class ClientChannel: Sendable {
         }
     }
 
-    /// Rounded up, so a timeout never reaches the server as "none" (0).
-    static func microseconds(_ duration: Duration) -> UInt64 {
-        max(duration.saturatingCount(of: .microseconds(1), roundingUp: true), 1)
-    }
-
     static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws(RPCError) -> [UInt8] {
         do {
             return try BinaryEncoder().encode(value)

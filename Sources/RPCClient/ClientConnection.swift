@@ -2,6 +2,7 @@ import Glibc
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// One connection of a ``ClientChannel``: the socket, the calls in flight on it, and the reader
 /// thread that routes every incoming frame to its call.
@@ -339,10 +340,10 @@ final class ClientConnection: Sendable {
     /// scheduler's thread (the write may wait for a server that does not read). The entry moves to
     /// the earliest deadline left.
     func endCallsPastDeadline() {
-        let now = ContinuousClock.now
+        let now = MonotonicClock.nanoseconds()
         let due: [ClientCall] = state.withLock { state in
             var due: [ClientCall] = []
-            var next: ContinuousClock.Instant?
+            var next: UInt64?
             for call in state.calls.values {
                 guard let deadline = call.timing?.deadline else { continue }
                 if deadline <= now {

@@ -2,6 +2,7 @@ import BinaryCoding
 import RPCCore
 import RPCTransport
 import ServiceLog
+import ThreadSync
 
 /// Running calls and answering them.
 extension ServerConnection {
@@ -212,12 +213,12 @@ extension ServerConnection {
     /// runs; the entry moves to the earliest deadline left. A call that ended meanwhile (its
     /// handler's answer claimed, not yet out of the table) is passed over by ``claimEnd(of:byHandler:)``.
     func endCallsPastDeadline() {
-        let now = ContinuousClock.now
+        let now = MonotonicClock.nanoseconds()
         let due: [ServerContext] = calls.withLock { table in
             var due: [ServerContext] = []
-            var next: ContinuousClock.Instant?
+            var next: UInt64?
             for context in table.active.values {
-                guard let deadline = context.deadline else { continue }
+                guard let deadline = context.deadlineNanoseconds else { continue }
                 if deadline <= now {
                     due.append(context)
                 } else if next.map({ deadline < $0 }) ?? true {

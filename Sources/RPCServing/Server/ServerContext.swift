@@ -15,16 +15,25 @@ public final class ServerContext: Sendable {
     public let peer: PeerCredentials
     /// The metadata the client sent with the call.
     public let metadata: Metadata
-    /// When the client stops waiting; nil when it set no timeout.
-    public let deadline: ContinuousClock.Instant?
+    /// When the client stops waiting; nil when it set no timeout. Made from ``deadlineNanoseconds``
+    /// when asked (nothing here asks per call; two clock reads).
+    public var deadline: ContinuousClock.Instant? {
+        deadlineNanoseconds.map { deadline in
+            let now = MonotonicClock.nanoseconds()
+            let ahead = deadline >= now ? Int64(clamping: deadline - now) : -Int64(clamping: now - deadline)
+            return ContinuousClock.now + .nanoseconds(ahead)
+        }
+    }
+    /// The deadline as ``MonotonicClock`` nanoseconds, from ``startedAt``: no clock read of its own.
+    let deadlineNanoseconds: UInt64?
 
     let streamID: UInt32
     let connection: ServerConnection
     /// Flow-control state of a streaming call; nil for unary calls.
     let stream: CallStream?
     /// When the CALL_START frame was read (``MonotonicClock`` nanoseconds): the call's duration
-    /// runs from here.
-    let startedAt = MonotonicClock.nanoseconds()
+    /// and its deadline run from here.
+    let startedAt: UInt64
     /// Where the call's status and duration are counted.
     let methodStatistics: MethodStatistics
     /// The request's charge to the user's input budget, given back when the handler answers or
@@ -49,13 +58,18 @@ public final class ServerContext: Sendable {
         var nextHandlerID: UInt64 = 0
     }
 
-    init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
+    /// `timeoutMicroseconds`: the CALL_START's (0: none), counted from `startedAt`.
+    init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, timeoutMicroseconds: UInt64,
+         startedAt: UInt64 = MonotonicClock.nanoseconds(),
          streamID: UInt32, connection: ServerConnection, stream: CallStream?, methodStatistics: MethodStatistics,
          heldRequest: HeldRequest?) {
         self.method = method
         self.peer = peer
         self.metadata = metadata
-        self.deadline = deadline
+        self.startedAt = startedAt
+        let (nanoseconds, overflow) = timeoutMicroseconds.multipliedReportingOverflow(by: 1000)
+        deadlineNanoseconds = timeoutMicroseconds == 0
+            ? nil : DeadlineWatch.deadline(after: overflow ? .max : nanoseconds, from: startedAt)
         self.streamID = streamID
         self.connection = connection
         self.stream = stream

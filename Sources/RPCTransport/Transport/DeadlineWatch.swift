@@ -1,3 +1,5 @@
+import ThreadSync
+
 /// One ``DeadlineScheduler`` entry for all the deadlines of one connection's calls, kept in the
 /// connection's call table under its lock: the entry is due at (or before) the earliest deadline of
 /// the calls in the table, and its action looks through the table, ends the calls whose deadline
@@ -14,11 +16,18 @@
 /// the entry is never later than the earliest deadline in the table, and is moved earlier as soon
 /// as a call brings an earlier one.
 ///
+/// Deadlines are ``MonotonicClock`` nanoseconds: a server's call reads the clock once for its
+/// duration and its deadline both, a client's call once for its deadline and once for what
+/// remains of it when its CALL_START is written; `ContinuousClock.now` (~150–200 instructions a
+/// read, with its 128-bit arithmetic) is read only when the entry moves.
+///
 /// Lock order: the owner calls ``include(_:action:)`` and ``fired(next:action:)`` under its table's
 /// lock, and these take the scheduler's lock inside it; the scheduler runs actions without its lock
 /// held, so the action may take the table's lock.
 package struct DeadlineWatch {
     private var entry: DeadlineScheduler.Entry?
+    /// The entry's deadline, in ``MonotonicClock`` nanoseconds (meaningless without an entry).
+    private var entryDue: UInt64 = 0
     private let scheduler: DeadlineScheduler
 
     package init(scheduler: DeadlineScheduler = .shared) {
@@ -28,17 +37,17 @@ package struct DeadlineWatch {
     /// A call with `deadline` entered the table: the entry moves to it if it is earlier than the
     /// entry's (or there is none). `action` makes the action, only then (its closure is allocated).
     @inline(__always)
-    package mutating func include(_ deadline: ContinuousClock.Instant, action: () -> @Sendable () -> Void) {
-        if let entry, entry.deadline <= deadline { return }
+    package mutating func include(_ deadline: UInt64, action: () -> @Sendable () -> Void) {
+        if entry != nil, entryDue <= deadline { return }
         move(to: deadline, action: action)
     }
 
     /// The entry's action looked through the table: `next` is the earliest deadline of the calls
     /// left (nil: none), where the entry goes now. Whichever entry is current (this one fired; a
     /// call may have moved it earlier meanwhile) is replaced: `next` counts every call in the table.
-    package mutating func fired(next: ContinuousClock.Instant?, action: () -> @Sendable () -> Void) {
+    package mutating func fired(next: UInt64?, action: () -> @Sendable () -> Void) {
         if let next {
-            if let entry, entry.deadline == next { return }
+            if entry != nil, entryDue == next { return }
             move(to: next, action: action)
         } else {
             stop()
@@ -52,8 +61,18 @@ package struct DeadlineWatch {
         entry = nil
     }
 
-    private mutating func move(to deadline: ContinuousClock.Instant, action: () -> @Sendable () -> Void) {
+    private mutating func move(to deadline: UInt64, action: () -> @Sendable () -> Void) {
         if let entry { scheduler.cancel(entry) }
-        entry = scheduler.schedule(at: deadline, action())
+        let wait = MonotonicClock.elapsed(from: MonotonicClock.nanoseconds(), to: deadline)
+        entry = scheduler.schedule(at: ContinuousClock.now + .nanoseconds(Int64(clamping: wait)), action())
+        entryDue = deadline
+    }
+
+    /// `start` plus `nanoseconds`, at most the largest value (a client may send a timeout of
+    /// centuries): the deadline of a call that started at `start`.
+    @inline(__always)
+    package static func deadline(after nanoseconds: UInt64, from start: UInt64) -> UInt64 {
+        let (sum, overflow) = start.addingReportingOverflow(nanoseconds)
+        return overflow ? .max : sum
     }
 }
