@@ -329,9 +329,12 @@ final class ClientConnection: Sendable {
     }
 
     /// The action of the connection's deadline entry (``State/deadlineWatch``), made only when the
-    /// entry moves: weak, so an entry left in the scheduler does not keep a closed connection.
+    /// entry moves. It holds the connection: failing all calls (a close, a lost connection) takes
+    /// the entry out, and an entry that fires finds no call and is dropped. Not weak: a weak
+    /// reference gives the connection a side table, and every retain and release of it then takes
+    /// the runtime's slow path (docs/PERFORMANCE.md "deadline33").
     private var deadlineAction: @Sendable () -> Void {
-        { [weak self] in self?.endCallsPastDeadline() }
+        { [self] in endCallsPastDeadline() }
     }
 
     /// On the scheduler's thread, when the connection's deadline entry is due: each call whose

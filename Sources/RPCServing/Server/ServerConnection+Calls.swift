@@ -203,9 +203,12 @@ extension ServerConnection {
     }
 
     /// The action of the connection's deadline entry (``CallTable/deadlineWatch``), made only when
-    /// the entry moves: weak, so an entry left in the scheduler does not keep a closed connection.
+    /// the entry moves. It holds the connection: `finishTearDown` takes the entry out, and an entry
+    /// that fires finds the table empty and is dropped. Not weak: a weak reference gives the
+    /// connection a side table, and every retain and release of it then takes the runtime's slow
+    /// path (~3 000 instructions a lone caller's get, callgrind, docs/PERFORMANCE.md "deadline33").
     var deadlineAction: @Sendable () -> Void {
-        { [weak self] in self?.endCallsPastDeadline() }
+        { [self] in endCallsPastDeadline() }
     }
 
     /// On the scheduler's thread, when the connection's deadline entry is due: each call whose
