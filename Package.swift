@@ -39,7 +39,7 @@ let package = Package(
         // frames, the handshake and the Unix-socket transport, shared by both ends,
         .target(name: "RPCTransport", dependencies: ["RPCCore", "BinaryCoding", "ThreadSync"], path: "Sources/RPCTransport"),
         // the client channel,
-        .target(name: "RPCClient", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding"], path: "Sources/RPCClient"),
+        .target(name: "RPCClient", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ThreadSync"], path: "Sources/RPCClient"),
         // and the server: connections, dispatch, lifecycle and the built-in services.
         .target(name: "RPCServing", dependencies: ["RPCCore", "RPCTransport", "BinaryCoding", "ServiceLog", "ThreadSync", "DirectorySafety"],
                 path: "Sources/RPCServing"),

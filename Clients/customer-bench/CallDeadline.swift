@@ -17,8 +17,10 @@ enum CallDeadline {
         try parsed.seconds(option, allowZero: true) ?? defaultSeconds
     }
 
-    /// Each call's options for a deadline of `seconds` (0: none).
+    /// Each call's options for a deadline of `seconds` (0: none). The Duration is made from the
+    /// seconds as given (at most an hour, checked when parsed): through whole milliseconds, a
+    /// `--timeout` under 1 ms became a deadline of 0, which every call failed (deadline33).
     static func callOptions(seconds: Double) -> CallOptions {
-        CallOptions(timeout: seconds > 0 ? .milliseconds(Int64(seconds * 1000)) : nil)
+        CallOptions(timeout: seconds > 0 ? .seconds(seconds) : nil)
     }
 }

@@ -14,6 +14,9 @@ final class ClientCall: Sendable {
     let receiveWindow: Int
     /// Rung when the call ends, for a caller blocked on its own thread (see ClientConnection+Blocking).
     let bell: Doorbell?
+    /// The call's deadline and the error it ends with then; nil without one. The connection's
+    /// deadline entry looks at it (``ClientConnection/endCallsPastDeadline()``).
+    let timing: CallTiming?
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -43,11 +46,12 @@ final class ClientCall: Sendable {
         var unreturned = 0
         var sendCredit: Int
         var creditWaiter: CheckedContinuation<Bool, any Error>?
-        var deadlineEntry: DeadlineScheduler.Entry?
     }
 
-    init(streamID: UInt32, answerAwaited: Bool, sendCredit: Int, receiveWindow: Int, bell: Doorbell? = nil) {
+    init(streamID: UInt32, answerAwaited: Bool, sendCredit: Int, receiveWindow: Int, bell: Doorbell? = nil,
+         timing: CallTiming? = nil) {
         self.streamID = streamID
+        self.timing = timing
         self.answerAwaited = answerAwaited
         self.receiveWindow = receiveWindow
         self.bell = bell
@@ -58,14 +62,6 @@ final class ClientCall: Sendable {
 
     /// The final outcome once the call ended (nil before): what a blocked caller takes home.
     var outcome: Result<[UInt8]?, RPCError>? { state.withLock { $0.outcome } }
-
-    func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
-        state.withLock { state in
-            guard state.outcome == nil else { return false }
-            state.deadlineEntry = entry
-            return true
-        }
-    }
 
     /// What the task awaiting the final outcome is handed.
     struct Answer {
@@ -83,9 +79,8 @@ final class ClientCall: Sendable {
     /// resumption (``Answer/counted``). Returns false if the call had already ended.
     @discardableResult
     func finish(_ outcome: Result<[UInt8]?, RPCError>, local: Bool, counted: Bool = false) -> Bool {
-        let (ended, responseWaiter, entry, streamWaiterParked): (Bool, UnsafeContinuation<Answer, Never>?,
-                                                                 DeadlineScheduler.Entry?, Bool) = state.withLock { state in
-            guard !state.ended else { return (false, nil, nil, false) }
+        let (ended, responseWaiter, streamWaiterParked): (Bool, UnsafeContinuation<Answer, Never>?, Bool) = state.withLock { state in
+            guard !state.ended else { return (false, nil, false) }
             state.ended = true
             state.outcome = outcome
             state.resumeCounted = counted
@@ -93,13 +88,9 @@ final class ClientCall: Sendable {
                 state.messages = []
                 state.messagesHead = 0
             }
-            defer {
-                state.responseWaiter = nil
-                state.deadlineEntry = nil
-            }
-            return (true, state.responseWaiter, state.deadlineEntry, state.streamWaiterParked)
+            defer { state.responseWaiter = nil }
+            return (true, state.responseWaiter, state.streamWaiterParked)
         }
-        if let entry { DeadlineScheduler.shared.cancel(entry) }
         guard ended else { return false }
         bell?.ring()
         responseWaiter?.resume(returning: Answer(outcome: outcome, counted: counted))

@@ -32,7 +32,6 @@ extension ClientChannel {
         while true {
             let (connection, call) = try startCallBlocking(method, payload: payload, options: options, timing: timing,
                                                            attempts: &attempts)
-            timing.armDeadline(of: call, on: connection)
             connection.waitBlocking(for: call, timing: timing)
             switch call.outcome {
             case .success(let response?):
@@ -62,7 +61,7 @@ extension ClientChannel {
             let bell = connection.takeBell()
             let start: ClientConnection.CallStart
             do {
-                start = try connection.startCall(bell: bell) { streamID, buffer in
+                start = try connection.startCall(bell: bell, timing: timing) { streamID, buffer in
                     Self.appendCallStart(method, options: options, streamID: streamID, timeoutMicroseconds: timeoutMicroseconds,
                                          request: payload, to: &buffer)
                 }

@@ -247,12 +247,12 @@ public final class ClientChannel: Sendable {
                 throw error as? RPCError ?? RPCError(.cancelled, "\(error)", cause: error)
             }
             let timeoutMicroseconds = try timing.remainingMicroseconds(releasingSlotOf: connection)
-            let start = try connection.startCall(answerAwaited: answerAwaited, callerReads: callerReads) { streamID, buffer in
+            let start = try connection.startCall(answerAwaited: answerAwaited, callerReads: callerReads,
+                                                 timing: timing) { streamID, buffer in
                 build(streamID, timeoutMicroseconds, &buffer)
             }
             switch start {
             case .started(let call):
-                timing.armDeadline(of: call, on: connection)
                 return (connection, call)
             case .notSent(let failure):
                 guard attempts < Self.unsentCallAttempts else { throw failure }
@@ -288,11 +288,6 @@ public final class ClientChannel: Sendable {
                           metadata: options.metadata).write(into: &payload)
             if let request { payload.append(contentsOf: request) }
         }
-    }
-
-    /// Rounded up, so a timeout never reaches the server as "none" (0).
-    static func microseconds(_ duration: Duration) -> UInt64 {
-        max(duration.saturatingCount(of: .microseconds(1), roundingUp: true), 1)
     }
 
     static func encode<T: Encodable>(_ value: T, for method: MethodDescriptor) throws(RPCError) -> [UInt8] {

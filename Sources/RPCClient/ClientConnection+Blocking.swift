@@ -80,14 +80,13 @@ extension ClientConnection {
             }
             if call.isFinished { return }
             var timeout: Duration?
-            if let deadline = timing.deadline {
-                let remaining = ContinuousClock.now.duration(to: deadline)
-                guard remaining > .zero else {
+            if let remaining = timing.remaining() {
+                guard remaining > 0 else {
                     // The CANCEL write may block; this thread is the caller's own, so it may wait.
                     cancel(call, with: timing.expired)
                     return
                 }
-                timeout = remaining
+                timeout = .nanoseconds(Int64(clamping: remaining))
             }
             if case .ended(let failure) = readOnce(timeout: timeout) {
                 endReading(failure)

@@ -2,6 +2,7 @@ import Glibc
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// One connection of a ``ClientChannel``: the socket, the calls in flight on it, and the reader
 /// thread that routes every incoming frame to its call.
@@ -52,6 +53,9 @@ final class ClientConnection: Sendable {
         /// Reading stopped for good (end of stream, failure, close): the reader thread then
         /// releases the socket and exits.
         var readingEnded = false
+        /// When the calls' deadlines are looked at: one scheduler entry for the connection, not one
+        /// per call (``DeadlineWatch``, ``ClientConnection/endCallsPastDeadline()``).
+        var deadlineWatch = DeadlineWatch()
 
         /// Refused and out of calls, with nobody reading: the parked reader thread is to be
         /// woken so it exits (``ClientConnection/readerThreadLoop()``).
@@ -170,8 +174,9 @@ final class ClientConnection: Sendable {
     /// under the writer's lock, so stream ids reach the server in increasing order. Takes over the
     /// caller's call slot: released here on failure, or when the call ends. Unless `callerReads`
     /// (the caller then calls ``readOwnResponse(of:)``) or the caller blocks on `bell` (and then
-    /// calls ``waitBlocking(for:timing:)``), the reader thread is woken if nobody reads.
-    func startCall(answerAwaited: Bool = false, callerReads: Bool = false, bell: Doorbell? = nil,
+    /// calls ``waitBlocking(for:timing:)``), the reader thread is woken if nobody reads. A call
+    /// with a deadline (`timing`) ends with DEADLINE_EXCEEDED there, CANCEL sent, if it runs that long.
+    func startCall(answerAwaited: Bool = false, callerReads: Bool = false, bell: Doorbell? = nil, timing: CallTiming? = nil,
                    build: (UInt32, inout [UInt8]) -> Void) throws(RPCError) -> CallStart {
         // Set with the registration, under its lock (one lock per call fewer than a separate
         // `ensureReader()`); rung whatever happens next, as the role is the reader thread's then.
@@ -183,7 +188,8 @@ final class ClientConnection: Sendable {
             // A job the reader thread runs: its frame joins the batch written after the jobs.
             let batched: Result<ClientCall, RPCError>? = state.withLock { state in
                 guard state.batching else { return nil }
-                let registered = register(answerAwaited: answerAwaited, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
+                let registered = register(answerAwaited: answerAwaited, bell: bell, timing: timing, wakingReader: wantsReader,
+                                          &wakeReader, in: &state)
                 if case .success(let call) = registered { build(call.streamID, &state.batch) }
                 return registered
             }
@@ -195,7 +201,8 @@ final class ClientConnection: Sendable {
                 // While the reader thread delivers responses, and until the tasks they resumed on
                 // other threads have run, async calls join its batch (ClientConnection+Batching).
                 let batched: Bool = state.withLock { state in
-                    result = register(answerAwaited: answerAwaited, bell: bell, wakingReader: wantsReader, &wakeReader, in: &state)
+                    result = register(answerAwaited: answerAwaited, bell: bell, timing: timing, wakingReader: wantsReader,
+                                      &wakeReader, in: &state)
                     guard state.batching || (wantsReader && state.holdsBackCalls) else {
                         Self.takeBatch(from: &state, into: &buffer)
                         return false
@@ -233,8 +240,8 @@ final class ClientConnection: Sendable {
     /// Allocates the next stream id and registers a call under it (state lock held). With
     /// `wakingReader`, a registered call that nobody reads for gives the reader thread the role,
     /// and `wakeReader` says its doorbell is to be rung (``handReadingToThread(in:)``).
-    private func register(answerAwaited: Bool, bell: Doorbell?, wakingReader: Bool, _ wakeReader: inout Bool,
-                          in state: inout State) -> Result<ClientCall, RPCError> {
+    private func register(answerAwaited: Bool, bell: Doorbell?, timing: CallTiming?, wakingReader: Bool,
+                          _ wakeReader: inout Bool, in state: inout State) -> Result<ClientCall, RPCError> {
         if let refusal = state.refusal { return .failure(refusal) }
         let streamID = state.nextStreamID
         guard streamID < UInt32.max else {
@@ -243,9 +250,11 @@ final class ClientConnection: Sendable {
             return .failure(refusal)
         }
         state.nextStreamID += 1
+        let deadline = timing?.deadline
         let call = ClientCall(streamID: streamID, answerAwaited: answerAwaited, sendCredit: Int(server.initialWindow),
-                              receiveWindow: configuration.initialStreamWindow, bell: bell)
+                              receiveWindow: configuration.initialStreamWindow, bell: bell, timing: deadline == nil ? nil : timing)
         state.calls[streamID] = call
+        if let deadline { state.deadlineWatch.include(deadline) { deadlineAction } }
         // Registered with the call, so whoever gives up reading sees a blocked caller to promote.
         if let bell {
             state.blockingCallers[streamID] = bell
@@ -319,6 +328,50 @@ final class ClientConnection: Sendable {
         return removed.map { ($0, counted) }
     }
 
+    /// The action of the connection's deadline entry (``State/deadlineWatch``), made only when the
+    /// entry moves. It holds the connection: failing all calls (a close, a lost connection) takes
+    /// the entry out, and an entry that fires finds no call and is dropped. Not weak: a weak
+    /// reference gives the connection a side table, and every retain and release of it then takes
+    /// the runtime's slow path (docs/PERFORMANCE.md "deadline33").
+    private var deadlineAction: @Sendable () -> Void {
+        { [self] in endCallsPastDeadline() }
+    }
+
+    /// On the scheduler's thread, when the connection's deadline entry is due: each call whose
+    /// deadline passed ends now with DEADLINE_EXCEEDED (its caller does not wait for the server,
+    /// and a late answer finds no call), and CANCEL goes to the server for each, written off the
+    /// scheduler's thread (the write may wait for a server that does not read). The entry moves to
+    /// the earliest deadline left.
+    func endCallsPastDeadline() {
+        let now = MonotonicClock.nanoseconds()
+        let due: [ClientCall] = state.withLock { state in
+            var due: [ClientCall] = []
+            var next: UInt64?
+            for call in state.calls.values {
+                guard let deadline = call.timing?.deadline else { continue }
+                if deadline <= now {
+                    due.append(call)
+                } else if next.map({ deadline < $0 }) ?? true {
+                    next = deadline
+                }
+            }
+            state.deadlineWatch.fired(next: next) { deadlineAction }
+            return due
+        }
+        var ended: [UInt32] = []
+        for call in due {
+            guard let timing = call.timing, call.finish(.failure(timing.expired), local: true) else { continue }
+            forget(call)
+            ended.append(call.streamID)
+        }
+        guard !ended.isEmpty else { return }
+        BlockingWorkQueue.shared.run { [self, ended] in
+            try? send { buffer in
+                for streamID in ended { FrameBuilder.append(.cancel, streamID: streamID, to: &buffer) }
+            }
+        }
+    }
+
     func call(_ streamID: UInt32) -> ClientCall? {
         state.withLock { $0.calls[streamID] }
     }
@@ -331,6 +384,7 @@ final class ClientConnection: Sendable {
             let waiters = state.slotWaiters.map(\.waiter)
             state.slotWaiters = []
             guard failAll else { return ([], waiters, state.isRetired) }
+            state.deadlineWatch.stop()
             defer {
                 state.activeCalls -= state.calls.count
                 state.calls = [:]

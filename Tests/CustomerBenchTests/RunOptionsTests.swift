@@ -31,6 +31,8 @@ import Testing
     @Test func eachCallHasTheDeadlineOfTimeout() throws {
         #expect(try RunOptions.parse([]).callOptions.timeout == .seconds(30))
         #expect(try RunOptions.parse(["--timeout", "2.5"]).callOptions.timeout == .milliseconds(2500))
+        // Under a millisecond it stays what was asked (it was truncated to 0 ms: every call failed at once).
+        #expect(try RunOptions.parse(["--timeout", "0.0005"]).callOptions.timeout == .microseconds(500))
         #expect(try RunOptions.parse(["--timeout", "0"]).callOptions.timeout == nil)
     }
 

@@ -2,6 +2,7 @@ import BinaryCoding
 import RPCCore
 import RPCTransport
 import ServiceLog
+import ThreadSync
 
 /// Running calls and answering them.
 extension ServerConnection {
@@ -93,9 +94,7 @@ extension ServerConnection {
     /// deadline's) leaves it charged while the handler may still hold it.
     private func claimEnd(of context: ServerContext, byHandler: Bool = false) -> Bool {
         if byHandler { context.heldRequest?.giveBack() }
-        let (claimed, deadlineEntry) = context.markFinished(byHandler: byHandler)
-        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
-        return claimed
+        return context.markFinished(byHandler: byHandler)
     }
 
     /// Writes the STATUS of a claimed call and forgets the call. It never waits for the client to
@@ -136,9 +135,7 @@ extension ServerConnection {
 
     /// Records the end of a call the client gave up on: nothing is sent back.
     func endWithoutAnswer(_ context: ServerContext, code: StatusCode) {
-        let (claimed, deadlineEntry) = context.markFinished()
-        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
-        if claimed { runtime.callEnded(context, code) }
+        if context.markFinished() { runtime.callEnded(context, code) }
         if calls.withLock({ $0.draining && $0.active.isEmpty }) { stopReading() }
     }
 
@@ -205,20 +202,48 @@ extension ServerConnection {
         }
     }
 
-    /// At the deadline: cancel the handler and answer DEADLINE_EXCEEDED now, even if it still runs.
-    func scheduleDeadline(_ deadline: ContinuousClock.Instant, for context: ServerContext) {
-        let entry = DeadlineScheduler.shared.schedule(at: deadline) { [weak context] in
-            // Claim the answer before cancelling, so the handler's reaction cannot answer first.
-            guard let context, context.connection.claimEnd(of: context) else { return }
-            let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
-            context.cancel(error)
-            // Off the scheduler thread, and never waiting for a client that does not read: what its
-            // socket does not take at once goes out from a thread of the connection's own. Before,
-            // the write could wait on one of the shared queue's 4 threads up to the idle timeout,
-            // and 4 such clients delayed every other connection's deadline (HARDENING.md).
-            BlockingWorkQueue.shared.run { context.connection.answer(context, status: error, response: nil, withoutWaiting: true) }
+    /// The action of the connection's deadline entry (``CallTable/deadlineWatch``), made only when
+    /// the entry moves. It holds the connection: `finishTearDown` takes the entry out, and an entry
+    /// that fires finds the table empty and is dropped. Not weak: a weak reference gives the
+    /// connection a side table, and every retain and release of it then takes the runtime's slow
+    /// path (~3 000 instructions a lone caller's get, callgrind, docs/PERFORMANCE.md "deadline33").
+    var deadlineAction: @Sendable () -> Void {
+        { [self] in endCallsPastDeadline() }
+    }
+
+    /// On the scheduler's thread, when the connection's deadline entry is due: each call whose
+    /// deadline passed is cancelled and answered DEADLINE_EXCEEDED now, even if its handler still
+    /// runs; the entry moves to the earliest deadline left. A call that ended meanwhile (its
+    /// handler's answer claimed, not yet out of the table) is passed over by ``claimEnd(of:byHandler:)``.
+    func endCallsPastDeadline() {
+        let now = MonotonicClock.nanoseconds()
+        let due: [ServerContext] = calls.withLock { table in
+            var due: [ServerContext] = []
+            var next: UInt64?
+            for context in table.active.values {
+                guard let deadline = context.deadlineNanoseconds else { continue }
+                if deadline <= now {
+                    due.append(context)
+                } else if next.map({ deadline < $0 }) ?? true {
+                    next = deadline
+                }
+            }
+            table.deadlineWatch.fired(next: next) { deadlineAction }
+            return due
         }
-        if !context.setDeadlineEntry(entry) { DeadlineScheduler.shared.cancel(entry) }
+        for context in due { endAtDeadline(context) }
+    }
+
+    private func endAtDeadline(_ context: ServerContext) {
+        // Claim the answer before cancelling, so the handler's reaction cannot answer first.
+        guard claimEnd(of: context) else { return }
+        let error = RPCError(.deadlineExceeded, "the deadline of \(context.method.fullName) passed")
+        context.cancel(error)
+        // Off the scheduler thread, and never waiting for a client that does not read: what its
+        // socket does not take at once goes out from a thread of the connection's own. Before,
+        // the write could wait on one of the shared queue's 4 threads up to the idle timeout,
+        // and 4 such clients delayed every other connection's deadline (HARDENING.md).
+        BlockingWorkQueue.shared.run { self.answer(context, status: error, response: nil, withoutWaiting: true) }
     }
 
     // MARK: Streams

@@ -410,8 +410,6 @@ extension ServerConnection {
             reject(streamID: streamID, refusal)
             return nil
         }
-        let deadline = head.timeoutMicroseconds == 0
-            ? nil : ContinuousClock.now.advanced(by: .microseconds(head.timeoutMicroseconds))
         let stream = kind == .unary ? nil : CallStream(
             sendCredit: clientWindow, receiveWindow: runtime.configuration.initialStreamWindow,
             maxFrameSize: runtime.configuration.maxFrameSize, budget: clientStreamBudget, userBudget: inputBudget)
@@ -427,7 +425,8 @@ extension ServerConnection {
                 break
             }
         }
-        let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata, deadline: deadline,
+        let context = ServerContext(method: registered.descriptor, peer: peer, metadata: head.metadata,
+                                    timeoutMicroseconds: head.timeoutMicroseconds,
                                     streamID: streamID, connection: self, stream: stream,
                                     methodStatistics: registered.statistics, heldRequest: held)
         let refusal: RPCError? = calls.withLock { table in
@@ -448,6 +447,7 @@ extension ServerConnection {
             }
             table.active[streamID] = context
             table.highestStarted = streamID
+            if let deadline = context.deadlineNanoseconds { table.deadlineWatch.include(deadline) { deadlineAction } }
             return nil
         }
         if let refusal {
@@ -455,7 +455,6 @@ extension ServerConnection {
             return nil
         }
         runtime.statistics.callStarted()
-        if let deadline { scheduleDeadline(deadline, for: context) }
         return PendingCall(context: context, handler: registered.handler, request: kind == .clientStreaming ? [] : Array(message),
                            mayWaitLong: registered.descriptor.mayWaitLong, frameFollows: reader.hasBufferedFrame)
     }

@@ -115,9 +115,12 @@ final class ServerConnection: @unchecked Sendable {
         /// started, so the client may send any later one again elsewhere (PROTOCOL.md section 5.4).
         var highestStarted: UInt32 = 0
         /// The last thread left while a call whose deadline claimed its answer was still here: that
-        /// STATUS is written off the timer's thread (`scheduleDeadline`), and whoever forgets the
+        /// STATUS is written off the timer's thread (`endCallsPastDeadline`), and whoever forgets the
         /// last such call tears the connection down, after it went out.
         var tearDownDue = false
+        /// When the calls' deadlines are looked at: one scheduler entry for the connection, not one
+        /// per call (``DeadlineWatch``, ``ServerConnection/endCallsPastDeadline()``).
+        var deadlineWatch = DeadlineWatch()
     }
 
     /// The largest frame the client accepts (from its HELLO); responses beyond it become errors.
@@ -410,6 +413,7 @@ final class ServerConnection: @unchecked Sendable {
     }
 
     func finishTearDown() {
+        calls.withLock { $0.deadlineWatch.stop() }
         LeadershipWatchdog.shared.remove(self)
         writer.closeSocket()
         runtime.connectionClosed(self)
@@ -426,7 +430,7 @@ final class ServerConnection: @unchecked Sendable {
         var claimed: [UInt32] = []
         for context in active {
             context.cancel(error)
-            if context.markFinished().claimed {
+            if context.markFinished() {
                 runtime.callEnded(context, error.code)
                 claimed.append(context.streamID)
             }

@@ -15,16 +15,25 @@ public final class ServerContext: Sendable {
     public let peer: PeerCredentials
     /// The metadata the client sent with the call.
     public let metadata: Metadata
-    /// When the client stops waiting; nil when it set no timeout.
-    public let deadline: ContinuousClock.Instant?
+    /// When the client stops waiting; nil when it set no timeout. Made from ``deadlineNanoseconds``
+    /// when asked (nothing here asks per call; two clock reads).
+    public var deadline: ContinuousClock.Instant? {
+        deadlineNanoseconds.map { deadline in
+            let now = MonotonicClock.nanoseconds()
+            let ahead = deadline >= now ? Int64(clamping: deadline - now) : -Int64(clamping: now - deadline)
+            return ContinuousClock.now + .nanoseconds(ahead)
+        }
+    }
+    /// The deadline as ``MonotonicClock`` nanoseconds, from ``startedAt``: no clock read of its own.
+    let deadlineNanoseconds: UInt64?
 
     let streamID: UInt32
     let connection: ServerConnection
     /// Flow-control state of a streaming call; nil for unary calls.
     let stream: CallStream?
     /// When the CALL_START frame was read (``MonotonicClock`` nanoseconds): the call's duration
-    /// runs from here.
-    let startedAt = MonotonicClock.nanoseconds()
+    /// and its deadline run from here.
+    let startedAt: UInt64
     /// Where the call's status and duration are counted.
     let methodStatistics: MethodStatistics
     /// The request's charge to the user's input budget, given back when the handler answers or
@@ -47,16 +56,20 @@ public final class ServerContext: Sendable {
         var firstCancelHandler: (id: UInt64, run: @Sendable () -> Void)?
         var cancelHandlers: [UInt64: @Sendable () -> Void] = [:]
         var nextHandlerID: UInt64 = 0
-        var deadlineEntry: DeadlineScheduler.Entry?
     }
 
-    init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, deadline: ContinuousClock.Instant?,
+    /// `timeoutMicroseconds`: the CALL_START's (0: none), counted from `startedAt`.
+    init(method: MethodDescriptor, peer: PeerCredentials, metadata: Metadata, timeoutMicroseconds: UInt64,
+         startedAt: UInt64 = MonotonicClock.nanoseconds(),
          streamID: UInt32, connection: ServerConnection, stream: CallStream?, methodStatistics: MethodStatistics,
          heldRequest: HeldRequest?) {
         self.method = method
         self.peer = peer
         self.metadata = metadata
-        self.deadline = deadline
+        self.startedAt = startedAt
+        let (nanoseconds, overflow) = timeoutMicroseconds.multipliedReportingOverflow(by: 1000)
+        deadlineNanoseconds = timeoutMicroseconds == 0
+            ? nil : DeadlineWatch.deadline(after: overflow ? .max : nanoseconds, from: startedAt)
         self.streamID = streamID
         self.connection = connection
         self.stream = stream
@@ -140,14 +153,12 @@ public final class ServerContext: Sendable {
     /// - Throws: the call's cancellation (`CANCELLED`, `DEADLINE_EXCEEDED`, `UNAVAILABLE`) when its
     ///   end was claimed already: the handler must then undo its work.
     public func claimAnswer() throws {
-        let (claimed, deadlineEntry) = state.withLock { state -> (Bool, DeadlineScheduler.Entry?) in
-            guard !state.finished else { return (state.answerHeldByHandler, nil) }
+        let claimed = state.withLock { state -> Bool in
+            guard !state.finished else { return state.answerHeldByHandler }
             state.finished = true
             state.answerHeldByHandler = true
-            defer { state.deadlineEntry = nil }
-            return (true, state.deadlineEntry)
+            return true
         }
-        if let deadlineEntry { DeadlineScheduler.shared.cancel(deadlineEntry) }
         guard claimed else {
             // The one who claimed the end sets the cancellation just after: the code may be lagging, not the fact.
             throw state.withLock { $0.cancellation } ?? RPCError(.cancelled, "the call already ended")
@@ -182,31 +193,22 @@ public final class ServerContext: Sendable {
 
     /// Claims the right to end the call; only the first caller (handler, deadline, cancel) gets true,
     /// and the handler (`byHandler`) also when it claimed the answer ahead (``claimAnswer()``).
-    /// Returns the deadline entry to cancel, if any.
-    func markFinished(byHandler: Bool = false) -> (claimed: Bool, deadlineEntry: DeadlineScheduler.Entry?) {
+    /// The deadline has nothing to undo: the connection's deadline entry passes over a finished
+    /// call (``ServerConnection/endCallsPastDeadline()``).
+    func markFinished(byHandler: Bool = false) -> Bool {
         state.withLock { state in
             guard !state.finished else {
-                guard byHandler, state.answerHeldByHandler else { return (false, nil) }
+                guard byHandler, state.answerHeldByHandler else { return false }
                 state.answerHeldByHandler = false
-                return (true, nil)
+                return true
             }
             state.finished = true
-            defer { state.deadlineEntry = nil }
-            return (true, state.deadlineEntry)
+            return true
         }
     }
 
     /// Whether the call's end was claimed (its answer is written or on its way, or it was abandoned).
     var isFinished: Bool { state.withLock { $0.finished } }
-
-    /// Records the scheduled deadline; false if the call already ended (the caller cancels the entry).
-    func setDeadlineEntry(_ entry: DeadlineScheduler.Entry) -> Bool {
-        state.withLock { state in
-            guard !state.finished else { return false }
-            state.deadlineEntry = entry
-            return true
-        }
-    }
 }
 
 /// Identifies a handler registered with ``ServerContext/onCancel(_:)``.

@@ -2,7 +2,8 @@ import RPCCore
 import Synchronization
 import ThreadSync
 
-/// Runs short actions at deadlines on one shared thread (call deadlines on both sides).
+/// Runs short actions at deadlines on one shared thread (call deadlines on both sides: one entry
+/// per connection, not per call, ``DeadlineWatch``).
 ///
 /// Entries live in an indexed binary min-heap, so cancelling a finished call's deadline is
 /// O(log n) and releases it at once. The thread is only signalled when a new deadline is
