@@ -38,7 +38,7 @@ extension CardServiceHandler {
             try caller.showVisible(&stored, in: store)
             // The contact tab written here, the first of the tabs as `encodeTabs` would: handed
             // to it as a closure, the closure escaped (its context and the captured `lent` were
-            // two allocations a card; docs/PERFORMANCE.md "serve33").
+            // two allocations a card; docs/performance/HISTORY.md "serve33").
             if let information = stored.contactInformation {
                 let order = stored.lentActivityOrder ?? []
                 try writer.writeMessage(CustomerCard.CodingKeys.contactInformation) {

@@ -6,7 +6,7 @@ import Synchronization
 /// started while its leader ran a call, which leaves again once enough followers wait) began with
 /// an empty table and read its caller from the store, ~19 000–30 000 instructions a read under
 /// callgrind, 23–66 times in runs of 5 000–10 000 pipelined gets there; natively once a new
-/// connection (docs/PERFORMANCE.md "serve33").
+/// connection (docs/performance/HISTORY.md "serve33").
 ///
 /// Taken only on a thread's miss, never by a call its thread already knows the caller of, so its
 /// lock is not on a call's path. Tagged with the epoch as the threads' tables are, by the same

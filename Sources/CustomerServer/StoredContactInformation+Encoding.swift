@@ -20,7 +20,7 @@ extension StoredContactInformation {
         typealias Key = ContactInformation.CodingKeys
         // Elements borrowed through the buffer: `for address in addresses` copies each (its
         // strings retained), and so did `addresses[index]` in the message's closure, twice
-        // (docs/PERFORMANCE.md "serve33").
+        // (docs/performance/HISTORY.md "serve33").
         try addresses.withUnsafeBufferPointer { addresses in
             for index in addresses.indices {
                 try writer.writeMessage(Key.addresses) { try addresses[index].encodeAddressFields(to: &$0) }

@@ -4,7 +4,7 @@ import ThreadSync
 
 /// A call's deadline, counted from its start, and the error it ends with when it passes.
 /// The deadline is ``MonotonicClock`` nanoseconds (``DeadlineWatch``): `ContinuousClock.now` cost
-/// a call with a deadline ~700 instructions in its two reads (callgrind, docs/PERFORMANCE.md "deadline33").
+/// a call with a deadline ~700 instructions in its two reads (callgrind, docs/performance/HISTORY.md "deadline33").
 struct CallTiming: Sendable {
     let deadline: UInt64?
     private let method: MethodDescriptor

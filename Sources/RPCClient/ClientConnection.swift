@@ -332,7 +332,7 @@ final class ClientConnection: Sendable {
     /// entry moves. It holds the connection: failing all calls (a close, a lost connection) takes
     /// the entry out, and an entry that fires finds no call and is dropped. Not weak: a weak
     /// reference gives the connection a side table, and every retain and release of it then takes
-    /// the runtime's slow path (docs/PERFORMANCE.md "deadline33").
+    /// the runtime's slow path (docs/performance/HISTORY.md "deadline33").
     private var deadlineAction: @Sendable () -> Void {
         { [self] in endCallsPastDeadline() }
     }

@@ -5,7 +5,7 @@
 /// Why: the writer reads it once a group of creates, and with the table's name interpolated into
 /// the SQL each time the text was built and looked up again: a read took the writer's thread
 /// 9 143 instructions, 6 144 with the query made once (`String.append` and the statement's
-/// look-up by text gone; callgrind, docs/PERFORMANCE.md "import33").
+/// look-up by text gone; callgrind, docs/performance/HISTORY.md "import33").
 public struct AutoincrementTable: Sendable {
     /// The table's name, as the schema has it (never input).
     public let name: String

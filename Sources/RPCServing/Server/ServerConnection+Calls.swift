@@ -206,7 +206,7 @@ extension ServerConnection {
     /// the entry moves. It holds the connection: `finishTearDown` takes the entry out, and an entry
     /// that fires finds the table empty and is dropped. Not weak: a weak reference gives the
     /// connection a side table, and every retain and release of it then takes the runtime's slow
-    /// path (~3 000 instructions a lone caller's get, callgrind, docs/PERFORMANCE.md "deadline33").
+    /// path (~3 000 instructions a lone caller's get, callgrind, docs/performance/HISTORY.md "deadline33").
     var deadlineAction: @Sendable () -> Void {
         { [self] in endCallsPastDeadline() }
     }

@@ -9,7 +9,7 @@ import ThreadSync
 /// cancelling an entry of its own (the scheduler's lock twice, its heap's sift up and down, the
 /// entry and its closure allocated, a weak reference to the call, which gave the call a side
 /// table) cost a get at 64 in flight ~4 000 instructions on the server and ~5 000 on the client
-/// (callgrind, docs/PERFORMANCE.md "deadline33").
+/// (callgrind, docs/performance/HISTORY.md "deadline33").
 /// Here a call that starts with a deadline no earlier than the entry's (calls with equal timeouts,
 /// started one after the other) costs one comparison under the lock its table already takes, and
 /// one that ends costs nothing: the entry fires at most once per deadline's length per connection
