@@ -31,6 +31,11 @@ package final class DeadlineScheduler: Sendable {
             get { index.load(ordering: .relaxed) }
             set { index.store(newValue, ordering: .relaxed) }
         }
+
+        /// Whether the entry still waits in the scheduler: false once it fired or was cancelled.
+        /// Its owner reads it under the lock it held when scheduling the entry (the scheduler sets
+        /// it under its own lock inside that one, or on its thread before it runs the action).
+        package var isScheduled: Bool { position >= 0 }
     }
 
     private struct State {

@@ -46,9 +46,13 @@ package struct DeadlineWatch {
     /// The entry's action looked through the table: `next` is the earliest deadline of the calls
     /// left (nil: none), where the entry goes now. Whichever entry is current (this one fired; a
     /// call may have moved it earlier meanwhile) is replaced: `next` counts every call in the table.
+    /// Only an entry still scheduled is kept for a `next` equal to its deadline: the one that fired
+    /// may have fired before that deadline by the watch's clock (the scheduler's `ContinuousClock`
+    /// counts time suspended, `MonotonicClock` does not), and kept, no entry would be left for the
+    /// call, nor for any later call whose deadline is no earlier.
     package mutating func fired(next: UInt64?, action: () -> @Sendable () -> Void) {
         if let next {
-            if entry != nil, entryDue == next { return }
+            if let entry, entry.isScheduled, entryDue == next { return }
             move(to: next, action: action)
         } else {
             stop()
