@@ -343,20 +343,8 @@ final class ClientConnection: Sendable {
     /// scheduler's thread (the write may wait for a server that does not read). The entry moves to
     /// the earliest deadline left.
     func endCallsPastDeadline() {
-        let now = MonotonicClock.nanoseconds()
         let due: [ClientCall] = state.withLock { state in
-            var due: [ClientCall] = []
-            var next: UInt64?
-            for call in state.calls.values {
-                guard let deadline = call.timing?.deadline else { continue }
-                if deadline <= now {
-                    due.append(call)
-                } else if next.map({ deadline < $0 }) ?? true {
-                    next = deadline
-                }
-            }
-            state.deadlineWatch.fired(next: next) { deadlineAction }
-            return due
+            state.deadlineWatch.takeCallsPastDeadline(of: state.calls.values, deadline: { $0.timing?.deadline }) { deadlineAction }
         }
         var ended: [UInt32] = []
         for call in due {

@@ -216,20 +216,8 @@ extension ServerConnection {
     /// runs; the entry moves to the earliest deadline left. A call that ended meanwhile (its
     /// handler's answer claimed, not yet out of the table) is passed over by ``claimEnd(of:byHandler:)``.
     func endCallsPastDeadline() {
-        let now = MonotonicClock.nanoseconds()
         let due: [ServerContext] = calls.withLock { table in
-            var due: [ServerContext] = []
-            var next: UInt64?
-            for context in table.active.values {
-                guard let deadline = context.deadlineNanoseconds else { continue }
-                if deadline <= now {
-                    due.append(context)
-                } else if next.map({ deadline < $0 }) ?? true {
-                    next = deadline
-                }
-            }
-            table.deadlineWatch.fired(next: next) { deadlineAction }
-            return due
+            table.deadlineWatch.takeCallsPastDeadline(of: table.active.values, deadline: { $0.deadlineNanoseconds }) { deadlineAction }
         }
         for context in due { endAtDeadline(context) }
     }

@@ -59,6 +59,26 @@ package struct DeadlineWatch {
         }
     }
 
+    /// The entry fired: of `calls` (the owner's table, under its lock), those whose deadline
+    /// passed, to end now; the entry moves to the earliest deadline of the others (``fired(next:action:)``).
+    package mutating func takeCallsPastDeadline<Call>(
+        of calls: some Sequence<Call>, deadline: (Call) -> UInt64?, action: () -> @Sendable () -> Void
+    ) -> [Call] {
+        let now = MonotonicClock.nanoseconds()
+        var due: [Call] = []
+        var next: UInt64?
+        for call in calls {
+            guard let callDeadline = deadline(call) else { continue }
+            if callDeadline <= now {
+                due.append(call)
+            } else if next.map({ callDeadline < $0 }) ?? true {
+                next = callDeadline
+            }
+        }
+        fired(next: next, action: action)
+        return due
+    }
+
     /// The owner is done (its connection closed): the entry goes at once instead of lingering until
     /// it is due.
     package mutating func stop() {
