@@ -158,34 +158,24 @@ extension CustomerCard: DirectEncodable {
     /// The customer and the contact-information tab write themselves; the other tabs, asked for
     /// less often, go through their `Codable`.
     public func encodeFields(to writer: inout BinaryWriter) throws {
-        try encodeFields(to: &writer, contactInformation: nil)
-    }
-
-    /// The same fields, but with the contact-information tab written by `writeTab` when it is
-    /// given (in place of `contactInformation`, then nil): the server writes the tab straight from
-    /// the store's records, so its addresses, contacts and activities are never built as messages.
-    package func encodeFields(to writer: inout BinaryWriter,
-                              contactInformation writeTab: ((inout BinaryWriter) throws -> Void)?) throws {
         try writer.write(CodingKeys.customer, customer)
-        let tab = contactInformation
+        if let tab = contactInformation {
+            try writer.writeMessage(CodingKeys.contactInformation) { try tab.encodeFields(to: &$0) }
+        }
         try Self.encodeTabs(
-            to: &writer, contactInformation: writeTab ?? tab.map { tab in { try tab.encodeFields(to: &$0) } },
-            salesAndProjects: salesAndProjects, collaboration: collaboration, financial: financial,
+            to: &writer, salesAndProjects: salesAndProjects, collaboration: collaboration, financial: financial,
             settings: settings, files: files, financialHidden: financialHidden)
     }
 
-    /// The card's fields after its customer, for a writer that wrote the customer itself (the
-    /// server writes it from the store's row, as it writes a get's): the contact-information tab
-    /// by `writeTab` when given, the others as `encodeFields` writes them. The customer first,
+    /// The card's fields after its contact-information tab, for a writer that wrote the customer
+    /// and that tab itself (the server writes both from the store's records, so the tab's
+    /// addresses, contacts and activities are never built as messages). The customer, the tab,
     /// then these, are the bytes of the card that holds them all.
     package static func encodeTabs(
-        to writer: inout BinaryWriter, contactInformation writeTab: ((inout BinaryWriter) throws -> Void)?,
+        to writer: inout BinaryWriter,
         salesAndProjects: ProjectList?, collaboration: CollaborationTab?, financial: FinancialTab?,
         settings: SettingsTab?, files: FilesTab?, financialHidden: Bool?
     ) throws {
-        if let writeTab {
-            try writer.writeMessage(CodingKeys.contactInformation, writeTab)
-        }
         try writer.write(CodingKeys.salesAndProjects, encoding: salesAndProjects)
         try writer.write(CodingKeys.collaboration, encoding: collaboration)
         try writer.write(CodingKeys.financial, encoding: financial)

@@ -36,9 +36,9 @@ extension CardServiceHandler {
                 try writer.writeMessage(CustomerCard.CodingKeys.customer) { try row.encodeCustomer(to: &$0) }
             }, lendingContact: { try lent.write($0) }, lendingActivity: { try lent.write($0) })
             try caller.showVisible(&stored, in: store)
-            // The contact tab written here, the first of the tabs as `encodeTabs` would: handed
-            // to it as a closure, the closure escaped (its context and the captured `lent` were
-            // two allocations a card; docs/performance/HISTORY.md "serve33").
+            // The contact tab written here, before `encodeTabs` writes the others: handed to it
+            // as a closure, the closure escaped (its context and the captured `lent` were two
+            // allocations a card; docs/performance/HISTORY.md "serve33").
             if let information = stored.contactInformation {
                 let order = stored.lentActivityOrder ?? []
                 try writer.writeMessage(CustomerCard.CodingKeys.contactInformation) {
@@ -48,7 +48,7 @@ extension CardServiceHandler {
                 }
             }
             try CustomerCard.encodeTabs(
-                to: &writer, contactInformation: nil,
+                to: &writer,
                 salesAndProjects: stored.salesAndProjectsTab(for: caller), collaboration: stored.collaborationTab,
                 financial: stored.financialTab, settings: stored.settingsTab, files: stored.filesTab,
                 financialHidden: financialHidden ? true : nil)
