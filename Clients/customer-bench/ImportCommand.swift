@@ -8,13 +8,14 @@ struct ImportCommand {
     var rows = 1_000_000
     var serverExecutable: String?
     var durability = "normal"
+    var startTimeoutSeconds = ServerStartWait.defaultSeconds
     var withChildren = false
 
     static let rowsOption = Option.value("rows", "<n>", help: "Rows to import (default: 1000000).")
     static let children = Option.flag("with-children", help: "Give each row a head office address and a first contact.")
 
     static let signature = Signature(options: [rowsOption, children, RunOptions.customerd, RunOptions.durabilityOption,
-                                               BenchCommand.helpOption])
+                                               ServerStartWait.option, BenchCommand.helpOption])
 
     static let help = """
         OVERVIEW: Imports generated customers through ImportCustomers into an empty database and reports rows/s.
@@ -33,6 +34,7 @@ struct ImportCommand {
         command.rows = try parsed.count(rowsOption, in: 1...10_000_000) ?? command.rows
         command.serverExecutable = parsed.value(RunOptions.customerd)
         command.durability = parsed.value(RunOptions.durabilityOption) ?? command.durability
+        command.startTimeoutSeconds = try ServerStartWait.seconds(parsed)
         command.withChildren = parsed.flag(children)
         return command
     }
@@ -49,7 +51,8 @@ struct ImportCommand {
         do {
             try database.seed(customers: 0)
             let server = try await ServerProcess(executable: serverExecutable ?? ServerProcess.defaultExecutable(),
-                                                 database: database, durability: durability)
+                                                 database: database, durability: durability,
+                                                 startTimeoutSeconds: startTimeoutSeconds)
             defer { server.stop() }
             let client = CustomerClient(socketPath: database.socketPath)
             defer { client.close() }

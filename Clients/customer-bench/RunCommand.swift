@@ -30,7 +30,8 @@ struct RunCommand {
                 report.note("seeded \(options.customers) customers (2 addresses, 3 contacts, 5 activities each) in "
                             + "\(TextFormat.fixed(seconds(clock.now - seedStart), 1)) s")
                 let started = try await ServerProcess(executable: options.serverExecutable ?? ServerProcess.defaultExecutable(),
-                                                      database: fresh, durability: options.durability)
+                                                      database: fresh, durability: options.durability,
+                                                      startTimeoutSeconds: options.startTimeoutSeconds)
                 server = started
                 socketPath = fresh.socketPath
                 serverPID = started.pid

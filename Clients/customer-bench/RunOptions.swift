@@ -25,6 +25,8 @@ struct RunOptions: Equatable {
     var measureFloor = true
     /// The deadline of each call to the server, the setup's and the measured ones; 0: none.
     var timeoutSeconds = CallDeadline.defaultSeconds
+    /// How long to wait for the customerd it starts (`--start-timeout`).
+    var startTimeoutSeconds = ServerStartWait.defaultSeconds
 
     /// Concurrent callers: `inFlight` on each of `connections` connections.
     var callers: Int { connections * inFlight }
@@ -46,12 +48,13 @@ struct RunOptions: Equatable {
         "output", "<format>", help: "table (default) or json (one object per line).", choices: ["table", "json"])
     static let noFloor = Option.flag("no-floor", help: "Skip the floors.")
     static let timeoutOption = CallDeadline.option
+    static let startTimeoutOption = ServerStartWait.option
     static let scenario = Argument("<scenario>", optional: true)
 
     static let signature = Signature(
         arguments: [scenario],
         options: [socket, customerd, customersOption, connectionsOption, inFlightOption, duration, callsOption, warmup,
-                  durabilityOption, output, noFloor, timeoutOption, BenchCommand.helpOption],
+                  durabilityOption, output, noFloor, timeoutOption, startTimeoutOption, BenchCommand.helpOption],
         acceptsMoreArguments: true)
 
     static func parse(_ arguments: [String]) throws(UsageError) -> RunOptions {
@@ -74,6 +77,7 @@ struct RunOptions: Equatable {
         options.json = parsed.value(output) == "json"
         options.measureFloor = !parsed.flag(noFloor)
         options.timeoutSeconds = try CallDeadline.seconds(parsed)
+        options.startTimeoutSeconds = try ServerStartWait.seconds(parsed)
         guard options.callers <= 4096 else {
             throw UsageError("\(connectionsOption.spelling) × \(inFlightOption.spelling) is at most 4096, not \(options.callers)")
         }

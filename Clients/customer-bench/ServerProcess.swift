@@ -11,13 +11,16 @@ final class ServerProcess {
 
     var pid: Int32 { process.pid }
 
-    init(executable: String, database: BenchDatabase, durability: String) async throws {
+    /// Waits up to `startTimeoutSeconds` (`--start-timeout`) for its first answered health check.
+    init(executable: String, database: BenchDatabase, durability: String,
+         startTimeoutSeconds: Double) async throws {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw BenchFailure("no customerd at \(executable): build it (swift build -c release --product customerd) "
                                + "or pass --customerd <path>")
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let startTimeout = Duration.seconds(startTimeoutSeconds)
         process = try ChildProcess.spawn(executable, ["--socket", database.socketPath, "--database", database.path,
                                                       "--durability", durability, "--log-level", "warning"])
         let client = CustomerClient(socketPath: database.socketPath)
@@ -27,9 +30,10 @@ final class ServerProcess {
             guard process.isRunning else {
                 throw BenchFailure("customerd exited with status \(process.terminationStatus.map(String.init) ?? "unknown")")
             }
-            guard clock.now - started < .seconds(30) else {
+            guard clock.now - started < startTimeout else {
                 process.terminate()
-                throw BenchFailure("customerd did not answer within 30 s")
+                throw BenchFailure("customerd did not answer within \(TextFormat.fixed(startTimeoutSeconds, 1)) s "
+                                   + "(a slower start, as under valgrind: --start-timeout <seconds>)")
             }
             try await Task.sleep(for: .milliseconds(2))
         }

@@ -10,13 +10,14 @@ struct WatchCommand {
     var seconds = 5
     var serverExecutable: String?
     var durability = "normal"
+    var startTimeoutSeconds = ServerStartWait.defaultSeconds
 
     static let watchersOption = Option.value("watchers", "<n,n,...>", help: "Watcher counts to run, one run each (default: 1,16).")
     static let writersOption = Option.value("writers", "<n>", help: "Concurrent writers creating customers (default: 64).")
     static let secondsOption = Option.value("seconds", "<n>", help: "Measured seconds per run, after 1 s of warm-up (default: 5).")
 
     static let signature = Signature(options: [watchersOption, writersOption, secondsOption, RunOptions.customerd,
-                                               RunOptions.durabilityOption, BenchCommand.helpOption])
+                                               RunOptions.durabilityOption, ServerStartWait.option, BenchCommand.helpOption])
 
     static let help = """
         OVERVIEW: Events/s the change feed delivers to N watchers while writers create customers, and the
@@ -47,6 +48,7 @@ struct WatchCommand {
         command.seconds = try parsed.count(secondsOption, in: 1...3_600) ?? command.seconds
         command.serverExecutable = parsed.value(RunOptions.customerd)
         command.durability = parsed.value(RunOptions.durabilityOption) ?? command.durability
+        command.startTimeoutSeconds = try ServerStartWait.seconds(parsed)
         return command
     }
 
@@ -65,7 +67,8 @@ struct WatchCommand {
         defer { database.remove() }
         try database.seed(customers: 0)
         let server = try await ServerProcess(executable: serverExecutable ?? ServerProcess.defaultExecutable(),
-                                             database: database, durability: durability)
+                                             database: database, durability: durability,
+                                                 startTimeoutSeconds: startTimeoutSeconds)
         defer { server.stop() }
         let writerClients = (0..<8).map { _ in CustomerClient(socketPath: database.socketPath) }
         let watcherClients = (0..<watchers).map { _ in CustomerClient(socketPath: database.socketPath) }

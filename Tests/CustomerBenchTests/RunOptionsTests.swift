@@ -36,6 +36,37 @@ import Testing
         #expect(try RunOptions.parse(["--timeout", "0"]).callOptions.timeout == nil)
     }
 
+    /// The wait for the customerd `run` and `import` start (create34): 30 s unless
+    /// `--start-timeout` says otherwise, so a server under valgrind on a loaded machine can start.
+    @Test func theWaitForTheStartedServerIsStartTimeout() throws {
+        #expect(try RunOptions.parse([]).startTimeoutSeconds == 30)
+        #expect(try RunOptions.parse(["--start-timeout", "600"]).startTimeoutSeconds == 600)
+        #expect(try ImportCommand.parse([]).startTimeoutSeconds == 30)
+        #expect(try ImportCommand.parse(["--rows", "10", "--start-timeout", "120.5"]).startTimeoutSeconds == 120.5)
+        #expect(try WatchCommand.parse(["--start-timeout", "90"]).startTimeoutSeconds == 90)
+        guard case .help(let text) = try BenchCommand.parse(["help", "run"]) else {
+            Issue.record("'help run' did not give help")
+            return
+        }
+        #expect(text.contains("--start-timeout <seconds>"))
+    }
+
+    @Test(arguments: [["--start-timeout", "0"], ["--start-timeout", "-5"], ["--start-timeout", "soon"],
+                      ["--start-timeout", "3601"]])
+    func aStartTimeoutThatIsNotAPositiveNumberOfSecondsIsRefused(arguments: [String]) {
+        let message = "'--start-timeout' needs a positive number of seconds, not '\(arguments[1])'"
+        for parse in [{ _ = try RunOptions.parse(arguments) }, { _ = try ImportCommand.parse(arguments) }] as [() throws -> Void] {
+            do {
+                try parse()
+                Issue.record("\(arguments) was accepted")
+            } catch let error as UsageError {
+                #expect(error.message == message)
+            } catch {
+                Issue.record("\(arguments): \(error)")
+            }
+        }
+    }
+
     @Test(arguments: [
         (["--connections", "0"], "'--connections' needs a number from 1 to 1024, not '0'"),
         (["--duration", "-1"], "'--duration' needs a positive number of seconds, not '-1'"),
