@@ -16,14 +16,18 @@ let package = Package(
         .executable(name: "customer-bench", targets: ["customer-bench"]),
     ],
     targets: [
+        // Text someone else wrote made safe to show a person (`TerminalText`): below the protocol,
+        // whose decoders quote what a client sent with it, and the log, which writes every line with it.
+        .target(name: "DisplayText", path: "Sources/DisplayText"),
+
         // Layer 0: the binary Codable format (knows nothing of sockets or customers).
-        .target(name: "BinaryCoding", path: "Protocol/BinaryCoding"),
+        .target(name: "BinaryCoding", dependencies: ["DisplayText"], path: "Protocol/BinaryCoding"),
 
         // The product's version, one constant for every executable and the server's handshake.
         .target(name: "ProductVersion", path: "Sources/ProductVersion"),
 
         // One-line structured logging shared by the server side and the tools.
-        .target(name: "ServiceLog", path: "Sources/ServiceLog"),
+        .target(name: "ServiceLog", dependencies: ["DisplayText"], path: "Sources/ServiceLog"),
 
         // A value shared between threads under one lock and condition variable: the one place the
         // thread-based parts of the runtime and the engine need `@unchecked Sendable`.
@@ -35,7 +39,7 @@ let package = Package(
 
         // Layer 1, the RPC runtime, in four parts so each user takes only what it needs:
         // the core types (status codes, errors, metadata, method descriptors, the built-in services' messages),
-        .target(name: "RPCCore", dependencies: ["BinaryCoding"], path: "Sources/RPCCore"),
+        .target(name: "RPCCore", dependencies: ["BinaryCoding", "DisplayText"], path: "Sources/RPCCore"),
         // frames, the handshake and the Unix-socket transport, shared by both ends,
         .target(name: "RPCTransport", dependencies: ["RPCCore", "BinaryCoding", "ThreadSync"], path: "Sources/RPCTransport"),
         // the client channel,
@@ -86,7 +90,7 @@ let package = Package(
         .target(name: "CustomerClient", dependencies: ["RPCClient", "CustomerAPI", "Hashing", "BinaryCoding"],
                 path: "Clients/CustomerClient"),
         // customerctl's reading of a customer CSV file (the reader and the rows' mapping to records), apart so the fuzz target `csv` reaches it.
-        .target(name: "CustomerCSV", dependencies: ["CustomerClient", "CommandLineKit"], path: "Clients/CustomerCSV"),
+        .target(name: "CustomerCSV", dependencies: ["CustomerClient", "CommandLineKit", "DisplayText"], path: "Clients/CustomerCSV"),
         .executableTarget(name: "customerctl", dependencies: ["CustomerClient", "CustomerCSV", "CommandLineKit", "BinaryCoding", "Hashing", "ProductVersion", "DirectorySafety", "ServiceLog"],
                           path: "Clients/customerctl"),
         .executableTarget(name: "customer-bench", dependencies: ["CustomerClient", "RPCClient", "RPCServing", "ServiceLog", "SQLiteEngine",

@@ -39,9 +39,14 @@ enum CustomerTransferCommands {
             (left out when all are empty). businessId must be the one the vatNumber names; without
             a vatNumber it is read as one (a bare Norwegian organisation number stays a business id).
             \(listsHelp)
-            Quoting as RFC 4180. All rows are written in one transaction, the server taking them as
-            they arrive; with --idempotency-key a retried import is not done twice. A progress bar
-            shows on stderr when it is a terminal. Problems are listed as 'line N: field: reason'.
+            Quoting as RFC 4180; a row may take at most 1 MiB. The file is read as it is sent, a
+            batch at a time, so its size does not matter to customerctl. All rows are written in
+            one transaction once the last has arrived: a row refused here (or a file that turns out
+            not to be CSV) at any line stops the import before that, and without --continue-on-error
+            or --dry-run nothing is written. With --idempotency-key a retried import is not done
+            twice (a pipe's rows cannot be sent again after a lost connection: the error names
+            the key to run it again with). A progress bar shows on stderr when it is a terminal. Problems are listed
+            as 'line N: field: reason' (the first 10000 found here).
             \(fieldsHelp)
             """,
         examples: [
@@ -55,33 +60,78 @@ enum CustomerTransferCommands {
               byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") else {
             throw UsageError("--delimiter must be one ASCII character other than a quote or a line break, got '\(separator)'")
         }
-        let parsed = try CustomerImport(csv: try await InputFile.open(path, for: .readOnce).readAll(), delimiter: byte,
-                                        maps: invocation.values(map))
+        let input = try await InputFile.open(path, for: .readOnce)
+        defer { input.close() }
+        let feed = try await ImportFeed.open(input, delimiter: byte, maps: invocation.values(map))
         let options = ImportOptions(
             dryRun: invocation.flag(dryRun) ? true : nil, continueOnError: invocation.flag(continueOnError) ? true : nil,
             allowDuplicateVat: invocation.flag(CustomerOptions.allowDuplicateVat) ? true : nil)
         let refusesAll = !invocation.flag(dryRun) && !invocation.flag(continueOnError)
-        if refusesAll, !parsed.problems.isEmpty {
-            LogSink.writeToStandardError(lines(parsed.problems))
-            throw RPCError(.invalidArgument, "\(parsed.problems.count) problems in the file; nothing was imported")
-        }
-        let progress = ProgressBar(total: parsed.records.count)
+        var callOptions = invocation.callOptions
+        // The key is named in the refusal of a retry that cannot read a pipe again (below).
+        if !invocation.flag(dryRun), callOptions.idempotencyKey == nil { callOptions.idempotencyKey = IdempotencyKey.generate() }
+        let progress = ProgressBar(totalBytes: input.size)
+        // Why customerctl itself cut the stream short: the call then ends CANCELLED, and the server,
+        // which writes only once the stream has ended, writes nothing.
+        var stopped: (any Error)?
+        var attempts = 0
         var response: ImportCustomersResponse
         do {
-            response = try await invocation.client.customers.importRecords(options, callOptions: invocation.callOptions) {
-                send in try await parsed.send(send, progress: progress)
+            response = try await invocation.client.customers.importRecords(options, callOptions: callOptions) { send in
+                attempts += 1
+                do {
+                    // A call sent again after UNAVAILABLE sends every row again.
+                    if attempts > 1, !(try await feed.restart()) {
+                        throw ImportNotRepeated(key: callOptions.idempotencyKey ?? "")
+                    }
+                    while let batch = try await feed.nextBatch() {
+                        let read = feed.read
+                        progress.update(rows: read.rows, bytes: input.offset)
+                        // Once a row is refused here nothing will be imported: the rest is only
+                        // read for its problems, as many as are listed.
+                        guard refusesAll, read.problemCount > 0 else {
+                            try await send(batch)
+                            continue
+                        }
+                        if read.problems.count >= CustomerImport.maxProblems { throw ImportRefused(readNoFurther: true) }
+                    }
+                    if refusesAll, feed.read.problemCount > 0 { throw ImportRefused(readNoFurther: false) }
+                } catch let error as RPCError {
+                    throw error
+                } catch {
+                    stopped = error
+                    throw error
+                }
             }
             progress.finish()
         } catch let error as RPCError where error.code == .invalidArgument && !error.details.isEmpty {
             progress.finish()
             LogSink.writeToStandardError(error.details.map { TerminalText.escaped("\($0.field): \($0.reason)") + "\n" }.joined())
             throw RPCError(error.code, error.message)
+        } catch let error as RPCError where stopped != nil {
+            progress.finish()
+            let read = feed.read
+            switch stopped {
+            case let refused as ImportRefused:
+                LogSink.writeToStandardError(lines(read.problems))
+                let count = refused.readNoFurther
+                    ? "\(read.problemCount) problems in the first \(read.rows) rows of the file (read no further)"
+                    : "\(read.problemCount) problems in the file"
+                throw RPCError(.invalidArgument, "\(count); nothing was imported")
+            case let notRepeated as ImportNotRepeated:
+                throw RPCError(.unavailable, notRepeated.description)
+            default:
+                // What the file itself did wrong (a quote not closed, a row too long, a failed
+                // read): said as it was before any row was sent.
+                throw stopped ?? error
+            }
         }
+        let read = feed.read
         // The server's counts are added to with wrapping: a count near Int64.max from a broken
         // server must print oddly, not crash the tool.
-        response.rows &+= Int64(parsed.rows - parsed.records.count)
-        response.rejectedRows &+= Int64(Set(parsed.problems.map(\.line)).count)
-        response.problems = (parsed.problems + response.problems).sorted { $0.line < $1.line }
+        response.rows &+= Int64(read.rows - read.batchedRows)
+        response.rejectedRows &+= Int64(read.rejectedRows)
+        response.problems = (read.problems + response.problems).sorted { $0.line < $1.line }
         if invocation.output == .json {
             try invocation.printer.printJSON(response)
         } else {
@@ -135,6 +185,23 @@ enum CustomerTransferCommands {
             }
         }
         try StandardOutput.write(buffer)
+    }
+
+    /// Thrown by the rows of an all-or-nothing import with a row refused here: the stream is cancelled
+    /// before it ends, so the server writes nothing, however many rows it had taken.
+    private struct ImportRefused: Error {
+        /// Whether it stopped at the most problems listed, before the end of the file.
+        let readNoFurther: Bool
+    }
+
+    /// A call the server lost (UNAVAILABLE, sent again with the same key) whose rows came from a pipe.
+    private struct ImportNotRepeated: Error, CustomStringConvertible {
+        let key: String
+        var description: String {
+            "the connection to the server was lost while the import was sent, and its rows came from a pipe, "
+                + "which cannot be read twice; run the import again with --idempotency-key \(key): "
+                + "if the server had written it, it answers as it did then instead of importing again"
+        }
     }
 
     /// "line 7: email: must be ...", a line each, escaped: the reasons are the server's words.

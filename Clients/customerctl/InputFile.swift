@@ -1,4 +1,5 @@
 import CommandLineKit
+import CustomerCSV
 import DirectorySafety
 import Foundation
 import Glibc
@@ -10,7 +11,7 @@ import Glibc
 /// as was a missing or unreadable file, with no cause; `files upload` of a pipe failed `CANCELLED`
 /// with a Foundation error dump (its second pass seeks), of a FIFO waited for good (opened twice),
 /// and of /dev/zero hashed without end.
-struct InputFile {
+struct InputFile: CSVByteSource {
     /// What the command does with the file: an import reads it once, to its end (a pipe will do);
     /// an upload reads it twice, to hash it and then to send it (only a regular file will do).
     enum Use {
@@ -32,7 +33,7 @@ struct InputFile {
             var info = stat()
             guard fstat(descriptor, &info) == 0 else {
                 let reason = String(cString: strerror(errno))
-                close(descriptor)
+                Glibc.close(descriptor)
                 throw InputFileError("cannot read \(path): \(reason)")
             }
             let kind = info.st_mode & S_IFMT
@@ -44,33 +45,53 @@ struct InputFile {
                 // Opened again without O_NONBLOCK, as `cat` opens it: it waits for the FIFO's
                 // writer, where the descriptor opened without waiting reads end of file at once
                 // when no writer has come yet.
-                close(descriptor)
+                Glibc.close(descriptor)
                 let waiting = Glibc.open(path, O_RDONLY | O_CLOEXEC)
                 guard waiting >= 0 else { throw InputFileError("cannot read \(path): \(String(cString: strerror(errno)))") }
                 return waiting
             case (.readTwice, _):
-                close(descriptor)
+                Glibc.close(descriptor)
                 throw InputFileError("\(path) is \(FileKind.described(info.st_mode)), not a regular file: an upload "
                     + "reads its file twice (to hash it, then to send it); copy it to a file first")
             case (.readOnce, _):
-                close(descriptor)
+                Glibc.close(descriptor)
                 throw InputFileError("\(path) is \(FileKind.described(info.st_mode)), not a file or a pipe")
             }
         }
         return InputFile(descriptor: descriptor, path: path)
     }
 
-    /// Every byte to the end, read on a thread of its own (a pipe's writer may be slow).
-    func readAll() async throws -> [UInt8] {
-        let descriptor = descriptor, path = path
-        defer { close(descriptor) }
-        return try await runOnThread { () throws(InputFileError) -> [UInt8] in
-            do {
-                return try DescriptorInput.readAll(from: descriptor, named: path)
-            } catch {
-                throw InputFileError("\(error)")
-            }
+    /// The next bytes, at most 64 KiB, or nil at the end: blocking, so on a thread of its own
+    /// (`ImportFeed` reads its batches there).
+    func nextChunk() throws -> [UInt8]? {
+        do {
+            let chunk = try DescriptorInput.readChunk(from: descriptor, named: path)
+            return chunk.isEmpty ? nil : chunk
+        } catch {
+            throw InputFileError("\(error)")
         }
+    }
+
+    /// How far the file has been read, when it is a file (a pipe has no position).
+    var offset: Int64? {
+        let offset = lseek(descriptor, 0, SEEK_CUR)
+        return offset >= 0 ? Int64(offset) : nil
+    }
+
+    /// Its size, when it is a file.
+    var size: Int64? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Back to its first byte, when it is a file: false for a pipe, which cannot be read again.
+    func rewind() -> Bool {
+        size != nil && lseek(descriptor, 0, SEEK_SET) == 0
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
     }
 
     /// A handle that reads and seeks the file and closes it when it goes.

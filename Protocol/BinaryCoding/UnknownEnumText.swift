@@ -1,3 +1,5 @@
+import DisplayText
+
 /// The decoders' own refusal of a text that an enum with `String` raw values has no case for,
 /// carried as its `DecodingError`'s underlying error: a program recognises it by its type, and the
 /// error's description is already in the wire's words (`field 2 (fields): "x" is not a value of the
@@ -15,7 +17,7 @@ public struct UnknownEnumText: Error, Sendable, Hashable {
         let key = codingPath.last { !(($0 as? BinaryCodingKey)?.isIndex ?? false) }
         let field = key.flatMap { key in key.intValue.flatMap(UInt32.init(exactly:)).map { fieldPrefix($0, keyName: key.stringValue) } }
         return .dataCorrupted(DecodingError.Context(
-            codingPath: codingPath, debugDescription: "\(field ?? "")\"\(text)\" is not a value of the enum \(refusal.enumName)",
+            codingPath: codingPath, debugDescription: "\(field ?? "")\(TerminalText.quoted(text, quote: "\"")) is not a value of the enum \(refusal.enumName)",
             underlyingError: refusal))
     }
 }

@@ -1,3 +1,4 @@
+import DisplayText
 import Foundation
 
 /// A value written as one length-delimited payload (wire type 2).
@@ -171,7 +172,7 @@ extension URL: WireBytes {
 
     init(wireContent: UnsafeRawBufferPointer) throws(WireFailure) {
         let text = try String(wireContent: wireContent)
-        guard let url = URL(string: text) else { throw WireFailure(message: "invalid URL \"\(text)\"") }
+        guard let url = URL(string: text) else { throw WireFailure(message: "invalid URL \(TerminalText.quoted(text, quote: "\""))") }
         self = url
     }
 }
@@ -232,11 +233,11 @@ extension Decimal: WireBytes {
         // Decimal(string:) accepts a valid prefix ("12abc" is 12), so parseCanonical checked the
         // shape; this handles the long mantissas it leaves over.
         guard Decimal.isCanonical(wireContent), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        else { throw WireFailure(message: "invalid decimal \"\(text)\"") }
+        else { throw WireFailure(message: "invalid decimal \(TerminalText.quoted(text, quote: "\""))") }
         // Decimal(string:) rounds what it cannot hold ("1." and 40 zeros and "1" is 1): a money text
         // would be stored as another value than was sent, past every check of its digits.
         guard Decimal.isExactlyRepresentable(wireContent) else {
-            throw WireFailure(message: "invalid decimal \"\(text)\": a decimal holds at most 38 significant digits "
+            throw WireFailure(message: "invalid decimal \(TerminalText.quoted(text, quote: "\"")): a decimal holds at most 38 significant digits "
                 + "(39 below 2^128), the last of them at 10^-128 or above")
         }
         self = value

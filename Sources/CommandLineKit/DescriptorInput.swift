@@ -12,16 +12,29 @@ public enum DescriptorInput {
     ///   was read is dropped).
     public static func readAll(from descriptor: Int32, named name: String, limit: Int = .max) throws(DescriptorInputError) -> [UInt8] {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let chunk = try readChunk(from: descriptor, named: name)
+            if chunk.isEmpty { return bytes }
+            guard chunk.count <= limit - bytes.count else { throw DescriptorInputError(name: name, fault: .tooLarge(limit: limit)) }
+            bytes.append(contentsOf: chunk)
+        }
+    }
+
+    /// What one read(2) of at most `size` bytes returns, retrying on EINTR: empty at end of file.
+    /// For readers that take their input a piece at a time (`customers import` streams its rows
+    /// as it reads them, whatever the file's size).
+    public static func readChunk(from descriptor: Int32, named name: String, size: Int = 64 * 1024)
+        throws(DescriptorInputError) -> [UInt8]
+    {
+        var chunk = [UInt8](repeating: 0, count: max(1, size))
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return bytes }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DescriptorInputError(name: name, fault: .failed(errno: errno))
+            if count >= 0 {
+                chunk.removeLast(chunk.count - count)
+                return chunk
             }
-            guard count <= limit - bytes.count else { throw DescriptorInputError(name: name, fault: .tooLarge(limit: limit)) }
-            bytes.append(contentsOf: chunk[0..<count])
+            if errno == EINTR { continue }
+            throw DescriptorInputError(name: name, fault: .failed(errno: errno))
         }
     }
 }

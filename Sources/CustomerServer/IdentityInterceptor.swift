@@ -2,6 +2,7 @@ import CustomerAPI
 import CustomerStore
 import RPCCore
 import RPCServing
+import ServiceLog
 
 /// Resolves the caller's OS uid (from `SO_PEERCRED`, never from anything the client sends)
 /// to a known user, and refuses unknown or deactivated users before any handler runs.
@@ -83,7 +84,7 @@ struct IdentityInterceptor: ServerInterceptor {
             throw audit.refuse(
                 context, code: .unauthenticated, user: person, service: user.name,
                 detail: ErrorDetail(field: key, reason: "no active user has that name"),
-                message: "the service '\(user.name)' acts for '\(person)', who is not an active user")
+                message: "the service '\(user.name)' acts for \(TerminalText.quoted(person)), who is not an active user")
         }
         return Caller(user: named, service: named.id == user.id ? nil : user, epoch: epoch)
     }

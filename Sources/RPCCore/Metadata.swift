@@ -1,3 +1,5 @@
+import DisplayText
+
 /// Key/value pairs sent with a call (request metadata) or with its status (trailers).
 ///
 /// Keys are lower-case ASCII (`a-z`, `0-9`, `-`, `_`, `.`); ``add(_:_:)`` lower-cases them.
@@ -70,7 +72,7 @@ public struct Metadata: Sendable, Hashable, Sequence {
             guard !pair.key.isEmpty, pair.key.utf8.count <= Self.maxKeyLength,
                   pair.key.utf8.allSatisfy(Self.isKeyByte) else {
                 throw RPCError(.invalidArgument,
-                               "metadata key \"\(pair.key)\" must be 1 to \(Self.maxKeyLength) bytes of a-z 0-9 - _ .")
+                               "metadata key \(TerminalText.quoted(pair.key, quote: "\"")) must be 1 to \(Self.maxKeyLength) bytes of a-z 0-9 - _ .")
             }
             total += pair.key.utf8.count + pair.value.utf8.count
         }

@@ -5,8 +5,25 @@ import Testing
 @testable import customerctl
 
 @Suite struct CustomerImportTests {
-    private func parse(_ text: String, maps: [String] = []) throws -> CustomerImport {
-        try CustomerImport(csv: Array(text.utf8), delimiter: UInt8(ascii: ","), maps: maps)
+    /// A file read to its end: its records, problems and rows.
+    private struct Parsed {
+        var records: [CustomerRecord]
+        var problems: [ImportProblem]
+        var rows: Int
+    }
+
+    private func parse(_ text: String, maps: [String] = []) throws -> Parsed {
+        var reading = try CustomerImport(csv: Array(text.utf8), delimiter: UInt8(ascii: ","), maps: maps)
+        let records = try reading.remainingRecords()
+        return Parsed(records: records, problems: reading.problems, rows: reading.rows)
+    }
+
+    /// The sizes of the batches `records`, one a line, make.
+    private func batchSizes(_ records: [CustomerRecord]) throws -> [[CustomerRecord]] {
+        var reading = try CustomerImport(source: RecordSource(records), delimiter: UInt8(ascii: ","), maps: [])
+        var batches: [[CustomerRecord]] = []
+        while let batch = try reading.nextBatch() { batches.append(batch) }
+        return batches
     }
 
     @Test func headerNamesTheFieldsAndAddressAndContactColumnsMakeTheirRecords() throws {
@@ -55,6 +72,15 @@ import Testing
         #expect(error.message.contains("address.postalCode"))
     }
 
+    /// A header cell of a file that is no CSV can be a megabyte: quoted once, as a bounded prefix
+    /// (redteam34; before, whole and three times over: 210 000 characters for this one).
+    @Test func aLongUnknownColumnIsQuotedAsABoundedPrefix() throws {
+        let error = try #require(throws: UsageError.self) { try parse(String(repeating: "n", count: 70_000) + ",name\nx,Acme\n") }
+        #expect(error.message.hasPrefix("column '" + String(repeating: "n", count: 100) + "…' (70000 characters) is no field; "
+            + "name it with --map COLUMN=FIELD. Fields: "), "\(error.message.prefix(300))")
+        #expect(error.message.utf8.count < 1_000)
+    }
+
     @Test func cellsThatCannotBeTheirTypeAreProblemsOfTheirLine() throws {
         let parsed = try parse("number,name,address.kind\nten,Acme,home\n11,Beta,billing,extra\n12,Gamma,\n")
         #expect(parsed.problems == [
@@ -67,33 +93,46 @@ import Testing
     }
 
     @Test func theProgressLineShowsRowsRateAndTimeLeft() {
-        #expect(ProgressBar.line(done: 5_000, total: 20_000, elapsed: .seconds(2))
-            == "[#####...............]  5000/20000 rows  2500 rows/s  ETA 6s")
+        #expect(ProgressBar.line(rows: 5_000, fraction: 0.25, elapsed: .seconds(2))
+            == "[#####...............]  5000 rows  2500 rows/s  ETA 6s")
+        // A pipe's end is not known: rows and rate only.
+        #expect(ProgressBar.line(rows: 5_000, fraction: nil, elapsed: .seconds(2)) == "5000 rows  2500 rows/s")
     }
 
     /// customerd refuses a message of more than 131 072 field occurrences (PROTOCOL.md §9): 1 000
     /// rows naming 150 contact keywords each (182 000) were one message and refused whole.
-    @Test func batchesEndAtAThousandRowsOrBeforeTheServersOccurrenceLimit() {
+    @Test func batchesEndAtAThousandRowsOrBeforeTheServersOccurrenceLimit() throws {
         let plain = CustomerRecord(fields: CustomerFields(name: "Acme"))
-        #expect(CustomerImport.batchEnds(of: Array(repeating: plain, count: 2_500)[...]) == [1_000, 2_000, 2_500])
-        #expect(CustomerImport.batchEnds(of: [][...]) == [])
+        #expect(try batchSizes(Array(repeating: plain, count: 2_500)).map(\.count) == [1_000, 1_000, 500])
+        #expect(try batchSizes([]).isEmpty)
 
         let keyworded = CustomerRecord(fields: CustomerFields(name: "Acme"), contact: ContactFields(firstName: "Aino"),
                                        contactKeywords: (1...150).map { "keyword \($0)" })
-        let records = Array(repeating: keyworded, count: 1_000)
-        let ends = CustomerImport.batchEnds(of: records[...])
-        #expect(ends.last == 1_000)
-        var start = 0
-        for end in ends {
-            let occurrences = records[start..<end].reduce(0) { $0 + CustomerImport.occurrences(of: $1) }
-            #expect(end > start)
-            #expect(occurrences <= CustomerImport.batchOccurrences, "rows \(start)..<\(end)")
-            start = end
+        let batches = try batchSizes(Array(repeating: keyworded, count: 1_000))
+        #expect(batches.map(\.count).reduce(0, +) == 1_000)
+        for batch in batches {
+            let occurrences = batch.reduce(0) { $0 + CustomerImport.occurrences(of: $1) }
+            #expect(!batch.isEmpty)
+            #expect(occurrences <= CustomerImport.batchOccurrences)
         }
-        #expect(ends.count == 2)
+        #expect(batches.count == 2)
 
         // A row over the bound alone still goes, alone: the server says what is wrong with it.
-        let huge = CustomerRecord(fields: CustomerFields(name: "Acme"), contactKeywords: Array(repeating: "k", count: 100_001))
-        #expect(CustomerImport.batchEnds(of: [plain, huge, plain][...]) == [1, 2, 3])
+        let huge = CustomerRecord(fields: CustomerFields(name: "Acme"), contact: ContactFields(firstName: "Aino"),
+                                  contactKeywords: Array(repeating: "k", count: 100_001))
+        #expect(try batchSizes([plain, huge, plain]).map(\.count) == [1, 1, 1])
     }
+}
+
+/// `records` as a CSV file of the columns they set (name, contact.firstName, contact.keywords).
+private struct RecordSource: CSVByteSource {
+    private var file: CSVBytes
+
+    init(_ records: [CustomerRecord]) {
+        let columns = ["name", "contact.firstName", "contact.keywords"].compactMap { name in CustomerColumns.all.first { $0.name == name } }
+        let lines = [CSV.line(columns.map(\.name))] + records.map { record in CSV.line(columns.map { $0.get(record) }) }
+        file = CSVBytes(Array(lines.joined().utf8))
+    }
+
+    mutating func nextChunk() -> [UInt8]? { file.nextChunk() }
 }

@@ -1,3 +1,5 @@
+import BinaryCoding
+import CustomerAPI
 import CustomerClient
 import Foundation
 import ServiceLog
@@ -50,6 +52,34 @@ import Testing
             // A name that could exist is quoted whole, as before.
             let short = await outcome { _ = try await client.labels.delete(.keyword, name: "unused") }
             #expect(short?.message.contains("no keyword is named 'unused'") == true, "\(String(describing: short))")
+        }
+    }
+    /// A text the request's decoder refuses, a decimal or an enum's value (redteam34): the refusal
+    /// quotes it by the same rule, 100 code points escaped and the count. Before, the whole text,
+    /// escape sequences included, bounded only by the STATUS's 4 KiB message.
+    @Test func aLongDecimalOrEnumTextIsQuotedAsABoundedPrefix() async throws {
+        try await withServer { _, client in
+            func text(_ field: UInt8, _ value: String) -> [UInt8] {
+                var bytes: [UInt8] = [field << 3 | 2]
+                Varint.append(UInt64(value.utf8.count), to: &bytes)
+                return bytes + Array(value.utf8)
+            }
+            let hostile = "\u{1B}[2J" + String(repeating: "1", count: Self.length)
+            let shown = "\"\\u{1B}[2J" + String(repeating: "1", count: 96) + "…\" (70004 characters)"
+            // SetForecastRequest: projectId (1, zigzag), month (2), revenue (3), cost (4), billing (5), hours (6).
+            let forecast = [0x08, 0x02] + text(2, "2027-01") + text(3, hostile) + text(4, "0") + text(5, "0") + text(6, "0")
+            // RefreshFromRegistryRequest: customerId (1) = 1, fields (2) = [hostile].
+            let refresh = [0x08, 0x02] + text(2, hostile)
+            let cases: [(MethodDescriptor, [UInt8], String)] = [
+                (FinancialService.setForecast.descriptor, forecast, "field 3: invalid decimal \(shown)"),
+                (CustomerService.refreshFromRegistry.descriptor, refresh, "field 2 (fields): \(shown) is not a value of the enum RefreshField"),
+            ]
+            for (method, payload, expected) in cases {
+                let error = await outcome { _ = try await client.channel.unary(method, payload: payload) }
+                #expect(error?.code == .invalidArgument)
+                #expect(error?.message.contains(expected) == true, "\(method.fullName): \(String(describing: error?.message.prefix(300)))")
+                #expect((error?.message.utf8.count ?? .max) < 400, "\(method.fullName): \(error?.message.utf8.count ?? 0)")
+            }
         }
     }
 }

@@ -139,6 +139,11 @@ import Testing
         Case(name: "metadata key with a space", bytes: callStart(TestService.echo, metadata: [("trace id", "1")],
                                                                  message: encoded(EchoRequest(text: "hi"))),
              outcome: .status(.invalidArgument), mentions: "\"trace id\""),
+        // A refused key is quoted escaped (`TerminalText.quoted`; a key past 64 bytes is a malformed
+        // CALL_START): before (redteam34) its escape sequence was echoed as sent.
+        Case(name: "metadata key with an escape sequence",
+             bytes: callStart(TestService.echo, metadata: [("\u{1B}[2J" + text(56), "1")], message: encoded(EchoRequest(text: "hi"))),
+             outcome: .status(.invalidArgument), mentions: "metadata key \"\\u{1B}[2J" + text(56) + "\" must be"),
         // §7's one size limit is the block's 8192 bytes of keys and values together, however spread:
         // a value of 8192 bytes never fits beside its key. Before, a value over 8192 bytes was a
         // malformed CALL_START (`INTERNAL`) while one of 8192 was `INVALID_ARGUMENT` (spec30).

@@ -99,7 +99,7 @@ public struct Router: Sendable {
     /// 93 MiB before its handler's cap of 64 refused it. The largest honest request is an import's
     /// batch, customerctl's 1 000 rows of up to 32 occurrences each (with their nested fields) and
     /// one per keyword and role, which customerctl keeps to 100 000 a batch
-    /// (`CustomerImport.batchEnds(of:)`): 1 000 rows with every field set fit four times over.
+    /// (`CustomerImport.nextBatch()`): 1 000 rows with every field set fit four times over.
     public static let requestOccurrenceLimit = 131_072
     /// Elements of packed runs one request may hold: each costs at most 8 bytes decoded.
     public static let requestPackedElementLimit = 262_144

@@ -34,7 +34,9 @@ public enum TerminalText {
     /// first `maxQuoted` code points escaped as `escaped` does, and past them `…` and how many it
     /// has. A refusal echoed a 70 000-character keyword or service name whole, bounded only by the
     /// STATUS's 4 KiB message and 8 KiB of details, and the service name's escape sequences as
-    /// sent (redteam33): one rule for every message that quotes a name it looked up.
+    /// sent (redteam33): one rule for every message that quotes a name it looked up, and (redteam34)
+    /// for the decoders' refusals of a decimal, URL or enum text and the refusal of a metadata key,
+    /// which echoed the whole text as well (this module sits below the protocol for them).
     public static func quoted(_ text: String, quote: String = "'") -> String {
         var shown = ""
         var count = 0
