@@ -116,6 +116,9 @@ public final class CustomerServerApp: Sendable {
         let monitor = DatabaseFilesMonitor(store: store, logger: logger) { [server] in server.health.setAll(.notServing) }
         filesMonitor.withLock { $0 = monitor }
         if store.isIntegrityCheckDeferred { startIntegrityCheck() }
+        // Off the callers' path: the first calls after a start find their readers open
+        // (docs/PERFORMANCE.md "serve34"); the store's close waits for the one being opened.
+        Thread { [store] in store.openReaders() }.start()
     }
 
     /// Serves one connection handed over in process (the server end of an `InProcessStream` pair),

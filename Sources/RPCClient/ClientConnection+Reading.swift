@@ -1,6 +1,7 @@
 import Glibc
 import RPCCore
 import RPCTransport
+import ThreadSync
 
 /// Reading the socket: by a lone caller for its own response, or by the connection's reader thread.
 ///
@@ -136,13 +137,14 @@ extension ClientConnection {
             spinAdvisor.spinWasNotPossible()
             return
         }
-        let deadline = ContinuousClock.now + Self.spinBudget
+        // The cheap clock: read once a pass, beside a non-blocking read (docs/PERFORMANCE.md "serve34").
+        let deadline = MonotonicClock.nanoseconds() &+ Self.spinBudgetNanoseconds
         while true {
             if let failure = handleBufferedFrames() {
                 endReading(failure)
                 return
             }
-            if call.isFinished || ContinuousClock.now >= deadline { break }
+            if call.isFinished || MonotonicClock.nanoseconds() >= deadline { break }
             if case .ended(let failure) = readNow() {
                 endReading(failure)
                 return
@@ -258,7 +260,8 @@ extension ClientConnection {
     /// no spin -> 200 µs with the advisor: ping p50 138-160 -> 60-81 µs, get 223-303 -> 125-160 µs,
     /// create 330-484 -> 354-402 µs (client CPU per get 86-154 -> 131-166 µs). 100 µs helped ping as
     /// much and get far less (its answers often take longer); always spinning made create slower.
-    static let spinBudget = Duration.microseconds(200)
+    static let spinBudget = Duration.nanoseconds(Int64(spinBudgetNanoseconds))
+    static let spinBudgetNanoseconds: UInt64 = 200_000
 
     /// One read of what is available, waiting at most `timeout` (nil: as long as it takes).
     func readOnce(timeout: Duration?) -> ReadOutcome {

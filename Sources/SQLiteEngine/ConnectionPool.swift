@@ -3,7 +3,8 @@ import Glibc
 import Synchronization
 import ThreadSync
 
-/// A fixed-size pool of connections, created lazily, each checked out by one thread at a time.
+/// A fixed-size pool of connections, created lazily (or ahead, ``openAll()``), each checked out by
+/// one thread at a time.
 ///
 /// Taking and giving back a connection is one compare-exchange and one store on the slot's own
 /// atomic: no lock is shared by the threads that read. With 16 server connection threads on 4
@@ -48,6 +49,8 @@ public final class ConnectionPool: Sendable {
     /// Slots handed to a waiting thread by the queue (``ReaderQueue/grant(_:from:holding:)``), for tests.
     private let grants = Atomic<Int>(0)
     private let isClosed = Atomic<Bool>(false)
+    /// Held by ``openAll()`` while it runs, so that ``close()`` can wait for it.
+    private let openingAhead = Mutex<Void>(())
     private let makeConnection: @Sendable () throws -> SQLiteConnection
     /// Threads whose call was interrupted and has not ended: their checkouts fail at once, so an
     /// abandoned call that was still waiting for a connection never runs its query.
@@ -157,6 +160,39 @@ public final class ConnectionPool: Sendable {
             slot.watch(connection)
             slot.connection = connection
             return try handOut(slot, connection)
+        }
+    }
+
+    /// Opens every connection not yet open, one after another, each as a checkout opens one (the
+    /// slot reserved while it opens, then given back as a check-in gives one back, to a waiting
+    /// thread if any waits): for a thread of its own, so that the first reads after a start do
+    /// not each pay an opening (~2.75 M instructions, mostly SQLite reading the schema; see
+    /// docs/PERFORMANCE.md "serve34"). A slot a reader claimed meanwhile is left to it; a
+    /// connection that fails to open is left unopened, for the first read that needs it to open
+    /// (and report its error) as before. Returns how many it opened.
+    ///
+    /// ``close()`` waits for the connection it is opening, if any, and closes it: none is left
+    /// open after the pool closed (a store closes its writer after its readers).
+    @discardableResult
+    public func openAll() -> Int {
+        openingAhead.withLock { _ in
+            var opened = 0
+            for slot in slots where !isClosed.load(ordering: .sequentiallyConsistent) {
+                guard slot.state.compareExchange(expected: Slot.empty, desired: Slot.busy,
+                                                 ordering: .acquiringAndReleasing).exchanged else { continue }
+                // Opened for nobody's call: no owner's while it opens (`shareOut` counts busy slots by owner).
+                slot.owner.store(ReadOwner.unknown, ordering: .relaxed)
+                guard let connection = try? makeConnection() else {
+                    slot.state.store(Slot.empty, ordering: .sequentiallyConsistent)
+                    ringIfSleepers()
+                    return opened
+                }
+                slot.watch(connection)
+                slot.connection = connection
+                checkIn(slot)   // closes it if the pool closed meanwhile
+                opened += 1
+            }
+            return opened
         }
     }
 
@@ -304,6 +340,9 @@ public final class ConnectionPool: Sendable {
                 closeIfIdle(slot)
             }
         }
+        // An `openAll()` under way sees the pool closed before its next slot; the one it opens
+        // now is closed at its check-in, before it lets go.
+        openingAhead.withLock { _ in }
     }
 
     /// Closes the slot's connection if it is idle; whoever (close or a check-in) wins the exchange does it.

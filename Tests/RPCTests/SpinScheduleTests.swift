@@ -4,17 +4,17 @@ import Testing
 /// The idle spin's polls (``SpinSchedule/run(elapsed:interrupted:poll:)``, the loop the server
 /// runs) on a clock of the test's own, so no time passes: a client calling in a loop whose requests
 /// come a fixed time after each spin starts; a poll (a `recv(2)`) costs `pollCost`, a reading of the
-/// clock `clockCost`.
+/// clock `clockCost` (times in nanoseconds, as the spin's).
 @Suite struct SpinScheduleTests {
-    static let pollCost = Duration.nanoseconds(400)
-    static let clockCost = Duration.nanoseconds(30)
+    static let pollCost: UInt64 = 400
+    static let clockCost: UInt64 = 30
 
     /// How long the request that came at `arrival` waited for the poll that found it (nil: the
     /// budget ran out first), and the polls the spin made.
-    static func spin(_ schedule: inout SpinSchedule, arrival: Duration?) -> (wait: Duration?, polls: Int) {
-        var now = Duration.zero
+    static func spin(_ schedule: inout SpinSchedule, arrival: UInt64?) -> (wait: UInt64?, polls: Int) {
+        var now: UInt64 = 0
         var polls = 0
-        var foundAt: Duration?
+        var foundAt: UInt64?
         let found = schedule.run(elapsed: {
             now += clockCost
             return now
@@ -35,9 +35,9 @@ import Testing
     /// about a poll of its arrival, wherever it falls.
     @Test(arguments: [3.1, 6.5, 11.7, 17.3, 40.2])
     func aLoopCallersRequestIsFoundSoonAfterItComes(microseconds: Double) {
-        let arrival = Duration.nanoseconds(Int64(microseconds * 1000))
+        let arrival = UInt64(microseconds * 1000)
         var schedule = SpinSchedule()
-        var waits: [Duration] = []
+        var waits: [UInt64] = []
         for _ in 0..<8 {
             guard let wait = Self.spin(&schedule, arrival: arrival).wait else {
                 Issue.record("the spin ran out before a request at \(arrival)")
@@ -45,7 +45,7 @@ import Testing
             }
             waits.append(wait)
         }
-        #expect(waits.suffix(4).allSatisfy { $0 <= .microseconds(1) }, "waits per call: \(waits)")
+        #expect(waits.suffix(4).allSatisfy { $0 <= 1_000 }, "waits per call: \(waits)")
     }
 
     /// Away from where the last request came the polls keep their gaps: a spin that finds nothing
@@ -56,7 +56,7 @@ import Testing
         var fresh = SpinSchedule()
         let withoutExpectation = Self.spin(&fresh, arrival: nil).polls
         var learned = SpinSchedule()
-        _ = Self.spin(&learned, arrival: .microseconds(9))
+        _ = Self.spin(&learned, arrival: 9_000)
         #expect(learned.expected != nil)
         let missed = Self.spin(&learned, arrival: nil)
         #expect(missed.wait == nil)

@@ -214,6 +214,16 @@ public final class CustomerStore: Sendable {
         }
     }
 
+    /// Opens the readers not yet open (they open lazily, as reads first need them): blocks while it
+    /// opens them, so call it on a thread of its own once the server answers. Each costs ~2.75 M
+    /// instructions (SQLite reading the schema), which the first reads after a start otherwise paid
+    /// on their callers' time (docs/PERFORMANCE.md "serve34"). One that fails to open is left for
+    /// the first read that needs it, which reports the error. A view opens nothing.
+    public func openReaders() {
+        guard ownsConnections else { return }
+        readers.openAll()
+    }
+
     /// Closes every connection (busy ones as soon as their call ends). Later calls fail with `.closed`.
     /// A view (``insideKeyedWrites()``, ``answering(_:)``) closes nothing: the store it views owns the connections.
     public func close() {

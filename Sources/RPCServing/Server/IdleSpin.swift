@@ -1,6 +1,7 @@
 import RPCCore
 import RPCTransport
 import Synchronization
+import ThreadSync
 
 /// Lets a connection thread that just answered a call wait for the next request without sleeping,
 /// for a moment, while the server has nothing else to do.
@@ -22,7 +23,8 @@ import Synchronization
 /// whichever connection answered last spin between their calls, `perf stat` on `customer-bench run
 /// ping --connections 16`: 19.6 non-blocking `recv` per call, a core taken from the clients.
 final class IdleSpin: Sendable {
-    static let budget = Duration.microseconds(150)
+    /// Nanoseconds, as every time of the spin (``SpinSchedule``).
+    static let budget: UInt64 = 150_000
 
     private let handlersRunning = Atomic<Int>(0)
     private let spinnerActive = Atomic<Bool>(false)
@@ -51,9 +53,10 @@ final class IdleSpin: Sendable {
             return false
         }
         defer { spinnerActive.store(false, ordering: .releasing) }
-        let start = ContinuousClock.now
-        // Reading the clock costs no syscall: the waits between polls are spent in user space.
-        return schedule.run(elapsed: { ContinuousClock.now - start },
+        let start = MonotonicClock.nanoseconds()
+        // Reading the clock costs no syscall (the vDSO): the waits between polls are spent in user
+        // space, reading it back to back, so the cheap clock (docs/PERFORMANCE.md "serve34").
+        return schedule.run(elapsed: { MonotonicClock.elapsed(from: start, to: MonotonicClock.nanoseconds()) },
                             interrupted: { handlersRunning.load(ordering: .relaxed) != 0 }, poll: poll)
     }
 
@@ -62,8 +65,8 @@ final class IdleSpin: Sendable {
     /// a while to come (it decodes its answer first), and polling back to back made 20–35 `recvfrom`
     /// per get on the VM of the time (docs/performance/HISTORY.md, "clientbell"); the gaps alone cost up to
     /// ``longestGap`` more latency, which the schedule's back-to-back polls take back (get20).
-    static let firstGap = Duration.microseconds(2)
-    static let longestGap = Duration.microseconds(8)
+    static let firstGap: UInt64 = 2_000
+    static let longestGap: UInt64 = 8_000
 
     private static func key(_ connection: AnyObject) -> UInt {
         UInt(bitPattern: ObjectIdentifier(connection))
