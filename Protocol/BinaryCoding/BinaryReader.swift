@@ -109,36 +109,28 @@ public struct BinaryReader: ~Copyable {
     /// `counting` (inlined twice, so the test is in one loop only).
     ///
     /// A field of the common shape (`commonField`) has a number with a slot (1 to 31), so it is
-    /// written with no test of its number; the rest take `MessageIndex.field`, as before, through
-    /// a copy of `position`: given `position` itself, whose address `Varint.read` takes, the loop
-    /// kept it in memory, a load and a store a field (docs/PERFORMANCE.md "decode34").
+    /// written with no test of its number; the rest take `MessageIndex.field`, as before.
     @inline(__always)
     private static func firstPass(
         _ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int, into table: UnsafeMutablePointer<Int32>,
         left: inout Int, budget: UnsafeMutablePointer<DecodingBudget>, counting: Bool
     ) throws(WireFailure) {
-        // Not nil: the message has a byte (`start < end`) or the loop does not run.
-        guard let base = buffer.baseAddress else { return }
         let size = tableSize
         var position = start
-        var remaining = left
-        defer { left = remaining }
         while position < end {
-            if let quick = commonField(base, position, end) {
-                if counting, remaining <= 0 {
-                    throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: quick.number), at: position)
+            let tagOffset = position
+            if let quick = commonField(buffer, position, end) {
+                if counting, left <= 0 {
+                    throw budget.pointee.occurrencesExceeded(UInt32(truncatingIfNeeded: quick.number), at: tagOffset)
                 }
-                remaining &-= 1
+                left &-= 1
                 position = quick.next
                 table[quick.number] &+= 1
-                table[size &+ quick.number] = Int32(truncatingIfNeeded: quick.stored)
+                table[size + quick.number] = Int32(truncatingIfNeeded: quick.stored)
             } else {
-                let tagOffset = position
-                var next = position
-                let entry = try MessageIndex.field(buffer, &next, end)
-                position = next
-                if counting, remaining <= 0 { throw budget.pointee.occurrencesExceeded(entry.number, at: tagOffset) }
-                remaining &-= 1
+                let entry = try MessageIndex.field(buffer, &position, end)
+                if counting, left <= 0 { throw budget.pointee.occurrencesExceeded(entry.number, at: tagOffset) }
+                left &-= 1
                 let number = Int(entry.number)
                 guard number < size else { continue }
                 table[number] &+= 1
@@ -148,69 +140,45 @@ public struct BinaryReader: ~Copyable {
         }
     }
 
-    /// The field at `position` when it has the shape of nearly every field: a tag of one byte (a
-    /// number from 1 to 15) or of two whose second is 1 (16 to 31), so a number with a slot in the
-    /// tables; and a varint of at most nine bytes (below 2^63, so it cannot overflow), a fixed64,
-    /// a fixed32, or a length of one or two bytes that fits before `end`. Its number, its table
-    /// entry (`Stored`) and where the next field begins; nil for anything else, which
-    /// `MessageIndex.field` then reads (and refuses with its message), so both accept the same
-    /// fields. Reading those checks and messages for every field cost as much as the rest of the
-    /// first pass.
+    /// The field at `position` when it has the shape of nearly every field: a tag of one or two
+    /// bytes of a number with a slot in the tables (1 to 31), and a varint of at most nine bytes
+    /// (below 2^63, so it cannot overflow), a fixed64, a fixed32, or a length of one or two bytes
+    /// that fits before `end`. Its number, its table
+    /// entry (`Stored`) and where the next field begins; nil for anything else, which `MessageIndex.field` then reads (and
+    /// refuses with its message), so both accept the same fields. Reading those checks and
+    /// messages for every field cost as much as the rest of the first pass.
     ///
-    /// Every field takes two bytes at least, so the tag and the value's first byte are read after
-    /// one test of the bytes left. A two-byte tag of a number with a slot is its first byte's
-    /// value (`b & 0x7f | 1 << 7 == b`). The wire types are two tests and a third for both fixed
-    /// ones (`wireType | 4 == 5`), not a switch: LLVM made the four cases a jump table (an
-    /// indirect jump and its table's load a field, docs/PERFORMANCE.md "decode34"). Offsets are
-    /// added without overflow checks (a buffer read here is under 2^28 bytes, `canRead`).
+    /// The wire types are tested in the order of how often they occur (length-delimited, varint,
+    /// the fixed ones) and the offsets added without overflow checks (a buffer read here is under
+    /// 2^28 bytes, `canRead`): the first passes −2.6 % (LLVM still makes the tests a jump table,
+    /// docs/performance/HISTORY.md "decode32").
     @inline(__always)
     private static func commonField(
-        _ base: UnsafeRawPointer, _ position: Int, _ end: Int
+        _ buffer: UnsafeRawBufferPointer, _ position: Int, _ end: Int
     ) -> (number: Int, stored: Int, next: Int)? {
-        guard end &- position >= 2 else { return nil }
-        let tag = Int(base.load(fromByteOffset: position, as: UInt8.self))
-        var at = position &+ 1
-        var first = Int(base.load(fromByteOffset: at, as: UInt8.self))
-        if tag < 0x80 {
-            // Field number 0 is refused by `MessageIndex.field`.
-            guard tag >= 8 else { return nil }
-        } else {
-            guard first == 1, end &- at >= 2 else { return nil }
-            at &+= 1
-            first = Int(base.load(fromByteOffset: at, as: UInt8.self))
+        var at = position
+        // A number with a slot (1 to 31) in one test: a tag from 8 to 255.
+        guard let tag = shortVarint(buffer, &at, end), UInt(bitPattern: tag &- 8) < UInt(tableSize * 8 - 8) else {
+            return nil
         }
-        // `at < end`: the value's first byte is in the message.
         let number = tag &>> 3
         let wireType = tag & 7
         let stored = Stored.make(valueAt: at, wireType)
         if wireType == 2 {
-            var next: Int
-            if first < 0x80 {
-                next = at &+ 1 &+ first
-            } else {
-                guard end &- at >= 2 else { return nil }
-                let second = Int(base.load(fromByteOffset: at &+ 1, as: UInt8.self))
-                guard second < 0x80 else { return nil }
-                next = at &+ 2 &+ (first & 0x7f | second &<< 7)
-            }
-            guard next <= end else { return nil }
-            return (number, stored, next)
+            guard let length = shortVarint(buffer, &at, end), length <= end &- at else { return nil }
+            return (number, stored, at &+ length)
         }
         if wireType == 0 {
-            if first < 0x80 { return (number, stored, at &+ 1) }
             let last = Swift.min(end, at &+ 9)
-            var byte = at &+ 1
-            while byte < last {
-                if base.load(fromByteOffset: byte, as: UInt8.self) < 0x80 { return (number, stored, byte &+ 1) }
-                byte &+= 1
+            while at < last {
+                if buffer[at] < 0x80 { return (number, stored, at &+ 1) }
+                at &+= 1
             }
             return nil
         }
-        guard wireType | 4 == 5 else { return nil }
-        // 8 bytes for wire type 1, 4 for wire type 5.
-        let fixedSize = 8 &>> (wireType &>> 2)
-        guard fixedSize <= end &- at else { return nil }
-        return (number, stored, at &+ fixedSize)
+        let size = wireType == 1 ? 8 : wireType == 5 ? 4 : Int.max
+        guard size <= end &- at else { return nil }
+        return (number, stored, at &+ size)
     }
 
     /// Where the value of the field whose tag `MessageIndex.field` read at `tagOffset` begins:
@@ -224,6 +192,21 @@ public struct BinaryReader: ~Copyable {
             if byte < 0x80 { break }
         }
         return at
+    }
+
+    /// A varint of one or two bytes at `at` (before `end`), moving `at` past it; nil for a longer
+    /// one or none.
+    @inline(__always)
+    private static func shortVarint(_ buffer: UnsafeRawBufferPointer, _ at: inout Int, _ end: Int) -> Int? {
+        guard at < end else { return nil }
+        let first = Int(buffer[at])
+        if first < 0x80 {
+            at &+= 1
+            return first
+        }
+        guard end &- at >= 2, buffer[at &+ 1] < 0x80 else { return nil }
+        at &+= 2
+        return first & 0x7f | Int(buffer[at &- 1]) &<< 7
     }
 
     /// How many times field `number` occurs and its last occurrence's table entry (`Stored`, -1

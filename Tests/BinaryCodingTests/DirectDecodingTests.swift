@@ -491,51 +491,6 @@ func expectSameOutcome<T: Codable & Equatable>(
         }
     }
 
-    /// Fields of every shape the reader's first pass reads without `MessageIndex.field`, and of
-    /// those just past it, whole, cut short and after a good field: a one-byte tag (fields 1 to
-    /// 15), a two-byte one whose second byte is 1 (16 to 31) or not (a non-canonical 0, a number
-    /// past 31), lengths of one and two bytes, varints of one to eleven bytes, both fixed sizes,
-    /// the group and invalid wire types, field 0 (docs/PERFORMANCE.md "decode34").
-    @Test func fieldsOfEveryShapeTheFirstPassReadsReadAsTheGenericDecoderReadsThem() throws {
-        let long = [UInt8](repeating: 0x78, count: 200)
-        let valid: [([UInt8], DirectFarFields)] = [
-            ([0x0a, 0x01, 0x61], DirectFarFields(first: "a", last: nil, past: nil, far: nil)),
-            ([0x8a, 0x00, 0x01, 0x61], DirectFarFields(first: "a", last: nil, past: nil, far: nil)),
-            ([0xfa, 0x01, 0xc8, 0x01] + long,
-             DirectFarFields(first: nil, last: String(repeating: "x", count: 200), past: nil, far: nil)),
-            ([0xfa, 0x81, 0x00, 0x01, 0x62], DirectFarFields(first: nil, last: "b", past: nil, far: nil)),
-            ([0x80, 0x01, 0x05, 0x0a, 0x00], DirectFarFields(first: "", last: nil, past: nil, far: nil)),
-            ([0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x15, 1, 2, 3, 4], DirectFarFields(first: nil, last: nil, past: nil, far: nil)),
-            ([0x10] + [UInt8](repeating: 0xff, count: 8) + [0x7f], DirectFarFields(first: nil, last: nil, past: nil, far: nil)),
-            ([0x10] + [UInt8](repeating: 0xff, count: 9) + [0x01], DirectFarFields(first: nil, last: nil, past: nil, far: nil)),
-            ([0x80, 0x02, 0x2a], DirectFarFields(first: nil, last: nil, past: 21, far: nil)),
-        ]
-        for (bytes, expected) in valid {
-            for input in [bytes, [0x0a, 0x01, 0x7a] + bytes] {
-                var value = expected
-                if input.count > bytes.count, value.first == nil { value.first = "z" }
-                #expect(try BinaryDecoder().decode(DirectFarFields.self, from: input) == value, "\(hex(input))")
-                expectSameOutcome(DirectFarFields.self, input)
-                for cut in 0..<input.count { expectSameOutcome(DirectFarFields.self, Array(input[..<cut])) }
-            }
-        }
-        let refused: [[UInt8]] = [
-            [0xfa], [0xfa, 0x01], [0x0a], [0x0a, 0x80], [0x0a, 0x80, 0x01] + long[..<127], [0x0a, 0x02, 0x61],
-            [0x0b, 0x00], [0x0c, 0x00], [0x0e, 0x00], [0x0f, 0x00], [0xfb, 0x01, 0x00], [0xff, 0x01, 0x00],
-            [0x00, 0x00], [0x07, 0x00], [0x80, 0x00, 0x00], [0x11, 1, 2, 3, 4, 5, 6, 7], [0x15, 1, 2, 3],
-            [0x10] + [UInt8](repeating: 0xff, count: 10) + [0x01], [0x10] + [UInt8](repeating: 0xff, count: 9) + [0x02],
-            [0x10, 0xff, 0xff],
-        ]
-        for bytes in refused {
-            for input in [bytes, [0x0a, 0x01, 0x7a] + bytes] {
-                #expect(throws: DecodingError.self, "\(hex(input))") {
-                    try BinaryDecoder().decode(DirectFarFields.self, from: input)
-                }
-                expectSameOutcome(DirectFarFields.self, input)
-            }
-        }
-    }
-
     @Test func messagesNestedPastTheTablesReadAsTheGenericDecoderReadsThem() throws {
         let tree = DirectTree.chain(12)
         let bytes = try BinaryEncoder().encode(tree)
