@@ -169,15 +169,24 @@ public protocol CSVByteSource: Sendable {
     mutating func nextChunk() throws -> [UInt8]?
 }
 
-/// Bytes already in memory, as one chunk.
+/// Bytes already in memory, as one chunk, or in chunks of `chunkSize` bytes: a record, a quote
+/// pair, a CRLF or a byte order mark split between two reads of a file or pipe reads as it does
+/// whole (the tests and the fuzz target compare the two).
 public struct CSVBytes: CSVByteSource {
-    private var bytes: [UInt8]?
+    private let bytes: [UInt8]
+    private let chunkSize: Int
+    private var offset = 0
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8], chunkSize: Int = .max) {
+        self.bytes = bytes
+        self.chunkSize = max(chunkSize, 1)
+    }
 
     public mutating func nextChunk() -> [UInt8]? {
-        defer { bytes = nil }
-        return bytes
+        guard offset < bytes.count else { return nil }
+        let end = bytes.count - offset > chunkSize ? offset + chunkSize : bytes.count
+        defer { offset = end }
+        return Array(bytes[offset..<end])
     }
 }
 

@@ -8,11 +8,20 @@ import Testing
         try records(Array(text.utf8), delimiter: delimiter)
     }
 
-    private func records(_ bytes: [UInt8], delimiter: Character = ",") throws -> [CSVReader.Record] {
-        var reader = CSVReader(bytes, delimiter: delimiter.asciiValue ?? 0)
+    private func records(_ bytes: [UInt8], delimiter: Character = ",", chunkSize: Int = .max) throws -> [CSVReader.Record] {
+        var reader = CSVReader(source: CSVBytes(bytes, chunkSize: chunkSize), delimiter: delimiter.asciiValue ?? 0)
         var all: [CSVReader.Record] = []
         while let record = try reader.next() { all.append(record) }
         return all
+    }
+
+    /// The records of `bytes`, or the error that ended them.
+    private func outcome(_ bytes: [UInt8], chunkSize: Int) -> Result<[CSVReader.Record], CSVError> {
+        Result { () throws(CSVError) in
+            do { return try records(bytes, chunkSize: chunkSize) } catch let error as CSVError { throw error } catch {
+                throw CSVError(line: 0, "not a CSVError: \(error)")
+            }
+        }
     }
 
     @Test func fieldsRecordsAndTheLineEachStartsOn() throws {
@@ -77,6 +86,34 @@ import Testing
         let rows = [["\u{FEFF}Acme Oy", "FI"]]
         let text = rows.map { CSV.line($0) }.joined()
         #expect(try records(text).map(\.fields) == rows)
+    }
+
+    /// A file read a few bytes at a time (as a pipe may deliver it; customerctl reads a file as it
+    /// sends it since redteam34) gives the records, or the error, it gives read whole: whatever
+    /// falls on a chunk's edge (a doubled quote, a CRLF, a lone CR, a byte order mark, a UTF-8
+    /// character, the end of an unclosed quote).
+    @Test func aFileReadInChunksReadsAsItDoesWhole() {
+        let texts: [[UInt8]] = [
+            Array("name,country\r\nAcme Oy,FI\r\nBeta AS,NO\r\n".utf8),
+            Array("name,notes\r\n\"Acme, Oy\",\"say \"\"hi\"\"\"\r\n\"Beta\",\"two\r\nlines\"\r\nGamma,\"\"\r\n".utf8),
+            Array("a,b\nc,d\re,f".utf8), Array("a\r\r\n\rb\r".utf8), Array("a,,\n,b,\n\n".utf8),
+            [0xEF, 0xBB, 0xBF] + Array("nimi;maa\nMäkelä Oy;\"FI;x\"\n".utf8), [0xEF, 0xBB], [0xEF, 0xBB, 0xBF],
+            Array("a,\"b\nc".utf8), Array("a\nb,\"c\"d\n".utf8), Array("a\nb\nc\"d\n".utf8),
+            Array("a\n".utf8) + [0x41, 0xFF, 0x0A], Array("€€,\"€\"\"€\"\r\n".utf8), [],
+        ]
+        for text in texts {
+            let whole = outcome(text, chunkSize: .max)
+            for chunkSize in 1...8 {
+                #expect(outcome(text, chunkSize: chunkSize) == whole, "\(text) in chunks of \(chunkSize)")
+            }
+        }
+        var generator = SeededGenerator(seed: 4181)
+        let bytes: [UInt8] = [0x2C, 0x22, 0x0D, 0x0A, 0x61, 0xC3, 0xA4, 0xFF, 0xEF, 0xBB, 0xBF]
+        for _ in 0..<5_000 {
+            let input = (0..<Int.random(in: 0...24, using: &generator)).map { _ in bytes.randomElement(using: &generator) ?? 0 }
+            let chunkSize = Int.random(in: 1...5, using: &generator)
+            #expect(outcome(input, chunkSize: chunkSize) == outcome(input, chunkSize: .max), "\(input) in chunks of \(chunkSize)")
+        }
     }
 
     /// Any bytes at all: the reader returns records or a `CSVError`, and never traps or loops.

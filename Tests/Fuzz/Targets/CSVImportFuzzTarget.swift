@@ -9,7 +9,8 @@ import Foundation
 /// naming every column goes first (so the rows' mapping is reached, not only the header's check),
 /// then the file. It must give records and problems, each on a line of the file, or a `CSVError`
 /// naming a line of the file, or a `UsageError` (a header naming no field): never a trap, never
-/// any other error.
+/// any other error. Bits 3 to 5 give a chunk size (1 to 8 bytes): read in chunks of it, as
+/// customerctl reads a pipe, the file must give the records, or the error, it gives read whole.
 enum CSVImportFuzzTarget {
     static let delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
 
@@ -21,6 +22,11 @@ enum CSVImportFuzzTarget {
         let file = header + input.dropFirst()
         // A record starts on a line the file has: 1 plus its line breaks (a CRLF counted twice is an upper bound).
         let lines = 1 + file.count { $0 == 0x0A || $0 == 0x0D }
+        let chunkSize = 1 + Int(control >> 3 & 7)
+        let whole = records(file, delimiter: delimiter, chunkSize: .max)
+        if records(file, delimiter: delimiter, chunkSize: chunkSize) != whole {
+            fatalError("read in chunks of \(chunkSize) bytes it gives other records than read whole: \(file)")
+        }
         do {
             var parsed = try CustomerImport(csv: file, delimiter: delimiter, maps: [])
             let records = try parsed.remainingRecords()
@@ -39,6 +45,19 @@ enum CSVImportFuzzTarget {
             return
         } catch {
             fatalError("\(type(of: error)) \(error) is neither a CSVError nor a UsageError: \(file)")
+        }
+    }
+
+    /// What the reader makes of `file` handed to it `chunkSize` bytes at a time: its records, and
+    /// the error that ended them, described (a type, a line and a reason).
+    private static func records(_ file: [UInt8], delimiter: UInt8, chunkSize: Int) -> ([CSVReader.Record], String?) {
+        var reader = CSVReader(source: CSVBytes(file, chunkSize: chunkSize), delimiter: delimiter)
+        var all: [CSVReader.Record] = []
+        do {
+            while let record = try reader.next() { all.append(record) }
+            return (all, nil)
+        } catch {
+            return (all, "\(type(of: error)) \(error)")
         }
     }
 
