@@ -62,15 +62,30 @@ public enum VATNumberError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// The character quoted, with its code points when it is not plain ASCII (`"–" (U+2013)`), so
-    /// a look-alike pasted from a document is recognisable.
+    /// a look-alike pasted from a document is recognisable. One character can be any number of
+    /// code points (a letter and thousands of combining marks; the server refuses a customer's
+    /// VAT number past 1 024 code points before parsing it, the parser itself has no bound): past
+    /// ``maxShownCodePoints`` only the first are named, with the count,
+    /// and the character itself is left out, as it is when it holds a control character (an
+    /// escape sequence is not echoed to a terminal).
     static func shown(_ character: Character) -> String {
-        guard !(character.isASCII && !character.isWhitespace) else { return "\"\(character)\"" }
-        let points = character.unicodeScalars.map { scalar in
+        let scalars = character.unicodeScalars
+        let printable = !scalars.contains { $0.properties.generalCategory == .control }
+        guard !(character.isASCII && !character.isWhitespace && printable) else { return "\"\(character)\"" }
+        let points = scalars.prefix(maxShownCodePoints).map { scalar in
             let hex = String(scalar.value, radix: 16, uppercase: true)
             return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         }
+        let count = scalars.count
+        guard count <= maxShownCodePoints, printable else {
+            let more = count > maxShownCodePoints ? " … (\(count) code points)" : ""
+            return "the character \(points.joined(separator: " "))\(more)"
+        }
         return "\"\(character)\" (\(points.joined(separator: " ")))"
     }
+
+    /// The most code points of one character a refusal names.
+    static let maxShownCodePoints = 8
 
     /// The English adjective for the checked countries, the code otherwise.
     static func adjective(_ country: String) -> String {

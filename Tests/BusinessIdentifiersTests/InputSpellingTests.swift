@@ -125,6 +125,20 @@ struct InputSpellingTests {
         #expect(multiplication.description == "Finnish VAT numbers cannot contain \"\u{00D7}\" (U+00D7) \(Self.ignored)")
     }
 
+    /// One character may be a letter and any number of combining marks: the refusal names its
+    /// first code points and their count, not the whole character (70 001 code points made a
+    /// ~490 000-byte reason before; the number is read upper-cased, so the x is an X); a control
+    /// character is named by its code point only.
+    @Test func aCharacterOfManyCodePointsOrAControlOneIsNamedBoundedAndEscaped() throws {
+        let marks = "x" + String(repeating: "\u{0301}", count: 70_000)
+        #expect(marks.count == 1)
+        let error = try #require(throws: VATNumberError.self) { try VATNumber.parse("0112038" + marks, country: "FI") }
+        #expect(error.description == "Finnish VAT numbers cannot contain the character U+0058 U+0301 U+0301 U+0301 U+0301 "
+                    + "U+0301 U+0301 U+0301 … (70001 code points) \(Self.ignored)")
+        let escape = VATNumberError.unexpectedCharacter(country: "FI", character: "\u{1B}")
+        #expect(escape.description == "Finnish VAT numbers cannot contain the character U+001B \(Self.ignored)")
+    }
+
     static let ignored = "(spaces, dashes, dots and invisible formatting characters are ignored)"
 
     @Test("without a country the number's prefix chooses the rule",
