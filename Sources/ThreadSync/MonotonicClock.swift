@@ -26,6 +26,14 @@ package enum MonotonicClock {
         return overflow || carry ? .max : total
     }
 
+    /// `nanoseconds` after `start`, at most the largest value (a client may send a timeout of
+    /// centuries; a clock that went wrong ends a spin): never a trap.
+    @inline(__always)
+    package static func later(_ start: UInt64, by nanoseconds: UInt64) -> UInt64 {
+        let (sum, overflow) = start.addingReportingOverflow(nanoseconds)
+        return overflow ? .max : sum
+    }
+
     /// Nanoseconds from `start` to `end` (two ``nanoseconds()``), 0 if `end` is not after it.
     @inline(__always)
     package static func elapsed(from start: UInt64, to end: UInt64) -> UInt64 {

@@ -1,3 +1,5 @@
+import ThreadSync
+
 /// When the idle spin (``IdleSpin``) of one connection polls its socket: spaced out by doubling
 /// gaps, except around the moment its previous request came, counted from its spin's start, where
 /// it polls back to back.
@@ -60,17 +62,11 @@ struct SpinSchedule {
     private func nextPoll(after elapsed: UInt64, gap: UInt64) -> (at: UInt64, gap: UInt64) {
         if let expected {
             let start = expected > Self.leadTime ? expected - Self.leadTime : 0
-            let end = Self.sum(expected, Self.window)
+            let end = MonotonicClock.later(expected, by: Self.window)
             if elapsed >= start && elapsed < end { return (elapsed, IdleSpin.firstGap) }
-            if elapsed < start { return (min(Self.sum(elapsed, gap), start), min(gap * 2, IdleSpin.longestGap)) }
+            if elapsed < start { return (min(MonotonicClock.later(elapsed, by: gap), start), min(gap * 2, IdleSpin.longestGap)) }
         }
-        return (Self.sum(elapsed, gap), min(gap * 2, IdleSpin.longestGap))
-    }
-
-    /// `a + b`, the largest time if it overflows: a clock that went wrong ends the spin, never traps.
-    private static func sum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (total, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : total
+        return (MonotonicClock.later(elapsed, by: gap), min(gap * 2, IdleSpin.longestGap))
     }
 
     /// A poll at `found` got the request; the one before it, at `previous`, had nothing. The

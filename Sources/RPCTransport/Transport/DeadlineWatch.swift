@@ -97,7 +97,6 @@ package struct DeadlineWatch {
     /// centuries): the deadline of a call that started at `start`.
     @inline(__always)
     package static func deadline(after nanoseconds: UInt64, from start: UInt64) -> UInt64 {
-        let (sum, overflow) = start.addingReportingOverflow(nanoseconds)
-        return overflow ? .max : sum
+        MonotonicClock.later(start, by: nanoseconds)
     }
 }
